@@ -1,0 +1,118 @@
+// swift-tools-version: 6.1
+import PackageDescription
+
+let swiftSettings: [SwiftSetting] = [
+    .enableUpcomingFeature("ExistentialAny"),
+    .enableUpcomingFeature("MemberImportVisibility"),
+]
+
+let package = Package(
+    name: "pim",
+    platforms: [.macOS(.v15)],
+    products: [
+        .executable(name: "pim", targets: ["pim"]),
+        .library(name: "PIMCore", targets: ["PIMCore"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
+        .package(url: "https://github.com/apple/swift-crypto.git", from: "3.12.3"),
+        .package(url: "https://github.com/groue/GRDB.swift.git", from: "7.10.0"),
+        .package(url: "https://github.com/vapor/postgres-nio.git", from: "1.33.2"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird-auth.git", from: "2.5.0"),
+        .package(url: "https://github.com/weichsel/ZIPFoundation.git", from: "0.9.20"),
+        .package(url: "https://github.com/x-sheep/swift-property-based.git", from: "2.0.1"),
+    ],
+    targets: [
+        // MARK: - Pure domain
+        .target(name: "PIMFramework", swiftSettings: swiftSettings),
+        .target(
+            name: "PIMTable",
+            dependencies: [.product(name: "ZIPFoundation", package: "ZIPFoundation")],
+            exclude: ["CSV", "HXL", "Inference", "JSON", "Kobo", "Writers", "XLSX"],
+            swiftSettings: swiftSettings
+        ),
+        .target(
+            name: "PIMDisclosure",
+            dependencies: ["PIMTable"],
+            swiftSettings: swiftSettings
+        ),
+        .target(
+            name: "PIMCore",
+            dependencies: [
+                "PIMTable",
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "HummingbirdBcrypt", package: "hummingbird-auth"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        // MARK: - Storage
+        .target(name: "PIMStorage", dependencies: ["PIMCore"], swiftSettings: swiftSettings),
+        .target(
+            name: "PIMSQLite",
+            dependencies: [
+                "PIMStorage", .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "GRDBSQLite", package: "GRDB.swift"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .target(
+            name: "PIMPostgres",
+            dependencies: [
+                "PIMStorage",
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        // MARK: - Doors
+        .target(
+            name: "PIMCommandLine",
+            dependencies: [
+                "PIMFramework", "PIMTable", "PIMDisclosure", "PIMCore", "PIMStorage", "PIMSQLite", "PIMPostgres",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .executableTarget(name: "pim", dependencies: ["PIMCommandLine"], swiftSettings: swiftSettings),
+        // MARK: - Testing
+        .target(
+            name: "PIMTesting",
+            dependencies: ["PIMCore", "PIMStorage"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "PIMFrameworkTests",
+            dependencies: ["PIMFramework"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "PIMTableTests",
+            dependencies: ["PIMTable", .product(name: "PropertyBased", package: "swift-property-based")],
+            resources: [.copy("Fixtures")],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "PIMDisclosureTests",
+            dependencies: ["PIMDisclosure", "PIMTable", .product(name: "PropertyBased", package: "swift-property-based")],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "PIMCoreTests",
+            dependencies: ["PIMCore"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "PIMStorageTests",
+            dependencies: ["PIMTesting", "PIMSQLite", "PIMPostgres", "PIMStorage", "PIMCore", "PIMTable"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "PIMCommandLineTests",
+            dependencies: ["PIMCommandLine", "PIMCore", "PIMStorage", "PIMSQLite"],
+            swiftSettings: swiftSettings
+        ),
+    ],
+    swiftLanguageModes: [.v6]
+)

@@ -1,0 +1,97 @@
+import PIMTable
+
+/// The part a field plays in disclosure control. Decides what is dropped, generalised or checked.
+public enum DisclosureRole: String, Sendable, Hashable, Codable, CaseIterable {
+    /// Names, phone numbers, registration or case numbers: removed or pseudonymised before any share.
+    case directIdentifier = "direct-identifier"
+    /// Key variables an attacker could know (location, sex, age, nationality): k-anonymity is measured on them.
+    case quasiIdentifier = "quasi-identifier"
+    /// Values whose disclosure harms (specific needs, incident types): l-diversity is measured on them.
+    case sensitive
+    /// A sampling weight.
+    case weight
+    /// The household a record belongs to (household risk).
+    case householdID = "household-id"
+    case other
+}
+
+/// One field of a dataset's schema.
+public struct Field: Sendable, Hashable, Codable {
+    public var name: String
+    public var label: String?
+    /// HXL tag spec such as `#adm2+code`, if any.
+    public var hxl: String?
+    public var type: ColumnType
+    public var role: DisclosureRole
+    public var required: Bool
+    /// Allowed values (a closed list); `nil` when any value is allowed.
+    public var allowedValues: [String]?
+    public var minimum: Double?
+    public var maximum: Double?
+    /// A regular expression that every value must match entirely.
+    public var pattern: String?
+    public var unique: Bool
+    /// Admin level whose P-codes this field holds (checked against the gazetteer), if any.
+    public var adminLevel: Int?
+
+    public init(
+        name: String, label: String? = nil, hxl: String? = nil, type: ColumnType, role: DisclosureRole = .other,
+        required: Bool = false, allowedValues: [String]? = nil, minimum: Double? = nil, maximum: Double? = nil,
+        pattern: String? = nil, unique: Bool = false, adminLevel: Int? = nil
+    ) {
+        self.name = name
+        self.label = label
+        self.hxl = hxl
+        self.type = type
+        self.role = role
+        self.required = required
+        self.allowedValues = allowedValues
+        self.minimum = minimum
+        self.maximum = maximum
+        self.pattern = pattern
+        self.unique = unique
+        self.adminLevel = adminLevel
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case name, label, hxl, type, role, required, allowedValues = "allowed_values", minimum, maximum, pattern, unique
+        case adminLevel = "admin_level"
+    }
+
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        name = try c.decode(String.self, forKey: .name)
+        label = try c.decodeIfPresent(String.self, forKey: .label)
+        hxl = try c.decodeIfPresent(String.self, forKey: .hxl)
+        type = try c.decode(ColumnType.self, forKey: .type)
+        role = try c.decodeIfPresent(DisclosureRole.self, forKey: .role) ?? .other
+        required = try c.decodeIfPresent(Bool.self, forKey: .required) ?? false
+        allowedValues = try c.decodeIfPresent([String].self, forKey: .allowedValues)
+        minimum = try c.decodeIfPresent(Double.self, forKey: .minimum)
+        maximum = try c.decodeIfPresent(Double.self, forKey: .maximum)
+        pattern = try c.decodeIfPresent(String.self, forKey: .pattern)
+        unique = try c.decodeIfPresent(Bool.self, forKey: .unique) ?? false
+        adminLevel = try c.decodeIfPresent(Int.self, forKey: .adminLevel)
+    }
+}
+
+/// A dataset's schema: its fields in order. Field names are unique.
+public struct Schema: Sendable, Hashable, Codable {
+    public var fields: [Field]
+
+    public init(fields: [Field]) { self.fields = fields }
+
+    public func field(named name: String) -> Field? { fields.first { $0.name == name } }
+
+    /// Names of the fields that play `role`.
+    public func names(withRole role: DisclosureRole) -> [String] { fields.filter { $0.role == role }.map(\.name) }
+
+    /// Checks that field names are unique and non-empty.
+    public func validate() throws(DomainError) {
+        var seen = Set<String>()
+        for f in fields {
+            guard !f.name.isEmpty else { throw .invalidField("schema", "has a field without a name") }
+            guard seen.insert(f.name).inserted else { throw .invalidField("schema", "names the field \"\(f.name)\" twice") }
+        }
+    }
+}

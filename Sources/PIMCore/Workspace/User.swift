@@ -1,0 +1,55 @@
+import Foundation
+
+/// What a user may do. Checked on every command and route.
+public enum Role: String, Sendable, Hashable, Codable, CaseIterable {
+    case administrator
+    case pimOfficer = "pim-officer"
+    case dataProtectionFocalPoint = "data-protection-focal-point"
+    /// Aggregated outputs only.
+    case analyst
+    /// Only what agreements shared with their organisation.
+    case partnerViewer = "partner-viewer"
+    /// Case management: their own cases.
+    case caseWorker = "case-worker"
+    /// Case management: their team's cases.
+    case supervisor
+}
+
+/// A person who signs in to pim. The password is kept only as a bcrypt hash.
+public struct User: Sendable, Hashable, Codable {
+    public typealias ID = Identifier<User>
+    public var id: ID
+    public var userName: String
+    public var displayName: String
+    public var role: Role
+    public var organizationID: Organization.ID?
+    /// bcrypt hash (`$2b$…`); never the password itself.
+    public var passwordHash: String
+    public var isDisabled: Bool
+    public var failedLogins: Int
+    public var lockedUntil: Date?
+    public var createdAt: Date
+
+    public init(
+        id: ID = .random(), userName: String, displayName: String, role: Role, organizationID: Organization.ID? = nil,
+        passwordHash: String, isDisabled: Bool = false, failedLogins: Int = 0, lockedUntil: Date? = nil, createdAt: Date
+    ) {
+        self.id = id
+        self.userName = userName
+        self.displayName = displayName
+        self.role = role
+        self.organizationID = organizationID
+        self.passwordHash = passwordHash
+        self.isDisabled = isDisabled
+        self.failedLogins = failedLogins
+        self.lockedUntil = lockedUntil
+        self.createdAt = createdAt
+    }
+
+    /// User names are 2–64 characters of letters, digits, `.`, `_`, `-`, `@`.
+    public static func validateUserName(_ name: String) throws(DomainError) {
+        let ok = (2...64).contains(name.count)
+            && name.allSatisfy { $0.isLetter || $0.isNumber || "._-@".contains($0) }
+        guard ok else { throw .invalidField("user name", "use 2 to 64 letters, digits, '.', '_', '-' or '@'") }
+    }
+}

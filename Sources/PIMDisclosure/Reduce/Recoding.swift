@@ -1,0 +1,296 @@
+import PIMTable
+
+/// Applies ``Recode`` steps (global recoding) to a table.
+public enum Recoding {
+    /// Applies one recoding step and reports what it changed.
+    ///
+    ///     let r = try Recoding.apply(.ageBands(column: "age"), to: table)   // 34 → "18-59"
+    ///
+    /// - Returns: the recoded table (the column keeps its name and tag; recoded columns become text,
+    ///   except top/bottom coding which keeps the numeric type) and the loss on that column.
+    /// - Throws: ``ReductionError`` for an unknown column, a column of the wrong type, unreadable values,
+    ///   invalid bands or bounds, or unmapped locations when the fallback is `.fail`.
+    public static func apply(
+        _ recode: Recode, to table: Table
+    ) throws(ReductionError) -> (table: Table, loss: InformationLoss.Variable) {
+        let column = try table.reductionColumn(recode.column)
+        let before = column.distinctCount
+        let result: (data: ColumnData, changed: Int, suppressed: Int, merged: Int)
+        switch recode {
+        case .ageBands(_, let bands):
+            result = try ageBands(column, bands: bands.validated())
+        case .location(_, let hierarchy):
+            result = try location(column, hierarchy: hierarchy)
+        case .datePeriod(_, let period):
+            result = try datePeriod(column, period: period)
+        case .topBottomCode(_, let bottom, let top):
+            result = try topBottom(column, bottom: bottom, top: top)
+        case .mergeRare(_, let minCount, let other):
+            result = try mergeRare(column, minCount: minCount, other: other)
+        }
+        let out = Column(name: column.name, tag: column.tag, data: result.data)
+        let loss = InformationLoss.Variable(
+            name: column.name, changed: result.changed, suppressed: result.suppressed, categoriesBefore: before,
+            categoriesAfter: out.distinctCount, categoriesMerged: result.merged, rows: table.rowCount)
+        return (table.replacing(out), loss)
+    }
+
+    // MARK: - Ages
+
+    private static func ageBands(
+        _ column: Column, bands: AgeBands
+    ) throws(ReductionError) -> (ColumnData, Int, Int, Int) {
+        let labels = bands.bands.map(\.label)
+        func bandIndex(_ age: Int64) -> Int32 {
+            for (i, b) in bands.bands.enumerated() where age >= Int64(b.lower) && (b.upper.map { age <= Int64($0) } ?? true) {
+                return Int32(i)
+            }
+            return -1
+        }
+        var codes: [Int32]
+        switch column.data {
+        case .integer(let values, let nulls):
+            codes = [Int32](repeating: -1, count: values.count)
+            // Ages span a small range: look bands up in a table built once over that range.
+            let lo = values.min() ?? 0
+            let hi = values.max() ?? 0
+            if hi &- lo >= 0 && hi &- lo < 100_000 {
+                let lookup = (lo...hi).map(bandIndex)
+                for i in values.indices where !nulls.isNull(i) { codes[i] = lookup[Int(values[i] - lo)] }
+            } else {
+                for i in values.indices where !nulls.isNull(i) { codes[i] = bandIndex(values[i]) }
+            }
+        case .decimal(let values, let nulls):
+            codes = [Int32](repeating: -1, count: values.count)
+            for i in values.indices where !nulls.isNull(i) && values[i].isFinite {
+                codes[i] = bandIndex(Int64(values[i].rounded(.down)))
+            }
+        case .text(let textCodes, let dictionary):
+            var map = [Int32](repeating: -1, count: dictionary.count)
+            for (j, s) in dictionary.enumerated() {
+                let t = s.trimmingSpaces
+                if t.isEmpty { continue }
+                if let v = Int64(t) {
+                    map[j] = bandIndex(v)
+                } else if let d = Double(t), d.isFinite {
+                    map[j] = bandIndex(Int64(d.rounded(.down)))
+                } else if let row = textCodes.firstIndex(of: Int32(j)) {
+                    throw .unreadableValue(row: row, column: column.name, expected: .integer)
+                }
+            }
+            codes = textCodes.map { $0 >= 0 ? map[Int($0)] : -1 }
+        default:
+            throw .unsupportedColumnType(column: column.name, found: column.type, expected: [.integer, .decimal, .text])
+        }
+        let nonNull = column.count - column.nullCount
+        let mapped = codes.reduce(0) { $0 + ($1 >= 0 ? 1 : 0) }
+        return (Pseudonymization.remap(codes: codes, dictionary: labels), mapped, nonNull - mapped, 0)
+    }
+
+    // MARK: - Locations
+
+    private static func location(
+        _ column: Column, hierarchy: LocationHierarchy
+    ) throws(ReductionError) -> (ColumnData, Int, Int, Int) {
+        guard case .text(let codes, let dictionary) = column.data else {
+            throw .unsupportedColumnType(column: column.name, found: column.type, expected: [.text])
+        }
+        if case .prefix(let n) = hierarchy.fallback, n < 1 { throw .parameterNotPositive(name: "prefix length", value: n) }
+        let used = column.usedCodes
+        var parents = [String?](repeating: nil, count: dictionary.count)
+        var unmapped = 0
+        for (j, s) in dictionary.enumerated() {
+            if let p = hierarchy.parents[s] {
+                parents[j] = p
+                continue
+            }
+            switch hierarchy.fallback {
+            case .prefix(let n): parents[j] = String(s.prefix(n))
+            case .null: parents[j] = nil
+            case .keep: parents[j] = s
+            case .fail: if used[j] { unmapped += 1 }
+            }
+        }
+        if unmapped > 0 { throw .unmappedLocations(column: column.name, codes: unmapped) }
+        var map = [Int32](repeating: -1, count: dictionary.count)
+        var newDictionary: [String] = []
+        var index: [String: Int32] = [:]
+        for j in dictionary.indices where used[j] {
+            guard let p = parents[j] else { continue }
+            if let c = index[p] {
+                map[j] = c
+            } else {
+                map[j] = Int32(newDictionary.count)
+                index[p] = map[j]
+                newDictionary.append(p)
+            }
+        }
+        var changed = 0
+        var suppressed = 0
+        var out = [Int32](repeating: -1, count: codes.count)
+        for i in codes.indices where codes[i] >= 0 {
+            let j = Int(codes[i])
+            out[i] = map[j]
+            if map[j] < 0 { suppressed += 1 } else if parents[j] != dictionary[j] { changed += 1 }
+        }
+        return (.text(codes: out, dictionary: newDictionary), changed, suppressed, 0)
+    }
+
+    // MARK: - Dates
+
+    private static func datePeriod(
+        _ column: Column, period: DatePeriod
+    ) throws(ReductionError) -> (ColumnData, Int, Int, Int) {
+        var days: [Int32]
+        var isNull: (Int) -> Bool
+        switch column.data {
+        case .date(let d, let nulls):
+            days = d
+            isNull = { nulls.isNull($0) }
+        case .text(let codes, let dictionary):
+            var parsed = [Int32?](repeating: nil, count: dictionary.count)
+            for (j, s) in dictionary.enumerated() {
+                let t = s.trimmingSpaces
+                if t.isEmpty { continue }
+                guard let v = CivilDate.parse(t) else {
+                    let row = codes.firstIndex(of: Int32(j)) ?? 0
+                    if codes.contains(Int32(j)) { throw .unreadableValue(row: row, column: column.name, expected: .date) }
+                    continue
+                }
+                parsed[j] = v
+            }
+            days = codes.map { $0 >= 0 ? (parsed[Int($0)] ?? 0) : 0 }
+            isNull = { codes[$0] < 0 || parsed[Int(codes[$0])] == nil }
+        default:
+            throw .unsupportedColumnType(column: column.name, found: column.type, expected: [.date, .text])
+        }
+        // Dates span a small range: label each day of the range once.
+        var lo = Int32.max
+        var hi = Int32.min
+        for i in days.indices where !isNull(i) {
+            lo = min(lo, days[i])
+            hi = max(hi, days[i])
+        }
+        var codes = [Int32](repeating: -1, count: days.count)
+        var dictionary: [String] = []
+        var index: [String: Int32] = [:]
+        func code(_ d: Int32) -> Int32 {
+            let label = period.label(days: d)
+            if let c = index[label] { return c }
+            let c = Int32(dictionary.count)
+            index[label] = c
+            dictionary.append(label)
+            return c
+        }
+        var changed = 0
+        if lo <= hi && Int(hi) - Int(lo) < 1_000_000 {
+            var lookup = [Int32](repeating: -2, count: Int(hi) - Int(lo) + 1)
+            for i in days.indices where !isNull(i) {
+                let k = Int(days[i] - lo)
+                if lookup[k] == -2 { lookup[k] = code(days[i]) }
+                codes[i] = lookup[k]
+                changed += 1
+            }
+        } else {
+            for i in days.indices where !isNull(i) {
+                codes[i] = code(days[i])
+                changed += 1
+            }
+        }
+        return (.text(codes: codes, dictionary: dictionary), changed, 0, 0)
+    }
+
+    // MARK: - Top and bottom coding
+
+    private static func topBottom(
+        _ column: Column, bottom: Double?, top: Double?
+    ) throws(ReductionError) -> (ColumnData, Int, Int, Int) {
+        if let b = bottom, let t = top, b > t { throw .invalidBounds(column: column.name) }
+        var changed = 0
+        switch column.data {
+        case .integer(var values, let nulls):
+            let lo = bottom.map { Int64(exactly: $0.rounded(.up)) ?? ($0 < 0 ? Int64.min : Int64.max) }
+            let hi = top.map { Int64(exactly: $0.rounded(.down)) ?? ($0 < 0 ? Int64.min : Int64.max) }
+            for i in values.indices where !nulls.isNull(i) {
+                if let hi, values[i] > hi {
+                    values[i] = hi
+                    changed += 1
+                } else if let lo, values[i] < lo {
+                    values[i] = lo
+                    changed += 1
+                }
+            }
+            return (.integer(values: values, nulls: nulls), changed, 0, 0)
+        case .decimal(var values, let nulls):
+            for i in values.indices where !nulls.isNull(i) {
+                if let top, values[i] > top {
+                    values[i] = top
+                    changed += 1
+                } else if let bottom, values[i] < bottom {
+                    values[i] = bottom
+                    changed += 1
+                }
+            }
+            return (.decimal(values: values, nulls: nulls), changed, 0, 0)
+        default:
+            throw .unsupportedColumnType(column: column.name, found: column.type, expected: [.integer, .decimal])
+        }
+    }
+
+    // MARK: - Rare categories
+
+    private static func mergeRare(
+        _ column: Column, minCount: Int, other: String
+    ) throws(ReductionError) -> (ColumnData, Int, Int, Int) {
+        guard minCount >= 1 else { throw .parameterNotPositive(name: "minimum category count", value: minCount) }
+        guard case .text(let codes, let dictionary) = column.data else {
+            throw .unsupportedColumnType(column: column.name, found: column.type, expected: [.text])
+        }
+        var counts = [Int](repeating: 0, count: dictionary.count)
+        for c in codes where c >= 0 { counts[Int(c)] += 1 }
+        let rare = dictionary.indices.map { counts[$0] > 0 && counts[$0] < minCount && dictionary[$0] != other }
+        let merged = rare.reduce(0) { $0 + ($1 ? 1 : 0) }
+        guard merged > 0 else { return (column.data, 0, 0, 0) }
+        let labels = dictionary.indices.map { rare[$0] ? other : dictionary[$0] }
+        let changed = codes.reduce(0) { $0 + ($1 >= 0 && rare[Int($1)] ? 1 : 0) }
+        return (Pseudonymization.remap(codes: codes, dictionary: labels), changed, 0, merged)
+    }
+}
+
+extension Column {
+    /// Number of distinct non-null values.
+    var distinctCount: Int {
+        switch data {
+        case .text(let codes, let dictionary):
+            var seen = [Bool](repeating: false, count: dictionary.count)
+            var n = 0
+            for c in codes where c >= 0 && !seen[Int(c)] {
+                seen[Int(c)] = true
+                n += 1
+            }
+            return n
+        case .integer(let v, let nulls): return Set(v.indices.lazy.filter { !nulls.isNull($0) }.map { v[$0] }).count
+        case .decimal(let v, let nulls): return Set(v.indices.lazy.filter { !nulls.isNull($0) }.map { v[$0] }).count
+        case .date(let v, let nulls): return Set(v.indices.lazy.filter { !nulls.isNull($0) }.map { v[$0] }).count
+        case .boolean(let v, let nulls): return Set(v.indices.lazy.filter { !nulls.isNull($0) }.map { v[$0] }).count
+        }
+    }
+
+    /// For text columns, which dictionary entries some row uses.
+    var usedCodes: [Bool] {
+        guard case .text(let codes, let dictionary) = data else { return [] }
+        var used = [Bool](repeating: false, count: dictionary.count)
+        for c in codes where c >= 0 { used[Int(c)] = true }
+        return used
+    }
+}
+
+extension String {
+    /// The string without leading and trailing spaces and tabs.
+    var trimmingSpaces: String {
+        let u = utf8
+        guard let first = u.firstIndex(where: { $0 != 32 && $0 != 9 }) else { return "" }
+        guard let last = u.lastIndex(where: { $0 != 32 && $0 != 9 }) else { return "" }
+        return String(self[first...last])
+    }
+}

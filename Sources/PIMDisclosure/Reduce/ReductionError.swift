@@ -1,0 +1,68 @@
+import PIMTable
+
+/// Errors raised while reducing disclosure risk: recoding, local suppression and aggregate tables.
+///
+/// Errors shared with risk measurement (unknown column, k below 2, threshold, empty table, no keys) are
+/// carried as ``DisclosureError`` in ``disclosure(_:)`` so callers see one wording for them.
+/// Messages name columns, rows and counts, never the values of records.
+public enum ReductionError: Error, Sendable, Hashable, CustomStringConvertible {
+    /// An error shared with risk measurement (unknown column, k below 2, threshold, empty table, no keys).
+    case disclosure(DisclosureError)
+    /// The column has a type the operation cannot use, e.g. summing a text column.
+    case unsupportedColumnType(column: String, found: ColumnType, expected: [ColumnType])
+    /// A text value at `row` (0-based) of a column that must hold numbers or dates could not be read.
+    case unreadableValue(row: Int, column: String, expected: ColumnType)
+    /// Age bands overlap, are empty, or are not in ascending order.
+    case invalidAgeBands(String)
+    /// Some location codes have no parent in the hierarchy and the fallback is to fail.
+    case unmappedLocations(column: String, codes: Int)
+    /// A rounding base other than a positive integer (usually 3, 5 or 10) was requested.
+    case invalidRoundingBase(Int)
+    /// A parameter that must be positive (minimum count, prefix length) was zero or negative.
+    case parameterNotPositive(name: String, value: Int)
+    /// Top/bottom coding bounds are reversed.
+    case invalidBounds(column: String)
+    /// The key combinations cannot be numbered in 64 bits (too many keys of high cardinality).
+    case tooManyKeyCombinations(keys: Int)
+    /// The aggregate table with its margins would have more cells than the limit.
+    case tableTooLarge(cells: Int, limit: Int)
+    /// k-anonymity cannot be reached: the table has fewer rows than k.
+    case cannotReachK(k: Int, rows: Int)
+    /// Two output columns would have the same name.
+    case duplicateColumn(String)
+    /// The same column is used twice where distinct columns are needed.
+    case repeatedColumn(String)
+
+    public var description: String {
+        switch self {
+        case .disclosure(let e): e.description
+        case .unsupportedColumnType(let c, let found, let expected):
+            "column \"\(c)\" holds \(found) values; this operation needs "
+                + expected.map(\.rawValue).joined(separator: " or ") + " values"
+        case .unreadableValue(let row, let c, let expected):
+            "row \(row + 1), column \"\(c)\": the value cannot be read as \(expected.rawValue)"
+        case .invalidAgeBands(let why): "the age bands are not usable: \(why)"
+        case .unmappedLocations(let c, let n):
+            "column \"\(c)\": \(n) location codes have no parent in the hierarchy; add them or choose a fallback"
+        case .invalidRoundingBase(let b): "rounding base \(b) must be a positive integer such as 3, 5 or 10"
+        case .parameterNotPositive(let name, let v): "\(name) is \(v) but must be 1 or more"
+        case .invalidBounds(let c): "column \"\(c)\": the bottom-coding bound is above the top-coding bound"
+        case .tooManyKeyCombinations(let n):
+            "the \(n) key variables have too many value combinations to number; generalise them first"
+        case .tableTooLarge(let cells, let limit):
+            "the table would have \(cells) cells including margins, more than the limit of \(limit); use fewer or coarser dimensions"
+        case .cannotReachK(let k, let rows):
+            "k-anonymity with k = \(k) cannot be reached in a table of \(rows) rows; use a smaller k or more rows"
+        case .duplicateColumn(let c): "the output would have two columns named \"\(c)\"; rename one"
+        case .repeatedColumn(let c): "column \"\(c)\" is named more than once; name each column once"
+        }
+    }
+}
+
+extension Table {
+    /// The column named `name`, or ``ReductionError/disclosure(_:)`` with ``DisclosureError/unknownColumn(_:available:)``.
+    func reductionColumn(_ name: String) throws(ReductionError) -> Column {
+        guard let c = self[name] else { throw .disclosure(.unknownColumn(name, available: columnNames)) }
+        return c
+    }
+}

@@ -1,0 +1,48 @@
+import Foundation
+
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// An exclusive advisory lock on `<data dir>/pim.lock`, so one process at a time writes a data directory.
+///
+/// Debian 12's SQLite 3.40.1 has the WAL-reset race fixed only in 3.51.3: two processes writing and
+/// checkpointing one WAL database at the same instant can corrupt it. The lock rules that out. The
+/// holder's pid and command are written into the file so a second writer can be told who holds it.
+/// The kernel drops the lock when the process dies, so a `kill -9` never leaves a stale lock.
+final class DirectoryLock: Sendable {
+    let path: String
+    private let fd: Int32
+
+    /// Takes the lock or throws ``LockError/held(by:)`` at once (never waits).
+    init(directory: URL, command: String) throws(LockError) {
+        path = directory.appendingPathComponent("pim.lock").path
+        let fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0o644)
+        guard fd >= 0 else { throw .cannotOpen(path: path, errno: errno) }
+        if flock(fd, LOCK_EX | LOCK_NB) != 0 {
+            var buf = [UInt8](repeating: 0, count: 512)
+            let n = pread(fd, &buf, 511, 0)
+            close(fd)
+            let holder = n > 0 ? String(decoding: buf[0..<n], as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines) : "unknown process"
+            throw .held(by: holder)
+        }
+        _ = ftruncate(fd, 0)
+        let text = "pid \(getpid()): \(command)\n"
+        _ = text.withCString { pwrite(fd, $0, strlen($0), 0) }
+        self.fd = fd
+    }
+
+    /// Releases the lock.
+    func release() {
+        _ = ftruncate(fd, 0)
+        _ = flock(fd, LOCK_UN)
+        close(fd)
+    }
+
+    enum LockError: Error {
+        case held(by: String)
+        case cannotOpen(path: String, errno: Int32)
+    }
+}

@@ -1,0 +1,124 @@
+import Foundation
+import GRDB
+import PIMCore
+import PIMStorage
+import PIMTable
+
+/// The embedded default store: `<data dir>/pim.sqlite` in WAL mode with `synchronous=FULL` and foreign keys on.
+///
+/// A writable store holds the data directory's lock for its lifetime (see ``DirectoryLock``).
+public final class SQLiteStore: Store {
+    public enum Mode: Sendable { case readWrite, readOnly }
+
+    let pool: DatabasePool
+    let directory: URL
+    private let lock: DirectoryLock?
+
+    /// The database file inside a data directory.
+    public static func databaseURL(in directory: URL) -> URL { directory.appendingPathComponent("pim.sqlite") }
+
+    /// Opens (creating when writable) the store in `directory`.
+    /// - Parameter command: what this process is doing, written into the lock file for other writers to read.
+    /// - Throws: ``StoreError/locked(path:holder:)`` when another process writes the directory.
+    public init(directory: URL, mode: Mode = .readWrite, command: String = "pim") throws(StoreError) {
+        self.directory = directory
+        if mode == .readWrite {
+            do { try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true) } catch {
+                throw .unavailable("cannot create the data directory \(directory.path)")
+            }
+            do { lock = try DirectoryLock(directory: directory, command: command) } catch {
+                switch error {
+                case .held(let holder): throw .locked(path: directory.path, holder: holder)
+                case .cannotOpen(let p, let e): throw .unavailable("cannot open the lock file \(p) (errno \(e))")
+                }
+            }
+        } else {
+            guard FileManager.default.fileExists(atPath: Self.databaseURL(in: directory).path) else {
+                throw .notInitialized
+            }
+            lock = nil
+        }
+        var config = Configuration()
+        config.foreignKeysEnabled = true
+        config.readonly = mode == .readOnly
+        config.label = "pim"
+        config.prepareDatabase { db in
+            if !db.configuration.readonly {
+                try db.execute(sql: "PRAGMA synchronous = FULL")
+            }
+        }
+        do {
+            pool = try DatabasePool(path: Self.databaseURL(in: directory).path, configuration: config)
+        } catch {
+            lock?.release()
+            throw .unavailable("cannot open \(Self.databaseURL(in: directory).path): \(Self.describe(error))")
+        }
+    }
+
+    public func close() async throws(StoreError) {
+        do { try pool.close() } catch { throw .unavailable("could not close the database cleanly") }
+        lock?.release()
+    }
+
+    // MARK: - Helpers
+
+    /// Maps any driver error to a ``StoreError`` without SQL arguments (GRDB keeps them private by default).
+    static func map(_ error: any Error) -> StoreError {
+        if let e = error as? StoreError { return e }
+        if let e = error as? DatabaseError {
+            switch e.resultCode {
+            case .SQLITE_CONSTRAINT: return .conflict(kind: "record", key: e.message ?? "constraint")
+            case .SQLITE_BUSY, .SQLITE_LOCKED: return .unavailable("the database is busy")
+            case .SQLITE_CORRUPT, .SQLITE_NOTADB: return .corrupt("the SQLite file is damaged")
+            case .SQLITE_READONLY: return .unavailable("the database is open read-only")
+            default: return .unavailable(e.message ?? "SQLite error \(e.resultCode.rawValue)")
+            }
+        }
+        return .unavailable(String(describing: type(of: error)))
+    }
+
+    static func describe(_ error: any Error) -> String {
+        (error as? DatabaseError)?.message ?? String(describing: type(of: error))
+    }
+
+    func write<T: Sendable>(_ body: @Sendable @escaping (Database) throws -> T) async throws(StoreError) -> T {
+        do { return try await pool.write(body) } catch { throw Self.map(error) }
+    }
+
+    func read<T: Sendable>(_ body: @Sendable @escaping (Database) throws -> T) async throws(StoreError) -> T {
+        do { return try await pool.read(body) } catch { throw Self.map(error) }
+    }
+
+    // MARK: - Migrations
+
+    public func migrate() async throws(StoreError) {
+        var migrator = DatabaseMigrator()
+        for m in Migrations.all {
+            migrator.registerMigration(m.id) { db in
+                for s in m.statements { try db.execute(sql: SQLiteDialect.translate(s)) }
+                if m.id == "001-metadata" {
+                    for (name, text) in Migrations.roleDescriptions {
+                        try db.execute(sql: "INSERT INTO roles (name, description) VALUES (?, ?)", arguments: [name, text])
+                    }
+                    // Append-only audit trail: edits need the trigger dropped first, which `audit verify` still catches.
+                    try db.execute(sql: """
+                        CREATE TRIGGER audit_events_no_update BEFORE UPDATE ON audit_events
+                        BEGIN SELECT RAISE(ABORT, 'audit events are append-only'); END
+                        """)
+                    try db.execute(sql: """
+                        CREATE TRIGGER audit_events_no_delete BEFORE DELETE ON audit_events
+                        BEGIN SELECT RAISE(ABORT, 'audit events are append-only'); END
+                        """)
+                }
+            }
+        }
+        do { try migrator.migrate(pool) } catch { throw Self.map(error) }
+    }
+}
+
+enum SQLiteDialect {
+    static func translate(_ sql: String) -> String {
+        sql.replacingOccurrences(of: "$INT", with: "INTEGER").replacingOccurrences(of: "$REAL", with: "REAL")
+            .replacingOccurrences(of: "$BOOL", with: "INTEGER")
+    }
+}

@@ -1,0 +1,122 @@
+import Foundation
+import PIMCore
+import PIMTable
+
+/// Everything pim keeps. One protocol, two implementations (SQLite, PostgreSQL), one conformance suite.
+///
+/// Every method is a transaction: it completes entirely or changes nothing. Implementations never put
+/// record values or SQL arguments into errors or logs.
+public protocol Store: Sendable {
+    /// Brings the schema to the latest migration. Idempotent.
+    func migrate() async throws(StoreError)
+
+    // MARK: Workspace
+    /// The workspace, or nil before `pim init`.
+    func workspace() async throws(StoreError) -> Workspace?
+    /// Creates the workspace and its first administrator, and records the audit event, in one transaction.
+    /// With `replacingExisting`, deletes everything first (`pim init --force`).
+    /// - Throws: ``StoreError/alreadyInitialized`` when a workspace exists and `replacingExisting` is false.
+    func initialize(workspace: Workspace, administrator: User, replacingExisting: Bool, at: Date) async throws(StoreError)
+
+    // MARK: Organisations and users
+    func add(_ organization: Organization) async throws(StoreError)
+    func organizations() async throws(StoreError) -> [Organization]
+    func organization(acronym: String) async throws(StoreError) -> Organization?
+    func add(_ user: User) async throws(StoreError)
+    func update(_ user: User) async throws(StoreError)
+    func user(named userName: String) async throws(StoreError) -> User?
+    func users() async throws(StoreError) -> [User]
+
+    // MARK: Datasets
+    func create(_ dataset: Dataset) async throws(StoreError)
+    func update(_ dataset: Dataset) async throws(StoreError)
+    func dataset(named name: String) async throws(StoreError) -> Dataset?
+    func dataset(id: Dataset.ID) async throws(StoreError) -> Dataset?
+    func datasets() async throws(StoreError) -> [Dataset]
+
+    /// Stores `table` as the next version of `dataset`, with its audit event, all or nothing.
+    /// - Throws: ``StoreError/duplicateFile(version:)`` when a version with the same file SHA-256 exists.
+    func addVersion(
+        of dataset: Dataset.ID, table: Table, schema: Schema, provenance: Provenance, audit: AuditDraft
+    ) async throws(StoreError) -> DatasetVersion
+    /// Versions of a dataset, oldest first.
+    func versions(of dataset: Dataset.ID) async throws(StoreError) -> [DatasetVersion]
+    /// Loads a version's rows back into a typed table (columns in schema order).
+    func table(of version: DatasetVersion) async throws(StoreError) -> Table
+
+    // MARK: Audit
+    /// Appends an event to the hash chain.
+    @discardableResult
+    func append(_ draft: AuditDraft) async throws(StoreError) -> AuditEvent
+    /// Events matching `filter`, in sequence order.
+    func auditEvents(_ filter: AuditFilter) async throws(StoreError) -> [AuditEvent]
+    /// Re-reads the whole chain and checks every hash and link, and the stored chain head.
+    func verifyAuditChain() async throws(StoreError) -> AuditChainStatus
+
+    /// Releases connections and locks.
+    func close() async throws(StoreError)
+}
+
+/// Filters for ``Store/auditEvents(_:)``. Nil means "any".
+public struct AuditFilter: Sendable, Hashable {
+    public var actor: String?
+    public var action: AuditAction?
+    public var datasetID: String?
+    public var organizationID: String?
+    public var from: Date?
+    public var to: Date?
+    public var limit: Int?
+
+    public init(
+        actor: String? = nil, action: AuditAction? = nil, datasetID: String? = nil, organizationID: String? = nil,
+        from: Date? = nil, to: Date? = nil, limit: Int? = nil
+    ) {
+        self.actor = actor
+        self.action = action
+        self.datasetID = datasetID
+        self.organizationID = organizationID
+        self.from = from
+        self.to = to
+        self.limit = limit
+    }
+
+    public static let all = AuditFilter()
+
+    /// Whether `e` passes (used by both backends after a coarse SQL filter, and by tests).
+    public func matches(_ e: AuditEvent) -> Bool {
+        if let actor, e.draft.actor != actor { return false }
+        if let action, e.draft.action != action { return false }
+        if let datasetID, e.draft.datasetID != datasetID { return false }
+        if let organizationID, e.draft.organizationID != organizationID { return false }
+        if let from, e.draft.at < from { return false }
+        if let to, e.draft.at > to { return false }
+        return true
+    }
+}
+
+/// Storage failures, translated from driver errors at the boundary. No SQL arguments or values inside.
+public enum StoreError: Error, Sendable, Hashable, CustomStringConvertible {
+    case alreadyInitialized(workspace: String)
+    case notInitialized
+    case notFound(kind: String, key: String)
+    case conflict(kind: String, key: String)
+    case duplicateFile(version: Int)
+    case locked(path: String, holder: String)
+    case unavailable(String)
+    case corrupt(String)
+
+    public var description: String {
+        switch self {
+        case .alreadyInitialized(let w):
+            "This store already holds the workspace \"\(w)\"; run again with --force to erase it and start over."
+        case .notInitialized: "No workspace here yet; run `pim init` first (or pass the right --data-dir / --database)."
+        case .notFound(let k, let key): "There is no \(k) \"\(key)\"."
+        case .conflict(let k, let key): "A \(k) \"\(key)\" already exists."
+        case .duplicateFile(let v): "This exact file (same SHA-256) was already imported as version \(v); nothing was stored."
+        case .locked(let p, let h):
+            "The data directory \(p) is being written by another pim process (\(h)); wait for it to finish, or go through the running server."
+        case .unavailable(let why): "The database is unavailable: \(why)."
+        case .corrupt(let why): "The stored data is inconsistent: \(why)."
+        }
+    }
+}

@@ -1,0 +1,95 @@
+/// The character encoding a reader found.
+public enum SourceEncoding: String, Sendable, Hashable, Codable {
+    /// UTF-8 (ASCII included).
+    case utf8
+    /// UTF-8 with a byte-order mark, which was removed.
+    case utf8WithBOM
+    /// Not valid UTF-8; read as Windows-1252 (a superset of Latin-1) and converted to UTF-8.
+    case windows1252
+    /// UTF-16 with a byte-order mark, converted to UTF-8.
+    case utf16
+}
+
+/// Something a reader noticed that did not stop it.
+public enum ReadWarning: Sendable, Hashable, CustomStringConvertible {
+    /// The bytes were not UTF-8 and were converted from Windows-1252.
+    case convertedFromWindows1252
+    /// Rows had too few fields and were padded with nulls (``CSVReadOptions/allowRagged``).
+    case paddedRows(count: Int)
+    /// Blank lines were skipped.
+    case skippedBlankLines(count: Int)
+    /// Columns whose group path was kept because the short name would not be unique (Kobo).
+    case keptGroupPaths(columns: [String])
+
+    public var description: String {
+        switch self {
+        case .convertedFromWindows1252:
+            "the file is not UTF-8; it was read as Windows-1252 (Latin-1) and converted"
+        case .paddedRows(let n): "\(n) rows had too few fields and were padded with empty cells"
+        case .skippedBlankLines(let n): "\(n) blank lines were skipped"
+        case .keptGroupPaths(let c):
+            "the group path was kept in \(c.count) column names so that names stay unique: \(c.joined(separator: ", "))"
+        }
+    }
+}
+
+/// What a reader found out about the file besides the table itself.
+public struct ReadReport: Sendable, Hashable {
+    public var fileName: String
+    public var encoding: SourceEncoding
+    /// The delimiter used (`nil` for formats without one, like JSON).
+    public var delimiter: UInt8?
+    /// 1-based row number of the HXL hashtag row, if the file has one.
+    public var hxlRow: Int?
+    /// 1-based row numbers of the rows above the data that were read as headers.
+    public var headerRows: [Int]
+    /// 1-based row number (as a spreadsheet shows it) of the table's first row.
+    public var firstDataRow: Int
+    public var warnings: [ReadWarning]
+    /// One profile per column, in column order.
+    public var profiles: [ColumnProfile]
+    /// Present when the file looks like a KoboToolbox export.
+    public var kobo: KoboExportInfo?
+    /// Table row indices before which one blank line was skipped (repeated for several), sorted.
+    package var blankLinesBefore: [Int]
+
+    public init(
+        fileName: String, encoding: SourceEncoding = .utf8, delimiter: UInt8? = nil, hxlRow: Int? = nil,
+        headerRows: [Int] = [], firstDataRow: Int = 2, warnings: [ReadWarning] = [],
+        profiles: [ColumnProfile] = [], kobo: KoboExportInfo? = nil
+    ) {
+        self.fileName = fileName
+        self.encoding = encoding
+        self.delimiter = delimiter
+        self.hxlRow = hxlRow
+        self.headerRows = headerRows
+        self.firstDataRow = firstDataRow
+        self.warnings = warnings
+        self.profiles = profiles
+        self.kobo = kobo
+        self.blankLinesBefore = []
+    }
+
+    /// The 1-based row number a spreadsheet shows for the table row at `index` (0-based), for error messages.
+    public func sourceRow(ofTableRow index: Int) -> Int {
+        // Count skipped blank lines at or before `index` (binary search for the first entry > index).
+        var lo = 0
+        var hi = blankLinesBefore.count
+        while lo < hi {
+            let mid = (lo + hi) / 2
+            if blankLinesBefore[mid] <= index { lo = mid + 1 } else { hi = mid }
+        }
+        return firstDataRow + index + lo
+    }
+}
+
+/// A table together with the report on how it was read.
+public struct ReadResult: Sendable, Hashable {
+    public var table: Table
+    public var report: ReadReport
+
+    public init(table: Table, report: ReadReport) {
+        self.table = table
+        self.report = report
+    }
+}

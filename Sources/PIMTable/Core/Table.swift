@@ -1,0 +1,102 @@
+/// A columnar, in-memory table: every reader produces one and every writer consumes one.
+///
+/// Invariant: every column has `rowCount` values and column names are unique.
+public struct Table: Sendable, Hashable {
+    public private(set) var columns: [Column]
+    public private(set) var rowCount: Int
+
+    /// Creates a table, checking that columns have equal lengths and unique names.
+    /// - Throws: ``TableError/columnLengthMismatch(column:expected:found:)`` or ``TableError/duplicateColumn(_:)``.
+    public init(columns: [Column]) throws(TableError) {
+        let n = columns.first?.count ?? 0
+        var seen = Set<String>()
+        for c in columns {
+            guard c.count == n else { throw .columnLengthMismatch(column: c.name, expected: n, found: c.count) }
+            guard seen.insert(c.name).inserted else { throw .duplicateColumn(c.name) }
+        }
+        self.columns = columns
+        self.rowCount = n
+    }
+
+    public static let empty = Table(unchecked: [], rowCount: 0)
+
+    /// For builders that already guarantee the invariant.
+    package init(unchecked columns: [Column], rowCount: Int) {
+        self.columns = columns
+        self.rowCount = rowCount
+    }
+
+    public var columnNames: [String] { columns.map(\.name) }
+
+    /// The index of the column named `name`, if any.
+    public func index(of name: String) -> Int? { columns.firstIndex { $0.name == name } }
+
+    /// The column named `name`, if any.
+    public subscript(name: String) -> Column? { index(of: name).map { columns[$0] } }
+
+    /// The column named `name`.
+    /// - Throws: ``TableError/unknownColumn(_:available:)`` naming the columns that exist.
+    public func column(named name: String) throws(TableError) -> Column {
+        guard let i = index(of: name) else { throw .unknownColumn(name, available: columnNames) }
+        return columns[i]
+    }
+
+    /// Keeps only the given rows, in the given order.
+    public func selectingRows(_ rows: [Int]) -> Table {
+        Table(unchecked: columns.map { $0.selectingRows(rows) }, rowCount: rows.count)
+    }
+
+    /// Keeps only the named columns, in the given order.
+    public func selectingColumns(_ names: [String]) throws(TableError) -> Table {
+        var out: [Column] = []
+        for n in names { out.append(try column(named: n)) }
+        return Table(unchecked: out, rowCount: rowCount)
+    }
+
+    /// Replaces or appends a column.
+    public mutating func setColumn(_ column: Column) throws(TableError) {
+        guard columns.isEmpty || column.count == rowCount else {
+            throw .columnLengthMismatch(column: column.name, expected: rowCount, found: column.count)
+        }
+        if let i = index(of: column.name) { columns[i] = column } else { columns.append(column) }
+        rowCount = column.count
+    }
+
+    /// Removes the named column if present.
+    public mutating func removeColumn(named name: String) {
+        columns.removeAll { $0.name == name }
+        if columns.isEmpty { rowCount = 0 }
+    }
+}
+
+extension Column {
+    /// Keeps only the given rows, in the given order.
+    public func selectingRows(_ rows: [Int]) -> Column {
+        let d: ColumnData
+        switch data {
+        case .integer(let v, let n): d = .integer(values: rows.map { v[$0] }, nulls: n.selecting(rows))
+        case .decimal(let v, let n): d = .decimal(values: rows.map { v[$0] }, nulls: n.selecting(rows))
+        case .date(let v, let n): d = .date(days: rows.map { v[$0] }, nulls: n.selecting(rows))
+        case .boolean(let v, let n): d = .boolean(values: rows.map { v[$0] }, nulls: n.selecting(rows))
+        case .text(let c, let dict): d = .text(codes: rows.map { c[$0] }, dictionary: dict)
+        }
+        return Column(name: name, tag: tag, data: d)
+    }
+}
+
+/// Errors about a table's shape.
+public enum TableError: Error, Sendable, Hashable, CustomStringConvertible {
+    case columnLengthMismatch(column: String, expected: Int, found: Int)
+    case duplicateColumn(String)
+    case unknownColumn(String, available: [String])
+
+    public var description: String {
+        switch self {
+        case .columnLengthMismatch(let c, let e, let f):
+            "column \"\(c)\" has \(f) values but the table has \(e) rows"
+        case .duplicateColumn(let c): "column name \"\(c)\" appears more than once"
+        case .unknownColumn(let c, let a):
+            "there is no column \"\(c)\"; the columns are: \(a.joined(separator: ", "))"
+        }
+    }
+}

@@ -1,0 +1,124 @@
+/// A hash map from byte strings to dense codes (0, 1, 2, … in order of first appearance), used to
+/// dictionary-encode text columns without creating a `String` per cell.
+///
+/// Open addressing with linear probing; keys live back to back in one byte arena. The hash is seeded
+/// per dictionary so crafted input cannot force collisions, but the codes depend only on input order.
+struct ByteDictionary {
+    private var arena: [UInt8] = []
+    private var offsets: [Int] = [0]
+    private var hashes: [UInt64] = []
+    private var slots: [Int32]
+    private var mask: Int
+    private let seed: UInt64
+
+    init(capacity: Int = 64) {
+        var size = 16
+        while size < capacity * 2 { size <<= 1 }
+        slots = Array(repeating: -1, count: size)
+        mask = size - 1
+        seed = UInt64.random(in: 0...UInt64.max) | 1
+    }
+
+    var count: Int { hashes.count }
+
+    @inline(__always)
+    static func hash(_ p: UnsafePointer<UInt8>, _ n: Int, seed: UInt64) -> UInt64 {
+        var h = seed ^ (UInt64(truncatingIfNeeded: n) &* 0x9E37_79B9_7F4A_7C15)
+        let raw = UnsafeRawPointer(p)
+        var i = 0
+        while i + 8 <= n {
+            let w = raw.loadUnaligned(fromByteOffset: i, as: UInt64.self)
+            h = (h ^ w) &* 0xBF58_476D_1CE4_E5B9
+            h ^= h >> 31
+            i += 8
+        }
+        if i < n {
+            var w: UInt64 = 0
+            var shift: UInt64 = 0
+            while i < n {
+                w |= UInt64(p[i]) << shift
+                shift += 8
+                i += 1
+            }
+            h = (h ^ w) &* 0x94D0_49BB_1331_11EB
+            h ^= h >> 29
+        }
+        h = (h ^ (h >> 32)) &* 0xD6E8_FEB8_6659_FD93
+        return h ^ (h >> 32)
+    }
+
+    /// The code for these bytes, inserting them if new.
+    @inline(__always)
+    mutating func code(_ p: UnsafePointer<UInt8>, _ n: Int) -> Int32 {
+        let h = Self.hash(p, n, seed: seed)
+        var i = Int(truncatingIfNeeded: h) & mask
+        while true {
+            let c = slots[i]
+            if c < 0 { break }
+            let ci = Int(c)
+            if hashes[ci] == h {
+                let start = offsets[ci]
+                if offsets[ci + 1] - start == n {
+                    let equal = arena.withUnsafeBufferPointer { a in
+                        n == 0 || memcmpBytes(a.baseAddress.map { $0 + start }, p, n)
+                    }
+                    if equal { return c }
+                }
+            }
+            i = (i + 1) & mask
+        }
+        let code = Int32(truncatingIfNeeded: hashes.count)
+        arena.append(contentsOf: UnsafeBufferPointer(start: p, count: n))
+        offsets.append(arena.count)
+        hashes.append(h)
+        slots[i] = code
+        if hashes.count * 2 > slots.count { grow() }
+        return code
+    }
+
+    private mutating func grow() {
+        let size = slots.count * 2
+        var newSlots = [Int32](repeating: -1, count: size)
+        let newMask = size - 1
+        for (code, h) in hashes.enumerated() {
+            var i = Int(truncatingIfNeeded: h) & newMask
+            while newSlots[i] >= 0 { i = (i + 1) & newMask }
+            newSlots[i] = Int32(truncatingIfNeeded: code)
+        }
+        slots = newSlots
+        mask = newMask
+    }
+
+    /// The dictionary as strings, indexed by code. The bytes must be valid UTF-8.
+    func strings() -> [String] {
+        var out: [String] = []
+        out.reserveCapacity(count)
+        arena.withUnsafeBufferPointer { a in
+            for k in 0..<count {
+                let s = offsets[k]
+                let e = offsets[k + 1]
+                out.append(String(decoding: UnsafeBufferPointer(rebasing: a[s..<e]), as: UTF8.self))
+            }
+        }
+        return out
+    }
+}
+
+@inline(__always)
+func memcmpBytes(_ a: UnsafePointer<UInt8>?, _ b: UnsafePointer<UInt8>, _ n: Int) -> Bool {
+    guard let a else { return n == 0 }
+    var i = 0
+    let ra = UnsafeRawPointer(a)
+    let rb = UnsafeRawPointer(b)
+    while i + 8 <= n {
+        if ra.loadUnaligned(fromByteOffset: i, as: UInt64.self) != rb.loadUnaligned(fromByteOffset: i, as: UInt64.self) {
+            return false
+        }
+        i += 8
+    }
+    while i < n {
+        if a[i] != b[i] { return false }
+        i += 1
+    }
+    return true
+}

@@ -1,0 +1,78 @@
+/// Why reading or writing an XLSX workbook failed.
+///
+/// Every case names the file (its last path component) and, where it helps, the part of the package,
+/// the sheet or the cell (`Sheet1!C5`). Cell values never appear in messages.
+public enum XLSXError: Error, Sendable, Hashable, CustomStringConvertible {
+    /// The file could not be opened or read.
+    case unreadable(file: String)
+    /// The file has no bytes.
+    case emptyFile(file: String)
+    /// The file is not a zip archive (for example a CSV or an image renamed `.xlsx`).
+    case notAZipArchive(file: String)
+    /// The zip archive lacks a part every workbook has, such as `xl/workbook.xml`.
+    case missingPart(file: String, part: String)
+    /// A part could not be decompressed (truncated or corrupted archive, bad checksum).
+    case corruptPart(file: String, part: String)
+    /// A part is larger than ``XLSXReadOptions/maxPartSize``.
+    case partTooLarge(file: String, part: String, limit: Int)
+    /// The parts together are larger than ``XLSXReadOptions/maxTotalSize``.
+    case workbookTooLarge(file: String, limit: Int)
+    /// A large part compresses suspiciously well (a likely zip bomb).
+    case suspiciousCompression(file: String, part: String, ratio: Int)
+    /// A part declares a DTD or entities, which are refused to prevent entity expansion attacks.
+    case documentTypeDeclaration(file: String, part: String)
+    /// A part is not well-formed XML as far as the reader needs it.
+    case malformedXML(file: String, part: String, problem: XLSXXMLProblem)
+    /// A cell could not be understood, e.g. a reference outside the sheet's bounds.
+    case invalidCell(file: String, cell: String, problem: XLSXCellProblem)
+    /// The workbook lists no worksheets.
+    case noSheets(file: String)
+    /// No sheet has the requested name.
+    case sheetNotFound(file: String, sheet: String, available: [String])
+    /// The output file could not be written.
+    case writeFailed(file: String)
+
+    public var description: String {
+        switch self {
+        case .unreadable(let f): "cannot read \"\(f)\": the file does not exist or is not readable"
+        case .emptyFile(let f): "\"\(f)\" is not an XLSX workbook: the file is empty"
+        case .notAZipArchive(let f): "\"\(f)\" is not an XLSX workbook: it is not a zip archive"
+        case .missingPart(let f, let p): "\"\(f)\" is not an XLSX workbook: it has no \(p)"
+        case .corruptPart(let f, let p): "\"\(f)\" is damaged: \(p) cannot be decompressed (truncated or corrupted file)"
+        case .partTooLarge(let f, let p, let l): "\"\(f)\" is refused: \(p) is larger than the limit of \(l) bytes"
+        case .workbookTooLarge(let f, let l):
+            "\"\(f)\" is refused: its contents are larger than the limit of \(l) bytes in total"
+        case .suspiciousCompression(let f, let p, let r):
+            "\"\(f)\" is refused: \(p) is compressed \(r):1, which looks like a zip bomb"
+        case .documentTypeDeclaration(let f, let p):
+            "\"\(f)\" is refused: \(p) declares a document type or entities, which workbooks never need"
+        case .malformedXML(let f, let p, let problem): "\"\(f)\" is damaged: \(p) is not valid XML (\(problem))"
+        case .invalidCell(let f, let c, let problem): "\"\(f)\", cell \(c): \(problem)"
+        case .noSheets(let f): "\"\(f)\" has no worksheets"
+        case .sheetNotFound(let f, let s, let a):
+            "\"\(f)\" has no sheet named \"\(s)\"; the sheets are: \(a.map { "\"\($0)\"" }.joined(separator: ", "))"
+        case .writeFailed(let f): "cannot write \"\(f)\""
+        }
+    }
+}
+
+/// What is wrong with an XML part.
+public enum XLSXXMLProblem: String, Sendable, Hashable, CustomStringConvertible {
+    case unterminatedTag = "a tag is not closed"
+    case unterminatedComment = "a comment or CDATA section is not closed"
+    case badAttribute = "an attribute is malformed"
+    case badNumber = "a number cannot be read"
+    case badRelationship = "the workbook refers to a sheet without a relationship target"
+
+    public var description: String { rawValue }
+}
+
+/// What is wrong with a cell.
+public enum XLSXCellProblem: String, Sendable, Hashable, CustomStringConvertible {
+    case badReference = "the cell reference is not valid or lies outside the sheet's limits"
+    case badNumber = "the value is not a number"
+    case badBoolean = "the value is not a boolean"
+    case badSharedString = "the cell refers to a shared string that does not exist"
+
+    public var description: String { rawValue }
+}

@@ -1,0 +1,44 @@
+/// Limits and choices for ``XLSXReader``.
+///
+/// The limits guard against zip bombs: a small file that inflates to gigabytes is refused before
+/// it exhausts memory.
+public struct XLSXReadOptions: Sendable, Hashable {
+    /// The most bytes all parts read together may inflate to. Default 2 GiB.
+    public var maxTotalSize: Int
+    /// The most bytes one part (e.g. one sheet's XML) may inflate to. Default 1 GiB.
+    public var maxPartSize: Int
+    /// Parts larger than ``ratioCheckThreshold`` may be compressed at most this many times. Default 200.
+    public var maxCompressionRatio: Int
+    /// Parts at least this large (uncompressed) are subject to ``maxCompressionRatio``. Default 1 MB.
+    public var ratioCheckThreshold: Int
+    /// Whether to look for an HXL hashtag row among the first 25 rows. Default true.
+    public var detectHashtagRow: Bool
+
+    public init(
+        maxTotalSize: Int = 2 << 30,
+        maxPartSize: Int = 1 << 30,
+        maxCompressionRatio: Int = 200,
+        ratioCheckThreshold: Int = 1_000_000,
+        detectHashtagRow: Bool = true
+    ) {
+        self.maxTotalSize = maxTotalSize
+        self.maxPartSize = maxPartSize
+        self.maxCompressionRatio = maxCompressionRatio
+        self.ratioCheckThreshold = ratioCheckThreshold
+        self.detectHashtagRow = detectHashtagRow
+    }
+}
+
+/// What ``XLSXReader/read(contentsOf:sheet:options:)`` found.
+public struct XLSXReadResult: Sendable, Hashable {
+    /// The sheet as a typed table.
+    public var table: Table
+    /// The name of the sheet that was read.
+    public var sheetName: String
+    /// The names of all worksheets, in workbook order.
+    public var sheetNames: [String]
+    /// Things the reader tolerated, e.g. error cells read as empty. Never contains cell values.
+    public var warnings: [String]
+    /// The 1-based sheet row of the header (0 when the sheet is empty).
+    public var headerRow: Int
+}

@@ -1,0 +1,280 @@
+/// A cell value as read from the sheet, before column types are chosen.
+enum XLSXCell {
+    case number(Double)
+    /// A date-styled number or an ISO date cell: days since 1970-01-01.
+    case date(Int32)
+    case text(String)
+    /// An index into the shared strings.
+    case shared(Int32)
+    case boolean(Bool)
+}
+
+/// The non-empty cells of a sheet, column by column, plus its merged ranges.
+struct XLSXSheetCells {
+    struct Entry {
+        var row: Int32
+        var value: XLSXCell
+    }
+
+    /// A merged range, 0-based columns and 1-based rows, inclusive.
+    struct Merge: Hashable {
+        var firstRow: Int
+        var firstColumn: Int
+        var lastRow: Int
+        var lastColumn: Int
+    }
+
+    /// `columns[c]` holds the non-empty cells of column `c` in sheet order.
+    var columns: [[Entry]] = []
+    var merges: [Merge] = []
+    var errorCells: [String] = []
+    var errorCellCount = 0
+}
+
+/// A byte-level scanner for worksheet XML: `<row>`, `<c r t s>`, `<v>`, `<is><t>`, `<f>` and `<mergeCell>`.
+///
+/// It streams through the part once, never building a tree.
+enum XLSXSheetScanner {
+    private enum CellType {
+        case number, shared, inline, formulaString, boolean, error, isoDate
+    }
+
+    /// Scans a worksheet part.
+    /// - Parameters:
+    ///   - sharedStringCount: number of shared strings, to validate `t="s"` indices.
+    ///   - dateStyles: for each `cellXfs` index, whether the style is a date format.
+    static func scan(
+        _ bytes: [UInt8],
+        sheet: String,
+        file: String,
+        part: String,
+        sharedStringCount: Int,
+        dateStyles: [Bool],
+        date1904: Bool
+    ) throws(XLSXError) -> XLSXSheetCells {
+        try withXLSXTokenizer(bytes, file: file, part: part) { (t: inout XLSXXMLTokenizer) throws(XLSXXMLScanError) in
+            var out = XLSXSheetCells()
+            var inSheetData = false
+            var rowNumber = 0
+            var nextColumn = 0
+            // Current cell.
+            var inCell = false
+            var cellRow = 0
+            var cellColumn = 0
+            var cellType = CellType.number
+            var cellIsDate = false
+            var inValue = false
+            var inInline = false
+            var inText = false
+            var phonetic = 0
+            var valueRange: Range<Int>?
+            var valueBytes: [UInt8] = []
+            var valueMulti = false
+            var inlineBytes: [UInt8] = []
+
+            func reference() -> String { XLSXCellReference.name(sheet: sheet, column: cellColumn, row: cellRow) }
+
+            while let token = try t.next() {
+                switch token {
+                case .start(let name, let attrs, let selfClosing):
+                    if inCell {
+                        if t.matches(name, "v") {
+                            inValue = !selfClosing
+                        } else if t.matches(name, "is") {
+                            inInline = !selfClosing
+                        } else if t.matches(name, "rPh") {
+                            if !selfClosing { phonetic += 1 }
+                        } else if t.matches(name, "t"), inInline, phonetic == 0 {
+                            inText = !selfClosing
+                        }
+                    } else if t.matches(name, "c"), inSheetData {
+                        var ref: Range<Int>?
+                        var type: Range<Int>?
+                        var style = 0
+                        let tk = t
+                        try t.forEachAttribute(in: attrs) { n, v in
+                            if tk.matches(n, "r") { ref = v }
+                            else if tk.matches(n, "t") { type = v }
+                            else if tk.matches(n, "s") { style = tk.integer(v) ?? 0 }
+                        }
+                        cellRow = max(rowNumber, 1)
+                        cellColumn = nextColumn
+                        if let ref {
+                            guard let parsed = t.cellReference(ref) else {
+                                throw .cell(reference: "\(sheet)!\(t.string(ref).prefix(12))", problem: .badReference)
+                            }
+                            cellColumn = parsed.column
+                            if let r = parsed.row { cellRow = r }
+                        }
+                        guard cellColumn < XLSXCellReference.maxColumns else {
+                            throw .cell(reference: "\(sheet)!\(cellRow):\(cellRow)", problem: .badReference)
+                        }
+                        nextColumn = cellColumn + 1
+                        if selfClosing { continue }
+                        inCell = true
+                        cellType = .number
+                        if let type {
+                            if t.matches(type, "s") { cellType = .shared }
+                            else if t.matches(type, "inlineStr") { cellType = .inline }
+                            else if t.matches(type, "str") { cellType = .formulaString }
+                            else if t.matches(type, "b") { cellType = .boolean }
+                            else if t.matches(type, "e") { cellType = .error }
+                            else if t.matches(type, "d") { cellType = .isoDate }
+                        }
+                        cellIsDate = style >= 0 && style < dateStyles.count && dateStyles[style]
+                        valueRange = nil
+                        valueMulti = false
+                        valueBytes.removeAll(keepingCapacity: true)
+                        inlineBytes.removeAll(keepingCapacity: true)
+                        inValue = false
+                        inInline = false
+                        inText = false
+                        phonetic = 0
+                    } else if t.matches(name, "row") {
+                        var r: Int?
+                        let tk = t
+                        try t.forEachAttribute(in: attrs) { n, v in
+                            if tk.matches(n, "r") { r = tk.integer(v) }
+                        }
+                        rowNumber = r ?? rowNumber + 1
+                        guard rowNumber >= 1, rowNumber <= XLSXCellReference.maxRows else {
+                            throw .cell(reference: "\(sheet)!\(rowNumber):\(rowNumber)", problem: .badReference)
+                        }
+                        nextColumn = 0
+                    } else if t.matches(name, "sheetData") {
+                        inSheetData = !selfClosing
+                    } else if t.matches(name, "mergeCell") {
+                        let tk = t
+                        var ref: Range<Int>?
+                        try t.forEachAttribute(in: attrs) { n, v in
+                            if tk.matches(n, "ref") { ref = v }
+                        }
+                        if let ref, let merge = parseMerge(ref, t) { out.merges.append(merge) }
+                    }
+                case .end(let name):
+                    guard inCell else {
+                        if t.matches(name, "sheetData") { inSheetData = false }
+                        continue
+                    }
+                    if t.matches(name, "c") {
+                        inCell = false
+                        let value = try finish(
+                            type: cellType, isDate: cellIsDate, t: t, valueRange: valueMulti ? nil : valueRange,
+                            valueBytes: valueBytes, inlineBytes: inlineBytes, sharedStringCount: sharedStringCount,
+                            date1904: date1904, reference: reference)
+                        if let value {
+                            while out.columns.count <= cellColumn { out.columns.append([]) }
+                            out.columns[cellColumn].append(XLSXSheetCells.Entry(row: Int32(cellRow), value: value))
+                        } else if cellType == .error {
+                            out.errorCellCount += 1
+                            if out.errorCells.count < 10 { out.errorCells.append(reference()) }
+                        }
+                    } else if t.matches(name, "v") {
+                        inValue = false
+                    } else if t.matches(name, "is") {
+                        inInline = false
+                    } else if t.matches(name, "t") {
+                        inText = false
+                    } else if t.matches(name, "rPh") {
+                        phonetic = max(0, phonetic - 1)
+                    }
+                case .text(let r):
+                    if inValue {
+                        if valueRange == nil, !valueMulti {
+                            valueRange = r
+                        } else {
+                            if let v = valueRange, !valueMulti { t.append(v, to: &valueBytes, ooxmlEscapes: false) }
+                            valueMulti = true
+                            t.append(r, to: &valueBytes, ooxmlEscapes: false)
+                        }
+                    } else if inText {
+                        t.append(r, to: &inlineBytes, ooxmlEscapes: false)
+                    }
+                case .cdata(let r):
+                    if inValue {
+                        if let v = valueRange, !valueMulti { t.append(v, to: &valueBytes, ooxmlEscapes: false) }
+                        valueMulti = true
+                        valueBytes.append(contentsOf: UnsafeBufferPointer(rebasing: t.bytes[r]))
+                    } else if inText {
+                        inlineBytes.append(contentsOf: UnsafeBufferPointer(rebasing: t.bytes[r]))
+                    }
+                }
+            }
+            return out
+        }
+    }
+
+    /// The value of a finished cell, or nil when it is empty or an error value.
+    private static func finish(
+        type: CellType,
+        isDate: Bool,
+        t: XLSXXMLTokenizer,
+        valueRange: Range<Int>?,
+        valueBytes: [UInt8],
+        inlineBytes: [UInt8],
+        sharedStringCount: Int,
+        date1904: Bool,
+        reference: () -> String
+    ) throws(XLSXXMLScanError) -> XLSXCell? {
+        func valueText(ooxml: Bool) -> String {
+            if let valueRange { return t.string(valueRange, ooxmlEscapes: ooxml) }
+            return ooxml ? XLSXWorkbookParts.unescapeOOXML(valueBytes) : String(decoding: valueBytes, as: UTF8.self)
+        }
+        let hasValue = valueRange != nil || !valueBytes.isEmpty
+        switch type {
+        case .inline:
+            if inlineBytes.isEmpty {
+                // Some writers put an inline string's text in <v>.
+                guard hasValue else { return nil }
+                let s = valueText(ooxml: true)
+                return s.isEmpty ? nil : .text(s)
+            }
+            return .text(XLSXWorkbookParts.unescapeOOXML(inlineBytes))
+        case .error:
+            return nil
+        default:
+            break
+        }
+        guard hasValue else { return nil }
+        switch type {
+        case .number:
+            let v: Double?
+            if let valueRange { v = t.double(valueRange) } else { v = Double(valueText(ooxml: false).xlsxTrimmed) }
+            guard let v, v.isFinite else { throw .cell(reference: reference(), problem: .badNumber) }
+            if isDate, let days = XLSXDateFormat.days(serial: v, date1904: date1904) { return .date(days) }
+            return .number(v)
+        case .shared:
+            let i: Int? = valueRange.flatMap { t.integer($0) } ?? Int(valueText(ooxml: false).xlsxTrimmed)
+            guard let i, i >= 0, i < sharedStringCount else {
+                throw .cell(reference: reference(), problem: .badSharedString)
+            }
+            return .shared(Int32(i))
+        case .formulaString:
+            let s = valueText(ooxml: true)
+            return s.isEmpty ? nil : .text(s)
+        case .boolean:
+            let s = valueText(ooxml: false).xlsxTrimmed
+            if s == "1" || s == "true" { return .boolean(true) }
+            if s == "0" || s == "false" { return .boolean(false) }
+            throw .cell(reference: reference(), problem: .badBoolean)
+        case .isoDate:
+            let s = valueText(ooxml: false)
+            if let days = XLSXDateFormat.days(iso: String(s.xlsxTrimmed)) { return .date(days) }
+            return s.isEmpty ? nil : .text(s)
+        case .inline, .error:
+            return nil
+        }
+    }
+
+    private static func parseMerge(_ range: Range<Int>, _ t: XLSXXMLTokenizer) -> XLSXSheetCells.Merge? {
+        var colon = range.lowerBound
+        while colon < range.upperBound, t.bytes[colon] != UInt8(ascii: ":") { colon += 1 }
+        guard colon < range.upperBound,
+            let a = t.cellReference(range.lowerBound..<colon), let ar = a.row,
+            let b = t.cellReference(colon + 1..<range.upperBound), let br = b.row
+        else { return nil }
+        return XLSXSheetCells.Merge(
+            firstRow: min(ar, br), firstColumn: min(a.column, b.column),
+            lastRow: max(ar, br), lastColumn: max(b.column, a.column))
+    }
+}

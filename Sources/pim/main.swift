@@ -1,0 +1,2 @@
+import PIMCommandLine
+await PIMCommand.main()
