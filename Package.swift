@@ -19,6 +19,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-crypto.git", from: "3.12.3"),
         .package(url: "https://github.com/groue/GRDB.swift.git", from: "7.10.0"),
         .package(url: "https://github.com/vapor/postgres-nio.git", from: "1.33.2"),
+        .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
         .package(url: "https://github.com/hummingbird-project/hummingbird-auth.git", from: "2.5.0"),
         .package(url: "https://github.com/weichsel/ZIPFoundation.git", from: "0.9.20"),
         .package(url: "https://github.com/x-sheep/swift-property-based.git", from: "2.0.1"),
@@ -40,7 +41,7 @@ let package = Package(
         .target(
             name: "PIMCore",
             dependencies: [
-                "PIMTable",
+                "PIMFramework", "PIMTable",
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "HummingbirdBcrypt", package: "hummingbird-auth"),
             ],
@@ -61,6 +62,7 @@ let package = Package(
             dependencies: [
                 "PIMStorage",
                 .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: swiftSettings
@@ -69,7 +71,7 @@ let package = Package(
         .target(
             name: "PIMCommandLine",
             dependencies: [
-                "PIMFramework", "PIMTable", "PIMDisclosure", "PIMCore", "PIMStorage", "PIMSQLite", "PIMPostgres",
+                "PIMFramework", "PIMTable", "PIMCore", "PIMStorage", "PIMSQLite", "PIMPostgres",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ],
@@ -88,24 +90,16 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .testTarget(
-            name: "PIMTableTests",
-            dependencies: ["PIMTable", .product(name: "PropertyBased", package: "swift-property-based")],
-            resources: [.copy("Fixtures")],
-            swiftSettings: swiftSettings
-        ),
-        .testTarget(
-            name: "PIMDisclosureTests",
-            dependencies: ["PIMDisclosure", "PIMTable", .product(name: "PropertyBased", package: "swift-property-based")],
-            swiftSettings: swiftSettings
-        ),
-        .testTarget(
             name: "PIMCoreTests",
             dependencies: ["PIMCore"],
             swiftSettings: swiftSettings
         ),
         .testTarget(
             name: "PIMStorageTests",
-            dependencies: ["PIMTesting", "PIMSQLite", "PIMPostgres", "PIMStorage", "PIMCore", "PIMTable"],
+            dependencies: [
+                "PIMTesting", "PIMSQLite", "PIMPostgres", "PIMStorage", "PIMCore", "PIMTable",
+                .product(name: "GRDB", package: "GRDB.swift"),
+            ],
             swiftSettings: swiftSettings
         ),
         .testTarget(

@@ -1,7 +1,29 @@
 import ArgumentParser
 
+/// The root `pim` command.
 public struct PIMCommand: AsyncParsableCommand {
-    public static let configuration = CommandConfiguration(commandName: "pim", abstract: "Protection Information Management")
+    public static let configuration = CommandConfiguration(
+        commandName: "pim",
+        abstract: "Protection Information Management: bring protection data in, analyse it, share it without exposing anyone.",
+        discussion: """
+            Examples:
+              pim framework matrix --format markdown     the PIM Matrix, every category and element
+              pim init                                   create a workspace in ./pim-data (asks questions)
+              pim import survey.csv --dataset pm-2026    validate and store a file as a dataset version
+
+            Every command that uses stored data takes --data-dir DIR (default ./pim-data, SQLite)
+            or --database postgres://user@host/db (or PIM_DATABASE_URL).
+            """,
+        version: "0.1.0",
+        subcommands: [FrameworkCommand.self, InitCommand.self]
+    )
+
     public init() {}
-    public func run() async throws {}
+}
+
+/// The executable's entry point, so the `pim` target stays a two-line `main.swift`.
+public enum PIMEntryPoint {
+    public static func run() async {
+        await PIMCommand.main()
+    }
 }

@@ -174,6 +174,7 @@ public enum FrameworkError: Error, Sendable, Equatable, CustomStringConvertible 
     case unknownScenario(validIDs: [String])
     case unknownElement(validIDs: [String])
     case formatNotAvailable(format: String, view: String)
+    case encodingFailed(view: String)
 
     public var description: String {
         switch self {
@@ -181,6 +182,7 @@ public enum FrameworkError: Error, Sendable, Equatable, CustomStringConvertible 
         case .unknownScenario(let ids): "No scenario has that id or name; valid ids: \(ids.joined(separator: ", "))."
         case .unknownElement(let ids): "No matrix element has that id or name; valid ids: \(ids.joined(separator: ", "))."
         case .formatNotAvailable(let format, let view): "The \(view) view cannot be rendered as \(format)."
+        case .encodingFailed(let view): "The \(view) view could not be encoded as JSON."
         }
     }
 }

@@ -12,6 +12,8 @@ public final class SQLiteStore: Store {
 
     let pool: DatabasePool
     let directory: URL
+    /// The data directory this store lives in.
+    public var dataDirectory: URL { directory }
     private let lock: DirectoryLock?
 
     /// The database file inside a data directory.

@@ -1,2 +1,3 @@
 import PIMCommandLine
-await PIMCommand.main()
+
+await PIMEntryPoint.run()

@@ -63,7 +63,7 @@ public enum Recoding {
         case .decimal(let values, let nulls):
             codes = [Int32](repeating: -1, count: values.count)
             for i in values.indices where !nulls.isNull(i) && values[i].isFinite {
-                codes[i] = bandIndex(Int64(values[i].rounded(.down)))
+                codes[i] = floorInteger(values[i]).map(bandIndex) ?? -1
             }
         case .text(let textCodes, let dictionary):
             var map = [Int32](repeating: -1, count: dictionary.count)
@@ -72,8 +72,8 @@ public enum Recoding {
                 if t.isEmpty { continue }
                 if let v = Int64(t) {
                     map[j] = bandIndex(v)
-                } else if let d = Double(t), d.isFinite {
-                    map[j] = bandIndex(Int64(d.rounded(.down)))
+                } else if let d = Double(t), let v = floorInteger(d) {
+                    map[j] = bandIndex(v)
                 } else if let row = textCodes.firstIndex(of: Int32(j)) {
                     throw .unreadableValue(row: row, column: column.name, expected: .integer)
                 }
@@ -209,8 +209,9 @@ public enum Recoding {
         var changed = 0
         switch column.data {
         case .integer(var values, let nulls):
-            let lo = bottom.map { Int64(exactly: $0.rounded(.up)) ?? ($0 < 0 ? Int64.min : Int64.max) }
-            let hi = top.map { Int64(exactly: $0.rounded(.down)) ?? ($0 < 0 ? Int64.min : Int64.max) }
+            // Bounds rounded inwards, so replaced values stay within them.
+            let lo = bottom.map { b in floorInteger(-b).map { -$0 } ?? (b < 0 ? Int64.min : Int64.max) }
+            let hi = top.map { t in floorInteger(t) ?? (t < 0 ? Int64.min : Int64.max) }
             for i in values.indices where !nulls.isNull(i) {
                 if let hi, values[i] > hi {
                     values[i] = hi
@@ -283,6 +284,14 @@ extension Column {
         for c in codes where c >= 0 { used[Int(c)] = true }
         return used
     }
+}
+
+/// The largest integer not above `x`, or nil when `x` is not finite or out of Int64's range.
+/// (Written out so that the module needs no libm.)
+func floorInteger(_ x: Double) -> Int64? {
+    guard x.isFinite, x > -9.2e18, x < 9.2e18 else { return nil }
+    let t = Int64(x)  // truncates towards zero
+    return Double(t) > x ? t - 1 : t
 }
 
 extension String {

@@ -32,6 +32,8 @@ public enum ReductionError: Error, Sendable, Hashable, CustomStringConvertible {
     case duplicateColumn(String)
     /// The same column is used twice where distinct columns are needed.
     case repeatedColumn(String)
+    /// The plan names columns to pseudonymise but gives no pseudonymizer.
+    case missingPseudonymizer
 
     public var description: String {
         switch self {
@@ -55,6 +57,7 @@ public enum ReductionError: Error, Sendable, Hashable, CustomStringConvertible {
             "k-anonymity with k = \(k) cannot be reached in a table of \(rows) rows; use a smaller k or more rows"
         case .duplicateColumn(let c): "the output would have two columns named \"\(c)\"; rename one"
         case .repeatedColumn(let c): "column \"\(c)\" is named more than once; name each column once"
+        case .missingPseudonymizer: "columns to pseudonymise were named but no pseudonymizer was given"
         }
     }
 }

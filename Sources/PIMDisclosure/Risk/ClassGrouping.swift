@@ -9,12 +9,16 @@ struct ClassGrouping {
     /// Digits of every class (code + 1, so 0 means missing), flattened `classCount × keyCount`.
     private var classDigits: [Int32]
     private var keyCount: Int
-    /// Mixed-radix multipliers of the digits, or nil when the key space does not fit in 64 bits.
+    /// Multipliers of the digits (code + 1, radix cardinality + 1) used to project classes in the wildcard
+    /// matching, or nil when that key space does not fit in 64 bits.
     private var multipliers: [UInt64]?
 
     init(codes: [KeyCodes], rowCount n: Int) {
         keyCount = codes.count
-        var radices: [UInt64] = codes.map { UInt64($0.cardinality) + 1 }
+        // A column without missing values needs no digit for "missing": radix = cardinality (+ 1 with nulls).
+        let offsets: [UInt64] = codes.map { col in col.codes.contains { $0 < 0 } ? 1 : 0 }
+        let radices: [UInt64] = codes.indices.map { UInt64(codes[$0].cardinality) + offsets[$0] }
+        multipliers = Self.mixedRadixMultipliers(codes.map { UInt64($0.cardinality) + 1 })
         var space: UInt64 = 1
         var fits = true
         for r in radices {
@@ -27,22 +31,15 @@ struct ClassGrouping {
         var classes = [Int32](repeating: 0, count: n)
         var missing = false
         if fits {
-            var mult = [UInt64](repeating: 1, count: codes.count)
-            var m: UInt64 = 1
-            for j in codes.indices.reversed() { mult[j] = m; m &*= radices[j] }
-            multipliers = mult
+            let mult = Self.mixedRadixMultipliers(radices) ?? []
+            missing = offsets.contains(1)
             var combined = [UInt64](repeating: 0, count: n)
             combined.withUnsafeMutableBufferPointer { kb in
-                for col in codes {
-                    let r = UInt64(col.cardinality) + 1
-                    col.codes.withUnsafeBufferPointer { cb in
-                        var anyMissing = false
-                        for i in 0..<n {
-                            let c = cb[i]
-                            anyMissing = anyMissing || c < 0
-                            kb[i] = kb[i] &* r &+ UInt64(UInt32(bitPattern: c &+ 1))
-                        }
-                        missing = missing || anyMissing
+                for j in codes.indices {
+                    let r = radices[j]
+                    let off = Int32(offsets[j])
+                    codes[j].codes.withUnsafeBufferPointer { cb in
+                        for i in 0..<n { kb[i] = kb[i] &* r &+ UInt64(UInt32(bitPattern: cb[i] &+ off)) }
                     }
                 }
             }
@@ -56,14 +53,15 @@ struct ClassGrouping {
             if missing {
                 digits.reserveCapacity(classKeys.count * codes.count)
                 for key in classKeys {
-                    for j in codes.indices { digits.append(Int32(truncatingIfNeeded: (key / mult[j]) % radices[j])) }
+                    for j in codes.indices {
+                        let raw = Int32(truncatingIfNeeded: (key / mult[j]) % radices[j]) - Int32(offsets[j])
+                        digits.append(raw + 1)  // code + 1; 0 = missing
+                    }
                 }
             }
             classDigits = digits
         } else {
             // Very wide key spaces: fall back to hashing the digit vectors.
-            multipliers = nil
-            radices = []
             var index: [[Int32]: Int32] = [:]
             var digits: [Int32] = []
             var row = [Int32](repeating: 0, count: codes.count)
@@ -91,6 +89,19 @@ struct ClassGrouping {
         classSizes = sizes
         firstRecordOfClass = firsts
         hasMissing = missing
+    }
+
+    /// Horner multipliers of a mixed-radix number with the given radices, or nil when it overflows 64 bits.
+    private static func mixedRadixMultipliers(_ radices: [UInt64]) -> [UInt64]? {
+        var mult = [UInt64](repeating: 1, count: radices.count)
+        var m: UInt64 = 1
+        for j in radices.indices.reversed() {
+            mult[j] = m
+            let (p, o) = m.multipliedReportingOverflow(by: radices[j])
+            if o { return nil }
+            m = p
+        }
+        return mult
     }
 
     /// Counting through a table indexed by the combined key (small key spaces).
@@ -183,8 +194,13 @@ struct ClassGrouping {
                 members.append([c])
             }
         }
+        let allMissing = [Bool](repeating: true, count: keyCount)
+        let complete = [Bool](repeating: false, count: keyCount)
         for a in patterns.indices {
             for b in patterns.indices where b > a {
+                // sdcMicro (freqCalc) does not add records whose keys are all missing to complete records
+                // when there are several keys; their own fk/Fk are set to the totals below.
+                if keyCount > 1 && Set([patterns[a], patterns[b]]) == Set([allMissing, complete]) { continue }
                 let ignored = zip(patterns[a], patterns[b]).map { $0 || $1 }
                 let (small, big) = members[a].count <= members[b].count ? (members[a], members[b]) : (members[b], members[a])
                 if let mult = multipliers {
@@ -198,6 +214,14 @@ struct ClassGrouping {
                         (0..<keyCount).map { ignored[$0] ? 0 : classDigits[c * keyCount + $0] }
                     }
                 }
+            }
+        }
+        if let g = groupOfPattern[allMissing] {
+            let total = Int32(classSizes.reduce(0, +))
+            let totalWeight = classWeight.reduce(0, +)
+            for c in members[g] {
+                fk[c] = total
+                bigF[c] = totalWeight
             }
         }
         return (fk, bigF)

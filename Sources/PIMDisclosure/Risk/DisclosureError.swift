@@ -18,6 +18,10 @@ public enum DisclosureError: Error, Sendable, Hashable, CustomStringConvertible 
     case emptyTable
     /// A column named in the specification (sensitive, weight or household) does not exist.
     case unknownColumn(String, available: [String])
+    /// The constant c of recursive (c, l)-diversity must be a positive number.
+    case recursiveConstantNotPositive(Double)
+    /// A column was named both as a key and as a sensitive variable.
+    case sensitiveIsKey(String)
 
     public var description: String {
         switch self {
@@ -37,6 +41,10 @@ public enum DisclosureError: Error, Sendable, Hashable, CustomStringConvertible 
             "the table has no rows, so there is nothing to measure"
         case .unknownColumn(let name, let available):
             "there is no column \"\(name)\"; the columns are: \(available.joined(separator: ", "))"
+        case .recursiveConstantNotPositive(let c):
+            "the recursive l-diversity constant c is \(c); it must be a positive number"
+        case .sensitiveIsKey(let name):
+            "column \"\(name)\" is both a key and a sensitive variable; a sensitive variable must not be a key"
         }
     }
 }

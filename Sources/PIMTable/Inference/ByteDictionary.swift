@@ -7,14 +7,17 @@ struct ByteDictionary {
     private var arena: [UInt8] = []
     private var offsets: [Int] = [0]
     private var hashes: [UInt64] = []
-    private var slots: [Int32]
+    /// 0 for empty, else the hash's high 32 bits and `code + 1` in the low 32 bits, so most probes
+    /// that do not match are rejected without touching the arena.
+    private var slots: [UInt64]
     private var mask: Int
     private let seed: UInt64
+    private var lastCode: Int32 = -1
 
     init(capacity: Int = 64) {
         var size = 16
         while size < capacity * 2 { size <<= 1 }
-        slots = Array(repeating: -1, count: size)
+        slots = Array(repeating: 0, count: size)
         mask = size - 1
         seed = UInt64.random(in: 0...UInt64.max) | 1
     }
@@ -47,22 +50,52 @@ struct ByteDictionary {
         return h ^ (h >> 32)
     }
 
+    /// Makes room for `expected` entries without further growth.
+    mutating func reserve(_ expected: Int) {
+        while slots.count < expected * 2 { grow() }
+    }
+
+    /// Touches the slots for a batch of keys before they are looked up, so that the cache misses of
+    /// a high-cardinality column overlap instead of happening one after another.
+    private var sink: UInt64 = 0
+
+    /// Codes for a batch of cells (`lengths[k] == 0` means null, code -1).
+    mutating func codes(
+        _ pointers: UnsafePointer<UnsafePointer<UInt8>>, _ lengths: UnsafePointer<Int>, count: Int,
+        hashes scratch: UnsafeMutablePointer<UInt64>, into out: UnsafeMutablePointer<Int32>
+    ) {
+        var touched: UInt64 = 0
+        for k in 0..<count {
+            let h = Self.hash(pointers[k], lengths[k], seed: seed)
+            scratch[k] = h
+            touched &+= slots[Int(truncatingIfNeeded: h) & mask]
+        }
+        sink &+= touched
+        for k in 0..<count {
+            out[k] = lengths[k] == 0 ? -1 : code(pointers[k], lengths[k], hash: scratch[k])
+        }
+    }
+
     /// The code for these bytes, inserting them if new.
     @inline(__always)
     mutating func code(_ p: UnsafePointer<UInt8>, _ n: Int) -> Int32 {
-        let h = Self.hash(p, n, seed: seed)
+        code(p, n, hash: Self.hash(p, n, seed: seed))
+    }
+
+    @inline(__always)
+    mutating func code(_ p: UnsafePointer<UInt8>, _ n: Int, hash h: UInt64) -> Int32 {
+        // Repeated values often come in runs (all members of a household): check the last one first.
+        if lastCode >= 0 && equals(Int(lastCode), p, n) { return lastCode }
+        let fragment = h & 0xFFFF_FFFF_0000_0000
         var i = Int(truncatingIfNeeded: h) & mask
         while true {
-            let c = slots[i]
-            if c < 0 { break }
-            let ci = Int(c)
-            if hashes[ci] == h {
-                let start = offsets[ci]
-                if offsets[ci + 1] - start == n {
-                    let equal = arena.withUnsafeBufferPointer { a in
-                        n == 0 || memcmpBytes(a.baseAddress.map { $0 + start }, p, n)
-                    }
-                    if equal { return c }
+            let s = slots[i]
+            if s == 0 { break }
+            if s & 0xFFFF_FFFF_0000_0000 == fragment {
+                let c = Int(s & 0xFFFF_FFFF) - 1
+                if equals(c, p, n) {
+                    lastCode = Int32(truncatingIfNeeded: c)
+                    return lastCode
                 }
             }
             i = (i + 1) & mask
@@ -71,19 +104,27 @@ struct ByteDictionary {
         arena.append(contentsOf: UnsafeBufferPointer(start: p, count: n))
         offsets.append(arena.count)
         hashes.append(h)
-        slots[i] = code
+        slots[i] = fragment | UInt64(code + 1)
         if hashes.count * 2 > slots.count { grow() }
+        lastCode = code
         return code
+    }
+
+    @inline(__always)
+    private func equals(_ c: Int, _ p: UnsafePointer<UInt8>, _ n: Int) -> Bool {
+        let start = offsets[c]
+        guard offsets[c + 1] - start == n else { return false }
+        return arena.withUnsafeBufferPointer { a in n == 0 || memcmpBytes(a.baseAddress.map { $0 + start }, p, n) }
     }
 
     private mutating func grow() {
         let size = slots.count * 2
-        var newSlots = [Int32](repeating: -1, count: size)
+        var newSlots = [UInt64](repeating: 0, count: size)
         let newMask = size - 1
         for (code, h) in hashes.enumerated() {
             var i = Int(truncatingIfNeeded: h) & newMask
-            while newSlots[i] >= 0 { i = (i + 1) & newMask }
-            newSlots[i] = Int32(truncatingIfNeeded: code)
+            while newSlots[i] != 0 { i = (i + 1) & newMask }
+            newSlots[i] = (h & 0xFFFF_FFFF_0000_0000) | UInt64(code + 1)
         }
         slots = newSlots
         mask = newMask

@@ -19,7 +19,10 @@ struct XLSXArchiveReader {
         try? handle.close()
         guard let head, !head.isEmpty else { throw .emptyFile(file: file) }
         guard head.count == 4, Array(head) == [0x50, 0x4B, 0x03, 0x04] else { throw .notAZipArchive(file: file) }
-        guard let archive = try? Archive(url: url, accessMode: .read) else {
+        let archive: Archive
+        do {
+            archive = try Archive(url: url, accessMode: .read, pathEncoding: nil)
+        } catch {
             throw .corruptPart(file: file, part: "the zip directory")
         }
         self.archive = archive

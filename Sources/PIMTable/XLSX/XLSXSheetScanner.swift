@@ -7,6 +7,8 @@ enum XLSXCell {
     /// An index into the shared strings.
     case shared(Int32)
     case boolean(Bool)
+    /// An error value such as `#N/A`: null, but the row is not empty.
+    case error
 }
 
 /// The non-empty cells of a sheet, column by column, plus its merged ranges.
@@ -41,14 +43,14 @@ enum XLSXSheetScanner {
 
     /// Scans a worksheet part.
     /// - Parameters:
-    ///   - sharedStringCount: number of shared strings, to validate `t="s"` indices.
+    ///   - sharedStrings: the workbook's shared strings, to validate `t="s"` indices; empty ones read as empty cells.
     ///   - dateStyles: for each `cellXfs` index, whether the style is a date format.
     static func scan(
         _ bytes: [UInt8],
         sheet: String,
         file: String,
         part: String,
-        sharedStringCount: Int,
+        sharedStrings: [String],
         dateStyles: [Bool],
         date1904: Bool
     ) throws(XLSXError) -> XLSXSheetCells {
@@ -160,12 +162,14 @@ enum XLSXSheetScanner {
                         inCell = false
                         let value = try finish(
                             type: cellType, isDate: cellIsDate, t: t, valueRange: valueMulti ? nil : valueRange,
-                            valueBytes: valueBytes, inlineBytes: inlineBytes, sharedStringCount: sharedStringCount,
+                            valueBytes: valueBytes, inlineBytes: inlineBytes, sharedStrings: sharedStrings,
                             date1904: date1904, reference: reference)
                         if let value {
                             while out.columns.count <= cellColumn { out.columns.append([]) }
                             out.columns[cellColumn].append(XLSXSheetCells.Entry(row: Int32(cellRow), value: value))
                         } else if cellType == .error {
+                            while out.columns.count <= cellColumn { out.columns.append([]) }
+                            out.columns[cellColumn].append(XLSXSheetCells.Entry(row: Int32(cellRow), value: .error))
                             out.errorCellCount += 1
                             if out.errorCells.count < 10 { out.errorCells.append(reference()) }
                         }
@@ -212,7 +216,7 @@ enum XLSXSheetScanner {
         valueRange: Range<Int>?,
         valueBytes: [UInt8],
         inlineBytes: [UInt8],
-        sharedStringCount: Int,
+        sharedStrings: [String],
         date1904: Bool,
         reference: () -> String
     ) throws(XLSXXMLScanError) -> XLSXCell? {
@@ -245,10 +249,10 @@ enum XLSXSheetScanner {
             return .number(v)
         case .shared:
             let i: Int? = valueRange.flatMap { t.integer($0) } ?? Int(valueText(ooxml: false).xlsxTrimmed)
-            guard let i, i >= 0, i < sharedStringCount else {
+            guard let i, i >= 0, i < sharedStrings.count else {
                 throw .cell(reference: reference(), problem: .badSharedString)
             }
-            return .shared(Int32(i))
+            return sharedStrings[i].isEmpty ? nil : .shared(Int32(i))
         case .formulaString:
             let s = valueText(ooxml: true)
             return s.isEmpty ? nil : .text(s)

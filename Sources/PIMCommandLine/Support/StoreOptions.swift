@@ -1,0 +1,60 @@
+import ArgumentParser
+import Foundation
+import PIMPostgres
+import PIMSQLite
+import PIMStorage
+
+/// `--data-dir` / `--database`, shared by every command that touches stored data.
+struct StoreOptions: ParsableArguments {
+    @Option(name: .long, help: ArgumentHelp("Data directory of the embedded SQLite store (default ./pim-data, or PIM_DATA_DIR).", valueName: "dir"))
+    var dataDir: String?
+
+    @Option(name: .long, help: ArgumentHelp("PostgreSQL URL, e.g. postgres://pim@127.0.0.1:5432/pim (or PIM_DATABASE_URL).", valueName: "url"))
+    var database: String?
+
+    func validate() throws {
+        if dataDir != nil, database != nil {
+            throw ValidationError("Give either --data-dir (SQLite) or --database (PostgreSQL), not both.")
+        }
+    }
+
+    var configuration: Configuration { Configuration.resolve(dataDir: dataDir, database: database) }
+
+    /// Opens the configured store and migrates it.
+    /// - Parameter writing: whether this command writes; SQLite then takes the data directory's lock.
+    func openStore(writing: Bool, command: String) async throws -> any Store {
+        let store: any Store
+        switch configuration.backend {
+        case .sqlite(let dir):
+            if !writing, !FileManager.default.fileExists(atPath: SQLiteStore.databaseURL(in: dir).path) {
+                throw CLIError(StoreError.notInitialized.description)
+            }
+            store = try SQLiteStore(directory: dir, mode: writing ? .readWrite : .readOnly, command: command)
+        case .postgres(let url):
+            store = try PostgresStore(url: url)
+        }
+        if writing || !isSQLite { try await store.migrate() }
+        return store
+    }
+
+    private var isSQLite: Bool { if case .sqlite = configuration.backend { true } else { false } }
+
+    /// Opens the store, runs `body`, and always closes the store.
+    func withStore<T>(writing: Bool, command: String, _ body: (any Store) async throws -> T) async throws -> T {
+        let store = try await openStore(writing: writing, command: command)
+        do {
+            let result = try await body(store)
+            try await store.close()
+            return result
+        } catch {
+            try? await store.close()
+            throw error
+        }
+    }
+}
+
+/// A one-sentence error for the terminal; exits with status 1.
+struct CLIError: Error, CustomStringConvertible {
+    let description: String
+    init(_ description: String) { self.description = description }
+}

@@ -1,0 +1,93 @@
+import Foundation
+
+/// l-diversity of one sensitive variable in every equivalence class, as sdcMicro's `ldiversity` computes it
+/// (Machanavajjhala et al. 2007):
+/// - distinct l: the number of different values in the class;
+/// - entropy l: exp(−Σ p·ln p) over the value shares p;
+/// - recursive (c, l): the largest l such that r₁ < c·(r_l + … + r_m), r being the value counts in
+///   descending order (1 when only one value occurs).
+///
+/// A missing sensitive value counts as one more value for distinct and entropy l when the class has other
+/// values (sdcMicro's rule) and is left out of recursive l; a class with only missing values has distinct
+/// and recursive l of 0 and entropy l of 1.
+struct LDiversity {
+    var distinct: [Int32]
+    var entropy: [Double]
+    var recursive: [Int32]
+
+    init(classOfRecord: [Int32], classSizes: [Int32], sensitive: KeyCodes, c: Double) {
+        let classCount = classSizes.count
+        var distinct = [Int32](repeating: 0, count: classCount)
+        var entropy = [Double](repeating: 1, count: classCount)
+        var recursive = [Int32](repeating: 0, count: classCount)
+        // Bucket the sensitive codes by class (counting sort), then count each class's values.
+        var start = [Int](repeating: 0, count: classCount + 1)
+        for c in 0..<classCount { start[c + 1] = start[c] + Int(classSizes[c]) }
+        var fill = start
+        var bucket = [Int32](repeating: 0, count: classOfRecord.count)
+        sensitive.codes.withUnsafeBufferPointer { codes in
+            classOfRecord.withUnsafeBufferPointer { cls in
+                bucket.withUnsafeMutableBufferPointer { b in
+                    for i in 0..<cls.count {
+                        let c = Int(cls[i])
+                        b[fill[c]] = codes[i]
+                        fill[c] += 1
+                    }
+                }
+            }
+        }
+        var counts = [Int32](repeating: 0, count: sensitive.cardinality)
+        var touched: [Int32] = []
+        var ranked: [Int32] = []
+        for cls in 0..<classCount {
+            let size = Int(classSizes[cls])
+            if size == 1 {
+                let missing = bucket[start[cls]] < 0
+                distinct[cls] = missing ? 0 : 1
+                recursive[cls] = missing ? 0 : 1
+                continue
+            }
+            touched.removeAll(keepingCapacity: true)
+            var missing = 0
+            for p in start[cls]..<start[cls + 1] {
+                let v = bucket[p]
+                if v < 0 { missing += 1; continue }
+                if counts[Int(v)] == 0 { touched.append(v) }
+                counts[Int(v)] += 1
+            }
+            let m = touched.count
+            guard m > 0 else { continue }  // only missing values: 0, 1, 0
+            var h = 0.0
+            ranked.removeAll(keepingCapacity: true)
+            for v in touched {
+                let n = counts[Int(v)]
+                let p = Double(n) / Double(size)
+                h -= p * log(p)
+                ranked.append(n)
+                counts[Int(v)] = 0
+            }
+            if missing > 0 {
+                let p = Double(missing) / Double(size)
+                h -= p * log(p)
+            }
+            distinct[cls] = Int32(m + (missing > 0 ? 1 : 0))
+            entropy[cls] = exp(h)
+            recursive[cls] = Int32(Self.recursiveL(sortedDescending: ranked.sorted(by: >), c: c))
+        }
+        self.distinct = distinct
+        self.entropy = entropy
+        self.recursive = recursive
+    }
+
+    /// The largest l with r₁ < c·(r_l + … + r_m) (1 when no l ≥ 2 satisfies it), counts in descending order.
+    static func recursiveL(sortedDescending r: [Int32], c: Double) -> Int {
+        guard r.count > 1 else { return r.isEmpty ? 0 : 1 }
+        var tail = Double(r.dropFirst().reduce(0) { $0 + Int($1) })
+        var j = 1
+        while j < r.count && c * tail > Double(r[0]) {
+            tail -= Double(r[j])
+            j += 1
+        }
+        return j
+    }
+}

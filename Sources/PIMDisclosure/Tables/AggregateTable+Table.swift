@@ -1,0 +1,59 @@
+import PIMTable
+
+extension AggregateTable {
+    /// The column that flags suppressed cells in ``table(totalLabel:includeMargins:)``.
+    public static let flagColumn = "flag"
+    /// The column of published counts in ``table(totalLabel:includeMargins:)``.
+    public static let countColumn = "count"
+
+    /// The publishable table in long format: one row per cell, for CSV writing.
+    ///
+    /// Columns: one text column per dimension (`totalLabel` in margin rows, null for the missing category),
+    /// `count` (integer, null when suppressed), one decimal column per sum column (null when suppressed), and
+    /// `flag` (`primary` or `secondary` for suppressed cells, null otherwise). Only published values appear;
+    /// true values of suppressed cells do not.
+    ///
+    /// Empty cells are left out. Under rounding, cells whose rounded count is 0 are left out too, so that they
+    /// look like empty cells, and no cell is flagged (flagging changed cells would mark the others as exact).
+    /// - Throws: ``ReductionError/duplicateColumn(_:)`` when a dimension or sum column is named `count` or `flag`.
+    public func table(totalLabel: String = "Total", includeMargins: Bool = true) throws(ReductionError) -> Table {
+        var rows = cells
+        if includeMargins { rows += margins }
+        if case .round = rule { rows.removeAll { $0.publishedCount == 0 } }
+        var names = Set<String>()
+        for name in dimensions.map(\.name) + [Self.countColumn] + sumColumns + [Self.flagColumn] {
+            guard names.insert(name).inserted else { throw .duplicateColumn(name) }
+        }
+        var columns: [Column] = []
+        for (d, dimension) in dimensions.enumerated() {
+            let data = ColumnData.textFromLabels(count: rows.count) { r in
+                guard let c = rows[r].coordinates[d] else { return totalLabel }
+                return dimension.categories[c]
+            }
+            columns.append(Column(name: dimension.name, data: data))
+        }
+        var countNulls = NullMask()
+        var counts = [Int64](repeating: 0, count: rows.count)
+        for (r, cell) in rows.enumerated() {
+            if let c = cell.publishedCount { counts[r] = Int64(c) } else { countNulls.setNull(r) }
+        }
+        columns.append(Column(name: Self.countColumn, data: .integer(values: counts, nulls: countNulls)))
+        for (m, name) in sumColumns.enumerated() {
+            var nulls = NullMask()
+            var values = [Double](repeating: 0, count: rows.count)
+            for (r, cell) in rows.enumerated() {
+                if let s = cell.publishedSums { values[r] = s[m] } else { nulls.setNull(r) }
+            }
+            columns.append(Column(name: name, data: .decimal(values: values, nulls: nulls)))
+        }
+        let flags = ColumnData.textFromLabels(count: rows.count) { r in
+            switch rows[r].status {
+            case .published: nil
+            case .primary: "primary"
+            case .secondary: "secondary"
+            }
+        }
+        columns.append(Column(name: Self.flagColumn, data: flags))
+        return Table(unchecked: columns, rowCount: rows.count)
+    }
+}

@@ -1,0 +1,63 @@
+/// A table of counts (and optional sums) by dimensions, with every margin, protected by a ``CellRule``.
+///
+/// The true counts are kept (``Cell/count``) so that the information loss and the benchmark digest can be
+/// computed; publish only ``Cell/publishedCount`` and ``Cell/publishedSums``, which is what
+/// ``table(totalLabel:includeMargins:)`` renders.
+public struct AggregateTable: Sendable, Hashable, Codable {
+    /// One dimension (grouping column) and its categories in sorted order.
+    public struct Dimension: Sendable, Hashable, Codable {
+        public var name: String
+        /// Category labels; `nil` is the missing value (sorted last).
+        public var categories: [String?]
+
+        public init(name: String, categories: [String?]) {
+            self.name = name
+            self.categories = categories
+        }
+    }
+
+    /// Why a cell is or is not published.
+    public enum CellStatus: String, Sendable, Hashable, Codable {
+        case published
+        /// Suppressed because `0 < count < minCell`.
+        case primary
+        /// Suppressed so that a primary cell cannot be recomputed from its line's total.
+        case secondary
+    }
+
+    /// One cell: an interior cell (every coordinate set) or a margin (some coordinates nil = "all").
+    public struct Cell: Sendable, Hashable, Codable {
+        /// Category index per dimension; nil means the total over that dimension.
+        public var coordinates: [Int?]
+        /// The true number of records.
+        public var count: Int
+        /// The true sums of the sum columns, in the order of ``AggregateTable/sumColumns``.
+        public var sums: [Double]
+        public var status: CellStatus
+        /// The count to publish: nil when suppressed, rounded under a rounding rule.
+        public var publishedCount: Int?
+        /// The sums to publish: nil when suppressed, rounded under a rounding rule.
+        public var publishedSums: [Double]?
+
+        public var isSuppressed: Bool { status != .published }
+        public var isMargin: Bool { coordinates.contains(nil) }
+    }
+
+    public var dimensions: [Dimension]
+    public var sumColumns: [String]
+    public var rule: CellRule
+    /// Non-empty interior cells, ordered by category indices (first dimension slowest).
+    public var cells: [Cell]
+    /// Non-empty margin cells (subtotals over one or more dimensions, and the grand total last), same order.
+    public var margins: [Cell]
+    /// Cells suppressed (primary, secondary) or changed by rounding.
+    public var loss: InformationLoss
+
+    /// The grand total cell.
+    public var grandTotal: Cell? { margins.last { $0.coordinates.allSatisfy { $0 == nil } } }
+
+    /// The labels of a cell's coordinates (nil for "all" and for the missing category).
+    public func labels(of cell: Cell) -> [String?] {
+        zip(dimensions, cell.coordinates).map { dim, c in c.flatMap { dim.categories[$0] } }
+    }
+}

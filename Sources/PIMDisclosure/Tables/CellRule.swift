@@ -1,0 +1,13 @@
+/// How an aggregate table protects small cells.
+public enum CellRule: Sendable, Hashable, Codable {
+    /// Cell suppression: cells with `0 < count < minCell` are suppressed (primary), then complementary cells
+    /// (secondary) so that no suppressed cell can be recomputed from a row, column or other line and its total.
+    /// Zero cells are not sensitive and are published: an empty cell tells nobody about anyone.
+    case suppress(minCell: Int)
+    /// Unbiased random rounding of every cell and every margin to a multiple of `base` (3, 5 or 10 usually),
+    /// reproducible from `seed`. See ``RandomRounding``.
+    case round(base: Int, seed: UInt64)
+
+    /// Primary suppression below 5, the common protection default.
+    public static let standard = CellRule.suppress(minCell: 5)
+}

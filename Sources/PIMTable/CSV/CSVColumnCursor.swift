@@ -1,0 +1,114 @@
+/// Raw bytes shared read-only between the threads that build columns.
+///
+/// `@unchecked Sendable` because a pointer is not `Sendable`: the memory is never written while
+/// shared, and it outlives every task that reads it (the tasks finish before `read` returns).
+struct SharedBytes: @unchecked Sendable {
+    let base: UnsafePointer<UInt8>
+    let count: Int
+}
+
+/// A growable byte buffer whose address is stable between growths, for unescaping quoted cells.
+final class ScratchBuffer {
+    private(set) var pointer: UnsafeMutablePointer<UInt8>
+    private(set) var capacity: Int
+
+    init(capacity: Int = 256) {
+        self.capacity = capacity
+        pointer = .allocate(capacity: capacity)
+    }
+
+    func reserve(_ n: Int) {
+        guard n > capacity else { return }
+        pointer.deallocate()
+        capacity = max(n, capacity * 2)
+        pointer = .allocate(capacity: capacity)
+    }
+
+    deinit { pointer.deallocate() }
+}
+
+/// Walks one column's cells through the tokenized chunks, unquoting as it goes.
+struct CSVColumnCursor: CellCursor {
+    let bytes: SharedBytes
+    let chunks: [TokenChunk]
+    let column: Int
+    let fields: Int
+    let rowCount: Int
+    private var chunkIndex = 0
+    private var row = 0
+    private var chunkRows = 0
+    private var base = 0
+    private var starts: [UInt32] = []
+    private var ends: [UInt32] = []
+    private let scratch = ScratchBuffer()
+    private(set) var pointsIntoScratch = false
+
+    init(bytes: SharedBytes, chunks: [TokenChunk], column: Int, fields: Int) {
+        self.bytes = bytes
+        self.chunks = chunks
+        self.column = column
+        self.fields = fields
+        rowCount = chunks.reduce(0) { $0 + $1.rowCount }
+        seek(0)
+    }
+
+    mutating func seek(_ target: Int) {
+        chunkIndex = -1
+        chunkRows = 0
+        row = 0
+        var remaining = target
+        while chunkIndex + 1 < chunks.count {
+            advance()
+            if remaining < chunkRows || chunkIndex + 1 == chunks.count { break }
+            remaining -= chunkRows
+        }
+        row = remaining
+    }
+
+    private mutating func advance() {
+        chunkIndex += 1
+        let c = chunks[chunkIndex]
+        starts = c.starts
+        ends = c.ends
+        base = c.base
+        chunkRows = c.rowCount
+        row = 0
+    }
+
+    @inline(__always)
+    mutating func next() -> (UnsafePointer<UInt8>, Int) {
+        while row >= chunkRows { advance() }
+        let p = bytes.base
+        let i = row &* fields &+ column
+        let s = base &+ Int(starts[i])
+        let e = column &+ 1 < fields ? base &+ Int(starts[i &+ 1]) &- 1 : base &+ Int(ends[row])
+        row &+= 1
+        pointsIntoScratch = false
+        if e <= s { return (p, 0) }
+        if p[s] != CSVTokenizer.quote { return (p + s, e - s) }
+        return unquote(p + s + 1, e - s - 2)
+    }
+
+    /// The content of a quoted field with doubled quotes made single.
+    private mutating func unquote(_ q: UnsafePointer<UInt8>, _ n: Int) -> (UnsafePointer<UInt8>, Int) {
+        guard n > 0 else { return (q, 0) }
+        guard memchr(q, Int32(CSVTokenizer.quote), n) != nil else { return (q, n) }
+        scratch.reserve(n)
+        pointsIntoScratch = true
+        let out = scratch.pointer
+        var i = 0
+        var k = 0
+        while i < n {
+            out[k] = q[i]
+            k += 1
+            i += q[i] == CSVTokenizer.quote ? 2 : 1
+        }
+        return (UnsafePointer(out), k)
+    }
+}
+
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Darwin)
+    import Darwin
+#endif

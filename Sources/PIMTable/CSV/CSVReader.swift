@@ -1,0 +1,166 @@
+import Foundation
+
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Darwin)
+    import Darwin
+#endif
+
+/// Reads CSV (RFC 4180) and HXL CSV into a typed, columnar ``Table``.
+///
+/// The reader works on bytes: it maps the file into memory, finds field boundaries in one pass (two
+/// chunks in parallel on large files), then builds each column straight into its typed array, inferring
+/// the type as it goes (see ``ColumnInference``). Text is dictionary-encoded without a `String` per cell.
+///
+/// Handled: quoted fields with delimiters, quotes and newlines; LF, CRLF and CR line ends; a UTF-8
+/// byte-order mark; UTF-16 with a byte-order mark; non-UTF-8 input (read as Windows-1252, reported);
+/// delimiter sniffing (`,` `;` tab `|`); an HXL hashtag row among the first rows, with header rows above
+/// it; cells guarded against formulas by ``FormulaGuard`` (the guard is removed). Blank lines are
+/// skipped. An empty cell is null.
+///
+/// ```swift
+/// let result = try CSVReader.read(contentsOf: url)
+/// print(result.report.profiles.map(\.inferredType))
+/// ```
+public enum CSVReader {
+    /// Reads a CSV file.
+    /// - Throws: ``TableReadError`` with the file name, row and column of the problem.
+    public static func read(contentsOf url: URL, options: CSVReadOptions = .init()) throws(TableReadError)
+        -> ReadResult
+    {
+        let file = url.lastPathComponent
+        let mapped = try MappedFile(path: url.path, fileName: file)
+        defer { mapped.close() }
+        return try read(buffer: mapped.bytes, fileName: file, options: options)
+    }
+
+    /// Reads CSV from bytes in memory; `fileName` is used in error messages and the report.
+    public static func read(bytes: [UInt8], fileName: String, options: CSVReadOptions = .init())
+        throws(TableReadError) -> ReadResult
+    {
+        let r: Result<ReadResult, TableReadError> = bytes.withUnsafeBufferPointer { b in
+            guard let base = b.baseAddress else { return .failure(.emptyFile(file: fileName)) }
+            return Result { () throws(TableReadError) in
+                try read(buffer: SharedBytes(base: base, count: b.count), fileName: fileName, options: options)
+            }
+        }
+        return try r.get()
+    }
+
+    static func read(buffer: SharedBytes, fileName: String, options: CSVReadOptions) throws(TableReadError)
+        -> ReadResult
+    {
+        let p = buffer.base
+        let n = buffer.count
+        guard n > 0 else { throw .emptyFile(file: fileName) }
+        if n >= 3 && p[0] == 0xEF && p[1] == 0xBB && p[2] == 0xBF {
+            guard n > 3 else { throw .emptyFile(file: fileName) }
+            return try readUTF8(
+                SharedBytes(base: p + 3, count: n - 3), fileName: fileName, options: options, encoding: .utf8WithBOM)
+        }
+        if n >= 2 && ((p[0] == 0xFF && p[1] == 0xFE) || (p[0] == 0xFE && p[1] == 0xFF)) {
+            let utf8 = TextDecoding.utf16ToUTF8(p + 2, n - 2, bigEndian: p[0] == 0xFE)
+            return try readConverted(utf8, fileName: fileName, options: options, encoding: .utf16)
+        }
+        if !isValidUTF8(buffer, parallel: options.parallel) {
+            let utf8 = TextDecoding.windows1252ToUTF8(p, n)
+            var result = try readConverted(utf8, fileName: fileName, options: options, encoding: .windows1252)
+            result.report.warnings.insert(.convertedFromWindows1252, at: 0)
+            return result
+        }
+        return try readUTF8(buffer, fileName: fileName, options: options, encoding: .utf8)
+    }
+
+    private static func readConverted(
+        _ utf8: [UInt8], fileName: String, options: CSVReadOptions, encoding: SourceEncoding
+    ) throws(TableReadError) -> ReadResult {
+        let r: Result<ReadResult, TableReadError> = utf8.withUnsafeBufferPointer { b in
+            guard let base = b.baseAddress, b.count > 0 else { return .failure(.emptyFile(file: fileName)) }
+            return Result { () throws(TableReadError) in
+                try readUTF8(SharedBytes(base: base, count: b.count), fileName: fileName, options: options,
+                    encoding: encoding)
+            }
+        }
+        return try r.get()
+    }
+
+    /// UTF-8 validation, in two halves at once on large inputs.
+    static func isValidUTF8(_ b: SharedBytes, parallel: Bool) -> Bool {
+        guard parallel && b.count > 1 << 22 else { return TextDecoding.isValidUTF8(b.base, b.count) }
+        var split = b.count / 2
+        // Move the split to the start of a character.
+        while split < b.count && b.base[split] & 0xC0 == 0x80 { split += 1 }
+        let mid = split
+        let results = ParallelSlots<Bool>(count: 2)
+        DispatchQueue.concurrentPerform(iterations: 2) { k in
+            let ok =
+                k == 0
+                ? TextDecoding.isValidUTF8(b.base, mid) : TextDecoding.isValidUTF8(b.base + mid, b.count - mid)
+            results.set(k, ok)
+        }
+        return results.values.allSatisfy { $0 == true }
+    }
+}
+
+/// A file mapped read-only into memory (or read, when it cannot be mapped).
+final class MappedFile {
+    let bytes: SharedBytes
+    private let mapped: Bool
+    private let length: Int
+
+    init(path: String, fileName: String) throws(TableReadError) {
+        let fd = open(path, O_RDONLY)
+        guard fd >= 0 else { throw .unreadable(file: fileName, reason: String(cString: strerror(errno))) }
+        defer { _ = Glibc_close(fd) }
+        var st = stat()
+        guard fstat(fd, &st) == 0 else {
+            throw .unreadable(file: fileName, reason: String(cString: strerror(errno)))
+        }
+        let size = Int(st.st_size)
+        guard size > 0 else { throw .emptyFile(file: fileName) }
+        if let m = mmap(nil, size, PROT_READ, MAP_PRIVATE | mapPopulate, fd, 0), m != MAP_FAILED {
+            bytes = SharedBytes(base: UnsafePointer(m.assumingMemoryBound(to: UInt8.self)), count: size)
+            mapped = true
+        } else {
+            let buffer = UnsafeMutablePointer<UInt8>.allocate(capacity: size)
+            var done = 0
+            while done < size {
+                let r = Glibc_read(fd, buffer + done, size - done)
+                if r <= 0 {
+                    buffer.deallocate()
+                    throw .unreadable(file: fileName, reason: "short read")
+                }
+                done += r
+            }
+            bytes = SharedBytes(base: UnsafePointer(buffer), count: size)
+            mapped = false
+        }
+        length = size
+    }
+
+    private var closed = false
+
+    func close() {
+        guard !closed else { return }
+        closed = true
+        if mapped {
+            _ = munmap(UnsafeMutableRawPointer(mutating: bytes.base), length)
+        } else {
+            UnsafeMutablePointer(mutating: bytes.base).deallocate()
+        }
+    }
+
+    deinit { close() }
+}
+
+@inline(__always) private func Glibc_close(_ fd: Int32) -> Int32 { close(fd) }
+@inline(__always) private func Glibc_read(_ fd: Int32, _ p: UnsafeMutablePointer<UInt8>, _ n: Int) -> Int {
+    read(fd, p, n)
+}
+
+#if os(Linux)
+    /// Fault the whole file in with one call instead of one page fault per page.
+    private let mapPopulate = MAP_POPULATE
+#else
+    private let mapPopulate: Int32 = 0
+#endif

@@ -1,0 +1,195 @@
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Darwin)
+    import Darwin
+#endif
+
+/// Why tokenizing stopped early, with a chunk-local location.
+struct TokenFailure: Sendable {
+    enum Kind: Sendable {
+        case unbalancedQuote
+        case textAfterClosingQuote
+        case ragged(expected: Int, found: Int)
+        case nulByte
+        case cellTooLarge
+    }
+    var kind: Kind
+    /// 0-based physical row (records plus blank lines) within the chunk.
+    var physicalRow: Int
+    /// 0-based field index, when known.
+    var field: Int?
+}
+
+/// Field boundaries of a run of records: the result of one pass over the bytes.
+///
+/// For record `r` with `k` fields, `starts[r*k + c]` is where field `c` begins (its opening quote when
+/// quoted) and `ends[r]` is where the record's terminator begins. Field `c` ends one byte before field
+/// `c+1` begins (at the delimiter); the last field ends at `ends[r]`. Offsets are relative to `base`.
+/// A padded field (short row with ``CSVReadOptions/allowRagged``) starts after the record's end, so its
+/// length comes out negative, meaning null.
+struct TokenChunk: Sendable {
+    var base: Int
+    var starts: [UInt32] = []
+    var ends: [UInt32] = []
+    /// Flexible mode only: fields per record and each record's 0-based physical row.
+    var fieldCounts: [Int] = []
+    var recordPhysicalRows: [Int] = []
+    /// Absolute offset of the first byte not consumed.
+    var stop: Int
+    var physicalRows = 0
+    /// Chunk-local record indices before which a blank line was skipped.
+    var blankBefore: [Int] = []
+    var padded = 0
+    var failure: TokenFailure?
+
+    var rowCount: Int { ends.count }
+}
+
+/// The RFC 4180 field scanner. It works on bytes and allocates nothing per field.
+///
+/// Rules: fields are separated by the delimiter; records end with LF, CRLF or a lone CR; a field that
+/// starts with `"` is quoted and may contain delimiters, newlines and doubled quotes; a quote inside an
+/// unquoted field is kept literally; blank lines are skipped (and counted for row numbers).
+enum CSVTokenizer {
+    static let quote = UInt8(ascii: "\"")
+    static let lf = UInt8(ascii: "\n")
+    static let cr = UInt8(ascii: "\r")
+
+    /// Tokenizes records starting at `start` until the first record that starts at or after `limit`,
+    /// or `maxRecords` records.
+    /// - Parameter fields: the expected number of fields; `nil` is flexible mode (any count, recorded).
+    static func tokenize(
+        _ p: UnsafePointer<UInt8>, count n: Int, from start: Int, limit: Int, delimiter: UInt8, fields: Int?,
+        maxRecords: Int = Int.max, maxCellBytes: Int, allowRagged: Bool, reserveRows: Int = 0
+    ) -> TokenChunk {
+        var chunk = TokenChunk(base: start, stop: start)
+        let flexible = fields == nil
+        let ncol = fields ?? 0
+        if reserveRows > 0 {
+            chunk.starts.reserveCapacity(reserveRows * ncol)
+            chunk.ends.reserveCapacity(reserveRows)
+        }
+        // 1 for bytes that end an unquoted field's fast scan.
+        var special = [UInt8](repeating: 0, count: 256)
+        special[Int(delimiter)] = 1
+        special[Int(lf)] = 1
+        special[Int(cr)] = 1
+        special[Int(quote)] = 1
+        special[0] = 1
+        let base = start
+        var pos = start
+        var rows = 0
+        var physical = 0
+        special.withUnsafeBufferPointer { sp in
+            guard let cls = sp.baseAddress else { return }
+            outer: while pos < n && pos < limit && rows < maxRecords {
+                let b0 = p[pos]
+                if b0 == lf || b0 == cr {
+                    pos += (b0 == cr && pos + 1 < n && p[pos + 1] == lf) ? 2 : 1
+                    physical += 1
+                    chunk.blankBefore.append(rows)
+                    continue
+                }
+                var col = 0
+                var extraNonEmpty = false
+                while true {
+                    let fstart = pos
+                    if flexible || col < ncol {
+                        chunk.starts.append(UInt32(truncatingIfNeeded: pos &- base))
+                    }
+                    if pos < n && p[pos] == quote {
+                        pos += 1
+                        while true {
+                            guard let q = memchr(p + pos, Int32(quote), n - pos) else {
+                                chunk.failure = TokenFailure(kind: .unbalancedQuote, physicalRow: physical, field: col)
+                                break outer
+                            }
+                            pos = UnsafeRawPointer(q) - UnsafeRawPointer(p) + 1
+                            if pos < n && p[pos] == quote {
+                                pos += 1
+                                continue
+                            }
+                            break
+                        }
+                        if memchr(p + fstart, 0, pos - fstart) != nil {
+                            chunk.failure = TokenFailure(kind: .nulByte, physicalRow: physical, field: col)
+                            break outer
+                        }
+                        if pos < n {
+                            let c = p[pos]
+                            if c != delimiter && c != lf && c != cr {
+                                chunk.failure = TokenFailure(
+                                    kind: .textAfterClosingQuote, physicalRow: physical, field: col)
+                                break outer
+                            }
+                        }
+                    } else {
+                        while pos < n {
+                            let c = p[pos]
+                            if cls[Int(c)] != 0 {
+                                if c == quote {
+                                    pos += 1
+                                    continue
+                                }
+                                break
+                            }
+                            pos += 1
+                        }
+                        if pos < n && p[pos] == 0 {
+                            chunk.failure = TokenFailure(kind: .nulByte, physicalRow: physical, field: col)
+                            break outer
+                        }
+                    }
+                    if pos - fstart > maxCellBytes {
+                        chunk.failure = TokenFailure(kind: .cellTooLarge, physicalRow: physical, field: col)
+                        break outer
+                    }
+                    if !flexible && col >= ncol && pos > fstart { extraNonEmpty = true }
+                    col += 1
+                    if pos < n && p[pos] == delimiter {
+                        pos += 1
+                        continue
+                    }
+                    break
+                }
+                if flexible {
+                    chunk.fieldCounts.append(col)
+                    chunk.recordPhysicalRows.append(physical)
+                } else if col != ncol {
+                    if col < ncol && allowRagged {
+                        let padStart = UInt32(truncatingIfNeeded: pos &+ 1 &- base)
+                        for _ in col..<ncol { chunk.starts.append(padStart) }
+                        chunk.padded += 1
+                    } else if col > ncol && allowRagged && !extraNonEmpty {
+                        // Trailing empty fields beyond the header are dropped.
+                    } else {
+                        chunk.failure = TokenFailure(
+                            kind: .ragged(expected: ncol, found: col), physicalRow: physical, field: nil)
+                        break outer
+                    }
+                }
+                chunk.ends.append(UInt32(truncatingIfNeeded: pos &- base))
+                rows += 1
+                physical += 1
+                if pos < n {
+                    if p[pos] == cr {
+                        pos += 1
+                        if pos < n && p[pos] == lf { pos += 1 }
+                    } else {
+                        pos += 1
+                    }
+                }
+            }
+        }
+        chunk.stop = pos
+        chunk.physicalRows = physical
+        return chunk
+    }
+
+    /// Start of the first record after `offset`, assuming the newline found is not inside quotes.
+    static func guessRecordStart(_ p: UnsafePointer<UInt8>, count n: Int, after offset: Int) -> Int? {
+        guard offset < n, let q = memchr(p + offset, Int32(lf), n - offset) else { return nil }
+        let next = UnsafeRawPointer(q) - UnsafeRawPointer(p) + 1
+        return next < n ? next : nil
+    }
+}

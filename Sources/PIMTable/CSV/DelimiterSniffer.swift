@@ -1,0 +1,36 @@
+/// Picks the delimiter of a CSV file from its first lines.
+enum DelimiterSniffer {
+    static let candidates: [UInt8] = [UInt8(ascii: ","), UInt8(ascii: ";"), UInt8(ascii: "\t"), UInt8(ascii: "|")]
+
+    /// The candidate that appears the same non-zero number of times on the most lines (outside quotes),
+    /// preferring more occurrences per line; `,` when none appears.
+    static func sniff(_ p: UnsafePointer<UInt8>, count n: Int) -> UInt8 {
+        let limit = min(n, 64 * 1024)
+        var perLine: [[Int]] = [[0, 0, 0, 0]]
+        var inQuotes = false
+        var i = 0
+        while i < limit && perLine.count <= 30 {
+            let c = p[i]
+            if c == UInt8(ascii: "\"") {
+                inQuotes.toggle()
+            } else if !inQuotes {
+                if c == UInt8(ascii: "\n") {
+                    perLine.append([0, 0, 0, 0])
+                } else if let k = candidates.firstIndex(of: c) {
+                    perLine[perLine.count - 1][k] += 1
+                }
+            }
+            i += 1
+        }
+        // Drop a trailing partial or empty line.
+        if perLine.count > 1 && (i < n || perLine[perLine.count - 1] == [0, 0, 0, 0]) { perLine.removeLast() }
+        var best: (score: Int, count: Int, delimiter: UInt8) = (0, 0, UInt8(ascii: ","))
+        for (k, d) in candidates.enumerated() {
+            var frequency: [Int: Int] = [:]
+            for line in perLine where line[k] > 0 { frequency[line[k], default: 0] += 1 }
+            guard let (count, lines) = frequency.max(by: { ($0.value, $0.key) < ($1.value, $1.key) }) else { continue }
+            if lines > best.score || (lines == best.score && count > best.count) { best = (lines, count, d) }
+        }
+        return best.delimiter
+    }
+}

@@ -1,0 +1,18 @@
+/// Finding the HXL hashtag row among a file's first rows.
+public enum HXLHashtagRow {
+    /// The index of the first row in which most non-empty cells are valid tagspecs, if any.
+    ///
+    /// Rows above it are header rows (HXL allows several); the one directly above gives column names.
+    public static func find(in rows: [[String]]) -> Int? {
+        for (i, row) in rows.enumerated() {
+            var nonEmpty = 0
+            var valid = 0
+            for cell in row where !cell.allSatisfy(\.isWhitespace) {
+                nonEmpty += 1
+                if HXLTagSpec(parsing: cell) != nil { valid += 1 }
+            }
+            if nonEmpty > 0 && valid * 2 > nonEmpty { return i }
+        }
+        return nil
+    }
+}

@@ -1,0 +1,61 @@
+import Foundation
+
+/// Decides which of a file's first rows are headers, and the column names and HXL tags they give.
+///
+/// If one of the first rows is an HXL hashtag row, the row directly above it (if any) gives the names,
+/// any rows above that are extra header rows, and the data starts below the hashtag row. Otherwise
+/// the first row gives the names. A column with no name is named by its tagspec, else `column_N`.
+struct HeaderResolver {
+    var names: [String]
+    var tags: [HXLTagSpec?]
+    /// Index (in the given records) of the hashtag row.
+    var hxlRecord: Int?
+    /// Index of the first data record.
+    var dataRecord: Int
+
+    /// - Parameters:
+    ///   - records: the first rows' cells, with quoting and formula guards removed.
+    ///   - rowNumbers: each record's 1-based row number, for errors.
+    init(records: [[String]], rowNumbers: [Int], fileName: String, detectHXL: Bool, searchRows: Int)
+        throws(TableReadError)
+    {
+        let hxl = detectHXL ? HXLHashtagRow.find(in: Array(records.prefix(max(1, searchRows)))) : nil
+        let nameRecord = hxl.map { max(0, $0 - 1) } ?? 0
+        let hasNameRow = hxl.map { $0 > 0 } ?? true
+        let nameCells = hasNameRow && nameRecord < records.count ? records[nameRecord] : []
+        var fields = nameCells.count
+        var tagCells: [String] = []
+        if let h = hxl {
+            tagCells = records[h]
+            let lastTag = tagCells.lastIndex { !$0.allSatisfy(\.isWhitespace) } ?? -1
+            fields = max(fields, lastTag + 1)
+        }
+        var names: [String] = []
+        for k in 0..<fields {
+            let text = k < nameCells.count ? nameCells[k].trimmingCharacters(in: .whitespacesAndNewlines) : ""
+            names.append(text)
+        }
+        var tags: [HXLTagSpec?] = Array(repeating: nil, count: fields)
+        if let h = hxl {
+            for k in 0..<fields {
+                let cell = k < tagCells.count ? tagCells[k] : ""
+                if cell.allSatisfy(\.isWhitespace) { continue }
+                guard let spec = HXLTagSpec(parsing: cell) else {
+                    let name = names[k].isEmpty ? "column_\(k + 1)" : names[k]
+                    throw .invalidHashtag(file: fileName, row: rowNumbers[h], column: name)
+                }
+                tags[k] = spec
+                if names[k].isEmpty { names[k] = spec.description }
+            }
+        }
+        for k in 0..<fields where names[k].isEmpty { names[k] = "column_\(k + 1)" }
+        var seen = Set<String>()
+        for name in names where !seen.insert(name).inserted {
+            throw .duplicateColumn(file: fileName, column: name)
+        }
+        self.names = names
+        self.tags = tags
+        self.hxlRecord = hxl
+        self.dataRecord = (hxl ?? nameRecord) + 1
+    }
+}

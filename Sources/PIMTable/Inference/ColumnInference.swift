@@ -1,0 +1,377 @@
+/// Yields the cells of one column as bytes; a cell of length 0 is null.
+protocol CellCursor {
+    var rowCount: Int { get }
+    /// Moves to `row`, so that the next call to ``next()`` returns that row's cell.
+    mutating func seek(_ row: Int)
+    /// The next cell's bytes. The pointer is valid until the next call if ``pointsIntoScratch``,
+    /// else as long as the cursor.
+    mutating func next() -> (UnsafePointer<UInt8>, Int)
+    /// Whether the last cell returned lives in a buffer the next call overwrites.
+    var pointsIntoScratch: Bool { get }
+}
+
+extension CellCursor {
+    mutating func reset() { seek(0) }
+}
+
+/// A finished column and its profile.
+struct InferredColumn: Sendable {
+    var data: ColumnData
+    var evidence: [ColumnType: Int]
+    var nullCount: Int
+    var distinctCount: Int
+    var minimum: Value?
+    var maximum: Value?
+}
+
+/// Infers a column's type from its cells and builds the typed column.
+enum ColumnInference {
+    /// Builds a whole column in one go.
+    /// - Parameter formulaGuards: remove the ``FormulaGuard`` quote from guarded cells (CSV and XLSX
+    ///   exports carry guards; JSON does not).
+    static func build<C: CellCursor>(_ cursor: inout C, inferTypes: Bool, formulaGuards: Bool = true) -> InferredColumn {
+        var builder = ColumnBuilder(rows: cursor.rowCount, inferTypes: inferTypes, formulaGuards: formulaGuards)
+        builder.consume(&cursor, upTo: cursor.rowCount)
+        return builder.finish()
+    }
+
+    static func join(_ a: ColumnType, _ b: ColumnType) -> ColumnType {
+        if a == b { return a }
+        if (a == .integer && b == .decimal) || (a == .decimal && b == .integer) { return .decimal }
+        return .text
+    }
+
+    @inline(__always)
+    static func cellType(_ p: UnsafePointer<UInt8>, _ n: Int, _ guards: Bool) -> ColumnType {
+        guards && FormulaGuard.isGuarded(p, n) ? .text : CellParsing.classify(p, n)
+    }
+
+    static func distinctIntegers(_ values: [Int64], nulls: NullMask, lo: Int64, hi: Int64) -> Int {
+        let (span, overflow) = hi.subtractingReportingOverflow(lo)
+        if !overflow && span < 1 << 26 {
+            var bits = [UInt64](repeating: 0, count: Int(span) / 64 + 1)
+            var count = 0
+            for (r, x) in values.enumerated() where !nulls.isNull(r) {
+                let k = Int(x &- lo)
+                let bit = UInt64(1) << UInt64(k & 63)
+                if bits[k >> 6] & bit == 0 {
+                    bits[k >> 6] |= bit
+                    count += 1
+                }
+            }
+            return count
+        }
+        var seen = Set<Int64>()
+        for (r, x) in values.enumerated() where !nulls.isNull(r) { seen.insert(x) }
+        return seen.count
+    }
+}
+
+/// Builds one column incrementally, a block of rows at a time, inferring its type as it goes.
+///
+/// The type is the most specific one every non-null cell parses as: integer, decimal (integers and
+/// decimals mixed), date, boolean, else text. The first non-null cell sets a candidate and cells are parsed
+/// straight into that type's array; only when a later cell does not fit are the rows so far parsed again
+/// as the wider type (at most twice per column: integer → decimal → text).
+///
+/// Working in blocks lets the reader build all columns over the same rows while those bytes are in cache.
+struct ColumnBuilder {
+    let rows: Int
+    let inferTypes: Bool
+    let guards: Bool
+    /// `nil` until the first non-null cell.
+    private(set) var type: ColumnType?
+    private var done = 0
+    private var nulls = NullMask()
+    private var ints: [Int64] = []
+    private var doubles: [Double] = []
+    private var days: [Int32] = []
+    private var bools: [Bool] = []
+    private var codes: [Int32] = []
+    private var dictionary = ByteDictionary()
+    private var lo = Int64.max
+    private var hi = Int64.min
+    private var dlo = Double.infinity
+    private var dhi = -Double.infinity
+    private var integral = 0
+    private var sawTrue = false
+    private var sawFalse = false
+    /// Evidence counts for text columns: integer, decimal, date, boolean, text.
+    private var counts = (0, 0, 0, 0, 0)
+    private var sampled = false
+
+    init(rows: Int, inferTypes: Bool, formulaGuards: Bool) {
+        self.rows = rows
+        self.inferTypes = inferTypes
+        self.guards = formulaGuards
+        if !inferTypes { start(.text) }
+    }
+
+    private mutating func start(_ t: ColumnType) {
+        type = t
+        nulls = NullMask()
+        ints = []
+        doubles = []
+        days = []
+        bools = []
+        codes = []
+        switch t {
+        case .integer: ints = Array(repeating: 0, count: rows)
+        case .decimal: doubles = Array(repeating: 0, count: rows)
+        case .date: days = Array(repeating: 0, count: rows)
+        case .boolean: bools = Array(repeating: false, count: rows)
+        case .text:
+            codes = Array(repeating: -1, count: rows)
+            dictionary = ByteDictionary()
+        }
+        lo = .max
+        hi = .min
+        dlo = .infinity
+        dhi = -.infinity
+        integral = 0
+        sawTrue = false
+        sawFalse = false
+        counts = (0, 0, 0, 0, 0)
+        sampled = false
+    }
+
+    /// Parses the rows from where it stopped up to `end`; the cursor must be positioned at that row.
+    mutating func consume<C: CellCursor>(_ cursor: inout C, upTo end: Int) {
+        while done < end {
+            guard let t = type else {
+                // Skip nulls until the first value decides the candidate type.
+                let (p, n) = cursor.next()
+                if n == 0 {
+                    nulls.setNull(done)
+                    done += 1
+                    continue
+                }
+                let first = ColumnInference.cellType(p, n, guards)
+                let nullsSoFar = nulls
+                start(first)
+                nulls = nullsSoFar
+                cursor.seek(done)
+                continue
+            }
+            let failedAt: (row: Int, type: ColumnType)?
+            switch t {
+            case .integer: failedAt = integers(&cursor, end)
+            case .decimal: failedAt = decimals(&cursor, end)
+            case .date: failedAt = dates(&cursor, end)
+            case .boolean: failedAt = booleans(&cursor, end)
+            case .text:
+                texts(&cursor, end)
+                failedAt = nil
+            }
+            if let f = failedAt {
+                // Widen and parse everything so far again.
+                start(ColumnInference.join(t, f.type))
+                done = 0
+                cursor.seek(0)
+                consume(&cursor, upTo: f.row)
+                cursor.seek(f.row)
+            }
+        }
+    }
+
+    private mutating func integers<C: CellCursor>(_ cursor: inout C, _ end: Int) -> (Int, ColumnType)? {
+        var r = done
+        defer { done = r }
+        return ints.withUnsafeMutableBufferPointer { v in
+            while r < end {
+                let (p, n) = cursor.next()
+                if n == 0 {
+                    nulls.setNull(r)
+                } else if let x = CellParsing.integer(p, n) {
+                    v[r] = x
+                    if x < lo { lo = x }
+                    if x > hi { hi = x }
+                } else {
+                    return (r, ColumnInference.cellType(p, n, guards))
+                }
+                r += 1
+            }
+            return nil
+        }
+    }
+
+    private mutating func decimals<C: CellCursor>(_ cursor: inout C, _ end: Int) -> (Int, ColumnType)? {
+        var r = done
+        defer { done = r }
+        return doubles.withUnsafeMutableBufferPointer { v in
+            while r < end {
+                let (p, n) = cursor.next()
+                if n == 0 {
+                    nulls.setNull(r)
+                } else if let x = CellParsing.decimal(p, n), !x.isIntegral || CellParsing.integer(p, n) != nil {
+                    if x.isIntegral { integral += 1 }
+                    v[r] = x.value
+                    if x.value < dlo { dlo = x.value }
+                    if x.value > dhi { dhi = x.value }
+                } else {
+                    return (r, ColumnInference.cellType(p, n, guards))
+                }
+                r += 1
+            }
+            return nil
+        }
+    }
+
+    private mutating func dates<C: CellCursor>(_ cursor: inout C, _ end: Int) -> (Int, ColumnType)? {
+        var r = done
+        defer { done = r }
+        return days.withUnsafeMutableBufferPointer { v in
+            while r < end {
+                let (p, n) = cursor.next()
+                if n == 0 {
+                    nulls.setNull(r)
+                } else if let x = CellParsing.date(p, n) {
+                    v[r] = x
+                    if Int64(x) < lo { lo = Int64(x) }
+                    if Int64(x) > hi { hi = Int64(x) }
+                } else {
+                    return (r, ColumnInference.cellType(p, n, guards))
+                }
+                r += 1
+            }
+            return nil
+        }
+    }
+
+    private mutating func booleans<C: CellCursor>(_ cursor: inout C, _ end: Int) -> (Int, ColumnType)? {
+        var r = done
+        defer { done = r }
+        return bools.withUnsafeMutableBufferPointer { v in
+            while r < end {
+                let (p, n) = cursor.next()
+                if n == 0 {
+                    nulls.setNull(r)
+                } else if let x = CellParsing.boolean(p, n) {
+                    v[r] = x
+                    if x { sawTrue = true } else { sawFalse = true }
+                } else {
+                    return (r, ColumnInference.cellType(p, n, guards))
+                }
+                r += 1
+            }
+            return nil
+        }
+    }
+
+    private mutating func texts<C: CellCursor>(_ cursor: inout C, _ end: Int) {
+        let batch = 32
+        withUnsafeTemporaryAllocation(of: UnsafePointer<UInt8>.self, capacity: batch) { pointersBuffer in
+            withUnsafeTemporaryAllocation(of: Int.self, capacity: batch) { lengthsBuffer in
+                withUnsafeTemporaryAllocation(of: UInt64.self, capacity: batch) { hashesBuffer in
+                    guard let pointers = pointersBuffer.baseAddress, let lengths = lengthsBuffer.baseAddress,
+                        let hashes = hashesBuffer.baseAddress
+                    else { return }
+                    texts(&cursor, end, pointers, lengths, hashes, batch)
+                }
+            }
+        }
+    }
+
+    private mutating func texts<C: CellCursor>(
+        _ cursor: inout C, _ end: Int, _ pointers: UnsafeMutablePointer<UnsafePointer<UInt8>>,
+        _ lengths: UnsafeMutablePointer<Int>, _ hashes: UnsafeMutablePointer<UInt64>, _ batch: Int
+    ) {
+        let sampleEnd = rows >= 1 << 16 ? rows / 64 : -1
+        var r = done
+        defer { done = r }
+        codes.withUnsafeMutableBufferPointer { c in
+            guard let out = c.baseAddress else { return }
+            while r < end {
+                if !sampled && r >= sampleEnd && sampleEnd > 0 {
+                    sampled = true
+                    if dictionary.count > sampleEnd / 4 {
+                        // A high-cardinality column: size the table once instead of growing it repeatedly.
+                        dictionary.reserve(rows / max(1, r) * dictionary.count + 16)
+                    }
+                }
+                // A batch of cells; it ends early at a cell held in the cursor's scratch buffer, which
+                // the next cell would overwrite.
+                var k = 0
+                let batchStart = r
+                while k < batch && r < end {
+                    var (p, n) = cursor.next()
+                    r += 1
+                    if n == 0 {
+                        nulls.setNull(r - 1)
+                    } else if guards && FormulaGuard.isGuarded(p, n) {
+                        counts.4 += 1
+                        p += 1
+                        n -= 1
+                    } else if inferTypes {
+                        switch CellParsing.classify(p, n) {
+                        case .integer: counts.0 += 1
+                        case .decimal: counts.1 += 1
+                        case .date: counts.2 += 1
+                        case .boolean: counts.3 += 1
+                        case .text: counts.4 += 1
+                        }
+                    } else {
+                        counts.4 += 1
+                    }
+                    pointers[k] = p
+                    lengths[k] = n
+                    k += 1
+                    if cursor.pointsIntoScratch { break }
+                }
+                dictionary.codes(pointers, lengths, count: k, hashes: hashes, into: out + batchStart)
+            }
+        }
+    }
+
+    /// The finished column.
+    func finish() -> InferredColumn {
+        let nullCount = nulls.nullCount
+        let nonNull = rows - nullCount
+        switch type {
+        case .integer:
+            return InferredColumn(
+                data: .integer(values: ints, nulls: nulls), evidence: nonNull > 0 ? [.integer: nonNull] : [:],
+                nullCount: nullCount,
+                distinctCount: nonNull == 0 ? 0 : ColumnInference.distinctIntegers(ints, nulls: nulls, lo: lo, hi: hi),
+                minimum: nonNull > 0 ? .integer(lo) : nil, maximum: nonNull > 0 ? .integer(hi) : nil)
+        case .decimal:
+            var seen = Set<Double>()
+            for (r, x) in doubles.enumerated() where !nulls.isNull(r) { seen.insert(x) }
+            var evidence: [ColumnType: Int] = [:]
+            if integral > 0 { evidence[.integer] = integral }
+            if nonNull - integral > 0 { evidence[.decimal] = nonNull - integral }
+            return InferredColumn(
+                data: .decimal(values: doubles, nulls: nulls), evidence: evidence, nullCount: nullCount,
+                distinctCount: seen.count, minimum: nonNull > 0 ? .decimal(dlo) : nil,
+                maximum: nonNull > 0 ? .decimal(dhi) : nil)
+        case .date:
+            let distinct =
+                nonNull == 0
+                ? 0 : ColumnInference.distinctIntegers(days.map { Int64($0) }, nulls: nulls, lo: lo, hi: hi)
+            return InferredColumn(
+                data: .date(days: days, nulls: nulls), evidence: nonNull > 0 ? [.date: nonNull] : [:],
+                nullCount: nullCount, distinctCount: distinct,
+                minimum: nonNull > 0 ? .date(Int32(truncatingIfNeeded: lo)) : nil,
+                maximum: nonNull > 0 ? .date(Int32(truncatingIfNeeded: hi)) : nil)
+        case .boolean:
+            return InferredColumn(
+                data: .boolean(values: bools, nulls: nulls), evidence: nonNull > 0 ? [.boolean: nonNull] : [:],
+                nullCount: nullCount, distinctCount: (sawTrue ? 1 : 0) + (sawFalse ? 1 : 0))
+        case .text:
+            var evidence: [ColumnType: Int] = [:]
+            if counts.0 > 0 { evidence[.integer] = counts.0 }
+            if counts.1 > 0 { evidence[.decimal] = counts.1 }
+            if counts.2 > 0 { evidence[.date] = counts.2 }
+            if counts.3 > 0 { evidence[.boolean] = counts.3 }
+            if counts.4 > 0 { evidence[.text] = counts.4 }
+            return InferredColumn(
+                data: .text(codes: codes, dictionary: dictionary.strings()), evidence: evidence,
+                nullCount: nullCount, distinctCount: dictionary.count)
+        case nil:
+            // Every cell is null: a text column with no values.
+            return InferredColumn(
+                data: .text(codes: Array(repeating: -1, count: rows), dictionary: []), evidence: [:],
+                nullCount: rows, distinctCount: 0)
+        }
+    }
+}

@@ -1,0 +1,150 @@
+/// What a KoboToolbox export (CSV or XLSX with "XML values and headers") contains beyond plain columns.
+///
+/// Kobo names columns by the question's XML path, `group_a/age`; the reader shortens these to the
+/// question name (`age`) and keeps the group path here. If shortening would make two names equal, the
+/// full path is kept for those columns. A select-multiple question `q` is exported as a column `q`
+/// (the choices separated by spaces) plus one 0/1 column `q/choice` per choice; these are recognised
+/// as choices of `q`. Meta columns such as `_uuid` and `_submission_time` are listed by kind.
+public struct KoboExportInfo: Sendable, Hashable {
+    /// The kinds of meta column Kobo adds.
+    public enum MetaColumn: String, Sendable, Hashable, CaseIterable {
+        case id = "_id"
+        case uuid = "_uuid"
+        case submissionTime = "_submission_time"
+        case index = "_index"
+        case validationStatus = "_validation_status"
+        case submittedBy = "_submitted_by"
+        case status = "_status"
+        case notes = "_notes"
+        case tags = "_tags"
+        case version = "__version__"
+        case parentIndex = "_parent_index"
+        case parentTableName = "_parent_table_name"
+    }
+
+    /// A question column and where it sits in the form.
+    public struct Question: Sendable, Hashable {
+        /// The column's name in the table.
+        public var name: String
+        /// The header as exported, e.g. `group_a/age`.
+        public var exportedName: String
+        /// The enclosing groups, outermost first, e.g. `["group_a"]`.
+        public var groupPath: [String]
+    }
+
+    /// A 0/1 column marking one choice of a select-multiple question.
+    public struct SelectMultipleChoice: Sendable, Hashable {
+        /// The column's name in the table, e.g. `fruits/apple`.
+        public var column: String
+        /// The question's column name in the table, e.g. `fruits`.
+        public var question: String
+        /// The choice's XML value, e.g. `apple`.
+        public var choice: String
+    }
+
+    /// Meta columns by table column name.
+    public var metaColumns: [String: MetaColumn]
+    public var questions: [Question]
+    public var selectMultipleChoices: [SelectMultipleChoice]
+    /// Columns whose group path was kept because the short name was not unique.
+    public var keptGroupPaths: [String]
+
+    /// Recognises a Kobo export by its `_uuid` or `_submission_time` column; `nil` for other tables.
+    public static func detect(in table: Table) -> KoboExportInfo? {
+        let names = table.columnNames
+        guard names.contains(MetaColumn.uuid.rawValue) || names.contains(MetaColumn.submissionTime.rawValue) else {
+            return nil
+        }
+        let nameSet = Set(names)
+        var meta: [String: MetaColumn] = [:]
+        var choiceOf: [Int: (question: String, choice: String)] = [:]
+        for (k, column) in table.columns.enumerated() {
+            if let m = MetaColumn(rawValue: column.name) {
+                meta[column.name] = m
+                continue
+            }
+            guard let slash = column.name.lastIndex(of: "/") else { continue }
+            let question = String(column.name[..<slash])
+            let choice = String(column.name[column.name.index(after: slash)...])
+            if nameSet.contains(question) && !choice.isEmpty && isZeroOne(column) {
+                choiceOf[k] = (question, choice)
+            }
+        }
+        // Short names for questions; a short name used twice keeps the full path.
+        var shortCount: [String: Int] = [:]
+        for (k, column) in table.columns.enumerated() where meta[column.name] == nil && choiceOf[k] == nil {
+            shortCount[shortName(column.name), default: 0] += 1
+        }
+        var finalName: [String: String] = [:]
+        var questions: [Question] = []
+        var kept: [String] = []
+        for (k, column) in table.columns.enumerated() where meta[column.name] == nil && choiceOf[k] == nil {
+            let short = shortName(column.name)
+            let path = column.name.split(separator: "/").dropLast().map(String.init)
+            let unique = shortCount[short] == 1 && (short == column.name || !nameSet.contains(short) || meta[short] != nil)
+            let name = unique && meta[short] == nil ? short : column.name
+            if name != short { kept.append(column.name) }
+            finalName[column.name] = name
+            questions.append(Question(name: name, exportedName: column.name, groupPath: path))
+        }
+        var choices: [SelectMultipleChoice] = []
+        var used = Set(finalName.values).union(meta.keys)
+        for (k, column) in table.columns.enumerated() {
+            guard let (q, c) = choiceOf[k] else { continue }
+            let qName = finalName[q] ?? q
+            var name = qName + "/" + c
+            if used.contains(name) { name = column.name }
+            used.insert(name)
+            finalName[column.name] = name
+            choices.append(SelectMultipleChoice(column: name, question: qName, choice: c))
+        }
+        return KoboExportInfo(metaColumns: meta, questions: questions, selectMultipleChoices: choices, keptGroupPaths: kept)
+            .withRenames(finalName)
+    }
+
+    /// Exported name → table name, for ``apply(to:)``.
+    private var renames: [String: String] = [:]
+
+    private init(
+        metaColumns: [String: MetaColumn], questions: [Question], selectMultipleChoices: [SelectMultipleChoice],
+        keptGroupPaths: [String]
+    ) {
+        self.metaColumns = metaColumns
+        self.questions = questions
+        self.selectMultipleChoices = selectMultipleChoices
+        self.keptGroupPaths = keptGroupPaths
+    }
+
+    private func withRenames(_ r: [String: String]) -> KoboExportInfo {
+        var copy = self
+        copy.renames = r
+        return copy
+    }
+
+    /// The table with columns renamed to their short names.
+    public func apply(to table: Table) -> Table {
+        let columns = table.columns.map { c -> Column in
+            var c = c
+            if let n = renames[c.name] { c.name = n }
+            return c
+        }
+        // Renaming is injective by construction; fall back to the original table if not.
+        return (try? Table(columns: columns)) ?? table
+    }
+
+    private static func shortName(_ path: String) -> String {
+        path.split(separator: "/").last.map(String.init) ?? path
+    }
+
+    private static func isZeroOne(_ column: Column) -> Bool {
+        switch column.data {
+        case .integer(let v, let nulls):
+            return v.indices.allSatisfy { nulls.isNull($0) || v[$0] == 0 || v[$0] == 1 }
+        case .decimal(let v, let nulls):
+            return v.indices.allSatisfy { nulls.isNull($0) || v[$0] == 0 || v[$0] == 1 }
+        case .boolean: return true
+        case .text(let codes, _): return codes.allSatisfy { $0 < 0 }
+        case .date: return false
+        }
+    }
+}

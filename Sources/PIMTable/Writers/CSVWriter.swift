@@ -1,0 +1,134 @@
+import Foundation
+
+/// Options for ``CSVWriter``.
+public struct CSVWriteOptions: Sendable, Hashable {
+    public enum LineEnding: String, Sendable, Hashable {
+        case crlf
+        case lf
+    }
+
+    public var delimiter: UInt8
+    /// RFC 4180 uses CRLF, the default.
+    public var lineEnding: LineEnding
+    /// Guard text cells against spreadsheet formulas (see ``FormulaGuard``). On by default.
+    public var neutraliseFormulas: Bool
+
+    public init(delimiter: UInt8 = UInt8(ascii: ","), lineEnding: LineEnding = .crlf, neutraliseFormulas: Bool = true) {
+        self.delimiter = delimiter
+        self.lineEnding = lineEnding
+        self.neutraliseFormulas = neutraliseFormulas
+    }
+}
+
+/// Why a table could not be written.
+public enum TableWriteError: Error, Sendable, Hashable, CustomStringConvertible {
+    case cannotWrite(file: String, reason: String)
+
+    public var description: String {
+        switch self {
+        case .cannotWrite(let f, let why): "\(f): cannot write the file (\(why))"
+        }
+    }
+}
+
+/// Writes a ``Table`` as CSV (RFC 4180) or HXL CSV (a header row, then the hashtag row).
+///
+/// Fields are quoted only when they contain the delimiter, a quote, CR or LF; quotes are doubled.
+/// Text cells that a spreadsheet could run as formulas are guarded by ``FormulaGuard``; ``CSVReader``
+/// removes the guard, so writing and reading give back the same text. Values are printed as
+/// ``ValueFormatting`` describes. A null is an empty field (`""` in a one-column table, so that the line
+/// is not blank).
+public enum CSVWriter {
+    /// The CSV bytes for `table`.
+    /// - Parameter hxl: also write the hashtag row (empty cells for untagged columns).
+    public static func bytes(_ table: Table, hxl: Bool = false, options: CSVWriteOptions = .init()) -> [UInt8] {
+        var out: [UInt8] = []
+        out.reserveCapacity(64 + table.rowCount * max(1, table.columns.count) * 8)
+        let eol: [UInt8] = options.lineEnding == .crlf ? [13, 10] : [10]
+        let single = table.columns.count == 1
+        func appendField(_ s: String) {
+            appendEscaped(Array(s.utf8), guardFormula: options.neutraliseFormulas, options: options, to: &out)
+        }
+        guard !table.columns.isEmpty else { return out }
+        for (k, c) in table.columns.enumerated() {
+            if k > 0 { out.append(options.delimiter) }
+            appendField(c.name)
+        }
+        out.append(contentsOf: eol)
+        if hxl {
+            for (k, c) in table.columns.enumerated() {
+                if k > 0 { out.append(options.delimiter) }
+                if let t = c.tag { appendField(t.description) }
+            }
+            if single && table.columns[0].tag == nil { out.append(contentsOf: [34, 34]) }
+            out.append(contentsOf: eol)
+        }
+        // Text dictionaries are escaped once per distinct value.
+        let encoded: [[[UInt8]]] = table.columns.map { c in
+            guard case .text(_, let dict) = c.data else { return [] }
+            return dict.map { s in
+                var b: [UInt8] = []
+                appendEscaped(Array(s.utf8), guardFormula: options.neutraliseFormulas, options: options, to: &b)
+                if b.isEmpty { b = [34, 34] }  // an empty string is written as "" (it reads back as null)
+                return b
+            }
+        }
+        for r in 0..<table.rowCount {
+            for (k, c) in table.columns.enumerated() {
+                if k > 0 { out.append(options.delimiter) }
+                let before = out.count
+                switch c.data {
+                case .integer(let v, let n):
+                    if !n.isNull(r) { ValueFormatting.appendInteger(v[r], to: &out) }
+                case .decimal(let v, let n):
+                    if !n.isNull(r), let s = ValueFormatting.decimal(v[r]) { out.append(contentsOf: s.utf8) }
+                case .date(let v, let n):
+                    if !n.isNull(r) { out.append(contentsOf: ValueFormatting.date(v[r]).utf8) }
+                case .boolean(let v, let n):
+                    if !n.isNull(r) { out.append(contentsOf: v[r] ? Array("true".utf8) : Array("false".utf8)) }
+                case .text(let codes, _):
+                    let code = codes[r]
+                    if code >= 0 { out.append(contentsOf: encoded[k][Int(code)]) }
+                }
+                if single && out.count == before { out.append(contentsOf: [34, 34]) }
+            }
+            out.append(contentsOf: eol)
+        }
+        return out
+    }
+
+    /// The CSV for `table` as `Data`.
+    public static func data(_ table: Table, hxl: Bool = false, options: CSVWriteOptions = .init()) -> Data {
+        Data(bytes(table, hxl: hxl, options: options))
+    }
+
+    /// Writes `table` to `url` atomically.
+    /// - Throws: ``TableWriteError/cannotWrite(file:reason:)``.
+    public static func write(_ table: Table, hxl: Bool = false, to url: URL, options: CSVWriteOptions = .init())
+        throws(TableWriteError)
+    {
+        do {
+            try data(table, hxl: hxl, options: options).write(to: url, options: .atomic)
+        } catch {
+            throw .cannotWrite(file: url.lastPathComponent, reason: String(describing: type(of: error)))
+        }
+    }
+
+    static func appendEscaped(_ s: [UInt8], guardFormula: Bool, options: CSVWriteOptions, to out: inout [UInt8]) {
+        let guarded = guardFormula && s.withUnsafeBufferPointer { b in
+            b.baseAddress.map { FormulaGuard.needsGuard($0, b.count) } ?? false
+        }
+        let needsQuotes = s.contains { $0 == options.delimiter || $0 == 34 || $0 == 10 || $0 == 13 }
+        if needsQuotes { out.append(34) }
+        if guarded { out.append(UInt8(ascii: "'")) }
+        if needsQuotes {
+            for b in s {
+                out.append(b)
+                if b == 34 { out.append(34) }
+            }
+            out.append(34)
+        } else {
+            out.append(contentsOf: s)
+        }
+    }
+}

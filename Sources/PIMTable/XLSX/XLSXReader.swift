@@ -1,0 +1,85 @@
+import Foundation
+
+/// Reads one sheet of an XLSX workbook into a typed ``Table``.
+///
+/// The sheet's XML is scanned byte by byte as a stream of elements, never as a tree. Zip-bomb limits
+/// come from ``XLSXReadOptions``; any DTD or entity declaration is refused.
+///
+/// ```swift
+/// let result = try XLSXReader.read(contentsOf: url, sheet: "Data")
+/// print(result.table.columnNames, result.warnings)
+/// ```
+public enum XLSXReader {
+    /// Reads the sheet named `sheet` (case-insensitively), or the first visible sheet when nil.
+    ///
+    /// The first non-empty row is the header; an HXL hashtag row among the first 25 rows is parsed into
+    /// column tags and skipped (the row above it is then the header). Columns whose cells are all
+    /// integers, numbers, dates (date-styled numbers, date part only) or booleans get that type; text
+    /// and mixed columns are text. Empty and error cells are null.
+    /// - Throws: ``XLSXError`` naming the file and, where relevant, the part or cell.
+    public static func read(
+        contentsOf url: URL,
+        sheet: String? = nil,
+        options: XLSXReadOptions = .init()
+    ) throws(XLSXError) -> XLSXReadResult {
+        var archive = try XLSXArchiveReader(url: url, options: options)
+        let file = archive.file
+        let workbookPath = "xl/workbook.xml"
+        guard let workbookBytes = try archive.read(workbookPath) else {
+            throw .missingPart(file: file, part: workbookPath)
+        }
+        let workbook = try XLSXWorkbookParts.parseWorkbook(workbookBytes, file: file, part: workbookPath)
+        guard !workbook.sheets.isEmpty else { throw .noSheets(file: file) }
+        let names = workbook.sheets.map(\.name)
+
+        let chosen: XLSXWorkbookParts.Sheet
+        if let sheet {
+            let wanted = sheet.lowercased()
+            guard let found = workbook.sheets.first(where: { $0.name == sheet })
+                ?? workbook.sheets.first(where: { $0.name.lowercased() == wanted })
+            else { throw .sheetNotFound(file: file, sheet: sheet, available: names) }
+            chosen = found
+        } else {
+            chosen = workbook.sheets.first { !$0.hidden } ?? workbook.sheets[0]
+        }
+
+        let relsPath = "xl/_rels/workbook.xml.rels"
+        guard let relsBytes = try archive.read(relsPath) else { throw .missingPart(file: file, part: relsPath) }
+        let rels = try XLSXWorkbookParts.parseRelationships(relsBytes, baseDirectory: "xl/", file: file, part: relsPath)
+        guard let sheetPath = rels[chosen.relationshipID]?.target, !sheetPath.isEmpty else {
+            throw .malformedXML(file: file, part: relsPath, problem: .badRelationship)
+        }
+
+        func partPath(typeSuffix: String, fallback: String) -> String? {
+            if let r = rels.values.first(where: { $0.type.hasSuffix(typeSuffix) }) { return r.target }
+            return archive.contains(fallback) ? fallback : nil
+        }
+        var sharedStrings: [String] = []
+        if let path = partPath(typeSuffix: "/sharedStrings", fallback: "xl/sharedStrings.xml"),
+            let bytes = try archive.read(path)
+        {
+            sharedStrings = try XLSXWorkbookParts.parseSharedStrings(bytes, file: file, part: path)
+        }
+        var dateStyles: [Bool] = []
+        if let path = partPath(typeSuffix: "/styles", fallback: "xl/styles.xml"), let bytes = try archive.read(path) {
+            dateStyles = try XLSXWorkbookParts.parseDateStyles(bytes, file: file, part: path)
+        }
+
+        let cells: XLSXSheetCells
+        do {
+            guard let sheetBytes = try archive.read(sheetPath) else {
+                throw XLSXError.missingPart(file: file, part: sheetPath)
+            }
+            cells = try XLSXSheetScanner.scan(
+                sheetBytes, sheet: chosen.name, file: file, part: sheetPath, sharedStrings: sharedStrings,
+                dateStyles: dateStyles, date1904: workbook.date1904)
+        }
+        let output = XLSXTableBuilder(
+            cells: cells, sharedStrings: sharedStrings, sheet: chosen.name,
+            detectHashtagRow: options.detectHashtagRow
+        ).build()
+        return XLSXReadResult(
+            table: output.table, sheetName: chosen.name, sheetNames: names,
+            warnings: output.warnings.map { "\(chosen.name): \($0)" }, headerRow: output.headerRow)
+    }
+}

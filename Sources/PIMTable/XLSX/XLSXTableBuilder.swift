@@ -1,0 +1,231 @@
+/// Turns scanned sheet cells into a typed ``Table``: finds the header (and an HXL hashtag row),
+/// propagates merged header cells, and chooses each column's type.
+struct XLSXTableBuilder {
+    let cells: XLSXSheetCells
+    let sharedStrings: [String]
+    let sheet: String
+    let detectHashtagRow: Bool
+
+    struct Output {
+        var table: Table
+        var headerRow: Int
+        var warnings: [String]
+    }
+
+    func build() -> Output {
+        var warnings: [String] = []
+        if cells.errorCellCount > 0 {
+            let listed = cells.errorCells.joined(separator: ", ")
+            let more = cells.errorCellCount > cells.errorCells.count ? ", …" : ""
+            warnings.append(
+                "\(cells.errorCellCount) error cell(s) such as #N/A were read as empty: \(listed)\(more)")
+        }
+        // Rows that hold at least one cell.
+        var maxRow = 0
+        for column in cells.columns { for e in column { maxRow = max(maxRow, Int(e.row)) } }
+        guard maxRow > 0 else { return Output(table: .empty, headerRow: 0, warnings: warnings) }
+        var occupied = [Bool](repeating: false, count: maxRow + 1)
+        for column in cells.columns { for e in column { occupied[Int(e.row)] = true } }
+        let candidates = Array((1...maxRow).lazy.filter { occupied[$0] }.prefix(25))
+        let firstRow = candidates[0]
+
+        // Header rows and the hashtag row.
+        var headerRows: [Int] = [firstRow]
+        var tags: [Int: HXLTagSpec] = [:]
+        var lastHeader = firstRow
+        if detectHashtagRow, let found = findHashtagRow(candidates) {
+            tags = found.specs
+            lastHeader = found.row
+            let index = candidates.firstIndex(of: found.row) ?? 0
+            if index == 0 {
+                headerRows = []
+            } else {
+                headerRows = [candidates[index - 1]]
+                if index >= 2, hasHorizontalMerge(inRow: candidates[index - 2]) {
+                    headerRows.insert(candidates[index - 2], at: 0)
+                }
+                let skipped = index - headerRows.count
+                if skipped > 0 { warnings.append("\(skipped) row(s) above the header were skipped") }
+            }
+        } else if hasHorizontalMerge(inRow: firstRow), candidates.count >= 2, candidates[1] == firstRow + 1 {
+            headerRows = [firstRow, firstRow + 1]
+            lastHeader = firstRow + 1
+        }
+        let dataStart = lastHeader + 1
+
+        // Header texts, with merged cells propagated across their span.
+        var headerTexts: [[Int: String]] = headerRows.map { rowTexts($0) }
+        for (i, row) in headerRows.enumerated() {
+            for m in cells.merges where m.firstRow <= row && row <= m.lastRow {
+                guard let v = rowTexts(m.firstRow)[m.firstColumn] else { continue }
+                for c in m.firstColumn...m.lastColumn where headerTexts[i][c] == nil { headerTexts[i][c] = v }
+            }
+        }
+
+        // Table rows: occupied sheet rows from dataStart on; fully empty rows are dropped.
+        var tableRow = [Int32](repeating: -1, count: maxRow + 1)
+        var rowCount = 0
+        if dataStart <= maxRow {
+            for r in dataStart...maxRow where occupied[r] {
+                tableRow[r] = Int32(rowCount)
+                rowCount += 1
+            }
+            let empty = (maxRow - dataStart + 1) - rowCount
+            if empty > 0 { warnings.append("\(empty) empty row(s) between data rows were skipped") }
+        }
+
+        // Columns.
+        var built: [Column] = []
+        var usedNames = Set<String>()
+        let columnCount = max(cells.columns.count, headerTexts.map { ($0.keys.max() ?? -1) + 1 }.max() ?? 0)
+        for c in 0..<columnCount {
+            let entries = c < cells.columns.count ? cells.columns[c] : []
+            let parts = headerTexts.compactMap { $0[c].map { String($0.xlsxTrimmed) } }.filter { !$0.isEmpty }
+            var unique: [String] = []
+            for p in parts where unique.last != p { unique.append(p) }
+            let hasData = entries.contains { Int($0.row) >= dataStart }
+            if unique.isEmpty, !hasData, tags[c] == nil { continue }
+            var name = unique.joined(separator: " / ")
+            if name.isEmpty { name = headerRows.isEmpty ? (tags[c]?.description ?? "") : "" }
+            if name.isEmpty { name = "column_\(c + 1)" }
+            var candidate = name
+            var n = 2
+            while usedNames.contains(candidate) {
+                candidate = "\(name)_\(n)"
+                n += 1
+            }
+            usedNames.insert(candidate)
+            let data = typedData(entries, tableRow: tableRow, dataStart: dataStart, rowCount: rowCount)
+            built.append(Column(name: candidate, tag: tags[c], data: data))
+        }
+        let headerRow = headerRows.first ?? lastHeader
+        return Output(table: Table(unchecked: built, rowCount: rowCount), headerRow: headerRow, warnings: warnings)
+    }
+
+    // MARK: - Header helpers
+
+    private func findHashtagRow(_ candidates: [Int]) -> (row: Int, specs: [Int: HXLTagSpec])? {
+        for row in candidates {
+            if let specs = XLSXHashtagRow.parse(rowTexts(row)) { return (row, specs) }
+        }
+        return nil
+    }
+
+    private func hasHorizontalMerge(inRow row: Int) -> Bool {
+        cells.merges.contains { $0.firstRow == row && $0.lastRow == row && $0.lastColumn > $0.firstColumn }
+    }
+
+    /// The textual form of each cell in `row`, by column.
+    private func rowTexts(_ row: Int) -> [Int: String] {
+        var out: [Int: String] = [:]
+        for (c, column) in cells.columns.enumerated() {
+            // Header rows are near the top, so a linear scan from the start is short.
+            for e in column {
+                if Int(e.row) == row, case let s = text(e.value), !s.isEmpty { out[c] = s }
+                if Int(e.row) >= row { break }
+            }
+        }
+        return out
+    }
+
+    private func text(_ cell: XLSXCell) -> String {
+        switch cell {
+        case .number(let d): XLSXTableBuilder.shortest(d)
+        case .date(let d): XLSXDateFormat.isoString(days: d)
+        case .text(let s): s
+        case .shared(let i): sharedStrings[Int(i)]
+        case .boolean(let b): b ? "TRUE" : "FALSE"
+        case .error: ""
+        }
+    }
+
+    /// The shortest text that reads back as `d`: `3` rather than `3.0`.
+    static func shortest(_ d: Double) -> String {
+        if d == d.rounded(), abs(d) < 1e15 { return String(Int64(d)) }
+        return "\(d)"
+    }
+
+    // MARK: - Column typing
+
+    private func typedData(_ entries: [XLSXSheetCells.Entry], tableRow: [Int32], dataStart: Int, rowCount: Int)
+        -> ColumnData
+    {
+        var numbers = 0
+        var integral = true
+        var dates = 0
+        var texts = 0
+        var booleans = 0
+        for e in entries where Int(e.row) >= dataStart {
+            switch e.value {
+            case .number(let d):
+                numbers += 1
+                if integral, Int64(exactly: d) == nil { integral = false }
+            case .date: dates += 1
+            case .text, .shared: texts += 1
+            case .boolean: booleans += 1
+            case .error: break
+            }
+        }
+        let kinds = (numbers > 0 ? 1 : 0) + (dates > 0 ? 1 : 0) + (texts > 0 ? 1 : 0) + (booleans > 0 ? 1 : 0)
+        var nulls = NullMask()
+        var filled = [Bool](repeating: false, count: rowCount)
+        func forEachDataCell(_ body: (Int, XLSXCell) -> Void) {
+            for e in entries where Int(e.row) >= dataStart {
+                if case .error = e.value { continue }
+                let r = Int(tableRow[Int(e.row)])
+                filled[r] = true
+                body(r, e.value)
+            }
+            for r in 0..<rowCount where !filled[r] { nulls.setNull(r) }
+        }
+        if kinds == 1, numbers > 0, integral {
+            var values = [Int64](repeating: 0, count: rowCount)
+            forEachDataCell { r, v in if case .number(let d) = v { values[r] = Int64(exactly: d) ?? 0 } }
+            return .integer(values: values, nulls: nulls)
+        }
+        if kinds == 1, numbers > 0 {
+            var values = [Double](repeating: 0, count: rowCount)
+            forEachDataCell { r, v in if case .number(let d) = v { values[r] = d } }
+            return .decimal(values: values, nulls: nulls)
+        }
+        if kinds == 1, dates > 0 {
+            var values = [Int32](repeating: 0, count: rowCount)
+            forEachDataCell { r, v in if case .date(let d) = v { values[r] = d } }
+            return .date(days: values, nulls: nulls)
+        }
+        if kinds == 1, booleans > 0 {
+            var values = [Bool](repeating: false, count: rowCount)
+            forEachDataCell { r, v in if case .boolean(let b) = v { values[r] = b } }
+            return .boolean(values: values, nulls: nulls)
+        }
+        // Text, or a mix of kinds: each cell's textual form, dictionary-encoded.
+        var codes = [Int32](repeating: -1, count: rowCount)
+        var dictionary: [String] = []
+        var index: [String: Int32] = [:]
+        var sharedCodes: [Int32: Int32] = [:]
+        func code(for s: String) -> Int32 {
+            if let c = index[s] { return c }
+            let c = Int32(dictionary.count)
+            dictionary.append(s)
+            index[s] = c
+            return c
+        }
+        for e in entries where Int(e.row) >= dataStart {
+            let r = Int(tableRow[Int(e.row)])
+            if case .shared(let i) = e.value {
+                if let c = sharedCodes[i] {
+                    codes[r] = c
+                } else {
+                    let c = code(for: sharedStrings[Int(i)])
+                    sharedCodes[i] = c
+                    codes[r] = c
+                }
+            } else if case .error = e.value {
+                continue
+            } else {
+                codes[r] = code(for: text(e.value))
+            }
+        }
+        return .text(codes: codes, dictionary: dictionary)
+    }
+}

@@ -1,0 +1,171 @@
+import Foundation
+import PIMCore
+import PIMStorage
+import PIMTable
+import Testing
+
+/// A storage backend under test: how to make a fresh, empty store and how to run raw SQL on it
+/// (raw SQL is only for simulating an attacker who edits the database behind pim's back).
+public protocol StoreTestBackend: Sendable {
+    var name: String { get }
+    func makeStore() async throws -> any Store
+    /// Executes statements directly, bypassing pim (e.g. to tamper with the audit table).
+    func executeRaw(_ statements: [String], on store: any Store) async throws
+    /// SQL that lets `executeRaw` edit `audit_events` despite the append-only trigger.
+    var disableAuditTriggerSQL: [String] { get }
+}
+
+/// One conformance check: every backend must pass every check.
+public struct StoreCheck: Sendable, CustomTestStringConvertible {
+    public let name: String
+    public let run: @Sendable (any Store, any StoreTestBackend) async throws -> Void
+    public var testDescription: String { name }
+}
+
+/// The same behaviour, asserted against every backend (SQLite, PostgreSQL).
+public enum StoreConformanceSuite {
+    public static let checks: [StoreCheck] = [
+        StoreCheck(name: "an empty store has no workspace and migrating twice is harmless") { store, _ in
+            try await store.migrate()
+            #expect(try await store.workspace() == nil)
+        },
+        StoreCheck(name: "init stores the workspace and refuses a second init unless replacing") { store, _ in
+            let ws = Fixtures.workspace()
+            try await store.initialize(workspace: ws, administrator: Fixtures.user(), replacingExisting: false, at: Fixtures.epoch)
+            #expect(try await store.workspace() == ws)
+            await #expect(throws: StoreError.alreadyInitialized(workspace: ws.name)) {
+                try await store.initialize(workspace: Fixtures.workspace(), administrator: Fixtures.user("other"),
+                                           replacingExisting: false, at: Fixtures.epoch)
+            }
+            try await store.create(Fixtures.dataset())
+            var ws2 = Fixtures.workspace()
+            ws2.name = "Replaced"
+            try await store.initialize(workspace: ws2, administrator: Fixtures.user("admin2"), replacingExisting: true, at: Fixtures.epoch)
+            #expect(try await store.workspace()?.name == "Replaced")
+            #expect(try await store.datasets().isEmpty)
+            #expect(try await store.users().map(\.userName) == ["admin2"])
+            #expect(try await store.verifyAuditChain() == .intact(events: 1))
+        },
+        StoreCheck(name: "organisations are unique by acronym") { store, _ in
+            try await store.add(Fixtures.organization("UNHCR", kind: .un))
+            try await store.add(Fixtures.organization("DRC"))
+            #expect(try await store.organizations().map(\.acronym) == ["DRC", "UNHCR"])
+            #expect(try await store.organization(acronym: "UNHCR")?.kind == .un)
+            #expect(try await store.organization(acronym: "nope") == nil)
+            await #expect(throws: StoreError.conflict(kind: "organisation", key: "DRC")) {
+                try await store.add(Fixtures.organization("DRC"))
+            }
+        },
+        StoreCheck(name: "users round-trip, update and are unique by name") { store, _ in
+            let org = Fixtures.organization()
+            try await store.add(org)
+            var u = Fixtures.user("officer", role: .pimOfficer)
+            u.organizationID = org.id
+            try await store.add(u)
+            #expect(try await store.user(named: "officer") == u)
+            u.failedLogins = 6
+            u.lockedUntil = Fixtures.epoch.addingTimeInterval(1800)
+            u.isDisabled = true
+            try await store.update(u)
+            #expect(try await store.user(named: "officer") == u)
+            await #expect(throws: StoreError.conflict(kind: "user", key: "officer")) { try await store.add(Fixtures.user("officer")) }
+            await #expect(throws: StoreError.notFound(kind: "user", key: "ghost")) { try await store.update(Fixtures.user("ghost")) }
+        },
+        StoreCheck(name: "datasets round-trip with their schema and are unique by name") { store, _ in
+            var d = Fixtures.dataset()
+            try await store.create(d)
+            #expect(try await store.dataset(named: d.name) == d)
+            #expect(try await store.dataset(id: d.id) == d)
+            d.sensitivity = .severe
+            d.purpose = "Changed"
+            try await store.update(d)
+            #expect(try await store.dataset(named: d.name) == d)
+            await #expect(throws: StoreError.conflict(kind: "dataset", key: d.name)) { try await store.create(Fixtures.dataset()) }
+        },
+        StoreCheck(name: "a version's rows come back exactly, every type, nulls and awkward text") { store, _ in
+            let d = Fixtures.dataset()
+            try await store.create(d)
+            let table = Fixtures.mixedTable()
+            let v = try await store.addVersion(of: d.id, table: table, schema: d.schema, provenance: Fixtures.provenance(),
+                                               audit: AuditDraft(at: Fixtures.epoch, actor: "admin", action: .datasetImported, datasetID: d.id.rawValue))
+            #expect(v.number == 1)
+            #expect(v.rowCount == 4)
+            let back = try await store.table(of: v)
+            #expect(back.rowCount == table.rowCount)
+            for (a, b) in zip(back.columns, table.columns) {
+                #expect(a.name == b.name)
+                for r in 0..<table.rowCount { #expect(a[r] == b[r], "column \(a.name) row \(r)") }
+            }
+            #expect(try await store.versions(of: d.id) == [v])
+            let events = try await store.auditEvents(AuditFilter(action: .datasetImported))
+            #expect(events.count == 1)
+            #expect(events.first?.draft.recordCount == 4)
+            #expect(events.first?.draft.details["version"] == "1")
+        },
+        StoreCheck(name: "re-importing the same file is refused and numbering continues") { store, _ in
+            let d = Fixtures.dataset()
+            try await store.create(d)
+            let audit = AuditDraft(at: Fixtures.epoch, actor: "admin", action: .datasetImported, datasetID: d.id.rawValue)
+            _ = try await store.addVersion(of: d.id, table: Fixtures.mixedTable(), schema: d.schema, provenance: Fixtures.provenance(), audit: audit)
+            await #expect(throws: StoreError.duplicateFile(version: 1)) {
+                _ = try await store.addVersion(of: d.id, table: Fixtures.mixedTable(), schema: d.schema, provenance: Fixtures.provenance(), audit: audit)
+            }
+            let v2 = try await store.addVersion(of: d.id, table: Fixtures.mixedTable().selectingRows([0, 1]), schema: d.schema,
+                                                provenance: Fixtures.provenance(sha: String(repeating: "b", count: 64)), audit: audit)
+            #expect(v2.number == 2)
+            #expect(try await store.table(of: v2).rowCount == 2)
+        },
+        StoreCheck(name: "a failed import stores nothing: no version, no rows, no audit event") { store, _ in
+            let d = Fixtures.dataset()
+            try await store.create(d)
+            var wrong = d.schema
+            wrong.fields[1].type = .text
+            let before = try await store.auditEvents(.all).count
+            await #expect(throws: StoreError.self) {
+                _ = try await store.addVersion(of: d.id, table: Fixtures.mixedTable(), schema: wrong, provenance: Fixtures.provenance(),
+                                               audit: AuditDraft(at: Fixtures.epoch, actor: "admin", action: .datasetImported))
+            }
+            await #expect(throws: StoreError.notFound(kind: "dataset", key: "missing")) {
+                _ = try await store.addVersion(of: Dataset.ID("missing"), table: Fixtures.mixedTable(), schema: d.schema,
+                                               provenance: Fixtures.provenance(), audit: AuditDraft(at: Fixtures.epoch, actor: "admin", action: .datasetImported))
+            }
+            #expect(try await store.versions(of: d.id).isEmpty)
+            #expect(try await store.auditEvents(.all).count == before)
+        },
+        StoreCheck(name: "audit events chain, filter, and verify intact") { store, _ in
+            for i in 0..<5 {
+                try await store.append(AuditDraft(at: Fixtures.epoch.addingTimeInterval(Double(i) * 60), actor: i % 2 == 0 ? "ana" : "ben",
+                                                  action: i == 4 ? .shareCreated : .login, datasetID: i == 4 ? "ds1" : nil,
+                                                  recordCount: i, details: ["n": String(i)]))
+            }
+            let all = try await store.auditEvents(.all)
+            #expect(all.map(\.sequence) == [1, 2, 3, 4, 5])
+            #expect(all[1].previousHash == all[0].hash)
+            #expect(try await store.auditEvents(AuditFilter(actor: "ana")).count == 3)
+            #expect(try await store.auditEvents(AuditFilter(action: .shareCreated)).map(\.sequence) == [5])
+            #expect(try await store.auditEvents(AuditFilter(datasetID: "ds1")).count == 1)
+            #expect(try await store.auditEvents(AuditFilter(from: Fixtures.epoch.addingTimeInterval(120))).map(\.sequence) == [3, 4, 5])
+            #expect(try await store.auditEvents(AuditFilter(limit: 2)).count == 2)
+            #expect(try await store.verifyAuditChain() == .intact(events: 5))
+        },
+        StoreCheck(name: "the append-only trigger blocks edits through SQL") { store, backend in
+            try await store.append(AuditDraft(at: Fixtures.epoch, actor: "ana", action: .login))
+            await #expect(throws: (any Error).self) {
+                try await backend.executeRaw(["UPDATE audit_events SET actor = 'eve' WHERE seq = 1"], on: store)
+            }
+            #expect(try await store.verifyAuditChain() == .intact(events: 1))
+        },
+        StoreCheck(name: "audit verify names the first edited event") { store, backend in
+            for i in 0..<4 { try await store.append(AuditDraft(at: Fixtures.epoch, actor: "a\(i)", action: .login)) }
+            try await backend.executeRaw(backend.disableAuditTriggerSQL + ["UPDATE audit_events SET actor = 'eve' WHERE seq = 3"], on: store)
+            #expect(try await store.verifyAuditChain() == .broken(atSequence: 3, reason: .hashMismatch))
+        },
+        StoreCheck(name: "audit verify catches a deleted event, in the middle or at the end") { store, backend in
+            for i in 0..<4 { try await store.append(AuditDraft(at: Fixtures.epoch, actor: "a\(i)", action: .login)) }
+            try await backend.executeRaw(backend.disableAuditTriggerSQL + ["DELETE FROM audit_events WHERE seq = 4"], on: store)
+            #expect(try await store.verifyAuditChain() == .broken(atSequence: 4, reason: .sequenceGap))
+            try await backend.executeRaw(["DELETE FROM audit_events WHERE seq = 2"], on: store)
+            #expect(try await store.verifyAuditChain() == .broken(atSequence: 3, reason: .sequenceGap))
+        },
+    ]
+}

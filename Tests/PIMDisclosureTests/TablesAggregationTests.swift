@@ -1,0 +1,198 @@
+import Foundation
+import PIMDisclosure
+import PIMTable
+import PropertyBased
+import Testing
+
+@Suite struct TablesAggregationTests {
+    typealias F = ReduceFixtures
+
+    /// Records for a two-way table given as rows of counts; every record has amount 2.
+    static func records(_ counts: [[Int]]) throws -> Table {
+        var r: [String?] = []
+        var c: [String?] = []
+        for (i, row) in counts.enumerated() {
+            for (j, n) in row.enumerated() {
+                r += Array(repeating: "r\(i + 1)", count: n)
+                c += Array(repeating: "c\(j + 1)", count: n)
+            }
+        }
+        return try Table(columns: [F.texts("R", r), F.texts("C", c), F.integers("amount", r.map { _ in 2 })])
+    }
+
+    func cell(_ t: AggregateTable, _ r: Int?, _ c: Int?) -> AggregateTable.Cell? {
+        (t.cells + t.margins).first { $0.coordinates == [r, c] }
+    }
+
+    @Test func oneSmallCellIsProtectedByAComplementaryRectangle() throws {
+        // Given the 3×3 table        c1 c2 c3 | T
+        //                       r1   20 30  3 | 53
+        //                       r2   25 15 40 | 80
+        //                       r3   10 50 35 | 95
+        //                       T    55 95 78 | 228
+        let t = try Aggregation.aggregate(
+            Self.records([[20, 30, 3], [25, 15, 40], [10, 50, 35]]), by: ["R", "C"], sum: ["amount"])
+        // Then margins are the sums
+        #expect(cell(t, 0, nil)?.count == 53)
+        #expect(cell(t, nil, 2)?.count == 78)
+        #expect(t.grandTotal?.count == 228)
+        #expect(t.grandTotal?.sums == [456])
+        // And (r1,c3) = 3 is primary; column c3's smallest other cell 35 (r3,c3), then row r1's 20 (r1,c1),
+        // then row r3's 10 (r3,c1) are the complements: a rectangle, every line with 0 or 2 suppressed
+        #expect(cell(t, 0, 2)?.status == .primary)
+        let secondary = t.cells.filter { $0.status == .secondary }.map(\.coordinates)
+        #expect(Set(secondary) == [[2, 2], [0, 0], [2, 0]])
+        #expect(t.margins.allSatisfy { !$0.isSuppressed })
+        #expect(F.lineRuleViolations(t) == 0)
+        #expect(t.loss.cells == .init(cells: 16, primarySuppressed: 1, secondarySuppressed: 3))
+        // And the published view hides the suppressed counts and sums
+        #expect(cell(t, 0, 2)?.publishedCount == nil)
+        #expect(cell(t, 0, 2)?.publishedSums == nil)
+        #expect(cell(t, 1, 1)?.publishedSums == [30])
+    }
+
+    @Test func smallMarginsArePrimaryToo() throws {
+        // Given r1 = (2, 1) with total 3, and r2 = (10, 10)
+        let t = try Aggregation.aggregate(Self.records([[2, 1], [10, 10]]), by: ["R", "C"])
+        // Then the row total 3 is primary, and the complements leave no line with one unknown
+        #expect(cell(t, 0, nil)?.status == .primary)
+        #expect(cell(t, 0, 0)?.status == .primary)
+        #expect(cell(t, 1, 0)?.status == .secondary)
+        #expect(cell(t, 1, 1)?.status == .secondary)
+        #expect(cell(t, 1, nil)?.status == .secondary)
+        #expect(cell(t, nil, 0)?.status == .published)
+        #expect(F.lineRuleViolations(t) == 0)
+    }
+
+    @Test func zerosAreNotSensitive() throws {
+        // Given a 2×2 table with an empty cell and no small cell
+        let t = try Aggregation.aggregate(Self.records([[0, 8], [6, 9]]), by: ["R", "C"])
+        #expect(t.cells.count == 3)
+        #expect((t.cells + t.margins).allSatisfy { $0.status == .published })
+    }
+
+    @Test func publishedTableHasOneRowPerCellAndAFlag() throws {
+        let t = try Aggregation.aggregate(
+            Self.records([[20, 30, 3], [25, 15, 40], [10, 50, 35]]), by: ["R", "C"], sum: ["amount"])
+        let out = try t.table()
+        #expect(out.columnNames == ["R", "C", "count", "amount", "flag"])
+        #expect(out.rowCount == 16)
+        let flags = F.strings(out, "flag")
+        let counts = F.strings(out, "count")
+        #expect(flags.compactMap { $0 }.sorted() == ["primary", "secondary", "secondary", "secondary"])
+        for (f, c) in zip(flags, counts) { #expect((f == nil) == (c != nil)) }
+        #expect(F.strings(out, "R").last == "Total")
+        #expect(counts.last == "228")
+        #expect(try t.table(includeMargins: false).rowCount == 9)
+        // Dimension names clashing with the output columns are refused
+        let clash = try Aggregation.aggregate(
+            Table(columns: [F.texts("count", ["a", "a"])]), by: ["count"])
+        #expect(throws: ReductionError.duplicateColumn("count")) { try clash.table() }
+    }
+
+    @Test func suppressedTablesNeverPublishSmallCellsNorLinesWithOneUnknown() async throws {
+        // Property: for random tables of 2 or 3 dimensions and thresholds 1...8, no published cell holds
+        // 0 < n < T, every line has 0 or ≥ 2 suppressed cells, and the grand total is the row count.
+        await propertyCheck(count: 40, input: Gen.int(in: 0...1_000_000), Gen.int(in: 1...8), Gen.int(in: 5...400)) {
+            seed, threshold, rows in
+            let dims = 2 + seed % 2
+            let table = try F.randomKeys(rows: rows, cardinalities: Array([3, 4, 2].prefix(dims)), seed: UInt64(seed))
+            let keys = (0..<dims).map { "k\($0)" }
+            let t = try Aggregation.aggregate(table, by: keys, rule: .suppress(minCell: threshold))
+            for c in t.cells + t.margins where !c.isSuppressed {
+                #expect(c.count >= threshold)
+                #expect(c.publishedCount == c.count)
+            }
+            for c in t.cells + t.margins where c.count < threshold { #expect(c.status == .primary) }
+            #expect(F.lineRuleViolations(t) == 0)
+            #expect(t.grandTotal?.count == rows)
+            #expect(t.cells.reduce(0) { $0 + $1.count } == rows)
+        }
+    }
+
+    @Test(arguments: [3, 5, 10])
+    func randomRoundingGivesNearbyMultiplesReproducibly(base: Int) async throws {
+        await propertyCheck(count: 25, input: Gen.int(in: 0...1_000_000)) { seed in
+            let table = try F.randomKeys(rows: 300, cardinalities: [4, 5], seed: UInt64(seed))
+            let rule = CellRule.round(base: base, seed: UInt64(seed))
+            let t = try Aggregation.aggregate(table, by: ["k0", "k1"], rule: rule)
+            for c in t.cells + t.margins {
+                let p = try #require(c.publishedCount)
+                #expect(p % base == 0)
+                #expect(abs(p - c.count) < base)
+                #expect(c.status == .published)
+            }
+            // Same seed, same table
+            #expect(try Aggregation.aggregate(table, by: ["k0", "k1"], rule: rule) == t)
+        }
+    }
+
+    @Test func randomRoundingIsUnbiased() throws {
+        // Given one cell of 7 rounded to base 5 under 4,000 seeds, it becomes 10 with probability 2/5
+        let table = try Table(columns: [F.texts("a", Array(repeating: "x", count: 7))])
+        var sum = 0
+        for seed in 0..<4000 {
+            let t = try Aggregation.aggregate(table, by: ["a"], rule: .round(base: 5, seed: UInt64(seed)))
+            let p = try #require(t.cells.first?.publishedCount)
+            #expect(p == 5 || p == 10)
+            sum += p
+        }
+        // Mean 7 with standard error about 2.45 / √4000 ≈ 0.04
+        #expect(abs(Double(sum) / 4000 - 7) < 0.2)
+    }
+
+    @Test func roundedZerosAreLeftOutOfThePublishedTable() throws {
+        let table = try Table(columns: [F.texts("a", ["x", "y", "y", "y", "y", "y", "y"])])
+        for seed in UInt64(0)..<20 {
+            let t = try Aggregation.aggregate(table, by: ["a"], rule: .round(base: 5, seed: seed))
+            let out = try t.table()
+            #expect(!F.strings(out, "count").contains("0"))
+            #expect(F.strings(out, "flag").allSatisfy { $0 == nil })
+        }
+    }
+
+    @Test func badInputIsRejected() throws {
+        let t = try Self.records([[5, 5], [5, 5]])
+        #expect(throws: ReductionError.disclosure(.unknownColumn("X", available: ["R", "C", "amount"]))) {
+            try Aggregation.aggregate(t, by: ["R", "X"])
+        }
+        #expect(throws: ReductionError.disclosure(.thresholdNotPositive(0))) {
+            try Aggregation.aggregate(t, by: ["R"], rule: .suppress(minCell: 0))
+        }
+        #expect(throws: ReductionError.invalidRoundingBase(0)) {
+            try Aggregation.aggregate(t, by: ["R"], rule: .round(base: 0, seed: 1))
+        }
+        #expect(throws: ReductionError.unsupportedColumnType(column: "C", found: .text, expected: [.integer, .decimal])) {
+            try Aggregation.aggregate(t, by: ["R"], sum: ["C"])
+        }
+        let empty = try Table(columns: [F.texts("R", [])])
+        #expect(throws: ReductionError.disclosure(.emptyTable)) { try Aggregation.aggregate(empty, by: ["R"]) }
+        #expect(throws: ReductionError.disclosure(.noKeys)) { try Aggregation.aggregate(t, by: []) }
+        #expect(throws: ReductionError.repeatedColumn("R")) { try Aggregation.aggregate(t, by: ["R", "R"]) }
+    }
+
+    @Test func categoriesAreSortedAndMissingIsLast() throws {
+        let table = try Table(columns: [
+            F.texts("s", ["b", nil, "a", "b"]), F.integers("n", [10, 9, 10, nil]), F.dates("d", [20785, 0, 0, 0]),
+        ])
+        let t = try Aggregation.aggregate(table, by: ["s", "n", "d"], rule: .suppress(minCell: 1))
+        #expect(t.dimensions[0].categories == ["a", "b", nil])
+        #expect(t.dimensions[1].categories == ["9", "10", nil])
+        #expect(t.dimensions[2].categories == ["1970-01-01", "2026-11-28"])
+        let json = try JSONEncoder().encode(t)
+        #expect(try JSONDecoder().decode(AggregateTable.self, from: json) == t)
+    }
+
+    @Test func seededGeneratorIsReproducible() {
+        var a = SeededGenerator(seed: 7)
+        var b = SeededGenerator(seed: 7)
+        var c = SeededGenerator(seed: 8)
+        let xs = (0..<5).map { _ in a.next() }
+        #expect(xs == (0..<5).map { _ in b.next() })
+        #expect(xs != (0..<5).map { _ in c.next() })
+        for _ in 0..<1000 {
+            let u = a.nextUnitInterval()
+            #expect(u >= 0 && u < 1)
+        }
+    }
+}

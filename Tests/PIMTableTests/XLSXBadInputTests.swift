@@ -1,0 +1,135 @@
+import Foundation
+import PIMTable
+import PropertyBased
+import Testing
+
+@Suite struct XLSXBadInputTests {
+    private func error(reading url: URL, sheet: String? = nil, options: XLSXReadOptions = .init()) -> XLSXError? {
+        do {
+            _ = try XLSXReader.read(contentsOf: url, sheet: sheet, options: options)
+            return nil
+        } catch {
+            return error
+        }
+    }
+
+    private var validParts: [(path: String, bytes: [UInt8])] {
+        XLSXFixture.parts(sheets: [("Sheet1", XLSXFixture.sheet("""
+            <row r="1"><c r="A1" t="s"><v>0</v></c><c r="B1" t="inlineStr"><is><t>b</t></is></c></row>
+            <row r="2"><c r="A2"><v>1.5</v></c><c r="B2" t="b"><v>1</v></c></row>
+            """))], sharedStrings: ["a"], styles: XLSXFixture.styles(xfs: [0, 14]))
+    }
+
+    @Test func emptyFileIsAnError() throws {
+        let url = try XLSXFixture.file(Data(), name: "empty.xlsx")
+        #expect(error(reading: url) == .emptyFile(file: "empty.xlsx"))
+    }
+
+    @Test func csvOrPNGRenamedIsNotAZipArchive() throws {
+        let csv = try XLSXFixture.file(Data("a,b\n1,2\n".utf8), name: "data.xlsx")
+        #expect(error(reading: csv) == .notAZipArchive(file: "data.xlsx"))
+        #expect(error(reading: csv)?.description == "\"data.xlsx\" is not an XLSX workbook: it is not a zip archive")
+        let png = try XLSXFixture.file(Data([0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A, 0, 0]), name: "pic.xlsx")
+        #expect(error(reading: png) == .notAZipArchive(file: "pic.xlsx"))
+    }
+
+    @Test func missingFileIsUnreadable() {
+        let url = URL(fileURLWithPath: "/nonexistent-\(UUID().uuidString)/x.xlsx")
+        #expect(error(reading: url) == .unreadable(file: "x.xlsx"))
+    }
+
+    @Test func zipWithoutWorkbookIsAnError() throws {
+        let url = try XLSXFixture.file(parts: [("hello.txt", Array("hi".utf8))], name: "other.xlsx")
+        #expect(error(reading: url) == .missingPart(file: "other.xlsx", part: "xl/workbook.xml"))
+    }
+
+    @Test func truncatedArchiveIsAnError() throws {
+        let data = try XLSXZip.archive(validParts)
+        let url = try XLSXFixture.file(data.prefix(data.count / 2), name: "cut.xlsx")
+        #expect(error(reading: url) == .corruptPart(file: "cut.xlsx", part: "the zip directory"))
+    }
+
+    @Test func doctypeAndEntityDeclarationsAreRefused() throws {
+        // Given a billion-laughs style sheet
+        let sheet = """
+            <?xml version="1.0"?><!DOCTYPE lolz [<!ENTITY lol "lol"><!ENTITY lol2 "&lol;&lol;&lol;">]>
+            <worksheet><sheetData><row><c t="inlineStr"><is><t>&lol2;</t></is></c></row></sheetData></worksheet>
+            """
+        let url = try XLSXFixture.file(parts: XLSXFixture.parts(sheets: [("S", sheet)]), name: "lol.xlsx")
+        #expect(error(reading: url) == .documentTypeDeclaration(file: "lol.xlsx", part: "xl/worksheets/sheet1.xml"))
+    }
+
+    @Test func badCellReferenceNamesTheSheetAndCell() throws {
+        let sheet = XLSXFixture.sheet("<row r=\"1\"><c r=\"A1\"><v>1</v></c><c r=\"C5\"><v>abc</v></c></row>")
+        let url = try XLSXFixture.file(parts: XLSXFixture.parts(sheets: [("Data", sheet)]))
+        #expect(error(reading: url) == .invalidCell(file: "book.xlsx", cell: "Data!C5", problem: .badNumber))
+        let outside = XLSXFixture.sheet("<row r=\"1\"><c r=\"ZZZZ1\"><v>1</v></c></row>")
+        let url2 = try XLSXFixture.file(parts: XLSXFixture.parts(sheets: [("Data", outside)]))
+        #expect(error(reading: url2) == .invalidCell(file: "book.xlsx", cell: "Data!ZZZZ1", problem: .badReference))
+        let shared = XLSXFixture.sheet("<row r=\"1\"><c r=\"B2\" t=\"s\"><v>7</v></c></row>")
+        let url3 = try XLSXFixture.file(parts: XLSXFixture.parts(sheets: [("Data", shared)], sharedStrings: ["a"]))
+        #expect(error(reading: url3) == .invalidCell(file: "book.xlsx", cell: "Data!B2", problem: .badSharedString))
+    }
+
+    @Test func unterminatedXMLIsMalformed() throws {
+        let url = try XLSXFixture.file(parts: XLSXFixture.parts(sheets: [("S", "<worksheet><sheetData><row")]))
+        #expect(error(reading: url) == .malformedXML(
+            file: "book.xlsx", part: "xl/worksheets/sheet1.xml", problem: .unterminatedTag))
+    }
+
+    @Test func highlyCompressedLargePartIsRefused() throws {
+        // Given a 2 MB sheet of repeated bytes (compresses far beyond 200:1)
+        let padding = String(repeating: " ", count: 2_000_000)
+        let sheet = XLSXFixture.sheet("<row r=\"1\"><c r=\"A1\"><v>1</v></c></row>\(padding)")
+        let url = try XLSXFixture.file(parts: XLSXFixture.parts(sheets: [("S", sheet)]), name: "bomb.xlsx")
+        guard case .suspiciousCompression(let f, let p, let ratio) = error(reading: url) else {
+            Issue.record("expected a compression-ratio error")
+            return
+        }
+        #expect(f == "bomb.xlsx" && p == "xl/worksheets/sheet1.xml" && ratio > 200)
+    }
+
+    @Test func partAndTotalSizeLimitsApply() throws {
+        let url = try XLSXFixture.file(parts: validParts, name: "small.xlsx")
+        let part = error(reading: url, options: XLSXReadOptions(maxPartSize: 100))
+        #expect(part == .partTooLarge(file: "small.xlsx", part: "xl/workbook.xml", limit: 100))
+        let total = error(reading: url, options: XLSXReadOptions(maxTotalSize: 700))
+        #expect(total == .workbookTooLarge(file: "small.xlsx", limit: 700))
+    }
+
+    @Test func validFixtureReads() throws {
+        let url = try XLSXFixture.file(parts: validParts)
+        let r = try XLSXReader.read(contentsOf: url)
+        #expect(r.table.columnNames == ["a", "b"])
+        #expect(XLSXFixture.values(r.table, "a") == [.decimal(1.5)])
+    }
+
+    @Test func randomByteMutationsNeverCrash() async throws {
+        // Given a valid small workbook, stored uncompressed so mutations hit XML as well as zip structures
+        let stored = try XLSXZip.archive(validParts, compress: false)
+        let deflated = try XLSXZip.archive(validParts)
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("xlsx-mut-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        await propertyCheck(count: 300, input: Gen.bool, Gen.int(in: 1...8), Gen.int(in: 0...Int.max)) {
+            useStored, count, seed in
+            var bytes = Array(useStored ? stored : deflated)
+            var s = UInt64(truncatingIfNeeded: seed) | 1
+            for k in 0..<count {
+                s ^= s << 13; s ^= s >> 7; s ^= s << 17
+                let position = Int(s % UInt64(bytes.count))
+                if k % 4 == 3, bytes.count > 10 {
+                    bytes.removeSubrange(position..<min(bytes.count, position + 1 + Int(s >> 60)))
+                } else {
+                    bytes[position] = UInt8(truncatingIfNeeded: s >> 32)
+                }
+            }
+            let url = dir.appendingPathComponent("m\(seed % 1000).xlsx")
+            try? Data(bytes).write(to: url)
+            // Then reading gives a table or an XLSXError, never a crash
+            switch Result(catching: { () throws(XLSXError) in try XLSXReader.read(contentsOf: url) }) {
+            case .success(let r): #expect(r.table.columns.allSatisfy { $0.count == r.table.rowCount })
+            case .failure(let error): #expect(!error.description.isEmpty)
+            }
+        }
+    }
+}

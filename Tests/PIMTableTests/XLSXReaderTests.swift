@@ -1,0 +1,212 @@
+import Foundation
+import PIMTable
+import Testing
+
+@Suite struct XLSXReaderTests {
+    @Test func readsSharedAndInlineStringsNumbersAndBooleans() throws {
+        // Given a sheet with a header of shared strings and typed data rows
+        let rows = """
+            <row r="1"><c r="A1" t="s"><v>0</v></c><c r="B1" t="s"><v>1</v></c><c r="C1" t="inlineStr"><is><t>ok</t></is></c><c r="D1" t="s"><v>2</v></c></row>
+            <row r="2"><c r="A2"><v>3</v></c><c r="B2"><v>2.5</v></c><c r="C2" t="b"><v>1</v></c><c r="D2" t="inlineStr"><is><t>x &amp; y</t></is></c></row>
+            <row r="3"><c r="A3"><v>-4</v></c><c r="B3"><v>1E-3</v></c><c r="C3" t="b"><v>0</v></c><c r="D3" t="s"><v>3</v></c></row>
+            """
+        // When it is read
+        let r = try XLSXFixture.read(rows, sharedStrings: ["id", " size ", "label", "a &lt; b"])
+        // Then each column gets its type and header names are trimmed
+        #expect(r.table.columnNames == ["id", "size", "ok", "label"])
+        #expect(r.table["id"]?.type == .integer)
+        #expect(r.table["size"]?.type == .decimal)
+        #expect(XLSXFixture.values(r.table, "id") == [.integer(3), .integer(-4)])
+        #expect(XLSXFixture.values(r.table, "size") == [.decimal(2.5), .decimal(0.001)])
+        #expect(XLSXFixture.values(r.table, "ok") == [.boolean(true), .boolean(false)])
+        #expect(XLSXFixture.values(r.table, "label") == [.text("x & y"), .text("a < b")])
+        #expect(r.headerRow == 1)
+        #expect(r.sheetName == "Sheet1")
+        #expect(r.warnings.isEmpty)
+    }
+
+    @Test func fillsSparseCellsWithNull() throws {
+        // Given a sheet whose cells skip columns and whose header starts on row 3
+        let rows = """
+            <row r="3"><c r="A3" t="inlineStr"><is><t>a</t></is></c><c r="C3" t="inlineStr"><is><t>c</t></is></c></row>
+            <row r="4"><c r="C4"><v>7</v></c></row>
+            <row r="5"><c r="A5"><v>1</v></c></row>
+            """
+        let r = try XLSXFixture.read(rows)
+        // Then the empty header gets no column (B has neither header nor data) and gaps are null
+        #expect(r.table.columnNames == ["a", "c"])
+        #expect(XLSXFixture.values(r.table, "a") == [.null, .integer(1)])
+        #expect(XLSXFixture.values(r.table, "c") == [.integer(7), .null])
+        #expect(r.headerRow == 3)
+    }
+
+    @Test func namesEmptyHeadersByColumnNumber() throws {
+        let rows = """
+            <row r="1"><c r="A1" t="inlineStr"><is><t>a</t></is></c><c r="C1" t="inlineStr"><is><t>  </t></is></c></row>
+            <row r="2"><c r="A2"><v>1</v></c><c r="B2"><v>2</v></c><c r="C2"><v>3</v></c></row>
+            """
+        let r = try XLSXFixture.read(rows)
+        #expect(r.table.columnNames == ["a", "column_2", "column_3"])
+    }
+
+    @Test func readsCellsWithoutReferencesInOrder() throws {
+        let rows = """
+            <row><c t="inlineStr"><is><t>a</t></is></c><c t="inlineStr"><is><t>b</t></is></c></row>
+            <row><c><v>1</v></c><c><v>2</v></c></row>
+            """
+        let r = try XLSXFixture.read(rows)
+        #expect(XLSXFixture.values(r.table, "b") == [.integer(2)])
+    }
+
+    @Test(arguments: [
+        // (number format id, custom code, is date)
+        (14, "", true), (22, "", true), (45, "", true), (2, "", false), (164, "yyyy-mm-dd", true),
+        (164, "d/m/yy h:mm", true), (164, "\"day\" 0", false), (164, "0.00\\d", false), (164, "[Red]0.0", false),
+        (164, "[$-409]mmm yy", true), (164, "[h]:mm", true), (164, "0.00E+00", false),
+    ])
+    func detectsDateStyles(format: Int, code: String, isDate: Bool) throws {
+        // Given a number styled with the format
+        let custom = format >= 164 ? [format: code.replacingOccurrences(of: "\"", with: "&quot;")] : [:]
+        let styles = XLSXFixture.styles(xfs: [0, format], custom: custom)
+        let rows = """
+            <row r="1"><c r="A1" t="inlineStr"><is><t>d</t></is></c></row>
+            <row r="2"><c r="A2" s="1"><v>45292.75</v></c></row>
+            """
+        let r = try XLSXFixture.read(rows, styles: styles)
+        // Then it is a date (2024-01-01 = day 19723, time dropped) exactly when the format shows a date
+        #expect(XLSXFixture.values(r.table, "d") == [isDate ? .date(19_723) : .decimal(45_292.75)])
+    }
+
+    @Test func convertsSerialsInBothDateSystems() throws {
+        let styles = XLSXFixture.styles(xfs: [0, 14])
+        let rows = """
+            <row r="1"><c r="A1" t="inlineStr"><is><t>d</t></is></c></row>
+            <row r="2"><c r="A2" s="1"><v>25569</v></c></row>
+            <row r="3"><c r="A3" s="1"><v>1</v></c></row>
+            <row r="4"><c r="A4" s="1"><v>61</v></c></row>
+            """
+        // 1900 system: 25569 is 1970-01-01, 1 is 1900-01-01 (-25567), 61 is 1900-03-01 (-25508)
+        let r1900 = try XLSXFixture.read(rows, styles: styles)
+        #expect(XLSXFixture.values(r1900.table, "d") == [.date(0), .date(-25_567), .date(-25_508)])
+        // 1904 system: 0 is 1904-01-01 (-24107), so 25569 is 24107 days before... 1970-01-01 + 1462
+        let r1904 = try XLSXFixture.read(rows, styles: styles, date1904: true)
+        #expect(XLSXFixture.values(r1904.table, "d") == [.date(1_462), .date(-24_106), .date(-24_046)])
+    }
+
+    @Test func readsISODateCells() throws {
+        let rows = """
+            <row r="1"><c r="A1" t="inlineStr"><is><t>d</t></is></c></row>
+            <row r="2"><c r="A2" t="d"><v>2024-03-05T10:00:00</v></c></row>
+            """
+        let r = try XLSXFixture.read(rows)
+        #expect(XLSXFixture.values(r.table, "d") == [.date(19_787)])
+    }
+
+    @Test func mixedColumnsBecomeTextWithShortestNumbers() throws {
+        let rows = """
+            <row r="1"><c r="A1" t="inlineStr"><is><t>m</t></is></c></row>
+            <row r="2"><c r="A2"><v>3.0</v></c></row>
+            <row r="3"><c r="A3" t="inlineStr"><is><t>n/a</t></is></c></row>
+            <row r="4"><c r="A4"><v>0.1</v></c></row>
+            <row r="5"><c r="A5" t="b"><v>1</v></c></row>
+            """
+        let r = try XLSXFixture.read(rows)
+        #expect(XLSXFixture.values(r.table, "m") == [.text("3"), .text("n/a"), .text("0.1"), .text("TRUE")])
+    }
+
+    @Test func errorCellsAreNullWithAWarning() throws {
+        let rows = """
+            <row r="1"><c r="A1" t="inlineStr"><is><t>v</t></is></c></row>
+            <row r="2"><c r="A2" t="e"><f>1/0</f><v>#DIV/0!</v></c></row>
+            <row r="3"><c r="A3"><f>1+1</f><v>2</v></c></row>
+            """
+        let r = try XLSXFixture.read(rows)
+        #expect(XLSXFixture.values(r.table, "v") == [.null, .integer(2)])
+        #expect(r.warnings.count == 1)
+        #expect(r.warnings.first?.contains("Sheet1!A2") == true)
+    }
+
+    @Test func decodesEntitiesRichTextAndEscapes() throws {
+        let rows = """
+            <row r="1"><c r="A1" t="inlineStr"><is><t>t</t></is></c></row>
+            <row r="2"><c r="A2" t="inlineStr"><is><r><t>Hello</t></r><r><rPr><b/></rPr><t xml:space="preserve"> w&#246;rld &#x1F600;</t></r><rPh><t>skip</t></rPh></is></c></row>
+            <row r="3"><c r="A3" t="inlineStr"><is><t>&quot;q&apos; &unknown; line_x000D_end</t></is></c></row>
+            <row r="4"><c r="A4" t="inlineStr"><is><t><![CDATA[<raw> & stuff]]></t></is></c></row>
+            """
+        let r = try XLSXFixture.read(rows)
+        #expect(XLSXFixture.values(r.table, "t") == [
+            .text("Hello wörld 😀"), .text("\"q' &unknown; line\rend"), .text("<raw> & stuff"),
+        ])
+    }
+
+    @Test func propagatesMergedHeaderCellsAndCombinesTwoHeaderRows() throws {
+        // Given a group header "Age" merged over B1:C1, with sub-headers in row 2, and A1:A2 merged
+        let rows = """
+            <row r="1"><c r="A1" t="inlineStr"><is><t>Site</t></is></c><c r="B1" t="inlineStr"><is><t>Age</t></is></c></row>
+            <row r="2"><c r="B2" t="inlineStr"><is><t>min</t></is></c><c r="C2" t="inlineStr"><is><t>max</t></is></c></row>
+            <row r="3"><c r="A3" t="inlineStr"><is><t>north</t></is></c><c r="B3"><v>1</v></c><c r="C3"><v>5</v></c></row>
+            """
+        let merges = "<mergeCells count=\"2\"><mergeCell ref=\"B1:C1\"/><mergeCell ref=\"A1:A2\"/></mergeCells>"
+        let r = try XLSXFixture.read(rows, extra: merges)
+        // Then the names combine group and sub-header, and data starts at row 3
+        #expect(r.table.columnNames == ["Site", "Age / min", "Age / max"])
+        #expect(r.table.rowCount == 1)
+        #expect(XLSXFixture.values(r.table, "Age / max") == [.integer(5)])
+    }
+
+    @Test func propagatesAMergedHeaderWithoutSubHeaders() throws {
+        let rows = """
+            <row r="1"><c r="A1" t="inlineStr"><is><t>Score</t></is></c></row>
+            <row r="3"><c r="A3"><v>1</v></c><c r="B3"><v>2</v></c></row>
+            """
+        let r = try XLSXFixture.read(rows, extra: "<mergeCells><mergeCell ref=\"A1:B1\"/></mergeCells>")
+        #expect(r.table.columnNames == ["Score", "Score_2"])
+    }
+
+    @Test func detectsHashtagRowBelowTheHeader() throws {
+        let rows = """
+            <row r="1"><c r="A1" t="inlineStr"><is><t>Title of the report</t></is></c></row>
+            <row r="2"><c r="A2" t="inlineStr"><is><t>Region</t></is></c><c r="B2" t="inlineStr"><is><t>People</t></is></c><c r="C2" t="inlineStr"><is><t>Note</t></is></c></row>
+            <row r="3"><c r="A3" t="inlineStr"><is><t>#ADM1 +Name</t></is></c><c r="B3" t="inlineStr"><is><t>#affected+f+children</t></is></c><c r="C3" t="inlineStr"><is><t>not a tag</t></is></c></row>
+            <row r="4"><c r="A4" t="inlineStr"><is><t>North</t></is></c><c r="B4"><v>12</v></c></row>
+            """
+        let r = try XLSXFixture.read(rows)
+        #expect(r.table.columnNames == ["Region", "People", "Note"])
+        #expect(r.table["Region"]?.tag == HXLTagSpec(tag: "adm1", attributes: ["name"]))
+        #expect(r.table["People"]?.tag == HXLTagSpec(tag: "affected", attributes: ["f", "children"]))
+        #expect(r.table["Note"]?.tag == nil)
+        #expect(r.table.rowCount == 1)
+        #expect(r.headerRow == 2)
+    }
+
+    @Test func choosesASheetByNameCaseInsensitively() throws {
+        let one = XLSXFixture.sheet("<row><c t=\"inlineStr\"><is><t>first</t></is></c></row>")
+        let two = XLSXFixture.sheet("<row><c t=\"inlineStr\"><is><t>second</t></is></c></row>")
+        let url = try XLSXFixture.file(parts: XLSXFixture.parts(sheets: [("Alpha", one), ("Données", two)]))
+        #expect(try XLSXReader.read(contentsOf: url).table.columnNames == ["first"])
+        let r = try XLSXReader.read(contentsOf: url, sheet: "DONNÉES")
+        #expect(r.table.columnNames == ["second"])
+        #expect(r.sheetName == "Données")
+        #expect(r.sheetNames == ["Alpha", "Données"])
+        #expect(throws: XLSXError.sheetNotFound(file: "book.xlsx", sheet: "Gamma", available: ["Alpha", "Données"])) {
+            try XLSXReader.read(contentsOf: url, sheet: "Gamma")
+        }
+    }
+
+    @Test func emptySheetGivesEmptyTable() throws {
+        let r = try XLSXFixture.read("")
+        #expect(r.table.columns.isEmpty)
+        #expect(r.headerRow == 0)
+    }
+
+    @Test func readsAWorkbookWrittenByOpenpyxl() throws {
+        // Given a fixture written by openpyxl 3.1 (shared strings, a date, a merged header, a formula)
+        let url = try #require(Bundle.module.url(forResource: "xlsx-openpyxl", withExtension: "xlsx", subdirectory: "Fixtures"))
+        let r = try XLSXReader.read(contentsOf: url)
+        #expect(r.table.columnNames == ["name", "when", "count", "Group / a", "Group / b"])
+        #expect(XLSXFixture.values(r.table, "name") == [.text("Zoë & <co>"), .text("=1+1")])
+        #expect(XLSXFixture.values(r.table, "when") == [.date(19_787), .null])
+        #expect(XLSXFixture.values(r.table, "count") == [.integer(3), .integer(4)])
+        #expect(r.table["Group / a"]?.type == .decimal)
+    }
+}

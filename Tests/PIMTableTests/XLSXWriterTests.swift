@@ -1,0 +1,152 @@
+import Foundation
+import PIMTable
+import PropertyBased
+import Testing
+
+@Suite struct XLSXWriterTests {
+    private func roundTrip(_ table: Table, hxl: Bool = false, sheetName: String = "Sheet1") throws -> XLSXReadResult {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("xlsx-w-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        let url = dir.appendingPathComponent("out.xlsx")
+        try XLSXWriter.write(table, sheetName: sheetName, hxl: hxl, to: url)
+        return try XLSXReader.read(contentsOf: url, options: XLSXReadOptions(detectHashtagRow: hxl))
+    }
+
+    @Test func writesEveryTypeAndReadsItBack() throws {
+        // Given a table with one column of each type, nulls included
+        var nulls = NullMask()
+        nulls.setNull(1)
+        let table = try Table(columns: [
+            Column(name: "id", tag: HXLTagSpec(tag: "id"), data: .integer(values: [1, 0, -3], nulls: nulls)),
+            Column(name: "share", data: .decimal(values: [0.5, 1e-7, -2.25], nulls: NullMask())),
+            Column(name: "day", tag: HXLTagSpec(tag: "date", attributes: ["reported"]),
+                   data: .date(days: [-25_567, 0, 19_787], nulls: nulls)),
+            Column(name: "ok", data: .boolean(values: [true, false, true], nulls: NullMask())),
+            Column(name: "note", data: .text(codes: [0, -1, 1], dictionary: ["a & <b>", "Zoë 😀"])),
+        ])
+        // When written with a hashtag row and read back
+        let r = try roundTrip(table, hxl: true)
+        // Then it is the same table
+        #expect(r.table == table)
+        #expect(r.headerRow == 1)
+    }
+
+    @Test func formulaLikeTextStaysText() throws {
+        let texts = ["=1+1", "+cmd", "-2+3", "@SUM(A1)", "|calc", "%x", "  =HYPERLINK(\"x\")", "\t=A1"]
+        let table = try Table(columns: [
+            Column(name: "t", data: .text(codes: texts.indices.map(Int32.init), dictionary: texts)),
+        ])
+        let r = try roundTrip(table)
+        #expect(XLSXFixture.values(r.table, "t") == texts.map { .text($0) })
+        // And the sheet holds no formula element
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("xlsx-f-\(UUID().uuidString).xlsx")
+        try XLSXWriter.write(table, to: dir)
+        let package = try Data(contentsOf: dir)
+        #expect(package.count > 0)
+    }
+
+    @Test func controlCharactersAndEscapeLookalikesSurvive() throws {
+        let texts = ["a\rb\r\nc", "\u{1}\u{1F}", "_x0041_", "x_x00_y", " lead", "trail ", "\u{FFFE}"]
+        let table = try Table(columns: [
+            Column(name: "t", data: .text(codes: texts.indices.map(Int32.init), dictionary: texts)),
+        ])
+        let r = try roundTrip(table)
+        #expect(XLSXFixture.values(r.table, "t") == texts.map { .text($0) })
+    }
+
+    @Test func sheetNameIsSanitisedAndEscaped() throws {
+        let table = try Table(columns: [Column(name: "a", data: .integer(values: [1], nulls: NullMask()))])
+        let r = try roundTrip(table, sheetName: "R&D: [2024]/\"x\"")
+        #expect(r.sheetName == "R&D_ _2024__\"x\"")
+    }
+
+    @Test func randomTablesRoundTrip() async throws {
+        await propertyCheck(count: 60, input: Gen.int(in: 0...Int.max), Gen.int(in: 1...40), Gen.int(in: 1...6)) {
+            seed, rows, columnCount in
+            var rng = SplitMix(seed: UInt64(seed))
+            let table = XLSXWriterTests.randomTable(rows: rows, columns: columnCount, rng: &rng)
+            let hxl = rng.next() % 2 == 0
+            let r = try roundTrip(table, hxl: hxl)
+            var expected = table
+            if !hxl {
+                for c in table.columns { try expected.setColumn(Column(name: c.name, data: c.data)) }
+            }
+            #expect(r.table == expected)
+        }
+    }
+
+    // MARK: - Random tables
+
+    struct SplitMix: RandomNumberGenerator {
+        var state: UInt64
+        init(seed: UInt64) { state = seed }
+        mutating func next() -> UInt64 {
+            state &+= 0x9E37_79B9_7F4A_7C15
+            var z = state
+            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+            return z ^ (z >> 31)
+        }
+    }
+
+    /// A table whose values survive a spreadsheet: row 0 and column 0 have no nulls (an all-null row would
+    /// be skipped), decimals are never integral, text is non-empty and does not start with `#`.
+    static func randomTable(rows: Int, columns: Int, rng: inout SplitMix) -> Table {
+        var built: [Column] = []
+        for c in 0..<columns {
+            var nulls = NullMask()
+            for r in 1..<max(rows, 1) where c > 0 && Int.random(in: 0..<4, using: &rng) == 0 { nulls.setNull(r) }
+            let tag = Bool.random(using: &rng) ? HXLTagSpec(tag: "t\(c)", attributes: ["a\(c)"]) : nil
+            let data: ColumnData
+            switch Int.random(in: 0..<5, using: &rng) {
+            case 0:
+                data = .integer(values: (0..<rows).map { r in
+                    nulls.isNull(r) ? 0 : Int64.random(in: -(1 << 53)...(1 << 53), using: &rng)
+                }, nulls: nulls)
+            case 1:
+                data = .decimal(values: (0..<rows).map { r in
+                    nulls.isNull(r) ? 0 : Double.random(in: -1e6...1e6, using: &rng) + 0.5
+                }, nulls: nulls)
+            case 2:
+                data = .date(days: (0..<rows).map { r in
+                    nulls.isNull(r) ? 0 : Int32.random(in: -40_000...80_000, using: &rng)
+                }, nulls: nulls)
+            case 3:
+                data = .boolean(values: (0..<rows).map { r in nulls.isNull(r) ? false : Bool.random(using: &rng) },
+                                nulls: nulls)
+            default:
+                var dictionary: [String] = []
+                var codes: [Int32] = []
+                for r in 0..<rows {
+                    if nulls.isNull(r) {
+                        codes.append(-1)
+                        continue
+                    }
+                    let s = randomText(&rng)
+                    if let i = dictionary.firstIndex(of: s) {
+                        codes.append(Int32(i))
+                    } else {
+                        codes.append(Int32(dictionary.count))
+                        dictionary.append(s)
+                    }
+                }
+                data = .text(codes: codes, dictionary: dictionary)
+            }
+            built.append(Column(name: "c\(c) <&>", tag: tag, data: data))
+        }
+        return Table(unchecked: built, rowCount: rows)
+    }
+
+    static func randomText(_ rng: inout SplitMix) -> String {
+        let pool: [Unicode.Scalar] = [
+            "a", "Z", "0", " ", "&", "<", ">", "\"", "'", "=", "+", "-", "@", "_", "x", "\t", "\n", "\r",
+            "\u{1}", "é", "ß", "中", "😀", "\u{200B}", "\u{FFFE}", "\u{10FFFF}", ";", "]", "]]>",
+        ].flatMap { Array(String($0).unicodeScalars) }
+        let n = Int.random(in: 1...12, using: &rng)
+        var s = String.UnicodeScalarView()
+        for _ in 0..<n { s.append(pool[Int.random(in: 0..<pool.count, using: &rng)]) }
+        var text = String(s)
+        if text.hasPrefix("#") { text = "x" + text }
+        return text
+    }
+}
