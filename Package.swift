@@ -48,7 +48,7 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         // MARK: - Storage
-        .target(name: "PIMStorage", dependencies: ["PIMCore"], swiftSettings: swiftSettings),
+        .target(name: "PIMStorage", dependencies: ["PIMCore", "PIMTable"], swiftSettings: swiftSettings),
         .target(
             name: "PIMSQLite",
             dependencies: [
@@ -91,7 +91,7 @@ let package = Package(
         ),
         .testTarget(
             name: "PIMCoreTests",
-            dependencies: ["PIMCore"],
+            dependencies: ["PIMCore", "PIMTable"],
             swiftSettings: swiftSettings
         ),
         .testTarget(
@@ -104,7 +104,9 @@ let package = Package(
         ),
         .testTarget(
             name: "PIMCommandLineTests",
-            dependencies: ["PIMCommandLine", "PIMCore", "PIMStorage", "PIMSQLite"],
+            dependencies: ["PIMCommandLine", "PIMCore", "PIMStorage", "PIMSQLite",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
             swiftSettings: swiftSettings
         ),
     ],

@@ -44,13 +44,13 @@ public final class SQLiteStore: Store {
         config.foreignKeysEnabled = true
         config.readonly = mode == .readOnly
         config.label = "pim"
-        config.prepareDatabase { db in
-            if !db.configuration.readonly {
-                try db.execute(sql: "PRAGMA synchronous = FULL")
-            }
-        }
         do {
             pool = try DatabasePool(path: Self.databaseURL(in: directory).path, configuration: config)
+            if mode == .readWrite {
+                // GRDB sets synchronous=NORMAL when it enables WAL; pim wants every commit durable (FULL).
+                // A pool has a single writer connection, so setting it once covers every write.
+                try pool.writeWithoutTransaction { try $0.execute(sql: "PRAGMA synchronous = FULL") }
+            }
         } catch {
             lock?.release()
             throw .unavailable("cannot open \(Self.databaseURL(in: directory).path): \(Self.describe(error))")
@@ -122,5 +122,17 @@ enum SQLiteDialect {
     static func translate(_ sql: String) -> String {
         sql.replacingOccurrences(of: "$INT", with: "INTEGER").replacingOccurrences(of: "$REAL", with: "REAL")
             .replacingOccurrences(of: "$BOOL", with: "INTEGER")
+    }
+}
+
+extension SQLiteStore {
+    /// `journal_mode`, `synchronous` and `foreign_keys` of a writing connection, for diagnostics and tests.
+    public func pragmas() async throws(StoreError) -> (journalMode: String, synchronous: Int, foreignKeys: Int) {
+        try await write { db in
+            let mode = try String.fetchOne(db, sql: "PRAGMA journal_mode") ?? ""
+            let sync = try Int.fetchOne(db, sql: "PRAGMA synchronous") ?? -1
+            let fk = try Int.fetchOne(db, sql: "PRAGMA foreign_keys") ?? -1
+            return (mode, sync, fk)
+        }
     }
 }

@@ -77,7 +77,9 @@ import Testing
         let m = try RiskAnalysis.measure(table, spec: RiskSpec(keys: ["k"], household: "hh"))
         // A: 1 − 0·(1/2) = 1; B: 1 − 0·(1/2)·(3/4) = 1; C: 1 − (3/4)³ = 37/64
         let h = try #require(m.householdRisk)
-        #expect(h == [1, 1, 1, 1, 1, 37.0 / 64, 37.0 / 64, 37.0 / 64])
+        let c: Double = 37.0 / 64
+        let expected: [Double] = [1, 1, 1, 1, 1, c, c, c]
+        #expect(h == expected)
         let summary = try #require(m.report.householdRisk)
         #expect(summary.households == 3)
         #expect(abs(summary.expectedReidentifications - (5 + 3 * 37.0 / 64)) < 1e-12)

@@ -45,6 +45,11 @@ import Testing
         #expect(t.margins.allSatisfy { !$0.isSuppressed })
         #expect(F.lineRuleViolations(t) == 0)
         #expect(t.loss.cells == .init(cells: 16, primarySuppressed: 1, secondarySuppressed: 3))
+        // (Publishing one complement again would break row r3 and column c1: the checker sees both.)
+        var broken = t
+        let i = try #require(broken.cells.firstIndex { $0.coordinates == [2, 0] })
+        broken.cells[i].status = .published
+        #expect(F.lineRuleViolations(broken) == 2)
         // And the published view hides the suppressed counts and sums
         #expect(cell(t, 0, 2)?.publishedCount == nil)
         #expect(cell(t, 0, 2)?.publishedSums == nil)

@@ -69,7 +69,7 @@ public enum LocalSuppression {
         }
 
         // Verify with the risk module's measure; suppress further if it disagrees (it should not).
-        var out = write(engine.codes, into: table, columns: columns)
+        var out = write(engine, into: table, columns: columns)
         for _ in 0...keys.count {
             let frequencies: KeyFrequencies
             do {
@@ -84,11 +84,11 @@ public enum LocalSuppression {
                     recordsAtRisk: atRisk.count)
             }
             for i in failing {
-                guard let d = order.first(where: { engine.codes[$0][i] >= 0 }) else { continue }
+                guard let d = order.first(where: { !engine.isMissing(i, $0) }) else { continue }
                 engine.suppress(i, key: d)
                 counts[d] += 1
             }
-            out = write(engine.codes, into: table, columns: columns)
+            out = write(engine, into: table, columns: columns)
         }
         throw .cannotReachK(k: k, rows: table.rowCount)
     }
@@ -98,7 +98,7 @@ public enum LocalSuppression {
         _ i: Int, k: Int, order: [Int], engine: inout SuppressionEngine, counts: inout [Int]
     ) {
         while engine.frequency(of: i) < k {
-            let candidates = order.filter { engine.codes[$0][i] >= 0 }
+            let candidates = order.filter { !engine.isMissing(i, $0) }
             guard let fallback = candidates.first else { return }  // all missing: matches every row
             let d = candidates.first { engine.frequency(of: i, extra: 1 << UInt32($0)) >= k } ?? fallback
             engine.suppress(i, key: d)
@@ -121,16 +121,17 @@ public enum LocalSuppression {
     }
 
     /// `table` with the key columns' values nulled where `codes` is -1 and the original was not null.
-    private static func write(_ codes: [[Int32]], into table: Table, columns: [Column]) -> Table {
+    private static func write(_ engine: SuppressionEngine, into table: Table, columns: [Column]) -> Table {
         var out = table
         for (d, column) in columns.enumerated() {
+            let codes = engine.column(d)
             let data: ColumnData
             switch column.data {
-            case .text(_, let dictionary): data = .text(codes: codes[d], dictionary: dictionary)
-            case .integer(let v, let nulls): data = .integer(values: v, nulls: nulls.adding(codes[d]))
-            case .decimal(let v, let nulls): data = .decimal(values: v, nulls: nulls.adding(codes[d]))
-            case .date(let v, let nulls): data = .date(days: v, nulls: nulls.adding(codes[d]))
-            case .boolean(let v, let nulls): data = .boolean(values: v, nulls: nulls.adding(codes[d]))
+            case .text(_, let dictionary): data = .text(codes: codes, dictionary: dictionary)
+            case .integer(let v, let nulls): data = .integer(values: v, nulls: nulls.adding(codes))
+            case .decimal(let v, let nulls): data = .decimal(values: v, nulls: nulls.adding(codes))
+            case .date(let v, let nulls): data = .date(days: v, nulls: nulls.adding(codes))
+            case .boolean(let v, let nulls): data = .boolean(values: v, nulls: nulls.adding(codes))
             }
             out = out.replacing(Column(name: column.name, tag: column.tag, data: data))
         }

@@ -1,0 +1,109 @@
+import Foundation
+
+/// Reads HXL JSON (and plain JSON tables) into a ``Table``.
+///
+/// Two shapes are accepted, as the HXL JSON conventions describe:
+/// - **array style**: `[["Name", "Age"], ["#name", "#age"], ["A", 3]]`; the first rows are headers and an
+///   HXL hashtag row is found among them as in CSV (a first row of tagspecs alone also works);
+/// - **object style**: `[{"#name": "A", "#age": 3}]`; keys are tagspecs (or plain column names), in
+///   order of first appearance; a missing key is null.
+///
+/// Values may be strings, numbers, booleans or null; column types are inferred as for CSV (numbers
+/// keep their JSON text, so `5.0` is a decimal). Formula guards are not removed: JSON is not opened
+/// by spreadsheets, so ``JSONTableWriter`` writes text as it is.
+public enum JSONTableReader {
+    public static func read(contentsOf url: URL, options: CSVReadOptions = .init()) throws(TableReadError)
+        -> ReadResult
+    {
+        let file = url.lastPathComponent
+        let data: Data
+        do {
+            data = try Data(contentsOf: url)
+        } catch {
+            throw .unreadable(file: file, reason: "the file could not be opened")
+        }
+        return try read(bytes: [UInt8](data), fileName: file, options: options)
+    }
+
+    public static func read(bytes: [UInt8], fileName: String, options: CSVReadOptions = .init())
+        throws(TableReadError) -> ReadResult
+    {
+        guard bytes.contains(where: { $0 > 0x20 }) else { throw .emptyFile(file: fileName) }
+        let root: JSONValue
+        do {
+            root = try JSONParser.parse(bytes)
+        } catch {
+            throw .invalidFormat(file: fileName, reason: "invalid JSON at byte \(error.offset + 1): \(error.reason)")
+        }
+        guard case .array(let items) = root else {
+            throw .invalidFormat(file: fileName, reason: "expected a JSON array of rows or of objects")
+        }
+        guard let first = items.first else { throw .emptyFile(file: fileName) }
+        if case .object = first { return try readObjects(items, fileName: fileName, options: options) }
+        var rows: [[String?]] = []
+        rows.reserveCapacity(items.count)
+        for (k, item) in items.enumerated() {
+            guard case .array(let cells) = item else {
+                throw .invalidFormat(file: fileName, reason: "row \(k + 1) is not an array; every row must be one")
+            }
+            var row: [String?] = []
+            for cell in cells { row.append(try text(cell, fileName: fileName, row: k + 1)) }
+            rows.append(row)
+        }
+        return try TableAssembler.assemble(rows: rows, fileName: fileName, options: options, formulaGuards: false)
+    }
+
+    private static func readObjects(_ items: [JSONValue], fileName: String, options: CSVReadOptions)
+        throws(TableReadError) -> ReadResult
+    {
+        var keys: [String] = []
+        var index: [String: Int] = [:]
+        var cells: [[String?]] = []
+        for (r, item) in items.enumerated() {
+            guard case .object(let pairs) = item else {
+                throw .invalidFormat(file: fileName, reason: "item \(r + 1) is not an object; every item must be one")
+            }
+            for (key, value) in pairs {
+                let k: Int
+                if let existing = index[key] {
+                    k = existing
+                } else {
+                    k = keys.count
+                    index[key] = k
+                    keys.append(key)
+                    cells.append(Array(repeating: nil, count: r))
+                }
+                let t = try text(value, fileName: fileName, row: r + 1)
+                if cells[k].count == r { cells[k].append(t) } else { cells[k][r] = t }
+            }
+            for k in cells.indices where cells[k].count == r { cells[k].append(nil) }
+        }
+        var columns: [Column] = []
+        var profiles: [ColumnProfile] = []
+        var seen = Set<String>()
+        let tagged = keys.filter { HXLTagSpec(parsing: $0) != nil }.count * 2 > keys.count
+        for (k, key) in keys.enumerated() {
+            let tag = tagged ? HXLTagSpec(parsing: key) : nil
+            let name = tag?.description ?? key
+            guard seen.insert(name).inserted else { throw .duplicateColumn(file: fileName, column: name) }
+            let (c, p) = TableAssembler.inferColumn(
+                name: name, tag: tag, cells: cells[k], inferTypes: options.inferTypes, formulaGuards: false)
+            columns.append(c)
+            profiles.append(p)
+        }
+        let table = Table(unchecked: columns, rowCount: items.count)
+        let report = ReadReport(fileName: fileName, firstDataRow: 1, profiles: profiles)
+        return ReadResult(table: table, report: report)
+    }
+
+    private static func text(_ v: JSONValue, fileName: String, row: Int) throws(TableReadError) -> String? {
+        switch v {
+        case .null: return nil
+        case .bool(let b): return b ? "true" : "false"
+        case .number(let s): return s
+        case .string(let s): return s
+        case .array, .object:
+            throw .invalidFormat(file: fileName, reason: "row \(row) has a nested array or object; cells must be plain values")
+        }
+    }
+}

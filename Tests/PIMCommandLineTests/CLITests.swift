@@ -1,0 +1,131 @@
+import ArgumentParser
+import Foundation
+@testable import PIMCommandLine
+import Testing
+
+/// Runs the built `pim` binary (it sits next to the test bundle in the build directory).
+struct PIMBinary {
+    static var url: URL {
+        var dir = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
+        // swift-testing may run from inside the .xctest bundle on some platforms
+        while !FileManager.default.fileExists(atPath: dir.appendingPathComponent("pim").path), dir.path != "/" {
+            dir = dir.deletingLastPathComponent()
+        }
+        return dir.appendingPathComponent("pim")
+    }
+
+    struct Result { var status: Int32; var out: String; var err: String }
+
+    static func run(_ args: [String], in dir: URL, environment: [String: String] = [:]) throws -> Result {
+        let p = Process()
+        p.executableURL = url
+        p.arguments = args
+        p.currentDirectoryURL = dir
+        var env = ProcessInfo.processInfo.environment
+        env["PIM_DATABASE_URL"] = nil
+        env["PIM_DATA_DIR"] = nil
+        for (k, v) in environment { env[k] = v }
+        p.environment = env
+        let out = Pipe(), err = Pipe()
+        p.standardOutput = out
+        p.standardError = err
+        p.standardInput = FileHandle.nullDevice
+        try p.run()
+        let o = out.fileHandleForReading.readDataToEndOfFile()
+        let e = err.fileHandleForReading.readDataToEndOfFile()
+        p.waitUntilExit()
+        return Result(status: p.terminationStatus, out: String(decoding: o, as: UTF8.self), err: String(decoding: e, as: UTF8.self))
+    }
+
+    static func scratch() throws -> URL {
+        let d = FileManager.default.temporaryDirectory.appendingPathComponent("pim-cli-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: d, withIntermediateDirectories: true)
+        return d
+    }
+}
+
+@Suite struct ConfigurationTests {
+    @Test func flagsWinOverEnvironmentAndDefaults() {
+        let env = ["PIM_DATABASE_URL": "postgres://u@h/db", "PIM_DATA_DIR": "/env/dir"]
+        #expect(Configuration.resolve(dataDir: nil, database: nil, environment: [:]).backend
+                == .sqlite(directory: URL(fileURLWithPath: "pim-data", isDirectory: true).standardizedFileURL))
+        #expect(Configuration.resolve(dataDir: nil, database: nil, environment: env).backend == .postgres(url: "postgres://u@h/db"))
+        #expect(Configuration.resolve(dataDir: "/flag", database: nil, environment: env).backend
+                == .sqlite(directory: URL(fileURLWithPath: "/flag", isDirectory: true)))
+        #expect(Configuration.resolve(dataDir: nil, database: nil, environment: ["PIM_DATA_DIR": "/env/dir"]).backend
+                == .sqlite(directory: URL(fileURLWithPath: "/env/dir", isDirectory: true)))
+    }
+
+    @Test func databasePasswordsAreNeverPrinted() {
+        let c = Configuration(backend: .postgres(url: "postgres://pim:s3cret@db.local:5432/pim"))
+        #expect(!c.backendDescription.contains("s3cret"))
+        #expect(c.backendDescription.contains("db.local"))
+    }
+
+    @Test func dataDirAndDatabaseTogetherAreRefused() {
+        #expect(throws: (any Error).self) { _ = try PIMCommand.parseAsRoot(["init", "--data-dir", "x", "--database", "postgres://u@h/d"]) }
+    }
+
+    @Test func passwordIsNotAcceptedAsAFlag() {
+        #expect(throws: (any Error).self) { _ = try PIMCommand.parseAsRoot(["init", "--password", "hunter2hunter2"]) }
+    }
+}
+
+@Suite struct CLIBinaryTests {
+    @Test func initRunsUnattendedAndRefusesASecondTimeWithoutForce() throws {
+        let dir = try PIMBinary.scratch()
+        try "correct horse battery\n".write(to: dir.appendingPathComponent("pw"), atomically: true, encoding: .utf8)
+        let args = ["init", "--workspace", "Test response", "--country", "SDN", "--admin", "amina", "--password-file", "pw"]
+        let first = try PIMBinary.run(args, in: dir)
+        #expect(first.status == 0, "\(first.err)")
+        #expect(first.out.contains("Initialised workspace \"Test response\""))
+        #expect(FileManager.default.fileExists(atPath: dir.appendingPathComponent("pim-data/pim.sqlite").path))
+        let second = try PIMBinary.run(args, in: dir)
+        #expect(second.status != 0)
+        #expect(second.err.contains("--force"))
+        let forced = try PIMBinary.run(args + ["--force"], in: dir)
+        #expect(forced.status == 0, "\(forced.err)")
+        // The password never appears in what pim stored or printed.
+        let db = try Data(contentsOf: dir.appendingPathComponent("pim-data/pim.sqlite"))
+        #expect(db.range(of: Data("correct horse battery".utf8)) == nil)
+        #expect(!forced.out.contains("correct horse"))
+    }
+
+    @Test func initExplainsWhatIsMissingWhenUnattended() throws {
+        let dir = try PIMBinary.scratch()
+        let r = try PIMBinary.run(["init", "--country", "SDN"], in: dir)
+        #expect(r.status != 0)
+        #expect(r.err.contains("--workspace"))
+    }
+
+    @Test func frameworkSearchFindsTheProducersOfPopulationFigures() throws {
+        let r = try PIMBinary.run(["framework", "search", "population figures", "--format", "json"], in: try PIMBinary.scratch())
+        #expect(r.status == 0)
+        #expect(r.out.contains("population-data"))
+        #expect(r.out.contains("case-management"))
+    }
+
+    @Test func frameworkMatrixMarkdownHasEveryCategory() throws {
+        let r = try PIMBinary.run(["framework", "matrix", "--format", "markdown"], in: try PIMBinary.scratch())
+        #expect(r.status == 0)
+        for name in ["Protection Monitoring", "Protection Needs Assessment", "Case Management", "Population Data",
+                     "Protection Response Monitoring and Evaluation", "Communicating with Affected Communities",
+                     "Security and Situational Awareness", "Sectoral IM Systems"] {
+            #expect(r.out.contains(name), "missing \(name)")
+        }
+    }
+
+    @Test func unknownCategoryListsTheValidOnes() throws {
+        let r = try PIMBinary.run(["framework", "show", "nutrition"], in: try PIMBinary.scratch())
+        #expect(r.status != 0)
+        #expect(r.err.contains("case-management"))
+    }
+
+    @Test func everyCommandHasHelpWithAnExample() throws {
+        for cmd in [["init"], ["framework"], ["framework", "matrix"], ["framework", "search"]] {
+            let r = try PIMBinary.run(cmd + ["--help"], in: try PIMBinary.scratch())
+            #expect(r.status == 0)
+            #expect(r.out.contains("pim "), "help of \(cmd) shows no example")
+        }
+    }
+}

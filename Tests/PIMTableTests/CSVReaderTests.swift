@@ -1,0 +1,179 @@
+import Foundation
+import PIMTable
+import Testing
+
+@Suite struct CSVReaderTests {
+    @Test func readsQuotedFieldsWithDelimitersQuotesAndNewlines() throws {
+        // Given a CSV whose quoted fields hold a comma, a doubled quote and a newline
+        let r = try readCSV("name,note\n\"Smith, J\",\"said \"\"hi\"\"\"\nLee,\"two\nlines\"\n")
+        // Then each field comes back unquoted
+        #expect(r.table.values("name") == [.text("Smith, J"), .text("Lee")])
+        #expect(r.table.values("note") == [.text("said \"hi\""), .text("two\nlines")])
+    }
+
+    @Test func acceptsCRLFLFAndCRLineEnds() throws {
+        for eol in ["\r\n", "\n", "\r"] {
+            let r = try readCSV("a,b" + eol + "1,x" + eol + "2,y" + eol)
+            #expect(r.table.rowCount == 2)
+            #expect(r.table.values("a") == [.integer(1), .integer(2)])
+            #expect(r.table.values("b") == [.text("x"), .text("y")])
+        }
+    }
+
+    @Test func lastLineWithoutNewlineIsRead() throws {
+        let r = try readCSV("a,b\n1,2")
+        #expect(r.table.values("b") == [.integer(2)])
+    }
+
+    @Test func stripsUTF8ByteOrderMark() throws {
+        let bytes: [UInt8] = [0xEF, 0xBB, 0xBF] + Array("id,v\n1,2\n".utf8)
+        let r = try CSVReader.read(bytes: bytes, fileName: "bom.csv")
+        #expect(r.table.columnNames == ["id", "v"])
+        #expect(r.report.encoding == .utf8WithBOM)
+    }
+
+    @Test(arguments: [(";", UInt8(ascii: ";")), ("\t", UInt8(ascii: "\t")), ("|", UInt8(ascii: "|")), (",", UInt8(ascii: ","))])
+    func sniffsDelimiter(text: String, byte: UInt8) throws {
+        let csv = ["a", "b", "c"].joined(separator: text) + "\n" + ["1", "x,y", "3"].joined(separator: text) + "\n"
+        let r = try readCSV(byte == UInt8(ascii: ",") ? "a,b,c\n1,\"x,y\",3\n" : csv)
+        #expect(r.report.delimiter == byte)
+        #expect(r.table.columnNames == ["a", "b", "c"])
+        #expect(r.table.values("b") == [.text("x,y")])
+    }
+
+    @Test func convertsWindows1252AndSaysSo() throws {
+        // "café" and a euro sign in Windows-1252: é = 0xE9, € = 0x80
+        let bytes: [UInt8] = Array("name,price\ncaf".utf8) + [0xE9] + Array(",".utf8) + [0x80] + Array("5\n".utf8)
+        let r = try CSVReader.read(bytes: bytes, fileName: "latin.csv")
+        #expect(r.report.encoding == .windows1252)
+        #expect(r.report.warnings.contains(.convertedFromWindows1252))
+        #expect(r.table.values("name") == [.text("café")])
+        #expect(r.table.values("price") == [.text("€5")])
+    }
+
+    @Test func convertsUTF16WithByteOrderMark() throws {
+        var bytes: [UInt8] = [0xFF, 0xFE]
+        for u in "a,b\n1,é\n".utf16 { bytes += [UInt8(u & 0xFF), UInt8(u >> 8)] }
+        let r = try CSVReader.read(bytes: bytes, fileName: "u16.csv")
+        #expect(r.report.encoding == .utf16)
+        #expect(r.table.values("b") == [.text("é")])
+    }
+
+    @Test func unbalancedQuoteNamesRowAndColumnWhereItOpened() {
+        let e = readError("id,age\n1,2\n2,\"40\n3,5\n")
+        #expect(e == .unbalancedQuote(file: "data.csv", row: 3, column: "age"))
+        #expect(e?.description == "data.csv:3:age: unbalanced quote opened here; close the quoted field with \"")
+    }
+
+    @Test func textAfterClosingQuoteIsAnError() {
+        #expect(readError("a,b\n\"x\"y,1\n") == .textAfterClosingQuote(file: "data.csv", row: 2, column: "a"))
+    }
+
+    @Test func raggedRowsAreErrorsNamingTheRow() {
+        #expect(readError("a,b,c\n1,2,3\n4,5\n") == .raggedRow(file: "data.csv", row: 3, expected: 3, found: 2))
+        #expect(readError("a,b\n1,2\n3,4,5\n") == .raggedRow(file: "data.csv", row: 3, expected: 2, found: 3))
+    }
+
+    @Test func allowRaggedPadsShortRowsAndDropsEmptyExtras() throws {
+        let r = try readCSV("a,b,c\n1,2\n4,5,6,\n", options: CSVReadOptions(allowRagged: true))
+        #expect(r.table.values("c") == [.null, .integer(6)])
+        #expect(r.table.values("b") == [.integer(2), .integer(5)])
+        #expect(r.report.warnings.contains(.paddedRows(count: 1)))
+        // Extra fields with content are still an error.
+        #expect(readError("a,b\n1,2,3\n", options: CSVReadOptions(allowRagged: true)) != nil)
+    }
+
+    @Test func nulByteIsAnError() {
+        let bytes = Array("a,b\n1,".utf8) + [0] + Array("\n".utf8)
+        #expect(readError(bytes: bytes) == .nulByte(file: "data.csv", row: 2, column: "b"))
+    }
+
+    @Test func cellLargerThanLimitIsAnError() {
+        let big = String(repeating: "x", count: 100)
+        let e = readError("a\n" + big + "\n", options: CSVReadOptions(maximumCellBytes: 50))
+        #expect(e == .cellTooLarge(file: "data.csv", row: 2, column: "a", limit: 50))
+    }
+
+    @Test func emptyFileIsAnError() {
+        #expect(readError("") == .emptyFile(file: "data.csv"))
+        #expect(readError(bytes: [0xEF, 0xBB, 0xBF]) == .emptyFile(file: "data.csv"))
+        #expect(readError("\n\n") == .emptyFile(file: "data.csv"))
+    }
+
+    @Test func duplicateColumnNamesAreAnError() {
+        #expect(readError("a,b,a\n1,2,3\n") == .duplicateColumn(file: "data.csv", column: "a"))
+    }
+
+    @Test func headerOnlyFileGivesZeroRows() throws {
+        let r = try readCSV("a,b\n")
+        #expect(r.table.rowCount == 0)
+        #expect(r.table.columnNames == ["a", "b"])
+    }
+
+    @Test func blankLinesAreSkippedButCountForRowNumbers() throws {
+        let r = try readCSV("a\n1\n\n2\n")
+        #expect(r.table.values("a") == [.integer(1), .integer(2)])
+        #expect(r.report.sourceRow(ofTableRow: 0) == 2)
+        #expect(r.report.sourceRow(ofTableRow: 1) == 4)
+        #expect(readError("a,b\n1,2\n\n3\n") == .raggedRow(file: "data.csv", row: 4, expected: 2, found: 1))
+    }
+
+    @Test func emptyHeaderCellsGetPositionalNames() throws {
+        let r = try readCSV("a,,c\n1,2,3\n")
+        #expect(r.table.columnNames == ["a", "column_2", "c"])
+    }
+
+    @Test func readsFromFileWithBundleFixture() throws {
+        let url = try #require(Bundle.module.url(forResource: "table-simple", withExtension: "csv", subdirectory: "Fixtures"))
+        let r = try CSVReader.read(contentsOf: url)
+        #expect(r.report.fileName == "table-simple.csv")
+        #expect(r.table.values("age") == [.integer(36)])
+    }
+
+    @Test func missingFileIsUnreadable() {
+        #expect(throws: TableReadError.self) {
+            try CSVReader.read(contentsOf: URL(fileURLWithPath: "/nonexistent/x.csv"))
+        }
+    }
+
+    @Test func parallelReadMatchesSerialReadOnLargeInput() throws {
+        // Given a 6 MB file with quoted newlines, so a guessed split may fall inside a quoted field
+        var text = "id,city,note,score\n"
+        var rng = SplitMix(seed: 7)
+        for i in 0..<120_000 {
+            let note = rng.next() % 3 == 0 ? "\"line one\nline \"\"two\"\"\"" : "plain"
+            text += "\(i),c\(rng.next() % 50),\(note),\(Double(rng.next() % 1000) / 4)\n"
+        }
+        let bytes = Array(text.utf8)
+        let parallel = try CSVReader.read(bytes: bytes, fileName: "big.csv", options: CSVReadOptions(parallel: true))
+        let serial = try CSVReader.read(bytes: bytes, fileName: "big.csv", options: CSVReadOptions(parallel: false))
+        #expect(parallel.table == serial.table)
+        #expect(parallel.table.rowCount == 120_000)
+        #expect(parallel.table["score"]?.type == .decimal)
+    }
+
+    @Test func errorInSecondHalfOfLargeInputHasTheRightRow() {
+        var text = "a,b\n"
+        for i in 0..<300_000 { text += "\(i),x\n" }
+        text += "1,2,3\n"
+        let e = readError(text)
+        #expect(e == .raggedRow(file: "data.csv", row: 300_002, expected: 2, found: 3))
+    }
+
+    @Test func tableReaderDispatchesOnExtension() throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("pimtable-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let tsv = dir.appendingPathComponent("x.tsv")
+        try Data("a\tb\n1\t2\n".utf8).write(to: tsv)
+        #expect(try TableReader.read(url: tsv).table.columnNames == ["a", "b"])
+        let json = dir.appendingPathComponent("x.json")
+        try Data("[{\"a\": 1}]".utf8).write(to: json)
+        #expect(try TableReader.read(url: json).table.values("a") == [.integer(1)])
+        let other = dir.appendingPathComponent("x.pdf")
+        try Data("x".utf8).write(to: other)
+        #expect(throws: TableReadError.unsupportedFileType(file: "x.pdf", fileExtension: "pdf")) {
+            try TableReader.read(url: other)
+        }
+    }
+}

@@ -1,0 +1,71 @@
+import PIMTable
+import Testing
+
+@Suite struct CSVWriterTests {
+    func table() throws -> Table {
+        var nulls = NullMask()
+        nulls.setNull(1)
+        return try Table(columns: [
+            Column(name: "n", tag: HXLTagSpec(tag: "affected"), data: .integer(values: [-5, 0], nulls: nulls)),
+            Column(name: "d", data: .decimal(values: [0.1, 5], nulls: NullMask())),
+            Column(name: "when", tag: HXLTagSpec(tag: "date", attributes: ["reported"]), data: .date(days: [19782, 0], nulls: NullMask())),
+            Column(name: "ok", data: .boolean(values: [true, false], nulls: NullMask())),
+            Column(name: "s", data: .text(codes: [0, 1], dictionary: ["a,b", "=SUM(A1)"])),
+        ])
+    }
+
+    @Test func formatsValuesAndQuotesOnlyWhenNeeded() throws {
+        let text = String(decoding: CSVWriter.bytes(try table()), as: UTF8.self)
+        #expect(text == "n,d,when,ok,s\r\n-5,0.1,2024-02-29,true,\"a,b\"\r\n,5.0,1970-01-01,false,'=SUM(A1)\r\n")
+    }
+
+    @Test func writesHXLRowAndLFWhenAsked() throws {
+        let text = String(decoding: CSVWriter.bytes(try table(), hxl: true, options: CSVWriteOptions(lineEnding: .lf)), as: UTF8.self)
+        let lines = text.split(separator: "\n", omittingEmptySubsequences: false)
+        #expect(lines[1] == "#affected,,#date+reported,,")
+        let back = try CSVReader.read(bytes: Array(text.utf8), fileName: "t.csv")
+        #expect(back.table == (try table()))
+    }
+
+    @Test(arguments: [
+        ("=1+1", "'=1+1"), ("+1", "'+1"), ("-x", "'-x"), ("@SUM", "'@SUM"), ("|cmd", "'|cmd"), ("%x", "'%x"),
+        ("\t=1", "'\t=1"), (" =1", "' =1"), ("'=1", "''=1"), ("'x", "'x"), ("plain", "plain"), ("a=b", "a=b"),
+    ])
+    func guardsFormulaTriggers(original: String, written: String) {
+        #expect(FormulaGuard.guarded(original) == written)
+        #expect(FormulaGuard.unguarded(written) == original)
+    }
+
+    @Test func guardedTextReadsBackAsTheSameText() throws {
+        let values = ["=1+1", "-5", "'=x", "''+y", "\r\n@a", "'", "''", "x"]
+        let table = try Table(columns: [
+            Column(name: "s", data: .text(codes: values.indices.map { Int32($0) }, dictionary: values))
+        ])
+        let back = try CSVReader.read(bytes: CSVWriter.bytes(table), fileName: "t.csv").table
+        #expect(back.values("s") == values.map { .text($0) })
+    }
+
+    @Test func negativeNumbersInNumericColumnsAreNotGuarded() throws {
+        let t = try Table(columns: [Column(name: "v", data: .integer(values: [-5], nulls: NullMask()))])
+        #expect(String(decoding: CSVWriter.bytes(t), as: UTF8.self) == "v\r\n-5\r\n")
+    }
+
+    @Test func singleColumnNullIsWrittenSoTheLineIsNotBlank() throws {
+        var nulls = NullMask()
+        nulls.setNull(0)
+        let t = try Table(columns: [Column(name: "v", data: .integer(values: [0, 3], nulls: nulls))])
+        let bytes = CSVWriter.bytes(t)
+        #expect(String(decoding: bytes, as: UTF8.self) == "v\r\n\"\"\r\n3\r\n")
+        #expect(try CSVReader.read(bytes: bytes, fileName: "t.csv").table == t)
+    }
+
+    @Test func valueFormattingMatchesTheRules() {
+        #expect(ValueFormatting.text(.integer(-12)) == "-12")
+        #expect(ValueFormatting.text(.decimal(0.1)) == "0.1")
+        #expect(ValueFormatting.text(.decimal(1e-5)) == "1e-05")
+        #expect(ValueFormatting.text(.decimal(.nan)) == nil)
+        #expect(ValueFormatting.text(.date(-1)) == "1969-12-31")
+        #expect(ValueFormatting.text(.boolean(false)) == "false")
+        #expect(ValueFormatting.text(.null) == nil)
+    }
+}

@@ -1,0 +1,87 @@
+import PIMTable
+import Testing
+
+@Suite struct HXLTests {
+    @Test func parsesTagSpecIntoTagAndAttributes() throws {
+        let s = try #require(HXLTagSpec(parsing: "#affected+f+children"))
+        #expect(s.tag == "affected")
+        #expect(s.attributes == ["f", "children"])
+    }
+
+    @Test func normalisesCaseAndWhitespace() {
+        #expect(HXLTagSpec(parsing: "# Affected +F")?.description == "#affected+f")
+        #expect(HXLTagSpec(parsing: "  #adm1 + code ")?.description == "#adm1+code")
+    }
+
+    @Test(arguments: ["affected", "#", "#1abc", "#a+", "#a++b", "#a-b", "#a b c+é", "#a+1x"])
+    func rejectsInvalidTagSpecs(text: String) {
+        #expect(HXLTagSpec(parsing: text) == nil)
+    }
+
+    @Test func acceptsExtensionTags() {
+        #expect(HXLTagSpec(parsing: "#x_score+raw")?.tag == "x_score")
+    }
+
+    @Test func patternMatchesTagIncludedAndExcludedAttributes() throws {
+        let female = HXLTagSpec(tag: "affected", attributes: ["f", "children"])
+        let male = HXLTagSpec(tag: "affected", attributes: ["m"])
+        let p = try #require(HXLTagPattern(parse: "#affected+f"))
+        #expect(p.matches(female))
+        #expect(!p.matches(male))
+        let notMale = try #require(HXLTagPattern(parse: "#affected-m"))
+        #expect(notMale.matches(female) && !notMale.matches(male))
+        let anyCode = try #require(HXLTagPattern(parse: "#*+code"))
+        #expect(anyCode.matches(HXLTagSpec(tag: "adm1", attributes: ["code"])))
+        #expect(!anyCode.matches(HXLTagSpec(tag: "adm1", attributes: ["name"])))
+        #expect(!anyCode.matches(nil))
+        #expect(HXLTagPattern(parse: "affected") == nil)
+        #expect(HXLTagPattern(parse: "# Affected +F -M")?.description == "#affected+f-m")
+    }
+
+    @Test func findsHashtagRowBelowSeveralHeaderRows() throws {
+        // Given a title row, a header row and a hashtag row with one untagged column
+        let r = try readCSV("Report of the week,,\nDistrict,Women,Comment\n#adm1+name,#affected+f,\nNorth,12,ok\n")
+        #expect(r.report.hxlRow == 3)
+        #expect(r.report.headerRows == [1, 2])
+        #expect(r.report.firstDataRow == 4)
+        #expect(r.table.columnNames == ["District", "Women", "Comment"])
+        #expect(r.table.columns.map(\.tag) == [
+            HXLTagSpec(tag: "adm1", attributes: ["name"]), HXLTagSpec(tag: "affected", attributes: ["f"]), nil,
+        ])
+        #expect(r.table.values("Women") == [.integer(12)])
+    }
+
+    @Test func hashtagRowAloneGivesNamesFromTags() throws {
+        let r = try readCSV("#adm1+code,#Affected +F\nXY01,3\n")
+        #expect(r.report.hxlRow == 1)
+        #expect(r.table.columnNames == ["#adm1+code", "#affected+f"])
+    }
+
+    @Test func invalidTagInHashtagRowNamesTheColumn() {
+        let e = readError("a,b,c\n#adm1,#sex,#1bad\nx,y,z\n")
+        #expect(e == .invalidHashtag(file: "data.csv", row: 2, column: "c"))
+    }
+
+    @Test func noHashtagRowMeansFirstRowIsHeader() throws {
+        let r = try readCSV("a,b\n#1,x\n")
+        #expect(r.report.hxlRow == nil)
+        #expect(r.table.values("a") == [.text("#1")])
+    }
+
+    @Test func selectsColumnsByPattern() throws {
+        let r = try readCSV("A,B,C,D\n#affected+f+children,#affected+m,#adm1+code,#adm1+name\n1,2,X,Y\n")
+        let women = try #require(HXLTagPattern(parse: "#affected+f"))
+        #expect(r.table.columns(matching: women).map(\.name) == ["A"])
+        let codes = try #require(HXLTagPattern(parse: "#*+code"))
+        #expect(r.table.columns(matching: codes).map(\.name) == ["C"])
+        let adm1 = try #require(HXLTagPattern(parse: "#adm1"))
+        #expect(r.table.columns(matching: adm1).map(\.name) == ["C", "D"])
+        #expect(r.table.firstColumn(matching: try #require(HXLTagPattern(parse: "#affected-f")))?.name == "B")
+    }
+
+    @Test func readsGeneratedMicrodataShape() throws {
+        let r = try readCSV("record_id,age,date\n#meta+id+record,#age,#date+reported\nR1,30,2024-01-01\n")
+        #expect(r.table["age"]?.tag == HXLTagSpec(tag: "age"))
+        #expect(r.table["date"]?.type == .date)
+    }
+}

@@ -1,0 +1,61 @@
+import PIMTable
+import Testing
+
+@Suite struct JSONTableTests {
+    func read(_ text: String) throws(TableReadError) -> ReadResult {
+        try JSONTableReader.read(bytes: Array(text.utf8), fileName: "data.json")
+    }
+
+    @Test func readsArrayStyleWithHeaderAndTagRows() throws {
+        let r = try read(#"[["District","Women"],["#adm1+name","#affected+f"],["North","12"],["South",3]]"#)
+        #expect(r.table.columnNames == ["District", "Women"])
+        #expect(r.table["Women"]?.tag == HXLTagSpec(tag: "affected", attributes: ["f"]))
+        #expect(r.table.values("Women") == [.integer(12), .integer(3)])
+    }
+
+    @Test func readsArrayStyleWithTagRowOnly() throws {
+        let r = try read(#"[["#adm1","#affected"],["N",1]]"#)
+        #expect(r.table.columnNames == ["#adm1", "#affected"])
+    }
+
+    @Test func readsObjectStyleKeyedByTagspec() throws {
+        let r = try read(#"[{"#adm1+name":"North","#affected":5.0},{"#affected":2.5,"#sex":"f"}]"#)
+        #expect(r.table.columnNames == ["#adm1+name", "#affected", "#sex"])
+        #expect(r.table.values("#affected") == [.decimal(5), .decimal(2.5)])
+        #expect(r.table.values("#sex") == [.null, .text("f")])
+        #expect(r.table["#sex"]?.tag == HXLTagSpec(tag: "sex"))
+    }
+
+    @Test func rejectsMalformedJSONWithByteOffset() {
+        #expect(throws: TableReadError.self) { try read("[[1,2]") }
+        #expect(throws: TableReadError.self) { try read(#"{"a":1}"#) }
+        #expect(throws: TableReadError.self) { try read(#"[[{"x":1}]]"#) }
+        #expect(throws: TableReadError.emptyFile(file: "data.json")) { try read("  ") }
+    }
+
+    @Test(arguments: JSONTableWriter.Style.allCases)
+    func writeThenReadGivesSameTable(style: JSONTableWriter.Style) throws {
+        let table = try Table(columns: [
+            Column(name: "n", tag: HXLTagSpec(tag: "affected"), data: .integer(values: [1, -2], nulls: NullMask())),
+            Column(name: "d", tag: HXLTagSpec(tag: "value", attributes: ["x"]), data: .decimal(values: [5, 0.1], nulls: NullMask())),
+            Column(name: "when", tag: HXLTagSpec(tag: "date"), data: .date(days: [0, 19782], nulls: NullMask())),
+            Column(name: "ok", tag: HXLTagSpec(tag: "x_ok"), data: .boolean(values: [true, false], nulls: NullMask())),
+            Column(name: "s", tag: HXLTagSpec(tag: "description"), data: .text(codes: [0, -1], dictionary: ["a \"q\"\n=1"])),
+        ])
+        let bytes = JSONTableWriter.bytes(table, style: style)
+        let back = try JSONTableReader.read(bytes: bytes, fileName: "t.json").table
+        #expect(back.columns.map(\.type) == table.columns.map(\.type))
+        for (a, b) in zip(back.columns, table.columns) {
+            #expect((0..<2).map { a[$0] } == (0..<2).map { b[$0] })
+            #expect(a.tag == b.tag || style == .records)
+        }
+    }
+
+    @Test func writesRecordsAsExpectedText() throws {
+        let table = try Table(columns: [
+            Column(name: "a", data: .integer(values: [1], nulls: NullMask())),
+            Column(name: "b", data: .text(codes: [-1], dictionary: [])),
+        ])
+        #expect(String(decoding: JSONTableWriter.bytes(table), as: UTF8.self) == #"[{"a":1,"b":null}]"#)
+    }
+}

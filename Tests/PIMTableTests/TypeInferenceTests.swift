@@ -1,0 +1,112 @@
+import PIMTable
+import Testing
+
+@Suite struct TypeInferenceTests {
+    @Test func infersEachType() throws {
+        let r = try readCSV("i,d,dt,b,t\n1,1.5,2024-02-29,true,x\n-20,-0.25,1970-01-01,FALSE,y\n")
+        let types = r.table.columns.map(\.type)
+        #expect(types == [.integer, .decimal, .date, .boolean, .text])
+        #expect(r.table.values("i") == [.integer(1), .integer(-20)])
+        #expect(r.table.values("d") == [.decimal(1.5), .decimal(-0.25)])
+        // 2024-02-29 is 19782 days after 1970-01-01 (54 years incl. 13 leap days, then 59 days).
+        #expect(r.table.values("dt") == [.date(19782), .date(0)])
+        #expect(r.table.values("b") == [.boolean(true), .boolean(false)])
+    }
+
+    @Test func integersAndDecimalsMixToDecimalWithEvidence() throws {
+        let r = try readCSV("v\n1\n2.5\n\n3\n")
+        #expect(r.table["v"]?.type == .decimal)
+        #expect(r.table.values("v") == [.decimal(1), .decimal(2.5), .null, .decimal(3)])
+        let p = try #require(r.report.profiles.first)
+        #expect(p.evidence == [.integer: 2, .decimal: 1])
+        #expect(p.nullCount == 1)
+        #expect(p.minimum == .decimal(1))
+        #expect(p.maximum == .decimal(3))
+        #expect(p.distinctCount == 3)
+    }
+
+    @Test func lateTextDemotesColumnAndKeepsOriginalText() throws {
+        // Given an integer-looking column with text in the last row
+        var text = "code\n"
+        for i in 0..<5000 { text += "\(i)\n" }
+        text += "n/a\n"
+        let r = try readCSV(text)
+        // Then the column is text and earlier cells keep their exact text
+        #expect(r.table["code"]?.type == .text)
+        #expect(r.table["code"]?[42] == .text("42"))
+        #expect(r.report.profiles[0].evidence == [.integer: 5000, .text: 1])
+        #expect(r.report.profiles[0].distinctCount == 5001)
+    }
+
+    @Test func leadingZerosStayText() throws {
+        let r = try readCSV("pcode\n001\n002\n")
+        #expect(r.table["pcode"]?.type == .text)
+        #expect(r.table.values("pcode") == [.text("001"), .text("002")])
+    }
+
+    @Test func hugeIntegersStayText() throws {
+        let r = try readCSV("id\n123456789012345678901234\n")
+        #expect(r.table["id"]?.type == .text)
+        let big = try readCSV("v\n9223372036854775807\n-9223372036854775808\n")
+        #expect(big.table.values("v") == [.integer(.max), .integer(.min)])
+    }
+
+    @Test func invalidCalendarDatesAreText() throws {
+        let r = try readCSV("d\n2023-02-29\n")
+        #expect(r.table["d"]?.type == .text)
+    }
+
+    @Test func yesNoIsTextNotBoolean() throws {
+        let r = try readCSV("disability\nyes\nno\n")
+        #expect(r.table["disability"]?.type == .text)
+    }
+
+    @Test func allNullColumnIsEmptyText() throws {
+        let r = try readCSV("a,b\n1,\n2,\n")
+        #expect(r.table["b"]?.type == .text)
+        #expect(r.table["b"]?.nullCount == 2)
+        #expect(r.report.profiles[1].evidence.isEmpty)
+    }
+
+    @Test func nullsBeforeFirstValueAreKept() throws {
+        let r = try readCSV("a,b\n1,\n2,\n3,7\n")
+        #expect(r.table.values("b") == [.null, .null, .integer(7)])
+    }
+
+    @Test func textIsDictionaryEncodedInOrderOfAppearance() throws {
+        let r = try readCSV("s\nb\na\nb\n\n")
+        guard case .text(let codes, let dict)? = r.table["s"]?.data else {
+            Issue.record("expected text")
+            return
+        }
+        #expect(dict == ["b", "a"])
+        #expect(codes == [0, 1, 0])
+    }
+
+    @Test func profileGivesIntegerRangeAndDistinctCount() throws {
+        let r = try readCSV("age\n30\n5\n30\n\n")
+        let p = r.report.profiles[0]
+        #expect(p.inferredType == .integer)
+        #expect(p.minimum == .integer(5))
+        #expect(p.maximum == .integer(30))
+        #expect(p.distinctCount == 2)
+        #expect(p.nullCount == 0)
+    }
+
+    @Test func inferTypesOffGivesText() throws {
+        let r = try readCSV("a\n1\n", options: CSVReadOptions(inferTypes: false))
+        #expect(r.table.values("a") == [.text("1")])
+    }
+
+    @Test(arguments: ["1e5", "2.5E-3", ".5", "5.", "-0.0", "123456789.123456789", "1.7976931348623157e308"])
+    func decimalFormsParseLikeSwift(text: String) throws {
+        let r = try readCSV("v\n\(text)\n")
+        #expect(r.table.values("v") == [.decimal(try #require(Double(text)))])
+    }
+
+    @Test func assemblerInfersFromStrings() {
+        let (c, p) = TableAssembler.inferColumn(name: "x", cells: ["1", nil, "3"])
+        #expect(c.type == .integer)
+        #expect(p.nullCount == 1)
+    }
+}
