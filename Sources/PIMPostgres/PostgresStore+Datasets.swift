@@ -237,7 +237,7 @@ struct CopyTextColumn {
                 buffer.writeString(x.isNaN ? "NaN" : x.isInfinite ? (x > 0 ? "Infinity" : "-Infinity") : "\(x)")
             }
         case .date(let v, let n):
-            if n.isNull(row) { buffer.writeStaticString("\\N") } else { buffer.writeString(CivilDate.iso(v[row])) }
+            if n.isNull(row) { buffer.writeStaticString("\\N") } else { buffer.writeString(CivilDays.iso(v[row])) }
         case .boolean(let v, let n):
             if n.isNull(row) { buffer.writeStaticString("\\N") } else { buffer.writeStaticString(v[row] ? "t" : "f") }
         case .text(let c, _):

@@ -199,7 +199,7 @@ extension SQLiteStore {
                     case .boolean: asm.append(i, boolean: sqlite3_column_int64(stmt, c) != 0)
                     case .date:
                         let s = sqlite3_column_text(stmt, c).map { String(cString: $0) } ?? ""
-                        guard let d = CivilDate.parseISO(s) else { throw StoreError.corrupt("a stored date is not yyyy-mm-dd") }
+                        guard let d = CivilDays.parseISO(s) else { throw StoreError.corrupt("a stored date is not yyyy-mm-dd") }
                         asm.append(i, date: d)
                     case .text:
                         let n = Int(sqlite3_column_bytes(stmt, c))
@@ -257,7 +257,7 @@ final class TextArena {
     /// ISO text of a date; dates are few distinct values, so each is formatted once.
     func date(_ days: Int32) -> (UnsafePointer<CChar>, Int32) {
         if let (off, len) = dateCache[days] { return (UnsafePointer(dateBuffer + off), len) }
-        let s = CivilDate.iso(days)
+        let s = CivilDays.iso(days)
         let bytes = Array(s.utf8)
         if dateUsed + bytes.count > dateCapacity {
             // Extremely many distinct dates: fall back to a fresh region (old pointers stay valid until deallocate).

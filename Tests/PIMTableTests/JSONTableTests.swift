@@ -7,19 +7,19 @@ import Testing
     }
 
     @Test func readsArrayStyleWithHeaderAndTagRows() throws {
-        let r = try read(#"[["District","Women"],["#adm1+name","#affected+f"],["North","12"],["South",3]]"#)
+        let r = try read(##"[["District","Women"],["#adm1+name","#affected+f"],["North","12"],["South",3]]"##)
         #expect(r.table.columnNames == ["District", "Women"])
         #expect(r.table["Women"]?.tag == HXLTagSpec(tag: "affected", attributes: ["f"]))
         #expect(r.table.values("Women") == [.integer(12), .integer(3)])
     }
 
     @Test func readsArrayStyleWithTagRowOnly() throws {
-        let r = try read(#"[["#adm1","#affected"],["N",1]]"#)
+        let r = try read(##"[["#adm1","#affected"],["N",1]]"##)
         #expect(r.table.columnNames == ["#adm1", "#affected"])
     }
 
     @Test func readsObjectStyleKeyedByTagspec() throws {
-        let r = try read(#"[{"#adm1+name":"North","#affected":5.0},{"#affected":2.5,"#sex":"f"}]"#)
+        let r = try read(##"[{"#adm1+name":"North","#affected":5.0},{"#affected":2.5,"#sex":"f"}]"##)
         #expect(r.table.columnNames == ["#adm1+name", "#affected", "#sex"])
         #expect(r.table.values("#affected") == [.decimal(5), .decimal(2.5)])
         #expect(r.table.values("#sex") == [.null, .text("f")])
@@ -29,7 +29,7 @@ import Testing
     @Test func rejectsMalformedJSONWithByteOffset() {
         #expect(throws: TableReadError.self) { try read("[[1,2]") }
         #expect(throws: TableReadError.self) { try read(#"{"a":1}"#) }
-        #expect(throws: TableReadError.self) { try read(#"[[{"x":1}]]"#) }
+        #expect(throws: TableReadError.self) { try read(##"[[{"x":1}]]"##) }
         #expect(throws: TableReadError.emptyFile(file: "data.json")) { try read("  ") }
     }
 
@@ -56,6 +56,6 @@ import Testing
             Column(name: "a", data: .integer(values: [1], nulls: NullMask())),
             Column(name: "b", data: .text(codes: [-1], dictionary: [])),
         ])
-        #expect(String(decoding: JSONTableWriter.bytes(table), as: UTF8.self) == #"[{"a":1,"b":null}]"#)
+        #expect(String(decoding: JSONTableWriter.bytes(table), as: UTF8.self) == ##"[{"a":1,"b":null}]"##)
     }
 }

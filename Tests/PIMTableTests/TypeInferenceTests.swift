@@ -14,7 +14,7 @@ import Testing
     }
 
     @Test func integersAndDecimalsMixToDecimalWithEvidence() throws {
-        let r = try readCSV("v\n1\n2.5\n\n3\n")
+        let r = try readCSV("v,w\n1,a\n2.5,b\n,c\n3,d\n")
         #expect(r.table["v"]?.type == .decimal)
         #expect(r.table.values("v") == [.decimal(1), .decimal(2.5), .null, .decimal(3)])
         let p = try #require(r.report.profiles.first)

@@ -44,5 +44,5 @@ public struct AnonymizationResult: Sendable {
     public var table: Table
     public var loss: InformationLoss
     /// Values set to missing by local suppression, per key in the order of the plan's keys.
-    public var suppressedPerVariable: [(key: String, count: Int)]
+    public var suppressedPerVariable: [KeySuppression]
 }

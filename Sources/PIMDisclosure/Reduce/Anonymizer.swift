@@ -40,18 +40,18 @@ public enum Anonymizer {
             table = r.table
             loss.merge(r.loss)
         }
-        var perVariable: [(key: String, count: Int)] = plan.keys.map { ($0, 0) }
+        var perVariable = plan.keys.map { KeySuppression(key: $0, count: 0) }
         if let k = plan.k {
             let r = try LocalSuppression.apply(to: table, keys: plan.keys, k: k, importance: plan.importance)
             table = r.table
             perVariable = r.suppressedPerVariable
-            for (key, count) in r.suppressedPerVariable {
-                let column = try table.reductionColumn(key)
+            for s in r.suppressedPerVariable {
+                let column = try table.reductionColumn(s.key)
                 let categories = column.distinctCount
-                let previous = loss.variables.first { $0.name == key }
+                let previous = loss.variables.first { $0.name == s.key }
                 loss.merge(
                     .init(
-                        name: key, suppressed: count, categoriesBefore: previous?.categoriesBefore ?? categories,
+                        name: s.key, suppressed: s.count, categoriesBefore: previous?.categoriesBefore ?? categories,
                         categoriesAfter: categories, rows: input.rowCount))
             }
         }

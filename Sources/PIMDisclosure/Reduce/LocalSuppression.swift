@@ -1,11 +1,22 @@
 import PIMTable
 
+/// How many values of one key variable local suppression set to missing.
+public struct KeySuppression: Sendable, Hashable, Codable {
+    public var key: String
+    public var count: Int
+
+    public init(key: String, count: Int) {
+        self.key = key
+        self.count = count
+    }
+}
+
 /// The outcome of ``LocalSuppression/apply(to:keys:k:importance:)``.
 public struct LocalSuppressionResult: Sendable {
     /// The table with suppressed key values set to null.
     public var table: Table
     /// Values suppressed per key variable, in the order of the keys (every key is listed, 0 when untouched).
-    public var suppressedPerVariable: [(key: String, count: Int)]
+    public var suppressedPerVariable: [KeySuppression]
     /// Records that had fewer than k matches before suppression.
     public var recordsAtRisk: Int
 
@@ -80,7 +91,7 @@ public enum LocalSuppression {
             let failing = frequencies.fk.indices.filter { Double(frequencies.fk[$0]) < Double(k) }
             if failing.isEmpty {
                 return LocalSuppressionResult(
-                    table: out, suppressedPerVariable: keys.indices.map { (keys[$0], counts[$0]) },
+                    table: out, suppressedPerVariable: keys.indices.map { KeySuppression(key: keys[$0], count: counts[$0]) },
                     recordsAtRisk: atRisk.count)
             }
             for i in failing {

@@ -16,79 +16,83 @@ struct ClassGrouping {
     init(codes: [KeyCodes], rowCount n: Int) {
         keyCount = codes.count
         // A column without missing values needs no digit for "missing": radix = cardinality (+ 1 with nulls).
-        let offsets: [UInt64] = codes.map { col in col.codes.contains { $0 < 0 } ? 1 : 0 }
-        let radices: [UInt64] = codes.indices.map { UInt64(codes[$0].cardinality) + offsets[$0] }
+        let offsets: [Int32] = codes.map { col in col.codes.contains { $0 < 0 } ? 1 : 0 }
+        let radices: [UInt64] = codes.indices.map { UInt64(codes[$0].cardinality) + UInt64(offsets[$0]) }
         multipliers = Self.mixedRadixMultipliers(codes.map { UInt64($0.cardinality) + 1 })
-        var space: UInt64 = 1
-        var fits = true
-        for r in radices {
-            let (p, o) = space.multipliedReportingOverflow(by: r)
-            if o { fits = false; break }
-            space = p
-        }
-        var firsts: [Int32] = []
-        var sizes: [Int32] = []
+        hasMissing = offsets.contains(1)
         var classes = [Int32](repeating: 0, count: n)
-        var missing = false
-        if fits {
-            let mult = Self.mixedRadixMultipliers(radices) ?? []
-            missing = offsets.contains(1)
-            var combined = [UInt64](repeating: 0, count: n)
-            combined.withUnsafeMutableBufferPointer { kb in
-                for j in codes.indices {
-                    let r = radices[j]
-                    let off = Int32(offsets[j])
-                    codes[j].codes.withUnsafeBufferPointer { cb in
-                        for i in 0..<n { kb[i] = kb[i] &* r &+ UInt64(UInt32(bitPattern: cb[i] &+ off)) }
-                    }
+        var sizes = [Int32](repeating: 0, count: n)
+        var firsts = [Int32](repeating: 0, count: n)
+        var count = 0
+        if let space = Self.mixedRadixMultipliers(radices).map({ _ in radices.reduce(1, &*) }) {
+            // Combined mixed-radix keys, computed a block of rows at a time, counted in a direct table
+            // (small key spaces) or an open-addressing hash table.
+            let direct = space <= UInt64(min(1 << 26, 16 * n + 65_536))
+            var table = direct ? DirectTable(space: Int(space)) : nil
+            var hashed = direct ? nil : HashTable(rows: n)
+            var block = [UInt64](repeating: 0, count: Self.blockSize)
+            var start = 0
+            while start < n {
+                let end = min(n, start + Self.blockSize)
+                Self.combine(codes, radices: radices, offsets: offsets, rows: start..<end, into: &block)
+                if table != nil {
+                    table?.add(block, rows: start..<end, classes: &classes, sizes: &sizes, firsts: &firsts, count: &count)
+                } else {
+                    hashed?.add(block, rows: start..<end, classes: &classes, sizes: &sizes, firsts: &firsts, count: &count)
                 }
+                start = end
             }
-            var classKeys: [UInt64] = []
-            if space <= UInt64(min(1 << 26, 16 * n + 65_536)) {
-                Self.groupDirect(combined, space: Int(space), classes: &classes, firsts: &firsts, sizes: &sizes, keys: &classKeys)
-            } else {
-                Self.groupHashed(combined, classes: &classes, firsts: &firsts, sizes: &sizes, keys: &classKeys)
-            }
-            var digits: [Int32] = []
-            if missing {
-                digits.reserveCapacity(classKeys.count * codes.count)
-                for key in classKeys {
-                    for j in codes.indices {
-                        let raw = Int32(truncatingIfNeeded: (key / mult[j]) % radices[j]) - Int32(offsets[j])
-                        digits.append(raw + 1)  // code + 1; 0 = missing
-                    }
-                }
-            }
-            classDigits = digits
         } else {
-            // Very wide key spaces: fall back to hashing the digit vectors.
+            // Very wide key spaces: fall back to hashing the code vectors.
             var index: [[Int32]: Int32] = [:]
-            var digits: [Int32] = []
             var row = [Int32](repeating: 0, count: codes.count)
             for i in 0..<n {
-                for j in codes.indices {
-                    row[j] = codes[j].codes[i] &+ 1
-                    missing = missing || row[j] == 0
-                }
+                for j in codes.indices { row[j] = codes[j].codes[i] }
                 if let c = index[row] {
                     classes[i] = c
                     sizes[Int(c)] += 1
                 } else {
-                    let c = Int32(firsts.count)
-                    index[row] = c
-                    classes[i] = c
-                    firsts.append(Int32(i))
-                    sizes.append(1)
-                    digits.append(contentsOf: row)
+                    index[row] = Int32(count)
+                    classes[i] = Int32(count)
+                    firsts[count] = Int32(i)
+                    sizes[count] = 1
+                    count += 1
                 }
             }
-            classDigits = digits
         }
+        sizes.removeLast(n - count)
+        firsts.removeLast(n - count)
+        var digits: [Int32] = []
+        if hasMissing {
+            digits.reserveCapacity(count * codes.count)
+            for c in 0..<count {
+                let row = Int(firsts[c])
+                for col in codes { digits.append(col.codes[row] + 1) }  // code + 1; 0 = missing
+            }
+        }
+        classDigits = digits
         classOfRecord = classes
-        classCount = firsts.count
+        classCount = count
         classSizes = sizes
         firstRecordOfClass = firsts
-        hasMissing = missing
+    }
+
+    private static let blockSize = 4096
+
+    /// Mixed-radix keys of `rows` into `block` (column by column, so each pass streams one column).
+    private static func combine(
+        _ codes: [KeyCodes], radices: [UInt64], offsets: [Int32], rows: Range<Int>, into block: inout [UInt64]
+    ) {
+        block.withUnsafeMutableBufferPointer { kb in
+            for i in 0..<rows.count { kb[i] = 0 }
+            for j in codes.indices {
+                let r = radices[j]
+                let off = offsets[j]
+                codes[j].codes.withUnsafeBufferPointer { cb in
+                    for i in rows { kb[i - rows.lowerBound] = kb[i - rows.lowerBound] &* r &+ UInt64(UInt32(bitPattern: cb[i] &+ off)) }
+                }
+            }
+        }
     }
 
     /// Horner multipliers of a mixed-radix number with the given radices, or nil when it overflows 64 bits.
@@ -104,72 +108,91 @@ struct ClassGrouping {
         return mult
     }
 
-    /// Counting through a table indexed by the combined key (small key spaces).
-    private static func groupDirect(
-        _ combined: [UInt64], space: Int, classes: inout [Int32], firsts: inout [Int32], sizes: inout [Int32], keys: inout [UInt64]
-    ) {
-        var slots = [Int32](repeating: 0, count: space)
-        slots.withUnsafeMutableBufferPointer { sb in
-            combined.withUnsafeBufferPointer { kb in
-                classes.withUnsafeMutableBufferPointer { cb in
-                    for i in 0..<kb.count {
-                        let k = Int(truncatingIfNeeded: kb[i])
-                        var s = sb[k]
-                        if s == 0 {
-                            firsts.append(Int32(i))
-                            sizes.append(0)
-                            keys.append(kb[i])
-                            s = Int32(firsts.count)
-                            sb[k] = s
-                        }
-                        cb[i] = s - 1
-                        sizes[Int(s - 1)] += 1
-                    }
-                }
-            }
-        }
-    }
+    /// Class ids (+ 1, 0 = unseen) indexed by the combined key, for small key spaces.
+    private struct DirectTable {
+        var slots: [Int32]
+        init(space: Int) { slots = [Int32](repeating: 0, count: space) }
 
-    /// Counting through an open-addressing hash table of combined keys (large key spaces).
-    private static func groupHashed(
-        _ combined: [UInt64], classes: inout [Int32], firsts: inout [Int32], sizes: inout [Int32], keys: inout [UInt64]
-    ) {
-        var capacity = 16
-        while capacity < 2 * combined.count { capacity <<= 1 }
-        let shift = UInt64(64 - capacity.trailingZeroBitCount)
-        let mask = capacity - 1
-        var slotKeys = [UInt64](repeating: 0, count: capacity)
-        var slotClass = [Int32](repeating: 0, count: capacity)
-        slotKeys.withUnsafeMutableBufferPointer { sk in
-            slotClass.withUnsafeMutableBufferPointer { sc in
-                combined.withUnsafeBufferPointer { kb in
-                    classes.withUnsafeMutableBufferPointer { cb in
-                        for i in 0..<kb.count {
-                            let k = kb[i]
-                            var h = Int(truncatingIfNeeded: (k &* 0x9E37_79B9_7F4A_7C15) >> shift)
-                            while true {
-                                let s = sc[h]
-                                if s == 0 {
-                                    firsts.append(Int32(i))
-                                    sizes.append(1)
-                                    keys.append(k)
-                                    let c = Int32(firsts.count)
-                                    sc[h] = c
-                                    sk[h] = k
-                                    cb[i] = c - 1
-                                    break
-                                }
-                                if sk[h] == k {
+        mutating func add(
+            _ block: [UInt64], rows: Range<Int>, classes: inout [Int32], sizes: inout [Int32], firsts: inout [Int32], count: inout Int
+        ) {
+            var next = count
+            slots.withUnsafeMutableBufferPointer { sb in
+                classes.withUnsafeMutableBufferPointer { cb in
+                    sizes.withUnsafeMutableBufferPointer { zb in
+                        firsts.withUnsafeMutableBufferPointer { fb in
+                            block.withUnsafeBufferPointer { kb in
+                                for i in rows {
+                                    let k = Int(truncatingIfNeeded: kb[i - rows.lowerBound])
+                                    var s = sb[k]
+                                    if s == 0 {
+                                        fb[next] = Int32(i)
+                                        next += 1
+                                        s = Int32(next)
+                                        sb[k] = s
+                                    }
                                     cb[i] = s - 1
-                                    sizes[Int(s - 1)] += 1
-                                    break
+                                    zb[Int(s - 1)] += 1
                                 }
-                                h = (h + 1) & mask
                             }
                         }
                     }
                 }
             }
+            count = next
+        }
+    }
+
+    /// Open-addressing (linear probing) hash of combined keys to class ids, for large key spaces.
+    private struct HashTable {
+        var keys: [UInt64]
+        var ids: [Int32]
+        let shift: UInt64
+        let mask: Int
+
+        init(rows: Int) {
+            var capacity = 16
+            while capacity < 2 * rows { capacity <<= 1 }
+            keys = [UInt64](repeating: 0, count: capacity)
+            ids = [Int32](repeating: 0, count: capacity)
+            shift = UInt64(64 - capacity.trailingZeroBitCount)
+            mask = capacity - 1
+        }
+
+        mutating func add(
+            _ block: [UInt64], rows: Range<Int>, classes: inout [Int32], sizes: inout [Int32], firsts: inout [Int32], count: inout Int
+        ) {
+            var next = count
+            let shift = shift
+            let mask = mask
+            keys.withUnsafeMutableBufferPointer { sk in
+                ids.withUnsafeMutableBufferPointer { sc in
+                    classes.withUnsafeMutableBufferPointer { cb in
+                        sizes.withUnsafeMutableBufferPointer { zb in
+                            firsts.withUnsafeMutableBufferPointer { fb in
+                                block.withUnsafeBufferPointer { kb in
+                                    for i in rows {
+                                        let k = kb[i - rows.lowerBound]
+                                        var h = Int(truncatingIfNeeded: (k &* 0x9E37_79B9_7F4A_7C15) >> shift)
+                                        while sc[h] != 0 && sk[h] != k { h = (h + 1) & mask }
+                                        var s = sc[h]
+                                        if s == 0 {
+                                            fb[next] = Int32(i)
+                                            next += 1
+                                            s = Int32(next)
+                                            sc[h] = s
+                                            sk[h] = k
+                                        }
+                                        cb[i] = s - 1
+                                        zb[Int(s - 1)] += 1
+                                    }
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+            count = next
         }
     }
 

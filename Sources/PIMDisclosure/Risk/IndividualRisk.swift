@@ -32,7 +32,8 @@ public enum IndividualRisk {
     /// Median and scaled MAD of values given with multiplicities, as R's `median` and `mad` compute them
     /// on the expanded vector (the mean of the two middle values when the count is even).
     static func medianAndMAD(values: [Double], counts: [Int32]) -> (median: Double, mad: Double) {
-        let (sortedValues, sortedCounts) = sortedByValue(values, counts)
+        let (distinctValues, distinctCounts) = collapsed(values, counts) ?? (values, counts)
+        let (sortedValues, sortedCounts) = sortedByValue(distinctValues, distinctCounts)
         let median = weightedMedian(sortedValues, sortedCounts)
         // Deviations |v − median| are ascending on each side of the median: merge the two runs.
         var lower = sortedValues.partitioningIndex { $0 >= median } - 1
@@ -53,6 +54,31 @@ public enum IndividualRisk {
             }
         }
         return (median, 1.4826 * weightedMedian(devs, devCounts))
+    }
+
+    /// Equal values merged (counts added), or nil when there are more than 65,536 distinct values. Risks
+    /// take few distinct values in practice (they depend on fk and Fk only), so this makes the sort small.
+    static func collapsed(_ values: [Double], _ counts: [Int32]) -> ([Double], [Int32])? {
+        let capacity = 1 << 17
+        var slotKeys = [UInt64](repeating: 0, count: capacity)
+        var slotIndex = [Int32](repeating: -1, count: capacity)
+        var outValues: [Double] = []
+        var outCounts: [Int32] = []
+        for i in values.indices {
+            let bits = (values[i] == 0 ? 0 : values[i]).bitPattern
+            var h = Int(truncatingIfNeeded: (bits &* 0x9E37_79B9_7F4A_7C15) >> 47)
+            while slotIndex[h] >= 0 && slotKeys[h] != bits { h = (h + 1) & (capacity - 1) }
+            if slotIndex[h] >= 0 {
+                outCounts[Int(slotIndex[h])] += counts[i]
+            } else {
+                guard outValues.count < capacity / 2 else { return nil }
+                slotKeys[h] = bits
+                slotIndex[h] = Int32(outValues.count)
+                outValues.append(values[i])
+                outCounts.append(counts[i])
+            }
+        }
+        return (outValues, outCounts)
     }
 
     /// `values` in ascending order with their counts, by an LSD radix sort of order-preserving bit patterns

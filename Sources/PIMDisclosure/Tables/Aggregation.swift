@@ -11,7 +11,9 @@ public enum Aggregation {
     ///     let csv = try t.table()   // one row per non-empty cell, suppressed counts null, flag column
     ///
     /// Categories are the values present, sorted (text by UTF-8 bytes, numbers numerically, missing last).
-    /// Null values in a sum column contribute nothing to the sum.
+    /// Null values in a sum column contribute nothing to the sum. Sums follow their cell's count: they are
+    /// suppressed with it, and published otherwise. (A dominance rule for sums, such as p%, is not applied:
+    /// a sum over five records can still reveal one large contributor.)
     /// - Parameters:
     ///   - by: dimension columns (any type), at least one, each named once.
     ///   - sum: numeric (integer or decimal) columns to sum per cell.

@@ -69,17 +69,24 @@ extension CSVReader {
             p, count: n, from: 0, limit: n, delimiter: delimiter, fields: nil, maxRecords: searchRows + 1,
             maxCellBytes: options.maximumCellBytes, allowRagged: true)
         if let f = head.failure {
-            throw error(f, fileName: fileName, rowsBefore: 0, names: [])
+            // Name the column if the rows before the failure give a header.
+            var names: [String] = []
+            if head.fieldCounts.count > 0 && f.physicalRow > 0 {
+                let before = CSVTokenizer.tokenize(
+                    p, count: n, from: 0, limit: n, delimiter: delimiter, fields: nil,
+                    maxRecords: head.fieldCounts.count, maxCellBytes: options.maximumCellBytes, allowRagged: true)
+                if before.failure == nil, let resolved = try? HeaderResolver(
+                    records: headRecords(buffer, before), rowNumbers: before.recordPhysicalRows.map { $0 + 1 },
+                    fileName: fileName, detectHXL: options.detectHXL, searchRows: searchRows),
+                    resolved.dataRecord <= before.rowCount
+                {
+                    names = resolved.names
+                }
+            }
+            throw error(f, fileName: fileName, rowsBefore: 0, names: names, limit: options.maximumCellBytes)
         }
         guard head.rowCount > 0 else { throw .emptyFile(file: fileName) }
-        // Head records as strings (header cells are few, so strings are fine here).
-        var records: [[String]] = []
-        var offset = 0
-        for r in 0..<head.rowCount {
-            var cursor = HeadRecordCursor(bytes: buffer, chunk: head, firstField: offset, count: head.fieldCounts[r], row: r)
-            records.append(cursor.strings())
-            offset += head.fieldCounts[r]
-        }
+        let records = headRecords(buffer, head)
         let resolved = try HeaderResolver(
             records: records, rowNumbers: head.recordPhysicalRows.map { $0 + 1 }, fileName: fileName,
             detectHXL: options.detectHXL, searchRows: searchRows)
@@ -107,7 +114,22 @@ extension CSVReader {
             dataStart: dataStart, rowsBefore: rowsBefore, averageRecordBytes: average)
     }
 
-    static func error(_ f: TokenFailure, fileName: String, rowsBefore: Int, names: [String]) -> TableReadError {
+    /// The records of a flexible-mode chunk as strings (header cells are few, so strings are fine here).
+    static func headRecords(_ buffer: SharedBytes, _ head: TokenChunk) -> [[String]] {
+        var records: [[String]] = []
+        var offset = 0
+        for r in 0..<head.rowCount {
+            var cursor = HeadRecordCursor(
+                bytes: buffer, chunk: head, firstField: offset, count: head.fieldCounts[r], row: r)
+            records.append(cursor.strings())
+            offset += head.fieldCounts[r]
+        }
+        return records
+    }
+
+    static func error(_ f: TokenFailure, fileName: String, rowsBefore: Int, names: [String], limit: Int)
+        -> TableReadError
+    {
         let row = rowsBefore + f.physicalRow + 1
         let column = f.field.flatMap { $0 < names.count ? names[$0] : nil }
         switch f.kind {
@@ -116,7 +138,7 @@ extension CSVReader {
         case .ragged(let e, let found): return .raggedRow(file: fileName, row: row, expected: e, found: found)
         case .nulByte: return .nulByte(file: fileName, row: row, column: column)
         case .cellTooLarge:
-            return .cellTooLarge(file: fileName, row: row, column: column, limit: 0)
+            return .cellTooLarge(file: fileName, row: row, column: column, limit: limit)
         }
     }
 
@@ -167,19 +189,13 @@ extension CSVReader {
                 if from >= limit { chunks[k].stop = from }
             }
             if let f = chunks[k].failure {
-                throw fixLimit(error(f, fileName: fileName, rowsBefore: rowsBefore, names: header.names), options)
+                throw error(
+                    f, fileName: fileName, rowsBefore: rowsBefore, names: header.names, limit: options.maximumCellBytes)
             }
             rowsBefore += chunks[k].physicalRows
             k += 1
         }
         return chunks
-    }
-
-    private static func fixLimit(_ e: TableReadError, _ options: CSVReadOptions) -> TableReadError {
-        if case .cellTooLarge(let f, let r, let c, _) = e {
-            return .cellTooLarge(file: f, row: r, column: c, limit: options.maximumCellBytes)
-        }
-        return e
     }
 
     /// Builds the columns a block of rows at a time, so that each block's bytes are read from memory

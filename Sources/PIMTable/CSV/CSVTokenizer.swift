@@ -92,6 +92,7 @@ enum CSVTokenizer {
                 }
                 var col = 0
                 var extraNonEmpty = false
+                var lastFieldEnd = pos
                 while true {
                     let fstart = pos
                     if flexible || col < ncol {
@@ -146,6 +147,7 @@ enum CSVTokenizer {
                     }
                     if !flexible && col >= ncol && pos > fstart { extraNonEmpty = true }
                     col += 1
+                    if col == ncol { lastFieldEnd = pos }
                     if pos < n && p[pos] == delimiter {
                         pos += 1
                         continue
@@ -168,7 +170,7 @@ enum CSVTokenizer {
                         break outer
                     }
                 }
-                chunk.ends.append(UInt32(truncatingIfNeeded: pos &- base))
+                chunk.ends.append(UInt32(truncatingIfNeeded: (!flexible && col > ncol ? lastFieldEnd : pos) &- base))
                 rows += 1
                 physical += 1
                 if pos < n {

@@ -40,7 +40,8 @@ public enum TableWriteError: Error, Sendable, Hashable, CustomStringConvertible 
 /// is not blank).
 public enum CSVWriter {
     /// The CSV bytes for `table`.
-    /// - Parameter hxl: also write the hashtag row (empty cells for untagged columns).
+    /// - Parameter hxl: also write the hashtag row (empty cells for untagged columns); skipped when no
+    ///   column has a tag.
     public static func bytes(_ table: Table, hxl: Bool = false, options: CSVWriteOptions = .init()) -> [UInt8] {
         var out: [UInt8] = []
         out.reserveCapacity(64 + table.rowCount * max(1, table.columns.count) * 8)
@@ -55,12 +56,12 @@ public enum CSVWriter {
             appendField(c.name)
         }
         out.append(contentsOf: eol)
-        if hxl {
+        // Without any tag there is no hashtag row to write (an empty one would read back as data).
+        if hxl && table.columns.contains(where: { $0.tag != nil }) {
             for (k, c) in table.columns.enumerated() {
                 if k > 0 { out.append(options.delimiter) }
                 if let t = c.tag { appendField(t.description) }
             }
-            if single && table.columns[0].tag == nil { out.append(contentsOf: [34, 34]) }
             out.append(contentsOf: eol)
         }
         // Text dictionaries are escaped once per distinct value.

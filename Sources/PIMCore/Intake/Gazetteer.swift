@@ -1,0 +1,91 @@
+import PIMTable
+
+/// Admin areas with P-codes by level, loaded from an HXL table (`#adm1+code`, `#adm1+name`, `#adm2+code`, …).
+///
+/// Each row describes one area at the deepest level it has, with its ancestors, so parents are known.
+public struct Gazetteer: Sendable, Hashable {
+    public struct Area: Sendable, Hashable, Codable {
+        public var code: String
+        public var name: String?
+        public var level: Int
+        public var parent: String?
+    }
+
+    /// code → area.
+    public private(set) var areas: [String: Area] = [:]
+
+    public init(areas: [Area]) {
+        for a in areas { self.areas[a.code] = a }
+    }
+
+    /// Reads the gazetteer from a table whose columns carry `#admN+code` (and optionally `#admN+name`) tags.
+    /// - Throws: ``GazetteerError/noCodeColumns`` when no `#admN+code` column exists.
+    public init(table: Table) throws(GazetteerError) {
+        var codeCols: [Int: Column] = [:]
+        var nameCols: [Int: Column] = [:]
+        for c in table.columns {
+            guard let t = c.tag, t.tag.hasPrefix("adm"), let level = Int(t.tag.dropFirst(3)), (1...5).contains(level) else { continue }
+            if t.has("code") { codeCols[level] = c } else if t.has("name") { nameCols[level] = c }
+        }
+        guard !codeCols.isEmpty else { throw .noCodeColumns }
+        let levels = codeCols.keys.sorted()
+        for row in 0..<table.rowCount {
+            var parent: String?
+            for level in levels {
+                guard let col = codeCols[level], case .text(let code) = Self.text(col[row]) else { continue }
+                let name: String? = nameCols[level].flatMap { if case .text(let n) = Self.text($0[row]) { n } else { nil } }
+                if areas[code] == nil { areas[code] = Area(code: code, name: name, level: level, parent: parent) }
+                parent = code
+            }
+        }
+    }
+
+    private static func text(_ v: Value) -> Value {
+        switch v {
+        case .integer(let i): .text(String(i))
+        case .text(let s): s.isEmpty ? .null : .text(s)
+        default: .null
+        }
+    }
+
+    /// Codes at `level`, sorted.
+    public func codes(atLevel level: Int) -> [String] { areas.values.filter { $0.level == level }.map(\.code).sorted() }
+
+    public func contains(_ code: String, level: Int) -> Bool { areas[code]?.level == level }
+
+    /// The ancestor of `code` at `level` (e.g. adm2 → adm1), if known.
+    public func ancestor(of code: String, atLevel level: Int) -> String? {
+        var current = areas[code]
+        while let c = current, c.level > level { current = c.parent.flatMap { areas[$0] } }
+        return current?.level == level ? current?.code : nil
+    }
+
+    /// Up to `limit` valid codes at `level` nearest to `code` by edit distance, for "did you mean" hints.
+    public func suggestions(for code: String, level: Int, limit: Int = 3) -> [String] {
+        let candidates = codes(atLevel: level)
+        let scored = candidates.map { ($0, Self.editDistance(Array(code.uppercased().utf8), Array($0.uppercased().utf8))) }
+        return scored.sorted { $0.1 != $1.1 ? $0.1 < $1.1 : $0.0 < $1.0 }.prefix(limit).filter { $0.1 <= max(2, code.count / 2) }.map(\.0)
+    }
+
+    static func editDistance(_ a: [UInt8], _ b: [UInt8]) -> Int {
+        if a.isEmpty { return b.count }
+        if b.isEmpty { return a.count }
+        var prev = Array(0...b.count)
+        var cur = [Int](repeating: 0, count: b.count + 1)
+        for i in 1...a.count {
+            cur[0] = i
+            for j in 1...b.count {
+                cur[j] = min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1))
+            }
+            swap(&prev, &cur)
+        }
+        return prev[b.count]
+    }
+}
+
+public enum GazetteerError: Error, Sendable, Hashable, CustomStringConvertible {
+    case noCodeColumns
+    public var description: String {
+        "The gazetteer has no #adm1+code … #adm5+code columns; add an HXL hashtag row such as #adm1+code,#adm1+name,#adm2+code."
+    }
+}

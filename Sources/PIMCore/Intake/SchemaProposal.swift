@@ -1,0 +1,62 @@
+import PIMTable
+
+/// Proposes a schema from a table's columns, types and HXL tags. The user confirms or edits it.
+///
+/// Disclosure roles are a first guess that errs on the side of protection: anything that looks like a name,
+/// phone number or record id is a direct identifier; locations, sex, age, nationality and legal status are
+/// quasi-identifiers; needs, incidents and anything tagged `+sensitive` is sensitive.
+public enum SchemaProposal {
+    public static func propose(for table: Table) -> Schema {
+        Schema(fields: table.columns.map { c in
+            Field(name: c.name, label: nil, hxl: c.tag?.description, type: c.type, role: role(name: c.name, tag: c.tag),
+                  required: c.nullCount == 0 && c.count > 0, adminLevel: adminLevel(tag: c.tag))
+        })
+    }
+
+    static let directNameWords = ["name", "phone", "mobile", "email", "address", "passport", "national_id",
+                                  "nationalid", "id_number", "registration", "case_number", "case_id", "caseid",
+                                  "record_id", "gps", "latitude", "longitude", "uuid", "_uuid", "beneficiary_id",
+                                  "individual_id", "progres", "contact", "father", "mother", "first", "last"]
+    static let quasiNames = ["sex", "gender", "age", "age_group", "age_band", "nationality", "legal_status",
+                             "ethnicity", "religion", "marital_status", "disability", "settlement_type",
+                             "occupation", "education", "language", "displacement_status"]
+    static let sensitiveNames = ["specific_needs", "incident_type", "violation", "gbv", "diagnosis", "health",
+                                 "vulnerability", "protection_risk", "perpetrator", "survivor"]
+
+    public static func role(name: String, tag: HXLTagSpec?) -> DisclosureRole {
+        let n = name.lowercased()
+        if let t = tag {
+            if t.has("sensitive") { return .sensitive }
+            if t.tag == "household" && t.has("id") { return .householdID }
+            if t.tag == "meta" && (t.has("id") || t.has("uuid")) { return .directIdentifier }
+            if ["contact", "geo"].contains(t.tag) { return .directIdentifier }
+            if t.tag == "beneficiary" || (t.tag == "affected" && t.has("name")) || t.has("name") && t.tag == "meta" {
+                return .directIdentifier
+            }
+            if t.tag == "weight" || t.has("weight") { return .weight }
+            if t.tag.hasPrefix("adm") || t.tag == "loc" || t.tag == "sex" || t.tag == "gender" || t.tag == "age"
+                || t.has("age") || t.has("nationality") || t.has("legal") || t.tag == "disability" {
+                return .quasiIdentifier
+            }
+            if ["need", "event", "severity", "crisis"].contains(t.tag) && (t.has("type") || t.has("code")) {
+                return .sensitive
+            }
+        }
+        if n == "household_id" || n == "hh_id" || n == "household" { return .householdID }
+        if n == "weight" || n == "w" || n.hasSuffix("_weight") || n == "wgt" { return .weight }
+        if directNameWords.contains(where: { n == $0 || n.hasSuffix("_" + $0) || n.hasPrefix($0 + "_") }) {
+            return .directIdentifier
+        }
+        if n.hasPrefix("adm") || n.hasPrefix("admin") || n.hasSuffix("pcode") { return .quasiIdentifier }
+        if quasiNames.contains(n) { return .quasiIdentifier }
+        if sensitiveNames.contains(where: { n.contains($0) }) { return .sensitive }
+        return .other
+    }
+
+    /// `#adm2+code` → 2; P-code columns are checked against the gazetteer at that level.
+    public static func adminLevel(tag: HXLTagSpec?) -> Int? {
+        guard let t = tag, t.tag.hasPrefix("adm"), t.has("code"), let level = Int(t.tag.dropFirst(3)), (1...5).contains(level)
+        else { return nil }
+        return level
+    }
+}

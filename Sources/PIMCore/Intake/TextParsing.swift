@@ -1,0 +1,206 @@
+import Foundation
+import PIMTable
+
+/// Conversions used when a column's values must take a schema's type.
+enum TextParsing {
+    static func parse(_ raw: String, as type: ColumnType) -> Value? {
+        let s = raw.trimmingCharacters(in: .whitespaces)
+        if s.isEmpty { return .null }
+        switch type {
+        case .text: return .text(raw)
+        case .integer: return Int64(s).map(Value.integer)
+        case .decimal: return Double(s).flatMap { $0.isFinite ? .decimal($0) : nil }
+        case .boolean:
+            switch s.lowercased() {
+            case "true", "yes", "y", "1", "t": return .boolean(true)
+            case "false", "no", "n", "0", "f": return .boolean(false)
+            default: return nil
+            }
+        case .date: return parseDate(s).map(Value.date)
+        }
+    }
+
+    /// `yyyy-mm-dd` (optionally followed by a time), or `dd/mm/yyyy`.
+    static func parseDate(_ s: String) -> Int32? {
+        let u = Array(s.utf8)
+        func num(_ r: Range<Int>) -> Int? {
+            guard r.upperBound <= u.count else { return nil }
+            var v = 0
+            for i in r {
+                guard u[i] >= 48, u[i] <= 57 else { return nil }
+                v = v * 10 + Int(u[i] - 48)
+            }
+            return v
+        }
+        var y: Int?, m: Int?, d: Int?
+        if u.count >= 10, u[4] == UInt8(ascii: "-"), u[7] == UInt8(ascii: "-"), u.count == 10 || u[10] == UInt8(ascii: "T") || u[10] == UInt8(ascii: " ") {
+            (y, m, d) = (num(0..<4), num(5..<7), num(8..<10))
+        } else if u.count == 10, u[2] == UInt8(ascii: "/"), u[5] == UInt8(ascii: "/") {
+            (d, m, y) = (num(0..<2), num(3..<5), num(6..<10))
+        }
+        guard let y, let m, let d, (1...12).contains(m), (1...daysIn(month: m, year: y)).contains(d) else { return nil }
+        return CivilDays.days(year: y, month: m, day: d)
+    }
+
+    static func daysIn(month m: Int, year y: Int) -> Int {
+        switch m {
+        case 2: (y % 4 == 0 && y % 100 != 0) || y % 400 == 0 ? 29 : 28
+        case 4, 6, 9, 11: 30
+        default: 31
+        }
+    }
+
+    static func convert(_ v: Value, to type: ColumnType) -> Value? {
+        switch (v, type) {
+        case (.null, _): return .null
+        case (.integer(let i), .decimal): return .decimal(Double(i))
+        case (.decimal(let d), .integer): return d.rounded() == d && abs(d) < 9e18 ? .integer(Int64(d)) : nil
+        case (.integer(let i), .boolean) where i == 0 || i == 1: return .boolean(i == 1)
+        case (_, .text): return .text(format(v))
+        default: return nil
+        }
+    }
+
+    static func format(_ v: Value) -> String {
+        switch v {
+        case .null: ""
+        case .integer(let i): String(i)
+        case .decimal(let d): trim(d)
+        case .date(let d): CivilDays.iso(d)
+        case .boolean(let b): b ? "true" : "false"
+        case .text(let s): s
+        }
+    }
+
+    static func trim(_ d: Double) -> String {
+        d.rounded() == d && abs(d) < 1e15 ? String(Int64(d)) : String(d)
+    }
+
+    static func number(_ v: Value) -> Double? {
+        switch v {
+        case .integer(let i): Double(i)
+        case .decimal(let d): d
+        case .date(let d): Double(d)
+        default: nil
+        }
+    }
+
+    static func article(_ t: ColumnType) -> String {
+        switch t {
+        case .integer: "an integer"
+        case .decimal: "a number"
+        case .date: "a date"
+        case .boolean: "true or false"
+        case .text: "text"
+        }
+    }
+
+    static func hint(_ t: ColumnType) -> String {
+        switch t {
+        case .integer: "expected a whole number such as 42"
+        case .decimal: "expected a number such as 3.5"
+        case .date: "expected a date as yyyy-mm-dd, e.g. 2026-03-31"
+        case .boolean: "expected true/false, yes/no or 1/0"
+        case .text: "expected text"
+        }
+    }
+}
+
+/// Days since 1970-01-01 ↔ civil dates (H. Hinnant's algorithms), for the domain layer.
+public enum CivilDays {
+    public static func days(year y0: Int, month m: Int, day d: Int) -> Int32 {
+        let y = m <= 2 ? y0 - 1 : y0
+        let era = (y >= 0 ? y : y - 399) / 400
+        let yoe = y - era * 400
+        let doy = (153 * (m > 2 ? m - 3 : m + 9) + 2) / 5 + d - 1
+        let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy
+        return Int32(era * 146_097 + doe - 719_468)
+    }
+
+    public static func ymd(_ z0: Int32) -> (year: Int, month: Int, day: Int) {
+        let z = Int(z0) + 719_468
+        let era = (z >= 0 ? z : z - 146_096) / 146_097
+        let doe = z - era * 146_097
+        let yoe = (doe - doe / 1460 + doe / 36524 - doe / 146_096) / 365
+        let doy = doe - (365 * yoe + yoe / 4 - yoe / 100)
+        let mp = (5 * doy + 2) / 153
+        let d = doy - (153 * mp + 2) / 5 + 1
+        let m = mp < 10 ? mp + 3 : mp - 9
+        return (yoe + era * 400 + (m <= 2 ? 1 : 0), m, d)
+    }
+
+    public static func iso(_ days: Int32) -> String {
+        let (y, m, d) = ymd(days)
+        return String(format: "%04d-%02d-%02d", y, m, d)
+    }
+
+    /// Parses exactly `yyyy-mm-dd`; nil otherwise.
+    public static func parseISO(_ s: String) -> Int32? {
+        s.utf8.count == 10 ? TextParsing.parseDate(s) : nil
+    }
+}
+
+/// Appends typed values into column storage without copy-on-write churn.
+struct TypedColumnBuilder {
+    let type: ColumnType
+    private var ints: [Int64] = []
+    private var doubles: [Double] = []
+    private var days: [Int32] = []
+    private var bools: [Bool] = []
+    private var codes: [Int32] = []
+    private var dict: [String] = []
+    private var index: [String: Int32] = [:]
+    private var nulls = NullMask()
+    private var count = 0
+
+    init(type: ColumnType, capacity: Int) {
+        self.type = type
+        switch type {
+        case .integer: ints.reserveCapacity(capacity)
+        case .decimal: doubles.reserveCapacity(capacity)
+        case .date: days.reserveCapacity(capacity)
+        case .boolean: bools.reserveCapacity(capacity)
+        case .text: codes.reserveCapacity(capacity)
+        }
+    }
+
+    mutating func appendNull() {
+        switch type {
+        case .integer: ints.append(0); nulls.setNull(count)
+        case .decimal: doubles.append(0); nulls.setNull(count)
+        case .date: days.append(0); nulls.setNull(count)
+        case .boolean: bools.append(false); nulls.setNull(count)
+        case .text: codes.append(-1)
+        }
+        count += 1
+    }
+
+    mutating func append(_ v: Value) {
+        switch (type, v) {
+        case (_, .null): appendNull(); return
+        case (.integer, .integer(let x)): ints.append(x)
+        case (.decimal, .decimal(let x)): doubles.append(x)
+        case (.date, .date(let x)): days.append(x)
+        case (.boolean, .boolean(let x)): bools.append(x)
+        case (.text, .text(let s)):
+            if let c = index[s] { codes.append(c) } else {
+                let c = Int32(dict.count)
+                dict.append(s)
+                index[s] = c
+                codes.append(c)
+            }
+        default: appendNull(); return
+        }
+        count += 1
+    }
+
+    func finish() -> ColumnData {
+        switch type {
+        case .integer: .integer(values: ints, nulls: nulls)
+        case .decimal: .decimal(values: doubles, nulls: nulls)
+        case .date: .date(days: days, nulls: nulls)
+        case .boolean: .boolean(values: bools, nulls: nulls)
+        case .text: .text(codes: codes, dictionary: dict)
+        }
+    }
+}

@@ -1,0 +1,214 @@
+import Foundation
+import PIMTable
+
+/// The rule a validation issue broke; totals are reported per rule.
+public enum ValidationRule: String, Sendable, Hashable, Codable, CaseIterable {
+    case missingColumn = "missing-column"
+    case type
+    case required
+    case allowedValues = "allowed-values"
+    case range
+    case pattern
+    case unique
+    case adminCode = "admin-code"
+}
+
+/// One problem, located as the user sees it in a spreadsheet: `FILE:ROW:COLUMN: what is wrong; what was expected`.
+///
+/// Privacy: the offending value is quoted only for short values of fields that are neither identifiers nor
+/// sensitive; otherwise only its shape is described.
+public struct ValidationIssue: Sendable, Hashable, Codable, CustomStringConvertible {
+    public var file: String
+    /// Spreadsheet row number (the header is row 1; an HXL hashtag row below it is row 2).
+    public var row: Int
+    public var column: String
+    public var rule: ValidationRule
+    public var problem: String
+    public var expected: String
+
+    public var description: String { "\(file):\(row):\(column): \(problem); \(expected)" }
+}
+
+/// Whether a file with errors is refused whole, or its valid rows are imported and the rest reported.
+public enum ValidationMode: String, Sendable, Hashable, Codable, CaseIterable {
+    case reject
+    case importValid = "import-valid"
+}
+
+/// The result of validating a table against a schema.
+public struct ValidationResult: Sendable {
+    /// The table in schema order and types; in `importValid` mode only the valid rows.
+    public var table: Table
+    public var issues: [ValidationIssue]
+    public var countsByRule: [ValidationRule: Int]
+    public var rowsRead: Int
+    public var rowsRejected: Int
+
+    public var isValid: Bool { issues.isEmpty }
+}
+
+/// Checks a table against a schema and converts its columns to the schema's types.
+public struct Validator: Sendable {
+    public var schema: Schema
+    public var gazetteer: Gazetteer?
+    public var fileName: String
+    /// Spreadsheet row number of the first data row (2 after a header, 3 after a header and an HXL row).
+    public var firstDataRow: Int
+
+    public init(schema: Schema, gazetteer: Gazetteer? = nil, fileName: String, firstDataRow: Int) {
+        self.schema = schema
+        self.gazetteer = gazetteer
+        self.fileName = fileName
+        self.firstDataRow = firstDataRow
+    }
+
+    public func validate(_ table: Table) -> ValidationResult {
+        var issues: [ValidationIssue] = []
+        var bad = [Bool](repeating: false, count: table.rowCount)
+        var columns: [Column] = []
+        for field in schema.fields {
+            guard let source = table[field.name] else {
+                issues.append(ValidationIssue(
+                    file: fileName, row: firstDataRow - 1, column: field.name, rule: .missingColumn,
+                    problem: "the column is missing", expected: "the schema requires a column named \"\(field.name)\""))
+                continue
+            }
+            var checker = FieldChecker(field: field, file: fileName, firstDataRow: firstDataRow, gazetteer: gazetteer)
+            let converted = checker.convert(source)
+            checker.checkConstraints(converted)
+            for i in checker.issues { bad[i.row - firstDataRow] = true }
+            issues.append(contentsOf: checker.issues.map(\.issue))
+            columns.append(converted)
+        }
+        var counts: [ValidationRule: Int] = [:]
+        for i in issues { counts[i.rule, default: 0] += 1 }
+        issues.sort { ($0.row, $0.column) < ($1.row, $1.column) }
+        let missing = counts[.missingColumn, default: 0] > 0
+        let goodRows = missing ? [] : (0..<table.rowCount).filter { !bad[$0] }
+        let full = (try? Table(columns: columns)) ?? .empty
+        let out = goodRows.count == table.rowCount ? full : full.selectingRows(goodRows)
+        return ValidationResult(table: out, issues: issues, countsByRule: counts, rowsRead: table.rowCount,
+                                rowsRejected: table.rowCount - goodRows.count)
+    }
+}
+
+/// Per-field conversion and checks. Works per distinct value where it can (text is dictionary-encoded).
+struct FieldChecker {
+    struct Located { var row: Int; var issue: ValidationIssue }
+    let field: Field
+    let file: String
+    let firstDataRow: Int
+    let gazetteer: Gazetteer?
+    var issues: [Located] = []
+
+    init(field: Field, file: String, firstDataRow: Int, gazetteer: Gazetteer?) {
+        self.field = field
+        self.file = file
+        self.firstDataRow = firstDataRow
+        self.gazetteer = gazetteer
+    }
+
+    var mayQuoteValues: Bool { ![.directIdentifier, .sensitive, .householdID].contains(field.role) }
+
+    func shown(_ s: String) -> String {
+        mayQuoteValues && s.count <= 24 ? "found \"\(s)\"" : "found a \(s.count)-character value"
+    }
+
+    mutating func report(_ row: Int, _ rule: ValidationRule, _ problem: String, _ expected: String) {
+        let r = row + firstDataRow
+        issues.append(Located(row: r, issue: ValidationIssue(file: file, row: r, column: field.name, rule: rule,
+                                                              problem: problem, expected: expected)))
+    }
+
+    /// Converts `c` to the field's type; cells that do not convert become null and are reported.
+    mutating func convert(_ c: Column) -> Column {
+        let target = field.type
+        if c.type == target { return Column(name: field.name, tag: c.tag, data: c.data) }
+        let n = c.count
+        // Text per distinct value: parse each dictionary entry once.
+        if case .text(let codes, let dict) = c.data {
+            let parsed = dict.map { TextParsing.parse($0, as: target) }
+            var builder = TypedColumnBuilder(type: target, capacity: n)
+            for row in 0..<n {
+                let code = codes[row]
+                if code < 0 { builder.appendNull(); continue }
+                if let v = parsed[Int(code)] { builder.append(v) } else {
+                    builder.appendNull()
+                    report(row, .type, "not \(TextParsing.article(target)) (\(shown(dict[Int(code)])))", TextParsing.hint(target))
+                }
+            }
+            return Column(name: field.name, tag: c.tag, data: builder.finish())
+        }
+        var builder = TypedColumnBuilder(type: target, capacity: n)
+        for row in 0..<n {
+            let v = c[row]
+            if v.isNull { builder.appendNull(); continue }
+            if let w = TextParsing.convert(v, to: target) { builder.append(w) } else {
+                builder.appendNull()
+                report(row, .type, "not \(TextParsing.article(target)) (found \(c.type.rawValue) \(mayQuoteValues ? TextParsing.format(v) : "value"))",
+                       TextParsing.hint(target))
+            }
+        }
+        return Column(name: field.name, tag: c.tag, data: builder.finish())
+    }
+
+    mutating func checkConstraints(_ c: Column) {
+        let n = c.count
+        let failedType = Set(issues.map { $0.row - firstDataRow })
+        if field.required {
+            for row in 0..<n where c.isNull(row) && !failedType.contains(row) {
+                report(row, .required, "the value is empty", "this field is required")
+            }
+        }
+        let regex = field.pattern.flatMap { try? NSRegularExpression(pattern: "^(?:" + $0 + ")$") }
+        let allowed = field.allowedValues.map(Set.init)
+        let level = field.adminLevel
+        // Check each distinct value once when the column is text.
+        if case .text(let codes, let dict) = c.data {
+            var verdicts: [[(ValidationRule, String, String)]] = dict.map { s in
+                var v: [(ValidationRule, String, String)] = []
+                if let allowed, !allowed.contains(s) {
+                    let list = allowed.sorted().prefix(12).joined(separator: ", ")
+                    v.append((.allowedValues, "not an allowed value (\(shown(s)))", "use one of: \(list)\(allowed.count > 12 ? ", …" : "")"))
+                }
+                if let regex, regex.firstMatch(in: s, range: NSRange(s.startIndex..., in: s)) == nil {
+                    v.append((.pattern, "does not match the pattern (\(shown(s)))", "expected text matching \(field.pattern ?? "")"))
+                }
+                if let level, let g = gazetteer, !g.contains(s, level: level) {
+                    let near = g.suggestions(for: s, level: level)
+                    v.append((.adminCode, "unknown admin\(level) P-code \"\(s)\"",
+                              near.isEmpty ? "expected a P-code of admin level \(level) from the gazetteer" : "did you mean \(near.joined(separator: " or "))?"))
+                }
+                return v
+            }
+            var seen = [Int32: Int]()
+            for row in 0..<n {
+                let code = codes[row]
+                guard code >= 0 else { continue }
+                for (rule, p, e) in verdicts[Int(code)] { report(row, rule, p, e) }
+                if field.unique {
+                    if let first = seen[code] {
+                        report(row, .unique, "duplicates row \(first + firstDataRow)", "values in this column must be unique")
+                    } else { seen[code] = row }
+                }
+            }
+            verdicts.removeAll()
+            return
+        }
+        var seen = [Value: Int]()
+        for row in 0..<n {
+            let v = c[row]
+            if v.isNull { continue }
+            if let x = TextParsing.number(v) {
+                if let lo = field.minimum, x < lo { report(row, .range, "below the minimum (\(mayQuoteValues ? TextParsing.format(v) : "value"))", "expected at least \(TextParsing.trim(lo))") }
+                if let hi = field.maximum, x > hi { report(row, .range, "above the maximum (\(mayQuoteValues ? TextParsing.format(v) : "value"))", "expected at most \(TextParsing.trim(hi))") }
+            }
+            if let allowed, !allowed.contains(TextParsing.format(v)) {
+                report(row, .allowedValues, "not an allowed value", "use one of: \(allowed.sorted().prefix(12).joined(separator: ", "))")
+            }
+            if field.unique {
+                if let first = seen[v] { report(row, .unique, "duplicates row \(first + firstDataRow)", "values in this column must be unique") } else { seen[v] = row }
+            }
+        }
+    }
+}
