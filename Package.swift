@@ -30,7 +30,6 @@ let package = Package(
         .target(
             name: "PIMTable",
             dependencies: [.product(name: "ZIPFoundation", package: "ZIPFoundation")],
-            exclude: ["CSV", "HXL", "Inference", "JSON", "Kobo", "Writers", "XLSX"],
             swiftSettings: swiftSettings
         ),
         .target(

@@ -15,7 +15,10 @@ public struct PIMCommand: AsyncParsableCommand {
             or --database postgres://user@host/db (or PIM_DATABASE_URL).
             """,
         version: "0.1.0",
-        subcommands: [FrameworkCommand.self, InitCommand.self]
+        subcommands: [
+            FrameworkCommand.self, InitCommand.self, InspectCommand.self, ValidateCommand.self, ImportCommand.self,
+            DatasetsCommand.self, DatasetCommand.self, ExportCommand.self,
+        ]
     )
 
     public init() {}

@@ -7,19 +7,20 @@ import PostgresNIO
 
 extension PostgresStore {
     public func create(_ dataset: Dataset) async throws(StoreError) {
-        let d = dataset
-        let schema = try StoredJSON.encode(d.schema)
-        try await transaction { conn in
-            if try await !self.rows(conn, "SELECT 1 FROM datasets WHERE name = \(d.name)").isEmpty {
-                throw StoreError.conflict(kind: "dataset", key: d.name)
-            }
-            let created = StoredJSON.millis(d.createdAt)
-            try await conn.query(
-                """
-                INSERT INTO datasets (id, name, category, schema_json, sensitivity, purpose, created_at)
-                VALUES (\(d.id.rawValue), \(d.name), \(d.category), \(schema), \(d.sensitivity.rawValue), \(d.purpose), \(created))
-                """, logger: self.logger)
+        let schema = try StoredJSON.encode(dataset.schema)
+        try await transaction { conn in try await self.insertDataset(conn, dataset, schemaJSON: schema) }
+    }
+
+    func insertDataset(_ conn: PostgresConnection, _ d: Dataset, schemaJSON schema: String) async throws {
+        if try await !rows(conn, "SELECT 1 FROM datasets WHERE name = \(d.name)").isEmpty {
+            throw StoreError.conflict(kind: "dataset", key: d.name)
         }
+        let created = StoredJSON.millis(d.createdAt)
+        try await conn.query(
+            """
+            INSERT INTO datasets (id, name, category, schema_json, sensitivity, purpose, created_at)
+            VALUES (\(d.id.rawValue), \(d.name), \(d.category), \(schema), \(d.sensitivity.rawValue), \(d.purpose), \(created))
+            """, logger: logger)
     }
 
     public func update(_ dataset: Dataset) async throws(StoreError) {
@@ -63,11 +64,14 @@ extension PostgresStore {
     // MARK: - Versions
 
     public func addVersion(
-        of datasetID: Dataset.ID, table: PIMTable.Table, schema: Schema, provenance: Provenance, audit: AuditDraft
+        of datasetID: Dataset.ID, table: PIMTable.Table, schema: Schema, provenance: Provenance, audit: AuditDraft,
+        creating: Dataset?
     ) async throws(StoreError) -> DatasetVersion {
         try VersionRows.check(table: table, against: schema)
         let schemaJSON = try StoredJSON.encode(schema)
+        let newDataset = try creating.map { d throws(StoreError) in (d, try StoredJSON.encode(d.schema)) }
         return try await transaction { conn in
+            if let (d, json) = newDataset { try await self.insertDataset(conn, d, schemaJSON: json) }
             // Serialise version numbering per dataset.
             guard try await !self.rows(conn, "SELECT 1 FROM datasets WHERE id = \(datasetID.rawValue) FOR UPDATE").isEmpty
             else { throw StoreError.notFound(kind: "dataset", key: datasetID.rawValue) }
@@ -177,7 +181,7 @@ extension PostgresStore {
         let schema = version.schema
         let expected = version.rowCount
         return try await connection { conn in
-            var asm = TableAssembler(schema: schema, capacity: expected)
+            var asm = RowTableAssembler(schema: schema, capacity: expected)
             for try await row in try await conn.query(PostgresQuery(unsafeSQL: sql), logger: self.logger) {
                 var i = 0
                 for cell in row where i < layout.types.count {

@@ -7,19 +7,20 @@ import PIMTable
 
 extension SQLiteStore {
     public func create(_ dataset: Dataset) async throws(StoreError) {
-        let d = dataset
-        let schema = try StoredJSON.encode(d.schema)
-        try await write { db in
-            if try Bool.fetchOne(db, sql: "SELECT 1 FROM datasets WHERE name = ?", arguments: [d.name]) == true {
-                throw StoreError.conflict(kind: "dataset", key: d.name)
-            }
-            try db.execute(
-                sql: """
-                    INSERT INTO datasets (id, name, category, schema_json, sensitivity, purpose, created_at)
-                    VALUES (?, ?, ?, ?, ?, ?, ?)
-                    """,
-                arguments: [d.id.rawValue, d.name, d.category, schema, d.sensitivity.rawValue, d.purpose, StoredJSON.millis(d.createdAt)])
+        let schema = try StoredJSON.encode(dataset.schema)
+        try await write { db in try Self.insertDataset(db, dataset, schemaJSON: schema) }
+    }
+
+    static func insertDataset(_ db: Database, _ d: Dataset, schemaJSON schema: String) throws {
+        if try Bool.fetchOne(db, sql: "SELECT 1 FROM datasets WHERE name = ?", arguments: [d.name]) == true {
+            throw StoreError.conflict(kind: "dataset", key: d.name)
         }
+        try db.execute(
+            sql: """
+                INSERT INTO datasets (id, name, category, schema_json, sensitivity, purpose, created_at)
+                VALUES (?, ?, ?, ?, ?, ?, ?)
+                """,
+            arguments: [d.id.rawValue, d.name, d.category, schema, d.sensitivity.rawValue, d.purpose, StoredJSON.millis(d.createdAt)])
     }
 
     public func update(_ dataset: Dataset) async throws(StoreError) {
@@ -60,11 +61,14 @@ extension SQLiteStore {
     // MARK: - Versions
 
     public func addVersion(
-        of datasetID: Dataset.ID, table: PIMTable.Table, schema: Schema, provenance: Provenance, audit: AuditDraft
+        of datasetID: Dataset.ID, table: PIMTable.Table, schema: Schema, provenance: Provenance, audit: AuditDraft,
+        creating: Dataset?
     ) async throws(StoreError) -> DatasetVersion {
         try VersionRows.check(table: table, against: schema)
         let schemaJSON = try StoredJSON.encode(schema)
+        let newDataset = try creating.map { d throws(StoreError) in (d, try StoredJSON.encode(d.schema)) }
         return try await write { db in
+            if let (d, json) = newDataset { try Self.insertDataset(db, d, schemaJSON: json) }
             guard try Bool.fetchOne(db, sql: "SELECT 1 FROM datasets WHERE id = ?", arguments: [datasetID.rawValue]) == true
             else { throw StoreError.notFound(kind: "dataset", key: datasetID.rawValue) }
             if let n = try Int.fetchOne(
@@ -185,7 +189,7 @@ extension SQLiteStore {
             let sql = "SELECT \(cols.isEmpty ? "\"_row\"" : cols) FROM \(VersionTableLayout.quote(layout.tableName)) ORDER BY \"_row\""
             let statement = try db.makeStatement(sql: sql)
             let stmt = statement.sqliteStatement
-            var asm = TableAssembler(schema: schema, capacity: expected)
+            var asm = RowTableAssembler(schema: schema, capacity: expected)
             while true {
                 let rc = sqlite3_step(stmt)
                 if rc == SQLITE_DONE { break }

@@ -35,9 +35,13 @@ public protocol Store: Sendable {
     func datasets() async throws(StoreError) -> [Dataset]
 
     /// Stores `table` as the next version of `dataset`, with its audit event, all or nothing.
+    ///
+    /// With `creating`, the dataset itself is inserted in the same transaction (a first import), so a failed
+    /// import never leaves an empty dataset behind.
     /// - Throws: ``StoreError/duplicateFile(version:)`` when a version with the same file SHA-256 exists.
     func addVersion(
-        of dataset: Dataset.ID, table: Table, schema: Schema, provenance: Provenance, audit: AuditDraft
+        of dataset: Dataset.ID, table: Table, schema: Schema, provenance: Provenance, audit: AuditDraft,
+        creating: Dataset?
     ) async throws(StoreError) -> DatasetVersion
     /// Versions of a dataset, oldest first.
     func versions(of dataset: Dataset.ID) async throws(StoreError) -> [DatasetVersion]
@@ -55,6 +59,15 @@ public protocol Store: Sendable {
 
     /// Releases connections and locks.
     func close() async throws(StoreError)
+}
+
+extension Store {
+    /// Adds a version to an existing dataset.
+    public func addVersion(
+        of dataset: Dataset.ID, table: Table, schema: Schema, provenance: Provenance, audit: AuditDraft
+    ) async throws(StoreError) -> DatasetVersion {
+        try await addVersion(of: dataset, table: table, schema: schema, provenance: provenance, audit: audit, creating: nil)
+    }
 }
 
 /// Filters for ``Store/auditEvents(_:)``. Nil means "any".

@@ -130,6 +130,14 @@ public enum StoreConformanceSuite {
                                                provenance: Fixtures.provenance(), audit: AuditDraft(at: Fixtures.epoch, actor: "admin", action: .datasetImported))
             }
             #expect(try await store.versions(of: d.id).isEmpty)
+            // A first import that fails after its dataset was inserted leaves no dataset behind.
+            let fresh = Fixtures.dataset("fresh")
+            await #expect(throws: StoreError.notFound(kind: "dataset", key: "missing")) {
+                _ = try await store.addVersion(of: Dataset.ID("missing"), table: Fixtures.mixedTable(), schema: fresh.schema,
+                                               provenance: Fixtures.provenance(), audit: AuditDraft(at: Fixtures.epoch, actor: "admin", action: .datasetImported),
+                                               creating: fresh)
+            }
+            #expect(try await store.dataset(named: "fresh") == nil)
             #expect(try await store.auditEvents(.all).count == before)
         },
         StoreCheck(name: "audit events chain, filter, and verify intact") { store, _ in

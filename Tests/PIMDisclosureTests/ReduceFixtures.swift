@@ -68,13 +68,13 @@ enum ReduceFixtures {
         return try Table(columns: columns)
     }
 
-    /// Checks the line rule on an aggregate table with margins: for every dimension and every fixing of the
+    /// Checks the line rule on an aggregate table with marginals: for every dimension and every fixing of the
     /// other coordinates (categories or total), the cells along the line, its total included, hold zero or at
     /// least two suppressed cells (so the published cells never determine a single unknown).
     /// Returns the number of lines that break the rule.
     static func lineRuleViolations(_ table: AggregateTable) -> Int {
         var byCoordinates: [[Int?]: AggregateTable.Cell] = [:]
-        for c in table.cells + table.margins { byCoordinates[c.coordinates] = c }
+        for c in table.cells + table.marginals { byCoordinates[c.coordinates] = c }
         let dims = table.dimensions.count
         let extents = table.dimensions.map { $0.categories.count + 1 }
         var violations = 0

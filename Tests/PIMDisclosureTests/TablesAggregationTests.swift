@@ -21,7 +21,7 @@ import Testing
     }
 
     func cell(_ t: AggregateTable, _ r: Int?, _ c: Int?) -> AggregateTable.Cell? {
-        (t.cells + t.margins).first { $0.coordinates == [r, c] }
+        (t.cells + t.marginals).first { $0.coordinates == [r, c] }
     }
 
     @Test func oneSmallCellIsProtectedByAComplementaryRectangle() throws {
@@ -32,7 +32,7 @@ import Testing
         //                       T    55 95 78 | 228
         let t = try Aggregation.aggregate(
             Self.records([[20, 30, 3], [25, 15, 40], [10, 50, 35]]), by: ["R", "C"], sum: ["amount"])
-        // Then margins are the sums
+        // Then marginals are the sums
         #expect(cell(t, 0, nil)?.count == 53)
         #expect(cell(t, nil, 2)?.count == 78)
         #expect(t.grandTotal?.count == 228)
@@ -42,7 +42,7 @@ import Testing
         #expect(cell(t, 0, 2)?.status == .primary)
         let secondary = t.cells.filter { $0.status == .secondary }.map(\.coordinates)
         #expect(Set(secondary) == [[2, 2], [0, 0], [2, 0]])
-        #expect(t.margins.allSatisfy { !$0.isSuppressed })
+        #expect(t.marginals.allSatisfy { !$0.isSuppressed })
         #expect(F.lineRuleViolations(t) == 0)
         #expect(t.loss.cells == .init(cells: 16, primarySuppressed: 1, secondarySuppressed: 3))
         // (Publishing one complement again would break row r3 and column c1: the checker sees both.)
@@ -73,7 +73,7 @@ import Testing
         // Given a 2×2 table with an empty cell and no small cell
         let t = try Aggregation.aggregate(Self.records([[0, 8], [6, 9]]), by: ["R", "C"])
         #expect(t.cells.count == 3)
-        #expect((t.cells + t.margins).allSatisfy { $0.status == .published })
+        #expect((t.cells + t.marginals).allSatisfy { $0.status == .published })
     }
 
     @Test func publishedTableHasOneRowPerCellAndAFlag() throws {
@@ -88,7 +88,7 @@ import Testing
         for (f, c) in zip(flags, counts) { #expect((f == nil) == (c != nil)) }
         #expect(F.strings(out, "R").last == "Total")
         #expect(counts.last == "228")
-        #expect(try t.table(includeMargins: false).rowCount == 9)
+        #expect(try t.table(includeMarginals: false).rowCount == 9)
         // Dimension names clashing with the output columns are refused
         let clash = try Aggregation.aggregate(
             Table(columns: [F.texts("count", ["a", "a"])]), by: ["count"])
@@ -104,11 +104,11 @@ import Testing
             let table = try F.randomKeys(rows: rows, cardinalities: Array([3, 4, 2].prefix(dims)), seed: UInt64(seed))
             let keys = (0..<dims).map { "k\($0)" }
             let t = try Aggregation.aggregate(table, by: keys, rule: .suppress(minCell: threshold))
-            for c in t.cells + t.margins where !c.isSuppressed {
+            for c in t.cells + t.marginals where !c.isSuppressed {
                 #expect(c.count >= threshold)
                 #expect(c.publishedCount == c.count)
             }
-            for c in t.cells + t.margins where c.count < threshold { #expect(c.status == .primary) }
+            for c in t.cells + t.marginals where c.count < threshold { #expect(c.status == .primary) }
             #expect(F.lineRuleViolations(t) == 0)
             #expect(t.grandTotal?.count == rows)
             #expect(t.cells.reduce(0) { $0 + $1.count } == rows)
@@ -121,7 +121,7 @@ import Testing
             let table = try F.randomKeys(rows: 300, cardinalities: [4, 5], seed: UInt64(seed))
             let rule = CellRule.round(base: base, seed: UInt64(seed))
             let t = try Aggregation.aggregate(table, by: ["k0", "k1"], rule: rule)
-            for c in t.cells + t.margins {
+            for c in t.cells + t.marginals {
                 let p = try #require(c.publishedCount)
                 #expect(p % base == 0)
                 #expect(abs(p - c.count) < base)

@@ -29,7 +29,8 @@ public enum SchemaProposal {
             if t.has("sensitive") { return .sensitive }
             if t.tag == "household" && t.has("id") { return .householdID }
             if t.tag == "meta" && (t.has("id") || t.has("uuid")) { return .directIdentifier }
-            if ["contact", "geo"].contains(t.tag) { return .directIdentifier }
+            // Free text can name anyone: treated as identifying until a person has read it.
+            if ["contact", "geo", "description"].contains(t.tag) { return .directIdentifier }
             if t.tag == "beneficiary" || (t.tag == "affected" && t.has("name")) || t.has("name") && t.tag == "meta" {
                 return .directIdentifier
             }
@@ -47,6 +48,7 @@ public enum SchemaProposal {
         if directNameWords.contains(where: { n == $0 || n.hasSuffix("_" + $0) || n.hasPrefix($0 + "_") }) {
             return .directIdentifier
         }
+        if ["notes", "comments", "comment", "remarks", "description", "narrative"].contains(n) { return .directIdentifier }
         if n.hasPrefix("adm") || n.hasPrefix("admin") || n.hasSuffix("pcode") { return .quasiIdentifier }
         if quasiNames.contains(n) { return .quasiIdentifier }
         if sensitiveNames.contains(where: { n.contains($0) }) { return .sensitive }

@@ -54,12 +54,22 @@ public struct Validator: Sendable {
     public var fileName: String
     /// Spreadsheet row number of the first data row (2 after a header, 3 after a header and an HXL row).
     public var firstDataRow: Int
+    /// Maps a table row index to the row number a spreadsheet shows (accounts for skipped blank lines).
+    public var rowNumber: @Sendable (Int) -> Int
 
-    public init(schema: Schema, gazetteer: Gazetteer? = nil, fileName: String, firstDataRow: Int) {
+    public init(schema: Schema, gazetteer: Gazetteer? = nil, fileName: String, firstDataRow: Int,
+                rowNumber: (@Sendable (Int) -> Int)? = nil) {
         self.schema = schema
         self.gazetteer = gazetteer
         self.fileName = fileName
         self.firstDataRow = firstDataRow
+        self.rowNumber = rowNumber ?? { firstDataRow + $0 }
+    }
+
+    /// A validator for a file as a reader read it.
+    public init(schema: Schema, gazetteer: Gazetteer? = nil, report: ReadReport) {
+        self.init(schema: schema, gazetteer: gazetteer, fileName: report.fileName, firstDataRow: report.firstDataRow,
+                  rowNumber: { report.sourceRow(ofTableRow: $0) })
     }
 
     public func validate(_ table: Table) -> ValidationResult {
@@ -73,10 +83,10 @@ public struct Validator: Sendable {
                     problem: "the column is missing", expected: "the schema requires a column named \"\(field.name)\""))
                 continue
             }
-            var checker = FieldChecker(field: field, file: fileName, firstDataRow: firstDataRow, gazetteer: gazetteer)
+            var checker = FieldChecker(field: field, file: fileName, rowNumber: rowNumber, gazetteer: gazetteer)
             let converted = checker.convert(source)
             checker.checkConstraints(converted)
-            for i in checker.issues { bad[i.row - firstDataRow] = true }
+            for i in checker.issues { bad[i.row] = true }
             issues.append(contentsOf: checker.issues.map(\.issue))
             columns.append(converted)
         }
@@ -94,17 +104,18 @@ public struct Validator: Sendable {
 
 /// Per-field conversion and checks. Works per distinct value where it can (text is dictionary-encoded).
 struct FieldChecker {
+    /// `row` is the table row index; the issue carries the spreadsheet row number.
     struct Located { var row: Int; var issue: ValidationIssue }
     let field: Field
     let file: String
-    let firstDataRow: Int
+    let rowNumber: @Sendable (Int) -> Int
     let gazetteer: Gazetteer?
     var issues: [Located] = []
 
-    init(field: Field, file: String, firstDataRow: Int, gazetteer: Gazetteer?) {
+    init(field: Field, file: String, rowNumber: @escaping @Sendable (Int) -> Int, gazetteer: Gazetteer?) {
         self.field = field
         self.file = file
-        self.firstDataRow = firstDataRow
+        self.rowNumber = rowNumber
         self.gazetteer = gazetteer
     }
 
@@ -115,8 +126,8 @@ struct FieldChecker {
     }
 
     mutating func report(_ row: Int, _ rule: ValidationRule, _ problem: String, _ expected: String) {
-        let r = row + firstDataRow
-        issues.append(Located(row: r, issue: ValidationIssue(file: file, row: r, column: field.name, rule: rule,
+        let r = rowNumber(row)
+        issues.append(Located(row: row, issue: ValidationIssue(file: file, row: r, column: field.name, rule: rule,
                                                               problem: problem, expected: expected)))
     }
 
@@ -154,7 +165,7 @@ struct FieldChecker {
 
     mutating func checkConstraints(_ c: Column) {
         let n = c.count
-        let failedType = Set(issues.map { $0.row - firstDataRow })
+        let failedType = Set(issues.map(\.row))
         if field.required {
             for row in 0..<n where c.isNull(row) && !failedType.contains(row) {
                 report(row, .required, "the value is empty", "this field is required")
@@ -188,7 +199,7 @@ struct FieldChecker {
                 for (rule, p, e) in verdicts[Int(code)] { report(row, rule, p, e) }
                 if field.unique {
                     if let first = seen[code] {
-                        report(row, .unique, "duplicates row \(first + firstDataRow)", "values in this column must be unique")
+                        report(row, .unique, "duplicates row \(rowNumber(first))", "values in this column must be unique")
                     } else { seen[code] = row }
                 }
             }
@@ -207,7 +218,7 @@ struct FieldChecker {
                 report(row, .allowedValues, "not an allowed value", "use one of: \(allowed.sorted().prefix(12).joined(separator: ", "))")
             }
             if field.unique {
-                if let first = seen[v] { report(row, .unique, "duplicates row \(first + firstDataRow)", "values in this column must be unique") } else { seen[v] = row }
+                if let first = seen[v] { report(row, .unique, "duplicates row \(rowNumber(first))", "values in this column must be unique") } else { seen[v] = row }
             }
         }
     }

@@ -36,7 +36,7 @@ public enum IndividualRisk {
         let (sortedValues, sortedCounts) = sortedByValue(distinctValues, distinctCounts)
         let median = weightedMedian(sortedValues, sortedCounts)
         // Deviations |v − median| are ascending on each side of the median: merge the two runs.
-        var lower = sortedValues.partitioningIndex { $0 >= median } - 1
+        var lower = firstIndex(in: sortedValues) { $0 >= median } - 1
         var upper = lower + 1
         var devs: [Double] = []
         var devCounts: [Int32] = []
@@ -134,16 +134,14 @@ public enum IndividualRisk {
         if total % 2 == 1 { return element(total / 2) }
         return (element(total / 2 - 1) + element(total / 2)) / 2
     }
-}
 
-extension Array {
-    /// The first index whose element satisfies `predicate`, for an array partitioned by it.
-    func partitioningIndex(where predicate: (Element) -> Bool) -> Int {
+    /// The first index of ascending `values` whose element satisfies `predicate` (binary search).
+    private static func firstIndex(in values: [Double], where predicate: (Double) -> Bool) -> Int {
         var lo = 0
-        var hi = count
+        var hi = values.count
         while lo < hi {
             let mid = (lo + hi) / 2
-            if predicate(self[mid]) { hi = mid } else { lo = mid + 1 }
+            if predicate(values[mid]) { hi = mid } else { lo = mid + 1 }
         }
         return lo
     }

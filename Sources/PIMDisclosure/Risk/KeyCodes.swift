@@ -63,19 +63,19 @@ struct KeyCodes {
 
 extension Column {
     /// The cell at `row` as display text for reports (empty for null).
-    func displayText(_ row: Int) -> String {
+    func riskReportText(_ row: Int) -> String {
         switch self[row] {
         case .null: ""
         case .integer(let v): String(v)
         case .decimal(let v): String(v)
-        case .date(let d): Self.isoDate(days: Int(d))
+        case .date(let d): Self.riskReportISODate(days: Int(d))
         case .boolean(let b): b ? "true" : "false"
         case .text(let s): s
         }
     }
 
     /// `YYYY-MM-DD` for days since 1970-01-01 (proleptic Gregorian; H. Hinnant's civil-from-days).
-    static func isoDate(days: Int) -> String {
+    static func riskReportISODate(days: Int) -> String {
         let z = days + 719_468
         let era = (z >= 0 ? z : z - 146_096) / 146_097
         let doe = z - era * 146_097

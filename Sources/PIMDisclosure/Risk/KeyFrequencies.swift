@@ -45,6 +45,12 @@ public struct KeyFrequencies: Sendable {
     /// - Throws: ``DisclosureError/noKeys``, ``DisclosureError/unknownKey(_:available:)``,
     ///   ``DisclosureError/unknownColumn(_:available:)``, ``DisclosureError/invalidWeight(row:column:)``.
     public init(table: Table, keys: [String], weight: String? = nil, missingMatchesAny: Bool = true) throws(DisclosureError) {
+        try self.init(table: table, keys: keys, weight: weight, missingMatchesAny: missingMatchesAny, perRecord: true)
+    }
+
+    /// As the public initializer; without `perRecord`, `fk` and `Fk` are left empty (callers that only need
+    /// the per-class figures save two record-length arrays).
+    init(table: Table, keys: [String], weight: String?, missingMatchesAny: Bool, perRecord: Bool) throws(DisclosureError) {
         guard !keys.isEmpty else { throw .noKeys }
         var columns: [Column] = []
         for name in keys {
@@ -75,12 +81,13 @@ public struct KeyFrequencies: Sendable {
             fkOfClass = classSizes
             FkOfClass = classWeight
         }
-        var fk = [Int32](repeating: 0, count: table.rowCount)
-        var bigF = [Double](repeating: 0, count: table.rowCount)
+        let records = perRecord ? table.rowCount : 0
+        var fk = [Int32](repeating: 0, count: records)
+        var bigF = [Double](repeating: 0, count: records)
         let fc = fkOfClass
         let Fc = FkOfClass
         let cls = classOfRecord
-        for i in 0..<cls.count {
+        for i in 0..<records {
             let c = Int(cls[i])
             fk[i] = fc[c]
             bigF[i] = Fc[c]

@@ -20,18 +20,29 @@ struct LDiversity {
         var distinct = [Int32](repeating: 0, count: classCount)
         var entropy = [Double](repeating: 1, count: classCount)
         var recursive = [Int32](repeating: 0, count: classCount)
-        // Bucket the sensitive codes by class (counting sort), then count each class's values.
-        var start = [Int](repeating: 0, count: classCount + 1)
-        for c in 0..<classCount { start[c + 1] = start[c] + Int(classSizes[c]) }
+        // Bucket the sensitive codes of classes with two or more records by class (counting sort);
+        // single-record classes read their one value directly.
+        var start = [Int32](repeating: 0, count: classCount + 1)
+        for c in 0..<classCount { start[c + 1] = start[c] + (classSizes[c] > 1 ? classSizes[c] : 0) }
         var fill = start
-        var bucket = [Int32](repeating: 0, count: classOfRecord.count)
+        var bucket = [Int32](repeating: 0, count: Int(start[classCount]))
         sensitive.codes.withUnsafeBufferPointer { codes in
             classOfRecord.withUnsafeBufferPointer { cls in
-                bucket.withUnsafeMutableBufferPointer { b in
-                    for i in 0..<cls.count {
-                        let c = Int(cls[i])
-                        b[fill[c]] = codes[i]
-                        fill[c] += 1
+                classSizes.withUnsafeBufferPointer { sizes in
+                    fill.withUnsafeMutableBufferPointer { f in
+                        bucket.withUnsafeMutableBufferPointer { b in
+                            for i in 0..<cls.count {
+                                let c = Int(cls[i])
+                                if sizes[c] == 1 {
+                                    let missing = codes[i] < 0
+                                    distinct[c] = missing ? 0 : 1
+                                    recursive[c] = missing ? 0 : 1
+                                } else {
+                                    b[Int(f[c])] = codes[i]
+                                    f[c] += 1
+                                }
+                            }
+                        }
                     }
                 }
             }
@@ -41,15 +52,10 @@ struct LDiversity {
         var ranked: [Int32] = []
         for cls in 0..<classCount {
             let size = Int(classSizes[cls])
-            if size == 1 {
-                let missing = bucket[start[cls]] < 0
-                distinct[cls] = missing ? 0 : 1
-                recursive[cls] = missing ? 0 : 1
-                continue
-            }
+            if size == 1 { continue }
             touched.removeAll(keepingCapacity: true)
             var missing = 0
-            for p in start[cls]..<start[cls + 1] {
+            for p in Int(start[cls])..<Int(start[cls + 1]) {
                 let v = bucket[p]
                 if v < 0 { missing += 1; continue }
                 if counts[Int(v)] == 0 { touched.append(v) }

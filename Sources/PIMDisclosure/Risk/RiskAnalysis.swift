@@ -7,15 +7,20 @@ public struct RiskAnalysis {
     /// - Throws: ``DisclosureError`` when the table is empty or the specification names columns that do
     ///   not exist, invalid weights, missing household ids or invalid thresholds.
     public static func analyze(_ table: Table, spec: RiskSpec) throws(DisclosureError) -> RiskReport {
-        try measure(table, spec: spec).report
+        try compute(table, spec: spec, perRecord: false).report
     }
 
     /// The report together with the per-record measures behind it, for callers that act on records
     /// (local suppression of risky records, for instance).
     public static func measure(_ table: Table, spec: RiskSpec) throws(DisclosureError) -> RiskMeasures {
+        try compute(table, spec: spec, perRecord: true)
+    }
+
+    /// The analysis; per-record risk arrays are filled only when `perRecord` (the sums are the same).
+    private static func compute(_ table: Table, spec: RiskSpec, perRecord: Bool) throws(DisclosureError) -> RiskMeasures {
         try validate(table, spec)
         let freq = try KeyFrequencies(
-            table: table, keys: spec.keys, weight: spec.weight, missingMatchesAny: spec.missingMatchesAny)
+            table: table, keys: spec.keys, weight: spec.weight, missingMatchesAny: spec.missingMatchesAny, perRecord: perRecord)
         let n = table.rowCount
 
         // Individual risk per class, then per record.
@@ -23,12 +28,20 @@ public struct RiskAnalysis {
         for c in 0..<freq.classCount {
             riskOfClass[c] = IndividualRisk.risk(fk: Int(freq.fkOfClass[c]), Fk: freq.FkOfClass[c], weighted: freq.isWeighted)
         }
-        var risk = [Double](repeating: 0, count: n)
+        var risk = [Double](repeating: 0, count: perRecord ? n : 0)
         var expected = 0.0
-        for i in 0..<n {
-            let r = riskOfClass[Int(freq.classOfRecord[i])]
-            risk[i] = r
-            expected += r
+        riskOfClass.withUnsafeBufferPointer { rc in
+            freq.classOfRecord.withUnsafeBufferPointer { cls in
+                if perRecord {
+                    for i in 0..<n {
+                        let r = rc[Int(cls[i])]
+                        risk[i] = r
+                        expected += r
+                    }
+                } else {
+                    for i in 0..<n { expected += rc[Int(cls[i])] }
+                }
+            }
         }
         let (median, mad) = IndividualRisk.medianAndMAD(values: riskOfClass, counts: freq.classSizes)
         var high = 0
@@ -46,8 +59,9 @@ public struct RiskAnalysis {
         var householdRisk: [Double]?
         var household: HouseholdRiskSummary?
         if let name = spec.household {
-            let (perRecord, summary) = try Self.householdRisk(table: table, column: name, risk: risk)
-            householdRisk = perRecord
+            let (members, summary) = try Self.householdRisk(
+                table: table, column: name, classOfRecord: freq.classOfRecord, riskOfClass: riskOfClass, perRecord: perRecord)
+            householdRisk = perRecord ? members : nil
             household = summary
         }
 
@@ -88,33 +102,41 @@ public struct RiskAnalysis {
         guard table.rowCount > 0 else { throw .emptyTable }
     }
 
-    /// 1 − Π(1 − r) over each household's members, per record, and its summary.
+    /// 1 − Π(1 − r) over each household's members, per record (when `perRecord`), and its summary.
     private static func householdRisk(
-        table: Table, column name: String, risk: [Double]
+        table: Table, column name: String, classOfRecord: [Int32], riskOfClass: [Double], perRecord: Bool
     ) throws(DisclosureError) -> ([Double], HouseholdRiskSummary) {
         guard let column = table[name] else { throw .unknownColumn(name, available: table.columnNames) }
         let ids = KeyCodes(column: column)
+        let n = classOfRecord.count
         var survive = [Double](repeating: 1, count: ids.cardinality)
         var members = [Int32](repeating: 0, count: ids.cardinality)
-        for i in 0..<risk.count {
+        for i in 0..<n {
             let h = Int(ids.codes[i])
             guard h >= 0 else { throw .householdIdMissing(row: i, column: name) }
-            survive[h] *= 1 - risk[i]
+            survive[h] *= 1 - riskOfClass[Int(classOfRecord[i])]
             members[h] += 1
         }
-        var perRecord = [Double](repeating: 0, count: risk.count)
+        var out = [Double](repeating: 0, count: perRecord ? n : 0)
         var total = 0.0
         var maxRisk = 0.0
-        for i in 0..<risk.count {
-            let r = 1 - survive[Int(ids.codes[i])]
-            perRecord[i] = r
-            total += r
-            maxRisk = max(maxRisk, r)
+        for h in survive.indices where members[h] > 0 { maxRisk = max(maxRisk, 1 - survive[h]) }
+        ids.codes.withUnsafeBufferPointer { hb in
+            survive.withUnsafeBufferPointer { sv in
+                if perRecord {
+                    for i in 0..<n {
+                        let r = 1 - sv[Int(hb[i])]
+                        out[i] = r
+                        total += r
+                    }
+                } else {
+                    for i in 0..<n { total += 1 - sv[Int(hb[i])] }
+                }
+            }
         }
         let households = members.reduce(0) { $0 + ($1 > 0 ? 1 : 0) }
-        return (perRecord, HouseholdRiskSummary(
-            households: households, expectedReidentifications: total,
-            globalRisk: total / Double(risk.count), maximumRisk: maxRisk))
+        return (out, HouseholdRiskSummary(
+            households: households, expectedReidentifications: total, globalRisk: total / Double(n), maximumRisk: maxRisk))
     }
 
     private static func sizeHistogram(_ sizes: [Int32]) -> [ClassSizeCount] {
@@ -154,17 +176,19 @@ public struct RiskAnalysis {
         return top.map { c in
             let row = Int(f.firstRecordOfClass[c])
             return KeyCombination(
-                values: columns.map { $0.isNull(row) ? nil : $0.displayText(row) },
+                values: columns.map { $0.isNull(row) ? nil : $0.riskReportText(row) },
                 records: Int(f.classSizes[c]), fk: Int(f.fkOfClass[c]))
         }
     }
 
     private static func summarize(_ l: LDiversity, name: String, c: Double, sizes: [Int32], thresholds: [Int]) -> LDiversitySummary {
-        var hist: [Int: (classes: Int, records: Int)] = [:]
+        let maxL = Int(l.distinct.max() ?? 0)
+        var histClasses = [Int](repeating: 0, count: maxL + 1)
+        var histRecords = [Int](repeating: 0, count: maxL + 1)
         for i in sizes.indices {
             let d = Int(l.distinct[i])
-            hist[d, default: (0, 0)].classes += 1
-            hist[d, default: (0, 0)].records += Int(sizes[i])
+            histClasses[d] += 1
+            histRecords[d] += Int(sizes[i])
         }
         let below = thresholds.map { t in
             var s = LDiversityShortfall(
@@ -182,7 +206,9 @@ public struct RiskAnalysis {
         return LDiversitySummary(
             sensitive: name, c: c, minimumDistinctL: Int(l.distinct.min() ?? 0),
             minimumEntropyL: l.entropy.min() ?? 0, minimumRecursiveL: Int(l.recursive.min() ?? 0),
-            distinctHistogram: hist.keys.sorted().map { LCount(l: $0, classes: hist[$0]?.classes ?? 0, records: hist[$0]?.records ?? 0) },
+            distinctHistogram: histClasses.indices.filter { histClasses[$0] > 0 }.map {
+                LCount(l: $0, classes: histClasses[$0], records: histRecords[$0])
+            },
             below: below)
     }
 }

@@ -1,9 +1,9 @@
 import PIMTable
 
 extension AggregateTable {
-    /// The column that flags suppressed cells in ``table(totalLabel:includeMargins:)``.
+    /// The column that flags suppressed cells in ``table(totalLabel:includeMarginals:)``.
     public static let flagColumn = "flag"
-    /// The column of published counts in ``table(totalLabel:includeMargins:)``.
+    /// The column of published counts in ``table(totalLabel:includeMarginals:)``.
     public static let countColumn = "count"
 
     /// The publishable table in long format: one row per cell, for CSV writing.
@@ -16,9 +16,9 @@ extension AggregateTable {
     /// Empty cells are left out. Under rounding, cells whose rounded count is 0 are left out too, so that they
     /// look like empty cells, and no cell is flagged (flagging changed cells would mark the others as exact).
     /// - Throws: ``ReductionError/duplicateColumn(_:)`` when a dimension or sum column is named `count` or `flag`.
-    public func table(totalLabel: String = "Total", includeMargins: Bool = true) throws(ReductionError) -> Table {
+    public func table(totalLabel: String = "Total", includeMarginals: Bool = true) throws(ReductionError) -> Table {
         var rows = cells
-        if includeMargins { rows += margins }
+        if includeMarginals { rows += marginals }
         if case .round = rule { rows.removeAll { $0.publishedCount == 0 } }
         var names = Set<String>()
         for name in dimensions.map(\.name) + [Self.countColumn] + sumColumns + [Self.flagColumn] {

@@ -2,7 +2,7 @@
 ///
 /// The true counts are kept (``Cell/count``) so that the information loss and the benchmark digest can be
 /// computed; publish only ``Cell/publishedCount`` and ``Cell/publishedSums``, which is what
-/// ``table(totalLabel:includeMargins:)`` renders.
+/// ``table(totalLabel:includeMarginals:)`` renders.
 public struct AggregateTable: Sendable, Hashable, Codable {
     /// One dimension (grouping column) and its categories in sorted order.
     public struct Dimension: Sendable, Hashable, Codable {
@@ -40,7 +40,7 @@ public struct AggregateTable: Sendable, Hashable, Codable {
         public var publishedSums: [Double]?
 
         public var isSuppressed: Bool { status != .published }
-        public var isMargin: Bool { coordinates.contains(nil) }
+        public var isMarginal: Bool { coordinates.contains(nil) }
     }
 
     public var dimensions: [Dimension]
@@ -49,12 +49,12 @@ public struct AggregateTable: Sendable, Hashable, Codable {
     /// Non-empty interior cells, ordered by category indices (first dimension slowest).
     public var cells: [Cell]
     /// Non-empty margin cells (subtotals over one or more dimensions, and the grand total last), same order.
-    public var margins: [Cell]
+    public var marginals: [Cell]
     /// Cells suppressed (primary, secondary) or changed by rounding.
     public var loss: InformationLoss
 
     /// The grand total cell.
-    public var grandTotal: Cell? { margins.last { $0.coordinates.allSatisfy { $0 == nil } } }
+    public var grandTotal: Cell? { marginals.last { $0.coordinates.allSatisfy { $0 == nil } } }
 
     /// The labels of a cell's coordinates (nil for "all" and for the missing category).
     public func labels(of cell: Cell) -> [String?] {

@@ -2,7 +2,7 @@ import PIMTable
 
 /// Builds protected aggregate tables (counts and sums by dimensions) from microdata.
 public enum Aggregation {
-    /// The most cells (interior and margins) an aggregate table may have.
+    /// The most cells (interior and marginals) an aggregate table may have.
     public static let cellLimit = 1 << 24
 
     /// Counts (and sums) records by the `by` columns, with every margin, and protects the cells by `rule`.
@@ -19,7 +19,7 @@ public enum Aggregation {
     ///   - sum: numeric (integer or decimal) columns to sum per cell.
     ///   - rule: ``CellRule/suppress(minCell:)`` (default 5) or ``CellRule/round(base:seed:)``.
     /// - Throws: ``ReductionError`` for an unknown column, a non-numeric sum column, a threshold or base
-    ///   below 1, an empty table, or a table too large to hold with its margins.
+    ///   below 1, an empty table, or a table too large to hold with its marginals.
     public static func aggregate(
         _ table: Table, by: [String], sum: [String] = [], rule: CellRule = .standard
     ) throws(ReductionError) -> AggregateTable {

@@ -16,7 +16,7 @@ struct CellProtection {
 
     // MARK: - Suppression
 
-    /// Primary suppression of `0 < count < threshold` (margins included), then secondary suppression.
+    /// Primary suppression of `0 < count < threshold` (marginals included), then secondary suppression.
     mutating func suppress(threshold: Int) {
         for i in grid.counts.indices where grid.counts[i] > 0 && grid.counts[i] < threshold { status[i] = 1 }
         secondary()
@@ -105,7 +105,7 @@ struct CellProtection {
         dimensions: [AggregateTable.Dimension], sumColumns: [String], rule: CellRule, rows: Int
     ) -> AggregateTable {
         var cells: [AggregateTable.Cell] = []
-        var margins: [AggregateTable.Cell] = []
+        var marginals: [AggregateTable.Cell] = []
         var primary = 0
         var secondary = 0
         for i in grid.counts.indices where grid.counts[i] > 0 {
@@ -116,14 +116,14 @@ struct CellProtection {
                 coordinates: grid.coordinates(of: i), count: grid.counts[i], sums: grid.sums.map { $0[i] },
                 status: s, publishedCount: s == .published ? publishedCounts[i] : nil,
                 publishedSums: s == .published ? publishedSums.map { $0[i] } : nil)
-            if cell.isMargin { margins.append(cell) } else { cells.append(cell) }
+            if cell.isMarginal { marginals.append(cell) } else { cells.append(cell) }
         }
         let loss = InformationLoss(
             rows: rows,
             cells: .init(
-                cells: cells.count + margins.count, primarySuppressed: primary, secondarySuppressed: secondary,
+                cells: cells.count + marginals.count, primarySuppressed: primary, secondarySuppressed: secondary,
                 rounded: roundedCells))
         return AggregateTable(
-            dimensions: dimensions, sumColumns: sumColumns, rule: rule, cells: cells, margins: margins, loss: loss)
+            dimensions: dimensions, sumColumns: sumColumns, rule: rule, cells: cells, marginals: marginals, loss: loss)
     }
 }

@@ -3,7 +3,7 @@
 /// (the first 16 hex digits of the text's SHA-256, computed by the caller: this module has no crypto).
 ///
 /// The peers do primary suppression only: "published" means `count >= threshold` among the non-empty
-/// interior cells; secondary suppression and margins are not part of the text.
+/// interior cells; secondary suppression and marginals are not part of the text.
 extension PeerDigest {
     /// The canonical text of `table`'s interior cells (the aggregate task).
     ///

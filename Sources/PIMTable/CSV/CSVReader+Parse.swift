@@ -219,13 +219,44 @@ extension CSVReader {
             return builders.map { $0.finish() }
         }
         guard options.parallel && rows * fields > 100_000 && fields > 1 else { return build(Array(0..<fields)) }
-        let sets = [Array(stride(from: 0, to: fields, by: 2)), Array(stride(from: 1, to: fields, by: 2))]
+        // Split the columns between two threads by estimated cost, largest first, each to the lighter thread.
+        let costs = estimatedCosts(buffer, chunks: chunks, fields: fields)
+        var sets: [[Int]] = [[], []]
+        var load = [0.0, 0.0]
+        for c in (0..<fields).sorted(by: { costs[$0] > costs[$1] }) {
+            let k = load[0] <= load[1] ? 0 : 1
+            sets[k].append(c)
+            load[k] += costs[c]
+        }
+        let work = sets
         let slots = ParallelSlots<[InferredColumn]>(count: 2)
-        DispatchQueue.concurrentPerform(iterations: 2) { k in slots.set(k, build(sets[k])) }
+        DispatchQueue.concurrentPerform(iterations: 2) { k in slots.set(k, build(work[k])) }
         let results = slots.values.map { $0 ?? [] }
-        var out: [InferredColumn] = []
-        for c in 0..<fields { out.append(results[c % 2][c / 2]) }
-        return out
+        var out = [InferredColumn?](repeating: nil, count: fields)
+        for k in 0..<2 {
+            for (i, c) in work[k].enumerated() where i < results[k].count { out[c] = results[k][i] }
+        }
+        return out.compactMap { $0 }
+    }
+
+    /// A rough cost per column from its first rows: bytes per cell, plus a lot for columns whose values
+    /// are nearly all distinct (each is a dictionary insertion that misses the cache).
+    static func estimatedCosts(_ buffer: SharedBytes, chunks: [TokenChunk], fields: Int) -> [Double] {
+        guard let first = chunks.first else { return Array(repeating: 1, count: fields) }
+        let sample = min(first.rowCount, 4096)
+        guard sample > 0 else { return Array(repeating: 1, count: fields) }
+        return (0..<fields).map { c in
+            var cursor = CSVColumnCursor(bytes: buffer, chunks: [first], column: c, fields: fields)
+            var dictionary = ByteDictionary()
+            var bytes = 0
+            for _ in 0..<sample {
+                let (p, n) = cursor.next()
+                bytes += n
+                if n > 0 { _ = dictionary.code(p, n) }
+            }
+            let distinctRatio = Double(dictionary.count) / Double(sample)
+            return 8 + Double(bytes) / Double(sample) / 2 + 100 * distinctRatio * distinctRatio
+        }
     }
 }
 

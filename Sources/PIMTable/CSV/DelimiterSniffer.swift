@@ -2,8 +2,8 @@
 enum DelimiterSniffer {
     static let candidates: [UInt8] = [UInt8(ascii: ","), UInt8(ascii: ";"), UInt8(ascii: "\t"), UInt8(ascii: "|")]
 
-    /// The candidate that appears the same non-zero number of times on the most lines (outside quotes),
-    /// preferring more occurrences per line; `,` when none appears.
+    /// The candidate whose most common count per line (outside quotes) is above zero, on the most lines,
+    /// preferring more occurrences per line; `,` when there is none.
     static func sniff(_ p: UnsafePointer<UInt8>, count n: Int) -> UInt8 {
         let limit = min(n, 64 * 1024)
         var perLine: [[Int]] = [[0, 0, 0, 0]]
@@ -27,8 +27,10 @@ enum DelimiterSniffer {
         var best: (score: Int, count: Int, delimiter: UInt8) = (0, 0, UInt8(ascii: ","))
         for (k, d) in candidates.enumerated() {
             var frequency: [Int: Int] = [:]
-            for line in perLine where line[k] > 0 { frequency[line[k], default: 0] += 1 }
-            guard let (count, lines) = frequency.max(by: { ($0.value, $0.key) < ($1.value, $1.key) }) else { continue }
+            for line in perLine { frequency[line[k], default: 0] += 1 }
+            // The most common count per line, counting lines without it; it must be above zero.
+            guard let (count, lines) = frequency.max(by: { ($0.value, $0.key) < ($1.value, $1.key) }), count > 0
+            else { continue }
             if lines > best.score || (lines == best.score && count > best.count) { best = (lines, count, d) }
         }
         return best.delimiter

@@ -60,6 +60,9 @@ struct ByteDictionary {
     private var sink: UInt64 = 0
 
     /// Codes for a batch of cells (`lengths[k] == 0` means null, code -1).
+    ///
+    /// The lookups run in phases (all slots, then the candidate entries' offsets, then their bytes) so
+    /// that the cache misses of a large dictionary overlap instead of happening one after another.
     mutating func codes(
         _ pointers: UnsafePointer<UnsafePointer<UInt8>>, _ lengths: UnsafePointer<Int>, count: Int,
         hashes scratch: UnsafeMutablePointer<UInt64>, into out: UnsafeMutablePointer<Int32>
@@ -69,6 +72,17 @@ struct ByteDictionary {
             let h = Self.hash(pointers[k], lengths[k], seed: seed)
             scratch[k] = h
             touched &+= slots[Int(truncatingIfNeeded: h) & mask]
+        }
+        if hashes.count > 4096 {
+            // Touch the first candidate's bytes for each key; these loads are independent of each other.
+            for k in 0..<count {
+                let s = slots[Int(truncatingIfNeeded: scratch[k]) & mask]
+                if s != 0 && s & 0xFFFF_FFFF_0000_0000 == scratch[k] & 0xFFFF_FFFF_0000_0000 {
+                    let c = Int(s & 0xFFFF_FFFF) - 1
+                    let start = offsets[c]
+                    if start < arena.count { touched &+= UInt64(arena[start]) }
+                }
+            }
         }
         sink &+= touched
         for k in 0..<count {

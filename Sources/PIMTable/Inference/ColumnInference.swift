@@ -284,9 +284,9 @@ struct ColumnBuilder {
             while r < end {
                 if !sampled && r >= sampleEnd && sampleEnd > 0 {
                     sampled = true
-                    if dictionary.count > sampleEnd / 4 {
-                        // A high-cardinality column: size the table once instead of growing it repeatedly.
-                        dictionary.reserve(rows / max(1, r) * dictionary.count + 16)
+                    if dictionary.count * 10 > (r - nulls.nullCount) * 9 {
+                        // A column of (nearly) unique values: size the table once instead of growing it.
+                        dictionary.reserve(rows)
                     }
                 }
                 // A batch of cells; it ends early at a cell held in the cursor's scratch buffer, which

@@ -33,7 +33,8 @@ public enum TableWriteError: Error, Sendable, Hashable, CustomStringConvertible 
 
 /// Writes a ``Table`` as CSV (RFC 4180) or HXL CSV (a header row, then the hashtag row).
 ///
-/// Fields are quoted only when they contain the delimiter, a quote, CR or LF; quotes are doubled.
+/// Fields are quoted only when they contain a quote, CR, LF or a possible delimiter (`,` `;` tab `|`);
+/// quotes are doubled.
 /// Text cells that a spreadsheet could run as formulas are guarded by ``FormulaGuard``; ``CSVReader``
 /// removes the guard, so writing and reading give back the same text. Values are printed as
 /// ``ValueFormatting`` describes. A null is an empty field (`""` in a one-column table, so that the line
@@ -119,7 +120,10 @@ public enum CSVWriter {
         let guarded = guardFormula && s.withUnsafeBufferPointer { b in
             b.baseAddress.map { FormulaGuard.needsGuard($0, b.count) } ?? false
         }
-        let needsQuotes = s.contains { $0 == options.delimiter || $0 == 34 || $0 == 10 || $0 == 13 }
+        // Any of the delimiters a reader might sniff is quoted too, so the file's delimiter stays unambiguous.
+        let needsQuotes = s.contains {
+            $0 == options.delimiter || $0 == 34 || $0 == 10 || $0 == 13 || $0 == 44 || $0 == 59 || $0 == 9 || $0 == 124
+        }
         if needsQuotes { out.append(34) }
         if guarded { out.append(UInt8(ascii: "'")) }
         if needsQuotes {

@@ -5,7 +5,7 @@ import PIMTable
 /// Builds typed columns while rows are read back from a database, dictionary-encoding text as it goes.
 ///
 /// Each column has a reference-typed builder so appends never copy the arrays (no copy-on-write churn).
-public struct TableAssembler {
+public struct RowTableAssembler {
     private let builders: [ColumnBuilder]
     private let fields: [Field]
     public private(set) var rowCount = 0

@@ -1,0 +1,151 @@
+import ArgumentParser
+import Foundation
+import PIMCore
+import PIMStorage
+import PIMTable
+
+/// `pim datasets`: the stored datasets.
+struct DatasetsCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "datasets",
+        abstract: "List the stored datasets with their category, sensitivity, versions and row counts.",
+        discussion: "Example:\n  pim datasets --format json"
+    )
+
+    @OptionGroup var store: StoreOptions
+    @Option(help: "Output format: text or json.") var format: OutputFormat = .text
+
+    struct Entry: Encodable {
+        var name: String, category: String, sensitivity: String, purpose: String
+        var versions: Int, latestVersion: Int?, latestRows: Int?, latestReceived: Date?
+    }
+
+    func run() async throws {
+        let entries = try await store.withStore(writing: false, command: "pim datasets") { s in
+            var out: [Entry] = []
+            for d in try await s.datasets() {
+                let vs = try await s.versions(of: d.id)
+                out.append(Entry(name: d.name, category: d.category, sensitivity: d.sensitivity.rawValue, purpose: d.purpose,
+                                 versions: vs.count, latestVersion: vs.last?.number, latestRows: vs.last?.rowCount,
+                                 latestReceived: vs.last?.provenance.receivedAt))
+            }
+            return out
+        }
+        switch format {
+        case .json: try Output.printJSON(entries)
+        case .text:
+            if entries.isEmpty { print("No datasets yet. Import one with `pim import FILE --dataset NAME --category ID --purpose TEXT`."); return }
+            print(Output.table(["dataset", "category", "sensitivity", "versions", "rows (latest)"], entries.map {
+                [$0.name, $0.category, $0.sensitivity, String($0.versions), $0.latestRows.map(String.init) ?? "-"]
+            }))
+        }
+    }
+}
+
+/// `pim dataset show NAME`.
+struct DatasetCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "dataset",
+        abstract: "Show one dataset: schema with disclosure roles, versions with provenance.",
+        subcommands: [Show.self]
+    )
+
+    struct Show: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Show a dataset's schema, versions, provenance and row counts.",
+            discussion: "Example:\n  pim dataset show pm-monitoring --format json"
+        )
+        @OptionGroup var store: StoreOptions
+        @Argument(help: "Dataset name.") var name: String
+        @Option(help: "Output format: text or json.") var format: OutputFormat = .text
+
+        struct Detail: Encodable { var dataset: Dataset; var versions: [DatasetVersion] }
+
+        func run() async throws {
+            let detail = try await store.withStore(writing: false, command: "pim dataset show") { s in
+                guard let d = try await s.dataset(named: name) else { throw StoreError.notFound(kind: "dataset", key: name) }
+                return Detail(dataset: d, versions: try await s.versions(of: d.id))
+            }
+            switch format {
+            case .json: try Output.printJSON(detail)
+            case .text: print(text(detail))
+            }
+        }
+
+        func text(_ d: Detail) -> String {
+            var lines = ["\(d.dataset.name) — \(d.dataset.category), sensitivity \(d.dataset.sensitivity.rawValue)",
+                         "Purpose: \(d.dataset.purpose)", "", "Schema:"]
+            lines.append(Output.table(["field", "hxl", "type", "role", "required", "constraints"], d.dataset.schema.fields.map { f in
+                var c: [String] = []
+                if let a = f.allowedValues { c.append("\(a.count) allowed values") }
+                if let lo = f.minimum { c.append("≥ \(lo)") }
+                if let hi = f.maximum { c.append("≤ \(hi)") }
+                if f.pattern != nil { c.append("pattern") }
+                if f.unique { c.append("unique") }
+                if let l = f.adminLevel { c.append("admin\(l) P-code") }
+                return [f.name, f.hxl ?? "", f.type.rawValue, f.role.rawValue, f.required ? "yes" : "", c.joined(separator: ", ")]
+            }))
+            lines.append("")
+            lines.append("Versions:")
+            if d.versions.isEmpty { lines.append("  (none)") }
+            for v in d.versions {
+                let p = v.provenance
+                lines.append("  v\(v.number): \(v.rowCount) rows from \(p.fileName) (sha256 \(p.sha256.prefix(12))…), imported by \(p.importedBy) on \(ISO8601DateFormatter().string(from: v.createdAt))")
+                let parts: [String?] = [p.sourceOrganization.map { "source \($0)" }, p.sourceSystem.map { "system \($0)" },
+                                        p.method.map { "method \($0)" },
+                                        (p.periodStart ?? p.periodEnd).map { _ in "period \(p.periodStart ?? "?") to \(p.periodEnd ?? "?")" },
+                                        p.area.map { "area \($0)" }, p.qualityNotes.map { "notes: \($0)" }]
+                let shown = parts.compactMap { $0 }
+                if !shown.isEmpty { lines.append("      " + shown.joined(separator: "; ")) }
+            }
+            return lines.joined(separator: "\n")
+        }
+    }
+}
+
+/// `pim export NAME --format csv|hxl|json|xlsx --out FILE`.
+struct ExportCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "export",
+        abstract: "Write a stored dataset version to CSV, HXL CSV, JSON or XLSX (formulas neutralised). Audited.",
+        discussion: """
+            Example:
+              pim export pm-monitoring --version 2 --format hxl --out pm-v2.csv
+            This writes the full rows, identifiers included, for use inside your organisation. To share
+            with partners, use `pim share`, which applies the agreement and disclosure control.
+            """
+    )
+
+    enum Format: String, CaseIterable, ExpressibleByArgument { case csv, hxl, json, xlsx }
+
+    @OptionGroup var store: StoreOptions
+    @Argument(help: "Dataset name.") var name: String
+    @Option(help: "Version number (default: the latest).") var version: Int?
+    @Option(help: "csv, hxl (CSV with the hashtag row), json or xlsx.") var format: Format = .csv
+    @Option(help: "Output file.") var out: String
+    @Option(name: .customLong("as"), help: "Workspace user doing the export (default: the operating-system user).") var actor: String?
+
+    func run() async throws {
+        let actorName = actor ?? "cli:" + (ProcessInfo.processInfo.environment["USER"] ?? "unknown")
+        let url = URL(fileURLWithPath: out)
+        let (rows, number) = try await store.withStore(writing: true, command: "pim export") { s in
+            guard let d = try await s.dataset(named: name) else { throw StoreError.notFound(kind: "dataset", key: name) }
+            let versions = try await s.versions(of: d.id)
+            guard let v = version.map({ n in versions.first { $0.number == n } }) ?? versions.last else {
+                throw CLIError(versions.isEmpty ? "Dataset \"\(name)\" has no versions yet." :
+                    "Dataset \"\(name)\" has no version \(version ?? 0); it has versions 1 to \(versions.count).")
+            }
+            let table = try await s.table(of: v)
+            switch format {
+            case .csv: try CSVWriter.write(table, hxl: false, to: url)
+            case .hxl: try CSVWriter.write(table, hxl: true, to: url)
+            case .json: try JSONTableWriter.write(table, to: url)
+            case .xlsx: try XLSXWriter.write(table, sheetName: name.prefix(31).description, hxl: true, to: url)
+            }
+            try await s.append(AuditDraft(at: Date(), actor: actorName, action: .datasetExported, datasetID: d.id.rawValue,
+                                          recordCount: table.rowCount, details: ["version": String(v.number), "format": format.rawValue]))
+            return (table.rowCount, v.number)
+        }
+        print("Wrote \(rows) rows of \(name) version \(number) to \(out) (\(format.rawValue)).")
+    }
+}

@@ -1,0 +1,106 @@
+import ArgumentParser
+import Foundation
+import PIMCore
+import PIMFramework
+import PIMStorage
+import PIMTable
+
+/// `pim import FILE --dataset NAME`: validate a file and store it as a new dataset version, all or nothing.
+struct ImportCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "import",
+        abstract: "Validate a data file and store it as a new version of a dataset, in one transaction.",
+        discussion: """
+            Examples:
+              pim import pm-january.csv --dataset pm-monitoring --category protection-monitoring \\
+                  --purpose "Protection monitoring of IDP sites" --source-org DRC --source-system KoboToolbox \\
+                  --method "key informant interviews" --period-start 2026-01-01 --period-end 2026-01-31 --area SD01
+              pim import pm-february.csv --dataset pm-monitoring --mode import-valid --errors-out issues.csv
+            The first import creates the dataset (give --category and --purpose; the schema comes from --schema
+            or is proposed from the file). Later imports are checked against the dataset's schema. Importing the
+            same file twice is detected. With --mode reject (default) any issue refuses the whole file.
+            """
+    )
+
+    @OptionGroup var input: FileInputOptions
+    @OptionGroup var store: StoreOptions
+    @OptionGroup var schemaOptions: SchemaOptions
+
+    @Option(help: "Dataset name (letters, digits, - _ .).") var dataset: String
+    @Option(help: "PIM category of a new dataset, e.g. protection-monitoring (see `pim framework categories`).") var category: String?
+    @Option(help: "The defined purpose of a new dataset (required when creating it).") var purpose: String?
+    @Option(help: "Sensitivity of a new dataset: low, moderate, high, severe.") var sensitivity: Sensitivity = .high
+    @Option(help: "reject (any issue refuses the file) or import-valid (store valid rows, report the rest).") var mode: ValidationMode = .reject
+
+    @Option(help: "Provenance: organisation that collected the data (acronym).") var sourceOrg: String?
+    @Option(help: "Provenance: system it came from, e.g. KoboToolbox, proGres, DTM.") var sourceSystem: String?
+    @Option(help: "Provenance: method of collection.") var method: String?
+    @Option(help: "Provenance: first day covered (yyyy-mm-dd).") var periodStart: String?
+    @Option(help: "Provenance: last day covered (yyyy-mm-dd).") var periodEnd: String?
+    @Option(help: "Provenance: area covered (P-code or name).") var area: String?
+    @Option(help: "Provenance: date received (yyyy-mm-dd; default today).") var received: String?
+    @Option(help: "Provenance: free-text quality notes.") var notes: String?
+    @Option(name: .customLong("as"), help: "Workspace user doing the import (default: the operating-system user).") var actor: String?
+
+    func validate() throws {
+        try Dataset.validateName(dataset)
+        for (flag, v) in [("period-start", periodStart), ("period-end", periodEnd), ("received", received)] {
+            if let v, CivilDays.parseISO(v) == nil { throw ValidationError("--\(flag) must be a date as yyyy-mm-dd, e.g. 2026-01-31.") }
+        }
+        if let a = periodStart, let b = periodEnd, a > b { throw ValidationError("--period-start is after --period-end.") }
+    }
+
+    func run() async throws {
+        let read = try input.read()
+        let sha = try FileDigest.sha256(of: input.url)
+        let gazetteer = try schemaOptions.loadGazetteer()
+        let givenSchema = try schemaOptions.loadSchema()
+        let actorName = actor ?? "cli:" + (ProcessInfo.processInfo.environment["USER"] ?? "unknown")
+        let outcome: (version: DatasetVersion, result: ValidationResult, created: Bool) = try await store.withStore(writing: true, command: "pim import") { s in
+            guard try await s.workspace() != nil else { throw StoreError.notInitialized }
+            if let actor, try await s.user(named: actor) == nil { throw CLIError("There is no user \"\(actor)\" in this workspace.") }
+            let existing = try await s.dataset(named: dataset)
+            let target: Dataset
+            if let existing {
+                target = existing
+            } else {
+                guard let category else {
+                    throw ValidationError("Dataset \"\(dataset)\" does not exist yet: give --category (one of \(PIMCategory.ID.allCases.map(\.rawValue).joined(separator: ", "))) to create it.")
+                }
+                guard let purpose, !purpose.trimmingCharacters(in: .whitespaces).isEmpty else {
+                    throw ValidationError("Dataset \"\(dataset)\" does not exist yet: give its defined --purpose (why the data is collected).")
+                }
+                let cat = try PIMFramework.standard.category(named: category)
+                target = Dataset(name: dataset, category: cat.id.rawValue, schema: givenSchema ?? SchemaProposal.propose(for: read.table),
+                                 sensitivity: sensitivity, purpose: purpose, createdAt: Date())
+            }
+            let schema = givenSchema ?? target.schema
+            let result = Validator(schema: schema, gazetteer: gazetteer, report: read.report).validate(read.table)
+            try IssueReport.print(result, errorsOut: schemaOptions.errorsOut)
+            if !result.isValid && (mode == .reject || result.countsByRule[.missingColumn, default: 0] > 0) {
+                throw CLIError("\(read.report.fileName) was not imported: \(result.issues.count) issues (fix them, or use --mode import-valid to store the \(result.rowsRead - result.rowsRejected) valid rows).")
+            }
+            let now = Date()
+            let provenance = Provenance(
+                sourceOrganization: sourceOrg, sourceSystem: sourceSystem, method: method, periodStart: periodStart,
+                periodEnd: periodEnd, area: area,
+                receivedAt: received.flatMap(CivilDays.parseISO).map { Date(timeIntervalSince1970: Double($0) * 86_400) } ?? now,
+                fileName: read.report.fileName, sha256: sha, importedBy: actorName, qualityNotes: notes)
+            let audit = AuditDraft(at: now, actor: actorName, action: .datasetImported, datasetID: target.id.rawValue,
+                                   details: ["sha256": sha, "rejected_rows": String(result.rowsRejected)])
+            var stored = target
+            stored.schema = schema
+            let v = try await s.addVersion(of: target.id, table: result.table, schema: schema, provenance: provenance,
+                                           audit: audit, creating: existing == nil ? stored : nil)
+            // A schema given for an existing dataset becomes its schema once the version is stored.
+            if existing != nil, givenSchema != nil, schema != target.schema { try await s.update(stored) }
+            return (v, result, existing == nil)
+        }
+        let r = outcome.result
+        print("Imported \(outcome.version.rowCount) rows into \(outcome.created ? "new dataset" : "dataset") \"\(dataset)\" as version \(outcome.version.number)"
+              + (r.rowsRejected > 0 ? " (\(r.rowsRejected) rows with issues left out)" : "") + ".")
+    }
+}
+
+extension Sensitivity: ExpressibleByArgument {}
+extension ValidationMode: ExpressibleByArgument {}

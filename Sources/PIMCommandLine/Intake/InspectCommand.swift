@@ -1,0 +1,117 @@
+import ArgumentParser
+import Foundation
+import PIMCore
+import PIMTable
+
+/// `pim inspect FILE`: what is in a file, and the schema pim proposes for it.
+struct InspectCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "inspect",
+        abstract: "Read a data file and show its columns, inferred types with the evidence, HXL tags and a proposed schema.",
+        discussion: """
+            Example:
+              pim inspect kobo-export.xlsx --schema-out survey.schema.json
+            Edit the schema file (types, required, allowed values, disclosure roles) and pass it to
+            `pim validate` or `pim import --schema`. Nothing is stored; no cell values are printed.
+            """
+    )
+
+    @OptionGroup var input: FileInputOptions
+    @Option(help: "Output format: text or json.") var format: OutputFormat = .text
+    @Option(help: "Write the proposed schema (JSON) to this file.") var schemaOut: String?
+
+    func run() throws {
+        let result = try input.read()
+        let schema = SchemaProposal.propose(for: result.table)
+        if let schemaOut {
+            try Data((try Output.json(schema) + "\n").utf8).write(to: URL(fileURLWithPath: schemaOut))
+        }
+        let summary = InspectSummary(result: result, schema: schema)
+        switch format {
+        case .json: try Output.printJSON(summary)
+        case .text: print(summary.text)
+        }
+        if let schemaOut { Output.stderr("Proposed schema written to \(schemaOut).") }
+    }
+}
+
+/// The inspection as printed: counts, types, tags and roles, never cell values.
+struct InspectSummary: Encodable {
+    struct ColumnInfo: Encodable {
+        var name: String
+        var hxl: String?
+        var type: String
+        var evidence: [String: Int]
+        var nulls: Int
+        var distinct: Int
+        var min: String?
+        var max: String?
+        var role: String
+    }
+
+    var file: String
+    var rows: Int
+    var columns: Int
+    var encoding: String
+    var delimiter: String?
+    var hxlRow: Int?
+    var firstDataRow: Int
+    var warnings: [String]
+    var kobo: Bool
+    var columnInfo: [ColumnInfo]
+
+    enum CodingKeys: String, CodingKey {
+        case file, rows, columns, encoding, delimiter, hxlRow = "hxl_row", firstDataRow = "first_data_row", warnings, kobo
+        case columnInfo = "column_info"
+    }
+
+    init(result: ReadResult, schema: Schema) {
+        let r = result.report
+        file = r.fileName
+        rows = result.table.rowCount
+        columns = result.table.columns.count
+        encoding = r.encoding.rawValue
+        delimiter = r.delimiter.map { $0 == 9 ? "tab" : String(UnicodeScalar($0)) }
+        hxlRow = r.hxlRow
+        firstDataRow = r.firstDataRow
+        warnings = r.warnings.map(\.description)
+        kobo = r.kobo != nil
+        columnInfo = zip(r.profiles, schema.fields).map { p, f in
+            let roleSensitive = f.role == .directIdentifier || f.role == .sensitive
+            return ColumnInfo(
+                name: p.name, hxl: p.tag?.description, type: p.inferredType.rawValue,
+                evidence: Dictionary(uniqueKeysWithValues: p.evidence.map { ($0.key.rawValue, $0.value) }),
+                nulls: p.nullCount, distinct: p.distinctCount,
+                min: roleSensitive ? nil : p.minimum.map(ValueText.format), max: roleSensitive ? nil : p.maximum.map(ValueText.format),
+                role: f.role.rawValue)
+        }
+    }
+
+    var text: String {
+        var lines = ["\(file): \(rows) rows × \(columns) columns, \(encoding)"
+            + (delimiter.map { ", delimiter '\($0)'" } ?? "") + (hxlRow.map { ", HXL hashtag row \($0)" } ?? "")
+            + ", data from row \(firstDataRow)" + (kobo ? ", KoboToolbox export" : "")]
+        for w in warnings { lines.append("note: \(w)") }
+        lines.append("")
+        let rows = columnInfo.map { c -> [String] in
+            let ev = c.evidence.sorted { $0.value > $1.value }.map { "\($0.key) \($0.value)" }.joined(separator: ", ")
+            let range = c.min.map { "\($0) … \(c.max ?? "")" } ?? ""
+            return [c.name, c.hxl ?? "(untagged)", c.type, ev, String(c.nulls), String(c.distinct), range, c.role]
+        }
+        lines.append(Output.table(["column", "hxl", "type", "evidence", "nulls", "distinct", "range", "proposed role"], rows))
+        return lines.joined(separator: "\n")
+    }
+}
+
+enum ValueText {
+    static func format(_ v: Value) -> String {
+        switch v {
+        case .null: ""
+        case .integer(let i): String(i)
+        case .decimal(let d): String(d)
+        case .date(let d): CivilDays.iso(d)
+        case .boolean(let b): b ? "true" : "false"
+        case .text(let s): s
+        }
+    }
+}

@@ -1,0 +1,133 @@
+import ArgumentParser
+import Foundation
+import PIMCore
+import PIMTable
+
+/// Options for checking a file against a schema.
+struct SchemaOptions: ParsableArguments {
+    @Option(help: "Schema file (JSON), e.g. from `pim inspect --schema-out`.") var schema: String?
+    @Option(help: "Gazetteer of admin areas (HXL CSV/XLSX with #adm1+code, #adm1+name, #adm2+code, …).") var gazetteer: String?
+    @Option(help: "Write every validation issue to this CSV file (the terminal shows the first 50).") var errorsOut: String?
+
+    func loadSchema() throws -> Schema? {
+        guard let schema else { return nil }
+        guard let data = FileManager.default.contents(atPath: schema) else { throw CLIError("\(schema): cannot read the schema file.") }
+        let s: Schema
+        do { s = try JSONDecoder().decode(Schema.self, from: data) } catch let e as DecodingError {
+            throw CLIError("\(schema): not a valid schema file (\(SchemaFileError.describe(e))).")
+        }
+        try s.validate()
+        return s
+    }
+
+    func loadGazetteer() throws -> Gazetteer? {
+        guard let gazetteer else { return nil }
+        let url = URL(fileURLWithPath: gazetteer)
+        let table: Table
+        if ["xlsx", "xlsm"].contains(url.pathExtension.lowercased()) {
+            table = try XLSXReader.read(contentsOf: url).table
+        } else {
+            table = try TableReader.read(url: url).table
+        }
+        do { return try Gazetteer(table: table) } catch { throw CLIError("\(gazetteer): \(error.description)") }
+    }
+}
+
+enum SchemaFileError {
+    static func describe(_ e: DecodingError) -> String {
+        switch e {
+        case .keyNotFound(let k, let c): "missing \"\(k.stringValue)\" at \(path(c))"
+        case .typeMismatch(_, let c), .valueNotFound(_, let c): "wrong value at \(path(c)): \(c.debugDescription)"
+        case .dataCorrupted(let c): "\(c.debugDescription) at \(path(c))"
+        @unknown default: "unreadable"
+        }
+    }
+
+    static func path(_ c: DecodingError.Context) -> String {
+        c.codingPath.map { $0.intValue.map { "[\($0)]" } ?? ".\($0.stringValue)" }.joined()
+    }
+}
+
+/// Prints and writes validation issues the same way for `validate` and `import`.
+enum IssueReport {
+    static let terminalLimit = 50
+
+    static func print(_ result: ValidationResult, errorsOut: String?) throws {
+        for i in result.issues.prefix(terminalLimit) { Output.stderr(i.description) }
+        if result.issues.count > terminalLimit {
+            Output.stderr("… and \(result.issues.count - terminalLimit) more" + (errorsOut.map { " (all in \($0))" } ?? " (use --errors-out FILE for all)"))
+        }
+        if !result.issues.isEmpty {
+            let totals = result.countsByRule.sorted { $0.key.rawValue < $1.key.rawValue }.map { "\($0.key.rawValue) \($0.value)" }
+            Output.stderr("\(result.issues.count) issues in \(result.rowsRejected) of \(result.rowsRead) rows: \(totals.joined(separator: ", "))")
+        }
+        if let errorsOut { try write(result.issues, to: errorsOut) }
+    }
+
+    static func write(_ issues: [ValidationIssue], to path: String) throws {
+        func col(_ name: String, _ values: [String]) -> Column {
+            var dict: [String] = []
+            var index: [String: Int32] = [:]
+            let codes = values.map { v -> Int32 in
+                if let c = index[v] { return c }
+                let c = Int32(dict.count); dict.append(v); index[v] = c; return c
+            }
+            return Column(name: name, data: .text(codes: codes, dictionary: dict))
+        }
+        let table = try Table(columns: [
+            col("file", issues.map(\.file)),
+            Column(name: "row", data: .integer(values: issues.map { Int64($0.row) }, nulls: NullMask())),
+            col("column", issues.map(\.column)), col("rule", issues.map(\.rule.rawValue)),
+            col("problem", issues.map(\.problem)), col("expected", issues.map(\.expected)),
+        ])
+        try CSVWriter.write(table, to: URL(fileURLWithPath: path))
+    }
+}
+
+/// `pim validate FILE --schema FILE`: check without storing anything.
+struct ValidateCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "validate",
+        abstract: "Check a data file against a schema and report every problem as FILE:ROW:COLUMN: reason; expected.",
+        discussion: """
+            Example:
+              pim validate survey.csv --schema survey.schema.json --gazetteer cod-ab.csv --errors-out issues.csv
+            Row numbers are those a spreadsheet shows. Exits with status 1 when there are issues.
+            """
+    )
+
+    @OptionGroup var input: FileInputOptions
+    @OptionGroup var schemaOptions: SchemaOptions
+    @Option(help: "Output format: text or json.") var format: OutputFormat = .text
+
+    func run() throws {
+        let read = try input.read()
+        let schema = try schemaOptions.loadSchema() ?? SchemaProposal.propose(for: read.table)
+        let result = Validator(schema: schema, gazetteer: try schemaOptions.loadGazetteer(), report: read.report).validate(read.table)
+        switch format {
+        case .json:
+            try Output.printJSON(ValidationSummary(result))
+            if let out = schemaOptions.errorsOut { try IssueReport.write(result.issues, to: out) }
+        case .text:
+            try IssueReport.print(result, errorsOut: schemaOptions.errorsOut)
+            if result.isValid { print("\(read.report.fileName): \(result.rowsRead) rows, no issues.") }
+        }
+        if !result.isValid { throw ExitCode(1) }
+    }
+}
+
+struct ValidationSummary: Encodable {
+    var rowsRead: Int
+    var rowsRejected: Int
+    var issueCount: Int
+    var countsByRule: [String: Int]
+    var issues: [ValidationIssue]
+
+    init(_ r: ValidationResult) {
+        rowsRead = r.rowsRead
+        rowsRejected = r.rowsRejected
+        issueCount = r.issues.count
+        countsByRule = Dictionary(uniqueKeysWithValues: r.countsByRule.map { ($0.key.rawValue, $0.value) })
+        issues = r.issues
+    }
+}

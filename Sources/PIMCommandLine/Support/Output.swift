@@ -1,0 +1,32 @@
+import ArgumentParser
+import Foundation
+
+/// `--format text|json` for commands that print results.
+enum OutputFormat: String, CaseIterable, ExpressibleByArgument {
+    case text, json
+}
+
+enum Output {
+    /// Pretty JSON with sorted keys, for scripts.
+    static func json<T: Encodable>(_ value: T) throws -> String {
+        let e = JSONEncoder()
+        e.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+        e.dateEncodingStrategy = .iso8601
+        return String(decoding: try e.encode(value), as: UTF8.self)
+    }
+
+    static func printJSON<T: Encodable>(_ value: T) throws { print(try json(value)) }
+
+    /// A plain text table with aligned columns.
+    static func table(_ header: [String], _ rows: [[String]]) -> String {
+        var widths = header.map(\.count)
+        for r in rows { for (i, c) in r.enumerated() where i < widths.count { widths[i] = max(widths[i], c.count) } }
+        func line(_ cells: [String]) -> String {
+            cells.enumerated().map { i, c in i == cells.count - 1 ? c : c.padding(toLength: widths[i], withPad: " ", startingAt: 0) }
+                .joined(separator: "  ")
+        }
+        return ([line(header), line(widths.map { String(repeating: "-", count: $0) })] + rows.map(line)).joined(separator: "\n")
+    }
+
+    static func stderr(_ s: String) { FileHandle.standardError.write(Data((s + "\n").utf8)) }
+}
