@@ -40,7 +40,7 @@ let package = Package(
         .target(
             name: "PIMCore",
             dependencies: [
-                "PIMFramework", "PIMTable",
+                "PIMFramework", "PIMTable", "PIMDisclosure",
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "HummingbirdBcrypt", package: "hummingbird-auth"),
             ],
@@ -70,7 +70,7 @@ let package = Package(
         .target(
             name: "PIMCommandLine",
             dependencies: [
-                "PIMFramework", "PIMTable", "PIMCore", "PIMStorage", "PIMSQLite", "PIMPostgres",
+                "PIMFramework", "PIMTable", "PIMDisclosure", "PIMCore", "PIMStorage", "PIMSQLite", "PIMPostgres",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ],
@@ -86,6 +86,11 @@ let package = Package(
         .testTarget(
             name: "PIMFrameworkTests",
             dependencies: ["PIMFramework"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "PIMDisclosureTests",
+            dependencies: ["PIMDisclosure", "PIMTable", .product(name: "PropertyBased", package: "swift-property-based")],
             swiftSettings: swiftSettings
         ),
         .testTarget(

@@ -59,7 +59,7 @@ extension PostgresStore {
         }
         try await conn.query("ALTER TABLE audit_events DISABLE TRIGGER audit_events_append_only", logger: logger)
         try await conn.query(
-            "TRUNCATE audit_events, audit_head, dataset_versions, datasets, users, organizations, workspace",
+            "TRUNCATE audit_events, audit_head, consent, documents, workspace_secrets, dataset_versions, datasets, users, organizations, workspace",
             logger: logger)
         try await conn.query("ALTER TABLE audit_events ENABLE TRIGGER audit_events_append_only", logger: logger)
     }

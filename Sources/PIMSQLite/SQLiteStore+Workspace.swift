@@ -43,7 +43,8 @@ extension SQLiteStore {
             try db.execute(sql: "DROP TABLE IF EXISTS \(VersionTableLayout.quote(t))")
         }
         try db.execute(sql: "DROP TRIGGER IF EXISTS audit_events_no_delete")
-        for t in ["audit_events", "audit_head", "dataset_versions", "datasets", "users", "organizations", "workspace"] {
+        for t in ["audit_events", "audit_head", "consent", "documents", "workspace_secrets", "dataset_versions", "datasets", "users",
+                  "organizations", "workspace"] {
             try db.execute(sql: "DELETE FROM \(t)")
         }
         try db.execute(sql: """

@@ -51,7 +51,20 @@ public enum Migrations {
             """,
             "CREATE INDEX audit_events_at ON audit_events (at)",
             "CREATE TABLE audit_head (id $INT PRIMARY KEY, seq $INT NOT NULL, hash TEXT NOT NULL)",
-        ])
+        ]),
+        Migration(id: "002-sharing", statements: [
+            """
+            CREATE TABLE documents (
+                kind TEXT NOT NULL, id TEXT NOT NULL, json TEXT NOT NULL, updated_at $INT NOT NULL,
+                PRIMARY KEY (kind, id))
+            """,
+            """
+            CREATE TABLE consent (
+                dataset_id TEXT NOT NULL REFERENCES datasets(id), record_id TEXT NOT NULL, purpose TEXT NOT NULL,
+                granted $BOOL NOT NULL, at $INT NOT NULL, PRIMARY KEY (dataset_id, record_id, purpose))
+            """,
+            "CREATE TABLE workspace_secrets (name TEXT PRIMARY KEY, value TEXT NOT NULL, created_at $INT NOT NULL)",
+        ]),
     ]
 
     /// Rows of the `roles` table, seeded by the first migration.

@@ -6,7 +6,7 @@ import PIMTable
 ///
 /// Every method is a transaction: it completes entirely or changes nothing. Implementations never put
 /// record values or SQL arguments into errors or logs.
-public protocol Store: Sendable {
+public protocol Store: SharingStore, Sendable {
     /// Brings the schema to the latest migration. Idempotent.
     func migrate() async throws(StoreError)
 
@@ -132,4 +132,45 @@ public enum StoreError: Error, Sendable, Hashable, CustomStringConvertible {
         case .corrupt(let why): "The stored data is inconsistent: \(why)."
         }
     }
+}
+
+/// Kinds of small JSON documents kept by id (agreements, registered information systems, …).
+public enum DocumentKind: String, Sendable, Hashable, Codable, CaseIterable {
+    case agreement
+    case informationSystem = "information-system"
+    case policyException = "policy-exception"
+    case shareRecord = "share-record"
+}
+
+/// One consent decision of one record for one purpose. Record ids are the dataset's own ids.
+public struct ConsentEntry: Sendable, Hashable, Codable {
+    public var recordID: String
+    public var purpose: String
+    public var granted: Bool
+    public var at: Date
+
+    public init(recordID: String, purpose: String, granted: Bool, at: Date) {
+        self.recordID = recordID
+        self.purpose = purpose
+        self.granted = granted
+        self.at = at
+    }
+}
+
+/// Documents, consent and workspace secrets: the parts of the store the sharing workflow uses.
+public protocol SharingStore: Sendable {
+    /// Inserts or replaces a document, and appends `audit` in the same transaction when given.
+    func putDocument(kind: DocumentKind, id: String, json: String, audit: AuditDraft?) async throws(StoreError)
+    func document(kind: DocumentKind, id: String) async throws(StoreError) -> String?
+    /// All documents of a kind, ordered by id.
+    func documents(kind: DocumentKind) async throws(StoreError) -> [(id: String, json: String)]
+
+    /// Records consent decisions (the latest per record and purpose wins) with one audit event.
+    func recordConsent(datasetID: Dataset.ID, entries: [ConsentEntry], audit: AuditDraft) async throws(StoreError)
+    /// The current decision per record and purpose.
+    func consent(datasetID: Dataset.ID) async throws(StoreError) -> [ConsentEntry]
+
+    /// A named workspace secret (pseudonymisation key, signing key), created with `make` on first use.
+    /// Never logged; only key material, never personal data.
+    func secret(named name: String, orCreate make: @Sendable () -> Data) async throws(StoreError) -> Data
 }

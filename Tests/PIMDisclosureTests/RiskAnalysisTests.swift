@@ -52,6 +52,16 @@ import Testing
         #expect(r.render(.text).contains("a=(missing), b=q"))
     }
 
+    @Test func dateAndBooleanKeysAreShownReadably() throws {
+        // 19,000 days after 1970-01-01 is 2022-01-08 (2022-01-01 is day 18,993); day −1 is 1969-12-31
+        let table = try Table(columns: [
+            Column(name: "day", data: .date(days: [19_000, -1], nulls: NullMask())),
+            Column(name: "flag", data: .boolean(values: [true, false], nulls: NullMask())),
+        ])
+        let r = try RiskAnalysis.analyze(table, spec: RiskSpec(keys: ["day", "flag"]))
+        #expect(r.riskiestCombinations.map(\.values) == [["2022-01-08", "true"], ["1969-12-31", "false"]])
+    }
+
     @Test func validationNamesWhatIsWrong() throws {
         let t = try survey()
         let names = t.columnNames

@@ -78,6 +78,10 @@ enum CSVTokenizer {
         special[0] = 1
         let base = start
         var pos = start
+        let delimiterWord = UInt64(delimiter) &* 0x0101_0101_0101_0101
+        let lfWord = UInt64(lf) &* 0x0101_0101_0101_0101
+        let crWord = UInt64(cr) &* 0x0101_0101_0101_0101
+        let quoteWord = UInt64(quote) &* 0x0101_0101_0101_0101
         var rows = 0
         var physical = 0
         special.withUnsafeBufferPointer { sp in
@@ -125,16 +129,26 @@ enum CSVTokenizer {
                             }
                         }
                     } else {
-                        while pos < n {
-                            let c = p[pos]
-                            if cls[Int(c)] != 0 {
-                                if c == quote {
-                                    pos += 1
-                                    continue
+                        while true {
+                            // Eight bytes at a time while no special byte is among them.
+                            while pos &+ 8 <= n {
+                                let w = UnsafeRawPointer(p + pos).loadUnaligned(as: UInt64.self)
+                                let m =
+                                    Self.hasZeroByte(w ^ delimiterWord) | Self.hasZeroByte(w ^ lfWord)
+                                    | Self.hasZeroByte(w ^ crWord) | Self.hasZeroByte(w ^ quoteWord) | Self.hasZeroByte(w)
+                                if m != 0 {
+                                    pos &+= m.trailingZeroBitCount >> 3
+                                    break
                                 }
-                                break
+                                pos &+= 8
                             }
-                            pos += 1
+                            while pos < n && cls[Int(p[pos])] == 0 { pos += 1 }
+                            // A quote inside an unquoted field is kept as it is.
+                            if pos < n && p[pos] == quote {
+                                pos += 1
+                                continue
+                            }
+                            break
                         }
                         if pos < n && p[pos] == 0 {
                             chunk.failure = TokenFailure(kind: .nulByte, physicalRow: physical, field: col)
@@ -186,6 +200,13 @@ enum CSVTokenizer {
         chunk.stop = pos
         chunk.physicalRows = physical
         return chunk
+    }
+
+    /// A word whose lowest set bit is the high bit of the first zero byte of `x` (little-endian), or 0
+    /// when `x` has no zero byte. Bits above the first may be false positives, and callers ignore them.
+    @inline(__always)
+    static func hasZeroByte(_ x: UInt64) -> UInt64 {
+        (x &- 0x0101_0101_0101_0101) & ~x & 0x8080_8080_8080_8080
     }
 
     /// Start of the first record after `offset`, assuming the newline found is not inside quotes.

@@ -26,6 +26,8 @@ public enum TableReadError: Error, Sendable, Hashable, CustomStringConvertible {
     case invalidFormat(file: String, reason: String)
     /// The file extension is not one the reader knows.
     case unsupportedFileType(file: String, fileExtension: String)
+    /// A spreadsheet reader's error (such as XLSX), whose message already gives the location.
+    case spreadsheet(file: String, message: String)
 
     /// The file name the error refers to.
     public var file: String {
@@ -33,7 +35,7 @@ public enum TableReadError: Error, Sendable, Hashable, CustomStringConvertible {
         case .emptyFile(let f), .unreadable(let f, _), .unbalancedQuote(let f, _, _),
             .textAfterClosingQuote(let f, _, _), .raggedRow(let f, _, _, _), .nulByte(let f, _, _),
             .cellTooLarge(let f, _, _, _), .duplicateColumn(let f, _), .invalidHashtag(let f, _, _),
-            .invalidFormat(let f, _), .unsupportedFileType(let f, _):
+            .invalidFormat(let f, _), .unsupportedFileType(let f, _), .spreadsheet(let f, _):
             f
         }
     }
@@ -67,6 +69,7 @@ public enum TableReadError: Error, Sendable, Hashable, CustomStringConvertible {
     }
 
     public var description: String {
+        if case .spreadsheet(_, let message) = self { return message }
         let reason: String
         switch self {
         case .emptyFile: reason = "the file is empty; export it again with a header row"
@@ -88,6 +91,7 @@ public enum TableReadError: Error, Sendable, Hashable, CustomStringConvertible {
         case .invalidHashtag:
             reason = "not a valid HXL tag specification in the hashtag row; write it as #tag+attribute"
         case .invalidFormat(_, let why): reason = why
+        case .spreadsheet(_, let message): reason = message
         case .unsupportedFileType(_, let ext):
             reason = "cannot read files of type \".\(ext)\"; use .csv, .tsv, .txt, .json or .xlsx"
         }

@@ -18,9 +18,16 @@ public enum TableReader {
             return try CSVReader.read(contentsOf: url, options: o)
         case "json":
             return try JSONTableReader.read(contentsOf: url, options: options)
-        // XLSX hook: enable once Sources/PIMTable/XLSX provides `XLSXReader.read(contentsOf:sheet:)`:
+        // XLSX hook: enable together with Sources/PIMTable/XLSX (it provides `XLSXReader`):
         // case "xlsx":
-        //     return try XLSXReader.read(contentsOf: url, sheet: nil)
+        //     do {
+        //         let x = try XLSXReader.read(contentsOf: url, sheet: nil)
+        //         var report = ReadReport(fileName: url.lastPathComponent, encoding: .utf8, firstDataRow: x.headerRow + 1)
+        //         report.profiles = x.table.columns.map(ColumnProfile.init(column:))
+        //         return ReadResult(table: x.table, report: report)
+        //     } catch {
+        //         throw .spreadsheet(file: url.lastPathComponent, message: error.description)
+        //     }
         default:
             throw .unsupportedFileType(file: url.lastPathComponent, fileExtension: ext)
         }
