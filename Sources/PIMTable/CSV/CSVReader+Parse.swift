@@ -19,13 +19,9 @@ extension CSVReader {
         throws(TableReadError) -> ReadResult
     {
         let delimiter = options.delimiter ?? DelimiterSniffer.sniff(buffer.base, count: buffer.count)
-        let t0 = DispatchTime.now().uptimeNanoseconds
         let header = try readHeader(buffer, fileName: fileName, delimiter: delimiter, options: options)
         let chunks = try tokenizeData(buffer, header: header, fileName: fileName, delimiter: delimiter, options: options)
-        let t1 = DispatchTime.now().uptimeNanoseconds
         let built = buildColumns(buffer, chunks: chunks, fields: header.names.count, options: options)
-        let t2 = DispatchTime.now().uptimeNanoseconds
-        print("TRACE tokenize ms", (t1 - t0) / 1_000_000, "build ms", (t2 - t1) / 1_000_000, "chunks", chunks.map(\.rowCount))
         var columns: [Column] = []
         var profiles: [ColumnProfile] = []
         for (k, b) in built.enumerated() {
@@ -168,9 +164,7 @@ extension CSVReader {
         bounds.append(n)
         let reservePerPiece = (n - start) / header.averageRecordBytes / (bounds.count - 1) * 11 / 10 + 16
         @Sendable func run(_ from: Int, _ limit: Int) -> TokenChunk {
-            let t0 = DispatchTime.now().uptimeNanoseconds
-            defer { print("TRACE chunk", from, (DispatchTime.now().uptimeNanoseconds - t0) / 1_000_000, "ms") }
-            return CSVTokenizer.tokenize(
+            CSVTokenizer.tokenize(
                 buffer.base, count: n, from: from, limit: limit, delimiter: delimiter, fields: fields,
                 maxCellBytes: options.maximumCellBytes, allowRagged: options.allowRagged, reserveRows: reservePerPiece)
         }
@@ -212,8 +206,6 @@ extension CSVReader {
         let rows = chunks.reduce(0) { $0 + $1.rowCount }
         let block = 2048
         @Sendable func build(_ columns: [Int]) -> [InferredColumn] {
-            let t0 = DispatchTime.now().uptimeNanoseconds
-            defer { print("TRACE set", columns, (DispatchTime.now().uptimeNanoseconds - t0) / 1_000_000, "ms") }
             var cursors = columns.map { CSVColumnCursor(bytes: buffer, chunks: chunks, column: $0, fields: fields) }
             var builders = columns.map { _ in
                 ColumnBuilder(rows: rows, inferTypes: options.inferTypes, formulaGuards: true)

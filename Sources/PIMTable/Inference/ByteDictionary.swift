@@ -3,26 +3,32 @@
 ///
 /// Open addressing with linear probing; keys live back to back in one byte arena. The hash is seeded
 /// per dictionary so crafted input cannot force collisions, but the codes depend only on input order.
+///
+/// Two shortcuts keep identifier columns cheap: a key equal to the previous one reuses its code (values
+/// often come in runs, like the members of a household), and while every new key sorts after the
+/// previous one (sequential ids) the keys are necessarily distinct, so no hash table is needed at all;
+/// the table is built the first time a key breaks the order.
 struct ByteDictionary {
     private var arena: [UInt8] = []
     private var offsets: [Int] = [0]
     private var hashes: [UInt64] = []
     /// 0 for empty, else the hash's high 32 bits and `code + 1` in the low 32 bits, so most probes
     /// that do not match are rejected without touching the arena.
-    private var slots: [UInt64]
-    private var mask: Int
+    private var slots: [UInt64] = []
+    private var mask = 0
     private let seed: UInt64
     private var lastCode: Int32 = -1
+    /// Every key so far sorted after the one before; `slots` and `hashes` are not built yet.
+    private var ordered = true
+    private var expected = 0
+    /// Keeps the loads that warm the cache from being optimised away.
+    private var sink: UInt64 = 0
 
-    init(capacity: Int = 64) {
-        var size = 16
-        while size < capacity * 2 { size <<= 1 }
-        slots = Array(repeating: 0, count: size)
-        mask = size - 1
+    init() {
         seed = UInt64.random(in: 0...UInt64.max) | 1
     }
 
-    var count: Int { hashes.count }
+    var count: Int { offsets.count - 1 }
 
     @inline(__always)
     static func hash(_ p: UnsafePointer<UInt8>, _ n: Int, seed: UInt64) -> UInt64 {
@@ -52,34 +58,33 @@ struct ByteDictionary {
 
     /// Makes room for `expected` entries without further growth.
     mutating func reserve(_ expected: Int) {
-        while slots.count < expected * 2 { grow() }
+        self.expected = max(self.expected, expected)
+        if !ordered { while slots.count < expected * 2 { grow() } }
     }
-
-    /// Touches the slots for a batch of keys before they are looked up, so that the cache misses of
-    /// a high-cardinality column overlap instead of happening one after another.
-    private var sink: UInt64 = 0
 
     /// Codes for a batch of cells (`lengths[k] == 0` means null, code -1).
     ///
-    /// The lookups run in phases (all slots, then the candidate entries' offsets, then their bytes) so
+    /// The lookups run in phases (all slots, then the candidate entries' bytes, then the real lookups) so
     /// that the cache misses of a large dictionary overlap instead of happening one after another.
     mutating func codes(
         _ pointers: UnsafePointer<UnsafePointer<UInt8>>, _ lengths: UnsafePointer<Int>, count: Int,
         hashes scratch: UnsafeMutablePointer<UInt64>, into out: UnsafeMutablePointer<Int32>
     ) {
+        if ordered {
+            for k in 0..<count { out[k] = lengths[k] == 0 ? -1 : code(pointers[k], lengths[k]) }
+            return
+        }
         var touched: UInt64 = 0
         for k in 0..<count {
             let h = Self.hash(pointers[k], lengths[k], seed: seed)
             scratch[k] = h
             touched &+= slots[Int(truncatingIfNeeded: h) & mask]
         }
-        if hashes.count > 4096 {
-            // Touch the first candidate's bytes for each key; these loads are independent of each other.
+        if self.count > 4096 {
             for k in 0..<count {
                 let s = slots[Int(truncatingIfNeeded: scratch[k]) & mask]
                 if s != 0 && s & 0xFFFF_FFFF_0000_0000 == scratch[k] & 0xFFFF_FFFF_0000_0000 {
-                    let c = Int(s & 0xFFFF_FFFF) - 1
-                    let start = offsets[c]
+                    let start = offsets[Int(s & 0xFFFF_FFFF) - 1]
                     if start < arena.count { touched &+= UInt64(arena[start]) }
                 }
             }
@@ -93,11 +98,17 @@ struct ByteDictionary {
     /// The code for these bytes, inserting them if new.
     @inline(__always)
     mutating func code(_ p: UnsafePointer<UInt8>, _ n: Int) -> Int32 {
-        code(p, n, hash: Self.hash(p, n, seed: seed))
+        if ordered {
+            if lastCode >= 0 && equals(Int(lastCode), p, n) { return lastCode }
+            if lastCode < 0 || sortsAfterLast(p, n) { return append(p, n, hash: nil) }
+            buildTable()
+        }
+        return code(p, n, hash: Self.hash(p, n, seed: seed))
     }
 
     @inline(__always)
     mutating func code(_ p: UnsafePointer<UInt8>, _ n: Int, hash h: UInt64) -> Int32 {
+        if ordered { return code(p, n) }
         // Repeated values often come in runs (all members of a household): check the last one first.
         if lastCode >= 0 && equals(Int(lastCode), p, n) { return lastCode }
         let fragment = h & 0xFFFF_FFFF_0000_0000
@@ -114,14 +125,55 @@ struct ByteDictionary {
             }
             i = (i + 1) & mask
         }
-        let code = Int32(truncatingIfNeeded: hashes.count)
-        arena.append(contentsOf: UnsafeBufferPointer(start: p, count: n))
-        offsets.append(arena.count)
-        hashes.append(h)
+        let code = append(p, n, hash: h)
         slots[i] = fragment | UInt64(code + 1)
         if hashes.count * 2 > slots.count { grow() }
+        return code
+    }
+
+    @inline(__always)
+    private mutating func append(_ p: UnsafePointer<UInt8>, _ n: Int, hash h: UInt64?) -> Int32 {
+        let code = Int32(truncatingIfNeeded: count)
+        arena.append(contentsOf: UnsafeBufferPointer(start: p, count: n))
+        offsets.append(arena.count)
+        if let h { hashes.append(h) }
         lastCode = code
         return code
+    }
+
+    /// Whether the bytes sort strictly after the last key (bytewise, then shorter first).
+    @inline(__always)
+    private func sortsAfterLast(_ p: UnsafePointer<UInt8>, _ n: Int) -> Bool {
+        let c = count - 1
+        let start = offsets[c]
+        let m = offsets[c + 1] - start
+        return arena.withUnsafeBufferPointer { a -> Bool in
+            guard let base = a.baseAddress else { return true }
+            let q = base + start
+            var i = 0
+            let k = min(m, n)
+            while i < k {
+                if p[i] != q[i] { return p[i] > q[i] }
+                i += 1
+            }
+            return n > m
+        }
+    }
+
+    /// Leaves ordered mode: hashes every key so far and fills the table.
+    private mutating func buildTable() {
+        ordered = false
+        hashes.reserveCapacity(max(count, expected))
+        arena.withUnsafeBufferPointer { a in
+            guard let base = a.baseAddress else {
+                for _ in 0..<count { hashes.append(Self.hash(UnsafePointer(bitPattern: 1).unsafelyUnwrapped, 0, seed: seed)) }
+                return
+            }
+            for c in 0..<count { hashes.append(Self.hash(base + offsets[c], offsets[c + 1] - offsets[c], seed: seed)) }
+        }
+        var size = 16
+        while size < max(count, expected) * 2 + 2 { size <<= 1 }
+        rehash(size)
     }
 
     @inline(__always)
@@ -131,8 +183,9 @@ struct ByteDictionary {
         return arena.withUnsafeBufferPointer { a in n == 0 || memcmpBytes(a.baseAddress.map { $0 + start }, p, n) }
     }
 
-    private mutating func grow() {
-        let size = slots.count * 2
+    private mutating func grow() { rehash(max(16, slots.count * 2)) }
+
+    private mutating func rehash(_ size: Int) {
         var newSlots = [UInt64](repeating: 0, count: size)
         let newMask = size - 1
         for (code, h) in hashes.enumerated() {

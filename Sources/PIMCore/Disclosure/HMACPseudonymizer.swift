@@ -1,0 +1,29 @@
+import Crypto
+import Foundation
+import PIMDisclosure
+
+/// Keyed pseudonyms: HMAC-SHA-256 of the id under the workspace's secret key, hex, prefixed `P-`.
+///
+/// The same id always maps to the same pseudonym inside one workspace (so records can still be linked
+/// across shares from it) and never across workspaces (each has its own random key). The key never leaves
+/// the store; without it a pseudonym cannot be reversed or recomputed from a guessed id.
+public struct HMACPseudonymizer: Pseudonymizer {
+    /// The name of the workspace secret holding the key.
+    public static let secretName = "pseudonymisation-key"
+    private let key: SymmetricKey
+    /// Hex characters kept (64 bits by default: collisions are negligible below billions of ids).
+    public var length: Int
+
+    public init(key: Data, length: Int = 16) {
+        self.key = SymmetricKey(data: key)
+        self.length = max(8, min(64, length))
+    }
+
+    /// 32 random bytes for a new workspace key.
+    public static func newKey() -> Data { SymmetricKey(size: .bits256).withUnsafeBytes { Data($0) } }
+
+    public func pseudonym(for id: String) -> String {
+        let mac = HMAC<SHA256>.authenticationCode(for: Data(id.utf8), using: key)
+        return "P-" + mac.map { String(format: "%02x", $0) }.joined().prefix(length)
+    }
+}

@@ -1,0 +1,41 @@
+import PIMDisclosure
+import PIMTable
+
+/// Disclosure defaults derived from a dataset's schema (its fields' disclosure roles), so that usually
+/// `pim risk DATASET` is enough. Explicit options override each part.
+public struct SchemaDisclosure: Sendable {
+    public var schema: Schema
+
+    public init(schema: Schema) { self.schema = schema }
+
+    /// Quasi-identifiers, in schema order.
+    public var keys: [String] { schema.names(withRole: .quasiIdentifier) }
+    public var sensitive: [String] { schema.names(withRole: .sensitive) }
+    public var weight: String? { schema.names(withRole: .weight).first }
+    public var household: String? { schema.names(withRole: .householdID).first }
+    public var directIdentifiers: [String] { schema.names(withRole: .directIdentifier) }
+
+    /// A risk specification from the roles, with any explicit choice taking precedence.
+    public func riskSpec(keys k: [String]? = nil, sensitive s: [String]? = nil, weight w: String?? = nil,
+                         household h: String?? = nil) -> RiskSpec {
+        RiskSpec(keys: k ?? keys, sensitive: s ?? sensitive, weight: w ?? weight, household: h ?? household)
+    }
+
+    /// The protective default plan: drop direct identifiers, pseudonymise the household id (so household
+    /// structure survives without the real id), band ages, and suppress locally to reach `k` on the keys.
+    public func defaultPlan(k: Int, pseudonymizer: (any Pseudonymizer)?, generalize: [Recode] = []) -> AnonymizationPlan {
+        var recodes = generalize
+        for f in schema.fields where f.role == .quasiIdentifier && f.type == .integer && Self.looksLikeAge(f)
+            && !recodes.contains(where: { $0.column == f.name }) {
+            recodes.append(.ageBands(column: f.name))
+        }
+        let pseudo = pseudonymizer == nil ? [] : [household].compactMap { $0 }
+        return AnonymizationPlan(drop: directIdentifiers, pseudonymize: pseudo, pseudonymizer: pseudonymizer,
+                                 recodes: recodes, keys: keys, k: k, importance: keys)
+    }
+
+    static func looksLikeAge(_ f: Field) -> Bool {
+        f.name.lowercased().contains("age") || f.hxl?.lowercased().contains("age") == true
+    }
+}
+
