@@ -10,12 +10,13 @@ import PIMDisclosure
 public struct HMACPseudonymizer: Pseudonymizer {
     /// The name of the workspace secret holding the key.
     public static let secretName = "pseudonymisation-key"
-    private let key: SymmetricKey
+    /// Key bytes (`SymmetricKey` is not `Sendable`; a key is rebuilt per call, which is cheap next to the HMAC).
+    private let key: Data
     /// Hex characters kept (64 bits by default: collisions are negligible below billions of ids).
     public var length: Int
 
     public init(key: Data, length: Int = 16) {
-        self.key = SymmetricKey(data: key)
+        self.key = key
         self.length = max(8, min(64, length))
     }
 
@@ -23,7 +24,7 @@ public struct HMACPseudonymizer: Pseudonymizer {
     public static func newKey() -> Data { SymmetricKey(size: .bits256).withUnsafeBytes { Data($0) } }
 
     public func pseudonym(for id: String) -> String {
-        let mac = HMAC<SHA256>.authenticationCode(for: Data(id.utf8), using: key)
+        let mac = HMAC<SHA256>.authenticationCode(for: Data(id.utf8), using: SymmetricKey(data: key))
         return "P-" + mac.map { String(format: "%02x", $0) }.joined().prefix(length)
     }
 }

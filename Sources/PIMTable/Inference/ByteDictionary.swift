@@ -164,12 +164,14 @@ struct ByteDictionary {
     private mutating func buildTable() {
         ordered = false
         hashes.reserveCapacity(max(count, expected))
+        let seed = self.seed
+        let one: [UInt8] = [0]
+        let emptyHash = one.withUnsafeBufferPointer { b in b.baseAddress.map { Self.hash($0, 0, seed: seed) } ?? 0 }
         arena.withUnsafeBufferPointer { a in
-            guard let base = a.baseAddress else {
-                for _ in 0..<count { hashes.append(Self.hash(UnsafePointer(bitPattern: 1).unsafelyUnwrapped, 0, seed: seed)) }
-                return
+            for c in 0..<count {
+                let n = offsets[c + 1] - offsets[c]
+                hashes.append(n == 0 ? emptyHash : a.baseAddress.map { Self.hash($0 + offsets[c], n, seed: seed) } ?? emptyHash)
             }
-            for c in 0..<count { hashes.append(Self.hash(base + offsets[c], offsets[c + 1] - offsets[c], seed: seed)) }
         }
         var size = 16
         while size < max(count, expected) * 2 + 2 { size <<= 1 }
