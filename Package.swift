@@ -46,6 +46,14 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
+        .target(
+            name: "PIMCategories",
+            dependencies: [
+                "PIMFramework", "PIMTable", "PIMDisclosure", "PIMCore",
+                .product(name: "ZIPFoundation", package: "ZIPFoundation"),
+            ],
+            swiftSettings: swiftSettings
+        ),
         // MARK: - Storage
         .target(name: "PIMStorage", dependencies: ["PIMCore", "PIMTable"], swiftSettings: swiftSettings),
         .target(
@@ -70,7 +78,8 @@ let package = Package(
         .target(
             name: "PIMCommandLine",
             dependencies: [
-                "PIMFramework", "PIMTable", "PIMDisclosure", "PIMCore", "PIMStorage", "PIMSQLite", "PIMPostgres",
+                "PIMFramework", "PIMTable", "PIMDisclosure", "PIMCore", "PIMCategories", "PIMStorage", "PIMSQLite",
+                "PIMPostgres",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ],
@@ -96,6 +105,11 @@ let package = Package(
         .testTarget(
             name: "PIMCoreTests",
             dependencies: ["PIMCore", "PIMTable"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "PIMCategoriesTests",
+            dependencies: ["PIMCategories", "PIMCore", "PIMTable", "PIMDisclosure", "PIMFramework"],
             swiftSettings: swiftSettings
         ),
         .testTarget(

@@ -18,6 +18,7 @@ public struct PIMCommand: AsyncParsableCommand {
         subcommands: [
             FrameworkCommand.self, InitCommand.self, InspectCommand.self, ValidateCommand.self, ImportCommand.self,
             DatasetsCommand.self, DatasetCommand.self, ExportCommand.self,
+            TemplateCommand.self, DemoCommand.self, OutputCommand.self, SystemsCommand.self, CoverageCommand.self,
         ]
     )
 

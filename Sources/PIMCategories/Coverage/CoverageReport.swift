@@ -1,0 +1,82 @@
+import Foundation
+import PIMFramework
+
+/// For one §11 scenario: which must-have and nice-to-have data needs the workspace's systems and recent
+/// datasets cover, the gaps, and which category would fill each gap.
+///
+/// A need is **covered** when a registered system and a recent dataset of one of its producing categories
+/// exist; **partial** when only one of the two does (a system without recent data, or data without a
+/// registered system); a **gap** otherwise. A dataset is recent when its latest version was stored within
+/// `recentDays` of `now`.
+public struct CoverageReport: Sendable, Hashable, Codable {
+    public enum Status: String, Sendable, Hashable, Codable { case covered, partial, gap }
+
+    /// A dataset as coverage needs it: its category and when its latest version was stored.
+    public struct DatasetSummary: Sendable, Hashable, Codable {
+        public var name: String
+        public var category: String
+        public var latestVersionAt: Date?
+
+        public init(name: String, category: String, latestVersionAt: Date?) {
+            self.name = name
+            self.category = category
+            self.latestVersionAt = latestVersionAt
+        }
+    }
+
+    public struct Line: Sendable, Hashable, Codable {
+        public var priority: DataPriority
+        public var need: String
+        public var producers: [PIMCategory.ID]
+        public var systems: [String]
+        public var datasets: [String]
+        public var status: Status
+        /// The category that would fill the gap (the main producer), when not covered.
+        public var fillWith: PIMCategory.ID?
+    }
+
+    public var scenario: Scenario.ID
+    public var scenarioName: String
+    public var recentDays: Int
+    public var lines: [Line]
+
+    public init(scenario: Scenario, systems: [InformationSystem], datasets: [DatasetSummary], now: Date, recentDays: Int = 90) {
+        self.scenario = scenario.id
+        scenarioName = scenario.name
+        self.recentDays = recentDays
+        let cutoff = now.addingTimeInterval(-Double(recentDays) * 86_400)
+        var lines: [Line] = []
+        for (priority, needs) in [(DataPriority.mustHave, scenario.mustHave), (.niceToHave, scenario.niceToHave)] {
+            for need in needs {
+                let cats = Set(need.producers.map(\.rawValue))
+                let sys = systems.filter { cats.contains($0.category.rawValue) }.map { "\($0.name) (\($0.owner))" }
+                let data = datasets.filter { d in cats.contains(d.category) && (d.latestVersionAt.map { $0 >= cutoff } ?? false) }.map(\.name)
+                let status: Status = !sys.isEmpty && !data.isEmpty ? .covered : (sys.isEmpty && data.isEmpty ? .gap : .partial)
+                lines.append(Line(priority: priority, need: need.text, producers: need.producers, systems: sys.sorted(), datasets: data.sorted(),
+                                  status: status, fillWith: status == .covered ? nil : need.producers.first))
+            }
+        }
+        self.lines = lines
+    }
+
+    public var gaps: [Line] { lines.filter { $0.status != .covered } }
+
+    /// The report as titled tables.
+    public func categoryReport() -> CategoryReport {
+        let rows = lines.map { l -> [ReportValue] in
+            [.text(l.priority.rawValue), .text(l.need), .text(l.producers.map(\.rawValue).joined(separator: ", ")),
+             .text(l.systems.isEmpty ? "-" : l.systems.joined(separator: "; ")), .text(l.datasets.isEmpty ? "-" : l.datasets.joined(separator: "; ")),
+             .text(l.status.rawValue)]
+        }
+        let gapRows = gaps.map { l -> [ReportValue] in
+            let name = l.fillWith.map { PIMFramework.standard.category($0).name } ?? ""
+            let what = l.systems.isEmpty && l.datasets.isEmpty ? "no system, no recent data" : (l.systems.isEmpty ? "data but no registered system" : "system but no recent data")
+            return [.text(l.priority.rawValue), .text(l.need), .text(what), .text(name)]
+        }
+        let covered = lines.filter { $0.status == .covered }.count
+        return CategoryReport(category: "coverage", title: "Coverage of the \(scenarioName) scenario (§11)", sections: [
+            ReportSection(name: "needs", title: "Must-have and nice-to-have data", columns: ["priority", "need", "producers", "systems", "recent_datasets", "status"], rows: rows),
+            ReportSection(name: "gaps", title: "Gaps and the category that would fill each", columns: ["priority", "need", "missing", "fill_with"], rows: gapRows),
+        ], notes: ["\(covered) of \(lines.count) needs covered. Covered = a registered system and a dataset of a producing category stored within \(recentDays) days."])
+    }
+}

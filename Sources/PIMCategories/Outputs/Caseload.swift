@@ -1,0 +1,65 @@
+import PIMCore
+import PIMTable
+
+/// §9.4 case-management outputs: caseload by status, sex and age group; new and closed cases per month;
+/// referrals by service; median time to close.
+///
+/// A case is active on `asOf` when it was opened on or before that day and is not closed by then.
+/// Time to close is `closed − opened` in days over the closed cases; the median of an even count is the mean
+/// of the two middle values.
+public enum Caseload {
+    public static func report(_ t: Table, asOf: Int32? = nil) throws(CategoryDataError) -> CategoryReport {
+        let opened = try t.days("opened"), closed = try t.days("closed")
+        let status = try t.texts("status"), sex = try t.texts("sex"), age = try t.texts("age_group")
+        let service = try t.texts("referral_service"), need = try t.texts("specific_need")
+        let rows = (0..<t.rowCount).filter { opened[$0] != nil }
+        guard !rows.isEmpty else { throw .noRows }
+        let lastDay = rows.map { max(opened[$0] ?? 0, closed[$0] ?? 0) }.max() ?? 0
+        let day = asOf ?? lastDay
+        let known = rows.filter { (opened[$0] ?? 0) <= day }
+
+        var byStatus: [String: Double] = [:], bySexAge: [String: Double] = [:], byService: [String: Double] = [:], byNeed: [String: Double] = [:]
+        var active = 0.0, durations: [Double] = []
+        var newPer: [Int32: Double] = [:], closedPer: [Int32: Double] = [:]
+        for r in known {
+            byStatus.add(status[r] ?? "unknown", 1)
+            byNeed.add(need[r] ?? "unknown", 1)
+            if let s = service[r] { byService.add(s, 1) }
+            let isClosed = closed[r].map { $0 <= day } ?? false
+            if !isClosed {
+                active += 1
+                bySexAge.add((sex[r] ?? "unknown") + "\u{1}" + (age[r] ?? "unknown"), 1)
+            }
+            if let o = opened[r] { newPer.add(TrendPeriod.month.start(of: o), 1) }
+            if let c = closed[r], c <= day, let o = opened[r] {
+                closedPer.add(TrendPeriod.month.start(of: c), 1)
+                durations.append(Double(c - o))
+            }
+        }
+        let count = Double(known.count)
+        func rows(_ d: [String: Double], _ of: Double) -> [[ReportValue]] {
+            d.keys.sorted().map { [.text($0), .int(d[$0] ?? 0), .pct(d[$0] ?? 0, of: of)] } + [[.text("Total"), .int(of), .pct(of, of: of)]]
+        }
+        var sexAgeRows: [[ReportValue]] = []
+        for key in bySexAge.keys.sorted() {
+            let parts = key.split(separator: "\u{1}").map(String.init)
+            sexAgeRows.append([.text(parts.first ?? ""), .text(parts.last ?? ""), .int(bySexAge[key] ?? 0)])
+        }
+        sexAgeRows.append([.text("Total"), .text("Total"), .int(active)])
+        let months = TrendPeriod.month.range(newPer.keys.min() ?? day, day)
+        let monthRows = months.map { m -> [ReportValue] in [.text(TrendPeriod.month.label(m)), .int(newPer[m] ?? 0), .int(closedPer[m] ?? 0)] }
+        let median = Statistics.median(durations)
+        return CategoryReport(category: "case-management", title: "Caseload as of \(CivilDays.iso(day))", sections: [
+            ReportSection(name: "by-status", title: "Cases by status", columns: ["status", "cases", "percent"], rows: rows(byStatus, count)),
+            ReportSection(name: "active-by-sex-age", title: "Active cases by sex and age group", columns: ["sex", "age_group", "active_cases"], rows: sexAgeRows,
+                          notes: ["Active: opened on or before \(CivilDays.iso(day)) and not closed by then."]),
+            ReportSection(name: "by-month", title: "New and closed cases per month", columns: ["month", "new", "closed"], rows: monthRows),
+            ReportSection(name: "referrals", title: "Referrals by service", columns: ["referral_service", "referrals", "percent"], rows: rows(byService, byService.values.reduce(0, +))),
+            ReportSection(name: "by-need", title: "Cases by specific need", columns: ["specific_need", "cases", "percent"], rows: rows(byNeed, count)),
+            ReportSection(name: "time-to-close", title: "Time to close", columns: ["closed_cases", "median_days", "mean_days"],
+                          rows: [[.integer(durations.count), median.map(ReportValue.number) ?? .missing,
+                                  durations.isEmpty ? .missing : .number(durations.reduce(0, +) / Double(durations.count))]],
+                          notes: ["Days from opened to closed over cases closed on or before \(CivilDays.iso(day)); median of an even count = mean of the two middle values."]),
+        ], notes: ["\(known.count) cases opened on or before \(CivilDays.iso(day)); \(Int(active)) active."])
+    }
+}

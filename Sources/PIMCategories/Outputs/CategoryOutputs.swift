@@ -1,0 +1,51 @@
+import PIMFramework
+import PIMTable
+
+/// The §9 output of each category, computed from a table laid out as the category's template.
+///
+/// ```swift
+/// let report = try CategoryOutputs.report(for: .caseManagement, table: table)
+/// print(ReportFormat.markdown.render(report))
+/// let shareable = try CategoryOutputs.shareableReport(for: .caseManagement, table: table)
+/// ```
+public enum CategoryOutputs {
+    /// The full (internal) output.
+    public static func report(for category: PIMCategory.ID, table: Table, options: Options = .init()) throws(CategoryDataError) -> CategoryReport {
+        var r: CategoryReport
+        switch category {
+        case .populationData: r = try PopulationFigures.report(table, asOf: options.asOf)
+        case .protectionMonitoring: r = try MonitoringTrends.report(table, period: options.period)
+        case .caseManagement: r = try Caseload.report(table, asOf: options.asOf)
+        case .protectionNeedsAssessment: r = try NeedsShares.report(table)
+        case .protectionResponseMonitoringEvaluation: r = try ResponseProgress.report(table)
+        case .securitySituationalAwareness: r = try SecurityAccess.report(table)
+        case .sectoralIMSystemsOther: r = try SectoralIndicators.report(table)
+        case .communicatingWithAffectedCommunities: r = try FeedbackSummary.report(table)
+        }
+        r.notes.insert("Internal output: not checked against the sharing policy; use the shareable output to share.", at: 0)
+        return r
+    }
+
+    /// The output that may leave the organisation under the category's §10 policy: aggregated at the
+    /// policy's dimensions, direct identifiers never used, and every cell below 5 suppressed (with
+    /// secondary suppression) by ``Aggregation``.
+    public static func shareableReport(for category: PIMCategory.ID, table: Table, options: Options = .init()) throws(CategoryDataError) -> CategoryReport {
+        try SharingPolicyTables.report(for: category, table: table, options: options)
+    }
+
+    /// Options that some outputs use.
+    public struct Options: Sendable, Hashable {
+        /// The reference day (days since 1970-01-01) for population figures and caseload; default the latest in the data.
+        public var asOf: Int32?
+        /// Trend period for protection monitoring.
+        public var period: TrendPeriod
+        /// Smallest publishable cell in shareable outputs.
+        public var minCell: Int
+
+        public init(asOf: Int32? = nil, period: TrendPeriod = .month, minCell: Int = 5) {
+            self.asOf = asOf
+            self.period = period
+            self.minCell = minCell
+        }
+    }
+}

@@ -1,0 +1,165 @@
+import Foundation
+import PIMTable
+
+/// One cell of a report table.
+public enum ReportValue: Sendable, Hashable, Codable, CustomStringConvertible {
+    case text(String)
+    case integer(Int)
+    case number(Double)
+    /// Suppressed or not available.
+    case missing
+
+    public var description: String {
+        switch self {
+        case .text(let s): s
+        case .integer(let i): String(i)
+        case .number(let d): d.isFinite ? String(format: "%.1f", d) : ""
+        case .missing: ""
+        }
+    }
+
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.singleValueContainer()
+        if c.decodeNil() { self = .missing } else if let i = try? c.decode(Int.self) { self = .integer(i) } else if let d = try? c.decode(Double.self) {
+            self = .number(d)
+        } else { self = .text(try c.decode(String.self)) }
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var c = encoder.singleValueContainer()
+        switch self {
+        case .text(let s): try c.encode(s)
+        case .integer(let i): try c.encode(i)
+        case .number(let d): if d.isFinite { try c.encode((d * 10).rounded() / 10) } else { try c.encodeNil() }
+        case .missing: try c.encodeNil()
+        }
+    }
+}
+
+/// One table of a category output, e.g. "caseload by status and sex".
+public struct ReportSection: Sendable, Hashable, Codable {
+    /// A short id, e.g. `by-month`.
+    public var name: String
+    public var title: String
+    public var columns: [String]
+    public var rows: [[ReportValue]]
+    /// Rules and caveats a reader needs (how totals, flags and shares were computed).
+    public var notes: [String]
+
+    public init(name: String, title: String, columns: [String], rows: [[ReportValue]], notes: [String] = []) {
+        self.name = name
+        self.title = title
+        self.columns = columns
+        self.rows = rows
+        self.notes = notes
+    }
+
+    /// The value in `column` of the first row whose leading cells equal `key` (as text), for tests and look-ups.
+    public func value(_ column: String, where key: [String]) -> ReportValue? {
+        guard let c = columns.firstIndex(of: column) else { return nil }
+        return rows.first { r in key.enumerated().allSatisfy { r[$0.offset].description == $0.element } }?[c]
+    }
+
+    /// The section as a table (text, integer and decimal columns) for CSV, JSON and XLSX writers.
+    public func table() -> Table {
+        let cols = columns.enumerated().map { i, name -> Column in
+            let cells = rows.map { $0[i] }
+            if cells.allSatisfy({ if case .integer = $0 { true } else if case .missing = $0 { true } else { false } }) {
+                return Column(name: name, data: .integerColumn(cells.map { if case .integer(let v) = $0 { v } else { nil } }))
+            }
+            if cells.allSatisfy({ if case .text = $0 { false } else { true } }) {
+                return Column(name: name, data: .decimalColumn(cells.map {
+                    switch $0 {
+                    case .integer(let v): Double(v)
+                    case .number(let d): (d * 10).rounded() / 10
+                    default: nil
+                    }
+                }))
+            }
+            return Column(name: name, data: .textColumn(cells.map { if case .missing = $0 { nil } else { $0.description } }))
+        }
+        return (try? Table(columns: cols)) ?? .empty
+    }
+}
+
+/// The output of a category (§9) computed from one dataset: titled tables plus notes and flags.
+public struct CategoryReport: Sendable, Hashable, Codable {
+    public var category: String
+    public var title: String
+    /// Whether the tables passed the category's sharing policy (§10) and small-cell suppression.
+    public var shareable: Bool
+    public var sections: [ReportSection]
+    public var notes: [String]
+
+    public init(category: String, title: String, shareable: Bool = false, sections: [ReportSection], notes: [String] = []) {
+        self.category = category
+        self.title = title
+        self.shareable = shareable
+        self.sections = sections
+        self.notes = notes
+    }
+
+    /// The section named `name`, if any.
+    public func section(_ name: String) -> ReportSection? { sections.first { $0.name == name } }
+}
+
+/// Renders a ``CategoryReport`` as plain text, Markdown, CSV or JSON.
+public enum ReportFormat: String, Sendable, Hashable, CaseIterable {
+    case text, markdown, csv, json
+
+    public func render(_ report: CategoryReport) -> String {
+        switch self {
+        case .text: Self.text(report)
+        case .markdown: Self.markdown(report)
+        case .csv: Self.csv(report)
+        case .json:
+            (try? JSONEncoder.sorted.encode(report)).map { String(decoding: $0, as: UTF8.self) } ?? "{}"
+        }
+    }
+
+    static func text(_ r: CategoryReport) -> String {
+        var out = [r.title + (r.shareable ? " (shareable)" : ""), String(repeating: "=", count: r.title.count + (r.shareable ? 12 : 0))]
+        out += r.notes
+        for s in r.sections {
+            out += ["", s.title, String(repeating: "-", count: s.title.count)]
+            var widths = s.columns.map(\.count)
+            for row in s.rows { for (i, c) in row.enumerated() { widths[i] = max(widths[i], c.description.count) } }
+            func line(_ cells: [String]) -> String {
+                cells.enumerated().map { i, c in
+                    i == cells.count - 1 ? c : c.padding(toLength: widths[i], withPad: " ", startingAt: 0)
+                }.joined(separator: "  ").trimmingCharacters(in: .whitespaces)
+            }
+            out.append(line(s.columns))
+            out += s.rows.map { line($0.map(\.description)) }
+            out += s.notes.map { "  note: " + $0 }
+        }
+        return out.joined(separator: "\n")
+    }
+
+    static func markdown(_ r: CategoryReport) -> String {
+        var out = ["# " + r.title + (r.shareable ? " (shareable)" : "")]
+        if !r.notes.isEmpty { out += [""] + r.notes.map { "- " + $0 } }
+        for s in r.sections {
+            out += ["", "## " + s.title, "", "| " + s.columns.joined(separator: " | ") + " |",
+                    "|" + s.columns.map { _ in " --- |" }.joined()]
+            out += s.rows.map { "| " + $0.map { $0.description.replacingOccurrences(of: "|", with: "\\|") }.joined(separator: " | ") + " |" }
+            if !s.notes.isEmpty { out += [""] + s.notes.map { "_" + $0 + "_" } }
+        }
+        return out.joined(separator: "\n")
+    }
+
+    /// Each section as a CSV block preceded by a `# section: NAME` line, blocks separated by a blank line.
+    static func csv(_ r: CategoryReport) -> String {
+        r.sections.map { s in
+            "# section: \(s.name)\n" + String(decoding: CSVWriter.bytes(s.table(), options: CSVWriteOptions(lineEnding: .lf)), as: UTF8.self)
+        }.joined(separator: "\n")
+    }
+}
+
+extension JSONEncoder {
+    static var sorted: JSONEncoder {
+        let e = JSONEncoder()
+        e.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+        return e
+    }
+}

@@ -1,0 +1,91 @@
+import PIMCore
+import PIMTable
+
+/// The rule that flags a sudden rise in a trend.
+///
+/// A period is a spike when at least ``window`` earlier periods exist, its count exceeds the mean of the
+/// previous ``window`` periods by more than ``sds`` population standard deviations, **and** by at least
+/// ``minimumIncrease`` incidents (so that a rise from 0 to 1 never counts). Periods without incidents count as 0.
+public struct SpikeRule: Sendable, Hashable, Codable {
+    public var window: Int
+    public var sds: Double
+    public var minimumIncrease: Double
+
+    public init(window: Int = 3, sds: Double = 2, minimumIncrease: Double = 5) {
+        self.window = window
+        self.sds = sds
+        self.minimumIncrease = minimumIncrease
+    }
+
+    public static let standard = SpikeRule()
+
+    /// Whether `series[index]` is a spike.
+    public func isSpike(_ series: [Double], at index: Int) -> Bool {
+        guard index >= window, index < series.count else { return false }
+        let (mean, sd) = Statistics.meanAndSD(Array(series[(index - window)..<index]))
+        let x = series[index]
+        return x > mean + sds * sd && x - mean >= minimumIncrease
+    }
+
+    public var statement: String {
+        "A period is a spike when its count exceeds the mean of the previous \(window) periods by more than "
+            + "\(ReportValue.number(sds).description) standard deviations and by at least \(Int(minimumIncrease)) incidents."
+    }
+}
+
+/// §9.3 protection-monitoring trends: incidents by protection risk and location over months or weeks, with spikes.
+public enum MonitoringTrends {
+    public static func report(_ t: Table, period: TrendPeriod = .month, rule: SpikeRule = .standard) throws(CategoryDataError) -> CategoryReport {
+        let dates = try t.days("date"), a1 = try t.texts("adm1_code"), risks = try t.texts("protection_risk")
+        let affected = t["affected"] == nil ? [Double?](repeating: 1, count: t.rowCount) : try t.numbers("affected")
+        let valid = (0..<t.rowCount).filter { dates[$0] != nil }
+        guard let first = valid.compactMap({ dates[$0] }).min(), let last = valid.compactMap({ dates[$0] }).max() else { throw .noRows }
+        let periods = period.range(first, last)
+        let index = Dictionary(uniqueKeysWithValues: periods.enumerated().map { ($1, $0) })
+
+        var total = [Double](repeating: 0, count: periods.count), totalAffected = total
+        var byRisk: [String: [Double]] = [:], byAdm1: [String: [Double]] = [:], riskAffected: [String: Double] = [:]
+        for r in valid {
+            guard let d = dates[r], let p = index[period.start(of: d)] else { continue }
+            let risk = risks[r] ?? "unknown", adm = a1[r] ?? "unknown"
+            total[p] += 1
+            totalAffected[p] += affected[r] ?? 0
+            byRisk[risk, default: [Double](repeating: 0, count: periods.count)][p] += 1
+            byAdm1[adm, default: [Double](repeating: 0, count: periods.count)][p] += 1
+            riskAffected.add(risk, affected[r] ?? 0)
+        }
+        var spikes: [[ReportValue]] = []
+        func series(_ name: String, _ dim: String, _ data: [String: [Double]]) -> ReportSection {
+            var rows: [[ReportValue]] = []
+            for key in data.keys.sorted() {
+                let s = data[key] ?? []
+                for (i, p) in periods.enumerated() {
+                    let spike = rule.isSpike(s, at: i)
+                    if spike {
+                        let (mean, sd) = Statistics.meanAndSD(Array(s[(i - rule.window)..<i]))
+                        spikes.append([.text(dim), .text(key), .text(period.label(p)), .int(s[i]), .number(mean), .number(sd)])
+                    }
+                    if s[i] > 0 || spike { rows.append([.text(key), .text(period.label(p)), .int(s[i]), .text(spike ? "spike" : "")]) }
+                }
+            }
+            return ReportSection(name: name, title: "Incidents by \(dim) and \(period.rawValue)", columns: [dim, period.rawValue, "incidents", "flag"], rows: rows)
+        }
+        let all = total.reduce(0, +)
+        let periodRows = periods.enumerated().map { i, p -> [ReportValue] in
+            [.text(period.label(p)), .int(total[i]), .int(totalAffected[i]), .text(rule.isSpike(total, at: i) ? "spike" : "")]
+        }
+        let riskRows = byRisk.keys.sorted().map { k -> [ReportValue] in
+            let n = (byRisk[k] ?? []).reduce(0, +)
+            return [.text(k), .int(n), .int(riskAffected[k] ?? 0), .pct(n, of: all)]
+        }
+        let byRiskSection = series("by-risk-period", "protection_risk", byRisk)
+        let byAdmSection = series("by-adm1-period", "adm1_code", byAdm1)
+        return CategoryReport(category: "protection-monitoring", title: "Protection monitoring trends by \(period.rawValue)", sections: [
+            ReportSection(name: "by-period", title: "Incidents per \(period.rawValue)", columns: [period.rawValue, "incidents", "persons_affected", "flag"], rows: periodRows),
+            ReportSection(name: "by-risk", title: "Incidents by protection risk (GPC)", columns: ["protection_risk", "incidents", "persons_affected", "percent"], rows: riskRows),
+            byRiskSection, byAdmSection,
+            ReportSection(name: "spikes", title: "Spikes", columns: ["dimension", "value", period.rawValue, "incidents", "previous_mean", "previous_sd"],
+                          rows: spikes, notes: [rule.statement]),
+        ], notes: ["\(Int(all)) incidents from \(CivilDays.iso(first)) to \(CivilDays.iso(last)).", rule.statement])
+    }
+}

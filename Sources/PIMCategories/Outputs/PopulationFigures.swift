@@ -1,0 +1,123 @@
+import PIMCore
+import PIMTable
+
+/// §9.1 population figures by location, sex and age at a date, with totals that add up and flags where
+/// sources disagree or a reported total differs from its parts.
+///
+/// Rules: for each location (adm2) and population group, the latest date on or before `asOf` is used.
+/// When several sources report that date, the figure with the largest total is used (the planning figure)
+/// and the location is flagged `sources-disagree` when the totals differ by more than
+/// ``disagreementThreshold`` of the largest. Totals are always computed from the six sex × age parts, so
+/// every total adds up; a reported `population_total` that differs from the parts is flagged `total-mismatch`.
+public enum PopulationFigures {
+    public static let disagreementThreshold = 0.10
+
+    struct Figure {
+        var adm1: String
+        var adm2: String
+        var group: String
+        var date: Int32
+        var source: String
+        var parts: [Double]
+        var reportedTotal: Double?
+        var total: Double { parts.reduce(0, +) }
+    }
+
+    /// The chosen figure of each location and group, with flags.
+    struct Selection {
+        var figure: Figure
+        var flags: [String]
+        var alternatives: [Figure]
+    }
+
+    static func read(_ t: Table) throws(CategoryDataError) -> [Figure] {
+        let dates = try t.days("date"), a1 = try t.texts("adm1_code"), a2 = try t.texts("adm2_code")
+        let groups = try t.texts("population_group"), sources = try t.texts("source_org")
+        var parts: [[Double?]] = []
+        for sa in SexAge.all { parts.append(try t.numbers("population_\(sa.suffix)")) }
+        let totals = t["population_total"] == nil ? [Double?](repeating: nil, count: t.rowCount) : try t.numbers("population_total")
+        var out: [Figure] = []
+        for r in 0..<t.rowCount {
+            guard let d = dates[r], let adm2 = a2[r] else { continue }
+            out.append(Figure(adm1: a1[r] ?? "", adm2: adm2, group: groups[r] ?? "", date: d, source: sources[r] ?? "",
+                              parts: parts.map { $0[r] ?? 0 }, reportedTotal: totals[r]))
+        }
+        return out
+    }
+
+    static func select(_ figures: [Figure], asOf: Int32) -> [Selection] {
+        var byKey: [String: [Figure]] = [:]
+        for f in figures where f.date <= asOf { byKey[f.adm2 + "\u{1}" + f.group, default: []].append(f) }
+        var out: [Selection] = []
+        for (_, list) in byKey {
+            guard let latest = list.map(\.date).max() else { continue }
+            var bySource: [String: Figure] = [:]
+            for f in list where f.date == latest { bySource[f.source] = f }
+            let candidates = bySource.values.sorted { $0.total != $1.total ? $0.total > $1.total : $0.source < $1.source }
+            guard let chosen = candidates.first else { continue }
+            var flags: [String] = []
+            if let low = candidates.last, chosen.total > 0, (chosen.total - low.total) / chosen.total > disagreementThreshold {
+                flags.append("sources-disagree")
+            }
+            if let rt = chosen.reportedTotal, rt != chosen.total { flags.append("total-mismatch") }
+            out.append(Selection(figure: chosen, flags: flags, alternatives: Array(candidates.dropFirst())))
+        }
+        return out.sorted { ($0.figure.adm1, $0.figure.adm2, $0.figure.group) < ($1.figure.adm1, $1.figure.adm2, $1.figure.group) }
+    }
+
+    /// The report. `asOf` defaults to the latest date in the table.
+    public static func report(_ t: Table, asOf: Int32? = nil) throws(CategoryDataError) -> CategoryReport {
+        let figures = try read(t)
+        guard let maxDate = figures.map(\.date).max() else { throw .noRows }
+        let date = asOf ?? maxDate
+        let selected = select(figures, asOf: date)
+        let labels = SexAge.all.map(\.suffix)
+
+        var locationRows: [[ReportValue]] = []
+        var adm1: [String: [Double]] = [:]
+        var grand = [Double](repeating: 0, count: 6)
+        var disagreements: [[ReportValue]] = []
+        for s in selected {
+            let f = s.figure
+            let female = f.parts[0..<3].reduce(0, +), male = f.parts[3..<6].reduce(0, +)
+            locationRows.append([.text(f.adm1), .text(f.adm2), .text(f.group), .text(CivilDays.iso(f.date)), .text(f.source)]
+                                + f.parts.map(ReportValue.int) + [.int(female), .int(male), .int(f.total),
+                                                                  f.reportedTotal.map(ReportValue.int) ?? .missing,
+                                                                  .text(s.flags.joined(separator: ","))])
+            var acc = adm1[f.adm1] ?? [Double](repeating: 0, count: 6)
+            for i in 0..<6 { acc[i] += f.parts[i]; grand[i] += f.parts[i] }
+            adm1[f.adm1] = acc
+            if s.flags.contains("sources-disagree") {
+                for alt in [f] + s.alternatives {
+                    disagreements.append([.text(f.adm2), .text(f.group), .text(CivilDays.iso(f.date)), .text(alt.source), .int(alt.total),
+                                          .text(alt.source == f.source ? "used" : "not used")])
+                }
+            }
+        }
+        func sexAgeRow(_ p: [Double]) -> [ReportValue] {
+            let f = p[0..<3].reduce(0, +), m = p[3..<6].reduce(0, +)
+            return [.int(f), .int(m), .int(p[0] + p[3]), .int(p[1] + p[4]), .int(p[2] + p[5]), .int(f + m)]
+        }
+        let adm1Rows = adm1.keys.sorted().map { [.text($0)] + sexAgeRow(adm1[$0] ?? []) } + [[.text("Total")] + sexAgeRow(grand)]
+        var sexAgeRows: [[ReportValue]] = SexAge.all.enumerated().map { i, sa in [.text(sa.sex), .text(sa.age), .int(grand[i])] }
+        sexAgeRows.append([.text("Total"), .text("Total"), .int(grand.reduce(0, +))])
+
+        var sections = [
+            ReportSection(name: "by-adm1", title: "Population by admin 1, sex and age group", columns:
+                            ["adm1_code", "female", "male", "children", "adults", "elderly", "total"], rows: adm1Rows,
+                          notes: ["Totals are sums of the sex x age parts, so rows and columns add up."]),
+            ReportSection(name: "by-sex-age", title: "Population by sex and age group", columns: ["sex", "age_group", "persons"], rows: sexAgeRows),
+            ReportSection(name: "by-location", title: "Figures used per location and population group", columns:
+                            ["adm1_code", "adm2_code", "population_group", "date", "source_org"] + labels
+                            + ["female", "male", "total", "reported_total", "flags"], rows: locationRows),
+        ]
+        if !disagreements.isEmpty {
+            sections.append(ReportSection(name: "disagreements", title: "Where sources disagree (by more than 10%)",
+                                          columns: ["adm2_code", "population_group", "date", "source_org", "total", "use"], rows: disagreements))
+        }
+        return CategoryReport(category: "population-data", title: "Population figures as of \(CivilDays.iso(date))", sections: sections, notes: [
+            "Per location and group, the latest figure on or before \(CivilDays.iso(date)) is used; where several sources report that date, the largest total is used.",
+            "Flags: sources-disagree when source totals differ by more than 10% of the largest; total-mismatch when the reported total differs from the sum of its parts.",
+        ])
+    }
+}

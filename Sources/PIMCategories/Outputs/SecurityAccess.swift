@@ -1,0 +1,79 @@
+import PIMCore
+import PIMFramework
+import PIMTable
+
+/// An area's humanitarian access severity from the eight OCHA access variables (§7.1), scored the ACAPS way.
+///
+/// Each variable scores 0–3: the highest `severity` of the incidents coded with it in the area during the
+/// window (0 when none). The overall score is `round(5 × Σ scores ÷ 24)` (half up), on ACAPS' 0–5 scale:
+/// 0 no constraints, 1 low, 2 moderate, 3 high, 4 very high, 5 extreme.
+public struct AccessSeverity: Sendable, Hashable, Codable {
+    public var area: String
+    /// Variable id (`1a` … `3c`) → score 0–3.
+    public var scores: [String: Int]
+
+    public init(area: String, scores: [String: Int]) {
+        self.area = area
+        self.scores = scores
+    }
+
+    public static let variables = PIMFramework.standard.accessDimensions.flatMap(\.variables).map(\.id)
+    public static let levels = ["no constraints", "low", "moderate", "high", "very high", "extreme"]
+
+    public var sum: Int { Self.variables.reduce(0) { $0 + min(3, max(0, scores[$1] ?? 0)) } }
+
+    /// `round(5 × sum ÷ 24)`, half up, in integers.
+    public var overall: Int { (5 * sum * 2 + 3 * Self.variables.count) / (2 * 3 * Self.variables.count) }
+    public var level: String { Self.levels[min(5, overall)] }
+}
+
+/// §9.6 security and situational awareness: incidents by area and month, by type, and access severity per area.
+public enum SecurityAccess {
+    /// Days before the latest incident that count towards access severity.
+    public static let windowDays: Int32 = 90
+
+    public static func report(_ t: Table) throws(CategoryDataError) -> CategoryReport {
+        let dates = try t.days("date"), a1 = try t.texts("adm1_code"), a2 = try t.texts("adm2_code")
+        let types = try t.texts("incident_type"), vars = try t.texts("access_variable"), sev = try t.numbers("severity")
+        let casualties = t["casualties"] == nil ? [Double?](repeating: nil, count: t.rowCount) : try t.numbers("casualties")
+        let valid = (0..<t.rowCount).filter { dates[$0] != nil }
+        guard let last = valid.compactMap({ dates[$0] }).max() else { throw .noRows }
+        let from = last - windowDays + 1
+        var byAreaMonth: [String: (Double, Double)] = [:], byType: [String: Double] = [:]
+        var access: [String: [String: Int]] = [:]
+        var areaParent: [String: String] = [:]
+        for r in valid {
+            guard let d = dates[r] else { continue }
+            let key = (a1[r] ?? "unknown") + "\u{1}" + TrendPeriod.month.label(TrendPeriod.month.start(of: d))
+            byAreaMonth[key, default: (0, 0)].0 += 1
+            byAreaMonth[key, default: (0, 0)].1 += casualties[r] ?? 0
+            byType.add(types[r] ?? "unknown", 1)
+            if let area = a2[r] {
+                areaParent[area] = a1[r] ?? ""
+                if access[area] == nil { access[area] = [:] }
+                if d >= from, let v = vars[r], let s = sev[r] {
+                    access[area]?[v] = max(access[area]?[v] ?? 0, Int(s))
+                }
+            }
+        }
+        let monthRows = byAreaMonth.keys.sorted().map { k -> [ReportValue] in
+            let p = k.split(separator: "\u{1}").map(String.init)
+            let v = byAreaMonth[k] ?? (0, 0)
+            return [.text(p.first ?? ""), .text(p.last ?? ""), .int(v.0), .int(v.1)]
+        }
+        let total = byType.values.reduce(0, +)
+        let typeRows = byType.keys.sorted().map { [.text($0), .int(byType[$0] ?? 0), .pct(byType[$0] ?? 0, of: total)] }
+        let severities = access.keys.sorted().map { AccessSeverity(area: $0, scores: access[$0] ?? [:]) }
+        let accessRows = severities.map { s -> [ReportValue] in
+            [.text(areaParent[s.area] ?? ""), .text(s.area)] + AccessSeverity.variables.map { .integer(s.scores[$0] ?? 0) }
+                + [.integer(s.sum), .integer(s.overall), .text(s.level)]
+        }
+        let rule = "Access severity over \(CivilDays.iso(from)) to \(CivilDays.iso(last)): each OCHA variable 1a-3c scores the highest incident severity (0-3) in the area, 0 if none; overall = round(5 x sum / 24) on the ACAPS 0-5 scale."
+        return CategoryReport(category: "security-situational-awareness", title: "Security incidents and humanitarian access", sections: [
+            ReportSection(name: "by-adm1-month", title: "Incidents by admin 1 and month", columns: ["adm1_code", "month", "incidents", "casualties"], rows: monthRows),
+            ReportSection(name: "by-type", title: "Incidents by type", columns: ["incident_type", "incidents", "percent"], rows: typeRows),
+            ReportSection(name: "access-severity", title: "Access severity by area (adm2)", columns:
+                            ["adm1_code", "adm2_code"] + AccessSeverity.variables + ["sum", "overall_0_5", "level"], rows: accessRows, notes: [rule]),
+        ], notes: ["\(valid.count) incidents up to \(CivilDays.iso(last)).", rule])
+    }
+}

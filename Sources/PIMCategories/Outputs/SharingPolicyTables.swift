@@ -1,0 +1,153 @@
+import PIMCore
+import PIMDisclosure
+import PIMFramework
+import PIMTable
+
+/// The shareable tables of each category: which dimensions §10 allows, and small-cell suppression through
+/// ``Aggregation``.
+///
+/// Records are counted per cell; pre-aggregated figures (population, persons reached) are first expanded to
+/// one record per person so that the threshold applies to persons, not to rows.
+public enum SharingPolicyTables {
+    /// The most records an expansion of figures may create.
+    public static let expansionLimit = 20_000_000
+
+    /// The dimensions each category's shareable table is aggregated by (§10).
+    public static func dimensions(for category: PIMCategory.ID) -> [String] {
+        switch category {
+        case .populationData: ["adm1_code", "sex", "age_group"]
+        case .protectionMonitoring: ["adm1_code", "protection_risk", "month"]
+        case .caseManagement: ["adm1_code", "sex", "age_group", "status"]
+        case .protectionNeedsAssessment: ["adm1_code", "question", "answer"]
+        case .protectionResponseMonitoringEvaluation: ["org", "adm1_code", "sex", "age_group"]
+        case .securitySituationalAwareness: ["adm1_code", "month", "incident_type"]
+        case .sectoralIMSystemsOther: ["ownership", "indicator", "adm1_code"]
+        case .communicatingWithAffectedCommunities: ["adm1_code", "topic"]
+        }
+    }
+
+    static func report(for category: PIMCategory.ID, table t: Table, options: CategoryOutputs.Options) throws(CategoryDataError) -> CategoryReport {
+        guard t.rowCount > 0 else { throw .noRows }
+        let dims = dimensions(for: category)
+        var sum: [String] = []
+        let records: Table
+        var extra: [ReportSection] = []
+        switch category {
+        case .populationData:
+            let figures = try PopulationFigures.read(t)
+            let day = options.asOf ?? (figures.map(\.date).max() ?? 0)
+            let chosen = PopulationFigures.select(figures, asOf: day).map(\.figure)
+            records = try expand(chosen.map { f in SexAge.all.enumerated().map { i, sa in ([f.adm1, sa.sex, sa.age], f.parts[i]) } }.flatMap { $0 }, names: dims)
+        case .protectionResponseMonitoringEvaluation:
+            let orgs = try t.texts("org"), a1 = try t.texts("adm1_code")
+            var cells: [([String], Double)] = []
+            for sa in SexAge.all {
+                let reached = try t.numbers("reached_\(sa.suffix)")
+                for r in 0..<t.rowCount { cells.append(([orgs[r] ?? "", a1[r] ?? "", sa.sex, sa.age], reached[r] ?? 0)) }
+            }
+            records = try expand(cells, names: dims)
+        case .protectionNeedsAssessment:
+            let a1 = try t.texts("adm1_code"), w = try t.numbers("weight")
+            var adm: [String?] = [], q: [String?] = [], a: [String?] = [], weights: [Double?] = []
+            for question in NeedsShares.questions where t[question] != nil {
+                let answers = try t.texts(question)
+                for r in 0..<t.rowCount where answers[r] != nil {
+                    adm.append(a1[r]); q.append(question); a.append(answers[r]); weights.append(w[r])
+                }
+            }
+            records = (try? Table(columns: [Column(name: "adm1_code", data: .textColumn(adm)), Column(name: "question", data: .textColumn(q)),
+                                            Column(name: "answer", data: .textColumn(a)), Column(name: "weight", data: .decimalColumn(weights))])) ?? .empty
+            sum = ["weight"]
+        case .protectionMonitoring, .securitySituationalAwareness:
+            var m = t
+            let days = try t.days("date")
+            _ = try? m.setColumn(Column(name: "month", data: .textColumn(days.map { $0.map { TrendPeriod.month.label(TrendPeriod.month.start(of: $0)) } })))
+            records = m
+            if category == .protectionMonitoring, t["affected"] != nil { sum = ["affected"] }
+            if category == .securitySituationalAwareness {
+                if let access = try SecurityAccess.report(t).section("access-severity") { extra.append(access) }
+            }
+        case .sectoralIMSystemsOther:
+            records = t
+            sum = ["value"]
+        case .caseManagement, .communicatingWithAffectedCommunities:
+            records = t
+        }
+        let aggregate: AggregateTable
+        do {
+            aggregate = try Aggregation.aggregate(records, by: dims, sum: sum, rule: .suppress(minCell: options.minCell))
+        } catch {
+            throw .disclosure(error.description)
+        }
+        let section = Self.section(aggregate, category: category)
+        let rules = PIMFramework.standard.category(category).shares
+        return CategoryReport(category: category.rawValue, title: "\(PIMFramework.standard.category(category).name): shareable output", shareable: true,
+                              sections: [section] + extra, notes: [
+            "Policy §10 (\(rules.map { "\($0.id) \($0.level.rawValue)" }.joined(separator: "; "))): aggregated by \(dims.joined(separator: ", ")); direct identifiers are never used.",
+            "Cells with fewer than \(options.minCell) \(unit(category)) are suppressed (flag primary), and complementary cells too (flag secondary).",
+            "Shared in line with confidentiality, informed consent, safety and non-discrimination, without identifying any person (§10, note 7).",
+        ])
+    }
+
+    static func unit(_ c: PIMCategory.ID) -> String {
+        switch c {
+        case .populationData, .protectionResponseMonitoringEvaluation: "persons"
+        case .protectionNeedsAssessment: "households"
+        case .sectoralIMSystemsOther: "location measurements"
+        case .caseManagement: "cases"
+        case .protectionMonitoring, .securitySituationalAwareness: "incidents"
+        case .communicatingWithAffectedCommunities: "feedback entries"
+        }
+    }
+
+    /// One record per person: each `(labels, count)` becomes `count` rows with the labels.
+    static func expand(_ cells: [([String], Double)], names: [String]) throws(CategoryDataError) -> Table {
+        let total = cells.reduce(0) { $0 + max(0, Int($1.1.rounded())) }
+        guard total <= expansionLimit else { throw .tooLarge(rows: total, limit: expansionLimit) }
+        var dictionaries = names.map { _ in [String]() }
+        var indexes = names.map { _ in [String: Int32]() }
+        var codes = names.map { _ in [Int32]() }
+        for d in names.indices { codes[d].reserveCapacity(total) }
+        for (labels, count) in cells {
+            let n = max(0, Int(count.rounded()))
+            guard n > 0 else { continue }
+            for d in names.indices {
+                let label = labels[d]
+                let c: Int32
+                if let existing = indexes[d][label] { c = existing } else {
+                    c = Int32(dictionaries[d].count)
+                    dictionaries[d].append(label)
+                    indexes[d][label] = c
+                }
+                codes[d].append(contentsOf: repeatElement(c, count: n))
+            }
+        }
+        let columns = names.indices.map { Column(name: names[$0], data: .text(codes: codes[$0], dictionary: dictionaries[$0])) }
+        return (try? Table(columns: columns)) ?? .empty
+    }
+
+    static func section(_ a: AggregateTable, category: PIMCategory.ID) -> ReportSection {
+        let dims = a.dimensions.map(\.name)
+        var rows: [[ReportValue]] = []
+        for cell in a.cells + a.marginals {
+            var row: [ReportValue] = zip(a.dimensions, cell.coordinates).map { dim, c in
+                guard let c else { return .text("Total") }
+                return .opt(dim.categories[c])
+            }
+            row.append(cell.publishedCount.map(ReportValue.integer) ?? .missing)
+            for (m, _) in a.sumColumns.enumerated() {
+                row.append(cell.publishedSums.map { .number($0[m]) } ?? .missing)
+            }
+            if category == .sectoralIMSystemsOther {
+                if let n = cell.publishedCount, let s = cell.publishedSums, n > 0 { row.append(.number(s[0] / Double(n))) } else { row.append(.missing) }
+            }
+            row.append(cell.status == .published ? .text("") : .text(cell.status.rawValue))
+            rows.append(row)
+        }
+        var columns = dims + [unit(category).replacingOccurrences(of: " ", with: "_")] + a.sumColumns.map { $0 == "weight" ? "weighted_households" : $0 }
+        if category == .sectoralIMSystemsOther { columns.append("mean_value") }
+        columns.append("flag")
+        return ReportSection(name: "shareable", title: "Shareable table by " + dims.joined(separator: ", "), columns: columns, rows: rows,
+                             notes: ["Suppressed cells are blank; 'Total' rows are margins over that dimension."])
+    }
+}

@@ -1,0 +1,104 @@
+import Foundation
+import PIMCore
+import PIMTable
+
+extension ColumnData {
+    /// A dictionary-encoded text column; nil is null.
+    static func textColumn(_ values: [String?]) -> ColumnData {
+        var dictionary: [String] = []
+        var index: [String: Int32] = [:]
+        let codes = values.map { v -> Int32 in
+            guard let v else { return -1 }
+            if let c = index[v] { return c }
+            let c = Int32(dictionary.count)
+            dictionary.append(v)
+            index[v] = c
+            return c
+        }
+        return .text(codes: codes, dictionary: dictionary)
+    }
+
+    static func integerColumn(_ values: [Int?]) -> ColumnData {
+        var nulls = NullMask()
+        for (i, v) in values.enumerated() where v == nil { nulls.setNull(i) }
+        return .integer(values: values.map { Int64($0 ?? 0) }, nulls: nulls)
+    }
+
+    static func decimalColumn(_ values: [Double?]) -> ColumnData {
+        var nulls = NullMask()
+        for (i, v) in values.enumerated() where v == nil { nulls.setNull(i) }
+        return .decimal(values: values.map { $0 ?? 0 }, nulls: nulls)
+    }
+
+    static func dateColumn(_ values: [Int32?]) -> ColumnData {
+        var nulls = NullMask()
+        for (i, v) in values.enumerated() where v == nil { nulls.setNull(i) }
+        return .date(days: values.map { $0 ?? 0 }, nulls: nulls)
+    }
+}
+
+extension Table {
+    /// The cells of column `name` as text (numbers and dates formatted, `yyyy-mm-dd` for dates); nil when null.
+    /// - Throws: ``CategoryDataError/missingColumn(_:)``.
+    func texts(_ name: String) throws(CategoryDataError) -> [String?] {
+        guard let c = self[name] else { throw .missingColumn(name) }
+        switch c.data {
+        case .text(let codes, let dict):
+            return codes.map { $0 < 0 ? nil : Self.blankToNil(dict[Int($0)]) }
+        case .date(let d, let n): return d.indices.map { n.isNull($0) ? nil : CivilDays.iso(d[$0]) }
+        case .integer(let v, let n): return v.indices.map { n.isNull($0) ? nil : String(v[$0]) }
+        case .decimal(let v, let n): return v.indices.map { n.isNull($0) ? nil : String(v[$0]) }
+        case .boolean(let v, let n): return v.indices.map { n.isNull($0) ? nil : (v[$0] ? "yes" : "no") }
+        }
+    }
+
+    /// The cells of column `name` as numbers; nil when null or not a number.
+    func numbers(_ name: String) throws(CategoryDataError) -> [Double?] {
+        guard let c = self[name] else { throw .missingColumn(name) }
+        switch c.data {
+        case .integer(let v, let n): return v.indices.map { n.isNull($0) ? nil : Double(v[$0]) }
+        case .decimal(let v, let n): return v.indices.map { n.isNull($0) || !v[$0].isFinite ? nil : v[$0] }
+        case .text(let codes, let dict): return codes.map { $0 < 0 ? nil : Double(dict[Int($0)].trimmingCharacters(in: .whitespaces)) }
+        case .boolean(let v, let n): return v.indices.map { n.isNull($0) ? nil : (v[$0] ? 1 : 0) }
+        case .date: throw .wrongType(name, expected: "a number")
+        }
+    }
+
+    /// The cells of column `name` as days since 1970-01-01; nil when null or not a `yyyy-mm-dd` date.
+    func days(_ name: String) throws(CategoryDataError) -> [Int32?] {
+        guard let c = self[name] else { throw .missingColumn(name) }
+        switch c.data {
+        case .date(let d, let n): return d.indices.map { n.isNull($0) ? nil : d[$0] }
+        case .text(let codes, let dict):
+            return codes.map { $0 < 0 ? nil : CivilDays.parseISO(String(dict[Int($0)].prefix(10))) }
+        default: throw .wrongType(name, expected: "a date")
+        }
+    }
+
+    private static func blankToNil(_ s: String) -> String? {
+        let t = s.trimmingCharacters(in: .whitespaces)
+        return t.isEmpty ? nil : t
+    }
+}
+
+/// Why a table cannot feed a category output.
+public enum CategoryDataError: Error, Sendable, Hashable, CustomStringConvertible {
+    case missingColumn(String)
+    case wrongType(String, expected: String)
+    case noTemplate(category: String)
+    case noRows
+    case tooLarge(rows: Int, limit: Int)
+    case disclosure(String)
+
+    public var description: String {
+        switch self {
+        case .missingColumn(let c):
+            "The table has no column \"\(c)\"; use the category's template (`pim template CATEGORY`) for the column names."
+        case .wrongType(let c, let e): "Column \"\(c)\" should hold \(e)."
+        case .noTemplate(let c): "There is no template for the category \"\(c)\"."
+        case .noRows: "The table has no rows to analyse."
+        case .tooLarge(let r, let l): "Expanding the figures to \(r) records exceeds the limit of \(l) for small-cell protection."
+        case .disclosure(let why): "Disclosure control failed: \(why)."
+        }
+    }
+}

@@ -1,0 +1,84 @@
+import Foundation
+import PIMCore
+
+/// Calendar periods for trend tables: months (`yyyy-mm`) and ISO weeks (labelled by their Monday, `yyyy-mm-dd`).
+public enum TrendPeriod: String, Sendable, Hashable, Codable, CaseIterable {
+    case month, week
+
+    /// The first day of the period that contains `days`.
+    public func start(of days: Int32) -> Int32 {
+        switch self {
+        case .month:
+            let (y, m, _) = CivilDays.ymd(days)
+            return CivilDays.days(year: y, month: m, day: 1)
+        case .week:
+            // 1970-01-01 was a Thursday: (days + 3) mod 7 is 0 on Mondays.
+            let offset = ((Int(days) + 3) % 7 + 7) % 7
+            return days - Int32(offset)
+        }
+    }
+
+    /// The start of the period after the one starting at `start`.
+    public func next(_ start: Int32) -> Int32 {
+        switch self {
+        case .month:
+            let (y, m, _) = CivilDays.ymd(start)
+            return m == 12 ? CivilDays.days(year: y + 1, month: 1, day: 1) : CivilDays.days(year: y, month: m + 1, day: 1)
+        case .week: return start + 7
+        }
+    }
+
+    /// `yyyy-mm` for months, the Monday's `yyyy-mm-dd` for weeks.
+    public func label(_ start: Int32) -> String {
+        switch self {
+        case .month: String(CivilDays.iso(start).prefix(7))
+        case .week: CivilDays.iso(start)
+        }
+    }
+
+    /// Every period start from the one containing `first` to the one containing `last`, in order.
+    public func range(_ first: Int32, _ last: Int32) -> [Int32] {
+        var out: [Int32] = []
+        var p = start(of: first)
+        let end = start(of: last)
+        while p <= end && out.count < 10_000 {
+            out.append(p)
+            p = next(p)
+        }
+        return out
+    }
+}
+
+/// Small statistics used by the outputs, each stated so a reader can recompute it.
+public enum Statistics {
+    /// The median; the mean of the two middle values for an even count; nil when empty.
+    public static func median(_ values: [Double]) -> Double? {
+        guard !values.isEmpty else { return nil }
+        let s = values.sorted()
+        let m = s.count / 2
+        return s.count % 2 == 1 ? s[m] : (s[m - 1] + s[m]) / 2
+    }
+
+    /// Mean and population standard deviation.
+    public static func meanAndSD(_ values: [Double]) -> (mean: Double, sd: Double) {
+        guard !values.isEmpty else { return (0, 0) }
+        let mean = values.reduce(0, +) / Double(values.count)
+        let variance = values.reduce(0) { $0 + ($1 - mean) * ($1 - mean) } / Double(values.count)
+        return (mean, variance.squareRoot())
+    }
+
+    /// `part / whole × 100`, or nil when `whole` is 0.
+    public static func percent(_ part: Double, of whole: Double) -> Double? { whole > 0 ? part * 100 / whole : nil }
+}
+
+extension ReportValue {
+    static func pct(_ part: Double, of whole: Double) -> ReportValue {
+        Statistics.percent(part, of: whole).map(ReportValue.number) ?? .missing
+    }
+    static func int(_ d: Double) -> ReportValue { .integer(Int(d.rounded())) }
+    static func opt(_ s: String?) -> ReportValue { s.map(ReportValue.text) ?? .missing }
+}
+
+extension Dictionary where Value == Double {
+    mutating func add(_ key: Key, _ v: Double) { self[key, default: 0] += v }
+}

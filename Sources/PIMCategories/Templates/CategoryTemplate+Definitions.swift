@@ -1,0 +1,111 @@
+import PIMCore
+import PIMFramework
+
+extension CategoryTemplate {
+    /// §9.1: population figures by location, group, sex and age at a date, from a named source.
+    public static let populationData = CategoryTemplate(
+        category: .populationData, unit: "one population figure: a location and population group at a date, from one source",
+        fields: [
+            .date("date", "Date the figure refers to"), .admin(1), .admin(2),
+            .choice("population_group", "Population group", hxl: "#population+type", .populationGroup),
+            .text("source_org", "Source organisation (acronym)", hxl: "#org+source", required: true),
+        ] + TemplateField.sexAgeCounts("population", tag: "population", label: "Population")
+            + [.count("population_total", "Reported total (checked against the sum of the parts)", hxl: "#population+total", required: false)])
+
+    /// §9.3: one reported protection incident or risk, typed with the GPC protection risks.
+    public static let protectionMonitoring = CategoryTemplate(
+        category: .protectionMonitoring, unit: "one reported protection incident",
+        fields: [
+            .text("report_id", "Report id (pseudonymous)", hxl: "#meta+id", role: .directIdentifier, unique: true),
+            .date("date", "Date the incident occurred", hxl: "#date+occurred"), .admin(1), .admin(2),
+            .choice("protection_risk", "Protection risk (GPC)", hxl: "#event+type", .protectionRisk, role: .sensitive),
+            .choice("population_group", "Population group of those affected", hxl: "#population+type", .populationGroup, role: .quasiIdentifier),
+            .sex, .ageGroup,
+            .count("affected", "Persons affected", hxl: "#affected"),
+            .org,
+        ])
+
+    /// §9.4: one case of a person with specific needs, with its status and referral.
+    public static let caseManagement = CategoryTemplate(
+        category: .caseManagement, unit: "one case (a person with specific needs)",
+        fields: [
+            .text("case_id", "Case number (pseudonymous)", hxl: "#meta+id", role: .directIdentifier, required: true, unique: true),
+            .date("opened", "Date opened", hxl: "#date+start"),
+            .date("closed", "Date closed", hxl: "#date+end", required: false),
+            .admin(1), .admin(2), .sex, .ageGroup,
+            .choice("specific_need", "Main specific need", hxl: "#x_specificneed", .specificNeed, role: .sensitive),
+            .choice("gbv_incident_type", "GBV incident type (GBVIMS), only for GBV survivors", hxl: "#x_gbv+type", .gbvIncidentType,
+                    role: .sensitive, required: false),
+            .choice("status", "Case status", hxl: "#status", .caseStatus),
+            .choice("referral_service", "Service referred to", hxl: "#x_service+referral", .service, required: false),
+            .org,
+        ])
+
+    /// §9.2: one household interviewed in a protection needs assessment, with its sampling weight.
+    public static let protectionNeedsAssessment = CategoryTemplate(
+        category: .protectionNeedsAssessment, unit: "one household interview",
+        fields: [
+            .text("household_id", "Household id (pseudonymous)", hxl: "#meta+id", role: .directIdentifier, unique: true),
+            .date("date", "Interview date"), .admin(1), .admin(2),
+            .choice("population_group", "Population group", hxl: "#population+type", .populationGroup, role: .quasiIdentifier),
+            .choice("respondent_sex", "Sex of respondent", hxl: "#x_sex+respondent", .sex, role: .quasiIdentifier),
+            TemplateField(Field(name: "weight", label: "Sampling weight (households represented)", hxl: "#x_weight", type: .decimal,
+                                role: .weight, required: true, minimum: 0)),
+            .choice("feels_unsafe", "Do household members feel unsafe in this area?", hxl: "#indicator+unsafe", .yesNo),
+            .choice("lacks_documents", "Does any member lack civil documentation?", hxl: "#indicator+nodocuments", .yesNo),
+            .choice("separated_child", "Is a child of the household separated from the family?", hxl: "#indicator+separatedchild",
+                    .yesNo, role: .sensitive),
+            .choice("main_risk", "Main protection risk in the community (GPC)", hxl: "#indicator+mainrisk", .protectionRisk),
+            .choice("priority_need", "First priority need", hxl: "#indicator+priorityneed", .priorityNeed),
+        ])
+
+    /// §9.5: persons targeted and reached by one organisation for one indicator in one location and month.
+    public static let responseMonitoring = CategoryTemplate(
+        category: .protectionResponseMonitoringEvaluation, unit: "one organisation's report for one indicator, location and month",
+        fields: [
+            .date("date", "Reporting month (first day)"), .org, .admin(1), .admin(2),
+            .choice("indicator", "Response indicator", hxl: "#indicator+code", .responseIndicator),
+        ] + TemplateField.sexAgeCounts("targeted", tag: "targeted", label: "Persons targeted")
+            + TemplateField.sexAgeCounts("reached", tag: "reached", label: "Persons reached"))
+
+    /// §9.6: one security incident or access constraint, coded with an OCHA access variable and a severity.
+    public static let securityAwareness = CategoryTemplate(
+        category: .securitySituationalAwareness, unit: "one security incident or access constraint",
+        fields: [
+            .text("incident_id", "Incident id", hxl: "#event+id", unique: true),
+            .date("date", "Date of the incident", hxl: "#date+occurred"), .admin(1), .admin(2),
+            .choice("incident_type", "Incident type", hxl: "#event+type", .securityIncidentType),
+            .choice("access_variable", "OCHA access variable (1a-3c)", hxl: "#access+code", .accessVariable),
+            TemplateField(Field(name: "severity", label: "Severity of the constraint (0 none - 3 severe, ACAPS scale)", hxl: "#severity",
+                                type: .integer, required: true, minimum: 0, maximum: 3)),
+            .count("casualties", "Casualties", hxl: "#affected+casualties", required: false),
+            .org,
+        ])
+
+    /// §9.7: a proxy protection indicator measured by another sector, with the data's owner.
+    public static let sectoralSystems = CategoryTemplate(
+        category: .sectoralIMSystemsOther, unit: "one indicator value for one location and date",
+        fields: [
+            .date("date", "Date of measurement"), .admin(1), .admin(2),
+            .choice("sector", "Sector that collected the data", hxl: "#sector", .sector),
+            .choice("indicator", "Proxy indicator", hxl: "#indicator+code", .proxyIndicator),
+            TemplateField(Field(name: "value", label: "Indicator value (percent)", hxl: "#indicator+value+pct", type: .decimal,
+                                required: true, minimum: 0, maximum: 100)),
+            .text("owner_org", "Organisation that owns the data", hxl: "#org+owner", required: true),
+            .choice("ownership", "Who controls collection and processing", hxl: "#x_ownership", .ownership),
+        ])
+
+    /// §9.8: one piece of community feedback, with its channel, topic and whether it was answered.
+    public static let communityFeedback = CategoryTemplate(
+        category: .communicatingWithAffectedCommunities, unit: "one piece of feedback from the community",
+        fields: [
+            .text("feedback_id", "Feedback id", hxl: "#meta+id", role: .directIdentifier, unique: true),
+            .date("received", "Date received", hxl: "#date+received"),
+            .date("responded", "Date the response was given", hxl: "#date+responded", required: false),
+            .admin(1), .admin(2),
+            .choice("channel", "Channel", hxl: "#x_channel", .feedbackChannel),
+            .choice("topic", "Topic", hxl: "#x_topic", .feedbackTopic, role: .sensitive),
+            .choice("status", "Status", hxl: "#status", .openClosed),
+            .sex, .ageGroup,
+        ])
+}

@@ -1,0 +1,140 @@
+import PIMCore
+import PIMFramework
+import PIMTable
+
+/// A data template for one PIM category: the fields a system of that category records, with HXL tags,
+/// disclosure roles and closed value lists from stated taxonomies.
+///
+/// ```swift
+/// let t = CategoryTemplate.template(for: .caseManagement)
+/// try CSVWriter.write(t.emptyTable(), hxl: true, to: url)   // header + HXL row, no data
+/// ```
+public struct CategoryTemplate: Sendable, Hashable {
+    public let category: PIMCategory.ID
+    /// What one row of the template describes, e.g. "one incident".
+    public let unit: String
+    public let fields: [TemplateField]
+
+    public init(category: PIMCategory.ID, unit: String, fields: [TemplateField]) {
+        self.category = category
+        self.unit = unit
+        self.fields = fields
+    }
+
+    /// The schema a dataset of this template is validated and analysed with.
+    public var schema: Schema { Schema(fields: fields.map(\.field)) }
+
+    /// The field named `name`, if any.
+    public func field(_ name: String) -> TemplateField? { fields.first { $0.field.name == name } }
+
+    /// A table with the template's columns and HXL tags and no rows.
+    public func emptyTable() -> Table {
+        let columns = fields.map { f -> Column in
+            let tag = f.field.hxl.flatMap(HXLTagSpec.parseSpec)
+            let data: ColumnData
+            switch f.field.type {
+            case .integer: data = .integer(values: [], nulls: NullMask())
+            case .decimal: data = .decimal(values: [], nulls: NullMask())
+            case .date: data = .date(days: [], nulls: NullMask())
+            case .boolean: data = .boolean(values: [], nulls: NullMask())
+            case .text: data = .text(codes: [], dictionary: [])
+            }
+            return Column(name: f.field.name, tag: tag, data: data)
+        }
+        return (try? Table(columns: columns)) ?? .empty
+    }
+
+    /// The templates of all eight categories, in the order of §6.
+    public static var all: [CategoryTemplate] { PIMCategory.ID.allCases.map(template(for:)) }
+
+    /// The template of a category.
+    public static func template(for id: PIMCategory.ID) -> CategoryTemplate {
+        switch id {
+        case .populationData: .populationData
+        case .protectionMonitoring: .protectionMonitoring
+        case .caseManagement: .caseManagement
+        case .protectionNeedsAssessment: .protectionNeedsAssessment
+        case .protectionResponseMonitoringEvaluation: .responseMonitoring
+        case .securitySituationalAwareness: .securityAwareness
+        case .sectoralIMSystemsOther: .sectoralSystems
+        case .communicatingWithAffectedCommunities: .communityFeedback
+        }
+    }
+}
+
+/// One field of a template, with the taxonomy its values come from and a hint for data collectors.
+public struct TemplateField: Sendable, Hashable {
+    public let field: Field
+    public let taxonomy: Taxonomy?
+    public let hint: String?
+
+    public init(_ field: Field, taxonomy: Taxonomy? = nil, hint: String? = nil) {
+        var f = field
+        if let taxonomy { f.allowedValues = taxonomy.codes }
+        self.field = f
+        self.taxonomy = taxonomy
+        self.hint = hint
+    }
+}
+
+extension HXLTagSpec {
+    /// Parses `#tag+attr+attr`; nil when the text does not start with `#` or has an empty tag.
+    static func parseSpec(_ text: String) -> HXLTagSpec? {
+        guard text.hasPrefix("#") else { return nil }
+        let parts = text.dropFirst().lowercased().split(separator: "+", omittingEmptySubsequences: false).map(String.init)
+        guard let tag = parts.first, !tag.isEmpty else { return nil }
+        return HXLTagSpec(tag: tag, attributes: Array(parts.dropFirst()))
+    }
+}
+
+// MARK: - Field builders
+
+extension TemplateField {
+    static func date(_ name: String, _ label: String, hxl: String = "#date", required: Bool = true) -> TemplateField {
+        TemplateField(Field(name: name, label: label, hxl: hxl, type: .date, required: required), hint: "yyyy-mm-dd")
+    }
+
+    static func admin(_ level: Int, required: Bool = true) -> TemplateField {
+        TemplateField(Field(name: "adm\(level)_code", label: "Admin \(level) P-code", hxl: "#adm\(level)+code", type: .text,
+                            role: .quasiIdentifier, required: required, adminLevel: level),
+                      hint: "P-code from the gazetteer")
+    }
+
+    static func choice(_ name: String, _ label: String, hxl: String, _ taxonomy: Taxonomy, role: DisclosureRole = .other,
+                       required: Bool = true) -> TemplateField {
+        TemplateField(Field(name: name, label: label, hxl: hxl, type: .text, role: role, required: required), taxonomy: taxonomy)
+    }
+
+    static func count(_ name: String, _ label: String, hxl: String, required: Bool = true) -> TemplateField {
+        TemplateField(Field(name: name, label: label, hxl: hxl, type: .integer, required: required, minimum: 0))
+    }
+
+    static func text(_ name: String, _ label: String, hxl: String, role: DisclosureRole = .other, required: Bool = false,
+                     unique: Bool = false) -> TemplateField {
+        TemplateField(Field(name: name, label: label, hxl: hxl, type: .text, role: role, required: required, unique: unique))
+    }
+
+    static let sex = choice("sex", "Sex", hxl: "#x_sex", .sex, role: .quasiIdentifier)
+    static let ageGroup = choice("age_group", "Age group", hxl: "#x_agegroup", .ageGroup, role: .quasiIdentifier)
+    static let org = text("org", "Reporting organisation (acronym)", hxl: "#org+acronym", required: true)
+
+    /// Six count columns `<prefix>_f_children` … `<prefix>_m_elderly` tagged `#<tag>+f+children` …
+    static func sexAgeCounts(_ prefix: String, tag: String, label: String) -> [TemplateField] {
+        SexAge.all.map { sa in
+            count("\(prefix)_\(sa.suffix)", "\(label), \(sa.label)", hxl: "#\(tag)+\(sa.sex == "female" ? "f" : "m")+\(sa.age)")
+        }
+    }
+}
+
+/// One sex × age-group cell of the HXL disaggregation (`+f+children` … `+m+elderly`).
+public struct SexAge: Sendable, Hashable {
+    public let sex: String
+    public let age: String
+
+    /// `f_children`, `m_elderly`, …: the column-name suffix.
+    public var suffix: String { (sex == "female" ? "f" : "m") + "_" + age }
+    public var label: String { "\(sex) \(age)" }
+
+    /// The six cells, female first, then by age group.
+    public static let all: [SexAge] = Taxonomy.sex.codes.flatMap { s in Taxonomy.ageGroup.codes.map { SexAge(sex: s, age: $0) } }
+}

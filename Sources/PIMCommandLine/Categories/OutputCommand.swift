@@ -1,0 +1,58 @@
+import ArgumentParser
+import Foundation
+import PIMCategories
+import PIMCore
+import PIMFramework
+import PIMStorage
+
+/// `pim output DATASET [--format] [--shareable]`: the §9 output of a dataset's category from its latest version.
+struct OutputCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "output",
+        abstract: "Print the category output (§9) of a stored dataset; --shareable applies the §10 policy and small-cell suppression.",
+        discussion: """
+            Examples:
+              pim output demo-population-data --as-of 2026-04-30
+              pim output demo-protection-monitoring --period week --format markdown
+              pim output demo-case-management --shareable --format csv > caseload-shareable.csv
+            The dataset's columns must follow its category's template (`pim template CATEGORY`).
+            Without --shareable the output is internal: it may show small counts. With --shareable the
+            tables are aggregated at the dimensions §10 allows and every cell below --min-cell (default 5)
+            is suppressed, with complementary suppression, by pim's disclosure control.
+            """
+    )
+
+    @OptionGroup var store: StoreOptions
+    @Argument(help: "Dataset name.") var dataset: String
+    @Option(help: "text, markdown, csv or json.") var format: ReportFormat = .text
+    @Flag(help: "Only the tables the category's sharing policy allows, with small cells suppressed.") var shareable = false
+    @Option(help: "Reference date (yyyy-mm-dd) for population figures and caseload; default the latest in the data.") var asOf: String?
+    @Option(help: "Trend period for protection monitoring: month or week.") var period: TrendPeriod = .month
+    @Option(help: "Version number (default: the latest).") var version: Int?
+    @Option(help: "Smallest publishable cell with --shareable.") var minCell: Int = 5
+
+    func validate() throws {
+        if let asOf, CivilDays.parseISO(asOf) == nil { throw ValidationError("--as-of must be a date as yyyy-mm-dd.") }
+        if minCell < 1 { throw ValidationError("--min-cell must be at least 1.") }
+    }
+
+    func run() async throws {
+        let (category, table) = try await store.withStore(writing: false, command: "pim output") { s in
+            guard let d = try await s.dataset(named: dataset) else { throw StoreError.notFound(kind: "dataset", key: dataset) }
+            let versions = try await s.versions(of: d.id)
+            guard let v = version.map({ n in versions.first { $0.number == n } }) ?? versions.last else {
+                throw CLIError("Dataset \"\(dataset)\" has no version\(version.map { " \($0)" } ?? "") yet; import a file first.")
+            }
+            guard let c = PIMCategory.ID(rawValue: d.category) else { throw CLIError("Dataset \"\(dataset)\" has the unknown category \"\(d.category)\".") }
+            return (c, try await s.table(of: v))
+        }
+        let options = CategoryOutputs.Options(asOf: asOf.flatMap(CivilDays.parseISO), period: period, minCell: minCell)
+        let report = shareable
+            ? try CategoryOutputs.shareableReport(for: category, table: table, options: options)
+            : try CategoryOutputs.report(for: category, table: table, options: options)
+        print(format.render(report))
+    }
+}
+
+extension ReportFormat: ExpressibleByArgument {}
+extension TrendPeriod: ExpressibleByArgument {}

@@ -1,0 +1,86 @@
+import Foundation
+import PIMCore
+import PIMFramework
+import PIMTable
+import Testing
+
+@testable import PIMCategories
+
+@Suite struct DemoGeneratorTests {
+    @Test func sameSeedGivesSameData() {
+        let a = DemoGenerator(seed: 42, scale: .small), b = DemoGenerator(seed: 42, scale: .small), c = DemoGenerator(seed: 43, scale: .small)
+        for id in PIMCategory.ID.allCases {
+            #expect(a.table(for: id) == b.table(for: id))
+        }
+        #expect(a.table(for: .caseManagement) != c.table(for: .caseManagement))
+        #expect(DemoGenerator(seed: 1, scale: .medium).world.areas.count == 20)
+    }
+
+    @Test func everyDemoFileValidatesAgainstItsTemplateAndGazetteer() throws {
+        // Given the files written for seed 5
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("pim-demo-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let files = try DemoGenerator(seed: 5, scale: .small).write(to: dir)
+        #expect(files.count == 9)
+        let gazetteer = try Gazetteer(table: try TableReader.read(url: dir.appendingPathComponent("gazetteer.csv")).table)
+        #expect(gazetteer.codes(atLevel: 2).count == 9)
+        for id in PIMCategory.ID.allCases {
+            // When read back as an import would read it
+            let read = try TableReader.read(url: dir.appendingPathComponent(id.rawValue + ".csv"))
+            #expect(read.table.rowCount > 0, "\(id)")
+            // Then it passes validation against the template schema and the gazetteer
+            let result = Validator(schema: CategoryTemplate.template(for: id).schema, gazetteer: gazetteer, report: read.report).validate(read.table)
+            #expect(result.issues.isEmpty, "\(id): \(result.issues.prefix(3).map(\.description))")
+            // And its output can be computed
+            _ = try CategoryOutputs.report(for: id, table: read.table)
+        }
+    }
+
+    @Test func demoMonitoringShowsThePlantedJuneSpike() throws {
+        let r = try MonitoringTrends.report(DemoGenerator(seed: 9, scale: .small).table(for: .protectionMonitoring))
+        #expect(r.section("by-risk-period")?.value("flag", where: ["movement-restrictions", "2026-06"]) == .text("spike"))
+    }
+
+    @Test func demoPopulationTotalsMatchTheWorld() throws {
+        let g = DemoGenerator(seed: 11, scale: .small)
+        let r = try PopulationFigures.report(g.table(for: .populationData))
+        let total = try #require(r.section("by-adm1")?.value("total", where: ["Total"]))
+        guard case .integer(let n) = total else { Issue.record("no total"); return }
+        let world = g.world.areas.reduce(0) { $0 + $1.totalPopulation }
+        #expect(n > world * 9 / 10 && n < world * 13 / 10)
+    }
+}
+
+@Suite struct CoverageTests {
+    @Test func needsAreCoveredPartialOrGaps() {
+        // Given a population system and dataset, a security dataset without a system, and a stale case dataset
+        let now = Date(timeIntervalSince1970: 1_780_000_000)
+        let systems = [InformationSystem(name: "Site population tracking", owner: "ORG-A", category: .populationData, area: "ZZ", registeredAt: now),
+                       InformationSystem(name: "Case files", owner: "ORG-C", category: .caseManagement, area: "ZZ", registeredAt: now)]
+        let datasets = [CoverageReport.DatasetSummary(name: "pop", category: "population-data", latestVersionAt: now.addingTimeInterval(-86_400)),
+                        CoverageReport.DatasetSummary(name: "sec", category: "security-situational-awareness", latestVersionAt: now),
+                        CoverageReport.DatasetSummary(name: "cases", category: "case-management", latestVersionAt: now.addingTimeInterval(-200 * 86_400))]
+        let scenario = PIMFramework.standard.scenarios[0]
+        let report = CoverageReport(scenario: scenario, systems: systems, datasets: datasets, now: now)
+        // Then
+        let byNeed = Dictionary(uniqueKeysWithValues: report.lines.map { ($0.need, $0) })
+        #expect(byNeed["Population figures or estimates by age, sex and location"]?.status == .covered)
+        #expect(byNeed["Contextual risk analysis: security situation and humanitarian access"]?.status == .partial)
+        let urgent = byNeed["Urgent cases of persons with specific needs, for referral"]
+        #expect(urgent?.status == .partial)  // a system, but its data is 200 days old
+        #expect(urgent?.datasets == [])
+        let needs = byNeed["Priority protection risks and needs (rapid protection assessment)"]
+        #expect(needs?.status == .gap)
+        #expect(needs?.fillWith == .protectionNeedsAssessment)
+        #expect(report.lines.count == scenario.mustHave.count + scenario.niceToHave.count)
+        #expect(report.categoryReport().section("gaps")?.rows.count == report.gaps.count)
+    }
+
+    @Test func systemsRoundTripThroughJSON() throws {
+        let s = InformationSystem(name: "IDP Site Monitoring!", owner: "DRC", category: .protectionMonitoring, area: "ZZ01", tools: "KoboToolbox",
+                                  registeredAt: Date(timeIntervalSince1970: 1_780_000_000))
+        #expect(s.id == "idp-site-monitoring")
+        #expect(try InformationSystem.decode(try s.json()) == s)
+    }
+}

@@ -1,0 +1,216 @@
+import PIMCore
+import PIMTable
+import Testing
+
+@testable import PIMCategories
+
+/// Each output against figures computed by hand on a tiny fixture.
+@Suite struct OutputTests {
+    static let popHeader = "date,adm1_code,adm2_code,population_group,source_org,population_f_children,population_f_adults,population_f_elderly,population_m_children,population_m_adults,population_m_elderly,population_total"
+    static let population = fixture(popHeader, [
+        "2026-01-01,A1,A101,idps,ORG-A,10,20,5,12,18,3,68",
+        "2026-03-01,A1,A101,idps,ORG-A,20,30,5,22,28,5,110",
+        "2026-03-01,A1,A101,idps,ORG-B,10,10,2,10,10,2,44",
+        "2026-03-01,A1,A102,host-community,ORG-A,100,100,10,100,90,10,400",
+        "2026-02-01,A2,A201,idps,ORG-A,1,2,3,4,5,6,21",
+    ])
+
+    @Test func populationTotalsAddUpAndDisagreementsAreFlagged() throws {
+        // When computed as of the latest date (2026-03-01)
+        let r = try PopulationFigures.report(Self.population)
+        let adm1 = try #require(r.section("by-adm1"))
+        // Then A1 = 110 (ORG-A, the larger of two sources) + 410 (parts, not the reported 400)
+        #expect(adm1.value("total", where: ["A1"]) == .integer(520))
+        #expect(adm1.value("female", where: ["A1"]) == .integer(265))
+        #expect(adm1.value("male", where: ["A1"]) == .integer(255))
+        #expect(adm1.value("children", where: ["A1"]) == .integer(242))
+        #expect(adm1.value("elderly", where: ["A2"]) == .integer(9))
+        #expect(adm1.value("total", where: ["Total"]) == .integer(541))
+        let sexAge = try #require(r.section("by-sex-age"))
+        #expect(sexAge.value("persons", where: ["female", "children"]) == .integer(121))
+        #expect(sexAge.value("persons", where: ["male", "elderly"]) == .integer(21))
+        let loc = try #require(r.section("by-location"))
+        #expect(loc.value("flags", where: ["A1", "A101"]) == .text("sources-disagree"))
+        #expect(loc.value("source_org", where: ["A1", "A101"]) == .text("ORG-A"))
+        #expect(loc.value("flags", where: ["A1", "A102"]) == .text("total-mismatch"))
+        #expect(loc.value("flags", where: ["A2", "A201"]) == .text(""))
+        #expect(r.section("disagreements")?.rows.count == 2)
+    }
+
+    @Test func populationAsOfAnEarlierDateUsesTheFiguresKnownThen() throws {
+        let r = try PopulationFigures.report(Self.population, asOf: CivilDays.parseISO("2026-01-31"))
+        #expect(r.section("by-adm1")?.value("total", where: ["Total"]) == .integer(68))
+    }
+
+    @Test func spikeRuleNeedsBothTwoSDsAndFiveIncidents() {
+        let rule = SpikeRule.standard
+        #expect(rule.isSpike([5, 5, 5, 10], at: 3))      // sd 0, +5
+        #expect(!rule.isSpike([0, 0, 0, 4], at: 3))      // +4 < 5
+        #expect(!rule.isSpike([4, 6, 5, 9], at: 3))      // > mean + 2 sd but only +4
+        #expect(!rule.isSpike([3, 1, 2, 10], at: 2))     // fewer than 3 previous periods
+        #expect(rule.isSpike([3, 1, 2, 10], at: 3))      // mean 2, sd 0.82: 10 > 3.63 and +8
+    }
+
+    @Test func monitoringCountsByRiskAndMonthAndFlagsTheMaySpike() throws {
+        // Given GBV incidents Jan 2, Feb 3, Mar 1, Apr 2, May 10 in A1 and two attacks in March in A2
+        var rows: [String] = []
+        for (month, n) in [(1, 2), (2, 3), (3, 1), (4, 2), (5, 10)] {
+            for d in 0..<n { rows.append("2026-0\(month)-\(10 + d),A1,A101,gbv,1") }
+        }
+        rows += ["2026-03-05,A2,A201,attacks-on-civilians,3", "2026-03-06,A2,A201,attacks-on-civilians,3"]
+        let t = fixture("date,adm1_code,adm2_code,protection_risk,affected", rows)
+        let r = try MonitoringTrends.report(t)
+        let byPeriod = try #require(r.section("by-period"))
+        #expect(byPeriod.value("incidents", where: ["2026-03"]) == .integer(3))
+        #expect(byPeriod.value("persons_affected", where: ["2026-03"]) == .integer(7))
+        #expect(byPeriod.value("flag", where: ["2026-05"]) == .text("spike"))
+        #expect(byPeriod.value("flag", where: ["2026-04"]) == .text(""))
+        let byRisk = try #require(r.section("by-risk"))
+        #expect(byRisk.value("incidents", where: ["gbv"]) == .integer(18))
+        #expect(byRisk.value("percent", where: ["gbv"]) == .number(90))
+        #expect(r.section("by-risk-period")?.value("flag", where: ["gbv", "2026-05"]) == .text("spike"))
+        #expect(r.section("spikes")?.rows.count == 2)  // gbv and A1 in May
+    }
+
+    @Test func weeksStartOnMonday() {
+        let thursday = CivilDays.days(year: 2026, month: 1, day: 1)
+        #expect(CivilDays.iso(TrendPeriod.week.start(of: thursday)) == "2025-12-29")
+        #expect(TrendPeriod.month.range(thursday, CivilDays.days(year: 2026, month: 3, day: 2)).map(TrendPeriod.month.label) == ["2026-01", "2026-02", "2026-03"])
+    }
+
+    static let cases = fixture("case_id,opened,closed,adm1_code,adm2_code,sex,age_group,specific_need,gbv_incident_type,status,referral_service,org", [
+        "C1,2026-01-10,2026-01-20,A1,A101,female,adults,woman-at-risk,,closed,health,O",
+        "C2,2026-01-15,2026-02-14,A1,A101,female,children,child-at-risk,,closed,mhpss,O",
+        "C3,2026-02-01,,A1,A101,male,children,child-at-risk,,open,,O",
+        "C4,2026-02-10,2026-03-10,A2,A201,female,adults,gbv-survivor,rape,closed,mhpss,O",
+        "C5,2026-03-05,,A2,A201,male,elderly,older-person-at-risk,,referred,legal,O",
+        "C6,2026-04-02,,A2,A201,female,adults,disability,,open,,O",
+    ])
+
+    @Test func caseloadByStatusMonthServiceAndMedianTimeToClose() throws {
+        let r = try Caseload.report(Self.cases, asOf: CivilDays.parseISO("2026-03-31"))
+        let status = try #require(r.section("by-status"))
+        #expect(status.value("cases", where: ["closed"]) == .integer(3))
+        #expect(status.value("cases", where: ["Total"]) == .integer(5))
+        let active = try #require(r.section("active-by-sex-age"))
+        #expect(active.value("active_cases", where: ["Total"]) == .integer(2))
+        #expect(active.value("active_cases", where: ["male", "elderly"]) == .integer(1))
+        let months = try #require(r.section("by-month"))
+        #expect(months.rows.map { $0.map(\.description) } == [["2026-01", "2", "1"], ["2026-02", "2", "1"], ["2026-03", "1", "1"]])
+        let referrals = try #require(r.section("referrals"))
+        #expect(referrals.value("referrals", where: ["mhpss"]) == .integer(2))
+        #expect(referrals.value("percent", where: ["mhpss"]) == .number(50))
+        let close = try #require(r.section("time-to-close"))
+        #expect(close.rows[0][0] == .integer(3))
+        #expect(close.rows[0][1] == .number(28))  // durations 10, 30, 28
+        // Without a date, the latest event (2026-04-02) is used: C6 is active too
+        #expect(try Caseload.report(Self.cases).section("active-by-sex-age")?.value("active_cases", where: ["Total"]) == .integer(3))
+    }
+
+    @Test func needsSharesAreWeighted() throws {
+        let t = fixture("household_id,date,adm1_code,adm2_code,population_group,respondent_sex,weight,feels_unsafe,lacks_documents,separated_child,main_risk,priority_need", [
+            "H1,2026-03-01,A1,A101,idps,female,10,yes,no,no,gbv,food",
+            "H2,2026-03-01,A1,A101,idps,male,30,no,no,no,gbv,food",
+            "H3,2026-03-01,A2,A201,host-community,female,20,yes,yes,,discrimination,shelter",
+            "H4,2026-03-01,A2,A201,host-community,female,40,no,yes,no,gbv,food",
+        ])
+        let r = try NeedsShares.report(t)
+        let overall = try #require(r.section("overall"))
+        #expect(overall.value("weighted_percent", where: ["feels_unsafe", "yes"]) == .number(30))
+        #expect(overall.value("n", where: ["feels_unsafe", "yes"]) == .integer(2))
+        #expect(overall.value("weighted_percent", where: ["lacks_documents", "yes"]) == .number(60))
+        #expect(overall.value("weighted_percent", where: ["separated_child", "no"]) == .number(100))  // blank left out
+        #expect(overall.value("n", where: ["separated_child", "no"]) == .integer(3))
+        let area = try #require(r.section("by-adm1"))
+        let a2Unsafe = try #require(area.value("weighted_percent", where: ["A2", "feels_unsafe", "yes"]))
+        guard case .number(let share) = a2Unsafe else { Issue.record("expected a number"); return }
+        #expect(abs(share - 100.0 / 3) < 1e-9)
+    }
+
+    @Test func responseProgressAgainstTargets() throws {
+        let header = "date,org,adm1_code,adm2_code,indicator," + SexAge.all.map { "targeted_\($0.suffix)" }.joined(separator: ",") + ","
+            + SexAge.all.map { "reached_\($0.suffix)" }.joined(separator: ",")
+        let t = fixture(header, [
+            "2026-01-01,O1,A1,A101,pss,10,10,0,10,10,0,5,10,0,5,5,0",
+            "2026-01-01,O2,A2,A201,legal-assistance,0,20,5,0,20,5,0,25,5,0,10,5",
+        ])
+        let r = try ResponseProgress.report(t)
+        #expect(r.section("by-indicator")?.value("percent_of_target", where: ["pss"]) == .number(62.5))
+        #expect(r.section("by-org")?.value("reached", where: ["O2"]) == .integer(45))
+        #expect(r.section("by-adm1")?.value("targeted", where: ["Total"]) == .integer(90))
+        let sa = try #require(r.section("by-sex-age"))
+        #expect(sa.value("reached", where: ["female", "adults"]) == .integer(35))
+        #expect(sa.value("percent_of_target", where: ["male", "elderly"]) == .number(100))
+        #expect(sa.value("percent_of_target", where: ["female", "elderly"]) == .number(100))
+    }
+
+    @Test func accessSeverityFormula() {
+        func overall(_ sum: Int) -> Int {
+            // spread `sum` over the variables, at most 3 each
+            var left = sum
+            var scores: [String: Int] = [:]
+            for v in AccessSeverity.variables { let s = min(3, left); scores[v] = s; left -= s }
+            return AccessSeverity(area: "A", scores: scores).overall
+        }
+        #expect(overall(0) == 0)
+        #expect(overall(24) == 5)
+        #expect(overall(12) == 3)  // 2.5 rounds half up
+        #expect(overall(7) == 1)   // 1.46
+        #expect(overall(8) == 2)   // 1.67
+        #expect(AccessSeverity(area: "A", scores: ["1a": 9]).sum == 3)  // a score is capped at 3
+    }
+
+    @Test func securityIncidentsAndAccessSeverityPerArea() throws {
+        let t = fixture("incident_id,date,adm1_code,adm2_code,incident_type,access_variable,severity,casualties,org", [
+            "S1,2026-03-01,A1,A101,armed-clash,3a,3,2,O",
+            "S2,2026-03-15,A1,A101,checkpoint-obstruction,1b,2,,O",
+            "S3,2026-03-20,A1,A101,armed-clash,3a,1,0,O",
+            "S4,2025-12-01,A1,A101,bureaucratic-impediment,1a,3,,O",
+            "S5,2026-02-10,A2,A201,natural-hazard,3c,1,,O",
+        ])
+        let r = try SecurityAccess.report(t)
+        let months = try #require(r.section("by-adm1-month"))
+        #expect(months.value("incidents", where: ["A1", "2026-03"]) == .integer(3))
+        #expect(months.value("casualties", where: ["A1", "2026-03"]) == .integer(2))
+        #expect(months.value("incidents", where: ["A1", "2025-12"]) == .integer(1))
+        let access = try #require(r.section("access-severity"))
+        // A101 in the 90 days to 2026-03-20: 3a = 3 (max of 3 and 1), 1b = 2; 1a is older and left out
+        #expect(access.value("3a", where: ["A1", "A101"]) == .integer(3))
+        #expect(access.value("1a", where: ["A1", "A101"]) == .integer(0))
+        #expect(access.value("sum", where: ["A1", "A101"]) == .integer(5))
+        #expect(access.value("overall_0_5", where: ["A1", "A101"]) == .integer(1))
+        #expect(access.value("level", where: ["A2", "A201"]) == .text("no constraints"))
+    }
+
+    @Test func sectoralLatestValuesAndAdm1Means() throws {
+        let t = fixture("date,adm1_code,adm2_code,sector,indicator,value,owner_org,ownership", [
+            "2026-02-01,A1,A101,education,children-out-of-school-pct,40,EDU,sector",
+            "2026-05-01,A1,A101,education,children-out-of-school-pct,30,EDU,sector",
+            "2026-05-01,A1,A102,education,children-out-of-school-pct,20,EDU,sector",
+        ])
+        let r = try SectoralIndicators.report(t)
+        #expect(r.section("by-location")?.value("value", where: ["A1", "A101"]) == .number(30))
+        #expect(r.section("by-location")?.value("owner_org", where: ["A1", "A101"]) == .text("EDU"))
+        #expect(r.section("by-adm1")?.value("mean_value", where: ["A1", "children-out-of-school-pct"]) == .number(25))
+        #expect(r.section("by-adm1")?.value("locations", where: ["A1"]) == .integer(2))
+    }
+
+    @Test func feedbackByTopicChannelAndResponseTime() throws {
+        let t = fixture("feedback_id,received,responded,adm1_code,adm2_code,channel,topic,status,sex,age_group", [
+            "F1,2026-01-01,2026-01-03,A1,A101,hotline,information-request,closed,female,adults",
+            "F2,2026-01-05,2026-01-15,A1,A101,hotline,complaint-quality,closed,male,adults",
+            "F3,2026-01-07,,A2,A201,help-desk,information-request,open,female,elderly",
+            "F4,2026-01-09,2026-01-13,A2,A201,sms,information-request,closed,male,children",
+        ])
+        let r = try FeedbackSummary.report(t)
+        let topic = try #require(r.section("by-topic"))
+        #expect(topic.value("received", where: ["information-request"]) == .integer(3))
+        #expect(topic.value("open", where: ["information-request"]) == .integer(1))
+        #expect(topic.value("closed", where: ["Total"]) == .integer(3))
+        #expect(r.section("by-channel")?.value("open", where: ["hotline"]) == .integer(0))
+        let time = try #require(r.section("response-time"))
+        #expect(time.rows[0][0] == .integer(3))
+        #expect(time.rows[0][1] == .number(4))   // 2, 10, 4 days
+        #expect(time.rows[0][2] == .integer(2))
+    }
+}

@@ -1,0 +1,57 @@
+import PIMCore
+import PIMTable
+import Testing
+
+@testable import PIMCategories
+
+@Suite struct ShareableTests {
+    @Test func smallCaseCellsAreSuppressedWithTheirComplement() throws {
+        // Given 12 open cases of adult women and 3 of adult men in A1
+        let rows = (0..<15).map { i in "C\(i),2026-01-0\(1 + i % 9),,A1,A101,\(i < 12 ? "female" : "male"),adults,woman-at-risk,,open,,O" }
+        let t = fixture("case_id,opened,closed,adm1_code,adm2_code,sex,age_group,specific_need,gbv_incident_type,status,referral_service,org", rows)
+        // When the shareable output is built
+        let r = try CategoryOutputs.shareableReport(for: .caseManagement, table: t)
+        let s = try #require(r.section("shareable"))
+        // Then the 3 is suppressed (primary) and the 12 too (secondary), since the line total would reveal it
+        #expect(s.columns == ["adm1_code", "sex", "age_group", "status", "cases", "flag"])
+        #expect(s.value("cases", where: ["A1", "male", "adults", "open"]) == .missing)
+        #expect(s.value("flag", where: ["A1", "male", "adults", "open"]) == .text("primary"))
+        #expect(s.value("flag", where: ["A1", "female", "adults", "open"]) == .text("secondary"))
+        // And no published count is below 5, and no case number appears
+        for row in s.rows {
+            if case .integer(let n) = row[4] { #expect(n == 0 || n >= 5) }
+            #expect(!row.contains { $0.description.hasPrefix("C") })
+        }
+        #expect(r.shareable)
+    }
+
+    @Test func populationFiguresAreExpandedToPersonsBeforeSuppression() throws {
+        let r = try CategoryOutputs.shareableReport(for: .populationData, table: OutputTests.population)
+        let s = try #require(r.section("shareable"))
+        // A2 has 1 girl (female children): a cell of one person is suppressed
+        #expect(s.value("persons", where: ["A2", "female", "children"]) == .missing)
+        #expect(s.value("flag", where: ["A2", "female", "children"]) == .text("primary"))
+        #expect(s.value("persons", where: ["Total", "Total", "Total"]) == .integer(541))
+        for row in s.rows { if case .integer(let n) = row[3] { #expect(n == 0 || n >= 5) } }
+    }
+
+    @Test func feedbackIsSharedWithoutSexOrAgeDisaggregation() throws {
+        let rows = (0..<7).map { "F\($0),2026-01-01,,A1,A101,hotline,information-request,open,female,adults" }
+        let r = try CategoryOutputs.shareableReport(for: .communicatingWithAffectedCommunities, table: fixture(
+            "feedback_id,received,responded,adm1_code,adm2_code,channel,topic,status,sex,age_group", rows))
+        let s = try #require(r.section("shareable"))
+        #expect(s.columns == ["adm1_code", "topic", "feedback_entries", "flag"])
+        #expect(s.value("feedback_entries", where: ["A1", "information-request"]) == .integer(7))
+    }
+
+    @Test func everyDemoDatasetHasAShareableOutputWithoutSmallCells() throws {
+        let g = DemoGenerator(seed: 3, scale: .small)
+        for c in CategoryTemplate.all.map(\.category) {
+            let r = try CategoryOutputs.shareableReport(for: c, table: g.table(for: c))
+            let s = try #require(r.section("shareable"))
+            let countIndex = s.columns.count - (c == .sectoralIMSystemsOther ? 4 : c == .protectionNeedsAssessment || c == .protectionMonitoring ? 3 : 2)
+            for row in s.rows { if case .integer(let n) = row[countIndex] { #expect(n == 0 || n >= 5, "\(c)") } }
+            #expect(!s.rows.isEmpty)
+        }
+    }
+}
