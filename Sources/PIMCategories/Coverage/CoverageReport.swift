@@ -1,5 +1,8 @@
 import Foundation
+import PIMCore
+import PIMDisclosure
 import PIMFramework
+import PIMTable
 
 /// For one §11 scenario: which must-have and nice-to-have data needs the workspace's systems and recent
 /// datasets cover, the gaps, and which category would fill each gap.

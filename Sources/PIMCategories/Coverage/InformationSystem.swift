@@ -1,5 +1,8 @@
 import Foundation
+import PIMCore
+import PIMDisclosure
 import PIMFramework
+import PIMTable
 
 /// An information system on the systems map: who runs it, which PIM category it belongs to, where and how it
 /// collects, and (optionally) the dataset it feeds. Stored as a document of kind `information-system`.

@@ -1,5 +1,7 @@
 import Foundation
+import PIMCore
 import PIMDisclosure
+import PIMFramework
 import PIMTable
 
 /// The synthetic place every demo dataset describes: admin areas with P-codes and population sizes.

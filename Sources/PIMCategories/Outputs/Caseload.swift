@@ -1,4 +1,7 @@
+import Foundation
 import PIMCore
+import PIMDisclosure
+import PIMFramework
 import PIMTable
 
 /// §9.4 case-management outputs: caseload by status, sex and age group; new and closed cases per month;
@@ -12,11 +15,11 @@ public enum Caseload {
         let opened = try t.days("opened"), closed = try t.days("closed")
         let status = try t.texts("status"), sex = try t.texts("sex"), age = try t.texts("age_group")
         let service = try t.texts("referral_service"), need = try t.texts("specific_need")
-        let rows = (0..<t.rowCount).filter { opened[$0] != nil }
-        guard !rows.isEmpty else { throw .noRows }
-        let lastDay = rows.map { max(opened[$0] ?? 0, closed[$0] ?? 0) }.max() ?? 0
+        let caseRows = (0..<t.rowCount).filter { opened[$0] != nil }
+        guard !caseRows.isEmpty else { throw .noRows }
+        let lastDay = caseRows.map { max(opened[$0] ?? 0, closed[$0] ?? 0) }.max() ?? 0
         let day = asOf ?? lastDay
-        let known = rows.filter { (opened[$0] ?? 0) <= day }
+        let known = caseRows.filter { (opened[$0] ?? 0) <= day }
 
         var byStatus: [String: Double] = [:], bySexAge: [String: Double] = [:], byService: [String: Double] = [:], byNeed: [String: Double] = [:]
         var active = 0.0, durations: [Double] = []
@@ -38,7 +41,7 @@ public enum Caseload {
         }
         let count = Double(known.count)
         func rows(_ d: [String: Double], _ of: Double) -> [[ReportValue]] {
-            d.keys.sorted().map { [.text($0), .int(d[$0] ?? 0), .pct(d[$0] ?? 0, of: of)] } + [[.text("Total"), .int(of), .pct(of, of: of)]]
+            d.keys.sorted().map { k -> [ReportValue] in [.text(k), .int(d[k] ?? 0), .pct(d[k] ?? 0, of: of)] } + [[.text("Total"), .int(of), .pct(of, of: of)]]
         }
         var sexAgeRows: [[ReportValue]] = []
         for key in bySexAge.keys.sorted() {

@@ -1,3 +1,7 @@
+import Foundation
+import PIMCore
+import PIMDisclosure
+import PIMFramework
 import PIMTable
 
 /// §9.8 communicating with communities: feedback by topic, channel and location, open versus closed, and
@@ -26,7 +30,7 @@ public enum FeedbackSummary {
             if let a = received[r], let b = responded[r], b >= a { durations.append(Double(b - a)) }
         }
         func rows(_ d: [String: (Double, Double)]) -> [[ReportValue]] {
-            d.keys.sorted().map { k in
+            d.keys.sorted().map { k -> [ReportValue] in
                 let v = d[k] ?? (0, 0)
                 return [.text(k), .int(v.0), .int(v.1), .int(v.0 - v.1), .pct(v.0 - v.1, of: v.0)]
             } + [[.text("Total"), .int(open + closed), .int(open), .int(closed), .pct(closed, of: open + closed)]]

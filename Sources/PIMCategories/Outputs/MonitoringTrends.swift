@@ -1,4 +1,7 @@
+import Foundation
 import PIMCore
+import PIMDisclosure
+import PIMFramework
 import PIMTable
 
 /// The rule that flags a sudden rise in a trend.

@@ -1,3 +1,7 @@
+import Foundation
+import PIMCore
+import PIMDisclosure
+import PIMFramework
 import PIMTable
 
 /// §9.2 needs-assessment results: weighted shares of answers by question, overall and by admin 1.

@@ -1,4 +1,7 @@
+import Foundation
 import PIMCore
+import PIMDisclosure
+import PIMFramework
 import PIMTable
 
 /// §9.1 population figures by location, sex and age at a date, with totals that add up and flags where
@@ -98,7 +101,9 @@ public enum PopulationFigures {
             let f = p[0..<3].reduce(0, +), m = p[3..<6].reduce(0, +)
             return [.int(f), .int(m), .int(p[0] + p[3]), .int(p[1] + p[4]), .int(p[2] + p[5]), .int(f + m)]
         }
-        let adm1Rows = adm1.keys.sorted().map { [.text($0)] + sexAgeRow(adm1[$0] ?? []) } + [[.text("Total")] + sexAgeRow(grand)]
+        let zero = [Double](repeating: 0, count: 6)
+        let adm1Rows: [[ReportValue]] = adm1.keys.sorted().map { k -> [ReportValue] in [ReportValue.text(k)] + sexAgeRow(adm1[k] ?? zero) }
+            + [[ReportValue.text("Total")] + sexAgeRow(grand)]
         var sexAgeRows: [[ReportValue]] = SexAge.all.enumerated().map { i, sa in [.text(sa.sex), .text(sa.age), .int(grand[i])] }
         sexAgeRows.append([.text("Total"), .text("Total"), .int(grand.reduce(0, +))])
 

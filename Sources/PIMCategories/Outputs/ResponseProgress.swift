@@ -1,3 +1,7 @@
+import Foundation
+import PIMCore
+import PIMDisclosure
+import PIMFramework
 import PIMTable
 
 /// §9.5 response monitoring: persons reached against targets by indicator, organisation, admin 1, sex and age.
@@ -31,7 +35,7 @@ public enum ResponseProgress {
         }
         let total = bySA.reduce((0.0, 0.0)) { ($0.0 + $1.0, $0.1 + $1.1) }
         func rows(_ d: [String: (Double, Double)]) -> [[ReportValue]] {
-            d.keys.sorted().map { k in
+            d.keys.sorted().map { k -> [ReportValue] in
                 let v = d[k] ?? (0, 0)
                 return [.text(k), .int(v.0), .int(v.1), .pct(v.1, of: v.0)]
             } + [[.text("Total"), .int(total.0), .int(total.1), .pct(total.1, of: total.0)]]

@@ -1,4 +1,7 @@
+import Foundation
 import PIMCore
+import PIMDisclosure
+import PIMFramework
 import PIMTable
 
 /// §9.7 sectoral systems: proxy protection indicators by location, with the organisation that owns the data.

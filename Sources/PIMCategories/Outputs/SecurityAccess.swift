@@ -1,4 +1,6 @@
+import Foundation
 import PIMCore
+import PIMDisclosure
 import PIMFramework
 import PIMTable
 
@@ -52,7 +54,8 @@ public enum SecurityAccess {
                 areaParent[area] = a1[r] ?? ""
                 if access[area] == nil { access[area] = [:] }
                 if d >= from, let v = vars[r], let s = sev[r] {
-                    access[area]?[v] = max(access[area]?[v] ?? 0, Int(s))
+                    let previous = access[area]?[v] ?? 0
+                    access[area]?[v] = max(previous, Int(s))
                 }
             }
         }
@@ -62,10 +65,10 @@ public enum SecurityAccess {
             return [.text(p.first ?? ""), .text(p.last ?? ""), .int(v.0), .int(v.1)]
         }
         let total = byType.values.reduce(0, +)
-        let typeRows = byType.keys.sorted().map { [.text($0), .int(byType[$0] ?? 0), .pct(byType[$0] ?? 0, of: total)] }
+        let typeRows = byType.keys.sorted().map { k -> [ReportValue] in [.text(k), .int(byType[k] ?? 0), .pct(byType[k] ?? 0, of: total)] }
         let severities = access.keys.sorted().map { AccessSeverity(area: $0, scores: access[$0] ?? [:]) }
         let accessRows = severities.map { s -> [ReportValue] in
-            [.text(areaParent[s.area] ?? ""), .text(s.area)] + AccessSeverity.variables.map { .integer(s.scores[$0] ?? 0) }
+            [.text(areaParent[s.area] ?? ""), .text(s.area)] + AccessSeverity.variables.map { ReportValue.integer(s.scores[$0] ?? 0) }
                 + [.integer(s.sum), .integer(s.overall), .text(s.level)]
         }
         let rule = "Access severity over \(CivilDays.iso(from)) to \(CivilDays.iso(last)): each OCHA variable 1a-3c scores the highest incident severity (0-3) in the area, 0 if none; overall = round(5 x sum / 24) on the ACAPS 0-5 scale."

@@ -1,3 +1,4 @@
+import Foundation
 import PIMCore
 import PIMDisclosure
 import PIMFramework
@@ -73,9 +74,14 @@ public enum SharingPolicyTables {
         case .caseManagement, .communicatingWithAffectedCommunities:
             records = t
         }
+        // Sum columns must be numeric whatever type the import inferred.
+        var numeric = records
+        for name in sum where numeric[name] != nil {
+            _ = try? numeric.setColumn(Column(name: name, data: .decimalColumn(try records.numbers(name))))
+        }
         let aggregate: AggregateTable
         do {
-            aggregate = try Aggregation.aggregate(records, by: dims, sum: sum, rule: .suppress(minCell: options.minCell))
+            aggregate = try Aggregation.aggregate(numeric, by: dims, sum: sum, rule: .suppress(minCell: options.minCell))
         } catch {
             throw .disclosure(error.description)
         }
@@ -130,13 +136,13 @@ public enum SharingPolicyTables {
         let dims = a.dimensions.map(\.name)
         var rows: [[ReportValue]] = []
         for cell in a.cells + a.marginals {
-            var row: [ReportValue] = zip(a.dimensions, cell.coordinates).map { dim, c in
+            var row: [ReportValue] = zip(a.dimensions, cell.coordinates).map { dim, c -> ReportValue in
                 guard let c else { return .text("Total") }
                 return .opt(dim.categories[c])
             }
             row.append(cell.publishedCount.map(ReportValue.integer) ?? .missing)
             for (m, _) in a.sumColumns.enumerated() {
-                row.append(cell.publishedSums.map { .number($0[m]) } ?? .missing)
+                row.append(cell.publishedSums.map { ReportValue.number($0[m]) } ?? .missing)
             }
             if category == .sectoralIMSystemsOther {
                 if let n = cell.publishedCount, let s = cell.publishedSums, n > 0 { row.append(.number(s[0] / Double(n))) } else { row.append(.missing) }

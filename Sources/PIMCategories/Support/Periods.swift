@@ -1,5 +1,8 @@
 import Foundation
 import PIMCore
+import PIMDisclosure
+import PIMFramework
+import PIMTable
 
 /// Calendar periods for trend tables: months (`yyyy-mm`) and ISO weeks (labelled by their Monday, `yyyy-mm-dd`).
 public enum TrendPeriod: String, Sendable, Hashable, Codable, CaseIterable {

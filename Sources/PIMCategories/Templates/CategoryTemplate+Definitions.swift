@@ -1,16 +1,19 @@
+import Foundation
 import PIMCore
+import PIMDisclosure
 import PIMFramework
+import PIMTable
 
 extension CategoryTemplate {
     /// §9.1: population figures by location, group, sex and age at a date, from a named source.
     public static let populationData = CategoryTemplate(
         category: .populationData, unit: "one population figure: a location and population group at a date, from one source",
-        fields: [
+        fields: ([
             .date("date", "Date the figure refers to"), .admin(1), .admin(2),
             .choice("population_group", "Population group", hxl: "#population+type", .populationGroup),
             .text("source_org", "Source organisation (acronym)", hxl: "#org+source", required: true),
-        ] + TemplateField.sexAgeCounts("population", tag: "population", label: "Population")
-            + [.count("population_total", "Reported total (checked against the sum of the parts)", hxl: "#population+total", required: false)])
+        ] as [TemplateField]) + TemplateField.sexAgeCounts("population", tag: "population", label: "Population")
+            + [TemplateField.count("population_total", "Reported total (checked against the sum of the parts)", hxl: "#population+total", required: false)])
 
     /// §9.3: one reported protection incident or risk, typed with the GPC protection risks.
     public static let protectionMonitoring = CategoryTemplate(
@@ -62,10 +65,10 @@ extension CategoryTemplate {
     /// §9.5: persons targeted and reached by one organisation for one indicator in one location and month.
     public static let responseMonitoring = CategoryTemplate(
         category: .protectionResponseMonitoringEvaluation, unit: "one organisation's report for one indicator, location and month",
-        fields: [
+        fields: ([
             .date("date", "Reporting month (first day)"), .org, .admin(1), .admin(2),
             .choice("indicator", "Response indicator", hxl: "#indicator+code", .responseIndicator),
-        ] + TemplateField.sexAgeCounts("targeted", tag: "targeted", label: "Persons targeted")
+        ] as [TemplateField]) + TemplateField.sexAgeCounts("targeted", tag: "targeted", label: "Persons targeted")
             + TemplateField.sexAgeCounts("reached", tag: "reached", label: "Persons reached"))
 
     /// §9.6: one security incident or access constraint, coded with an OCHA access variable and a severity.

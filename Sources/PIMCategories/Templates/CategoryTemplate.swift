@@ -1,4 +1,6 @@
+import Foundation
 import PIMCore
+import PIMDisclosure
 import PIMFramework
 import PIMTable
 

@@ -1,3 +1,9 @@
+import Foundation
+import PIMCore
+import PIMDisclosure
+import PIMFramework
+import PIMTable
+
 /// The closed value lists the templates use, each from a stated, published taxonomy.
 ///
 /// Values are short, stable, lower-case codes so that they survive spreadsheets and form tools; the

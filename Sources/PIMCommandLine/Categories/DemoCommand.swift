@@ -1,7 +1,10 @@
 import ArgumentParser
 import Foundation
 import PIMCategories
+import PIMCore
 import PIMFramework
+import PIMStorage
+import PIMTable
 
 /// `pim demo generate --seed N --out DIR [--scale small|medium]`: synthetic data for every category template.
 struct DemoCommand: ParsableCommand {

@@ -4,6 +4,7 @@ import PIMCategories
 import PIMCore
 import PIMFramework
 import PIMStorage
+import PIMTable
 
 /// `pim output DATASET [--format] [--shareable]`: the §9 output of a dataset's category from its latest version.
 struct OutputCommand: AsyncParsableCommand {

@@ -4,6 +4,7 @@ import PIMCategories
 import PIMCore
 import PIMFramework
 import PIMStorage
+import PIMTable
 
 /// `pim systems add|list`: the map of information systems operating in the context.
 struct SystemsCommand: AsyncParsableCommand {
@@ -97,7 +98,8 @@ struct CoverageCommand: AsyncParsableCommand {
         let (systems, datasets) = try await store.withStore(writing: false, command: "pim coverage") { s in
             var summaries: [CoverageReport.DatasetSummary] = []
             for d in try await s.datasets() {
-                summaries.append(.init(name: d.name, category: d.category, latestVersionAt: try await s.versions(of: d.id).last?.createdAt))
+                let latest = try await s.versions(of: d.id).last?.createdAt
+                summaries.append(.init(name: d.name, category: d.category, latestVersionAt: latest))
             }
             return (try await SystemsCommand.load(s), summaries)
         }

@@ -3,6 +3,7 @@ import Foundation
 import PIMCategories
 import PIMCore
 import PIMFramework
+import PIMStorage
 import PIMTable
 
 /// `pim template CATEGORY --format csv|hxl|xlsx|xlsform|schema --out FILE`: an empty data template for a category.
@@ -47,7 +48,7 @@ struct TemplateCommand: ParsableCommand {
             guard let url else { return }
             try XLSForm(template: template).write(to: url)
         case .schema:
-            try emit(Data(try Output.json(template.schema).utf8 + [10]), url)
+            try emit(Data((try Output.json(template.schema) + "\n").utf8), url)
         case .text:
             var lines = ["\(PIMFramework.standard.category(id).name) template: one row = \(template.unit)", ""]
             lines.append(Output.table(["column", "hxl", "type", "role", "required", "values"], template.fields.map { tf in
