@@ -1,3 +1,7 @@
+import Foundation
+import PIMCore
+import PIMDisclosure
+import PIMFramework
 import PIMTable
 
 /// A table of text cells from a header and rows ("" is null); the outputs parse numbers and dates from text.

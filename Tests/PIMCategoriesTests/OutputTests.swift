@@ -1,4 +1,7 @@
+import Foundation
 import PIMCore
+import PIMDisclosure
+import PIMFramework
 import PIMTable
 import Testing
 

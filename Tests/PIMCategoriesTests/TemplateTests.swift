@@ -1,5 +1,6 @@
 import Foundation
 import PIMCore
+import PIMDisclosure
 import PIMFramework
 import PIMTable
 import Testing
