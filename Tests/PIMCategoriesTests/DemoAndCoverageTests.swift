@@ -75,6 +75,10 @@ import Testing
         #expect(needs?.status == .gap)
         #expect(needs?.fillWith == .protectionNeedsAssessment)
         #expect(report.lines.count == scenario.mustHave.count + scenario.niceToHave.count)
+        // A system of one producing category and recent data of another do not cover a need together
+        let mixed = CoverageReport(scenario: scenario, systems: [InformationSystem(name: "PM", owner: "O", category: .protectionMonitoring, area: "ZZ", registeredAt: now)],
+                                   datasets: [.init(name: "na", category: "protection-needs-assessment", latestVersionAt: now)], now: now)
+        #expect(mixed.lines.first { $0.need.hasPrefix("Priority protection risks") }?.status == .partial)
         #expect(report.categoryReport().section("gaps")?.rows.count == report.gaps.count)
     }
 

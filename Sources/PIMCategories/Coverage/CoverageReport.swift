@@ -7,10 +7,10 @@ import PIMTable
 /// For one §11 scenario: which must-have and nice-to-have data needs the workspace's systems and recent
 /// datasets cover, the gaps, and which category would fill each gap.
 ///
-/// A need is **covered** when a registered system and a recent dataset of one of its producing categories
-/// exist; **partial** when only one of the two does (a system without recent data, or data without a
-/// registered system); a **gap** otherwise. A dataset is recent when its latest version was stored within
-/// `recentDays` of `now`.
+/// A need is **covered** when, for one of its producing categories, both a registered system and a recent
+/// dataset exist; **partial** when only systems or only recent data exist (or they belong to different
+/// categories); a **gap** otherwise. A dataset is recent when its latest data (the period end recorded at
+/// import, else the time the version was stored) is within `recentDays` of `now`.
 public struct CoverageReport: Sendable, Hashable, Codable {
     public enum Status: String, Sendable, Hashable, Codable { case covered, partial, gap }
 
@@ -54,7 +54,11 @@ public struct CoverageReport: Sendable, Hashable, Codable {
                 let cats = Set(need.producers.map(\.rawValue))
                 let sys = systems.filter { cats.contains($0.category.rawValue) }.map { "\($0.name) (\($0.owner))" }
                 let data = datasets.filter { d in cats.contains(d.category) && (d.latestVersionAt.map { $0 >= cutoff } ?? false) }.map(\.name)
-                let status: Status = !sys.isEmpty && !data.isEmpty ? .covered : (sys.isEmpty && data.isEmpty ? .gap : .partial)
+                let recent = datasets.filter { d in cats.contains(d.category) && (d.latestVersionAt.map { $0 >= cutoff } ?? false) }
+                let bothInOne = need.producers.contains { c in
+                    systems.contains { $0.category == c } && recent.contains { $0.category == c.rawValue }
+                }
+                let status: Status = bothInOne ? .covered : (sys.isEmpty && data.isEmpty ? .gap : .partial)
                 lines.append(Line(priority: priority, need: need.text, producers: need.producers, systems: sys.sorted(), datasets: data.sorted(),
                                   status: status, fillWith: status == .covered ? nil : need.producers.first))
             }
@@ -80,6 +84,6 @@ public struct CoverageReport: Sendable, Hashable, Codable {
         return CategoryReport(category: "coverage", title: "Coverage of the \(scenarioName) scenario (§11)", sections: [
             ReportSection(name: "needs", title: "Must-have and nice-to-have data", columns: ["priority", "need", "producers", "systems", "recent_datasets", "status"], rows: rows),
             ReportSection(name: "gaps", title: "Gaps and the category that would fill each", columns: ["priority", "need", "missing", "fill_with"], rows: gapRows),
-        ], notes: ["\(covered) of \(lines.count) needs covered. Covered = a registered system and a dataset of a producing category stored within \(recentDays) days."])
+        ], notes: ["\(covered) of \(lines.count) needs covered. Covered = a registered system and a recent dataset (latest data within \(recentDays) days) of the same producing category."])
     }
 }

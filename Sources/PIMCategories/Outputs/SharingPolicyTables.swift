@@ -87,7 +87,7 @@ public enum SharingPolicyTables {
         }
         let section = Self.section(aggregate, category: category)
         let rules = PIMFramework.standard.category(category).shares
-        return CategoryReport(category: category.rawValue, title: "\(PIMFramework.standard.category(category).name): shareable output", shareable: true,
+        return CategoryReport(category: category.rawValue, title: "\(PIMFramework.standard.category(category).name) output", shareable: true,
                               sections: [section] + extra, notes: [
             "Policy §10 (\(rules.map { "\($0.id) \($0.level.rawValue)" }.joined(separator: "; "))): aggregated by \(dims.joined(separator: ", ")); direct identifiers are never used.",
             "Cells with fewer than \(options.minCell) \(unit(category)) are suppressed (flag primary), and complementary cells too (flag secondary).",

@@ -7,11 +7,11 @@ import PIMStorage
 import PIMTable
 
 /// `pim demo generate --seed N --out DIR [--scale small|medium]`: synthetic data for every category template.
-struct DemoCommand: ParsableCommand {
+struct DemoCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "demo",
         abstract: "Generate synthetic demonstration data for every PIM category.",
-        subcommands: [Generate.self]
+        subcommands: [Generate.self, Load.self]
     )
 
     struct Generate: ParsableCommand {
@@ -57,6 +57,59 @@ struct DemoCommand: ParsableCommand {
                 print("  pim import \(dir.appendingPathComponent(c.rawValue + ".csv").path) --dataset demo-\(c.rawValue) --category \(c.rawValue) "
                       + "--purpose \"Demonstration of \(PIMFramework.standard.category(c).name)\" --gazetteer \(dir.appendingPathComponent("gazetteer.csv").path) "
                       + "--schema \(dir.appendingPathComponent(c.rawValue + ".schema.json").path)")
+            }
+        }
+    }
+}
+
+extension DemoCommand {
+    /// `pim demo load --dir DIR`: imports every generated file (validated against its template and the
+    /// gazetteer) and registers a partial systems map, so that outputs and coverage can be tried at once.
+    struct Load: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Import the files of `pim demo generate` into the workspace and register demo systems.",
+            discussion: """
+                Example:
+                  pim init --workspace demo --country ZZZ --admin admin --password-file pw.txt
+                  pim demo generate --seed 7 --out demo && pim demo load --dir demo
+                  pim coverage --scenario sudden-onset-emergency
+                Each file becomes the dataset demo-<category>. Systems are registered for five categories
+                only, so that the coverage report shows what gaps look like.
+                """
+        )
+
+        @OptionGroup var store: StoreOptions
+        @Option(help: "Directory written by `pim demo generate`.") var dir: String
+
+        static let systems: [(name: String, owner: String, category: PIMCategory.ID, tools: String, method: String, frequency: String)] = [
+            ("Population tracking", "ORG-A", .populationData, "site assessment forms", "key informant interviews", "quarterly"),
+            ("IDP site protection monitoring", "ORG-C", .protectionMonitoring, "KoboToolbox", "household and key informant interviews", "monthly"),
+            ("Case management", "ORG-E", .caseManagement, "Primero", "individual case management", "continuous"),
+            ("Security incident log", "ORG-S", .securitySituationalAwareness, "incident database", "incident reporting", "daily"),
+            ("Community feedback hotline", "ORG-F", .communicatingWithAffectedCommunities, "hotline and help desks", "feedback registration", "continuous"),
+        ]
+
+        func run() async throws {
+            let base = URL(fileURLWithPath: dir, isDirectory: true)
+            var storeArgs: [String] = []
+            if let d = store.dataDir { storeArgs += ["--data-dir", d] }
+            if let db = store.database { storeArgs += ["--database", db] }
+            for c in PIMCategory.ID.allCases {
+                let file = base.appendingPathComponent(c.rawValue + ".csv").path
+                guard FileManager.default.fileExists(atPath: file) else { throw CLIError("\(file): no such file; run `pim demo generate --out \(dir)` first.") }
+                let args = [file, "--dataset", "demo-\(c.rawValue)", "--category", c.rawValue,
+                            "--purpose", "Demonstration of \(PIMFramework.standard.category(c).name) with synthetic data",
+                            "--gazetteer", base.appendingPathComponent("gazetteer.csv").path,
+                            "--schema", base.appendingPathComponent(c.rawValue + ".schema.json").path,
+                            "--source-org", "PIM-DEMO", "--source-system", "pim demo generate", "--sensitivity", "low"] + storeArgs
+                let command = try ImportCommand.parse(args)
+                try await command.run()
+            }
+            for s in Self.systems {
+                let args = ["--name", s.name, "--owner", s.owner, "--category", s.category.rawValue, "--area", "ZZ", "--tools", s.tools,
+                            "--method", s.method, "--frequency", s.frequency, "--dataset", "demo-\(s.category.rawValue)"] + storeArgs
+                let command = try SystemsCommand.Add.parse(args)
+                try await command.run()
             }
         }
     }

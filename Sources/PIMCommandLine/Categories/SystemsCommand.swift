@@ -98,7 +98,10 @@ struct CoverageCommand: AsyncParsableCommand {
         let (systems, datasets) = try await store.withStore(writing: false, command: "pim coverage") { s in
             var summaries: [CoverageReport.DatasetSummary] = []
             for d in try await s.datasets() {
-                let latest = try await s.versions(of: d.id).last?.createdAt
+                let last = try await s.versions(of: d.id).last
+                // The period the data covers says more about recency than the import date, when it was recorded.
+                let periodEnd = last?.provenance.periodEnd.flatMap(CivilDays.parseISO).map { Date(timeIntervalSince1970: Double($0) * 86_400) }
+                let latest = periodEnd ?? last?.createdAt
                 summaries.append(.init(name: d.name, category: d.category, latestVersionAt: latest))
             }
             return (try await SystemsCommand.load(s), summaries)
