@@ -53,7 +53,8 @@ public enum Caseload {
         let monthRows = months.map { m -> [ReportValue] in [.text(TrendPeriod.month.label(m)), .int(newPer[m] ?? 0), .int(closedPer[m] ?? 0)] }
         let median = Statistics.median(durations)
         return CategoryReport(category: "case-management", title: "Caseload as of \(CivilDays.iso(day))", sections: [
-            ReportSection(name: "by-status", title: "Cases by status", columns: ["status", "cases", "percent"], rows: rows(byStatus, count)),
+            ReportSection(name: "by-status", title: "Cases by status", columns: ["status", "cases", "percent"], rows: rows(byStatus, count),
+                          notes: ["Status as recorded in the data (its latest state), over cases opened on or before \(CivilDays.iso(day))."]),
             ReportSection(name: "active-by-sex-age", title: "Active cases by sex and age group", columns: ["sex", "age_group", "active_cases"], rows: sexAgeRows,
                           notes: ["Active: opened on or before \(CivilDays.iso(day)) and not closed by then."]),
             ReportSection(name: "by-month", title: "New and closed cases per month", columns: ["month", "new", "closed"], rows: monthRows),

@@ -45,7 +45,7 @@ public struct XLSForm: Sendable, Hashable {
         survey = Self.table(["type", "name", "label", "hint", "required", "constraint", "hxl"], rows)
         choices = Self.table(["list_name", "name", "label"], choiceRows)
         let id = formID ?? "pim_\(template.category.rawValue.replacingOccurrences(of: "-", with: "_"))"
-        settings = Self.table(["form_title", "form_id", "version"], [[template.category.rawValue, id, "1"]])
+        settings = Self.table(["form_title", "form_id", "version"], [[PIMFramework.standard.category(template.category).name, id, "1"]])
     }
 
     /// The `.xlsx` bytes: three sheets named `survey`, `choices` and `settings`.
