@@ -89,6 +89,7 @@ public enum MonitoringTrends {
             byRiskSection, byAdmSection,
             ReportSection(name: "spikes", title: "Spikes", columns: ["dimension", "value", period.rawValue, "incidents", "previous_mean", "previous_sd"],
                           rows: spikes, notes: [rule.statement]),
-        ], notes: ["\(Int(all)) incidents from \(CivilDays.iso(first)) to \(CivilDays.iso(last)).", rule.statement])
+        ], notes: ["\(Int(all)) incidents from \(CivilDays.iso(first)) to \(CivilDays.iso(last)); the first and last \(period.rawValue)s may be partial.",
+                    rule.statement])
     }
 }
