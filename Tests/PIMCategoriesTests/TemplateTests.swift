@@ -72,6 +72,29 @@ import Testing
         let choices = try XLSXReader.read(contentsOf: url, sheet: "choices").table
         #expect(choices.rowCount == form.choices.rowCount)
         let settings = try XLSXReader.read(contentsOf: url, sheet: "settings").table
+        #expect(try settings.texts("form_title") == ["Case Management"])
         #expect(try settings.texts("form_id") == ["pim_case_management"])
+    }
+
+    @Test func xlsFormOffersGazetteerCodesFilteredByTheLevelAbove() throws {
+        // Given a gazetteer of two admin 1 areas with one and two districts
+        func col(_ name: String, _ tag: String, _ values: [String]) -> Column {
+            Column(name: name, tag: HXLTagSpec.parseSpec(tag), data: .textColumn(values))
+        }
+        let g = try Gazetteer(table: Table(columns: [
+            col("a1", "#adm1+code", ["A1", "A2", "A2"]), col("n1", "#adm1+name", ["North", "South", "South"]),
+            col("a2", "#adm2+code", ["A101", "A201", "A202"]), col("n2", "#adm2+name", ["Oak", "Elm", "Fir"]),
+        ]))
+        let form = XLSForm(template: CategoryTemplate.template(for: .protectionMonitoring), gazetteer: g)
+        let names = try form.survey.texts("name"), types = try form.survey.texts("type"), filters = try form.survey.texts("choice_filter")
+        let adm2 = try #require(names.firstIndex(of: "adm2_code"))
+        #expect(types[adm2] == "select_one adm2")
+        #expect(filters[adm2] == "adm1=${adm1_code}")
+        #expect(types[names.firstIndex(of: "adm1_code") ?? 0] == "select_one adm1")
+        let lists = try form.choices.texts("list_name"), codes = try form.choices.texts("name"), parents = try form.choices.texts("adm1")
+        let labels = try form.choices.texts("label")
+        #expect(zip(lists, codes).filter { $0.0 == "adm2" }.map(\.1) == ["A101", "A201", "A202"])
+        #expect(parents[codes.firstIndex(of: "A202") ?? 0] == "A2")
+        #expect(labels[codes.firstIndex(of: "A101") ?? 0] == "Oak (A101)")
     }
 }

@@ -16,17 +16,33 @@ public struct XLSForm: Sendable, Hashable {
     public let settings: Table
 
     /// Builds the form for `template`.
-    public init(template: CategoryTemplate, formID: String? = nil) {
+    ///
+    /// With a `gazetteer`, admin P-code questions become `select_one` lists of the gazetteer's codes, and
+    /// each level below the first is filtered by the answer to the level above (`choice_filter`).
+    public init(template: CategoryTemplate, formID: String? = nil, gazetteer: Gazetteer? = nil) {
         var rows: [[String]] = []
         var choiceRows: [[String]] = []
         var listed = Set<String>()
         for tf in template.fields {
             let f = tf.field
             let type: String
-            if let tax = tf.taxonomy {
+            var filter = ""
+            if let level = f.adminLevel, let gazetteer, !gazetteer.codes(atLevel: level).isEmpty {
+                type = "select_one adm\(level)"
+                if listed.insert("adm\(level)").inserted {
+                    choiceRows += gazetteer.codes(atLevel: level).map { code in
+                        let area = gazetteer.areas[code]
+                        let parent = level > 1 ? (gazetteer.ancestor(of: code, atLevel: level - 1) ?? "") : ""
+                        return ["adm\(level)", code, area?.name.map { "\($0) (\(code))" } ?? code, parent]
+                    }
+                }
+                if level > 1, template.fields.contains(where: { $0.field.adminLevel == level - 1 }) {
+                    filter = "adm\(level - 1)=${adm\(level - 1)_code}"
+                }
+            } else if let tax = tf.taxonomy {
                 type = "select_one \(tax.name)"
                 if listed.insert(tax.name).inserted {
-                    choiceRows += tax.values.map { [tax.name, $0.code, $0.label] }
+                    choiceRows += tax.values.map { [tax.name, $0.code, $0.label, ""] }
                 }
             } else {
                 switch f.type {
@@ -40,10 +56,10 @@ public struct XLSForm: Sendable, Hashable {
             var constraint = ""
             if let lo = f.minimum { constraint = ". >= \(Self.number(lo))" }
             if let hi = f.maximum { constraint += (constraint.isEmpty ? "" : " and ") + ". <= \(Self.number(hi))" }
-            rows.append([type, f.name, f.label ?? f.name, tf.hint ?? "", f.required ? "yes" : "no", constraint, f.hxl ?? ""])
+            rows.append([type, f.name, f.label ?? f.name, tf.hint ?? "", f.required ? "yes" : "no", constraint, filter, f.hxl ?? ""])
         }
-        survey = Self.table(["type", "name", "label", "hint", "required", "constraint", "hxl"], rows)
-        choices = Self.table(["list_name", "name", "label"], choiceRows)
+        survey = Self.table(["type", "name", "label", "hint", "required", "constraint", "choice_filter", "hxl"], rows)
+        choices = Self.table(["list_name", "name", "label", "adm1"], choiceRows)
         let id = formID ?? "pim_\(template.category.rawValue.replacingOccurrences(of: "-", with: "_"))"
         settings = Self.table(["form_title", "form_id", "version"], [[PIMFramework.standard.category(template.category).name, id, "1"]])
     }

@@ -28,6 +28,7 @@ struct TemplateCommand: ParsableCommand {
     @Option(help: "csv (header only), hxl (header + HXL row), xlsx (with HXL row), xlsform, schema (JSON), text (describe).")
     var format: Format = .text
     @Option(help: "Output file (default: standard output for csv, hxl, schema and text).") var out: String?
+    @Option(help: "XLSForm: gazetteer (HXL CSV with #adm1+code …) whose P-codes become choice lists.") var gazetteer: String?
 
     func validate() throws {
         if (format == .xlsx || format == .xlsform) && out == nil { throw ValidationError("--format \(format.rawValue) needs --out FILE.xlsx.") }
@@ -46,7 +47,13 @@ struct TemplateCommand: ParsableCommand {
             try XLSXWriter.write(template.emptyTable(), sheetName: id.rawValue, hxl: true, to: url)
         case .xlsform:
             guard let url else { return }
-            try XLSForm(template: template).write(to: url)
+            var places: Gazetteer?
+            if let gazetteer {
+                do { places = try Gazetteer(table: try TableReader.read(url: URL(fileURLWithPath: gazetteer)).table) } catch let e as GazetteerError {
+                    throw CLIError("\(gazetteer): \(e.description)")
+                }
+            }
+            try XLSForm(template: template, gazetteer: places).write(to: url)
         case .schema:
             try emit(Data((try Output.json(template.schema) + "\n").utf8), url)
         case .text:
