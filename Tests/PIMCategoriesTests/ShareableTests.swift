@@ -38,6 +38,18 @@ import Testing
         for row in s.rows { if case .integer(let n) = row[3] { #expect(n == 0 || n >= 5) } }
     }
 
+    @Test func needsSharesArePublishedOnlyWhereBothWeightsAre() throws {
+        // Given 6 "yes" (weight 10 each) and 2 "no" (weight 20 each) to one question in A1
+        let rows = (0..<8).map { i in "H\(i),2026-03-01,A1,A101,idps,female,\(i < 6 ? 10 : 20),\(i < 6 ? "yes" : "no")" }
+        let t = fixture("household_id,date,adm1_code,adm2_code,population_group,respondent_sex,weight,feels_unsafe", rows)
+        let s = try #require(try CategoryOutputs.shareableReport(for: .protectionNeedsAssessment, table: t).section("shareable"))
+        #expect(s.columns == ["adm1_code", "question", "answer", "households", "weighted_households", "weighted_percent", "flag"])
+        // Then the 2 "no" are suppressed, so are their weights, and "yes" is secondary (else no = total - yes)
+        #expect(s.value("weighted_percent", where: ["A1", "feels_unsafe", "no"]) == .missing)
+        #expect(s.value("flag", where: ["A1", "feels_unsafe", "yes"]) == .text("secondary"))
+        #expect(s.value("weighted_households", where: ["A1", "feels_unsafe", "Total"]) == .number(100))
+    }
+
     @Test func feedbackIsSharedWithoutSexOrAgeDisaggregation() throws {
         let rows = (0..<7).map { "F\($0),2026-01-01,,A1,A101,hotline,information-request,open,female,adults" }
         let r = try CategoryOutputs.shareableReport(for: .communicatingWithAffectedCommunities, table: fixture(
@@ -52,8 +64,15 @@ import Testing
         for c in CategoryTemplate.all.map(\.category) {
             let r = try CategoryOutputs.shareableReport(for: c, table: g.table(for: c))
             let s = try #require(r.section("shareable"))
-            let countIndex = s.columns.count - (c == .sectoralIMSystemsOther ? 4 : c == .protectionNeedsAssessment || c == .protectionMonitoring ? 3 : 2)
-            for row in s.rows { if case .integer(let n) = row[countIndex] { #expect(n == 0 || n >= 5, "\(c)") } }
+            let countIndex = try #require(s.columns.firstIndex(of: SharingPolicyTables.unit(c).replacingOccurrences(of: " ", with: "_")))
+            #expect(countIndex == SharingPolicyTables.dimensions(for: c).count)
+            for row in s.rows {
+                switch row[countIndex] {
+                case .integer(let n): #expect(n == 0 || n >= 5, "\(c)")
+                case .missing: #expect(row.last != .text(""), "\(c): a blank count must be flagged")
+                default: Issue.record("\(c): the count column holds \(row[countIndex])")
+                }
+            }
             #expect(!s.rows.isEmpty)
         }
     }

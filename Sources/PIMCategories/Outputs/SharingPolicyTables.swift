@@ -153,6 +153,21 @@ public enum SharingPolicyTables {
         var columns = dims + [unit(category).replacingOccurrences(of: " ", with: "_")] + a.sumColumns.map { $0 == "weight" ? "weighted_households" : $0 }
         if category == .sectoralIMSystemsOther { columns.append("mean_value") }
         columns.append("flag")
+        if category == .protectionNeedsAssessment {
+            // Weighted share of an answer = its published weight / the published weight of all answers to the
+            // question in the same area; blank when either is suppressed.
+            var totals: [String: Double] = [:]
+            for row in rows where row[2].description == "Total" {
+                if case .number(let w) = row[4] { totals[row[0].description + "\u{1}" + row[1].description] = w }
+            }
+            columns.insert("weighted_percent", at: 5)
+            rows = rows.map { row in
+                var r = row
+                let total = totals[row[0].description + "\u{1}" + row[1].description]
+                if case .number(let w) = row[4], let total { r.insert(.pct(w, of: total), at: 5) } else { r.insert(.missing, at: 5) }
+                return r
+            }
+        }
         return ReportSection(name: "shareable", title: "Shareable table by " + dims.joined(separator: ", "), columns: columns, rows: rows,
                              notes: ["Suppressed cells are blank; 'Total' rows are margins over that dimension."])
     }
