@@ -109,7 +109,10 @@ let package = Package(
         ),
         .testTarget(
             name: "PIMCategoriesTests",
-            dependencies: ["PIMCategories", "PIMCore", "PIMTable", "PIMDisclosure", "PIMFramework"],
+            dependencies: [
+                "PIMCategories", "PIMCore", "PIMTable", "PIMDisclosure", "PIMFramework",
+                .product(name: "PropertyBased", package: "swift-property-based"),
+            ],
             swiftSettings: swiftSettings
         ),
         .testTarget(
