@@ -11,6 +11,7 @@ let package = Package(
     platforms: [.macOS(.v15)],
     products: [
         .executable(name: "pim", targets: ["pim"]),
+        .executable(name: "pim-bench", targets: ["pim-bench"]),
         .library(name: "PIMCore", targets: ["PIMCore"]),
     ],
     dependencies: [
@@ -77,6 +78,8 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .executableTarget(name: "pim", dependencies: ["PIMCommandLine"], swiftSettings: swiftSettings),
+        // Benchmark driver (bench/run.sh): the peers' tasks timed in-process; not part of the pim tool.
+        .executableTarget(name: "pim-bench", dependencies: ["PIMTable", "PIMDisclosure"], swiftSettings: swiftSettings),
         // MARK: - Testing
         .target(
             name: "PIMTesting",

@@ -87,8 +87,14 @@ struct ByteDictionary {
             for k in 0..<count {
                 let s = slots[Int(truncatingIfNeeded: scratch[k]) & mask]
                 if s != 0 && s & 0xFFFF_FFFF_0000_0000 == scratch[k] & 0xFFFF_FFFF_0000_0000 {
-                    let start = offsets[Int(s & 0xFFFF_FFFF) - 1]
-                    if start < arena.count { touched &+= UInt64(arena[start]) }
+                    let c = Int(s & 0xFFFF_FFFF) - 1
+                    let start = offsets[c]
+                    let end = offsets[c + 1]
+                    if start < end {
+                        // First and last byte: the two cache lines a short value can span.
+                        touched &+= UInt64(arena[start]) &+ UInt64(arena[end - 1])
+                        if end - start > 128 { touched &+= UInt64(arena[start + 64]) }
+                    }
                 }
             }
         }

@@ -359,13 +359,19 @@ struct ColumnBuilder {
             var perCode = [Int](repeating: 0, count: dictionary.count)
             for c in codes where c >= 0 { perCode[Int(c)] += 1 }
             for (c, g) in guardedCodes { perCode[Int(c)] -= g }
-            var evidence: [ColumnType: Int] = [:]
-            let guarded = guardedCodes.values.reduce(0, +)
-            if guarded > 0 { evidence[.text] = guarded }
+            // Counts by type in ColumnType.allCases order: integer, decimal, date, boolean, text.
+            var byType = [0, 0, 0, 0, guardedCodes.values.reduce(0, +)]
             for (c, count) in perCode.enumerated() where count > 0 {
-                let t = inferTypes ? dictionary.classify(entry: c) : .text
-                evidence[t, default: 0] += count
+                switch inferTypes ? dictionary.classify(entry: c) : .text {
+                case .integer: byType[0] += count
+                case .decimal: byType[1] += count
+                case .date: byType[2] += count
+                case .boolean: byType[3] += count
+                case .text: byType[4] += count
+                }
             }
+            var evidence: [ColumnType: Int] = [:]
+            for (k, t) in ColumnType.allCases.enumerated() where byType[k] > 0 { evidence[t] = byType[k] }
             return InferredColumn(
                 data: .text(codes: codes, dictionary: dictionary.strings()), evidence: evidence,
                 nullCount: nullCount, distinctCount: dictionary.count)
