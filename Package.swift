@@ -111,7 +111,7 @@ let package = Package(
         ),
         .testTarget(
             name: "PIMCommandLineTests",
-            dependencies: ["PIMCommandLine", "PIMCore", "PIMStorage", "PIMSQLite",
+            dependencies: ["PIMCommandLine", "PIMCore", "PIMStorage", "PIMSQLite", "PIMTable",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: swiftSettings
