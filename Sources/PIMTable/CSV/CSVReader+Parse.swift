@@ -1,4 +1,3 @@
-import Dispatch
 import Foundation
 
 extension CSVReader {
@@ -167,7 +166,7 @@ extension CSVReader {
         if bounds.count > 2 {
             let slots = ParallelSlots<TokenChunk>(count: bounds.count - 1)
             let b = bounds
-            DispatchQueue.concurrentPerform(iterations: b.count - 1) { k in slots.set(k, run(b[k], b[k + 1])) }
+            ParallelWork.run(b.count - 1) { k in slots.set(k, run(b[k], b[k + 1])) }
             chunks = slots.values.compactMap { $0 }
         } else {
             chunks = [run(start, n)]
@@ -225,7 +224,7 @@ extension CSVReader {
         }
         let work = sets
         let slots = ParallelSlots<[InferredColumn]>(count: 2)
-        DispatchQueue.concurrentPerform(iterations: 2) { k in slots.set(k, build(work[k])) }
+        ParallelWork.run(2) { k in slots.set(k, build(work[k])) }
         let results = slots.values.map { $0 ?? [] }
         var out = [InferredColumn?](repeating: nil, count: fields)
         for k in 0..<2 {

@@ -101,7 +101,7 @@ public enum CSVReader {
         while split < b.count && b.base[split] & 0xC0 == 0x80 { split += 1 }
         let mid = split
         let results = ParallelSlots<Bool>(count: 2)
-        DispatchQueue.concurrentPerform(iterations: 2) { k in
+        ParallelWork.run(2) { k in
             let ok =
                 k == 0
                 ? TextDecoding.isValidUTF8(b.base, mid) : TextDecoding.isValidUTF8(b.base + mid, b.count - mid)
