@@ -92,6 +92,12 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .testTarget(
+            name: "PIMTableTests",
+            dependencies: ["PIMTable", .product(name: "PropertyBased", package: "swift-property-based")],
+            resources: [.copy("Fixtures")],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
             name: "PIMDisclosureTests",
             dependencies: ["PIMDisclosure", "PIMTable", .product(name: "PropertyBased", package: "swift-property-based")],
             swiftSettings: swiftSettings

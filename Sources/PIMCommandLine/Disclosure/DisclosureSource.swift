@@ -25,12 +25,7 @@ struct DisclosureSourceOptions: ParsableArguments {
     func load(needPseudonymizer: Bool = false) async throws -> Loaded {
         if FileManager.default.fileExists(atPath: source) {
             let url = URL(fileURLWithPath: source)
-            let table: Table
-            if ["xlsx", "xlsm"].contains(url.pathExtension.lowercased()) {
-                table = try XLSXReader.read(contentsOf: url, sheet: sheet).table
-            } else {
-                table = try TableReader.read(url: url).table
-            }
+            let table = try TableReader.read(url: url, sheet: sheet).table
             var pseudo: (any Pseudonymizer)?
             if needPseudonymizer { pseudo = try await workspacePseudonymizer() }
             return Loaded(table: table, schema: SchemaProposal.propose(for: table), label: url.lastPathComponent, pseudonymizer: pseudo)
