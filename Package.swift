@@ -11,6 +11,7 @@ let package = Package(
     platforms: [.macOS(.v15)],
     products: [
         .executable(name: "pim", targets: ["pim"]),
+        .executable(name: "pim-bench", targets: ["pim-bench"]),
         .library(name: "PIMCore", targets: ["PIMCore"]),
     ],
     dependencies: [
@@ -86,6 +87,8 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .executableTarget(name: "pim", dependencies: ["PIMCommandLine"], swiftSettings: swiftSettings),
+        // Benchmark driver (bench/run.sh): the peers' tasks timed in-process; not part of the pim tool.
+        .executableTarget(name: "pim-bench", dependencies: ["PIMTable", "PIMDisclosure"], swiftSettings: swiftSettings),
         // MARK: - Testing
         .target(
             name: "PIMTesting",
@@ -95,6 +98,12 @@ let package = Package(
         .testTarget(
             name: "PIMFrameworkTests",
             dependencies: ["PIMFramework"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "PIMTableTests",
+            dependencies: ["PIMTable", .product(name: "PropertyBased", package: "swift-property-based")],
+            resources: [.copy("Fixtures")],
             swiftSettings: swiftSettings
         ),
         .testTarget(
@@ -125,7 +134,7 @@ let package = Package(
         ),
         .testTarget(
             name: "PIMCommandLineTests",
-            dependencies: ["PIMCommandLine", "PIMCore", "PIMStorage", "PIMSQLite",
+            dependencies: ["PIMCommandLine", "PIMCore", "PIMStorage", "PIMSQLite", "PIMTable",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: swiftSettings

@@ -177,3 +177,15 @@ import Testing
         }
     }
 }
+
+@Suite struct EncodingTests {
+    @Test func damagedUTF8StaysUTF8WithReplacementCharacters() throws {
+        // Given UTF-8 text with two valid accented letters and one stray byte
+        let bytes = Array("name\nrésumé ".utf8) + [0xFF] + Array("\n".utf8)
+        let r = try CSVReader.read(bytes: bytes, fileName: "d.csv")
+        // Then the letters survive and the stray byte becomes U+FFFD, with a warning
+        #expect(r.report.encoding == .utf8)
+        #expect(r.report.warnings.contains(.replacedInvalidUTF8(count: 1)))
+        #expect(r.table.values("name") == [.text("résumé \u{FFFD}")])
+    }
+}

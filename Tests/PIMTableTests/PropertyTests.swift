@@ -132,13 +132,15 @@ import Testing
                 var dict: [String] = []
                 var index: [String: Int32] = [:]
                 var codes: [Int32] = []
+                var forced = false
                 for r in 0..<rows {
                     if nulls.isNull(r) {
                         codes.append(-1)
                         continue
                     }
                     var s = randomText(&rng)
-                    if r == 0 || rng.next() % 5 == 0 {
+                    if !forced || rng.next() % 5 == 0 {
+                        forced = true
                         s = ["x" + s, "=cmd", "'=already", "-", "true story", "0012"][Int(rng.next() % 6)]
                     }
                     if let c = index[s] {

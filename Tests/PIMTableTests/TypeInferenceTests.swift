@@ -110,3 +110,35 @@ import Testing
         #expect(p.nullCount == 1)
     }
 }
+
+@Suite struct DictionaryEncodingTests {
+    @Test func sortedKeysThenRepeatsKeepFirstAppearanceCodes() throws {
+        // Given ids in sorted order, then the same ids again in another order
+        var lines = ["id,k"]
+        for i in 0..<3000 { lines.append("ID\(10000 + i),x") }
+        for i in stride(from: 2999, through: 0, by: -7) { lines.append("ID\(10000 + i),y") }
+        lines.append("ID00,z")
+        let r = try readCSV(lines.joined(separator: "\n") + "\n")
+        guard case .text(let codes, let dict)? = r.table["id"]?.data else {
+            Issue.record("expected text")
+            return
+        }
+        // Then codes follow first appearance and repeats find their first code
+        #expect(dict.count == 3001)
+        #expect(dict[0] == "ID10000" && dict[2999] == "ID12999" && dict[3000] == "ID00")
+        #expect(codes[3000] == 2999)
+        #expect(codes[3001] == 2992)
+        #expect(codes.last == 3000)
+        #expect(r.report.profiles[0].distinctCount == 3001)
+    }
+
+    @Test func runsOfEqualValuesShareACode() throws {
+        let r = try readCSV("h\nb\nb\na\na\nb\n")
+        guard case .text(let codes, let dict)? = r.table["h"]?.data else {
+            Issue.record("expected text")
+            return
+        }
+        #expect(dict == ["b", "a"])
+        #expect(codes == [0, 0, 1, 1, 0])
+    }
+}

@@ -38,11 +38,10 @@ import Testing
         ])
         let r = try roundTrip(table)
         #expect(XLSXFixture.values(r.table, "t") == texts.map { .text($0) })
-        // And the sheet holds no formula element
-        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("xlsx-f-\(UUID().uuidString).xlsx")
-        try XLSXWriter.write(table, to: dir)
-        let package = try Data(contentsOf: dir)
-        #expect(package.count > 0)
+        // And the sheet holds no formula element: every text cell is an inline string
+        let xml = String(decoding: XLSXSheetWriter.sheetXML(table, hxl: false), as: UTF8.self)
+        #expect(!xml.contains("<f>"))
+        #expect(xml.components(separatedBy: "t=\"inlineStr\"").count == texts.count + 2)
     }
 
     @Test func controlCharactersAndEscapeLookalikesSurvive() throws {

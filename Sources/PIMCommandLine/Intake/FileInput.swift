@@ -25,13 +25,9 @@ struct FileInputOptions: ParsableArguments {
         guard FileManager.default.fileExists(atPath: url.path) else {
             throw CLIError("\(file): no such file.")
         }
-        if url.pathExtension.lowercased() == "xlsx" || url.pathExtension.lowercased() == "xlsm" {
-            let r = try XLSXReader.read(contentsOf: url, sheet: sheet)
-            return r.asReadResult(fileName: url.lastPathComponent)
-        }
         var options = CSVReadOptions()
         options.allowRagged = allowRagged
         if let d = delimiter { options.delimiter = d == "\\t" || d == "tab" ? UInt8(ascii: "\t") : d.utf8.first }
-        return try TableReader.read(url: url, options: options)
+        return try TableReader.read(url: url, options: options, sheet: sheet)
     }
 }

@@ -65,10 +65,10 @@ struct ImportCommand: AsyncParsableCommand {
                 target = existing
             } else {
                 guard let category else {
-                    throw ValidationError("Dataset \"\(dataset)\" does not exist yet: give --category (one of \(PIMCategory.ID.allCases.map(\.rawValue).joined(separator: ", "))) to create it.")
+                    throw CLIError("Dataset \"\(dataset)\" does not exist yet: give --category (one of \(PIMCategory.ID.allCases.map(\.rawValue).joined(separator: ", "))) to create it.")
                 }
                 guard let purpose, !purpose.trimmingCharacters(in: .whitespaces).isEmpty else {
-                    throw ValidationError("Dataset \"\(dataset)\" does not exist yet: give its defined --purpose (why the data is collected).")
+                    throw CLIError("Dataset \"\(dataset)\" does not exist yet: give its defined --purpose (why the data is collected).")
                 }
                 let cat = try PIMFramework.standard.category(named: category)
                 target = Dataset(name: dataset, category: cat.id.rawValue, schema: givenSchema ?? SchemaProposal.propose(for: read.table),

@@ -22,13 +22,7 @@ struct SchemaOptions: ParsableArguments {
 
     func loadGazetteer() throws -> Gazetteer? {
         guard let gazetteer else { return nil }
-        let url = URL(fileURLWithPath: gazetteer)
-        let table: Table
-        if ["xlsx", "xlsm"].contains(url.pathExtension.lowercased()) {
-            table = try XLSXReader.read(contentsOf: url).table
-        } else {
-            table = try TableReader.read(url: url).table
-        }
+        let table = try TableReader.read(url: URL(fileURLWithPath: gazetteer)).table
         do { return try Gazetteer(table: table) } catch { throw CLIError("\(gazetteer): \(error.description)") }
     }
 }

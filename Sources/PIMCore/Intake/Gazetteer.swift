@@ -9,6 +9,13 @@ public struct Gazetteer: Sendable, Hashable {
         public var name: String?
         public var level: Int
         public var parent: String?
+
+        public init(code: String, name: String?, level: Int, parent: String?) {
+            self.code = code
+            self.name = name
+            self.level = level
+            self.parent = parent
+        }
     }
 
     /// code → area.

@@ -1,4 +1,3 @@
-import Dispatch
 import Foundation
 
 extension CSVReader {
@@ -93,25 +92,20 @@ extension CSVReader {
         let hxl = resolved.hxlRecord
         let dataRecord = resolved.dataRecord
         // Where the data begins: tokenize the header records again, stopping after them.
-        var dataStart = n
-        var rowsBefore = head.physicalRows
+        // (The hashtag row is at most the last head record, so dataRecord <= head.rowCount.)
+        var dataStart = head.stop
+        let rowsBefore = head.recordPhysicalRows[dataRecord - 1] + 1
         if dataRecord < head.rowCount {
             let skip = CSVTokenizer.tokenize(
                 p, count: n, from: 0, limit: n, delimiter: delimiter, fields: nil, maxRecords: dataRecord,
                 maxCellBytes: options.maximumCellBytes, allowRagged: true)
             dataStart = skip.stop
-            rowsBefore = head.recordPhysicalRows[dataRecord - 1] + 1
-        } else if dataRecord > head.rowCount {
-            dataStart = n
-        } else {
-            dataStart = head.stop
-            rowsBefore = head.recordPhysicalRows[dataRecord - 1] + 1
         }
         let headerRows = (0..<(hxl ?? dataRecord)).map { head.recordPhysicalRows[$0] + 1 }
         let average = max(8, head.stop / max(1, head.rowCount))
         return Header(
-            names: resolved.names, tags: resolved.tags, hxlRow: hxl.map { head.recordPhysicalRows[$0] + 1 }, headerRows: headerRows,
-            dataStart: dataStart, rowsBefore: rowsBefore, averageRecordBytes: average)
+            names: resolved.names, tags: resolved.tags, hxlRow: hxl.map { head.recordPhysicalRows[$0] + 1 },
+            headerRows: headerRows, dataStart: dataStart, rowsBefore: rowsBefore, averageRecordBytes: average)
     }
 
     /// The records of a flexible-mode chunk as strings (header cells are few, so strings are fine here).
@@ -172,7 +166,7 @@ extension CSVReader {
         if bounds.count > 2 {
             let slots = ParallelSlots<TokenChunk>(count: bounds.count - 1)
             let b = bounds
-            DispatchQueue.concurrentPerform(iterations: b.count - 1) { k in slots.set(k, run(b[k], b[k + 1])) }
+            ParallelWork.run(b.count - 1) { k in slots.set(k, run(b[k], b[k + 1])) }
             chunks = slots.values.compactMap { $0 }
         } else {
             chunks = [run(start, n)]
@@ -230,7 +224,7 @@ extension CSVReader {
         }
         let work = sets
         let slots = ParallelSlots<[InferredColumn]>(count: 2)
-        DispatchQueue.concurrentPerform(iterations: 2) { k in slots.set(k, build(work[k])) }
+        ParallelWork.run(2) { k in slots.set(k, build(work[k])) }
         let results = slots.values.map { $0 ?? [] }
         var out = [InferredColumn?](repeating: nil, count: fields)
         for k in 0..<2 {
@@ -240,7 +234,8 @@ extension CSVReader {
     }
 
     /// A rough cost per column from its first rows: bytes per cell, plus a lot for columns whose values
-    /// are nearly all distinct (each is a dictionary insertion that misses the cache).
+    /// are nearly all distinct (each is a dictionary insertion that misses the cache) unless they come
+    /// in sorted order (see ``ByteDictionary``).
     static func estimatedCosts(_ buffer: SharedBytes, chunks: [TokenChunk], fields: Int) -> [Double] {
         guard let first = chunks.first else { return Array(repeating: 1, count: fields) }
         let sample = min(first.rowCount, 4096)
@@ -254,7 +249,7 @@ extension CSVReader {
                 bytes += n
                 if n > 0 { _ = dictionary.code(p, n) }
             }
-            let distinctRatio = Double(dictionary.count) / Double(sample)
+            let distinctRatio = dictionary.isOrdered ? 0 : Double(dictionary.count) / Double(sample)
             return 8 + Double(bytes) / Double(sample) / 2 + 100 * distinctRatio * distinctRatio
         }
     }

@@ -13,7 +13,8 @@ import Foundation
 /// the type as it goes (see ``ColumnInference``). Text is dictionary-encoded without a `String` per cell.
 ///
 /// Handled: quoted fields with delimiters, quotes and newlines; LF, CRLF and CR line ends; a UTF-8
-/// byte-order mark; UTF-16 with a byte-order mark; non-UTF-8 input (read as Windows-1252, reported);
+/// byte-order mark; UTF-16 with a byte-order mark; non-UTF-8 input (read as Windows-1252, reported;
+/// UTF-8 with a few invalid bytes keeps UTF-8 and replaces them with U+FFFD, also reported);
 /// delimiter sniffing (`,` `;` tab `|`); an HXL hashtag row among the first rows, with header rows above
 /// it; cells guarded against formulas by ``FormulaGuard`` (the guard is removed). Blank lines are
 /// skipped. An empty cell is null.
@@ -63,6 +64,14 @@ public enum CSVReader {
             return try readConverted(utf8, fileName: fileName, options: options, encoding: .utf16)
         }
         if !isValidUTF8(buffer, parallel: options.parallel) {
+            // Mostly UTF-8 with a few damaged bytes stays UTF-8 (the damage replaced by U+FFFD); anything
+            // else is a legacy single-byte file, read as Windows-1252.
+            let repaired = TextDecoding.repairUTF8(p, n)
+            if repaired.multibyte > repaired.replaced {
+                var result = try readConverted(repaired.bytes, fileName: fileName, options: options, encoding: .utf8)
+                result.report.warnings.insert(.replacedInvalidUTF8(count: repaired.replaced), at: 0)
+                return result
+            }
             let utf8 = TextDecoding.windows1252ToUTF8(p, n)
             var result = try readConverted(utf8, fileName: fileName, options: options, encoding: .windows1252)
             result.report.warnings.insert(.convertedFromWindows1252, at: 0)
@@ -92,7 +101,7 @@ public enum CSVReader {
         while split < b.count && b.base[split] & 0xC0 == 0x80 { split += 1 }
         let mid = split
         let results = ParallelSlots<Bool>(count: 2)
-        DispatchQueue.concurrentPerform(iterations: 2) { k in
+        ParallelWork.run(2) { k in
             let ok =
                 k == 0
                 ? TextDecoding.isValidUTF8(b.base, mid) : TextDecoding.isValidUTF8(b.base + mid, b.count - mid)

@@ -84,6 +84,11 @@ enum CSVTokenizer {
         let quoteWord = UInt64(quote) &* 0x0101_0101_0101_0101
         var rows = 0
         var physical = 0
+        // Local arrays (moved into the chunk at the end) let the optimiser keep them in registers.
+        var starts = chunk.starts
+        var ends = chunk.ends
+        chunk.starts = []
+        chunk.ends = []
         special.withUnsafeBufferPointer { sp in
             guard let cls = sp.baseAddress else { return }
             outer: while pos < n && pos < limit && rows < maxRecords {
@@ -100,7 +105,7 @@ enum CSVTokenizer {
                 while true {
                     let fstart = pos
                     if flexible || col < ncol {
-                        chunk.starts.append(UInt32(truncatingIfNeeded: pos &- base))
+                        starts.append(UInt32(truncatingIfNeeded: pos &- base))
                     }
                     if pos < n && p[pos] == quote {
                         pos += 1
@@ -174,7 +179,7 @@ enum CSVTokenizer {
                 } else if col != ncol {
                     if col < ncol && allowRagged {
                         let padStart = UInt32(truncatingIfNeeded: pos &+ 1 &- base)
-                        for _ in col..<ncol { chunk.starts.append(padStart) }
+                        for _ in col..<ncol { starts.append(padStart) }
                         chunk.padded += 1
                     } else if col > ncol && allowRagged && !extraNonEmpty {
                         // Trailing empty fields beyond the header are dropped.
@@ -184,7 +189,7 @@ enum CSVTokenizer {
                         break outer
                     }
                 }
-                chunk.ends.append(UInt32(truncatingIfNeeded: (!flexible && col > ncol ? lastFieldEnd : pos) &- base))
+                ends.append(UInt32(truncatingIfNeeded: (!flexible && col > ncol ? lastFieldEnd : pos) &- base))
                 rows += 1
                 physical += 1
                 if pos < n {
@@ -197,6 +202,8 @@ enum CSVTokenizer {
                 }
             }
         }
+        chunk.starts = starts
+        chunk.ends = ends
         chunk.stop = pos
         chunk.physicalRows = physical
         return chunk

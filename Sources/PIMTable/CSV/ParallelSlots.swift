@@ -1,3 +1,4 @@
+import Foundation
 import Synchronization
 
 /// Results written by parallel workers, one slot each, read after they all finish.
@@ -9,4 +10,28 @@ final class ParallelSlots<T: Sendable>: Sendable {
     func set(_ index: Int, _ value: T) { storage.withLock { $0[index] = value } }
 
     var values: [T?] { storage.withLock { $0 } }
+}
+
+/// Runs `count` pieces of work on as many threads (the calling thread takes piece 0) and waits for all.
+///
+/// Plain threads rather than a dispatch queue: the work is a few long CPU-bound pieces, and ordinary
+/// threads keep normal scheduling priority when the machine is busy.
+enum ParallelWork {
+    static func run(_ count: Int, _ body: @escaping @Sendable (Int) -> Void) {
+        guard count > 1 else {
+            if count == 1 { body(0) }
+            return
+        }
+        let done = DispatchSemaphore(value: 0)
+        for k in 1..<count {
+            let thread = Thread {
+                body(k)
+                done.signal()
+            }
+            thread.stackSize = 1 << 20
+            thread.start()
+        }
+        body(0)
+        for _ in 1..<count { done.wait() }
+    }
 }

@@ -14,6 +14,8 @@ public enum SourceEncoding: String, Sendable, Hashable, Codable {
 public enum ReadWarning: Sendable, Hashable, CustomStringConvertible {
     /// The bytes were not UTF-8 and were converted from Windows-1252.
     case convertedFromWindows1252
+    /// The file is UTF-8 but had invalid byte sequences, each replaced with U+FFFD.
+    case replacedInvalidUTF8(count: Int)
     /// Rows had too few fields and were padded with nulls (``CSVReadOptions/allowRagged``).
     case paddedRows(count: Int)
     /// Blank lines were skipped.
@@ -25,6 +27,8 @@ public enum ReadWarning: Sendable, Hashable, CustomStringConvertible {
         switch self {
         case .convertedFromWindows1252:
             "the file is not UTF-8; it was read as Windows-1252 (Latin-1) and converted"
+        case .replacedInvalidUTF8(let n):
+            "the file is UTF-8 but \(n) invalid byte sequences were replaced with U+FFFD; check the export"
         case .paddedRows(let n): "\(n) rows had too few fields and were padded with empty cells"
         case .skippedBlankLines(let n): "\(n) blank lines were skipped"
         case .keptGroupPaths(let c):

@@ -5,9 +5,10 @@ import Foundation
 /// `.csv` and `.txt` use ``CSVReader`` (delimiter sniffed), `.tsv`/`.tab` use it with tab, `.json` uses
 /// ``JSONTableReader``, `.xlsx` the XLSX reader.
 public enum TableReader {
+    /// - Parameter sheet: for XLSX, the sheet to read (default: the first visible one).
     /// - Throws: ``TableReadError/unsupportedFileType(file:fileExtension:)`` for other extensions, or the
-    ///   chosen reader's error.
-    public static func read(url: URL, options: CSVReadOptions = .init()) throws(TableReadError) -> ReadResult {
+    ///   chosen reader's error (XLSX errors as ``TableReadError/spreadsheet(file:message:)``).
+    public static func read(url: URL, options: CSVReadOptions = .init(), sheet: String? = nil) throws(TableReadError) -> ReadResult {
         let ext = url.pathExtension.lowercased()
         switch ext {
         case "csv", "txt":
@@ -18,18 +19,26 @@ public enum TableReader {
             return try CSVReader.read(contentsOf: url, options: o)
         case "json":
             return try JSONTableReader.read(contentsOf: url, options: options)
-        // XLSX hook: enable together with Sources/PIMTable/XLSX (it provides `XLSXReader`):
-        // case "xlsx":
-        //     do {
-        //         let x = try XLSXReader.read(contentsOf: url, sheet: nil)
-        //         var report = ReadReport(fileName: url.lastPathComponent, encoding: .utf8, firstDataRow: x.headerRow + 1)
-        //         report.profiles = x.table.columns.map(ColumnProfile.init(column:))
-        //         return ReadResult(table: x.table, report: report)
-        //     } catch {
-        //         throw .spreadsheet(file: url.lastPathComponent, message: error.description)
-        //     }
+        case "xlsx", "xlsm":
+            do {
+                return try XLSXReader.read(contentsOf: url, sheet: sheet).readResult(fileName: url.lastPathComponent)
+            } catch {
+                throw .spreadsheet(file: url.lastPathComponent, message: error.description)
+            }
         default:
             throw .unsupportedFileType(file: url.lastPathComponent, fileExtension: ext)
         }
+    }
+}
+
+extension XLSXReadResult {
+    /// The XLSX result in the shape every reader gives: profiles per column and spreadsheet row numbers
+    /// (the data starts below the header row, and below the hashtag row when the sheet has one).
+    public func readResult(fileName: String) -> ReadResult {
+        let tagged = table.columns.contains { $0.tag != nil }
+        var report = ReadReport(fileName: fileName, encoding: .utf8, hxlRow: tagged ? headerRow + 1 : nil,
+                                headerRows: [headerRow], firstDataRow: headerRow + (tagged ? 2 : 1))
+        report.profiles = table.columns.map(ColumnProfile.init(column:))
+        return ReadResult(table: table, report: report)
     }
 }

@@ -48,6 +48,65 @@ enum TextDecoding {
         return true
     }
 
+    /// Decodes mostly-UTF-8 bytes, replacing each invalid sequence with U+FFFD.
+    /// - Returns: the UTF-8 bytes, how many sequences were replaced, and how many valid multi-byte
+    ///   characters there were (to tell damaged UTF-8 from a legacy encoding).
+    static func repairUTF8(_ p: UnsafePointer<UInt8>, _ n: Int) -> (bytes: [UInt8], replaced: Int, multibyte: Int) {
+        var out: [UInt8] = []
+        out.reserveCapacity(n)
+        var replaced = 0
+        var multibyte = 0
+        var i = 0
+        while i < n {
+            let c = p[i]
+            if c < 0x80 {
+                out.append(c)
+                i += 1
+                continue
+            }
+            let len = sequenceLength(p + i, n - i)
+            if len > 0 {
+                out.append(contentsOf: UnsafeBufferPointer(start: p + i, count: len))
+                multibyte += 1
+                i += len
+            } else {
+                out.append(contentsOf: [0xEF, 0xBF, 0xBD])
+                replaced += 1
+                i += 1
+            }
+        }
+        return (out, replaced, multibyte)
+    }
+
+    /// The length of the valid multi-byte UTF-8 sequence at `p`, or 0 if it is not one.
+    static func sequenceLength(_ p: UnsafePointer<UInt8>, _ available: Int) -> Int {
+        let c = p[0]
+        let len: Int
+        var lower: UInt8 = 0x80
+        var upper: UInt8 = 0xBF
+        switch c {
+        case 0xC2...0xDF: len = 2
+        case 0xE0:
+            len = 3
+            lower = 0xA0
+        case 0xE1...0xEC, 0xEE, 0xEF: len = 3
+        case 0xED:
+            len = 3
+            upper = 0x9F
+        case 0xF0:
+            len = 4
+            lower = 0x90
+        case 0xF1...0xF3: len = 4
+        case 0xF4:
+            len = 4
+            upper = 0x8F
+        default: return 0
+        }
+        guard len <= available, p[1] >= lower, p[1] <= upper else { return 0 }
+        for k in 2..<max(2, len) where p[k] & 0xC0 != 0x80 { return 0 }
+        return len
+    }
+
     /// Windows-1252 code points for bytes 0x80–0x9F (undefined bytes map to the C1 control, as Latin-1 does).
     static let cp1252High: [UInt32] = [
         0x20AC, 0x81, 0x201A, 0x0192, 0x201E, 0x2026, 0x2020, 0x2021, 0x02C6, 0x2030, 0x0160, 0x2039, 0x0152, 0x8D,

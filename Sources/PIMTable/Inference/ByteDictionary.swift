@@ -30,6 +30,9 @@ struct ByteDictionary {
 
     var count: Int { offsets.count - 1 }
 
+    /// Whether every key so far sorted after the previous one (so no hash table was needed).
+    var isOrdered: Bool { ordered }
+
     @inline(__always)
     static func hash(_ p: UnsafePointer<UInt8>, _ n: Int, seed: UInt64) -> UInt64 {
         var h = seed ^ (UInt64(truncatingIfNeeded: n) &* 0x9E37_79B9_7F4A_7C15)
@@ -84,8 +87,14 @@ struct ByteDictionary {
             for k in 0..<count {
                 let s = slots[Int(truncatingIfNeeded: scratch[k]) & mask]
                 if s != 0 && s & 0xFFFF_FFFF_0000_0000 == scratch[k] & 0xFFFF_FFFF_0000_0000 {
-                    let start = offsets[Int(s & 0xFFFF_FFFF) - 1]
-                    if start < arena.count { touched &+= UInt64(arena[start]) }
+                    let c = Int(s & 0xFFFF_FFFF) - 1
+                    let start = offsets[c]
+                    let end = offsets[c + 1]
+                    if start < end {
+                        // First and last byte: the two cache lines a short value can span.
+                        touched &+= UInt64(arena[start]) &+ UInt64(arena[end - 1])
+                        if end - start > 128 { touched &+= UInt64(arena[start + 64]) }
+                    }
                 }
             }
         }
@@ -197,6 +206,13 @@ struct ByteDictionary {
         }
         slots = newSlots
         mask = newMask
+    }
+
+    /// The most specific type entry `code` parses as (see ``CellParsing/classify(_:_:)``).
+    func classify(entry code: Int) -> ColumnType {
+        let s = offsets[code]
+        let n = offsets[code + 1] - s
+        return arena.withUnsafeBufferPointer { a in a.baseAddress.map { CellParsing.classify($0 + s, n) } ?? .text }
     }
 
     /// The dictionary as strings, indexed by code. The bytes must be valid UTF-8.

@@ -96,8 +96,8 @@ struct ColumnBuilder {
     private var integral = 0
     private var sawTrue = false
     private var sawFalse = false
-    /// Evidence counts for text columns: integer, decimal, date, boolean, text.
-    private var counts = (0, 0, 0, 0, 0)
+    /// Text columns: how many cells of each code carried a formula guard (these count as text evidence).
+    private var guardedCodes: [Int32: Int] = [:]
     private var sampled = false
 
     init(rows: Int, inferTypes: Bool, formulaGuards: Bool) {
@@ -131,7 +131,7 @@ struct ColumnBuilder {
         integral = 0
         sawTrue = false
         sawFalse = false
-        counts = (0, 0, 0, 0, 0)
+        guardedCodes = [:]
         sampled = false
     }
 
@@ -293,25 +293,16 @@ struct ColumnBuilder {
                 // the next cell would overwrite.
                 var k = 0
                 let batchStart = r
+                var guardedMask: UInt64 = 0  // batch <= 64
                 while k < batch && r < end {
                     var (p, n) = cursor.next()
                     r += 1
                     if n == 0 {
                         nulls.setNull(r - 1)
                     } else if guards && FormulaGuard.isGuarded(p, n) {
-                        counts.4 += 1
                         p += 1
                         n -= 1
-                    } else if inferTypes {
-                        switch CellParsing.classify(p, n) {
-                        case .integer: counts.0 += 1
-                        case .decimal: counts.1 += 1
-                        case .date: counts.2 += 1
-                        case .boolean: counts.3 += 1
-                        case .text: counts.4 += 1
-                        }
-                    } else {
-                        counts.4 += 1
+                        guardedMask |= 1 << UInt64(k)
                     }
                     pointers[k] = p
                     lengths[k] = n
@@ -319,6 +310,12 @@ struct ColumnBuilder {
                     if cursor.pointsIntoScratch { break }
                 }
                 dictionary.codes(pointers, lengths, count: k, hashes: hashes, into: out + batchStart)
+                // Evidence counts a guarded cell as text whatever its bytes look like.
+                while guardedMask != 0 {
+                    let i = guardedMask.trailingZeroBitCount
+                    guardedMask &= guardedMask - 1
+                    guardedCodes[out[batchStart + i], default: 0] += 1
+                }
             }
         }
     }
@@ -358,12 +355,23 @@ struct ColumnBuilder {
                 data: .boolean(values: bools, nulls: nulls), evidence: nonNull > 0 ? [.boolean: nonNull] : [:],
                 nullCount: nullCount, distinctCount: (sawTrue ? 1 : 0) + (sawFalse ? 1 : 0))
         case .text:
+            // Evidence: classify each distinct value once and weigh it by how often it occurs.
+            var perCode = [Int](repeating: 0, count: dictionary.count)
+            for c in codes where c >= 0 { perCode[Int(c)] += 1 }
+            for (c, g) in guardedCodes { perCode[Int(c)] -= g }
+            // Counts by type in ColumnType.allCases order: integer, decimal, date, boolean, text.
+            var byType = [0, 0, 0, 0, guardedCodes.values.reduce(0, +)]
+            for (c, count) in perCode.enumerated() where count > 0 {
+                switch inferTypes ? dictionary.classify(entry: c) : .text {
+                case .integer: byType[0] += count
+                case .decimal: byType[1] += count
+                case .date: byType[2] += count
+                case .boolean: byType[3] += count
+                case .text: byType[4] += count
+                }
+            }
             var evidence: [ColumnType: Int] = [:]
-            if counts.0 > 0 { evidence[.integer] = counts.0 }
-            if counts.1 > 0 { evidence[.decimal] = counts.1 }
-            if counts.2 > 0 { evidence[.date] = counts.2 }
-            if counts.3 > 0 { evidence[.boolean] = counts.3 }
-            if counts.4 > 0 { evidence[.text] = counts.4 }
+            for (k, t) in ColumnType.allCases.enumerated() where byType[k] > 0 { evidence[t] = byType[k] }
             return InferredColumn(
                 data: .text(codes: codes, dictionary: dictionary.strings()), evidence: evidence,
                 nullCount: nullCount, distinctCount: dictionary.count)

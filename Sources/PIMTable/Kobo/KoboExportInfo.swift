@@ -81,8 +81,10 @@ public struct KoboExportInfo: Sendable, Hashable {
         for (k, column) in table.columns.enumerated() where meta[column.name] == nil && choiceOf[k] == nil {
             let short = shortName(column.name)
             let path = column.name.split(separator: "/").dropLast().map(String.init)
-            let unique = shortCount[short] == 1 && (short == column.name || !nameSet.contains(short) || meta[short] != nil)
-            let name = unique && meta[short] == nil ? short : column.name
+            let collides =
+                shortCount[short, default: 0] > 1 || meta[short] != nil
+                || (short != column.name && nameSet.contains(short))
+            let name = collides ? column.name : short
             if name != short { kept.append(column.name) }
             finalName[column.name] = name
             questions.append(Question(name: name, exportedName: column.name, groupPath: path))

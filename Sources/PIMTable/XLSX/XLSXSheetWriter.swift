@@ -1,7 +1,7 @@
 /// Serialises a table as worksheet XML, appending bytes directly for speed.
-enum XLSXSheetWriter {
+package enum XLSXSheetWriter {
     /// The worksheet XML: header row, optional hashtag row, then one row per table row.
-    static func sheetXML(_ table: Table, hxl: Bool) -> [UInt8] {
+    package static func sheetXML(_ table: Table, hxl: Bool) -> [UInt8] {
         var out: [UInt8] = []
         out.reserveCapacity(256 + table.rowCount * table.columns.count * 24)
         out.append(contentsOf: Array("""

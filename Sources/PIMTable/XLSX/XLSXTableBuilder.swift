@@ -55,10 +55,16 @@ struct XLSXTableBuilder {
 
         // Header texts, with merged cells propagated across their span.
         var headerTexts: [[Int: String]] = headerRows.map { rowTexts($0) }
+        // Merges come from the file, so bound the work: distinct ranges, spans cut to the used columns.
+        let usedColumns = max(cells.columns.count, 1)
+        var originTexts: [Int: [Int: String]] = [:]
         for (i, row) in headerRows.enumerated() {
-            for m in cells.merges where m.firstRow <= row && row <= m.lastRow {
-                guard let v = rowTexts(m.firstRow)[m.firstColumn] else { continue }
-                for c in m.firstColumn...m.lastColumn where headerTexts[i][c] == nil { headerTexts[i][c] = v }
+            for m in Set(cells.merges) where m.firstRow <= row && row <= m.lastRow && m.firstColumn < usedColumns {
+                if originTexts[m.firstRow] == nil { originTexts[m.firstRow] = rowTexts(m.firstRow) }
+                guard let v = originTexts[m.firstRow]?[m.firstColumn] else { continue }
+                for c in m.firstColumn...min(m.lastColumn, usedColumns - 1) where headerTexts[i][c] == nil {
+                    headerTexts[i][c] = v
+                }
             }
         }
 

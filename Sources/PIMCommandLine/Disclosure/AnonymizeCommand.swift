@@ -1,0 +1,199 @@
+import ArgumentParser
+import Foundation
+import PIMCore
+import PIMDisclosure
+import PIMTable
+
+/// `pim anonymize SOURCE --k 5 … --out FILE`.
+struct AnonymizeCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "anonymize",
+        abstract: "Reduce re-identification risk to k-anonymity (and l-diversity) and write the result with its before/after report.",
+        discussion: """
+            Example:
+              pim anonymize pm-monitoring --k 5 --recode age=bands --generalize adm2_code=adm1 \\
+                  --pseudonymize household_id --importance adm2_code,sex,age --out pm-anon.csv
+            Steps, in order: drop direct identifiers (--drop, default: the schema's direct identifiers),
+            pseudonymise ids with the workspace's HMAC key, recode (--recode COL=bands[:0,5,12,18,60] |
+            COL=week|month|quarter | COL=top:N | COL=bottom:N | COL=rare:N), generalise locations up the
+            admin hierarchy (--generalize COL=adm1, learned from the data's own #adm1+code column or a
+            --gazetteer), then suppress key values locally, least important key first, until every record
+            shares its keys with at least k−1 others. The result is measured again; a file that fails its k
+            (or l) is never written. The report goes to FILE.report.md (and .json).
+            """
+    )
+
+    @OptionGroup var input: DisclosureSourceOptions
+    @Option(help: "k for k-anonymity (≥ 2).") var k: Int = 5
+    @Option(help: "Distinct l-diversity required of the sensitive variables (≥ 2), optional.") var l: Int?
+    @Option(help: "Key variables, comma-separated (default: the schema's quasi-identifiers).") var keys: String?
+    @Option(help: "Sensitive variables, comma-separated (default: the schema's).") var sensitive: String?
+    @Option(help: "Columns to drop, comma-separated (default: the schema's direct identifiers).") var drop: String?
+    @Option(help: "Columns to pseudonymise with the workspace's HMAC-SHA-256 key, comma-separated.") var pseudonymize: String?
+    @Option(parsing: .singleValue, help: "A recoding COL=SPEC (repeatable): bands[:LOWER,…], week, month, quarter, top:N, bottom:N, rare:N.") var recode: [String] = []
+    @Option(parsing: .singleValue, help: "A location generalisation COL=admN or COL→admN (repeatable).") var generalize: [String] = []
+    @Option(help: "Gazetteer (HXL) giving parent areas for --generalize.") var gazetteer: String?
+    @Option(help: "Key names, most important first (suppressed last).") var importance: String?
+    @Option(help: "Output file (.csv, .json or .xlsx).") var out: String
+
+    func validate() throws {
+        guard k >= 2 else { throw ValidationError("--k must be at least 2 (k = 1 protects nobody).") }
+        if let l, l < 2 { throw ValidationError("--l must be at least 2.") }
+    }
+
+    func run() async throws {
+        let pseudoColumns = columnList(pseudonymize) ?? []
+        let loaded = try await input.load(needPseudonymizer: !pseudoColumns.isEmpty)
+        let table = loaded.table
+        let defaults = SchemaDisclosure(schema: loaded.schema)
+        let dropColumns = (columnList(drop) ?? defaults.directIdentifiers).filter { !pseudoColumns.contains($0) }
+        let keyColumns = columnList(keys) ?? defaults.keys
+        guard !keyColumns.isEmpty else { throw CLIError("No key variables: give --keys.") }
+        for name in dropColumns + pseudoColumns + keyColumns where table[name] == nil {
+            throw CLIError("There is no column \"\(name)\" in \(loaded.label); the columns are: \(table.columnNames.joined(separator: ", ")).")
+        }
+        var recodes = try recode.map { try RecodeSpec.parse($0, table: table) }
+        let gaz = try gazetteer.map { path in try Gazetteer(table: try TableReader.read(url: URL(fileURLWithPath: path)).table) }
+        recodes += try generalize.map { try RecodeSpec.parseGeneralization($0, table: table, gazetteer: gaz) }
+        let plan = AnonymizationPlan(drop: dropColumns, pseudonymize: pseudoColumns, pseudonymizer: loaded.pseudonymizer,
+                                     recodes: recodes, keys: keyColumns, k: k, importance: columnList(importance) ?? keyColumns)
+        let sensitiveColumns = columnList(sensitive) ?? defaults.sensitive
+        let spec = defaults.riskSpec(keys: keyColumns, sensitive: sensitiveColumns)
+        let outcome = try DisclosurePipeline.anonymize(table, plan: plan, riskSpec: spec, l: l, lSensitive: sensitiveColumns)
+
+        let url = URL(fileURLWithPath: out)
+        switch url.pathExtension.lowercased() {
+        case "json": try JSONTableWriter.write(outcome.table, to: url)
+        case "xlsx": try XLSXWriter.write(outcome.table, sheetName: "anonymised", hxl: true, to: url)
+        default: try CSVWriter.write(outcome.table, hxl: outcome.table.columns.contains { $0.tag != nil }, to: url)
+        }
+        let report = AnonymizationReport(source: loaded.label, k: k, l: l, plan: plan, outcome: outcome)
+        try Data(report.markdown.utf8).write(to: URL(fileURLWithPath: out + ".report.md"))
+        try Data(try Output.json(report).utf8).write(to: URL(fileURLWithPath: out + ".report.json"))
+        print(report.summary)
+        print("Wrote \(outcome.table.rowCount) rows to \(out); report in \(out).report.md and .report.json.")
+    }
+}
+
+/// Before/after figures of an anonymisation, as written next to the output.
+struct AnonymizationReport: Encodable {
+    var source: String
+    var k: Int
+    var l: Int?
+    var dropped: [String]
+    var pseudonymized: [String]
+    var recodes: [String]
+    var suppressedPerVariable: [String: Int]
+    var recordsRemovedForL: Int
+    var loss: InformationLoss
+    var before: RiskReport
+    var after: RiskReport
+
+    init(source: String, k: Int, l: Int?, plan: AnonymizationPlan, outcome: DisclosurePipeline.Outcome) {
+        self.source = source
+        self.k = k
+        self.l = l
+        dropped = plan.drop
+        pseudonymized = plan.pseudonymize
+        recodes = plan.recodes.map { "\($0)" }
+        suppressedPerVariable = Dictionary(uniqueKeysWithValues: outcome.suppressedPerVariable.map { ($0.key, $0.count) })
+        recordsRemovedForL = outcome.recordsRemovedForL
+        loss = outcome.loss
+        before = outcome.before
+        after = outcome.after
+    }
+
+    var summary: String {
+        let supp = suppressedPerVariable.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }.joined(separator: ", ")
+        func row(_ name: String, _ b: String, _ a: String) -> [String] { [name, b, a] }
+        let k5b = before.kAnonymity.first { $0.k == k }?.violatingRecords ?? 0
+        let k5a = after.kAnonymity.first { $0.k == k }?.violatingRecords ?? 0
+        let rows = [
+            row("records", String(before.recordCount), String(after.recordCount)),
+            row("records in classes < \(k)", String(k5b), String(k5a)),
+            row("equivalence classes", String(before.classCount), String(after.classCount)),
+            row("smallest fk", String(before.minimumFk), String(after.minimumFk)),
+            row("expected re-identifications", String(format: "%.1f", before.individualRisk.expectedReidentifications),
+                String(format: "%.1f", after.individualRisk.expectedReidentifications)),
+            row("global risk", String(format: "%.4f", before.individualRisk.globalRisk), String(format: "%.4f", after.individualRisk.globalRisk)),
+        ]
+        return Output.table(["", "before", "after"], rows) + "\nDropped: \(dropped.joined(separator: ", ").ifEmpty("none")); pseudonymised: \(pseudonymized.joined(separator: ", ").ifEmpty("none")); values suppressed: \(supp.ifEmpty("none"))"
+            + (recordsRemovedForL > 0 ? "; records removed for l-diversity: \(recordsRemovedForL)" : "")
+    }
+
+    var markdown: String {
+        "# Anonymisation of \(source)\n\nk = \(k)" + (l.map { ", l = \($0)" } ?? "") + "\n\n```\n\(summary)\n```\n\n"
+            + "## Recodings\n\n" + (recodes.isEmpty ? "none\n" : recodes.map { "- \($0)" }.joined(separator: "\n") + "\n")
+            + "\n## Risk before\n\n\(before.render(.markdown))\n\n## Risk after\n\n\(after.render(.markdown))\n"
+    }
+}
+
+extension String {
+    func ifEmpty(_ s: String) -> String { isEmpty ? s : self }
+}
+
+/// Parses `--recode` and `--generalize` values.
+enum RecodeSpec {
+    static func parse(_ text: String, table: Table) throws -> Recode {
+        let parts = text.split(separator: "=", maxSplits: 1).map { $0.trimmingCharacters(in: .whitespaces) }
+        guard parts.count == 2, !parts[0].isEmpty else {
+            throw CLIError("--recode takes COL=SPEC, e.g. age=bands, date=month, household_size=top:10, nationality=rare:20.")
+        }
+        let (col, spec) = (parts[0], parts[1].lowercased())
+        guard table[col] != nil else { throw CLIError("--recode: there is no column \"\(col)\"; the columns are: \(table.columnNames.joined(separator: ", ")).") }
+        let arg = spec.split(separator: ":", maxSplits: 1).dropFirst().first.map(String.init)
+        switch spec.split(separator: ":").first.map(String.init) ?? "" {
+        case "bands":
+            guard let arg else { return .ageBands(column: col) }
+            let bounds = arg.split(separator: ",").compactMap { Int($0) }
+            guard bounds.count >= 2, bounds.count == arg.split(separator: ",").count, bounds.first == 0,
+                  zip(bounds, bounds.dropFirst()).allSatisfy({ $0 < $1 }) else {
+                throw CLIError("--recode \(col)=bands:LOWER,… takes increasing lower bounds starting at 0, e.g. bands:0,5,12,18,60.")
+            }
+            return .ageBands(column: col, bands: AgeBands(lowerBounds: bounds))
+        case "week": return .datePeriod(column: col, period: .week)
+        case "month": return .datePeriod(column: col, period: .month)
+        case "quarter": return .datePeriod(column: col, period: .quarter)
+        case "top":
+            guard let v = arg.flatMap(Double.init) else { throw CLIError("--recode \(col)=top:N needs a number.") }
+            return .topBottomCode(column: col, bottom: nil, top: v)
+        case "bottom":
+            guard let v = arg.flatMap(Double.init) else { throw CLIError("--recode \(col)=bottom:N needs a number.") }
+            return .topBottomCode(column: col, bottom: v, top: nil)
+        case "rare":
+            guard let v = arg.flatMap(Int.init), v >= 1 else { throw CLIError("--recode \(col)=rare:N needs a positive count.") }
+            return .mergeRare(column: col, minCount: v)
+        default:
+            throw CLIError("--recode \(col)=\(spec): unknown recoding; use bands, week, month, quarter, top:N, bottom:N or rare:N.")
+        }
+    }
+
+    /// `adm2_code=adm1` or `adm2_code→adm1`: parents from the gazetteer, else learned from the table's own
+    /// `#adm1+code` column, else by P-code prefix.
+    static func parseGeneralization(_ text: String, table: Table, gazetteer: Gazetteer?) throws -> Recode {
+        let normalized = text.replacingOccurrences(of: "→", with: "=").replacingOccurrences(of: "->", with: "=")
+        let parts = normalized.split(separator: "=", maxSplits: 1).map { $0.trimmingCharacters(in: .whitespaces) }
+        guard parts.count == 2, let level = Int(parts[1].lowercased().replacingOccurrences(of: "adm", with: "")), (1...4).contains(level) else {
+            throw CLIError("--generalize takes COL=admN, e.g. adm2_code=adm1.")
+        }
+        var col = parts[0]
+        if table[col] == nil, let match = table.columns.first(where: { $0.tag?.tag == col.lowercased() && $0.tag?.has("code") == true }) {
+            col = match.name
+        }
+        guard let column = table[col] else {
+            throw CLIError("--generalize: there is no column \"\(parts[0])\"; the columns are: \(table.columnNames.joined(separator: ", ")).")
+        }
+        var parents: [String: String] = [:]
+        if case .text(_, let dict) = column.data {
+            if let g = gazetteer {
+                for code in dict { if let p = g.ancestor(of: code, atLevel: level) { parents[code] = p } }
+            } else if let parentColumn = table.columns.first(where: { $0.tag?.tag == "adm\(level)" && $0.tag?.has("code") == true }) {
+                for r in 0..<table.rowCount {
+                    if case .text(let c) = column[r], case .text(let p) = parentColumn[r] { parents[c] = p }
+                }
+            }
+        }
+        let fallback: LocationHierarchy.Fallback = parents.isEmpty ? .prefix(length: 2 + 2 * level) : .keep
+        return .location(column: col, hierarchy: LocationHierarchy(parents: parents, fallback: fallback))
+    }
+}

@@ -1,0 +1,65 @@
+import ArgumentParser
+import Foundation
+import PIMCore
+import PIMDisclosure
+import PIMSQLite
+import PIMStorage
+import PIMTable
+
+/// SOURCE of the disclosure commands: a data file, or the name of a stored dataset (latest version, or `NAME@N`).
+struct DisclosureSourceOptions: ParsableArguments {
+    @Argument(help: ArgumentHelp("A data file (.csv, .xlsx, …) or a stored dataset name (NAME or NAME@VERSION).", valueName: "source"))
+    var source: String
+    @OptionGroup var store: StoreOptions
+    @Option(help: "XLSX: the sheet to read.") var sheet: String?
+
+    struct Loaded {
+        var table: Table
+        var schema: Schema
+        var label: String
+        var datasetID: Dataset.ID?
+        var pseudonymizer: (any Pseudonymizer)?
+    }
+
+    /// Loads the table and the schema whose roles give the defaults (proposed from HXL tags for a file).
+    func load(needPseudonymizer: Bool = false) async throws -> Loaded {
+        if FileManager.default.fileExists(atPath: source) {
+            let url = URL(fileURLWithPath: source)
+            let table = try TableReader.read(url: url, sheet: sheet).table
+            var pseudo: (any Pseudonymizer)?
+            if needPseudonymizer { pseudo = try await workspacePseudonymizer() }
+            return Loaded(table: table, schema: SchemaProposal.propose(for: table), label: url.lastPathComponent, pseudonymizer: pseudo)
+        }
+        let parts = source.split(separator: "@", maxSplits: 1).map(String.init)
+        let name = parts[0]
+        let number = parts.count > 1 ? Int(parts[1]) : nil
+        if parts.count > 1 && number == nil { throw CLIError("Write a version as NAME@N, e.g. \(name)@2.") }
+        return try await store.withStore(writing: needPseudonymizer, command: "pim disclosure") { s in
+            guard let d = try await s.dataset(named: name) else {
+                throw CLIError("\(source) is neither a file nor a stored dataset (see `pim datasets`).")
+            }
+            let versions = try await s.versions(of: d.id)
+            guard let v = number.map({ n in versions.first { $0.number == n } }) ?? versions.last else {
+                throw CLIError("Dataset \"\(name)\" has no version \(number.map(String.init) ?? "yet").")
+            }
+            let pseudo: (any Pseudonymizer)? = needPseudonymizer
+                ? HMACPseudonymizer(key: try await s.secret(named: HMACPseudonymizer.secretName) { HMACPseudonymizer.newKey() }) : nil
+            return Loaded(table: try await s.table(of: v), schema: v.schema, label: "\(name) v\(v.number)", datasetID: d.id, pseudonymizer: pseudo)
+        }
+    }
+
+    /// The workspace key is needed to pseudonymise ids of a file too (same id → same pseudonym in one workspace).
+    func workspacePseudonymizer() async throws -> any Pseudonymizer {
+        try await store.withStore(writing: true, command: "pim anonymize") { s in
+            guard try await s.workspace() != nil else {
+                throw CLIError("Pseudonymising needs the workspace's key: run `pim init` first (or pass --data-dir/--database).")
+            }
+            return HMACPseudonymizer(key: try await s.secret(named: HMACPseudonymizer.secretName) { HMACPseudonymizer.newKey() })
+        }
+    }
+}
+
+/// Parses comma-separated column lists, refusing empty names.
+func columnList(_ text: String?) -> [String]? {
+    text.map { $0.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty } }
+}

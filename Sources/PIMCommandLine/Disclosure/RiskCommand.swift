@@ -1,0 +1,41 @@
+import ArgumentParser
+import Foundation
+import PIMCore
+import PIMDisclosure
+
+/// `pim risk SOURCE`: re-identification risk, as sdcMicro measures it.
+struct RiskCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "risk",
+        abstract: "Measure re-identification risk: k-anonymity, l-diversity, individual and household risk.",
+        discussion: """
+            Examples:
+              pim risk pm-monitoring                 keys, sensitive, weight and household from the dataset's schema
+              pim risk survey.csv --keys adm2_code,sex,age,nationality,legal_status --sensitive specific_needs \\
+                  --weight w --household household_id --format markdown
+            fk counts records sharing a key combination (a missing key value matches any category, as in
+            sdcMicro); individual risk follows sdcMicro's indivRisk; household risk is 1 − Π(1 − r).
+            """
+    )
+
+    @OptionGroup var input: DisclosureSourceOptions
+    @Option(help: "Key variables (quasi-identifiers), comma-separated.") var keys: String?
+    @Option(help: "Sensitive variables for l-diversity, comma-separated.") var sensitive: String?
+    @Option(help: "Sampling weight column.") var weight: String?
+    @Option(help: "Household id column.") var household: String?
+    @Option(help: "text, json or markdown.") var format: ReportFormat = .text
+
+    func run() async throws {
+        let loaded = try await input.load()
+        let defaults = SchemaDisclosure(schema: loaded.schema)
+        let spec = defaults.riskSpec(keys: columnList(keys), sensitive: columnList(sensitive),
+                                     weight: weight.map { Optional($0) }, household: household.map { Optional($0) })
+        guard !spec.keys.isEmpty else {
+            throw CLIError("No key variables: give --keys (the schema of \(loaded.label) marks no quasi-identifier).")
+        }
+        let report = try RiskAnalysis.analyze(loaded.table, spec: spec)
+        print(report.render(format))
+    }
+}
+
+extension ReportFormat: ExpressibleByArgument {}

@@ -1,0 +1,90 @@
+import PIMDisclosure
+import PIMTable
+
+/// Anonymisation with an optional l-diversity requirement, checked by re-measuring the result.
+///
+/// k is reached by ``Anonymizer`` (local suppression). For l, records in equivalence classes whose sensitive
+/// variable has fewer than `l` distinct values are removed (record suppression), then k is re-checked, until
+/// both hold. The result is always re-measured with ``RiskAnalysis``: pim never returns a table that fails
+/// the k (or l) it was asked for.
+public enum DisclosurePipeline {
+    public struct Outcome: Sendable {
+        public var table: Table
+        public var loss: InformationLoss
+        public var suppressedPerVariable: [KeySuppression]
+        /// Records removed to reach l-diversity.
+        public var recordsRemovedForL: Int
+        public var before: RiskReport
+        public var after: RiskReport
+    }
+
+    public static func anonymize(
+        _ table: Table, plan: AnonymizationPlan, riskSpec: RiskSpec, l: Int?, lSensitive: [String]
+    ) throws -> Outcome {
+        let before = try RiskAnalysis.analyze(table, spec: riskSpec)
+        let first = try Anonymizer.apply(plan, to: table)
+        var current = first.table
+        var suppressed = first.suppressedPerVariable
+        var removed = 0
+        if let l, l >= 2, let k = plan.k {
+            for _ in 0..<20 {
+                let failing = try recordsInClassesBelow(l: l, sensitive: lSensitive, keys: plan.keys, table: current)
+                if failing.isEmpty { break }
+                removed += failing.count
+                let drop = Set(failing)
+                let reduced = current.selectingRows((0..<current.rowCount).filter { !drop.contains($0) })
+                let again = try Anonymizer.apply(AnonymizationPlan(keys: plan.keys, k: k, importance: plan.importance), to: reduced)
+                for (i, s) in again.suppressedPerVariable.enumerated() where i < suppressed.count { suppressed[i].count += s.count }
+                current = again.table
+            }
+        }
+        var afterSpec = riskSpec
+        afterSpec.keys = plan.keys
+        let dropped = Set(plan.drop)
+        afterSpec.sensitive = riskSpec.sensitive.filter { !dropped.contains($0) }
+        if let h = afterSpec.household, dropped.contains(h) || current[h] == nil { afterSpec.household = nil }
+        if let w = afterSpec.weight, current[w] == nil { afterSpec.weight = nil }
+        let after = try RiskAnalysis.analyze(current, spec: afterSpec)
+        if let k = plan.k, after.minimumFk < k, current.rowCount > 0 {
+            throw PipelineError.kNotReached(k: k, found: after.minimumFk)
+        }
+        if let l, l >= 2 {
+            for s in after.lDiversity where s.minimumDistinctL < l {
+                throw PipelineError.lNotReached(l: l, sensitive: s.sensitive, found: s.minimumDistinctL)
+            }
+        }
+        return Outcome(table: current, loss: first.loss, suppressedPerVariable: suppressed,
+                       recordsRemovedForL: removed, before: before, after: after)
+    }
+
+    /// Rows whose equivalence class (identical key codes) has fewer than `l` distinct non-null sensitive values.
+    static func recordsInClassesBelow(l: Int, sensitive: [String], keys: [String], table: Table) throws -> [Int] {
+        guard table.rowCount > 0 else { return [] }
+        let freq = try KeyFrequencies(table: table, keys: keys, missingMatchesAny: false)
+        var failing = Set<Int32>()
+        for name in sensitive {
+            guard let col = table[name] else { continue }
+            var distinct = [Set<Value>](repeating: [], count: freq.classCount)
+            for r in 0..<table.rowCount {
+                let v = col[r]
+                if !v.isNull { distinct[Int(freq.classOfRecord[r])].insert(v) }
+            }
+            for (c, s) in distinct.enumerated() where s.count < l { failing.insert(Int32(c)) }
+        }
+        return (0..<table.rowCount).filter { failing.contains(freq.classOfRecord[$0]) }
+    }
+
+    public enum PipelineError: Error, Sendable, CustomStringConvertible {
+        case kNotReached(k: Int, found: Int)
+        case lNotReached(l: Int, sensitive: String, found: Int)
+
+        public var description: String {
+            switch self {
+            case .kNotReached(let k, let f):
+                "The result would not be \(k)-anonymous (smallest class \(f)); nothing was written. Generalise more keys or lower the detail."
+            case .lNotReached(let l, let s, let f):
+                "The result would not be \(l)-diverse in \(s) (a class has only \(f) distinct values); nothing was written."
+            }
+        }
+    }
+}

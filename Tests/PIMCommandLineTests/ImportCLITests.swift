@@ -1,0 +1,127 @@
+import Foundation
+import PIMCore
+import PIMSQLite
+import PIMStorage
+import PIMTable
+import Testing
+
+/// A synthetic HXL CSV (never real people's data).
+func syntheticCSV(rows: Int, badRows: Set<Int> = [], seed: Int = 1) -> String {
+    var s = "record_id,adm1_code,sex,age,date\n#meta+id,#adm1+code,#sex,#age,#date\n"
+    for i in 0..<rows {
+        let age = badRows.contains(i) ? "unknown" : String((i * 7 + seed) % 90)
+        s += "R\(seed)-\(i),XY\(String(format: "%02d", i % 20 + 1)),\(i % 2 == 0 ? "f" : "m"),\(age),2026-0\(i % 9 + 1)-1\(i % 9)\n"
+    }
+    return s
+}
+
+func initialisedWorkspace() throws -> URL {
+    let dir = try PIMBinary.scratch()
+    try "correct horse battery\n".write(to: dir.appendingPathComponent("pw"), atomically: true, encoding: .utf8)
+    let r = try PIMBinary.run(["init", "--workspace", "T", "--country", "SDN", "--admin", "admin", "--password-file", "pw"], in: dir)
+    #expect(r.status == 0, "\(r.err)")
+    return dir
+}
+
+@Suite struct ImportCLITests {
+    @Test func importValidateInspectExportRoundTrip() throws {
+        let dir = try initialisedWorkspace()
+        try syntheticCSV(rows: 200).write(to: dir.appendingPathComponent("pm.csv"), atomically: true, encoding: .utf8)
+        let inspect = try PIMBinary.run(["inspect", "pm.csv", "--format", "json", "--schema-out", "s.json"], in: dir)
+        #expect(inspect.status == 0, "\(inspect.err)")
+        #expect(inspect.out.contains("\"rows\" : 200"))
+        #expect(inspect.out.contains("\"hxl_row\" : 2"))
+        #expect(!inspect.out.contains("R1-0"), "inspect must not print cell values")
+        let imp = try PIMBinary.run(["import", "pm.csv", "--dataset", "pm", "--category", "protection-monitoring",
+                                     "--purpose", "Test", "--source-org", "NGO1", "--period-start", "2026-01-01",
+                                     "--period-end", "2026-03-31"], in: dir)
+        #expect(imp.status == 0, "\(imp.err)")
+        #expect(imp.out.contains("Imported 200 rows into new dataset \"pm\" as version 1"))
+        // The same file again is detected and refused.
+        let again = try PIMBinary.run(["import", "pm.csv", "--dataset", "pm"], in: dir)
+        #expect(again.status != 0)
+        #expect(again.err.contains("already imported as version 1"))
+        let show = try PIMBinary.run(["dataset", "show", "pm", "--format", "json"], in: dir)
+        #expect(show.out.contains("\"sourceOrganization\" : \"NGO1\""))
+        #expect(show.out.contains("\"rowCount\" : 200"))
+        // Export to HXL and read back the same number of data rows.
+        let exp = try PIMBinary.run(["export", "pm", "--format", "hxl", "--out", "out.csv"], in: dir)
+        #expect(exp.status == 0, "\(exp.err)")
+        let text = try String(contentsOf: dir.appendingPathComponent("out.csv"), encoding: .utf8)
+        #expect(text.split(whereSeparator: \.isNewline).count == 202)
+        #expect(text.contains("#meta+id"))
+    }
+
+    @Test func rejectModeStoresNothingAndImportValidStoresTheRest() throws {
+        let dir = try initialisedWorkspace()
+        try syntheticCSV(rows: 50).write(to: dir.appendingPathComponent("v1.csv"), atomically: true, encoding: .utf8)
+        _ = try PIMBinary.run(["import", "v1.csv", "--dataset", "pm", "--category", "protection-monitoring", "--purpose", "T"], in: dir)
+        try syntheticCSV(rows: 50, badRows: [3, 10], seed: 2).write(to: dir.appendingPathComponent("v2.csv"), atomically: true, encoding: .utf8)
+        let reject = try PIMBinary.run(["import", "v2.csv", "--dataset", "pm", "--errors-out", "issues.csv"], in: dir)
+        #expect(reject.status != 0)
+        #expect(reject.err.contains("v2.csv:6:age: not an integer"))
+        #expect(reject.err.contains("v2.csv:13:age"))
+        #expect(reject.err.contains("was not imported"))
+        let issues = try String(contentsOf: dir.appendingPathComponent("issues.csv"), encoding: .utf8)
+        #expect(issues.split(whereSeparator: \.isNewline).count == 3)
+        let list = try PIMBinary.run(["datasets", "--format", "json"], in: dir)
+        #expect(list.out.contains("\"versions\" : 1"))
+        let partial = try PIMBinary.run(["import", "v2.csv", "--dataset", "pm", "--mode", "import-valid"], in: dir)
+        #expect(partial.status == 0, "\(partial.err)")
+        #expect(partial.out.contains("Imported 48 rows"))
+        #expect(partial.out.contains("2 rows with issues left out"))
+    }
+
+    @Test func newDatasetNeedsACategoryAndAPurpose() throws {
+        let dir = try initialisedWorkspace()
+        try syntheticCSV(rows: 5).write(to: dir.appendingPathComponent("a.csv"), atomically: true, encoding: .utf8)
+        let noCat = try PIMBinary.run(["import", "a.csv", "--dataset", "x"], in: dir)
+        #expect(noCat.err.contains("--category"))
+        let badCat = try PIMBinary.run(["import", "a.csv", "--dataset", "x", "--category", "nutrition", "--purpose", "p"], in: dir)
+        #expect(badCat.status != 0)
+        #expect(badCat.err.contains("case-management"))
+        let noPurpose = try PIMBinary.run(["import", "a.csv", "--dataset", "x", "--category", "case-management"], in: dir)
+        #expect(noPurpose.err.contains("--purpose"))
+        let list = try PIMBinary.run(["datasets", "--format", "json"], in: dir)
+        #expect(list.out.trimmingCharacters(in: .whitespacesAndNewlines) == "[\n\n]" || list.out.contains("[]"))
+    }
+
+    /// kill -9 at random moments of an import: the store holds either no version or the complete one.
+    @Test func killedImportLeavesThePreviousOrTheCompleteVersion() async throws {
+        let dir = try initialisedWorkspace()
+        try syntheticCSV(rows: 60_000, seed: 9).write(to: dir.appendingPathComponent("big.csv"), atomically: true, encoding: .utf8)
+        var sawComplete = false
+        var sawNothing = false
+        for attempt in 0..<6 {
+            let p = Process()
+            p.executableURL = PIMBinary.url
+            p.arguments = ["import", "big.csv", "--dataset", "big", "--category", "population-data", "--purpose", "kill test"]
+            p.currentDirectoryURL = dir
+            p.standardOutput = FileHandle.nullDevice
+            p.standardError = FileHandle.nullDevice
+            try p.run()
+            try await Task.sleep(for: .milliseconds(100 + attempt * 150))
+            kill(p.processIdentifier, SIGKILL)
+            p.waitUntilExit()
+            let store = try SQLiteStore(directory: dir.appendingPathComponent("pim-data"), mode: .readOnly)
+            if let d = try await store.dataset(named: "big") {
+                let versions = try await store.versions(of: d.id)
+                #expect(versions.count == 1)
+                if let v = versions.first {
+                    #expect(v.rowCount == 60_000)
+                    #expect(try await store.table(of: v).rowCount == 60_000)
+                    sawComplete = true
+                }
+            } else {
+                sawNothing = true
+            }
+            #expect(try await store.verifyAuditChain().description.contains("intact"))
+            try await store.close()
+            if sawComplete { break }
+        }
+        // The lock died with the process: a new writer gets in at once.
+        let after = try SQLiteStore(directory: dir.appendingPathComponent("pim-data"))
+        try await after.close()
+        #expect(sawNothing || sawComplete)
+    }
+}

@@ -1,0 +1,131 @@
+import Foundation
+import PIMCore
+import PIMTable
+import Testing
+
+/// Builds small text tables as a CSV reader would before the schema's types are applied.
+func textTable(_ columns: [(String, [String?])]) -> Table {
+    let cols = columns.map { name, values -> Column in
+        var dict: [String] = []
+        var index: [String: Int32] = [:]
+        let codes = values.map { v -> Int32 in
+            guard let v else { return -1 }
+            if let c = index[v] { return c }
+            let c = Int32(dict.count); dict.append(v); index[v] = c; return c
+        }
+        return Column(name: name, data: .text(codes: codes, dictionary: dict))
+    }
+    return (try? Table(columns: cols)) ?? .empty
+}
+
+@Suite struct ValidationTests {
+    let schema = Schema(fields: [
+        Field(name: "id", type: .text, role: .directIdentifier, required: true, unique: true),
+        Field(name: "age", type: .integer, role: .quasiIdentifier, required: true, minimum: 0, maximum: 120),
+        Field(name: "sex", type: .text, role: .quasiIdentifier, allowedValues: ["f", "m"]),
+        Field(name: "visit", type: .date),
+        Field(name: "adm2", type: .text, adminLevel: 2),
+        Field(name: "phone", type: .text, role: .directIdentifier, pattern: "\\+?[0-9]{8,15}"),
+    ])
+
+    let gazetteer = Gazetteer(areas: [
+        Gazetteer.Area(code: "SD01", name: "North", level: 1, parent: nil),
+        Gazetteer.Area(code: "SD0101", name: "A", level: 2, parent: "SD01"),
+        Gazetteer.Area(code: "SD0102", name: "B", level: 2, parent: "SD01"),
+    ])
+
+    @Test func everyProblemIsLocatedAsASpreadsheetShowsIt() {
+        // Given a file with a header and an HXL row (data from spreadsheet row 3) and one problem per row
+        let t = textTable([
+            ("id", ["a1", "a2", "a2", "a4", "a5", nil]),
+            ("age", ["34", "n/a", "200", "7", "40", "5"]),
+            ("sex", ["f", "m", "x", "f", "m", "f"]),
+            ("visit", ["2026-01-31", "2026-02-30", "2026-03-01", "31/01/2026", "2026-01-01", "2026-01-01"]),
+            ("adm2", ["SD0101", "SD0102", "SD0101", "SD0103", "SD0102", "SD0101"]),
+            ("phone", ["+24991234567", "12345678", "123", "99999999", "88888888", "77777777"]),
+        ])
+        let r = Validator(schema: schema, gazetteer: gazetteer, fileName: "pm.csv", firstDataRow: 3).validate(t)
+        let lines = r.issues.map(\.description)
+        // Then each is FILE:ROW:COLUMN: what; expected
+        #expect(lines.contains("pm.csv:4:age: not an integer (found a 3-character value); expected a whole number such as 42") == false)
+        #expect(r.issues.contains { $0.row == 4 && $0.column == "age" && $0.rule == .type })
+        #expect(r.issues.contains { $0.row == 4 && $0.column == "visit" && $0.rule == .type })  // 30 February
+        #expect(r.issues.contains { $0.row == 5 && $0.column == "id" && $0.rule == .unique && $0.problem == "duplicates row 4" })
+        #expect(r.issues.contains { $0.row == 5 && $0.column == "age" && $0.rule == .range })
+        #expect(r.issues.contains { $0.row == 5 && $0.column == "sex" && $0.rule == .allowedValues && $0.problem.contains("\"x\"") })
+        #expect(r.issues.contains { $0.row == 5 && $0.column == "phone" && $0.rule == .pattern })
+        #expect(r.issues.contains { $0.row == 6 && $0.column == "adm2" && $0.rule == .adminCode && $0.expected.contains("SD0102") })
+        #expect(r.issues.contains { $0.row == 8 && $0.column == "id" && $0.rule == .required })
+        #expect(r.issues.allSatisfy { $0.description.hasPrefix("pm.csv:\($0.row):\($0.column): ") })
+        // dd/mm/yyyy is a date too
+        #expect(!r.issues.contains { $0.row == 6 && $0.column == "visit" })
+        #expect(r.countsByRule[.unique] == 1)
+        #expect(r.rowsRejected == 4)  // rows 4, 5, 6 and 8
+        #expect(r.table.rowCount == 2)  // rows 3 and 7 are clean
+    }
+
+    @Test func identifiersAreNeverQuotedInMessages() {
+        let t = textTable([("id", ["a1"]), ("age", ["1"]), ("sex", ["f"]), ("visit", [nil]), ("adm2", [nil]),
+                           ("phone", ["call-me-amina"])])
+        let r = Validator(schema: schema, fileName: "f.csv", firstDataRow: 2).validate(t)
+        #expect(r.issues.count == 1)
+        #expect(!r.issues[0].description.contains("amina"))
+        #expect(r.issues[0].description.contains("13-character value"))
+    }
+
+    @Test func validRowsConvertToTheSchemaTypes() throws {
+        let t = textTable([("id", ["a1", "a2"]), ("age", ["34", " 7 "]), ("sex", ["f", "m"]), ("visit", ["2026-01-31", nil]),
+                           ("adm2", ["SD0101", nil]), ("phone", [nil, nil])])
+        let r = Validator(schema: schema, gazetteer: gazetteer, fileName: "f.csv", firstDataRow: 2).validate(t)
+        #expect(r.isValid)
+        let age = try r.table.column(named: "age")
+        #expect(age.type == .integer)
+        #expect(age[1] == .integer(7))
+        #expect(try r.table.column(named: "visit")[0] == .date(CivilDays.days(year: 2026, month: 1, day: 31)))
+        #expect(r.table.columnNames == schema.fields.map(\.name))
+    }
+
+    @Test func aMissingColumnRejectsEveryRow() {
+        let t = textTable([("id", ["a1"]), ("age", ["3"])])
+        let r = Validator(schema: schema, fileName: "f.csv", firstDataRow: 2).validate(t)
+        #expect(r.countsByRule[.missingColumn] == 4)
+        #expect(r.table.rowCount == 0)
+        #expect(r.issues.first?.row == 1)
+    }
+
+    @Test func rowNumbersFollowTheReaderAcrossBlankLines() {
+        let t = textTable([("id", ["a1", "a2"]), ("age", ["x", "y"]), ("sex", [nil, nil]), ("visit", [nil, nil]),
+                           ("adm2", [nil, nil]), ("phone", [nil, nil])])
+        let v = Validator(schema: schema, fileName: "f.csv", firstDataRow: 2, rowNumber: { $0 == 0 ? 2 : 5 })
+        #expect(v.validate(t).issues.map(\.row) == [2, 5])
+    }
+}
+
+@Suite struct GazetteerAndProposalTests {
+    @Test func gazetteerReadsHXLColumnsAndWalksUp() throws {
+        let t = Table(unchecked: [
+            Column(name: "a1", tag: HXLTagSpec(tag: "adm1", attributes: ["code"]), data: .text(codes: [0, 0, 1], dictionary: ["SD01", "SD02"])),
+            Column(name: "n1", tag: HXLTagSpec(tag: "adm1", attributes: ["name"]), data: .text(codes: [0, 0, 1], dictionary: ["North", "South"])),
+            Column(name: "a2", tag: HXLTagSpec(tag: "adm2", attributes: ["code"]), data: .text(codes: [0, 1, 2], dictionary: ["SD0101", "SD0102", "SD0201"])),
+        ], rowCount: 3)
+        let g = try Gazetteer(table: t)
+        #expect(g.codes(atLevel: 1) == ["SD01", "SD02"])
+        #expect(g.areas["SD01"]?.name == "North")
+        #expect(g.ancestor(of: "SD0201", atLevel: 1) == "SD02")
+        #expect(g.suggestions(for: "SD0103", level: 2).first == "SD0101")
+        #expect(g.suggestions(for: "ZZZZZZZZ", level: 2).isEmpty)
+        #expect(throws: GazetteerError.noCodeColumns) { try Gazetteer(table: textTable([("x", ["1"])])) }
+    }
+
+    @Test(arguments: [
+        ("record_id", "#meta+id", DisclosureRole.directIdentifier), ("household_id", "#household+id", .householdID),
+        ("adm2_code", "#adm2+code", .quasiIdentifier), ("sex", "#sex", .quasiIdentifier), ("age", "#age", .quasiIdentifier),
+        ("specific_needs", "#need+code+sensitive", .sensitive), ("notes", "#description+notes", .directIdentifier),
+        ("w", "", .weight), ("phone_number", "", .directIdentifier), ("household_size", "#household+size", .other),
+    ])
+    func proposesProtectiveRoles(name: String, tag: String, role: DisclosureRole) {
+        let spec: HXLTagSpec? = tag.isEmpty ? nil : HXLTagSpec(tag: String(tag.dropFirst().split(separator: "+")[0]),
+                                                               attributes: tag.split(separator: "+").dropFirst().map(String.init))
+        #expect(SchemaProposal.role(name: name, tag: spec) == role)
+    }
+}
