@@ -48,17 +48,26 @@ public enum SharingPolicyTables {
             }
             records = try expand(cells, names: dims)
         case .protectionNeedsAssessment:
+            // One protected table per question: margins across different questions would mean nothing and
+            // would force needless complementary suppression.
             let a1 = try t.texts("adm1_code"), w = try t.numbers("weight")
-            var adm: [String?] = [], q: [String?] = [], a: [String?] = [], weights: [Double?] = []
+            var combined: ReportSection?
             for question in NeedsShares.questions where t[question] != nil {
                 let answers = try t.texts(question)
-                for r in 0..<t.rowCount where answers[r] != nil {
-                    adm.append(a1[r]); q.append(question); a.append(answers[r]); weights.append(w[r])
-                }
+                let rows = (0..<t.rowCount).filter { answers[$0] != nil }
+                let records = (try? Table(columns: [
+                    Column(name: "adm1_code", data: .textColumn(rows.map { a1[$0] })), Column(name: "answer", data: .textColumn(rows.map { answers[$0] })),
+                    Column(name: "weight", data: .decimalColumn(rows.map { w[$0] })),
+                ])) ?? .empty
+                guard records.rowCount > 0 else { continue }
+                var section = try aggregateSection(records, by: ["adm1_code", "answer"], sum: ["weight"], category: category, minCell: options.minCell)
+                section.columns.insert("question", at: 1)
+                section.rows = section.rows.map { var r = $0; r.insert(.text(question), at: 1); return r }
+                if combined == nil { combined = section } else { combined?.rows += section.rows }
             }
-            records = (try? Table(columns: [Column(name: "adm1_code", data: .textColumn(adm)), Column(name: "question", data: .textColumn(q)),
-                                            Column(name: "answer", data: .textColumn(a)), Column(name: "weight", data: .decimalColumn(weights))])) ?? .empty
-            sum = ["weight"]
+            guard var combined else { throw .noRows }
+            combined.title = "Shareable table by adm1_code and answer, one protected table per question"
+            return wrap([withWeightedPercent(combined)], category: category, dims: dims, minCell: options.minCell)
         case .protectionMonitoring, .securitySituationalAwareness:
             var m = t
             let days = try t.days("date")
@@ -74,6 +83,22 @@ public enum SharingPolicyTables {
         case .caseManagement, .communicatingWithAffectedCommunities:
             records = t
         }
+        let section = try aggregateSection(records, by: dims, sum: sum, category: category, minCell: options.minCell)
+        return wrap([section] + extra, category: category, dims: dims, minCell: options.minCell)
+    }
+
+    static func wrap(_ sections: [ReportSection], category: PIMCategory.ID, dims: [String], minCell: Int) -> CategoryReport {
+        let rules = PIMFramework.standard.category(category).shares
+        return CategoryReport(category: category.rawValue, title: "\(PIMFramework.standard.category(category).name) output", shareable: true,
+                              sections: sections, notes: [
+            "Policy §10 (\(rules.map { "\($0.id) \($0.level.rawValue)" }.joined(separator: "; "))): aggregated by \(dims.joined(separator: ", ")); direct identifiers are never used.",
+            "Cells with fewer than \(minCell) \(unit(category)) are suppressed (flag primary), and complementary cells too (flag secondary).",
+            "Shared in line with confidentiality, informed consent, safety and non-discrimination, without identifying any person (§10, note 7).",
+        ])
+    }
+
+    /// Aggregates `records` by `dims` with small-cell suppression and renders the protected table.
+    static func aggregateSection(_ records: Table, by dims: [String], sum: [String], category: PIMCategory.ID, minCell: Int) throws(CategoryDataError) -> ReportSection {
         // Sum columns must be numeric whatever type the import inferred.
         var numeric = records
         for name in sum where numeric[name] != nil {
@@ -81,18 +106,11 @@ public enum SharingPolicyTables {
         }
         let aggregate: AggregateTable
         do {
-            aggregate = try Aggregation.aggregate(numeric, by: dims, sum: sum, rule: .suppress(minCell: options.minCell))
+            aggregate = try Aggregation.aggregate(numeric, by: dims, sum: sum, rule: .suppress(minCell: minCell))
         } catch {
             throw .disclosure(error.description)
         }
-        let section = Self.section(aggregate, category: category)
-        let rules = PIMFramework.standard.category(category).shares
-        return CategoryReport(category: category.rawValue, title: "\(PIMFramework.standard.category(category).name) output", shareable: true,
-                              sections: [section] + extra, notes: [
-            "Policy §10 (\(rules.map { "\($0.id) \($0.level.rawValue)" }.joined(separator: "; "))): aggregated by \(dims.joined(separator: ", ")); direct identifiers are never used.",
-            "Cells with fewer than \(options.minCell) \(unit(category)) are suppressed (flag primary), and complementary cells too (flag secondary).",
-            "Shared in line with confidentiality, informed consent, safety and non-discrimination, without identifying any person (§10, note 7).",
-        ])
+        return section(aggregate, category: category)
     }
 
     static func unit(_ c: PIMCategory.ID) -> String {
@@ -104,6 +122,24 @@ public enum SharingPolicyTables {
         case .protectionMonitoring, .securitySituationalAwareness: "incidents"
         case .communicatingWithAffectedCommunities: "feedback entries"
         }
+    }
+
+    /// Adds `weighted_percent` after `weighted_households`: the published weight of an answer over the published
+    /// weight of all answers to the question in the same area; blank when either is suppressed.
+    static func withWeightedPercent(_ section: ReportSection) -> ReportSection {
+        var out = section
+        var totals: [String: Double] = [:]
+        for row in section.rows where row[2].description == "Total" {
+            if case .number(let w) = row[4] { totals[row[0].description + "\u{1}" + row[1].description] = w }
+        }
+        out.columns.insert("weighted_percent", at: 5)
+        out.rows = section.rows.map { row in
+            var r = row
+            let total = totals[row[0].description + "\u{1}" + row[1].description]
+            if case .number(let w) = row[4], let total { r.insert(.pct(w, of: total), at: 5) } else { r.insert(.missing, at: 5) }
+            return r
+        }
+        return out
     }
 
     /// One record per person: each `(labels, count)` becomes `count` rows with the labels.
@@ -153,21 +189,6 @@ public enum SharingPolicyTables {
         var columns = dims + [unit(category).replacingOccurrences(of: " ", with: "_")] + a.sumColumns.map { $0 == "weight" ? "weighted_households" : $0 }
         if category == .sectoralIMSystemsOther { columns.append("mean_value") }
         columns.append("flag")
-        if category == .protectionNeedsAssessment {
-            // Weighted share of an answer = its published weight / the published weight of all answers to the
-            // question in the same area; blank when either is suppressed.
-            var totals: [String: Double] = [:]
-            for row in rows where row[2].description == "Total" {
-                if case .number(let w) = row[4] { totals[row[0].description + "\u{1}" + row[1].description] = w }
-            }
-            columns.insert("weighted_percent", at: 5)
-            rows = rows.map { row in
-                var r = row
-                let total = totals[row[0].description + "\u{1}" + row[1].description]
-                if case .number(let w) = row[4], let total { r.insert(.pct(w, of: total), at: 5) } else { r.insert(.missing, at: 5) }
-                return r
-            }
-        }
         return ReportSection(name: "shareable", title: "Shareable table by " + dims.joined(separator: ", "), columns: columns, rows: rows,
                              notes: ["Suppressed cells are blank; 'Total' rows are margins over that dimension."])
     }
