@@ -177,16 +177,17 @@ public enum SharingPolicyTables {
                 return .opt(dim.categories[c])
             }
             row.append(cell.publishedCount.map(ReportValue.integer) ?? .missing)
-            for (m, _) in a.sumColumns.enumerated() {
+            // A sum of percentages means nothing to a reader: sectoral tables show the mean only.
+            for (m, _) in a.sumColumns.enumerated() where category != .sectoralIMSystemsOther {
                 row.append(cell.publishedSums.map { ReportValue.number($0[m]) } ?? .missing)
             }
             if category == .sectoralIMSystemsOther {
                 if let n = cell.publishedCount, let s = cell.publishedSums, n > 0 { row.append(.number(s[0] / Double(n))) } else { row.append(.missing) }
             }
-            row.append(cell.status == .published ? .text("") : .text(cell.status.rawValue))
+            row.append(cell.status == .published ? .missing : .text(cell.status.rawValue))
             rows.append(row)
         }
-        var columns = dims + [unit(category).replacingOccurrences(of: " ", with: "_")] + a.sumColumns.map { $0 == "weight" ? "weighted_households" : $0 }
+        var columns = dims + [unit(category).replacingOccurrences(of: " ", with: "_")] + (category == .sectoralIMSystemsOther ? [] : a.sumColumns.map { $0 == "weight" ? "weighted_households" : $0 })
         if category == .sectoralIMSystemsOther { columns.append("mean_value") }
         columns.append("flag")
         return ReportSection(name: "shareable", title: "Shareable table by " + dims.joined(separator: ", "), columns: columns, rows: rows,
