@@ -41,8 +41,9 @@ struct SystemsCommand: AsyncParsableCommand {
             try await store.withStore(writing: true, command: "pim systems add") { s in
                 guard try await s.workspace() != nil else { throw StoreError.notInitialized }
                 if let dataset, try await s.dataset(named: dataset) == nil { throw StoreError.notFound(kind: "dataset", key: dataset) }
-                // The systems map holds no personal data; AuditAction has no case for it yet, so it is not audited.
-                try await s.putDocument(kind: .informationSystem, id: system.id, json: try system.json(), audit: nil)
+                let audit = AuditDraft(at: Date(), actor: "cli:" + (ProcessInfo.processInfo.environment["USER"] ?? "unknown"),
+                                       action: .systemRegistered, details: ["system": system.id, "category": system.category.rawValue])
+                try await s.putDocument(kind: .informationSystem, id: system.id, json: try system.json(), audit: audit)
             }
             print("Registered the system \"\(name)\" (\(cat.rawValue)) as \(system.id).")
         }

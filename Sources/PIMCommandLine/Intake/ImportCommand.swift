@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import PIMCategories
 import PIMCore
 import PIMFramework
 import PIMStorage
@@ -71,12 +72,21 @@ struct ImportCommand: AsyncParsableCommand {
                     throw CLIError("Dataset \"\(dataset)\" does not exist yet: give its defined --purpose (why the data is collected).")
                 }
                 let cat = try PIMFramework.standard.category(named: category)
-                target = Dataset(name: dataset, category: cat.id.rawValue, schema: givenSchema ?? SchemaProposal.propose(for: read.table),
+                // A file laid out like the category's template gets the template's schema (types, allowed
+                // values, roles); any other file gets a schema proposed from its own columns and HXL tags.
+                let template = CategoryTemplate.template(for: cat.id).schema
+                let fitsTemplate = Set(template.fields.map(\.name)).isSubset(of: Set(read.table.columnNames))
+                target = Dataset(name: dataset, category: cat.id.rawValue,
+                                 schema: givenSchema ?? (fitsTemplate ? template : SchemaProposal.propose(for: read.table)),
                                  sensitivity: sensitivity, purpose: purpose, createdAt: Date())
             }
             let schema = givenSchema ?? target.schema
             let result = Validator(schema: schema, gazetteer: gazetteer, report: read.report).validate(read.table)
             try IssueReport.print(result, errorsOut: schemaOptions.errorsOut)
+            let unused = read.table.columnNames.filter { schema.field(named: $0) == nil }
+            if !unused.isEmpty {
+                Output.stderr("note: \(unused.count) columns are not in the schema and are not stored (data minimisation): \(unused.joined(separator: ", "))")
+            }
             if !result.isValid && (mode == .reject || result.countsByRule[.missingColumn, default: 0] > 0) {
                 throw CLIError("\(read.report.fileName) was not imported: \(result.issues.count) issues (fix them, or use --mode import-valid to store the \(result.rowsRead - result.rowsRejected) valid rows).")
             }

@@ -16,6 +16,7 @@ public enum AuditAction: String, Sendable, Hashable, Codable, CaseIterable {
     case consentChanged = "consent.changed"
     case shareCreated = "share.created"
     case shareRefused = "share.refused"
+    case systemRegistered = "system.registered"
 }
 
 /// The facts of an audit event before the store places it in the chain.
