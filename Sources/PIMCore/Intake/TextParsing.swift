@@ -42,13 +42,7 @@ enum TextParsing {
         return CivilDays.days(year: y, month: m, day: d)
     }
 
-    static func daysIn(month m: Int, year y: Int) -> Int {
-        switch m {
-        case 2: (y % 4 == 0 && y % 100 != 0) || y % 400 == 0 ? 29 : 28
-        case 4, 6, 9, 11: 30
-        default: 31
-        }
-    }
+    static func daysIn(month m: Int, year y: Int) -> Int { CivilDate.daysInMonth(year: y, month: m) }
 
     static func convert(_ v: Value, to type: ColumnType) -> Value? {
         switch (v, type) {
@@ -106,33 +100,16 @@ enum TextParsing {
     }
 }
 
-/// Days since 1970-01-01 ↔ civil dates (H. Hinnant's algorithms), for the domain layer.
+/// Days since 1970-01-01 ↔ civil dates for the domain layer and the doors; the arithmetic is PIMTable's
+/// ``CivilDate``, so every module agrees on one calendar.
 public enum CivilDays {
-    public static func days(year y0: Int, month m: Int, day d: Int) -> Int32 {
-        let y = m <= 2 ? y0 - 1 : y0
-        let era = (y >= 0 ? y : y - 399) / 400
-        let yoe = y - era * 400
-        let doy = (153 * (m > 2 ? m - 3 : m + 9) + 2) / 5 + d - 1
-        let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy
-        return Int32(era * 146_097 + doe - 719_468)
+    public static func days(year: Int, month: Int, day: Int) -> Int32 {
+        Int32(truncatingIfNeeded: CivilDate.days(year: year, month: month, day: day))
     }
 
-    public static func ymd(_ z0: Int32) -> (year: Int, month: Int, day: Int) {
-        let z = Int(z0) + 719_468
-        let era = (z >= 0 ? z : z - 146_096) / 146_097
-        let doe = z - era * 146_097
-        let yoe = (doe - doe / 1460 + doe / 36524 - doe / 146_096) / 365
-        let doy = doe - (365 * yoe + yoe / 4 - yoe / 100)
-        let mp = (5 * doy + 2) / 153
-        let d = doy - (153 * mp + 2) / 5 + 1
-        let m = mp < 10 ? mp + 3 : mp - 9
-        return (yoe + era * 400 + (m <= 2 ? 1 : 0), m, d)
-    }
+    public static func ymd(_ days: Int32) -> (year: Int, month: Int, day: Int) { CivilDate.civil(days: Int(days)) }
 
-    public static func iso(_ days: Int32) -> String {
-        let (y, m, d) = ymd(days)
-        return String(format: "%04d-%02d-%02d", y, m, d)
-    }
+    public static func iso(_ days: Int32) -> String { ValueFormatting.date(days) }
 
     /// Parses exactly `yyyy-mm-dd`; nil otherwise.
     public static func parseISO(_ s: String) -> Int32? {
@@ -140,9 +117,10 @@ public enum CivilDays {
     }
 }
 
-/// Appends typed values into column storage without copy-on-write churn.
-struct TypedColumnBuilder {
-    let type: ColumnType
+/// Appends typed values into column storage without copy-on-write churn (used by validation and by the
+/// stores when they read rows back).
+package struct TypedColumnBuilder {
+    package let type: ColumnType
     private var ints: [Int64] = []
     private var doubles: [Double] = []
     private var days: [Int32] = []
@@ -153,7 +131,7 @@ struct TypedColumnBuilder {
     private var nulls = NullMask()
     private var count = 0
 
-    init(type: ColumnType, capacity: Int) {
+    package init(type: ColumnType, capacity: Int) {
         self.type = type
         switch type {
         case .integer: ints.reserveCapacity(capacity)
@@ -164,7 +142,7 @@ struct TypedColumnBuilder {
         }
     }
 
-    mutating func appendNull() {
+    package mutating func appendNull() {
         switch type {
         case .integer: ints.append(0); nulls.setNull(count)
         case .decimal: doubles.append(0); nulls.setNull(count)
@@ -175,7 +153,7 @@ struct TypedColumnBuilder {
         count += 1
     }
 
-    mutating func append(_ v: Value) {
+    package mutating func append(_ v: Value) {
         switch (type, v) {
         case (_, .null): appendNull(); return
         case (.integer, .integer(let x)): ints.append(x)
@@ -194,7 +172,7 @@ struct TypedColumnBuilder {
         count += 1
     }
 
-    func finish() -> ColumnData {
+    package func finish() -> ColumnData {
         switch type {
         case .integer: .integer(values: ints, nulls: nulls)
         case .decimal: .decimal(values: doubles, nulls: nulls)

@@ -1,3 +1,5 @@
+import PIMTable
+
 /// A calendar period that dates are generalised to.
 public enum DatePeriod: String, Sendable, Hashable, Codable, CaseIterable {
     /// ISO 8601 week, labelled `yyyy-Www` (the ISO week-numbering year, e.g. `2026-W01`).
@@ -11,39 +13,27 @@ public enum DatePeriod: String, Sendable, Hashable, Codable, CaseIterable {
     public func label(days: Int32) -> String {
         switch self {
         case .month:
-            let (y, m, _) = CivilDate.fromDays(Int64(days))
-            return CivilDate.pad4(y) + "-" + CivilDate.pad2(m)
+            let (y, m, _) = PeriodCalendar.fromDays(Int64(days))
+            return PeriodCalendar.pad4(y) + "-" + PeriodCalendar.pad2(m)
         case .quarter:
-            let (y, m, _) = CivilDate.fromDays(Int64(days))
-            return CivilDate.pad4(y) + "-Q" + String((m - 1) / 3 + 1)
+            let (y, m, _) = PeriodCalendar.fromDays(Int64(days))
+            return PeriodCalendar.pad4(y) + "-Q" + String((m - 1) / 3 + 1)
         case .week:
-            let (y, w) = CivilDate.isoWeek(days: Int64(days))
-            return CivilDate.pad4(y) + "-W" + CivilDate.pad2(w)
+            let (y, w) = PeriodCalendar.isoWeek(days: Int64(days))
+            return PeriodCalendar.pad4(y) + "-W" + PeriodCalendar.pad2(w)
         }
     }
 }
 
-/// Proleptic Gregorian calendar arithmetic on days since 1970-01-01 (H. Hinnant's algorithms).
-enum CivilDate {
-    static func fromDays(_ z0: Int64) -> (year: Int64, month: Int64, day: Int64) {
-        let z = z0 + 719_468
-        let era = (z >= 0 ? z : z - 146_096) / 146_097
-        let doe = z - era * 146_097
-        let yoe = (doe - doe / 1460 + doe / 36524 - doe / 146_096) / 365
-        let doy = doe - (365 * yoe + yoe / 4 - yoe / 100)
-        let mp = (5 * doy + 2) / 153
-        let d = doy - (153 * mp + 2) / 5 + 1
-        let m = mp < 10 ? mp + 3 : mp - 9
-        return (yoe + era * 400 + (m <= 2 ? 1 : 0), m, d)
+/// Period labels over PIMTable's ``CivilDate`` arithmetic (days since 1970-01-01).
+enum PeriodCalendar {
+    static func fromDays(_ z: Int64) -> (year: Int64, month: Int64, day: Int64) {
+        let (y, m, d) = CivilDate.civil(days: Int(z))
+        return (Int64(y), Int64(m), Int64(d))
     }
 
-    static func toDays(year y0: Int64, month m: Int64, day d: Int64) -> Int64 {
-        let y = m <= 2 ? y0 - 1 : y0
-        let era = (y >= 0 ? y : y - 399) / 400
-        let yoe = y - era * 400
-        let doy = (153 * (m > 2 ? m - 3 : m + 9) + 2) / 5 + d - 1
-        let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy
-        return era * 146_097 + doe - 719_468
+    static func toDays(year y: Int64, month m: Int64, day d: Int64) -> Int64 {
+        Int64(CivilDate.days(year: Int(y), month: Int(m), day: Int(d)))
     }
 
     /// ISO 8601 week-numbering year and week of `days`.

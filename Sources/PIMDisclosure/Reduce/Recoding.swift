@@ -152,7 +152,7 @@ public enum Recoding {
             for (j, s) in dictionary.enumerated() {
                 let t = s.trimmingSpaces
                 if t.isEmpty { continue }
-                guard let v = CivilDate.parse(t) else {
+                guard let v = PeriodCalendar.parse(t) else {
                     let row = codes.firstIndex(of: Int32(j)) ?? 0
                     if codes.contains(Int32(j)) { throw .unreadableValue(row: row, column: column.name, expected: .date) }
                     continue

@@ -74,18 +74,6 @@ extension Column {
         }
     }
 
-    /// `YYYY-MM-DD` for days since 1970-01-01 (proleptic Gregorian; H. Hinnant's civil-from-days).
-    static func riskReportISODate(days: Int) -> String {
-        let z = days + 719_468
-        let era = (z >= 0 ? z : z - 146_096) / 146_097
-        let doe = z - era * 146_097
-        let yoe = (doe - doe / 1460 + doe / 36524 - doe / 146_096) / 365
-        let doy = doe - (365 * yoe + yoe / 4 - yoe / 100)
-        let mp = (5 * doy + 2) / 153
-        let day = doy - (153 * mp + 2) / 5 + 1
-        let month = mp < 10 ? mp + 3 : mp - 9
-        let year = yoe + era * 400 + (month <= 2 ? 1 : 0)
-        func pad(_ v: Int, _ w: Int) -> String { let s = String(abs(v)); return (v < 0 ? "-" : "") + String(repeating: "0", count: max(0, w - s.count)) + s }
-        return "\(pad(year, 4))-\(pad(month, 2))-\(pad(day, 2))"
-    }
+    /// `YYYY-MM-DD` for days since 1970-01-01.
+    static func riskReportISODate(days: Int) -> String { ValueFormatting.date(Int32(truncatingIfNeeded: days)) }
 }

@@ -80,7 +80,7 @@ struct DimensionEncoding {
             categories = order.map { dictionary[$0] } + (hasMissing ? [nil] : [])
         case .integer(let v, let nulls): (codes, categories) = Self.sorted(v, nulls) { String($0) }
         case .decimal(let v, let nulls): (codes, categories) = Self.sorted(v.map { $0 == 0 ? 0 : $0 }, nulls) { "\($0)" }
-        case .date(let v, let nulls): (codes, categories) = Self.sorted(v, nulls) { CivilDate.isoLabel(days: $0) }
+        case .date(let v, let nulls): (codes, categories) = Self.sorted(v, nulls) { ValueFormatting.date($0) }
         case .boolean(let v, let nulls): (codes, categories) = Self.sorted(v.map { $0 ? 1 : 0 }, nulls) { $0 == 1 ? "true" : "false" }
         }
     }
@@ -108,13 +108,6 @@ struct DimensionEncoding {
     }
 }
 
-extension CivilDate {
-    /// `yyyy-mm-dd`.
-    static func isoLabel(days: Int32) -> String {
-        let (y, m, d) = fromDays(Int64(days))
-        return pad4(y) + "-" + pad2(m) + "-" + pad2(d)
-    }
-}
 
 /// A dense grid over every dimension's categories plus one "total" slot per dimension.
 ///
