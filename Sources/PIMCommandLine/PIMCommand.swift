@@ -18,6 +18,7 @@ public struct PIMCommand: AsyncParsableCommand {
         subcommands: [
             FrameworkCommand.self, InitCommand.self, InspectCommand.self, ValidateCommand.self, ImportCommand.self,
             DatasetsCommand.self, DatasetCommand.self, ExportCommand.self,
+            OrgCommand.self, AgreementCommand.self, ShareCommand.self, VerifyCommand.self, KeyCommand.self, AuditCommand.self, ConsentCommand.self,
         ]
     )
 
