@@ -72,14 +72,14 @@ import Testing
     @Test func consentFilterRunsBeforeDisclosureControlAndIsReported() throws {
         let d = F.dataset(category: "case-management", sensitivity: .low)
         let a = try F.agreement(level: .personal, basis: .consent, consentPurpose: .disclosure)
-        let consent = [ConsentEntry(recordID: "R2", purpose: "disclosure", granted: true, at: F.now),
-                       ConsentEntry(recordID: "R3", purpose: "disclosure", granted: false, at: F.now)]
+        let consent = [ConsentDecision(recordID: "R2", purpose: "disclosure", granted: true, at: F.now),
+                       ConsentDecision(recordID: "R3", purpose: "disclosure", granted: false, at: F.now)]
         let out = try ShareBuilder.build(try plan(a, d, .personal), dataset: d, table: F.table(5), consent: consent)
         #expect(out.table.rowCount == 1)
         #expect(out.consent?.kept == 1)
         #expect(out.consent?.leftOut == ["no-decision": 3, "not-granted": 1])
         // Withdrawn later: the next share has nobody left, which is a refusal
-        let later = consent + [ConsentEntry(recordID: "R2", purpose: "disclosure", granted: false, at: F.now.addingTimeInterval(60))]
+        let later = consent + [ConsentDecision(recordID: "R2", purpose: "disclosure", granted: false, at: F.now.addingTimeInterval(60))]
         #expect(throws: ShareBuildError.refused(.noConsentingRecords(purpose: .disclosure, leftOut: 5))) {
             _ = try ShareBuilder.build(try plan(a, d, .personal), dataset: d, table: F.table(5), consent: later)
         }
@@ -89,7 +89,7 @@ import Testing
         let d = F.dataset(category: "case-management", sensitivity: .moderate)
         let a = try F.agreement(level: .pseudonymised, basis: .consent, consentPurpose: .disclosure,
                                 thresholds: .init(k: 2, maximumGlobalRisk: 0.5))
-        let consent = (1...20).map { ConsentEntry(recordID: "R\($0)", purpose: "disclosure", granted: true, at: F.now) }
+        let consent = (1...20).map { ConsentDecision(recordID: "R\($0)", purpose: "disclosure", granted: true, at: F.now) }
         let p = HMACPseudonymizer(key: Data(repeating: 7, count: 32))
         let out = try ShareBuilder.build(try plan(a, d, .pseudonymised), dataset: d, table: F.table(20), consent: consent, pseudonymizer: p)
         #expect(out.disclosure.pseudonymisedColumns == ["record_id", "household_id"])

@@ -6,8 +6,8 @@ import Testing
 @Suite struct SharingConsentTests {
     typealias F = SharingFixtures
 
-    func entry(_ id: String, _ granted: Bool, _ purpose: ConsentPurpose = .disclosure, at offset: Double = 0) -> ConsentEntry {
-        ConsentEntry(recordID: id, purpose: purpose.rawValue, granted: granted, at: F.now.addingTimeInterval(offset))
+    func entry(_ id: String, _ granted: Bool, _ purpose: ConsentPurpose = .disclosure, at offset: Double = 0) -> ConsentDecision {
+        ConsentDecision(recordID: id, purpose: purpose.rawValue, granted: granted, at: F.now.addingTimeInterval(offset))
     }
 
     @Test func keepsOnlyRecordsWithGrantedConsentAndCountsTheRest() throws {

@@ -2,6 +2,7 @@ import Crypto
 import Foundation
 import PIMCore
 import PIMStorage
+import PIMTable
 
 /// How to encrypt a package, if at all.
 enum PackageSealing {
@@ -69,7 +70,9 @@ struct ShareService {
         }
         guard let version = try await store.versions(of: dataset.id).last else { try await refuse(.noVersion(dataset: name)) }
         let table = try await store.table(of: version)
-        let consent = plan.consentPurpose == nil ? [] : try await store.consent(datasetID: dataset.id)
+        let consent = plan.consentPurpose == nil ? [] : try await store.consent(datasetID: dataset.id).map {
+            ConsentDecision(recordID: $0.recordID, purpose: $0.purpose, granted: $0.granted, at: $0.at)
+        }
         let pseudonymizer = plan.level == .pseudonymised
             ? HMACPseudonymizer(key: try await store.secret(named: HMACPseudonymizer.secretName, orCreate: HMACPseudonymizer.newKey))
             : nil
@@ -104,7 +107,7 @@ struct ShareService {
             created: now, actor: actor)
         // Write beside the target first, audit, then move into place: no unaudited package appears.
         let temporary = out.deletingLastPathComponent().appendingPathComponent(".\(out.lastPathComponent).\(shareID).part")
-        try file.write(to: temporary, options: .atomic)
+        try file.write(to: temporary, options: Data.WritingOptions.atomic)
         do {
             var details = ["share": shareID, "level": plan.level.rawValue, "sha256": record.sha256, "version": String(version.number)]
             if let c = output.consent { details["left_out_consent"] = String(c.considered - c.kept) }

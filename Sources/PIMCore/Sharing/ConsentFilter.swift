@@ -14,6 +14,22 @@ public enum ConsentPurpose: String, Sendable, Hashable, Codable, CaseIterable {
     case tracing
 }
 
+/// One consent decision of one record for one purpose (the store's consent rows, as the filter reads them).
+public struct ConsentDecision: Sendable, Hashable, Codable {
+    public var recordID: String
+    /// A ``ConsentPurpose`` raw value.
+    public var purpose: String
+    public var granted: Bool
+    public var at: Date
+
+    public init(recordID: String, purpose: String, granted: Bool, at: Date) {
+        self.recordID = recordID
+        self.purpose = purpose
+        self.granted = granted
+        self.at = at
+    }
+}
+
 /// Why a record was left out of a share by the consent filter.
 public enum ConsentGap: String, Sendable, Hashable, Codable, CaseIterable {
     /// No decision was ever recorded for the purpose.
@@ -78,10 +94,10 @@ public enum ConsentFilter {
     /// Filters `table` to the records with granted consent for `purpose`.
     /// - Throws: ``ConsentError/recordIDColumnMissing(_:)`` when `recordColumn` is not in the table.
     public static func apply(
-        to table: Table, recordColumn: String, entries: [ConsentEntry], purpose: ConsentPurpose
+        to table: Table, recordColumn: String, entries: [ConsentDecision], purpose: ConsentPurpose
     ) throws(ConsentError) -> ConsentFilterResult {
         guard let column = table[recordColumn] else { throw .recordIDColumnMissing(recordColumn) }
-        var latest: [String: ConsentEntry] = [:]
+        var latest: [String: ConsentDecision] = [:]
         for e in entries where e.purpose == purpose.rawValue {
             if let seen = latest[e.recordID], seen.at > e.at { continue }
             latest[e.recordID] = e

@@ -87,7 +87,7 @@ public enum ShareBuildError: Error, Sendable, Hashable, CustomStringConvertible 
 /// - personal: the consented records as stored; no reduction (the agreement and consent carry the risk).
 public enum ShareBuilder {
     public static func build(
-        _ plan: SharePlan, dataset: Dataset, table input: Table, consent: [ConsentEntry],
+        _ plan: SharePlan, dataset: Dataset, table input: Table, consent: [ConsentDecision],
         pseudonymizer: (any Pseudonymizer)? = nil
     ) throws(ShareBuildError) -> ShareOutput {
         var table = input
@@ -97,9 +97,9 @@ public enum ShareBuilder {
                 throw .consent(.noRecordIDField(dataset: dataset.name))
             }
             let r: ConsentFilterResult
-            do { r = try ConsentFilter.apply(to: table, recordColumn: field, entries: consent, purpose: purpose) } catch {
-                throw .consent(error)
-            }
+            do throws(ConsentError) {
+                r = try ConsentFilter.apply(to: table, recordColumn: field, entries: consent, purpose: purpose)
+            } catch { throw .consent(error) }
             consentApplied = ConsentApplied(
                 purpose: purpose, recordField: field, considered: r.considered, kept: r.kept,
                 leftOut: Dictionary(uniqueKeysWithValues: r.leftOut.map { ($0.key.rawValue, $0.value) }), summary: r.summary)
@@ -121,11 +121,11 @@ public enum ShareBuilder {
     private static func aggregate(_ plan: SharePlan, dataset: Dataset, table: Table) throws(ShareBuildError) -> (Table, DisclosureApplied) {
         let minCell = plan.thresholds.minimumCellSize
         let agg: AggregateTable
-        do { agg = try Aggregation.aggregate(table, by: plan.dimensions, rule: .suppress(minCell: minCell)) } catch {
+        do throws(ReductionError) { agg = try Aggregation.aggregate(table, by: plan.dimensions, rule: .suppress(minCell: minCell)) } catch {
             throw .reduction(error)
         }
         var out: Table
-        do { out = try agg.table() } catch { throw .reduction(error) }
+        do throws(ReductionError) { out = try agg.table() } catch { throw .reduction(error) }
         // Carry the dimensions' HXL tags, and tag the count and flag columns.
         for name in plan.dimensions {
             if let tag = dataset.schema.field(named: name)?.hxl.flatMap(HXLTagSpec.init(parsing:)), var c = out[name] {
@@ -169,7 +169,7 @@ public enum ShareBuilder {
         }
         let household = pseudo.contains(sd.household ?? "\u{0}") ? sd.household : nil
         let before: RiskReport
-        do {
+        do throws(DisclosureError) {
             before = try RiskAnalysis.analyze(table, spec: RiskSpec(keys: keys, sensitive: sensitive, weight: sd.weight,
                                                                     kThresholds: [k]))
         } catch { throw .risk(error) }
@@ -183,14 +183,14 @@ public enum ShareBuilder {
             plan0.keys = keys
             plan0.importance = keys
             let result: AnonymizationResult
-            do { result = try Anonymizer.apply(plan0, to: table) } catch {
+            do throws(ReductionError) { result = try Anonymizer.apply(plan0, to: table) } catch {
                 if case .cannotReachK(let kk, let rows) = error {
                     throw .refused(.thresholdsImpossible(agreement: plan.agreementID, problem: .fewerRecordsThanK(records: rows, k: kk)))
                 }
                 throw .reduction(error)
             }
             let after: RiskReport
-            do {
+            do throws(DisclosureError) {
                 after = try RiskAnalysis.analyze(result.table, spec: RiskSpec(
                     keys: keys, sensitive: sensitive, weight: sd.weight, household: household, kThresholds: [k]))
             } catch { throw .risk(error) }

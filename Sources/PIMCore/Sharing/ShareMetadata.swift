@@ -28,6 +28,11 @@ public struct ShareMetadata: Sendable, Hashable, Codable {
     public struct Party: Sendable, Hashable, Codable {
         public var acronym: String
         public var name: String?
+
+        public init(acronym: String, name: String?) {
+            self.acronym = acronym
+            self.name = name
+        }
     }
 
     public var format: String
