@@ -4,71 +4,81 @@ import PIMCore
 import PIMStorage
 
 /// `pim share DATASET --to ACR --agreement ID --level LEVEL [--by COLS] --out FILE`, and `pim share due`.
+///
+/// `share` is a namespace whose default subcommand (`make`) takes the dataset, so `pim share pm ...` and
+/// `pim share due ...` both read naturally.
 struct ShareCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "share",
         abstract: "Share a dataset under an agreement as a signed package, or refuse with the precise reason. Audited.",
-        discussion: """
-            Examples:
-              pim share pm --to DRC --agreement ISP-2026-03 --level aggregated --by adm1_code,sex --out pm-drc.zip
-              pim share pm --to DRC --agreement ISP-2026-03 --level anonymised --out pm-drc.zip \\
-                  --passphrase-file pass.txt
-              pim share due --out outbox/
-            pim checks the agreement (active, valid today, recipient a party, covers the dataset, allows the
-            level), the category's §10 policy and the dataset's sensitivity; keeps only records with consent
-            when the agreement names a consent purpose; applies disclosure control until the thresholds are
-            met; then writes one ZIP (data.csv with HXL tags, data.json, metadata.json, README.txt, signed
-            manifest) signed with the workspace's Ed25519 key (`pim key export` gives recipients the public key).
-            """,
-        subcommands: [Due.self]
+        discussion: Make.examples,
+        subcommands: [Make.self, Due.self],
+        defaultSubcommand: Make.self
     )
+}
 
-    @OptionGroup var store: StoreOptions
-    @OptionGroup var actor: ActorOption
-    @Argument(help: "Dataset name.") var dataset: String?
-    @Option(help: "Recipient organisation acronym.") var to: String?
-    @Option(help: "Agreement id.") var agreement: String?
-    @Option(help: "aggregated, anonymised, pseudonymised or personal.") var level: DetailLevel?
-    @Option(help: "Dimensions of an aggregated table, comma-separated.") var by: String?
-    @Option(help: "Package file to write (.zip; .pimenc when encrypted).") var out: String?
-    @OptionGroup var sealing: SealingOptions
+extension ShareCommand {
+    /// `pim share [make] DATASET ...`.
+    struct Make: AsyncParsableCommand {
+        static let examples = """
+                Examples:
+                  pim share pm --to DRC --agreement ISP-2026-03 --level aggregated --by adm1_code,sex --out pm-drc.zip
+                  pim share pm --to DRC --agreement ISP-2026-03 --level anonymised --out pm-drc.pimenc \\
+                      --passphrase-file pass.txt
+                  pim share due --out outbox/
+                pim checks the agreement (active, valid today, recipient a party, covers the dataset, allows the
+                level), the category's §10 policy and the dataset's sensitivity; keeps only records with consent
+                when the agreement names a consent purpose; applies disclosure control until the thresholds are
+                met; then writes one ZIP (data.csv with HXL tags, data.json, metadata.json, README.txt, signed
+                manifest) signed with the workspace's Ed25519 key (`pim key export` gives recipients the public key).
+                """
+        static let configuration = CommandConfiguration(
+            commandName: "make",
+            abstract: "Share a dataset under an agreement (the default: `pim share DATASET ...`). Audited.",
+            discussion: examples
+        )
 
-    func validate() throws {
-        guard dataset != nil, to != nil, agreement != nil, level != nil, out != nil else {
-            throw ValidationError("Give DATASET, --to, --agreement, --level and --out (or use `pim share due`).")
+        @OptionGroup var store: StoreOptions
+        @OptionGroup var actor: ActorOption
+        @Argument(help: "Dataset name.") var dataset: String
+        @Option(help: "Recipient organisation acronym.") var to: String
+        @Option(help: "Agreement id.") var agreement: String
+        @Option(help: "aggregated, anonymised, pseudonymised or personal.") var level: DetailLevel
+        @Option(help: "Dimensions of an aggregated table, comma-separated.") var by: String?
+        @Option(help: "Package file to write (.zip; .pimenc when encrypted).") var out: String
+        @OptionGroup var sealing: SealingOptions
+
+        func run() async throws {
+            let sealing = try self.sealing.sealing()
+            let outcome = try await store.withStore(writing: true, command: "pim share") { s in
+                try await actor.check(in: s)
+                return try await ShareService(store: s, actor: actor.name).share(
+                    dataset: dataset, to: to, agreement: agreement, level: level,
+                    dimensions: by.map(AgreementCommand.Add.list) ?? [], out: URL(fileURLWithPath: out), sealing: sealing, at: Date())
+            }
+            print(Self.summary(outcome, file: out))
         }
-        try sealing.validate()
+
+        static func summary(_ o: ShareService.Outcome, file: String) -> String {
+            let r = o.record
+            var lines = ["Shared \(r.dataset) v\(r.version) with \(r.recipient) under \(r.agreement) as \(r.level.rawValue): \(r.records) rows → \(file)" + (r.encrypted ? " (encrypted)" : "")]
+            if let c = o.output.consent { lines.append("  consent: \(c.summary)") }
+            lines.append("  disclosure control: \(o.output.disclosure.method)")
+            let d = o.output.disclosure
+            if let p = d.cellsPublished {
+                lines.append("  cells: \(p) published, \(d.cellsSuppressedPrimary ?? 0) suppressed (primary), \(d.cellsSuppressedSecondary ?? 0) suppressed (secondary)")
+            }
+            if let b = d.riskBefore, let a = d.riskAfter {
+                lines.append(String(format: "  global risk: %.4f before, %.4f after (maximum %.4f)", b.globalRisk, a.globalRisk,
+                                    o.metadata.agreement.thresholds.maximumGlobalRisk))
+            }
+            lines.append("  share \(r.id), sha256 \(r.sha256), signed by key \(o.metadata.signerFingerprint)")
+            return lines.joined(separator: "\n")
+        }
     }
+}
 
-    func run() async throws {
-        guard let dataset, let to, let agreement, let level, let out else { return }
-        let sealing = try self.sealing.sealing()
-        let outcome = try await store.withStore(writing: true, command: "pim share") { s in
-            try await actor.check(in: s)
-            return try await ShareService(store: s, actor: actor.name).share(
-                dataset: dataset, to: to, agreement: agreement, level: level,
-                dimensions: by.map(AgreementCommand.Add.list) ?? [], out: URL(fileURLWithPath: out), sealing: sealing, at: Date())
-        }
-        print(Self.summary(outcome, file: out))
-    }
-
-    static func summary(_ o: ShareService.Outcome, file: String) -> String {
-        let r = o.record
-        var lines = ["Shared \(r.dataset) v\(r.version) with \(r.recipient) under \(r.agreement) as \(r.level.rawValue): \(r.records) rows → \(file)" + (r.encrypted ? " (encrypted)" : "")]
-        if let c = o.output.consent { lines.append("  consent: \(c.summary)") }
-        lines.append("  disclosure control: \(o.output.disclosure.method)")
-        let d = o.output.disclosure
-        if let p = d.cellsPublished {
-            lines.append("  cells: \(p) published, \(d.cellsSuppressedPrimary ?? 0) suppressed (primary), \(d.cellsSuppressedSecondary ?? 0) suppressed (secondary)")
-        }
-        if let b = d.riskBefore, let a = d.riskAfter {
-            lines.append(String(format: "  global risk: %.4f before, %.4f after (maximum %.4f)", b.globalRisk, a.globalRisk,
-                                o.metadata.agreement.thresholds.maximumGlobalRisk))
-        }
-        lines.append("  share \(r.id), sha256 \(r.sha256), signed by key \(o.metadata.signerFingerprint)")
-        return lines.joined(separator: "\n")
-    }
-
+extension ShareCommand {
     /// `pim share due --out DIR`: every scheduled share whose time has come.
     struct Due: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
