@@ -97,6 +97,51 @@ import Testing
         #expect(r.out.contains("58 of 60 records left out for lack of consent to reporting: 57 with no decision, 1 refused or withdrawn."))
     }
 
+    @Test func scheduledSharesAreMadeOncePerPeriod() throws {
+        let dir = try Self.workspace()
+        for args in [
+            ["agreement", "add", "--id", "W-1", "--parties", "UNHCR,DRC", "--purpose", "weekly", "--basis", "public-interest",
+             "--covers", "protection-monitoring", "--level", "anonymised", "--frequency", "weekly", "--by", "adm1_code"],
+            ["agreement", "activate", "W-1"],
+        ] {
+            let r = try PIMBinary.run(args, in: dir)
+            #expect(r.status == 0, "\(args): \(r.err)")
+        }
+        // The agreement allows anonymised, but §10.3 narrows protection monitoring to aggregated: the schedule uses that.
+        var r = try PIMBinary.run(["share", "due", "--out", "outbox"], in: dir)
+        #expect(r.status == 0, "\(r.err)")
+        #expect(r.out.hasPrefix("shared: W-1 pm → DRC (aggregated"))
+        let files = try FileManager.default.contentsOfDirectory(atPath: dir.appendingPathComponent("outbox").path)
+        #expect(files.count == 1)
+        r = try PIMBinary.run(["share", "due", "--out", "outbox"], in: dir)
+        #expect(r.out.contains("No scheduled share is due."))
+    }
+
+    @Test func passphraseEncryptedPackageVerifiesOnlyWithThePassphrase() throws {
+        let dir = try Self.workspace()
+        try "a long enough passphrase\n".write(to: dir.appendingPathComponent("pass"), atomically: true, encoding: .utf8)
+        try "another passphrase!!\n".write(to: dir.appendingPathComponent("wrong"), atomically: true, encoding: .utf8)
+        for args in [
+            ["agreement", "add", "--id", "E-1", "--parties", "UNHCR,DRC", "--purpose", "p", "--basis", "public-interest",
+             "--covers", "pm", "--level", "aggregated"],
+            ["agreement", "activate", "E-1"],
+            ["share", "pm", "--to", "DRC", "--agreement", "E-1", "--level", "aggregated", "--by", "sex", "--out", "e.pimenc",
+             "--passphrase-file", "pass"],
+            ["key", "export", "--out", "k.pem"],
+        ] {
+            let r = try PIMBinary.run(args, in: dir)
+            #expect(r.status == 0, "\(args): \(r.err)")
+        }
+        let sealed = try Data(contentsOf: dir.appendingPathComponent("e.pimenc"))
+        #expect(sealed.starts(with: Data("PIMENC1\n".utf8)))
+        #expect(try PIMBinary.run(["verify", "e.pimenc", "--public-key", "k.pem"], in: dir).status != 0)
+        let wrong = try PIMBinary.run(["verify", "e.pimenc", "--public-key", "k.pem", "--passphrase-file", "wrong"], in: dir)
+        #expect(wrong.status != 0)
+        #expect(wrong.err.contains("wrong passphrase"))
+        let right = try PIMBinary.run(["verify", "e.pimenc", "--public-key", "k.pem", "--passphrase-file", "pass"], in: dir)
+        #expect(right.status == 0, "\(right.err)")
+    }
+
     @Test func tamperedAuditTableIsNamedByAuditVerify() throws {
         let dir = try Self.workspace()
         let db = dir.appendingPathComponent("pim-data/pim.sqlite").path

@@ -214,12 +214,12 @@ struct AgreementCommand: AsyncParsableCommand {
                     throw CLIError("Name the data-protection focal point with --as USER.")
                 }
                 _ = try await AgreementDocuments.load(id, from: s)
-                guard try await s.dataset(named: dataset) != nil else { throw StoreError.notFound(kind: "dataset", key: dataset) }
+                guard let d = try await s.dataset(named: dataset) else { throw StoreError.notFound(kind: "dataset", key: dataset) }
                 let e = try PolicyException(
                     id: exceptionID, agreementID: id, dataset: dataset, level: level, reason: reason, approvedBy: user.userName,
                     approverRole: user.role, at: now, validUntil: validUntil.flatMap(SharingCoding.day)?.addingTimeInterval(86_399))
                 try await s.putDocument(kind: .policyException, id: exceptionID, json: try SharingCoding.encode(e), audit: AuditDraft(
-                    at: now, actor: actor.name, action: .agreementChanged, agreementID: id,
+                    at: now, actor: actor.name, action: .agreementChanged, datasetID: d.id.rawValue, agreementID: id,
                     details: ["change": "policy-exception", "level": level.rawValue]))
             }
             print("Recorded policy exception \(exceptionID): \(dataset) may be shared up to \(level.rawValue) under \(id).")
