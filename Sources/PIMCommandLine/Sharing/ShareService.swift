@@ -69,7 +69,11 @@ struct ShareService {
         case .allowed(let p): plan = p
         }
         guard let version = try await store.versions(of: dataset.id).last else { try await refuse(.noVersion(dataset: name)) }
-        let table = try await store.table(of: version)
+        // An aggregated table needs only its dimensions (and the record id for the consent filter).
+        let table = plan.level == .aggregated
+            ? try await store.table(of: version, columns: plan.dimensions + (plan.consentPurpose == nil ? [] : [
+                ConsentFilter.recordIDField(in: version.schema)].compactMap { $0 }))
+            : try await store.table(of: version)
         let consent = plan.consentPurpose == nil ? [] : try await store.consent(datasetID: dataset.id).map {
             ConsentDecision(recordID: $0.recordID, purpose: $0.purpose, granted: $0.granted, at: $0.at)
         }
