@@ -1,6 +1,8 @@
 import ArgumentParser
 import Foundation
+import PIMCore
 @testable import PIMCommandLine
+import PIMSQLite
 import Testing
 
 /// End-to-end runs of the sharing commands on a tiny synthetic dataset.
@@ -140,6 +142,39 @@ import Testing
         #expect(wrong.err.contains("wrong passphrase"))
         let right = try PIMBinary.run(["verify", "e.pimenc", "--public-key", "k.pem", "--passphrase-file", "pass"], in: dir)
         #expect(right.status == 0, "\(right.err)")
+    }
+
+    @Test func focalPointExceptionLiftsTheCategoryPolicy() async throws {
+        let dir = try Self.workspace()
+        // Given a data-protection focal point in the workspace
+        let store = try SQLiteStore(directory: dir.appendingPathComponent("pim-data"))
+        try await store.add(User(userName: "dpfp", displayName: "Focal point", role: .dataProtectionFocalPoint,
+                                 passwordHash: "$2b$04$abcdefghijklmnopqrstuu5s7oV2mZ.yrWb1Jp0n6J7wYJmY6JdZK", createdAt: Date()))
+        try await store.close()
+        for args in [
+            ["agreement", "add", "--id", "X-1", "--parties", "UNHCR,DRC", "--purpose", "joint analysis", "--basis",
+             "legitimate-interest", "--covers", "pm", "--level", "anonymised"],
+            ["agreement", "activate", "X-1"],
+        ] {
+            let r = try PIMBinary.run(args, in: dir)
+            #expect(r.status == 0, "\(args): \(r.err)")
+        }
+        let share = ["share", "pm", "--to", "DRC", "--agreement", "X-1", "--level", "anonymised", "--out", "x.zip"]
+        // §10.3 keeps protection monitoring aggregated
+        var r = try PIMBinary.run(share, in: dir)
+        #expect(r.err.contains("The sharing policy of category protection-monitoring (PIM framework §10) allows aggregated tables only"))
+        // An administrator may not record the exception; the focal point may
+        r = try PIMBinary.run(["agreement", "except", "X-1", "--dataset", "pm", "--level", "anonymised", "--reason", "DPIA done",
+                               "--as", "amina"], in: dir)
+        #expect(r.status != 0)
+        #expect(r.err.contains("Only a data-protection focal point"))
+        r = try PIMBinary.run(["agreement", "except", "X-1", "--dataset", "pm", "--level", "anonymised", "--reason", "DPIA done",
+                               "--as", "dpfp"], in: dir)
+        #expect(r.status == 0, "\(r.err)")
+        r = try PIMBinary.run(share, in: dir)
+        #expect(r.status == 0, "\(r.err)")
+        #expect(r.out.contains("as anonymised: 60 rows"))
+        #expect(r.out.contains("global risk:"))
     }
 
     @Test func tamperedAuditTableIsNamedByAuditVerify() throws {
