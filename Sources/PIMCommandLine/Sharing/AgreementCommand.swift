@@ -17,12 +17,12 @@ struct AgreementCommand: AsyncParsableCommand {
             abstract: "Record a draft agreement (activate it to share). Audited.",
             discussion: """
                 Example:
-                  pim agreement add --id ISP-2026-03 --parties UNHCR,DRC --purpose "Monthly protection trends" \\
-                      --basis public-interest --covers pm --level aggregated --min-cell 5 \\
+                  pim agreement add --id ISP-2026-03 --parties UNHCR,DRC \\
+                      --purpose "Monthly protection trends" --basis public-interest \\
+                      --covers pm --level aggregated --min-cell 5 \\
                       --valid-until 2026-12-31 --frequency monthly --by adm1_code,sex
-                The first party is the producer (your organisation); scheduled shares go to the others.
-                The agreement only narrows: a share is also bounded by the category's §10 policy and the
-                dataset's sensitivity.
+
+                The first party is the producer (your organisation); scheduled shares go to the others. The agreement only narrows: a share is also bounded by the category's §10 policy and the dataset's sensitivity.
                 """
         )
         @OptionGroup var store: StoreOptions
@@ -190,13 +190,13 @@ struct AgreementCommand: AsyncParsableCommand {
 
     struct Except: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Record a data-protection focal point's exception allowing more detail than policy or sensitivity. Audited.",
+            abstract: "Record a focal point's exception to the policy or sensitivity bound.",
             discussion: """
                 Example:
                   pim agreement except ISP-2026-03 --dataset pm --level anonymised \\
                       --reason "Joint analysis with DRC, DPIA 2026-04" --as dpfp
-                The acting user (--as) must have the data-protection-focal-point role. The exception never
-                goes beyond the agreement's own level.
+
+                The acting user (--as) must have the data-protection-focal-point role. The exception never goes beyond the agreement's own level.
                 """)
         @OptionGroup var store: StoreOptions
         @OptionGroup var actor: ActorOption

@@ -8,10 +8,9 @@ import PIMTable
 struct ConsentCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "consent",
-        abstract: "Record or withdraw records' consent for a purpose (services, disclosure, reporting, tracing).",
+        abstract: "Record or withdraw consent per purpose (services, disclosure, reporting, tracing).",
         discussion: """
-            The latest decision per record and purpose counts: a withdrawal applies to every later share.
-            Records are matched by the dataset's record id field (record_id, or its first direct identifier).
+            The latest decision per record and purpose counts: a withdrawal applies to every later share. Records are matched by the dataset's record id field (record_id, or its first direct identifier).
             """,
         subcommands: [Record.self, Withdraw.self]
     )
@@ -21,8 +20,9 @@ struct ConsentCommand: AsyncParsableCommand {
             abstract: "Record granted consent. Audited (counts only).",
             discussion: """
                 Examples:
-                  pim consent record --dataset cases --purpose disclosure --record R000000001 --record R000000002
-                  pim consent record --dataset cases --purpose disclosure --file consented.csv
+                  pim consent record --dataset cases --purpose disclosure \\
+                      --record R000000001 --record R000000002
+                  pim consent record --dataset cases --purpose disclosure --file ok.csv
                 """)
         @OptionGroup var options: ConsentOptions
         func run() async throws { try await options.run(granted: true) }

@@ -21,20 +21,18 @@ extension ShareCommand {
     /// `pim share [make] DATASET ...`.
     struct Make: AsyncParsableCommand {
         static let examples = """
-                Examples:
-                  pim share pm --to DRC --agreement ISP-2026-03 --level aggregated --by adm1_code,sex --out pm-drc.zip
-                  pim share pm --to DRC --agreement ISP-2026-03 --level anonymised --out pm-drc.pimenc \\
-                      --passphrase-file pass.txt
-                  pim share due --out outbox/
-                pim checks the agreement (active, valid today, recipient a party, covers the dataset, allows the
-                level), the category's §10 policy and the dataset's sensitivity; keeps only records with consent
-                when the agreement names a consent purpose; applies disclosure control until the thresholds are
-                met; then writes one ZIP (data.csv with HXL tags, data.json, metadata.json, README.txt, signed
-                manifest) signed with the workspace's Ed25519 key (`pim key export` gives recipients the public key).
-                """
+            Examples:
+              pim share pm --to DRC --agreement ISP-2026-03 --level aggregated \\
+                  --by adm1_code,sex --out pm-drc.zip
+              pim share pm --to DRC --agreement NA-2026-01 --level anonymised \\
+                  --out pm-drc.pimenc --passphrase-file pass.txt
+              pim share due --out outbox/
+
+            pim checks the agreement (active, valid today, recipient a party, covers the dataset, allows the level), the category's §10 policy and the dataset's sensitivity; keeps only records with consent when the agreement names a consent purpose; applies disclosure control until the thresholds are met; then writes one ZIP (data.csv with HXL tags, data.json, metadata.json, README.txt, signed manifest) signed with the workspace's Ed25519 key. Give recipients the public key with `pim key export`.
+            """
         static let configuration = CommandConfiguration(
             commandName: "make",
-            abstract: "Share a dataset under an agreement (the default: `pim share DATASET ...`). Audited.",
+            abstract: "Share a dataset (the default: `pim share DATASET ...`).",
             discussion: examples
         )
 
@@ -45,7 +43,7 @@ extension ShareCommand {
         @Option(help: "Agreement id.") var agreement: String
         @Option(help: "aggregated, anonymised, pseudonymised or personal.") var level: DetailLevel
         @Option(help: "Dimensions of an aggregated table, comma-separated.") var by: String?
-        @Option(help: "Package file to write (.zip; .pimenc when encrypted).") var out: String
+        @Option(help: "Package file to write (.zip; .pimenc if encrypted).") var out: String
         @OptionGroup var sealing: SealingOptions
 
         func run() async throws {
@@ -82,14 +80,12 @@ extension ShareCommand {
     /// `pim share due --out DIR`: every scheduled share whose time has come.
     struct Due: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Make every scheduled share that is due (agreements with --frequency). Audited.",
+            abstract: "Make every scheduled share that is due. Audited.",
             discussion: """
                 Example:
                   pim share due --out outbox/
-                For each active agreement whose weekly or monthly share is due, each dataset it covers and each
-                recipient (every party after the producer), shares at the most detailed level allowed (the
-                agreement's level narrowed by policy and sensitivity) by the agreement's dimensions. Refusals
-                are reported and audited; the agreement's last-shared date moves when at least one share was made.
+
+                For each active agreement whose weekly or monthly share is due, each dataset it covers and each recipient (every party after the producer), shares at the most detailed level allowed (the agreement's level narrowed by policy and sensitivity) by the agreement's dimensions. Refusals are reported and audited; the agreement's last-shared date moves when at least one share was made.
                 """)
         @OptionGroup var store: StoreOptions
         @OptionGroup var actor: ActorOption

@@ -8,13 +8,14 @@ import PIMStorage
 struct VerifyCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "verify",
-        abstract: "Check a share package's signatures and every file's SHA-256; exits 1 if anything was changed.",
+        abstract: "Check a package's signatures and file hashes; exit 1 if anything changed.",
         discussion: """
             Examples:
               pim verify pm-drc.zip --public-key producer.pem
-              pim verify pm-drc.pimenc --public-key producer.pem --passphrase-file pass.txt --extract pm-drc/
-            With only the producer's public key (from `pim key export`), no workspace is needed. Without
-            --public-key, the key of the workspace in --data-dir is used (the producer checking its own package).
+              pim verify pm-drc.pimenc --public-key producer.pem \\
+                  --passphrase-file pass.txt --extract pm-drc/
+
+            With only the producer's public key (from `pim key export`), no workspace is needed. Without --public-key, the key of the workspace in --data-dir is used (the producer checking its own package).
             """
     )
 
