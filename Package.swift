@@ -43,6 +43,8 @@ let package = Package(
             dependencies: [
                 "PIMFramework", "PIMTable", "PIMDisclosure",
                 .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "_CryptoExtras", package: "swift-crypto"),
+                .product(name: "ZIPFoundation", package: "ZIPFoundation"),
                 .product(name: "HummingbirdBcrypt", package: "hummingbird-auth"),
             ],
             swiftSettings: swiftSettings
@@ -113,7 +115,8 @@ let package = Package(
         ),
         .testTarget(
             name: "PIMCoreTests",
-            dependencies: ["PIMCore", "PIMTable"],
+            dependencies: ["PIMCore", "PIMTable", "PIMDisclosure", "PIMFramework",
+                .product(name: "Crypto", package: "swift-crypto")],
             swiftSettings: swiftSettings
         ),
         .testTarget(

@@ -20,6 +20,8 @@ public struct PIMCommand: AsyncParsableCommand {
             DatasetsCommand.self, DatasetCommand.self, ExportCommand.self, RiskCommand.self, AnonymizeCommand.self,
             AggregateCommand.self,
             TemplateCommand.self, DemoCommand.self, OutputCommand.self, SystemsCommand.self, CoverageCommand.self,
+            OrgCommand.self, AgreementCommand.self, ShareCommand.self, VerifyCommand.self, KeyCommand.self,
+            AuditCommand.self, ConsentCommand.self,
         ]
     )
 

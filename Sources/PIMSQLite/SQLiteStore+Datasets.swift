@@ -181,8 +181,15 @@ extension SQLiteStore {
     }
 
     public func table(of version: DatasetVersion) async throws(StoreError) -> PIMTable.Table {
-        let layout = VersionTableLayout(version: version)
-        let schema = version.schema
+        try await table(of: version, columns: version.schema.fields.map(\.name))
+    }
+
+    public func table(of version: DatasetVersion, columns wanted: [String]) async throws(StoreError) -> PIMTable.Table {
+        let full = VersionTableLayout(version: version)
+        let picked = version.schema.fields.indices.filter { wanted.contains(version.schema.fields[$0].name) }
+        let schema = Schema(fields: picked.map { version.schema.fields[$0] })
+        let layout = (columnNames: picked.map { full.columnNames[$0] }, types: picked.map { full.types[$0] },
+                      tableName: full.tableName)
         let expected = version.rowCount
         return try await read { db in
             let cols = layout.columnNames.map(VersionTableLayout.quote).joined(separator: ", ")

@@ -47,6 +47,9 @@ public protocol Store: SharingStore, Sendable {
     func versions(of dataset: Dataset.ID) async throws(StoreError) -> [DatasetVersion]
     /// Loads a version's rows back into a typed table (columns in schema order).
     func table(of version: DatasetVersion) async throws(StoreError) -> Table
+    /// Loads only the named columns (in schema order; unknown names are ignored), e.g. the dimensions of an
+    /// aggregated share, so a million-row version is not read whole for a three-column table.
+    func table(of version: DatasetVersion, columns: [String]) async throws(StoreError) -> Table
 
     // MARK: Audit
     /// Appends an event to the hash chain.
@@ -62,6 +65,13 @@ public protocol Store: SharingStore, Sendable {
 }
 
 extension Store {
+    /// Default: loads every column, then keeps the named ones. Backends override it to read less.
+    public func table(of version: DatasetVersion, columns: [String]) async throws(StoreError) -> Table {
+        let all = try await table(of: version)
+        let keep = all.columnNames.filter { columns.contains($0) }
+        do { return try all.selectingColumns(keep) } catch { throw .corrupt("a stored column is missing") }
+    }
+
     /// Adds a version to an existing dataset.
     public func addVersion(
         of dataset: Dataset.ID, table: Table, schema: Schema, provenance: Provenance, audit: AuditDraft

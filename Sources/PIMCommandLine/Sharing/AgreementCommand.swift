@@ -1,0 +1,228 @@
+import ArgumentParser
+import Foundation
+import PIMCore
+import PIMFramework
+import PIMStorage
+
+/// `pim agreement add|activate|suspend|revoke|list|show|except`.
+struct AgreementCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "agreement",
+        abstract: "Data-sharing agreements: who may receive which data, at what level, under which thresholds.",
+        subcommands: [Add.self, Activate.self, Suspend.self, Revoke.self, List.self, Show.self, Except.self]
+    )
+
+    struct Add: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Record a draft agreement (activate it to share). Audited.",
+            discussion: """
+                Example:
+                  pim agreement add --id ISP-2026-03 --parties UNHCR,DRC \\
+                      --purpose "Monthly protection trends" --basis public-interest \\
+                      --covers pm --level aggregated --min-cell 5 \\
+                      --valid-until 2026-12-31 --frequency monthly --by adm1_code,sex
+
+                The first party is the producer (your organisation); scheduled shares go to the others. The agreement only narrows: a share is also bounded by the category's §10 policy and the dataset's sensitivity.
+                """
+        )
+        @OptionGroup var store: StoreOptions
+        @OptionGroup var actor: ActorOption
+        @Option(help: "Agreement id, e.g. ISP-2026-03.") var id: String
+        @Option(help: "Party acronyms, comma-separated; the producer first.") var parties: String
+        @Option(help: "The purpose of the sharing.") var purpose: String
+        @Option(help: "Legal basis: consent, vital-interest, public-interest, legitimate-interest.") var basis: Agreement.LegalBasis
+        @Option(help: "Dataset names or PIM category ids covered, comma-separated.") var covers: String
+        @Option(help: "Most detailed level: aggregated, anonymised, pseudonymised, personal.") var level: DetailLevel
+        @Option(help: "k of k-anonymity for microdata.") var k: Int = 5
+        @Option(help: "Minimum published cell size of aggregated tables.") var minCell: Int = 5
+        @Option(help: "Maximum global re-identification risk (0 to 1).") var maxRisk: Double = 0.03
+        @Option(help: "Consent purpose every shared record must have granted: services, disclosure, reporting, tracing.") var consentPurpose: ConsentPurpose?
+        @Option(help: "Days the recipient may keep the data.") var retentionDays: Int = 90
+        @Option(help: "First day of validity, yyyy-mm-dd (default today).") var validFrom: String?
+        @Option(help: "Last day of validity, yyyy-mm-dd.") var validUntil: String?
+        @Option(help: "Schedule: weekly or monthly (see `pim share due`).") var frequency: Agreement.Frequency?
+        @Option(help: "Dimensions of scheduled aggregated shares, comma-separated.") var by: String?
+
+        func validate() throws {
+            for (flag, v) in [("valid-from", validFrom), ("valid-until", validUntil)] {
+                if let v, SharingCoding.day(v) == nil { throw ValidationError("--\(flag) must be a date as yyyy-mm-dd.") }
+            }
+        }
+
+        func run() async throws {
+            let now = Date()
+            let until = validUntil.flatMap(SharingCoding.day).map { $0.addingTimeInterval(86_399) }
+            let agreement = try Agreement(
+                id: id, parties: Self.list(parties), purpose: purpose, legalBasis: basis, covers: Self.list(covers), level: level,
+                thresholds: .init(k: k, minimumCellSize: minCell, maximumGlobalRisk: maxRisk), consentPurpose: consentPurpose,
+                retentionDays: retentionDays, validFrom: validFrom.flatMap(SharingCoding.day) ?? now, validUntil: until,
+                frequency: frequency, dimensions: by.map(Self.list) ?? [], createdAt: now, createdBy: actor.name)
+            try await store.withStore(writing: true, command: "pim agreement add") { s in
+                guard try await s.workspace() != nil else { throw StoreError.notInitialized }
+                try await actor.check(in: s)
+                if try await s.document(kind: .agreement, id: id) != nil { throw StoreError.conflict(kind: "agreement", key: id) }
+                for p in agreement.parties where try await s.organization(acronym: p) == nil {
+                    throw CLIError("There is no organisation \"\(p)\"; add it first with `pim org add --acronym \(p) ...`.")
+                }
+                let names = Set(try await s.datasets().map(\.name))
+                let categories = Set(PIMCategory.ID.allCases.map(\.rawValue))
+                for c in agreement.covers where !names.contains(c) && !categories.contains(c) {
+                    throw CLIError("--covers names \"\(c)\", which is neither a dataset nor a PIM category id.")
+                }
+                try await AgreementDocuments.save(agreement, in: s, audit: AuditDraft(
+                    at: now, actor: actor.name, action: .agreementChanged, agreementID: id,
+                    details: ["change": "created", "level": level.rawValue, "parties": String(agreement.parties.count)]))
+            }
+            print("Recorded agreement \(id) as a draft (\(level.rawValue), parties \(agreement.parties.joined(separator: ", "))). Activate it with `pim agreement activate \(id)`.")
+        }
+
+        static func list(_ s: String) -> [String] {
+            s.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+        }
+    }
+
+    struct Activate: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Approve and activate an agreement (or resume a suspended one). Audited.",
+            discussion: "Example:\n  pim agreement activate ISP-2026-03 --as dpfp")
+        @OptionGroup var store: StoreOptions
+        @OptionGroup var actor: ActorOption
+        @Argument(help: "Agreement id.") var id: String
+        func run() async throws { try await Transition.run(id, to: .active, store: store, actor: actor) }
+    }
+
+    struct Suspend: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Suspend an active agreement: no share until it is activated again. Audited.",
+            discussion: "Example:\n  pim agreement suspend ISP-2026-03")
+        @OptionGroup var store: StoreOptions
+        @OptionGroup var actor: ActorOption
+        @Argument(help: "Agreement id.") var id: String
+        func run() async throws { try await Transition.run(id, to: .suspended, store: store, actor: actor) }
+    }
+
+    struct Revoke: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Revoke an agreement for good. Audited.",
+            discussion: "Example:\n  pim agreement revoke ISP-2026-03")
+        @OptionGroup var store: StoreOptions
+        @OptionGroup var actor: ActorOption
+        @Argument(help: "Agreement id.") var id: String
+        func run() async throws { try await Transition.run(id, to: .revoked, store: store, actor: actor) }
+    }
+
+    enum Transition {
+        static func run(_ id: String, to next: Agreement.Status, store: StoreOptions, actor: ActorOption) async throws {
+            let now = Date()
+            let previous: Agreement.Status = try await store.withStore(writing: true, command: "pim agreement \(next.rawValue)") { s in
+                try await actor.check(in: s)
+                var a = try await AgreementDocuments.load(id, from: s)
+                let from = a.status
+                try a.transition(to: next, by: actor.name, at: now)
+                try await AgreementDocuments.save(a, in: s, audit: AuditDraft(
+                    at: now, actor: actor.name, action: .agreementChanged, agreementID: id,
+                    details: ["change": "status", "from": from.rawValue, "to": next.rawValue]))
+                return from
+            }
+            print("Agreement \(id) is now \(next.rawValue) (was \(previous.rawValue)).")
+        }
+    }
+
+    struct List: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "List agreements with their status, level and schedule.",
+            discussion: "Example:\n  pim agreement list --format json")
+        @OptionGroup var store: StoreOptions
+        @Option(help: "Output format: text or json.") var format: OutputFormat = .text
+
+        func run() async throws {
+            let all = try await store.withStore(writing: false, command: "pim agreement list") { try await AgreementDocuments.all(in: $0) }
+            let now = Date()
+            switch format {
+            case .json: try Output.printJSON(all)
+            case .text:
+                if all.isEmpty { print("No agreements yet. Record one with `pim agreement add` (see --help)."); return }
+                print(Output.table(["id", "status", "level", "parties", "covers", "valid until", "schedule"], all.map { a in
+                    [a.id, a.status(at: now).rawValue, a.level.rawValue, a.parties.joined(separator: ","), a.covers.joined(separator: ","),
+                     a.validUntil.map(SharingCoding.dayText) ?? "-",
+                     a.frequency.map { f in f.rawValue + (a.lastShared.map { " (last " + SharingCoding.dayText($0) + ")" } ?? "") } ?? "-"]
+                }))
+            }
+        }
+    }
+
+    struct Show: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Show one agreement in full, with its status history.",
+            discussion: "Example:\n  pim agreement show ISP-2026-03")
+        @OptionGroup var store: StoreOptions
+        @Argument(help: "Agreement id.") var id: String
+        @Option(help: "Output format: text or json.") var format: OutputFormat = .text
+
+        func run() async throws {
+            let a = try await store.withStore(writing: false, command: "pim agreement show") { try await AgreementDocuments.load(id, from: $0) }
+            if format == .json { try Output.printJSON(a); return }
+            let t = a.thresholds
+            var lines = [
+                "Agreement \(a.id) — \(a.status(at: Date()).rawValue)",
+                "Purpose:      \(a.purpose)",
+                "Legal basis:  \(a.legalBasis.rawValue)",
+                "Parties:      \(a.parties.joined(separator: ", ")) (producer \(a.parties.first ?? "-"))",
+                "Covers:       \(a.covers.joined(separator: ", "))",
+                "Level:        \(a.level.rawValue) (at most \(a.level.phrase))",
+                "Thresholds:   k = \(t.k), minimum cell \(t.minimumCellSize), maximum global risk \(t.maximumGlobalRisk)",
+                "Consent:      \(a.consentPurpose.map { "records must have granted \($0.rawValue)" } ?? "no consent filter")",
+                "Retention:    \(a.retentionDays) days",
+                "Valid:        \(SharingCoding.dayText(a.validFrom)) to \(a.validUntil.map(SharingCoding.dayText) ?? "open")",
+                "Approved by:  \(a.approvedBy ?? "-")",
+                "Schedule:     \(a.frequency.map { "\($0.rawValue) by \(a.dimensions.joined(separator: ","))" } ?? "none")"
+                    + (a.lastShared.map { ", last shared \(SharingCoding.dayText($0))" } ?? ""),
+            ]
+            if !a.history.isEmpty {
+                lines.append("History:")
+                for h in a.history {
+                    lines.append("  \(ISO8601DateFormatter().string(from: h.at))  \(h.from.rawValue) → \(h.to.rawValue) by \(h.by)")
+                }
+            }
+            print(lines.joined(separator: "\n"))
+        }
+    }
+
+    struct Except: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Record a focal point's exception to the policy or sensitivity bound.",
+            discussion: """
+                Example:
+                  pim agreement except ISP-2026-03 --dataset pm --level anonymised \\
+                      --reason "Joint analysis with DRC, DPIA 2026-04" --as dpfp
+
+                The acting user (--as) must have the data-protection-focal-point role. The exception never goes beyond the agreement's own level.
+                """)
+        @OptionGroup var store: StoreOptions
+        @OptionGroup var actor: ActorOption
+        @Argument(help: "Agreement id.") var id: String
+        @Option(help: "Dataset name.") var dataset: String
+        @Option(help: "Level allowed by the exception.") var level: DetailLevel
+        @Option(help: "Why the exception is justified.") var reason: String
+        @Option(help: "Last day the exception holds, yyyy-mm-dd.") var validUntil: String?
+
+        func run() async throws {
+            let now = Date()
+            let exceptionID = "\(id)/\(dataset)"
+            try await store.withStore(writing: true, command: "pim agreement except") { s in
+                guard let user = try await actor.check(in: s) else {
+                    throw CLIError("Name the data-protection focal point with --as USER.")
+                }
+                _ = try await AgreementDocuments.load(id, from: s)
+                guard let d = try await s.dataset(named: dataset) else { throw StoreError.notFound(kind: "dataset", key: dataset) }
+                let e = try PolicyException(
+                    id: exceptionID, agreementID: id, dataset: dataset, level: level, reason: reason, approvedBy: user.userName,
+                    approverRole: user.role, at: now, validUntil: validUntil.flatMap(SharingCoding.day)?.addingTimeInterval(86_399))
+                try await s.putDocument(kind: .policyException, id: exceptionID, json: try SharingCoding.encode(e), audit: AuditDraft(
+                    at: now, actor: actor.name, action: .agreementChanged, datasetID: d.id.rawValue, agreementID: id,
+                    details: ["change": "policy-exception", "level": level.rawValue]))
+            }
+            print("Recorded policy exception \(exceptionID): \(dataset) may be shared up to \(level.rawValue) under \(id).")
+        }
+    }
+}

@@ -1,0 +1,166 @@
+import ArgumentParser
+import Foundation
+import PIMCore
+import PIMStorage
+
+/// `pim share DATASET --to ACR --agreement ID --level LEVEL [--by COLS] --out FILE`, and `pim share due`.
+///
+/// `share` is a namespace whose default subcommand (`make`) takes the dataset, so `pim share pm ...` and
+/// `pim share due ...` both read naturally.
+struct ShareCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "share",
+        abstract: "Share a dataset under an agreement as a signed package, or refuse with the precise reason. Audited.",
+        discussion: Make.examples,
+        subcommands: [Make.self, Due.self],
+        defaultSubcommand: Make.self
+    )
+}
+
+extension ShareCommand {
+    /// `pim share [make] DATASET ...`.
+    struct Make: AsyncParsableCommand {
+        static let examples = """
+            Examples:
+              pim share pm --to DRC --agreement ISP-2026-03 --level aggregated \\
+                  --by adm1_code,sex --out pm-drc.zip
+              pim share pm --to DRC --agreement NA-2026-01 --level anonymised \\
+                  --out pm-drc.pimenc --passphrase-file pass.txt
+              pim share due --out outbox/
+
+            pim checks the agreement (active, valid today, recipient a party, covers the dataset, allows the level), the category's §10 policy and the dataset's sensitivity; keeps only records with consent when the agreement names a consent purpose; applies disclosure control until the thresholds are met; then writes one ZIP (data.csv with HXL tags, data.json, metadata.json, README.txt, signed manifest) signed with the workspace's Ed25519 key. Give recipients the public key with `pim key export`.
+            """
+        static let configuration = CommandConfiguration(
+            commandName: "make",
+            abstract: "Share a dataset (the default: `pim share DATASET ...`).",
+            discussion: examples
+        )
+
+        @OptionGroup var store: StoreOptions
+        @OptionGroup var actor: ActorOption
+        @Argument(help: "Dataset name.") var dataset: String
+        @Option(help: "Recipient organisation acronym.") var to: String
+        @Option(help: "Agreement id.") var agreement: String
+        @Option(help: "aggregated, anonymised, pseudonymised or personal.") var level: DetailLevel
+        @Option(help: "Dimensions of an aggregated table, comma-separated.") var by: String?
+        @Option(help: "Package file to write (.zip; .pimenc if encrypted).") var out: String
+        @OptionGroup var sealing: SealingOptions
+
+        func run() async throws {
+            let sealing = try self.sealing.sealing()
+            let outcome = try await store.withStore(writing: true, command: "pim share") { s in
+                try await actor.check(in: s)
+                return try await ShareService(store: s, actor: actor.name).share(
+                    dataset: dataset, to: to, agreement: agreement, level: level,
+                    dimensions: by.map(AgreementCommand.Add.list) ?? [], out: URL(fileURLWithPath: out), sealing: sealing, at: Date())
+            }
+            print(Self.summary(outcome, file: out))
+        }
+
+        static func summary(_ o: ShareService.Outcome, file: String) -> String {
+            let r = o.record
+            var lines = ["Shared \(r.dataset) v\(r.version) with \(r.recipient) under \(r.agreement) as \(r.level.rawValue): \(r.records) rows → \(file)" + (r.encrypted ? " (encrypted)" : "")]
+            if let c = o.output.consent { lines.append("  consent: \(c.summary)") }
+            lines.append("  disclosure control: \(o.output.disclosure.method)")
+            let d = o.output.disclosure
+            if let p = d.cellsPublished {
+                lines.append("  cells: \(p) published, \(d.cellsSuppressedPrimary ?? 0) suppressed (primary), \(d.cellsSuppressedSecondary ?? 0) suppressed (secondary)")
+            }
+            if let b = d.riskBefore, let a = d.riskAfter {
+                lines.append(String(format: "  global risk: %.4f before, %.4f after (maximum %.4f)", b.globalRisk, a.globalRisk,
+                                    o.metadata.agreement.thresholds.maximumGlobalRisk))
+            }
+            lines.append("  share \(r.id), sha256 \(r.sha256), signed by key \(o.metadata.signerFingerprint)")
+            return lines.joined(separator: "\n")
+        }
+    }
+}
+
+extension ShareCommand {
+    /// `pim share due --out DIR`: every scheduled share whose time has come.
+    struct Due: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Make every scheduled share that is due. Audited.",
+            discussion: """
+                Example:
+                  pim share due --out outbox/
+
+                For each active agreement whose weekly or monthly share is due, each dataset it covers and each recipient (every party after the producer), shares at the most detailed level allowed (the agreement's level narrowed by policy and sensitivity) by the agreement's dimensions. Refusals are reported and audited; the agreement's last-shared date moves when at least one share was made.
+                """)
+        @OptionGroup var store: StoreOptions
+        @OptionGroup var actor: ActorOption
+        @Option(help: "Directory for the packages.") var out: String
+        @Flag(help: "List what is due without sharing.") var dryRun = false
+
+        func run() async throws {
+            let dir = URL(fileURLWithPath: out, isDirectory: true)
+            try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+            let now = Date()
+            let lines: [String] = try await store.withStore(writing: true, command: "pim share due") { s in
+                try await actor.check(in: s)
+                var lines: [String] = []
+                let datasets = try await s.datasets()
+                for var a in try await AgreementDocuments.all(in: s) where a.isDue(at: now) {
+                    var made = 0
+                    for d in datasets where a.covers(d) {
+                        let level = min(a.level, SharePolicy.default(for: d.category).bound(consentPurpose: a.consentPurpose),
+                                        d.sensitivity.maximumLevel)
+                        for r in a.recipients {
+                            let name = "\(a.id)-\(d.name)-\(r)-\(SharingCoding.dayText(now)).zip"
+                            if dryRun { lines.append("due: \(a.id) \(d.name) → \(r) (\(level.rawValue))"); continue }
+                            do {
+                                let o = try await ShareService(store: s, actor: actor.name).share(
+                                    dataset: d.name, to: r, agreement: a.id, level: level, dimensions: a.dimensions,
+                                    out: dir.appendingPathComponent(name), sealing: .none, at: now)
+                                lines.append("shared: \(a.id) \(d.name) → \(r) (\(level.rawValue), \(o.record.records) rows) \(name)")
+                                made += 1
+                            } catch let e as ShareService.Refused {
+                                lines.append("refused: \(a.id) \(d.name) → \(r): \(e.refusal)")
+                            }
+                        }
+                    }
+                    if made > 0 {
+                        a.lastShared = now
+                        try await AgreementDocuments.save(a, in: s, audit: AuditDraft(
+                            at: now, actor: actor.name, action: .agreementChanged, agreementID: a.id,
+                            details: ["change": "last-shared", "shares": String(made)]))
+                    }
+                }
+                return lines
+            }
+            print(lines.isEmpty ? "No scheduled share is due." : lines.joined(separator: "\n"))
+        }
+    }
+}
+
+/// `--passphrase-file` / `--recipient-key`: optional encryption of a package.
+struct SealingOptions: ParsableArguments {
+    @Option(help: "Encrypt with the passphrase in this file (scrypt + ChaCha20-Poly1305).") var passphraseFile: String?
+    @Option(help: "Encrypt to the recipient's X25519 public key (PEM, from `pim key recipient`).") var recipientKey: String?
+
+    func validate() throws {
+        if passphraseFile != nil, recipientKey != nil {
+            throw ValidationError("Give either --passphrase-file or --recipient-key, not both.")
+        }
+    }
+
+    func sealing() throws -> PackageSealing {
+        if let f = passphraseFile { return .passphrase(try Secrets.passphrase(file: f)) }
+        if let f = recipientKey { return .recipient(try PackageKeys.agreementPublicKey(pem: try Secrets.text(file: f))) }
+        return .none
+    }
+}
+
+enum Secrets {
+    static func text(file: String) throws -> String {
+        guard let t = try? String(contentsOfFile: file, encoding: .utf8) else { throw CLIError("\(file): cannot read the file.") }
+        return t
+    }
+
+    /// The first line of a passphrase file, at least 8 characters.
+    static func passphrase(file: String) throws -> String {
+        let p = try text(file: file).split(whereSeparator: \.isNewline).first.map(String.init) ?? ""
+        guard p.count >= 8 else { throw CLIError("The passphrase in \(file) must have at least 8 characters.") }
+        return p
+    }
+}

@@ -1,0 +1,99 @@
+import ArgumentParser
+import Crypto
+import Foundation
+import PIMCore
+import PIMStorage
+
+/// `pim verify FILE [--public-key FILE]`: the recipient's check of a package.
+struct VerifyCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "verify",
+        abstract: "Check a package's signatures and file hashes; exit 1 if anything changed.",
+        discussion: """
+            Examples:
+              pim verify pm-drc.zip --public-key producer.pem
+              pim verify pm-drc.pimenc --public-key producer.pem \\
+                  --passphrase-file pass.txt --extract pm-drc/
+
+            With only the producer's public key (from `pim key export`), no workspace is needed. Without --public-key, the key of the workspace in --data-dir is used (the producer checking its own package).
+            """
+    )
+
+    @Argument(help: "The package file.") var file: String
+    @Option(help: "The producer's Ed25519 public key (PEM).") var publicKey: String?
+    @Option(help: "Passphrase file, for a package encrypted with a passphrase.") var passphraseFile: String?
+    @Option(help: "Your X25519 private key (PEM), for a package encrypted to your key.") var identity: String?
+    @Option(help: "After a successful check, write the files into this directory.") var extract: String?
+    @OptionGroup var store: StoreOptions
+
+    func run() async throws {
+        guard let bytes = FileManager.default.contents(atPath: file) else { throw CLIError("\(file): no such file.") }
+        let key: Curve25519.Signing.PublicKey
+        if let publicKey {
+            key = try PackageKeys.signingPublicKey(pem: try Secrets.text(file: publicKey))
+        } else {
+            key = try await store.withStore(writing: true, command: "pim verify") { try await ShareService.signingKey($0).publicKey }
+        }
+        var package = bytes
+        if PackageEncryption.isEncrypted(bytes) {
+            if let passphraseFile {
+                package = try PackageEncryption.decrypt(bytes, passphrase: try Secrets.passphrase(file: passphraseFile))
+            } else if let identity {
+                package = try PackageEncryption.decrypt(bytes, identity: try PackageKeys.agreementPrivateKey(pem: try Secrets.text(file: identity)))
+            } else {
+                throw CLIError(PackageError.encrypted.description)
+            }
+        }
+        let v: SharePackage.Verification
+        do { v = try SharePackage.verify(package, publicKey: key) } catch {
+            throw CLIError("NOT VERIFIED: \(error.description)")
+        }
+        if let extract {
+            let dir = URL(fileURLWithPath: extract, isDirectory: true)
+            try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+            for (name, data) in v.contents where !name.contains("/") && !name.hasPrefix(".") {
+                try data.write(to: dir.appendingPathComponent(name))
+            }
+        }
+        print("Verified: signed by key \(v.signerFingerprint); \(v.contents.count) files match the signed manifest (\(v.contents.keys.sorted().joined(separator: ", ")))."
+              + (extract.map { " Extracted to \($0)." } ?? ""))
+    }
+}
+
+/// `pim key export|recipient`.
+struct KeyCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "key",
+        abstract: "Keys of share packages: export the workspace's signing public key; make a recipient key pair.",
+        subcommands: [Export.self, Recipient.self]
+    )
+
+    struct Export: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Write the workspace's Ed25519 public key (PEM) for recipients to verify packages.",
+            discussion: "Example:\n  pim key export --out producer.pem")
+        @OptionGroup var store: StoreOptions
+        @Option(help: "File to write.") var out: String
+
+        func run() async throws {
+            let key = try await store.withStore(writing: true, command: "pim key export") { try await ShareService.signingKey($0).publicKey }
+            try PackageKeys.pem(key).write(toFile: out, atomically: true, encoding: .utf8)
+            print("Wrote the signing public key (fingerprint \(PackageKeys.fingerprint(key.rawRepresentation))) to \(out).")
+        }
+    }
+
+    struct Recipient: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Make an X25519 key pair for receiving encrypted packages (no workspace needed).",
+            discussion: "Example:\n  pim key recipient --out drc\n  (writes drc.key, keep it secret, and drc.pub, give it to the producer)")
+        @Option(help: "Path prefix: writes PREFIX.key and PREFIX.pub.") var out: String
+
+        func run() async throws {
+            let k = Curve25519.KeyAgreement.PrivateKey()
+            try PackageKeys.pem(k).write(toFile: out + ".key", atomically: true, encoding: .utf8)
+            _ = try? FileManager.default.setAttributes([.posixPermissions: 0o600], ofItemAtPath: out + ".key")
+            try PackageKeys.pem(k.publicKey).write(toFile: out + ".pub", atomically: true, encoding: .utf8)
+            print("Wrote \(out).key (private, keep it) and \(out).pub (public, give it to the producer).")
+        }
+    }
+}

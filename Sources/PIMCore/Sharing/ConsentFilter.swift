@@ -1,0 +1,137 @@
+import Foundation
+import PIMTable
+
+/// What a person consented to. A share under an agreement with a consent purpose keeps only the records
+/// whose latest decision for that purpose is "granted".
+public enum ConsentPurpose: String, Sendable, Hashable, Codable, CaseIterable {
+    /// Receiving services (assistance, case follow-up).
+    case services
+    /// Disclosure of their data to another organisation (referral, sharing).
+    case disclosure
+    /// Use in reports (even aggregated).
+    case reporting
+    /// Family tracing and reunification.
+    case tracing
+}
+
+/// One consent decision of one record for one purpose (the store's consent rows, as the filter reads them).
+public struct ConsentDecision: Sendable, Hashable, Codable {
+    public var recordID: String
+    /// A ``ConsentPurpose`` raw value.
+    public var purpose: String
+    public var granted: Bool
+    public var at: Date
+
+    public init(recordID: String, purpose: String, granted: Bool, at: Date) {
+        self.recordID = recordID
+        self.purpose = purpose
+        self.granted = granted
+        self.at = at
+    }
+}
+
+/// Why a record was left out of a share by the consent filter.
+public enum ConsentGap: String, Sendable, Hashable, Codable, CaseIterable {
+    /// No decision was ever recorded for the purpose.
+    case noDecision = "no-decision"
+    /// The latest decision is a refusal or a withdrawal.
+    case notGranted = "not-granted"
+    /// The record has no id, so no decision can be matched to it.
+    case missingRecordID = "missing-record-id"
+}
+
+/// The outcome of the consent filter: the kept rows and how many were left out, and why.
+public struct ConsentFilterResult: Sendable {
+    public var table: Table
+    public var purpose: ConsentPurpose
+    public var considered: Int
+    public var kept: Int { table.rowCount }
+    public var leftOut: [ConsentGap: Int]
+    public var leftOutTotal: Int { leftOut.values.reduce(0, +) }
+
+    /// "412 records left out for lack of consent to disclosure: 300 no decision, 112 refused or withdrawn."
+    public var summary: String {
+        guard leftOutTotal > 0 else { return "All \(considered) records have granted consent for \(purpose.rawValue)." }
+        let parts = ConsentGap.allCases.compactMap { g -> String? in
+            guard let n = leftOut[g], n > 0 else { return nil }
+            switch g {
+            case .noDecision: return "\(n) with no decision"
+            case .notGranted: return "\(n) refused or withdrawn"
+            case .missingRecordID: return "\(n) without a record id"
+            }
+        }
+        return "\(leftOutTotal) of \(considered) records left out for lack of consent to \(purpose.rawValue): "
+            + parts.joined(separator: ", ") + "."
+    }
+}
+
+/// Errors of the consent filter.
+public enum ConsentError: Error, Sendable, Hashable, CustomStringConvertible {
+    case noRecordIDField(dataset: String)
+    case recordIDColumnMissing(String)
+
+    public var description: String {
+        switch self {
+        case .noRecordIDField(let d):
+            "Dataset \(d) has no record id field (a field named record_id, or a direct identifier), so consent cannot be matched to records."
+        case .recordIDColumnMissing(let c): "The stored rows have no column \"\(c)\" to match consent decisions to."
+        }
+    }
+}
+
+/// Keeps the records whose latest consent decision for a purpose is granted. Pure.
+///
+/// Records are matched by the dataset's record id field: the field named `record_id` if there is one,
+/// otherwise the first field whose disclosure role is direct identifier. Decisions are taken as the latest
+/// by time per record and purpose, so a withdrawal recorded after a grant applies to every later share.
+public enum ConsentFilter {
+    /// The record id field of a schema (see the type's documentation).
+    public static func recordIDField(in schema: Schema) -> String? {
+        if let f = schema.field(named: "record_id") { return f.name }
+        return schema.names(withRole: .directIdentifier).first
+    }
+
+    /// Filters `table` to the records with granted consent for `purpose`.
+    /// - Throws: ``ConsentError/recordIDColumnMissing(_:)`` when `recordColumn` is not in the table.
+    public static func apply(
+        to table: Table, recordColumn: String, entries: [ConsentDecision], purpose: ConsentPurpose
+    ) throws(ConsentError) -> ConsentFilterResult {
+        guard let column = table[recordColumn] else { throw .recordIDColumnMissing(recordColumn) }
+        var latest: [String: ConsentDecision] = [:]
+        for e in entries where e.purpose == purpose.rawValue {
+            if let seen = latest[e.recordID], seen.at > e.at { continue }
+            latest[e.recordID] = e
+        }
+        func gap(_ id: String?) -> ConsentGap? {
+            guard let id, !id.isEmpty else { return .missingRecordID }
+            guard let e = latest[id] else { return .noDecision }
+            return e.granted ? nil : .notGranted
+        }
+        var keep: [Int] = []
+        keep.reserveCapacity(min(table.rowCount, latest.count))
+        var leftOut: [ConsentGap: Int] = [:]
+        switch column.data {
+        case .text(let codes, let dictionary):
+            // One decision per distinct id, then one pass over the integer codes.
+            let perCode = dictionary.map(gap)
+            for (row, c) in codes.enumerated() {
+                let g = c < 0 ? ConsentGap.missingRecordID : perCode[Int(c)]
+                if let g { leftOut[g, default: 0] += 1 } else { keep.append(row) }
+            }
+        default:
+            for row in 0..<table.rowCount {
+                let id: String? = switch column[row] {
+                case .null: nil
+                case .integer(let v): String(v)
+                case .text(let s): s
+                case .decimal(let v): String(v)
+                case .date(let d): String(d)
+                case .boolean(let b): String(b)
+                }
+                if let g = gap(id) { leftOut[g, default: 0] += 1 } else { keep.append(row) }
+            }
+        }
+        let kept = keep.count == table.rowCount ? table : table.selectingRows(keep)
+        return ConsentFilterResult(table: kept, purpose: purpose, considered: table.rowCount, leftOut: leftOut)
+    }
+}

@@ -1,0 +1,216 @@
+import Foundation
+import PIMDisclosure
+import PIMTable
+
+/// Headline risk figures before or after disclosure control.
+public struct RiskFigures: Sendable, Hashable, Codable {
+    public var records: Int
+    public var globalRisk: Double
+    public var expectedReidentifications: Double
+    public var maximumRisk: Double
+    /// Records in equivalence classes smaller than the agreement's k.
+    public var recordsBelowK: Int
+    public var smallestClass: Int
+
+    init(_ r: RiskReport, k: Int) {
+        records = r.recordCount
+        globalRisk = r.individualRisk.globalRisk
+        expectedReidentifications = r.individualRisk.expectedReidentifications
+        maximumRisk = r.individualRisk.maximumRisk
+        recordsBelowK = r.kAnonymity.first { $0.k == k }?.violatingRecords ?? 0
+        smallestClass = r.smallestClassSize
+    }
+}
+
+/// What disclosure control did to a share (for metadata.json and the audit).
+public struct DisclosureApplied: Sendable, Hashable, Codable {
+    public var level: DetailLevel
+    public var method: String
+    public var keys: [String]
+    public var droppedColumns: [String]
+    public var pseudonymisedColumns: [String]
+    /// k actually enforced (may be above the agreement's k when needed to meet the maximum risk).
+    public var kApplied: Int?
+    public var suppressedValues: Int?
+    public var minimumCellSize: Int?
+    public var cellsPublished: Int?
+    public var cellsSuppressedPrimary: Int?
+    public var cellsSuppressedSecondary: Int?
+    public var riskBefore: RiskFigures?
+    public var riskAfter: RiskFigures?
+}
+
+/// The consent filter's outcome in the metadata (counts only).
+public struct ConsentApplied: Sendable, Hashable, Codable {
+    public var purpose: ConsentPurpose
+    public var recordField: String
+    public var considered: Int
+    public var kept: Int
+    public var leftOut: [String: Int]
+    public var summary: String
+}
+
+/// The protected table ready to package, and what was done to it.
+public struct ShareOutput: Sendable {
+    public var table: Table
+    public var recordsStored: Int
+    public var consent: ConsentApplied?
+    public var disclosure: DisclosureApplied
+}
+
+/// Why building a share failed after it was allowed.
+public enum ShareBuildError: Error, Sendable, Hashable, CustomStringConvertible {
+    /// The thresholds could not be met, or no record consented: a refusal like any other.
+    case refused(ShareRefusal)
+    case consent(ConsentError)
+    case reduction(ReductionError)
+    case risk(DisclosureError)
+
+    public var description: String {
+        switch self {
+        case .refused(let r): r.description
+        case .consent(let e): e.description
+        case .reduction(let e): "Disclosure control failed: \(e)."
+        case .risk(let e): "Risk measurement failed: \(e)."
+        }
+    }
+}
+
+/// Applies an allowed ``SharePlan`` to a dataset's rows: consent filter, then disclosure control until the
+/// agreement's thresholds are met. Pure and deterministic.
+///
+/// - aggregated: counts by the plan's dimensions with every margin; cells below the minimum cell size are
+///   suppressed with complementary (secondary) suppression.
+/// - anonymised: direct identifiers and the household id dropped, ages banded, key variables suppressed
+///   locally to k; if the global risk is still above the maximum, k is doubled and the step repeated.
+/// - pseudonymised: as anonymised, but the record id and household id become keyed pseudonyms.
+/// - personal: the consented records as stored; no reduction (the agreement and consent carry the risk).
+public enum ShareBuilder {
+    public static func build(
+        _ plan: SharePlan, dataset: Dataset, table input: Table, consent: [ConsentDecision],
+        pseudonymizer: (any Pseudonymizer)? = nil
+    ) throws(ShareBuildError) -> ShareOutput {
+        var table = input
+        var consentApplied: ConsentApplied?
+        if let purpose = plan.consentPurpose {
+            guard let field = ConsentFilter.recordIDField(in: dataset.schema) else {
+                throw .consent(.noRecordIDField(dataset: dataset.name))
+            }
+            let r: ConsentFilterResult
+            do throws(ConsentError) {
+                r = try ConsentFilter.apply(to: table, recordColumn: field, entries: consent, purpose: purpose)
+            } catch { throw .consent(error) }
+            consentApplied = ConsentApplied(
+                purpose: purpose, recordField: field, considered: r.considered, kept: r.kept,
+                leftOut: Dictionary(uniqueKeysWithValues: r.leftOut.map { ($0.key.rawValue, $0.value) }), summary: r.summary)
+            guard r.kept > 0 else { throw .refused(.noConsentingRecords(purpose: purpose, leftOut: r.leftOutTotal)) }
+            table = r.table
+        }
+        let disclosure: DisclosureApplied
+        switch plan.level {
+        case .aggregated: (table, disclosure) = try aggregate(plan, dataset: dataset, table: table)
+        case .anonymised, .pseudonymised:
+            (table, disclosure) = try anonymise(plan, dataset: dataset, table: table, pseudonymizer: pseudonymizer)
+        case .personal:
+            disclosure = DisclosureApplied(level: .personal, method: "none: personal data shared with consent under the agreement",
+                                           keys: [], droppedColumns: [], pseudonymisedColumns: [])
+        }
+        return ShareOutput(table: table, recordsStored: input.rowCount, consent: consentApplied, disclosure: disclosure)
+    }
+
+    private static func aggregate(_ plan: SharePlan, dataset: Dataset, table: Table) throws(ShareBuildError) -> (Table, DisclosureApplied) {
+        let minCell = plan.thresholds.minimumCellSize
+        let agg: AggregateTable
+        do throws(ReductionError) { agg = try Aggregation.aggregate(table, by: plan.dimensions, rule: .suppress(minCell: minCell)) } catch {
+            throw .reduction(error)
+        }
+        var out: Table
+        do throws(ReductionError) { out = try agg.table() } catch { throw .reduction(error) }
+        // Carry the dimensions' HXL tags, and tag the count and flag columns.
+        for name in plan.dimensions {
+            if let tag = dataset.schema.field(named: name)?.hxl.flatMap(HXLTagSpec.init(parsing:)), var c = out[name] {
+                c.tag = tag
+                try? out.setColumn(c)
+            }
+        }
+        if var c = out[AggregateTable.countColumn] { c.tag = HXLTagSpec(tag: "affected", attributes: ["num"]); try? out.setColumn(c) }
+        if var c = out[AggregateTable.flagColumn] { c.tag = HXLTagSpec(tag: "meta", attributes: ["flag"]); try? out.setColumn(c) }
+        let all = agg.cells + agg.marginals
+        return (out, DisclosureApplied(
+            level: .aggregated,
+            method: "aggregate table of counts by \(plan.dimensions.joined(separator: ", ")) with all margins; cells with 0 < count < \(minCell) suppressed, then complementary cells",
+            keys: plan.dimensions, droppedColumns: [], pseudonymisedColumns: [], minimumCellSize: minCell,
+            cellsPublished: all.filter { $0.status == .published }.count,
+            cellsSuppressedPrimary: all.filter { $0.status == .primary }.count,
+            cellsSuppressedSecondary: all.filter { $0.status == .secondary }.count))
+    }
+
+    private static func anonymise(
+        _ plan: SharePlan, dataset: Dataset, table: Table, pseudonymizer: (any Pseudonymizer)?
+    ) throws(ShareBuildError) -> (Table, DisclosureApplied) {
+        let sd = SchemaDisclosure(schema: dataset.schema)
+        let keys = sd.keys.filter { table[$0] != nil }
+        guard !keys.isEmpty else { throw .refused(.thresholdsImpossible(agreement: plan.agreementID, problem: .noKeyVariables)) }
+        let k = plan.thresholds.k
+        guard table.rowCount >= k else {
+            throw .refused(.thresholdsImpossible(agreement: plan.agreementID, problem: .fewerRecordsThanK(records: table.rowCount, k: k)))
+        }
+        let sensitive = sd.sensitive.filter { table[$0] != nil && !keys.contains($0) }
+        let pseudonymise = plan.level == .pseudonymised && pseudonymizer != nil
+        let idField = ConsentFilter.recordIDField(in: dataset.schema)
+        var drop = sd.directIdentifiers.filter { table[$0] != nil }
+        var pseudo: [String] = []
+        if let h = sd.household, table[h] != nil {
+            if pseudonymise { pseudo.append(h) } else { drop.append(h) }
+        }
+        if pseudonymise, let id = idField, let i = drop.firstIndex(of: id) {
+            drop.remove(at: i)
+            pseudo.insert(id, at: 0)
+        }
+        let household = pseudo.contains(sd.household ?? "\u{0}") ? sd.household : nil
+        let before: RiskReport
+        do throws(DisclosureError) {
+            before = try RiskAnalysis.analyze(table, spec: RiskSpec(keys: keys, sensitive: sensitive, weight: sd.weight,
+                                                                    kThresholds: [k]))
+        } catch { throw .risk(error) }
+
+        var currentK = k
+        var best = Double.infinity
+        while true {
+            var plan0 = sd.defaultPlan(k: currentK, pseudonymizer: pseudonymise ? pseudonymizer : nil)
+            plan0.drop = drop
+            plan0.pseudonymize = pseudo
+            plan0.keys = keys
+            plan0.importance = keys
+            let result: AnonymizationResult
+            do throws(ReductionError) { result = try Anonymizer.apply(plan0, to: table) } catch {
+                if case .cannotReachK(let kk, let rows) = error {
+                    throw .refused(.thresholdsImpossible(agreement: plan.agreementID, problem: .fewerRecordsThanK(records: rows, k: kk)))
+                }
+                throw .reduction(error)
+            }
+            let after: RiskReport
+            do throws(DisclosureError) {
+                after = try RiskAnalysis.analyze(result.table, spec: RiskSpec(
+                    keys: keys, sensitive: sensitive, weight: sd.weight, household: household, kThresholds: [k]))
+            } catch { throw .risk(error) }
+            best = min(best, after.individualRisk.globalRisk)
+            if after.individualRisk.globalRisk <= plan.thresholds.maximumGlobalRisk {
+                let method = (plan.level == .pseudonymised ? "pseudonymised" : "anonymised")
+                    + " microdata: direct identifiers removed" + (pseudo.isEmpty ? "" : ", \(pseudo.joined(separator: ", ")) replaced by keyed pseudonyms")
+                    + ", ages banded, key variables locally suppressed to \(currentK)-anonymity"
+                    + (currentK > k ? " (k raised from \(k) to meet the maximum global risk)" : "")
+                return (result.table, DisclosureApplied(
+                    level: plan.level, method: method, keys: keys, droppedColumns: drop, pseudonymisedColumns: pseudo,
+                    kApplied: currentK, suppressedValues: result.suppressedPerVariable.reduce(0) { $0 + $1.count },
+                    riskBefore: RiskFigures(before, k: k), riskAfter: RiskFigures(after, k: k)))
+            }
+            let next = currentK * 2
+            guard next <= table.rowCount else {
+                throw .refused(.thresholdsImpossible(
+                    agreement: plan.agreementID, problem: .riskNotReachable(best: best, maximum: plan.thresholds.maximumGlobalRisk)))
+            }
+            currentK = next
+        }
+    }
+}

@@ -1,0 +1,131 @@
+import Foundation
+import PIMTable
+
+/// `metadata.json` of a share package: enough for a recipient to judge and handle the data (§12: missing
+/// metadata is a sharing problem). Ids, counts and descriptions only.
+public struct ShareMetadata: Sendable, Hashable, Codable {
+    public struct DatasetInfo: Sendable, Hashable, Codable {
+        public var name: String
+        public var category: String
+        public var version: Int
+        public var sensitivity: Sensitivity
+        public var purpose: String
+        public var recordsStored: Int
+        public var recordsShared: Int
+    }
+
+    public struct AgreementInfo: Sendable, Hashable, Codable {
+        public var id: String
+        public var purpose: String
+        public var legalBasis: Agreement.LegalBasis
+        public var parties: [String]
+        public var level: DetailLevel
+        public var thresholds: Agreement.Thresholds
+        public var validUntil: Date?
+        public var exception: String?
+    }
+
+    public struct Party: Sendable, Hashable, Codable {
+        public var acronym: String
+        public var name: String?
+
+        public init(acronym: String, name: String?) {
+            self.acronym = acronym
+            self.name = name
+        }
+    }
+
+    public var format: String
+    public var shareID: String
+    public var dataset: DatasetInfo
+    public var provenance: Provenance
+    public var level: DetailLevel
+    public var columns: [String]
+    public var disclosureControl: DisclosureApplied
+    public var consent: ConsentApplied?
+    public var agreement: AgreementInfo
+    public var producer: Party
+    public var producedBy: String
+    public var recipient: Party
+    public var created: Date
+    public var retentionDays: Int
+    public var deleteBy: Date
+    public var signerFingerprint: String
+
+    public init(
+        shareID: String, dataset: Dataset, version: DatasetVersion, output: ShareOutput, plan: SharePlan,
+        agreement: Agreement, producer: Party, producedBy: String, recipient: Party, created: Date, signerFingerprint: String
+    ) {
+        format = "pim-share/1"
+        self.shareID = shareID
+        self.dataset = DatasetInfo(name: dataset.name, category: dataset.category, version: version.number,
+                                   sensitivity: dataset.sensitivity, purpose: dataset.purpose,
+                                   recordsStored: output.recordsStored, recordsShared: output.consent?.kept ?? output.recordsStored)
+        provenance = version.provenance
+        level = plan.level
+        columns = output.table.columnNames
+        disclosureControl = output.disclosure
+        consent = output.consent
+        self.agreement = AgreementInfo(id: agreement.id, purpose: agreement.purpose, legalBasis: agreement.legalBasis,
+                                       parties: agreement.parties, level: agreement.level, thresholds: agreement.thresholds,
+                                       validUntil: agreement.validUntil, exception: plan.exceptionID)
+        self.producer = producer
+        self.producedBy = producedBy
+        self.recipient = recipient
+        self.created = created
+        retentionDays = plan.retentionDays
+        deleteBy = created.addingTimeInterval(Double(plan.retentionDays) * 86_400)
+        self.signerFingerprint = signerFingerprint
+    }
+
+    /// The package's content members: data.csv (with the HXL hashtag row), data.json, metadata.json, README.txt.
+    public func members(table: Table) -> [(name: String, data: Data)] {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+        encoder.dateEncodingStrategy = .iso8601
+        encoder.keyEncodingStrategy = .convertToSnakeCase
+        let meta = (try? encoder.encode(self)) ?? Data("{}".utf8)
+        return [
+            ("data.csv", CSVWriter.data(table, hxl: true)),
+            ("data.json", JSONTableWriter.data(table)),
+            ("metadata.json", meta),
+            ("README.txt", Data(readme.utf8)),
+        ]
+    }
+
+    /// Plain-language notes for the recipient.
+    public var readme: String {
+        let iso = ISO8601DateFormatter()
+        var lines = [
+            "pim share package \(shareID)",
+            "",
+            "Dataset:    \(dataset.name) (\(dataset.category)), version \(dataset.version)",
+            "Level:      \(level.rawValue) — \(disclosureControl.method)",
+            "Agreement:  \(agreement.id) — \(agreement.purpose) (legal basis: \(agreement.legalBasis.rawValue))",
+            "From:       \(producer.acronym) (\(producedBy))",
+            "To:         \(recipient.acronym)",
+            "Created:    \(iso.string(from: created))",
+            "Delete by:  \(iso.string(from: deleteBy)) (retention \(retentionDays) days under the agreement)",
+            "Records:    \(dataset.recordsShared) of \(dataset.recordsStored) stored",
+        ]
+        if let c = consent { lines.append("Consent:    \(c.summary)") }
+        if let b = disclosureControl.riskBefore, let a = disclosureControl.riskAfter {
+            lines.append(String(format: "Risk:       global re-identification risk %.4f before, %.4f after", b.globalRisk, a.globalRisk))
+        }
+        lines += [
+            "",
+            "Files:",
+            "  data.csv       the data, CSV with an HXL hashtag row under the header",
+            "  data.json      the same data as JSON records",
+            "  metadata.json  provenance, method, disclosure control, consent, agreement, retention",
+            "  manifest.json  SHA-256 of every file above; manifest.sig is its Ed25519 signature",
+            "",
+            "Check it before use:  pim verify THIS-FILE.zip --public-key PRODUCER-KEY.pem",
+            "(the archive comment carries a signature over the whole file, so any changed byte is detected).",
+            "",
+            "Use it only for the agreement's purpose, do not pass it on, do not try to identify anyone,",
+            "and delete it by the date above.",
+        ]
+        return lines.joined(separator: "\n") + "\n"
+    }
+}

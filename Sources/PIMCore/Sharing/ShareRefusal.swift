@@ -1,0 +1,125 @@
+import Foundation
+
+/// Why a share was refused. Each case reads as one precise sentence naming the agreement, the levels or
+/// the counts involved, never record values.
+public enum ShareRefusal: Error, Sendable, Hashable, CustomStringConvertible {
+    /// Why thresholds cannot be met.
+    public enum ThresholdProblem: Sendable, Hashable, Codable, CustomStringConvertible {
+        case kBelowTwo(Int)
+        case minimumCellNotPositive(Int)
+        case riskOutOfRange(Double)
+        /// Fewer records remain than k, so no k-anonymous table exists.
+        case fewerRecordsThanK(records: Int, k: Int)
+        /// Even the strongest suppression tried leaves the global risk above the maximum.
+        case riskNotReachable(best: Double, maximum: Double)
+        /// The schema marks no quasi-identifiers, so re-identification risk cannot be measured.
+        case noKeyVariables
+
+        public var description: String {
+            switch self {
+            case .kBelowTwo(let k): "k is \(k), and k-anonymity needs k of 2 or more"
+            case .minimumCellNotPositive(let m): "the minimum cell size is \(m); it must be at least 1"
+            case .riskOutOfRange(let r): "the maximum global risk is \(r); it must be above 0 and at most 1"
+            case .fewerRecordsThanK(let n, let k): "only \(n) records remain, fewer than k = \(k)"
+            case .riskNotReachable(let best, let max):
+                "the lowest global risk reached was \(Self.percent(best)), above the maximum of \(Self.percent(max))"
+            case .noKeyVariables:
+                "the dataset's schema marks no quasi-identifiers, so re-identification risk cannot be measured"
+            }
+        }
+
+        static func percent(_ x: Double) -> String { String(format: "%.2f%%", x * 100) }
+    }
+
+    case notActive(agreement: String, status: Agreement.Status)
+    case expired(agreement: String, on: Date)
+    case notYetValid(agreement: String, from: Date)
+    case recipientNotParty(agreement: String, recipient: String, parties: [String])
+    case unknownOrganization(String)
+    case doesNotCover(agreement: String, dataset: String, category: String)
+    case levelExceedsAgreement(agreement: String, allowed: DetailLevel, requested: DetailLevel)
+    case levelExceedsPolicy(category: String, allowed: DetailLevel, requested: DetailLevel, withConsent: Bool)
+    case levelExceedsSensitivity(dataset: String, sensitivity: Sensitivity, allowed: DetailLevel, requested: DetailLevel)
+    /// The level needs records' consent for an accepted purpose, and the agreement names none of them.
+    case consentPurposeMissing(agreement: String, requested: DetailLevel, accepted: [ConsentPurpose])
+    /// The agreement's legal basis is consent, yet it names no consent purpose to filter on.
+    case consentBasisWithoutPurpose(agreement: String)
+    case thresholdsImpossible(agreement: String, problem: ThresholdProblem)
+    case noDimensions
+    case unknownDimension(String, available: [String])
+    case dimensionIsIdentifier(String)
+    /// No record remains after the consent filter.
+    case noConsentingRecords(purpose: ConsentPurpose, leftOut: Int)
+    /// The dataset has no version to share.
+    case noVersion(dataset: String)
+
+    public var description: String {
+        switch self {
+        case .notActive(let a, let s):
+            "Agreement \(a) is \(s.rawValue), not active; nothing may be shared under it until it is activated."
+        case .expired(let a, let d): "Agreement \(a) expired on \(Self.day(d)); agree a new one before sharing."
+        case .notYetValid(let a, let d): "Agreement \(a) is valid only from \(Self.day(d)); nothing may be shared under it before."
+        case .recipientNotParty(let a, let r, let p):
+            "\(r) is not a party to agreement \(a) (parties: \(p.joined(separator: ", ")))."
+        case .unknownOrganization(let r): "There is no organisation \"\(r)\"; add it with `pim org add`."
+        case .doesNotCover(let a, let d, let c):
+            "Agreement \(a) does not cover dataset \(d) (nor its category \(c))."
+        case .levelExceedsAgreement(let a, let allowed, let requested):
+            "Agreement \(a) allows \(Self.only(allowed)); \(requested.phrase) was requested."
+        case .levelExceedsPolicy(let c, let allowed, let requested, let withConsent):
+            "The sharing policy of category \(c) (PIM framework §10) allows \(Self.only(allowed)); \(requested.phrase) was requested"
+                + (withConsent ? " (personal data needs an agreement whose consent purpose is disclosure or tracing)." : ".")
+        case .levelExceedsSensitivity(let d, let s, let allowed, let requested):
+            "Dataset \(d) is of \(s.rawValue) sensitivity, which allows \(Self.only(allowed)); \(requested.phrase) was requested (a data-protection focal point may record an exception)."
+        case .consentPurposeMissing(let a, let requested, let accepted):
+            "Sharing \(requested.phrase) needs each record's consent for \(accepted.map(\.rawValue).joined(separator: " or ")), and agreement \(a) names no such consent purpose."
+        case .consentBasisWithoutPurpose(let a):
+            "Agreement \(a) rests on consent but names no consent purpose to check records against."
+        case .thresholdsImpossible(let a, let p): "The thresholds of agreement \(a) cannot be met: \(p)."
+        case .noDimensions: "An aggregated share needs at least one dimension (--by COLUMN,...)."
+        case .unknownDimension(let c, let available):
+            "There is no column \"\(c)\" to aggregate by; the columns are: \(available.joined(separator: ", "))."
+        case .dimensionIsIdentifier(let c):
+            "Column \"\(c)\" is a direct identifier or household id and cannot be a dimension of a shared table."
+        case .noConsentingRecords(let p, let n):
+            "No record has granted consent for \(p.rawValue) (\(n) left out), so there is nothing to share."
+        case .noVersion(let d): "Dataset \(d) has no stored version to share."
+        }
+    }
+
+    /// A stable code for audit details and scripts.
+    public var code: String {
+        switch self {
+        case .notActive: "not-active"
+        case .expired: "expired"
+        case .notYetValid: "not-yet-valid"
+        case .recipientNotParty: "recipient-not-party"
+        case .unknownOrganization: "unknown-organization"
+        case .doesNotCover: "does-not-cover"
+        case .levelExceedsAgreement: "level-exceeds-agreement"
+        case .levelExceedsPolicy: "level-exceeds-policy"
+        case .levelExceedsSensitivity: "level-exceeds-sensitivity"
+        case .consentPurposeMissing: "consent-purpose-missing"
+        case .consentBasisWithoutPurpose: "consent-basis-without-purpose"
+        case .thresholdsImpossible: "thresholds-impossible"
+        case .noDimensions: "no-dimensions"
+        case .unknownDimension: "unknown-dimension"
+        case .dimensionIsIdentifier: "dimension-is-identifier"
+        case .noConsentingRecords: "no-consenting-records"
+        case .noVersion: "no-version"
+        }
+    }
+
+    static func only(_ level: DetailLevel) -> String {
+        level == .aggregated ? "aggregated tables only" : "at most \(level.phrase)"
+    }
+
+    static func day(_ d: Date) -> String {
+        let f = DateFormatter()
+        f.calendar = .utc
+        f.timeZone = Calendar.utc.timeZone
+        f.locale = Locale(identifier: "en_US_POSIX")
+        f.dateFormat = "yyyy-MM-dd"
+        return f.string(from: d)
+    }
+}

@@ -1,0 +1,110 @@
+import Foundation
+
+/// What someone asks to share.
+public struct ShareRequest: Sendable, Hashable {
+    public var dataset: Dataset
+    /// Recipient organisation acronym.
+    public var recipient: String
+    public var level: DetailLevel
+    /// Dimensions of an aggregated table (ignored for microdata levels).
+    public var dimensions: [String]
+
+    public init(dataset: Dataset, recipient: String, level: DetailLevel, dimensions: [String] = []) {
+        self.dataset = dataset
+        self.recipient = recipient
+        self.level = level
+        self.dimensions = dimensions
+    }
+}
+
+/// An allowed share: everything the builder needs, and the bounds that were checked (for the metadata).
+public struct SharePlan: Sendable, Hashable, Codable {
+    public var agreementID: String
+    public var dataset: String
+    public var category: String
+    public var recipient: String
+    public var level: DetailLevel
+    public var dimensions: [String]
+    public var thresholds: Agreement.Thresholds
+    /// Records must have granted consent for this purpose; nil: no consent filter.
+    public var consentPurpose: ConsentPurpose?
+    public var retentionDays: Int
+    /// The three bounds (after any exception) and the exception used, if any.
+    public var agreementBound: DetailLevel
+    public var policyBound: DetailLevel
+    public var sensitivityBound: DetailLevel
+    public var exceptionID: String?
+
+    /// The most detailed level allowed: min(agreement, policy, sensitivity).
+    public var effectiveLevel: DetailLevel { min(agreementBound, policyBound, sensitivityBound) }
+}
+
+/// The outcome of checking a request against an agreement.
+public enum ShareDecision: Sendable, Hashable {
+    case allowed(SharePlan)
+    case refused(ShareRefusal)
+}
+
+/// The rules that decide whether a share may happen. Pure.
+///
+/// The narrowing rule: a share's level may not exceed
+/// `min(agreement.level, categoryPolicy.bound(consent), dataset.sensitivity.maximumLevel)`. A
+/// ``PolicyException`` for this agreement and dataset lifts the policy and sensitivity bounds to its level;
+/// nothing lifts the agreement's level. Checks run in a fixed order so the first failing one is reported:
+/// status, validity dates, recipient, coverage, thresholds, consent basis, agreement level, policy level,
+/// sensitivity level, dimensions.
+public enum SharingRules {
+    public static func decide(
+        _ request: ShareRequest, agreement a: Agreement, policy: SharePolicy? = nil,
+        exceptions: [PolicyException] = [], at now: Date
+    ) -> ShareDecision {
+        let d = request.dataset
+        let status = a.status(at: now)
+        if status == .expired, let until = a.validUntil { return .refused(.expired(agreement: a.id, on: until)) }
+        guard status == .active else { return .refused(.notActive(agreement: a.id, status: status)) }
+        if now < a.validFrom { return .refused(.notYetValid(agreement: a.id, from: a.validFrom)) }
+        guard a.parties.contains(request.recipient) else {
+            return .refused(.recipientNotParty(agreement: a.id, recipient: request.recipient, parties: a.parties))
+        }
+        guard a.covers(d) else { return .refused(.doesNotCover(agreement: a.id, dataset: d.name, category: d.category)) }
+        if let p = a.thresholds.problem { return .refused(.thresholdsImpossible(agreement: a.id, problem: p)) }
+        if a.legalBasis == .consent, a.consentPurpose == nil { return .refused(.consentBasisWithoutPurpose(agreement: a.id)) }
+
+        let policy = policy ?? SharePolicy.default(for: d.category)
+        let exception = exceptions.first { $0.applies(agreement: a.id, dataset: d.name, at: now) }
+        let lift = exception?.level ?? .aggregated
+        let policyBound = max(policy.bound(consentPurpose: a.consentPurpose), lift)
+        let sensitivityBound = max(d.sensitivity.maximumLevel, lift)
+
+        if request.level > a.level {
+            return .refused(.levelExceedsAgreement(agreement: a.id, allowed: a.level, requested: request.level))
+        }
+        if request.level > policyBound {
+            // Distinguish "the category never allows it" from "it would, with consent the agreement lacks".
+            if policy.personalWithConsent, exception == nil {
+                return .refused(.consentPurposeMissing(agreement: a.id, requested: request.level, accepted: policy.consentPurposes))
+            }
+            return .refused(.levelExceedsPolicy(category: d.category, allowed: policyBound, requested: request.level,
+                                                withConsent: policy.personalWithConsent))
+        }
+        if request.level > sensitivityBound {
+            return .refused(.levelExceedsSensitivity(dataset: d.name, sensitivity: d.sensitivity, allowed: sensitivityBound,
+                                                     requested: request.level))
+        }
+        if request.level == .aggregated {
+            guard !request.dimensions.isEmpty else { return .refused(.noDimensions) }
+            let names = d.schema.fields.map(\.name)
+            for c in request.dimensions {
+                guard let f = d.schema.field(named: c) else { return .refused(.unknownDimension(c, available: names)) }
+                if f.role == .directIdentifier || f.role == .householdID { return .refused(.dimensionIsIdentifier(c)) }
+            }
+        } else if d.schema.names(withRole: .quasiIdentifier).isEmpty, request.level != .personal {
+            return .refused(.thresholdsImpossible(agreement: a.id, problem: .noKeyVariables))
+        }
+        return .allowed(SharePlan(
+            agreementID: a.id, dataset: d.name, category: d.category, recipient: request.recipient, level: request.level,
+            dimensions: request.level == .aggregated ? request.dimensions : [], thresholds: a.thresholds,
+            consentPurpose: a.consentPurpose, retentionDays: a.retentionDays, agreementBound: a.level,
+            policyBound: policyBound, sensitivityBound: sensitivityBound, exceptionID: exception?.id))
+    }
+}

@@ -1,0 +1,210 @@
+import ArgumentParser
+import Foundation
+import PIMCore
+@testable import PIMCommandLine
+import PIMSQLite
+import Testing
+
+/// End-to-end runs of the sharing commands on a tiny synthetic dataset.
+@Suite struct SharingCLITests {
+    /// A workspace with organisations UNHCR and DRC, and dataset `pm` (protection monitoring, 60 synthetic rows).
+    static func workspace() throws -> URL {
+        let dir = try PIMBinary.scratch()
+        try "correct horse battery\n".write(to: dir.appendingPathComponent("pw"), atomically: true, encoding: .utf8)
+        var csv = "record_id,household_id,adm1_code,sex,age\n#meta+id+record,#household+id,#adm1+code,#sex,#age\n"
+        for i in 1...60 { csv += "R\(i),H\((i + 1) / 2),XY0\(i % 2 + 1),\(i % 3 == 0 ? "m" : "f"),\(20 + i % 40)\n" }
+        try csv.write(to: dir.appendingPathComponent("pm.csv"), atomically: true, encoding: .utf8)
+        for args in [
+            ["init", "--workspace", "Test", "--country", "SDN", "--admin", "amina", "--password-file", "pw"],
+            ["import", "pm.csv", "--dataset", "pm", "--category", "protection-monitoring", "--purpose", "test"],
+            ["org", "add", "--name", "Agency One", "--acronym", "UNHCR", "--type", "un"],
+            ["org", "add", "--name", "Partner Two", "--acronym", "DRC", "--type", "ingo"],
+        ] {
+            let r = try PIMBinary.run(args, in: dir)
+            guard r.status == 0 else { throw CLIError("\(args.first ?? "") failed: \(r.err)") }
+        }
+        return dir
+    }
+
+    @Test func refusedThenAllowedShareVerifiesAndDetectsTampering() throws {
+        let dir = try Self.workspace()
+        // Given an active aggregated agreement
+        var r = try PIMBinary.run(["agreement", "add", "--id", "ISP-1", "--parties", "UNHCR,DRC", "--purpose", "trends",
+                                   "--basis", "public-interest", "--covers", "pm", "--level", "aggregated"], in: dir)
+        #expect(r.status == 0, "\(r.err)")
+        // a draft refuses
+        r = try PIMBinary.run(["share", "pm", "--to", "DRC", "--agreement", "ISP-1", "--level", "aggregated", "--by", "adm1_code,sex",
+                               "--out", "a.zip"], in: dir)
+        #expect(r.status != 0)
+        #expect(r.err.contains("ISP-1 is draft, not active"))
+        r = try PIMBinary.run(["agreement", "activate", "ISP-1"], in: dir)
+        #expect(r.status == 0, "\(r.err)")
+        // When anonymised microdata is asked for, it is refused with the precise reason
+        r = try PIMBinary.run(["share", "pm", "--to", "DRC", "--agreement", "ISP-1", "--level", "anonymised", "--out", "a.zip"], in: dir)
+        #expect(r.status != 0)
+        #expect(r.err.contains("Agreement ISP-1 allows aggregated tables only; anonymised microdata was requested."))
+        #expect(!FileManager.default.fileExists(atPath: dir.appendingPathComponent("a.zip").path))
+        // An aggregated share is made
+        r = try PIMBinary.run(["share", "pm", "--to", "DRC", "--agreement", "ISP-1", "--level", "aggregated", "--by", "adm1_code,sex",
+                               "--out", "a.zip"], in: dir)
+        #expect(r.status == 0, "\(r.err)")
+        #expect(r.out.contains("Shared pm v1 with DRC under ISP-1 as aggregated"))
+        // The recipient verifies with the exported public key only (no workspace in its directory)
+        #expect(try PIMBinary.run(["key", "export", "--out", "producer.pem"], in: dir).status == 0)
+        let recipient = try PIMBinary.scratch()
+        try FileManager.default.copyItem(at: dir.appendingPathComponent("a.zip"), to: recipient.appendingPathComponent("a.zip"))
+        try FileManager.default.copyItem(at: dir.appendingPathComponent("producer.pem"), to: recipient.appendingPathComponent("producer.pem"))
+        r = try PIMBinary.run(["verify", "a.zip", "--public-key", "producer.pem", "--extract", "out"], in: recipient)
+        #expect(r.status == 0, "\(r.err)")
+        #expect(r.out.hasPrefix("Verified"))
+        let csv = try String(contentsOf: recipient.appendingPathComponent("out/data.csv"), encoding: .utf8)
+        #expect(csv.contains("#adm1+code"))
+        #expect(!csv.contains("R1,"))
+        // Flip one byte in the middle: verification fails
+        var bytes = try Data(contentsOf: recipient.appendingPathComponent("a.zip"))
+        bytes[bytes.count / 2] ^= 0x20
+        try bytes.write(to: recipient.appendingPathComponent("a.zip"))
+        r = try PIMBinary.run(["verify", "a.zip", "--public-key", "producer.pem"], in: recipient)
+        #expect(r.status != 0)
+        #expect(r.err.contains("NOT VERIFIED"))
+        // The audit trail has the refusals, the share, and is intact
+        r = try PIMBinary.run(["audit", "list", "--action", "share.refused", "--format", "json"], in: dir)
+        #expect(r.out.components(separatedBy: "\"share.refused\"").count - 1 == 2)
+        r = try PIMBinary.run(["audit", "list", "--org", "DRC"], in: dir)
+        #expect(r.out.contains("share.created"))
+        r = try PIMBinary.run(["audit", "verify"], in: dir)
+        #expect(r.status == 0)
+        #expect(r.out.contains("intact"))
+    }
+
+    @Test func consentFiltersAndWithdrawalAppliesToLaterShares() throws {
+        let dir = try Self.workspace()
+        for args in [
+            ["agreement", "add", "--id", "C-1", "--parties", "UNHCR,DRC", "--purpose", "reporting", "--basis", "consent",
+             "--consent-purpose", "reporting", "--covers", "pm", "--level", "aggregated", "--min-cell", "1"],
+            ["agreement", "activate", "C-1"],
+            ["consent", "record", "--dataset", "pm", "--purpose", "reporting", "--record", "R1", "--record", "R2", "--record", "R3"],
+        ] {
+            let r = try PIMBinary.run(args, in: dir)
+            #expect(r.status == 0, "\(args): \(r.err)")
+        }
+        var r = try PIMBinary.run(["share", "pm", "--to", "DRC", "--agreement", "C-1", "--level", "aggregated", "--by", "sex",
+                                   "--out", "c1.zip"], in: dir)
+        #expect(r.status == 0, "\(r.err)")
+        #expect(r.out.contains("57 of 60 records left out for lack of consent to reporting: 57 with no decision."))
+        r = try PIMBinary.run(["consent", "withdraw", "--dataset", "pm", "--purpose", "reporting", "--record", "R2"], in: dir)
+        #expect(r.status == 0, "\(r.err)")
+        r = try PIMBinary.run(["share", "pm", "--to", "DRC", "--agreement", "C-1", "--level", "aggregated", "--by", "sex",
+                               "--out", "c2.zip"], in: dir)
+        #expect(r.out.contains("58 of 60 records left out for lack of consent to reporting: 57 with no decision, 1 refused or withdrawn."))
+    }
+
+    @Test func scheduledSharesAreMadeOncePerPeriod() throws {
+        let dir = try Self.workspace()
+        for args in [
+            ["agreement", "add", "--id", "W-1", "--parties", "UNHCR,DRC", "--purpose", "weekly", "--basis", "public-interest",
+             "--covers", "protection-monitoring", "--level", "anonymised", "--frequency", "weekly", "--by", "adm1_code"],
+            ["agreement", "activate", "W-1"],
+        ] {
+            let r = try PIMBinary.run(args, in: dir)
+            #expect(r.status == 0, "\(args): \(r.err)")
+        }
+        // The agreement allows anonymised, but §10.3 narrows protection monitoring to aggregated: the schedule uses that.
+        var r = try PIMBinary.run(["share", "due", "--out", "outbox"], in: dir)
+        #expect(r.status == 0, "\(r.err)")
+        #expect(r.out.hasPrefix("shared: W-1 pm → DRC (aggregated"))
+        let files = try FileManager.default.contentsOfDirectory(atPath: dir.appendingPathComponent("outbox").path)
+        #expect(files.count == 1)
+        r = try PIMBinary.run(["share", "due", "--out", "outbox"], in: dir)
+        #expect(r.out.contains("No scheduled share is due."))
+    }
+
+    @Test func passphraseEncryptedPackageVerifiesOnlyWithThePassphrase() throws {
+        let dir = try Self.workspace()
+        try "a long enough passphrase\n".write(to: dir.appendingPathComponent("pass"), atomically: true, encoding: .utf8)
+        try "another passphrase!!\n".write(to: dir.appendingPathComponent("wrong"), atomically: true, encoding: .utf8)
+        for args in [
+            ["agreement", "add", "--id", "E-1", "--parties", "UNHCR,DRC", "--purpose", "p", "--basis", "public-interest",
+             "--covers", "pm", "--level", "aggregated"],
+            ["agreement", "activate", "E-1"],
+            ["share", "pm", "--to", "DRC", "--agreement", "E-1", "--level", "aggregated", "--by", "sex", "--out", "e.pimenc",
+             "--passphrase-file", "pass"],
+            ["key", "export", "--out", "k.pem"],
+        ] {
+            let r = try PIMBinary.run(args, in: dir)
+            #expect(r.status == 0, "\(args): \(r.err)")
+        }
+        let sealed = try Data(contentsOf: dir.appendingPathComponent("e.pimenc"))
+        #expect(sealed.starts(with: Data("PIMENC1\n".utf8)))
+        #expect(try PIMBinary.run(["verify", "e.pimenc", "--public-key", "k.pem"], in: dir).status != 0)
+        let wrong = try PIMBinary.run(["verify", "e.pimenc", "--public-key", "k.pem", "--passphrase-file", "wrong"], in: dir)
+        #expect(wrong.status != 0)
+        #expect(wrong.err.contains("wrong passphrase"))
+        let right = try PIMBinary.run(["verify", "e.pimenc", "--public-key", "k.pem", "--passphrase-file", "pass"], in: dir)
+        #expect(right.status == 0, "\(right.err)")
+    }
+
+    @Test func focalPointExceptionLiftsTheCategoryPolicy() async throws {
+        let dir = try Self.workspace()
+        // Given a data-protection focal point in the workspace
+        let store = try SQLiteStore(directory: dir.appendingPathComponent("pim-data"))
+        try await store.add(User(userName: "dpfp", displayName: "Focal point", role: .dataProtectionFocalPoint,
+                                 passwordHash: "$2b$04$abcdefghijklmnopqrstuu5s7oV2mZ.yrWb1Jp0n6J7wYJmY6JdZK", createdAt: Date()))
+        try await store.close()
+        for args in [
+            ["agreement", "add", "--id", "X-1", "--parties", "UNHCR,DRC", "--purpose", "joint analysis", "--basis",
+             "legitimate-interest", "--covers", "pm", "--level", "anonymised"],
+            ["agreement", "activate", "X-1"],
+        ] {
+            let r = try PIMBinary.run(args, in: dir)
+            #expect(r.status == 0, "\(args): \(r.err)")
+        }
+        let share = ["share", "pm", "--to", "DRC", "--agreement", "X-1", "--level", "anonymised", "--out", "x.zip"]
+        // §10.3 keeps protection monitoring aggregated
+        var r = try PIMBinary.run(share, in: dir)
+        #expect(r.err.contains("The sharing policy of category protection-monitoring (PIM framework §10) allows aggregated tables only"))
+        // An administrator may not record the exception; the focal point may
+        r = try PIMBinary.run(["agreement", "except", "X-1", "--dataset", "pm", "--level", "anonymised", "--reason", "DPIA done",
+                               "--as", "amina"], in: dir)
+        #expect(r.status != 0)
+        #expect(r.err.contains("Only a data-protection focal point"))
+        r = try PIMBinary.run(["agreement", "except", "X-1", "--dataset", "pm", "--level", "anonymised", "--reason", "DPIA done",
+                               "--as", "dpfp"], in: dir)
+        #expect(r.status == 0, "\(r.err)")
+        r = try PIMBinary.run(share, in: dir)
+        #expect(r.status == 0, "\(r.err)")
+        #expect(r.out.contains("as anonymised: 60 rows"))
+        #expect(r.out.contains("global risk:"))
+    }
+
+    @Test func tamperedAuditTableIsNamedByAuditVerify() throws {
+        let dir = try Self.workspace()
+        let db = dir.appendingPathComponent("pim-data/pim.sqlite").path
+        let p = Process()
+        p.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        p.arguments = ["sqlite3", db, "DROP TRIGGER audit_events_no_update; UPDATE audit_events SET actor = 'someone-else' WHERE seq = 2"]
+        try p.run()
+        p.waitUntilExit()
+        try #require(p.terminationStatus == 0)
+        let r = try PIMBinary.run(["audit", "verify"], in: dir)
+        #expect(r.status != 0)
+        #expect(r.err.contains("The audit chain is broken at event 2"))
+    }
+
+    @Test func sharingCommandsHaveHelpWithAnExample() throws {
+        for cmd in [["org", "add"], ["agreement", "add"], ["agreement", "activate"], ["agreement", "suspend"], ["agreement", "list"],
+                    ["agreement", "show"], ["share"], ["share", "due"], ["verify"], ["key", "export"], ["audit", "list"],
+                    ["audit", "verify"], ["consent", "record"], ["consent", "withdraw"], ["org", "list"]] {
+            let r = try PIMBinary.run(cmd + ["--help"], in: try PIMBinary.scratch())
+            #expect(r.status == 0)
+            #expect(r.out.contains("pim "), "help of \(cmd) shows no example")
+        }
+    }
+
+    @Test func shareDueParsesAsASubcommand() throws {
+        let c = try PIMCommand.parseAsRoot(["share", "due", "--out", "x"])
+        #expect(c is ShareCommand.Due)
+        let s = try PIMCommand.parseAsRoot(["share", "pm", "--to", "DRC", "--agreement", "A", "--level", "aggregated", "--out", "x.zip"])
+        #expect((s as? ShareCommand.Make)?.dataset == "pm")
+    }
+}

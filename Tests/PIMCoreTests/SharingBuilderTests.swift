@@ -1,0 +1,98 @@
+import Foundation
+import PIMCore
+import PIMDisclosure
+import PIMTable
+import Testing
+
+@Suite struct SharingBuilderTests {
+    typealias F = SharingFixtures
+
+    func plan(_ a: Agreement, _ d: Dataset, _ level: DetailLevel, by: [String] = ["adm1", "sex"]) throws -> SharePlan {
+        guard case .allowed(let p) = SharingRules.decide(ShareRequest(dataset: d, recipient: "DRC", level: level, dimensions: by),
+                                                         agreement: a, at: F.now) else {
+            throw ShareRefusal.noDimensions
+        }
+        return p
+    }
+
+    @Test func aggregatedShareSuppressesSmallCellsAndCarriesHXLTags() throws {
+        // 12 records: XY01 has 6 (3 f, 3 m), XY02 has 6 → with min cell 4, every adm1×sex cell (3) is suppressed
+        let d = F.dataset()
+        let a = try F.agreement(thresholds: .init(minimumCellSize: 4))
+        let out = try ShareBuilder.build(try plan(a, d, .aggregated), dataset: d, table: F.table(12), consent: [])
+        #expect(out.disclosure.cellsSuppressedPrimary == 4)
+        #expect(out.table.columnNames == ["adm1", "sex", "count", "flag"])
+        #expect(out.table["adm1"]?.tag?.description == "#adm1+code")
+        #expect(out.table["count"]?.tag?.description == "#affected+num")
+        // The grand total (12) is published
+        let counts = try #require(out.table["count"])
+        #expect((0..<out.table.rowCount).contains { counts[$0] == .integer(12) })
+        #expect(!(0..<out.table.rowCount).contains { counts[$0] == .integer(3) })
+    }
+
+    @Test func anonymisedShareDropsIdentifiersAndMeetsKAndRisk() throws {
+        let d = F.dataset(category: "protection-needs-assessment")
+        let a = try F.agreement(level: .anonymised, thresholds: .init(k: 3, maximumGlobalRisk: 0.2))
+        let out = try ShareBuilder.build(try plan(a, d, .anonymised), dataset: d, table: F.table(40), consent: [])
+        #expect(out.table.columnNames == ["adm1", "sex", "need"])
+        #expect(out.disclosure.droppedColumns.sorted() == ["household_id", "record_id"])
+        let after = try #require(out.disclosure.riskAfter)
+        #expect(after.globalRisk <= 0.2)
+        #expect(after.recordsBelowK == 0)
+    }
+
+    @Test func kIsRaisedUntilTheMaximumRiskIsMet() throws {
+        // 4 classes of 10: global risk 1/10 at k = 3, above 0.05, so k doubles (3→6→12→24) until classes merge
+        let d = F.dataset(category: "protection-needs-assessment")
+        let a = try F.agreement(level: .anonymised, thresholds: .init(k: 3, maximumGlobalRisk: 0.05))
+        let out = try ShareBuilder.build(try plan(a, d, .anonymised), dataset: d, table: F.table(40), consent: [])
+        #expect((out.disclosure.kApplied ?? 0) > 3)
+        #expect((out.disclosure.riskAfter?.globalRisk ?? 1) <= 0.05)
+    }
+
+    @Test func unreachableRiskIsARefusal() throws {
+        let d = F.dataset(category: "protection-needs-assessment")
+        let a = try F.agreement(level: .anonymised, thresholds: .init(k: 2, maximumGlobalRisk: 0.01))
+        #expect {
+            _ = try ShareBuilder.build(try plan(a, d, .anonymised), dataset: d, table: F.table(8), consent: [])
+        } throws: { e in
+            guard case ShareBuildError.refused(.thresholdsImpossible(_, .riskNotReachable)) = e else { return false }
+            return true
+        }
+    }
+
+    @Test func fewerRecordsThanKIsARefusal() throws {
+        let d = F.dataset(category: "protection-needs-assessment")
+        let a = try F.agreement(level: .anonymised, thresholds: .init(k: 10))
+        #expect(throws: ShareBuildError.refused(.thresholdsImpossible(agreement: a.id, problem: .fewerRecordsThanK(records: 4, k: 10)))) {
+            _ = try ShareBuilder.build(try plan(a, d, .anonymised), dataset: d, table: F.table(4), consent: [])
+        }
+    }
+
+    @Test func consentFilterRunsBeforeDisclosureControlAndIsReported() throws {
+        let d = F.dataset(category: "case-management", sensitivity: .low)
+        let a = try F.agreement(level: .personal, basis: .consent, consentPurpose: .disclosure)
+        let consent = [ConsentDecision(recordID: "R2", purpose: "disclosure", granted: true, at: F.now),
+                       ConsentDecision(recordID: "R3", purpose: "disclosure", granted: false, at: F.now)]
+        let out = try ShareBuilder.build(try plan(a, d, .personal), dataset: d, table: F.table(5), consent: consent)
+        #expect(out.table.rowCount == 1)
+        #expect(out.consent?.kept == 1)
+        #expect(out.consent?.leftOut == ["no-decision": 3, "not-granted": 1])
+        // Withdrawn later: the next share has nobody left, which is a refusal
+        let later = consent + [ConsentDecision(recordID: "R2", purpose: "disclosure", granted: false, at: F.now.addingTimeInterval(60))]
+        #expect(throws: ShareBuildError.refused(.noConsentingRecords(purpose: .disclosure, leftOut: 5))) {
+            _ = try ShareBuilder.build(try plan(a, d, .personal), dataset: d, table: F.table(5), consent: later)
+        }
+    }
+
+    @Test func pseudonymisedShareReplacesIdsWithStablePseudonyms() throws {
+        let d = F.dataset(category: "case-management", sensitivity: .moderate)
+        let a = try F.agreement(level: .pseudonymised, basis: .consent, consentPurpose: .disclosure,
+                                thresholds: .init(k: 2, maximumGlobalRisk: 0.5))
+        let consent = (1...20).map { ConsentDecision(recordID: "R\($0)", purpose: "disclosure", granted: true, at: F.now) }
+        let p = HMACPseudonymizer(key: Data(repeating: 7, count: 32))
+        let out = try ShareBuilder.build(try plan(a, d, .pseudonymised), dataset: d, table: F.table(20), consent: consent, pseudonymizer: p)
+        #expect(out.disclosure.pseudonymisedColumns == ["record_id", "household_id"])
+        #expect(out.table["record_id"]?[0] == .text(p.pseudonym(for: "R1")))
+    }
+}
