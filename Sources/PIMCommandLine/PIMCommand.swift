@@ -16,7 +16,7 @@ public struct PIMCommand: AsyncParsableCommand {
             """,
         version: "0.1.0",
         subcommands: [
-            FrameworkCommand.self, InitCommand.self, InspectCommand.self, ValidateCommand.self, ImportCommand.self,
+            FrameworkCommand.self, InitCommand.self, UserCommand.self, InspectCommand.self, ValidateCommand.self, ImportCommand.self,
             DatasetsCommand.self, DatasetCommand.self, ExportCommand.self, RiskCommand.self, AnonymizeCommand.self,
             AggregateCommand.self,
             TemplateCommand.self, DemoCommand.self, OutputCommand.self, SystemsCommand.self, CoverageCommand.self,

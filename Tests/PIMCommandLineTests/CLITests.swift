@@ -129,3 +129,24 @@ struct PIMBinary {
         }
     }
 }
+
+@Suite struct UserCLITests {
+    @Test func usersAreAddedWithRolesListedAndDisabled() throws {
+        let dir = try initialisedWorkspace()
+        try "another long password\n".write(to: dir.appendingPathComponent("u.pw"), atomically: true, encoding: .utf8)
+        let add = try PIMBinary.run(["user", "add", "--name", "farah", "--role", "data-protection-focal-point", "--password-file", "u.pw"], in: dir)
+        #expect(add.status == 0, "\(add.err)")
+        let viewer = try PIMBinary.run(["user", "add", "--name", "v1", "--role", "partner-viewer", "--password-file", "u.pw"], in: dir)
+        #expect(viewer.status != 0)
+        #expect(viewer.err.contains("--org"))
+        let dup = try PIMBinary.run(["user", "add", "--name", "farah", "--role", "analyst", "--password-file", "u.pw"], in: dir)
+        #expect(dup.status != 0)
+        _ = try PIMBinary.run(["user", "disable", "farah"], in: dir)
+        let list = try PIMBinary.run(["user", "list", "--format", "json"], in: dir)
+        #expect(list.out.contains("\"role\" : \"data-protection-focal-point\""))
+        #expect(list.out.contains("\"disabled\" : true"))
+        let audit = try PIMBinary.run(["audit", "list", "--action", "user.created"], in: dir)
+        #expect(audit.out.contains("user.created"))
+        #expect(!audit.out.contains("another long password"))
+    }
+}

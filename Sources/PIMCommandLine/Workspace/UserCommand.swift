@@ -1,0 +1,120 @@
+import ArgumentParser
+import Foundation
+import PIMCore
+import PIMStorage
+
+extension Role: ExpressibleByArgument {}
+
+/// `pim user add|list|disable`: the workspace's accounts.
+struct UserCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "user",
+        abstract: "Add, list and disable the workspace's users and their roles.",
+        subcommands: [Add.self, List.self, Disable.self]
+    )
+
+    struct Add: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Add a user with a role (and an organisation for partner viewers).",
+            discussion: """
+                Example:
+                  pim user add --name farah --role data-protection-focal-point --password-file farah.pw
+                  pim user add --name drc-viewer --role partner-viewer --org DRC --password-file v.pw
+                Roles: \(Role.allCases.map(\.rawValue).joined(separator: ", ")).
+                The password (12+ characters) comes from a file or a prompt, never from a flag.
+                """
+        )
+        @OptionGroup var store: StoreOptions
+        @Option(help: "User name.") var name: String
+        @Option(help: "Role.") var role: Role
+        @Option(help: "Organisation acronym (required for partner viewers).") var org: String?
+        @Option(help: "Display name (default: the user name).") var displayName: String?
+        @Option(help: "File whose first line is the password.") var passwordFile: String?
+        @Option(name: .customLong("as"), help: "Who is adding the user (for the audit trail).") var actor: String?
+
+        func validate() throws {
+            try User.validateUserName(name)
+            if role == .partnerViewer && org == nil { throw ValidationError("A partner viewer needs --org: they see only what agreements shared with their organisation.") }
+        }
+
+        func run() async throws {
+            let password: String
+            if let passwordFile {
+                guard let text = try? String(contentsOfFile: passwordFile, encoding: .utf8) else {
+                    throw CLIError("Cannot read the password file \(passwordFile).")
+                }
+                password = String(text.split(separator: "\n", omittingEmptySubsequences: false).first ?? "")
+            } else if Terminal.isInteractive, let p1 = Terminal.askSecret("Password for \(name) (12+ characters)"),
+                      let p2 = Terminal.askSecret("Repeat the password") {
+                guard p1 == p2 else { throw CLIError("The two passwords differ; nothing was changed.") }
+                password = p1
+            } else {
+                throw CLIError("Give --password-file: the password is read from a file or a prompt, never from a flag.")
+            }
+            let hash = try PasswordHasher().hash(newPassword: password)
+            let actorName = actor ?? "cli:" + (ProcessInfo.processInfo.environment["USER"] ?? "unknown")
+            try await store.withStore(writing: true, command: "pim user add") { s in
+                guard try await s.workspace() != nil else { throw StoreError.notInitialized }
+                var orgID: Organization.ID?
+                if let org {
+                    guard let o = try await s.organization(acronym: org) else {
+                        throw CLIError("There is no organisation \"\(org)\"; add it with `pim org add` first.")
+                    }
+                    orgID = o.id
+                }
+                let user = User(userName: name, displayName: displayName ?? name, role: role, organizationID: orgID,
+                                passwordHash: hash, createdAt: Date())
+                try await s.add(user)
+                try await s.append(AuditDraft(at: Date(), actor: actorName, action: .userCreated, organizationID: orgID?.rawValue,
+                                              details: ["user": user.id.rawValue, "role": role.rawValue]))
+            }
+            print("Added user \(name) (\(role.rawValue)\(org.map { ", \($0)" } ?? "")).")
+        }
+    }
+
+    struct List: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "List users with their roles and status.",
+                                                        discussion: "Example:\n  pim user list --format json")
+        @OptionGroup var store: StoreOptions
+        @Option(help: "text or json.") var format: OutputFormat = .text
+
+        struct Entry: Encodable { var name: String; var role: String; var organization: String?; var disabled: Bool; var locked: Bool }
+
+        func run() async throws {
+            let entries = try await store.withStore(writing: false, command: "pim user list") { s in
+                let orgs = Dictionary(uniqueKeysWithValues: try await s.organizations().map { ($0.id, $0.acronym) })
+                return try await s.users().map {
+                    Entry(name: $0.userName, role: $0.role.rawValue, organization: $0.organizationID.flatMap { orgs[$0] },
+                          disabled: $0.isDisabled, locked: ($0.lockedUntil ?? .distantPast) > Date())
+                }
+            }
+            switch format {
+            case .json: try Output.printJSON(entries)
+            case .text:
+                print(Output.table(["user", "role", "organisation", "status"], entries.map {
+                    [$0.name, $0.role, $0.organization ?? "", $0.disabled ? "disabled" : $0.locked ? "locked" : "active"]
+                }))
+            }
+        }
+    }
+
+    struct Disable: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Disable a user (their sessions end; the account stays for the audit trail).",
+                                                        discussion: "Example:\n  pim user disable drc-viewer")
+        @OptionGroup var store: StoreOptions
+        @Argument(help: "User name.") var name: String
+        @Option(name: .customLong("as"), help: "Who is disabling the user (for the audit trail).") var actor: String?
+
+        func run() async throws {
+            let actorName = actor ?? "cli:" + (ProcessInfo.processInfo.environment["USER"] ?? "unknown")
+            try await store.withStore(writing: true, command: "pim user disable") { s in
+                guard var u = try await s.user(named: name) else { throw StoreError.notFound(kind: "user", key: name) }
+                u.isDisabled = true
+                try await s.update(u)
+                try await s.append(AuditDraft(at: Date(), actor: actorName, action: .userUpdated,
+                                              details: ["user": u.id.rawValue, "disabled": "true"]))
+            }
+            print("Disabled user \(name).")
+        }
+    }
+}
