@@ -4,7 +4,7 @@
     compare.py record RUNS.jsonl --group G --task T --tool X --size N --run I --time-file F --stdout-file F [--rc RC]
         appends one record: the JSON line the program printed (if any) plus GNU time -v's wall clock,
         peak RSS, user/sys CPU, and the 1-minute load average at the end of the run.
-    compare.py predict RUNS.jsonl --task T --tool X --size N --max-s S
+    compare.py predict RUNS.jsonl --task T --tool X --size N --max-s S [--prior OLD.jsonl …]
         exit 0 if the (task, tool) should run at size N: no earlier size measured, or its median scaled
         linearly to N is below S seconds; exit 1 otherwise (prints why).
     compare.py summary RUNS.jsonl [--machine FILE]
@@ -95,7 +95,8 @@ def med(rs, key):
 
 
 def cmd_predict(a):
-    recs = [r for r in load(a.runs) if r["group"] == "task" and r["task"] == a.task and r["tool"] == a.tool and r["size"] < a.size]
+    recs = [r for path in [a.runs] + (a.prior or []) for r in load(path)
+            if r["group"] == "task" and r["task"] == a.task and r["tool"] == a.tool and r["size"] < a.size]
     if not recs:
         return 0
     prev = max(r["size"] for r in recs)
@@ -311,6 +312,7 @@ def main():
     q.add_argument("--tool", required=True)
     q.add_argument("--size", type=int, required=True)
     q.add_argument("--max-s", type=float, required=True)
+    q.add_argument("--prior", nargs="*", help="runs.jsonl files of earlier runs (smaller sizes) to predict from")
     s = sub.add_parser("summary")
     s.add_argument("runs")
     s.add_argument("--machine")

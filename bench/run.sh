@@ -2,14 +2,14 @@
 # pim's benchmark against the reference tools in shared/bench/peers, measured in one run.
 #
 #   bench/run.sh [--sizes "1000000 5000000"] [--runs 3] [--tasks "parse kanon5 …"] [--no-build]
-#                [--no-cli] [--no-anjana] [--max-s 90] [--bin DIR]
+#                [--no-cli] [--no-anjana] [--max-s 90] [--prior OLD/runs.jsonl] [--bin DIR]
 #
 # Steps: generate the data if missing (shared/bench/gen_microdata.py into $BENCH_DATA_DIR or /tmp/bench-data),
 # set up the peers' venv (shared/bench/setup_peers.sh), build pim and pim-bench in release
 # (.build-release), then for each size run every task with pim-bench and the peers, N times each under
 # GNU time -v (peak RSS), and the whole-process CLI measurements (pim inspect, pim import vs the sqlite3
 # shell's .import, pim risk, pim anonymize). A peer whose median at the previous size, scaled linearly,
-# predicts more than --max-s seconds is skipped at the next size. --bin DIR uses the pim and pim-bench
+# predicts more than --max-s seconds is skipped at the next size (--prior: also from an earlier run's sizes). --bin DIR uses the pim and pim-bench
 # already built in DIR (no build). Results: bench-out/<UTC time>/ (runs.jsonl,
 # machine.md, summary.md, the canonical texts); summary.md is printed at the end (Markdown for BENCHMARKS.md).
 set -euo pipefail
@@ -27,17 +27,19 @@ BIN=
 CLI=1
 ANJANA=1
 MAX_S=90
+PRIOR=()
 while [ $# -gt 0 ]; do
   case "$1" in
     --sizes) SIZES=$2; shift 2 ;;
     --runs) RUNS=$2; shift 2 ;;
     --tasks) TASKS=$2; shift 2 ;;
     --max-s) MAX_S=$2; shift 2 ;;
+    --prior) PRIOR=(--prior "$(cd "$(dirname "$2")" && pwd)/$(basename "$2")"); shift 2 ;;
     --no-build) BUILD=0; shift ;;
     --bin) BIN=$(cd "$2" && pwd); BUILD=0; shift 2 ;;
     --no-cli) CLI=0; shift ;;
     --no-anjana) ANJANA=0; shift ;;
-    -h|--help) sed -n 2,16p "$0"; exit 0 ;;
+    -h|--help) sed -n 2,17p "$0"; exit 0 ;;
     *) echo "unknown option $1 (see --help)" >&2; exit 2 ;;
   esac
 done
@@ -132,7 +134,7 @@ for n in $SIZES; do
       run task "$task" pim "$n" "$i" -- "$BENCH" --task "$task" --csv "$csv" --dump "$OUT/texts/$task-$n-pim.txt"
     done
     for tool in $(peers_of "$task"); do
-      $COMPARE predict "$RUNS_FILE" --task "$task" --tool "$tool" --size "$n" --max-s "$MAX_S" || continue
+      $COMPARE predict "$RUNS_FILE" --task "$task" --tool "$tool" --size "$n" --max-s "$MAX_S" "${PRIOR[@]}" || continue
       for i in $(seq 1 "$RUNS"); do
         # shellcheck disable=SC2046
         run task "$task" "$tool" "$n" "$i" -- $(peer_cmd "$task" "$tool" "$csv") --dump "$OUT/texts/$task-$n-$tool.txt"
