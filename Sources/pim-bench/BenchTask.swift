@@ -4,8 +4,8 @@ import PIMTable
 
 /// The benchmark tasks of `/work/shared/bench/peers` (see its README), run with pim's own modules.
 ///
-/// Each task reads the whole CSV with ``CSVReader`` (pim has no column projection: it always loads every
-/// column), computes its result and returns the peers' canonical text (`common.py`'s `canon_*`), so that the
+/// Each task reads the CSV with ``CSVReader``, building only the columns the task needs (as the peers do with
+/// `usecols`/`columns=`; every row is still tokenised and checked), computes its result and returns the peers' canonical text (`common.py`'s `canon_*`), so that the
 /// digests can be compared. The timed region is the CSV load plus the computation, as for the peers; for
 /// `parse` it is the load only (the peers compute the parse digest after their timer stops, and so does this).
 enum BenchTask: String, CaseIterable, Sendable {
@@ -31,11 +31,24 @@ enum BenchTask: String, CaseIterable, Sendable {
         var comparable: Bool = true
     }
 
+    /// The columns the task reads: the same as the peer scripts' `usecols` / `columns=`.
+    var columns: Set<String>? {
+        switch self {
+        case .parse, .anonymize: nil
+        case .kanon5: Set(Self.qi5)
+        case .kanon3, .hxl: ["adm1_code", "sex", "age"]
+        case .ldiv5: Set(Self.qi5 + [Self.sensitive])
+        case .ldiv3: ["adm1_code", "sex", "age", Self.sensitive]
+        case .agg: ["adm1_code", "sex", "age", "date"]
+        case .risk: Set(Self.qi5 + ["household_id"])
+        }
+    }
+
     /// Runs the task on `url`.
     func run(csv url: URL) throws(BenchError) -> Outcome {
         let clock = ContinuousClock()
         let start = clock.now
-        let table = try Self.load(url)
+        let table = try Self.load(url, columns: columns)
         let loaded = clock.now
         var outcome = try compute(table)
         let done = clock.now
@@ -45,9 +58,9 @@ enum BenchTask: String, CaseIterable, Sendable {
         return outcome
     }
 
-    static func load(_ url: URL) throws(BenchError) -> Table {
+    static func load(_ url: URL, columns: Set<String>? = nil) throws(BenchError) -> Table {
         do {
-            return try CSVReader.read(contentsOf: url).table
+            return try CSVReader.read(contentsOf: url, options: CSVReadOptions(columns: columns)).table
         } catch {
             throw .read(error.description)
         }

@@ -189,3 +189,24 @@ import Testing
         #expect(r.table.values("name") == [.text("résumé \u{FFFD}")])
     }
 }
+
+@Suite struct CSVColumnSelectionTests {
+    @Test func onlyTheSelectedColumnsAreBuiltInFileOrder() throws {
+        let csv = "a,b,c,d\n#x,#y,#z,#w\n1,x,2026-01-01,t\n2,y,2026-01-02,u\n"
+        var options = CSVReadOptions()
+        options.columns = ["d", "a", "missing"]
+        let r = try CSVReader.read(bytes: Array(csv.utf8), fileName: "f.csv", options: options)
+        #expect(r.table.columnNames == ["a", "d"])
+        #expect(r.table.rowCount == 2)
+        #expect(r.report.profiles.map(\.name) == ["a", "d"])
+        #expect(r.table["a"]?[1] == .integer(2))
+        #expect(r.table["d"]?.tag?.tag == "w")
+    }
+
+    @Test func malformedRowsAreStillReportedWhenTheirColumnsAreNotSelected() {
+        let csv = "a,b\n1,\"open\n"
+        var options = CSVReadOptions()
+        options.columns = ["a"]
+        #expect(throws: TableReadError.self) { _ = try CSVReader.read(bytes: Array(csv.utf8), fileName: "f.csv", options: options) }
+    }
+}

@@ -35,7 +35,8 @@ struct AggregateCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
-        let loaded = try await input.load()
+        let needed = Set((columnList(by) ?? []).map { String($0.split(separator: "=").first ?? "") } + (columnList(sum) ?? []))
+        let loaded = try await input.load(columns: needed)
         var table = loaded.table
         var dims: [String] = []
         for part in columnList(by) ?? [] {

@@ -22,10 +22,12 @@ struct DisclosureSourceOptions: ParsableArguments {
     }
 
     /// Loads the table and the schema whose roles give the defaults (proposed from HXL tags for a file).
-    func load(needPseudonymizer: Bool = false) async throws -> Loaded {
+    /// - Parameter columns: for a CSV file, build only these columns (every row is still read and checked);
+    ///   `nil` reads them all. Names the file lacks are ignored here and reported by the caller.
+    func load(needPseudonymizer: Bool = false, columns: Set<String>? = nil) async throws -> Loaded {
         if FileManager.default.fileExists(atPath: source) {
             let url = URL(fileURLWithPath: source)
-            let table = try TableReader.read(url: url, sheet: sheet).table
+            let table = try TableReader.read(url: url, options: CSVReadOptions(columns: columns), sheet: sheet).table
             var pseudo: (any Pseudonymizer)?
             if needPseudonymizer { pseudo = try await workspacePseudonymizer() }
             return Loaded(table: table, schema: SchemaProposal.propose(for: table), label: url.lastPathComponent, pseudonymizer: pseudo)

@@ -15,6 +15,8 @@ struct RiskCommand: AsyncParsableCommand {
                   --weight w --household household_id --format markdown
             fk counts records sharing a key combination (a missing key value matches any category, as in
             sdcMicro); individual risk follows sdcMicro's indivRisk; household risk is 1 − Π(1 − r).
+            With --keys and --sensitive on a CSV file, only the named columns (and --weight, --household)
+            are built, every row still being read and checked.
             """
     )
 
@@ -26,7 +28,9 @@ struct RiskCommand: AsyncParsableCommand {
     @Option(help: "text, json or markdown.") var format: ReportFormat = .text
 
     func run() async throws {
-        let loaded = try await input.load()
+        // With explicit keys, a CSV file needs only the named columns (as polars' `columns=`).
+        let named = columnList(keys).map { k in Set(k + (columnList(sensitive) ?? []) + [weight, household].compactMap { $0 }) }
+        let loaded = try await input.load(columns: columnList(sensitive) == nil ? nil : named)
         let defaults = SchemaDisclosure(schema: loaded.schema)
         let spec = defaults.riskSpec(keys: columnList(keys), sensitive: columnList(sensitive),
                                      weight: weight.map { Optional($0) }, household: household.map { Optional($0) })

@@ -16,11 +16,15 @@ public struct CSVReadOptions: Sendable, Hashable {
     public var inferTypes: Bool
     /// Use both cores on large inputs.
     public var parallel: Bool
+    /// Only these columns (by header name) are built into the table; every field of every row is still
+    /// tokenised, so malformed input is reported exactly as without a selection. `nil` keeps all columns.
+    /// Names not in the file are ignored here; the caller reports them (with the file's full column list).
+    public var columns: Set<String>?
 
     public init(
         delimiter: UInt8? = nil, allowRagged: Bool = false, maximumCellBytes: Int = 1 << 20,
         detectHXL: Bool = true, hxlSearchRows: Int = 25, interpretKobo: Bool = true, inferTypes: Bool = true,
-        parallel: Bool = true
+        parallel: Bool = true, columns: Set<String>? = nil
     ) {
         self.delimiter = delimiter
         self.allowRagged = allowRagged
@@ -30,5 +34,6 @@ public struct CSVReadOptions: Sendable, Hashable {
         self.interpretKobo = interpretKobo
         self.inferTypes = inferTypes
         self.parallel = parallel
+        self.columns = columns
     }
 }

@@ -20,10 +20,12 @@ extension CSVReader {
         let delimiter = options.delimiter ?? DelimiterSniffer.sniff(buffer.base, count: buffer.count)
         let header = try readHeader(buffer, fileName: fileName, delimiter: delimiter, options: options)
         let chunks = try tokenizeData(buffer, header: header, fileName: fileName, delimiter: delimiter, options: options)
-        let built = buildColumns(buffer, chunks: chunks, fields: header.names.count, options: options)
+        let selected = options.columns.map { wanted in header.names.indices.filter { wanted.contains(header.names[$0]) } }
+            ?? Array(header.names.indices)
+        let built = buildColumns(buffer, chunks: chunks, fields: header.names.count, selected: selected, options: options)
         var columns: [Column] = []
         var profiles: [ColumnProfile] = []
-        for (k, b) in built.enumerated() {
+        for (b, k) in zip(built, selected) {
             columns.append(Column(name: header.names[k], tag: header.tags[k], data: b.data))
             profiles.append(
                 ColumnProfile(
@@ -194,9 +196,9 @@ extension CSVReader {
 
     /// Builds the columns a block of rows at a time, so that each block's bytes are read from memory
     /// once for all columns; on large inputs the columns are split between two threads.
-    static func buildColumns(_ buffer: SharedBytes, chunks: [TokenChunk], fields: Int, options: CSVReadOptions)
-        -> [InferredColumn]
-    {
+    static func buildColumns(
+        _ buffer: SharedBytes, chunks: [TokenChunk], fields: Int, selected: [Int], options: CSVReadOptions
+    ) -> [InferredColumn] {
         let rows = chunks.reduce(0) { $0 + $1.rowCount }
         let block = 2048
         @Sendable func build(_ columns: [Int]) -> [InferredColumn] {
@@ -212,12 +214,12 @@ extension CSVReader {
             }
             return builders.map { $0.finish() }
         }
-        guard options.parallel && rows * fields > 100_000 && fields > 1 else { return build(Array(0..<fields)) }
+        guard options.parallel && rows * selected.count > 100_000 && selected.count > 1 else { return build(selected) }
         // Split the columns between two threads by estimated cost, largest first, each to the lighter thread.
         let costs = estimatedCosts(buffer, chunks: chunks, fields: fields)
         var sets: [[Int]] = [[], []]
         var load = [0.0, 0.0]
-        for c in (0..<fields).sorted(by: { costs[$0] > costs[$1] }) {
+        for c in selected.sorted(by: { costs[$0] > costs[$1] }) {
             let k = load[0] <= load[1] ? 0 : 1
             sets[k].append(c)
             load[k] += costs[c]
@@ -230,7 +232,7 @@ extension CSVReader {
         for k in 0..<2 {
             for (i, c) in work[k].enumerated() where i < results[k].count { out[c] = results[k][i] }
         }
-        return out.compactMap { $0 }
+        return selected.compactMap { out[$0] }
     }
 
     /// A rough cost per column from its first rows: bytes per cell, plus a lot for columns whose values
