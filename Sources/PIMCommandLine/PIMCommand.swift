@@ -20,6 +20,7 @@ public struct PIMCommand: AsyncParsableCommand {
             DatasetsCommand.self, DatasetCommand.self, ExportCommand.self, RiskCommand.self, AnonymizeCommand.self,
             AggregateCommand.self,
             TemplateCommand.self, DemoCommand.self, OutputCommand.self, SystemsCommand.self, CoverageCommand.self,
+            ServeCommand.self,
         ]
     )
 
