@@ -47,7 +47,7 @@ struct ServeCommand: AsyncParsableCommand {
             guard try await s.workspace() != nil else { throw CLIError(StoreError.notInitialized.description) }
             var logger = Logger(label: "pim.server")
             logger.logLevel = .info
-            print("pim serves \(store.configuration.backendDescription) at http://\(configuration.host):\(configuration.port) (Ctrl-C stops)")
+            logger.info("pim serves \(store.configuration.backendDescription) at http://\(configuration.host):\(configuration.port) (Ctrl-C stops)")
             try await serve(configuration, store: s, logger: logger)
             try await s.close()
         } catch {
