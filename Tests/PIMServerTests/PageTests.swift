@@ -25,6 +25,8 @@ import Testing
             #expect(html.contains("<rect class=\"bar\""))
             // The text alternative: the chart's data as a table
             #expect(html.contains("Data of the chart"))
+            let chartTable = try #require(html.range(of: "Data of the chart").map { String(html[$0.upperBound...].prefix(1500)) })
+            #expect(chartTable.contains(#/<td class="num">\d+</td>/#))
             // Schema roles and provenance
             #expect(html.contains("direct-identifier"))
             #expect(html.contains("KoboToolbox"))

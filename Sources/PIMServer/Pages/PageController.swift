@@ -109,7 +109,8 @@ struct PageController: Sendable {
                 model.outputNotes = report.notes
                 let shareable = isInternal ? try await catalog.output(entry, shareable: true) : report
                 if let categoryID, let chart = BarChart.countsByArea(shareable, category: categoryID) {
-                    model.chart = PageModels.Chart(svg: chart.svg(), caption: chart.caption, unit: chart.unit, bars: chart.bars)
+                    model.chart = PageModels.Chart(svg: chart.svg(), caption: chart.caption, unit: chart.unit,
+                                                   bars: chart.bars.map { PageModels.ChartBar(label: $0.label, valueText: $0.valueText) })
                 }
                 let page = Int(q.get("page") ?? "1") ?? 1
                 let size = configuration.pageSize

@@ -74,7 +74,9 @@ enum PageModels {
         var sha: String
     }
 
-    struct Chart { var svg: String; var caption: String; var unit: String; var bars: [BarChart.Bar] }
+    /// Mustache reads stored properties only (through `Mirror`), so every shown value is stored.
+    struct Chart { var svg: String; var caption: String; var unit: String; var bars: [ChartBar] }
+    struct ChartBar { var label: String; var valueText: String }
 
     struct Section {
         var title: String
