@@ -140,12 +140,14 @@ struct PageController: Sendable {
         let page = Int(request.uri.queryParameters.get("page") ?? "1") ?? 1
         let sl = PageModels.slice(count: events.count, page: page, size: configuration.pageSize)
         let intact = if case .intact = status { true } else { false }
+        let names = Dictionary(try await store.users().map { ($0.id.rawValue, $0.userName) }, uniquingKeysWith: { a, _ in a })
         let model = PageModels.Audit(
             chainStatus: status.description, chainClass: intact ? "ok" : "alert",
             events: events[sl.range].map { e in
                 PageModels.AuditRow(
-                    sequence: e.sequence, at: PageModels.format(e.draft.at), actor: e.draft.actor, action: e.draft.action.rawValue,
-                    dataset: e.draft.datasetID ?? "", records: e.draft.recordCount.map(String.init) ?? "",
+                    sequence: e.sequence, at: PageModels.format(e.draft.at), actor: names[e.draft.actor] ?? e.draft.actor,
+                    actorID: e.draft.actor, action: e.draft.action.rawValue, dataset: e.draft.datasetID ?? "",
+                    datasetShort: String((e.draft.datasetID ?? "").prefix(8)), records: e.draft.recordCount.map(String.init) ?? "",
                     details: e.draft.details.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: ", "),
                     hash: String(e.hash.prefix(12)))
             },

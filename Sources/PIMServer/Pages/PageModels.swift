@@ -120,9 +120,12 @@ enum PageModels {
     struct AuditRow {
         var sequence: Int64
         var at: String
+        /// The user name when the actor is a known user id (audit readers may see who acted), else the actor as stored.
         var actor: String
+        var actorID: String
         var action: String
         var dataset: String
+        var datasetShort: String
         var records: String
         var details: String
         var hash: String

@@ -49,6 +49,9 @@ enum Stylesheet {
         .chart .suppressed { fill: var(--muted); font-style: italic; }
         .pager { display: flex; gap: 1rem; align-items: center; }
         code { font-size: .85rem; }
+        .nowrap { white-space: nowrap; }
+        .audit td { font-size: .9rem; }
+        .audit .details { overflow-wrap: anywhere; max-width: 30rem; }
         @media print { header.site nav, .signout, .pager { display: none; } body { background: #fff; } }
         """
 }

@@ -161,10 +161,11 @@ enum Template: String, CaseIterable {
     static let auditSource = """
         <h1>Audit log</h1>
         <p class="{{chainClass}}" role="status">{{chainStatus}}</p>
-        <table><caption>Events {{first}}–{{last}} of {{total}}, newest first</caption>
+        <div class="scroll" tabindex="0" role="region" aria-label="Audit events">
+        <table class="audit"><caption>Events {{first}}–{{last}} of {{total}}, newest first</caption>
         <thead><tr><th scope="col" class="num">#</th><th scope="col">When (UTC)</th><th scope="col">Actor</th><th scope="col">Action</th><th scope="col">Dataset</th><th scope="col" class="num">Records</th><th scope="col">Details</th><th scope="col">Hash</th></tr></thead>
-        <tbody>{{#events}}<tr><td class="num">{{sequence}}</td><td>{{at}}</td><td><code>{{actor}}</code></td><td>{{action}}</td><td><code>{{dataset}}</code></td><td class="num">{{records}}</td><td>{{details}}</td><td><code>{{hash}}</code></td></tr>
-        {{/events}}</tbody></table>
+        <tbody>{{#events}}<tr><td class="num">{{sequence}}</td><td class="nowrap">{{at}}</td><td title="{{actorID}}">{{actor}}</td><td class="nowrap">{{action}}</td><td><code title="{{dataset}}">{{datasetShort}}</code></td><td class="num">{{records}}</td><td class="details">{{details}}</td><td><code>{{hash}}</code></td></tr>
+        {{/events}}</tbody></table></div>
         {{#pager}}<nav class="pager" aria-label="Pages of the audit log">{{#previous}}<a rel="prev" href="?page={{previous}}">Newer</a>{{/previous}} <span>Page {{page}} of {{pages}}</span> {{#next}}<a rel="next" href="?page={{next}}">Older</a>{{/next}}</nav>{{/pager}}
         """
 
