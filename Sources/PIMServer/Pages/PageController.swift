@@ -20,7 +20,16 @@ struct PageController: Sendable {
             Response(status: .ok, headers: [.contentType: "text/css; charset=utf-8", .cacheControl: "public, max-age=3600"],
                      body: .init(byteBuffer: ByteBuffer(string: Stylesheet.css)))
         }
-        registry.register(.health) { _, _, _ in JSON.response(HealthDTO(status: "ok")) }
+        // Healthy when the store answers; 503 otherwise (load balancers take the instance out).
+        registry.register(.health) { _, context, _ in
+            do {
+                _ = try await store.workspace()
+                return JSON.response(HealthDTO(status: "ok"))
+            } catch {
+                context.logger.error("health check: the store does not answer")
+                return JSON.response(HealthDTO(status: "unavailable"), status: .serviceUnavailable)
+            }
+        }
         registry.register(.home) { _, context, _ in try await home(context) }
         registry.register(.frameworkMatrix) { _, context, _ in matrix(context) }
         registry.register(.frameworkCategory) { _, context, _ in
