@@ -22,6 +22,9 @@ let package = Package(
         .package(url: "https://github.com/vapor/postgres-nio.git", from: "1.33.2"),
         .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
         .package(url: "https://github.com/hummingbird-project/hummingbird-auth.git", from: "2.5.0"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1"),
+        .package(url: "https://github.com/hummingbird-project/swift-mustache.git", from: "2.1.1"),
+        .package(url: "https://github.com/apple/swift-http-types.git", from: "1.3.0"),
         .package(url: "https://github.com/weichsel/ZIPFoundation.git", from: "0.9.20"),
         .package(url: "https://github.com/x-sheep/swift-property-based.git", from: "2.0.1"),
     ],
@@ -79,10 +82,23 @@ let package = Package(
         ),
         // MARK: - Doors
         .target(
+            name: "PIMServer",
+            dependencies: [
+                "PIMFramework", "PIMTable", "PIMDisclosure", "PIMCore", "PIMCategories", "PIMStorage",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdBcrypt", package: "hummingbird-auth"),
+                .product(name: "Mustache", package: "swift-mustache"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .target(
             name: "PIMCommandLine",
             dependencies: [
                 "PIMFramework", "PIMTable", "PIMDisclosure", "PIMCore", "PIMCategories", "PIMStorage", "PIMSQLite",
-                "PIMPostgres",
+                "PIMPostgres", "PIMServer",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ],
@@ -132,6 +148,18 @@ let package = Package(
             dependencies: [
                 "PIMTesting", "PIMSQLite", "PIMPostgres", "PIMStorage", "PIMCore", "PIMTable",
                 .product(name: "GRDB", package: "GRDB.swift"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "PIMServerTests",
+            dependencies: [
+                "PIMServer", "PIMTesting", "PIMSQLite", "PIMStorage", "PIMCore", "PIMTable", "PIMFramework",
+                "PIMCategories",
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+                .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: swiftSettings
         ),

@@ -21,7 +21,7 @@ public struct PIMCommand: AsyncParsableCommand {
             AggregateCommand.self,
             TemplateCommand.self, DemoCommand.self, OutputCommand.self, SystemsCommand.self, CoverageCommand.self,
             OrgCommand.self, AgreementCommand.self, ShareCommand.self, VerifyCommand.self, KeyCommand.self,
-            AuditCommand.self, ConsentCommand.self,
+            AuditCommand.self, ConsentCommand.self, ServeCommand.self,
         ]
     )
 

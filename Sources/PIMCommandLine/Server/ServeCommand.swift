@@ -1,0 +1,58 @@
+import ArgumentParser
+import Foundation
+import Logging
+import PIMServer
+import PIMStorage
+
+/// `pim serve`: the web workspace (pages and the JSON API) over the configured store.
+struct ServeCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "serve",
+        abstract: "Serve the web workspace and the JSON API (/api/v1) over the data directory or database.",
+        discussion: """
+            Examples:
+              pim serve                                  http://127.0.0.1:8080 over ./pim-data
+              pim serve --port 9000 --data-dir /srv/pim
+              pim serve --host 0.0.0.0 --secure-cookies --trust-forwarded-for   behind a TLS reverse proxy
+            Sign in with a workspace user (`pim init` creates the first administrator). The server is the
+            one process that writes the data directory while it runs. Ctrl-C (SIGINT) or SIGTERM stops it
+            gracefully. Environment: PIM_HOST, PIM_PORT.
+            """
+    )
+
+    @OptionGroup var store: StoreOptions
+    @Option(help: "Address to listen on (default 127.0.0.1, or PIM_HOST).") var host: String?
+    @Option(help: "Port to listen on (default 8080, or PIM_PORT).") var port: Int?
+    @Flag(help: "Mark cookies Secure: use when pim is reached over HTTPS (e.g. behind a TLS proxy).") var secureCookies = false
+    @Flag(help: "Take client addresses from X-Forwarded-For (only behind a trusted reverse proxy).") var trustForwardedFor = false
+
+    func validate() throws {
+        if let port, !(1...65_535).contains(port) { throw ValidationError("--port must be between 1 and 65535.") }
+    }
+
+    /// Flags, then `PIM_HOST` / `PIM_PORT`, then defaults.
+    func serverConfiguration(environment: [String: String] = ProcessInfo.processInfo.environment) throws -> ServerConfiguration {
+        let envPort = try environment["PIM_PORT"].map { text -> Int in
+            guard let p = Int(text), (1...65_535).contains(p) else { throw ValidationError("PIM_PORT must be a port number.") }
+            return p
+        }
+        return ServerConfiguration(host: host ?? environment["PIM_HOST"] ?? "127.0.0.1", port: port ?? envPort ?? 8080,
+                                   secureCookies: secureCookies, trustForwardedFor: trustForwardedFor)
+    }
+
+    func run() async throws {
+        let configuration = try serverConfiguration()
+        let s = try await store.openStore(writing: true, command: "pim serve")
+        do {
+            guard try await s.workspace() != nil else { throw CLIError(StoreError.notInitialized.description) }
+            var logger = Logger(label: "pim.server")
+            logger.logLevel = .info
+            logger.info("pim serves \(store.configuration.backendDescription) at http://\(configuration.host):\(configuration.port) (Ctrl-C stops)")
+            try await serve(configuration, store: s, logger: logger)
+            try await s.close()
+        } catch {
+            try? await s.close()
+            throw error
+        }
+    }
+}

@@ -1,0 +1,131 @@
+import Foundation
+import HTTPTypes
+import Hummingbird
+import Logging
+import PIMCategories
+import PIMCore
+import PIMDisclosure
+import PIMFramework
+import PIMStorage
+import PIMTable
+
+/// The JSON API under `/api/v1`. Every handler runs after the route guard; object-level checks go
+/// through ``DatasetCatalog``.
+struct APIController: Sendable {
+    let store: any Store
+    let catalog: DatasetCatalog
+
+    func register(on registry: inout RouteRegistry) {
+        registry.register(.apiOpenAPI) { _, _, _ in
+            Response(status: .ok, headers: [.contentType: "application/json"],
+                     body: .init(byteBuffer: ByteBuffer(bytes: OpenAPIDocument.json)))
+        }
+        registry.register(.apiCategories) { _, _, _ in
+            try Self.framework(CategoryListView(.standard))
+        }
+        registry.register(.apiCategory) { _, context, _ in
+            let id = try context.parameters.require("id")
+            guard let category = try? PIMFramework.standard.category(named: id) else { throw ServerError.notFound }
+            return try Self.framework(CategoryDetailView(category))
+        }
+        registry.register(.apiDatasets) { _, context, _ in
+            let role = try Self.role(context)
+            return JSON.response(try await catalog.visible(to: role).map(DatasetSummaryDTO.init))
+        }
+        registry.register(.apiDataset) { _, context, _ in
+            let entry = try await catalog.entry(named: context.parameters.require("name"), role: Self.role(context))
+            return JSON.response(DatasetDetailDTO(dataset: DatasetSummaryDTO(entry), fields: entry.dataset.schema.fields,
+                                                  versions: entry.versions.map(VersionDTO.init)))
+        }
+        registry.register(.apiDatasetRisk) { request, context, _ in
+            let entry = try await catalog.entry(named: context.parameters.require("name"), role: Self.role(context))
+            let (version, table) = try await catalog.latestTable(entry)
+            let q = request.uri.queryParameters
+            let spec = SchemaDisclosure(schema: version.schema).riskSpec(
+                keys: Self.list(q.get("keys")), sensitive: Self.list(q.get("sensitive")))
+            guard !spec.keys.isEmpty else {
+                throw ServerError.badRequest("Give keys=col1,col2: the schema marks no quasi-identifier.")
+            }
+            do { return JSON.response(try RiskAnalysis.analyze(table, spec: spec)) } catch {
+                throw ServerError.badRequest(String(describing: error))
+            }
+        }
+        registry.register(.apiDatasetAggregate) { request, context, _ in
+            let role = try Self.role(context)
+            let entry = try await catalog.entry(named: context.parameters.require("name"), role: role)
+            let q = request.uri.queryParameters
+            guard let by = Self.list(q.get("by")), !by.isEmpty else {
+                throw ServerError.badRequest("Give by=col1,col2: the dimensions to count by.")
+            }
+            let minCell = try Self.integer(q.get("min_cell"), name: "min_cell") ?? 5
+            let floor = DatasetAccess.minimumCell(for: role)
+            guard minCell >= floor else { throw ServerError.badRequest("min_cell must be at least \(floor) for your role.") }
+            let identifiers = Set(entry.dataset.schema.names(withRole: .directIdentifier))
+            if let bad = by.first(where: identifiers.contains) {
+                throw ServerError.badRequest("\"\(bad)\" is a direct identifier and cannot be a dimension.")
+            }
+            let (version, table) = try await catalog.latestTable(entry)
+            do {
+                let agg = try Aggregation.aggregate(table, by: by, rule: .suppress(minCell: minCell))
+                let published = try agg.table()
+                let c = agg.loss.cells
+                return JSON.response(AggregateDTO(
+                    dataset: entry.dataset.name, version: version.number, by: by, minCell: minCell, cells: c?.cells ?? 0,
+                    primarySuppressed: c?.primarySuppressed ?? 0, secondarySuppressed: c?.secondarySuppressed ?? 0,
+                    columns: published.columnNames, rows: TableCell.rows(of: published)))
+            } catch {
+                throw ServerError.badRequest(String(describing: error))
+            }
+        }
+        registry.register(.apiDatasetOutput) { request, context, _ in
+            let role = try Self.role(context)
+            let entry = try await catalog.entry(named: context.parameters.require("name"), role: role)
+            let isInternal = try Self.internalView(request.uri.queryParameters.get("view"), role: role)
+            return JSON.response(try await catalog.output(entry, shareable: !isInternal))
+        }
+        registry.register(.apiAudit) { request, _, _ in
+            let q = request.uri.queryParameters
+            let offset = max(0, try Self.integer(q.get("offset"), name: "offset") ?? 0)
+            let limit = min(1000, max(1, try Self.integer(q.get("limit"), name: "limit") ?? 100))
+            let events = try await store.auditEvents(.all)
+            let page = events.dropFirst(offset).prefix(limit).map(AuditEventDTO.init)
+            return JSON.response(AuditPageDTO(total: events.count, offset: offset, limit: limit, events: Array(page)))
+        }
+        registry.register(.apiAuditVerify) { _, _, _ in
+            JSON.response(AuditVerifyDTO(try await store.verifyAuditChain()))
+        }
+    }
+
+    // MARK: - Helpers
+
+    static func role(_ context: PIMRequestContext) throws(ServerError) -> Role {
+        guard let role = context.user?.role else { throw .unauthenticated }
+        return role
+    }
+
+    /// `view=internal` needs ``Permission/analyseMicrodata``; the default is the shareable output.
+    static func internalView(_ view: String?, role: Role) throws(ServerError) -> Bool {
+        switch view {
+        case nil, "shareable": return false
+        case "internal":
+            guard Permission.analyseMicrodata.allows(role) else { throw .forbidden }
+            return true
+        default: throw .badRequest("view must be shareable or internal.")
+        }
+    }
+
+    static func framework(_ view: some FrameworkView) throws -> Response {
+        Response(status: .ok, headers: [.contentType: "application/json"],
+                 body: .init(byteBuffer: ByteBuffer(string: try view.renderJSON())))
+    }
+
+    static func list(_ text: String?) -> [String]? {
+        text.map { $0.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty } }
+    }
+
+    static func integer(_ text: String?, name: String) throws(ServerError) -> Int? {
+        guard let text else { return nil }
+        guard let n = Int(text) else { throw .badRequest("\(name) must be a whole number.") }
+        return n
+    }
+}

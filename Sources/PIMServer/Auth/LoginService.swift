@@ -1,0 +1,70 @@
+import Foundation
+import HTTPTypes
+import Hummingbird
+import HummingbirdBcrypt
+import Logging
+import PIMCore
+import PIMStorage
+
+/// Checks passwords, locks accounts after repeated failures, limits attempts and records audit events.
+///
+/// Audit events and logs carry user ids and reasons only: never the typed user name (people type
+/// passwords into it) and never the password.
+struct LoginService: Sendable {
+    let store: any Store
+    let configuration: ServerConfiguration
+    let limiter: RateLimiter
+
+    /// Why a login failed, as recorded in the audit log.
+    enum FailureReason: String { case unknownUser = "unknown-user", disabled, locked, badPassword = "bad-password" }
+
+    /// A bcrypt hash to check against when the user does not exist, so the answer takes as long.
+    static let decoyHash = Bcrypt.hash("pim-decoy-password", cost: 12)
+
+    func login(userName: String, password: String, address: String, logger: Logger) async throws -> User {
+        let now = configuration.now()
+        var wait = await limiter.attempt("addr:" + address, limit: configuration.loginAttemptsPerAddress, now: now)
+        if wait == nil {
+            wait = await limiter.attempt("user:" + userName.lowercased(), limit: configuration.loginAttemptsPerUser, now: now)
+        }
+        if let wait {
+            logger.notice("login rate-limited", metadata: ["retry_after": "\(wait)"])
+            throw ServerError.tooManyRequests(retryAfter: wait)
+        }
+        guard var user = try await store.user(named: userName) else {
+            _ = Bcrypt.verify(password, hash: Self.decoyHash)
+            try await fail(nil, .unknownUser, now: now, logger: logger)
+        }
+        if user.isDisabled { try await fail(user, .disabled, now: now, logger: logger) }
+        if let until = user.lockedUntil, until > now { try await fail(user, .locked, now: now, logger: logger) }
+        guard Bcrypt.verify(password, hash: user.passwordHash) else {
+            user.failedLogins += 1
+            var locked = false
+            if user.failedLogins >= configuration.maxFailedLogins {
+                user.lockedUntil = now.addingTimeInterval(configuration.lockoutDuration)
+                user.failedLogins = 0
+                locked = true
+            }
+            try await store.update(user)
+            try await fail(user, .badPassword, now: now, logger: logger, lockedNow: locked)
+        }
+        if user.failedLogins != 0 || user.lockedUntil != nil {
+            user.failedLogins = 0
+            user.lockedUntil = nil
+            try await store.update(user)
+        }
+        try await store.append(AuditDraft(at: now, actor: user.id.rawValue, action: .login,
+                                          organizationID: user.organizationID?.rawValue))
+        logger.info("login", metadata: ["user_id": "\(user.id)", "role": "\(user.role.rawValue)"])
+        return user
+    }
+
+    private func fail(_ user: User?, _ reason: FailureReason, now: Date, logger: Logger, lockedNow: Bool = false) async throws -> Never {
+        var details = ["reason": reason.rawValue]
+        if lockedNow { details["locked"] = "true" }
+        try await store.append(AuditDraft(at: now, actor: user?.id.rawValue ?? "anonymous", action: .loginFailed,
+                                          details: details))
+        logger.notice("login failed", metadata: ["user_id": "\(user?.id.rawValue ?? "-")", "reason": "\(reason.rawValue)"])
+        throw ServerError.loginFailed
+    }
+}

@@ -1,0 +1,49 @@
+import Foundation
+import HTTPTypes
+import Hummingbird
+import Logging
+import PIMCore
+import PIMStorage
+
+/// Finds the session named by the cookie, ends it when idle or when its user is gone or disabled, and
+/// refreshes the user's role from the store so that a changed role applies at the next request.
+struct SessionMiddleware: RouterMiddleware {
+    typealias Context = PIMRequestContext
+    let sessions: SessionStore
+    let store: any Store
+    let configuration: ServerConfiguration
+
+    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
+        var context = context
+        if let token = request.cookies[configuration.sessionCookieName]?.value,
+           let session = await sessions.session(token, now: configuration.now()) {
+            if let signedIn = session.user {
+                let user = try await store.user(named: signedIn.userName)
+                if let user, user.id == signedIn.id, !user.isDisabled {
+                    await sessions.refresh(token, user: user)
+                    var s = session
+                    s.user = Session.SignedInUser(user)
+                    context.session = s
+                } else {
+                    await sessions.remove(token)
+                }
+            } else {
+                context.session = session
+            }
+        }
+        return try await next(request, context)
+    }
+}
+
+/// The session cookie: HttpOnly, SameSite=Strict, Path=/, Secure (with the `__Host-` prefix) over TLS.
+enum SessionCookie {
+    static func set(_ token: String, configuration: ServerConfiguration) -> Cookie {
+        Cookie(name: configuration.sessionCookieName, value: token, path: "/", secure: configuration.secureCookies,
+               httpOnly: true, sameSite: .strict)
+    }
+
+    static func clear(configuration: ServerConfiguration) -> Cookie {
+        Cookie(name: configuration.sessionCookieName, value: "", maxAge: 0, path: "/", secure: configuration.secureCookies,
+               httpOnly: true, sameSite: .strict)
+    }
+}

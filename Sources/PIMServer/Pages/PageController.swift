@@ -1,0 +1,167 @@
+import Foundation
+import HTTPTypes
+import Hummingbird
+import Logging
+import PIMCategories
+import PIMCore
+import PIMFramework
+import PIMStorage
+import PIMTable
+
+/// The server-rendered pages: workspace home, framework browser, dataset page and audit log.
+struct PageController: Sendable {
+    let store: any Store
+    let catalog: DatasetCatalog
+    let pages: PageRenderer
+    let configuration: ServerConfiguration
+
+    func register(on registry: inout RouteRegistry) {
+        registry.register(.stylesheet) { _, _, _ in
+            Response(status: .ok, headers: [.contentType: "text/css; charset=utf-8", .cacheControl: "public, max-age=3600"],
+                     body: .init(byteBuffer: ByteBuffer(string: Stylesheet.css)))
+        }
+        // Healthy when the store answers; 503 otherwise (load balancers take the instance out).
+        registry.register(.health) { _, context, _ in
+            do {
+                _ = try await store.workspace()
+                return JSON.response(HealthDTO(status: "ok"))
+            } catch {
+                context.logger.error("health check: the store does not answer")
+                return JSON.response(HealthDTO(status: "unavailable"), status: .serviceUnavailable)
+            }
+        }
+        registry.register(.home) { _, context, _ in try await home(context) }
+        registry.register(.frameworkMatrix) { _, context, _ in matrix(context) }
+        registry.register(.frameworkCategory) { _, context, _ in
+            guard let c = try? PIMFramework.standard.category(named: context.parameters.require("id")) else { throw ServerError.notFound }
+            return category(c, context)
+        }
+        registry.register(.datasetPage) { request, context, _ in try await dataset(request, context) }
+        registry.register(.auditPage) { request, context, _ in try await audit(request, context) }
+    }
+
+    private func role(_ context: PIMRequestContext) throws(ServerError) -> Role {
+        guard let r = context.user?.role else { throw .unauthenticated }
+        return r
+    }
+
+    private func home(_ context: PIMRequestContext) async throws -> Response {
+        let workspace = try await store.workspace()
+        let entries = try await catalog.visible(to: role(context))
+        let blocks = PIMFramework.standard.categories.map { c in
+            let rows = entries.filter { $0.dataset.category == c.id.rawValue }.map { e in
+                PageModels.DatasetRow(
+                    name: e.dataset.name, sensitivity: e.dataset.sensitivity.rawValue,
+                    latestVersion: e.latest.map { "v\($0.number)" } ?? "none",
+                    latestDate: e.latest.map { PageModels.format($0.createdAt) } ?? "—",
+                    rows: e.latest.map { String($0.rowCount) } ?? "0")
+            }
+            return PageModels.CategoryBlock(id: c.id.rawValue, name: c.name, hasDatasets: !rows.isEmpty, datasets: rows)
+        }
+        let model = PageModels.Home(workspaceName: workspace?.name ?? "pim workspace", country: workspace?.country ?? "—",
+                                    adminLevels: workspace?.adminLevels.joined(separator: ", ") ?? "—", categories: blocks)
+        return pages.response(.home, model, title: "Workspace", session: context.session)
+    }
+
+    private func matrix(_ context: PIMRequestContext) -> Response {
+        let view = MatrixView(.standard)
+        let model = PageModels.Matrix(
+            categories: zip(view.categories, view.categoryNames).map { PageModels.CategoryLink(id: $0.rawValue, name: $1) },
+            rows: view.elements.map { element in
+                PageModels.MatrixRow(title: element.title, cells: view.categories.map { c in
+                    PageModels.MatrixCell(entries: view.cell(c, element)?.entries.map(\.text) ?? [])
+                })
+            })
+        return pages.response(.matrix, model, title: "PIM Matrix", session: context.session)
+    }
+
+    private func category(_ c: PIMCategory, _ context: PIMRequestContext) -> Response {
+        let model = PageModels.Category(
+            name: c.name, definition: c.definition.text, status: c.status.rawValue, statusSection: c.statusSection.description,
+            explanation: c.explanation.map(\.text),
+            elements: MatrixElement.allCases.filter { $0 != .definitionAndPurpose }.map {
+                PageModels.Element(title: $0.title, entries: c.entries(for: $0).map(\.text))
+            },
+            shares: c.shares.map { PageModels.Share(id: $0.id, what: $0.what, level: $0.level.rawValue) })
+        return pages.response(.category, model, title: c.name, session: context.session)
+    }
+
+    private func dataset(_ request: Request, _ context: PIMRequestContext) async throws -> Response {
+        let role = try role(context)
+        let entry = try await catalog.entry(named: context.parameters.require("name"), role: role)
+        let q = request.uri.queryParameters
+        let isInternal = try APIController.internalView(q.get("view"), role: role)
+        let d = entry.dataset
+        let categoryID = PIMCategory.ID(rawValue: d.category)
+        var model = PageModels.DatasetPage(
+            name: d.name, purpose: d.purpose, sensitivity: d.sensitivity.rawValue, createdAt: PageModels.format(d.createdAt),
+            categoryID: d.category, categoryName: categoryID.map { PIMFramework.standard.category($0).name } ?? d.category,
+            fields: d.schema.fields.map {
+                PageModels.FieldRow(name: $0.name, label: $0.label ?? "", type: $0.type.rawValue, role: $0.role.rawValue,
+                                    hxl: $0.hxl ?? "", required: $0.required ? "yes" : "no")
+            },
+            versions: entry.versions.reversed().map { v in
+                let p = v.provenance
+                return PageModels.VersionRow(
+                    number: v.number, rows: v.rowCount, stored: PageModels.format(v.createdAt), source: p.sourceOrganization ?? "—",
+                    system: p.sourceSystem ?? "—", method: p.method ?? "—",
+                    period: [p.periodStart, p.periodEnd].compactMap { $0 }.joined(separator: " – "), area: p.area ?? "—",
+                    file: p.fileName, sha: String(p.sha256.prefix(12)))
+            },
+            outputTitle: isInternal ? "Category output (internal)" : "Category output (shareable)", outputNotes: [],
+            outputError: nil, chart: nil, sections: [], pager: nil,
+            canSeeInternal: Permission.analyseMicrodata.allows(role), otherView: isInternal ? "shareable" : "internal",
+            otherViewLabel: isInternal ? "Show the shareable output" : "Show the internal output (small cells visible)")
+        if entry.latest != nil {
+            do {
+                let report = try await catalog.output(entry, shareable: !isInternal)
+                model.outputNotes = report.notes
+                let shareable = isInternal ? try await catalog.output(entry, shareable: true) : report
+                if let categoryID, let chart = BarChart.countsByArea(shareable, category: categoryID) {
+                    model.chart = PageModels.Chart(svg: chart.svg(), caption: chart.caption, unit: chart.unit,
+                                                   bars: chart.bars.map { PageModels.ChartBar(label: $0.label, valueText: $0.valueText) })
+                }
+                let page = Int(q.get("page") ?? "1") ?? 1
+                let size = configuration.pageSize
+                let pages = report.sections.map { PageModels.slice(count: $0.rows.count, page: page, size: size).pages }.max() ?? 1
+                let current = min(max(1, page), pages)
+                model.sections = report.sections.map { s in
+                    let sl = PageModels.slice(count: s.rows.count, page: current, size: size)
+                    let rows = current <= sl.pages ? Array(s.rows[sl.range]) : []
+                    return PageModels.Section(
+                        title: s.title, columns: s.columns, rows: rows.map { PageModels.Row(cells: $0.map(\.description)) },
+                        notes: s.notes, first: rows.isEmpty ? 0 : sl.range.lowerBound + 1,
+                        last: rows.isEmpty ? 0 : sl.range.upperBound, total: s.rows.count)
+                }
+                model.pager = PageModels.Pager(page: current, pages: pages, viewQuery: isInternal ? "&view=internal" : "")
+            } catch let e as ServerError {
+                model.outputError = e.detail
+            }
+        } else {
+            model.outputError = "No version yet: import a file first."
+        }
+        return pages.response(.dataset, model, title: d.name, session: context.session)
+    }
+
+    private func audit(_ request: Request, _ context: PIMRequestContext) async throws -> Response {
+        let status = try await store.verifyAuditChain()
+        let events = try await store.auditEvents(.all).reversed() as [AuditEvent]
+        let page = Int(request.uri.queryParameters.get("page") ?? "1") ?? 1
+        let sl = PageModels.slice(count: events.count, page: page, size: configuration.pageSize)
+        let intact = if case .intact = status { true } else { false }
+        let names = Dictionary(try await store.users().map { ($0.id.rawValue, $0.userName) }, uniquingKeysWith: { a, _ in a })
+        let model = PageModels.Audit(
+            chainStatus: status.description, chainClass: intact ? "ok" : "alert",
+            events: events[sl.range].map { e in
+                PageModels.AuditRow(
+                    sequence: e.sequence, at: PageModels.format(e.draft.at), actor: names[e.draft.actor] ?? e.draft.actor,
+                    actorID: e.draft.actor, action: e.draft.action.rawValue, dataset: e.draft.datasetID ?? "",
+                    datasetShort: String((e.draft.datasetID ?? "").prefix(8)), records: e.draft.recordCount.map(String.init) ?? "",
+                    details: e.draft.details.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: ", "),
+                    hash: String(e.hash.prefix(12)))
+            },
+            first: sl.range.isEmpty ? 0 : sl.range.lowerBound + 1, last: sl.range.upperBound, total: events.count,
+            pager: PageModels.Pager(page: sl.page, pages: sl.pages))
+        return pages.response(.audit, model, title: "Audit log", session: context.session)
+    }
+}

@@ -1,0 +1,56 @@
+import Foundation
+import HTTPTypes
+import Hummingbird
+import Logging
+import PIMCore
+
+/// Everything `pim serve` needs to know, resolved once by the command line (flags, then `PIM_*`
+/// environment variables, then these defaults). Tests build one directly.
+public struct ServerConfiguration: Sendable {
+    /// Address to bind; loopback by default so that a field laptop never exposes pim by accident.
+    public var host: String
+    public var port: Int
+    /// Mark cookies `Secure` (and use the `__Host-` prefix). Turn on when pim is reached over TLS,
+    /// e.g. behind a reverse proxy that terminates TLS.
+    public var secureCookies: Bool
+    /// Take the client address from the first `X-Forwarded-For` entry (only behind a trusted proxy).
+    public var trustForwardedFor: Bool
+    /// Sessions end after this much inactivity.
+    public var sessionIdleTimeout: TimeInterval
+    /// Failed logins in a row that lock an account.
+    public var maxFailedLogins: Int
+    /// How long a locked account stays locked.
+    public var lockoutDuration: TimeInterval
+    /// Login attempts allowed per user name, and per client address, within `rateLimitWindow`.
+    public var loginAttemptsPerUser: Int
+    public var loginAttemptsPerAddress: Int
+    public var rateLimitWindow: TimeInterval
+    /// Rows per page in large HTML tables.
+    public var pageSize: Int
+    /// The clock; tests inject a manual one.
+    public var now: @Sendable () -> Date
+
+    public init(
+        host: String = "127.0.0.1", port: Int = 8080, secureCookies: Bool = false, trustForwardedFor: Bool = false,
+        sessionIdleTimeout: TimeInterval = 60 * 60, maxFailedLogins: Int = 6, lockoutDuration: TimeInterval = 30 * 60,
+        loginAttemptsPerUser: Int = 10, loginAttemptsPerAddress: Int = 30, rateLimitWindow: TimeInterval = 15 * 60,
+        pageSize: Int = 50, now: @escaping @Sendable () -> Date = { Date() }
+    ) {
+        self.host = host
+        self.port = port
+        self.secureCookies = secureCookies
+        self.trustForwardedFor = trustForwardedFor
+        self.sessionIdleTimeout = sessionIdleTimeout
+        self.maxFailedLogins = maxFailedLogins
+        self.lockoutDuration = lockoutDuration
+        self.loginAttemptsPerUser = loginAttemptsPerUser
+        self.loginAttemptsPerAddress = loginAttemptsPerAddress
+        self.rateLimitWindow = rateLimitWindow
+        self.pageSize = pageSize
+        self.now = now
+    }
+
+    /// The session cookie's name: `__Host-` prefixed when Secure, so browsers refuse it over plain HTTP
+    /// and from sub-domains.
+    var sessionCookieName: String { secureCookies ? "__Host-pim_session" : "pim_session" }
+}

@@ -1,0 +1,64 @@
+import Foundation
+import HTTPTypes
+import Hummingbird
+import Logging
+import PIMCore
+
+/// Failures a request can end in. Each maps to one HTTP status, a title and a one-sentence detail that
+/// never holds record values or personal data. API routes answer them as `application/problem+json`
+/// (RFC 9457), pages as an HTML error page.
+public enum ServerError: Error, Sendable, Hashable, CustomStringConvertible {
+    case unauthenticated
+    case forbidden
+    /// Also the answer for objects the user may not see, so that existence is not revealed.
+    case notFound
+    case badRequest(String)
+    case csrfRejected
+    case loginFailed
+    case tooManyRequests(retryAfter: Int)
+    case unprocessable(String)
+    case internalError(requestID: String)
+
+    public var status: HTTPResponse.Status {
+        switch self {
+        case .unauthenticated, .loginFailed: .unauthorized
+        case .forbidden, .csrfRejected: .forbidden
+        case .notFound: .notFound
+        case .badRequest: .badRequest
+        case .tooManyRequests: .tooManyRequests
+        case .unprocessable: .unprocessableContent
+        case .internalError: .internalServerError
+        }
+    }
+
+    public var title: String {
+        switch self {
+        case .unauthenticated: "Sign-in required"
+        case .forbidden: "Forbidden"
+        case .notFound: "Not found"
+        case .badRequest: "Bad request"
+        case .csrfRejected: "Form expired or forged"
+        case .loginFailed: "Sign-in failed"
+        case .tooManyRequests: "Too many attempts"
+        case .unprocessable: "Cannot compute this output"
+        case .internalError: "Internal error"
+        }
+    }
+
+    public var detail: String {
+        switch self {
+        case .unauthenticated: "Sign in first; your session may have expired after 60 minutes without activity."
+        case .forbidden: "Your role does not allow this."
+        case .notFound: "There is nothing here, or you may not see it."
+        case .badRequest(let why): why
+        case .csrfRejected: "The form's security token is missing or wrong; reload the page and submit it again."
+        case .loginFailed:
+            "The user name or password is wrong, or the account is locked after repeated failures; try again later."
+        case .tooManyRequests(let s): "Too many sign-in attempts; wait \(s) seconds and try again."
+        case .unprocessable(let why): why
+        case .internalError(let id): "Something went wrong on the server; quote request id \(id) to the administrator."
+        }
+    }
+
+    public var description: String { "\(title): \(detail)" }
+}

@@ -1,0 +1,58 @@
+import Foundation
+import HTTPTypes
+import Hummingbird
+import HummingbirdTesting
+import PIMCore
+import PIMFramework
+import PIMSQLite
+import PIMServer
+import PIMStorage
+import Testing
+
+@Suite struct OpenAPITests {
+    /// `METHOD path` of every operation in the served document.
+    static func documentedOperations(_ json: Data) throws -> Set<String> {
+        let doc = try #require(try JSONSerialization.jsonObject(with: json) as? [String: Any])
+        #expect(doc["openapi"] as? String == "3.1.0")
+        let paths = try #require(doc["paths"] as? [String: [String: Any]])
+        return Set(paths.flatMap { path, ops in ops.keys.map { "\($0.uppercased()) \(path)" } })
+    }
+
+    @Test func everyAPIRouteOfTheRouterIsDocumentedAndViceVersa() async throws {
+        let world = try await TestWorld.make()
+        // Given the routes the router really serves under /api/v1
+        let router = try buildRouter(world.configuration, store: world.store)
+        let served = Set(router.routes.filter { $0.path.description.hasPrefix("/api/v1") }
+            .map { "\($0.method.rawValue) \($0.path.description)" })
+        #expect(served.count == Route.allCases.filter { $0.kind == .api }.count)
+        // When the document is fetched
+        try await world.application().test(.router) { client in
+            let r = try await client.execute(uri: "/api/v1/openapi.json", method: .get)
+            #expect(r.status == .ok)
+            let documented = try Self.documentedOperations(Data(String(buffer: r.body).utf8))
+            // Then both sets are equal
+            #expect(documented == served)
+        }
+    }
+
+    @Test func theRouterServesExactlyTheRouteTable() async throws {
+        let world = try await TestWorld.make()
+        let router = try buildRouter(world.configuration, store: world.store)
+        let served = Set(router.routes.map { "\($0.method.rawValue) \($0.path.description)" })
+        let table = Set(Route.allCases.map { "\($0.method.rawValue) \($0.path)" })
+        #expect(served == table)
+    }
+
+    @Test func pathParametersAreDeclared() async throws {
+        let world = try await TestWorld.make()
+        try await world.application().test(.router) { client in
+            let r = try await client.execute(uri: "/api/v1/openapi.json", method: .get)
+            let doc = try #require(try JSONSerialization.jsonObject(with: Data(String(buffer: r.body).utf8)) as? [String: Any])
+            let paths = try #require(doc["paths"] as? [String: [String: [String: Any]]])
+            let op = try #require(paths["/api/v1/datasets/{name}/aggregate"]?["get"])
+            let params = try #require(op["parameters"] as? [[String: Any]])
+            #expect(params.contains { $0["name"] as? String == "name" && $0["in"] as? String == "path" })
+            #expect(params.contains { $0["name"] as? String == "by" && $0["required"] as? Bool == true })
+        }
+    }
+}

@@ -1,0 +1,106 @@
+import Foundation
+import HTTPTypes
+import Hummingbird
+import HummingbirdTesting
+import PIMCore
+import PIMFramework
+import PIMSQLite
+@testable import PIMServer
+import PIMStorage
+import Testing
+
+@Suite struct PageTests {
+    @Test func theDatasetPageDrawsAnAccessibleSVGChart() async throws {
+        let world = try await TestWorld.make()
+        try await world.application().test(.router) { client in
+            let officer = try await Browser.signedIn(client, as: .pimOfficer)
+            let r = try await officer.get(client, "/datasets/cases")
+            #expect(r.status == .ok)
+            let html = String(buffer: r.body)
+            // An SVG with a role, a title and a description, and bars
+            #expect(html.contains("<svg xmlns=\"http://www.w3.org/2000/svg\""))
+            #expect(html.contains("role=\"img\""))
+            #expect(html.contains("<title id=\"chart-title\">"))
+            #expect(html.contains("<desc id=\"chart-desc\">"))
+            #expect(html.contains("<rect class=\"bar\""))
+            // The text alternative: the chart's data as a table
+            #expect(html.contains("Data of the chart"))
+            let chartTable = try #require(html.range(of: "Data of the chart").map { String(html[$0.upperBound...].prefix(1500)) })
+            #expect(chartTable.contains(#/<td class="num">\d+</td>/#))
+            // Schema roles and provenance
+            #expect(html.contains("direct-identifier"))
+            #expect(html.contains("KoboToolbox"))
+            // No scripts anywhere
+            #expect(!html.lowercased().contains("<script"))
+        }
+    }
+
+    @Test func theHomePageListsTheEightCategoriesAndTheDataset() async throws {
+        let world = try await TestWorld.make()
+        try await world.application().test(.router) { client in
+            let analyst = try await Browser.signedIn(client, as: .analyst)
+            let html = String(buffer: try await analyst.get(client, "/").body)
+            #expect(html.components(separatedBy: "<section class=\"category\"").count - 1 == 8)
+            #expect(html.contains("href=\"/datasets/cases\""))
+            #expect(html.contains("name=\"csrf_token\""))
+        }
+    }
+
+    @Test func pagesCarrySecurityHeaders() async throws {
+        let world = try await TestWorld.make()
+        try await world.application().test(.router) { client in
+            let r = try await client.execute(uri: "/login", method: .get)
+            #expect(r.headers[.contentSecurityPolicy]?.contains("default-src 'none'") == true)
+            #expect(r.headers[.xContentTypeOptions] == "nosniff")
+            #expect(r.headers[.cacheControl] == "no-store")
+            let css = try await client.execute(uri: "/static/pim.css", method: .get)
+            #expect(css.headers[.contentType] == "text/css; charset=utf-8")
+            #expect(String(buffer: css.body).contains("--accent"))
+        }
+    }
+
+    @Test func largeTablesPaginate() async throws {
+        let world = try await TestWorld.make { $0.pageSize = 5 }
+        try await world.application().test(.router) { client in
+            let officer = try await Browser.signedIn(client, as: .pimOfficer)
+            let first = String(buffer: try await officer.get(client, "/datasets/cases").body)
+            #expect(first.contains("rel=\"next\" href=\"?page=2\""))
+            let second = String(buffer: try await officer.get(client, "/datasets/cases?page=2").body)
+            #expect(second.contains("rel=\"prev\" href=\"?page=1\""))
+            #expect(second.contains("rows 6–10"))
+        }
+    }
+
+    @Test func theAuditPageShowsTheChainCheck() async throws {
+        let world = try await TestWorld.make()
+        try await world.application().test(.router) { client in
+            let dpfp = try await Browser.signedIn(client, as: .dataProtectionFocalPoint)
+            let html = String(buffer: try await dpfp.get(client, "/audit").body)
+            #expect(html.contains("The audit chain is intact"))
+            #expect(html.contains("auth.login"))
+        }
+    }
+
+    @Test func theFrameworkBrowserShowsTheMatrixAndACategory() async throws {
+        let world = try await TestWorld.make()
+        try await world.application().test(.router) { client in
+            let viewer = try await Browser.signedIn(client, as: .partnerViewer)
+            let matrix = String(buffer: try await viewer.get(client, "/framework").body)
+            #expect(matrix.contains("Sub-category examples"))
+            #expect(matrix.contains("href=\"/framework/case-management\""))
+            let category = try await viewer.get(client, "/framework/case-management")
+            #expect(category.status == .ok)
+            #expect(String(buffer: category.body).contains("What may be shared"))
+            #expect(try await viewer.get(client, "/framework/unknown").status == .notFound)
+        }
+    }
+
+    @Test func chartSVGEscapesLabels() {
+        let chart = BarChart(title: "Cases by area", unit: "cases", bars: [.init(label: "<script>&", value: 12), .init(label: "B", value: nil)])
+        let svg = chart.svg()
+        #expect(svg.contains("suppressed"))
+        #expect(chart.summary.contains("largest is <script>& with 12 cases; 1 suppressed"))
+        #expect(svg.contains("&lt;script&gt;&amp;"))
+        #expect(!svg.contains("<script>"))
+    }
+}

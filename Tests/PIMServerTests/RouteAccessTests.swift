@@ -1,0 +1,113 @@
+import Foundation
+import HTTPTypes
+import Hummingbird
+import HummingbirdTesting
+import PIMCore
+import PIMFramework
+import PIMSQLite
+import PIMServer
+import PIMStorage
+import Testing
+
+/// Every route × every role, against a hand-written expectation (not derived from the server's own table).
+@Suite struct RouteAccessTests {
+    static let all = Set(Role.allCases)
+    static let datasetRoles: Set<Role> = [.administrator, .pimOfficer, .dataProtectionFocalPoint, .analyst]
+    static let microdataRoles: Set<Role> = [.administrator, .pimOfficer, .dataProtectionFocalPoint]
+    static let auditRoles: Set<Role> = [.administrator, .dataProtectionFocalPoint]
+
+    /// Roles that get the route's data; everyone else gets 403 or 404 and no data.
+    static let allowed: [Route: Set<Role>] = [
+        .health: all, .stylesheet: all, .apiOpenAPI: all,
+        .home: all, .frameworkMatrix: all, .frameworkCategory: all, .apiCategories: all, .apiCategory: all,
+        .datasetPage: datasetRoles, .apiDataset: datasetRoles, .apiDatasetAggregate: datasetRoles, .apiDatasetOutput: datasetRoles,
+        .apiDatasets: all,  // answers every role, listing only what the role may see
+        .apiDatasetRisk: microdataRoles,
+        .auditPage: auditRoles, .apiAudit: auditRoles, .apiAuditVerify: auditRoles,
+    ]
+
+    /// A concrete request for each GET route.
+    static func uri(_ route: Route) -> String {
+        let path = route.path(["name": TestWorld.datasetName, "id": "case-management"])
+        switch route {
+        case .apiDatasetRisk: return path + "?keys=adm1_code,sex"
+        case .apiDatasetAggregate: return path + "?by=adm1_code,sex&min_cell=5"
+        default: return path
+        }
+    }
+
+    /// Text that only appears when dataset contents or audit entries are shown.
+    static let dataMarkers = ["ZZ0", "\"fields\"", "\"sections\"", "auth.login", "\"rows\""]
+
+    @Test func everyGetRouteAnswersEachRoleAsThePermissionMatrixSays() async throws {
+        let world = try await TestWorld.make()
+        let getRoutes = Route.allCases.filter { $0.method == .get && $0 != .loginForm }
+        #expect(Set(getRoutes) == Set(Self.allowed.keys))
+        try await world.application().test(.router) { client in
+            for role in Role.allCases {
+                let browser = try await Browser.signedIn(client, as: role)
+                for route in getRoutes {
+                    let r = try await browser.get(client, Self.uri(route))
+                    let body = String(buffer: r.body)
+                    if Self.allowed[route]?.contains(role) == true {
+                        #expect(r.status == .ok, "\(route) as \(role.rawValue): \(r.status)")
+                    } else {
+                        #expect([.forbidden, .notFound].contains(r.status), "\(route) as \(role.rawValue): \(r.status)")
+                        for marker in Self.dataMarkers {
+                            #expect(!body.contains(marker), "\(route) as \(role.rawValue) leaked \(marker)")
+                        }
+                    }
+                }
+                // The dataset list shows the dataset only to roles that may see it
+                let list = String(buffer: try await browser.get(client, "/api/v1/datasets").body)
+                #expect(list.contains("\"cases\"") == Self.datasetRoles.contains(role), "list as \(role.rawValue)")
+            }
+        }
+    }
+
+    @Test func aHiddenDatasetLooksExactlyLikeAMissingOne() async throws {
+        let world = try await TestWorld.make()
+        try await world.application().test(.router) { client in
+            let partner = try await Browser.signedIn(client, as: .partnerViewer)
+            let hidden = try await partner.get(client, "/api/v1/datasets/cases")
+            let missing = try await partner.get(client, "/api/v1/datasets/no-such-dataset")
+            #expect(hidden.status == .notFound)
+            #expect(missing.status == .notFound)
+            let strip = { (s: String) in s.replacingOccurrences(of: "no-such-dataset", with: "cases") }
+            #expect(String(buffer: hidden.body) == strip(String(buffer: missing.body)))
+        }
+    }
+
+    @Test func everyRouteNeedsASessionExceptThePublicOnes() async throws {
+        let world = try await TestWorld.make()
+        let publicRoutes: Set<Route> = [.health, .stylesheet, .loginForm, .apiOpenAPI]
+        try await world.application().test(.router) { client in
+            for route in Route.allCases where route.method == .get {
+                let r = try await client.execute(uri: Self.uri(route), method: .get)
+                if publicRoutes.contains(route) {
+                    #expect(r.status == .ok, "\(route)")
+                } else if route.kind == .api {
+                    #expect(r.status == .unauthorized, "\(route)")
+                    #expect(r.headers[.contentType] == "application/problem+json")
+                } else {
+                    #expect(r.status == .seeOther, "\(route)")
+                    #expect(r.headers[.location] == "/login")
+                }
+            }
+        }
+    }
+
+    @Test func internalOutputsNeedMicrodataPermission() async throws {
+        let world = try await TestWorld.make()
+        try await world.application().test(.router) { client in
+            for role in Self.datasetRoles {
+                let browser = try await Browser.signedIn(client, as: role)
+                let api = try await browser.get(client, "/api/v1/datasets/cases/output?view=internal")
+                let page = try await browser.get(client, "/datasets/cases?view=internal")
+                let expected: HTTPResponse.Status = Self.microdataRoles.contains(role) ? .ok : .forbidden
+                #expect(api.status == expected, "\(role)")
+                #expect(page.status == expected, "\(role)")
+            }
+        }
+    }
+}
