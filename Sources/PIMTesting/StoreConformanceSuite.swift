@@ -156,6 +156,47 @@ public enum StoreConformanceSuite {
             #expect(try await store.auditEvents(AuditFilter(limit: 2)).count == 2)
             #expect(try await store.verifyAuditChain() == .intact(events: 5))
         },
+        StoreCheck(name: "documents are stored by kind and id, replaced, and audited with the change") { store, _ in
+            let before = try await store.auditEvents(.all).count
+            try await store.putDocument(kind: .agreement, id: "ISP-2", json: #"{"v":1}"#,
+                                        audit: AuditDraft(at: Fixtures.epoch, actor: "dpfp", action: .agreementChanged, agreementID: "ISP-2"))
+            try await store.putDocument(kind: .agreement, id: "ISP-1", json: #"{"v":1}"#, audit: nil)
+            try await store.putDocument(kind: .agreement, id: "ISP-2", json: #"{"v":2}"#, audit: nil)
+            try await store.putDocument(kind: .informationSystem, id: "ISP-1", json: "{}", audit: nil)
+            #expect(try await store.document(kind: .agreement, id: "ISP-2") == #"{"v":2}"#)
+            #expect(try await store.document(kind: .agreement, id: "none") == nil)
+            #expect(try await store.documents(kind: .agreement).map(\.id) == ["ISP-1", "ISP-2"])
+            #expect(try await store.documents(kind: .informationSystem).count == 1)
+            #expect(try await store.auditEvents(.all).count == before + 1)
+        },
+        StoreCheck(name: "consent keeps the latest decision per record and purpose") { store, _ in
+            let d = Fixtures.dataset()
+            try await store.create(d)
+            let t0 = Fixtures.epoch, t1 = Fixtures.epoch.addingTimeInterval(60)
+            let audit = AuditDraft(at: t1, actor: "cw", action: .consentChanged, datasetID: d.id.rawValue)
+            try await store.recordConsent(datasetID: d.id, entries: [
+                ConsentEntry(recordID: "R-1", purpose: "disclosure", granted: true, at: t0),
+                ConsentEntry(recordID: "R-2", purpose: "disclosure", granted: true, at: t0),
+                ConsentEntry(recordID: "R-1", purpose: "tracing", granted: true, at: t0),
+            ], audit: audit)
+            // A withdrawal wins; an older decision arriving late does not overwrite a newer one.
+            try await store.recordConsent(datasetID: d.id, entries: [
+                ConsentEntry(recordID: "R-1", purpose: "disclosure", granted: false, at: t1),
+                ConsentEntry(recordID: "R-2", purpose: "disclosure", granted: false, at: t0.addingTimeInterval(-60)),
+            ], audit: audit)
+            let all = try await store.consent(datasetID: d.id)
+            #expect(all.count == 3)
+            #expect(all.first { $0.recordID == "R-1" && $0.purpose == "disclosure" }?.granted == false)
+            #expect(all.first { $0.recordID == "R-2" }?.granted == true)
+            #expect(try await store.auditEvents(AuditFilter(action: .consentChanged)).count == 2)
+        },
+        StoreCheck(name: "a workspace secret is created once and then always returned") { store, _ in
+            let a = try await store.secret(named: "k") { Data([1, 2, 3]) }
+            let b = try await store.secret(named: "k") { Data([9, 9, 9]) }
+            #expect(a == Data([1, 2, 3]))
+            #expect(b == a)
+            #expect(try await store.secret(named: "other") { Data([7]) } == Data([7]))
+        },
         StoreCheck(name: "the append-only trigger blocks edits through SQL") { store, backend in
             try await store.append(AuditDraft(at: Fixtures.epoch, actor: "ana", action: .login))
             await #expect(throws: (any Error).self) {
