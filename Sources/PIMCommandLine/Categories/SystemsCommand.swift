@@ -41,7 +41,7 @@ struct SystemsCommand: AsyncParsableCommand {
             try await store.withStore(writing: true, command: "pim systems add") { s in
                 guard try await s.workspace() != nil else { throw StoreError.notInitialized }
                 if let dataset, try await s.dataset(named: dataset) == nil { throw StoreError.notFound(kind: "dataset", key: dataset) }
-                let audit = AuditDraft(at: Date(), actor: "cli:" + (ProcessInfo.processInfo.environment["USER"] ?? "unknown"),
+                let audit = AuditDraft(at: Date(), actor: CLIActor.name(nil),
                                        action: .systemRegistered, details: ["system": system.id, "category": system.category.rawValue])
                 try await s.putDocument(kind: .informationSystem, id: system.id, json: try system.json(), audit: audit)
             }

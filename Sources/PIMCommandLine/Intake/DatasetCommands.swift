@@ -126,7 +126,7 @@ struct ExportCommand: AsyncParsableCommand {
     @Option(name: .customLong("as"), help: "Workspace user doing the export (default: the operating-system user).") var actor: String?
 
     func run() async throws {
-        let actorName = actor ?? "cli:" + (ProcessInfo.processInfo.environment["USER"] ?? "unknown")
+        let actorName = CLIActor.name(actor)
         let url = URL(fileURLWithPath: out)
         let (rows, number) = try await store.withStore(writing: true, command: "pim export") { s in
             guard let d = try await s.dataset(named: name) else { throw StoreError.notFound(kind: "dataset", key: name) }

@@ -56,7 +56,7 @@ struct ImportCommand: AsyncParsableCommand {
         let sha = try FileDigest.sha256(of: input.url)
         let gazetteer = try schemaOptions.loadGazetteer()
         let givenSchema = try schemaOptions.loadSchema()
-        let actorName = actor ?? "cli:" + (ProcessInfo.processInfo.environment["USER"] ?? "unknown")
+        let actorName = CLIActor.name(actor)
         let outcome: (version: DatasetVersion, result: ValidationResult, created: Bool) = try await store.withStore(writing: true, command: "pim import") { s in
             guard try await s.workspace() != nil else { throw StoreError.notInitialized }
             if let actor, try await s.user(named: actor) == nil { throw CLIError("There is no user \"\(actor)\" in this workspace.") }

@@ -14,7 +14,7 @@ extension AuditAction: ExpressibleByArgument {}
 struct ActorOption: ParsableArguments {
     @Option(name: .customLong("as"), help: "Workspace user acting (default: the operating-system user).") var actor: String?
 
-    var name: String { actor ?? "cli:" + (ProcessInfo.processInfo.environment["USER"] ?? "unknown") }
+    var name: String { CLIActor.name(actor) }
 
     /// Checks that a named actor is a workspace user; returns the user when one was named.
     @discardableResult

@@ -30,3 +30,10 @@ enum Output {
 
     static func stderr(_ s: String) { FileHandle.standardError.write(Data((s + "\n").utf8)) }
 }
+
+/// Who a command acts as in the audit trail: the `--as` user, else the operating-system user as `cli:NAME`.
+enum CLIActor {
+    static func name(_ given: String?) -> String {
+        given ?? "cli:" + (ProcessInfo.processInfo.environment["USER"] ?? "unknown")
+    }
+}

@@ -52,7 +52,7 @@ struct UserCommand: AsyncParsableCommand {
                 throw CLIError("Give --password-file: the password is read from a file or a prompt, never from a flag.")
             }
             let hash = try PasswordHasher().hash(newPassword: password)
-            let actorName = actor ?? "cli:" + (ProcessInfo.processInfo.environment["USER"] ?? "unknown")
+            let actorName = CLIActor.name(actor)
             try await store.withStore(writing: true, command: "pim user add") { s in
                 guard try await s.workspace() != nil else { throw StoreError.notInitialized }
                 var orgID: Organization.ID?
@@ -106,7 +106,7 @@ struct UserCommand: AsyncParsableCommand {
         @Option(name: .customLong("as"), help: "Who is disabling the user (for the audit trail).") var actor: String?
 
         func run() async throws {
-            let actorName = actor ?? "cli:" + (ProcessInfo.processInfo.environment["USER"] ?? "unknown")
+            let actorName = CLIActor.name(actor)
             try await store.withStore(writing: true, command: "pim user disable") { s in
                 guard var u = try await s.user(named: name) else { throw StoreError.notFound(kind: "user", key: name) }
                 u.isDisabled = true

@@ -18,31 +18,8 @@ enum TextDecoding {
                 i += 1
                 continue
             }
-            let len: Int
-            var lower: UInt8 = 0x80
-            var upper: UInt8 = 0xBF
-            switch c {
-            case 0xC2...0xDF: len = 2
-            case 0xE0:
-                len = 3
-                lower = 0xA0
-            case 0xE1...0xEC, 0xEE, 0xEF: len = 3
-            case 0xED:
-                len = 3
-                upper = 0x9F
-            case 0xF0:
-                len = 4
-                lower = 0x90
-            case 0xF1...0xF3: len = 4
-            case 0xF4:
-                len = 4
-                upper = 0x8F
-            default: return false
-            }
-            guard i + len <= n else { return false }
-            let c1 = p[i + 1]
-            guard c1 >= lower && c1 <= upper else { return false }
-            for k in 2..<max(2, len) where p[i + k] & 0xC0 != 0x80 { return false }
+            let len = sequenceLength(p + i, n - i)
+            guard len > 0 else { return false }
             i += len
         }
         return true
