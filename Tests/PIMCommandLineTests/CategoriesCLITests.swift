@@ -31,6 +31,7 @@ import Testing
             // and its shareable output publishes no count between 1 and 4
             let shared = try PIMBinary.run(["output", "demo-\(c)", "--shareable", "--format", "csv"], in: dir)
             #expect(shared.status == 0, "\(c): \(shared.err)")
+            #expect(Self.publishedCounts(shared.out).allSatisfy { !(1...4).contains($0) }, "\(c) publishes a small cell")
         }
         let xlsform = try PIMBinary.run(["template", "case-management", "--format", "xlsform", "--gazetteer", "demo/gazetteer.csv",
                                          "--out", "cm-form.xlsx"], in: dir)
@@ -38,6 +39,23 @@ import Testing
         let form = try PIMBinary.run(["inspect", "cm-form.xlsx", "--sheet", "survey", "--format", "json"], in: dir)
         #expect(form.status == 0, "\(form.err)")
         #expect(form.out.contains("\"name\" : \"type\""))
+    }
+
+    /// Whole-number values of the count-like columns (`count`, `cases`, `incidents`, `persons`, …) in a
+    /// sectioned CSV output: the column just before `flag` in each section.
+    static func publishedCounts(_ csv: String) -> [Int] {
+        var out: [Int] = []
+        var countColumn: Int?
+        for line in csv.split(whereSeparator: \.isNewline).map(String.init) {
+            if line.hasPrefix("#") { countColumn = nil; continue }
+            let cells = line.split(separator: ",", omittingEmptySubsequences: false).map(String.init)
+            if countColumn == nil {
+                countColumn = cells.firstIndex(of: "flag").map { $0 - 1 }
+                continue
+            }
+            if let k = countColumn, k >= 0, k < cells.count, let v = Int(cells[k]) { out.append(v) }
+        }
+        return out
     }
 
     @Test func coverageShowsGapsAndWhoWouldFillThem() throws {
@@ -57,5 +75,12 @@ import Testing
         let unknown = try PIMBinary.run(["coverage", "--scenario", "drought"], in: dir)
         #expect(unknown.status != 0)
         #expect(unknown.err.contains("sudden-onset-emergency"))
+    }
+}
+
+@Suite struct PublishedCountsParserTests {
+    @Test func readsTheColumnBeforeTheFlag() {
+        let csv = "# section: shareable\nadm1,sex,cases,flag\nA,f,,primary\nA,m,12,\n# section: b\nx,count,flag\nq,7,\n"
+        #expect(CategoriesCLITests.publishedCounts(csv) == [12, 7])
     }
 }
