@@ -141,7 +141,11 @@ struct PIMBinary {
         #expect(viewer.err.contains("--org"))
         let dup = try PIMBinary.run(["user", "add", "--name", "farah", "--role", "analyst", "--password-file", "u.pw"], in: dir)
         #expect(dup.status != 0)
-        _ = try PIMBinary.run(["user", "disable", "farah"], in: dir)
+        // An actor named with --as must be a workspace user: no audit entry names a made-up person.
+        let ghost = try PIMBinary.run(["user", "disable", "farah", "--as", "ghost"], in: dir)
+        #expect(ghost.status != 0)
+        #expect(ghost.err.contains("no user \"ghost\""))
+        _ = try PIMBinary.run(["user", "disable", "farah", "--as", "admin"], in: dir)
         let list = try PIMBinary.run(["user", "list", "--format", "json"], in: dir)
         #expect(list.out.contains("\"role\" : \"data-protection-focal-point\""))
         #expect(list.out.contains("\"disabled\" : true"))

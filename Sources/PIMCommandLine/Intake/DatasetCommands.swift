@@ -123,12 +123,13 @@ struct ExportCommand: AsyncParsableCommand {
     @Option(help: "Version number (default: the latest).") var version: Int?
     @Option(help: "csv, hxl (CSV with the hashtag row), json or xlsx.") var format: Format = .csv
     @Option(help: "Output file.") var out: String
-    @Option(name: .customLong("as"), help: "Workspace user doing the export (default: the operating-system user).") var actor: String?
+    @OptionGroup var actor: ActorOption
 
     func run() async throws {
-        let actorName = CLIActor.name(actor)
+        let actorName = actor.name
         let url = URL(fileURLWithPath: out)
         let (rows, number) = try await store.withStore(writing: true, command: "pim export") { s in
+            try await actor.check(in: s)
             guard let d = try await s.dataset(named: name) else { throw StoreError.notFound(kind: "dataset", key: name) }
             let versions = try await s.versions(of: d.id)
             guard let v = version.map({ n in versions.first { $0.number == n } }) ?? versions.last else {

@@ -41,7 +41,7 @@ struct ImportCommand: AsyncParsableCommand {
     @Option(help: "Provenance: area covered (P-code or name).") var area: String?
     @Option(help: "Provenance: date received (yyyy-mm-dd; default today).") var received: String?
     @Option(help: "Provenance: free-text quality notes.") var notes: String?
-    @Option(name: .customLong("as"), help: "Workspace user doing the import (default: the operating-system user).") var actor: String?
+    @OptionGroup var actor: ActorOption
 
     func validate() throws {
         try Dataset.validateName(dataset)
@@ -56,10 +56,10 @@ struct ImportCommand: AsyncParsableCommand {
         let sha = try FileDigest.sha256(of: input.url)
         let gazetteer = try schemaOptions.loadGazetteer()
         let givenSchema = try schemaOptions.loadSchema()
-        let actorName = CLIActor.name(actor)
+        let actorName = actor.name
         let outcome: (version: DatasetVersion, result: ValidationResult, created: Bool) = try await store.withStore(writing: true, command: "pim import") { s in
             guard try await s.workspace() != nil else { throw StoreError.notInitialized }
-            if let actor, try await s.user(named: actor) == nil { throw CLIError("There is no user \"\(actor)\" in this workspace.") }
+            try await actor.check(in: s)
             let existing = try await s.dataset(named: dataset)
             let target: Dataset
             if let existing {

@@ -11,19 +11,6 @@ extension Organization.Kind: ExpressibleByArgument {}
 extension AuditAction: ExpressibleByArgument {}
 
 /// `--as USER`: who acts, for the audit trail.
-struct ActorOption: ParsableArguments {
-    @Option(name: .customLong("as"), help: "Workspace user acting (default: the operating-system user).") var actor: String?
-
-    var name: String { CLIActor.name(actor) }
-
-    /// Checks that a named actor is a workspace user; returns the user when one was named.
-    @discardableResult
-    func check(in store: any Store) async throws -> User? {
-        guard let actor else { return nil }
-        guard let u = try await store.user(named: actor) else { throw CLIError("There is no user \"\(actor)\" in this workspace.") }
-        return u
-    }
-}
 
 /// JSON coding of stored documents and the date formats of the sharing commands.
 enum SharingCoding {

@@ -1,5 +1,7 @@
 import ArgumentParser
 import Foundation
+import PIMCore
+import PIMStorage
 
 /// `--format text|json` for commands that print results.
 enum OutputFormat: String, CaseIterable, ExpressibleByArgument {
@@ -35,5 +37,20 @@ enum Output {
 enum CLIActor {
     static func name(_ given: String?) -> String {
         given ?? "cli:" + (ProcessInfo.processInfo.environment["USER"] ?? "unknown")
+    }
+}
+
+/// `--as USER`: the workspace user a command acts as; a named user must exist.
+struct ActorOption: ParsableArguments {
+    @Option(name: .customLong("as"), help: "Workspace user acting (default: the operating-system user).") var actor: String?
+
+    var name: String { CLIActor.name(actor) }
+
+    /// Checks that a named actor is a workspace user; returns the user when one was named.
+    @discardableResult
+    func check(in store: any Store) async throws -> User? {
+        guard let actor else { return nil }
+        guard let u = try await store.user(named: actor) else { throw CLIError("There is no user \"\(actor)\" in this workspace.") }
+        return u
     }
 }

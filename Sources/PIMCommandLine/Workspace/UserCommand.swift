@@ -30,7 +30,7 @@ struct UserCommand: AsyncParsableCommand {
         @Option(help: "Organisation acronym (required for partner viewers).") var org: String?
         @Option(help: "Display name (default: the user name).") var displayName: String?
         @Option(help: "File whose first line is the password.") var passwordFile: String?
-        @Option(name: .customLong("as"), help: "Who is adding the user (for the audit trail).") var actor: String?
+        @OptionGroup var actor: ActorOption
 
         func validate() throws {
             try User.validateUserName(name)
@@ -52,9 +52,10 @@ struct UserCommand: AsyncParsableCommand {
                 throw CLIError("Give --password-file: the password is read from a file or a prompt, never from a flag.")
             }
             let hash = try PasswordHasher().hash(newPassword: password)
-            let actorName = CLIActor.name(actor)
+            let actorName = actor.name
             try await store.withStore(writing: true, command: "pim user add") { s in
                 guard try await s.workspace() != nil else { throw StoreError.notInitialized }
+                try await actor.check(in: s)
                 var orgID: Organization.ID?
                 if let org {
                     guard let o = try await s.organization(acronym: org) else {
@@ -103,11 +104,12 @@ struct UserCommand: AsyncParsableCommand {
                                                         discussion: "Example:\n  pim user disable drc-viewer")
         @OptionGroup var store: StoreOptions
         @Argument(help: "User name.") var name: String
-        @Option(name: .customLong("as"), help: "Who is disabling the user (for the audit trail).") var actor: String?
+        @OptionGroup var actor: ActorOption
 
         func run() async throws {
-            let actorName = CLIActor.name(actor)
+            let actorName = actor.name
             try await store.withStore(writing: true, command: "pim user disable") { s in
+                try await actor.check(in: s)
                 guard var u = try await s.user(named: name) else { throw StoreError.notFound(kind: "user", key: name) }
                 u.isDisabled = true
                 try await s.update(u)
