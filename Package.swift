@@ -155,7 +155,7 @@ let package = Package(
             name: "PIMServerTests",
             dependencies: [
                 "PIMServer", "PIMTesting", "PIMSQLite", "PIMStorage", "PIMCore", "PIMTable", "PIMFramework",
-                "PIMCategories",
+                "PIMCategories", "PIMDisclosure",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),

@@ -33,12 +33,17 @@ public func buildRouter(_ configuration: ServerConfiguration, store: any Store) 
     router.add(middleware: SessionMiddleware(sessions: sessions, store: store, configuration: configuration))
     router.add(middleware: RequestLogMiddleware())
 
-    var registry = RouteRegistry(router: router)
+    var registry = RouteRegistry(router: router, uploads: configuration.uploads)
     AuthController(sessions: sessions, login: LoginService(store: store, configuration: configuration,
                                                            limiter: RateLimiter(window: configuration.rateLimitWindow)),
                    pages: pages, configuration: configuration).register(on: &registry)
     PageController(store: store, catalog: catalog, pages: pages, configuration: configuration).register(on: &registry)
     APIController(store: store, catalog: catalog).register(on: &registry)
+    let imports = ImportState()
+    ImportController(store: store, catalog: catalog, pages: pages, configuration: configuration, imports: imports)
+        .register(on: &registry)
+    DisclosurePageController(store: store, catalog: catalog, pages: pages).register(on: &registry)
+    DataAPIController(store: store, catalog: catalog, configuration: configuration).register(on: &registry)
     precondition(registry.registered == Set(Route.allCases), "Every route of the table has a handler.")
     return router
 }

@@ -29,13 +29,21 @@ public struct ServerConfiguration: Sendable {
     public var pageSize: Int
     /// The clock; tests inject a manual one.
     public var now: @Sendable () -> Date
+    /// Where uploaded files wait for their import (each in its own folder, removed after the import).
+    /// `pim serve` puts it under the data directory; nil means the system's temporary directory.
+    public var uploadDirectory: URL?
+    /// The largest file accepted by the web import and the API upload, in bytes.
+    public var maxUploadBytes: Int
 
     public init(
         host: String = "127.0.0.1", port: Int = 8080, secureCookies: Bool = false, trustForwardedFor: Bool = false,
         sessionIdleTimeout: TimeInterval = 60 * 60, maxFailedLogins: Int = 6, lockoutDuration: TimeInterval = 30 * 60,
         loginAttemptsPerUser: Int = 10, loginAttemptsPerAddress: Int = 30, rateLimitWindow: TimeInterval = 15 * 60,
-        pageSize: Int = 50, now: @escaping @Sendable () -> Date = { Date() }
+        pageSize: Int = 50, now: @escaping @Sendable () -> Date = { Date() }, uploadDirectory: URL? = nil,
+        maxUploadBytes: Int = 512 * 1024 * 1024
     ) {
+        self.uploadDirectory = uploadDirectory
+        self.maxUploadBytes = maxUploadBytes
         self.host = host
         self.port = port
         self.secureCookies = secureCookies
@@ -52,5 +60,10 @@ public struct ServerConfiguration: Sendable {
 
     /// The session cookie's name: `__Host-` prefixed when Secure, so browsers refuse it over plain HTTP
     /// and from sub-domains.
+    var uploads: UploadSettings {
+        UploadSettings(directory: uploadDirectory ?? FileManager.default.temporaryDirectory.appendingPathComponent("pim-uploads"),
+                       maxBytes: maxUploadBytes)
+    }
+
     var sessionCookieName: String { secureCookies ? "__Host-pim_session" : "pim_session" }
 }

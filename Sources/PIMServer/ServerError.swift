@@ -17,6 +17,8 @@ public enum ServerError: Error, Sendable, Hashable, CustomStringConvertible {
     case loginFailed
     case tooManyRequests(retryAfter: Int)
     case unprocessable(String)
+    /// A request body over the configured limit (413).
+    case tooLarge(String)
     case internalError(requestID: String)
 
     public var status: HTTPResponse.Status {
@@ -27,6 +29,7 @@ public enum ServerError: Error, Sendable, Hashable, CustomStringConvertible {
         case .badRequest: .badRequest
         case .tooManyRequests: .tooManyRequests
         case .unprocessable: .unprocessableContent
+        case .tooLarge: .contentTooLarge
         case .internalError: .internalServerError
         }
     }
@@ -41,6 +44,7 @@ public enum ServerError: Error, Sendable, Hashable, CustomStringConvertible {
         case .loginFailed: "Sign-in failed"
         case .tooManyRequests: "Too many attempts"
         case .unprocessable: "Cannot compute this output"
+        case .tooLarge: "File too large"
         case .internalError: "Internal error"
         }
     }
@@ -55,7 +59,7 @@ public enum ServerError: Error, Sendable, Hashable, CustomStringConvertible {
         case .loginFailed:
             "The user name or password is wrong, or the account is locked after repeated failures; try again later."
         case .tooManyRequests(let s): "Too many sign-in attempts; wait \(s) seconds and try again."
-        case .unprocessable(let why): why
+        case .unprocessable(let why), .tooLarge(let why): why
         case .internalError(let id): "Something went wrong on the server; quote request id \(id) to the administrator."
         }
     }

@@ -61,49 +61,39 @@ struct ImportCommand: AsyncParsableCommand {
             guard try await s.workspace() != nil else { throw StoreError.notInitialized }
             try await actor.check(in: s)
             let existing = try await s.dataset(named: dataset)
-            let target: Dataset
-            if let existing {
-                target = existing
-            } else {
-                guard let category else {
+            let now = Date()
+            let plan: DatasetImport.Plan
+            do {
+                plan = try DatasetImport.plan(table: read.table, existing: existing, name: dataset,
+                                              new: .init(category: category, purpose: purpose, sensitivity: sensitivity),
+                                              givenSchema: givenSchema, now: now)
+            } catch let error as DatasetImport.Failure {
+                switch error {
+                case .missingCategory:
                     throw CLIError("Dataset \"\(dataset)\" does not exist yet: give --category (one of \(PIMCategory.ID.allCases.map(\.rawValue).joined(separator: ", "))) to create it.")
-                }
-                guard let purpose, !purpose.trimmingCharacters(in: .whitespaces).isEmpty else {
+                case .missingPurpose:
                     throw CLIError("Dataset \"\(dataset)\" does not exist yet: give its defined --purpose (why the data is collected).")
+                default: throw CLIError(error.description)
                 }
-                let cat = try PIMFramework.standard.category(named: category)
-                // A file laid out like the category's template gets the template's schema (types, allowed
-                // values, roles); any other file gets a schema proposed from its own columns and HXL tags.
-                let template = CategoryTemplate.template(for: cat.id).schema
-                let fitsTemplate = Set(template.fields.map(\.name)).isSubset(of: Set(read.table.columnNames))
-                target = Dataset(name: dataset, category: cat.id.rawValue,
-                                 schema: givenSchema ?? (fitsTemplate ? template : SchemaProposal.propose(for: read.table)),
-                                 sensitivity: sensitivity, purpose: purpose, createdAt: Date())
             }
-            let schema = givenSchema ?? target.schema
-            let result = Validator(schema: schema, gazetteer: gazetteer, report: read.report).validate(read.table)
+            let result = DatasetImport.validate(read, plan: plan, gazetteer: gazetteer)
             try IssueReport.print(result, errorsOut: schemaOptions.errorsOut)
-            let unused = read.table.columnNames.filter { schema.field(named: $0) == nil }
+            let unused = DatasetImport.unusedColumns(read.table, schema: plan.schema)
             if !unused.isEmpty {
                 Output.stderr("note: \(unused.count) columns are not in the schema and are not stored (data minimisation): \(unused.joined(separator: ", "))")
             }
-            if !result.isValid && (mode == .reject || result.countsByRule[.missingColumn, default: 0] > 0) {
+            do { try DatasetImport.check(result, mode: mode, fileName: read.report.fileName) } catch {
                 throw CLIError("\(read.report.fileName) was not imported: \(result.issues.count) issues (fix them, or use --mode import-valid to store the \(result.rowsRead - result.rowsRejected) valid rows).")
             }
-            let now = Date()
             let provenance = Provenance(
                 sourceOrganization: sourceOrg, sourceSystem: sourceSystem, method: method, periodStart: periodStart,
-                periodEnd: periodEnd, area: area,
-                receivedAt: received.flatMap(CivilDays.parseISO).map { Date(timeIntervalSince1970: Double($0) * 86_400) } ?? now,
+                periodEnd: periodEnd, area: area, receivedAt: DatasetImport.day(received) ?? now,
                 fileName: read.report.fileName, sha256: sha, importedBy: actorName, qualityNotes: notes)
-            let audit = AuditDraft(at: now, actor: actorName, action: .datasetImported, datasetID: target.id.rawValue,
-                                   details: ["sha256": sha, "rejected_rows": String(result.rowsRejected)])
-            var stored = target
-            stored.schema = schema
-            let v = try await s.addVersion(of: target.id, table: result.table, schema: schema, provenance: provenance,
-                                           audit: audit, creating: existing == nil ? stored : nil)
+            let audit = DatasetImport.audit(plan: plan, result: result, sha256: sha, actor: actorName, at: now)
+            let v = try await s.addVersion(of: plan.dataset.id, table: result.table, schema: plan.schema, provenance: provenance,
+                                           audit: audit, creating: DatasetImport.creating(plan))
             // A schema given for an existing dataset becomes its schema once the version is stored.
-            if existing != nil, givenSchema != nil, schema != target.schema { try await s.update(stored) }
+            if givenSchema != nil, let changed = DatasetImport.updated(plan) { try await s.update(changed) }
             return (v, result, existing == nil)
         }
         let r = outcome.result

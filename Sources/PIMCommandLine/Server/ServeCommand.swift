@@ -41,7 +41,8 @@ struct ServeCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
-        let configuration = try serverConfiguration()
+        var configuration = try serverConfiguration()
+        if case .sqlite(let dir) = store.configuration.backend { configuration.uploadDirectory = dir.appendingPathComponent("uploads") }
         let s = try await store.openStore(writing: true, command: "pim serve")
         do {
             guard try await s.workspace() != nil else { throw CLIError(StoreError.notInitialized.description) }

@@ -42,6 +42,7 @@ enum OpenAPIDocument {
         ]
         let params = parameters(route)
         if !params.isEmpty { op["parameters"] = params }
+        if let body = requestBody(route) { op["requestBody"] = body }
         op["security"] = route.permission.needsSession ? [["sessionCookie": [String]()]] : [[String: [String]]]()
         return op
     }
@@ -58,6 +59,8 @@ enum OpenAPIDocument {
         case .apiDatasetOutput: "The category output (§9) of the latest version, shareable by default"
         case .apiAudit: "Audit events in sequence order"
         case .apiAuditVerify: "Checks every hash and link of the audit chain"
+        case .apiDatasetVersions: "Uploads a file (the request body) as a new version, validated as `pim import` does"
+        case .apiDatasetExport: "A version's rows as CSV, HXL CSV, JSON or XLSX (formulas neutralised; audited)"
         default: route.rawValue
         }
     }
@@ -90,6 +93,26 @@ enum OpenAPIDocument {
         case .apiDatasetOutput:
             out.append(["name": "view", "in": "query", "required": false, "schema": ["type": "string", "enum": ["shareable", "internal"]],
                         "description": "shareable (default) or internal (needs microdata permission)."])
+        case .apiDatasetVersions:
+            out.append(["name": "format", "in": "query", "required": true,
+                        "schema": ["type": "string", "enum": ["csv", "hxl", "tsv", "json", "xlsx"]], "description": "Format of the body."])
+            query("category", "string", "PIM category id of a new dataset (required when creating it).")
+            query("purpose", "string", "Defined purpose of a new dataset (required when creating it).")
+            query("sensitivity", "string", "low, moderate, high (default) or severe, for a new dataset.")
+            out.append(["name": "mode", "in": "query", "required": false,
+                        "schema": ["type": "string", "enum": ["reject", "valid-rows", "import-valid"]],
+                        "description": "reject (default): any issue refuses the file; valid-rows: store the valid rows."])
+            query("file_name", "string", "The file's name, kept in provenance and used in located issues.")
+            for (n, d) in [("source_org", "organisation that collected the data"), ("source_system", "system it came from"),
+                           ("method", "method of collection"), ("period_start", "first day covered, yyyy-mm-dd"),
+                           ("period_end", "last day covered, yyyy-mm-dd"), ("area", "area covered"),
+                           ("received", "date received, yyyy-mm-dd"), ("notes", "quality notes")] {
+                query(n, "string", "Provenance: \(d).")
+            }
+        case .apiDatasetExport:
+            out.append(["name": "format", "in": "query", "required": false,
+                        "schema": ["type": "string", "enum": ["csv", "hxl", "json", "xlsx"]], "description": "csv (default), hxl, json or xlsx."])
+            query("version", "integer", "Version number (default: the latest).")
         case .apiAudit:
             query("offset", "integer", "Events to skip (default 0).")
             query("limit", "integer", "Events to return, 1 to 1000 (default 100).")
@@ -107,6 +130,22 @@ enum OpenAPIDocument {
             ["description": d, "content": ["application/problem+json": ["schema": ["$ref": "#/components/schemas/Problem"]]]]
         }
         var r: [String: Any] = ["200": ["description": "Success", "content": ["application/json": ["schema": ["$ref": "#/components/schemas/\(schemaName(route))"]]]]]
+        switch route {
+        case .apiDatasetVersions:
+            r["200"] = nil
+            r["201"] = ["description": "Stored as a new version", "content": ["application/json": ["schema": ["$ref": "#/components/schemas/Upload"]]]]
+            r["400"] = problem("Invalid query, or a new dataset without category or purpose")
+            r["413"] = problem("The file is larger than the server accepts")
+            r["422"] = ["description": "Unreadable file, or validation failed (nothing stored); the located issues are in `validation`",
+                        "content": ["application/problem+json": ["schema": ["$ref": "#/components/schemas/ValidationProblem"]]]]
+        case .apiDatasetExport:
+            r["200"] = ["description": "The rows", "content": [
+                "text/csv": ["schema": ["type": "string"]], "application/json": ["schema": ["type": "array", "items": ["type": "object"]]],
+                "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": ["schema": ["type": "string", "format": "binary"]],
+            ]]
+            r["400"] = problem("Invalid format or version")
+        default: break
+        }
         if route.permission.needsSession {
             r["401"] = problem("No session, or the session expired")
             r["403"] = problem("Your role may not use this route")
@@ -133,6 +172,24 @@ enum OpenAPIDocument {
         }
     }
 
+    static func requestBody(_ route: Route) -> [String: Any]? {
+        guard route == .apiDatasetVersions else { return nil }
+        let binary: [String: Any] = ["schema": ["type": "string", "format": "binary"]]
+        return ["required": true, "description": "The file, as it is (no multipart).", "content": [
+            "text/csv": binary, "application/json": binary, "application/octet-stream": binary,
+            "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": binary,
+        ]]
+    }
+
+    static var validation: [String: Any] { ["type": "object", "properties": [
+        "valid": ["type": "boolean"], "rowsRead": ["type": "integer"], "rowsRejected": ["type": "integer"], "issueCount": ["type": "integer"],
+        "countsByRule": ["type": "object", "additionalProperties": ["type": "integer"]],
+        "issues": ["type": "array", "description": "The first 1000 issues", "items": ["type": "object", "properties": [
+            "location": ["type": "string", "description": "FILE:ROW:COLUMN"], "file": ["type": "string"], "row": ["type": "integer"],
+            "column": ["type": "string"], "rule": ["type": "string"], "problem": ["type": "string"], "expected": ["type": "string"],
+        ]]],
+    ]] }
+
     static var version: [String: Any] { ["type": "object", "properties": [
         "number": ["type": "integer"], "rowCount": ["type": "integer"], "createdAt": ["type": "string", "format": "date-time"],
         "provenance": ["type": "object"],
@@ -151,6 +208,15 @@ enum OpenAPIDocument {
                 "instance": ["type": "string"],
             ]],
             "Object": ["type": "object"],
+            "Validation": validation,
+            "Upload": ["type": "object", "properties": [
+                "dataset": ["type": "string"], "created": ["type": "boolean"], "version": ["$ref": "#/components/schemas/Version"],
+                "validation": ["$ref": "#/components/schemas/Validation"],
+            ]],
+            "ValidationProblem": ["type": "object", "required": ["title", "status", "detail"], "properties": [
+                "type": ["type": "string"], "title": ["type": "string"], "status": ["type": "integer"], "detail": ["type": "string"],
+                "instance": ["type": "string"], "validation": ["$ref": "#/components/schemas/Validation"],
+            ]],
             "OpenAPIDocument": ["type": "object"],
             "CategoryList": ["type": "object", "properties": ["rows": ["type": "array", "items": ["type": "object"]]]],
             "CategoryDetail": ["type": "object", "properties": ["category": ["type": "object"], "mergedCategories": ["type": "array"]]],

@@ -112,11 +112,17 @@ struct PageController: Sendable {
             outputError: nil, chart: nil, sections: [], pager: nil,
             canSeeInternal: Permission.analyseMicrodata.allows(role), otherView: isInternal ? "shareable" : "internal",
             otherViewLabel: isInternal ? "Show the shareable output" : "Show the internal output (small cells visible)")
+        model.riskLink = Permission.analyseMicrodata.allows(role)
         if entry.latest != nil {
             do {
                 let report = try await catalog.output(entry, shareable: !isInternal)
                 model.outputNotes = report.notes
                 let shareable = isInternal ? try await catalog.output(entry, shareable: true) : report
+                if let categoryID {
+                    model.extraCharts = DataChart.charts(shareable, category: categoryID).map {
+                        PageModels.ExtraChart(svg: $0.svg, caption: $0.caption, header: $0.header, rows: $0.rows.map { PageModels.Row(cells: $0.cells) })
+                    }
+                }
                 if let categoryID, let chart = BarChart.countsByArea(shareable, category: categoryID) {
                     model.chart = PageModels.Chart(svg: chart.svg(), caption: chart.caption, unit: chart.unit,
                                                    bars: chart.bars.map { PageModels.ChartBar(label: $0.label, valueText: $0.valueText) })

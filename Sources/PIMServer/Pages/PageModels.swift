@@ -57,7 +57,13 @@ enum PageModels {
         var canSeeInternal: Bool
         var otherView: String
         var otherViewLabel: String
+        /// Links to the risk page and the anonymisation preview (microdata roles).
+        var riskLink = false
+        /// Trend and pyramid charts from the shareable output (see ``DataChart``).
+        var extraCharts: [ExtraChart] = []
     }
+
+    struct ExtraChart { var svg: String; var caption: String; var header: [String]; var rows: [Row] }
 
     struct FieldRow { var name: String; var label: String; var type: String; var role: String; var hxl: String; var required: String }
 

@@ -20,6 +20,8 @@ struct PageRenderer: Sendable {
         var title: String
         var body: String
         var user: LayoutUser?
+        /// Reload every second (a running import job).
+        var refresh: Bool = false
     }
 
     struct LayoutUser {
@@ -27,21 +29,23 @@ struct PageRenderer: Sendable {
         var role: String
         var csrfToken: String
         var canReadAudit: Bool
+        var canImport: Bool
     }
 
-    func html(_ template: Template, _ model: Any, title: String, session: Session?) -> String {
+    func html(_ template: Template, _ model: Any, title: String, session: Session?, refresh: Bool = false) -> String {
         let body = library.render(model, withTemplate: template.rawValue) ?? ""
         let user = session.flatMap { s in
             s.user.map {
                 LayoutUser(displayName: $0.displayName, role: $0.role.rawValue, csrfToken: s.csrfToken,
-                           canReadAudit: Permission.readAudit.allows($0.role))
+                           canReadAudit: Permission.readAudit.allows($0.role), canImport: Permission.importData.allows($0.role))
             }
         }
-        return library.render(Layout(title: title, body: body, user: user), withTemplate: Template.layout.rawValue) ?? ""
+        return library.render(Layout(title: title, body: body, user: user, refresh: refresh), withTemplate: Template.layout.rawValue) ?? ""
     }
 
-    func response(_ template: Template, _ model: Any, title: String, session: Session?, status: HTTPResponse.Status = .ok) -> Response {
-        Self.htmlResponse(html(template, model, title: title, session: session), status: status)
+    func response(_ template: Template, _ model: Any, title: String, session: Session?, status: HTTPResponse.Status = .ok,
+                  refresh: Bool = false) -> Response {
+        Self.htmlResponse(html(template, model, title: title, session: session, refresh: refresh), status: status)
     }
 
     static func htmlResponse(_ html: String, status: HTTPResponse.Status = .ok) -> Response {

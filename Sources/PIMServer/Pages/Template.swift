@@ -3,6 +3,8 @@
 /// and the server-drawn SVG, whose text is escaped when drawn).
 enum Template: String, CaseIterable {
     case layout, login, home, matrix, category, dataset, audit, error
+    // MARK: Data pages (web-data)
+    case importForm, importPreview, job, risk, anonymize
 
     var source: String {
         switch self {
@@ -14,6 +16,11 @@ enum Template: String, CaseIterable {
         case .dataset: Self.datasetSource
         case .audit: Self.auditSource
         case .error: Self.errorSource
+        case .importForm: Self.importFormSource
+        case .importPreview: Self.importPreviewSource
+        case .job: Self.jobSource
+        case .risk: Self.riskSource
+        case .anonymize: Self.anonymizeSource
         }
     }
 
@@ -24,6 +31,7 @@ enum Template: String, CaseIterable {
         <meta charset="utf-8">
         <meta name="viewport" content="width=device-width, initial-scale=1">
         <title>{{title}} · pim</title>
+        {{#refresh}}<meta http-equiv="refresh" content="1">{{/refresh}}
         <link rel="stylesheet" href="/static/pim.css">
         </head>
         <body>
@@ -34,6 +42,7 @@ enum Template: String, CaseIterable {
         <nav aria-label="Main"><ul>
         <li><a href="/">Workspace</a></li>
         <li><a href="/framework">Framework</a></li>
+        {{#canImport}}<li><a href="/import">Import</a></li>{{/canImport}}
         {{#canReadAudit}}<li><a href="/audit">Audit log</a></li>{{/canReadAudit}}
         </ul></nav>
         <form class="signout" method="post" action="/logout">
@@ -135,6 +144,7 @@ enum Template: String, CaseIterable {
         <section aria-labelledby="output"><h2 id="output">{{outputTitle}}</h2>
         {{#outputNotes}}<p class="note">{{.}}</p>{{/outputNotes}}
         {{#outputError}}<p class="alert">{{outputError}}</p>{{/outputError}}
+        {{#riskLink}}<p><a id="risk-link" href="/datasets/{{name}}/risk">Re-identification risk of this dataset</a> · <a id="anonymize-link" href="/datasets/{{name}}/anonymize">Anonymisation preview</a></p>{{/riskLink}}
         {{#chart}}
         <figure class="chart">
         {{{svg}}}
@@ -144,6 +154,15 @@ enum Template: String, CaseIterable {
         <thead><tr><th scope="col">Area</th><th scope="col" class="num">{{unit}}</th></tr></thead>
         <tbody>{{#bars}}<tr><td>{{label}}</td><td class="num">{{valueText}}</td></tr>{{/bars}}</tbody></table>
         {{/chart}}
+        {{#extraCharts}}
+        <figure class="chart">
+        {{{svg}}}
+        <figcaption>{{caption}}</figcaption>
+        </figure>
+        <table class="compact"><caption>Data of the chart: {{caption}}</caption>
+        <thead><tr>{{#header}}<th scope="col">{{.}}</th>{{/header}}</tr></thead>
+        <tbody>{{#rows}}<tr>{{#cells}}<td>{{.}}</td>{{/cells}}</tr>{{/rows}}</tbody></table>
+        {{/extraCharts}}
         {{#sections}}
         <h3>{{title}}</h3>
         <div class="scroll" tabindex="0" role="region" aria-label="{{title}}">

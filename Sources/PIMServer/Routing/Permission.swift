@@ -14,6 +14,7 @@ import PIMCore
 /// | seeAllDatasets | ✓ | ✓ | ✓ | ✓ | – | – | – |
 /// | analyseMicrodata (risk, internal outputs, small cells) | ✓ | ✓ | ✓ | – | – | – | – |
 /// | readAudit | ✓ | – | ✓ | – | – | – | – |
+/// | importData (upload files, import jobs, API versions) | ✓ | ✓ | – | – | – | – | – |
 public enum Permission: String, Sendable, Hashable, CaseIterable {
     /// No session needed.
     case anyone
@@ -27,6 +28,8 @@ public enum Permission: String, Sendable, Hashable, CaseIterable {
     case analyseMicrodata
     /// Reads the audit log and checks its chain.
     case readAudit
+    /// Uploads files and imports them as dataset versions (web import, API upload).
+    case importData
 
     /// The roles that hold this permission.
     public var roles: Set<Role> {
@@ -35,6 +38,7 @@ public enum Permission: String, Sendable, Hashable, CaseIterable {
         case .seeAllDatasets: [.administrator, .pimOfficer, .dataProtectionFocalPoint, .analyst]
         case .analyseMicrodata: [.administrator, .pimOfficer, .dataProtectionFocalPoint]
         case .readAudit: [.administrator, .dataProtectionFocalPoint]
+        case .importData: [.administrator, .pimOfficer]
         }
     }
 

@@ -15,6 +15,10 @@ public enum Route: String, Sendable, Hashable, CaseIterable {
     // MARK: JSON API
     case apiOpenAPI, apiCategories, apiCategory, apiDatasets, apiDataset, apiDatasetRisk, apiDatasetAggregate
     case apiDatasetOutput, apiAudit, apiAuditVerify
+    // MARK: Data: import, jobs, risk, anonymisation, upload and export (web-data)
+    case importForm, importUpload, importPreview, importCommit, jobPage
+    case datasetRisk, datasetAnonymize, datasetAnonymizeDownload
+    case apiDatasetVersions, apiDatasetExport
 
     /// What a route returns, which decides how errors and missing sessions are answered.
     public enum Kind: Sendable, Hashable {
@@ -26,12 +30,32 @@ public enum Route: String, Sendable, Hashable, CaseIterable {
         case asset
     }
 
+    /// How a POST's body is read before the handler runs.
+    public enum BodyKind: Sendable, Hashable {
+        /// `application/x-www-form-urlencoded`, up to 64 KB, CSRF token in `csrf_token`.
+        case urlEncoded
+        /// `multipart/form-data`, files streamed to the upload directory (size limit from the configuration),
+        /// CSRF token in the `csrf_token` part.
+        case multipart
+        /// Left to the handler (a file as the body); the CSRF token must come as the `X-CSRF-Token` header.
+        case stream
+    }
+
+    public var bodyKind: BodyKind {
+        switch self {
+        case .importUpload: .multipart
+        case .apiDatasetVersions: .stream
+        default: .urlEncoded
+        }
+    }
+
     /// The API's version prefix.
     public static let apiPrefix = "/api/v1"
 
     public var method: HTTPRequest.Method {
         switch self {
         case .login, .logout: .post
+        case .importUpload, .importCommit, .datasetAnonymizeDownload, .apiDatasetVersions: .post
         default: .get
         }
     }
@@ -58,6 +82,15 @@ public enum Route: String, Sendable, Hashable, CaseIterable {
         case .apiDatasetOutput: Self.apiPrefix + "/datasets/{name}/output"
         case .apiAudit: Self.apiPrefix + "/audit"
         case .apiAuditVerify: Self.apiPrefix + "/audit/verify"
+        case .importForm, .importUpload: "/import"
+        case .importPreview: "/import/{upload}"
+        case .importCommit: "/import/{upload}/commit"
+        case .jobPage: "/jobs/{job}"
+        case .datasetRisk: "/datasets/{name}/risk"
+        case .datasetAnonymize: "/datasets/{name}/anonymize"
+        case .datasetAnonymizeDownload: "/datasets/{name}/anonymize/download"
+        case .apiDatasetVersions: Self.apiPrefix + "/datasets/{name}/versions"
+        case .apiDatasetExport: Self.apiPrefix + "/datasets/{name}/export"
         }
     }
 
@@ -65,6 +98,8 @@ public enum Route: String, Sendable, Hashable, CaseIterable {
         switch self {
         case .health, .stylesheet: .asset
         case .loginForm, .login, .logout, .home, .frameworkMatrix, .frameworkCategory, .datasetPage, .auditPage: .page
+        case .importForm, .importUpload, .importPreview, .importCommit, .jobPage, .datasetRisk, .datasetAnonymize,
+             .datasetAnonymizeDownload: .page
         default: .api
         }
     }
@@ -78,6 +113,8 @@ public enum Route: String, Sendable, Hashable, CaseIterable {
         case .datasetPage, .apiDatasets, .apiDataset, .apiDatasetAggregate, .apiDatasetOutput: .browseDatasets
         case .apiDatasetRisk: .analyseMicrodata
         case .auditPage, .apiAudit, .apiAuditVerify: .readAudit
+        case .importForm, .importUpload, .importPreview, .importCommit, .jobPage, .apiDatasetVersions: .importData
+        case .datasetRisk, .datasetAnonymize, .datasetAnonymizeDownload, .apiDatasetExport: .analyseMicrodata
         }
     }
 

@@ -13,20 +13,36 @@ typealias RouteHandler = @Sendable (Request, PIMRequestContext, Form) async thro
 /// ``Permission``, and a valid CSRF token on every POST.
 struct RouteRegistry {
     let router: Router<PIMRequestContext>
+    let uploads: UploadSettings
     private(set) var registered: Set<Route> = []
 
-    init(router: Router<PIMRequestContext>) { self.router = router }
+    init(router: Router<PIMRequestContext>, uploads: UploadSettings = UploadSettings()) {
+        self.router = router
+        self.uploads = uploads
+    }
 
     mutating func register(_ route: Route, _ handler: @escaping RouteHandler) {
         precondition(!registered.contains(route), "Each route is registered once.")
         registered.insert(route)
+        let uploads = uploads
         router.on(RouterPath(route.path), method: route.method) { request, context in
             try Self.authorize(route, context: context)
             var form = Form()
             if route.method == .post {
-                let body = try await request.body.collect(upTo: 64 * 1024)
-                form = Form(urlEncoded: String(buffer: body))
-                try Self.checkCSRF(form: form, request: request, context: context)
+                switch route.bodyKind {
+                case .urlEncoded:
+                    let body = try await request.body.collect(upTo: 64 * 1024)
+                    form = Form(urlEncoded: String(buffer: body))
+                    try Self.checkCSRF(form: form, request: request, context: context)
+                case .multipart:
+                    form = try await MultipartForm.read(request, settings: uploads)
+                    do { try Self.checkCSRF(form: form, request: request, context: context) } catch {
+                        form.discardFiles()
+                        throw error
+                    }
+                case .stream:
+                    try Self.checkCSRF(form: form, request: request, context: context)
+                }
             }
             return try await handler(request, context, form)
         }
@@ -50,11 +66,23 @@ struct RouteRegistry {
     }
 }
 
-/// A decoded URL-encoded form. Later values of a repeated field win.
+/// A decoded form (URL-encoded or multipart). Later values of a repeated field win; uploaded files are
+/// on disk in the upload directory, and belong to the handler (which keeps or discards them).
 struct Form: Sendable {
     private var fields: [String: String] = [:]
+    private(set) var files: [String: UploadedFile] = [:]
 
     init() {}
+
+    init(fields: [String: String], files: [String: UploadedFile]) {
+        self.fields = fields
+        self.files = files
+    }
+
+    /// Deletes every uploaded file of this form (with its upload folder).
+    func discardFiles() {
+        for f in files.values { f.discard() }
+    }
 
     init(urlEncoded text: String) {
         for pair in text.split(separator: "&") {

@@ -1,0 +1,124 @@
+import Foundation
+import PIMCore
+import PIMFramework
+import PIMTable
+
+/// The decisions of an import, shared by `pim import`, the web import and the API upload: which dataset a
+/// file goes into and under which schema, whether its validation result may be stored, and the provenance
+/// and audit entry that go with the version. Pure: the caller reads the file and writes the store (one
+/// ``Store/addVersion(of:table:schema:provenance:audit:creating:)`` call, all or nothing).
+public enum DatasetImport {
+    /// Where a file goes.
+    public struct Plan: Sendable {
+        /// The dataset as it will be stored (a new one when ``creates``).
+        public var dataset: Dataset
+        /// The schema the file is validated against and stored under.
+        public var schema: Schema
+        public var creates: Bool
+    }
+
+    /// What the caller knows about a new dataset.
+    public struct NewDataset: Sendable {
+        public var category: String?
+        public var purpose: String?
+        public var sensitivity: Sensitivity
+
+        public init(category: String?, purpose: String?, sensitivity: Sensitivity = .high) {
+            self.category = category
+            self.purpose = purpose
+            self.sensitivity = sensitivity
+        }
+    }
+
+    public enum Failure: Error, Sendable, Hashable, CustomStringConvertible {
+        case missingCategory(dataset: String)
+        case missingPurpose(dataset: String)
+        case unknownCategory(String)
+        /// The file has issues and the mode refuses it (or a column is missing, which no mode accepts).
+        case refused(file: String, issues: Int, validRows: Int)
+
+        public var description: String {
+            switch self {
+            case .missingCategory(let d):
+                "Dataset \"\(d)\" does not exist yet: give its category (one of \(PIMCategory.ID.allCases.map(\.rawValue).joined(separator: ", "))) to create it."
+            case .missingPurpose(let d):
+                "Dataset \"\(d)\" does not exist yet: give its defined purpose (why the data is collected)."
+            case .unknownCategory(let c): "\"\(c)\" is not a PIM category; use one of \(PIMCategory.ID.allCases.map(\.rawValue).joined(separator: ", "))."
+            case .refused(let f, let n, let valid):
+                "\(f) was not imported: \(n) issues (fix them, or use the import-valid mode to store the \(valid) valid rows)."
+            }
+        }
+    }
+
+    /// The schema a new dataset gets from a file: the category template's when the file is laid out like it
+    /// (types, allowed values, roles), else one proposed from the file's own columns and HXL tags.
+    public static func proposedSchema(for table: Table, category: PIMCategory.ID) -> Schema {
+        let template = CategoryTemplate.template(for: category).schema
+        let fitsTemplate = Set(template.fields.map(\.name)).isSubset(of: Set(table.columnNames))
+        return fitsTemplate ? template : SchemaProposal.propose(for: table)
+    }
+
+    /// Decides the target dataset and schema. `givenSchema` (a schema file, or roles confirmed by a person)
+    /// overrides both the proposal and an existing dataset's schema.
+    public static func plan(
+        table: Table, existing: Dataset?, name: String, new: NewDataset, givenSchema: Schema?, now: Date
+    ) throws(Failure) -> Plan {
+        if let existing {
+            return Plan(dataset: existing, schema: givenSchema ?? existing.schema, creates: false)
+        }
+        guard let category = new.category, !category.isEmpty else { throw .missingCategory(dataset: name) }
+        guard let purpose = new.purpose, !purpose.trimmingCharacters(in: .whitespaces).isEmpty else {
+            throw .missingPurpose(dataset: name)
+        }
+        let cat: PIMCategory
+        do { cat = try PIMFramework.standard.category(named: category) } catch { throw .unknownCategory(category) }
+        let schema = givenSchema ?? proposedSchema(for: table, category: cat.id)
+        let dataset = Dataset(name: name, category: cat.id.rawValue, schema: schema, sensitivity: new.sensitivity,
+                              purpose: purpose, createdAt: now)
+        return Plan(dataset: dataset, schema: schema, creates: true)
+    }
+
+    /// Validates the file against the plan's schema, with rows located as the reader saw them.
+    public static func validate(_ read: ReadResult, plan: Plan, gazetteer: Gazetteer? = nil) -> ValidationResult {
+        Validator(schema: plan.schema, gazetteer: gazetteer, report: read.report).validate(read.table)
+    }
+
+    /// Throws when the result may not be stored: any issue in `reject` mode, a missing column in any mode.
+    public static func check(_ result: ValidationResult, mode: ValidationMode, fileName: String) throws(Failure) {
+        if !result.isValid && (mode == .reject || result.countsByRule[.missingColumn, default: 0] > 0) {
+            throw .refused(file: fileName, issues: result.issues.count, validRows: result.rowsRead - result.rowsRejected)
+        }
+    }
+
+    /// File columns the schema does not name: not stored (data minimisation).
+    public static func unusedColumns(_ table: Table, schema: Schema) -> [String] {
+        table.columnNames.filter { schema.field(named: $0) == nil }
+    }
+
+    /// The audit entry of an import: ids and counts only.
+    public static func audit(plan: Plan, result: ValidationResult, sha256: String, actor: String, at: Date) -> AuditDraft {
+        AuditDraft(at: at, actor: actor, action: .datasetImported, datasetID: plan.dataset.id.rawValue,
+                   details: ["sha256": sha256, "rejected_rows": String(result.rowsRejected)])
+    }
+
+    /// The dataset to insert with the version (a first import), with the plan's schema.
+    public static func creating(_ plan: Plan) -> Dataset? {
+        guard plan.creates else { return nil }
+        var d = plan.dataset
+        d.schema = plan.schema
+        return d
+    }
+
+    /// The dataset to update after the version is stored, when a given schema replaced an existing one.
+    public static func updated(_ plan: Plan) -> Dataset? {
+        guard !plan.creates, plan.schema != plan.dataset.schema else { return nil }
+        var d = plan.dataset
+        d.schema = plan.schema
+        return d
+    }
+
+    /// `yyyy-mm-dd` as the start of that day (UTC), for provenance dates.
+    public static func day(_ text: String?) -> Date? {
+        text.flatMap(CivilDays.parseISO).map { Date(timeIntervalSince1970: Double($0) * 86_400) }
+    }
+}

@@ -1,0 +1,76 @@
+import Foundation
+import PIMDisclosure
+import PIMTable
+
+/// Parses recodings (`age=bands`, `date=month`, …) and location generalisations (`adm2_code=adm1`), as
+/// `pim anonymize --recode/--generalize` and the web anonymisation preview take them.
+public enum RecodeSpec {
+    /// A recoding that cannot be parsed; the text says what to write instead.
+    public struct ParseError: Error, Sendable, Hashable, CustomStringConvertible {
+        public let description: String
+        init(_ description: String) { self.description = description }
+    }
+
+    public static func parse(_ text: String, table: Table) throws -> Recode {
+        let parts = text.split(separator: "=", maxSplits: 1).map { $0.trimmingCharacters(in: .whitespaces) }
+        guard parts.count == 2, !parts[0].isEmpty else {
+            throw ParseError("recode takes COL=SPEC, e.g. age=bands, date=month, household_size=top:10, nationality=rare:20.")
+        }
+        let (col, spec) = (parts[0], parts[1].lowercased())
+        guard table[col] != nil else { throw ParseError("recode: there is no column \"\(col)\"; the columns are: \(table.columnNames.joined(separator: ", ")).") }
+        let arg = spec.split(separator: ":", maxSplits: 1).dropFirst().first.map(String.init)
+        switch spec.split(separator: ":").first.map(String.init) ?? "" {
+        case "bands":
+            guard let arg else { return .ageBands(column: col) }
+            let bounds = arg.split(separator: ",").compactMap { Int($0) }
+            guard bounds.count >= 2, bounds.count == arg.split(separator: ",").count, bounds.first == 0,
+                  zip(bounds, bounds.dropFirst()).allSatisfy({ $0 < $1 }) else {
+                throw ParseError("recode \(col)=bands:LOWER,… takes increasing lower bounds starting at 0, e.g. bands:0,5,12,18,60.")
+            }
+            return .ageBands(column: col, bands: AgeBands(lowerBounds: bounds))
+        case "week": return .datePeriod(column: col, period: .week)
+        case "month": return .datePeriod(column: col, period: .month)
+        case "quarter": return .datePeriod(column: col, period: .quarter)
+        case "top":
+            guard let v = arg.flatMap(Double.init) else { throw ParseError("recode \(col)=top:N needs a number.") }
+            return .topBottomCode(column: col, bottom: nil, top: v)
+        case "bottom":
+            guard let v = arg.flatMap(Double.init) else { throw ParseError("recode \(col)=bottom:N needs a number.") }
+            return .topBottomCode(column: col, bottom: v, top: nil)
+        case "rare":
+            guard let v = arg.flatMap(Int.init), v >= 1 else { throw ParseError("recode \(col)=rare:N needs a positive count.") }
+            return .mergeRare(column: col, minCount: v)
+        default:
+            throw ParseError("recode \(col)=\(spec): unknown recoding; use bands, week, month, quarter, top:N, bottom:N or rare:N.")
+        }
+    }
+
+    /// `adm2_code=adm1` or `adm2_code→adm1`: parents from the gazetteer, else learned from the table's own
+    /// `#adm1+code` column, else by P-code prefix.
+    public static func parseGeneralization(_ text: String, table: Table, gazetteer: Gazetteer?) throws -> Recode {
+        let normalized = text.replacingOccurrences(of: "→", with: "=").replacingOccurrences(of: "->", with: "=")
+        let parts = normalized.split(separator: "=", maxSplits: 1).map { $0.trimmingCharacters(in: .whitespaces) }
+        guard parts.count == 2, let level = Int(parts[1].lowercased().replacingOccurrences(of: "adm", with: "")), (1...4).contains(level) else {
+            throw ParseError("generalize takes COL=admN, e.g. adm2_code=adm1.")
+        }
+        var col = parts[0]
+        if table[col] == nil, let match = table.columns.first(where: { $0.tag?.tag == col.lowercased() && $0.tag?.has("code") == true }) {
+            col = match.name
+        }
+        guard let column = table[col] else {
+            throw ParseError("generalize: there is no column \"\(parts[0])\"; the columns are: \(table.columnNames.joined(separator: ", ")).")
+        }
+        var parents: [String: String] = [:]
+        if case .text(_, let dict) = column.data {
+            if let g = gazetteer {
+                for code in dict { if let p = g.ancestor(of: code, atLevel: level) { parents[code] = p } }
+            } else if let parentColumn = table.columns.first(where: { $0.tag?.tag == "adm\(level)" && $0.tag?.has("code") == true }) {
+                for r in 0..<table.rowCount {
+                    if case .text(let c) = column[r], case .text(let p) = parentColumn[r] { parents[c] = p }
+                }
+            }
+        }
+        let fallback: LocationHierarchy.Fallback = parents.isEmpty ? .prefix(length: 2 + 2 * level) : .keep
+        return .location(column: col, hierarchy: LocationHierarchy(parents: parents, fallback: fallback))
+    }
+}

@@ -1,0 +1,104 @@
+import Foundation
+import PIMCategories
+import PIMCore
+import PIMStorage
+import PIMTable
+
+/// Runs an import the way `pim import` does (``DatasetImport`` decides, the store writes one transaction),
+/// for the web import jobs and the API upload.
+enum ImportRunner {
+    struct Request: Sendable {
+        var read: ReadResult
+        var sha256: String
+        /// The file name kept in provenance and used in located issues.
+        var fileName: String
+        var datasetName: String
+        var new: DatasetImport.NewDataset
+        /// Disclosure roles confirmed by the user, by field name (others keep the proposed role).
+        var roles: [String: DisclosureRole]
+        var mode: ValidationMode
+        var provenance: ImportState.ProvenanceFields
+        var actorID: String
+        var actorName: String
+    }
+
+    struct Outcome: Sendable {
+        var version: DatasetVersion
+        var result: ValidationResult
+        var created: Bool
+    }
+
+    /// The file cannot be imported: the reason and, when validation ran, its result.
+    struct Refusal: Error, Sendable {
+        var message: String
+        var result: ValidationResult?
+    }
+
+    /// The plan for a request against what the store holds: target dataset, and the schema with the
+    /// confirmed roles applied.
+    static func plan(_ r: Request, existing: Dataset?, now: Date) throws(Refusal) -> DatasetImport.Plan {
+        do {
+            var plan = try DatasetImport.plan(table: r.read.table, existing: existing, name: r.datasetName, new: r.new,
+                                              givenSchema: nil, now: now)
+            plan.schema = applying(r.roles, to: plan.schema)
+            if plan.creates { plan.dataset.schema = plan.schema }
+            return plan
+        } catch {
+            throw Refusal(message: error.description, result: nil)
+        }
+    }
+
+    static func applying(_ roles: [String: DisclosureRole], to schema: Schema) -> Schema {
+        var s = schema
+        for i in s.fields.indices { if let role = roles[s.fields[i].name] { s.fields[i].role = role } }
+        return s
+    }
+
+    static func run(_ r: Request, store: any Store, now: Date,
+                    progress: @Sendable (String, Int) async -> Void = { _, _ in }) async throws -> Outcome {
+        await progress("checking the dataset", 10)
+        let existing = try await store.dataset(named: r.datasetName)
+        let plan = try plan(r, existing: existing, now: now)
+        await progress("validating \(r.read.table.rowCount) rows", 30)
+        let result = DatasetImport.validate(r.read, plan: plan)
+        do { try DatasetImport.check(result, mode: r.mode, fileName: r.fileName) } catch {
+            throw Refusal(message: error.description, result: result)
+        }
+        await progress("storing \(result.table.rowCount) rows in one transaction", 60)
+        let p = r.provenance
+        let provenance = Provenance(
+            sourceOrganization: p.sourceOrganization, sourceSystem: p.sourceSystem, method: p.method,
+            periodStart: p.periodStart, periodEnd: p.periodEnd, area: p.area,
+            receivedAt: DatasetImport.day(p.received) ?? now, fileName: r.fileName, sha256: r.sha256,
+            importedBy: r.actorName, qualityNotes: p.notes)
+        let audit = DatasetImport.audit(plan: plan, result: result, sha256: r.sha256, actor: r.actorID, at: now)
+        let version: DatasetVersion
+        do {
+            version = try await store.addVersion(of: plan.dataset.id, table: result.table, schema: plan.schema,
+                                                 provenance: provenance, audit: audit, creating: DatasetImport.creating(plan))
+        } catch {
+            if case .duplicateFile = error { throw Refusal(message: error.description, result: result) }
+            throw error
+        }
+        // Roles changed by the user for an existing dataset become its schema once the version is stored.
+        if let changed = DatasetImport.updated(plan) { try await store.update(changed) }
+        return Outcome(version: version, result: result, created: plan.creates)
+    }
+
+    /// Provenance dates must be yyyy-mm-dd, and the period in order.
+    static func checkDates(_ p: ImportState.ProvenanceFields) throws(ServerError) {
+        for (name, v) in [("period start", p.periodStart), ("period end", p.periodEnd), ("date received", p.received)] {
+            if let v, CivilDays.parseISO(v) == nil { throw .badRequest("The \(name) must be a date as yyyy-mm-dd, e.g. 2026-01-31.") }
+        }
+        if let a = p.periodStart, let b = p.periodEnd, a > b { throw .badRequest("The period starts after it ends.") }
+    }
+
+    /// `reject` | `valid-rows` (the web form) or `import-valid` (as the CLI writes it).
+    static func mode(_ text: String?) throws(ServerError) -> ValidationMode {
+        switch text {
+        case nil, "", "reject": .reject
+        case "valid-rows", "import-valid": .importValid
+        default: throw .badRequest("mode must be reject or valid-rows.")
+        }
+    }
+}

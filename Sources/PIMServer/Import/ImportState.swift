@@ -1,0 +1,106 @@
+import Foundation
+import PIMCore
+import PIMTable
+
+/// Uploads waiting for confirmation and import jobs, held in memory by the server. Each belongs to the user
+/// who made it: anyone else is answered as if it did not exist.
+actor ImportState {
+    /// Provenance typed in the upload form (as `pim import`'s options).
+    struct ProvenanceFields: Sendable, Hashable {
+        var sourceOrganization: String?
+        var sourceSystem: String?
+        var method: String?
+        var periodStart: String?
+        var periodEnd: String?
+        var area: String?
+        var received: String?
+        var notes: String?
+    }
+
+    struct Upload: Sendable {
+        var id: String
+        var owner: User.ID
+        var file: UploadedFile
+        /// The name the user's file had (shown, and kept in provenance).
+        var originalName: String
+        var sha256: String
+        var read: ReadResult
+        var datasetName: String
+        var category: String?
+        var purpose: String?
+        var sensitivity: Sensitivity
+        var provenance: ProvenanceFields
+        var createdAt: Date
+    }
+
+    enum Status: String, Sendable { case running, succeeded, failed }
+
+    struct Job: Sendable {
+        var id: String
+        var owner: User.ID
+        var uploadID: String
+        var datasetName: String
+        var fileName: String
+        var phase: String
+        var percent: Int
+        var status: Status
+        var error: String?
+        var version: Int?
+        var rows: Int?
+        var rejected: Int?
+    }
+
+    private var uploads: [String: Upload] = [:]
+    private var jobs: [String: Job] = [:]
+
+    static func newID() -> String { String(RandomToken.make().prefix(32)) }
+
+    func add(_ upload: Upload) { uploads[upload.id] = upload }
+
+    /// The upload if `owner` made it.
+    func upload(_ id: String, owner: User.ID) -> Upload? {
+        guard let u = uploads[id], u.owner == owner else { return nil }
+        return u
+    }
+
+    /// Forgets an upload and deletes its file.
+    func removeUpload(_ id: String) {
+        uploads.removeValue(forKey: id)?.file.discard()
+    }
+
+    func add(_ job: Job) { jobs[job.id] = job }
+
+    func job(_ id: String, owner: User.ID) -> Job? {
+        guard let j = jobs[id], j.owner == owner else { return nil }
+        return j
+    }
+
+    /// The running job of an upload, so a second click does not import the file twice.
+    func runningJob(upload: String) -> Job? {
+        jobs.values.first { $0.uploadID == upload && $0.status == .running }
+    }
+
+    func progress(_ id: String, phase: String, percent: Int) {
+        jobs[id]?.phase = phase
+        jobs[id]?.percent = percent
+    }
+
+    func succeed(_ id: String, version: Int, rows: Int, rejected: Int) {
+        guard var j = jobs[id] else { return }
+        j.status = .succeeded
+        j.phase = "finished"
+        j.percent = 100
+        j.version = version
+        j.rows = rows
+        j.rejected = rejected
+        jobs[id] = j
+    }
+
+    func fail(_ id: String, error: String) {
+        guard var j = jobs[id] else { return }
+        j.status = .failed
+        j.phase = "failed"
+        j.error = error
+        jobs[id] = j
+    }
+}

@@ -1,0 +1,151 @@
+import Foundation
+import HTTPTypes
+import Hummingbird
+import NIOCore
+
+/// Where uploads go and how large they may be.
+struct UploadSettings: Sendable {
+    /// Each upload gets its own folder below this directory.
+    var directory: URL
+    /// Largest request body accepted for an upload, in bytes.
+    var maxBytes: Int
+
+    init(directory: URL = FileManager.default.temporaryDirectory.appendingPathComponent("pim-uploads"),
+         maxBytes: Int = 512 * 1024 * 1024) {
+        self.directory = directory
+        self.maxBytes = maxBytes
+    }
+
+    /// A new, empty folder for one upload.
+    func newFolder() throws -> URL {
+        let dir = directory.appendingPathComponent(UUID().uuidString.lowercased(), isDirectory: true)
+        do {
+            try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        } catch {
+            throw ServerError.unprocessable("The server cannot store uploads: its upload directory is not writable.")
+        }
+        return dir
+    }
+
+    var tooLarge: ServerError {
+        .tooLarge("The file is larger than this server accepts (\(maxBytes / (1024 * 1024)) MB); split it, or ask the administrator to raise the limit.")
+    }
+}
+
+/// A file received in a form, stored in its own folder under its (sanitised) original name, so readers pick
+/// the format by extension and validation issues name the file the user knows.
+struct UploadedFile: Sendable, Hashable {
+    var url: URL
+    var fileName: String
+    var size: Int
+
+    /// Removes the file and its folder.
+    func discard() {
+        try? FileManager.default.removeItem(at: url.deletingLastPathComponent())
+    }
+
+    /// A name safe to use in a path: the last component, with anything but letters, digits, `-_.` replaced.
+    static func safeName(_ name: String) -> String {
+        let base = String(name.split(whereSeparator: { $0 == "/" || $0 == "\\" }).last ?? "")
+        let mapped = String(base.unicodeScalars.map { s -> Character in
+            CharacterSet.alphanumerics.contains(s) || "-_.".unicodeScalars.contains(s) ? Character(s) : "_"
+        }).trimmingCharacters(in: CharacterSet(charactersIn: "."))
+        let trimmed = String(mapped.suffix(120))
+        return trimmed.isEmpty ? "upload" : trimmed
+    }
+
+    /// Streams a request body into a new upload folder, refusing it past `settings.maxBytes`.
+    static func spool(_ body: RequestBody, fileName: String, settings: UploadSettings) async throws -> UploadedFile {
+        let dir = try settings.newFolder()
+        let url = dir.appendingPathComponent(safeName(fileName))
+        do {
+            guard FileManager.default.createFile(atPath: url.path, contents: nil),
+                  let handle = FileHandle(forWritingAtPath: url.path) else {
+                throw ServerError.unprocessable("The server cannot store uploads: its upload directory is not writable.")
+            }
+            defer { try? handle.close() }
+            var size = 0
+            for try await chunk in body {
+                size += chunk.readableBytes
+                guard size <= settings.maxBytes else { throw settings.tooLarge }
+                try handle.write(contentsOf: Data(chunk.readableBytesView))
+            }
+            return UploadedFile(url: url, fileName: url.lastPathComponent, size: size)
+        } catch {
+            try? FileManager.default.removeItem(at: dir)
+            throw error
+        }
+    }
+}
+
+/// Reads a `multipart/form-data` body: text fields into memory (64 KB each at most), files streamed to disk.
+enum MultipartForm {
+    static let maxFieldBytes = 64 * 1024
+
+    static func read(_ request: Request, settings: UploadSettings) async throws -> Form {
+        guard let contentType = request.headers[.contentType], var parser = MultipartParser(contentType: contentType) else {
+            throw ServerError.badRequest("Send the form as multipart/form-data (the upload form does this).")
+        }
+        var fields: [String: String] = [:]
+        var files: [String: UploadedFile] = [:]
+        var folders: [URL] = []
+        var current: MultipartParser.PartHeaders?
+        var text: [UInt8] = []
+        var handle: FileHandle?
+        var fileURL: URL?
+        var fileSize = 0
+        var total = 0
+        do {
+            for try await chunk in request.body {
+                total += chunk.readableBytes
+                guard total <= settings.maxBytes else { throw settings.tooLarge }
+                try parser.feed(chunk.readableBytesView) { event in
+                    switch event {
+                    case .begin(let h):
+                        current = h
+                        text = []
+                        fileSize = 0
+                        if let name = h.fileName, !name.isEmpty {
+                            let dir = try settings.newFolder()
+                            folders.append(dir)
+                            let url = dir.appendingPathComponent(UploadedFile.safeName(name))
+                            guard FileManager.default.createFile(atPath: url.path, contents: nil),
+                                  let h = FileHandle(forWritingAtPath: url.path) else {
+                                throw ServerError.unprocessable("The server cannot store uploads: its upload directory is not writable.")
+                            }
+                            handle = h
+                            fileURL = url
+                        }
+                    case .data(let bytes):
+                        if let handle {
+                            try handle.write(contentsOf: Data(bytes))
+                            fileSize += bytes.count
+                        } else {
+                            text.append(contentsOf: bytes)
+                            guard text.count <= maxFieldBytes else { throw ServerError.badRequest("A form field is longer than 64 KB.") }
+                        }
+                    case .end:
+                        guard let h = current else { return }
+                        if let handle, let fileURL {
+                            try handle.close()
+                            if let old = files[h.name] { old.discard() }
+                            files[h.name] = UploadedFile(url: fileURL, fileName: h.fileName ?? fileURL.lastPathComponent, size: fileSize)
+                        } else {
+                            fields[h.name] = String(decoding: text, as: UTF8.self)
+                        }
+                        handle = nil
+                        fileURL = nil
+                        current = nil
+                    }
+                }
+            }
+            try parser.finish()
+        } catch {
+            try? handle?.close()
+            for f in folders { try? FileManager.default.removeItem(at: f) }
+            if let e = error as? MultipartParser.ParseError { throw ServerError.badRequest("The upload could not be read: \(e.description).") }
+            throw error
+        }
+        return Form(fields: fields, files: files)
+    }
+}
