@@ -15,6 +15,7 @@ import Testing
     static let datasetRoles: Set<Role> = [.administrator, .pimOfficer, .dataProtectionFocalPoint, .analyst]
     static let microdataRoles: Set<Role> = [.administrator, .pimOfficer, .dataProtectionFocalPoint]
     static let auditRoles: Set<Role> = [.administrator, .dataProtectionFocalPoint]
+    static let importRoles: Set<Role> = [.administrator, .pimOfficer]
 
     /// Roles that get the route's data; everyone else gets 403 or 404 and no data.
     static let allowed: [Route: Set<Role>] = [
@@ -24,6 +25,19 @@ import Testing
         .apiDatasets: all,  // answers every role, listing only what the role may see
         .apiDatasetRisk: microdataRoles,
         .auditPage: auditRoles, .apiAudit: auditRoles, .apiAuditVerify: auditRoles,
+        // Data (web-data): import pages, jobs, risk, anonymisation, export
+        .importForm: importRoles, .importPreview: importRoles, .jobPage: importRoles,
+        .datasetRisk: microdataRoles, .datasetAnonymize: microdataRoles, .apiDatasetExport: microdataRoles,
+    ]
+
+    /// Routes of objects owned by a user (uploads, jobs): with an unknown id, allowed roles pass the route
+    /// guard and get 404; the others are stopped by it with 403. Owners get 200 (ImportPageTests).
+    static let ownedObjectRoutes: Set<Route> = [.importPreview, .jobPage]
+
+    /// POST routes × roles: roles outside the route's permission get 403 before the body is read.
+    static let postAllowed: [Route: Set<Role>] = [
+        .importUpload: importRoles, .importCommit: importRoles, .apiDatasetVersions: importRoles,
+        .datasetAnonymizeDownload: microdataRoles,
     ]
 
     /// A concrete request for each GET route.
@@ -32,6 +46,11 @@ import Testing
         switch route {
         case .apiDatasetRisk: return path + "?keys=adm1_code,sex"
         case .apiDatasetAggregate: return path + "?by=adm1_code,sex&min_cell=5"
+        case .importPreview: return route.path(["upload": "no-such-upload"])
+        case .importCommit: return route.path(["upload": "no-such-upload"])
+        case .jobPage: return route.path(["job": "no-such-job"])
+        case .apiDatasetExport: return path + "?format=csv"
+        case .apiDatasetVersions: return path + "?format=csv"
         default: return path
         }
     }
@@ -50,7 +69,8 @@ import Testing
                     let r = try await browser.get(client, Self.uri(route))
                     let body = String(buffer: r.body)
                     if Self.allowed[route]?.contains(role) == true {
-                        #expect(r.status == .ok, "\(route) as \(role.rawValue): \(r.status)")
+                        let expected: HTTPResponse.Status = Self.ownedObjectRoutes.contains(route) ? .notFound : .ok
+                        #expect(r.status == expected, "\(route) as \(role.rawValue): \(r.status)")
                     } else {
                         #expect([.forbidden, .notFound].contains(r.status), "\(route) as \(role.rawValue): \(r.status)")
                         for marker in Self.dataMarkers {
@@ -63,6 +83,44 @@ import Testing
                 #expect(list.contains("\"cases\"") == Self.datasetRoles.contains(role), "list as \(role.rawValue)")
             }
         }
+    }
+
+    @Test func everyDataPostRouteAnswersEachRoleAsThePermissionMatrixSays() async throws {
+        let world = try await TestWorld.make { $0.uploadDirectory = DataFixtures.tempDir() }
+        try await world.application().test(.router) { client in
+            for role in Role.allCases {
+                let b = try await Browser.signedIn(client, as: role)
+                for (route, roles) in Self.postAllowed {
+                    let r: TestResponse = switch route {
+                    case .importUpload:
+                        try await b.upload(client, file: "people.csv", bytes: DataFixtures.peopleBytes, dataset: "p-\(role.rawValue)",
+                                           extra: [("purpose", "x")])
+                    case .apiDatasetVersions:
+                        try await b.postRaw(client, "/api/v1/datasets/api-\(role.rawValue)/versions?format=csv&category=protection-monitoring&purpose=x",
+                                            bytes: DataFixtures.peopleBytes)
+                    case .datasetAnonymizeDownload:
+                        try await b.post(client, route.path(["name": TestWorld.datasetName]), fields: [("k", "2"), ("keys", "adm1_code,sex")])
+                    default:
+                        try await b.post(client, Self.uri(route), fields: [])
+                    }
+                    let body = String(buffer: r.body)
+                    if roles.contains(role) {
+                        let expected: HTTPResponse.Status = switch route {
+                        case .importUpload: .seeOther
+                        case .apiDatasetVersions: .created
+                        case .importCommit: .notFound  // no such upload
+                        default: .ok
+                        }
+                        #expect(r.status == expected, "\(route) as \(role.rawValue): \(r.status) \(body.prefix(300))")
+                    } else {
+                        #expect(r.status == .forbidden, "\(route) as \(role.rawValue): \(r.status)")
+                        #expect(!body.contains("SD01") && !body.contains("adm1_code"), "\(route) as \(role.rawValue) leaked data")
+                    }
+                }
+            }
+        }
+        #expect(try await world.store.dataset(named: "api-analyst") == nil)
+        #expect(try await world.store.dataset(named: "api-pim-officer") != nil)
     }
 
     @Test func aHiddenDatasetLooksExactlyLikeAMissingOne() async throws {
