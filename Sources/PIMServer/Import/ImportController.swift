@@ -40,7 +40,7 @@ struct ImportController: Sendable {
         let u = try user(context)
         let chosen = previous["category"] ?? ""
         let model = PageModels.ImportForm(
-            csrfToken: context.session?.csrfToken ?? "", error: error, maxMB: configuration.maxUploadBytes / (1024 * 1024),
+            csrfToken: context.session?.csrfToken ?? "", error: error, maxSize: UploadSettings.size(configuration.maxUploadBytes),
             datasets: try await catalog.visible(to: u.role).map {
                 PageModels.DatasetOption(name: $0.dataset.name, category: $0.dataset.category)
             },
@@ -81,6 +81,11 @@ struct ImportController: Sendable {
         }
         guard read.table.rowCount > 0 else { return try await refuse("\(file.fileName) has a header but no data rows: nothing to import.") }
         let existing = try await store.dataset(named: name)
+        if let existing, !DatasetAccess.canSee(existing, role: u.role) {
+            // A dataset the user may not see is not revealed; its name cannot be reused either.
+            file.discard()
+            throw ServerError.notFound
+        }
         if existing == nil {
             let category = form["category"] ?? ""
             guard (try? PIMFramework.standard.category(named: category)) != nil else {

@@ -55,7 +55,14 @@ actor ImportState {
 
     static func newID() -> String { String(RandomToken.make().prefix(32)) }
 
-    func add(_ upload: Upload) { uploads[upload.id] = upload }
+    /// Uploads not imported within this time are forgotten and their files deleted.
+    static let uploadLifetime: TimeInterval = 24 * 60 * 60
+
+    func add(_ upload: Upload) {
+        let cutoff = upload.createdAt.addingTimeInterval(-Self.uploadLifetime)
+        for (id, u) in uploads where u.createdAt < cutoff && runningJob(upload: id) == nil { removeUpload(id) }
+        uploads[upload.id] = upload
+    }
 
     /// The upload if `owner` made it.
     func upload(_ id: String, owner: User.ID) -> Upload? {

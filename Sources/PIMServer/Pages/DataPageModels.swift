@@ -8,7 +8,7 @@ extension PageModels {
     struct ImportForm {
         var csrfToken: String
         var error: String?
-        var maxMB: Int
+        var maxSize: String
         var datasets: [DatasetOption]
         var categories: [Option]
         var sensitivities: [Option]

@@ -2,7 +2,7 @@
 extension Template {
     static let importFormSource = """
         <h1>Import a file</h1>
-        <p class="lede">CSV, TSV, JSON or XLSX (KoboToolbox and HXL exports included), up to {{maxMB}} MB. Nothing is stored
+        <p class="lede">CSV, TSV, JSON or XLSX (KoboToolbox and HXL exports included), up to {{maxSize}}. Nothing is stored
         until you have seen the preview, confirmed the schema and pressed Import.</p>
         {{#error}}<p class="alert" role="alert" id="upload-error">{{error}}</p>{{/error}}
         <form id="upload-form" method="post" action="/import" enctype="multipart/form-data">

@@ -185,8 +185,14 @@ struct DisclosurePageController: Sendable {
         let (version, table) = try await catalog.latestTable(entry)
         let q = request.uri.queryParameters
         let submitted = q.get("submitted") != nil
-        let choices = try Choices(get: { q.get($0) }, keys: submitted ? Self.names(q.getAll("keys")) : nil)
         let defaults = SchemaDisclosure(schema: version.schema)
+        // Before the first submission, the protective default plan's recodings (ages in bands) are proposed.
+        let proposedRecodes = defaults.defaultPlan(k: 5, pseudonymizer: nil).recodes.compactMap { r -> String? in
+            if case .ageBands(let c, _) = r { return "\(c)=bands" }
+            return nil
+        }.joined(separator: "; ")
+        let choices = try Choices(get: { name in name == "recode" && !submitted ? proposedRecodes : q.get(name) },
+                                  keys: submitted ? Self.names(q.getAll("keys")) : nil)
         let keys = choices.keys ?? defaults.keys
         var model = PageModels.AnonymizePage(
             name: entry.dataset.name, version: version.number, csrfToken: context.session?.csrfToken ?? "", k: choices.k,

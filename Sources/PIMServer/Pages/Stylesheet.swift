@@ -48,6 +48,16 @@ enum Stylesheet {
         .chart .label, .chart .value { font-size: 12px; fill: var(--ink); }
         .chart .suppressed { fill: var(--muted); font-style: italic; }
         .pager { display: flex; gap: 1rem; align-items: center; }
+        .chart .bar.left { fill: #b5577a; }
+        .chart .column { fill: #9cc3e0; }
+        .chart .trend { stroke: var(--bar); fill: none; }
+        .chart .point { fill: var(--bar); }
+        select:focus { outline: 3px solid #f2b705; outline-offset: 2px; }
+        fieldset { border: 1px solid var(--line); background: #fff; margin: .8rem 0; padding: .4rem .9rem; }
+        fieldset label { margin-inline-end: 1rem; white-space: nowrap; }
+        #upload-form label, #anonymize-form p > label { display: block; font-weight: 600; }
+        input, select { font: inherit; padding: .25rem .4rem; }
+        progress { width: 100%; max-width: 30rem; height: 1.2rem; }
         code { font-size: .85rem; }
         .nowrap { white-space: nowrap; }
         .audit td { font-size: .9rem; }

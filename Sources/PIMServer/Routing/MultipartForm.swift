@@ -28,7 +28,12 @@ struct UploadSettings: Sendable {
     }
 
     var tooLarge: ServerError {
-        .tooLarge("The file is larger than this server accepts (\(maxBytes / (1024 * 1024)) MB); split it, or ask the administrator to raise the limit.")
+        .tooLarge("The file is larger than this server accepts (\(Self.size(maxBytes))); split it, or ask the administrator to raise the limit.")
+    }
+
+    /// `512 MB`, `64 KB`, `900 bytes`.
+    static func size(_ bytes: Int) -> String {
+        bytes >= 1024 * 1024 ? "\(bytes / (1024 * 1024)) MB" : bytes >= 1024 ? "\(bytes / 1024) KB" : "\(bytes) bytes"
     }
 }
 
