@@ -33,6 +33,10 @@ import Testing
             #expect(body["created"] as? Bool == true)
             #expect((body["version"] as? [String: Any])?["number"] as? Int == 1)
             #expect((body["validation"] as? [String: Any])?["valid"] as? Bool == true)
+            // The same file again is a conflict
+            let again = try await officer.postRaw(client, Self.create, bytes: DataFixtures.peopleBytes)
+            #expect(again.status == .conflict)
+            #expect((try Self.json(again)["detail"] as? String)?.contains("already imported as version 1") == true)
             // A second file with a located type error: 422 problem+json with the issues, nothing stored
             let bad = Array("adm1_code,sex,age,incident_type,notes\nSD01,female,34,theft,\nSD02,male,old,theft,\n".utf8)
             let refused = try await officer.postRaw(client, "/api/v1/datasets/incidents/versions?format=csv&file_name=february.csv", bytes: bad)

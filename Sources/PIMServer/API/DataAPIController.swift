@@ -120,6 +120,7 @@ struct DataAPIController: Sendable {
             return JSON.response(UploadDTO(dataset: name, created: outcome.created, version: VersionDTO(outcome.version),
                                            validation: ValidationDTO(outcome.result)), status: .created)
         } catch let refusal as ImportRunner.Refusal {
+            if refusal.duplicate { return problem(.conflict, "Duplicate file", refusal.message, nil) }
             let status: HTTPResponse.Status = refusal.result == nil ? .badRequest : .unprocessableContent
             return problem(status, refusal.result == nil ? "Bad request" : "Validation failed", refusal.message, refusal.result)
         }

@@ -135,6 +135,7 @@ enum OpenAPIDocument {
             r["200"] = nil
             r["201"] = ["description": "Stored as a new version", "content": ["application/json": ["schema": ["$ref": "#/components/schemas/Upload"]]]]
             r["400"] = problem("Invalid query, or a new dataset without category or purpose")
+            r["409"] = problem("This exact file (same SHA-256) is already a version of the dataset; nothing stored")
             r["413"] = problem("The file is larger than the server accepts")
             r["422"] = ["description": "Unreadable file, or validation failed (nothing stored); the located issues are in `validation`",
                         "content": ["application/problem+json": ["schema": ["$ref": "#/components/schemas/ValidationProblem"]]]]

@@ -32,6 +32,8 @@ enum ImportRunner {
     struct Refusal: Error, Sendable {
         var message: String
         var result: ValidationResult?
+        /// The same file (SHA-256) is already a version of the dataset.
+        var duplicate = false
     }
 
     /// The plan for a request against what the store holds: target dataset, and the schema with the
@@ -77,7 +79,7 @@ enum ImportRunner {
             version = try await store.addVersion(of: plan.dataset.id, table: result.table, schema: plan.schema,
                                                  provenance: provenance, audit: audit, creating: DatasetImport.creating(plan))
         } catch {
-            if case .duplicateFile = error { throw Refusal(message: error.description, result: result) }
+            if case .duplicateFile = error { throw Refusal(message: error.description, result: result, duplicate: true) }
             throw error
         }
         // Roles changed by the user for an existing dataset become its schema once the version is stored.

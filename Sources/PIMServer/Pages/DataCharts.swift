@@ -117,7 +117,7 @@ struct DataChart: Sendable, Hashable {
     }
 
     static func pyramidSVG(title: String, unit: String, left: String, right: String, bands: [(String, Int?, Int?)]) -> String {
-        let width = 640, rowHeight = 28, top = 28, center = 320, half = 200, labelGap = 60
+        let width = 640, rowHeight = 28, top = 28, center = 320, half = 230, labelGap = 80
         let height = top + rowHeight * max(1, bands.count) + 12
         let maxValue = max(1, bands.flatMap { [$0.1, $0.2] }.compactMap { $0 }.max() ?? 1)
         let total = { (side: [Int?]) in side.compactMap { $0 }.reduce(0, +) }
