@@ -6,6 +6,8 @@ import PIMCore
 import PIMSQLite
 @testable import PIMServer
 import PIMStorage
+import PIMTable
+import PIMTesting
 import Testing
 
 @Suite struct ImportPageTests {
@@ -78,6 +80,25 @@ import Testing
         #expect(audit.count == 1)
         #expect(audit.first?.draft.actor == officerID)
         #expect(DataFixtures.files(in: dir).isEmpty)
+    }
+
+    @Test func anXLSXWithHXLTagsIsReadByTheSameReaderAsPimImport() async throws {
+        let (world, _) = try await Self.world()
+        let url = DataFixtures.tempDir().appendingPathExtension("xlsx")
+        try XLSXWriter.write(Fixtures.mixedTable(), sheetName: "data", hxl: true, to: url)
+        let bytes = Array(try Data(contentsOf: url))
+        try await world.application().test(.router) { client in
+            let officer = try await Browser.signedIn(client, as: .pimOfficer)
+            let up = try await officer.upload(client, file: "kobo.xlsx", bytes: bytes, dataset: "sheet", extra: [("purpose", "x")])
+            #expect(up.status == .seeOther)
+            let html = String(buffer: try await officer.get(client, try #require(up.headers[.location])).body)
+            #expect(html.contains("4 rows × 6 columns"))
+            #expect(html.contains("HXL hashtag row 2"))
+            #expect(html.contains("<code>#meta+id</code>"))
+            #expect(html.contains("<code>#affected+age</code>"))
+            // record_id is tagged #meta+id: proposed as a direct identifier
+            #expect(html.contains(#/name="role.record_id"><option value="direct-identifier" selected>/#))
+        }
     }
 
     @Test func theSameFileTwiceIsDetectedAndRefused() async throws {
@@ -269,5 +290,25 @@ import Testing
         #expect(UploadedFile.safeName("../../etc/passwd") == "passwd")
         #expect(UploadedFile.safeName("a b;c.csv") == "a_b_c.csv")
         #expect(UploadedFile.safeName("..") == "upload")
+    }
+}
+
+/// The upload over a real socket, where the body arrives in many chunks (`PIM_LIVE_TESTS=1`, as LiveServerTests).
+@Suite(.enabled(if: ProcessInfo.processInfo.environment["PIM_LIVE_TESTS"] != nil, "set PIM_LIVE_TESTS=1"))
+struct LiveUploadTests {
+    @Test func aLargeUploadStreamsThroughARealSocket() async throws {
+        let world = try await TestWorld.make { c in
+            c.port = 0
+            c.uploadDirectory = DataFixtures.tempDir()
+        }
+        let app = try world.application()
+        let large = Array(("adm1_code,n\n" + String(repeating: "SD01,12345\n", count: 100_000)).utf8)
+        try await app.test(.live) { client in
+            let officer = try await Browser.signedIn(client, as: .pimOfficer)
+            let r = try await officer.upload(client, file: "large.csv", bytes: large, dataset: "large", extra: [("purpose", "x")])
+            #expect(r.status == .seeOther)
+            let html = String(buffer: try await officer.get(client, try #require(r.headers[.location])).body)
+            #expect(html.contains("100000 rows × 2 columns"))
+        }
     }
 }
