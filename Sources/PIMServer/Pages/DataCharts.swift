@@ -66,14 +66,14 @@ struct DataChart: Sendable, Hashable {
         s += "<line class=\"axis\" stroke=\"#555\" x1=\"\(left)\" y1=\"\(top + plotHeight)\" x2=\"\(width - 8)\" y2=\"\(top + plotHeight)\"/>"
         s += "<text class=\"value\" x=\"\(left - 6)\" y=\"\(top + 10)\" text-anchor=\"end\">\(maxValue)</text>"
         s += "<text class=\"value\" x=\"\(left - 6)\" y=\"\(top + plotHeight)\" text-anchor=\"end\">0</text>"
-        var line: [String] = []
+        var line: [(x: Int, y: Int)] = []
         for (i, p) in points.enumerated() {
             let x = left + i * step
             let cx = x + step / 2
             if let v = p.value {
                 let h = Int((Double(v) / Double(maxValue) * Double(plotHeight)).rounded())
                 s += "<rect class=\"column\" fill=\"#9cc3e0\" x=\"\(x + 2)\" y=\"\(top + plotHeight - h)\" width=\"\(max(1, step - 4))\" height=\"\(h)\"><title>\(BarChart.escape(p.month)): \(v)</title></rect>"
-                line.append("\(cx),\(top + plotHeight - h)")
+                line.append((cx, top + plotHeight - h))
             } else {
                 s += "<text class=\"value suppressed\" x=\"\(cx)\" y=\"\(top + plotHeight - 4)\" text-anchor=\"middle\">×</text>"
             }
@@ -82,11 +82,10 @@ struct DataChart: Sendable, Hashable {
             }
         }
         if line.count > 1 {
-            s += "<polyline class=\"trend\" fill=\"none\" stroke=\"#2f6f9f\" stroke-width=\"2\" points=\"\(line.joined(separator: " "))\"/>"
+            s += "<polyline class=\"trend\" fill=\"none\" stroke=\"#2f6f9f\" stroke-width=\"2\" points=\"\(line.map { "\($0.x),\($0.y)" }.joined(separator: " "))\"/>"
         }
-        for point in line {
-            let xy = point.split(separator: ",")
-            s += "<circle class=\"point\" fill=\"#2f6f9f\" cx=\"\(xy[0])\" cy=\"\(xy[1])\" r=\"3\"/>"
+        for p in line {
+            s += "<circle class=\"point\" fill=\"#2f6f9f\" cx=\"\(p.x)\" cy=\"\(p.y)\" r=\"3\"/>"
         }
         return s + "</svg>"
     }

@@ -35,24 +35,30 @@ struct DisclosurePageController: Sendable {
 
     private func risk(_ request: Request, _ context: PIMRequestContext) async throws -> Response {
         let entry = try await catalog.entry(named: context.parameters.require("name"), role: role(context))
-        let (version, table) = try await catalog.latestTable(entry)
+        guard let version = entry.latest else {
+            throw ServerError.unprocessable("The dataset has no version yet; import a file first.")
+        }
         let q = request.uri.queryParameters
-        let defaults = SchemaDisclosure(schema: version.schema)
+        let schema = version.schema
+        let defaults = SchemaDisclosure(schema: schema)
         let submitted = q.get("submitted") != nil || q.get("keys") != nil
         let keys = submitted ? Self.names(q.getAll("keys")) : defaults.keys
         let sensitive = submitted ? Self.names(q.getAll("sensitive")) : defaults.sensitive
         var model = PageModels.RiskPage(
             name: entry.dataset.name, version: version.number,
-            keyBoxes: Self.boxes(version.schema, table: table, checked: keys) { $0.role != .directIdentifier },
-            sensitiveBoxes: Self.boxes(version.schema, table: table, checked: sensitive) { $0.role != .directIdentifier },
+            keyBoxes: Self.boxes(schema, checked: keys) { $0.role != .directIdentifier },
+            sensitiveBoxes: Self.boxes(schema, checked: sensitive) { $0.role != .directIdentifier },
             error: nil, report: nil, anonymizeLink: "/datasets/\(entry.dataset.name)/anonymize")
-        if let bad = (keys + sensitive).first(where: { table[$0] == nil }) {
+        if let bad = (keys + sensitive).first(where: { schema.field(named: $0) == nil }) {
             model.error = "There is no column \"\(bad)\" in \(entry.dataset.name)."
         } else if keys.isEmpty {
             model.error = "Choose at least one key variable: the schema marks no quasi-identifier."
         } else {
             do {
-                let report = try RiskAnalysis.analyze(table, spec: defaults.riskSpec(keys: keys, sensitive: sensitive))
+                let spec = defaults.riskSpec(keys: keys, sensitive: sensitive)
+                // Only the measured columns are read, not the whole version.
+                let table = try await store.table(of: version, columns: spec.keys + spec.sensitive + [spec.weight, spec.household].compactMap { $0 })
+                let report = try RiskAnalysis.analyze(table, spec: spec)
                 model.report = Self.view(report)
             } catch {
                 model.error = String(describing: error)
@@ -62,8 +68,8 @@ struct DisclosurePageController: Sendable {
                               status: model.error == nil ? .ok : .unprocessableContent)
     }
 
-    static func boxes(_ schema: Schema, table: Table, checked: [String], _ include: (Field) -> Bool) -> [PageModels.Checkbox] {
-        schema.fields.filter { include($0) && table[$0.name] != nil }.enumerated().map { i, f in
+    static func boxes(_ schema: Schema, checked: [String], _ include: (Field) -> Bool) -> [PageModels.Checkbox] {
+        schema.fields.filter(include).enumerated().map { i, f in
             PageModels.Checkbox(name: f.name, index: i, checked: checked.contains(f.name), role: f.role.rawValue)
         }
     }
@@ -198,7 +204,7 @@ struct DisclosurePageController: Sendable {
             name: entry.dataset.name, version: version.number, csrfToken: context.session?.csrfToken ?? "", k: choices.k,
             l: choices.l.map(String.init) ?? "", recode: choices.recode, generalize: choices.generalize,
             drop: choices.drop ?? defaults.directIdentifiers.joined(separator: ","), pseudonymize: choices.pseudonymize,
-            keyBoxes: Self.boxes(version.schema, table: table, checked: keys) { $0.role != .directIdentifier },
+            keyBoxes: Self.boxes(version.schema, checked: keys) { $0.role != .directIdentifier },
             columns: table.columnNames.joined(separator: ", "), error: nil, hasPreview: false, comparison: [], loss: [],
             dropped: "", pseudonymized: "", recodes: [], rowsAfter: 0, query: choices.fields)
         do {
