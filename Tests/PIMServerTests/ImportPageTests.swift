@@ -312,3 +312,25 @@ struct LiveUploadTests {
         }
     }
 }
+
+@Suite struct JobPageTests {
+    @Test func aRunningJobShowsItsPhaseAndReloadsAFinishedOneLinksTheDataset() throws {
+        let pages = try PageRenderer()
+        var model = PageModels.JobPage(fileName: "a.csv", dataset: "incidents", phase: "storing 10 rows in one transaction", percent: 60,
+                                       running: true, succeeded: false, failed: false, error: nil, version: 0, rows: 0, rejected: nil,
+                                       uploadID: "u1")
+        let running = pages.html(.job, model, title: "Import", session: nil, refresh: true)
+        #expect(running.contains("<meta http-equiv=\"refresh\" content=\"1\">"))
+        #expect(running.contains("<p id=\"progress\" role=\"status\">storing 10 rows in one transaction: 60%</p>"))
+        #expect(!running.contains("job-result"))
+        model.running = false
+        model.succeeded = true
+        model.percent = 100
+        model.version = 3
+        model.rows = 10
+        let done = pages.html(.job, model, title: "Import", session: nil)
+        #expect(!done.contains("http-equiv=\"refresh\""))
+        #expect(done.contains("<a id=\"job-result\" href=\"/datasets/incidents\">"))
+        #expect(done.contains("Stored 10 rows as version 3"))
+    }
+}

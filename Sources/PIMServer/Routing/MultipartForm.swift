@@ -87,7 +87,10 @@ struct UploadedFile: Sendable, Hashable {
 enum MultipartForm {
     static let maxFieldBytes = 64 * 1024
 
-    static func read(_ request: Request, settings: UploadSettings) async throws -> Form {
+    /// - Parameter check: called with each text field as soon as it is complete (the CSRF token, which the
+    ///   forms send first, is checked before the file is read); throwing stops the upload and deletes its files.
+    static func read(_ request: Request, settings: UploadSettings,
+                     check: (String, String) throws -> Void = { _, _ in }) async throws -> Form {
         guard let contentType = request.headers[.contentType], var parser = MultipartParser(contentType: contentType) else {
             throw ServerError.badRequest("Send the form as multipart/form-data (the upload form does this).")
         }
@@ -136,7 +139,9 @@ enum MultipartForm {
                             if let old = files[h.name] { old.discard() }
                             files[h.name] = UploadedFile(url: fileURL, fileName: h.fileName ?? fileURL.lastPathComponent, size: fileSize)
                         } else {
-                            fields[h.name] = String(decoding: text, as: UTF8.self)
+                            let value = String(decoding: text, as: UTF8.self)
+                            try check(h.name, value)
+                            fields[h.name] = value
                         }
                         handle = nil
                         fileURL = nil

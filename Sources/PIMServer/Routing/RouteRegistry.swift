@@ -35,7 +35,10 @@ struct RouteRegistry {
                     form = Form(urlEncoded: String(buffer: body))
                     try Self.checkCSRF(form: form, request: request, context: context)
                 case .multipart:
-                    form = try await MultipartForm.read(request, settings: uploads)
+                    form = try await MultipartForm.read(request, settings: uploads) { name, value in
+                        // A wrong token stops the upload at once; a missing one is refused after the body.
+                        if name == "csrf_token" { try Self.checkCSRF(form: Form(fields: [name: value], files: [:]), request: request, context: context) }
+                    }
                     do { try Self.checkCSRF(form: form, request: request, context: context) } catch {
                         form.discardFiles()
                         throw error
