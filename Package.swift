@@ -165,7 +165,7 @@ let package = Package(
         ),
         .testTarget(
             name: "PIMCommandLineTests",
-            dependencies: ["PIMCommandLine", "PIMCore", "PIMStorage", "PIMSQLite", "PIMTable",
+            dependencies: ["PIMCommandLine", "PIMCore", "PIMStorage", "PIMSQLite", "PIMTable", "PIMServer",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: swiftSettings

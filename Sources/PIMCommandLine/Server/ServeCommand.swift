@@ -16,7 +16,7 @@ struct ServeCommand: AsyncParsableCommand {
               pim serve --host 0.0.0.0 --secure-cookies --trust-forwarded-for   behind a TLS reverse proxy
             Sign in with a workspace user (`pim init` creates the first administrator). The server is the
             one process that writes the data directory while it runs. Ctrl-C (SIGINT) or SIGTERM stops it
-            gracefully. Environment: PIM_HOST, PIM_PORT.
+            gracefully. Environment: PIM_HOST, PIM_PORT, PIM_MAX_UPLOAD_MB. Uploads wait in DATA-DIR/uploads.
             """
     )
 
@@ -25,9 +25,11 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(help: "Port to listen on (default 8080, or PIM_PORT).") var port: Int?
     @Flag(help: "Mark cookies Secure: use when pim is reached over HTTPS (e.g. behind a TLS proxy).") var secureCookies = false
     @Flag(help: "Take client addresses from X-Forwarded-For (only behind a trusted reverse proxy).") var trustForwardedFor = false
+    @Option(help: "Largest file the web import and the API upload accept, in MB (default 512, or PIM_MAX_UPLOAD_MB).") var maxUploadMb: Int?
 
     func validate() throws {
         if let port, !(1...65_535).contains(port) { throw ValidationError("--port must be between 1 and 65535.") }
+        if let maxUploadMb, !(1...1_000_000).contains(maxUploadMb) { throw ValidationError("--max-upload-mb must be between 1 and 1000000.") }
     }
 
     /// Flags, then `PIM_HOST` / `PIM_PORT`, then defaults.
@@ -36,8 +38,13 @@ struct ServeCommand: AsyncParsableCommand {
             guard let p = Int(text), (1...65_535).contains(p) else { throw ValidationError("PIM_PORT must be a port number.") }
             return p
         }
+        let envUpload = try environment["PIM_MAX_UPLOAD_MB"].map { text -> Int in
+            guard let n = Int(text), (1...1_000_000).contains(n) else { throw ValidationError("PIM_MAX_UPLOAD_MB must be a number of megabytes.") }
+            return n
+        }
         return ServerConfiguration(host: host ?? environment["PIM_HOST"] ?? "127.0.0.1", port: port ?? envPort ?? 8080,
-                                   secureCookies: secureCookies, trustForwardedFor: trustForwardedFor)
+                                   secureCookies: secureCookies, trustForwardedFor: trustForwardedFor,
+                                   maxUploadBytes: (maxUploadMb ?? envUpload ?? 512) * 1024 * 1024)
     }
 
     func run() async throws {

@@ -97,7 +97,7 @@ struct ImportController: Sendable {
             id: ImportState.newID(), owner: u.id, file: file, originalName: file.fileName, sha256: sha, read: read,
             datasetName: name, category: Self.nonEmpty(form["category"]), purpose: Self.nonEmpty(form["purpose"]),
             sensitivity: form["sensitivity"].flatMap(Sensitivity.init) ?? .high, provenance: provenance,
-            createdAt: configuration.now())
+            createdAt: configuration.now(), validation: nil)
         await imports.add(upload)
         return Response(status: .seeOther, headers: [.location: Route.importPreview.path(["upload": upload.id])])
     }
@@ -134,7 +134,13 @@ struct ImportController: Sendable {
         do { plan = try ImportRunner.plan(r, existing: existing, now: configuration.now()) } catch {
             throw ServerError.unprocessable(error.message)
         }
-        let result = DatasetImport.validate(upload.read, plan: plan)
+        let validation: PageModels.ValidationView
+        if let cached = upload.validation {
+            validation = cached
+        } else {
+            validation = Self.validation(DatasetImport.validate(upload.read, plan: plan), limit: Self.issueLimit)
+            await imports.setValidation(validation, upload: upload.id)
+        }
         var notes: [String] = upload.read.report.warnings.map(\.description)
         if upload.read.report.kobo != nil { notes.append("Read as a KoboToolbox export.") }
         let unused = DatasetImport.unusedColumns(upload.read.table, schema: plan.schema)
@@ -159,7 +165,7 @@ struct ImportController: Sendable {
                     index: i, name: f.name, type: f.type.rawValue, hxl: f.hxl ?? "", required: f.required ? "yes" : "no",
                     roles: DisclosureRole.allCases.map { PageModels.Option(value: $0.rawValue, label: $0.rawValue, selected: $0 == f.role) })
             },
-            validation: Self.validation(result, limit: Self.issueLimit))
+            validation: validation)
         return pages.response(.importPreview, model, title: "Preview of \(upload.originalName)", session: context.session)
     }
 

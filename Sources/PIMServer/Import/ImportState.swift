@@ -31,6 +31,8 @@ actor ImportState {
         var sensitivity: Sensitivity
         var provenance: ProvenanceFields
         var createdAt: Date
+        /// The validation shown in the preview, computed once (roles do not change it).
+        var validation: PageModels.ValidationView?
     }
 
     enum Status: String, Sendable { case running, succeeded, failed }
@@ -69,6 +71,8 @@ actor ImportState {
         guard let u = uploads[id], u.owner == owner else { return nil }
         return u
     }
+
+    func setValidation(_ view: PageModels.ValidationView, upload id: String) { uploads[id]?.validation = view }
 
     /// Forgets an upload and deletes its file.
     func removeUpload(_ id: String) {

@@ -22,9 +22,9 @@ extension PageModels {
 
     struct SchemaFieldRow { var index: Int; var name: String; var type: String; var hxl: String; var required: String; var roles: [Option] }
 
-    struct RuleTotal { var rule: String; var count: Int }
-    struct IssueRow { var location: String; var rule: String; var problem: String; var expected: String }
-    struct ValidationView {
+    struct RuleTotal: Sendable { var rule: String; var count: Int }
+    struct IssueRow: Sendable { var location: String; var rule: String; var problem: String; var expected: String }
+    struct ValidationView: Sendable {
         var valid: Bool
         var rowsRead: Int
         var rowsRejected: Int
