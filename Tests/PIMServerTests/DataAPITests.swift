@@ -161,6 +161,9 @@ import Testing
             #expect(html.contains("Records in classes smaller than 5"))
             #expect(html.contains("<table id=\"information-loss\">"))
             #expect(try await world.store.auditEvents(.all).count == eventsBefore + 1)  // only the login
+            // Generalising adm2 to adm1 is described in words
+            let general = String(buffer: try await officer.get(client, "/datasets/cases/anonymize?submitted=1&keys=adm2_code&keys=sex&k=5&generalize=adm2_code%3Dadm1").body)
+            #expect(general.contains("Recoding: adm2_code: generalised to the parent area"))
             // A bad recoding is explained
             let bad = try await officer.get(client, "/datasets/cases/anonymize?submitted=1&keys=sex&recode=sex=wobble")
             #expect(bad.status == .unprocessableContent)

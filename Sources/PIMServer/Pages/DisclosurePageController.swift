@@ -228,13 +228,26 @@ struct DisclosurePageController: Sendable {
             }
             model.dropped = plan.drop.isEmpty ? "none" : plan.drop.joined(separator: ", ")
             model.pseudonymized = plan.pseudonymize.isEmpty ? "none" : plan.pseudonymize.joined(separator: ", ")
-            model.recodes = plan.recodes.map { "\($0)" }
+            model.recodes = plan.recodes.map(Self.describe)
             model.rowsAfter = outcome.table.rowCount
         } catch let e as ServerError {
             model.error = e.detail
         }
         return pages.response(.anonymize, model, title: "Anonymisation preview of \(entry.dataset.name)", session: context.session,
                               status: model.error == nil ? .ok : .unprocessableContent)
+    }
+
+    /// A recoding in words (no values beyond category labels and area codes counts).
+    static func describe(_ recode: Recode) -> String {
+        switch recode {
+        case .ageBands(let c, let bands): "\(c): ages in bands \(bands.bands.map(\.label).joined(separator: ", "))"
+        case .location(let c, let h): "\(c): generalised to the parent area (\(h.parents.count) areas mapped)"
+        case .datePeriod(let c, let p): "\(c): dates to the \(p)"
+        case .topBottomCode(let c, let bottom, let top):
+            "\(c): " + [bottom.map { "values below \(ValueFormatting.decimal($0) ?? "") set to it" },
+                        top.map { "values above \(ValueFormatting.decimal($0) ?? "") set to it" }].compactMap { $0 }.joined(separator: "; ")
+        case .mergeRare(let c, let n, let other): "\(c): categories with fewer than \(n) records merged into \"\(other)\""
+        }
     }
 
     private func download(_ context: PIMRequestContext, _ form: Form) async throws -> Response {
