@@ -124,6 +124,27 @@ import Testing
         #expect(try await world.store.dataset(named: "api-pim-officer") != nil)
     }
 
+    @Test func dataPostRoutesNeedASessionBeforeTheBodyIsRead() async throws {
+        let dir = DataFixtures.tempDir()
+        let world = try await TestWorld.make { $0.uploadDirectory = dir }
+        try await world.application().test(.router) { client in
+            let anonymous = Browser(cookie: nil, csrf: nil)
+            for route in Self.postAllowed.keys {
+                let r = try await route == .importUpload
+                    ? anonymous.upload(client, file: "people.csv", bytes: DataFixtures.peopleBytes, dataset: "x")
+                    : anonymous.postRaw(client, Self.uri(route).replacingOccurrences(of: "{name}", with: "cases"), bytes: DataFixtures.peopleBytes)
+                if route.kind == .api {
+                    #expect(r.status == .unauthorized, "\(route)")
+                } else {
+                    #expect(r.status == .seeOther, "\(route)")
+                    #expect(r.headers[.location] == "/login")
+                }
+            }
+        }
+        #expect(DataFixtures.files(in: dir).isEmpty)
+        #expect(try await world.store.dataset(named: "x") == nil)
+    }
+
     @Test func aHiddenDatasetLooksExactlyLikeAMissingOne() async throws {
         let world = try await TestWorld.make()
         try await world.application().test(.router) { client in

@@ -228,7 +228,8 @@ struct ImportController: Sendable {
         }
         let r = request(upload, user: u, roles: roles, mode: mode, purpose: Self.nonEmpty(form["purpose"]) ?? upload.purpose)
         let job = ImportState.Job(id: ImportState.newID(), owner: u.id, uploadID: id, datasetName: upload.datasetName,
-                                  fileName: upload.originalName, phase: "queued", percent: 0, status: .running)
+                                  fileName: upload.originalName, phase: "queued", percent: 0, status: .running,
+                                  createdAt: configuration.now())
         await imports.add(job)
         let store = store, imports = imports, now = configuration.now(), logger = context.logger
         Task.detached {

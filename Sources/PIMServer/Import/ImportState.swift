@@ -50,6 +50,7 @@ actor ImportState {
         var version: Int?
         var rows: Int?
         var rejected: Int?
+        var createdAt: Date
     }
 
     private var uploads: [String: Upload] = [:]
@@ -79,7 +80,12 @@ actor ImportState {
         uploads.removeValue(forKey: id)?.file.discard()
     }
 
-    func add(_ job: Job) { jobs[job.id] = job }
+    /// Adds a job, forgetting finished jobs older than ``uploadLifetime``.
+    func add(_ job: Job) {
+        let cutoff = job.createdAt.addingTimeInterval(-Self.uploadLifetime)
+        jobs = jobs.filter { $0.value.status == .running || $0.value.createdAt >= cutoff }
+        jobs[job.id] = job
+    }
 
     func job(_ id: String, owner: User.ID) -> Job? {
         guard let j = jobs[id], j.owner == owner else { return nil }
