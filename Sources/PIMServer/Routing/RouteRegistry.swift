@@ -4,8 +4,8 @@ import Hummingbird
 import Logging
 import PIMCore
 
-/// A route's handler. `form` holds the decoded `application/x-www-form-urlencoded` body of a POST (after
-/// its CSRF token was checked), and is empty for a GET.
+/// A route's handler. `form` holds the decoded body of a POST (after its CSRF token was checked): URL-encoded
+/// fields, or multipart fields and files (see ``Route/BodyKind``); it is empty for a GET and for streamed bodies.
 typealias RouteHandler = @Sendable (Request, PIMRequestContext, Form) async throws -> Response
 
 /// Registers handlers on the router through the typed ``Route`` table, wrapping each in the guard that
@@ -47,7 +47,12 @@ struct RouteRegistry {
                     try Self.checkCSRF(form: form, request: request, context: context)
                 }
             }
-            return try await handler(request, context, form)
+            guard route.bodyKind == .multipart else { return try await handler(request, context, form) }
+            // A handler that fails has not taken the uploaded files: delete them.
+            do { return try await handler(request, context, form) } catch {
+                form.discardFiles()
+                throw error
+            }
         }
     }
 
