@@ -18,6 +18,11 @@ public enum ServerError: Error, Sendable, Hashable, CustomStringConvertible {
     case tooManyRequests(retryAfter: Int)
     case unprocessable(String)
     case internalError(requestID: String)
+    // MARK: Accounts and access
+    /// A bearer token that is unknown, revoked, expired, or whose user is disabled.
+    case tokenRejected
+    /// The object exists already (a user name, an organisation acronym).
+    case conflict(String)
 
     public var status: HTTPResponse.Status {
         switch self {
@@ -28,6 +33,8 @@ public enum ServerError: Error, Sendable, Hashable, CustomStringConvertible {
         case .tooManyRequests: .tooManyRequests
         case .unprocessable: .unprocessableContent
         case .internalError: .internalServerError
+        case .tokenRejected: .unauthorized
+        case .conflict: .conflict
         }
     }
 
@@ -42,6 +49,8 @@ public enum ServerError: Error, Sendable, Hashable, CustomStringConvertible {
         case .tooManyRequests: "Too many attempts"
         case .unprocessable: "Cannot compute this output"
         case .internalError: "Internal error"
+        case .tokenRejected: "API token rejected"
+        case .conflict: "Already exists"
         }
     }
 
@@ -57,6 +66,8 @@ public enum ServerError: Error, Sendable, Hashable, CustomStringConvertible {
         case .tooManyRequests(let s): "Too many sign-in attempts; wait \(s) seconds and try again."
         case .unprocessable(let why): why
         case .internalError(let id): "Something went wrong on the server; quote request id \(id) to the administrator."
+        case .tokenRejected: "The API token is unknown, revoked or expired, or its user is disabled; create a new one at /account/tokens."
+        case .conflict(let why): why
         }
     }
 

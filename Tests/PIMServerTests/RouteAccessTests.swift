@@ -24,6 +24,11 @@ import Testing
         .apiDatasets: all,  // answers every role, listing only what the role may see
         .apiDatasetRisk: microdataRoles,
         .auditPage: auditRoles, .apiAudit: auditRoles, .apiAuditVerify: auditRoles,
+        // Accounts and access
+        .adminHome: [.administrator], .adminUsers: [.administrator], .adminOrganizations: [.administrator],
+        .adminRoles: [.administrator], .apiUsers: [.administrator], .apiUser: [.administrator],
+        .apiOrganizations: [.administrator],
+        .accountTokens: all, .apiTokens: all,  // everyone manages their own tokens
     ]
 
     /// A concrete request for each GET route.
@@ -32,12 +37,14 @@ import Testing
         switch route {
         case .apiDatasetRisk: return path + "?keys=adm1_code,sex"
         case .apiDatasetAggregate: return path + "?by=adm1_code,sex&min_cell=5"
+        case .apiUser: return route.path(["name": "analyst"])
         default: return path
         }
     }
 
     /// Text that only appears when dataset contents or audit entries are shown.
-    static let dataMarkers = ["ZZ0", "\"fields\"", "\"sections\"", "auth.login", "\"rows\""]
+    static let dataMarkers = ["ZZ0", "\"fields\"", "\"sections\"", "auth.login", "\"rows\"", "\"displayName\"", "\"acronym\"",
+                              "id=\"users\"", "id=\"role-matrix\"", "id=\"user-form\""]
 
     @Test func everyGetRouteAnswersEachRoleAsThePermissionMatrixSays() async throws {
         let world = try await TestWorld.make()

@@ -3,6 +3,8 @@
 /// and the server-drawn SVG, whose text is escaped when drawn).
 enum Template: String, CaseIterable {
     case layout, login, home, matrix, category, dataset, audit, error
+    // MARK: Accounts and access
+    case adminHome, adminUsers, adminOrganizations, adminRoles, accountTokens
 
     var source: String {
         switch self {
@@ -14,6 +16,12 @@ enum Template: String, CaseIterable {
         case .dataset: Self.datasetSource
         case .audit: Self.auditSource
         case .error: Self.errorSource
+        // Accounts and access
+        case .adminHome: Self.adminHomeSource
+        case .adminUsers: Self.adminUsersSource
+        case .adminOrganizations: Self.adminOrganizationsSource
+        case .adminRoles: Self.adminRolesSource
+        case .accountTokens: Self.accountTokensSource
         }
     }
 
@@ -35,6 +43,8 @@ enum Template: String, CaseIterable {
         <li><a href="/">Workspace</a></li>
         <li><a href="/framework">Framework</a></li>
         {{#canReadAudit}}<li><a href="/audit">Audit log</a></li>{{/canReadAudit}}
+        {{#canAdminister}}<li><a href="/admin">Admin</a></li>{{/canAdminister}}
+        <li><a href="/account/tokens">API tokens</a></li>
         </ul></nav>
         <form class="signout" method="post" action="/logout">
         <input type="hidden" name="csrf_token" value="{{csrfToken}}">

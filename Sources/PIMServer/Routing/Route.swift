@@ -15,6 +15,11 @@ public enum Route: String, Sendable, Hashable, CaseIterable {
     // MARK: JSON API
     case apiOpenAPI, apiCategories, apiCategory, apiDatasets, apiDataset, apiDatasetRisk, apiDatasetAggregate
     case apiDatasetOutput, apiAudit, apiAuditVerify
+    // MARK: Accounts and access (administration, API tokens)
+    case adminHome, adminUsers, adminUserCreate, adminUserUpdate, adminOrganizations, adminOrganizationCreate, adminRoles
+    case accountTokens, accountTokenCreate, accountTokenRevoke
+    case apiUsers, apiUserCreate, apiUser, apiUserUpdate, apiOrganizations, apiOrganizationCreate
+    case apiTokens, apiTokenCreate, apiTokenRevoke
 
     /// What a route returns, which decides how errors and missing sessions are answered.
     public enum Kind: Sendable, Hashable {
@@ -32,6 +37,11 @@ public enum Route: String, Sendable, Hashable, CaseIterable {
     public var method: HTTPRequest.Method {
         switch self {
         case .login, .logout: .post
+        // Accounts and access
+        case .adminUserCreate, .adminUserUpdate, .adminOrganizationCreate, .accountTokenCreate, .accountTokenRevoke,
+             .apiUserCreate, .apiOrganizationCreate, .apiTokenCreate: .post
+        case .apiUserUpdate: .patch
+        case .apiTokenRevoke: .delete
         default: .get
         }
     }
@@ -58,6 +68,19 @@ public enum Route: String, Sendable, Hashable, CaseIterable {
         case .apiDatasetOutput: Self.apiPrefix + "/datasets/{name}/output"
         case .apiAudit: Self.apiPrefix + "/audit"
         case .apiAuditVerify: Self.apiPrefix + "/audit/verify"
+        // Accounts and access
+        case .adminHome: "/admin"
+        case .adminUsers, .adminUserCreate: "/admin/users"
+        case .adminUserUpdate: "/admin/users/{name}"
+        case .adminOrganizations, .adminOrganizationCreate: "/admin/organizations"
+        case .adminRoles: "/admin/roles"
+        case .accountTokens, .accountTokenCreate: "/account/tokens"
+        case .accountTokenRevoke: "/account/tokens/{id}/revoke"
+        case .apiUsers, .apiUserCreate: Self.apiPrefix + "/users"
+        case .apiUser, .apiUserUpdate: Self.apiPrefix + "/users/{name}"
+        case .apiOrganizations, .apiOrganizationCreate: Self.apiPrefix + "/organizations"
+        case .apiTokens, .apiTokenCreate: Self.apiPrefix + "/tokens"
+        case .apiTokenRevoke: Self.apiPrefix + "/tokens/{id}"
         }
     }
 
@@ -65,6 +88,9 @@ public enum Route: String, Sendable, Hashable, CaseIterable {
         switch self {
         case .health, .stylesheet: .asset
         case .loginForm, .login, .logout, .home, .frameworkMatrix, .frameworkCategory, .datasetPage, .auditPage: .page
+        // Accounts and access
+        case .adminHome, .adminUsers, .adminUserCreate, .adminUserUpdate, .adminOrganizations, .adminOrganizationCreate,
+             .adminRoles, .accountTokens, .accountTokenCreate, .accountTokenRevoke: .page
         default: .api
         }
     }
@@ -78,6 +104,10 @@ public enum Route: String, Sendable, Hashable, CaseIterable {
         case .datasetPage, .apiDatasets, .apiDataset, .apiDatasetAggregate, .apiDatasetOutput: .browseDatasets
         case .apiDatasetRisk: .analyseMicrodata
         case .auditPage, .apiAudit, .apiAuditVerify: .readAudit
+        // Accounts and access
+        case .adminHome, .adminUsers, .adminUserCreate, .adminUserUpdate, .adminOrganizations, .adminOrganizationCreate,
+             .adminRoles, .apiUsers, .apiUserCreate, .apiUser, .apiUserUpdate, .apiOrganizations, .apiOrganizationCreate: .administer
+        case .accountTokens, .accountTokenCreate, .accountTokenRevoke, .apiTokens, .apiTokenCreate, .apiTokenRevoke: .signedIn
         }
     }
 
