@@ -34,14 +34,15 @@ struct AccountAPIController: Sendable {
             let name = try context.parameters.require("name")
             let body = try await Self.decode(UserPatchDTO.self, request,
                                              hint: #"{"role": "analyst"} or {"disabled": true} or {"team": ["user", …]}"#)
+            // The changes most likely to be refused go first, so a refused request changes as little as possible.
             var changes: [AccountService.Change] = []
+            if let team = body.team { changes.append(.team(team)) }
             if let r = body.role {
                 guard let role = Role(rawValue: r) else { throw Self.unknownRole }
                 changes.append(.role(role))
             }
             if let d = body.disabled { changes.append(.disabled(d)) }
             if body.unlock == true { changes.append(.unlock) }
-            if let team = body.team { changes.append(.team(team)) }
             guard !changes.isEmpty else { throw ServerError.badRequest("Give at least one of role, disabled, unlock, team.") }
             let actor = try AccountPageController.actor(context)
             guard try await store.user(named: name) != nil else { throw ServerError.notFound }
