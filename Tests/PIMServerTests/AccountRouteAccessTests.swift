@@ -36,7 +36,7 @@ import Testing
                 let password = "a long enough password"
                 check(.adminUserCreate, try await b.post(client, "/admin/users", ["user_name": "page\(i)", "role": "analyst", "password": password]),
                       success: .seeOther)
-                check(.adminUserUpdate, try await b.post(client, "/admin/users/analyst", ["action": "unlock"]), success: .seeOther)
+                check(.adminUserUpdate, try await b.post(client, "/admin/users/analyst", ["change": "unlock"]), success: .seeOther)
                 check(.adminOrganizationCreate, try await b.post(client, "/admin/organizations", ["name": "Org \(i)", "acronym": "ORG\(i)", "kind": "ingo"]),
                       success: .seeOther)
                 check(.apiUserCreate, try await b.json(client, .post, "/api/v1/users",

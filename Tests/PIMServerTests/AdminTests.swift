@@ -54,10 +54,10 @@ import Testing
             let dup = try await admin.post(client, "/admin/users", ["user_name": "analyst", "role": "analyst", "password": "a long enough password"])
             #expect(dup.status == .conflict)
             // An administrator cannot disable themself
-            let selfDisable = try await admin.post(client, "/admin/users/admin", ["action": "disable"])
+            let selfDisable = try await admin.post(client, "/admin/users/admin", ["change": "disable"])
             #expect(selfDisable.status == .badRequest)
             // A missing user is 404
-            let missing = try await admin.post(client, "/admin/users/nobody", ["action": "unlock"])
+            let missing = try await admin.post(client, "/admin/users/nobody", ["change": "unlock"])
             #expect(missing.status == .notFound)
         }
         #expect(try await world.store.user(named: "bob") == nil)
@@ -74,9 +74,9 @@ import Testing
         try await world.application().test(.router) { client in
             let admin = try await Browser.signedIn(client, as: .administrator)
             #expect(String(buffer: try await admin.get(client, "/admin/users").body).contains("id=\"unlock-analyst\""))
-            #expect(try await admin.post(client, "/admin/users/analyst", ["action": "unlock"]).status == .seeOther)
-            #expect(try await admin.post(client, "/admin/users/analyst", ["action": "role", "role": "pim-officer"]).status == .seeOther)
-            #expect(try await admin.post(client, "/admin/users/analyst", ["action": "password", "password": "another long password"]).status
+            #expect(try await admin.post(client, "/admin/users/analyst", ["change": "unlock"]).status == .seeOther)
+            #expect(try await admin.post(client, "/admin/users/analyst", ["change": "role", "role": "pim-officer"]).status == .seeOther)
+            #expect(try await admin.post(client, "/admin/users/analyst", ["change": "password", "password": "another long password"]).status
                 == .seeOther)
             let (old, _) = try await Browser.atLoginForm(client).postLogin(client, user: "analyst")
             #expect(old.status == .unauthorized)
@@ -88,6 +88,31 @@ import Testing
         #expect(after.lockedUntil == nil)
     }
 
+    @Test func aPartnerViewerNeedsAnOrganisation() async throws {
+        let world = try await TestWorld.make()
+        try await world.application().test(.router) { client in
+            let admin = try await Browser.signedIn(client, as: .administrator)
+            #expect(try await admin.json(client, .post, "/api/v1/organizations", #"{"name": "Danish Refugee Council", "acronym": "DRC", "kind": "ingo"}"#)
+                .status == .created)
+            // Without an organisation, the role change is refused and nothing changes
+            #expect(try await admin.json(client, .patch, "/api/v1/users/analyst", #"{"role": "partner-viewer"}"#).status == .badRequest)
+            #expect(try await world.user(.analyst).role == .analyst)
+            // With one, in the same request, it is accepted
+            let r = try await admin.json(client, .patch, "/api/v1/users/analyst", #"{"organization": "DRC", "role": "partner-viewer"}"#)
+            #expect(r.status == .ok)
+            #expect((try jsonObject(r) as? [String: Any])?["organization"] as? String == "DRC")
+            // The page shows the organisation selected, and refuses to remove it from a partner viewer
+            #expect(String(buffer: try await admin.get(client, "/admin/users").body).contains("<option value=\"DRC\" selected>DRC</option>"))
+            #expect(try await admin.post(client, "/admin/users/analyst", ["change": "organization", "organization": ""]).status == .badRequest)
+            // An unknown acronym is refused
+            #expect(try await admin.post(client, "/admin/users/pim-officer", ["change": "organization", "organization": "NOPE"]).status
+                == .badRequest)
+        }
+        let analyst = try await world.user(.analyst)
+        #expect(analyst.role == .partnerViewer)
+        #expect(analyst.organizationID == (try await world.store.organization(acronym: "DRC"))?.id)
+    }
+
     @Test func disablingAUserKillsTheirLiveSessionServerSide() async throws {
         let world = try await TestWorld.make()
         try await world.application().test(.router) { client in
@@ -96,11 +121,11 @@ import Testing
             #expect(try await analyst.get(client, "/").status == .ok)
             // When an administrator disables them
             let admin = try await Browser.signedIn(client, as: .administrator)
-            #expect(try await admin.post(client, "/admin/users/analyst", ["action": "disable"]).status == .seeOther)
+            #expect(try await admin.post(client, "/admin/users/analyst", ["change": "disable"]).status == .seeOther)
             // Then the analyst's next request is signed out
             #expect(try await analyst.get(client, "/").status == .seeOther)
             // And the session is gone on the server: re-enabling does not revive it
-            #expect(try await admin.post(client, "/admin/users/analyst", ["action": "enable"]).status == .seeOther)
+            #expect(try await admin.post(client, "/admin/users/analyst", ["change": "enable"]).status == .seeOther)
             #expect(try await analyst.get(client, "/").status == .seeOther)
             #expect(try await analyst.get(client, "/api/v1/datasets").status == .unauthorized)
         }
@@ -114,13 +139,13 @@ import Testing
                 "user_name": "forged", "role": "administrator", "password": "a long enough password",
             ], csrf: false)
             #expect(create.status == .forbidden)
-            let disable = try await admin.post(client, "/admin/users/analyst", ["action": "disable"], csrf: false)
+            let disable = try await admin.post(client, "/admin/users/analyst", ["change": "disable"], csrf: false)
             #expect(disable.status == .forbidden)
             let org = try await admin.post(client, "/admin/organizations", ["name": "Forged", "acronym": "FRG", "kind": "ngo"], csrf: false)
             #expect(org.status == .forbidden)
             var wrong = admin
             wrong.csrf = String(repeating: "0", count: 64)
-            #expect(try await wrong.post(client, "/admin/users/analyst", ["action": "disable"]).status == .forbidden)
+            #expect(try await wrong.post(client, "/admin/users/analyst", ["change": "disable"]).status == .forbidden)
             // Cookie-authenticated API calls need the header too
             let api = try await admin.json(client, .patch, "/api/v1/users/analyst", #"{"disabled": true}"#, csrf: false)
             #expect(api.status == .forbidden)
@@ -142,9 +167,9 @@ import Testing
                 "user_name": "drc.viewer", "display_name": "Viewer Person", "role": "partner-viewer", "organization": "DRC",
                 "password": "a long enough password",
             ]).status == .seeOther)
-            #expect(try await admin.post(client, "/admin/users/analyst", ["action": "disable"]).status == .seeOther)
-            #expect(try await admin.post(client, "/admin/users/supervisor", ["action": "team", "members": "case-worker"]).status == .seeOther)
-            #expect(try await admin.post(client, "/admin/users/analyst", ["action": "password", "password": "a secret new password"]).status
+            #expect(try await admin.post(client, "/admin/users/analyst", ["change": "disable"]).status == .seeOther)
+            #expect(try await admin.post(client, "/admin/users/supervisor", ["change": "team", "members": "case-worker"]).status == .seeOther)
+            #expect(try await admin.post(client, "/admin/users/analyst", ["change": "password", "password": "a secret new password"]).status
                 == .seeOther)
         }
         let admin = try await world.user(.administrator)

@@ -65,7 +65,7 @@ import Testing
             #expect(try await Self.rowCount(client, supervisor, TestWorld.assignedDatasetName) == mine)
             // When an administrator puts cw2 in their team
             let admin = try await Browser.signedIn(client, as: .administrator)
-            #expect(try await admin.post(client, "/admin/users/supervisor", ["action": "team", "members": "cw2"]).status == .seeOther)
+            #expect(try await admin.post(client, "/admin/users/supervisor", ["change": "team", "members": "cw2"]).status == .seeOther)
             #expect(String(buffer: try await admin.get(client, "/admin/users").body).contains("value=\"cw2\""))
             // Then they see their rows and cw2's, not the other case worker's
             #expect(try await Self.rowCount(client, supervisor, TestWorld.assignedDatasetName) == mine + cw2)

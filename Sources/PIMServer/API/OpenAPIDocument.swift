@@ -69,7 +69,7 @@ enum OpenAPIDocument {
         case .apiUsers: "Users with their roles and status (administrators)"
         case .apiUserCreate: "Creates a user with a role, an optional organisation and a 12+ character password"
         case .apiUser: "One user (administrators)"
-        case .apiUserUpdate: "Changes a user's role, disables/enables (ends their sessions at once), unlocks, or sets a supervisor's team"
+        case .apiUserUpdate: "Changes a user's role or organisation, disables/enables (ends their sessions at once), unlocks, or sets a supervisor's team"
         case .apiOrganizations: "Registered organisations (administrators)"
         case .apiOrganizationCreate: "Registers an organisation"
         case .apiTokens: "Your API tokens (administrators: everyone's); never the secret"
@@ -204,6 +204,7 @@ enum OpenAPIDocument {
             ]],
             "UserPatch": ["type": "object", "properties": [
                 "role": ["type": "string", "enum": roles], "disabled": ["type": "boolean"], "unlock": ["type": "boolean"],
+                "organization": ["type": "string", "description": "An organisation acronym; empty for none."],
                 "team": ["type": "array", "items": string, "description": "A supervisor's team: case workers' user names."],
             ]],
             "Organization": ["type": "object", "properties": [

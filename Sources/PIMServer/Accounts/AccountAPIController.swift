@@ -33,17 +33,18 @@ struct AccountAPIController: Sendable {
         registry.register(.apiUserUpdate) { request, context, _ in
             let name = try context.parameters.require("name")
             let body = try await Self.decode(UserPatchDTO.self, request,
-                                             hint: #"{"role": "analyst"} or {"disabled": true} or {"team": ["user", …]}"#)
+                                             hint: #"{"role": "analyst"} or {"organization": "DRC"} or {"disabled": true} or {"team": ["user", …]}"#)
             // The changes most likely to be refused go first, so a refused request changes as little as possible.
             var changes: [AccountService.Change] = []
             if let team = body.team { changes.append(.team(team)) }
+            if let org = body.organization { changes.append(.organization(org.isEmpty ? nil : org)) }
             if let r = body.role {
                 guard let role = Role(rawValue: r) else { throw Self.unknownRole }
                 changes.append(.role(role))
             }
             if let d = body.disabled { changes.append(.disabled(d)) }
             if body.unlock == true { changes.append(.unlock) }
-            guard !changes.isEmpty else { throw ServerError.badRequest("Give at least one of role, disabled, unlock, team.") }
+            guard !changes.isEmpty else { throw ServerError.badRequest("Give at least one of role, organization, disabled, unlock, team.") }
             let actor = try AccountPageController.actor(context)
             guard try await store.user(named: name) != nil else { throw ServerError.notFound }
             for change in changes { _ = try await accounts.update(name, change, actor: actor) }
@@ -135,6 +136,8 @@ struct UserCreateDTO: Codable, Sendable {
 
 struct UserPatchDTO: Codable, Sendable {
     var role: String?
+    /// An organisation acronym; "" for none.
+    var organization: String?
     var disabled: Bool?
     var unlock: Bool?
     var team: [String]?

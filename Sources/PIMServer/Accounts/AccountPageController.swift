@@ -44,7 +44,7 @@ struct AccountPageController: Sendable {
             let actor = try Self.actor(context)
             let name = try context.parameters.require("name")
             let change: AccountService.Change
-            switch form["action"] {
+            switch form["change"] {
             case "role":
                 guard let role = form["role"].flatMap(Role.init(rawValue:)) else {
                     return try await usersPage(context, error: ServerError.badRequest("Choose a role."))
@@ -53,6 +53,7 @@ struct AccountPageController: Sendable {
             case "disable": change = .disabled(true)
             case "enable": change = .disabled(false)
             case "unlock": change = .unlock
+            case "organization": change = .organization(form["organization"])
             case "password": change = .password(form["password"] ?? "")
             case "team": change = .team(Self.names(form["members"]))
             default: return try await usersPage(context, error: ServerError.badRequest("Unknown change; reload the page."))
@@ -123,7 +124,8 @@ struct AccountPageController: Sendable {
                 organization: u.organizationID.flatMap { acronyms[$0] } ?? "—",
                 status: u.isDisabled ? "disabled" : locked ? "locked" : "active", isDisabled: u.isDisabled, isLocked: locked,
                 isSupervisor: u.role == .supervisor, team: team.joined(separator: ", "),
-                roleOptions: Role.allCases.map { .init(value: $0.rawValue, label: $0.rawValue, selected: $0 == u.role) }))
+                roleOptions: Role.allCases.map { .init(value: $0.rawValue, label: $0.rawValue, selected: $0 == u.role) },
+                organizationOptions: orgs.map { .init(value: $0.acronym, label: $0.acronym, selected: $0.id == u.organizationID) }))
         }
         let model = AccountPageModels.Users(
             csrfToken: context.session?.csrfToken ?? "", notice: notice, error: error?.detail, users: rows,

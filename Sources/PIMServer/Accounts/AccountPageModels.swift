@@ -28,6 +28,7 @@ enum AccountPageModels {
         var isSupervisor: Bool
         var team: String
         var roleOptions: [Option]
+        var organizationOptions: [Option]
     }
 
     struct Organizations {

@@ -24,16 +24,19 @@ extension Template {
         <tbody>
         {{#users}}<tr id="user-{{name}}"><th scope="row">{{name}}<br><span class="muted">{{displayName}}</span></th><td>{{role}}</td><td>{{organization}}</td><td>{{status}}</td>
         <td class="actions">
-        <form method="post" action="/admin/users/{{name}}"><input type="hidden" name="csrf_token" value="{{csrfToken}}"><input type="hidden" name="action" value="role">
+        <form method="post" action="/admin/users/{{name}}"><input type="hidden" name="csrf_token" value="{{csrfToken}}"><input type="hidden" name="change" value="role">
         <label for="role-{{name}}">Role</label> <select id="role-{{name}}" name="role">{{#roleOptions}}<option value="{{value}}"{{#selected}} selected{{/selected}}>{{label}}</option>{{/roleOptions}}</select>
         <button type="submit">Change role</button></form>
-        {{#isDisabled}}<form method="post" action="/admin/users/{{name}}"><input type="hidden" name="csrf_token" value="{{csrfToken}}"><input type="hidden" name="action" value="enable"><button type="submit" id="enable-{{name}}">Enable</button></form>{{/isDisabled}}
-        {{^isDisabled}}<form method="post" action="/admin/users/{{name}}"><input type="hidden" name="csrf_token" value="{{csrfToken}}"><input type="hidden" name="action" value="disable"><button type="submit" id="disable-{{name}}">Disable (signs out at once)</button></form>{{/isDisabled}}
-        {{#isLocked}}<form method="post" action="/admin/users/{{name}}"><input type="hidden" name="csrf_token" value="{{csrfToken}}"><input type="hidden" name="action" value="unlock"><button type="submit" id="unlock-{{name}}">Unlock</button></form>{{/isLocked}}
-        <form method="post" action="/admin/users/{{name}}"><input type="hidden" name="csrf_token" value="{{csrfToken}}"><input type="hidden" name="action" value="password">
+        <form method="post" action="/admin/users/{{name}}"><input type="hidden" name="csrf_token" value="{{csrfToken}}"><input type="hidden" name="change" value="organization">
+        <label for="org-{{name}}">Organisation</label> <select id="org-{{name}}" name="organization"><option value="">none</option>{{#organizationOptions}}<option value="{{value}}"{{#selected}} selected{{/selected}}>{{label}}</option>{{/organizationOptions}}</select>
+        <button type="submit">Change organisation</button></form>
+        {{#isDisabled}}<form method="post" action="/admin/users/{{name}}"><input type="hidden" name="csrf_token" value="{{csrfToken}}"><input type="hidden" name="change" value="enable"><button type="submit" id="enable-{{name}}">Enable</button></form>{{/isDisabled}}
+        {{^isDisabled}}<form method="post" action="/admin/users/{{name}}"><input type="hidden" name="csrf_token" value="{{csrfToken}}"><input type="hidden" name="change" value="disable"><button type="submit" id="disable-{{name}}">Disable (signs out at once)</button></form>{{/isDisabled}}
+        {{#isLocked}}<form method="post" action="/admin/users/{{name}}"><input type="hidden" name="csrf_token" value="{{csrfToken}}"><input type="hidden" name="change" value="unlock"><button type="submit" id="unlock-{{name}}">Unlock</button></form>{{/isLocked}}
+        <form method="post" action="/admin/users/{{name}}"><input type="hidden" name="csrf_token" value="{{csrfToken}}"><input type="hidden" name="change" value="password">
         <label for="password-{{name}}">New password (12+ characters)</label> <input id="password-{{name}}" name="password" type="password" autocomplete="new-password" minlength="12" required>
         <button type="submit">Reset password</button></form>
-        {{#isSupervisor}}<form method="post" action="/admin/users/{{name}}"><input type="hidden" name="csrf_token" value="{{csrfToken}}"><input type="hidden" name="action" value="team">
+        {{#isSupervisor}}<form method="post" action="/admin/users/{{name}}"><input type="hidden" name="csrf_token" value="{{csrfToken}}"><input type="hidden" name="change" value="team">
         <label for="team-{{name}}">Team (case workers' user names, comma-separated)</label> <input id="team-{{name}}" name="members" value="{{team}}">
         <button type="submit">Save team</button></form>{{/isSupervisor}}
         </td></tr>
