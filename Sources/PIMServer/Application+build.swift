@@ -27,15 +27,19 @@ public func buildRouter(_ configuration: ServerConfiguration, store: any Store) 
     let pages = try PageRenderer()
     let sessions = SessionStore(idleTimeout: configuration.sessionIdleTimeout)
     let catalog = DatasetCatalog(store: store, cache: OutputCache())
+    let userLocks = UserLocks()
+    let tokens = APITokens(store: store)
+    let accounts = AccountService(store: store, sessions: sessions, locks: userLocks, configuration: configuration)
     let router = Router(context: PIMRequestContext.self)
     router.add(middleware: SecurityHeadersMiddleware())
     router.add(middleware: ErrorMiddleware(pages: pages))
-    router.add(middleware: SessionMiddleware(sessions: sessions, store: store, configuration: configuration))
+    router.add(middleware: SessionMiddleware(sessions: sessions, store: store, configuration: configuration, tokens: tokens))
     router.add(middleware: RequestLogMiddleware())
 
     var registry = RouteRegistry(router: router, uploads: configuration.uploads)
     AuthController(sessions: sessions, login: LoginService(store: store, configuration: configuration,
-                                                           limiter: RateLimiter(window: configuration.rateLimitWindow)),
+                                                           limiter: RateLimiter(window: configuration.rateLimitWindow),
+                                                           locks: userLocks),
                    pages: pages, configuration: configuration).register(on: &registry)
     PageController(store: store, catalog: catalog, pages: pages, configuration: configuration).register(on: &registry)
     APIController(store: store, catalog: catalog).register(on: &registry)
@@ -44,6 +48,9 @@ public func buildRouter(_ configuration: ServerConfiguration, store: any Store) 
         .register(on: &registry)
     DisclosurePageController(store: store, catalog: catalog, pages: pages).register(on: &registry)
     DataAPIController(store: store, catalog: catalog, configuration: configuration).register(on: &registry)
+    AccountPageController(store: store, accounts: accounts, tokens: tokens, pages: pages, configuration: configuration)
+        .register(on: &registry)
+    AccountAPIController(store: store, accounts: accounts, tokens: tokens, configuration: configuration).register(on: &registry)
     precondition(registry.registered == Set(Route.allCases), "Every route of the table has a handler.")
     return router
 }

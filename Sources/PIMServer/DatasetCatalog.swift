@@ -15,14 +15,21 @@ struct DatasetCatalog: Sendable {
     let store: any Store
     let cache: OutputCache
 
-    /// A dataset with its versions, oldest first.
+    /// A dataset with its versions, oldest first, and the rows its viewer may see.
     struct Entry: Sendable {
         var dataset: Dataset
+        /// For a viewer restricted to some rows, each version's `rowCount` is the number of visible rows.
         var versions: [DatasetVersion]
+        var scope: RowScope = .all
+        /// The versions as stored (true row counts), for loading rows; nil when not restricted.
+        var stored: [DatasetVersion]?
         var latest: DatasetVersion? { versions.last }
+        /// The latest version as stored, to load its rows.
+        var latestStored: DatasetVersion? { (stored ?? versions).last }
     }
 
-    /// The datasets `role` may see, ordered by category and name.
+    /// The datasets `role` may see, ordered by category and name (no row-restricted datasets: a role alone
+    /// does not say whose cases are whose).
     func visible(to role: Role) async throws -> [Entry] {
         var out: [Entry] = []
         for d in try await store.datasets() where DatasetAccess.canSee(d, role: role) {
@@ -37,10 +44,55 @@ struct DatasetCatalog: Sendable {
         return Entry(dataset: d, versions: try await store.versions(of: d.id))
     }
 
-    /// The latest version's rows.
+    // MARK: Case-management object rules
+
+    /// The signed-in user as a dataset viewer; a supervisor's team is read from the `team` document.
+    func viewer(_ context: PIMRequestContext) async throws -> DatasetViewer {
+        guard let user = context.user else { throw ServerError.unauthenticated }
+        var team: Set<String> = []
+        if user.role == .supervisor { team = try await Teams(store: store).memberNames(of: user.id) }
+        return DatasetViewer(role: user.role, userName: user.userName, team: team)
+    }
+
+    /// The datasets `viewer` may see, with row counts restricted to their rows.
+    func visible(to viewer: DatasetViewer) async throws -> [Entry] {
+        var out: [Entry] = []
+        for d in try await store.datasets() where DatasetAccess.canSee(d, viewer: viewer) {
+            out.append(try await restricted(d, viewer: viewer))
+        }
+        return out.sorted { ($0.dataset.category, $0.dataset.name) < ($1.dataset.category, $1.dataset.name) }
+    }
+
+    /// The named dataset as `viewer` may see it, or ``ServerError/notFound``.
+    func entry(named name: String, viewer: DatasetViewer) async throws -> Entry {
+        guard let d = try await store.dataset(named: name), DatasetAccess.canSee(d, viewer: viewer) else { throw ServerError.notFound }
+        return try await restricted(d, viewer: viewer)
+    }
+
+    private func restricted(_ d: Dataset, viewer: DatasetViewer) async throws -> Entry {
+        let scope = DatasetAccess.rowScope(for: viewer)
+        let stored = try await store.versions(of: d.id)
+        var versions = stored
+        if scope != .all {
+            let assignment = CaseAssignment.field(in: d.schema)
+            for i in versions.indices {
+                guard let assignment else { versions[i].rowCount = 0; continue }
+                let column = try await store.table(of: stored[i], columns: [assignment])
+                versions[i].rowCount = CaseAssignment.visibleRows(of: column, assignment: assignment, scope: scope)?.count ?? 0
+            }
+        }
+        return Entry(dataset: d, versions: versions, scope: scope, stored: scope == .all ? nil : stored)
+    }
+
+    /// The latest version's rows (only the viewer's rows when the entry is restricted).
     func latestTable(_ entry: Entry) async throws -> (DatasetVersion, Table) {
-        guard let v = entry.latest else { throw ServerError.unprocessable("The dataset has no version yet; import a file first.") }
-        return (v, try await store.table(of: v))
+        guard let v = entry.latestStored else { throw ServerError.unprocessable("The dataset has no version yet; import a file first.") }
+        return (v, try await rows(of: v, entry))
+    }
+
+    private func rows(of v: DatasetVersion, _ entry: Entry) async throws -> Table {
+        let table = try await store.table(of: v)
+        return CaseAssignment.restrict(table, assignment: CaseAssignment.field(in: entry.dataset.schema), scope: entry.scope)
     }
 
     /// The category output of the latest version: shareable (policy and suppression applied) or internal.
@@ -48,10 +100,12 @@ struct DatasetCatalog: Sendable {
         guard let category = PIMCategory.ID(rawValue: entry.dataset.category) else {
             throw ServerError.unprocessable("The dataset's category has no output.")
         }
-        guard let v = entry.latest else { throw ServerError.unprocessable("The dataset has no version yet; import a file first.") }
+        guard let v = entry.latestStored else { throw ServerError.unprocessable("The dataset has no version yet; import a file first.") }
         let key = OutputCache.Key(version: v.id, shareable: shareable)
-        if let cached = await cache.report(key) { return cached }
-        let table = try await store.table(of: v)
+        // Restricted viewers' outputs are computed from their rows and never cached.
+        let cacheable = entry.scope == .all
+        if cacheable, let cached = await cache.report(key) { return cached }
+        let table = try await rows(of: v, entry)
         let report: CategoryReport
         do {
             report = shareable
@@ -60,7 +114,7 @@ struct DatasetCatalog: Sendable {
         } catch {
             throw ServerError.unprocessable(String(describing: error))
         }
-        await cache.store(report, for: key)
+        if cacheable { await cache.store(report, for: key) }
         return report
     }
 }

@@ -11,6 +11,9 @@ public struct PIMRequestContext: RequestContext, RemoteAddressRequestContext {
     public var coreContext: CoreRequestContextStorage
     public let remoteAddress: SocketAddress?
     public var session: Session?
+    /// Whether the request was authenticated by an API token (`Authorization: Bearer`) rather than a cookie:
+    /// such requests carry no ambient credential, so they need no CSRF token.
+    public var authenticatedByToken = false
 
     public init(source: ApplicationRequestContextSource) {
         coreContext = .init(source: source)

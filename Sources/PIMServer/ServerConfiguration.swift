@@ -27,6 +27,8 @@ public struct ServerConfiguration: Sendable {
     public var rateLimitWindow: TimeInterval
     /// Rows per page in large HTML tables.
     public var pageSize: Int
+    /// bcrypt cost for passwords set through the administration pages and API; tests lower it.
+    public var passwordHashCost: UInt8 = 12
     /// The clock; tests inject a manual one.
     public var now: @Sendable () -> Date
     /// Where uploaded files wait for their import (each in its own folder, removed after the import).

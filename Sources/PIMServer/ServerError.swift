@@ -20,6 +20,11 @@ public enum ServerError: Error, Sendable, Hashable, CustomStringConvertible {
     /// A request body over the configured limit (413).
     case tooLarge(String)
     case internalError(requestID: String)
+    // MARK: Accounts and access
+    /// A bearer token that is unknown, revoked, expired, or whose user is disabled.
+    case tokenRejected
+    /// The object exists already (a user name, an organisation acronym).
+    case conflict(String)
 
     public var status: HTTPResponse.Status {
         switch self {
@@ -31,6 +36,8 @@ public enum ServerError: Error, Sendable, Hashable, CustomStringConvertible {
         case .unprocessable: .unprocessableContent
         case .tooLarge: .contentTooLarge
         case .internalError: .internalServerError
+        case .tokenRejected: .unauthorized
+        case .conflict: .conflict
         }
     }
 
@@ -46,6 +53,8 @@ public enum ServerError: Error, Sendable, Hashable, CustomStringConvertible {
         case .unprocessable: "Cannot compute this output"
         case .tooLarge: "File too large"
         case .internalError: "Internal error"
+        case .tokenRejected: "API token rejected"
+        case .conflict: "Already exists"
         }
     }
 
@@ -61,6 +70,8 @@ public enum ServerError: Error, Sendable, Hashable, CustomStringConvertible {
         case .tooManyRequests(let s): "Too many sign-in attempts; wait \(s) seconds and try again."
         case .unprocessable(let why), .tooLarge(let why): why
         case .internalError(let id): "Something went wrong on the server; quote request id \(id) to the administrator."
+        case .tokenRejected: "The API token is unknown, revoked or expired, or its user is disabled; create a new one at /account/tokens."
+        case .conflict(let why): why
         }
     }
 

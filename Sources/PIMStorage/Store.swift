@@ -150,6 +150,11 @@ public enum DocumentKind: String, Sendable, Hashable, Codable, CaseIterable {
     case informationSystem = "information-system"
     case policyException = "policy-exception"
     case shareRecord = "share-record"
+    // MARK: Accounts (web administration)
+    /// An API token, stored under the SHA-256 of the token (the token itself is never stored).
+    case apiToken = "api-token"
+    /// A supervisor's case-management team, stored under the supervisor's user id.
+    case team
 }
 
 /// One consent decision of one record for one purpose. Record ids are the dataset's own ids.

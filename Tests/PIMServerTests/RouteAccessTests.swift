@@ -28,6 +28,11 @@ import Testing
         // Data (web-data): import pages, jobs, risk, anonymisation, export
         .importForm: importRoles, .importPreview: importRoles, .jobPage: importRoles,
         .datasetRisk: microdataRoles, .datasetAnonymize: microdataRoles, .apiDatasetExport: microdataRoles,
+        // Accounts and access
+        .adminHome: [.administrator], .adminUsers: [.administrator], .adminOrganizations: [.administrator],
+        .adminRoles: [.administrator], .apiUsers: [.administrator], .apiUser: [.administrator],
+        .apiOrganizations: [.administrator],
+        .accountTokens: all, .apiTokens: all,  // everyone manages their own tokens
     ]
 
     /// Routes of objects owned by a user (uploads, jobs): with an unknown id, allowed roles pass the route
@@ -51,13 +56,15 @@ import Testing
         case .jobPage: return route.path(["job": "no-such-job"])
         case .apiDatasetExport: return path + "?format=csv"
         case .apiDatasetVersions: return path + "?format=csv"
+        case .apiUser: return route.path(["name": "analyst"])
         default: return path
         }
     }
 
     /// Text that only appears when dataset contents or audit entries are shown.
     static let dataMarkers = ["ZZ0", "\"fields\"", "\"sections\"", "auth.login", "\"rows\"", "id=\"risk-report\"",
-                              "id=\"anonymize-preview\"", "id=\"preview\"", "adm1_code,"]
+                              "id=\"anonymize-preview\"", "id=\"preview\"", "adm1_code,", "\"displayName\"", "\"acronym\"",
+                              "id=\"users\"", "id=\"role-matrix\"", "id=\"user-form\""]
 
     @Test func everyGetRouteAnswersEachRoleAsThePermissionMatrixSays() async throws {
         let world = try await TestWorld.make()

@@ -56,6 +56,7 @@ struct TestWorld {
                                        creating: dataset)
         let clock = ManualClock(Fixtures.epoch.addingTimeInterval(86_400))
         var configuration = ServerConfiguration(now: { clock.now() })
+        configuration.passwordHashCost = 4
         tweak(&configuration)
         return TestWorld(store: store, clock: clock, configuration: configuration)
     }

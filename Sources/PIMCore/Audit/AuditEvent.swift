@@ -17,6 +17,10 @@ public enum AuditAction: String, Sendable, Hashable, Codable, CaseIterable {
     case shareCreated = "share.created"
     case shareRefused = "share.refused"
     case systemRegistered = "system.registered"
+    // MARK: Accounts (web administration)
+    case tokenCreated = "token.created"
+    case tokenRevoked = "token.revoked"
+    case teamChanged = "team.changed"
 }
 
 /// The facts of an audit event before the store places it in the chain.

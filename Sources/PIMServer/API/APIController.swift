@@ -29,16 +29,15 @@ struct APIController: Sendable {
             return try Self.framework(CategoryDetailView(category))
         }
         registry.register(.apiDatasets) { _, context, _ in
-            let role = try Self.role(context)
-            return JSON.response(try await catalog.visible(to: role).map(DatasetSummaryDTO.init))
+            return JSON.response(try await catalog.visible(to: catalog.viewer(context)).map(DatasetSummaryDTO.init))
         }
         registry.register(.apiDataset) { _, context, _ in
-            let entry = try await catalog.entry(named: context.parameters.require("name"), role: Self.role(context))
+            let entry = try await catalog.entry(named: context.parameters.require("name"), viewer: catalog.viewer(context))
             return JSON.response(DatasetDetailDTO(dataset: DatasetSummaryDTO(entry), fields: entry.dataset.schema.fields,
                                                   versions: entry.versions.map(VersionDTO.init)))
         }
         registry.register(.apiDatasetRisk) { request, context, _ in
-            let entry = try await catalog.entry(named: context.parameters.require("name"), role: Self.role(context))
+            let entry = try await catalog.entry(named: context.parameters.require("name"), viewer: catalog.viewer(context))
             let (version, table) = try await catalog.latestTable(entry)
             let q = request.uri.queryParameters
             let spec = SchemaDisclosure(schema: version.schema).riskSpec(
@@ -52,7 +51,7 @@ struct APIController: Sendable {
         }
         registry.register(.apiDatasetAggregate) { request, context, _ in
             let role = try Self.role(context)
-            let entry = try await catalog.entry(named: context.parameters.require("name"), role: role)
+            let entry = try await catalog.entry(named: context.parameters.require("name"), viewer: catalog.viewer(context))
             let q = request.uri.queryParameters
             guard let by = Self.list(q.get("by")), !by.isEmpty else {
                 throw ServerError.badRequest("Give by=col1,col2: the dimensions to count by.")
@@ -79,7 +78,7 @@ struct APIController: Sendable {
         }
         registry.register(.apiDatasetOutput) { request, context, _ in
             let role = try Self.role(context)
-            let entry = try await catalog.entry(named: context.parameters.require("name"), role: role)
+            let entry = try await catalog.entry(named: context.parameters.require("name"), viewer: catalog.viewer(context))
             let isInternal = try Self.internalView(request.uri.queryParameters.get("view"), role: role)
             return JSON.response(try await catalog.output(entry, shareable: !isInternal))
         }

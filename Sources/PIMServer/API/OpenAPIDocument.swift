@@ -24,11 +24,16 @@ enum OpenAPIDocument {
             "info": [
                 "title": "pim API", "version": "1.0.0",
                 "description": "Protection Information Management: the PIM framework, datasets, protected outputs and the audit log. "
-                    + "Authentication is the session cookie set by POST /login; API tokens for automation are planned.",
+                    + "Authentication: the session cookie set by POST /login (state-changing calls then need the X-CSRF-Token header "
+                    + "with the session's CSRF token), or an API token created at /account/tokens sent as `Authorization: Bearer <token>` "
+                    + "(no CSRF token needed).",
             ],
             "servers": [["url": "/"]],
             "paths": paths,
-            "components": ["schemas": schemas, "securitySchemes": ["sessionCookie": ["type": "apiKey", "in": "cookie", "name": "pim_session"]]],
+            "components": ["schemas": schemas.merging(accountSchemas) { a, _ in a }, "securitySchemes": [
+                "sessionCookie": ["type": "apiKey", "in": "cookie", "name": "pim_session"],
+                "bearerToken": ["type": "http", "scheme": "bearer", "description": "An API token from /account/tokens."],
+            ]],
         ]
     }
 
@@ -42,8 +47,9 @@ enum OpenAPIDocument {
         ]
         let params = parameters(route)
         if !params.isEmpty { op["parameters"] = params }
+        op["security"] = route.permission.needsSession
+            ? [["sessionCookie": [String]()], ["bearerToken": [String]()]] : [[String: [String]]]()
         if let body = requestBody(route) { op["requestBody"] = body }
-        op["security"] = route.permission.needsSession ? [["sessionCookie": [String]()]] : [[String: [String]]]()
         return op
     }
 
@@ -61,6 +67,16 @@ enum OpenAPIDocument {
         case .apiAuditVerify: "Checks every hash and link of the audit chain"
         case .apiDatasetVersions: "Uploads a file (the request body) as a new version, validated as `pim import` does"
         case .apiDatasetExport: "A version's rows as CSV, HXL CSV, JSON or XLSX (formulas neutralised; audited)"
+        // Accounts and access
+        case .apiUsers: "Users with their roles and status (administrators)"
+        case .apiUserCreate: "Creates a user with a role, an optional organisation and a 12+ character password"
+        case .apiUser: "One user (administrators)"
+        case .apiUserUpdate: "Changes a user's role or organisation, disables/enables (ends their sessions at once), unlocks, or sets a supervisor's team"
+        case .apiOrganizations: "Registered organisations (administrators)"
+        case .apiOrganizationCreate: "Registers an organisation"
+        case .apiTokens: "Your API tokens (administrators: everyone's); never the secret"
+        case .apiTokenCreate: "Creates an API token; the secret is in this answer only"
+        case .apiTokenRevoke: "Revokes a token (your own; administrators any)"
         default: route.rawValue
         }
     }
@@ -70,6 +86,8 @@ enum OpenAPIDocument {
         case .apiCategories, .apiCategory: "framework"
         case .apiAudit, .apiAuditVerify: "audit"
         case .apiOpenAPI: "meta"
+        case .apiUsers, .apiUserCreate, .apiUser, .apiUserUpdate, .apiOrganizations, .apiOrganizationCreate: "administration"
+        case .apiTokens, .apiTokenCreate, .apiTokenRevoke: "tokens"
         default: "datasets"
         }
     }
@@ -129,10 +147,27 @@ enum OpenAPIDocument {
         func problem(_ d: String) -> [String: Any] {
             ["description": d, "content": ["application/problem+json": ["schema": ["$ref": "#/components/schemas/Problem"]]]]
         }
-        var r: [String: Any] = ["200": ["description": "Success", "content": ["application/json": ["schema": ["$ref": "#/components/schemas/\(schemaName(route))"]]]]]
+        let success: [String: Any] = ["description": "Success", "content": ["application/json": ["schema": ["$ref": "#/components/schemas/\(schemaName(route))"]]]]
+        var r: [String: Any]
+        switch route.method {
+        case .post: r = ["201": success]
+        case .delete: r = ["204": ["description": "Done"]]
+        default: r = ["200": success]
+        }
+        if route.permission.needsSession {
+            r["401"] = problem("No session, or the session expired")
+            r["403"] = problem("Your role may not use this route")
+        }
+        if !pathParameters(route.path).isEmpty { r["404"] = problem("Missing, or not visible to you") }
+        if [.apiDatasetRisk, .apiDatasetAggregate, .apiDatasetOutput, .apiAudit].contains(route) { r["400"] = problem("Invalid query") }
+        if route == .apiDatasetOutput { r["422"] = problem("The data does not fit the category's template") }
+        if route.method != .get {
+            r["400"] = problem("Invalid body")
+            if route.permission.needsSession { r["403"] = problem("Your role may not use this route, or the CSRF token is missing") }
+        }
+        if [.apiUserCreate, .apiOrganizationCreate].contains(route) { r["409"] = problem("Exists already") }
         switch route {
         case .apiDatasetVersions:
-            r["200"] = nil
             r["201"] = ["description": "Stored as a new version", "content": ["application/json": ["schema": ["$ref": "#/components/schemas/Upload"]]]]
             r["400"] = problem("Invalid query, or a new dataset without category or purpose")
             r["409"] = problem("This exact file (same SHA-256) is already a version of the dataset; nothing stored")
@@ -147,13 +182,6 @@ enum OpenAPIDocument {
             r["400"] = problem("Invalid format or version")
         default: break
         }
-        if route.permission.needsSession {
-            r["401"] = problem("No session, or the session expired")
-            r["403"] = problem("Your role may not use this route")
-        }
-        if !pathParameters(route.path).isEmpty { r["404"] = problem("Missing, or not visible to you") }
-        if [.apiDatasetRisk, .apiDatasetAggregate, .apiDatasetOutput, .apiAudit].contains(route) { r["400"] = problem("Invalid query") }
-        if route == .apiDatasetOutput { r["422"] = problem("The data does not fit the category's template") }
         return r
     }
 
@@ -169,17 +197,14 @@ enum OpenAPIDocument {
         case .apiDatasetOutput: "CategoryReport"
         case .apiAudit: "AuditPage"
         case .apiAuditVerify: "AuditVerification"
+        case .apiUsers: "UserList"
+        case .apiUser, .apiUserCreate, .apiUserUpdate: "User"
+        case .apiOrganizations: "OrganizationList"
+        case .apiOrganizationCreate: "Organization"
+        case .apiTokens: "TokenList"
+        case .apiTokenCreate: "CreatedToken"
         default: "Object"
         }
-    }
-
-    static func requestBody(_ route: Route) -> [String: Any]? {
-        guard route == .apiDatasetVersions else { return nil }
-        let binary: [String: Any] = ["schema": ["type": "string", "format": "binary"]]
-        return ["required": true, "description": "The file, as it is (no multipart).", "content": [
-            "text/csv": binary, "application/json": binary, "application/octet-stream": binary,
-            "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": binary,
-        ]]
     }
 
     static var validation: [String: Any] { ["type": "object", "properties": [
@@ -190,6 +215,66 @@ enum OpenAPIDocument {
             "column": ["type": "string"], "rule": ["type": "string"], "problem": ["type": "string"], "expected": ["type": "string"],
         ]]],
     ]] }
+
+    /// The JSON body of a state-changing route.
+    static func requestBody(_ route: Route) -> [String: Any]? {
+        let name: String
+        switch route {
+        case .apiDatasetVersions:
+            let binary: [String: Any] = ["schema": ["type": "string", "format": "binary"]]
+            return ["required": true, "description": "The file, as it is (no multipart).", "content": [
+                "text/csv": binary, "application/json": binary, "application/octet-stream": binary,
+                "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": binary,
+            ]]
+        case .apiUserCreate: name = "UserCreate"
+        case .apiUserUpdate: name = "UserPatch"
+        case .apiOrganizationCreate: name = "OrganizationCreate"
+        case .apiTokenCreate: name = "TokenCreate"
+        default: return nil
+        }
+        return ["required": true, "content": ["application/json": ["schema": ["$ref": "#/components/schemas/\(name)"]]]]
+    }
+
+    static var accountSchemas: [String: Any] {
+        let string: [String: Any] = ["type": "string"]
+        let date: [String: Any] = ["type": "string", "format": "date-time"]
+        let roles = Role.allCases.map(\.rawValue)
+        let token: [String: Any] = ["type": "object", "properties": [
+            "id": string, "name": string, "user": string, "createdAt": date, "lastUsedAt": date, "expiresAt": date,
+            "status": ["type": "string", "enum": ["active", "expired", "revoked"]],
+        ]]
+        return [
+            "User": ["type": "object", "properties": [
+                "name": string, "id": string, "displayName": string, "role": ["type": "string", "enum": roles],
+                "organization": string, "disabled": ["type": "boolean"], "locked": ["type": "boolean"], "createdAt": date,
+                "team": ["type": "array", "items": string],
+            ]],
+            "UserList": ["type": "array", "items": ["$ref": "#/components/schemas/User"]],
+            "UserCreate": ["type": "object", "required": ["name", "role", "password"], "properties": [
+                "name": string, "displayName": string, "role": ["type": "string", "enum": roles],
+                "organization": ["type": "string", "description": "Acronym; required for partner viewers."],
+                "password": ["type": "string", "minLength": PasswordHasher.minimumLength],
+            ]],
+            "UserPatch": ["type": "object", "properties": [
+                "role": ["type": "string", "enum": roles], "disabled": ["type": "boolean"], "unlock": ["type": "boolean"],
+                "organization": ["type": "string", "description": "An organisation acronym; empty for none."],
+                "team": ["type": "array", "items": string, "description": "A supervisor's team: case workers' user names."],
+            ]],
+            "Organization": ["type": "object", "properties": [
+                "id": string, "name": string, "acronym": string, "kind": string, "createdAt": date,
+            ]],
+            "OrganizationList": ["type": "array", "items": ["$ref": "#/components/schemas/Organization"]],
+            "OrganizationCreate": ["type": "object", "required": ["name", "acronym", "kind"], "properties": [
+                "name": string, "acronym": string, "kind": ["type": "string", "enum": Organization.Kind.allCases.map(\.rawValue)],
+            ]],
+            "Token": token,
+            "TokenList": ["type": "array", "items": ["$ref": "#/components/schemas/Token"]],
+            "TokenCreate": ["type": "object", "required": ["name"], "properties": [
+                "name": string, "expiresInDays": ["type": "integer", "minimum": 1, "maximum": 3650],
+            ]],
+            "CreatedToken": ["type": "object", "properties": ["token": string, "details": ["$ref": "#/components/schemas/Token"]]],
+        ]
+    }
 
     static var version: [String: Any] { ["type": "object", "properties": [
         "number": ["type": "integer"], "rowCount": ["type": "integer"], "createdAt": ["type": "string", "format": "date-time"],

@@ -14,6 +14,9 @@ struct LoginService: Sendable {
     let store: any Store
     let configuration: ServerConfiguration
     let limiter: RateLimiter
+    /// Failure counting is a read-modify-write of the user record: serialised per user name so that
+    /// concurrent failures are all counted (shared with the administration, see ``UserLocks``).
+    let locks: UserLocks
 
     /// Why a login failed, as recorded in the audit log.
     enum FailureReason: String { case unknownUser = "unknown-user", disabled, locked, badPassword = "bad-password" }
@@ -31,6 +34,13 @@ struct LoginService: Sendable {
             logger.notice("login rate-limited", metadata: ["retry_after": "\(wait)"])
             throw ServerError.tooManyRequests(retryAfter: wait)
         }
+        return try await locks.withLock(userName) {
+            try await check(userName: userName, password: password, now: now, logger: logger)
+        }
+    }
+
+    /// Reads the user, checks the password and updates the failure count; runs under the user's lock.
+    private func check(userName: String, password: String, now: Date, logger: Logger) async throws -> User {
         guard var user = try await store.user(named: userName) else {
             _ = Bcrypt.verify(password, hash: Self.decoyHash)
             try await fail(nil, .unknownUser, now: now, logger: logger)

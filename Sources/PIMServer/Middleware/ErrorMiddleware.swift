@@ -78,6 +78,7 @@ struct Problem: Codable, Sendable, Hashable {
         var headers: HTTPFields = [.contentType: "application/problem+json"]
         if case .tooManyRequests(let s) = e { headers[.retryAfter] = String(s) }
         if e == .unauthenticated { headers[.wwwAuthenticate] = "Cookie realm=\"pim\"" }
+        if e == .tokenRejected { headers[.wwwAuthenticate] = "Bearer realm=\"pim\", error=\"invalid_token\"" }
         return Response(status: e.status, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: JSON.encode(p))))
     }
 }

@@ -12,9 +12,19 @@ struct SessionMiddleware: RouterMiddleware {
     let sessions: SessionStore
     let store: any Store
     let configuration: ServerConfiguration
+    let tokens: APITokens
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         var context = context
+        // API tokens: `Authorization: Bearer pim_…` under /api/v1 authenticates as the token's user, no cookie.
+        if let authorization = request.headers[.authorization], request.uri.path.hasPrefix(Route.apiPrefix + "/") {
+            let parts = authorization.split(separator: " ", maxSplits: 1)
+            guard parts.count == 2, parts[0].lowercased() == "bearer" else { throw ServerError.tokenRejected }
+            let user = try await tokens.authenticate(String(parts[1]).trimmingCharacters(in: .whitespaces), now: configuration.now())
+            context.session = Session(token: "", csrfToken: "", user: Session.SignedInUser(user), lastSeen: configuration.now())
+            context.authenticatedByToken = true
+            return try await next(request, context)
+        }
         if let token = request.cookies[configuration.sessionCookieName]?.value,
            let session = await sessions.session(token, now: configuration.now()) {
             if let signedIn = session.user {

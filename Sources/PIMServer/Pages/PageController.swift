@@ -47,7 +47,7 @@ struct PageController: Sendable {
 
     private func home(_ context: PIMRequestContext) async throws -> Response {
         let workspace = try await store.workspace()
-        let entries = try await catalog.visible(to: role(context))
+        let entries = try await catalog.visible(to: catalog.viewer(context))
         let blocks = PIMFramework.standard.categories.map { c in
             let rows = entries.filter { $0.dataset.category == c.id.rawValue }.map { e in
                 PageModels.DatasetRow(
@@ -88,7 +88,7 @@ struct PageController: Sendable {
 
     private func dataset(_ request: Request, _ context: PIMRequestContext) async throws -> Response {
         let role = try role(context)
-        let entry = try await catalog.entry(named: context.parameters.require("name"), role: role)
+        let entry = try await catalog.entry(named: context.parameters.require("name"), viewer: catalog.viewer(context))
         let q = request.uri.queryParameters
         let isInternal = try APIController.internalView(q.get("view"), role: role)
         let d = entry.dataset

@@ -62,6 +62,12 @@ enum Stylesheet {
         .nowrap { white-space: nowrap; }
         .audit td { font-size: .9rem; }
         .audit .details { overflow-wrap: anywhere; max-width: 30rem; }
+        .actions form { display: flex; flex-wrap: wrap; align-items: center; gap: .4rem; margin: 0 0 .4rem; }
+        .actions label { font-size: .85rem; color: var(--muted); }
+        select, input { font: inherit; padding: .25rem .35rem; }
+        #user-form label, #organization-form label, #token-form label { display: inline-block; min-width: 16rem; font-weight: 600; }
+        #new-token input { font-family: ui-monospace, monospace; width: 100%; max-width: 44rem; }
+        ul.compact { margin: .2rem 0 .8rem; font-size: .9rem; }
         @media print { header.site nav, .signout, .pager { display: none; } body { background: #fff; } }
         """
 }

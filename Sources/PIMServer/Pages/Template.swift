@@ -5,6 +5,8 @@ enum Template: String, CaseIterable {
     case layout, login, home, matrix, category, dataset, audit, error
     // MARK: Data pages (web-data)
     case importForm, importPreview, job, risk, anonymize
+    // MARK: Accounts and access
+    case adminHome, adminUsers, adminOrganizations, adminRoles, accountTokens
 
     var source: String {
         switch self {
@@ -21,6 +23,12 @@ enum Template: String, CaseIterable {
         case .job: Self.jobSource
         case .risk: Self.riskSource
         case .anonymize: Self.anonymizeSource
+        // Accounts and access
+        case .adminHome: Self.adminHomeSource
+        case .adminUsers: Self.adminUsersSource
+        case .adminOrganizations: Self.adminOrganizationsSource
+        case .adminRoles: Self.adminRolesSource
+        case .accountTokens: Self.accountTokensSource
         }
     }
 
@@ -44,6 +52,8 @@ enum Template: String, CaseIterable {
         <li><a href="/framework">Framework</a></li>
         {{#canImport}}<li><a href="/import">Import</a></li>{{/canImport}}
         {{#canReadAudit}}<li><a href="/audit">Audit log</a></li>{{/canReadAudit}}
+        {{#canAdminister}}<li><a href="/admin">Admin</a></li>{{/canAdminister}}
+        <li><a href="/account/tokens">API tokens</a></li>
         </ul></nav>
         <form class="signout" method="post" action="/logout">
         <input type="hidden" name="csrf_token" value="{{csrfToken}}">

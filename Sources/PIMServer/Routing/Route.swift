@@ -19,6 +19,11 @@ public enum Route: String, Sendable, Hashable, CaseIterable {
     case importForm, importUpload, importPreview, importCommit, jobPage
     case datasetRisk, datasetAnonymize, datasetAnonymizeDownload
     case apiDatasetVersions, apiDatasetExport
+    // MARK: Accounts and access (administration, API tokens)
+    case adminHome, adminUsers, adminUserCreate, adminUserUpdate, adminOrganizations, adminOrganizationCreate, adminRoles
+    case accountTokens, accountTokenCreate, accountTokenRevoke
+    case apiUsers, apiUserCreate, apiUser, apiUserUpdate, apiOrganizations, apiOrganizationCreate
+    case apiTokens, apiTokenCreate, apiTokenRevoke
 
     /// What a route returns, which decides how errors and missing sessions are answered.
     public enum Kind: Sendable, Hashable {
@@ -56,6 +61,11 @@ public enum Route: String, Sendable, Hashable, CaseIterable {
         switch self {
         case .login, .logout: .post
         case .importUpload, .importCommit, .datasetAnonymizeDownload, .apiDatasetVersions: .post
+        // Accounts and access
+        case .adminUserCreate, .adminUserUpdate, .adminOrganizationCreate, .accountTokenCreate, .accountTokenRevoke,
+             .apiUserCreate, .apiOrganizationCreate, .apiTokenCreate: .post
+        case .apiUserUpdate: .patch
+        case .apiTokenRevoke: .delete
         default: .get
         }
     }
@@ -91,6 +101,19 @@ public enum Route: String, Sendable, Hashable, CaseIterable {
         case .datasetAnonymizeDownload: "/datasets/{name}/anonymize/download"
         case .apiDatasetVersions: Self.apiPrefix + "/datasets/{name}/versions"
         case .apiDatasetExport: Self.apiPrefix + "/datasets/{name}/export"
+        // Accounts and access
+        case .adminHome: "/admin"
+        case .adminUsers, .adminUserCreate: "/admin/users"
+        case .adminUserUpdate: "/admin/users/{name}"
+        case .adminOrganizations, .adminOrganizationCreate: "/admin/organizations"
+        case .adminRoles: "/admin/roles"
+        case .accountTokens, .accountTokenCreate: "/account/tokens"
+        case .accountTokenRevoke: "/account/tokens/{id}/revoke"
+        case .apiUsers, .apiUserCreate: Self.apiPrefix + "/users"
+        case .apiUser, .apiUserUpdate: Self.apiPrefix + "/users/{name}"
+        case .apiOrganizations, .apiOrganizationCreate: Self.apiPrefix + "/organizations"
+        case .apiTokens, .apiTokenCreate: Self.apiPrefix + "/tokens"
+        case .apiTokenRevoke: Self.apiPrefix + "/tokens/{id}"
         }
     }
 
@@ -100,6 +123,9 @@ public enum Route: String, Sendable, Hashable, CaseIterable {
         case .loginForm, .login, .logout, .home, .frameworkMatrix, .frameworkCategory, .datasetPage, .auditPage: .page
         case .importForm, .importUpload, .importPreview, .importCommit, .jobPage, .datasetRisk, .datasetAnonymize,
              .datasetAnonymizeDownload: .page
+        // Accounts and access
+        case .adminHome, .adminUsers, .adminUserCreate, .adminUserUpdate, .adminOrganizations, .adminOrganizationCreate,
+             .adminRoles, .accountTokens, .accountTokenCreate, .accountTokenRevoke: .page
         default: .api
         }
     }
@@ -115,6 +141,10 @@ public enum Route: String, Sendable, Hashable, CaseIterable {
         case .auditPage, .apiAudit, .apiAuditVerify: .readAudit
         case .importForm, .importUpload, .importPreview, .importCommit, .jobPage, .apiDatasetVersions: .importData
         case .datasetRisk, .datasetAnonymize, .datasetAnonymizeDownload, .apiDatasetExport: .analyseMicrodata
+        // Accounts and access
+        case .adminHome, .adminUsers, .adminUserCreate, .adminUserUpdate, .adminOrganizations, .adminOrganizationCreate,
+             .adminRoles, .apiUsers, .apiUserCreate, .apiUser, .apiUserUpdate, .apiOrganizations, .apiOrganizationCreate: .administer
+        case .accountTokens, .accountTokenCreate, .accountTokenRevoke, .apiTokens, .apiTokenCreate, .apiTokenRevoke: .signedIn
         }
     }
 

@@ -1,0 +1,111 @@
+import Crypto
+import Foundation
+import PIMCore
+import PIMStorage
+
+/// An API token's record. The token itself is shown once at creation and never stored: the record is
+/// kept as an `api-token` document under the SHA-256 of the token, so a request's token is looked up by
+/// its hash.
+struct APIToken: Codable, Sendable, Hashable {
+    /// Public id (the first 16 hex digits of the hash), used to list and revoke.
+    var id: String
+    var userID: String
+    var userName: String
+    /// The owner's label, e.g. "nightly export".
+    var name: String
+    var createdAt: Date
+    var expiresAt: Date?
+    var lastUsedAt: Date?
+    var revokedAt: Date?
+
+    enum Status: String { case active, expired, revoked }
+
+    func status(at now: Date) -> Status {
+        if revokedAt != nil { return .revoked }
+        if let expiresAt, expiresAt <= now { return .expired }
+        return .active
+    }
+}
+
+/// Creates, lists, revokes and checks API tokens.
+struct APITokens: Sendable {
+    let store: any Store
+    /// Tokens start with this prefix so that secret scanners recognise them.
+    static let prefix = "pim_"
+    /// How often `lastUsedAt` is written at most (a request stream must not become a write stream).
+    static let lastUsedResolution: TimeInterval = 60
+    static let maximumNameLength = 100
+
+    /// The SHA-256 of a token, hex.
+    static func hash(_ token: String) -> String {
+        SHA256.hash(data: Data(token.utf8)).map { String(format: "%02x", $0) }.joined()
+    }
+
+    /// Creates a token for `user`: returns the secret (to show once) and its record.
+    func create(for user: Session.SignedInUser, name: String, expiresAt: Date?, now: Date) async throws -> (secret: String, token: APIToken) {
+        let label = name.trimmingCharacters(in: .whitespacesAndNewlines)
+        guard (1...Self.maximumNameLength).contains(label.count) else {
+            throw ServerError.badRequest("Give the token a name of 1 to \(Self.maximumNameLength) characters, e.g. \"nightly export\".")
+        }
+        if let expiresAt, expiresAt <= now { throw ServerError.badRequest("The expiry must be in the future.") }
+        let secret = Self.prefix + RandomToken.make()
+        let hash = Self.hash(secret)
+        let token = APIToken(id: String(hash.prefix(16)), userID: user.id.rawValue, userName: user.userName, name: label,
+                             createdAt: now, expiresAt: expiresAt)
+        try await store.putDocument(kind: .apiToken, id: hash, json: Self.encode(token), audit: AuditDraft(
+            at: now, actor: user.id.rawValue, action: .tokenCreated, details: ["token": token.id, "user": user.id.rawValue]))
+        return (secret, token)
+    }
+
+    /// Every token record with its storage key (the hash), newest first.
+    func all() async throws -> [(hash: String, token: APIToken)] {
+        try await store.documents(kind: .apiToken).map { (hash: $0.id, token: try Self.decode($0.json)) }
+            .sorted { $0.token.createdAt > $1.token.createdAt }
+    }
+
+    /// The tokens `user` may see: their own, or everyone's for administrators.
+    func visible(to user: Session.SignedInUser) async throws -> [APIToken] {
+        let everyone = Permission.administer.allows(user.role)
+        return try await all().map(\.token).filter { everyone || $0.userID == user.id.rawValue }
+    }
+
+    /// Revokes the token with public id `id` if `actor` owns it or administers; otherwise (or when there is
+    /// no such token) ``ServerError/notFound``, so that other users' tokens cannot be probed.
+    func revoke(id: String, by actor: Session.SignedInUser, now: Date) async throws -> APIToken {
+        guard let found = try await all().first(where: { $0.token.id == id }),
+              found.token.userID == actor.id.rawValue || Permission.administer.allows(actor.role) else { throw ServerError.notFound }
+        let hash = found.hash
+        var token = found.token
+        if token.revokedAt == nil {
+            token.revokedAt = now
+            try await store.putDocument(kind: .apiToken, id: hash, json: Self.encode(token), audit: AuditDraft(
+                at: now, actor: actor.id.rawValue, action: .tokenRevoked, details: ["token": token.id, "user": token.userID]))
+        }
+        return token
+    }
+
+    /// The user a bearer token authenticates, or ``ServerError/tokenRejected``.
+    func authenticate(_ secret: String, now: Date) async throws -> User {
+        guard secret.hasPrefix(Self.prefix) else { throw ServerError.tokenRejected }
+        let hash = Self.hash(secret)
+        guard let json = try await store.document(kind: .apiToken, id: hash) else { throw ServerError.tokenRejected }
+        var token = try Self.decode(json)
+        guard token.status(at: now) == .active,
+              let user = try await store.user(named: token.userName), user.id.rawValue == token.userID, !user.isDisabled
+        else { throw ServerError.tokenRejected }
+        if token.lastUsedAt.map({ now.timeIntervalSince($0) >= Self.lastUsedResolution }) ?? true {
+            token.lastUsedAt = now
+            try await store.putDocument(kind: .apiToken, id: hash, json: Self.encode(token), audit: nil)
+        }
+        return user
+    }
+
+    static func encode(_ token: APIToken) -> String { String(decoding: JSON.encode(token), as: UTF8.self) }
+
+    static func decode(_ json: String) throws -> APIToken {
+        let d = JSONDecoder()
+        d.dateDecodingStrategy = .iso8601
+        guard let t = try? d.decode(APIToken.self, from: Data(json.utf8)) else { throw StoreError.corrupt("an API token record cannot be read") }
+        return t
+    }
+}

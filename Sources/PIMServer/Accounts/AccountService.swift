@@ -1,0 +1,158 @@
+import Foundation
+import PIMCore
+import PIMStorage
+
+/// The administrators' operations on users and organisations, shared by the pages and the JSON API so
+/// that both apply the same rules as `pim user` and `pim org` (user-name syntax, 12-character passwords,
+/// an organisation for partner viewers, unique acronyms). Every change is audited with ids only.
+struct AccountService: Sendable {
+    let store: any Store
+    let sessions: SessionStore
+    let locks: UserLocks
+    let configuration: ServerConfiguration
+
+    /// A new user as entered in the form or the API.
+    struct NewUser: Sendable {
+        var userName: String
+        var displayName: String?
+        var role: Role
+        var organizationAcronym: String?
+        var password: String
+    }
+
+    /// One change to an existing user.
+    enum Change: Sendable, Hashable {
+        case role(Role)
+        case disabled(Bool)
+        case password(String)
+        case unlock
+        case organization(String?)
+        /// A supervisor's team, as member user names.
+        case team([String])
+    }
+
+    func createUser(_ input: NewUser, actor: Session.SignedInUser) async throws -> User {
+        let now = configuration.now()
+        do { try User.validateUserName(input.userName) } catch { throw ServerError.badRequest(error.description) }
+        let orgID = try await organizationID(input.organizationAcronym)
+        if input.role == .partnerViewer && orgID == nil {
+            throw ServerError.badRequest("A partner viewer needs an organisation: they see only what agreements shared with it.")
+        }
+        let hash = try hashPassword(input.password)
+        let display = input.displayName?.trimmingCharacters(in: .whitespacesAndNewlines)
+        let user = User(userName: input.userName, displayName: display.flatMap { $0.isEmpty ? nil : $0 } ?? input.userName,
+                        role: input.role, organizationID: orgID, passwordHash: hash, createdAt: now)
+        try await locks.withLock(input.userName) {
+            if try await store.user(named: input.userName) != nil {
+                throw ServerError.conflict("A user with this name exists already; choose another name.")
+            }
+            do { try await store.add(user) } catch {
+                if case StoreError.conflict? = error as? StoreError { throw ServerError.conflict("A user with this name exists already; choose another name.") }
+                throw error
+            }
+            try await store.append(AuditDraft(at: now, actor: actor.id.rawValue, action: .userCreated, organizationID: orgID?.rawValue,
+                                              details: ["user": user.id.rawValue, "role": input.role.rawValue]))
+        }
+        return user
+    }
+
+    /// Applies `change` to the user named `userName` (``ServerError/notFound`` when there is none).
+    func update(_ userName: String, _ change: Change, actor: Session.SignedInUser) async throws -> User {
+        let now = configuration.now()
+        // Work that needs no lock first: the password hash (slow) and the organisation lookup.
+        let newHash: String? = if case .password(let p) = change { try hashPassword(p) } else { nil }
+        let newOrg: Organization.ID? = if case .organization(let acronym) = change { try await organizationID(acronym) } else { nil }
+        return try await locks.withLock(userName) {
+            guard var user = try await store.user(named: userName) else { throw ServerError.notFound }
+            let isSelf = user.id == actor.id
+            var details = ["user": user.id.rawValue]
+            switch change {
+            case .role(let role):
+                if isSelf && role != user.role { throw ServerError.badRequest("You cannot change your own role; ask another administrator.") }
+                if role == .partnerViewer && user.organizationID == nil {
+                    throw ServerError.badRequest("A partner viewer needs an organisation: set the organisation first.")
+                }
+                user.role = role
+                details["role"] = role.rawValue
+            case .disabled(let disabled):
+                if isSelf && disabled { throw ServerError.badRequest("You cannot disable your own account; ask another administrator.") }
+                user.isDisabled = disabled
+                details["disabled"] = disabled ? "true" : "false"
+            case .password:
+                user.passwordHash = newHash ?? user.passwordHash
+                user.failedLogins = 0
+                user.lockedUntil = nil
+                details["password"] = "reset"
+            case .unlock:
+                user.failedLogins = 0
+                user.lockedUntil = nil
+                details["unlocked"] = "true"
+            case .organization:
+                let org = newOrg
+                if org == nil && user.role == .partnerViewer { throw ServerError.badRequest("A partner viewer needs an organisation.") }
+                user.organizationID = org
+                details["organization"] = org?.rawValue ?? "none"
+            case .team(let names):
+                guard user.role == .supervisor else { throw ServerError.badRequest("Only supervisors have a team.") }
+                let members = try await teamMembers(names)
+                try await Teams(store: store).setMembers(members, of: user.id, actor: actor.id, at: now)
+                return user
+            }
+            try await store.update(user)
+            try await store.append(AuditDraft(at: now, actor: actor.id.rawValue, action: .userUpdated,
+                                              organizationID: user.organizationID?.rawValue, details: details))
+            // A disabled user, or one whose password was reset, is signed out everywhere at once.
+            if user.isDisabled || newHash != nil { await sessions.removeAll(of: user.id) }
+            return user
+        }
+    }
+
+    func createOrganization(name: String, acronym: String, kind: Organization.Kind, actor: Session.SignedInUser) async throws -> Organization {
+        let name = name.trimmingCharacters(in: .whitespacesAndNewlines)
+        let acronym = acronym.trimmingCharacters(in: .whitespacesAndNewlines)
+        guard !name.isEmpty, name.count <= 200 else { throw ServerError.badRequest("The organisation's name must not be empty (at most 200 characters).") }
+        guard (1...32).contains(acronym.count), acronym.allSatisfy({ $0.isLetter || $0.isNumber || "-_".contains($0) }) else {
+            throw ServerError.badRequest("The acronym must be 1 to 32 letters, digits, '-' or '_', e.g. UNHCR.")
+        }
+        if try await store.organization(acronym: acronym) != nil {
+            throw ServerError.conflict("An organisation with this acronym exists already.")
+        }
+        let org = Organization(name: name, acronym: acronym, kind: kind, createdAt: configuration.now())
+        do { try await store.add(org) } catch {
+            if case .conflict = error { throw ServerError.conflict("An organisation with this acronym exists already.") }
+            throw error
+        }
+        try await store.append(AuditDraft(at: org.createdAt, actor: actor.id.rawValue, action: .organizationAdded,
+                                          organizationID: org.id.rawValue))
+        return org
+    }
+
+    // MARK: - Rules
+
+    private func hashPassword(_ password: String) throws -> String {
+        do { return try PasswordHasher(cost: configuration.passwordHashCost).hash(newPassword: password) } catch {
+            throw ServerError.badRequest(error.description)
+        }
+    }
+
+    private func organizationID(_ acronym: String?) async throws -> Organization.ID? {
+        guard let acronym = acronym?.trimmingCharacters(in: .whitespaces), !acronym.isEmpty else { return nil }
+        guard let org = try await store.organization(acronym: acronym) else {
+            throw ServerError.badRequest("There is no organisation with this acronym; add it on /admin/organizations first.")
+        }
+        return org.id
+    }
+
+    /// Resolves team member names: each must be an existing case worker.
+    private func teamMembers(_ names: [String]) async throws -> [User.ID] {
+        let users = Dictionary(try await store.users().map { ($0.userName, $0) }, uniquingKeysWith: { a, _ in a })
+        var ids: [User.ID] = []
+        for (i, name) in names.enumerated() {
+            guard let u = users[name], u.role == .caseWorker else {
+                throw ServerError.badRequest("Team member \(i + 1) is not a case worker's user name.")
+            }
+            if !ids.contains(u.id) { ids.append(u.id) }
+        }
+        return ids
+    }
+}

@@ -1,0 +1,134 @@
+import Crypto
+import Foundation
+import HTTPTypes
+import Hummingbird
+import HummingbirdTesting
+import PIMCore
+import PIMFramework
+import PIMSQLite
+import PIMServer
+import PIMTable
+import PIMStorage
+import Testing
+
+@Suite struct TokenTests {
+    /// The secret shown in the `new-token` region of the tokens page.
+    static func secret(in html: String) -> String? {
+        guard let r = html.range(of: "id=\"token-value\" readonly size=\"70\" value=\"") else { return nil }
+        return String(html[r.upperBound...].prefix { $0 != "\"" })
+    }
+
+    static func sha256(_ s: String) -> String { SHA256.hash(data: Data(s.utf8)).map { String(format: "%02x", $0) }.joined() }
+
+    @Test func aTokenIsShownOnceStoredAsAHashUsableAndRevocable() async throws {
+        let world = try await TestWorld.make()
+        try await world.application().test(.router) { client in
+            let analyst = try await Browser.signedIn(client, as: .analyst)
+            // When the analyst creates a token
+            let created = try await analyst.post(client, "/account/tokens", ["name": "nightly export", "expires_in_days": "30"])
+            #expect(created.status == .ok)
+            #expect(created.headers[.cacheControl] == "no-store")
+            let html = String(buffer: created.body)
+            #expect(html.contains("id=\"new-token\""))
+            let secret = try #require(Self.secret(in: html))
+            #expect(secret.hasPrefix("pim_") && secret.count == 68)
+            // Then it is shown once: the list never shows it again
+            let list = String(buffer: try await analyst.get(client, "/account/tokens").body)
+            #expect(list.contains("nightly export"))
+            #expect(!list.contains(secret))
+            #expect(!list.contains("id=\"new-token\""))
+            // It authenticates API calls without a cookie, and without a CSRF token for writes
+            let datasets = try await Bearer.request(client, secret, .get, "/api/v1/datasets")
+            #expect(datasets.status == .ok)
+            #expect(String(buffer: datasets.body).contains("\"cases\""))
+            let another = try await Bearer.request(client, secret, .post, "/api/v1/tokens", body: #"{"name": "second"}"#)
+            #expect(another.status == .created)
+            // It acts with the user's role: an analyst's token cannot administer
+            #expect(try await Bearer.request(client, secret, .get, "/api/v1/users").status == .forbidden)
+            // The token list API shows name and status, never the secret
+            let tokens = try await Bearer.request(client, secret, .get, "/api/v1/tokens")
+            #expect(!String(buffer: tokens.body).contains(secret))
+            let rows = try #require(try jsonObject(tokens) as? [[String: Any]])
+            let id = try #require(rows.first { $0["name"] as? String == "nightly export" }?["id"] as? String)
+            #expect(rows.first { $0["id"] as? String == id }?["lastUsedAt"] != nil)
+            // When revoked from the page
+            #expect(try await analyst.post(client, "/account/tokens/\(id)/revoke", [:]).status == .seeOther)
+            // Then it gets a 401 problem
+            let after = try await Bearer.request(client, secret, .get, "/api/v1/datasets")
+            #expect(after.status == .unauthorized)
+            #expect(after.headers[.contentType] == "application/problem+json")
+            #expect(after.headers[.wwwAuthenticate]?.hasPrefix("Bearer") == true)
+            // A made-up token too
+            #expect(try await Bearer.request(client, "pim_" + String(repeating: "ab", count: 32), .get, "/api/v1/datasets").status
+                == .unauthorized)
+            // Only the hash is stored
+            let docs = try await world.store.documents(kind: .apiToken)
+            #expect(docs.count == 2)
+            #expect(docs.contains { $0.id == Self.sha256(secret) })
+            #expect(docs.allSatisfy { !$0.json.contains(secret) && !$0.id.contains(secret) })
+        }
+        // Creation and revocation are audited with ids
+        let analyst = try await world.user(.analyst)
+        let created = try await world.store.auditEvents(AuditFilter(action: .tokenCreated))
+        #expect(created.count == 2 && created.allSatisfy { $0.draft.actor == analyst.id.rawValue })
+        #expect(try await world.store.auditEvents(AuditFilter(action: .tokenRevoked)).count == 1)
+    }
+
+    @Test func expiredTokensAndDisabledUsersTokensAreRefused() async throws {
+        let world = try await TestWorld.make()
+        try await world.application().test(.router) { client in
+            let officer = try await Browser.signedIn(client, as: .pimOfficer)
+            let shortLived = try #require(try jsonObject(
+                try await officer.json(client, .post, "/api/v1/tokens", #"{"name": "short", "expiresInDays": 1}"#)) as? [String: Any])
+            let lasting = try #require(try jsonObject(
+                try await officer.json(client, .post, "/api/v1/tokens", #"{"name": "lasting"}"#)) as? [String: Any])
+            let short = try #require(shortLived["token"] as? String)
+            let long = try #require(lasting["token"] as? String)
+            #expect(try await Bearer.request(client, short, .get, "/api/v1/datasets").status == .ok)
+            // After the expiry, the short one is refused and the lasting one still works
+            world.clock.advance(by: 2 * 86_400)
+            #expect(try await Bearer.request(client, short, .get, "/api/v1/datasets").status == .unauthorized)
+            #expect(try await Bearer.request(client, long, .get, "/api/v1/datasets").status == .ok)
+            // When the user is disabled, their tokens stop working
+            let admin = try await Browser.signedIn(client, as: .administrator)
+            #expect(try await admin.json(client, .patch, "/api/v1/users/pim-officer", #"{"disabled": true}"#).status == .ok)
+            #expect(try await Bearer.request(client, long, .get, "/api/v1/datasets").status == .unauthorized)
+            // And work again when re-enabled (the token itself was not revoked)
+            #expect(try await admin.json(client, .patch, "/api/v1/users/pim-officer", #"{"disabled": false}"#).status == .ok)
+            #expect(try await Bearer.request(client, long, .get, "/api/v1/datasets").status == .ok)
+        }
+    }
+
+    @Test func administratorsRevokeAnyTokenOthersOnlyTheirOwn() async throws {
+        let world = try await TestWorld.make()
+        try await world.application().test(.router) { client in
+            let analyst = try await Browser.signedIn(client, as: .analyst)
+            let body = try #require(try jsonObject(try await analyst.json(client, .post, "/api/v1/tokens", #"{"name": "mine"}"#)) as? [String: Any])
+            let secret = try #require(body["token"] as? String)
+            let id = try #require((body["details"] as? [String: Any])?["id"] as? String)
+            // Another user neither sees nor revokes it (404, as if missing)
+            let officer = try await Browser.signedIn(client, as: .pimOfficer)
+            #expect(!String(buffer: try await officer.get(client, "/api/v1/tokens").body).contains(id))
+            #expect(try await officer.json(client, .delete, "/api/v1/tokens/\(id)").status == .notFound)
+            #expect(try await officer.post(client, "/account/tokens/\(id)/revoke", [:]).status == .notFound)
+            #expect(try await Bearer.request(client, secret, .get, "/api/v1/datasets").status == .ok)
+            // An administrator sees everyone's tokens and revokes it
+            let admin = try await Browser.signedIn(client, as: .administrator)
+            let page = String(buffer: try await admin.get(client, "/account/tokens").body)
+            #expect(page.contains("id=\"revoke-\(id)\""))
+            #expect(try await admin.json(client, .delete, "/api/v1/tokens/\(id)").status == .noContent)
+            #expect(try await Bearer.request(client, secret, .get, "/api/v1/datasets").status == .unauthorized)
+        }
+    }
+
+    @Test func cookieSessionsStillNeedTheCSRFTokenForAPIWrites() async throws {
+        let world = try await TestWorld.make()
+        try await world.application().test(.router) { client in
+            let analyst = try await Browser.signedIn(client, as: .analyst)
+            let r = try await analyst.json(client, .post, "/api/v1/tokens", #"{"name": "x"}"#, csrf: false)
+            #expect(r.status == .forbidden)
+            #expect(try await analyst.json(client, .post, "/api/v1/tokens", #"{"name": "x"}"#).status == .created)
+        }
+        #expect(try await world.store.documents(kind: .apiToken).count == 1)
+    }
+}
