@@ -26,7 +26,7 @@ public func buildApplication(
 public func buildRouter(_ configuration: ServerConfiguration, store: any Store) throws -> Router<PIMRequestContext> {
     let pages = try PageRenderer()
     let sessions = SessionStore(idleTimeout: configuration.sessionIdleTimeout)
-    let catalog = DatasetCatalog(store: store, cache: OutputCache())
+    let catalog = DatasetCatalog(store: store, cache: OutputCache(), now: configuration.now)
     let router = Router(context: PIMRequestContext.self)
     router.add(middleware: SecurityHeadersMiddleware())
     router.add(middleware: ErrorMiddleware(pages: pages))
@@ -39,6 +39,10 @@ public func buildRouter(_ configuration: ServerConfiguration, store: any Store) 
                    pages: pages, configuration: configuration).register(on: &registry)
     PageController(store: store, catalog: catalog, pages: pages, configuration: configuration).register(on: &registry)
     APIController(store: store, catalog: catalog).register(on: &registry)
+    // Sharing
+    let desk = SharingDesk(store: store, now: configuration.now)
+    SharingPageController(store: store, desk: desk, pages: pages).register(on: &registry)
+    SharingAPIController(store: store, desk: desk).register(on: &registry)
     precondition(registry.registered == Set(Route.allCases), "Every route of the table has a handler.")
     return router
 }

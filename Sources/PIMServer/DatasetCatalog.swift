@@ -14,6 +14,8 @@ import PIMTable
 struct DatasetCatalog: Sendable {
     let store: any Store
     let cache: OutputCache
+    /// The clock for agreements' validity (partner viewers' access).
+    var now: @Sendable () -> Date = { Date() }
 
     /// A dataset with its versions, oldest first.
     struct Entry: Sendable {
@@ -29,6 +31,24 @@ struct DatasetCatalog: Sendable {
             out.append(Entry(dataset: d, versions: try await store.versions(of: d.id)))
         }
         return out.sorted { ($0.dataset.category, $0.dataset.name) < ($1.dataset.category, $1.dataset.name) }
+    }
+
+    /// The datasets `viewer` may see (``DatasetAccess/canSee(_:viewer:at:)``), ordered by category and name.
+    func visible(to viewer: Viewer) async throws -> [Entry] {
+        let now = now()
+        var out: [Entry] = []
+        for d in try await store.datasets() where DatasetAccess.canSee(d, viewer: viewer, at: now) {
+            out.append(Entry(dataset: d, versions: try await store.versions(of: d.id)))
+        }
+        return out.sorted { ($0.dataset.category, $0.dataset.name) < ($1.dataset.category, $1.dataset.name) }
+    }
+
+    /// The named dataset, or ``ServerError/notFound`` when it is missing or hidden from `viewer`.
+    func entry(named name: String, viewer: Viewer) async throws -> Entry {
+        guard let d = try await store.dataset(named: name), DatasetAccess.canSee(d, viewer: viewer, at: now()) else {
+            throw ServerError.notFound
+        }
+        return Entry(dataset: d, versions: try await store.versions(of: d.id))
     }
 
     /// The named dataset, or ``ServerError/notFound`` when it is missing or hidden from `role`.

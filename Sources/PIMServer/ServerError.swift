@@ -18,6 +18,9 @@ public enum ServerError: Error, Sendable, Hashable, CustomStringConvertible {
     case tooManyRequests(retryAfter: Int)
     case unprocessable(String)
     case internalError(requestID: String)
+    // MARK: Sharing
+    /// A well-formed request the domain rejects (an invalid agreement, a forbidden status change); 422.
+    case invalid(String)
 
     public var status: HTTPResponse.Status {
         switch self {
@@ -26,7 +29,7 @@ public enum ServerError: Error, Sendable, Hashable, CustomStringConvertible {
         case .notFound: .notFound
         case .badRequest: .badRequest
         case .tooManyRequests: .tooManyRequests
-        case .unprocessable: .unprocessableContent
+        case .unprocessable, .invalid: .unprocessableContent
         case .internalError: .internalServerError
         }
     }
@@ -42,6 +45,7 @@ public enum ServerError: Error, Sendable, Hashable, CustomStringConvertible {
         case .tooManyRequests: "Too many attempts"
         case .unprocessable: "Cannot compute this output"
         case .internalError: "Internal error"
+        case .invalid: "Invalid request"
         }
     }
 
@@ -57,6 +61,7 @@ public enum ServerError: Error, Sendable, Hashable, CustomStringConvertible {
         case .tooManyRequests(let s): "Too many sign-in attempts; wait \(s) seconds and try again."
         case .unprocessable(let why): why
         case .internalError(let id): "Something went wrong on the server; quote request id \(id) to the administrator."
+        case .invalid(let why): why
         }
     }
 

@@ -23,7 +23,7 @@ enum OpenAPIDocument {
             "openapi": "3.1.0",
             "info": [
                 "title": "pim API", "version": "1.0.0",
-                "description": "Protection Information Management: the PIM framework, datasets, protected outputs and the audit log. "
+                "description": "Protection Information Management: the PIM framework, datasets, protected outputs, agreements and shares, and the audit log. "
                     + "Authentication is the session cookie set by POST /login; API tokens for automation are planned.",
             ],
             "servers": [["url": "/"]],
@@ -42,6 +42,7 @@ enum OpenAPIDocument {
         ]
         let params = parameters(route)
         if !params.isEmpty { op["parameters"] = params }
+        if let body = requestBody(route) { op["requestBody"] = body }
         op["security"] = route.permission.needsSession ? [["sessionCookie": [String]()]] : [[String: [String]]]()
         return op
     }
@@ -58,6 +59,15 @@ enum OpenAPIDocument {
         case .apiDatasetOutput: "The category output (§9) of the latest version, shareable by default"
         case .apiAudit: "Audit events in sequence order"
         case .apiAuditVerify: "Checks every hash and link of the audit chain"
+        // Sharing
+        case .apiAgreements: "Agreements you may see (partner viewers: those their organisation is party to)"
+        case .apiAgreementCreate: "Record a draft data-sharing agreement (audited)"
+        case .apiAgreement: "One agreement with its status history"
+        case .apiAgreementStatus: "Activate (approve), suspend, expire or revoke an agreement (audited)"
+        case .apiShares: "Share requests you may see: signed packages and refusals (partner viewers: shares addressed to them)"
+        case .apiShareCreate: "Request a share of a dataset under an agreement: a refusal with its reason, or a signed package (audited)"
+        case .apiShare: "One share request's outcome"
+        case .apiShareDownload: "The signed share package (ZIP); the download is audited as a disclosure"
         default: route.rawValue
         }
     }
@@ -67,6 +77,8 @@ enum OpenAPIDocument {
         case .apiCategories, .apiCategory: "framework"
         case .apiAudit, .apiAuditVerify: "audit"
         case .apiOpenAPI: "meta"
+        case .apiAgreements, .apiAgreementCreate, .apiAgreement, .apiAgreementStatus: "agreements"
+        case .apiShares, .apiShareCreate, .apiShare, .apiShareDownload: "shares"
         default: "datasets"
         }
     }
@@ -93,6 +105,12 @@ enum OpenAPIDocument {
         case .apiAudit:
             query("offset", "integer", "Events to skip (default 0).")
             query("limit", "integer", "Events to return, 1 to 1000 (default 100).")
+            query("actor", "string", "Only events by this user (user name) or stored actor.")
+            out.append(["name": "action", "in": "query", "required": false,
+                        "schema": ["type": "string", "enum": AuditAction.allCases.map(\.rawValue)], "description": "Only this action."])
+            query("dataset", "string", "Only events about this dataset (name).")
+            query("from", "string", "From this day (yyyy-mm-dd, UTC) or ISO 8601 instant.")
+            query("to", "string", "Up to this day (inclusive) or ISO 8601 instant.")
         default: break
         }
         return out
@@ -114,6 +132,20 @@ enum OpenAPIDocument {
         if !pathParameters(route.path).isEmpty { r["404"] = problem("Missing, or not visible to you") }
         if [.apiDatasetRisk, .apiDatasetAggregate, .apiDatasetOutput, .apiAudit].contains(route) { r["400"] = problem("Invalid query") }
         if route == .apiDatasetOutput { r["422"] = problem("The data does not fit the category's template") }
+        // Sharing
+        switch route {
+        case .apiAgreementCreate, .apiShareCreate:
+            r["201"] = r["200"]
+            r["200"] = nil
+            r["400"] = problem("The body is not the expected JSON")
+            r["403"] = problem("Your role may not use this route, or the CSRF token (X-CSRF-Token header) is missing")
+            r["422"] = problem(route == .apiShareCreate ? "No such agreement or dataset, or an unknown level" : "The agreement is invalid; the detail lists why")
+        case .apiAgreementStatus:
+            r["422"] = problem("The agreement's life cycle does not allow this change")
+        case .apiShareDownload:
+            r["200"] = ["description": "The signed package", "content": ["application/zip": ["schema": ["type": "string", "format": "binary"]]]]
+        default: break
+        }
         return r
     }
 
@@ -129,6 +161,10 @@ enum OpenAPIDocument {
         case .apiDatasetOutput: "CategoryReport"
         case .apiAudit: "AuditPage"
         case .apiAuditVerify: "AuditVerification"
+        case .apiAgreements: "AgreementList"
+        case .apiAgreementCreate, .apiAgreement, .apiAgreementStatus: "Agreement"
+        case .apiShares: "ShareList"
+        case .apiShareCreate, .apiShare: "Share"
         default: "Object"
         }
     }
@@ -142,6 +178,61 @@ enum OpenAPIDocument {
         "name": ["type": "string"], "category": ["type": "string"], "sensitivity": ["type": "string", "enum": ["low", "moderate", "high", "severe"]],
         "purpose": ["type": "string"], "createdAt": ["type": "string", "format": "date-time"], "versionCount": ["type": "integer"],
         "latestVersion": ["$ref": "#/components/schemas/Version"],
+    ]] }
+
+    // MARK: Sharing
+
+    static func requestBody(_ route: Route) -> [String: Any]? {
+        let schema: String
+        switch route {
+        case .apiAgreementCreate: schema = "NewAgreement"
+        case .apiAgreementStatus: schema = "StatusChange"
+        case .apiShareCreate: schema = "ShareRequest"
+        default: return nil
+        }
+        return ["required": true, "description": "JSON; send the session's CSRF token in the X-CSRF-Token header.",
+                "content": ["application/json": ["schema": ["$ref": "#/components/schemas/\(schema)"]]]]
+    }
+
+    static var agreementSchema: [String: Any] { ["type": "object", "properties": [
+        "id": ["type": "string"], "status": ["type": "string", "enum": Agreement.Status.allCases.map(\.rawValue)],
+        "parties": ["type": "array", "items": ["type": "string"]], "producer": ["type": "string"], "purpose": ["type": "string"],
+        "legalBasis": ["type": "string"], "covers": ["type": "array", "items": ["type": "string"]], "level": ["type": "string"],
+        "k": ["type": "integer"], "minimumCellSize": ["type": "integer"], "maximumGlobalRisk": ["type": "number"],
+        "consentPurpose": ["type": "string"], "retentionDays": ["type": "integer"],
+        "validFrom": ["type": "string", "format": "date-time"], "validUntil": ["type": "string", "format": "date-time"],
+        "approvedBy": ["type": "string"], "frequency": ["type": "string"], "dimensions": ["type": "array", "items": ["type": "string"]],
+        "createdAt": ["type": "string", "format": "date-time"], "createdBy": ["type": "string"],
+        "history": ["type": "array", "items": ["type": "object"]],
+    ]] }
+
+    static var newAgreementSchema: [String: Any] { ["type": "object", "required": ["id", "parties", "purpose", "legalBasis", "covers", "level"],
+        "properties": [
+            "id": ["type": "string", "description": "1 to 64 letters, digits, '-', '_', '.'"],
+            "parties": ["type": "array", "items": ["type": "string"], "description": "Organisation acronyms, the producer first"],
+            "purpose": ["type": "string"],
+            "legalBasis": ["type": "string", "enum": Agreement.LegalBasis.allCases.map(\.rawValue)],
+            "covers": ["type": "array", "items": ["type": "string"], "description": "Dataset names or PIM category ids"],
+            "level": ["type": "string", "enum": DetailLevel.allCases.map(\.rawValue)],
+            "k": ["type": "integer", "default": 5], "minimumCellSize": ["type": "integer", "default": 5],
+            "maximumGlobalRisk": ["type": "number", "default": 0.03],
+            "consentPurpose": ["type": "string", "enum": ConsentPurpose.allCases.map(\.rawValue)],
+            "retentionDays": ["type": "integer", "default": 90],
+            "validFrom": ["type": "string", "format": "date", "description": "yyyy-mm-dd; default today"],
+            "validUntil": ["type": "string", "format": "date", "description": "yyyy-mm-dd, inclusive"],
+            "frequency": ["type": "string", "enum": Agreement.Frequency.allCases.map(\.rawValue)],
+            "dimensions": ["type": "array", "items": ["type": "string"]],
+        ]] }
+
+    static var shareSchema: [String: Any] { ["type": "object", "required": ["id", "outcome"], "properties": [
+        "id": ["type": "string"], "outcome": ["type": "string", "enum": ["shared", "refused"]], "agreement": ["type": "string"],
+        "dataset": ["type": "string"], "recipient": ["type": "string"], "level": ["type": "string"],
+        "created": ["type": "string", "format": "date-time"], "actor": ["type": "string"],
+        "records": ["type": "integer"], "leftOutForConsent": ["type": "integer"], "sha256": ["type": "string"], "bytes": ["type": "integer"],
+        "encrypted": ["type": "boolean"], "signerFingerprint": ["type": "string"],
+        "download": ["type": "string", "description": "Path of the package, when you may download it"],
+        "code": ["type": "string", "description": "Refusal code"], "reason": ["type": "string", "description": "Why it was refused"],
+        "dimensions": ["type": "array", "items": ["type": "string"]],
     ]] }
 
     static var schemas: [String: Any] {
@@ -175,6 +266,23 @@ enum OpenAPIDocument {
             "AuditPage": ["type": "object", "properties": [
                 "total": ["type": "integer"], "offset": ["type": "integer"], "limit": ["type": "integer"],
                 "events": ["type": "array", "items": ["type": "object"]],
+            ]],
+            "Agreement": agreementSchema,
+            "AgreementList": ["type": "object", "properties": ["agreements": ["type": "array", "items": ["$ref": "#/components/schemas/Agreement"]]]],
+            "NewAgreement": newAgreementSchema,
+            "Share": shareSchema,
+            "ShareList": ["type": "object", "properties": ["shares": ["type": "array", "items": ["$ref": "#/components/schemas/Share"]]]],
+            "ShareRequest": ["type": "object", "required": ["agreement", "dataset"], "properties": [
+                "agreement": ["type": "string", "description": "Agreement id"],
+                "dataset": ["type": "string", "description": "Dataset name"],
+                "recipient": ["type": "string", "description": "Recipient acronym; default the agreement's first recipient"],
+                "level": ["type": "string", "enum": DetailLevel.allCases.map(\.rawValue),
+                          "description": "Default: the most detailed level the agreement, the category policy and the sensitivity allow"],
+                "dimensions": ["type": "array", "items": ["type": "string"],
+                               "description": "Aggregated shares: default the agreement's dimensions, else the first two quasi-identifiers"],
+            ]],
+            "StatusChange": ["type": "object", "required": ["status"], "properties": [
+                "status": ["type": "string", "enum": Agreement.Status.allCases.map(\.rawValue)],
             ]],
             "AuditVerification": ["type": "object", "properties": [
                 "intact": ["type": "boolean"], "events": ["type": "integer"], "brokenAtSequence": ["type": "integer"],

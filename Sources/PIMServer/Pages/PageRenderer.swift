@@ -27,6 +27,7 @@ struct PageRenderer: Sendable {
         var role: String
         var csrfToken: String
         var canReadAudit: Bool
+        var canReadSharing: Bool
     }
 
     func html(_ template: Template, _ model: Any, title: String, session: Session?) -> String {
@@ -34,7 +35,8 @@ struct PageRenderer: Sendable {
         let user = session.flatMap { s in
             s.user.map {
                 LayoutUser(displayName: $0.displayName, role: $0.role.rawValue, csrfToken: s.csrfToken,
-                           canReadAudit: Permission.readAudit.allows($0.role))
+                           canReadAudit: Permission.readAudit.allows($0.role),
+                           canReadSharing: Permission.readSharing.allows($0.role))
             }
         }
         return library.render(Layout(title: title, body: body, user: user), withTemplate: Template.layout.rawValue) ?? ""

@@ -15,6 +15,11 @@ public enum Route: String, Sendable, Hashable, CaseIterable {
     // MARK: JSON API
     case apiOpenAPI, apiCategories, apiCategory, apiDatasets, apiDataset, apiDatasetRisk, apiDatasetAggregate
     case apiDatasetOutput, apiAudit, apiAuditVerify
+    // MARK: Sharing (agreements and shares)
+    case agreementsPage, agreementForm, agreementCreate, agreementPage, agreementStatus
+    case sharesPage, shareForm, shareCreate, sharePage, shareDownload
+    case apiAgreements, apiAgreementCreate, apiAgreement, apiAgreementStatus
+    case apiShares, apiShareCreate, apiShare, apiShareDownload
 
     /// What a route returns, which decides how errors and missing sessions are answered.
     public enum Kind: Sendable, Hashable {
@@ -32,6 +37,8 @@ public enum Route: String, Sendable, Hashable, CaseIterable {
     public var method: HTTPRequest.Method {
         switch self {
         case .login, .logout: .post
+        // Sharing
+        case .agreementCreate, .agreementStatus, .shareCreate, .apiAgreementCreate, .apiAgreementStatus, .apiShareCreate: .post
         default: .get
         }
     }
@@ -58,6 +65,21 @@ public enum Route: String, Sendable, Hashable, CaseIterable {
         case .apiDatasetOutput: Self.apiPrefix + "/datasets/{name}/output"
         case .apiAudit: Self.apiPrefix + "/audit"
         case .apiAuditVerify: Self.apiPrefix + "/audit/verify"
+        // Sharing
+        case .agreementsPage, .agreementCreate: "/agreements"
+        case .agreementForm: "/agreements/new"
+        case .agreementPage: "/agreements/{id}"
+        case .agreementStatus: "/agreements/{id}/status"
+        case .sharesPage, .shareCreate: "/shares"
+        case .shareForm: "/shares/new"
+        case .sharePage: "/shares/{id}"
+        case .shareDownload: "/shares/{id}/download"
+        case .apiAgreements, .apiAgreementCreate: Self.apiPrefix + "/agreements"
+        case .apiAgreement: Self.apiPrefix + "/agreements/{id}"
+        case .apiAgreementStatus: Self.apiPrefix + "/agreements/{id}/status"
+        case .apiShares, .apiShareCreate: Self.apiPrefix + "/shares"
+        case .apiShare: Self.apiPrefix + "/shares/{id}"
+        case .apiShareDownload: Self.apiPrefix + "/shares/{id}/download"
         }
     }
 
@@ -65,6 +87,9 @@ public enum Route: String, Sendable, Hashable, CaseIterable {
         switch self {
         case .health, .stylesheet: .asset
         case .loginForm, .login, .logout, .home, .frameworkMatrix, .frameworkCategory, .datasetPage, .auditPage: .page
+        // Sharing
+        case .agreementsPage, .agreementForm, .agreementCreate, .agreementPage, .agreementStatus, .sharesPage, .shareForm,
+             .shareCreate, .sharePage, .shareDownload: .page
         default: .api
         }
     }
@@ -78,6 +103,12 @@ public enum Route: String, Sendable, Hashable, CaseIterable {
         case .datasetPage, .apiDatasets, .apiDataset, .apiDatasetAggregate, .apiDatasetOutput: .browseDatasets
         case .apiDatasetRisk: .analyseMicrodata
         case .auditPage, .apiAudit, .apiAuditVerify: .readAudit
+        // Sharing
+        case .agreementsPage, .agreementPage, .sharesPage, .sharePage, .apiAgreements, .apiAgreement, .apiShares, .apiShare:
+            .readSharing
+        case .agreementForm, .agreementCreate, .agreementStatus, .shareForm, .shareCreate, .apiAgreementCreate,
+             .apiAgreementStatus, .apiShareCreate: .manageSharing
+        case .shareDownload, .apiShareDownload: .downloadShares
         }
     }
 

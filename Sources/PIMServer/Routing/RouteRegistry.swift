@@ -50,21 +50,30 @@ struct RouteRegistry {
     }
 }
 
-/// A decoded URL-encoded form. Later values of a repeated field win.
+/// A decoded URL-encoded form. Later values of a repeated field win; ``values(_:)`` gives every value of a
+/// repeated field. ``raw`` keeps the body as sent, for API routes that take JSON.
 struct Form: Sendable {
     private var fields: [String: String] = [:]
+    private var all: [String: [String]] = [:]
+    private(set) var raw = ""
 
     init() {}
 
     init(urlEncoded text: String) {
+        raw = text
         for pair in text.split(separator: "&") {
             let parts = pair.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
             guard let key = Self.decode(parts[0]) else { continue }
-            fields[key] = parts.count > 1 ? Self.decode(parts[1]) ?? "" : ""
+            let value = parts.count > 1 ? Self.decode(parts[1]) ?? "" : ""
+            fields[key] = value
+            all[key, default: []].append(value)
         }
     }
 
     subscript(_ name: String) -> String? { fields[name] }
+
+    /// Every value sent for `name` (checkboxes, multiple selects), in order.
+    func values(_ name: String) -> [String] { all[name] ?? [] }
 
     private static func decode(_ s: Substring) -> String? {
         s.replacingOccurrences(of: "+", with: " ").removingPercentEncoding
