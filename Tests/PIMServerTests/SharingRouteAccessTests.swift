@@ -89,4 +89,38 @@ import Testing
             #expect(!String(buffer: try await worker.get(client, "/").body).contains("href=\"/agreements\""))
         }
     }
+
+    @Test func theOpenAPIDocumentDescribesTheSharingRoutes() async throws {
+        let world = try await TestWorld.make()
+        try await world.application().test(.router) { client in
+            let r = try await client.execute(uri: "/api/v1/openapi.json", method: .get)
+            let doc = try #require(try JSONSerialization.jsonObject(with: Data(String(buffer: r.body).utf8)) as? [String: Any])
+            let paths = try #require(doc["paths"] as? [String: [String: [String: Any]]])
+            // Every sharing operation has a summary and its tag; POSTs have a JSON request body
+            for (path, method, tag) in [
+                ("/api/v1/agreements", "get", "agreements"), ("/api/v1/agreements", "post", "agreements"),
+                ("/api/v1/agreements/{id}", "get", "agreements"), ("/api/v1/agreements/{id}/status", "post", "agreements"),
+                ("/api/v1/shares", "get", "shares"), ("/api/v1/shares", "post", "shares"), ("/api/v1/shares/{id}", "get", "shares"),
+                ("/api/v1/shares/{id}/download", "get", "shares"),
+            ] {
+                let op = try #require(paths[path]?[method], "\(method) \(path)")
+                #expect((op["summary"] as? String)?.isEmpty == false)
+                #expect(op["tags"] as? [String] == [tag])
+                if method == "post" {
+                    let body = try #require(op["requestBody"] as? [String: Any], "\(path)")
+                    #expect((body["content"] as? [String: Any])?["application/json"] != nil)
+                }
+            }
+            let create = try #require(paths["/api/v1/shares"]?["post"]?["responses"] as? [String: Any])
+            #expect(create["201"] != nil && create["422"] != nil)
+            // The audit filters are declared
+            let audit = try #require(paths["/api/v1/audit"]?["get"]?["parameters"] as? [[String: Any]])
+            let names = Set(audit.compactMap { $0["name"] as? String })
+            #expect(names.isSuperset(of: ["actor", "action", "dataset", "from", "to", "offset", "limit"]))
+            let schemas = try #require((doc["components"] as? [String: Any])?["schemas"] as? [String: Any])
+            for name in ["Agreement", "AgreementList", "NewAgreement", "Share", "ShareList", "ShareRequest", "StatusChange"] {
+                #expect(schemas[name] != nil, "\(name)")
+            }
+        }
+    }
 }
