@@ -63,19 +63,20 @@ struct DatasetCatalog: Sendable {
         return (v, try await store.table(of: v))
     }
 
-    /// The category output of the latest version: shareable (policy and suppression applied) or internal.
-    func output(_ entry: Entry, shareable: Bool) async throws -> CategoryReport {
+    /// The category output of the latest version: shareable (policy and suppression applied, cells below
+    /// `minCell` suppressed) or internal.
+    func output(_ entry: Entry, shareable: Bool, minCell: Int = 5) async throws -> CategoryReport {
         guard let category = PIMCategory.ID(rawValue: entry.dataset.category) else {
             throw ServerError.unprocessable("The dataset's category has no output.")
         }
         guard let v = entry.latest else { throw ServerError.unprocessable("The dataset has no version yet; import a file first.") }
-        let key = OutputCache.Key(version: v.id, shareable: shareable)
+        let key = OutputCache.Key(version: v.id, shareable: shareable, minCell: shareable ? minCell : 0)
         if let cached = await cache.report(key) { return cached }
         let table = try await store.table(of: v)
         let report: CategoryReport
         do {
             report = shareable
-                ? try CategoryOutputs.shareableReport(for: category, table: table)
+                ? try CategoryOutputs.shareableReport(for: category, table: table, options: .init(minCell: minCell))
                 : try CategoryOutputs.report(for: category, table: table)
         } catch {
             throw ServerError.unprocessable(String(describing: error))
@@ -90,6 +91,8 @@ actor OutputCache {
     struct Key: Hashable, Sendable {
         var version: DatasetVersion.ID
         var shareable: Bool
+        /// The shareable output's smallest cell (an agreement may ask more than 5 for partner viewers).
+        var minCell: Int
     }
 
     private var reports: [Key: CategoryReport] = [:]

@@ -230,6 +230,31 @@ import Testing
         }
     }
 
+    @Test func partnerOutputsHonourTheLargestMinimumCellOfTheirAgreements() async throws {
+        let world = try await TestWorld.make()
+        _ = try await SharingFixture.install(in: world, twoPartners: true)
+        // Given a second agreement with DRC asking for cells of at least 20
+        let admin = try await world.user(.administrator).id.rawValue
+        let strict = try Agreement(id: "ISP-C", parties: ["UNHCR", "DRC"], purpose: "Strict", legalBasis: .publicInterest,
+                                   covers: ["case-management"], level: .aggregated, thresholds: .init(minimumCellSize: 20),
+                                   validFrom: Fixtures.epoch, createdAt: world.clock.now(), createdBy: admin)
+        try await AgreementDocuments.create(strict, in: world.store, actor: admin, at: world.clock.now())
+        try await AgreementDocuments.transition("ISP-C", to: .active, in: world.store, actor: admin, at: world.clock.now())
+        try await world.application().test(.router) { client in
+            let partner = try await Browser.signedIn(client, userName: SharingFixture.partnerA)
+            let analyst = try await Browser.signedIn(client, as: .analyst)
+            let theirs = try Self.json(try await partner.get(client, "/api/v1/datasets/cases/output"))
+            let ours = try Self.json(try await analyst.get(client, "/api/v1/datasets/cases/output"))
+            let partnerNotes = (theirs["notes"] as? [String] ?? []).joined(separator: " ")
+            let analystNotes = (ours["notes"] as? [String] ?? []).joined(separator: " ")
+            #expect(partnerNotes.contains("fewer than 20"))
+            #expect(analystNotes.contains("fewer than 5"))
+            #expect(String(buffer: try await partner.get(client, "/datasets/cases").body).contains("fewer than 20"))
+            #expect(try await partner.get(client, "/api/v1/datasets/cases/aggregate?by=adm1_code&min_cell=10").status == .badRequest)
+            #expect(try await partner.get(client, "/api/v1/datasets/cases/aggregate?by=adm1_code&min_cell=20").status == .ok)
+        }
+    }
+
     @Test func theAPIRequestsSharesAndAnswersRefusalsWithTheirReason() async throws {
         let world = try await TestWorld.make()
         _ = try await SharingFixture.install(in: world)

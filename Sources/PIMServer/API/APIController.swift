@@ -78,10 +78,11 @@ struct APIController: Sendable {
             }
         }
         registry.register(.apiDatasetOutput) { request, context, _ in
-            let role = try Self.role(context)
-            let entry = try await catalog.entry(named: context.parameters.require("name"), viewer: Viewer.of(context, store: store))
-            let isInternal = try Self.internalView(request.uri.queryParameters.get("view"), role: role)
-            return JSON.response(try await catalog.output(entry, shareable: !isInternal))
+            let viewer = try await Viewer.of(context, store: store)
+            let entry = try await catalog.entry(named: context.parameters.require("name"), viewer: viewer)
+            let isInternal = try Self.internalView(request.uri.queryParameters.get("view"), role: viewer.role)
+            let minCell = max(5, DatasetAccess.minimumCell(for: viewer, dataset: entry.dataset, at: catalog.now()))
+            return JSON.response(try await catalog.output(entry, shareable: !isInternal, minCell: minCell))
         }
         registry.register(.apiAudit) { request, _, _ in
             let q = request.uri.queryParameters

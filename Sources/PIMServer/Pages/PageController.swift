@@ -87,8 +87,11 @@ struct PageController: Sendable {
     }
 
     private func dataset(_ request: Request, _ context: PIMRequestContext) async throws -> Response {
-        let role = try role(context)
-        let entry = try await catalog.entry(named: context.parameters.require("name"), viewer: Viewer.of(context, store: store))
+        let viewer = try await Viewer.of(context, store: store)
+        let role = viewer.role
+        let entry = try await catalog.entry(named: context.parameters.require("name"), viewer: viewer)
+        // Partner viewers' shareable outputs honour the largest minimum cell of their agreements.
+        let minCell = max(5, DatasetAccess.minimumCell(for: viewer, dataset: entry.dataset, at: catalog.now()))
         let q = request.uri.queryParameters
         let isInternal = try APIController.internalView(q.get("view"), role: role)
         let d = entry.dataset
@@ -114,9 +117,9 @@ struct PageController: Sendable {
             otherViewLabel: isInternal ? "Show the shareable output" : "Show the internal output (small cells visible)")
         if entry.latest != nil {
             do {
-                let report = try await catalog.output(entry, shareable: !isInternal)
+                let report = try await catalog.output(entry, shareable: !isInternal, minCell: minCell)
                 model.outputNotes = report.notes
-                let shareable = isInternal ? try await catalog.output(entry, shareable: true) : report
+                let shareable = isInternal ? try await catalog.output(entry, shareable: true, minCell: minCell) : report
                 if let categoryID, let chart = BarChart.countsByArea(shareable, category: categoryID) {
                     model.chart = PageModels.Chart(svg: chart.svg(), caption: chart.caption, unit: chart.unit,
                                                    bars: chart.bars.map { PageModels.ChartBar(label: $0.label, valueText: $0.valueText) })
