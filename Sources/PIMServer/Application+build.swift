@@ -26,7 +26,7 @@ public func buildApplication(
 public func buildRouter(_ configuration: ServerConfiguration, store: any Store) throws -> Router<PIMRequestContext> {
     let pages = try PageRenderer()
     let sessions = SessionStore(idleTimeout: configuration.sessionIdleTimeout)
-    let catalog = DatasetCatalog(store: store, cache: OutputCache())
+    let catalog = DatasetCatalog(store: store, cache: OutputCache(), now: configuration.now)
     let userLocks = UserLocks()
     let tokens = APITokens(store: store)
     let accounts = AccountService(store: store, sessions: sessions, locks: userLocks, configuration: configuration)
@@ -51,6 +51,10 @@ public func buildRouter(_ configuration: ServerConfiguration, store: any Store) 
     AccountPageController(store: store, accounts: accounts, tokens: tokens, pages: pages, configuration: configuration)
         .register(on: &registry)
     AccountAPIController(store: store, accounts: accounts, tokens: tokens, configuration: configuration).register(on: &registry)
+    // Sharing
+    let desk = SharingDesk(store: store, now: configuration.now)
+    SharingPageController(store: store, desk: desk, pages: pages).register(on: &registry)
+    SharingAPIController(store: store, desk: desk).register(on: &registry)
     precondition(registry.registered == Set(Route.allCases), "Every route of the table has a handler.")
     return router
 }

@@ -14,6 +14,8 @@ import PIMTable
 struct DatasetCatalog: Sendable {
     let store: any Store
     let cache: OutputCache
+    /// The clock for agreements' validity (partner viewers' access).
+    var now: @Sendable () -> Date = { Date() }
 
     /// A dataset with its versions, oldest first, and the rows its viewer may see.
     struct Entry: Sendable {
@@ -46,18 +48,16 @@ struct DatasetCatalog: Sendable {
 
     // MARK: Case-management object rules
 
-    /// The signed-in user as a dataset viewer; a supervisor's team is read from the `team` document.
-    func viewer(_ context: PIMRequestContext) async throws -> DatasetViewer {
-        guard let user = context.user else { throw ServerError.unauthenticated }
-        var team: Set<String> = []
-        if user.role == .supervisor { team = try await Teams(store: store).memberNames(of: user.id) }
-        return DatasetViewer(role: user.role, userName: user.userName, team: team)
+    /// The signed-in user as a viewer (organisation and agreements for partner viewers, team for supervisors).
+    func viewer(_ context: PIMRequestContext) async throws -> Viewer {
+        try await Viewer.of(context, store: store)
     }
 
     /// The datasets `viewer` may see, with row counts restricted to their rows.
     func visible(to viewer: DatasetViewer) async throws -> [Entry] {
         var out: [Entry] = []
-        for d in try await store.datasets() where DatasetAccess.canSee(d, viewer: viewer) {
+        let now = now()
+        for d in try await store.datasets() where DatasetAccess.canSee(d, viewer: viewer, at: now) {
             out.append(try await restricted(d, viewer: viewer))
         }
         return out.sorted { ($0.dataset.category, $0.dataset.name) < ($1.dataset.category, $1.dataset.name) }
@@ -65,7 +65,9 @@ struct DatasetCatalog: Sendable {
 
     /// The named dataset as `viewer` may see it, or ``ServerError/notFound``.
     func entry(named name: String, viewer: DatasetViewer) async throws -> Entry {
-        guard let d = try await store.dataset(named: name), DatasetAccess.canSee(d, viewer: viewer) else { throw ServerError.notFound }
+        guard let d = try await store.dataset(named: name), DatasetAccess.canSee(d, viewer: viewer, at: now()) else {
+            throw ServerError.notFound
+        }
         return try await restricted(d, viewer: viewer)
     }
 
@@ -95,13 +97,14 @@ struct DatasetCatalog: Sendable {
         return CaseAssignment.restrict(table, assignment: CaseAssignment.field(in: entry.dataset.schema), scope: entry.scope)
     }
 
-    /// The category output of the latest version: shareable (policy and suppression applied) or internal.
-    func output(_ entry: Entry, shareable: Bool) async throws -> CategoryReport {
+    /// The category output of the latest version: shareable (policy and suppression applied, cells below
+    /// `minCell` suppressed) or internal.
+    func output(_ entry: Entry, shareable: Bool, minCell: Int = 5) async throws -> CategoryReport {
         guard let category = PIMCategory.ID(rawValue: entry.dataset.category) else {
             throw ServerError.unprocessable("The dataset's category has no output.")
         }
         guard let v = entry.latestStored else { throw ServerError.unprocessable("The dataset has no version yet; import a file first.") }
-        let key = OutputCache.Key(version: v.id, shareable: shareable)
+        let key = OutputCache.Key(version: v.id, shareable: shareable, minCell: shareable ? minCell : 0)
         // Restricted viewers' outputs are computed from their rows and never cached.
         let cacheable = entry.scope == .all
         if cacheable, let cached = await cache.report(key) { return cached }
@@ -109,7 +112,7 @@ struct DatasetCatalog: Sendable {
         let report: CategoryReport
         do {
             report = shareable
-                ? try CategoryOutputs.shareableReport(for: category, table: table)
+                ? try CategoryOutputs.shareableReport(for: category, table: table, options: .init(minCell: minCell))
                 : try CategoryOutputs.report(for: category, table: table)
         } catch {
             throw ServerError.unprocessable(String(describing: error))
@@ -124,6 +127,8 @@ actor OutputCache {
     struct Key: Hashable, Sendable {
         var version: DatasetVersion.ID
         var shareable: Bool
+        /// The shareable output's smallest cell (an agreement may ask more than 5 for partner viewers).
+        var minCell: Int
     }
 
     private var reports: [Key: CategoryReport] = [:]

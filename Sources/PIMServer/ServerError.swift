@@ -25,6 +25,9 @@ public enum ServerError: Error, Sendable, Hashable, CustomStringConvertible {
     case tokenRejected
     /// The object exists already (a user name, an organisation acronym).
     case conflict(String)
+    // MARK: Sharing
+    /// A well-formed request the domain rejects (an invalid agreement, a forbidden status change); 422.
+    case invalid(String)
 
     public var status: HTTPResponse.Status {
         switch self {
@@ -33,7 +36,7 @@ public enum ServerError: Error, Sendable, Hashable, CustomStringConvertible {
         case .notFound: .notFound
         case .badRequest: .badRequest
         case .tooManyRequests: .tooManyRequests
-        case .unprocessable: .unprocessableContent
+        case .unprocessable, .invalid: .unprocessableContent
         case .tooLarge: .contentTooLarge
         case .internalError: .internalServerError
         case .tokenRejected: .unauthorized
@@ -55,6 +58,7 @@ public enum ServerError: Error, Sendable, Hashable, CustomStringConvertible {
         case .internalError: "Internal error"
         case .tokenRejected: "API token rejected"
         case .conflict: "Already exists"
+        case .invalid: "Invalid request"
         }
     }
 
@@ -72,6 +76,7 @@ public enum ServerError: Error, Sendable, Hashable, CustomStringConvertible {
         case .internalError(let id): "Something went wrong on the server; quote request id \(id) to the administrator."
         case .tokenRejected: "The API token is unknown, revoked or expired, or its user is disabled; create a new one at /account/tokens."
         case .conflict(let why): why
+        case .invalid(let why): why
         }
     }
 

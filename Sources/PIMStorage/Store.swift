@@ -155,6 +155,10 @@ public enum DocumentKind: String, Sendable, Hashable, Codable, CaseIterable {
     case apiToken = "api-token"
     /// A supervisor's case-management team, stored under the supervisor's user id.
     case team
+    /// The bytes of a share package made through the web, kept so it can be downloaded later (base64 in JSON).
+    case sharePackage = "share-package"
+    /// A refused share request made through the web, with its reason.
+    case shareRefusal = "share-refusal"
 }
 
 /// One consent decision of one record for one purpose. Record ids are the dataset's own ids.

@@ -16,6 +16,10 @@ import Testing
     static let microdataRoles: Set<Role> = [.administrator, .pimOfficer, .dataProtectionFocalPoint]
     static let auditRoles: Set<Role> = [.administrator, .dataProtectionFocalPoint]
     static let importRoles: Set<Role> = [.administrator, .pimOfficer]
+    // Sharing (the test world's partner viewer belongs to no organisation, so sees no agreement or share)
+    static let sharingReaders: Set<Role> = [.administrator, .pimOfficer, .dataProtectionFocalPoint, .analyst, .partnerViewer]
+    static let sharingObjectReaders: Set<Role> = [.administrator, .pimOfficer, .dataProtectionFocalPoint, .analyst]
+    static let sharingManagers: Set<Role> = [.administrator, .pimOfficer, .dataProtectionFocalPoint]
 
     /// Roles that get the route's data; everyone else gets 403 or 404 and no data.
     static let allowed: [Route: Set<Role>] = [
@@ -33,6 +37,12 @@ import Testing
         .adminRoles: [.administrator], .apiUsers: [.administrator], .apiUser: [.administrator],
         .apiOrganizations: [.administrator],
         .accountTokens: all, .apiTokens: all,  // everyone manages their own tokens
+        // Sharing
+        .agreementsPage: sharingReaders, .sharesPage: sharingReaders, .apiAgreements: sharingReaders, .apiShares: sharingReaders,
+        .agreementPage: sharingObjectReaders, .sharePage: sharingObjectReaders, .apiAgreement: sharingObjectReaders,
+        .apiShare: sharingObjectReaders,
+        .agreementForm: sharingManagers, .shareForm: sharingManagers,
+        .shareDownload: sharingManagers, .apiShareDownload: sharingManagers,
     ]
 
     /// Routes of objects owned by a user (uploads, jobs): with an unknown id, allowed roles pass the route
@@ -46,8 +56,13 @@ import Testing
     ]
 
     /// A concrete request for each GET route.
-    static func uri(_ route: Route) -> String {
-        let path = route.path(["name": TestWorld.datasetName, "id": "case-management"])
+    static func uri(_ route: Route, share: String = "SHR-20260102-00000000") -> String {
+        let id = switch route {
+        case .agreementPage, .apiAgreement: "ISP-A"
+        case .sharePage, .shareDownload, .apiShare, .apiShareDownload: share
+        default: "case-management"
+        }
+        let path = route.path(["name": TestWorld.datasetName, "id": id])
         switch route {
         case .apiDatasetRisk: return path + "?keys=adm1_code,sex"
         case .apiDatasetAggregate: return path + "?by=adm1_code,sex&min_cell=5"
@@ -64,17 +79,19 @@ import Testing
     /// Text that only appears when dataset contents or audit entries are shown.
     static let dataMarkers = ["ZZ0", "\"fields\"", "\"sections\"", "auth.login", "\"rows\"", "id=\"risk-report\"",
                               "id=\"anonymize-preview\"", "id=\"preview\"", "adm1_code,", "\"displayName\"", "\"acronym\"",
-                              "id=\"users\"", "id=\"role-matrix\"", "id=\"user-form\""]
+                              "id=\"users\"", "id=\"role-matrix\"", "id=\"user-form\"", "Monthly trends", "\"sha256\"",
+                              "PK\u{03}\u{04}"]
 
     @Test func everyGetRouteAnswersEachRoleAsThePermissionMatrixSays() async throws {
         let world = try await TestWorld.make()
+        let sharing = try await SharingFixture.install(in: world)
         let getRoutes = Route.allCases.filter { $0.method == .get && $0 != .loginForm }
         #expect(Set(getRoutes) == Set(Self.allowed.keys))
         try await world.application().test(.router) { client in
             for role in Role.allCases {
                 let browser = try await Browser.signedIn(client, as: role)
                 for route in getRoutes {
-                    let r = try await browser.get(client, Self.uri(route))
+                    let r = try await browser.get(client, Self.uri(route, share: sharing.shareA))
                     let body = String(buffer: r.body)
                     if Self.allowed[route]?.contains(role) == true {
                         let expected: HTTPResponse.Status = Self.ownedObjectRoutes.contains(route) ? .notFound : .ok

@@ -58,20 +58,8 @@ struct AgreementCommand: AsyncParsableCommand {
                 retentionDays: retentionDays, validFrom: validFrom.flatMap(SharingCoding.day) ?? now, validUntil: until,
                 frequency: frequency, dimensions: by.map(Self.list) ?? [], createdAt: now, createdBy: actor.name)
             try await store.withStore(writing: true, command: "pim agreement add") { s in
-                guard try await s.workspace() != nil else { throw StoreError.notInitialized }
                 try await actor.check(in: s)
-                if try await s.document(kind: .agreement, id: id) != nil { throw StoreError.conflict(kind: "agreement", key: id) }
-                for p in agreement.parties where try await s.organization(acronym: p) == nil {
-                    throw CLIError("There is no organisation \"\(p)\"; add it first with `pim org add --acronym \(p) ...`.")
-                }
-                let names = Set(try await s.datasets().map(\.name))
-                let categories = Set(PIMCategory.ID.allCases.map(\.rawValue))
-                for c in agreement.covers where !names.contains(c) && !categories.contains(c) {
-                    throw CLIError("--covers names \"\(c)\", which is neither a dataset nor a PIM category id.")
-                }
-                try await AgreementDocuments.save(agreement, in: s, audit: AuditDraft(
-                    at: now, actor: actor.name, action: .agreementChanged, agreementID: id,
-                    details: ["change": "created", "level": level.rawValue, "parties": String(agreement.parties.count)]))
+                try await AgreementDocuments.create(agreement, in: s, actor: actor.name, at: now)
             }
             print("Recorded agreement \(id) as a draft (\(level.rawValue), parties \(agreement.parties.joined(separator: ", "))). Activate it with `pim agreement activate \(id)`.")
         }
@@ -116,13 +104,7 @@ struct AgreementCommand: AsyncParsableCommand {
             let now = Date()
             let previous: Agreement.Status = try await store.withStore(writing: true, command: "pim agreement \(next.rawValue)") { s in
                 try await actor.check(in: s)
-                var a = try await AgreementDocuments.load(id, from: s)
-                let from = a.status
-                try a.transition(to: next, by: actor.name, at: now)
-                try await AgreementDocuments.save(a, in: s, audit: AuditDraft(
-                    at: now, actor: actor.name, action: .agreementChanged, agreementID: id,
-                    details: ["change": "status", "from": from.rawValue, "to": next.rawValue]))
-                return from
+                return try await AgreementDocuments.transition(id, to: next, in: s, actor: actor.name, at: now)
             }
             print("Agreement \(id) is now \(next.rawValue) (was \(previous.rawValue)).")
         }

@@ -36,20 +36,9 @@ struct AuditCommand: AsyncParsableCommand {
         }
 
         func run() async throws {
+            let query = AuditQuery(actor: actor, action: action, dataset: dataset, organization: org, from: from, to: to, limit: limit)
             let events = try await store.withStore(writing: false, command: "pim audit list") { s in
-                var f = AuditFilter(actor: actor, action: action, limit: limit)
-                if let dataset {
-                    guard let d = try await s.dataset(named: dataset) else { throw StoreError.notFound(kind: "dataset", key: dataset) }
-                    f.datasetID = d.id.rawValue
-                }
-                if let org {
-                    guard let o = try await s.organization(acronym: org) else { throw StoreError.notFound(kind: "organisation", key: org) }
-                    f.organizationID = o.id.rawValue
-                }
-                f.from = from.flatMap(SharingCoding.instant)
-                // A bare day as --to means the whole day.
-                f.to = to.flatMap { t in SharingCoding.day(t).map { $0.addingTimeInterval(86_399.999) } ?? SharingCoding.instant(t) }
-                return try await s.auditEvents(f)
+                do { return try await query.events(in: s) } catch let p as AuditQuery.Problem { throw CLIError(p.description) }
             }
             switch format {
             case .json: try Output.printJSON(events)

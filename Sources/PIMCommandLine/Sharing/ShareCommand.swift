@@ -50,14 +50,14 @@ extension ShareCommand {
             let sealing = try self.sealing.sealing()
             let outcome = try await store.withStore(writing: true, command: "pim share") { s in
                 try await actor.check(in: s)
-                return try await ShareService(store: s, actor: actor.name).share(
-                    dataset: dataset, to: to, agreement: agreement, level: level,
+                return try await ShareFileDelivery.share(
+                    store: s, actor: actor.name, dataset: dataset, to: to, agreement: agreement, level: level,
                     dimensions: by.map(AgreementCommand.Add.list) ?? [], out: URL(fileURLWithPath: out), sealing: sealing, at: Date())
             }
             print(Self.summary(outcome, file: out))
         }
 
-        static func summary(_ o: ShareService.Outcome, file: String) -> String {
+        static func summary(_ o: ShareFileDelivery.Outcome, file: String) -> String {
             let r = o.record
             var lines = ["Shared \(r.dataset) v\(r.version) with \(r.recipient) under \(r.agreement) as \(r.level.rawValue): \(r.records) rows → \(file)" + (r.encrypted ? " (encrypted)" : "")]
             if let c = o.output.consent { lines.append("  consent: \(c.summary)") }
@@ -103,18 +103,18 @@ extension ShareCommand {
                 for var a in try await AgreementDocuments.all(in: s) where a.isDue(at: now) {
                     var made = 0
                     for d in datasets where a.covers(d) {
-                        let level = min(a.level, SharePolicy.default(for: d.category).bound(consentPurpose: a.consentPurpose),
-                                        d.sensitivity.maximumLevel)
+                        let level = ShareAssembly.defaultLevel(agreement: a, dataset: d)
                         for r in a.recipients {
                             let name = "\(a.id)-\(d.name)-\(r)-\(SharingCoding.dayText(now)).zip"
                             if dryRun { lines.append("due: \(a.id) \(d.name) → \(r) (\(level.rawValue))"); continue }
                             do {
-                                let o = try await ShareService(store: s, actor: actor.name).share(
-                                    dataset: d.name, to: r, agreement: a.id, level: level, dimensions: a.dimensions,
+                                let o = try await ShareFileDelivery.share(
+                                    store: s, actor: actor.name, dataset: d.name, to: r, agreement: a.id, level: level,
+                                    dimensions: a.dimensions,
                                     out: dir.appendingPathComponent(name), sealing: .none, at: now)
                                 lines.append("shared: \(a.id) \(d.name) → \(r) (\(level.rawValue), \(o.record.records) rows) \(name)")
                                 made += 1
-                            } catch let e as ShareService.Refused {
+                            } catch let e as ShareRefused {
                                 lines.append("refused: \(a.id) \(d.name) → \(r): \(e.refusal)")
                             }
                         }

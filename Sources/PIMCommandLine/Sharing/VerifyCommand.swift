@@ -32,7 +32,7 @@ struct VerifyCommand: AsyncParsableCommand {
         if let publicKey {
             key = try PackageKeys.signingPublicKey(pem: try Secrets.text(file: publicKey))
         } else {
-            key = try await store.withStore(writing: true, command: "pim verify") { try await ShareService.signingKey($0).publicKey }
+            key = try await store.withStore(writing: true, command: "pim verify") { try await ShareFileDelivery.signingKey($0).publicKey }
         }
         var package = bytes
         if PackageEncryption.isEncrypted(bytes) {
@@ -76,7 +76,7 @@ struct KeyCommand: AsyncParsableCommand {
         @Option(help: "File to write.") var out: String
 
         func run() async throws {
-            let key = try await store.withStore(writing: true, command: "pim key export") { try await ShareService.signingKey($0).publicKey }
+            let key = try await store.withStore(writing: true, command: "pim key export") { try await ShareFileDelivery.signingKey($0).publicKey }
             try PackageKeys.pem(key).write(toFile: out, atomically: true, encoding: .utf8)
             print("Wrote the signing public key (fingerprint \(PackageKeys.fingerprint(key.rawRepresentation))) to \(out).")
         }

@@ -16,6 +16,8 @@ public enum AuditAction: String, Sendable, Hashable, Codable, CaseIterable {
     case consentChanged = "consent.changed"
     case shareCreated = "share.created"
     case shareRefused = "share.refused"
+    /// A stored share package was downloaded from the web (a disclosure to the downloading user).
+    case shareDownloaded = "share.downloaded"
     case systemRegistered = "system.registered"
     // MARK: Accounts (web administration)
     case tokenCreated = "token.created"

@@ -177,6 +177,20 @@ public struct Agreement: Sendable, Hashable, Codable {
         return now >= frequency.next(after: last)
     }
 
+    /// Checks that every party is a registered organisation and every covered name is a dataset or a
+    /// category, given what the workspace holds. Pure; the command line and the web both call it.
+    /// - Throws: ``AgreementError/unknownParty(_:)`` or ``AgreementError/unknownCoverage(_:)`` for the first bad name.
+    public func checkReferences(organizations: Set<String>, datasets: Set<String>, categories: Set<String>) throws(AgreementError) {
+        if let p = parties.first(where: { !organizations.contains($0) }) { throw .unknownParty(p) }
+        if let c = covers.first(where: { !datasets.contains($0) && !categories.contains($0) }) { throw .unknownCoverage(c) }
+    }
+
+    /// Whether `organization` (an acronym) is a party and the agreement is in force at `now`: active and
+    /// within its validity dates. What a partner viewer's access to shared outputs rests on.
+    public func isInForce(for organization: String, at now: Date) -> Bool {
+        parties.contains(organization) && status(at: now) == .active && now >= validFrom
+    }
+
     /// Whether the agreement covers a dataset, by its name or its category.
     public func covers(_ dataset: Dataset) -> Bool {
         covers.contains(dataset.name) || covers.contains(dataset.category)
@@ -197,6 +211,10 @@ public enum AgreementError: Error, Sendable, Hashable, CustomStringConvertible {
     case expiredCannotActivate
     case exceptionWithoutReason
     case exceptionNotByFocalPoint
+    /// A party is not a registered organisation (its acronym).
+    case unknownParty(String)
+    /// A covered name is neither a dataset nor a PIM category id.
+    case unknownCoverage(String)
 
     public var description: String {
         switch self {
@@ -212,6 +230,9 @@ public enum AgreementError: Error, Sendable, Hashable, CustomStringConvertible {
         case .expiredCannotActivate: "The agreement's end date has passed, so it cannot be activated; agree a new one."
         case .exceptionWithoutReason: "A policy exception must state its reason."
         case .exceptionNotByFocalPoint: "Only a data-protection focal point may record a policy exception."
+        case .unknownParty(let p):
+            "There is no organisation \"\(p)\"; register it first (`pim org add --acronym \(p) ...`)."
+        case .unknownCoverage(let c): "\"\(c)\" is neither a dataset nor a PIM category id, so the agreement cannot cover it."
         }
     }
 }

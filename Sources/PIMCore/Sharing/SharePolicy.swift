@@ -45,3 +45,8 @@ public struct SharePolicy: Sendable, Hashable, Codable {
                            ruleIDs: rules.map(\.id))
     }
 }
+
+extension Agreement {
+    /// The PIM category ids an agreement may cover besides dataset names.
+    public static var categoryIDs: Set<String> { Set(PIMCategory.ID.allCases.map(\.rawValue)) }
+}

@@ -29,10 +29,11 @@ struct APIController: Sendable {
             return try Self.framework(CategoryDetailView(category))
         }
         registry.register(.apiDatasets) { _, context, _ in
-            return JSON.response(try await catalog.visible(to: catalog.viewer(context)).map(DatasetSummaryDTO.init))
+            let viewer = try await Viewer.of(context, store: store)
+            return JSON.response(try await catalog.visible(to: viewer).map(DatasetSummaryDTO.init))
         }
         registry.register(.apiDataset) { _, context, _ in
-            let entry = try await catalog.entry(named: context.parameters.require("name"), viewer: catalog.viewer(context))
+            let entry = try await catalog.entry(named: context.parameters.require("name"), viewer: Viewer.of(context, store: store))
             return JSON.response(DatasetDetailDTO(dataset: DatasetSummaryDTO(entry), fields: entry.dataset.schema.fields,
                                                   versions: entry.versions.map(VersionDTO.init)))
         }
@@ -50,14 +51,14 @@ struct APIController: Sendable {
             }
         }
         registry.register(.apiDatasetAggregate) { request, context, _ in
-            let role = try Self.role(context)
-            let entry = try await catalog.entry(named: context.parameters.require("name"), viewer: catalog.viewer(context))
+            let viewer = try await Viewer.of(context, store: store)
+            let entry = try await catalog.entry(named: context.parameters.require("name"), viewer: viewer)
             let q = request.uri.queryParameters
             guard let by = Self.list(q.get("by")), !by.isEmpty else {
                 throw ServerError.badRequest("Give by=col1,col2: the dimensions to count by.")
             }
             let minCell = try Self.integer(q.get("min_cell"), name: "min_cell") ?? 5
-            let floor = DatasetAccess.minimumCell(for: role)
+            let floor = DatasetAccess.minimumCell(for: viewer, dataset: entry.dataset, at: catalog.now())
             guard minCell >= floor else { throw ServerError.badRequest("min_cell must be at least \(floor) for your role.") }
             let identifiers = Set(entry.dataset.schema.names(withRole: .directIdentifier))
             if let bad = by.first(where: identifiers.contains) {
@@ -77,16 +78,17 @@ struct APIController: Sendable {
             }
         }
         registry.register(.apiDatasetOutput) { request, context, _ in
-            let role = try Self.role(context)
-            let entry = try await catalog.entry(named: context.parameters.require("name"), viewer: catalog.viewer(context))
-            let isInternal = try Self.internalView(request.uri.queryParameters.get("view"), role: role)
-            return JSON.response(try await catalog.output(entry, shareable: !isInternal))
+            let viewer = try await Viewer.of(context, store: store)
+            let entry = try await catalog.entry(named: context.parameters.require("name"), viewer: viewer)
+            let isInternal = try Self.internalView(request.uri.queryParameters.get("view"), role: viewer.role)
+            let minCell = max(5, DatasetAccess.minimumCell(for: viewer, dataset: entry.dataset, at: catalog.now()))
+            return JSON.response(try await catalog.output(entry, shareable: !isInternal, minCell: minCell))
         }
         registry.register(.apiAudit) { request, _, _ in
             let q = request.uri.queryParameters
             let offset = max(0, try Self.integer(q.get("offset"), name: "offset") ?? 0)
             let limit = min(1000, max(1, try Self.integer(q.get("limit"), name: "limit") ?? 100))
-            let events = try await store.auditEvents(.all)
+            let events = try await AuditSearch(request).events(in: store)
             let page = events.dropFirst(offset).prefix(limit).map(AuditEventDTO.init)
             return JSON.response(AuditPageDTO(total: events.count, offset: offset, limit: limit, events: Array(page)))
         }

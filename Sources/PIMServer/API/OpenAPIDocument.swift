@@ -23,7 +23,7 @@ enum OpenAPIDocument {
             "openapi": "3.1.0",
             "info": [
                 "title": "pim API", "version": "1.0.0",
-                "description": "Protection Information Management: the PIM framework, datasets, protected outputs and the audit log. "
+                "description": "Protection Information Management: the PIM framework, datasets, protected outputs, agreements and shares, and the audit log. "
                     + "Authentication: the session cookie set by POST /login (state-changing calls then need the X-CSRF-Token header "
                     + "with the session's CSRF token), or an API token created at /account/tokens sent as `Authorization: Bearer <token>` "
                     + "(no CSRF token needed).",
@@ -77,6 +77,15 @@ enum OpenAPIDocument {
         case .apiTokens: "Your API tokens (administrators: everyone's); never the secret"
         case .apiTokenCreate: "Creates an API token; the secret is in this answer only"
         case .apiTokenRevoke: "Revokes a token (your own; administrators any)"
+        // Sharing
+        case .apiAgreements: "Agreements you may see (partner viewers: those their organisation is party to)"
+        case .apiAgreementCreate: "Record a draft data-sharing agreement (audited)"
+        case .apiAgreement: "One agreement with its status history"
+        case .apiAgreementStatus: "Activate (approve), suspend, expire or revoke an agreement (audited)"
+        case .apiShares: "Share requests you may see: signed packages and refusals (partner viewers: shares addressed to them)"
+        case .apiShareCreate: "Request a share of a dataset under an agreement: a refusal with its reason, or a signed package (audited)"
+        case .apiShare: "One share request's outcome"
+        case .apiShareDownload: "The signed share package (ZIP); the download is audited as a disclosure"
         default: route.rawValue
         }
     }
@@ -88,6 +97,8 @@ enum OpenAPIDocument {
         case .apiOpenAPI: "meta"
         case .apiUsers, .apiUserCreate, .apiUser, .apiUserUpdate, .apiOrganizations, .apiOrganizationCreate: "administration"
         case .apiTokens, .apiTokenCreate, .apiTokenRevoke: "tokens"
+        case .apiAgreements, .apiAgreementCreate, .apiAgreement, .apiAgreementStatus: "agreements"
+        case .apiShares, .apiShareCreate, .apiShare, .apiShareDownload: "shares"
         default: "datasets"
         }
     }
@@ -134,6 +145,12 @@ enum OpenAPIDocument {
         case .apiAudit:
             query("offset", "integer", "Events to skip (default 0).")
             query("limit", "integer", "Events to return, 1 to 1000 (default 100).")
+            query("actor", "string", "Only events by this user (user name) or stored actor.")
+            out.append(["name": "action", "in": "query", "required": false,
+                        "schema": ["type": "string", "enum": AuditAction.allCases.map(\.rawValue)], "description": "Only this action."])
+            query("dataset", "string", "Only events about this dataset (name).")
+            query("from", "string", "From this day (yyyy-mm-dd, UTC) or ISO 8601 instant.")
+            query("to", "string", "Up to this day (inclusive) or ISO 8601 instant.")
         default: break
         }
         return out
@@ -167,6 +184,16 @@ enum OpenAPIDocument {
         }
         if [.apiUserCreate, .apiOrganizationCreate].contains(route) { r["409"] = problem("Exists already") }
         switch route {
+        case .apiAgreementCreate, .apiShareCreate:
+            r["400"] = problem("The body is not the expected JSON")
+            r["403"] = problem("Your role may not use this route, or the CSRF token (X-CSRF-Token header) is missing")
+            r["422"] = problem(route == .apiShareCreate ? "No such agreement or dataset, or an unknown level" : "The agreement is invalid; the detail lists why")
+        case .apiAgreementStatus:
+            r["200"] = r["201"]
+            r["201"] = nil
+            r["422"] = problem("The agreement's life cycle does not allow this change")
+        case .apiShareDownload:
+            r["200"] = ["description": "The signed package", "content": ["application/zip": ["schema": ["type": "string", "format": "binary"]]]]
         case .apiDatasetVersions:
             r["201"] = ["description": "Stored as a new version", "content": ["application/json": ["schema": ["$ref": "#/components/schemas/Upload"]]]]
             r["400"] = problem("Invalid query, or a new dataset without category or purpose")
@@ -203,6 +230,10 @@ enum OpenAPIDocument {
         case .apiOrganizationCreate: "Organization"
         case .apiTokens: "TokenList"
         case .apiTokenCreate: "CreatedToken"
+        case .apiAgreements: "AgreementList"
+        case .apiAgreementCreate, .apiAgreement, .apiAgreementStatus: "Agreement"
+        case .apiShares: "ShareList"
+        case .apiShareCreate, .apiShare: "Share"
         default: "Object"
         }
     }
@@ -287,6 +318,61 @@ enum OpenAPIDocument {
         "latestVersion": ["$ref": "#/components/schemas/Version"],
     ]] }
 
+    // MARK: Sharing
+
+    static func requestBody(_ route: Route) -> [String: Any]? {
+        let schema: String
+        switch route {
+        case .apiAgreementCreate: schema = "NewAgreement"
+        case .apiAgreementStatus: schema = "StatusChange"
+        case .apiShareCreate: schema = "ShareRequest"
+        default: return nil
+        }
+        return ["required": true, "description": "JSON; send the session's CSRF token in the X-CSRF-Token header.",
+                "content": ["application/json": ["schema": ["$ref": "#/components/schemas/\(schema)"]]]]
+    }
+
+    static var agreementSchema: [String: Any] { ["type": "object", "properties": [
+        "id": ["type": "string"], "status": ["type": "string", "enum": Agreement.Status.allCases.map(\.rawValue)],
+        "parties": ["type": "array", "items": ["type": "string"]], "producer": ["type": "string"], "purpose": ["type": "string"],
+        "legalBasis": ["type": "string"], "covers": ["type": "array", "items": ["type": "string"]], "level": ["type": "string"],
+        "k": ["type": "integer"], "minimumCellSize": ["type": "integer"], "maximumGlobalRisk": ["type": "number"],
+        "consentPurpose": ["type": "string"], "retentionDays": ["type": "integer"],
+        "validFrom": ["type": "string", "format": "date-time"], "validUntil": ["type": "string", "format": "date-time"],
+        "approvedBy": ["type": "string"], "frequency": ["type": "string"], "dimensions": ["type": "array", "items": ["type": "string"]],
+        "createdAt": ["type": "string", "format": "date-time"], "createdBy": ["type": "string"],
+        "history": ["type": "array", "items": ["type": "object"]],
+    ]] }
+
+    static var newAgreementSchema: [String: Any] { ["type": "object", "required": ["id", "parties", "purpose", "legalBasis", "covers", "level"],
+        "properties": [
+            "id": ["type": "string", "description": "1 to 64 letters, digits, '-', '_', '.'"],
+            "parties": ["type": "array", "items": ["type": "string"], "description": "Organisation acronyms, the producer first"],
+            "purpose": ["type": "string"],
+            "legalBasis": ["type": "string", "enum": Agreement.LegalBasis.allCases.map(\.rawValue)],
+            "covers": ["type": "array", "items": ["type": "string"], "description": "Dataset names or PIM category ids"],
+            "level": ["type": "string", "enum": DetailLevel.allCases.map(\.rawValue)],
+            "k": ["type": "integer", "default": 5], "minimumCellSize": ["type": "integer", "default": 5],
+            "maximumGlobalRisk": ["type": "number", "default": 0.03],
+            "consentPurpose": ["type": "string", "enum": ConsentPurpose.allCases.map(\.rawValue)],
+            "retentionDays": ["type": "integer", "default": 90],
+            "validFrom": ["type": "string", "format": "date", "description": "yyyy-mm-dd; default today"],
+            "validUntil": ["type": "string", "format": "date", "description": "yyyy-mm-dd, inclusive"],
+            "frequency": ["type": "string", "enum": Agreement.Frequency.allCases.map(\.rawValue)],
+            "dimensions": ["type": "array", "items": ["type": "string"]],
+        ]] }
+
+    static var shareSchema: [String: Any] { ["type": "object", "required": ["id", "outcome"], "properties": [
+        "id": ["type": "string"], "outcome": ["type": "string", "enum": ["shared", "refused"]], "agreement": ["type": "string"],
+        "dataset": ["type": "string"], "recipient": ["type": "string"], "level": ["type": "string"],
+        "created": ["type": "string", "format": "date-time"], "actor": ["type": "string"],
+        "records": ["type": "integer"], "leftOutForConsent": ["type": "integer"], "sha256": ["type": "string"], "bytes": ["type": "integer"],
+        "encrypted": ["type": "boolean"], "signerFingerprint": ["type": "string"],
+        "download": ["type": "string", "description": "Path of the package, when you may download it"],
+        "code": ["type": "string", "description": "Refusal code"], "reason": ["type": "string", "description": "Why it was refused"],
+        "dimensions": ["type": "array", "items": ["type": "string"]],
+    ]] }
+
     static var schemas: [String: Any] {
         [
             "Problem": ["type": "object", "required": ["title", "status", "detail"], "properties": [
@@ -327,6 +413,23 @@ enum OpenAPIDocument {
             "AuditPage": ["type": "object", "properties": [
                 "total": ["type": "integer"], "offset": ["type": "integer"], "limit": ["type": "integer"],
                 "events": ["type": "array", "items": ["type": "object"]],
+            ]],
+            "Agreement": agreementSchema,
+            "AgreementList": ["type": "object", "properties": ["agreements": ["type": "array", "items": ["$ref": "#/components/schemas/Agreement"]]]],
+            "NewAgreement": newAgreementSchema,
+            "Share": shareSchema,
+            "ShareList": ["type": "object", "properties": ["shares": ["type": "array", "items": ["$ref": "#/components/schemas/Share"]]]],
+            "ShareRequest": ["type": "object", "required": ["agreement", "dataset"], "properties": [
+                "agreement": ["type": "string", "description": "Agreement id"],
+                "dataset": ["type": "string", "description": "Dataset name"],
+                "recipient": ["type": "string", "description": "Recipient acronym; default the agreement's first recipient"],
+                "level": ["type": "string", "enum": DetailLevel.allCases.map(\.rawValue),
+                          "description": "Default: the most detailed level the agreement, the category policy and the sensitivity allow"],
+                "dimensions": ["type": "array", "items": ["type": "string"],
+                               "description": "Aggregated shares: default the agreement's dimensions, else the first two quasi-identifiers"],
+            ]],
+            "StatusChange": ["type": "object", "required": ["status"], "properties": [
+                "status": ["type": "string", "enum": Agreement.Status.allCases.map(\.rawValue)],
             ]],
             "AuditVerification": ["type": "object", "properties": [
                 "intact": ["type": "boolean"], "events": ["type": "integer"], "brokenAtSequence": ["type": "integer"],

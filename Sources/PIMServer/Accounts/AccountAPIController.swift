@@ -21,8 +21,8 @@ struct AccountAPIController: Sendable {
             guard let user = try await store.user(named: context.parameters.require("name")) else { throw ServerError.notFound }
             return JSON.response(try await userDTOs([user])[0])
         }
-        registry.register(.apiUserCreate) { request, context, _ in
-            let body = try await Self.decode(UserCreateDTO.self, request,
+        registry.register(.apiUserCreate) { _, context, form in
+            let body = try Self.decode(UserCreateDTO.self, form,
                                              hint: #"{"name": "…", "role": "analyst", "password": "12+ characters", "organization": "ACR"}"#)
             guard let role = Role(rawValue: body.role) else { throw Self.unknownRole }
             let user = try await accounts.createUser(.init(userName: body.name, displayName: body.displayName, role: role,
@@ -30,9 +30,9 @@ struct AccountAPIController: Sendable {
                                                     actor: AccountPageController.actor(context))
             return JSON.response(try await userDTOs([user])[0], status: .created)
         }
-        registry.register(.apiUserUpdate) { request, context, _ in
+        registry.register(.apiUserUpdate) { _, context, form in
             let name = try context.parameters.require("name")
-            let body = try await Self.decode(UserPatchDTO.self, request,
+            let body = try Self.decode(UserPatchDTO.self, form,
                                              hint: #"{"role": "analyst"} or {"organization": "DRC"} or {"disabled": true} or {"team": ["user", …]}"#)
             // The changes most likely to be refused go first, so a refused request changes as little as possible.
             var changes: [AccountService.Change] = []
@@ -54,8 +54,8 @@ struct AccountAPIController: Sendable {
         registry.register(.apiOrganizations) { _, _, _ in
             JSON.response(try await store.organizations().sorted { $0.acronym < $1.acronym }.map(OrganizationDTO.init))
         }
-        registry.register(.apiOrganizationCreate) { request, context, _ in
-            let body = try await Self.decode(OrganizationCreateDTO.self, request,
+        registry.register(.apiOrganizationCreate) { _, context, form in
+            let body = try Self.decode(OrganizationCreateDTO.self, form,
                                              hint: #"{"name": "Danish Refugee Council", "acronym": "DRC", "kind": "ingo"}"#)
             guard let kind = Organization.Kind(rawValue: body.kind) else {
                 throw ServerError.badRequest("kind must be one of \(Organization.Kind.allCases.map(\.rawValue).joined(separator: ", ")).")
@@ -67,8 +67,8 @@ struct AccountAPIController: Sendable {
         registry.register(.apiTokens) { _, context, _ in
             JSON.response(try await tokens.visible(to: AccountPageController.actor(context)).map { TokenDTO($0, now: configuration.now()) })
         }
-        registry.register(.apiTokenCreate) { request, context, _ in
-            let body = try await Self.decode(TokenCreateDTO.self, request, hint: #"{"name": "nightly export", "expiresInDays": 30}"#)
+        registry.register(.apiTokenCreate) { _, context, form in
+            let body = try Self.decode(TokenCreateDTO.self, form, hint: #"{"name": "nightly export", "expiresInDays": 30}"#)
             let now = configuration.now()
             let expiry = try AccountPageController.expiry(days: body.expiresInDays.map(String.init), now: now)
             let (secret, token) = try await tokens.create(for: AccountPageController.actor(context), name: body.name, expiresAt: expiry, now: now)
@@ -85,9 +85,8 @@ struct AccountAPIController: Sendable {
     static let unknownRole = ServerError.badRequest("role must be one of \(Role.allCases.map(\.rawValue).joined(separator: ", ")).")
 
     /// Decodes a JSON body (at most 64 KiB) or answers 400 with the expected shape.
-    static func decode<T: Decodable>(_ type: T.Type, _ request: Request, hint: String) async throws -> T {
-        let body = try await request.body.collect(upTo: 64 * 1024)
-        guard let value = try? JSONDecoder().decode(T.self, from: Data(String(buffer: body).utf8)) else {
+    static func decode<T: Decodable>(_ type: T.Type, _ form: Form, hint: String) throws -> T {
+        guard let value = try? JSONDecoder().decode(T.self, from: Data(form.raw.utf8)) else {
             throw ServerError.badRequest("The body must be JSON like \(hint).")
         }
         return value

@@ -47,7 +47,7 @@ struct PageController: Sendable {
 
     private func home(_ context: PIMRequestContext) async throws -> Response {
         let workspace = try await store.workspace()
-        let entries = try await catalog.visible(to: catalog.viewer(context))
+        let entries = try await catalog.visible(to: Viewer.of(context, store: store))
         let blocks = PIMFramework.standard.categories.map { c in
             let rows = entries.filter { $0.dataset.category == c.id.rawValue }.map { e in
                 PageModels.DatasetRow(
@@ -87,8 +87,11 @@ struct PageController: Sendable {
     }
 
     private func dataset(_ request: Request, _ context: PIMRequestContext) async throws -> Response {
-        let role = try role(context)
-        let entry = try await catalog.entry(named: context.parameters.require("name"), viewer: catalog.viewer(context))
+        let viewer = try await Viewer.of(context, store: store)
+        let role = viewer.role
+        let entry = try await catalog.entry(named: context.parameters.require("name"), viewer: viewer)
+        // Partner viewers' shareable outputs honour the largest minimum cell of their agreements.
+        let minCell = max(5, DatasetAccess.minimumCell(for: viewer, dataset: entry.dataset, at: catalog.now()))
         let q = request.uri.queryParameters
         let isInternal = try APIController.internalView(q.get("view"), role: role)
         let d = entry.dataset
@@ -115,9 +118,9 @@ struct PageController: Sendable {
         model.riskLink = Permission.analyseMicrodata.allows(role)
         if entry.latest != nil {
             do {
-                let report = try await catalog.output(entry, shareable: !isInternal)
+                let report = try await catalog.output(entry, shareable: !isInternal, minCell: minCell)
                 model.outputNotes = report.notes
-                let shareable = isInternal ? try await catalog.output(entry, shareable: true) : report
+                let shareable = isInternal ? try await catalog.output(entry, shareable: true, minCell: minCell) : report
                 if let categoryID {
                     model.extraCharts = DataChart.charts(shareable, category: categoryID).map {
                         PageModels.ExtraChart(svg: $0.svg, caption: $0.caption, header: $0.header, rows: $0.rows.map { PageModels.Row(cells: $0.cells) })
@@ -151,7 +154,12 @@ struct PageController: Sendable {
 
     private func audit(_ request: Request, _ context: PIMRequestContext) async throws -> Response {
         let status = try await store.verifyAuditChain()
-        let events = try await store.auditEvents(.all).reversed() as [AuditEvent]
+        let search = AuditSearch(request)
+        var filterError: String?
+        var events: [AuditEvent] = []
+        do { events = try await search.events(in: store).reversed() } catch let e as ServerError {
+            filterError = e.detail
+        }
         let page = Int(request.uri.queryParameters.get("page") ?? "1") ?? 1
         let sl = PageModels.slice(count: events.count, page: page, size: configuration.pageSize)
         let intact = if case .intact = status { true } else { false }
@@ -167,7 +175,9 @@ struct PageController: Sendable {
                     hash: String(e.hash.prefix(12)))
             },
             first: sl.range.isEmpty ? 0 : sl.range.lowerBound + 1, last: sl.range.upperBound, total: events.count,
-            pager: PageModels.Pager(page: sl.page, pages: sl.pages))
-        return pages.response(.audit, model, title: "Audit log", session: context.session)
+            pager: PageModels.Pager(page: sl.page, pages: sl.pages, viewQuery: search.queryString),
+            filter: .init(search), filterError: filterError, filtered: !search.isEmpty)
+        return pages.response(.audit, model, title: "Audit log", session: context.session,
+                              status: filterError == nil ? .ok : .badRequest)
     }
 }

@@ -121,6 +121,28 @@ enum PageModels {
         var last: Int
         var total: Int
         var pager: Pager?
+        // Sharing: the filters
+        var filter: AuditFilterForm
+        var filterError: String?
+        var filtered: Bool
+    }
+
+    /// The audit filter form, filled in with the current filters.
+    struct AuditFilterForm {
+        struct Action { var value: String; var selected: Bool }
+        var actor: String
+        var dataset: String
+        var from: String
+        var to: String
+        var actions: [Action]
+
+        init(_ s: AuditSearch) {
+            actor = s.actor
+            dataset = s.dataset
+            from = s.from
+            to = s.to
+            actions = AuditAction.allCases.map { Action(value: $0.rawValue, selected: $0.rawValue == s.action) }
+        }
     }
 
     struct AuditRow {

@@ -31,6 +31,7 @@ struct PageRenderer: Sendable {
         var canReadAudit: Bool
         var canImport: Bool
         var canAdminister: Bool
+        var canReadSharing: Bool
     }
 
     func html(_ template: Template, _ model: Any, title: String, session: Session?, refresh: Bool = false) -> String {
@@ -39,7 +40,8 @@ struct PageRenderer: Sendable {
             s.user.map {
                 LayoutUser(displayName: $0.displayName, role: $0.role.rawValue, csrfToken: s.csrfToken,
                            canReadAudit: Permission.readAudit.allows($0.role), canImport: Permission.importData.allows($0.role),
-                           canAdminister: Permission.administer.allows($0.role))
+                           canAdminister: Permission.administer.allows($0.role),
+                           canReadSharing: Permission.readSharing.allows($0.role))
             }
         }
         return library.render(Layout(title: title, body: body, user: user, refresh: refresh), withTemplate: Template.layout.rawValue) ?? ""

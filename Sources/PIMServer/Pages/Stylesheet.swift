@@ -68,6 +68,18 @@ enum Stylesheet {
         #user-form label, #organization-form label, #token-form label { display: inline-block; min-width: 16rem; font-weight: 600; }
         #new-token input { font-family: ui-monospace, monospace; width: 100%; max-width: 44rem; }
         ul.compact { margin: .2rem 0 .8rem; font-size: .9rem; }
+        .stacked label { display: inline-block; min-width: 16rem; font-weight: 600; }
+        .stacked input, .stacked select { padding: .3rem; font: inherit; }
+        .hint { color: var(--muted); font-size: .85rem; }
+        .facts { display: grid; grid-template-columns: max-content 1fr; gap: .2rem 1rem; }
+        .facts dt { font-weight: 600; }
+        .facts dd { margin: 0; }
+        .filters { display: flex; flex-wrap: wrap; gap: 0 1rem; align-items: end; }
+        .filters p { margin: .3rem 0; }
+        .filters label { display: block; font-size: .85rem; font-weight: 600; }
+        .status-active, .outcome-shared { background: #dcefdc; }
+        .status-revoked, .status-expired, .outcome-refused { background: #fbe0d8; }
+        .status-suspended, .status-draft { background: #fff0c2; }
         @media print { header.site nav, .signout, .pager { display: none; } body { background: #fff; } }
         """
 }

@@ -7,6 +7,8 @@ enum Template: String, CaseIterable {
     case importForm, importPreview, job, risk, anonymize
     // MARK: Accounts and access
     case adminHome, adminUsers, adminOrganizations, adminRoles, accountTokens
+    // MARK: Sharing (sources in Sharing/SharingTemplates.swift)
+    case agreements, agreementForm, agreement, shares, shareRows, shareForm, share
 
     var source: String {
         switch self {
@@ -29,6 +31,14 @@ enum Template: String, CaseIterable {
         case .adminOrganizations: Self.adminOrganizationsSource
         case .adminRoles: Self.adminRolesSource
         case .accountTokens: Self.accountTokensSource
+        // Sharing
+        case .agreements: Self.agreementsSource
+        case .agreementForm: Self.agreementFormSource
+        case .agreement: Self.agreementSource
+        case .shares: Self.sharesSource
+        case .shareRows: Self.shareRowsSource
+        case .shareForm: Self.shareFormSource
+        case .share: Self.shareSource
         }
     }
 
@@ -51,11 +61,13 @@ enum Template: String, CaseIterable {
         <li><a href="/">Workspace</a></li>
         <li><a href="/framework">Framework</a></li>
         {{#canImport}}<li><a href="/import">Import</a></li>{{/canImport}}
+        {{#canReadSharing}}<li><a href="/agreements">Agreements</a></li>
+        <li><a href="/shares">Shares</a></li>{{/canReadSharing}}
         {{#canReadAudit}}<li><a href="/audit">Audit log</a></li>{{/canReadAudit}}
         {{#canAdminister}}<li><a href="/admin">Admin</a></li>{{/canAdminister}}
         <li><a href="/account/tokens">API tokens</a></li>
         </ul></nav>
-        <form class="signout" method="post" action="/logout">
+        <form id="logout-form" class="signout" method="post" action="/logout">
         <input type="hidden" name="csrf_token" value="{{csrfToken}}">
         <span class="who">{{displayName}} <span class="role">{{role}}</span></span>
         <button type="submit">Sign out</button>
@@ -190,12 +202,23 @@ enum Template: String, CaseIterable {
     static let auditSource = """
         <h1>Audit log</h1>
         <p class="{{chainClass}}" role="status">{{chainStatus}}</p>
+        {{#filter}}
+        <form id="audit-filter" class="filters" method="get" action="/audit">
+        <p><label for="actor">Actor (user name)</label> <input id="actor" name="actor" value="{{actor}}"></p>
+        <p><label for="action">Action</label> <select id="action" name="action"><option value="">any</option>{{#actions}}<option value="{{value}}"{{#selected}} selected{{/selected}}>{{value}}</option>{{/actions}}</select></p>
+        <p><label for="dataset">Dataset (name)</label> <input id="dataset" name="dataset" value="{{dataset}}"></p>
+        <p><label for="from">From</label> <input id="from" name="from" type="date" value="{{from}}"></p>
+        <p><label for="to">To</label> <input id="to" name="to" type="date" value="{{to}}"></p>
+        <p><button id="audit-filter-submit" type="submit">Filter</button>{{#filtered}} <a href="/audit">Clear the filters</a>{{/filtered}}</p>
+        </form>
+        {{/filter}}
+        {{#filterError}}<p id="audit-filter-error" class="alert" role="alert">{{filterError}}</p>{{/filterError}}
         <div class="scroll" tabindex="0" role="region" aria-label="Audit events">
         <table class="audit"><caption>Events {{first}}–{{last}} of {{total}}, newest first</caption>
         <thead><tr><th scope="col" class="num">#</th><th scope="col">When (UTC)</th><th scope="col">Actor</th><th scope="col">Action</th><th scope="col">Dataset</th><th scope="col" class="num">Records</th><th scope="col">Details</th><th scope="col">Hash</th></tr></thead>
         <tbody>{{#events}}<tr><td class="num">{{sequence}}</td><td class="nowrap">{{at}}</td><td title="{{actorID}}">{{actor}}</td><td class="nowrap">{{action}}</td><td><code title="{{dataset}}">{{datasetShort}}</code></td><td class="num">{{records}}</td><td class="details">{{details}}</td><td><code>{{hash}}</code></td></tr>
         {{/events}}</tbody></table></div>
-        {{#pager}}<nav class="pager" aria-label="Pages of the audit log">{{#previous}}<a rel="prev" href="?page={{previous}}">Newer</a>{{/previous}} <span>Page {{page}} of {{pages}}</span> {{#next}}<a rel="next" href="?page={{next}}">Older</a>{{/next}}</nav>{{/pager}}
+        {{#pager}}<nav class="pager" aria-label="Pages of the audit log">{{#previous}}<a rel="prev" href="?page={{previous}}{{viewQuery}}">Newer</a>{{/previous}} <span>Page {{page}} of {{pages}}</span> {{#next}}<a rel="next" href="?page={{next}}{{viewQuery}}">Older</a>{{/next}}</nav>{{/pager}}
         """
 
     static let errorSource = """

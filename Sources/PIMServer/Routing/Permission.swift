@@ -19,6 +19,9 @@ import PIMTable
 /// | administer (users, organisations, teams, anyone's API tokens) | ✓ | – | – | – | – | – | – |
 ///
 /// The same matrix is served at `/admin/roles`, generated from this type.
+/// | readSharing (objects filtered) | ✓ | ✓ | ✓ | ✓ | ✓ | – | – |
+/// | manageSharing (agreements, share requests) | ✓ | ✓ | ✓ | – | – | – | – |
+/// | downloadShares (objects filtered) | ✓ | ✓ | ✓ | – | ✓ | – | – |
 public enum Permission: String, Sendable, Hashable, CaseIterable {
     /// No session needed.
     case anyone
@@ -37,6 +40,15 @@ public enum Permission: String, Sendable, Hashable, CaseIterable {
     // MARK: Accounts and access
     /// Manages users, organisations, case-management teams and anyone's API tokens.
     case administer
+    // MARK: Sharing
+    /// Lists and reads agreements and share records; partner viewers see only their organisation's
+    /// (``SharingAccess``).
+    case readSharing
+    /// Creates agreements, changes their status and requests shares.
+    case manageSharing
+    /// Downloads share packages; partner viewers only those addressed to their organisation. Analysts
+    /// never: a package may hold (anonymised) microdata.
+    case downloadShares
 
     /// The roles that hold this permission.
     public var roles: Set<Role> {
@@ -47,6 +59,10 @@ public enum Permission: String, Sendable, Hashable, CaseIterable {
         case .readAudit: [.administrator, .dataProtectionFocalPoint]
         case .importData: [.administrator, .pimOfficer]
         case .administer: [.administrator]
+        // Sharing
+        case .readSharing: [.administrator, .pimOfficer, .dataProtectionFocalPoint, .analyst, .partnerViewer]
+        case .manageSharing: [.administrator, .pimOfficer, .dataProtectionFocalPoint]
+        case .downloadShares: [.administrator, .pimOfficer, .dataProtectionFocalPoint, .partnerViewer]
         }
     }
 
@@ -71,51 +87,60 @@ public enum Permission: String, Sendable, Hashable, CaseIterable {
 
 /// Object-level rules for datasets: a dataset a user may not see is answered exactly like a missing one.
 public enum DatasetAccess {
-    /// Whether `role` may see `dataset`, knowing nothing else about the user.
-    ///
-    /// Partner viewers will see what agreements share with their organisation once agreements are stored.
-    /// Case workers and supervisors need to be known by name (see ``canSee(_:viewer:)``), so with a role
-    /// alone they see no dataset (deny by default).
+    /// Whether `role` may see `dataset`, knowing only the role: roles that see every dataset do; the others
+    /// do not (deny by default). Routes that know the requester use ``canSee(_:viewer:at:)``.
     public static func canSee(_ dataset: Dataset, role: Role) -> Bool {
         Permission.seeAllDatasets.allows(role)
     }
 
-    /// Whether `viewer` may see `dataset`: every dataset for roles that see all; for case workers and
-    /// supervisors only case-management datasets with an assignment field (``CaseAssignment``).
-    public static func canSee(_ dataset: Dataset, viewer: DatasetViewer) -> Bool {
-        if canSee(dataset, role: viewer.role) { return true }
-        guard CaseAssignment.roles.contains(viewer.role) else { return false }
-        return CaseAssignment.applies(to: dataset)
+    /// Whether `viewer` may see `dataset`.
+    ///
+    /// - Roles with ``Permission/seeAllDatasets`` see every dataset.
+    /// - A partner viewer sees a dataset only while an agreement with their organisation is in force
+    ///   (active, within its dates) and covers it, by name or category; and then only its metadata and
+    ///   shareable (aggregated, suppressed) outputs, never microdata (those routes need
+    ///   ``Permission/analyseMicrodata``).
+    /// - Case workers and supervisors see only case-management datasets with an assignment field
+    ///   (``CaseAssignment``), and in them only their (team's) rows (``rowScope(for:)``).
+    public static func canSee(_ dataset: Dataset, viewer: Viewer, at now: Date) -> Bool {
+        if Permission.seeAllDatasets.allows(viewer.role) { return true }
+        switch viewer.role {
+        case .partnerViewer: return !coveringAgreements(dataset, viewer: viewer, at: now).isEmpty
+        case _ where CaseAssignment.roles.contains(viewer.role): return CaseAssignment.applies(to: dataset)
+        default: return false
+        }
     }
 
     /// The rows of a visible dataset that `viewer` may see.
-    public static func rowScope(for viewer: DatasetViewer) -> RowScope {
+    public static func rowScope(for viewer: Viewer) -> RowScope {
         switch viewer.role {
         case .caseWorker: .assignedTo([viewer.userName])
         case .supervisor: .assignedTo(viewer.team.union([viewer.userName]))
-        default: Permission.seeAllDatasets.allows(viewer.role) ? .all : .assignedTo([])
+        default: Permission.seeAllDatasets.allows(viewer.role) || viewer.role == .partnerViewer ? .all : .assignedTo([])
         }
+    }
+
+    /// The agreements in force with the viewer's organisation that cover `dataset`.
+    static func coveringAgreements(_ dataset: Dataset, viewer: Viewer, at now: Date) -> [Agreement] {
+        guard viewer.role == .partnerViewer, let org = viewer.organization else { return [] }
+        return viewer.agreements.filter { $0.isInForce(for: org, at: now) && $0.covers(dataset) }
     }
 
     /// The smallest cell an aggregate may publish for `role`: 1 for those who analyse microdata, else 5.
     public static func minimumCell(for role: Role) -> Int {
         Permission.analyseMicrodata.allows(role) ? 1 : 5
     }
-}
 
-/// Who is looking at datasets: the role, and for case management the user name and the team.
-public struct DatasetViewer: Sendable, Hashable {
-    public var role: Role
-    public var userName: String
-    /// For supervisors: the user names of their team's members (from the `team` document); empty otherwise.
-    public var team: Set<String>
-
-    public init(role: Role, userName: String, team: Set<String> = []) {
-        self.role = role
-        self.userName = userName
-        self.team = team
+    /// The smallest cell for `viewer` on `dataset`: for a partner viewer also at least the largest minimum
+    /// cell size of the agreements that share the dataset with them.
+    public static func minimumCell(for viewer: Viewer, dataset: Dataset, at now: Date) -> Int {
+        let agreed = coveringAgreements(dataset, viewer: viewer, at: now).map(\.thresholds.minimumCellSize).max() ?? 0
+        return max(minimumCell(for: viewer.role), agreed)
     }
 }
+
+/// The dataset rules' name for a ``Viewer`` (one type for every object-level rule).
+public typealias DatasetViewer = Viewer
 
 /// Which rows of a dataset a viewer may see.
 public enum RowScope: Sendable, Hashable {

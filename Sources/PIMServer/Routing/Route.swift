@@ -24,6 +24,11 @@ public enum Route: String, Sendable, Hashable, CaseIterable {
     case accountTokens, accountTokenCreate, accountTokenRevoke
     case apiUsers, apiUserCreate, apiUser, apiUserUpdate, apiOrganizations, apiOrganizationCreate
     case apiTokens, apiTokenCreate, apiTokenRevoke
+    // MARK: Sharing (agreements and shares)
+    case agreementsPage, agreementForm, agreementCreate, agreementPage, agreementStatus
+    case sharesPage, shareForm, shareCreate, sharePage, shareDownload
+    case apiAgreements, apiAgreementCreate, apiAgreement, apiAgreementStatus
+    case apiShares, apiShareCreate, apiShare, apiShareDownload
 
     /// What a route returns, which decides how errors and missing sessions are answered.
     public enum Kind: Sendable, Hashable {
@@ -66,6 +71,8 @@ public enum Route: String, Sendable, Hashable, CaseIterable {
              .apiUserCreate, .apiOrganizationCreate, .apiTokenCreate: .post
         case .apiUserUpdate: .patch
         case .apiTokenRevoke: .delete
+        // Sharing
+        case .agreementCreate, .agreementStatus, .shareCreate, .apiAgreementCreate, .apiAgreementStatus, .apiShareCreate: .post
         default: .get
         }
     }
@@ -114,6 +121,21 @@ public enum Route: String, Sendable, Hashable, CaseIterable {
         case .apiOrganizations, .apiOrganizationCreate: Self.apiPrefix + "/organizations"
         case .apiTokens, .apiTokenCreate: Self.apiPrefix + "/tokens"
         case .apiTokenRevoke: Self.apiPrefix + "/tokens/{id}"
+        // Sharing
+        case .agreementsPage, .agreementCreate: "/agreements"
+        case .agreementForm: "/agreements/new"
+        case .agreementPage: "/agreements/{id}"
+        case .agreementStatus: "/agreements/{id}/status"
+        case .sharesPage, .shareCreate: "/shares"
+        case .shareForm: "/shares/new"
+        case .sharePage: "/shares/{id}"
+        case .shareDownload: "/shares/{id}/download"
+        case .apiAgreements, .apiAgreementCreate: Self.apiPrefix + "/agreements"
+        case .apiAgreement: Self.apiPrefix + "/agreements/{id}"
+        case .apiAgreementStatus: Self.apiPrefix + "/agreements/{id}/status"
+        case .apiShares, .apiShareCreate: Self.apiPrefix + "/shares"
+        case .apiShare: Self.apiPrefix + "/shares/{id}"
+        case .apiShareDownload: Self.apiPrefix + "/shares/{id}/download"
         }
     }
 
@@ -126,6 +148,9 @@ public enum Route: String, Sendable, Hashable, CaseIterable {
         // Accounts and access
         case .adminHome, .adminUsers, .adminUserCreate, .adminUserUpdate, .adminOrganizations, .adminOrganizationCreate,
              .adminRoles, .accountTokens, .accountTokenCreate, .accountTokenRevoke: .page
+        // Sharing
+        case .agreementsPage, .agreementForm, .agreementCreate, .agreementPage, .agreementStatus, .sharesPage, .shareForm,
+             .shareCreate, .sharePage, .shareDownload: .page
         default: .api
         }
     }
@@ -145,6 +170,12 @@ public enum Route: String, Sendable, Hashable, CaseIterable {
         case .adminHome, .adminUsers, .adminUserCreate, .adminUserUpdate, .adminOrganizations, .adminOrganizationCreate,
              .adminRoles, .apiUsers, .apiUserCreate, .apiUser, .apiUserUpdate, .apiOrganizations, .apiOrganizationCreate: .administer
         case .accountTokens, .accountTokenCreate, .accountTokenRevoke, .apiTokens, .apiTokenCreate, .apiTokenRevoke: .signedIn
+        // Sharing
+        case .agreementsPage, .agreementPage, .sharesPage, .sharePage, .apiAgreements, .apiAgreement, .apiShares, .apiShare:
+            .readSharing
+        case .agreementForm, .agreementCreate, .agreementStatus, .shareForm, .shareCreate, .apiAgreementCreate,
+             .apiAgreementStatus, .apiShareCreate: .manageSharing
+        case .shareDownload, .apiShareDownload: .downloadShares
         }
     }
 

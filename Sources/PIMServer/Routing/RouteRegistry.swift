@@ -30,11 +30,9 @@ struct RouteRegistry {
             var form = Form()
             if route.method != .get {
                 switch route.bodyKind {
-                case .urlEncoded where route.kind == .api:
-                    // API bodies are JSON, read by the handler; the CSRF token comes in the X-CSRF-Token header
-                    // (or the request carries an API token and needs none).
-                    try Self.checkCSRF(form: form, request: request, context: context)
                 case .urlEncoded:
+                    // Forms and JSON API bodies (kept in `form.raw`) alike, at most 64 KiB. API calls send the CSRF
+                    // token in the X-CSRF-Token header, or carry an API token and need none.
                     let body = try await request.body.collect(upTo: 64 * 1024)
                     form = Form(urlEncoded: String(buffer: body))
                     try Self.checkCSRF(form: form, request: request, context: context)
@@ -80,16 +78,20 @@ struct RouteRegistry {
     }
 }
 
-/// A decoded form (URL-encoded or multipart). Later values of a repeated field win; uploaded files are
-/// on disk in the upload directory, and belong to the handler (which keeps or discards them).
+/// A decoded form (URL-encoded or multipart). Later values of a repeated field win; ``values(_:)`` gives
+/// every value of a repeated field; ``raw`` keeps a URL-encoded body as sent, for API routes that take JSON.
+/// Uploaded files are on disk in the upload directory, and belong to the handler (which keeps or discards them).
 struct Form: Sendable {
     private var fields: [String: String] = [:]
+    private var all: [String: [String]] = [:]
+    private(set) var raw = ""
     private(set) var files: [String: UploadedFile] = [:]
 
     init() {}
 
     init(fields: [String: String], files: [String: UploadedFile]) {
         self.fields = fields
+        self.all = fields.mapValues { [$0] }
         self.files = files
     }
 
@@ -99,14 +101,20 @@ struct Form: Sendable {
     }
 
     init(urlEncoded text: String) {
+        raw = text
         for pair in text.split(separator: "&") {
             let parts = pair.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
             guard let key = Self.decode(parts[0]) else { continue }
-            fields[key] = parts.count > 1 ? Self.decode(parts[1]) ?? "" : ""
+            let value = parts.count > 1 ? Self.decode(parts[1]) ?? "" : ""
+            fields[key] = value
+            all[key, default: []].append(value)
         }
     }
 
     subscript(_ name: String) -> String? { fields[name] }
+
+    /// Every value sent for `name` (checkboxes, multiple selects), in order.
+    func values(_ name: String) -> [String] { all[name] ?? [] }
 
     private static func decode(_ s: Substring) -> String? {
         s.replacingOccurrences(of: "+", with: " ").removingPercentEncoding

@@ -1,0 +1,117 @@
+import Foundation
+import PIMCore
+
+/// An agreement as the API shows it, with its status at the time of the request.
+struct AgreementDTO: Codable, Sendable {
+    var id: String
+    var status: String
+    var parties: [String]
+    var producer: String?
+    var purpose: String
+    var legalBasis: String
+    var covers: [String]
+    var level: String
+    var k: Int
+    var minimumCellSize: Int
+    var maximumGlobalRisk: Double
+    var consentPurpose: String?
+    var retentionDays: Int
+    var validFrom: Date
+    var validUntil: Date?
+    var approvedBy: String?
+    var frequency: String?
+    var dimensions: [String]
+    var createdAt: Date
+    var createdBy: String
+    var history: [Agreement.StatusChange]
+
+    init(_ a: Agreement, at now: Date) {
+        id = a.id
+        status = a.status(at: now).rawValue
+        parties = a.parties
+        producer = a.parties.first
+        purpose = a.purpose
+        legalBasis = a.legalBasis.rawValue
+        covers = a.covers
+        level = a.level.rawValue
+        k = a.thresholds.k
+        minimumCellSize = a.thresholds.minimumCellSize
+        maximumGlobalRisk = a.thresholds.maximumGlobalRisk
+        consentPurpose = a.consentPurpose?.rawValue
+        retentionDays = a.retentionDays
+        validFrom = a.validFrom
+        validUntil = a.validUntil
+        approvedBy = a.approvedBy
+        frequency = a.frequency?.rawValue
+        dimensions = a.dimensions
+        createdAt = a.createdAt
+        createdBy = a.createdBy
+        history = a.history
+    }
+}
+
+/// A share request's outcome: a package (`outcome` = `shared`) or a refusal with its reason.
+struct ShareDTO: Codable, Sendable {
+    var id: String
+    var outcome: String
+    var agreement: String
+    var dataset: String
+    var recipient: String
+    var level: String
+    var created: Date
+    var actor: String
+    // Shared
+    var records: Int?
+    var leftOutForConsent: Int?
+    var sha256: String?
+    var bytes: Int?
+    var encrypted: Bool?
+    var signerFingerprint: String?
+    /// Path of the package file, when it is kept and the viewer may download it.
+    var download: String?
+    // Refused
+    var code: String?
+    var reason: String?
+    var dimensions: [String]?
+
+    init(_ item: SharingDesk.Item, viewer: Viewer, prefix: String) {
+        switch item {
+        case .shared(let r):
+            id = r.id
+            outcome = "shared"
+            agreement = r.agreement
+            dataset = r.dataset
+            recipient = r.recipient
+            level = r.level.rawValue
+            created = r.created
+            actor = r.actor
+            records = r.records
+            leftOutForConsent = r.leftOutForConsent
+            sha256 = r.sha256
+            bytes = r.bytes
+            encrypted = r.encrypted
+            signerFingerprint = r.signerFingerprint
+            if r.storedPackage == true, SharingAccess.canDownload(r, viewer: viewer) { download = prefix + "/shares/\(r.id)/download" }
+        case .refused(let r):
+            id = r.id
+            outcome = "refused"
+            agreement = r.agreement
+            dataset = r.dataset
+            recipient = r.recipient
+            level = r.level.rawValue
+            created = r.created
+            actor = r.actor
+            code = r.code
+            reason = r.reason
+            dimensions = r.dimensions
+        }
+    }
+}
+
+struct AgreementListDTO: Codable, Sendable {
+    var agreements: [AgreementDTO]
+}
+
+struct ShareListDTO: Codable, Sendable {
+    var shares: [ShareDTO]
+}

@@ -1,0 +1,199 @@
+import Foundation
+import HTTPTypes
+import Hummingbird
+import Logging
+import PIMCore
+import PIMStorage
+
+/// The sharing workflow as the web's pages and API both use it: agreements and shares read through the
+/// object rules of ``SharingAccess``, created and audited through PIMStorage's ``AgreementDocuments`` and
+/// ``ShareService`` — the same functions `pim agreement` and `pim share` call.
+struct SharingDesk: Sendable {
+    let store: any Store
+    let now: @Sendable () -> Date
+
+    // MARK: - Agreements
+
+    /// The agreements `viewer` may see, newest first.
+    func agreements(_ viewer: Viewer) async throws -> [Agreement] {
+        try await AgreementDocuments.all(in: store).filter { SharingAccess.canSee($0, viewer: viewer) }
+            .sorted { ($0.createdAt, $0.id) > ($1.createdAt, $1.id) }
+    }
+
+    /// The agreement, or ``ServerError/notFound`` when it is missing or hidden from `viewer`.
+    func agreement(_ id: String, _ viewer: Viewer) async throws -> Agreement {
+        guard let a = try await AgreementDocuments.find(id, in: store), SharingAccess.canSee(a, viewer: viewer) else {
+            throw ServerError.notFound
+        }
+        return a
+    }
+
+    /// Records a draft agreement (audited), or returns the problems to show on the form.
+    func create(_ input: AgreementInput, _ viewer: Viewer) async throws -> Result<Agreement, AgreementInput.Problems> {
+        let at = now()
+        switch input.agreement(createdBy: viewer.userID, at: at) {
+        case .failure(let p): return .failure(p)
+        case .success(let a):
+            do {
+                try await AgreementDocuments.create(a, in: store, actor: viewer.userID, at: at)
+                return .success(a)
+            } catch let e as AgreementError {
+                return .failure(.init([e.description]))
+            } catch StoreError.conflict(kind: _, key: let key) {
+                return .failure(.init(["An agreement \"\(key)\" already exists; choose another id."]))
+            }
+        }
+    }
+
+    /// Moves an agreement to `status` (audited); the domain's life cycle decides what is allowed.
+    func transition(_ id: String, to status: String, _ viewer: Viewer) async throws -> Result<Agreement, AgreementInput.Problems> {
+        _ = try await agreement(id, viewer)
+        guard let next = Agreement.Status(rawValue: status) else {
+            return .failure(.init(["Status must be one of \(Agreement.Status.allCases.map(\.rawValue).joined(separator: ", "))."]))
+        }
+        do {
+            try await AgreementDocuments.transition(id, to: next, in: store, actor: viewer.userID, at: now())
+        } catch let e as AgreementError {
+            return .failure(.init([e.description]))
+        }
+        return .success(try await agreement(id, viewer))
+    }
+
+    // MARK: - Shares
+
+    /// A share request's outcome, as listed and shown.
+    enum Item: Sendable {
+        case shared(ShareRecord)
+        case refused(ShareRefusalRecord)
+
+        var id: String {
+            switch self {
+            case .shared(let r): r.id
+            case .refused(let r): r.id
+            }
+        }
+
+        var created: Date {
+            switch self {
+            case .shared(let r): r.created
+            case .refused(let r): r.created
+            }
+        }
+    }
+
+    /// Shares and refused requests `viewer` may see, newest first.
+    func shares(_ viewer: Viewer, agreement: String? = nil) async throws -> [Item] {
+        let shared = try await ShareDocuments.all(in: store).filter { SharingAccess.canSee($0, viewer: viewer) }.map(Item.shared)
+        let refused = try await ShareDocuments.refusals(in: store).filter { SharingAccess.canSee($0, viewer: viewer) }
+            .map(Item.refused)
+        return (shared + refused).filter { item in
+            guard let agreement else { return true }
+            switch item {
+            case .shared(let r): return r.agreement == agreement
+            case .refused(let r): return r.agreement == agreement
+            }
+        }.sorted { ($0.created, $0.id) > ($1.created, $1.id) }
+    }
+
+    /// One share or refusal, or ``ServerError/notFound`` when missing or hidden.
+    func share(_ id: String, _ viewer: Viewer) async throws -> Item {
+        if let r = try await ShareDocuments.find(id, in: store), SharingAccess.canSee(r, viewer: viewer) { return .shared(r) }
+        if let r = try await ShareDocuments.refusal(id, in: store), SharingAccess.canSee(r, viewer: viewer) { return .refused(r) }
+        throw ServerError.notFound
+    }
+
+    /// What the share form (or API) asks for. Empty fields take the defaults of ``request(_:_:)``.
+    struct Request: Sendable, Hashable, Codable {
+        var agreement = ""
+        var dataset = ""
+        var recipient = ""
+        var level = ""
+        var dimensions = ""
+
+        init() {}
+
+        init(form: Form) {
+            agreement = form["agreement"] ?? ""
+            dataset = form["dataset"] ?? ""
+            recipient = form["recipient"] ?? ""
+            level = form["level"] ?? ""
+            dimensions = form["dimensions"] ?? ""
+        }
+
+        struct JSONBody: Decodable {
+            var agreement: String?
+            var dataset: String?
+            var recipient: String?
+            var level: String?
+            var dimensions: [String]?
+        }
+
+        init(json b: JSONBody) {
+            agreement = b.agreement ?? ""
+            dataset = b.dataset ?? ""
+            recipient = b.recipient ?? ""
+            level = b.level ?? ""
+            dimensions = (b.dimensions ?? []).joined(separator: ",")
+        }
+    }
+
+    /// Requests a share. The rules decide: a refusal (kept and audited as `share.refused`) or a signed package
+    /// (kept and audited as `share.created`). Problems with the request itself (no such agreement or dataset,
+    /// an unknown level) are returned without touching the store.
+    ///
+    /// Defaults: the recipient is the agreement's first recipient; the level the most detailed the agreement,
+    /// the category policy and the dataset's sensitivity allow; the dimensions the agreement's, else the
+    /// dataset's first two quasi-identifiers.
+    func request(_ r: Request, _ viewer: Viewer) async throws -> Result<Item, AgreementInput.Problems> {
+        guard let agreement = try await AgreementDocuments.find(r.agreement, in: store) else {
+            return .failure(.init(["Choose an agreement: there is no agreement \"\(r.agreement)\"."]))
+        }
+        guard let dataset = try await store.dataset(named: r.dataset) else {
+            return .failure(.init(["Choose a dataset: there is no dataset \"\(r.dataset)\"."]))
+        }
+        let recipient = r.recipient.isEmpty ? (agreement.recipients.first ?? agreement.parties.first ?? "") : r.recipient
+        let level: DetailLevel
+        if r.level.isEmpty {
+            level = ShareAssembly.defaultLevel(agreement: agreement, dataset: dataset)
+        } else if let l = DetailLevel(rawValue: r.level) {
+            level = l
+        } else {
+            return .failure(.init(["Level must be one of \(DetailLevel.allCases.map(\.rawValue).joined(separator: ", "))."]))
+        }
+        var dimensions = AgreementInput.list(r.dimensions)
+        if dimensions.isEmpty { dimensions = agreement.dimensions }
+        if dimensions.isEmpty { dimensions = Array(dataset.schema.names(withRole: .quasiIdentifier).prefix(2)) }
+        let service = ShareService(store: store, actor: viewer.userID, recordingRefusals: true)
+        do {
+            let share = try await service.prepare(
+                dataset: dataset.name, to: recipient, agreement: agreement.id, level: level, dimensions: dimensions, at: now())
+            return .success(.shared(try await service.commit(share, storingPackage: true)))
+        } catch let e as ShareRefused {
+            guard let record = e.record else { throw ServerError.internalError(requestID: "share-refusal") }
+            return .success(.refused(record))
+        } catch let e as ShareFailed {
+            return .failure(.init([e.description]))
+        }
+    }
+
+    /// The package file of a share the viewer may download, after appending the `share.downloaded` event.
+    func download(_ id: String, _ viewer: Viewer) async throws -> (ShareRecord, Data) {
+        guard case .shared(let record) = try await share(id, viewer), SharingAccess.canDownload(record, viewer: viewer),
+              let data = try await ShareDocuments.package(id, in: store) else { throw ServerError.notFound }
+        let dataset = try await store.dataset(named: record.dataset)
+        let org = try await store.organization(acronym: record.recipient)
+        try await store.append(ShareAssembly.downloadAudit(
+            record, datasetID: dataset?.id.rawValue, recipientOrganizationID: org?.id.rawValue, actor: viewer.userID, at: now()))
+        return (record, data)
+    }
+
+    /// The response carrying a package file.
+    static func fileResponse(_ record: ShareRecord, _ data: Data) -> Response {
+        let name = record.id + (record.encrypted ? ".pimenc" : ".zip")
+        return Response(
+            status: .ok,
+            headers: [.contentType: record.encrypted ? "application/octet-stream" : "application/zip",
+                      .contentDisposition: "attachment; filename=\"\(name)\"", .cacheControl: "no-store"],
+            body: .init(byteBuffer: ByteBuffer(bytes: data)))
+    }
+}

@@ -1,0 +1,105 @@
+import Foundation
+import PIMCore
+
+/// An audit search as people type it (user or actor name, action, dataset name, organisation acronym,
+/// days or instants), resolved against the store into an ``AuditFilter``. `pim audit list` and the web's
+/// audit page and API share it, so the same words find the same events.
+public struct AuditQuery: Sendable, Hashable {
+    /// A user name (matching events by that user's id or name) or an actor as stored (`cli:amina`).
+    public var actor: String?
+    public var action: AuditAction?
+    /// A dataset name.
+    public var dataset: String?
+    /// An organisation acronym.
+    public var organization: String?
+    /// `yyyy-mm-dd` (start of that day, UTC) or an ISO 8601 instant.
+    public var from: String?
+    /// `yyyy-mm-dd` (the whole day, inclusive) or an ISO 8601 instant.
+    public var to: String?
+    public var limit: Int?
+
+    public init(actor: String? = nil, action: AuditAction? = nil, dataset: String? = nil, organization: String? = nil,
+                from: String? = nil, to: String? = nil, limit: Int? = nil) {
+        self.actor = actor
+        self.action = action
+        self.dataset = dataset
+        self.organization = organization
+        self.from = from
+        self.to = to
+        self.limit = limit
+    }
+
+    /// Why a query cannot run; each reads as a sentence naming the field.
+    public enum Problem: Error, Sendable, Hashable, CustomStringConvertible {
+        case badDate(field: String)
+        case fromAfterTo
+        case unknownDataset(String)
+        case unknownOrganization(String)
+
+        public var description: String {
+            switch self {
+            case .badDate(let f): "\(f) must be a day as yyyy-mm-dd or an ISO 8601 instant."
+            case .fromAfterTo: "The period ends before it starts: from is after to."
+            case .unknownDataset(let d): "There is no dataset \"\(d)\"."
+            case .unknownOrganization(let o): "There is no organisation \"\(o)\"."
+            }
+        }
+    }
+
+    /// `yyyy-mm-dd` at 00:00 UTC.
+    public static func day(_ text: String) -> Date? {
+        CivilDays.parseISO(text).map { Date(timeIntervalSince1970: Double($0) * 86_400) }
+    }
+
+    /// `yyyy-mm-dd` (start of day) or a full ISO 8601 timestamp.
+    public static func instant(_ text: String) -> Date? {
+        day(text) ?? ISO8601DateFormatter().date(from: text)
+    }
+
+    /// The end of a period given as a day (its last millisecond) or an instant.
+    public static func end(_ text: String) -> Date? {
+        day(text).map { $0.addingTimeInterval(86_399.999) } ?? ISO8601DateFormatter().date(from: text)
+    }
+
+    /// Checks the dates without touching the store.
+    public func validate() throws(Problem) {
+        let f = try from.map { t throws(Problem) in
+            guard let d = Self.instant(t) else { throw .badDate(field: "from") }
+            return d
+        }
+        let t = try to.map { t throws(Problem) in
+            guard let d = Self.end(t) else { throw .badDate(field: "to") }
+            return d
+        }
+        if let f, let t, f > t { throw .fromAfterTo }
+    }
+
+    /// The matching events in sequence order.
+    /// - Throws: ``Problem`` for bad dates or an unknown dataset or organisation; ``StoreError``.
+    public func events(in store: any Store) async throws -> [AuditEvent] {
+        try validate()
+        var filter = AuditFilter(action: action, from: from.flatMap(Self.instant), to: to.flatMap(Self.end))
+        if let dataset, !dataset.isEmpty {
+            guard let d = try await store.dataset(named: dataset) else { throw Problem.unknownDataset(dataset) }
+            filter.datasetID = d.id.rawValue
+        }
+        if let organization, !organization.isEmpty {
+            guard let o = try await store.organization(acronym: organization) else { throw Problem.unknownOrganization(organization) }
+            filter.organizationID = o.id.rawValue
+        }
+        // The web records a user's id, the command line the name given with --as: match either.
+        var actors: Set<String>?
+        if let actor, !actor.isEmpty {
+            var names: Set<String> = [actor]
+            if let u = try await store.user(named: actor) { names.insert(u.id.rawValue) }
+            if names.count == 1 { filter.actor = actor } else { actors = names }
+        }
+        if actors == nil { filter.limit = limit }
+        var events = try await store.auditEvents(filter)
+        if let actors {
+            events = events.filter { actors.contains($0.draft.actor) }
+            if let limit { events = Array(events.prefix(limit)) }
+        }
+        return events
+    }
+}

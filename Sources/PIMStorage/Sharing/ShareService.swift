@@ -1,0 +1,120 @@
+import Foundation
+import PIMCore
+import PIMTable
+
+/// A share that the rules refused. The refusal was already appended to the audit trail.
+public struct ShareRefused: Error, Sendable, CustomStringConvertible {
+    public let refusal: ShareRefusal
+    /// The stored ``ShareRefusalRecord``, when the service keeps refusals (the web does).
+    public let record: ShareRefusalRecord?
+    public init(refusal: ShareRefusal, record: ShareRefusalRecord? = nil) {
+        self.refusal = refusal
+        self.record = record
+    }
+    public var description: String { "Refused: " + refusal.description }
+}
+
+/// A share that was allowed but could not be built (not a refusal: a damaged consent list, a failed
+/// reduction). Carries the builder's error, whose text holds no record values.
+public struct ShareFailed: Error, Sendable, CustomStringConvertible {
+    public let error: ShareBuildError
+    public var description: String { error.description }
+}
+
+/// One share from stored data to a signed package: the store-facing half of the sharing workflow, used by
+/// `pim share` and by the web server alike. The decisions are the pure ``SharingRules`` and
+/// ``ShareBuilder``; packaging is ``ShareAssembly``.
+///
+/// Two steps, so that nothing unaudited ever appears: ``prepare(dataset:to:agreement:level:dimensions:at:encrypted:seal:)``
+/// checks, builds and signs (auditing a refusal); ``commit(_:storingPackage:)`` stores the record with its
+/// `share.created` event (and, for the web, the package itself) in the store's transactions.
+public struct ShareService: Sendable {
+    public let store: any Store
+    /// Who acts: a user id (web) or the `--as` name (command line).
+    public let actor: String
+    /// Keep each refusal as a ``ShareRefusalRecord`` document (written with its audit event), so the web can
+    /// show it at its own address.
+    public let recordingRefusals: Bool
+
+    public init(store: any Store, actor: String, recordingRefusals: Bool = false) {
+        self.store = store
+        self.actor = actor
+        self.recordingRefusals = recordingRefusals
+    }
+
+    /// Checks the request against the agreement, the category policy and the dataset's sensitivity,
+    /// builds the protected table and signs the package.
+    /// - Throws: ``ShareRefused`` (audited as `share.refused`) when a rule refuses; ``StoreError/notFound(kind:key:)``
+    ///   for a missing dataset or agreement; ``ShareFailed`` when building fails for another reason.
+    public func prepare(
+        dataset name: String, to recipient: String, agreement agreementID: String, level: DetailLevel, dimensions: [String],
+        at now: Date, encrypted: Bool = false, seal: (Data) throws -> Data = { $0 }
+    ) async throws -> AssembledShare {
+        guard let dataset = try await store.dataset(named: name) else { throw StoreError.notFound(kind: "dataset", key: name) }
+        let agreement = try await AgreementDocuments.load(agreementID, from: store)
+        let exceptions = try await AgreementDocuments.exceptions(in: store)
+        let recipientOrg = try await store.organization(acronym: recipient)
+        func refuse(_ r: ShareRefusal) async throws -> Never {
+            var audit = ShareAssembly.refusalAudit(
+                r, datasetID: dataset.id.rawValue, recipient: recipient, recipientOrganizationID: recipientOrg?.id.rawValue,
+                agreementID: agreementID, level: level, actor: actor, at: now)
+            guard recordingRefusals else {
+                try await store.append(audit)
+                throw ShareRefused(refusal: r)
+            }
+            let record = ShareRefusalRecord(
+                id: ShareRefusalRecord.newID(at: now), refusal: r, agreement: agreementID, dataset: name, recipient: recipient,
+                level: level, dimensions: dimensions, created: now, actor: actor)
+            audit.details["refusal"] = record.id
+            try await store.putDocument(kind: .shareRefusal, id: record.id, json: try DocumentCoding.encode(record), audit: audit)
+            throw ShareRefused(refusal: r, record: record)
+        }
+        guard recipientOrg != nil else { try await refuse(.unknownOrganization(recipient)) }
+        let request = ShareRequest(dataset: dataset, recipient: recipient, level: level, dimensions: dimensions)
+        let plan: SharePlan
+        switch SharingRules.decide(request, agreement: agreement, exceptions: exceptions, at: now) {
+        case .refused(let r): try await refuse(r)
+        case .allowed(let p): plan = p
+        }
+        guard let version = try await store.versions(of: dataset.id).last else { try await refuse(.noVersion(dataset: name)) }
+        // An aggregated table needs only its dimensions (and the record id for the consent filter).
+        let table = plan.level == .aggregated
+            ? try await store.table(of: version, columns: plan.dimensions + (plan.consentPurpose == nil ? [] : [
+                ConsentFilter.recordIDField(in: version.schema)].compactMap { $0 }))
+            : try await store.table(of: version)
+        let consent = plan.consentPurpose == nil ? [] : try await store.consent(datasetID: dataset.id).map {
+            ConsentDecision(recordID: $0.recordID, purpose: $0.purpose, granted: $0.granted, at: $0.at)
+        }
+        let pseudonymizer = plan.level == .pseudonymised
+            ? HMACPseudonymizer(key: try await store.secret(named: HMACPseudonymizer.secretName, orCreate: HMACPseudonymizer.newKey))
+            : nil
+        let output: ShareOutput
+        do {
+            output = try ShareBuilder.build(plan, dataset: dataset, table: table, consent: consent, pseudonymizer: pseudonymizer)
+        } catch {
+            if case .refused(let r) = error { try await refuse(r) }
+            throw ShareFailed(error: error)
+        }
+        let key = try await store.secret(named: PackageKeys.signingSecretName, orCreate: PackageKeys.newSigningKey)
+        let producerAcronym = agreement.parties.first ?? "-"
+        let producerName = try await store.organization(acronym: producerAcronym)?.name
+        return try ShareAssembly.assemble(
+            shareID: ShareAssembly.newShareID(at: now), plan: plan, output: output, dataset: dataset, version: version,
+            agreement: agreement, producer: .init(acronym: producerAcronym, name: producerName),
+            recipient: .init(acronym: recipient, name: recipientOrg?.name), recipientOrganizationID: recipientOrg?.id.rawValue,
+            actor: actor, signingKey: key, at: now, encrypted: encrypted, seal: seal)
+    }
+
+    /// Stores the share record with its `share.created` audit event. With `storingPackage`, the package
+    /// bytes are stored first (unreachable until the record exists), so the web can serve them later.
+    @discardableResult
+    public func commit(_ share: AssembledShare, storingPackage: Bool) async throws(StoreError) -> ShareRecord {
+        var record = share.record
+        if storingPackage {
+            try await ShareDocuments.putPackage(record.id, share.package, in: store)
+            record.storedPackage = true
+        }
+        try await store.putDocument(kind: .shareRecord, id: record.id, json: try DocumentCoding.encode(record), audit: share.audit)
+        return record
+    }
+}

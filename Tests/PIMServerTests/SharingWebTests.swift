@@ -1,0 +1,365 @@
+import Crypto
+import Foundation
+import HTTPTypes
+import Hummingbird
+import HummingbirdTesting
+import PIMCore
+import PIMSQLite
+import PIMServer
+import PIMStorage
+import PIMTable
+import PIMTesting
+import Testing
+
+/// Agreements and shares through the web: the same domain rules and audit trail as `pim agreement` and `pim share`.
+@Suite struct SharingWebTests {
+    static func json(_ r: TestResponse) throws -> [String: Any] {
+        try #require(try JSONSerialization.jsonObject(with: Data(String(buffer: r.body).utf8)) as? [String: Any])
+    }
+
+    static func location(_ r: TestResponse) -> String { r.headers[.location] ?? "" }
+
+    @Test func createAgreementRefuseThenShareDownloadVerifiesAndAuditsIdsOnly() async throws {
+        // Given a workspace with organisations
+        let world = try await TestWorld.make()
+        for acr in ["UNHCR", "DRC"] {
+            try await world.store.add(Organization(name: "Org \(acr)", acronym: acr, kind: .ingo, createdAt: world.clock.now()))
+        }
+        try await world.application().test(.router) { client in
+            let officer = try await Browser.signedIn(client, as: .pimOfficer)
+            // The form is offered with its fields
+            let form = String(buffer: try await officer.get(client, "/agreements/new").body)
+            #expect(form.contains("id=\"agreement-form\""))
+            #expect(form.contains("name=\"csrf_token\""))
+            #expect(form.contains("<label for=\"parties\">"))
+            // When the officer records an agreement
+            let created = try await officer.post(client, "/agreements", [
+                ("id", "ISP-9"), ("parties", "UNHCR,DRC"), ("purpose", "Monthly trends"), ("legal_basis", "public-interest"),
+                ("covers", "cases"), ("level", "aggregated"), ("min_cell", "5"), ("dimensions", "adm1_code,sex"),
+                ("valid_from", "2026-01-01"),
+            ])
+            #expect(created.status == .seeOther)
+            #expect(Self.location(created) == "/agreements/ISP-9")
+            let page = String(buffer: try await officer.get(client, "/agreements/ISP-9").body)
+            #expect(page.contains("draft"))
+            // A draft refuses: the refusal is shown at its own address with the reason
+            var r = try await officer.post(client, "/shares", [("agreement", "ISP-9"), ("dataset", "cases"), ("level", "aggregated")])
+            #expect(r.status == .seeOther)
+            var body = String(buffer: try await officer.get(client, Self.location(r)).body)
+            #expect(body.contains("id=\"share-refusal\""))
+            #expect(body.contains("Agreement ISP-9 is draft, not active"))
+            // The DPFP approves it
+            let dpfp = try await Browser.signedIn(client, as: .dataProtectionFocalPoint)
+            r = try await dpfp.post(client, "/agreements/ISP-9/status", [("status", "active")])
+            #expect(r.status == .seeOther)
+            #expect(String(buffer: try await officer.get(client, "/agreements/ISP-9").body).contains("id=\"agreement-status\" class=\"tag status-active\""))
+            // A disallowed level is refused with the §10 / agreement reason
+            r = try await officer.post(client, "/shares", [("agreement", "ISP-9"), ("dataset", "cases"), ("level", "anonymised")])
+            #expect(r.status == .seeOther)
+            #expect(Self.location(r).hasPrefix("/shares/REF-"))
+            body = String(buffer: try await officer.get(client, Self.location(r)).body)
+            #expect(body.contains("id=\"share-refusal\""))
+            #expect(body.contains("Agreement ISP-9 allows aggregated tables only; anonymised microdata was requested."))
+            #expect(!body.contains("id=\"share-package\""))
+            // An allowed one (defaults: first recipient, level allowed, agreement's dimensions) gives a package
+            r = try await officer.post(client, "/shares", [("agreement", "ISP-9"), ("dataset", "cases")])
+            #expect(r.status == .seeOther)
+            let sharePath = Self.location(r)
+            #expect(sharePath.hasPrefix("/shares/SHR-"))
+            body = String(buffer: try await officer.get(client, sharePath).body)
+            #expect(body.contains("id=\"share-package\""))
+            #expect(body.contains("id=\"share-download\" href=\"\(sharePath)/download\""))
+            // Then the download is a package whose signatures verify with the workspace key
+            let download = try await officer.get(client, sharePath + "/download")
+            #expect(download.status == .ok)
+            #expect(download.headers[.contentType] == "application/zip")
+            let data = Data(download.body.readableBytesView)
+            let raw = try await world.store.secret(named: PackageKeys.signingSecretName, orCreate: PackageKeys.newSigningKey)
+            let key = try Curve25519.Signing.PrivateKey(rawRepresentation: raw).publicKey
+            let verified = try SharePackage.verify(data, publicKey: key)
+            let csv = String(decoding: try #require(verified.contents["data.csv"]), as: UTF8.self)
+            #expect(csv.hasPrefix("adm1_code,sex,count,flag"))
+            // A changed byte fails verification
+            var tampered = data
+            tampered[tampered.count / 2] ^= 0x20
+            #expect(throws: PackageError.self) { try SharePackage.verify(tampered, publicKey: key) }
+            // And the audit trail holds the refusals, the share and the download, with ids and counts only
+            let events = try await world.store.auditEvents(.all)
+            let officerID = try await world.user(.pimOfficer).id.rawValue
+            let shareID = String(sharePath.dropFirst("/shares/".count))
+            #expect(events.filter { $0.draft.action == .shareRefused }.count == 2)
+            let made = try #require(events.first { $0.draft.action == .shareCreated })
+            #expect(made.draft.actor == officerID)
+            #expect(made.draft.details["share"] == shareID)
+            let downloaded = try #require(events.first { $0.draft.action == .shareDownloaded })
+            #expect(downloaded.draft.details["share"] == shareID)
+            #expect(downloaded.draft.recordCount == made.draft.recordCount)
+            #expect(try await world.store.verifyAuditChain() == .intact(events: events.count))
+            // No record value of the dataset appears in any audit event
+            let cases = try #require(try await world.store.dataset(named: "cases"))
+            let version = try #require(try await world.store.versions(of: cases.id).last)
+            let table = try await world.store.table(of: version)
+            let identifiers = version.schema.names(withRole: .directIdentifier)
+            #expect(!identifiers.isEmpty)
+            let auditText = events.map { "\($0.draft.details) \($0.draft.actor)" }.joined(separator: "\n")
+            for name in identifiers {
+                guard let column = table[name] else { continue }
+                for row in 0..<min(table.rowCount, 200) {
+                    if let v = ValueFormatting.text(column[row]), v.count > 2 { #expect(!auditText.contains(v), "audit leaked \(name)") }
+                }
+            }
+        }
+    }
+
+    @Test func invalidAgreementsShowTheirProblemsOnTheForm() async throws {
+        let world = try await TestWorld.make()
+        try await world.store.add(Organization(name: "Org UNHCR", acronym: "UNHCR", kind: .un, createdAt: world.clock.now()))
+        try await world.application().test(.router) { client in
+            let admin = try await Browser.signedIn(client, as: .administrator)
+            // Field problems are listed together, and what was typed is kept
+            var r = try await admin.post(client, "/agreements", [
+                ("id", "bad id!"), ("parties", "UNHCR"), ("purpose", "Trends"), ("legal_basis", "public-interest"),
+                ("covers", "cases"), ("level", "everything"), ("k", "x"),
+            ])
+            #expect(r.status == .unprocessableContent)
+            var body = String(buffer: r.body)
+            #expect(body.contains("id=\"agreement-errors\""))
+            #expect(body.contains("Level must be one of aggregated, anonymised, pseudonymised, personal."))
+            #expect(body.contains("k must be a whole number."))
+            #expect(body.contains("value=\"Trends\""))
+            // The domain's own check names the id rule
+            r = try await admin.post(client, "/agreements", [
+                ("id", "bad id!"), ("parties", "UNHCR"), ("purpose", "Trends"), ("legal_basis", "public-interest"),
+                ("covers", "cases"), ("level", "aggregated"),
+            ])
+            #expect(String(buffer: r.body).contains("The agreement id must be 1 to 64 letters"))
+            // An unknown party and unknown coverage are refused, naming them
+            r = try await admin.post(client, "/agreements", [
+                ("id", "ISP-1"), ("parties", "UNHCR,NOPE"), ("purpose", "Trends"), ("legal_basis", "public-interest"),
+                ("covers", "cases"), ("level", "aggregated"),
+            ])
+            body = String(buffer: r.body)
+            #expect(r.status == .unprocessableContent)
+            #expect(body.contains("There is no organisation &quot;NOPE&quot;"))
+            // Nothing was stored
+            #expect(try await world.store.documents(kind: .agreement).isEmpty)
+            // Through the API, the same problems are a problem+json 422
+            r = try await admin.postJSON(client, "/api/v1/agreements", #"{"id":"ISP-2","parties":["UNHCR"],"purpose":"x","legalBasis":"public-interest","covers":["nothing-like-this"],"level":"aggregated"}"#)
+            #expect(r.status == .unprocessableContent)
+            #expect(r.headers[.contentType] == "application/problem+json")
+            #expect((try Self.json(r)["detail"] as? String)?.contains("neither a dataset nor a PIM category id") == true)
+        }
+    }
+
+    @Test func everySharingPostRejectsAMissingOrWrongCSRFToken() async throws {
+        let world = try await TestWorld.make()
+        let fixture = try await SharingFixture.install(in: world)
+        try await world.application().test(.router) { client in
+            let admin = try await Browser.signedIn(client, as: .administrator)
+            let posts: [(String, [(String, String)])] = [
+                ("/agreements", [("id", "ISP-X"), ("parties", "UNHCR"), ("purpose", "x"), ("legal_basis", "public-interest"),
+                                 ("covers", "cases"), ("level", "aggregated")]),
+                ("/agreements/ISP-A/status", [("status", "revoked")]),
+                ("/shares", [("agreement", "ISP-A"), ("dataset", "cases")]),
+            ]
+            for (uri, fields) in posts {
+                for token in [String?.none, "0123456789abcdef"] {
+                    let r = try await admin.post(client, uri, fields, csrf: .some(token))
+                    #expect(r.status == .forbidden, "\(uri) with token \(token ?? "none")")
+                    #expect(String(buffer: r.body).contains("Form expired or forged"))
+                }
+            }
+            for uri in ["/api/v1/agreements", "/api/v1/agreements/ISP-A/status", "/api/v1/shares"] {
+                let r = try await admin.postJSON(client, uri, #"{"status":"revoked","agreement":"ISP-A","dataset":"cases"}"#, withCSRF: false)
+                #expect(r.status == .forbidden, "\(uri)")
+                #expect(r.headers[.contentType] == "application/problem+json")
+            }
+            // Nothing changed
+            #expect(try await world.store.documents(kind: .agreement).map(\.id) == ["ISP-A"])
+            #expect(try await AgreementDocuments.load("ISP-A", from: world.store).status == .active)
+            #expect(try await ShareDocuments.all(in: world.store).map(\.id) == [fixture.shareA])
+        }
+    }
+
+    @Test func partnerViewersSeeOnlyWhatAgreementsShareWithTheirOrganisation() async throws {
+        let world = try await TestWorld.make()
+        let fixture = try await SharingFixture.install(in: world, twoPartners: true)
+        let shareB = try #require(fixture.shareB)
+        try await world.application().test(.router) { client in
+            let a = try await Browser.signedIn(client, userName: SharingFixture.partnerA)
+            // Datasets: `cases` is covered by ISP-A (DRC); `pm` only by ISP-B (NRC)
+            let list = try #require(try JSONSerialization.jsonObject(with: Data(String(buffer: try await a.get(client, "/api/v1/datasets").body).utf8)) as? [[String: Any]])
+            #expect(list.compactMap { $0["name"] as? String } == ["cases"])
+            #expect(try await a.get(client, "/datasets/cases").status == .ok)
+            #expect(try await a.get(client, "/api/v1/datasets/cases/output").status == .ok)
+            let hidden = try await a.get(client, "/api/v1/datasets/pm")
+            let missing = try await a.get(client, "/api/v1/datasets/no-such")
+            #expect(hidden.status == .notFound)
+            #expect(String(buffer: hidden.body) == String(buffer: missing.body).replacingOccurrences(of: "no-such", with: "pm"))
+            #expect(try await a.get(client, "/datasets/pm").status == .notFound)
+            // Never microdata
+            #expect(try await a.get(client, "/api/v1/datasets/cases/output?view=internal").status == .forbidden)
+            #expect(try await a.get(client, "/api/v1/datasets/cases/risk?keys=adm1_code,sex").status == .forbidden)
+            #expect(try await a.get(client, "/api/v1/datasets/cases/aggregate?by=adm1_code&min_cell=2").status == .badRequest)
+            // Shares and agreements: only DRC's
+            let shares = try #require(try Self.json(try await a.get(client, "/api/v1/shares"))["shares"] as? [[String: Any]])
+            #expect(shares.compactMap { $0["id"] as? String } == [fixture.shareA])
+            #expect(shares.first?["download"] as? String == "/api/v1/shares/\(fixture.shareA)/download")
+            #expect(try await a.get(client, "/shares/\(shareB)").status == .notFound)
+            #expect(try await a.get(client, "/api/v1/shares/\(shareB)").status == .notFound)
+            #expect(try await a.get(client, "/shares/\(shareB)/download").status == .notFound)
+            #expect(try await a.get(client, "/api/v1/shares/\(shareB)/download").status == .notFound)
+            #expect(try await a.get(client, "/shares/\(fixture.shareA)/download").status == .ok)
+            #expect(!String(buffer: try await a.get(client, "/shares").body).contains(shareB))
+            let agreements = try #require(try Self.json(try await a.get(client, "/api/v1/agreements"))["agreements"] as? [[String: Any]])
+            #expect(agreements.compactMap { $0["id"] as? String } == ["ISP-A"])
+            #expect(try await a.get(client, "/agreements/ISP-B").status == .notFound)
+            // Partners cannot create agreements or shares
+            #expect(try await a.get(client, "/shares/new").status == .forbidden)
+            #expect(try await a.post(client, "/shares", [("agreement", "ISP-A"), ("dataset", "cases")]).status == .forbidden)
+            // The other partner sees its own share, and `pm`
+            let b = try await Browser.signedIn(client, userName: SharingFixture.partnerB)
+            #expect(try await b.get(client, "/api/v1/shares/\(shareB)").status == .ok)
+            #expect(try await b.get(client, "/api/v1/shares/\(fixture.shareA)").status == .notFound)
+            #expect(try await b.get(client, "/api/v1/datasets/pm").status == .ok)
+            // When ISP-A is revoked, DRC's partner no longer sees `cases`
+            let admin = try await Browser.signedIn(client, as: .administrator)
+            #expect(try await admin.postJSON(client, "/api/v1/agreements/ISP-A/status", #"{"status":"revoked"}"#).status == .ok)
+            #expect(try await a.get(client, "/api/v1/datasets/cases").status == .notFound)
+            #expect(try await a.get(client, "/datasets/cases").status == .notFound)
+        }
+    }
+
+    @Test func partnerOutputsHonourTheLargestMinimumCellOfTheirAgreements() async throws {
+        let world = try await TestWorld.make()
+        _ = try await SharingFixture.install(in: world, twoPartners: true)
+        // Given a second agreement with DRC asking for cells of at least 20
+        let admin = try await world.user(.administrator).id.rawValue
+        let strict = try Agreement(id: "ISP-C", parties: ["UNHCR", "DRC"], purpose: "Strict", legalBasis: .publicInterest,
+                                   covers: ["case-management"], level: .aggregated, thresholds: .init(minimumCellSize: 20),
+                                   validFrom: Fixtures.epoch, createdAt: world.clock.now(), createdBy: admin)
+        try await AgreementDocuments.create(strict, in: world.store, actor: admin, at: world.clock.now())
+        try await AgreementDocuments.transition("ISP-C", to: .active, in: world.store, actor: admin, at: world.clock.now())
+        try await world.application().test(.router) { client in
+            let partner = try await Browser.signedIn(client, userName: SharingFixture.partnerA)
+            let analyst = try await Browser.signedIn(client, as: .analyst)
+            let theirs = try Self.json(try await partner.get(client, "/api/v1/datasets/cases/output"))
+            let ours = try Self.json(try await analyst.get(client, "/api/v1/datasets/cases/output"))
+            let partnerNotes = (theirs["notes"] as? [String] ?? []).joined(separator: " ")
+            let analystNotes = (ours["notes"] as? [String] ?? []).joined(separator: " ")
+            #expect(partnerNotes.contains("fewer than 20"))
+            #expect(analystNotes.contains("fewer than 5"))
+            #expect(String(buffer: try await partner.get(client, "/datasets/cases").body).contains("fewer than 20"))
+            #expect(try await partner.get(client, "/api/v1/datasets/cases/aggregate?by=adm1_code&min_cell=10").status == .badRequest)
+            #expect(try await partner.get(client, "/api/v1/datasets/cases/aggregate?by=adm1_code&min_cell=20").status == .ok)
+        }
+    }
+
+    @Test func theAPIRequestsSharesAndAnswersRefusalsWithTheirReason() async throws {
+        let world = try await TestWorld.make()
+        _ = try await SharingFixture.install(in: world)
+        try await world.application().test(.router) { client in
+            let dpfp = try await Browser.signedIn(client, as: .dataProtectionFocalPoint)
+            var r = try await dpfp.postJSON(client, "/api/v1/shares", #"{"agreement":"ISP-A","dataset":"cases","level":"personal"}"#)
+            #expect(r.status == .created)
+            var body = try Self.json(r)
+            #expect(body["outcome"] as? String == "refused")
+            #expect(body["code"] as? String == "level-exceeds-agreement")
+            #expect(r.headers[.location] == "/api/v1/shares/\(body["id"] as? String ?? "")")
+            r = try await dpfp.postJSON(client, "/api/v1/shares", #"{"agreement":"ISP-A","dataset":"cases","dimensions":["sex"]}"#)
+            #expect(r.status == .created)
+            body = try Self.json(r)
+            #expect(body["outcome"] as? String == "shared")
+            #expect(body["level"] as? String == "aggregated")
+            let download = try #require(body["download"] as? String)
+            let file = try await dpfp.get(client, download)
+            #expect(file.status == .ok)
+            #expect(file.headers[.contentDisposition]?.contains(".zip") == true)
+            // Analysts read share records but never download packages
+            let analyst = try await Browser.signedIn(client, as: .analyst)
+            let seen = try Self.json(try await analyst.get(client, "/api/v1/shares/\(body["id"] as? String ?? "")"))
+            #expect(seen["download"] == nil)
+            #expect(try await analyst.get(client, download).status == .forbidden)
+            // Unknown agreement
+            r = try await dpfp.postJSON(client, "/api/v1/shares", #"{"agreement":"NOPE","dataset":"cases"}"#)
+            #expect(r.status == .unprocessableContent)
+            // Agreements through the API
+            r = try await dpfp.postJSON(client, "/api/v1/agreements", #"{"id":"ISP-J","parties":["UNHCR","NRC"],"purpose":"Joint analysis","legalBasis":"public-interest","covers":["case-management"],"level":"anonymised","minimumCellSize":10}"#)
+            #expect(r.status == .created)
+            body = try Self.json(r)
+            #expect(body["status"] as? String == "draft")
+            #expect(body["minimumCellSize"] as? Int == 10)
+            r = try await dpfp.postJSON(client, "/api/v1/agreements/ISP-J/status", #"{"status":"expired"}"#)
+            #expect(r.status == .unprocessableContent)
+            #expect((try Self.json(r)["detail"] as? String) == "An agreement that is draft cannot become expired.")
+            r = try await dpfp.postJSON(client, "/api/v1/agreements/ISP-J/status", #"{"status":"active"}"#)
+            #expect(try Self.json(r)["approvedBy"] as? String == (try await world.user(.dataProtectionFocalPoint)).id.rawValue)
+        }
+    }
+
+    @Test func auditFiltersReturnTheRightSubsetsWithPaging() async throws {
+        let world = try await TestWorld.make()
+        let fixture = try await SharingFixture.install(in: world, twoPartners: true)
+        try await world.application().test(.router) { client in
+            let officer = try await Browser.signedIn(client, as: .pimOfficer)
+            // A refusal by the officer
+            _ = try await officer.post(client, "/shares", [("agreement", "ISP-A"), ("dataset", "cases"), ("level", "personal")])
+            let admin = try await Browser.signedIn(client, as: .administrator)
+            let all = try await world.store.auditEvents(.all)
+            func events(_ query: String) async throws -> [[String: Any]] {
+                let r = try await admin.get(client, "/api/v1/audit?limit=1000" + query)
+                #expect(r.status == .ok, "\(query)")
+                let events = try Self.json(r)["events"] as? [[String: Any]]
+                #expect(events != nil, "\(query)")
+                return events ?? []
+            }
+            // By action
+            let created = try await events("&action=share.created")
+            #expect(created.count == 2)
+            #expect(created.allSatisfy { $0["action"] as? String == "share.created" })
+            // By actor (user name → the id the web records)
+            let officerID = try await world.user(.pimOfficer).id.rawValue
+            let byOfficer = try await events("&actor=pim-officer")
+            #expect(byOfficer.count == all.filter { $0.draft.actor == officerID }.count)
+            #expect(byOfficer.contains { $0["action"] as? String == "share.refused" })
+            #expect(byOfficer.allSatisfy { $0["actor"] as? String == officerID })
+            // By dataset
+            let pmID = try #require(try await world.store.dataset(named: "pm")).id.rawValue
+            let pm = try await events("&dataset=pm")
+            #expect(pm.count == all.filter { $0.draft.datasetID == pmID }.count)
+            #expect(pm.count >= 1)
+            #expect(pm.allSatisfy { $0["datasetID"] as? String == pmID })
+            // By date range: the fixture's events are on day 2, the workspace's on day 1
+            let day1 = try await events("&from=2026-01-01&to=2026-01-01")
+            #expect(day1.count == all.filter { $0.draft.at < Fixtures.epochPlusOneDay }.count)
+            let day2 = try await events("&from=2026-01-02")
+            #expect(day1.count + day2.count == all.count)
+            #expect(day1.count > 0 && day2.count > 0)
+            // Combined, with paging
+            let r = try await admin.get(client, "/api/v1/audit?action=share.created&limit=1&offset=1")
+            let page = try Self.json(r)
+            #expect(page["total"] as? Int == 2)
+            #expect((page["events"] as? [[String: Any]])?.first?["details"].flatMap { ($0 as? [String: String])?["share"] } != nil)
+            // Bad filters are 400 naming the filter
+            let bad = try await admin.get(client, "/api/v1/audit?action=share.eaten")
+            #expect(bad.status == .badRequest)
+            #expect(try await admin.get(client, "/api/v1/audit?from=yesterday").status == .badRequest)
+            #expect(try await admin.get(client, "/api/v1/audit?dataset=nope").status == .badRequest)
+            // The page filters too, and keeps the filters in its paging links
+            let html = String(buffer: try await admin.get(client, "/audit?action=share.created").body)
+            #expect(html.contains("id=\"audit-filter\""))
+            #expect(html.contains(fixture.shareA))
+            #expect(!html.contains("<td class=\"nowrap\">auth.login</td>"))
+            #expect(html.contains("Events 1–2 of 2"))
+            let pageHTML = String(buffer: try await admin.get(client, "/audit?action=auth.login&page=1").body)
+            #expect(pageHTML.contains("<option value=\"auth.login\" selected>"))
+            let errorHTML = try await admin.get(client, "/audit?from=2026-13-45")
+            #expect(errorHTML.status == .badRequest)
+            #expect(String(buffer: errorHTML.body).contains("id=\"audit-filter-error\""))
+        }
+    }
+}
+
+extension Fixtures {
+    static var epochPlusOneDay: Date { epoch.addingTimeInterval(86_400) }
+}
