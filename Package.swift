@@ -86,6 +86,7 @@ let package = Package(
             dependencies: [
                 "PIMFramework", "PIMTable", "PIMDisclosure", "PIMCore", "PIMCategories", "PIMStorage",
                 .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdTLS", package: "hummingbird"),
                 .product(name: "HummingbirdBcrypt", package: "hummingbird-auth"),
                 .product(name: "Mustache", package: "swift-mustache"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
@@ -155,7 +156,7 @@ let package = Package(
             name: "PIMServerTests",
             dependencies: [
                 "PIMServer", "PIMTesting", "PIMSQLite", "PIMStorage", "PIMCore", "PIMTable", "PIMFramework",
-                "PIMCategories",
+                "PIMCategories", "PIMDisclosure",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
@@ -165,7 +166,7 @@ let package = Package(
         ),
         .testTarget(
             name: "PIMCommandLineTests",
-            dependencies: ["PIMCommandLine", "PIMCore", "PIMStorage", "PIMSQLite", "PIMTable",
+            dependencies: ["PIMCommandLine", "PIMCore", "PIMStorage", "PIMSQLite", "PIMTable", "PIMFramework", "PIMCategories",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: swiftSettings

@@ -14,7 +14,12 @@ struct ServeCommand: AsyncParsableCommand {
               pim serve                                  http://127.0.0.1:8080 over ./pim-data
               pim serve --port 9000 --data-dir /srv/pim
               pim serve --host 0.0.0.0 --secure-cookies --trust-forwarded-for   behind a TLS reverse proxy
-            Sign in with a workspace user (`pim init` creates the first administrator). The server is the
+              pim serve --tls-cert cert.pem --tls-key key.pem              HTTPS (cookies become Secure)
+              pim serve --demo                           a demo workspace with synthetic data in ./pim-demo
+            Sign in with a workspace user (`pim init` creates the first administrator). With --demo, pim creates
+            (once; later runs reuse it) a workspace with synthetic data for the eight categories, four
+            organisations, a user of every role and an active agreement, and prints the demo logins; its
+            passwords are public, so never put real data in it. The server is the
             one process that writes the data directory while it runs. Ctrl-C (SIGINT) or SIGTERM stops it
             gracefully. Environment: PIM_HOST, PIM_PORT.
             """
@@ -25,9 +30,21 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(help: "Port to listen on (default 8080, or PIM_PORT).") var port: Int?
     @Flag(help: "Mark cookies Secure: use when pim is reached over HTTPS (e.g. behind a TLS proxy).") var secureCookies = false
     @Flag(help: "Take client addresses from X-Forwarded-For (only behind a trusted reverse proxy).") var trustForwardedFor = false
+    @Flag(help: "Create (once) and serve a demo workspace with synthetic data (default data dir ./pim-demo).") var demo = false
+    @Option(help: ArgumentHelp("Serve HTTPS with this PEM certificate chain (give --tls-key too).", valueName: "file")) var tlsCert: String?
+    @Option(help: ArgumentHelp("The PEM private key of --tls-cert.", valueName: "file")) var tlsKey: String?
 
     func validate() throws {
         if let port, !(1...65_535).contains(port) { throw ValidationError("--port must be between 1 and 65535.") }
+        if (tlsCert == nil) != (tlsKey == nil) { throw ValidationError("Give --tls-cert and --tls-key together.") }
+    }
+
+    /// The store options: with --demo and neither --data-dir nor --database, `./pim-demo` (the environment's
+    /// PIM_DATA_DIR / PIM_DATABASE_URL are ignored so that a real workspace never receives the demo).
+    var effectiveStore: StoreOptions {
+        var s = store
+        if demo, s.dataDir == nil, s.database == nil { s.dataDir = "pim-demo" }
+        return s
     }
 
     /// Flags, then `PIM_HOST` / `PIM_PORT`, then defaults.
@@ -37,22 +54,61 @@ struct ServeCommand: AsyncParsableCommand {
             return p
         }
         return ServerConfiguration(host: host ?? environment["PIM_HOST"] ?? "127.0.0.1", port: port ?? envPort ?? 8080,
-                                   secureCookies: secureCookies, trustForwardedFor: trustForwardedFor)
+                                   secureCookies: secureCookies, trustForwardedFor: trustForwardedFor,
+                                   tls: tlsCert.flatMap { c in tlsKey.map { TLSFiles(certificate: c, key: $0) } })
     }
 
     func run() async throws {
         let configuration = try serverConfiguration()
+        let store = effectiveStore
         let s = try await store.openStore(writing: true, command: "pim serve")
         do {
+            if demo { try await seedDemo(s, store: store) }
             guard try await s.workspace() != nil else { throw CLIError(StoreError.notInitialized.description) }
             var logger = Logger(label: "pim.server")
             logger.logLevel = .info
-            logger.info("pim serves \(store.configuration.backendDescription) at http://\(configuration.host):\(configuration.port) (Ctrl-C stops)")
+            let address = "\(configuration.tls == nil ? "http" : "https")://\(configuration.host):\(configuration.port)"
+            if demo { printDemoLogins(address: address) }
+            logger.info("pim serves \(store.configuration.backendDescription) at \(address) (Ctrl-C stops)")
             try await serve(configuration, store: s, logger: logger)
             try await s.close()
         } catch {
             try? await s.close()
             throw error
         }
+    }
+
+    /// Creates or completes the demo workspace; the generated files go next to the data.
+    private func seedDemo(_ s: any Store, store: StoreOptions) async throws {
+        let files: URL = switch store.configuration.backend {
+        case .sqlite(let dir): dir.appendingPathComponent("demo-files", isDirectory: true)
+        case .postgres: URL(fileURLWithPath: "pim-demo-files", isDirectory: true).standardizedFileURL
+        }
+        let outcome: DemoWorkspace.Outcome
+        do { outcome = try await DemoWorkspace.seed(into: s, files: files) } catch let e as DemoWorkspace.SeedError {
+            throw CLIError(e.description)
+        }
+        print(outcome.created
+              ? "Created the demo workspace in \(store.configuration.backendDescription) (generated files in \(files.path))."
+              : "Reusing the demo workspace in \(store.configuration.backendDescription).")
+    }
+
+    private func printDemoLogins(address: String) {
+        let width = DemoWorkspace.accounts.map(\.userName.count).max() ?? 8
+        let roleWidth = DemoWorkspace.accounts.map(\.role.rawValue.count).max() ?? 8
+        print("""
+
+            WARNING: this is a DEMO workspace with synthetic data. Its passwords are printed here and published
+            in pim's documentation: never put real data in it.
+
+            Open \(address) and sign in as one of (user name, role, organisation, password):
+            """)
+        for a in DemoWorkspace.accounts {
+            let name = a.userName.padding(toLength: width, withPad: " ", startingAt: 0)
+            let role = a.role.rawValue.padding(toLength: roleWidth, withPad: " ", startingAt: 0)
+            print("  \(name)  \(role)  \(a.organization.padding(toLength: 4, withPad: " ", startingAt: 0))  \(a.password)")
+        }
+        print("")
+        fflush(stdout)
     }
 }
