@@ -1,7 +1,9 @@
 import Foundation
 import HTTPTypes
 import Hummingbird
+import HummingbirdCore
 import HummingbirdTLS
+import NIOSSL
 import Logging
 import PIMCore
 import PIMStorage

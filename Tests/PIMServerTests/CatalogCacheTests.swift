@@ -5,7 +5,9 @@ import HummingbirdTesting
 import PIMCategories
 import PIMCore
 import PIMDisclosure
+import PIMFramework
 @testable import PIMServer
+import PIMSQLite
 import PIMStorage
 import PIMTable
 import PIMTesting

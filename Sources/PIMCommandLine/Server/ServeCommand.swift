@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import Logging
+import PIMCore
 import PIMServer
 import PIMStorage
 
@@ -88,27 +89,32 @@ struct ServeCommand: AsyncParsableCommand {
         do { outcome = try await DemoWorkspace.seed(into: s, files: files) } catch let e as DemoWorkspace.SeedError {
             throw CLIError(e.description)
         }
-        print(outcome.created
-              ? "Created the demo workspace in \(store.configuration.backendDescription) (generated files in \(files.path))."
-              : "Reusing the demo workspace in \(store.configuration.backendDescription).")
+        Self.say(outcome.created
+              ? "Created the demo workspace in \(store.configuration.backendDescription) (generated files in \(files.path)).\n"
+              : "Reusing the demo workspace in \(store.configuration.backendDescription).\n")
     }
 
     private func printDemoLogins(address: String) {
         let width = DemoWorkspace.accounts.map(\.userName.count).max() ?? 8
         let roleWidth = DemoWorkspace.accounts.map(\.role.rawValue.count).max() ?? 8
-        print("""
+        var text = """
 
             WARNING: this is a DEMO workspace with synthetic data. Its passwords are printed here and published
             in pim's documentation: never put real data in it.
 
             Open \(address) and sign in as one of (user name, role, organisation, password):
-            """)
+
+            """
         for a in DemoWorkspace.accounts {
             let name = a.userName.padding(toLength: width, withPad: " ", startingAt: 0)
             let role = a.role.rawValue.padding(toLength: roleWidth, withPad: " ", startingAt: 0)
-            print("  \(name)  \(role)  \(a.organization.padding(toLength: 4, withPad: " ", startingAt: 0))  \(a.password)")
+            text += "  \(name)  \(role)  \(a.organization.padding(toLength: 4, withPad: " ", startingAt: 0))  \(a.password)\n"
         }
-        print("")
-        fflush(stdout)
+        Self.say(text + "\n")
+    }
+
+    /// Writes to standard output at once (not buffered), so the address shows before the server's log.
+    private static func say(_ text: String) {
+        FileHandle.standardOutput.write(Data(text.utf8))
     }
 }
