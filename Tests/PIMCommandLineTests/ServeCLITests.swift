@@ -243,7 +243,7 @@ struct ServerProcess {
         #expect(health == #"{"status":"ok"}"#)
         let login = try #require(try ServerProcess.curl(["-i", "--cacert", cert, base + "/login"]))
         #expect(login.hasPrefix("HTTP/"))
-        let cookie = login.split(separator: "\n").first { $0.lowercased().hasPrefix("set-cookie:") }.map(String.init) ?? ""
+        let cookie = login.split(whereSeparator: \.isNewline).first { $0.lowercased().hasPrefix("set-cookie:") }.map(String.init) ?? ""
         #expect(cookie.contains("__Host-pim_session="), "\(cookie)")
         #expect(cookie.contains("Secure"))
         // Plain HTTP on the TLS port is not served.
