@@ -21,6 +21,7 @@ let package = Package(
         .package(url: "https://github.com/groue/GRDB.swift.git", from: "7.10.0"),
         .package(url: "https://github.com/vapor/postgres-nio.git", from: "1.33.2"),
         .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
+        .package(url: "https://github.com/apple/swift-nio-ssl.git", from: "2.37.6"),
         .package(url: "https://github.com/hummingbird-project/hummingbird-auth.git", from: "2.5.0"),
         .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1"),
         .package(url: "https://github.com/hummingbird-project/swift-mustache.git", from: "2.1.1"),
@@ -86,6 +87,9 @@ let package = Package(
             dependencies: [
                 "PIMFramework", "PIMTable", "PIMDisclosure", "PIMCore", "PIMCategories", "PIMStorage",
                 .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdCore", package: "hummingbird"),
+                .product(name: "HummingbirdTLS", package: "hummingbird"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
                 .product(name: "HummingbirdBcrypt", package: "hummingbird-auth"),
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Mustache", package: "swift-mustache"),
@@ -167,7 +171,7 @@ let package = Package(
         ),
         .testTarget(
             name: "PIMCommandLineTests",
-            dependencies: ["PIMCommandLine", "PIMCore", "PIMStorage", "PIMSQLite", "PIMTable", "PIMServer",
+            dependencies: ["PIMCommandLine", "PIMCore", "PIMStorage", "PIMSQLite", "PIMTable", "PIMServer", "PIMFramework", "PIMCategories",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: swiftSettings

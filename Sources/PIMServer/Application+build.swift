@@ -1,6 +1,9 @@
 import Foundation
 import HTTPTypes
 import Hummingbird
+import HummingbirdCore
+import HummingbirdTLS
+import NIOSSL
 import Logging
 import PIMCore
 import PIMStorage
@@ -15,10 +18,37 @@ public func buildApplication(
     _ configuration: ServerConfiguration, store: any Store, logger: Logger = Logger(label: "pim.server")
 ) throws -> some ApplicationProtocol {
     let router = try buildRouter(configuration, store: store)
+    let server: HTTPServerBuilder = if let tls = configuration.tls { try .tls(.http1(), tlsConfiguration: tls.configuration()) } else { .http1() }
     return Application(
-        router: router,
+        router: router, server: server,
         configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "pim"),
         logger: logger)
+}
+
+extension TLSFiles {
+    /// A server TLS configuration (TLS 1.2 or later) from the PEM files.
+    /// - Throws: ``ServerError`` naming the file that cannot be read.
+    func configuration() throws -> TLSConfiguration {
+        let chain: [NIOSSLCertificate]
+        do { chain = try NIOSSLCertificate.fromPEMFile(certificate) } catch {
+            throw TLSFileError(file: certificate, what: "a PEM certificate")
+        }
+        guard !chain.isEmpty else { throw TLSFileError(file: certificate, what: "a PEM certificate") }
+        let privateKey: NIOSSLPrivateKey
+        do { privateKey = try NIOSSLPrivateKey(file: key, format: .pem) } catch {
+            throw TLSFileError(file: key, what: "an unencrypted PEM private key")
+        }
+        var c = TLSConfiguration.makeServerConfiguration(certificateChain: chain.map { .certificate($0) }, privateKey: .privateKey(privateKey))
+        c.minimumTLSVersion = .tlsv12
+        return c
+    }
+}
+
+/// A TLS file that cannot be used; names the file, never its contents.
+public struct TLSFileError: Error, CustomStringConvertible {
+    public var file: String
+    public var what: String
+    public var description: String { "\(file) cannot be read as \(what)." }
 }
 
 /// The router with every route of ``Route`` registered behind the guard, and the middleware chain:
@@ -26,7 +56,7 @@ public func buildApplication(
 public func buildRouter(_ configuration: ServerConfiguration, store: any Store) throws -> Router<PIMRequestContext> {
     let pages = try PageRenderer()
     let sessions = SessionStore(idleTimeout: configuration.sessionIdleTimeout)
-    let catalog = DatasetCatalog(store: store, cache: OutputCache(), now: configuration.now)
+    let catalog = DatasetCatalog(store: store, now: configuration.now)
     let userLocks = UserLocks()
     let tokens = APITokens(store: store)
     let accounts = AccountService(store: store, sessions: sessions, locks: userLocks, configuration: configuration)

@@ -10,12 +10,23 @@ import PIMStorage
 import PIMTable
 
 /// Reads datasets for a user, applying the object-level rules of ``DatasetAccess``: a dataset the user
-/// may not see is reported as missing. Category outputs are cached per version (versions never change).
+/// may not see is reported as missing.
+///
+/// Versions never change, so what is computed from one is cached by its version id (see ``VersionCache``):
+/// category outputs, loaded columns, whole tables and aggregate results. The dataset and its version list are
+/// read from the store on every request, so a new version is served at once; ``invalidate(_:)`` also frees
+/// what was cached for a dataset's older versions.
 struct DatasetCatalog: Sendable {
     let store: any Store
-    let cache: OutputCache
+    let cache: VersionCache
     /// The clock for agreements' validity (partner viewers' access).
     var now: @Sendable () -> Date = { Date() }
+
+    init(store: any Store, cache: VersionCache = VersionCache(), now: @escaping @Sendable () -> Date = { Date() }) {
+        self.store = store
+        self.cache = cache
+        self.now = now
+    }
 
     /// A dataset with its versions, oldest first, and the rows its viewer may see.
     struct Entry: Sendable {
@@ -53,6 +64,76 @@ struct DatasetCatalog: Sendable {
         try await Viewer.of(context, store: store)
     }
 
+    /// Frees what is cached for `dataset` (call after adding a version; the new version is served either way).
+    func invalidate(_ dataset: Dataset.ID) async {
+        await cache.invalidate(dataset)
+    }
+
+    private func latestVersion(_ entry: Entry) throws(ServerError) -> DatasetVersion {
+        guard let v = entry.latestStored else { throw ServerError.unprocessable("The dataset has no version yet; import a file first.") }
+        return v
+    }
+
+    /// The latest version's rows (cached per version; only the viewer's rows, not cached, when the entry is
+    /// restricted).
+    func latestTable(_ entry: Entry) async throws -> (DatasetVersion, Table) {
+        let v = try latestVersion(entry)
+        return (v, try await rows(of: v, entry))
+    }
+
+    private func rows(of v: DatasetVersion, _ entry: Entry) async throws -> Table {
+        guard entry.scope == .all else {
+            let table = try await store.table(of: v)
+            return CaseAssignment.restrict(table, assignment: CaseAssignment.field(in: entry.dataset.schema), scope: entry.scope)
+        }
+        return try await cache.tables.value(for: .init(dataset: v.datasetID, version: v.id, detail: "")) {
+            try await store.table(of: v)
+        }
+    }
+
+    /// The latest version's named columns (unknown names are left out), each column cached per version.
+    func latestColumns(_ entry: Entry, _ names: [String]) async throws -> (DatasetVersion, Table) {
+        let v = try latestVersion(entry)
+        var columns: [Column] = []
+        guard entry.scope == .all else {
+            let table = try await rows(of: v, entry)
+            for name in names where !columns.contains(where: { $0.name == name }) { if let c = table[name] { columns.append(c) } }
+            do { return (v, try Table(columns: columns)) } catch { throw ServerError.unprocessable(String(describing: error)) }
+        }
+        for name in names where v.schema.field(named: name) != nil && !columns.contains(where: { $0.name == name }) {
+            let column = try await cache.columns.value(for: .init(dataset: v.datasetID, version: v.id, detail: name)) {
+                let t = try await store.table(of: v, columns: [name])
+                guard let c = t[name] else { throw ServerError.unprocessable("The column \(name) cannot be read.") }
+                return c
+            }
+            columns.append(column)
+        }
+        do { return (v, try Table(columns: columns)) } catch { throw ServerError.unprocessable(String(describing: error)) }
+    }
+
+    /// The small-cell-protected counts of the latest version by `by` (cached per version, dimensions and threshold).
+    func aggregate(_ entry: Entry, by: [String], minCell: Int) async throws -> AggregateDTO {
+        let v = try latestVersion(entry)
+        let key = VersionCache.Key(dataset: v.datasetID, version: v.id, detail: "\(minCell)|" + by.joined(separator: ","))
+        let compute: @Sendable () async throws -> AggregateDTO = {
+            let (_, table) = try await latestColumns(entry, by)
+            do {
+                let agg = try Aggregation.aggregate(table, by: by, rule: .suppress(minCell: minCell))
+                let published = try agg.table()
+                let c = agg.loss.cells
+                return AggregateDTO(
+                    dataset: entry.dataset.name, version: v.number, by: by, minCell: minCell, cells: c?.cells ?? 0,
+                    primarySuppressed: c?.primarySuppressed ?? 0, secondarySuppressed: c?.secondarySuppressed ?? 0,
+                    columns: published.columnNames, rows: TableCell.rows(of: published))
+            } catch {
+                throw ServerError.badRequest(String(describing: error))
+            }
+        }
+        // Restricted viewers' counts come from their rows and are never cached.
+        guard entry.scope == .all else { return try await compute() }
+        return try await cache.aggregates.value(for: key, compute: compute)
+    }
+
     /// The datasets `viewer` may see, with row counts restricted to their rows.
     func visible(to viewer: DatasetViewer) async throws -> [Entry] {
         var out: [Entry] = []
@@ -86,62 +167,99 @@ struct DatasetCatalog: Sendable {
         return Entry(dataset: d, versions: versions, scope: scope, stored: scope == .all ? nil : stored)
     }
 
-    /// The latest version's rows (only the viewer's rows when the entry is restricted).
-    func latestTable(_ entry: Entry) async throws -> (DatasetVersion, Table) {
-        guard let v = entry.latestStored else { throw ServerError.unprocessable("The dataset has no version yet; import a file first.") }
-        return (v, try await rows(of: v, entry))
-    }
-
-    private func rows(of v: DatasetVersion, _ entry: Entry) async throws -> Table {
-        let table = try await store.table(of: v)
-        return CaseAssignment.restrict(table, assignment: CaseAssignment.field(in: entry.dataset.schema), scope: entry.scope)
-    }
-
     /// The category output of the latest version: shareable (policy and suppression applied, cells below
     /// `minCell` suppressed) or internal.
     func output(_ entry: Entry, shareable: Bool, minCell: Int = 5) async throws -> CategoryReport {
         guard let category = PIMCategory.ID(rawValue: entry.dataset.category) else {
             throw ServerError.unprocessable("The dataset's category has no output.")
         }
-        guard let v = entry.latestStored else { throw ServerError.unprocessable("The dataset has no version yet; import a file first.") }
-        let key = OutputCache.Key(version: v.id, shareable: shareable, minCell: shareable ? minCell : 0)
-        // Restricted viewers' outputs are computed from their rows and never cached.
-        let cacheable = entry.scope == .all
-        if cacheable, let cached = await cache.report(key) { return cached }
-        let table = try await rows(of: v, entry)
-        let report: CategoryReport
-        do {
-            report = shareable
-                ? try CategoryOutputs.shareableReport(for: category, table: table, options: .init(minCell: minCell))
-                : try CategoryOutputs.report(for: category, table: table)
-        } catch {
-            throw ServerError.unprocessable(String(describing: error))
+        let v = try latestVersion(entry)
+        let key = VersionCache.Key(dataset: v.datasetID, version: v.id, detail: shareable ? "shareable|\(minCell)" : "internal")
+        let compute: @Sendable () async throws -> CategoryReport = {
+            let table = try await rows(of: v, entry)
+            do {
+                return shareable
+                    ? try CategoryOutputs.shareableReport(for: category, table: table, options: .init(minCell: minCell))
+                    : try CategoryOutputs.report(for: category, table: table)
+            } catch {
+                throw ServerError.unprocessable(String(describing: error))
+            }
         }
-        if cacheable { await cache.store(report, for: key) }
-        return report
+        // Restricted viewers' outputs are computed from their rows and never cached.
+        guard entry.scope == .all else { return try await compute() }
+        return try await cache.outputs.value(for: key, compute: compute)
     }
 }
 
-/// A small cache of computed category outputs, keyed by immutable version id.
-actor OutputCache {
+/// What the catalog keeps per immutable version: bounded, least recently used first out.
+final class VersionCache: Sendable {
     struct Key: Hashable, Sendable {
+        var dataset: Dataset.ID
         var version: DatasetVersion.ID
-        var shareable: Bool
-        /// The shareable output's smallest cell (an agreement may ask more than 5 for partner viewers).
-        var minCell: Int
+        /// What was computed: an output kind (and smallest cell), a column name, aggregate parameters.
+        var detail: String
     }
 
-    private var reports: [Key: CategoryReport] = [:]
+    let outputs: SingleFlightCache<Key, CategoryReport>
+    let tables: SingleFlightCache<Key, Table>
+    let columns: SingleFlightCache<Key, Column>
+    let aggregates: SingleFlightCache<Key, AggregateDTO>
+
+    init(outputs: Int = 32, tables: Int = 2, columns: Int = 48, aggregates: Int = 128) {
+        self.outputs = SingleFlightCache(capacity: outputs)
+        self.tables = SingleFlightCache(capacity: tables)
+        self.columns = SingleFlightCache(capacity: columns)
+        self.aggregates = SingleFlightCache(capacity: aggregates)
+    }
+
+    func invalidate(_ dataset: Dataset.ID) async {
+        await outputs.removeAll { $0.dataset == dataset }
+        await tables.removeAll { $0.dataset == dataset }
+        await columns.removeAll { $0.dataset == dataset }
+        await aggregates.removeAll { $0.dataset == dataset }
+    }
+}
+
+/// A bounded cache in which concurrent requests for the same missing key share one computation (so 16 clients
+/// asking for a cold output compute it once). Failed computations are not kept.
+actor SingleFlightCache<Key: Hashable & Sendable, Value: Sendable> {
+    private var entries: [Key: (id: Int, task: Task<Value, any Error>)] = [:]
     private var order: [Key] = []
+    private var nextID = 0
     private let capacity: Int
+    private(set) var computations = 0
 
-    init(capacity: Int = 32) { self.capacity = capacity }
+    init(capacity: Int) { self.capacity = max(1, capacity) }
 
-    func report(_ key: Key) -> CategoryReport? { reports[key] }
+    func value(for key: Key, compute: @escaping @Sendable () async throws -> Value) async throws -> Value {
+        if let e = entries[key] {
+            touch(key)
+            return try await e.task.value
+        }
+        nextID += 1
+        computations += 1
+        let id = nextID
+        let task = Task { try await compute() }
+        entries[key] = (id, task)
+        order.append(key)
+        while order.count > capacity { entries[order.removeFirst()] = nil }
+        do {
+            return try await task.value
+        } catch {
+            if entries[key]?.id == id { entries[key] = nil; order.removeAll { $0 == key } }
+            throw error
+        }
+    }
 
-    func store(_ report: CategoryReport, for key: Key) {
-        if reports[key] == nil { order.append(key) }
-        reports[key] = report
-        while order.count > capacity { reports[order.removeFirst()] = nil }
+    func removeAll(where predicate: (Key) -> Bool) {
+        for k in entries.keys where predicate(k) { entries[k] = nil }
+        order.removeAll(where: predicate)
+    }
+
+    var count: Int { entries.count }
+
+    private func touch(_ key: Key) {
+        if let i = order.firstIndex(of: key) { order.remove(at: i) }
+        order.append(key)
     }
 }

@@ -10,9 +10,15 @@ public struct ServerConfiguration: Sendable {
     /// Address to bind; loopback by default so that a field laptop never exposes pim by accident.
     public var host: String
     public var port: Int
-    /// Mark cookies `Secure` (and use the `__Host-` prefix). Turn on when pim is reached over TLS,
-    /// e.g. behind a reverse proxy that terminates TLS.
-    public var secureCookies: Bool
+    /// Mark cookies `Secure` (and use the `__Host-` prefix). Always on when pim serves TLS itself
+    /// (``tls``); turn it on when pim is reached over TLS through a reverse proxy that terminates it.
+    public var secureCookies: Bool {
+        get { requestedSecureCookies || tls != nil }
+        set { requestedSecureCookies = newValue }
+    }
+    private var requestedSecureCookies: Bool
+    /// Serve HTTPS with this PEM certificate chain and private key (nil: plain HTTP).
+    public var tls: TLSFiles?
     /// Take the client address from the first `X-Forwarded-For` entry (only behind a trusted proxy).
     public var trustForwardedFor: Bool
     /// Sessions end after this much inactivity.
@@ -41,14 +47,15 @@ public struct ServerConfiguration: Sendable {
         host: String = "127.0.0.1", port: Int = 8080, secureCookies: Bool = false, trustForwardedFor: Bool = false,
         sessionIdleTimeout: TimeInterval = 60 * 60, maxFailedLogins: Int = 6, lockoutDuration: TimeInterval = 30 * 60,
         loginAttemptsPerUser: Int = 10, loginAttemptsPerAddress: Int = 30, rateLimitWindow: TimeInterval = 15 * 60,
-        pageSize: Int = 50, now: @escaping @Sendable () -> Date = { Date() }, uploadDirectory: URL? = nil,
+        pageSize: Int = 50, tls: TLSFiles? = nil, now: @escaping @Sendable () -> Date = { Date() }, uploadDirectory: URL? = nil,
         maxUploadBytes: Int = 512 * 1024 * 1024
     ) {
         self.uploadDirectory = uploadDirectory
         self.maxUploadBytes = maxUploadBytes
         self.host = host
         self.port = port
-        self.secureCookies = secureCookies
+        self.requestedSecureCookies = secureCookies
+        self.tls = tls
         self.trustForwardedFor = trustForwardedFor
         self.sessionIdleTimeout = sessionIdleTimeout
         self.maxFailedLogins = maxFailedLogins
@@ -68,4 +75,17 @@ public struct ServerConfiguration: Sendable {
     }
 
     var sessionCookieName: String { secureCookies ? "__Host-pim_session" : "pim_session" }
+}
+
+/// The PEM files of `pim serve --tls-cert FILE --tls-key FILE`.
+public struct TLSFiles: Sendable, Hashable {
+    /// The certificate chain, leaf first (PEM).
+    public var certificate: String
+    /// The private key (PEM, unencrypted).
+    public var key: String
+
+    public init(certificate: String, key: String) {
+        self.certificate = certificate
+        self.key = key
+    }
 }

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import Logging
+import PIMCore
 import PIMServer
 import PIMStorage
 
@@ -14,7 +15,12 @@ struct ServeCommand: AsyncParsableCommand {
               pim serve                                  http://127.0.0.1:8080 over ./pim-data
               pim serve --port 9000 --data-dir /srv/pim
               pim serve --host 0.0.0.0 --secure-cookies --trust-forwarded-for   behind a TLS reverse proxy
-            Sign in with a workspace user (`pim init` creates the first administrator). The server is the
+              pim serve --tls-cert cert.pem --tls-key key.pem              HTTPS (cookies become Secure)
+              pim serve --demo                           a demo workspace with synthetic data in ./pim-demo
+            Sign in with a workspace user (`pim init` creates the first administrator). With --demo, pim creates
+            (once; later runs reuse it) a workspace with synthetic data for the eight categories, four
+            organisations, a user of every role and an active agreement, and prints the demo logins; its
+            passwords are public, so never put real data in it. The server is the
             one process that writes the data directory while it runs. Ctrl-C (SIGINT) or SIGTERM stops it
             gracefully. Environment: PIM_HOST, PIM_PORT, PIM_MAX_UPLOAD_MB. Uploads wait in DATA-DIR/uploads.
             """
@@ -26,10 +32,22 @@ struct ServeCommand: AsyncParsableCommand {
     @Flag(help: "Mark cookies Secure: use when pim is reached over HTTPS (e.g. behind a TLS proxy).") var secureCookies = false
     @Flag(help: "Take client addresses from X-Forwarded-For (only behind a trusted reverse proxy).") var trustForwardedFor = false
     @Option(help: "Largest file the web import and the API upload accept, in MB (default 512, or PIM_MAX_UPLOAD_MB).") var maxUploadMb: Int?
+    @Flag(help: "Create (once) and serve a demo workspace with synthetic data (default data dir ./pim-demo).") var demo = false
+    @Option(help: ArgumentHelp("Serve HTTPS with this PEM certificate chain (give --tls-key too).", valueName: "file")) var tlsCert: String?
+    @Option(help: ArgumentHelp("The PEM private key of --tls-cert.", valueName: "file")) var tlsKey: String?
 
     func validate() throws {
         if let port, !(1...65_535).contains(port) { throw ValidationError("--port must be between 1 and 65535.") }
         if let maxUploadMb, !(1...1_000_000).contains(maxUploadMb) { throw ValidationError("--max-upload-mb must be between 1 and 1000000.") }
+        if (tlsCert == nil) != (tlsKey == nil) { throw ValidationError("Give --tls-cert and --tls-key together.") }
+    }
+
+    /// The store options: with --demo and neither --data-dir nor --database, `./pim-demo` (the environment's
+    /// PIM_DATA_DIR / PIM_DATABASE_URL are ignored so that a real workspace never receives the demo).
+    var effectiveStore: StoreOptions {
+        var s = store
+        if demo, s.dataDir == nil, s.database == nil { s.dataDir = "pim-demo" }
+        return s
     }
 
     /// Flags, then `PIM_HOST` / `PIM_PORT`, then defaults.
@@ -44,23 +62,67 @@ struct ServeCommand: AsyncParsableCommand {
         }
         return ServerConfiguration(host: host ?? environment["PIM_HOST"] ?? "127.0.0.1", port: port ?? envPort ?? 8080,
                                    secureCookies: secureCookies, trustForwardedFor: trustForwardedFor,
+                                   tls: tlsCert.flatMap { c in tlsKey.map { TLSFiles(certificate: c, key: $0) } },
                                    maxUploadBytes: (maxUploadMb ?? envUpload ?? 512) * 1024 * 1024)
     }
 
     func run() async throws {
         var configuration = try serverConfiguration()
+        let store = effectiveStore
         if case .sqlite(let dir) = store.configuration.backend { configuration.uploadDirectory = dir.appendingPathComponent("uploads") }
         let s = try await store.openStore(writing: true, command: "pim serve")
         do {
+            if demo { try await seedDemo(s, store: store) }
             guard try await s.workspace() != nil else { throw CLIError(StoreError.notInitialized.description) }
             var logger = Logger(label: "pim.server")
             logger.logLevel = .info
-            logger.info("pim serves \(store.configuration.backendDescription) at http://\(configuration.host):\(configuration.port) (Ctrl-C stops)")
+            let address = "\(configuration.tls == nil ? "http" : "https")://\(configuration.host):\(configuration.port)"
+            if demo { printDemoLogins(address: address) }
+            logger.info("pim serves \(store.configuration.backendDescription) at \(address) (Ctrl-C stops)")
             try await serve(configuration, store: s, logger: logger)
             try await s.close()
         } catch {
             try? await s.close()
             throw error
         }
+    }
+
+    /// Creates or completes the demo workspace; the generated files go next to the data.
+    private func seedDemo(_ s: any Store, store: StoreOptions) async throws {
+        let files: URL = switch store.configuration.backend {
+        case .sqlite(let dir): dir.appendingPathComponent("demo-files", isDirectory: true)
+        case .postgres: URL(fileURLWithPath: "pim-demo-files", isDirectory: true).standardizedFileURL
+        }
+        let outcome: DemoWorkspace.Outcome
+        do { outcome = try await DemoWorkspace.seed(into: s, files: files) } catch let e as DemoWorkspace.SeedError {
+            throw CLIError(e.description)
+        }
+        Self.say(outcome.created
+              ? "Created the demo workspace in \(store.configuration.backendDescription) (generated files in \(files.path)).\n"
+              : "Reusing the demo workspace in \(store.configuration.backendDescription).\n")
+    }
+
+    private func printDemoLogins(address: String) {
+        let width = DemoWorkspace.accounts.map(\.userName.count).max() ?? 8
+        let roleWidth = DemoWorkspace.accounts.map(\.role.rawValue.count).max() ?? 8
+        var text = """
+
+            WARNING: this is a DEMO workspace with synthetic data. Its passwords are printed here and published
+            in pim's documentation: never put real data in it.
+
+            Open \(address) and sign in as one of (user name, role, organisation, password):
+
+            """
+        for a in DemoWorkspace.accounts {
+            let name = a.userName.padding(toLength: width, withPad: " ", startingAt: 0)
+            let role = a.role.rawValue.padding(toLength: roleWidth, withPad: " ", startingAt: 0)
+            text += "  \(name)  \(role)  \(a.organization.padding(toLength: 4, withPad: " ", startingAt: 0))  \(a.password)\n"
+        }
+        Self.say(text + "\n")
+    }
+
+    /// Writes to standard output at once (not buffered), so the address shows before the server's log.
+    private static func say(_ text: String) {
+        FileHandle.standardOutput.write(Data(text.utf8))
     }
 }

@@ -64,18 +64,7 @@ struct APIController: Sendable {
             if let bad = by.first(where: identifiers.contains) {
                 throw ServerError.badRequest("\"\(bad)\" is a direct identifier and cannot be a dimension.")
             }
-            let (version, table) = try await catalog.latestTable(entry)
-            do {
-                let agg = try Aggregation.aggregate(table, by: by, rule: .suppress(minCell: minCell))
-                let published = try agg.table()
-                let c = agg.loss.cells
-                return JSON.response(AggregateDTO(
-                    dataset: entry.dataset.name, version: version.number, by: by, minCell: minCell, cells: c?.cells ?? 0,
-                    primarySuppressed: c?.primarySuppressed ?? 0, secondarySuppressed: c?.secondarySuppressed ?? 0,
-                    columns: published.columnNames, rows: TableCell.rows(of: published)))
-            } catch {
-                throw ServerError.badRequest(String(describing: error))
-            }
+            return JSON.response(try await catalog.aggregate(entry, by: by, minCell: minCell))
         }
         registry.register(.apiDatasetOutput) { request, context, _ in
             let viewer = try await Viewer.of(context, store: store)

@@ -1,3 +1,5 @@
+import NIOCore
+
 /// pim's hand-written stylesheet, served at `/static/pim.css`. System fonts only, no external assets,
 /// readable in right-to-left scripts, visible focus, print-friendly.
 enum Stylesheet {
@@ -82,4 +84,14 @@ enum Stylesheet {
         .status-suspended, .status-draft { background: #fff0c2; }
         @media print { header.site nav, .signout, .pager { display: none; } body { background: #fff; } }
         """
+
+    /// The stylesheet's bytes, built once.
+    static let bytes = ByteBuffer(string: css)
+
+    /// A strong validator of the stylesheet's contents (64-bit FNV-1a of its UTF-8 bytes).
+    static let etag: String = {
+        var h: UInt64 = 0xcbf2_9ce4_8422_2325
+        for b in css.utf8 { h = (h ^ UInt64(b)) &* 0x0000_0100_0000_01b3 }
+        return "\"" + String(h, radix: 16) + "\""
+    }()
 }

@@ -1,0 +1,112 @@
+import Foundation
+import HTTPTypes
+import Hummingbird
+import HummingbirdTesting
+import PIMCategories
+import PIMCore
+import PIMDisclosure
+import PIMFramework
+@testable import PIMServer
+import PIMSQLite
+import PIMStorage
+import PIMTable
+import PIMTesting
+import Testing
+
+/// The catalog's per-version caches give what computing afresh gives, share one computation among concurrent
+/// requests, and never serve an older version once a new one is stored.
+@Suite struct CatalogCacheTests {
+    static func json<T: Encodable>(_ value: T) throws -> String {
+        let e = JSONEncoder()
+        e.outputFormatting = [.sortedKeys]
+        return String(decoding: try e.encode(value), as: UTF8.self)
+    }
+
+    @Test func cachedOutputsAndColumnsEqualUncached() async throws {
+        let world = try await TestWorld.make()
+        let catalog = DatasetCatalog(store: world.store)
+        let entry = try await catalog.entry(named: TestWorld.datasetName, role: .administrator)
+        let latest = try #require(entry.latest)
+        let table = try await world.store.table(of: latest)
+        for shareable in [true, false] {
+            let uncached = shareable
+                ? try CategoryOutputs.shareableReport(for: .caseManagement, table: table)
+                : try CategoryOutputs.report(for: .caseManagement, table: table)
+            #expect(try await catalog.output(entry, shareable: shareable) == uncached)
+            #expect(try await catalog.output(entry, shareable: shareable) == uncached, "the second (cached) answer is the same")
+        }
+        let (_, cachedTable) = try await catalog.latestTable(entry)
+        #expect(cachedTable == table)
+        let (_, two) = try await catalog.latestColumns(entry, ["sex", "adm1_code", "no-such-column", "sex"])
+        #expect(two.columnNames == ["sex", "adm1_code"])
+        #expect(two["sex"] == table["sex"])
+        #expect(two["adm1_code"] == table["adm1_code"])
+
+        let by = ["adm1_code", "sex"]
+        let direct = try Aggregation.aggregate(table, by: by, rule: .suppress(minCell: 5))
+        let published = try direct.table()
+        for _ in 0..<2 {
+            let dto = try await catalog.aggregate(entry, by: by, minCell: 5)
+            #expect(dto.columns == published.columnNames)
+            #expect(try Self.json(dto.rows) == (try Self.json(TableCell.rows(of: published))))
+            #expect(dto.version == latest.number)
+        }
+        #expect(await catalog.cache.aggregates.computations == 1)
+        #expect(await catalog.cache.outputs.computations == 2)
+    }
+
+    @Test func concurrentRequestsShareOneComputation() async throws {
+        let world = try await TestWorld.make()
+        let catalog = DatasetCatalog(store: world.store)
+        let entry = try await catalog.entry(named: TestWorld.datasetName, role: .administrator)
+        let reports = try await withThrowingTaskGroup(of: CategoryReport.self) { group in
+            for _ in 0..<16 { group.addTask { try await catalog.output(entry, shareable: true) } }
+            return try await group.reduce(into: [CategoryReport]()) { $0.append($1) }
+        }
+        #expect(reports.count == 16)
+        #expect(Set(reports).count == 1)
+        #expect(await catalog.cache.outputs.computations == 1)
+    }
+
+    @Test func aNewVersionIsServedAndInvalidationFreesTheOldOne() async throws {
+        let world = try await TestWorld.make()
+        let catalog = DatasetCatalog(store: world.store)
+        let first = try await catalog.entry(named: TestWorld.datasetName, role: .administrator)
+        let v1 = try #require(first.latest)
+        let before = try await catalog.aggregate(first, by: ["sex"], minCell: 5)
+        let outputBefore = try await catalog.output(first, shareable: false)
+
+        // Store a second version with half the rows.
+        let table = try await world.store.table(of: v1)
+        let half = table.selectingRows(Array(0..<(table.rowCount / 2)))
+        _ = try await world.store.addVersion(of: first.dataset.id, table: half, schema: v1.schema, provenance: Fixtures.provenance(sha: String(repeating: "b", count: 64)),
+                                             audit: AuditDraft(at: Fixtures.epoch, actor: "test", action: .datasetImported))
+        await catalog.invalidate(first.dataset.id)
+        #expect(await catalog.cache.aggregates.count == 0)
+        #expect(await catalog.cache.outputs.count == 0)
+
+        let second = try await catalog.entry(named: TestWorld.datasetName, role: .administrator)
+        let after = try await catalog.aggregate(second, by: ["sex"], minCell: 5)
+        #expect(before.version == 1)
+        #expect(after.version == 2)
+        let (_, t2) = try await catalog.latestTable(second)
+        #expect(t2.rowCount == half.rowCount)
+        #expect(try await catalog.output(second, shareable: false) == (try CategoryOutputs.report(for: .caseManagement, table: half)))
+        #expect(try await catalog.output(second, shareable: false) != outputBefore)
+    }
+
+    @Test func theStylesheetHasAnETagAndAnswers304() async throws {
+        let world = try await TestWorld.make()
+        try await world.application().test(.router) { client in
+            let first = try await client.execute(uri: "/static/pim.css", method: .get)
+            #expect(first.status == .ok)
+            let etag = try #require(first.headers[.eTag])
+            #expect(String(buffer: first.body).contains(":root"))
+            let again = try await client.execute(uri: "/static/pim.css", method: .get, headers: [.ifNoneMatch: etag])
+            #expect(again.status == .notModified)
+            #expect(again.body.readableBytes == 0)
+            let other = try await client.execute(uri: "/static/pim.css", method: .get, headers: [.ifNoneMatch: "\"0\""])
+            #expect(other.status == .ok)
+        }
+    }
+}
