@@ -261,9 +261,13 @@ enum OpenAPIDocument {
         case .apiUserUpdate: name = "UserPatch"
         case .apiOrganizationCreate: name = "OrganizationCreate"
         case .apiTokenCreate: name = "TokenCreate"
+        case .apiAgreementCreate: name = "NewAgreement"
+        case .apiAgreementStatus: name = "StatusChange"
+        case .apiShareCreate: name = "ShareRequest"
         default: return nil
         }
-        return ["required": true, "content": ["application/json": ["schema": ["$ref": "#/components/schemas/\(name)"]]]]
+        return ["required": true, "description": "JSON; with a session cookie send its CSRF token in the X-CSRF-Token header.",
+                "content": ["application/json": ["schema": ["$ref": "#/components/schemas/\(name)"]]]]
     }
 
     static var accountSchemas: [String: Any] {
@@ -319,18 +323,6 @@ enum OpenAPIDocument {
     ]] }
 
     // MARK: Sharing
-
-    static func requestBody(_ route: Route) -> [String: Any]? {
-        let schema: String
-        switch route {
-        case .apiAgreementCreate: schema = "NewAgreement"
-        case .apiAgreementStatus: schema = "StatusChange"
-        case .apiShareCreate: schema = "ShareRequest"
-        default: return nil
-        }
-        return ["required": true, "description": "JSON; send the session's CSRF token in the X-CSRF-Token header.",
-                "content": ["application/json": ["schema": ["$ref": "#/components/schemas/\(schema)"]]]]
-    }
 
     static var agreementSchema: [String: Any] { ["type": "object", "properties": [
         "id": ["type": "string"], "status": ["type": "string", "enum": Agreement.Status.allCases.map(\.rawValue)],

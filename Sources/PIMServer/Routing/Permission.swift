@@ -78,6 +78,10 @@ public enum Permission: String, Sendable, Hashable, CaseIterable {
         case .analyseMicrodata: "Row-level analysis: re-identification risk, internal outputs, cells below 5."
         case .readAudit: "Reads the audit log and checks its hash chain."
         case .administer: "Manages users, organisations, case-management teams and anyone's API tokens."
+        case .importData: "Uploads files and imports them as dataset versions (web import, API upload)."
+        case .readSharing: "Lists and reads agreements and share records (partner viewers: their organisation's only)."
+        case .manageSharing: "Creates agreements, changes their status and requests shares."
+        case .downloadShares: "Downloads share packages (partner viewers: those addressed to their organisation)."
         }
     }
 
