@@ -86,8 +86,10 @@ import Testing
         #expect(CaseAssignment.field(in: byName) == "assigned_to")
         let none = Schema(fields: [Field(name: "case_worker_team", hxl: "#x_caseworkerteam", type: .text)])
         #expect(CaseAssignment.field(in: none) == nil)
-        // Other roles than case roles see nothing through the rule; the rule's scope for them is empty
-        #expect(DatasetAccess.rowScope(for: DatasetViewer(role: .partnerViewer, userName: "p")) == .assignedTo([]))
+        // Partner viewers are not restricted by rows: they see only datasets an agreement covers, and only the
+        // shareable (aggregated, suppressed) outputs computed from all of its rows
+        #expect(DatasetAccess.rowScope(for: DatasetViewer(role: .partnerViewer, userName: "p")) == .all)
+        #expect(DatasetAccess.rowScope(for: DatasetViewer(role: .caseWorker, userName: "w")) == .assignedTo(["w"]))
         #expect(DatasetAccess.rowScope(for: DatasetViewer(role: .supervisor, userName: "s", team: ["a"])) == .assignedTo(["a", "s"]))
         #expect(DatasetAccess.rowScope(for: DatasetViewer(role: .analyst, userName: "x")) == .all)
     }

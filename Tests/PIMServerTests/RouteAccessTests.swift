@@ -82,6 +82,16 @@ import Testing
                               "id=\"users\"", "id=\"role-matrix\"", "id=\"user-form\"", "Monthly trends", "\"sha256\"",
                               "PK\u{03}\u{04}"]
 
+    /// Every state-changing route is exercised × every role by exactly one suite: this table's ``postAllowed``,
+    /// ``AccountRouteAccessTests`` or ``SharingRouteAccessTests``.
+    @Test func everyWriteRouteIsCoveredByARoleTest() {
+        let writes = Set(Route.allCases.filter { $0.method != .get && $0 != .login && $0 != .logout })
+        let suites = [Set(Self.postAllowed.keys), AccountRouteAccessTests.adminOnly.union(AccountRouteAccessTests.everyone),
+                      SharingRouteAccessTests.routes]
+        #expect(suites.reduce(Set<Route>()) { $0.union($1) } == writes)
+        for (i, a) in suites.enumerated() { for b in suites[(i + 1)...] { #expect(a.isDisjoint(with: b)) } }
+    }
+
     @Test func everyGetRouteAnswersEachRoleAsThePermissionMatrixSays() async throws {
         let world = try await TestWorld.make()
         let sharing = try await SharingFixture.install(in: world)
