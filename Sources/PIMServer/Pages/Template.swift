@@ -45,7 +45,7 @@ enum Template: String, CaseIterable {
         {{#canImport}}<li><a href="/import">Import</a></li>{{/canImport}}
         {{#canReadAudit}}<li><a href="/audit">Audit log</a></li>{{/canReadAudit}}
         </ul></nav>
-        <form class="signout" method="post" action="/logout">
+        <form id="logout-form" class="signout" method="post" action="/logout">
         <input type="hidden" name="csrf_token" value="{{csrfToken}}">
         <span class="who">{{displayName}} <span class="role">{{role}}</span></span>
         <button type="submit">Sign out</button>
