@@ -63,9 +63,9 @@ extension Browser {
         return try await client.execute(uri: uri, method: .post, headers: h, body: ByteBuffer(bytes: bytes))
     }
 
-    /// Follows a running job's page until it has finished (or 10 s passed).
+    /// Follows a running job's page until it has finished (or 30 s passed).
     func waitForJob(_ client: some TestClientProtocol, _ location: String) async throws -> String {
-        for _ in 0..<200 {
+        for _ in 0..<600 {
             let html = String(buffer: try await get(client, location).body)
             if !html.contains("http-equiv=\"refresh\"") { return html }
             try await Task.sleep(for: .milliseconds(50))
