@@ -77,6 +77,8 @@ import Testing
             let raw = try await world.store.secret(named: PackageKeys.signingSecretName, orCreate: PackageKeys.newSigningKey)
             let key = try Curve25519.Signing.PrivateKey(rawRepresentation: raw).publicKey
             let verified = try SharePackage.verify(data, publicKey: key)
+            // The share page shows the same public key, so a recipient can verify without a terminal on our side
+            #expect(body.contains("id=\"share-public-key\">" + PackageKeys.pem(key)))
             let csv = String(decoding: try #require(verified.contents["data.csv"]), as: UTF8.self)
             #expect(csv.hasPrefix("adm1_code,sex,count,flag"))
             // A changed byte fails verification

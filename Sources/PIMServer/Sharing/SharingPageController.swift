@@ -69,7 +69,10 @@ struct SharingPageController: Sendable {
             let viewer = try await Viewer.of(context, store: store)
             let item = try await desk.share(context.parameters.require("id"), viewer)
             let names = try await userNames()
-            return pages.response(.share, sharePage(item, viewer: viewer, names: names), title: "Share \(item.id)", session: context.session)
+            let key = try await store.secret(named: PackageKeys.signingSecretName, orCreate: PackageKeys.newSigningKey)
+            let pem = (try? PackageKeys.publicKeyPEM(signingKey: key)) ?? ""
+            return pages.response(.share, sharePage(item, viewer: viewer, names: names, publicKeyPEM: pem), title: "Share \(item.id)",
+                                  session: context.session)
         }
         registry.register(.shareDownload) { _, context, _ in
             let viewer = try await Viewer.of(context, store: store)
@@ -139,7 +142,8 @@ struct SharingPageController: Sendable {
         return pages.response(.shareForm, model, title: "Request a share", session: context.session, status: status)
     }
 
-    private func sharePage(_ item: SharingDesk.Item, viewer: Viewer, names: [String: String]) -> SharingPageModels.SharePage {
+    private func sharePage(_ item: SharingDesk.Item, viewer: Viewer, names: [String: String],
+                           publicKeyPEM: String) -> SharingPageModels.SharePage {
         switch item {
         case .shared(let r):
             let canDownload = SharingAccess.canDownload(r, viewer: viewer)
@@ -151,7 +155,8 @@ struct SharingPageController: Sendable {
                     fingerprint: r.signerFingerprint ?? "—", downloadable: r.storedPackage == true && canDownload,
                     noDownloadReason: r.storedPackage == true
                         ? "Your role may not download packages; they may hold microdata."
-                        : "This package was written to a file by `pim share`; pim keeps no copy to download."))
+                        : "This package was written to a file by `pim share`; pim keeps no copy to download.",
+                    publicKeyPEM: publicKeyPEM))
         case .refused(let r):
             return .init(
                 id: r.id, agreement: r.agreement, dataset: r.dataset, recipient: r.recipient, level: r.level.rawValue,
