@@ -153,6 +153,24 @@ import Testing
         }
     }
 
+    @Test func agreementIdsWithAnyLettersRoundTripThroughTheirAddress() async throws {
+        let world = try await TestWorld.make()
+        _ = try await SharingFixture.install(in: world)
+        try await world.application().test(.router) { client in
+            let officer = try await Browser.signedIn(client, as: .pimOfficer)
+            let r = try await officer.post(client, "/agreements", [
+                ("id", "ISP-é1"), ("parties", "UNHCR,DRC"), ("purpose", "Tendances"), ("legal_basis", "public-interest"),
+                ("covers", "cases"), ("level", "aggregated"),
+            ])
+            #expect(r.status == .seeOther)
+            #expect(Self.location(r) == "/agreements/ISP-%C3%A91")
+            let page = try await officer.get(client, Self.location(r))
+            #expect(page.status == .ok)
+            #expect(String(buffer: page.body).contains("Agreement ISP-é1"))
+            #expect(try await officer.get(client, "/api/v1/agreements/ISP-%C3%A91").status == .ok)
+        }
+    }
+
     @Test func everySharingPostRejectsAMissingOrWrongCSRFToken() async throws {
         let world = try await TestWorld.make()
         let fixture = try await SharingFixture.install(in: world)

@@ -31,18 +31,18 @@ struct SharingPageController: Sendable {
             let input = AgreementInput(form: form)
             switch try await desk.create(input, viewer) {
             case .failure(let p): return try await agreementForm(input, errors: p.messages, context, status: .unprocessableContent)
-            case .success(let a): return Self.redirect(Route.agreementPage.path(["id": a.id]))
+            case .success(let a): return Self.redirect(Route.agreementPage.path(["id": SharingDesk.encoded(a.id)]))
             }
         }
         registry.register(.agreementPage) { _, context, _ in
-            try await agreementPage(context.parameters.require("id"), errors: [], context)
+            try await agreementPage(SharingDesk.id(context), errors: [], context)
         }
         registry.register(.agreementStatus) { _, context, form in
             let viewer = try await Viewer.of(context, store: store)
-            let id = try context.parameters.require("id")
+            let id = try SharingDesk.id(context)
             switch try await desk.transition(id, to: form["status"] ?? "", viewer) {
             case .failure(let p): return try await agreementPage(id, errors: p.messages, context, status: .unprocessableContent)
-            case .success: return Self.redirect(Route.agreementPage.path(["id": id]))
+            case .success: return Self.redirect(Route.agreementPage.path(["id": SharingDesk.encoded(id)]))
             }
         }
         registry.register(.sharesPage) { _, context, _ in
@@ -62,12 +62,12 @@ struct SharingPageController: Sendable {
             let r = SharingDesk.Request(form: form)
             switch try await desk.request(r, viewer) {
             case .failure(let p): return try await shareForm(r, errors: p.messages, context, status: .unprocessableContent)
-            case .success(let item): return Self.redirect(Route.sharePage.path(["id": item.id]))
+            case .success(let item): return Self.redirect(Route.sharePage.path(["id": SharingDesk.encoded(item.id)]))
             }
         }
         registry.register(.sharePage) { _, context, _ in
             let viewer = try await Viewer.of(context, store: store)
-            let item = try await desk.share(context.parameters.require("id"), viewer)
+            let item = try await desk.share(SharingDesk.id(context), viewer)
             let names = try await userNames()
             let key = try await store.secret(named: PackageKeys.signingSecretName, orCreate: PackageKeys.newSigningKey)
             let pem = (try? PackageKeys.publicKeyPEM(signingKey: key)) ?? ""
@@ -76,7 +76,7 @@ struct SharingPageController: Sendable {
         }
         registry.register(.shareDownload) { _, context, _ in
             let viewer = try await Viewer.of(context, store: store)
-            let (record, data) = try await desk.download(context.parameters.require("id"), viewer)
+            let (record, data) = try await desk.download(SharingDesk.id(context), viewer)
             return SharingDesk.fileResponse(record, data)
         }
     }
