@@ -171,6 +171,29 @@ import Testing
         }
     }
 
+    @Test func sharesMadeByTheCommandLineAreListedButHaveNoCopyToDownload() async throws {
+        let world = try await TestWorld.make()
+        _ = try await SharingFixture.install(in: world)
+        // Given a share delivered as a file (the package is not kept in the store)
+        let service = ShareService(store: world.store, actor: "cli:amina")
+        let prepared = try await service.prepare(dataset: "cases", to: "DRC", agreement: "ISP-A", level: .aggregated,
+                                                 dimensions: ["sex"], at: world.clock.now())
+        let record = try await service.commit(prepared, storingPackage: false)
+        try await world.application().test(.router) { client in
+            let officer = try await Browser.signedIn(client, as: .pimOfficer)
+            let page = String(buffer: try await officer.get(client, "/shares/\(record.id)").body)
+            #expect(page.contains("id=\"share-package\""))
+            #expect(page.contains("pim keeps no copy to download"))
+            #expect(!page.contains("id=\"share-download\""))
+            #expect(try await officer.get(client, "/shares/\(record.id)/download").status == .notFound)
+            let dto = try Self.json(try await officer.get(client, "/api/v1/shares/\(record.id)"))
+            #expect(dto["download"] == nil)
+            #expect(dto["actor"] as? String == "cli:amina")
+        }
+        // And no download was audited
+        #expect(try await world.store.auditEvents(AuditFilter(action: .shareDownloaded)).isEmpty)
+    }
+
     @Test func everySharingPostRejectsAMissingOrWrongCSRFToken() async throws {
         let world = try await TestWorld.make()
         let fixture = try await SharingFixture.install(in: world)
