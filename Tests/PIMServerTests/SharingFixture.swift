@@ -95,7 +95,7 @@ extension Browser {
         h[.contentType] = "application/x-www-form-urlencoded"
         var all = fields
         if let token = overrideCSRF ?? csrf { all.append(("csrf_token", token)) }
-        let allowed = CharacterSet.alphanumerics.union(.init(charactersIn: "-._~"))
+        let allowed = CharacterSet(charactersIn: "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-._~")
         let body = all.map { "\($0.0)=\($0.1.addingPercentEncoding(withAllowedCharacters: allowed) ?? "")" }.joined(separator: "&")
         return try await client.execute(uri: uri, method: .post, headers: h, body: ByteBuffer(string: body))
     }

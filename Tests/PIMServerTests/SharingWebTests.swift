@@ -77,6 +77,8 @@ import Testing
             let raw = try await world.store.secret(named: PackageKeys.signingSecretName, orCreate: PackageKeys.newSigningKey)
             let key = try Curve25519.Signing.PrivateKey(rawRepresentation: raw).publicKey
             let verified = try SharePackage.verify(data, publicKey: key)
+            // The share page shows the same public key, so a recipient can verify without a terminal on our side
+            #expect(body.contains("id=\"share-public-key\">" + PackageKeys.pem(key)))
             let csv = String(decoding: try #require(verified.contents["data.csv"]), as: UTF8.self)
             #expect(csv.hasPrefix("adm1_code,sex,count,flag"))
             // A changed byte fails verification
@@ -149,6 +151,47 @@ import Testing
             #expect(r.headers[.contentType] == "application/problem+json")
             #expect((try Self.json(r)["detail"] as? String)?.contains("neither a dataset nor a PIM category id") == true)
         }
+    }
+
+    @Test func agreementIdsWithAnyLettersRoundTripThroughTheirAddress() async throws {
+        let world = try await TestWorld.make()
+        _ = try await SharingFixture.install(in: world)
+        try await world.application().test(.router) { client in
+            let officer = try await Browser.signedIn(client, as: .pimOfficer)
+            let r = try await officer.post(client, "/agreements", [
+                ("id", "ISP-é1"), ("parties", "UNHCR,DRC"), ("purpose", "Tendances"), ("legal_basis", "public-interest"),
+                ("covers", "cases"), ("level", "aggregated"),
+            ])
+            #expect(r.status == .seeOther)
+            #expect(Self.location(r) == "/agreements/ISP-%C3%A91")
+            let page = try await officer.get(client, Self.location(r))
+            #expect(page.status == .ok)
+            #expect(String(buffer: page.body).contains("Agreement ISP-é1"))
+            #expect(try await officer.get(client, "/api/v1/agreements/ISP-%C3%A91").status == .ok)
+        }
+    }
+
+    @Test func sharesMadeByTheCommandLineAreListedButHaveNoCopyToDownload() async throws {
+        let world = try await TestWorld.make()
+        _ = try await SharingFixture.install(in: world)
+        // Given a share delivered as a file (the package is not kept in the store)
+        let service = ShareService(store: world.store, actor: "cli:amina")
+        let prepared = try await service.prepare(dataset: "cases", to: "DRC", agreement: "ISP-A", level: .aggregated,
+                                                 dimensions: ["sex"], at: world.clock.now())
+        let record = try await service.commit(prepared, storingPackage: false)
+        try await world.application().test(.router) { client in
+            let officer = try await Browser.signedIn(client, as: .pimOfficer)
+            let page = String(buffer: try await officer.get(client, "/shares/\(record.id)").body)
+            #expect(page.contains("id=\"share-package\""))
+            #expect(page.contains("pim keeps no copy to download"))
+            #expect(!page.contains("id=\"share-download\""))
+            #expect(try await officer.get(client, "/shares/\(record.id)/download").status == .notFound)
+            let dto = try Self.json(try await officer.get(client, "/api/v1/shares/\(record.id)"))
+            #expect(dto["download"] == nil)
+            #expect(dto["actor"] as? String == "cli:amina")
+        }
+        // And no download was audited
+        #expect(try await world.store.auditEvents(AuditFilter(action: .shareDownloaded)).isEmpty)
     }
 
     @Test func everySharingPostRejectsAMissingOrWrongCSRFToken() async throws {

@@ -44,6 +44,12 @@ public enum PackageKeys {
         do { return try Curve25519.KeyAgreement.PrivateKey(rawRepresentation: raw) } catch { throw .unreadableKey }
     }
 
+    /// The PEM public key of a raw 32-byte Ed25519 signing key: what recipients verify packages with.
+    /// - Throws: ``PackageError/unreadableKey`` when the raw key is damaged.
+    public static func publicKeyPEM(signingKey raw: Data) throws(PackageError) -> String {
+        do { return pem(try Curve25519.Signing.PrivateKey(rawRepresentation: raw).publicKey) } catch { throw .unreadableKey }
+    }
+
     /// Short hex fingerprint (first 8 bytes of SHA-256 of the raw key) for display and audit.
     public static func fingerprint(_ raw: Data) -> String {
         SHA256.hash(data: raw).prefix(8).map { String(format: "%02x", $0) }.joined()

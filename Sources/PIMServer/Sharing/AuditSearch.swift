@@ -29,7 +29,7 @@ struct AuditSearch: Sendable, Hashable {
     /// `&actor=…&from=…` for paging links (only the filters in use).
     var queryString: String {
         zip(Self.names, [actor, action, dataset, from, to]).filter { !$0.1.isEmpty }.map { name, value in
-            "&\(name)=" + (value.addingPercentEncoding(withAllowedCharacters: .alphanumerics.union(.init(charactersIn: "-._~"))) ?? "")
+            "&\(name)=" + (value.addingPercentEncoding(withAllowedCharacters: SharingDesk.unreserved) ?? "")
         }.joined()
     }
 

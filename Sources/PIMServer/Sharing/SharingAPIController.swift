@@ -19,7 +19,7 @@ struct SharingAPIController: Sendable {
         }
         registry.register(.apiAgreement) { _, context, _ in
             let viewer = try await Viewer.of(context, store: store)
-            return JSON.response(AgreementDTO(try await desk.agreement(context.parameters.require("id"), viewer), at: desk.now()))
+            return JSON.response(AgreementDTO(try await desk.agreement(SharingDesk.id(context), viewer), at: desk.now()))
         }
         registry.register(.apiAgreementCreate) { request, context, form in
             let viewer = try await Viewer.of(context, store: store)
@@ -29,14 +29,14 @@ struct SharingAPIController: Sendable {
             case .failure(let p): throw ServerError.invalid(p.messages.joined(separator: " "))
             case .success(let a):
                 var r = JSON.response(AgreementDTO(a, at: desk.now()), status: .created)
-                r.headers[.location] = Route.apiAgreement.path(["id": a.id])
+                r.headers[.location] = Route.apiAgreement.path(["id": SharingDesk.encoded(a.id)])
                 return r
             }
         }
         registry.register(.apiAgreementStatus) { request, context, form in
             let viewer = try await Viewer.of(context, store: store)
             let status = Self.isJSON(request) ? try Self.decode(StatusBody.self, form.raw).status : form["status"]
-            switch try await desk.transition(context.parameters.require("id"), to: status ?? "", viewer) {
+            switch try await desk.transition(SharingDesk.id(context), to: status ?? "", viewer) {
             case .failure(let p): throw ServerError.invalid(p.messages.joined(separator: " "))
             case .success(let a): return JSON.response(AgreementDTO(a, at: desk.now()))
             }
@@ -49,7 +49,7 @@ struct SharingAPIController: Sendable {
         }
         registry.register(.apiShare) { _, context, _ in
             let viewer = try await Viewer.of(context, store: store)
-            return JSON.response(ShareDTO(try await desk.share(context.parameters.require("id"), viewer), viewer: viewer,
+            return JSON.response(ShareDTO(try await desk.share(SharingDesk.id(context), viewer), viewer: viewer,
                                           prefix: Route.apiPrefix))
         }
         registry.register(.apiShareCreate) { request, context, form in
@@ -60,13 +60,13 @@ struct SharingAPIController: Sendable {
             case .failure(let p): throw ServerError.invalid(p.messages.joined(separator: " "))
             case .success(let item):
                 var r = JSON.response(ShareDTO(item, viewer: viewer, prefix: Route.apiPrefix), status: .created)
-                r.headers[.location] = Route.apiShare.path(["id": item.id])
+                r.headers[.location] = Route.apiShare.path(["id": SharingDesk.encoded(item.id)])
                 return r
             }
         }
         registry.register(.apiShareDownload) { _, context, _ in
             let viewer = try await Viewer.of(context, store: store)
-            let (record, data) = try await desk.download(context.parameters.require("id"), viewer)
+            let (record, data) = try await desk.download(SharingDesk.id(context), viewer)
             return SharingDesk.fileResponse(record, data)
         }
     }

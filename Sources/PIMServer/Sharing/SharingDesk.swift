@@ -187,6 +187,20 @@ struct SharingDesk: Sendable {
         return (record, data)
     }
 
+    /// The `{id}` of the request's path, percent-decoded (agreement ids may hold any letters).
+    static func id(_ context: PIMRequestContext) throws -> String {
+        let raw = try context.parameters.require("id")
+        return raw.removingPercentEncoding ?? raw
+    }
+
+    /// An id ready for a path (Location headers).
+    static func encoded(_ id: String) -> String {
+        id.addingPercentEncoding(withAllowedCharacters: unreserved) ?? id
+    }
+
+    /// RFC 3986 unreserved characters (ASCII only: `.alphanumerics` would let non-ASCII letters through).
+    static let unreserved = CharacterSet(charactersIn: "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-._~")
+
     /// The response carrying a package file.
     static func fileResponse(_ record: ShareRecord, _ data: Data) -> Response {
         let name = record.id + (record.encrypted ? ".pimenc" : ".zip")

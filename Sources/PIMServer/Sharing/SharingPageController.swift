@@ -31,18 +31,18 @@ struct SharingPageController: Sendable {
             let input = AgreementInput(form: form)
             switch try await desk.create(input, viewer) {
             case .failure(let p): return try await agreementForm(input, errors: p.messages, context, status: .unprocessableContent)
-            case .success(let a): return Self.redirect(Route.agreementPage.path(["id": a.id]))
+            case .success(let a): return Self.redirect(Route.agreementPage.path(["id": SharingDesk.encoded(a.id)]))
             }
         }
         registry.register(.agreementPage) { _, context, _ in
-            try await agreementPage(context.parameters.require("id"), errors: [], context)
+            try await agreementPage(SharingDesk.id(context), errors: [], context)
         }
         registry.register(.agreementStatus) { _, context, form in
             let viewer = try await Viewer.of(context, store: store)
-            let id = try context.parameters.require("id")
+            let id = try SharingDesk.id(context)
             switch try await desk.transition(id, to: form["status"] ?? "", viewer) {
             case .failure(let p): return try await agreementPage(id, errors: p.messages, context, status: .unprocessableContent)
-            case .success: return Self.redirect(Route.agreementPage.path(["id": id]))
+            case .success: return Self.redirect(Route.agreementPage.path(["id": SharingDesk.encoded(id)]))
             }
         }
         registry.register(.sharesPage) { _, context, _ in
@@ -62,18 +62,21 @@ struct SharingPageController: Sendable {
             let r = SharingDesk.Request(form: form)
             switch try await desk.request(r, viewer) {
             case .failure(let p): return try await shareForm(r, errors: p.messages, context, status: .unprocessableContent)
-            case .success(let item): return Self.redirect(Route.sharePage.path(["id": item.id]))
+            case .success(let item): return Self.redirect(Route.sharePage.path(["id": SharingDesk.encoded(item.id)]))
             }
         }
         registry.register(.sharePage) { _, context, _ in
             let viewer = try await Viewer.of(context, store: store)
-            let item = try await desk.share(context.parameters.require("id"), viewer)
+            let item = try await desk.share(SharingDesk.id(context), viewer)
             let names = try await userNames()
-            return pages.response(.share, sharePage(item, viewer: viewer, names: names), title: "Share \(item.id)", session: context.session)
+            let key = try await store.secret(named: PackageKeys.signingSecretName, orCreate: PackageKeys.newSigningKey)
+            let pem = (try? PackageKeys.publicKeyPEM(signingKey: key)) ?? ""
+            return pages.response(.share, sharePage(item, viewer: viewer, names: names, publicKeyPEM: pem), title: "Share \(item.id)",
+                                  session: context.session)
         }
         registry.register(.shareDownload) { _, context, _ in
             let viewer = try await Viewer.of(context, store: store)
-            let (record, data) = try await desk.download(context.parameters.require("id"), viewer)
+            let (record, data) = try await desk.download(SharingDesk.id(context), viewer)
             return SharingDesk.fileResponse(record, data)
         }
     }
@@ -139,7 +142,8 @@ struct SharingPageController: Sendable {
         return pages.response(.shareForm, model, title: "Request a share", session: context.session, status: status)
     }
 
-    private func sharePage(_ item: SharingDesk.Item, viewer: Viewer, names: [String: String]) -> SharingPageModels.SharePage {
+    private func sharePage(_ item: SharingDesk.Item, viewer: Viewer, names: [String: String],
+                           publicKeyPEM: String) -> SharingPageModels.SharePage {
         switch item {
         case .shared(let r):
             let canDownload = SharingAccess.canDownload(r, viewer: viewer)
@@ -151,7 +155,8 @@ struct SharingPageController: Sendable {
                     fingerprint: r.signerFingerprint ?? "—", downloadable: r.storedPackage == true && canDownload,
                     noDownloadReason: r.storedPackage == true
                         ? "Your role may not download packages; they may hold microdata."
-                        : "This package was written to a file by `pim share`; pim keeps no copy to download."))
+                        : "This package was written to a file by `pim share`; pim keeps no copy to download.",
+                    publicKeyPEM: publicKeyPEM))
         case .refused(let r):
             return .init(
                 id: r.id, agreement: r.agreement, dataset: r.dataset, recipient: r.recipient, level: r.level.rawValue,

@@ -163,6 +163,7 @@ enum SharingPageModels {
         var fingerprint: String
         var downloadable: Bool
         var noDownloadReason: String
+        var publicKeyPEM: String
     }
 
     struct SharePage {

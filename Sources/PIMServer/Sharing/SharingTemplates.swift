@@ -70,6 +70,7 @@ extension Template {
         </form>
         {{/canChange}}
         <h2>Shares under this agreement</h2>
+        {{#canChange}}<p><a id="agreement-new-share" href="/shares/new?agreement={{a.id}}">Request a share under this agreement</a></p>{{/canChange}}
         {{> shareRows}}
         """
 
@@ -139,6 +140,8 @@ extension Template {
         </dl>
         {{#downloadable}}<p><a id="share-download" href="/shares/{{id}}/download">Download the package</a> (the download is recorded in the audit log)</p>{{/downloadable}}
         {{^downloadable}}<p class="muted">{{noDownloadReason}}</p>{{/downloadable}}
+        <details><summary>The producer's public key (to verify the package)</summary>
+        <pre id="share-public-key">{{publicKeyPEM}}</pre></details>
         </section>
         {{/package}}
         """
