@@ -93,13 +93,14 @@ import Testing
         return s
     }
 
-    /// Random text without NUL and not starting with `#` (which could make a data row look like a
-    /// hashtag row); includes quotes, delimiters, newlines, formula triggers and non-ASCII.
+    /// Random text without NUL and not starting with `#`, even after leading whitespace (HXL readers trim
+    /// cells, so such a data row could rightly be taken for a hashtag row); includes quotes, delimiters,
+    /// newlines, formula triggers and non-ASCII.
     func randomText(_ rng: inout SplitMix) -> String {
         let pieces = ["a", "Z", " ", ",", "\"", "\n", "\r\n", "'", "=", "+", "-", "@", "|", "%", "\t", "é", "مساعدة", "1", ".", ";", "#"]
         var s = ""
         for _ in 0..<(1 + Int(rng.next() % 6)) { s += pieces[Int(rng.next() % UInt64(pieces.count))] }
-        if s.hasPrefix("#") { s = "x" + s }
+        if s.drop(while: { $0.isWhitespace }).hasPrefix("#") { s = "x" + s }
         return s
     }
 
