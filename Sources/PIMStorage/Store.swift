@@ -162,6 +162,9 @@ public enum DocumentKind: String, Sendable, Hashable, Codable, CaseIterable {
     // MARK: Accounts (web administration)
     /// An API token, stored under the SHA-256 of the token (the token itself is never stored).
     case apiToken = "api-token"
+    /// When an API token was last used, under the token's public id (kept apart from the token record so that
+    /// recording a use can never overwrite a revocation).
+    case apiTokenUse = "api-token-use"
     /// A supervisor's case-management team, stored under the supervisor's user id.
     case team
 }
