@@ -51,7 +51,7 @@ struct DatasetCatalog: Sendable {
         guard let user = context.user else { throw ServerError.unauthenticated }
         var team: Set<String> = []
         if user.role == .supervisor { team = try await Teams(store: store).memberNames(of: user.id) }
-        return DatasetViewer(role: user.role, userName: user.userName, team: team)
+        return DatasetViewer(role: user.role, userName: user.userName, organizationID: user.organizationID, team: team)
     }
 
     /// The datasets `viewer` may see, with row counts restricted to their rows.

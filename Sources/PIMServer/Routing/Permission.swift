@@ -103,12 +103,15 @@ public enum DatasetAccess {
 public struct DatasetViewer: Sendable, Hashable {
     public var role: Role
     public var userName: String
+    /// The viewer's organisation (for rules that depend on it, e.g. what agreements share with it).
+    public var organizationID: Organization.ID?
     /// For supervisors: the user names of their team's members (from the `team` document); empty otherwise.
     public var team: Set<String>
 
-    public init(role: Role, userName: String, team: Set<String> = []) {
+    public init(role: Role, userName: String, organizationID: Organization.ID? = nil, team: Set<String> = []) {
         self.role = role
         self.userName = userName
+        self.organizationID = organizationID
         self.team = team
     }
 }
