@@ -137,6 +137,33 @@ extension PostgresStore {
         }
     }
 
+    public func recordFailedLogin(of user: User.ID, lockAfter: Int, lockUntil: Date) async throws(StoreError) -> User {
+        let id = user.rawValue
+        let until = StoredJSON.millis(lockUntil)
+        let limit = Int64(lockAfter)
+        return try await transaction { conn in
+            // One UPDATE: the row lock serialises concurrent failures, and every expression reads the old row.
+            let updated = try await self.rows(
+                conn,
+                """
+                UPDATE users SET
+                locked_until = CASE WHEN failed_logins + 1 >= \(limit) THEN \(until) ELSE locked_until END,
+                failed_logins = CASE WHEN failed_logins + 1 >= \(limit) THEN 0 ELSE failed_logins + 1 END
+                WHERE id = \(id) RETURNING *
+                """)
+            guard let row = updated.first else { throw StoreError.notFound(kind: "user", key: id) }
+            return try Self.user(from: row)
+        }
+    }
+
+    public func clearFailedLogins(of user: User.ID) async throws(StoreError) {
+        let id = user.rawValue
+        try await transaction { conn in
+            let updated = try await self.rows(conn, "UPDATE users SET failed_logins = 0, locked_until = NULL WHERE id = \(id) RETURNING id")
+            guard updated.count == 1 else { throw StoreError.notFound(kind: "user", key: id) }
+        }
+    }
+
     public func user(named userName: String) async throws(StoreError) -> User? {
         try await connection { conn in
             try await self.rows(conn, "SELECT * FROM users WHERE user_name = \(userName)").first.map(Self.user(from:))

@@ -124,6 +124,34 @@ extension SQLiteStore {
         }
     }
 
+    public func recordFailedLogin(of user: User.ID, lockAfter: Int, lockUntil: Date) async throws(StoreError) -> User {
+        let id = user.rawValue
+        let until = StoredJSON.millis(lockUntil)
+        return try await write { db in
+            // One UPDATE: every expression reads the row as it was, and SQLite serialises writers.
+            try db.execute(
+                sql: """
+                    UPDATE users SET
+                    locked_until = CASE WHEN failed_logins + 1 >= ? THEN ? ELSE locked_until END,
+                    failed_logins = CASE WHEN failed_logins + 1 >= ? THEN 0 ELSE failed_logins + 1 END
+                    WHERE id = ?
+                    """,
+                arguments: [lockAfter, until, lockAfter, id])
+            guard db.changesCount == 1,
+                  let row = try Row.fetchOne(db, sql: "SELECT * FROM users WHERE id = ?", arguments: [id])
+            else { throw StoreError.notFound(kind: "user", key: id) }
+            return try Self.user(from: row)
+        }
+    }
+
+    public func clearFailedLogins(of user: User.ID) async throws(StoreError) {
+        let id = user.rawValue
+        try await write { db in
+            try db.execute(sql: "UPDATE users SET failed_logins = 0, locked_until = NULL WHERE id = ?", arguments: [id])
+            guard db.changesCount == 1 else { throw StoreError.notFound(kind: "user", key: id) }
+        }
+    }
+
     public func user(named userName: String) async throws(StoreError) -> User? {
         try await read { db in
             try Row.fetchOne(db, sql: "SELECT * FROM users WHERE user_name = ?", arguments: [userName]).map(Self.user(from:))

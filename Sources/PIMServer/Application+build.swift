@@ -68,8 +68,7 @@ public func buildRouter(_ configuration: ServerConfiguration, store: any Store) 
 
     var registry = RouteRegistry(router: router, uploads: configuration.uploads)
     AuthController(sessions: sessions, login: LoginService(store: store, configuration: configuration,
-                                                           limiter: RateLimiter(window: configuration.rateLimitWindow),
-                                                           locks: userLocks),
+                                                           limiter: RateLimiter(window: configuration.rateLimitWindow)),
                    pages: pages, configuration: configuration).register(on: &registry)
     PageController(store: store, catalog: catalog, pages: pages, configuration: configuration).register(on: &registry)
     APIController(store: store, catalog: catalog).register(on: &registry)

@@ -26,6 +26,15 @@ public protocol Store: SharingStore, Sendable {
     func update(_ user: User) async throws(StoreError)
     func user(named userName: String) async throws(StoreError) -> User?
     func users() async throws(StoreError) -> [User]
+    // MARK: Sign-in counters (atomic)
+    /// Counts one failed sign-in in a single statement, so that concurrent failures (from any number of server
+    /// processes) are all counted: adds one to `failedLogins`, and when that reaches `lockAfter`, sets
+    /// `lockedUntil` to `lockUntil` and resets the count to 0. Changes no other column.
+    /// - Returns: the user as stored afterwards.
+    /// - Throws: ``StoreError/notFound(kind:key:)`` when there is no such user.
+    func recordFailedLogin(of user: User.ID, lockAfter: Int, lockUntil: Date) async throws(StoreError) -> User
+    /// Clears the failure count and the lock (after a successful sign-in); changes no other column.
+    func clearFailedLogins(of user: User.ID) async throws(StoreError)
 
     // MARK: Datasets
     func create(_ dataset: Dataset) async throws(StoreError)
@@ -153,6 +162,9 @@ public enum DocumentKind: String, Sendable, Hashable, Codable, CaseIterable {
     // MARK: Accounts (web administration)
     /// An API token, stored under the SHA-256 of the token (the token itself is never stored).
     case apiToken = "api-token"
+    /// When an API token was last used, under the token's public id (kept apart from the token record so that
+    /// recording a use can never overwrite a revocation).
+    case apiTokenUse = "api-token-use"
     /// A supervisor's case-management team, stored under the supervisor's user id.
     case team
     /// The bytes of a share package made through the web, kept so it can be downloaded later (base64 in JSON).

@@ -71,6 +71,31 @@ public enum StoreConformanceSuite {
             await #expect(throws: StoreError.conflict(kind: "user", key: "officer")) { try await store.add(Fixtures.user("officer")) }
             await #expect(throws: StoreError.notFound(kind: "user", key: "ghost")) { try await store.update(Fixtures.user("ghost")) }
         },
+        StoreCheck(name: "failed sign-ins are counted atomically and lock at the limit") { store, _ in
+            var u = Fixtures.user("counted", role: .analyst)
+            u.displayName = "Counted"
+            try await store.add(u)
+            let until = Fixtures.epoch.addingTimeInterval(1800)
+            let id = u.id
+            // Concurrent failures are all counted (no lost update)
+            try await withThrowingTaskGroup(of: Void.self) { group in
+                for _ in 0..<8 { group.addTask { _ = try await store.recordFailedLogin(of: id, lockAfter: 100, lockUntil: until) } }
+                try await group.waitForAll()
+            }
+            #expect(try await store.user(named: "counted")?.failedLogins == 8)
+            #expect(try await store.user(named: "counted")?.lockedUntil == nil)
+            // Reaching the limit locks and resets the count; other columns are untouched
+            let locked = try await store.recordFailedLogin(of: u.id, lockAfter: 9, lockUntil: until)
+            #expect(locked.failedLogins == 0)
+            #expect(locked.lockedUntil == until)
+            #expect(locked.displayName == "Counted" && locked.role == .analyst)
+            try await store.clearFailedLogins(of: u.id)
+            let cleared = try #require(try await store.user(named: "counted"))
+            #expect(cleared.failedLogins == 0 && cleared.lockedUntil == nil)
+            await #expect(throws: StoreError.self) {
+                _ = try await store.recordFailedLogin(of: User.ID("ghost"), lockAfter: 6, lockUntil: until)
+            }
+        },
         StoreCheck(name: "datasets round-trip with their schema and are unique by name") { store, _ in
             var d = Fixtures.dataset()
             try await store.create(d)

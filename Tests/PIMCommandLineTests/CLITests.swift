@@ -152,5 +152,17 @@ struct PIMBinary {
         let audit = try PIMBinary.run(["audit", "list", "--action", "user.created"], in: dir)
         #expect(audit.out.contains("user.created"))
         #expect(!audit.out.contains("another long password"))
+        // Enable, unlock and change the role again
+        #expect(try PIMBinary.run(["user", "enable", "farah", "--as", "admin"], in: dir).status == 0)
+        #expect(try PIMBinary.run(["user", "unlock", "farah", "--as", "admin"], in: dir).status == 0)
+        #expect(try PIMBinary.run(["user", "set-role", "farah", "--role", "analyst", "--as", "admin"], in: dir).status == 0)
+        let noOrg = try PIMBinary.run(["user", "set-role", "farah", "--role", "partner-viewer", "--as", "admin"], in: dir)
+        #expect(noOrg.status != 0)
+        #expect(noOrg.err.contains("organisation"))
+        let after = try PIMBinary.run(["user", "list", "--format", "json"], in: dir)
+        #expect(after.out.contains("\"role\" : \"analyst\""))
+        #expect(!after.out.contains("\"disabled\" : true"))
+        let missing = try PIMBinary.run(["user", "enable", "ghost", "--as", "admin"], in: dir)
+        #expect(missing.status != 0)
     }
 }

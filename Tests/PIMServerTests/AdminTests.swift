@@ -213,6 +213,11 @@ import Testing
             #expect((try jsonObject(team) as? [String: Any])?["team"] as? [String] == ["case-worker"])
             let badTeam = try await admin.json(client, .patch, "/api/v1/users/supervisor", #"{"team": ["analyst"]}"#)
             #expect(badTeam.status == .badRequest)
+            // A refused request changes nothing, not even its valid parts
+            let mixed = try await admin.json(client, .patch, "/api/v1/users/supervisor", #"{"disabled": true, "role": "partner-viewer"}"#)
+            #expect(mixed.status == .badRequest)
+            #expect(try await world.user(.supervisor).isDisabled == false)
+            #expect(try await world.user(.supervisor).role == .supervisor)
             #expect(try await admin.json(client, .post, "/api/v1/users", "not json").status == .badRequest)
             #expect(try await admin.json(client, .post, "/api/v1/organizations", #"{"name": "Again", "acronym": "NRC", "kind": "ingo"}"#).status
                 == .conflict)

@@ -121,6 +121,25 @@ import Testing
         }
     }
 
+    @Test func theOpenAPIDocumentDeclaresBearerTokensAndRequestBodies() async throws {
+        let world = try await TestWorld.make()
+        try await world.application().test(.router) { client in
+            let r = try await client.execute(uri: "/api/v1/openapi.json", method: .get)
+            let doc = try #require(try jsonObject(r) as? [String: Any])
+            let components = try #require(doc["components"] as? [String: Any])
+            let schemes = try #require(components["securitySchemes"] as? [String: [String: Any]])
+            #expect(schemes["bearerToken"]?["scheme"] as? String == "bearer")
+            let paths = try #require(doc["paths"] as? [String: [String: [String: Any]]])
+            let create = try #require(paths["/api/v1/tokens"]?["post"])
+            #expect(create["requestBody"] != nil)
+            #expect((create["responses"] as? [String: Any])?["201"] != nil)
+            let security = try #require(create["security"] as? [[String: [String]]])
+            #expect(security.contains { $0["bearerToken"] != nil })
+            #expect((paths["/api/v1/tokens/{id}"]?["delete"]?["responses"] as? [String: Any])?["204"] != nil)
+            #expect(paths["/api/v1/users/{name}"]?["patch"]?["requestBody"] != nil)
+        }
+    }
+
     @Test func cookieSessionsStillNeedTheCSRFTokenForAPIWrites() async throws {
         let world = try await TestWorld.make()
         try await world.application().test(.router) { client in

@@ -5,12 +5,13 @@ import PIMStorage
 
 extension Role: ExpressibleByArgument {}
 
-/// `pim user add|list|disable`: the workspace's accounts.
+/// `pim user add|list|disable|enable|unlock|set-role`: the workspace's accounts (the web's `/admin/users`
+/// does the same, with the same rules).
 struct UserCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "user",
-        abstract: "Add, list and disable the workspace's users and their roles.",
-        subcommands: [Add.self, List.self, Disable.self]
+        abstract: "Add, list, disable, enable and unlock the workspace's users and change their roles.",
+        subcommands: [Add.self, List.self, Disable.self, Enable.self, Unlock.self, SetRole.self]
     )
 
     struct Add: AsyncParsableCommand {
@@ -117,6 +118,72 @@ struct UserCommand: AsyncParsableCommand {
                                               details: ["user": u.id.rawValue, "disabled": "true"]))
             }
             print("Disabled user \(name).")
+        }
+    }
+
+    /// Loads a user, applies `change` and records a `user.updated` event with ids only.
+    static func change(_ name: String, store: StoreOptions, actor: ActorOption, command: String,
+                       details: [String: String], _ change: @escaping @Sendable (inout User) throws -> Void) async throws {
+        let actorName = actor.name
+        try await store.withStore(writing: true, command: command) { s in
+            try await actor.check(in: s)
+            guard var u = try await s.user(named: name) else { throw StoreError.notFound(kind: "user", key: name) }
+            try change(&u)
+            try await s.update(u)
+            try await s.append(AuditDraft(at: Date(), actor: actorName, action: .userUpdated, organizationID: u.organizationID?.rawValue,
+                                          details: details.merging(["user": u.id.rawValue]) { a, _ in a }))
+        }
+    }
+
+    struct Enable: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Enable a disabled user again.",
+                                                        discussion: "Example:\n  pim user enable drc-viewer")
+        @OptionGroup var store: StoreOptions
+        @Argument(help: "User name.") var name: String
+        @OptionGroup var actor: ActorOption
+
+        func run() async throws {
+            try await UserCommand.change(name, store: store, actor: actor, command: "pim user enable", details: ["disabled": "false"]) {
+                $0.isDisabled = false
+            }
+            print("Enabled user \(name).")
+        }
+    }
+
+    struct Unlock: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Unlock a user locked after repeated failed sign-ins.",
+                                                        discussion: "Example:\n  pim user unlock farah")
+        @OptionGroup var store: StoreOptions
+        @Argument(help: "User name.") var name: String
+        @OptionGroup var actor: ActorOption
+
+        func run() async throws {
+            try await UserCommand.change(name, store: store, actor: actor, command: "pim user unlock", details: ["unlocked": "true"]) {
+                $0.failedLogins = 0
+                $0.lockedUntil = nil
+            }
+            print("Unlocked user \(name).")
+        }
+    }
+
+    struct SetRole: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "set-role", abstract: "Change a user's role (partner viewers need an organisation).",
+            discussion: "Example:\n  pim user set-role farah --role pim-officer")
+        @OptionGroup var store: StoreOptions
+        @Argument(help: "User name.") var name: String
+        @Option(help: "New role.") var role: Role
+        @OptionGroup var actor: ActorOption
+
+        func run() async throws {
+            let role = role
+            try await UserCommand.change(name, store: store, actor: actor, command: "pim user set-role", details: ["role": role.rawValue]) {
+                if role == .partnerViewer && $0.organizationID == nil {
+                    throw CLIError("A partner viewer needs an organisation: they see only what agreements shared with it.")
+                }
+                $0.role = role
+            }
+            print("\(name) is now \(role.rawValue).")
         }
     }
 }

@@ -57,10 +57,15 @@ struct APITokens: Sendable {
         return (secret, token)
     }
 
-    /// Every token record with its storage key (the hash), newest first.
+    /// Every token record with its storage key (the hash) and its last use, newest first.
     func all() async throws -> [(hash: String, token: APIToken)] {
-        try await store.documents(kind: .apiToken).map { (hash: $0.id, token: try Self.decode($0.json)) }
-            .sorted { $0.token.createdAt > $1.token.createdAt }
+        var uses: [String: Date] = [:]
+        for doc in try await store.documents(kind: .apiTokenUse) { uses[doc.id] = try Self.decodeUse(doc.json) }
+        return try await store.documents(kind: .apiToken).map { doc in
+            var token = try Self.decode(doc.json)
+            token.lastUsedAt = uses[token.id] ?? token.lastUsedAt
+            return (hash: doc.id, token: token)
+        }.sorted { $0.token.createdAt > $1.token.createdAt }
     }
 
     /// The tokens `user` may see: their own, or everyone's for administrators.
@@ -89,15 +94,27 @@ struct APITokens: Sendable {
         guard secret.hasPrefix(Self.prefix) else { throw ServerError.tokenRejected }
         let hash = Self.hash(secret)
         guard let json = try await store.document(kind: .apiToken, id: hash) else { throw ServerError.tokenRejected }
-        var token = try Self.decode(json)
+        let token = try Self.decode(json)
         guard token.status(at: now) == .active,
               let user = try await store.user(named: token.userName), user.id.rawValue == token.userID, !user.isDisabled
         else { throw ServerError.tokenRejected }
-        if token.lastUsedAt.map({ now.timeIntervalSince($0) >= Self.lastUsedResolution }) ?? true {
-            token.lastUsedAt = now
-            try await store.putDocument(kind: .apiToken, id: hash, json: Self.encode(token), audit: nil)
+        // The last use goes to its own document: writing it can never undo a concurrent revocation.
+        let lastUsed = try await store.document(kind: .apiTokenUse, id: token.id).map(Self.decodeUse)
+        if lastUsed.map({ now.timeIntervalSince($0) >= Self.lastUsedResolution }) ?? true {
+            try await store.putDocument(kind: .apiTokenUse, id: token.id,
+                                        json: String(decoding: JSON.encode(Use(lastUsedAt: now)), as: UTF8.self), audit: nil)
         }
         return user
+    }
+
+    /// The document of a token's last use.
+    struct Use: Codable, Sendable { var lastUsedAt: Date }
+
+    static func decodeUse(_ json: String) throws -> Date {
+        let d = JSONDecoder()
+        d.dateDecodingStrategy = .iso8601
+        guard let u = try? d.decode(Use.self, from: Data(json.utf8)) else { throw StoreError.corrupt("an API token's use record cannot be read") }
+        return u.lastUsedAt
     }
 
     static func encode(_ token: APIToken) -> String { String(decoding: JSON.encode(token), as: UTF8.self) }

@@ -34,9 +34,7 @@ struct AccountAPIController: Sendable {
             let name = try context.parameters.require("name")
             let body = try Self.decode(UserPatchDTO.self, form,
                                              hint: #"{"role": "analyst"} or {"organization": "DRC"} or {"disabled": true} or {"team": ["user", …]}"#)
-            // The changes most likely to be refused go first, so a refused request changes as little as possible.
             var changes: [AccountService.Change] = []
-            if let team = body.team { changes.append(.team(team)) }
             if let org = body.organization { changes.append(.organization(org.isEmpty ? nil : org)) }
             if let r = body.role {
                 guard let role = Role(rawValue: r) else { throw Self.unknownRole }
@@ -44,11 +42,10 @@ struct AccountAPIController: Sendable {
             }
             if let d = body.disabled { changes.append(.disabled(d)) }
             if body.unlock == true { changes.append(.unlock) }
+            if let team = body.team { changes.append(.team(team)) }
             guard !changes.isEmpty else { throw ServerError.badRequest("Give at least one of role, organization, disabled, unlock, team.") }
-            let actor = try AccountPageController.actor(context)
-            guard try await store.user(named: name) != nil else { throw ServerError.notFound }
-            for change in changes { _ = try await accounts.update(name, change, actor: actor) }
-            guard let user = try await store.user(named: name) else { throw ServerError.notFound }
+            // All or nothing: the rules are checked on the result before anything is written.
+            let user = try await accounts.update(name, changes, actor: AccountPageController.actor(context))
             return JSON.response(try await userDTOs([user])[0])
         }
         registry.register(.apiOrganizations) { _, _, _ in

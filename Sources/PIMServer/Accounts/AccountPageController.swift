@@ -123,7 +123,7 @@ struct AccountPageController: Sendable {
                 name: u.userName, displayName: u.displayName, role: u.role.rawValue,
                 organization: u.organizationID.flatMap { acronyms[$0] } ?? "—",
                 status: u.isDisabled ? "disabled" : locked ? "locked" : "active", isDisabled: u.isDisabled, isLocked: locked,
-                isSupervisor: u.role == .supervisor, team: team.joined(separator: ", "),
+                isSupervisor: u.role == .supervisor, isSelf: u.id == context.user?.id, team: team.joined(separator: ", "),
                 roleOptions: Role.allCases.map { .init(value: $0.rawValue, label: $0.rawValue, selected: $0 == u.role) },
                 organizationOptions: orgs.map { .init(value: $0.acronym, label: $0.acronym, selected: $0.id == u.organizationID) }))
         }

@@ -26,6 +26,8 @@ enum AccountPageModels {
         var isDisabled: Bool
         var isLocked: Bool
         var isSupervisor: Bool
+        /// The signed-in administrator's own row: no role change or disabling (another administrator must do it).
+        var isSelf: Bool
         var team: String
         var roleOptions: [Option]
         var organizationOptions: [Option]

@@ -58,51 +58,74 @@ struct AccountService: Sendable {
 
     /// Applies `change` to the user named `userName` (``ServerError/notFound`` when there is none).
     func update(_ userName: String, _ change: Change, actor: Session.SignedInUser) async throws -> User {
+        try await update(userName, [change], actor: actor)
+    }
+
+    /// Applies `changes` together: every rule is checked on the resulting user before anything is written,
+    /// so a refused request changes nothing. One `user.updated` event (ids, role, flags) and, for a team,
+    /// one `team.changed` event.
+    func update(_ userName: String, _ changes: [Change], actor: Session.SignedInUser) async throws -> User {
         let now = configuration.now()
-        // Work that needs no lock first: the password hash (slow) and the organisation lookup.
-        let newHash: String? = if case .password(let p) = change { try hashPassword(p) } else { nil }
-        let newOrg: Organization.ID? = if case .organization(let acronym) = change { try await organizationID(acronym) } else { nil }
-        return try await locks.withLock(userName) {
-            guard var user = try await store.user(named: userName) else { throw ServerError.notFound }
-            let isSelf = user.id == actor.id
-            var details = ["user": user.id.rawValue]
+        // Work that needs no lock first: password hashes (slow), organisation lookups, team member ids.
+        var hashes: [String: String] = [:]
+        var orgs: [String: Organization.ID?] = [:]
+        var teams: [[String]: [User.ID]] = [:]
+        for change in changes {
             switch change {
-            case .role(let role):
-                if isSelf && role != user.role { throw ServerError.badRequest("You cannot change your own role; ask another administrator.") }
-                if role == .partnerViewer && user.organizationID == nil {
-                    throw ServerError.badRequest("A partner viewer needs an organisation: set the organisation first.")
-                }
-                user.role = role
-                details["role"] = role.rawValue
-            case .disabled(let disabled):
-                if isSelf && disabled { throw ServerError.badRequest("You cannot disable your own account; ask another administrator.") }
-                user.isDisabled = disabled
-                details["disabled"] = disabled ? "true" : "false"
-            case .password:
-                user.passwordHash = newHash ?? user.passwordHash
-                user.failedLogins = 0
-                user.lockedUntil = nil
-                details["password"] = "reset"
-            case .unlock:
-                user.failedLogins = 0
-                user.lockedUntil = nil
-                details["unlocked"] = "true"
-            case .organization:
-                let org = newOrg
-                if org == nil && user.role == .partnerViewer { throw ServerError.badRequest("A partner viewer needs an organisation.") }
-                user.organizationID = org
-                details["organization"] = org?.rawValue ?? "none"
-            case .team(let names):
-                guard user.role == .supervisor else { throw ServerError.badRequest("Only supervisors have a team.") }
-                let members = try await teamMembers(names)
-                try await Teams(store: store).setMembers(members, of: user.id, actor: actor.id, at: now)
-                return user
+            case .password(let p): hashes[p] = try hashPassword(p)
+            case .organization(let acronym): orgs[acronym ?? ""] = try await organizationID(acronym)
+            case .team(let names): teams[names] = try await teamMembers(names)
+            default: break
             }
-            try await store.update(user)
-            try await store.append(AuditDraft(at: now, actor: actor.id.rawValue, action: .userUpdated,
-                                              organizationID: user.organizationID?.rawValue, details: details))
+        }
+        let (hashes_, orgs_, teams_) = (hashes, orgs, teams)  // immutable copies for the lock's closure
+        return try await locks.withLock(userName) {
+            guard let before = try await store.user(named: userName) else { throw ServerError.notFound }
+            var user = before
+            var details = ["user": user.id.rawValue]
+            var team: [User.ID]?
+            for change in changes {
+                switch change {
+                case .role(let role):
+                    user.role = role
+                    details["role"] = role.rawValue
+                case .disabled(let disabled):
+                    user.isDisabled = disabled
+                    details["disabled"] = disabled ? "true" : "false"
+                case .password(let p):
+                    user.passwordHash = hashes_[p] ?? user.passwordHash
+                    user.failedLogins = 0
+                    user.lockedUntil = nil
+                    details["password"] = "reset"
+                case .unlock:
+                    user.failedLogins = 0
+                    user.lockedUntil = nil
+                    details["unlocked"] = "true"
+                case .organization(let acronym):
+                    let org = orgs_[acronym ?? ""] ?? nil
+                    user.organizationID = org
+                    details["organization"] = org?.rawValue ?? "none"
+                case .team(let names):
+                    team = teams_[names] ?? []
+                }
+            }
+            // The rules, on the result.
+            let isSelf = user.id == actor.id
+            if isSelf && user.role != before.role { throw ServerError.badRequest("You cannot change your own role; ask another administrator.") }
+            if isSelf && user.isDisabled { throw ServerError.badRequest("You cannot disable your own account; ask another administrator.") }
+            if user.role == .partnerViewer && user.organizationID == nil {
+                throw ServerError.badRequest("A partner viewer needs an organisation: they see only what agreements shared with it.")
+            }
+            if team != nil && user.role != .supervisor { throw ServerError.badRequest("Only supervisors have a team.") }
+            // Then the writes.
+            if let team { try await Teams(store: store).setMembers(team, of: user.id, actor: actor.id, at: now) }
+            if details.count > 1 {
+                try await store.update(user)
+                try await store.append(AuditDraft(at: now, actor: actor.id.rawValue, action: .userUpdated,
+                                                  organizationID: user.organizationID?.rawValue, details: details))
+            }
             // A disabled user, or one whose password was reset, is signed out everywhere at once.
-            if user.isDisabled || newHash != nil { await sessions.removeAll(of: user.id) }
+            if user.isDisabled || details["password"] != nil { await sessions.removeAll(of: user.id) }
             return user
         }
     }

@@ -14,9 +14,6 @@ struct LoginService: Sendable {
     let store: any Store
     let configuration: ServerConfiguration
     let limiter: RateLimiter
-    /// Failure counting is a read-modify-write of the user record: serialised per user name so that
-    /// concurrent failures are all counted (shared with the administration, see ``UserLocks``).
-    let locks: UserLocks
 
     /// Why a login failed, as recorded in the audit log.
     enum FailureReason: String { case unknownUser = "unknown-user", disabled, locked, badPassword = "bad-password" }
@@ -34,34 +31,21 @@ struct LoginService: Sendable {
             logger.notice("login rate-limited", metadata: ["retry_after": "\(wait)"])
             throw ServerError.tooManyRequests(retryAfter: wait)
         }
-        return try await locks.withLock(userName) {
-            try await check(userName: userName, password: password, now: now, logger: logger)
-        }
-    }
-
-    /// Reads the user, checks the password and updates the failure count; runs under the user's lock.
-    private func check(userName: String, password: String, now: Date, logger: Logger) async throws -> User {
-        guard var user = try await store.user(named: userName) else {
+        guard let user = try await store.user(named: userName) else {
             _ = Bcrypt.verify(password, hash: Self.decoyHash)
             try await fail(nil, .unknownUser, now: now, logger: logger)
         }
         if user.isDisabled { try await fail(user, .disabled, now: now, logger: logger) }
         if let until = user.lockedUntil, until > now { try await fail(user, .locked, now: now, logger: logger) }
         guard Bcrypt.verify(password, hash: user.passwordHash) else {
-            user.failedLogins += 1
-            var locked = false
-            if user.failedLogins >= configuration.maxFailedLogins {
-                user.lockedUntil = now.addingTimeInterval(configuration.lockoutDuration)
-                user.failedLogins = 0
-                locked = true
-            }
-            try await store.update(user)
-            try await fail(user, .badPassword, now: now, logger: logger, lockedNow: locked)
+            // Counted by the store in one statement, so concurrent failures are never under-counted.
+            let after = try await store.recordFailedLogin(of: user.id, lockAfter: configuration.maxFailedLogins,
+                                                          lockUntil: now.addingTimeInterval(configuration.lockoutDuration))
+            let locked = after.failedLogins == 0 && after.lockedUntil.map { $0 > now } == true
+            try await fail(after, .badPassword, now: now, logger: logger, lockedNow: locked)
         }
         if user.failedLogins != 0 || user.lockedUntil != nil {
-            user.failedLogins = 0
-            user.lockedUntil = nil
-            try await store.update(user)
+            try await store.clearFailedLogins(of: user.id)
         }
         try await store.append(AuditDraft(at: now, actor: user.id.rawValue, action: .login,
                                           organizationID: user.organizationID?.rawValue))

@@ -1,8 +1,8 @@
 import Foundation
 
-/// Serialises read-modify-write changes of one user record inside this server: failed-login counting,
-/// lockout and the administrators' changes take the lock of the user name, so that concurrent requests
-/// cannot under-count failures or write back a stale copy (e.g. re-enable a user disabled a moment ago).
+/// Serialises the administrators' read-modify-write changes of one user record inside this server, so that
+/// two concurrent changes cannot write back a stale copy (e.g. re-enable a user disabled a moment ago).
+/// Failed sign-ins need no lock: the store counts them in one statement (`Store.recordFailedLogin(of:lockAfter:lockUntil:)`).
 ///
 /// Waiters are served in arrival order; the lock is handed over directly to the next waiter.
 actor UserLocks {

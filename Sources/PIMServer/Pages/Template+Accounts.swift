@@ -24,14 +24,14 @@ extension Template {
         <tbody>
         {{#users}}<tr id="user-{{name}}"><th scope="row">{{name}}<br><span class="muted">{{displayName}}</span></th><td>{{role}}</td><td>{{organization}}</td><td>{{status}}</td>
         <td class="actions">
-        <form method="post" action="/admin/users/{{name}}"><input type="hidden" name="csrf_token" value="{{csrfToken}}"><input type="hidden" name="change" value="role">
+        {{^isSelf}}<form method="post" action="/admin/users/{{name}}"><input type="hidden" name="csrf_token" value="{{csrfToken}}"><input type="hidden" name="change" value="role">
         <label for="role-{{name}}">Role</label> <select id="role-{{name}}" name="role">{{#roleOptions}}<option value="{{value}}"{{#selected}} selected{{/selected}}>{{label}}</option>{{/roleOptions}}</select>
-        <button type="submit">Change role</button></form>
+        <button type="submit">Change role</button></form>{{/isSelf}}
         <form method="post" action="/admin/users/{{name}}"><input type="hidden" name="csrf_token" value="{{csrfToken}}"><input type="hidden" name="change" value="organization">
         <label for="org-{{name}}">Organisation</label> <select id="org-{{name}}" name="organization"><option value="">none</option>{{#organizationOptions}}<option value="{{value}}"{{#selected}} selected{{/selected}}>{{label}}</option>{{/organizationOptions}}</select>
         <button type="submit">Change organisation</button></form>
         {{#isDisabled}}<form method="post" action="/admin/users/{{name}}"><input type="hidden" name="csrf_token" value="{{csrfToken}}"><input type="hidden" name="change" value="enable"><button type="submit" id="enable-{{name}}">Enable</button></form>{{/isDisabled}}
-        {{^isDisabled}}<form method="post" action="/admin/users/{{name}}"><input type="hidden" name="csrf_token" value="{{csrfToken}}"><input type="hidden" name="change" value="disable"><button type="submit" id="disable-{{name}}">Disable (signs out at once)</button></form>{{/isDisabled}}
+        {{^isSelf}}{{^isDisabled}}<form method="post" action="/admin/users/{{name}}"><input type="hidden" name="csrf_token" value="{{csrfToken}}"><input type="hidden" name="change" value="disable"><button type="submit" id="disable-{{name}}">Disable (signs out at once)</button></form>{{/isDisabled}}{{/isSelf}}
         {{#isLocked}}<form method="post" action="/admin/users/{{name}}"><input type="hidden" name="csrf_token" value="{{csrfToken}}"><input type="hidden" name="change" value="unlock"><button type="submit" id="unlock-{{name}}">Unlock</button></form>{{/isLocked}}
         <form method="post" action="/admin/users/{{name}}"><input type="hidden" name="csrf_token" value="{{csrfToken}}"><input type="hidden" name="change" value="password">
         <label for="password-{{name}}">New password (12+ characters)</label> <input id="password-{{name}}" name="password" type="password" autocomplete="new-password" minlength="12" required>
@@ -45,7 +45,7 @@ extension Template {
         <section aria-labelledby="new-user"><h2 id="new-user">Add a user</h2>
         <form id="user-form" method="post" action="/admin/users">
         <input type="hidden" name="csrf_token" value="{{csrfToken}}">
-        <p><label for="user_name">User name</label> <input id="user_name" name="user_name" required pattern="[A-Za-z0-9._@-]{2,64}" autocomplete="off"></p>
+        <p><label for="user_name">User name</label> <input id="user_name" name="user_name" required autocomplete="off"></p>
         <p><label for="display_name">Display name</label> <input id="display_name" name="display_name"></p>
         <p><label for="role">Role</label> <select id="role" name="role">{{#roleChoices}}<option value="{{value}}">{{label}}</option>{{/roleChoices}}</select></p>
         <p><label for="organization">Organisation (required for partner viewers)</label> <select id="organization" name="organization"><option value="">none</option>{{#organizationChoices}}<option value="{{value}}">{{label}}</option>{{/organizationChoices}}</select></p>
@@ -68,7 +68,7 @@ extension Template {
         <form id="organization-form" method="post" action="/admin/organizations">
         <input type="hidden" name="csrf_token" value="{{csrfToken}}">
         <p><label for="org_name">Name</label> <input id="org_name" name="name" required></p>
-        <p><label for="acronym">Acronym</label> <input id="acronym" name="acronym" required pattern="[A-Za-z0-9_-]{1,32}"></p>
+        <p><label for="acronym">Acronym</label> <input id="acronym" name="acronym" required maxlength="32"></p>
         <p><label for="kind">Kind</label> <select id="kind" name="kind">{{#kinds}}<option value="{{.}}">{{.}}</option>{{/kinds}}</select></p>
         <p><button type="submit" id="organization-submit">Add organisation</button></p>
         </form></section>
