@@ -89,6 +89,21 @@ struct APITokens: Sendable {
         return token
     }
 
+    /// Revokes every active token of `userID` (after a password reset: whoever knew the old password may
+    /// have made tokens). Returns how many were revoked; one audit event per token.
+    @discardableResult
+    func revokeAll(of userID: User.ID, by actor: Session.SignedInUser, now: Date) async throws -> Int {
+        var revoked = 0
+        for found in try await all() where found.token.userID == userID.rawValue && found.token.revokedAt == nil {
+            var token = found.token
+            token.revokedAt = now
+            try await store.putDocument(kind: .apiToken, id: found.hash, json: Self.encode(token), audit: AuditDraft(
+                at: now, actor: actor.id.rawValue, action: .tokenRevoked, details: ["token": token.id, "user": token.userID]))
+            revoked += 1
+        }
+        return revoked
+    }
+
     /// The user a bearer token authenticates, or ``ServerError/tokenRejected``.
     func authenticate(_ secret: String, now: Date) async throws -> User {
         guard secret.hasPrefix(Self.prefix) else { throw ServerError.tokenRejected }
@@ -96,7 +111,8 @@ struct APITokens: Sendable {
         guard let json = try await store.document(kind: .apiToken, id: hash) else { throw ServerError.tokenRejected }
         let token = try Self.decode(json)
         guard token.status(at: now) == .active,
-              let user = try await store.user(named: token.userName), user.id.rawValue == token.userID, !user.isDisabled
+              let user = try await store.user(named: token.userName), user.id.rawValue == token.userID, !user.isDisabled,
+              user.lockedUntil.map({ $0 <= now }) ?? true  // a locked account is locked for its tokens too
         else { throw ServerError.tokenRejected }
         // The last use goes to its own document: writing it can never undo a concurrent revocation.
         let lastUsed = try await store.document(kind: .apiTokenUse, id: token.id).map(Self.decodeUse)

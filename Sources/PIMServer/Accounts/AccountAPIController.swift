@@ -65,6 +65,10 @@ struct AccountAPIController: Sendable {
             JSON.response(try await tokens.visible(to: AccountPageController.actor(context)).map { TokenDTO($0, now: configuration.now()) })
         }
         registry.register(.apiTokenCreate) { _, context, form in
+            // A token cannot mint tokens: a leaked short-lived token must not become a lasting one.
+            guard !context.authenticatedByToken else {
+                throw ServerError.badRequest("API tokens are created by a signed-in user at /account/tokens, not with another token.")
+            }
             let body = try Self.decode(TokenCreateDTO.self, form, hint: #"{"name": "nightly export", "expiresInDays": 30}"#)
             let now = configuration.now()
             let expiry = try AccountPageController.expiry(days: body.expiresInDays.map(String.init), now: now)

@@ -126,6 +126,8 @@ struct AccountService: Sendable {
             }
             // A disabled user, or one whose password was reset, is signed out everywhere at once.
             if user.isDisabled || details["password"] != nil { await sessions.removeAll(of: user.id) }
+            // A password reset also revokes the user's API tokens (a disabled user's tokens only stop working).
+            if details["password"] != nil { try await APITokens(store: store).revokeAll(of: user.id, by: actor, now: now) }
             return user
         }
     }
