@@ -66,8 +66,8 @@ enum CSVTokenizer {
         let flexible = fields == nil
         let ncol = fields ?? 0
         if reserveRows > 0 {
-            chunk.starts.reserveCapacity(reserveRows * ncol)
-            chunk.ends.reserveCapacity(reserveRows)
+            LargeAllocation.reserve(&chunk.starts, reserveRows * ncol)
+            LargeAllocation.reserve(&chunk.ends, reserveRows)
         }
         // 1 for bytes that end an unquoted field's fast scan.
         var special = [UInt8](repeating: 0, count: 256)

@@ -99,6 +99,8 @@ struct ColumnBuilder {
     /// Text columns: how many cells of each code carried a formula guard (these count as text evidence).
     private var guardedCodes: [Int32: Int] = [:]
     private var sampled = false
+    /// Bytes of the text cells before the sampling point, to size a near-unique column's arena.
+    private var sampledBytes = 0
 
     init(rows: Int, inferTypes: Bool, formulaGuards: Bool) {
         self.rows = rows
@@ -116,12 +118,12 @@ struct ColumnBuilder {
         bools = []
         codes = []
         switch t {
-        case .integer: ints = Array(repeating: 0, count: rows)
-        case .decimal: doubles = Array(repeating: 0, count: rows)
-        case .date: days = Array(repeating: 0, count: rows)
+        case .integer: ints = LargeAllocation.array(repeating: 0, count: rows)
+        case .decimal: doubles = LargeAllocation.array(repeating: 0, count: rows)
+        case .date: days = LargeAllocation.array(repeating: 0, count: rows)
         case .boolean: bools = Array(repeating: false, count: rows)
         case .text:
-            codes = Array(repeating: -1, count: rows)
+            codes = LargeAllocation.array(repeating: -1, count: rows)
             dictionary = ByteDictionary()
         }
         lo = .max
@@ -259,7 +261,7 @@ struct ColumnBuilder {
     }
 
     private mutating func texts<C: CellCursor>(_ cursor: inout C, _ end: Int) {
-        let batch = 32
+        let batch = 64
         withUnsafeTemporaryAllocation(of: UnsafePointer<UInt8>.self, capacity: batch) { pointersBuffer in
             withUnsafeTemporaryAllocation(of: Int.self, capacity: batch) { lengthsBuffer in
                 withUnsafeTemporaryAllocation(of: UInt64.self, capacity: batch) { hashesBuffer in
@@ -284,9 +286,11 @@ struct ColumnBuilder {
             while r < end {
                 if !sampled && r >= sampleEnd && sampleEnd > 0 {
                     sampled = true
-                    if dictionary.count * 10 > (r - nulls.nullCount) * 9 {
-                        // A column of (nearly) unique values: size the table once instead of growing it.
-                        dictionary.reserve(rows)
+                    let seen = r - nulls.nullCount
+                    if dictionary.count * 10 > seen * 9 {
+                        // A column of (nearly) unique values: size the table and arena once instead of
+                        // growing them.
+                        dictionary.reserve(rows, averageBytes: sampledBytes / max(1, seen) + 1)
                     }
                 }
                 // A batch of cells; it ends early at a cell held in the cursor's scratch buffer, which
@@ -306,6 +310,7 @@ struct ColumnBuilder {
                     }
                     pointers[k] = p
                     lengths[k] = n
+                    if !sampled { sampledBytes &+= n }
                     k += 1
                     if cursor.pointsIntoScratch { break }
                 }
