@@ -1,9 +1,3 @@
-#if canImport(Glibc)
-    import Glibc
-#elseif canImport(Darwin)
-    import Darwin
-#endif
-
 /// A hash map from byte strings to dense codes (0, 1, 2, … in order of first appearance), used to
 /// dictionary-encode text columns without creating a `String` per cell.
 ///
@@ -104,11 +98,7 @@ struct ByteDictionary {
     /// Makes room for `expected` entries without further growth; `averageBytes` sizes the arena.
     mutating func reserve(_ expected: Int, averageBytes: Int = 0) {
         self.expected = max(self.expected, expected)
-        if averageBytes > 0 && arena.isEmpty {
-            LargeAllocation.reserve(&arena, expected * averageBytes + expected / 8)
-        } else if averageBytes > 0 {
-            arena.reserveCapacity(expected * averageBytes + expected / 8)
-        }
+        if averageBytes > 0 { arena.reserveCapacity(expected * averageBytes + expected / 8) }
         offsets.reserveCapacity(expected + 1)
         keyWords.reserveCapacity(2 * expected)
         if !ordered {
@@ -320,80 +310,22 @@ struct ByteDictionary {
     }
 }
 
-/// A zeroed hash table of 64-bit slots. Large tables are asked for transparent huge pages, which saves
-/// most of the TLB misses of random probes into a table of millions of slots.
+/// A zeroed hash table of 64-bit slots, allocated once and replaced whole when the dictionary grows.
 ///
-/// A class so that the storage is allocated once; ``ByteDictionary`` replaces it whole when it grows and
-/// is never copied while in use (each column builder owns its own).
+/// A class (not an array) so that probes and inserts go through a plain pointer. ``ByteDictionary`` is
+/// never copied while in use (each column builder owns its own), so the table is never shared.
 final class SlotTable {
     let pointer: UnsafeMutablePointer<UInt64>
     let count: Int
 
     init(count: Int) {
         self.count = count
-        pointer = LargeAllocation.zeroed(UInt64.self, count: max(1, count))
+        pointer = UnsafeMutablePointer<UInt64>.allocate(capacity: max(1, count))
+        pointer.initialize(repeating: 0, count: max(1, count))
     }
 
-    deinit { LargeAllocation.free(pointer) }
+    deinit { pointer.deallocate() }
 }
-
-/// Zeroed allocations, with transparent huge pages requested for large ones.
-enum LargeAllocation {
-    static let hugePage = 2 << 20
-
-    static func zeroed<T>(_: T.Type, count: Int) -> UnsafeMutablePointer<T> {
-        let bytes = count * MemoryLayout<T>.stride
-        if bytes >= hugePage {
-            var raw: UnsafeMutableRawPointer?
-            if posix_memalign(&raw, hugePage, bytes) == 0, let raw {
-                #if os(Linux)
-                    _ = madvise(raw, (bytes + hugePage - 1) / hugePage * hugePage, MADV_HUGEPAGE)
-                #endif
-                memset(raw, 0, bytes)
-                return raw.bindMemory(to: T.self, capacity: count)
-            }
-        }
-        let raw = calloc(max(1, count), MemoryLayout<T>.stride) ?? UnsafeMutableRawPointer.allocate(
-            byteCount: max(1, bytes), alignment: 16)
-        return raw.bindMemory(to: T.self, capacity: count)
-    }
-
-    static func free<T>(_ p: UnsafeMutablePointer<T>) { Glibc_free(UnsafeMutableRawPointer(p)) }
-
-    /// Asks for transparent huge pages on the whole 2 MiB pages inside a buffer that is not written yet:
-    /// one page fault per 2 MiB instead of per 4 KiB when it is filled, and fewer TLB misses.
-    static func adviseHugePages(_ base: UnsafeMutableRawPointer?, bytes: Int) {
-        #if os(Linux)
-            guard let base, bytes >= 2 * hugePage else { return }
-            let mask = UInt(hugePage - 1)
-            let start = (UInt(bitPattern: base) + mask) & ~mask
-            let end = (UInt(bitPattern: base) + UInt(bytes)) & ~mask
-            guard end > start, let p = UnsafeMutableRawPointer(bitPattern: start) else { return }
-            _ = madvise(p, Int(end - start), MADV_HUGEPAGE)
-        #endif
-    }
-
-    /// `Array(repeating:count:)` with huge pages asked for before the array is filled.
-    static func array<T>(repeating value: T, count: Int) -> [T] {
-        Array(unsafeUninitializedCapacity: count) { buffer, initialized in
-            adviseHugePages(buffer.baseAddress.map { UnsafeMutableRawPointer($0) }, bytes: count * MemoryLayout<T>.stride)
-            buffer.initialize(repeating: value)
-            initialized = count
-        }
-    }
-
-    /// Reserves capacity in an empty array and asks for huge pages on it before anything is appended.
-    static func reserve<T>(_ array: inout [T], _ capacity: Int) {
-        array.reserveCapacity(capacity)
-        guard array.isEmpty else { return }
-        let bytes = array.capacity * MemoryLayout<T>.stride
-        array.withUnsafeMutableBufferPointer { b in
-            adviseHugePages(b.baseAddress.map { UnsafeMutableRawPointer($0) }, bytes: bytes)
-        }
-    }
-}
-
-@inline(__always) private func Glibc_free(_ p: UnsafeMutableRawPointer) { free(p) }
 
 @inline(__always)
 func memcmpBytes(_ a: UnsafePointer<UInt8>?, _ b: UnsafePointer<UInt8>, _ n: Int) -> Bool {

@@ -46,23 +46,28 @@ enum ColumnInference {
         guards && FormulaGuard.isGuarded(p, n) ? .text : CellParsing.classify(p, n)
     }
 
-    static func distinctIntegers(_ values: [Int64], nulls: NullMask, lo: Int64, hi: Int64) -> Int {
+    static func distinctIntegers<T: FixedWidthInteger>(_ values: [T], nulls: NullMask, lo: Int64, hi: Int64) -> Int {
         let (span, overflow) = hi.subtractingReportingOverflow(lo)
         if !overflow && span < 1 << 26 {
             var bits = [UInt64](repeating: 0, count: Int(span) / 64 + 1)
             var count = 0
-            for (r, x) in values.enumerated() where !nulls.isNull(r) {
-                let k = Int(x &- lo)
-                let bit = UInt64(1) << UInt64(k & 63)
-                if bits[k >> 6] & bit == 0 {
-                    bits[k >> 6] |= bit
-                    count += 1
+            values.withUnsafeBufferPointer { v in
+                bits.withUnsafeMutableBufferPointer { b in
+                    for (r, x) in v.enumerated() where !nulls.isNull(r) {
+                        let k = Int(Int64(x) &- lo)
+                        guard k >= 0 && k >> 6 < b.count else { continue }
+                        let bit = UInt64(1) << UInt64(k & 63)
+                        if b[k >> 6] & bit == 0 {
+                            b[k >> 6] |= bit
+                            count += 1
+                        }
+                    }
                 }
             }
             return count
         }
         var seen = Set<Int64>()
-        for (r, x) in values.enumerated() where !nulls.isNull(r) { seen.insert(x) }
+        for (r, x) in values.enumerated() where !nulls.isNull(r) { seen.insert(Int64(x)) }
         return seen.count
     }
 }
@@ -118,12 +123,12 @@ struct ColumnBuilder {
         bools = []
         codes = []
         switch t {
-        case .integer: ints = LargeAllocation.array(repeating: 0, count: rows)
-        case .decimal: doubles = LargeAllocation.array(repeating: 0, count: rows)
-        case .date: days = LargeAllocation.array(repeating: 0, count: rows)
+        case .integer: ints = Array(repeating: 0, count: rows)
+        case .decimal: doubles = Array(repeating: 0, count: rows)
+        case .date: days = Array(repeating: 0, count: rows)
         case .boolean: bools = Array(repeating: false, count: rows)
         case .text:
-            codes = LargeAllocation.array(repeating: -1, count: rows)
+            codes = Array(repeating: -1, count: rows)
             dictionary = ByteDictionary()
         }
         lo = .max
@@ -349,7 +354,7 @@ struct ColumnBuilder {
         case .date:
             let distinct =
                 nonNull == 0
-                ? 0 : ColumnInference.distinctIntegers(days.map { Int64($0) }, nulls: nulls, lo: lo, hi: hi)
+                ? 0 : ColumnInference.distinctIntegers(days, nulls: nulls, lo: lo, hi: hi)
             return InferredColumn(
                 data: .date(days: days, nulls: nulls), evidence: nonNull > 0 ? [.date: nonNull] : [:],
                 nullCount: nullCount, distinctCount: distinct,
