@@ -54,34 +54,33 @@ import Testing
         while k < cells.count {
             let chunk = Array(cells[k..<min(cells.count, k + batch)])
             // One arena with the chunk's cells back to back, so pointers stay valid through the call.
-            let arena = chunk.flatMap { $0 } + [0]
+            let arena: [UInt8] = chunk.flatMap { $0 } + [0]
             var starts: [Int] = []
             var offset = 0
             for c in chunk {
                 starts.append(offset)
                 offset += c.count
             }
-            arena.withUnsafeBufferPointer { a in
+            let lengths: [Int] = chunk.map(\.count)
+            var hashes = [UInt64](repeating: 0, count: chunk.count)
+            var result = [Int32](repeating: 0, count: chunk.count)
+            arena.withUnsafeBufferPointer { (a: UnsafeBufferPointer<UInt8>) in
                 guard let base = a.baseAddress else { return }
-                let pointers = starts.map { base + $0 }
-                let lengths = chunk.map(\.count)
-                var hashes = [UInt64](repeating: 0, count: chunk.count)
-                var result = [Int32](repeating: 0, count: chunk.count)
-                pointers.withUnsafeBufferPointer { p in
-                    lengths.withUnsafeBufferPointer { l in
-                        hashes.withUnsafeMutableBufferPointer { h in
-                            result.withUnsafeMutableBufferPointer { r in
-                                if let pb = p.baseAddress, let lb = l.baseAddress, let hb = h.baseAddress,
+                let pointers: [UnsafePointer<UInt8>] = starts.map { base + $0 }
+                pointers.withUnsafeBufferPointer { (p: UnsafeBufferPointer<UnsafePointer<UInt8>>) in
+                    lengths.withUnsafeBufferPointer { (l: UnsafeBufferPointer<Int>) in
+                        hashes.withUnsafeMutableBufferPointer { (h: inout UnsafeMutableBufferPointer<UInt64>) in
+                            result.withUnsafeMutableBufferPointer { (r: inout UnsafeMutableBufferPointer<Int32>) in
+                                guard let pb = p.baseAddress, let lb = l.baseAddress, let hb = h.baseAddress,
                                     let rb = r.baseAddress
-                                {
-                                    dictionary.codes(pb, lb, count: chunk.count, hashes: hb, into: rb)
-                                }
+                                else { return }
+                                dictionary.codes(pb, lb, count: chunk.count, hashes: hb, into: rb)
                             }
                         }
                     }
                 }
-                out += result
             }
+            out += result
             k += batch
         }
         return out
