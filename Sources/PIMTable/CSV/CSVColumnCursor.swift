@@ -38,8 +38,9 @@ struct CSVColumnCursor: CellCursor {
     private var row = 0
     private var chunkRows = 0
     private var base = 0
-    private var starts: [UInt32] = []
-    private var ends: [UInt32] = []
+    private var starts = CSVColumnCursor.empty.pointer
+    private var ends = CSVColumnCursor.empty.pointer
+    private static let empty = OffsetBuffer(capacity: 1)
     private let scratch = ScratchBuffer()
     private(set) var pointsIntoScratch = false
 
@@ -68,8 +69,9 @@ struct CSVColumnCursor: CellCursor {
     private mutating func advance() {
         chunkIndex += 1
         let c = chunks[chunkIndex]
-        starts = c.starts
-        ends = c.ends
+        // The chunks (held by this cursor) keep the buffers alive.
+        starts = c.starts.pointer
+        ends = c.ends.pointer
         base = c.base
         chunkRows = c.rowCount
         row = 0

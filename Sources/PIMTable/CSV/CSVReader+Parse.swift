@@ -149,7 +149,9 @@ extension CSVReader {
         let start = header.dataStart
         // Offsets are 32-bit and relative to a chunk's start, so chunks stay under 2 GiB.
         let maxChunk = 1 << 31
-        let pieces = options.parallel && n - start > 1 << 22 ? max(2, (n - start) / maxChunk + 1) : max(1, (n - start) / maxChunk + 1)
+        // On large inputs, more pieces than threads: a thread the machine leaves waiting does not hold
+        // up the other, which takes the remaining pieces.
+        let pieces = options.parallel && n - start > 1 << 22 ? max(8, (n - start) / maxChunk + 1) : max(1, (n - start) / maxChunk + 1)
         var bounds: [Int] = [start]
         for k in 1..<pieces {
             let guess = start + (n - start) / pieces * k
@@ -168,7 +170,7 @@ extension CSVReader {
         if bounds.count > 2 {
             let slots = ParallelSlots<TokenChunk>(count: bounds.count - 1)
             let b = bounds
-            ParallelWork.run(b.count - 1) { k in slots.set(k, run(b[k], b[k + 1])) }
+            ParallelWork.forEach(b.count - 1, threads: 2) { k in slots.set(k, run(b[k], b[k + 1])) }
             chunks = slots.values.compactMap { $0 }
         } else {
             chunks = [run(start, n)]
@@ -215,21 +217,24 @@ extension CSVReader {
             return builders.map { $0.finish() }
         }
         guard options.parallel && rows * selected.count > 100_000 && selected.count > 1 else { return build(selected) }
-        // Split the columns between two threads by estimated cost, largest first, each to the lighter thread.
+        // Split the columns into four groups by estimated cost (largest first, each to the lightest group);
+        // two threads take the groups heaviest first, so that one left waiting by a busy machine does not
+        // hold up the other. Within a group the columns are built together a block of rows at a time.
         let costs = estimatedCosts(buffer, chunks: chunks, fields: fields)
-        var sets: [[Int]] = [[], []]
-        var load = [0.0, 0.0]
+        let groupCount = min(4, selected.count)
+        var sets = [[Int]](repeating: [], count: groupCount)
+        var load = [Double](repeating: 0, count: groupCount)
         for c in selected.sorted(by: { costs[$0] > costs[$1] }) {
-            let k = load[0] <= load[1] ? 0 : 1
+            let k = load.indices.min { load[$0] < load[$1] } ?? 0
             sets[k].append(c)
             load[k] += costs[c]
         }
-        let work = sets
-        let slots = ParallelSlots<[InferredColumn]>(count: 2)
-        ParallelWork.run(2) { k in slots.set(k, build(work[k])) }
+        let work = sets.indices.sorted { load[$0] > load[$1] }.map { sets[$0] }
+        let slots = ParallelSlots<[InferredColumn]>(count: work.count)
+        ParallelWork.forEach(work.count, threads: 2) { k in slots.set(k, build(work[k])) }
         let results = slots.values.map { $0 ?? [] }
         var out = [InferredColumn?](repeating: nil, count: fields)
-        for k in 0..<2 {
+        for k in work.indices {
             for (i, c) in work[k].enumerated() where i < results[k].count { out[c] = results[k][i] }
         }
         return selected.compactMap { out[$0] }

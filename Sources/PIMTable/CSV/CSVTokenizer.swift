@@ -29,8 +29,8 @@ struct TokenFailure: Sendable {
 /// length comes out negative, meaning null.
 struct TokenChunk: Sendable {
     var base: Int
-    var starts: [UInt32] = []
-    var ends: [UInt32] = []
+    var starts = OffsetBuffer(capacity: 0)
+    var ends = OffsetBuffer(capacity: 0)
     /// Flexible mode only: fields per record and each record's 0-based physical row.
     var fieldCounts: [Int] = []
     var recordPhysicalRows: [Int] = []
@@ -43,6 +43,39 @@ struct TokenChunk: Sendable {
     var failure: TokenFailure?
 
     var rowCount: Int { ends.count }
+}
+
+/// A growable array of 32-bit offsets: written by one tokenizer, then only read (by several threads).
+///
+/// Not an `Array` so that the tokenizer writes through a plain pointer (no uniqueness or capacity
+/// check per field) and the memory is not zeroed before it is written.
+final class OffsetBuffer: @unchecked Sendable {
+    private(set) var pointer: UnsafeMutablePointer<UInt32>
+    private(set) var capacity: Int
+    var count = 0
+
+    init(capacity: Int) {
+        self.capacity = max(16, capacity)
+        pointer = Self.allocate(self.capacity)
+    }
+
+    deinit { pointer.deallocate() }
+
+    @inline(__always) subscript(i: Int) -> UInt32 { pointer[i] }
+
+    private static func allocate(_ n: Int) -> UnsafeMutablePointer<UInt32> {
+        UnsafeMutablePointer<UInt32>.allocate(capacity: n)
+    }
+
+    /// Doubles the capacity, keeping the first `count` offsets; returns the new pointer.
+    func grow(keeping count: Int) -> UnsafeMutablePointer<UInt32> {
+        let bigger = Self.allocate(capacity * 2)
+        bigger.update(from: pointer, count: count)
+        pointer.deallocate()
+        pointer = bigger
+        capacity *= 2
+        return bigger
+    }
 }
 
 /// The RFC 4180 field scanner. It works on bytes and allocates nothing per field.
@@ -66,8 +99,8 @@ enum CSVTokenizer {
         let flexible = fields == nil
         let ncol = fields ?? 0
         if reserveRows > 0 {
-            chunk.starts.reserveCapacity(reserveRows * ncol)
-            chunk.ends.reserveCapacity(reserveRows)
+            chunk.starts = OffsetBuffer(capacity: reserveRows * ncol)
+            chunk.ends = OffsetBuffer(capacity: reserveRows)
         }
         // 1 for bytes that end an unquoted field's fast scan.
         var special = [UInt8](repeating: 0, count: 256)
@@ -85,10 +118,15 @@ enum CSVTokenizer {
         var rows = 0
         var physical = 0
         // Local arrays (moved into the chunk at the end) let the optimiser keep them in registers.
-        var starts = chunk.starts
-        var ends = chunk.ends
-        chunk.starts = []
-        chunk.ends = []
+        // Offsets are written through local pointers (the buffers grow only when full).
+        let startsBuffer = chunk.starts
+        let endsBuffer = chunk.ends
+        var starts = startsBuffer.pointer
+        var startCount = 0
+        var startCapacity = startsBuffer.capacity
+        var ends = endsBuffer.pointer
+        var endCount = 0
+        var endCapacity = endsBuffer.capacity
         special.withUnsafeBufferPointer { sp in
             guard let cls = sp.baseAddress else { return }
             outer: while pos < n && pos < limit && rows < maxRecords {
@@ -105,7 +143,12 @@ enum CSVTokenizer {
                 while true {
                     let fstart = pos
                     if flexible || col < ncol {
-                        starts.append(UInt32(truncatingIfNeeded: pos &- base))
+                        if startCount == startCapacity {
+                            starts = startsBuffer.grow(keeping: startCount)
+                            startCapacity = startsBuffer.capacity
+                        }
+                        starts[startCount] = UInt32(truncatingIfNeeded: pos &- base)
+                        startCount &+= 1
                     }
                     if pos < n && p[pos] == quote {
                         pos += 1
@@ -179,7 +222,14 @@ enum CSVTokenizer {
                 } else if col != ncol {
                     if col < ncol && allowRagged {
                         let padStart = UInt32(truncatingIfNeeded: pos &+ 1 &- base)
-                        for _ in col..<ncol { starts.append(padStart) }
+                        for _ in col..<ncol {
+                            if startCount == startCapacity {
+                                starts = startsBuffer.grow(keeping: startCount)
+                                startCapacity = startsBuffer.capacity
+                            }
+                            starts[startCount] = padStart
+                            startCount &+= 1
+                        }
                         chunk.padded += 1
                     } else if col > ncol && allowRagged && !extraNonEmpty {
                         // Trailing empty fields beyond the header are dropped.
@@ -189,7 +239,12 @@ enum CSVTokenizer {
                         break outer
                     }
                 }
-                ends.append(UInt32(truncatingIfNeeded: (!flexible && col > ncol ? lastFieldEnd : pos) &- base))
+                if endCount == endCapacity {
+                    ends = endsBuffer.grow(keeping: endCount)
+                    endCapacity = endsBuffer.capacity
+                }
+                ends[endCount] = UInt32(truncatingIfNeeded: (!flexible && col > ncol ? lastFieldEnd : pos) &- base)
+                endCount &+= 1
                 rows += 1
                 physical += 1
                 if pos < n {
@@ -202,8 +257,8 @@ enum CSVTokenizer {
                 }
             }
         }
-        chunk.starts = starts
-        chunk.ends = ends
+        startsBuffer.count = startCount
+        endsBuffer.count = endCount
         chunk.stop = pos
         chunk.physicalRows = physical
         return chunk

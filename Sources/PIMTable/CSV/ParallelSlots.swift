@@ -34,4 +34,27 @@ enum ParallelWork {
         body(0)
         for _ in 1..<count { done.wait() }
     }
+
+    /// Runs `items` pieces of work on `threads` threads that each take the next piece not yet taken, so
+    /// that a thread the machine leaves waiting does not hold the others up (items should be ordered
+    /// largest first). Returns when every piece is done.
+    static func forEach(_ items: Int, threads: Int, _ body: @escaping @Sendable (Int) -> Void) {
+        let counter = WorkCounter()
+        run(min(threads, items)) { _ in
+            while true {
+                let k = counter.take()
+                if k >= items { return }
+                body(k)
+            }
+        }
+    }
+}
+
+/// The shared position in a list of work items.
+final class WorkCounter: Sendable {
+    private let next: Atomic<Int>
+
+    init() { next = Atomic(0) }
+
+    func take() -> Int { next.wrappingAdd(1, ordering: .relaxed).oldValue }
 }

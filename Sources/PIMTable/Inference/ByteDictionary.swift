@@ -4,6 +4,11 @@
 /// Open addressing with linear probing; keys live back to back in one byte arena. The hash is seeded
 /// per dictionary so crafted input cannot force collisions, but the codes depend only on input order.
 ///
+/// Every key is also summarised by two 64-bit words (its first and last eight bytes, overlapping for
+/// short keys; see ``words(_:_:)``): for keys of at most 16 bytes the words and the length *are* the key,
+/// so lookups of short values (codes, categories) compare two integers and never touch the arena; for
+/// longer keys they reject almost every mismatch before the byte comparison.
+///
 /// Two shortcuts keep identifier columns cheap: a key equal to the previous one reuses its code (values
 /// often come in runs, like the members of a household), and while every new key sorts after the
 /// previous one (sequential ids) the keys are necessarily distinct, so no hash table is needed at all;
@@ -11,10 +16,12 @@
 struct ByteDictionary {
     private var arena: [UInt8] = []
     private var offsets: [Int] = [0]
+    /// The key words of each code, two per code (see ``words(_:_:)``).
+    private var keyWords: [UInt64] = []
     private var hashes: [UInt64] = []
     /// 0 for empty, else the hash's high 32 bits and `code + 1` in the low 32 bits, so most probes
-    /// that do not match are rejected without touching the arena.
-    private var slots: [UInt64] = []
+    /// that do not match are rejected without touching the key words.
+    private var slots = SlotTable(count: 0)
     private var mask = 0
     private let seed: UInt64
     private var lastCode: Int32 = -1
@@ -33,118 +40,177 @@ struct ByteDictionary {
     /// Whether every key so far sorted after the previous one (so no hash table was needed).
     var isOrdered: Bool { ordered }
 
+    /// The first and last eight bytes of a key (overlapping when shorter than 16; for 4–7 bytes the first
+    /// and last four; for 1–3 bytes the first, middle and last byte). With the length they determine
+    /// keys of up to 16 bytes exactly. Reads only the key's own bytes.
     @inline(__always)
-    static func hash(_ p: UnsafePointer<UInt8>, _ n: Int, seed: UInt64) -> UInt64 {
-        var h = seed ^ (UInt64(truncatingIfNeeded: n) &* 0x9E37_79B9_7F4A_7C15)
-        let raw = UnsafeRawPointer(p)
-        var i = 0
-        while i + 8 <= n {
-            let w = raw.loadUnaligned(fromByteOffset: i, as: UInt64.self)
-            h = (h ^ w) &* 0xBF58_476D_1CE4_E5B9
-            h ^= h >> 31
-            i += 8
+    static func words(_ p: UnsafePointer<UInt8>, _ n: Int) -> (UInt64, UInt64) {
+        let r = UnsafeRawPointer(p)
+        if n >= 8 {
+            return (r.loadUnaligned(as: UInt64.self), r.loadUnaligned(fromByteOffset: n &- 8, as: UInt64.self))
         }
-        if i < n {
-            var w: UInt64 = 0
-            var shift: UInt64 = 0
-            while i < n {
-                w |= UInt64(p[i]) << shift
-                shift += 8
-                i += 1
-            }
-            h = (h ^ w) &* 0x94D0_49BB_1331_11EB
-            h ^= h >> 29
+        if n >= 4 {
+            return (
+                UInt64(r.loadUnaligned(as: UInt32.self)),
+                UInt64(r.loadUnaligned(fromByteOffset: n &- 4, as: UInt32.self))
+            )
         }
-        h = (h ^ (h >> 32)) &* 0xD6E8_FEB8_6659_FD93
-        return h ^ (h >> 32)
+        if n > 0 { return (UInt64(p[0]) | UInt64(p[n >> 1]) << 8 | UInt64(p[n &- 1]) << 16, 0) }
+        return (0, 0)
     }
 
-    /// Makes room for `expected` entries without further growth.
-    mutating func reserve(_ expected: Int) {
+    /// 64 × 64 → 128-bit multiply, folded.
+    @inline(__always)
+    static func mum(_ x: UInt64, _ y: UInt64) -> UInt64 {
+        let m = x.multipliedFullWidth(by: y)
+        return m.high ^ m.low
+    }
+
+    @inline(__always)
+    static func hash(_ p: UnsafePointer<UInt8>, _ n: Int, words: (UInt64, UInt64), seed: UInt64) -> UInt64 {
+        let len = UInt64(truncatingIfNeeded: n)
+        var h = seed ^ (len &* 0x9E37_79B9_7F4A_7C15)
+        var a = words.0
+        var b = words.1
+        if n > 16 {
+            let r = UnsafeRawPointer(p)
+            var i = 0
+            while i &+ 16 < n {
+                h = mum(
+                    r.loadUnaligned(fromByteOffset: i, as: UInt64.self) ^ 0xA076_1D64_78BD_642F,
+                    r.loadUnaligned(fromByteOffset: i &+ 8, as: UInt64.self) ^ h)
+                i &+= 16
+            }
+            a = r.loadUnaligned(fromByteOffset: n &- 16, as: UInt64.self)
+            b = r.loadUnaligned(fromByteOffset: n &- 8, as: UInt64.self)
+        }
+        // The last 16 bytes (for keys of at most 16 bytes: the whole key, as its two words).
+        h = mum(a ^ 0xE703_7ED1_A0B4_28DB ^ h, b ^ 0x8EBC_6AF0_9C88_C6E3 ^ (h >> 7))
+        h = (h ^ (h >> 32)) &* 0xD6E8_FEB8_6659_FD93
+        return h ^ (h >> 29)
+    }
+
+    @inline(__always)
+    static func hash(_ p: UnsafePointer<UInt8>, _ n: Int, seed: UInt64) -> UInt64 {
+        hash(p, n, words: words(p, n), seed: seed)
+    }
+
+    /// Makes room for `expected` entries without further growth; `averageBytes` sizes the arena.
+    mutating func reserve(_ expected: Int, averageBytes: Int = 0) {
         self.expected = max(self.expected, expected)
-        if !ordered { while slots.count < expected * 2 { grow() } }
+        if averageBytes > 0 { arena.reserveCapacity(expected * averageBytes + expected / 8) }
+        offsets.reserveCapacity(expected + 1)
+        keyWords.reserveCapacity(2 * expected)
+        if !ordered {
+            hashes.reserveCapacity(expected)
+            if slots.count < expected * 2 {
+                var size = max(16, slots.count)
+                while size < expected * 2 { size <<= 1 }
+                rehash(size)
+            }
+        }
     }
 
     /// Codes for a batch of cells (`lengths[k] == 0` means null, code -1).
     ///
-    /// The lookups run in phases (all slots, then the candidate entries' bytes, then the real lookups) so
-    /// that the cache misses of a large dictionary overlap instead of happening one after another.
+    /// The lookups run in phases (all slots, then the candidate entries' key words, then the real
+    /// lookups) so that the cache misses of a large dictionary overlap instead of happening one after another.
     mutating func codes(
         _ pointers: UnsafePointer<UnsafePointer<UInt8>>, _ lengths: UnsafePointer<Int>, count: Int,
         hashes scratch: UnsafeMutablePointer<UInt64>, into out: UnsafeMutablePointer<Int32>
     ) {
-        if ordered {
+        if ordered || self.count <= 4096 {
             for k in 0..<count { out[k] = lengths[k] == 0 ? -1 : code(pointers[k], lengths[k]) }
             return
         }
         var touched: UInt64 = 0
+        let slotBase = slots.pointer
         for k in 0..<count {
             let h = Self.hash(pointers[k], lengths[k], seed: seed)
             scratch[k] = h
-            touched &+= slots[Int(truncatingIfNeeded: h) & mask]
+            touched &+= slotBase[Int(truncatingIfNeeded: h) & mask]
         }
-        if self.count > 4096 {
-            for k in 0..<count {
-                let s = slots[Int(truncatingIfNeeded: scratch[k]) & mask]
-                if s != 0 && s & 0xFFFF_FFFF_0000_0000 == scratch[k] & 0xFFFF_FFFF_0000_0000 {
-                    let c = Int(s & 0xFFFF_FFFF) - 1
-                    let start = offsets[c]
-                    let end = offsets[c + 1]
-                    if start < end {
-                        // First and last byte: the two cache lines a short value can span.
-                        touched &+= UInt64(arena[start]) &+ UInt64(arena[end - 1])
-                        if end - start > 128 { touched &+= UInt64(arena[start + 64]) }
+        keyWords.withUnsafeBufferPointer { kw in
+            arena.withUnsafeBufferPointer { a in
+                for k in 0..<count {
+                    let s = slotBase[Int(truncatingIfNeeded: scratch[k]) & mask]
+                    if s != 0 && s & 0xFFFF_FFFF_0000_0000 == scratch[k] & 0xFFFF_FFFF_0000_0000 {
+                        let c = Int(s & 0xFFFF_FFFF) &- 1
+                        if 2 &* c < kw.count { touched &+= kw[2 &* c] }
+                        // A long key that matches is compared byte for byte: fetch its first and last bytes.
+                        let start = offsets[c]
+                        let end = offsets[c &+ 1]
+                        if end &- start > 16 {
+                            touched &+= UInt64(a[start]) &+ UInt64(a[end &- 1])
+                            if end &- start > 128 { touched &+= UInt64(a[start &+ 64]) }
+                        }
                     }
                 }
             }
         }
         sink &+= touched
         for k in 0..<count {
-            out[k] = lengths[k] == 0 ? -1 : code(pointers[k], lengths[k], hash: scratch[k])
+            let n = lengths[k]
+            if n == 0 {
+                out[k] = -1
+            } else {
+                let p = pointers[k]
+                let w = Self.words(p, n)
+                out[k] = lastCode >= 0 && equals(Int(lastCode), p, n, w) ? lastCode : code(p, n, words: w, hash: scratch[k])
+            }
         }
     }
 
     /// The code for these bytes, inserting them if new.
     @inline(__always)
     mutating func code(_ p: UnsafePointer<UInt8>, _ n: Int) -> Int32 {
+        let w = Self.words(p, n)
         if ordered {
-            if lastCode >= 0 && equals(Int(lastCode), p, n) { return lastCode }
-            if lastCode < 0 || sortsAfterLast(p, n) { return append(p, n, hash: nil) }
+            if lastCode >= 0 && equals(Int(lastCode), p, n, w) { return lastCode }
+            if lastCode < 0 || sortsAfterLast(p, n) { return append(p, n, words: w, hash: nil) }
             buildTable()
+        } else if lastCode >= 0 && equals(Int(lastCode), p, n, w) {
+            // Repeated values often come in runs (all members of a household): check the last one first.
+            return lastCode
         }
-        return code(p, n, hash: Self.hash(p, n, seed: seed))
+        return code(p, n, words: w, hash: Self.hash(p, n, words: w, seed: seed))
     }
 
     @inline(__always)
-    mutating func code(_ p: UnsafePointer<UInt8>, _ n: Int, hash h: UInt64) -> Int32 {
+    private mutating func code(_ p: UnsafePointer<UInt8>, _ n: Int, words w: (UInt64, UInt64), hash h: UInt64)
+        -> Int32
+    {
         if ordered { return code(p, n) }
-        // Repeated values often come in runs (all members of a household): check the last one first.
-        if lastCode >= 0 && equals(Int(lastCode), p, n) { return lastCode }
         let fragment = h & 0xFFFF_FFFF_0000_0000
+        let table = slots.pointer
         var i = Int(truncatingIfNeeded: h) & mask
         while true {
-            let s = slots[i]
+            let s = table[i]
             if s == 0 { break }
             if s & 0xFFFF_FFFF_0000_0000 == fragment {
                 let c = Int(s & 0xFFFF_FFFF) - 1
-                if equals(c, p, n) {
+                if equals(c, p, n, w) {
                     lastCode = Int32(truncatingIfNeeded: c)
                     return lastCode
                 }
             }
             i = (i + 1) & mask
         }
-        let code = append(p, n, hash: h)
-        slots[i] = fragment | UInt64(code + 1)
+        let code = append(p, n, words: w, hash: h)
+        table[i] = fragment | UInt64(code + 1)
         if hashes.count * 2 > slots.count { grow() }
         return code
     }
 
     @inline(__always)
-    private mutating func append(_ p: UnsafePointer<UInt8>, _ n: Int, hash h: UInt64?) -> Int32 {
+    private mutating func append(_ p: UnsafePointer<UInt8>, _ n: Int, words w: (UInt64, UInt64), hash h: UInt64?)
+        -> Int32
+    {
         let code = Int32(truncatingIfNeeded: count)
         arena.append(contentsOf: UnsafeBufferPointer(start: p, count: n))
         offsets.append(arena.count)
+        keyWords.append(w.0)
+        keyWords.append(w.1)
         if let h { hashes.append(h) }
         lastCode = code
         return code
@@ -174,12 +240,18 @@ struct ByteDictionary {
         ordered = false
         hashes.reserveCapacity(max(count, expected))
         let seed = self.seed
-        let one: [UInt8] = [0]
-        let emptyHash = one.withUnsafeBufferPointer { b in b.baseAddress.map { Self.hash($0, 0, seed: seed) } ?? 0 }
         arena.withUnsafeBufferPointer { a in
             for c in 0..<count {
                 let n = offsets[c + 1] - offsets[c]
-                hashes.append(n == 0 ? emptyHash : a.baseAddress.map { Self.hash($0 + offsets[c], n, seed: seed) } ?? emptyHash)
+                let w = (keyWords[2 * c], keyWords[2 * c + 1])
+                let h: UInt64
+                if n > 16, let base = a.baseAddress {
+                    h = Self.hash(base + offsets[c], n, words: w, seed: seed)
+                } else {
+                    // Short keys hash from their words alone (the bytes are not read).
+                    h = Self.shortHash(n, words: w, seed: seed)
+                }
+                hashes.append(h)
             }
         }
         var size = 16
@@ -187,22 +259,30 @@ struct ByteDictionary {
         rehash(size)
     }
 
+    /// ``hash(_:_:words:seed:)`` of a key of at most 16 bytes, which reads only the words.
+    private static func shortHash(_ n: Int, words: (UInt64, UInt64), seed: UInt64) -> UInt64 {
+        var byte: UInt8 = 0
+        return withUnsafePointer(to: &byte) { hash($0, min(n, 16), words: words, seed: seed) }
+    }
+
     @inline(__always)
-    private func equals(_ c: Int, _ p: UnsafePointer<UInt8>, _ n: Int) -> Bool {
+    private func equals(_ c: Int, _ p: UnsafePointer<UInt8>, _ n: Int, _ w: (UInt64, UInt64)) -> Bool {
         let start = offsets[c]
-        guard offsets[c + 1] - start == n else { return false }
-        return arena.withUnsafeBufferPointer { a in n == 0 || memcmpBytes(a.baseAddress.map { $0 + start }, p, n) }
+        guard offsets[c + 1] - start == n, keyWords[2 * c] == w.0, keyWords[2 * c + 1] == w.1 else { return false }
+        if n <= 16 { return true }
+        return arena.withUnsafeBufferPointer { a in memcmpBytes(a.baseAddress.map { $0 + start }, p, n) }
     }
 
     private mutating func grow() { rehash(max(16, slots.count * 2)) }
 
     private mutating func rehash(_ size: Int) {
-        var newSlots = [UInt64](repeating: 0, count: size)
+        let newSlots = SlotTable(count: size)
+        let table = newSlots.pointer
         let newMask = size - 1
         for (code, h) in hashes.enumerated() {
             var i = Int(truncatingIfNeeded: h) & newMask
-            while newSlots[i] != 0 { i = (i + 1) & newMask }
-            newSlots[i] = (h & 0xFFFF_FFFF_0000_0000) | UInt64(code + 1)
+            while table[i] != 0 { i = (i + 1) & newMask }
+            table[i] = (h & 0xFFFF_FFFF_0000_0000) | UInt64(code + 1)
         }
         slots = newSlots
         mask = newMask
@@ -228,6 +308,23 @@ struct ByteDictionary {
         }
         return out
     }
+}
+
+/// A zeroed hash table of 64-bit slots, allocated once and replaced whole when the dictionary grows.
+///
+/// A class (not an array) so that probes and inserts go through a plain pointer. ``ByteDictionary`` is
+/// never copied while in use (each column builder owns its own), so the table is never shared.
+final class SlotTable {
+    let pointer: UnsafeMutablePointer<UInt64>
+    let count: Int
+
+    init(count: Int) {
+        self.count = count
+        pointer = UnsafeMutablePointer<UInt64>.allocate(capacity: max(1, count))
+        pointer.initialize(repeating: 0, count: max(1, count))
+    }
+
+    deinit { pointer.deallocate() }
 }
 
 @inline(__always)

@@ -46,23 +46,28 @@ enum ColumnInference {
         guards && FormulaGuard.isGuarded(p, n) ? .text : CellParsing.classify(p, n)
     }
 
-    static func distinctIntegers(_ values: [Int64], nulls: NullMask, lo: Int64, hi: Int64) -> Int {
+    static func distinctIntegers<T: FixedWidthInteger>(_ values: [T], nulls: NullMask, lo: Int64, hi: Int64) -> Int {
         let (span, overflow) = hi.subtractingReportingOverflow(lo)
         if !overflow && span < 1 << 26 {
             var bits = [UInt64](repeating: 0, count: Int(span) / 64 + 1)
             var count = 0
-            for (r, x) in values.enumerated() where !nulls.isNull(r) {
-                let k = Int(x &- lo)
-                let bit = UInt64(1) << UInt64(k & 63)
-                if bits[k >> 6] & bit == 0 {
-                    bits[k >> 6] |= bit
-                    count += 1
+            values.withUnsafeBufferPointer { v in
+                bits.withUnsafeMutableBufferPointer { b in
+                    for (r, x) in v.enumerated() where !nulls.isNull(r) {
+                        let k = Int(Int64(x) &- lo)
+                        guard k >= 0 && k >> 6 < b.count else { continue }
+                        let bit = UInt64(1) << UInt64(k & 63)
+                        if b[k >> 6] & bit == 0 {
+                            b[k >> 6] |= bit
+                            count += 1
+                        }
+                    }
                 }
             }
             return count
         }
         var seen = Set<Int64>()
-        for (r, x) in values.enumerated() where !nulls.isNull(r) { seen.insert(x) }
+        for (r, x) in values.enumerated() where !nulls.isNull(r) { seen.insert(Int64(x)) }
         return seen.count
     }
 }
@@ -99,6 +104,8 @@ struct ColumnBuilder {
     /// Text columns: how many cells of each code carried a formula guard (these count as text evidence).
     private var guardedCodes: [Int32: Int] = [:]
     private var sampled = false
+    /// Bytes of the text cells before the sampling point, to size a near-unique column's arena.
+    private var sampledBytes = 0
 
     init(rows: Int, inferTypes: Bool, formulaGuards: Bool) {
         self.rows = rows
@@ -259,7 +266,7 @@ struct ColumnBuilder {
     }
 
     private mutating func texts<C: CellCursor>(_ cursor: inout C, _ end: Int) {
-        let batch = 32
+        let batch = 64
         withUnsafeTemporaryAllocation(of: UnsafePointer<UInt8>.self, capacity: batch) { pointersBuffer in
             withUnsafeTemporaryAllocation(of: Int.self, capacity: batch) { lengthsBuffer in
                 withUnsafeTemporaryAllocation(of: UInt64.self, capacity: batch) { hashesBuffer in
@@ -284,9 +291,11 @@ struct ColumnBuilder {
             while r < end {
                 if !sampled && r >= sampleEnd && sampleEnd > 0 {
                     sampled = true
-                    if dictionary.count * 10 > (r - nulls.nullCount) * 9 {
-                        // A column of (nearly) unique values: size the table once instead of growing it.
-                        dictionary.reserve(rows)
+                    let seen = r - nulls.nullCount
+                    if dictionary.count * 10 > seen * 9 {
+                        // A column of (nearly) unique values: size the table and arena once instead of
+                        // growing them.
+                        dictionary.reserve(rows, averageBytes: sampledBytes / max(1, seen) + 1)
                     }
                 }
                 // A batch of cells; it ends early at a cell held in the cursor's scratch buffer, which
@@ -306,6 +315,7 @@ struct ColumnBuilder {
                     }
                     pointers[k] = p
                     lengths[k] = n
+                    if !sampled { sampledBytes &+= n }
                     k += 1
                     if cursor.pointsIntoScratch { break }
                 }
@@ -344,7 +354,7 @@ struct ColumnBuilder {
         case .date:
             let distinct =
                 nonNull == 0
-                ? 0 : ColumnInference.distinctIntegers(days.map { Int64($0) }, nulls: nulls, lo: lo, hi: hi)
+                ? 0 : ColumnInference.distinctIntegers(days, nulls: nulls, lo: lo, hi: hi)
             return InferredColumn(
                 data: .date(days: days, nulls: nulls), evidence: nonNull > 0 ? [.date: nonNull] : [:],
                 nullCount: nullCount, distinctCount: distinct,

@@ -1,0 +1,157 @@
+import Foundation
+import PropertyBased
+import Testing
+
+@testable import PIMTable
+
+/// The reader's large-input paths: the dictionary's key words and batched lookups, the tokenizer's
+/// offset buffers, and the split of a file into more pieces than threads.
+@Suite struct LargeInputReaderTests {
+    // MARK: - ByteDictionary
+
+    /// Codes from the dictionary equal those of a plain `[bytes: code]` map, for keys of every length
+    /// from 0 to 40 bytes, including keys that differ only in one middle byte (which the first and last
+    /// eight bytes do not see) and runs of the same key.
+    @Test func dictionaryCodesMatchAReferenceMap() async {
+        await propertyCheck(count: 200, input: Gen.uint64()) { seed in
+            var rng = SplitMix(seed: seed)
+            var keys: [[UInt8]] = []
+            for _ in 0..<(1 + Int(rng.next() % 40)) {
+                let n = Int(rng.next() % 41)
+                keys.append((0..<n).map { _ in UInt8(ascii: "a") &+ UInt8(rng.next() % 3) })
+            }
+            // Variants that differ from an existing key in a single middle byte.
+            for k in keys where k.count > 2 {
+                var v = k
+                v[k.count / 2] = v[k.count / 2] == UInt8(ascii: "z") ? UInt8(ascii: "y") : UInt8(ascii: "z")
+                keys.append(v)
+            }
+            let cells = (0..<(1 + Int(rng.next() % 300))).map { _ in keys[Int(rng.next() % UInt64(keys.count))] }
+            #expect(codes(of: cells) == referenceCodes(cells), "seed \(seed)")
+        }
+    }
+
+    /// More than 4096 distinct values take the batched path; sorted ids that later break the order
+    /// leave the ordered shortcut. Codes still equal the reference.
+    @Test func largeDictionariesAndBrokenOrderMatchAReferenceMap() {
+        var rng = SplitMix(seed: 7)
+        var cells: [[UInt8]] = []
+        for i in 0..<6000 { cells.append(Array(String(format: "ID%08d", i).utf8)) }
+        for _ in 0..<20000 {
+            let i = Int(rng.next() % 9000)
+            // Long values sharing their first and last eight bytes, differing in the middle.
+            cells.append(Array("Note about the case \(i) written by the officer on duty.".utf8))
+        }
+        for i in stride(from: 5999, through: 0, by: -7) { cells.append(Array(String(format: "ID%08d", i).utf8)) }
+        #expect(codes(of: cells) == referenceCodes(cells))
+    }
+
+    func codes(of cells: [[UInt8]]) -> [Int32] {
+        var dictionary = ByteDictionary()
+        var out: [Int32] = []
+        let batch = 64
+        var k = 0
+        while k < cells.count {
+            let chunk = Array(cells[k..<min(cells.count, k + batch)])
+            // One arena with the chunk's cells back to back, so pointers stay valid through the call.
+            let arena: [UInt8] = chunk.flatMap { $0 } + [0]
+            var starts: [Int] = []
+            var offset = 0
+            for c in chunk {
+                starts.append(offset)
+                offset += c.count
+            }
+            let lengths: [Int] = chunk.map(\.count)
+            var hashes = [UInt64](repeating: 0, count: chunk.count)
+            var result = [Int32](repeating: 0, count: chunk.count)
+            arena.withUnsafeBufferPointer { (a: UnsafeBufferPointer<UInt8>) in
+                guard let base = a.baseAddress else { return }
+                let pointers: [UnsafePointer<UInt8>] = starts.map { base + $0 }
+                pointers.withUnsafeBufferPointer { (p: UnsafeBufferPointer<UnsafePointer<UInt8>>) in
+                    lengths.withUnsafeBufferPointer { (l: UnsafeBufferPointer<Int>) in
+                        hashes.withUnsafeMutableBufferPointer { (h: inout UnsafeMutableBufferPointer<UInt64>) in
+                            result.withUnsafeMutableBufferPointer { (r: inout UnsafeMutableBufferPointer<Int32>) in
+                                guard let pb = p.baseAddress, let lb = l.baseAddress, let hb = h.baseAddress,
+                                    let rb = r.baseAddress
+                                else { return }
+                                dictionary.codes(pb, lb, count: chunk.count, hashes: hb, into: rb)
+                            }
+                        }
+                    }
+                }
+            }
+            out += result
+            k += batch
+        }
+        return out
+    }
+
+    /// Codes in order of first appearance; an empty cell is null (-1).
+    func referenceCodes(_ cells: [[UInt8]]) -> [Int32] {
+        var map: [[UInt8]: Int32] = [:]
+        return cells.map { c in
+            if c.isEmpty { return -1 }
+            if let code = map[c] { return code }
+            let code = Int32(map.count)
+            map[c] = code
+            return code
+        }
+    }
+
+    // MARK: - A large file, read in pieces
+
+    /// A file of more than 4 MiB is tokenized in eight pieces on two threads and its columns built in
+    /// groups; the table and profiles equal those of a sequential read, and the counts equal those
+    /// computed here from the generated values. Quoted cells with delimiters, doubled quotes and
+    /// newlines make some guessed piece boundaries fall inside a quoted field.
+    @Test func largeFileReadsTheSameInParallelAndSequentially() throws {
+        var rng = SplitMix(seed: 42)
+        var text = "id,household,region,age,date,note\n"
+        var notes: [String] = []
+        var regions = Set<String>()
+        var nullNotes = 0
+        let rows = 70_000
+        for r in 0..<rows {
+            let region = "R\(rng.next() % 17)"
+            regions.insert(region)
+            let note: String
+            switch rng.next() % 5 {
+            case 0:
+                note = ""
+                nullNotes += 1
+            case 1: note = "\"line one\nline two, with \"\"quotes\"\" \(rng.next() % 500)\""
+            default: note = "Observation \(rng.next() % 20_000) recorded during the visit to the site"
+            }
+            if !note.isEmpty { notes.append(note) }
+            let day = 1 + Int(rng.next() % 28)
+            text += "P\(String(format: "%07d", r)),H\(r / 4),\(region),\(rng.next() % 90),2024-02-\(String(format: "%02d", day)),\(note)\n"
+        }
+        let bytes = Array(text.utf8)
+        #expect(bytes.count > 4 << 20)
+        let parallel = try CSVReader.read(bytes: bytes, fileName: "large.csv")
+        let sequential = try CSVReader.read(bytes: bytes, fileName: "large.csv", options: CSVReadOptions(parallel: false))
+        #expect(parallel.table == sequential.table)
+        #expect(parallel.report.profiles == sequential.report.profiles)
+        #expect(parallel.table.rowCount == rows)
+        let profiles = Dictionary(uniqueKeysWithValues: parallel.report.profiles.map { ($0.name, $0) })
+        #expect(profiles["id"]?.distinctCount == rows)
+        #expect(profiles["household"]?.distinctCount == (rows + 3) / 4)
+        #expect(profiles["region"]?.distinctCount == regions.count)
+        #expect(profiles["age"]?.inferredType == .integer)
+        #expect(profiles["date"]?.inferredType == .date)
+        #expect(profiles["note"]?.nullCount == nullNotes)
+        #expect(profiles["note"]?.distinctCount == Set(notes).count)
+        // The unquoted text of every note comes back.
+        let expectedNotes = Set(notes.map { $0.hasPrefix("\"") ? String($0.dropFirst().dropLast()).replacingOccurrences(of: "\"\"", with: "\"") : $0 })
+        if case .text(_, let dictionary) = parallel.table["note"]?.data {
+            #expect(Set(dictionary) == expectedNotes)
+        } else {
+            Issue.record("note is not a text column")
+        }
+        // Only some columns: the same values as in the full read.
+        let some = try CSVReader.read(bytes: bytes, fileName: "large.csv", options: CSVReadOptions(columns: ["note", "date"]))
+        #expect(some.table.columns.map(\.name) == ["date", "note"])
+        #expect(some.table["note"] == parallel.table["note"])
+        #expect(some.table["date"] == parallel.table["date"])
+    }
+}
