@@ -2,6 +2,7 @@ import Foundation
 import HTTPTypes
 import Hummingbird
 import Logging
+import NIOCore
 import PIMCategories
 import PIMCore
 import PIMDisclosure
@@ -101,6 +102,20 @@ struct DatasetCatalog: Sendable {
         }
     }
 
+    /// The category output as JSON, encoded once per version (large outputs cost more to encode than to serve).
+    func outputJSON(_ entry: Entry, shareable: Bool) async throws -> ByteBuffer {
+        let v = try latestVersion(entry)
+        let key = VersionCache.Key(dataset: v.datasetID, version: v.id, detail: shareable ? "shareable.json" : "internal.json")
+        return try await cache.encoded.value(for: key) { ByteBuffer(bytes: JSON.encode(try await output(entry, shareable: shareable))) }
+    }
+
+    /// The aggregate as JSON, encoded once per version, dimensions and threshold.
+    func aggregateJSON(_ entry: Entry, by: [String], minCell: Int) async throws -> ByteBuffer {
+        let v = try latestVersion(entry)
+        let key = VersionCache.Key(dataset: v.datasetID, version: v.id, detail: "\(minCell)|" + by.joined(separator: ",") + ".json")
+        return try await cache.encoded.value(for: key) { ByteBuffer(bytes: JSON.encode(try await aggregate(entry, by: by, minCell: minCell))) }
+    }
+
     /// The category output of the latest version: shareable (policy and suppression applied) or internal.
     func output(_ entry: Entry, shareable: Bool) async throws -> CategoryReport {
         guard let category = PIMCategory.ID(rawValue: entry.dataset.category) else {
@@ -134,8 +149,11 @@ final class VersionCache: Sendable {
     let tables: SingleFlightCache<Key, Table>
     let columns: SingleFlightCache<Key, Column>
     let aggregates: SingleFlightCache<Key, AggregateDTO>
+    /// Encoded JSON answers of outputs and aggregates.
+    let encoded: SingleFlightCache<Key, ByteBuffer>
 
     init(outputs: Int = 32, tables: Int = 2, columns: Int = 48, aggregates: Int = 128) {
+        self.encoded = SingleFlightCache(capacity: outputs + aggregates)
         self.outputs = SingleFlightCache(capacity: outputs)
         self.tables = SingleFlightCache(capacity: tables)
         self.columns = SingleFlightCache(capacity: columns)
@@ -147,6 +165,7 @@ final class VersionCache: Sendable {
         await tables.removeAll { $0.dataset == dataset }
         await columns.removeAll { $0.dataset == dataset }
         await aggregates.removeAll { $0.dataset == dataset }
+        await encoded.removeAll { $0.dataset == dataset }
     }
 }
 

@@ -64,13 +64,13 @@ struct APIController: Sendable {
             if let bad = by.first(where: identifiers.contains) {
                 throw ServerError.badRequest("\"\(bad)\" is a direct identifier and cannot be a dimension.")
             }
-            return JSON.response(try await catalog.aggregate(entry, by: by, minCell: minCell))
+            return Self.json(try await catalog.aggregateJSON(entry, by: by, minCell: minCell))
         }
         registry.register(.apiDatasetOutput) { request, context, _ in
             let role = try Self.role(context)
             let entry = try await catalog.entry(named: context.parameters.require("name"), role: role)
             let isInternal = try Self.internalView(request.uri.queryParameters.get("view"), role: role)
-            return JSON.response(try await catalog.output(entry, shareable: !isInternal))
+            return Self.json(try await catalog.outputJSON(entry, shareable: !isInternal))
         }
         registry.register(.apiAudit) { request, _, _ in
             let q = request.uri.queryParameters
@@ -101,6 +101,11 @@ struct APIController: Sendable {
             return true
         default: throw .badRequest("view must be shareable or internal.")
         }
+    }
+
+    /// A 200 answer with JSON encoded beforehand.
+    static func json(_ bytes: ByteBuffer) -> Response {
+        Response(status: .ok, headers: [.contentType: "application/json"], body: .init(byteBuffer: bytes))
     }
 
     static func framework(_ view: some FrameworkView) throws -> Response {
