@@ -77,19 +77,28 @@ cookie=$(awk '$6 ~ /pim_session$/ { print $6 "=" $7 }' "$jar" | tail -1)
 cat > "$work/cookie.lua" <<LUA
 wrk.headers["Cookie"] = "$cookie"
 LUA
+# The login page as a visitor who has not signed in yet (one anonymous session, as a browser keeps it).
+anon_jar=$work/anon-cookies.txt
+rm -f "$anon_jar"
+curl -fs -c "$anon_jar" -o /dev/null "$base/login"
+anon=$(awk '$6 ~ /pim_session$/ { print $6 "=" $7 }' "$anon_jar" | tail -1)
+cat > "$work/anon.lua" <<LUA
+wrk.headers["Cookie"] = "$anon"
+LUA
 
 endpoints=(
-  "category output (JSON)|/api/v1/datasets/pm/output"
-  "dataset page (HTML)|/datasets/pm"
-  "aggregate by adm1_code,sex|/api/v1/datasets/pm/aggregate?by=adm1_code,sex"
-  "static /static/pim.css|/static/pim.css"
-  "static /login|/login"
+  "category output (JSON)|/api/v1/datasets/pm/output|cookie"
+  "dataset page (HTML)|/datasets/pm|cookie"
+  "aggregate by adm1_code,sex|/api/v1/datasets/pm/aggregate?by=adm1_code,sex|cookie"
+  "static /static/pim.css|/static/pim.css|anon"
+  "static /login (not signed in)|/login|anon"
 )
 echo
 echo "First request of each (cold cache), seconds:"
 for e in "${endpoints[@]}"; do
-  name=${e%%|*}; path=${e#*|}
-  out=$(curl -s -o /dev/null -w '%{http_code} %{time_total}' -H "Cookie: $cookie" "$base$path")
+  name=${e%%|*}; rest=${e#*|}; path=${rest%|*}; who=${rest#*|}
+  c=$cookie; [ "$who" = anon ] && c=$anon
+  out=$(curl -s -o /dev/null -w '%{http_code} %{time_total}' -H "Cookie: $c" "$base$path")
   echo "  $name: HTTP ${out% *}, ${out#* } s"
   [ "${out% *}" = 200 ] || { echo "unexpected status for $path" >&2; exit 1; }
 done
@@ -103,8 +112,8 @@ echo
 echo "| request | requests/s | median | p99 | non-2xx |"
 echo "|---|---:|---:|---:|---:|"
 for e in "${endpoints[@]}"; do
-  name=${e%%|*}; path=${e#*|}
-  r=$(wrk -t"$THREADS" -c"$CONNS" -d"$DURATION" --latency -s "$work/cookie.lua" "$base$path")
+  name=${e%%|*}; rest=${e#*|}; path=${rest%|*}; who=${rest#*|}
+  r=$(wrk -t"$THREADS" -c"$CONNS" -d"$DURATION" --latency -s "$work/$who.lua" "$base$path")
   rps=$(echo "$r" | awk '/Requests\/sec/ { print $2 }')
   p50=$(echo "$r" | awk '$1 == "50%" { print $2 }')
   p99=$(echo "$r" | awk '$1 == "99%" { print $2 }')

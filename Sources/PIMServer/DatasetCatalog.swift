@@ -2,6 +2,7 @@ import Foundation
 import HTTPTypes
 import Hummingbird
 import Logging
+import NIOCore
 import PIMCategories
 import PIMCore
 import PIMDisclosure
@@ -167,6 +168,30 @@ struct DatasetCatalog: Sendable {
         return Entry(dataset: d, versions: versions, scope: scope, stored: scope == .all ? nil : stored)
     }
 
+    /// The category output as JSON, encoded once per version (large outputs cost more to encode than to serve);
+    /// a row-restricted viewer's is encoded afresh and never cached.
+    func outputJSON(_ entry: Entry, shareable: Bool, minCell: Int = 5) async throws -> ByteBuffer {
+        let v = try latestVersion(entry)
+        let encode: @Sendable () async throws -> ByteBuffer = {
+            ByteBuffer(bytes: JSON.encode(try await output(entry, shareable: shareable, minCell: minCell)))
+        }
+        guard entry.scope == .all else { return try await encode() }
+        let key = VersionCache.Key(dataset: v.datasetID, version: v.id, detail: shareable ? "shareable|\(minCell).json" : "internal.json")
+        return try await cache.encoded.value(for: key, compute: encode)
+    }
+
+    /// The aggregate as JSON, encoded once per version, dimensions and threshold (never cached for a
+    /// row-restricted viewer).
+    func aggregateJSON(_ entry: Entry, by: [String], minCell: Int) async throws -> ByteBuffer {
+        let v = try latestVersion(entry)
+        let encode: @Sendable () async throws -> ByteBuffer = {
+            ByteBuffer(bytes: JSON.encode(try await aggregate(entry, by: by, minCell: minCell)))
+        }
+        guard entry.scope == .all else { return try await encode() }
+        let key = VersionCache.Key(dataset: v.datasetID, version: v.id, detail: "\(minCell)|" + by.joined(separator: ",") + ".json")
+        return try await cache.encoded.value(for: key, compute: encode)
+    }
+
     /// The category output of the latest version: shareable (policy and suppression applied, cells below
     /// `minCell` suppressed) or internal.
     func output(_ entry: Entry, shareable: Bool, minCell: Int = 5) async throws -> CategoryReport {
@@ -204,8 +229,11 @@ final class VersionCache: Sendable {
     let tables: SingleFlightCache<Key, Table>
     let columns: SingleFlightCache<Key, Column>
     let aggregates: SingleFlightCache<Key, AggregateDTO>
+    /// Encoded JSON answers of outputs and aggregates.
+    let encoded: SingleFlightCache<Key, ByteBuffer>
 
     init(outputs: Int = 32, tables: Int = 2, columns: Int = 48, aggregates: Int = 128) {
+        self.encoded = SingleFlightCache(capacity: outputs + aggregates)
         self.outputs = SingleFlightCache(capacity: outputs)
         self.tables = SingleFlightCache(capacity: tables)
         self.columns = SingleFlightCache(capacity: columns)
@@ -217,6 +245,7 @@ final class VersionCache: Sendable {
         await tables.removeAll { $0.dataset == dataset }
         await columns.removeAll { $0.dataset == dataset }
         await aggregates.removeAll { $0.dataset == dataset }
+        await encoded.removeAll { $0.dataset == dataset }
     }
 }
 

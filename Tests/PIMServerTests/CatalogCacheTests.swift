@@ -52,6 +52,11 @@ import Testing
             #expect(dto.version == latest.number)
         }
         #expect(await catalog.cache.aggregates.computations == 1)
+        // The encoded answers are the encodings of the values.
+        let outputJSON = try await catalog.outputJSON(entry, shareable: true)
+        #expect(Array(buffer: outputJSON) == Array(JSON.encode(try CategoryOutputs.shareableReport(for: .caseManagement, table: table))))
+        let aggregateJSON = try await catalog.aggregateJSON(entry, by: by, minCell: 5)
+        #expect(Array(buffer: aggregateJSON) == Array(JSON.encode(try await catalog.aggregate(entry, by: by, minCell: 5))))
         #expect(await catalog.cache.outputs.computations == 2)
     }
 

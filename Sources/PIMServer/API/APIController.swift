@@ -64,14 +64,14 @@ struct APIController: Sendable {
             if let bad = by.first(where: identifiers.contains) {
                 throw ServerError.badRequest("\"\(bad)\" is a direct identifier and cannot be a dimension.")
             }
-            return JSON.response(try await catalog.aggregate(entry, by: by, minCell: minCell))
+            return Self.json(try await catalog.aggregateJSON(entry, by: by, minCell: minCell))
         }
         registry.register(.apiDatasetOutput) { request, context, _ in
             let viewer = try await Viewer.of(context, store: store)
             let entry = try await catalog.entry(named: context.parameters.require("name"), viewer: viewer)
             let isInternal = try Self.internalView(request.uri.queryParameters.get("view"), role: viewer.role)
             let minCell = max(5, DatasetAccess.minimumCell(for: viewer, dataset: entry.dataset, at: catalog.now()))
-            return JSON.response(try await catalog.output(entry, shareable: !isInternal, minCell: minCell))
+            return Self.json(try await catalog.outputJSON(entry, shareable: !isInternal, minCell: minCell))
         }
         registry.register(.apiAudit) { request, _, _ in
             let q = request.uri.queryParameters
@@ -102,6 +102,11 @@ struct APIController: Sendable {
             return true
         default: throw .badRequest("view must be shareable or internal.")
         }
+    }
+
+    /// A 200 answer with JSON encoded beforehand.
+    static func json(_ bytes: ByteBuffer) -> Response {
+        Response(status: .ok, headers: [.contentType: "application/json"], body: .init(byteBuffer: bytes))
     }
 
     static func framework(_ view: some FrameworkView) throws -> Response {
