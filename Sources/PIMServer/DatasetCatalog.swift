@@ -121,6 +121,28 @@ struct DatasetCatalog: Sendable {
         return out
     }
 
+    /// `versions` with each row count reduced to the records that granted the entry's consent purposes (0
+    /// when consent cannot be matched to records: nothing of them is shown).
+    private func consentedCounts(_ versions: [DatasetVersion], stored: [DatasetVersion], _ entry: Entry) async throws -> [DatasetVersion] {
+        var out = versions
+        let decisions = try await store.consent(datasetID: entry.dataset.id).map {
+            ConsentDecision(recordID: $0.recordID, purpose: $0.purpose, granted: $0.granted, at: $0.at)
+        }
+        for i in out.indices where i < stored.count {
+            guard let field = ConsentFilter.recordIDField(in: stored[i].schema) else { out[i].rowCount = 0; continue }
+            var table = try await store.table(of: stored[i], columns: [field])
+            for purpose in entry.consentPurposes {
+                guard let kept = try? ConsentFilter.apply(to: table, recordColumn: field, entries: decisions, purpose: purpose).table else {
+                    table = table.selectingRows([])
+                    break
+                }
+                table = kept
+            }
+            out[i].rowCount = table.rowCount
+        }
+        return out
+    }
+
     /// The latest version's named columns (unknown names are left out), each column cached per version.
     func latestColumns(_ entry: Entry, _ names: [String]) async throws -> (DatasetVersion, Table) {
         let v = try latestVersion(entry)
@@ -220,6 +242,7 @@ struct DatasetCatalog: Sendable {
             let now = now()
             entry.consentPurposes = DatasetAccess.consentPurposes(d, viewer: viewer, at: now)
             entry.allowedDimensions = DatasetAccess.allowedDimensions(d, viewer: viewer, at: now)
+            if !entry.consentPurposes.isEmpty { entry.versions = try await consentedCounts(entry.versions, stored: stored, entry) }
         }
         return entry
     }

@@ -79,6 +79,10 @@ import Testing
             #expect(try Self.largestCount(theirs) == 9)
             // Asked again (a cached answer would be the analyst's), still 9
             #expect(try Self.largestCount(try await partner.get(client, "/api/v1/datasets/consented/aggregate?by=sex&min_cell=5")) == 9)
+            // Row counts too: 9 for the partner, 10 for the analyst; none for a dataset where consent cannot be matched
+            #expect(try await CaseAccessTests.rowCount(client, partner, "consented") == 9)
+            #expect(try await CaseAccessTests.rowCount(client, analyst, "consented") == 10)
+            #expect(try await CaseAccessTests.rowCount(client, partner, "noids") == 0)
             // A dimension outside the agreement is refused for the partner, allowed for the analyst
             let outside = try await partner.get(client, "/api/v1/datasets/consented/aggregate?by=district&min_cell=5")
             #expect(outside.status == .badRequest)
