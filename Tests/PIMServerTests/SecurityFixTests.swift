@@ -230,7 +230,9 @@ import Testing
             // First import: `notes` is proposed (and stored) as a direct identifier
             let first = try #require(try await officer.upload(client, file: "people.csv", bytes: DataFixtures.peopleBytes,
                                                                dataset: "incidents", extra: [("purpose", "Incident monitoring")]).headers[.location])
-            _ = try await officer.waitForJob(client, try #require(try await officer.post(client, first + "/commit", fields: []).headers[.location]))
+            // (confirming a new dataset's roles is the importer's; a role other than the proposal is audited)
+            _ = try await officer.waitForJob(client, try #require(try await officer.post(client, first + "/commit",
+                                                                                         fields: [("role.incident_type", "weight")]).headers[.location]))
             let before = try #require(try await world.store.dataset(named: "incidents"))
             #expect(before.schema.field(named: "notes")?.role == .directIdentifier)
             // A pim officer may not lower it
@@ -253,9 +255,17 @@ import Testing
         let after = try #require(try await world.store.dataset(named: "incidents"))
         #expect(after.schema.field(named: "notes")?.role == .other)
         let events = try await world.store.auditEvents(AuditFilter(action: .datasetSchemaChanged, datasetID: after.id.rawValue))
-        #expect(events.count == 1)
-        #expect(events.first?.draft.details["role.notes"] == "direct-identifier->other")
-        #expect(events.first?.draft.actor == (try await world.user(.administrator).id.rawValue))
+        #expect(events.count == 2)
+        let created = events.filter { $0.draft.details["role.incident_type"] != nil }
+        #expect(created.count == 1)
+        #expect(created.first?.draft.details["role.incident_type"]?.hasSuffix("->weight") == true)
+        #expect(created.first?.draft.actor == (try await world.user(.pimOfficer).id.rawValue))
+        let lowered = events.filter { $0.draft.details["role.notes"] != nil }
+        #expect(lowered.count == 1)
+        #expect(lowered.first?.draft.details["role.notes"] == "direct-identifier->other")
+        #expect(lowered.first?.draft.actor == (try await world.user(.administrator).id.rawValue))
+        // No personal data in them: only field names and roles
+        #expect(events.allSatisfy { $0.draft.details.values.allSatisfy { !$0.contains("calm") && !$0.contains("SD0") } })
     }
 
     // MARK: 6. Uploads are private: folders 0700, files 0600, foreign directories refused

@@ -108,8 +108,17 @@ enum ImportRunner {
         await progress("checking the dataset", 10)
         let existing = try await store.dataset(named: r.datasetName)
         let plan = try plan(r, existing: existing, now: now)
-        let changes = existing.map { roleChanges(from: $0.schema, to: plan.schema) } ?? []
-        do { try checkRoleChanges(changes, by: r.actorRole) } catch { throw Refusal(message: error.detail, result: nil) }
+        // Role changes: against the stored schema (lowering needs data protection), or for a new dataset
+        // against the proposed roles (audited only: proposals are guesses the importer confirms).
+        let changes: [RoleChange]
+        if let existing {
+            changes = roleChanges(from: existing.schema, to: plan.schema)
+            do { try checkRoleChanges(changes, by: r.actorRole) } catch { throw Refusal(message: error.detail, result: nil) }
+        } else {
+            var proposal = r
+            proposal.roles = [:]
+            changes = roleChanges(from: try Self.plan(proposal, existing: nil, now: now).schema, to: plan.schema)
+        }
         await progress("validating \(r.read.table.rowCount) rows", 30)
         let result = DatasetImport.validate(r.read, plan: plan)
         do { try DatasetImport.check(result, mode: r.mode, fileName: r.fileName) } catch {
@@ -132,12 +141,8 @@ enum ImportRunner {
             throw error
         }
         // Roles changed by the user for an existing dataset become its schema once the version is stored.
-        if let changed = DatasetImport.updated(plan) {
-            try await store.update(changed)
-            if !changes.isEmpty {
-                try await store.append(roleChangeAudit(changes, datasetID: changed.id, actor: r.actorID, at: now))
-            }
-        }
+        if let changed = DatasetImport.updated(plan) { try await store.update(changed) }
+        if !changes.isEmpty { try await store.append(roleChangeAudit(changes, datasetID: plan.dataset.id, actor: r.actorID, at: now)) }
         return Outcome(version: version, result: result, created: plan.creates)
     }
 
