@@ -55,17 +55,20 @@ public struct TLSFileError: Error, CustomStringConvertible {
 /// security headers → errors → session → request log → routes.
 public func buildRouter(_ configuration: ServerConfiguration, store: any Store) throws -> Router<PIMRequestContext> {
     let pages = try PageRenderer()
-    let sessions = SessionStore(idleTimeout: configuration.sessionIdleTimeout)
+    let sessions = SessionStore(idleTimeout: configuration.sessionIdleTimeout, capacity: configuration.sessionCapacity,
+                                anonymousCapacity: configuration.anonymousSessionCapacity)
     let catalog = DatasetCatalog(store: store, now: configuration.now)
     let userLocks = UserLocks()
     let tokens = APITokens(store: store)
     let accounts = AccountService(store: store, sessions: sessions, locks: userLocks, configuration: configuration)
     let router = Router(context: PIMRequestContext.self)
-    router.add(middleware: SecurityHeadersMiddleware())
+    router.add(middleware: SecurityHeadersMiddleware(strictTransportSecurity: configuration.secureCookies))
     router.add(middleware: ErrorMiddleware(pages: pages))
     router.add(middleware: SessionMiddleware(sessions: sessions, store: store, configuration: configuration, tokens: tokens))
     router.add(middleware: RequestLogMiddleware())
 
+    // Upload folders of an earlier run are orphans: sweep them.
+    configuration.uploads.sweepStale()
     var registry = RouteRegistry(router: router, uploads: configuration.uploads)
     AuthController(sessions: sessions, login: LoginService(store: store, configuration: configuration,
                                                            limiter: RateLimiter(window: configuration.rateLimitWindow)),

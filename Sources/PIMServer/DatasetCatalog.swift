@@ -35,6 +35,13 @@ struct DatasetCatalog: Sendable {
         /// For a viewer restricted to some rows, each version's `rowCount` is the number of visible rows.
         var versions: [DatasetVersion]
         var scope: RowScope = .all
+        /// Partner viewers: the consent purposes every record behind a live output must have granted
+        /// (``DatasetAccess/consentPurposes(_:viewer:at:)``).
+        var consentPurposes: [ConsentPurpose] = []
+        /// Partner viewers: the dimensions their agreements allow (nil: no list).
+        var allowedDimensions: Set<String>?
+        /// Whether outputs come from this viewer's own rows (never cached): case rows or consent filtered.
+        var ownRows: Bool { scope != .all || !consentPurposes.isEmpty }
         /// The versions as stored (true row counts), for loading rows; nil when not restricted.
         var stored: [DatasetVersion]?
         var latest: DatasetVersion? { versions.last }
@@ -83,20 +90,65 @@ struct DatasetCatalog: Sendable {
     }
 
     private func rows(of v: DatasetVersion, _ entry: Entry) async throws -> Table {
-        guard entry.scope == .all else {
+        guard !entry.ownRows else {
             let table = try await store.table(of: v)
-            return CaseAssignment.restrict(table, assignment: CaseAssignment.field(in: entry.dataset.schema), scope: entry.scope)
+            let scoped = CaseAssignment.restrict(table, assignment: CaseAssignment.field(in: entry.dataset.schema), scope: entry.scope)
+            return try await consented(scoped, version: v, entry)
         }
         return try await cache.tables.value(for: .init(dataset: v.datasetID, version: v.id, detail: "")) {
             try await store.table(of: v)
         }
     }
 
+    static let consentUnavailable = "Live outputs of this dataset cannot honour your agreement's consent purpose "
+        + "(the dataset has no record id field to match consent decisions to). Use the share packages sent under the agreement."
+
+    /// `table` with only the records that granted every consent purpose of the entry (unchanged when none).
+    /// When consent cannot be matched to records, nothing is served (422): refuse when in doubt.
+    private func consented(_ table: Table, version v: DatasetVersion, _ entry: Entry) async throws -> Table {
+        guard !entry.consentPurposes.isEmpty else { return table }
+        guard let field = ConsentFilter.recordIDField(in: v.schema) ?? ConsentFilter.recordIDField(in: entry.dataset.schema) else {
+            throw ServerError.unprocessable(Self.consentUnavailable)
+        }
+        let decisions = try await store.consent(datasetID: entry.dataset.id).map {
+            ConsentDecision(recordID: $0.recordID, purpose: $0.purpose, granted: $0.granted, at: $0.at)
+        }
+        var out = table
+        for purpose in entry.consentPurposes {
+            do { out = try ConsentFilter.apply(to: out, recordColumn: field, entries: decisions, purpose: purpose).table } catch {
+                throw ServerError.unprocessable(Self.consentUnavailable)
+            }
+        }
+        return out
+    }
+
+    /// `versions` with each row count reduced to the records that granted the entry's consent purposes (0
+    /// when consent cannot be matched to records: nothing of them is shown).
+    private func consentedCounts(_ versions: [DatasetVersion], stored: [DatasetVersion], _ entry: Entry) async throws -> [DatasetVersion] {
+        var out = versions
+        let decisions = try await store.consent(datasetID: entry.dataset.id).map {
+            ConsentDecision(recordID: $0.recordID, purpose: $0.purpose, granted: $0.granted, at: $0.at)
+        }
+        for i in out.indices where i < stored.count {
+            guard let field = ConsentFilter.recordIDField(in: stored[i].schema) else { out[i].rowCount = 0; continue }
+            var table = try await store.table(of: stored[i], columns: [field])
+            for purpose in entry.consentPurposes {
+                guard let kept = try? ConsentFilter.apply(to: table, recordColumn: field, entries: decisions, purpose: purpose).table else {
+                    table = table.selectingRows([])
+                    break
+                }
+                table = kept
+            }
+            out[i].rowCount = table.rowCount
+        }
+        return out
+    }
+
     /// The latest version's named columns (unknown names are left out), each column cached per version.
     func latestColumns(_ entry: Entry, _ names: [String]) async throws -> (DatasetVersion, Table) {
         let v = try latestVersion(entry)
         var columns: [Column] = []
-        guard entry.scope == .all else {
+        guard !entry.ownRows else {
             let table = try await rows(of: v, entry)
             for name in names where !columns.contains(where: { $0.name == name }) { if let c = table[name] { columns.append(c) } }
             do { return (v, try Table(columns: columns)) } catch { throw ServerError.unprocessable(String(describing: error)) }
@@ -130,8 +182,8 @@ struct DatasetCatalog: Sendable {
                 throw ServerError.badRequest(String(describing: error))
             }
         }
-        // Restricted viewers' counts come from their rows and are never cached.
-        guard entry.scope == .all else { return try await compute() }
+        // Restricted viewers' counts come from their (consented) rows and are never cached.
+        guard !entry.ownRows else { return try await compute() }
         return try await cache.aggregates.value(for: key, compute: compute)
     }
 
@@ -140,7 +192,8 @@ struct DatasetCatalog: Sendable {
         var out: [Entry] = []
         let now = now()
         for d in try await store.datasets() where DatasetAccess.canSee(d, viewer: viewer, at: now) {
-            out.append(try await restricted(d, viewer: viewer))
+            let entry = try await restricted(d, viewer: viewer)
+            if !Self.hidesEmptyScope(entry) { out.append(entry) }
         }
         return out.sorted { ($0.dataset.category, $0.dataset.name) < ($1.dataset.category, $1.dataset.name) }
     }
@@ -150,7 +203,17 @@ struct DatasetCatalog: Sendable {
         guard let d = try await store.dataset(named: name), DatasetAccess.canSee(d, viewer: viewer, at: now()) else {
             throw ServerError.notFound
         }
-        return try await restricted(d, viewer: viewer)
+        let entry = try await restricted(d, viewer: viewer)
+        guard !Self.hidesEmptyScope(entry) else { throw ServerError.notFound }
+        return entry
+    }
+
+    static let withheld = "withheld"
+
+    /// A case worker or supervisor sees a case-management dataset only when its latest version has at least
+    /// one row assigned to them (or their team).
+    private static func hidesEmptyScope(_ entry: Entry) -> Bool {
+        entry.scope != .all && (entry.latest?.rowCount ?? 0) == 0
     }
 
     private func restricted(_ d: Dataset, viewer: DatasetViewer) async throws -> Entry {
@@ -165,7 +228,24 @@ struct DatasetCatalog: Sendable {
                 versions[i].rowCount = CaseAssignment.visibleRows(of: column, assignment: assignment, scope: scope)?.count ?? 0
             }
         }
-        return Entry(dataset: d, versions: versions, scope: scope, stored: scope == .all ? nil : stored)
+        // Partner viewers, case workers and supervisors do not see who imported a version, the file's name
+        // or the quality notes (internal metadata).
+        let redacted = !Permission.seeAllDatasets.allows(viewer.role)
+        if redacted {
+            for i in versions.indices {
+                versions[i].provenance.importedBy = Self.withheld
+                versions[i].provenance.fileName = Self.withheld
+                versions[i].provenance.qualityNotes = nil
+            }
+        }
+        var entry = Entry(dataset: d, versions: versions, scope: scope, stored: scope == .all && !redacted ? nil : stored)
+        if viewer.role == .partnerViewer {
+            let now = now()
+            entry.consentPurposes = DatasetAccess.consentPurposes(d, viewer: viewer, at: now)
+            entry.allowedDimensions = DatasetAccess.allowedDimensions(d, viewer: viewer, at: now)
+            if !entry.consentPurposes.isEmpty { entry.versions = try await consentedCounts(entry.versions, stored: stored, entry) }
+        }
+        return entry
     }
 
     /// The category output as JSON, encoded once per version (large outputs cost more to encode than to serve);
@@ -210,8 +290,8 @@ struct DatasetCatalog: Sendable {
                 throw ServerError.unprocessable(String(describing: error))
             }
         }
-        // Restricted viewers' outputs are computed from their rows and never cached.
-        guard entry.scope == .all else { return try await compute() }
+        // Restricted viewers' outputs are computed from their (consented) rows and never cached.
+        guard !entry.ownRows else { return try await compute() }
         return try await cache.outputs.value(for: key, compute: compute)
     }
 }

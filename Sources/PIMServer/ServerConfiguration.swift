@@ -19,7 +19,8 @@ public struct ServerConfiguration: Sendable {
     private var requestedSecureCookies: Bool
     /// Serve HTTPS with this PEM certificate chain and private key (nil: plain HTTP).
     public var tls: TLSFiles?
-    /// Take the client address from the first `X-Forwarded-For` entry (only behind a trusted proxy).
+    /// Take the client address from the last `X-Forwarded-For` entry, the one the trusted proxy appended
+    /// (only behind a trusted proxy).
     public var trustForwardedFor: Bool
     /// Sessions end after this much inactivity.
     public var sessionIdleTimeout: TimeInterval
@@ -38,10 +39,16 @@ public struct ServerConfiguration: Sendable {
     /// The clock; tests inject a manual one.
     public var now: @Sendable () -> Date
     /// Where uploaded files wait for their import (each in its own folder, removed after the import).
-    /// `pim serve` puts it under the data directory; nil means the system's temporary directory.
+    /// `pim serve` puts it under the data directory; nil means a private folder of this process (mode 0700)
+    /// under the system's temporary directory.
     public var uploadDirectory: URL?
     /// The largest file accepted by the web import and the API upload, in bytes.
     public var maxUploadBytes: Int
+    /// Signed-in sessions held at most.
+    public var sessionCapacity = 20_000
+    /// Anonymous (pre-login) sessions held at most, in their own pool: a flood of `GET /login` evicts only
+    /// other anonymous sessions, never a signed-in one.
+    public var anonymousSessionCapacity = 20_000
 
     public init(
         host: String = "127.0.0.1", port: Int = 8080, secureCookies: Bool = false, trustForwardedFor: Bool = false,
@@ -70,8 +77,7 @@ public struct ServerConfiguration: Sendable {
     /// The session cookie's name: `__Host-` prefixed when Secure, so browsers refuse it over plain HTTP
     /// and from sub-domains.
     var uploads: UploadSettings {
-        UploadSettings(directory: uploadDirectory ?? FileManager.default.temporaryDirectory.appendingPathComponent("pim-uploads"),
-                       maxBytes: maxUploadBytes)
+        UploadSettings(directory: uploadDirectory ?? UploadSettings.processDirectory, maxBytes: maxUploadBytes)
     }
 
     var sessionCookieName: String { secureCookies ? "__Host-pim_session" : "pim_session" }

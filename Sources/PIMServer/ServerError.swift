@@ -28,11 +28,14 @@ public enum ServerError: Error, Sendable, Hashable, CustomStringConvertible {
     // MARK: Sharing
     /// A well-formed request the domain rejects (an invalid agreement, a forbidden status change); 422.
     case invalid(String)
+    // MARK: Security review
+    /// The role may not do this particular thing; the message says why and who may (403).
+    case notAllowed(String)
 
     public var status: HTTPResponse.Status {
         switch self {
         case .unauthenticated, .loginFailed: .unauthorized
-        case .forbidden, .csrfRejected: .forbidden
+        case .forbidden, .csrfRejected, .notAllowed: .forbidden
         case .notFound: .notFound
         case .badRequest: .badRequest
         case .tooManyRequests: .tooManyRequests
@@ -47,7 +50,7 @@ public enum ServerError: Error, Sendable, Hashable, CustomStringConvertible {
     public var title: String {
         switch self {
         case .unauthenticated: "Sign-in required"
-        case .forbidden: "Forbidden"
+        case .forbidden, .notAllowed: "Forbidden"
         case .notFound: "Not found"
         case .badRequest: "Bad request"
         case .csrfRejected: "Form expired or forged"
@@ -77,6 +80,7 @@ public enum ServerError: Error, Sendable, Hashable, CustomStringConvertible {
         case .tokenRejected: "The API token is unknown, revoked or expired, or its user is disabled; create a new one at /account/tokens."
         case .conflict(let why): why
         case .invalid(let why): why
+        case .notAllowed(let why): why
         }
     }
 

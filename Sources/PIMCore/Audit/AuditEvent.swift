@@ -23,6 +23,9 @@ public enum AuditAction: String, Sendable, Hashable, Codable, CaseIterable {
     case tokenCreated = "token.created"
     case tokenRevoked = "token.revoked"
     case teamChanged = "team.changed"
+    // MARK: Security review
+    /// Disclosure roles of a dataset's fields changed (details: field names and old->new roles; schema only).
+    case datasetSchemaChanged = "dataset.schema.changed"
 }
 
 /// The facts of an audit event before the store places it in the chain.

@@ -60,9 +60,13 @@ struct APIController: Sendable {
             let minCell = try Self.integer(q.get("min_cell"), name: "min_cell") ?? 5
             let floor = DatasetAccess.minimumCell(for: viewer, dataset: entry.dataset, at: catalog.now())
             guard minCell >= floor else { throw ServerError.badRequest("min_cell must be at least \(floor) for your role.") }
-            let identifiers = Set(entry.dataset.schema.names(withRole: .directIdentifier))
+            let identifiers = DatasetAccess.forbiddenDimensions(in: entry.dataset.schema)
             if let bad = by.first(where: identifiers.contains) {
-                throw ServerError.badRequest("\"\(bad)\" is a direct identifier and cannot be a dimension.")
+                throw ServerError.badRequest("\"\(bad)\" is a direct identifier or household id and cannot be a dimension.")
+            }
+            if let allowed = entry.allowedDimensions, let bad = by.first(where: { !allowed.contains($0) }) {
+                throw ServerError.badRequest("\"\(bad)\" is not a dimension of your agreement; allowed: "
+                    + allowed.sorted().joined(separator: ", ") + ".")
             }
             return Self.json(try await catalog.aggregateJSON(entry, by: by, minCell: minCell))
         }

@@ -114,7 +114,8 @@ struct DataAPIController: Sendable {
         let r = ImportRunner.Request(
             read: read, sha256: try FileDigest.sha256(of: file.url), fileName: file.fileName, datasetName: name,
             new: .init(category: q.get("category"), purpose: q.get("purpose"), sensitivity: q.get("sensitivity").flatMap(Sensitivity.init) ?? .high),
-            roles: [:], mode: mode, provenance: provenance, actorID: user.id.rawValue, actorName: user.userName)
+            roles: [:], mode: mode, provenance: provenance, actorID: user.id.rawValue, actorName: user.userName,
+            actorRole: user.role)
         do {
             let outcome = try await ImportRunner.run(r, store: store, now: configuration.now())
             return JSON.response(UploadDTO(dataset: name, created: outcome.created, version: VersionDTO(outcome.version),

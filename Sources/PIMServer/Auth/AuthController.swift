@@ -56,16 +56,24 @@ struct AuthController: Sendable {
         pages.response(.login, PageModels.Login(csrfToken: session.csrfToken, error: error), title: "Sign in", session: nil, status: status)
     }
 
-    /// The client's address: the connection's, or the first `X-Forwarded-For` entry behind a trusted proxy.
+    /// The client's address: the connection's, or behind a trusted proxy the LAST `X-Forwarded-For` entry —
+    /// the one that proxy appended. Earlier entries come from the client and can be forged.
     private func clientAddress(_ request: Request, _ context: PIMRequestContext) -> String {
-        if configuration.trustForwardedFor, let name = HTTPField.Name("X-Forwarded-For"), let value = request.headers[name],
-           let first = value.split(separator: ",").first {
-            return first.trimmingCharacters(in: .whitespaces)
+        if configuration.trustForwardedFor, let name = HTTPField.Name("X-Forwarded-For"),
+           let address = Self.forwardedClient(request.headers[values: name]) {
+            return address
         }
         return context.remoteAddress?.ipAddress ?? "unknown"
+    }
+
+    /// The last non-empty entry of the `X-Forwarded-For` header lines (several lines count as one list).
+    static func forwardedClient(_ lines: [String]) -> String? {
+        let entries = lines.flatMap { $0.split(separator: ",") }.map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+        return entries.last
     }
 
     static func redirect(to path: String) -> Response {
         Response(status: .seeOther, headers: [.location: path])
     }
 }
+

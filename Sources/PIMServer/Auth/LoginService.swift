@@ -35,9 +35,12 @@ struct LoginService: Sendable {
             _ = Bcrypt.verify(password, hash: Self.decoyHash)
             try await fail(nil, .unknownUser, now: now, logger: logger)
         }
+        // Always one bcrypt verification before any other check, so a disabled or locked account fails as
+        // slowly as a wrong password and timing does not reveal it.
+        let passwordMatches = Bcrypt.verify(password, hash: user.passwordHash)
         if user.isDisabled { try await fail(user, .disabled, now: now, logger: logger) }
         if let until = user.lockedUntil, until > now { try await fail(user, .locked, now: now, logger: logger) }
-        guard Bcrypt.verify(password, hash: user.passwordHash) else {
+        guard passwordMatches else {
             // Counted by the store in one statement, so concurrent failures are never under-counted.
             let after = try await store.recordFailedLogin(of: user.id, lockAfter: configuration.maxFailedLogins,
                                                           lockUntil: now.addingTimeInterval(configuration.lockoutDuration))

@@ -121,7 +121,8 @@ struct ImportController: Sendable {
         ImportRunner.Request(
             read: upload.read, sha256: upload.sha256, fileName: upload.originalName, datasetName: upload.datasetName,
             new: .init(category: upload.category, purpose: purpose, sensitivity: upload.sensitivity), roles: roles, mode: mode,
-            provenance: upload.provenance, actorID: user.id.rawValue, actorName: user.userName)
+            provenance: upload.provenance, actorID: user.id.rawValue, actorName: user.userName,
+            actorRole: user.role)
     }
 
     private func preview(_ context: PIMRequestContext) async throws -> Response {
@@ -225,6 +226,11 @@ struct ImportController: Sendable {
                 throw ServerError.badRequest("The role of \(c) must be one of \(DisclosureRole.allCases.map(\.rawValue).joined(separator: ", ")).")
             }
             roles[c] = role
+        }
+        // Lowering a stored field's disclosure role is refused here, before a job starts, unless the role may.
+        if let existing = try await store.dataset(named: upload.datasetName) {
+            try ImportRunner.checkRoleChanges(ImportRunner.roleChanges(from: existing.schema,
+                                                                       to: ImportRunner.applying(roles, to: existing.schema)), by: u.role)
         }
         let r = request(upload, user: u, roles: roles, mode: mode, purpose: Self.nonEmpty(form["purpose"]) ?? upload.purpose)
         let job = ImportState.Job(id: ImportState.newID(), owner: u.id, uploadID: id, datasetName: upload.datasetName,

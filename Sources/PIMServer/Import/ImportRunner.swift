@@ -20,6 +20,8 @@ enum ImportRunner {
         var provenance: ImportState.ProvenanceFields
         var actorID: String
         var actorName: String
+        /// The importer's role: lowering a field's disclosure role needs ``ImportRunner/mayLowerRoles``.
+        var actorRole: Role
     }
 
     struct Outcome: Sendable {
@@ -56,11 +58,67 @@ enum ImportRunner {
         return s
     }
 
+    // MARK: Disclosure-role changes (audited; lowering them is for data protection)
+
+    /// The roles that may lower a field's disclosure role.
+    static let mayLowerRoles: Set<Role> = [.administrator, .dataProtectionFocalPoint]
+
+    struct RoleChange: Sendable, Hashable {
+        var field: String
+        var old: DisclosureRole
+        var new: DisclosureRole
+    }
+
+    /// The fields of `old` whose role differs in `new`, in `new`'s field order.
+    static func roleChanges(from old: Schema, to new: Schema) -> [RoleChange] {
+        new.fields.compactMap { f in
+            guard let before = old.field(named: f.name)?.role, before != f.role else { return nil }
+            return RoleChange(field: f.name, old: before, new: f.role)
+        }
+    }
+
+    /// Whether going from `old` to `new` lowers protection: away from direct identifier, or from
+    /// quasi-identifier, sensitive or household id to `other`.
+    static func lowers(_ old: DisclosureRole, to new: DisclosureRole) -> Bool {
+        switch old {
+        case .directIdentifier: new != .directIdentifier
+        case .quasiIdentifier, .sensitive, .householdID: new == .other
+        case .weight, .other: false
+        }
+    }
+
+    /// Refuses role changes that lower protection unless `role` may make them.
+    static func checkRoleChanges(_ changes: [RoleChange], by role: Role) throws(ServerError) {
+        guard !mayLowerRoles.contains(role) else { return }
+        let lowered = changes.filter { lowers($0.old, to: $0.new) }
+        guard !lowered.isEmpty else { return }
+        throw .notAllowed("Lowering a field's disclosure role (" + lowered.map { "\($0.field): \($0.old.rawValue) to \($0.new.rawValue)" }
+            .joined(separator: ", ") + ") needs the data protection focal point or an administrator; keep the stored roles or ask them.")
+    }
+
+    /// The audit event for role changes of a dataset (field names and roles only: schema, not personal data).
+    static func roleChangeAudit(_ changes: [RoleChange], datasetID: Dataset.ID, actor: String, at now: Date) -> AuditDraft {
+        var details = ["fields": changes.map(\.field).joined(separator: ",")]
+        for c in changes { details["role.\(c.field)"] = "\(c.old.rawValue)->\(c.new.rawValue)" }
+        return AuditDraft(at: now, actor: actor, action: .datasetSchemaChanged, datasetID: datasetID.rawValue, details: details)
+    }
+
     static func run(_ r: Request, store: any Store, now: Date,
                     progress: @Sendable (String, Int) async -> Void = { _, _ in }) async throws -> Outcome {
         await progress("checking the dataset", 10)
         let existing = try await store.dataset(named: r.datasetName)
         let plan = try plan(r, existing: existing, now: now)
+        // Role changes: against the stored schema (lowering needs data protection), or for a new dataset
+        // against the proposed roles (audited only: proposals are guesses the importer confirms).
+        let changes: [RoleChange]
+        if let existing {
+            changes = roleChanges(from: existing.schema, to: plan.schema)
+            do { try checkRoleChanges(changes, by: r.actorRole) } catch { throw Refusal(message: error.detail, result: nil) }
+        } else {
+            var proposal = r
+            proposal.roles = [:]
+            changes = roleChanges(from: try Self.plan(proposal, existing: nil, now: now).schema, to: plan.schema)
+        }
         await progress("validating \(r.read.table.rowCount) rows", 30)
         let result = DatasetImport.validate(r.read, plan: plan)
         do { try DatasetImport.check(result, mode: r.mode, fileName: r.fileName) } catch {
@@ -84,6 +142,7 @@ enum ImportRunner {
         }
         // Roles changed by the user for an existing dataset become its schema once the version is stored.
         if let changed = DatasetImport.updated(plan) { try await store.update(changed) }
+        if !changes.isEmpty { try await store.append(roleChangeAudit(changes, datasetID: plan.dataset.id, actor: r.actorID, at: now)) }
         return Outcome(version: version, result: result, created: plan.creates)
     }
 

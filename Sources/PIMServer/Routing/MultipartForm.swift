@@ -4,27 +4,90 @@ import Hummingbird
 import NIOCore
 
 /// Where uploads go and how large they may be.
+///
+/// Uploaded files hold personal data, so they are private to the server's user: the upload directory and
+/// every upload folder are created with mode 0700, files with 0600, and an existing upload directory that
+/// another user owns (or a symbolic link) is refused rather than written into.
 struct UploadSettings: Sendable {
     /// Each upload gets its own folder below this directory.
     var directory: URL
     /// Largest request body accepted for an upload, in bytes.
     var maxBytes: Int
 
-    init(directory: URL = FileManager.default.temporaryDirectory.appendingPathComponent("pim-uploads"),
-         maxBytes: Int = 512 * 1024 * 1024) {
+    init(directory: URL = UploadSettings.processDirectory, maxBytes: Int = 512 * 1024 * 1024) {
         self.directory = directory
         self.maxBytes = maxBytes
     }
 
-    /// A new, empty folder for one upload.
+    /// The default when none is configured (e.g. `pim serve --database`): a private folder of this process
+    /// under the temporary directory, with a random name.
+    static let processDirectory = URL(fileURLWithPath: NSTemporaryDirectory(), isDirectory: true)
+        .appendingPathComponent("pim-uploads-" + UUID().uuidString.lowercased(), isDirectory: true)
+
+    static let notWritable = ServerError.unprocessable("The server cannot store uploads: its upload directory is not writable.")
+
+    /// A new, empty folder (0700) for one upload, in the checked upload directory.
     func newFolder() throws -> URL {
+        try Self.preparePrivateDirectory(directory)
         let dir = directory.appendingPathComponent(UUID().uuidString.lowercased(), isDirectory: true)
         do {
-            try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+            try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: false,
+                                                    attributes: [.posixPermissions: 0o700])
         } catch {
-            throw ServerError.unprocessable("The server cannot store uploads: its upload directory is not writable.")
+            throw Self.notWritable
         }
         return dir
+    }
+
+    /// Creates `url` as an empty file readable and writable by this user only (0600).
+    static func createPrivateFile(at url: URL) throws -> FileHandle {
+        guard FileManager.default.createFile(atPath: url.path, contents: nil, attributes: [.posixPermissions: 0o600]),
+              let handle = FileHandle(forWritingAtPath: url.path) else { throw notWritable }
+        return handle
+    }
+
+    /// Makes sure `dir` is a real directory of this user with mode 0700: created so when missing; refused
+    /// when it is a symbolic link or another user's; tightened to 0700 when it is ours.
+    static func preparePrivateDirectory(_ dir: URL) throws {
+        let fm = FileManager.default
+        if let attributes = try? fm.attributesOfItem(atPath: dir.path) {
+            guard attributes[.type] as? FileAttributeType == .typeDirectory,
+                  (attributes[.ownerAccountID] as? NSNumber)?.uint32Value == getuid() else {
+                throw ServerError.unprocessable(
+                    "The server cannot store uploads: its upload directory is not a directory of the server's own user.")
+            }
+            if ((attributes[.posixPermissions] as? NSNumber)?.intValue ?? 0) & 0o077 != 0 {
+                do { try fm.setAttributes([.posixPermissions: 0o700], ofItemAtPath: dir.path) } catch { throw notWritable }
+            }
+            return
+        }
+        do {
+            try fm.createDirectory(at: dir.deletingLastPathComponent(), withIntermediateDirectories: true)
+            try fm.createDirectory(at: dir, withIntermediateDirectories: false, attributes: [.posixPermissions: 0o700])
+        } catch {
+            // Another request may have created it meanwhile: check it again.
+            guard (try? fm.attributesOfItem(atPath: dir.path)) != nil else { throw notWritable }
+            try preparePrivateDirectory(dir)
+        }
+    }
+
+    /// Removes upload folders left by an earlier run (older than `age`) from the upload directory; called
+    /// when the server starts (uploads in progress live in memory and do not survive a restart).
+    @discardableResult
+    func sweepStale(olderThan age: TimeInterval = 60 * 60, now: Date = Date()) -> Int {
+        let fm = FileManager.default
+        guard let attributes = try? fm.attributesOfItem(atPath: directory.path),
+              attributes[.type] as? FileAttributeType == .typeDirectory,
+              (attributes[.ownerAccountID] as? NSNumber)?.uint32Value == getuid(),
+              let children = try? fm.contentsOfDirectory(at: directory, includingPropertiesForKeys: [.contentModificationDateKey])
+        else { return 0 }
+        var removed = 0
+        for child in children {
+            guard let modified = try? child.resourceValues(forKeys: [.contentModificationDateKey]).contentModificationDate,
+                  now.timeIntervalSince(modified) > age else { continue }
+            if (try? fm.removeItem(at: child)) != nil { removed += 1 }
+        }
+        return removed
     }
 
     var tooLarge: ServerError {
@@ -64,10 +127,7 @@ struct UploadedFile: Sendable, Hashable {
         let dir = try settings.newFolder()
         let url = dir.appendingPathComponent(safeName(fileName))
         do {
-            guard FileManager.default.createFile(atPath: url.path, contents: nil),
-                  let handle = FileHandle(forWritingAtPath: url.path) else {
-                throw ServerError.unprocessable("The server cannot store uploads: its upload directory is not writable.")
-            }
+            let handle = try UploadSettings.createPrivateFile(at: url)
             defer { try? handle.close() }
             var size = 0
             for try await chunk in body {
@@ -117,11 +177,7 @@ enum MultipartForm {
                             let dir = try settings.newFolder()
                             folders.append(dir)
                             let url = dir.appendingPathComponent(UploadedFile.safeName(name))
-                            guard FileManager.default.createFile(atPath: url.path, contents: nil),
-                                  let h = FileHandle(forWritingAtPath: url.path) else {
-                                throw ServerError.unprocessable("The server cannot store uploads: its upload directory is not writable.")
-                            }
-                            handle = h
+                            handle = try UploadSettings.createPrivateFile(at: url)
                             fileURL = url
                         }
                     case .data(let bytes):
@@ -137,7 +193,8 @@ enum MultipartForm {
                         if let handle, let fileURL {
                             try handle.close()
                             if let old = files[h.name] { old.discard() }
-                            files[h.name] = UploadedFile(url: fileURL, fileName: h.fileName ?? fileURL.lastPathComponent, size: fileSize)
+                            // The sanitised name only: never the client's path (C:\Users\name\...) in provenance.
+                            files[h.name] = UploadedFile(url: fileURL, fileName: fileURL.lastPathComponent, size: fileSize)
                         } else {
                             let value = String(decoding: text, as: UTF8.self)
                             try check(h.name, value)

@@ -130,6 +130,28 @@ public enum DatasetAccess {
         return viewer.agreements.filter { $0.isInForce(for: org, at: now) && $0.covers(dataset) }
     }
 
+    // MARK: Partner viewers' live outputs (consent and dimensions of the agreements)
+
+    /// The consent purposes of the agreements that share `dataset` with a partner viewer. Every live output
+    /// they see is computed only from records that granted every one of these purposes (as a share package
+    /// would be); empty for other roles.
+    public static func consentPurposes(_ dataset: Dataset, viewer: Viewer, at now: Date) -> [ConsentPurpose] {
+        Set(coveringAgreements(dataset, viewer: viewer, at: now).compactMap(\.consentPurpose)).sorted { $0.rawValue < $1.rawValue }
+    }
+
+    /// The dimensions a partner viewer may count by: those every covering agreement that lists dimensions
+    /// allows. Nil when no agreement lists any (or for other roles): then any field but identifiers.
+    public static func allowedDimensions(_ dataset: Dataset, viewer: Viewer, at now: Date) -> Set<String>? {
+        let listed = coveringAgreements(dataset, viewer: viewer, at: now).map(\.dimensions).filter { !$0.isEmpty }
+        guard let first = listed.first else { return nil }
+        return listed.dropFirst().reduce(Set(first)) { $0.intersection($1) }
+    }
+
+    /// Fields that are never a dimension of a live aggregate, for anyone: direct identifiers and household ids.
+    public static func forbiddenDimensions(in schema: Schema) -> Set<String> {
+        Set(schema.fields.filter { $0.role == .directIdentifier || $0.role == .householdID }.map(\.name))
+    }
+
     /// The smallest cell an aggregate may publish for `role`: 1 for those who analyse microdata, else 5.
     public static func minimumCell(for role: Role) -> Int {
         Permission.analyseMicrodata.allows(role) ? 1 : 5

@@ -44,13 +44,13 @@ struct SharingAPIController: Sendable {
         registry.register(.apiShares) { _, context, _ in
             let viewer = try await Viewer.of(context, store: store)
             return JSON.response(ShareListDTO(shares: try await desk.shares(viewer).map {
-                ShareDTO($0, viewer: viewer, prefix: Route.apiPrefix)
+                ShareDTO($0, viewer: viewer, prefix: Route.apiPrefix, at: desk.now())
             }))
         }
         registry.register(.apiShare) { _, context, _ in
             let viewer = try await Viewer.of(context, store: store)
             return JSON.response(ShareDTO(try await desk.share(SharingDesk.id(context), viewer), viewer: viewer,
-                                          prefix: Route.apiPrefix))
+                                          prefix: Route.apiPrefix, at: desk.now()))
         }
         registry.register(.apiShareCreate) { request, context, form in
             let viewer = try await Viewer.of(context, store: store)
@@ -59,7 +59,7 @@ struct SharingAPIController: Sendable {
             switch try await desk.request(input, viewer) {
             case .failure(let p): throw ServerError.invalid(p.messages.joined(separator: " "))
             case .success(let item):
-                var r = JSON.response(ShareDTO(item, viewer: viewer, prefix: Route.apiPrefix), status: .created)
+                var r = JSON.response(ShareDTO(item, viewer: viewer, prefix: Route.apiPrefix, at: desk.now()), status: .created)
                 r.headers[.location] = Route.apiShare.path(["id": SharingDesk.encoded(item.id)])
                 return r
             }

@@ -74,7 +74,7 @@ struct ShareDTO: Codable, Sendable {
     var reason: String?
     var dimensions: [String]?
 
-    init(_ item: SharingDesk.Item, viewer: Viewer, prefix: String) {
+    init(_ item: SharingDesk.Item, viewer: Viewer, prefix: String, at now: Date) {
         switch item {
         case .shared(let r):
             id = r.id
@@ -91,7 +91,7 @@ struct ShareDTO: Codable, Sendable {
             bytes = r.bytes
             encrypted = r.encrypted
             signerFingerprint = r.signerFingerprint
-            if r.storedPackage == true, SharingAccess.canDownload(r, viewer: viewer) { download = prefix + "/shares/\(r.id)/download" }
+            if r.storedPackage == true, SharingAccess.canDownload(r, viewer: viewer, at: now) { download = prefix + "/shares/\(r.id)/download" }
         case .refused(let r):
             id = r.id
             outcome = "refused"

@@ -178,7 +178,7 @@ struct SharingDesk: Sendable {
 
     /// The package file of a share the viewer may download, after appending the `share.downloaded` event.
     func download(_ id: String, _ viewer: Viewer) async throws -> (ShareRecord, Data) {
-        guard case .shared(let record) = try await share(id, viewer), SharingAccess.canDownload(record, viewer: viewer),
+        guard case .shared(let record) = try await share(id, viewer), SharingAccess.canDownload(record, viewer: viewer, at: now()),
               let data = try await ShareDocuments.package(id, in: store) else { throw ServerError.notFound }
         let dataset = try await store.dataset(named: record.dataset)
         let org = try await store.organization(acronym: record.recipient)

@@ -15,7 +15,7 @@ struct SharingPageController: Sendable {
     func register(on registry: inout RouteRegistry) {
         registry.register(.agreementsPage) { _, context, _ in
             let viewer = try await Viewer.of(context, store: store)
-            let names = try await userNames()
+            let names = try await userNames(for: viewer)
             let rows = try await desk.agreements(viewer).map { SharingPageModels.AgreementRow($0, at: desk.now(), names: names) }
             let model = SharingPageModels.Agreements(canManage: Permission.manageSharing.allows(viewer.role), hasAgreements: !rows.isEmpty,
                                                      agreements: rows)
@@ -68,7 +68,7 @@ struct SharingPageController: Sendable {
         registry.register(.sharePage) { _, context, _ in
             let viewer = try await Viewer.of(context, store: store)
             let item = try await desk.share(SharingDesk.id(context), viewer)
-            let names = try await userNames()
+            let names = try await userNames(for: viewer)
             let key = try await store.secret(named: PackageKeys.signingSecretName, orCreate: PackageKeys.newSigningKey)
             let pem = (try? PackageKeys.publicKeyPEM(signingKey: key)) ?? ""
             return pages.response(.share, sharePage(item, viewer: viewer, names: names, publicKeyPEM: pem), title: "Share \(item.id)",
@@ -85,8 +85,16 @@ struct SharingPageController: Sendable {
         Response(status: .seeOther, headers: [.location: path])
     }
 
-    private func userNames() async throws -> [String: String] {
-        Dictionary(try await store.users().map { ($0.id.rawValue, $0.userName) }, uniquingKeysWith: { a, _ in a })
+    /// How actors are named on sharing pages: staff see user names; partner viewers see only the actor's
+    /// organisation, never internal staff user names.
+    private func userNames(for viewer: Viewer) async throws -> [String: String] {
+        let users = try await store.users()
+        guard viewer.role == .partnerViewer else {
+            return Dictionary(users.map { ($0.id.rawValue, $0.userName) }, uniquingKeysWith: { a, _ in a })
+        }
+        let orgs = Dictionary(try await store.organizations().map { ($0.id, $0.name) }, uniquingKeysWith: { a, _ in a })
+        return Dictionary(users.map { u in (u.id.rawValue, u.organizationID.flatMap { orgs[$0] } ?? "workspace staff") },
+                          uniquingKeysWith: { a, _ in a })
     }
 
     private func agreementForm(_ input: AgreementInput, errors: [String], _ context: PIMRequestContext,
@@ -101,7 +109,7 @@ struct SharingPageController: Sendable {
                                status: HTTPResponse.Status = .ok) async throws -> Response {
         let viewer = try await Viewer.of(context, store: store)
         let a = try await desk.agreement(id, viewer)
-        let names = try await userNames()
+        let names = try await userNames(for: viewer)
         let shares = try await desk.shares(viewer, agreement: id).map(SharingPageModels.ShareRow.init)
         let successors = a.status.successors.map(\.rawValue).sorted()
         let model = SharingPageModels.AgreementPage(
@@ -146,7 +154,7 @@ struct SharingPageController: Sendable {
                            publicKeyPEM: String) -> SharingPageModels.SharePage {
         switch item {
         case .shared(let r):
-            let canDownload = SharingAccess.canDownload(r, viewer: viewer)
+            let canDownload = SharingAccess.canDownload(r, viewer: viewer, at: desk.now())
             return .init(
                 id: r.id, agreement: r.agreement, dataset: r.dataset, recipient: r.recipient, level: r.level.rawValue,
                 created: PageModels.format(r.created), actor: names[r.actor] ?? r.actor, refusal: nil,

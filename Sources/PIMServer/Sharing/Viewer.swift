@@ -75,8 +75,17 @@ public enum SharingAccess {
     /// Refused requests are internal deliberations: never shown to partner viewers.
     public static func canSee(_ refusal: ShareRefusalRecord, viewer: Viewer) -> Bool { seesAll(viewer.role) }
 
-    /// Downloading: the roles of ``Permission/downloadShares`` that also see the record.
-    public static func canDownload(_ share: ShareRecord, viewer: Viewer) -> Bool {
-        Permission.downloadShares.allows(viewer.role) && canSee(share, viewer: viewer)
+    /// Downloading: the roles of ``Permission/downloadShares`` that also see the record. A partner viewer
+    /// only while the share's agreement is in force for their organisation (active, within its dates: not
+    /// revoked, suspended or expired) and the agreement's retention period since the share was made has not
+    /// passed.
+    public static func canDownload(_ share: ShareRecord, viewer: Viewer, at now: Date) -> Bool {
+        guard Permission.downloadShares.allows(viewer.role), canSee(share, viewer: viewer) else { return false }
+        guard viewer.role == .partnerViewer else { return true }
+        guard let org = viewer.organization, let agreement = viewer.agreements.first(where: { $0.id == share.agreement }) else {
+            return false
+        }
+        let keepUntil = share.created.addingTimeInterval(Double(agreement.retentionDays) * 86_400)
+        return agreement.isInForce(for: org, at: now) && now < keepUntil
     }
 }
