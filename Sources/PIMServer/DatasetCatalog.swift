@@ -249,25 +249,25 @@ struct DatasetCatalog: Sendable {
     }
 
     /// The category output as JSON, encoded once per version (large outputs cost more to encode than to serve);
-    /// a row-restricted viewer's is encoded afresh and never cached.
+    /// a viewer with their own rows (case rows, consent-filtered partner rows) gets it encoded afresh, never cached.
     func outputJSON(_ entry: Entry, shareable: Bool, minCell: Int = 5) async throws -> ByteBuffer {
         let v = try latestVersion(entry)
         let encode: @Sendable () async throws -> ByteBuffer = {
             ByteBuffer(bytes: JSON.encode(try await output(entry, shareable: shareable, minCell: minCell)))
         }
-        guard entry.scope == .all else { return try await encode() }
+        guard !entry.ownRows else { return try await encode() }
         let key = VersionCache.Key(dataset: v.datasetID, version: v.id, detail: shareable ? "shareable|\(minCell).json" : "internal.json")
         return try await cache.encoded.value(for: key, compute: encode)
     }
 
-    /// The aggregate as JSON, encoded once per version, dimensions and threshold (never cached for a
-    /// row-restricted viewer).
+    /// The aggregate as JSON, encoded once per version, dimensions and threshold (never cached for a viewer
+    /// with their own rows).
     func aggregateJSON(_ entry: Entry, by: [String], minCell: Int) async throws -> ByteBuffer {
         let v = try latestVersion(entry)
         let encode: @Sendable () async throws -> ByteBuffer = {
             ByteBuffer(bytes: JSON.encode(try await aggregate(entry, by: by, minCell: minCell)))
         }
-        guard entry.scope == .all else { return try await encode() }
+        guard !entry.ownRows else { return try await encode() }
         let key = VersionCache.Key(dataset: v.datasetID, version: v.id, detail: "\(minCell)|" + by.joined(separator: ",") + ".json")
         return try await cache.encoded.value(for: key, compute: encode)
     }
