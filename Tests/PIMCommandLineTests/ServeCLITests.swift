@@ -5,6 +5,7 @@ import PIMCategories
 import PIMCore
 import PIMFramework
 import PIMSQLite
+import PIMServer
 import PIMStorage
 import Testing
 #if canImport(Glibc)
@@ -28,7 +29,7 @@ import Glibc
         let first = try await DemoWorkspace.seed(into: store, files: files, hasher: Self.hasher)
         #expect(first.created)
         #expect(first.organizationsAdded == 4)
-        #expect(first.usersAdded == Role.allCases.count - 1)  // the administrator comes with the workspace
+        #expect(first.usersAdded == DemoWorkspace.accounts.count - 1)  // the administrator comes with the workspace
         #expect(first.datasetsImported == PIMCategory.ID.allCases.count)
 
         // Every role has a user, each in its organisation; the partner viewer is in a party of an active agreement.
@@ -62,6 +63,18 @@ import Glibc
             #expect(versions.first?.provenance.sha256.count == 64)
         }
         #expect(FileManager.default.fileExists(atPath: files.appendingPathComponent("gazetteer.csv").path))
+
+        // Cases are assigned to the two demo case workers, both in the supervisor's team, so that the case-worker
+        // and supervisor logins see their cases (the assignment field is a direct identifier: never shared)
+        let cases = try #require(try await store.dataset(named: DemoWorkspace.datasetName(.caseManagement)))
+        #expect(CaseAssignment.field(in: cases.schema) == "caseworker")
+        #expect(cases.schema.field(named: "caseworker")?.role == .directIdentifier)
+        let caseVersion = try #require(try await store.versions(of: cases.id).first)
+        let assigned = try await store.table(of: caseVersion, columns: ["caseworker"])
+        let own = CaseAssignment.visibleRows(of: assigned, assignment: "caseworker", scope: .assignedTo(["caseworker"]))?.count ?? 0
+        #expect(own > 0 && own < caseVersion.rowCount)
+        let supervisor = try #require(try await store.user(named: "supervisor"))
+        #expect(try await Teams(store: store).memberNames(of: supervisor.id) == Set(DemoWorkspace.caseWorkers))
         let systems = try await store.documents(kind: .informationSystem)
         #expect(systems.count == DemoCommand.Load.systems.count)
 

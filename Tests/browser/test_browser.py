@@ -4,7 +4,7 @@ Run by Tests/browser/run.sh, which starts `pim serve --demo` and sets:
   PIM_URL        the server's base address, e.g. http://127.0.0.1:41234
   PIM_ARTEFACTS  a directory for the screenshots of every page visited
 The demo users and passwords are pim's published demo logins (Sources/PIMCommandLine/Support/DemoWorkspace.swift).
-Flows whose pages are built on other branches (import, risk, shares) skip while their route answers 404.
+Every flow runs; a page that does not answer is a failure.
 """
 
 import base64
@@ -31,6 +31,8 @@ PASSWORDS = {
     "dpfp": "demo-dpfp-password",
     "analyst": "demo-analyst-password",
     "partner": "demo-partner-password",
+    "caseworker": "demo-caseworker-password",
+    "supervisor": "demo-supervisor-password",
 }
 CATEGORIES = [
     "population-data", "protection-monitoring", "case-management", "protection-needs-assessment",
@@ -121,10 +123,10 @@ class PimBrowserTests(unittest.TestCase):
         except urllib.error.HTTPError as e:
             return e.code
 
-    def skip_if_missing(self, path):
-        """Skips a flow whose route is not on this branch yet (the route answers 404)."""
-        if self.status(path) == 404:
-            self.skipTest("%s answers 404: its pages are not merged on this branch yet" % path)
+    def require_page(self, path):
+        """Fails at once, with the status, when a flow's first page does not answer 200."""
+        status = self.status(path)
+        self.assertEqual(status, 200, "%s answers %s" % (path, status))
 
     # --- the flows -------------------------------------------------------------------------------------------
 
@@ -179,7 +181,7 @@ class PimBrowserTests(unittest.TestCase):
 
     def test_07_import_a_small_csv(self):
         self.login("officer")
-        self.skip_if_missing("/import")
+        self.require_page("/import")
         fd, path = tempfile.mkstemp(suffix=".csv", prefix="browser-import-")
         with os.fdopen(fd, "w", newline="") as f:
             w = csv.writer(f)
@@ -216,7 +218,7 @@ class PimBrowserTests(unittest.TestCase):
 
     def test_08_risk_report(self):
         self.login("officer")
-        self.skip_if_missing("/datasets/demo-protection-needs-assessment/risk")
+        self.require_page("/datasets/demo-protection-needs-assessment/risk")
         self.visit("/datasets/demo-protection-needs-assessment/risk", "risk-form")
         self.driver.find_element(By.ID, "risk-form")
         self.submit("#risk-submit", "risk-report")
@@ -225,7 +227,7 @@ class PimBrowserTests(unittest.TestCase):
 
     def test_09_request_and_download_a_share(self):
         self.login("officer")
-        self.skip_if_missing("/shares/new")
+        self.require_page("/shares/new")
         self.visit("/shares/new", "share-form")
         form = self.driver.find_element(By.ID, "share-form")
         agreement = Select(form.find_element(By.NAME, "agreement"))
@@ -250,6 +252,34 @@ class PimBrowserTests(unittest.TestCase):
             time.sleep(0.3)
         self.assertTrue(new, "the share package was downloaded")
         self.assertGreater(os.path.getsize(os.path.join(self.downloads, new[0])), 0)
+
+    def case_rows(self, user):
+        """Signs in as `user` and returns the case-management dataset's visible row count (versions table)."""
+        self.login(user)
+        self.require_page("/datasets/demo-case-management")
+        self.visit("/datasets/demo-case-management", "case-management-" + user)
+        rows = self.driver.find_element(By.CSS_SELECTOR, "section[aria-labelledby=versions] tbody tr td:nth-child(2)").text
+        return int(rows.replace(",", ""))
+
+    def test_11_case_workers_see_their_cases_and_supervisors_their_teams(self):
+        own = self.case_rows("caseworker")
+        team = self.case_rows("supervisor")
+        self.assertGreater(own, 0)
+        self.assertGreater(team, own, "the supervisor sees both case workers' cases")
+        # a case worker opens no other dataset, and never the risk or audit pages
+        self.assertEqual(self.status("/datasets/demo-protection-monitoring"), 404)
+        self.login("caseworker")
+        self.assertEqual(self.status("/datasets/demo-protection-monitoring"), 404)
+        self.assertNotEqual(self.status("/datasets/demo-case-management/risk"), 200)
+        self.assertNotEqual(self.status("/audit"), 200)
+
+    def test_12_partner_sees_only_what_the_agreement_covers(self):
+        self.login("partner")
+        self.assertEqual(self.status("/datasets/demo-protection-monitoring"), 200)
+        self.visit("/datasets/demo-protection-monitoring", "partner-dataset")
+        self.assertTrue(self.driver.find_elements(By.CSS_SELECTOR, "figure.chart svg"), "the partner sees the shareable chart")
+        self.assertEqual(self.status("/datasets/demo-case-management"), 404)
+        self.assertNotEqual(self.status("/datasets/demo-protection-monitoring?view=internal"), 200)
 
     def test_10_logout_then_pages_redirect_to_login(self):
         self.login("admin")

@@ -2,6 +2,7 @@ import Foundation
 import PIMCategories
 import PIMCore
 import PIMFramework
+import PIMServer
 import PIMStorage
 import PIMTable
 
@@ -53,6 +54,7 @@ enum DemoWorkspace {
         .init(userName: "analyst", role: .analyst, organization: "PCL", password: "demo-analyst-password"),
         .init(userName: "partner", role: .partnerViewer, organization: "RPI", password: "demo-partner-password"),
         .init(userName: "caseworker", role: .caseWorker, organization: "CAN", password: "demo-caseworker-password"),
+        .init(userName: "caseworker2", role: .caseWorker, organization: "CAN", password: "demo-caseworker2-password"),
         .init(userName: "supervisor", role: .supervisor, organization: "CAN", password: "demo-supervisor-password"),
     ]
 
@@ -71,6 +73,20 @@ enum DemoWorkspace {
     }
 
     static func datasetName(_ c: PIMCategory.ID) -> String { "demo-\(c.rawValue)" }
+
+    /// The demo's case workers: each case is assigned to one of them, in turn.
+    static let caseWorkers = ["caseworker", "caseworker2"]
+
+    /// Adds the assignment field (`caseworker`, `#x_caseworker`) that decides which cases a case worker and
+    /// a supervisor see (``CaseAssignment``). Staff user names, never shared: a direct identifier.
+    static func assignCases(_ table: Table, _ schema: Schema) throws -> (Table, Schema) {
+        let codes = (0..<table.rowCount).map { Int32($0 % caseWorkers.count) }
+        let column = Column(name: "caseworker", tag: HXLTagSpec(parsing: "#x_caseworker"),
+                            data: .text(codes: codes, dictionary: caseWorkers))
+        let field = Field(name: "caseworker", label: "Assigned case worker (pim user name)", hxl: "#x_caseworker", type: .text,
+                          role: .directIdentifier)
+        return (try Table(columns: table.columns + [column]), Schema(fields: schema.fields + [field]))
+    }
 
     /// What a seeding run did.
     struct Outcome: Sendable, Hashable {
@@ -152,9 +168,11 @@ enum DemoWorkspace {
             if let d = try await store.dataset(named: name), !(try await store.versions(of: d.id)).isEmpty { continue }
             let url = files.appendingPathComponent(c.rawValue + ".csv")
             let read = try TableReader.read(url: url)
-            let schema = CategoryTemplate.template(for: c).schema
+            var schema = CategoryTemplate.template(for: c).schema
             let result = Validator(schema: schema, gazetteer: gazetteer, report: read.report).validate(read.table)
             guard result.isValid else { throw SeedError.invalidDemoFile(url.lastPathComponent, issues: result.issues.count) }
+            var table = result.table
+            if c == .caseManagement { (table, schema) = try assignCases(table, schema) }
             let existing = try await store.dataset(named: name)
             let dataset = existing ?? Dataset(
                 name: name, category: c.rawValue, schema: schema, sensitivity: c == .caseManagement ? .high : .low,
@@ -167,9 +185,20 @@ enum DemoWorkspace {
                 importedBy: actor, qualityNotes: "Synthetic data from `pim demo generate --seed \(generatorSeed)`; no real person or place.")
             let audit = AuditDraft(at: now, actor: actor, action: .datasetImported, datasetID: dataset.id.rawValue,
                                    details: ["sha256": sha, "rejected_rows": "0"])
-            _ = try await store.addVersion(of: dataset.id, table: result.table, schema: schema, provenance: provenance,
+            _ = try await store.addVersion(of: dataset.id, table: table, schema: schema, provenance: provenance,
                                            audit: audit, creating: existing == nil ? dataset : nil)
             outcome.datasetsImported += 1
+        }
+
+        // The supervisor's team: both demo case workers (so the supervisor sees both their cases).
+        if let supervisor = try await store.user(named: "supervisor") {
+            let teams = Teams(store: store)
+            var members: [User.ID] = []
+            for name in caseWorkers { if let u = try await store.user(named: name) { members.append(u.id) } }
+            if try await teams.memberIDs(of: supervisor.id).count != members.count {
+                let admin = try await store.user(named: actor)?.id ?? supervisor.id
+                try await teams.setMembers(members, of: supervisor.id, actor: admin, at: now)
+            }
         }
 
         // A partial systems map, so that the coverage report shows gaps.
