@@ -46,6 +46,38 @@ import Testing
         }
     }
 
+    @Test func theHomePageShowsFreshnessGapsAndScenarioCoverage() async throws {
+        let world = try await TestWorld.make()
+        try await world.application().test(.router) { client in
+            func count(_ html: String, _ s: String) -> Int { html.components(separatedBy: s).count - 1 }
+            let admin = try await Browser.signedIn(client, as: .administrator)
+            var html = String(buffer: try await admin.get(client, "/").body)
+            // The case data (up to 2026-01-31) is current; the seven categories without data are gaps
+            #expect(count(html, "data-status=\"current\"") == 1)
+            #expect(count(html, "data-status=\"gap\"") == 7)
+            #expect(html.contains("7 of the eight categories have no current data"))
+            #expect(html.contains("<td>2026-01-31</td>"))
+            // §11 coverage: one row per scenario, the first in detail; another chosen by the query
+            #expect(count(html, "href=\"/?scenario=") == PIMFramework.standard.scenarios.count)
+            #expect(html.contains("id=\"scenario-detail\""))
+            let last = try #require(PIMFramework.standard.scenarios.last)
+            html = String(buffer: try await admin.get(client, "/?scenario=\(last.id.rawValue)").body)
+            #expect(html.contains("<caption>\(last.name): data needs</caption>"))
+            // Coverage names systems and datasets: not for a partner viewer, who also sees no dataset here
+            let partner = try await Browser.signedIn(client, as: .partnerViewer)
+            let theirs = String(buffer: try await partner.get(client, "/").body)
+            #expect(!theirs.contains("scenario-coverage"))
+            #expect(count(theirs, "data-status=\"gap\"") == 8)
+            // 120 days later the case data is stale
+            world.clock.advance(by: 120 * 86_400)
+            let later = try await Browser.signedIn(client, as: .administrator)
+            html = String(buffer: try await later.get(client, "/").body)
+            #expect(count(html, "data-status=\"stale\"") == 1)
+            #expect(html.contains("days old (more than 90)"))
+            #expect(html.contains("8 of the eight categories"))
+        }
+    }
+
     @Test func pagesCarrySecurityHeaders() async throws {
         let world = try await TestWorld.make()
         try await world.application().test(.router) { client in

@@ -35,7 +35,7 @@ struct PageController: Sendable {
                 return JSON.response(HealthDTO(status: "unavailable"), status: .serviceUnavailable)
             }
         }
-        registry.register(.home) { _, context, _ in try await home(context) }
+        registry.register(.home) { request, context, _ in try await home(request, context) }
         registry.register(.frameworkMatrix) { _, context, _ in matrix(context) }
         registry.register(.frameworkCategory) { _, context, _ in
             guard let c = try? PIMFramework.standard.category(named: context.parameters.require("id")) else { throw ServerError.notFound }
@@ -50,22 +50,78 @@ struct PageController: Sendable {
         return r
     }
 
-    private func home(_ context: PIMRequestContext) async throws -> Response {
+    /// How old the latest data of a category may be before the home page calls it stale.
+    static let recentDays = 90
+
+    private func home(_ request: Request, _ context: PIMRequestContext) async throws -> Response {
         let workspace = try await store.workspace()
-        let entries = try await catalog.visible(to: Viewer.of(context, store: store))
+        let viewer = try await catalog.viewer(context)
+        let entries = try await catalog.visible(to: viewer)
+        let now = configuration.now()
+        let cutoff = now.addingTimeInterval(-Double(Self.recentDays) * 86_400)
         let blocks = PIMFramework.standard.categories.map { c in
-            let rows = entries.filter { $0.dataset.category == c.id.rawValue }.map { e in
-                PageModels.DatasetRow(
+            let own = entries.filter { $0.dataset.category == c.id.rawValue }
+            let rows = own.map { e in
+                let upTo = e.latest.map(Self.dataDate)
+                return PageModels.DatasetRow(
                     name: e.dataset.name, sensitivity: e.dataset.sensitivity.rawValue,
                     latestVersion: e.latest.map { "v\($0.number)" } ?? "none",
                     latestDate: e.latest.map { PageModels.format($0.createdAt) } ?? "—",
-                    rows: e.latest.map { String($0.rowCount) } ?? "0")
+                    rows: e.latest.map { String($0.rowCount) } ?? "0",
+                    dataUpTo: upTo.map { CivilDays.iso(Int32(($0.timeIntervalSince1970 / 86_400).rounded(.down))) } ?? "—",
+                    ageDays: upTo.map { String(max(0, Int(now.timeIntervalSince($0) / 86_400))) } ?? "—",
+                    freshness: upTo.map { $0 >= cutoff ? "current" : "stale" } ?? "stale")
             }
-            return PageModels.CategoryBlock(id: c.id.rawValue, name: c.name, hasDatasets: !rows.isEmpty, datasets: rows)
+            let newest = own.compactMap { $0.latest.map(Self.dataDate) }.max()
+            let (status, text): (String, String) = switch newest {
+            case nil: ("gap", "Gap: no dataset of this category that you may see.")
+            case let d? where d < cutoff:
+                ("stale", "Stale: the newest data is \(Int(now.timeIntervalSince(d) / 86_400)) days old (more than \(Self.recentDays)).")
+            case let d?: ("current", "Current: data up to \(PageModels.format(d)).")
+            }
+            return PageModels.CategoryBlock(id: c.id.rawValue, name: c.name, hasDatasets: !rows.isEmpty, datasets: rows,
+                                            status: status, statusText: text)
         }
-        let model = PageModels.Home(workspaceName: workspace?.name ?? "pim workspace", country: workspace?.country ?? "—",
-                                    adminLevels: workspace?.adminLevels.joined(separator: ", ") ?? "—", categories: blocks)
+        var model = PageModels.Home(
+            workspaceName: workspace?.name ?? "pim workspace", country: workspace?.country ?? "—",
+            adminLevels: workspace?.adminLevels.joined(separator: ", ") ?? "—", categories: blocks, recentDays: Self.recentDays,
+            gapCount: blocks.filter { $0.status != "current" }.count, showCoverage: false, scenarios: [], scenario: nil)
+        // Scenario coverage names systems and datasets: only for roles that see every dataset.
+        if Permission.seeAllDatasets.allows(viewer.role) {
+            var systems: [InformationSystem] = []
+            for doc in try await store.documents(kind: .informationSystem) {
+                guard let s = try? InformationSystem.decode(doc.json) else { throw ServerError.unprocessable("A stored information system is unreadable.") }
+                systems.append(s)
+            }
+            let summaries = entries.map {
+                CoverageReport.DatasetSummary(name: $0.dataset.name, category: $0.dataset.category, latestVersionAt: $0.latest.map(Self.dataDate))
+            }
+            let chosen = request.uri.queryParameters.get("scenario")
+            let reports = PIMFramework.standard.scenarios.map {
+                CoverageReport(scenario: $0, systems: systems, datasets: summaries, now: now, recentDays: Self.recentDays)
+            }
+            let selected = reports.first { $0.scenario.rawValue == chosen } ?? reports.first
+            model.showCoverage = true
+            model.scenarios = reports.map { r in
+                PageModels.ScenarioRow(id: r.scenario.rawValue, name: r.scenarioName,
+                                       covered: r.lines.filter { $0.status == .covered }.count,
+                                       partial: r.lines.filter { $0.status == .partial }.count,
+                                       gaps: r.lines.filter { $0.status == .gap }.count, selected: r.scenario == selected?.scenario)
+            }
+            model.scenario = selected.map { r in
+                PageModels.ScenarioDetail(name: r.scenarioName, lines: r.lines.map { l in
+                    PageModels.CoverageLine(priority: l.priority.rawValue, need: l.need, producers: l.producers.map(\.rawValue).joined(separator: ", "),
+                                            systems: l.systems.isEmpty ? "—" : l.systems.joined(separator: "; "),
+                                            datasets: l.datasets.isEmpty ? "—" : l.datasets.joined(separator: "; "), status: l.status.rawValue)
+                })
+            }
+        }
         return pages.response(.home, model, title: "Workspace", session: context.session)
+    }
+
+    /// The end of the period a version's data covers, when recorded at import; else when it was stored.
+    static func dataDate(_ v: DatasetVersion) -> Date {
+        v.provenance.periodEnd.flatMap(CivilDays.parseISO).map { Date(timeIntervalSince1970: Double($0) * 86_400) } ?? v.createdAt
     }
 
     private func matrix(_ context: PIMRequestContext) -> Response {

@@ -15,11 +15,30 @@ enum PageModels {
         var country: String
         var adminLevels: String
         var categories: [CategoryBlock]
+        /// How many days old the latest data may be before a category is flagged stale.
+        var recentDays: Int
+        var gapCount: Int
+        /// §11 scenario coverage (roles that see every dataset only: it names systems and datasets).
+        var showCoverage: Bool
+        var scenarios: [ScenarioRow]
+        var scenario: ScenarioDetail?
     }
 
-    struct CategoryBlock { var id: String; var name: String; var hasDatasets: Bool; var datasets: [DatasetRow] }
+    struct CategoryBlock {
+        var id: String; var name: String; var hasDatasets: Bool; var datasets: [DatasetRow]
+        /// "current", "stale" or "gap", with the sentence that says why.
+        var status: String; var statusText: String
+    }
 
-    struct DatasetRow { var name: String; var sensitivity: String; var latestVersion: String; var latestDate: String; var rows: String }
+    struct DatasetRow {
+        var name: String; var sensitivity: String; var latestVersion: String; var latestDate: String; var rows: String
+        /// The end of the period the latest data covers (else the day it was stored), and its age in days.
+        var dataUpTo: String; var ageDays: String; var freshness: String
+    }
+
+    struct ScenarioRow { var id: String; var name: String; var covered: Int; var partial: Int; var gaps: Int; var selected: Bool }
+    struct ScenarioDetail { var name: String; var lines: [CoverageLine] }
+    struct CoverageLine { var priority: String; var need: String; var producers: String; var systems: String; var datasets: String; var status: String }
 
     struct Matrix { var categories: [CategoryLink]; var rows: [MatrixRow] }
     struct CategoryLink { var id: String; var name: String }

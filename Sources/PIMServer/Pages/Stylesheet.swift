@@ -26,6 +26,10 @@ enum Stylesheet {
         .crumbs { margin: 0; font-size: .9rem; }
         .alert { border-inline-start: 4px solid var(--warn); background: #fff1ed; padding: .5rem .8rem; }
         .ok { border-inline-start: 4px solid #2e7d32; background: #eef7ee; padding: .5rem .8rem; }
+        .status-current, .status-covered { color: #1b5e20; }
+        .status-stale, .status-partial { color: #7a4f00; }
+        .status-gap { color: #a12a0b; font-weight: 600; }
+        tr.stale td { background: #fff8e6; }
         .note { color: var(--muted); font-size: .9rem; }
         table { border-collapse: collapse; background: #fff; margin: .5rem 0 1rem; min-width: 50%; }
         caption { text-align: start; font-weight: 600; padding: .3rem 0; }

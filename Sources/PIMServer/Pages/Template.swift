@@ -98,22 +98,47 @@ enum Template: String, CaseIterable {
     static let homeSource = """
         <h1>{{workspaceName}}</h1>
         <p class="lede">Country {{country}} · admin levels: {{adminLevels}}</p>
+        <p id="freshness-summary" class="{{#gapCount}}alert{{/gapCount}}{{^gapCount}}ok{{/gapCount}}">
+        {{#gapCount}}{{gapCount}} of the eight categories have no current data (nothing, or nothing newer than {{recentDays}} days) that you may see.{{/gapCount}}
+        {{^gapCount}}Every category has data newer than {{recentDays}} days.{{/gapCount}}</p>
         {{#categories}}
         <section class="category" aria-labelledby="cat-{{id}}">
         <h2 id="cat-{{id}}"><a href="/framework/{{id}}">{{name}}</a></h2>
+        <p class="status-{{status}}" data-status="{{status}}">{{statusText}}</p>
         {{#hasDatasets}}
         <table>
         <caption>Datasets of {{name}}</caption>
-        <thead><tr><th scope="col">Dataset</th><th scope="col">Sensitivity</th><th scope="col">Latest version</th><th scope="col">Imported</th><th scope="col" class="num">Rows</th></tr></thead>
+        <thead><tr><th scope="col">Dataset</th><th scope="col">Sensitivity</th><th scope="col">Latest version</th><th scope="col">Imported</th><th scope="col">Data up to</th><th scope="col" class="num">Age (days)</th><th scope="col" class="num">Rows</th></tr></thead>
         <tbody>
-        {{#datasets}}<tr><td><a href="/datasets/{{name}}">{{name}}</a></td><td>{{sensitivity}}</td><td>{{latestVersion}}</td><td>{{latestDate}}</td><td class="num">{{rows}}</td></tr>
+        {{#datasets}}<tr class="{{freshness}}"><td><a href="/datasets/{{name}}">{{name}}</a></td><td>{{sensitivity}}</td><td>{{latestVersion}}</td><td>{{latestDate}}</td><td>{{dataUpTo}}</td><td class="num">{{ageDays}}</td><td class="num">{{rows}}</td></tr>
         {{/datasets}}
         </tbody>
         </table>
         {{/hasDatasets}}
-        {{^hasDatasets}}<p class="muted">No dataset that you may see.</p>{{/hasDatasets}}
         </section>
         {{/categories}}
+        {{#showCoverage}}
+        <section aria-labelledby="coverage"><h2 id="coverage">Scenario coverage (§11)</h2>
+        <p class="muted">A data need is covered when one of its producing categories has both a registered information system and
+        data newer than {{recentDays}} days; partial when only one of the two; a gap otherwise.</p>
+        <table id="scenario-coverage">
+        <caption>Must-have and nice-to-have data needs per scenario</caption>
+        <thead><tr><th scope="col">Scenario</th><th scope="col" class="num">Covered</th><th scope="col" class="num">Partial</th><th scope="col" class="num">Gaps</th></tr></thead>
+        <tbody>
+        {{#scenarios}}<tr><td><a href="/?scenario={{id}}#coverage"{{#selected}} aria-current="true"{{/selected}}>{{name}}</a></td><td class="num">{{covered}}</td><td class="num">{{partial}}</td><td class="num">{{gaps}}</td></tr>
+        {{/scenarios}}
+        </tbody></table>
+        {{#scenario}}
+        <table id="scenario-detail">
+        <caption>{{name}}: data needs</caption>
+        <thead><tr><th scope="col">Priority</th><th scope="col">Need</th><th scope="col">Produced by</th><th scope="col">Systems</th><th scope="col">Recent datasets</th><th scope="col">Status</th></tr></thead>
+        <tbody>
+        {{#lines}}<tr class="status-{{status}}"><td>{{priority}}</td><td>{{need}}</td><td>{{producers}}</td><td>{{systems}}</td><td>{{datasets}}</td><td>{{status}}</td></tr>
+        {{/lines}}
+        </tbody></table>
+        {{/scenario}}
+        </section>
+        {{/showCoverage}}
         """
 
     static let matrixSource = """
