@@ -124,6 +124,16 @@ import Testing
             #expect(category.status == .ok)
             #expect(String(buffer: category.body).contains("What may be shared"))
             #expect(try await viewer.get(client, "/framework/unknown").status == .notFound)
+            // The matrix page searches the framework: the same hits, in the same order, as PIMFramework.search
+            let expected = PIMFramework.standard.search("population figures").hits.map(\.category.rawValue)
+            #expect(!expected.isEmpty)
+            let html = String(buffer: try await viewer.get(client, "/framework?q=population+figures").body)
+            #expect(html.contains("id=\"search-results\""))
+            let shown = expected.compactMap { id in html.range(of: "<h3><a href=\"/framework/\(id)\"")?.lowerBound }
+            #expect(shown.count == expected.count)
+            #expect(shown == shown.sorted())
+            let none = String(buffer: try await viewer.get(client, "/framework?q=zzqx+blorp").body)
+            #expect(none.contains("No category's entries match these words."))
         }
     }
 

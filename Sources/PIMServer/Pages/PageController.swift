@@ -36,7 +36,7 @@ struct PageController: Sendable {
             }
         }
         registry.register(.home) { request, context, _ in try await home(request, context) }
-        registry.register(.frameworkMatrix) { _, context, _ in matrix(context) }
+        registry.register(.frameworkMatrix) { request, context, _ in matrix(request, context) }
         registry.register(.frameworkCategory) { _, context, _ in
             guard let c = try? PIMFramework.standard.category(named: context.parameters.require("id")) else { throw ServerError.notFound }
             return category(c, context)
@@ -124,15 +124,25 @@ struct PageController: Sendable {
         v.provenance.periodEnd.flatMap(CivilDays.parseISO).map { Date(timeIntervalSince1970: Double($0) * 86_400) } ?? v.createdAt
     }
 
-    private func matrix(_ context: PIMRequestContext) -> Response {
+    private func matrix(_ request: Request, _ context: PIMRequestContext) -> Response {
         let view = MatrixView(.standard)
-        let model = PageModels.Matrix(
+        var model = PageModels.Matrix(
             categories: zip(view.categories, view.categoryNames).map { PageModels.CategoryLink(id: $0.rawValue, name: $1) },
             rows: view.elements.map { element in
                 PageModels.MatrixRow(title: element.title, cells: view.categories.map { c in
                     PageModels.MatrixCell(entries: view.cell(c, element)?.entries.map(\.text) ?? [])
                 })
             })
+        // ?q=words: which categories produce, share or describe that data (the framework's token search).
+        if let q = request.uri.queryParameters.get("q")?.trimmingCharacters(in: .whitespacesAndNewlines), !q.isEmpty {
+            let results = PIMFramework.standard.search(String(q.prefix(200)))
+            model.query = String(q.prefix(200))
+            model.searched = true
+            model.hits = results.hits.map { h in
+                PageModels.SearchHit(id: h.category.rawValue, name: h.name, produces: h.produces, shares: h.shares,
+                                     matches: h.matches.prefix(6).map { PageModels.SearchLine(element: $0.element.title, section: $0.section.description, text: $0.text) })
+            }
+        }
         return pages.response(.matrix, model, title: "PIM Matrix", session: context.session)
     }
 

@@ -40,7 +40,12 @@ enum PageModels {
     struct ScenarioDetail { var name: String; var lines: [CoverageLine] }
     struct CoverageLine { var priority: String; var need: String; var producers: String; var systems: String; var datasets: String; var status: String }
 
-    struct Matrix { var categories: [CategoryLink]; var rows: [MatrixRow] }
+    struct Matrix {
+        var categories: [CategoryLink]; var rows: [MatrixRow]
+        var query: String = ""; var searched = false; var hits: [SearchHit] = []
+    }
+    struct SearchHit { var id: String; var name: String; var produces: Bool; var shares: Bool; var matches: [SearchLine] }
+    struct SearchLine { var element: String; var section: String; var text: String }
     struct CategoryLink { var id: String; var name: String }
     struct MatrixRow { var title: String; var cells: [MatrixCell] }
     struct MatrixCell { var entries: [String] }

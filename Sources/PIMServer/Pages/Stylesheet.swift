@@ -30,6 +30,8 @@ enum Stylesheet {
         .status-stale, .status-partial { color: #7a4f00; }
         .status-gap { color: #a12a0b; font-weight: 600; }
         tr.stale td { background: #fff8e6; }
+        .badge { font-size: .75rem; font-weight: 600; padding: .05rem .4rem; border-radius: .6rem; background: #e3ecf7; color: #17406d; }
+        #framework-search { margin: .6rem 0 1rem; } #framework-search input { min-width: 20rem; }
         .note { color: var(--muted); font-size: .9rem; }
         table { border-collapse: collapse; background: #fff; margin: .5rem 0 1rem; min-width: 50%; }
         caption { text-align: start; font-weight: 600; padding: .3rem 0; }

@@ -144,6 +144,20 @@ enum Template: String, CaseIterable {
     static let matrixSource = """
         <h1>The PIM Matrix</h1>
         <p class="lede">Eight categories, six elements each (§6, §8). Open a category for its full text.</p>
+        <form id="framework-search" method="get" action="/framework" role="search">
+        <label for="q">Search the framework (which categories produce, share or describe some data)</label>
+        <input id="q" name="q" type="search" value="{{query}}" placeholder="e.g. population figures">
+        <button type="submit">Search</button>
+        </form>
+        {{#searched}}
+        <section id="search-results" aria-labelledby="results-title"><h2 id="results-title">Results for “{{query}}”</h2>
+        {{#hits}}
+        <h3><a href="/framework/{{id}}">{{name}}</a>{{#produces}} <span class="badge">produces</span>{{/produces}}{{#shares}} <span class="badge">shares</span>{{/shares}}</h3>
+        <ul>{{#matches}}<li><strong>{{element}}</strong> ({{section}}): {{text}}</li>{{/matches}}</ul>
+        {{/hits}}
+        {{^hits}}<p class="muted">No category's entries match these words.</p>{{/hits}}
+        </section>
+        {{/searched}}
         <div class="scroll" tabindex="0" role="region" aria-label="PIM Matrix, scrolls sideways">
         <table class="matrix">
         <caption>PIM Matrix: elements by category</caption>
