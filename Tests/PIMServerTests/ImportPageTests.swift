@@ -170,6 +170,10 @@ import Testing
             let again = try #require(try await officer.post(client, preview + "/commit", fields: [("mode", "valid-rows")]).headers[.location])
             let ok = try await officer.waitForJob(client, again)
             #expect(ok.contains("Stored 1 rows as version 2 (1 rows with issues left out)"))
+            // The dataset page shows each version's validation result: v2 left out 1 row, v1 none
+            let page = String(buffer: try await officer.get(client, "/datasets/incidents").body)
+            #expect(page.contains("<td class=\"num\">2</td><td class=\"num\">1</td><td class=\"num\">1</td>"))
+            #expect(page.contains("<td class=\"num\">1</td><td class=\"num\">5</td><td class=\"num\">0</td>"))
         }
         let d = try #require(try await world.store.dataset(named: "incidents"))
         #expect(try await world.store.versions(of: d.id).map(\.rowCount) == [5, 1])

@@ -186,6 +186,12 @@ struct PageController: Sendable {
             outputError: nil, chart: nil, sections: [], pager: nil,
             canSeeInternal: Permission.analyseMicrodata.allows(role), otherView: isInternal ? "shareable" : "internal",
             otherViewLabel: isInternal ? "Show the shareable output" : "Show the internal output (small cells visible)")
+        // Validation results per version: the rows each import left out (counted in its audit event, by file SHA-256).
+        var rejected: [String: String] = [:]
+        for e in try await store.auditEvents(AuditFilter(action: .datasetImported, datasetID: d.id.rawValue)) {
+            if let sha = e.draft.details["sha256"], let n = e.draft.details["rejected_rows"] { rejected[String(sha.prefix(12))] = n }
+        }
+        for i in model.versions.indices { model.versions[i].rejected = rejected[model.versions[i].sha] ?? "—" }
         model.riskLink = Permission.analyseMicrodata.allows(role)
         if entry.latest != nil {
             do {

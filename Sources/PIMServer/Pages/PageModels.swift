@@ -102,6 +102,8 @@ enum PageModels {
         var area: String
         var file: String
         var sha: String
+        /// Rows left out by validation at import (mode valid-rows), from the import's audit event; "—" unknown.
+        var rejected: String = "—"
     }
 
     /// Mustache reads stored properties only (through `Mirror`), so every shown value is stored.

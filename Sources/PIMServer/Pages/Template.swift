@@ -198,8 +198,8 @@ enum Template: String, CaseIterable {
         {{/fields}}</tbody></table></section>
         <section aria-labelledby="versions"><h2 id="versions">Versions</h2>
         <table><caption>Versions with their provenance</caption>
-        <thead><tr><th scope="col" class="num">Version</th><th scope="col" class="num">Rows</th><th scope="col">Stored</th><th scope="col">Source</th><th scope="col">System</th><th scope="col">Method</th><th scope="col">Period</th><th scope="col">Area</th><th scope="col">File</th><th scope="col">SHA-256</th></tr></thead>
-        <tbody>{{#versions}}<tr><td class="num">{{number}}</td><td class="num">{{rows}}</td><td>{{stored}}</td><td>{{source}}</td><td>{{system}}</td><td>{{method}}</td><td>{{period}}</td><td>{{area}}</td><td>{{file}}</td><td><code>{{sha}}</code></td></tr>
+        <thead><tr><th scope="col" class="num">Version</th><th scope="col" class="num">Rows</th><th scope="col" class="num">Rejected at import</th><th scope="col">Stored</th><th scope="col">Source</th><th scope="col">System</th><th scope="col">Method</th><th scope="col">Period</th><th scope="col">Area</th><th scope="col">File</th><th scope="col">SHA-256</th></tr></thead>
+        <tbody>{{#versions}}<tr><td class="num">{{number}}</td><td class="num">{{rows}}</td><td class="num">{{rejected}}</td><td>{{stored}}</td><td>{{source}}</td><td>{{system}}</td><td>{{method}}</td><td>{{period}}</td><td>{{area}}</td><td>{{file}}</td><td><code>{{sha}}</code></td></tr>
         {{/versions}}</tbody></table>
         {{^versions}}<p class="muted">No version yet.</p>{{/versions}}</section>
         <section aria-labelledby="output"><h2 id="output">{{outputTitle}}</h2>
