@@ -58,6 +58,10 @@ public func buildRouter(_ configuration: ServerConfiguration, store: any Store) 
     let sessions = SessionStore(idleTimeout: configuration.sessionIdleTimeout, capacity: configuration.sessionCapacity,
                                 anonymousCapacity: configuration.anonymousSessionCapacity)
     let catalog = DatasetCatalog(store: store, now: configuration.now)
+    if configuration.warmCachesAtStart {
+        // Low priority: requests come first; a request for an output being warmed shares the computation.
+        Task(priority: .background) { await catalog.warm() }
+    }
     let userLocks = UserLocks()
     let tokens = APITokens(store: store)
     let accounts = AccountService(store: store, sessions: sessions, locks: userLocks, configuration: configuration)

@@ -49,6 +49,21 @@ struct DatasetCatalog: Sendable {
         var latestStored: DatasetVersion? { (stored ?? versions).last }
     }
 
+    /// Computes and caches the shareable category output (and its JSON) of every dataset's latest version,
+    /// so that the first visitor after a start does not wait for a large dataset's output. Returns how many
+    /// outputs were warmed; a dataset whose output fails (no category output, no version) is skipped.
+    @discardableResult
+    func warm() async -> Int {
+        var warmed = 0
+        guard let datasets = try? await store.datasets() else { return 0 }
+        for d in datasets {
+            guard let versions = try? await store.versions(of: d.id), !versions.isEmpty else { continue }
+            let entry = Entry(dataset: d, versions: versions)
+            if (try? await outputJSON(entry, shareable: true)) != nil { warmed += 1 }
+        }
+        return warmed
+    }
+
     /// The datasets `role` may see, ordered by category and name (no row-restricted datasets: a role alone
     /// does not say whose cases are whose).
     func visible(to role: Role) async throws -> [Entry] {

@@ -49,6 +49,9 @@ public struct ServerConfiguration: Sendable {
     /// Anonymous (pre-login) sessions held at most, in their own pool: a flood of `GET /login` evicts only
     /// other anonymous sessions, never a signed-in one.
     public var anonymousSessionCapacity = 20_000
+    /// Compute every dataset's shareable output in the background at start (`pim serve` does; tests do not),
+    /// so that the first visitor after a start does not wait for a large dataset.
+    public var warmCachesAtStart = false
 
     public init(
         host: String = "127.0.0.1", port: Int = 8080, secureCookies: Bool = false, trustForwardedFor: Bool = false,

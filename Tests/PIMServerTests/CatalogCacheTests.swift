@@ -114,4 +114,17 @@ import Testing
             #expect(other.status == .ok)
         }
     }
+
+    @Test func warmingComputesEachDatasetsShareableOutputOnceAndServesTheSameJSON() async throws {
+        let world = try await TestWorld.make()
+        let catalog = DatasetCatalog(store: world.store)
+        #expect(await catalog.warm() == 1)
+        #expect(await catalog.cache.outputs.computations == 1)
+        let entry = try await catalog.entry(named: TestWorld.datasetName, role: .administrator)
+        let warmed = try await catalog.outputJSON(entry, shareable: true)
+        #expect(await catalog.cache.outputs.computations == 1, "the request was answered from the warmed cache")
+        let fresh = DatasetCatalog(store: world.store)
+        #expect(try await fresh.outputJSON(entry, shareable: true) == warmed)
+    }
+
 }

@@ -68,6 +68,7 @@ struct ServeCommand: AsyncParsableCommand {
 
     func run() async throws {
         var configuration = try serverConfiguration()
+        configuration.warmCachesAtStart = true
         let store = effectiveStore
         if case .sqlite(let dir) = store.configuration.backend { configuration.uploadDirectory = dir.appendingPathComponent("uploads") }
         let s = try await store.openStore(writing: true, command: "pim serve")
