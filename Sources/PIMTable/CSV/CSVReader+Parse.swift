@@ -162,7 +162,15 @@ extension CSVReader {
         bounds.append(n)
         let reservePerPiece = (n - start) / header.averageRecordBytes / (bounds.count - 1) * 11 / 10 + 16
         @Sendable func run(_ from: Int, _ limit: Int) -> TokenChunk {
-            CSVTokenizer.tokenize(
+            // The block tokenizer takes regular input; anything else goes to the scalar one, which finds
+            // the same records or reports the located error.
+            if let chunk = CSVBlockTokenizer.tokenize(
+                buffer.base, count: n, from: from, limit: limit, delimiter: delimiter, fields: fields,
+                maxCellBytes: options.maximumCellBytes, reserveRows: reservePerPiece)
+            {
+                return chunk
+            }
+            return CSVTokenizer.tokenize(
                 buffer.base, count: n, from: from, limit: limit, delimiter: delimiter, fields: fields,
                 maxCellBytes: options.maximumCellBytes, allowRagged: options.allowRagged, reserveRows: reservePerPiece)
         }
