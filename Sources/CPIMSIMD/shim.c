@@ -1,2 +1,48 @@
-// The classifier is a header-only inline function (include/CPIMSIMD.h); SwiftPM needs one source file.
+// The single-block classifier is a header-only inline function (include/CPIMSIMD.h); this file holds the
+// batch classifier, which uses AVX2 when the processor has it (checked once at run time).
 #include "CPIMSIMD.h"
+
+#if defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__))
+#include <immintrin.h>
+
+__attribute__((target("avx2")))
+static void classify_avx2(const uint8_t *p, size_t blocks, uint8_t delimiter, pim_csv_masks *out) {
+    const __m256i q = _mm256_set1_epi8('"');
+    const __m256i d = _mm256_set1_epi8((char)delimiter);
+    const __m256i l = _mm256_set1_epi8('\n');
+    const __m256i c = _mm256_set1_epi8('\r');
+    const __m256i z = _mm256_setzero_si256();
+    for (size_t b = 0; b < blocks; b++) {
+        const uint8_t *s = p + 64 * b;
+        __m256i lo = _mm256_loadu_si256((const __m256i *)s);
+        __m256i hi = _mm256_loadu_si256((const __m256i *)(s + 32));
+#define PIM_MASK(x) ((uint64_t)(uint32_t)_mm256_movemask_epi8(_mm256_cmpeq_epi8(lo, x)) | \
+                     ((uint64_t)(uint32_t)_mm256_movemask_epi8(_mm256_cmpeq_epi8(hi, x)) << 32))
+        out[b].quote = PIM_MASK(q);
+        out[b].delimiter = PIM_MASK(d);
+        out[b].lf = PIM_MASK(l);
+        out[b].cr = PIM_MASK(c);
+        out[b].nul = PIM_MASK(z);
+#undef PIM_MASK
+    }
+}
+
+static int has_avx2 = -1;
+#endif
+
+void pim_csv_classify_blocks(const uint8_t *p, size_t blocks, uint8_t delimiter, pim_csv_masks *out) {
+#if defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__))
+    // A benign race: every thread computes the same value.
+    int avx2 = __atomic_load_n(&has_avx2, __ATOMIC_RELAXED);
+    if (avx2 < 0) {
+        __builtin_cpu_init();
+        avx2 = __builtin_cpu_supports("avx2") ? 1 : 0;
+        __atomic_store_n(&has_avx2, avx2, __ATOMIC_RELAXED);
+    }
+    if (avx2) {
+        classify_avx2(p, blocks, delimiter, out);
+        return;
+    }
+#endif
+    for (size_t b = 0; b < blocks; b++) out[b] = pim_csv_classify64(p + 64 * b, delimiter);
+}

@@ -49,4 +49,9 @@ static inline pim_csv_masks pim_csv_classify64(const uint8_t *p, uint8_t delimit
     return m;
 }
 
+#include <stddef.h>
+
+/// Classifies `blocks` consecutive 64-byte blocks at `p` into `out[0..<blocks]` (AVX2 when available).
+void pim_csv_classify_blocks(const uint8_t *p, size_t blocks, uint8_t delimiter, pim_csv_masks *out);
+
 #endif

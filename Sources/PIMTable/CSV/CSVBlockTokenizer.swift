@@ -54,13 +54,25 @@ enum CSVBlockTokenizer {
 
         let tail = UnsafeMutablePointer<UInt8>.allocate(capacity: 64)
         defer { tail.deallocate() }
+        // Full blocks are classified a batch at a time (AVX2 when the processor has it).
+        let batch = 32
+        let masks = UnsafeMutablePointer<pim_csv_masks>.allocate(capacity: batch)
+        defer { masks.deallocate() }
+        var batched = 0
+        var batchIndex = 0
         var blockStart = start
         while blockStart < n && !stopped {
             let available = n - blockStart
             var m: pim_csv_masks
             var valid: UInt64 = ~0
             if available >= 64 {
-                m = pim_csv_classify64(p + blockStart, delimiter)
+                if batchIndex == batched {
+                    batched = min(batch, available / 64)
+                    batchIndex = 0
+                    pim_csv_classify_blocks(p + blockStart, batched, delimiter, masks)
+                }
+                m = masks[batchIndex]
+                batchIndex &+= 1
             } else {
                 // The last partial block: copy it into zeroed space and ignore the bytes past the end.
                 valid = (UInt64(1) << UInt64(available)) &- 1
@@ -122,8 +134,6 @@ enum CSVBlockTokenizer {
                 let cut: UInt64 = lineEnds == 0 ? ~0 : (lineEnds & (0 &- lineEnds)) &- 1
                 var run = bits & cut
                 if run != 0 {
-                    col &+= run.nonzeroBitCount
-                    if col >= ncol { return nil }
                     if checkSizes {
                         var check = run
                         var from = fieldStart
@@ -136,11 +146,15 @@ enum CSVBlockTokenizer {
                     }
                     fieldStart = blockStart &+ (64 &- run.leadingZeroBitCount)
                     let offset = blockStart &+ 1 &- base
+                    let before = startCount
                     while run != 0 {
                         starts[startCount] = UInt32(truncatingIfNeeded: offset &+ run.trailingZeroBitCount)
                         startCount &+= 1
                         run &= run &- 1
                     }
+                    // (The room reserved above holds the starts even when the record has too many.)
+                    col &+= startCount &- before
+                    if col >= ncol { return nil }
                     bits &= ~cut
                 }
                 if lineEnds == 0 { break }
