@@ -109,6 +109,29 @@ import Testing
             #expect(!o.scalarFailed)
             #expect(o.block != nil)
             if let block = o.block { #expect(block == o.scalar) }
+
+            // Keeping only some fields' starts (each with its successor) keeps exactly those of the scalar.
+            var keep: UInt64 = 0
+            for c in 0..<fields where rng.next() % 2 == 0 {
+                keep |= 1 << UInt64(c)
+                if c + 1 < fields { keep |= 1 << UInt64(c + 1) }
+            }
+            let kept = bytes.withUnsafeBufferPointer { b -> TokenChunk? in
+                guard let p = b.baseAddress else { return nil }
+                return CSVBlockTokenizer.tokenize(
+                    p, count: b.count, from: from, limit: limit, delimiter: UInt8(ascii: ","), fields: fields,
+                    maxCellBytes: 1 << 20, keep: keep)
+            }
+            guard !bytes.isEmpty else { return }
+            guard let chunk = kept else {
+                Issue.record("the block tokenizer refused regular input when keeping some fields")
+                return
+            }
+            let stored = chunk.stored ?? Array(0..<fields)
+            #expect(stored == (0..<fields).filter { (keep >> UInt64($0)) & 1 != 0 })
+            var expected = o.scalar
+            expected.starts = expected.starts.enumerated().filter { stored.contains($0.offset % fields) }.map(\.element)
+            #expect(Snapshot(chunk) == expected)
         }
     }
 

@@ -14,16 +14,20 @@ enum CSVBlockTokenizer {
     /// The records of `p[start..<n]` that start before `limit`, or `nil` when the input is not regular.
     static func tokenize(
         _ p: UnsafePointer<UInt8>, count n: Int, from start: Int, limit: Int, delimiter: UInt8, fields ncol: Int,
-        maxCellBytes: Int, reserveRows: Int = 0
+        maxCellBytes: Int, reserveRows: Int = 0, keep: UInt64 = ~0
     ) -> TokenChunk? {
         let quote = CSVTokenizer.quote
         let lf = CSVTokenizer.lf
         let cr = CSVTokenizer.cr
+        // `keep`: bit f is set when field f's start is wanted (only fields up to 64 can be left out).
+        let keepAll = ncol > 64 || keep | (ncol == 64 ? 0 : ~((UInt64(1) << UInt64(ncol)) &- 1)) == ~0
         guard ncol > 0, delimiter != quote, delimiter != lf, delimiter != cr, delimiter != 0 else { return nil }
         var chunk = TokenChunk(base: start, stop: start)
+        if !keepAll { chunk.stored = (0..<ncol).filter { (keep >> UInt64($0)) & 1 != 0 } }
         guard start < n && start < limit else { return chunk }
+        let stride = chunk.stored?.count ?? ncol
         if reserveRows > 0 {
-            chunk.starts = OffsetBuffer(capacity: reserveRows * ncol)
+            chunk.starts = OffsetBuffer(capacity: reserveRows * stride)
             chunk.ends = OffsetBuffer(capacity: reserveRows)
         }
         let base = start
@@ -49,8 +53,13 @@ enum CSVBlockTokenizer {
         var fieldStart = start
         var col = 0
         var stopped = false
-        starts[0] = 0
-        startCount = 1
+        // Where the current record's starts begin (a blank line takes its record's starts back).
+        var recordFirst = 0
+        let keepFirst = keepAll || keep & 1 != 0
+        if keepFirst {
+            starts[0] = 0
+            startCount = 1
+        }
 
         let tail = UnsafeMutablePointer<UInt8>.allocate(capacity: 64)
         defer { tail.deallocate() }
@@ -146,14 +155,25 @@ enum CSVBlockTokenizer {
                     }
                     fieldStart = blockStart &+ (64 &- run.leadingZeroBitCount)
                     let offset = blockStart &+ 1 &- base
-                    let before = startCount
-                    while run != 0 {
-                        starts[startCount] = UInt32(truncatingIfNeeded: offset &+ run.trailingZeroBitCount)
-                        startCount &+= 1
-                        run &= run &- 1
+                    if keepAll {
+                        let before = startCount
+                        while run != 0 {
+                            starts[startCount] = UInt32(truncatingIfNeeded: offset &+ run.trailingZeroBitCount)
+                            startCount &+= 1
+                            run &= run &- 1
+                        }
+                        col &+= startCount &- before
+                    } else {
+                        while run != 0 {
+                            col &+= 1
+                            if (keep >> UInt64(col & 63)) & 1 != 0 {
+                                starts[startCount] = UInt32(truncatingIfNeeded: offset &+ run.trailingZeroBitCount)
+                                startCount &+= 1
+                            }
+                            run &= run &- 1
+                        }
                     }
                     // (The room reserved above holds the starts even when the record has too many.)
-                    col &+= startCount &- before
                     if col >= ncol { return nil }
                     bits &= ~cut
                 }
@@ -170,7 +190,7 @@ enum CSVBlockTokenizer {
                     // A blank line: its field start is taken back.
                     physical &+= 1
                     blankBefore.append(rows)
-                    startCount &-= 1
+                    startCount = recordFirst
                 } else {
                     if col != ncol &- 1 { return nil }
                     if endCount == endCapacity {
@@ -189,8 +209,11 @@ enum CSVBlockTokenizer {
                     stopped = true
                     break
                 }
-                starts[startCount] = UInt32(truncatingIfNeeded: next &- base)
-                startCount &+= 1
+                recordFirst = startCount
+                if keepFirst {
+                    starts[startCount] = UInt32(truncatingIfNeeded: next &- base)
+                    startCount &+= 1
+                }
             }
             blockStart &+= 64
         }
@@ -211,7 +234,7 @@ enum CSVBlockTokenizer {
                 rows &+= 1
                 physical &+= 1
             } else {
-                startCount &-= 1
+                startCount = recordFirst
             }
             stop = n
         }
