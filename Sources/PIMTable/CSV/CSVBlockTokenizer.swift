@@ -164,12 +164,11 @@ enum CSVBlockTokenizer {
                         }
                         col &+= startCount &- before
                     } else {
+                        // Every start is written; only kept ones are counted (no branch per field).
                         while run != 0 {
                             col &+= 1
-                            if (keep >> UInt64(col & 63)) & 1 != 0 {
-                                starts[startCount] = UInt32(truncatingIfNeeded: offset &+ run.trailingZeroBitCount)
-                                startCount &+= 1
-                            }
+                            starts[startCount] = UInt32(truncatingIfNeeded: offset &+ run.trailingZeroBitCount)
+                            startCount &+= Int(truncatingIfNeeded: (keep >> UInt64(col & 63)) & 1)
                             run &= run &- 1
                         }
                     }
