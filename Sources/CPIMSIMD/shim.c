@@ -27,11 +27,21 @@ static void classify_avx2(const uint8_t *p, size_t blocks, uint8_t delimiter, pi
     }
 }
 
-static int has_avx2 = -1;
-#endif
+__attribute__((target("avx2")))
+static size_t ascii_prefix_avx2(const uint8_t *p, size_t n) {
+    size_t i = 0;
+    while (i + 64 <= n) {
+        __m256i a = _mm256_loadu_si256((const __m256i *)(p + i));
+        __m256i b = _mm256_loadu_si256((const __m256i *)(p + i + 32));
+        if (_mm256_movemask_epi8(_mm256_or_si256(a, b)) != 0) break;
+        i += 64;
+    }
+    return i;
+}
 
-void pim_csv_classify_blocks(const uint8_t *p, size_t blocks, uint8_t delimiter, pim_csv_masks *out) {
-#if defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__))
+static int has_avx2 = -1;
+
+static int avx2_available(void) {
     // A benign race: every thread computes the same value.
     int avx2 = __atomic_load_n(&has_avx2, __ATOMIC_RELAXED);
     if (avx2 < 0) {
@@ -39,7 +49,28 @@ void pim_csv_classify_blocks(const uint8_t *p, size_t blocks, uint8_t delimiter,
         avx2 = __builtin_cpu_supports("avx2") ? 1 : 0;
         __atomic_store_n(&has_avx2, avx2, __ATOMIC_RELAXED);
     }
-    if (avx2) {
+    return avx2;
+}
+#endif
+
+size_t pim_ascii_prefix(const uint8_t *p, size_t n) {
+    size_t i = 0;
+#if defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__))
+    if (avx2_available()) i = ascii_prefix_avx2(p, n);
+#endif
+    while (i + 8 <= n) {
+        uint64_t w;
+        memcpy(&w, p + i, 8);
+        if (w & 0x8080808080808080ULL) break;
+        i += 8;
+    }
+    while (i < n && p[i] < 0x80) i++;
+    return i;
+}
+
+void pim_csv_classify_blocks(const uint8_t *p, size_t blocks, uint8_t delimiter, pim_csv_masks *out) {
+#if defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__))
+    if (avx2_available()) {
         classify_avx2(p, blocks, delimiter, out);
         return;
     }

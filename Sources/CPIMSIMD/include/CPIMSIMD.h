@@ -54,4 +54,7 @@ static inline pim_csv_masks pim_csv_classify64(const uint8_t *p, uint8_t delimit
 /// Classifies `blocks` consecutive 64-byte blocks at `p` into `out[0..<blocks]` (AVX2 when available).
 void pim_csv_classify_blocks(const uint8_t *p, size_t blocks, uint8_t delimiter, pim_csv_masks *out);
 
+/// The length of the longest prefix of `p[0..<n]` whose bytes are all ASCII (below 0x80).
+size_t pim_ascii_prefix(const uint8_t *p, size_t n);
+
 #endif
