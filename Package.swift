@@ -32,9 +32,12 @@ let package = Package(
     targets: [
         // MARK: - Pure domain
         .target(name: "PIMFramework", swiftSettings: swiftSettings),
+        // SIMD byte classification for the CSV tokenizer (a header-only C shim: Swift's SIMD types do not
+        // compile to movemask instructions).
+        .target(name: "CPIMSIMD"),
         .target(
             name: "PIMTable",
-            dependencies: [.product(name: "ZIPFoundation", package: "ZIPFoundation")],
+            dependencies: ["CPIMSIMD", .product(name: "ZIPFoundation", package: "ZIPFoundation")],
             swiftSettings: swiftSettings
         ),
         .target(

@@ -270,11 +270,39 @@ extension Column {
                 n += 1
             }
             return n
-        case .integer(let v, let nulls): return Set(v.indices.lazy.filter { !nulls.isNull($0) }.map { v[$0] }).count
+        case .integer(let v, let nulls): return Self.distinctIntegers(v, nulls)
         case .decimal(let v, let nulls): return Set(v.indices.lazy.filter { !nulls.isNull($0) }.map { v[$0] }).count
-        case .date(let v, let nulls): return Set(v.indices.lazy.filter { !nulls.isNull($0) }.map { v[$0] }).count
+        case .date(let v, let nulls): return Self.distinctIntegers(v, nulls)
         case .boolean(let v, let nulls): return Set(v.indices.lazy.filter { !nulls.isNull($0) }.map { v[$0] }).count
         }
+    }
+
+    /// Distinct non-null values of an integer or date column: ages and day numbers span a small range,
+    /// so a table over that range counts them without hashing; wide ranges fall back to a set.
+    private static func distinctIntegers<T: FixedWidthInteger & Hashable>(_ v: [T], _ nulls: NullMask) -> Int {
+        var lo = T.max
+        var hi = T.min
+        var any = false
+        for i in v.indices where !nulls.isNull(i) {
+            any = true
+            lo = Swift.min(lo, v[i])
+            hi = Swift.max(hi, v[i])
+        }
+        guard any else { return 0 }
+        let (span, overflow) = hi.subtractingReportingOverflow(lo)
+        guard !overflow, span >= 0, span < 1 << 22 else {
+            return Set(v.indices.lazy.filter { !nulls.isNull($0) }.map { v[$0] }).count
+        }
+        var seen = [Bool](repeating: false, count: Int(span) + 1)
+        var n = 0
+        for i in v.indices where !nulls.isNull(i) {
+            let k = Int(v[i] &- lo)
+            if !seen[k] {
+                seen[k] = true
+                n += 1
+            }
+        }
+        return n
     }
 
     /// For text columns, which dictionary entries some row uses.

@@ -38,6 +38,9 @@ struct CSVColumnCursor: CellCursor {
     private var row = 0
     private var chunkRows = 0
     private var base = 0
+    /// Starts per record and this column's place among them, in the current chunk.
+    private var stride = 0
+    private var slot = 0
     private var starts = CSVColumnCursor.empty.pointer
     private var ends = CSVColumnCursor.empty.pointer
     private static let empty = OffsetBuffer(capacity: 1)
@@ -75,13 +78,22 @@ struct CSVColumnCursor: CellCursor {
         base = c.base
         chunkRows = c.rowCount
         row = 0
+        if let stored = c.stored, let k = stored.firstIndex(of: column) {
+            stride = stored.count
+            slot = k
+        } else {
+            // Every field is kept. (The reader makes cursors only for kept columns, so a chunk that keeps
+            // some fields always keeps this one.)
+            stride = fields
+            slot = column
+        }
     }
 
     @inline(__always)
     mutating func next() -> (UnsafePointer<UInt8>, Int) {
         while row >= chunkRows { advance() }
         let p = bytes.base
-        let i = row &* fields &+ column
+        let i = row &* stride &+ slot
         let s = base &+ Int(starts[i])
         let e = column &+ 1 < fields ? base &+ Int(starts[i &+ 1]) &- 1 : base &+ Int(ends[row])
         row &+= 1

@@ -19,9 +19,10 @@ extension CSVReader {
     {
         let delimiter = options.delimiter ?? DelimiterSniffer.sniff(buffer.base, count: buffer.count)
         let header = try readHeader(buffer, fileName: fileName, delimiter: delimiter, options: options)
-        let chunks = try tokenizeData(buffer, header: header, fileName: fileName, delimiter: delimiter, options: options)
         let selected = options.columns.map { wanted in header.names.indices.filter { wanted.contains(header.names[$0]) } }
             ?? Array(header.names.indices)
+        let chunks = try tokenizeData(
+            buffer, header: header, fileName: fileName, delimiter: delimiter, options: options, selected: selected)
         let built = buildColumns(buffer, chunks: chunks, fields: header.names.count, selected: selected, options: options)
         var columns: [Column] = []
         var profiles: [ColumnProfile] = []
@@ -141,7 +142,8 @@ extension CSVReader {
     // MARK: - Data
 
     static func tokenizeData(
-        _ buffer: SharedBytes, header: Header, fileName: String, delimiter: UInt8, options: CSVReadOptions
+        _ buffer: SharedBytes, header: Header, fileName: String, delimiter: UInt8, options: CSVReadOptions,
+        selected: [Int]
     ) throws(TableReadError) -> [TokenChunk] {
         let p = buffer.base
         let n = buffer.count
@@ -160,9 +162,22 @@ extension CSVReader {
             }
         }
         bounds.append(n)
+        // The block tokenizer keeps only the starts of the selected fields and of their successors (which
+        // give their ends); the others are still scanned and checked.
+        let keep: UInt64 = fields > 64 ? ~0 : selected.reduce(0) { mask, c in
+            mask | 1 << UInt64(c) | (c + 1 < fields ? 1 << UInt64(c + 1) : 0)
+        }
         let reservePerPiece = (n - start) / header.averageRecordBytes / (bounds.count - 1) * 11 / 10 + 16
         @Sendable func run(_ from: Int, _ limit: Int) -> TokenChunk {
-            CSVTokenizer.tokenize(
+            // The block tokenizer takes regular input; anything else goes to the scalar one, which finds
+            // the same records or reports the located error.
+            if let chunk = CSVBlockTokenizer.tokenize(
+                buffer.base, count: n, from: from, limit: limit, delimiter: delimiter, fields: fields,
+                maxCellBytes: options.maximumCellBytes, reserveRows: reservePerPiece, keep: keep)
+            {
+                return chunk
+            }
+            return CSVTokenizer.tokenize(
                 buffer.base, count: n, from: from, limit: limit, delimiter: delimiter, fields: fields,
                 maxCellBytes: options.maximumCellBytes, allowRagged: options.allowRagged, reserveRows: reservePerPiece)
         }
@@ -220,7 +235,7 @@ extension CSVReader {
         // Split the columns into four groups by estimated cost (largest first, each to the lightest group);
         // two threads take the groups heaviest first, so that one left waiting by a busy machine does not
         // hold up the other. Within a group the columns are built together a block of rows at a time.
-        let costs = estimatedCosts(buffer, chunks: chunks, fields: fields)
+        let costs = estimatedCosts(buffer, chunks: chunks, fields: fields, selected: selected)
         let groupCount = min(4, selected.count)
         var sets = [[Int]](repeating: [], count: groupCount)
         var load = [Double](repeating: 0, count: groupCount)
@@ -243,11 +258,13 @@ extension CSVReader {
     /// A rough cost per column from its first rows: bytes per cell, plus a lot for columns whose values
     /// are nearly all distinct (each is a dictionary insertion that misses the cache) unless they come
     /// in sorted order (see ``ByteDictionary``).
-    static func estimatedCosts(_ buffer: SharedBytes, chunks: [TokenChunk], fields: Int) -> [Double] {
+    static func estimatedCosts(_ buffer: SharedBytes, chunks: [TokenChunk], fields: Int, selected: [Int]) -> [Double] {
         guard let first = chunks.first else { return Array(repeating: 1, count: fields) }
         let sample = min(first.rowCount, 4096)
         guard sample > 0 else { return Array(repeating: 1, count: fields) }
+        let wanted = Set(selected)
         return (0..<fields).map { c in
+            guard wanted.contains(c) else { return 1 }
             var cursor = CSVColumnCursor(bytes: buffer, chunks: [first], column: c, fields: fields)
             var dictionary = ByteDictionary()
             var bytes = 0

@@ -29,6 +29,10 @@ struct TokenFailure: Sendable {
 /// length comes out negative, meaning null.
 struct TokenChunk: Sendable {
     var base: Int
+    /// The fields whose starts are kept, in order, when not all are (see ``CSVBlockTokenizer``): then
+    /// record `r`'s starts are `starts[r*stored.count ..< (r+1)*stored.count]`. A kept field's successor
+    /// is always kept too (it gives the field's end), unless the field is the last.
+    var stored: [Int]?
     var starts = OffsetBuffer(capacity: 0)
     var ends = OffsetBuffer(capacity: 0)
     /// Flexible mode only: fields per record and each record's 0-based physical row.
