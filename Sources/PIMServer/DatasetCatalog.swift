@@ -203,7 +203,7 @@ struct DatasetCatalog: Sendable {
     }
 
     /// The datasets `viewer` may see, with row counts restricted to their rows.
-    func visible(to viewer: DatasetViewer) async throws -> [Entry] {
+    func visible(to viewer: Viewer) async throws -> [Entry] {
         var out: [Entry] = []
         let now = now()
         for d in try await store.datasets() where DatasetAccess.canSee(d, viewer: viewer, at: now) {
@@ -214,7 +214,7 @@ struct DatasetCatalog: Sendable {
     }
 
     /// The named dataset as `viewer` may see it, or ``ServerError/notFound``.
-    func entry(named name: String, viewer: DatasetViewer) async throws -> Entry {
+    func entry(named name: String, viewer: Viewer) async throws -> Entry {
         guard let d = try await store.dataset(named: name), DatasetAccess.canSee(d, viewer: viewer, at: now()) else {
             throw ServerError.notFound
         }
@@ -231,7 +231,7 @@ struct DatasetCatalog: Sendable {
         entry.scope != .all && (entry.latest?.rowCount ?? 0) == 0
     }
 
-    private func restricted(_ d: Dataset, viewer: DatasetViewer) async throws -> Entry {
+    private func restricted(_ d: Dataset, viewer: Viewer) async throws -> Entry {
         let scope = DatasetAccess.rowScope(for: viewer)
         let stored = try await store.versions(of: d.id)
         var versions = stored

@@ -88,9 +88,9 @@ import Testing
         #expect(CaseAssignment.field(in: none) == nil)
         // Partner viewers are not restricted by rows: they see only datasets an agreement covers, and only the
         // shareable (aggregated, suppressed) outputs computed from all of its rows
-        #expect(DatasetAccess.rowScope(for: DatasetViewer(role: .partnerViewer, userName: "p")) == .all)
-        #expect(DatasetAccess.rowScope(for: DatasetViewer(role: .caseWorker, userName: "w")) == .assignedTo(["w"]))
-        #expect(DatasetAccess.rowScope(for: DatasetViewer(role: .supervisor, userName: "s", team: ["a"])) == .assignedTo(["a", "s"]))
-        #expect(DatasetAccess.rowScope(for: DatasetViewer(role: .analyst, userName: "x")) == .all)
+        #expect(DatasetAccess.rowScope(for: Viewer(role: .partnerViewer, userName: "p")) == .all)
+        #expect(DatasetAccess.rowScope(for: Viewer(role: .caseWorker, userName: "w")) == .assignedTo(["w"]))
+        #expect(DatasetAccess.rowScope(for: Viewer(role: .supervisor, userName: "s", team: ["a"])) == .assignedTo(["a", "s"]))
+        #expect(DatasetAccess.rowScope(for: Viewer(role: .analyst, userName: "x")) == .all)
     }
 }

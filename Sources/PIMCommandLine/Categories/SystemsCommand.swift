@@ -100,10 +100,7 @@ struct CoverageCommand: AsyncParsableCommand {
             var summaries: [CoverageReport.DatasetSummary] = []
             for d in try await s.datasets() {
                 let last = try await s.versions(of: d.id).last
-                // The period the data covers says more about recency than the import date, when it was recorded.
-                let periodEnd = last?.provenance.periodEnd.flatMap(CivilDays.parseISO).map { Date(timeIntervalSince1970: Double($0) * 86_400) }
-                let latest = periodEnd ?? last?.createdAt
-                summaries.append(.init(name: d.name, category: d.category, latestVersionAt: latest))
+                summaries.append(.init(name: d.name, category: d.category, latestVersionAt: last?.dataUpTo))
             }
             return (try await SystemsCommand.load(s), summaries)
         }

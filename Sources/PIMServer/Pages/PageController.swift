@@ -62,7 +62,7 @@ struct PageController: Sendable {
         let blocks = PIMFramework.standard.categories.map { c in
             let own = entries.filter { $0.dataset.category == c.id.rawValue }
             let rows = own.map { e in
-                let upTo = e.latest.map(Self.dataDate)
+                let upTo = e.latest?.dataUpTo
                 return PageModels.DatasetRow(
                     name: e.dataset.name, sensitivity: e.dataset.sensitivity.rawValue,
                     latestVersion: e.latest.map { "v\($0.number)" } ?? "none",
@@ -72,7 +72,7 @@ struct PageController: Sendable {
                     ageDays: upTo.map { String(max(0, Int(now.timeIntervalSince($0) / 86_400))) } ?? "—",
                     freshness: upTo.map { $0 >= cutoff ? "current" : "stale" } ?? "stale")
             }
-            let newest = own.compactMap { $0.latest.map(Self.dataDate) }.max()
+            let newest = own.compactMap { $0.latest?.dataUpTo }.max()
             let (status, text): (String, String) = switch newest {
             case nil: ("gap", "Gap: no dataset of this category that you may see.")
             case let d? where d < cutoff:
@@ -94,7 +94,7 @@ struct PageController: Sendable {
                 systems.append(s)
             }
             let summaries = entries.map {
-                CoverageReport.DatasetSummary(name: $0.dataset.name, category: $0.dataset.category, latestVersionAt: $0.latest.map(Self.dataDate))
+                CoverageReport.DatasetSummary(name: $0.dataset.name, category: $0.dataset.category, latestVersionAt: $0.latest?.dataUpTo)
             }
             let chosen = request.uri.queryParameters.get("scenario")
             let reports = PIMFramework.standard.scenarios.map {
@@ -117,11 +117,6 @@ struct PageController: Sendable {
             }
         }
         return pages.response(.home, model, title: "Workspace", session: context.session)
-    }
-
-    /// The end of the period a version's data covers, when recorded at import; else when it was stored.
-    static func dataDate(_ v: DatasetVersion) -> Date {
-        v.provenance.periodEnd.flatMap(CivilDays.parseISO).map { Date(timeIntervalSince1970: Double($0) * 86_400) } ?? v.createdAt
     }
 
     private func matrix(_ request: Request, _ context: PIMRequestContext) -> Response {

@@ -165,9 +165,6 @@ public enum DatasetAccess {
     }
 }
 
-/// The dataset rules' name for a ``Viewer`` (one type for every object-level rule).
-public typealias DatasetViewer = Viewer
-
 /// Which rows of a dataset a viewer may see.
 public enum RowScope: Sendable, Hashable {
     case all
