@@ -154,4 +154,82 @@ import Testing
         #expect(some.table["note"] == parallel.table["note"])
         #expect(some.table["date"] == parallel.table["date"])
     }
+
+    /// Each piece infers its own types; where pieces disagree (a decimal only near the end, a word in a
+    /// date column in the middle, a column empty in the first half, a flag column), the joined type is
+    /// the one a sequential read infers, and the pieces built as a narrower type are built again.
+    @Test func piecesThatDisagreeOnATypeJoinToTheSequentialType() throws {
+        var rng = SplitMix(seed: 11)
+        var text = "id,count,when,later,flag,code,filler\n"
+        let rows = 60_000
+        for r in 0..<rows {
+            let count = r == rows - 3 ? "2.5" : String(rng.next() % 1000)
+            let when = r == rows / 2 ? "unknown" : "2024-03-\(String(format: "%02d", 1 + Int(rng.next() % 28)))"
+            let later = r < rows / 2 ? "" : String(rng.next() % 50)
+            let flag = rng.next() % 2 == 0 ? "true" : "false"
+            // Codes that look like integers in the first half, then letters: a text column.
+            let code = r < rows * 3 / 4 ? String(rng.next() % 90) : "C\(rng.next() % 90)"
+            text += "\(r),\(count),\(when),\(later),\(flag),\(code),\(String(repeating: "x", count: 40))\n"
+        }
+        let bytes = Array(text.utf8)
+        #expect(bytes.count > 4 << 20)
+        let parallel = try CSVReader.read(bytes: bytes, fileName: "types.csv")
+        let sequential = try CSVReader.read(bytes: bytes, fileName: "types.csv", options: CSVReadOptions(parallel: false))
+        #expect(parallel.table == sequential.table)
+        #expect(parallel.report.profiles == sequential.report.profiles)
+        let types = Dictionary(uniqueKeysWithValues: parallel.report.profiles.map { ($0.name, $0.inferredType) })
+        #expect(types["id"] == .integer)
+        #expect(types["count"] == .decimal)
+        #expect(types["when"] == .text)
+        #expect(types["later"] == .integer)
+        #expect(types["flag"] == .boolean)
+        #expect(types["code"] == .text)
+        let profiles = Dictionary(uniqueKeysWithValues: parallel.report.profiles.map { ($0.name, $0) })
+        #expect(profiles["count"]?.evidence == [.integer: rows - 1, .decimal: 1])
+        #expect(profiles["when"]?.evidence == [.date: rows - 1, .text: 1])
+        #expect(profiles["later"]?.nullCount == rows / 2)
+        #expect(profiles["id"]?.distinctCount == rows)
+        if case .decimal(let values, _) = parallel.table["count"]?.data {
+            #expect(values[rows - 3] == 2.5)
+        } else {
+            Issue.record("count is not a decimal column")
+        }
+    }
+
+    /// Joining dictionaries: the joined codes equal one dictionary's over all cells in order, whether
+    /// the parts are sequential ids (appended as blocks), overlapping values, or ids whose order breaks.
+    @Test func absorbedDictionariesMatchOneDictionary() async {
+        await propertyCheck(count: 100, input: Gen.uint64()) { seed in
+            var rng = SplitMix(seed: seed)
+            let parts = 1 + Int(rng.next() % 5)
+            var cellsByPart: [[[UInt8]]] = []
+            var next = Int(rng.next() % 100)
+            for _ in 0..<parts {
+                var cells: [[UInt8]] = []
+                for _ in 0..<Int(rng.next() % 200) {
+                    switch rng.next() % 3 {
+                    case 0:
+                        next += 1 + Int(rng.next() % 3)
+                        cells.append(Array(String(format: "ID%06d", next).utf8))
+                    case 1: cells.append(Array("value \(rng.next() % 30)".utf8))
+                    default:
+                        // Sequential ids, sometimes going back.
+                        next += rng.next() % 4 == 0 ? -5 : 1
+                        cells.append(Array(String(format: "ID%06d", max(0, next)).utf8))
+                    }
+                }
+                cellsByPart.append(cells)
+            }
+            var merged = ByteDictionary()
+            var joined: [Int32] = []
+            for cells in cellsByPart {
+                var d = ByteDictionary()
+                let local = cells.map { c in c.withUnsafeBufferPointer { d.code($0.baseAddress!, c.count) } }
+                let map = merged.absorb(d)
+                joined += local.map { map.code($0) }
+            }
+            #expect(joined == referenceCodes(cellsByPart.flatMap { $0 }), "seed \(seed)")
+            #expect(merged.count == Set(cellsByPart.flatMap { $0 }).count)
+        }
+    }
 }

@@ -21,9 +21,8 @@ extension CSVReader {
         let header = try readHeader(buffer, fileName: fileName, delimiter: delimiter, options: options)
         let selected = options.columns.map { wanted in header.names.indices.filter { wanted.contains(header.names[$0]) } }
             ?? Array(header.names.indices)
-        let chunks = try tokenizeData(
+        let (pieces, built) = try readData(
             buffer, header: header, fileName: fileName, delimiter: delimiter, options: options, selected: selected)
-        let built = buildColumns(buffer, chunks: chunks, fields: header.names.count, selected: selected, options: options)
         var columns: [Column] = []
         var profiles: [ColumnProfile] = []
         for (b, k) in zip(built, selected) {
@@ -33,17 +32,17 @@ extension CSVReader {
                     name: header.names[k], tag: header.tags[k], inferredType: b.data.type, evidence: b.evidence,
                     nullCount: b.nullCount, distinctCount: b.distinctCount, minimum: b.minimum, maximum: b.maximum))
         }
-        let rowCount = chunks.reduce(0) { $0 + $1.rowCount }
+        let rowCount = pieces.reduce(0) { $0 + $1.rowCount }
         var report = ReadReport(
             fileName: fileName, encoding: encoding, delimiter: delimiter, hxlRow: header.hxlRow,
             headerRows: header.headerRows, firstDataRow: header.rowsBefore + 1, profiles: profiles)
         var blank: [Int] = []
         var rowOffset = 0
         var padded = 0
-        for c in chunks {
-            blank.append(contentsOf: c.blankBefore.map { $0 + rowOffset })
-            rowOffset += c.rowCount
-            padded += c.padded
+        for piece in pieces {
+            blank.append(contentsOf: piece.blankBefore.map { $0 + rowOffset })
+            rowOffset += piece.rowCount
+            padded += piece.padded
         }
         // Blank lines after the last record are not before any row.
         report.blankLinesBefore = blank.filter { $0 < rowCount }
@@ -141,22 +140,54 @@ extension CSVReader {
 
     // MARK: - Data
 
-    static func tokenizeData(
+    /// What the data pieces share.
+    struct PieceContext: @unchecked Sendable {
+        let buffer: SharedBytes
+        let delimiter: UInt8
+        let fields: Int
+        let selected: [Int]
+        /// Bit f is set when field f's start is kept (see ``CSVBlockTokenizer``).
+        let keep: UInt64
+        let options: CSVReadOptions
+        let averageRecordBytes: Int
+    }
+
+    /// One piece of the data: its records' counts and a part of each selected column.
+    struct Piece: Sendable {
+        var base: Int
+        /// Offset of the first byte after the piece's records.
+        var stop: Int
+        var rowCount = 0
+        var physicalRows = 0
+        /// Piece-local record indices before which a blank line was skipped.
+        var blankBefore: [Int] = []
+        var padded = 0
+        var failure: TokenFailure?
+        /// Physical rows of the piece before the slice that failed.
+        var physicalRowsBeforeFailure = 0
+        var parts: [ColumnPart] = []
+    }
+
+    /// Tokenizes the data and builds the selected columns.
+    ///
+    /// The data is cut into pieces (more than threads, so that a thread the machine leaves waiting does
+    /// not hold up the other, which takes the remaining pieces); each piece is read a slice of a few
+    /// hundred kilobytes at a time: the slice is tokenized, then its rows are added to every column
+    /// while its bytes are still in the processor's cache. The pieces' parts of each column are joined
+    /// at the end (a piece whose type for a column differs from the joined type is built again).
+    static func readData(
         _ buffer: SharedBytes, header: Header, fileName: String, delimiter: UInt8, options: CSVReadOptions,
         selected: [Int]
-    ) throws(TableReadError) -> [TokenChunk] {
+    ) throws(TableReadError) -> (pieces: [Piece], columns: [InferredColumn]) {
         let p = buffer.base
         let n = buffer.count
         let fields = header.names.count
         let start = header.dataStart
-        // Offsets are 32-bit and relative to a chunk's start, so chunks stay under 2 GiB.
-        let maxChunk = 1 << 31
-        // On large inputs, more pieces than threads: a thread the machine leaves waiting does not hold
-        // up the other, which takes the remaining pieces.
-        let pieces = options.parallel && n - start > 1 << 22 ? max(8, (n - start) / maxChunk + 1) : max(1, (n - start) / maxChunk + 1)
+        // Offsets are 32-bit and relative to a slice's start, and slices are small; pieces only share work.
+        let count = options.parallel && n - start > 1 << 22 ? 8 : 1
         var bounds: [Int] = [start]
-        for k in 1..<pieces {
-            let guess = start + (n - start) / pieces * k
+        for k in 1..<max(1, count) {
+            let guess = start + (n - start) / count * k
             if let b = CSVTokenizer.guessRecordStart(p, count: n, after: guess), b > bounds[bounds.count - 1] {
                 bounds.append(b)
             }
@@ -167,115 +198,123 @@ extension CSVReader {
         let keep: UInt64 = fields > 64 ? ~0 : selected.reduce(0) { mask, c in
             mask | 1 << UInt64(c) | (c + 1 < fields ? 1 << UInt64(c + 1) : 0)
         }
-        let reservePerPiece = (n - start) / header.averageRecordBytes / (bounds.count - 1) * 11 / 10 + 16
-        @Sendable func run(_ from: Int, _ limit: Int) -> TokenChunk {
-            // The block tokenizer takes regular input; anything else goes to the scalar one, which finds
-            // the same records or reports the located error.
-            if let chunk = CSVBlockTokenizer.tokenize(
-                buffer.base, count: n, from: from, limit: limit, delimiter: delimiter, fields: fields,
-                maxCellBytes: options.maximumCellBytes, reserveRows: reservePerPiece, keep: keep)
-            {
-                return chunk
-            }
-            return CSVTokenizer.tokenize(
-                buffer.base, count: n, from: from, limit: limit, delimiter: delimiter, fields: fields,
-                maxCellBytes: options.maximumCellBytes, allowRagged: options.allowRagged, reserveRows: reservePerPiece)
-        }
-        var chunks: [TokenChunk]
+        let context = PieceContext(
+            buffer: buffer, delimiter: delimiter, fields: fields, selected: selected, keep: keep, options: options,
+            averageRecordBytes: header.averageRecordBytes)
+        var pieces: [Piece]
         if bounds.count > 2 {
-            let slots = ParallelSlots<TokenChunk>(count: bounds.count - 1)
+            let slots = ParallelSlots<Piece>(count: bounds.count - 1)
             let b = bounds
-            ParallelWork.forEach(b.count - 1, threads: 2) { k in slots.set(k, run(b[k], b[k + 1])) }
-            chunks = slots.values.compactMap { $0 }
+            ParallelWork.forEach(b.count - 1, threads: 2) { k in
+                slots.set(k, readPiece(context, from: b[k], limit: b[k + 1], types: nil))
+            }
+            pieces = slots.values.compactMap { $0 }
         } else {
-            chunks = [run(start, n)]
+            pieces = [readPiece(context, from: start, limit: n, types: nil)]
         }
-        // Keep chunks only while each starts where the previous one stopped; otherwise redo it from there
-        // (the guessed split fell inside a quoted field).
+        // Keep pieces only while each starts where the previous one stopped; otherwise read it again from
+        // there (the guessed split fell inside a quoted field).
         var rowsBefore = header.rowsBefore
         var k = 0
-        while k < chunks.count {
-            if k > 0 && chunks[k].base != chunks[k - 1].stop {
-                let from = chunks[k - 1].stop
-                let limit = k + 1 < chunks.count ? chunks[k + 1].base : n
-                chunks[k] = from >= limit ? TokenChunk(base: from, stop: from) : run(from, limit)
-                if from >= limit { chunks[k].stop = from }
+        while k < pieces.count {
+            if k > 0 && pieces[k].base != pieces[k - 1].stop {
+                let from = pieces[k - 1].stop
+                let limit = k + 1 < pieces.count ? pieces[k + 1].base : n
+                pieces[k] = readPiece(context, from: from, limit: max(from, limit), types: nil)
             }
-            if let f = chunks[k].failure {
+            if let f = pieces[k].failure {
                 throw error(
-                    f, fileName: fileName, rowsBefore: rowsBefore, names: header.names, limit: options.maximumCellBytes)
+                    f, fileName: fileName, rowsBefore: rowsBefore + pieces[k].physicalRowsBeforeFailure,
+                    names: header.names, limit: options.maximumCellBytes)
             }
-            rowsBefore += chunks[k].physicalRows
+            rowsBefore += pieces[k].physicalRows
             k += 1
         }
-        return chunks
+        // One type per column: a piece that built a column as a narrower type builds it again.
+        let types = selected.indices.map { c in ColumnPart.joinedType(pieces.map { $0.parts[c].type }) }
+        let again = pieces.indices.filter { k in
+            selected.indices.contains { c in pieces[k].parts[c].type.map { $0 != types[c] } ?? false }
+        }
+        if !again.isEmpty {
+            let slots = ParallelSlots<Piece>(count: again.count)
+            let bases = again.map { pieces[$0].base }
+            let stops = again.map { pieces[$0].stop }
+            ParallelWork.forEach(again.count, threads: options.parallel ? 2 : 1) { i in
+                slots.set(i, readPiece(context, from: bases[i], limit: stops[i], types: types))
+            }
+            for (i, k) in again.enumerated() {
+                if let piece = slots.values[i] { pieces[k] = piece }
+            }
+        }
+        // Join the parts, columns split between two threads.
+        let parts = pieces.map(\.parts)
+        let columnSlots = ParallelSlots<InferredColumn>(count: selected.count)
+        let inferTypes = options.inferTypes
+        ParallelWork.forEach(selected.count, threads: options.parallel && pieces.count > 1 ? 2 : 1) { c in
+            columnSlots.set(c, ColumnPart.merge(parts.map { $0[c] }, inferTypes: inferTypes))
+        }
+        let columns = columnSlots.values.compactMap { $0 }
+        for k in pieces.indices { pieces[k].parts = [] }
+        return (pieces, columns)
     }
 
-    /// Builds the columns a block of rows at a time, so that each block's bytes are read from memory
-    /// once for all columns; on large inputs the columns are split between two threads.
-    static func buildColumns(
-        _ buffer: SharedBytes, chunks: [TokenChunk], fields: Int, selected: [Int], options: CSVReadOptions
-    ) -> [InferredColumn] {
-        let rows = chunks.reduce(0) { $0 + $1.rowCount }
-        let block = 2048
-        @Sendable func build(_ columns: [Int]) -> [InferredColumn] {
-            var cursors = columns.map { CSVColumnCursor(bytes: buffer, chunks: chunks, column: $0, fields: fields) }
-            var builders = columns.map { _ in
-                ColumnBuilder(rows: rows, inferTypes: options.inferTypes, formulaGuards: true)
+    /// Reads the records that start in `from..<limit`, building the selected columns (starting as
+    /// `types` when given) a slice at a time. Stops at the first slice that fails.
+    static func readPiece(_ context: PieceContext, from: Int, limit: Int, types: [ColumnType?]?) -> Piece {
+        let sliceBytes = 1 << 18
+        let n = context.buffer.count
+        let options = context.options
+        var piece = Piece(base: from, stop: from)
+        let average = max(1, context.averageRecordBytes)
+        var builders = context.selected.indices.map { k in
+            ColumnBuilder(
+                rows: (limit - from) / average * 11 / 10 + 16, inferTypes: options.inferTypes, formulaGuards: true,
+                type: types?[k] ?? nil)
+        }
+        var slices: [TokenChunk] = []
+        var rows = 0
+        var position = from
+        while position < limit {
+            let sliceLimit = min(limit, position + sliceBytes)
+            let reserve = (sliceLimit - position) / average * 11 / 10 + 16
+            // The block tokenizer takes regular input; anything else goes to the scalar one, which finds
+            // the same records or reports the located error.
+            let slice =
+                CSVBlockTokenizer.tokenize(
+                    context.buffer.base, count: n, from: position, limit: sliceLimit, delimiter: context.delimiter,
+                    fields: context.fields, maxCellBytes: options.maximumCellBytes, reserveRows: reserve,
+                    keep: context.keep)
+                ?? CSVTokenizer.tokenize(
+                    context.buffer.base, count: n, from: position, limit: sliceLimit, delimiter: context.delimiter,
+                    fields: context.fields, maxCellBytes: options.maximumCellBytes, allowRagged: options.allowRagged,
+                    reserveRows: reserve)
+            if let f = slice.failure {
+                piece.failure = f
+                piece.physicalRowsBeforeFailure = piece.physicalRows
+                piece.stop = slice.stop
+                return piece
             }
-            var r = 0
-            while r < rows {
-                let end = min(rows, r + block)
-                for k in builders.indices { builders[k].consume(&cursors[k], upTo: end) }
-                r = end
+            piece.blankBefore.append(contentsOf: slice.blankBefore.map { $0 + rows })
+            piece.physicalRows += slice.physicalRows
+            piece.padded += slice.padded
+            slices.append(slice)
+            let first = rows
+            rows += slice.rowCount
+            if slice.rowCount > 0 {
+                for k in builders.indices {
+                    builders[k].reserveRows(rows)
+                    var cursor = CSVColumnCursor(
+                        bytes: context.buffer, chunks: slices, column: context.selected[k], fields: context.fields)
+                    cursor.seek(first)
+                    builders[k].consume(&cursor, upTo: rows)
+                }
             }
-            return builders.map { $0.finish() }
+            position = slice.stop
         }
-        guard options.parallel && rows * selected.count > 100_000 && selected.count > 1 else { return build(selected) }
-        // Split the columns into four groups by estimated cost (largest first, each to the lightest group);
-        // two threads take the groups heaviest first, so that one left waiting by a busy machine does not
-        // hold up the other. Within a group the columns are built together a block of rows at a time.
-        let costs = estimatedCosts(buffer, chunks: chunks, fields: fields, selected: selected)
-        let groupCount = min(4, selected.count)
-        var sets = [[Int]](repeating: [], count: groupCount)
-        var load = [Double](repeating: 0, count: groupCount)
-        for c in selected.sorted(by: { costs[$0] > costs[$1] }) {
-            let k = load.indices.min { load[$0] < load[$1] } ?? 0
-            sets[k].append(c)
-            load[k] += costs[c]
-        }
-        let work = sets.indices.sorted { load[$0] > load[$1] }.map { sets[$0] }
-        let slots = ParallelSlots<[InferredColumn]>(count: work.count)
-        ParallelWork.forEach(work.count, threads: 2) { k in slots.set(k, build(work[k])) }
-        let results = slots.values.map { $0 ?? [] }
-        var out = [InferredColumn?](repeating: nil, count: fields)
-        for k in work.indices {
-            for (i, c) in work[k].enumerated() where i < results[k].count { out[c] = results[k][i] }
-        }
-        return selected.compactMap { out[$0] }
-    }
-
-    /// A rough cost per column from its first rows: bytes per cell, plus a lot for columns whose values
-    /// are nearly all distinct (each is a dictionary insertion that misses the cache) unless they come
-    /// in sorted order (see ``ByteDictionary``).
-    static func estimatedCosts(_ buffer: SharedBytes, chunks: [TokenChunk], fields: Int, selected: [Int]) -> [Double] {
-        guard let first = chunks.first else { return Array(repeating: 1, count: fields) }
-        let sample = min(first.rowCount, 4096)
-        guard sample > 0 else { return Array(repeating: 1, count: fields) }
-        let wanted = Set(selected)
-        return (0..<fields).map { c in
-            guard wanted.contains(c) else { return 1 }
-            var cursor = CSVColumnCursor(bytes: buffer, chunks: [first], column: c, fields: fields)
-            var dictionary = ByteDictionary()
-            var bytes = 0
-            for _ in 0..<sample {
-                let (p, n) = cursor.next()
-                bytes += n
-                if n > 0 { _ = dictionary.code(p, n) }
-            }
-            let distinctRatio = dictionary.isOrdered ? 0 : Double(dictionary.count) / Double(sample)
-            return 8 + Double(bytes) / Double(sample) / 2 + 100 * distinctRatio * distinctRatio
-        }
+        piece.stop = position
+        piece.rowCount = rows
+        piece.parts = builders.indices.map { builders[$0].part() }
+        return piece
     }
 }
 

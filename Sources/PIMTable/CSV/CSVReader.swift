@@ -127,7 +127,7 @@ final class MappedFile {
         }
         let size = Int(st.st_size)
         guard size > 0 else { throw .emptyFile(file: fileName) }
-        if let m = mmap(nil, size, PROT_READ, MAP_PRIVATE | mapPopulate, fd, 0), m != MAP_FAILED {
+        if let m = mmap(nil, size, PROT_READ, MAP_PRIVATE, fd, 0), m != MAP_FAILED {
             bytes = SharedBytes(base: UnsafePointer(m.assumingMemoryBound(to: UInt8.self)), count: size)
             mapped = true
         } else {
@@ -166,10 +166,3 @@ final class MappedFile {
 @inline(__always) private func Glibc_read(_ fd: Int32, _ p: UnsafeMutablePointer<UInt8>, _ n: Int) -> Int {
     read(fd, p, n)
 }
-
-#if os(Linux)
-    /// Fault the whole file in with one call instead of one page fault per page.
-    private let mapPopulate = MAP_POPULATE
-#else
-    private let mapPopulate: Int32 = 0
-#endif

@@ -29,6 +29,17 @@ public struct NullMask: Sendable, Hashable {
 
     public var hasNulls: Bool { nullCount > 0 }
 
+    /// Marks as null the rows `offset + r` for every null row `r` of `other`.
+    mutating func setNulls(of other: NullMask, at offset: Int) {
+        for (w, word) in other.words.enumerated() where word != 0 {
+            var bits = word
+            while bits != 0 {
+                setNull(offset + w << 6 + bits.trailingZeroBitCount)
+                bits &= bits &- 1
+            }
+        }
+    }
+
     /// Keeps only the given rows, in the given order.
     public func selecting(_ rows: [Int]) -> NullMask {
         guard hasNulls else { return NullMask() }

@@ -288,6 +288,55 @@ struct ByteDictionary {
         mask = newMask
     }
 
+    /// Where another dictionary's codes went in this one (see ``absorb(_:)``).
+    enum CodeMap {
+        /// Code `c` became `c + base`.
+        case shift(Int32)
+        /// Code `c` became `table[c]`.
+        case table([Int32])
+
+        func code(_ c: Int32) -> Int32 {
+            switch self {
+            case .shift(let base): c &+ base
+            case .table(let t): t[Int(c)]
+            }
+        }
+    }
+
+    /// Adds `other`'s keys that are new here, in `other`'s order, and says where each of its codes went.
+    ///
+    /// When both are still ordered and `other`'s first key sorts after this one's last, the keys are all
+    /// new and are appended as a block (the parts of a sequential identifier column).
+    mutating func absorb(_ other: ByteDictionary) -> CodeMap {
+        let base = Int32(truncatingIfNeeded: count)
+        if other.count == 0 { return .shift(base) }
+        if ordered && other.ordered {
+            let firstAfterLast =
+                count == 0
+                || other.arena.withUnsafeBufferPointer { a in
+                    a.baseAddress.map { sortsAfterLast($0, other.offsets[1]) } ?? true
+                }
+            if firstAfterLast {
+                let shift = arena.count
+                arena.append(contentsOf: other.arena)
+                offsets.reserveCapacity(offsets.count + other.count)
+                for k in 1...other.count { offsets.append(other.offsets[k] + shift) }
+                keyWords.append(contentsOf: other.keyWords)
+                lastCode = Int32(truncatingIfNeeded: count - 1)
+                return .shift(base)
+            }
+        }
+        var table = [Int32](repeating: 0, count: other.count)
+        other.arena.withUnsafeBufferPointer { a in
+            guard let p = a.baseAddress else { return }
+            for c in 0..<other.count {
+                let s = other.offsets[c]
+                table[c] = code(p + s, other.offsets[c + 1] - s)
+            }
+        }
+        return .table(table)
+    }
+
     /// The most specific type entry `code` parses as (see ``CellParsing/classify(_:_:)``).
     func classify(entry code: Int) -> ColumnType {
         let s = offsets[code]

@@ -32,7 +32,7 @@ enum ColumnInference {
     static func build<C: CellCursor>(_ cursor: inout C, inferTypes: Bool, formulaGuards: Bool = true) -> InferredColumn {
         var builder = ColumnBuilder(rows: cursor.rowCount, inferTypes: inferTypes, formulaGuards: formulaGuards)
         builder.consume(&cursor, upTo: cursor.rowCount)
-        return builder.finish()
+        return ColumnPart.merge([builder.part()], inferTypes: inferTypes)
     }
 
     static func join(_ a: ColumnType, _ b: ColumnType) -> ColumnType {
@@ -80,8 +80,13 @@ enum ColumnInference {
 /// as the wider type (at most twice per column: integer → decimal → text).
 ///
 /// Working in blocks lets the reader build all columns over the same rows while those bytes are in cache.
+/// The CSV reader builds one part of each column per piece of the file (see ``ColumnPart``); a part may
+/// start as a given type (when the pieces disagreed) and grow past its first size estimate.
 struct ColumnBuilder {
+    /// The expected number of rows (it sizes the arrays and the sampling point; more may come).
     let rows: Int
+    /// Rows the arrays hold now (see ``reserveRows(_:)``).
+    private var capacity: Int
     let inferTypes: Bool
     let guards: Bool
     /// `nil` until the first non-null cell.
@@ -107,11 +112,33 @@ struct ColumnBuilder {
     /// Bytes of the text cells before the sampling point, to size a near-unique column's arena.
     private var sampledBytes = 0
 
-    init(rows: Int, inferTypes: Bool, formulaGuards: Bool) {
+    /// - Parameter type: start as this type (which every cell must then fit, or be widened from) instead
+    ///   of the first cell's.
+    init(rows: Int, inferTypes: Bool, formulaGuards: Bool, type: ColumnType? = nil) {
         self.rows = rows
+        self.capacity = rows
         self.inferTypes = inferTypes
         self.guards = formulaGuards
-        if !inferTypes { start(.text) }
+        if !inferTypes {
+            start(.text)
+        } else if let type {
+            start(type)
+        }
+    }
+
+    /// Makes the arrays hold at least `count` rows (growing by half at least, so that growth is amortised).
+    mutating func reserveRows(_ count: Int) {
+        guard count > capacity else { return }
+        let extra = max(count, capacity + capacity / 2 + 16) - capacity
+        capacity += extra
+        switch type {
+        case .integer: ints.append(contentsOf: repeatElement(0, count: extra))
+        case .decimal: doubles.append(contentsOf: repeatElement(0, count: extra))
+        case .date: days.append(contentsOf: repeatElement(0, count: extra))
+        case .boolean: bools.append(contentsOf: repeatElement(false, count: extra))
+        case .text: codes.append(contentsOf: repeatElement(-1, count: extra))
+        case nil: break
+        }
     }
 
     private mutating func start(_ t: ColumnType) {
@@ -123,12 +150,12 @@ struct ColumnBuilder {
         bools = []
         codes = []
         switch t {
-        case .integer: ints = Array(repeating: 0, count: rows)
-        case .decimal: doubles = Array(repeating: 0, count: rows)
-        case .date: days = Array(repeating: 0, count: rows)
-        case .boolean: bools = Array(repeating: false, count: rows)
+        case .integer: ints = Array(repeating: 0, count: capacity)
+        case .decimal: doubles = Array(repeating: 0, count: capacity)
+        case .date: days = Array(repeating: 0, count: capacity)
+        case .boolean: bools = Array(repeating: false, count: capacity)
         case .text:
-            codes = Array(repeating: -1, count: rows)
+            codes = Array(repeating: -1, count: capacity)
             dictionary = ByteDictionary()
         }
         lo = .max
@@ -330,66 +357,17 @@ struct ColumnBuilder {
         }
     }
 
-    /// The finished column.
-    func finish() -> InferredColumn {
-        let nullCount = nulls.nullCount
-        let nonNull = rows - nullCount
-        switch type {
-        case .integer:
-            return InferredColumn(
-                data: .integer(values: ints, nulls: nulls), evidence: nonNull > 0 ? [.integer: nonNull] : [:],
-                nullCount: nullCount,
-                distinctCount: nonNull == 0 ? 0 : ColumnInference.distinctIntegers(ints, nulls: nulls, lo: lo, hi: hi),
-                minimum: nonNull > 0 ? .integer(lo) : nil, maximum: nonNull > 0 ? .integer(hi) : nil)
-        case .decimal:
-            var seen = Set<Double>()
-            for (r, x) in doubles.enumerated() where !nulls.isNull(r) { seen.insert(x) }
-            var evidence: [ColumnType: Int] = [:]
-            if integral > 0 { evidence[.integer] = integral }
-            if nonNull - integral > 0 { evidence[.decimal] = nonNull - integral }
-            return InferredColumn(
-                data: .decimal(values: doubles, nulls: nulls), evidence: evidence, nullCount: nullCount,
-                distinctCount: seen.count, minimum: nonNull > 0 ? .decimal(dlo) : nil,
-                maximum: nonNull > 0 ? .decimal(dhi) : nil)
-        case .date:
-            let distinct =
-                nonNull == 0
-                ? 0 : ColumnInference.distinctIntegers(days, nulls: nulls, lo: lo, hi: hi)
-            return InferredColumn(
-                data: .date(days: days, nulls: nulls), evidence: nonNull > 0 ? [.date: nonNull] : [:],
-                nullCount: nullCount, distinctCount: distinct,
-                minimum: nonNull > 0 ? .date(Int32(truncatingIfNeeded: lo)) : nil,
-                maximum: nonNull > 0 ? .date(Int32(truncatingIfNeeded: hi)) : nil)
-        case .boolean:
-            return InferredColumn(
-                data: .boolean(values: bools, nulls: nulls), evidence: nonNull > 0 ? [.boolean: nonNull] : [:],
-                nullCount: nullCount, distinctCount: (sawTrue ? 1 : 0) + (sawFalse ? 1 : 0))
-        case .text:
-            // Evidence: classify each distinct value once and weigh it by how often it occurs.
-            var perCode = [Int](repeating: 0, count: dictionary.count)
-            for c in codes where c >= 0 { perCode[Int(c)] += 1 }
-            for (c, g) in guardedCodes { perCode[Int(c)] -= g }
-            // Counts by type in ColumnType.allCases order: integer, decimal, date, boolean, text.
-            var byType = [0, 0, 0, 0, guardedCodes.values.reduce(0, +)]
-            for (c, count) in perCode.enumerated() where count > 0 {
-                switch inferTypes ? dictionary.classify(entry: c) : .text {
-                case .integer: byType[0] += count
-                case .decimal: byType[1] += count
-                case .date: byType[2] += count
-                case .boolean: byType[3] += count
-                case .text: byType[4] += count
-                }
-            }
-            var evidence: [ColumnType: Int] = [:]
-            for (k, t) in ColumnType.allCases.enumerated() where byType[k] > 0 { evidence[t] = byType[k] }
-            return InferredColumn(
-                data: .text(codes: codes, dictionary: dictionary.strings()), evidence: evidence,
-                nullCount: nullCount, distinctCount: dictionary.count)
-        case nil:
-            // Every cell is null: a text column with no values.
-            return InferredColumn(
-                data: .text(codes: Array(repeating: -1, count: rows), dictionary: []), evidence: [:],
-                nullCount: rows, distinctCount: 0)
+    /// What was built: the first rows consumed, and what the profile needs.
+    /// (The builder's arrays are cut to the rows consumed in place, without a copy.)
+    mutating func part() -> ColumnPart {
+        let n = done
+        func prefix<T>(_ a: inout [T]) -> [T] {
+            if a.count > n { a.removeLast(a.count - n) }
+            return a
         }
+        return ColumnPart(
+            type: type, rows: n, nulls: nulls, ints: prefix(&ints), doubles: prefix(&doubles), days: prefix(&days),
+            bools: prefix(&bools), codes: prefix(&codes), dictionary: dictionary, lo: lo, hi: hi, dlo: dlo, dhi: dhi,
+            integral: integral, sawTrue: sawTrue, sawFalse: sawFalse, guardedCodes: guardedCodes)
     }
 }
