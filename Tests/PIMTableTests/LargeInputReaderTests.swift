@@ -232,4 +232,35 @@ import Testing
             #expect(merged.count == Set(cellsByPart.flatMap { $0 }).count)
         }
     }
+
+    /// The bytes are checked as UTF-8 a slice at a time: a Windows-1252 byte deep in a large file (past
+    /// the first megabyte, in the last piece) still makes the whole file read as Windows-1252, and an
+    /// error before it is reported on the converted file, at the same row.
+    @Test func aLegacyByteDeepInALargeFileConvertsTheWholeFile() throws {
+        var lines = ["id,place,note"]
+        let rows = 80_000
+        for r in 0..<rows { lines.append("\(r),Site \(r % 40),\"an ordinary observation, number \(r) of the round\"") }
+        var bytes = Array((lines.joined(separator: "\n") + "\n").utf8)
+        #expect(bytes.count > 4 << 20)
+        // "Café" in Windows-1252 in the last row's place.
+        let last = Array("\(rows),Caf".utf8) + [0xE9] + Array(",end\n".utf8)
+        bytes += last
+        let result = try CSVReader.read(bytes: bytes, fileName: "legacy.csv")
+        #expect(result.report.encoding == .windows1252)
+        #expect(result.report.warnings.contains(.convertedFromWindows1252))
+        #expect(result.table.rowCount == rows + 1)
+        if case .text(let codes, let dictionary) = result.table["place"]?.data {
+            #expect(dictionary[Int(codes[rows])] == "Café")
+        } else {
+            Issue.record("place is not a text column")
+        }
+        // A ragged row in the middle: the error names the same row as for the converted file.
+        var broken = bytes
+        let middle = Array("\n\(rows / 2),Site \(rows / 2 % 40),".utf8)
+        let at = try #require(broken.firstRange(of: middle)?.lowerBound)
+        broken.insert(contentsOf: Array("x,".utf8), at: at + 1)
+        #expect(throws: TableReadError.raggedRow(file: "legacy.csv", row: rows / 2 + 2, expected: 3, found: 4)) {
+            try CSVReader.read(bytes: broken, fileName: "legacy.csv")
+        }
+    }
 }

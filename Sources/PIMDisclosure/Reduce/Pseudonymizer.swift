@@ -64,7 +64,11 @@ public enum Pseudonymization {
             }
         }
         var out = codes
-        for i in out.indices where out[i] >= 0 { out[i] = map[Int(out[i])] }
+        out.withUnsafeMutableBufferPointer { o in
+            map.withUnsafeBufferPointer { m in
+                for i in 0..<o.count where o[i] >= 0 { o[i] = m[Int(o[i])] }
+            }
+        }
         return .text(codes: out, dictionary: newDictionary)
     }
 }

@@ -56,7 +56,13 @@ public enum Recoding {
             let hi = values.max() ?? 0
             if hi &- lo >= 0 && hi &- lo < 100_000 {
                 let lookup = (lo...hi).map(bandIndex)
-                for i in values.indices where !nulls.isNull(i) { codes[i] = lookup[Int(values[i] - lo)] }
+                codes.withUnsafeMutableBufferPointer { out in
+                    values.withUnsafeBufferPointer { v in
+                        lookup.withUnsafeBufferPointer { table in
+                            for i in 0..<v.count where !nulls.isNull(i) { out[i] = table[Int(v[i] &- lo)] }
+                        }
+                    }
+                }
             } else {
                 for i in values.indices where !nulls.isNull(i) { codes[i] = bandIndex(values[i]) }
             }
@@ -142,11 +148,11 @@ public enum Recoding {
         _ column: Column, period: DatePeriod
     ) throws(ReductionError) -> (ColumnData, Int, Int, Int) {
         var days: [Int32]
-        var isNull: (Int) -> Bool
+        var nulls: NullMask
         switch column.data {
-        case .date(let d, let nulls):
+        case .date(let d, let n):
             days = d
-            isNull = { nulls.isNull($0) }
+            nulls = n
         case .text(let codes, let dictionary):
             var parsed = [Int32?](repeating: nil, count: dictionary.count)
             for (j, s) in dictionary.enumerated() {
@@ -160,16 +166,19 @@ public enum Recoding {
                 parsed[j] = v
             }
             days = codes.map { $0 >= 0 ? (parsed[Int($0)] ?? 0) : 0 }
-            isNull = { codes[$0] < 0 || parsed[Int(codes[$0])] == nil }
+            nulls = NullMask()
+            for (i, c) in codes.enumerated() where c < 0 || parsed[Int(c)] == nil { nulls.setNull(i) }
         default:
             throw .unsupportedColumnType(column: column.name, found: column.type, expected: [.date, .text])
         }
         // Dates span a small range: label each day of the range once.
         var lo = Int32.max
         var hi = Int32.min
-        for i in days.indices where !isNull(i) {
-            lo = min(lo, days[i])
-            hi = max(hi, days[i])
+        days.withUnsafeBufferPointer { d in
+            for i in 0..<d.count where !nulls.isNull(i) {
+                lo = min(lo, d[i])
+                hi = max(hi, d[i])
+            }
         }
         var codes = [Int32](repeating: -1, count: days.count)
         var dictionary: [String] = []
@@ -184,15 +193,24 @@ public enum Recoding {
         }
         var changed = 0
         if lo <= hi && Int(hi) - Int(lo) < 1_000_000 {
+            // Each day of the range labelled once, then one lookup per row.
             var lookup = [Int32](repeating: -2, count: Int(hi) - Int(lo) + 1)
-            for i in days.indices where !isNull(i) {
-                let k = Int(days[i] - lo)
+            for i in days.indices where !nulls.isNull(i) {
+                let k = Int(days[i] &- lo)
                 if lookup[k] == -2 { lookup[k] = code(days[i]) }
-                codes[i] = lookup[k]
-                changed += 1
+            }
+            codes.withUnsafeMutableBufferPointer { out in
+                days.withUnsafeBufferPointer { d in
+                    lookup.withUnsafeBufferPointer { table in
+                        for i in 0..<d.count where !nulls.isNull(i) {
+                            out[i] = table[Int(d[i] &- lo)]
+                            changed &+= 1
+                        }
+                    }
+                }
             }
         } else {
-            for i in days.indices where !isNull(i) {
+            for i in days.indices where !nulls.isNull(i) {
                 codes[i] = code(days[i])
                 changed += 1
             }
@@ -265,9 +283,13 @@ extension Column {
         case .text(let codes, let dictionary):
             var seen = [Bool](repeating: false, count: dictionary.count)
             var n = 0
-            for c in codes where c >= 0 && !seen[Int(c)] {
-                seen[Int(c)] = true
-                n += 1
+            seen.withUnsafeMutableBufferPointer { s in
+                codes.withUnsafeBufferPointer { c in
+                    for x in c where x >= 0 && !s[Int(x)] {
+                        s[Int(x)] = true
+                        n &+= 1
+                    }
+                }
             }
             return n
         case .integer(let v, let nulls): return Self.distinctIntegers(v, nulls)
@@ -283,10 +305,12 @@ extension Column {
         var lo = T.max
         var hi = T.min
         var any = false
-        for i in v.indices where !nulls.isNull(i) {
-            any = true
-            lo = Swift.min(lo, v[i])
-            hi = Swift.max(hi, v[i])
+        v.withUnsafeBufferPointer { b in
+            for i in 0..<b.count where !nulls.isNull(i) {
+                any = true
+                lo = Swift.min(lo, b[i])
+                hi = Swift.max(hi, b[i])
+            }
         }
         guard any else { return 0 }
         let (span, overflow) = hi.subtractingReportingOverflow(lo)
@@ -295,11 +319,15 @@ extension Column {
         }
         var seen = [Bool](repeating: false, count: Int(span) + 1)
         var n = 0
-        for i in v.indices where !nulls.isNull(i) {
-            let k = Int(v[i] &- lo)
-            if !seen[k] {
-                seen[k] = true
-                n += 1
+        seen.withUnsafeMutableBufferPointer { s in
+            v.withUnsafeBufferPointer { b in
+                for i in 0..<b.count where !nulls.isNull(i) {
+                    let k = Int(b[i] &- lo)
+                    if !s[k] {
+                        s[k] = true
+                        n &+= 1
+                    }
+                }
             }
         }
         return n
@@ -309,7 +337,11 @@ extension Column {
     var usedCodes: [Bool] {
         guard case .text(let codes, let dictionary) = data else { return [] }
         var used = [Bool](repeating: false, count: dictionary.count)
-        for c in codes where c >= 0 { used[Int(c)] = true }
+        used.withUnsafeMutableBufferPointer { u in
+            codes.withUnsafeBufferPointer { c in
+                for x in c where x >= 0 { u[Int(x)] = true }
+            }
+        }
         return used
     }
 }

@@ -69,14 +69,31 @@ struct DimensionEncoding {
     init(column: Column) {
         switch column.data {
         case .text(let c, let dictionary):
-            let used = column.usedCodes
+            // One pass for the codes used and whether any row is missing, one to translate.
+            var used = [Bool](repeating: false, count: dictionary.count)
+            var hasMissing = false
+            used.withUnsafeMutableBufferPointer { u in
+                c.withUnsafeBufferPointer { source in
+                    for x in source {
+                        if x >= 0 { u[Int(x)] = true } else { hasMissing = true }
+                    }
+                }
+            }
             var order = dictionary.indices.filter { used[$0] }
             order.sort { dictionary[$0].utf8.lexicographicallyPrecedes(dictionary[$1].utf8) }
-            var rank = [Int32](repeating: -1, count: dictionary.count)
-            for (r, j) in order.enumerated() { rank[j] = Int32(r) }
-            let hasMissing = c.contains { $0 < 0 }
             let missing = Int32(order.count)
-            codes = c.map { $0 >= 0 ? rank[Int($0)] : missing }
+            var rank = [Int32](repeating: missing, count: dictionary.count + 1)
+            for (r, j) in order.enumerated() { rank[j + 1] = Int32(r) }
+            // rank[0] is the missing category, so a code c maps to rank[c + 1] without a branch.
+            var out = [Int32](repeating: 0, count: c.count)
+            out.withUnsafeMutableBufferPointer { o in
+                c.withUnsafeBufferPointer { source in
+                    rank.withUnsafeBufferPointer { r in
+                        for i in 0..<source.count { o[i] = r[Int(max(source[i], -1)) &+ 1] }
+                    }
+                }
+            }
+            codes = out
             categories = order.map { dictionary[$0] } + (hasMissing ? [nil] : [])
         case .integer(let v, let nulls): (codes, categories) = Self.sorted(v, nulls) { String($0) }
         case .decimal(let v, let nulls): (codes, categories) = Self.sorted(v.map { $0 == 0 ? 0 : $0 }, nulls) { "\($0)" }
@@ -142,14 +159,16 @@ struct AggregateGrid {
     mutating func accumulate(codes: [[Int32]], sums values: [[Double]]) {
         let n = codes.first?.count ?? 0
         var index = [Int](repeating: 0, count: n)
-        for d in codes.indices {
-            let s = strides[d]
-            codes[d].withUnsafeBufferPointer { c in
-                for i in 0..<n { index[i] &+= Int(c[i]) &* s }
+        index.withUnsafeMutableBufferPointer { ix in
+            for d in codes.indices {
+                let s = strides[d]
+                codes[d].withUnsafeBufferPointer { c in
+                    for i in 0..<n { ix[i] &+= Int(c[i]) &* s }
+                }
             }
-        }
-        counts.withUnsafeMutableBufferPointer { cells in
-            for i in 0..<n { cells[index[i]] += 1 }
+            counts.withUnsafeMutableBufferPointer { cells in
+                for i in 0..<n { cells[ix[i]] &+= 1 }
+            }
         }
         for m in values.indices {
             for i in 0..<n { sums[m][index[i]] += values[m][i] }

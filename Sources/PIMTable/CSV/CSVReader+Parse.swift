@@ -14,15 +14,36 @@ extension CSVReader {
         var averageRecordBytes: Int
     }
 
-    static func readUTF8(_ buffer: SharedBytes, fileName: String, options: CSVReadOptions, encoding: SourceEncoding)
-        throws(TableReadError) -> ReadResult
-    {
+    /// Reads bytes taken as UTF-8.
+    /// - Parameter validating: check that the bytes are UTF-8 (the header first, then each slice as it is
+    ///   read); `nil` when they are not. (Without it, they are known to be.)
+    static func readUTF8(
+        _ buffer: SharedBytes, fileName: String, options: CSVReadOptions, encoding: SourceEncoding,
+        validating: Bool = false
+    ) throws(TableReadError) -> ReadResult? {
+        let start = min(buffer.count, 1 << 20)
+        if validating && !TextDecoding.isValidUTF8(buffer.base, start) { return nil }
         let delimiter = options.delimiter ?? DelimiterSniffer.sniff(buffer.base, count: buffer.count)
-        let header = try readHeader(buffer, fileName: fileName, delimiter: delimiter, options: options)
+        let header: Header
+        do {
+            header = try readHeader(buffer, fileName: fileName, delimiter: delimiter, options: options)
+        } catch {
+            // A file that is not UTF-8 is converted first, and its errors are the converted file's.
+            if validating && !isValidUTF8(buffer, parallel: options.parallel) { return nil }
+            throw error
+        }
+        if validating && header.dataStart > start
+            && !TextDecoding.isValidUTF8(buffer.base + start, header.dataStart - start)
+        {
+            return nil
+        }
         let selected = options.columns.map { wanted in header.names.indices.filter { wanted.contains(header.names[$0]) } }
             ?? Array(header.names.indices)
-        let (pieces, built) = try readData(
-            buffer, header: header, fileName: fileName, delimiter: delimiter, options: options, selected: selected)
+        guard
+            let (pieces, built) = try readData(
+                buffer, header: header, fileName: fileName, delimiter: delimiter, options: options, selected: selected,
+                validating: validating)
+        else { return nil }
         var columns: [Column] = []
         var profiles: [ColumnProfile] = []
         for (b, k) in zip(built, selected) {
@@ -150,6 +171,8 @@ extension CSVReader {
         let keep: UInt64
         let options: CSVReadOptions
         let averageRecordBytes: Int
+        /// Check that each slice is UTF-8.
+        let validating: Bool
     }
 
     /// One piece of the data: its records' counts and a part of each selected column.
@@ -163,6 +186,8 @@ extension CSVReader {
         var blankBefore: [Int] = []
         var padded = 0
         var failure: TokenFailure?
+        /// A slice was not UTF-8 (the piece stopped there).
+        var invalidUTF8 = false
         /// Physical rows of the piece before the slice that failed.
         var physicalRowsBeforeFailure = 0
         var parts: [ColumnPart] = []
@@ -177,8 +202,8 @@ extension CSVReader {
     /// at the end (a piece whose type for a column differs from the joined type is built again).
     static func readData(
         _ buffer: SharedBytes, header: Header, fileName: String, delimiter: UInt8, options: CSVReadOptions,
-        selected: [Int]
-    ) throws(TableReadError) -> (pieces: [Piece], columns: [InferredColumn]) {
+        selected: [Int], validating: Bool
+    ) throws(TableReadError) -> (pieces: [Piece], columns: [InferredColumn])? {
         let p = buffer.base
         let n = buffer.count
         let fields = header.names.count
@@ -200,7 +225,7 @@ extension CSVReader {
         }
         let context = PieceContext(
             buffer: buffer, delimiter: delimiter, fields: fields, selected: selected, keep: keep, options: options,
-            averageRecordBytes: header.averageRecordBytes)
+            averageRecordBytes: header.averageRecordBytes, validating: validating)
         var pieces: [Piece]
         if bounds.count > 2 {
             let slots = ParallelSlots<Piece>(count: bounds.count - 1)
@@ -217,12 +242,16 @@ extension CSVReader {
         var rowsBefore = header.rowsBefore
         var k = 0
         while k < pieces.count {
+            if pieces[k].invalidUTF8 { return nil }
             if k > 0 && pieces[k].base != pieces[k - 1].stop {
                 let from = pieces[k - 1].stop
                 let limit = k + 1 < pieces.count ? pieces[k + 1].base : n
                 pieces[k] = readPiece(context, from: from, limit: max(from, limit), types: nil)
+                if pieces[k].invalidUTF8 { return nil }
             }
             if let f = pieces[k].failure {
+                // A file that is not UTF-8 is converted first, and its errors are the converted file's.
+                if validating && !isValidUTF8(buffer, parallel: options.parallel) { return nil }
                 throw error(
                     f, fileName: fileName, rowsBefore: rowsBefore + pieces[k].physicalRowsBeforeFailure,
                     names: header.names, limit: options.maximumCellBytes)
@@ -288,6 +317,12 @@ extension CSVReader {
                     context.buffer.base, count: n, from: position, limit: sliceLimit, delimiter: context.delimiter,
                     fields: context.fields, maxCellBytes: options.maximumCellBytes, allowRagged: options.allowRagged,
                     reserveRows: reserve)
+            if context.validating
+                && !TextDecoding.isValidUTF8(context.buffer.base + position, max(0, min(n, slice.stop) - position))
+            {
+                piece.invalidUTF8 = true
+                return piece
+            }
             if let f = slice.failure {
                 piece.failure = f
                 piece.physicalRowsBeforeFailure = piece.physicalRows

@@ -56,28 +56,41 @@ public enum CSVReader {
         guard n > 0 else { throw .emptyFile(file: fileName) }
         if n >= 3 && p[0] == 0xEF && p[1] == 0xBB && p[2] == 0xBF {
             guard n > 3 else { throw .emptyFile(file: fileName) }
-            return try readUTF8(
+            return try readKnownUTF8(
                 SharedBytes(base: p + 3, count: n - 3), fileName: fileName, options: options, encoding: .utf8WithBOM)
         }
         if n >= 2 && ((p[0] == 0xFF && p[1] == 0xFE) || (p[0] == 0xFE && p[1] == 0xFF)) {
             let utf8 = TextDecoding.utf16ToUTF8(p + 2, n - 2, bigEndian: p[0] == 0xFE)
             return try readConverted(utf8, fileName: fileName, options: options, encoding: .utf16)
         }
-        if !isValidUTF8(buffer, parallel: options.parallel) {
-            // Mostly UTF-8 with a few damaged bytes stays UTF-8 (the damage replaced by U+FFFD); anything
-            // else is a legacy single-byte file, read as Windows-1252.
-            let repaired = TextDecoding.repairUTF8(p, n)
-            if repaired.multibyte > repaired.replaced {
-                var result = try readConverted(repaired.bytes, fileName: fileName, options: options, encoding: .utf8)
-                result.report.warnings.insert(.replacedInvalidUTF8(count: repaired.replaced), at: 0)
-                return result
-            }
-            let utf8 = TextDecoding.windows1252ToUTF8(p, n)
-            var result = try readConverted(utf8, fileName: fileName, options: options, encoding: .windows1252)
-            result.report.warnings.insert(.convertedFromWindows1252, at: 0)
+        // Read as UTF-8, checking each slice of the file as it is tokenized (while it is in cache); only
+        // a file that turns out not to be UTF-8 is read again, converted.
+        if let result = try readUTF8(buffer, fileName: fileName, options: options, encoding: .utf8, validating: true) {
             return result
         }
-        return try readUTF8(buffer, fileName: fileName, options: options, encoding: .utf8)
+        // Mostly UTF-8 with a few damaged bytes stays UTF-8 (the damage replaced by U+FFFD); anything
+        // else is a legacy single-byte file, read as Windows-1252.
+        let repaired = TextDecoding.repairUTF8(p, n)
+        if repaired.multibyte > repaired.replaced {
+            var result = try readConverted(repaired.bytes, fileName: fileName, options: options, encoding: .utf8)
+            result.report.warnings.insert(.replacedInvalidUTF8(count: repaired.replaced), at: 0)
+            return result
+        }
+        let utf8 = TextDecoding.windows1252ToUTF8(p, n)
+        var result = try readConverted(utf8, fileName: fileName, options: options, encoding: .windows1252)
+        result.report.warnings.insert(.convertedFromWindows1252, at: 0)
+        return result
+    }
+
+    /// Reads bytes known to be UTF-8 (converted, or announced by a byte-order mark).
+    private static func readKnownUTF8(
+        _ buffer: SharedBytes, fileName: String, options: CSVReadOptions, encoding: SourceEncoding
+    ) throws(TableReadError) -> ReadResult {
+        // Without validation the reader always gives a result.
+        guard let result = try readUTF8(buffer, fileName: fileName, options: options, encoding: encoding) else {
+            throw .unreadable(file: fileName, reason: "the text could not be read as UTF-8")
+        }
+        return result
     }
 
     private static func readConverted(
@@ -86,7 +99,7 @@ public enum CSVReader {
         let r: Result<ReadResult, TableReadError> = utf8.withUnsafeBufferPointer { b in
             guard let base = b.baseAddress, b.count > 0 else { return .failure(.emptyFile(file: fileName)) }
             return Result { () throws(TableReadError) in
-                try readUTF8(SharedBytes(base: base, count: b.count), fileName: fileName, options: options,
+                try readKnownUTF8(SharedBytes(base: base, count: b.count), fileName: fileName, options: options,
                     encoding: encoding)
             }
         }
