@@ -188,6 +188,61 @@ import Testing
         #expect(try JSONDecoder().decode(AggregateTable.self, from: json) == t)
     }
 
+    /// Large tables take the fast paths (dimensions encoded on two threads, counts on two threads, more
+    /// than four dimensions in two passes); every interior cell's count and sum still equals one
+    /// computed here record by record, with missing values as their own category.
+    @Test(arguments: [2, 5, 6])
+    func largeTablesCountEveryRecordOnce(dimensions: Int) throws {
+        var rng = SeededGenerator(seed: UInt64(dimensions))
+        let rows = 70_000
+        var columns: [Column] = []
+        var keys = [[String]](repeating: [], count: rows)
+        for d in 0..<dimensions {
+            switch d % 3 {
+            case 0:
+                let v: [String?] = (0..<rows).map { _ in rng.next() % 9 == 0 ? nil : "v\(rng.next() % 4)" }
+                columns.append(F.texts("d\(d)", v))
+                for r in 0..<rows { keys[r].append(v[r] ?? "-") }
+            case 1:
+                let v: [Int?] = (0..<rows).map { _ in rng.next() % 11 == 0 ? nil : Int(rng.next() % 3) * 10 }
+                columns.append(F.integers("d\(d)", v))
+                for r in 0..<rows { keys[r].append(v[r].map(String.init) ?? "-") }
+            default:
+                let v: [Int32?] = (0..<rows).map { _ in Int32(20_000 + rng.next() % 3) }
+                columns.append(F.dates("d\(d)", v))
+                for r in 0..<rows { keys[r].append(String(v[r] ?? 0)) }
+            }
+        }
+        let amounts: [Int?] = (0..<rows).map { _ in Int(rng.next() % 100) }
+        columns.append(F.integers("amount", amounts))
+        let table = try Table(columns: columns)
+        let names = (0..<dimensions).map { "d\($0)" }
+        var expected: [[String]: Int] = [:]
+        var expectedSums: [[String]: Double] = [:]
+        for r in 0..<rows {
+            expected[keys[r], default: 0] += 1
+            expectedSums[keys[r], default: 0] += Double(amounts[r] ?? 0)
+        }
+        for sums in [[], ["amount"]] {
+            let t = try Aggregation.aggregate(table, by: names, sum: sums, rule: .suppress(minCell: 1))
+            #expect(t.cells.reduce(0) { $0 + $1.count } == rows)
+            var seen = 0
+            for cell in t.cells where cell.count > 0 {
+                // The cell's key in the form used above: a date category back to its day number.
+                let key = cell.coordinates.enumerated().map { d, c -> String in
+                    guard let c, let label = t.dimensions[d].categories[c] else { return "-" }
+                    // Day 20000 is 2024-10-04.
+                    let days = ["2024-10-04": "20000", "2024-10-05": "20001", "2024-10-06": "20002"]
+                    return d % 3 == 2 ? days[label] ?? label : label
+                }
+                #expect(expected[key] == cell.count, "\(key)")
+                if !sums.isEmpty { #expect(expectedSums[key] == cell.sums.first) }
+                seen += 1
+            }
+            #expect(seen == expected.count)
+        }
+    }
+
     @Test func seededGeneratorIsReproducible() {
         var a = SeededGenerator(seed: 7)
         var b = SeededGenerator(seed: 7)

@@ -14,25 +14,40 @@ public enum Recoding {
         _ recode: Recode, to table: Table
     ) throws(ReductionError) -> (table: Table, loss: InformationLoss.Variable) {
         let column = try table.reductionColumn(recode.column)
-        let before = column.distinctCount
+        // The categories before (for the loss report) are counted on a second thread on large columns.
+        let before: Int
         let result: (data: ColumnData, changed: Int, suppressed: Int, merged: Int)
-        switch recode {
-        case .ageBands(_, let bands):
-            result = try ageBands(column, bands: bands.validated())
-        case .location(_, let hierarchy):
-            result = try location(column, hierarchy: hierarchy)
-        case .datePeriod(_, let period):
-            result = try datePeriod(column, period: period)
-        case .topBottomCode(_, let bottom, let top):
-            result = try topBottom(column, bottom: bottom, top: top)
-        case .mergeRare(_, let minCount, let other):
-            result = try mergeRare(column, minCount: minCount, other: other)
+        if column.count >= 1 << 16 {
+            let outcome = ParallelSlots<Result<(ColumnData, Int, Int, Int), ReductionError>>(count: 1)
+            let distinct = ParallelSlots<Int>(count: 1)
+            ParallelWork.run(2) { k in
+                if k == 1 {
+                    distinct.set(0, column.distinctCount)
+                } else {
+                    outcome.set(0, Result { () throws(ReductionError) in try recoded(column, recode) })
+                }
+            }
+            result = try (outcome.values[0] ?? Result { () throws(ReductionError) in try recoded(column, recode) }).get()
+            before = distinct.values[0] ?? column.distinctCount
+        } else {
+            before = column.distinctCount
+            result = try recoded(column, recode)
         }
         let out = Column(name: column.name, tag: column.tag, data: result.data)
         let loss = InformationLoss.Variable(
             name: column.name, changed: result.changed, suppressed: result.suppressed, categoriesBefore: before,
             categoriesAfter: out.distinctCount, categoriesMerged: result.merged, rows: table.rowCount)
         return (table.replacing(out), loss)
+    }
+
+    private static func recoded(_ column: Column, _ recode: Recode) throws(ReductionError) -> (ColumnData, Int, Int, Int) {
+        switch recode {
+        case .ageBands(_, let bands): try ageBands(column, bands: bands.validated())
+        case .location(_, let hierarchy): try location(column, hierarchy: hierarchy)
+        case .datePeriod(_, let period): try datePeriod(column, period: period)
+        case .topBottomCode(_, let bottom, let top): try topBottom(column, bottom: bottom, top: top)
+        case .mergeRare(_, let minCount, let other): try mergeRare(column, minCount: minCount, other: other)
+        }
     }
 
     // MARK: - Ages
@@ -90,6 +105,8 @@ public enum Recoding {
         }
         let nonNull = column.count - column.nullCount
         let mapped = codes.reduce(0) { $0 + ($1 >= 0 ? 1 : 0) }
+        // Distinct labels need no remapping (the default bands' are).
+        if Set(labels).count == labels.count { return (.text(codes: codes, dictionary: labels), mapped, nonNull - mapped, 0) }
         return (Pseudonymization.remap(codes: codes, dictionary: labels), mapped, nonNull - mapped, 0)
     }
 

@@ -46,9 +46,9 @@ public enum Aggregation {
         }
         guard table.rowCount > 0 else { throw .disclosure(.emptyTable) }
 
-        let encoded = dimensionColumns.map(DimensionEncoding.init(column:))
+        let encoded = DimensionEncoding.encode(dimensionColumns)
         var grid = try AggregateGrid(sizes: encoded.map(\.categories.count), measures: sum.count)
-        grid.accumulate(codes: encoded.map(\.codes), sums: sumValues)
+        grid.accumulate(encoded, sums: sumValues)
         grid.fillMargins()
 
         var protection = CellProtection(grid: grid)
@@ -61,15 +61,26 @@ public enum Aggregation {
     }
 }
 
-/// Sorted category codes of one dimension column: `codes[row]` indexes `categories`.
-struct DimensionEncoding {
-    var codes: [Int32]
+/// The sorted categories of one dimension column, and each row's: row `i` is in category
+/// `rank[Int(rowCodes[i]) + 1]` (slot 0 of `rank` is the missing category, for row code -1), so that
+/// the rows' own codes serve without a translated copy.
+struct DimensionEncoding: Sendable {
+    var rowCodes: [Int32]
+    var rank: [Int32]
     var categories: [String?]
+
+    /// Each column's encoding; on large tables the columns are shared between two threads.
+    static func encode(_ columns: [Column]) -> [DimensionEncoding] {
+        guard columns.count > 1, (columns.first?.count ?? 0) >= 1 << 16 else { return columns.map(Self.init(column:)) }
+        let slots = ParallelSlots<DimensionEncoding>(count: columns.count)
+        ParallelWork.forEach(columns.count, threads: 2) { k in slots.set(k, DimensionEncoding(column: columns[k])) }
+        return slots.values.enumerated().map { k, e in e ?? DimensionEncoding(column: columns[k]) }
+    }
 
     init(column: Column) {
         switch column.data {
         case .text(let c, let dictionary):
-            // One pass for the codes used and whether any row is missing, one to translate.
+            // One pass for the codes used and whether any row is missing; the rows keep their codes.
             var used = [Bool](repeating: false, count: dictionary.count)
             var hasMissing = false
             used.withUnsafeMutableBufferPointer { u in
@@ -81,30 +92,22 @@ struct DimensionEncoding {
             }
             var order = dictionary.indices.filter { used[$0] }
             order.sort { dictionary[$0].utf8.lexicographicallyPrecedes(dictionary[$1].utf8) }
-            let missing = Int32(order.count)
-            var rank = [Int32](repeating: missing, count: dictionary.count + 1)
+            var rank = [Int32](repeating: Int32(order.count), count: dictionary.count + 1)
             for (r, j) in order.enumerated() { rank[j + 1] = Int32(r) }
-            // rank[0] is the missing category, so a code c maps to rank[c + 1] without a branch.
-            var out = [Int32](repeating: 0, count: c.count)
-            out.withUnsafeMutableBufferPointer { o in
-                c.withUnsafeBufferPointer { source in
-                    rank.withUnsafeBufferPointer { r in
-                        for i in 0..<source.count { o[i] = r[Int(max(source[i], -1)) &+ 1] }
-                    }
-                }
-            }
-            codes = out
+            self.rowCodes = c
+            self.rank = rank
             categories = order.map { dictionary[$0] } + (hasMissing ? [nil] : [])
-        case .integer(let v, let nulls): (codes, categories) = Self.sorted(v, nulls) { String($0) }
-        case .decimal(let v, let nulls): (codes, categories) = Self.sorted(v.map { $0 == 0 ? 0 : $0 }, nulls) { "\($0)" }
-        case .date(let v, let nulls): (codes, categories) = Self.sorted(v, nulls) { ValueFormatting.date($0) }
-        case .boolean(let v, let nulls): (codes, categories) = Self.sorted(v.map { $0 ? 1 : 0 }, nulls) { $0 == 1 ? "true" : "false" }
+        case .integer(let v, let nulls): (rowCodes, rank, categories) = Self.sorted(v, nulls) { String($0) }
+        case .decimal(let v, let nulls): (rowCodes, rank, categories) = Self.sorted(v.map { $0 == 0 ? 0 : $0 }, nulls) { "\($0)" }
+        case .date(let v, let nulls): (rowCodes, rank, categories) = Self.sorted(v, nulls) { ValueFormatting.date($0) }
+        case .boolean(let v, let nulls): (rowCodes, rank, categories) = Self.sorted(v.map { $0 ? 1 : 0 }, nulls) { $0 == 1 ? "true" : "false" }
         }
     }
 
+    /// Row codes in order of first appearance (-1 for null), the rank of each (slot 0: missing) and the labels.
     private static func sorted<T: Hashable & Comparable>(
         _ values: [T], _ nulls: NullMask, label: (T) -> String
-    ) -> ([Int32], [String?]) {
+    ) -> ([Int32], [Int32], [String?]) {
         var index: [T: Int32] = [:]
         var raw = [Int32](repeating: -1, count: values.count)
         for i in values.indices where !nulls.isNull(i) {
@@ -117,11 +120,9 @@ struct DimensionEncoding {
             }
         }
         let distinct = index.sorted { $0.key < $1.key }
-        var rank = [Int32](repeating: 0, count: distinct.count)
-        for (r, entry) in distinct.enumerated() { rank[Int(entry.value)] = Int32(r) }
-        let missing = Int32(distinct.count)
-        let codes = raw.map { $0 >= 0 ? rank[Int($0)] : missing }
-        return (codes, distinct.map { label($0.key) } + (nulls.hasNulls ? [nil] : []))
+        var rank = [Int32](repeating: Int32(distinct.count), count: distinct.count + 1)
+        for (r, entry) in distinct.enumerated() { rank[Int(entry.value) + 1] = Int32(r) }
+        return (raw, rank, distinct.map { label($0.key) } + (nulls.hasNulls ? [nil] : []))
     }
 }
 
@@ -156,22 +157,93 @@ struct AggregateGrid {
 
     var cellCount: Int { counts.count }
 
-    mutating func accumulate(codes: [[Int32]], sums values: [[Double]]) {
-        let n = codes.first?.count ?? 0
+    /// Adds every row to its interior cell: one pass over the rows, which looks each row's cell up
+    /// through the dimensions' rank tables (multiplied by their strides beforehand). Counts only, on a
+    /// large table, take two threads, each with its own counts.
+    mutating func accumulate(_ dimensions: [DimensionEncoding], sums values: [[Double]]) {
+        let n = dimensions.first?.rowCodes.count ?? 0
+        // place[d][c + 1]: the offset that row code c of dimension d adds to the cell index.
+        let place: [[Int32]] = dimensions.enumerated().map { d, e in e.rank.map { $0 &* Int32(strides[d]) } }
+        let codes = dimensions.map(\.rowCodes)
+        let threads = values.isEmpty && n >= 1 << 16 && counts.count <= 1 << 20 ? 2 : 1
+        let parts = ParallelSlots<[Int]>(count: threads)
+        let cellCount = counts.count
+        let half = n / threads
+        ParallelWork.run(threads) { k in
+            let from = k * half
+            let to = k == threads - 1 ? n : from + half
+            var local = [Int](repeating: 0, count: cellCount)
+            AggregateGrid.count(codes, place, from, to, into: &local)
+            parts.set(k, local)
+        }
+        for part in parts.values {
+            guard let part else { continue }
+            for i in counts.indices { counts[i] &+= part[i] }
+        }
+        guard !values.isEmpty else { return }
         var index = [Int](repeating: 0, count: n)
-        index.withUnsafeMutableBufferPointer { ix in
-            for d in codes.indices {
-                let s = strides[d]
-                codes[d].withUnsafeBufferPointer { c in
-                    for i in 0..<n { ix[i] &+= Int(c[i]) &* s }
+        for d in codes.indices {
+            codes[d].withUnsafeBufferPointer { c in
+                place[d].withUnsafeBufferPointer { t in
+                    for i in 0..<n { index[i] &+= Int(t[Int(c[i]) &+ 1]) }
                 }
-            }
-            counts.withUnsafeMutableBufferPointer { cells in
-                for i in 0..<n { cells[ix[i]] &+= 1 }
             }
         }
         for m in values.indices {
             for i in 0..<n { sums[m][index[i]] += values[m][i] }
+        }
+    }
+
+    /// Counts rows `from..<to` into `cells`, four dimensions per pass (so that most tables take one pass
+    /// with no index array).
+    private static func count(_ codes: [[Int32]], _ place: [[Int32]], _ from: Int, _ to: Int, into cells: inout [Int]) {
+        var index: [Int32] = codes.count > 4 ? [Int32](repeating: 0, count: to - from) : []
+        var d = 0
+        while d < codes.count {
+            let group = min(4, codes.count - d)
+            let last = d + group == codes.count
+            // Unused slots of the group read a one-entry table through row code -1 (offset 0).
+            let zeros: [Int32] = [0]
+            let noCodes = [Int32](repeating: -1, count: 0)
+            func pick(_ k: Int) -> ([Int32], [Int32]) { k < group ? (codes[d + k], place[d + k]) : (noCodes, zeros) }
+            let (c0, t0) = pick(0)
+            let (c1, t1) = pick(1)
+            let (c2, t2) = pick(2)
+            let (c3, t3) = pick(3)
+            func row(_ c: UnsafeBufferPointer<Int32>, _ t: UnsafeBufferPointer<Int32>, _ i: Int) -> Int32 {
+                c.isEmpty ? 0 : t[Int(c[i]) &+ 1]
+            }
+            c0.withUnsafeBufferPointer { a0 in
+                c1.withUnsafeBufferPointer { a1 in
+                    c2.withUnsafeBufferPointer { a2 in
+                        c3.withUnsafeBufferPointer { a3 in
+                            t0.withUnsafeBufferPointer { p0 in
+                                t1.withUnsafeBufferPointer { p1 in
+                                    t2.withUnsafeBufferPointer { p2 in
+                                        t3.withUnsafeBufferPointer { p3 in
+                                            index.withUnsafeMutableBufferPointer { ix in
+                                                cells.withUnsafeMutableBufferPointer { out in
+                                                    for i in from..<to {
+                                                        var cell = row(a0, p0, i) &+ row(a1, p1, i)
+                                                        cell &+= row(a2, p2, i) &+ row(a3, p3, i)
+                                                        if !ix.isEmpty { cell &+= ix[i &- from] }
+                                                        if last {
+                                                            out[Int(cell)] &+= 1
+                                                        } else {
+                                                            ix[i &- from] = cell
+                                                        }
+                                                    }
+                                                }
+                                            }
+                                        }
+                                    }
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+            d += group
         }
     }
 

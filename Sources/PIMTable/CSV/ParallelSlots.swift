@@ -2,22 +2,22 @@ import Foundation
 import Synchronization
 
 /// Results written by parallel workers, one slot each, read after they all finish.
-final class ParallelSlots<T: Sendable>: Sendable {
+package final class ParallelSlots<T: Sendable>: Sendable {
     private let storage: Mutex<[T?]>
 
-    init(count: Int) { storage = Mutex(Array(repeating: nil, count: count)) }
+    package init(count: Int) { storage = Mutex(Array(repeating: nil, count: count)) }
 
-    func set(_ index: Int, _ value: T) { storage.withLock { $0[index] = value } }
+    package func set(_ index: Int, _ value: T) { storage.withLock { $0[index] = value } }
 
-    var values: [T?] { storage.withLock { $0 } }
+    package var values: [T?] { storage.withLock { $0 } }
 }
 
 /// Runs `count` pieces of work on as many threads (the calling thread takes piece 0) and waits for all.
 ///
 /// Plain threads rather than a dispatch queue: the work is a few long CPU-bound pieces, and ordinary
 /// threads keep normal scheduling priority when the machine is busy.
-enum ParallelWork {
-    static func run(_ count: Int, _ body: @escaping @Sendable (Int) -> Void) {
+package enum ParallelWork {
+    package static func run(_ count: Int, _ body: @escaping @Sendable (Int) -> Void) {
         guard count > 1 else {
             if count == 1 { body(0) }
             return
@@ -38,7 +38,7 @@ enum ParallelWork {
     /// Runs `items` pieces of work on `threads` threads that each take the next piece not yet taken, so
     /// that a thread the machine leaves waiting does not hold the others up (items should be ordered
     /// largest first). Returns when every piece is done.
-    static func forEach(_ items: Int, threads: Int, _ body: @escaping @Sendable (Int) -> Void) {
+    package static func forEach(_ items: Int, threads: Int, _ body: @escaping @Sendable (Int) -> Void) {
         let counter = WorkCounter()
         run(min(threads, items)) { _ in
             while true {
