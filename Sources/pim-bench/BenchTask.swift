@@ -10,6 +10,8 @@ import PIMTable
 /// `parse` it is the load only (the peers compute the parse digest after their timer stops, and so does this).
 enum BenchTask: String, CaseIterable, Sendable {
     case parse, kanon5, kanon3, ldiv5, ldiv3, agg, risk, hxl, anonymize
+    /// Any CSV read whole (no peer does this task; for profiling the reader on other files).
+    case read
 
     /// QI5 of the peers.
     static let qi5 = ["adm2_code", "sex", "age", "nationality", "legal_status"]
@@ -34,7 +36,7 @@ enum BenchTask: String, CaseIterable, Sendable {
     /// The columns the task reads: the same as the peer scripts' `usecols` / `columns=`.
     var columns: Set<String>? {
         switch self {
-        case .parse, .anonymize: nil
+        case .parse, .anonymize, .read: nil
         case .kanon5: Set(Self.qi5)
         case .kanon3, .hxl: ["adm1_code", "sex", "age"]
         case .ldiv5: Set(Self.qi5 + [Self.sensitive])
@@ -54,7 +56,7 @@ enum BenchTask: String, CaseIterable, Sendable {
         let done = clock.now
         outcome.loadSeconds = (loaded - start).seconds
         outcome.computeSeconds = (done - loaded).seconds
-        outcome.seconds = self == .parse ? outcome.loadSeconds : (done - start).seconds
+        outcome.seconds = self == .parse || self == .read ? outcome.loadSeconds : (done - start).seconds
         return outcome
     }
 
@@ -78,6 +80,9 @@ enum BenchTask: String, CaseIterable, Sendable {
             case .risk: return try BenchTasks.risk(table)
             case .hxl: return try BenchTasks.hxlFilter(table)
             case .anonymize: return try BenchTasks.anonymize(table)
+            case .read:
+                let text = "task=read;rows=\(table.rowCount);cols=\(table.columns.count)\n"
+                return Outcome(rows: table.rowCount, canonical: text, result: [("rows", .int(table.rowCount))], loadSeconds: 0, computeSeconds: 0, seconds: 0, comparable: false)
             }
         } catch let e as BenchError {
             throw e
