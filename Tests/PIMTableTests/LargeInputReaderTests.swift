@@ -263,4 +263,44 @@ import Testing
             try CSVReader.read(bytes: broken, fileName: "legacy.csv")
         }
     }
+
+    /// Blank lines and short rows scattered through a large file (so across pieces and the slices each
+    /// piece is read in) are counted once, at the right records, and the values stay in their rows.
+    @Test func blankLinesAndShortRowsAcrossSlicesAndPieces() throws {
+        var text = "id,a,b\n"
+        var blanksBefore: [Int] = []
+        var padded = 0
+        let rows = 250_000
+        for r in 0..<rows {
+            if r % 997 == 5 {
+                text += r % 2 == 0 ? "\n" : "\r\n"
+                blanksBefore.append(r)
+            }
+            if r % 1_013 == 7 {
+                text += "\(r),short\n"
+                padded += 1
+            } else {
+                text += "\(r),value \(r % 13),\(r % 5)\n"
+            }
+        }
+        let bytes = Array(text.utf8)
+        #expect(bytes.count > 4 << 20)
+        let result = try CSVReader.read(bytes: bytes, fileName: "gaps.csv", options: CSVReadOptions(allowRagged: true))
+        #expect(result.table.rowCount == rows)
+        #expect(result.report.blankLinesBefore == blanksBefore)
+        #expect(result.report.warnings.contains(.paddedRows(count: padded)))
+        #expect(result.report.warnings.contains(.skippedBlankLines(count: blanksBefore.count)))
+        if case .integer(let ids, _) = result.table["id"]?.data {
+            #expect(ids == (0..<rows).map { Int64($0) })
+        } else {
+            Issue.record("id is not an integer column")
+        }
+        #expect(result.table["b"]?.nullCount == padded)
+        // Without allowRagged the first short row is the error, at its line (header, blank lines counted).
+        let firstShort = 7
+        let line = 1 + firstShort + 1 + blanksBefore.filter { $0 <= firstShort }.count
+        #expect(throws: TableReadError.raggedRow(file: "gaps.csv", row: line, expected: 3, found: 2)) {
+            try CSVReader.read(bytes: bytes, fileName: "gaps.csv")
+        }
+    }
 }
