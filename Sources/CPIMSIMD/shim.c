@@ -2,6 +2,10 @@
 // batch classifier, which uses AVX2 when the processor has it (checked once at run time).
 #include "CPIMSIMD.h"
 
+#if defined(__GLIBC__)
+#include <malloc.h>
+#endif
+
 #if defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__))
 #include <immintrin.h>
 
@@ -76,4 +80,15 @@ void pim_csv_classify_blocks(const uint8_t *p, size_t blocks, uint8_t delimiter,
     }
 #endif
     for (size_t b = 0; b < blocks; b++) out[b] = pim_csv_classify64(p + 64 * b, delimiter);
+}
+
+int pim_tune_allocator_for_batch(void) {
+#if defined(__GLIBC__)
+    int ok = mallopt(M_MMAP_THRESHOLD, 32 * 1024 * 1024);
+    ok &= mallopt(M_TRIM_THRESHOLD, 0x7FFFFFFF);
+    ok &= mallopt(M_TOP_PAD, 64 * 1024 * 1024);
+    return ok ? 1 : 0;
+#else
+    return 0;
+#endif
 }

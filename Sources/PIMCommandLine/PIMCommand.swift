@@ -1,4 +1,5 @@
 import ArgumentParser
+import PIMTable
 
 /// The root `pim` command.
 public struct PIMCommand: AsyncParsableCommand {
@@ -31,6 +32,8 @@ public struct PIMCommand: AsyncParsableCommand {
 /// The executable's entry point, so the `pim` target stays a two-line `main.swift`.
 public enum PIMEntryPoint {
     public static func run() async {
+        // Every command but the server is a short batch job.
+        if CommandLine.arguments.dropFirst().first != "serve" { BatchMemory.tuneForBatchWork() }
         await PIMCommand.main()
     }
 }

@@ -8,6 +8,7 @@
 // the canonical result text of peers/common.py), result, load_s, compute_s. --dump writes the canonical text.
 // Performance is measured here and by bench/run.sh, never in unit tests.
 import Foundation
+import PIMTable
 
 #if canImport(Glibc)
     import Glibc
@@ -87,6 +88,8 @@ func selfTest() -> Bool {
 }
 
 func main() -> Int32 {
+    // As the pim command does for its batch commands.
+    BatchMemory.tuneForBatchWork()
     let argv = Array(CommandLine.arguments.dropFirst())
     if argv == ["--self-test"] {
         let ok = selfTest()

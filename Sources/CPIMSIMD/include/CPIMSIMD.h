@@ -57,6 +57,11 @@ static inline void pim_prefetch(const void *p) { __builtin_prefetch(p, 0, 3); }
 /// Classifies `blocks` consecutive 64-byte blocks at `p` into `out[0..<blocks]` (AVX2 when available).
 void pim_csv_classify_blocks(const uint8_t *p, size_t blocks, uint8_t delimiter, pim_csv_masks *out);
 
+/// Tunes glibc's allocator for a short batch job that allocates and frees large arrays: arrays up to
+/// 32 MiB come from the heap and freed memory is kept for reuse (not returned to the system at once),
+/// so later arrays do not fault fresh pages in. Does nothing elsewhere. Returns 1 when applied.
+int pim_tune_allocator_for_batch(void);
+
 /// The length of the longest prefix of `p[0..<n]` whose bytes are all ASCII (below 0x80).
 size_t pim_ascii_prefix(const uint8_t *p, size_t n);
 
