@@ -176,6 +176,14 @@ import Testing
         let parallel = try CSVReader.read(bytes: bytes, fileName: "types.csv")
         let sequential = try CSVReader.read(bytes: bytes, fileName: "types.csv", options: CSVReadOptions(parallel: false))
         #expect(parallel.table == sequential.table)
+        // From a file: its pages are handed back to the kernel as slices are read, and the pieces built
+        // again (as the joined types) read them once more.
+        let url = FileManager.default.temporaryDirectory.appendingPathComponent("pim-types-\(UUID().uuidString).csv")
+        try Data(bytes).write(to: url)
+        defer { try? FileManager.default.removeItem(at: url) }
+        let fromFile = try CSVReader.read(contentsOf: url)
+        #expect(fromFile.table == parallel.table)
+        #expect(fromFile.report.profiles == parallel.report.profiles)
         #expect(parallel.report.profiles == sequential.report.profiles)
         let types = Dictionary(uniqueKeysWithValues: parallel.report.profiles.map { ($0.name, $0.inferredType) })
         #expect(types["id"] == .integer)

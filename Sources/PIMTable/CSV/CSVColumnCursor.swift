@@ -6,6 +6,23 @@ import CPIMSIMD
 struct SharedBytes: @unchecked Sendable {
     let base: UnsafePointer<UInt8>
     let count: Int
+    /// The bytes are a read-only mapping of a file, so pages already read can be handed back to the
+    /// kernel (see ``release(_:)``); reading them again maps them in again from the page cache.
+    var mappedFile = false
+
+    /// Unmaps the whole pages inside `range` from this process (the file stays in the page cache):
+    /// a large file read a slice at a time then never holds more than a few slices in memory. Pages
+    /// shared with the bytes around the range are kept. Does nothing unless ``mappedFile``.
+    func release(_ range: Range<Int>) {
+        #if os(Linux)
+            guard mappedFile else { return }
+            let page = 4096
+            let start = (UInt(bitPattern: base + range.lowerBound) + UInt(page - 1)) & ~UInt(page - 1)
+            let end = UInt(bitPattern: base + range.upperBound) & ~UInt(page - 1)
+            guard end > start, let address = UnsafeMutableRawPointer(bitPattern: start) else { return }
+            _ = madvise(address, Int(end - start), 4)  // MADV_DONTNEED
+        #endif
+    }
 }
 
 /// A growable byte buffer whose address is stable between growths, for unescaping quoted cells.

@@ -275,15 +275,27 @@ extension CSVReader {
                 if let piece = slots.values[i] { pieces[k] = piece }
             }
         }
-        // Join the parts, columns split between two threads.
-        let parts = pieces.map(\.parts)
+        // Join the parts, columns split between two threads, the largest first. Each column's parts are
+        // handed over (not shared), so that their memory is freed as they are joined.
+        let parts = ParallelSlots<[ColumnPart]>(count: selected.count)
+        var sizes = [Int](repeating: 0, count: selected.count)
+        for c in selected.indices {
+            var list: [ColumnPart] = []
+            for k in pieces.indices {
+                list.append(pieces[k].parts[c])
+                sizes[c] += pieces[k].parts[c].byteSize
+            }
+            parts.set(c, list)
+        }
+        for k in pieces.indices { pieces[k].parts = [] }
+        let order = selected.indices.sorted { sizes[$0] > sizes[$1] }
         let columnSlots = ParallelSlots<InferredColumn>(count: selected.count)
         let inferTypes = options.inferTypes
-        ParallelWork.forEach(selected.count, threads: options.parallel && pieces.count > 1 ? 2 : 1) { c in
-            columnSlots.set(c, ColumnPart.merge(parts.map { $0[c] }, inferTypes: inferTypes))
+        ParallelWork.forEach(selected.count, threads: options.parallel && pieces.count > 1 ? 2 : 1) { i in
+            let c = order[i]
+            columnSlots.set(c, ColumnPart.merge(parts.take(c) ?? [], inferTypes: inferTypes))
         }
         let columns = columnSlots.values.compactMap { $0 }
-        for k in pieces.indices { pieces[k].parts = [] }
         return (pieces, columns)
     }
 
@@ -344,6 +356,8 @@ extension CSVReader {
                     builders[k].consume(&cursor, upTo: rows)
                 }
             }
+            // The slice's bytes are in the columns now.
+            context.buffer.release(position..<slice.stop)
             position = slice.stop
         }
         piece.stop = position

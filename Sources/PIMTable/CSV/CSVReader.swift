@@ -57,7 +57,8 @@ public enum CSVReader {
         if n >= 3 && p[0] == 0xEF && p[1] == 0xBB && p[2] == 0xBF {
             guard n > 3 else { throw .emptyFile(file: fileName) }
             return try readKnownUTF8(
-                SharedBytes(base: p + 3, count: n - 3), fileName: fileName, options: options, encoding: .utf8WithBOM)
+                SharedBytes(base: p + 3, count: n - 3, mappedFile: buffer.mappedFile), fileName: fileName,
+                options: options, encoding: .utf8WithBOM)
         }
         if n >= 2 && ((p[0] == 0xFF && p[1] == 0xFE) || (p[0] == 0xFE && p[1] == 0xFF)) {
             let utf8 = TextDecoding.utf16ToUTF8(p + 2, n - 2, bigEndian: p[0] == 0xFE)
@@ -141,7 +142,7 @@ final class MappedFile {
         let size = Int(st.st_size)
         guard size > 0 else { throw .emptyFile(file: fileName) }
         if let m = mmap(nil, size, PROT_READ, MAP_PRIVATE, fd, 0), m != MAP_FAILED {
-            bytes = SharedBytes(base: UnsafePointer(m.assumingMemoryBound(to: UInt8.self)), count: size)
+            bytes = SharedBytes(base: UnsafePointer(m.assumingMemoryBound(to: UInt8.self)), count: size, mappedFile: true)
             mapped = true
         } else {
             let buffer = UnsafeMutablePointer<UInt8>.allocate(capacity: size)

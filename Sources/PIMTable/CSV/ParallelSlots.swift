@@ -10,6 +10,15 @@ package final class ParallelSlots<T: Sendable>: Sendable {
     package func set(_ index: Int, _ value: T) { storage.withLock { $0[index] = value } }
 
     package var values: [T?] { storage.withLock { $0 } }
+
+    /// Removes and returns the value in slot `index` (so that the caller holds the only reference).
+    package func take(_ index: Int) -> T? {
+        storage.withLock { slots in
+            let value = slots[index]
+            slots[index] = nil
+            return value
+        }
+    }
 }
 
 /// Runs `count` pieces of work on as many threads (the calling thread takes piece 0) and waits for all.

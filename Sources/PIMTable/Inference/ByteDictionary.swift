@@ -37,6 +37,9 @@ struct ByteDictionary {
 
     var count: Int { offsets.count - 1 }
 
+    /// Roughly the bytes it holds.
+    var byteSize: Int { arena.count + offsets.count * 8 + keyWords.count * 8 + hashes.count * 8 + slots.count * 8 }
+
     /// Whether every key so far sorted after the previous one (so no hash table was needed).
     var isOrdered: Bool { ordered }
 

@@ -29,6 +29,11 @@ struct ColumnPart: @unchecked Sendable {
     /// Text parts: how many cells of each code carried a formula guard (these count as text evidence).
     var guardedCodes: [Int32: Int]
 
+    /// Roughly the bytes the part holds (to merge the largest columns first).
+    var byteSize: Int {
+        ints.count * 8 + doubles.count * 8 + days.count * 4 + bools.count + codes.count * 4 + dictionary.byteSize
+    }
+
     /// The type of a column whose parts have these types (`nil` when every part is all null).
     static func joinedType(_ types: [ColumnType?]) -> ColumnType? {
         types.reduce(nil) { acc, t in
@@ -38,7 +43,9 @@ struct ColumnPart: @unchecked Sendable {
     }
 
     /// The column made of `parts` in order, with its profile. Every part's type is the same or `nil`.
-    static func merge(_ parts: [ColumnPart], inferTypes: Bool) -> InferredColumn {
+    /// Each part's arrays are released once copied, so that a large column does not need twice its memory.
+    static func merge(_ input: consuming [ColumnPart], inferTypes: Bool) -> InferredColumn {
+        var parts = consume input
         let rows = parts.reduce(0) { $0 + $1.rows }
         var nulls = NullMask()
         var offset = 0
@@ -56,14 +63,14 @@ struct ColumnPart: @unchecked Sendable {
         let hi = parts.reduce(Int64.min) { max($0, $1.hi) }
         switch joinedType(parts.map(\.type)) {
         case .integer:
-            let ints = concatenate(parts, \.ints, filler: 0)
+            let ints = concatenate(&parts, \.ints, filler: 0)
             return InferredColumn(
                 data: .integer(values: ints, nulls: nulls), evidence: nonNull > 0 ? [.integer: nonNull] : [:],
                 nullCount: nullCount,
                 distinctCount: nonNull == 0 ? 0 : ColumnInference.distinctIntegers(ints, nulls: nulls, lo: lo, hi: hi),
                 minimum: nonNull > 0 ? .integer(lo) : nil, maximum: nonNull > 0 ? .integer(hi) : nil)
         case .decimal:
-            let doubles = concatenate(parts, \.doubles, filler: 0)
+            let doubles = concatenate(&parts, \.doubles, filler: 0)
             var seen = Set<Double>()
             for (r, x) in doubles.enumerated() where !nulls.isNull(r) { seen.insert(x) }
             let integral = parts.reduce(0) { $0 + $1.integral }
@@ -77,7 +84,7 @@ struct ColumnPart: @unchecked Sendable {
                 distinctCount: seen.count, minimum: nonNull > 0 ? .decimal(dlo) : nil,
                 maximum: nonNull > 0 ? .decimal(dhi) : nil)
         case .date:
-            let days = concatenate(parts, \.days, filler: 0)
+            let days = concatenate(&parts, \.days, filler: 0)
             let distinct = nonNull == 0 ? 0 : ColumnInference.distinctIntegers(days, nulls: nulls, lo: lo, hi: hi)
             return InferredColumn(
                 data: .date(days: days, nulls: nulls), evidence: nonNull > 0 ? [.date: nonNull] : [:],
@@ -88,11 +95,11 @@ struct ColumnPart: @unchecked Sendable {
             let sawTrue = parts.contains { $0.sawTrue }
             let sawFalse = parts.contains { $0.sawFalse }
             return InferredColumn(
-                data: .boolean(values: concatenate(parts, \.bools, filler: false), nulls: nulls),
+                data: .boolean(values: concatenate(&parts, \.bools, filler: false), nulls: nulls),
                 evidence: nonNull > 0 ? [.boolean: nonNull] : [:], nullCount: nullCount,
                 distinctCount: (sawTrue ? 1 : 0) + (sawFalse ? 1 : 0))
         case .text:
-            let (codes, dictionary, guardedCodes) = mergeText(parts, rows: rows)
+            let (codes, dictionary, guardedCodes) = mergeText(&parts, rows: rows)
             return text(codes: codes, dictionary: dictionary, guardedCodes: guardedCodes, nullCount: nullCount,
                 inferTypes: inferTypes)
         case nil:
@@ -103,55 +110,72 @@ struct ColumnPart: @unchecked Sendable {
         }
     }
 
-    /// The parts' arrays one after another; a part without values (all null) gives `filler`s.
-    private static func concatenate<T>(_ parts: [ColumnPart], _ array: KeyPath<ColumnPart, [T]>, filler: T) -> [T] {
-        if parts.count == 1, parts[0].type != nil { return parts[0][keyPath: array] }
+    /// The parts' arrays one after another (each part's emptied once copied); a part without values
+    /// (all null) gives `filler`s.
+    private static func concatenate<T>(
+        _ parts: inout [ColumnPart], _ array: WritableKeyPath<ColumnPart, [T]>, filler: T
+    ) -> [T] {
+        if parts.count == 1, parts[0].type != nil {
+            let only = parts[0][keyPath: array]
+            parts[0][keyPath: array] = []
+            return only
+        }
         var out: [T] = []
         out.reserveCapacity(parts.reduce(0) { $0 + $1.rows })
-        for p in parts {
-            if p.type == nil {
-                out.append(contentsOf: repeatElement(filler, count: p.rows))
+        for k in parts.indices {
+            if parts[k].type == nil {
+                out.append(contentsOf: repeatElement(filler, count: parts[k].rows))
             } else {
-                out.append(contentsOf: p[keyPath: array])
+                out.append(contentsOf: parts[k][keyPath: array])
+                parts[k][keyPath: array] = []
             }
         }
         return out
     }
 
     /// One dictionary for all parts (the first part's, with the others' new keys added in order) and
-    /// every part's codes translated into it.
-    private static func mergeText(_ parts: [ColumnPart], rows: Int)
+    /// every part's codes translated into it; each part's codes and dictionary are released once used.
+    private static func mergeText(_ parts: inout [ColumnPart], rows: Int)
         -> (codes: [Int32], dictionary: ByteDictionary, guarded: [Int32: Int])
     {
-        guard let first = parts.first(where: { $0.type != nil }) else { return ([], ByteDictionary(), [:]) }
-        if parts.count == 1 { return (first.codes, first.dictionary, first.guardedCodes) }
-        var dictionary = ByteDictionary()
+        guard let firstIndex = parts.firstIndex(where: { $0.type != nil }) else { return ([], ByteDictionary(), [:]) }
+        if parts.count == 1 {
+            let only = parts[firstIndex]
+            parts = []
+            return (only.codes, only.dictionary, only.guardedCodes)
+        }
+        // The first part's dictionary is the start (its codes stay as they are).
+        var dictionary = parts[firstIndex].dictionary
+        parts[firstIndex].dictionary = ByteDictionary()
         var codes = [Int32](repeating: -1, count: rows)
         var guarded: [Int32: Int] = [:]
         var offset = 0
-        codes.withUnsafeMutableBufferPointer { out in
-            for p in parts {
-                defer { offset += p.rows }
-                guard p.type != nil else { continue }
-                let map = dictionary.absorb(p.dictionary)
-                p.codes.withUnsafeBufferPointer { source in
+        for k in parts.indices {
+            defer { offset += parts[k].rows }
+            guard parts[k].type != nil else { continue }
+            let map: ByteDictionary.CodeMap = k == firstIndex ? .shift(0) : dictionary.absorb(parts[k].dictionary)
+            parts[k].dictionary = ByteDictionary()
+            let from = offset
+            codes.withUnsafeMutableBufferPointer { out in
+                parts[k].codes.withUnsafeBufferPointer { source in
                     switch map {
                     case .shift(let base):
-                        for r in 0..<p.rows {
+                        for r in 0..<source.count {
                             let c = source[r]
-                            out[offset + r] = c < 0 ? -1 : c &+ base
+                            out[from + r] = c < 0 ? -1 : c &+ base
                         }
                     case .table(let table):
                         table.withUnsafeBufferPointer { t in
-                            for r in 0..<p.rows {
+                            for r in 0..<source.count {
                                 let c = source[r]
-                                out[offset + r] = c < 0 ? -1 : t[Int(c)]
+                                out[from + r] = c < 0 ? -1 : t[Int(c)]
                             }
                         }
                     }
                 }
-                for (c, n) in p.guardedCodes { guarded[map.code(c), default: 0] += n }
             }
+            parts[k].codes = []
+            for (c, n) in parts[k].guardedCodes { guarded[map.code(c), default: 0] += n }
         }
         return (codes, dictionary, guarded)
     }
