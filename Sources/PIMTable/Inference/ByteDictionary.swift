@@ -291,6 +291,17 @@ struct ByteDictionary {
         mask = newMask
     }
 
+    /// Makes room in the key storage for `entries` more keys of `bytes` bytes in all (the hash table is
+    /// left as it is), so that absorbing several dictionaries copies each key once.
+    mutating func reserveStorage(entries: Int, bytes: Int) {
+        arena.reserveCapacity(arena.count + bytes)
+        offsets.reserveCapacity(offsets.count + entries)
+        keyWords.reserveCapacity(keyWords.count + 2 * entries)
+    }
+
+    /// The bytes of all keys.
+    var keyBytes: Int { arena.count }
+
     /// Where another dictionary's codes went in this one (see ``absorb(_:)``).
     enum CodeMap {
         /// Code `c` became `c + base`.
@@ -323,18 +334,49 @@ struct ByteDictionary {
                 let shift = arena.count
                 arena.append(contentsOf: other.arena)
                 offsets.reserveCapacity(offsets.count + other.count)
-                for k in 1...other.count { offsets.append(other.offsets[k] + shift) }
+                offsets.append(contentsOf: other.offsets[1...].lazy.map { $0 + shift })
                 keyWords.append(contentsOf: other.keyWords)
                 lastCode = Int32(truncatingIfNeeded: count - 1)
                 return .shift(base)
             }
         }
+        // The keys in batches through ``codes(_:_:count:hashes:into:)``, whose phases overlap the cache
+        // misses of a large dictionary. (Keys are never empty: an empty cell is null.)
         var table = [Int32](repeating: 0, count: other.count)
+        let batch = 64
         other.arena.withUnsafeBufferPointer { a in
-            guard let p = a.baseAddress else { return }
-            for c in 0..<other.count {
-                let s = other.offsets[c]
-                table[c] = code(p + s, other.offsets[c + 1] - s)
+            var byte: UInt8 = 0
+            withUnsafeMutablePointer(to: &byte) { fallback in
+                let p = a.baseAddress ?? UnsafePointer(fallback)
+                withUnsafeTemporaryAllocation(of: UnsafePointer<UInt8>.self, capacity: batch) { pointers in
+                    withUnsafeTemporaryAllocation(of: Int.self, capacity: batch) { lengths in
+                        withUnsafeTemporaryAllocation(of: UInt64.self, capacity: batch) { hashes in
+                            table.withUnsafeMutableBufferPointer { out in
+                                guard let pp = pointers.baseAddress, let lp = lengths.baseAddress,
+                                    let hp = hashes.baseAddress, let op = out.baseAddress
+                                else { return }
+                                var c = 0
+                                while c < other.count {
+                                    let k = min(batch, other.count - c)
+                                    var empty = false
+                                    for i in 0..<k {
+                                        let s = other.offsets[c + i]
+                                        pp[i] = p + s
+                                        lp[i] = other.offsets[c + i + 1] - s
+                                        if lp[i] == 0 { empty = true }
+                                    }
+                                    if empty {
+                                        // (The batched lookup takes length 0 as null.)
+                                        for i in 0..<k { op[c + i] = code(pp[i], lp[i]) }
+                                    } else {
+                                        codes(pp, lp, count: k, hashes: hp, into: op + c)
+                                    }
+                                    c += k
+                                }
+                            }
+                        }
+                    }
+                }
             }
         }
         return .table(table)

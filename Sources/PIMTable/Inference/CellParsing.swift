@@ -167,6 +167,13 @@ enum CellParsing {
     /// The most specific type these bytes parse as.
     @inline(__always)
     static func classify(_ p: UnsafePointer<UInt8>, _ n: Int) -> ColumnType {
+        // Numbers and dates start with a digit, a sign or a point, booleans with t or f: anything else
+        // is text without trying each parser (identifiers and free text, most of a large dictionary).
+        guard n > 0 else { return .text }
+        let first = p[0] | 0x20
+        guard first &- zero < 10 || first == UInt8(ascii: "+") || first == UInt8(ascii: "-")
+            || first == UInt8(ascii: ".") || first == UInt8(ascii: "t") || first == UInt8(ascii: "f")
+        else { return .text }
         if integer(p, n) != nil { return .integer }
         if let d = decimal(p, n) { return d.isIntegral ? .text : .decimal }
         if date(p, n) != nil { return .date }

@@ -147,6 +147,11 @@ struct ColumnPart: @unchecked Sendable {
         // The first part's dictionary is the start (its codes stay as they are).
         var dictionary = parts[firstIndex].dictionary
         parts[firstIndex].dictionary = ByteDictionary()
+        // Room for every part's keys (an upper bound: parts share keys), reserved once.
+        let others = parts.indices.filter { $0 != firstIndex }
+        dictionary.reserveStorage(
+            entries: others.reduce(0) { $0 + parts[$1].dictionary.count },
+            bytes: others.reduce(0) { $0 + parts[$1].dictionary.keyBytes })
         var codes = [Int32](repeating: -1, count: rows)
         var guarded: [Int32: Int] = [:]
         var offset = 0
