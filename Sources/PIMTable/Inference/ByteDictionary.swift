@@ -30,6 +30,9 @@ struct ByteDictionary {
     private var expected = 0
     /// Keeps the loads that warm the cache from being optimised away.
     private var sink: UInt64 = 0
+    /// Small dictionaries: slot → a code whose key last hashed to it (checked before use, so a stale or
+    /// shared entry only costs a miss).
+    private var recent = RecentCodes()
 
     init() {
         seed = UInt64.random(in: 0...UInt64.max) | 1
@@ -122,8 +125,37 @@ struct ByteDictionary {
         _ pointers: UnsafePointer<UnsafePointer<UInt8>>, _ lengths: UnsafePointer<Int>, count: Int,
         hashes scratch: UnsafeMutablePointer<UInt64>, into out: UnsafeMutablePointer<Int32>
     ) {
-        if ordered || self.count <= 4096 {
+        if ordered {
             for k in 0..<count { out[k] = lengths[k] == 0 ? -1 : code(pointers[k], lengths[k]) }
+            return
+        }
+        if self.count <= 4096 {
+            // Small dictionaries of short keys (categories, codes): a key's last code is remembered in
+            // a small direct-mapped table indexed by its words, and checked against the entry, so most
+            // cells skip the hash and the probe.
+            let recent = self.recent.pointer
+            for k in 0..<count {
+                let n = lengths[k]
+                if n == 0 {
+                    out[k] = -1
+                    continue
+                }
+                let p = pointers[k]
+                if n > 16 {
+                    out[k] = code(p, n)
+                    continue
+                }
+                let w = Self.words(p, n)
+                let slot = Int(truncatingIfNeeded: ((w.0 ^ (w.1 &* 0x9E37_79B9_7F4A_7C15) ^ UInt64(n)) &* 0xFF51_AFD7_ED55_8CCD) >> 56)
+                let candidate = Int(recent[slot])
+                if candidate < self.count && equals(candidate, p, n, w) {
+                    out[k] = Int32(truncatingIfNeeded: candidate)
+                } else {
+                    let c = code(p, n, words: w, hash: Self.hash(p, n, words: w, seed: seed))
+                    recent[slot] = UInt32(truncatingIfNeeded: c)
+                    out[k] = c
+                }
+            }
             return
         }
         var touched: UInt64 = 0
@@ -402,6 +434,18 @@ struct ByteDictionary {
         }
         return out
     }
+}
+
+/// 256 remembered codes (see ``ByteDictionary``), in a class so that they are updated through a pointer.
+final class RecentCodes {
+    let pointer: UnsafeMutablePointer<UInt32>
+
+    init() {
+        pointer = UnsafeMutablePointer<UInt32>.allocate(capacity: 256)
+        pointer.initialize(repeating: UInt32.max, count: 256)
+    }
+
+    deinit { pointer.deallocate() }
 }
 
 /// A zeroed hash table of 64-bit slots, allocated once and replaced whole when the dictionary grows.
