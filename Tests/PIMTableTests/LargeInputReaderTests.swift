@@ -311,4 +311,19 @@ import Testing
             try CSVReader.read(bytes: bytes, fileName: "gaps.csv")
         }
     }
+
+    /// A two-byte character across the first megabyte (where the check before the header stops) is
+    /// still UTF-8: the file is read as it is, with no repair reported.
+    @Test func aCharacterAcrossTheFirstMegabyteIsNotDamage() throws {
+        var text = "ab\n"
+        for _ in 0..<400_000 { text += "é\n" }
+        let bytes = Array(text.utf8)
+        // Some "é" (C3 A9) starts at byte 1,048,575 and ends past the first megabyte.
+        #expect(bytes[(1 << 20) - 1] == 0xC3)
+        let result = try CSVReader.read(bytes: bytes, fileName: "accents.csv")
+        #expect(result.report.encoding == .utf8)
+        #expect(result.report.warnings.isEmpty)
+        #expect(result.table.rowCount == 400_000)
+        #expect(result.report.profiles.first?.distinctCount == 1)
+    }
 }

@@ -13,10 +13,19 @@ struct SharedBytes: @unchecked Sendable {
     /// Unmaps the whole pages inside `range` from this process (the file stays in the page cache):
     /// a large file read a slice at a time then never holds more than a few slices in memory. Pages
     /// shared with the bytes around the range are kept. Does nothing unless ``mappedFile``.
+    private static let pageSize: Int = {
+        #if os(Linux)
+            let size = sysconf(Int32(_SC_PAGESIZE))
+            return size > 0 ? size : 4096
+        #else
+            return 4096
+        #endif
+    }()
+
     func release(_ range: Range<Int>) {
         #if os(Linux)
             guard mappedFile else { return }
-            let page = 4096
+            let page = SharedBytes.pageSize
             let start = (UInt(bitPattern: base + range.lowerBound) + UInt(page - 1)) & ~UInt(page - 1)
             let end = UInt(bitPattern: base + range.upperBound) & ~UInt(page - 1)
             guard end > start, let address = UnsafeMutableRawPointer(bitPattern: start) else { return }

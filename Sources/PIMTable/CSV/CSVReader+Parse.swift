@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 
 extension CSVReader {
     /// The header part of a file: names, tags and where the data starts.
@@ -21,7 +22,9 @@ extension CSVReader {
         _ buffer: SharedBytes, fileName: String, options: CSVReadOptions, encoding: SourceEncoding,
         validating: Bool = false
     ) throws(TableReadError) -> ReadResult? {
-        let start = min(buffer.count, 1 << 20)
+        // The first megabyte (cut at a character's start) is checked before the header is read.
+        var start = min(buffer.count, 1 << 20)
+        while start > 0 && start < buffer.count && buffer.base[start] & 0xC0 == 0x80 { start -= 1 }
         if validating && !TextDecoding.isValidUTF8(buffer.base, start) { return nil }
         let delimiter = options.delimiter ?? DelimiterSniffer.sniff(buffer.base, count: buffer.count)
         let header: Header
@@ -162,7 +165,7 @@ extension CSVReader {
     // MARK: - Data
 
     /// What the data pieces share.
-    struct PieceContext: @unchecked Sendable {
+    struct PieceContext: Sendable {
         let buffer: SharedBytes
         let delimiter: UInt8
         let fields: Int
@@ -173,6 +176,15 @@ extension CSVReader {
         let averageRecordBytes: Int
         /// Check that each slice is UTF-8.
         let validating: Bool
+        /// Set by the first piece that finds bytes that are not UTF-8, so that the others stop.
+        let notUTF8 = Flag()
+    }
+
+    /// A flag any thread may set.
+    final class Flag: Sendable {
+        private let value = Atomic<Bool>(false)
+        var isSet: Bool { value.load(ordering: .relaxed) }
+        func set() { value.store(true, ordering: .relaxed) }
     }
 
     /// One piece of the data: its records' counts and a part of each selected column.
@@ -306,12 +318,10 @@ extension CSVReader {
         let n = context.buffer.count
         let options = context.options
         var piece = Piece(base: from, stop: from)
-        let average = max(1, context.averageRecordBytes)
-        var builders = context.selected.indices.map { k in
-            ColumnBuilder(
-                rows: (limit - from) / average * 11 / 10 + 16, inferTypes: options.inferTypes, formulaGuards: true,
-                type: types?[k] ?? nil)
-        }
+        var average = max(1, context.averageRecordBytes)
+        // The builders are sized once the first slice has given the piece's bytes per record (the
+        // header's few rows are a poor guide, and the arrays are filled when made); they grow if needed.
+        var builders: [ColumnBuilder] = []
         var slices: [TokenChunk] = []
         var rows = 0
         var position = from
@@ -330,8 +340,11 @@ extension CSVReader {
                     fields: context.fields, maxCellBytes: options.maximumCellBytes, allowRagged: options.allowRagged,
                     reserveRows: reserve)
             if context.validating
-                && !TextDecoding.isValidUTF8(context.buffer.base + position, max(0, min(n, slice.stop) - position))
+                && (context.notUTF8.isSet
+                    || !TextDecoding.isValidUTF8(context.buffer.base + position, max(0, min(n, slice.stop) - position)))
             {
+                // (The other pieces stop too: the whole file is read again, converted.)
+                context.notUTF8.set()
                 piece.invalidUTF8 = true
                 return piece
             }
@@ -345,6 +358,14 @@ extension CSVReader {
             piece.physicalRows += slice.physicalRows
             piece.padded += slice.padded
             slices.append(slice)
+            if builders.isEmpty {
+                if slice.rowCount > 0 { average = max(1, (slice.stop - position) / slice.rowCount) }
+                let expected = (limit - from) / average * 11 / 10 + 16
+                builders = context.selected.indices.map { k in
+                    ColumnBuilder(
+                        rows: expected, inferTypes: options.inferTypes, formulaGuards: true, type: types?[k] ?? nil)
+                }
+            }
             let first = rows
             rows += slice.rowCount
             if slice.rowCount > 0 {
@@ -362,6 +383,11 @@ extension CSVReader {
         }
         piece.stop = position
         piece.rowCount = rows
+        if builders.isEmpty {
+            builders = context.selected.indices.map { k in
+                ColumnBuilder(rows: 0, inferTypes: options.inferTypes, formulaGuards: true, type: types?[k] ?? nil)
+            }
+        }
         piece.parts = builders.indices.map { builders[$0].part() }
         return piece
     }
