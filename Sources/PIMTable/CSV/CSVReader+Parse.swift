@@ -295,7 +295,7 @@ extension CSVReader {
             var list: [ColumnPart] = []
             for k in pieces.indices {
                 list.append(pieces[k].parts[c])
-                sizes[c] += pieces[k].parts[c].byteSize
+                sizes[c] += pieces[k].parts[c].mergeCost
             }
             parts.set(c, list)
         }

@@ -29,9 +29,11 @@ struct ColumnPart: @unchecked Sendable {
     /// Text parts: how many cells of each code carried a formula guard (these count as text evidence).
     var guardedCodes: [Int32: Int]
 
-    /// Roughly the bytes the part holds (to merge the largest columns first).
-    var byteSize: Int {
+    /// A rough cost of joining this part (to join the costliest columns first): its bytes, and more for
+    /// each dictionary key (each is looked up or copied, then becomes a string).
+    var mergeCost: Int {
         ints.count * 8 + doubles.count * 8 + days.count * 4 + bools.count + codes.count * 4 + dictionary.byteSize
+            + dictionary.count * 64
     }
 
     /// The type of a column whose parts have these types (`nil` when every part is all null).
