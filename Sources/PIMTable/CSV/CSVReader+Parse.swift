@@ -325,6 +325,7 @@ extension CSVReader {
         var slices: [TokenChunk] = []
         var rows = 0
         var position = from
+        var released = from
         while position < limit {
             let sliceLimit = min(limit, position + sliceBytes)
             let reserve = (sliceLimit - position) / average * 11 / 10 + 16
@@ -377,10 +378,15 @@ extension CSVReader {
                     builders[k].consume(&cursor, upTo: rows)
                 }
             }
-            // The slice's bytes are in the columns now.
-            context.buffer.release(position..<slice.stop)
             position = slice.stop
+            // The bytes read are in the columns now: handed back a few megabytes at a time (each call
+            // makes the kernel interrupt the other thread to flush its address cache).
+            if position - released >= 1 << 23 {
+                context.buffer.release(released..<position)
+                released = position
+            }
         }
+        context.buffer.release(released..<position)
         piece.stop = position
         piece.rowCount = rows
         if builders.isEmpty {
