@@ -1,6 +1,6 @@
 // pim-bench: pim's side of the benchmark against the peers in /work/shared/bench/peers.
 //
-//     pim-bench --task parse|kanon5|kanon3|ldiv5|ldiv3|agg|risk|hxl|anonymize --csv FILE [--dump FILE]
+//     pim-bench --task parse|kanon5|kanon3|ldiv5|ldiv3|agg|risk|hxl|anonymize|read --csv FILE [--dump FILE]
 //     pim-bench --self-test
 //
 // Prints one JSON line like the peers: tool, task, rows, seconds (CSV load + computation, measured in-process
