@@ -18,6 +18,7 @@ import urllib.error
 import urllib.request
 
 from selenium import webdriver
+from selenium.webdriver.remote.remote_connection import RemoteConnection
 from selenium.common.exceptions import NoSuchElementException, StaleElementReferenceException
 from selenium.webdriver.chrome.service import Service
 from selenium.webdriver.common.by import By
@@ -60,6 +61,8 @@ class PimBrowserTests(unittest.TestCase):
             "download.default_directory": cls.downloads, "download.prompt_for_download": False,
         })
         service = Service(executable_path=os.environ.get("CHROMEDRIVER", "/usr/bin/chromedriver"))
+        # A command chromedriver never answers fails after a minute instead of holding the run up.
+        RemoteConnection.set_timeout(60)
         cls.driver = webdriver.Chrome(service=service, options=options)
         cls.driver.set_page_load_timeout(WAIT)
         cls.driver.execute_cdp_cmd("Page.setDownloadBehavior", {"behavior": "allow", "downloadPath": cls.downloads})
@@ -197,9 +200,14 @@ class PimBrowserTests(unittest.TestCase):
         self.submit("#upload-submit", "import-preview")
         self.assertTrue(self.driver.find_elements(By.CSS_SELECTOR, "#preview"), "the preview shows the first rows")
         self.submit("#commit-submit", "import-job")
+        # The job page refreshes itself every second while the job runs (a meta refresh, no JavaScript).
+        # A command sent to chromedriver while that refresh navigates can hang it, so the test loads the
+        # page itself, well within each second, and the page's own refresh never fires.
+        job_url = self.driver.current_url
         deadline = time.time() + 120
         while time.time() < deadline:
             try:
+                self.driver.get(job_url)
                 if self.driver.find_elements(By.ID, "job-error"):
                     self.fail("the import failed: " + self.driver.find_element(By.ID, "job-error").text)
                 links = self.driver.find_elements(By.ID, "job-result")
@@ -209,7 +217,7 @@ class PimBrowserTests(unittest.TestCase):
                     break
             except StaleElementReferenceException:
                 pass  # the progress page refreshed under us
-            time.sleep(0.5)
+            time.sleep(0.2)
         else:
             self.fail("the import did not finish within two minutes")
         self.wait_for("h1")
