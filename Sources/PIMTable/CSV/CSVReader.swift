@@ -8,9 +8,12 @@ import Foundation
 
 /// Reads CSV (RFC 4180) and HXL CSV into a typed, columnar ``Table``.
 ///
-/// The reader works on bytes: it maps the file into memory, finds field boundaries in one pass (two
-/// chunks in parallel on large files), then builds each column straight into its typed array, inferring
-/// the type as it goes (see ``ColumnInference``). Text is dictionary-encoded without a `String` per cell.
+/// The reader works on bytes: it maps the file into memory and reads it a slice of 256 KiB at a time
+/// (large files in eight pieces on two threads): each slice's field boundaries are found, its bytes
+/// checked as UTF-8, and its rows added to every column's typed array while the slice is still in the
+/// processor's cache, inferring the types as it goes (see ``ColumnInference``); the pieces' parts are
+/// then joined, and read pages handed back to the kernel. Text is dictionary-encoded without a `String`
+/// per cell.
 ///
 /// Handled: quoted fields with delimiters, quotes and newlines; LF, CRLF and CR line ends; a UTF-8
 /// byte-order mark; UTF-16 with a byte-order mark; non-UTF-8 input (read as Windows-1252, reported;
