@@ -75,16 +75,17 @@ struct ShareDTO: Codable, Sendable {
     var dimensions: [String]?
 
     init(_ item: SharingDesk.Item, viewer: Viewer, prefix: String, at now: Date) {
+        let c = item.common
+        id = c.id
+        agreement = c.agreement
+        dataset = c.dataset
+        recipient = c.recipient
+        level = c.level.rawValue
+        created = c.created
+        actor = c.actor
         switch item {
         case .shared(let r):
-            id = r.id
             outcome = "shared"
-            agreement = r.agreement
-            dataset = r.dataset
-            recipient = r.recipient
-            level = r.level.rawValue
-            created = r.created
-            actor = r.actor
             records = r.records
             leftOutForConsent = r.leftOutForConsent
             sha256 = r.sha256
@@ -93,14 +94,7 @@ struct ShareDTO: Codable, Sendable {
             signerFingerprint = r.signerFingerprint
             if r.storedPackage == true, SharingAccess.canDownload(r, viewer: viewer, at: now) { download = prefix + "/shares/\(r.id)/download" }
         case .refused(let r):
-            id = r.id
             outcome = "refused"
-            agreement = r.agreement
-            dataset = r.dataset
-            recipient = r.recipient
-            level = r.level.rawValue
-            created = r.created
-            actor = r.actor
             code = r.code
             reason = r.reason
             dimensions = r.dimensions

@@ -66,19 +66,30 @@ struct SharingDesk: Sendable {
         case shared(ShareRecord)
         case refused(ShareRefusalRecord)
 
-        var id: String {
+        /// What a package and a refusal both record.
+        struct Common {
+            var id: String
+            var agreement: String
+            var dataset: String
+            var recipient: String
+            var level: DetailLevel
+            var created: Date
+            var actor: String
+        }
+
+        var common: Common {
             switch self {
-            case .shared(let r): r.id
-            case .refused(let r): r.id
+            case .shared(let r):
+                Common(id: r.id, agreement: r.agreement, dataset: r.dataset, recipient: r.recipient, level: r.level,
+                       created: r.created, actor: r.actor)
+            case .refused(let r):
+                Common(id: r.id, agreement: r.agreement, dataset: r.dataset, recipient: r.recipient, level: r.level,
+                       created: r.created, actor: r.actor)
             }
         }
 
-        var created: Date {
-            switch self {
-            case .shared(let r): r.created
-            case .refused(let r): r.created
-            }
-        }
+        var id: String { common.id }
+        var created: Date { common.created }
     }
 
     /// Shares and refused requests `viewer` may see, newest first.
@@ -86,13 +97,7 @@ struct SharingDesk: Sendable {
         let shared = try await ShareDocuments.all(in: store).filter { SharingAccess.canSee($0, viewer: viewer) }.map(Item.shared)
         let refused = try await ShareDocuments.refusals(in: store).filter { SharingAccess.canSee($0, viewer: viewer) }
             .map(Item.refused)
-        return (shared + refused).filter { item in
-            guard let agreement else { return true }
-            switch item {
-            case .shared(let r): return r.agreement == agreement
-            case .refused(let r): return r.agreement == agreement
-            }
-        }.sorted { ($0.created, $0.id) > ($1.created, $1.id) }
+        return (shared + refused).filter { item in agreement.map { item.common.agreement == $0 } ?? true }.sorted { ($0.created, $0.id) > ($1.created, $1.id) }
     }
 
     /// One share or refusal, or ``ServerError/notFound`` when missing or hidden.

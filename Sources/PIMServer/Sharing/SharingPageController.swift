@@ -152,12 +152,13 @@ struct SharingPageController: Sendable {
 
     private func sharePage(_ item: SharingDesk.Item, viewer: Viewer, names: [String: String],
                            publicKeyPEM: String) -> SharingPageModels.SharePage {
+        let c = item.common
         switch item {
         case .shared(let r):
             let canDownload = SharingAccess.canDownload(r, viewer: viewer, at: desk.now())
             return .init(
-                id: r.id, agreement: r.agreement, dataset: r.dataset, recipient: r.recipient, level: r.level.rawValue,
-                created: PageModels.format(r.created), actor: names[r.actor] ?? r.actor, refusal: nil,
+                id: c.id, agreement: c.agreement, dataset: c.dataset, recipient: c.recipient, level: c.level.rawValue,
+                created: PageModels.format(c.created), actor: names[c.actor] ?? c.actor, refusal: nil,
                 package: .init(
                     records: r.records, leftOut: r.leftOutForConsent, bytes: r.bytes.map(String.init) ?? "—", sha256: r.sha256,
                     fingerprint: r.signerFingerprint ?? "—", downloadable: r.storedPackage == true && canDownload,
@@ -167,8 +168,8 @@ struct SharingPageController: Sendable {
                     publicKeyPEM: publicKeyPEM))
         case .refused(let r):
             return .init(
-                id: r.id, agreement: r.agreement, dataset: r.dataset, recipient: r.recipient, level: r.level.rawValue,
-                created: PageModels.format(r.created), actor: names[r.actor] ?? r.actor, refusal: .init(reason: r.reason, code: r.code),
+                id: c.id, agreement: c.agreement, dataset: c.dataset, recipient: c.recipient, level: c.level.rawValue,
+                created: PageModels.format(c.created), actor: names[c.actor] ?? c.actor, refusal: .init(reason: r.reason, code: r.code),
                 package: nil)
         }
     }

@@ -112,24 +112,19 @@ enum SharingPageModels {
         var records: String
 
         init(_ item: SharingDesk.Item) {
+            let c = item.common
+            id = c.id
+            created = PageModels.format(c.created)
+            agreement = c.agreement
+            dataset = c.dataset
+            recipient = c.recipient
+            level = c.level.rawValue
             switch item {
             case .shared(let r):
-                id = r.id
                 outcome = "shared"
-                created = PageModels.format(r.created)
-                agreement = r.agreement
-                dataset = r.dataset
-                recipient = r.recipient
-                level = r.level.rawValue
                 records = String(r.records)
-            case .refused(let r):
-                id = r.id
+            case .refused:
                 outcome = "refused"
-                created = PageModels.format(r.created)
-                agreement = r.agreement
-                dataset = r.dataset
-                recipient = r.recipient
-                level = r.level.rawValue
                 records = "—"
             }
         }
