@@ -51,9 +51,6 @@ static inline pim_csv_masks pim_csv_classify64(const uint8_t *p, uint8_t delimit
 
 #include <stddef.h>
 
-/// Asks the processor to fetch the cache line holding `p` for reading (a hint; never faults).
-static inline void pim_prefetch(const void *p) { __builtin_prefetch(p, 0, 3); }
-
 /// Classifies `blocks` consecutive 64-byte blocks at `p` into `out[0..<blocks]` (AVX2 when available).
 void pim_csv_classify_blocks(const uint8_t *p, size_t blocks, uint8_t delimiter, pim_csv_masks *out);
 

@@ -1,4 +1,3 @@
-import CPIMSIMD
 /// Raw bytes shared read-only between the threads that build columns.
 ///
 /// `@unchecked Sendable` because a pointer is not `Sendable`: the memory is never written while
@@ -71,7 +70,6 @@ struct CSVColumnCursor: CellCursor {
     private var starts = CSVColumnCursor.empty.pointer
     private var ends = CSVColumnCursor.empty.pointer
     private static let empty = OffsetBuffer(capacity: 1)
-    private static let prefetchDistance = 16
     private let scratch = ScratchBuffer()
     private(set) var pointsIntoScratch = false
 
@@ -122,11 +120,6 @@ struct CSVColumnCursor: CellCursor {
         while row >= chunkRows { advance() }
         let p = bytes.base
         let i = row &* stride &+ slot
-        // The file's bytes were last read by the tokenizer and have left the cache: fetch a later row's
-        // cell now so that it is there when its turn comes.
-        if row &+ Self.prefetchDistance < chunkRows {
-            pim_prefetch(p + (base &+ Int(starts[i &+ Self.prefetchDistance &* stride])))
-        }
         let s = base &+ Int(starts[i])
         let e = column &+ 1 < fields ? base &+ Int(starts[i &+ 1]) &- 1 : base &+ Int(ends[row])
         row &+= 1

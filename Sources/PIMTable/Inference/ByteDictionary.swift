@@ -43,8 +43,6 @@ struct ByteDictionary {
     /// Roughly the bytes it holds.
     var byteSize: Int { arena.count + offsets.count * 8 + keyWords.count * 8 + hashes.count * 8 + slots.count * 8 }
 
-    /// Whether every key so far sorted after the previous one (so no hash table was needed).
-    var isOrdered: Bool { ordered }
 
     /// The first and last eight bytes of a key (overlapping when shorter than 16; for 4–7 bytes the first
     /// and last four; for 1–3 bytes the first, middle and last byte). With the length they determine
