@@ -82,11 +82,6 @@ struct DatasetCatalog: Sendable {
 
     // MARK: Case-management object rules
 
-    /// The signed-in user as a viewer (organisation and agreements for partner viewers, team for supervisors).
-    func viewer(_ context: PIMRequestContext) async throws -> Viewer {
-        try await Viewer.of(context, store: store)
-    }
-
     /// Frees what is cached for `dataset` (call after adding a version; the new version is served either way).
     func invalidate(_ dataset: Dataset.ID) async {
         await cache.invalidate(dataset)

@@ -108,14 +108,8 @@ struct UserCommand: AsyncParsableCommand {
         @OptionGroup var actor: ActorOption
 
         func run() async throws {
-            let actorName = actor.name
-            try await store.withStore(writing: true, command: "pim user disable") { s in
-                try await actor.check(in: s)
-                guard var u = try await s.user(named: name) else { throw StoreError.notFound(kind: "user", key: name) }
-                u.isDisabled = true
-                try await s.update(u)
-                try await s.append(AuditDraft(at: Date(), actor: actorName, action: .userUpdated,
-                                              details: ["user": u.id.rawValue, "disabled": "true"]))
+            try await UserCommand.change(name, store: store, actor: actor, command: "pim user disable", details: ["disabled": "true"]) {
+                $0.isDisabled = true
             }
             print("Disabled user \(name).")
         }
@@ -158,9 +152,14 @@ struct UserCommand: AsyncParsableCommand {
         @OptionGroup var actor: ActorOption
 
         func run() async throws {
-            try await UserCommand.change(name, store: store, actor: actor, command: "pim user unlock", details: ["unlocked": "true"]) {
-                $0.failedLogins = 0
-                $0.lockedUntil = nil
+            let actorName = actor.name
+            try await store.withStore(writing: true, command: "pim user unlock") { s in
+                try await actor.check(in: s)
+                guard let u = try await s.user(named: name) else { throw StoreError.notFound(kind: "user", key: name) }
+                // The failure count and the lock only (a whole-row save could undo a failure counted meanwhile).
+                try await s.clearFailedLogins(of: u.id)
+                try await s.append(AuditDraft(at: Date(), actor: actorName, action: .userUpdated, organizationID: u.organizationID?.rawValue,
+                                              details: ["user": u.id.rawValue, "unlocked": "true"]))
             }
             print("Unlocked user \(name).")
         }

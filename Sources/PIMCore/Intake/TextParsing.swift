@@ -111,6 +111,11 @@ public enum CivilDays {
 
     public static func iso(_ days: Int32) -> String { ValueFormatting.date(days) }
 
+    /// The UTC day of an instant as `yyyy-mm-dd`.
+    public static func iso(_ date: Date) -> String {
+        iso(Int32(truncatingIfNeeded: Int((date.timeIntervalSince1970 / 86_400).rounded(.down))))
+    }
+
     /// Parses exactly `yyyy-mm-dd`; nil otherwise.
     public static func parseISO(_ s: String) -> Int32? {
         s.utf8.count == 10 ? TextParsing.parseDate(s) : nil

@@ -157,15 +157,35 @@ struct AggregateGrid {
 
     var cellCount: Int { counts.count }
 
-    /// Adds every row to its interior cell: one pass over the rows, which looks each row's cell up
-    /// through the dimensions' rank tables (multiplied by their strides beforehand). Counts only, on a
-    /// large table, take two threads, each with its own counts.
+    /// Adds every row to its interior cell, looked up through the dimensions' rank tables (multiplied by
+    /// their strides beforehand). Counts only: one fused pass, on a large table two threads each with its
+    /// own counts. With sums: each row's cell index is kept and read by the counts and every sum.
     mutating func accumulate(_ dimensions: [DimensionEncoding], sums values: [[Double]]) {
         let n = dimensions.first?.rowCodes.count ?? 0
         // place[d][c + 1]: the offset that row code c of dimension d adds to the cell index.
         let place: [[Int32]] = dimensions.enumerated().map { d, e in e.rank.map { $0 &* Int32(strides[d]) } }
         let codes = dimensions.map(\.rowCodes)
-        let threads = values.isEmpty && n >= 1 << 16 && counts.count <= 1 << 20 ? 2 : 1
+        if !values.isEmpty {
+            // With sums, each row's cell is kept (one pass per dimension) and both counts and sums read it.
+            var index = [Int](repeating: 0, count: n)
+            index.withUnsafeMutableBufferPointer { ix in
+                for d in codes.indices {
+                    codes[d].withUnsafeBufferPointer { c in
+                        place[d].withUnsafeBufferPointer { t in
+                            for i in 0..<n { ix[i] &+= Int(t[Int(c[i]) &+ 1]) }
+                        }
+                    }
+                }
+                counts.withUnsafeMutableBufferPointer { cells in
+                    for i in 0..<n { cells[ix[i]] &+= 1 }
+                }
+            }
+            for m in values.indices {
+                for i in 0..<n { sums[m][index[i]] += values[m][i] }
+            }
+            return
+        }
+        let threads = n >= 1 << 16 && counts.count <= 1 << 20 ? 2 : 1
         let parts = ParallelSlots<[Int]>(count: threads)
         let cellCount = counts.count
         let half = n / threads
@@ -179,18 +199,6 @@ struct AggregateGrid {
         for part in parts.values {
             guard let part else { continue }
             for i in counts.indices { counts[i] &+= part[i] }
-        }
-        guard !values.isEmpty else { return }
-        var index = [Int](repeating: 0, count: n)
-        for d in codes.indices {
-            codes[d].withUnsafeBufferPointer { c in
-                place[d].withUnsafeBufferPointer { t in
-                    for i in 0..<n { index[i] &+= Int(t[Int(c[i]) &+ 1]) }
-                }
-            }
-        }
-        for m in values.indices {
-            for i in 0..<n { sums[m][index[i]] += values[m][i] }
         }
     }
 

@@ -38,7 +38,7 @@ struct APIController: Sendable {
                                                   versions: entry.versions.map(VersionDTO.init)))
         }
         registry.register(.apiDatasetRisk) { request, context, _ in
-            let entry = try await catalog.entry(named: context.parameters.require("name"), viewer: catalog.viewer(context))
+            let entry = try await catalog.entry(named: context.parameters.require("name"), viewer: Viewer.of(context, store: store))
             let (version, table) = try await catalog.latestTable(entry)
             let q = request.uri.queryParameters
             let spec = SchemaDisclosure(schema: version.schema).riskSpec(
@@ -91,11 +91,6 @@ struct APIController: Sendable {
     }
 
     // MARK: - Helpers
-
-    static func role(_ context: PIMRequestContext) throws(ServerError) -> Role {
-        guard let role = context.user?.role else { throw .unauthenticated }
-        return role
-    }
 
     /// `view=internal` needs ``Permission/analyseMicrodata``; the default is the shareable output.
     static func internalView(_ view: String?, role: Role) throws(ServerError) -> Bool {

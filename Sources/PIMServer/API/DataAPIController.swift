@@ -118,6 +118,8 @@ struct DataAPIController: Sendable {
             actorRole: user.role)
         do {
             let outcome = try await ImportRunner.run(r, store: store, now: configuration.now())
+            // Results cached for the older versions are not served again: free them.
+            await catalog.invalidate(outcome.version.datasetID)
             return JSON.response(UploadDTO(dataset: name, created: outcome.created, version: VersionDTO(outcome.version),
                                            validation: ValidationDTO(outcome.result)), status: .created)
         } catch let refusal as ImportRunner.Refusal {

@@ -80,6 +80,4 @@ public actor SessionStore {
 
     /// Sessions held, signed-in and anonymous.
     public var count: Int { sessions.count + anonymous.count }
-    /// Signed-in sessions held.
-    public var signedInCount: Int { sessions.count }
 }

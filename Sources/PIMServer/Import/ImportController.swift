@@ -237,12 +237,14 @@ struct ImportController: Sendable {
                                   fileName: upload.originalName, phase: "queued", percent: 0, status: .running,
                                   createdAt: configuration.now())
         await imports.add(job)
-        let store = store, imports = imports, now = configuration.now(), logger = context.logger
+        let store = store, imports = imports, catalog = catalog, now = configuration.now(), logger = context.logger
         Task.detached {
             do {
                 let outcome = try await ImportRunner.run(r, store: store, now: now) { phase, percent in
                     await imports.progress(job.id, phase: phase, percent: percent)
                 }
+                // Results cached for the older versions are not served again: free them.
+                await catalog.invalidate(outcome.version.datasetID)
                 await imports.succeed(job.id, version: outcome.version.number, rows: outcome.version.rowCount,
                                       rejected: outcome.result.rowsRejected)
                 await imports.removeUpload(id)

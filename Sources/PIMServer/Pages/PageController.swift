@@ -45,17 +45,12 @@ struct PageController: Sendable {
         registry.register(.auditPage) { request, context, _ in try await audit(request, context) }
     }
 
-    private func role(_ context: PIMRequestContext) throws(ServerError) -> Role {
-        guard let r = context.user?.role else { throw .unauthenticated }
-        return r
-    }
-
     /// How old the latest data of a category may be before the home page calls it stale.
     static let recentDays = 90
 
     private func home(_ request: Request, _ context: PIMRequestContext) async throws -> Response {
         let workspace = try await store.workspace()
-        let viewer = try await catalog.viewer(context)
+        let viewer = try await Viewer.of(context, store: store)
         let entries = try await catalog.visible(to: viewer)
         let now = configuration.now()
         let cutoff = now.addingTimeInterval(-Double(Self.recentDays) * 86_400)
@@ -68,7 +63,7 @@ struct PageController: Sendable {
                     latestVersion: e.latest.map { "v\($0.number)" } ?? "none",
                     latestDate: e.latest.map { PageModels.format($0.createdAt) } ?? "—",
                     rows: e.latest.map { String($0.rowCount) } ?? "0",
-                    dataUpTo: upTo.map { CivilDays.iso(Int32(($0.timeIntervalSince1970 / 86_400).rounded(.down))) } ?? "—",
+                    dataUpTo: upTo.map { CivilDays.iso($0) } ?? "—",
                     ageDays: upTo.map { String(max(0, Int(now.timeIntervalSince($0) / 86_400))) } ?? "—",
                     freshness: upTo.map { $0 >= cutoff ? "current" : "stale" } ?? "stale")
             }

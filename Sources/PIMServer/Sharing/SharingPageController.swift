@@ -70,7 +70,8 @@ struct SharingPageController: Sendable {
             let item = try await desk.share(SharingDesk.id(context), viewer)
             let names = try await userNames(for: viewer)
             let key = try await store.secret(named: PackageKeys.signingSecretName, orCreate: PackageKeys.newSigningKey)
-            let pem = (try? PackageKeys.publicKeyPEM(signingKey: key)) ?? ""
+            let pem = (try? PackageKeys.publicKeyPEM(signingKey: key))
+                ?? "(The workspace's signing key could not be read: run `pim key export` on the server to see why.)"
             return pages.response(.share, sharePage(item, viewer: viewer, names: names, publicKeyPEM: pem), title: "Share \(item.id)",
                                   session: context.session)
         }

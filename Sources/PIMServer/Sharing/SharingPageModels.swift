@@ -49,7 +49,7 @@ enum SharingPageModels {
             createdBy = names[a.createdBy] ?? a.createdBy
         }
 
-        static func day(_ d: Date) -> String { String(ISO8601DateFormatter().string(from: d).prefix(10)) }
+        static func day(_ d: Date) -> String { CivilDays.iso(d) }
     }
 
     struct Agreements {
