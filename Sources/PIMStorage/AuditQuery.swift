@@ -48,7 +48,7 @@ public struct AuditQuery: Sendable, Hashable {
 
     /// `yyyy-mm-dd` at 00:00 UTC.
     public static func day(_ text: String) -> Date? {
-        CivilDays.parseISO(text).map { Date(timeIntervalSince1970: Double($0) * 86_400) }
+        CivilDays.startOfDay(iso: text)
     }
 
     /// `yyyy-mm-dd` (start of day) or a full ISO 8601 timestamp.

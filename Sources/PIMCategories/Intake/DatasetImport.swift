@@ -119,6 +119,6 @@ public enum DatasetImport {
 
     /// `yyyy-mm-dd` as the start of that day (UTC), for provenance dates.
     public static func day(_ text: String?) -> Date? {
-        text.flatMap(CivilDays.parseISO).map { Date(timeIntervalSince1970: Double($0) * 86_400) }
+        text.flatMap(CivilDays.startOfDay(iso:))
     }
 }

@@ -158,14 +158,15 @@ enum DemoWorkspace {
 
         // The generated files (kept so that they can be tried in the import pages) and the datasets.
         do { try FileManager.default.createDirectory(at: files, withIntermediateDirectories: true) } catch {
-            throw CLIError("Cannot create the directory \(files.path) for the demo files.")
+            throw CLIError("Cannot create the directory \(files.path) for the demo files: \(error.localizedDescription)")
         }
         let generator = DemoGenerator(seed: generatorSeed, scale: .small)
         _ = try generator.write(to: files)
         let gazetteer = try Gazetteer(table: generator.world.gazetteer())
         for c in PIMCategory.ID.allCases {
             let name = datasetName(c)
-            if let d = try await store.dataset(named: name), !(try await store.versions(of: d.id)).isEmpty { continue }
+            let existing = try await store.dataset(named: name)
+            if let d = existing, !(try await store.versions(of: d.id)).isEmpty { continue }
             let url = files.appendingPathComponent(c.rawValue + ".csv")
             let read = try TableReader.read(url: url)
             var schema = CategoryTemplate.template(for: c).schema
@@ -173,7 +174,6 @@ enum DemoWorkspace {
             guard result.isValid else { throw SeedError.invalidDemoFile(url.lastPathComponent, issues: result.issues.count) }
             var table = result.table
             if c == .caseManagement { (table, schema) = try assignCases(table, schema) }
-            let existing = try await store.dataset(named: name)
             let dataset = existing ?? Dataset(
                 name: name, category: c.rawValue, schema: schema, sensitivity: c == .caseManagement ? .high : .low,
                 purpose: "Demonstration of \(PIMFramework.standard.category(c).name) with synthetic data", createdAt: now)

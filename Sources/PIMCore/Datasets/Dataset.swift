@@ -107,6 +107,6 @@ extension DatasetVersion {
     /// How recent the version's data is: the end of the period it covers, when recorded at import (it says
     /// more than the import date), else the time the version was stored. Coverage and freshness use it.
     public var dataUpTo: Date {
-        provenance.periodEnd.flatMap(CivilDays.parseISO).map { Date(timeIntervalSince1970: Double($0) * 86_400) } ?? createdAt
+        provenance.periodEnd.flatMap(CivilDays.startOfDay(iso:)) ?? createdAt
     }
 }

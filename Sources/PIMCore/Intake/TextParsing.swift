@@ -120,6 +120,11 @@ public enum CivilDays {
     public static func parseISO(_ s: String) -> Int32? {
         s.utf8.count == 10 ? TextParsing.parseDate(s) : nil
     }
+
+    /// `yyyy-mm-dd` as the start of that day (UTC); nil otherwise.
+    public static func startOfDay(iso s: String) -> Date? {
+        parseISO(s).map { Date(timeIntervalSince1970: Double($0) * 86_400) }
+    }
 }
 
 /// Appends typed values into column storage without copy-on-write churn (used by validation and by the
