@@ -241,6 +241,78 @@ import Testing
         }
     }
 
+    /// Text parts whose dictionaries two threads carry from piece to piece (each taking its pieces in
+    /// order), some pieces read again with a dictionary of their own (their first reading's keys stay in
+    /// the thread's dictionary, used by no part), join into what one dictionary over all cells in order
+    /// gives: codes in order of first appearance, one entry per distinct value, no unused entry.
+    @Test func carriedDictionariesJoinInOrderOfFirstAppearance() async {
+        await propertyCheck(count: 150, input: Gen.uint64()) { seed in
+            var rng = SplitMix(seed: seed)
+            let pieces = 2 + Int(rng.next() % 7)
+            let mode = rng.next() % 3
+            var row = 0
+            var cellsByPiece: [[[UInt8]]] = []
+            for _ in 0..<pieces {
+                var cells: [[UInt8]] = []
+                for _ in 0..<(1 + Int(rng.next() % 150)) {
+                    row += 1
+                    switch mode {
+                    // Sequential ids (each thread's dictionary stays ordered; parts join as blocks).
+                    case 0: cells.append(Array(String(format: "ID%07d", row).utf8))
+                    // Recurring values, short and long.
+                    case 1:
+                        cells.append(
+                            rng.next() % 2 == 0
+                                ? Array("V\(rng.next() % 40)".utf8)
+                                : Array("A longer note, number \(rng.next() % 50), that recurs through the file".utf8))
+                    // Ids that go back now and then, and repeats.
+                    default: cells.append(Array(String(format: "ID%07d", max(0, row - Int(rng.next() % 4) * 30)).utf8))
+                    }
+                }
+                cellsByPiece.append(cells)
+            }
+            let boxes = [DictionaryBox(), DictionaryBox()]
+            var parts: [ColumnPart] = []
+            func encode(_ cells: [[UInt8]], _ d: inout ByteDictionary) -> [Int32] {
+                cells.map { c in c.withUnsafeBufferPointer { d.code($0.baseAddress!, c.count) } }
+            }
+            for cells in cellsByPiece {
+                let box = boxes[Int(rng.next() % 2)]
+                let readAgain = rng.next() % 4 == 0
+                var carried = box.take()
+                let base = carried.count
+                // A piece read again was first read from a wrong start: other values.
+                let codes = encode(readAgain ? cells.map { Array("x".utf8) + $0 } : cells, &carried)
+                let added = base..<carried.count
+                box.dictionary = carried
+                if readAgain {
+                    var own = ByteDictionary()
+                    let ownCodes = encode(cells, &own)
+                    parts.append(textPart(codes: ownCodes, own: own, newCodes: 0..<own.count, shared: nil))
+                } else {
+                    parts.append(textPart(codes: codes, own: ByteDictionary(), newCodes: added, shared: box))
+                }
+            }
+            let all = cellsByPiece.flatMap { $0 }
+            let joined = ColumnPart.merge(parts, inferTypes: true)
+            guard case .text(let codes, let dictionary) = joined.data else {
+                Issue.record("not a text column")
+                return
+            }
+            #expect(codes == referenceCodes(all), "seed \(seed)")
+            #expect(dictionary.count == Set(all).count, "seed \(seed)")
+            #expect(joined.distinctCount == Set(all).count)
+            #expect(codes.map { dictionary[Int($0)] } == all.map { String(decoding: $0, as: UTF8.self) })
+        }
+    }
+
+    func textPart(codes: [Int32], own: ByteDictionary, newCodes: Range<Int>, shared: DictionaryBox?) -> ColumnPart {
+        ColumnPart(
+            type: .text, rows: codes.count, nulls: NullMask(), ints: [], doubles: [], days: [], bools: [],
+            codes: codes, dictionary: own, newCodes: newCodes, shared: shared, lo: .max, hi: .min,
+            dlo: .infinity, dhi: -.infinity, integral: 0, sawTrue: false, sawFalse: false, guardedCodes: [:])
+    }
+
     /// The bytes are checked as UTF-8 a slice at a time: a Windows-1252 byte deep in a large file (past
     /// the first megabyte, in the last piece) still makes the whole file read as Windows-1252, and an
     /// error before it is reported on the converted file, at the same row.

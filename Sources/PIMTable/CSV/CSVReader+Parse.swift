@@ -242,8 +242,11 @@ extension CSVReader {
         if bounds.count > 2 {
             let slots = ParallelSlots<Piece>(count: bounds.count - 1)
             let b = bounds
-            ParallelWork.forEach(b.count - 1, threads: 2) { k in
-                slots.set(k, readPiece(context, from: b[k], limit: b[k + 1], types: nil))
+            // Each thread carries its text dictionaries from piece to piece (values recur across the file).
+            let threads = 2
+            let carried = (0..<threads).map { _ in selected.map { _ in DictionaryBox() } }
+            ParallelWork.forEach(b.count - 1, threads: threads) { k, worker in
+                slots.set(k, readPiece(context, from: b[k], limit: b[k + 1], types: nil, carrying: carried[worker]))
             }
             pieces = slots.values.compactMap { $0 }
         } else {
@@ -313,7 +316,11 @@ extension CSVReader {
 
     /// Reads the records that start in `from..<limit`, building the selected columns (starting as
     /// `types` when given) a slice at a time. Stops at the first slice that fails.
-    static func readPiece(_ context: PieceContext, from: Int, limit: Int, types: [ColumnType?]?) -> Piece {
+    /// - Parameter carrying: a dictionary for each selected column to go on with and hand back (whatever
+    ///   happens), which the text parts then share.
+    static func readPiece(
+        _ context: PieceContext, from: Int, limit: Int, types: [ColumnType?]?, carrying: [DictionaryBox]? = nil
+    ) -> Piece {
         let sliceBytes = 1 << 18
         let n = context.buffer.count
         let options = context.options
@@ -322,6 +329,19 @@ extension CSVReader {
         // The builders are sized once the first slice has given the piece's bytes per record (the
         // header's few rows are a poor guide, and the arrays are filled when made); they grow if needed.
         var builders: [ColumnBuilder] = []
+        defer {
+            // The dictionaries go back to the thread's boxes, also when the piece stops early.
+            if let carrying {
+                for k in builders.indices { carrying[k].dictionary = builders[k].takeDictionary() }
+            }
+        }
+        func makeBuilders(expected: Int) -> [ColumnBuilder] {
+            context.selected.indices.map { k in
+                ColumnBuilder(
+                    rows: expected, inferTypes: options.inferTypes, formulaGuards: true, type: types?[k] ?? nil,
+                    carrying: carrying?[k].take())
+            }
+        }
         var slices: [TokenChunk] = []
         var rows = 0
         var position = from
@@ -361,11 +381,7 @@ extension CSVReader {
             slices.append(slice)
             if builders.isEmpty {
                 if slice.rowCount > 0 { average = max(1, (slice.stop - position) / slice.rowCount) }
-                let expected = (limit - from) / average * 11 / 10 + 16
-                builders = context.selected.indices.map { k in
-                    ColumnBuilder(
-                        rows: expected, inferTypes: options.inferTypes, formulaGuards: true, type: types?[k] ?? nil)
-                }
+                builders = makeBuilders(expected: (limit - from) / average * 11 / 10 + 16)
             }
             let first = rows
             rows += slice.rowCount
@@ -389,12 +405,12 @@ extension CSVReader {
         context.buffer.release(released..<position)
         piece.stop = position
         piece.rowCount = rows
-        if builders.isEmpty {
-            builders = context.selected.indices.map { k in
-                ColumnBuilder(rows: 0, inferTypes: options.inferTypes, formulaGuards: true, type: types?[k] ?? nil)
-            }
+        if builders.isEmpty { builders = makeBuilders(expected: 0) }
+        piece.parts = builders.indices.map { k in
+            var part = builders[k].part()
+            part.shared = carrying?[k]
+            return part
         }
-        piece.parts = builders.indices.map { builders[$0].part() }
         return piece
     }
 }

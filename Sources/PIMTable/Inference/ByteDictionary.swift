@@ -348,31 +348,40 @@ struct ByteDictionary {
     }
 
     /// Adds `other`'s keys that are new here, in `other`'s order, and says where each of its codes went.
+    mutating func absorb(_ other: ByteDictionary) -> CodeMap { absorb(other, codes: 0..<other.count) }
+
+    /// Adds the keys of `other` with codes in `range` that are new here, in `other`'s order, and says where
+    /// each went: ``CodeMap/shift(_:)`` maps a code of `range` itself, ``CodeMap/table(_:)`` is indexed by
+    /// the code's position in `range`.
     ///
-    /// When both are still ordered and `other`'s first key sorts after this one's last, the keys are all
-    /// new and are appended as a block (the parts of a sequential identifier column).
-    mutating func absorb(_ other: ByteDictionary) -> CodeMap {
+    /// When both are still ordered and the range's first key sorts after this one's last, the keys are
+    /// all new and are appended as a block (the parts of a sequential identifier column).
+    mutating func absorb(_ other: ByteDictionary, codes range: Range<Int>) -> CodeMap {
         let base = Int32(truncatingIfNeeded: count)
-        if other.count == 0 { return .shift(base) }
+        if range.isEmpty { return .shift(base) }
         if ordered && other.ordered {
+            let first = range.lowerBound
             let firstAfterLast =
                 count == 0
                 || other.arena.withUnsafeBufferPointer { a in
-                    a.baseAddress.map { sortsAfterLast($0, other.offsets[1]) } ?? true
+                    a.baseAddress.map {
+                        sortsAfterLast($0 + other.offsets[first], other.offsets[first + 1] - other.offsets[first])
+                    } ?? true
                 }
             if firstAfterLast {
-                let shift = arena.count
-                arena.append(contentsOf: other.arena)
-                offsets.reserveCapacity(offsets.count + other.count)
-                offsets.append(contentsOf: other.offsets[1...].lazy.map { $0 + shift })
-                keyWords.append(contentsOf: other.keyWords)
+                let from = other.offsets[first]
+                let shift = arena.count - from
+                arena.append(contentsOf: other.arena[from..<other.offsets[range.upperBound]])
+                offsets.reserveCapacity(offsets.count + range.count)
+                offsets.append(contentsOf: other.offsets[(first + 1)...range.upperBound].lazy.map { $0 + shift })
+                keyWords.append(contentsOf: other.keyWords[(2 * first)..<(2 * range.upperBound)])
                 lastCode = Int32(truncatingIfNeeded: count - 1)
-                return .shift(base)
+                return .shift(base &- Int32(truncatingIfNeeded: first))
             }
         }
         // The keys in batches through ``codes(_:_:count:hashes:into:)``, whose phases overlap the cache
         // misses of a large dictionary. (Keys are never empty: an empty cell is null.)
-        var table = [Int32](repeating: 0, count: other.count)
+        var table = [Int32](repeating: 0, count: range.count)
         let batch = 64
         other.arena.withUnsafeBufferPointer { a in
             var byte: UInt8 = 0
@@ -385,23 +394,24 @@ struct ByteDictionary {
                                 guard let pp = pointers.baseAddress, let lp = lengths.baseAddress,
                                     let hp = hashes.baseAddress, let op = out.baseAddress
                                 else { return }
-                                var c = 0
-                                while c < other.count {
-                                    let k = min(batch, other.count - c)
+                                var i = 0
+                                while i < range.count {
+                                    let k = min(batch, range.count - i)
                                     var empty = false
-                                    for i in 0..<k {
-                                        let s = other.offsets[c + i]
-                                        pp[i] = p + s
-                                        lp[i] = other.offsets[c + i + 1] - s
-                                        if lp[i] == 0 { empty = true }
+                                    for j in 0..<k {
+                                        let c = range.lowerBound + i + j
+                                        let s = other.offsets[c]
+                                        pp[j] = p + s
+                                        lp[j] = other.offsets[c + 1] - s
+                                        if lp[j] == 0 { empty = true }
                                     }
                                     if empty {
                                         // (The batched lookup takes length 0 as null.)
-                                        for i in 0..<k { op[c + i] = code(pp[i], lp[i]) }
+                                        for j in 0..<k { op[i + j] = code(pp[j], lp[j]) }
                                     } else {
-                                        codes(pp, lp, count: k, hashes: hp, into: op + c)
+                                        codes(pp, lp, count: k, hashes: hp, into: op + i)
                                     }
-                                    c += k
+                                    i += k
                                 }
                             }
                         }
@@ -410,6 +420,18 @@ struct ByteDictionary {
             }
         }
         return .table(table)
+    }
+
+    /// A dictionary of this one's entries listed in `order` (codes into this one), coded in that order.
+    func reordered(_ order: [Int32]) -> ByteDictionary {
+        var out = ByteDictionary()
+        out.reserveStorage(entries: order.count, bytes: order.reduce(0) { $0 + offsets[Int($1) + 1] - offsets[Int($1)] })
+        arena.withUnsafeBufferPointer { a in
+            // (Keys are never empty, so a dictionary with an entry has an arena.)
+            guard let base = a.baseAddress else { return }
+            for c in order { _ = out.code(base + offsets[Int(c)], offsets[Int(c) + 1] - offsets[Int(c)]) }
+        }
+        return out
     }
 
     /// The most specific type entry `code` parses as (see ``CellParsing/classify(_:_:)``).

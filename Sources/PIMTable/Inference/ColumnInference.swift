@@ -98,7 +98,12 @@ struct ColumnBuilder {
     private var days: [Int32] = []
     private var bools: [Bool] = []
     private var codes: [Int32] = []
-    private var dictionary = ByteDictionary()
+    private var dictionary: ByteDictionary
+    /// Entries the dictionary had before this builder (one carried over from earlier pieces).
+    private let dictionaryBase: Int
+    /// The dictionary is carried over to the next piece: ``part()`` leaves it here (see
+    /// ``takeDictionary()``) and says which codes this builder added.
+    private let carriesDictionary: Bool
     private var lo = Int64.max
     private var hi = Int64.min
     private var dlo = Double.infinity
@@ -112,13 +117,19 @@ struct ColumnBuilder {
     /// Bytes of the text cells before the sampling point, to size a near-unique column's arena.
     private var sampledBytes = 0
 
-    /// - Parameter type: start as this type (which every cell must then fit, or be widened from) instead
-    ///   of the first cell's.
-    init(rows: Int, inferTypes: Bool, formulaGuards: Bool, type: ColumnType? = nil) {
+    /// - Parameters:
+    ///   - type: start as this type (which every cell must then fit, or be widened from) instead of the
+    ///     first cell's.
+    ///   - carrying: a dictionary of earlier pieces to go on with (its codes stay as they are), which
+    ///     ``takeDictionary()`` hands back; the part then refers to it (see ``ColumnPart/shared``).
+    init(rows: Int, inferTypes: Bool, formulaGuards: Bool, type: ColumnType? = nil, carrying: ByteDictionary? = nil) {
         self.rows = rows
         self.capacity = rows
         self.inferTypes = inferTypes
         self.guards = formulaGuards
+        self.dictionary = carrying ?? ByteDictionary()
+        self.dictionaryBase = carrying?.count ?? 0
+        self.carriesDictionary = carrying != nil
         if !inferTypes {
             start(.text)
         } else if let type {
@@ -155,8 +166,8 @@ struct ColumnBuilder {
         case .date: days = Array(repeating: 0, count: capacity)
         case .boolean: bools = Array(repeating: false, count: capacity)
         case .text:
+            // (Text is the widest type, so the dictionary has no codes of this builder yet.)
             codes = Array(repeating: -1, count: capacity)
-            dictionary = ByteDictionary()
         }
         lo = .max
         hi = .min
@@ -319,10 +330,10 @@ struct ColumnBuilder {
                 if !sampled && r >= sampleEnd && sampleEnd > 0 {
                     sampled = true
                     let seen = r - nulls.nullCount
-                    if dictionary.count * 10 > seen * 9 {
+                    if (dictionary.count - dictionaryBase) * 10 > seen * 9 {
                         // A column of (nearly) unique values: size the table and arena once instead of
                         // growing them.
-                        dictionary.reserve(rows, averageBytes: sampledBytes / max(1, seen) + 1)
+                        dictionary.reserve(dictionaryBase + rows, averageBytes: sampledBytes / max(1, seen) + 1)
                     }
                 }
                 // A batch of cells; it ends early at a cell held in the cursor's scratch buffer, which
@@ -358,7 +369,8 @@ struct ColumnBuilder {
     }
 
     /// What was built: the first rows consumed, and what the profile needs.
-    /// (The builder's arrays are cut to the rows consumed in place, without a copy.)
+    /// (The builder's arrays are cut to the rows consumed in place, without a copy.) A builder that
+    /// carries its dictionary keeps it, and the part records the codes it added.
     mutating func part() -> ColumnPart {
         let n = done
         func prefix<T>(_ a: inout [T]) -> [T] {
@@ -367,7 +379,16 @@ struct ColumnBuilder {
         }
         return ColumnPart(
             type: type, rows: n, nulls: nulls, ints: prefix(&ints), doubles: prefix(&doubles), days: prefix(&days),
-            bools: prefix(&bools), codes: prefix(&codes), dictionary: dictionary, lo: lo, hi: hi, dlo: dlo, dhi: dhi,
+            bools: prefix(&bools), codes: prefix(&codes),
+            dictionary: carriesDictionary ? ByteDictionary() : dictionary,
+            newCodes: dictionaryBase..<dictionary.count, shared: nil, lo: lo, hi: hi, dlo: dlo, dhi: dhi,
             integral: integral, sawTrue: sawTrue, sawFalse: sawFalse, guardedCodes: guardedCodes)
+    }
+
+    /// Hands the dictionary over (for the next piece), leaving an empty one.
+    mutating func takeDictionary() -> ByteDictionary {
+        var out = ByteDictionary()
+        swap(&out, &dictionary)
+        return out
     }
 }

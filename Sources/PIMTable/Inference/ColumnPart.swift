@@ -17,7 +17,14 @@ struct ColumnPart: @unchecked Sendable {
     var days: [Int32]
     var bools: [Bool]
     var codes: [Int32]
+    /// The part's own dictionary (empty when it uses `shared`).
     var dictionary: ByteDictionary
+    /// The codes the part added to its dictionary (all of its own; for a shared one, the codes first
+    /// seen in this part, as later pieces of the same thread go on adding to it).
+    var newCodes: Range<Int>
+    /// The dictionary of the thread that read this part, carried from piece to piece, so that a value
+    /// seen in several pieces is hashed and stored once per thread rather than once per piece.
+    var shared: DictionaryBox?
     var lo: Int64
     var hi: Int64
     var dlo: Double
@@ -33,7 +40,7 @@ struct ColumnPart: @unchecked Sendable {
     /// each dictionary key (each is looked up or copied, then becomes a string).
     var mergeCost: Int {
         ints.count * 8 + doubles.count * 8 + days.count * 4 + bools.count + codes.count * 4 + dictionary.byteSize
-            + dictionary.count * 64
+            + newCodes.count * (shared == nil ? 64 : 96)
     }
 
     /// The type of a column whose parts have these types (`nil` when every part is all null).
@@ -135,56 +142,111 @@ struct ColumnPart: @unchecked Sendable {
         return out
     }
 
-    /// One dictionary for all parts (the first part's, with the others' new keys added in order) and
-    /// every part's codes translated into it; each part's codes and dictionary are released once used.
+    /// One dictionary for all parts, coded in order of first appearance (as a sequential read codes it),
+    /// and every part's codes translated into it; each part's codes and own dictionary are released once used.
+    ///
+    /// It starts as the first part's own dictionary, if it has one. Parts are taken in order; a part's
+    /// own dictionary is absorbed whole, and of a shared one the codes the part added (the codes before
+    /// them were added by earlier parts of the same thread, already absorbed). Codes of a shared
+    /// dictionary that no kept part added (a piece read again, with its own dictionary) are absorbed
+    /// when a later part may use them, and the dictionary is coded afresh at the end, without unused keys.
     private static func mergeText(_ parts: inout [ColumnPart], rows: Int)
         -> (codes: [Int32], dictionary: ByteDictionary, guarded: [Int32: Int])
     {
         guard let firstIndex = parts.firstIndex(where: { $0.type != nil }) else { return ([], ByteDictionary(), [:]) }
-        if parts.count == 1 {
+        if parts.count == 1 && parts[firstIndex].shared == nil {
             let only = parts[firstIndex]
             parts = []
             return (only.codes, only.dictionary, only.guardedCodes)
         }
-        // The first part's dictionary is the start (its codes stay as they are).
-        var dictionary = parts[firstIndex].dictionary
-        parts[firstIndex].dictionary = ByteDictionary()
-        // Room for every part's keys (an upper bound: parts share keys), reserved once.
-        let others = parts.indices.filter { $0 != firstIndex }
+        var dictionary = ByteDictionary()
+        var startIndex: Int?
+        if parts[firstIndex].shared == nil {
+            swap(&dictionary, &parts[firstIndex].dictionary)
+            startIndex = firstIndex
+        }
+        // Each shared dictionary once, with the table of where its codes went so far.
+        var boxes: [DictionaryBox] = []
+        var boxIndex: [ObjectIdentifier: Int] = [:]
+        for p in parts where p.type != nil {
+            guard let box = p.shared, boxIndex[ObjectIdentifier(box)] == nil else { continue }
+            boxIndex[ObjectIdentifier(box)] = boxes.count
+            boxes.append(box)
+        }
+        var tables = [[Int32]](repeating: [], count: boxes.count)
+        // Room for every key (an upper bound: parts share keys), reserved once.
+        let own = parts.indices.filter { $0 != startIndex && parts[$0].shared == nil }
         dictionary.reserveStorage(
-            entries: others.reduce(0) { $0 + parts[$1].dictionary.count },
-            bytes: others.reduce(0) { $0 + parts[$1].dictionary.keyBytes })
+            entries: own.reduce(0) { $0 + parts[$1].dictionary.count } + boxes.reduce(0) { $0 + $1.dictionary.count },
+            bytes: own.reduce(0) { $0 + parts[$1].dictionary.keyBytes } + boxes.reduce(0) { $0 + $1.dictionary.keyBytes })
         var codes = [Int32](repeating: -1, count: rows)
         var guarded: [Int32: Int] = [:]
+        var skipped = false
         var offset = 0
         for k in parts.indices {
             defer { offset += parts[k].rows }
             guard parts[k].type != nil else { continue }
-            let map: ByteDictionary.CodeMap = k == firstIndex ? .shift(0) : dictionary.absorb(parts[k].dictionary)
-            parts[k].dictionary = ByteDictionary()
             let from = offset
-            codes.withUnsafeMutableBufferPointer { out in
-                parts[k].codes.withUnsafeBufferPointer { source in
-                    switch map {
-                    case .shift(let base):
+            if let box = parts[k].shared, let b = boxIndex[ObjectIdentifier(box)] {
+                let wanted = parts[k].newCodes.upperBound
+                if parts[k].newCodes.lowerBound > tables[b].count { skipped = true }
+                if wanted > tables[b].count {
+                    let range = tables[b].count..<wanted
+                    switch dictionary.absorb(box.dictionary, codes: range) {
+                    case .shift(let delta): tables[b].append(contentsOf: range.lazy.map { Int32(truncatingIfNeeded: $0) &+ delta })
+                    case .table(let t): tables[b].append(contentsOf: t)
+                    }
+                }
+                translate(parts[k].codes, into: &codes, at: from, map: .table(tables[b]))
+                for (c, n) in parts[k].guardedCodes { guarded[tables[b][Int(c)], default: 0] += n }
+            } else {
+                let map: ByteDictionary.CodeMap = k == startIndex ? .shift(0) : dictionary.absorb(parts[k].dictionary)
+                parts[k].dictionary = ByteDictionary()
+                translate(parts[k].codes, into: &codes, at: from, map: map)
+                for (c, n) in parts[k].guardedCodes { guarded[map.code(c), default: 0] += n }
+            }
+            parts[k].codes = []
+            parts[k].shared = nil
+        }
+        if skipped {
+            // Code the values again in order of first appearance, dropping keys that only a piece read
+            // again (and not kept) had added.
+            var recoded = [Int32](repeating: -1, count: dictionary.count)
+            var order: [Int32] = []
+            for r in codes.indices where codes[r] >= 0 {
+                let c = Int(codes[r])
+                if recoded[c] < 0 {
+                    recoded[c] = Int32(truncatingIfNeeded: order.count)
+                    order.append(Int32(truncatingIfNeeded: c))
+                }
+                codes[r] = recoded[c]
+            }
+            dictionary = dictionary.reordered(order)
+            guarded = Dictionary(uniqueKeysWithValues: guarded.map { (recoded[Int($0.key)], $0.value) })
+        }
+        return (codes, dictionary, guarded)
+    }
+
+    /// Writes `source`'s codes translated by `map` into `out` from `start` (null stays -1).
+    private static func translate(_ source: [Int32], into out: inout [Int32], at start: Int, map: ByteDictionary.CodeMap) {
+        out.withUnsafeMutableBufferPointer { out in
+            source.withUnsafeBufferPointer { source in
+                switch map {
+                case .shift(let base):
+                    for r in 0..<source.count {
+                        let c = source[r]
+                        out[start + r] = c < 0 ? -1 : c &+ base
+                    }
+                case .table(let table):
+                    table.withUnsafeBufferPointer { t in
                         for r in 0..<source.count {
                             let c = source[r]
-                            out[from + r] = c < 0 ? -1 : c &+ base
-                        }
-                    case .table(let table):
-                        table.withUnsafeBufferPointer { t in
-                            for r in 0..<source.count {
-                                let c = source[r]
-                                out[from + r] = c < 0 ? -1 : t[Int(c)]
-                            }
+                            out[start + r] = c < 0 ? -1 : t[Int(c)]
                         }
                     }
                 }
             }
-            parts[k].codes = []
-            for (c, n) in parts[k].guardedCodes { guarded[map.code(c), default: 0] += n }
         }
-        return (codes, dictionary, guarded)
     }
 
     /// A text column's profile: evidence by classifying each distinct value once, weighed by how often it occurs.
@@ -212,5 +274,20 @@ struct ColumnPart: @unchecked Sendable {
         return InferredColumn(
             data: .text(codes: codes, dictionary: dictionary.strings()), evidence: evidence,
             nullCount: nullCount, distinctCount: dictionary.count)
+    }
+}
+
+/// A dictionary one reading thread carries from piece to piece (see ``ColumnPart/shared``).
+///
+/// `@unchecked Sendable`: the thread that reads the pieces is the only one to change it, and the thread
+/// that joins the column's parts only reads it, after every piece is read.
+final class DictionaryBox: @unchecked Sendable {
+    var dictionary = ByteDictionary()
+
+    /// Takes the dictionary out, leaving an empty one.
+    func take() -> ByteDictionary {
+        var out = ByteDictionary()
+        swap(&out, &dictionary)
+        return out
     }
 }
