@@ -99,15 +99,31 @@ struct DatasetCatalog: Sendable {
         return (v, try await rows(of: v, entry))
     }
 
+    /// The version's rows: the whole table (cached per version), restricted afresh on every request to the
+    /// viewer's rows when the entry is restricted.
     private func rows(of v: DatasetVersion, _ entry: Entry) async throws -> Table {
-        guard !entry.ownRows else {
-            let table = try await store.table(of: v)
-            let scoped = CaseAssignment.restrict(table, assignment: CaseAssignment.field(in: entry.dataset.schema), scope: entry.scope)
-            return try await consented(scoped, version: v, entry)
-        }
-        return try await cache.tables.value(for: .init(dataset: v.datasetID, version: v.id, detail: "")) {
+        let table = try await cache.tables.value(for: .init(dataset: v.datasetID, version: v.id, detail: "")) {
             try await store.table(of: v)
         }
+        guard entry.ownRows else { return table }
+        let scoped = CaseAssignment.restrict(table, assignment: CaseAssignment.field(in: entry.dataset.schema), scope: entry.scope)
+        return try await consented(scoped, version: v, entry)
+    }
+
+    /// One stored column of a version (cached per version and name), or nil when the version has no such field.
+    private func storedColumn(_ v: DatasetVersion, _ name: String) async throws -> Column? {
+        guard v.schema.field(named: name) != nil else { return nil }
+        return try await cache.columns.value(for: .init(dataset: v.datasetID, version: v.id, detail: name)) {
+            let t = try await store.table(of: v, columns: [name])
+            guard let c = t[name] else { throw ServerError.unprocessable("The column \(name) cannot be read.") }
+            return c
+        }
+    }
+
+    /// A table of one stored column (no rows when the version has no such field).
+    private func storedColumnTable(_ v: DatasetVersion, _ name: String) async throws -> Table {
+        guard let column = try await storedColumn(v, name) else { return .empty }
+        do { return try Table(columns: [column]) } catch { throw ServerError.unprocessable(String(describing: error)) }
     }
 
     static let consentUnavailable = "Live outputs of this dataset cannot honour your agreement's consent purpose "
@@ -141,7 +157,7 @@ struct DatasetCatalog: Sendable {
         }
         for i in out.indices where i < stored.count {
             guard let field = ConsentFilter.recordIDField(in: stored[i].schema) else { out[i].rowCount = 0; continue }
-            var table = try await store.table(of: stored[i], columns: [field])
+            var table = try await storedColumnTable(stored[i], field)
             for purpose in entry.consentPurposes {
                 guard let kept = try? ConsentFilter.apply(to: table, recordColumn: field, entries: decisions, purpose: purpose).table else {
                     table = table.selectingRows([])
@@ -163,13 +179,8 @@ struct DatasetCatalog: Sendable {
             for name in names where !columns.contains(where: { $0.name == name }) { if let c = table[name] { columns.append(c) } }
             do { return (v, try Table(columns: columns)) } catch { throw ServerError.unprocessable(String(describing: error)) }
         }
-        for name in names where v.schema.field(named: name) != nil && !columns.contains(where: { $0.name == name }) {
-            let column = try await cache.columns.value(for: .init(dataset: v.datasetID, version: v.id, detail: name)) {
-                let t = try await store.table(of: v, columns: [name])
-                guard let c = t[name] else { throw ServerError.unprocessable("The column \(name) cannot be read.") }
-                return c
-            }
-            columns.append(column)
+        for name in names where !columns.contains(where: { $0.name == name }) {
+            if let column = try await storedColumn(v, name) { columns.append(column) }
         }
         do { return (v, try Table(columns: columns)) } catch { throw ServerError.unprocessable(String(describing: error)) }
     }
@@ -234,7 +245,7 @@ struct DatasetCatalog: Sendable {
             let assignment = CaseAssignment.field(in: d.schema)
             for i in versions.indices {
                 guard let assignment else { versions[i].rowCount = 0; continue }
-                let column = try await store.table(of: stored[i], columns: [assignment])
+                let column = try await storedColumnTable(stored[i], assignment)
                 versions[i].rowCount = CaseAssignment.visibleRows(of: column, assignment: assignment, scope: scope)?.count ?? 0
             }
         }

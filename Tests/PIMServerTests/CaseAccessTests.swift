@@ -52,7 +52,31 @@ import Testing
             // An analyst still sees every row
             let analyst = try await Browser.signedIn(client, as: .analyst)
             #expect(try await Self.rowCount(client, analyst, TestWorld.assignedDatasetName) == counts.values.reduce(0, +))
+            // Once the analyst's views have cached the whole version (its table and columns), the case
+            // worker is still given their rows only
+            #expect(try await analyst.get(client, "/datasets/\(TestWorld.assignedDatasetName)").status == .ok)
+            #expect(try await Self.aggregateTotal(client, analyst).total == counts.values.reduce(0, +))
+            #expect(try await Self.aggregateTotal(client, worker).total == own)
+            #expect(try await Self.rowCount(client, worker, TestWorld.assignedDatasetName) == own)
         }
+    }
+
+    /// Rows are matched on the assignment column's values, each trimmed of spaces; empty cells and a
+    /// column that is not text match nothing.
+    @Test func visibleRowsMatchTrimmedNamesAndNothingElse() throws {
+        let table = try Table(columns: [
+            Column(name: "caseworker", data: .text(codes: [0, 1, -1, 2, 0, 3], dictionary: ["amina", " amina ", "omar", "Amina"])),
+            Column(name: "n", data: .integer(values: [1, 2, 3, 4, 5, 6], nulls: NullMask())),
+        ])
+        #expect(CaseAssignment.visibleRows(of: table, assignment: "caseworker", scope: .assignedTo(["amina"])) == [0, 1, 4])
+        #expect(CaseAssignment.visibleRows(of: table, assignment: "caseworker", scope: .assignedTo(["omar", "amina"])) == [0, 1, 3, 4])
+        #expect(CaseAssignment.visibleRows(of: table, assignment: "caseworker", scope: .assignedTo(["nobody"])) == [])
+        #expect(CaseAssignment.visibleRows(of: table, assignment: "n", scope: .assignedTo(["1"])) == [])
+        #expect(CaseAssignment.visibleRows(of: table, assignment: "missing", scope: .assignedTo(["amina"])) == [])
+        #expect(CaseAssignment.visibleRows(of: table, assignment: "caseworker", scope: .all) == nil)
+        let restricted = CaseAssignment.restrict(table, assignment: "caseworker", scope: .assignedTo(["omar"]))
+        #expect(restricted.rowCount == 1)
+        #expect(restricted["n"]?[0] == .integer(4))
     }
 
     @Test func aSupervisorSeesTheirTeamsRows() async throws {

@@ -207,10 +207,10 @@ public enum CaseAssignment {
     public static func visibleRows(of table: Table, assignment: String?, scope: RowScope) -> [Int]? {
         guard case .assignedTo(let names) = scope else { return nil }
         guard let assignment, let column = table[assignment] else { return [] }
-        return (0..<table.rowCount).filter { r in
-            if case .text(let s) = column[r] { return names.contains(s.trimmingCharacters(in: .whitespaces)) }
-            return false
-        }
+        // Each distinct name is compared once; the rows then by their codes.
+        guard case .text(let codes, let dictionary) = column.data else { return [] }
+        let assigned = dictionary.map { names.contains($0.trimmingCharacters(in: .whitespaces)) }
+        return codes.indices.filter { r in codes[r] >= 0 && assigned[Int(codes[r])] }
     }
 
     /// `table` with only the rows visible under `scope`.
