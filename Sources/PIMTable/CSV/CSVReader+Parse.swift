@@ -178,6 +178,24 @@ extension CSVReader {
         let validating: Bool
         /// Set by the first piece that finds bytes that are not UTF-8, so that the others stop.
         let notUTF8 = Flag()
+
+        /// The block tokenizer keeps only the starts of the selected fields and of their successors (which
+        /// give their ends); the others are still scanned and checked.
+        static func keepMask(fields: Int, selected: [Int]) -> UInt64 {
+            fields > 64 ? ~0 : selected.reduce(0) { mask, c in
+                mask | 1 << UInt64(c) | (c + 1 < fields ? 1 << UInt64(c + 1) : 0)
+            }
+        }
+
+        /// The same reading of the same bytes, building only the selected columns at `indices` (positions
+        /// in `selected`), which the pieces' parts then list in that order.
+        func narrowed(to indices: [Int]) -> PieceContext {
+            let columns = indices.map { selected[$0] }
+            return PieceContext(
+                buffer: buffer, delimiter: delimiter, fields: fields, selected: columns,
+                keep: Self.keepMask(fields: fields, selected: columns), options: options,
+                averageRecordBytes: averageRecordBytes, validating: false)
+        }
     }
 
     /// A flag any thread may set.
@@ -230,13 +248,9 @@ extension CSVReader {
             }
         }
         bounds.append(n)
-        // The block tokenizer keeps only the starts of the selected fields and of their successors (which
-        // give their ends); the others are still scanned and checked.
-        let keep: UInt64 = fields > 64 ? ~0 : selected.reduce(0) { mask, c in
-            mask | 1 << UInt64(c) | (c + 1 < fields ? 1 << UInt64(c + 1) : 0)
-        }
         let context = PieceContext(
-            buffer: buffer, delimiter: delimiter, fields: fields, selected: selected, keep: keep, options: options,
+            buffer: buffer, delimiter: delimiter, fields: fields, selected: selected,
+            keep: PieceContext.keepMask(fields: fields, selected: selected), options: options,
             averageRecordBytes: header.averageRecordBytes, validating: validating)
         var pieces: [Piece]
         if bounds.count > 2 {
@@ -274,20 +288,28 @@ extension CSVReader {
             rowsBefore += pieces[k].physicalRows
             k += 1
         }
-        // One type per column: a piece that built a column as a narrower type builds it again.
+        // One type per column: a piece that built a column as a narrower type builds that column again
+        // (only that one: a single odd value in a large file must not make the whole file be read twice).
         let types = selected.indices.map { c in ColumnPart.joinedType(pieces.map { $0.parts[c].type }) }
-        let again = pieces.indices.filter { k in
-            selected.indices.contains { c in pieces[k].parts[c].type.map { $0 != types[c] } ?? false }
+        let again = pieces.indices.compactMap { k -> (piece: Int, columns: [Int])? in
+            let columns = selected.indices.filter { c in pieces[k].parts[c].type.map { $0 != types[c] } ?? false }
+            return columns.isEmpty ? nil : (k, columns)
         }
         if !again.isEmpty {
             let slots = ParallelSlots<Piece>(count: again.count)
-            let bases = again.map { pieces[$0].base }
-            let stops = again.map { pieces[$0].stop }
+            let bases = again.map { pieces[$0.piece].base }
+            let stops = again.map { pieces[$0.piece].stop }
+            let columns = again.map(\.columns)
             ParallelWork.forEach(again.count, threads: options.parallel ? 2 : 1) { i in
-                slots.set(i, readPiece(context, from: bases[i], limit: stops[i], types: types))
+                slots.set(
+                    i,
+                    readPiece(
+                        context.narrowed(to: columns[i]), from: bases[i], limit: stops[i],
+                        types: columns[i].map { types[$0] }))
             }
-            for (i, k) in again.enumerated() {
-                if let piece = slots.values[i] { pieces[k] = piece }
+            for (i, (k, list)) in again.enumerated() {
+                guard let piece = slots.values[i] else { continue }
+                for (j, c) in list.enumerated() { pieces[k].parts[c] = piece.parts[j] }
             }
         }
         // Join the parts, columns split between two threads, the largest first. Each column's parts are
