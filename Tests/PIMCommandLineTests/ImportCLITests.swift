@@ -70,6 +70,57 @@ func initialisedWorkspace() throws -> URL {
         #expect(partial.status == 0, "\(partial.err)")
         #expect(partial.out.contains("Imported 48 rows"))
         #expect(partial.out.contains("2 rows with issues left out"))
+        // A file with no valid row is refused in every mode: an empty version would hide the last good one.
+        try syntheticCSV(rows: 3, badRows: [0, 1, 2], seed: 3).write(to: dir.appendingPathComponent("v3.csv"), atomically: true, encoding: .utf8)
+        let none = try PIMBinary.run(["import", "v3.csv", "--dataset", "pm", "--mode", "import-valid"], in: dir)
+        #expect(none.status != 0)
+        #expect(none.err.contains("none of its 3 rows is valid"), "\(none.err)")
+        try "record_id,adm1_code,sex,age,date\n".write(to: dir.appendingPathComponent("v4.csv"), atomically: true, encoding: .utf8)
+        let empty = try PIMBinary.run(["import", "v4.csv", "--dataset", "pm", "--mode", "import-valid"], in: dir)
+        #expect(empty.status != 0)
+        #expect(empty.err.contains("no data rows"), "\(empty.err)")
+        let after = try PIMBinary.run(["datasets", "--format", "json"], in: dir)
+        #expect(after.out.contains("\"versions\" : 2"))
+    }
+
+    /// A schema given for an existing dataset that lowers a disclosure role (or drops a field) is refused,
+    /// naming the change; confirmed with --replace-schema it replaces the stored schema and is audited.
+    @Test func aDifferentSchemaForAnExistingDatasetNeedsConfirmation() throws {
+        let dir = try initialisedWorkspace()
+        try syntheticCSV(rows: 20).write(to: dir.appendingPathComponent("v1.csv"), atomically: true, encoding: .utf8)
+        let inspect = try PIMBinary.run(["inspect", "v1.csv", "--schema-out", "s.json"], in: dir)
+        #expect(inspect.status == 0, "\(inspect.err)")
+        #expect(try PIMBinary.run(["import", "v1.csv", "--dataset", "pm", "--category", "protection-monitoring", "--purpose", "T",
+                                   "--schema", "s.json"], in: dir).status == 0)
+        // The same schema again is fine.
+        try syntheticCSV(rows: 20, seed: 2).write(to: dir.appendingPathComponent("v2.csv"), atomically: true, encoding: .utf8)
+        #expect(try PIMBinary.run(["import", "v2.csv", "--dataset", "pm", "--schema", "s.json"], in: dir).status == 0)
+        // A schema that makes the record id an ordinary field
+        let data = try Data(contentsOf: dir.appendingPathComponent("s.json"))
+        var json = try #require(try JSONSerialization.jsonObject(with: data) as? [String: Any])
+        var fields = try #require(json["fields"] as? [[String: Any]])
+        let id = try #require(fields.firstIndex { $0["name"] as? String == "record_id" })
+        #expect(fields[id]["role"] as? String == "direct-identifier")
+        fields[id]["role"] = "other"
+        json["fields"] = fields
+        try JSONSerialization.data(withJSONObject: json).write(to: dir.appendingPathComponent("lowered.json"))
+        try syntheticCSV(rows: 20, seed: 3).write(to: dir.appendingPathComponent("v3.csv"), atomically: true, encoding: .utf8)
+        let refused = try PIMBinary.run(["import", "v3.csv", "--dataset", "pm", "--schema", "lowered.json"], in: dir)
+        #expect(refused.status != 0)
+        #expect(refused.err.contains("record_id: role direct-identifier → other"), "\(refused.err)")
+        #expect(refused.err.contains("--replace-schema"))
+        var show = try PIMBinary.run(["dataset", "show", "pm", "--format", "json"], in: dir)
+        #expect(show.out.contains("\"rowCount\" : 20"))
+        #expect(!show.out.contains("\"number\" : 3"))
+        // Confirmed: stored, the schema replaced, the change in the audit log
+        let replaced = try PIMBinary.run(["import", "v3.csv", "--dataset", "pm", "--schema", "lowered.json", "--replace-schema"], in: dir)
+        #expect(replaced.status == 0, "\(replaced.err)")
+        #expect(replaced.err.contains("was replaced"))
+        show = try PIMBinary.run(["dataset", "show", "pm", "--format", "json"], in: dir)
+        #expect(show.out.contains("\"number\" : 3"))
+        let audit = try PIMBinary.run(["audit", "list", "--action", "dataset.schema.changed", "--format", "json"], in: dir)
+        #expect(audit.status == 0, "\(audit.err)")
+        #expect(audit.out.contains("direct-identifier->other"))
     }
 
     @Test func newDatasetNeedsACategoryAndAPurpose() throws {

@@ -57,11 +57,52 @@ func textTable(_ columns: [(String, [String?])]) -> Table {
         #expect(r.issues.contains { $0.row == 6 && $0.column == "adm2" && $0.rule == .adminCode && $0.expected.contains("SD0102") })
         #expect(r.issues.contains { $0.row == 8 && $0.column == "id" && $0.rule == .required })
         #expect(r.issues.allSatisfy { $0.description.hasPrefix("pm.csv:\($0.row):\($0.column): ") })
-        // dd/mm/yyyy is a date too
-        #expect(!r.issues.contains { $0.row == 6 && $0.column == "visit" })
+        // dd/mm/yyyy is not taken as a date (day and month could be either way round)
+        #expect(r.issues.contains { $0.row == 6 && $0.column == "visit" && $0.rule == .type && $0.expected.contains("dd/mm/yyyy") })
         #expect(r.countsByRule[.unique] == 1)
         #expect(r.rowsRejected == 4)  // rows 4, 5, 6 and 8
         #expect(r.table.rowCount == 2)  // rows 3 and 7 are clean
+    }
+
+    /// Only yyyy-mm-dd is a date: dd/mm/yyyy and mm/dd/yyyy cannot be told apart for days up to 12, and a
+    /// date with a time would lose the time.
+    @Test func onlyUnambiguousDatesConvert() {
+        let t = textTable([("visit", ["2026-03-04", "04/03/2026", "03/04/2026", "2026-03-04T10:15:00", "2026-03-04 10:15", " 2026-03-05 "])])
+        let r = Validator(schema: Schema(fields: [Field(name: "visit", type: .date)]), fileName: "f.csv", firstDataRow: 2).validate(t)
+        #expect(r.issues.map(\.row) == [3, 4, 5, 6])
+        #expect(r.issues.allSatisfy { $0.rule == .type })
+        #expect(r.table.rowCount == 2)
+        #expect(r.table["visit"]?[0] == .date(CivilDays.days(year: 2026, month: 3, day: 4)))
+        #expect(r.table["visit"]?[1] == .date(CivilDays.days(year: 2026, month: 3, day: 5)))
+    }
+
+    /// A pattern applies to numbers and dates as written (not only to text), and a required value of only
+    /// spaces is empty.
+    @Test func patternsApplyToEveryTypeAndBlankIsEmpty() {
+        let schema = Schema(fields: [
+            Field(name: "year", type: .integer, pattern: "20[0-9]{2}"),
+            Field(name: "name", type: .text, required: true),
+        ])
+        let t = textTable([("year", ["2024", "1", "99999", nil]), ("name", ["a", "   ", "b", ""])])
+        let r = Validator(schema: schema, fileName: "f.csv", firstDataRow: 2).validate(t)
+        #expect(r.issues.filter { $0.rule == .pattern }.map(\.row) == [3, 4])
+        #expect(r.issues.filter { $0.rule == .required }.map(\.row) == [3, 5])
+        #expect(r.table.rowCount == 1)
+    }
+
+    /// A schema whose pattern is not a regular expression, whose range is empty or whose list of allowed
+    /// values is empty is refused when read; a validator given one anyway fails every value instead of
+    /// skipping the check.
+    @Test func aConstraintThatCannotBeCheckedIsRefused() {
+        let bad = Schema(fields: [Field(name: "code", type: .text, pattern: "[A-Z")])
+        #expect(throws: DomainError.self) { try bad.validate() }
+        #expect(throws: DomainError.self) { try Schema(fields: [Field(name: "n", type: .integer, minimum: 5, maximum: 1)]).validate() }
+        #expect(throws: DomainError.self) { try Schema(fields: [Field(name: "s", type: .text, allowedValues: [])]).validate() }
+        #expect(throws: Never.self) { try Schema(fields: [Field(name: "code", type: .text, pattern: "[A-Z]+")]).validate() }
+        let r = Validator(schema: bad, fileName: "f.csv", firstDataRow: 2).validate(textTable([("code", ["anything goes", nil])]))
+        #expect(r.issues.count == 1)
+        #expect(r.issues.first?.rule == .pattern)
+        #expect(r.issues.first?.expected.contains("not a valid regular expression") == true)
     }
 
     @Test func identifiersAreNeverQuotedInMessages() {

@@ -36,6 +36,11 @@ public enum DatasetImport {
         case unknownCategory(String)
         /// The file has issues and the mode refuses it (or a column is missing, which no mode accepts).
         case refused(file: String, issues: Int, validRows: Int)
+        /// No row would be stored (an empty file, or every row has issues): an empty version would hide
+        /// the last good one.
+        case noRows(file: String, rowsRead: Int, issues: Int)
+        /// A schema given for an existing dataset differs from the stored one and the change was not confirmed.
+        case schemaDiffers(dataset: String, changes: [String])
 
         public var description: String {
             switch self {
@@ -46,6 +51,13 @@ public enum DatasetImport {
             case .unknownCategory(let c): "\"\(c)\" is not a PIM category; use one of \(PIMCategory.ID.allCases.map(\.rawValue).joined(separator: ", "))."
             case .refused(let f, let n, let valid):
                 "\(f) was not imported: \(n) issues (fix them, or use the import-valid mode to store the \(valid) valid rows)."
+            case .schemaDiffers(let d, let changes):
+                "The schema given for dataset \"\(d)\" differs from its stored schema (\(changes.prefix(8).joined(separator: "; "))"
+                    + "\(changes.count > 8 ? "; \(changes.count - 8) more" : "")). Leave the schema out to check the file against "
+                    + "the stored one, or confirm the replacement (pim import --replace-schema); it is recorded in the audit log."
+            case .noRows(let f, 0, _): "\(f) was not imported: it has no data rows."
+            case .noRows(let f, let read, let n):
+                "\(f) was not imported: none of its \(read) rows is valid (\(n) issues); an empty version would replace the last good one."
             }
         }
     }
@@ -58,12 +70,18 @@ public enum DatasetImport {
         return fitsTemplate ? template : SchemaProposal.propose(for: table)
     }
 
-    /// Decides the target dataset and schema. `givenSchema` (a schema file, or roles confirmed by a person)
-    /// overrides both the proposal and an existing dataset's schema.
+    /// Decides the target dataset and schema. `givenSchema` (a schema file) overrides the proposal; for an
+    /// existing dataset it must equal the stored schema unless `replacingSchema` confirms the change (which
+    /// may remove fields or lower disclosure roles; see ``schemaChanges(from:to:)`` and ``schemaChangeAudit``).
     public static func plan(
-        table: Table, existing: Dataset?, name: String, new: NewDataset, givenSchema: Schema?, now: Date
+        table: Table, existing: Dataset?, name: String, new: NewDataset, givenSchema: Schema?, now: Date,
+        replacingSchema: Bool = false
     ) throws(Failure) -> Plan {
         if let existing {
+            if let givenSchema, !replacingSchema {
+                let changes = schemaChanges(from: existing.schema, to: givenSchema)
+                if !changes.isEmpty { throw .schemaDiffers(dataset: name, changes: changes) }
+            }
             return Plan(dataset: existing, schema: givenSchema ?? existing.schema, creates: false)
         }
         guard let category = new.category, !category.isEmpty else { throw .missingCategory(dataset: name) }
@@ -83,11 +101,47 @@ public enum DatasetImport {
         Validator(schema: plan.schema, gazetteer: gazetteer, report: read.report).validate(read.table)
     }
 
-    /// Throws when the result may not be stored: any issue in `reject` mode, a missing column in any mode.
+    /// Throws when the result may not be stored: any issue in `reject` mode, a missing column in any mode,
+    /// no row to store in any mode.
     public static func check(_ result: ValidationResult, mode: ValidationMode, fileName: String) throws(Failure) {
         if !result.isValid && (mode == .reject || result.countsByRule[.missingColumn, default: 0] > 0) {
             throw .refused(file: fileName, issues: result.issues.count, validRows: result.rowsRead - result.rowsRejected)
         }
+        if result.table.rowCount == 0 {
+            throw .noRows(file: fileName, rowsRead: result.rowsRead, issues: result.issues.count)
+        }
+    }
+
+    /// How `new` differs from `old`, one line per change (field names, types and roles: schema, not
+    /// personal data). Empty when they are the same.
+    public static func schemaChanges(from old: Schema, to new: Schema) -> [String] {
+        var out: [String] = []
+        for f in old.fields where new.field(named: f.name) == nil { out.append("field \(f.name) removed") }
+        for f in new.fields {
+            guard let before = old.field(named: f.name) else {
+                out.append("field \(f.name) added")
+                continue
+            }
+            if before.role != f.role { out.append("\(f.name): role \(before.role.rawValue) → \(f.role.rawValue)") }
+            if before.type != f.type { out.append("\(f.name): type \(before.type.rawValue) → \(f.type.rawValue)") }
+            var same = f
+            same.role = before.role
+            same.type = before.type
+            if same != before { out.append("\(f.name): checks or labels changed") }
+        }
+        if out.isEmpty && old.fields.map(\.name) != new.fields.map(\.name) { out.append("fields reordered") }
+        return out
+    }
+
+    /// The audit entry of a confirmed schema replacement: the fields changed and each role change.
+    public static func schemaChangeAudit(from old: Schema, to new: Schema, datasetID: Dataset.ID, actor: String, at: Date) -> AuditDraft {
+        let changed = Set(old.fields.map(\.name)).symmetricDifference(new.fields.map(\.name))
+            .union(new.fields.filter { f in old.field(named: f.name).map { $0 != f } ?? false }.map(\.name))
+        var details = ["fields": changed.sorted().joined(separator: ","), "replaced": "true"]
+        for f in new.fields {
+            if let before = old.field(named: f.name)?.role, before != f.role { details["role.\(f.name)"] = "\(before.rawValue)->\(f.role.rawValue)" }
+        }
+        return AuditDraft(at: at, actor: actor, action: .datasetSchemaChanged, datasetID: datasetID.rawValue, details: details)
     }
 
     /// File columns the schema does not name: not stored (data minimisation).

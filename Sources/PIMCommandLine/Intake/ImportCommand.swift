@@ -18,8 +18,10 @@ struct ImportCommand: AsyncParsableCommand {
                   --method "key informant interviews" --period-start 2026-01-01 --period-end 2026-01-31 --area SD01
               pim import pm-february.csv --dataset pm-monitoring --mode import-valid --errors-out issues.csv
             The first import creates the dataset (give --category and --purpose; the schema comes from --schema
-            or is proposed from the file). Later imports are checked against the dataset's schema. Importing the
-            same file twice is detected. With --mode reject (default) any issue refuses the whole file.
+            or is proposed from the file). Later imports are checked against the dataset's schema; a different
+            --schema is refused unless --replace-schema confirms it (the change is audited). Importing the same
+            file twice is detected. With --mode reject (default) any issue refuses the whole file, and a file
+            with no valid row is never stored.
             """
     )
 
@@ -32,6 +34,7 @@ struct ImportCommand: AsyncParsableCommand {
     @Option(help: "The defined purpose of a new dataset (required when creating it).") var purpose: String?
     @Option(help: "Sensitivity of a new dataset: low, moderate, high, severe.") var sensitivity: Sensitivity = .high
     @Option(help: "reject (any issue refuses the file) or import-valid (store valid rows, report the rest).") var mode: ValidationMode = .reject
+    @Flag(help: "Replace an existing dataset's schema with --schema (fields, types, disclosure roles); audited.") var replaceSchema = false
 
     @Option(help: "Provenance: organisation that collected the data (acronym).") var sourceOrg: String?
     @Option(help: "Provenance: system it came from, e.g. KoboToolbox, proGres, DTM.") var sourceSystem: String?
@@ -66,7 +69,7 @@ struct ImportCommand: AsyncParsableCommand {
             do {
                 plan = try DatasetImport.plan(table: read.table, existing: existing, name: dataset,
                                               new: .init(category: category, purpose: purpose, sensitivity: sensitivity),
-                                              givenSchema: givenSchema, now: now)
+                                              givenSchema: givenSchema, now: now, replacingSchema: replaceSchema)
             } catch let error as DatasetImport.Failure {
                 switch error {
                 case .missingCategory:
@@ -82,9 +85,9 @@ struct ImportCommand: AsyncParsableCommand {
             if !unused.isEmpty {
                 Output.stderr("note: \(unused.count) columns are not in the schema and are not stored (data minimisation): \(unused.joined(separator: ", "))")
             }
-            do { try DatasetImport.check(result, mode: mode, fileName: read.report.fileName) } catch {
+            do { try DatasetImport.check(result, mode: mode, fileName: read.report.fileName) } catch DatasetImport.Failure.refused {
                 throw CLIError("\(read.report.fileName) was not imported: \(result.issues.count) issues (fix them, or use --mode import-valid to store the \(result.rowsRead - result.rowsRejected) valid rows).")
-            }
+            } catch let e as DatasetImport.Failure { throw CLIError(e.description) }
             let provenance = Provenance(
                 sourceOrganization: sourceOrg, sourceSystem: sourceSystem, method: method, periodStart: periodStart,
                 periodEnd: periodEnd, area: area, receivedAt: DatasetImport.day(received) ?? now,
@@ -92,8 +95,17 @@ struct ImportCommand: AsyncParsableCommand {
             let audit = DatasetImport.audit(plan: plan, result: result, sha256: sha, actor: actorName, at: now)
             let v = try await s.addVersion(of: plan.dataset.id, table: result.table, schema: plan.schema, provenance: provenance,
                                            audit: audit, creating: DatasetImport.creating(plan))
-            // A schema given for an existing dataset becomes its schema once the version is stored.
-            if givenSchema != nil, let changed = DatasetImport.updated(plan) { try await s.update(changed) }
+            // A confirmed replacement becomes the dataset's schema once the version is stored, and is audited.
+            if givenSchema != nil, let changed = DatasetImport.updated(plan) {
+                try await s.update(changed)
+                try await s.append(DatasetImport.schemaChangeAudit(
+                    from: plan.dataset.schema, to: plan.schema, datasetID: plan.dataset.id, actor: actorName, at: now))
+                let changes = DatasetImport.schemaChanges(from: plan.dataset.schema, to: plan.schema)
+                Output.stderr("note: the schema of \"\(dataset)\" was replaced: " + changes.joined(separator: "; "))
+            }
+            if existing != nil, let purpose, purpose != existing?.purpose {
+                Output.stderr("note: --purpose is ignored: the dataset exists and keeps its defined purpose.")
+            }
             return (v, result, existing == nil)
         }
         let r = outcome.result

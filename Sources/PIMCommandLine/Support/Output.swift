@@ -36,7 +36,13 @@ enum Output {
 /// Who a command acts as in the audit trail: the `--as` user, else the operating-system user as `cli:NAME`.
 enum CLIActor {
     static func name(_ given: String?) -> String {
-        given ?? "cli:" + (ProcessInfo.processInfo.environment["USER"] ?? "unknown")
+        given ?? "cli:" + (ProcessInfo.processInfo.environment["USER"] ?? accountName() ?? "unknown")
+    }
+
+    /// The account the process runs as, when `USER` is not set (services, containers).
+    private static func accountName() -> String? {
+        guard let entry = getpwuid(getuid()), let name = entry.pointee.pw_name else { return nil }
+        return String(cString: name)
     }
 }
 

@@ -1,3 +1,4 @@
+import Foundation
 import PIMTable
 
 /// The part a field plays in disclosure control. Decides what is dropped, generalised or checked.
@@ -75,6 +76,13 @@ public struct Field: Sendable, Hashable, Codable {
     }
 }
 
+extension Field {
+    /// `pattern` as a regular expression matching the whole value, or nil when it is not one.
+    public static func regularExpression(_ pattern: String) -> NSRegularExpression? {
+        try? NSRegularExpression(pattern: "^(?:" + pattern + ")$")
+    }
+}
+
 /// A dataset's schema: its fields in order. Field names are unique.
 public struct Schema: Sendable, Hashable, Codable {
     public var fields: [Field]
@@ -86,12 +94,22 @@ public struct Schema: Sendable, Hashable, Codable {
     /// Names of the fields that play `role`.
     public func names(withRole role: DisclosureRole) -> [String] { fields.filter { $0.role == role }.map(\.name) }
 
-    /// Checks that field names are unique and non-empty.
+    /// Checks that field names are unique and non-empty, that every pattern is a regular expression and
+    /// that no range is empty: a constraint that cannot be checked must not look as if it were.
     public func validate() throws(DomainError) {
         var seen = Set<String>()
         for f in fields {
             guard !f.name.isEmpty else { throw .invalidField("schema", "has a field without a name") }
             guard seen.insert(f.name).inserted else { throw .invalidField("schema", "names the field \"\(f.name)\" twice") }
+            if let p = f.pattern, Field.regularExpression(p) == nil {
+                throw .invalidField("schema", "field \"\(f.name)\": the pattern is not a valid regular expression")
+            }
+            if let lo = f.minimum, let hi = f.maximum, lo > hi {
+                throw .invalidField("schema", "field \"\(f.name)\": the minimum is above the maximum")
+            }
+            if let allowed = f.allowedValues, allowed.isEmpty {
+                throw .invalidField("schema", "field \"\(f.name)\": the list of allowed values is empty")
+            }
         }
     }
 }

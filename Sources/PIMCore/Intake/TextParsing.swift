@@ -20,7 +20,8 @@ enum TextParsing {
         }
     }
 
-    /// `yyyy-mm-dd` (optionally followed by a time), or `dd/mm/yyyy`.
+    /// `yyyy-mm-dd` only, as the readers infer dates: `dd/mm/yyyy` and `mm/dd/yyyy` cannot be told apart
+    /// for days up to 12 (a guess would swap them silently), and a time would be dropped.
     static func parseDate(_ s: String) -> Int32? {
         let u = Array(s.utf8)
         func num(_ r: Range<Int>) -> Int? {
@@ -33,10 +34,8 @@ enum TextParsing {
             return v
         }
         var y: Int?, m: Int?, d: Int?
-        if u.count >= 10, u[4] == UInt8(ascii: "-"), u[7] == UInt8(ascii: "-"), u.count == 10 || u[10] == UInt8(ascii: "T") || u[10] == UInt8(ascii: " ") {
+        if u.count == 10, u[4] == UInt8(ascii: "-"), u[7] == UInt8(ascii: "-") {
             (y, m, d) = (num(0..<4), num(5..<7), num(8..<10))
-        } else if u.count == 10, u[2] == UInt8(ascii: "/"), u[5] == UInt8(ascii: "/") {
-            (d, m, y) = (num(0..<2), num(3..<5), num(6..<10))
         }
         guard let y, let m, let d, (1...12).contains(m), (1...daysIn(month: m, year: y)).contains(d) else { return nil }
         return CivilDays.days(year: y, month: m, day: d)
@@ -93,7 +92,7 @@ enum TextParsing {
         switch t {
         case .integer: "expected a whole number such as 42"
         case .decimal: "expected a number such as 3.5"
-        case .date: "expected a date as yyyy-mm-dd, e.g. 2026-03-31"
+        case .date: "expected a date as yyyy-mm-dd, e.g. 2026-03-31 (not dd/mm/yyyy, whose day and month may be read the wrong way round; a date with a time needs a text field to keep the time)"
         case .boolean: "expected true/false, yes/no or 1/0"
         case .text: "expected text"
         }

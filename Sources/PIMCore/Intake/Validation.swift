@@ -167,11 +167,27 @@ struct FieldChecker {
         let n = c.count
         let failedType = Set(issues.map(\.row))
         if field.required {
-            for row in 0..<n where c.isNull(row) && !failedType.contains(row) {
-                report(row, .required, "the value is empty", "this field is required")
+            // Only spaces count as empty too.
+            var blank: [Bool] = []
+            if case .text(_, let dict) = c.data { blank = dict.map { $0.allSatisfy(\.isWhitespace) } }
+            for row in 0..<n where !failedType.contains(row) {
+                let empty: Bool
+                if case .text(let codes, _) = c.data { empty = codes[row] < 0 || blank[Int(codes[row])] } else { empty = c.isNull(row) }
+                if empty { report(row, .required, "the value is empty", "this field is required") }
             }
         }
-        let regex = field.pattern.flatMap { try? NSRegularExpression(pattern: "^(?:" + $0 + ")$") }
+        // A pattern that is not a regular expression fails every value (schema files are checked when
+        // read; this guards any other way a schema came in): it must not pass unchecked.
+        let regex = field.pattern.flatMap(Field.regularExpression)
+        let pattern = field.pattern
+        let patternFails: (String) -> Bool = { s in
+            guard pattern != nil else { return false }
+            guard let regex else { return true }
+            return regex.firstMatch(in: s, range: NSRange(s.startIndex..., in: s)) == nil
+        }
+        let patternExpected = regex == nil
+            ? "the schema's pattern is not a valid regular expression: fix the schema"
+            : "expected text matching \(pattern ?? "")"
         let allowed = field.allowedValues.map(Set.init)
         let level = field.adminLevel
         // Check each distinct value once when the column is text.
@@ -182,8 +198,8 @@ struct FieldChecker {
                     let list = allowed.sorted().prefix(12).joined(separator: ", ")
                     v.append((.allowedValues, "not an allowed value (\(shown(s)))", "use one of: \(list)\(allowed.count > 12 ? ", …" : "")"))
                 }
-                if let regex, regex.firstMatch(in: s, range: NSRange(s.startIndex..., in: s)) == nil {
-                    v.append((.pattern, "does not match the pattern (\(shown(s)))", "expected text matching \(field.pattern ?? "")"))
+                if patternFails(s) {
+                    v.append((.pattern, "does not match the pattern (\(shown(s)))", patternExpected))
                 }
                 if let level, let g = gazetteer, !g.contains(s, level: level) {
                     let near = g.suggestions(for: s, level: level)
@@ -216,6 +232,10 @@ struct FieldChecker {
             }
             if let allowed, !allowed.contains(TextParsing.format(v)) {
                 report(row, .allowedValues, "not an allowed value", "use one of: \(allowed.sorted().prefix(12).joined(separator: ", "))")
+            }
+            // Numbers, dates and booleans are matched as written back (42, 2026-03-31, true).
+            if patternFails(TextParsing.format(v)) {
+                report(row, .pattern, "does not match the pattern (\(mayQuoteValues ? TextParsing.format(v) : "value"))", patternExpected)
             }
             if field.unique {
                 if let first = seen[v] { report(row, .unique, "duplicates row \(rowNumber(first))", "values in this column must be unique") } else { seen[v] = row }
