@@ -163,6 +163,10 @@ func textTable(_ columns: [(String, [String?])]) -> Table {
         ("adm2_code", "#adm2+code", .quasiIdentifier), ("sex", "#sex", .quasiIdentifier), ("age", "#age", .quasiIdentifier),
         ("specific_needs", "#need+code+sensitive", .sensitive), ("notes", "#description+notes", .directIdentifier),
         ("w", "", .weight), ("phone_number", "", .directIdentifier), ("household_size", "#household+size", .other),
+        ("dob", "", .directIdentifier), ("date_of_birth", "", .directIdentifier), ("unhcr_id", "", .directIdentifier),
+        ("_geolocation", "", .directIdentifier), ("tent_number", "", .directIdentifier), ("signature", "", .directIdentifier),
+        ("photo", "", .directIdentifier), ("_id", "", .directIdentifier), ("year_of_birth", "", .quasiIdentifier),
+        ("village", "", .quasiIdentifier), ("camp", "", .quasiIdentifier), ("_submission_time", "", .other),
     ])
     func proposesProtectiveRoles(name: String, tag: String, role: DisclosureRole) {
         let spec: HXLTagSpec? = tag.isEmpty ? nil : HXLTagSpec(tag: String(tag.dropFirst().split(separator: "+")[0]),

@@ -12,7 +12,9 @@ struct InspectCommand: ParsableCommand {
             Example:
               pim inspect kobo-export.xlsx --schema-out survey.schema.json
             Edit the schema file (types, required, allowed values, disclosure roles) and pass it to
-            `pim validate` or `pim import --schema`. Nothing is stored; no cell values are printed.
+            `pim validate` or `pim import --schema`. Nothing is stored and no cell values are printed: value
+            ranges are shown only for fields proposed as neither identifying nor sensitive (role other or
+            weight) with at least 5 values.
             """
     )
 
@@ -77,7 +79,8 @@ struct InspectSummary: Encodable {
         warnings = r.warnings.map(\.description)
         kobo = r.kobo != nil
         columnInfo = zip(r.profiles, schema.fields).map { p, f in
-            let roleSensitive = f.role == .directIdentifier || f.role == .sensitive
+            // A minimum or maximum is a cell value: shown only where it identifies no one.
+            let roleSensitive = !(f.role == .other || f.role == .weight) || p.evidence.values.reduce(0, +) < 5
             return ColumnInfo(
                 name: p.name, hxl: p.tag?.description, type: p.inferredType.rawValue,
                 evidence: Dictionary(uniqueKeysWithValues: p.evidence.map { ($0.key.rawValue, $0.value) }),

@@ -16,10 +16,22 @@ public enum SchemaProposal {
     static let directNameWords = ["name", "phone", "mobile", "email", "address", "passport", "national_id",
                                   "nationalid", "id_number", "registration", "case_number", "case_id", "caseid",
                                   "record_id", "gps", "latitude", "longitude", "uuid", "_uuid", "beneficiary_id",
-                                  "individual_id", "progres", "contact", "father", "mother", "first", "last"]
+                                  "individual_id", "progres", "contact", "father", "mother", "first", "last",
+                                  // Dates of birth single people out; Kobo and registration meta columns.
+                                  "dob", "date_of_birth", "birth_date", "birthdate", "birthday", "unhcr_id", "unhcr",
+                                  "submission_id", "instance_id", "instanceid", "meta_instanceid",
+                                  // Places and objects that point to one household or person.
+                                  "geolocation", "_geolocation", "geopoint", "gps_coordinates", "coordinates",
+                                  "tent_number", "tent_no", "shelter_number", "shelter_no", "plot_number", "plot_no",
+                                  "house_number", "block_number", "signature", "photo", "picture", "image",
+                                  "fingerprint", "biometric", "biometrics", "iris", "face"]
     static let quasiNames = ["sex", "gender", "age", "age_group", "age_band", "nationality", "legal_status",
                              "ethnicity", "religion", "marital_status", "disability", "settlement_type",
-                             "occupation", "education", "language", "displacement_status"]
+                             "occupation", "education", "language", "displacement_status", "year_of_birth",
+                             "birth_year", "yob", "village", "camp", "site", "settlement", "district", "locality",
+                             "county", "province", "region", "governorate", "municipality", "town", "city",
+                             "neighbourhood", "neighborhood", "block", "zone", "location", "country_of_origin",
+                             "place_of_origin", "origin", "tribe", "clan"]
     static let sensitiveNames = ["specific_needs", "incident_type", "violation", "gbv", "diagnosis", "health",
                                  "vulnerability", "protection_risk", "perpetrator", "survivor"]
 
@@ -45,7 +57,8 @@ public enum SchemaProposal {
         }
         if n == "household_id" || n == "hh_id" || n == "household" { return .householdID }
         if n == "weight" || n == "w" || n.hasSuffix("_weight") || n == "wgt" { return .weight }
-        if directNameWords.contains(where: { n == $0 || n.hasSuffix("_" + $0) || n.hasPrefix($0 + "_") }) {
+        // A bare id (a record's or a submission's) identifies; `site_id` or `partner_id` need not.
+        if n == "id" || n == "_id" || directNameWords.contains(where: { n == $0 || n.hasSuffix("_" + $0) || n.hasPrefix($0 + "_") }) {
             return .directIdentifier
         }
         if ["notes", "comments", "comment", "remarks", "description", "narrative"].contains(n) { return .directIdentifier }
