@@ -59,12 +59,13 @@ import Testing
     }
 
     @Test(arguments: [
-        // (number format id, custom code, is date)
-        (14, "", true), (22, "", true), (45, "", true), (2, "", false), (164, "yyyy-mm-dd", true),
-        (164, "d/m/yy h:mm", true), (164, "\"day\" 0", false), (164, "0.00\\d", false), (164, "[Red]0.0", false),
-        (164, "[$-409]mmm yy", true), (164, "[h]:mm", true), (164, "0.00E+00", false),
+        // (number format id, custom code, is date, shows a time)
+        (14, "", true, false), (22, "", true, true), (45, "", true, true), (2, "", false, false),
+        (164, "yyyy-mm-dd", true, false), (164, "d/m/yy h:mm", true, true), (164, "\"day\" 0", false, false),
+        (164, "0.00\\d", false, false), (164, "[Red]0.0", false, false), (164, "[$-409]mmm yy", true, false),
+        (164, "[h]:mm", true, true), (164, "0.00E+00", false, false), (164, "yyyy-mm-dd hh:mm:ss", true, true),
     ])
-    func detectsDateStyles(format: Int, code: String, isDate: Bool) throws {
+    func detectsDateStyles(format: Int, code: String, isDate: Bool, showsTime: Bool) throws {
         // Given a number styled with the format
         let custom = format >= 164 ? [format: code.replacingOccurrences(of: "\"", with: "&quot;")] : [:]
         let styles = XLSXFixture.styles(xfs: [0, format], custom: custom)
@@ -73,8 +74,10 @@ import Testing
             <row r="2"><c r="A2" s="1"><v>45292.75</v></c></row>
             """
         let r = try XLSXFixture.read(rows, styles: styles)
-        // Then it is a date (2024-01-01 = day 19723, time dropped) exactly when the format shows a date
-        #expect(XLSXFixture.values(r.table, "d") == [isDate ? .date(19_723) : .decimal(45_292.75)])
+        // Then it is a date (2024-01-01 = day 19723) exactly when the format shows a date, with its time
+        // (as text) exactly when the format shows one
+        let expected: Value = !isDate ? .decimal(45_292.75) : showsTime ? .text("2024-01-01T18:00:00") : .date(19_723)
+        #expect(XLSXFixture.values(r.table, "d") == [expected])
     }
 
     @Test func convertsSerialsInBothDateSystems() throws {
@@ -95,11 +98,60 @@ import Testing
 
     @Test func readsISODateCells() throws {
         let rows = """
-            <row r="1"><c r="A1" t="inlineStr"><is><t>d</t></is></c></row>
-            <row r="2"><c r="A2" t="d"><v>2024-03-05T10:00:00</v></c></row>
+            <row r="1"><c r="A1" t="inlineStr"><is><t>d</t></is></c><c r="B1" t="inlineStr"><is><t>t</t></is></c></row>
+            <row r="2"><c r="A2" t="d"><v>2024-03-05T00:00:00</v></c><c r="B2" t="d"><v>2024-03-05T10:00:00</v></c></row>
             """
         let r = try XLSXFixture.read(rows)
         #expect(XLSXFixture.values(r.table, "d") == [.date(19_787)])
+        // A time of day is kept: the cell stays text
+        #expect(XLSXFixture.values(r.table, "t") == [.text("2024-03-05T10:00:00")])
+    }
+
+    /// A date-styled serial with a time of day keeps the time (as ISO 8601 text); whole days stay dates.
+    @Test func dateTimesKeepTheirTime() throws {
+        let styles = XLSXFixture.styles(xfs: [0, 22])
+        let rows = """
+            <row r="1"><c r="A1" t="inlineStr"><is><t>when</t></is></c><c r="B1" t="inlineStr"><is><t>day</t></is></c></row>
+            <row r="2"><c r="A2" s="1"><v>25569.5</v></c><c r="B2" s="1"><v>25569</v></c></row>
+            <row r="3"><c r="A3" s="1"><v>25569.999988426</v></c><c r="B3" s="1"><v>25570</v></c></row>
+            <row r="4"><c r="A4" s="1"><v>25570</v></c><c r="B4" s="1"><v>25571</v></c></row>
+            """
+        let r = try XLSXFixture.read(rows, styles: styles)
+        #expect(XLSXFixture.values(r.table, "when") == [.text("1970-01-01T12:00:00"), .text("1970-01-01T23:59:59"), .text("1970-01-02")])
+        #expect(XLSXFixture.values(r.table, "day") == [.date(0), .date(1), .date(2)])
+    }
+
+    /// Row numbers are those the spreadsheet shows: an empty row inside the data, two header rows, a
+    /// title above the header and a hashtag row all keep later rows at their sheet numbers.
+    @Test func rowNumbersAreTheSheetsOwn() throws {
+        let gap = try XLSXFixture.read("""
+            <row r="1"><c r="A1" t="inlineStr"><is><t>n</t></is></c></row>
+            <row r="2"><c r="A2"><v>1</v></c></row>
+            <row r="3"><c r="A3"><v>2</v></c></row>
+            <row r="6"><c r="A6"><v>3</v></c></row>
+            <row r="7"><c r="A7"><v>4</v></c></row>
+            """).readResult(fileName: "gap.xlsx")
+        #expect(gap.table.rowCount == 4)
+        #expect((0..<4).map(gap.report.sourceRow(ofTableRow:)) == [2, 3, 6, 7])
+        #expect(gap.report.warnings.contains { $0.description.contains("2 empty row(s)") })
+        let merged = try XLSXFixture.read("""
+            <row r="1"><c r="A1" t="inlineStr"><is><t>Site</t></is></c><c r="B1" t="inlineStr"><is><t>Age</t></is></c></row>
+            <row r="2"><c r="B2" t="inlineStr"><is><t>min</t></is></c><c r="C2" t="inlineStr"><is><t>max</t></is></c></row>
+            <row r="3"><c r="A3" t="inlineStr"><is><t>north</t></is></c><c r="B3"><v>1</v></c><c r="C3"><v>5</v></c></row>
+            <row r="4"><c r="A4" t="inlineStr"><is><t>south</t></is></c><c r="B4"><v>2</v></c><c r="C4"><v>6</v></c></row>
+            """, extra: "<mergeCells count=\"1\"><mergeCell ref=\"B1:C1\"/></mergeCells>").readResult(fileName: "m.xlsx")
+        #expect(merged.report.headerRows == [1, 2])
+        #expect(merged.report.firstDataRow == 3)
+        #expect(merged.report.sourceRow(ofTableRow: 1) == 4)
+        let titled = try XLSXFixture.read("""
+            <row r="1"><c r="A1" t="inlineStr"><is><t>Title of the report</t></is></c></row>
+            <row r="3"><c r="A3" t="inlineStr"><is><t>Region</t></is></c></row>
+            <row r="4"><c r="A4" t="inlineStr"><is><t>#adm1+name</t></is></c></row>
+            <row r="6"><c r="A6" t="inlineStr"><is><t>North</t></is></c></row>
+            """).readResult(fileName: "t.xlsx")
+        #expect(titled.report.hxlRow == 4)
+        #expect(titled.report.headerRows == [3])
+        #expect(titled.report.firstDataRow == 6)
     }
 
     @Test func mixedColumnsBecomeTextWithShortestNumbers() throws {

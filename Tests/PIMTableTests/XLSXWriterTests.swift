@@ -31,6 +31,31 @@ import Testing
         #expect(r.headerRow == 1)
     }
 
+    /// Without any tag no empty hashtag row is written (it would read as a gap, shifting row numbers).
+    @Test func noHashtagRowWithoutTags() throws {
+        let table = try Table(columns: [Column(name: "n", data: .integer(values: [1, 2], nulls: NullMask()))])
+        let r = try roundTrip(table, hxl: true)
+        #expect(r.table == table)
+        #expect(r.firstDataRow == 2)
+        #expect(r.warnings.isEmpty)
+    }
+
+    /// A text longer than Excel's 32,767 characters per cell is refused, naming the cell; nothing is written.
+    @Test func aCellTooLongForExcelIsRefused() throws {
+        let long = String(repeating: "x", count: 32_768)
+        let table = try Table(columns: [
+            Column(name: "id", tag: HXLTagSpec(tag: "meta", attributes: ["id"]), data: .integer(values: [1, 2], nulls: NullMask())),
+            Column(name: "note", data: .text(codes: [0, 1], dictionary: ["short", long])),
+        ])
+        let url = FileManager.default.temporaryDirectory.appendingPathComponent("xlsx-long-\(UUID().uuidString).xlsx")
+        #expect(throws: XLSXError.cellTooLong(file: url.lastPathComponent, cell: "B4", limit: 32_767)) {
+            try XLSXWriter.write(table, sheetName: "S", hxl: true, to: url)
+        }
+        #expect(!FileManager.default.fileExists(atPath: url.path))
+        let fits = try Table(columns: [Column(name: "note", data: .text(codes: [0], dictionary: [String(long.dropLast())]))])
+        #expect(try roundTrip(fits).table == fits)
+    }
+
     @Test func formulaLikeTextStaysText() throws {
         let texts = ["=1+1", "+cmd", "-2+3", "@SUM(A1)", "|calc", "%x", "  =HYPERLINK(\"x\")", "\t=A1"]
         let table = try Table(columns: [

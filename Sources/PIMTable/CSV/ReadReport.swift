@@ -22,6 +22,8 @@ public enum ReadWarning: Sendable, Hashable, CustomStringConvertible {
     case skippedBlankLines(count: Int)
     /// Columns whose group path was kept because the short name would not be unique (Kobo).
     case keptGroupPaths(columns: [String])
+    /// A spreadsheet reader's note (error cells read as empty, rows skipped, times dropped); no cell values.
+    case spreadsheet(String)
 
     public var description: String {
         switch self {
@@ -33,6 +35,7 @@ public enum ReadWarning: Sendable, Hashable, CustomStringConvertible {
         case .skippedBlankLines(let n): "\(n) blank lines were skipped"
         case .keptGroupPaths(let c):
             "the group path was kept in \(c.count) column names so that names stay unique: \(c.joined(separator: ", "))"
+        case .spreadsheet(let note): note
         }
     }
 }

@@ -32,12 +32,12 @@ public enum TableReader {
 }
 
 extension XLSXReadResult {
-    /// The XLSX result in the shape every reader gives: profiles per column and spreadsheet row numbers
-    /// (the data starts below the header row, and below the hashtag row when the sheet has one).
+    /// The XLSX result in the shape every reader gives: profiles per column, the reader's warnings, and the
+    /// row numbers the spreadsheet shows (header and hashtag rows as found, empty rows skipped counted).
     public func readResult(fileName: String) -> ReadResult {
-        let tagged = table.columns.contains { $0.tag != nil }
-        var report = ReadReport(fileName: fileName, encoding: .utf8, hxlRow: tagged ? headerRow + 1 : nil,
-                                headerRows: [headerRow], firstDataRow: headerRow + (tagged ? 2 : 1))
+        var report = ReadReport(fileName: fileName, encoding: .utf8, hxlRow: hxlRow, headerRows: headerRows,
+                                firstDataRow: firstDataRow, warnings: warnings.map(ReadWarning.spreadsheet))
+        report.blankLinesBefore = emptyRowsBefore
         report.profiles = table.columns.map(ColumnProfile.init(column:))
         return ReadResult(table: table, report: report)
     }

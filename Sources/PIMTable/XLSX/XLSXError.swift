@@ -31,6 +31,8 @@ public enum XLSXError: Error, Sendable, Hashable, CustomStringConvertible {
     case sheetNotFound(file: String, sheet: String, available: [String])
     /// The output file could not be written.
     case writeFailed(file: String)
+    /// A text is longer than a cell may hold (Excel's limit); the workbook is not written.
+    case cellTooLong(file: String, cell: String, limit: Int)
 
     public var description: String {
         switch self {
@@ -52,6 +54,8 @@ public enum XLSXError: Error, Sendable, Hashable, CustomStringConvertible {
         case .sheetNotFound(let f, let s, let a):
             "\"\(f)\" has no sheet named \"\(s)\"; the sheets are: \(a.map { "\"\($0)\"" }.joined(separator: ", "))"
         case .writeFailed(let f): "cannot write \"\(f)\""
+        case .cellTooLong(let f, let c, let l):
+            "cannot write \"\(f)\": cell \(c) would hold more than \(l) characters, Excel's limit for a cell; export as CSV or JSON instead"
         }
     }
 }

@@ -41,4 +41,12 @@ public struct XLSXReadResult: Sendable, Hashable {
     public var warnings: [String]
     /// The 1-based sheet row of the header (0 when the sheet is empty).
     public var headerRow: Int
+    /// The sheet rows read as headers (two when the top one has merged group cells).
+    public var headerRows: [Int] = []
+    /// The sheet row of the HXL hashtag row, if any.
+    public var hxlRow: Int?
+    /// The sheet row of the table's first row.
+    public var firstDataRow: Int = 2
+    /// Table row indices before which an empty sheet row was skipped (repeated for several), sorted.
+    public var emptyRowsBefore: [Int] = []
 }

@@ -60,7 +60,7 @@ public enum XLSXReader {
         {
             sharedStrings = try XLSXWorkbookParts.parseSharedStrings(bytes, file: file, part: path)
         }
-        var dateStyles: [Bool] = []
+        var dateStyles: [XLSXDateFormat.Kind] = []
         if let path = partPath(typeSuffix: "/styles", fallback: "xl/styles.xml"), let bytes = try archive.read(path) {
             dateStyles = try XLSXWorkbookParts.parseDateStyles(bytes, file: file, part: path)
         }
@@ -80,6 +80,8 @@ public enum XLSXReader {
         ).build()
         return XLSXReadResult(
             table: output.table, sheetName: chosen.name, sheetNames: names,
-            warnings: output.warnings.map { "\(chosen.name): \($0)" }, headerRow: output.headerRow)
+            warnings: output.warnings.map { "\(chosen.name): \($0)" }, headerRow: output.headerRow,
+            headerRows: output.headerRows, hxlRow: output.hxlRow, firstDataRow: output.firstDataRow,
+            emptyRowsBefore: output.emptyRowsBefore)
     }
 }

@@ -44,14 +44,14 @@ enum XLSXSheetScanner {
     /// Scans a worksheet part.
     /// - Parameters:
     ///   - sharedStrings: the workbook's shared strings, to validate `t="s"` indices; empty ones read as empty cells.
-    ///   - dateStyles: for each `cellXfs` index, whether the style is a date format.
+    ///   - dateStyles: for each `cellXfs` index, what its number format shows.
     static func scan(
         _ bytes: [UInt8],
         sheet: String,
         file: String,
         part: String,
         sharedStrings: [String],
-        dateStyles: [Bool],
+        dateStyles: [XLSXDateFormat.Kind],
         date1904: Bool
     ) throws(XLSXError) -> XLSXSheetCells {
         try withXLSXTokenizer(bytes, file: file, part: part) { (t: inout XLSXXMLTokenizer) throws(XLSXXMLScanError) in
@@ -64,7 +64,7 @@ enum XLSXSheetScanner {
             var cellRow = 0
             var cellColumn = 0
             var cellType = CellType.number
-            var cellIsDate = false
+            var cellIsDate = XLSXDateFormat.Kind.number
             var inValue = false
             var inInline = false
             var inText = false
@@ -123,7 +123,7 @@ enum XLSXSheetScanner {
                             else if t.matches(type, "e") { cellType = .error }
                             else if t.matches(type, "d") { cellType = .isoDate }
                         }
-                        cellIsDate = style >= 0 && style < dateStyles.count && dateStyles[style]
+                        cellIsDate = style >= 0 && style < dateStyles.count ? dateStyles[style] : .number
                         valueRange = nil
                         valueMulti = false
                         valueBytes.removeAll(keepingCapacity: true)
@@ -211,7 +211,7 @@ enum XLSXSheetScanner {
     /// The value of a finished cell, or nil when it is empty or an error value.
     private static func finish(
         type: CellType,
-        isDate: Bool,
+        isDate: XLSXDateFormat.Kind,
         t: XLSXXMLTokenizer,
         valueRange: Range<Int>?,
         valueBytes: [UInt8],
@@ -245,7 +245,15 @@ enum XLSXSheetScanner {
             let v: Double?
             if let valueRange { v = t.double(valueRange) } else { v = Double(valueText(ooxml: false).xlsxTrimmed) }
             guard let v, v.isFinite else { throw .cell(reference: reference(), problem: .badNumber) }
-            if isDate, let days = XLSXDateFormat.days(serial: v, date1904: date1904) { return .date(days) }
+            switch isDate {
+            case .number: break
+            case .dateTime:
+                // A time of day the cell shows is kept, as ISO 8601 text (the table's dates are days).
+                if let stamp = XLSXDateFormat.isoDateTime(serial: v, date1904: date1904) { return .text(stamp) }
+                if let days = XLSXDateFormat.days(serial: v, date1904: date1904) { return .date(days) }
+            case .date:
+                if let days = XLSXDateFormat.days(serial: v, date1904: date1904) { return .date(days) }
+            }
             return .number(v)
         case .shared:
             let i: Int? = valueRange.flatMap { t.integer($0) } ?? Int(valueText(ooxml: false).xlsxTrimmed)
@@ -263,7 +271,8 @@ enum XLSXSheetScanner {
             throw .cell(reference: reference(), problem: .badBoolean)
         case .isoDate:
             let s = valueText(ooxml: false)
-            if let days = XLSXDateFormat.days(iso: String(s.xlsxTrimmed)) { return .date(days) }
+            let trimmed = String(s.xlsxTrimmed)
+            if !XLSXDateFormat.hasTimeOfDay(iso: trimmed), let days = XLSXDateFormat.days(iso: trimmed) { return .date(days) }
             return s.isEmpty ? nil : .text(s)
         case .inline, .error:
             return nil

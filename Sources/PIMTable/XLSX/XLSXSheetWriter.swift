@@ -23,7 +23,8 @@ package enum XLSXSheetWriter {
         }
         out.append(contentsOf: closeRow)
         sheetRow += 1
-        if hxl {
+        // (No hashtag row when no column has a tag: an empty row would read as a gap in the data.)
+        if hxl && table.columns.contains(where: { $0.tag != nil }) {
             openRow()
             for (c, column) in table.columns.enumerated() {
                 if let tag = column.tag {

@@ -10,6 +10,14 @@ struct XLSXTableBuilder {
         var table: Table
         var headerRow: Int
         var warnings: [String]
+        /// Sheet rows read as headers (above the hashtag row, if any).
+        var headerRows: [Int] = []
+        /// The sheet row of the hashtag row.
+        var hxlRow: Int?
+        /// The sheet row of the table's first row.
+        var firstDataRow = 2
+        /// Table row indices before which an empty sheet row was skipped (repeated for several), sorted.
+        var emptyRowsBefore: [Int] = []
     }
 
     func build() -> Output {
@@ -23,7 +31,7 @@ struct XLSXTableBuilder {
         // Rows that hold at least one cell.
         var maxRow = 0
         for column in cells.columns { for e in column { maxRow = max(maxRow, Int(e.row)) } }
-        guard maxRow > 0 else { return Output(table: .empty, headerRow: 0, warnings: warnings) }
+        guard maxRow > 0 else { return Output(table: .empty, headerRow: 0, warnings: warnings, firstDataRow: 1) }
         var occupied = [Bool](repeating: false, count: maxRow + 1)
         for column in cells.columns { for e in column { occupied[Int(e.row)] = true } }
         let candidates = Array((1...maxRow).lazy.filter { occupied[$0] }.prefix(25))
@@ -33,9 +41,11 @@ struct XLSXTableBuilder {
         var headerRows: [Int] = [firstRow]
         var tags: [Int: HXLTagSpec] = [:]
         var lastHeader = firstRow
+        var hxlRow: Int?
         if detectHashtagRow, let found = findHashtagRow(candidates) {
             tags = found.specs
             lastHeader = found.row
+            hxlRow = found.row
             let index = candidates.firstIndex(of: found.row) ?? 0
             if index == 0 {
                 headerRows = []
@@ -68,16 +78,25 @@ struct XLSXTableBuilder {
             }
         }
 
-        // Table rows: occupied sheet rows from dataStart on; fully empty rows are dropped.
+        // Table rows: occupied sheet rows from dataStart on; fully empty rows are dropped, and remembered
+        // so that row numbers stay those the spreadsheet shows.
         var tableRow = [Int32](repeating: -1, count: maxRow + 1)
         var rowCount = 0
+        var firstDataRow = dataStart
+        var emptyRowsBefore: [Int] = []
         if dataStart <= maxRow {
-            for r in dataStart...maxRow where occupied[r] {
-                tableRow[r] = Int32(rowCount)
-                rowCount += 1
+            firstDataRow = (dataStart...maxRow).first { occupied[$0] } ?? dataStart
+            for r in firstDataRow...maxRow {
+                if occupied[r] {
+                    tableRow[r] = Int32(rowCount)
+                    rowCount += 1
+                } else {
+                    emptyRowsBefore.append(rowCount)
+                }
             }
-            let empty = (maxRow - dataStart + 1) - rowCount
-            if empty > 0 { warnings.append("\(empty) empty row(s) between data rows were skipped") }
+            if !emptyRowsBefore.isEmpty {
+                warnings.append("\(emptyRowsBefore.count) empty row(s) between data rows were skipped")
+            }
         }
 
         // Columns.
@@ -105,7 +124,9 @@ struct XLSXTableBuilder {
             built.append(Column(name: candidate, tag: tags[c], data: data))
         }
         let headerRow = headerRows.first ?? lastHeader
-        return Output(table: Table(unchecked: built, rowCount: rowCount), headerRow: headerRow, warnings: warnings)
+        return Output(
+            table: Table(unchecked: built, rowCount: rowCount), headerRow: headerRow, warnings: warnings,
+            headerRows: headerRows, hxlRow: hxlRow, firstDataRow: firstDataRow, emptyRowsBefore: emptyRowsBefore)
     }
 
     // MARK: - Header helpers

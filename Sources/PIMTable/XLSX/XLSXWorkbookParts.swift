@@ -148,8 +148,8 @@ struct XLSXWorkbookParts {
         }
     }
 
-    /// Parses `styles.xml` into one flag per `cellXfs` entry: whether its number format is a date.
-    static func parseDateStyles(_ bytes: [UInt8], file: String, part: String) throws(XLSXError) -> [Bool] {
+    /// Parses `styles.xml` into one entry per `cellXfs` entry: what its number format shows.
+    static func parseDateStyles(_ bytes: [UInt8], file: String, part: String) throws(XLSXError) -> [XLSXDateFormat.Kind] {
         try withXLSXTokenizer(bytes, file: file, part: part) { (t: inout XLSXXMLTokenizer) throws(XLSXXMLScanError) in
             var customFormats: [Int: String] = [:]
             var xfFormats: [Int] = []
@@ -182,7 +182,7 @@ struct XLSXWorkbookParts {
                     break
                 }
             }
-            return xfFormats.map { XLSXDateFormat.isDate(id: $0, code: customFormats[$0]) }
+            return xfFormats.map { XLSXDateFormat.kind(id: $0, code: customFormats[$0]) }
         }
     }
 }

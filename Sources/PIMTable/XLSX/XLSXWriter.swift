@@ -15,7 +15,8 @@ public enum XLSXWriter {
     ///   - sheetName: the sheet's name; characters Excel forbids (`[]:*?/\`) are replaced by `_`
     ///     and it is cut to 31 characters.
     ///   - hxl: whether to write a hashtag row (each column's ``Column/tag``) under the header.
-    /// - Throws: ``XLSXError/writeFailed(file:)``.
+    /// - Throws: ``XLSXError/writeFailed(file:)``, or ``XLSXError/cellTooLong(file:cell:limit:)`` (nothing
+    ///   is written).
     public static func write(
         _ table: Table,
         sheetName: String = "Sheet1",
@@ -32,7 +33,21 @@ public enum XLSXWriter {
     }
 
     /// The bytes of the `.xlsx` package for `table`.
+    /// The most characters (UTF-16 code units) a cell holds in Excel.
+    package static let cellCharacterLimit = 32_767
+
     package static func package(_ table: Table, sheetName: String, hxl: Bool, file: String) throws(XLSXError) -> Data {
+        // A cell Excel cannot hold would make it call the whole workbook damaged: refuse, naming the cell.
+        let headerRows = hxl && table.columns.contains(where: { $0.tag != nil }) ? 2 : 1
+        for (c, column) in table.columns.enumerated() {
+            if column.name.utf16.count > cellCharacterLimit {
+                throw .cellTooLong(file: file, cell: XLSXCellReference.letters(c) + "1", limit: cellCharacterLimit)
+            }
+            guard case .text(let codes, let dictionary) = column.data else { continue }
+            let long = Set(dictionary.indices.filter { dictionary[$0].utf16.count > cellCharacterLimit }.map(Int32.init))
+            guard !long.isEmpty, let row = codes.firstIndex(where: { long.contains($0) }) else { continue }
+            throw .cellTooLong(file: file, cell: XLSXCellReference.letters(c) + String(row + 1 + headerRows), limit: cellCharacterLimit)
+        }
         var name = String(sheetName.map { "[]:*?/\\".contains($0) ? "_" : $0 }.prefix(31))
         if name.isEmpty { name = "Sheet1" }
         var escapedName: [UInt8] = []
