@@ -50,6 +50,35 @@ func initialisedWorkspace() throws -> URL {
         let text = try String(contentsOf: dir.appendingPathComponent("out.csv"), encoding: .utf8)
         #expect(text.split(whereSeparator: \.isNewline).count == 202)
         #expect(text.contains("#meta+id"))
+        // HXL JSON, both styles, read back by pim itself with their tags
+        for style in ["hxl-json", "hxl-json-objects"] {
+            let out = "out-\(style).json"
+            let e = try PIMBinary.run(["export", "pm", "--format", style, "--out", out], in: dir)
+            #expect(e.status == 0, "\(e.err)")
+            let json = try JSONSerialization.jsonObject(with: Data(contentsOf: dir.appendingPathComponent(out)))
+            if style == "hxl-json" {
+                let rows = try #require(json as? [[Any]])
+                #expect(rows.count == 202)
+                #expect(rows[1].contains { $0 as? String == "#meta+id" })
+            } else {
+                let rows = try #require(json as? [[String: Any]])
+                #expect(rows.count == 200)
+                #expect(rows[0]["#meta+id"] as? String == "R1-0")
+            }
+            let back = try PIMBinary.run(["inspect", out, "--format", "json"], in: dir)
+            #expect(back.status == 0, "\(back.err)")
+            #expect(back.out.contains("\"rows\" : 200"))
+            #expect(back.out.contains("#adm1+code"))
+        }
+        // import --format json: counts for scripts
+        try syntheticCSV(rows: 30, badRows: [4], seed: 9).write(to: dir.appendingPathComponent("j.csv"), atomically: true, encoding: .utf8)
+        let j = try PIMBinary.run(["import", "j.csv", "--dataset", "pm", "--mode", "import-valid", "--format", "json"], in: dir)
+        #expect(j.status == 0, "\(j.err)")
+        let summary = try #require(try JSONSerialization.jsonObject(with: Data(j.out.utf8)) as? [String: Any])
+        #expect(summary["version"] as? Int == 2)
+        #expect(summary["rowsStored"] as? Int == 29)
+        #expect(summary["rowsLeftOut"] as? Int == 1)
+        #expect((summary["issuesByRule"] as? [String: Int])?["type"] == 1)
     }
 
     @Test func rejectModeStoresNothingAndImportValidStoresTheRest() throws {

@@ -103,11 +103,11 @@ struct DatasetCommand: AsyncParsableCommand {
     }
 }
 
-/// `pim export NAME --format csv|hxl|json|xlsx --out FILE`.
+/// `pim export NAME --format csv|hxl|json|hxl-json|hxl-json-objects|xlsx --out FILE`.
 struct ExportCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "export",
-        abstract: "Write a stored dataset version to CSV, HXL CSV, JSON or XLSX (formulas neutralised). Audited.",
+        abstract: "Write a stored dataset version to CSV, HXL CSV, JSON, HXL JSON or XLSX (formulas neutralised). Audited.",
         discussion: """
             Example:
               pim export pm-monitoring --version 2 --format hxl --out pm-v2.csv
@@ -116,12 +116,19 @@ struct ExportCommand: AsyncParsableCommand {
             """
     )
 
-    enum Format: String, CaseIterable, ExpressibleByArgument { case csv, hxl, json, xlsx }
+    enum Format: String, CaseIterable, ExpressibleByArgument {
+        case csv, hxl, json, xlsx
+        case hxlJSON = "hxl-json"
+        case hxlJSONObjects = "hxl-json-objects"
+    }
 
     @OptionGroup var store: StoreOptions
     @Argument(help: "Dataset name.") var name: String
     @Option(help: "Version number (default: the latest).") var version: Int?
-    @Option(help: "csv, hxl (CSV with the hashtag row), json or xlsx.") var format: Format = .csv
+    @Option(help: """
+        csv, hxl (CSV with the hashtag row), json (records), hxl-json (HXL JSON arrays: header, hashtags, rows), \
+        hxl-json-objects (HXL JSON objects keyed by hashtag) or xlsx.
+        """) var format: Format = .csv
     @Option(help: "Output file.") var out: String
     @OptionGroup var actor: ActorOption
 
@@ -141,6 +148,8 @@ struct ExportCommand: AsyncParsableCommand {
             case .csv: try CSVWriter.write(table, hxl: false, to: url)
             case .hxl: try CSVWriter.write(table, hxl: true, to: url)
             case .json: try JSONTableWriter.write(table, to: url)
+            case .hxlJSON: try JSONTableWriter.write(table, style: .hxlArrays, to: url)
+            case .hxlJSONObjects: try JSONTableWriter.write(table, style: .hxlObjects, to: url)
             case .xlsx: try XLSXWriter.write(table, sheetName: name.prefix(31).description, hxl: true, to: url)
             }
             try await s.append(AuditDraft(at: Date(), actor: actorName, action: .datasetExported, datasetID: d.id.rawValue,

@@ -35,6 +35,7 @@ struct ImportCommand: AsyncParsableCommand {
     @Option(help: "Sensitivity of a new dataset: low, moderate, high, severe.") var sensitivity: Sensitivity = .high
     @Option(help: "reject (any issue refuses the file) or import-valid (store valid rows, report the rest).") var mode: ValidationMode = .reject
     @Flag(help: "Replace an existing dataset's schema with --schema (fields, types, disclosure roles); audited.") var replaceSchema = false
+    @Option(help: "text or json (what was stored: dataset, version, rows stored and left out).") var format: OutputFormat = .text
 
     @Option(help: "Provenance: organisation that collected the data (acronym).") var sourceOrg: String?
     @Option(help: "Provenance: system it came from, e.g. KoboToolbox, proGres, DTM.") var sourceSystem: String?
@@ -109,9 +110,29 @@ struct ImportCommand: AsyncParsableCommand {
             return (v, result, existing == nil)
         }
         let r = outcome.result
-        print("Imported \(outcome.version.rowCount) rows into \(outcome.created ? "new dataset" : "dataset") \"\(dataset)\" as version \(outcome.version.number)"
-              + (r.rowsRejected > 0 ? " (\(r.rowsRejected) rows with issues left out)" : "") + ".")
+        switch format {
+        case .json:
+            print(try Output.json(ImportSummary(
+                dataset: dataset, created: outcome.created, version: outcome.version.number, rowsStored: outcome.version.rowCount,
+                rowsRead: r.rowsRead, rowsLeftOut: r.rowsRejected, issues: r.issues.count,
+                issuesByRule: Dictionary(uniqueKeysWithValues: r.countsByRule.map { ($0.key.rawValue, $0.value) }))))
+        case .text:
+            print("Imported \(outcome.version.rowCount) rows into \(outcome.created ? "new dataset" : "dataset") \"\(dataset)\" as version \(outcome.version.number)"
+                  + (r.rowsRejected > 0 ? " (\(r.rowsRejected) rows with issues left out)" : "") + ".")
+        }
     }
+}
+
+/// What `pim import --format json` prints: counts only.
+struct ImportSummary: Encodable {
+    var dataset: String
+    var created: Bool
+    var version: Int
+    var rowsStored: Int
+    var rowsRead: Int
+    var rowsLeftOut: Int
+    var issues: Int
+    var issuesByRule: [String: Int]
 }
 
 extension Sensitivity: ExpressibleByArgument {}
