@@ -22,9 +22,11 @@ struct FileInputOptions: ParsableArguments {
 
     /// Reads the file into a table, or throws a located error.
     func read() throws -> ReadResult {
-        guard FileManager.default.fileExists(atPath: url.path) else {
+        var isDirectory: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: url.path, isDirectory: &isDirectory) else {
             throw CLIError("\(file): no such file.")
         }
+        if isDirectory.boolValue { throw CLIError("\(file): is a directory; give a data file (.csv, .tsv, .txt, .json or .xlsx).") }
         var options = CSVReadOptions()
         options.allowRagged = allowRagged
         if let d = delimiter { options.delimiter = d == "\\t" || d == "tab" ? UInt8(ascii: "\t") : d.utf8.first }

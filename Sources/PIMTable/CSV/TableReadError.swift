@@ -81,7 +81,7 @@ public enum TableReadError: Error, Sendable, Hashable, CustomStringConvertible {
         case .raggedRow(_, _, let e, let f):
             reason = f > e
                 ? "this row has \(f) fields but the header has \(e); quote fields that contain the delimiter"
-                : "this row has \(f) fields but the header has \(e); add the missing fields or read with allowRagged"
+                : "this row has \(f) fields but the header has \(e); add the missing fields, or allow short rows (pim: --allow-ragged) to pad them with empty cells"
         case .nulByte:
             reason = "a NUL byte is not allowed in a text file; save the file as UTF-8 CSV"
         case .cellTooLarge(_, _, _, let limit):
