@@ -30,8 +30,8 @@ struct ByteDictionary {
     private var expected = 0
     /// Keeps the loads that warm the cache from being optimised away.
     private var sink: UInt64 = 0
-    /// Small dictionaries: slot → a code whose key last hashed to it (checked before use, so a stale or
-    /// shared entry only costs a miss).
+    /// Small dictionaries: slot → the last key of at most 16 bytes that hashed to it (its length and
+    /// words, which are the whole key) and its code, so a hit needs no look at the entries.
     private var recent = RecentCodes()
 
     init() {
@@ -145,12 +145,13 @@ struct ByteDictionary {
                 }
                 let w = Self.words(p, n)
                 let slot = Int(truncatingIfNeeded: ((w.0 ^ (w.1 &* 0x9E37_79B9_7F4A_7C15) ^ UInt64(n)) &* 0xFF51_AFD7_ED55_8CCD) >> 56)
-                let candidate = Int(recent[slot])
-                if candidate < self.count && equals(candidate, p, n, w) {
-                    out[k] = Int32(truncatingIfNeeded: candidate)
+                let e = recent[slot]
+                if e.length == UInt32(truncatingIfNeeded: n) && e.w0 == w.0 && e.w1 == w.1 {
+                    out[k] = Int32(bitPattern: e.code)
                 } else {
                     let c = code(p, n, words: w, hash: Self.hash(p, n, words: w, seed: seed))
-                    recent[slot] = UInt32(truncatingIfNeeded: c)
+                    recent[slot] = RecentCodes.Entry(
+                        w0: w.0, w1: w.1, length: UInt32(truncatingIfNeeded: n), code: UInt32(bitPattern: c))
                     out[k] = c
                 }
             }
@@ -456,13 +457,22 @@ struct ByteDictionary {
     }
 }
 
-/// 256 remembered codes (see ``ByteDictionary``), in a class so that they are updated through a pointer.
+/// 256 remembered keys and codes (see ``ByteDictionary``), in a class so that they are updated through a
+/// pointer.
 final class RecentCodes {
-    let pointer: UnsafeMutablePointer<UInt32>
+    struct Entry {
+        var w0: UInt64
+        var w1: UInt64
+        /// The key's length (at most 16; `UInt32.max` for an empty slot, which no key matches).
+        var length: UInt32
+        var code: UInt32
+    }
+
+    let pointer: UnsafeMutablePointer<Entry>
 
     init() {
-        pointer = UnsafeMutablePointer<UInt32>.allocate(capacity: 256)
-        pointer.initialize(repeating: UInt32.max, count: 256)
+        pointer = UnsafeMutablePointer<Entry>.allocate(capacity: 256)
+        pointer.initialize(repeating: Entry(w0: 0, w1: 0, length: UInt32.max, code: 0), count: 256)
     }
 
     deinit { pointer.deallocate() }
