@@ -43,7 +43,7 @@ extension PostgresStore {
                     INSERT INTO consent (dataset_id, record_id, purpose, granted, at)
                     SELECT \(datasetID.rawValue), r, p, g, a FROM UNNEST(\(ids)::text[], \(purposes)::text[], \(granted)::bool[], \(at)::int8[]) AS u(r, p, g, a)
                     ON CONFLICT (dataset_id, record_id, purpose) DO UPDATE SET granted = EXCLUDED.granted, at = EXCLUDED.at
-                    WHERE EXCLUDED.at >= consent.at
+                    WHERE EXCLUDED.at > consent.at OR (EXCLUDED.at = consent.at AND NOT EXCLUDED.granted)
                     """, logger: self.logger)
                 start += 5000
             }

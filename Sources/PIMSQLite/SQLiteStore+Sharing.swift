@@ -35,7 +35,7 @@ extension SQLiteStore {
             let statement = try db.makeStatement(sql: """
                 INSERT INTO consent (dataset_id, record_id, purpose, granted, at) VALUES (?, ?, ?, ?, ?)
                 ON CONFLICT (dataset_id, record_id, purpose) DO UPDATE SET granted = excluded.granted, at = excluded.at
-                WHERE excluded.at >= consent.at
+                WHERE excluded.at > consent.at OR (excluded.at = consent.at AND excluded.granted = 0)
                 """)
             for e in entries {
                 try statement.execute(arguments: [datasetID.rawValue, e.recordID, e.purpose, e.granted, StoredJSON.millis(e.at)])

@@ -180,6 +180,25 @@ public struct ConsentEntry: Sendable, Hashable, Codable {
     public var granted: Bool
     public var at: Date
 
+    /// Whether this stored decision stays in force over `new` for the same record and purpose: it was
+    /// taken later, or at the same instant and it is a withdrawal (when in doubt, consent is withdrawn).
+    public func supersedes(_ new: ConsentEntry) -> Bool {
+        at > new.at || (at == new.at && !granted && new.granted)
+    }
+
+    /// `new` split into the decisions that take effect over `current` (the stored ones) and those a
+    /// stored decision supersedes, which the store leaves as they are.
+    public static func split(_ new: [ConsentEntry], over current: [ConsentEntry]) -> (applied: [ConsentEntry], superseded: [ConsentEntry]) {
+        var stored: [String: ConsentEntry] = [:]
+        for c in current { stored[c.purpose + "\u{0}" + c.recordID] = c }
+        var applied: [ConsentEntry] = []
+        var superseded: [ConsentEntry] = []
+        for e in new {
+            if let s = stored[e.purpose + "\u{0}" + e.recordID], s.supersedes(e) { superseded.append(e) } else { applied.append(e) }
+        }
+        return (applied, superseded)
+    }
+
     public init(recordID: String, purpose: String, granted: Bool, at: Date) {
         self.recordID = recordID
         self.purpose = purpose
@@ -196,7 +215,8 @@ public protocol SharingStore: Sendable {
     /// All documents of a kind, ordered by id.
     func documents(kind: DocumentKind) async throws(StoreError) -> [(id: String, json: String)]
 
-    /// Records consent decisions (the latest per record and purpose wins) with one audit event.
+    /// Records consent decisions with one audit event: per record and purpose the latest decision wins,
+    /// and of two taken at the same instant the withdrawal (see ``ConsentEntry/supersedes(_:)``).
     func recordConsent(datasetID: Dataset.ID, entries: [ConsentEntry], audit: AuditDraft) async throws(StoreError)
     /// The current decision per record and purpose.
     func consent(datasetID: Dataset.ID) async throws(StoreError) -> [ConsentEntry]

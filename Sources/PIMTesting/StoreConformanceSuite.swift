@@ -208,12 +208,26 @@ public enum StoreConformanceSuite {
             try await store.recordConsent(datasetID: d.id, entries: [
                 ConsentEntry(recordID: "R-1", purpose: "disclosure", granted: false, at: t1),
                 ConsentEntry(recordID: "R-2", purpose: "disclosure", granted: false, at: t0.addingTimeInterval(-60)),
+                ConsentEntry(recordID: "R-1", purpose: "tracing", granted: false, at: t0),
+            ], audit: audit)
+            // At the same instant a withdrawal stays in force over a grant.
+            try await store.recordConsent(datasetID: d.id, entries: [
+                ConsentEntry(recordID: "R-1", purpose: "tracing", granted: true, at: t0),
             ], audit: audit)
             let all = try await store.consent(datasetID: d.id)
             #expect(all.count == 3)
             #expect(all.first { $0.recordID == "R-1" && $0.purpose == "disclosure" }?.granted == false)
             #expect(all.first { $0.recordID == "R-2" }?.granted == true)
-            #expect(try await store.auditEvents(AuditFilter(action: .consentChanged)).count == 2)
+            #expect(all.first { $0.recordID == "R-1" && $0.purpose == "tracing" }?.granted == false)
+            #expect(try await store.auditEvents(AuditFilter(action: .consentChanged)).count == 3)
+            // The split the commands report agrees with what the store kept.
+            let (applied, superseded) = ConsentEntry.split([
+                ConsentEntry(recordID: "R-2", purpose: "disclosure", granted: false, at: t0.addingTimeInterval(-1)),
+                ConsentEntry(recordID: "R-2", purpose: "disclosure", granted: false, at: t1),
+                ConsentEntry(recordID: "R-9", purpose: "disclosure", granted: true, at: t0),
+            ], over: all)
+            #expect(applied.map(\.recordID) == ["R-2", "R-9"])
+            #expect(superseded.count == 1)
         },
         StoreCheck(name: "a workspace secret is created once and then always returned") { store, _ in
             let a = try await store.secret(named: "k") { Data([1, 2, 3]) }

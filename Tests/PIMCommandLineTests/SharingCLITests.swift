@@ -97,6 +97,25 @@ import Testing
         r = try PIMBinary.run(["share", "pm", "--to", "DRC", "--agreement", "C-1", "--level", "aggregated", "--by", "sex",
                                "--out", "c2.zip"], in: dir)
         #expect(r.out.contains("58 of 60 records left out for lack of consent to reporting: 57 with no decision, 1 refused or withdrawn."))
+        // A decision dated in the future is refused (it would override every real one until then)
+        r = try PIMBinary.run(["consent", "record", "--dataset", "pm", "--purpose", "reporting", "--record", "R2", "--at", "2999-01-01"], in: dir)
+        #expect(r.status != 0)
+        #expect(r.err.contains("future"))
+        // A grant dated before the withdrawal is not applied, says so, and is not audited as recorded
+        r = try PIMBinary.run(["consent", "record", "--dataset", "pm", "--purpose", "reporting", "--record", "R2", "--at", "2020-01-01"], in: dir)
+        #expect(r.status != 0)
+        #expect(r.err.contains("1 decisions were not applied"), "\(r.err)")
+        r = try PIMBinary.run(["audit", "list", "--action", "consent.changed", "--format", "json"], in: dir)
+        #expect(r.out.components(separatedBy: "\"consent.changed\"").count - 1 == 2)
+        // An id that matches no record is recorded, with a note; an empty id is refused
+        r = try PIMBinary.run(["consent", "record", "--dataset", "pm", "--purpose", "reporting", "--record", "R99999"], in: dir)
+        #expect(r.status == 0, "\(r.err)")
+        #expect(r.err.contains("1 record ids match no record"))
+        r = try PIMBinary.run(["consent", "record", "--dataset", "pm", "--purpose", "reporting", "--record", " "], in: dir)
+        #expect(r.status != 0)
+        r = try PIMBinary.run(["share", "pm", "--to", "DRC", "--agreement", "C-1", "--level", "aggregated", "--by", "sex",
+                               "--out", "c3.zip"], in: dir)
+        #expect(r.out.contains("1 refused or withdrawn"))
     }
 
     @Test func scheduledSharesAreMadeOncePerPeriod() throws {

@@ -10,7 +10,7 @@ struct ConsentCommand: AsyncParsableCommand {
         commandName: "consent",
         abstract: "Record or withdraw consent per purpose (services, disclosure, reporting, tracing).",
         discussion: """
-            The latest decision per record and purpose counts: a withdrawal applies to every later share. Records are matched by the dataset's record id field (record_id, or its first direct identifier).
+            The latest decision per record and purpose counts (at the same instant, a withdrawal): a withdrawal applies to every later share. A decision older than the one stored for a record is not applied, and is reported; a decision cannot be dated in the future. Records are matched by the dataset's record id field (record_id, or its first direct identifier).
             """,
         subcommands: [Record.self, Withdraw.self]
     )
@@ -48,7 +48,12 @@ struct ConsentOptions: ParsableArguments {
 
     func validate() throws {
         if record.isEmpty == (file == nil) { throw ValidationError("Give record ids with --record ID ... or --file CSV (one of them).") }
-        if let at, SharingCoding.instant(at) == nil { throw ValidationError("--at must be yyyy-mm-dd or an ISO 8601 instant.") }
+        if record.contains(where: { $0.trimmingCharacters(in: .whitespaces).isEmpty }) { throw ValidationError("--record needs a record id, not an empty value.") }
+        if let at {
+            guard let when = SharingCoding.instant(at) else { throw ValidationError("--at must be yyyy-mm-dd or an ISO 8601 instant.") }
+            // (A decision dated ahead would override every real decision until then.)
+            if when > Date().addingTimeInterval(300) { throw ValidationError("--at is in the future; a decision is dated when it was taken.") }
+        }
     }
 
     func ids() throws -> [String] {
@@ -68,17 +73,41 @@ struct ConsentOptions: ParsableArguments {
     }
 
     func run(granted: Bool) async throws {
-        let ids = Array(Set(try ids())).sorted()
+        let ids = Array(Set(try ids().map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty })).sorted()
+        guard !ids.isEmpty else { throw CLIError("No record ids given: nothing to record.") }
         let when = at.flatMap(SharingCoding.instant) ?? Date()
         let now = Date()
-        try await store.withStore(writing: true, command: "pim consent") { s in
+        let (applied, superseded, unknown) = try await store.withStore(writing: true, command: "pim consent") { s in
             try await actor.check(in: s)
             guard let d = try await s.dataset(named: dataset) else { throw StoreError.notFound(kind: "dataset", key: dataset) }
             let entries = ids.map { ConsentEntry(recordID: $0, purpose: purpose.rawValue, granted: granted, at: when) }
-            try await s.recordConsent(datasetID: d.id, entries: entries, audit: AuditDraft(
-                at: now, actor: actor.name, action: .consentChanged, datasetID: d.id.rawValue, recordCount: entries.count,
-                details: ["purpose": purpose.rawValue, "decision": granted ? "granted" : "withdrawn"]))
+            let (applied, superseded) = ConsentEntry.split(entries, over: try await s.consent(datasetID: d.id))
+            // Ids that match no record of the latest version (a typo, or consent taken before the import).
+            var unknown = 0
+            if let v = try await s.versions(of: d.id).last, let field = ConsentFilter.recordIDField(in: v.schema),
+                let column = try await s.table(of: v, columns: [field])[field]
+            {
+                var known = Set<String>()
+                for r in 0..<column.count { if case .text(let t) = column[r] { known.insert(t) } else if !column.isNull(r) { known.insert(ValueText.format(column[r])) } }
+                unknown = ids.filter { !known.contains($0) }.count
+            }
+            if !applied.isEmpty {
+                try await s.recordConsent(datasetID: d.id, entries: applied, audit: AuditDraft(
+                    at: now, actor: actor.name, action: .consentChanged, datasetID: d.id.rawValue, recordCount: applied.count,
+                    details: ["purpose": purpose.rawValue, "decision": granted ? "granted" : "withdrawn",
+                              "superseded": String(superseded.count)]))
+            }
+            return (applied.count, superseded.count, unknown)
         }
-        print("\(granted ? "Recorded consent" : "Recorded withdrawal") for \(purpose.rawValue) of \(ids.count) records of \(dataset).")
+        if applied > 0 {
+            print("\(granted ? "Recorded consent" : "Recorded withdrawal") for \(purpose.rawValue) of \(applied) records of \(dataset).")
+        }
+        if superseded > 0 {
+            Output.stderr("note: \(superseded) decisions were not applied: a later decision is stored for those records\(granted ? " (or a withdrawal at the same time)" : ""); record a decision dated after it.")
+        }
+        if unknown > 0 {
+            Output.stderr("note: \(unknown) record ids match no record of the latest version of \(dataset); check them (a decision is kept for a record imported later).")
+        }
+        if applied == 0 { throw CLIError("Nothing was recorded: every decision given is older than the one stored.") }
     }
 }
