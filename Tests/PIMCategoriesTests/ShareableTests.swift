@@ -18,8 +18,8 @@ import Testing
         // Then the 3 is suppressed (primary) and the 12 too (secondary), since the line total would reveal it
         #expect(s.columns == ["adm1_code", "sex", "age_group", "status", "cases", "flag"])
         #expect(s.value("cases", where: ["A1", "male", "adults", "open"]) == .missing)
-        #expect(s.value("flag", where: ["A1", "male", "adults", "open"]) == .text("primary"))
-        #expect(s.value("flag", where: ["A1", "female", "adults", "open"]) == .text("secondary"))
+        #expect(s.value("flag", where: ["A1", "male", "adults", "open"]) == .text("suppressed"))
+        #expect(s.value("flag", where: ["A1", "female", "adults", "open"]) == .text("suppressed"))
         // And no published count is below 5, and no case number appears
         for row in s.rows {
             if case .integer(let n) = row[4] { #expect(n == 0 || n >= 5) }
@@ -33,7 +33,7 @@ import Testing
         let s = try #require(r.section("shareable"))
         // A2 has 1 girl (female children): a cell of one person is suppressed
         #expect(s.value("persons", where: ["A2", "female", "children"]) == .missing)
-        #expect(s.value("flag", where: ["A2", "female", "children"]) == .text("primary"))
+        #expect(s.value("flag", where: ["A2", "female", "children"]) == .text("suppressed"))
         #expect(s.value("persons", where: ["Total", "Total", "Total"]) == .integer(541))
         for row in s.rows { if case .integer(let n) = row[3] { #expect(n == 0 || n >= 5) } }
     }
@@ -46,7 +46,7 @@ import Testing
         #expect(s.columns == ["adm1_code", "question", "answer", "households", "weighted_households", "weighted_percent", "flag"])
         // Then the 2 "no" are suppressed, so are their weights, and "yes" is secondary (else no = total - yes)
         #expect(s.value("weighted_percent", where: ["A1", "feels_unsafe", "no"]) == .missing)
-        #expect(s.value("flag", where: ["A1", "feels_unsafe", "yes"]) == .text("secondary"))
+        #expect(s.value("flag", where: ["A1", "feels_unsafe", "yes"]) == .text("suppressed"))
         #expect(s.value("weighted_households", where: ["A1", "feels_unsafe", "Total"]) == .number(100))
     }
 

@@ -84,11 +84,22 @@ import Testing
         #expect(out.rowCount == 16)
         let flags = F.strings(out, "flag")
         let counts = F.strings(out, "count")
-        #expect(flags.compactMap { $0 }.sorted() == ["primary", "secondary", "secondary", "secondary"])
+        // Published: one marker, which does not tell the small cell from those hidden to protect it
+        #expect(flags.compactMap { $0 } == ["suppressed", "suppressed", "suppressed", "suppressed"])
+        // The producer's own report may tell them apart
+        let report = F.strings(try t.table(distinguishSuppression: true), "flag")
+        #expect(report.compactMap { $0 }.sorted() == ["primary", "secondary", "secondary", "secondary"])
         for (f, c) in zip(flags, counts) { #expect((f == nil) == (c != nil)) }
         #expect(F.strings(out, "R").last == "Total")
         #expect(counts.last == "228")
         #expect(try t.table(includeMarginals: false).rowCount == 9)
+        // A category spelled like the margin label would make a margin pass for a cell: refused
+        let totals = try Aggregation.aggregate(
+            try Table(columns: [Column(name: "region", data: .text(codes: [0, 1, 1, 0], dictionary: ["North", " total"]))]),
+            by: ["region"])
+        #expect(throws: ReductionError.categoryIsTotalLabel(column: "region", label: "Total")) { try totals.table() }
+        #expect(try totals.table(includeMarginals: false).rowCount == 2)
+        #expect(try totals.table(totalLabel: "All").rowCount == 3)
         // Dimension names clashing with the output columns are refused
         let clash = try Aggregation.aggregate(
             Table(columns: [F.texts("count", ["a", "a"])]), by: ["count"])

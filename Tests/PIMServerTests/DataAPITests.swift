@@ -193,7 +193,7 @@ import Testing
         let T = ReportValue.text("Total")
         let rows: [[ReportValue]] = [
             [T, T, .text("2026-01"), .integer(12), .text("")],
-            [T, T, .text("2026-02"), .missing, .text("primary")],
+            [T, T, .text("2026-02"), .missing, .text("suppressed")],
             [T, T, .text("2026-03"), .integer(30), .text("")],
             [.text("SD01"), T, .text("2026-01"), .integer(7), .text("")],  // not a margin of month alone
             [T, T, T, .integer(45), .text("")],

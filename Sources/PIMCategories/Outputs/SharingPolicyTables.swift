@@ -92,7 +92,7 @@ public enum SharingPolicyTables {
         return CategoryReport(category: category.rawValue, title: "\(PIMFramework.standard.category(category).name) output", shareable: true,
                               sections: sections, notes: [
             "Policy §10 (\(rules.map { "\($0.id) \($0.level.rawValue)" }.joined(separator: "; "))): aggregated by \(dims.joined(separator: ", ")); direct identifiers are never used.",
-            "Cells with fewer than \(minCell) \(unit(category)) are suppressed (flag primary), and complementary cells too (flag secondary).",
+            "Cells with fewer than \(minCell) \(unit(category)) are suppressed, and complementary cells too so that no margin reveals them (flag suppressed for both).",
             "Shared in line with confidentiality, informed consent, safety and non-discrimination, without identifying any person (§10, note 7).",
         ])
     }
@@ -184,7 +184,8 @@ public enum SharingPolicyTables {
             if category == .sectoralIMSystemsOther {
                 if let n = cell.publishedCount, let s = cell.publishedSums, n > 0 { row.append(.number(s[0] / Double(n))) } else { row.append(.missing) }
             }
-            row.append(cell.status == .published ? .missing : .text(cell.status.rawValue))
+            // One marker: telling small cells from their protectors would narrow the small ones' bounds.
+            row.append(cell.status == .published ? .missing : .text("suppressed"))
             rows.append(row)
         }
         var columns = dims + [unit(category).replacingOccurrences(of: " ", with: "_")] + (category == .sectoralIMSystemsOther ? [] : a.sumColumns.map { $0 == "weight" ? "weighted_households" : $0 })

@@ -34,6 +34,8 @@ public enum ReductionError: Error, Sendable, Hashable, CustomStringConvertible {
     case repeatedColumn(String)
     /// The plan names columns to pseudonymise but gives no pseudonymizer.
     case missingPseudonymizer
+    /// A dimension has a category spelled like the margin rows' label, so a margin could pass for a cell.
+    case categoryIsTotalLabel(column: String, label: String)
 
     public var description: String {
         switch self {
@@ -58,6 +60,9 @@ public enum ReductionError: Error, Sendable, Hashable, CustomStringConvertible {
         case .duplicateColumn(let c): "the output would have two columns named \"\(c)\"; rename one"
         case .repeatedColumn(let c): "column \"\(c)\" is named more than once; name each column once"
         case .missingPseudonymizer: "columns to pseudonymise were named but no pseudonymizer was given"
+        case .categoryIsTotalLabel(let c, let label):
+            "column \"\(c)\" has a category \"\(label)\", the label of the margin rows; rename it (or remove a totals row "
+                + "from the data) so that a margin cannot be taken for a cell"
         }
     }
 }

@@ -1,3 +1,4 @@
+import Foundation
 import PIMTable
 
 extension AggregateTable {
@@ -10,15 +11,27 @@ extension AggregateTable {
     ///
     /// Columns: one text column per dimension (`totalLabel` in margin rows, null for the missing category),
     /// `count` (integer, null when suppressed), one decimal column per sum column (null when suppressed), and
-    /// `flag` (`primary` or `secondary` for suppressed cells, null otherwise). Only published values appear;
-    /// true values of suppressed cells do not.
+    /// `flag` (`suppressed` for suppressed cells, null otherwise). Only published values appear; true values of
+    /// suppressed cells do not. Published tables never say which suppressed cells were small (primary) and
+    /// which were hidden to protect them (secondary): that would narrow the small ones' bounds. The producer's
+    /// own report may ask for the distinction with `distinguishSuppression`.
     ///
     /// Empty cells are left out. Under rounding, cells whose rounded count is 0 are left out too, so that they
     /// look like empty cells, and no cell is flagged (flagging changed cells would mark the others as exact).
-    /// - Throws: ``ReductionError/duplicateColumn(_:)`` when a dimension or sum column is named `count` or `flag`.
-    public func table(totalLabel: String = "Total", includeMarginals: Bool = true) throws(ReductionError) -> Table {
+    /// - Throws: ``ReductionError/duplicateColumn(_:)`` when a dimension or sum column is named `count` or `flag`;
+    ///   ``ReductionError/categoryIsTotalLabel(column:label:)`` when margins are included and a category is
+    ///   spelled like `totalLabel` (ignoring case and spaces).
+    public func table(totalLabel: String = "Total", includeMarginals: Bool = true, distinguishSuppression: Bool = false)
+        throws(ReductionError) -> Table
+    {
         var rows = cells
-        if includeMarginals { rows += marginals }
+        if includeMarginals {
+            let label = totalLabel.trimmingCharacters(in: .whitespaces).lowercased()
+            for d in dimensions where d.categories.contains(where: { $0?.trimmingCharacters(in: .whitespaces).lowercased() == label }) {
+                throw .categoryIsTotalLabel(column: d.name, label: totalLabel)
+            }
+            rows += marginals
+        }
         if case .round = rule { rows.removeAll { $0.publishedCount == 0 } }
         var names = Set<String>()
         for name in dimensions.map(\.name) + [Self.countColumn] + sumColumns + [Self.flagColumn] {
@@ -49,8 +62,8 @@ extension AggregateTable {
         let flags = ColumnData.textFromLabels(count: rows.count) { r in
             switch rows[r].status {
             case .published: nil
-            case .primary: "primary"
-            case .secondary: "secondary"
+            case .primary: distinguishSuppression ? "primary" : "suppressed"
+            case .secondary: distinguishSuppression ? "secondary" : "suppressed"
             }
         }
         columns.append(Column(name: Self.flagColumn, data: flags))
