@@ -118,6 +118,60 @@ import Testing
         #expect(r.out.contains("1 refused or withdrawn"))
     }
 
+    /// A second aggregated table of the same version to the same recipient, after fewer consent changes than
+    /// the minimum cell, is refused (the difference would show those records); after enough, it is made.
+    @Test func aTableThatDiffersByFewerThanTheMinimumCellIsRefused() throws {
+        let dir = try Self.workspace()
+        let all = (1...60).flatMap { ["--record", "R\($0)"] }
+        for args in [
+            ["agreement", "add", "--id", "D-1", "--parties", "UNHCR,DRC", "--purpose", "reporting", "--basis", "consent",
+             "--consent-purpose", "reporting", "--covers", "pm", "--level", "aggregated", "--min-cell", "3"],
+            ["agreement", "activate", "D-1"],
+            ["consent", "record", "--dataset", "pm", "--purpose", "reporting"] + all,
+            ["share", "pm", "--to", "DRC", "--agreement", "D-1", "--level", "aggregated", "--by", "sex", "--out", "d1.zip"],
+            ["consent", "withdraw", "--dataset", "pm", "--purpose", "reporting", "--record", "R7"],
+        ] {
+            let r = try PIMBinary.run(args, in: dir)
+            #expect(r.status == 0, "\(args): \(r.err)")
+        }
+        var r = try PIMBinary.run(["share", "pm", "--to", "DRC", "--agreement", "D-1", "--level", "aggregated", "--by", "sex",
+                                   "--out", "d2.zip"], in: dir)
+        #expect(r.status != 0)
+        #expect(r.err.contains("consent decisions changed 1 of the records"), "\(r.err)")
+        #expect(!FileManager.default.fileExists(atPath: dir.appendingPathComponent("d2.zip").path))
+        r = try PIMBinary.run(["audit", "list", "--action", "share.refused", "--format", "json"], in: dir)
+        #expect(r.out.contains("differencing"))
+        // After three changes (the minimum cell) the table may go again
+        r = try PIMBinary.run(["consent", "withdraw", "--dataset", "pm", "--purpose", "reporting", "--record", "R8", "--record", "R9"], in: dir)
+        #expect(r.status == 0, "\(r.err)")
+        r = try PIMBinary.run(["share", "pm", "--to", "DRC", "--agreement", "D-1", "--level", "aggregated", "--by", "sex",
+                               "--out", "d3.zip"], in: dir)
+        #expect(r.status == 0, "\(r.err)")
+    }
+
+    /// `pim aggregate` of a stored dataset refuses an identifier as a dimension and audits what it writes;
+    /// `pim anonymize` of a stored dataset is audited too.
+    @Test func outputsOfStoredDatasetsAreAuditedAndNeverByIdentifier() throws {
+        let dir = try Self.workspace()
+        var r = try PIMBinary.run(["aggregate", "pm", "--by", "record_id", "--out", "ids.csv"], in: dir)
+        #expect(r.status != 0)
+        #expect(r.err.contains("cannot be a dimension"))
+        #expect(!FileManager.default.fileExists(atPath: dir.appendingPathComponent("ids.csv").path))
+        r = try PIMBinary.run(["aggregate", "pm", "--by", "adm1_code,sex", "--out", "t.csv"], in: dir)
+        #expect(r.status == 0, "\(r.err)")
+        r = try PIMBinary.run(["anonymize", "pm", "--k", "2", "--out", "a.csv"], in: dir)
+        #expect(r.status == 0, "\(r.err)")
+        r = try PIMBinary.run(["audit", "list", "--action", "dataset.exported", "--format", "json"], in: dir)
+        #expect(r.out.contains("\"aggregate\""), "\(r.out)")
+        #expect(r.out.contains("\"anonymize\""))
+        #expect(!r.out.contains("R1"))
+        // A file given by path is the user's own: warned about, not refused or audited
+        try "record_id,sex\nR1,f\nR2,m\n".write(to: dir.appendingPathComponent("f.csv"), atomically: true, encoding: .utf8)
+        r = try PIMBinary.run(["aggregate", "f.csv", "--by", "record_id", "--out", "f-out.csv"], in: dir)
+        #expect(r.status == 0, "\(r.err)")
+        #expect(r.err.contains("warning"))
+    }
+
     @Test func scheduledSharesAreMadeOncePerPeriod() throws {
         let dir = try Self.workspace()
         for args in [

@@ -41,6 +41,25 @@ import Testing
         #expect(after.recordsBelowK == 0)
     }
 
+    /// Microdata rows leave in an order drawn from the seed, not the stored one (two releases matched row
+    /// by row would undo suppression): the same rows, another order, the same order for the same seed.
+    @Test func anonymisedRowsLeaveInADrawnOrder() throws {
+        let d = F.dataset(category: "protection-needs-assessment")
+        let a = try F.agreement(level: .anonymised, thresholds: .init(k: 3, maximumGlobalRisk: 0.2))
+        let stored = try ShareBuilder.build(try plan(a, d, .anonymised), dataset: d, table: F.table(40), consent: [])
+        let drawn = try ShareBuilder.build(try plan(a, d, .anonymised), dataset: d, table: F.table(40), consent: [], rowOrderSeed: 7)
+        let again = try ShareBuilder.build(try plan(a, d, .anonymised), dataset: d, table: F.table(40), consent: [], rowOrderSeed: 7)
+        func rows(_ t: Table) -> [String] { (0..<t.rowCount).map { r in t.columns.map { "\($0[r])" }.joined(separator: "|") } }
+        #expect(rows(drawn.table).sorted() == rows(stored.table).sorted())
+        #expect(rows(drawn.table) != rows(stored.table))
+        #expect(rows(again.table) == rows(drawn.table))
+        // An aggregated table keeps its order (cells, then margins)
+        let ag = try F.agreement(level: .aggregated)
+        let t1 = try ShareBuilder.build(try plan(ag, d, .aggregated), dataset: d, table: F.table(40), consent: [])
+        let t2 = try ShareBuilder.build(try plan(ag, d, .aggregated), dataset: d, table: F.table(40), consent: [], rowOrderSeed: 7)
+        #expect(rows(t1.table) == rows(t2.table))
+    }
+
     @Test func kIsRaisedUntilTheMaximumRiskIsMet() throws {
         // 4 classes of 10: global risk 1/10 at k = 3, above 0.05, so k doubles (3→6→12→24) until classes merge
         let d = F.dataset(category: "protection-needs-assessment")

@@ -13,7 +13,8 @@ struct AggregateCommand: AsyncParsableCommand {
             Examples:
               pim aggregate pm-monitoring --by adm1_code,sex,age=bands,date=month --min-cell 5 --out table.csv
               pim aggregate survey.csv --by adm1_code,sex --sum household_size --round 5 --seed 42 --out rounded.csv
-            A dimension may carry a recoding (COL=bands, COL=month, …, as in `pim anonymize --recode`).
+            A dimension may carry a recoding (COL=bands, COL=month, …, as in `pim anonymize --recode`). A stored
+            dataset's direct identifiers and household id cannot be dimensions, and the output is audited.
             Cells 0 < n < min-cell are suppressed, then complementary cells so that no suppressed cell can be
             recomputed from its row, column or the totals. With --round, every cell and total is randomly
             rounded to a multiple of the base (3, 5 or 10) from the recorded seed instead.
@@ -27,6 +28,7 @@ struct AggregateCommand: AsyncParsableCommand {
     @Option(help: "Random rounding base (3, 5 or 10) instead of suppression.") var round: Int?
     @Option(help: "Seed for random rounding (recorded in the output).") var seed: UInt64?
     @Option(help: "Output file (.csv, .json or .xlsx).") var out: String
+    @OptionGroup var actor: ActorOption
 
     func validate() throws {
         guard minCell >= 1 else { throw ValidationError("--min-cell must be at least 1 (0 would publish every cell).") }
@@ -51,6 +53,16 @@ struct AggregateCommand: AsyncParsableCommand {
                 dims.append(part)
             }
         }
+        // Identifiers as dimensions would list every person: refused for a stored dataset (its roles are
+        // confirmed), warned for a file (its roles are proposed from names and tags).
+        let identifying = dims.filter { [.directIdentifier, .householdID].contains(loaded.schema.field(named: $0)?.role) }
+        if !identifying.isEmpty {
+            let list = identifying.map { "\"\($0)\"" }.joined(separator: ", ")
+            if loaded.datasetID != nil {
+                throw CLIError("\(list): a direct identifier or household id cannot be a dimension; each row would name a person or household.")
+            }
+            Output.stderr("warning: \(list) looks like a direct identifier or household id; a table by it lists individuals.")
+        }
         let rule: CellRule = round.map { .round(base: $0, seed: seed ?? 0) } ?? .suppress(minCell: minCell)
         let agg = try Aggregation.aggregate(table, by: dims, sum: columnList(sum) ?? [], rule: rule)
         let published = try agg.table()
@@ -60,6 +72,9 @@ struct AggregateCommand: AsyncParsableCommand {
         case "xlsx": try XLSXWriter.write(published, sheetName: "aggregate", to: url)
         default: try CSVWriter.write(published, to: url)
         }
+        try await input.auditOutput(loaded, actor: actor, kind: "aggregate", records: table.rowCount, details: [
+            "by": dims.joined(separator: ","), "rule": round.map { "round \($0)" } ?? "min-cell \(minCell)",
+            "rows_written": String(published.rowCount)])
         let c = agg.loss.cells
         print("Aggregated \(loaded.label) (\(table.rowCount) records) by \(dims.joined(separator: " × ")): \(c?.cells ?? 0) cells"
               + (round == nil ? ", \(c?.primarySuppressed ?? 0) suppressed below \(minCell), \(c?.secondarySuppressed ?? 0) complementary"

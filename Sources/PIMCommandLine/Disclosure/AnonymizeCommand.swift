@@ -35,6 +35,7 @@ struct AnonymizeCommand: AsyncParsableCommand {
     @Option(help: "Gazetteer (HXL) giving parent areas for --generalize.") var gazetteer: String?
     @Option(help: "Key names, most important first (suppressed last).") var importance: String?
     @Option(help: "Output file (.csv, .json or .xlsx).") var out: String
+    @OptionGroup var actor: ActorOption
 
     func validate() throws {
         guard k >= 2 else { throw ValidationError("--k must be at least 2 (k = 1 protects nobody).") }
@@ -60,13 +61,18 @@ struct AnonymizeCommand: AsyncParsableCommand {
         let sensitiveColumns = columnList(sensitive) ?? defaults.sensitive
         let spec = defaults.riskSpec(keys: keyColumns, sensitive: sensitiveColumns)
         let outcome = try DisclosurePipeline.anonymize(table, plan: plan, riskSpec: spec, l: l, lSensitive: sensitiveColumns)
+        // Rows in a random order: the source order would let two releases be matched row by row (undoing
+        // suppression) and let the source link rows back to its records.
+        let released = outcome.table.selectingRows(Array(0..<outcome.table.rowCount).shuffled())
 
         let url = URL(fileURLWithPath: out)
         switch url.pathExtension.lowercased() {
-        case "json": try JSONTableWriter.write(outcome.table, to: url)
-        case "xlsx": try XLSXWriter.write(outcome.table, sheetName: "anonymised", hxl: true, to: url)
-        default: try CSVWriter.write(outcome.table, hxl: outcome.table.columns.contains { $0.tag != nil }, to: url)
+        case "json": try JSONTableWriter.write(released, to: url)
+        case "xlsx": try XLSXWriter.write(released, sheetName: "anonymised", hxl: true, to: url)
+        default: try CSVWriter.write(released, hxl: released.columns.contains { $0.tag != nil }, to: url)
         }
+        try await input.auditOutput(loaded, actor: actor, kind: "anonymize", records: released.rowCount, details: [
+            "k": String(k), "l": l.map(String.init) ?? "-", "keys": keyColumns.joined(separator: ",")])
         let report = AnonymizationReport(source: loaded.label, k: k, l: l, plan: plan, outcome: outcome)
         try Data(report.markdown.utf8).write(to: URL(fileURLWithPath: out + ".report.md"))
         try Data(try Output.json(report).utf8).write(to: URL(fileURLWithPath: out + ".report.json"))

@@ -50,6 +50,20 @@ struct DisclosureSourceOptions: ParsableArguments {
         }
     }
 
+    /// Records that an output of a stored dataset was written (`dataset.exported`, counts and parameters
+    /// only); a file given by path is the user's own and is not audited.
+    func auditOutput(_ loaded: Loaded, actor: ActorOption, kind: String, records: Int, details: [String: String]) async throws {
+        guard let id = loaded.datasetID else { return }
+        try await store.withStore(writing: true, command: "pim \(kind)") { s in
+            try await actor.check(in: s)
+            var d = details
+            d["kind"] = kind
+            d["source"] = loaded.label
+            try await s.append(AuditDraft(at: Date(), actor: actor.name, action: .datasetExported, datasetID: id.rawValue,
+                                          recordCount: records, details: d))
+        }
+    }
+
     /// The workspace key is needed to pseudonymise ids of a file too (same id → same pseudonym in one workspace).
     func workspacePseudonymizer() async throws -> any Pseudonymizer {
         try await store.withStore(writing: true, command: "pim anonymize") { s in

@@ -86,9 +86,12 @@ public enum ShareBuildError: Error, Sendable, Hashable, CustomStringConvertible 
 /// - pseudonymised: as anonymised, but the record id and household id become keyed pseudonyms.
 /// - personal: the consented records as stored; no reduction (the agreement and consent carry the risk).
 public enum ShareBuilder {
+    /// - Parameter rowOrderSeed: microdata rows are written in an order drawn from this seed, not the stored
+    ///   order (which would let two releases be matched row by row, undoing suppression, and let the source
+    ///   link rows to its records). Nil keeps the stored order (tests).
     public static func build(
         _ plan: SharePlan, dataset: Dataset, table input: Table, consent: [ConsentDecision],
-        pseudonymizer: (any Pseudonymizer)? = nil
+        pseudonymizer: (any Pseudonymizer)? = nil, rowOrderSeed: UInt64? = nil
     ) throws(ShareBuildError) -> ShareOutput {
         var table = input
         var consentApplied: ConsentApplied?
@@ -114,6 +117,10 @@ public enum ShareBuilder {
         case .personal:
             disclosure = DisclosureApplied(level: .personal, method: "none: personal data shared with consent under the agreement",
                                            keys: [], droppedColumns: [], pseudonymisedColumns: [])
+        }
+        if plan.level != .aggregated, let rowOrderSeed {
+            var g = SeededGenerator(seed: rowOrderSeed)
+            table = table.selectingRows(Array(0..<table.rowCount).shuffled(using: &g))
         }
         return ShareOutput(table: table, recordsStored: input.rowCount, consent: consentApplied, disclosure: disclosure)
     }

@@ -50,6 +50,9 @@ public enum ShareRefusal: Error, Sendable, Hashable, CustomStringConvertible {
     case dimensionIsIdentifier(String)
     /// No record remains after the consent filter.
     case noConsentingRecords(purpose: ConsentPurpose, leftOut: Int)
+    /// An aggregated table of the same version went to the same recipient over fewer changed records than
+    /// the minimum cell (consent decisions changed): the two tables' difference would show those records.
+    case differencing(previous: String, changed: Int, minimumCell: Int)
     /// The dataset has no version to share.
     case noVersion(dataset: String)
 
@@ -83,6 +86,10 @@ public enum ShareRefusal: Error, Sendable, Hashable, CustomStringConvertible {
             "Column \"\(c)\" is a direct identifier or household id and cannot be a dimension of a shared table."
         case .noConsentingRecords(let p, let n):
             "No record has granted consent for \(p.rawValue) (\(n) left out), so there is nothing to share."
+        case .differencing(let p, let n, let m):
+            "Since package \(p) of this version to the same recipient, consent decisions changed \(n) of the records it counted, "
+                + "fewer than the minimum cell of \(m): comparing the two tables would show those records. Share again once at "
+                + "least \(m) records have changed, or after a new version is imported."
         case .noVersion(let d): "Dataset \(d) has no stored version to share."
         }
     }
@@ -106,6 +113,7 @@ public enum ShareRefusal: Error, Sendable, Hashable, CustomStringConvertible {
         case .unknownDimension: "unknown-dimension"
         case .dimensionIsIdentifier: "dimension-is-identifier"
         case .noConsentingRecords: "no-consenting-records"
+        case .differencing: "differencing"
         case .noVersion: "no-version"
         }
     }

@@ -90,10 +90,26 @@ public struct ShareService: Sendable {
             : nil
         let output: ShareOutput
         do {
-            output = try ShareBuilder.build(plan, dataset: dataset, table: table, consent: consent, pseudonymizer: pseudonymizer)
+            output = try ShareBuilder.build(
+                plan, dataset: dataset, table: table, consent: consent, pseudonymizer: pseudonymizer,
+                rowOrderSeed: UInt64.random(in: .min ... .max))
         } catch {
             if case .refused(let r) = error { try await refuse(r) }
             throw ShareFailed(error: error)
+        }
+        // Differencing: the same version's table to the same recipient, over a few changed consent decisions.
+        if plan.level == .aggregated {
+            let leftOut = output.consent.map { $0.considered - $0.kept } ?? 0
+            let minimumCell = plan.thresholds.minimumCellSize
+            for earlier in try await ShareDocuments.all(in: store)
+            where earlier.dataset == dataset.name && earlier.recipient == recipient && earlier.version == version.number
+                && earlier.level == .aggregated
+            {
+                let changed = abs(earlier.leftOutForConsent - leftOut)
+                if changed > 0 && changed < minimumCell {
+                    try await refuse(.differencing(previous: earlier.id, changed: changed, minimumCell: minimumCell))
+                }
+            }
         }
         let key = try await store.secret(named: PackageKeys.signingSecretName, orCreate: PackageKeys.newSigningKey)
         let producerAcronym = agreement.parties.first ?? "-"
