@@ -164,5 +164,25 @@ struct PIMBinary {
         #expect(!after.out.contains("\"disabled\" : true"))
         let missing = try PIMBinary.run(["user", "enable", "ghost", "--as", "admin"], in: dir)
         #expect(missing.status != 0)
+        // A user named with --as acts with their role, as on the web: an analyst may not manage users,
+        // share or change agreements, nor export full rows; an administrator may.
+        #expect(try PIMBinary.run(["org", "add", "--name", "Partner Two", "--acronym", "DRC", "--type", "ingo", "--as", "admin"], in: dir).status == 0)
+        let asAnalyst = try PIMBinary.run(["user", "disable", "admin", "--as", "farah"], in: dir)
+        #expect(asAnalyst.status != 0)
+        #expect(asAnalyst.err.contains("farah is analyst; to manage users needs one of the roles administrator"), "\(asAnalyst.err)")
+        let agreement = try PIMBinary.run(["agreement", "add", "--id", "A-1", "--parties", "DRC", "--purpose", "p", "--basis",
+                                           "public-interest", "--covers", "protection-monitoring", "--level", "aggregated", "--as", "farah"], in: dir)
+        #expect(agreement.status != 0)
+        #expect(agreement.err.contains("change data-sharing agreements"))
+        try syntheticCSV(rows: 10).write(to: dir.appendingPathComponent("pm.csv"), atomically: true, encoding: .utf8)
+        let imp = try PIMBinary.run(["import", "pm.csv", "--dataset", "pm", "--category", "protection-monitoring", "--purpose", "T", "--as", "farah"], in: dir)
+        #expect(imp.status != 0)
+        #expect(try PIMBinary.run(["import", "pm.csv", "--dataset", "pm", "--category", "protection-monitoring", "--purpose", "T", "--as", "admin"], in: dir).status == 0)
+        let export = try PIMBinary.run(["export", "pm", "--out", "x.csv", "--as", "farah"], in: dir)
+        #expect(export.status != 0)
+        #expect(!FileManager.default.fileExists(atPath: dir.appendingPathComponent("x.csv").path))
+        let agg = try PIMBinary.run(["aggregate", "pm", "--by", "sex", "--out", "t.csv", "--as", "farah"], in: dir)
+        #expect(agg.status != 0)
+        #expect(try PIMBinary.run(["export", "pm", "--out", "x.csv", "--as", "admin"], in: dir).status == 0)
     }
 }

@@ -61,7 +61,7 @@ import Testing
         #expect(AuditChainStatus.verify(events) == .broken(atSequence: 3, reason: .sequenceGap))
         let truncated = Array(chain(5).prefix(3))
         let head = chain(5)[4]
-        #expect(AuditChainStatus.verify(truncated, head: (head.sequence, head.hash)) == .broken(atSequence: 5, reason: .sequenceGap))
+        #expect(AuditChainStatus.verify(truncated, head: (head.sequence, head.hash)) == .broken(atSequence: 5, reason: .headMismatch))
         #expect(AuditChainStatus.verify(truncated, head: (truncated[2].sequence, truncated[2].hash)) == .intact(events: 3))
     }
 }

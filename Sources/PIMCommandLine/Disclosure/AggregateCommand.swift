@@ -37,6 +37,7 @@ struct AggregateCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
+        try await input.authorize(actor, to: "aggregate")
         let needed = Set((columnList(by) ?? []).map { String($0.split(separator: "=").first ?? "") } + (columnList(sum) ?? []))
         let loaded = try await input.load(columns: needed)
         var table = loaded.table

@@ -43,6 +43,7 @@ struct AnonymizeCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
+        try await input.authorize(actor, to: "anonymize")
         let pseudoColumns = columnList(pseudonymize) ?? []
         let loaded = try await input.load(needPseudonymizer: !pseudoColumns.isEmpty)
         let table = loaded.table

@@ -3,6 +3,7 @@ import Foundation
 import PIMCore
 import PIMDisclosure
 import PIMSQLite
+import PIMServer
 import PIMStorage
 import PIMTable
 
@@ -50,12 +51,19 @@ struct DisclosureSourceOptions: ParsableArguments {
         }
     }
 
+    /// For a stored dataset, checks that the acting user may analyse its rows (before anything is read or written).
+    func authorize(_ actor: ActorOption, to action: String) async throws {
+        guard !FileManager.default.fileExists(atPath: source), actor.actor != nil else { return }
+        try await store.withStore(writing: false, command: "pim \(action)") { s in
+            try await actor.check(in: s, needs: .analyseMicrodata, to: action + " a stored dataset")
+        }
+    }
+
     /// Records that an output of a stored dataset was written (`dataset.exported`, counts and parameters
     /// only); a file given by path is the user's own and is not audited.
     func auditOutput(_ loaded: Loaded, actor: ActorOption, kind: String, records: Int, details: [String: String]) async throws {
         guard let id = loaded.datasetID else { return }
         try await store.withStore(writing: true, command: "pim \(kind)") { s in
-            try await actor.check(in: s)
             var d = details
             d["kind"] = kind
             d["source"] = loaded.label

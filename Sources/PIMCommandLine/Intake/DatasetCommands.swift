@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import PIMCore
+import PIMServer
 import PIMStorage
 import PIMTable
 
@@ -136,7 +137,7 @@ struct ExportCommand: AsyncParsableCommand {
         let actorName = actor.name
         let url = URL(fileURLWithPath: out)
         let (rows, number) = try await store.withStore(writing: true, command: "pim export") { s in
-            try await actor.check(in: s)
+            try await actor.check(in: s, needs: .analyseMicrodata, to: "export full rows")
             guard let d = try await s.dataset(named: name) else { throw StoreError.notFound(kind: "dataset", key: name) }
             let versions = try await s.versions(of: d.id)
             guard let v = version.map({ n in versions.first { $0.number == n } }) ?? versions.last else {

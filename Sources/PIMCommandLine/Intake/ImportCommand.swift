@@ -3,6 +3,7 @@ import Foundation
 import PIMCategories
 import PIMCore
 import PIMFramework
+import PIMServer
 import PIMStorage
 import PIMTable
 
@@ -63,7 +64,7 @@ struct ImportCommand: AsyncParsableCommand {
         let actorName = actor.name
         let outcome: (version: DatasetVersion, result: ValidationResult, created: Bool) = try await store.withStore(writing: true, command: "pim import") { s in
             guard try await s.workspace() != nil else { throw StoreError.notInitialized }
-            try await actor.check(in: s)
+            try await actor.check(in: s, needs: .importData, to: "import data")
             let existing = try await s.dataset(named: dataset)
             let now = Date()
             let plan: DatasetImport.Plan

@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import PIMCore
 import PIMFramework
+import PIMServer
 import PIMStorage
 
 /// `pim agreement add|activate|suspend|revoke|list|show|except`.
@@ -58,7 +59,7 @@ struct AgreementCommand: AsyncParsableCommand {
                 retentionDays: retentionDays, validFrom: validFrom.flatMap(SharingCoding.day) ?? now, validUntil: until,
                 frequency: frequency, dimensions: by.map(Self.list) ?? [], createdAt: now, createdBy: actor.name)
             try await store.withStore(writing: true, command: "pim agreement add") { s in
-                try await actor.check(in: s)
+                try await actor.check(in: s, needs: .manageSharing, to: "change data-sharing agreements")
                 try await AgreementDocuments.create(agreement, in: s, actor: actor.name, at: now)
             }
             print("Recorded agreement \(id) as a draft (\(level.rawValue), parties \(agreement.parties.joined(separator: ", "))). Activate it with `pim agreement activate \(id)`.")
@@ -103,7 +104,7 @@ struct AgreementCommand: AsyncParsableCommand {
         static func run(_ id: String, to next: Agreement.Status, store: StoreOptions, actor: ActorOption) async throws {
             let now = Date()
             let previous: Agreement.Status = try await store.withStore(writing: true, command: "pim agreement \(next.rawValue)") { s in
-                try await actor.check(in: s)
+                try await actor.check(in: s, needs: .manageSharing, to: "change data-sharing agreements")
                 return try await AgreementDocuments.transition(id, to: next, in: s, actor: actor.name, at: now)
             }
             print("Agreement \(id) is now \(next.rawValue) (was \(previous.rawValue)).")

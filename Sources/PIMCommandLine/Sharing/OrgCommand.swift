@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import PIMCore
+import PIMServer
 import PIMStorage
 
 /// `pim org add|list`: the organisations agreements name.
@@ -33,7 +34,7 @@ struct OrgCommand: AsyncParsableCommand {
             let org = Organization(name: name, acronym: acronym, kind: type, createdAt: Date())
             try await store.withStore(writing: true, command: "pim org add") { s in
                 guard try await s.workspace() != nil else { throw StoreError.notInitialized }
-                try await actor.check(in: s)
+                try await actor.check(in: s, needs: .administer, to: "add organisations")
                 try await s.add(org)
                 try await s.append(AuditDraft(at: org.createdAt, actor: actor.name, action: .organizationAdded,
                                               organizationID: org.id.rawValue, details: ["acronym": acronym]))

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import PIMCore
+import PIMServer
 import PIMStorage
 
 /// `pim share DATASET --to ACR --agreement ID --level LEVEL [--by COLS] --out FILE`, and `pim share due`.
@@ -49,7 +50,7 @@ extension ShareCommand {
         func run() async throws {
             let sealing = try self.sealing.sealing()
             let outcome = try await store.withStore(writing: true, command: "pim share") { s in
-                try await actor.check(in: s)
+                try await actor.check(in: s, needs: .manageSharing, to: "share data")
                 return try await ShareFileDelivery.share(
                     store: s, actor: actor.name, dataset: dataset, to: to, agreement: agreement, level: level,
                     dimensions: by.map(AgreementCommand.Add.list) ?? [], out: URL(fileURLWithPath: out), sealing: sealing, at: Date())
@@ -97,7 +98,7 @@ extension ShareCommand {
             try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
             let now = Date()
             let lines: [String] = try await store.withStore(writing: true, command: "pim share due") { s in
-                try await actor.check(in: s)
+                try await actor.check(in: s, needs: .manageSharing, to: "share data")
                 var lines: [String] = []
                 let datasets = try await s.datasets()
                 for var a in try await AgreementDocuments.all(in: s) where a.isDue(at: now) {

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import PIMCore
+import PIMServer
 import PIMStorage
 
 /// `--format text|json` for commands that print results.
@@ -52,11 +53,17 @@ struct ActorOption: ParsableArguments {
 
     var name: String { CLIActor.name(actor) }
 
-    /// Checks that a named actor is a workspace user; returns the user when one was named.
+    /// Checks that a named actor is a workspace user and, given `permission`, that their role allows it
+    /// (as the web does); returns the user when one was named. Without `--as` the operating-system user
+    /// acts, with the access the machine gives them.
     @discardableResult
-    func check(in store: any Store) async throws -> User? {
+    func check(in store: any Store, needs permission: Permission? = nil, to action: String = "do this") async throws -> User? {
         guard let actor else { return nil }
         guard let u = try await store.user(named: actor) else { throw CLIError("There is no user \"\(actor)\" in this workspace.") }
+        if let permission, !permission.allows(u.role) {
+            let roles = Role.allCases.filter(permission.allows).map(\.rawValue).joined(separator: ", ")
+            throw CLIError("\(actor) is \(u.role.rawValue); to \(action) needs one of the roles \(roles).")
+        }
         return u
     }
 }

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import PIMCore
+import PIMServer
 import PIMStorage
 
 extension Role: ExpressibleByArgument {}
@@ -56,7 +57,7 @@ struct UserCommand: AsyncParsableCommand {
             let actorName = actor.name
             try await store.withStore(writing: true, command: "pim user add") { s in
                 guard try await s.workspace() != nil else { throw StoreError.notInitialized }
-                try await actor.check(in: s)
+                try await actor.check(in: s, needs: .administer, to: "manage users")
                 var orgID: Organization.ID?
                 if let org {
                     guard let o = try await s.organization(acronym: org) else {
@@ -120,7 +121,7 @@ struct UserCommand: AsyncParsableCommand {
                        details: [String: String], _ change: @escaping @Sendable (inout User) throws -> Void) async throws {
         let actorName = actor.name
         try await store.withStore(writing: true, command: command) { s in
-            try await actor.check(in: s)
+            try await actor.check(in: s, needs: .administer, to: "manage users")
             guard var u = try await s.user(named: name) else { throw StoreError.notFound(kind: "user", key: name) }
             try change(&u)
             try await s.update(u)
@@ -154,7 +155,7 @@ struct UserCommand: AsyncParsableCommand {
         func run() async throws {
             let actorName = actor.name
             try await store.withStore(writing: true, command: "pim user unlock") { s in
-                try await actor.check(in: s)
+                try await actor.check(in: s, needs: .administer, to: "manage users")
                 guard let u = try await s.user(named: name) else { throw StoreError.notFound(kind: "user", key: name) }
                 // The failure count and the lock only (a whole-row save could undo a failure counted meanwhile).
                 try await s.clearFailedLogins(of: u.id)

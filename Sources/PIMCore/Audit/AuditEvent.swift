@@ -119,6 +119,8 @@ public enum AuditChainStatus: Sendable, Hashable, CustomStringConvertible {
         case hashMismatch = "its contents do not match its hash (edited)"
         case linkMismatch = "it does not point to the hash of the event before it (an event was removed or edited)"
         case sequenceGap = "its sequence number does not follow the previous one (an event was removed)"
+        /// Reported at the sequence the stored chain head names.
+        case headMismatch = "the stored chain head names this event, but the newest stored event is another (the newest events were removed, or the head edited)"
     }
 
     public var description: String {
@@ -156,7 +158,7 @@ extension AuditChainStatus {
         switch (head, last) {
         case (nil, nil): return status
         case (let h?, let l?) where h.sequence == l.sequence && h.hash == l.hash: return status
-        case (let h?, _): return .broken(atSequence: h.sequence, reason: .sequenceGap)
+        case (let h?, _): return .broken(atSequence: h.sequence, reason: .headMismatch)
         case (nil, let l?): return .broken(atSequence: l.sequence, reason: .linkMismatch)
         }
     }
