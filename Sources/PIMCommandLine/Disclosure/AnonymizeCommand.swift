@@ -64,7 +64,9 @@ struct AnonymizeCommand: AsyncParsableCommand {
         let outcome = try DisclosurePipeline.anonymize(table, plan: plan, riskSpec: spec, l: l, lSensitive: sensitiveColumns)
         // Rows in a random order: the source order would let two releases be matched row by row (undoing
         // suppression) and let the source link rows back to its records.
-        let released = outcome.table.selectingRows(Array(0..<outcome.table.rowCount).shuffled())
+        // (A generator seeded once from the system's: the system generator costs a system call per number.)
+        var order = SeededGenerator(seed: UInt64.random(in: .min ... .max))
+        let released = outcome.table.selectingRows(Array(0..<outcome.table.rowCount).shuffled(using: &order))
 
         let url = URL(fileURLWithPath: out)
         switch url.pathExtension.lowercased() {
