@@ -55,7 +55,7 @@ struct DisclosureSourceOptions: ParsableArguments {
     func authorize(_ actor: ActorOption, to action: String) async throws {
         guard !FileManager.default.fileExists(atPath: source), actor.actor != nil else { return }
         try await store.withStore(writing: false, command: "pim \(action)") { s in
-            try await actor.check(in: s, needs: .analyseMicrodata, to: action + " a stored dataset")
+            _ = try await actor.check(in: s, needs: .analyseMicrodata, to: action + " a stored dataset")
         }
     }
 
