@@ -60,6 +60,23 @@ import Testing
         #expect(rows(t1.table) == rows(t2.table))
     }
 
+    /// A date of role other leaves anonymised microdata as its month (exact days link records to events).
+    @Test func anonymisedDatesKeepTheMonth() throws {
+        var d = F.dataset(category: "protection-needs-assessment")
+        d.schema.fields.append(Field(name: "visit", hxl: "#date", type: .date))
+        var t = F.table(40)
+        let days = (0..<40).map { Int32(20_544 + $0) }  // 2026-04-01 onward
+        try t.setColumn(Column(name: "visit", tag: HXLTagSpec(tag: "date"), data: .date(days: days, nulls: NullMask())))
+        let a = try F.agreement(level: .anonymised, thresholds: .init(k: 3, maximumGlobalRisk: 0.2))
+        let out = try ShareBuilder.build(try plan(a, d, .anonymised), dataset: d, table: t, consent: [])
+        let months = Set((0..<out.table.rowCount).compactMap { r -> String? in
+            if case .text(let s) = out.table["visit"]?[r] { return s }
+            return nil
+        })
+        #expect(months == ["2026-04", "2026-05"])
+        #expect(out.disclosure.method.contains("dates kept to the month"))
+    }
+
     @Test func kIsRaisedUntilTheMaximumRiskIsMet() throws {
         // 4 classes of 10: global risk 1/10 at k = 3, above 0.05, so k doubles (3→6→12→24) until classes merge
         let d = F.dataset(category: "protection-needs-assessment")

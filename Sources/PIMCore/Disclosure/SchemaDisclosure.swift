@@ -22,12 +22,19 @@ public struct SchemaDisclosure: Sendable {
     }
 
     /// The protective default plan: drop direct identifiers, pseudonymise the household id (so household
-    /// structure survives without the real id), band ages, and suppress locally to reach `k` on the keys.
+    /// structure survives without the real id), band ages, keep dates to the month, and suppress locally to
+    /// reach `k` on the keys.
     public func defaultPlan(k: Int, pseudonymizer: (any Pseudonymizer)?, generalize: [Recode] = []) -> AnonymizationPlan {
         var recodes = generalize
         for f in schema.fields where f.role == .quasiIdentifier && f.type == .integer && Self.looksLikeAge(f)
             && !recodes.contains(where: { $0.column == f.name }) {
             recodes.append(.ageBands(column: f.name))
+        }
+        // Exact days (of an incident, a visit, a report) link records to what others know happened when:
+        // released microdata keeps the month (data minimisation; a share needing days is an exception).
+        for f in schema.fields where f.type == .date && f.role != .directIdentifier
+            && !recodes.contains(where: { $0.column == f.name }) {
+            recodes.append(.datePeriod(column: f.name, period: .month))
         }
         let pseudo = pseudonymizer == nil ? [] : [household].compactMap { $0 }
         return AnonymizationPlan(drop: directIdentifiers, pseudonymize: pseudo, pseudonymizer: pseudonymizer,

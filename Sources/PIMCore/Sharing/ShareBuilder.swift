@@ -81,7 +81,7 @@ public enum ShareBuildError: Error, Sendable, Hashable, CustomStringConvertible 
 ///
 /// - aggregated: counts by the plan's dimensions with every margin; cells below the minimum cell size are
 ///   suppressed with complementary (secondary) suppression.
-/// - anonymised: direct identifiers and the household id dropped, ages banded, key variables suppressed
+/// - anonymised: direct identifiers and the household id dropped, ages banded, dates kept to the month, key variables suppressed
 ///   locally to k; if the global risk is still above the maximum, k is doubled and the step repeated.
 /// - pseudonymised: as anonymised, but the record id and household id become keyed pseudonyms.
 /// - personal: the consented records as stored; no reduction (the agreement and consent carry the risk).
@@ -189,6 +189,8 @@ public enum ShareBuilder {
             plan0.pseudonymize = pseudo
             plan0.keys = keys
             plan0.importance = keys
+            plan0.recodes = plan0.recodes.filter { table[$0.column] != nil }
+            let monthly = plan0.recodes.contains { if case .datePeriod = $0 { true } else { false } }
             let result: AnonymizationResult
             do throws(ReductionError) { result = try Anonymizer.apply(plan0, to: table) } catch {
                 if case .cannotReachK(let kk, let rows) = error {
@@ -205,7 +207,8 @@ public enum ShareBuilder {
             if after.individualRisk.globalRisk <= plan.thresholds.maximumGlobalRisk {
                 let method = (plan.level == .pseudonymised ? "pseudonymised" : "anonymised")
                     + " microdata: direct identifiers removed" + (pseudo.isEmpty ? "" : ", \(pseudo.joined(separator: ", ")) replaced by keyed pseudonyms")
-                    + ", ages banded, key variables locally suppressed to \(currentK)-anonymity"
+                    + ", ages banded" + (monthly ? ", dates kept to the month" : "")
+                    + ", key variables locally suppressed to \(currentK)-anonymity"
                     + (currentK > k ? " (k raised from \(k) to meet the maximum global risk)" : "")
                 return (result.table, DisclosureApplied(
                     level: plan.level, method: method, keys: keys, droppedColumns: drop, pseudonymisedColumns: pseudo,
