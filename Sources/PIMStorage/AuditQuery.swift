@@ -53,12 +53,20 @@ public struct AuditQuery: Sendable, Hashable {
 
     /// `yyyy-mm-dd` (start of day) or a full ISO 8601 timestamp.
     public static func instant(_ text: String) -> Date? {
-        day(text) ?? ISO8601DateFormatter().date(from: text)
+        day(text) ?? iso8601(text)
     }
 
     /// The end of a period given as a day (its last millisecond) or an instant.
     public static func end(_ text: String) -> Date? {
-        day(text).map { $0.addingTimeInterval(86_399.999) } ?? ISO8601DateFormatter().date(from: text)
+        day(text).map { $0.addingTimeInterval(86_399.999) } ?? iso8601(text)
+    }
+
+    /// An ISO 8601 instant, with or without fractional seconds.
+    static func iso8601(_ text: String) -> Date? {
+        if let d = ISO8601DateFormatter().date(from: text) { return d }
+        let f = ISO8601DateFormatter()
+        f.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
+        return f.date(from: text)
     }
 
     /// Checks the dates without touching the store.

@@ -181,8 +181,22 @@ struct PIMBinary {
         let export = try PIMBinary.run(["export", "pm", "--out", "x.csv", "--as", "farah"], in: dir)
         #expect(export.status != 0)
         #expect(!FileManager.default.fileExists(atPath: dir.appendingPathComponent("x.csv").path))
-        let agg = try PIMBinary.run(["aggregate", "pm", "--by", "sex", "--out", "t.csv", "--as", "farah"], in: dir)
-        #expect(agg.status != 0)
+        // A protected table (cells of 5 or more) is what an analyst sees on the web; smaller cells are not
+        #expect(try PIMBinary.run(["aggregate", "pm", "--by", "sex", "--out", "t.csv", "--as", "farah"], in: dir).status == 0)
+        let small = try PIMBinary.run(["aggregate", "pm", "--by", "sex", "--min-cell", "2", "--out", "t2.csv", "--as", "farah"], in: dir)
+        #expect(small.status != 0)
+        #expect(small.err.contains("aggregate with cells below 5"))
         #expect(try PIMBinary.run(["export", "pm", "--out", "x.csv", "--as", "admin"], in: dir).status == 0)
+        // Consent is recorded by those who take it, not by an analyst
+        let consent = try PIMBinary.run(["consent", "record", "--dataset", "pm", "--purpose", "disclosure", "--record", "R1-1", "--as", "farah"], in: dir)
+        #expect(consent.status != 0)
+        #expect(consent.err.contains("record consent decisions"))
+        #expect(try PIMBinary.run(["consent", "record", "--dataset", "pm", "--purpose", "disclosure", "--record", "R1-1", "--as", "admin"], in: dir).status == 0)
+        // A disabled user cannot act
+        #expect(try PIMBinary.run(["user", "set-role", "farah", "--role", "pim-officer", "--as", "admin"], in: dir).status == 0)
+        #expect(try PIMBinary.run(["user", "disable", "farah", "--as", "admin"], in: dir).status == 0)
+        let disabled = try PIMBinary.run(["export", "pm", "--out", "y.csv", "--as", "farah"], in: dir)
+        #expect(disabled.status != 0)
+        #expect(disabled.err.contains("disabled"))
     }
 }

@@ -83,10 +83,10 @@ func textTable(_ columns: [(String, [String?])]) -> Table {
             Field(name: "year", type: .integer, pattern: "20[0-9]{2}"),
             Field(name: "name", type: .text, required: true),
         ])
-        let t = textTable([("year", ["2024", "1", "99999", nil]), ("name", ["a", "   ", "b", ""])])
+        let t = textTable([("year", ["2024", "1", "99999", nil, "2025"]), ("name", ["a", "   ", "b", "", "\u{200B}\u{00A0}"])])
         let r = Validator(schema: schema, fileName: "f.csv", firstDataRow: 2).validate(t)
         #expect(r.issues.filter { $0.rule == .pattern }.map(\.row) == [3, 4])
-        #expect(r.issues.filter { $0.rule == .required }.map(\.row) == [3, 5])
+        #expect(r.issues.filter { $0.rule == .required }.map(\.row) == [3, 5, 6])
         #expect(r.table.rowCount == 1)
     }
 

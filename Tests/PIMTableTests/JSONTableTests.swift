@@ -51,6 +51,20 @@ import Testing
         }
     }
 
+    /// HXL JSON arrays carry a hashtag row only when a column has a tag (a row of blanks would read as data).
+    @Test func hxlArraysWithoutTagsHaveNoHashtagRow() throws {
+        let table = try Table(columns: [
+            Column(name: "region", data: .text(codes: [0], dictionary: ["R1"])),
+            Column(name: "n", data: .integer(values: [3], nulls: NullMask())),
+        ])
+        #expect(String(decoding: JSONTableWriter.bytes(table, style: .hxlArrays), as: UTF8.self) == ##"[["region","n"],["R1",3]]"##)
+        let back = try JSONTableReader.read(bytes: JSONTableWriter.bytes(table, style: .hxlArrays), fileName: "t.json").table
+        #expect(back.rowCount == 1)
+        var tagged = table
+        try tagged.setColumn(Column(name: "n", tag: HXLTagSpec(tag: "affected"), data: .integer(values: [3], nulls: NullMask())))
+        #expect(String(decoding: JSONTableWriter.bytes(tagged, style: .hxlArrays), as: UTF8.self) == ##"[["region","n"],["","#affected"],["R1",3]]"##)
+    }
+
     @Test func writesRecordsAsExpectedText() throws {
         let table = try Table(columns: [
             Column(name: "a", data: .integer(values: [1], nulls: NullMask())),

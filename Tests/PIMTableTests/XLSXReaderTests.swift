@@ -107,17 +107,20 @@ import Testing
         #expect(XLSXFixture.values(r.table, "t") == [.text("2024-03-05T10:00:00")])
     }
 
-    /// A date-styled serial with a time of day keeps the time (as ISO 8601 text); whole days stay dates.
+    /// A serial in a format that shows the time keeps it (as ISO 8601 text, midnight included, so a column
+    /// has one shape); in a date format it is the day.
     @Test func dateTimesKeepTheirTime() throws {
-        let styles = XLSXFixture.styles(xfs: [0, 22])
+        let styles = XLSXFixture.styles(xfs: [0, 22, 14])
         let rows = """
             <row r="1"><c r="A1" t="inlineStr"><is><t>when</t></is></c><c r="B1" t="inlineStr"><is><t>day</t></is></c></row>
-            <row r="2"><c r="A2" s="1"><v>25569.5</v></c><c r="B2" s="1"><v>25569</v></c></row>
-            <row r="3"><c r="A3" s="1"><v>25569.999988426</v></c><c r="B3" s="1"><v>25570</v></c></row>
-            <row r="4"><c r="A4" s="1"><v>25570</v></c><c r="B4" s="1"><v>25571</v></c></row>
+            <row r="2"><c r="A2" s="1"><v>25569.5</v></c><c r="B2" s="2"><v>25569</v></c></row>
+            <row r="3"><c r="A3" s="1"><v>25569.999988426</v></c><c r="B3" s="2"><v>25570.75</v></c></row>
+            <row r="4"><c r="A4" s="1"><v>25570</v></c><c r="B4" s="2"><v>25571</v></c></row>
             """
         let r = try XLSXFixture.read(rows, styles: styles)
-        #expect(XLSXFixture.values(r.table, "when") == [.text("1970-01-01T12:00:00"), .text("1970-01-01T23:59:59"), .text("1970-01-02")])
+        #expect(XLSXFixture.values(r.table, "when") == [
+            .text("1970-01-01T12:00:00"), .text("1970-01-01T23:59:59"), .text("1970-01-02T00:00:00"),
+        ])
         #expect(XLSXFixture.values(r.table, "day") == [.date(0), .date(1), .date(2)])
     }
 

@@ -57,7 +57,7 @@ public enum DatasetImport {
                     + "the stored one, or confirm the replacement (pim import --replace-schema); it is recorded in the audit log."
             case .noRows(let f, 0, _): "\(f) was not imported: it has no data rows."
             case .noRows(let f, let read, let n):
-                "\(f) was not imported: none of its \(read) rows is valid (\(n) issues); an empty version would replace the last good one."
+                "\(f) was not imported: none of its \(read) rows is valid (\(n) issues), and a version without rows is never stored."
             }
         }
     }
@@ -104,7 +104,11 @@ public enum DatasetImport {
     /// Throws when the result may not be stored: any issue in `reject` mode, a missing column in any mode,
     /// no row to store in any mode.
     public static func check(_ result: ValidationResult, mode: ValidationMode, fileName: String) throws(Failure) {
-        if !result.isValid && (mode == .reject || result.countsByRule[.missingColumn, default: 0] > 0) {
+        let missingColumn = result.countsByRule[.missingColumn, default: 0] > 0
+        if !missingColumn && result.rowsRead - result.rowsRejected == 0 {
+            throw .noRows(file: fileName, rowsRead: result.rowsRead, issues: result.issues.count)
+        }
+        if !result.isValid && (mode == .reject || missingColumn) {
             throw .refused(file: fileName, issues: result.issues.count, validRows: result.rowsRead - result.rowsRejected)
         }
         if result.table.rowCount == 0 {

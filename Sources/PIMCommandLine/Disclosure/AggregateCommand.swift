@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import PIMCore
 import PIMDisclosure
+import PIMServer
 import PIMTable
 
 /// `pim aggregate SOURCE --by … --min-cell 5 --out FILE`.
@@ -37,12 +38,16 @@ struct AggregateCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
-        try await input.authorize(actor, to: "aggregate")
-        let needed = Set((columnList(by) ?? []).map { String($0.split(separator: "=").first ?? "") } + (columnList(sum) ?? []))
+        // Protected tables (cells of at least 5, or rounded) are what every role that sees the dataset gets on
+        // the web; smaller cells are row-level analysis.
+        try await input.authorize(
+            actor, to: round == nil && minCell < 5 ? "aggregate with cells below 5" : "aggregate",
+            needs: round == nil && minCell < 5 ? .analyseMicrodata : .seeAllDatasets)
+        let needed = Set(Self.dimensions(by).map { String($0.split(separator: "=").first ?? "") } + (columnList(sum) ?? []))
         let loaded = try await input.load(columns: needed)
         var table = loaded.table
         var dims: [String] = []
-        for part in columnList(by) ?? [] {
+        for part in Self.dimensions(by) {
             if part.contains("=") {
                 let r = try RecodeSpec.parse(part, table: table)
                 table = try Recoding.apply(r, to: table).table
@@ -81,5 +86,19 @@ struct AggregateCommand: AsyncParsableCommand {
               + (round == nil ? ", \(c?.primarySuppressed ?? 0) suppressed below \(minCell), \(c?.secondarySuppressed ?? 0) complementary"
                               : ", rounded to base \(round ?? 0) with seed \(seed ?? 0)") + ".")
         print("Wrote \(published.rowCount) rows to \(out).")
+    }
+
+    /// The dimensions of `--by`, comma-separated; the bounds of `COL=bands:0,18,60` stay with their column
+    /// (a part that is only a number continues the bands before it).
+    static func dimensions(_ text: String) -> [String] {
+        var out: [String] = []
+        for part in columnList(text) ?? [] {
+            if let last = out.last, last.contains("=bands:"), Double(part) != nil {
+                out[out.count - 1] = last + "," + part
+            } else {
+                out.append(part)
+            }
+        }
+        return out
     }
 }

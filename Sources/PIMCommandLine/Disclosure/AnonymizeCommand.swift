@@ -48,7 +48,17 @@ struct AnonymizeCommand: AsyncParsableCommand {
         let loaded = try await input.load(needPseudonymizer: !pseudoColumns.isEmpty)
         let table = loaded.table
         let defaults = SchemaDisclosure(schema: loaded.schema)
-        let dropColumns = (columnList(drop) ?? defaults.directIdentifiers).filter { !pseudoColumns.contains($0) }
+        // A stored dataset's direct identifiers always go (or are pseudonymised): --drop adds to them. For a
+        // file the roles are guesses, so --drop replaces them, with a warning for any left in.
+        var dropColumns = (columnList(drop) ?? defaults.directIdentifiers).filter { !pseudoColumns.contains($0) }
+        let keptIdentifiers = defaults.directIdentifiers.filter { !dropColumns.contains($0) && !pseudoColumns.contains($0) && table[$0] != nil }
+        if !keptIdentifiers.isEmpty {
+            if loaded.datasetID != nil {
+                dropColumns += keptIdentifiers
+            } else {
+                Output.stderr("warning: \(keptIdentifiers.joined(separator: ", ")) look like direct identifiers and are kept; add them to --drop or --pseudonymize.")
+            }
+        }
         let keyColumns = columnList(keys) ?? defaults.keys
         guard !keyColumns.isEmpty else { throw CLIError("No key variables: give --keys.") }
         for name in dropColumns + pseudoColumns + keyColumns where table[name] == nil {

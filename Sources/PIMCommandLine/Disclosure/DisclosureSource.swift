@@ -51,11 +51,12 @@ struct DisclosureSourceOptions: ParsableArguments {
         }
     }
 
-    /// For a stored dataset, checks that the acting user may analyse its rows (before anything is read or written).
-    func authorize(_ actor: ActorOption, to action: String) async throws {
+    /// For a stored dataset, checks that the acting user may do this with it (by default: analyse its rows),
+    /// before anything is read or written.
+    func authorize(_ actor: ActorOption, to action: String, needs permission: Permission = .analyseMicrodata) async throws {
         guard !FileManager.default.fileExists(atPath: source), actor.actor != nil else { return }
         try await store.withStore(writing: false, command: "pim \(action)") { s in
-            _ = try await actor.check(in: s, needs: .analyseMicrodata, to: action + " a stored dataset")
+            _ = try await actor.check(in: s, needs: permission, to: action + " a stored dataset")
         }
     }
 

@@ -78,7 +78,9 @@ struct ConsentOptions: ParsableArguments {
         let when = at.flatMap(SharingCoding.instant) ?? Date()
         let now = Date()
         let (applied, superseded, unknown) = try await store.withStore(writing: true, command: "pim consent") { s in
-            try await actor.check(in: s)
+            // Consent is recorded by whoever takes it: case workers in the field, officers, data protection.
+            try await actor.check(in: s, roles: [.administrator, .pimOfficer, .dataProtectionFocalPoint, .caseWorker, .supervisor],
+                                  to: "record consent decisions")
             guard let d = try await s.dataset(named: dataset) else { throw StoreError.notFound(kind: "dataset", key: dataset) }
             let entries = ids.map { ConsentEntry(recordID: $0, purpose: purpose.rawValue, granted: granted, at: when) }
             let (applied, superseded) = ConsentEntry.split(entries, over: try await s.consent(datasetID: d.id))

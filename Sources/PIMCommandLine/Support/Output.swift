@@ -58,10 +58,18 @@ struct ActorOption: ParsableArguments {
     /// acts, with the access the machine gives them.
     @discardableResult
     func check(in store: any Store, needs permission: Permission? = nil, to action: String = "do this") async throws -> User? {
+        try await check(in: store, roles: permission.map { p in Set(Role.allCases.filter(p.allows)) }, to: action)
+    }
+
+    /// ``check(in:needs:to:)`` with the roles allowed given directly (for actions the web has no route for).
+    @discardableResult
+    func check(in store: any Store, roles allowed: Set<Role>?, to action: String) async throws -> User? {
         guard let actor else { return nil }
         guard let u = try await store.user(named: actor) else { throw CLIError("There is no user \"\(actor)\" in this workspace.") }
-        if let permission, !permission.allows(u.role) {
-            let roles = Role.allCases.filter(permission.allows).map(\.rawValue).joined(separator: ", ")
+        // A disabled account cannot sign in on the web; it cannot act here either.
+        guard !u.isDisabled else { throw CLIError("User \"\(actor)\" is disabled; an administrator can enable it again.") }
+        if let allowed, !allowed.contains(u.role) {
+            let roles = Role.allCases.filter(allowed.contains).map(\.rawValue).joined(separator: ", ")
             throw CLIError("\(actor) is \(u.role.rawValue); to \(action) needs one of the roles \(roles).")
         }
         return u

@@ -167,9 +167,11 @@ struct FieldChecker {
         let n = c.count
         let failedType = Set(issues.map(\.row))
         if field.required {
-            // Only spaces count as empty too.
+            // Only spaces (or invisible characters such as a zero-width space) count as empty too.
             var blank: [Bool] = []
-            if case .text(_, let dict) = c.data { blank = dict.map { $0.allSatisfy(\.isWhitespace) } }
+            if case .text(_, let dict) = c.data {
+                blank = dict.map { $0.unicodeScalars.allSatisfy { $0.properties.isWhitespace || $0.properties.isDefaultIgnorableCodePoint } }
+            }
             for row in 0..<n where !failedType.contains(row) {
                 let empty: Bool
                 if case .text(let codes, _) = c.data { empty = codes[row] < 0 || blank[Int(codes[row])] } else { empty = c.isNull(row) }

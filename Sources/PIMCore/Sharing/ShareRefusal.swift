@@ -50,8 +50,9 @@ public enum ShareRefusal: Error, Sendable, Hashable, CustomStringConvertible {
     case dimensionIsIdentifier(String)
     /// No record remains after the consent filter.
     case noConsentingRecords(purpose: ConsentPurpose, leftOut: Int)
-    /// An aggregated table of the same version went to the same recipient over fewer changed records than
-    /// the minimum cell (consent decisions changed): the two tables' difference would show those records.
+    /// An aggregated table of the dataset went to the same recipient over a population that differs by fewer
+    /// records than the minimum cell (consent decisions, or another version): the two tables' difference
+    /// would show those records.
     case differencing(previous: String, changed: Int, minimumCell: Int)
     /// The dataset has no version to share.
     case noVersion(dataset: String)
@@ -87,9 +88,9 @@ public enum ShareRefusal: Error, Sendable, Hashable, CustomStringConvertible {
         case .noConsentingRecords(let p, let n):
             "No record has granted consent for \(p.rawValue) (\(n) left out), so there is nothing to share."
         case .differencing(let p, let n, let m):
-            "Since package \(p) of this version to the same recipient, consent decisions changed \(n) of the records it counted, "
-                + "fewer than the minimum cell of \(m): comparing the two tables would show those records. Share again once at "
-                + "least \(m) records have changed, or after a new version is imported."
+            "Package \(p) of this dataset went to the same recipient over \(n) records more or fewer (consent decisions "
+                + "or another version), fewer than the minimum cell of \(m): comparing the two tables would show those records. "
+                + "Share again once the records counted differ by at least \(m)."
         case .noVersion(let d): "Dataset \(d) has no stored version to share."
         }
     }

@@ -97,15 +97,17 @@ public struct ShareService: Sendable {
             if case .refused(let r) = error { try await refuse(r) }
             throw ShareFailed(error: error)
         }
-        // Differencing: the same version's table to the same recipient, over a few changed consent decisions.
+        // Differencing: a table of this dataset to the same recipient over a population that differs by a few
+        // records (consent decisions changed, or another version added or removed them) would show those
+        // records as the difference of the two tables.
         if plan.level == .aggregated {
-            let leftOut = output.consent.map { $0.considered - $0.kept } ?? 0
+            let counted = version.rowCount - (output.consent.map { $0.considered - $0.kept } ?? 0)
             let minimumCell = plan.thresholds.minimumCellSize
+            let rows = Dictionary(try await store.versions(of: dataset.id).map { ($0.number, $0.rowCount) }, uniquingKeysWith: { a, _ in a })
             for earlier in try await ShareDocuments.all(in: store)
-            where earlier.dataset == dataset.name && earlier.recipient == recipient && earlier.version == version.number
-                && earlier.level == .aggregated
-            {
-                let changed = abs(earlier.leftOutForConsent - leftOut)
+            where earlier.dataset == dataset.name && earlier.recipient == recipient && earlier.level == .aggregated {
+                guard let stored = rows[earlier.version] else { continue }
+                let changed = abs(stored - earlier.leftOutForConsent - counted)
                 if changed > 0 && changed < minimumCell {
                     try await refuse(.differencing(previous: earlier.id, changed: changed, minimumCell: minimumCell))
                 }

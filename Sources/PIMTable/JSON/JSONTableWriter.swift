@@ -11,7 +11,7 @@ public enum JSONTableWriter {
         /// HXL object style: `[{"#tag+attr": value, …}, …]`, keyed by tagspec (column name when untagged
         /// or when two columns share a tagspec).
         case hxlObjects
-        /// HXL array style: `[[names…], [tagspecs…], [values…], …]`.
+        /// HXL array style: `[[names…], [tagspecs…], [values…], …]` (no tagspec row when no column is tagged).
         case hxlArrays
     }
 
@@ -48,12 +48,16 @@ public enum JSONTableWriter {
                 if k > 0 { out.append(UInt8(ascii: ",")) }
                 appendString(c.name, to: &out)
             }
-            out.append(contentsOf: Array("],[".utf8))
-            for (k, c) in table.columns.enumerated() {
-                if k > 0 { out.append(UInt8(ascii: ",")) }
-                appendString(c.tag?.description ?? "", to: &out)
-            }
             out.append(UInt8(ascii: "]"))
+            // The hashtag row, when any column has a tag (an empty one would read as a row of blanks).
+            if table.columns.contains(where: { $0.tag != nil }) {
+                out.append(contentsOf: Array(",[".utf8))
+                for (k, c) in table.columns.enumerated() {
+                    if k > 0 { out.append(UInt8(ascii: ",")) }
+                    appendString(c.tag?.description ?? "", to: &out)
+                }
+                out.append(UInt8(ascii: "]"))
+            }
             for r in 0..<table.rowCount {
                 out.append(contentsOf: Array(",[".utf8))
                 for (k, c) in table.columns.enumerated() {

@@ -98,8 +98,9 @@ enum XLSXDateFormat {
     }
 
     /// `yyyy-mm-ddTHH:MM:SS` for a serial with a time of day (to the second), `HH:MM:SS` for a time
-    /// alone (a serial below 1); nil when the serial is a whole day.
-    static func isoDateTime(serial: Double, date1904: Bool) -> String? {
+    /// alone (a serial below 1); for a whole day nil, or midnight with `evenAtMidnight` (a format that shows
+    /// the time shows 00:00, and one column then has one shape).
+    static func isoDateTime(serial: Double, date1904: Bool, evenAtMidnight: Bool = false) -> String? {
         guard serial.isFinite, abs(serial) < 1e9 else { return nil }
         let whole = serial.rounded(.down)
         var seconds = Int(((serial - whole) * 86_400).rounded())
@@ -108,7 +109,7 @@ enum XLSXDateFormat {
             seconds -= 86_400
             day += 1
         }
-        guard seconds > 0 else { return nil }
+        guard seconds > 0 || evenAtMidnight else { return nil }
         func two(_ n: Int) -> String { n < 10 ? "0\(n)" : "\(n)" }
         let time = "\(two(seconds / 3600)):\(two(seconds / 60 % 60)):\(two(seconds % 60))"
         if whole == 0 && !date1904 { return time }

@@ -249,8 +249,9 @@ enum XLSXSheetScanner {
             case .number: break
             case .dateTime:
                 // A time of day the cell shows is kept, as ISO 8601 text (the table's dates are days).
-                if let stamp = XLSXDateFormat.isoDateTime(serial: v, date1904: date1904) { return .text(stamp) }
-                if let days = XLSXDateFormat.days(serial: v, date1904: date1904) { return .date(days) }
+                if let stamp = XLSXDateFormat.isoDateTime(serial: v, date1904: date1904, evenAtMidnight: true) {
+                    return .text(stamp)
+                }
             case .date:
                 if let days = XLSXDateFormat.days(serial: v, date1904: date1904) { return .date(days) }
             }
