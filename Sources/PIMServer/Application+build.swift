@@ -18,7 +18,12 @@ public func buildApplication(
     _ configuration: ServerConfiguration, store: any Store, logger: Logger = Logger(label: "pim.server")
 ) throws -> some ApplicationProtocol {
     let router = try buildRouter(configuration, store: store)
-    let server: HTTPServerBuilder = if let tls = configuration.tls { try .tls(.http1(), tlsConfiguration: tls.configuration()) } else { .http1() }
+    let http1 = HTTP1Channel.Configuration(idleTimeout: .seconds(configuration.connectionIdleTimeout))
+    let server: HTTPServerBuilder = if let tls = configuration.tls {
+        try .tls(.http1(configuration: http1), tlsConfiguration: tls.configuration())
+    } else {
+        .http1(configuration: http1)
+    }
     return Application(
         router: router, server: server,
         configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "pim"),

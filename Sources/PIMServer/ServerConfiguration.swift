@@ -52,6 +52,9 @@ public struct ServerConfiguration: Sendable {
     /// Compute every dataset's shareable output in the background at start (`pim serve` does; tests do not),
     /// so that the first visitor after a start does not wait for a large dataset.
     public var warmCachesAtStart = false
+    /// Seconds a connection may stay without a request in progress (also while a client sends a request's
+    /// headers slowly or never finishes them) before it is closed, so that no client holds connections open.
+    public var connectionIdleTimeout: Int64 = 30
 
     public init(
         host: String = "127.0.0.1", port: Int = 8080, secureCookies: Bool = false, trustForwardedFor: Bool = false,

@@ -34,7 +34,7 @@ rm -rf "$artefacts"
 mkdir -p "$artefacts"
 data=$(mktemp -d /tmp/pim-browser.XXXXXX)
 port=$("$python" -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
-"$bin" serve --demo --data-dir "$data/pim" --port "$port" >"$artefacts/server.log" 2>&1 &
+"$bin" serve --demo --data-dir "$data/pim" --port "$port" --idle-timeout 3 >"$artefacts/server.log" 2>&1 &
 server=$!
 stop() {
   kill -TERM "$server" 2>/dev/null || true

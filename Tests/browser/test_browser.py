@@ -289,6 +289,24 @@ class PimBrowserTests(unittest.TestCase):
         self.assertEqual(self.status("/datasets/demo-case-management"), 404)
         self.assertNotEqual(self.status("/datasets/demo-protection-monitoring?view=internal"), 200)
 
+    def test_13_a_request_left_unfinished_is_closed(self):
+        # A client that never finishes its request headers does not hold a connection (the server runs
+        # with --idle-timeout 3 here; 30 s by default).
+        import socket
+        import urllib.parse
+        u = urllib.parse.urlparse(BASE)
+        s = socket.create_connection((u.hostname, u.port), timeout=20)
+        try:
+            s.sendall(b"GET /health?x=" + b"a" * 9000 + b" HTTP/1.1\r\nHost: x\r\nCookie: ")
+            started = time.time()
+            self.assertEqual(s.recv(100), b"", "the server closes the connection")
+            self.assertLess(time.time() - started, 15)
+        finally:
+            s.close()
+        # A complete request with the same long address is answered
+        with urllib.request.urlopen(BASE + "/health?x=" + "a" * 9000, timeout=10) as r:
+            self.assertEqual(r.status, 200)
+
     def test_10_logout_then_pages_redirect_to_login(self):
         self.login("admin")
         self.assertEqual(self.path(), "/")

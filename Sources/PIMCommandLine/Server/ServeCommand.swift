@@ -33,6 +33,7 @@ struct ServeCommand: AsyncParsableCommand {
     @Flag(help: "Take client addresses from X-Forwarded-For (only behind a trusted reverse proxy).") var trustForwardedFor = false
     @Option(help: "Largest file the web import and the API upload accept, in MB (default 512, or PIM_MAX_UPLOAD_MB).") var maxUploadMb: Int?
     @Flag(help: "Create (once) and serve a demo workspace with synthetic data (default data dir ./pim-demo).") var demo = false
+    @Option(help: "Seconds a connection may stay without a complete request before it is closed (default 30).") var idleTimeout: Int = 30
     @Option(help: ArgumentHelp("Serve HTTPS with this PEM certificate chain (give --tls-key too).", valueName: "file")) var tlsCert: String?
     @Option(help: ArgumentHelp("The PEM private key of --tls-cert.", valueName: "file")) var tlsKey: String?
 
@@ -40,6 +41,7 @@ struct ServeCommand: AsyncParsableCommand {
         if let port, !(1...65_535).contains(port) { throw ValidationError("--port must be between 1 and 65535.") }
         if let maxUploadMb, !(1...1_000_000).contains(maxUploadMb) { throw ValidationError("--max-upload-mb must be between 1 and 1000000.") }
         if (tlsCert == nil) != (tlsKey == nil) { throw ValidationError("Give --tls-cert and --tls-key together.") }
+        if !(1...3600).contains(idleTimeout) { throw ValidationError("--idle-timeout must be between 1 and 3600 seconds.") }
     }
 
     /// The store options: with --demo and neither --data-dir nor --database, `./pim-demo` (the environment's
@@ -60,10 +62,12 @@ struct ServeCommand: AsyncParsableCommand {
             guard let n = Int(text), (1...1_000_000).contains(n) else { throw ValidationError("PIM_MAX_UPLOAD_MB must be a number of megabytes.") }
             return n
         }
-        return ServerConfiguration(host: host ?? environment["PIM_HOST"] ?? "127.0.0.1", port: port ?? envPort ?? 8080,
+        var configuration = ServerConfiguration(host: host ?? environment["PIM_HOST"] ?? "127.0.0.1", port: port ?? envPort ?? 8080,
                                    secureCookies: secureCookies, trustForwardedFor: trustForwardedFor,
                                    tls: tlsCert.flatMap { c in tlsKey.map { TLSFiles(certificate: c, key: $0) } },
                                    maxUploadBytes: (maxUploadMb ?? envUpload ?? 512) * 1024 * 1024)
+        configuration.connectionIdleTimeout = Int64(idleTimeout)
+        return configuration
     }
 
     func run() async throws {
