@@ -277,7 +277,9 @@ struct DatasetCatalog: Sendable {
             ByteBuffer(bytes: JSON.encode(try await output(entry, shareable: shareable, minCell: minCell)))
         }
         guard !entry.ownRows else { return try await encode() }
-        let key = VersionCache.Key(dataset: v.datasetID, version: v.id, detail: shareable ? "shareable|\(minCell).json" : "internal.json")
+        let dimensions = entry.allowedDimensions.map { "|" + $0.sorted().joined(separator: ",") } ?? ""
+        let key = VersionCache.Key(
+            dataset: v.datasetID, version: v.id, detail: shareable ? "shareable|\(minCell)\(dimensions).json" : "internal.json")
         return try await cache.encoded.value(for: key, compute: encode)
     }
 
@@ -294,8 +296,14 @@ struct DatasetCatalog: Sendable {
     }
 
     /// The category output of the latest version: shareable (policy and suppression applied, cells below
-    /// `minCell` suppressed) or internal.
+    /// `minCell` suppressed) or internal; for a partner whose agreement lists dimensions, only tables by them.
     func output(_ entry: Entry, shareable: Bool, minCell: Int = 5) async throws -> CategoryReport {
+        let report = try await fullOutput(entry, shareable: shareable, minCell: minCell)
+        guard shareable, let allowed = entry.allowedDimensions else { return report }
+        return report.projected(onto: allowed)
+    }
+
+    private func fullOutput(_ entry: Entry, shareable: Bool, minCell: Int) async throws -> CategoryReport {
         guard let category = PIMCategory.ID(rawValue: entry.dataset.category) else {
             throw ServerError.unprocessable("The dataset's category has no output.")
         }

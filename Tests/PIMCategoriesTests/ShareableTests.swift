@@ -28,6 +28,32 @@ import Testing
         #expect(r.shareable)
     }
 
+    /// Cut down to the dimensions an agreement allows, a shareable report keeps the margin rows of the others
+    /// (protected with the full table), leaves out sections it cannot cut, and says so.
+    @Test func aReportProjectedOntoAllowedDimensionsKeepsMarginsOnly() throws {
+        let report = CategoryReport(category: "x", title: "t", shareable: true, sections: [
+            ReportSection(name: "cube", title: "c", columns: ["adm1_code", "risk", "cases", "flag"], rows: [
+                [.text("A1"), .text("theft"), .integer(7), .missing],
+                [.text("A1"), .text("Total"), .integer(12), .missing],
+                [.text("A2"), .text("theft"), .missing, .text("suppressed")],
+                [.text("A2"), .text("Total"), .integer(9), .missing],
+                [.text("Total"), .text("Total"), .integer(21), .missing],
+            ]),
+            ReportSection(name: "list", title: "l", columns: ["question", "households"], rows: [
+                [.text("q1"), .integer(40)],
+            ]),
+        ])
+        let p = report.projected(onto: ["adm1_code", "sex"])
+        #expect(p.sections.map(\.name) == ["cube"])
+        #expect(p.sections[0].columns == ["adm1_code", "cases", "flag"])
+        #expect(p.sections[0].rows == [
+            [.text("A1"), .integer(12), .missing], [.text("A2"), .integer(9), .missing], [.text("Total"), .integer(21), .missing],
+        ])
+        #expect(p.notes.last?.contains("adm1_code, sex") == true)
+        // Everything allowed: unchanged
+        #expect(report.projected(onto: ["adm1_code", "risk", "question"]) == report)
+    }
+
     @Test func populationFiguresAreExpandedToPersonsBeforeSuppression() throws {
         let r = try CategoryOutputs.shareableReport(for: .populationData, table: OutputTests.population)
         let s = try #require(r.section("shareable"))

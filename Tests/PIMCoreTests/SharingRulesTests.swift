@@ -28,6 +28,17 @@ import Testing
         #expect(p.effectiveLevel == .aggregated)
     }
 
+    /// An agreement that lists its tables' dimensions allows aggregated shares by those only.
+    @Test func dimensionsOutsideTheAgreementsListAreRefused() throws {
+        var a = try F.agreement()
+        a.dimensions = ["adm1", "sex"]
+        #expect(plan(decide(a, level: .aggregated, by: ["sex", "adm1"])) != nil)
+        #expect(refusal(decide(a, level: .aggregated, by: ["adm1", "need"]))
+            == .dimensionNotInAgreement("need", agreement: a.id, allowed: ["adm1", "sex"]))
+        a.dimensions = []
+        #expect(plan(decide(a, level: .aggregated, by: ["adm1", "need"])) != nil)
+    }
+
     @Test func coverageByCategoryIdCounts() throws {
         let a = try F.agreement(covers: ["protection-monitoring"])
         #expect(plan(decide(a, level: .aggregated)) != nil)

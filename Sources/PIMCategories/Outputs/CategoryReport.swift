@@ -166,3 +166,42 @@ extension JSONEncoder {
         return e
     }
 }
+
+extension CategoryReport {
+    /// The report cut down to tables by `allowed` dimensions only (a partner's agreement lists them).
+    ///
+    /// A shareable table has every margin, so a dimension that is not allowed is taken out by keeping the
+    /// rows where it reads `totalLabel` (its margin), which were protected with the rest of the table. A
+    /// label column without margins cannot be taken out that way: its section is left out. Columns whose
+    /// values are all numbers or missing are counts and measures and stay, as does `flag`.
+    public func projected(onto allowed: Set<String>, totalLabel: String = "Total") -> CategoryReport {
+        var out = self
+        out.sections = sections.compactMap { section in
+            var keepRows = Array(section.rows.indices)
+            var keepColumns: [Int] = []
+            for (c, name) in section.columns.enumerated() {
+                let isLabel = section.rows.contains { row in
+                    guard c < row.count, case .text = row[c] else { return false }
+                    return true
+                }
+                if !isLabel || name == "flag" || allowed.contains(name) {
+                    keepColumns.append(c)
+                    continue
+                }
+                let margins = keepRows.filter { r in c < section.rows[r].count && section.rows[r][c] == .text(totalLabel) }
+                guard !margins.isEmpty else { return nil }
+                keepRows = margins
+            }
+            guard keepColumns.contains(where: { allowed.contains(section.columns[$0]) }) || keepRows.count == 1 else { return nil }
+            return ReportSection(
+                name: section.name, title: section.title, columns: keepColumns.map { section.columns[$0] },
+                rows: keepRows.map { r in keepColumns.map { c in c < section.rows[r].count ? section.rows[r][c] : .missing } },
+                notes: section.notes)
+        }
+        if out.sections.count < sections.count {
+            out.notes.append("Only tables by the dimensions your agreement allows (\(allowed.sorted().joined(separator: ", "))) are shown.")
+        }
+        return out
+    }
+}
+

@@ -100,7 +100,8 @@ public struct Agreement: Sendable, Hashable, Codable {
     /// Who approved it (set when it first becomes active).
     public private(set) var approvedBy: String?
     public var frequency: Frequency?
-    /// Dimensions of scheduled aggregated shares.
+    /// Dimensions of scheduled aggregated shares; when given, the only dimensions any aggregated share or
+    /// partner output under the agreement may use.
     public var dimensions: [String]
     public var lastShared: Date?
     public var createdAt: Date

@@ -48,6 +48,8 @@ public enum ShareRefusal: Error, Sendable, Hashable, CustomStringConvertible {
     case noDimensions
     case unknownDimension(String, available: [String])
     case dimensionIsIdentifier(String)
+    /// The agreement lists the dimensions of its tables, and this one is not among them.
+    case dimensionNotInAgreement(String, agreement: String, allowed: [String])
     /// No record remains after the consent filter.
     case noConsentingRecords(purpose: ConsentPurpose, leftOut: Int)
     /// An aggregated table of the dataset went to the same recipient over a population that differs by fewer
@@ -85,6 +87,8 @@ public enum ShareRefusal: Error, Sendable, Hashable, CustomStringConvertible {
             "There is no column \"\(c)\" to aggregate by; the columns are: \(available.joined(separator: ", "))."
         case .dimensionIsIdentifier(let c):
             "Column \"\(c)\" is a direct identifier or household id and cannot be a dimension of a shared table."
+        case .dimensionNotInAgreement(let c, let a, let allowed):
+            "Agreement \(a) allows tables by \(allowed.joined(separator: ", ")) only; \"\(c)\" is not among them."
         case .noConsentingRecords(let p, let n):
             "No record has granted consent for \(p.rawValue) (\(n) left out), so there is nothing to share."
         case .differencing(let p, let n, let m):
@@ -113,6 +117,7 @@ public enum ShareRefusal: Error, Sendable, Hashable, CustomStringConvertible {
         case .noDimensions: "no-dimensions"
         case .unknownDimension: "unknown-dimension"
         case .dimensionIsIdentifier: "dimension-is-identifier"
+        case .dimensionNotInAgreement: "dimension-not-in-agreement"
         case .noConsentingRecords: "no-consenting-records"
         case .differencing: "differencing"
         case .noVersion: "no-version"

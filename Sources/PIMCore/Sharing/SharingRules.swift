@@ -97,6 +97,10 @@ public enum SharingRules {
             for c in request.dimensions {
                 guard let f = d.schema.field(named: c) else { return .refused(.unknownDimension(c, available: names)) }
                 if f.role == .directIdentifier || f.role == .householdID { return .refused(.dimensionIsIdentifier(c)) }
+                // An agreement that lists its tables' dimensions allows those only (as partners' live outputs).
+                if !a.dimensions.isEmpty && !a.dimensions.contains(c) {
+                    return .refused(.dimensionNotInAgreement(c, agreement: a.id, allowed: a.dimensions))
+                }
             }
         } else if d.schema.names(withRole: .quasiIdentifier).isEmpty, request.level != .personal {
             return .refused(.thresholdsImpossible(agreement: a.id, problem: .noKeyVariables))

@@ -71,18 +71,22 @@ struct BarChart: Sendable, Hashable {
     /// Counts by first-level area from a shareable output: the margin rows where `adm1_code` has a value and
     /// every other dimension is "Total". Nil when the output has no such margin.
     static func countsByArea(_ report: CategoryReport, category: PIMCategory.ID) -> BarChart? {
-        let dims = SharingPolicyTables.dimensions(for: category)
-        guard let section = report.sections.first, section.columns.count > dims.count,
-              let area = section.columns.firstIndex(of: "adm1_code"), area < dims.count else { return nil }
-        let others = (0..<dims.count).filter { $0 != area }
+        let policy = Set(SharingPolicyTables.dimensions(for: category))
+        guard let section = report.sections.first else { return nil }
+        // The leading dimension columns (fewer when the report was cut down to a partner's dimensions).
+        let dimCount = section.columns.prefix(while: policy.contains).count
+        guard section.columns.count > dimCount, let area = section.columns.firstIndex(of: "adm1_code"), area < dimCount else {
+            return nil
+        }
+        let others = (0..<dimCount).filter { $0 != area }
         var bars: [Bar] = []
-        for row in section.rows where row.count > dims.count {
+        for row in section.rows where row.count > dimCount {
             guard row[area].description != "Total", others.allSatisfy({ row[$0].description == "Total" }) else { continue }
-            let value: Int? = if case .integer(let n) = row[dims.count] { n } else { nil }
+            let value: Int? = if case .integer(let n) = row[dimCount] { n } else { nil }
             bars.append(Bar(label: row[area].description, value: value))
         }
         guard !bars.isEmpty else { return nil }
-        let unit = section.columns[dims.count].replacingOccurrences(of: "_", with: " ")
+        let unit = section.columns[dimCount].replacingOccurrences(of: "_", with: " ")
         return BarChart(title: "\(unit.capitalized) by first-level area (adm1), shareable output", unit: unit,
                         bars: bars.sorted { $0.label < $1.label })
     }
