@@ -23,7 +23,7 @@ import Testing
         #expect(out.disclosure.cellsSuppressedPrimary == 4)
         #expect(out.table.columnNames == ["adm1", "sex", "count", "flag"])
         #expect(out.table["adm1"]?.tag?.description == "#adm1+code")
-        #expect(out.table["count"]?.tag?.description == "#affected+num")
+        #expect(out.table["count"]?.tag?.description == "#indicator+records+num")
         // The grand total (12) is published
         let counts = try #require(out.table["count"])
         #expect((0..<out.table.rowCount).contains { counts[$0] == .integer(12) })

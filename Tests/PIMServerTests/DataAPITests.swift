@@ -176,9 +176,16 @@ import Testing
             let csv = String(buffer: download.body)
             let header = csv.split(separator: "\n").first.map(String.init) ?? ""
             for identifier in d.schema.names(withRole: .directIdentifier) { #expect(!header.contains(identifier)) }
+            // An emptied drop field does not bring the direct identifiers back
+            let cleared = try await officer.post(client, "/datasets/cases/anonymize/download",
+                                                 fields: [("k", "5"), ("keys", "adm1_code,sex,age_group"), ("drop", ""), ("recode", ""),
+                                                          ("generalize", ""), ("pseudonymize", "")])
+            #expect(cleared.status == .ok)
+            let clearedHeader = String(buffer: cleared.body).split(separator: "\n").first.map(String.init) ?? ""
+            for identifier in d.schema.names(withRole: .directIdentifier) { #expect(!clearedHeader.contains(identifier)) }
         }
         let exports = try await world.store.auditEvents(AuditFilter(action: .datasetExported))
-        #expect(exports.count == 1)
+        #expect(exports.count == 2)
         #expect(exports.first?.draft.details["anonymised"] == "k=5")
         #expect(try await world.store.versions(of: d.id).count == 1)
     }

@@ -15,8 +15,8 @@ public enum ValidationRule: String, Sendable, Hashable, Codable, CaseIterable {
 
 /// One problem, located as the user sees it in a spreadsheet: `FILE:ROW:COLUMN: what is wrong; what was expected`.
 ///
-/// Privacy: the offending value is quoted only for short values of fields that are neither identifiers nor
-/// sensitive; otherwise only its shape is described.
+/// Privacy: the offending value is quoted only for short values of fields that are neither identifiers (direct
+/// or quasi) nor sensitive; otherwise only its shape is described.
 public struct ValidationIssue: Sendable, Hashable, Codable, CustomStringConvertible {
     public var file: String
     /// Spreadsheet row number (the header is row 1; an HXL hashtag row below it is row 2).
@@ -119,7 +119,8 @@ struct FieldChecker {
         self.gazetteer = gazetteer
     }
 
-    var mayQuoteValues: Bool { ![.directIdentifier, .sensitive, .householdID].contains(field.role) }
+    /// Values of identifying or sensitive fields are never quoted (quasi-identifiers identify in combination).
+    var mayQuoteValues: Bool { ![.directIdentifier, .quasiIdentifier, .sensitive, .householdID].contains(field.role) }
 
     func shown(_ s: String) -> String {
         mayQuoteValues && s.count <= 24 ? "found \"\(s)\"" : "found a \(s.count)-character value"

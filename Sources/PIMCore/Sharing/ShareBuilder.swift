@@ -140,7 +140,11 @@ public enum ShareBuilder {
                 try? out.setColumn(c)
             }
         }
-        if var c = out[AggregateTable.countColumn] { c.tag = HXLTagSpec(tag: "affected", attributes: ["num"]); try? out.setColumn(c) }
+        // A count of records (reports, cases, households), not of people affected: `#indicator+records+num`.
+        if var c = out[AggregateTable.countColumn] {
+            c.tag = HXLTagSpec(tag: "indicator", attributes: ["records", "num"])
+            try? out.setColumn(c)
+        }
         if var c = out[AggregateTable.flagColumn] { c.tag = HXLTagSpec(tag: "meta", attributes: ["flag"]); try? out.setColumn(c) }
         let all = agg.cells + agg.marginals
         return (out, DisclosureApplied(
