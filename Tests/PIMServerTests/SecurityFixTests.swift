@@ -79,6 +79,10 @@ import Testing
             #expect(try Self.largestCount(theirs) == 9)
             // Asked again (a cached answer would be the analyst's), still 9
             #expect(try Self.largestCount(try await partner.get(client, "/api/v1/datasets/consented/aggregate?by=sex&min_cell=5")) == 9)
+            // Each table a partner fetches is audited (ids and parameters only); the analyst's are not
+            let viewed = try await world.store.auditEvents(AuditFilter(action: .outputViewed))
+            #expect(viewed.count == 2)
+            #expect(viewed.allSatisfy { $0.draft.details["kind"] == "aggregate" && $0.draft.details["by"] == "sex" })
             // Row counts too: 9 for the partner, 10 for the analyst; none for a dataset where consent cannot be matched
             #expect(try await CaseAccessTests.rowCount(client, partner, "consented") == 9)
             #expect(try await CaseAccessTests.rowCount(client, analyst, "consented") == 10)

@@ -18,6 +18,8 @@ public enum AuditAction: String, Sendable, Hashable, Codable, CaseIterable {
     case shareRefused = "share.refused"
     /// A stored share package was downloaded from the web (a disclosure to the downloading user).
     case shareDownloaded = "share.downloaded"
+    /// A partner organisation's user fetched a live table of a dataset (a disclosure outside the producer).
+    case outputViewed = "output.viewed"
     case systemRegistered = "system.registered"
     // MARK: Accounts (web administration)
     case tokenCreated = "token.created"

@@ -68,14 +68,20 @@ struct APIController: Sendable {
                 throw ServerError.badRequest("\"\(bad)\" is not a dimension of your agreement; allowed: "
                     + allowed.sorted().joined(separator: ", ") + ".")
             }
-            return Self.json(try await catalog.aggregateJSON(entry, by: by, minCell: minCell))
+            let answer = try await catalog.aggregateJSON(entry, by: by, minCell: minCell)
+            try await Self.auditPartnerView(viewer, entry: entry, store: store, at: catalog.now(),
+                                            details: ["kind": "aggregate", "by": by.joined(separator: ","), "min_cell": String(minCell)])
+            return Self.json(answer)
         }
         registry.register(.apiDatasetOutput) { request, context, _ in
             let viewer = try await Viewer.of(context, store: store)
             let entry = try await catalog.entry(named: context.parameters.require("name"), viewer: viewer)
             let isInternal = try Self.internalView(request.uri.queryParameters.get("view"), role: viewer.role)
             let minCell = max(5, DatasetAccess.minimumCell(for: viewer, dataset: entry.dataset, at: catalog.now()))
-            return Self.json(try await catalog.outputJSON(entry, shareable: !isInternal, minCell: minCell))
+            let answer = try await catalog.outputJSON(entry, shareable: !isInternal, minCell: minCell)
+            try await Self.auditPartnerView(viewer, entry: entry, store: store, at: catalog.now(),
+                                            details: ["kind": "category-output", "min_cell": String(minCell)])
+            return Self.json(answer)
         }
         registry.register(.apiAudit) { request, _, _ in
             let q = request.uri.queryParameters
@@ -88,6 +94,20 @@ struct APIController: Sendable {
         registry.register(.apiAuditVerify) { _, _, _ in
             JSON.response(AuditVerifyDTO(try await store.verifyAuditChain()))
         }
+    }
+
+    /// A partner organisation's user fetching a live table is a disclosure outside the producer: audited
+    /// (ids and parameters only). Tables viewed inside the organisation are not.
+    static func auditPartnerView(
+        _ viewer: Viewer, entry: DatasetCatalog.Entry, store: any Store, at now: Date, details: [String: String]
+    ) async throws {
+        guard viewer.role == .partnerViewer else { return }
+        var d = details
+        if let organization = viewer.organization { d["organization"] = organization }
+        d["version"] = entry.latest.map { String($0.number) }
+        try await store.append(AuditDraft(
+            at: now, actor: viewer.userID, action: .outputViewed, datasetID: entry.dataset.id.rawValue,
+            recordCount: entry.latest?.rowCount, details: d))
     }
 
     // MARK: - Helpers
