@@ -33,6 +33,14 @@ import Testing
             #expect(body["created"] as? Bool == true)
             #expect((body["version"] as? [String: Any])?["number"] as? Int == 1)
             #expect((body["validation"] as? [String: Any])?["valid"] as? Bool == true)
+            #expect((body["warnings"] as? [String])?.isEmpty == true)
+            // A file that is not UTF-8 is read as Windows-1252, and the answer says so
+            let legacy = Array("site,count\nCaf".utf8) + [0xE9] + Array(",3\nNorth,4\n".utf8)
+            let converted = try await officer.postRaw(
+                client, "/api/v1/datasets/legacy/versions?format=csv&category=protection-monitoring&purpose=Test&file_name=legacy.csv",
+                bytes: legacy)
+            #expect(converted.status == .created)
+            #expect((try Self.json(converted)["warnings"] as? [String])?.contains { $0.contains("Windows-1252") } == true)
             // The same file again is a conflict
             let again = try await officer.postRaw(client, Self.create, bytes: DataFixtures.peopleBytes)
             #expect(again.status == .conflict)

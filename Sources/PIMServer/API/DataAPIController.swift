@@ -24,6 +24,8 @@ struct DataAPIController: Sendable {
         var created: Bool
         var version: VersionDTO?
         var validation: ValidationDTO
+        /// What the reader noticed (an encoding converted, blank lines or empty rows skipped); no cell values.
+        var warnings: [String]
     }
 
     struct ValidationDTO: Encodable {
@@ -121,7 +123,8 @@ struct DataAPIController: Sendable {
             // Results cached for the older versions are not served again: free them.
             await catalog.invalidate(outcome.version.datasetID)
             return JSON.response(UploadDTO(dataset: name, created: outcome.created, version: VersionDTO(outcome.version),
-                                           validation: ValidationDTO(outcome.result)), status: .created)
+                                           validation: ValidationDTO(outcome.result),
+                                           warnings: read.report.warnings.map(\.description)), status: .created)
         } catch let refusal as ImportRunner.Refusal {
             if refusal.duplicate { return problem(.conflict, "Duplicate file", refusal.message, nil) }
             let status: HTTPResponse.Status = refusal.result == nil ? .badRequest : .unprocessableContent

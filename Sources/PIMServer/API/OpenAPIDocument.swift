@@ -376,6 +376,7 @@ enum OpenAPIDocument {
             "Upload": ["type": "object", "properties": [
                 "dataset": ["type": "string"], "created": ["type": "boolean"], "version": ["$ref": "#/components/schemas/Version"],
                 "validation": ["$ref": "#/components/schemas/Validation"],
+                "warnings": ["type": "array", "items": ["type": "string"]],
             ]],
             "ValidationProblem": ["type": "object", "required": ["title", "status", "detail"], "properties": [
                 "type": ["type": "string"], "title": ["type": "string"], "status": ["type": "integer"], "detail": ["type": "string"],
