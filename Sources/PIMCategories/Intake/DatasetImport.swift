@@ -111,9 +111,32 @@ public enum DatasetImport {
         if !result.isValid && (mode == .reject || missingColumn) {
             throw .refused(file: fileName, issues: result.issues.count, validRows: result.rowsRead - result.rowsRejected)
         }
-        if result.table.rowCount == 0 {
-            throw .noRows(file: fileName, rowsRead: result.rowsRead, issues: result.issues.count)
+    }
+
+    /// A field whose disclosure role differs between two schemas.
+    public struct RoleChange: Sendable, Hashable {
+        public var field: String
+        public var old: DisclosureRole
+        public var new: DisclosureRole
+    }
+
+    /// The fields of `old` whose role differs in `new`, in `new`'s field order.
+    public static func roleChanges(from old: Schema, to new: Schema) -> [RoleChange] {
+        new.fields.compactMap { f in
+            guard let before = old.field(named: f.name)?.role, before != f.role else { return nil }
+            return RoleChange(field: f.name, old: before, new: f.role)
         }
+    }
+
+    /// The audit entry of a schema change (field names and roles only: schema, not personal data): `fields`
+    /// names the fields changed, `role.FIELD` each role change as `old->new`.
+    public static func schemaChangeAudit(
+        fields: [String], roles: [RoleChange], datasetID: Dataset.ID, actor: String, at: Date, details extra: [String: String] = [:]
+    ) -> AuditDraft {
+        var details = extra
+        details["fields"] = fields.joined(separator: ",")
+        for c in roles { details["role.\(c.field)"] = "\(c.old.rawValue)->\(c.new.rawValue)" }
+        return AuditDraft(at: at, actor: actor, action: .datasetSchemaChanged, datasetID: datasetID.rawValue, details: details)
     }
 
     /// How `new` differs from `old`, one line per change (field names, types and roles: schema, not
@@ -141,11 +164,9 @@ public enum DatasetImport {
     public static func schemaChangeAudit(from old: Schema, to new: Schema, datasetID: Dataset.ID, actor: String, at: Date) -> AuditDraft {
         let changed = Set(old.fields.map(\.name)).symmetricDifference(new.fields.map(\.name))
             .union(new.fields.filter { f in old.field(named: f.name).map { $0 != f } ?? false }.map(\.name))
-        var details = ["fields": changed.sorted().joined(separator: ","), "replaced": "true"]
-        for f in new.fields {
-            if let before = old.field(named: f.name)?.role, before != f.role { details["role.\(f.name)"] = "\(before.rawValue)->\(f.role.rawValue)" }
-        }
-        return AuditDraft(at: at, actor: actor, action: .datasetSchemaChanged, datasetID: datasetID.rawValue, details: details)
+        return schemaChangeAudit(
+            fields: changed.sorted(), roles: roleChanges(from: old, to: new), datasetID: datasetID, actor: actor, at: at,
+            details: ["replaced": "true"])
     }
 
     /// File columns the schema does not name: not stored (data minimisation).

@@ -40,9 +40,9 @@ struct AggregateCommand: AsyncParsableCommand {
     func run() async throws {
         // Protected tables (cells of at least 5, or rounded) are what every role that sees the dataset gets on
         // the web; smaller cells are row-level analysis.
+        let smallCells = round == nil && minCell < 5
         try await input.authorize(
-            actor, to: round == nil && minCell < 5 ? "aggregate with cells below 5" : "aggregate",
-            needs: round == nil && minCell < 5 ? .analyseMicrodata : .seeAllDatasets)
+            actor, to: smallCells ? "aggregate with cells below 5" : "aggregate", needs: smallCells ? .analyseMicrodata : .seeAllDatasets)
         let needed = Set(Self.dimensions(by).map { String($0.split(separator: "=").first ?? "") } + (columnList(sum) ?? []))
         let loaded = try await input.load(columns: needed)
         var table = loaded.table

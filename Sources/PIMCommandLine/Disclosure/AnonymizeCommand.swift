@@ -51,7 +51,7 @@ struct AnonymizeCommand: AsyncParsableCommand {
         // A stored dataset's direct identifiers always go (or are pseudonymised): --drop adds to them. For a
         // file the roles are guesses, so --drop replaces them, with a warning for any left in.
         var dropColumns = (columnList(drop) ?? defaults.directIdentifiers).filter { !pseudoColumns.contains($0) }
-        let keptIdentifiers = defaults.directIdentifiers.filter { !dropColumns.contains($0) && !pseudoColumns.contains($0) && table[$0] != nil }
+        let keptIdentifiers = defaults.identifiersLeft(dropping: dropColumns, pseudonymizing: pseudoColumns, in: table)
         if !keptIdentifiers.isEmpty {
             if loaded.datasetID != nil {
                 dropColumns += keptIdentifiers

@@ -90,7 +90,11 @@ struct ConsentOptions: ParsableArguments {
                 let column = try await s.table(of: v, columns: [field])[field]
             {
                 var known = Set<String>()
-                for r in 0..<column.count { if case .text(let t) = column[r] { known.insert(t) } else if !column.isNull(r) { known.insert(ValueText.format(column[r])) } }
+                if case .text(_, let dictionary) = column.data {
+                    known = Set(dictionary)
+                } else {
+                    for r in 0..<column.count where !column.isNull(r) { known.insert(ValueText.format(column[r])) }
+                }
                 unknown = ids.filter { !known.contains($0) }.count
             }
             if !applied.isEmpty {

@@ -15,6 +15,12 @@ public struct SchemaDisclosure: Sendable {
     public var household: String? { schema.names(withRole: .householdID).first }
     public var directIdentifiers: [String] { schema.names(withRole: .directIdentifier) }
 
+    /// The direct identifiers in `table` that neither `drop` nor `pseudonymize` names: what a plan built from
+    /// a person's choices would leave in a release.
+    public func identifiersLeft(dropping drop: [String], pseudonymizing pseudonymize: [String], in table: Table) -> [String] {
+        directIdentifiers.filter { !drop.contains($0) && !pseudonymize.contains($0) && table[$0] != nil }
+    }
+
     /// A risk specification from the roles, with any explicit choice taking precedence.
     public func riskSpec(keys k: [String]? = nil, sensitive s: [String]? = nil, weight w: String?? = nil,
                          household h: String?? = nil) -> RiskSpec {

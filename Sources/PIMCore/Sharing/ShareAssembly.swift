@@ -125,7 +125,7 @@ public enum ShareAssembly {
         let signed = try SharePackage.build(members: metadata.members(table: output.table), signingKey: key, date: now)
         let file = try seal(signed)
         let sha = SharePackage.hex(SHA256.hash(data: file))
-        let leftOut = output.consent.map { $0.considered - $0.kept } ?? 0
+        let leftOut = output.leftOutForConsent
         let record = ShareRecord(
             id: shareID, agreement: agreement.id, dataset: dataset.name, version: version.number, recipient: recipient.acronym,
             level: plan.level, records: output.table.rowCount, leftOutForConsent: leftOut, sha256: sha, encrypted: encrypted,

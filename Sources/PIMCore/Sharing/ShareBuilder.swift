@@ -56,6 +56,9 @@ public struct ShareOutput: Sendable {
     public var recordsStored: Int
     public var consent: ConsentApplied?
     public var disclosure: DisclosureApplied
+
+    /// Stored records the consent filter left out (0 without one).
+    public var leftOutForConsent: Int { consent.map { $0.considered - $0.kept } ?? 0 }
 }
 
 /// Why building a share failed after it was allowed.

@@ -63,19 +63,9 @@ enum ImportRunner {
     /// The roles that may lower a field's disclosure role.
     static let mayLowerRoles: Set<Role> = [.administrator, .dataProtectionFocalPoint]
 
-    struct RoleChange: Sendable, Hashable {
-        var field: String
-        var old: DisclosureRole
-        var new: DisclosureRole
-    }
+    typealias RoleChange = DatasetImport.RoleChange
 
-    /// The fields of `old` whose role differs in `new`, in `new`'s field order.
-    static func roleChanges(from old: Schema, to new: Schema) -> [RoleChange] {
-        new.fields.compactMap { f in
-            guard let before = old.field(named: f.name)?.role, before != f.role else { return nil }
-            return RoleChange(field: f.name, old: before, new: f.role)
-        }
-    }
+    static func roleChanges(from old: Schema, to new: Schema) -> [RoleChange] { DatasetImport.roleChanges(from: old, to: new) }
 
     /// Whether going from `old` to `new` lowers protection: away from direct identifier, or from
     /// quasi-identifier, sensitive or household id to `other`.
@@ -98,9 +88,7 @@ enum ImportRunner {
 
     /// The audit event for role changes of a dataset (field names and roles only: schema, not personal data).
     static func roleChangeAudit(_ changes: [RoleChange], datasetID: Dataset.ID, actor: String, at now: Date) -> AuditDraft {
-        var details = ["fields": changes.map(\.field).joined(separator: ",")]
-        for c in changes { details["role.\(c.field)"] = "\(c.old.rawValue)->\(c.new.rawValue)" }
-        return AuditDraft(at: now, actor: actor, action: .datasetSchemaChanged, datasetID: datasetID.rawValue, details: details)
+        DatasetImport.schemaChangeAudit(fields: changes.map(\.field), roles: changes, datasetID: datasetID, actor: actor, at: now)
     }
 
     static func run(_ r: Request, store: any Store, now: Date,

@@ -163,7 +163,7 @@ struct DisclosurePageController: Sendable {
         let pseudo = Self.split(c.pseudonymize, by: ",")
         // The dataset's direct identifiers always go (or are pseudonymised): the drop field adds to them.
         var drop = (c.drop.map { Self.split($0, by: ",") } ?? defaults.directIdentifiers).filter { !pseudo.contains($0) }
-        drop += defaults.directIdentifiers.filter { !drop.contains($0) && !pseudo.contains($0) && table[$0] != nil }
+        drop += defaults.identifiersLeft(dropping: drop, pseudonymizing: pseudo, in: table)
         let keys = c.keys ?? defaults.keys
         guard !keys.isEmpty else { throw ServerError.unprocessable("Choose at least one key variable: the schema marks no quasi-identifier.") }
         for name in drop + pseudo + keys where table[name] == nil {

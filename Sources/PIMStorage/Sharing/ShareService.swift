@@ -76,7 +76,8 @@ public struct ShareService: Sendable {
         case .refused(let r): try await refuse(r)
         case .allowed(let p): plan = p
         }
-        guard let version = try await store.versions(of: dataset.id).last else { try await refuse(.noVersion(dataset: name)) }
+        let versions = try await store.versions(of: dataset.id)
+        guard let version = versions.last else { try await refuse(.noVersion(dataset: name)) }
         // An aggregated table needs only its dimensions (and the record id for the consent filter).
         let table = plan.level == .aggregated
             ? try await store.table(of: version, columns: plan.dimensions + (plan.consentPurpose == nil ? [] : [
@@ -101,9 +102,9 @@ public struct ShareService: Sendable {
         // records (consent decisions changed, or another version added or removed them) would show those
         // records as the difference of the two tables.
         if plan.level == .aggregated {
-            let counted = version.rowCount - (output.consent.map { $0.considered - $0.kept } ?? 0)
+            let counted = version.rowCount - output.leftOutForConsent
             let minimumCell = plan.thresholds.minimumCellSize
-            let rows = Dictionary(try await store.versions(of: dataset.id).map { ($0.number, $0.rowCount) }, uniquingKeysWith: { a, _ in a })
+            let rows = Dictionary(versions.map { ($0.number, $0.rowCount) }, uniquingKeysWith: { a, _ in a })
             for earlier in try await ShareDocuments.all(in: store)
             where earlier.dataset == dataset.name && earlier.recipient == recipient && earlier.level == .aggregated {
                 guard let stored = rows[earlier.version] else { continue }

@@ -10,9 +10,6 @@ enum XLSXDateFormat {
         case dateTime
     }
 
-    /// Whether the built-in or custom number format `id` with `code` displays a date or time.
-    static func isDate(id: Int, code: String?) -> Bool { kind(id: id, code: code) != .number }
-
     /// What the built-in or custom number format `id` with `code` displays.
     ///
     /// Built-in ids 14–17 are dates, 18–22 and 45–47 times (22 with a date). A custom code is a date when
