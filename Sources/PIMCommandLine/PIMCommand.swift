@@ -31,9 +31,14 @@ public struct PIMCommand: AsyncParsableCommand {
 
 /// The executable's entry point, so the `pim` target stays a two-line `main.swift`.
 public enum PIMEntryPoint {
-    public static func run() async {
-        // Every command but the server is a short batch job.
+    /// Process settings, before any other thread starts: every command but the server is a short batch
+    /// job (see ``BatchMemory/tuneForBatchWork()``; the allocator's settings must come before threads
+    /// take their own memory pools).
+    public static func prepare() {
         if CommandLine.arguments.dropFirst().first != "serve" { BatchMemory.tuneForBatchWork() }
+    }
+
+    public static func run() async {
         await PIMCommand.main()
     }
 }

@@ -1,3 +1,4 @@
 import PIMCommandLine
 
+PIMEntryPoint.prepare()
 await PIMEntryPoint.run()

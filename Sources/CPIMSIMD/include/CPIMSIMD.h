@@ -59,6 +59,10 @@ void pim_csv_classify_blocks(const uint8_t *p, size_t blocks, uint8_t delimiter,
 /// so later arrays do not fault fresh pages in. Does nothing elsewhere. Returns 1 when applied.
 int pim_tune_allocator_for_batch(void);
 
+/// Asks the processor to fetch the cache line holding `p` (a hint: it never faults, and the caller goes
+/// on without waiting), so that the cache misses of a batch of hash-table probes overlap.
+static inline void pim_prefetch(const void *p) { __builtin_prefetch(p, 0, 3); }
+
 /// The length of the longest prefix of `p[0..<n]` whose bytes are all ASCII (below 0x80).
 size_t pim_ascii_prefix(const uint8_t *p, size_t n);
 

@@ -1,3 +1,5 @@
+import CPIMSIMD
+
 /// A hash map from byte strings to dense codes (0, 1, 2, … in order of first appearance), used to
 /// dictionary-encode text columns without creating a `String` per cell.
 ///
@@ -28,8 +30,6 @@ struct ByteDictionary {
     /// Every key so far sorted after the one before; `slots` and `hashes` are not built yet.
     private var ordered = true
     private var expected = 0
-    /// Keeps the loads that warm the cache from being optimised away.
-    private var sink: UInt64 = 0
     /// Small dictionaries: slot → the last key of at most 16 bytes that hashed to it (its length and
     /// words, which are the whole key) and its code, so a hit needs no look at the entries.
     private var recent = RecentCodes()
@@ -157,32 +157,36 @@ struct ByteDictionary {
             }
             return
         }
-        var touched: UInt64 = 0
         let slotBase = slots.pointer
         for k in 0..<count {
             let h = Self.hash(pointers[k], lengths[k], seed: seed)
             scratch[k] = h
-            touched &+= slotBase[Int(truncatingIfNeeded: h) & mask]
+            pim_prefetch(slotBase + (Int(truncatingIfNeeded: h) & mask))
         }
         keyWords.withUnsafeBufferPointer { kw in
             arena.withUnsafeBufferPointer { a in
+                guard let kwBase = kw.baseAddress, let aBase = a.baseAddress else { return }
                 for k in 0..<count {
                     let s = slotBase[Int(truncatingIfNeeded: scratch[k]) & mask]
                     if s != 0 && s & 0xFFFF_FFFF_0000_0000 == scratch[k] & 0xFFFF_FFFF_0000_0000 {
                         let c = Int(s & 0xFFFF_FFFF) &- 1
-                        if 2 &* c < kw.count { touched &+= kw[2 &* c] }
-                        // A long key that matches is compared byte for byte: fetch its first and last bytes.
+                        if 2 &* c < kw.count { pim_prefetch(kwBase + 2 &* c) }
+                        // A long key that matches is compared byte for byte: fetch its bytes (its first
+                        // four cache lines and its last).
                         let start = offsets[c]
                         let end = offsets[c &+ 1]
                         if end &- start > 16 {
-                            touched &+= UInt64(a[start]) &+ UInt64(a[end &- 1])
-                            if end &- start > 128 { touched &+= UInt64(a[start &+ 64]) }
+                            var q = start
+                            while q < min(end, start &+ 256) {
+                                pim_prefetch(aBase + q)
+                                q &+= 64
+                            }
+                            pim_prefetch(aBase + (end &- 1))
                         }
                     }
                 }
             }
         }
-        sink &+= touched
         for k in 0..<count {
             let n = lengths[k]
             if n == 0 {
