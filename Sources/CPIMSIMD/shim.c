@@ -6,8 +6,6 @@
 #include <malloc.h>
 #include <stdlib.h>
 #include <stdint.h>
-#include <sys/mman.h>
-#include <unistd.h>
 #endif
 
 #if defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__))
@@ -86,39 +84,13 @@ void pim_csv_classify_blocks(const uint8_t *p, size_t blocks, uint8_t delimiter,
     for (size_t b = 0; b < blocks; b++) out[b] = pim_csv_classify64(p + 64 * b, delimiter);
 }
 
-#if defined(__GLIBC__)
-/// Grows the heap by up to `bytes` of address space (only a few chunk headers are written, so nothing
-/// else becomes resident), leaves it in the heap (the trim threshold keeps it) and asks the kernel to
-/// back it with 2 MiB pages where transparent huge pages are enabled for regions that ask ("madvise"):
-/// the arrays of a large read then cost a page fault per 2 MiB instead of per 4 KiB.
-static void reserve_huge_page_heap(size_t bytes) {
-    enum { chunk = 30 * 1024 * 1024, most = 64 };
-    const uintptr_t huge = 2 * 1024 * 1024;
-    void *blocks[most];
-    size_t n = 0;
-    uintptr_t before = (uintptr_t)sbrk(0);
-    while (n < most && (n + 1) * (size_t)chunk <= bytes) {
-        void *b = malloc(chunk);
-        if (b == NULL) break;
-        blocks[n++] = b;
-    }
-    uintptr_t after = (uintptr_t)sbrk(0);
-    // Freed last first, each joins the top of the heap.
-    while (n > 0) free(blocks[--n]);
-    uintptr_t lo = (before + huge - 1) & ~(huge - 1);
-    uintptr_t hi = after & ~(huge - 1);
-    if (before != (uintptr_t)-1 && hi > lo) (void)madvise((void *)lo, hi - lo, MADV_HUGEPAGE);
-}
-#endif
-
 int pim_tune_allocator_for_batch(void) {
 #if defined(__GLIBC__)
     int ok = mallopt(M_MMAP_THRESHOLD, 32 * 1024 * 1024);
     ok &= mallopt(M_TRIM_THRESHOLD, 0x7FFFFFFF);
     ok &= mallopt(M_TOP_PAD, 64 * 1024 * 1024);
-    // One arena: the reading threads' arrays come from the same (huge-page) heap.
+    // One arena: memory freed by one reading thread is reused by the others.
     ok &= mallopt(M_ARENA_MAX, 1);
-    if (ok) reserve_huge_page_heap((size_t)1920 * 1024 * 1024);
     return ok ? 1 : 0;
 #else
     return 0;
