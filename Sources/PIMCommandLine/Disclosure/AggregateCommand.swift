@@ -59,15 +59,13 @@ struct AggregateCommand: AsyncParsableCommand {
                 dims.append(part)
             }
         }
-        // Identifiers as dimensions would list every person: refused for a stored dataset (its roles are
-        // confirmed), warned for a file (its roles are proposed from names and tags).
+        // Identifiers as dimensions would list every person: refused, for a stored dataset (its roles are
+        // confirmed) and for a file (its roles are proposed from names and tags: when in doubt, pim refuses).
         let identifying = dims.filter { [.directIdentifier, .householdID].contains(loaded.schema.field(named: $0)?.role) }
         if !identifying.isEmpty {
             let list = identifying.map { "\"\($0)\"" }.joined(separator: ", ")
-            if loaded.datasetID != nil {
-                throw CLIError("\(list): a direct identifier or household id cannot be a dimension; each row would name a person or household.")
-            }
-            Output.stderr("warning: \(list) looks like a direct identifier or household id; a table by it lists individuals.")
+            throw CLIError("\(list): a direct identifier or household id cannot be a dimension; each row would name a person or household."
+                + (loaded.datasetID == nil ? " (For a file the role is proposed from the column's name and tag; import it with a schema that gives the column another role to aggregate by it.)" : ""))
         }
         let rule: CellRule = round.map { .round(base: $0, seed: seed ?? 0) } ?? .suppress(minCell: minCell)
         let agg = try Aggregation.aggregate(table, by: dims, sum: columnList(sum) ?? [], rule: rule)

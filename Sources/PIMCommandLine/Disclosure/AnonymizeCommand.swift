@@ -35,6 +35,7 @@ struct AnonymizeCommand: AsyncParsableCommand {
     @Option(help: "Gazetteer (HXL) giving parent areas for --generalize.") var gazetteer: String?
     @Option(help: "Key names, most important first (suppressed last).") var importance: String?
     @Option(help: "Output file (.csv, .json or .xlsx).") var out: String
+    @Option(help: "Seed of the released rows' order (recorded in the report and the audit trail; default: a random one). The same input, options and seed give the same file.") var seed: UInt64?
     @OptionGroup var actor: ActorOption
 
     func validate() throws {
@@ -74,8 +75,10 @@ struct AnonymizeCommand: AsyncParsableCommand {
         let outcome = try DisclosurePipeline.anonymize(table, plan: plan, riskSpec: spec, l: l, lSensitive: sensitiveColumns)
         // Rows in a random order: the source order would let two releases be matched row by row (undoing
         // suppression) and let the source link rows back to its records.
-        // (A generator seeded once from the system's: the system generator costs a system call per number.)
-        var order = SeededGenerator(seed: UInt64.random(in: .min ... .max))
+        // (A generator seeded once: the system generator costs a system call per number. The seed is
+        // recorded, so that the same run can be made again.)
+        let rowOrderSeed = seed ?? UInt64.random(in: .min ... .max)
+        var order = SeededGenerator(seed: rowOrderSeed)
         let released = outcome.table.selectingRows(Array(0..<outcome.table.rowCount).shuffled(using: &order))
 
         let url = URL(fileURLWithPath: out)
@@ -85,8 +88,9 @@ struct AnonymizeCommand: AsyncParsableCommand {
         default: try CSVWriter.write(released, hxl: released.columns.contains { $0.tag != nil }, to: url)
         }
         try await input.auditOutput(loaded, actor: actor, kind: "anonymize", records: released.rowCount, details: [
-            "k": String(k), "l": l.map(String.init) ?? "-", "keys": keyColumns.joined(separator: ",")])
-        let report = AnonymizationReport(source: loaded.label, k: k, l: l, plan: plan, outcome: outcome)
+            "k": String(k), "l": l.map(String.init) ?? "-", "keys": keyColumns.joined(separator: ","),
+            "seed": String(rowOrderSeed)])
+        let report = AnonymizationReport(source: loaded.label, k: k, l: l, seed: rowOrderSeed, plan: plan, outcome: outcome)
         try Data(report.markdown.utf8).write(to: URL(fileURLWithPath: out + ".report.md"))
         try Data(try Output.json(report).utf8).write(to: URL(fileURLWithPath: out + ".report.json"))
         print(report.summary)
@@ -95,10 +99,16 @@ struct AnonymizeCommand: AsyncParsableCommand {
 }
 
 /// Before/after figures of an anonymisation, as written next to the output.
+///
+/// The report travels with the released file, so it holds counts and rules only: the "before" risk
+/// report's list of the riskiest key combinations (the original values of the very records that
+/// suppression protected) is left out; `pim risk` on the source shows it to those who may see the source.
 struct AnonymizationReport: Encodable {
     var source: String
     var k: Int
     var l: Int?
+    /// The seed of the released rows' order.
+    var seed: UInt64
     var dropped: [String]
     var pseudonymized: [String]
     var recodes: [String]
@@ -108,18 +118,21 @@ struct AnonymizationReport: Encodable {
     var before: RiskReport
     var after: RiskReport
 
-    init(source: String, k: Int, l: Int?, plan: AnonymizationPlan, outcome: DisclosurePipeline.Outcome) {
+    init(source: String, k: Int, l: Int?, seed: UInt64, plan: AnonymizationPlan, outcome: DisclosurePipeline.Outcome) {
         self.source = source
         self.k = k
         self.l = l
+        self.seed = seed
         dropped = plan.drop
         pseudonymized = plan.pseudonymize
-        recodes = plan.recodes.map { "\($0)" }
+        recodes = plan.recodes.map(\.summary)
         suppressedPerVariable = Dictionary(uniqueKeysWithValues: outcome.suppressedPerVariable.map { ($0.key, $0.count) })
         recordsRemovedForL = outcome.recordsRemovedForL
         loss = outcome.loss
         before = outcome.before
         after = outcome.after
+        before.riskiestCombinations = []
+        after.riskiestCombinations = []
     }
 
     var summary: String {
@@ -141,9 +154,11 @@ struct AnonymizationReport: Encodable {
     }
 
     var markdown: String {
-        "# Anonymisation of \(source)\n\nk = \(k)" + (l.map { ", l = \($0)" } ?? "") + "\n\n```\n\(summary)\n```\n\n"
+        "# Anonymisation of \(source)\n\nk = \(k)" + (l.map { ", l = \($0)" } ?? "") + "; row order seed \(seed)\n\n```\n\(summary)\n```\n\n"
             + "## Recodings\n\n" + (recodes.isEmpty ? "none\n" : recodes.map { "- \($0)" }.joined(separator: "\n") + "\n")
             + "\n## Risk before\n\n\(before.render(.markdown))\n\n## Risk after\n\n\(after.render(.markdown))\n"
+            + "\nThe riskiest key combinations are not listed in a report that travels with the released file; "
+            + "`pim risk` on the source lists them.\n"
     }
 }
 

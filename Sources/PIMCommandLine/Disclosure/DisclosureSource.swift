@@ -33,6 +33,10 @@ struct DisclosureSourceOptions: ParsableArguments {
             if needPseudonymizer { pseudo = try await workspacePseudonymizer() }
             return Loaded(table: table, schema: SchemaProposal.propose(for: table), label: url.lastPathComponent, pseudonymizer: pseudo)
         }
+        let ext = URL(fileURLWithPath: source).pathExtension.lowercased()
+        if source.contains("/") || ["csv", "tsv", "txt", "xlsx", "json"].contains(ext) {
+            throw CLIError("There is no file \(source) (and a stored dataset's name has no slash or file extension).")
+        }
         let parts = source.split(separator: "@", maxSplits: 1).map(String.init)
         let name = parts[0]
         let number = parts.count > 1 ? Int(parts[1]) : nil

@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import PIMCore
 import PIMDisclosure
+import PIMTable
 
 /// `pim risk SOURCE`: re-identification risk, as sdcMicro measures it.
 struct RiskCommand: AsyncParsableCommand {
@@ -26,19 +27,38 @@ struct RiskCommand: AsyncParsableCommand {
     @Option(help: "Sampling weight column.") var weight: String?
     @Option(help: "Household id column.") var household: String?
     @Option(help: "text, json or markdown.") var format: ReportFormat = .text
+    @OptionGroup var actor: ActorOption
 
     func run() async throws {
+        try await input.authorize(actor, to: "measure the risk of")
         // With explicit keys, a CSV file needs only the named columns (as polars' `columns=`).
         let named = columnList(keys).map { k in Set(k + (columnList(sensitive) ?? []) + [weight, household].compactMap { $0 }) }
         let loaded = try await input.load(columns: columnList(sensitive) == nil ? nil : named)
         let defaults = SchemaDisclosure(schema: loaded.schema)
-        let spec = defaults.riskSpec(keys: columnList(keys), sensitive: columnList(sensitive),
-                                     weight: weight.map { Optional($0) }, household: household.map { Optional($0) })
+        var weightColumn: String?? = weight.map { Optional($0) }
+        // A file's column called "weight" may be a person's body weight: only a column tagged as a weight
+        // (or named by --weight) is taken as the sampling weight. A stored dataset's schema says.
+        if weight == nil, loaded.datasetID == nil, let w = defaults.weight,
+            !(loaded.table[w]?.tag.map { $0.tag == "weight" || $0.has("weight") } ?? false)
+        {
+            weightColumn = .some(nil)
+            Output.stderr("note: column \"\(w)\" is not used as a sampling weight (only its name suggests one); give --weight \(w) to use it.")
+        }
+        let spec = defaults.riskSpec(keys: columnList(keys), sensitive: columnList(sensitive), weight: weightColumn,
+                                     household: household.map { Optional($0) })
         guard !spec.keys.isEmpty else {
             throw CLIError("No key variables: give --keys (the schema of \(loaded.label) marks no quasi-identifier).")
         }
+        // The report lists key combinations: a direct identifier as a key would print people's identifiers.
+        let identifying = spec.keys.filter { loaded.schema.field(named: $0)?.role == .directIdentifier }
+        if !identifying.isEmpty {
+            throw CLIError("\(identifying.map { "\"\($0)\"" }.joined(separator: ", ")): a direct identifier cannot be a key variable; "
+                + "every record is unique on it, and the report would list its values. Drop or pseudonymise it first.")
+        }
         let report = try RiskAnalysis.analyze(loaded.table, spec: spec)
         print(report.render(format))
+        try await input.auditOutput(loaded, actor: actor, kind: "risk", records: loaded.table.rowCount, details: [
+            "keys": spec.keys.joined(separator: ","), "format": format.rawValue])
     }
 }
 

@@ -21,6 +21,9 @@ public enum DisclosurePipeline {
     public static func anonymize(
         _ table: Table, plan: AnonymizationPlan, riskSpec: RiskSpec, l: Int?, lSensitive: [String]
     ) throws -> Outcome {
+        var riskSpec = riskSpec
+        // The before/after figures include the k asked for, whatever it is.
+        if let k = plan.k { riskSpec.kThresholds = Array(Set(riskSpec.kThresholds + [k])).sorted() }
         let before = try RiskAnalysis.analyze(table, spec: riskSpec)
         let first = try Anonymizer.apply(plan, to: table)
         var current = first.table

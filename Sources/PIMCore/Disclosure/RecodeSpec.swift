@@ -70,6 +70,17 @@ public enum RecodeSpec {
                 }
             }
         }
+        if parents.isEmpty, case .text(_, let dict) = column.data {
+            // Without a gazetteer or a parent column, P-codes nest by prefix (country, then two characters
+            // per level): a code no longer than the prefix would be left as it is, which is refused.
+            let short = dict.filter { $0.count <= 2 + 2 * level }.count
+            if short > 0 {
+                throw ParseError(
+                    "generalize: no parent areas are known for \"\(col)\" (no --gazetteer, no column tagged #adm\(level)+code), "
+                        + "and \(short) of its \(dict.count) codes are not longer than the \(2 + 2 * level) characters the P-code rule keeps, "
+                        + "so they would not be generalised; give --gazetteer.")
+            }
+        }
         let fallback: LocationHierarchy.Fallback = parents.isEmpty ? .prefix(length: 2 + 2 * level) : .keep
         return .location(column: col, hierarchy: LocationHierarchy(parents: parents, fallback: fallback))
     }

@@ -23,6 +23,32 @@ public enum Recode: Sendable, Hashable, Codable {
             c
         }
     }
+
+    /// The step in words, for reports that travel with released data: rules and counts, never a
+    /// data value (a location's own codes are not listed).
+    public var summary: String {
+        switch self {
+        case .ageBands(let c, let bands):
+            return "\(c): ages to bands \(bands.bands.map(\.label).joined(separator: ", "))"
+        case .location(let c, let h):
+            let rule: String
+            switch h.fallback {
+            case .prefix(let n): rule = "other codes by their first \(n) characters"
+            case .null: rule = "other codes left empty"
+            case .keep: rule = "other codes kept"
+            case .fail: rule = "no other codes allowed"
+            }
+            return "\(c): generalised to the parent area (\(h.parents.count) codes mapped from the gazetteer or the data; \(rule))"
+        case .datePeriod(let c, let period):
+            return "\(c): dates to \(period.rawValue)s"
+        case .topBottomCode(let c, let bottom, let top):
+            func number(_ x: Double) -> String { x.rounded() == x && abs(x) < 1e15 ? String(Int64(x)) : String(x) }
+            let parts = [bottom.map { "bottom-coded at \(number($0))" }, top.map { "top-coded at \(number($0))" }]
+            return "\(c): \(parts.compactMap { $0 }.joined(separator: ", "))"
+        case .mergeRare(let c, let minCount, let label):
+            return "\(c): categories held by fewer than \(minCount) records merged into \"\(label)\""
+        }
+    }
 }
 
 /// A location hierarchy: child code → parent code (e.g. adm2 P-code → adm1 P-code), from the caller's gazetteer.

@@ -36,6 +36,9 @@ public enum ReductionError: Error, Sendable, Hashable, CustomStringConvertible {
     case missingPseudonymizer
     /// A dimension has a category spelled like the margin rows' label, so a margin could pass for a cell.
     case categoryIsTotalLabel(column: String, label: String)
+    /// Small cells without a hypercube of non-empty cells around them: secondary suppression cannot stop
+    /// them being recomputed.
+    case cannotProtect(cells: Int)
 
     public var description: String {
         switch self {
@@ -60,6 +63,8 @@ public enum ReductionError: Error, Sendable, Hashable, CustomStringConvertible {
         case .duplicateColumn(let c): "the output would have two columns named \"\(c)\"; rename one"
         case .repeatedColumn(let c): "column \"\(c)\" is named more than once; name each column once"
         case .missingPseudonymizer: "columns to pseudonymise were named but no pseudonymizer was given"
+        case .cannotProtect(let n):
+            "\(n) small cell\(n == 1 ? "" : "s") cannot be protected: the table is too sparse at this detail for any choice of complementary cells to stop \(n == 1 ? "it" : "them") being worked out from the published totals; use fewer dimensions or coarser categories (age bands, admin level 1, months instead of weeks), or --round"
         case .categoryIsTotalLabel(let c, let label):
             "column \"\(c)\" has a category \"\(label)\", the label of the margin rows; rename it (or remove a totals row "
                 + "from the data) so that a margin cannot be taken for a cell"

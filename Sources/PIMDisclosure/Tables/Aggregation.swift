@@ -53,7 +53,7 @@ public enum Aggregation {
 
         var protection = CellProtection(grid: grid)
         switch rule {
-        case .suppress(let threshold): protection.suppress(threshold: threshold)
+        case .suppress(let threshold): try protection.suppress(threshold: threshold)
         case .round(let base, let seed): protection.round(base: base, seed: seed)
         }
         let dimensions = zip(by, encoded).map { AggregateTable.Dimension(name: $0, categories: $1.categories) }

@@ -16,10 +16,113 @@ struct CellProtection {
 
     // MARK: - Suppression
 
-    /// Primary suppression of `0 < count < threshold` (marginals included), then secondary suppression.
-    mutating func suppress(threshold: Int) {
+    /// Primary suppression of `0 < count < threshold` (marginals included), then secondary suppression:
+    /// a hypercube of complements around every primary cell (see ``protect(_:)``), then the line rule.
+    /// - Throws: ``ReductionError/cannotProtect(cells:)`` when some small cell has no hypercube of non-empty
+    ///   cells around it (a table too sparse to publish at this detail).
+    mutating func suppress(threshold: Int) throws(ReductionError) {
         for i in grid.counts.indices where grid.counts[i] > 0 && grid.counts[i] < threshold { status[i] = 1 }
+        var unprotected = 0
+        for i in grid.counts.indices where status[i] == 1 {
+            if !protect(i) { unprotected += 1 }
+        }
+        if unprotected > 0 { throw .cannotProtect(cells: unprotected) }
         secondary()
+    }
+
+    /// Suppresses the corners of a hypercube around primary cell `x` so that no linear programming over the
+    /// published cells and totals can recompute it (the hypercube method of tau-Argus; Repsilber 1994,
+    /// Giessing and Repsilber 2002): in each dimension `d` an alternative coordinate `y[d]` (another category,
+    /// or the total when `x` is interior there, or a category when `x` is a total there); the `2^n` cells with
+    /// coordinates from `{x[d], y[d]}` are suppressed.
+    ///
+    /// Why it protects: adding `+ε` to `x` and `±ε` to the other corners (the sign flips once for every
+    /// dimension where the pair is two categories, and not where one of the pair is the total, since a total
+    /// counts with the opposite sign in its line) changes no line's sum, so every published cell and total stays
+    /// the same. An intruder knows each suppressed cell is at least 1 (zeros are never suppressed, and an
+    /// absent combination is a zero); the move is possible when every corner that goes down is at least 2, so
+    /// every corner, `x` included, keeps a range of possible values. Each corner must hold records (a zero
+    /// is known to be zero and cannot move). The chosen hypercube adds the fewest records to the suppressed
+    /// ones, trying the three likeliest alternatives in each dimension first, then all.
+    /// - Returns: false when no hypercube qualifies.
+    mutating func protect(_ x: Int) -> Bool {
+        let n = grid.sizes.count
+        var coordinate = [Int](repeating: 0, count: n)
+        var rest = x
+        for d in 0..<n {
+            coordinate[d] = rest / grid.strides[d]
+            rest %= grid.strides[d]
+        }
+        // Alternatives per dimension, the ones whose neighbour of x holds the most records first.
+        let alternatives: [[Int]] = (0..<n).map { d in
+            let c = coordinate[d]
+            let total = grid.sizes[d]
+            return (0...total).filter { $0 != c }.filter { grid.counts[x + ($0 - c) * grid.strides[d]] > 0 }
+                .sorted { grid.counts[x + ($0 - c) * grid.strides[d]] > grid.counts[x + ($1 - c) * grid.strides[d]] }
+        }
+        if alternatives.contains(where: \.isEmpty) { return false }
+        for limit in [3, Int.max] {
+            let lists = alternatives.map { Array($0.prefix(limit)) }
+            if let best = bestHypercube(x, coordinate: coordinate, lists: lists) {
+                for i in best where status[i] == 0 { status[i] = 2 }
+                return true
+            }
+            if lists.elementsEqual(alternatives) { break }
+        }
+        return false
+    }
+
+    /// The qualifying hypercube (its corners' cell indices) that adds the fewest records, over every choice of
+    /// one alternative per dimension from `lists` (at most about 200,000 choices are tried).
+    private func bestHypercube(_ x: Int, coordinate: [Int], lists: [[Int]]) -> [Int]? {
+        let n = lists.count
+        var pick = [Int](repeating: 0, count: n)
+        var best: [Int]?
+        var bestCost = Int.max
+        var corners = [Int](repeating: 0, count: 1 << n)
+        var tried = 0
+        while tried < 200_000 {
+            tried += 1
+            // Corner m: bit d set means coordinate y[d] in dimension d.
+            var ok = true
+            var cost = 0
+            var upCanMove = true
+            var downCanMove = grid.counts[x] >= 2
+            for m in 0..<(1 << n) {
+                var index = x
+                var sign = 1
+                for d in 0..<n where m & (1 << d) != 0 {
+                    let y = lists[d][pick[d]]
+                    index += (y - coordinate[d]) * grid.strides[d]
+                    if y != grid.sizes[d] && coordinate[d] != grid.sizes[d] { sign = -sign }
+                }
+                corners[m] = index
+                let count = grid.counts[index]
+                if count <= 0 {
+                    ok = false
+                    break
+                }
+                if m != 0 {
+                    // +ε on x lowers the corners of sign −1; −ε lowers x and those of sign +1.
+                    if count < 2 { if sign < 0 { upCanMove = false } else { downCanMove = false } }
+                    if status[index] == 0 { cost += count }
+                }
+            }
+            if ok && (upCanMove || downCanMove) && cost < bestCost {
+                bestCost = cost
+                best = corners
+            }
+            // The next choice (an odometer over the lists).
+            var d = 0
+            while d < n {
+                pick[d] += 1
+                if pick[d] < lists[d].count { break }
+                pick[d] = 0
+                d += 1
+            }
+            if d == n { break }
+        }
+        return best
     }
 
     /// Adds complementary suppressions until every line (the cells along one dimension with all other
@@ -29,10 +132,10 @@ struct CellProtection {
     /// cells; a second suppressed cell leaves two unknowns. The complement is the smallest non-zero
     /// published cell of the line (interior cells before the total on ties, then the first), which loses the
     /// least information. Suppressing a cell can leave another line with one suppressed cell, so sweeps repeat
-    /// until nothing changes. Zeros are never used as complements: an empty cell is usually known to be empty.
+    /// until nothing changes. Zeros are never used as complements: an absent combination is known to be empty.
     ///
-    /// This is the line rule of the issue; it stops recomputation from any single line, not every attack by
-    /// linear programming over several lines (an audit such as tau-Argus's would be needed for that).
+    /// After the hypercubes of ``protect(_:)`` every line with a suppressed cell already holds two, so this
+    /// is a safety net (and what protects a table whose cells were marked by hand, as in tests).
     mutating func secondary() {
         var changed = true
         while changed {

@@ -230,7 +230,7 @@ struct DisclosurePageController: Sendable {
             }
             model.dropped = plan.drop.isEmpty ? "none" : plan.drop.joined(separator: ", ")
             model.pseudonymized = plan.pseudonymize.isEmpty ? "none" : plan.pseudonymize.joined(separator: ", ")
-            model.recodes = plan.recodes.map(Self.describe)
+            model.recodes = plan.recodes.map(\.summary)
             model.rowsAfter = outcome.table.rowCount
         } catch let e as ServerError {
             model.error = e.detail
@@ -240,25 +240,16 @@ struct DisclosurePageController: Sendable {
     }
 
     /// A recoding in words (no values beyond category labels and area codes counts).
-    static func describe(_ recode: Recode) -> String {
-        switch recode {
-        case .ageBands(let c, let bands): "\(c): ages in bands \(bands.bands.map(\.label).joined(separator: ", "))"
-        case .location(let c, let h): "\(c): generalised to the parent area (\(h.parents.count) areas mapped)"
-        case .datePeriod(let c, let p): "\(c): dates to the \(p)"
-        case .topBottomCode(let c, let bottom, let top):
-            "\(c): " + [bottom.map { "values below \(ValueFormatting.decimal($0) ?? "") set to it" },
-                        top.map { "values above \(ValueFormatting.decimal($0) ?? "") set to it" }].compactMap { $0 }.joined(separator: "; ")
-        case .mergeRare(let c, let n, let other): "\(c): categories with fewer than \(n) records merged into \"\(other)\""
-        }
-    }
-
     private func download(_ context: PIMRequestContext, _ form: Form) async throws -> Response {
         guard let user = context.user else { throw ServerError.unauthenticated }
         let entry = try await catalog.entry(named: context.parameters.require("name"), role: user.role)
         let (version, table) = try await catalog.latestTable(entry)
         let choices = try Choices(get: { form[$0] }, keys: form["keys"].map { Self.names([$0]) })
         let (outcome, _) = try await run(choices, table: table, schema: version.schema)
-        let bytes = CSVWriter.bytes(outcome.table, hxl: outcome.table.columns.contains { $0.tag != nil })
+        // Rows in a random order, as `pim anonymize` writes them: the source order would link them back.
+        var order = SeededGenerator(seed: UInt64.random(in: .min ... .max))
+        let released = outcome.table.selectingRows(Array(0..<outcome.table.rowCount).shuffled(using: &order))
+        let bytes = CSVWriter.bytes(released, hxl: released.columns.contains { $0.tag != nil })
         try await store.append(AuditDraft(
             at: Date(), actor: user.id.rawValue, action: .datasetExported, datasetID: entry.dataset.id.rawValue,
             recordCount: outcome.table.rowCount,
