@@ -41,9 +41,9 @@ public enum SharingPolicyTables {
             records = try expand(chosen.map { f in SexAge.all.enumerated().map { i, sa in ([f.adm1, sa.sex, sa.age], f.parts[i]) } }.flatMap { $0 }, names: dims)
         case .protectionResponseMonitoringEvaluation:
             let orgs = try t.texts("org"), a1 = try t.texts("adm1_code")
-            var cells: [([String], Double)] = []
+            var cells: [([String], Int64)] = []
             for sa in SexAge.all {
-                let reached = try t.numbers("reached_\(sa.suffix)")
+                let reached = try t.counts("reached_\(sa.suffix)")
                 for r in 0..<t.rowCount { cells.append(([orgs[r] ?? "", a1[r] ?? "", sa.sex, sa.age], reached[r] ?? 0)) }
             }
             records = try expand(cells, names: dims)
@@ -73,7 +73,11 @@ public enum SharingPolicyTables {
             let days = try t.days("date")
             _ = try? m.setColumn(Column(name: "month", data: .textColumn(days.map { $0.map { TrendPeriod.month.label(TrendPeriod.month.start(of: $0)) } })))
             records = m
-            if category == .protectionMonitoring, t["affected"] != nil { sum = ["affected"] }
+            if category == .protectionMonitoring, t["affected"] != nil {
+                // Bounded counts keep the published sums (Double in Aggregation) exact.
+                _ = try t.counts("affected")
+                sum = ["affected"]
+            }
             if category == .securitySituationalAwareness {
                 if let access = try SecurityAccess.report(t).section("access-severity") { extra.append(access) }
             }
@@ -143,15 +147,22 @@ public enum SharingPolicyTables {
     }
 
     /// One record per person: each `(labels, count)` becomes `count` rows with the labels.
-    static func expand(_ cells: [([String], Double)], names: [String]) throws(CategoryDataError) -> Table {
-        let total = cells.reduce(0) { $0 + max(0, Int($1.1.rounded())) }
-        guard total <= expansionLimit else { throw .tooLarge(rows: total, limit: expansionLimit) }
+    /// - Throws: ``CategoryDataError/tooLarge(rows:limit:)`` when the counts add up to more than ``expansionLimit``.
+    static func expand(_ cells: [([String], Int64)], names: [String]) throws(CategoryDataError) -> Table {
+        // Saturating: counts are bounded per row, but the total of many rows must not trap either.
+        var sum: Int64 = 0
+        for (_, count) in cells {
+            let (next, overflow) = sum.addingReportingOverflow(max(0, count))
+            sum = overflow ? .max : next
+        }
+        guard sum <= Int64(expansionLimit) else { throw .tooLarge(rows: Int(sum), limit: expansionLimit) }
+        let total = Int(sum)
         var dictionaries = names.map { _ in [String]() }
         var indexes = names.map { _ in [String: Int32]() }
         var codes = names.map { _ in [Int32]() }
         for d in names.indices { codes[d].reserveCapacity(total) }
         for (labels, count) in cells {
-            let n = max(0, Int(count.rounded()))
+            let n = Int(max(0, count))
             guard n > 0 else { continue }
             for d in names.indices {
                 let label = labels[d]
