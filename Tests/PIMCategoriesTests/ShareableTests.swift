@@ -102,4 +102,20 @@ import Testing
             #expect(!s.rows.isEmpty)
         }
     }
+
+    /// A shareable output never publishes cells below the policy's floor: asking for less is refused, not labelled shareable.
+    @Test func aMinimumCellBelowThePolicyFloorIsRefused() throws {
+        // Given one open case (a count of 1 in every cell it touches)
+        let t = fixture("case_id,opened,closed,adm1_code,adm2_code,sex,age_group,specific_need,gbv_incident_type,status,referral_service,org",
+                        ["C1,2026-01-01,,A1,A101,female,adults,woman-at-risk,,open,,O"])
+        // When a shareable output with --min-cell 1 .. 4 is asked for, Then it is refused naming the floor
+        for below in 1..<SharingPolicyTables.minimumCell {
+            #expect(throws: CategoryDataError.minimumCellBelowPolicy(requested: below, floor: 5)) {
+                try CategoryOutputs.shareableReport(for: .caseManagement, table: t, options: .init(minCell: below))
+            }
+        }
+        // And at the floor the single case is suppressed
+        let r = try CategoryOutputs.shareableReport(for: .caseManagement, table: t, options: .init(minCell: 5))
+        #expect(r.section("shareable")?.value("cases", where: ["A1", "female", "adults", "open"]) == .missing)
+    }
 }

@@ -10,6 +10,10 @@ import PIMTable
 /// Records are counted per cell; pre-aggregated figures (population, persons reached) are first expanded to
 /// one record per person so that the threshold applies to persons, not to rows.
 public enum SharingPolicyTables {
+    /// The smallest cell a shareable category output may publish (§10, note 7: shared "without identifying
+    /// any person"). A larger minimum may be asked for; a smaller one is refused.
+    public static let minimumCell = 5
+
     /// The most records an expansion of figures may create.
     public static let expansionLimit = 20_000_000
 

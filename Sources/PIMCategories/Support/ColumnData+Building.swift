@@ -120,6 +120,8 @@ public enum CategoryDataError: Error, Sendable, Hashable, CustomStringConvertibl
     case countOutOfRange(column: String, row: Int, limit: Int64)
     /// A total formed from `column` does not fit a 64-bit integer.
     case sumOverflow(column: String)
+    /// A shareable output was asked for with a smallest cell below the sharing policy's floor.
+    case minimumCellBelowPolicy(requested: Int, floor: Int)
 
     public var description: String {
         switch self {
@@ -133,6 +135,8 @@ public enum CategoryDataError: Error, Sendable, Hashable, CustomStringConvertibl
         case .countOutOfRange(let c, let r, let limit):
             "Column \"\(c)\", data row \(r): a count must be a whole number from 0 to \(limit); correct the value and import again."
         case .sumOverflow(let c): "The total of column \"\(c)\" is too large to compute exactly; check the column's values."
+        case .minimumCellBelowPolicy(let requested, let floor):
+            "A shareable output cannot publish cells below \(floor) (asked for \(requested)): the sharing policy's smallest cell is \(floor); use --min-cell \(floor) or more, or the internal output."
         }
     }
 }
