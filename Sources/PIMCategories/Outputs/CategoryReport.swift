@@ -93,13 +93,18 @@ public struct CategoryReport: Sendable, Hashable, Codable {
     public var shareable: Bool
     public var sections: [ReportSection]
     public var notes: [String]
+    /// The day the figures describe (`yyyy-mm-dd`), for outputs computed as of a date (population figures);
+    /// §10.1 lists the date among what is shared.
+    public var referenceDate: String?
 
-    public init(category: String, title: String, shareable: Bool = false, sections: [ReportSection], notes: [String] = []) {
+    public init(category: String, title: String, shareable: Bool = false, sections: [ReportSection], notes: [String] = [],
+                referenceDate: String? = nil) {
         self.category = category
         self.title = title
         self.shareable = shareable
         self.sections = sections
         self.notes = notes
+        self.referenceDate = referenceDate
     }
 
     /// The section named `name`, if any.

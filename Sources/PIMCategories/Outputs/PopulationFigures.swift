@@ -131,6 +131,6 @@ public enum PopulationFigures {
         return CategoryReport(category: "population-data", title: "Population figures as of \(CivilDays.iso(date))", sections: sections, notes: [
             "Per location and group, the latest figure on or before \(CivilDays.iso(date)) is used; where several sources report that date, the largest total is used.",
             "Flags: sources-disagree when source totals differ by more than 10% of the largest; total-mismatch when the reported total differs from the sum of its parts.",
-        ])
+        ], referenceDate: CivilDays.iso(date))
     }
 }

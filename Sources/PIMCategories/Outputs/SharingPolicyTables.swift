@@ -37,10 +37,13 @@ public enum SharingPolicyTables {
         var sum: [String] = []
         let records: Table
         var extra: [ReportSection] = []
+        var referenceDay: Int32?
         switch category {
         case .populationData:
             let figures = try PopulationFigures.read(t)
-            let day = options.asOf ?? (figures.map(\.date).max() ?? 0)
+            guard let latest = figures.map(\.date).max() else { throw .noRows }
+            let day = options.asOf ?? latest
+            referenceDay = day
             let chosen = PopulationFigures.select(figures, asOf: day).map(\.figure)
             records = try expand(chosen.map { f in SexAge.all.enumerated().map { i, sa in ([f.adm1, sa.sex, sa.age], f.parts[i]) } }.flatMap { $0 }, names: dims)
         case .protectionResponseMonitoringEvaluation:
@@ -92,7 +95,14 @@ public enum SharingPolicyTables {
             records = t
         }
         let section = try aggregateSection(records, by: dims, sum: sum, category: category, minCell: options.minCell)
-        return wrap([section] + extra, category: category, dims: dims, minCell: options.minCell)
+        var report = wrap([section] + extra, category: category, dims: dims, minCell: options.minCell)
+        if let referenceDay {
+            let iso = CivilDays.iso(referenceDay)
+            report.title += " as of \(iso)"
+            report.referenceDate = iso
+            report.notes.insert("Reference date \(iso): per location and population group, the latest figure on or before it is used.", at: 0)
+        }
+        return report
     }
 
     static func wrap(_ sections: [ReportSection], category: PIMCategory.ID, dims: [String], minCell: Int) -> CategoryReport {
