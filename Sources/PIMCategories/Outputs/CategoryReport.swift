@@ -134,7 +134,7 @@ public enum ReportFormat: String, Sendable, Hashable, CaseIterable {
             for row in s.rows { for (i, c) in row.enumerated() { widths[i] = max(widths[i], c.description.count) } }
             func line(_ cells: [String]) -> String {
                 cells.enumerated().map { i, c in
-                    i == cells.count - 1 ? c : c.padding(toLength: widths[i], withPad: " ", startingAt: 0)
+                    i == cells.count - 1 ? c : c.padded(toWidth: widths[i])
                 }.joined(separator: "  ").trimmingCharacters(in: .whitespaces)
             }
             out.append(line(s.columns))
