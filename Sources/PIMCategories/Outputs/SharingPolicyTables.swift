@@ -91,7 +91,9 @@ public enum SharingPolicyTables {
         case .sectoralIMSystemsOther:
             records = t
             sum = ["value"]
-        case .caseManagement, .communicatingWithAffectedCommunities:
+        case .caseManagement:
+            records = try Caseload.recordsAsOf(t, day: options.asOf)
+        case .communicatingWithAffectedCommunities:
             records = t
         }
         let section = try aggregateSection(records, by: dims, sum: sum, category: category, minCell: options.minCell)
