@@ -82,6 +82,20 @@ import Testing
         #expect(report.categoryReport().section("gaps")?.rows.count == report.gaps.count)
     }
 
+    /// An empty systems or datasets cell reads "none" in every format; a bare "-" became `'-` in CSV
+    /// (formula neutralisation), which looked like corrupted data.
+    @Test func emptyCoverageCellsSayNoneAndSurviveCSV() {
+        // Given no systems and no datasets: every need is a gap
+        let now = Date(timeIntervalSince1970: 1_780_000_000)
+        let report = CoverageReport(scenario: PIMFramework.standard.scenarios[0], systems: [], datasets: [], now: now)
+        let csv = ReportFormat.csv.render(report.categoryReport())
+        // Then the CSV has no neutralised placeholder, and each need's row ends with ",none,none,gap"
+        #expect(!csv.contains("'-"))
+        let needRows = csv.split(separator: "\n").filter { $0.hasSuffix(",gap") }
+        #expect(needRows.count == report.lines.count)
+        #expect(needRows.allSatisfy { $0.hasSuffix(",none,none,gap") })
+    }
+
     @Test func systemsRoundTripThroughJSON() throws {
         let s = InformationSystem(name: "IDP Site Monitoring!", owner: "DRC", category: .protectionMonitoring, area: "ZZ01", tools: "KoboToolbox",
                                   registeredAt: Date(timeIntervalSince1970: 1_780_000_000))

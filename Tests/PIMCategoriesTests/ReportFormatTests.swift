@@ -38,4 +38,25 @@ import Testing
         #expect(text.contains("area  count  share"))
         #expect(text.contains("A|1   3      37.5"))
     }
+
+    /// Columns are padded by characters: a family emoji (five scalars, eight UTF-16 units) or a flag stays whole.
+    @Test func textPadsCellsByCharacterAndKeepsEmojiWhole() {
+        // Given a label column with an emoji sequence, a flag and a longer plain label
+        let family = "\u{1F469}\u{200D}\u{1F469}\u{200D}\u{1F467} (x)", flag = "\u{1F1F8}\u{1F1E9} y"
+        let r = CategoryReport(category: "x", title: "T", sections: [
+            ReportSection(name: "s", title: "S", columns: ["label", "n"],
+                          rows: [[.text(family), .integer(1)], [.text(flag), .integer(2)], [.text("a longer label"), .integer(3)]]),
+        ])
+        let lines = ReportFormat.text.render(r).split(separator: "\n").map(String.init)
+        // Then each cell appears whole, padded to the widest label (14 characters) plus the two-space gap
+        #expect(lines.contains(family + String(repeating: " ", count: 14 - family.count) + "  1"))
+        #expect(lines.contains(flag + String(repeating: " ", count: 14 - flag.count) + "  2"))
+        #expect(!lines.joined().contains("\u{FFFD}"))
+    }
+
+    @Test func paddingNeverShortensAString() {
+        #expect("abc".padded(toWidth: 5) == "abc  ")
+        #expect("abcdef".padded(toWidth: 3) == "abcdef")
+        #expect("\u{1F1F8}\u{1F1E9}".padded(toWidth: 2) == "\u{1F1F8}\u{1F1E9} ")
+    }
 }

@@ -102,4 +102,38 @@ import Testing
             #expect(!s.rows.isEmpty)
         }
     }
+
+    /// A shareable output never publishes cells below the policy's floor: asking for less is refused, not labelled shareable.
+    @Test func aMinimumCellBelowThePolicyFloorIsRefused() throws {
+        // Given one open case (a count of 1 in every cell it touches)
+        let t = fixture("case_id,opened,closed,adm1_code,adm2_code,sex,age_group,specific_need,gbv_incident_type,status,referral_service,org",
+                        ["C1,2026-01-01,,A1,A101,female,adults,woman-at-risk,,open,,O"])
+        // When a shareable output with --min-cell 1 .. 4 is asked for, Then it is refused naming the floor
+        for below in 1..<SharingPolicyTables.minimumCell {
+            #expect(throws: CategoryDataError.minimumCellBelowPolicy(requested: below, floor: 5)) {
+                try CategoryOutputs.shareableReport(for: .caseManagement, table: t, options: .init(minCell: below))
+            }
+        }
+        // And at the floor the single case is suppressed
+        let r = try CategoryOutputs.shareableReport(for: .caseManagement, table: t, options: .init(minCell: 5))
+        #expect(r.section("shareable")?.value("cases", where: ["A1", "female", "adults", "open"]) == .missing)
+    }
+
+    /// §10.1 lists the date among what population data shares: the shareable output states its reference date.
+    @Test func shareablePopulationOutputStatesItsReferenceDate() throws {
+        // Given figures of 2026-01-01 to 2026-03-01, When shared as of 2026-01-31 and as of the latest date
+        let asOf = try CategoryOutputs.shareableReport(for: .populationData, table: OutputTests.population,
+                                                       options: .init(asOf: CivilDays.parseISO("2026-01-31")))
+        let latest = try CategoryOutputs.shareableReport(for: .populationData, table: OutputTests.population)
+        // Then the date is in the title, the notes and the JSON
+        #expect(asOf.referenceDate == "2026-01-31")
+        #expect(asOf.title.hasSuffix("as of 2026-01-31"))
+        #expect(asOf.notes.contains { $0.contains("2026-01-31") })
+        #expect(ReportFormat.json.render(asOf).contains("\"referenceDate\" : \"2026-01-31\""))
+        #expect(latest.referenceDate == "2026-03-01")
+        // And an output without a reference date has none
+        #expect(try CategoryOutputs.shareableReport(for: .caseManagement, table: fixture(
+            "case_id,opened,closed,adm1_code,adm2_code,sex,age_group,specific_need,gbv_incident_type,status,referral_service,org",
+            ["C1,2026-01-01,,A1,A101,female,adults,woman-at-risk,,open,,O"])).referenceDate == nil)
+    }
 }

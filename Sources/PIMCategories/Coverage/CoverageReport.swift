@@ -68,11 +68,15 @@ public struct CoverageReport: Sendable, Hashable, Codable {
 
     public var gaps: [Line] { lines.filter { $0.status != .covered } }
 
+    /// What an empty systems or datasets cell says. A word, not "-": CSV writers neutralise cells starting
+    /// with "-" as possible formulas, which turned the placeholder into `'-`.
+    public static let none = "none"
+
     /// The report as titled tables.
     public func categoryReport() -> CategoryReport {
         let rows = lines.map { l -> [ReportValue] in
             [.text(l.priority.rawValue), .text(l.need), .text(l.producers.map(\.rawValue).joined(separator: ", ")),
-             .text(l.systems.isEmpty ? "-" : l.systems.joined(separator: "; ")), .text(l.datasets.isEmpty ? "-" : l.datasets.joined(separator: "; ")),
+             .text(l.systems.isEmpty ? Self.none : l.systems.joined(separator: "; ")), .text(l.datasets.isEmpty ? Self.none : l.datasets.joined(separator: "; ")),
              .text(l.status.rawValue)]
         }
         let gapRows = gaps.map { l -> [ReportValue] in

@@ -36,6 +36,23 @@ public struct InformationSystem: Sendable, Hashable, Codable, Identifiable {
         self.registeredAt = registeredAt
     }
 
+    /// Checks a registration before it is stored: name, owner and area must not be blank; an existing system
+    /// with the same id (names that differ only in case or punctuation share one) is replaced only when
+    /// `replacing` says so; a linked dataset must be of the system's category.
+    /// - Parameters:
+    ///   - existing: the ids of the systems already registered.
+    ///   - datasetCategory: the category id of the linked dataset, when one is linked.
+    /// - Throws: ``InformationSystemError``.
+    public func checkRegistration(existing: Set<String>, datasetCategory: String?, replacing: Bool) throws(InformationSystemError) {
+        for (field, value) in [("name", name), ("owner", owner), ("area", area)] where value.trimmingCharacters(in: .whitespaces).isEmpty {
+            throw .emptyField(field)
+        }
+        if existing.contains(id) && !replacing { throw .idTaken(id) }
+        if let dataset, let datasetCategory, datasetCategory != category.rawValue {
+            throw .categoryMismatch(dataset: dataset, datasetCategory: datasetCategory, systemCategory: category.rawValue)
+        }
+    }
+
     static func slug(_ s: String) -> String {
         var out = ""
         var dash = false
@@ -60,5 +77,25 @@ public struct InformationSystem: Sendable, Hashable, Codable, Identifiable {
         let d = JSONDecoder()
         d.dateDecodingStrategy = .iso8601
         return try d.decode(InformationSystem.self, from: Data(json.utf8))
+    }
+}
+
+/// Why a system cannot be registered as given.
+public enum InformationSystemError: Error, Sendable, Hashable, CustomStringConvertible {
+    /// `name`, `owner` or `area` is blank.
+    case emptyField(String)
+    /// A system with this id is registered already.
+    case idTaken(String)
+    /// The linked dataset belongs to another category than the system.
+    case categoryMismatch(dataset: String, datasetCategory: String, systemCategory: String)
+
+    public var description: String {
+        switch self {
+        case .emptyField(let f): "The system's \(f) is empty; give a \(f)."
+        case .idTaken(let id):
+            "A system with the id \"\(id)\" is registered already (names that differ only in case or punctuation share an id); choose another name, or pass --replace to replace it."
+        case .categoryMismatch(let d, let dc, let sc):
+            "The dataset \"\(d)\" is of the category \(dc), but the system is of the category \(sc); link a dataset of the system's category."
+        }
     }
 }

@@ -30,10 +30,15 @@ public enum CategoryOutputs {
     }
 
     /// The output that may leave the organisation under the category's §10 policy: aggregated at the
-    /// policy's dimensions, direct identifiers never used, and every cell below 5 suppressed (with
-    /// secondary suppression) by ``Aggregation``.
+    /// policy's dimensions, direct identifiers never used, and every cell below `options.minCell` (at least
+    /// ``SharingPolicyTables/minimumCell``) suppressed (with secondary suppression) by ``Aggregation``.
+    /// - Throws: ``CategoryDataError/minimumCellBelowPolicy(requested:floor:)`` when `options.minCell` is below
+    ///   the policy's floor: such a table would publish counts that identify people and is never labelled shareable.
     public static func shareableReport(for category: PIMCategory.ID, table: Table, options: Options = .init()) throws(CategoryDataError) -> CategoryReport {
-        try SharingPolicyTables.report(for: category, table: table, options: options)
+        guard options.minCell >= SharingPolicyTables.minimumCell else {
+            throw .minimumCellBelowPolicy(requested: options.minCell, floor: SharingPolicyTables.minimumCell)
+        }
+        return try SharingPolicyTables.report(for: category, table: table, options: options)
     }
 
     /// Options that some outputs use.
@@ -45,7 +50,7 @@ public enum CategoryOutputs {
         /// Smallest publishable cell in shareable outputs.
         public var minCell: Int
 
-        public init(asOf: Int32? = nil, period: TrendPeriod = .month, minCell: Int = 5) {
+        public init(asOf: Int32? = nil, period: TrendPeriod = .month, minCell: Int = SharingPolicyTables.minimumCell) {
             self.asOf = asOf
             self.period = period
             self.minCell = minCell

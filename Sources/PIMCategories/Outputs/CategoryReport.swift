@@ -93,13 +93,18 @@ public struct CategoryReport: Sendable, Hashable, Codable {
     public var shareable: Bool
     public var sections: [ReportSection]
     public var notes: [String]
+    /// The day the figures describe (`yyyy-mm-dd`), for outputs computed as of a date (population figures);
+    /// §10.1 lists the date among what is shared.
+    public var referenceDate: String?
 
-    public init(category: String, title: String, shareable: Bool = false, sections: [ReportSection], notes: [String] = []) {
+    public init(category: String, title: String, shareable: Bool = false, sections: [ReportSection], notes: [String] = [],
+                referenceDate: String? = nil) {
         self.category = category
         self.title = title
         self.shareable = shareable
         self.sections = sections
         self.notes = notes
+        self.referenceDate = referenceDate
     }
 
     /// The section named `name`, if any.
@@ -129,7 +134,7 @@ public enum ReportFormat: String, Sendable, Hashable, CaseIterable {
             for row in s.rows { for (i, c) in row.enumerated() { widths[i] = max(widths[i], c.description.count) } }
             func line(_ cells: [String]) -> String {
                 cells.enumerated().map { i, c in
-                    i == cells.count - 1 ? c : c.padding(toLength: widths[i], withPad: " ", startingAt: 0)
+                    i == cells.count - 1 ? c : c.padded(toWidth: widths[i])
                 }.joined(separator: "  ").trimmingCharacters(in: .whitespaces)
             }
             out.append(line(s.columns))

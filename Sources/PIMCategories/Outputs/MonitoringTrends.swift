@@ -40,22 +40,22 @@ public struct SpikeRule: Sendable, Hashable, Codable {
 public enum MonitoringTrends {
     public static func report(_ t: Table, period: TrendPeriod = .month, rule: SpikeRule = .standard) throws(CategoryDataError) -> CategoryReport {
         let dates = try t.days("date"), a1 = try t.texts("adm1_code"), risks = try t.texts("protection_risk")
-        let affected = t["affected"] == nil ? [Double?](repeating: 1, count: t.rowCount) : try t.numbers("affected")
+        let affected = t["affected"] == nil ? [Int64?](repeating: 1, count: t.rowCount) : try t.counts("affected")
         let valid = (0..<t.rowCount).filter { dates[$0] != nil }
         guard let first = valid.compactMap({ dates[$0] }).min(), let last = valid.compactMap({ dates[$0] }).max() else { throw .noRows }
         let periods = period.range(first, last)
         let index = Dictionary(uniqueKeysWithValues: periods.enumerated().map { ($1, $0) })
 
-        var total = [Double](repeating: 0, count: periods.count), totalAffected = total
-        var byRisk: [String: [Double]] = [:], byAdm1: [String: [Double]] = [:], riskAffected: [String: Double] = [:]
+        var total = [Double](repeating: 0, count: periods.count), totalAffected = [Int64](repeating: 0, count: periods.count)
+        var byRisk: [String: [Double]] = [:], byAdm1: [String: [Double]] = [:], riskAffected: [String: Int64] = [:]
         for r in valid {
             guard let d = dates[r], let p = index[period.start(of: d)] else { continue }
             let risk = risks[r] ?? "unknown", adm = a1[r] ?? "unknown"
             total[p] += 1
-            totalAffected[p] += affected[r] ?? 0
+            totalAffected[p] = try totalAffected[p].adding(affected[r] ?? 0, in: "affected")
             byRisk[risk, default: [Double](repeating: 0, count: periods.count)][p] += 1
             byAdm1[adm, default: [Double](repeating: 0, count: periods.count)][p] += 1
-            riskAffected.add(risk, affected[r] ?? 0)
+            riskAffected[risk] = try riskAffected[risk, default: 0].adding(affected[r] ?? 0, in: "affected")
         }
         var spikes: [[ReportValue]] = []
         func series(_ name: String, _ dim: String, _ data: [String: [Double]]) -> ReportSection {

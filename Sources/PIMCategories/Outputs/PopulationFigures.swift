@@ -21,9 +21,10 @@ public enum PopulationFigures {
         var group: String
         var date: Int32
         var source: String
-        var parts: [Double]
-        var reportedTotal: Double?
-        var total: Double { parts.reduce(0, +) }
+        /// The six sex × age counts, each at most ``TemplateField/maximumCount`` (so their sum cannot overflow).
+        var parts: [Int64]
+        var reportedTotal: Int64?
+        var total: Int64 { parts.reduce(0, +) }
     }
 
     /// The chosen figure of each location and group, with flags.
@@ -36,9 +37,9 @@ public enum PopulationFigures {
     static func read(_ t: Table) throws(CategoryDataError) -> [Figure] {
         let dates = try t.days("date"), a1 = try t.texts("adm1_code"), a2 = try t.texts("adm2_code")
         let groups = try t.texts("population_group"), sources = try t.texts("source_org")
-        var parts: [[Double?]] = []
-        for sa in SexAge.all { parts.append(try t.numbers("population_\(sa.suffix)")) }
-        let totals = t["population_total"] == nil ? [Double?](repeating: nil, count: t.rowCount) : try t.numbers("population_total")
+        var parts: [[Int64?]] = []
+        for sa in SexAge.all { parts.append(try t.counts("population_\(sa.suffix)")) }
+        let totals = t["population_total"] == nil ? [Int64?](repeating: nil, count: t.rowCount) : try t.counts("population_total")
         var out: [Figure] = []
         for r in 0..<t.rowCount {
             guard let d = dates[r], let adm2 = a2[r] else { continue }
@@ -59,7 +60,7 @@ public enum PopulationFigures {
             let candidates = bySource.values.sorted { $0.total != $1.total ? $0.total > $1.total : $0.source < $1.source }
             guard let chosen = candidates.first else { continue }
             var flags: [String] = []
-            if let low = candidates.last, chosen.total > 0, (chosen.total - low.total) / chosen.total > disagreementThreshold {
+            if let low = candidates.last, chosen.total > 0, Double(chosen.total - low.total) / Double(chosen.total) > disagreementThreshold {
                 flags.append("sources-disagree")
             }
             if let rt = chosen.reportedTotal, rt != chosen.total { flags.append("total-mismatch") }
@@ -77,8 +78,8 @@ public enum PopulationFigures {
         let labels = SexAge.all.map(\.suffix)
 
         var locationRows: [[ReportValue]] = []
-        var adm1: [String: [Double]] = [:]
-        var grand = [Double](repeating: 0, count: 6)
+        var adm1: [String: [Int64]] = [:]
+        var grand = [Int64](repeating: 0, count: 6)
         var disagreements: [[ReportValue]] = []
         for s in selected {
             let f = s.figure
@@ -87,8 +88,12 @@ public enum PopulationFigures {
                                 + f.parts.map(ReportValue.int) + [.int(female), .int(male), .int(f.total),
                                                                   f.reportedTotal.map(ReportValue.int) ?? .missing,
                                                                   .text(s.flags.joined(separator: ","))])
-            var acc = adm1[f.adm1] ?? [Double](repeating: 0, count: 6)
-            for i in 0..<6 { acc[i] += f.parts[i]; grand[i] += f.parts[i] }
+            var acc = adm1[f.adm1] ?? [Int64](repeating: 0, count: 6)
+            for i in 0..<6 {
+                let column = "population_\(labels[i])"
+                acc[i] = try acc[i].adding(f.parts[i], in: column)
+                grand[i] = try grand[i].adding(f.parts[i], in: column)
+            }
             adm1[f.adm1] = acc
             if s.flags.contains("sources-disagree") {
                 for alt in [f] + s.alternatives {
@@ -97,15 +102,18 @@ public enum PopulationFigures {
                 }
             }
         }
-        func sexAgeRow(_ p: [Double]) -> [ReportValue] {
-            let f = p[0..<3].reduce(0, +), m = p[3..<6].reduce(0, +)
-            return [.int(f), .int(m), .int(p[0] + p[3]), .int(p[1] + p[4]), .int(p[2] + p[5]), .int(f + m)]
+        func sexAgeRow(_ p: [Int64]) throws(CategoryDataError) -> [ReportValue] {
+            let column = "population"
+            let f = try Array(p[0..<3]).total(in: column), m = try Array(p[3..<6]).total(in: column)
+            return [.int(f), .int(m), .int(try p[0].adding(p[3], in: column)), .int(try p[1].adding(p[4], in: column)),
+                    .int(try p[2].adding(p[5], in: column)), .int(try f.adding(m, in: column))]
         }
-        let zero = [Double](repeating: 0, count: 6)
-        let adm1Rows: [[ReportValue]] = adm1.keys.sorted().map { k -> [ReportValue] in [ReportValue.text(k)] + sexAgeRow(adm1[k] ?? zero) }
-            + [[ReportValue.text("Total")] + sexAgeRow(grand)]
+        let zero = [Int64](repeating: 0, count: 6)
+        var adm1Rows: [[ReportValue]] = []
+        for k in adm1.keys.sorted() { adm1Rows.append([ReportValue.text(k)] + (try sexAgeRow(adm1[k] ?? zero))) }
+        adm1Rows.append([ReportValue.text("Total")] + (try sexAgeRow(grand)))
         var sexAgeRows: [[ReportValue]] = SexAge.all.enumerated().map { i, sa in [.text(sa.sex), .text(sa.age), .int(grand[i])] }
-        sexAgeRows.append([.text("Total"), .text("Total"), .int(grand.reduce(0, +))])
+        sexAgeRows.append([.text("Total"), .text("Total"), .int(try grand.total(in: "population"))])
 
         var sections = [
             ReportSection(name: "by-adm1", title: "Population by admin 1, sex and age group", columns:
@@ -123,6 +131,6 @@ public enum PopulationFigures {
         return CategoryReport(category: "population-data", title: "Population figures as of \(CivilDays.iso(date))", sections: sections, notes: [
             "Per location and group, the latest figure on or before \(CivilDays.iso(date)) is used; where several sources report that date, the largest total is used.",
             "Flags: sources-disagree when source totals differ by more than 10% of the largest; total-mismatch when the reported total differs from the sum of its parts.",
-        ])
+        ], referenceDate: CivilDays.iso(date))
     }
 }

@@ -37,32 +37,33 @@ public enum SecurityAccess {
     public static func report(_ t: Table) throws(CategoryDataError) -> CategoryReport {
         let dates = try t.days("date"), a1 = try t.texts("adm1_code"), a2 = try t.texts("adm2_code")
         let types = try t.texts("incident_type"), vars = try t.texts("access_variable"), sev = try t.numbers("severity")
-        let casualties = t["casualties"] == nil ? [Double?](repeating: nil, count: t.rowCount) : try t.numbers("casualties")
+        let casualties = t["casualties"] == nil ? [Int64?](repeating: nil, count: t.rowCount) : try t.counts("casualties")
         let valid = (0..<t.rowCount).filter { dates[$0] != nil }
         guard let last = valid.compactMap({ dates[$0] }).max() else { throw .noRows }
         let from = last - windowDays + 1
-        var byAreaMonth: [String: (Double, Double)] = [:], byType: [String: Double] = [:]
+        var byAreaMonth: [String: (incidents: Double, casualties: Int64)] = [:], byType: [String: Double] = [:]
         var access: [String: [String: Int]] = [:]
         var areaParent: [String: String] = [:]
         for r in valid {
             guard let d = dates[r] else { continue }
             let key = (a1[r] ?? "unknown") + "\u{1}" + TrendPeriod.month.label(TrendPeriod.month.start(of: d))
-            byAreaMonth[key, default: (0, 0)].0 += 1
-            byAreaMonth[key, default: (0, 0)].1 += casualties[r] ?? 0
+            byAreaMonth[key, default: (0, 0)].incidents += 1
+            byAreaMonth[key, default: (0, 0)].casualties = try byAreaMonth[key, default: (0, 0)].casualties.adding(casualties[r] ?? 0, in: "casualties")
             byType.add(types[r] ?? "unknown", 1)
             if let area = a2[r] {
                 areaParent[area] = a1[r] ?? ""
                 if access[area] == nil { access[area] = [:] }
                 if d >= from, let v = vars[r], let s = sev[r] {
                     let previous = access[area]?[v] ?? 0
-                    access[area]?[v] = max(previous, Int(s))
+                    // Clamped before converting: severities are 0-3, and a huge value must not trap.
+                    access[area]?[v] = max(previous, Int(min(3, max(0, s)).rounded(.down)))
                 }
             }
         }
         let monthRows = byAreaMonth.keys.sorted().map { k -> [ReportValue] in
             let p = k.split(separator: "\u{1}").map(String.init)
             let v = byAreaMonth[k] ?? (0, 0)
-            return [.text(p.first ?? ""), .text(p.last ?? ""), .int(v.0), .int(v.1)]
+            return [.text(p.first ?? ""), .text(p.last ?? ""), .int(v.incidents), .int(v.casualties)]
         }
         let total = byType.values.reduce(0, +)
         let typeRows = byType.keys.sorted().map { k -> [ReportValue] in [.text(k), .int(byType[k] ?? 0), .pct(byType[k] ?? 0, of: total)] }

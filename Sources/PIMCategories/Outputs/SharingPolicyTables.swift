@@ -10,6 +10,10 @@ import PIMTable
 /// Records are counted per cell; pre-aggregated figures (population, persons reached) are first expanded to
 /// one record per person so that the threshold applies to persons, not to rows.
 public enum SharingPolicyTables {
+    /// The smallest cell a shareable category output may publish (§10, note 7: shared "without identifying
+    /// any person"). A larger minimum may be asked for; a smaller one is refused.
+    public static let minimumCell = 5
+
     /// The most records an expansion of figures may create.
     public static let expansionLimit = 20_000_000
 
@@ -33,17 +37,20 @@ public enum SharingPolicyTables {
         var sum: [String] = []
         let records: Table
         var extra: [ReportSection] = []
+        var referenceDay: Int32?
         switch category {
         case .populationData:
             let figures = try PopulationFigures.read(t)
-            let day = options.asOf ?? (figures.map(\.date).max() ?? 0)
+            guard let latest = figures.map(\.date).max() else { throw .noRows }
+            let day = options.asOf ?? latest
+            referenceDay = day
             let chosen = PopulationFigures.select(figures, asOf: day).map(\.figure)
             records = try expand(chosen.map { f in SexAge.all.enumerated().map { i, sa in ([f.adm1, sa.sex, sa.age], f.parts[i]) } }.flatMap { $0 }, names: dims)
         case .protectionResponseMonitoringEvaluation:
             let orgs = try t.texts("org"), a1 = try t.texts("adm1_code")
-            var cells: [([String], Double)] = []
+            var cells: [([String], Int64)] = []
             for sa in SexAge.all {
-                let reached = try t.numbers("reached_\(sa.suffix)")
+                let reached = try t.counts("reached_\(sa.suffix)")
                 for r in 0..<t.rowCount { cells.append(([orgs[r] ?? "", a1[r] ?? "", sa.sex, sa.age], reached[r] ?? 0)) }
             }
             records = try expand(cells, names: dims)
@@ -73,18 +80,31 @@ public enum SharingPolicyTables {
             let days = try t.days("date")
             _ = try? m.setColumn(Column(name: "month", data: .textColumn(days.map { $0.map { TrendPeriod.month.label(TrendPeriod.month.start(of: $0)) } })))
             records = m
-            if category == .protectionMonitoring, t["affected"] != nil { sum = ["affected"] }
+            if category == .protectionMonitoring, t["affected"] != nil {
+                // Bounded counts keep the published sums (Double in Aggregation) exact.
+                _ = try t.counts("affected")
+                sum = ["affected"]
+            }
             if category == .securitySituationalAwareness {
                 if let access = try SecurityAccess.report(t).section("access-severity") { extra.append(access) }
             }
         case .sectoralIMSystemsOther:
             records = t
             sum = ["value"]
-        case .caseManagement, .communicatingWithAffectedCommunities:
+        case .caseManagement:
+            records = try Caseload.recordsAsOf(t, day: options.asOf)
+        case .communicatingWithAffectedCommunities:
             records = t
         }
         let section = try aggregateSection(records, by: dims, sum: sum, category: category, minCell: options.minCell)
-        return wrap([section] + extra, category: category, dims: dims, minCell: options.minCell)
+        var report = wrap([section] + extra, category: category, dims: dims, minCell: options.minCell)
+        if let referenceDay {
+            let iso = CivilDays.iso(referenceDay)
+            report.title += " as of \(iso)"
+            report.referenceDate = iso
+            report.notes.insert("Reference date \(iso): per location and population group, the latest figure on or before it is used.", at: 0)
+        }
+        return report
     }
 
     static func wrap(_ sections: [ReportSection], category: PIMCategory.ID, dims: [String], minCell: Int) -> CategoryReport {
@@ -143,15 +163,22 @@ public enum SharingPolicyTables {
     }
 
     /// One record per person: each `(labels, count)` becomes `count` rows with the labels.
-    static func expand(_ cells: [([String], Double)], names: [String]) throws(CategoryDataError) -> Table {
-        let total = cells.reduce(0) { $0 + max(0, Int($1.1.rounded())) }
-        guard total <= expansionLimit else { throw .tooLarge(rows: total, limit: expansionLimit) }
+    /// - Throws: ``CategoryDataError/tooLarge(rows:limit:)`` when the counts add up to more than ``expansionLimit``.
+    static func expand(_ cells: [([String], Int64)], names: [String]) throws(CategoryDataError) -> Table {
+        // Saturating: counts are bounded per row, but the total of many rows must not trap either.
+        var sum: Int64 = 0
+        for (_, count) in cells {
+            let (next, overflow) = sum.addingReportingOverflow(max(0, count))
+            sum = overflow ? .max : next
+        }
+        guard sum <= Int64(expansionLimit) else { throw .tooLarge(rows: Int(sum), limit: expansionLimit) }
+        let total = Int(sum)
         var dictionaries = names.map { _ in [String]() }
         var indexes = names.map { _ in [String: Int32]() }
         var codes = names.map { _ in [Int32]() }
         for d in names.indices { codes[d].reserveCapacity(total) }
         for (labels, count) in cells {
-            let n = max(0, Int(count.rounded()))
+            let n = Int(max(0, count))
             guard n > 0 else { continue }
             for d in names.indices {
                 let label = labels[d]

@@ -60,10 +60,35 @@ extension Table {
         switch c.data {
         case .integer(let v, let n): return v.indices.map { n.isNull($0) ? nil : Double(v[$0]) }
         case .decimal(let v, let n): return v.indices.map { n.isNull($0) || !v[$0].isFinite ? nil : v[$0] }
-        case .text(let codes, let dict): return codes.map { $0 < 0 ? nil : Double(dict[Int($0)].trimmingCharacters(in: .whitespaces)) }
+        case .text(let codes, let dict):
+            // "nan" and "inf" parse as Double but are no figures.
+            return codes.map { c in
+                guard c >= 0, let d = Double(dict[Int(c)].trimmingCharacters(in: .whitespaces)), d.isFinite else { return nil }
+                return d
+            }
         case .boolean(let v, let n): return v.indices.map { n.isNull($0) ? nil : (v[$0] ? 1 : 0) }
         case .date: throw .wrongType(name, expected: "a number")
         }
+    }
+
+    /// The cells of column `name` as counts of persons or incidents: whole numbers from 0 to
+    /// ``TemplateField/maximumCount`` (decimals are rounded); nil when null or not a number.
+    ///
+    /// Bounding each count keeps every sum the outputs form exact in `Int64` (see ``Int64/adding(_:in:)``).
+    /// - Throws: ``CategoryDataError/countOutOfRange(column:row:limit:)`` naming the first row outside the
+    ///   range (the value itself is not quoted).
+    func counts(_ name: String) throws(CategoryDataError) -> [Int64?] {
+        let values = try numbers(name)
+        var out = [Int64?](repeating: nil, count: values.count)
+        for (r, v) in values.enumerated() {
+            guard let v else { continue }
+            let rounded = v.rounded()
+            guard rounded >= 0, rounded <= Double(TemplateField.maximumCount), let n = Int64(exactly: rounded) else {
+                throw .countOutOfRange(column: name, row: r + 1, limit: TemplateField.maximumCount)
+            }
+            out[r] = n
+        }
+        return out
     }
 
     /// The cells of column `name` as days since 1970-01-01; nil when null or not a `yyyy-mm-dd` date.
@@ -91,6 +116,12 @@ public enum CategoryDataError: Error, Sendable, Hashable, CustomStringConvertibl
     case noRows
     case tooLarge(rows: Int, limit: Int)
     case disclosure(String)
+    /// A count in `column`, data row `row` (1-based), is negative or above `limit`.
+    case countOutOfRange(column: String, row: Int, limit: Int64)
+    /// A total formed from `column` does not fit a 64-bit integer.
+    case sumOverflow(column: String)
+    /// A shareable output was asked for with a smallest cell below the sharing policy's floor.
+    case minimumCellBelowPolicy(requested: Int, floor: Int)
 
     public var description: String {
         switch self {
@@ -101,6 +132,29 @@ public enum CategoryDataError: Error, Sendable, Hashable, CustomStringConvertibl
         case .noRows: "The table has no rows to analyse."
         case .tooLarge(let r, let l): "Expanding the figures to \(r) records exceeds the limit of \(l) for small-cell protection."
         case .disclosure(let why): "Disclosure control failed: \(why)."
+        case .countOutOfRange(let c, let r, let limit):
+            "Column \"\(c)\", data row \(r): a count must be a whole number from 0 to \(limit); correct the value and import again."
+        case .sumOverflow(let c): "The total of column \"\(c)\" is too large to compute exactly; check the column's values."
+        case .minimumCellBelowPolicy(let requested, let floor):
+            "A shareable output cannot publish cells below \(floor) (asked for \(requested)): the sharing policy's smallest cell is \(floor); use --min-cell \(floor) or more, or the internal output."
         }
+    }
+}
+
+extension Int64 {
+    /// `self + other`, or ``CategoryDataError/sumOverflow(column:)`` naming `column` when the sum does not fit.
+    func adding(_ other: Int64, in column: String) throws(CategoryDataError) -> Int64 {
+        let (sum, overflow) = addingReportingOverflow(other)
+        guard !overflow else { throw .sumOverflow(column: column) }
+        return sum
+    }
+}
+
+extension [Int64] {
+    /// The exact sum, or ``CategoryDataError/sumOverflow(column:)`` naming `column`.
+    func total(in column: String) throws(CategoryDataError) -> Int64 {
+        var sum: Int64 = 0
+        for v in self { sum = try sum.adding(v, in: column) }
+        return sum
     }
 }

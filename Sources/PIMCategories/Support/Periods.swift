@@ -78,7 +78,9 @@ extension ReportValue {
     static func pct(_ part: Double, of whole: Double) -> ReportValue {
         Statistics.percent(part, of: whole).map(ReportValue.number) ?? .missing
     }
-    static func int(_ d: Double) -> ReportValue { .integer(Int(d.rounded())) }
+    /// A whole number; a value no `Int` can hold stays a decimal rather than trapping.
+    static func int(_ d: Double) -> ReportValue { Int(exactly: d.rounded()).map(ReportValue.integer) ?? .number(d) }
+    static func int(_ n: Int64) -> ReportValue { .integer(Int(n)) }
     static func opt(_ s: String?) -> ReportValue { s.map(ReportValue.text) ?? .missing }
 }
 

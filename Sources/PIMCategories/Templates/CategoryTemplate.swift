@@ -107,8 +107,13 @@ extension TemplateField {
         TemplateField(Field(name: name, label: label, hxl: hxl, type: .text, role: role, required: required), taxonomy: taxonomy)
     }
 
+    /// The largest count one row may hold: ten billion, above the world's population, so a larger figure is
+    /// a data-entry error; bounding counts keeps the outputs' totals exact (a row of 2^62 crashed them).
+    public static let maximumCount: Int64 = 10_000_000_000
+
     static func count(_ name: String, _ label: String, hxl: String, required: Bool = true) -> TemplateField {
-        TemplateField(Field(name: name, label: label, hxl: hxl, type: .integer, required: required, minimum: 0))
+        TemplateField(Field(name: name, label: label, hxl: hxl, type: .integer, required: required, minimum: 0,
+                            maximum: Double(maximumCount)))
     }
 
     static func text(_ name: String, _ label: String, hxl: String, role: DisclosureRole = .other, required: Bool = false,

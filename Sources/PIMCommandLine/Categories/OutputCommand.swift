@@ -18,8 +18,9 @@ struct OutputCommand: AsyncParsableCommand {
               pim output demo-case-management --shareable --format csv > caseload-shareable.csv
             The dataset's columns must follow its category's template (`pim template CATEGORY`).
             Without --shareable the output is internal: it may show small counts. With --shareable the
-            tables are aggregated at the dimensions §10 allows and every cell below --min-cell (default 5)
-            is suppressed, with complementary suppression, by pim's disclosure control.
+            tables are aggregated at the dimensions §10 allows and every cell below --min-cell (default and
+            smallest allowed: 5, the sharing policy's floor) is suppressed, with complementary suppression,
+            by pim's disclosure control.
             """
     )
 
@@ -30,11 +31,14 @@ struct OutputCommand: AsyncParsableCommand {
     @Option(help: "Reference date (yyyy-mm-dd) for population figures and caseload; default the latest in the data.") var asOf: String?
     @Option(help: "Trend period for protection monitoring: month or week.") var period: TrendPeriod = .month
     @Option(help: "Version number (default: the latest).") var version: Int?
-    @Option(help: "Smallest publishable cell with --shareable.") var minCell: Int = 5
+    @Option(help: "Smallest publishable cell with --shareable (at least the policy's \(SharingPolicyTables.minimumCell)).")
+    var minCell: Int = SharingPolicyTables.minimumCell
 
     func validate() throws {
         if let asOf, CivilDays.parseISO(asOf) == nil { throw ValidationError("--as-of must be a date as yyyy-mm-dd.") }
-        if minCell < 1 { throw ValidationError("--min-cell must be at least 1.") }
+        if minCell < SharingPolicyTables.minimumCell {
+            throw ValidationError("--min-cell must be at least \(SharingPolicyTables.minimumCell), the sharing policy's smallest publishable cell.")
+        }
     }
 
     func run() async throws {

@@ -16,7 +16,7 @@ struct SystemsCommand: AsyncParsableCommand {
 
     struct Add: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Register an information system (or replace one of the same name).",
+            abstract: "Register an information system (--replace replaces one with the same id).",
             discussion: """
                 Example:
                   pim systems add --name "IDP site monitoring" --owner DRC --category protection-monitoring \\
@@ -32,7 +32,14 @@ struct SystemsCommand: AsyncParsableCommand {
         @Option(help: "Tools used, e.g. KoboToolbox, proGres, Primero.") var tools: String?
         @Option(help: "Method of collection.") var method: String?
         @Option(help: "How often data is collected, e.g. monthly.") var frequency: String?
-        @Option(help: "Dataset in this workspace that the system feeds.") var dataset: String?
+        @Option(help: "Dataset in this workspace that the system feeds (of the system's category).") var dataset: String?
+        @Flag(help: "Replace a registered system with the same id (the name in lower case, punctuation as dashes).") var replace = false
+
+        func validate() throws {
+            for (flag, value) in [("--name", name), ("--owner", owner), ("--area", area)] where value.trimmingCharacters(in: .whitespaces).isEmpty {
+                throw ValidationError("\(flag) must not be empty.")
+            }
+        }
 
         func run() async throws {
             let cat = try PIMFramework.standard.category(named: category).id
@@ -40,7 +47,15 @@ struct SystemsCommand: AsyncParsableCommand {
                                            frequency: frequency, dataset: dataset, registeredAt: Date())
             try await store.withStore(writing: true, command: "pim systems add") { s in
                 guard try await s.workspace() != nil else { throw StoreError.notInitialized }
-                if let dataset, try await s.dataset(named: dataset) == nil { throw StoreError.notFound(kind: "dataset", key: dataset) }
+                var datasetCategory: String?
+                if let dataset {
+                    guard let d = try await s.dataset(named: dataset) else { throw StoreError.notFound(kind: "dataset", key: dataset) }
+                    datasetCategory = d.category
+                }
+                let existing = Set(try await s.documents(kind: .informationSystem).map(\.id))
+                do {
+                    try system.checkRegistration(existing: existing, datasetCategory: datasetCategory, replacing: replace)
+                } catch let e as InformationSystemError { throw CLIError(e.description) }
                 let audit = AuditDraft(at: Date(), actor: CLIActor.name(nil),
                                        action: .systemRegistered, details: ["system": system.id, "category": system.category.rawValue])
                 try await s.putDocument(kind: .informationSystem, id: system.id, json: try system.json(), audit: audit)

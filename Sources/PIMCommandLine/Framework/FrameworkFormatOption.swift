@@ -50,7 +50,13 @@ extension FrameworkView {
     /// Prints the view in the chosen format; a trailing newline is not doubled.
     func emit(_ format: RenderFormat) throws {
         let output = try render(format)
-        print(output, terminator: output.hasSuffix("\n") ? "" : "\n")
+        print(output, terminator: Self.terminator(after: output))
+    }
+
+    /// "" when `output` already ends a line, else "\n". Checked on bytes: "\r\n" is one `Character`, so
+    /// `hasSuffix("\n")` is false for CSV's CRLF records and an empty line was printed after them.
+    static func terminator(after output: String) -> String {
+        output.utf8.last == UInt8(ascii: "\n") ? "" : "\n"
     }
 }
 

@@ -3,6 +3,7 @@ import Foundation
 import PIMCore
 import PIMServer
 import PIMStorage
+import PIMTable
 
 /// `--format text|json` for commands that print results.
 enum OutputFormat: String, CaseIterable, ExpressibleByArgument {
@@ -25,7 +26,7 @@ enum Output {
         var widths = header.map(\.count)
         for r in rows { for (i, c) in r.enumerated() where i < widths.count { widths[i] = max(widths[i], c.count) } }
         func line(_ cells: [String]) -> String {
-            cells.enumerated().map { i, c in i == cells.count - 1 ? c : c.padding(toLength: widths[i], withPad: " ", startingAt: 0) }
+            cells.enumerated().map { i, c in i == cells.count - 1 ? c : c.padded(toWidth: widths[i]) }
                 .joined(separator: "  ")
         }
         return ([line(header), line(widths.map { String(repeating: "-", count: $0) })] + rows.map(line)).joined(separator: "\n")

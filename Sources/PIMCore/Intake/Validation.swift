@@ -11,6 +11,8 @@ public enum ValidationRule: String, Sendable, Hashable, Codable, CaseIterable {
     case pattern
     case unique
     case adminCode = "admin-code"
+    /// An admin code that the gazetteer places under a different parent than the row's higher-level code.
+    case adminHierarchy = "admin-hierarchy"
 }
 
 /// One problem, located as the user sees it in a spreadsheet: `FILE:ROW:COLUMN: what is wrong; what was expected`.
@@ -89,6 +91,10 @@ public struct Validator: Sendable {
             for i in checker.issues { bad[i.row] = true }
             issues.append(contentsOf: checker.issues.map(\.issue))
             columns.append(converted)
+        }
+        for located in adminHierarchyIssues(columns) {
+            bad[located.row] = true
+            issues.append(located.issue)
         }
         var counts: [ValidationRule: Int] = [:]
         for i in issues { counts[i.rule, default: 0] += 1 }

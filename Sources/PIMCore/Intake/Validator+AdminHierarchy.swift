@@ -1,0 +1,52 @@
+import PIMTable
+
+extension Validator {
+    /// Rows whose admin codes contradict the gazetteer's hierarchy: an `adm2_code` that the gazetteer puts under
+    /// another admin 1 than the row's `adm1_code`, and so on for each level against the nearest higher level in
+    /// the schema.
+    ///
+    /// Codes unknown to the gazetteer are reported by the per-field check (``ValidationRule/adminCode``) and are
+    /// skipped here. P-codes name places, not people, so both codes are quoted.
+    /// - Parameter columns: the converted columns, named as the schema's fields.
+    func adminHierarchyIssues(_ columns: [Column]) -> [FieldChecker.Located] {
+        guard let gazetteer else { return [] }
+        let byName = Dictionary(columns.map { ($0.name, $0) }, uniquingKeysWith: { first, _ in first })
+        let levels = schema.fields.compactMap { f in f.adminLevel.flatMap { level in byName[f.name].map { (level, f.name, $0) } } }
+            .sorted { $0.0 < $1.0 }
+        var out: [FieldChecker.Located] = []
+        for (child, parent) in zip(levels.dropFirst(), levels) where parent.0 < child.0 {
+            let childCodes = Self.codes(child.2), parentCodes = Self.codes(parent.2)
+            var verdicts: [String: String?] = [:]
+            for row in 0..<min(childCodes.count, parentCodes.count) {
+                guard let code = childCodes[row], let up = parentCodes[row],
+                      gazetteer.contains(code, level: child.0), gazetteer.contains(up, level: parent.0) else { continue }
+                let key = code + "\u{1}" + up
+                let expected: String?
+                if let known = verdicts[key] { expected = known } else {
+                    expected = Self.hierarchyExpectation(gazetteer, code: code, level: child.0, parent: up, parentLevel: parent.0)
+                    verdicts[key] = expected
+                }
+                guard let expected else { continue }
+                let issue = ValidationIssue(file: fileName, row: rowNumber(row), column: child.1, rule: .adminHierarchy,
+                                            problem: "\(code) is not in admin\(parent.0) \(up)", expected: expected)
+                out.append(FieldChecker.Located(row: row, issue: issue))
+            }
+        }
+        return out
+    }
+
+    /// Nil when `code` lies under `parent`; otherwise what the row should hold instead.
+    static func hierarchyExpectation(_ g: Gazetteer, code: String, level: Int, parent: String, parentLevel: Int) -> String? {
+        guard g.ancestor(of: code, atLevel: parentLevel) != parent else { return nil }
+        let siblings = g.codes(atLevel: level).filter { g.ancestor(of: $0, atLevel: parentLevel) == parent }
+        guard !siblings.isEmpty else { return "admin\(parentLevel) \(parent) has no admin\(level) areas in the gazetteer" }
+        let list = siblings.prefix(12).joined(separator: ", ") + (siblings.count > 12 ? ", …" : "")
+        return "expected one of \(list)"
+    }
+
+    /// The cells of a converted admin-code column as text; nil when null or empty.
+    static func codes(_ c: Column) -> [String?] {
+        if case .text(let codes, let dict) = c.data { return codes.map { $0 < 0 || dict[Int($0)].isEmpty ? nil : dict[Int($0)] } }
+        return (0..<c.count).map { row in if case .text(let s) = c[row], !s.isEmpty { s } else { nil } }
+    }
+}
