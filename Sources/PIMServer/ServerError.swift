@@ -31,6 +31,8 @@ public enum ServerError: Error, Sendable, Hashable, CustomStringConvertible {
     // MARK: Security review
     /// The role may not do this particular thing; the message says why and who may (403).
     case notAllowed(String)
+    /// The address exists but does not answer this method (405); `allowed` lists the methods it answers.
+    case methodNotAllowed(allowed: [String])
 
     public var status: HTTPResponse.Status {
         switch self {
@@ -44,6 +46,7 @@ public enum ServerError: Error, Sendable, Hashable, CustomStringConvertible {
         case .internalError: .internalServerError
         case .tokenRejected: .unauthorized
         case .conflict: .conflict
+        case .methodNotAllowed: .methodNotAllowed
         }
     }
 
@@ -62,6 +65,7 @@ public enum ServerError: Error, Sendable, Hashable, CustomStringConvertible {
         case .tokenRejected: "API token rejected"
         case .conflict: "Already exists"
         case .invalid: "Invalid request"
+        case .methodNotAllowed: "Method not allowed"
         }
     }
 
@@ -81,6 +85,7 @@ public enum ServerError: Error, Sendable, Hashable, CustomStringConvertible {
         case .conflict(let why): why
         case .invalid(let why): why
         case .notAllowed(let why): why
+        case .methodNotAllowed(let allowed): "This address answers \(allowed.joined(separator: " and ")) only."
         }
     }
 

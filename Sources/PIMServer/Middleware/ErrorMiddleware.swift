@@ -16,7 +16,16 @@ struct ErrorMiddleware: RouterMiddleware {
         do {
             return try await next(request, context)
         } catch {
-            let serverError = Self.translate(error, context: context)
+            var serverError = Self.translate(error, context: context)
+            // The router found no route for this method: when the address answers others, say which (405
+            // with an Allow header, RFC 9110 §15.5.6). A handler's own "not found" (an object the user may
+            // not see) stays a 404.
+            if let e = error as? any HTTPResponseError, e.status == .notFound {
+                let allowed = Route.methods(answering: request.uri.path)
+                if !allowed.isEmpty && !allowed.contains(request.method.rawValue) {
+                    serverError = .methodNotAllowed(allowed: allowed)
+                }
+            }
             let isAPI = request.uri.path.hasPrefix(Route.apiPrefix + "/") || request.uri.path == Route.apiPrefix
             if isAPI { return Problem.response(serverError, instance: request.uri.path) }
             if serverError == .unauthenticated {
@@ -77,6 +86,7 @@ struct Problem: Codable, Sendable, Hashable {
         let p = Problem(type: "about:blank", title: e.title, status: e.status.code, detail: e.detail, instance: instance)
         var headers: HTTPFields = [.contentType: "application/problem+json"]
         if case .tooManyRequests(let s) = e { headers[.retryAfter] = String(s) }
+        if case .methodNotAllowed(let allowed) = e { headers[.allow] = allowed.joined(separator: ", ") }
         if e == .unauthenticated { headers[.wwwAuthenticate] = "Cookie realm=\"pim\"" }
         if e == .tokenRejected { headers[.wwwAuthenticate] = "Bearer realm=\"pim\", error=\"invalid_token\"" }
         return Response(status: e.status, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: JSON.encode(p))))

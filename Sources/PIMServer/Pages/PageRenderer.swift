@@ -70,6 +70,7 @@ struct PageRenderer: Sendable {
                                linkText: signedIn ? "Back to the workspace" : "Sign in")
         var r = response(.error, model, title: error.title, session: session, status: error.status)
         if case .tooManyRequests(let s) = error { r.headers[.retryAfter] = String(s) }
+        if case .methodNotAllowed(let allowed) = error { r.headers[.allow] = allowed.joined(separator: ", ") }
         return r
     }
 }

@@ -78,6 +78,21 @@ public enum Route: String, Sendable, Hashable, CaseIterable {
     }
 
     /// The path with `{parameter}` captures, as Hummingbird and OpenAPI both write them.
+    /// The methods the routes at `path` (a request's path) answer, e.g. `["GET", "POST"]`; empty when no
+    /// route has this path. A `{parameter}` segment of a route matches any one non-empty segment.
+    public static func methods(answering path: String) -> [String] {
+        let segments = path.split(separator: "/", omittingEmptySubsequences: true)
+        var methods: Set<String> = []
+        for route in allCases {
+            let pattern = route.path.split(separator: "/", omittingEmptySubsequences: true)
+            guard pattern.count == segments.count else { continue }
+            if zip(pattern, segments).allSatisfy({ p, s in (p.hasPrefix("{") && p.hasSuffix("}")) || p == s }) {
+                methods.insert(route.method.rawValue)
+            }
+        }
+        return methods.sorted()
+    }
+
     public var path: String {
         switch self {
         case .health: "/health"
