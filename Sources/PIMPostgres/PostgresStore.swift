@@ -2,6 +2,7 @@ import Foundation
 import Logging
 import PIMCore
 import PIMStorage
+import NIOSSL
 import PostgresNIO
 
 /// The store for multi-agency deployments: one PostgreSQL database, possibly shared by several pim servers.
@@ -22,7 +23,57 @@ public final class PostgresStore: Store {
         runner = Task { await client.run() }
     }
 
-    /// Parses a connection URL. Only `sslmode=disable` (the default, for loopback and private networks) is supported here.
+    /// How the connection is encrypted, from the URL's `sslmode` (libpq's names and meanings).
+    public enum SSLMode: String, Sendable, Hashable, CaseIterable {
+        /// No TLS (the default, for loopback and private networks).
+        case disable
+        /// TLS when the server offers it, else plain.
+        case prefer
+        /// TLS always, without checking the server's certificate.
+        case require
+        /// TLS always, with a certificate signed by a trusted authority (the host name is not checked).
+        case verifyCA = "verify-ca"
+        /// TLS always, with a trusted certificate for this host name.
+        case verifyFull = "verify-full"
+
+        /// The mode a URL asks for; a mode pim does not know is refused rather than ignored.
+        public static func of(url: String) throws(StoreError) -> SSLMode {
+            let items = URLComponents(string: url)?.queryItems ?? []
+            guard let value = items.last(where: { $0.name == "sslmode" })?.value else { return .disable }
+            guard let mode = SSLMode(rawValue: value) else {
+                throw .unavailable("sslmode=\(value) is not supported; use one of \(allCases.map(\.rawValue).joined(separator: ", "))")
+            }
+            return mode
+        }
+
+        /// Whether and how TLS is used, with the certificate checks the mode asks for.
+        enum TLSUse {
+            case disable
+            case prefer(TLSConfiguration)
+            case require(TLSConfiguration)
+        }
+
+        var tls: (mode: TLSUse, pool: PostgresClient.Configuration.TLS) {
+            var c = TLSConfiguration.makeClientConfiguration()
+            switch self {
+            case .disable: return (.disable, .disable)
+            case .prefer:
+                c.certificateVerification = .none
+                return (.prefer(c), .prefer(c))
+            case .require:
+                c.certificateVerification = .none
+                return (.require(c), .require(c))
+            case .verifyCA:
+                c.certificateVerification = .noHostnameVerification
+                return (.require(c), .require(c))
+            case .verifyFull:
+                c.certificateVerification = .fullVerification
+                return (.require(c), .require(c))
+            }
+        }
+    }
+
+    /// Parses a connection URL: user, password, host, port, database, and `sslmode` (``SSLMode``).
     static func configuration(from url: String) throws(StoreError) -> PostgresClient.Configuration {
         guard let u = URLComponents(string: url), u.scheme == "postgres" || u.scheme == "postgresql" else {
             throw .unavailable("the database URL must look like postgres://user@host:5432/database")
@@ -33,7 +84,7 @@ public final class PostgresStore: Store {
         let db = u.path.hasPrefix("/") ? String(u.path.dropFirst()) : u.path
         var c = PostgresClient.Configuration(
             host: host, port: u.port ?? 5432, username: user, password: u.password, database: db.isEmpty ? user : db,
-            tls: .disable)
+            tls: try SSLMode.of(url: url).tls.pool)
         c.options.minimumConnections = 0
         c.options.maximumConnections = 8
         return c

@@ -33,7 +33,7 @@ struct ImportCommand: AsyncParsableCommand {
     @Option(help: "Dataset name (letters, digits, - _ .).") var dataset: String
     @Option(help: "PIM category of a new dataset, e.g. protection-monitoring (see `pim framework categories`).") var category: String?
     @Option(help: "The defined purpose of a new dataset (required when creating it).") var purpose: String?
-    @Option(help: "Sensitivity of a new dataset: low, moderate, high, severe.") var sensitivity: Sensitivity = .high
+    @Option(help: "Sensitivity of a new dataset: low, moderate, high (the default), severe.") var sensitivity: Sensitivity?
     @Option(help: "reject (any issue refuses the file) or import-valid (store valid rows, report the rest).") var mode: ValidationMode = .reject
     @Flag(help: "Replace an existing dataset's schema with --schema (fields, types, disclosure roles); audited.") var replaceSchema = false
     @Option(help: "text or json (what was stored: dataset, version, rows stored and left out).") var format: OutputFormat = .text
@@ -66,11 +66,20 @@ struct ImportCommand: AsyncParsableCommand {
             guard try await s.workspace() != nil else { throw StoreError.notInitialized }
             try await actor.check(in: s, needs: .importData, to: "import data")
             let existing = try await s.dataset(named: dataset)
+            // An existing dataset keeps its category and sensitivity: a different one given is refused, not ignored.
+            if let existing {
+                if let category, category != existing.category {
+                    throw CLIError("Dataset \"\(dataset)\" is a \(existing.category) dataset; --category \(category) cannot change it (import into a new dataset instead).")
+                }
+                if let sensitivity, sensitivity != existing.sensitivity {
+                    throw CLIError("Dataset \"\(dataset)\" has sensitivity \(existing.sensitivity.rawValue); --sensitivity \(sensitivity.rawValue) cannot change it here.")
+                }
+            }
             let now = Date()
             let plan: DatasetImport.Plan
             do {
                 plan = try DatasetImport.plan(table: read.table, existing: existing, name: dataset,
-                                              new: .init(category: category, purpose: purpose, sensitivity: sensitivity),
+                                              new: .init(category: category, purpose: purpose, sensitivity: sensitivity ?? .high),
                                               givenSchema: givenSchema, now: now, replacingSchema: replaceSchema)
             } catch let error as DatasetImport.Failure {
                 switch error {

@@ -158,6 +158,13 @@ enum Secrets {
         return t
     }
 
+    /// The first line of a password file, whatever its line ends (`\n`, Windows' `\r\n`, `\r`), which are not
+    /// part of the password. (Swift takes `\r\n` as one character, so splitting at `"\n"` kept it.)
+    static func password(file: String) throws -> String {
+        guard let t = try? String(contentsOfFile: file, encoding: .utf8) else { throw CLIError("Cannot read the password file \(file).") }
+        return t.split(maxSplits: 1, omittingEmptySubsequences: false, whereSeparator: \.isNewline).first.map(String.init) ?? ""
+    }
+
     /// The first line of a passphrase file, at least 8 characters.
     static func passphrase(file: String) throws -> String {
         let p = try text(file: file).split(whereSeparator: \.isNewline).first.map(String.init) ?? ""

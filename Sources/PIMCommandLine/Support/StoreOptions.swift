@@ -31,6 +31,7 @@ struct StoreOptions: ParsableArguments {
             }
             store = try SQLiteStore(directory: dir, mode: writing ? .readWrite : .readOnly, command: command)
         case .postgres(let url):
+            try await PostgresStore.checkConnection(url: url)
             store = try PostgresStore(url: url)
         }
         if writing || !isSQLite { try await store.migrate() }

@@ -66,10 +66,7 @@ struct InitCommand: AsyncParsableCommand {
         let user = try value(admin, flag: "admin", question: "Administrator user name")
         let password: String
         if let passwordFile {
-            guard let text = try? String(contentsOfFile: passwordFile, encoding: .utf8) else {
-                throw ValidationError("Cannot read the password file \(passwordFile).")
-            }
-            password = String(text.split(separator: "\n", omittingEmptySubsequences: false).first ?? "")
+            password = try Secrets.password(file: passwordFile)
         } else if interactive {
             guard let p1 = Terminal.askSecret("Password for \(user) (12+ characters)"),
                   let p2 = Terminal.askSecret("Repeat the password"), p1 == p2 else {

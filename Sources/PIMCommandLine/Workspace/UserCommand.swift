@@ -12,7 +12,7 @@ struct UserCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "user",
         abstract: "Add, list, disable, enable and unlock the workspace's users and change their roles.",
-        subcommands: [Add.self, List.self, Disable.self, Enable.self, Unlock.self, SetRole.self]
+        subcommands: [Add.self, List.self, Disable.self, Enable.self, Unlock.self, SetRole.self, SetPassword.self]
     )
 
     struct Add: AsyncParsableCommand {
@@ -42,10 +42,7 @@ struct UserCommand: AsyncParsableCommand {
         func run() async throws {
             let password: String
             if let passwordFile {
-                guard let text = try? String(contentsOfFile: passwordFile, encoding: .utf8) else {
-                    throw CLIError("Cannot read the password file \(passwordFile).")
-                }
-                password = String(text.split(separator: "\n", omittingEmptySubsequences: false).first ?? "")
+                password = try Secrets.password(file: passwordFile)
             } else if Terminal.isInteractive, let p1 = Terminal.askSecret("Password for \(name) (12+ characters)"),
                       let p2 = Terminal.askSecret("Repeat the password") {
                 guard p1 == p2 else { throw CLIError("The two passwords differ; nothing was changed.") }
@@ -123,7 +120,16 @@ struct UserCommand: AsyncParsableCommand {
         try await store.withStore(writing: true, command: command) { s in
             try await actor.check(in: s, needs: .administer, to: "manage users")
             guard var u = try await s.user(named: name) else { throw StoreError.notFound(kind: "user", key: name) }
+            let before = u
             try change(&u)
+            // The workspace keeps an active administrator: nobody could manage users after the last one goes.
+            let wasAdministrator = before.role == .administrator && !before.isDisabled
+            if wasAdministrator && (u.role != .administrator || u.isDisabled) {
+                let others = try await s.users().filter { $0.id != u.id && $0.role == .administrator && !$0.isDisabled }
+                if others.isEmpty {
+                    throw CLIError("\(name) is the workspace's last active administrator; make another user administrator first.")
+                }
+            }
             try await s.update(u)
             try await s.append(AuditDraft(at: Date(), actor: actorName, action: .userUpdated, organizationID: u.organizationID?.rawValue,
                                           details: details.merging(["user": u.id.rawValue]) { a, _ in a }))
@@ -184,6 +190,37 @@ struct UserCommand: AsyncParsableCommand {
                 $0.role = role
             }
             print("\(name) is now \(role.rawValue).")
+        }
+    }
+
+    struct SetPassword: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "set-password", abstract: "Set a new password for a user (a forgotten or leaked one) and unlock the account.",
+            discussion: "Example:\n  pim user set-password farah --password-file farah.pw")
+        @OptionGroup var store: StoreOptions
+        @Argument(help: "User name.") var name: String
+        @Option(help: "File whose first line is the new password.") var passwordFile: String?
+        @OptionGroup var actor: ActorOption
+
+        func run() async throws {
+            let password: String
+            if let passwordFile {
+                password = try Secrets.password(file: passwordFile)
+            } else if Terminal.isInteractive, let p1 = Terminal.askSecret("New password for \(name) (12+ characters)"),
+                      let p2 = Terminal.askSecret("Repeat the password") {
+                guard p1 == p2 else { throw CLIError("The two passwords differ; nothing was changed.") }
+                password = p1
+            } else {
+                throw CLIError("Give --password-file: the password is read from a file or a prompt, never from a flag.")
+            }
+            let hash = try PasswordHasher().hash(newPassword: password)
+            try await UserCommand.change(name, store: store, actor: actor, command: "pim user set-password",
+                                         details: ["password": "changed"]) {
+                $0.passwordHash = hash
+                $0.failedLogins = 0
+                $0.lockedUntil = nil
+            }
+            print("Set a new password for \(name).")
         }
     }
 }

@@ -128,8 +128,19 @@ struct FieldChecker {
     /// Values of identifying or sensitive fields are never quoted (quasi-identifiers identify in combination).
     var mayQuoteValues: Bool { ![.directIdentifier, .quasiIdentifier, .sensitive, .householdID].contains(field.role) }
 
+    /// Whether a value may appear in a message: only in a field that is neither identifying nor sensitive,
+    /// short, and without letters (a number or date written wrongly). Text with letters may be a name that a
+    /// shifted column put in the wrong field, so it is described, not quoted.
+    func mayQuote(_ s: String) -> Bool { mayQuoteValues && s.count <= 24 && !s.contains(where: \.isLetter) }
+
     func shown(_ s: String) -> String {
-        mayQuoteValues && s.count <= 24 ? "found \"\(s)\"" : "found a \(s.count)-character value"
+        mayQuote(s) ? "found \"\(s)\"" : "found a \(s.count)-character value"
+    }
+
+    /// A cell's value for a message: quoted when ``mayQuote(_:)`` allows, else described by its length.
+    func described(_ v: Value) -> String {
+        let s = TextParsing.format(v)
+        return mayQuote(s) ? s : "a \(s.count)-character value"
     }
 
     mutating func report(_ row: Int, _ rule: ValidationRule, _ problem: String, _ expected: String) {
@@ -163,7 +174,7 @@ struct FieldChecker {
             if v.isNull { builder.appendNull(); continue }
             if let w = TextParsing.convert(v, to: target) { builder.append(w) } else {
                 builder.appendNull()
-                report(row, .type, "not \(TextParsing.article(target)) (found \(c.type.rawValue) \(mayQuoteValues ? TextParsing.format(v) : "value"))",
+                report(row, .type, "not \(TextParsing.article(target)) (found \(c.type.rawValue) \(described(v)))",
                        TextParsing.hint(target))
             }
         }
@@ -236,15 +247,15 @@ struct FieldChecker {
             let v = c[row]
             if v.isNull { continue }
             if let x = TextParsing.number(v) {
-                if let lo = field.minimum, x < lo { report(row, .range, "below the minimum (\(mayQuoteValues ? TextParsing.format(v) : "value"))", "expected at least \(TextParsing.trim(lo))") }
-                if let hi = field.maximum, x > hi { report(row, .range, "above the maximum (\(mayQuoteValues ? TextParsing.format(v) : "value"))", "expected at most \(TextParsing.trim(hi))") }
+                if let lo = field.minimum, x < lo { report(row, .range, "below the minimum (\(described(v)))", "expected at least \(TextParsing.trim(lo))") }
+                if let hi = field.maximum, x > hi { report(row, .range, "above the maximum (\(described(v)))", "expected at most \(TextParsing.trim(hi))") }
             }
             if let allowed, !allowed.contains(TextParsing.format(v)) {
                 report(row, .allowedValues, "not an allowed value", "use one of: \(allowed.sorted().prefix(12).joined(separator: ", "))")
             }
             // Numbers, dates and booleans are matched as written back (42, 2026-03-31, true).
             if patternFails(TextParsing.format(v)) {
-                report(row, .pattern, "does not match the pattern (\(mayQuoteValues ? TextParsing.format(v) : "value"))", patternExpected)
+                report(row, .pattern, "does not match the pattern (\(described(v)))", patternExpected)
             }
             if field.unique {
                 if let first = seen[v] { report(row, .unique, "duplicates row \(rowNumber(first))", "values in this column must be unique") } else { seen[v] = row }

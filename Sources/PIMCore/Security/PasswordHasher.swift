@@ -9,10 +9,14 @@ public struct PasswordHasher: Sendable {
 
     public init(cost: UInt8 = 12) { self.cost = cost }
 
-    /// Hashes a new password after checking its length.
+    /// Hashes a new password after checking it: at least ``minimumLength`` characters, not only spaces or
+    /// other invisible characters, and not one character repeated.
     /// - Throws: ``DomainError/weakPassword(minimumLength:)``.
     public func hash(newPassword: String) throws(DomainError) -> String {
-        guard newPassword.count >= Self.minimumLength else { throw .weakPassword(minimumLength: Self.minimumLength) }
+        guard newPassword.count >= Self.minimumLength,
+              newPassword.contains(where: { !$0.isWhitespace && !$0.unicodeScalars.allSatisfy { $0.properties.isDefaultIgnorableCodePoint } }),
+              Set(newPassword).count > 1
+        else { throw .weakPassword(minimumLength: Self.minimumLength) }
         return Bcrypt.hash(newPassword, cost: cost)
     }
 

@@ -1,0 +1,92 @@
+import Foundation
+@testable import PIMCommandLine
+import PIMCore
+import PIMSQLite
+import PIMStorage
+import Testing
+
+@Suite struct AccountCLITests {
+    /// A workspace whose administrator `amina` was created from `passwordFile` (bytes as given).
+    static func workspace(passwordFile: String) throws -> URL {
+        let dir = try PIMBinary.scratch()
+        try passwordFile.write(to: dir.appendingPathComponent("pw"), atomically: true, encoding: .utf8)
+        let r = try PIMBinary.run(["init", "--workspace", "T", "--country", "SDN", "--admin", "amina", "--password-file", "pw"], in: dir)
+        guard r.status == 0 else { throw CLIError("init failed: \(r.err)") }
+        return dir
+    }
+
+    static func passwordHash(of user: String, in dir: URL) async throws -> String {
+        let store = try SQLiteStore(directory: dir.appendingPathComponent("pim-data"), mode: .readOnly)
+        let u = try await store.user(named: user)
+        try await store.close()
+        return u?.passwordHash ?? ""
+    }
+
+    @Test func aPasswordFileWithWindowsLineEndsGivesThePasswordWithoutThem() async throws {
+        // Given a password file saved with CRLF line ends (Notepad)
+        let dir = try Self.workspace(passwordFile: "correct horse battery staple\r\nsecond line\r\n")
+        // Then the stored hash is that of the first line only, without "\r"
+        let hash = try await Self.passwordHash(of: "amina", in: dir)
+        #expect(PasswordHasher().verify("correct horse battery staple", against: hash))
+        #expect(!PasswordHasher().verify("correct horse battery staple\r", against: hash))
+    }
+
+    @Test func theLastActiveAdministratorCannotBeDisabledOrDemoted() throws {
+        let dir = try Self.workspace(passwordFile: "correct horse battery staple\n")
+        // amina is the only administrator: disabling or demoting her is refused, and she stays administrator
+        var r = try PIMBinary.run(["user", "disable", "amina", "--as", "amina"], in: dir)
+        #expect(r.status != 0)
+        #expect(r.err.contains("last active administrator"), "\(r.err)")
+        r = try PIMBinary.run(["user", "set-role", "amina", "--role", "analyst", "--as", "amina"], in: dir)
+        #expect(r.status != 0)
+        r = try PIMBinary.run(["user", "list", "--format", "json"], in: dir)
+        #expect(r.out.contains("\"role\" : \"administrator\"") || r.out.contains("\"role\":\"administrator\""), "\(r.out)")
+        // With a second administrator, the first may step down
+        r = try PIMBinary.run(["user", "add", "--name", "farah", "--role", "administrator", "--password-file", "pw", "--as", "amina"], in: dir)
+        #expect(r.status == 0, "\(r.err)")
+        r = try PIMBinary.run(["user", "set-role", "amina", "--role", "analyst", "--as", "farah"], in: dir)
+        #expect(r.status == 0, "\(r.err)")
+    }
+
+    @Test func anAdministratorSetsANewPasswordAndWeakOnesAreRefused() async throws {
+        let dir = try Self.workspace(passwordFile: "correct horse battery staple\n")
+        try "            \n".write(to: dir.appendingPathComponent("blank.pw"), atomically: true, encoding: .utf8)
+        try "aaaaaaaaaaaaaaaa\n".write(to: dir.appendingPathComponent("same.pw"), atomically: true, encoding: .utf8)
+        try "a new and longer passphrase\n".write(to: dir.appendingPathComponent("new.pw"), atomically: true, encoding: .utf8)
+        // Twelve spaces, or one letter repeated, are refused
+        for weak in ["blank.pw", "same.pw"] {
+            let r = try PIMBinary.run(["user", "set-password", "amina", "--password-file", weak, "--as", "amina"], in: dir)
+            #expect(r.status != 0)
+            #expect(r.err.contains("at least 12 characters"), "\(r.err)")
+        }
+        #expect(PasswordHasher().verify("correct horse battery staple", against: try await Self.passwordHash(of: "amina", in: dir)))
+        // A good one replaces the old, and the change is audited without the password
+        let r = try PIMBinary.run(["user", "set-password", "amina", "--password-file", "new.pw", "--as", "amina"], in: dir)
+        #expect(r.status == 0, "\(r.err)")
+        let hash = try await Self.passwordHash(of: "amina", in: dir)
+        #expect(PasswordHasher().verify("a new and longer passphrase", against: hash))
+        #expect(!PasswordHasher().verify("correct horse battery staple", against: hash))
+        let audit = try PIMBinary.run(["audit", "list", "--format", "json"], in: dir)
+        #expect(audit.out.contains("\"password\""))
+        #expect(!audit.out.contains("passphrase"))
+    }
+
+    @Test func anExistingDatasetKeepsItsCategoryAndSensitivity() throws {
+        let dir = try Self.workspace(passwordFile: "correct horse battery staple\n")
+        try "id,sex\n1,f\n2,m\n".write(to: dir.appendingPathComponent("a.csv"), atomically: true, encoding: .utf8)
+        try "id,sex\n3,f\n4,m\n".write(to: dir.appendingPathComponent("b.csv"), atomically: true, encoding: .utf8)
+        var r = try PIMBinary.run(["import", "a.csv", "--dataset", "cm", "--category", "case-management", "--purpose", "t"], in: dir)
+        #expect(r.status == 0, "\(r.err)")
+        // Another category or sensitivity for the next version is refused, and nothing is stored
+        r = try PIMBinary.run(["import", "b.csv", "--dataset", "cm", "--category", "population-data"], in: dir)
+        #expect(r.status != 0)
+        #expect(r.err.contains("case-management dataset"), "\(r.err)")
+        r = try PIMBinary.run(["import", "b.csv", "--dataset", "cm", "--sensitivity", "low"], in: dir)
+        #expect(r.status != 0)
+        r = try PIMBinary.run(["dataset", "show", "cm", "--format", "json"], in: dir)
+        #expect(!r.out.contains("\"number\" : 2") && !r.out.contains("\"number\":2"), "\(r.out)")
+        // The same category (or none) is fine
+        r = try PIMBinary.run(["import", "b.csv", "--dataset", "cm", "--category", "case-management"], in: dir)
+        #expect(r.status == 0, "\(r.err)")
+    }
+}

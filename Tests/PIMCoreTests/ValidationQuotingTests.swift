@@ -1,0 +1,23 @@
+import PIMCore
+import PIMTable
+import Testing
+
+@Suite struct ValidationQuotingTests {
+    @Test func textWithLettersIsNeverQuotedEvenInAnOrdinaryField() {
+        // Given a shifted row that put a name into household_size (role "other") and into a date field
+        let schema = Schema(fields: [
+            Field(name: "household_size", type: .integer, minimum: 1, maximum: 40),
+            Field(name: "visit", type: .date),
+        ])
+        let t = textTable([("household_size", ["4", "Amina Yusuf", "-3"]), ("visit", ["2026-01-02", "Amina 1990", "2026-13-01"])])
+        let r = Validator(schema: schema, gazetteer: nil, fileName: "leak.csv", firstDataRow: 2).validate(t)
+        let text = r.issues.map(\.description).joined(separator: "\n")
+        // Then the name appears nowhere: the values are described by their length
+        #expect(!text.contains("Amina"), "\(text)")
+        #expect(text.contains("leak.csv:3:household_size: not an integer"), "\(text)")
+        #expect(text.contains("11-character value"), "\(text)")
+        #expect(text.contains("leak.csv:3:visit"), "\(text)")
+        // And a number written wrongly in such a field is still quoted, which helps to find it
+        #expect(text.contains("(-3)") || text.contains("\"-3\""), "\(text)")
+    }
+}

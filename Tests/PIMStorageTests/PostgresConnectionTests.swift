@@ -1,0 +1,35 @@
+import Foundation
+import PIMPostgres
+import PIMStorage
+import Testing
+
+@Suite struct PostgresConnectionTests {
+    @Test func sslModeIsReadFromTheURLAndUnknownModesAreRefused() throws {
+        #expect(try PostgresStore.SSLMode.of(url: "postgres://u@h/db") == .disable)
+        #expect(try PostgresStore.SSLMode.of(url: "postgres://u@h/db?sslmode=require") == .require)
+        #expect(try PostgresStore.SSLMode.of(url: "postgres://u@h/db?application_name=x&sslmode=verify-full") == .verifyFull)
+        #expect(try PostgresStore.SSLMode.of(url: "postgres://u@h/db?sslmode=verify-ca") == .verifyCA)
+        #expect(throws: StoreError.self) { try PostgresStore.SSLMode.of(url: "postgres://u@h/db?sslmode=bogus") }
+        // A URL with a mode pim does not know is refused when the store is opened, not ignored
+        #expect(throws: StoreError.self) { _ = try PostgresStore(url: "postgres://u@h/db?sslmode=allow") }
+    }
+
+    @Test(.enabled(if: PostgresTestEnvironment.url != nil))
+    func connectionFailuresNameTheirCause() async throws {
+        let base = try #require(PostgresTestEnvironment.url)
+        var u = try #require(URLComponents(string: base))
+        // A database that does not exist
+        u.path = "/pim_no_such_database"
+        await #expect { try await PostgresStore.checkConnection(url: u.string ?? "") } throws: { error in
+            "\(error)".contains("database \"pim_no_such_database\" does not exist")
+        }
+        // A port nobody listens on
+        u.path = "/postgres"
+        u.port = 1
+        await #expect { try await PostgresStore.checkConnection(url: u.string ?? "") } throws: { error in
+            "\(error)".contains("cannot connect to") && "\(error)".contains(":1")
+        }
+        // And the test server itself is reached
+        try await PostgresStore.checkConnection(url: base)
+    }
+}
