@@ -67,4 +67,11 @@ extension PostgresStore {
             return "cannot connect to \(host):\(port) (is PostgreSQL running there and reachable?)"
         }
     }
+
+    /// Whether pim's tables exist in this database (a read must not create them in a database given by mistake).
+    public func isMigrated() async throws(StoreError) -> Bool {
+        try await connection { conn in
+            try await !self.rows(conn, "SELECT 1 FROM pg_catalog.pg_tables WHERE tablename = 'pim_migrations'").isEmpty
+        }
+    }
 }

@@ -57,11 +57,16 @@ extension PostgresStore {
             guard t.hasPrefix("rows_"), t.allSatisfy({ $0.isLetter || $0.isNumber || $0 == "_" }) else { continue }
             try await conn.query("DROP TABLE IF EXISTS \(unescaped: VersionTableLayout.quote(t))", logger: logger)
         }
+        // `pim init --force`, confirmed by the user, is the one way to empty the trail (in this transaction).
         try await conn.query("ALTER TABLE audit_events DISABLE TRIGGER audit_events_append_only", logger: logger)
+        try await conn.query("ALTER TABLE audit_events DISABLE TRIGGER audit_events_no_truncate", logger: logger)
+        try await conn.query("ALTER TABLE audit_head DISABLE TRIGGER audit_head_no_truncate", logger: logger)
         try await conn.query(
             "TRUNCATE audit_events, audit_head, consent, documents, workspace_secrets, dataset_versions, datasets, users, organizations, workspace",
             logger: logger)
         try await conn.query("ALTER TABLE audit_events ENABLE TRIGGER audit_events_append_only", logger: logger)
+        try await conn.query("ALTER TABLE audit_events ENABLE TRIGGER audit_events_no_truncate", logger: logger)
+        try await conn.query("ALTER TABLE audit_head ENABLE TRIGGER audit_head_no_truncate", logger: logger)
     }
 
     // MARK: - Organisations
@@ -245,7 +250,8 @@ extension PostgresStore {
             let events = try await self.rows(conn, "SELECT * FROM audit_events ORDER BY seq").map(Self.auditEvent(from:))
             let head = try await self.rows(conn, "SELECT seq, hash FROM audit_head WHERE id = 1").first
             let h: (Int64, String)? = try head.map { (try $0.get("seq"), try $0.get("hash")) }
-            return AuditChainStatus.verify(events, head: h)
+            let workspace = try await !self.rows(conn, "SELECT 1 FROM workspace LIMIT 1").isEmpty
+            return AuditChainStatus.verify(events, head: h, workspaceExists: workspace)
         }
     }
 }

@@ -160,6 +160,18 @@ public final class PostgresStore: Store {
                 let now = StoredJSON.millis(Date())
                 try await conn.query("INSERT INTO pim_migrations (id, applied_at) VALUES (\(m.id), \(now))", logger: self.logger)
             }
+            // Row triggers do not fire on TRUNCATE, which would empty the trail at once: refused too.
+            let noTruncate = "pg-002-audit-no-truncate"
+            if !applied.contains(noTruncate) {
+                for table in ["audit_events", "audit_head"] {
+                    try await conn.query(PostgresQuery(unsafeSQL: """
+                        CREATE TRIGGER \(table)_no_truncate BEFORE TRUNCATE ON \(table)
+                        FOR EACH STATEMENT EXECUTE FUNCTION pim_audit_append_only()
+                        """), logger: self.logger)
+                }
+                let now = StoredJSON.millis(Date())
+                try await conn.query("INSERT INTO pim_migrations (id, applied_at) VALUES (\(noTruncate), \(now))", logger: self.logger)
+            }
         }
     }
 }

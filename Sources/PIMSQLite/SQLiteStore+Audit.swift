@@ -60,7 +60,8 @@ extension SQLiteStore {
         try await read { db in
             let events = try Row.fetchAll(db, sql: "SELECT * FROM audit_events ORDER BY seq").map(Self.auditEvent(from:))
             let head = try Row.fetchOne(db, sql: "SELECT seq, hash FROM audit_head WHERE id = 1")
-            return AuditChainStatus.verify(events, head: head.map { ($0["seq"], $0["hash"]) })
+            let workspace = try Row.fetchOne(db, sql: "SELECT 1 FROM workspace LIMIT 1") != nil
+            return AuditChainStatus.verify(events, head: head.map { ($0["seq"], $0["hash"]) }, workspaceExists: workspace)
         }
     }
 }

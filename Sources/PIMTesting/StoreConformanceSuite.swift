@@ -255,5 +255,14 @@ public enum StoreConformanceSuite {
             try await backend.executeRaw(["DELETE FROM audit_events WHERE seq = 2"], on: store)
             #expect(try await store.verifyAuditChain() == .broken(atSequence: 3, reason: .sequenceGap))
         },
+        StoreCheck(name: "a workspace's emptied audit trail does not verify as intact") { store, backend in
+            try await store.initialize(workspace: Fixtures.workspace(), administrator: Fixtures.user(), replacingExisting: false,
+                                       at: Fixtures.epoch)
+            try await store.append(AuditDraft(at: Fixtures.epoch, actor: "ana", action: .login))
+            #expect(try await store.verifyAuditChain() == .intact(events: 2))
+            // Every event and the chain head removed: an empty chain, but the workspace's first event is missing
+            try await backend.executeRaw(backend.disableAuditTriggerSQL + ["DELETE FROM audit_events", "DELETE FROM audit_head"], on: store)
+            #expect(try await store.verifyAuditChain() == .broken(atSequence: 1, reason: .missingStart))
+        },
     ]
 }

@@ -89,4 +89,14 @@ import Testing
         r = try PIMBinary.run(["import", "b.csv", "--dataset", "cm", "--category", "case-management"], in: dir)
         #expect(r.status == 0, "\(r.err)")
     }
+
+    @Test func aMistypedDataDirectoryIsNotCreatedByImport() throws {
+        let dir = try PIMBinary.scratch()
+        try "a,b\n1,2\n".write(to: dir.appendingPathComponent("f.csv"), atomically: true, encoding: .utf8)
+        let r = try PIMBinary.run(["import", "f.csv", "--data-dir", "typo", "--dataset", "x", "--category", "case-management",
+                                   "--purpose", "t"], in: dir)
+        #expect(r.status != 0)
+        #expect(r.err.contains("No workspace here yet"), "\(r.err)")
+        #expect(!FileManager.default.fileExists(atPath: dir.appendingPathComponent("typo").path))
+    }
 }

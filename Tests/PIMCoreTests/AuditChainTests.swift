@@ -32,6 +32,21 @@ import Testing
         #expect(text.contains("at=1767225600000"))
     }
 
+    @Test func aWorkspacesTrailMustStartWithItsInitialisation() {
+        // An emptied trail (events and head gone) is an intact chain of nothing, unless a workspace exists
+        #expect(AuditChainStatus.verify([], head: nil) == .intact(events: 0))
+        #expect(AuditChainStatus.verify([], head: nil, workspaceExists: true) == .broken(atSequence: 1, reason: .missingStart))
+        // A consistent chain of logins, with its head, that does not begin with workspace.initialized
+        let logins = chain(3)
+        let head = logins.last.map { ($0.sequence, $0.hash) }
+        #expect(AuditChainStatus.verify(logins, head: head) == .intact(events: 3))
+        #expect(AuditChainStatus.verify(logins, head: head, workspaceExists: true) == .broken(atSequence: 1, reason: .missingStart))
+        // One that does, verifies
+        let first = AuditEvent(sequence: 1, draft: AuditDraft(at: Self.t0, actor: "cli:admin", action: .workspaceInitialized),
+                               previousHash: AuditEvent.genesisHash)
+        #expect(AuditChainStatus.verify([first], head: (first.sequence, first.hash), workspaceExists: true) == .intact(events: 1))
+    }
+
     @Test func intactChainVerifies() {
         #expect(AuditChainStatus.verify(chain(5)) == .intact(events: 5))
         #expect(AuditChainStatus.verify([AuditEvent]()) == .intact(events: 0))

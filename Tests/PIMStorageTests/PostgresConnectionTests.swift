@@ -1,6 +1,8 @@
 import Foundation
+import PIMCore
 import PIMPostgres
 import PIMStorage
+import PIMTesting
 import Testing
 
 @Suite struct PostgresConnectionTests {
@@ -12,6 +14,19 @@ import Testing
         #expect(throws: StoreError.self) { try PostgresStore.SSLMode.of(url: "postgres://u@h/db?sslmode=bogus") }
         // A URL with a mode pim does not know is refused when the store is opened, not ignored
         #expect(throws: StoreError.self) { _ = try PostgresStore(url: "postgres://u@h/db?sslmode=allow") }
+    }
+
+    @Test(.enabled(if: PostgresTestEnvironment.url != nil))
+    func truncatingTheAuditTrailIsRefused() async throws {
+        // Row triggers do not fire on TRUNCATE; a statement trigger refuses it on both audit tables
+        let backend = PostgresBackend(adminURL: try #require(PostgresTestEnvironment.url))
+        let store = try await backend.makeStore()
+        try await store.append(AuditDraft(at: Date(timeIntervalSince1970: 0), actor: "ana", action: .login))
+        for table in ["audit_events", "audit_head"] {
+            await #expect(throws: (any Error).self) { try await backend.executeRaw(["TRUNCATE \(table)"], on: store) }
+        }
+        #expect(try await store.verifyAuditChain() == .intact(events: 1))
+        try await store.close()
     }
 
     @Test(.enabled(if: PostgresTestEnvironment.url != nil))

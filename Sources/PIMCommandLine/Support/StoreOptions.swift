@@ -26,13 +26,22 @@ struct StoreOptions: ParsableArguments {
         let store: any Store
         switch configuration.backend {
         case .sqlite(let dir):
-            if !writing, !FileManager.default.fileExists(atPath: SQLiteStore.databaseURL(in: dir).path) {
+            // Only `pim init` and `pim serve` (its demo) create a store: any other command given a directory
+            // without one (a typo in --data-dir) leaves nothing behind.
+            let creates = ["pim init", "pim serve"].contains(command)
+            if !creates, !FileManager.default.fileExists(atPath: SQLiteStore.databaseURL(in: dir).path) {
                 throw CLIError(StoreError.notInitialized.description)
             }
             store = try SQLiteStore(directory: dir, mode: writing ? .readWrite : .readOnly, command: command)
         case .postgres(let url):
             try await PostgresStore.checkConnection(url: url)
-            store = try PostgresStore(url: url)
+            let pg = try PostgresStore(url: url)
+            // Likewise a database without pim's tables is not given them by a command that only reads.
+            if !writing, !(try await pg.isMigrated()) {
+                try? await pg.close()
+                throw CLIError(StoreError.notInitialized.description)
+            }
+            store = pg
         }
         if writing || !isSQLite { try await store.migrate() }
         return store

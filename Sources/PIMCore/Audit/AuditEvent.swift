@@ -123,6 +123,8 @@ public enum AuditChainStatus: Sendable, Hashable, CustomStringConvertible {
         case sequenceGap = "its sequence number does not follow the previous one (an event was removed)"
         /// Reported at the sequence the stored chain head names.
         case headMismatch = "the stored chain head names this event, but the newest stored event is another (the newest events were removed, or the head edited)"
+        /// Reported at sequence 1 of a workspace whose trail does not start with its initialisation.
+        case missingStart = "the workspace exists but its trail does not start with the workspace's initialisation (the oldest events, or all of them, were removed)"
     }
 
     public var description: String {
@@ -153,7 +155,14 @@ public enum AuditChainStatus: Sendable, Hashable, CustomStringConvertible {
 extension AuditChainStatus {
     /// Verifies events and also that the last one is the stored chain head, so deleting the newest events
     /// (which leaves an internally consistent chain) is caught too.
-    public static func verify(_ events: [AuditEvent], head: (sequence: Int64, hash: String)?) -> AuditChainStatus {
+    /// - Parameter workspaceExists: a workspace's trail starts with `workspace.initialized`; a trail emptied
+    ///   (with its head) would otherwise verify as an intact chain of no events.
+    public static func verify(_ events: [AuditEvent], head: (sequence: Int64, hash: String)?, workspaceExists: Bool = false)
+        -> AuditChainStatus
+    {
+        if workspaceExists && events.first?.draft.action != .workspaceInitialized {
+            return .broken(atSequence: 1, reason: .missingStart)
+        }
         let status = verify(events)
         guard case .intact = status else { return status }
         let last = events.last
