@@ -99,4 +99,15 @@ import Testing
         #expect(r.err.contains("No workspace here yet"), "\(r.err)")
         #expect(!FileManager.default.fileExists(atPath: dir.appendingPathComponent("typo").path))
     }
+
+    @Test func aFileWithMoreColumnsThanEitherStoreHoldsIsRefusedBeforeWriting() throws {
+        let dir = try Self.workspace(passwordFile: "correct horse battery staple\n")
+        let names = (0..<1601).map { "c\($0)" }
+        try (names.joined(separator: ",") + "\n" + names.map { _ in "1" }.joined(separator: ",") + "\n")
+            .write(to: dir.appendingPathComponent("wide.csv"), atomically: true, encoding: .utf8)
+        let r = try PIMBinary.run(["import", "wide.csv", "--dataset", "w", "--category", "case-management", "--purpose", "t"], in: dir)
+        #expect(r.status != 0)
+        #expect(r.err.contains("1601 columns") && r.err.contains("at most 1600"), "\(r.err)")
+        #expect(try PIMBinary.run(["datasets", "--format", "json"], in: dir).out.contains("\"w\"") == false)
+    }
 }

@@ -41,6 +41,8 @@ public enum DatasetImport {
         case noRows(file: String, rowsRead: Int, issues: Int)
         /// A schema given for an existing dataset differs from the stored one and the change was not confirmed.
         case schemaDiffers(dataset: String, changes: [String])
+        /// More columns to store than every backend holds (see ``maximumColumns``).
+        case tooManyColumns(file: String, columns: Int, limit: Int)
 
         public var description: String {
             switch self {
@@ -55,6 +57,9 @@ public enum DatasetImport {
                 "The schema given for dataset \"\(d)\" differs from its stored schema (\(changes.prefix(8).joined(separator: "; "))"
                     + "\(changes.count > 8 ? "; \(changes.count - 8) more" : "")). Leave the schema out to check the file against "
                     + "the stored one, or confirm the replacement (pim import --replace-schema); it is recorded in the audit log."
+            case .tooManyColumns(let f, let n, let limit):
+                "\(f) was not imported: it has \(n) columns to store and pim stores at most \(limit) (PostgreSQL's limit, kept for "
+                    + "both stores); leave out the columns the dataset's purpose does not need (with a schema that lists only those)."
             case .noRows(let f, 0, _): "\(f) was not imported: it has no data rows."
             case .noRows(let f, let read, let n):
                 "\(f) was not imported: none of its \(read) rows is valid (\(n) issues), and a version without rows is never stored."
@@ -103,7 +108,14 @@ public enum DatasetImport {
 
     /// Throws when the result may not be stored: any issue in `reject` mode, a missing column in any mode,
     /// no row to store in any mode.
+    /// The most columns a version may store: PostgreSQL's 1,600 per table, kept for SQLite too (its own limit
+    /// is 2,000), so that a dataset moves between the two stores and the message is the same on both.
+    public static let maximumColumns = 1600
+
     public static func check(_ result: ValidationResult, mode: ValidationMode, fileName: String) throws(Failure) {
+        if result.table.columns.count > maximumColumns {
+            throw .tooManyColumns(file: fileName, columns: result.table.columns.count, limit: maximumColumns)
+        }
         let missingColumn = result.countsByRule[.missingColumn, default: 0] > 0
         if !missingColumn && result.rowsRead - result.rowsRejected == 0 {
             throw .noRows(file: fileName, rowsRead: result.rowsRead, issues: result.issues.count)
