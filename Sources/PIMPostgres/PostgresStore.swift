@@ -106,7 +106,14 @@ public final class PostgresStore: Store {
         }
         if let e = error as? PSQLError {
             if let code = e.serverInfo?[.sqlState] {
-                if code == "23505" { return .conflict(kind: "record", key: "unique constraint") }
+                if code == "23505" {
+                    // Another process wrote the same name or number at the same moment (two first imports of a
+                    // new dataset, say): what it was, without the value (never data).
+                    let kinds = ["datasets": "dataset", "dataset_versions": "dataset version", "users": "user",
+                                 "organizations": "organisation", "consent": "consent decision"]
+                    let kind = e.serverInfo?[.tableName].flatMap { kinds[$0] } ?? "record"
+                    return .concurrentWrite(kind: kind)
+                }
                 if code.hasPrefix("23") { return .conflict(kind: "record", key: "constraint \(code)") }
                 return .unavailable("PostgreSQL error \(code): \(e.serverInfo?[.message] ?? "")")
             }

@@ -134,6 +134,9 @@ public enum StoreError: Error, Sendable, Hashable, CustomStringConvertible {
     case conflict(kind: String, key: String)
     case duplicateFile(version: Int)
     case locked(path: String, holder: String)
+    /// Another process stored the same name or number in the same moment (two first imports of one new
+    /// dataset on PostgreSQL, say); this command changed nothing.
+    case concurrentWrite(kind: String)
     case unavailable(String)
     case corrupt(String)
 
@@ -147,6 +150,8 @@ public enum StoreError: Error, Sendable, Hashable, CustomStringConvertible {
         case .duplicateFile(let v): "This exact file (same SHA-256) was already imported as version \(v); nothing was stored."
         case .locked(let p, let h):
             "The data directory \(p) is being written by another pim process (\(h)); wait for it to finish, or go through the running server."
+        case .concurrentWrite(let k):
+            "Another pim process stored the same \(k) at the same moment; nothing was changed by this command: run it again."
         case .unavailable(let why): "The database is unavailable: \(why)."
         case .corrupt(let why): "The stored data is inconsistent: \(why)."
         }

@@ -42,6 +42,7 @@ struct ErrorMiddleware: RouterMiddleware {
             return e
         case let e as StoreError:
             if case .notFound = e { return .notFound }
+            if case .concurrentWrite = e { return .conflict(e.description) }
             context.logger.error("store error", metadata: ["request_id": "\(context.id)", "kind": "\(Self.kind(e))"])
             return .internalError(requestID: context.id)
         case let e as any HTTPResponseError:
@@ -68,6 +69,7 @@ struct ErrorMiddleware: RouterMiddleware {
         case .conflict: "conflict"
         case .duplicateFile: "duplicate-file"
         case .locked: "locked"
+        case .concurrentWrite: "concurrent-write"
         case .unavailable: "unavailable"
         case .corrupt: "corrupt"
         }
