@@ -84,3 +84,48 @@ import Testing
         #expect(CategoriesCLITests.publishedCounts(csv) == [12, 7])
     }
 }
+
+@Suite struct ShareableOutputConsentCLITests {
+    @Test func shareableOutputLeavesOutWithdrawnRecordsAndSaysHowMany() throws {
+        let dir = try initialisedWorkspace()
+        // Given 7 open cases of adult women in A1 (C-1 … C-7)
+        var csv = "case_id,opened,closed,adm1_code,adm2_code,sex,age_group,specific_need,gbv_incident_type,status,referral_service,org\n"
+        for i in 1...7 { csv += "C-\(i),2026-01-0\(i),,A1,A101,female,adults,woman-at-risk,,open,,ORG\n" }
+        try csv.write(to: dir.appendingPathComponent("cm.csv"), atomically: true, encoding: .utf8)
+        let imp = try PIMBinary.run(["import", "cm.csv", "--dataset", "cm", "--category", "case-management", "--purpose", "Test"], in: dir)
+        #expect(imp.status == 0, "\(imp.err)")
+        // When consent to reporting is withdrawn for C-1 and C-2
+        let w = try PIMBinary.run(["consent", "withdraw", "--dataset", "cm", "--purpose", "reporting", "--record", "C-1", "--record", "C-2"], in: dir)
+        #expect(w.status == 0, "\(w.err)")
+        // Then the shareable output counts 7 - 2 = 5 and states the 2 left out
+        let json = try PIMBinary.run(["output", "cm", "--shareable", "--format", "json"], in: dir)
+        #expect(json.status == 0, "\(json.err)")
+        let report = try JSONDecoder().decode(Report.self, from: Data(json.out.utf8))
+        #expect(report.leftOutForConsent == 2)
+        let shareable = try #require(report.sections.first { $0.name == "shareable" })
+        let row = try #require(shareable.rows.first { $0.prefix(4) == [.text("A1"), .text("female"), .text("adults"), .text("open")] })
+        #expect(row[4] == .int(5))
+        let text = try PIMBinary.run(["output", "cm", "--shareable"], in: dir)
+        #expect(text.out.contains("2 records left out because consent to reporting was withdrawn or refused"))
+        #expect(!text.out.contains("C-1"))
+        // And the internal output is unchanged (7): it is not shared
+        let internalOutput = try PIMBinary.run(["output", "cm", "--format", "json"], in: dir)
+        #expect(!internalOutput.out.contains("leftOutForConsent"))
+    }
+
+    struct Report: Decodable {
+        var leftOutForConsent: Int?
+        var sections: [Section]
+    }
+    struct Section: Decodable {
+        var name: String
+        var rows: [[Cell]]
+    }
+    enum Cell: Decodable, Equatable {
+        case int(Int), text(String), other
+        init(from decoder: any Decoder) throws {
+            let c = try decoder.singleValueContainer()
+            if let i = try? c.decode(Int.self) { self = .int(i) } else if let s = try? c.decode(String.self) { self = .text(s) } else { self = .other }
+        }
+    }
+}

@@ -122,6 +122,9 @@ public enum CategoryDataError: Error, Sendable, Hashable, CustomStringConvertibl
     case sumOverflow(column: String)
     /// A shareable output was asked for with a smallest cell below the sharing policy's floor.
     case minimumCellBelowPolicy(requested: Int, floor: Int)
+    /// Consent to reporting was withdrawn for some records, but the dataset has no record id field to match
+    /// the decisions to, so a shareable output cannot leave those records out.
+    case consentUnmatched
 
     public var description: String {
         switch self {
@@ -137,6 +140,8 @@ public enum CategoryDataError: Error, Sendable, Hashable, CustomStringConvertibl
         case .sumOverflow(let c): "The total of column \"\(c)\" is too large to compute exactly; check the column's values."
         case .minimumCellBelowPolicy(let requested, let floor):
             "A shareable output cannot publish cells below \(floor) (asked for \(requested)): the sharing policy's smallest cell is \(floor); use --min-cell \(floor) or more, or the internal output."
+        case .consentUnmatched:
+            "Consent to reporting was withdrawn for some records, but the dataset has no record id field (record_id, or a direct identifier) to match the decisions to, so no shareable output can leave them out; import the data with its record ids."
         }
     }
 }
