@@ -42,6 +42,12 @@ extension CategoryTemplate {
             .choice("status", "Case status", hxl: "#status", .caseStatus),
             .choice("referral_service", "Service referred to", hxl: "#x_service+referral", .service, required: false),
             .org,
+        ],
+        // A case's dates must agree with its status: caseload, closures per month and time to close read them.
+        rules: [
+            .dateNotAfter(field: "opened", other: "closed"),
+            .requiredWhen(field: "closed", when: "status", values: ["closed"]),
+            .emptyWhen(field: "closed", when: "status", values: ["open", "referred"]),
         ])
 
     /// §9.2: one household interviewed in a protection needs assessment, with its sampling weight.

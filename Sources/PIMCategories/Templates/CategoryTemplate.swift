@@ -16,15 +16,18 @@ public struct CategoryTemplate: Sendable, Hashable {
     /// What one row of the template describes, e.g. "one incident".
     public let unit: String
     public let fields: [TemplateField]
+    /// Checks across fields of a row (a case is not closed before it was opened).
+    public let rules: [SchemaRule]
 
-    public init(category: PIMCategory.ID, unit: String, fields: [TemplateField]) {
+    public init(category: PIMCategory.ID, unit: String, fields: [TemplateField], rules: [SchemaRule] = []) {
         self.category = category
         self.unit = unit
         self.fields = fields
+        self.rules = rules
     }
 
     /// The schema a dataset of this template is validated and analysed with.
-    public var schema: Schema { Schema(fields: fields.map(\.field)) }
+    public var schema: Schema { Schema(fields: fields.map(\.field), rules: rules) }
 
     /// The field named `name`, if any.
     public func field(_ name: String) -> TemplateField? { fields.first { $0.field.name == name } }
