@@ -66,6 +66,14 @@ import Testing
         #expect(before.out.contains("0 of"))
         let load = try PIMBinary.run(["demo", "load", "--dir", "demo"], in: dir)
         #expect(load.status == 0, "\(load.err)")
+        // The demo datasets get their category's sensitivity: cases high, security moderate, population figures low
+        let datasets = try PIMBinary.run(["datasets", "--format", "json"], in: dir)
+        let listed = try JSONDecoder().decode([Listed].self, from: Data(datasets.out.utf8))
+        let sensitivity = Dictionary(listed.map { ($0.name, $0.sensitivity) }, uniquingKeysWith: { a, _ in a })
+        #expect(sensitivity["demo-case-management"] == "high")
+        #expect(sensitivity["demo-protection-monitoring"] == "high")
+        #expect(sensitivity["demo-security-situational-awareness"] == "moderate")
+        #expect(sensitivity["demo-population-data"] == "low")
         let after = try PIMBinary.run(["coverage", "--scenario", "sudden-onset-emergency", "--format", "json"], in: dir)
         #expect(after.status == 0, "\(after.err)")
         #expect(after.out.contains("6 of 8 needs covered"))
@@ -76,6 +84,8 @@ import Testing
         #expect(unknown.status != 0)
         #expect(unknown.err.contains("sudden-onset-emergency"))
     }
+
+    struct Listed: Decodable { var name: String; var sensitivity: String }
 }
 
 @Suite struct PublishedCountsParserTests {

@@ -49,6 +49,23 @@ public struct CategoryTemplate: Sendable, Hashable {
         return (try? Table(columns: columns)) ?? .empty
     }
 
+    /// The sensitivity a dataset of this category calls for (what `pim demo load` gives the demo datasets; an
+    /// import gives `high` unless told otherwise). It bounds the most detailed level a share may have
+    /// (``Sensitivity/maximumLevel``):
+    /// - high: records about identifiable people and protection incidents or needs — case management (cases of
+    ///   persons with specific needs, GBV incident types), protection monitoring (incidents with survivor sex and
+    ///   age), needs-assessment microdata (households with ids and weights), community feedback (complaints,
+    ///   some marked sensitive);
+    /// - moderate: security incidents and access constraints (no individuals, but operationally sensitive);
+    /// - low: figures already aggregated — population figures, 5W activity reports, other sectors' indicators.
+    public var sensitivity: Sensitivity {
+        switch category {
+        case .caseManagement, .protectionMonitoring, .protectionNeedsAssessment, .communicatingWithAffectedCommunities: .high
+        case .securitySituationalAwareness: .moderate
+        case .populationData, .protectionResponseMonitoringEvaluation, .sectoralIMSystemsOther: .low
+        }
+    }
+
     /// The templates of all eight categories, in the order of §6.
     public static var all: [CategoryTemplate] { PIMCategory.ID.allCases.map(template(for:)) }
 
