@@ -182,7 +182,30 @@ import Testing
         #expect(access.value("1a", where: ["A1", "A101"]) == .integer(0))
         #expect(access.value("sum", where: ["A1", "A101"]) == .integer(5))
         #expect(access.value("overall_0_5", where: ["A1", "A101"]) == .integer(1))
-        #expect(access.value("level", where: ["A2", "A201"]) == .text("no constraints"))
+        // A201: one constraint of severity 1 (3c), sum 1, overall round(5/24) = 0: recorded, so not "no constraints"
+        #expect(access.value("overall_0_5", where: ["A2", "A201"]) == .integer(0))
+        #expect(access.value("level", where: ["A2", "A201"]) == .text("constraints recorded, below low"))
+    }
+
+    @Test func anAreaWithOnlyOldRecordsHasNoRecentDataRatherThanNoConstraints() throws {
+        // Given A301's only record (severity 3, 2025-10-01) is 170 days before the latest (2026-03-20),
+        // A401 has a record in the window with severity 0, A501 one of severity 2 (sum 2, overall 0)
+        let t = fixture("incident_id,date,adm1_code,adm2_code,incident_type,access_variable,severity,casualties,org", [
+            "S1,2026-03-20,A1,A101,armed-clash,3a,3,,O",
+            "S2,2025-10-01,A3,A301,armed-clash,1a,3,,O",
+            "S3,2026-03-01,A4,A401,checkpoint-obstruction,1b,0,,O",
+            "S4,2026-03-01,A5,A501,checkpoint-obstruction,1b,2,,O",
+        ])
+        let access = try #require(try SecurityAccess.report(t).section("access-severity"))
+        // Then A301 says "no recent data" with no scores, never 0
+        #expect(access.value("level", where: ["A3", "A301"]) == .text("no recent data"))
+        #expect(access.value("overall_0_5", where: ["A3", "A301"]) == .missing)
+        #expect(access.value("1a", where: ["A3", "A301"]) == .missing)
+        // And only A401 (recent data, severity 0) reads "no constraints"; A501 a recorded constraint
+        #expect(access.value("level", where: ["A4", "A401"]) == .text("no constraints"))
+        #expect(access.value("level", where: ["A5", "A501"]) == .text("constraints recorded, below low"))
+        // And A101 (3a = 3, sum 3, overall round(15/24) = 1) is low
+        #expect(access.value("level", where: ["A1", "A101"]) == .text("low"))
     }
 
     @Test func sectoralLatestValuesAndAdm1Means() throws {
