@@ -72,7 +72,25 @@ import Testing
         #expect(byRisk.value("incidents", where: ["gbv"]) == .integer(18))
         #expect(byRisk.value("percent", where: ["gbv"]) == .number(90))
         #expect(r.section("by-risk-period")?.value("flag", where: ["gbv", "2026-05"]) == .text("spike"))
-        #expect(r.section("spikes")?.rows.count == 2)  // gbv and A1 in May
+        // Totals Feb-Apr 3, 3, 2 (mean 2.7, sd 0.5), May 10: a spike of the total too, listed with gbv and A1
+        let spikes = try #require(r.section("spikes"))
+        #expect(spikes.rows.count == 3)
+        #expect(spikes.value("incidents", where: ["total", "all incidents", "2026-05"]) == .integer(10))
+    }
+
+    @Test func aWeeklySpikeOfTheTotalAloneIsListedAmongTheSpikes() throws {
+        // Given one incident in each of the weeks of 5, 12 and 19 January 2026 (Mondays), then 8 in the week
+        // of 26 January spread over four risks and four areas (2 each: no risk or area rises by 5)
+        var rows = ["2026-01-05,A1,A101,r1,1", "2026-01-13,A1,A101,r1,1", "2026-01-21,A1,A101,r1,1"]
+        for k in 1...4 { rows += ["2026-01-26,A\(k),A\(k)01,r\(k),1", "2026-01-28,A\(k),A\(k)01,r\(k),1"] }
+        let r = try MonitoringTrends.report(fixture("date,adm1_code,adm2_code,protection_risk,affected", rows), period: .week)
+        // Then the week of 26 January is a spike of the total (8 against a mean of 1, sd 0; 7 >= 5)
+        #expect(r.section("by-period")?.value("flag", where: ["2026-01-26"]) == .text("spike"))
+        // And the spikes table lists it, as the only spike
+        let spikes = try #require(r.section("spikes"))
+        #expect(spikes.rows.count == 1)
+        #expect(spikes.value("incidents", where: ["total", "all incidents", "2026-01-26"]) == .integer(8))
+        #expect(spikes.value("previous_mean", where: ["total", "all incidents", "2026-01-26"]) == .number(1))
     }
 
     @Test func weeksStartOnMonday() {
