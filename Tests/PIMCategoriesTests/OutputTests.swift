@@ -226,6 +226,33 @@ import Testing
         #expect(access.value("level", where: ["A1", "A101"]) == .text("low"))
     }
 
+    @Test func sectoralReportsOfTheSameDayThatDisagreeAreFlaggedNotPickedSilently() throws {
+        // Given two owners reporting A101's indicator on the same latest day, 30 (WASH) and 45 (EDU); A102 has
+        // two reports of one owner and one value (not a disagreement)
+        let rows = [
+            "2026-05-01,A1,A101,education,children-out-of-school-pct,30,WASH,sector",
+            "2026-05-01,A1,A101,education,children-out-of-school-pct,45,EDU,sector",
+            "2026-04-01,A1,A101,education,children-out-of-school-pct,10,EDU,sector",
+            "2026-05-01,A1,A102,education,children-out-of-school-pct,20,EDU,sector",
+            "2026-05-01,A1,A102,education,children-out-of-school-pct,20,EDU,sector",
+        ]
+        let header = "date,adm1_code,adm2_code,sector,indicator,value,owner_org,ownership"
+        let r = try SectoralIndicators.report(fixture(header, rows))
+        let loc = try #require(r.section("by-location"))
+        // Then A101 uses EDU's 45 (EDU before WASH), flagged; A102 is not flagged
+        #expect(loc.value("value", where: ["A1", "A101"]) == .number(45))
+        #expect(loc.value("owner_org", where: ["A1", "A101"]) == .text("EDU"))
+        #expect(loc.value("flag", where: ["A1", "A101"]) == .text("reports-disagree"))
+        #expect(loc.value("flag", where: ["A1", "A102"]) == .text(""))
+        // And both reports of 2026-05-01 are listed (not the older 10), one used
+        let d = try #require(r.section("disagreements"))
+        #expect(d.rows.map { [$0[4].description, $0[5].description, $0[6].description] } == [["EDU", "45.0", "used"], ["WASH", "30.0", "not used"]])
+        // And the choice does not depend on row order
+        let reversed = try SectoralIndicators.report(fixture(header, rows.reversed()))
+        #expect(reversed.section("by-location")?.value("value", where: ["A1", "A101"]) == .number(45))
+        #expect(reversed.section("by-adm1")?.value("mean_value", where: ["A1", "children-out-of-school-pct"]) == .number(32.5))  // (45 + 20) / 2
+    }
+
     @Test func sectoralLatestValuesAndAdm1Means() throws {
         let t = fixture("date,adm1_code,adm2_code,sector,indicator,value,owner_org,ownership", [
             "2026-02-01,A1,A101,education,children-out-of-school-pct,40,EDU,sector",
