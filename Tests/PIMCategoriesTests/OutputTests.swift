@@ -148,6 +148,40 @@ import Testing
         #expect(abs(share - 100.0 / 3) < 1e-9)
     }
 
+    static let needsHeader = "household_id,date,adm1_code,adm2_code,population_group,respondent_sex,weight,feels_unsafe,lacks_documents,separated_child,main_risk,priority_need"
+
+    @Test(arguments: ["1e300", "1.797e308", "inf", "nan", "-2"])
+    func anAbsurdOrNonFiniteWeightIsRefusedWithItsRow(_ weight: String) throws {
+        // Given a sound first household and the weight under test in data row 2
+        let t = fixture(Self.needsHeader, [
+            "H1,2026-03-01,A1,A101,idps,female,10,yes,no,no,gbv,food",
+            "H2,2026-03-01,A1,A101,idps,male,\(weight),no,no,no,gbv,food",
+        ])
+        // Then neither output gives silent 0.0 or blank shares: both name row 2 and the limit
+        let expected = CategoryDataError.weightOutOfRange(row: 2, limit: 10_000_000_000)
+        #expect(throws: expected) { try NeedsShares.report(t) }
+        #expect(throws: expected) { try CategoryOutputs.shareableReport(for: .protectionNeedsAssessment, table: t) }
+        #expect(expected.description.hasPrefix("Column \"weight\", data row 2: a sampling weight must be a finite number from 0 to 10000000000"))
+        // And validation against the template locates it first (FILE:ROW:COLUMN): data row 2 is spreadsheet row 3 after the header
+        let issues = Validator(schema: CategoryTemplate.protectionNeedsAssessment.schema, fileName: "na.csv", firstDataRow: 2)
+            .validate(t).issues.filter { $0.column == "weight" }
+        #expect(issues.map(\.row) == [3])
+    }
+
+    @Test func blankSharesOfAnAreaWhoseHouseholdsAllWeighNothingAreExplained() throws {
+        // Given A2's only household has weight 0
+        let t = fixture(Self.needsHeader, [
+            "H1,2026-03-01,A1,A101,idps,female,10,yes,no,no,gbv,food",
+            "H2,2026-03-01,A2,A201,idps,male,0,no,no,no,gbv,food",
+        ])
+        let area = try #require(try NeedsShares.report(t).section("by-adm1"))
+        // Then its shares are blank (0 / 0) and a note says why: 5 questions answered in A2 -> 5 blank rows
+        #expect(area.value("weighted_percent", where: ["A2", "feels_unsafe", "no"]) == .missing)
+        #expect(area.value("weighted_percent", where: ["A1", "feels_unsafe", "yes"]) == .number(100))
+        #expect(area.notes == [NeedsShares.zeroWeightNote(5)])
+        #expect(area.notes.first?.contains("weight 0") == true)
+    }
+
     @Test func responseProgressAgainstTargets() throws {
         let header = "date,org,adm1_code,adm2_code,indicator," + SexAge.all.map { "targeted_\($0.suffix)" }.joined(separator: ",") + ","
             + SexAge.all.map { "reached_\($0.suffix)" }.joined(separator: ",")

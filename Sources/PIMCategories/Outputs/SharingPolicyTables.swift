@@ -51,7 +51,7 @@ public enum SharingPolicyTables {
         case .protectionNeedsAssessment:
             // One protected table per question: margins across different questions would mean nothing and
             // would force needless complementary suppression.
-            let a1 = try t.texts("adm1_code"), w = try t.numbers("weight")
+            let a1 = try t.texts("adm1_code"), w = try NeedsShares.weights(t)
             var combined: ReportSection?
             for question in NeedsShares.questions where t[question] != nil {
                 let answers = try t.texts(question)

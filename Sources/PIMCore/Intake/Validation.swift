@@ -242,6 +242,11 @@ struct FieldChecker {
         for row in 0..<n {
             let v = c[row]
             if v.isNull { continue }
+            // A reader may have inferred inf or nan as decimals; no range check would catch nan.
+            if case .decimal(let d) = v, !d.isFinite {
+                report(row, .type, "not a finite number", TextParsing.hint(.decimal))
+                continue
+            }
             if let x = TextParsing.number(v) {
                 if let lo = field.minimum, x < lo { report(row, .range, "below the minimum (\(mayQuoteValues ? TextParsing.format(v) : "value"))", "expected at least \(TextParsing.trim(lo))") }
                 if let hi = field.maximum, x > hi { report(row, .range, "above the maximum (\(mayQuoteValues ? TextParsing.format(v) : "value"))", "expected at most \(TextParsing.trim(hi))") }
