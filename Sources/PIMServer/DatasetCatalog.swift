@@ -1,3 +1,4 @@
+import Crypto
 import Foundation
 import HTTPTypes
 import Hummingbird
@@ -136,9 +137,7 @@ struct DatasetCatalog: Sendable {
         guard let field = ConsentFilter.recordIDField(in: v.schema) ?? ConsentFilter.recordIDField(in: entry.dataset.schema) else {
             throw ServerError.unprocessable(Self.consentUnavailable)
         }
-        let decisions = try await store.consent(datasetID: entry.dataset.id).map {
-            ConsentDecision(recordID: $0.recordID, purpose: $0.purpose, granted: $0.granted, at: $0.at)
-        }
+        let decisions = try await store.consent(datasetID: entry.dataset.id).map(\.decision)
         var out = table
         for purpose in entry.consentPurposes {
             do { out = try ConsentFilter.apply(to: out, recordColumn: field, entries: decisions, purpose: purpose).table } catch {
@@ -152,9 +151,7 @@ struct DatasetCatalog: Sendable {
     /// when consent cannot be matched to records: nothing of them is shown).
     private func consentedCounts(_ versions: [DatasetVersion], stored: [DatasetVersion], _ entry: Entry) async throws -> [DatasetVersion] {
         var out = versions
-        let decisions = try await store.consent(datasetID: entry.dataset.id).map {
-            ConsentDecision(recordID: $0.recordID, purpose: $0.purpose, granted: $0.granted, at: $0.at)
-        }
+        let decisions = try await store.consent(datasetID: entry.dataset.id).map(\.decision)
         for i in out.indices where i < stored.count {
             guard let field = ConsentFilter.recordIDField(in: stored[i].schema) else { out[i].rowCount = 0; continue }
             var table = try await storedColumnTable(stored[i], field)
@@ -273,13 +270,16 @@ struct DatasetCatalog: Sendable {
     /// a viewer with their own rows (case rows, consent-filtered partner rows) gets it encoded afresh, never cached.
     func outputJSON(_ entry: Entry, shareable: Bool, minCell: Int = 5) async throws -> ByteBuffer {
         let v = try latestVersion(entry)
+        let consent: ReportingConsent?
+        if shareable { consent = try await reportingConsent(entry, version: v) } else { consent = nil }
         let encode: @Sendable () async throws -> ByteBuffer = {
-            ByteBuffer(bytes: JSON.encode(try await output(entry, shareable: shareable, minCell: minCell)))
+            ByteBuffer(bytes: JSON.encode(try await output(entry, shareable: shareable, minCell: minCell, consent: consent)))
         }
         guard !entry.ownRows else { return try await encode() }
         let dimensions = entry.allowedDimensions.map { "|" + $0.sorted().joined(separator: ",") } ?? ""
         let key = VersionCache.Key(
-            dataset: v.datasetID, version: v.id, detail: shareable ? "shareable|\(minCell)\(dimensions).json" : "internal.json")
+            dataset: v.datasetID, version: v.id,
+            detail: shareable ? "shareable|\(minCell)\(dimensions)|\(Self.consentKey(consent)).json" : "internal.json")
         return try await cache.encoded.value(for: key, compute: encode)
     }
 
@@ -297,23 +297,42 @@ struct DatasetCatalog: Sendable {
 
     /// The category output of the latest version: shareable (policy and suppression applied, cells below
     /// `minCell` suppressed) or internal; for a partner whose agreement lists dimensions, only tables by them.
-    func output(_ entry: Entry, shareable: Bool, minCell: Int = 5) async throws -> CategoryReport {
-        let report = try await fullOutput(entry, shareable: shareable, minCell: minCell)
+    /// Shareable outputs leave out the records whose consent to reporting was withdrawn (as `pim share` does) and
+    /// say how many; `consent` is read from the store when not given.
+    func output(_ entry: Entry, shareable: Bool, minCell: Int = 5, consent: ReportingConsent? = nil) async throws -> CategoryReport {
+        let report = try await fullOutput(entry, shareable: shareable, minCell: minCell, consent: consent)
         guard shareable, let allowed = entry.allowedDimensions else { return report }
         return report.projected(onto: allowed)
     }
 
-    private func fullOutput(_ entry: Entry, shareable: Bool, minCell: Int) async throws -> CategoryReport {
+    /// The dataset's consent decisions as shareable outputs honour them. Read on every request: consent changes
+    /// without a new version.
+    private func reportingConsent(_ entry: Entry, version v: DatasetVersion) async throws -> ReportingConsent {
+        ReportingConsent(recordColumn: ConsentFilter.recordIDField(in: v.schema) ?? ConsentFilter.recordIDField(in: entry.dataset.schema),
+                         decisions: try await store.consent(datasetID: entry.dataset.id).map(\.decision))
+    }
+
+    /// What part of a cache key tells outputs over different withdrawals apart (a digest of the withdrawn ids).
+    private static func consentKey(_ consent: ReportingConsent?) -> String {
+        guard let ids = consent?.withdrawnRecordIDs, !ids.isEmpty else { return "all" }
+        let digest = SHA256.hash(data: Data(ids.joined(separator: "\u{1}").utf8))
+        return "\(ids.count)-" + digest.map { String(format: "%02x", $0) }.joined()
+    }
+
+    private func fullOutput(_ entry: Entry, shareable: Bool, minCell: Int, consent given: ReportingConsent?) async throws -> CategoryReport {
         guard let category = PIMCategory.ID(rawValue: entry.dataset.category) else {
             throw ServerError.unprocessable("The dataset's category has no output.")
         }
         let v = try latestVersion(entry)
-        let key = VersionCache.Key(dataset: v.datasetID, version: v.id, detail: shareable ? "shareable|\(minCell)" : "internal")
+        let consent: ReportingConsent?
+        if !shareable { consent = nil } else if let given { consent = given } else { consent = try await reportingConsent(entry, version: v) }
+        let key = VersionCache.Key(
+            dataset: v.datasetID, version: v.id, detail: shareable ? "shareable|\(minCell)|\(Self.consentKey(consent))" : "internal")
         let compute: @Sendable () async throws -> CategoryReport = {
             let table = try await rows(of: v, entry)
             do {
                 return shareable
-                    ? try CategoryOutputs.shareableReport(for: category, table: table, options: .init(minCell: minCell))
+                    ? try CategoryOutputs.shareableReport(for: category, table: table, options: .init(minCell: minCell), consent: consent)
                     : try CategoryOutputs.report(for: category, table: table)
             } catch {
                 throw ServerError.unprocessable(String(describing: error))

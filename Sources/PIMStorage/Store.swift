@@ -191,6 +191,9 @@ public struct ConsentEntry: Sendable, Hashable, Codable {
         at > new.at || (at == new.at && !granted && new.granted)
     }
 
+    /// The decision as the pure ``ConsentFilter`` reads it.
+    public var decision: ConsentDecision { ConsentDecision(recordID: recordID, purpose: purpose, granted: granted, at: at) }
+
     /// `new` split into the decisions that take effect over `current` (the stored ones) and those a
     /// stored decision supersedes, which the store leaves as they are.
     public static func split(_ new: [ConsentEntry], over current: [ConsentEntry]) -> (applied: [ConsentEntry], superseded: [ConsentEntry]) {

@@ -59,9 +59,9 @@ import Testing
         let now = Date(timeIntervalSince1970: 1_780_000_000)
         let systems = [InformationSystem(name: "Site population tracking", owner: "ORG-A", category: .populationData, area: "ZZ", registeredAt: now),
                        InformationSystem(name: "Case files", owner: "ORG-C", category: .caseManagement, area: "ZZ", registeredAt: now)]
-        let datasets = [CoverageReport.DatasetSummary(name: "pop", category: "population-data", latestVersionAt: now.addingTimeInterval(-86_400)),
-                        CoverageReport.DatasetSummary(name: "sec", category: "security-situational-awareness", latestVersionAt: now),
-                        CoverageReport.DatasetSummary(name: "cases", category: "case-management", latestVersionAt: now.addingTimeInterval(-200 * 86_400))]
+        let datasets = [CoverageReport.DatasetSummary(name: "pop", category: "population-data", latestDataAt: now.addingTimeInterval(-86_400)),
+                        CoverageReport.DatasetSummary(name: "sec", category: "security-situational-awareness", latestDataAt: now),
+                        CoverageReport.DatasetSummary(name: "cases", category: "case-management", latestDataAt: now.addingTimeInterval(-200 * 86_400))]
         let scenario = PIMFramework.standard.scenarios[0]
         let report = CoverageReport(scenario: scenario, systems: systems, datasets: datasets, now: now)
         // Then
@@ -77,9 +77,36 @@ import Testing
         #expect(report.lines.count == scenario.mustHave.count + scenario.niceToHave.count)
         // A system of one producing category and recent data of another do not cover a need together
         let mixed = CoverageReport(scenario: scenario, systems: [InformationSystem(name: "PM", owner: "O", category: .protectionMonitoring, area: "ZZ", registeredAt: now)],
-                                   datasets: [.init(name: "na", category: "protection-needs-assessment", latestVersionAt: now)], now: now)
+                                   datasets: [.init(name: "na", category: "protection-needs-assessment", latestDataAt: now)], now: now)
         #expect(mixed.lines.first { $0.need.hasPrefix("Priority protection risks") }?.status == .partial)
         #expect(report.categoryReport().section("gaps")?.rows.count == report.gaps.count)
+    }
+
+    @Test func recentMeansTheDataIsRecentNotTheImport() throws {
+        // Given cases opened up to 2026-02-10 and closed up to 2026-03-05
+        let cases = fixture("case_id,opened,closed,status", [
+            "C1,2026-01-05,2026-03-05,closed", "C2,2026-02-10,,open", "C3,2025-11-30,2026-01-02,closed",
+        ])
+        func day(_ iso: String) throws -> Date { try #require(CivilDays.startOfDay(iso: iso)) }
+        // Then the latest data is the latest of both date columns; a recorded period end takes precedence
+        #expect(CoverageReport.dateFields(of: "case-management") == ["opened", "closed"])
+        #expect(CoverageReport.latestData(periodEnd: nil, table: cases, category: "case-management") == (try day("2026-03-05")))
+        #expect(CoverageReport.latestData(periodEnd: "2026-02-28", table: cases, category: "case-management") == (try day("2026-02-28")))
+        // And data without dates of its category has no latest data (never recent)
+        #expect(CoverageReport.latestData(periodEnd: nil, table: fixture("x", ["1"]), category: "case-management") == nil)
+        // When coverage is judged on 2026-06-30 (90 days back: 2026-04-01), 2026-03-05 is 117 days old: not recent,
+        // on 2026-05-31 (back to 2026-03-02) it is
+        let system = InformationSystem(name: "Case files", owner: "ORG-C", category: .caseManagement, area: "ZZ", registeredAt: try day("2026-06-01"))
+        let summary = CoverageReport.DatasetSummary(
+            name: "cases", category: "case-management",
+            latestDataAt: CoverageReport.latestData(periodEnd: nil, table: cases, category: "case-management"))
+        let urgent = "Urgent cases of persons with specific needs, for referral"
+        let scenario = PIMFramework.standard.scenarios[0]
+        let late = CoverageReport(scenario: scenario, systems: [system], datasets: [summary], now: try day("2026-06-30"))
+        let early = CoverageReport(scenario: scenario, systems: [system], datasets: [summary], now: try day("2026-05-31"))
+        #expect(late.lines.first { $0.need == urgent }?.status == .partial)
+        #expect(early.lines.first { $0.need == urgent }?.status == .covered)
+        #expect(late.categoryReport().notes.first?.contains("within 90 days of 2026-06-30") == true)
     }
 
     /// An empty systems or datasets cell reads "none" in every format; a bare "-" became `'-` in CSV

@@ -72,7 +72,25 @@ import Testing
         #expect(byRisk.value("incidents", where: ["gbv"]) == .integer(18))
         #expect(byRisk.value("percent", where: ["gbv"]) == .number(90))
         #expect(r.section("by-risk-period")?.value("flag", where: ["gbv", "2026-05"]) == .text("spike"))
-        #expect(r.section("spikes")?.rows.count == 2)  // gbv and A1 in May
+        // Totals Feb-Apr 3, 3, 2 (mean 2.7, sd 0.5), May 10: a spike of the total too, listed with gbv and A1
+        let spikes = try #require(r.section("spikes"))
+        #expect(spikes.rows.count == 3)
+        #expect(spikes.value("incidents", where: ["total", "all incidents", "2026-05"]) == .integer(10))
+    }
+
+    @Test func aWeeklySpikeOfTheTotalAloneIsListedAmongTheSpikes() throws {
+        // Given one incident in each of the weeks of 5, 12 and 19 January 2026 (Mondays), then 8 in the week
+        // of 26 January spread over four risks and four areas (2 each: no risk or area rises by 5)
+        var rows = ["2026-01-05,A1,A101,r1,1", "2026-01-13,A1,A101,r1,1", "2026-01-21,A1,A101,r1,1"]
+        for k in 1...4 { rows += ["2026-01-26,A\(k),A\(k)01,r\(k),1", "2026-01-28,A\(k),A\(k)01,r\(k),1"] }
+        let r = try MonitoringTrends.report(fixture("date,adm1_code,adm2_code,protection_risk,affected", rows), period: .week)
+        // Then the week of 26 January is a spike of the total (8 against a mean of 1, sd 0; 7 >= 5)
+        #expect(r.section("by-period")?.value("flag", where: ["2026-01-26"]) == .text("spike"))
+        // And the spikes table lists it, as the only spike
+        let spikes = try #require(r.section("spikes"))
+        #expect(spikes.rows.count == 1)
+        #expect(spikes.value("incidents", where: ["total", "all incidents", "2026-01-26"]) == .integer(8))
+        #expect(spikes.value("previous_mean", where: ["total", "all incidents", "2026-01-26"]) == .number(1))
     }
 
     @Test func weeksStartOnMonday() {
@@ -130,6 +148,40 @@ import Testing
         #expect(abs(share - 100.0 / 3) < 1e-9)
     }
 
+    static let needsHeader = "household_id,date,adm1_code,adm2_code,population_group,respondent_sex,weight,feels_unsafe,lacks_documents,separated_child,main_risk,priority_need"
+
+    @Test(arguments: ["1e300", "1.797e308", "inf", "nan", "-2"])
+    func anAbsurdOrNonFiniteWeightIsRefusedWithItsRow(_ weight: String) throws {
+        // Given a sound first household and the weight under test in data row 2
+        let t = fixture(Self.needsHeader, [
+            "H1,2026-03-01,A1,A101,idps,female,10,yes,no,no,gbv,food",
+            "H2,2026-03-01,A1,A101,idps,male,\(weight),no,no,no,gbv,food",
+        ])
+        // Then neither output gives silent 0.0 or blank shares: both name row 2 and the limit
+        let expected = CategoryDataError.weightOutOfRange(row: 2, limit: 10_000_000_000)
+        #expect(throws: expected) { try NeedsShares.report(t) }
+        #expect(throws: expected) { try CategoryOutputs.shareableReport(for: .protectionNeedsAssessment, table: t) }
+        #expect(expected.description.hasPrefix("Column \"weight\", data row 2: a sampling weight must be a finite number from 0 to 10000000000"))
+        // And validation against the template locates it first (FILE:ROW:COLUMN): data row 2 is spreadsheet row 3 after the header
+        let issues = Validator(schema: CategoryTemplate.protectionNeedsAssessment.schema, fileName: "na.csv", firstDataRow: 2)
+            .validate(t).issues.filter { $0.column == "weight" }
+        #expect(issues.map(\.row) == [3])
+    }
+
+    @Test func blankSharesOfAnAreaWhoseHouseholdsAllWeighNothingAreExplained() throws {
+        // Given A2's only household has weight 0
+        let t = fixture(Self.needsHeader, [
+            "H1,2026-03-01,A1,A101,idps,female,10,yes,no,no,gbv,food",
+            "H2,2026-03-01,A2,A201,idps,male,0,no,no,no,gbv,food",
+        ])
+        let area = try #require(try NeedsShares.report(t).section("by-adm1"))
+        // Then its shares are blank (0 / 0) and a note says why: 5 questions answered in A2 -> 5 blank rows
+        #expect(area.value("weighted_percent", where: ["A2", "feels_unsafe", "no"]) == .missing)
+        #expect(area.value("weighted_percent", where: ["A1", "feels_unsafe", "yes"]) == .number(100))
+        #expect(area.notes == [NeedsShares.zeroWeightNote(5)])
+        #expect(area.notes.first?.contains("weight 0") == true)
+    }
+
     @Test func responseProgressAgainstTargets() throws {
         let header = "date,org,adm1_code,adm2_code,indicator," + SexAge.all.map { "targeted_\($0.suffix)" }.joined(separator: ",") + ","
             + SexAge.all.map { "reached_\($0.suffix)" }.joined(separator: ",")
@@ -182,7 +234,57 @@ import Testing
         #expect(access.value("1a", where: ["A1", "A101"]) == .integer(0))
         #expect(access.value("sum", where: ["A1", "A101"]) == .integer(5))
         #expect(access.value("overall_0_5", where: ["A1", "A101"]) == .integer(1))
-        #expect(access.value("level", where: ["A2", "A201"]) == .text("no constraints"))
+        // A201: one constraint of severity 1 (3c), sum 1, overall round(5/24) = 0: recorded, so not "no constraints"
+        #expect(access.value("overall_0_5", where: ["A2", "A201"]) == .integer(0))
+        #expect(access.value("level", where: ["A2", "A201"]) == .text("constraints recorded, below low"))
+    }
+
+    @Test func anAreaWithOnlyOldRecordsHasNoRecentDataRatherThanNoConstraints() throws {
+        // Given A301's only record (severity 3, 2025-10-01) is 170 days before the latest (2026-03-20),
+        // A401 has a record in the window with severity 0, A501 one of severity 2 (sum 2, overall 0)
+        let t = fixture("incident_id,date,adm1_code,adm2_code,incident_type,access_variable,severity,casualties,org", [
+            "S1,2026-03-20,A1,A101,armed-clash,3a,3,,O",
+            "S2,2025-10-01,A3,A301,armed-clash,1a,3,,O",
+            "S3,2026-03-01,A4,A401,checkpoint-obstruction,1b,0,,O",
+            "S4,2026-03-01,A5,A501,checkpoint-obstruction,1b,2,,O",
+        ])
+        let access = try #require(try SecurityAccess.report(t).section("access-severity"))
+        // Then A301 says "no recent data" with no scores, never 0
+        #expect(access.value("level", where: ["A3", "A301"]) == .text("no recent data"))
+        #expect(access.value("overall_0_5", where: ["A3", "A301"]) == .missing)
+        #expect(access.value("1a", where: ["A3", "A301"]) == .missing)
+        // And only A401 (recent data, severity 0) reads "no constraints"; A501 a recorded constraint
+        #expect(access.value("level", where: ["A4", "A401"]) == .text("no constraints"))
+        #expect(access.value("level", where: ["A5", "A501"]) == .text("constraints recorded, below low"))
+        // And A101 (3a = 3, sum 3, overall round(15/24) = 1) is low
+        #expect(access.value("level", where: ["A1", "A101"]) == .text("low"))
+    }
+
+    @Test func sectoralReportsOfTheSameDayThatDisagreeAreFlaggedNotPickedSilently() throws {
+        // Given two owners reporting A101's indicator on the same latest day, 30 (WASH) and 45 (EDU); A102 has
+        // two reports of one owner and one value (not a disagreement)
+        let rows = [
+            "2026-05-01,A1,A101,education,children-out-of-school-pct,30,WASH,sector",
+            "2026-05-01,A1,A101,education,children-out-of-school-pct,45,EDU,sector",
+            "2026-04-01,A1,A101,education,children-out-of-school-pct,10,EDU,sector",
+            "2026-05-01,A1,A102,education,children-out-of-school-pct,20,EDU,sector",
+            "2026-05-01,A1,A102,education,children-out-of-school-pct,20,EDU,sector",
+        ]
+        let header = "date,adm1_code,adm2_code,sector,indicator,value,owner_org,ownership"
+        let r = try SectoralIndicators.report(fixture(header, rows))
+        let loc = try #require(r.section("by-location"))
+        // Then A101 uses EDU's 45 (EDU before WASH), flagged; A102 is not flagged
+        #expect(loc.value("value", where: ["A1", "A101"]) == .number(45))
+        #expect(loc.value("owner_org", where: ["A1", "A101"]) == .text("EDU"))
+        #expect(loc.value("flag", where: ["A1", "A101"]) == .text("reports-disagree"))
+        #expect(loc.value("flag", where: ["A1", "A102"]) == .text(""))
+        // And both reports of 2026-05-01 are listed (not the older 10), one used
+        let d = try #require(r.section("disagreements"))
+        #expect(d.rows.map { [$0[4].description, $0[5].description, $0[6].description] } == [["EDU", "45.0", "used"], ["WASH", "30.0", "not used"]])
+        // And the choice does not depend on row order
+        let reversed = try SectoralIndicators.report(fixture(header, rows.reversed()))
+        #expect(reversed.section("by-location")?.value("value", where: ["A1", "A101"]) == .number(45))
+        #expect(reversed.section("by-adm1")?.value("mean_value", where: ["A1", "children-out-of-school-pct"]) == .number(32.5))  // (45 + 20) / 2
     }
 
     @Test func sectoralLatestValuesAndAdm1Means() throws {

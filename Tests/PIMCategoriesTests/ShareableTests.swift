@@ -137,3 +137,40 @@ import Testing
             ["C1,2026-01-01,,A1,A101,female,adults,woman-at-risk,,open,,O"])).referenceDate == nil)
     }
 }
+
+@Suite struct ResponseShareableTests {
+    static let header = "date,org,adm1_code,adm2_code,indicator,"
+        + "targeted_f_children,targeted_f_adults,targeted_f_elderly,targeted_m_children,targeted_m_adults,targeted_m_elderly,"
+        + "reached_f_children,reached_f_adults,reached_f_elderly,reached_m_children,reached_m_adults,reached_m_elderly"
+
+    @Test func personsReachedAreNotAddedAcrossIndicatorsAndEachRowHasItsTarget() throws {
+        // Given one organisation in A1 reporting two indicators for adults:
+        //   legal-assistance: women 10 reached of 20 targeted, men 6 of 12
+        //   pss:              women 8 of 10, men 3 of 10
+        let t = fixture(Self.header, [
+            "2026-03-01,O,A1,A101,legal-assistance,0,20,0,0,12,0,0,10,0,0,6,0",
+            "2026-03-01,O,A1,A101,pss,0,10,0,0,10,0,0,8,0,0,3,0",
+        ])
+        // When the shareable output is built
+        let s = try #require(try CategoryOutputs.shareableReport(for: .protectionResponseMonitoringEvaluation, table: t).section("shareable"))
+        #expect(s.columns == ["indicator", "org", "adm1_code", "sex", "age_group", "persons", "targeted", "percent_of_target", "flag"])
+        // Then each indicator has its own rows with its target: legal assistance women 10 of 20 = 50.0 %,
+        // men 6 of 12 = 50.0 %, all adults 16 of 32 = 50.0 %
+        #expect(s.value("persons", where: ["legal-assistance", "O", "A1", "female", "adults"]) == .integer(10))
+        #expect(s.value("targeted", where: ["legal-assistance", "O", "A1", "female", "adults"]) == .integer(20))
+        #expect(s.value("percent_of_target", where: ["legal-assistance", "O", "A1", "female", "adults"]) == .number(50))
+        #expect(s.value("persons", where: ["legal-assistance", "O", "A1", "Total", "adults"]) == .integer(16))
+        #expect(s.value("targeted", where: ["legal-assistance", "Total", "Total", "Total", "Total"]) == .integer(32))
+        // And pss men (3) are suppressed, with women (8) as their complement, but the target stays (10 each,
+        // 20 in all); the pss total is 8 + 3 = 11 of 20 = 55.0 %
+        #expect(s.value("persons", where: ["pss", "O", "A1", "male", "adults"]) == .missing)
+        #expect(s.value("flag", where: ["pss", "O", "A1", "female", "adults"]) == .text("suppressed"))
+        #expect(s.value("targeted", where: ["pss", "O", "A1", "male", "adults"]) == .integer(10))
+        #expect(s.value("percent_of_target", where: ["pss", "O", "A1", "male", "adults"]) == .missing)
+        #expect(s.value("persons", where: ["pss", "Total", "Total", "Total", "Total"]) == .integer(11))
+        #expect(s.value("percent_of_target", where: ["pss", "Total", "Total", "Total", "Total"]) == .number(55))
+        // And no row adds the two indicators (women 10 + 8 = 18, everyone 16 + 11 = 27) or drops the indicator
+        #expect(!s.rows.contains { $0[0] == .text("Total") || $0[0] == .missing })
+        #expect(!s.rows.contains { $0[5] == .integer(18) || $0[5] == .integer(27) })
+    }
+}

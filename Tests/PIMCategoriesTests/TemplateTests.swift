@@ -98,3 +98,25 @@ import Testing
         #expect(labels[codes.firstIndex(of: "A101") ?? 0] == "Oak (A101)")
     }
 }
+
+@Suite struct CaseManagementRulesTests {
+    @Test func theCaseManagementTemplateFlagsDatesThatDisagreeWithStatus() throws {
+        // Given the QA fixture's cases (data from row 3, after the HXL row): C5 closed before it opened, C6 closed
+        // without a closed date, C7 open with a closed date; C1 and C3 are consistent
+        let t = fixture("case_id,opened,closed,adm1_code,adm2_code,sex,age_group,specific_need,gbv_incident_type,status,referral_service,org", [
+            "C1,2026-01-05,2026-01-15,QQ01,QQ0101,female,adults,gbv-survivor,rape,closed,health,O",
+            "C3,2026-02-01,,QQ02,QQ0201,female,children,child-at-risk,,open,,O",
+            "C5,2026-03-10,2026-03-05,QQ02,QQ0202,male,adults,disability,,closed,,O",
+            "C6,2026-03-12,,QQ02,QQ0202,male,adults,disability,,closed,,O",
+            "C7,2026-03-15,2026-03-20,QQ02,QQ0202,male,adults,disability,,open,,O",
+        ])
+        let schema = CategoryTemplate.caseManagement.schema
+        try schema.validate()
+        let r = Validator(schema: schema, fileName: "cm.csv", firstDataRow: 3).validate(t)
+        // Then rows 5, 6 and 7 (C5, C6, C7) each have one issue at "closed"
+        #expect(r.issues.map { "\($0.row):\($0.column):\($0.rule.rawValue)" } == ["5:closed:date-order", "6:closed:conditional", "7:closed:conditional"])
+        // And the template's schema file carries the rules
+        let json = String(decoding: try JSONEncoder().encode(schema), as: UTF8.self)
+        #expect(json.contains(#""rule":"required-when""#))
+    }
+}

@@ -66,21 +66,82 @@ import Testing
         #expect(before.out.contains("0 of"))
         let load = try PIMBinary.run(["demo", "load", "--dir", "demo"], in: dir)
         #expect(load.status == 0, "\(load.err)")
-        let after = try PIMBinary.run(["coverage", "--scenario", "sudden-onset-emergency", "--format", "json"], in: dir)
+        // The demo datasets get their category's sensitivity: cases high, security moderate, population figures low
+        let datasets = try PIMBinary.run(["datasets", "--format", "json"], in: dir)
+        let listed = try JSONDecoder().decode([Listed].self, from: Data(datasets.out.utf8))
+        let sensitivity = Dictionary(listed.map { ($0.name, $0.sensitivity) }, uniquingKeysWith: { a, _ in a })
+        #expect(sensitivity["demo-case-management"] == "high")
+        #expect(sensitivity["demo-protection-monitoring"] == "high")
+        #expect(sensitivity["demo-security-situational-awareness"] == "moderate")
+        #expect(sensitivity["demo-population-data"] == "low")
+        // The demo data runs to 2026-06-30: recent as of that day
+        let after = try PIMBinary.run(["coverage", "--scenario", "sudden-onset-emergency", "--as-of", "2026-06-30", "--format", "json"], in: dir)
         #expect(after.status == 0, "\(after.err)")
         #expect(after.out.contains("6 of 8 needs covered"))
         #expect(after.out.contains("\"covered\""))
         #expect(after.out.contains("\"partial\""))
         #expect(after.out.contains("data but no registered system"))
+        // As of 2027-01-01 the same data (imported days ago) is over 90 days old: nothing is covered
+        let later = try PIMBinary.run(["coverage", "--scenario", "sudden-onset-emergency", "--as-of", "2027-01-01"], in: dir)
+        #expect(later.status == 0, "\(later.err)")
+        #expect(later.out.contains("0 of 8 needs covered"))
+        #expect(later.out.contains("never the import date"))
         let unknown = try PIMBinary.run(["coverage", "--scenario", "drought"], in: dir)
         #expect(unknown.status != 0)
         #expect(unknown.err.contains("sudden-onset-emergency"))
     }
+
+    struct Listed: Decodable { var name: String; var sensitivity: String }
 }
 
 @Suite struct PublishedCountsParserTests {
     @Test func readsTheColumnBeforeTheFlag() {
         let csv = "# section: shareable\nadm1,sex,cases,flag\nA,f,,primary\nA,m,12,\n# section: b\nx,count,flag\nq,7,\n"
         #expect(CategoriesCLITests.publishedCounts(csv) == [12, 7])
+    }
+}
+
+@Suite struct ShareableOutputConsentCLITests {
+    @Test func shareableOutputLeavesOutWithdrawnRecordsAndSaysHowMany() throws {
+        let dir = try initialisedWorkspace()
+        // Given 7 open cases of adult women in A1 (C-1 … C-7)
+        var csv = "case_id,opened,closed,adm1_code,adm2_code,sex,age_group,specific_need,gbv_incident_type,status,referral_service,org\n"
+        for i in 1...7 { csv += "C-\(i),2026-01-0\(i),,A1,A101,female,adults,woman-at-risk,,open,,ORG\n" }
+        try csv.write(to: dir.appendingPathComponent("cm.csv"), atomically: true, encoding: .utf8)
+        let imp = try PIMBinary.run(["import", "cm.csv", "--dataset", "cm", "--category", "case-management", "--purpose", "Test"], in: dir)
+        #expect(imp.status == 0, "\(imp.err)")
+        // When consent to reporting is withdrawn for C-1 and C-2
+        let w = try PIMBinary.run(["consent", "withdraw", "--dataset", "cm", "--purpose", "reporting", "--record", "C-1", "--record", "C-2"], in: dir)
+        #expect(w.status == 0, "\(w.err)")
+        // Then the shareable output counts 7 - 2 = 5 and states the 2 left out
+        let json = try PIMBinary.run(["output", "cm", "--shareable", "--format", "json"], in: dir)
+        #expect(json.status == 0, "\(json.err)")
+        let report = try JSONDecoder().decode(Report.self, from: Data(json.out.utf8))
+        #expect(report.leftOutForConsent == 2)
+        let shareable = try #require(report.sections.first { $0.name == "shareable" })
+        let row = try #require(shareable.rows.first { $0.prefix(4) == [.text("A1"), .text("female"), .text("adults"), .text("open")] })
+        #expect(row[4] == .int(5))
+        let text = try PIMBinary.run(["output", "cm", "--shareable"], in: dir)
+        #expect(text.out.contains("2 records left out because consent to reporting was withdrawn or refused"))
+        #expect(!text.out.contains("C-1"))
+        // And the internal output is unchanged (7): it is not shared
+        let internalOutput = try PIMBinary.run(["output", "cm", "--format", "json"], in: dir)
+        #expect(!internalOutput.out.contains("leftOutForConsent"))
+    }
+
+    struct Report: Decodable {
+        var leftOutForConsent: Int?
+        var sections: [Section]
+    }
+    struct Section: Decodable {
+        var name: String
+        var rows: [[Cell]]
+    }
+    enum Cell: Decodable, Equatable {
+        case int(Int), text(String), other
+        init(from decoder: any Decoder) throws {
+            let c = try decoder.singleValueContainer()
+            if let i = try? c.decode(Int.self) { self = .int(i) } else if let s = try? c.decode(String.self) { self = .text(s) } else { self = .other }
+        }
     }
 }

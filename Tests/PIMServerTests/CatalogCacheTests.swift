@@ -22,6 +22,37 @@ import Testing
         return String(decoding: try e.encode(value), as: UTF8.self)
     }
 
+    /// Shareable outputs of stored datasets consult consent; with no withdrawal nothing is left out.
+    static let noWithdrawals = ReportingConsent(recordColumn: "case_id", decisions: [])
+
+    @Test func aWithdrawalOfConsentToReportingIsHonouredByTheCachedShareableOutput() async throws {
+        let world = try await TestWorld.make()
+        let catalog = DatasetCatalog(store: world.store)
+        let entry = try await catalog.entry(named: TestWorld.datasetName, role: .administrator)
+        let table = try await world.store.table(of: try #require(entry.latest))
+        let column = try #require(table["case_id"])
+        let ids = (0..<3).compactMap { row -> String? in if case .text(let id) = column[row] { id } else { nil } }
+        #expect(ids.count == 3)
+        // Given the shareable output was computed (and cached) before any withdrawal
+        let before = try await catalog.output(entry, shareable: true)
+        #expect(before.leftOutForConsent == 0)
+        // When consent to reporting is withdrawn for three cases (no new version)
+        try await world.store.recordConsent(
+            datasetID: entry.dataset.id, entries: ids.map { ConsentEntry(recordID: $0, purpose: "reporting", granted: false, at: Fixtures.epoch) },
+            audit: AuditDraft(at: Fixtures.epoch, actor: "test", action: .consentChanged))
+        // Then the live shareable output leaves those 3 out and says so, as computing without them gives
+        let after = try await catalog.output(entry, shareable: true)
+        #expect(after.leftOutForConsent == 3)
+        let kept = table.selectingRows(Array(3..<table.rowCount))
+        var expected = try CategoryOutputs.shareableReport(for: .caseManagement, table: kept, consent: Self.noWithdrawals)
+        expected.leftOutForConsent = 3
+        expected.notes[expected.notes.count - 1] = "Consent: 3 records left out because consent to reporting was withdrawn or refused."
+        #expect(after == expected)
+        // And the JSON served to partners is not the stale one either
+        let json = String(buffer: try await catalog.outputJSON(entry, shareable: true))
+        #expect(json.contains("\"leftOutForConsent\":3"))
+    }
+
     @Test func cachedOutputsAndColumnsEqualUncached() async throws {
         let world = try await TestWorld.make()
         let catalog = DatasetCatalog(store: world.store)
@@ -30,7 +61,7 @@ import Testing
         let table = try await world.store.table(of: latest)
         for shareable in [true, false] {
             let uncached = shareable
-                ? try CategoryOutputs.shareableReport(for: .caseManagement, table: table)
+                ? try CategoryOutputs.shareableReport(for: .caseManagement, table: table, consent: Self.noWithdrawals)
                 : try CategoryOutputs.report(for: .caseManagement, table: table)
             #expect(try await catalog.output(entry, shareable: shareable) == uncached)
             #expect(try await catalog.output(entry, shareable: shareable) == uncached, "the second (cached) answer is the same")
@@ -54,7 +85,7 @@ import Testing
         #expect(await catalog.cache.aggregates.computations == 1)
         // The encoded answers are the encodings of the values.
         let outputJSON = try await catalog.outputJSON(entry, shareable: true)
-        #expect(Array(buffer: outputJSON) == Array(JSON.encode(try CategoryOutputs.shareableReport(for: .caseManagement, table: table))))
+        #expect(Array(buffer: outputJSON) == Array(JSON.encode(try CategoryOutputs.shareableReport(for: .caseManagement, table: table, consent: Self.noWithdrawals))))
         let aggregateJSON = try await catalog.aggregateJSON(entry, by: by, minCell: 5)
         #expect(Array(buffer: aggregateJSON) == Array(JSON.encode(try await catalog.aggregate(entry, by: by, minCell: 5))))
         #expect(await catalog.cache.outputs.computations == 2)

@@ -9,22 +9,41 @@ import PIMTable
 ///
 /// A need is **covered** when, for one of its producing categories, both a registered system and a recent
 /// dataset exist; **partial** when only systems or only recent data exist (or they belong to different
-/// categories); a **gap** otherwise. A dataset is recent when its latest data (the period end recorded at
-/// import, else the time the version was stored) is within `recentDays` of `now`.
+/// categories); a **gap** otherwise. A dataset is recent when its latest data is within `recentDays` of `now`:
+/// the end of the period recorded at import when there is one, else the latest date in the data's own date
+/// columns (``latestData(periodEnd:table:category:)``). Never the import date: a year-old export imported
+/// today is not recent data.
 public struct CoverageReport: Sendable, Hashable, Codable {
     public enum Status: String, Sendable, Hashable, Codable { case covered, partial, gap }
 
-    /// A dataset as coverage needs it: its category and when its latest version was stored.
+    /// A dataset as coverage needs it: its category and how recent its latest version's data is.
     public struct DatasetSummary: Sendable, Hashable, Codable {
         public var name: String
         public var category: String
-        public var latestVersionAt: Date?
+        /// The day the latest version's data reaches (``CoverageReport/latestData(periodEnd:table:category:)``);
+        /// nil when no version, or neither a recorded period end nor a date in the data: then never recent.
+        public var latestDataAt: Date?
 
-        public init(name: String, category: String, latestVersionAt: Date?) {
+        public init(name: String, category: String, latestDataAt: Date?) {
             self.name = name
             self.category = category
-            self.latestVersionAt = latestVersionAt
+            self.latestDataAt = latestDataAt
         }
+    }
+
+    /// The date columns of a category's data that say when things happened (its template's date fields:
+    /// `date`, or `opened` and `closed` for cases, `received` and `responded` for feedback).
+    public static func dateFields(of category: String) -> [String] {
+        guard let id = PIMCategory.ID(rawValue: category) else { return [] }
+        return CategoryTemplate.template(for: id).fields.filter { $0.field.type == .date }.map(\.field.name)
+    }
+
+    /// How recent a version's data is: the period end recorded at import (`yyyy-mm-dd`) when given, else the
+    /// latest date in `table`'s ``dateFields(of:)`` columns (those it has); nil when neither gives a date.
+    public static func latestData(periodEnd: String?, table: Table, category: String) -> Date? {
+        if let end = periodEnd.flatMap(CivilDays.startOfDay(iso:)) { return end }
+        let latest = dateFields(of: category).compactMap { name in (try? table.days(name))?.compactMap { $0 }.max() }.max()
+        return latest.map { Date(timeIntervalSince1970: Double($0) * 86_400) }
     }
 
     public struct Line: Sendable, Hashable, Codable {
@@ -41,20 +60,23 @@ public struct CoverageReport: Sendable, Hashable, Codable {
     public var scenario: Scenario.ID
     public var scenarioName: String
     public var recentDays: Int
+    /// The day coverage is judged on (`yyyy-mm-dd`): recent means latest data on or after `recentDays` before it.
+    public var asOf: String
     public var lines: [Line]
 
     public init(scenario: Scenario, systems: [InformationSystem], datasets: [DatasetSummary], now: Date, recentDays: Int = 90) {
         self.scenario = scenario.id
         scenarioName = scenario.name
         self.recentDays = recentDays
+        asOf = String(ISO8601DateFormatter().string(from: now).prefix(10))
         let cutoff = now.addingTimeInterval(-Double(recentDays) * 86_400)
         var lines: [Line] = []
         for (priority, needs) in [(DataPriority.mustHave, scenario.mustHave), (.niceToHave, scenario.niceToHave)] {
             for need in needs {
                 let cats = Set(need.producers.map(\.rawValue))
                 let sys = systems.filter { cats.contains($0.category.rawValue) }.map { "\($0.name) (\($0.owner))" }
-                let data = datasets.filter { d in cats.contains(d.category) && (d.latestVersionAt.map { $0 >= cutoff } ?? false) }.map(\.name)
-                let recent = datasets.filter { d in cats.contains(d.category) && (d.latestVersionAt.map { $0 >= cutoff } ?? false) }
+                let data = datasets.filter { d in cats.contains(d.category) && (d.latestDataAt.map { $0 >= cutoff } ?? false) }.map(\.name)
+                let recent = datasets.filter { d in cats.contains(d.category) && (d.latestDataAt.map { $0 >= cutoff } ?? false) }
                 let bothInOne = need.producers.contains { c in
                     systems.contains { $0.category == c } && recent.contains { $0.category == c.rawValue }
                 }
@@ -88,6 +110,9 @@ public struct CoverageReport: Sendable, Hashable, Codable {
         return CategoryReport(category: "coverage", title: "Coverage of the \(scenarioName) scenario (§11)", sections: [
             ReportSection(name: "needs", title: "Must-have and nice-to-have data", columns: ["priority", "need", "producers", "systems", "recent_datasets", "status"], rows: rows),
             ReportSection(name: "gaps", title: "Gaps and the category that would fill each", columns: ["priority", "need", "missing", "fill_with"], rows: gapRows),
-        ], notes: ["\(covered) of \(lines.count) needs covered. Covered = a registered system and a recent dataset (latest data within \(recentDays) days) of the same producing category."])
+        ], notes: [
+            "\(covered) of \(lines.count) needs covered. Covered = a registered system and a recent dataset (latest data within \(recentDays) days of \(asOf)) of the same producing category.",
+            "A dataset's latest data is the period end recorded at import, else the latest date in its data (the category's date columns), never the import date; a dataset with neither is not recent.",
+        ])
     }
 }

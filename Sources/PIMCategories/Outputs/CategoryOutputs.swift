@@ -32,13 +32,25 @@ public enum CategoryOutputs {
     /// The output that may leave the organisation under the category's §10 policy: aggregated at the
     /// policy's dimensions, direct identifiers never used, and every cell below `options.minCell` (at least
     /// ``SharingPolicyTables/minimumCell``) suppressed (with secondary suppression) by ``Aggregation``.
+    ///
+    /// With `consent` (a stored dataset's decisions), the records whose consent to reporting was withdrawn or
+    /// refused are left out first, as `pim share` leaves them out, and the report states how many
+    /// (``CategoryReport/leftOutForConsent``, a count only).
     /// - Throws: ``CategoryDataError/minimumCellBelowPolicy(requested:floor:)`` when `options.minCell` is below
-    ///   the policy's floor: such a table would publish counts that identify people and is never labelled shareable.
-    public static func shareableReport(for category: PIMCategory.ID, table: Table, options: Options = .init()) throws(CategoryDataError) -> CategoryReport {
+    ///   the policy's floor: such a table would publish counts that identify people and is never labelled shareable;
+    ///   ``CategoryDataError/consentUnmatched`` when withdrawals cannot be matched to records.
+    public static func shareableReport(
+        for category: PIMCategory.ID, table: Table, options: Options = .init(), consent: ReportingConsent? = nil
+    ) throws(CategoryDataError) -> CategoryReport {
         guard options.minCell >= SharingPolicyTables.minimumCell else {
             throw .minimumCellBelowPolicy(requested: options.minCell, floor: SharingPolicyTables.minimumCell)
         }
-        return try SharingPolicyTables.report(for: category, table: table, options: options)
+        guard let consent else { return try SharingPolicyTables.report(for: category, table: table, options: options) }
+        let (consented, leftOut) = try consent.apply(to: table)
+        var report = try SharingPolicyTables.report(for: category, table: consented, options: options)
+        report.leftOutForConsent = leftOut
+        report.notes.append(ReportingConsent.note(leftOut: leftOut))
+        return report
     }
 
     /// Options that some outputs use.

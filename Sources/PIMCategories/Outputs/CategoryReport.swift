@@ -96,15 +96,19 @@ public struct CategoryReport: Sendable, Hashable, Codable {
     /// The day the figures describe (`yyyy-mm-dd`), for outputs computed as of a date (population figures);
     /// §10.1 lists the date among what is shared.
     public var referenceDate: String?
+    /// Shareable outputs of stored datasets: how many records were left out because their consent to reporting
+    /// was withdrawn or refused (nil when consent was not consulted). A count only, never which records.
+    public var leftOutForConsent: Int?
 
     public init(category: String, title: String, shareable: Bool = false, sections: [ReportSection], notes: [String] = [],
-                referenceDate: String? = nil) {
+                referenceDate: String? = nil, leftOutForConsent: Int? = nil) {
         self.category = category
         self.title = title
         self.shareable = shareable
         self.sections = sections
         self.notes = notes
         self.referenceDate = referenceDate
+        self.leftOutForConsent = leftOutForConsent
     }
 
     /// The section named `name`, if any.

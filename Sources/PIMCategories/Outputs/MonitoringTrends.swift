@@ -57,7 +57,12 @@ public enum MonitoringTrends {
             byAdm1[adm, default: [Double](repeating: 0, count: periods.count)][p] += 1
             riskAffected[risk] = try riskAffected[risk, default: 0].adding(affected[r] ?? 0, in: "affected")
         }
+        // Every flagged period is listed in the spikes table, the totals' first ("Incidents per period" flags them too).
         var spikes: [[ReportValue]] = []
+        for (i, p) in periods.enumerated() where rule.isSpike(total, at: i) {
+            let (mean, sd) = Statistics.meanAndSD(Array(total[(i - rule.window)..<i]))
+            spikes.append([.text("total"), .text("all incidents"), .text(period.label(p)), .int(total[i]), .number(mean), .number(sd)])
+        }
         func series(_ name: String, _ dim: String, _ data: [String: [Double]]) -> ReportSection {
             var rows: [[ReportValue]] = []
             for key in data.keys.sorted() {

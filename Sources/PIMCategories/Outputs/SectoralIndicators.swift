@@ -8,25 +8,48 @@ import PIMTable
 ///
 /// Per location (adm2) and indicator the latest value is shown; admin 1 figures are the unweighted mean of
 /// the locations' latest values.
+///
+/// When several reports give that latest date with different values or owners, none is picked silently:
+/// the one whose owner comes first (then the lower value) is used, so the choice does not depend on row
+/// order, the row is flagged `reports-disagree`, and a `disagreements` section lists every report of that
+/// date with whether it was used (as population figures flag disagreeing sources).
 public enum SectoralIndicators {
+    /// The flag of a location and indicator whose latest reports disagree.
+    public static let disagreementFlag = "reports-disagree"
+
     public static func report(_ t: Table) throws(CategoryDataError) -> CategoryReport {
         let dates = try t.days("date"), a1 = try t.texts("adm1_code"), a2 = try t.texts("adm2_code")
         let ind = try t.texts("indicator"), values = try t.numbers("value"), owners = try t.texts("owner_org")
         let ownership = try t.texts("ownership"), sectors = try t.texts("sector")
-        var latest: [String: Int] = [:]
+        // Per location and indicator, the rows of the latest date.
+        var latest: [String: [Int]] = [:]
         for r in 0..<t.rowCount {
             guard let d = dates[r], values[r] != nil, let area = a2[r], let i = ind[r] else { continue }
             let key = (a1[r] ?? "") + "\u{1}" + area + "\u{1}" + i
-            if let prev = latest[key], let pd = dates[prev], pd > d { continue }
-            latest[key] = r
+            if let prev = latest[key]?.first, let pd = dates[prev] {
+                if pd > d { continue }
+                if pd == d { latest[key]?.append(r); continue }
+            }
+            latest[key] = [r]
         }
         guard !latest.isEmpty else { throw .noRows }
-        var locationRows: [[ReportValue]] = []
+        var locationRows: [[ReportValue]] = [], disagreements: [[ReportValue]] = []
         var means: [String: (Double, Double)] = [:]
         for key in latest.keys.sorted() {
-            guard let r = latest[key], let v = values[r] else { continue }
+            let candidates = (latest[key] ?? []).sorted { x, y in
+                (owners[x] ?? "", values[x] ?? 0, x) < (owners[y] ?? "", values[y] ?? 0, y)
+            }
+            guard let r = candidates.first, let v = values[r] else { continue }
+            let reports = Set(candidates.map { "\(owners[$0] ?? "")\u{1}\(values[$0] ?? 0)" })
+            let disagree = reports.count > 1
+            if disagree {
+                for c in candidates {
+                    disagreements.append([.opt(a1[c]), .opt(a2[c]), .opt(ind[c]), .text(CivilDays.iso(dates[c] ?? 0)), .opt(owners[c]),
+                                          .number(values[c] ?? 0), .text(c == r ? "used" : "not used")])
+                }
+            }
             locationRows.append([.opt(a1[r]), .opt(a2[r]), .opt(ind[r]), .opt(sectors[r]), .text(CivilDays.iso(dates[r] ?? 0)), .number(v),
-                                 .opt(owners[r]), .opt(ownership[r])])
+                                 .opt(owners[r]), .opt(ownership[r]), .text(disagree ? Self.disagreementFlag : "")])
             let mk = (a1[r] ?? "") + "\u{1}" + (ind[r] ?? "")
             means[mk, default: (0, 0)].0 += v
             means[mk, default: (0, 0)].1 += 1
@@ -36,10 +59,18 @@ public enum SectoralIndicators {
             let m = means[k] ?? (0, 1)
             return [.text(p.first ?? ""), .text(p.last ?? ""), .int(m.1), .number(m.0 / m.1)]
         }
-        return CategoryReport(category: "sectoral-im-systems-other", title: "Proxy protection indicators from sectoral systems", sections: [
+        var sections = [
             ReportSection(name: "by-location", title: "Latest value by location and indicator, with owner", columns:
-                            ["adm1_code", "adm2_code", "indicator", "sector", "date", "value", "owner_org", "ownership"], rows: locationRows),
+                            ["adm1_code", "adm2_code", "indicator", "sector", "date", "value", "owner_org", "ownership", "flag"], rows: locationRows),
             ReportSection(name: "by-adm1", title: "Mean of the locations' latest values by admin 1", columns: ["adm1_code", "indicator", "locations", "mean_value"], rows: adm1Rows),
-        ], notes: ["Ownership means control of collection and processing (§9.7); respect the owning sector's data-sharing protocols (§10.7)."])
+        ]
+        if !disagreements.isEmpty {
+            sections.append(ReportSection(name: "disagreements", title: "Where reports of the same location, indicator and date disagree",
+                                          columns: ["adm1_code", "adm2_code", "indicator", "date", "owner_org", "value", "use"], rows: disagreements))
+        }
+        return CategoryReport(category: "sectoral-im-systems-other", title: "Proxy protection indicators from sectoral systems", sections: sections, notes: [
+            "Ownership means control of collection and processing (§9.7); respect the owning sector's data-sharing protocols (§10.7).",
+            "Flag \(Self.disagreementFlag): several reports give the latest date of a location and indicator with different values or owners; the one whose owner comes first alphabetically is used and all are listed under disagreements.",
+        ])
     }
 }

@@ -24,7 +24,7 @@ public enum SharingPolicyTables {
         case .protectionMonitoring: ["adm1_code", "protection_risk", "month"]
         case .caseManagement: ["adm1_code", "sex", "age_group", "status"]
         case .protectionNeedsAssessment: ["adm1_code", "question", "answer"]
-        case .protectionResponseMonitoringEvaluation: ["org", "adm1_code", "sex", "age_group"]
+        case .protectionResponseMonitoringEvaluation: ["indicator", "org", "adm1_code", "sex", "age_group"]
         case .securitySituationalAwareness: ["adm1_code", "month", "incident_type"]
         case .sectoralIMSystemsOther: ["ownership", "indicator", "adm1_code"]
         case .communicatingWithAffectedCommunities: ["adm1_code", "topic"]
@@ -47,17 +47,11 @@ public enum SharingPolicyTables {
             let chosen = PopulationFigures.select(figures, asOf: day).map(\.figure)
             records = try expand(chosen.map { f in SexAge.all.enumerated().map { i, sa in ([f.adm1, sa.sex, sa.age], f.parts[i]) } }.flatMap { $0 }, names: dims)
         case .protectionResponseMonitoringEvaluation:
-            let orgs = try t.texts("org"), a1 = try t.texts("adm1_code")
-            var cells: [([String], Int64)] = []
-            for sa in SexAge.all {
-                let reached = try t.counts("reached_\(sa.suffix)")
-                for r in 0..<t.rowCount { cells.append(([orgs[r] ?? "", a1[r] ?? "", sa.sex, sa.age], reached[r] ?? 0)) }
-            }
-            records = try expand(cells, names: dims)
+            return try responseReport(t, options: options)
         case .protectionNeedsAssessment:
             // One protected table per question: margins across different questions would mean nothing and
             // would force needless complementary suppression.
-            let a1 = try t.texts("adm1_code"), w = try t.numbers("weight")
+            let a1 = try t.texts("adm1_code"), w = try NeedsShares.weights(t)
             var combined: ReportSection?
             for question in NeedsShares.questions where t[question] != nil {
                 let answers = try t.texts(question)

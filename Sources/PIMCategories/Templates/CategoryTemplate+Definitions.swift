@@ -42,6 +42,12 @@ extension CategoryTemplate {
             .choice("status", "Case status", hxl: "#status", .caseStatus),
             .choice("referral_service", "Service referred to", hxl: "#x_service+referral", .service, required: false),
             .org,
+        ],
+        // A case's dates must agree with its status: caseload, closures per month and time to close read them.
+        rules: [
+            .dateNotAfter(field: "opened", other: "closed"),
+            .requiredWhen(field: "closed", when: "status", values: ["closed"]),
+            .emptyWhen(field: "closed", when: "status", values: ["open", "referred"]),
         ])
 
     /// §9.2: one household interviewed in a protection needs assessment, with its sampling weight.
@@ -52,8 +58,10 @@ extension CategoryTemplate {
             .date("date", "Interview date"), .admin(1), .admin(2),
             .choice("population_group", "Population group", hxl: "#population+type", .populationGroup, role: .quasiIdentifier),
             .choice("respondent_sex", "Sex of respondent", hxl: "#x_sex+respondent", .sex, role: .quasiIdentifier),
+            // A household cannot stand for more households than the world has: a larger weight is an entry error
+            // (1e300 made every other household's share 0.0, and two of 1.797e308 overflowed the sums).
             TemplateField(Field(name: "weight", label: "Sampling weight (households represented)", hxl: "#x_weight", type: .decimal,
-                                role: .weight, required: true, minimum: 0)),
+                                role: .weight, required: true, minimum: 0, maximum: Double(TemplateField.maximumCount))),
             .choice("feels_unsafe", "Do household members feel unsafe in this area?", hxl: "#indicator+unsafe", .yesNo),
             .choice("lacks_documents", "Does any member lack civil documentation?", hxl: "#indicator+nodocuments", .yesNo),
             .choice("separated_child", "Is a child of the household separated from the family?", hxl: "#indicator+separatedchild",

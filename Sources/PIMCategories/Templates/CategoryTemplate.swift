@@ -16,15 +16,18 @@ public struct CategoryTemplate: Sendable, Hashable {
     /// What one row of the template describes, e.g. "one incident".
     public let unit: String
     public let fields: [TemplateField]
+    /// Checks across fields of a row (a case is not closed before it was opened).
+    public let rules: [SchemaRule]
 
-    public init(category: PIMCategory.ID, unit: String, fields: [TemplateField]) {
+    public init(category: PIMCategory.ID, unit: String, fields: [TemplateField], rules: [SchemaRule] = []) {
         self.category = category
         self.unit = unit
         self.fields = fields
+        self.rules = rules
     }
 
     /// The schema a dataset of this template is validated and analysed with.
-    public var schema: Schema { Schema(fields: fields.map(\.field)) }
+    public var schema: Schema { Schema(fields: fields.map(\.field), rules: rules) }
 
     /// The field named `name`, if any.
     public func field(_ name: String) -> TemplateField? { fields.first { $0.field.name == name } }
@@ -44,6 +47,23 @@ public struct CategoryTemplate: Sendable, Hashable {
             return Column(name: f.field.name, tag: tag, data: data)
         }
         return (try? Table(columns: columns)) ?? .empty
+    }
+
+    /// The sensitivity a dataset of this category calls for (what `pim demo load` gives the demo datasets; an
+    /// import gives `high` unless told otherwise). It bounds the most detailed level a share may have
+    /// (``Sensitivity/maximumLevel``):
+    /// - high: records about identifiable people and protection incidents or needs — case management (cases of
+    ///   persons with specific needs, GBV incident types), protection monitoring (incidents with survivor sex and
+    ///   age), needs-assessment microdata (households with ids and weights), community feedback (complaints,
+    ///   some marked sensitive);
+    /// - moderate: security incidents and access constraints (no individuals, but operationally sensitive);
+    /// - low: figures already aggregated — population figures, 5W activity reports, other sectors' indicators.
+    public var sensitivity: Sensitivity {
+        switch category {
+        case .caseManagement, .protectionMonitoring, .protectionNeedsAssessment, .communicatingWithAffectedCommunities: .high
+        case .securitySituationalAwareness: .moderate
+        case .populationData, .protectionResponseMonitoringEvaluation, .sectoralIMSystemsOther: .low
+        }
     }
 
     /// The templates of all eight categories, in the order of §6.

@@ -73,7 +73,9 @@ extension DemoCommand {
                   pim init --workspace demo --country ZZZ --admin admin --password-file pw.txt
                   pim demo generate --seed 7 --out demo && pim demo load --dir demo
                   pim coverage --scenario sudden-onset-emergency
-                Each file becomes the dataset demo-<category>. Systems are registered for five categories
+                Each file becomes the dataset demo-<category>, with the sensitivity its category calls for
+                (high for cases, monitoring, needs assessments and feedback; moderate for security; low for
+                population figures, activity reports and other sectors' indicators). Systems are registered for five categories
                 only, so that the coverage report shows what gaps look like.
                 """
         )
@@ -101,7 +103,9 @@ extension DemoCommand {
                             "--purpose", "Demonstration of \(PIMFramework.standard.category(c).name) with synthetic data",
                             "--gazetteer", base.appendingPathComponent("gazetteer.csv").path,
                             "--schema", base.appendingPathComponent(c.rawValue + ".schema.json").path,
-                            "--source-org", "PIM-DEMO", "--source-system", "pim demo generate", "--sensitivity", "low"] + storeArgs
+                            "--source-org", "PIM-DEMO", "--source-system", "pim demo generate",
+                            // Synthetic, but stored as real data of the category would be, so shares behave as they will.
+                            "--sensitivity", CategoryTemplate.template(for: c).sensitivity.rawValue] + storeArgs
                 let command = try ImportCommand.parse(args)
                 try await command.run()
             }

@@ -20,7 +20,9 @@ struct OutputCommand: AsyncParsableCommand {
             Without --shareable the output is internal: it may show small counts. With --shareable the
             tables are aggregated at the dimensions §10 allows and every cell below --min-cell (default and
             smallest allowed: 5, the sharing policy's floor) is suppressed, with complementary suppression,
-            by pim's disclosure control.
+            by pim's disclosure control. Records whose consent to reporting was withdrawn or refused
+            (`pim consent withdraw --purpose reporting`) are left out of --shareable outputs, and the
+            output says how many.
             """
     )
 
@@ -42,18 +44,24 @@ struct OutputCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
-        let (category, table) = try await store.withStore(writing: false, command: "pim output") { s in
+        let (category, table, consent) = try await store.withStore(writing: false, command: "pim output") { s in
             guard let d = try await s.dataset(named: dataset) else { throw StoreError.notFound(kind: "dataset", key: dataset) }
             let versions = try await s.versions(of: d.id)
             guard let v = version.map({ n in versions.first { $0.number == n } }) ?? versions.last else {
                 throw CLIError("Dataset \"\(dataset)\" has no version\(version.map { " \($0)" } ?? "") yet; import a file first.")
             }
             guard let c = PIMCategory.ID(rawValue: d.category) else { throw CLIError("Dataset \"\(dataset)\" has the unknown category \"\(d.category)\".") }
-            return (c, try await s.table(of: v))
+            // Shareable outputs leave out the records whose consent to reporting was withdrawn, as `pim share` does.
+            var consent: ReportingConsent?
+            if shareable {
+                consent = ReportingConsent(recordColumn: ConsentFilter.recordIDField(in: v.schema),
+                                           decisions: try await s.consent(datasetID: d.id).map(\.decision))
+            }
+            return (c, try await s.table(of: v), consent)
         }
         let options = CategoryOutputs.Options(asOf: asOf.flatMap(CivilDays.parseISO), period: period, minCell: minCell)
         let report = shareable
-            ? try CategoryOutputs.shareableReport(for: category, table: table, options: options)
+            ? try CategoryOutputs.shareableReport(for: category, table: table, options: options, consent: consent)
             : try CategoryOutputs.report(for: category, table: table, options: options)
         print(format.render(report))
     }

@@ -99,27 +99,45 @@ struct CoverageCommand: AsyncParsableCommand {
         discussion: """
             Example:
               pim coverage --scenario protracted-emergency --recent-days 120
-            Covered: a registered system and a dataset of a producing category stored within --recent-days.
+            Covered: a registered system and a dataset of a producing category whose latest data is within
+            --recent-days of --as-of (default today). A dataset's latest data is the period end recorded at
+            import (pim import --period-end), else the latest date in the data itself (the category's date
+            columns, e.g. date, or opened and closed for cases), never the day it was imported.
             Partial: only one of the two. Gap: neither; the report names the category that would fill it.
             Scenarios: \(Scenario.ID.allCases.map(\.rawValue).joined(separator: ", ")).
             """
     )
     @OptionGroup var store: StoreOptions
     @Option(help: "Scenario id or name.") var scenario: String
-    @Option(help: "A dataset counts as recent when its latest version was stored within this many days.") var recentDays: Int = 90
+    @Option(help: "A dataset counts as recent when its latest data (period end, else the latest date in the data) is within this many days.")
+    var recentDays: Int = 90
+    @Option(help: "Judge coverage as of this day (yyyy-mm-dd); default today.") var asOf: String?
     @Option(help: "text, markdown, csv or json.") var format: ReportFormat = .text
+
+    func validate() throws {
+        if let asOf, CivilDays.startOfDay(iso: asOf) == nil { throw ValidationError("--as-of must be a date as yyyy-mm-dd.") }
+        if recentDays < 0 { throw ValidationError("--recent-days must be 0 or more.") }
+    }
 
     func run() async throws {
         let sc = try PIMFramework.standard.scenario(named: scenario)
         let (systems, datasets) = try await store.withStore(writing: false, command: "pim coverage") { s in
             var summaries: [CoverageReport.DatasetSummary] = []
             for d in try await s.datasets() {
-                let last = try await s.versions(of: d.id).last
-                summaries.append(.init(name: d.name, category: d.category, latestVersionAt: last?.dataUpTo))
+                var latest: Date?
+                if let last = try await s.versions(of: d.id).last {
+                    // Only the date columns are read, and none when the period end was recorded.
+                    let names = last.provenance.periodEnd == nil
+                        ? CoverageReport.dateFields(of: d.category).filter { last.schema.field(named: $0) != nil } : []
+                    let table = names.isEmpty ? Table.empty : try await s.table(of: last, columns: names)
+                    latest = CoverageReport.latestData(periodEnd: last.provenance.periodEnd, table: table, category: d.category)
+                }
+                summaries.append(.init(name: d.name, category: d.category, latestDataAt: latest))
             }
             return (try await SystemsCommand.load(s), summaries)
         }
-        let report = CoverageReport(scenario: sc, systems: systems, datasets: datasets, now: Date(), recentDays: recentDays)
+        let now = asOf.flatMap(CivilDays.startOfDay(iso:)) ?? Date()
+        let report = CoverageReport(scenario: sc, systems: systems, datasets: datasets, now: now, recentDays: recentDays)
         print(format.render(report.categoryReport()))
     }
 }

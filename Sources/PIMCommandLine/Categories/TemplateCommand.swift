@@ -64,6 +64,7 @@ struct TemplateCommand: ParsableCommand {
                     ?? [f.minimum.map { "min \(Int($0))" }, f.maximum.map { "max \(Int($0))" }].compactMap { $0 }.joined(separator: ", ")
                 return [f.name, f.hxl ?? "", f.type.rawValue, f.role.rawValue, f.required ? "yes" : "", values]
             }))
+            if !template.rules.isEmpty { lines += ["", "Checks across columns of a row:"] + template.rules.map { "  \($0)" } }
             try emit(Data((lines.joined(separator: "\n") + "\n").utf8), url)
         }
         if let out { Output.stderr("Wrote the \(id.rawValue) template (\(format.rawValue)) to \(out).") }

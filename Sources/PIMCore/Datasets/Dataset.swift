@@ -105,7 +105,8 @@ public struct DatasetVersion: Sendable, Hashable, Codable {
 
 extension DatasetVersion {
     /// How recent the version's data is: the end of the period it covers, when recorded at import (it says
-    /// more than the import date), else the time the version was stored. Coverage and freshness use it.
+    /// more than the import date), else the time the version was stored. The web's freshness blocks use it;
+    /// scenario coverage reads the data's own dates instead when no period end was recorded.
     public var dataUpTo: Date {
         provenance.periodEnd.flatMap(CivilDays.startOfDay(iso:)) ?? createdAt
     }

@@ -86,8 +86,27 @@ extension Field {
 /// A dataset's schema: its fields in order. Field names are unique.
 public struct Schema: Sendable, Hashable, Codable {
     public var fields: [Field]
+    /// Checks across fields of a row (``SchemaRule``); empty in most schemas, and left out of the JSON then.
+    public var rules: [SchemaRule]
 
-    public init(fields: [Field]) { self.fields = fields }
+    public init(fields: [Field], rules: [SchemaRule] = []) {
+        self.fields = fields
+        self.rules = rules
+    }
+
+    enum CodingKeys: String, CodingKey { case fields, rules }
+
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        fields = try c.decode([Field].self, forKey: .fields)
+        rules = try c.decodeIfPresent([SchemaRule].self, forKey: .rules) ?? []
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(fields, forKey: .fields)
+        if !rules.isEmpty { try c.encode(rules, forKey: .rules) }
+    }
 
     public func field(named name: String) -> Field? { fields.first { $0.name == name } }
 
@@ -109,6 +128,19 @@ public struct Schema: Sendable, Hashable, Codable {
             }
             if let allowed = f.allowedValues, allowed.isEmpty {
                 throw .invalidField("schema", "field \"\(f.name)\": the list of allowed values is empty")
+            }
+        }
+        for rule in rules {
+            for name in rule.fields where field(named: name) == nil {
+                throw .invalidField("schema", "rule \"\(rule)\" names the field \"\(name)\", which the schema does not have")
+            }
+            switch rule {
+            case .dateNotAfter(let a, let b):
+                for name in [a, b] where field(named: name)?.type != .date {
+                    throw .invalidField("schema", "rule \"\(rule)\": the field \"\(name)\" is not a date")
+                }
+            case .requiredWhen(_, _, let values), .emptyWhen(_, _, let values):
+                if values.isEmpty { throw .invalidField("schema", "rule \"\(rule)\" has an empty list of values") }
             }
         }
     }

@@ -13,6 +13,11 @@ public enum ValidationRule: String, Sendable, Hashable, Codable, CaseIterable {
     case adminCode = "admin-code"
     /// An admin code that the gazetteer places under a different parent than the row's higher-level code.
     case adminHierarchy = "admin-hierarchy"
+    /// A date after another date of the same row that it may not follow (``SchemaRule/dateNotAfter(field:other:)``).
+    case dateOrder = "date-order"
+    /// A value required, or not allowed, because of another field's value (``SchemaRule/requiredWhen(field:when:values:)``,
+    /// ``SchemaRule/emptyWhen(field:when:values:)``).
+    case conditional
 }
 
 /// One problem, located as the user sees it in a spreadsheet: `FILE:ROW:COLUMN: what is wrong; what was expected`.
@@ -78,6 +83,7 @@ public struct Validator: Sendable {
         var issues: [ValidationIssue] = []
         var bad = [Bool](repeating: false, count: table.rowCount)
         var columns: [Column] = []
+        var flagged: [String: Set<Int>] = [:]
         for field in schema.fields {
             guard let source = table[field.name] else {
                 issues.append(ValidationIssue(
@@ -89,10 +95,11 @@ public struct Validator: Sendable {
             let converted = checker.convert(source)
             checker.checkConstraints(converted)
             for i in checker.issues { bad[i.row] = true }
+            if !schema.rules.isEmpty { flagged[field.name] = Set(checker.issues.map(\.row)) }
             issues.append(contentsOf: checker.issues.map(\.issue))
             columns.append(converted)
         }
-        for located in adminHierarchyIssues(columns) {
+        for located in adminHierarchyIssues(columns) + schemaRuleIssues(columns, flagged: flagged) {
             bad[located.row] = true
             issues.append(located.issue)
         }
@@ -246,6 +253,11 @@ struct FieldChecker {
         for row in 0..<n {
             let v = c[row]
             if v.isNull { continue }
+            // A reader may have inferred inf or nan as decimals; no range check would catch nan.
+            if case .decimal(let d) = v, !d.isFinite {
+                report(row, .type, "not a finite number", TextParsing.hint(.decimal))
+                continue
+            }
             if let x = TextParsing.number(v) {
                 if let lo = field.minimum, x < lo { report(row, .range, "below the minimum (\(described(v)))", "expected at least \(TextParsing.trim(lo))") }
                 if let hi = field.maximum, x > hi { report(row, .range, "above the maximum (\(described(v)))", "expected at most \(TextParsing.trim(hi))") }

@@ -92,9 +92,13 @@ public enum ConsentFilter {
     }
 
     /// Filters `table` to the records with granted consent for `purpose`.
+    /// - Parameter keepingUndecided: keep the records with no decision for `purpose` (and those without a
+    ///   record id); only a refusal or withdrawal leaves a record out. Shareable category outputs use it for
+    ///   ``ConsentPurpose/reporting``: a record counts in reports until its consent to them is withdrawn.
     /// - Throws: ``ConsentError/recordIDColumnMissing(_:)`` when `recordColumn` is not in the table.
     public static func apply(
-        to table: Table, recordColumn: String, entries: [ConsentDecision], purpose: ConsentPurpose
+        to table: Table, recordColumn: String, entries: [ConsentDecision], purpose: ConsentPurpose,
+        keepingUndecided: Bool = false
     ) throws(ConsentError) -> ConsentFilterResult {
         guard let column = table[recordColumn] else { throw .recordIDColumnMissing(recordColumn) }
         var latest: [String: ConsentDecision] = [:]
@@ -103,8 +107,8 @@ public enum ConsentFilter {
             latest[e.recordID] = e
         }
         func gap(_ id: String?) -> ConsentGap? {
-            guard let id, !id.isEmpty else { return .missingRecordID }
-            guard let e = latest[id] else { return .noDecision }
+            guard let id, !id.isEmpty else { return keepingUndecided ? nil : .missingRecordID }
+            guard let e = latest[id] else { return keepingUndecided ? nil : .noDecision }
             return e.granted ? nil : .notGranted
         }
         var keep: [Int] = []
@@ -115,7 +119,7 @@ public enum ConsentFilter {
             // One decision per distinct id, then one pass over the integer codes.
             let perCode = dictionary.map(gap)
             for (row, c) in codes.enumerated() {
-                let g = c < 0 ? ConsentGap.missingRecordID : perCode[Int(c)]
+                let g = c < 0 ? gap(nil) : perCode[Int(c)]
                 if let g { leftOut[g, default: 0] += 1 } else { keep.append(row) }
             }
         default:

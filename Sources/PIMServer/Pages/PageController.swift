@@ -88,8 +88,16 @@ struct PageController: Sendable {
                 guard let s = try? InformationSystem.decode(doc.json) else { throw ServerError.unprocessable("A stored information system is unreadable.") }
                 systems.append(s)
             }
-            let summaries = entries.map {
-                CoverageReport.DatasetSummary(name: $0.dataset.name, category: $0.dataset.category, latestVersionAt: $0.latest?.dataUpTo)
+            // Recent by the data's own dates (or the recorded period end), not by the import date.
+            var summaries: [CoverageReport.DatasetSummary] = []
+            for e in entries {
+                var latest: Date?
+                if let v = e.latest {
+                    let names = v.provenance.periodEnd == nil ? CoverageReport.dateFields(of: e.dataset.category) : []
+                    let table = names.isEmpty ? Table.empty : try await catalog.latestColumns(e, names).1
+                    latest = CoverageReport.latestData(periodEnd: v.provenance.periodEnd, table: table, category: e.dataset.category)
+                }
+                summaries.append(CoverageReport.DatasetSummary(name: e.dataset.name, category: e.dataset.category, latestDataAt: latest))
             }
             let chosen = request.uri.queryParameters.get("scenario")
             let reports = PIMFramework.standard.scenarios.map {

@@ -120,7 +120,8 @@ enum Template: String, CaseIterable {
         {{#showCoverage}}
         <section aria-labelledby="coverage"><h2 id="coverage">Scenario coverage (§11)</h2>
         <p class="muted">A data need is covered when one of its producing categories has both a registered information system and
-        data newer than {{recentDays}} days; partial when only one of the two; a gap otherwise.</p>
+        data newer than {{recentDays}} days (by the data's own dates, or the period end recorded at import; not the import date);
+        partial when only one of the two; a gap otherwise.</p>
         <table id="scenario-coverage">
         <caption>Must-have and nice-to-have data needs per scenario</caption>
         <thead><tr><th scope="col">Scenario</th><th scope="col" class="num">Covered</th><th scope="col" class="num">Partial</th><th scope="col" class="num">Gaps</th></tr></thead>

@@ -83,9 +83,7 @@ public struct ShareService: Sendable {
             ? try await store.table(of: version, columns: plan.dimensions + (plan.consentPurpose == nil ? [] : [
                 ConsentFilter.recordIDField(in: version.schema)].compactMap { $0 }))
             : try await store.table(of: version)
-        let consent = plan.consentPurpose == nil ? [] : try await store.consent(datasetID: dataset.id).map {
-            ConsentDecision(recordID: $0.recordID, purpose: $0.purpose, granted: $0.granted, at: $0.at)
-        }
+        let consent = plan.consentPurpose == nil ? [] : try await store.consent(datasetID: dataset.id).map(\.decision)
         let pseudonymizer = plan.level == .pseudonymised
             ? HMACPseudonymizer(key: try await store.secret(named: HMACPseudonymizer.secretName, orCreate: HMACPseudonymizer.newKey))
             : nil

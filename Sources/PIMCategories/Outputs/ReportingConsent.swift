@@ -1,0 +1,61 @@
+import Foundation
+import PIMCore
+import PIMTable
+
+/// The consent decisions of a stored dataset, as a shareable category output honours them: a record whose
+/// latest decision for ``purpose`` (reporting) is a refusal or a withdrawal is left out before anything is
+/// counted; records without a decision count until their consent is withdrawn. The same ``ConsentFilter``
+/// as `pim share` decides which records those are.
+///
+/// ```swift
+/// let consent = ReportingConsent(recordColumn: ConsentFilter.recordIDField(in: version.schema), decisions: decisions)
+/// let report = try CategoryOutputs.shareableReport(for: .caseManagement, table: table, consent: consent)
+/// report.leftOutForConsent   // 2
+/// ```
+public struct ReportingConsent: Sendable, Hashable {
+    /// The consent purpose that governs reports, aggregated or not (``ConsentPurpose/reporting``).
+    public static let purpose = ConsentPurpose.reporting
+
+    /// The dataset's record id field (``ConsentFilter/recordIDField(in:)``); nil when it has none.
+    public var recordColumn: String?
+    public var decisions: [ConsentDecision]
+
+    public init(recordColumn: String?, decisions: [ConsentDecision]) {
+        self.recordColumn = recordColumn
+        self.decisions = decisions
+    }
+
+    /// The ids of the records whose latest decision for ``purpose`` is not granted, sorted: what decides
+    /// which records an output leaves out (a cache of outputs keys on it). The latest decision is taken as
+    /// ``ConsentFilter`` takes it.
+    public var withdrawnRecordIDs: [String] {
+        var latest: [String: ConsentDecision] = [:]
+        for d in decisions where d.purpose == Self.purpose.rawValue {
+            if let seen = latest[d.recordID], seen.at > d.at { continue }
+            latest[d.recordID] = d
+        }
+        return latest.values.filter { !$0.granted }.map(\.recordID).sorted()
+    }
+
+    /// `table` without the records whose consent to reporting was refused or withdrawn, and how many those were.
+    /// - Throws: ``CategoryDataError/consentUnmatched`` when some consent was withdrawn but the dataset has no
+    ///   record id field (or the table no such column) to match it to: nothing is shared when in doubt.
+    func apply(to table: Table) throws(CategoryDataError) -> (table: Table, leftOut: Int) {
+        guard !withdrawnRecordIDs.isEmpty else { return (table, 0) }
+        guard let recordColumn else { throw .consentUnmatched }
+        do {
+            let r = try ConsentFilter.apply(to: table, recordColumn: recordColumn, entries: decisions, purpose: Self.purpose,
+                                            keepingUndecided: true)
+            return (r.table, r.leftOutTotal)
+        } catch {
+            throw .consentUnmatched
+        }
+    }
+
+    /// The note a shareable output carries: a count only, never which records.
+    static func note(leftOut: Int) -> String {
+        leftOut == 0
+            ? "Consent: none of the records counted has withdrawn or refused consent to \(purpose.rawValue)."
+            : "Consent: \(leftOut) record\(leftOut == 1 ? "" : "s") left out because consent to \(purpose.rawValue) was withdrawn or refused."
+    }
+}

@@ -1,0 +1,67 @@
+import Foundation
+import PIMCore
+import PIMTable
+import Testing
+
+/// Checks across the fields of a row: date order and values required or forbidden by another field's value.
+@Suite struct SchemaRuleTests {
+    static let schema = Schema(fields: [
+        Field(name: "id", type: .text, role: .directIdentifier, required: true),
+        Field(name: "opened", type: .date, required: true),
+        Field(name: "closed", type: .date),
+        Field(name: "status", type: .text, allowedValues: ["open", "referred", "closed"]),
+    ], rules: [
+        .dateNotAfter(field: "opened", other: "closed"),
+        .requiredWhen(field: "closed", when: "status", values: ["closed"]),
+        .emptyWhen(field: "closed", when: "status", values: ["open", "referred"]),
+    ])
+
+    @Test func rowsWhoseDatesDisagreeWithTheirStatusAreLocated() {
+        // Given data from spreadsheet row 2 (header only):
+        //   row 2 c1: opened 01-05, closed 01-15, closed  -> fine
+        //   row 3 c2: opened 03-10, closed 03-05, closed  -> closed before opened (at "closed")
+        //   row 4 c3: no closed date, status closed       -> closed date required (at "closed")
+        //   row 5 c4: closed 03-20, status open           -> closed date while open (at "closed")
+        //   row 6 c5: closed 03-20, status referred       -> the same, for an active referred case
+        //   row 7 c6: opened = closed, closed             -> fine (same day)
+        //   row 8 c7: closed date "soon" (not a date), closed -> only the type issue, not a second one
+        let t = textTable([
+            ("id", ["c1", "c2", "c3", "c4", "c5", "c6", "c7"]),
+            ("opened", ["2026-01-05", "2026-03-10", "2026-03-12", "2026-03-15", "2026-03-15", "2026-04-01", "2026-04-02"]),
+            ("closed", ["2026-01-15", "2026-03-05", nil, "2026-03-20", "2026-03-20", "2026-04-01", "soon"]),
+            ("status", ["closed", "closed", "closed", "open", "referred", "closed", "closed"]),
+        ])
+        let r = Validator(schema: Self.schema, fileName: "cm.csv", firstDataRow: 2).validate(t)
+        #expect(r.issues.map { "\($0.row):\($0.column):\($0.rule.rawValue)" } == [
+            "3:closed:date-order", "4:closed:conditional", "5:closed:conditional", "6:closed:conditional", "8:closed:type",
+        ])
+        #expect(r.issues[0].description
+            == "cm.csv:3:closed: the date is before opened in the same row; expected closed on or after opened (rule: opened is not after closed)")
+        #expect(r.issues[1].description == "cm.csv:4:closed: the value is empty while status is closed; expected a value (rule: closed is required when status is closed)")
+        #expect(r.issues[3].problem == "a value is given while status is referred")
+        // And no rule issue quotes a date of the row
+        #expect(!r.issues.filter { $0.rule != .type }.contains { $0.description.contains("2026-") })
+        #expect(r.countsByRule[.dateOrder] == 1 && r.countsByRule[.conditional] == 3)
+        #expect(r.rowsRejected == 5)
+    }
+
+    @Test func rulesRoundTripThroughASchemaFileAndOldFilesStillRead() throws {
+        let data = try JSONEncoder().encode(Self.schema)
+        #expect(try JSONDecoder().decode(Schema.self, from: data) == Self.schema)
+        let json = #"{"fields":[{"name":"a","type":"date"},{"name":"b","type":"date"}],"#
+            + #""rules":[{"rule":"date-not-after","field":"a","other":"b"}]}"#
+        #expect(try JSONDecoder().decode(Schema.self, from: Data(json.utf8)).rules == [.dateNotAfter(field: "a", other: "b")])
+        // A schema without rules (every file written before rules existed) reads with none, and writes none
+        let old = try JSONDecoder().decode(Schema.self, from: Data(#"{"fields":[{"name":"a","type":"text"}]}"#.utf8))
+        #expect(old.rules.isEmpty)
+        #expect(!String(decoding: try JSONEncoder().encode(old), as: UTF8.self).contains("rules"))
+    }
+
+    @Test func aRuleThatCannotBeCheckedIsRefused() {
+        let fields = [Field(name: "a", type: .date), Field(name: "s", type: .text)]
+        #expect(throws: DomainError.self) { try Schema(fields: fields, rules: [.dateNotAfter(field: "a", other: "nope")]).validate() }
+        #expect(throws: DomainError.self) { try Schema(fields: fields, rules: [.dateNotAfter(field: "a", other: "s")]).validate() }
+        #expect(throws: DomainError.self) { try Schema(fields: fields, rules: [.requiredWhen(field: "a", when: "s", values: [])]).validate() }
+        #expect(throws: Never.self) { try Schema(fields: fields, rules: [.emptyWhen(field: "a", when: "s", values: ["x"])]).validate() }
+    }
+}
