@@ -1,0 +1,27 @@
+import Foundation
+import Testing
+
+/// End-to-end runs of `pim risk` and `pim aggregate` on small synthetic files.
+@Suite struct DisclosureCLITests {
+    @Test func roundedTablesNameTheirBaseAndRecordTheSeedInTheAuditTrail() throws {
+        // Given a workspace with dataset pm (60 records)
+        let dir = try SharingCLITests.workspace()
+        // When it is aggregated by sex with rounding to base 5, seed 42
+        var r = try PIMBinary.run(["aggregate", "pm", "--by", "sex", "--round", "5", "--seed", "42", "--out", "r.csv"], in: dir)
+        #expect(r.status == 0, "\(r.err)")
+        #expect(r.out.contains("with seed 42"), "\(r.out)")
+        // Then the file says base and method (not the seed), and its total (60) is the sum of its cells
+        let lines = try String(contentsOf: dir.appendingPathComponent("r.csv"), encoding: .utf8).split(whereSeparator: \.isNewline)
+        #expect(lines.first == "sex,count,flag,note")
+        #expect(lines.dropFirst().first?.contains("Rounded to base 5 by controlled random rounding") == true)
+        #expect(lines.allSatisfy { !$0.contains("42") })
+        let counts = lines.dropFirst().map { Int($0.split(separator: ",", omittingEmptySubsequences: false)[1]) ?? -1 }
+        #expect(counts.last == 60)
+        #expect(counts.dropLast().reduce(0, +) == 60)
+        // And the seed is printed and recorded in the audit event
+        r = try PIMBinary.run(["audit", "list", "--action", "dataset.exported", "--format", "json"], in: dir)
+        #expect(r.out.contains("\"seed\""), "\(r.out)")
+        #expect(r.out.contains("\"42\""))
+        #expect(r.out.contains("\"controlled\""))
+    }
+}
