@@ -77,6 +77,17 @@ struct DisclosureSourceOptions: ParsableArguments {
         }
     }
 
+    /// The workspace's pseudonymizer when there is a workspace, nil when there is none (no store, or a store
+    /// without `pim init`); an unreachable or broken store is still an error.
+    func availablePseudonymizer() async throws -> (any Pseudonymizer)? {
+        guard store.storeExists else { return nil }
+        do {
+            return try await workspacePseudonymizer()
+        } catch is CLIError {
+            return nil
+        }
+    }
+
     /// The workspace key is needed to pseudonymise ids of a file too (same id → same pseudonym in one workspace).
     func workspacePseudonymizer() async throws -> any Pseudonymizer {
         try await store.withStore(writing: true, command: "pim anonymize") { s in
