@@ -3,6 +3,23 @@ import Testing
 
 /// End-to-end runs of `pim risk` and `pim aggregate` on small synthetic files.
 @Suite struct DisclosureCLITests {
+    @Test func agesOutsideEveryBandAreReportedAsSetToMissing() throws {
+        // Given ages of which one is negative
+        let dir = try PIMBinary.scratch()
+        var csv = "age,sex\n-1,f\n"
+        for i in 0..<9 { csv += "\(20 + i),\(i % 2 == 0 ? "f" : "m")\n" }
+        try csv.write(to: dir.appendingPathComponent("ages.csv"), atomically: true, encoding: .utf8)
+        // When ages are banded on anonymisation
+        let r = try PIMBinary.run(["anonymize", "ages.csv", "--k", "2", "--keys", "age,sex", "--recode", "age=bands", "--out", "o.csv"], in: dir)
+        #expect(r.status == 0, "\(r.err)")
+        // Then the summary and the report say that one value of age was set to missing by recoding
+        #expect(r.out.contains("Set to missing by recoding"), "\(r.out)")
+        #expect(r.out.contains("age 1"))
+        let md = try String(contentsOf: dir.appendingPathComponent("o.csv.report.md"), encoding: .utf8)
+        #expect(md.contains("## Information loss"))
+        #expect(md.contains("Set to missing by recoding"))
+    }
+
     @Test func roundedTablesNameTheirBaseAndRecordTheSeedInTheAuditTrail() throws {
         // Given a workspace with dataset pm (60 records)
         let dir = try SharingCLITests.workspace()

@@ -53,8 +53,12 @@ struct AggregateCommand: AsyncParsableCommand {
         for part in Self.dimensions(by) {
             if part.contains("=") {
                 let r = try RecodeSpec.parse(part, table: table)
-                table = try Recoding.apply(r, to: table).table
+                let recoded = try Recoding.apply(r, to: table)
+                table = recoded.table
                 dims.append(r.column)
+                if recoded.loss.suppressed > 0 {
+                    Output.stderr("note: \(recoded.loss.suppressed) values of \(r.column) fit no band or period (a negative age, for instance) and are counted as missing.")
+                }
             } else {
                 guard table[part] != nil else {
                     throw CLIError("--by: there is no column \"\(part)\"; the columns are: \(table.columnNames.joined(separator: ", ")).")

@@ -194,11 +194,30 @@ struct AnonymizationReport: Encodable {
         return Output.table(["", "before", "after"], rows) + "\nDropped: \(dropped.joined(separator: ", ").ifEmpty("none")); pseudonymised: \(pseudonymized.joined(separator: ", ").ifEmpty("none")); values suppressed: \(supp.ifEmpty("none"))"
             + (recordsRemovedForL > 0 ? "; records removed for l-diversity: \(recordsRemovedForL)" : "")
             + (householdID.map { "\n" + $0.sentence + "." } ?? "")
+            + (recodedToMissing.isEmpty ? "" : "\nSet to missing by recoding (no band, parent area or period covers the value, "
+                + "e.g. a negative age): " + recodedToMissing + ".")
+    }
+
+    /// "age 2, adm2_code 1": values each recoding could not map, and set to missing.
+    var recodedToMissing: String {
+        loss.variables.filter { $0.suppressedByRecoding > 0 }.map { "\($0.name) \($0.suppressedByRecoding)" }.joined(separator: ", ")
+    }
+
+    /// Per variable: values changed and suppressed, and categories before, after and merged.
+    var lossTable: String {
+        guard !loss.variables.isEmpty else { return "none\n" }
+        var out = "| variable | changed | set to missing | of which by recoding | categories before | after | merged |\n"
+        out += "|---|---:|---:|---:|---:|---:|---:|\n"
+        for v in loss.variables {
+            out += "| \(v.name) | \(v.changed) | \(v.suppressed) | \(v.suppressedByRecoding) | \(v.categoriesBefore) | \(v.categoriesAfter) | \(v.categoriesMerged) |\n"
+        }
+        return out
     }
 
     var markdown: String {
         "# Anonymisation of \(source)\n\nk = \(k)" + (l.map { ", l = \($0)" } ?? "") + "; row order seed \(seed)\n\n```\n\(summary)\n```\n\n"
             + "## Recodings\n\n" + (recodes.isEmpty ? "none\n" : recodes.map { "- \($0)" }.joined(separator: "\n") + "\n")
+            + "\n## Information loss\n\n" + lossTable
             + "\n## Risk before\n\n\(before.render(.markdown))\n\n## Risk after\n\n\(after.render(.markdown))\n"
             + "\nThe riskiest key combinations are not listed in a report that travels with the released file; "
             + "`pim risk` on the source lists them.\n"

@@ -29,6 +29,7 @@ public enum DisclosurePipeline {
         var current = first.table
         var suppressed = first.suppressedPerVariable
         var removed = 0
+        var loss = first.loss
         if let l, l >= 2, let k = plan.k {
             for _ in 0..<20 {
                 let failing = try recordsInClassesBelow(l: l, sensitive: lSensitive, keys: plan.keys, table: current)
@@ -56,7 +57,9 @@ public enum DisclosurePipeline {
                 throw PipelineError.lNotReached(l: l, sensitive: s.sensitive, found: s.minimumDistinctL)
             }
         }
-        return Outcome(table: current, loss: first.loss, suppressedPerVariable: suppressed,
+        // Removing records for l can remove categories too: the "after" counts are the released table's.
+        if removed > 0 { loss.recountCategoriesAfter(in: current) }
+        return Outcome(table: current, loss: loss, suppressedPerVariable: suppressed,
                        recordsRemovedForL: removed, before: before, after: after)
     }
 
