@@ -3,6 +3,18 @@ import Testing
 
 /// End-to-end runs of `pim risk` and `pim aggregate` on small synthetic files.
 @Suite struct DisclosureCLITests {
+    @Test func aBadWeightIsLocatedAsInTheSpreadsheet() throws {
+        // Given a file with a header (row 1), an HXL row (row 2), and a negative weight on spreadsheet row 4
+        let dir = try PIMBinary.scratch()
+        try "a,w\n#x,#weight\nx,3\nx,-1\ny,4\n".write(to: dir.appendingPathComponent("wth.csv"), atomically: true, encoding: .utf8)
+        // When its risk is measured with that weight
+        let r = try PIMBinary.run(["risk", "wth.csv", "--keys", "a", "--weight", "w"], in: dir)
+        // Then the error names the file, the row as `pim validate` counts it, and the column
+        #expect(r.status != 0)
+        #expect(r.err.contains("wth.csv:4:w: the weight must be a non-negative number"), "\(r.err)")
+        #expect(!r.err.contains("-1"))
+    }
+
     @Test func agesOutsideEveryBandAreReportedAsSetToMissing() throws {
         // Given ages of which one is negative
         let dir = try PIMBinary.scratch()

@@ -92,7 +92,12 @@ struct AnonymizeCommand: AsyncParsableCommand {
                                      recodes: recodes, keys: keyColumns, k: k, importance: columnList(importance) ?? keyColumns)
         let sensitiveColumns = columnList(sensitive) ?? defaults.sensitive
         let spec = defaults.riskSpec(keys: keyColumns, sensitive: sensitiveColumns)
-        let outcome = try DisclosurePipeline.anonymize(table, plan: plan, riskSpec: spec, l: l, lSensitive: sensitiveColumns)
+        let outcome: DisclosurePipeline.Outcome
+        do {
+            outcome = try DisclosurePipeline.anonymize(table, plan: plan, riskSpec: spec, l: l, lSensitive: sensitiveColumns)
+        } catch {
+            throw loaded.locating(error)
+        }
         // Rows in a random order: the source order would let two releases be matched row by row (undoing
         // suppression) and let the source link rows back to its records.
         // (A generator seeded once: the system generator costs a system call per number. The seed is
