@@ -140,6 +140,7 @@ struct AnonymizationReport: Encodable {
     var recodes: [String]
     var suppressedPerVariable: [String: Int]
     var recordsRemovedForL: Int
+    var classesRemovedForL: Int
     /// What happened to the household id column by default (nil when there is none, or the options named it).
     var householdID: HouseholdID?
     var loss: InformationLoss
@@ -174,6 +175,7 @@ struct AnonymizationReport: Encodable {
         recodes = plan.recodes.map(\.summary)
         suppressedPerVariable = Dictionary(uniqueKeysWithValues: outcome.suppressedPerVariable.map { ($0.key, $0.count) })
         recordsRemovedForL = outcome.recordsRemovedForL
+        classesRemovedForL = outcome.classesRemovedForL
         householdID = household
         loss = outcome.loss
         before = outcome.before
@@ -197,7 +199,10 @@ struct AnonymizationReport: Encodable {
             row("global risk", String(format: "%.4f", before.individualRisk.globalRisk), String(format: "%.4f", after.individualRisk.globalRisk)),
         ]
         return Output.table(["", "before", "after"], rows) + "\nDropped: \(dropped.joined(separator: ", ").ifEmpty("none")); pseudonymised: \(pseudonymized.joined(separator: ", ").ifEmpty("none")); values suppressed: \(supp.ifEmpty("none"))"
-            + (recordsRemovedForL > 0 ? "; records removed for l-diversity: \(recordsRemovedForL)" : "")
+            + (recordsRemovedForL > 0
+                ? "\nRemoved for l-diversity: \(recordsRemovedForL) records in \(classesRemovedForL) equivalence classes that had fewer than "
+                    + "\(l ?? 2) distinct values of a sensitive variable (a missing value counting as one when the class has others, as in `pim risk`)."
+                : "")
             + (householdID.map { "\n" + $0.sentence + "." } ?? "")
             + (recodedToMissing.isEmpty ? "" : "\nSet to missing by recoding (no band, parent area or period covers the value, "
                 + "e.g. a negative age): " + recodedToMissing + ".")
