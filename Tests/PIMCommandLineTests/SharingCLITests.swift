@@ -197,6 +197,47 @@ import Testing
         #expect(!FileManager.default.fileExists(atPath: dir.appendingPathComponent("f-out.csv").path))
     }
 
+    /// A raw household id would link every released record back to its household in the source:
+    /// `pim anonymize` pseudonymises it by default, drops it when there is no workspace key, and keeps it
+    /// only when asked by name; the report says which.
+    @Test func householdIdsArePseudonymisedOrDroppedByDefault() throws {
+        // Given a workspace whose dataset pm has household ids H1…H30 (role household id)
+        let dir = try Self.workspace()
+        var r = try PIMBinary.run(["anonymize", "pm", "--k", "2", "--keys", "sex", "--out", "a.csv", "--seed", "1"], in: dir)
+        #expect(r.status == 0, "\(r.err)")
+        // Then the column is kept, holding pseudonyms only
+        func column(_ file: String, _ name: String) throws -> [String]? {
+            let lines = try String(contentsOf: dir.appendingPathComponent(file), encoding: .utf8).split(whereSeparator: \.isNewline)
+            let header = (lines.first ?? "").split(separator: ",", omittingEmptySubsequences: false).map(String.init)
+            guard let i = header.firstIndex(of: name) else { return nil }
+            return lines.dropFirst(2).map { $0.split(separator: ",", omittingEmptySubsequences: false).map(String.init)[i] }
+        }
+        let pseudonyms = try #require(try column("a.csv", "household_id"))
+        #expect(pseudonyms.count == 60)
+        #expect(pseudonyms.allSatisfy { !$0.hasPrefix("H") || Int($0.dropFirst()) == nil })
+        #expect(Set(pseudonyms).count == 30)
+        #expect(try String(contentsOf: dir.appendingPathComponent("a.csv.report.md"), encoding: .utf8)
+            .contains("household_id (household id) pseudonymised"))
+        // And keeping the raw ids takes the explicit flag, and is said in the report
+        r = try PIMBinary.run(["anonymize", "pm", "--k", "2", "--keys", "sex", "--keep-raw-household-id", "--out", "k.csv"], in: dir)
+        #expect(r.status == 0, "\(r.err)")
+        #expect(Set(try #require(try column("k.csv", "household_id"))) == Set((1...30).map { "H\($0)" }))
+        #expect(r.out.contains("kept unchanged"), "\(r.out)")
+
+        // Given a file outside any workspace (no key to pseudonymise with)
+        let bare = try PIMBinary.scratch()
+        var csv = "household_id,sex\n"
+        for i in 1...6 { csv += "H\(i),\(i % 2 == 0 ? "f" : "m")\n" }
+        try csv.write(to: bare.appendingPathComponent("f.csv"), atomically: true, encoding: .utf8)
+        r = try PIMBinary.run(["anonymize", "f.csv", "--k", "2", "--keys", "sex", "--out", "f-a.csv"], in: bare)
+        #expect(r.status == 0, "\(r.err)")
+        // Then the household id is dropped, the report says so, and no store was created to find a key
+        let header = try String(contentsOf: bare.appendingPathComponent("f-a.csv"), encoding: .utf8).split(whereSeparator: \.isNewline).first ?? ""
+        #expect(header == "sex")
+        #expect(r.out.contains("household_id (household id) dropped"), "\(r.out)")
+        #expect(!FileManager.default.fileExists(atPath: bare.appendingPathComponent("pim-data").path))
+    }
+
     @Test func scheduledSharesAreMadeOncePerPeriod() throws {
         let dir = try Self.workspace()
         for args in [

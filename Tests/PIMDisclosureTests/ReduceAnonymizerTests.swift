@@ -43,6 +43,39 @@ import Testing
         #expect(try JSONDecoder().decode(InformationLoss.self, from: json) == r.loss)
     }
 
+    @Test func categoriesAreCountedInTheInputAndInTheReleasedTable() throws {
+        // Given 193 records: ages 0…95 twice each in adm2 XY0101/XY0102/XY0201 and sex f/m, plus one record of
+        // sex "x" (unique, so local suppression must touch it) and one negative age
+        var ages: [Int?] = (0..<96).flatMap { [$0, $0] }
+        var adm2: [String?] = ages.indices.map { ["XY0101", "XY0102", "XY0201"][$0 / 2 % 3] }
+        var sex: [String?] = ages.indices.map { ["f", "m"][$0 / 6 % 2] }
+        ages.append(30)
+        adm2.append("XY0101")
+        sex.append("x")
+        ages[0] = -1
+        let table = try Table(columns: [F.texts("adm2", adm2), F.texts("sex", sex), F.integers("age", ages)])
+        let plan = AnonymizationPlan(
+            recodes: [.ageBands(column: "age"), .location(column: "adm2", hierarchy: .prefix(length: 4))],
+            keys: ["adm2", "sex", "age"], k: 2, importance: ["adm2", "sex", "age"])
+        // When it is anonymised to k = 2
+        let r = try Anonymizer.apply(plan, to: table)
+        func loss(_ name: String) throws -> InformationLoss.Variable { try #require(r.loss.variables.first { $0.name == name }) }
+        func distinct(_ name: String) -> Int { Set(F.strings(r.table, name).compactMap { $0 }).count }
+        // Then "before" is the input's distinct values: 97 ages (−1, 0…95), 3 codes, 3 sexes (f, m, x)
+        #expect(try loss("age").categoriesBefore == 97)
+        #expect(try loss("adm2").categoriesBefore == 3)
+        #expect(try loss("sex").categoriesBefore == 3)
+        // And "after" is the released table's, counted here from the table itself
+        for name in ["age", "adm2", "sex"] { #expect(try loss(name).categoriesAfter == distinct(name), "\(name)") }
+        // And merged is what recoding made into fewer: 97 distinct ages → 5 bands = 92, 3 codes → 2 areas = 1
+        #expect(try loss("age").categoriesMerged == 92)
+        #expect(try loss("adm2").categoriesMerged == 1)
+        #expect(try loss("sex").categoriesMerged == 0)
+        // And the negative age is counted as set to missing by recoding
+        #expect(try loss("age").suppressedByRecoding == 1)
+        #expect(try loss("age").suppressed >= 1)
+    }
+
     @Test func badPlansAreRejected() throws {
         let t = try microdata()
         #expect(throws: ReductionError.disclosure(.kBelowTwo(1))) {

@@ -20,8 +20,11 @@ import Testing
             ])
         #expect(r.loss.changed == 10)
         #expect(r.loss.suppressed == 1)
+        #expect(r.loss.suppressedByRecoding == 1)
         #expect(r.loss.categoriesBefore == 11)
         #expect(r.loss.categoriesAfter == 5)
+        // 11 distinct ages (−1 included) became 5 bands: 6 categories merged
+        #expect(r.loss.categoriesMerged == 6)
     }
 
     @Test func customBandsFromLowerBounds() throws {
@@ -58,6 +61,9 @@ import Testing
         #expect(F.strings(r.table, "adm2") == ["XY01", "XY01", "XY02", "ZZ", nil])
         #expect(r.loss.changed == 4)
         #expect(r.loss.categoriesAfter == 3)
+        // 4 codes became 3 areas: XY0101 and XY0102 merged into XY01
+        #expect(r.loss.categoriesBefore == 4)
+        #expect(r.loss.categoriesMerged == 1)
     }
 
     @Test func unmappedLocationsFailOrBecomeNull() throws {

@@ -67,6 +67,24 @@ import Testing
         #expect(abs(report.individualRisk.expectedReidentifications - (1 + 5 + 2)) < 1e-12)
     }
 
+    @Test func highRiskRecordsLieMoreThanTwoMADsAboveTheMedian() throws {
+        // Given 40 unweighted records: 4 classes of 5 (r = 0.2), 3 of 4 (r = 0.25), 2 of 3 (r = 1/3), 1 of 2 (r = 0.5)
+        var keys: [String] = []
+        for (size, classes) in [(5, 4), (4, 3), (3, 2), (2, 1)] {
+            for c in 0..<classes { keys += Array(repeating: "s\(size)c\(c)", count: size) }
+        }
+        let report = try RiskAnalysis.analyze(try Table(columns: [RiskFixtures.texts("k", keys)]), spec: RiskSpec(keys: ["k"]))
+        let r = report.individualRisk
+        // median: the 20th and 21st of 40 sorted risks are 0.2 and 0.25 → 0.225
+        #expect(abs(r.medianRisk - 0.225) < 1e-12)
+        // |r − 0.225|: 0.025 for 32 records, 0.1083 for 6, 0.275 for 2 → median 0.025; MAD = 1.4826 · 0.025 = 0.037065
+        #expect(abs(r.madRisk - 0.037065) < 1e-12)
+        // median + 2·MAD = 0.29913 < 1/3 < 0.336195 = median + 3·MAD: the 6 records of r = 1/3 are flagged under
+        // sdcMicro's 2·MAD rule (with the 2 of r = 0.5), and would not be under 3·MAD
+        #expect(r.highRiskRecords == 8)
+        #expect(r.highRiskRule.contains("2 × MAD"))
+    }
+
     @Test func householdRiskCombinesMembers() throws {
         // Given unweighted records in households A (rows 1-2), B (rows 3-5) and C (rows 6-8)
         let table = try Table(columns: [

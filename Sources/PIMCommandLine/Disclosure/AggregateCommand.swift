@@ -17,8 +17,11 @@ struct AggregateCommand: AsyncParsableCommand {
             A dimension may carry a recoding (COL=bands, COL=month, …, as in `pim anonymize --recode`). A stored
             dataset's direct identifiers and household id cannot be dimensions, and the output is audited.
             Cells 0 < n < min-cell are suppressed, then complementary cells so that no suppressed cell can be
-            recomputed from its row, column or the totals. With --round, every cell and total is randomly
-            rounded to a multiple of the base (3, 5 or 10) from the recorded seed instead.
+            recomputed from its row, column or the totals. With --round, the table is randomly rounded to a
+            multiple of the base (3, 5 or 10) from --seed instead, with every total equal to the sum of its
+            rounded cells (controlled rounding for one or two dimensions). The output's `note` column gives
+            the base and method; the seed is printed and recorded in the audit trail, not published (with it,
+            the random choices could be replayed to narrow down the true counts).
             """
     )
 
@@ -27,7 +30,7 @@ struct AggregateCommand: AsyncParsableCommand {
     @Option(help: "Numeric columns to sum, comma-separated.") var sum: String?
     @Option(help: "Smallest publishable cell (default 5).") var minCell: Int = 5
     @Option(help: "Random rounding base (3, 5 or 10) instead of suppression.") var round: Int?
-    @Option(help: "Seed for random rounding (recorded in the output).") var seed: UInt64?
+    @Option(help: "Seed for random rounding (printed and recorded in the audit trail; not written in the published output).") var seed: UInt64?
     @Option(help: "Output file (.csv, .json or .xlsx).") var out: String
     @OptionGroup var actor: ActorOption
 
@@ -50,8 +53,12 @@ struct AggregateCommand: AsyncParsableCommand {
         for part in Self.dimensions(by) {
             if part.contains("=") {
                 let r = try RecodeSpec.parse(part, table: table)
-                table = try Recoding.apply(r, to: table).table
+                let recoded = try Recoding.apply(r, to: table)
+                table = recoded.table
                 dims.append(r.column)
+                if recoded.loss.suppressed > 0 {
+                    Output.stderr("note: \(recoded.loss.suppressed) values of \(r.column) fit no band or period (a negative age, for instance) and are counted as missing.")
+                }
             } else {
                 guard table[part] != nil else {
                     throw CLIError("--by: there is no column \"\(part)\"; the columns are: \(table.columnNames.joined(separator: ", ")).")
@@ -76,13 +83,20 @@ struct AggregateCommand: AsyncParsableCommand {
         case "xlsx": try XLSXWriter.write(published, sheetName: "aggregate", to: url)
         default: try CSVWriter.write(published, to: url)
         }
-        try await input.auditOutput(loaded, actor: actor, kind: "aggregate", records: table.rowCount, details: [
+        var details = [
             "by": dims.joined(separator: ","), "rule": round.map { "round \($0)" } ?? "min-cell \(minCell)",
-            "rows_written": String(published.rowCount)])
+            "rows_written": String(published.rowCount)]
+        if case .round(let base, let seed) = rule {
+            details["base"] = String(base)
+            details["seed"] = String(seed)
+            details["rounding"] = agg.rounding?.rawValue
+        }
+        try await input.auditOutput(loaded, actor: actor, kind: "aggregate", records: table.rowCount, details: details)
         let c = agg.loss.cells
         print("Aggregated \(loaded.label) (\(table.rowCount) records) by \(dims.joined(separator: " × ")): \(c?.cells ?? 0) cells"
               + (round == nil ? ", \(c?.primarySuppressed ?? 0) suppressed below \(minCell), \(c?.secondarySuppressed ?? 0) complementary"
-                              : ", rounded to base \(round ?? 0) with seed \(seed ?? 0)") + ".")
+                              : ", rounded to base \(round ?? 0) with seed \(seed ?? 0)"
+                                + (agg.rounding == .additive ? " (cells rounded, totals their sums)" : " (controlled: totals add up)")) + ".")
         print("Wrote \(published.rowCount) rows to \(out).")
     }
 

@@ -14,7 +14,8 @@ struct AnonymizeCommand: AsyncParsableCommand {
               pim anonymize pm-monitoring --k 5 --recode age=bands --generalize adm2_code=adm1 \\
                   --pseudonymize household_id --importance adm2_code,sex,age --out pm-anon.csv
             Steps, in order: drop direct identifiers (--drop, default: the schema's direct identifiers),
-            pseudonymise ids with the workspace's HMAC key, recode (--recode COL=bands[:0,5,12,18,60] |
+            pseudonymise ids with the workspace's HMAC key (the household id by default, or dropped without a
+            workspace key; --keep-raw-household-id keeps it), recode (--recode COL=bands[:0,5,12,18,60] |
             COL=week|month|quarter | COL=top:N | COL=bottom:N | COL=rare:N), generalise locations up the
             admin hierarchy (--generalize COL=adm1, learned from the data's own #adm1+code column or a
             --gazetteer), then suppress key values locally, least important key first, until every record
@@ -35,6 +36,8 @@ struct AnonymizeCommand: AsyncParsableCommand {
     @Option(help: "Gazetteer (HXL) giving parent areas for --generalize.") var gazetteer: String?
     @Option(help: "Key names, most important first (suppressed last).") var importance: String?
     @Option(help: "Output file (.csv, .json or .xlsx).") var out: String
+    @Flag(help: "Keep the household id column unchanged (by default it is pseudonymised with the workspace key, or dropped without one): a raw id links the released file back to the source.")
+    var keepRawHouseholdId = false
     @Option(help: "Seed of the released rows' order (recorded in the report and the audit trail; default: a random one). The same input, options and seed give the same file.") var seed: UInt64?
     @OptionGroup var actor: ActorOption
 
@@ -45,13 +48,30 @@ struct AnonymizeCommand: AsyncParsableCommand {
 
     func run() async throws {
         try await input.authorize(actor, to: "anonymize")
-        let pseudoColumns = columnList(pseudonymize) ?? []
-        let loaded = try await input.load(needPseudonymizer: !pseudoColumns.isEmpty)
+        var pseudoColumns = columnList(pseudonymize) ?? []
+        var loaded = try await input.load(needPseudonymizer: !pseudoColumns.isEmpty)
         let table = loaded.table
         let defaults = SchemaDisclosure(schema: loaded.schema)
         // A stored dataset's direct identifiers always go (or are pseudonymised): --drop adds to them. For a
         // file the roles are guesses, so --drop replaces them, with a warning for any left in.
         var dropColumns = (columnList(drop) ?? defaults.directIdentifiers).filter { !pseudoColumns.contains($0) }
+        // A raw household id links every released record back to its household in the source: it is
+        // pseudonymised with the workspace key (links between members survive), or dropped without a key.
+        var household: AnonymizationReport.HouseholdID?
+        if let hh = defaults.household, table[hh] != nil, !pseudoColumns.contains(hh), !dropColumns.contains(hh) {
+            if keepRawHouseholdId {
+                household = .init(column: hh, handling: .keptRaw)
+            } else {
+                if loaded.pseudonymizer == nil { loaded.pseudonymizer = try await input.availablePseudonymizer() }
+                if loaded.pseudonymizer != nil {
+                    pseudoColumns.append(hh)
+                    household = .init(column: hh, handling: .pseudonymized)
+                } else {
+                    dropColumns.append(hh)
+                    household = .init(column: hh, handling: .dropped)
+                }
+            }
+        }
         let keptIdentifiers = defaults.identifiersLeft(dropping: dropColumns, pseudonymizing: pseudoColumns, in: table)
         if !keptIdentifiers.isEmpty {
             if loaded.datasetID != nil {
@@ -72,7 +92,12 @@ struct AnonymizeCommand: AsyncParsableCommand {
                                      recodes: recodes, keys: keyColumns, k: k, importance: columnList(importance) ?? keyColumns)
         let sensitiveColumns = columnList(sensitive) ?? defaults.sensitive
         let spec = defaults.riskSpec(keys: keyColumns, sensitive: sensitiveColumns)
-        let outcome = try DisclosurePipeline.anonymize(table, plan: plan, riskSpec: spec, l: l, lSensitive: sensitiveColumns)
+        let outcome: DisclosurePipeline.Outcome
+        do {
+            outcome = try DisclosurePipeline.anonymize(table, plan: plan, riskSpec: spec, l: l, lSensitive: sensitiveColumns)
+        } catch {
+            throw loaded.locating(error)
+        }
         // Rows in a random order: the source order would let two releases be matched row by row (undoing
         // suppression) and let the source link rows back to its records.
         // (A generator seeded once: the system generator costs a system call per number. The seed is
@@ -90,7 +115,8 @@ struct AnonymizeCommand: AsyncParsableCommand {
         try await input.auditOutput(loaded, actor: actor, kind: "anonymize", records: released.rowCount, details: [
             "k": String(k), "l": l.map(String.init) ?? "-", "keys": keyColumns.joined(separator: ","),
             "seed": String(rowOrderSeed)])
-        let report = AnonymizationReport(source: loaded.label, k: k, l: l, seed: rowOrderSeed, plan: plan, outcome: outcome)
+        let report = AnonymizationReport(
+            source: loaded.label, k: k, l: l, seed: rowOrderSeed, plan: plan, outcome: outcome, household: household)
         try Data(report.markdown.utf8).write(to: URL(fileURLWithPath: out + ".report.md"))
         try Data(try Output.json(report).utf8).write(to: URL(fileURLWithPath: out + ".report.json"))
         print(report.summary)
@@ -114,11 +140,32 @@ struct AnonymizationReport: Encodable {
     var recodes: [String]
     var suppressedPerVariable: [String: Int]
     var recordsRemovedForL: Int
+    var classesRemovedForL: Int
+    /// What happened to the household id column by default (nil when there is none, or the options named it).
+    var householdID: HouseholdID?
     var loss: InformationLoss
     var before: RiskReport
     var after: RiskReport
 
-    init(source: String, k: Int, l: Int?, seed: UInt64, plan: AnonymizationPlan, outcome: DisclosurePipeline.Outcome) {
+    /// The household id column and what the default did with it.
+    struct HouseholdID: Encodable {
+        enum Handling: String, Encodable {
+            case pseudonymized, dropped, keptRaw = "kept-raw"
+        }
+        var column: String
+        var handling: Handling
+
+        var sentence: String {
+            switch handling {
+            case .pseudonymized: "\(column) (household id) pseudonymised with the workspace key, the default"
+            case .dropped: "\(column) (household id) dropped: there is no workspace key to pseudonymise it with"
+            case .keptRaw: "\(column) (household id) kept unchanged (--keep-raw-household-id): it links records back to the source"
+            }
+        }
+    }
+
+    init(source: String, k: Int, l: Int?, seed: UInt64, plan: AnonymizationPlan, outcome: DisclosurePipeline.Outcome,
+         household: HouseholdID? = nil) {
         self.source = source
         self.k = k
         self.l = l
@@ -128,6 +175,8 @@ struct AnonymizationReport: Encodable {
         recodes = plan.recodes.map(\.summary)
         suppressedPerVariable = Dictionary(uniqueKeysWithValues: outcome.suppressedPerVariable.map { ($0.key, $0.count) })
         recordsRemovedForL = outcome.recordsRemovedForL
+        classesRemovedForL = outcome.classesRemovedForL
+        householdID = household
         loss = outcome.loss
         before = outcome.before
         after = outcome.after
@@ -150,12 +199,35 @@ struct AnonymizationReport: Encodable {
             row("global risk", String(format: "%.4f", before.individualRisk.globalRisk), String(format: "%.4f", after.individualRisk.globalRisk)),
         ]
         return Output.table(["", "before", "after"], rows) + "\nDropped: \(dropped.joined(separator: ", ").ifEmpty("none")); pseudonymised: \(pseudonymized.joined(separator: ", ").ifEmpty("none")); values suppressed: \(supp.ifEmpty("none"))"
-            + (recordsRemovedForL > 0 ? "; records removed for l-diversity: \(recordsRemovedForL)" : "")
+            + (recordsRemovedForL > 0
+                ? "\nRemoved for l-diversity: \(recordsRemovedForL) records in \(classesRemovedForL) equivalence classes that had fewer than "
+                    + "\(l ?? 2) distinct values of a sensitive variable (a missing value counting as one when the class has others, as in `pim risk`)."
+                : "")
+            + (householdID.map { "\n" + $0.sentence + "." } ?? "")
+            + (recodedToMissing.isEmpty ? "" : "\nSet to missing by recoding (no band, parent area or period covers the value, "
+                + "e.g. a negative age): " + recodedToMissing + ".")
+    }
+
+    /// "age 2, adm2_code 1": values each recoding could not map, and set to missing.
+    var recodedToMissing: String {
+        loss.variables.filter { $0.suppressedByRecoding > 0 }.map { "\($0.name) \($0.suppressedByRecoding)" }.joined(separator: ", ")
+    }
+
+    /// Per variable: values changed and suppressed, and categories before, after and merged.
+    var lossTable: String {
+        guard !loss.variables.isEmpty else { return "none\n" }
+        var out = "| variable | changed | set to missing | of which by recoding | categories before | after | merged |\n"
+        out += "|---|---:|---:|---:|---:|---:|---:|\n"
+        for v in loss.variables {
+            out += "| \(v.name) | \(v.changed) | \(v.suppressed) | \(v.suppressedByRecoding) | \(v.categoriesBefore) | \(v.categoriesAfter) | \(v.categoriesMerged) |\n"
+        }
+        return out
     }
 
     var markdown: String {
         "# Anonymisation of \(source)\n\nk = \(k)" + (l.map { ", l = \($0)" } ?? "") + "; row order seed \(seed)\n\n```\n\(summary)\n```\n\n"
             + "## Recodings\n\n" + (recodes.isEmpty ? "none\n" : recodes.map { "- \($0)" }.joined(separator: "\n") + "\n")
+            + "\n## Information loss\n\n" + lossTable
             + "\n## Risk before\n\n\(before.render(.markdown))\n\n## Risk after\n\n\(after.render(.markdown))\n"
             + "\nThe riskiest key combinations are not listed in a report that travels with the released file; "
             + "`pim risk` on the source lists them.\n"

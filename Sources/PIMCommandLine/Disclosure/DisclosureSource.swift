@@ -20,6 +20,17 @@ struct DisclosureSourceOptions: ParsableArguments {
         var label: String
         var datasetID: Dataset.ID?
         var pseudonymizer: (any Pseudonymizer)?
+        /// How a file was read (nil for a stored dataset): maps table rows to the rows a spreadsheet shows.
+        var readReport: ReadReport?
+
+        /// `error`, located as `FILE:ROW:COLUMN: problem` when it concerns one cell of a file (ROW counted as
+        /// `pim validate` counts it: the header, an HXL row and skipped blank lines included); else unchanged.
+        func locating(_ error: any Error) -> any Error {
+            guard let report = readReport else { return error }
+            let cell = (error as? DisclosureError)?.cell ?? (error as? ReductionError)?.cell
+            guard let cell else { return error }
+            return CLIError("\(label):\(report.sourceRow(ofTableRow: cell.row)):\(cell.column): \(cell.problem).")
+        }
     }
 
     /// Loads the table and the schema whose roles give the defaults (proposed from HXL tags for a file).
@@ -28,10 +39,11 @@ struct DisclosureSourceOptions: ParsableArguments {
     func load(needPseudonymizer: Bool = false, columns: Set<String>? = nil) async throws -> Loaded {
         if FileManager.default.fileExists(atPath: source) {
             let url = URL(fileURLWithPath: source)
-            let table = try TableReader.read(url: url, options: CSVReadOptions(columns: columns), sheet: sheet).table
+            let read = try TableReader.read(url: url, options: CSVReadOptions(columns: columns), sheet: sheet)
             var pseudo: (any Pseudonymizer)?
             if needPseudonymizer { pseudo = try await workspacePseudonymizer() }
-            return Loaded(table: table, schema: SchemaProposal.propose(for: table), label: url.lastPathComponent, pseudonymizer: pseudo)
+            return Loaded(table: read.table, schema: SchemaProposal.propose(for: read.table), label: url.lastPathComponent,
+                          pseudonymizer: pseudo, readReport: read.report)
         }
         let ext = URL(fileURLWithPath: source).pathExtension.lowercased()
         if source.contains("/") || ["csv", "tsv", "txt", "xlsx", "json"].contains(ext) {
@@ -74,6 +86,17 @@ struct DisclosureSourceOptions: ParsableArguments {
             d["source"] = loaded.label
             try await s.append(AuditDraft(at: Date(), actor: actor.name, action: .datasetExported, datasetID: id.rawValue,
                                           recordCount: records, details: d))
+        }
+    }
+
+    /// The workspace's pseudonymizer when there is a workspace, nil when there is none (no store, or a store
+    /// without `pim init`); an unreachable or broken store is still an error.
+    func availablePseudonymizer() async throws -> (any Pseudonymizer)? {
+        guard store.storeExists else { return nil }
+        do {
+            return try await workspacePseudonymizer()
+        } catch is CLIError {
+            return nil
         }
     }
 

@@ -55,7 +55,12 @@ struct RiskCommand: AsyncParsableCommand {
             throw CLIError("\(identifying.map { "\"\($0)\"" }.joined(separator: ", ")): a direct identifier cannot be a key variable; "
                 + "every record is unique on it, and the report would list its values. Drop or pseudonymise it first.")
         }
-        let report = try RiskAnalysis.analyze(loaded.table, spec: spec)
+        let report: RiskReport
+        do {
+            report = try RiskAnalysis.analyze(loaded.table, spec: spec)
+        } catch {
+            throw loaded.locating(error)
+        }
         print(report.render(format))
         try await input.auditOutput(loaded, actor: actor, kind: "risk", records: loaded.table.rowCount, details: [
             "keys": spec.keys.joined(separator: ","), "format": format.rawValue])

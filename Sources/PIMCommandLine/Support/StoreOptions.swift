@@ -47,6 +47,15 @@ struct StoreOptions: ParsableArguments {
         return store
     }
 
+    /// Whether a store may exist: a PostgreSQL URL, or a SQLite data directory holding a database (checked
+    /// before opening it for writing, which would create one).
+    var storeExists: Bool {
+        switch configuration.backend {
+        case .sqlite(let dir): FileManager.default.fileExists(atPath: SQLiteStore.databaseURL(in: dir).path)
+        case .postgres: true
+        }
+    }
+
     private var isSQLite: Bool { if case .sqlite = configuration.backend { true } else { false } }
 
     /// Opens the store, runs `body`, and always closes the store.

@@ -5,15 +5,18 @@ import PIMTable
 ///
 /// k is reached by ``Anonymizer`` (local suppression). For l, records in equivalence classes whose sensitive
 /// variable has fewer than `l` distinct values are removed (record suppression), then k is re-checked, until
-/// both hold. The result is always re-measured with ``RiskAnalysis``: pim never returns a table that fails
-/// the k (or l) it was asked for.
+/// both hold. Distinct values are counted as `pim risk` (and sdcMicro) count them: a missing sensitive value
+/// is one more value when its class has others. The result is always re-measured with ``RiskAnalysis``: pim
+/// never returns a table that fails the k (or l) it was asked for.
 public enum DisclosurePipeline {
     public struct Outcome: Sendable {
         public var table: Table
         public var loss: InformationLoss
         public var suppressedPerVariable: [KeySuppression]
-        /// Records removed to reach l-diversity.
+        /// Records removed to reach l-diversity (whole equivalence classes with too few distinct sensitive values).
         public var recordsRemovedForL: Int
+        /// Equivalence classes removed to reach l-diversity (counted in the table they were removed from).
+        public var classesRemovedForL: Int
         public var before: RiskReport
         public var after: RiskReport
     }
@@ -29,11 +32,17 @@ public enum DisclosurePipeline {
         var current = first.table
         var suppressed = first.suppressedPerVariable
         var removed = 0
+        var removedClasses = 0
+        var loss = first.loss
         if let l, l >= 2, let k = plan.k {
             for _ in 0..<20 {
-                let failing = try recordsInClassesBelow(l: l, sensitive: lSensitive, keys: plan.keys, table: current)
+                let failing = try RiskAnalysis.rowsInClassesBelow(
+                    distinctL: l, sensitive: lSensitive, keys: plan.keys, missingMatchesAny: riskSpec.missingMatchesAny,
+                    in: current)
                 if failing.isEmpty { break }
                 removed += failing.count
+                removedClasses += try KeyFrequencies(
+                    table: current.selectingRows(failing), keys: plan.keys, missingMatchesAny: false).classCount
                 let drop = Set(failing)
                 let reduced = current.selectingRows((0..<current.rowCount).filter { !drop.contains($0) })
                 let again = try Anonymizer.apply(AnonymizationPlan(keys: plan.keys, k: k, importance: plan.importance), to: reduced)
@@ -56,25 +65,10 @@ public enum DisclosurePipeline {
                 throw PipelineError.lNotReached(l: l, sensitive: s.sensitive, found: s.minimumDistinctL)
             }
         }
-        return Outcome(table: current, loss: first.loss, suppressedPerVariable: suppressed,
-                       recordsRemovedForL: removed, before: before, after: after)
-    }
-
-    /// Rows whose equivalence class (identical key codes) has fewer than `l` distinct non-null sensitive values.
-    static func recordsInClassesBelow(l: Int, sensitive: [String], keys: [String], table: Table) throws -> [Int] {
-        guard table.rowCount > 0 else { return [] }
-        let freq = try KeyFrequencies(table: table, keys: keys, missingMatchesAny: false)
-        var failing = Set<Int32>()
-        for name in sensitive {
-            guard let col = table[name] else { continue }
-            var distinct = [Set<Value>](repeating: [], count: freq.classCount)
-            for r in 0..<table.rowCount {
-                let v = col[r]
-                if !v.isNull { distinct[Int(freq.classOfRecord[r])].insert(v) }
-            }
-            for (c, s) in distinct.enumerated() where s.count < l { failing.insert(Int32(c)) }
-        }
-        return (0..<table.rowCount).filter { failing.contains(freq.classOfRecord[$0]) }
+        // Removing records for l can remove categories too: the "after" counts are the released table's.
+        if removed > 0 { loss.recountCategoriesAfter(in: current) }
+        return Outcome(table: current, loss: loss, suppressedPerVariable: suppressed,
+                       recordsRemovedForL: removed, classesRemovedForL: removedClasses, before: before, after: after)
     }
 
     public enum PipelineError: Error, Sendable, CustomStringConvertible {

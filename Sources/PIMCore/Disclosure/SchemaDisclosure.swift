@@ -28,7 +28,7 @@ public struct SchemaDisclosure: Sendable {
     }
 
     /// The protective default plan: drop direct identifiers, pseudonymise the household id (so household
-    /// structure survives without the real id), band ages, keep dates to the month, and suppress locally to
+    /// structure survives without the real id; dropped when there is no pseudonymizer), band ages, keep dates to the month, and suppress locally to
     /// reach `k` on the keys.
     public func defaultPlan(k: Int, pseudonymizer: (any Pseudonymizer)?, generalize: [Recode] = []) -> AnonymizationPlan {
         var recodes = generalize
@@ -42,8 +42,11 @@ public struct SchemaDisclosure: Sendable {
             && !recodes.contains(where: { $0.column == f.name }) {
             recodes.append(.datePeriod(column: f.name, period: .month))
         }
-        let pseudo = pseudonymizer == nil ? [] : [household].compactMap { $0 }
-        return AnonymizationPlan(drop: directIdentifiers, pseudonymize: pseudo, pseudonymizer: pseudonymizer,
+        // Without a key to pseudonymise it with, the household id goes: a raw id links records back to the source.
+        let householdColumn = [household].compactMap { $0 }
+        let pseudo = pseudonymizer == nil ? [] : householdColumn
+        let drop = directIdentifiers + (pseudonymizer == nil ? householdColumn : [])
+        return AnonymizationPlan(drop: drop, pseudonymize: pseudo, pseudonymizer: pseudonymizer,
                                  recodes: recodes, keys: keys, k: k, importance: keys)
     }
 

@@ -46,13 +46,12 @@ public enum Anonymizer {
             table = r.table
             perVariable = r.suppressedPerVariable
             for s in r.suppressedPerVariable {
-                let column = try table.reductionColumn(s.key)
-                let categories = column.distinctCount
-                let previous = loss.variables.first { $0.name == s.key }
+                let categories = try table.reductionColumn(s.key).distinctCount
+                // Before: the input's categories (a key recoded earlier already has its entry).
+                let before = try input.reductionColumn(s.key).distinctCount
                 loss.merge(
-                    .init(
-                        name: s.key, suppressed: s.count, categoriesBefore: previous?.categoriesBefore ?? categories,
-                        categoriesAfter: categories, rows: input.rowCount))
+                    .init(name: s.key, suppressed: s.count, categoriesBefore: before, categoriesAfter: categories,
+                          rows: input.rowCount))
             }
         }
         return AnonymizationResult(table: table, loss: loss, suppressedPerVariable: perVariable)

@@ -1,3 +1,5 @@
+import PIMTable
+
 /// How much a disclosure-control step changed the data: per variable, and for aggregate tables per cell.
 ///
 /// The lead joins it with the risk reports made before and after. Shares are of the table's rows.
@@ -9,10 +11,14 @@ public struct InformationLoss: Sendable, Hashable, Codable {
         public var changed: Int
         /// Values set to missing (local suppression, or recodes that map a value to null).
         public var suppressed: Int
-        /// Distinct non-null values before and after.
+        /// The part of ``suppressed`` set to missing by recoding: values no band, parent area or period covers
+        /// (a negative age under the default bands, for instance).
+        public var suppressedByRecoding: Int
+        /// Distinct non-null values in the input table and in the output table.
         public var categoriesBefore: Int
         public var categoriesAfter: Int
-        /// Categories merged into "Other" by ``Recode/mergeRare(column:minCount:otherLabel:)``.
+        /// Categories lost to recoding (bands, parent areas, periods, "Other"): the recoding's distinct values
+        /// before minus after, so 96 ages in 5 bands merge 91 categories. Local suppression merges none.
         public var categoriesMerged: Int
         /// `changed / rows` and `suppressed / rows` (0 for an empty table).
         public var shareChanged: Double
@@ -20,11 +26,12 @@ public struct InformationLoss: Sendable, Hashable, Codable {
 
         public init(
             name: String, changed: Int = 0, suppressed: Int = 0, categoriesBefore: Int = 0, categoriesAfter: Int = 0,
-            categoriesMerged: Int = 0, rows: Int
+            categoriesMerged: Int = 0, suppressedByRecoding: Int = 0, rows: Int
         ) {
             self.name = name
             self.changed = changed
             self.suppressed = suppressed
+            self.suppressedByRecoding = suppressedByRecoding
             self.categoriesBefore = categoriesBefore
             self.categoriesAfter = categoriesAfter
             self.categoriesMerged = categoriesMerged
@@ -68,6 +75,14 @@ public struct InformationLoss: Sendable, Hashable, Codable {
     /// The total number of values suppressed across variables.
     public var totalSuppressed: Int { variables.reduce(0) { $0 + $1.suppressed } }
 
+    /// Sets every variable's ``Variable/categoriesAfter`` to the distinct non-null values of its column in
+    /// `table` (the released one), for steps that change the table after the loss was recorded.
+    package mutating func recountCategoriesAfter(in table: Table) {
+        for i in variables.indices {
+            if let column = table[variables[i].name] { variables[i].categoriesAfter = column.distinctCount }
+        }
+    }
+
     /// Adds `v` to the entry of the same name (summing counts, keeping the first `categoriesBefore`).
     mutating func merge(_ v: Variable) {
         guard let i = variables.firstIndex(where: { $0.name == v.name }) else {
@@ -78,6 +93,7 @@ public struct InformationLoss: Sendable, Hashable, Codable {
         variables[i] = Variable(
             name: v.name, changed: old.changed + v.changed, suppressed: old.suppressed + v.suppressed,
             categoriesBefore: old.categoriesBefore, categoriesAfter: v.categoriesAfter,
-            categoriesMerged: old.categoriesMerged + v.categoriesMerged, rows: rows)
+            categoriesMerged: old.categoriesMerged + v.categoriesMerged,
+            suppressedByRecoding: old.suppressedByRecoding + v.suppressedByRecoding, rows: rows)
     }
 }

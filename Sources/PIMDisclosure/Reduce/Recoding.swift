@@ -16,9 +16,9 @@ public enum Recoding {
         let column = try table.reductionColumn(recode.column)
         // The categories before (for the loss report) are counted on a second thread on large columns.
         let before: Int
-        let result: (data: ColumnData, changed: Int, suppressed: Int, merged: Int)
+        let result: (data: ColumnData, changed: Int, suppressed: Int)
         if column.count >= 1 << 16 {
-            let outcome = ParallelSlots<Result<(ColumnData, Int, Int, Int), ReductionError>>(count: 1)
+            let outcome = ParallelSlots<Result<(ColumnData, Int, Int), ReductionError>>(count: 1)
             let distinct = ParallelSlots<Int>(count: 1)
             ParallelWork.run(2) { k in
                 if k == 1 {
@@ -34,13 +34,16 @@ public enum Recoding {
             result = try recoded(column, recode)
         }
         let out = Column(name: column.name, tag: column.tag, data: result.data)
+        let after = out.distinctCount
+        // Categories merged: the distinct values the recoding made into fewer (96 ages into 5 bands: 91).
         let loss = InformationLoss.Variable(
             name: column.name, changed: result.changed, suppressed: result.suppressed, categoriesBefore: before,
-            categoriesAfter: out.distinctCount, categoriesMerged: result.merged, rows: table.rowCount)
+            categoriesAfter: after, categoriesMerged: max(0, before - after), suppressedByRecoding: result.suppressed,
+            rows: table.rowCount)
         return (table.replacing(out), loss)
     }
 
-    private static func recoded(_ column: Column, _ recode: Recode) throws(ReductionError) -> (ColumnData, Int, Int, Int) {
+    private static func recoded(_ column: Column, _ recode: Recode) throws(ReductionError) -> (ColumnData, Int, Int) {
         switch recode {
         case .ageBands(_, let bands): try ageBands(column, bands: bands.validated())
         case .location(_, let hierarchy): try location(column, hierarchy: hierarchy)
@@ -54,7 +57,7 @@ public enum Recoding {
 
     private static func ageBands(
         _ column: Column, bands: AgeBands
-    ) throws(ReductionError) -> (ColumnData, Int, Int, Int) {
+    ) throws(ReductionError) -> (ColumnData, Int, Int) {
         let labels = bands.bands.map(\.label)
         func bandIndex(_ age: Int64) -> Int32 {
             for (i, b) in bands.bands.enumerated() where age >= Int64(b.lower) && (b.upper.map { age <= Int64($0) } ?? true) {
@@ -106,15 +109,15 @@ public enum Recoding {
         let nonNull = column.count - column.nullCount
         let mapped = codes.reduce(0) { $0 + ($1 >= 0 ? 1 : 0) }
         // Distinct labels need no remapping (the default bands' are).
-        if Set(labels).count == labels.count { return (.text(codes: codes, dictionary: labels), mapped, nonNull - mapped, 0) }
-        return (Pseudonymization.remap(codes: codes, dictionary: labels), mapped, nonNull - mapped, 0)
+        if Set(labels).count == labels.count { return (.text(codes: codes, dictionary: labels), mapped, nonNull - mapped) }
+        return (Pseudonymization.remap(codes: codes, dictionary: labels), mapped, nonNull - mapped)
     }
 
     // MARK: - Locations
 
     private static func location(
         _ column: Column, hierarchy: LocationHierarchy
-    ) throws(ReductionError) -> (ColumnData, Int, Int, Int) {
+    ) throws(ReductionError) -> (ColumnData, Int, Int) {
         guard case .text(let codes, let dictionary) = column.data else {
             throw .unsupportedColumnType(column: column.name, found: column.type, expected: [.text])
         }
@@ -156,14 +159,14 @@ public enum Recoding {
             out[i] = map[j]
             if map[j] < 0 { suppressed += 1 } else if parents[j] != dictionary[j] { changed += 1 }
         }
-        return (.text(codes: out, dictionary: newDictionary), changed, suppressed, 0)
+        return (.text(codes: out, dictionary: newDictionary), changed, suppressed)
     }
 
     // MARK: - Dates
 
     private static func datePeriod(
         _ column: Column, period: DatePeriod
-    ) throws(ReductionError) -> (ColumnData, Int, Int, Int) {
+    ) throws(ReductionError) -> (ColumnData, Int, Int) {
         var days: [Int32]
         var nulls: NullMask
         switch column.data {
@@ -232,14 +235,14 @@ public enum Recoding {
                 changed += 1
             }
         }
-        return (.text(codes: codes, dictionary: dictionary), changed, 0, 0)
+        return (.text(codes: codes, dictionary: dictionary), changed, 0)
     }
 
     // MARK: - Top and bottom coding
 
     private static func topBottom(
         _ column: Column, bottom: Double?, top: Double?
-    ) throws(ReductionError) -> (ColumnData, Int, Int, Int) {
+    ) throws(ReductionError) -> (ColumnData, Int, Int) {
         if let b = bottom, let t = top, b > t { throw .invalidBounds(column: column.name) }
         var changed = 0
         switch column.data {
@@ -256,7 +259,7 @@ public enum Recoding {
                     changed += 1
                 }
             }
-            return (.integer(values: values, nulls: nulls), changed, 0, 0)
+            return (.integer(values: values, nulls: nulls), changed, 0)
         case .decimal(var values, let nulls):
             for i in values.indices where !nulls.isNull(i) {
                 if let top, values[i] > top {
@@ -267,7 +270,7 @@ public enum Recoding {
                     changed += 1
                 }
             }
-            return (.decimal(values: values, nulls: nulls), changed, 0, 0)
+            return (.decimal(values: values, nulls: nulls), changed, 0)
         default:
             throw .unsupportedColumnType(column: column.name, found: column.type, expected: [.integer, .decimal])
         }
@@ -277,7 +280,7 @@ public enum Recoding {
 
     private static func mergeRare(
         _ column: Column, minCount: Int, other: String
-    ) throws(ReductionError) -> (ColumnData, Int, Int, Int) {
+    ) throws(ReductionError) -> (ColumnData, Int, Int) {
         guard minCount >= 1 else { throw .parameterNotPositive(name: "minimum category count", value: minCount) }
         guard case .text(let codes, let dictionary) = column.data else {
             throw .unsupportedColumnType(column: column.name, found: column.type, expected: [.text])
@@ -286,10 +289,10 @@ public enum Recoding {
         for c in codes where c >= 0 { counts[Int(c)] += 1 }
         let rare = dictionary.indices.map { counts[$0] > 0 && counts[$0] < minCount && dictionary[$0] != other }
         let merged = rare.reduce(0) { $0 + ($1 ? 1 : 0) }
-        guard merged > 0 else { return (column.data, 0, 0, 0) }
+        guard merged > 0 else { return (column.data, 0, 0) }
         let labels = dictionary.indices.map { rare[$0] ? other : dictionary[$0] }
         let changed = codes.reduce(0) { $0 + ($1 >= 0 && rare[Int($1)] ? 1 : 0) }
-        return (Pseudonymization.remap(codes: codes, dictionary: labels), changed, 0, merged)
+        return (Pseudonymization.remap(codes: codes, dictionary: labels), changed, 0)
     }
 }
 

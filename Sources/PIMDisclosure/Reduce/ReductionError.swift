@@ -40,6 +40,16 @@ public enum ReductionError: Error, Sendable, Hashable, CustomStringConvertible {
     /// them being recomputed.
     case cannotProtect(cells: Int)
 
+    /// For an error about one cell: its 0-based table row, its column and what is wrong (see
+    /// ``DisclosureError/cell``).
+    public var cell: (row: Int, column: String, problem: String)? {
+        switch self {
+        case .disclosure(let e): e.cell
+        case .unreadableValue(let row, let column, let expected): (row, column, "the value cannot be read as \(expected.rawValue)")
+        default: nil
+        }
+    }
+
     public var description: String {
         switch self {
         case .disclosure(let e): e.description

@@ -23,20 +23,29 @@ public enum DisclosureError: Error, Sendable, Hashable, CustomStringConvertible 
     /// A column was named both as a key and as a sensitive variable.
     case sensitiveIsKey(String)
 
+    /// For an error about one cell: its 0-based table row, its column and what is wrong with it, so that a
+    /// caller that knows the file can write `FILE:ROW:COLUMN: problem` with ROW as a spreadsheet shows it.
+    public var cell: (row: Int, column: String, problem: String)? {
+        switch self {
+        case .invalidWeight(let row, let column): (row, column, Self.weightProblem)
+        case .householdIdMissing(let row, let column): (row, column, Self.householdProblem)
+        default: nil
+        }
+    }
+
+    private static let weightProblem = "the weight must be a non-negative number and not empty"
+    private static let householdProblem = "the household id is missing; every record needs one"
+
     public var description: String {
         switch self {
         case .unknownKey(let name, let available):
             "there is no key column \"\(name)\"; the columns are: \(available.joined(separator: ", "))"
         case .noKeys:
             "no key variables (quasi-identifiers) were given; name at least one key column"
-        case .invalidWeight(let row, let column):
-            "row \(row + 1), column \"\(column)\": the weight must be a non-negative number and not empty"
         case .kBelowTwo(let k):
             "k-anonymity threshold \(k) is below 2; use k of 2 or more"
         case .thresholdNotPositive(let t):
             "threshold \(t) must be a positive number"
-        case .householdIdMissing(let row, let column):
-            "row \(row + 1), column \"\(column)\": the household id is missing; every record needs one"
         case .emptyTable:
             "the table has no rows, so there is nothing to measure"
         case .unknownColumn(let name, let available):
@@ -45,6 +54,10 @@ public enum DisclosureError: Error, Sendable, Hashable, CustomStringConvertible 
             "the recursive l-diversity constant c is \(c); it must be a positive number"
         case .sensitiveIsKey(let name):
             "column \"\(name)\" is both a key and a sensitive variable; a sensitive variable must not be a key"
+        case .invalidWeight(let row, let column):
+            "row \(row + 1), column \"\(column)\": \(Self.weightProblem)"
+        case .householdIdMissing(let row, let column):
+            "row \(row + 1), column \"\(column)\": \(Self.householdProblem)"
         }
     }
 }

@@ -1,4 +1,5 @@
 import Foundation
+import PIMTable
 
 /// l-diversity of one sensitive variable in every equivalence class, as sdcMicro's `ldiversity` computes it
 /// (Machanavajjhala et al. 2007):
@@ -95,5 +96,29 @@ struct LDiversity {
             j += 1
         }
         return j
+    }
+}
+
+extension RiskAnalysis {
+    /// The rows of equivalence classes whose distinct l-diversity is below `l` for some sensitive variable,
+    /// measured exactly as ``analyze(_:spec:)`` measures it, so that what anonymisation removes is what the
+    /// report would flag: sdcMicro's rule (`compute_group_ldiversity` in its `Measure_Risk.h`) counts a
+    /// missing sensitive value as one more value when the class has other values, and a class with only
+    /// missing values has distinct l of 0.
+    /// - Throws: ``DisclosureError`` for unknown key or sensitive columns.
+    package static func rowsInClassesBelow(
+        distinctL l: Int, sensitive: [String], keys: [String], missingMatchesAny: Bool, in table: Table
+    ) throws(DisclosureError) -> [Int] {
+        guard table.rowCount > 0 else { return [] }
+        let freq = try KeyFrequencies(
+            table: table, keys: keys, weight: nil, missingMatchesAny: missingMatchesAny, perRecord: false)
+        var failing = [Bool](repeating: false, count: freq.classCount)
+        for name in sensitive {
+            guard let column = table[name] else { throw .unknownColumn(name, available: table.columnNames) }
+            let measured = LDiversity(
+                classOfRecord: freq.classOfRecord, classSizes: freq.classSizes, sensitive: KeyCodes(column: column), c: 2)
+            for c in 0..<freq.classCount where Int(measured.distinct[c]) < l { failing[c] = true }
+        }
+        return (0..<table.rowCount).filter { failing[Int(freq.classOfRecord[$0])] }
     }
 }

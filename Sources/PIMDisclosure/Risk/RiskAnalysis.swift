@@ -49,7 +49,7 @@ public struct RiskAnalysis {
         for c in 0..<freq.classCount {
             let r = riskOfClass[c]
             maxRisk = max(maxRisk, r)
-            if r > median + 3 * mad && r > 0.1 { high += Int(freq.classSizes[c]) }
+            if r > median + IndividualRisk.highRiskMADs * mad && r > 0.1 { high += Int(freq.classSizes[c]) }
         }
         let individual = IndividualRiskSummary(
             method: freq.isWeighted ? "sdcMicro indivRisk approx (Benedetti-Franconi)" : "1/fk",

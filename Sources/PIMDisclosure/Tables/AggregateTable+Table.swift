@@ -6,6 +6,8 @@ extension AggregateTable {
     public static let flagColumn = "flag"
     /// The column of published counts in ``table(totalLabel:includeMarginals:)``.
     public static let countColumn = "count"
+    /// The column of a rounded table that carries ``roundingNote`` (on the first row) in ``table(totalLabel:includeMarginals:)``.
+    public static let noteColumn = "note"
 
     /// The publishable table in long format: one row per cell, for CSV writing.
     ///
@@ -17,7 +19,8 @@ extension AggregateTable {
     /// own report may ask for the distinction with `distinguishSuppression`.
     ///
     /// Empty cells are left out. Under rounding, cells whose rounded count is 0 are left out too, so that they
-    /// look like empty cells, and no cell is flagged (flagging changed cells would mark the others as exact).
+    /// look like empty cells, and no cell is flagged (flagging changed cells would mark the others as exact);
+    /// a last column `note` carries ``roundingNote`` (base and method; not the seed) on the first row.
     /// - Throws: ``ReductionError/duplicateColumn(_:)`` when a dimension or sum column is named `count` or `flag`;
     ///   ``ReductionError/categoryIsTotalLabel(column:label:)`` when margins are included and a category is
     ///   spelled like `totalLabel` (ignoring case and spaces).
@@ -34,7 +37,8 @@ extension AggregateTable {
         }
         if case .round = rule { rows.removeAll { $0.publishedCount == 0 } }
         var names = Set<String>()
-        for name in dimensions.map(\.name) + [Self.countColumn] + sumColumns + [Self.flagColumn] {
+        let note = roundingNote
+        for name in dimensions.map(\.name) + [Self.countColumn] + sumColumns + [Self.flagColumn] + (note == nil ? [] : [Self.noteColumn]) {
             guard names.insert(name).inserted else { throw .duplicateColumn(name) }
         }
         var columns: [Column] = []
@@ -67,6 +71,9 @@ extension AggregateTable {
             }
         }
         columns.append(Column(name: Self.flagColumn, data: flags))
+        if let note {
+            columns.append(Column(name: Self.noteColumn, data: .textFromLabels(count: rows.count) { $0 == 0 ? note : nil }))
+        }
         return Table(unchecked: columns, rowCount: rows.count)
     }
 }

@@ -52,6 +52,49 @@ public struct AggregateTable: Sendable, Hashable, Codable {
     public var marginals: [Cell]
     /// Cells suppressed (primary, secondary) or changed by rounding.
     public var loss: InformationLoss
+    /// How a rounded table was rounded (nil under suppression).
+    public var rounding: RoundingMethod?
+
+    /// How ``CellRule/round(base:seed:)`` rounded a table. Either way every published margin is the sum of
+    /// its published cells.
+    public enum RoundingMethod: String, Sendable, Hashable, Codable {
+        /// Unbiased controlled rounding (Cox 1987), for one- and two-dimensional tables: every count and
+        /// margin is the multiple of the base just below or above its true value.
+        case controlled
+        /// For three or more dimensions: interior cells rounded at random (unbiased, within base − 1), each
+        /// margin the sum of its rounded cells (so it may be further from its true value).
+        case additive
+    }
+
+    /// The sentence published with a rounded table (base and method), nil under suppression.
+    ///
+    /// It names the base but not the seed: whoever knows the seed can replay the random choices and narrow
+    /// down the true counts (see ``SeededGenerator``), so the seed stays with the producer (the command
+    /// prints it and the audit trail records it).
+    public var roundingNote: String? {
+        guard case .round(let base, _) = rule, let rounding else { return nil }
+        let how = switch rounding {
+        case .controlled:
+            "controlled random rounding (Cox 1987): every count is a multiple of \(base) within \(base - 1) of the true count, and every total is the sum of its rounded cells"
+        case .additive:
+            "cells rounded at random (unbiased), each to a multiple of \(base) within \(base - 1) of the true count; every total is the sum of its rounded cells, so a total may differ from the true total by more than \(base - 1)"
+        }
+        let sums = sumColumns.isEmpty ? "" : "; sums are rounded separately and need not add up"
+        return "Rounded to base \(base) by \(how)\(sums). The random seed is kept by the producer, not published."
+    }
+
+    public init(
+        dimensions: [Dimension], sumColumns: [String], rule: CellRule, cells: [Cell], marginals: [Cell],
+        loss: InformationLoss, rounding: RoundingMethod? = nil
+    ) {
+        self.dimensions = dimensions
+        self.sumColumns = sumColumns
+        self.rule = rule
+        self.cells = cells
+        self.marginals = marginals
+        self.loss = loss
+        self.rounding = rounding
+    }
 
     /// The grand total cell.
     public var grandTotal: Cell? { marginals.last { $0.coordinates.allSatisfy { $0 == nil } } }

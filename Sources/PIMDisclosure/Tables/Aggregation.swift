@@ -17,7 +17,8 @@ public enum Aggregation {
     /// - Parameters:
     ///   - by: dimension columns (any type), at least one, each named once.
     ///   - sum: numeric (integer or decimal) columns to sum per cell.
-    ///   - rule: ``CellRule/suppress(minCell:)`` (default 5) or ``CellRule/round(base:seed:)``.
+    ///   - rule: ``CellRule/suppress(minCell:)`` (default 5) or ``CellRule/round(base:seed:)`` (controlled
+    ///     rounding: every margin is the sum of its rounded cells; see ``AggregateTable/RoundingMethod``).
     /// - Throws: ``ReductionError`` for an unknown column, a non-numeric sum column, a threshold or base
     ///   below 1, an empty table, or a table too large to hold with its marginals.
     public static func aggregate(
@@ -52,12 +53,14 @@ public enum Aggregation {
         grid.fillMargins()
 
         var protection = CellProtection(grid: grid)
+        var rounding: AggregateTable.RoundingMethod?
         switch rule {
         case .suppress(let threshold): try protection.suppress(threshold: threshold)
-        case .round(let base, let seed): protection.round(base: base, seed: seed)
+        case .round(let base, let seed): rounding = protection.round(base: base, seed: seed)
         }
         let dimensions = zip(by, encoded).map { AggregateTable.Dimension(name: $0, categories: $1.categories) }
-        return protection.table(dimensions: dimensions, sumColumns: sum, rule: rule, rows: table.rowCount)
+        return protection.table(
+            dimensions: dimensions, sumColumns: sum, rule: rule, rows: table.rowCount, rounding: rounding)
     }
 }
 

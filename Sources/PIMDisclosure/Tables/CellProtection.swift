@@ -172,26 +172,63 @@ struct CellProtection {
 
     // MARK: - Rounding
 
-    /// Unbiased random rounding of every non-empty cell and margin to a multiple of `base`.
+    /// Random rounding of every cell and margin to a multiple of `base`, reproducible from `seed`, such that
+    /// every published margin is the sum of its published cells.
     ///
-    /// A value `x = q·base + r` becomes `(q+1)·base` with probability `r/base` and `q·base` otherwise, so its
-    /// expected value is `x` and it is never more than `base − 1` away. Margins are rounded independently of
-    /// the cells (so a rounded table need not add up, but every published figure is within `base` of the
-    /// truth). Cells are visited in grid order with one generator seeded by `seed`, so the same seed gives
-    /// the same table. Sums are rounded the same way.
-    mutating func round(base: Int, seed: UInt64) {
+    /// One- and two-dimensional tables get unbiased controlled rounding (``ControlledRounding``, Cox 1987):
+    /// every count, margins included, becomes the multiple of `base` just below or just above it (so never
+    /// more than `base − 1` away), with the true value as its expected value. For more dimensions the
+    /// interior cells are rounded that way independently (a value `x = q·base + r` becomes `(q+1)·base` with
+    /// probability `r/base`, else `q·base`), and each margin is the sum of its rounded cells: additive, but a
+    /// margin may then be further than `base − 1` from its true value. Sums are rounded independently per
+    /// cell and margin (unbiased, within `base`; they need not add up).
+    /// - Returns: the method used, for the published table's note.
+    mutating func round(base: Int, seed: UInt64) -> AggregateTable.RoundingMethod {
         var g = SeededGenerator(seed: seed)
+        let method: AggregateTable.RoundingMethod
+        switch grid.sizes.count {
+        case 1:
+            // As a bordered two-way table with one column: (cell, its own "row total") per category.
+            let n = grid.extents[0]
+            var matrix = [Int](repeating: 0, count: n * 2)
+            for i in 0..<n {
+                matrix[2 * i] = grid.counts[i]
+                matrix[2 * i + 1] = grid.counts[i]
+            }
+            let rounded = ControlledRounding.round(matrix, rows: n, columns: 2, base: base, using: &g)
+            for i in 0..<n { publishedCounts[i] = rounded[2 * i] }
+            method = .controlled
+        case 2:
+            // The grid is already the bordered matrix: row-major, the total slot last in each dimension.
+            publishedCounts = ControlledRounding.round(
+                grid.counts, rows: grid.extents[0], columns: grid.extents[1], base: base, using: &g)
+            method = .controlled
+        default:
+            var interior = grid
+            interior.sums = []
+            for i in grid.counts.indices {
+                let isInterior = grid.sizes.indices.allSatisfy { d in (i / grid.strides[d]) % grid.extents[d] != grid.sizes[d] }
+                guard isInterior, grid.counts[i] > 0 else {
+                    interior.counts[i] = 0
+                    continue
+                }
+                let x = grid.counts[i]
+                let r = x % base
+                var y = x - r
+                if r != 0 && Int(g.next(upperBound: UInt64(base))) < r { y += base }
+                interior.counts[i] = y
+            }
+            interior.fillMargins()
+            publishedCounts = interior.counts
+            method = .additive
+        }
         for i in grid.counts.indices where grid.counts[i] > 0 {
-            let x = grid.counts[i]
-            let r = x % base
-            var y = x - r
-            if r != 0 && Int(g.next(upperBound: UInt64(base))) < r { y += base }
-            publishedCounts[i] = y
-            if y != x { roundedCells += 1 }
+            if publishedCounts[i] != grid.counts[i] { roundedCells += 1 }
             for m in grid.sums.indices {
                 publishedSums[m][i] = Self.round(grid.sums[m][i], base: Double(base), using: &g)
             }
         }
+        return method
     }
 
     static func round(_ x: Double, base: Double, using g: inout SeededGenerator) -> Double {
@@ -205,7 +242,8 @@ struct CellProtection {
     // MARK: - Output
 
     func table(
-        dimensions: [AggregateTable.Dimension], sumColumns: [String], rule: CellRule, rows: Int
+        dimensions: [AggregateTable.Dimension], sumColumns: [String], rule: CellRule, rows: Int,
+        rounding: AggregateTable.RoundingMethod? = nil
     ) -> AggregateTable {
         var cells: [AggregateTable.Cell] = []
         var marginals: [AggregateTable.Cell] = []
@@ -227,6 +265,7 @@ struct CellProtection {
                 cells: cells.count + marginals.count, primarySuppressed: primary, secondarySuppressed: secondary,
                 rounded: roundedCells))
         return AggregateTable(
-            dimensions: dimensions, sumColumns: sumColumns, rule: rule, cells: cells, marginals: marginals, loss: loss)
+            dimensions: dimensions, sumColumns: sumColumns, rule: rule, cells: cells, marginals: marginals, loss: loss,
+            rounding: rounding)
     }
 }

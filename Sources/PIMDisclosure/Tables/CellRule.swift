@@ -5,7 +5,8 @@ public enum CellRule: Sendable, Hashable, Codable {
     /// Zero cells are not sensitive and are published: an empty cell tells nobody about anyone.
     case suppress(minCell: Int)
     /// Unbiased random rounding of every cell and every margin to a multiple of `base` (3, 5 or 10 usually),
-    /// reproducible from `seed`. See ``RandomRounding``.
+    /// reproducible from `seed`, with every margin the sum of its rounded cells (controlled rounding for one
+    /// and two dimensions). See ``AggregateTable/RoundingMethod``.
     case round(base: Int, seed: UInt64)
 
     /// Primary suppression below 5, the common protection default.
