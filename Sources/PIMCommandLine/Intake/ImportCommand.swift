@@ -58,6 +58,8 @@ struct ImportCommand: AsyncParsableCommand {
 
     func run() async throws {
         let read = try input.read()
+        // What the reader changed or noticed (an encoding converted, blank lines skipped) is said, as inspect does.
+        for w in read.report.warnings { Output.stderr("note: \(w.description)") }
         let sha = try FileDigest.sha256(of: input.url)
         let gazetteer = try schemaOptions.loadGazetteer()
         let givenSchema = try schemaOptions.loadSchema()

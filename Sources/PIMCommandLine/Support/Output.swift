@@ -71,7 +71,7 @@ struct ActorOption: ParsableArguments {
         guard !u.isDisabled else { throw CLIError("User \"\(actor)\" is disabled; an administrator can enable it again.") }
         if let allowed, !allowed.contains(u.role) {
             let roles = Role.allCases.filter(allowed.contains).map(\.rawValue).joined(separator: ", ")
-            throw CLIError("\(actor) is \(u.role.rawValue); to \(action) needs one of the roles \(roles).")
+            throw CLIError("\(actor) is \(u.role.rawValue), and only these roles may \(action): \(roles).")
         }
         return u
     }

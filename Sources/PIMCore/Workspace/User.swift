@@ -50,6 +50,6 @@ public struct User: Sendable, Hashable, Codable {
     public static func validateUserName(_ name: String) throws(DomainError) {
         let ok = (2...64).contains(name.count)
             && name.allSatisfy { $0.isLetter || $0.isNumber || "._-@".contains($0) }
-        guard ok else { throw .invalidField("user name", "use 2 to 64 letters, digits, '.', '_', '-' or '@'") }
+        guard ok else { throw .invalidField("user name", "must be 2 to 64 letters, digits, '.', '_', '-' or '@'") }
     }
 }

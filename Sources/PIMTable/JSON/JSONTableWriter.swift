@@ -78,7 +78,7 @@ public enum JSONTableWriter {
         do {
             try data(table, style: style).write(to: url, options: .atomic)
         } catch {
-            throw .cannotWrite(file: url.lastPathComponent, reason: String(describing: type(of: error)))
+            throw .cannotWrite(file: url.lastPathComponent, reason: TableWriteError.reason(writing: url))
         }
     }
 

@@ -29,6 +29,21 @@ public enum TableWriteError: Error, Sendable, Hashable, CustomStringConvertible 
         case .cannotWrite(let f, let why): "\(f): cannot write the file (\(why))"
         }
     }
+
+    /// Why a file at `url` could not be written, in words (the system's error types name nothing useful):
+    /// a missing folder, a folder without write permission, or a refusal of the system (a full disk, say).
+    static func reason(writing url: URL) -> String {
+        let folder = url.deletingLastPathComponent()
+        var isDirectory: ObjCBool = false
+        if !FileManager.default.fileExists(atPath: folder.path, isDirectory: &isDirectory) || !isDirectory.boolValue {
+            return "the folder \(folder.path) does not exist"
+        }
+        if !FileManager.default.isWritableFile(atPath: folder.path) { return "no permission to write in \(folder.path)" }
+        if FileManager.default.fileExists(atPath: url.path) && !FileManager.default.isWritableFile(atPath: url.path) {
+            return "the existing file may not be replaced"
+        }
+        return "the system refused the write (is the disk full?)"
+    }
 }
 
 /// Writes a ``Table`` as CSV (RFC 4180) or HXL CSV (a header row, then the hashtag row).
@@ -112,7 +127,7 @@ public enum CSVWriter {
         do {
             try data(table, hxl: hxl, options: options).write(to: url, options: .atomic)
         } catch {
-            throw .cannotWrite(file: url.lastPathComponent, reason: String(describing: type(of: error)))
+            throw .cannotWrite(file: url.lastPathComponent, reason: TableWriteError.reason(writing: url))
         }
     }
 
