@@ -1,3 +1,4 @@
+import Foundation
 import PIMTable
 import Testing
 
@@ -12,6 +13,14 @@ import Testing
             Column(name: "ok", data: .boolean(values: [true, false], nulls: NullMask())),
             Column(name: "s", data: .text(codes: [0, 1], dictionary: ["a,b", "=SUM(A1)"])),
         ])
+    }
+
+    @Test func aFileThatCannotBeWrittenNamesWhy() throws {
+        // Given a folder that does not exist, the error says so (not the system error's type name)
+        let url = URL(fileURLWithPath: "/tmp/pim-no-such-folder-\(UInt32.random(in: 0...UInt32.max))/out.csv")
+        #expect(throws: TableWriteError.cannotWrite(file: "out.csv", reason: "the folder \(url.deletingLastPathComponent().path) does not exist")) {
+            try CSVWriter.write(try table(), to: url)
+        }
     }
 
     @Test func formatsValuesAndQuotesOnlyWhenNeeded() throws {
