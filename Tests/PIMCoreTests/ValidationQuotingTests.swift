@@ -21,3 +21,12 @@ import Testing
         #expect(text.contains("(-3)") || text.contains("\"-3\""), "\(text)")
     }
 }
+
+@Suite struct DatasetNameTests {
+    @Test func namesStartWithALetterOrDigit() throws {
+        for good in ["pm-2026", "PM_2026.v1", "2026-pm", "é-sites"] { try Dataset.validateName(good) }
+        for bad in ["..", ".", ".hidden", "-pm", "_pm", "", "a/b", String(repeating: "a", count: 101)] {
+            #expect(throws: DomainError.self) { try Dataset.validateName(bad) }
+        }
+    }
+}

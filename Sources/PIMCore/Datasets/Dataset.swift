@@ -37,8 +37,10 @@ public struct Dataset: Sendable, Hashable, Codable {
     }
 
     public static func validateName(_ name: String) throws(DomainError) {
+        // A name starts with a letter or digit: "." and ".." read as folders in file names and URLs.
         let ok = (1...100).contains(name.count) && name.allSatisfy { $0.isLetter || $0.isNumber || "-_.".contains($0) }
-        guard ok else { throw .invalidField("dataset name", "must be 1 to 100 letters, digits, '-', '_' or '.'") }
+            && (name.first.map { $0.isLetter || $0.isNumber } ?? false)
+        guard ok else { throw .invalidField("dataset name", "must be 1 to 100 letters, digits, '-', '_' or '.', starting with a letter or digit") }
     }
 }
 
