@@ -40,17 +40,7 @@ struct UserCommand: AsyncParsableCommand {
         }
 
         func run() async throws {
-            let password: String
-            if let passwordFile {
-                password = try Secrets.password(file: passwordFile)
-            } else if Terminal.isInteractive, let p1 = Terminal.askSecret("Password for \(name) (12+ characters)"),
-                      let p2 = Terminal.askSecret("Repeat the password") {
-                guard p1 == p2 else { throw CLIError("The two passwords differ; nothing was changed.") }
-                password = p1
-            } else {
-                throw CLIError("Give --password-file: the password is read from a file or a prompt, never from a flag.")
-            }
-            let hash = try PasswordHasher().hash(newPassword: password)
+            let hash = try UserCommand.newPasswordHash(file: passwordFile, prompt: "Password for \(name)")
             let actorName = actor.name
             try await store.withStore(writing: true, command: "pim user add") { s in
                 guard try await s.workspace() != nil else { throw StoreError.notInitialized }
@@ -111,6 +101,21 @@ struct UserCommand: AsyncParsableCommand {
             }
             print("Disabled user \(name).")
         }
+    }
+
+    /// The bcrypt hash of a new password read from `file` (its first line) or, at a terminal, asked twice.
+    static func newPasswordHash(file: String?, prompt: String) throws -> String {
+        let password: String
+        if let file {
+            password = try Secrets.password(file: file)
+        } else if Terminal.isInteractive, let p1 = Terminal.askSecret("\(prompt) (12+ characters)"),
+                  let p2 = Terminal.askSecret("Repeat the password") {
+            guard p1 == p2 else { throw CLIError("The two passwords differ; nothing was changed.") }
+            password = p1
+        } else {
+            throw CLIError("Give --password-file: the password is read from a file or a prompt, never from a flag.")
+        }
+        return try PasswordHasher().hash(newPassword: password)
     }
 
     /// Loads a user, applies `change` and records a `user.updated` event with ids only.
@@ -203,17 +208,7 @@ struct UserCommand: AsyncParsableCommand {
         @OptionGroup var actor: ActorOption
 
         func run() async throws {
-            let password: String
-            if let passwordFile {
-                password = try Secrets.password(file: passwordFile)
-            } else if Terminal.isInteractive, let p1 = Terminal.askSecret("New password for \(name) (12+ characters)"),
-                      let p2 = Terminal.askSecret("Repeat the password") {
-                guard p1 == p2 else { throw CLIError("The two passwords differ; nothing was changed.") }
-                password = p1
-            } else {
-                throw CLIError("Give --password-file: the password is read from a file or a prompt, never from a flag.")
-            }
-            let hash = try PasswordHasher().hash(newPassword: password)
+            let hash = try UserCommand.newPasswordHash(file: passwordFile, prompt: "New password for \(name)")
             try await UserCommand.change(name, store: store, actor: actor, command: "pim user set-password",
                                          details: ["password": "changed"]) {
                 $0.passwordHash = hash
