@@ -39,6 +39,8 @@ public enum ReductionError: Error, Sendable, Hashable, CustomStringConvertible {
     /// Small cells without a hypercube of non-empty cells around them: secondary suppression cannot stop
     /// them being recomputed.
     case cannotProtect(cells: Int)
+    /// Controlled rounding met a table whose margins are not the sums of their lines (a defect in pim).
+    case roundingFailed
 
     /// For an error about one cell: its 0-based table row, its column and what is wrong (see
     /// ``DisclosureError/cell``).
@@ -73,6 +75,8 @@ public enum ReductionError: Error, Sendable, Hashable, CustomStringConvertible {
         case .duplicateColumn(let c): "the output would have two columns named \"\(c)\"; rename one"
         case .repeatedColumn(let c): "column \"\(c)\" is named more than once; name each column once"
         case .missingPseudonymizer: "columns to pseudonymise were named but no pseudonymizer was given"
+        case .roundingFailed:
+            "the table could not be rounded so that its totals add up (a defect in pim; please report it); nothing was written"
         case .cannotProtect(let n):
             "\(n) small cell\(n == 1 ? "" : "s") cannot be protected: the table is too sparse at this detail for any choice of complementary cells to stop \(n == 1 ? "it" : "them") being worked out from the published totals; use fewer dimensions or coarser categories (age bands, admin level 1, months instead of weeks), or --round"
         case .categoryIsTotalLabel(let c, let label):

@@ -56,7 +56,7 @@ public enum Aggregation {
         var rounding: AggregateTable.RoundingMethod?
         switch rule {
         case .suppress(let threshold): try protection.suppress(threshold: threshold)
-        case .round(let base, let seed): rounding = protection.round(base: base, seed: seed)
+        case .round(let base, let seed): rounding = try protection.round(base: base, seed: seed)
         }
         let dimensions = zip(by, encoded).map { AggregateTable.Dimension(name: $0, categories: $1.categories) }
         return protection.table(

@@ -183,7 +183,8 @@ struct CellProtection {
     /// margin may then be further than `base − 1` from its true value. Sums are rounded independently per
     /// cell and margin (unbiased, within `base`; they need not add up).
     /// - Returns: the method used, for the published table's note.
-    mutating func round(base: Int, seed: UInt64) -> AggregateTable.RoundingMethod {
+    /// - Throws: ``ReductionError/roundingFailed`` if the table's margins were not the sums of their lines.
+    mutating func round(base: Int, seed: UInt64) throws(ReductionError) -> AggregateTable.RoundingMethod {
         var g = SeededGenerator(seed: seed)
         let method: AggregateTable.RoundingMethod
         switch grid.sizes.count {
@@ -195,13 +196,17 @@ struct CellProtection {
                 matrix[2 * i] = grid.counts[i]
                 matrix[2 * i + 1] = grid.counts[i]
             }
-            let rounded = ControlledRounding.round(matrix, rows: n, columns: 2, base: base, using: &g)
+            guard let rounded = ControlledRounding.round(matrix, rows: n, columns: 2, base: base, using: &g) else {
+                throw .roundingFailed
+            }
             for i in 0..<n { publishedCounts[i] = rounded[2 * i] }
             method = .controlled
         case 2:
             // The grid is already the bordered matrix: row-major, the total slot last in each dimension.
-            publishedCounts = ControlledRounding.round(
+            guard let rounded = ControlledRounding.round(
                 grid.counts, rows: grid.extents[0], columns: grid.extents[1], base: base, using: &g)
+            else { throw .roundingFailed }
+            publishedCounts = rounded
             method = .controlled
         default:
             var interior = grid

@@ -15,10 +15,11 @@
 enum ControlledRounding {
     /// Rounds an `rows × columns` matrix (row-major) whose last row and last column are the margins of the
     /// others (the last entry being the grand total).
-    /// - Precondition: the margins are the sums of their lines.
-    /// - Returns: the rounded matrix, in the same layout.
-    static func round(_ values: [Int], rows: Int, columns: Int, base: Int, using g: inout SeededGenerator) -> [Int] {
-        precondition(values.count == rows * columns && rows >= 2 && columns >= 2 && base >= 1, "a bordered matrix")
+    /// The margins must be the sums of their lines.
+    /// - Returns: the rounded matrix, in the same layout; `nil` when the input is not such a bordered matrix
+    ///   (then nothing can be published rounded).
+    static func round(_ values: [Int], rows: Int, columns: Int, base: Int, using g: inout SeededGenerator) -> [Int]? {
+        guard values.count == rows * columns && rows >= 2 && columns >= 2 && base >= 1 else { return nil }
         // Signs that make every line sum to zero: totals negated, the grand total (both totals) kept.
         func sign(_ k: Int) -> Int { (k / columns == rows - 1) != (k % columns == columns - 1) ? -1 : 1 }
         var residue = [Int](repeating: 0, count: values.count)
@@ -65,9 +66,9 @@ enum ControlledRounding {
                 var came = -1
                 var cycle: ArraySlice<Int> = []
                 while cycle.isEmpty {
-                    guard let e = pick(v, avoiding: came) else {
-                        preconditionFailure("a line with one non-multiple entry cannot add up to a multiple of the base")
-                    }
+                    // (A line whose only non-multiple entry is this one cannot add up to a multiple of the base:
+                    // the margins were not the sums of their lines.)
+                    guard let e = pick(v, avoiding: came) else { return nil }
                     walked.append(e)
                     let w = other(e, v)
                     if position[w] >= 0 {
