@@ -110,4 +110,14 @@ import Testing
         #expect(r.err.contains("1601 columns") && r.err.contains("at most 1600"), "\(r.err)")
         #expect(try PIMBinary.run(["datasets", "--format", "json"], in: dir).out.contains("\"w\"") == false)
     }
+
+    @Test func datasetShowGivesTheDateReceived() throws {
+        let dir = try Self.workspace(passwordFile: "correct horse battery staple\n")
+        try "id,sex\n1,f\n".write(to: dir.appendingPathComponent("a.csv"), atomically: true, encoding: .utf8)
+        var r = try PIMBinary.run(["import", "a.csv", "--dataset", "cm", "--category", "case-management", "--purpose", "t",
+                                   "--received", "2026-03-04"], in: dir)
+        #expect(r.status == 0, "\(r.err)")
+        r = try PIMBinary.run(["dataset", "show", "cm"], in: dir)
+        #expect(r.out.contains("received 2026-03-04"), "\(r.out)")
+    }
 }

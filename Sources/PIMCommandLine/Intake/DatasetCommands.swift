@@ -92,7 +92,9 @@ struct DatasetCommand: AsyncParsableCommand {
             for v in d.versions {
                 let p = v.provenance
                 lines.append("  v\(v.number): \(v.rowCount) rows from \(p.fileName) (sha256 \(p.sha256.prefix(12))…), imported by \(p.importedBy) on \(ISO8601DateFormatter().string(from: v.createdAt))")
-                let parts: [String?] = [p.sourceOrganization.map { "source \($0)" }, p.sourceSystem.map { "system \($0)" },
+                let received = ISO8601DateFormatter.string(from: p.receivedAt, timeZone: TimeZone(identifier: "UTC") ?? .current,
+                                                           formatOptions: [.withFullDate])
+                let parts: [String?] = ["received \(received)", p.sourceOrganization.map { "source \($0)" }, p.sourceSystem.map { "system \($0)" },
                                         p.method.map { "method \($0)" },
                                         (p.periodStart ?? p.periodEnd).map { _ in "period \(p.periodStart ?? "?") to \(p.periodEnd ?? "?")" },
                                         p.area.map { "area \($0)" }, p.qualityNotes.map { "notes: \($0)" }]
