@@ -13,13 +13,9 @@ extension PostgresStore {
     /// background and its error names none of them.) The password is never part of a message.
     /// - Throws: ``StoreError/unavailable(_:)`` naming the cause.
     public static func checkConnection(url: String, logger: Logger = Logger(label: "pim.postgres")) async throws(StoreError) {
-        guard let u = URLComponents(string: url), let host = u.host, let user = u.user else {
-            _ = try configuration(from: url)
-            return
-        }
-        let db = u.path.hasPrefix("/") ? String(u.path.dropFirst()) : u.path
-        let database = db.isEmpty ? user : db
-        let port = u.port ?? 5432
+        // The same reading of the URL as the pool's (which refuses a URL pim cannot use).
+        let pool = try configuration(from: url)
+        let host = pool.host ?? "", port = pool.port ?? 5432, user = pool.username, database = pool.database ?? user
         let mode = try SSLMode.of(url: url)
         let tls: PostgresConnection.Configuration.TLS
         do {
@@ -32,7 +28,7 @@ extension PostgresStore {
             throw .unavailable("TLS could not be set up for sslmode=\(mode.rawValue)")
         }
         var config = PostgresConnection.Configuration(
-            host: host, port: port, username: user, password: u.password, database: database, tls: tls)
+            host: host, port: port, username: user, password: pool.password, database: database, tls: tls)
         config.options.connectTimeout = .seconds(10)
         do {
             let connection = try await PostgresConnection.connect(

@@ -27,7 +27,7 @@ import Testing
             let api = try await client.execute(uri: "/api/v1/datasets", method: .delete)
             #expect(api.status == .methodNotAllowed)
             #expect(api.headers[.contentType] == "application/problem+json")
-            #expect(api.headers[.allow] == Route.methods(answering: "/api/v1/datasets").joined(separator: ", "))
+            #expect(api.headers[.allow] == "GET")
             #expect(String(buffer: api.body).contains("\"status\":405") || String(buffer: api.body).contains("\"status\" : 405"))
             // An address no route has stays a 404
             #expect(try await client.execute(uri: "/api/v1/nowhere", method: .get).status == .notFound)

@@ -15,15 +15,19 @@ extension Validator {
             .sorted { $0.0 < $1.0 }
         var out: [FieldChecker.Located] = []
         for (child, parent) in zip(levels.dropFirst(), levels) where parent.0 < child.0 {
-            let childCodes = Self.codes(child.2), parentCodes = Self.codes(parent.2)
-            var verdicts: [String: String?] = [:]
-            for row in 0..<min(childCodes.count, parentCodes.count) {
-                guard let code = childCodes[row], let up = parentCodes[row],
-                      gazetteer.contains(code, level: child.0), gazetteer.contains(up, level: parent.0) else { continue }
-                let key = code + "\u{1}" + up
+            // Judged once per distinct (code, parent code) pair, through the columns' codes: a row costs a
+            // dictionary lookup, not two strings and two gazetteer lookups.
+            let childCells = Self.coded(child.2), parentCells = Self.coded(parent.2)
+            var verdicts: [Int64: String?] = [:]
+            for row in 0..<min(childCells.codes.count, parentCells.codes.count) {
+                let c = childCells.codes[row], p = parentCells.codes[row]
+                guard c >= 0, p >= 0, let code = childCells.values[Int(c)], let up = parentCells.values[Int(p)] else { continue }
+                let key = Int64(c) << 32 | Int64(UInt32(bitPattern: p))
                 let expected: String?
                 if let known = verdicts[key] { expected = known } else {
-                    expected = Self.hierarchyExpectation(gazetteer, code: code, level: child.0, parent: up, parentLevel: parent.0)
+                    // Codes unknown to the gazetteer are the per-field check's to report.
+                    expected = gazetteer.contains(code, level: child.0) && gazetteer.contains(up, level: parent.0)
+                        ? Self.hierarchyExpectation(gazetteer, code: code, level: child.0, parent: up, parentLevel: parent.0) : nil
                     verdicts[key] = expected
                 }
                 guard let expected else { continue }
@@ -44,9 +48,19 @@ extension Validator {
         return "expected one of \(list)"
     }
 
-    /// The cells of a converted admin-code column as text; nil when null or empty.
-    static func codes(_ c: Column) -> [String?] {
-        if case .text(let codes, let dict) = c.data { return codes.map { $0 < 0 || dict[Int($0)].isEmpty ? nil : dict[Int($0)] } }
-        return (0..<c.count).map { row in if case .text(let s) = c[row], !s.isEmpty { s } else { nil } }
+    /// A converted admin-code column as codes into its distinct values (a value nil when empty); a null is -1.
+    static func coded(_ c: Column) -> (codes: [Int32], values: [String?]) {
+        if case .text(let codes, let dict) = c.data { return (codes, dict.map { $0.isEmpty ? nil : $0 }) }
+        var index: [String: Int32] = [:]
+        var values: [String?] = []
+        let codes = (0..<c.count).map { row -> Int32 in
+            guard case .text(let s) = c[row], !s.isEmpty else { return -1 }
+            if let k = index[s] { return k }
+            let k = Int32(values.count)
+            index[s] = k
+            values.append(s)
+            return k
+        }
+        return (codes, values)
     }
 }
