@@ -59,7 +59,13 @@ public struct Column: Sendable, Hashable {
     public var nullCount: Int {
         switch data {
         case .integer(_, let n), .decimal(_, let n), .date(_, let n), .boolean(_, let n): n.nullCount
-        case .text(let c, _): c.reduce(0) { $0 + ($1 < 0 ? 1 : 0) }
+        case .text(let c, _):
+            // (The sign bit of each code, summed: a loop the compiler vectorises.)
+            c.withUnsafeBufferPointer { codes in
+                var count = 0
+                for code in codes { count &+= Int(UInt32(bitPattern: code) >> 31) }
+                return count
+            }
         }
     }
 

@@ -18,7 +18,8 @@ import CPIMSIMD
 struct ByteDictionary {
     private var arena: [UInt8] = []
     private var offsets: [Int] = [0]
-    /// The key words of each code, two per code (see ``words(_:_:)``).
+    /// The key words of each code, two per code (see ``words(_:_:)``), once the table is built: while the
+    /// keys are ordered they are not needed (sixteen bytes per key of a sequential identifier column).
     private var keyWords: [UInt64] = []
     private var hashes: [UInt64] = []
     /// 0 for empty, else the hash's high 32 bits and `code + 1` in the low 32 bits, so most probes
@@ -102,11 +103,14 @@ struct ByteDictionary {
     /// Makes room for `expected` entries without further growth; `averageBytes` sizes the arena.
     mutating func reserve(_ expected: Int, averageBytes: Int = 0) {
         self.expected = max(self.expected, expected)
-        if averageBytes > 0 { arena.reserveCapacity(expected * averageBytes + expected / 8) }
-        offsets.reserveCapacity(expected + 1)
-        keyWords.reserveCapacity(2 * expected)
+        // A dictionary carried from piece to piece is reserved again for each: it grows at least by half
+        // (an exact `reserveCapacity` would copy every key so far each time).
+        func grown(_ capacity: Int, _ wanted: Int) -> Int { wanted > capacity ? max(wanted, capacity + capacity / 2) : wanted }
+        if averageBytes > 0 { arena.reserveCapacity(grown(arena.capacity, expected * averageBytes + expected / 8)) }
+        offsets.reserveCapacity(grown(offsets.capacity, expected + 1))
+        if !ordered { keyWords.reserveCapacity(grown(keyWords.capacity, 2 * expected)) }
         if !ordered {
-            hashes.reserveCapacity(expected)
+            hashes.reserveCapacity(grown(hashes.capacity, expected))
             if slots.count < expected * 2 {
                 var size = max(16, slots.count)
                 while size < expected * 2 { size <<= 1 }
@@ -247,8 +251,10 @@ struct ByteDictionary {
         let code = Int32(truncatingIfNeeded: count)
         arena.append(contentsOf: UnsafeBufferPointer(start: p, count: n))
         offsets.append(arena.count)
-        keyWords.append(w.0)
-        keyWords.append(w.1)
+        if !ordered {
+            keyWords.append(w.0)
+            keyWords.append(w.1)
+        }
         if let h { hashes.append(h) }
         lastCode = code
         return code
@@ -277,13 +283,18 @@ struct ByteDictionary {
     private mutating func buildTable() {
         ordered = false
         hashes.reserveCapacity(max(count, expected))
+        keyWords.reserveCapacity(2 * max(count, expected))
         let seed = self.seed
         arena.withUnsafeBufferPointer { a in
             for c in 0..<count {
                 let n = offsets[c + 1] - offsets[c]
-                let w = (keyWords[2 * c], keyWords[2 * c + 1])
+                // (Keys are never empty, so the arena has bytes.)
+                guard let base = a.baseAddress else { break }
+                let w = Self.words(base + offsets[c], n)
+                keyWords.append(w.0)
+                keyWords.append(w.1)
                 let h: UInt64
-                if n > 16, let base = a.baseAddress {
+                if n > 16 {
                     h = Self.hash(base + offsets[c], n, words: w, seed: seed)
                 } else {
                     // Short keys hash from their words alone (the bytes are not read).
@@ -306,7 +317,12 @@ struct ByteDictionary {
     @inline(__always)
     private func equals(_ c: Int, _ p: UnsafePointer<UInt8>, _ n: Int, _ w: (UInt64, UInt64)) -> Bool {
         let start = offsets[c]
-        guard offsets[c + 1] - start == n, keyWords[2 * c] == w.0, keyWords[2 * c + 1] == w.1 else { return false }
+        guard offsets[c + 1] - start == n else { return false }
+        if ordered {
+            // (No key words yet: the bytes themselves.)
+            return arena.withUnsafeBufferPointer { a in memcmpBytes(a.baseAddress.map { $0 + start }, p, n) }
+        }
+        guard keyWords[2 * c] == w.0, keyWords[2 * c + 1] == w.1 else { return false }
         if n <= 16 { return true }
         return arena.withUnsafeBufferPointer { a in memcmpBytes(a.baseAddress.map { $0 + start }, p, n) }
     }
@@ -331,7 +347,7 @@ struct ByteDictionary {
     mutating func reserveStorage(entries: Int, bytes: Int) {
         arena.reserveCapacity(arena.count + bytes)
         offsets.reserveCapacity(offsets.count + entries)
-        keyWords.reserveCapacity(keyWords.count + 2 * entries)
+        if !ordered { keyWords.reserveCapacity(keyWords.count + 2 * entries) }
     }
 
     /// The bytes of all keys.
@@ -379,7 +395,7 @@ struct ByteDictionary {
                 arena.append(contentsOf: other.arena[from..<other.offsets[range.upperBound]])
                 offsets.reserveCapacity(offsets.count + range.count)
                 offsets.append(contentsOf: other.offsets[(first + 1)...range.upperBound].lazy.map { $0 + shift })
-                keyWords.append(contentsOf: other.keyWords[(2 * first)..<(2 * range.upperBound)])
+                // (Ordered dictionaries have no key words.)
                 lastCode = Int32(truncatingIfNeeded: count - 1)
                 return .shift(base &- Int32(truncatingIfNeeded: first))
             }
