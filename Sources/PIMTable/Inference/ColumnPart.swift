@@ -208,6 +208,8 @@ struct ColumnPart: @unchecked Sendable {
             parts[k].codes = []
             parts[k].shared = nil
         }
+        // The threads' dictionaries of this column are used up: their memory goes to the columns merged next.
+        for box in boxes { box.dictionary = ByteDictionary() }
         if skipped {
             // Code the values again in order of first appearance, dropping keys that only a piece read
             // again (and not kept) had added.
@@ -253,14 +255,16 @@ struct ColumnPart: @unchecked Sendable {
     private static func text(
         codes: [Int32], dictionary: ByteDictionary, guardedCodes: [Int32: Int], nullCount: Int, inferTypes: Bool
     ) -> InferredColumn {
-        var perCode = [Int](repeating: 0, count: dictionary.count)
+        // (32-bit counts: a column of unique ids has as many codes as rows.)
+        var perCode = [UInt32](repeating: 0, count: dictionary.count)
         perCode.withUnsafeMutableBufferPointer { counts in
             for c in codes where c >= 0 { counts[Int(c)] += 1 }
         }
-        for (c, g) in guardedCodes { perCode[Int(c)] -= g }
+        for (c, g) in guardedCodes { perCode[Int(c)] -= UInt32(truncatingIfNeeded: g) }
         // Counts by type in ColumnType.allCases order: integer, decimal, date, boolean, text.
         var byType = [0, 0, 0, 0, guardedCodes.values.reduce(0, +)]
-        for (c, count) in perCode.enumerated() where count > 0 {
+        for (c, n) in perCode.enumerated() where n > 0 {
+            let count = Int(n)
             switch inferTypes ? dictionary.classify(entry: c) : .text {
             case .integer: byType[0] += count
             case .decimal: byType[1] += count
