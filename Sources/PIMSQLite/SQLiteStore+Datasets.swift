@@ -12,8 +12,9 @@ extension SQLiteStore {
     }
 
     static func insertDataset(_ db: Database, _ d: Dataset, schemaJSON schema: String) throws {
-        if try Bool.fetchOne(db, sql: "SELECT 1 FROM datasets WHERE name = ?", arguments: [d.name]) == true {
-            throw StoreError.conflict(kind: "dataset", key: d.name)
+        // Names that differ only in case name one dataset to a reader: the one already stored is named.
+        if let existing = DatasetNames.sameName(as: d.name, among: try String.fetchAll(db, sql: "SELECT name FROM datasets")) {
+            throw StoreError.conflict(kind: "dataset", key: existing)
         }
         try db.execute(
             sql: """

@@ -106,6 +106,16 @@ public enum StoreConformanceSuite {
             try await store.update(d)
             #expect(try await store.dataset(named: d.name) == d)
             await #expect(throws: StoreError.conflict(kind: "dataset", key: d.name)) { try await store.create(Fixtures.dataset()) }
+            // A name that differs only in case is the same name, beyond ASCII too; the stored one is named.
+            await #expect(throws: StoreError.conflict(kind: "dataset", key: d.name)) {
+                try await store.create(Fixtures.dataset(d.name.uppercased()))
+            }
+            let accented = Fixtures.dataset("Écoles-Région")
+            try await store.create(accented)
+            await #expect(throws: StoreError.conflict(kind: "dataset", key: accented.name)) {
+                try await store.create(Fixtures.dataset("écoles-région"))
+            }
+            #expect(try await store.datasets().count == 2)
         },
         StoreCheck(name: "a version's rows come back exactly, every type, nulls and awkward text") { store, _ in
             let d = Fixtures.dataset()

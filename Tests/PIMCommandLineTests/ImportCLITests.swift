@@ -166,6 +166,22 @@ func initialisedWorkspace() throws -> URL {
         #expect(list.out.trimmingCharacters(in: .whitespacesAndNewlines) == "[\n\n]" || list.out.contains("[]"))
     }
 
+    /// A new dataset whose name differs from a stored one only in case is refused, naming the stored one.
+    @Test func aNameDifferingOnlyInCaseIsTheSameDataset() throws {
+        let dir = try initialisedWorkspace()
+        try syntheticCSV(rows: 5).write(to: dir.appendingPathComponent("a.csv"), atomically: true, encoding: .utf8)
+        try syntheticCSV(rows: 6, seed: 2).write(to: dir.appendingPathComponent("b.csv"), atomically: true, encoding: .utf8)
+        let first = try PIMBinary.run(
+            ["import", "a.csv", "--dataset", "Registration", "--category", "protection-monitoring", "--purpose", "p"], in: dir)
+        #expect(first.status == 0, "\(first.err)")
+        let variant = try PIMBinary.run(
+            ["import", "b.csv", "--dataset", "registration", "--category", "protection-monitoring", "--purpose", "p"], in: dir)
+        #expect(variant.status != 0)
+        #expect(variant.err.contains("\"Registration\" already exists"), "\(variant.err)")
+        let list = try PIMBinary.run(["datasets", "--format", "json"], in: dir)
+        #expect(!list.out.contains("\"registration\""))
+    }
+
     /// kill -9 at random moments of an import: the store holds either no version or the complete one.
     @Test func killedImportLeavesThePreviousOrTheCompleteVersion() async throws {
         let dir = try initialisedWorkspace()

@@ -108,8 +108,8 @@ struct ByteDictionary {
         func grown(_ capacity: Int, _ wanted: Int) -> Int { wanted > capacity ? max(wanted, capacity + capacity / 2) : wanted }
         if averageBytes > 0 { arena.reserveCapacity(grown(arena.capacity, expected * averageBytes + expected / 8)) }
         offsets.reserveCapacity(grown(offsets.capacity, expected + 1))
-        if !ordered { keyWords.reserveCapacity(grown(keyWords.capacity, 2 * expected)) }
         if !ordered {
+            keyWords.reserveCapacity(grown(keyWords.capacity, 2 * expected))
             hashes.reserveCapacity(grown(hashes.capacity, expected))
             if slots.count < expected * 2 {
                 var size = max(16, slots.count)
