@@ -14,7 +14,7 @@ extension PostgresStore {
     func insertDataset(_ conn: PostgresConnection, _ d: Dataset, schemaJSON schema: String) async throws {
         // Names that differ only in case name one dataset to a reader: the one already stored is named.
         let names: [String] = try await rows(conn, "SELECT name FROM datasets").map { try $0.get("name") }
-        if let existing = DatasetNames.sameName(as: d.name, among: names) {
+        if let existing = StoredNames.sameName(as: d.name, among: names) {
             throw StoreError.conflict(kind: "dataset", key: existing)
         }
         let created = StoredJSON.millis(d.createdAt)

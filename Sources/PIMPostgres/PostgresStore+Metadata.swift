@@ -112,8 +112,10 @@ extension PostgresStore {
     }
 
     func insertUser(_ conn: PostgresConnection, _ u: User) async throws {
-        if try await !rows(conn, "SELECT 1 FROM users WHERE user_name = \(u.userName)").isEmpty {
-            throw StoreError.conflict(kind: "user", key: u.userName)
+        // (Names that differ only in case are one name: the stored one is named.)
+        let names: [String] = try await rows(conn, "SELECT user_name FROM users").map { try $0.get("user_name") }
+        if let existing = StoredNames.sameName(as: u.userName, among: names) {
+            throw StoreError.conflict(kind: "user", key: existing)
         }
         let locked = u.lockedUntil.map(StoredJSON.millis)
         let created = StoredJSON.millis(u.createdAt)

@@ -13,7 +13,7 @@ extension SQLiteStore {
 
     static func insertDataset(_ db: Database, _ d: Dataset, schemaJSON schema: String) throws {
         // Names that differ only in case name one dataset to a reader: the one already stored is named.
-        if let existing = DatasetNames.sameName(as: d.name, among: try String.fetchAll(db, sql: "SELECT name FROM datasets")) {
+        if let existing = StoredNames.sameName(as: d.name, among: try String.fetchAll(db, sql: "SELECT name FROM datasets")) {
             throw StoreError.conflict(kind: "dataset", key: existing)
         }
         try db.execute(

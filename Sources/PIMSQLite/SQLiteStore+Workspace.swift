@@ -94,8 +94,9 @@ extension SQLiteStore {
     }
 
     static func insertUser(_ db: Database, _ u: User) throws {
-        if try Bool.fetchOne(db, sql: "SELECT 1 FROM users WHERE user_name = ?", arguments: [u.userName]) == true {
-            throw StoreError.conflict(kind: "user", key: u.userName)
+        // (Names that differ only in case are one name: the stored one is named.)
+        if let existing = StoredNames.sameName(as: u.userName, among: try String.fetchAll(db, sql: "SELECT user_name FROM users")) {
+            throw StoreError.conflict(kind: "user", key: existing)
         }
         try db.execute(
             sql: """

@@ -89,11 +89,11 @@ extension Store {
     }
 }
 
-/// Dataset names are unique regardless of case: "Registration" and "registration" would be read as one
-/// dataset, so the second is refused as a conflict with the first (compared in Swift, so that both
-/// backends fold case the same way, beyond ASCII too).
-public enum DatasetNames {
-    /// The name in `names` that equals `name` when case is ignored, if any.
+/// Dataset and user names are unique regardless of case: "Registration" and "registration" would be read
+/// as one dataset, and "Admin" beside "admin" in an audit trail as one person, so the second is refused as a
+/// conflict with the first. Compared in Swift, so that both backends fold case the same way, beyond ASCII too.
+public enum StoredNames {
+    /// The name in `names` that equals `name` when case is ignored, if any (an exact match first).
     public static func sameName(as name: String, among names: [String]) -> String? {
         let key = name.lowercased()
         return names.first { $0 == name } ?? names.first { $0.lowercased() == key }

@@ -69,6 +69,8 @@ public enum StoreConformanceSuite {
             try await store.update(u)
             #expect(try await store.user(named: "officer") == u)
             await #expect(throws: StoreError.conflict(kind: "user", key: "officer")) { try await store.add(Fixtures.user("officer")) }
+            // "Officer" beside "officer" would read as one person in the audit trail.
+            await #expect(throws: StoreError.conflict(kind: "user", key: "officer")) { try await store.add(Fixtures.user("Officer")) }
             await #expect(throws: StoreError.notFound(kind: "user", key: "ghost")) { try await store.update(Fixtures.user("ghost")) }
         },
         StoreCheck(name: "failed sign-ins are counted atomically and lock at the limit") { store, _ in

@@ -69,7 +69,7 @@ struct ImportCommand: AsyncParsableCommand {
             try await actor.check(in: s, needs: .importData, to: "import data")
             let existing = try await s.dataset(named: dataset)
             // A new name that differs from a stored one only in case is refused before anything else is asked.
-            if existing == nil, let other = DatasetNames.sameName(as: dataset, among: try await s.datasets().map(\.name)) {
+            if existing == nil, let other = StoredNames.sameName(as: dataset, among: try await s.datasets().map(\.name)) {
                 throw CLIError("A dataset \"\(other)\" already exists, and names are compared without case: import into \"\(other)\" or choose another name.")
             }
             // An existing dataset keeps its category and sensitivity: a different one given is refused, not ignored.
