@@ -239,7 +239,8 @@ struct CopyTextColumn {
             if n.isNull(row) { buffer.writeStaticString("\\N") } else { buffer.writeString(String(v[row])) }
         case .decimal(let v, let n):
             if n.isNull(row) { buffer.writeStaticString("\\N") } else {
-                let x = v[row]
+                // (-0 is stored as 0, as SQLite stores it: a version reads back the same on every backend.)
+                let x = v[row] == 0 ? 0 : v[row]
                 buffer.writeString(x.isNaN ? "NaN" : x.isInfinite ? (x > 0 ? "Infinity" : "-Infinity") : "\(x)")
             }
         case .date(let v, let n):

@@ -137,7 +137,8 @@ extension SQLiteStore {
                 case .integer(let v, let n):
                     if n.isNull(row) { sqlite3_bind_null(stmt, p) } else { sqlite3_bind_int64(stmt, p, v[row]) }
                 case .decimal(let v, let n):
-                    if n.isNull(row) { sqlite3_bind_null(stmt, p) } else { sqlite3_bind_double(stmt, p, v[row]) }
+                    // (-0 as 0, which SQLite would make of it anyway; see the PostgreSQL store.)
+                    if n.isNull(row) { sqlite3_bind_null(stmt, p) } else { sqlite3_bind_double(stmt, p, v[row] == 0 ? 0 : v[row]) }
                 case .boolean(let v, let n):
                     if n.isNull(row) { sqlite3_bind_null(stmt, p) } else { sqlite3_bind_int64(stmt, p, v[row] ? 1 : 0) }
                 case .date(let v, let n):

@@ -119,6 +119,27 @@ public enum StoreConformanceSuite {
             }
             #expect(try await store.datasets().count == 2)
         },
+        StoreCheck(name: "a decimal negative zero comes back as zero, the same on every backend") { store, _ in
+            // (SQLite keeps a REAL that is a whole number as an integer, which has no sign: every backend
+            // stores zero, so a version reads back the same wherever it is kept.)
+            let d = Fixtures.dataset()
+            try await store.create(d)
+            var table = Fixtures.mixedTable()
+            var nulls = NullMask()
+            nulls.setNull(3)
+            try table.setColumn(Column(name: "weight", data: .decimal(values: [-0.0, 0.0, -1.5, 0], nulls: nulls)))
+            let v = try await store.addVersion(of: d.id, table: table, schema: d.schema, provenance: Fixtures.provenance(),
+                                               audit: AuditDraft(at: Fixtures.epoch, actor: "admin", action: .datasetImported, datasetID: d.id.rawValue))
+            let back = try await store.table(of: v)
+            guard case .decimal(let values, let backNulls) = try back.column(named: "weight").data else {
+                Issue.record("weight is not a decimal column")
+                return
+            }
+            #expect(values[0] == 0 && values[0].sign == .plus)
+            #expect(values[1] == 0 && values[1].sign == .plus)
+            #expect(values[2] == -1.5)
+            #expect(backNulls.isNull(3))
+        },
         StoreCheck(name: "a version's rows come back exactly, every type, nulls and awkward text") { store, _ in
             let d = Fixtures.dataset()
             try await store.create(d)
