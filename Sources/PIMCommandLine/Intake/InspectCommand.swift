@@ -29,6 +29,7 @@ struct InspectCommand: ParsableCommand {
             try Data((try Output.json(schema) + "\n").utf8).write(to: URL(fileURLWithPath: schemaOut))
         }
         let summary = InspectSummary(result: result, schema: schema)
+        BatchMemory.keepUntilExit(result)
         switch format {
         case .json: try Output.printJSON(summary)
         case .text: print(summary.text)

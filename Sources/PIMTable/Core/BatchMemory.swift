@@ -1,4 +1,5 @@
 import CPIMSIMD
+import Synchronization
 
 /// Process-wide memory settings for pim's batch commands.
 public enum BatchMemory {
@@ -15,4 +16,13 @@ public enum BatchMemory {
     /// - Returns: whether the settings were applied.
     @discardableResult
     public static func tuneForBatchWork() -> Bool { pim_tune_allocator_for_batch() == 1 }
+
+    /// Keeps `value` until the process ends, so that a batch command does not spend its last moments
+    /// freeing a large table element by element (a million-row table's strings take about 6 ms to
+    /// release) when the process's exit returns all its memory at once. For short-lived commands only.
+    public static func keepUntilExit(_ value: some Sendable) {
+        kept.withLock { $0.append(value) }
+    }
+
+    private static let kept = Mutex<[any Sendable]>([])
 }
