@@ -169,6 +169,12 @@ func textTable(_ columns: [(String, [String?])]) -> Table {
         ("_geolocation", "", .directIdentifier), ("tent_number", "", .directIdentifier), ("signature", "", .directIdentifier),
         ("photo", "", .directIdentifier), ("_id", "", .directIdentifier), ("year_of_birth", "", .quasiIdentifier),
         ("village", "", .quasiIdentifier), ("camp", "", .quasiIdentifier), ("_submission_time", "", .other),
+        // Names by their words: a person's, a place's, an organisation's.
+        ("surname", "", .directIdentifier), ("Name of respondent", "", .directIdentifier),
+        ("head of household name", "", .directIdentifier), ("nombre", "", .directIdentifier),
+        ("prenom", "", .directIdentifier), ("telephone", "", .directIdentifier), ("camp_name", "", .quasiIdentifier),
+        ("partner_name", "", .other), ("respondent_age", "", .quasiIdentifier), ("sex_of_respondent", "", .quasiIdentifier),
+        ("age_yrs", "", .quasiIdentifier), ("page_count", "", .other),
     ])
     func proposesProtectiveRoles(name: String, tag: String, role: DisclosureRole) {
         let spec: HXLTagSpec? = tag.isEmpty ? nil : HXLTagSpec(tag: String(tag.dropFirst().split(separator: "+")[0]),

@@ -39,6 +39,13 @@ import Testing
     @Test(arguments: [
         ("=1+1", "'=1+1"), ("+1", "'+1"), ("-x", "'-x"), ("@SUM", "'@SUM"), ("|cmd", "'|cmd"), ("%x", "'%x"),
         ("\t=1", "'\t=1"), (" =1", "' =1"), ("'=1", "''=1"), ("'x", "'x"), ("plain", "plain"), ("a=b", "a=b"),
+        // Invisible characters before the trigger: DEL, a C1 control, no-break space, line separator,
+        // zero-width space, right-to-left mark, ideographic space, byte-order mark.
+        ("\u{7F}=1", "'\u{7F}=1"), ("\u{85}=1", "'\u{85}=1"), ("\u{A0}=1+1", "'\u{A0}=1+1"),
+        ("\u{2028}=1", "'\u{2028}=1"), ("\u{200B}@x", "'\u{200B}@x"), ("\u{200F}-1", "'\u{200F}-1"),
+        ("\u{3000}+1", "'\u{3000}+1"), ("\u{FEFF}=1", "'\u{FEFF}=1"), ("\u{A0}\u{FEFF} =1", "'\u{A0}\u{FEFF} =1"),
+        // Visible non-ASCII characters are not blanks: nothing to guard.
+        ("\u{E9}=1", "\u{E9}=1"), ("\u{2030}=1", "\u{2030}=1"), ("\u{A1}=1", "\u{A1}=1"),
     ])
     func guardsFormulaTriggers(original: String, written: String) {
         #expect(FormulaGuard.guarded(original) == written)
@@ -46,7 +53,7 @@ import Testing
     }
 
     @Test func guardedTextReadsBackAsTheSameText() throws {
-        let values = ["=1+1", "-5", "'=x", "''+y", "\r\n@a", "'", "''", "x"]
+        let values = ["=1+1", "-5", "'=x", "''+y", "\r\n@a", "'", "''", "x", "\u{A0}=1", "'\u{FEFF}=1", "+256700000001"]
         let table = try Table(columns: [
             Column(name: "s", data: .text(codes: values.indices.map { Int32($0) }, dictionary: values))
         ])

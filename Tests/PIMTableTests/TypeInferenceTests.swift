@@ -13,6 +13,17 @@ import Testing
         #expect(r.table.values("b") == [.boolean(true), .boolean(false)])
     }
 
+    /// A leading `+` is not a number: a phone number such as +256700000001 stays text, with its `+`
+    /// (as a number it would be written back without it).
+    @Test func aLeadingPlusIsText() throws {
+        let r = try readCSV("phone,v,e\n+256700000001,+5,1e+5\n+256700000002,+1.5,2\n")
+        #expect(r.table["phone"]?.type == .text)
+        #expect(r.table.values("phone") == [.text("+256700000001"), .text("+256700000002")])
+        #expect(r.table.values("v") == [.text("+5"), .text("+1.5")])
+        // (An exponent's sign is part of a decimal.)
+        #expect(r.table.values("e") == [.decimal(100_000), .decimal(2)])
+    }
+
     @Test func integersAndDecimalsMixToDecimalWithEvidence() throws {
         let r = try readCSV("v,w\n1,a\n2.5,b\n,c\n3,d\n")
         #expect(r.table["v"]?.type == .decimal)

@@ -26,7 +26,12 @@ struct InspectCommand: ParsableCommand {
         let result = try input.read()
         let schema = SchemaProposal.propose(for: result.table)
         if let schemaOut {
-            try Data((try Output.json(schema) + "\n").utf8).write(to: URL(fileURLWithPath: schemaOut))
+            let url = URL(fileURLWithPath: schemaOut)
+            do {
+                try Data((try Output.json(schema) + "\n").utf8).write(to: url)
+            } catch {
+                throw CLIError("\(schemaOut): cannot write the schema (\(TableWriteError.reason(writing: url))).")
+            }
         }
         let summary = InspectSummary(result: result, schema: schema)
         BatchMemory.keepUntilExit(result)

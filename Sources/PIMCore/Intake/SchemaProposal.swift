@@ -35,6 +35,25 @@ public enum SchemaProposal {
     static let sensitiveNames = ["specific_needs", "incident_type", "violation", "gbv", "diagnosis", "health",
                                  "vulnerability", "protection_risk", "perpetrator", "survivor"]
 
+    /// Words of a column name that make it a person's name (unless a place or organisation word is there too).
+    static let personNameWords: Set<String> = ["name", "names", "surname", "firstname", "lastname", "fullname",
+                                               "forename", "givenname", "nombre", "nom", "prenom", "prénom",
+                                               "apellido", "apellidos", "nome", "sobrenome"]
+    static let placeWords: Set<String> = ["camp", "site", "village", "settlement", "location", "place", "district",
+                                          "county", "province", "region", "governorate", "municipality", "town",
+                                          "city", "locality", "area", "zone", "neighbourhood", "neighborhood",
+                                          "country", "state", "adm1", "adm2", "adm3", "adm4", "admin1", "admin2",
+                                          "admin3", "admin4"]
+    static let organisationWords: Set<String> = ["org", "organisation", "organization", "partner", "agency", "ngo",
+                                                 "school", "facility", "project", "programme", "program", "activity",
+                                                 "sector", "cluster", "donor", "file", "sheet", "item", "form", "survey"]
+    static let contactWords: Set<String> = ["phone", "telephone", "tel", "mobile", "cellphone", "whatsapp", "email",
+                                            "telefono", "teléfono", "telefone"]
+    /// Words of a column name that make it a quasi-identifier wherever they stand ("respondent_age", "age_yrs").
+    static let quasiWords: Set<String> = ["age", "sex", "gender", "nationality", "ethnicity", "religion",
+                                          "disability", "marital", "occupation", "tribe", "clan", "edad", "sexe",
+                                          "sexo", "genre"]
+
     public static func role(name: String, tag: HXLTagSpec?) -> DisclosureRole {
         let n = name.lowercased()
         if let t = tag {
@@ -57,13 +76,22 @@ public enum SchemaProposal {
         }
         if n == "household_id" || n == "hh_id" || n == "household" { return .householdID }
         if n == "weight" || n == "w" || n.hasSuffix("_weight") || n == "wgt" { return .weight }
+        // The name's words: "Name of respondent", "head_of_household_name", "age_yrs".
+        let words = Set(n.split(whereSeparator: { !$0.isLetter && !$0.isNumber }).map(String.init))
+        if !words.isDisjoint(with: personNameWords) {
+            // A place's name is a location, an organisation's is not personal; any other name is a person's.
+            if !words.isDisjoint(with: placeWords) { return .quasiIdentifier }
+            if !words.isDisjoint(with: organisationWords) { return .other }
+            return .directIdentifier
+        }
+        if !words.isDisjoint(with: contactWords) { return .directIdentifier }
         // A bare id (a record's or a submission's) identifies; `site_id` or `partner_id` need not.
         if n == "id" || n == "_id" || directNameWords.contains(where: { n == $0 || n.hasSuffix("_" + $0) || n.hasPrefix($0 + "_") }) {
             return .directIdentifier
         }
         if ["notes", "comments", "comment", "remarks", "description", "narrative"].contains(n) { return .directIdentifier }
         if n.hasPrefix("adm") || n.hasPrefix("admin") || n.hasSuffix("pcode") { return .quasiIdentifier }
-        if quasiNames.contains(n) { return .quasiIdentifier }
+        if quasiNames.contains(n) || !words.isDisjoint(with: quasiWords) { return .quasiIdentifier }
         if sensitiveNames.contains(where: { n.contains($0) }) { return .sensitive }
         return .other
     }

@@ -140,6 +140,13 @@ struct FieldChecker {
     /// shifted column put in the wrong field, so it is described, not quoted.
     func mayQuote(_ s: String) -> Bool { mayQuoteValues && s.count <= 24 && !s.contains(where: \.isLetter) }
 
+    /// Upper-case ASCII letters, digits, `-`, `_` or `.`, with a digit, at most 16 characters: a P-code or
+    /// another code, never a name.
+    static func looksLikeCode(_ s: String) -> Bool {
+        s.utf8.count <= 16 && s.utf8.contains(where: { $0 >= 0x30 && $0 <= 0x39 })
+            && s.utf8.allSatisfy { ($0 >= 0x30 && $0 <= 0x39) || ($0 >= 0x41 && $0 <= 0x5A) || $0 == 0x2D || $0 == 0x5F || $0 == 0x2E }
+    }
+
     func shown(_ s: String) -> String {
         mayQuote(s) ? "found \"\(s)\"" : "found a \(s.count)-character value"
     }
@@ -230,7 +237,10 @@ struct FieldChecker {
                 }
                 if let level, let g = gazetteer, !g.contains(s, level: level) {
                     let near = g.suggestions(for: s, level: level)
-                    v.append((.adminCode, "unknown admin\(level) P-code \"\(s)\"",
+                    // A value shaped like a code is quoted (it is not personal data, and shows the typo);
+                    // anything else, such as a name shifted into the column, is described.
+                    let found = Self.looksLikeCode(s) ? "\"\(s)\"" : "(found a \(s.count)-character value that is not code-like)"
+                    v.append((.adminCode, "unknown admin\(level) P-code \(found)",
                               near.isEmpty ? "expected a P-code of admin level \(level) from the gazetteer" : "did you mean \(near.joined(separator: " or "))?"))
                 }
                 return v

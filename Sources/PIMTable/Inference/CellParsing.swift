@@ -2,8 +2,9 @@
 /// when the bytes are not exactly that type. No `String` is created on the success path.
 ///
 /// Accepted forms (chosen so that what the writers print reads back identically):
-/// - integer: `-?[1-9][0-9]*` or `0`, optional leading `+`, fitting `Int64`. Leading zeros (`007`) are
-///   not integers, so codes such as P-codes stay text.
+/// - integer: `-?[1-9][0-9]*` or `0`, fitting `Int64`. Leading zeros (`007`) are not integers, so codes
+///   such as P-codes stay text; nor is a leading `+` (`+256700000001` is a phone number, and as a number
+///   it would lose its `+`).
 /// - decimal: an integer part (same rule, `0` allowed), optional `.digits`, optional `e[+-]digits`;
 ///   `.5` and `5.` are accepted; `nan`/`inf` are not.
 /// - date: ISO `yyyy-mm-dd`, a real calendar day.
@@ -17,8 +18,8 @@ enum CellParsing {
         var i = 0
         var negative = false
         let first = p[0]
-        if first == UInt8(ascii: "-") || first == UInt8(ascii: "+") {
-            negative = first == UInt8(ascii: "-")
+        if first == UInt8(ascii: "-") {
+            negative = true
             i = 1
             guard n > 1 else { return nil }
         }
@@ -46,8 +47,9 @@ enum CellParsing {
         guard n > 0 else { return nil }
         var i = 0
         var negative = false
-        if p[0] == UInt8(ascii: "-") || p[0] == UInt8(ascii: "+") {
-            negative = p[0] == UInt8(ascii: "-")
+        // (No leading `+`, as for integers.)
+        if p[0] == UInt8(ascii: "-") {
+            negative = true
             i = 1
         }
         var mantissa: UInt64 = 0
@@ -171,7 +173,7 @@ enum CellParsing {
         // is text without trying each parser (identifiers and free text, most of a large dictionary).
         guard n > 0 else { return .text }
         let first = p[0] | 0x20
-        guard first &- zero < 10 || first == UInt8(ascii: "+") || first == UInt8(ascii: "-")
+        guard first &- zero < 10 || first == UInt8(ascii: "-")
             || first == UInt8(ascii: ".") || first == UInt8(ascii: "t") || first == UInt8(ascii: "f")
         else { return .text }
         if integer(p, n) != nil { return .integer }

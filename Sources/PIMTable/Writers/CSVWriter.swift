@@ -31,10 +31,14 @@ public enum TableWriteError: Error, Sendable, Hashable, CustomStringConvertible 
     }
 
     /// Why a file at `url` could not be written, in words (the system's error types name nothing useful):
-    /// a missing folder, a folder without write permission, or a refusal of the system (a full disk, say).
-    static func reason(writing url: URL) -> String {
+    /// a folder given instead of a file, a missing folder, a folder without write permission, or a refusal
+    /// of the system (a full disk, say).
+    public static func reason(writing url: URL) -> String {
         let folder = url.deletingLastPathComponent()
         var isDirectory: ObjCBool = false
+        if FileManager.default.fileExists(atPath: url.path, isDirectory: &isDirectory) && isDirectory.boolValue {
+            return "\(url.path) is a folder; give a file name"
+        }
         if !FileManager.default.fileExists(atPath: folder.path, isDirectory: &isDirectory) || !isDirectory.boolValue {
             return "the folder \(folder.path) does not exist"
         }

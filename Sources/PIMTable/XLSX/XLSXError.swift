@@ -29,8 +29,10 @@ public enum XLSXError: Error, Sendable, Hashable, CustomStringConvertible {
     case noSheets(file: String)
     /// No sheet has the requested name.
     case sheetNotFound(file: String, sheet: String, available: [String])
-    /// The output file could not be written.
+    /// The workbook could not be packaged.
     case writeFailed(file: String)
+    /// The output file could not be written, and why (see ``TableWriteError/reason(writing:)``).
+    case cannotWrite(file: String, reason: String)
     /// A text is longer than a cell may hold (Excel's limit); the workbook is not written.
     case cellTooLong(file: String, cell: String, limit: Int)
 
@@ -54,6 +56,7 @@ public enum XLSXError: Error, Sendable, Hashable, CustomStringConvertible {
         case .sheetNotFound(let f, let s, let a):
             "\"\(f)\" has no sheet named \"\(s)\"; the sheets are: \(a.map { "\"\($0)\"" }.joined(separator: ", "))"
         case .writeFailed(let f): "cannot write \"\(f)\""
+        case .cannotWrite(let f, let why): "cannot write \"\(f)\": \(why)"
         case .cellTooLong(let f, let c, let l):
             "cannot write \"\(f)\": cell \(c) would hold more than \(l) characters, Excel's limit for a cell; export as CSV or JSON instead"
         }

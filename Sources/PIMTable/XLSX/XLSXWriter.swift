@@ -15,8 +15,8 @@ public enum XLSXWriter {
     ///   - sheetName: the sheet's name; characters Excel forbids (`[]:*?/\`) are replaced by `_`
     ///     and it is cut to 31 characters.
     ///   - hxl: whether to write a hashtag row (each column's ``Column/tag``) under the header.
-    /// - Throws: ``XLSXError/writeFailed(file:)``, or ``XLSXError/cellTooLong(file:cell:limit:)`` (nothing
-    ///   is written).
+    /// - Throws: ``XLSXError/cannotWrite(file:reason:)``, ``XLSXError/writeFailed(file:)``, or
+    ///   ``XLSXError/cellTooLong(file:cell:limit:)`` (nothing is written).
     public static func write(
         _ table: Table,
         sheetName: String = "Sheet1",
@@ -28,7 +28,7 @@ public enum XLSXWriter {
         do {
             try data.write(to: url, options: .atomic)
         } catch {
-            throw .writeFailed(file: file)
+            throw .cannotWrite(file: file, reason: TableWriteError.reason(writing: url))
         }
     }
 
