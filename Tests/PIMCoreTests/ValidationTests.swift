@@ -175,6 +175,10 @@ func textTable(_ columns: [(String, [String?])]) -> Table {
         ("prenom", "", .directIdentifier), ("telephone", "", .directIdentifier), ("camp_name", "", .quasiIdentifier),
         ("partner_name", "", .other), ("respondent_age", "", .quasiIdentifier), ("sex_of_respondent", "", .quasiIdentifier),
         ("age_yrs", "", .quasiIdentifier), ("page_count", "", .other),
+        ("Phone Number", "", .directIdentifier), ("Date of Birth", "", .directIdentifier), ("tel", "", .directIdentifier),
+        ("Registration Number", "", .directIdentifier), ("household_no", "", .householdID), ("Last Name", "", .directIdentifier),
+        ("birth", "#date+birth", .directIdentifier), ("dob", "#date+dob", .directIdentifier),
+        ("date", "#date+reported", .other),
     ])
     func proposesProtectiveRoles(name: String, tag: String, role: DisclosureRole) {
         let spec: HXLTagSpec? = tag.isEmpty ? nil : HXLTagSpec(tag: String(tag.dropFirst().split(separator: "+")[0]),

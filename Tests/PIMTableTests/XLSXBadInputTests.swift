@@ -77,6 +77,31 @@ import Testing
             file: "book.xlsx", part: "xl/worksheets/sheet1.xml", problem: .unterminatedTag))
     }
 
+    /// A sheet or a shared-strings part cut short between two rows is well-formed as far as it goes, but
+    /// would lose its last rows or strings silently: it is refused as truncated. So is a sheet part that is
+    /// not XML at all. The complete versions of the same parts read.
+    @Test func truncatedSheetsAndSharedStringsAreRefused() throws {
+        let rows = (1...60).map { "<row r=\"\($0)\"><c r=\"A\($0)\"><v>\($0)</v></c></row>" }
+        let cut = "<?xml version=\"1.0\"?><worksheet xmlns=\"\(XLSXFixture.main)\"><sheetData>" + rows.prefix(30).joined()
+        let truncated = try XLSXFixture.file(parts: XLSXFixture.parts(sheets: [("S", cut)]))
+        #expect(error(reading: truncated) == .malformedXML(
+            file: "book.xlsx", part: "xl/worksheets/sheet1.xml", problem: .unclosedRoot))
+        let garbage = try XLSXFixture.file(parts: XLSXFixture.parts(sheets: [("S", "this is not a worksheet")]))
+        #expect(error(reading: garbage) == .malformedXML(
+            file: "book.xlsx", part: "xl/worksheets/sheet1.xml", problem: .unclosedRoot))
+        let whole = try XLSXFixture.file(parts: XLSXFixture.parts(sheets: [("S", XLSXFixture.sheet(rows.joined()))]))
+        #expect(error(reading: whole) == nil)
+        // Shared strings cut after their second item.
+        var parts = XLSXFixture.parts(
+            sheets: [("S", XLSXFixture.sheet("<row r=\"1\"><c r=\"A1\" t=\"s\"><v>0</v></c></row>"))],
+            sharedStrings: ["a", "b", "c"])
+        let k = try #require(parts.firstIndex { $0.path == "xl/sharedStrings.xml" })
+        parts[k].bytes = Array("<sst xmlns=\"\(XLSXFixture.main)\"><si><t>a</t></si><si><t>b</t></si>".utf8)
+        let cutStrings = try XLSXFixture.file(parts: parts)
+        #expect(error(reading: cutStrings) == .malformedXML(
+            file: "book.xlsx", part: "xl/sharedStrings.xml", problem: .unclosedRoot))
+    }
+
     @Test func highlyCompressedLargePartIsRefused() throws {
         // Given a 2 MB sheet of repeated bytes (compresses far beyond 200:1)
         let padding = String(repeating: " ", count: 2_000_000)

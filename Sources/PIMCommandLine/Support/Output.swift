@@ -21,8 +21,12 @@ enum Output {
 
     static func printJSON<T: Encodable>(_ value: T) throws { print(try json(value)) }
 
-    /// A plain text table with aligned columns.
+    /// A plain text table with aligned columns. Control characters and direction overrides in a cell (a
+    /// column name from a file, say) are shown escaped, as `\u{1B}`, so that a file cannot drive the
+    /// terminal or reorder what is shown.
     static func table(_ header: [String], _ rows: [[String]]) -> String {
+        let header = header.map(visible)
+        let rows = rows.map { $0.map(visible) }
         var widths = header.map(\.count)
         for r in rows { for (i, c) in r.enumerated() where i < widths.count { widths[i] = max(widths[i], c.count) } }
         func line(_ cells: [String]) -> String {
@@ -33,6 +37,20 @@ enum Output {
     }
 
     static func stderr(_ s: String) { FileHandle.standardError.write(Data((s + "\n").utf8)) }
+
+    /// `s` with C0 and C1 control characters and bidirectional overrides and isolates escaped as `\u{…}`.
+    static func visible(_ s: String) -> String {
+        func hidden(_ u: Unicode.Scalar) -> Bool {
+            u.value < 0x20 || (0x7F...0x9F).contains(u.value) || (0x202A...0x202E).contains(u.value)
+                || (0x2066...0x2069).contains(u.value)
+        }
+        guard s.unicodeScalars.contains(where: hidden) else { return s }
+        var out = ""
+        for u in s.unicodeScalars {
+            if hidden(u) { out += "\\u{\(String(u.value, radix: 16, uppercase: true))}" } else { out.unicodeScalars.append(u) }
+        }
+        return out
+    }
 }
 
 /// Who a command acts as in the audit trail: the `--as` user, else the operating-system user as `cli:NAME`.

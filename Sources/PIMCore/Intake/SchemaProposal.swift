@@ -49,6 +49,11 @@ public enum SchemaProposal {
                                                  "sector", "cluster", "donor", "file", "sheet", "item", "form", "survey"]
     static let contactWords: Set<String> = ["phone", "telephone", "tel", "mobile", "cellphone", "whatsapp", "email",
                                             "telefono", "teléfono", "telefone"]
+    /// Words of a column name that identify wherever they stand ("Date of Birth", "Registration Number").
+    static let identifyingWords: Set<String> = ["birth", "dob", "birthdate", "birthday", "registration", "passport",
+                                                "address", "gps", "latitude", "longitude", "coordinates", "uuid",
+                                                "signature", "photo", "fingerprint", "biometric", "iris", "unhcr",
+                                                "progres", "beneficiary"]
     /// Words of a column name that make it a quasi-identifier wherever they stand ("respondent_age", "age_yrs").
     static let quasiWords: Set<String> = ["age", "sex", "gender", "nationality", "ethnicity", "religion",
                                           "disability", "marital", "occupation", "tribe", "clan", "edad", "sexe",
@@ -65,6 +70,8 @@ public enum SchemaProposal {
             if t.tag == "beneficiary" || (t.tag == "affected" && t.has("name")) || t.has("name") && t.tag == "meta" {
                 return .directIdentifier
             }
+            // A date of birth singles a person out.
+            if t.tag == "date" && (t.has("birth") || t.has("dob")) { return .directIdentifier }
             if t.tag == "weight" || t.has("weight") { return .weight }
             if t.tag.hasPrefix("adm") || t.tag == "loc" || t.tag == "sex" || t.tag == "gender" || t.tag == "age"
                 || t.has("age") || t.has("nationality") || t.has("legal") || t.tag == "disability" {
@@ -84,7 +91,13 @@ public enum SchemaProposal {
             if !words.isDisjoint(with: organisationWords) { return .other }
             return .directIdentifier
         }
-        if !words.isDisjoint(with: contactWords) { return .directIdentifier }
+        // A year of birth is an age, not a date of birth.
+        if words.contains("year") && words.contains("birth") { return .quasiIdentifier }
+        if !words.isDisjoint(with: contactWords) || !words.isDisjoint(with: identifyingWords) { return .directIdentifier }
+        // "household_no", "HH number": a household's own identifier.
+        if !words.isDisjoint(with: ["household", "hh"]) && !words.isDisjoint(with: ["no", "number", "num", "id", "code", "ref"]) {
+            return .householdID
+        }
         // A bare id (a record's or a submission's) identifies; `site_id` or `partner_id` need not.
         if n == "id" || n == "_id" || directNameWords.contains(where: { n == $0 || n.hasSuffix("_" + $0) || n.hasPrefix($0 + "_") }) {
             return .directIdentifier

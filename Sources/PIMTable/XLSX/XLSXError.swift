@@ -70,6 +70,7 @@ public enum XLSXXMLProblem: String, Sendable, Hashable, CustomStringConvertible 
     case badAttribute = "an attribute is malformed"
     case badNumber = "a number cannot be read"
     case badRelationship = "the workbook refers to a sheet without a relationship target"
+    case unclosedRoot = "it ends before its root element is closed (the file is truncated or damaged)"
 
     public var description: String { rawValue }
 }

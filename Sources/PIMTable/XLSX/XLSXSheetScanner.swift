@@ -75,10 +75,13 @@ enum XLSXSheetScanner {
             var inlineBytes: [UInt8] = []
 
             func reference() -> String { XLSXCellReference.name(sheet: sheet, column: cellColumn, row: cellRow) }
+            // A sheet cut short would silently lose its last rows: its root must be closed.
+            var closed = false
 
             while let token = try t.next() {
                 switch token {
                 case .start(let name, let attrs, let selfClosing):
+                    if selfClosing && t.matches(name, "worksheet") { closed = true }
                     if inCell {
                         if t.matches(name, "v") {
                             inValue = !selfClosing
@@ -156,6 +159,7 @@ enum XLSXSheetScanner {
                 case .end(let name):
                     guard inCell else {
                         if t.matches(name, "sheetData") { inSheetData = false }
+                        if t.matches(name, "worksheet") { closed = true }
                         continue
                     }
                     if t.matches(name, "c") {
@@ -204,6 +208,7 @@ enum XLSXSheetScanner {
                     }
                 }
             }
+            guard closed else { throw .problem(.unclosedRoot) }
             return out
         }
     }

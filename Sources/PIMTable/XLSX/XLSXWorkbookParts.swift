@@ -92,9 +92,12 @@ struct XLSXWorkbookParts {
             var single: Range<Int>?
             var buffer: [UInt8] = []
             var pieces = 0
+            // A part cut short would silently lose its last strings: its root must be closed.
+            var closed = false
             while let token = try t.next() {
                 switch token {
                 case .start(let name, _, let selfClosing):
+                    if t.matches(name, "sst") && selfClosing { closed = true }
                     if t.matches(name, "si") {
                         inItem = !selfClosing
                         pieces = 0
@@ -107,6 +110,7 @@ struct XLSXWorkbookParts {
                         phonetic += 1
                     }
                 case .end(let name):
+                    if t.matches(name, "sst") { closed = true }
                     if t.matches(name, "si"), inItem {
                         inItem = false
                         if pieces == 1, let single {
@@ -132,6 +136,7 @@ struct XLSXWorkbookParts {
                     pieces += 2
                 }
             }
+            guard closed else { throw .problem(.unclosedRoot) }
             return strings
         }
     }
