@@ -49,6 +49,15 @@ import Testing
         #expect(r.table["age"]?.tag == HXLTagSpec(tag: "age"))
     }
 
+    /// A Kobo export with label headers: a label with a `/` ("Sex (M/F)") is not a group path and keeps
+    /// its whole name, while XML-path headers beside it are still shortened.
+    @Test func labelHeadersWithASlashKeepTheirNames() throws {
+        let r = try readCSV("_id,Sex (M/F),Date (dd/mm/yyyy),grp/age,_uuid\n1,M,01/02/2024,4,u1\n2,F,02/02/2024,5,u2\n")
+        #expect(r.report.kobo != nil)
+        #expect(r.table.columnNames == ["_id", "Sex (M/F)", "Date (dd/mm/yyyy)", "age", "_uuid"])
+        #expect(r.report.kobo?.questions.first { $0.name == "Sex (M/F)" }?.groupPath == [])
+    }
+
     @Test func plainCSVIsNotKobo() throws {
         let r = try readCSV("a/b,c\n1,2\n")
         #expect(r.report.kobo == nil)

@@ -209,6 +209,25 @@ import Testing
         #expect(XLSXFixture.values(r.table, "Age / max") == [.integer(5)])
     }
 
+    /// One header row with a merged group cell, and data below: the first data row is data, not a second
+    /// header row (its cells are a number, and text outside the merged group), so no value becomes a name.
+    @Test func aDataRowUnderAMergedHeaderStaysData() throws {
+        let data = (0..<6).map { i in
+            "<row r=\"\(i + 2)\"><c r=\"A\(i + 2)\" t=\"inlineStr\"><is><t>Person \(i)</t></is></c>"
+                + "<c r=\"B\(i + 2)\" t=\"inlineStr\"><is><t>P\(i)</t></is></c><c r=\"C\(i + 2)\" t=\"inlineStr\"><is><t>D\(i)</t></is></c>"
+                + "<c r=\"D\(i + 2)\"><v>\(30 + i)</v></c></row>"
+        }
+        let header = "<row r=\"1\"><c r=\"A1\" t=\"inlineStr\"><is><t>Full name</t></is></c>"
+            + "<c r=\"B1\" t=\"inlineStr\"><is><t>Location</t></is></c><c r=\"D1\" t=\"inlineStr\"><is><t>Age</t></is></c></row>"
+        let r = try XLSXFixture.read(header + data.joined(), extra: "<mergeCells><mergeCell ref=\"B1:C1\"/></mergeCells>")
+            .readResult(fileName: "m.xlsx")
+        #expect(r.report.headerRows == [1])
+        #expect(r.report.firstDataRow == 2)
+        #expect(r.table.rowCount == 6)
+        #expect(r.table.columnNames == ["Full name", "Location", "Location_2", "Age"])
+        #expect(!r.table.columnNames.contains { $0.contains("Person") })
+    }
+
     @Test func propagatesAMergedHeaderWithoutSubHeaders() throws {
         let rows = """
             <row r="1"><c r="A1" t="inlineStr"><is><t>Score</t></is></c></row>

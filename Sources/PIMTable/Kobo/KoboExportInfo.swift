@@ -49,6 +49,15 @@ public struct KoboExportInfo: Sendable, Hashable {
     /// Columns whose group path was kept because the short name was not unique.
     public var keptGroupPaths: [String]
 
+    /// Whether `name` is an XML path as Kobo writes its headers: `/`-separated XML names (a letter or
+    /// `_`, then letters, digits, `_`, `.` or `-`), without spaces or brackets. Label headers are not.
+    static func isXMLPath(_ name: String) -> Bool {
+        name.split(separator: "/", omittingEmptySubsequences: false).allSatisfy { part in
+            guard let first = part.first, first.isLetter || first == "_" else { return false }
+            return part.allSatisfy { $0.isLetter || $0.isNumber || $0 == "_" || $0 == "." || $0 == "-" }
+        }
+    }
+
     /// Recognises a Kobo export by its `_uuid` or `_submission_time` column; `nil` for other tables.
     public static func detect(in table: Table) -> KoboExportInfo? {
         let names = table.columnNames
@@ -63,7 +72,7 @@ public struct KoboExportInfo: Sendable, Hashable {
                 meta[column.name] = m
                 continue
             }
-            guard let slash = column.name.lastIndex(of: "/") else { continue }
+            guard isXMLPath(column.name), let slash = column.name.lastIndex(of: "/") else { continue }
             let question = String(column.name[..<slash])
             let choice = String(column.name[column.name.index(after: slash)...])
             if nameSet.contains(question) && !choice.isEmpty && isZeroOne(column) {
@@ -72,15 +81,17 @@ public struct KoboExportInfo: Sendable, Hashable {
         }
         // Short names for questions; a short name used twice keeps the full path.
         var shortCount: [String: Int] = [:]
+        // (A header that is not an XML path, such as the label "Sex (M/F)", is kept whole.)
+        func short(_ name: String) -> String { isXMLPath(name) ? shortName(name) : name }
         for (k, column) in table.columns.enumerated() where meta[column.name] == nil && choiceOf[k] == nil {
-            shortCount[shortName(column.name), default: 0] += 1
+            shortCount[short(column.name), default: 0] += 1
         }
         var finalName: [String: String] = [:]
         var questions: [Question] = []
         var kept: [String] = []
         for (k, column) in table.columns.enumerated() where meta[column.name] == nil && choiceOf[k] == nil {
-            let short = shortName(column.name)
-            let path = column.name.split(separator: "/").dropLast().map(String.init)
+            let short = short(column.name)
+            let path = isXMLPath(column.name) ? column.name.split(separator: "/").dropLast().map(String.init) : []
             let collides =
                 shortCount[short, default: 0] > 1 || meta[short] != nil
                 || (short != column.name && nameSet.contains(short))

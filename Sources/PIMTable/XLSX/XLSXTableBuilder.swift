@@ -57,7 +57,9 @@ struct XLSXTableBuilder {
                 let skipped = index - headerRows.count
                 if skipped > 0 { warnings.append("\(skipped) row(s) above the header were skipped") }
             }
-        } else if hasHorizontalMerge(inRow: firstRow), candidates.count >= 2, candidates[1] == firstRow + 1 {
+        } else if hasHorizontalMerge(inRow: firstRow), candidates.count >= 2, candidates[1] == firstRow + 1,
+            isSubHeader(firstRow + 1, under: firstRow)
+        {
             headerRows = [firstRow, firstRow + 1]
             lastHeader = firstRow + 1
         }
@@ -136,6 +138,23 @@ struct XLSXTableBuilder {
             if let specs = XLSXHashtagRow.parse(rowTexts(row)) { return (row, specs) }
         }
         return nil
+    }
+
+    /// Whether `row` reads as the second row of a two-row header under `top`: every cell it has is text
+    /// and lies under a cell of `top` merged across columns (the labels of a group's parts). A row with a
+    /// number, a date or a value outside the merged groups is data, and must not become part of the names.
+    private func isSubHeader(_ row: Int, under top: Int) -> Bool {
+        let spans = cells.merges.filter { $0.firstRow == top && $0.lastRow == top && $0.lastColumn > $0.firstColumn }
+        for (c, column) in cells.columns.enumerated() {
+            for e in column where Int(e.row) == row {
+                switch e.value {
+                case .text, .shared: break
+                default: return false
+                }
+                guard spans.contains(where: { $0.firstColumn <= c && c <= $0.lastColumn }) else { return false }
+            }
+        }
+        return true
     }
 
     private func hasHorizontalMerge(inRow row: Int) -> Bool {
