@@ -166,6 +166,25 @@ func initialisedWorkspace() throws -> URL {
         #expect(list.out.trimmingCharacters(in: .whitespacesAndNewlines) == "[\n\n]" || list.out.contains("[]"))
     }
 
+    /// A schema file with a key pim does not know is refused, naming the key and where it is: ignoring a
+    /// misspelt constraint would let the file pass a check that is never made.
+    @Test func aSchemaWithAnUnknownKeyIsRefused() throws {
+        let dir = try initialisedWorkspace()
+        try syntheticCSV(rows: 5).write(to: dir.appendingPathComponent("a.csv"), atomically: true, encoding: .utf8)
+        let schema = #"{"fields":[{"name":"record_id","type":"text"},{"name":"adm1_code","type":"text"},"#
+            + #"{"name":"sex","type":"text","allowed":["x"]},{"name":"age","type":"integer"},{"name":"date","type":"date"}]}"#
+        try schema.write(to: dir.appendingPathComponent("s.json"), atomically: true, encoding: .utf8)
+        let r = try PIMBinary.run(["validate", "a.csv", "--schema", "s.json"], in: dir)
+        #expect(r.status != 0)
+        #expect(r.err.contains("unknown key \"allowed\""), "\(r.err)")
+        #expect(r.err.contains("fields[2]"), "\(r.err)")
+        let fixed = schema.replacingOccurrences(of: "\"allowed\"", with: "\"allowed_values\"")
+        try fixed.write(to: dir.appendingPathComponent("s.json"), atomically: true, encoding: .utf8)
+        let checked = try PIMBinary.run(["validate", "a.csv", "--schema", "s.json"], in: dir)
+        #expect(checked.status != 0, "sex values are not in the allowed list")
+        #expect(checked.err.contains("allowed"), "\(checked.err)")
+    }
+
     /// A new dataset whose name differs from a stored one only in case is refused, naming the stored one.
     @Test func aNameDifferingOnlyInCaseIsTheSameDataset() throws {
         let dir = try initialisedWorkspace()

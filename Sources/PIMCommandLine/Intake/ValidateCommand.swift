@@ -13,7 +13,7 @@ struct SchemaOptions: ParsableArguments {
         guard let schema else { return nil }
         guard let data = FileManager.default.contents(atPath: schema) else { throw CLIError("\(schema): cannot read the schema file.") }
         let s: Schema
-        do { s = try JSONDecoder().decode(Schema.self, from: data) } catch let e as DecodingError {
+        do { s = try SchemaKeys.strictDecoder().decode(Schema.self, from: data) } catch let e as DecodingError {
             throw CLIError("\(schema): not a valid schema file (\(SchemaFileError.describe(e))).")
         }
         try s.validate()

@@ -54,12 +54,13 @@ public struct Field: Sendable, Hashable, Codable {
         self.adminLevel = adminLevel
     }
 
-    enum CodingKeys: String, CodingKey {
+    enum CodingKeys: String, CodingKey, CaseIterable {
         case name, label, hxl, type, role, required, allowedValues = "allowed_values", minimum, maximum, pattern, unique
         case adminLevel = "admin_level"
     }
 
     public init(from decoder: any Decoder) throws {
+        try SchemaKeys.refuseUnknown(in: decoder, known: CodingKeys.allCases.map(\.stringValue))
         let c = try decoder.container(keyedBy: CodingKeys.self)
         name = try c.decode(String.self, forKey: .name)
         label = try c.decodeIfPresent(String.self, forKey: .label)
@@ -94,9 +95,10 @@ public struct Schema: Sendable, Hashable, Codable {
         self.rules = rules
     }
 
-    enum CodingKeys: String, CodingKey { case fields, rules }
+    enum CodingKeys: String, CodingKey, CaseIterable { case fields, rules }
 
     public init(from decoder: any Decoder) throws {
+        try SchemaKeys.refuseUnknown(in: decoder, known: CodingKeys.allCases.map(\.stringValue))
         let c = try decoder.container(keyedBy: CodingKeys.self)
         fields = try c.decode([Field].self, forKey: .fields)
         rules = try c.decodeIfPresent([SchemaRule].self, forKey: .rules) ?? []
@@ -143,5 +145,39 @@ public struct Schema: Sendable, Hashable, Codable {
                 if values.isEmpty { throw .invalidField("schema", "rule \"\(rule)\" has an empty list of values") }
             }
         }
+    }
+}
+
+
+/// A key a schema file does not know (a misspelt `"requird"`, or `"allowed"` for `"allowed_values"`) is
+/// refused: ignoring it would leave the user believing a check is made that is not. Only for a schema a
+/// person wrote (``strict`` set in the decoder's `userInfo`): schemas stored by pim are read as they are.
+public enum SchemaKeys {
+    /// Set to `true` in a decoder's `userInfo` to refuse unknown keys (see ``strictDecoder()``).
+    public static let strict = CodingUserInfoKey(rawValue: "pim.schema.strictKeys")
+
+    /// A JSON decoder that refuses unknown keys in a schema.
+    public static func strictDecoder() -> JSONDecoder {
+        let decoder = JSONDecoder()
+        if let strict { decoder.userInfo[strict] = true }
+        return decoder
+    }
+
+    struct AnyKey: CodingKey {
+        var stringValue: String
+        var intValue: Int? { nil }
+        init?(stringValue: String) { self.stringValue = stringValue }
+        init?(intValue: Int) { nil }
+    }
+
+    static func refuseUnknown(in decoder: any Decoder, known: [String]) throws {
+        guard let strict, decoder.userInfo[strict] as? Bool == true else { return }
+        let all = try decoder.container(keyedBy: AnyKey.self)
+        guard let unknown = all.allKeys.map(\.stringValue).filter({ !known.contains($0) }).sorted().first,
+            let key = AnyKey(stringValue: unknown)
+        else { return }
+        throw DecodingError.dataCorruptedError(
+            forKey: key, in: all,
+            debugDescription: "unknown key \"\(unknown)\" (the keys are \(known.joined(separator: ", ")))")
     }
 }
