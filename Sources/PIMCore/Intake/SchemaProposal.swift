@@ -53,7 +53,7 @@ public enum SchemaProposal {
     static let identifyingWords: Set<String> = ["birth", "dob", "birthdate", "birthday", "registration", "passport",
                                                 "address", "gps", "latitude", "longitude", "coordinates", "uuid",
                                                 "signature", "photo", "fingerprint", "biometric", "iris", "unhcr",
-                                                "progres", "beneficiary"]
+                                                "progres"]
     /// Words of a column name that make it a quasi-identifier wherever they stand ("respondent_age", "age_yrs").
     static let quasiWords: Set<String> = ["age", "sex", "gender", "nationality", "ethnicity", "religion",
                                           "disability", "marital", "occupation", "tribe", "clan", "edad", "sexe",
