@@ -41,6 +41,13 @@ enum XLSXSheetScanner {
         case number, shared, inline, formulaString, boolean, error, isoDate
     }
 
+    /// Whether `name` is the root element of a sheet part (a worksheet, or a chart, dialog or macro sheet
+    /// a workbook may list among its sheets).
+    private static func isSheetRoot(_ name: Range<Int>, _ t: XLSXXMLTokenizer) -> Bool {
+        t.matches(name, "worksheet") || t.matches(name, "chartsheet") || t.matches(name, "dialogsheet")
+            || t.matches(name, "macrosheet")
+    }
+
     /// Scans a worksheet part.
     /// - Parameters:
     ///   - sharedStrings: the workbook's shared strings, to validate `t="s"` indices; empty ones read as empty cells.
@@ -81,7 +88,7 @@ enum XLSXSheetScanner {
             while let token = try t.next() {
                 switch token {
                 case .start(let name, let attrs, let selfClosing):
-                    if selfClosing && t.matches(name, "worksheet") { closed = true }
+                    if selfClosing && Self.isSheetRoot(name, t) { closed = true }
                     if inCell {
                         if t.matches(name, "v") {
                             inValue = !selfClosing
@@ -159,7 +166,7 @@ enum XLSXSheetScanner {
                 case .end(let name):
                     guard inCell else {
                         if t.matches(name, "sheetData") { inSheetData = false }
-                        if t.matches(name, "worksheet") { closed = true }
+                        if Self.isSheetRoot(name, t) { closed = true }
                         continue
                     }
                     if t.matches(name, "c") {
