@@ -15,7 +15,7 @@ struct DemoCommand: AsyncParsableCommand {
     )
 
     struct Generate: ParsableCommand {
-        static let configuration = CommandConfiguration(
+        static let configuration = CommandConfiguration(commandName: "generate",
             abstract: "Write a synthetic gazetteer and one dataset per category (HXL CSV), the same every time for a seed.",
             discussion: """
                 Example:
@@ -66,7 +66,7 @@ extension DemoCommand {
     /// `pim demo load --dir DIR`: imports every generated file (validated against its template and the
     /// gazetteer) and registers a partial systems map, so that outputs and coverage can be tried at once.
     struct Load: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(
+        static let configuration = CommandConfiguration(commandName: "load",
             abstract: "Import the files of `pim demo generate` into the workspace and register demo systems.",
             discussion: """
                 Example:

@@ -15,7 +15,7 @@ struct SystemsCommand: AsyncParsableCommand {
     )
 
     struct Add: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(
+        static let configuration = CommandConfiguration(commandName: "add",
             abstract: "Register an information system (--replace replaces one with the same id).",
             discussion: """
                 Example:
@@ -65,7 +65,7 @@ struct SystemsCommand: AsyncParsableCommand {
     }
 
     struct List: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "List the registered information systems.")
+        static let configuration = CommandConfiguration(commandName: "list", abstract: "List the registered information systems.")
         @OptionGroup var store: StoreOptions
         @Option(help: "text or json.") var format: OutputFormat = .text
 

@@ -3,7 +3,7 @@ import PIMFramework
 
 extension FrameworkCommand {
     struct Matrix: ParsableCommand {
-        static let configuration = CommandConfiguration(
+        static let configuration = CommandConfiguration(commandName: "matrix",
             abstract: "Print the PIM Matrix, by category or by element (§8).",
             discussion: """
                 The matrix can be read from any direction: --by category gives each category's six elements; \
@@ -69,7 +69,7 @@ extension FrameworkCommand {
     }
 
     struct Problems: ParsableCommand {
-        static let configuration = CommandConfiguration(
+        static let configuration = CommandConfiguration(commandName: "problems",
             abstract: "List the ten data-sharing problems of §12 and how pim mitigates each.",
             discussion: """
                 Example:
@@ -82,7 +82,7 @@ extension FrameworkCommand {
     }
 
     struct Access: ParsableCommand {
-        static let configuration = CommandConfiguration(
+        static let configuration = CommandConfiguration(commandName: "access",
             abstract: "Show OCHA's access framework: 3 dimensions, 8 variables (§7.1).",
             discussion: """
                 Variable ids (1a … 3c) are stable and can tag access-constraint data.
@@ -97,7 +97,7 @@ extension FrameworkCommand {
     }
 
     struct Principles: ParsableCommand {
-        static let configuration = CommandConfiguration(
+        static let configuration = CommandConfiguration(commandName: "principles",
             abstract: "Show the PIM definition, vision, mission and principles.",
             discussion: """
                 Example:
@@ -110,7 +110,7 @@ extension FrameworkCommand {
     }
 
     struct Terms: ParsableCommand {
-        static let configuration = CommandConfiguration(
+        static let configuration = CommandConfiguration(commandName: "terms",
             abstract: "Show the glossary of common PIM terms, or the terms matching a word.",
             discussion: """
                 Examples:
@@ -127,7 +127,7 @@ extension FrameworkCommand {
     }
 
     struct Search: ParsableCommand {
-        static let configuration = CommandConfiguration(
+        static let configuration = CommandConfiguration(commandName: "search",
             abstract: "Find which categories produce or share data matching some words.",
             discussion: """
                 Matching ignores case and plural/singular; best matches first.

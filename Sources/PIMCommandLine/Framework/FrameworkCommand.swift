@@ -26,7 +26,7 @@ public struct FrameworkCommand: ParsableCommand {
 
 extension FrameworkCommand {
     struct Categories: ParsableCommand {
-        static let configuration = CommandConfiguration(
+        static let configuration = CommandConfiguration(commandName: "categories",
             abstract: "List the eight PIM categories with their ids and 2015 agreement status.",
             discussion: """
                 Example:
@@ -41,7 +41,7 @@ extension FrameworkCommand {
     }
 
     struct Show: ParsableCommand {
-        static let configuration = CommandConfiguration(
+        static let configuration = CommandConfiguration(commandName: "show",
             abstract: "Show one category: definition, status and all six matrix elements.",
             discussion: """
                 CATEGORY is an id, a name or an alias, in any case ("Human Rights" leads to protection-monitoring).
@@ -65,7 +65,7 @@ extension FrameworkCommand {
     }
 
     struct Outputs: ParsableCommand {
-        static let configuration = CommandConfiguration(
+        static let configuration = CommandConfiguration(commandName: "outputs",
             abstract: "Show the data and information a category produces (§9).",
             discussion: """
                 Example:
@@ -85,7 +85,7 @@ extension FrameworkCommand {
     }
 
     struct Shares: ParsableCommand {
-        static let configuration = CommandConfiguration(
+        static let configuration = CommandConfiguration(commandName: "shares",
             abstract: "Show what a category should share, at what level and under which conditions (§10).",
             discussion: """
                 These rules are the default policies of a pim data-sharing agreement.

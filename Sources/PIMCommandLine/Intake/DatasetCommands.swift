@@ -52,7 +52,7 @@ struct DatasetCommand: AsyncParsableCommand {
     )
 
     struct Show: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(
+        static let configuration = CommandConfiguration(commandName: "show",
             abstract: "Show a dataset's schema, versions, provenance and row counts.",
             discussion: "Example:\n  pim dataset show pm-monitoring --format json"
         )

@@ -14,7 +14,7 @@ struct AgreementCommand: AsyncParsableCommand {
     )
 
     struct Add: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(
+        static let configuration = CommandConfiguration(commandName: "add",
             abstract: "Record a draft agreement (activate it to share). Audited.",
             discussion: """
                 Example:
@@ -71,7 +71,7 @@ struct AgreementCommand: AsyncParsableCommand {
     }
 
     struct Activate: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(
+        static let configuration = CommandConfiguration(commandName: "activate",
             abstract: "Approve and activate an agreement (or resume a suspended one). Audited.",
             discussion: "Example:\n  pim agreement activate ISP-2026-03 --as dpfp")
         @OptionGroup var store: StoreOptions
@@ -81,7 +81,7 @@ struct AgreementCommand: AsyncParsableCommand {
     }
 
     struct Suspend: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(
+        static let configuration = CommandConfiguration(commandName: "suspend",
             abstract: "Suspend an active agreement: no share until it is activated again. Audited.",
             discussion: "Example:\n  pim agreement suspend ISP-2026-03")
         @OptionGroup var store: StoreOptions
@@ -91,7 +91,7 @@ struct AgreementCommand: AsyncParsableCommand {
     }
 
     struct Revoke: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(
+        static let configuration = CommandConfiguration(commandName: "revoke",
             abstract: "Revoke an agreement for good. Audited.",
             discussion: "Example:\n  pim agreement revoke ISP-2026-03")
         @OptionGroup var store: StoreOptions
@@ -112,7 +112,7 @@ struct AgreementCommand: AsyncParsableCommand {
     }
 
     struct List: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(
+        static let configuration = CommandConfiguration(commandName: "list",
             abstract: "List agreements with their status, level and schedule.",
             discussion: "Example:\n  pim agreement list --format json")
         @OptionGroup var store: StoreOptions
@@ -135,7 +135,7 @@ struct AgreementCommand: AsyncParsableCommand {
     }
 
     struct Show: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(
+        static let configuration = CommandConfiguration(commandName: "show",
             abstract: "Show one agreement in full, with its status history.",
             discussion: "Example:\n  pim agreement show ISP-2026-03")
         @OptionGroup var store: StoreOptions
@@ -172,7 +172,7 @@ struct AgreementCommand: AsyncParsableCommand {
     }
 
     struct Except: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(
+        static let configuration = CommandConfiguration(commandName: "except",
             abstract: "Record a focal point's exception to the policy or sensitivity bound.",
             discussion: """
                 Example:

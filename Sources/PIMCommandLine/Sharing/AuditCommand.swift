@@ -12,7 +12,7 @@ struct AuditCommand: AsyncParsableCommand {
     )
 
     struct List: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(
+        static let configuration = CommandConfiguration(commandName: "list",
             abstract: "List audit events, oldest first, filtered.",
             discussion: """
                 Examples:
@@ -55,7 +55,7 @@ struct AuditCommand: AsyncParsableCommand {
     }
 
     struct Verify: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(
+        static let configuration = CommandConfiguration(commandName: "verify",
             abstract: "Re-check every event's hash and link; names the first broken event. Exits 1 if broken.",
             discussion: "Example:\n  pim audit verify")
         @OptionGroup var store: StoreOptions

@@ -16,7 +16,7 @@ struct ConsentCommand: AsyncParsableCommand {
     )
 
     struct Record: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(
+        static let configuration = CommandConfiguration(commandName: "record",
             abstract: "Record granted consent. Audited (counts only).",
             discussion: """
                 Examples:
@@ -29,7 +29,7 @@ struct ConsentCommand: AsyncParsableCommand {
     }
 
     struct Withdraw: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(
+        static let configuration = CommandConfiguration(commandName: "withdraw",
             abstract: "Record withdrawn (or refused) consent. Audited (counts only).",
             discussion: "Example:\n  pim consent withdraw --dataset cases --purpose disclosure --record R000000002")
         @OptionGroup var options: ConsentOptions

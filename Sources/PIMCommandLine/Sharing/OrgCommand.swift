@@ -13,7 +13,7 @@ struct OrgCommand: AsyncParsableCommand {
     )
 
     struct Add: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(
+        static let configuration = CommandConfiguration(commandName: "add",
             abstract: "Register an organisation. Audited.",
             discussion: "Example:\n  pim org add --name \"Danish Refugee Council\" --acronym DRC --type ingo"
         )
@@ -44,7 +44,7 @@ struct OrgCommand: AsyncParsableCommand {
     }
 
     struct List: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(
+        static let configuration = CommandConfiguration(commandName: "list",
             abstract: "List the registered organisations.",
             discussion: "Example:\n  pim org list --format json"
         )

@@ -80,7 +80,7 @@ extension ShareCommand {
 extension ShareCommand {
     /// `pim share due --out DIR`: every scheduled share whose time has come.
     struct Due: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(
+        static let configuration = CommandConfiguration(commandName: "due",
             abstract: "Make every scheduled share that is due. Audited.",
             discussion: """
                 Example:

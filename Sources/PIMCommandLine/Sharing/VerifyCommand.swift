@@ -69,7 +69,7 @@ struct KeyCommand: AsyncParsableCommand {
     )
 
     struct Export: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(
+        static let configuration = CommandConfiguration(commandName: "export",
             abstract: "Write the workspace's Ed25519 public key (PEM) for recipients to verify packages.",
             discussion: "Example:\n  pim key export --out producer.pem")
         @OptionGroup var store: StoreOptions
@@ -83,7 +83,7 @@ struct KeyCommand: AsyncParsableCommand {
     }
 
     struct Recipient: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(
+        static let configuration = CommandConfiguration(commandName: "recipient",
             abstract: "Make an X25519 key pair for receiving encrypted packages (no workspace needed).",
             discussion: "Example:\n  pim key recipient --out drc\n  (writes drc.key, keep it secret, and drc.pub, give it to the producer)")
         @Option(help: "Path prefix: writes PREFIX.key and PREFIX.pub.") var out: String

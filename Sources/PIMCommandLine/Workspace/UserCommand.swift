@@ -16,7 +16,7 @@ struct UserCommand: AsyncParsableCommand {
     )
 
     struct Add: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(
+        static let configuration = CommandConfiguration(commandName: "add",
             abstract: "Add a user with a role (and an organisation for partner viewers).",
             discussion: """
                 Example:
@@ -63,7 +63,7 @@ struct UserCommand: AsyncParsableCommand {
     }
 
     struct List: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "List users with their roles and status.",
+        static let configuration = CommandConfiguration(commandName: "list", abstract: "List users with their roles and status.",
                                                         discussion: "Example:\n  pim user list --format json")
         @OptionGroup var store: StoreOptions
         @Option(help: "text or json.") var format: OutputFormat = .text
@@ -89,7 +89,7 @@ struct UserCommand: AsyncParsableCommand {
     }
 
     struct Disable: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Disable a user (their sessions end; the account stays for the audit trail).",
+        static let configuration = CommandConfiguration(commandName: "disable", abstract: "Disable a user (their sessions end; the account stays for the audit trail).",
                                                         discussion: "Example:\n  pim user disable drc-viewer")
         @OptionGroup var store: StoreOptions
         @Argument(help: "User name.") var name: String
@@ -142,7 +142,7 @@ struct UserCommand: AsyncParsableCommand {
     }
 
     struct Enable: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Enable a disabled user again.",
+        static let configuration = CommandConfiguration(commandName: "enable", abstract: "Enable a disabled user again.",
                                                         discussion: "Example:\n  pim user enable drc-viewer")
         @OptionGroup var store: StoreOptions
         @Argument(help: "User name.") var name: String
@@ -157,7 +157,7 @@ struct UserCommand: AsyncParsableCommand {
     }
 
     struct Unlock: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Unlock a user locked after repeated failed sign-ins.",
+        static let configuration = CommandConfiguration(commandName: "unlock", abstract: "Unlock a user locked after repeated failed sign-ins.",
                                                         discussion: "Example:\n  pim user unlock farah")
         @OptionGroup var store: StoreOptions
         @Argument(help: "User name.") var name: String
