@@ -1,3 +1,4 @@
+import Foundation
 import PIMTable
 import Testing
 
@@ -56,6 +57,28 @@ import Testing
         #expect(r.report.kobo != nil)
         #expect(r.table.columnNames == ["_id", "Sex (M/F)", "Date (dd/mm/yyyy)", "age", "_uuid"])
         #expect(r.report.kobo?.questions.first { $0.name == "Sex (M/F)" }?.groupPath == [])
+    }
+
+    /// A KoboToolbox XLSX export has the same headers as its CSV export and is read the same way.
+    @Test func xlsxExportIsReadAsKobo() throws {
+        let csv = try readCSV(Self.export, options: CSVReadOptions(interpretKobo: false))
+        #expect(csv.report.kobo == nil)
+        let url = FileManager.default.temporaryDirectory.appendingPathComponent("kobo-\(UUID().uuidString).xlsx")
+        defer { try? FileManager.default.removeItem(at: url) }
+        try XLSXWriter.write(csv.table, to: url)
+        let r = try TableReader.read(url: url)
+        let kobo = try #require(r.report.kobo)
+        #expect(r.table["age"] != nil)
+        #expect(r.table["group_a/sex"] != nil)
+        #expect(kobo.metaColumns["_uuid"] == .uuid)
+        #expect(kobo.selectMultipleChoices.map(\.choice) == ["apple", "pear"])
+        #expect(r.report.profiles.map(\.name) == r.table.columnNames)
+        #expect(kobo.keptGroupPaths.sorted() == ["group_a/sex", "group_b/sex"])
+        #expect(r.report.warnings.contains(.keptGroupPaths(columns: kobo.keptGroupPaths)))
+        // And when asked not to, the headers stay as they are.
+        let plain = try TableReader.read(url: url, options: CSVReadOptions(interpretKobo: false))
+        #expect(plain.report.kobo == nil)
+        #expect(plain.table["group_a/age"] != nil)
     }
 
     @Test func plainCSVIsNotKobo() throws {

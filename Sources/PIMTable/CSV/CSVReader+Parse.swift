@@ -72,14 +72,9 @@ extension CSVReader {
         report.blankLinesBefore = blank.filter { $0 < rowCount }
         if padded > 0 { report.warnings.append(.paddedRows(count: padded)) }
         if !blank.isEmpty { report.warnings.append(.skippedBlankLines(count: blank.count)) }
-        var table = Table(unchecked: columns, rowCount: rowCount)
-        if options.interpretKobo, let kobo = KoboExportInfo.detect(in: table) {
-            table = kobo.apply(to: table)
-            for (k, c) in table.columns.enumerated() { report.profiles[k].name = c.name }
-            report.kobo = kobo
-            if !kobo.keptGroupPaths.isEmpty { report.warnings.append(.keptGroupPaths(columns: kobo.keptGroupPaths)) }
-        }
-        return ReadResult(table: table, report: report)
+        var result = ReadResult(table: Table(unchecked: columns, rowCount: rowCount), report: report)
+        if options.interpretKobo { result.interpretKobo() }
+        return result
     }
 
     // MARK: - Header

@@ -21,7 +21,10 @@ public enum TableReader {
             return try JSONTableReader.read(contentsOf: url, options: options)
         case "xlsx", "xlsm":
             do {
-                return try XLSXReader.read(contentsOf: url, sheet: sheet).readResult(fileName: url.lastPathComponent)
+                var result = try XLSXReader.read(contentsOf: url, sheet: sheet).readResult(fileName: url.lastPathComponent)
+                // (A KoboToolbox XLSX export has the same headers as its CSV export.)
+                if options.interpretKobo { result.interpretKobo() }
+                return result
             } catch {
                 throw .spreadsheet(file: url.lastPathComponent, message: error.description)
             }

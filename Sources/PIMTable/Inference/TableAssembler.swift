@@ -46,19 +46,15 @@ public enum TableAssembler {
             columns.append(c)
             profiles.append(p)
         }
-        var table = Table(unchecked: columns, rowCount: data.count)
-        var report = ReadReport(
+        let table = Table(unchecked: columns, rowCount: data.count)
+        let report = ReadReport(
             fileName: fileName, encoding: encoding, hxlRow: resolved.hxlRecord.map { numbers[$0] },
             headerRows: (0..<(resolved.hxlRecord ?? resolved.dataRecord)).map { numbers[$0] },
             firstDataRow: resolved.dataRecord < numbers.count ? numbers[resolved.dataRecord] : numbers[numbers.count - 1] + 1,
             profiles: profiles)
-        if options.interpretKobo, let kobo = KoboExportInfo.detect(in: table) {
-            table = kobo.apply(to: table)
-            for (k, c) in table.columns.enumerated() { report.profiles[k].name = c.name }
-            report.kobo = kobo
-            if !kobo.keptGroupPaths.isEmpty { report.warnings.append(.keptGroupPaths(columns: kobo.keptGroupPaths)) }
-        }
-        return ReadResult(table: table, report: report)
+        var result = ReadResult(table: table, report: report)
+        if options.interpretKobo { result.interpretKobo() }
+        return result
     }
 
     /// Infers one column's type from its cells and builds it, with its profile.

@@ -161,3 +161,16 @@ public struct KoboExportInfo: Sendable, Hashable {
         }
     }
 }
+
+extension ReadResult {
+    /// Reads the table as a KoboToolbox export when it looks like one: group paths shortened, the export's
+    /// description in the report, and a warning for the columns whose group path had to be kept. Every
+    /// reader (CSV, JSON, XLSX) ends with this, so an export is read the same whatever its format.
+    mutating func interpretKobo() {
+        guard let kobo = KoboExportInfo.detect(in: table) else { return }
+        table = kobo.apply(to: table)
+        for (k, c) in table.columns.enumerated() where k < report.profiles.count { report.profiles[k].name = c.name }
+        report.kobo = kobo
+        if !kobo.keptGroupPaths.isEmpty { report.warnings.append(.keptGroupPaths(columns: kobo.keptGroupPaths)) }
+    }
+}
