@@ -72,4 +72,27 @@ import Testing
         ])
         #expect(String(decoding: JSONTableWriter.bytes(table), as: UTF8.self) == ##"[{"a":1,"b":null}]"##)
     }
+
+    /// JSON that is not UTF-8 is decoded as a CSV file would be, and the report says how; a value is never
+    /// silently altered.
+    @Test func textThatIsNotUTF8IsConvertedAndSaid() throws {
+        // Windows-1252 throughout: é is the single byte E9.
+        let legacy: [UInt8] = Array(#"[{"place":"Caf"#.utf8) + [0xE9] + Array(#"","n":1}]"#.utf8)
+        let converted = try JSONTableReader.read(bytes: legacy, fileName: "legacy.json")
+        #expect(converted.table.values("place") == [.text("Café")])
+        #expect(converted.report.encoding == .windows1252)
+        #expect(converted.report.warnings.first == .convertedFromWindows1252)
+        // UTF-8 with one damaged byte: the good characters stay, the bad byte becomes U+FFFD, and it is said.
+        let damaged: [UInt8] = Array(#"[["place"],["Café"],["Mos"#.utf8) + [0xFF] + Array(#""],["Zürich"]]"#.utf8)
+        let repaired = try JSONTableReader.read(bytes: damaged, fileName: "damaged.json")
+        #expect(repaired.table.values("place") == [.text("Café"), .text("Mos\u{FFFD}"), .text("Zürich")])
+        #expect(repaired.report.encoding == .utf8)
+        #expect(repaired.report.warnings.first == .replacedInvalidUTF8(count: 1))
+        // A byte-order mark is removed and named; valid UTF-8 gives no warning.
+        let bom = try JSONTableReader.read(bytes: [0xEF, 0xBB, 0xBF] + Array(#"[{"a":"ü"}]"#.utf8), fileName: "bom.json")
+        #expect(bom.table.values("a") == [.text("ü")])
+        #expect(bom.report.encoding == .utf8WithBOM)
+        #expect(bom.report.warnings.isEmpty)
+        #expect(try read(#"[{"a":"ü"}]"#).report.warnings.isEmpty)
+    }
 }

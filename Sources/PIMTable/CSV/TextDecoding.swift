@@ -147,3 +147,30 @@ enum TextDecoding {
         }
     }
 }
+
+extension TextDecoding {
+    /// A whole buffer as UTF-8, decided as the CSV reader decides: a byte-order mark (UTF-8 or UTF-16)
+    /// says what it is; valid UTF-8 stays as it is; mostly UTF-8 with a few damaged bytes stays UTF-8 with
+    /// the damage replaced by U+FFFD (and said); anything else is a legacy file read as Windows-1252
+    /// (and said). For readers that need the whole text at once (JSON).
+    static func wholeUTF8(_ bytes: [UInt8]) -> (bytes: [UInt8], encoding: SourceEncoding, warning: ReadWarning?) {
+        bytes.withUnsafeBufferPointer { b -> ([UInt8], SourceEncoding, ReadWarning?) in
+            guard let p = b.baseAddress, b.count > 0 else { return (bytes, .utf8, nil) }
+            let n = b.count
+            if n >= 3 && p[0] == 0xEF && p[1] == 0xBB && p[2] == 0xBF {
+                let rest = Array(b[3...])
+                let decoded = wholeUTF8(rest)
+                return (decoded.bytes, decoded.encoding == .utf8 ? .utf8WithBOM : decoded.encoding, decoded.warning)
+            }
+            if n >= 2 && ((p[0] == 0xFF && p[1] == 0xFE) || (p[0] == 0xFE && p[1] == 0xFF)) {
+                return (utf16ToUTF8(p + 2, n - 2, bigEndian: p[0] == 0xFE), .utf16, nil)
+            }
+            if isValidUTF8(p, n) { return (bytes, .utf8, nil) }
+            let repaired = repairUTF8(p, n)
+            if repaired.multibyte > repaired.replaced {
+                return (repaired.bytes, .utf8, .replacedInvalidUTF8(count: repaired.replaced))
+            }
+            return (windows1252ToUTF8(p, n), .windows1252, .convertedFromWindows1252)
+        }
+    }
+}

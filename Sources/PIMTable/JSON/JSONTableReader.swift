@@ -25,7 +25,19 @@ public enum JSONTableReader {
         return try read(bytes: [UInt8](data), fileName: file, options: options)
     }
 
-    public static func read(bytes: [UInt8], fileName: String, options: CSVReadOptions = .init())
+    /// JSON text is UTF-8 (RFC 8259); a file that is not is decoded as the CSV reader decodes one (see
+    /// ``TextDecoding/wholeUTF8(_:)``), and the report says how.
+    public static func read(bytes input: [UInt8], fileName: String, options: CSVReadOptions = .init())
+        throws(TableReadError) -> ReadResult
+    {
+        let decoded = TextDecoding.wholeUTF8(input)
+        var result = try readUTF8(decoded.bytes, fileName: fileName, options: options)
+        result.report.encoding = decoded.encoding
+        if let warning = decoded.warning { result.report.warnings.insert(warning, at: 0) }
+        return result
+    }
+
+    private static func readUTF8(_ bytes: [UInt8], fileName: String, options: CSVReadOptions)
         throws(TableReadError) -> ReadResult
     {
         guard bytes.contains(where: { $0 > 0x20 }) else { throw .emptyFile(file: fileName) }
