@@ -84,4 +84,23 @@ import Testing
         #expect(r.table["age"]?.tag == HXLTagSpec(tag: "age"))
         #expect(r.table["date"]?.type == .date)
     }
+
+    /// A group label repeated over its columns ("People in need" over the female and male counts) is told
+    /// apart by the tags; the same label with the same tag, or without tags, is still a duplicate.
+    @Test func repeatedLabelsAreToldApartByTheirTags() throws {
+        let r = try readCSV("""
+            Response plan 2026,,
+            District,People in need,People in need
+            #adm2+name,#inneed+f,#inneed+m
+            North,10,12
+
+            """)
+        #expect(r.table.columnNames == ["District", "People in need #inneed+f", "People in need #inneed+m"])
+        #expect(r.table["People in need #inneed+m"]?.tag == HXLTagSpec(tag: "inneed", attributes: ["m"]))
+        #expect(r.table.values("People in need #inneed+f") == [.integer(10)])
+        #expect(r.report.headerRows == [1, 2])
+        #expect(readError("a,a\n#x,#x\n1,2\n") == .duplicateColumn(file: "data.csv", column: "a"))
+        #expect(readError("a,a\n#x,\n1,2\n") == .duplicateColumn(file: "data.csv", column: "a"))
+        #expect(readError("a,a\n1,2\n") == .duplicateColumn(file: "data.csv", column: "a"))
+    }
 }

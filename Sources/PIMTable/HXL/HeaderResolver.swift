@@ -4,7 +4,8 @@ import Foundation
 ///
 /// If one of the first rows is an HXL hashtag row, the row directly above it (if any) gives the names,
 /// any rows above that are extra header rows, and the data starts below the hashtag row. Otherwise
-/// the first row gives the names. A column with no name is named by its tagspec, else `column_N`.
+/// the first row gives the names. A column with no name is named by its tagspec, else `column_N`; a name
+/// shared by several tagged columns is followed by each one's tagspec.
 struct HeaderResolver {
     var names: [String]
     var tags: [HXLTagSpec?]
@@ -49,6 +50,14 @@ struct HeaderResolver {
             }
         }
         for k in 0..<fields where names[k].isEmpty { names[k] = "column_\(k + 1)" }
+        // A label repeated over several columns (a group label such as "People in need" over its female
+        // and male columns) is told apart by the columns' tags: each becomes "label #tag+attributes".
+        let repeated = Dictionary(grouping: names.indices, by: { names[$0] }).values.filter { $0.count > 1 }
+        for group in repeated {
+            let specs = group.compactMap { tags[$0]?.description }
+            guard specs.count == group.count, Set(specs).count == specs.count else { continue }
+            for k in group { names[k] = names[k] + " " + (tags[k]?.description ?? "") }
+        }
         var seen = Set<String>()
         for name in names where !seen.insert(name).inserted {
             throw .duplicateColumn(file: fileName, column: name)
