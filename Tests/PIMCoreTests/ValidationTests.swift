@@ -160,6 +160,41 @@ func textTable(_ columns: [(String, [String?])]) -> Table {
         #expect(throws: GazetteerError.noCodeColumns) { try Gazetteer(table: textTable([("x", ["1"])])) }
     }
 
+    /// A gazetteer that skips a level, holds no code, or lacks the level a column is checked at is said to be
+    /// so, once, instead of every row's code being called unknown.
+    @Test func gazetteerProblemsAreSaidOnce() throws {
+        func tagged(_ name: String, _ tag: String, _ attributes: [String], _ values: [String?]) -> Column {
+            var c = textTable([(name, values)]).columns[0]
+            c.tag = HXLTagSpec(tag: tag, attributes: attributes)
+            return c
+        }
+        let gap = try Table(columns: [tagged("a1", "adm1", ["code"], ["SD01"]), tagged("a3", "adm3", ["code"], ["SD010101"])])
+        #expect(throws: GazetteerError.missingLevel(2, present: [1, 3])) { try Gazetteer(table: gap) }
+        let empty = try Table(columns: [tagged("a1", "adm1", ["code"], [nil, nil])])
+        #expect(throws: GazetteerError.noAreas(rows: 2)) { try Gazetteer(table: empty) }
+
+        let onlyAdmin1 = try Gazetteer(table: Table(columns: [tagged("a1", "adm1", ["code"], ["SD01", "SD02"])]))
+        #expect(onlyAdmin1.levels == [1])
+        let schema = Schema(fields: [
+            Field(name: "adm1", type: .text, adminLevel: 1), Field(name: "adm2", type: .text, adminLevel: 2),
+        ])
+        let data = textTable([("adm1", ["SD01", "SD02", "SD09"]), ("adm2", ["SD0101", "SD0201", "SD0901"])])
+        let r = Validator(schema: schema, gazetteer: onlyAdmin1, fileName: "f.csv", firstDataRow: 2).validate(data)
+        // One issue for the adm2 column (on the header row), one for the unknown admin1 code; no row accepted.
+        #expect(r.issues.filter { $0.column == "adm2" }.count == 1)
+        #expect(r.issues.first { $0.column == "adm2" }?.row == 1)
+        #expect(r.issues.first { $0.column == "adm2" }?.problem.contains("no admin level 2") == true)
+        #expect(r.issues.filter { $0.column == "adm1" }.map(\.row) == [4])
+        #expect(r.rowsRejected == 3)
+        // With a gazetteer that has both levels, the same rows are judged per code.
+        let both = try Gazetteer(table: Table(columns: [
+            tagged("a1", "adm1", ["code"], ["SD01", "SD02"]), tagged("a2", "adm2", ["code"], ["SD0101", "SD0201"]),
+        ]))
+        let judged = Validator(schema: schema, gazetteer: both, fileName: "f.csv", firstDataRow: 2).validate(data)
+        #expect(judged.rowsRejected == 1)
+        #expect(judged.issues.filter { $0.column == "adm2" }.map(\.row) == [4])
+    }
+
     @Test(arguments: [
         ("record_id", "#meta+id", DisclosureRole.directIdentifier), ("household_id", "#household+id", .householdID),
         ("adm2_code", "#adm2+code", .quasiIdentifier), ("sex", "#sex", .quasiIdentifier), ("age", "#age", .quasiIdentifier),

@@ -20,9 +20,14 @@ public struct Gazetteer: Sendable, Hashable {
 
     /// code → area.
     public private(set) var areas: [String: Area] = [:]
+    /// The admin levels that have at least one area, in order.
+    public private(set) var levels: [Int] = []
 
     public init(areas: [Area]) {
-        for a in areas { self.areas[a.code] = a }
+        var byCode: [String: Area] = [:]
+        for a in areas { byCode[a.code] = a }
+        self.areas = byCode
+        levels = Set(byCode.values.map(\.level)).sorted()
     }
 
     /// Reads the gazetteer from a table whose columns carry `#admN+code` (and optionally `#admN+name`) tags.
@@ -36,15 +41,22 @@ public struct Gazetteer: Sendable, Hashable {
         }
         guard !codeCols.isEmpty else { throw .noCodeColumns }
         let levels = codeCols.keys.sorted()
+        // Levels skipped between the top and the bottom one would make a grandparent pass for a parent.
+        if let gap = (levels[0]...levels[levels.count - 1]).first(where: { codeCols[$0] == nil }) {
+            throw .missingLevel(gap, present: levels)
+        }
+        var found: [String: Area] = [:]
         for row in 0..<table.rowCount {
             var parent: String?
             for level in levels {
                 guard let col = codeCols[level], case .text(let code) = Self.text(col[row]) else { continue }
                 let name: String? = nameCols[level].flatMap { if case .text(let n) = Self.text($0[row]) { n } else { nil } }
-                if areas[code] == nil { areas[code] = Area(code: code, name: name, level: level, parent: parent) }
+                if found[code] == nil { found[code] = Area(code: code, name: name, level: level, parent: parent) }
                 parent = code
             }
         }
+        guard !found.isEmpty else { throw .noAreas(rows: table.rowCount) }
+        self.init(areas: Array(found.values))
     }
 
     private static func text(_ v: Value) -> Value {
@@ -92,7 +104,20 @@ public struct Gazetteer: Sendable, Hashable {
 
 public enum GazetteerError: Error, Sendable, Hashable, CustomStringConvertible {
     case noCodeColumns
+    /// The `#admN+code` columns skip level N between two levels the file has.
+    case missingLevel(Int, present: [Int])
+    /// The code columns are there but hold no code.
+    case noAreas(rows: Int)
+
     public var description: String {
-        "The gazetteer has no #adm1+code … #adm5+code columns; add an HXL hashtag row such as #adm1+code,#adm1+name,#adm2+code."
+        switch self {
+        case .noCodeColumns:
+            "The gazetteer has no #adm1+code … #adm5+code columns; add an HXL hashtag row such as #adm1+code,#adm1+name,#adm2+code."
+        case .missingLevel(let level, let present):
+            "The gazetteer has \(present.map { "#adm\($0)+code" }.joined(separator: ", ")) but no #adm\(level)+code column, "
+                + "so its areas' parents cannot be known; add the admin\(level) codes."
+        case .noAreas(let rows):
+            "The gazetteer's #admN+code columns hold no code in its \(rows) rows; is this the right file?"
+        }
     }
 }

@@ -84,6 +84,19 @@ public struct Validator: Sendable {
         var bad = [Bool](repeating: false, count: table.rowCount)
         var columns: [Column] = []
         var flagged: [String: Set<Int>] = [:]
+        // A gazetteer without a level the schema checks cannot judge that column: said once, not per row,
+        // and no row is accepted (a check the user asked for could not be made).
+        var uncheckable = false
+        for field in schema.fields {
+            guard let level = field.adminLevel, let g = gazetteer, !g.levels.contains(level), table[field.name] != nil
+            else { continue }
+            uncheckable = true
+            let has = g.levels.map { "admin\($0)" }.joined(separator: ", ")
+            issues.append(ValidationIssue(
+                file: fileName, row: firstDataRow - 1, column: field.name, rule: .adminCode,
+                problem: "the gazetteer has no admin level \(level) to check this column against (it has \(has))",
+                expected: "a gazetteer with #adm\(level)+code, or a schema without admin_level \(level) for this column"))
+        }
         for field in schema.fields {
             guard let source = table[field.name] else {
                 issues.append(ValidationIssue(
@@ -107,7 +120,7 @@ public struct Validator: Sendable {
         for i in issues { counts[i.rule, default: 0] += 1 }
         issues.sort { ($0.row, $0.column) < ($1.row, $1.column) }
         let missing = counts[.missingColumn, default: 0] > 0
-        let goodRows = missing ? [] : (0..<table.rowCount).filter { !bad[$0] }
+        let goodRows = missing || uncheckable ? [] : (0..<table.rowCount).filter { !bad[$0] }
         let full = (try? Table(columns: columns)) ?? .empty
         let out = goodRows.count == table.rowCount ? full : full.selectingRows(goodRows)
         return ValidationResult(table: out, issues: issues, countsByRule: counts, rowsRead: table.rowCount,
@@ -235,7 +248,7 @@ struct FieldChecker {
                 if patternFails(s) {
                     v.append((.pattern, "does not match the pattern (\(shown(s)))", patternExpected))
                 }
-                if let level, let g = gazetteer, !g.contains(s, level: level) {
+                if let level, let g = gazetteer, g.levels.contains(level), !g.contains(s, level: level) {
                     let near = g.suggestions(for: s, level: level)
                     // A value shaped like a code is quoted (it is not personal data, and shows the typo);
                     // anything else, such as a name shifted into the column, is described.
