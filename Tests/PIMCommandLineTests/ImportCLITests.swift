@@ -24,6 +24,22 @@ func initialisedWorkspace() throws -> URL {
 }
 
 @Suite struct ImportCLITests {
+    /// A file already stored in another dataset is imported (a file may feed several datasets), and the
+    /// earlier copy is named; a first import says nothing of the kind.
+    @Test func theSameFileInAnotherDatasetIsSaid() throws {
+        let dir = try initialisedWorkspace()
+        try syntheticCSV(rows: 20).write(to: dir.appendingPathComponent("pm.csv"), atomically: true, encoding: .utf8)
+        let first = try PIMBinary.run(["import", "pm.csv", "--dataset", "pm", "--category", "protection-monitoring",
+                                       "--purpose", "Test"], in: dir)
+        #expect(first.status == 0, "\(first.err)")
+        #expect(!first.err.contains("already stored"))
+        let second = try PIMBinary.run(["import", "pm.csv", "--dataset", "pm-north", "--category", "protection-monitoring",
+                                        "--purpose", "Test"], in: dir)
+        #expect(second.status == 0, "\(second.err)")
+        #expect(second.err.contains("already stored as version 1 of dataset \"pm\""))
+        #expect(second.out.contains("Imported 20 rows"))
+    }
+
     @Test func importValidateInspectExportRoundTrip() throws {
         let dir = try initialisedWorkspace()
         try syntheticCSV(rows: 200).write(to: dir.appendingPathComponent("pm.csv"), atomically: true, encoding: .utf8)

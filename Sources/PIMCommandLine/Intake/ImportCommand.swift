@@ -72,6 +72,12 @@ struct ImportCommand: AsyncParsableCommand {
             if existing == nil, let other = StoredNames.sameName(as: dataset, among: try await s.datasets().map(\.name)) {
                 throw CLIError("A dataset \"\(other)\" already exists, and names are compared without case: import into \"\(other)\" or choose another name.")
             }
+            // The same file stored in another dataset is not an error (a file may feed several datasets), but is said.
+            for other in try await s.datasets() where other.id != existing?.id {
+                if let v = try await s.versions(of: other.id).first(where: { $0.provenance.sha256 == sha }) {
+                    Output.stderr("note: this exact file (same SHA-256) is already stored as version \(v.number) of dataset \"\(other.name)\".")
+                }
+            }
             // An existing dataset keeps its category and sensitivity: a different one given is refused, not ignored.
             if let existing {
                 if let category, category != existing.category {
