@@ -144,6 +144,10 @@ struct ImportController: Sendable {
         }
         var notes: [String] = upload.read.report.warnings.map(\.description)
         if upload.read.report.kobo != nil { notes.append("Read as a KoboToolbox export.") }
+        // A field the schema does not require may be absent: it is stored empty (the validator says the same).
+        for f in plan.schema.fields where !f.required && upload.read.table[f.name] == nil {
+            notes.append("The column \(f.name) is not in the file; the schema does not require it, so its values will be empty.")
+        }
         let unused = DatasetImport.unusedColumns(upload.read.table, schema: plan.schema)
         if !unused.isEmpty {
             notes.append("\(unused.count) columns are not in the schema and will not be stored (data minimisation): \(unused.joined(separator: ", ")).")
