@@ -107,6 +107,24 @@ func initialisedWorkspace() throws -> URL {
         #expect(versions.first?["number"] as? Int == 1)
     }
 
+    /// inspect, validate and import warn about hashtags outside the HXL core dictionary, naming the tags only;
+    /// extension tags are fine, and the file is still read.
+    @Test func unknownHashtagsAreWarnedOnInspectValidateAndImport() throws {
+        let dir = try initialisedWorkspace()
+        let csv = "record_id,sex,age,score\n#meta+id,#sex,#age,#x_score\nR1,f,30,1\nR2,m,41,2\n"
+        try csv.write(to: dir.appendingPathComponent("t.csv"), atomically: true, encoding: .utf8)
+        let inspect = try PIMBinary.run(["inspect", "t.csv", "--format", "json"], in: dir)
+        #expect(inspect.status == 0, "\(inspect.err)")
+        #expect(inspect.out.contains("2 HXL hashtags are not in the HXL core dictionary: #sex, #age;"), "\(inspect.out)")
+        #expect(!inspect.out.contains("#x_score;"))
+        let validate = try PIMBinary.run(["validate", "t.csv"], in: dir)
+        #expect(validate.status == 0, "\(validate.err)")
+        #expect(validate.err.contains("note: 2 HXL hashtags are not in the HXL core dictionary: #sex, #age;"), "\(validate.err)")
+        let imp = try PIMBinary.run(["import", "t.csv", "--dataset", "t", "--category", "protection-monitoring", "--purpose", "T"], in: dir)
+        #expect(imp.status == 0, "\(imp.err)")
+        #expect(imp.err.contains("#sex, #age"), "\(imp.err)")
+    }
+
     @Test func rejectModeStoresNothingAndImportValidStoresTheRest() throws {
         let dir = try initialisedWorkspace()
         try syntheticCSV(rows: 50).write(to: dir.appendingPathComponent("v1.csv"), atomically: true, encoding: .utf8)

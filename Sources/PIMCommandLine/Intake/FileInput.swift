@@ -30,6 +30,8 @@ struct FileInputOptions: ParsableArguments {
         var options = CSVReadOptions()
         options.allowRagged = allowRagged
         if let d = delimiter { options.delimiter = d == "\\t" || d == "tab" ? UInt8(ascii: "\t") : d.utf8.first }
-        return try TableReader.read(url: url, options: options, sheet: sheet)
+        var result = try TableReader.read(url: url, options: options, sheet: sheet)
+        result.noteUnknownHXLTags()
+        return result
     }
 }

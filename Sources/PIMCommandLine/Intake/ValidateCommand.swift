@@ -100,11 +100,13 @@ struct ValidateCommand: ParsableCommand {
 
     func run() throws {
         let read = try input.read()
+        // What the reader changed or noticed (an encoding converted, unknown HXL hashtags) is said, as import does.
+        for w in read.report.warnings { Output.stderr("note: \(w.description)") }
         let schema = try schemaOptions.loadSchema() ?? SchemaProposal.propose(for: read.table)
         let result = Validator(schema: schema, gazetteer: try schemaOptions.loadGazetteer(), report: read.report).validate(read.table)
         switch format {
         case .json:
-            try Output.printJSON(ValidationSummary(result, columns: read.table.columns.count))
+            try Output.printJSON(ValidationSummary(result, columns: read.table.columns.count, readWarnings: read.report.warnings))
             if let out = schemaOptions.errorsOut { try IssueReport.write(result.issues, to: out) }
         case .text:
             try IssueReport.print(result, errorsOut: schemaOptions.errorsOut)
@@ -122,12 +124,13 @@ struct ValidationSummary: Encodable {
     var issueCount: Int
     var countsByRule: [String: Int]
     var issues: [ValidationIssue]
-    /// What was accepted but is worth saying (a missing optional column), as sentences.
+    /// What the reader noticed and what validation accepted but is worth saying (unknown HXL hashtags, a
+    /// missing optional column), as sentences.
     var warnings: [String]
 
-    init(_ r: ValidationResult, columns: Int) {
+    init(_ r: ValidationResult, columns: Int, readWarnings: [ReadWarning] = []) {
         self.columns = columns
-        warnings = r.warnings.map(\.description)
+        warnings = readWarnings.map(\.description) + r.warnings.map(\.description)
         rowsRead = r.rowsRead
         rowsRejected = r.rowsRejected
         issueCount = r.issues.count
