@@ -125,6 +125,29 @@ func initialisedWorkspace() throws -> URL {
         #expect(imp.err.contains("#sex, #age"), "\(imp.err)")
     }
 
+    /// A cell over the limit names the option that raises it; with --max-cell-mb the same file reads.
+    @Test func aLargeCellCanBeAllowedWithMaxCellMB() throws {
+        let dir = try PIMBinary.scratch()
+        // Given a CSV whose one note is 2 MB (over the 1 MB default)
+        let big = String(repeating: "x", count: 2 << 20)
+        try "id,note\n1,\"\(big)\"\n2,short\n".write(to: dir.appendingPathComponent("big.csv"), atomically: true, encoding: .utf8)
+        // Then the default refuses it, naming the place and the option
+        let refused = try PIMBinary.run(["inspect", "big.csv"], in: dir)
+        #expect(refused.status != 0)
+        #expect(refused.err.contains("big.csv:2:note: a cell is larger than 1 MB"), "\(refused.err)")
+        #expect(refused.err.contains("--max-cell-mb"), "\(refused.err)")
+        // and a limit of 3 MB reads it, for validate too
+        let inspect = try PIMBinary.run(["inspect", "big.csv", "--max-cell-mb", "3", "--format", "json"], in: dir)
+        #expect(inspect.status == 0, "\(inspect.err)")
+        #expect(inspect.out.contains("\"rows\" : 2"))
+        let validate = try PIMBinary.run(["validate", "big.csv", "--max-cell-mb", "3"], in: dir)
+        #expect(validate.status == 0, "\(validate.err)")
+        // A limit out of range is refused before reading.
+        let zero = try PIMBinary.run(["inspect", "big.csv", "--max-cell-mb", "0"], in: dir)
+        #expect(zero.status != 0)
+        #expect(zero.err.contains("--max-cell-mb takes a whole number"), "\(zero.err)")
+    }
+
     @Test func rejectModeStoresNothingAndImportValidStoresTheRest() throws {
         let dir = try initialisedWorkspace()
         try syntheticCSV(rows: 50).write(to: dir.appendingPathComponent("v1.csv"), atomically: true, encoding: .utf8)
