@@ -157,7 +157,6 @@ struct ExportCommand: AsyncParsableCommand {
     @OptionGroup var actor: ActorOption
 
     func run() async throws {
-        let actorName = actor.name
         let url = URL(fileURLWithPath: out)
         let (rows, number) = try await store.withStore(writing: true, command: "pim export") { s in
             try await actor.check(in: s, needs: .analyseMicrodata, to: "export full rows")
@@ -176,7 +175,7 @@ struct ExportCommand: AsyncParsableCommand {
             case .hxlJSONObjects: try JSONTableWriter.write(table, style: .hxlObjects, to: url)
             case .xlsx: try XLSXWriter.write(table, sheetName: name.prefix(31).description, hxl: true, to: url)
             }
-            try await s.append(AuditDraft(at: Date(), actor: actorName, action: .datasetExported, datasetID: d.id.rawValue,
+            try await s.append(AuditDraft(at: Date(), actor: actor.name, action: .datasetExported, datasetID: d.id.rawValue,
                                           recordCount: table.rowCount, details: ["version": String(v.number), "format": format.rawValue]))
             return (table.rowCount, v.number)
         }

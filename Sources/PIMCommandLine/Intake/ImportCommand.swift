@@ -63,7 +63,6 @@ struct ImportCommand: AsyncParsableCommand {
         let sha = try FileDigest.sha256(of: input.url)
         let gazetteer = try schemaOptions.loadGazetteer()
         let givenSchema = try schemaOptions.loadSchema()
-        let actorName = actor.name
         let outcome: (version: DatasetVersion, result: ValidationResult, created: Bool) = try await store.withStore(writing: true, command: "pim import") { s in
             guard try await s.workspace() != nil else { throw StoreError.notInitialized }
             try await actor.check(in: s, needs: .importData, to: "import data")
@@ -125,15 +124,15 @@ struct ImportCommand: AsyncParsableCommand {
             let provenance = Provenance(
                 sourceOrganization: sourceOrg, sourceSystem: sourceSystem, method: method, periodStart: periodStart,
                 periodEnd: periodEnd, area: area, receivedAt: DatasetImport.day(received) ?? now,
-                fileName: read.report.fileName, sha256: sha, importedBy: actorName, qualityNotes: notes)
-            let audit = DatasetImport.audit(plan: plan, result: result, sha256: sha, actor: actorName, at: now)
+                fileName: read.report.fileName, sha256: sha, importedBy: actor.name, qualityNotes: notes)
+            let audit = DatasetImport.audit(plan: plan, result: result, sha256: sha, actor: actor.name, at: now)
             let v = try await s.addVersion(of: plan.dataset.id, table: result.table, schema: plan.schema, provenance: provenance,
                                            audit: audit, creating: DatasetImport.creating(plan))
             // A confirmed replacement becomes the dataset's schema once the version is stored, and is audited.
             if givenSchema != nil, let changed = DatasetImport.updated(plan) {
                 try await s.update(changed)
                 try await s.append(DatasetImport.schemaChangeAudit(
-                    from: plan.dataset.schema, to: plan.schema, datasetID: plan.dataset.id, actor: actorName, at: now))
+                    from: plan.dataset.schema, to: plan.schema, datasetID: plan.dataset.id, actor: actor.name, at: now))
                 let changes = DatasetImport.schemaChanges(from: plan.dataset.schema, to: plan.schema)
                 Output.stderr("note: the schema of \"\(dataset)\" was replaced: " + changes.joined(separator: "; "))
             }
