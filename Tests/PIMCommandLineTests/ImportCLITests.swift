@@ -213,6 +213,12 @@ func initialisedWorkspace() throws -> URL {
         let noneJSON = try #require(try JSONSerialization.jsonObject(with: Data(none.out.utf8)) as? [String: Any], "stdout: \(none.out)")
         #expect(noneJSON["rowsValid"] as? Int == 0)
         #expect((noneJSON["problems"] as? [Any])?.count == 2)
+        // The same file again is refused as JSON too.
+        let again = try PIMBinary.run(["import", "v1.csv", "--dataset", "pm", "--format", "json"], in: dir)
+        #expect(again.status != 0)
+        let againJSON = try #require(try JSONSerialization.jsonObject(with: Data(again.out.utf8)) as? [String: Any], "stdout: \(again.out)")
+        #expect(againJSON["imported"] as? Bool == false)
+        #expect((againJSON["reason"] as? String)?.contains("already imported as version 1") == true)
     }
 
     /// A schema given for an existing dataset that lowers a disclosure role (or drops a field) is refused,

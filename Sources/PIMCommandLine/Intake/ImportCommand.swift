@@ -126,8 +126,18 @@ struct ImportCommand: AsyncParsableCommand {
                 periodEnd: periodEnd, area: area, receivedAt: DatasetImport.day(received) ?? now,
                 fileName: read.report.fileName, sha256: sha, importedBy: actor.name, qualityNotes: notes)
             let audit = DatasetImport.audit(plan: plan, result: result, sha256: sha, actor: actor.name, at: now)
-            let v = try await s.addVersion(of: plan.dataset.id, table: result.table, schema: plan.schema, provenance: provenance,
+            let v: DatasetVersion
+            do {
+                v = try await s.addVersion(of: plan.dataset.id, table: result.table, schema: plan.schema, provenance: provenance,
                                            audit: audit, creating: DatasetImport.creating(plan))
+            } catch let e as StoreError {
+                // The same file again is refused too: said on stdout as JSON like any other refusal.
+                if case .duplicateFile = e, format == .json {
+                    try Output.printJSON(ImportRejection(dataset: dataset, file: read.report.fileName, reason: e.description,
+                                                         columns: read.table.columns.count, result: result))
+                }
+                throw e
+            }
             // A confirmed replacement becomes the dataset's schema once the version is stored, and is audited.
             if givenSchema != nil, let changed = DatasetImport.updated(plan) {
                 try await s.update(changed)

@@ -204,6 +204,8 @@ struct ImportController: Sendable {
     static func validation(_ result: ValidationResult, limit: Int) -> PageModels.ValidationView {
         PageModels.ValidationView(
             valid: result.isValid, rowsRead: result.rowsRead, rowsRejected: result.rowsRejected, issueCount: result.issues.count,
+            issueSummary: "\(result.issues.count) issue\(result.issues.count == 1 ? "" : "s") in \(result.rowsRejected) of "
+                + "\(result.rowsRead) row\(result.rowsRead == 1 ? "" : "s")",
             shownIssues: min(limit, result.issues.count),
             totals: result.countsByRule.sorted { $0.key.rawValue < $1.key.rawValue }.map {
                 PageModels.RuleTotal(rule: $0.key.rawValue, count: $0.value)
