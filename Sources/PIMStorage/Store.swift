@@ -89,6 +89,18 @@ extension Store {
     }
 }
 
+extension Store {
+    /// The user whose name equals `userName` regardless of case, for signing in: user names are unique without
+    /// case (see ``StoredNames``), so "Admin" can only mean "admin". An exact match is found first; the
+    /// case-insensitive match is made in Swift over ``users()``, so both backends fold case the same way.
+    /// - Returns: the stored user (with its stored name), or nil when no name matches.
+    public func user(signingInAs userName: String) async throws(StoreError) -> User? {
+        if let exact = try await user(named: userName) { return exact }
+        guard let stored = StoredNames.sameName(as: userName, among: try await users().map(\.userName)) else { return nil }
+        return try await user(named: stored)
+    }
+}
+
 /// Dataset and user names are unique regardless of case: "Registration" and "registration" would be read
 /// as one dataset, and "Admin" beside "admin" in an audit trail as one person, so the second is refused as a
 /// conflict with the first. Compared in Swift, so that both backends fold case the same way, beyond ASCII too.

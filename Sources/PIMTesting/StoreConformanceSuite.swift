@@ -73,6 +73,18 @@ public enum StoreConformanceSuite {
             await #expect(throws: StoreError.conflict(kind: "user", key: "officer")) { try await store.add(Fixtures.user("Officer")) }
             await #expect(throws: StoreError.notFound(kind: "user", key: "ghost")) { try await store.update(Fixtures.user("ghost")) }
         },
+        StoreCheck(name: "signing in finds a user by name regardless of case") { store, _ in
+            let u = Fixtures.user("Officer.Amina", role: .pimOfficer)
+            try await store.add(u)
+            try await store.add(Fixtures.user("Ébène", role: .analyst))
+            // The exact lookup stays exact; the sign-in lookup folds case (beyond ASCII too) and gives the stored user.
+            #expect(try await store.user(named: "officer.amina") == nil)
+            #expect(try await store.user(signingInAs: "officer.amina") == u)
+            #expect(try await store.user(signingInAs: "OFFICER.AMINA")?.userName == "Officer.Amina")
+            #expect(try await store.user(signingInAs: "Officer.Amina") == u)
+            #expect(try await store.user(signingInAs: "éBÈNE")?.userName == "Ébène")
+            #expect(try await store.user(signingInAs: "officer") == nil)
+        },
         StoreCheck(name: "failed sign-ins are counted atomically and lock at the limit") { store, _ in
             var u = Fixtures.user("counted", role: .analyst)
             u.displayName = "Counted"

@@ -31,6 +31,21 @@ import Testing
         #expect(!PasswordHasher().verify("correct horse battery staple\r", against: hash))
     }
 
+    /// `--as` finds the user whatever the case typed (names are unique without case), and the audit trail
+    /// records the stored name.
+    @Test func actingAsAUserIgnoresTheCaseOfTheName() throws {
+        let dir = try Self.workspace(passwordFile: "correct horse battery staple\n")
+        let r = try PIMBinary.run(["user", "add", "--name", "farah", "--role", "analyst", "--password-file", "pw", "--as", "AMINA"], in: dir)
+        #expect(r.status == 0, "\(r.err)")
+        let audit = try PIMBinary.run(["audit", "list", "--action", "user.created", "--format", "json"], in: dir)
+        #expect(audit.out.contains("\"actor\" : \"amina\""), "\(audit.out)")
+        #expect(!audit.out.contains("AMINA"))
+        // A name matching no user in any case is still refused
+        let ghost = try PIMBinary.run(["user", "add", "--name", "xy", "--role", "analyst", "--password-file", "pw", "--as", "amin"], in: dir)
+        #expect(ghost.status != 0)
+        #expect(ghost.err.contains("There is no user \"amin\""), "\(ghost.err)")
+    }
+
     @Test func theLastActiveAdministratorCannotBeDisabledOrDemoted() throws {
         let dir = try Self.workspace(passwordFile: "correct horse battery staple\n")
         // amina is the only administrator: disabling or demoting her is refused, and she stays administrator

@@ -32,6 +32,33 @@ import Testing
         #expect(md.contains("Set to missing by recoding"))
     }
 
+    /// --by and --sum take an HXL tag pattern where a column name is expected; a pattern matching several
+    /// columns, or nothing, is an error that names the columns (the full list, even for a file read by name).
+    @Test func aggregateTakesHXLTagPatterns() throws {
+        // Given a tagged file with two #affected columns
+        let dir = try PIMBinary.scratch()
+        var csv = "adm1_code,sex,age,affected_f,affected_m\n#adm1+code,#x_sex,#x_age,#affected+f,#affected+m\n"
+        for i in 0..<40 { csv += "XY0\(i % 2 + 1),\(i % 3 == 0 ? "m" : "f"),\(20 + i),1,2\n" }
+        try csv.write(to: dir.appendingPathComponent("agg.csv"), atomically: true, encoding: .utf8)
+        // When it is aggregated by #adm1 and banded #x_age, summing #affected+f
+        let r = try PIMBinary.run(["aggregate", "agg.csv", "--by", "#adm1,#x_age=bands", "--sum", "#affected+f", "--out", "o.csv"], in: dir)
+        // Then the patterns resolve to their columns
+        #expect(r.status == 0, "\(r.err)")
+        #expect(r.out.contains("by adm1_code × age"), "\(r.out)")
+        let lines = try String(contentsOf: dir.appendingPathComponent("o.csv"), encoding: .utf8).split(whereSeparator: \.isNewline)
+        #expect(lines.first == "adm1_code,age,count,affected_f,flag")
+        // A pattern matching two columns names both
+        let several = try PIMBinary.run(["aggregate", "agg.csv", "--by", "#affected", "--out", "o.csv"], in: dir)
+        #expect(several.status != 0)
+        #expect(several.err.contains("#affected matches 2 columns (affected_f (#affected+f), affected_m (#affected+m))"), "\(several.err)")
+        // A pattern or a name matching nothing lists every column
+        for by in ["#adm2", "nope"] {
+            let none = try PIMBinary.run(["aggregate", "agg.csv", "--by", by, "--out", "o.csv"], in: dir)
+            #expect(none.status != 0)
+            #expect(none.err.contains("the columns are: adm1_code (#adm1+code), sex (#x_sex), age (#x_age), affected_f"), "\(by): \(none.err)")
+        }
+    }
+
     @Test func roundedTablesNameTheirBaseAndRecordTheSeedInTheAuditTrail() throws {
         // Given a workspace with dataset pm (60 records)
         let dir = try SharingCLITests.workspace()

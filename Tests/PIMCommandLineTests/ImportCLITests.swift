@@ -97,6 +97,73 @@ func initialisedWorkspace() throws -> URL {
         #expect((summary["issuesByRule"] as? [String: Int])?["type"] == 1)
     }
 
+    /// validate, datasets and dataset show give the column count beside the row count in JSON.
+    @Test func jsonOutputsCountColumnsBesideRows() throws {
+        let dir = try initialisedWorkspace()
+        try syntheticCSV(rows: 12).write(to: dir.appendingPathComponent("pm.csv"), atomically: true, encoding: .utf8)
+        let v = try PIMBinary.run(["validate", "pm.csv", "--format", "json"], in: dir)
+        #expect(v.status == 0, "\(v.err)")
+        let summary = try #require(try JSONSerialization.jsonObject(with: Data(v.out.utf8)) as? [String: Any])
+        #expect(summary["rowsRead"] as? Int == 12)
+        #expect(summary["columns"] as? Int == 5)
+        let imp = try PIMBinary.run(["import", "pm.csv", "--dataset", "pm", "--category", "protection-monitoring", "--purpose", "T"], in: dir)
+        #expect(imp.status == 0, "\(imp.err)")
+        let list = try PIMBinary.run(["datasets", "--format", "json"], in: dir)
+        let entries = try #require(try JSONSerialization.jsonObject(with: Data(list.out.utf8)) as? [[String: Any]])
+        #expect(entries.first?["latestRows"] as? Int == 12)
+        #expect(entries.first?["columns"] as? Int == 5)
+        let show = try PIMBinary.run(["dataset", "show", "pm", "--format", "json"], in: dir)
+        let detail = try #require(try JSONSerialization.jsonObject(with: Data(show.out.utf8)) as? [String: Any])
+        let versions = try #require(detail["versions"] as? [[String: Any]])
+        #expect(versions.first?["rowCount"] as? Int == 12)
+        #expect(versions.first?["columns"] as? Int == 5)
+        // the version's own keys are all still there
+        #expect(versions.first?["provenance"] is [String: Any])
+        #expect(versions.first?["schema"] is [String: Any])
+        #expect(versions.first?["number"] as? Int == 1)
+    }
+
+    /// inspect, validate and import warn about hashtags outside the HXL core dictionary, naming the tags only;
+    /// extension tags are fine, and the file is still read.
+    @Test func unknownHashtagsAreWarnedOnInspectValidateAndImport() throws {
+        let dir = try initialisedWorkspace()
+        let csv = "record_id,sex,age,score\n#meta+id,#sex,#age,#x_score\nR1,f,30,1\nR2,m,41,2\n"
+        try csv.write(to: dir.appendingPathComponent("t.csv"), atomically: true, encoding: .utf8)
+        let inspect = try PIMBinary.run(["inspect", "t.csv", "--format", "json"], in: dir)
+        #expect(inspect.status == 0, "\(inspect.err)")
+        #expect(inspect.out.contains("2 HXL hashtags are not in the HXL core dictionary: #sex, #age;"), "\(inspect.out)")
+        #expect(!inspect.out.contains("#x_score;"))
+        let validate = try PIMBinary.run(["validate", "t.csv"], in: dir)
+        #expect(validate.status == 0, "\(validate.err)")
+        #expect(validate.err.contains("note: 2 HXL hashtags are not in the HXL core dictionary: #sex, #age;"), "\(validate.err)")
+        let imp = try PIMBinary.run(["import", "t.csv", "--dataset", "t", "--category", "protection-monitoring", "--purpose", "T"], in: dir)
+        #expect(imp.status == 0, "\(imp.err)")
+        #expect(imp.err.contains("#sex, #age"), "\(imp.err)")
+    }
+
+    /// A cell over the limit names the option that raises it; with --max-cell-mb the same file reads.
+    @Test func aLargeCellCanBeAllowedWithMaxCellMB() throws {
+        let dir = try PIMBinary.scratch()
+        // Given a CSV whose one note is 2 MB (over the 1 MB default)
+        let big = String(repeating: "x", count: 2 << 20)
+        try "id,note\n1,\"\(big)\"\n2,short\n".write(to: dir.appendingPathComponent("big.csv"), atomically: true, encoding: .utf8)
+        // Then the default refuses it, naming the place and the option
+        let refused = try PIMBinary.run(["inspect", "big.csv"], in: dir)
+        #expect(refused.status != 0)
+        #expect(refused.err.contains("big.csv:2:note: a cell is larger than 1 MB"), "\(refused.err)")
+        #expect(refused.err.contains("--max-cell-mb"), "\(refused.err)")
+        // and a limit of 3 MB reads it, for validate too
+        let inspect = try PIMBinary.run(["inspect", "big.csv", "--max-cell-mb", "3", "--format", "json"], in: dir)
+        #expect(inspect.status == 0, "\(inspect.err)")
+        #expect(inspect.out.contains("\"rows\" : 2"))
+        let validate = try PIMBinary.run(["validate", "big.csv", "--max-cell-mb", "3"], in: dir)
+        #expect(validate.status == 0, "\(validate.err)")
+        // A limit out of range is refused before reading.
+        let zero = try PIMBinary.run(["inspect", "big.csv", "--max-cell-mb", "0"], in: dir)
+        #expect(zero.status != 0)
+        #expect(zero.err.contains("--max-cell-mb takes a whole number"), "\(zero.err)")
+    }
+
     @Test func rejectModeStoresNothingAndImportValidStoresTheRest() throws {
         let dir = try initialisedWorkspace()
         try syntheticCSV(rows: 50).write(to: dir.appendingPathComponent("v1.csv"), atomically: true, encoding: .utf8)
@@ -126,6 +193,48 @@ func initialisedWorkspace() throws -> URL {
         #expect(empty.err.contains("no data rows"), "\(empty.err)")
         let after = try PIMBinary.run(["datasets", "--format", "json"], in: dir)
         #expect(after.out.contains("\"versions\" : 2"))
+    }
+
+    /// A refused file with `--format json` still prints one JSON object on stdout (why, the counts and every
+    /// issue) and exits non-zero; nothing is stored.
+    @Test func aRefusedImportPrintsItsProblemsAsJSON() throws {
+        // Given a dataset with one version, and a second file with two bad ages
+        let dir = try initialisedWorkspace()
+        try syntheticCSV(rows: 20).write(to: dir.appendingPathComponent("v1.csv"), atomically: true, encoding: .utf8)
+        _ = try PIMBinary.run(["import", "v1.csv", "--dataset", "pm", "--category", "protection-monitoring", "--purpose", "T"], in: dir)
+        try syntheticCSV(rows: 20, badRows: [3, 10], seed: 2).write(to: dir.appendingPathComponent("v2.csv"), atomically: true, encoding: .utf8)
+        // When it is imported in reject mode with --format json
+        let r = try PIMBinary.run(["import", "v2.csv", "--dataset", "pm", "--format", "json"], in: dir)
+        // Then the status is non-zero and stdout is a JSON object with the problems and the counts
+        #expect(r.status != 0)
+        let json = try #require(try JSONSerialization.jsonObject(with: Data(r.out.utf8)) as? [String: Any], "stdout: \(r.out)")
+        #expect(json["imported"] as? Bool == false)
+        #expect(json["rowsRead"] as? Int == 20)
+        #expect(json["columns"] as? Int == 5)
+        #expect(json["rowsValid"] as? Int == 18)
+        #expect(json["issues"] as? Int == 2)
+        #expect((json["issuesByRule"] as? [String: Int])?["type"] == 2)
+        let problems = try #require(json["problems"] as? [[String: Any]])
+        #expect(problems.map { $0["row"] as? Int } == [6, 13])
+        #expect(problems.allSatisfy { $0["column"] as? String == "age" })
+        #expect((json["reason"] as? String)?.contains("2 issues") == true)
+        #expect(r.err.contains("was not imported"))
+        // and nothing was stored
+        let list = try PIMBinary.run(["datasets", "--format", "json"], in: dir)
+        #expect(list.out.contains("\"versions\" : 1"))
+        // A file with no valid row is refused as JSON too.
+        try syntheticCSV(rows: 2, badRows: [0, 1], seed: 3).write(to: dir.appendingPathComponent("v3.csv"), atomically: true, encoding: .utf8)
+        let none = try PIMBinary.run(["import", "v3.csv", "--dataset", "pm", "--mode", "import-valid", "--format", "json"], in: dir)
+        #expect(none.status != 0)
+        let noneJSON = try #require(try JSONSerialization.jsonObject(with: Data(none.out.utf8)) as? [String: Any], "stdout: \(none.out)")
+        #expect(noneJSON["rowsValid"] as? Int == 0)
+        #expect((noneJSON["problems"] as? [Any])?.count == 2)
+        // The same file again is refused as JSON too.
+        let again = try PIMBinary.run(["import", "v1.csv", "--dataset", "pm", "--format", "json"], in: dir)
+        #expect(again.status != 0)
+        let againJSON = try #require(try JSONSerialization.jsonObject(with: Data(again.out.utf8)) as? [String: Any], "stdout: \(again.out)")
+        #expect(againJSON["imported"] as? Bool == false)
+        #expect((againJSON["reason"] as? String)?.contains("already imported as version 1") == true)
     }
 
     /// A schema given for an existing dataset that lowers a disclosure role (or drops a field) is refused,
@@ -201,6 +310,39 @@ func initialisedWorkspace() throws -> URL {
         #expect(checked.err.contains("allowed"), "\(checked.err)")
     }
 
+    /// A schema field that is not required may be absent from the file (a warning names it); a required one
+    /// may not. The summary counts in words: "1 issue", not "1 issues".
+    @Test func aMissingOptionalColumnIsAWarningAndASingleIssueIsSingular() throws {
+        // Given a schema whose date is optional, and a file without it
+        let dir = try initialisedWorkspace()
+        let schema = #"{"fields":[{"name":"record_id","type":"text","required":true},{"name":"adm1_code","type":"text"},"#
+            + #"{"name":"sex","type":"text"},{"name":"age","type":"integer","required":true},{"name":"date","type":"date"}]}"#
+        try schema.write(to: dir.appendingPathComponent("s.json"), atomically: true, encoding: .utf8)
+        let noDate = syntheticCSV(rows: 10).split(separator: "\n").map { $0.split(separator: ",").dropLast().joined(separator: ",") }
+        try (noDate.joined(separator: "\n") + "\n").write(to: dir.appendingPathComponent("a.csv"), atomically: true, encoding: .utf8)
+        // When it is validated and imported
+        let r = try PIMBinary.run(["validate", "a.csv", "--schema", "s.json"], in: dir)
+        // Then it passes with a warning naming the column
+        #expect(r.status == 0, "\(r.err)")
+        #expect(r.err.contains("warning: a.csv:2:date: the column is missing; the schema does not require it"), "\(r.err)")
+        let imp = try PIMBinary.run(["import", "a.csv", "--dataset", "pm", "--category", "protection-monitoring", "--purpose", "T",
+                                     "--schema", "s.json", "--format", "json"], in: dir)
+        #expect(imp.status == 0, "\(imp.err)")
+        let summary = try #require(try JSONSerialization.jsonObject(with: Data(imp.out.utf8)) as? [String: Any])
+        #expect(summary["rowsStored"] as? Int == 10)
+        #expect((summary["warnings"] as? [String])?.first?.contains("date") == true)
+        // A required column missing is still an error, counted in the singular
+        let noAge = syntheticCSV(rows: 10).split(separator: "\n").map { line in
+            line.split(separator: ",", omittingEmptySubsequences: false).enumerated().filter { $0.offset != 3 }.map(\.element).joined(separator: ",")
+        }
+        try (noAge.joined(separator: "\n") + "\n").write(to: dir.appendingPathComponent("b.csv"), atomically: true, encoding: .utf8)
+        let bad = try PIMBinary.run(["validate", "b.csv", "--schema", "s.json"], in: dir)
+        #expect(bad.status != 0)
+        #expect(bad.err.contains("b.csv:2:age: the column is missing"), "\(bad.err)")
+        #expect(bad.err.contains("1 issue in 10 of 10 rows"), "\(bad.err)")
+        #expect(!bad.err.contains("1 issues"))
+    }
+
     /// A new dataset whose name differs from a stored one only in case is refused, naming the stored one.
     @Test func aNameDifferingOnlyInCaseIsTheSameDataset() throws {
         let dir = try initialisedWorkspace()
@@ -215,6 +357,24 @@ func initialisedWorkspace() throws -> URL {
         #expect(variant.err.contains("\"Registration\" already exists"), "\(variant.err)")
         let list = try PIMBinary.run(["datasets", "--format", "json"], in: dir)
         #expect(!list.out.contains("\"registration\""))
+    }
+
+    /// A dataset looked up with the wrong case is not found, and the error suggests the stored name.
+    @Test func aNameInTheWrongCaseSuggestsTheStoredOne() throws {
+        let dir = try initialisedWorkspace()
+        try syntheticCSV(rows: 5).write(to: dir.appendingPathComponent("a.csv"), atomically: true, encoding: .utf8)
+        let imp = try PIMBinary.run(["import", "a.csv", "--dataset", "pm1", "--category", "protection-monitoring", "--purpose", "p"], in: dir)
+        #expect(imp.status == 0, "\(imp.err)")
+        for command in [["dataset", "show", "PM1"], ["export", "PM1", "--out", "x.csv"], ["risk", "PM1"]] {
+            let r = try PIMBinary.run(command, in: dir)
+            #expect(r.status != 0)
+            #expect(r.err.contains("There is no dataset \"PM1\"; did you mean \"pm1\"?"), "\(command): \(r.err)")
+        }
+        // A name matching nothing has no suggestion.
+        let other = try PIMBinary.run(["dataset", "show", "pm2"], in: dir)
+        #expect(other.status != 0)
+        #expect(other.err.contains("There is no dataset \"pm2\"."), "\(other.err)")
+        #expect(!other.err.contains("did you mean"))
     }
 
     /// kill -9 at random moments of an import: the store holds either no version or the complete one.

@@ -37,7 +37,7 @@ func textTable(_ columns: [(String, [String?])]) -> Table {
     @Test func everyProblemIsLocatedAsASpreadsheetShowsIt() {
         // Given a file with a header and an HXL row (data from spreadsheet row 3) and one problem per row
         let t = textTable([
-            ("id", ["a1", "a2", "a2", "a4", "a5", nil]),
+            ("id", ["a1", "a2", "a1", "a4", "a5", nil]),
             ("age", ["34", "n/a", "200", "7", "40", "5"]),
             ("sex", ["f", "m", "x", "f", "m", "f"]),
             ("visit", ["2026-01-31", "2026-02-30", "2026-03-01", "31/01/2026", "2026-01-01", "2026-01-01"]),
@@ -51,7 +51,7 @@ func textTable(_ columns: [(String, [String?])]) -> Table {
         #expect(lines.contains("pm.csv:4:age: not an integer (found a 3-character value); expected a whole number such as 42"))
         #expect(r.issues.contains { $0.row == 4 && $0.column == "age" && $0.rule == .type })
         #expect(r.issues.contains { $0.row == 4 && $0.column == "visit" && $0.rule == .type })  // 30 February
-        #expect(r.issues.contains { $0.row == 5 && $0.column == "id" && $0.rule == .unique && $0.problem == "duplicates row 4" })
+        #expect(r.issues.contains { $0.row == 5 && $0.column == "id" && $0.rule == .unique && $0.problem == "duplicates row 3" })
         #expect(r.issues.contains { $0.row == 5 && $0.column == "age" && $0.rule == .range })
         // (sex is a quasi-identifier: its value is described, not quoted)
         #expect(r.issues.contains { $0.row == 5 && $0.column == "sex" && $0.rule == .allowedValues && $0.problem.contains("1-character value") })
@@ -64,6 +64,39 @@ func textTable(_ columns: [(String, [String?])]) -> Table {
         #expect(r.countsByRule[.unique] == 1)
         #expect(r.rowsRejected == 4)  // rows 4, 5, 6 and 8
         #expect(r.table.rowCount == 2)  // rows 3 and 7 are clean
+    }
+
+    /// A rejected row keeps no value for uniqueness: a later valid row with the same id is not a duplicate of
+    /// it (and in import-valid mode is kept), while a row repeating a kept row is still one.
+    @Test func uniquenessIsJudgedAmongTheRowsThatAreKept() {
+        // Given rows 2–5: a1 with a bad age, a1 valid, a1 valid again, b2 valid, and b2 with a bad age
+        let t = textTable([
+            ("id", ["a1", "a1", "a1", "b2", "b2"]),
+            ("age", ["n/a", "30", "31", "40", "-1"]),
+            ("sex", [nil, nil, nil, nil, nil]), ("visit", [nil, nil, nil, nil, nil]),
+            ("adm2", [nil, nil, nil, nil, nil]), ("phone", [nil, nil, nil, nil, nil]),
+        ])
+        let r = Validator(schema: schema, fileName: "f.csv", firstDataRow: 2).validate(t)
+        // Then row 3 is kept (row 2 was rejected), row 4 duplicates row 3, and row 6 (itself rejected) is
+        // reported as repeating the kept row 5
+        let unique = r.issues.filter { $0.rule == .unique }
+        #expect(unique.map(\.row) == [4, 6])
+        #expect(unique.map(\.problem) == ["duplicates row 3", "duplicates row 5"])
+        #expect(!r.issues.contains { $0.row == 3 })
+        #expect(r.rowsRejected == 3)
+        #expect(r.table.rowCount == 2)
+        #expect(r.table["age"].map { [$0[0], $0[1]] } == [.integer(30), .integer(40)])
+    }
+
+    /// A row dropped as a duplicate in one unique field keeps no value in another: it cannot make a later row
+    /// a duplicate there.
+    @Test func aRowDroppedAsADuplicateMakesNoLaterDuplicate() {
+        let s = Schema(fields: [Field(name: "id", type: .text, unique: true), Field(name: "code", type: .integer, unique: true)])
+        // rows 2–4: (a, 1), (a, 2) dropped as a duplicate id, (b, 2) kept: its code repeats only a dropped row
+        let t = textTable([("id", ["a", "a", "b"]), ("code", ["1", "2", "2"])])
+        let r = Validator(schema: s, fileName: "f.csv", firstDataRow: 2).validate(t)
+        #expect(r.issues.map(\.description) == ["f.csv:3:id: duplicates row 2; values in this column must be unique"])
+        #expect(r.table.rowCount == 2)
     }
 
     /// Only yyyy-mm-dd is a date: dd/mm/yyyy and mm/dd/yyyy cannot be told apart for days up to 12, and a
@@ -128,12 +161,37 @@ func textTable(_ columns: [(String, [String?])]) -> Table {
         #expect(r.table.columnNames == schema.fields.map(\.name))
     }
 
-    @Test func aMissingColumnRejectsEveryRow() {
-        let t = textTable([("id", ["a1"]), ("age", ["3"])])
+    @Test func aMissingRequiredColumnRejectsEveryRow() {
+        // Given a file without the required age column
+        let t = textTable([("id", ["a1"]), ("sex", ["f"]), ("visit", [nil]), ("adm2", [nil]), ("phone", [nil])])
         let r = Validator(schema: schema, fileName: "f.csv", firstDataRow: 2).validate(t)
-        #expect(r.countsByRule[.missingColumn] == 4)
+        // Then it is one missing-column issue on the header row, and no row is kept
+        #expect(r.countsByRule[.missingColumn] == 1)
+        #expect(r.issues.map(\.description) == ["f.csv:1:age: the column is missing; the schema requires a column named \"age\""])
         #expect(r.table.rowCount == 0)
-        #expect(r.issues.first?.row == 1)
+        #expect(r.rowsRejected == 1)
+        #expect(r.warnings.isEmpty)
+    }
+
+    @Test func aMissingOptionalColumnIsAWarningAndStoredEmpty() throws {
+        // Given a file with the required columns but without the optional sex, visit and phone
+        let t = textTable([("id", ["a1", "a2"]), ("age", ["3", "40"]), ("adm2", ["SD0101", nil])])
+        let r = Validator(schema: schema, fileName: "f.csv", firstDataRow: 3).validate(t)
+        // Then the file is valid, each missing optional column is a warning naming it (no values)
+        #expect(r.isValid)
+        #expect(r.rowsRejected == 0)
+        #expect(r.warnings == [
+            .missingOptionalColumn(file: "f.csv", row: 2, column: "sex"),
+            .missingOptionalColumn(file: "f.csv", row: 2, column: "visit"),
+            .missingOptionalColumn(file: "f.csv", row: 2, column: "phone"),
+        ])
+        #expect(r.warnings[0].description.hasPrefix("f.csv:2:sex: the column is missing; the schema does not require it"))
+        // and the table keeps the schema's columns and types, the missing ones empty
+        #expect(r.table.columnNames == schema.fields.map(\.name))
+        #expect(r.table.rowCount == 2)
+        let visit = try r.table.column(named: "visit")
+        #expect(visit.type == .date)
+        #expect(visit.isNull(0) && visit.isNull(1))
     }
 
     @Test func rowNumbersFollowTheReaderAcrossBlankLines() {

@@ -34,6 +34,27 @@ import Testing
         #expect(logins.map(\.draft.actor) == [analyst.id.rawValue])
     }
 
+    /// User names are unique without case, so sign-in matches the stored name whatever the case typed.
+    @Test func signInIgnoresTheCaseOfTheUserName() async throws {
+        // Given a workspace with an analyst named "analyst"
+        let world = try await TestWorld.make()
+        try await world.application().test(.router) { client in
+            // When they sign in as "ANALYST" with the right password
+            let (r, browser) = try await Browser.atLoginForm(client).postLogin(client, user: "ANALYST")
+            // Then they are signed in as the stored user
+            #expect(r.status == .seeOther)
+            #expect(r.headers[.location] == "/")
+            let home = try await browser.get(client, "/")
+            #expect(home.status == .ok)
+            // and a wrong password for "Analyst" counts against that user
+            _ = try await Browser.atLoginForm(client).postLogin(client, user: "Analyst", password: "not the right one")
+        }
+        let analyst = try await world.user(.analyst)
+        let logins = try await world.store.auditEvents(AuditFilter(action: .login))
+        #expect(logins.map(\.draft.actor) == [analyst.id.rawValue])
+        #expect(analyst.failedLogins == 1)
+    }
+
     @Test func secureCookiesUseTheHostPrefix() async throws {
         let world = try await TestWorld.make { $0.secureCookies = true }
         try await world.application().test(.router) { client in

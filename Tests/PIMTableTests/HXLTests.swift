@@ -103,4 +103,45 @@ import Testing
         #expect(readError("a,a\n#x,\n1,2\n") == .duplicateColumn(file: "data.csv", column: "a"))
         #expect(readError("a,a\n1,2\n") == .duplicateColumn(file: "data.csv", column: "a"))
     }
+
+    /// Hashtags outside the HXL 1.1 core dictionary are named in one warning (tags only, each once); extension
+    /// tags (`#x_…`) and core tags are not. The file is still read with its tags.
+    @Test func unknownHashtagsAreAWarningNotARefusal() throws {
+        // Given the benchmark microdata's kind of tags, a typo and an extension tag
+        var r = try readCSV("""
+            id,hh,adm,sex,age,sex2,score,d
+            #meta+id,#household+id,#amd1+code,#sex,#age,#sex+respondent,#x_score,#date
+            R1,H1,XY01,f,30,f,3,2024-01-01
+
+            """)
+        // When the tags are checked
+        r.noteUnknownHXLTags()
+        // Then one warning lists the unknown tags in column order, each once, and no value
+        let unknown = r.report.warnings.compactMap { w -> [String]? in
+            if case .unknownHXLTags(let tags) = w { tags } else { nil }
+        }
+        #expect(unknown == [["#household", "#amd1", "#sex", "#age"]])
+        let text = try #require(r.report.warnings.first { if case .unknownHXLTags = $0 { true } else { false } }).description
+        #expect(text.hasPrefix("4 HXL hashtags are not in the HXL core dictionary: #household, #amd1, #sex, #age;"))
+        #expect(!text.contains("XY01") && !text.contains("H1"))
+        // and the columns keep their tags
+        #expect(r.table["sex"]?.tag == HXLTagSpec(tag: "sex"))
+        // Checking again adds nothing.
+        r.noteUnknownHXLTags()
+        #expect(r.report.warnings.filter { if case .unknownHXLTags = $0 { true } else { false } }.count == 1)
+    }
+
+    @Test func coreAndExtensionTagsAreKnown() {
+        for tag in ["adm1", "affected", "meta", "respondee", "value", "status", "x_sex", "x_anything"] {
+            #expect(HXLCoreDictionary.isKnown(tag), "\(tag)")
+        }
+        for tag in ["sex", "age", "household", "disability", "amd1", "xsex"] {
+            #expect(!HXLCoreDictionary.isKnown(tag), "\(tag)")
+        }
+        #expect(HXLCoreDictionary.hashtags.count == 44)
+        // A file whose tags are all known gets no warning.
+        var r = ReadResult(table: .empty, report: ReadReport(fileName: "f.csv"))
+        r.noteUnknownHXLTags()
+        #expect(r.report.warnings.isEmpty)
+    }
 }

@@ -52,7 +52,7 @@ public enum DatasetImport {
                 "Dataset \"\(d)\" does not exist yet: give its defined purpose (why the data is collected)."
             case .unknownCategory(let c): "\"\(c)\" is not a PIM category; use one of \(PIMCategory.ID.allCases.map(\.rawValue).joined(separator: ", "))."
             case .refused(let f, let n, let valid):
-                "\(f) was not imported: \(n) issues (fix them, or use the import-valid mode to store the \(valid) valid rows)."
+                "\(f) was not imported: \(n) issue\(n == 1 ? "" : "s") (fix \(n == 1 ? "it" : "them"), or use the import-valid mode to store the \(valid) valid row\(valid == 1 ? "" : "s"))."
             case .schemaDiffers(let d, let changes):
                 "The schema given for dataset \"\(d)\" differs from its stored schema (\(changes.prefix(8).joined(separator: "; "))"
                     + "\(changes.count > 8 ? "; \(changes.count - 8) more" : "")). Leave the schema out to check the file against "

@@ -45,7 +45,7 @@ struct OutputCommand: AsyncParsableCommand {
 
     func run() async throws {
         let (category, table, consent) = try await store.withStore(writing: false, command: "pim output") { s in
-            guard let d = try await s.dataset(named: dataset) else { throw StoreError.notFound(kind: "dataset", key: dataset) }
+            let d = try await DatasetLookup.require(dataset, in: s)
             let versions = try await s.versions(of: d.id)
             guard let v = version.map({ n in versions.first { $0.number == n } }) ?? versions.last else {
                 throw CLIError("Dataset \"\(dataset)\" has no version\(version.map { " \($0)" } ?? "") yet; import a file first.")

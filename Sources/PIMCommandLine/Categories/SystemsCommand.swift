@@ -49,7 +49,7 @@ struct SystemsCommand: AsyncParsableCommand {
                 guard try await s.workspace() != nil else { throw StoreError.notInitialized }
                 var datasetCategory: String?
                 if let dataset {
-                    guard let d = try await s.dataset(named: dataset) else { throw StoreError.notFound(kind: "dataset", key: dataset) }
+                    let d = try await DatasetLookup.require(dataset, in: s)
                     datasetCategory = d.category
                 }
                 let existing = Set(try await s.documents(kind: .informationSystem).map(\.id))

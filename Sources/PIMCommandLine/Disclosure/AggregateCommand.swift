@@ -14,6 +14,7 @@ struct AggregateCommand: AsyncParsableCommand {
             Examples:
               pim aggregate pm-monitoring --by adm1_code,sex,age=bands,date=month --min-cell 5 --out table.csv
               pim aggregate survey.csv --by adm1_code,sex --sum household_size --round 5 --seed 42 --out rounded.csv
+            A column may be named by an HXL tag pattern that matches one column (#adm1+code, #affected-m).
             A dimension may carry a recoding (COL=bands, COL=month, …, as in `pim anonymize --recode`). A stored
             dataset's direct identifiers and household id cannot be dimensions, and the output is audited.
             Cells 0 < n < min-cell are suppressed, then complementary cells so that no suppressed cell can be
@@ -26,8 +27,8 @@ struct AggregateCommand: AsyncParsableCommand {
     )
 
     @OptionGroup var input: DisclosureSourceOptions
-    @Option(help: "Dimensions, comma-separated; each COL or COL=RECODE.") var by: String
-    @Option(help: "Numeric columns to sum, comma-separated.") var sum: String?
+    @Option(help: "Dimensions, comma-separated; each COL or COL=RECODE, COL a column name or an HXL tag pattern (#adm1+code).") var by: String
+    @Option(help: "Numeric columns to sum, comma-separated (names or HXL tag patterns).") var sum: String?
     @Option(help: "Smallest publishable cell (default 5).") var minCell: Int = 5
     @Option(help: "Random rounding base (3, 5 or 10) instead of suppression.") var round: Int?
     @Option(help: "Seed for random rounding (printed and recorded in the audit trail; not written in the published output).") var seed: UInt64?
@@ -46,13 +47,25 @@ struct AggregateCommand: AsyncParsableCommand {
         let smallCells = round == nil && minCell < 5
         try await input.authorize(
             actor, to: smallCells ? "aggregate with cells below 5" : "aggregate", needs: smallCells ? .analyseMicrodata : .seeAllDatasets)
-        let needed = Set(Self.dimensions(by).map { String($0.split(separator: "=").first ?? "") } + (columnList(sum) ?? []))
-        let loaded = try await input.load(columns: needed)
+        // Each dimension is COL or COL=RECODE, COL a column name or an HXL tag pattern (#adm1+code).
+        let parts = Self.dimensions(by).map { part -> (column: String, recode: String?) in
+            let split = part.split(separator: "=", maxSplits: 1).map { $0.trimmingCharacters(in: .whitespaces) }
+            return (split.first ?? "", split.count > 1 ? split[1] : nil)
+        }
+        let sums = columnList(sum) ?? []
+        let references = parts.map(\.column) + sums
+        // A file is read with only the columns named (faster), unless a pattern needs every column's tag; a
+        // name it lacks is then told with the full list of columns, read again in full.
+        let byName = !references.contains(where: ColumnReference.isPattern)
+        var loaded = try await input.load(columns: byName ? Set(references) : nil)
+        if byName, references.contains(where: { loaded.table[$0] == nil }) { loaded = try await input.load() }
         var table = loaded.table
+        let sumColumns = try sums.map { try ColumnReference.resolve($0, in: table, option: "--sum") }
         var dims: [String] = []
-        for part in Self.dimensions(by) {
-            if part.contains("=") {
-                let r = try RecodeSpec.parse(part, table: table)
+        for part in parts {
+            let column = try ColumnReference.resolve(part.column, in: table, option: "--by")
+            if let recode = part.recode {
+                let r = try RecodeSpec.parse("\(column)=\(recode)", table: table)
                 let recoded = try Recoding.apply(r, to: table)
                 table = recoded.table
                 dims.append(r.column)
@@ -60,10 +73,7 @@ struct AggregateCommand: AsyncParsableCommand {
                     Output.stderr("note: \(recoded.loss.suppressed) values of \(r.column) fit no band or period (a negative age, for instance) and are counted as missing.")
                 }
             } else {
-                guard table[part] != nil else {
-                    throw CLIError("--by: there is no column \"\(part)\"; the columns are: \(table.columnNames.joined(separator: ", ")).")
-                }
-                dims.append(part)
+                dims.append(column)
             }
         }
         // Identifiers as dimensions would list every person: refused, for a stored dataset (its roles are
@@ -75,7 +85,7 @@ struct AggregateCommand: AsyncParsableCommand {
                 + (loaded.datasetID == nil ? " (For a file the role is proposed from the column's name and tag; import it with a schema that gives the column another role to aggregate by it.)" : ""))
         }
         let rule: CellRule = round.map { .round(base: $0, seed: seed ?? 0) } ?? .suppress(minCell: minCell)
-        let agg = try Aggregation.aggregate(table, by: dims, sum: columnList(sum) ?? [], rule: rule)
+        let agg = try Aggregation.aggregate(table, by: dims, sum: sumColumns, rule: rule)
         let published = try agg.table()
         let url = URL(fileURLWithPath: out)
         switch url.pathExtension.lowercased() {

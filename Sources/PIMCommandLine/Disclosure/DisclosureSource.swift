@@ -55,7 +55,8 @@ struct DisclosureSourceOptions: ParsableArguments {
         if parts.count > 1 && number == nil { throw CLIError("Write a version as NAME@N, e.g. \(name)@2.") }
         return try await store.withStore(writing: needPseudonymizer, command: "pim disclosure") { s in
             guard let d = try await s.dataset(named: name) else {
-                throw CLIError("\(source) is neither a file nor a stored dataset (see `pim datasets`).")
+                throw try await DatasetLookup.notFound(
+                    name, in: s, otherwise: "\(source) is neither a file nor a stored dataset (see `pim datasets`).")
             }
             let versions = try await s.versions(of: d.id)
             guard let v = number.map({ n in versions.first { $0.number == n } }) ?? versions.last else {

@@ -19,6 +19,8 @@ struct DatasetsCommand: AsyncParsableCommand {
     struct Entry: Encodable {
         var name: String, category: String, sensitivity: String, purpose: String
         var versions: Int, latestVersion: Int?, latestRows: Int?, latestReceived: Date?
+        /// Columns stored: the latest version's, else the dataset schema's fields.
+        var columns: Int
     }
 
     func run() async throws {
@@ -28,7 +30,8 @@ struct DatasetsCommand: AsyncParsableCommand {
                 let vs = try await s.versions(of: d.id)
                 out.append(Entry(name: d.name, category: d.category, sensitivity: d.sensitivity.rawValue, purpose: d.purpose,
                                  versions: vs.count, latestVersion: vs.last?.number, latestRows: vs.last?.rowCount,
-                                 latestReceived: vs.last?.provenance.receivedAt))
+                                 latestReceived: vs.last?.provenance.receivedAt,
+                                 columns: (vs.last?.schema ?? d.schema).fields.count))
             }
             return out
         }
@@ -62,13 +65,31 @@ struct DatasetCommand: AsyncParsableCommand {
 
         struct Detail: Encodable { var dataset: Dataset; var versions: [DatasetVersion] }
 
+        /// What `--format json` prints: the detail, with each version's column count beside its row count.
+        struct DetailJSON: Encodable {
+            var dataset: Dataset
+            var versions: [VersionJSON]
+        }
+
+        /// A version's own keys, plus `columns`: the fields it was stored with.
+        struct VersionJSON: Encodable {
+            var version: DatasetVersion
+            enum Keys: String, CodingKey { case columns }
+
+            func encode(to encoder: any Encoder) throws {
+                try version.encode(to: encoder)
+                var c = encoder.container(keyedBy: Keys.self)
+                try c.encode(version.schema.fields.count, forKey: .columns)
+            }
+        }
+
         func run() async throws {
             let detail = try await store.withStore(writing: false, command: "pim dataset show") { s in
-                guard let d = try await s.dataset(named: name) else { throw StoreError.notFound(kind: "dataset", key: name) }
+                let d = try await DatasetLookup.require(name, in: s)
                 return Detail(dataset: d, versions: try await s.versions(of: d.id))
             }
             switch format {
-            case .json: try Output.printJSON(detail)
+            case .json: try Output.printJSON(DetailJSON(dataset: detail.dataset, versions: detail.versions.map(VersionJSON.init)))
             case .text: print(text(detail))
             }
         }
@@ -136,11 +157,10 @@ struct ExportCommand: AsyncParsableCommand {
     @OptionGroup var actor: ActorOption
 
     func run() async throws {
-        let actorName = actor.name
         let url = URL(fileURLWithPath: out)
         let (rows, number) = try await store.withStore(writing: true, command: "pim export") { s in
             try await actor.check(in: s, needs: .analyseMicrodata, to: "export full rows")
-            guard let d = try await s.dataset(named: name) else { throw StoreError.notFound(kind: "dataset", key: name) }
+            let d = try await DatasetLookup.require(name, in: s)
             let versions = try await s.versions(of: d.id)
             guard let v = version.map({ n in versions.first { $0.number == n } }) ?? versions.last else {
                 throw CLIError(versions.isEmpty ? "Dataset \"\(name)\" has no versions yet." :
@@ -155,7 +175,7 @@ struct ExportCommand: AsyncParsableCommand {
             case .hxlJSONObjects: try JSONTableWriter.write(table, style: .hxlObjects, to: url)
             case .xlsx: try XLSXWriter.write(table, sheetName: name.prefix(31).description, hxl: true, to: url)
             }
-            try await s.append(AuditDraft(at: Date(), actor: actorName, action: .datasetExported, datasetID: d.id.rawValue,
+            try await s.append(AuditDraft(at: Date(), actor: actor.name, action: .datasetExported, datasetID: d.id.rawValue,
                                           recordCount: table.rowCount, details: ["version": String(v.number), "format": format.rawValue]))
             return (table.rowCount, v.number)
         }

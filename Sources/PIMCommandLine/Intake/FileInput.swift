@@ -11,12 +11,20 @@ struct FileInputOptions: ParsableArguments {
     @Option(help: "XLSX: the sheet to read (default: the first).") var sheet: String?
     @Option(help: "CSV: the delimiter (default: sniffed from , ; tab |).") var delimiter: String?
     @Flag(help: "CSV: pad rows with too few fields instead of refusing the file.") var allowRagged = false
+    @Option(name: .customLong("max-cell-mb"), help: ArgumentHelp("CSV: the largest cell allowed, in MB (default 1; at most \(Self.maximumCellMB)).", valueName: "mb"))
+    var maxCellMB: Int?
+
+    /// The most `--max-cell-mb` allows: a cell that size is held several times over while it is read.
+    static let maximumCellMB = 1024
 
     var url: URL { URL(fileURLWithPath: file) }
 
     func validate() throws {
         if let d = delimiter, d.utf8.count != 1, d != "\\t", d != "tab" {
             throw ValidationError("--delimiter takes one character, e.g. ';' or tab.")
+        }
+        if let mb = maxCellMB, !(1...Self.maximumCellMB).contains(mb) {
+            throw ValidationError("--max-cell-mb takes a whole number of MB from 1 to \(Self.maximumCellMB).")
         }
     }
 
@@ -30,6 +38,21 @@ struct FileInputOptions: ParsableArguments {
         var options = CSVReadOptions()
         options.allowRagged = allowRagged
         if let d = delimiter { options.delimiter = d == "\\t" || d == "tab" ? UInt8(ascii: "\t") : d.utf8.first }
-        return try TableReader.read(url: url, options: options, sheet: sheet)
+        if let mb = maxCellMB { options.maximumCellBytes = mb << 20 }
+        var result: ReadResult
+        do throws(TableReadError) { result = try TableReader.read(url: url, options: options, sheet: sheet) } catch {
+            // The reader says "raise the limit": say how.
+            guard case .cellTooLarge(let f, let row, let column, let limit) = error else { throw error }
+            let place = [f, String(row)] + (column.map { [$0] } ?? [])
+            throw CLIError("\(place.joined(separator: ":")): a cell is larger than \(Self.megabytes(limit)); check for an unclosed "
+                           + "quote, or raise the limit with --max-cell-mb N (N in MB, up to \(Self.maximumCellMB)).")
+        }
+        result.noteUnknownHXLTags()
+        return result
+    }
+
+    /// `1 MB`, `10 MB`, or the bytes when not a whole number of MB.
+    static func megabytes(_ bytes: Int) -> String {
+        bytes % (1 << 20) == 0 ? "\(bytes >> 20) MB" : "\(bytes) bytes"
     }
 }

@@ -63,7 +63,6 @@ struct ImportCommand: AsyncParsableCommand {
         let sha = try FileDigest.sha256(of: input.url)
         let gazetteer = try schemaOptions.loadGazetteer()
         let givenSchema = try schemaOptions.loadSchema()
-        let actorName = actor.name
         let outcome: (version: DatasetVersion, result: ValidationResult, created: Bool) = try await store.withStore(writing: true, command: "pim import") { s in
             guard try await s.workspace() != nil else { throw StoreError.notInitialized }
             try await actor.check(in: s, needs: .importData, to: "import data")
@@ -103,26 +102,53 @@ struct ImportCommand: AsyncParsableCommand {
                 }
             }
             let result = DatasetImport.validate(read, plan: plan, gazetteer: gazetteer)
-            try IssueReport.print(result, errorsOut: schemaOptions.errorsOut)
+            // JSON keeps stdout for the one object a script parses; the issues are in it (and in --errors-out).
+            switch format {
+            case .text: try IssueReport.print(result, errorsOut: schemaOptions.errorsOut)
+            case .json:
+                for w in result.warnings { Output.stderr("warning: \(w.description)") }
+                if let out = schemaOptions.errorsOut { try IssueReport.write(result.issues, to: out) }
+            }
             let unused = DatasetImport.unusedColumns(read.table, schema: plan.schema)
             if !unused.isEmpty {
                 Output.stderr("note: \(unused.count) columns are not in the schema and are not stored (data minimisation): \(unused.joined(separator: ", "))")
             }
-            do { try DatasetImport.check(result, mode: mode, fileName: read.report.fileName) } catch DatasetImport.Failure.refused {
-                throw CLIError("\(read.report.fileName) was not imported: \(result.issues.count) issues (fix them, or use --mode import-valid to store the \(result.rowsRead - result.rowsRejected) valid rows).")
-            } catch let e as DatasetImport.Failure { throw CLIError(e.description) }
+            do throws(DatasetImport.Failure) { try DatasetImport.check(result, mode: mode, fileName: read.report.fileName) } catch {
+                let message: String
+                if case .refused = error {
+                    message = "\(read.report.fileName) was not imported: \(IssueReport.count(result.issues.count, "issue")) (fix \(result.issues.count == 1 ? "it" : "them"), or use --mode import-valid to store the \(IssueReport.count(result.rowsRead - result.rowsRejected, "valid row")))."
+                } else {
+                    message = error.description
+                }
+                // A refused file still answers a script on stdout: what was wrong, with the counts; the status stays non-zero.
+                if format == .json {
+                    try Output.printJSON(ImportRejection(dataset: dataset, file: read.report.fileName, reason: message,
+                                                         columns: read.table.columns.count, result: result))
+                }
+                throw CLIError(message)
+            }
             let provenance = Provenance(
                 sourceOrganization: sourceOrg, sourceSystem: sourceSystem, method: method, periodStart: periodStart,
                 periodEnd: periodEnd, area: area, receivedAt: DatasetImport.day(received) ?? now,
-                fileName: read.report.fileName, sha256: sha, importedBy: actorName, qualityNotes: notes)
-            let audit = DatasetImport.audit(plan: plan, result: result, sha256: sha, actor: actorName, at: now)
-            let v = try await s.addVersion(of: plan.dataset.id, table: result.table, schema: plan.schema, provenance: provenance,
+                fileName: read.report.fileName, sha256: sha, importedBy: actor.name, qualityNotes: notes)
+            let audit = DatasetImport.audit(plan: plan, result: result, sha256: sha, actor: actor.name, at: now)
+            let v: DatasetVersion
+            do {
+                v = try await s.addVersion(of: plan.dataset.id, table: result.table, schema: plan.schema, provenance: provenance,
                                            audit: audit, creating: DatasetImport.creating(plan))
+            } catch let e as StoreError {
+                // The same file again is refused too: said on stdout as JSON like any other refusal.
+                if case .duplicateFile = e, format == .json {
+                    try Output.printJSON(ImportRejection(dataset: dataset, file: read.report.fileName, reason: e.description,
+                                                         columns: read.table.columns.count, result: result))
+                }
+                throw e
+            }
             // A confirmed replacement becomes the dataset's schema once the version is stored, and is audited.
             if givenSchema != nil, let changed = DatasetImport.updated(plan) {
                 try await s.update(changed)
                 try await s.append(DatasetImport.schemaChangeAudit(
-                    from: plan.dataset.schema, to: plan.schema, datasetID: plan.dataset.id, actor: actorName, at: now))
+                    from: plan.dataset.schema, to: plan.schema, datasetID: plan.dataset.id, actor: actor.name, at: now))
                 let changes = DatasetImport.schemaChanges(from: plan.dataset.schema, to: plan.schema)
                 Output.stderr("note: the schema of \"\(dataset)\" was replaced: " + changes.joined(separator: "; "))
             }
@@ -136,7 +162,7 @@ struct ImportCommand: AsyncParsableCommand {
         case .json:
             print(try Output.json(ImportSummary(
                 dataset: dataset, created: outcome.created, version: outcome.version.number, rowsStored: outcome.version.rowCount,
-                rowsRead: r.rowsRead, rowsLeftOut: r.rowsRejected, issues: r.issues.count,
+                rowsRead: r.rowsRead, columns: read.table.columns.count, warnings: r.warnings.map(\.description), rowsLeftOut: r.rowsRejected, issues: r.issues.count,
                 issuesByRule: Dictionary(uniqueKeysWithValues: r.countsByRule.map { ($0.key.rawValue, $0.value) }))))
         case .text:
             print("Imported \(outcome.version.rowCount) rows into \(outcome.created ? "new dataset" : "dataset") \"\(dataset)\" as version \(outcome.version.number)"
@@ -152,9 +178,45 @@ struct ImportSummary: Encodable {
     var version: Int
     var rowsStored: Int
     var rowsRead: Int
+    /// Columns in the file as read (those not in the schema are not stored).
+    var columns: Int
+    var warnings: [String]
     var rowsLeftOut: Int
     var issues: Int
     var issuesByRule: [String: Int]
+    var imported = true
+}
+
+/// What `pim import --format json` prints when the file is not imported: why, the counts, and every issue
+/// (located as in the text output; values only as ``ValidationIssue`` may quote them).
+struct ImportRejection: Encodable {
+    var dataset: String
+    var file: String
+    var imported = false
+    var reason: String
+    var rowsRead: Int
+    /// Columns in the file as read.
+    var columns: Int
+    var rowsValid: Int
+    var rowsLeftOut: Int
+    var issues: Int
+    var issuesByRule: [String: Int]
+    var problems: [ValidationIssue]
+    var warnings: [String]
+
+    init(dataset: String, file: String, reason: String, columns: Int, result r: ValidationResult) {
+        self.dataset = dataset
+        self.file = file
+        self.reason = reason
+        self.columns = columns
+        rowsRead = r.rowsRead
+        rowsValid = r.rowsRead - r.rowsRejected
+        rowsLeftOut = r.rowsRejected
+        issues = r.issues.count
+        issuesByRule = Dictionary(uniqueKeysWithValues: r.countsByRule.map { ($0.key.rawValue, $0.value) })
+        problems = r.issues
+        warnings = r.warnings.map(\.description)
+    }
 }
 
 extension Sensitivity: ExpressibleByArgument {}

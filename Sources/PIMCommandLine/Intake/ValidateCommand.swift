@@ -47,16 +47,20 @@ enum IssueReport {
     static let terminalLimit = 50
 
     static func print(_ result: ValidationResult, errorsOut: String?) throws {
+        for w in result.warnings { Output.stderr("warning: \(w.description)") }
         for i in result.issues.prefix(terminalLimit) { Output.stderr(i.description) }
         if result.issues.count > terminalLimit {
             Output.stderr("… and \(result.issues.count - terminalLimit) more" + (errorsOut.map { " (all in \($0))" } ?? " (use --errors-out FILE for all)"))
         }
         if !result.issues.isEmpty {
             let totals = result.countsByRule.sorted { $0.key.rawValue < $1.key.rawValue }.map { "\($0.key.rawValue) \($0.value)" }
-            Output.stderr("\(result.issues.count) issues in \(result.rowsRejected) of \(result.rowsRead) rows: \(totals.joined(separator: ", "))")
+            Output.stderr("\(count(result.issues.count, "issue")) in \(result.rowsRejected) of \(count(result.rowsRead, "row")): \(totals.joined(separator: ", "))")
         }
         if let errorsOut { try write(result.issues, to: errorsOut) }
     }
+
+    /// `1 issue`, `2 issues`, `0 rows`.
+    static func count(_ n: Int, _ noun: String) -> String { n == 1 ? "1 \(noun)" : "\(n) \(noun)s" }
 
     static func write(_ issues: [ValidationIssue], to path: String) throws {
         func col(_ name: String, _ values: [String]) -> Column {
@@ -96,11 +100,13 @@ struct ValidateCommand: ParsableCommand {
 
     func run() throws {
         let read = try input.read()
+        // What the reader changed or noticed (an encoding converted, unknown HXL hashtags) is said, as import does.
+        for w in read.report.warnings { Output.stderr("note: \(w.description)") }
         let schema = try schemaOptions.loadSchema() ?? SchemaProposal.propose(for: read.table)
         let result = Validator(schema: schema, gazetteer: try schemaOptions.loadGazetteer(), report: read.report).validate(read.table)
         switch format {
         case .json:
-            try Output.printJSON(ValidationSummary(result))
+            try Output.printJSON(ValidationSummary(result, columns: read.table.columns.count, readWarnings: read.report.warnings))
             if let out = schemaOptions.errorsOut { try IssueReport.write(result.issues, to: out) }
         case .text:
             try IssueReport.print(result, errorsOut: schemaOptions.errorsOut)
@@ -112,12 +118,19 @@ struct ValidateCommand: ParsableCommand {
 
 struct ValidationSummary: Encodable {
     var rowsRead: Int
+    /// Columns in the file as read.
+    var columns: Int
     var rowsRejected: Int
     var issueCount: Int
     var countsByRule: [String: Int]
     var issues: [ValidationIssue]
+    /// What the reader noticed and what validation accepted but is worth saying (unknown HXL hashtags, a
+    /// missing optional column), as sentences.
+    var warnings: [String]
 
-    init(_ r: ValidationResult) {
+    init(_ r: ValidationResult, columns: Int, readWarnings: [ReadWarning] = []) {
+        self.columns = columns
+        warnings = readWarnings.map(\.description) + r.warnings.map(\.description)
         rowsRead = r.rowsRead
         rowsRejected = r.rowsRejected
         issueCount = r.issues.count

@@ -197,7 +197,7 @@ struct AgreementCommand: AsyncParsableCommand {
                     throw CLIError("Name the data-protection focal point with --as USER.")
                 }
                 _ = try await AgreementDocuments.load(id, from: s)
-                guard let d = try await s.dataset(named: dataset) else { throw StoreError.notFound(kind: "dataset", key: dataset) }
+                let d = try await DatasetLookup.require(dataset, in: s)
                 let e = try PolicyException(
                     id: exceptionID, agreementID: id, dataset: dataset, level: level, reason: reason, approvedBy: user.userName,
                     approverRole: user.role, at: now, validUntil: validUntil.flatMap(SharingCoding.day)?.addingTimeInterval(86_399))

@@ -81,7 +81,7 @@ struct ConsentOptions: ParsableArguments {
             // Consent is recorded by whoever takes it: case workers in the field, officers, data protection.
             try await actor.check(in: s, roles: [.administrator, .pimOfficer, .dataProtectionFocalPoint, .caseWorker, .supervisor],
                                   to: "record consent decisions")
-            guard let d = try await s.dataset(named: dataset) else { throw StoreError.notFound(kind: "dataset", key: dataset) }
+            let d = try await DatasetLookup.require(dataset, in: s)
             let entries = ids.map { ConsentEntry(recordID: $0, purpose: purpose.rawValue, granted: granted, at: when) }
             let (applied, superseded) = ConsentEntry.split(entries, over: try await s.consent(datasetID: d.id))
             // Ids that match no record of the latest version (a typo, or consent taken before the import).

@@ -4,6 +4,7 @@ import PIMCore
 import PIMServer
 import PIMStorage
 import PIMTable
+import Synchronization
 
 /// `--format text|json` for commands that print results.
 enum OutputFormat: String, CaseIterable, ExpressibleByArgument {
@@ -59,6 +60,18 @@ enum CLIActor {
         given ?? "cli:" + (ProcessInfo.processInfo.environment["USER"] ?? accountName() ?? "unknown")
     }
 
+    /// `--as` names as given, mapped to the stored user's name once found (see ``ActorOption/check(in:roles:to:)``),
+    /// so that the audit trail records the stored name whatever case was typed. A process runs one command.
+    private static let resolved = Mutex<[String: String]>([:])
+
+    static func remember(given: String, stored: String) {
+        resolved.withLock { $0[given] = stored }
+    }
+
+    static func storedName(given: String) -> String? {
+        resolved.withLock { $0[given] }
+    }
+
     /// The account the process runs as, when `USER` is not set (services, containers).
     private static func accountName() -> String? {
         guard let entry = getpwuid(getuid()), let name = entry.pointee.pw_name else { return nil }
@@ -70,7 +83,9 @@ enum CLIActor {
 struct ActorOption: ParsableArguments {
     @Option(name: .customLong("as"), help: "Workspace user acting (default: the operating-system user).") var actor: String?
 
-    var name: String { CLIActor.name(actor) }
+    /// The name recorded in the audit trail: the stored user's name once ``check(in:roles:to:)`` found it
+    /// (`--as Admin` acts as "admin"), else the name given, else the operating-system user.
+    var name: String { actor.flatMap(CLIActor.storedName(given:)) ?? CLIActor.name(actor) }
 
     /// Checks that a named actor is a workspace user and, given `permission`, that their role allows it
     /// (as the web does); returns the user when one was named. Without `--as` the operating-system user
@@ -83,13 +98,15 @@ struct ActorOption: ParsableArguments {
     /// ``check(in:needs:to:)`` with the roles allowed given directly (for actions the web has no route for).
     @discardableResult
     func check(in store: any Store, roles allowed: Set<Role>?, to action: String) async throws -> User? {
-        guard let actor else { return nil }
-        guard let u = try await store.user(named: actor) else { throw CLIError("There is no user \"\(actor)\" in this workspace.") }
+        guard let given = actor else { return nil }
+        // User names are unique without case, as at the web's sign-in: "Admin" is "admin".
+        guard let u = try await store.user(signingInAs: given) else { throw CLIError("There is no user \"\(given)\" in this workspace.") }
+        CLIActor.remember(given: given, stored: u.userName)
         // A disabled account cannot sign in on the web; it cannot act here either.
-        guard !u.isDisabled else { throw CLIError("User \"\(actor)\" is disabled; an administrator can enable it again.") }
+        guard !u.isDisabled else { throw CLIError("User \"\(u.userName)\" is disabled; an administrator can enable it again.") }
         if let allowed, !allowed.contains(u.role) {
             let roles = Role.allCases.filter(allowed.contains).map(\.rawValue).joined(separator: ", ")
-            throw CLIError("\(actor) is \(u.role.rawValue), and only these roles may \(action): \(roles).")
+            throw CLIError("\(u.userName) is \(u.role.rawValue), and only these roles may \(action): \(roles).")
         }
         return u
     }

@@ -41,7 +41,6 @@ struct UserCommand: AsyncParsableCommand {
 
         func run() async throws {
             let hash = try UserCommand.newPasswordHash(file: passwordFile, prompt: "Password for \(name)")
-            let actorName = actor.name
             try await store.withStore(writing: true, command: "pim user add") { s in
                 guard try await s.workspace() != nil else { throw StoreError.notInitialized }
                 try await actor.check(in: s, needs: .administer, to: "manage users")
@@ -55,7 +54,7 @@ struct UserCommand: AsyncParsableCommand {
                 let user = User(userName: name, displayName: displayName ?? name, role: role, organizationID: orgID,
                                 passwordHash: hash, createdAt: Date())
                 try await s.add(user)
-                try await s.append(AuditDraft(at: Date(), actor: actorName, action: .userCreated, organizationID: orgID?.rawValue,
+                try await s.append(AuditDraft(at: Date(), actor: actor.name, action: .userCreated, organizationID: orgID?.rawValue,
                                               details: ["user": user.id.rawValue, "role": role.rawValue]))
             }
             print("Added user \(name) (\(role.rawValue)\(org.map { ", \($0)" } ?? "")).")
@@ -121,7 +120,6 @@ struct UserCommand: AsyncParsableCommand {
     /// Loads a user, applies `change` and records a `user.updated` event with ids only.
     static func change(_ name: String, store: StoreOptions, actor: ActorOption, command: String,
                        details: [String: String], _ change: @escaping @Sendable (inout User) throws -> Void) async throws {
-        let actorName = actor.name
         try await store.withStore(writing: true, command: command) { s in
             try await actor.check(in: s, needs: .administer, to: "manage users")
             guard var u = try await s.user(named: name) else { throw StoreError.notFound(kind: "user", key: name) }
@@ -136,7 +134,7 @@ struct UserCommand: AsyncParsableCommand {
                 }
             }
             try await s.update(u)
-            try await s.append(AuditDraft(at: Date(), actor: actorName, action: .userUpdated, organizationID: u.organizationID?.rawValue,
+            try await s.append(AuditDraft(at: Date(), actor: actor.name, action: .userUpdated, organizationID: u.organizationID?.rawValue,
                                           details: details.merging(["user": u.id.rawValue]) { a, _ in a }))
         }
     }
@@ -164,13 +162,12 @@ struct UserCommand: AsyncParsableCommand {
         @OptionGroup var actor: ActorOption
 
         func run() async throws {
-            let actorName = actor.name
             try await store.withStore(writing: true, command: "pim user unlock") { s in
                 try await actor.check(in: s, needs: .administer, to: "manage users")
                 guard let u = try await s.user(named: name) else { throw StoreError.notFound(kind: "user", key: name) }
                 // The failure count and the lock only (a whole-row save could undo a failure counted meanwhile).
                 try await s.clearFailedLogins(of: u.id)
-                try await s.append(AuditDraft(at: Date(), actor: actorName, action: .userUpdated, organizationID: u.organizationID?.rawValue,
+                try await s.append(AuditDraft(at: Date(), actor: actor.name, action: .userUpdated, organizationID: u.organizationID?.rawValue,
                                               details: ["user": u.id.rawValue, "unlocked": "true"]))
             }
             print("Unlocked user \(name).")

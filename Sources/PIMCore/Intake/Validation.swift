@@ -42,14 +42,31 @@ public enum ValidationMode: String, Sendable, Hashable, Codable, CaseIterable {
     case importValid = "import-valid"
 }
 
+/// Something validation noticed that makes no row invalid. Names columns only, never values.
+public enum ValidationWarning: Sendable, Hashable, CustomStringConvertible {
+    /// A field the schema does not require has no column in the file: its values are empty in every row.
+    /// `row` is the header row as a spreadsheet shows it.
+    case missingOptionalColumn(file: String, row: Int, column: String)
+
+    public var description: String {
+        switch self {
+        case .missingOptionalColumn(let file, let row, let column):
+            "\(file):\(row):\(column): the column is missing; the schema does not require it, so its values are empty in every row"
+        }
+    }
+}
+
 /// The result of validating a table against a schema.
 public struct ValidationResult: Sendable {
-    /// The table in schema order and types; in `importValid` mode only the valid rows.
+    /// The table in schema order and types; in `importValid` mode only the valid rows. A missing optional
+    /// field is a column of nulls.
     public var table: Table
     public var issues: [ValidationIssue]
     public var countsByRule: [ValidationRule: Int]
     public var rowsRead: Int
     public var rowsRejected: Int
+    /// What was accepted but is worth saying (a missing optional column).
+    public var warnings: [ValidationWarning] = []
 
     public var isValid: Bool { issues.isEmpty }
 }
@@ -84,6 +101,7 @@ public struct Validator: Sendable {
         var bad = [Bool](repeating: false, count: table.rowCount)
         var columns: [Column] = []
         var flagged: [String: Set<Int>] = [:]
+        var warnings: [ValidationWarning] = []
         // A gazetteer without a level the schema checks cannot judge that column: said once, not per row,
         // and no row is accepted (a check the user asked for could not be made).
         var uncheckable = false
@@ -99,9 +117,17 @@ public struct Validator: Sendable {
         }
         for field in schema.fields {
             guard let source = table[field.name] else {
-                issues.append(ValidationIssue(
-                    file: fileName, row: firstDataRow - 1, column: field.name, rule: .missingColumn,
-                    problem: "the column is missing", expected: "the schema requires a column named \"\(field.name)\""))
+                if field.required {
+                    issues.append(ValidationIssue(
+                        file: fileName, row: firstDataRow - 1, column: field.name, rule: .missingColumn,
+                        problem: "the column is missing", expected: "the schema requires a column named \"\(field.name)\""))
+                } else {
+                    // An optional field may be absent from a file: it is stored empty, and said.
+                    warnings.append(.missingOptionalColumn(file: fileName, row: firstDataRow - 1, column: field.name))
+                    var empty = TypedColumnBuilder(type: field.type, capacity: table.rowCount)
+                    for _ in 0..<table.rowCount { empty.appendNull() }
+                    columns.append(Column(name: field.name, tag: field.hxl.flatMap(HXLTagSpec.init(parsing:)), data: empty.finish()))
+                }
                 continue
             }
             var checker = FieldChecker(field: field, file: fileName, rowNumber: rowNumber, gazetteer: gazetteer)
@@ -116,6 +142,10 @@ public struct Validator: Sendable {
             bad[located.row] = true
             issues.append(located.issue)
         }
+        // Last, once every other issue is known: uniqueness is judged among the rows that are kept.
+        for located in uniquenessIssues(columns, rejected: &bad) {
+            issues.append(located.issue)
+        }
         var counts: [ValidationRule: Int] = [:]
         for i in issues { counts[i.rule, default: 0] += 1 }
         issues.sort { ($0.row, $0.column) < ($1.row, $1.column) }
@@ -124,7 +154,7 @@ public struct Validator: Sendable {
         let full = (try? Table(columns: columns)) ?? .empty
         let out = goodRows.count == table.rowCount ? full : full.selectingRows(goodRows)
         return ValidationResult(table: out, issues: issues, countsByRule: counts, rowsRead: table.rowCount,
-                                rowsRejected: table.rowCount - goodRows.count)
+                                rowsRejected: table.rowCount - goodRows.count, warnings: warnings)
     }
 }
 
@@ -258,21 +288,14 @@ struct FieldChecker {
                 }
                 return v
             }
-            var seen = [Int32: Int]()
             for row in 0..<n {
                 let code = codes[row]
                 guard code >= 0 else { continue }
                 for (rule, p, e) in verdicts[Int(code)] { report(row, rule, p, e) }
-                if field.unique {
-                    if let first = seen[code] {
-                        report(row, .unique, "duplicates row \(rowNumber(first))", "values in this column must be unique")
-                    } else { seen[code] = row }
-                }
             }
             verdicts.removeAll()
             return
         }
-        var seen = [Value: Int]()
         for row in 0..<n {
             let v = c[row]
             if v.isNull { continue }
@@ -291,9 +314,6 @@ struct FieldChecker {
             // Numbers, dates and booleans are matched as written back (42, 2026-03-31, true).
             if patternFails(TextParsing.format(v)) {
                 report(row, .pattern, "does not match the pattern (\(described(v)))", patternExpected)
-            }
-            if field.unique {
-                if let first = seen[v] { report(row, .unique, "duplicates row \(rowNumber(first))", "values in this column must be unique") } else { seen[v] = row }
             }
         }
     }

@@ -31,7 +31,8 @@ struct LoginService: Sendable {
             logger.notice("login rate-limited", metadata: ["retry_after": "\(wait)"])
             throw ServerError.tooManyRequests(retryAfter: wait)
         }
-        guard let user = try await store.user(named: userName) else {
+        // User names are unique without case: "Analyst" signs in as "analyst".
+        guard let user = try await store.user(signingInAs: userName) else {
             _ = Bcrypt.verify(password, hash: Self.decoyHash)
             try await fail(nil, .unknownUser, now: now, logger: logger)
         }

@@ -73,12 +73,13 @@ struct ImportController: Sendable {
         let provenance = Self.provenance(form)
         do { try ImportRunner.checkDates(provenance) } catch { return try await refuse(error.detail, .badRequest) }
         guard file.size > 0 else { return try await refuse("\(file.fileName) is empty: nothing to import.") }
-        let read: ReadResult
+        var read: ReadResult
         do {
             read = try TableReader.read(url: file.url)
         } catch {
             return try await refuse(error.description)
         }
+        read.noteUnknownHXLTags()
         guard read.table.rowCount > 0 else { return try await refuse("\(file.fileName) has a header but no data rows: nothing to import.") }
         let existing = try await store.dataset(named: name)
         if let existing, !DatasetAccess.canSee(existing, role: u.role) {
@@ -144,6 +145,10 @@ struct ImportController: Sendable {
         }
         var notes: [String] = upload.read.report.warnings.map(\.description)
         if upload.read.report.kobo != nil { notes.append("Read as a KoboToolbox export.") }
+        // A field the schema does not require may be absent: it is stored empty (the validator says the same).
+        for f in plan.schema.fields where !f.required && upload.read.table[f.name] == nil {
+            notes.append("The column \(f.name) is not in the file; the schema does not require it, so its values will be empty.")
+        }
         let unused = DatasetImport.unusedColumns(upload.read.table, schema: plan.schema)
         if !unused.isEmpty {
             notes.append("\(unused.count) columns are not in the schema and will not be stored (data minimisation): \(unused.joined(separator: ", ")).")
@@ -199,6 +204,8 @@ struct ImportController: Sendable {
     static func validation(_ result: ValidationResult, limit: Int) -> PageModels.ValidationView {
         PageModels.ValidationView(
             valid: result.isValid, rowsRead: result.rowsRead, rowsRejected: result.rowsRejected, issueCount: result.issues.count,
+            issueSummary: "\(result.issues.count) issue\(result.issues.count == 1 ? "" : "s") in \(result.rowsRejected) of "
+                + "\(result.rowsRead) row\(result.rowsRead == 1 ? "" : "s")",
             shownIssues: min(limit, result.issues.count),
             totals: result.countsByRule.sorted { $0.key.rawValue < $1.key.rawValue }.map {
                 PageModels.RuleTotal(rule: $0.key.rawValue, count: $0.value)

@@ -29,6 +29,8 @@ extension PageModels {
         var rowsRead: Int
         var rowsRejected: Int
         var issueCount: Int
+        /// "1 issue in 1 of 2 rows", counted in words that agree with the numbers.
+        var issueSummary: String
         var shownIssues: Int
         var totals: [RuleTotal]
         var issues: [IssueRow]

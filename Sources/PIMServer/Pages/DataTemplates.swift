@@ -47,7 +47,7 @@ extension Template {
         <section id="validation" aria-labelledby="validation-title"><h2 id="validation-title">Validation</h2>
         {{#validation}}
         {{#valid}}<p class="ok" role="status">No issues in {{rowsRead}} rows.</p>{{/valid}}
-        {{^valid}}<p class="alert" role="status">{{issueCount}} issues in {{rowsRejected}} of {{rowsRead}} rows.</p>
+        {{^valid}}<p class="alert" role="status">{{issueSummary}}.</p>
         <table class="compact"><caption>Issues per rule</caption><thead><tr><th scope="col">Rule</th><th scope="col" class="num">Issues</th></tr></thead>
         <tbody>{{#totals}}<tr><td>{{rule}}</td><td class="num">{{count}}</td></tr>{{/totals}}</tbody></table>
         <div class="scroll" tabindex="0" role="region" aria-label="Validation issues">

@@ -24,6 +24,9 @@ public enum ReadWarning: Sendable, Hashable, CustomStringConvertible {
     case keptGroupPaths(columns: [String])
     /// A spreadsheet reader's note (error cells read as empty, rows skipped, times dropped); no cell values.
     case spreadsheet(String)
+    /// HXL hashtags that are neither in the HXL core dictionary nor extension tags (`#x_…`), as `#tag`
+    /// (see ``HXLCoreDictionary``); the columns are read as tagged.
+    case unknownHXLTags([String])
 
     public var description: String {
         switch self {
@@ -36,6 +39,10 @@ public enum ReadWarning: Sendable, Hashable, CustomStringConvertible {
         case .keptGroupPaths(let c):
             "the group path was kept in \(c.count) column names so that names stay unique: \(c.joined(separator: ", "))"
         case .spreadsheet(let note): note
+        case .unknownHXLTags(let tags):
+            "\(tags.count == 1 ? "1 HXL hashtag is" : "\(tags.count) HXL hashtags are") not in the HXL core dictionary: "
+                + "\(tags.joined(separator: ", ")); \(tags.count == 1 ? "it is" : "they are") read as given, but other HXL tools "
+                + "will not know \(tags.count == 1 ? "it" : "them") (check the spelling, or write a local tag as #x_name)"
         }
     }
 }
