@@ -209,6 +209,45 @@ import Testing
         #expect(XLSXFixture.values(r.table, "Age / max") == [.integer(5)])
     }
 
+    /// Labels merged down over two header rows ("Site" over A1:A2) beside labels of two rows ("Age" over
+    /// "years"): both rows are the header, with or without a hashtag row below, and no label becomes data.
+    @Test func labelsMergedDownMakeATwoRowHeader() throws {
+        let header = """
+            <row r="1"><c r="A1" t="inlineStr"><is><t>Site</t></is></c><c r="B1" t="inlineStr"><is><t>Age</t></is></c><c r="C1" t="inlineStr"><is><t>Sex</t></is></c></row>
+            <row r="2"><c r="B2" t="inlineStr"><is><t>years</t></is></c></row>
+            """
+        let data = """
+            <row r="3"><c r="A3" t="inlineStr"><is><t>north</t></is></c><c r="B3"><v>31</v></c><c r="C3" t="inlineStr"><is><t>f</t></is></c></row>
+            <row r="4"><c r="A4" t="inlineStr"><is><t>south</t></is></c><c r="B4"><v>7</v></c><c r="C4" t="inlineStr"><is><t>m</t></is></c></row>
+            """
+        let merges = "<mergeCells count=\"2\"><mergeCell ref=\"A1:A2\"/><mergeCell ref=\"C1:C2\"/></mergeCells>"
+        let r = try XLSXFixture.read(header + data, extra: merges).readResult(fileName: "v.xlsx")
+        #expect(r.table.columnNames == ["Site", "Age / years", "Sex"])
+        #expect(r.report.headerRows == [1, 2])
+        #expect(r.report.firstDataRow == 3)
+        #expect(XLSXFixture.values(r.table, "Age / years") == [.integer(31), .integer(7)])
+        // With a hashtag row under the two header rows.
+        let tags = """
+            <row r="3"><c r="A3" t="inlineStr"><is><t>#loc</t></is></c><c r="B3" t="inlineStr"><is><t>#x_age</t></is></c><c r="C3" t="inlineStr"><is><t>#x_sex</t></is></c></row>
+            """
+        // (The data rows move down one, to rows 4 and 5.)
+        let shifted = data.replacingOccurrences(of: "4\"", with: "5\"").replacingOccurrences(of: "3\"", with: "4\"")
+        let t = try XLSXFixture.read(header + tags + shifted, extra: merges).readResult(fileName: "v.xlsx")
+        #expect(t.table.columnNames == ["Site", "Age / years", "Sex"])
+        #expect(t.report.hxlRow == 3)
+        #expect(t.report.headerRows == [1, 2])
+        #expect(t.report.firstDataRow == 4)
+        #expect(XLSXFixture.values(t.table, "Age / years") == [.integer(31), .integer(7)])
+        // A second row with a number under a label merged down is data, not a header row.
+        let numeric = """
+            <row r="1"><c r="A1" t="inlineStr"><is><t>Site</t></is></c><c r="B1" t="inlineStr"><is><t>Age</t></is></c></row>
+            <row r="2"><c r="B2"><v>40</v></c></row>
+            """
+        let n = try XLSXFixture.read(numeric + data, extra: "<mergeCells><mergeCell ref=\"A1:A2\"/></mergeCells>")
+        #expect(n.table.columnNames.first == "Site")
+        #expect(n.table.rowCount == 3)
+    }
+
     /// One header row with a merged group cell, and data below: the first data row is data, not a second
     /// header row (its cells are a number, and text outside the merged group), so no value becomes a name.
     @Test func aDataRowUnderAMergedHeaderStaysData() throws {

@@ -51,15 +51,21 @@ struct XLSXTableBuilder {
                 headerRows = []
             } else {
                 headerRows = [candidates[index - 1]]
-                if index >= 2, hasHorizontalMerge(inRow: candidates[index - 2]) {
+                if index >= 2,
+                    hasHorizontalMerge(inRow: candidates[index - 2])
+                        || hasVerticalMerge(from: candidates[index - 2], through: candidates[index - 1])
+                {
                     headerRows.insert(candidates[index - 2], at: 0)
                 }
                 let skipped = index - headerRows.count
                 if skipped > 0 { warnings.append("\(skipped) row(s) above the header were skipped") }
             }
-        } else if hasHorizontalMerge(inRow: firstRow), candidates.count >= 2, candidates[1] == firstRow + 1,
-            isSubHeader(firstRow + 1, under: firstRow)
+        } else if candidates.count >= 2, candidates[1] == firstRow + 1,
+            (hasHorizontalMerge(inRow: firstRow) && isSubHeader(firstRow + 1, under: firstRow))
+                || (hasVerticalMerge(from: firstRow, through: firstRow + 1) && isTextRow(firstRow + 1))
         {
+            // A two-row header: a group label merged across its columns over their labels, or labels merged
+            // down over both rows beside labels of two rows ("Name" over A1:A2, "Age" over "years").
             headerRows = [firstRow, firstRow + 1]
             lastHeader = firstRow + 1
         }
@@ -155,6 +161,25 @@ struct XLSXTableBuilder {
             }
         }
         return true
+    }
+
+    /// Whether a cell of `top` is merged down through row `bottom` (a label spanning both header rows).
+    private func hasVerticalMerge(from top: Int, through bottom: Int) -> Bool {
+        cells.merges.contains { $0.firstRow == top && $0.lastRow >= bottom }
+    }
+
+    /// Whether every cell `row` has is text (labels, not data).
+    private func isTextRow(_ row: Int) -> Bool {
+        var any = false
+        for column in cells.columns {
+            for e in column where Int(e.row) == row {
+                switch e.value {
+                case .text, .shared: any = true
+                default: return false
+                }
+            }
+        }
+        return any
     }
 
     private func hasHorizontalMerge(inRow row: Int) -> Bool {
