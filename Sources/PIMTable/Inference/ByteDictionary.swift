@@ -394,7 +394,8 @@ struct ByteDictionary {
                 let shift = arena.count - from
                 arena.append(contentsOf: other.arena[from..<other.offsets[range.upperBound]])
                 offsets.reserveCapacity(offsets.count + range.count)
-                offsets.append(contentsOf: other.offsets[(first + 1)...range.upperBound].lazy.map { $0 + shift })
+                // (A plain loop: appending a lazy map went through the generic, element-by-element path.)
+                for k in (first + 1)...range.upperBound { offsets.append(other.offsets[k] &+ shift) }
                 // (Ordered dictionaries have no key words.)
                 lastCode = Int32(truncatingIfNeeded: count - 1)
                 return .shift(base &- Int32(truncatingIfNeeded: first))

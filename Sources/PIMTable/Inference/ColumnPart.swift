@@ -193,7 +193,9 @@ struct ColumnPart: @unchecked Sendable {
                 if wanted > tables[b].count {
                     let range = tables[b].count..<wanted
                     switch dictionary.absorb(box.dictionary, codes: range) {
-                    case .shift(let delta): tables[b].append(contentsOf: range.lazy.map { Int32(truncatingIfNeeded: $0) &+ delta })
+                    case .shift(let delta):
+                        tables[b].reserveCapacity(wanted)
+                        for c in range { tables[b].append(Int32(truncatingIfNeeded: c) &+ delta) }
                     case .table(let t): tables[b].append(contentsOf: t)
                     }
                 }
@@ -255,6 +257,15 @@ struct ColumnPart: @unchecked Sendable {
     private static func text(
         codes: [Int32], dictionary: ByteDictionary, guardedCodes: [Int32: Int], nullCount: Int, inferTypes: Bool
     ) -> InferredColumn {
+        // Most text columns (names, ids, categories) have no value that reads as another type: their evidence
+        // is every non-null cell as text, without counting the cells of each value.
+        let kinds = inferTypes ? (0..<dictionary.count).map { dictionary.classify(entry: $0) } : []
+        if !kinds.contains(where: { $0 != .text }) {
+            let nonNull = codes.count - nullCount
+            return InferredColumn(
+                data: .text(codes: codes, dictionary: dictionary.strings()), evidence: nonNull > 0 ? [.text: nonNull] : [:],
+                nullCount: nullCount, distinctCount: dictionary.count)
+        }
         // (32-bit counts: a column of unique ids has as many codes as rows.)
         var perCode = [UInt32](repeating: 0, count: dictionary.count)
         perCode.withUnsafeMutableBufferPointer { counts in
@@ -265,7 +276,7 @@ struct ColumnPart: @unchecked Sendable {
         var byType = [0, 0, 0, 0, guardedCodes.values.reduce(0, +)]
         for (c, n) in perCode.enumerated() where n > 0 {
             let count = Int(n)
-            switch inferTypes ? dictionary.classify(entry: c) : .text {
+            switch kinds[c] {
             case .integer: byType[0] += count
             case .decimal: byType[1] += count
             case .date: byType[2] += count
