@@ -218,6 +218,40 @@ func textTable(_ columns: [(String, [String?])]) -> Table {
         #expect(throws: GazetteerError.noCodeColumns) { try Gazetteer(table: textTable([("x", ["1"])])) }
     }
 
+    /// Gazetteer messages never quote a value of a column marked identifying or sensitive, nor suggest codes
+    /// near it; in a quasi-identifier column P-codes are quoted (places, and the typo must be findable). A
+    /// field tagged #admN+code is checked at that level without `admin_level`.
+    @Test func gazetteerMessagesQuoteNoProtectedValue() throws {
+        func tagged(_ name: String, _ tag: String, _ values: [String?]) -> Column {
+            var c = textTable([(name, values)]).columns[0]
+            c.tag = HXLTagSpec(tag: tag, attributes: ["code"])
+            return c
+        }
+        let g = try Gazetteer(table: Table(columns: [
+            tagged("a1", "adm1", ["SD01", "SD02"]), tagged("a2", "adm2", ["SD01001", "SD02001"]),
+        ]))
+        let data = textTable([("st", ["SD01", "SD03", "SD02"]), ("loc", ["SD01001", "SD01003", "SD01001"])])
+        func issues(_ role: DisclosureRole, levels: Bool) -> [ValidationIssue] {
+            let schema = Schema(fields: [
+                Field(name: "st", hxl: "#adm1+code", type: .text, role: role, adminLevel: levels ? 1 : nil),
+                Field(name: "loc", hxl: "#adm2+code", type: .text, role: role, adminLevel: levels ? 2 : nil),
+            ])
+            return Validator(schema: schema, gazetteer: g, fileName: "f.csv", firstDataRow: 2).validate(data).issues
+        }
+        for role in [DisclosureRole.directIdentifier, .sensitive, .householdID] {
+            let found = issues(role, levels: true)
+            // The unknown SD03 and SD01003 (row 3), and SD01001 under SD02 (row 4), are all found …
+            #expect(found.map(\.row).sorted() == [3, 3, 4], "\(role)")
+            // … and no code of the data or of the gazetteer is printed.
+            #expect(!found.contains { ($0.problem + " " + $0.expected).contains("SD0") }, "\(role)")
+        }
+        let quasi = issues(.quasiIdentifier, levels: true)
+        #expect(quasi.contains { $0.problem.contains("\"SD03\"") })
+        #expect(quasi.contains { $0.problem == "SD01001 is not in admin1 SD02" })
+        // Without admin_level, the #admN+code tags say the levels.
+        #expect(issues(.quasiIdentifier, levels: false).map(\.problem) == quasi.map(\.problem))
+    }
+
     /// A gazetteer that skips a level, holds no code, or lacks the level a column is checked at is said to be
     /// so, once, instead of every row's code being called unknown.
     @Test func gazetteerProblemsAreSaidOnce() throws {

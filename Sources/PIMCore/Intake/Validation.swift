@@ -106,7 +106,7 @@ public struct Validator: Sendable {
         // and no row is accepted (a check the user asked for could not be made).
         var uncheckable = false
         for field in schema.fields {
-            guard let level = field.adminLevel, let g = gazetteer, !g.levels.contains(level), table[field.name] != nil
+            guard let level = field.checkedAdminLevel, let g = gazetteer, !g.levels.contains(level), table[field.name] != nil
             else { continue }
             uncheckable = true
             let has = g.levels.map { "admin\($0)" }.joined(separator: ", ")
@@ -177,6 +177,10 @@ struct FieldChecker {
 
     /// Values of identifying or sensitive fields are never quoted (quasi-identifiers identify in combination).
     var mayQuoteValues: Bool { ![.directIdentifier, .quasiIdentifier, .sensitive, .householdID].contains(field.role) }
+
+    /// Roles whose values no message quotes, not even a code (admin codes of a quasi-identifier column name
+    /// places, and are quoted so that a typo can be found).
+    static func protectsValues(_ role: DisclosureRole) -> Bool { [.directIdentifier, .sensitive, .householdID].contains(role) }
 
     /// Whether a value may appear in a message: only in a field that is neither identifying nor sensitive,
     /// short, and without letters (a number or date written wrongly). Text with letters may be a name that a
@@ -266,7 +270,7 @@ struct FieldChecker {
             ? "the schema's pattern is not a valid regular expression: fix the schema"
             : "expected text matching \(pattern ?? "")"
         let allowed = field.allowedValues.map(Set.init)
-        let level = field.adminLevel
+        let level = field.checkedAdminLevel
         // Check each distinct value once when the column is text.
         if case .text(let codes, let dict) = c.data {
             var verdicts: [[(ValidationRule, String, String)]] = dict.map { s in
@@ -279,10 +283,14 @@ struct FieldChecker {
                     v.append((.pattern, "does not match the pattern (\(shown(s)))", patternExpected))
                 }
                 if let level, let g = gazetteer, g.levels.contains(level), !g.contains(s, level: level) {
-                    let near = g.suggestions(for: s, level: level)
-                    // A value shaped like a code is quoted (it is not personal data, and shows the typo);
-                    // anything else, such as a name shifted into the column, is described.
-                    let found = Self.looksLikeCode(s) ? "\"\(s)\"" : "(found a \(s.count)-character value that is not code-like)"
+                    // A value shaped like a code is quoted (a place, not a person, and it shows the typo), with the
+                    // nearest codes; anything else, such as a name shifted into the column, is described. In a
+                    // column marked identifying or sensitive nothing is quoted or suggested (a suggestion would
+                    // narrow the value down).
+                    let protected = Self.protectsValues(field.role)
+                    let near = protected ? [] : g.suggestions(for: s, level: level)
+                    let found = !protected && Self.looksLikeCode(s)
+                        ? "\"\(s)\"" : "(found a \(s.count)-character value\(protected ? "" : " that is not code-like"))"
                     v.append((.adminCode, "unknown admin\(level) P-code \(found)",
                               near.isEmpty ? "expected a P-code of admin level \(level) from the gazetteer" : "did you mean \(near.joined(separator: " or "))?"))
                 }
@@ -316,5 +324,14 @@ struct FieldChecker {
                 report(row, .pattern, "does not match the pattern (\(described(v)))", patternExpected)
             }
         }
+    }
+}
+
+extension Field {
+    /// The admin level whose P-codes this field holds: its `admin_level`, or else the level of its HXL tag
+    /// when that is `#admN+code` (a column tagged so is checked against a gazetteer given without being told).
+    public var checkedAdminLevel: Int? {
+        if let adminLevel { return adminLevel }
+        return hxl.flatMap(HXLTagSpec.init(parsing:)).flatMap { SchemaProposal.adminLevel(tag: $0) }
     }
 }

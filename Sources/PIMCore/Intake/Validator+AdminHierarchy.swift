@@ -6,13 +6,15 @@ extension Validator {
     /// the schema.
     ///
     /// Codes unknown to the gazetteer are reported by the per-field check (``ValidationRule/adminCode``) and are
-    /// skipped here. P-codes name places, not people, so both codes are quoted.
+    /// skipped here. P-codes name places, not people, so both codes are quoted, unless either column is marked
+    /// identifying or sensitive.
     /// - Parameter columns: the converted columns, named as the schema's fields.
     func adminHierarchyIssues(_ columns: [Column]) -> [FieldChecker.Located] {
         guard let gazetteer else { return [] }
         let byName = Dictionary(columns.map { ($0.name, $0) }, uniquingKeysWith: { first, _ in first })
-        let levels = schema.fields.compactMap { f in f.adminLevel.flatMap { level in byName[f.name].map { (level, f.name, $0) } } }
+        let levels = schema.fields.compactMap { f in f.checkedAdminLevel.flatMap { level in byName[f.name].map { (level, f.name, $0) } } }
             .sorted { $0.0 < $1.0 }
+        let protected = Set(schema.fields.filter { FieldChecker.protectsValues($0.role) }.map(\.name))
         var out: [FieldChecker.Located] = []
         for (child, parent) in zip(levels.dropFirst(), levels) where parent.0 < child.0 {
             // Judged once per distinct (code, parent code) pair, through the columns' codes: a row costs a
@@ -31,8 +33,13 @@ extension Validator {
                     verdicts[key] = expected
                 }
                 guard let expected else { continue }
-                let issue = ValidationIssue(file: fileName, row: rowNumber(row), column: child.1, rule: .adminHierarchy,
-                                            problem: "\(code) is not in admin\(parent.0) \(up)", expected: expected)
+                // Codes of a column marked identifying or sensitive are not quoted, nor the areas they imply.
+                let issue = protected.contains(child.1) || protected.contains(parent.1)
+                    ? ValidationIssue(file: fileName, row: rowNumber(row), column: child.1, rule: .adminHierarchy,
+                                      problem: "the admin\(child.0) code is not in the row's admin\(parent.0) area (\(parent.1))",
+                                      expected: "an admin\(child.0) code of that admin\(parent.0) area in the gazetteer")
+                    : ValidationIssue(file: fileName, row: rowNumber(row), column: child.1, rule: .adminHierarchy,
+                                      problem: "\(code) is not in admin\(parent.0) \(up)", expected: expected)
                 out.append(FieldChecker.Located(row: row, issue: issue))
             }
         }
