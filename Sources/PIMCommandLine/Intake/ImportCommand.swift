@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import Synchronization
 import PIMCategories
 import PIMCore
 import PIMFramework
@@ -57,9 +58,28 @@ struct ImportCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
+        let said = ImportNotes()
+        do {
+            try await importFile(said: said)
+        } catch let refusal as PrintedRefusal {
+            // (Its JSON, with the file's problems, is on stdout already.)
+            throw refusal.error
+        } catch {
+            // Any other refusal (a file that cannot be read, a name taken, a store error) still answers a script
+            // on stdout, with the reason; the status stays non-zero.
+            if format == .json {
+                try Output.printJSON(ImportFailure(
+                    dataset: dataset, file: input.url.lastPathComponent, reason: String(describing: error), warnings: said.all))
+            }
+            throw error
+        }
+    }
+
+    private func importFile(said: ImportNotes) async throws {
         let read = try input.read()
+        guard !read.table.columns.isEmpty else { throw CLIError("\(read.report.fileName) has no columns: nothing to import.") }
         // What the reader changed or noticed (an encoding converted, blank lines skipped) is said, as inspect does.
-        for w in read.report.warnings { Output.stderr("note: \(w.description)") }
+        for w in read.report.warnings { said.say(w.description) }
         let sha = try FileDigest.sha256(of: input.url)
         let gazetteer = try schemaOptions.loadGazetteer()
         let givenSchema = try schemaOptions.loadSchema()
@@ -74,7 +94,7 @@ struct ImportCommand: AsyncParsableCommand {
             // The same file stored in another dataset is not an error (a file may feed several datasets), but is said.
             for other in try await s.datasets() where other.id != existing?.id {
                 if let v = try await s.versions(of: other.id).first(where: { $0.provenance.sha256 == sha }) {
-                    Output.stderr("note: this exact file (same SHA-256) is already stored as version \(v.number) of dataset \"\(other.name)\".")
+                    said.say("this exact file (same SHA-256) is already stored as version \(v.number) of dataset \"\(other.name)\".")
                 }
             }
             // An existing dataset keeps its category and sensitivity: a different one given is refused, not ignored.
@@ -111,7 +131,7 @@ struct ImportCommand: AsyncParsableCommand {
             }
             let unused = DatasetImport.unusedColumns(read.table, schema: plan.schema)
             if !unused.isEmpty {
-                Output.stderr("note: \(unused.count) columns are not in the schema and are not stored (data minimisation): \(unused.joined(separator: ", "))")
+                said.say("\(unused.count) columns are not in the schema and are not stored (data minimisation): \(unused.joined(separator: ", "))")
             }
             do throws(DatasetImport.Failure) { try DatasetImport.check(result, mode: mode, fileName: read.report.fileName) } catch {
                 let message: String
@@ -123,7 +143,8 @@ struct ImportCommand: AsyncParsableCommand {
                 // A refused file still answers a script on stdout: what was wrong, with the counts; the status stays non-zero.
                 if format == .json {
                     try Output.printJSON(ImportRejection(dataset: dataset, file: read.report.fileName, reason: message,
-                                                         columns: read.table.columns.count, result: result))
+                                                         columns: read.table.columns.count, result: result, notes: said.all))
+                    throw PrintedRefusal(error: CLIError(message))
                 }
                 throw CLIError(message)
             }
@@ -140,7 +161,8 @@ struct ImportCommand: AsyncParsableCommand {
                 // The same file again is refused too: said on stdout as JSON like any other refusal.
                 if case .duplicateFile = e, format == .json {
                     try Output.printJSON(ImportRejection(dataset: dataset, file: read.report.fileName, reason: e.description,
-                                                         columns: read.table.columns.count, result: result))
+                                                         columns: read.table.columns.count, result: result, notes: said.all))
+                    throw PrintedRefusal(error: e)
                 }
                 throw e
             }
@@ -150,10 +172,10 @@ struct ImportCommand: AsyncParsableCommand {
                 try await s.append(DatasetImport.schemaChangeAudit(
                     from: plan.dataset.schema, to: plan.schema, datasetID: plan.dataset.id, actor: actor.name, at: now))
                 let changes = DatasetImport.schemaChanges(from: plan.dataset.schema, to: plan.schema)
-                Output.stderr("note: the schema of \"\(dataset)\" was replaced: " + changes.joined(separator: "; "))
+                said.say("the schema of \"\(dataset)\" was replaced: " + changes.joined(separator: "; "))
             }
             if existing != nil, let purpose, purpose != existing?.purpose {
-                Output.stderr("note: --purpose is ignored: the dataset exists and keeps its defined purpose.")
+                said.say("--purpose is ignored: the dataset exists and keeps its defined purpose.")
             }
             return (v, result, existing == nil)
         }
@@ -162,7 +184,7 @@ struct ImportCommand: AsyncParsableCommand {
         case .json:
             print(try Output.json(ImportSummary(
                 dataset: dataset, created: outcome.created, version: outcome.version.number, rowsStored: outcome.version.rowCount,
-                rowsRead: r.rowsRead, columns: read.table.columns.count, warnings: r.warnings.map(\.description), rowsLeftOut: r.rowsRejected, issues: r.issues.count,
+                rowsRead: r.rowsRead, columns: read.table.columns.count, warnings: said.all + r.warnings.map(\.description), rowsLeftOut: r.rowsRejected, issues: r.issues.count,
                 issuesByRule: Dictionary(uniqueKeysWithValues: r.countsByRule.map { ($0.key.rawValue, $0.value) }))))
         case .text:
             print("Imported \(outcome.version.rowCount) rows into \(outcome.created ? "new dataset" : "dataset") \"\(dataset)\" as version \(outcome.version.number)"
@@ -204,7 +226,7 @@ struct ImportRejection: Encodable {
     var problems: [ValidationIssue]
     var warnings: [String]
 
-    init(dataset: String, file: String, reason: String, columns: Int, result r: ValidationResult) {
+    init(dataset: String, file: String, reason: String, columns: Int, result r: ValidationResult, notes: [String]) {
         self.dataset = dataset
         self.file = file
         self.reason = reason
@@ -215,9 +237,43 @@ struct ImportRejection: Encodable {
         issues = r.issues.count
         issuesByRule = Dictionary(uniqueKeysWithValues: r.countsByRule.map { ($0.key.rawValue, $0.value) })
         problems = r.issues
-        warnings = r.warnings.map(\.description)
+        warnings = notes + r.warnings.map(\.description)
     }
 }
 
 extension Sensitivity: ExpressibleByArgument {}
 extension ValidationMode: ExpressibleByArgument {}
+
+/// What `pim import --format json` prints when the file is refused before it could be checked (it cannot be
+/// read, the dataset name is taken, the store refuses): the reason, and the notes said so far.
+struct ImportFailure: Encodable {
+    var dataset: String
+    var file: String
+    var imported = false
+    var reason: String
+    var warnings: [String]
+
+    init(dataset: String, file: String, reason: String, warnings: [String]) {
+        self.dataset = dataset
+        self.file = file
+        self.reason = reason
+        self.warnings = warnings
+    }
+}
+
+/// A refusal whose JSON is already printed (see ``ImportRejection``).
+struct PrintedRefusal: Error {
+    let error: any Error
+}
+
+/// The notes an import says on stderr as it goes, kept for its JSON output.
+final class ImportNotes: Sendable {
+    private let notes = Mutex<[String]>([])
+
+    func say(_ note: String) {
+        Output.stderr("note: \(note)")
+        notes.withLock { $0.append(note) }
+    }
+
+    var all: [String] { notes.withLock { $0 } }
+}

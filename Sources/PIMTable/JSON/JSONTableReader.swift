@@ -32,6 +32,10 @@ public enum JSONTableReader {
     {
         let decoded = TextDecoding.wholeUTF8(input)
         var result = try readUTF8(decoded.bytes, fileName: fileName, options: options)
+        // (`[{}, {}]` or `[[], []]`: rows without a single value or name.)
+        guard !result.table.columns.isEmpty else {
+            throw .invalidFormat(file: fileName, reason: "the file has no columns (its rows hold no names or values)")
+        }
         result.report.encoding = decoded.encoding
         if let warning = decoded.warning { result.report.warnings.insert(warning, at: 0) }
         return result
