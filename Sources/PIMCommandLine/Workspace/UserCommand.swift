@@ -122,7 +122,7 @@ struct UserCommand: AsyncParsableCommand {
                        details: [String: String], _ change: @escaping @Sendable (inout User) throws -> Void) async throws {
         try await store.withStore(writing: true, command: command) { s in
             try await actor.check(in: s, needs: .administer, to: "manage users")
-            guard var u = try await s.user(named: name) else { throw StoreError.notFound(kind: "user", key: name) }
+            guard var u = try await s.user(signingInAs: name) else { throw StoreError.notFound(kind: "user", key: name) }
             let before = u
             try change(&u)
             // The workspace keeps an active administrator: nobody could manage users after the last one goes.
@@ -164,7 +164,7 @@ struct UserCommand: AsyncParsableCommand {
         func run() async throws {
             try await store.withStore(writing: true, command: "pim user unlock") { s in
                 try await actor.check(in: s, needs: .administer, to: "manage users")
-                guard let u = try await s.user(named: name) else { throw StoreError.notFound(kind: "user", key: name) }
+                guard let u = try await s.user(signingInAs: name) else { throw StoreError.notFound(kind: "user", key: name) }
                 // The failure count and the lock only (a whole-row save could undo a failure counted meanwhile).
                 try await s.clearFailedLogins(of: u.id)
                 try await s.append(AuditDraft(at: Date(), actor: actor.name, action: .userUpdated, organizationID: u.organizationID?.rawValue,
