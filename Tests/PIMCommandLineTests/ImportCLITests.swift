@@ -370,6 +370,12 @@ func initialisedWorkspace() throws -> URL {
         #expect(bad.err.contains("b.csv:2:age: the column is missing"), "\(bad.err)")
         #expect(bad.err.contains("1 issue in 10 of 10 rows"), "\(bad.err)")
         #expect(!bad.err.contains("1 issues"))
+        // Importing it, even with --mode import-valid, is refused for the missing column, without advice to
+        // use the mode already given.
+        let refused = try PIMBinary.run(["import", "b.csv", "--dataset", "pm", "--schema", "s.json", "--mode", "import-valid"], in: dir)
+        #expect(refused.status != 0)
+        #expect(refused.err.contains("1 required column is missing"), "\(refused.err)")
+        #expect(!refused.err.contains("use --mode import-valid"), "\(refused.err)")
     }
 
     /// A new dataset whose name differs from a stored one only in case is refused, naming the stored one.

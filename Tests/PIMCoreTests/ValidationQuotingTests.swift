@@ -15,10 +15,19 @@ import Testing
         // Then the name appears nowhere: the values are described by their length
         #expect(!text.contains("Amina"), "\(text)")
         #expect(text.contains("leak.csv:3:household_size: not an integer"), "\(text)")
-        #expect(text.contains("11-character value"), "\(text)")
+        #expect(text.contains("an 11-character value"), "\(text)")
         #expect(text.contains("leak.csv:3:visit"), "\(text)")
         // And a number written wrongly in such a field is still quoted, which helps to find it
         #expect(text.contains("(-3)") || text.contains("\"-3\""), "\(text)")
+    }
+
+    /// A length is written with the article it is said with.
+    @Test(arguments: [(1, "a"), (3, "a"), (8, "an"), (11, "an"), (18, "an"), (80, "an"), (110, "a"), (800, "an"), (11_000, "an"), (1_100, "a")])
+    func lengthsTakeTheirArticle(length: Int, article: String) {
+        let t = textTable([("household_size", [String(repeating: "x", count: length)])])
+        let r = Validator(schema: Schema(fields: [Field(name: "household_size", type: .integer)]), fileName: "f.csv", firstDataRow: 2)
+            .validate(t)
+        #expect(r.issues.first?.problem.contains("found \(article) \(length)-character value") == true, "\(r.issues)")
     }
 }
 

@@ -62,7 +62,7 @@ public enum DatasetImport {
                     + "both stores); leave out the columns the dataset's purpose does not need (with a schema that lists only those)."
             case .noRows(let f, 0, _): "\(f) was not imported: it has no data rows."
             case .noRows(let f, let read, let n):
-                "\(f) was not imported: none of its \(read) rows is valid (\(n) issues), and a version without rows is never stored."
+                "\(f) was not imported: \(read == 1 ? "its one row is not valid" : "none of its \(read) rows is valid") (\(n) issue\(n == 1 ? "" : "s")), and a version without rows is never stored."
             }
         }
     }

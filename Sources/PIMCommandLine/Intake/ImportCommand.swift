@@ -135,7 +135,11 @@ struct ImportCommand: AsyncParsableCommand {
             }
             do throws(DatasetImport.Failure) { try DatasetImport.check(result, mode: mode, fileName: read.report.fileName) } catch {
                 let message: String
-                if case .refused = error {
+                let missing = result.countsByRule[.missingColumn, default: 0]
+                if case .refused = error, missing > 0 {
+                    // No mode stores rows without a column the schema requires: say that, not "use import-valid".
+                    message = "\(read.report.fileName) was not imported: \(IssueReport.count(missing, "required column")) \(missing == 1 ? "is" : "are") missing (see the issues above), and no row is stored without \(missing == 1 ? "it" : "them")."
+                } else if case .refused = error {
                     message = "\(read.report.fileName) was not imported: \(IssueReport.count(result.issues.count, "issue")) (fix \(result.issues.count == 1 ? "it" : "them"), or use --mode import-valid to store the \(IssueReport.count(result.rowsRead - result.rowsRejected, "valid row")))."
                 } else {
                     message = error.description

@@ -180,6 +180,13 @@ struct FieldChecker {
 
     /// Roles whose values no message quotes, not even a code (admin codes of a quasi-identifier column name
     /// places, and are quoted so that a typo can be found).
+    /// "a 5-character", "an 8-character", "an 11-character": the article as the number is said.
+    static func aLength(_ n: Int) -> String {
+        let digits = String(n)
+        let vowelSound = digits.hasPrefix("8") || ((digits.count - 2) % 3 == 0 && (digits.hasPrefix("11") || digits.hasPrefix("18")))
+        return "\(vowelSound ? "an" : "a") \(n)-character"
+    }
+
     static func protectsValues(_ role: DisclosureRole) -> Bool { [.directIdentifier, .sensitive, .householdID].contains(role) }
 
     /// Whether a value may appear in a message: only in a field that is neither identifying nor sensitive,
@@ -195,13 +202,13 @@ struct FieldChecker {
     }
 
     func shown(_ s: String) -> String {
-        mayQuote(s) ? "found \"\(s)\"" : "found a \(s.count)-character value"
+        mayQuote(s) ? "found \"\(s)\"" : "found \(Self.aLength(s.count)) value"
     }
 
     /// A cell's value for a message: quoted when ``mayQuote(_:)`` allows, else described by its length.
     func described(_ v: Value) -> String {
         let s = TextParsing.format(v)
-        return mayQuote(s) ? s : "a \(s.count)-character value"
+        return mayQuote(s) ? s : "\(Self.aLength(s.count)) value"
     }
 
     mutating func report(_ row: Int, _ rule: ValidationRule, _ problem: String, _ expected: String) {
@@ -290,7 +297,7 @@ struct FieldChecker {
                     let protected = Self.protectsValues(field.role)
                     let near = protected ? [] : g.suggestions(for: s, level: level)
                     let found = !protected && Self.looksLikeCode(s)
-                        ? "\"\(s)\"" : "(found a \(s.count)-character value\(protected ? "" : " that is not code-like"))"
+                        ? "\"\(s)\"" : "(found \(Self.aLength(s.count)) value\(protected ? "" : " that is not code-like"))"
                     v.append((.adminCode, "unknown admin\(level) P-code \(found)",
                               near.isEmpty ? "expected a P-code of admin level \(level) from the gazetteer" : "did you mean \(near.joined(separator: " or "))?"))
                 }

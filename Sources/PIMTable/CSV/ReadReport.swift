@@ -33,7 +33,7 @@ public enum ReadWarning: Sendable, Hashable, CustomStringConvertible {
         case .convertedFromWindows1252:
             "the file is not UTF-8; it was read as Windows-1252 (Latin-1) and converted"
         case .replacedInvalidUTF8(let n):
-            "the file is UTF-8 but \(n) invalid byte sequences were replaced with U+FFFD; check the export"
+            "the file is UTF-8 but \(n == 1 ? "1 invalid byte sequence was" : "\(n) invalid byte sequences were") replaced with U+FFFD; check the export"
         case .paddedRows(let n): "\(n) rows had too few fields and were padded with empty cells"
         case .skippedBlankLines(let n): "\(n) blank lines were skipped"
         case .keptGroupPaths(let c):
