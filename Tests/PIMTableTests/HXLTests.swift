@@ -100,6 +100,7 @@ import Testing
         #expect(r.table.values("People in need #inneed+f") == [.integer(10)])
         #expect(r.report.headerRows == [1, 2])
         #expect(readError("a,a\n#x,#x\n1,2\n") == .duplicateColumn(file: "data.csv", column: "a"))
+        #expect(readError("P,P\n#inneed+f+adults,#inneed+adults+f\n1,2\n") == .duplicateColumn(file: "data.csv", column: "P"))
         #expect(readError("a,a\n#x,\n1,2\n") == .duplicateColumn(file: "data.csv", column: "a"))
         #expect(readError("a,a\n1,2\n") == .duplicateColumn(file: "data.csv", column: "a"))
     }

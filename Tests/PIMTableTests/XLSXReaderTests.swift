@@ -209,6 +209,24 @@ import Testing
         #expect(XLSXFixture.values(r.table, "Age / max") == [.integer(5)])
     }
 
+    /// Repeated headers are treated as in CSV: told apart by differing tags, refused otherwise; a label one
+    /// merged cell spreads over several columns still gets _2.
+    @Test func repeatedHeadersAreToldApartByTagsOrRefused() throws {
+        func cell(_ ref: String, _ text: String) -> String { "<c r=\"\(ref)\" t=\"inlineStr\"><is><t>\(text)</t></is></c>" }
+        let tagged = "<row r=\"1\">" + cell("A1", "People in need") + cell("B1", "People in need") + "</row>"
+            + "<row r=\"2\">" + cell("A2", "#inneed+f") + cell("B2", "#inneed+m") + "</row>"
+            + "<row r=\"3\"><c r=\"A3\"><v>4</v></c><c r=\"B3\"><v>5</v></c></row>"
+        let r = try XLSXFixture.read(tagged)
+        #expect(r.table.columnNames == ["People in need #inneed+f", "People in need #inneed+m"])
+        #expect(XLSXFixture.values(r.table, "People in need #inneed+m") == [.integer(5)])
+        let plain = "<row r=\"1\">" + cell("A1", "a") + cell("B1", "a") + "</row><row r=\"2\"><c r=\"A2\"><v>1</v></c><c r=\"B2\"><v>2</v></c></row>"
+        #expect(throws: XLSXError.duplicateColumn(file: "book.xlsx", sheet: "Sheet1", column: "a")) { try XLSXFixture.read(plain) }
+        let sameTags = "<row r=\"1\">" + cell("A1", "P") + cell("B1", "P") + "</row>"
+            + "<row r=\"2\">" + cell("A2", "#inneed+f+adults") + cell("B2", "#inneed+adults+f") + "</row>"
+            + "<row r=\"3\"><c r=\"A3\"><v>4</v></c><c r=\"B3\"><v>5</v></c></row>"
+        #expect(throws: XLSXError.duplicateColumn(file: "book.xlsx", sheet: "Sheet1", column: "P")) { try XLSXFixture.read(sameTags) }
+    }
+
     /// Labels merged down over two header rows ("Site" over A1:A2) beside labels of two rows ("Age" over
     /// "years"): both rows are the header, with or without a hashtag row below, and no label becomes data.
     @Test func labelsMergedDownMakeATwoRowHeader() throws {

@@ -54,7 +54,8 @@ struct HeaderResolver {
         // and male columns) is told apart by the columns' tags: each becomes "label #tag+attributes".
         let repeated = Dictionary(grouping: names.indices, by: { names[$0] }).values.filter { $0.count > 1 }
         for group in repeated {
-            let specs = group.compactMap { tags[$0]?.description }
+            // (Attributes are a set in HXL: #inneed+f+adults and #inneed+adults+f are the same column.)
+            let specs = group.compactMap { k in tags[k].map { [$0.tag] + Set($0.attributes).sorted() } }
             guard specs.count == group.count, Set(specs).count == specs.count else { continue }
             for k in group { names[k] = names[k] + " " + (tags[k]?.description ?? "") }
         }

@@ -35,6 +35,9 @@ public enum XLSXError: Error, Sendable, Hashable, CustomStringConvertible {
     case cannotWrite(file: String, reason: String)
     /// A text is longer than a cell may hold (Excel's limit); the workbook is not written.
     case cellTooLong(file: String, cell: String, limit: Int)
+    /// Two columns of a sheet have the same header (not one merged cell over both), and their tags, if
+    /// any, do not tell them apart.
+    case duplicateColumn(file: String, sheet: String, column: String)
 
     public var description: String {
         switch self {
@@ -57,6 +60,8 @@ public enum XLSXError: Error, Sendable, Hashable, CustomStringConvertible {
             "\"\(f)\" has no sheet named \"\(s)\"; the sheets are: \(a.map { "\"\($0)\"" }.joined(separator: ", "))"
         case .writeFailed(let f): "cannot write \"\(f)\""
         case .cannotWrite(let f, let why): "cannot write \"\(f)\": \(why)"
+        case .duplicateColumn(let f, let sheet, let c):
+            "\"\(f)\", sheet \(sheet): two columns are named \"\(c)\"; give each column its own header"
         case .cellTooLong(let f, let c, let l):
             "cannot write \"\(f)\": cell \(c) would hold more than \(l) characters, Excel's limit for a cell; export as CSV or JSON instead"
         }

@@ -74,10 +74,10 @@ public enum XLSXReader {
                 sheetBytes, sheet: chosen.name, file: file, part: sheetPath, sharedStrings: sharedStrings,
                 dateStyles: dateStyles, date1904: workbook.date1904)
         }
-        let output = XLSXTableBuilder(
+        let output = try XLSXTableBuilder(
             cells: cells, sharedStrings: sharedStrings, sheet: chosen.name,
             detectHashtagRow: options.detectHashtagRow
-        ).build()
+        ).build(file: file)
         return XLSXReadResult(
             table: output.table, sheetName: chosen.name, sheetNames: names,
             warnings: output.warnings.map { "\(chosen.name): \($0)" }, headerRow: output.headerRow,

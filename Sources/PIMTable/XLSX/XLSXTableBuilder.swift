@@ -20,7 +20,8 @@ struct XLSXTableBuilder {
         var emptyRowsBefore: [Int] = []
     }
 
-    func build() -> Output {
+    /// - Parameter file: the workbook's name, for errors.
+    func build(file: String) throws(XLSXError) -> Output {
         var warnings: [String] = []
         if cells.errorCellCount > 0 {
             let listed = cells.errorCells.joined(separator: ", ")
@@ -76,12 +77,15 @@ struct XLSXTableBuilder {
         // Merges come from the file, so bound the work: distinct ranges, spans cut to the used columns.
         let usedColumns = max(cells.columns.count, 1)
         var originTexts: [Int: [Int: String]] = [:]
+        // Columns that took a label from a merged cell beside them (one label over several columns).
+        var spanned = Set<Int>()
         for (i, row) in headerRows.enumerated() {
             for m in Set(cells.merges) where m.firstRow <= row && row <= m.lastRow && m.firstColumn < usedColumns {
                 if originTexts[m.firstRow] == nil { originTexts[m.firstRow] = rowTexts(m.firstRow) }
                 guard let v = originTexts[m.firstRow]?[m.firstColumn] else { continue }
                 for c in m.firstColumn...min(m.lastColumn, usedColumns - 1) where headerTexts[i][c] == nil {
                     headerTexts[i][c] = v
+                    if c != m.firstColumn { spanned.insert(c) }
                 }
             }
         }
@@ -111,6 +115,10 @@ struct XLSXTableBuilder {
         var built: [Column] = []
         var usedNames = Set<String>()
         let columnCount = max(cells.columns.count, headerTexts.map { ($0.keys.max() ?? -1) + 1 }.max() ?? 0)
+        // The names, first, to tell repeated ones apart as the CSV reader does: by the columns' tags when
+        // they differ; a label a merged cell spreads over several columns gets _2, _3; anything else repeated
+        // is refused.
+        var names: [Int: String] = [:]
         for c in 0..<columnCount {
             let entries = c < cells.columns.count ? cells.columns[c] : []
             let parts = headerTexts.compactMap { $0[c].map { String($0.xlsxTrimmed) } }.filter { !$0.isEmpty }
@@ -121,6 +129,19 @@ struct XLSXTableBuilder {
             var name = unique.joined(separator: " / ")
             if name.isEmpty { name = headerRows.isEmpty ? (tags[c]?.description ?? "") : "" }
             if name.isEmpty { name = "column_\(c + 1)" }
+            names[c] = name
+        }
+        for group in Dictionary(grouping: names.keys, by: { names[$0] ?? "" }).values where group.count > 1 {
+            let specs = group.compactMap { c in tags[c].map { [$0.tag] + Set($0.attributes).sorted() } }
+            if specs.count == group.count, Set(specs).count == specs.count {
+                for c in group { names[c] = (names[c] ?? "") + " " + (tags[c]?.description ?? "") }
+            } else if !group.contains(where: spanned.contains) {
+                throw .duplicateColumn(file: file, sheet: sheet, column: names[group[0]] ?? "")
+            }
+        }
+        for c in 0..<columnCount {
+            let entries = c < cells.columns.count ? cells.columns[c] : []
+            guard let name = names[c] else { continue }
             var candidate = name
             var n = 2
             while usedNames.contains(candidate) {
