@@ -264,6 +264,21 @@ func textTable(_ columns: [(String, [String?])]) -> Table {
         #expect(throws: GazetteerError.missingLevel(2, present: [1, 3])) { try Gazetteer(table: gap) }
         let empty = try Table(columns: [tagged("a1", "adm1", ["code"], [nil, nil])])
         #expect(throws: GazetteerError.noAreas(rows: 2)) { try Gazetteer(table: empty) }
+        let twoParents = try Table(columns: [
+            tagged("a1", "adm1", ["code"], ["SD01", "SD02"]), tagged("a2", "adm2", ["code"], ["SD01001", "SD01001"]),
+        ])
+        #expect(throws: GazetteerError.conflictingParent(code: "SD01001", first: "SD01", second: "SD02")) {
+            try Gazetteer(table: twoParents)
+        }
+        let orphan = try Table(columns: [
+            tagged("a1", "adm1", ["code"], ["SD01", nil]), tagged("a2", "adm2", ["code"], ["SD01001", "SD03001"]),
+        ])
+        #expect(throws: GazetteerError.missingParent(code: "SD03001", level: 2, row: 2)) { try Gazetteer(table: orphan) }
+        // Rows of the upper level alone, and the same area listed again under the same parent, are fine.
+        let tidy = try Gazetteer(table: Table(columns: [
+            tagged("a1", "adm1", ["code"], ["SD01", "SD01", "SD01"]), tagged("a2", "adm2", ["code"], [nil, "SD01001", "SD01001"]),
+        ]))
+        #expect(tidy.ancestor(of: "SD01001", atLevel: 1) == "SD01")
 
         let onlyAdmin1 = try Gazetteer(table: Table(columns: [tagged("a1", "adm1", ["code"], ["SD01", "SD02"])]))
         #expect(onlyAdmin1.levels == [1])

@@ -48,10 +48,21 @@ public struct Gazetteer: Sendable, Hashable {
         var found: [String: Area] = [:]
         for row in 0..<table.rowCount {
             var parent: String?
-            for level in levels {
-                guard let col = codeCols[level], case .text(let code) = Self.text(col[row]) else { continue }
-                let name: String? = nameCols[level].flatMap { if case .text(let n) = Self.text($0[row]) { n } else { nil } }
-                if found[code] == nil { found[code] = Area(code: code, name: name, level: level, parent: parent) }
+            for (i, level) in levels.enumerated() {
+                guard let col = codeCols[level], case .text(let code) = Self.text(col[row]) else {
+                    parent = nil
+                    continue
+                }
+                // An area under no area of the level above it, or under two, would make the parent checks wrong.
+                if i > 0 && parent == nil { throw .missingParent(code: code, level: level, row: row + 1) }
+                if let known = found[code] {
+                    guard known.level == level, known.parent == parent else {
+                        throw .conflictingParent(code: code, first: known.parent, second: parent)
+                    }
+                } else {
+                    let name: String? = nameCols[level].flatMap { if case .text(let n) = Self.text($0[row]) { n } else { nil } }
+                    found[code] = Area(code: code, name: name, level: level, parent: parent)
+                }
                 parent = code
             }
         }
@@ -108,6 +119,10 @@ public enum GazetteerError: Error, Sendable, Hashable, CustomStringConvertible {
     case missingLevel(Int, present: [Int])
     /// The code columns are there but hold no code.
     case noAreas(rows: Int)
+    /// A code listed under two different parents (or at two levels).
+    case conflictingParent(code: String, first: String?, second: String?)
+    /// A code of level N on a row (1-based, data rows) without the code of level N-1.
+    case missingParent(code: String, level: Int, row: Int)
 
     public var description: String {
         switch self {
@@ -116,6 +131,10 @@ public enum GazetteerError: Error, Sendable, Hashable, CustomStringConvertible {
         case .missingLevel(let level, let present):
             "The gazetteer has \(present.map { "#adm\($0)+code" }.joined(separator: ", ")) but no #adm\(level)+code column, "
                 + "so its areas' parents cannot be known; add the admin\(level) codes."
+        case .conflictingParent(let code, let a, let b):
+            "The gazetteer lists \(code) under \(a ?? "no area") and under \(b ?? "no area"); each area has one parent."
+        case .missingParent(let code, let level, let row):
+            "The gazetteer's data row \(row) has the admin\(level) code \(code) without its admin\(level - 1) code."
         case .noAreas(let rows):
             "The gazetteer's #admN+code columns hold no code in its \(rows) rows; is this the right file?"
         }
