@@ -38,6 +38,13 @@ func initialisedWorkspace() throws -> URL {
             #expect(json["imported"] as? Bool == false)
             #expect((json["reason"] as? String)?.contains(file) == true, "\(json)")
         }
+        // inspect and validate answer in JSON too.
+        for command in ["inspect", "validate"] {
+            let r = try PIMBinary.run([command, "ragged.csv", "--format", "json"], in: dir)
+            #expect(r.status != 0)
+            let json = try #require(try JSONSerialization.jsonObject(with: Data(r.out.utf8)) as? [String: Any], "\(command): \(r.out)")
+            #expect((json["error"] as? String)?.contains("ragged.csv") == true, "\(json)")
+        }
         let empty = try PIMBinary.run(["import", "empty.json", "--dataset", "x"] + create, in: dir)
         #expect(empty.err.contains("no columns"))
         #expect(!empty.err.contains("syntax error"))

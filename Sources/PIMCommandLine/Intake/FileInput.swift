@@ -51,8 +51,25 @@ struct FileInputOptions: ParsableArguments {
         return result
     }
 
+    /// ``read()``, and with `--format json` a file that cannot be read still answers a script on stdout:
+    /// `{"file": …, "error": …}` (the status stays non-zero).
+    func read(answering format: OutputFormat) throws -> ReadResult {
+        do {
+            return try read()
+        } catch {
+            if format == .json { try Output.printJSON(ReadFailure(file: url.lastPathComponent, error: String(describing: error))) }
+            throw error
+        }
+    }
+
     /// `1 MB`, `10 MB`, or the bytes when not a whole number of MB.
     static func megabytes(_ bytes: Int) -> String {
         bytes % (1 << 20) == 0 ? "\(bytes >> 20) MB" : "\(bytes) bytes"
     }
+}
+
+/// What `--format json` prints for a file that cannot be read.
+struct ReadFailure: Encodable {
+    var file: String
+    var error: String
 }

@@ -23,7 +23,7 @@ struct InspectCommand: ParsableCommand {
     @Option(help: "Write the proposed schema (JSON) to this file.") var schemaOut: String?
 
     func run() throws {
-        let result = try input.read()
+        let result = try input.read(answering: format)
         let schema = SchemaProposal.propose(for: result.table)
         if let schemaOut {
             let url = URL(fileURLWithPath: schemaOut)
