@@ -145,4 +145,13 @@ import Testing
         r.noteUnknownHXLTags()
         #expect(r.report.warnings.isEmpty)
     }
+
+    /// A row whose every cell starts with # is a hashtag row even when most of its tags are malformed: the
+    /// file is refused naming the first bad one, not read with the tags as a data row.
+    @Test func aHashtagRowWithMistakesIsRefusedNotReadAsData() {
+        #expect(readError("a,b,c,d\n#adm1+code,#,#+f,#ad m1\n1,2,3,4\n") == .invalidHashtag(file: "data.csv", row: 2, column: "b"))
+        // A data row with one cell starting with # among others is still data.
+        let r = try? readCSV("a,b\n#3,x\n")
+        #expect(r?.table.rowCount == 1)
+    }
 }

@@ -1,17 +1,21 @@
 /// Finding the HXL hashtag row among a file's first rows.
 public enum HXLHashtagRow {
-    /// The index of the first row in which most non-empty cells are valid tagspecs, if any.
+    /// The index of the first row in which most non-empty cells are valid tagspecs, or in which every one
+    /// of at least two non-empty cells starts with `#` (a hashtag row with mistakes, which the reader then
+    /// refuses naming the first bad tag, rather than reading it as data), if any.
     ///
     /// Rows above it are header rows (HXL allows several); the one directly above gives column names.
     public static func find(in rows: [[String]]) -> Int? {
         for (i, row) in rows.enumerated() {
             var nonEmpty = 0
             var valid = 0
+            var hashes = 0
             for cell in row where !cell.allSatisfy(\.isWhitespace) {
                 nonEmpty += 1
                 if HXLTagSpec(parsing: cell) != nil { valid += 1 }
+                if cell.drop(while: \.isWhitespace).first == "#" { hashes += 1 }
             }
-            if nonEmpty > 0 && valid * 2 > nonEmpty { return i }
+            if nonEmpty > 0 && (valid * 2 > nonEmpty || (nonEmpty >= 2 && hashes == nonEmpty)) { return i }
         }
         return nil
     }
