@@ -88,7 +88,8 @@ public struct AuditQuery: Sendable, Hashable {
         try validate()
         var filter = AuditFilter(action: action, from: from.flatMap(Self.instant), to: to.flatMap(Self.end))
         if let dataset, !dataset.isEmpty {
-            guard let d = try await store.dataset(named: dataset) else { throw Problem.unknownDataset(dataset) }
+            // (Dataset names are unique regardless of case, so "PM1" can only mean "pm1".)
+            guard let d = try await store.dataset(namedIgnoringCase: dataset) else { throw Problem.unknownDataset(dataset) }
             filter.datasetID = d.id.rawValue
         }
         if let organization, !organization.isEmpty {
@@ -99,7 +100,8 @@ public struct AuditQuery: Sendable, Hashable {
         var actors: Set<String>?
         if let actor, !actor.isEmpty {
             var names: Set<String> = [actor]
-            if let u = try await store.user(named: actor) { names.insert(u.id.rawValue) }
+            // A user named in another case is the same user (names are unique regardless of case).
+            if let u = try await store.user(signingInAs: actor) { names.formUnion([u.id.rawValue, u.userName]) }
             if names.count == 1 { filter.actor = actor } else { actors = names }
         }
         if actors == nil { filter.limit = limit }

@@ -99,6 +99,14 @@ extension Store {
         guard let stored = StoredNames.sameName(as: userName, among: try await users().map(\.userName)) else { return nil }
         return try await user(named: stored)
     }
+
+    /// The dataset whose name equals `name` regardless of case (names are unique without case); an exact
+    /// match first.
+    public func dataset(namedIgnoringCase name: String) async throws(StoreError) -> Dataset? {
+        if let exact = try await dataset(named: name) { return exact }
+        guard let stored = StoredNames.sameName(as: name, among: try await datasets().map(\.name)) else { return nil }
+        return try await dataset(named: stored)
+    }
 }
 
 /// Dataset and user names are unique regardless of case: "Registration" and "registration" would be read

@@ -40,6 +40,9 @@ import Testing
         let audit = try PIMBinary.run(["audit", "list", "--action", "user.created", "--format", "json"], in: dir)
         #expect(audit.out.contains("\"actor\" : \"amina\""), "\(audit.out)")
         #expect(!audit.out.contains("AMINA"))
+        // The audit search finds the user's events whatever the case typed.
+        let byUpper = try PIMBinary.run(["audit", "list", "--actor", "AMINA", "--action", "user.created", "--format", "json"], in: dir)
+        #expect(byUpper.out.contains("\"actor\" : \"amina\""), "\(byUpper.out) \(byUpper.err)")
         // The user commands find a user named in another case too (disable, then enable, "FARAH")
         let disable = try PIMBinary.run(["user", "disable", "FARAH", "--as", "amina"], in: dir)
         #expect(disable.status == 0, "\(disable.err)")

@@ -74,6 +74,10 @@ func initialisedWorkspace() throws -> URL {
         #expect(second.status == 0, "\(second.err)")
         #expect(second.err.contains("already stored as version 1 of dataset \"pm\""))
         #expect(second.out.contains("Imported 20 rows"))
+        // The audit search takes the dataset's name in any case (names are unique regardless of case).
+        let audit = try PIMBinary.run(["audit", "list", "--dataset", "PM-North", "--format", "json"], in: dir)
+        #expect(audit.status == 0, "\(audit.err)")
+        #expect(audit.out.contains("dataset.imported") || audit.out.contains("import"), "\(audit.out)")
     }
 
     @Test func importValidateInspectExportRoundTrip() throws {
