@@ -112,16 +112,19 @@ import Testing
     @Test(arguments: [
         "1e5", "2.5E-3", ".5", "5.", "-0.0", "123456789.12345678", "1.7976931348623157e308", "1.5000000000000000000",
         "0.1234567890123456", "12.345678901234567", "-1.2345678901234567e-17",
+        // 17 significant digits (a double printed with extra places, as GPS exports do) are a decimal.
+        "0.12345678901234567", "9007199254740993.5", "-7.312715117751976", "100000000000000000000.0",
     ])
     func decimalFormsParseLikeSwift(text: String) throws {
         let r = try readCSV("v\n\(text)\n")
         #expect(r.table.values("v") == [.decimal(try #require(Double(text)))])
     }
 
-    /// A number with more significant digits than a double holds would be rounded as a decimal: it stays
-    /// text, exactly as written (an account number with a decimal part, a coordinate to 20 places).
-    @Test(arguments: ["123456789.123456789", "0.12345678901234567", "0.12345678901234567891", "9007199254740993.5",
-                      "123456789012345678.25", "-0.000000000000000012345678901234567891"])
+    /// A number with more significant digits than any double holds (more than 17) would be rounded as a
+    /// decimal: it stays text, exactly as written (an account number with a decimal part, a coordinate to
+    /// 20 places).
+    @Test(arguments: ["123456789.123456789", "0.12345678901234567891", "123456789012345678.25",
+                      "-0.000000000000000012345678901234567891", "1.000000000000000001"])
     func decimalsADoubleCannotHoldStayText(text: String) throws {
         let r = try readCSV("v\n\(text)\n2.5\n")
         #expect(r.table["v"]?.type == .text)

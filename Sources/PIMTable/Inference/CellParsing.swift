@@ -57,12 +57,20 @@ enum CellParsing {
         var dropped = 0  // integer digits not accumulated (too many)
         var intDigits = 0
         let intStart = i
+        // Significant digits written (from the first non-zero one, trailing zeros aside), to refuse a number
+        // a double cannot hold: more than 17 of them.
+        var written = 0
+        var zeroRun = 0
         while i < n, p[i] &- zero < 10 {
             if significant < 19 {
                 if mantissa != 0 || p[i] != zero { significant += 1 }
                 mantissa = mantissa &* 10 &+ UInt64(p[i] &- zero)
             } else {
                 dropped += 1
+            }
+            if written > 0 || p[i] != zero {
+                written += 1
+                zeroRun = p[i] == zero ? zeroRun + 1 : 0
             }
             intDigits += 1
             i += 1
@@ -71,7 +79,6 @@ enum CellParsing {
         var fracDigits = 0
         var sawPoint = false
         var scale = dropped
-        var skipped = 0  // fraction digits not accumulated (too many)
         if i < n && p[i] == UInt8(ascii: ".") {
             sawPoint = true
             i += 1
@@ -80,14 +87,19 @@ enum CellParsing {
                     if mantissa != 0 || p[i] != zero { significant += 1 }
                     mantissa = mantissa &* 10 &+ UInt64(p[i] &- zero)
                     scale -= 1
-                } else {
-                    skipped += 1
+                }
+                if written > 0 || p[i] != zero {
+                    written += 1
+                    zeroRun = p[i] == zero ? zeroRun + 1 : 0
                 }
                 fracDigits += 1
                 i += 1
             }
         }
         guard intDigits + fracDigits > 0 else { return nil }
+        // 17 significant digits identify any double; a number written with more (an account number with a
+        // decimal part, a coordinate to 20 places) would be rounded: it is not a decimal, and stays text.
+        if written - zeroRun > 17 { return nil }
         var sawExponent = false
         if i < n && (p[i] == UInt8(ascii: "e") || p[i] == UInt8(ascii: "E")) {
             sawExponent = true
@@ -113,55 +125,11 @@ enum CellParsing {
         if mantissa < (1 << 53) && scale >= -22 && scale <= 22 {
             var d = Double(mantissa)
             if scale < 0 { d /= powersOfTen[-scale] } else { d *= powersOfTen[scale] }
-            d = negative ? -d : d
-            // Up to 15 significant digits always come back from a double as written; more may not.
-            if significant > 15 && !roundTrips(p, n, d) { return nil }
-            return (d, integral)
+            return (negative ? -d : d, integral)
         }
         let text = String(decoding: UnsafeBufferPointer(start: p, count: n), as: UTF8.self)
         guard let d = Double(text), d.isFinite else { return nil }
-        if (significant > 15 || dropped > 0 || skipped > 0) && !roundTrips(p, n, d) { return nil }
         return (d, integral)
-    }
-
-    /// Whether `d` is the number `p[0..<n]` writes (a decimal in the form ``decimal(_:_:)`` accepts), digit for
-    /// digit: a number with more significant digits than a double holds (an account number, a coordinate
-    /// written to 20 places) is not a decimal, so that it is kept as text instead of silently rounded.
-    static func roundTrips(_ p: UnsafePointer<UInt8>, _ n: Int, _ d: Double) -> Bool {
-        digitsAndPoint(UnsafeBufferPointer(start: p, count: n)) == digitsAndPoint(Array("\(d)".utf8))
-    }
-
-    /// A decimal's significant digits (no leading or trailing zeros) and where its point falls: the value is
-    /// 0.DIGITS × 10^point, the sign aside. Zero has no digits.
-    static func digitsAndPoint(_ text: some Collection<UInt8>) -> (digits: [UInt8], point: Int) {
-        var digits: [UInt8] = []
-        var point = 0
-        var exponent = 0
-        var exponentNegative = false
-        var inExponent = false
-        var afterPoint = false
-        for b in text {
-            switch b {
-            case UInt8(ascii: "e"), UInt8(ascii: "E"): inExponent = true
-            case UInt8(ascii: "."): afterPoint = true
-            case UInt8(ascii: "-") where inExponent: exponentNegative = true
-            case zero...UInt8(ascii: "9"):
-                let v = Int(b &- zero)
-                if inExponent {
-                    exponent = min(exponent * 10 + v, 1_000_000)
-                } else if digits.isEmpty && v == 0 {
-                    // A leading zero: after the point it moves the first digit right.
-                    if afterPoint { point -= 1 }
-                } else {
-                    digits.append(b)
-                    if !afterPoint { point += 1 }
-                }
-            default: break
-            }
-        }
-        while digits.last == zero { digits.removeLast() }
-        if digits.isEmpty { return ([], 0) }
-        return (digits, point + (exponentNegative ? -exponent : exponent))
     }
 
     static let powersOfTen: [Double] = [
