@@ -218,6 +218,38 @@ func textTable(_ columns: [(String, [String?])]) -> Table {
         #expect(throws: GazetteerError.noCodeColumns) { try Gazetteer(table: textTable([("x", ["1"])])) }
     }
 
+    /// A file whose column for a field has another name but the field's HXL tag (a partner's own column
+    /// names) is read by the tag, and said; two such columns, or a column named as another field, are not.
+    @Test func aFieldIsFoundByItsHXLTagWhenTheNameDiffers() throws {
+        func tagged(_ name: String, _ spec: String, _ values: [String?]) -> Column {
+            var c = textTable([(name, values)]).columns[0]
+            c.tag = HXLTagSpec(parsing: spec)
+            return c
+        }
+        let schema = Schema(fields: [
+            Field(name: "adm2_code", hxl: "#adm2+code", type: .text, required: true),
+            Field(name: "affected_f", hxl: "#affected+f+children", type: .integer),
+        ])
+        let file = try Table(columns: [
+            tagged("Locality", "#adm2+code", ["SD0101", "SD0102"]), tagged("Girls", "#affected+children+f", ["3", "4"]),
+            tagged("Notes", "#description", ["a", "b"]),
+        ])
+        let r = Validator(schema: schema, fileName: "p.csv", firstDataRow: 3).validate(file)
+        #expect(r.issues.isEmpty, "\(r.issues)")
+        #expect(r.table.columnNames == ["adm2_code", "affected_f"])
+        #expect(r.table["affected_f"].map { c in (0..<c.count).map { c[$0] } } == [.integer(3), .integer(4)])
+        #expect(r.warnings.contains(.matchedByTag(file: "p.csv", column: "Locality", field: "adm2_code", tag: "#adm2+code")))
+        #expect(schema.unusedColumns(of: file) == ["Notes"])
+        // Two columns with the tag: neither is chosen, and the required field is missing.
+        let two = try Table(columns: [tagged("A", "#adm2+code", ["x"]), tagged("B", "#adm2+code", ["y"])])
+        #expect(Validator(schema: schema, fileName: "p.csv", firstDataRow: 3).validate(two).countsByRule[.missingColumn] == 1)
+        // A column named as another field is that field's, not this one's.
+        let named = Schema(fields: [
+            Field(name: "adm2_code", hxl: "#adm2+code", type: .text), Field(name: "Locality", type: .text),
+        ])
+        #expect(named.column(for: named.fields[0], in: file) == nil)
+    }
+
     /// Gazetteer messages never quote a value of a column marked identifying or sensitive, nor suggest codes
     /// near it; in a quasi-identifier column P-codes are quoted (places, and the typo must be findable). A
     /// field tagged #admN+code is checked at that level without `admin_level`.

@@ -183,7 +183,7 @@ public enum DatasetImport {
 
     /// File columns the schema does not name: not stored (data minimisation).
     public static func unusedColumns(_ table: Table, schema: Schema) -> [String] {
-        table.columnNames.filter { schema.field(named: $0) == nil }
+        schema.unusedColumns(of: table)
     }
 
     /// The audit entry of an import: ids and counts only.

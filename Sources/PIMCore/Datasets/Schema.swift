@@ -112,6 +112,24 @@ public struct Schema: Sendable, Hashable, Codable {
 
     public func field(named name: String) -> Field? { fields.first { $0.name == name } }
 
+    /// The column of `table` that holds `field`: the one of the field's name, else (HXL's purpose: files from
+    /// different partners name columns differently but tag them alike) the one column whose tag equals the
+    /// field's HXL tag (attributes in any order), when no field of the schema has that column's name.
+    public func column(for field: Field, in table: Table) -> Column? {
+        if let named = table[field.name] { return named }
+        guard let hxl = field.hxl, let wanted = HXLTagSpec(parsing: hxl) else { return nil }
+        func key(_ t: HXLTagSpec) -> [String] { [t.tag] + Set(t.attributes).sorted() }
+        let tagged = table.columns.filter { c in c.tag.map { key($0) == key(wanted) } ?? false }
+        guard tagged.count == 1, let only = tagged.first, self.field(named: only.name) == nil else { return nil }
+        return only
+    }
+
+    /// The columns of `table` that hold no field (by name or by tag, see ``column(for:in:)``).
+    public func unusedColumns(of table: Table) -> [String] {
+        let used = Set(fields.compactMap { column(for: $0, in: table)?.name })
+        return table.columnNames.filter { !used.contains($0) }
+    }
+
     /// Names of the fields that play `role`.
     public func names(withRole role: DisclosureRole) -> [String] { fields.filter { $0.role == role }.map(\.name) }
 

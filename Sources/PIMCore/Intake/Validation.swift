@@ -47,9 +47,14 @@ public enum ValidationWarning: Sendable, Hashable, CustomStringConvertible {
     /// A field the schema does not require has no column in the file: its values are empty in every row.
     /// `row` is the header row as a spreadsheet shows it.
     case missingOptionalColumn(file: String, row: Int, column: String)
+    /// The file has no column of the field's name, and its column `column` has the field's HXL tag: it is
+    /// read as that field.
+    case matchedByTag(file: String, column: String, field: String, tag: String)
 
     public var description: String {
         switch self {
+        case .matchedByTag(let file, let column, let field, let tag):
+            "\(file): column \"\(column)\" is read as the schema's field \"\(field)\" (both are tagged \(tag))"
         case .missingOptionalColumn(let file, let row, let column):
             "\(file):\(row):\(column): the column is missing; the schema does not require it, so its values are empty in every row"
         }
@@ -106,7 +111,8 @@ public struct Validator: Sendable {
         // and no row is accepted (a check the user asked for could not be made).
         var uncheckable = false
         for field in schema.fields {
-            guard let level = field.checkedAdminLevel, let g = gazetteer, !g.levels.contains(level), table[field.name] != nil
+            guard let level = field.checkedAdminLevel, let g = gazetteer, !g.levels.contains(level),
+                schema.column(for: field, in: table) != nil
             else { continue }
             uncheckable = true
             let has = g.levels.map { "admin\($0)" }.joined(separator: ", ")
@@ -116,7 +122,7 @@ public struct Validator: Sendable {
                 expected: "a gazetteer with #adm\(level)+code, or a schema without admin_level \(level) for this column"))
         }
         for field in schema.fields {
-            guard let source = table[field.name] else {
+            guard let source = schema.column(for: field, in: table) else {
                 if field.required {
                     issues.append(ValidationIssue(
                         file: fileName, row: firstDataRow - 1, column: field.name, rule: .missingColumn,
@@ -129,6 +135,10 @@ public struct Validator: Sendable {
                     columns.append(Column(name: field.name, tag: field.hxl.flatMap(HXLTagSpec.init(parsing:)), data: empty.finish()))
                 }
                 continue
+            }
+            if source.name != field.name {
+                warnings.append(.matchedByTag(
+                    file: fileName, column: source.name, field: field.name, tag: source.tag?.description ?? field.hxl ?? ""))
             }
             var checker = FieldChecker(field: field, file: fileName, rowNumber: rowNumber, gazetteer: gazetteer)
             let converted = checker.convert(source)
