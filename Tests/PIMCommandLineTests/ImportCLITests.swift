@@ -60,6 +60,33 @@ func initialisedWorkspace() throws -> URL {
         #expect(warnings.contains { $0.contains("already stored as version 1 of dataset \"pm\"") })
     }
 
+    /// No output replaces the workspace's files (its database, its journal) or the file being read: each is
+    /// refused before any work, and the workspace and the input stay as they were.
+    @Test func outputsNeverReplaceTheWorkspaceOrTheInput() throws {
+        let dir = try initialisedWorkspace()
+        let csv = syntheticCSV(rows: 10)
+        try csv.write(to: dir.appendingPathComponent("pm.csv"), atomically: true, encoding: .utf8)
+        let imp = try PIMBinary.run(["import", "pm.csv", "--dataset", "pm", "--category", "protection-monitoring", "--purpose", "T"], in: dir)
+        #expect(imp.status == 0, "\(imp.err)")
+        let database = try #require(FileManager.default.contentsOfDirectory(atPath: dir.path).first { name in
+            FileManager.default.fileExists(atPath: dir.appendingPathComponent(name).appendingPathComponent("pim.sqlite").path)
+        })
+        let db = "\(database)/pim.sqlite"
+        let before = try Data(contentsOf: dir.appendingPathComponent(db))
+        for args in [["export", "pm", "--format", "csv", "--out", db], ["inspect", "pm.csv", "--schema-out", db],
+                     ["export", "pm", "--format", "xlsx", "--out", "\(database)/copy.xlsx"],
+                     ["validate", "pm.csv", "--errors-out", "pm.csv"], ["inspect", "pm.csv", "--schema-out", "pm.csv"],
+                     ["aggregate", "pm.csv", "--by", "sex", "--out", "pm.csv"]] {
+            let r = try PIMBinary.run(args, in: dir)
+            #expect(r.status != 0, "\(args)")
+            #expect(r.err.contains("not written"), "\(args): \(r.err)")
+        }
+        #expect(try Data(contentsOf: dir.appendingPathComponent(db)) == before)
+        #expect(try String(contentsOf: dir.appendingPathComponent("pm.csv"), encoding: .utf8) == csv)
+        let show = try PIMBinary.run(["dataset", "show", "pm"], in: dir)
+        #expect(show.status == 0, "\(show.err)")
+    }
+
     /// A file already stored in another dataset is imported (a file may feed several datasets), and the
     /// earlier copy is named; a first import says nothing of the kind.
     @Test func theSameFileInAnotherDatasetIsSaid() throws {

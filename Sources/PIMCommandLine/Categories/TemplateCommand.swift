@@ -37,6 +37,7 @@ struct TemplateCommand: ParsableCommand {
     func run() throws {
         let id = try PIMFramework.standard.category(named: category).id
         let template = CategoryTemplate.template(for: id)
+        try Output.checkOutput(out)
         let url = out.map { URL(fileURLWithPath: $0) }
         switch format {
         case .csv, .hxl:

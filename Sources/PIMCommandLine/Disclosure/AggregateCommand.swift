@@ -42,6 +42,7 @@ struct AggregateCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
+        try Output.checkOutput(out, inputs: input.inputFiles)
         // Protected tables (cells of at least 5, or rounded) are what every role that sees the dataset gets on
         // the web; smaller cells are row-level analysis.
         let smallCells = round == nil && minCell < 5

@@ -47,6 +47,7 @@ struct AnonymizeCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
+        for path in [out, out + ".report.md", out + ".report.json"] { try Output.checkOutput(path, inputs: input.inputFiles) }
         try await input.authorize(actor, to: "anonymize")
         var pseudoColumns = columnList(pseudonymize) ?? []
         var loaded = try await input.load(needPseudonymizer: !pseudoColumns.isEmpty)

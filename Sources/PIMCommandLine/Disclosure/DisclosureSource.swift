@@ -11,6 +11,12 @@ import PIMTable
 struct DisclosureSourceOptions: ParsableArguments {
     @Argument(help: ArgumentHelp("A data file (.csv, .xlsx, …) or a stored dataset name (NAME or NAME@VERSION).", valueName: "source"))
     var source: String
+
+    /// The file read, when the source is a file (for output checks).
+    var inputFiles: [URL] {
+        let url = URL(fileURLWithPath: source)
+        return FileManager.default.fileExists(atPath: url.path) ? [url] : []
+    }
     @OptionGroup var store: StoreOptions
     @Option(help: "XLSX: the sheet to read.") var sheet: String?
 

@@ -157,6 +157,8 @@ struct ExportCommand: AsyncParsableCommand {
     @OptionGroup var actor: ActorOption
 
     func run() async throws {
+        // (Checked before the export is audited: the workspace's own files are never replaced.)
+        try Output.checkOutput(out)
         let url = URL(fileURLWithPath: out)
         let (rows, number) = try await store.withStore(writing: true, command: "pim export") { s in
             try await actor.check(in: s, needs: .analyseMicrodata, to: "export full rows")

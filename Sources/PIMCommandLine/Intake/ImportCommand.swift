@@ -76,6 +76,7 @@ struct ImportCommand: AsyncParsableCommand {
     }
 
     private func importFile(said: ImportNotes) async throws {
+        try Output.checkOutput(schemaOptions.errorsOut, inputs: [input.url])
         let read = try input.read()
         guard !read.table.columns.isEmpty else { throw CLIError("\(read.report.fileName) has no columns: nothing to import.") }
         // What the reader changed or noticed (an encoding converted, blank lines skipped) is said, as inspect does.

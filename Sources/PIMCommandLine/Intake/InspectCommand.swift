@@ -23,6 +23,7 @@ struct InspectCommand: ParsableCommand {
     @Option(help: "Write the proposed schema (JSON) to this file.") var schemaOut: String?
 
     func run() throws {
+        try Output.checkOutput(schemaOut, inputs: [input.url])
         let result = try input.read(answering: format)
         let schema = SchemaProposal.propose(for: result.table)
         if let schemaOut {

@@ -99,6 +99,7 @@ struct ValidateCommand: ParsableCommand {
     @Option(help: "Output format: text or json.") var format: OutputFormat = .text
 
     func run() throws {
+        try Output.checkOutput(schemaOptions.errorsOut, inputs: [input.url])
         let read = try input.read(answering: format)
         // What the reader changed or noticed (an encoding converted, unknown HXL hashtags) is said, as import does.
         for w in read.report.warnings { Output.stderr("note: \(w.description)") }

@@ -48,6 +48,7 @@ extension ShareCommand {
         @OptionGroup var sealing: SealingOptions
 
         func run() async throws {
+            try Output.checkOutput(out)
             let sealing = try self.sealing.sealing()
             let outcome = try await store.withStore(writing: true, command: "pim share") { s in
                 try await actor.check(in: s, needs: .manageSharing, to: "share data")

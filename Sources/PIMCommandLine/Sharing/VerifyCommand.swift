@@ -76,6 +76,7 @@ struct KeyCommand: AsyncParsableCommand {
         @Option(help: "File to write.") var out: String
 
         func run() async throws {
+            try Output.checkOutput(out)
             let key = try await store.withStore(writing: true, command: "pim key export") { try await ShareFileDelivery.signingKey($0).publicKey }
             try PackageKeys.pem(key).write(toFile: out, atomically: true, encoding: .utf8)
             print("Wrote the signing public key (fingerprint \(PackageKeys.fingerprint(key.rawRepresentation))) to \(out).")
@@ -89,6 +90,7 @@ struct KeyCommand: AsyncParsableCommand {
         @Option(help: "Path prefix: writes PREFIX.key and PREFIX.pub.") var out: String
 
         func run() async throws {
+            for path in [out + ".key", out + ".pub"] { try Output.checkOutput(path) }
             let k = Curve25519.KeyAgreement.PrivateKey()
             try PackageKeys.pem(k).write(toFile: out + ".key", atomically: true, encoding: .utf8)
             _ = try? FileManager.default.setAttributes([.posixPermissions: 0o600], ofItemAtPath: out + ".key")

@@ -22,6 +22,15 @@ enum Output {
 
     static func printJSON<T: Encodable>(_ value: T) throws { print(try json(value)) }
 
+    /// Refuses an output path that must not be written (see ``OutputGuard``): a workspace's data folder, an
+    /// SQLite file, or one of the command's input files. Checked before any work, so nothing is half-done.
+    static func checkOutput(_ path: String?, inputs: [URL] = []) throws {
+        guard let path else { return }
+        if let why = OutputGuard.refusal(writing: URL(fileURLWithPath: path), inputs: inputs) {
+            throw CLIError("\(path): not written: \(why).")
+        }
+    }
+
     /// A plain text table with aligned columns. Control characters and direction overrides in a cell (a
     /// column name from a file, say) are shown escaped, as `\u{1B}`, so that a file cannot drive the
     /// terminal or reorder what is shown.

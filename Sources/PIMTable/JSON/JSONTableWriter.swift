@@ -75,6 +75,7 @@ public enum JSONTableWriter {
 
     /// Writes `table` to `url` atomically.
     public static func write(_ table: Table, style: Style = .records, to url: URL) throws(TableWriteError) {
+        if let why = OutputGuard.refusal(writing: url) { throw .cannotWrite(file: url.lastPathComponent, reason: why) }
         do {
             try data(table, style: style).write(to: url, options: .atomic)
         } catch {

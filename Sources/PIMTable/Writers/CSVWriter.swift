@@ -128,6 +128,7 @@ public enum CSVWriter {
     public static func write(_ table: Table, hxl: Bool = false, to url: URL, options: CSVWriteOptions = .init())
         throws(TableWriteError)
     {
+        if let why = OutputGuard.refusal(writing: url) { throw .cannotWrite(file: url.lastPathComponent, reason: why) }
         do {
             try data(table, hxl: hxl, options: options).write(to: url, options: .atomic)
         } catch {

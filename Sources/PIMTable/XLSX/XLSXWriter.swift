@@ -24,6 +24,7 @@ public enum XLSXWriter {
         to url: URL
     ) throws(XLSXError) {
         let file = url.lastPathComponent
+        if let why = OutputGuard.refusal(writing: url) { throw .cannotWrite(file: file, reason: why) }
         let data = try package(table, sheetName: sheetName, hxl: hxl, file: file)
         do {
             try data.write(to: url, options: .atomic)
