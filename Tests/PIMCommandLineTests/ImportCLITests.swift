@@ -45,6 +45,12 @@ func initialisedWorkspace() throws -> URL {
             let json = try #require(try JSONSerialization.jsonObject(with: Data(r.out.utf8)) as? [String: Any], "\(command): \(r.out)")
             #expect((json["error"] as? String)?.contains("ragged.csv") == true, "\(json)")
         }
+        // A schema without fields is refused as such (it reached the store as an SQL error).
+        try #"{"fields":[]}"#.write(to: dir.appendingPathComponent("none.json"), atomically: true, encoding: .utf8)
+        try "a,b\n1,2\n".write(to: dir.appendingPathComponent("ok.csv"), atomically: true, encoding: .utf8)
+        let noFields = try PIMBinary.run(["import", "ok.csv", "--dataset", "x", "--schema", "none.json"] + create, in: dir)
+        #expect(noFields.status != 0)
+        #expect(noFields.err.contains("the schema has no fields"), "\(noFields.err)")
         let empty = try PIMBinary.run(["import", "empty.json", "--dataset", "x"] + create, in: dir)
         #expect(empty.err.contains("no columns"))
         #expect(!empty.err.contains("syntax error"))
@@ -58,6 +64,26 @@ func initialisedWorkspace() throws -> URL {
         let warnings = try #require(json["warnings"] as? [String])
         #expect(warnings.contains { $0.contains("#gender") })
         #expect(warnings.contains { $0.contains("already stored as version 1 of dataset \"pm\"") })
+    }
+
+    /// pim's own HXL JSON object export (keys are tagspecs) imports back into its dataset: each column is
+    /// found by its tag.
+    @Test func anHXLObjectExportImportsBackIntoItsDataset() throws {
+        let dir = try initialisedWorkspace()
+        try syntheticCSV(rows: 12).write(to: dir.appendingPathComponent("pm.csv"), atomically: true, encoding: .utf8)
+        let first = try PIMBinary.run(["import", "pm.csv", "--dataset", "pm", "--category", "protection-monitoring", "--purpose", "T"], in: dir)
+        #expect(first.status == 0, "\(first.err)")
+        let e = try PIMBinary.run(["export", "pm", "--format", "hxl-json-objects", "--out", "pm.json"], in: dir)
+        #expect(e.status == 0, "\(e.err)")
+        let back = try PIMBinary.run(["import", "pm.json", "--dataset", "pm"], in: dir)
+        #expect(back.status == 0, "\(back.err)")
+        #expect(back.out.contains("Imported 12 rows into dataset \"pm\" as version 2"), "\(back.out)")
+        #expect(back.err.contains("is read as the schema's field \"record_id\""), "\(back.err)")
+        let a = try PIMBinary.run(["export", "pm", "--version", "1", "--format", "csv", "--out", "v1.csv"], in: dir)
+        let b = try PIMBinary.run(["export", "pm", "--version", "2", "--format", "csv", "--out", "v2.csv"], in: dir)
+        #expect(a.status == 0 && b.status == 0)
+        #expect(try String(contentsOf: dir.appendingPathComponent("v1.csv"), encoding: .utf8)
+            == String(contentsOf: dir.appendingPathComponent("v2.csv"), encoding: .utf8))
     }
 
     /// No output replaces the workspace's files (its database, its journal) or the file being read: each is

@@ -218,6 +218,17 @@ func textTable(_ columns: [(String, [String?])]) -> Table {
         #expect(throws: GazetteerError.noCodeColumns) { try Gazetteer(table: textTable([("x", ["1"])])) }
     }
 
+    /// A decimal field takes only numbers a double holds: more than 17 significant digits, a value so small
+    /// it would become 0, or hexadecimal are issues, never silently rounded values.
+    @Test func aDecimalFieldRefusesWhatADoubleCannotHold() {
+        let schema = Schema(fields: [Field(name: "w", type: .decimal)])
+        let t = textTable([("w", ["2.5", "0.12345678901234567891", "1e-400", "0x10", "123456789.123456789", "0.000", "1.5e3",
+                                  "-7.312715117751976"])])
+        let r = Validator(schema: schema, fileName: "d.csv", firstDataRow: 2).validate(t)
+        #expect(r.issues.map(\.row) == [3, 4, 5, 6])
+        #expect(r.table.rowCount == 4)
+    }
+
     /// A file whose column for a field has another name but the field's HXL tag (a partner's own column
     /// names) is read by the tag, and said; two such columns, or a column named as another field, are not.
     @Test func aFieldIsFoundByItsHXLTagWhenTheNameDiffers() throws {

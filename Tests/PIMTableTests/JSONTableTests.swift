@@ -95,4 +95,19 @@ import Testing
         #expect(bom.report.warnings.isEmpty)
         #expect(try read(#"[{"a":"ü"}]"#).report.warnings.isEmpty)
     }
+
+    /// pim's own HXL object-style export reads back with its tags, though most columns are untagged; an
+    /// empty key is named by its place; a key given twice in one object is refused.
+    @Test func objectStyleKeysThatAreTagspecsAreTags() throws {
+        let table = try Table(columns: [
+            Column(name: "a", data: .text(codes: [0], dictionary: ["x"])),
+            Column(name: "b", data: .text(codes: [0], dictionary: ["y"])),
+            Column(name: "when", tag: HXLTagSpec(tag: "date"), data: .date(days: [19_000], nulls: NullMask())),
+        ])
+        let back = try JSONTableReader.read(bytes: JSONTableWriter.bytes(table, style: .hxlObjects), fileName: "o.json")
+        #expect(back.table.columnNames == ["a", "b", "#date"])
+        #expect(back.table["#date"]?.tag == HXLTagSpec(tag: "date"))
+        #expect(try read(#"[{"":1,"b":2}]"#).table.columnNames == ["column_1", "b"])
+        #expect(throws: TableReadError.duplicateColumn(file: "data.json", column: "a")) { try read(#"[{"a":1,"a":2}]"#) }
+    }
 }

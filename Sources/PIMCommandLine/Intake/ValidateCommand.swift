@@ -17,6 +17,8 @@ struct SchemaOptions: ParsableArguments {
             throw CLIError("\(schema): not a valid schema file (\(SchemaFileError.describe(e))).")
         }
         try s.validate()
+        // A schema without fields would store nothing (and check nothing).
+        guard !s.fields.isEmpty else { throw CLIError("\(schema): the schema has no fields; list the file's columns in \"fields\".") }
         return s
     }
 

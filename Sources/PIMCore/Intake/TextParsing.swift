@@ -9,7 +9,14 @@ enum TextParsing {
         switch type {
         case .text: return .text(raw)
         case .integer: return Int64(s).map(Value.integer)
-        case .decimal: return Double(s).flatMap { $0.isFinite ? .decimal($0) : nil }
+        case .decimal:
+            // Only numbers a double holds: not hexadecimal, not more than 17 significant digits (an account
+            // number with a decimal part would be rounded), not so small that it becomes 0.
+            guard !s.contains(where: { $0 == "x" || $0 == "X" }), let d = Double(s), d.isFinite else { return nil }
+            let mantissa = s.prefix { $0 != "e" && $0 != "E" }.filter(\.isWholeNumber)
+            let significant = mantissa.drop { $0 == "0" }.reversed().drop { $0 == "0" }
+            if significant.count > 17 || (d == 0 && !significant.isEmpty) { return nil }
+            return .decimal(d)
         case .boolean:
             switch s.lowercased() {
             case "true", "yes", "y", "1", "t": return .boolean(true)

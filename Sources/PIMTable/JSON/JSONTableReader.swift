@@ -90,17 +90,20 @@ public enum JSONTableReader {
                     cells.append(Array(repeating: nil, count: r))
                 }
                 let t = try text(value, fileName: fileName, row: r + 1)
-                if cells[k].count == r { cells[k].append(t) } else { cells[k][r] = t }
+                // (A key given twice in one object is two columns of one name, refused as in CSV.)
+                guard cells[k].count == r else { throw .duplicateColumn(file: fileName, column: key) }
+                cells[k].append(t)
             }
             for k in cells.indices where cells[k].count == r { cells[k].append(nil) }
         }
         var columns: [Column] = []
         var profiles: [ColumnProfile] = []
         var seen = Set<String>()
-        let tagged = keys.filter { HXLTagSpec(parsing: $0) != nil }.count * 2 > keys.count
         for (k, key) in keys.enumerated() {
-            let tag = tagged ? HXLTagSpec(parsing: key) : nil
-            let name = tag?.description ?? key
+            // Each key that is a tagspec tags its column (pim's own `hxl-json-objects` export keys tagged
+            // columns by tag and the others by name); an empty key is named by its place, as in CSV.
+            let tag = HXLTagSpec(parsing: key)
+            let name = tag?.description ?? (key.allSatisfy(\.isWhitespace) ? "column_\(k + 1)" : key)
             guard seen.insert(name).inserted else { throw .duplicateColumn(file: fileName, column: name) }
             let (c, p) = TableAssembler.inferColumn(
                 name: name, tag: tag, cells: cells[k], inferTypes: options.inferTypes, formulaGuards: false)
