@@ -209,6 +209,27 @@ import Testing
         #expect(XLSXFixture.values(r.table, "Age / max") == [.integer(5)])
     }
 
+    /// A title merged across every column above the header is skipped (and said), with or without a hashtag
+    /// row; it never becomes part of the column names.
+    @Test func aTitleAcrossEveryColumnIsNotPartOfTheNames() throws {
+        func cell(_ ref: String, _ text: String) -> String { "<c r=\"\(ref)\" t=\"inlineStr\"><is><t>\(text)</t></is></c>" }
+        let title = "<row r=\"1\">" + cell("A1", "Survey 2026") + "</row>"
+        let header = "<row r=\"2\">" + cell("A2", "Site") + cell("B2", "Age") + cell("C2", "Count") + "</row>"
+        let tags = "<row r=\"3\">" + cell("A3", "#loc") + cell("B3", "#x_age") + cell("C3", "#x_count") + "</row>"
+        let merge = "<mergeCells><mergeCell ref=\"A1:C1\"/></mergeCells>"
+        func data(_ r: Int) -> String {
+            "<row r=\"\(r)\">" + cell("A\(r)", "north") + "<c r=\"B\(r)\"><v>4</v></c><c r=\"C\(r)\"><v>2</v></c></row>"
+        }
+        let plain = try XLSXFixture.read(title + header + data(3), extra: merge).readResult(fileName: "t.xlsx")
+        #expect(plain.table.columnNames == ["Site", "Age", "Count"])
+        #expect(plain.table.rowCount == 1)
+        #expect(plain.report.firstDataRow == 3)
+        #expect(plain.report.warnings.contains { $0.description.contains("title") })
+        let tagged = try XLSXFixture.read(title + header + tags + data(4), extra: merge).readResult(fileName: "t.xlsx")
+        #expect(tagged.table.columnNames == ["Site", "Age", "Count"])
+        #expect(tagged.report.hxlRow == 3)
+    }
+
     /// Repeated headers are treated as in CSV: told apart by differing tags, refused otherwise; a label one
     /// merged cell spreads over several columns still gets _2.
     @Test func repeatedHeadersAreToldApartByTagsOrRefused() throws {

@@ -52,7 +52,7 @@ struct XLSXTableBuilder {
                 headerRows = []
             } else {
                 headerRows = [candidates[index - 1]]
-                if index >= 2,
+                if index >= 2, !isTitle(candidates[index - 2]),
                     hasHorizontalMerge(inRow: candidates[index - 2])
                         || hasVerticalMerge(from: candidates[index - 2], through: candidates[index - 1])
                 {
@@ -61,6 +61,11 @@ struct XLSXTableBuilder {
                 let skipped = index - headerRows.count
                 if skipped > 0 { warnings.append("\(skipped) row(s) above the header were skipped") }
             }
+        } else if isTitle(firstRow), candidates.count >= 2 {
+            // A title merged across every column ("Survey 2026") above the header: not part of the names.
+            headerRows = [candidates[1]]
+            lastHeader = candidates[1]
+            warnings.append("row \(firstRow) (a title across every column) was skipped")
         } else if candidates.count >= 2, candidates[1] == firstRow + 1,
             (hasHorizontalMerge(inRow: firstRow) && isSubHeader(firstRow + 1, under: firstRow))
                 || (hasVerticalMerge(from: firstRow, through: firstRow + 1) && isTextRow(firstRow + 1))
@@ -182,6 +187,15 @@ struct XLSXTableBuilder {
             }
         }
         return true
+    }
+
+    /// Whether `row` is a title: one cell merged across every column the sheet uses, over a row of labels
+    /// (over data it is the columns' one header, as in "Score" over two columns of numbers).
+    private func isTitle(_ row: Int) -> Bool {
+        let width = cells.columns.count
+        guard width > 1 else { return false }
+        return cells.merges.contains { $0.firstRow == row && $0.lastRow == row && $0.firstColumn == 0 && $0.lastColumn >= width - 1 }
+            && rowTexts(row).count == 1 && isTextRow(row + 1)
     }
 
     /// Whether a cell of `top` is merged down through row `bottom` (a label spanning both header rows).
