@@ -132,7 +132,7 @@ struct ImportCommand: AsyncParsableCommand {
             }
             let unused = DatasetImport.unusedColumns(read.table, schema: plan.schema)
             if !unused.isEmpty {
-                said.say("\(unused.count) columns are not in the schema and are not stored (data minimisation): \(unused.joined(separator: ", "))")
+                said.say("\(IssueReport.count(unused.count, "column")) \(unused.count == 1 ? "is" : "are") not in the schema and \(unused.count == 1 ? "is" : "are") not stored (data minimisation): \(unused.joined(separator: ", "))")
             }
             do throws(DatasetImport.Failure) { try DatasetImport.check(result, mode: mode, fileName: read.report.fileName) } catch {
                 let message: String
@@ -192,8 +192,8 @@ struct ImportCommand: AsyncParsableCommand {
                 rowsRead: r.rowsRead, columns: read.table.columns.count, warnings: said.all + r.warnings.map(\.description), rowsLeftOut: r.rowsRejected, issues: r.issues.count,
                 issuesByRule: Dictionary(uniqueKeysWithValues: r.countsByRule.map { ($0.key.rawValue, $0.value) }))))
         case .text:
-            print("Imported \(outcome.version.rowCount) rows into \(outcome.created ? "new dataset" : "dataset") \"\(dataset)\" as version \(outcome.version.number)"
-                  + (r.rowsRejected > 0 ? " (\(r.rowsRejected) rows with issues left out)" : "") + ".")
+            print("Imported \(IssueReport.count(outcome.version.rowCount, "row")) into \(outcome.created ? "new dataset" : "dataset") \"\(dataset)\" as version \(outcome.version.number)"
+                  + (r.rowsRejected > 0 ? " (\(IssueReport.count(r.rowsRejected, "row")) with issues left out)" : "") + ".")
         }
     }
 }

@@ -252,7 +252,9 @@ struct FieldChecker {
             if v.isNull { builder.appendNull(); continue }
             if let w = TextParsing.convert(v, to: target) { builder.append(w) } else {
                 builder.appendNull()
-                report(row, .type, "not \(TextParsing.article(target)) (found \(c.type.rawValue) \(described(v)))",
+                let shown = TextParsing.format(v)
+                let found = mayQuote(shown) ? "\(c.type.rawValue) \(shown)" : "\(TextParsing.article(c.type)), \(shown.count) characters long"
+                report(row, .type, "not \(TextParsing.article(target)) (found \(found))",
                        TextParsing.hint(target))
             }
         }

@@ -34,8 +34,9 @@ public enum ReadWarning: Sendable, Hashable, CustomStringConvertible {
             "the file is not UTF-8; it was read as Windows-1252 (Latin-1) and converted"
         case .replacedInvalidUTF8(let n):
             "the file is UTF-8 but \(n == 1 ? "1 invalid byte sequence was" : "\(n) invalid byte sequences were") replaced with U+FFFD; check the export"
-        case .paddedRows(let n): "\(n) rows had too few fields and were padded with empty cells"
-        case .skippedBlankLines(let n): "\(n) blank lines were skipped"
+        case .paddedRows(let n):
+            n == 1 ? "1 row had too few fields and was padded with empty cells" : "\(n) rows had too few fields and were padded with empty cells"
+        case .skippedBlankLines(let n): n == 1 ? "1 blank line was skipped" : "\(n) blank lines were skipped"
         case .keptGroupPaths(let c):
             "the group path was kept in \(c.count) column names so that names stay unique: \(c.joined(separator: ", "))"
         case .spreadsheet(let note): note

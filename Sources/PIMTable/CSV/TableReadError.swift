@@ -80,8 +80,8 @@ public enum TableReadError: Error, Sendable, Hashable, CustomStringConvertible {
             reason = "text follows a closing quote; put the whole field in quotes and double any quote inside it (\"\")"
         case .raggedRow(_, _, let e, let f):
             reason = f > e
-                ? "this row has \(f) fields but the header has \(e); quote fields that contain the delimiter"
-                : "this row has \(f) fields but the header has \(e); add the missing fields, or allow short rows (pim: --allow-ragged) to pad them with empty cells"
+                ? "this row has \(f) field\(f == 1 ? "" : "s") but the header has \(e); quote fields that contain the delimiter"
+                : "this row has \(f) field\(f == 1 ? "" : "s") but the header has \(e); add the missing fields, or allow short rows (pim: --allow-ragged) to pad them with empty cells"
         case .nulByte:
             reason = "a NUL byte is not allowed in a text file; save the file as UTF-8 CSV"
         case .cellTooLarge(_, _, _, let limit):
@@ -93,7 +93,9 @@ public enum TableReadError: Error, Sendable, Hashable, CustomStringConvertible {
         case .invalidFormat(_, let why): reason = why
         case .spreadsheet(_, let message): reason = message
         case .unsupportedFileType(_, let ext):
-            reason = "cannot read files of type \".\(ext)\"; use .csv, .tsv, .txt, .json or .xlsx"
+            reason = ext.isEmpty
+                ? "the file name has no extension; name it .csv, .tsv, .txt, .json or .xlsx after what it holds"
+                : "cannot read files of type \".\(ext)\"; use .csv, .tsv, .txt, .json or .xlsx"
         }
         return "\(location): \(reason)"
     }
