@@ -322,6 +322,12 @@ func textTable(_ columns: [(String, [String?])]) -> Table {
             tagged("a1", "adm1", ["code"], ["SD01", "SD01", "SD01"]), tagged("a2", "adm2", ["code"], [nil, "SD01001", "SD01001"]),
         ]))
         #expect(tidy.ancestor(of: "SD01001", atLevel: 1) == "SD01")
+        // Spaces around codes, as spreadsheets keep them, are not part of the codes.
+        let spaced = try Gazetteer(table: Table(columns: [
+            tagged("a1", "adm1", ["code"], [" SD01 "]), tagged("a2", "adm2", ["code"], ["SD01001 "]),
+        ]))
+        #expect(spaced.contains("SD01001", level: 2))
+        #expect(spaced.ancestor(of: "SD01001", atLevel: 1) == "SD01")
 
         let onlyAdmin1 = try Gazetteer(table: Table(columns: [tagged("a1", "adm1", ["code"], ["SD01", "SD02"])]))
         #expect(onlyAdmin1.levels == [1])

@@ -1,3 +1,4 @@
+import Foundation
 import PIMTable
 
 /// Admin areas with P-codes by level, loaded from an HXL table (`#adm1+code`, `#adm1+name`, `#adm2+code`, …).
@@ -73,7 +74,9 @@ public struct Gazetteer: Sendable, Hashable {
     private static func text(_ v: Value) -> Value {
         switch v {
         case .integer(let i): .text(String(i))
-        case .text(let s): s.isEmpty ? .null : .text(s)
+        // (Codes and names as written, without the spaces around them that spreadsheets keep.)
+        case .text(let s):
+            s.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty ? .null : .text(s.trimmingCharacters(in: .whitespacesAndNewlines))
         default: .null
         }
     }
@@ -132,7 +135,9 @@ public enum GazetteerError: Error, Sendable, Hashable, CustomStringConvertible {
             "The gazetteer has \(present.map { "#adm\($0)+code" }.joined(separator: ", ")) but no #adm\(level)+code column, "
                 + "so its areas' parents cannot be known; add the admin\(level) codes."
         case .conflictingParent(let code, let a, let b):
-            "The gazetteer lists \(code) under \(a ?? "no area") and under \(b ?? "no area"); each area has one parent."
+            a == nil || b == nil
+                ? "The gazetteer lists \(code) both under \(a ?? b ?? "") and as a top-level area; each area has one parent."
+                : "The gazetteer lists \(code) under \(a ?? "") and under \(b ?? ""); each area has one parent."
         case .missingParent(let code, let level, let row):
             "The gazetteer's data row \(row) has the admin\(level) code \(code) without its admin\(level - 1) code."
         case .noAreas(let rows):
