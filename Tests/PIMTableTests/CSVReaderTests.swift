@@ -57,6 +57,13 @@ import Testing
         let r = try CSVReader.read(bytes: bytes, fileName: "u16.csv")
         #expect(r.report.encoding == .utf16)
         #expect(r.table.values("b") == [.text("é")])
+        // The conversion is said, as a Windows-1252 one is (and for JSON too).
+        #expect(r.report.warnings.first == .convertedFromUTF16)
+        var json: [UInt8] = [0xFF, 0xFE]
+        for u in #"[{"b":"é"}]"#.utf16 { json += [UInt8(u & 0xFF), UInt8(u >> 8)] }
+        let j = try JSONTableReader.read(bytes: json, fileName: "u16.json")
+        #expect(j.table.values("b") == [.text("é")])
+        #expect(j.report.warnings.first == .convertedFromUTF16)
     }
 
     @Test func unbalancedQuoteNamesRowAndColumnWhereItOpened() {

@@ -65,7 +65,9 @@ public enum CSVReader {
         }
         if n >= 2 && ((p[0] == 0xFF && p[1] == 0xFE) || (p[0] == 0xFE && p[1] == 0xFF)) {
             let utf8 = TextDecoding.utf16ToUTF8(p + 2, n - 2, bigEndian: p[0] == 0xFE)
-            return try readConverted(utf8, fileName: fileName, options: options, encoding: .utf16)
+            var result = try readConverted(utf8, fileName: fileName, options: options, encoding: .utf16)
+            result.report.warnings.insert(.convertedFromUTF16, at: 0)
+            return result
         }
         // Read as UTF-8, checking each slice of the file as it is tokenized (while it is in cache); only
         // a file that turns out not to be UTF-8 is read again, converted.

@@ -14,6 +14,8 @@ public enum SourceEncoding: String, Sendable, Hashable, Codable {
 public enum ReadWarning: Sendable, Hashable, CustomStringConvertible {
     /// The bytes were not UTF-8 and were converted from Windows-1252.
     case convertedFromWindows1252
+    /// The file was UTF-16 (it had a UTF-16 byte-order mark) and was converted to UTF-8.
+    case convertedFromUTF16
     /// The file is UTF-8 but had invalid byte sequences, each replaced with U+FFFD.
     case replacedInvalidUTF8(count: Int)
     /// Rows had too few fields and were padded with nulls (``CSVReadOptions/allowRagged``).
@@ -30,6 +32,7 @@ public enum ReadWarning: Sendable, Hashable, CustomStringConvertible {
 
     public var description: String {
         switch self {
+        case .convertedFromUTF16: "the file is UTF-16; it was converted to UTF-8"
         case .convertedFromWindows1252:
             "the file is not UTF-8; it was read as Windows-1252 (Latin-1) and converted"
         case .replacedInvalidUTF8(let n):

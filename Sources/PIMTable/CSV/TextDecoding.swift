@@ -163,7 +163,7 @@ extension TextDecoding {
                 return (decoded.bytes, decoded.encoding == .utf8 ? .utf8WithBOM : decoded.encoding, decoded.warning)
             }
             if n >= 2 && ((p[0] == 0xFF && p[1] == 0xFE) || (p[0] == 0xFE && p[1] == 0xFF)) {
-                return (utf16ToUTF8(p + 2, n - 2, bigEndian: p[0] == 0xFE), .utf16, nil)
+                return (utf16ToUTF8(p + 2, n - 2, bigEndian: p[0] == 0xFE), .utf16, .convertedFromUTF16)
             }
             if isValidUTF8(p, n) { return (bytes, .utf8, nil) }
             let repaired = repairUTF8(p, n)
