@@ -154,4 +154,13 @@ import Testing
         let r = try? readCSV("a,b\n#3,x\n")
         #expect(r?.table.rowCount == 1)
     }
+
+    /// An empty name in the row above the hashtags takes the label of a header row above it (a label spanning
+    /// two rows); a one-cell title row above gives no names.
+    @Test func anEmptyNameTakesTheLabelAboveIt() throws {
+        let r = try readCSV("Site,Age\n,years\n#loc,#affected+age\nnorth,4\n")
+        #expect(r.table.columnNames == ["Site", "years"])
+        let titled = try readCSV("Report of the week,\n,Women\n#adm1+name,#affected+f\nNorth,3\n")
+        #expect(titled.table.columnNames == ["#adm1+name", "Women"])
+    }
 }

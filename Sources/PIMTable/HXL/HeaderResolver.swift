@@ -36,6 +36,15 @@ struct HeaderResolver {
             let text = k < nameCells.count ? nameCells[k].trimmingCharacters(in: .whitespacesAndNewlines) : ""
             names.append(text)
         }
+        // An empty name under a header row above (a label spanning two rows, "Site" over an empty cell beside
+        // "Age" over "years") takes that row's label; a title row (one cell) gives no names.
+        if hasNameRow, nameRecord > 0 {
+            for above in stride(from: nameRecord - 1, through: 0, by: -1) {
+                let cells = records[above].map { $0.trimmingCharacters(in: .whitespacesAndNewlines) }
+                guard cells.filter({ !$0.isEmpty }).count > 1 else { break }
+                for k in 0..<fields where names[k].isEmpty && k < cells.count { names[k] = cells[k] }
+            }
+        }
         var tags: [HXLTagSpec?] = Array(repeating: nil, count: fields)
         if let h = hxl {
             for k in 0..<fields {
