@@ -218,6 +218,28 @@ func textTable(_ columns: [(String, [String?])]) -> Table {
         #expect(throws: GazetteerError.noCodeColumns) { try Gazetteer(table: textTable([("x", ["1"])])) }
     }
 
+    /// Two groups of admin columns (origin and current place) are each checked within their group: the current
+    /// admin 2 against the current admin 1, not against the origin's.
+    @Test func adminColumnsPairWithinTheirGroup() throws {
+        func tagged(_ name: String, _ tag: String, _ values: [String?]) -> Column {
+            var c = textTable([(name, values)]).columns[0]
+            c.tag = HXLTagSpec(tag: tag, attributes: ["code"])
+            return c
+        }
+        let g = try Gazetteer(table: Table(columns: [
+            tagged("a1", "adm1", ["SD01", "SD02"]), tagged("a2", "adm2", ["SD01001", "SD02001"]),
+        ]))
+        let schema = Schema(fields: [
+            Field(name: "origin_adm1", type: .text, adminLevel: 1), Field(name: "origin_adm2", type: .text, adminLevel: 2),
+            Field(name: "current_adm1", type: .text, adminLevel: 1), Field(name: "current_adm2", type: .text, adminLevel: 2),
+        ])
+        // Row 2 is consistent within each group; row 3's current admin 2 is not in its current admin 1.
+        let t = textTable([("origin_adm1", ["SD01", "SD01"]), ("origin_adm2", ["SD01001", "SD01001"]),
+                           ("current_adm1", ["SD02", "SD02"]), ("current_adm2", ["SD02001", "SD01001"])])
+        let r = Validator(schema: schema, gazetteer: g, fileName: "m.csv", firstDataRow: 2).validate(t)
+        #expect(r.issues.map { "\($0.row):\($0.column)" } == ["3:current_adm2"])
+    }
+
     /// A decimal field takes only numbers a double holds: more than 17 significant digits, a value so small
     /// it would become 0, or hexadecimal are issues, never silently rounded values.
     @Test func aDecimalFieldRefusesWhatADoubleCannotHold() {

@@ -13,10 +13,19 @@ extension Validator {
         guard let gazetteer else { return [] }
         let byName = Dictionary(columns.map { ($0.name, $0) }, uniquingKeysWith: { first, _ in first })
         let levels = schema.fields.compactMap { f in f.checkedAdminLevel.flatMap { level in byName[f.name].map { (level, f.name, $0) } } }
-            .sorted { $0.0 < $1.0 }
+        // Each admin column is checked against the nearest higher level before it in the schema, so that
+        // several groups (origin_adm1, origin_adm2, current_adm1, current_adm2) pair within their group.
+        var pairs: [(child: (Int, String, Column), parent: (Int, String, Column))] = []
+        var latest: [Int: (Int, String, Column)] = [:]
+        for entry in levels {
+            if let parent = (1..<max(1, entry.0)).reversed().lazy.compactMap({ latest[$0] }).first {
+                pairs.append((entry, parent))
+            }
+            latest[entry.0] = entry
+        }
         let protected = Set(schema.fields.filter { FieldChecker.protectsValues($0.role) }.map(\.name))
         var out: [FieldChecker.Located] = []
-        for (child, parent) in zip(levels.dropFirst(), levels) where parent.0 < child.0 {
+        for (child, parent) in pairs {
             // Judged once per distinct (code, parent code) pair, through the columns' codes: a row costs a
             // dictionary lookup, not two strings and two gazetteer lookups.
             let childCells = Self.coded(child.2), parentCells = Self.coded(parent.2)
