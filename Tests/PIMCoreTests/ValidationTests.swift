@@ -344,6 +344,15 @@ func textTable(_ columns: [(String, [String?])]) -> Table {
             tagged("a1", "adm1", ["code"], ["SD01", "SD01", "SD01"]), tagged("a2", "adm2", ["code"], [nil, "SD01001", "SD01001"]),
         ]))
         #expect(tidy.ancestor(of: "SD01001", atLevel: 1) == "SD01")
+        // A code named twice differently is refused; the same name again is fine.
+        func named(_ names: [String?]) -> Table {
+            var n = textTable([("n1", names)]).columns[0]
+            n.tag = HXLTagSpec(tag: "adm1", attributes: ["name"])
+            return Table(unchecked: [tagged("a1", "adm1", ["code"], ["SD01", "SD01"]), n], rowCount: 2)
+        }
+        #expect(throws: GazetteerError.conflictingName(code: "SD01", row: 2)) { try Gazetteer(table: named(["North", "Nord"])) }
+        #expect(try Gazetteer(table: named(["North", "North"])).areas["SD01"]?.name == "North")
+        #expect(try Gazetteer(table: named([nil, "North"])).areas["SD01"]?.name == "North")
         // Spaces around codes, as spreadsheets keep them, are not part of the codes.
         let spaced = try Gazetteer(table: Table(columns: [
             tagged("a1", "adm1", ["code"], [" SD01 "]), tagged("a2", "adm2", ["code"], ["SD01001 "]),

@@ -56,12 +56,16 @@ public struct Gazetteer: Sendable, Hashable {
                 }
                 // An area under no area of the level above it, or under two, would make the parent checks wrong.
                 if i > 0 && parent == nil { throw .missingParent(code: code, level: level, row: row + 1) }
+                let name: String? = nameCols[level].flatMap { if case .text(let n) = Self.text($0[row]) { n } else { nil } }
                 if let known = found[code] {
                     guard known.level == level, known.parent == parent else {
                         throw .conflictingParent(code: code, first: known.parent, second: parent)
                     }
+                    if let name, let first = known.name, name != first {
+                        throw .conflictingName(code: code, row: row + 1)
+                    }
+                    if known.name == nil, let name { found[code]?.name = name }
                 } else {
-                    let name: String? = nameCols[level].flatMap { if case .text(let n) = Self.text($0[row]) { n } else { nil } }
                     found[code] = Area(code: code, name: name, level: level, parent: parent)
                 }
                 parent = code
@@ -124,6 +128,8 @@ public enum GazetteerError: Error, Sendable, Hashable, CustomStringConvertible {
     case noAreas(rows: Int)
     /// A code listed under two different parents (or at two levels).
     case conflictingParent(code: String, first: String?, second: String?)
+    /// A code given another name on a later row (1-based, data rows) than on its first.
+    case conflictingName(code: String, row: Int)
     /// A code of level N on a row (1-based, data rows) without the code of level N-1.
     case missingParent(code: String, level: Int, row: Int)
 
@@ -138,6 +144,8 @@ public enum GazetteerError: Error, Sendable, Hashable, CustomStringConvertible {
             a == nil || b == nil
                 ? "The gazetteer lists \(code) both under \(a ?? b ?? "") and as a top-level area; each area has one parent."
                 : "The gazetteer lists \(code) under \(a ?? "") and under \(b ?? ""); each area has one parent."
+        case .conflictingName(let code, let row):
+            "The gazetteer's data row \(row) gives \(code) another name than its first row does; each area has one name."
         case .missingParent(let code, let level, let row):
             "The gazetteer's data row \(row) has the admin\(level) code \(code) without its admin\(level - 1) code."
         case .noAreas(let rows):
