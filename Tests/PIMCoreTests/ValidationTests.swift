@@ -4,6 +4,13 @@ import PIMTable
 import Testing
 
 /// Builds small text tables as a CSV reader would before the schema's types are applied.
+/// A text column tagged with `spec` (a tagspec such as `#adm2+code`).
+func taggedTextColumn(_ name: String, _ spec: String, _ values: [String?]) -> Column {
+    var c = textTable([(name, values)]).columns[0]
+    c.tag = HXLTagSpec(parsing: spec)
+    return c
+}
+
 func textTable(_ columns: [(String, [String?])]) -> Table {
     let cols = columns.map { name, values -> Column in
         var dict: [String] = []
@@ -221,13 +228,8 @@ func textTable(_ columns: [(String, [String?])]) -> Table {
     /// Two groups of admin columns (origin and current place) are each checked within their group: the current
     /// admin 2 against the current admin 1, not against the origin's.
     @Test func adminColumnsPairWithinTheirGroup() throws {
-        func tagged(_ name: String, _ tag: String, _ values: [String?]) -> Column {
-            var c = textTable([(name, values)]).columns[0]
-            c.tag = HXLTagSpec(tag: tag, attributes: ["code"])
-            return c
-        }
         let g = try Gazetteer(table: Table(columns: [
-            tagged("a1", "adm1", ["SD01", "SD02"]), tagged("a2", "adm2", ["SD01001", "SD02001"]),
+            taggedTextColumn("a1", "#adm1+code", ["SD01", "SD02"]), taggedTextColumn("a2", "#adm2+code", ["SD01001", "SD02001"]),
         ]))
         let schema = Schema(fields: [
             Field(name: "origin_adm1", type: .text, adminLevel: 1), Field(name: "origin_adm2", type: .text, adminLevel: 2),
@@ -254,18 +256,13 @@ func textTable(_ columns: [(String, [String?])]) -> Table {
     /// A file whose column for a field has another name but the field's HXL tag (a partner's own column
     /// names) is read by the tag, and said; two such columns, or a column named as another field, are not.
     @Test func aFieldIsFoundByItsHXLTagWhenTheNameDiffers() throws {
-        func tagged(_ name: String, _ spec: String, _ values: [String?]) -> Column {
-            var c = textTable([(name, values)]).columns[0]
-            c.tag = HXLTagSpec(parsing: spec)
-            return c
-        }
         let schema = Schema(fields: [
             Field(name: "adm2_code", hxl: "#adm2+code", type: .text, required: true),
             Field(name: "affected_f", hxl: "#affected+f+children", type: .integer),
         ])
         let file = try Table(columns: [
-            tagged("Locality", "#adm2+code", ["SD0101", "SD0102"]), tagged("Girls", "#affected+children+f", ["3", "4"]),
-            tagged("Notes", "#description", ["a", "b"]),
+            taggedTextColumn("Locality", "#adm2+code", ["SD0101", "SD0102"]), taggedTextColumn("Girls", "#affected+children+f", ["3", "4"]),
+            taggedTextColumn("Notes", "#description", ["a", "b"]),
         ])
         let r = Validator(schema: schema, fileName: "p.csv", firstDataRow: 3).validate(file)
         #expect(r.issues.isEmpty, "\(r.issues)")
@@ -274,7 +271,7 @@ func textTable(_ columns: [(String, [String?])]) -> Table {
         #expect(r.warnings.contains(.matchedByTag(file: "p.csv", column: "Locality", field: "adm2_code", tag: "#adm2+code")))
         #expect(schema.unusedColumns(of: file) == ["Notes"])
         // Two columns with the tag: neither is chosen, and the required field is missing.
-        let two = try Table(columns: [tagged("A", "#adm2+code", ["x"]), tagged("B", "#adm2+code", ["y"])])
+        let two = try Table(columns: [taggedTextColumn("A", "#adm2+code", ["x"]), taggedTextColumn("B", "#adm2+code", ["y"])])
         #expect(Validator(schema: schema, fileName: "p.csv", firstDataRow: 3).validate(two).countsByRule[.missingColumn] == 1)
         // A column named as another field is that field's, not this one's.
         let named = Schema(fields: [
@@ -287,13 +284,8 @@ func textTable(_ columns: [(String, [String?])]) -> Table {
     /// near it; in a quasi-identifier column P-codes are quoted (places, and the typo must be findable). A
     /// field tagged #admN+code is checked at that level without `admin_level`.
     @Test func gazetteerMessagesQuoteNoProtectedValue() throws {
-        func tagged(_ name: String, _ tag: String, _ values: [String?]) -> Column {
-            var c = textTable([(name, values)]).columns[0]
-            c.tag = HXLTagSpec(tag: tag, attributes: ["code"])
-            return c
-        }
         let g = try Gazetteer(table: Table(columns: [
-            tagged("a1", "adm1", ["SD01", "SD02"]), tagged("a2", "adm2", ["SD01001", "SD02001"]),
+            taggedTextColumn("a1", "#adm1+code", ["SD01", "SD02"]), taggedTextColumn("a2", "#adm2+code", ["SD01001", "SD02001"]),
         ]))
         let data = textTable([("st", ["SD01", "SD03", "SD02"]), ("loc", ["SD01001", "SD01003", "SD01001"])])
         func issues(_ role: DisclosureRole, levels: Bool) -> [ValidationIssue] {
@@ -320,47 +312,42 @@ func textTable(_ columns: [(String, [String?])]) -> Table {
     /// A gazetteer that skips a level, holds no code, or lacks the level a column is checked at is said to be
     /// so, once, instead of every row's code being called unknown.
     @Test func gazetteerProblemsAreSaidOnce() throws {
-        func tagged(_ name: String, _ tag: String, _ attributes: [String], _ values: [String?]) -> Column {
-            var c = textTable([(name, values)]).columns[0]
-            c.tag = HXLTagSpec(tag: tag, attributes: attributes)
-            return c
-        }
-        let gap = try Table(columns: [tagged("a1", "adm1", ["code"], ["SD01"]), tagged("a3", "adm3", ["code"], ["SD010101"])])
+        let gap = try Table(columns: [taggedTextColumn("a1", "#adm1+code", ["SD01"]), taggedTextColumn("a3", "#adm3+code", ["SD010101"])])
         #expect(throws: GazetteerError.missingLevel(2, present: [1, 3])) { try Gazetteer(table: gap) }
-        let empty = try Table(columns: [tagged("a1", "adm1", ["code"], [nil, nil])])
+        let empty = try Table(columns: [taggedTextColumn("a1", "#adm1+code", [nil, nil])])
         #expect(throws: GazetteerError.noAreas(rows: 2)) { try Gazetteer(table: empty) }
         let twoParents = try Table(columns: [
-            tagged("a1", "adm1", ["code"], ["SD01", "SD02"]), tagged("a2", "adm2", ["code"], ["SD01001", "SD01001"]),
+            taggedTextColumn("a1", "#adm1+code", ["SD01", "SD02"]), taggedTextColumn("a2", "#adm2+code", ["SD01001", "SD01001"]),
         ])
         #expect(throws: GazetteerError.conflictingParent(code: "SD01001", first: "SD01", second: "SD02")) {
             try Gazetteer(table: twoParents)
         }
         let orphan = try Table(columns: [
-            tagged("a1", "adm1", ["code"], ["SD01", nil]), tagged("a2", "adm2", ["code"], ["SD01001", "SD03001"]),
+            taggedTextColumn("a1", "#adm1+code", ["SD01", nil]), taggedTextColumn("a2", "#adm2+code", ["SD01001", "SD03001"]),
         ])
         #expect(throws: GazetteerError.missingParent(code: "SD03001", level: 2, row: 2)) { try Gazetteer(table: orphan) }
         // Rows of the upper level alone, and the same area listed again under the same parent, are fine.
         let tidy = try Gazetteer(table: Table(columns: [
-            tagged("a1", "adm1", ["code"], ["SD01", "SD01", "SD01"]), tagged("a2", "adm2", ["code"], [nil, "SD01001", "SD01001"]),
+            taggedTextColumn("a1", "#adm1+code", ["SD01", "SD01", "SD01"]), taggedTextColumn("a2", "#adm2+code", [nil, "SD01001", "SD01001"]),
         ]))
         #expect(tidy.ancestor(of: "SD01001", atLevel: 1) == "SD01")
         // A code named twice differently is refused; the same name again is fine.
         func named(_ names: [String?]) -> Table {
             var n = textTable([("n1", names)]).columns[0]
             n.tag = HXLTagSpec(tag: "adm1", attributes: ["name"])
-            return Table(unchecked: [tagged("a1", "adm1", ["code"], ["SD01", "SD01"]), n], rowCount: 2)
+            return Table(unchecked: [taggedTextColumn("a1", "#adm1+code", ["SD01", "SD01"]), n], rowCount: 2)
         }
         #expect(throws: GazetteerError.conflictingName(code: "SD01", row: 2)) { try Gazetteer(table: named(["North", "Nord"])) }
         #expect(try Gazetteer(table: named(["North", "North"])).areas["SD01"]?.name == "North")
         #expect(try Gazetteer(table: named([nil, "North"])).areas["SD01"]?.name == "North")
         // Spaces around codes, as spreadsheets keep them, are not part of the codes.
         let spaced = try Gazetteer(table: Table(columns: [
-            tagged("a1", "adm1", ["code"], [" SD01 "]), tagged("a2", "adm2", ["code"], ["SD01001 "]),
+            taggedTextColumn("a1", "#adm1+code", [" SD01 "]), taggedTextColumn("a2", "#adm2+code", ["SD01001 "]),
         ]))
         #expect(spaced.contains("SD01001", level: 2))
         #expect(spaced.ancestor(of: "SD01001", atLevel: 1) == "SD01")
 
-        let onlyAdmin1 = try Gazetteer(table: Table(columns: [tagged("a1", "adm1", ["code"], ["SD01", "SD02"])]))
+        let onlyAdmin1 = try Gazetteer(table: Table(columns: [taggedTextColumn("a1", "#adm1+code", ["SD01", "SD02"])]))
         #expect(onlyAdmin1.levels == [1])
         let schema = Schema(fields: [
             Field(name: "adm1", type: .text, adminLevel: 1), Field(name: "adm2", type: .text, adminLevel: 2),
@@ -375,7 +362,7 @@ func textTable(_ columns: [(String, [String?])]) -> Table {
         #expect(r.rowsRejected == 3)
         // With a gazetteer that has both levels, the same rows are judged per code.
         let both = try Gazetteer(table: Table(columns: [
-            tagged("a1", "adm1", ["code"], ["SD01", "SD02"]), tagged("a2", "adm2", ["code"], ["SD0101", "SD0201"]),
+            taggedTextColumn("a1", "#adm1+code", ["SD01", "SD02"]), taggedTextColumn("a2", "#adm2+code", ["SD0101", "SD0201"]),
         ]))
         let judged = Validator(schema: schema, gazetteer: both, fileName: "f.csv", firstDataRow: 2).validate(data)
         #expect(judged.rowsRejected == 1)
