@@ -13,4 +13,13 @@ import Testing
         let atFloor = try #require(try PIMCommand.parseAsRoot(["output", "pop", "--shareable", "--min-cell", "5"]) as? OutputCommand)
         #expect(atFloor.minCell == 5)
     }
+
+    /// Options the file or the command would ignore are refused before anything is read.
+    @Test func ignoredOptionsAreRefused() {
+        #expect(throws: (any Error).self) { _ = try PIMCommand.parseAsRoot(["inspect", "a.csv", "--sheet", "Data"]) }
+        #expect(throws: (any Error).self) { _ = try PIMCommand.parseAsRoot(["inspect", "a.json", "--delimiter", ";"]) }
+        #expect(throws: (any Error).self) { _ = try PIMCommand.parseAsRoot(["import", "a.csv", "--dataset", "pm", "--replace-schema"]) }
+        #expect((try? PIMCommand.parseAsRoot(["inspect", "a.xlsx", "--sheet", "Data"])) != nil)
+        #expect((try? PIMCommand.parseAsRoot(["import", "a.csv", "--dataset", "pm", "--schema", "s.json", "--replace-schema"])) != nil)
+    }
 }

@@ -51,6 +51,17 @@ import Testing
         #expect(r.table.values("price") == [.text("€5")])
     }
 
+    /// A workbook renamed .csv is said to be a zip archive, not reported as CSV with a NUL byte.
+    @Test func aZipArchiveIsNotReadAsCSV() {
+        let bytes: [UInt8] = [0x50, 0x4B, 0x03, 0x04, 0x14, 0x00, 0x00, 0x00, 0x08, 0x00] + Array("xl/workbook.xml".utf8)
+        guard case .invalidFormat(let file, let reason)? = readError(bytes: bytes) else {
+            Issue.record("expected invalidFormat")
+            return
+        }
+        #expect(file == "data.csv")
+        #expect(reason.contains("zip archive"))
+    }
+
     @Test func convertsUTF16WithByteOrderMark() throws {
         var bytes: [UInt8] = [0xFF, 0xFE]
         for u in "a,b\n1,é\n".utf16 { bytes += [UInt8(u & 0xFF), UInt8(u >> 8)] }

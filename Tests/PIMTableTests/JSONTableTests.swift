@@ -110,4 +110,15 @@ import Testing
         #expect(try read(#"[{"":1,"b":2}]"#).table.columnNames == ["column_1", "b"])
         #expect(throws: TableReadError.duplicateColumn(file: "data.json", column: "a")) { try read(#"[{"a":1,"a":2}]"#) }
     }
+
+    /// A JSON row with more values than the header says so in JSON's terms (no delimiter to quote).
+    @Test func aLongJSONRowIsSaidInJSONTerms() {
+        #expect(throws: TableReadError.self) { try read(#"[["a","b"],[1,2,3]]"#) }
+        do {
+            _ = try read(#"[["a","b"],[1,2,3]]"#)
+        } catch {
+            #expect(error.description.contains("3 values but the header has 2"), "\(error)")
+            #expect(!error.description.contains("delimiter"))
+        }
+    }
 }

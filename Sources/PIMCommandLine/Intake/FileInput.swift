@@ -26,6 +26,12 @@ struct FileInputOptions: ParsableArguments {
         if let mb = maxCellMB, !(1...Self.maximumCellMB).contains(mb) {
             throw ValidationError("--max-cell-mb takes a whole number of MB from 1 to \(Self.maximumCellMB).")
         }
+        // Options that the file's kind would ignore are refused rather than silently unused.
+        let ext = url.pathExtension.lowercased()
+        if sheet != nil && ext != "xlsx" && ext != "xlsm" { throw ValidationError("--sheet is for XLSX workbooks; \(file) is not one.") }
+        if (delimiter != nil || allowRagged || maxCellMB != nil) && ["xlsx", "xlsm", "json"].contains(ext) {
+            throw ValidationError("--delimiter, --allow-ragged and --max-cell-mb are for CSV files; \(file) is not one.")
+        }
     }
 
     /// Reads the file into a table, or throws a located error.

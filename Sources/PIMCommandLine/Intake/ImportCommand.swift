@@ -55,6 +55,9 @@ struct ImportCommand: AsyncParsableCommand {
             if let v, CivilDays.parseISO(v) == nil { throw ValidationError("--\(flag) must be a date as yyyy-mm-dd, e.g. 2026-01-31.") }
         }
         if let a = periodStart, let b = periodEnd, a > b { throw ValidationError("--period-start is after --period-end.") }
+        if replaceSchema && schemaOptions.schema == nil {
+            throw ValidationError("--replace-schema needs --schema FILE: the schema that replaces the stored one.")
+        }
     }
 
     func run() async throws {

@@ -57,6 +57,10 @@ public enum CSVReader {
         let p = buffer.base
         let n = buffer.count
         guard n > 0 else { throw .emptyFile(file: fileName) }
+        // A workbook (a zip archive) named .csv: say what it is rather than report its bytes as bad CSV.
+        if n >= 4 && p[0] == 0x50 && p[1] == 0x4B && p[2] == 0x03 && p[3] == 0x04 {
+            throw .invalidFormat(file: fileName, reason: "this is a zip archive (an XLSX workbook?), not CSV text; if it is a workbook, name it .xlsx")
+        }
         if n >= 3 && p[0] == 0xEF && p[1] == 0xBB && p[2] == 0xBF {
             guard n > 3 else { throw .emptyFile(file: fileName) }
             return try readKnownUTF8(
