@@ -45,7 +45,7 @@ struct FileInputOptions: ParsableArguments {
         options.allowRagged = allowRagged
         if let d = delimiter { options.delimiter = d == "\\t" || d == "tab" ? UInt8(ascii: "\t") : d.utf8.first }
         if let mb = maxCellMB { options.maximumCellBytes = mb << 20 }
-        var result: ReadResult
+        let result: ReadResult
         do throws(TableReadError) { result = try TableReader.read(url: url, options: options, sheet: sheet) } catch {
             // The reader says "raise the limit": say how.
             guard case .cellTooLarge(let f, let row, let column, let limit) = error else { throw error }
@@ -53,7 +53,6 @@ struct FileInputOptions: ParsableArguments {
             throw CLIError("\(place.joined(separator: ":")): a cell is larger than \(Self.megabytes(limit)); check for an unclosed "
                            + "quote, or raise the limit with --max-cell-mb N (N in MB, up to \(Self.maximumCellMB)).")
         }
-        result.noteUnknownHXLTags()
         return result
     }
 

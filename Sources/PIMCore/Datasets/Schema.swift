@@ -118,8 +118,7 @@ public struct Schema: Sendable, Hashable, Codable {
     public func column(for field: Field, in table: Table) -> Column? {
         if let named = table[field.name] { return named }
         guard let hxl = field.hxl, let wanted = HXLTagSpec(parsing: hxl) else { return nil }
-        func key(_ t: HXLTagSpec) -> [String] { [t.tag] + Set(t.attributes).sorted() }
-        let tagged = table.columns.filter { c in c.tag.map { key($0) == key(wanted) } ?? false }
+        let tagged = table.columns.filter { $0.tag?.canonical == wanted.canonical }
         guard tagged.count == 1, let only = tagged.first, self.field(named: only.name) == nil else { return nil }
         return only
     }

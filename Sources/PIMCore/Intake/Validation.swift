@@ -110,9 +110,10 @@ public struct Validator: Sendable {
         // A gazetteer without a level the schema checks cannot judge that column: said once, not per row,
         // and no row is accepted (a check the user asked for could not be made).
         var uncheckable = false
-        for field in schema.fields {
-            guard let level = field.checkedAdminLevel, let g = gazetteer, !g.levels.contains(level),
-                schema.column(for: field, in: table) != nil
+        // Each field's column in the file, by name or by tag (see Schema.column(for:in:)), found once.
+        let sources = schema.fields.map { schema.column(for: $0, in: table) }
+        for (field, source) in zip(schema.fields, sources) {
+            guard let level = field.checkedAdminLevel, let g = gazetteer, !g.levels.contains(level), source != nil
             else { continue }
             uncheckable = true
             let has = g.levels.map { "admin\($0)" }.joined(separator: ", ")
@@ -121,8 +122,8 @@ public struct Validator: Sendable {
                 problem: "the gazetteer has no admin level \(level) to check this column against (it has \(has))",
                 expected: "a gazetteer with #adm\(level)+code, or a schema without admin_level \(level) for this column"))
         }
-        for field in schema.fields {
-            guard let source = schema.column(for: field, in: table) else {
+        for (field, found) in zip(schema.fields, sources) {
+            guard let source = found else {
                 if field.required {
                     issues.append(ValidationIssue(
                         file: fileName, row: firstDataRow - 1, column: field.name, rule: .missingColumn,

@@ -109,11 +109,10 @@ struct DataAPIController: Sendable {
                             body: .init(byteBuffer: ByteBuffer(bytes: JSON.encode(p))))
         }
         guard file.size > 0 else { return problem(.unprocessableContent, "Empty file", "The body is empty: nothing to import.", nil) }
-        var read: ReadResult
+        let read: ReadResult
         do { read = try TableReader.read(url: file.url) } catch {
             return problem(.unprocessableContent, "Unreadable file", error.description, nil)
         }
-        read.noteUnknownHXLTags()
         let r = ImportRunner.Request(
             read: read, sha256: try FileDigest.sha256(of: file.url), fileName: file.fileName, datasetName: name,
             new: .init(category: q.get("category"), purpose: q.get("purpose"), sensitivity: q.get("sensitivity").flatMap(Sensitivity.init) ?? .high),

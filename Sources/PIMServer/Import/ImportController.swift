@@ -73,13 +73,12 @@ struct ImportController: Sendable {
         let provenance = Self.provenance(form)
         do { try ImportRunner.checkDates(provenance) } catch { return try await refuse(error.detail, .badRequest) }
         guard file.size > 0 else { return try await refuse("\(file.fileName) is empty: nothing to import.") }
-        var read: ReadResult
+        let read: ReadResult
         do {
             read = try TableReader.read(url: file.url)
         } catch {
             return try await refuse(error.description)
         }
-        read.noteUnknownHXLTags()
         guard read.table.rowCount > 0 else { return try await refuse("\(file.fileName) has a header but no data rows: nothing to import.") }
         let existing = try await store.dataset(named: name)
         if let existing, !DatasetAccess.canSee(existing, role: u.role) {

@@ -8,7 +8,14 @@ public enum TableReader {
     /// - Parameter sheet: for XLSX, the sheet to read (default: the first visible one).
     /// - Throws: ``TableReadError/unsupportedFileType(file:fileExtension:)`` for other extensions, or the
     ///   chosen reader's error (XLSX errors as ``TableReadError/spreadsheet(file:message:)``).
+    /// Every result notes hashtags outside the HXL core dictionary (``ReadResult/noteUnknownHXLTags()``).
     public static func read(url: URL, options: CSVReadOptions = .init(), sheet: String? = nil) throws(TableReadError) -> ReadResult {
+        var result = try readByExtension(url: url, options: options, sheet: sheet)
+        result.noteUnknownHXLTags()
+        return result
+    }
+
+    private static func readByExtension(url: URL, options: CSVReadOptions, sheet: String?) throws(TableReadError) -> ReadResult {
         let ext = url.pathExtension.lowercased()
         switch ext {
         case "csv", "txt":

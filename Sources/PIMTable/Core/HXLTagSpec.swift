@@ -15,6 +15,10 @@ public struct HXLTagSpec: Sendable, Hashable, Codable, CustomStringConvertible {
 
     public func has(_ attribute: String) -> Bool { attributes.contains(attribute) }
 
+    /// The same tagspec with its attributes sorted and each once: two tagspecs mean the same column
+    /// (`#inneed+f+adults`, `#inneed+adults+f`) when their canonical forms are equal.
+    public var canonical: HXLTagSpec { HXLTagSpec(tag: tag, attributes: Set(attributes).sorted()) }
+
     /// `#tag+attr+attr`.
     public var description: String { "#" + ([tag] + attributes).joined(separator: "+") }
 }

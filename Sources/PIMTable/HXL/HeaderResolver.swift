@@ -64,7 +64,7 @@ struct HeaderResolver {
         let repeated = Dictionary(grouping: names.indices, by: { names[$0] }).values.filter { $0.count > 1 }
         for group in repeated {
             // (Attributes are a set in HXL: #inneed+f+adults and #inneed+adults+f are the same column.)
-            let specs = group.compactMap { k in tags[k].map { [$0.tag] + Set($0.attributes).sorted() } }
+            let specs = group.compactMap { k in tags[k]?.canonical }
             guard specs.count == group.count, Set(specs).count == specs.count else { continue }
             for k in group { names[k] = names[k] + " " + (tags[k]?.description ?? "") }
         }

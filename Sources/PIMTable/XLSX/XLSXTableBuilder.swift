@@ -137,7 +137,7 @@ struct XLSXTableBuilder {
             names[c] = name
         }
         for group in Dictionary(grouping: names.keys, by: { names[$0] ?? "" }).values where group.count > 1 {
-            let specs = group.compactMap { c in tags[c].map { [$0.tag] + Set($0.attributes).sorted() } }
+            let specs = group.compactMap { c in tags[c]?.canonical }
             if specs.count == group.count, Set(specs).count == specs.count {
                 for c in group { names[c] = (names[c] ?? "") + " " + (tags[c]?.description ?? "") }
             } else if !group.contains(where: spanned.contains) {
