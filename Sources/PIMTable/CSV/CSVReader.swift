@@ -78,17 +78,10 @@ public enum CSVReader {
         if let result = try readUTF8(buffer, fileName: fileName, options: options, encoding: .utf8, validating: true) {
             return result
         }
-        // Mostly UTF-8 with a few damaged bytes stays UTF-8 (the damage replaced by U+FFFD); anything
-        // else is a legacy single-byte file, read as Windows-1252.
-        let repaired = TextDecoding.repairUTF8(p, n)
-        if repaired.multibyte > repaired.replaced {
-            var result = try readConverted(repaired.bytes, fileName: fileName, options: options, encoding: .utf8)
-            result.report.warnings.insert(.replacedInvalidUTF8(count: repaired.replaced), at: 0)
-            return result
-        }
-        let utf8 = TextDecoding.windows1252ToUTF8(p, n)
-        var result = try readConverted(utf8, fileName: fileName, options: options, encoding: .windows1252)
-        result.report.warnings.insert(.convertedFromWindows1252, at: 0)
+        // Damaged UTF-8 repaired, or a legacy file converted (TextDecoding.notUTF8), and said.
+        let decoded = TextDecoding.notUTF8(p, n)
+        var result = try readConverted(decoded.bytes, fileName: fileName, options: options, encoding: decoded.encoding)
+        result.report.warnings.insert(decoded.warning, at: 0)
         return result
     }
 

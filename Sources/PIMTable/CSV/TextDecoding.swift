@@ -166,11 +166,19 @@ extension TextDecoding {
                 return (utf16ToUTF8(p + 2, n - 2, bigEndian: p[0] == 0xFE), .utf16, .convertedFromUTF16)
             }
             if isValidUTF8(p, n) { return (bytes, .utf8, nil) }
-            let repaired = repairUTF8(p, n)
-            if repaired.multibyte > repaired.replaced {
-                return (repaired.bytes, .utf8, .replacedInvalidUTF8(count: repaired.replaced))
-            }
-            return (windows1252ToUTF8(p, n), .windows1252, .convertedFromWindows1252)
+            let decoded = notUTF8(p, n)
+            return (decoded.bytes, decoded.encoding, decoded.warning)
         }
+    }
+
+    /// Bytes that are not valid UTF-8, as UTF-8: mostly UTF-8 with a few damaged bytes stays UTF-8 (the
+    /// damage replaced by U+FFFD); anything else is a legacy single-byte file, read as Windows-1252. With the
+    /// warning that says which.
+    static func notUTF8(_ p: UnsafePointer<UInt8>, _ n: Int) -> (bytes: [UInt8], encoding: SourceEncoding, warning: ReadWarning) {
+        let repaired = repairUTF8(p, n)
+        if repaired.multibyte > repaired.replaced {
+            return (repaired.bytes, .utf8, .replacedInvalidUTF8(count: repaired.replaced))
+        }
+        return (windows1252ToUTF8(p, n), .windows1252, .convertedFromWindows1252)
     }
 }
