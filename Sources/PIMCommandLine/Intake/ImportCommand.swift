@@ -92,11 +92,12 @@ struct ImportCommand: AsyncParsableCommand {
             try await actor.check(in: s, needs: .importData, to: "import data")
             let existing = try await s.dataset(named: dataset)
             // A new name that differs from a stored one only in case is refused before anything else is asked.
-            if existing == nil, let other = StoredNames.sameName(as: dataset, among: try await s.datasets().map(\.name)) {
+            let stored = try await s.datasets()
+            if existing == nil, let other = StoredNames.sameName(as: dataset, among: stored.map(\.name)) {
                 throw CLIError("A dataset \"\(other)\" already exists, and names are compared without case: import into \"\(other)\" or choose another name.")
             }
             // The same file stored in another dataset is not an error (a file may feed several datasets), but is said.
-            for other in try await s.datasets() where other.id != existing?.id {
+            for other in stored where other.id != existing?.id {
                 if let v = try await s.versions(of: other.id).first(where: { $0.provenance.sha256 == sha }) {
                     said.say("this exact file (same SHA-256) is already stored as version \(v.number) of dataset \"\(other.name)\".")
                 }
