@@ -115,6 +115,21 @@ import Testing
 
     // MARK: - A large file, read in pieces
 
+    /// Each reading thread takes a run of consecutive pieces: the runs cover every piece once, in order,
+    /// and differ in length by at most one.
+    @Test func piecesAreSplitIntoConsecutiveRuns() {
+        for items in 0...20 {
+            for threads in 1...4 {
+                let runs = ParallelWork.runs(items, threads: threads)
+                #expect(runs.count == threads)
+                #expect(runs.flatMap { Array($0) } == Array(0..<items))
+                let sizes = runs.map(\.count)
+                #expect((sizes.max() ?? 0) - (sizes.min() ?? 0) <= 1)
+                #expect(sizes == sizes.sorted(by: >))
+            }
+        }
+    }
+
     /// A file of more than 4 MiB is tokenized in eight pieces on two threads and its columns built in
     /// groups; the table and profiles equal those of a sequential read, and the counts equal those
     /// computed here from the generated values. Quoted cells with delimiters, doubled quotes and

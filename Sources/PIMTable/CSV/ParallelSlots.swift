@@ -44,6 +44,20 @@ package enum ParallelWork {
         for _ in 1..<count { done.wait() }
     }
 
+    /// `items` split into `threads` runs of consecutive items, as equal as can be (the first runs
+    /// take the remainder).
+    package static func runs(_ items: Int, threads: Int) -> [Range<Int>] {
+        let t = max(1, threads)
+        var out: [Range<Int>] = []
+        var start = 0
+        for k in 0..<t {
+            let size = items / t + (k < items % t ? 1 : 0)
+            out.append(start..<(start + size))
+            start += size
+        }
+        return out
+    }
+
     /// Runs `items` pieces of work on `threads` threads that each take the next piece not yet taken, so
     /// that a thread the machine leaves waiting does not hold the others up (items should be ordered
     /// largest first). Returns when every piece is done.

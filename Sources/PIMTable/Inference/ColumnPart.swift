@@ -159,6 +159,7 @@ struct ColumnPart: @unchecked Sendable {
             parts = []
             return (only.codes, only.dictionary, only.guardedCodes)
         }
+        if let joined = mergeRuns(&parts, rows: rows) { return joined }
         var dictionary = ByteDictionary()
         var startIndex: Int?
         if parts[firstIndex].shared == nil {
@@ -227,6 +228,64 @@ struct ColumnPart: @unchecked Sendable {
             }
             dictionary = dictionary.reordered(order)
             guarded = Dictionary(uniqueKeysWithValues: guarded.map { (recoded[Int($0.key)], $0.value) })
+        }
+        return (codes, dictionary, guarded)
+    }
+
+    /// ``mergeText(_:rows:)`` when each thread read consecutive pieces in order and every code of its
+    /// dictionary belongs to a kept part (no piece was read again): the first thread's dictionary is then
+    /// coded in order of first appearance already and is kept as it is, with its parts' codes; the other
+    /// threads' dictionaries are added after it, and only their parts' codes are translated. `nil` (and
+    /// nothing changed) otherwise.
+    private static func mergeRuns(_ parts: inout [ColumnPart], rows: Int)
+        -> (codes: [Int32], dictionary: ByteDictionary, guarded: [Int32: Int])?
+    {
+        // The runs of parts that share a dictionary, each a different one.
+        var runs: [(box: DictionaryBox, parts: Range<Int>)] = []
+        for k in parts.indices {
+            guard let box = parts[k].shared else { return nil }
+            let next = parts[k].newCodes.lowerBound
+            if let last = runs.last, last.box === box {
+                guard parts[k - 1].newCodes.upperBound == next else { return nil }
+                runs[runs.count - 1].parts = last.parts.lowerBound..<(k + 1)
+            } else {
+                guard next == 0, !runs.contains(where: { $0.box === box }) else { return nil }
+                runs.append((box, k..<(k + 1)))
+            }
+        }
+        guard let first = runs.first,
+            runs.allSatisfy({ parts[$0.parts.upperBound - 1].newCodes.upperBound == $0.box.dictionary.count })
+        else { return nil }
+        var dictionary = first.box.take()
+        var codes = [Int32](repeating: -1, count: rows)
+        var guarded: [Int32: Int] = [:]
+        var offset = 0
+        for k in first.parts {
+            defer { offset += parts[k].rows }
+            guard parts[k].type != nil else { continue }
+            let from = offset
+            codes.withUnsafeMutableBufferPointer { out in
+                parts[k].codes.withUnsafeBufferPointer { source in
+                    guard let o = out.baseAddress, let s = source.baseAddress else { return }
+                    (o + from).update(from: s, count: source.count)
+                }
+            }
+            for (c, n) in parts[k].guardedCodes { guarded[c, default: 0] += n }
+            parts[k].codes = []
+            parts[k].shared = nil
+        }
+        for run in runs.dropFirst() {
+            let other = run.box.take()
+            dictionary.reserveStorage(entries: other.count, bytes: other.keyBytes)
+            let map = dictionary.absorb(other)
+            for k in run.parts {
+                defer { offset += parts[k].rows }
+                guard parts[k].type != nil else { continue }
+                translate(parts[k].codes, into: &codes, at: offset, map: map)
+                for (c, n) in parts[k].guardedCodes { guarded[map.code(c), default: 0] += n }
+                parts[k].codes = []
+                parts[k].shared = nil
+            }
         }
         return (codes, dictionary, guarded)
     }
