@@ -38,7 +38,47 @@ public enum PIMEntryPoint {
         if CommandLine.arguments.dropFirst().first != "serve" { BatchMemory.tuneForBatchWork() }
     }
 
+    /// Parses and runs the command, as `PIMCommand.main()` does, except that a command asked for
+    /// `--format json` that fails before printing its JSON (an argument refused, a dataset not found) also
+    /// prints `{"error": …}` on stdout, so that a script always has an object to parse. The message is on
+    /// stderr and the exit status non-zero as usual.
     public static func run() async {
-        await PIMCommand.main()
+        let arguments = Array(CommandLine.arguments.dropFirst())
+        do {
+            var command = try PIMCommand.parseAsRoot(arguments)
+            if var asyncCommand = command as? any AsyncParsableCommand {
+                try await asyncCommand.run()
+            } else {
+                try command.run()
+            }
+        } catch {
+            if let failure = jsonFailure(for: error, arguments: arguments, printed: Output.printedJSON) {
+                print(failure)
+            }
+            PIMCommand.exit(withError: error)
+        }
     }
+
+    /// The JSON a failed command prints on stdout: only when it was asked for JSON, has printed none, and
+    /// the error is a failure (not `--help` or `--version`).
+    static func jsonFailure(for error: any Error, arguments: [String], printed: Bool) -> String? {
+        guard !printed, asksForJSON(arguments), PIMCommand.exitCode(for: error) != .success else { return nil }
+        return try? Output.json(CommandFailure(error: PIMCommand.message(for: error)))
+    }
+
+    /// Whether the arguments ask for `--format json`.
+    static func asksForJSON(_ arguments: [String]) -> Bool {
+        for (k, a) in arguments.enumerated() {
+            if a == "--" { return false }
+            if a == "--format=json" { return true }
+            if a == "--format", k + 1 < arguments.count, arguments[k + 1] == "json" { return true }
+        }
+        return false
+    }
+}
+
+/// What a command asked for JSON prints on stdout when it fails before printing its own (see
+/// ``PIMEntryPoint/run()``).
+struct CommandFailure: Encodable {
+    let error: String
 }

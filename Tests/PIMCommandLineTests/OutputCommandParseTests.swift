@@ -19,6 +19,8 @@ import Testing
         #expect(throws: (any Error).self) { _ = try PIMCommand.parseAsRoot(["inspect", "a.csv", "--sheet", "Data"]) }
         #expect(throws: (any Error).self) { _ = try PIMCommand.parseAsRoot(["inspect", "a.json", "--delimiter", ";"]) }
         #expect(throws: (any Error).self) { _ = try PIMCommand.parseAsRoot(["import", "a.csv", "--dataset", "pm", "--replace-schema"]) }
+        #expect(throws: (any Error).self) { _ = try PIMCommand.parseAsRoot(["inspect", "a.xlsx", "--allow-ragged"]) }
+        #expect((try? PIMCommand.parseAsRoot(["inspect", "a.json", "--allow-ragged"])) != nil)
         #expect((try? PIMCommand.parseAsRoot(["inspect", "a.xlsx", "--sheet", "Data"])) != nil)
         #expect((try? PIMCommand.parseAsRoot(["import", "a.csv", "--dataset", "pm", "--schema", "s.json", "--replace-schema"])) != nil)
     }

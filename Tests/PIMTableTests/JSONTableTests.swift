@@ -121,4 +121,23 @@ import Testing
             #expect(!error.description.contains("delimiter"))
         }
     }
+
+    /// A JSON row with fewer values than the header is refused at its row, as a short CSV row is: padding
+    /// it would guess which values are missing. Allowed short rows are padded with nulls, and counted.
+    @Test func aShortJSONRowIsRefusedUnlessShortRowsAreAllowed() throws {
+        let text = #"[["a","b","c"],[1,2,3],[4,5]]"#
+        #expect(throws: TableReadError.raggedRow(file: "data.json", row: 3, expected: 3, found: 2)) { try read(text) }
+        do {
+            _ = try read(text)
+        } catch {
+            #expect(error.description.contains("data.json:3"), "\(error)")
+            #expect(error.description.contains("--allow-ragged"), "\(error)")
+        }
+        let padded = try JSONTableReader.read(
+            bytes: Array(text.utf8), fileName: "data.json", options: CSVReadOptions(allowRagged: true))
+        #expect(padded.table.values("c") == [.integer(3), .null])
+        #expect(padded.report.warnings.contains(.paddedRows(count: 1)))
+        // A row with an explicit null per missing value is complete.
+        #expect(try read(#"[["a","b"],[1,null]]"#).table.values("b") == [.null])
+    }
 }

@@ -10,7 +10,7 @@ struct FileInputOptions: ParsableArguments {
 
     @Option(help: "XLSX: the sheet to read (default: the first).") var sheet: String?
     @Option(help: "CSV: the delimiter (default: sniffed from , ; tab |).") var delimiter: String?
-    @Flag(help: "CSV: pad rows with too few fields instead of refusing the file.") var allowRagged = false
+    @Flag(help: "CSV and JSON: pad rows with too few fields instead of refusing the file.") var allowRagged = false
     @Option(name: .customLong("max-cell-mb"), help: ArgumentHelp("CSV: the largest cell allowed, in MB (default 1; at most \(Self.maximumCellMB)).", valueName: "mb"))
     var maxCellMB: Int?
 
@@ -29,8 +29,11 @@ struct FileInputOptions: ParsableArguments {
         // Options that the file's kind would ignore are refused rather than silently unused.
         let ext = url.pathExtension.lowercased()
         if sheet != nil && ext != "xlsx" && ext != "xlsm" { throw ValidationError("--sheet is for XLSX workbooks; \(file) is not one.") }
-        if (delimiter != nil || allowRagged || maxCellMB != nil) && ["xlsx", "xlsm", "json"].contains(ext) {
-            throw ValidationError("--delimiter, --allow-ragged and --max-cell-mb are for CSV files; \(file) is not one.")
+        if (delimiter != nil || maxCellMB != nil) && ["xlsx", "xlsm", "json"].contains(ext) {
+            throw ValidationError("--delimiter and --max-cell-mb are for CSV files; \(file) is not one.")
+        }
+        if allowRagged && ["xlsx", "xlsm"].contains(ext) {
+            throw ValidationError("--allow-ragged is for CSV and JSON files; \(file) is not one (a sheet's short rows are always read).")
         }
     }
 

@@ -191,10 +191,10 @@ struct ImportCommand: AsyncParsableCommand {
         let r = outcome.result
         switch format {
         case .json:
-            print(try Output.json(ImportSummary(
+            try Output.printJSON(ImportSummary(
                 dataset: dataset, created: outcome.created, version: outcome.version.number, rowsStored: outcome.version.rowCount,
                 rowsRead: r.rowsRead, columns: read.table.columns.count, warnings: said.all + r.warnings.map(\.description), rowsLeftOut: r.rowsRejected, issues: r.issues.count,
-                issuesByRule: Dictionary(uniqueKeysWithValues: r.countsByRule.map { ($0.key.rawValue, $0.value) }))))
+                issuesByRule: Dictionary(uniqueKeysWithValues: r.countsByRule.map { ($0.key.rawValue, $0.value) })))
         case .text:
             print("Imported \(IssueReport.count(outcome.version.rowCount, "row")) into \(outcome.created ? "new dataset" : "dataset") \"\(dataset)\" as version \(outcome.version.number)"
                   + (r.rowsRejected > 0 ? " (\(IssueReport.count(r.rowsRejected, "row")) with issues left out)" : "") + ".")

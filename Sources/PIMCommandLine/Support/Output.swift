@@ -20,7 +20,17 @@ enum Output {
         return String(decoding: try e.encode(value), as: UTF8.self)
     }
 
-    static func printJSON<T: Encodable>(_ value: T) throws { print(try json(value)) }
+    /// Prints a command's JSON answer on stdout (and notes that it did: see ``printedJSON``).
+    static func printJSON<T: Encodable>(_ value: T) throws {
+        let text = try json(value)
+        jsonPrinted.store(true, ordering: .relaxed)
+        print(text)
+    }
+
+    private static let jsonPrinted = Atomic<Bool>(false)
+
+    /// Whether this process has printed a JSON answer (a failure after it must not print a second object).
+    static var printedJSON: Bool { jsonPrinted.load(ordering: .relaxed) }
 
     /// Refuses an output path that must not be written (see ``OutputGuard``): a workspace's data folder, an
     /// SQLite file, or one of the command's input files. Checked before any work, so nothing is half-done.

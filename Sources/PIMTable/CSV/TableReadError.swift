@@ -79,7 +79,9 @@ public enum TableReadError: Error, Sendable, Hashable, CustomStringConvertible {
         case .textAfterClosingQuote:
             reason = "text follows a closing quote; put the whole field in quotes and double any quote inside it (\"\")"
         case .raggedRow(let file, _, let e, let f) where file.lowercased().hasSuffix(".json"):
-            reason = "this row has \(f) value\(f == 1 ? "" : "s") but the header has \(e); give every row one value per column"
+            reason = f > e
+                ? "this row has \(f) value\(f == 1 ? "" : "s") but the header has \(e); give every row one value per column"
+                : "this row has \(f) value\(f == 1 ? "" : "s") but the header has \(e); give every row one value per column (null for an empty one), or allow short rows (pim: --allow-ragged) to pad them with empty cells"
         case .raggedRow(_, _, let e, let f):
             reason = f > e
                 ? "this row has \(f) field\(f == 1 ? "" : "s") but the header has \(e); quote fields that contain the delimiter"

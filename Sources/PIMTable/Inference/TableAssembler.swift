@@ -5,14 +5,17 @@
 public enum TableAssembler {
     /// Builds a table from rows of cells (`nil` or `""` is empty), the first rows being headers.
     ///
-    /// Short rows are padded with nulls; a row with a non-empty cell beyond the header is an error.
+    /// A row with a non-empty cell beyond the header is an error. Short rows are padded with nulls (a
+    /// spreadsheet leaves out trailing empty cells) unless `shortRows` is `.refused`.
     /// - Parameters:
     ///   - rowNumbers: each row's 1-based number as the user sees it (default: position + 1).
     ///   - formulaGuards: remove ``FormulaGuard`` quotes (true for spreadsheets, false for JSON).
+    ///   - shortRows: what a data row with fewer cells than the header gets: padded silently (sheets,
+    ///     forms), padded and counted in a warning, or refused (JSON rows, where every row lists its values).
     /// - Throws: ``TableReadError`` for empty input, bad hashtag rows, duplicate names and ragged rows.
     public static func assemble(
         rows: [[String?]], fileName: String, rowNumbers: [Int]? = nil, options: CSVReadOptions = .init(),
-        formulaGuards: Bool = true, encoding: SourceEncoding = .utf8
+        formulaGuards: Bool = true, encoding: SourceEncoding = .utf8, shortRows: ShortRows = .padded
     ) throws(TableReadError) -> ReadResult {
         let numbers = rowNumbers ?? Array(1...max(1, rows.count))
         guard !rows.isEmpty else { throw .emptyFile(file: fileName) }
@@ -30,10 +33,20 @@ public enum TableAssembler {
         let data = rows.count > resolved.dataRecord ? Array(rows[resolved.dataRecord...]) : []
         var columnsCells = Array(repeating: [String?](), count: fields)
         for k in 0..<fields { columnsCells[k].reserveCapacity(data.count) }
+        var padded = 0
         for (r, row) in data.enumerated() {
             if row.count > fields, row[fields...].contains(where: { !($0 ?? "").isEmpty }) {
                 throw .raggedRow(
                     file: fileName, row: numbers[resolved.dataRecord + r], expected: fields, found: row.count)
+            }
+            if row.count < fields {
+                switch shortRows {
+                case .padded: break
+                case .paddedAndCounted: padded += 1
+                case .refused:
+                    throw .raggedRow(
+                        file: fileName, row: numbers[resolved.dataRecord + r], expected: fields, found: row.count)
+                }
             }
             for k in 0..<fields { columnsCells[k].append(k < row.count ? row[k] : nil) }
         }
@@ -53,8 +66,20 @@ public enum TableAssembler {
             firstDataRow: resolved.dataRecord < numbers.count ? numbers[resolved.dataRecord] : numbers[numbers.count - 1] + 1,
             profiles: profiles)
         var result = ReadResult(table: table, report: report)
+        if padded > 0 { result.report.warnings.append(.paddedRows(count: padded)) }
         if options.interpretKobo { result.interpretKobo() }
         return result
+    }
+
+    /// What ``assemble(rows:fileName:rowNumbers:options:formulaGuards:encoding:shortRows:)`` does with a
+    /// data row that has fewer cells than the header.
+    public enum ShortRows: Sendable {
+        /// Padded with nulls, silently (spreadsheets leave trailing empty cells out).
+        case padded
+        /// Padded with nulls, and counted in a ``ReadWarning/paddedRows(count:)`` warning.
+        case paddedAndCounted
+        /// Refused with ``TableReadError/raggedRow(file:row:expected:found:)``.
+        case refused
     }
 
     /// Infers one column's type from its cells and builds it, with its profile.

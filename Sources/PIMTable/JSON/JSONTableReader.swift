@@ -8,6 +8,9 @@ import Foundation
 /// - **object style**: `[{"#name": "A", "#age": 3}]`; keys are tagspecs (or plain column names), in
 ///   order of first appearance; a missing key is null.
 ///
+/// In array style every data row gives one value per column (`null` for an empty one); a shorter row is
+/// refused unless ``CSVReadOptions/allowRagged`` is set, which pads it and says so.
+///
 /// Values may be strings, numbers, booleans or null; column types are inferred as for CSV (numbers
 /// keep their JSON text, so `5.0` is a decimal). Formula guards are not removed: JSON is not opened
 /// by spreadsheets, so ``JSONTableWriter`` writes text as it is.
@@ -66,7 +69,11 @@ public enum JSONTableReader {
             for cell in cells { row.append(try text(cell, fileName: fileName, row: k + 1)) }
             rows.append(row)
         }
-        return try TableAssembler.assemble(rows: rows, fileName: fileName, options: options, formulaGuards: false)
+        // A row with fewer values than the header is refused, as a short CSV row is, unless short rows are
+        // allowed (then padded, and said).
+        return try TableAssembler.assemble(
+            rows: rows, fileName: fileName, options: options, formulaGuards: false,
+            shortRows: options.allowRagged ? .paddedAndCounted : .refused)
     }
 
     private static func readObjects(_ items: [JSONValue], fileName: String, options: CSVReadOptions)
