@@ -36,7 +36,7 @@ func initialisedWorkspace() throws -> URL {
             #expect(r.status != 0)
             let json = try #require(try JSONSerialization.jsonObject(with: Data(r.out.utf8)) as? [String: Any], "\(file): \(r.out)")
             #expect(json["imported"] as? Bool == false)
-            #expect((json["reason"] as? String)?.contains(file) == true, "\(json)")
+            #expect((json["error"] as? String)?.contains(file) == true, "\(json)")
         }
         // inspect and validate answer in JSON too.
         for command in ["inspect", "validate"] {
@@ -186,8 +186,9 @@ func initialisedWorkspace() throws -> URL {
         let summary = try #require(try JSONSerialization.jsonObject(with: Data(j.out.utf8)) as? [String: Any])
         #expect(summary["version"] as? Int == 2)
         #expect(summary["rowsStored"] as? Int == 29)
-        #expect(summary["rowsLeftOut"] as? Int == 1)
-        #expect((summary["issuesByRule"] as? [String: Int])?["type"] == 1)
+        #expect(summary["rowsRejected"] as? Int == 1)
+        #expect(summary["issueCount"] as? Int == 1)
+        #expect((summary["countsByRule"] as? [String: Int])?["type"] == 1)
     }
 
     /// validate, datasets and dataset show give the column count beside the row count in JSON.
@@ -199,6 +200,7 @@ func initialisedWorkspace() throws -> URL {
         let summary = try #require(try JSONSerialization.jsonObject(with: Data(v.out.utf8)) as? [String: Any])
         #expect(summary["rowsRead"] as? Int == 12)
         #expect(summary["columns"] as? Int == 5)
+        #expect(summary["file"] as? String == "pm.csv")
         let imp = try PIMBinary.run(["import", "pm.csv", "--dataset", "pm", "--category", "protection-monitoring", "--purpose", "T"], in: dir)
         #expect(imp.status == 0, "\(imp.err)")
         let list = try PIMBinary.run(["datasets", "--format", "json"], in: dir)
@@ -305,12 +307,14 @@ func initialisedWorkspace() throws -> URL {
         #expect(json["rowsRead"] as? Int == 20)
         #expect(json["columns"] as? Int == 5)
         #expect(json["rowsValid"] as? Int == 18)
-        #expect(json["issues"] as? Int == 2)
-        #expect((json["issuesByRule"] as? [String: Int])?["type"] == 2)
-        let problems = try #require(json["problems"] as? [[String: Any]])
+        #expect(json["rowsRejected"] as? Int == 2)
+        #expect(json["issueCount"] as? Int == 2)
+        #expect((json["countsByRule"] as? [String: Int])?["type"] == 2)
+        // (The keys it shares with validate's JSON are validate's: a script reads both the same way.)
+        let problems = try #require(json["issues"] as? [[String: Any]])
         #expect(problems.map { $0["row"] as? Int } == [6, 13])
         #expect(problems.allSatisfy { $0["column"] as? String == "age" })
-        #expect((json["reason"] as? String)?.contains("2 issues") == true)
+        #expect((json["error"] as? String)?.contains("2 issues") == true)
         #expect(r.err.contains("was not imported"))
         // and nothing was stored
         let list = try PIMBinary.run(["datasets", "--format", "json"], in: dir)
@@ -321,13 +325,13 @@ func initialisedWorkspace() throws -> URL {
         #expect(none.status != 0)
         let noneJSON = try #require(try JSONSerialization.jsonObject(with: Data(none.out.utf8)) as? [String: Any], "stdout: \(none.out)")
         #expect(noneJSON["rowsValid"] as? Int == 0)
-        #expect((noneJSON["problems"] as? [Any])?.count == 2)
+        #expect((noneJSON["issues"] as? [Any])?.count == 2)
         // The same file again is refused as JSON too.
         let again = try PIMBinary.run(["import", "v1.csv", "--dataset", "pm", "--format", "json"], in: dir)
         #expect(again.status != 0)
         let againJSON = try #require(try JSONSerialization.jsonObject(with: Data(again.out.utf8)) as? [String: Any], "stdout: \(again.out)")
         #expect(againJSON["imported"] as? Bool == false)
-        #expect((againJSON["reason"] as? String)?.contains("already imported as version 1") == true)
+        #expect((againJSON["error"] as? String)?.contains("already imported as version 1") == true)
     }
 
     /// A schema given for an existing dataset that lowers a disclosure role (or drops a field) is refused,

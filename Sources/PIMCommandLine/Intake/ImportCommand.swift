@@ -193,8 +193,8 @@ struct ImportCommand: AsyncParsableCommand {
         case .json:
             try Output.printJSON(ImportSummary(
                 dataset: dataset, created: outcome.created, version: outcome.version.number, rowsStored: outcome.version.rowCount,
-                rowsRead: r.rowsRead, columns: read.table.columns.count, warnings: said.all + r.warnings.map(\.description), rowsLeftOut: r.rowsRejected, issues: r.issues.count,
-                issuesByRule: Dictionary(uniqueKeysWithValues: r.countsByRule.map { ($0.key.rawValue, $0.value) })))
+                rowsRead: r.rowsRead, columns: read.table.columns.count, warnings: said.all + r.warnings.map(\.description), rowsRejected: r.rowsRejected, issueCount: r.issues.count,
+                countsByRule: Dictionary(uniqueKeysWithValues: r.countsByRule.map { ($0.key.rawValue, $0.value) })))
         case .text:
             print("Imported \(IssueReport.count(outcome.version.rowCount, "row")) into \(outcome.created ? "new dataset" : "dataset") \"\(dataset)\" as version \(outcome.version.number)"
                   + (r.rowsRejected > 0 ? " (\(IssueReport.count(r.rowsRejected, "row")) with issues left out)" : "") + ".")
@@ -202,7 +202,8 @@ struct ImportCommand: AsyncParsableCommand {
     }
 }
 
-/// What `pim import --format json` prints: counts only.
+/// What `pim import --format json` prints: counts only. The keys it shares with `pim validate --format json`
+/// (``ValidationSummary``) mean the same there.
 struct ImportSummary: Encodable {
     var dataset: String
     var created: Bool
@@ -212,9 +213,9 @@ struct ImportSummary: Encodable {
     /// Columns in the file as read (those not in the schema are not stored).
     var columns: Int
     var warnings: [String]
-    var rowsLeftOut: Int
-    var issues: Int
-    var issuesByRule: [String: Int]
+    var rowsRejected: Int
+    var issueCount: Int
+    var countsByRule: [String: Int]
     var imported = true
 }
 
@@ -224,28 +225,29 @@ struct ImportRejection: Encodable {
     var dataset: String
     var file: String
     var imported = false
-    var reason: String
+    /// Why the file was not imported.
+    var error: String
     var rowsRead: Int
     /// Columns in the file as read.
     var columns: Int
     var rowsValid: Int
-    var rowsLeftOut: Int
-    var issues: Int
-    var issuesByRule: [String: Int]
-    var problems: [ValidationIssue]
+    var rowsRejected: Int
+    var issueCount: Int
+    var countsByRule: [String: Int]
+    var issues: [ValidationIssue]
     var warnings: [String]
 
     init(dataset: String, file: String, reason: String, columns: Int, result r: ValidationResult, notes: [String]) {
         self.dataset = dataset
         self.file = file
-        self.reason = reason
+        error = reason
         self.columns = columns
         rowsRead = r.rowsRead
         rowsValid = r.rowsRead - r.rowsRejected
-        rowsLeftOut = r.rowsRejected
-        issues = r.issues.count
-        issuesByRule = Dictionary(uniqueKeysWithValues: r.countsByRule.map { ($0.key.rawValue, $0.value) })
-        problems = r.issues
+        rowsRejected = r.rowsRejected
+        issueCount = r.issues.count
+        countsByRule = Dictionary(uniqueKeysWithValues: r.countsByRule.map { ($0.key.rawValue, $0.value) })
+        issues = r.issues
         warnings = notes + r.warnings.map(\.description)
     }
 }
@@ -259,13 +261,14 @@ struct ImportFailure: Encodable {
     var dataset: String
     var file: String
     var imported = false
-    var reason: String
+    /// Why the file was not imported.
+    var error: String
     var warnings: [String]
 
     init(dataset: String, file: String, reason: String, warnings: [String]) {
         self.dataset = dataset
         self.file = file
-        self.reason = reason
+        error = reason
         self.warnings = warnings
     }
 }

@@ -109,7 +109,8 @@ struct ValidateCommand: ParsableCommand {
         let result = Validator(schema: schema, gazetteer: try schemaOptions.loadGazetteer(), report: read.report).validate(read.table)
         switch format {
         case .json:
-            try Output.printJSON(ValidationSummary(result, columns: read.table.columns.count, readWarnings: read.report.warnings))
+            try Output.printJSON(ValidationSummary(
+                result, columns: read.table.columns.count, readWarnings: read.report.warnings, file: read.report.fileName))
             if let out = schemaOptions.errorsOut { try IssueReport.write(result.issues, to: out) }
         case .text:
             try IssueReport.print(result, errorsOut: schemaOptions.errorsOut)
@@ -120,6 +121,8 @@ struct ValidateCommand: ParsableCommand {
 }
 
 struct ValidationSummary: Encodable {
+    /// The file checked (its name, as in every issue), when there is one.
+    var file: String?
     var rowsRead: Int
     /// Columns in the file as read.
     var columns: Int
@@ -131,7 +134,8 @@ struct ValidationSummary: Encodable {
     /// missing optional column), as sentences.
     var warnings: [String]
 
-    init(_ r: ValidationResult, columns: Int, readWarnings: [ReadWarning] = []) {
+    init(_ r: ValidationResult, columns: Int, readWarnings: [ReadWarning] = [], file: String? = nil) {
+        self.file = file
         self.columns = columns
         warnings = readWarnings.map(\.description) + r.warnings.map(\.description)
         rowsRead = r.rowsRead
