@@ -32,6 +32,21 @@ import Testing
         #expect(r.report.encoding == .utf8WithBOM)
     }
 
+    /// A byte-order mark does not exempt the bytes after it from the UTF-8 check: damaged bytes in a
+    /// mostly UTF-8 file are replaced and said, and a legacy file behind a mark is converted and said.
+    @Test func bytesAfterAByteOrderMarkAreCheckedToo() throws {
+        let damaged: [UInt8] = [0xEF, 0xBB, 0xBF] + Array("name,n\nJosé,1\nZoë,2\n".utf8) + [0xE9] + Array(",3\n".utf8)
+        let r = try CSVReader.read(bytes: damaged, fileName: "bom.csv")
+        #expect(r.report.encoding == .utf8WithBOM)
+        #expect(r.report.warnings.contains(.replacedInvalidUTF8(count: 1)))
+        #expect(r.table.values("name") == [.text("José"), .text("Zoë"), .text("\u{FFFD}")])
+        let legacy: [UInt8] = [0xEF, 0xBB, 0xBF] + Array("name,n\n".utf8) + [0x4A, 0x6F, 0x73, 0xE9] + Array(",1\n".utf8)
+        let l = try CSVReader.read(bytes: legacy, fileName: "bom-latin.csv")
+        #expect(l.report.encoding == .windows1252)
+        #expect(l.report.warnings.contains(.convertedFromWindows1252))
+        #expect(l.table.values("name") == [.text("José")])
+    }
+
     @Test(arguments: [(";", UInt8(ascii: ";")), ("\t", UInt8(ascii: "\t")), ("|", UInt8(ascii: "|")), (",", UInt8(ascii: ","))])
     func sniffsDelimiter(text: String, byte: UInt8) throws {
         let csv = ["a", "b", "c"].joined(separator: text) + "\n" + ["1", "x,y", "3"].joined(separator: text) + "\n"

@@ -63,9 +63,18 @@ public enum CSVReader {
         }
         if n >= 3 && p[0] == 0xEF && p[1] == 0xBB && p[2] == 0xBF {
             guard n > 3 else { throw .emptyFile(file: fileName) }
-            return try readKnownUTF8(
-                SharedBytes(base: p + 3, count: n - 3, mappedFile: buffer.mappedFile), fileName: fileName,
-                options: options, encoding: .utf8WithBOM)
+            // The mark says UTF-8, but the bytes are checked all the same: damage is replaced and said, as
+            // without a mark (and as JSON's reader does), never changed silently.
+            let rest = SharedBytes(base: p + 3, count: n - 3, mappedFile: buffer.mappedFile)
+            if let result = try readUTF8(rest, fileName: fileName, options: options, encoding: .utf8WithBOM, validating: true) {
+                return result
+            }
+            let decoded = TextDecoding.notUTF8(p + 3, n - 3)
+            var result = try readConverted(
+                decoded.bytes, fileName: fileName, options: options,
+                encoding: decoded.encoding == .utf8 ? .utf8WithBOM : decoded.encoding)
+            result.report.warnings.insert(decoded.warning, at: 0)
+            return result
         }
         if n >= 2 && ((p[0] == 0xFF && p[1] == 0xFE) || (p[0] == 0xFE && p[1] == 0xFF)) {
             let utf8 = TextDecoding.utf16ToUTF8(p + 2, n - 2, bigEndian: p[0] == 0xFE)
