@@ -139,7 +139,9 @@ func initialisedWorkspace() throws -> URL {
         let inspect = try PIMBinary.run(["inspect", "pm.csv", "--format", "json", "--schema-out", "s.json"], in: dir)
         #expect(inspect.status == 0, "\(inspect.err)")
         #expect(inspect.out.contains("\"rows\" : 200"))
-        #expect(inspect.out.contains("\"hxl_row\" : 2"))
+        #expect(inspect.out.contains("\"hxlRow\" : 2"))
+        #expect(inspect.out.contains("\"firstDataRow\" : 3"))
+        #expect(inspect.out.contains("\"columnInfo\""))
         #expect(!inspect.out.contains("R1-0"), "inspect must not print cell values")
         let imp = try PIMBinary.run(["import", "pm.csv", "--dataset", "pm", "--category", "protection-monitoring",
                                      "--purpose", "Test", "--source-org", "NGO1", "--period-start", "2026-01-01",

@@ -67,12 +67,8 @@ struct InspectSummary: Encodable {
     var firstDataRow: Int
     var warnings: [String]
     var kobo: Bool
+    /// (Keys in camelCase, as in every other command's JSON.)
     var columnInfo: [ColumnInfo]
-
-    enum CodingKeys: String, CodingKey {
-        case file, rows, columns, encoding, delimiter, hxlRow = "hxl_row", firstDataRow = "first_data_row", warnings, kobo
-        case columnInfo = "column_info"
-    }
 
     init(result: ReadResult, schema: Schema) {
         let r = result.report
