@@ -117,6 +117,19 @@ import Testing
 
     /// Each reading thread takes a run of consecutive pieces: the runs cover every piece once, in order,
     /// and differ in length by at most one.
+    /// A thread takes its own run in order, then the last pieces left of the other's run, from the end.
+    @Test func aThreadDoneWithItsRunTakesFromTheEndOfTheOther() {
+        let queue = RunQueue(ParallelWork.runs(8, threads: 2))
+        #expect([queue.take(0), queue.take(0), queue.take(0)] == [0, 1, 2])
+        #expect(queue.take(1) == 4)
+        #expect(queue.take(0) == 3)
+        // The first thread's run is done: it takes the second's last piece.
+        #expect(queue.take(0) == 7)
+        #expect([queue.take(1), queue.take(1)] == [5, 6])
+        #expect(queue.take(1) == nil)
+        #expect(queue.take(0) == nil)
+    }
+
     @Test func piecesAreSplitIntoConsecutiveRuns() {
         for items in 0...20 {
             for threads in 1...4 {
@@ -272,9 +285,11 @@ import Testing
     }
 
     /// Text parts whose dictionaries two threads carry from piece to piece (each taking its pieces in
-    /// order), some pieces read again with a dictionary of their own (their first reading's keys stay in
-    /// the thread's dictionary, used by no part), join into what one dictionary over all cells in order
-    /// gives: codes in order of first appearance, one entry per distinct value, no unused entry.
+    /// order, or, as when a thread takes pieces from the end of the other's run, out of order), some
+    /// pieces read again with a dictionary of their own (their first reading's keys stay in the thread's
+    /// dictionary, used by no part), join into what one dictionary over all cells in order gives: codes
+    /// in order of first appearance, one entry per distinct value, no unused entry. Consecutive runs of
+    /// pieces per thread (the reader's usual schedule) are among the cases.
     @Test func carriedDictionariesJoinInOrderOfFirstAppearance() async {
         await propertyCheck(count: 150, input: Gen.uint64()) { seed in
             var rng = SplitMix(seed: seed)
@@ -302,12 +317,26 @@ import Testing
                 cellsByPiece.append(cells)
             }
             let boxes = [DictionaryBox(), DictionaryBox()]
-            var parts: [ColumnPart] = []
+            var partsByPiece = [ColumnPart?](repeating: nil, count: pieces)
             func encode(_ cells: [[UInt8]], _ d: inout ByteDictionary) -> [Int32] {
                 cells.map { c in c.withUnsafeBufferPointer { d.code($0.baseAddress!, c.count) } }
             }
-            for cells in cellsByPiece {
-                let box = boxes[Int(rng.next() % 2)]
+            // Which thread reads each piece (0: at random; 1 and 2: the first `split` pieces the first
+            // thread, the others the second), and in what order: in file order, except that with schedule 2
+            // the second thread, its own run done, reads the first thread's last pieces from the end back.
+            let schedule = rng.next() % 3
+            let split = 1 + Int(rng.next() % UInt64(pieces - 1))
+            var thread = (0..<pieces).map { k in schedule == 0 ? Int(rng.next() % 2) : (k < split ? 0 : 1) }
+            var order = Array(0..<pieces)
+            if schedule == 2 {
+                let stolen = 1 + Int(rng.next() % UInt64(split))
+                let firstStolen = split - stolen
+                for k in firstStolen..<split { thread[k] = 1 }
+                order = Array(0..<firstStolen) + Array(split..<pieces) + Array((firstStolen..<split).reversed())
+            }
+            for k in order {
+                let cells = cellsByPiece[k]
+                let box = boxes[thread[k]]
                 let readAgain = rng.next() % 4 == 0
                 var carried = box.take()
                 let base = carried.count
@@ -318,11 +347,13 @@ import Testing
                 if readAgain {
                     var own = ByteDictionary()
                     let ownCodes = encode(cells, &own)
-                    parts.append(textPart(codes: ownCodes, own: own, newCodes: 0..<own.count, shared: nil))
+                    partsByPiece[k] = textPart(codes: ownCodes, own: own, newCodes: 0..<own.count, shared: nil)
                 } else {
-                    parts.append(textPart(codes: codes, own: ByteDictionary(), newCodes: added, shared: box))
+                    partsByPiece[k] = textPart(codes: codes, own: ByteDictionary(), newCodes: added, shared: box)
                 }
             }
+            let parts = partsByPiece.compactMap { $0 }
+            #expect(parts.count == pieces)
             let all = cellsByPiece.flatMap { $0 }
             let joined = ColumnPart.merge(parts, inferTypes: true)
             guard case .text(let codes, let dictionary) = joined.data else {

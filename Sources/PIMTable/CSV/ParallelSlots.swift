@@ -58,6 +58,17 @@ package enum ParallelWork {
         return out
     }
 
+    /// Runs `items` pieces of work on `threads` threads, each taking the consecutive run ``runs(_:threads:)``
+    /// gives it, in order; a thread whose run is done takes the last piece not yet taken of another's, so
+    /// that a thread the machine leaves waiting does not hold the other up. `body` is told the piece and the
+    /// thread. Returns when every piece is done.
+    package static func forEachInRuns(_ items: Int, threads: Int, _ body: @escaping @Sendable (Int, Int) -> Void) {
+        let queue = RunQueue(runs(items, threads: threads))
+        run(min(threads, items)) { worker in
+            while let k = queue.take(worker) { body(k, worker) }
+        }
+    }
+
     /// Runs `items` pieces of work on `threads` threads that each take the next piece not yet taken, so
     /// that a thread the machine leaves waiting does not hold the others up (items should be ordered
     /// largest first). Returns when every piece is done.
@@ -75,6 +86,28 @@ package enum ParallelWork {
                 if k >= items { return }
                 body(k, worker)
             }
+        }
+    }
+}
+
+/// Runs of work items, one per thread: a thread takes its run's next item, and once its run is done, the
+/// last item left of the longest other run.
+final class RunQueue: Sendable {
+    private let state: Mutex<(next: [Int], end: [Int])>
+
+    init(_ runs: [Range<Int>]) { state = Mutex((runs.map(\.lowerBound), runs.map(\.upperBound))) }
+
+    func take(_ worker: Int) -> Int? {
+        state.withLock { s in
+            if worker < s.next.count && s.next[worker] < s.end[worker] {
+                s.next[worker] += 1
+                return s.next[worker] - 1
+            }
+            guard let other = s.next.indices.max(by: { s.end[$0] - s.next[$0] < s.end[$1] - s.next[$1] }),
+                s.next[other] < s.end[other]
+            else { return nil }
+            s.end[other] -= 1
+            return s.end[other]
         }
     }
 }
