@@ -100,8 +100,8 @@ struct DatasetCommand: AsyncParsableCommand {
             lines.append(Output.table(["field", "hxl", "type", "role", "required", "constraints"], d.dataset.schema.fields.map { f in
                 var c: [String] = []
                 if let a = f.allowedValues { c.append("\(a.count) allowed values") }
-                if let lo = f.minimum { c.append("≥ \(lo)") }
-                if let hi = f.maximum { c.append("≤ \(hi)") }
+                if let lo = f.minimum { c.append("≥ \(f.boundText(lo))") }
+                if let hi = f.maximum { c.append("≤ \(f.boundText(hi))") }
                 if f.pattern != nil { c.append("pattern") }
                 if f.unique { c.append("unique") }
                 if let l = f.adminLevel { c.append("admin\(l) P-code") }
