@@ -24,6 +24,30 @@ func initialisedWorkspace() throws -> URL {
 }
 
 @Suite struct ImportCLITests {
+    /// An HXL export of a dataset whose schema tags no field has no hashtag row, and says so; one row is "1 row".
+    @Test func anHXLExportWithoutTagsSaysItHasNoHashtagRow() throws {
+        // Given a dataset of one untagged row
+        let dir = try initialisedWorkspace()
+        try "a,b\nx,1\n".write(to: dir.appendingPathComponent("plain.csv"), atomically: true, encoding: .utf8)
+        let imp = try PIMBinary.run(["import", "plain.csv", "--dataset", "plain", "--category", "protection-monitoring", "--purpose", "Test"], in: dir)
+        #expect(imp.status == 0, "\(imp.err)")
+        // When it is exported as HXL CSV and HXL JSON
+        for format in ["hxl", "hxl-json", "hxl-json-objects"] {
+            let e = try PIMBinary.run(["export", "plain", "--format", format, "--out", "p-\(format).txt"], in: dir)
+            // Then the export works, and a note says that the file has no hashtag row
+            #expect(e.status == 0, "\(e.err)")
+            #expect(e.err.contains("note: plain has no HXL tags"), "\(format): \(e.err)")
+            #expect(e.out.contains("Wrote 1 row of plain version 1"), "\(e.out)")
+        }
+        // A plain CSV export says nothing of tags
+        let csv = try PIMBinary.run(["export", "plain", "--format", "csv", "--out", "p.csv"], in: dir)
+        #expect(csv.status == 0)
+        #expect(!csv.err.contains("HXL"))
+        // And `dataset show` counts one row as "1 row"
+        let show = try PIMBinary.run(["dataset", "show", "plain"], in: dir)
+        #expect(show.out.contains("v1: 1 row from plain.csv"), "\(show.out)")
+    }
+
     /// `--format json` answers on stdout whatever refuses the file (a file that cannot be read, one without
     /// columns), and the notes said on stderr are in its warnings too.
     @Test func everyImportAnswersInJSON() throws {
