@@ -47,6 +47,22 @@ func initialisedWorkspace() throws -> URL {
         }
     }
 
+    /// `pim inspect` of a workbook names the sheet it read, in its text and its JSON.
+    @Test func inspectNamesTheSheetOfAWorkbook() throws {
+        // Given a workbook whose only sheet is "Survey"
+        let dir = try PIMBinary.scratch()
+        let table = try Table(columns: [Column(name: "n", data: .integer(values: [1, 2], nulls: NullMask()))])
+        try XLSXWriter.write(table, sheetName: "Survey", to: dir.appendingPathComponent("w.xlsx"))
+        // When it is inspected
+        let text = try PIMBinary.run(["inspect", "w.xlsx"], in: dir)
+        let json = try PIMBinary.run(["inspect", "w.xlsx", "--format", "json"], in: dir)
+        // Then both name the sheet; a CSV file has none
+        #expect(text.out.hasPrefix("w.xlsx, sheet \"Survey\": 2 rows × 1 columns"), "\(text.out)\(text.err)")
+        #expect(json.out.contains("\"sheet\" : \"Survey\""), "\(json.out)")
+        try "n\n1\n".write(to: dir.appendingPathComponent("c.csv"), atomically: true, encoding: .utf8)
+        #expect(!(try PIMBinary.run(["inspect", "c.csv", "--format", "json"], in: dir).out.contains("\"sheet\"")))
+    }
+
     /// An HXL export of a dataset whose schema tags no field has no hashtag row, and says so; one row is "1 row".
     @Test func anHXLExportWithoutTagsSaysItHasNoHashtagRow() throws {
         // Given a dataset of one untagged row
