@@ -59,6 +59,89 @@ import Testing
         }
     }
 
+    /// --keys, --sensitive, --weight and --household of `pim risk` take HXL tag patterns as --by does; a name
+    /// the file lacks is told with every column of the file, even when only the named columns were read.
+    @Test func riskTakesHXLTagPatternsAndListsEveryColumnOfTheFile() throws {
+        // Given a tagged file (header, HXL row, 12 records)
+        let dir = try PIMBinary.scratch()
+        var csv = "adm1_name,adm2_code,sex,need,w\n#adm1+name,#adm2+code,#x_sex,#x_need,#weight\n"
+        for i in 0..<12 { csv += "North,XY0\(i % 2 + 1),\(i % 3 == 0 ? "m" : "f"),n\(i % 4),2\n" }
+        try csv.write(to: dir.appendingPathComponent("risk.csv"), atomically: true, encoding: .utf8)
+        // When its risk is measured with every column named by a pattern
+        let r = try PIMBinary.run(["risk", "risk.csv", "--keys", "#adm2, #X_SEX", "--sensitive", "#x_need", "--weight", "#weight"], in: dir)
+        // Then the patterns resolve to their columns
+        #expect(r.status == 0, "\(r.err)")
+        #expect(r.out.contains("Key variables: adm2_code, sex"), "\(r.out)")
+        #expect(r.out.contains("l-diversity of need"), "\(r.out)")
+        #expect(r.out.contains("Sampling weight: w"), "\(r.out)")
+        // A pattern that matches two columns names both
+        let several = try PIMBinary.run(["risk", "risk.csv", "--keys", "#*+code,#x_sex", "--sensitive", "#adm1"], in: dir)
+        #expect(several.status == 0, "\(several.err)")
+        let ambiguous = try PIMBinary.run(["risk", "risk.csv", "--keys", "#x_sex", "--sensitive", "#*"], in: dir)
+        #expect(ambiguous.status != 0)
+        #expect(ambiguous.err.contains("--sensitive: #* matches 5 columns"), "\(ambiguous.err)")
+        // And a name the file lacks, with sensitive variables named (only those columns are read), lists
+        // every column of the file, not only the ones named
+        let missing = try PIMBinary.run(["risk", "risk.csv", "--keys", "adm2_code,nope", "--sensitive", "need"], in: dir)
+        #expect(missing.status != 0)
+        #expect(missing.err.contains("the columns are: adm1_name, adm2_code, sex, need, w"), "\(missing.err)")
+    }
+
+    /// Every column option of `pim anonymize` takes an HXL tag pattern: keys, sensitive, drop, importance,
+    /// and the column of --recode and --generalize.
+    @Test func anonymizeTakesHXLTagPatterns() throws {
+        // Given a tagged file of 20 records
+        let dir = try PIMBinary.scratch()
+        var csv = "name,adm1_code,adm2_code,age,sex\n#x_name,#adm1+code,#adm2+code,#affected+age,#affected+sex\n"
+        for i in 0..<20 { csv += "p\(i),XY01,XY01\(i % 2 + 1),\(20 + i),\(i % 2 == 0 ? "m" : "f")\n" }
+        try csv.write(to: dir.appendingPathComponent("an.csv"), atomically: true, encoding: .utf8)
+        // When it is anonymised with every column named by a pattern
+        let r = try PIMBinary.run([
+            "anonymize", "an.csv", "--k", "2", "--keys", "#adm2,#affected+age,#affected+sex", "--drop", "#x_name",
+            "--recode", "#affected+age=bands", "--generalize", "#adm2->adm1", "--importance", "#affected+sex",
+            "--seed", "1", "--out", "o.csv"], in: dir)
+        // Then it runs on the columns the patterns match: the name is dropped, age banded, adm2 generalised
+        #expect(r.status == 0, "\(r.err)")
+        #expect(r.out.contains("Dropped: name"), "\(r.out)")
+        let out = try String(contentsOf: dir.appendingPathComponent("o.csv"), encoding: .utf8)
+        #expect(out.split(whereSeparator: \.isNewline).first == "adm1_code,adm2_code,age,sex", "\(out)")
+        #expect(!out.contains("XY0101") && !out.contains("XY0102"), "\(out)")
+        // And a pattern that matches no column is an error naming the option and the columns
+        let none = try PIMBinary.run(["anonymize", "an.csv", "--k", "2", "--keys", "#adm3", "--out", "o2.csv"], in: dir)
+        #expect(none.status != 0)
+        #expect(none.err.contains("--keys: no column is tagged #adm3; the columns are: name (#x_name), adm1_code (#adm1+code)"), "\(none.err)")
+    }
+
+    /// `pim aggregate` and `pim anonymize` print results, so they take `--format json` (counts and names only).
+    @Test func aggregateAndAnonymizePrintJSONWithFormatJSON() throws {
+        // Given a file of 30 records
+        let dir = try PIMBinary.scratch()
+        var csv = "adm1_code,sex,age\n"
+        for i in 0..<30 { csv += "XY0\(i % 2 + 1),\(i % 3 == 0 ? "m" : "f"),\(20 + i)\n" }
+        try csv.write(to: dir.appendingPathComponent("j.csv"), atomically: true, encoding: .utf8)
+        // When it is aggregated with --format json
+        let a = try PIMBinary.run(["aggregate", "j.csv", "--by", "adm1_code,sex", "--format", "json", "--out", "a.csv"], in: dir)
+        #expect(a.status == 0, "\(a.err)")
+        // Then the summary is JSON with the counts, and rows_written is the file's row count
+        let aggregate = try #require(try JSONSerialization.jsonObject(with: Data(a.out.utf8)) as? [String: Any], "\(a.out)")
+        let written = try String(contentsOf: dir.appendingPathComponent("a.csv"), encoding: .utf8).split(whereSeparator: \.isNewline).count - 1
+        #expect(aggregate["records"] as? Int == 30)
+        #expect(aggregate["dimensions"] as? [String] == ["adm1_code", "sex"])
+        #expect(aggregate["rows_written"] as? Int == written)
+        #expect(aggregate["min_cell"] as? Int == 5)
+        #expect(aggregate["suppressed"] is Int)
+        // When it is anonymised with --format json
+        let n = try PIMBinary.run(["anonymize", "j.csv", "--k", "2", "--keys", "adm1_code,sex,age", "--recode", "age=bands",
+                                   "--seed", "3", "--format", "json", "--out", "n.csv"], in: dir)
+        #expect(n.status == 0, "\(n.err)")
+        // Then the report is printed as JSON with the output file and its rows
+        let anonymized = try #require(try JSONSerialization.jsonObject(with: Data(n.out.utf8)) as? [String: Any], "\(n.out)")
+        let rows = try String(contentsOf: dir.appendingPathComponent("n.csv"), encoding: .utf8).split(whereSeparator: \.isNewline).count - 1
+        #expect(anonymized["out"] as? String == "n.csv")
+        #expect(anonymized["rows_written"] as? Int == rows)
+        #expect((anonymized["report"] as? [String: Any])?["k"] as? Int == 2)
+    }
+
     @Test func roundedTablesNameTheirBaseAndRecordTheSeedInTheAuditTrail() throws {
         // Given a workspace with dataset pm (60 records)
         let dir = try SharingCLITests.workspace()

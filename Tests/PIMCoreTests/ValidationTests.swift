@@ -147,6 +147,83 @@ func textTable(_ columns: [(String, [String?])]) -> Table {
         #expect(r.issues.first?.expected.contains("not a valid regular expression") == true)
     }
 
+    /// P-code columns checked against no gazetteer are said to be unchecked (no values), once per column; with
+    /// a gazetteer they are checked and nothing is said.
+    @Test func adminCodesCheckedAgainstNoGazetteerAreSaidToBeUnchecked() {
+        // Given a schema with an admin_level field and a field tagged #adm1+code, and codes no gazetteer has
+        let schema = Schema(fields: [
+            Field(name: "a1", hxl: "#adm1+code", type: .text),
+            Field(name: "a2", type: .text, adminLevel: 2),
+            Field(name: "n", type: .text),
+        ])
+        let t = textTable([("a1", ["XX99", "XX98"]), ("a2", ["XX9901", nil]), ("n", ["x", "y"])])
+        // When the file is validated without a gazetteer
+        let r = Validator(schema: schema, fileName: "f.csv", firstDataRow: 2).validate(t)
+        // Then it is valid, and each P-code column is said not to have been checked
+        #expect(r.isValid)
+        #expect(r.warnings == [
+            .adminCodesNotChecked(file: "f.csv", column: "a1", level: 1), .adminCodesNotChecked(file: "f.csv", column: "a2", level: 2),
+        ])
+        #expect(r.warnings[1].description
+            == "f.csv: the admin2 P-codes of column \"a2\" were not checked, as no gazetteer was given (pim: --gazetteer FILE)")
+        // And with a gazetteer the codes are checked, and nothing is said about it
+        let checked = Validator(schema: schema, gazetteer: gazetteer, fileName: "f.csv", firstDataRow: 2).validate(t)
+        #expect(checked.warnings.isEmpty)
+        #expect(checked.countsByRule[.adminCode] == 3)
+    }
+
+    /// A range on a text or boolean field (never checked), an allowed value that no value of the field's type
+    /// could equal, and a date bound that is no whole day are refused when the schema is read.
+    @Test(arguments: [
+        Field(name: "t", type: .text, minimum: 5),
+        Field(name: "b", type: .boolean, maximum: 1),
+        Field(name: "n", type: .integer, allowedValues: ["1", "x"]),
+        Field(name: "d", type: .date, allowedValues: ["31/01/2026"]),
+        Field(name: "ok", type: .boolean, allowedValues: ["maybe"]),
+        Field(name: "d", type: .date, minimum: 0.5),
+    ])
+    func aConstraintThatNoValueCouldMeetIsRefused(_ field: Field) {
+        #expect(throws: DomainError.self) { try Schema(fields: [field]).validate() }
+    }
+
+    /// Allowed values of a typed field are compared as values of that type: "01" allows 1, "yes" allows true.
+    @Test func allowedValuesOfATypedFieldAreComparedAsThatType() throws {
+        // Given integer and boolean fields whose allowed values are written as people write them
+        let schema = Schema(fields: [
+            Field(name: "n", type: .integer, allowedValues: ["01", "2"]),
+            Field(name: "ok", type: .boolean, allowedValues: ["yes"]),
+        ])
+        #expect(throws: Never.self) { try schema.validate() }
+        // When 1, 2, 3 and yes, true, no are checked
+        let t = textTable([("n", ["1", "2", "3"]), ("ok", ["yes", "true", "no"])])
+        let r = Validator(schema: schema, fileName: "f.csv", firstDataRow: 2).validate(t)
+        // Then only 3 (row 4) and no (row 4) are refused
+        #expect(r.issues.map { "\($0.row):\($0.column):\($0.rule.rawValue)" } == ["4:n:allowed-values", "4:ok:allowed-values"])
+    }
+
+    /// A date field's bounds are written and shown as dates; a schema file may give them as yyyy-mm-dd.
+    @Test func dateBoundsAreReadWrittenAndReportedAsDates() throws {
+        // Given a schema file with a date range written as dates
+        let json = #"{"fields":[{"name":"d","type":"date","minimum":"2026-01-01","maximum":"2026-12-31"}]}"#
+        let schema = try SchemaKeys.strictDecoder().decode(Schema.self, from: Data(json.utf8))
+        try schema.validate()
+        #expect(schema.fields[0].minimum == Double(CivilDays.days(year: 2026, month: 1, day: 1)))
+        // When a date before the range is checked
+        let r = Validator(schema: schema, fileName: "f.csv", firstDataRow: 2).validate(textTable([("d", ["2025-12-31", "2026-06-01"])]))
+        // Then the issue gives the bound as a date
+        #expect(r.issues.map(\.description) == ["f.csv:2:d: below the minimum (2025-12-31); expected at least 2026-01-01"])
+        // And the schema is written back with dates, and reads back equal
+        let encoded = String(decoding: try JSONEncoder().encode(schema), as: UTF8.self)
+        #expect(encoded.contains(#""minimum":"2026-01-01""#), "\(encoded)")
+        #expect(try JSONDecoder().decode(Schema.self, from: Data(encoded.utf8)) == schema)
+        // A number is still read as days (schemas stored before), and a text bound of a number field is refused
+        let days = try JSONDecoder().decode(Schema.self, from: Data(#"{"fields":[{"name":"d","type":"date","minimum":20454}]}"#.utf8))
+        #expect(days.fields[0].minimum == 20454)
+        #expect(throws: DecodingError.self) {
+            try JSONDecoder().decode(Schema.self, from: Data(#"{"fields":[{"name":"n","type":"integer","minimum":"2026-01-01"}]}"#.utf8))
+        }
+    }
+
     @Test func identifiersAreNeverQuotedInMessages() {
         let t = textTable([("id", ["a1"]), ("age", ["1"]), ("sex", ["f"]), ("visit", [nil]), ("adm2", [nil]),
                            ("phone", ["call-me-amina"])])
@@ -177,7 +254,8 @@ func textTable(_ columns: [(String, [String?])]) -> Table {
         #expect(r.issues.map(\.description) == ["f.csv:1:age: the column is missing; the schema requires a column named \"age\""])
         #expect(r.table.rowCount == 0)
         #expect(r.rowsRejected == 1)
-        #expect(r.warnings.isEmpty)
+        // (The only warning is that adm2's P-codes were not checked: there is no gazetteer.)
+        #expect(r.warnings == [.adminCodesNotChecked(file: "f.csv", column: "adm2", level: 2)])
     }
 
     @Test func aMissingOptionalColumnIsAWarningAndStoredEmpty() throws {
@@ -190,6 +268,7 @@ func textTable(_ columns: [(String, [String?])]) -> Table {
         #expect(r.warnings == [
             .missingOptionalColumn(file: "f.csv", row: 2, column: "sex"),
             .missingOptionalColumn(file: "f.csv", row: 2, column: "visit"),
+            .adminCodesNotChecked(file: "f.csv", column: "adm2", level: 2),
             .missingOptionalColumn(file: "f.csv", row: 2, column: "phone"),
         ])
         #expect(r.warnings[0].description.hasPrefix("f.csv:2:sex: the column is missing; the schema does not require it"))

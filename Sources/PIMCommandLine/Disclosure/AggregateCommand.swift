@@ -33,6 +33,7 @@ struct AggregateCommand: AsyncParsableCommand {
     @Option(help: "Random rounding base (3, 5 or 10) instead of suppression.") var round: Int?
     @Option(help: "Seed for random rounding (printed and recorded in the audit trail; not written in the published output).") var seed: UInt64?
     @Option(help: "Output file (.csv, .json or .xlsx).") var out: String
+    @Option(help: "text or json (what was written: records, dimensions, cells, suppressed or rounded).") var format: OutputFormat = .text
     @OptionGroup var actor: ActorOption
 
     func validate() throws {
@@ -104,11 +105,42 @@ struct AggregateCommand: AsyncParsableCommand {
         }
         try await input.auditOutput(loaded, actor: actor, kind: "aggregate", records: table.rowCount, details: details)
         let c = agg.loss.cells
+        if format == .json {
+            try Output.printJSON(AggregateSummary(
+                source: loaded.label, records: table.rowCount, dimensions: dims, sums: sumColumns, cells: c?.cells ?? 0,
+                suppressed: round == nil ? c?.primarySuppressed ?? 0 : nil,
+                complementary: round == nil ? c?.secondarySuppressed ?? 0 : nil, minCell: round == nil ? minCell : nil,
+                roundingBase: round, roundingMethod: round == nil ? nil : agg.rounding?.rawValue,
+                seed: round == nil ? nil : seed, rowsWritten: published.rowCount, out: out))
+            return
+        }
         print("Aggregated \(loaded.label) (\(table.rowCount) records) by \(dims.joined(separator: " × ")): \(c?.cells ?? 0) cells"
               + (round == nil ? ", \(c?.primarySuppressed ?? 0) suppressed below \(minCell), \(c?.secondarySuppressed ?? 0) complementary"
                               : ", rounded to base \(round ?? 0) with seed \(seed ?? 0)"
                                 + (agg.rounding == .additive ? " (cells rounded, totals their sums)" : " (controlled: totals add up)")) + ".")
         print("Wrote \(published.rowCount) rows to \(out).")
+    }
+
+    /// What `pim aggregate --format json` prints: counts and names, never a cell.
+    struct AggregateSummary: Encodable {
+        var source: String
+        var records: Int
+        var dimensions: [String]
+        var sums: [String]
+        var cells: Int
+        var suppressed: Int?
+        var complementary: Int?
+        var minCell: Int?
+        var roundingBase: Int?
+        var roundingMethod: String?
+        var seed: UInt64?
+        var rowsWritten: Int
+        var out: String
+
+        enum CodingKeys: String, CodingKey {
+            case source, records, dimensions, sums, cells, suppressed, complementary, out, seed
+            case minCell = "min_cell", roundingBase = "rounding_base", roundingMethod = "rounding_method", rowsWritten = "rows_written"
+        }
     }
 
     /// The dimensions of `--by`, comma-separated; the bounds of `COL=bands:0,18,60` stay with their column

@@ -13,6 +13,8 @@ struct AnonymizeCommand: AsyncParsableCommand {
             Example:
               pim anonymize pm-monitoring --k 5 --recode age=bands --generalize adm2_code=adm1 \\
                   --pseudonymize household_id --importance adm2_code,sex,age --out pm-anon.csv
+            A column may be named by an HXL tag pattern that matches one column (#adm2+code, #affected-m),
+            in every option that names columns.
             Steps, in order: drop direct identifiers (--drop, default: the schema's direct identifiers),
             pseudonymise ids with the workspace's HMAC key (the household id by default, or dropped without a
             workspace key; --keep-raw-household-id keeps it), recode (--recode COL=bands[:0,5,12,18,60] |
@@ -39,6 +41,7 @@ struct AnonymizeCommand: AsyncParsableCommand {
     @Flag(help: "Keep the household id column unchanged (by default it is pseudonymised with the workspace key, or dropped without one): a raw id links the released file back to the source.")
     var keepRawHouseholdId = false
     @Option(help: "Seed of the released rows' order (recorded in the report and the audit trail; default: a random one). The same input, options and seed give the same file.") var seed: UInt64?
+    @Option(help: "text or json (the before/after report, as in FILE.report.json, with the output file and rows written).") var format: OutputFormat = .text
     @OptionGroup var actor: ActorOption
 
     func validate() throws {
@@ -49,13 +52,18 @@ struct AnonymizeCommand: AsyncParsableCommand {
     func run() async throws {
         for path in [out, out + ".report.md", out + ".report.json"] { try Output.checkOutput(path, inputs: input.inputFiles) }
         try await input.authorize(actor, to: "anonymize")
-        var pseudoColumns = columnList(pseudonymize) ?? []
-        var loaded = try await input.load(needPseudonymizer: !pseudoColumns.isEmpty)
+        let pseudoReferences = columnList(pseudonymize) ?? []
+        var loaded = try await input.load(needPseudonymizer: !pseudoReferences.isEmpty)
         let table = loaded.table
+        // Every column option takes a name or an HXL tag pattern that matches one column (#adm1+code).
+        func resolved(_ list: [String]?, _ option: String) throws -> [String]? {
+            try list?.map { try ColumnReference.resolvePattern($0, in: table, option: option) }
+        }
+        var pseudoColumns = try resolved(pseudoReferences, "--pseudonymize") ?? []
         let defaults = SchemaDisclosure(schema: loaded.schema)
         // A stored dataset's direct identifiers always go (or are pseudonymised): --drop adds to them. For a
         // file the roles are guesses, so --drop replaces them, with a warning for any left in.
-        var dropColumns = (columnList(drop) ?? defaults.directIdentifiers).filter { !pseudoColumns.contains($0) }
+        var dropColumns = (try resolved(columnList(drop), "--drop") ?? defaults.directIdentifiers).filter { !pseudoColumns.contains($0) }
         // A raw household id links every released record back to its household in the source: it is
         // pseudonymised with the workspace key (links between members survive), or dropped without a key.
         var household: AnonymizationReport.HouseholdID?
@@ -81,17 +89,23 @@ struct AnonymizeCommand: AsyncParsableCommand {
                 Output.stderr("warning: \(keptIdentifiers.joined(separator: ", ")) look like direct identifiers and are kept; add them to --drop or --pseudonymize.")
             }
         }
-        let keyColumns = columnList(keys) ?? defaults.keys
+        let keyColumns = try resolved(columnList(keys), "--keys") ?? defaults.keys
         guard !keyColumns.isEmpty else { throw CLIError("No key variables: give --keys.") }
         for name in dropColumns + pseudoColumns + keyColumns where table[name] == nil {
             throw CLIError("There is no column \"\(name)\" in \(loaded.label); the columns are: \(table.columnNames.joined(separator: ", ")).")
         }
-        var recodes = try recode.map { try RecodeSpec.parse($0, table: table) }
+        var recodes = try recode.map {
+            try RecodeSpec.parse(try ColumnReference.resolveAssignment($0, in: table, option: "--recode"), table: table)
+        }
         let gaz = try gazetteer.map { path in try Gazetteer(table: try TableReader.read(url: URL(fileURLWithPath: path)).table) }
-        recodes += try generalize.map { try RecodeSpec.parseGeneralization($0, table: table, gazetteer: gaz) }
+        recodes += try generalize.map {
+            try RecodeSpec.parseGeneralization(
+                try ColumnReference.resolveAssignment($0, in: table, option: "--generalize"), table: table, gazetteer: gaz)
+        }
         let plan = AnonymizationPlan(drop: dropColumns, pseudonymize: pseudoColumns, pseudonymizer: loaded.pseudonymizer,
-                                     recodes: recodes, keys: keyColumns, k: k, importance: columnList(importance) ?? keyColumns)
-        let sensitiveColumns = columnList(sensitive) ?? defaults.sensitive
+                                     recodes: recodes, keys: keyColumns, k: k,
+                                     importance: try resolved(columnList(importance), "--importance") ?? keyColumns)
+        let sensitiveColumns = try resolved(columnList(sensitive), "--sensitive") ?? defaults.sensitive
         let spec = defaults.riskSpec(keys: keyColumns, sensitive: sensitiveColumns)
         let outcome: DisclosurePipeline.Outcome
         do {
@@ -120,9 +134,22 @@ struct AnonymizeCommand: AsyncParsableCommand {
             source: loaded.label, k: k, l: l, seed: rowOrderSeed, plan: plan, outcome: outcome, household: household)
         try Data(report.markdown.utf8).write(to: URL(fileURLWithPath: out + ".report.md"))
         try Data(try Output.json(report).utf8).write(to: URL(fileURLWithPath: out + ".report.json"))
+        if format == .json {
+            try Output.printJSON(AnonymizeSummary(report: report, out: out, rowsWritten: outcome.table.rowCount))
+            return
+        }
         print(report.summary)
         print("Wrote \(outcome.table.rowCount) rows to \(out); report in \(out).report.md and .report.json.")
     }
+}
+
+/// What `pim anonymize --format json` prints: the report written next to the output, and where it went.
+struct AnonymizeSummary: Encodable {
+    var report: AnonymizationReport
+    var out: String
+    var rowsWritten: Int
+
+    enum CodingKeys: String, CodingKey { case report, out, rowsWritten = "rows_written" }
 }
 
 /// Before/after figures of an anonymisation, as written next to the output.

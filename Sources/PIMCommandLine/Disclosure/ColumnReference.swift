@@ -1,3 +1,4 @@
+import Foundation
 import PIMTable
 
 /// A column named on the command line: by its name, or by an HXL tag pattern (`#adm1+code`, `#affected-m`)
@@ -25,6 +26,25 @@ enum ColumnReference {
             throw CLIError("\(option): \(pattern) matches \(matches.count) columns (\(matches.map(described).joined(separator: ", "))); "
                            + "give one column name, or a pattern that matches only one (add +attribute or -attribute).")
         }
+    }
+
+    /// `text` as a column name of `table`: the one column a tag pattern matches (see ``resolve(_:in:option:)``);
+    /// the text itself when `table` has a column of that name or it is not a pattern, so that a missing name
+    /// is reported by the caller in its own words.
+    static func resolvePattern(_ text: String, in table: Table, option: String) throws -> String {
+        guard table[text] == nil, isPattern(text) else { return text }
+        return try resolve(text, in: table, option: option)
+    }
+
+    /// `COL=SPEC` (or `COL→SPEC`, `COL->SPEC`) with COL resolved by ``resolvePattern(_:in:option:)``; the rest
+    /// is left as written.
+    static func resolveAssignment(_ text: String, in table: Table, option: String) throws -> String {
+        for separator in ["=", "→", "->"] {
+            guard let r = text.range(of: separator) else { continue }
+            let column = text[..<r.lowerBound].trimmingCharacters(in: .whitespaces)
+            return try resolvePattern(column, in: table, option: option) + text[r.lowerBound...]
+        }
+        return text
     }
 
     /// Every column as `name (#tag+attrs)`, or `(none)` for a table without columns.

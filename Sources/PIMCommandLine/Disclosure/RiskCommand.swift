@@ -16,36 +16,50 @@ struct RiskCommand: AsyncParsableCommand {
                   --weight w --household household_id --format markdown
             fk counts records sharing a key combination (a missing key value matches any category, as in
             sdcMicro); individual risk follows sdcMicro's indivRisk; household risk is 1 − Π(1 − r).
+            A column may be named by an HXL tag pattern that matches one column (#adm1+code, #affected-m).
             With --keys and --sensitive on a CSV file, only the named columns (and --weight, --household)
             are built, every row still being read and checked.
             """
     )
 
     @OptionGroup var input: DisclosureSourceOptions
-    @Option(help: "Key variables (quasi-identifiers), comma-separated.") var keys: String?
-    @Option(help: "Sensitive variables for l-diversity, comma-separated.") var sensitive: String?
-    @Option(help: "Sampling weight column.") var weight: String?
-    @Option(help: "Household id column.") var household: String?
+    @Option(help: "Key variables (quasi-identifiers), comma-separated: names or HXL tag patterns (#adm1+code).") var keys: String?
+    @Option(help: "Sensitive variables for l-diversity, comma-separated (names or HXL tag patterns).") var sensitive: String?
+    @Option(help: "Sampling weight column (a name or an HXL tag pattern).") var weight: String?
+    @Option(help: "Household id column (a name or an HXL tag pattern).") var household: String?
     @Option(help: "text, json or markdown.") var format: ReportFormat = .text
     @OptionGroup var actor: ActorOption
 
     func run() async throws {
         try await input.authorize(actor, to: "measure the risk of")
-        // With explicit keys, a CSV file needs only the named columns (as polars' `columns=`).
-        let named = columnList(keys).map { k in Set(k + (columnList(sensitive) ?? []) + [weight, household].compactMap { $0 }) }
-        let loaded = try await input.load(columns: columnList(sensitive) == nil ? nil : named)
+        // Each of --keys, --sensitive, --weight and --household names a column or an HXL tag pattern (#adm1+code).
+        let keyReferences = columnList(keys)
+        let sensitiveReferences = columnList(sensitive)
+        let references = (keyReferences ?? []) + (sensitiveReferences ?? []) + [weight, household].compactMap { $0 }
+        // With explicit keys and sensitive variables, a CSV file needs only the named columns (as polars'
+        // `columns=`), unless a pattern needs every column's tag; a name it lacks is then told with the full
+        // list of columns, read again in full.
+        let projection = keyReferences != nil && sensitiveReferences != nil && !references.contains(where: ColumnReference.isPattern)
+            ? Set(references) : nil
+        var loaded = try await input.load(columns: projection)
+        if projection != nil, references.contains(where: { loaded.table[$0] == nil }) { loaded = try await input.load() }
+        let table = loaded.table
+        let keyNames = try keyReferences?.map { try ColumnReference.resolvePattern($0, in: table, option: "--keys") }
+        let sensitiveNames = try sensitiveReferences?.map { try ColumnReference.resolvePattern($0, in: table, option: "--sensitive") }
+        let weightName = try weight.map { try ColumnReference.resolvePattern($0, in: table, option: "--weight") }
+        let householdName = try household.map { try ColumnReference.resolvePattern($0, in: table, option: "--household") }
         let defaults = SchemaDisclosure(schema: loaded.schema)
-        var weightColumn: String?? = weight.map { Optional($0) }
+        var weightColumn: String?? = weightName.map { Optional($0) }
         // A file's column called "weight" may be a person's body weight: only a column tagged as a weight
         // (or named by --weight) is taken as the sampling weight. A stored dataset's schema says.
         if weight == nil, loaded.datasetID == nil, let w = defaults.weight,
-            !(loaded.table[w]?.tag.map { $0.tag == "weight" || $0.has("weight") } ?? false)
+            !(table[w]?.tag.map { $0.tag == "weight" || $0.has("weight") } ?? false)
         {
             weightColumn = .some(nil)
             Output.stderr("note: column \"\(w)\" is not used as a sampling weight (only its name suggests one); give --weight \(w) to use it.")
         }
-        let spec = defaults.riskSpec(keys: columnList(keys), sensitive: columnList(sensitive), weight: weightColumn,
-                                     household: household.map { Optional($0) })
+        let spec = defaults.riskSpec(keys: keyNames, sensitive: sensitiveNames, weight: weightColumn,
+                                     household: householdName.map { Optional($0) })
         guard !spec.keys.isEmpty else {
             throw CLIError("No key variables: give --keys (the schema of \(loaded.label) marks no quasi-identifier).")
         }
@@ -57,7 +71,7 @@ struct RiskCommand: AsyncParsableCommand {
         }
         let report: RiskReport
         do {
-            report = try RiskAnalysis.analyze(loaded.table, spec: spec)
+            report = try RiskAnalysis.analyze(table, spec: spec)
         } catch {
             throw loaded.locating(error)
         }

@@ -100,8 +100,8 @@ struct DatasetCommand: AsyncParsableCommand {
             lines.append(Output.table(["field", "hxl", "type", "role", "required", "constraints"], d.dataset.schema.fields.map { f in
                 var c: [String] = []
                 if let a = f.allowedValues { c.append("\(a.count) allowed values") }
-                if let lo = f.minimum { c.append("≥ \(lo)") }
-                if let hi = f.maximum { c.append("≤ \(hi)") }
+                if let lo = f.minimum { c.append("≥ \(f.boundText(lo))") }
+                if let hi = f.maximum { c.append("≤ \(f.boundText(hi))") }
                 if f.pattern != nil { c.append("pattern") }
                 if f.unique { c.append("unique") }
                 if let l = f.adminLevel { c.append("admin\(l) P-code") }
@@ -112,7 +112,7 @@ struct DatasetCommand: AsyncParsableCommand {
             if d.versions.isEmpty { lines.append("  (none)") }
             for v in d.versions {
                 let p = v.provenance
-                lines.append("  v\(v.number): \(v.rowCount) rows from \(p.fileName) (sha256 \(p.sha256.prefix(12))…), imported by \(p.importedBy) on \(ISO8601DateFormatter().string(from: v.createdAt))")
+                lines.append("  v\(v.number): \(IssueReport.count(v.rowCount, "row")) from \(p.fileName) (sha256 \(p.sha256.prefix(12))…), imported by \(p.importedBy) on \(ISO8601DateFormatter().string(from: v.createdAt))")
                 let received = ISO8601DateFormatter.string(from: p.receivedAt, timeZone: TimeZone(identifier: "UTC") ?? .current,
                                                            formatOptions: [.withFullDate])
                 let parts: [String?] = ["received \(received)", p.sourceOrganization.map { "source \($0)" }, p.sourceSystem.map { "system \($0)" },
@@ -160,7 +160,7 @@ struct ExportCommand: AsyncParsableCommand {
         // (Checked before the export is audited: the workspace's own files are never replaced.)
         try Output.checkOutput(out)
         let url = URL(fileURLWithPath: out)
-        let (rows, number) = try await store.withStore(writing: true, command: "pim export") { s in
+        let (rows, number, tagged) = try await store.withStore(writing: true, command: "pim export") { s in
             try await actor.check(in: s, needs: .analyseMicrodata, to: "export full rows")
             let d = try await DatasetLookup.require(name, in: s)
             let versions = try await s.versions(of: d.id)
@@ -179,8 +179,14 @@ struct ExportCommand: AsyncParsableCommand {
             }
             try await s.append(AuditDraft(at: Date(), actor: actor.name, action: .datasetExported, datasetID: d.id.rawValue,
                                           recordCount: table.rowCount, details: ["version": String(v.number), "format": format.rawValue]))
-            return (table.rowCount, v.number)
+            return (table.rowCount, v.number, table.columns.contains { $0.tag != nil })
         }
-        print("Wrote \(rows) rows of \(name) version \(number) to \(out) (\(format.rawValue)).")
+        // An HXL format asked of a dataset whose schema tags no field has no hashtag row: said, not left to be
+        // found by the next HXL tool.
+        if !tagged, [.hxl, .hxlJSON, .hxlJSONObjects].contains(format) {
+            Output.stderr("note: \(name) has no HXL tags (its schema tags no field), so \(out) has no hashtag row; "
+                + "give the fields \"hxl\" tags in a schema (pim import --schema FILE --replace-schema) to add one.")
+        }
+        print("Wrote \(IssueReport.count(rows, "row")) of \(name) version \(number) to \(out) (\(format.rawValue)).")
     }
 }

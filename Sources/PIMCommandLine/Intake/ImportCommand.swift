@@ -194,7 +194,8 @@ struct ImportCommand: AsyncParsableCommand {
             try Output.printJSON(ImportSummary(
                 dataset: dataset, created: outcome.created, version: outcome.version.number, rowsStored: outcome.version.rowCount,
                 rowsRead: r.rowsRead, columns: read.table.columns.count, warnings: said.all + r.warnings.map(\.description), rowsRejected: r.rowsRejected, issueCount: r.issues.count,
-                countsByRule: Dictionary(uniqueKeysWithValues: r.countsByRule.map { ($0.key.rawValue, $0.value) })))
+                countsByRule: Dictionary(uniqueKeysWithValues: r.countsByRule.map { ($0.key.rawValue, $0.value) }),
+                fields: FieldSummary.of(r.table)))
         case .text:
             print("Imported \(IssueReport.count(outcome.version.rowCount, "row")) into \(outcome.created ? "new dataset" : "dataset") \"\(dataset)\" as version \(outcome.version.number)"
                   + (r.rowsRejected > 0 ? " (\(IssueReport.count(r.rowsRejected, "row")) with issues left out)" : "") + ".")
@@ -216,6 +217,8 @@ struct ImportSummary: Encodable {
     var rowsRejected: Int
     var issueCount: Int
     var countsByRule: [String: Int]
+    /// The stored columns: name, type and HXL tag.
+    var fields: [FieldSummary]
     var imported = true
 }
 

@@ -27,7 +27,10 @@ public struct Field: Sendable, Hashable, Codable {
     public var required: Bool
     /// Allowed values (a closed list); `nil` when any value is allowed.
     public var allowedValues: [String]?
+    /// The smallest value allowed; for a date field, in days since 1970-01-01 (written `"yyyy-mm-dd"` in a
+    /// schema file).
     public var minimum: Double?
+    /// The largest value allowed; for a date field, in days since 1970-01-01 (written `"yyyy-mm-dd"`).
     public var maximum: Double?
     /// A regular expression that every value must match entirely.
     public var pattern: String?
@@ -69,11 +72,49 @@ public struct Field: Sendable, Hashable, Codable {
         role = try c.decodeIfPresent(DisclosureRole.self, forKey: .role) ?? .other
         required = try c.decodeIfPresent(Bool.self, forKey: .required) ?? false
         allowedValues = try c.decodeIfPresent([String].self, forKey: .allowedValues)
-        minimum = try c.decodeIfPresent(Double.self, forKey: .minimum)
-        maximum = try c.decodeIfPresent(Double.self, forKey: .maximum)
+        minimum = try Self.decodeBound(c, .minimum, type: type)
+        maximum = try Self.decodeBound(c, .maximum, type: type)
         pattern = try c.decodeIfPresent(String.self, forKey: .pattern)
         unique = try c.decodeIfPresent(Bool.self, forKey: .unique) ?? false
         adminLevel = try c.decodeIfPresent(Int.self, forKey: .adminLevel)
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(name, forKey: .name)
+        try c.encodeIfPresent(label, forKey: .label)
+        try c.encodeIfPresent(hxl, forKey: .hxl)
+        try c.encode(type, forKey: .type)
+        try c.encode(role, forKey: .role)
+        try c.encode(required, forKey: .required)
+        try c.encodeIfPresent(allowedValues, forKey: .allowedValues)
+        // A date bound is written as a date, as a person reads and writes it.
+        for (bound, key) in [(minimum, CodingKeys.minimum), (maximum, .maximum)] {
+            guard let bound else { continue }
+            if type == .date, let days = Int32(exactly: bound) { try c.encode(CivilDays.iso(days), forKey: key) } else { try c.encode(bound, forKey: key) }
+        }
+        try c.encodeIfPresent(pattern, forKey: .pattern)
+        try c.encode(unique, forKey: .unique)
+        try c.encodeIfPresent(adminLevel, forKey: .adminLevel)
+    }
+
+    /// A bound as a number, or for a date field also as `"yyyy-mm-dd"` (stored as days since 1970-01-01).
+    private static func decodeBound(_ c: KeyedDecodingContainer<CodingKeys>, _ key: CodingKeys, type: ColumnType) throws -> Double? {
+        guard c.contains(key), try !c.decodeNil(forKey: key) else { return nil }
+        if let number = try? c.decode(Double.self, forKey: key) { return number }
+        let text = try c.decode(String.self, forKey: key)
+        guard type == .date, let days = TextParsing.parseDate(text) else {
+            throw DecodingError.dataCorruptedError(
+                forKey: key, in: c,
+                debugDescription: type == .date ? "a date bound is written as yyyy-mm-dd, e.g. 2026-01-31" : "a bound is a number")
+        }
+        return Double(days)
+    }
+
+    /// A bound as a message shows it: a date for a date field, else the number.
+    public func boundText(_ bound: Double) -> String {
+        if type == .date, let days = Int32(exactly: bound) { return CivilDays.iso(days) }
+        return TextParsing.trim(bound)
     }
 }
 
@@ -147,6 +188,20 @@ public struct Schema: Sendable, Hashable, Codable {
             }
             if let allowed = f.allowedValues, allowed.isEmpty {
                 throw .invalidField("schema", "field \"\(f.name)\": the list of allowed values is empty")
+            }
+            // A constraint that no value could meet, or that is never checked, must not look as if it were.
+            if f.minimum != nil || f.maximum != nil, f.type == .text || f.type == .boolean {
+                throw .invalidField(
+                    "schema", "field \"\(f.name)\": minimum and maximum apply to integer, decimal and date fields, not to a \(f.type.rawValue) field")
+            }
+            if f.type == .date, let bad = [f.minimum, f.maximum].compactMap({ $0 }).first(where: { Int32(exactly: $0) == nil }) {
+                throw .invalidField("schema", "field \"\(f.name)\": the date bound \(TextParsing.trim(bad)) is not a date; write it as yyyy-mm-dd")
+            }
+            if f.type != .text, let allowed = f.allowedValues,
+                let bad = allowed.first(where: { v in TextParsing.parse(v, as: f.type).map { $0.isNull } ?? true })
+            {
+                throw .invalidField(
+                    "schema", "field \"\(f.name)\": the allowed value \"\(bad)\" is not \(TextParsing.article(f.type)), so no value of this \(f.type.rawValue) field could match it")
             }
         }
         for rule in rules {

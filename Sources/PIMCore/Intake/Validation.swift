@@ -50,9 +50,14 @@ public enum ValidationWarning: Sendable, Hashable, CustomStringConvertible {
     /// The file has no column of the field's name, and its column `column` has the field's HXL tag: it is
     /// read as that field.
     case matchedByTag(file: String, column: String, field: String, tag: String)
+    /// The field holds P-codes of an admin level (its `admin_level`, or an `#admN+code` tag) but no gazetteer
+    /// was given: its codes were not checked.
+    case adminCodesNotChecked(file: String, column: String, level: Int)
 
     public var description: String {
         switch self {
+        case .adminCodesNotChecked(let file, let column, let level):
+            "\(file): the admin\(level) P-codes of column \"\(column)\" were not checked, as no gazetteer was given (pim: --gazetteer FILE)"
         case .matchedByTag(let file, let column, let field, let tag):
             "\(file): column \"\(column)\" is read as the schema's field \"\(field)\" (both are tagged \(tag))"
         case .missingOptionalColumn(let file, let row, let column):
@@ -136,6 +141,9 @@ public struct Validator: Sendable {
                     columns.append(Column(name: field.name, tag: field.hxl.flatMap(HXLTagSpec.init(parsing:)), data: empty.finish()))
                 }
                 continue
+            }
+            if gazetteer == nil, let level = field.checkedAdminLevel {
+                warnings.append(.adminCodesNotChecked(file: fileName, column: source.name, level: level))
             }
             if source.name != field.name {
                 warnings.append(.matchedByTag(
@@ -289,7 +297,10 @@ struct FieldChecker {
         let patternExpected = regex == nil
             ? "the schema's pattern is not a valid regular expression: fix the schema"
             : "expected text matching \(pattern ?? "")"
-        let allowed = field.allowedValues.map(Set.init)
+        // Allowed values of a typed field are compared as that type writes them: "01" allows 1, "yes" true.
+        let allowed = field.allowedValues.map { values in
+            Set(field.type == .text ? values : values.compactMap { TextParsing.parse($0, as: field.type).map(TextParsing.format) })
+        }
         let level = field.checkedAdminLevel
         // Check each distinct value once when the column is text.
         if case .text(let codes, let dict) = c.data {
@@ -333,8 +344,8 @@ struct FieldChecker {
                 continue
             }
             if let x = TextParsing.number(v) {
-                if let lo = field.minimum, x < lo { report(row, .range, "below the minimum (\(described(v)))", "expected at least \(TextParsing.trim(lo))") }
-                if let hi = field.maximum, x > hi { report(row, .range, "above the maximum (\(described(v)))", "expected at most \(TextParsing.trim(hi))") }
+                if let lo = field.minimum, x < lo { report(row, .range, "below the minimum (\(described(v)))", "expected at least \(field.boundText(lo))") }
+                if let hi = field.maximum, x > hi { report(row, .range, "above the maximum (\(described(v)))", "expected at most \(field.boundText(hi))") }
             }
             if let allowed, !allowed.contains(TextParsing.format(v)) {
                 report(row, .allowedValues, "not an allowed value", "use one of: \(allowed.sorted().prefix(12).joined(separator: ", "))")

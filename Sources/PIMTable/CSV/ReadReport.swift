@@ -68,6 +68,8 @@ public struct ReadReport: Sendable, Hashable {
     public var profiles: [ColumnProfile]
     /// Present when the file looks like a KoboToolbox export.
     public var kobo: KoboExportInfo?
+    /// The sheet read, for a workbook (the one named, or the first visible one).
+    public var sheet: String?
     /// Table row indices before which one blank line was skipped (repeated for several), sorted.
     package var blankLinesBefore: [Int]
 

@@ -48,6 +48,7 @@ extension XLSXReadResult {
         var report = ReadReport(fileName: fileName, encoding: .utf8, hxlRow: hxlRow, headerRows: headerRows,
                                 firstDataRow: firstDataRow, warnings: warnings.map(ReadWarning.spreadsheet))
         report.blankLinesBefore = emptyRowsBefore
+        report.sheet = sheetName
         report.profiles = table.columns.map(ColumnProfile.init(column:))
         return ReadResult(table: table, report: report)
     }
