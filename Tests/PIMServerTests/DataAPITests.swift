@@ -148,6 +148,9 @@ import Testing
             let bad = try await dpfp.get(client, "/datasets/cases/risk?keys=nope")
             #expect(bad.status == .unprocessableContent)
             #expect(String(buffer: bad.body).contains("There is no column &quot;nope&quot;"))
+            // A GET form's query is decoded as a browser sends it: "+" is a space (column names have spaces).
+            let spaced = try await dpfp.get(client, "/datasets/cases/risk?submitted=1&keys=no+such%2Bcolumn")
+            #expect(String(buffer: spaced.body).contains("There is no column &quot;no such+column&quot;"))
             // The dataset page links to it
             #expect(String(buffer: try await dpfp.get(client, "/datasets/cases").body).contains("id=\"risk-link\" href=\"/datasets/cases/risk\""))
             let analyst = try await Browser.signedIn(client, as: .analyst)

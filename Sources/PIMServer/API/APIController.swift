@@ -40,7 +40,7 @@ struct APIController: Sendable {
         registry.register(.apiDatasetRisk) { request, context, _ in
             let entry = try await catalog.entry(named: context.parameters.require("name"), viewer: Viewer.of(context, store: store))
             let (version, table) = try await catalog.latestTable(entry)
-            let q = request.uri.queryParameters
+            let q = Form(query: request.uri.query)
             let spec = SchemaDisclosure(schema: version.schema).riskSpec(
                 keys: Self.list(q.get("keys")), sensitive: Self.list(q.get("sensitive")))
             guard !spec.keys.isEmpty else {
@@ -53,7 +53,7 @@ struct APIController: Sendable {
         registry.register(.apiDatasetAggregate) { request, context, _ in
             let viewer = try await Viewer.of(context, store: store)
             let entry = try await catalog.entry(named: context.parameters.require("name"), viewer: viewer)
-            let q = request.uri.queryParameters
+            let q = Form(query: request.uri.query)
             guard let by = Self.list(q.get("by")), !by.isEmpty else {
                 throw ServerError.badRequest("Give by=col1,col2: the dimensions to count by.")
             }
@@ -76,7 +76,7 @@ struct APIController: Sendable {
         registry.register(.apiDatasetOutput) { request, context, _ in
             let viewer = try await Viewer.of(context, store: store)
             let entry = try await catalog.entry(named: context.parameters.require("name"), viewer: viewer)
-            let isInternal = try Self.internalView(request.uri.queryParameters.get("view"), role: viewer.role)
+            let isInternal = try Self.internalView(Form(query: request.uri.query).get("view"), role: viewer.role)
             let minCell = max(5, DatasetAccess.minimumCell(for: viewer, dataset: entry.dataset, at: catalog.now()))
             let answer = try await catalog.outputJSON(entry, shareable: !isInternal, minCell: minCell)
             try await Self.auditPartnerView(viewer, entry: entry, store: store, at: catalog.now(),
@@ -84,7 +84,7 @@ struct APIController: Sendable {
             return Self.json(answer)
         }
         registry.register(.apiAudit) { request, _, _ in
-            let q = request.uri.queryParameters
+            let q = Form(query: request.uri.query)
             let offset = max(0, try Self.integer(q.get("offset"), name: "offset") ?? 0)
             let limit = min(1000, max(1, try Self.integer(q.get("limit"), name: "limit") ?? 100))
             let events = try await AuditSearch(request).events(in: store)

@@ -83,7 +83,7 @@ struct DataAPIController: Sendable {
         guard let user = context.user else { throw ServerError.unauthenticated }
         let name = try context.parameters.require("name")
         do { try Dataset.validateName(name) } catch { throw ServerError.badRequest(error.description) }
-        let q = request.uri.queryParameters
+        let q = Form(query: request.uri.query)
         guard let format = q.get("format")?.lowercased(), let ext = Self.formats[format] else {
             throw ServerError.badRequest("Give format=csv, hxl, tsv, json or xlsx: the format of the file in the body.")
         }
@@ -135,7 +135,7 @@ struct DataAPIController: Sendable {
     private func export(_ request: Request, _ context: PIMRequestContext) async throws -> Response {
         guard let user = context.user else { throw ServerError.unauthenticated }
         let entry = try await catalog.entry(named: context.parameters.require("name"), role: user.role)
-        let q = request.uri.queryParameters
+        let q = Form(query: request.uri.query)
         let format = q.get("format") ?? "csv"
         guard ["csv", "hxl", "json", "xlsx"].contains(format) else { throw ServerError.badRequest("format must be csv, hxl, json or xlsx.") }
         let number = try APIController.integer(q.get("version"), name: "version")

@@ -38,7 +38,7 @@ struct DisclosurePageController: Sendable {
         guard let version = entry.latest else {
             throw ServerError.unprocessable("The dataset has no version yet; import a file first.")
         }
-        let q = request.uri.queryParameters
+        let q = Form(query: request.uri.query)
         let schema = version.schema
         let defaults = SchemaDisclosure(schema: schema)
         let submitted = q.get("submitted") != nil || q.get("keys") != nil
@@ -191,7 +191,7 @@ struct DisclosurePageController: Sendable {
     private func anonymize(_ request: Request, _ context: PIMRequestContext) async throws -> Response {
         let entry = try await catalog.entry(named: context.parameters.require("name"), role: role(context))
         let (version, table) = try await catalog.latestTable(entry)
-        let q = request.uri.queryParameters
+        let q = Form(query: request.uri.query)
         let submitted = q.get("submitted") != nil
         let defaults = SchemaDisclosure(schema: version.schema)
         // Before the first submission, the protective default plan's recodings (ages in bands) are proposed.

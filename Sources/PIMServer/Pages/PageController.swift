@@ -99,7 +99,7 @@ struct PageController: Sendable {
                 }
                 summaries.append(CoverageReport.DatasetSummary(name: e.dataset.name, category: e.dataset.category, latestDataAt: latest))
             }
-            let chosen = request.uri.queryParameters.get("scenario")
+            let chosen = Form(query: request.uri.query).get("scenario")
             let reports = PIMFramework.standard.scenarios.map {
                 CoverageReport(scenario: $0, systems: systems, datasets: summaries, now: now, recentDays: Self.recentDays)
             }
@@ -132,7 +132,7 @@ struct PageController: Sendable {
                 })
             })
         // ?q=words: which categories produce, share or describe that data (the framework's token search).
-        if let q = request.uri.queryParameters.get("q")?.trimmingCharacters(in: .whitespacesAndNewlines), !q.isEmpty {
+        if let q = Form(query: request.uri.query).get("q")?.trimmingCharacters(in: .whitespacesAndNewlines), !q.isEmpty {
             let results = PIMFramework.standard.search(String(q.prefix(200)))
             model.query = String(q.prefix(200))
             model.searched = true
@@ -161,7 +161,7 @@ struct PageController: Sendable {
         let entry = try await catalog.entry(named: context.parameters.require("name"), viewer: viewer)
         // Partner viewers' shareable outputs honour the largest minimum cell of their agreements.
         let minCell = max(5, DatasetAccess.minimumCell(for: viewer, dataset: entry.dataset, at: catalog.now()))
-        let q = request.uri.queryParameters
+        let q = Form(query: request.uri.query)
         let isInternal = try APIController.internalView(q.get("view"), role: role)
         let d = entry.dataset
         let categoryID = PIMCategory.ID(rawValue: d.category)
@@ -235,7 +235,7 @@ struct PageController: Sendable {
         do { events = try await search.events(in: store).reversed() } catch let e as ServerError {
             filterError = e.detail
         }
-        let page = Int(request.uri.queryParameters.get("page") ?? "1") ?? 1
+        let page = Int(Form(query: request.uri.query).get("page") ?? "1") ?? 1
         let sl = PageModels.slice(count: events.count, page: page, size: configuration.pageSize)
         let intact = if case .intact = status { true } else { false }
         let names = Dictionary(try await store.users().map { ($0.id.rawValue, $0.userName) }, uniquingKeysWith: { a, _ in a })

@@ -16,7 +16,7 @@ struct AuditSearch: Sendable, Hashable {
     static let names = ["actor", "action", "dataset", "from", "to"]
 
     init(_ q: Request) {
-        let p = q.uri.queryParameters
+        let p = Form(query: q.uri.query)
         actor = p.get("actor")?.trimmingCharacters(in: .whitespaces) ?? ""
         action = p.get("action") ?? ""
         dataset = p.get("dataset")?.trimmingCharacters(in: .whitespaces) ?? ""
