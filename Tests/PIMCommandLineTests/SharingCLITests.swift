@@ -77,6 +77,26 @@ import Testing
         #expect(r.out.contains("intact"))
     }
 
+    /// `pim agreement activate --as USER` holds the user to the rule the web applies: an agreement that
+    /// lowers the default thresholds needs a data-protection focal point.
+    @Test func anAgreementThatLowersTheThresholdsNeedsAFocalPointToActivate() throws {
+        let dir = try Self.workspace()
+        for args in [
+            ["user", "add", "--name", "omar", "--role", "pim-officer", "--password-file", "pw", "--as", "amina"],
+            ["user", "add", "--name", "dina", "--role", "data-protection-focal-point", "--password-file", "pw", "--as", "amina"],
+            ["agreement", "add", "--id", "L-1", "--parties", "UNHCR,DRC", "--purpose", "reporting", "--basis", "public-interest",
+             "--covers", "pm", "--level", "aggregated", "--min-cell", "2", "--as", "omar"],
+        ] {
+            let r = try PIMBinary.run(args, in: dir)
+            #expect(r.status == 0, "\(args): \(r.err)")
+        }
+        let refused = try PIMBinary.run(["agreement", "activate", "L-1", "--as", "omar"], in: dir)
+        #expect(refused.status != 0)
+        #expect(refused.err.contains("minimum cell 2 (the default is 5)"), "\(refused.err)")
+        let approved = try PIMBinary.run(["agreement", "activate", "L-1", "--as", "dina"], in: dir)
+        #expect(approved.status == 0, "\(approved.err)")
+    }
+
     @Test func consentFiltersAndWithdrawalAppliesToLaterShares() throws {
         let dir = try Self.workspace()
         for args in [

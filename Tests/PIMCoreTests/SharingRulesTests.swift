@@ -124,6 +124,24 @@ import Testing
         #expect(r == .consentBasisWithoutPurpose(agreement: "ISP-2026-03"))
     }
 
+    /// Thresholds weaker than the defaults are named, and only a focal point (or no workspace user: the
+    /// machine's own account) may approve them; the defaults or stricter ones, anyone who manages sharing.
+    @Test func weakerThresholdsNeedAFocalPointToActivate() throws {
+        let weak = try F.agreement(thresholds: .init(k: 3, minimumCellSize: 2, maximumGlobalRisk: 0.1), activate: false)
+        #expect(weak.weakenedThresholds == [
+            "k = 3 (the default is 5)", "minimum cell 2 (the default is 5)", "maximum global risk 10.00% (the default is 3.00%)",
+        ])
+        #expect(throws: AgreementError.weakerThresholdsNeedFocalPoint(agreement: "ISP-2026-03", weakened: weak.weakenedThresholds)) {
+            try weak.checkApprover(role: .pimOfficer)
+        }
+        #expect(throws: AgreementError.self) { try weak.checkApprover(role: .administrator) }
+        try weak.checkApprover(role: .dataProtectionFocalPoint)
+        try weak.checkApprover(role: nil)
+        let strict = try F.agreement(thresholds: .init(k: 10, minimumCellSize: 10, maximumGlobalRisk: 0.01), activate: false)
+        #expect(strict.weakenedThresholds.isEmpty)
+        try strict.checkApprover(role: .pimOfficer)
+    }
+
     @Test func impossibleThresholdsAreRefused() throws {
         var a = try F.agreement()
         a.thresholds.k = 1

@@ -54,7 +54,7 @@ import Testing
                               consentPurpose: .disclosure, validFrom: Fixtures.epoch, dimensions: ["adm1_code", "sex"],
                               createdAt: now, createdBy: admin)
         try await AgreementDocuments.create(a, in: world.store, actor: admin, at: now)
-        try await AgreementDocuments.transition("ISP-CONSENT", to: .active, in: world.store, actor: admin, at: now)
+        try await AgreementDocuments.transition("ISP-CONSENT", to: .active, in: world.store, actor: admin, role: .administrator, at: now)
     }
 
     static func largestCount(_ r: TestResponse) throws -> Int {

@@ -67,7 +67,7 @@ struct SharingFixture {
         let a = try Agreement(id: id, parties: parties, purpose: "Monthly trends", legalBasis: .publicInterest, covers: covers,
                               level: .aggregated, validFrom: Fixtures.epoch, dimensions: ["adm1_code", "sex"], createdAt: now, createdBy: actor)
         try await AgreementDocuments.create(a, in: store, actor: actor, at: now)
-        try await AgreementDocuments.transition(id, to: .active, in: store, actor: actor, at: now)
+        try await AgreementDocuments.transition(id, to: .active, in: store, actor: actor, role: nil, at: now)
     }
 
     static func share(_ agreement: String, dataset: String, to recipient: String, in store: any Store, actor: String,

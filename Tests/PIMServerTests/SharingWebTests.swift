@@ -282,7 +282,7 @@ import Testing
                                    covers: ["case-management"], level: .aggregated, thresholds: .init(minimumCellSize: 20),
                                    validFrom: Fixtures.epoch, createdAt: world.clock.now(), createdBy: admin)
         try await AgreementDocuments.create(strict, in: world.store, actor: admin, at: world.clock.now())
-        try await AgreementDocuments.transition("ISP-C", to: .active, in: world.store, actor: admin, at: world.clock.now())
+        try await AgreementDocuments.transition("ISP-C", to: .active, in: world.store, actor: admin, role: .administrator, at: world.clock.now())
         try await world.application().test(.router) { client in
             let partner = try await Browser.signedIn(client, userName: SharingFixture.partnerA)
             let analyst = try await Browser.signedIn(client, as: .analyst)
@@ -337,6 +337,32 @@ import Testing
             #expect((try Self.json(r)["detail"] as? String) == "An agreement that is draft cannot become expired.")
             r = try await dpfp.postJSON(client, "/api/v1/agreements/ISP-J/status", #"{"status":"active"}"#)
             #expect(try Self.json(r)["approvedBy"] as? String == (try await world.user(.dataProtectionFocalPoint)).id.rawValue)
+        }
+    }
+
+    /// An agreement that lowers the default thresholds (here a minimum cell of 1) may be drafted by a PIM
+    /// officer, but only a data-protection focal point may activate it; one with the defaults, the officer may.
+    @Test func onlyAFocalPointActivatesAnAgreementThatLowersTheThresholds() async throws {
+        let world = try await TestWorld.make()
+        _ = try await SharingFixture.install(in: world, twoPartners: true)
+        try await world.application().test(.router) { client in
+            let officer = try await Browser.signedIn(client, as: .pimOfficer)
+            var r = try await officer.postJSON(client, "/api/v1/agreements", #"{"id":"ISP-LOW","parties":["UNHCR","NRC"],"purpose":"Trends","legalBasis":"public-interest","covers":["case-management"],"level":"aggregated","minimumCellSize":1}"#)
+            #expect(r.status == .created)
+            r = try await officer.postJSON(client, "/api/v1/agreements/ISP-LOW/status", #"{"status":"active"}"#)
+            #expect(r.status == .unprocessableContent)
+            let detail = try Self.json(r)["detail"] as? String ?? ""
+            #expect(detail.contains("minimum cell 1 (the default is 5)"), "\(detail)")
+            #expect(detail.contains("only a data-protection focal point may activate it"))
+            #expect(try Self.json(try await officer.get(client, "/api/v1/agreements/ISP-LOW"))["status"] as? String == "draft")
+            let dpfp = try await Browser.signedIn(client, as: .dataProtectionFocalPoint)
+            r = try await dpfp.postJSON(client, "/api/v1/agreements/ISP-LOW/status", #"{"status":"active"}"#)
+            #expect(r.status == .ok)
+            #expect(try Self.json(r)["approvedBy"] as? String == (try await world.user(.dataProtectionFocalPoint)).id.rawValue)
+            // The defaults need no focal point.
+            r = try await officer.postJSON(client, "/api/v1/agreements", #"{"id":"ISP-STD","parties":["UNHCR","NRC"],"purpose":"Trends","legalBasis":"public-interest","covers":["case-management"],"level":"aggregated"}"#)
+            #expect(r.status == .created)
+            #expect(try await officer.postJSON(client, "/api/v1/agreements/ISP-STD/status", #"{"status":"active"}"#).status == .ok)
         }
     }
 

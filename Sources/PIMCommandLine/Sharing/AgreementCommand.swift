@@ -104,8 +104,8 @@ struct AgreementCommand: AsyncParsableCommand {
         static func run(_ id: String, to next: Agreement.Status, store: StoreOptions, actor: ActorOption) async throws {
             let now = Date()
             let previous: Agreement.Status = try await store.withStore(writing: true, command: "pim agreement \(next.rawValue)") { s in
-                try await actor.check(in: s, needs: .manageSharing, to: "change data-sharing agreements")
-                return try await AgreementDocuments.transition(id, to: next, in: s, actor: actor.name, at: now)
+                let user = try await actor.check(in: s, needs: .manageSharing, to: "change data-sharing agreements")
+                return try await AgreementDocuments.transition(id, to: next, in: s, actor: actor.name, role: user?.role, at: now)
             }
             print("Agreement \(id) is now \(next.rawValue) (was \(previous.rawValue)).")
         }

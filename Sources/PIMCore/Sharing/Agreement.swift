@@ -162,6 +162,33 @@ public struct Agreement: Sendable, Hashable, Codable {
         status = next
     }
 
+    /// The thresholds that are weaker than the workspace's defaults (``Thresholds/init(k:minimumCellSize:maximumGlobalRisk:)``:
+    /// k 5, minimum cell 5, global risk 3 %), each in words; empty when none is. Only a data-protection focal
+    /// point may activate an agreement that weakens them (see ``checkApprover(role:)``).
+    public var weakenedThresholds: [String] {
+        let d = Thresholds()
+        var out: [String] = []
+        if thresholds.k < d.k { out.append("k = \(thresholds.k) (the default is \(d.k))") }
+        if thresholds.minimumCellSize < d.minimumCellSize {
+            out.append("minimum cell \(thresholds.minimumCellSize) (the default is \(d.minimumCellSize))")
+        }
+        if thresholds.maximumGlobalRisk > d.maximumGlobalRisk {
+            out.append("maximum global risk \(ShareRefusal.ThresholdProblem.percent(thresholds.maximumGlobalRisk)) (the default is \(ShareRefusal.ThresholdProblem.percent(d.maximumGlobalRisk)))")
+        }
+        return out
+    }
+
+    /// Checks that a user of `role` may activate this agreement: one whose thresholds are weaker than the
+    /// defaults lets smaller groups of people be published, and needs a data-protection focal point's
+    /// approval (whoever drafted it). `nil`: no workspace user acts (the operating-system account on the
+    /// command line, with the access the machine gives it).
+    /// - Throws: ``AgreementError/weakerThresholdsNeedFocalPoint(agreement:weakened:)``.
+    public func checkApprover(role: Role?) throws(AgreementError) {
+        let weakened = weakenedThresholds
+        guard let role, !weakened.isEmpty, role != .dataProtectionFocalPoint else { return }
+        throw .weakerThresholdsNeedFocalPoint(agreement: id, weakened: weakened)
+    }
+
     /// The status in force at `now`: an active or suspended agreement past its end date is expired.
     public func status(at now: Date) -> Status {
         if let until = validUntil, now > until, status == .active || status == .suspended { return .expired }
@@ -216,6 +243,9 @@ public enum AgreementError: Error, Sendable, Hashable, CustomStringConvertible {
     case unknownParty(String)
     /// A covered name is neither a dataset nor a PIM category id.
     case unknownCoverage(String)
+    /// The agreement's thresholds are weaker than the workspace's defaults (in words), and the user
+    /// activating it is not a data-protection focal point.
+    case weakerThresholdsNeedFocalPoint(agreement: String, weakened: [String])
 
     public var description: String {
         switch self {
@@ -229,6 +259,8 @@ public enum AgreementError: Error, Sendable, Hashable, CustomStringConvertible {
         case .validityReversed: "The agreement ends before it starts."
         case .invalidTransition(let a, let b): "An agreement that is \(a.rawValue) cannot become \(b.rawValue)."
         case .expiredCannotActivate: "The agreement's end date has passed, so it cannot be activated; agree a new one."
+        case .weakerThresholdsNeedFocalPoint(let id, let weakened):
+            "Agreement \(id) lowers the workspace's disclosure thresholds (\(weakened.joined(separator: "; "))), so only a data-protection focal point may activate it."
         case .exceptionWithoutReason: "A policy exception must state its reason."
         case .exceptionNotByFocalPoint: "Only a data-protection focal point may record a policy exception."
         case .unknownParty(let p):

@@ -52,7 +52,7 @@ struct SharingDesk: Sendable {
             return .failure(.init(["Status must be one of \(Agreement.Status.allCases.map(\.rawValue).joined(separator: ", "))."]))
         }
         do {
-            try await AgreementDocuments.transition(id, to: next, in: store, actor: viewer.userID, at: now())
+            try await AgreementDocuments.transition(id, to: next, in: store, actor: viewer.userID, role: viewer.role, at: now())
         } catch let e as AgreementError {
             return .failure(.init([e.description]))
         }

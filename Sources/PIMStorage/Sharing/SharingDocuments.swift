@@ -76,12 +76,16 @@ public enum AgreementDocuments {
     }
 
     /// Moves the agreement to `next`, recording the change with its audit event; returns the previous status.
-    /// - Throws: ``StoreError/notFound(kind:key:)``, ``AgreementError`` for a move the life cycle forbids.
+    /// Activating an agreement whose thresholds are weaker than the defaults needs a data-protection focal
+    /// point (`role`; `nil` when no workspace user acts: see ``Agreement/checkApprover(role:)``).
+    /// - Throws: ``StoreError/notFound(kind:key:)``, ``AgreementError`` for a move the life cycle forbids or a
+    ///   role that may not approve it.
     @discardableResult
     public static func transition(_ id: String, to next: Agreement.Status, in store: any Store, actor: String,
-                                  at now: Date) async throws -> Agreement.Status {
+                                  role: Role?, at now: Date) async throws -> Agreement.Status {
         var a = try await load(id, from: store)
         let from = a.status
+        if next == .active { try a.checkApprover(role: role) }
         try a.transition(to: next, by: actor, at: now)
         try await save(a, in: store, audit: AuditDraft(
             at: now, actor: actor, action: .agreementChanged, agreementID: id,
