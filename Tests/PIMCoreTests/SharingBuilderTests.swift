@@ -30,6 +30,24 @@ import Testing
         #expect(!(0..<out.table.rowCount).contains { counts[$0] == .integer(3) })
     }
 
+    /// A column the schema calls "other" (or sensitive) that has a different value in nearly every record
+    /// would single the records out of anonymised microdata: the share is refused, naming it.
+    @Test func anonymisedShareRefusesAColumnUniquePerRecord() throws {
+        var d = F.dataset(category: "protection-needs-assessment")
+        d.schema.fields.append(Field(name: "ref", type: .text, role: .other))
+        var table = F.table(40)
+        try table.setColumn(Column(name: "ref", data: textData((0..<40).map { "Q\(1000 + $0)" })))
+        let a = try F.agreement(level: .anonymised, thresholds: .init(k: 3, maximumGlobalRisk: 0.2))
+        #expect(throws: ShareBuildError.refused(.uniqueColumnKept(column: "ref", distinct: 40, records: 40))) {
+            try ShareBuilder.build(try plan(a, d, .anonymised), dataset: d, table: table, consent: [])
+        }
+        // Marked as a direct identifier, it is left out and the share is made.
+        d.schema.fields[d.schema.fields.count - 1].role = .directIdentifier
+        let out = try ShareBuilder.build(try plan(a, d, .anonymised), dataset: d, table: table, consent: [])
+        #expect(out.table["ref"] == nil)
+        #expect(out.disclosure.droppedColumns.contains("ref"))
+    }
+
     @Test func anonymisedShareDropsIdentifiersAndMeetsKAndRisk() throws {
         let d = F.dataset(category: "protection-needs-assessment")
         let a = try F.agreement(level: .anonymised, thresholds: .init(k: 3, maximumGlobalRisk: 0.2))

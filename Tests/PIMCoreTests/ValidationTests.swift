@@ -473,4 +473,33 @@ func textTable(_ columns: [(String, [String?])]) -> Table {
                                                                attributes: tag.split(separator: "+").dropFirst().map(String.init))
         #expect(SchemaProposal.role(name: name, tag: spec) == role)
     }
+
+    /// A column its name leaves as "other" but with a different value in nearly every record (a reference,
+    /// names under an unexpected heading, a serial number) is proposed as a direct identifier; categories,
+    /// counts with repeats, and columns of fewer than ten values stay "other".
+    @Test func aColumnUniquePerRecordIsProposedAsADirectIdentifier() throws {
+        func text(_ name: String, _ values: [String?]) -> Column {
+            Column(name: name, data: textData(values))
+        }
+        let n = 60
+        let table = try Table(columns: [
+            text("ref", (0..<n).map { "Q\(100_000 + $0 * 7919 % 900_000)" }),
+            text("respondent", (0..<n).map { $0 == 5 ? nil : "Person \($0) Testa" }),
+            text("colour", (0..<n).map { ["red", "green", "blue"][$0 % 3] }),
+            // 54 distinct of 60: 90 %, still single-out.
+            text("almost", (0..<n).map { "v\($0 < 54 ? $0 : 0)" }),
+            // 53 of 60: below 90 %.
+            text("fewer", (0..<n).map { "v\($0 < 53 ? $0 : 0)" }),
+            Column(name: "serial", data: .integer(values: (0..<n).map { Int64(5000 + $0) }, nulls: NullMask())),
+            Column(name: "members", data: .integer(values: (0..<n).map { Int64($0 % 9) }, nulls: NullMask())),
+        ])
+        let roles = Dictionary(uniqueKeysWithValues: SchemaProposal.propose(for: table).fields.map { ($0.name, $0.role) })
+        #expect(roles == [
+            "ref": .directIdentifier, "respondent": .directIdentifier, "colour": .other, "almost": .directIdentifier,
+            "fewer": .other, "serial": .directIdentifier, "members": .other,
+        ])
+        // Nine records are too few to tell.
+        let small = try Table(columns: [text("ref", (0..<9).map { "Q\($0)" })])
+        #expect(SchemaProposal.propose(for: small).fields[0].role == .other)
+    }
 }

@@ -4,12 +4,16 @@ import PIMTable
 ///
 /// Disclosure roles are a first guess that errs on the side of protection: anything that looks like a name,
 /// phone number or record id is a direct identifier; locations, sex, age, nationality and legal status are
-/// quasi-identifiers; needs, incidents and anything tagged `+sensitive` is sensitive.
+/// quasi-identifiers; needs, incidents and anything tagged `+sensitive` is sensitive. A text or integer
+/// column that its name and tag leave as "other" but that has a different value in nearly every record (a
+/// reference number, people's names under an unexpected heading) is a direct identifier too.
 public enum SchemaProposal {
     public static func propose(for table: Table) -> Schema {
         Schema(fields: table.columns.map { c in
-            Field(name: c.name, label: nil, hxl: c.tag?.description, type: c.type, role: role(name: c.name, tag: c.tag),
-                  required: c.nullCount == 0 && c.count > 0, adminLevel: adminLevel(tag: c.tag))
+            var r = role(name: c.name, tag: c.tag)
+            if r == .other && c.isNearlyUniquePerRecord { r = .directIdentifier }
+            return Field(name: c.name, label: nil, hxl: c.tag?.description, type: c.type, role: r,
+                         required: c.nullCount == 0 && c.count > 0, adminLevel: adminLevel(tag: c.tag))
         })
     }
 

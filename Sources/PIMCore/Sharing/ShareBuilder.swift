@@ -182,6 +182,13 @@ public enum ShareBuilder {
             pseudo.insert(id, at: 0)
         }
         let household = pseudo.contains(sd.household ?? "\u{0}") ? sd.household : nil
+        // A column kept as it is (not a key, which is suppressed to k, nor dropped or pseudonymised) that has a
+        // different value in nearly every record singles them out whatever the schema calls it.
+        for c in table.columns where !keys.contains(c.name) && !drop.contains(c.name) && !pseudo.contains(c.name) {
+            if c.isNearlyUniquePerRecord {
+                throw .refused(.uniqueColumnKept(column: c.name, distinct: c.distinctValueCount ?? 0, records: table.rowCount))
+            }
+        }
         let before: RiskReport
         do throws(DisclosureError) {
             before = try RiskAnalysis.analyze(table, spec: RiskSpec(keys: keys, sensitive: sensitive, weight: sd.weight,

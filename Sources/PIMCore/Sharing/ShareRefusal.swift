@@ -58,6 +58,9 @@ public enum ShareRefusal: Error, Sendable, Hashable, CustomStringConvertible {
     case differencing(previous: String, changed: Int, minimumCell: Int)
     /// The dataset has no version to share.
     case noVersion(dataset: String)
+    /// A column an anonymised or pseudonymised share would keep as it is has a different value in nearly
+    /// every record, so it would single them out; its schema role says it is neither an identifier nor a key.
+    case uniqueColumnKept(column: String, distinct: Int, records: Int)
 
     public var description: String {
         switch self {
@@ -96,6 +99,9 @@ public enum ShareRefusal: Error, Sendable, Hashable, CustomStringConvertible {
                 + "or another version), fewer than the minimum cell of \(m): comparing the two tables would show those records. "
                 + "Share again once the records counted differ by at least \(m)."
         case .noVersion(let d): "Dataset \(d) has no stored version to share."
+        case .uniqueColumnKept(let c, let distinct, let records):
+            "Column \"\(c)\" has a different value in \(distinct) of \(records) records, so it would single them out of the "
+                + "shared microdata; mark it as a direct identifier in the dataset's schema (it is then left out) before sharing."
         }
     }
 
@@ -121,6 +127,7 @@ public enum ShareRefusal: Error, Sendable, Hashable, CustomStringConvertible {
         case .noConsentingRecords: "no-consenting-records"
         case .differencing: "differencing"
         case .noVersion: "no-version"
+        case .uniqueColumnKept: "unique-column-kept"
         }
     }
 

@@ -1,0 +1,58 @@
+import PIMTable
+
+extension Column {
+    /// Whether the column has a different value in nearly every row that has one (at least 90 % of its
+    /// non-null cells, and at least 10 of them): a column like that singles out records, whatever its name
+    /// says. Text and integer columns only (decimals and dates are measurements).
+    ///
+    /// Cheap when it cannot be so: a text column's dictionary, or an integer column's range, too small for it
+    /// answers without counting.
+    var isNearlyUniquePerRecord: Bool {
+        let nonNull = count - nullCount
+        guard nonNull >= 10 else { return false }
+        let needed = (nonNull * 9 + 9) / 10
+        switch data {
+        case .text(let codes, let dictionary):
+            guard dictionary.count >= needed else { return false }
+            var used = [Bool](repeating: false, count: dictionary.count)
+            var distinct = 0
+            for c in codes where c >= 0 && !used[Int(c)] {
+                used[Int(c)] = true
+                distinct += 1
+            }
+            return distinct >= needed
+        case .integer(let values, let nulls):
+            var lo = Int64.max
+            var hi = Int64.min
+            for (r, v) in values.enumerated() where !nulls.isNull(r) {
+                lo = min(lo, v)
+                hi = max(hi, v)
+            }
+            // (More distinct values than the range holds cannot be.)
+            guard hi.subtractingReportingOverflow(lo).overflow || hi - lo + 1 >= Int64(needed) else { return false }
+            var seen = Set<Int64>(minimumCapacity: nonNull)
+            for (r, v) in values.enumerated() where !nulls.isNull(r) { seen.insert(v) }
+            return seen.count >= needed
+        case .decimal, .date, .boolean: return false
+        }
+    }
+
+    /// The number of distinct non-null values (text and integer columns; others: nil).
+    var distinctValueCount: Int? {
+        switch data {
+        case .text(let codes, let dictionary):
+            var used = [Bool](repeating: false, count: dictionary.count)
+            var distinct = 0
+            for c in codes where c >= 0 && !used[Int(c)] {
+                used[Int(c)] = true
+                distinct += 1
+            }
+            return distinct
+        case .integer(let values, let nulls):
+            var seen = Set<Int64>()
+            for (r, v) in values.enumerated() where !nulls.isNull(r) { seen.insert(v) }
+            return seen.count
+        case .decimal, .date, .boolean: return nil
+        }
+    }
+}
