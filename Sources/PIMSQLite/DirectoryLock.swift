@@ -19,7 +19,7 @@ final class DirectoryLock: Sendable {
     /// Takes the lock or throws ``LockError/held(by:)`` at once (never waits).
     init(directory: URL, command: String) throws(LockError) {
         path = directory.appendingPathComponent("pim.lock").path
-        let fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0o644)
+        let fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0o600)
         guard fd >= 0 else { throw .cannotOpen(path: path, errno: errno) }
         if flock(fd, LOCK_EX | LOCK_NB) != 0 {
             var buf = [UInt8](repeating: 0, count: 512)

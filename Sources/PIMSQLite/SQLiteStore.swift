@@ -25,8 +25,23 @@ public final class SQLiteStore: Store {
     public init(directory: URL, mode: Mode = .readWrite, command: String = "pim") throws(StoreError) {
         self.directory = directory
         if mode == .readWrite {
-            do { try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true) } catch {
+            // The data directory and the database hold every dataset and the workspace's keys: readable by the
+            // account that runs pim only (0700 and 0600, whatever the umask). SQLite gives its WAL and
+            // shared-memory files the database file's permissions, so the database file is made first.
+            let fm = FileManager.default
+            do {
+                if !fm.fileExists(atPath: directory.path) {
+                    try fm.createDirectory(at: directory, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
+                }
+            } catch {
                 throw .unavailable("cannot create the data directory \(directory.path)")
+            }
+            let database = Self.databaseURL(in: directory).path
+            if !fm.fileExists(atPath: database) {
+                _ = fm.createFile(atPath: database, contents: nil, attributes: [.posixPermissions: 0o600])
+            }
+            for file in [database, database + "-wal", database + "-shm"] where fm.fileExists(atPath: file) {
+                try? fm.setAttributes([.posixPermissions: 0o600], ofItemAtPath: file)
             }
             do { lock = try DirectoryLock(directory: directory, command: command) } catch {
                 switch error {

@@ -29,6 +29,27 @@ import Testing
         try await second.close()
     }
 
+    /// The data directory and the database files are the running account's only (0700, 0600), whatever the
+    /// umask; a database left readable by others by an earlier version is tightened when opened.
+    @Test func theDataDirectoryAndItsFilesAreReadableByTheirOwnerOnly() async throws {
+        func mode(_ path: String) -> Int {
+            ((try? FileManager.default.attributesOfItem(atPath: path)[.posixPermissions]) as? NSNumber)?.intValue ?? -1
+        }
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("pim-perm-\(UUID().uuidString)")
+        let store = try SQLiteStore(directory: dir)
+        try await store.migrate()
+        let db = SQLiteStore.databaseURL(in: dir).path
+        #expect(mode(dir.path) == 0o700)
+        for file in [db, db + "-wal", db + "-shm", dir.appendingPathComponent("pim.lock").path] {
+            #expect(mode(file) == 0o600, "\(file): \(String(mode(file), radix: 8))")
+        }
+        try await store.close()
+        try FileManager.default.setAttributes([.posixPermissions: 0o644], ofItemAtPath: db)
+        let again = try SQLiteStore(directory: dir)
+        #expect(mode(db) == 0o600)
+        try await again.close()
+    }
+
     @Test func walAndFullSynchronousAreOn() async throws {
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("pim-pragma-\(UUID().uuidString)")
         let store = try SQLiteStore(directory: dir)
