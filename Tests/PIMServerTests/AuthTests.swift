@@ -160,6 +160,44 @@ import Testing
         }
     }
 
+    /// Sign-ins that succeed do not count towards the address's limit: colleagues behind one address sign in
+    /// as often as they need, while failures from it are still limited.
+    @Test func successfulSignInsDoNotCountTowardsTheLimit() async throws {
+        let world = try await TestWorld.make {
+            $0.loginAttemptsPerAddress = 2
+            $0.loginAttemptsPerUser = 2
+            $0.trustForwardedFor = true
+        }
+        try await world.application().test(.router) { client in
+            let from: HTTPFields = [HTTPField.Name("X-Forwarded-For")!: "192.0.2.9"]
+            for user in ["analyst", "supervisor", "case-worker", "analyst", "supervisor"] {
+                let (r, _) = try await Browser.atLoginForm(client).postLogin(client, user: user, extraHeaders: from)
+                #expect(r.status == .seeOther, "\(user)")
+            }
+            let browser = try await Browser.atLoginForm(client)
+            for user in ["analyst", "supervisor"] {
+                let (r, _) = try await browser.postLogin(client, user: user, password: "wrong password!", extraHeaders: from)
+                #expect(r.status == .unauthorized)
+            }
+            let (limited, _) = try await browser.postLogin(client, user: "case-worker", extraHeaders: from)
+            #expect(limited.status == .tooManyRequests)
+        }
+    }
+
+    /// bcrypt reads 72 bytes: a longer new password is refused, and at sign-in a longer one never matches
+    /// (it would otherwise be accepted whatever followed its first 72 bytes).
+    @Test func passwordsLongerThanBcryptReadsAreRefused() throws {
+        let hasher = PasswordHasher(cost: 4)
+        let long = String(repeating: "A", count: 72) + "-tail"
+        #expect(throws: DomainError.passwordTooLong(maximumBytes: 72)) { try hasher.hash(newPassword: long) }
+        // 36 two-byte letters are 72 bytes: accepted; one more is not.
+        let arabic = String(repeating: "بتثجحخ", count: 6)
+        let hash = try hasher.hash(newPassword: arabic)
+        #expect(hasher.verify(arabic, against: hash))
+        #expect(throws: DomainError.self) { try hasher.hash(newPassword: arabic + "ب") }
+        #expect(!hasher.verify(arabic + "anything", against: hash))
+    }
+
     @Test func postsWithoutTheCSRFTokenAreRejected() async throws {
         let world = try await TestWorld.make()
         try await world.application().test(.router) { client in

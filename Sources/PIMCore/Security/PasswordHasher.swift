@@ -9,10 +9,15 @@ public struct PasswordHasher: Sendable {
 
     public init(cost: UInt8 = 12) { self.cost = cost }
 
+    /// The most bytes (UTF-8) a password may have: bcrypt reads no further, so the rest of a longer one
+    /// would be ignored at every sign-in.
+    public static let maximumBytes = 72
+
     /// Hashes a new password after checking it: at least ``minimumLength`` characters, not only spaces or
-    /// other invisible characters, and not one character repeated.
-    /// - Throws: ``DomainError/weakPassword(minimumLength:)``.
+    /// other invisible characters, not one character repeated, and at most ``maximumBytes`` bytes.
+    /// - Throws: ``DomainError/weakPassword(minimumLength:)``, ``DomainError/passwordTooLong(maximumBytes:)``.
     public func hash(newPassword: String) throws(DomainError) -> String {
+        guard newPassword.utf8.count <= Self.maximumBytes else { throw .passwordTooLong(maximumBytes: Self.maximumBytes) }
         guard newPassword.count >= Self.minimumLength,
               newPassword.contains(where: { !$0.isWhitespace && !$0.unicodeScalars.allSatisfy { $0.properties.isDefaultIgnorableCodePoint } }),
               Set(newPassword).count > 1
@@ -20,8 +25,9 @@ public struct PasswordHasher: Sendable {
         return Bcrypt.hash(newPassword, cost: cost)
     }
 
-    /// Whether `password` matches the stored bcrypt `hash`.
+    /// Whether `password` matches the stored bcrypt `hash`. A password longer than ``maximumBytes`` never
+    /// matches (bcrypt would compare its first 72 bytes only, accepting a different password).
     public func verify(_ password: String, against hash: String) -> Bool {
-        Bcrypt.verify(password, hash: hash)
+        password.utf8.count <= Self.maximumBytes && Bcrypt.verify(password, hash: hash)
     }
 }

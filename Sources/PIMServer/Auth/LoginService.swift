@@ -38,7 +38,9 @@ struct LoginService: Sendable {
         }
         // Always one bcrypt verification before any other check, so a disabled or locked account fails as
         // slowly as a wrong password and timing does not reveal it.
+        // (bcrypt compares the first 72 bytes only: no stored password is longer, so a longer one is wrong.)
         let passwordMatches = Bcrypt.verify(password, hash: user.passwordHash)
+            && password.utf8.count <= PasswordHasher.maximumBytes
         if user.isDisabled { try await fail(user, .disabled, now: now, logger: logger) }
         if let until = user.lockedUntil, until > now { try await fail(user, .locked, now: now, logger: logger) }
         guard passwordMatches else {
@@ -51,6 +53,10 @@ struct LoginService: Sendable {
         if user.failedLogins != 0 || user.lockedUntil != nil {
             try await store.clearFailedLogins(of: user.id)
         }
+        // A successful sign-in does not count towards the limits: they stop guessing, and colleagues behind
+        // one address (a field office's router) must not lock each other out by signing in.
+        await limiter.forgive("addr:" + address, at: now)
+        await limiter.forgive("user:" + userName.lowercased(), at: now)
         try await store.append(AuditDraft(at: now, actor: user.id.rawValue, action: .login,
                                           organizationID: user.organizationID?.rawValue))
         logger.info("login", metadata: ["user_id": "\(user.id)", "role": "\(user.role.rawValue)"])

@@ -24,4 +24,11 @@ public actor RateLimiter {
         if attempts.count > 50_000 { attempts = attempts.filter { $0.value.contains { now.timeIntervalSince($0) < window } } }
         return nil
     }
+
+    /// Takes back the attempt recorded under `key` at `now` (a sign-in that succeeded).
+    func forgive(_ key: String, at now: Date) {
+        guard var list = attempts[key], let i = list.lastIndex(of: now) else { return }
+        list.remove(at: i)
+        attempts[key] = list.isEmpty ? nil : list
+    }
 }
