@@ -32,6 +32,36 @@ import Testing
         #expect(r.report.encoding == .utf8WithBOM)
     }
 
+    /// What a spreadsheet's empty range adds to its CSV export (`,,,,` rows, columns with neither a name nor a
+    /// value) is left out and said: no phantom records, no phantom columns; later rows keep their numbers.
+    @Test func emptyRowsAndEmptyUnnamedColumnsAreLeftOut() throws {
+        let r = try readCSV("id,sex,age,,\r\n1,female,3,,\r\n,,,,\r\n2,male,4,,\r\n,,,,\r\n,,,,\r\n")
+        #expect(r.table.columnNames == ["id", "sex", "age"])
+        #expect(r.table.rowCount == 2)
+        #expect(r.table.values("sex") == [.text("female"), .text("male")])
+        #expect(r.report.warnings.contains(.skippedBlankLines(count: 3)))
+        #expect(r.report.warnings.contains(.droppedEmptyColumns(positions: [4, 5])))
+        #expect(r.report.profiles.map(\.name) == ["id", "sex", "age"])
+        #expect(r.report.profiles.allSatisfy { $0.nullCount == 0 })
+        // The second record is on line 4 of the file.
+        #expect(r.report.sourceRow(ofTableRow: 1) == 4)
+        // A named column without values stays, and so does a row with one value.
+        let named = try readCSV("id,notes\n1,\n,x\n")
+        #expect(named.table.columnNames == ["id", "notes"])
+        #expect(named.table.rowCount == 2)
+        #expect(named.report.warnings.isEmpty)
+        // pim writes a row of nulls with `""` first, so that it reads back as a row.
+        var mask = NullMask()
+        mask.setNull(1)
+        let nulls = try Table(columns: [
+            Column(name: "a", data: .integer(values: [1, 0], nulls: mask)),
+            Column(name: "b", data: .text(codes: [0, -1], dictionary: ["x"])),
+        ])
+        let written = CSVWriter.bytes(nulls)
+        #expect(String(decoding: written, as: UTF8.self).replacingOccurrences(of: "\r\n", with: "\n") == "a,b\n1,x\n\"\",\n")
+        #expect(try CSVReader.read(bytes: written, fileName: "n.csv").table == nulls)
+    }
+
     /// A byte-order mark does not exempt the bytes after it from the UTF-8 check: damaged bytes in a
     /// mostly UTF-8 file are replaced and said, and a legacy file behind a mark is converted and said.
     @Test func bytesAfterAByteOrderMarkAreCheckedToo() throws {

@@ -185,8 +185,9 @@ enum CSVBlockTokenizer {
                 if checkSizes && pos &- fieldStart > maxCellBytes { return nil }
                 var next = pos &+ 1
                 if p[pos] == cr && next < n && p[next] == lf { next &+= 1 }
-                if pos == recordStart {
-                    // A blank line: its field start is taken back.
+                if pos == recordStart || pos &- recordStart == col {
+                    // A blank line, or one of delimiters only (a spreadsheet's empty row, `,,,,`): its field
+                    // starts are taken back.
                     physical &+= 1
                     blankBefore.append(rows)
                     startCount = recordFirst
@@ -222,7 +223,12 @@ enum CSVBlockTokenizer {
         } else {
             // The end of input: an unclosed quote is an error the scalar tokenizer reports.
             if insideQuotes != 0 { return nil }
-            if recordStart < n {
+            if recordStart < n && n &- recordStart == col {
+                // A last line of delimiters only, skipped like a blank line.
+                physical &+= 1
+                blankBefore.append(rows)
+                startCount = recordFirst
+            } else if recordStart < n {
                 if n &- fieldStart > maxCellBytes || col != ncol &- 1 { return nil }
                 if endCount == endCapacity {
                     ends = endsBuffer.grow(keeping: endCount)

@@ -13,6 +13,8 @@ extension CSVReader {
         /// Physical rows (records and blank lines) before the data.
         var rowsBefore: Int
         var averageRecordBytes: Int
+        /// Columns with neither a name nor a tag.
+        var unnamed: Set<Int> = []
     }
 
     /// Reads bytes taken as UTF-8.
@@ -73,6 +75,7 @@ extension CSVReader {
         if padded > 0 { report.warnings.append(.paddedRows(count: padded)) }
         if !blank.isEmpty { report.warnings.append(.skippedBlankLines(count: blank.count)) }
         var result = ReadResult(table: Table(unchecked: columns, rowCount: rowCount), report: report)
+        result.dropEmptyColumns(unnamedColumns: Set(header.unnamed.map { header.names[$0] }))
         if options.interpretKobo { result.interpretKobo() }
         return result
     }
@@ -126,7 +129,8 @@ extension CSVReader {
         let average = max(8, head.stop / max(1, head.rowCount))
         return Header(
             names: resolved.names, tags: resolved.tags, hxlRow: hxl.map { head.recordPhysicalRows[$0] + 1 },
-            headerRows: headerRows, dataStart: dataStart, rowsBefore: rowsBefore, averageRecordBytes: average)
+            headerRows: headerRows, dataStart: dataStart, rowsBefore: rowsBefore, averageRecordBytes: average,
+            unnamed: resolved.unnamed)
     }
 
     /// The records of a flexible-mode chunk as strings (header cells are few, so strings are fine here).

@@ -144,6 +144,8 @@ enum CSVTokenizer {
                 var col = 0
                 var extraNonEmpty = false
                 var lastFieldEnd = pos
+                let recordStart = pos
+                let recordFirst = startCount
                 while true {
                     let fstart = pos
                     if flexible || col < ncol {
@@ -219,6 +221,21 @@ enum CSVTokenizer {
                         continue
                     }
                     break
+                }
+                if !flexible && col > 1 && pos - recordStart == col - 1 {
+                    // Delimiters only (a spreadsheet's empty row, `,,,,`): skipped like a blank line.
+                    startCount = recordFirst
+                    physical += 1
+                    chunk.blankBefore.append(rows)
+                    if pos < n {
+                        if p[pos] == cr {
+                            pos += 1
+                            if pos < n && p[pos] == lf { pos += 1 }
+                        } else {
+                            pos += 1
+                        }
+                    }
+                    continue
                 }
                 if flexible {
                     chunk.fieldCounts.append(col)

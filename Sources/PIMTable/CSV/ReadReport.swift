@@ -20,8 +20,10 @@ public enum ReadWarning: Sendable, Hashable, CustomStringConvertible {
     case replacedInvalidUTF8(count: Int)
     /// Rows had too few fields and were padded with nulls (``CSVReadOptions/allowRagged``).
     case paddedRows(count: Int)
-    /// Blank lines were skipped.
+    /// Blank lines, or lines of delimiters only (a spreadsheet's empty rows, `,,,,`), were skipped.
     case skippedBlankLines(count: Int)
+    /// Columns with neither a name, nor a tag, nor a value (a spreadsheet's empty range) were left out.
+    case droppedEmptyColumns(positions: [Int])
     /// Columns whose group path was kept because the short name would not be unique (Kobo).
     case keptGroupPaths(columns: [String])
     /// A spreadsheet reader's note (error cells read as empty, rows skipped, times dropped); no cell values.
@@ -39,7 +41,11 @@ public enum ReadWarning: Sendable, Hashable, CustomStringConvertible {
             "the file is UTF-8 but \(n == 1 ? "1 invalid byte sequence was" : "\(n) invalid byte sequences were") replaced with U+FFFD; check the export"
         case .paddedRows(let n):
             n == 1 ? "1 row had too few fields and was padded with empty cells" : "\(n) rows had too few fields and were padded with empty cells"
-        case .skippedBlankLines(let n): n == 1 ? "1 blank line was skipped" : "\(n) blank lines were skipped"
+        case .skippedBlankLines(let n):
+            (n == 1 ? "1 empty line was skipped" : "\(n) empty lines were skipped") + " (blank, or delimiters only)"
+        case .droppedEmptyColumns(let p):
+            (p.count == 1 ? "column \(p[0]) has" : "columns \(p.map(String.init).joined(separator: ", ")) have")
+                + " neither a name nor a value and \(p.count == 1 ? "was" : "were") left out"
         case .keptGroupPaths(let c):
             "the group path was kept in \(c.count) column names so that names stay unique: \(c.joined(separator: ", "))"
         case .spreadsheet(let note): note

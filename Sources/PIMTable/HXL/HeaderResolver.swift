@@ -13,6 +13,8 @@ struct HeaderResolver {
     var hxlRecord: Int?
     /// Index of the first data record.
     var dataRecord: Int
+    /// The columns that have neither a name nor a tag (named `column_N` by their place).
+    var unnamed: Set<Int>
 
     /// - Parameters:
     ///   - records: the first rows' cells, with quoting and formula guards removed.
@@ -58,7 +60,8 @@ struct HeaderResolver {
                 if names[k].isEmpty { names[k] = spec.description }
             }
         }
-        for k in 0..<fields where names[k].isEmpty { names[k] = "column_\(k + 1)" }
+        let unnamed = Set((0..<fields).filter { names[$0].isEmpty })
+        for k in unnamed { names[k] = "column_\(k + 1)" }
         // A label repeated over several columns (a group label such as "People in need" over its female
         // and male columns) is told apart by the columns' tags: each becomes "label #tag+attributes".
         let repeated = Dictionary(grouping: names.indices, by: { names[$0] }).values.filter { $0.count > 1 }
@@ -76,5 +79,6 @@ struct HeaderResolver {
         self.tags = tags
         self.hxlRecord = hxl
         self.dataRecord = (hxl ?? nameRecord) + 1
+        self.unnamed = unnamed
     }
 }

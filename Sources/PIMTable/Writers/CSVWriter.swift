@@ -56,8 +56,8 @@ public enum TableWriteError: Error, Sendable, Hashable, CustomStringConvertible 
 /// quotes are doubled.
 /// Text cells that a spreadsheet could run as formulas are guarded by ``FormulaGuard``; ``CSVReader``
 /// removes the guard, so writing and reading give back the same text. Values are printed as
-/// ``ValueFormatting`` describes. A null is an empty field (`""` in a one-column table, so that the line
-/// is not blank).
+/// ``ValueFormatting`` describes. A null is an empty field; a row whose every cell is null starts with `""`
+/// (the reader skips a line that is blank or holds only delimiters, as spreadsheets write below their data).
 public enum CSVWriter {
     /// The CSV bytes for `table`.
     /// - Parameter hxl: also write the hashtag row (empty cells for untagged columns); skipped when no
@@ -66,7 +66,6 @@ public enum CSVWriter {
         var out: [UInt8] = []
         out.reserveCapacity(64 + table.rowCount * max(1, table.columns.count) * 8)
         let eol: [UInt8] = options.lineEnding == .crlf ? [13, 10] : [10]
-        let single = table.columns.count == 1
         func appendField(_ s: String) {
             appendEscaped(Array(s.utf8), guardFormula: options.neutraliseFormulas, options: options, to: &out)
         }
@@ -94,10 +93,11 @@ public enum CSVWriter {
                 return b
             }
         }
+        let delimiters = table.columns.count - 1
         for r in 0..<table.rowCount {
+            let rowStart = out.count
             for (k, c) in table.columns.enumerated() {
                 if k > 0 { out.append(options.delimiter) }
-                let before = out.count
                 switch c.data {
                 case .integer(let v, let n):
                     if !n.isNull(r) { ValueFormatting.appendInteger(v[r], to: &out) }
@@ -111,7 +111,12 @@ public enum CSVWriter {
                     let code = codes[r]
                     if code >= 0 { out.append(contentsOf: encoded[k][Int(code)]) }
                 }
-                if single && out.count == before { out.append(contentsOf: [34, 34]) }
+            }
+            if out.count - rowStart == delimiters {
+                // Every cell null: `""` first, so that the line is not read as an empty one.
+                out.removeLast(delimiters)
+                out.append(contentsOf: [34, 34])
+                for _ in 0..<delimiters { out.append(options.delimiter) }
             }
             out.append(contentsOf: eol)
         }
