@@ -41,6 +41,18 @@ import Testing
                 bytes: legacy)
             #expect(converted.status == .created)
             #expect((try Self.json(converted)["warnings"] as? [String])?.contains { $0.contains("Windows-1252") } == true)
+            // A sensitivity that is not one is refused (a typo must not lower it to the default); case is ignored.
+            let typo = try await officer.postRaw(
+                client, "/api/v1/datasets/typo/versions?format=csv&category=protection-monitoring&purpose=Test&sensitivity=sever",
+                bytes: DataFixtures.peopleBytes)
+            #expect(typo.status == .badRequest)
+            #expect(String(buffer: typo.body).contains("sensitivity must be one of low, moderate, high, severe"))
+            #expect(try await world.store.dataset(named: "typo") == nil)
+            let severe = try await officer.postRaw(
+                client, "/api/v1/datasets/grave/versions?format=csv&category=protection-monitoring&purpose=Test&sensitivity=Severe",
+                bytes: DataFixtures.peopleBytes)
+            #expect(severe.status == .created)
+            #expect(try await world.store.dataset(named: "grave")?.sensitivity == .severe)
             // The same file again is a conflict
             let again = try await officer.postRaw(client, Self.create, bytes: DataFixtures.peopleBytes)
             #expect(again.status == .conflict)

@@ -88,6 +88,7 @@ struct DataAPIController: Sendable {
             throw ServerError.badRequest("Give format=csv, hxl, tsv, json or xlsx: the format of the file in the body.")
         }
         let mode = try ImportRunner.mode(q.get("mode"))
+        let sensitivity = try ImportRunner.sensitivity(q.get("sensitivity"))
         let provenance = ImportState.ProvenanceFields(
             sourceOrganization: q.get("source_org"), sourceSystem: q.get("source_system"), method: q.get("method"),
             periodStart: q.get("period_start"), periodEnd: q.get("period_end"), area: q.get("area"), received: q.get("received"),
@@ -115,7 +116,7 @@ struct DataAPIController: Sendable {
         }
         let r = ImportRunner.Request(
             read: read, sha256: try FileDigest.sha256(of: file.url), fileName: file.fileName, datasetName: name,
-            new: .init(category: q.get("category"), purpose: q.get("purpose"), sensitivity: q.get("sensitivity").flatMap(Sensitivity.init) ?? .high),
+            new: .init(category: q.get("category"), purpose: q.get("purpose"), sensitivity: sensitivity),
             roles: [:], mode: mode, provenance: provenance, actorID: user.id.rawValue, actorName: user.userName,
             actorRole: user.role)
         do {

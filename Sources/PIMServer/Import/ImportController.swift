@@ -92,11 +92,15 @@ struct ImportController: Sendable {
                 return try await refuse(DatasetImport.Failure.missingCategory(dataset: name).description, .badRequest)
             }
         }
+        let sensitivity: Sensitivity
+        do { sensitivity = try ImportRunner.sensitivity(form["sensitivity"]) } catch {
+            return try await refuse(error.description, .badRequest)
+        }
         let sha = try FileDigest.sha256(of: file.url)
         let upload = ImportState.Upload(
             id: ImportState.newID(), owner: u.id, file: file, originalName: file.fileName, sha256: sha, read: read,
             datasetName: name, category: Self.nonEmpty(form["category"]), purpose: Self.nonEmpty(form["purpose"]),
-            sensitivity: form["sensitivity"].flatMap(Sensitivity.init) ?? .high, provenance: provenance,
+            sensitivity: sensitivity, provenance: provenance,
             createdAt: configuration.now(), validation: nil)
         await imports.add(upload)
         return Response(status: .seeOther, headers: [.location: Route.importPreview.path(["upload": upload.id])])

@@ -147,7 +147,17 @@ enum ImportRunner {
         switch text {
         case nil, "", "reject": .reject
         case "valid-rows", "import-valid": .importValid
-        default: throw .badRequest("mode must be reject or valid-rows.")
+        default: throw .badRequest("mode must be reject, valid-rows or import-valid.")
         }
+    }
+
+    /// A new dataset's sensitivity as sent (case ignored), `high` when none is; anything else is refused
+    /// (sensitivity bounds what may be shared: a typo must not lower it silently).
+    static func sensitivity(_ text: String?) throws(ServerError) -> Sensitivity {
+        guard let text, !text.trimmingCharacters(in: .whitespaces).isEmpty else { return .high }
+        guard let s = Sensitivity(rawValue: text.trimmingCharacters(in: .whitespaces).lowercased()) else {
+            throw .badRequest("sensitivity must be one of \(Sensitivity.allCases.map(\.rawValue).joined(separator: ", ")).")
+        }
+        return s
     }
 }
