@@ -1,4 +1,5 @@
 import Foundation
+import PIMSQLite
 import Testing
 
 /// End-to-end runs of `pim risk` and `pim aggregate` on small synthetic files.
@@ -34,6 +35,25 @@ import Testing
 
     /// --by and --sum take an HXL tag pattern where a column name is expected; a pattern matching several
     /// columns, or nothing, is an error that names the columns (the full list, even for a file read by name).
+    /// A release whose audit event cannot be written (another process holds the data directory) leaves no
+    /// file behind: the table is written only once the release is recorded.
+    @Test func aReleaseThatCannotBeAuditedLeavesNoFile() async throws {
+        let dir = try initialisedWorkspace()
+        try syntheticCSV(rows: 40).write(to: dir.appendingPathComponent("pm.csv"), atomically: true, encoding: .utf8)
+        #expect(try PIMBinary.run(["import", "pm.csv", "--dataset", "pm", "--category", "protection-monitoring", "--purpose", "T"], in: dir).status == 0)
+        let holder = try SQLiteStore(directory: dir.appendingPathComponent("pim-data"), command: "pim serve")
+        let aggregate = try PIMBinary.run(["aggregate", "pm", "--by", "sex", "--out", "t.csv"], in: dir)
+        let anonymize = try PIMBinary.run(["anonymize", "pm", "--k", "2", "--out", "a.csv"], in: dir)
+        try await holder.close()
+        #expect(aggregate.status != 0)
+        #expect(anonymize.status != 0)
+        let left = try FileManager.default.contentsOfDirectory(atPath: dir.path)
+        #expect(!left.contains { $0 == "t.csv" || $0 == "a.csv" || $0.contains("partial") }, "\(left)")
+        // With the directory free, the same release is written, and recorded.
+        #expect(try PIMBinary.run(["aggregate", "pm", "--by", "sex", "--out", "t.csv"], in: dir).status == 0)
+        #expect(FileManager.default.fileExists(atPath: dir.appendingPathComponent("t.csv").path))
+    }
+
     @Test func aggregateTakesHXLTagPatterns() throws {
         // Given a tagged file with two #affected columns
         let dir = try PIMBinary.scratch()

@@ -90,11 +90,6 @@ struct AggregateCommand: AsyncParsableCommand {
         let agg = try Aggregation.aggregate(table, by: dims, sum: sumColumns, rule: rule)
         let published = try agg.table()
         let url = URL(fileURLWithPath: out)
-        switch url.pathExtension.lowercased() {
-        case "json": try JSONTableWriter.write(published, to: url)
-        case "xlsx": try XLSXWriter.write(published, sheetName: "aggregate", to: url)
-        default: try CSVWriter.write(published, to: url)
-        }
         var details = [
             "by": dims.joined(separator: ","), "rule": round.map { "round \($0)" } ?? "min-cell \(minCell)",
             "rows_written": String(published.rowCount)]
@@ -103,7 +98,14 @@ struct AggregateCommand: AsyncParsableCommand {
             details["seed"] = String(seed)
             details["rounding"] = agg.rounding?.rawValue
         }
-        try await input.auditOutput(loaded, actor: actor, kind: "aggregate", records: table.rowCount, details: details)
+        // The file appears only once the release is audited.
+        try await input.release(loaded, to: url, actor: actor, kind: "aggregate", records: table.rowCount, details: details) { file in
+            switch url.pathExtension.lowercased() {
+            case "json": try JSONTableWriter.write(published, to: file)
+            case "xlsx": try XLSXWriter.write(published, sheetName: "aggregate", to: file)
+            default: try CSVWriter.write(published, to: file)
+            }
+        }
         let c = agg.loss.cells
         if format == .json {
             try Output.printJSON(AggregateSummary(

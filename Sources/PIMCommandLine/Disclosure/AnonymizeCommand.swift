@@ -122,14 +122,17 @@ struct AnonymizeCommand: AsyncParsableCommand {
         let released = outcome.table.selectingRows(Array(0..<outcome.table.rowCount).shuffled(using: &order))
 
         let url = URL(fileURLWithPath: out)
-        switch url.pathExtension.lowercased() {
-        case "json": try JSONTableWriter.write(released, to: url)
-        case "xlsx": try XLSXWriter.write(released, sheetName: "anonymised", hxl: true, to: url)
-        default: try CSVWriter.write(released, hxl: released.columns.contains { $0.tag != nil }, to: url)
-        }
-        try await input.auditOutput(loaded, actor: actor, kind: "anonymize", records: released.rowCount, details: [
+        // The file appears only once the release is audited.
+        try await input.release(loaded, to: url, actor: actor, kind: "anonymize", records: released.rowCount, details: [
             "k": String(k), "l": l.map(String.init) ?? "-", "keys": keyColumns.joined(separator: ","),
-            "seed": String(rowOrderSeed)])
+            "seed": String(rowOrderSeed)]
+        ) { file in
+            switch url.pathExtension.lowercased() {
+            case "json": try JSONTableWriter.write(released, to: file)
+            case "xlsx": try XLSXWriter.write(released, sheetName: "anonymised", hxl: true, to: file)
+            default: try CSVWriter.write(released, hxl: released.columns.contains { $0.tag != nil }, to: file)
+            }
+        }
         let report = AnonymizationReport(
             source: loaded.label, k: k, l: l, seed: rowOrderSeed, plan: plan, outcome: outcome, household: household)
         try Data(report.markdown.utf8).write(to: URL(fileURLWithPath: out + ".report.md"))

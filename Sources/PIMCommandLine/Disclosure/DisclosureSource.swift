@@ -85,6 +85,26 @@ struct DisclosureSourceOptions: ParsableArguments {
 
     /// Records that an output of a stored dataset was written (`dataset.exported`, counts and parameters
     /// only); a file given by path is the user's own and is not audited.
+    /// Writes a release to `url` only once its audit event is recorded: `write` fills a temporary file beside
+    /// it, which becomes `url` after the audit (or is removed when the audit fails), so that a command that
+    /// fails leaves no unaudited file behind.
+    func release(
+        _ loaded: Loaded, to url: URL, actor: ActorOption, kind: String, records: Int, details: [String: String],
+        write: (URL) throws -> Void
+    ) async throws {
+        let fm = FileManager.default
+        let temporary = url.deletingLastPathComponent()
+            .appendingPathComponent(".\(url.deletingPathExtension().lastPathComponent).partial-\(UUID().uuidString)")
+            .appendingPathExtension(url.pathExtension)
+        defer { try? fm.removeItem(at: temporary) }
+        try write(temporary)
+        try await auditOutput(loaded, actor: actor, kind: kind, records: records, details: details)
+        // (rename(2) replaces an existing file in one step.)
+        guard rename(temporary.path, url.path) == 0 else {
+            throw CLIError("\(url.path): could not be written (errno \(errno)); the release is recorded in the audit log.")
+        }
+    }
+
     func auditOutput(_ loaded: Loaded, actor: ActorOption, kind: String, records: Int, details: [String: String]) async throws {
         guard let id = loaded.datasetID else { return }
         try await store.withStore(writing: true, command: "pim \(kind)") { s in
