@@ -79,12 +79,18 @@ import Testing
     @Test func publishedTableHasOneRowPerCellAndAFlag() throws {
         let t = try Aggregation.aggregate(
             Self.records([[20, 30, 3], [25, 15, 40], [10, 50, 35]]), by: ["R", "C"], sum: ["amount"])
-        let out = try t.table()
+        // Published: suppressed cells are not listed, so that they look like empty ones (listing one would
+        // say its combination holds records): 16 cells and margins, 4 of them suppressed.
+        let published = try t.table()
+        #expect(published.rowCount == 12)
+        #expect(F.strings(published, "flag").allSatisfy { $0 == nil })
+        #expect(F.strings(published, "count").allSatisfy { $0 != nil })
+        let out = try t.table(listSuppressed: true)
         #expect(out.columnNames == ["R", "C", "count", "amount", "flag"])
         #expect(out.rowCount == 16)
         let flags = F.strings(out, "flag")
         let counts = F.strings(out, "count")
-        // Published: one marker, which does not tell the small cell from those hidden to protect it
+        // Listed: one marker, which does not tell the small cell from those hidden to protect it
         #expect(flags.compactMap { $0 } == ["suppressed", "suppressed", "suppressed", "suppressed"])
         // The producer's own report may tell them apart
         let report = F.strings(try t.table(distinguishSuppression: true), "flag")
@@ -92,14 +98,14 @@ import Testing
         for (f, c) in zip(flags, counts) { #expect((f == nil) == (c != nil)) }
         #expect(F.strings(out, "R").last == "Total")
         #expect(counts.last == "228")
-        #expect(try t.table(includeMarginals: false).rowCount == 9)
+        #expect(try t.table(includeMarginals: false, listSuppressed: true).rowCount == 9)
         // A category spelled like the margin label would make a margin pass for a cell: refused
         let totals = try Aggregation.aggregate(
             try Table(columns: [Column(name: "region", data: .text(codes: [0, 1, 1, 0], dictionary: ["North", " total"]))]),
             by: ["region"])
         #expect(throws: ReductionError.categoryIsTotalLabel(column: "region", label: "Total")) { try totals.table() }
-        #expect(try totals.table(includeMarginals: false).rowCount == 2)
-        #expect(try totals.table(totalLabel: "All").rowCount == 3)
+        #expect(try totals.table(includeMarginals: false, listSuppressed: true).rowCount == 2)
+        #expect(try totals.table(totalLabel: "All", listSuppressed: true).rowCount == 3)
         // Dimension names clashing with the output columns are refused
         let clash = try Aggregation.aggregate(
             Table(columns: [F.texts("count", ["a", "a"])]), by: ["count"])

@@ -58,7 +58,7 @@ extension SharingPolicyTables {
         combined.title = "Shareable table by indicator, org, adm1_code, sex and age_group, one protected table per indicator"
         combined.notes += [
             "Persons reached are never added across indicators (one person may be reached by several); each indicator's 'Total' rows are its own margins.",
-            "persons = persons reached; targeted is the indicator's target for the row (published in full: a plan, not a count of people); percent_of_target = persons / targeted x 100, blank where persons is suppressed or nothing was targeted. Rows where no one was reached are not listed; their targets count in the margins.",
+            "persons = persons reached; targeted is the indicator's target for the row (published in full: a plan, not a count of people); percent_of_target = persons / targeted x 100, blank where persons is suppressed or nothing was targeted. Rows where no one was reached, or too few to show (suppressed), are not listed; their targets count in the margins.",
         ]
         return wrap([combined], category: category, dims: ["indicator"] + dims, minCell: options.minCell)
     }

@@ -106,7 +106,7 @@ public enum SharingPolicyTables {
         return CategoryReport(category: category.rawValue, title: "\(PIMFramework.standard.category(category).name) output", shareable: true,
                               sections: sections, notes: [
             "Policy §10 (\(rules.map { "\($0.id) \($0.level.rawValue)" }.joined(separator: "; "))): aggregated by \(dims.joined(separator: ", ")); direct identifiers are never used.",
-            "Cells with fewer than \(minCell) \(unit(category)) are suppressed, and complementary cells too so that no margin reveals them (flag suppressed for both).",
+            "Cells with fewer than \(minCell) \(unit(category)) are suppressed, and complementary cells too so that no margin reveals them; suppressed cells are not listed, so a combination that is not listed has none, or too few to show.",
             "Shared in line with confidentiality, informed consent, safety and non-discrimination, without identifying any person (§10, note 7).",
         ])
     }
@@ -192,7 +192,8 @@ public enum SharingPolicyTables {
     static func section(_ a: AggregateTable, category: PIMCategory.ID) -> ReportSection {
         let dims = a.dimensions.map(\.name)
         var rows: [[ReportValue]] = []
-        for cell in a.cells + a.marginals {
+        // Suppressed cells are left out like empty ones: listing one would say its combination holds records.
+        for cell in a.cells + a.marginals where cell.status == .published {
             var row: [ReportValue] = zip(a.dimensions, cell.coordinates).map { dim, c -> ReportValue in
                 guard let c else { return .text("Total") }
                 return .opt(dim.categories[c])
@@ -213,6 +214,6 @@ public enum SharingPolicyTables {
         if category == .sectoralIMSystemsOther { columns.append("mean_value") }
         columns.append("flag")
         return ReportSection(name: "shareable", title: "Shareable table by " + dims.joined(separator: ", "), columns: columns, rows: rows,
-                             notes: ["Suppressed cells are blank; 'Total' rows are margins over that dimension."])
+                             notes: ["Suppressed cells are not listed, like empty ones; 'Total' rows are margins over that dimension."])
     }
 }

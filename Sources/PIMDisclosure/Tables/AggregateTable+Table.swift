@@ -18,15 +18,21 @@ extension AggregateTable {
     /// which were hidden to protect them (secondary): that would narrow the small ones' bounds. The producer's
     /// own report may ask for the distinction with `distinguishSuppression`.
     ///
-    /// Empty cells are left out. Under rounding, cells whose rounded count is 0 are left out too, so that they
-    /// look like empty cells, and no cell is flagged (flagging changed cells would mark the others as exact);
-    /// a last column `note` carries ``roundingNote`` (base and method; not the seed) on the first row.
+    /// Empty cells are left out, and so are suppressed cells (small ones and their complements, margins
+    /// included), so that they look like empty cells: listing a suppressed cell would tell that its
+    /// combination of categories holds records, and in a detailed table each such cell is a person or a
+    /// household (a district, a day, a sex, an age group and a kind of incident). `listSuppressed` keeps
+    /// them, with a null count and the `flag`, for the producer's own report. Under rounding, cells whose
+    /// rounded count is 0 are left out too, and no cell is flagged (flagging changed cells would mark the
+    /// others as exact); a last column `note` carries ``roundingNote`` (base and method; not the seed) on
+    /// the first row.
     /// - Throws: ``ReductionError/duplicateColumn(_:)`` when a dimension or sum column is named `count` or `flag`;
     ///   ``ReductionError/categoryIsTotalLabel(column:label:)`` when margins are included and a category is
     ///   spelled like `totalLabel` (ignoring case and spaces).
-    public func table(totalLabel: String = "Total", includeMarginals: Bool = true, distinguishSuppression: Bool = false)
-        throws(ReductionError) -> Table
-    {
+    public func table(
+        totalLabel: String = "Total", includeMarginals: Bool = true, distinguishSuppression: Bool = false,
+        listSuppressed: Bool = false
+    ) throws(ReductionError) -> Table {
         var rows = cells
         if includeMarginals {
             let label = totalLabel.trimmingCharacters(in: .whitespaces).lowercased()
@@ -36,6 +42,7 @@ extension AggregateTable {
             rows += marginals
         }
         if case .round = rule { rows.removeAll { $0.publishedCount == 0 } }
+        if !listSuppressed && !distinguishSuppression { rows.removeAll { $0.status != .published } }
         var names = Set<String>()
         let note = roundingNote
         for name in dimensions.map(\.name) + [Self.countColumn] + sumColumns + [Self.flagColumn] + (note == nil ? [] : [Self.noteColumn]) {
