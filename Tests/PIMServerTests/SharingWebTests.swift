@@ -293,6 +293,12 @@ import Testing
             #expect(partnerNotes.contains("fewer than 20"))
             #expect(analystNotes.contains("fewer than 5"))
             #expect(String(buffer: try await partner.get(client, "/datasets/cases").body).contains("fewer than 20"))
+            // The page's output is a disclosure to the partner, audited as the API's is; the analyst's view is not
+            _ = try await analyst.get(client, "/datasets/cases")
+            let onPage = try await world.store.auditEvents(AuditFilter(action: .outputViewed)).filter { $0.draft.details["via"] == "web" }
+            #expect(onPage.count == 1)
+            #expect(onPage.first?.draft.details["kind"] == "category-output")
+            #expect(onPage.first?.draft.details["min_cell"] == "20")
             #expect(try await partner.get(client, "/api/v1/datasets/cases/aggregate?by=adm1_code&min_cell=10").status == .badRequest)
             #expect(try await partner.get(client, "/api/v1/datasets/cases/aggregate?by=adm1_code&min_cell=20").status == .ok)
         }

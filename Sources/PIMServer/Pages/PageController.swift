@@ -194,6 +194,10 @@ struct PageController: Sendable {
         if entry.latest != nil {
             do {
                 let report = try await catalog.output(entry, shareable: !isInternal, minCell: minCell)
+                // A partner organisation's user seeing the output on this page is a disclosure, as through the API.
+                try await APIController.auditPartnerView(
+                    viewer, entry: entry, store: store, at: catalog.now(),
+                    details: ["kind": "category-output", "min_cell": String(minCell), "via": "web"])
                 model.outputNotes = report.notes
                 let shareable = isInternal ? try await catalog.output(entry, shareable: true, minCell: minCell) : report
                 if let categoryID {
