@@ -223,6 +223,22 @@ import Testing
         #expect(e == .raggedRow(file: "data.csv", row: 300_002, expected: 2, found: 3))
     }
 
+    /// A file without a header row has its first record taken for the names: when two columns are named by a
+    /// value of their own type (a number over numbers, a date over dates), the read says so, by position only.
+    @Test func aHeaderThatReadsAsDataIsSaid() throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("pimtable-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let headerless = dir.appendingPathComponent("h.csv")
+        try Data("Ama Example,female,34,2026-01-02\nJo Sample,male,40,2026-01-03\n".utf8).write(to: headerless)
+        let r = try TableReader.read(url: headerless)
+        #expect(r.report.warnings.contains(.headerLooksLikeData(positions: [3, 4])))
+        #expect(!r.report.warnings.description.contains("Ama"))
+        let named = dir.appendingPathComponent("n.csv")
+        try Data("name,sex,age,date\nJo Sample,male,40,2026-01-03\n".utf8).write(to: named)
+        #expect(try TableReader.read(url: named).report.warnings.isEmpty)
+    }
+
     @Test func tableReaderDispatchesOnExtension() throws {
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("pimtable-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)

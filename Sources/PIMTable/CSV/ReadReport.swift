@@ -24,6 +24,9 @@ public enum ReadWarning: Sendable, Hashable, CustomStringConvertible {
     case skippedBlankLines(count: Int)
     /// Columns with neither a name, nor a tag, nor a value (a spreadsheet's empty range) were left out.
     case droppedEmptyColumns(positions: [Int])
+    /// Columns (1-based positions) whose name reads as a value of the column's own type (a number over
+    /// numbers, a date over dates): the file may have no header row, its first record read as names.
+    case headerLooksLikeData(positions: [Int])
     /// Columns whose group path was kept because the short name would not be unique (Kobo).
     case keptGroupPaths(columns: [String])
     /// A spreadsheet reader's note (error cells read as empty, rows skipped, times dropped); no cell values.
@@ -48,6 +51,9 @@ public enum ReadWarning: Sendable, Hashable, CustomStringConvertible {
                 + " neither a name nor a value and \(p.count == 1 ? "was" : "were") left out"
         case .keptGroupPaths(let c):
             "the group path was kept in \(c.count) column names so that names stay unique: \(c.joined(separator: ", "))"
+        case .headerLooksLikeData(let p):
+            "the names of columns \(p.map(String.init).joined(separator: ", ")) read as values of their columns (numbers, dates): "
+                + "if the file has no header row, its first record was taken for the names; add a header row"
         case .spreadsheet(let note): note
         case .unknownHXLTags(let tags):
             "\(tags.count == 1 ? "1 HXL hashtag is" : "\(tags.count) HXL hashtags are") not in the HXL core dictionary: "

@@ -18,3 +18,20 @@ extension ReadResult {
         }
     }
 }
+
+extension ReadResult {
+    /// Adds a ``ReadWarning/headerLooksLikeData(positions:)`` warning when at least two untagged columns are
+    /// named by a value of their own type (a number over a numeric column, a date over a date column): a
+    /// file without a header row, whose first record became the names. Names no values; positions only.
+    public mutating func noteHeaderThatLooksLikeData() {
+        var positions: [Int] = []
+        for (k, c) in table.columns.enumerated() where c.tag == nil && c.type != .text && c.type != .boolean {
+            var name = c.name
+            let type = name.withUTF8 { b in b.baseAddress.map { CellParsing.classify($0, b.count) } ?? .text }
+            let numeric: Set<ColumnType> = [.integer, .decimal]
+            if type == c.type || (numeric.contains(type) && numeric.contains(c.type)) { positions.append(k + 1) }
+        }
+        guard positions.count >= 2 else { return }
+        report.warnings.append(.headerLooksLikeData(positions: positions))
+    }
+}

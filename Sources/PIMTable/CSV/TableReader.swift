@@ -12,6 +12,7 @@ public enum TableReader {
     public static func read(url: URL, options: CSVReadOptions = .init(), sheet: String? = nil) throws(TableReadError) -> ReadResult {
         var result = try readByExtension(url: url, options: options, sheet: sheet)
         result.noteUnknownHXLTags()
+        result.noteHeaderThatLooksLikeData()
         return result
     }
 
