@@ -53,6 +53,21 @@ import Testing
                 bytes: DataFixtures.peopleBytes)
             #expect(severe.status == .created)
             #expect(try await world.store.dataset(named: "grave")?.sensitivity == .severe)
+            // Several first imports of one new dataset at once: one creates it, the others are told so (409), never a 500
+            let statuses = try await withThrowingTaskGroup(of: HTTPResponse.Status.self) { group in
+                for k in 0..<4 {
+                    group.addTask {
+                        let bytes = Array("name,n\nrow\(k),\(k)\n".utf8)
+                        return try await officer.postRaw(
+                            client, "/api/v1/datasets/raced/versions?format=csv&category=protection-monitoring&purpose=Race&file_name=r\(k).csv",
+                            bytes: bytes
+                        ).status
+                    }
+                }
+                return try await group.reduce(into: []) { $0.append($1) }
+            }
+            #expect(statuses.allSatisfy { $0 == .created || $0 == .conflict }, "\(statuses)")
+            #expect(statuses.contains(.created))
             // The same file again is a conflict
             let again = try await officer.postRaw(client, Self.create, bytes: DataFixtures.peopleBytes)
             #expect(again.status == .conflict)

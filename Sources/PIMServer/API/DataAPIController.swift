@@ -127,7 +127,7 @@ struct DataAPIController: Sendable {
                                            validation: ValidationDTO(outcome.result),
                                            warnings: read.report.warnings.map(\.description)), status: .created)
         } catch let refusal as ImportRunner.Refusal {
-            if refusal.duplicate { return problem(.conflict, "Duplicate file", refusal.message, nil) }
+            if refusal.duplicate { return problem(.conflict, refusal.title, refusal.message, nil) }
             let status: HTTPResponse.Status = refusal.result == nil ? .badRequest : .unprocessableContent
             return problem(status, refusal.result == nil ? "Bad request" : "Validation failed", refusal.message, refusal.result)
         }

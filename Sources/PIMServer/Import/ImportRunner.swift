@@ -34,8 +34,10 @@ enum ImportRunner {
     struct Refusal: Error, Sendable {
         var message: String
         var result: ValidationResult?
-        /// The same file (SHA-256) is already a version of the dataset.
+        /// The same file (SHA-256) is already a version of the dataset, or another import created the
+        /// dataset at the same moment: a conflict (409), titled `title`.
         var duplicate = false
+        var title = "Duplicate file"
     }
 
     /// The plan for a request against what the store holds: target dataset, and the schema with the
@@ -126,6 +128,13 @@ enum ImportRunner {
                                                  provenance: provenance, audit: audit, creating: DatasetImport.creating(plan))
         } catch {
             if case .duplicateFile = error { throw Refusal(message: error.description, result: result, duplicate: true) }
+            // Two first imports of one new dataset at the same moment: the other one created it. Nothing was
+            // stored by this one; sent again, the file becomes the dataset's next version.
+            if case .conflict = error, plan.creates {
+                throw Refusal(
+                    message: "Dataset \(r.datasetName) was created by another import at the same moment; nothing was stored from \(r.fileName). Send the file again to add it as a new version.",
+                    result: nil, duplicate: true, title: "Created meanwhile")
+            }
             throw error
         }
         // Roles changed by the user for an existing dataset become its schema once the version is stored.
