@@ -114,6 +114,34 @@ import Testing
         #expect(f == "bomb.xlsx" && p == "xl/worksheets/sheet1.xml" && ratio > 200)
     }
 
+    /// A part whose archive entry declares a small size but inflates to much more (a zip bomb that lies
+    /// about its sizes) is refused at the first byte beyond the declared size, not once the size limit is
+    /// reached: memory stays bounded by what was checked.
+    @Test func aPartThatInflatesBeyondItsDeclaredSizeIsStoppedThere() throws {
+        let padding = String(repeating: " ", count: 2_000_000)
+        let sheet = XLSXFixture.sheet("<row r=\"1\"><c r=\"A1\"><v>1</v></c></row>\(padding)")
+        var bytes = [UInt8](try XLSXZip.archive(XLSXFixture.parts(sheets: [("S", sheet)])))
+        // Every header of the sheet's entry (local and central) says 5,000 bytes uncompressed.
+        let name = Array("xl/worksheets/sheet1.xml".utf8)
+        var patched = 0
+        for i in 0..<(bytes.count - 46) {
+            let central = bytes[i] == 0x50 && bytes[i + 1] == 0x4B && bytes[i + 2] == 0x01 && bytes[i + 3] == 0x02
+            let local = bytes[i] == 0x50 && bytes[i + 1] == 0x4B && bytes[i + 2] == 0x03 && bytes[i + 3] == 0x04
+            guard central || local else { continue }
+            let nameAt = i + (central ? 46 : 30)
+            let sizeAt = i + (central ? 24 : 22)
+            guard nameAt + name.count <= bytes.count, Array(bytes[nameAt..<(nameAt + name.count)]) == name else { continue }
+            let declared: UInt32 = 5000
+            for k in 0..<4 { bytes[sizeAt + k] = UInt8(truncatingIfNeeded: declared >> (8 * UInt32(k))) }
+            patched += 1
+        }
+        #expect(patched == 2)
+        let url = try XLSXFixture.file(Data(bytes), name: "lying.xlsx")
+        // (With a part limit of 1 MB, inflating on to the limit would be refused as too large instead.)
+        #expect(error(reading: url, options: XLSXReadOptions(maxPartSize: 1_000_000))
+            == .corruptPart(file: "lying.xlsx", part: "xl/worksheets/sheet1.xml"))
+    }
+
     @Test func partAndTotalSizeLimitsApply() throws {
         let url = try XLSXFixture.file(parts: validParts, name: "small.xlsx")
         let part = error(reading: url, options: XLSXReadOptions(maxPartSize: 100))

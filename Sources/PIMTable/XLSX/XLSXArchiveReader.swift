@@ -64,7 +64,7 @@ struct XLSXArchiveReader {
         case 0:
             out = Array(bytes[range])
         case 8:
-            out = try inflate(range, part: path)
+            out = try inflate(range, part: path, declared: declared)
         default:
             throw .corruptPart(file: file, part: path)
         }
@@ -83,7 +83,9 @@ struct XLSXArchiveReader {
         return start..<end
     }
 
-    private func inflate(_ range: Range<Int>, part path: String) throws(XLSXError) -> [UInt8] {
+    /// Inflates a part, stopping as soon as more comes out than the archive declared (`declared`, which the
+    /// limits were checked against): a part whose sizes lie is refused before it can fill memory.
+    private func inflate(_ range: Range<Int>, part path: String, declared: Int) throws(XLSXError) -> [UInt8] {
         var out: [UInt8] = []
         let limit = min(options.maxPartSize, options.maxTotalSize - totalRead)
         let (file, maxPart, maxTotal) = (self.file, options.maxPartSize, options.maxTotalSize)
@@ -99,7 +101,8 @@ struct XLSXArchiveReader {
                 if chunk.count < size { chunk.append(Data(count: size - chunk.count)) }
                 return chunk
             }, consumer: { chunk in
-                // Declared sizes can lie: count what really comes out.
+                // Declared sizes can lie: count what really comes out, and stop at the first byte beyond.
+                if out.count + chunk.count > declared { throw XLSXError.corruptPart(file: file, part: path) }
                 if out.count + chunk.count > limit {
                     if limit < maxPart { throw XLSXError.workbookTooLarge(file: file, limit: maxTotal) }
                     throw XLSXError.partTooLarge(file: file, part: path, limit: maxPart)
