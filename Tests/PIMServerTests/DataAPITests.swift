@@ -53,6 +53,13 @@ import Testing
                 bytes: DataFixtures.peopleBytes)
             #expect(severe.status == .created)
             #expect(try await world.store.dataset(named: "grave")?.sensitivity == .severe)
+            // A column the dataset's schema does not have is not stored, and the answer says so
+            let extra = Array("adm1_code,sex,age,incident_type,notes,phone_2\nSD01,female,30,theft,x,0790\n".utf8)
+            let minimised = try await officer.postRaw(
+                client, "/api/v1/datasets/grave/versions?format=csv&file_name=extra.csv", bytes: extra)
+            #expect(minimised.status == .created)
+            #expect((try Self.json(minimised)["warnings"] as? [String])?.contains(
+                "1 column is not in the schema and was not stored (data minimisation): phone_2.") == true)
             // Several first imports of one new dataset at once: one creates it, the others are told so (409), never a 500
             let statuses = try await withThrowingTaskGroup(of: HTTPResponse.Status.self) { group in
                 for k in 0..<4 {

@@ -125,7 +125,8 @@ struct DataAPIController: Sendable {
             await catalog.invalidate(outcome.version.datasetID)
             return JSON.response(UploadDTO(dataset: name, created: outcome.created, version: VersionDTO(outcome.version),
                                            validation: ValidationDTO(outcome.result),
-                                           warnings: read.report.warnings.map(\.description)), status: .created)
+                                           warnings: read.report.warnings.map(\.description)
+                                               + [ImportRunner.unusedNote(outcome.unusedColumns)].compactMap { $0 }), status: .created)
         } catch let refusal as ImportRunner.Refusal {
             if refusal.duplicate { return problem(.conflict, refusal.title, refusal.message, nil) }
             let status: HTTPResponse.Status = refusal.result == nil ? .badRequest : .unprocessableContent

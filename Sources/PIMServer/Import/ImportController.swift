@@ -154,7 +154,9 @@ struct ImportController: Sendable {
         }
         let unused = DatasetImport.unusedColumns(upload.read.table, schema: plan.schema)
         if !unused.isEmpty {
-            notes.append("\(unused.count) columns are not in the schema and will not be stored (data minimisation): \(unused.joined(separator: ", ")).")
+            notes.append(unused.count == 1
+                ? "1 column is not in the schema and will not be stored (data minimisation): \(unused[0])."
+                : "\(unused.count) columns are not in the schema and will not be stored (data minimisation): \(unused.joined(separator: ", ")).")
         }
         var duplicate: String?
         if let existing {

@@ -28,6 +28,16 @@ enum ImportRunner {
         var version: DatasetVersion
         var result: ValidationResult
         var created: Bool
+        /// Columns of the file that the schema does not have, so not stored (data minimisation).
+        var unusedColumns: [String] = []
+    }
+
+    /// The sentence that says which columns were not stored, or nil.
+    static func unusedNote(_ unused: [String]) -> String? {
+        guard !unused.isEmpty else { return nil }
+        return unused.count == 1
+            ? "1 column is not in the schema and was not stored (data minimisation): \(unused[0])."
+            : "\(unused.count) columns are not in the schema and were not stored (data minimisation): \(unused.joined(separator: ", "))."
     }
 
     /// The file cannot be imported: the reason and, when validation ran, its result.
@@ -140,7 +150,8 @@ enum ImportRunner {
         // Roles changed by the user for an existing dataset become its schema once the version is stored.
         if let changed = DatasetImport.updated(plan) { try await store.update(changed) }
         if !changes.isEmpty { try await store.append(roleChangeAudit(changes, datasetID: plan.dataset.id, actor: r.actorID, at: now)) }
-        return Outcome(version: version, result: result, created: plan.creates)
+        return Outcome(version: version, result: result, created: plan.creates,
+                       unusedColumns: DatasetImport.unusedColumns(r.read.table, schema: plan.schema))
     }
 
     /// Provenance dates must be yyyy-mm-dd, and the period in order.
