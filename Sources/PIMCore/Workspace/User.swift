@@ -46,10 +46,14 @@ public struct User: Sendable, Hashable, Codable {
         self.createdAt = createdAt
     }
 
-    /// User names are 2–64 characters of letters, digits, `.`, `_`, `-`, `@`.
+    /// User names are 2–64 characters of ASCII letters and digits, `.`, `_`, `-`, `@`: a name is typed at
+    /// sign-in and in addresses (`/admin/users/NAME`), and must not pass for another (a Cyrillic `а` looks
+    /// like a Latin `a`). The display name carries any script.
     public static func validateUserName(_ name: String) throws(DomainError) {
         let ok = (2...64).contains(name.count)
-            && name.allSatisfy { $0.isLetter || $0.isNumber || "._-@".contains($0) }
-        guard ok else { throw .invalidField("user name", "must be 2 to 64 letters, digits, '.', '_', '-' or '@'") }
+            && name.unicodeScalars.allSatisfy { $0.isASCII && ($0.properties.isAlphabetic || ("0"..."9").contains($0) || "._-@".unicodeScalars.contains($0)) }
+        guard ok else {
+            throw .invalidField("user name", "must be 2 to 64 Latin letters (a–z, without accents), digits, '.', '_', '-' or '@'; the display name may be in any script")
+        }
     }
 }
