@@ -28,16 +28,7 @@ enum SharingFixtures {
         let ids = (1...n).map { "R\($0)" }
         let hh = (1...n).map { "H\(($0 + 1) / 2)" }
         func text(_ name: String, _ tag: String, _ values: [String]) -> Column {
-            var dict: [String] = []
-            var index: [String: Int32] = [:]
-            let codes = values.map { v -> Int32 in
-                if let c = index[v] { return c }
-                let c = Int32(dict.count)
-                dict.append(v)
-                index[v] = c
-                return c
-            }
-            return Column(name: name, tag: HXLTagSpec(parsing: tag), data: .text(codes: codes, dictionary: dict))
+            Column(name: name, tag: HXLTagSpec(parsing: tag), data: textData(values))
         }
         let cols = [
             text("record_id", "#meta+id", ids), text("household_id", "#household+id", hh),

@@ -227,14 +227,7 @@ enum CSVTokenizer {
                     startCount = recordFirst
                     physical += 1
                     chunk.blankBefore.append(rows)
-                    if pos < n {
-                        if p[pos] == cr {
-                            pos += 1
-                            if pos < n && p[pos] == lf { pos += 1 }
-                        } else {
-                            pos += 1
-                        }
-                    }
+                    pos = Self.afterLineEnd(p, pos, n)
                     continue
                 }
                 if flexible {
@@ -268,14 +261,7 @@ enum CSVTokenizer {
                 endCount &+= 1
                 rows += 1
                 physical += 1
-                if pos < n {
-                    if p[pos] == cr {
-                        pos += 1
-                        if pos < n && p[pos] == lf { pos += 1 }
-                    } else {
-                        pos += 1
-                    }
-                }
+                pos = Self.afterLineEnd(p, pos, n)
             }
         }
         startsBuffer.count = startCount
@@ -283,6 +269,14 @@ enum CSVTokenizer {
         chunk.stop = pos
         chunk.physicalRows = physical
         return chunk
+    }
+
+    /// The position after the line end (LF, CR or CRLF) at `pos`, or `n` at the end of the input.
+    @inline(__always)
+    static func afterLineEnd(_ p: UnsafePointer<UInt8>, _ pos: Int, _ n: Int) -> Int {
+        guard pos < n else { return pos }
+        if p[pos] == cr && pos + 1 < n && p[pos + 1] == lf { return pos + 2 }
+        return pos + 1
     }
 
     /// A word whose lowest set bit is the high bit of the first zero byte of `x` (little-endian), or 0
