@@ -74,7 +74,8 @@ extension PostgresStore {
     public func add(_ organization: Organization) async throws(StoreError) {
         let o = organization
         try await transaction { conn in
-            if try await !self.rows(conn, "SELECT 1 FROM organizations WHERE acronym = \(o.acronym)").isEmpty {
+            // Acronyms are unique without case: agreements, shares and partner users name organisations by it.
+            if try await !self.rows(conn, "SELECT 1 FROM organizations WHERE lower(acronym) = lower(\(o.acronym))").isEmpty {
                 throw StoreError.conflict(kind: "organisation", key: o.acronym)
             }
             let created = StoredJSON.millis(o.createdAt)

@@ -58,7 +58,8 @@ extension SQLiteStore {
     public func add(_ organization: Organization) async throws(StoreError) {
         let o = organization
         try await write { db in
-            if try Bool.fetchOne(db, sql: "SELECT 1 FROM organizations WHERE acronym = ?", arguments: [o.acronym]) == true {
+            // Acronyms are unique without case: agreements, shares and partner users name organisations by it.
+            if try Bool.fetchOne(db, sql: "SELECT 1 FROM organizations WHERE lower(acronym) = lower(?)", arguments: [o.acronym]) == true {
                 throw StoreError.conflict(kind: "organisation", key: o.acronym)
             }
             try db.execute(

@@ -55,6 +55,11 @@ public enum StoreConformanceSuite {
             await #expect(throws: StoreError.conflict(kind: "organisation", key: "DRC")) {
                 try await store.add(Fixtures.organization("DRC"))
             }
+            // Unique without case: "drc" would be another organisation for agreements that name "DRC".
+            await #expect(throws: StoreError.conflict(kind: "organisation", key: "drc")) {
+                try await store.add(Fixtures.organization("drc"))
+            }
+            #expect(try await store.organizations().count == 2)
         },
         StoreCheck(name: "users round-trip, update and are unique by name") { store, _ in
             let org = Fixtures.organization()
