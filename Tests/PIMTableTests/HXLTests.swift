@@ -155,6 +155,23 @@ import Testing
         #expect(r?.table.rowCount == 1)
     }
 
+    /// Numbers written with `#` (reference numbers such as `#1001`) in every cell of a data row are data: a
+    /// row of `#` cells is taken for a hashtag row with mistakes only when one of them is a core or extension
+    /// hashtag.
+    @Test func hashNumbersInADataRowAreData() throws {
+        // Given files whose data rows (first, or below other rows) hold only #-prefixed references
+        let first = try readCSV("ref,code\n#1001,#1002\n#1003,#B7\n")
+        let later = try readCSV("ref,code\n1,2\n#1001,#B7\n")
+        // Then they are read as data under the header
+        #expect(first.report.hxlRow == nil)
+        #expect(first.table.values("ref") == [.text("#1001"), .text("#1003")])
+        #expect(later.report.hxlRow == nil)
+        #expect(later.table.rowCount == 2)
+        // And a row with a core hashtag among malformed ones is still refused, naming the bad one
+        #expect(readError("a,b\n#adm1,#1bad\n1,2\n") == .invalidHashtag(file: "data.csv", row: 2, column: "b"))
+        #expect(readError("a,b,c\n#x_id,#1bad,#\n1,2,3\n") == .invalidHashtag(file: "data.csv", row: 2, column: "b"))
+    }
+
     /// An empty name in the row above the hashtags takes the label of a header row above it (a label spanning
     /// two rows); a one-cell title row above gives no names.
     @Test func anEmptyNameTakesTheLabelAboveIt() throws {
