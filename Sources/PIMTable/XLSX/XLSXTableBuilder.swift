@@ -29,6 +29,14 @@ struct XLSXTableBuilder {
             warnings.append(
                 "\(cells.errorCellCount) error cell(s) such as #N/A were read as empty: \(listed)\(more)")
         }
+        if cells.uncomputedFormulaCount > 0 {
+            // (A program that writes formulas without calculating them, such as a script, leaves no value to read.)
+            let listed = cells.uncomputedFormulaCells.joined(separator: ", ")
+            let more = cells.uncomputedFormulaCount > cells.uncomputedFormulaCells.count ? ", …" : ""
+            warnings.append(
+                "\(cells.uncomputedFormulaCount) formula cell(s) had no computed value and were read as empty: \(listed)\(more); "
+                    + "open and save the workbook in a spreadsheet program to store their values")
+        }
         // Rows that hold at least one cell.
         var maxRow = 0
         for column in cells.columns { for e in column { maxRow = max(maxRow, Int(e.row)) } }
