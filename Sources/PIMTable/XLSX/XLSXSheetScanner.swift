@@ -194,7 +194,8 @@ enum XLSXSheetScanner {
                             out.columns[cellColumn].append(XLSXSheetCells.Entry(row: Int32(cellRow), value: .error))
                             out.errorCellCount += 1
                             if out.errorCells.count < 10 { out.errorCells.append(reference()) }
-                        } else if cellHasFormula && !cellHasValue {
+                        } else if cellHasFormula && (!cellHasValue || cellType != .formulaString) {
+                            // (No value, or an empty one where only a text result, t="str", may be empty.)
                             out.uncomputedFormulaCount += 1
                             if out.uncomputedFormulaCells.count < 10 { out.uncomputedFormulaCells.append(reference()) }
                         }
