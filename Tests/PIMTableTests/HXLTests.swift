@@ -172,6 +172,32 @@ import Testing
         #expect(readError("a,b,c\n#x_id,#1bad,#\n1,2,3\n") == .invalidHashtag(file: "data.csv", row: 2, column: "b"))
     }
 
+    /// Column names that are tagspecs, written above the same tags (the HXL output of a table read from HXL JSON
+    /// objects or from a hashtag row alone), read back as names over the hashtag row, not as a hashtag row over
+    /// a row of data.
+    @Test func namesThatAreTagspecsAboveTheHashtagRowReadBackAsNames() throws {
+        // Given a table whose tagged columns are named by their tags, and an untagged column
+        let table = try Table(columns: [
+            Column(name: "#adm1+name", tag: HXLTagSpec(tag: "adm1", attributes: ["name"]),
+                   data: .text(codes: [0, 1], dictionary: ["North", "South"])),
+            Column(name: "#affected+f", tag: HXLTagSpec(tag: "affected", attributes: ["f"]), data: .integer(values: [3, 4], nulls: NullMask())),
+            Column(name: "Comment", data: .text(codes: [0, -1], dictionary: ["ok"])),
+        ])
+        // When it is written as HXL CSV and HXL JSON arrays and read back
+        let csv = try CSVReader.read(bytes: CSVWriter.bytes(table, hxl: true), fileName: "t.csv")
+        let json = try JSONTableReader.read(bytes: JSONTableWriter.bytes(table, style: .hxlArrays), fileName: "t.json")
+        // Then each is the same table, the hashtag row being row 2
+        for r in [csv, json] {
+            #expect(r.table == table)
+            #expect(r.report.hxlRow == 2)
+            #expect(r.report.firstDataRow == 3)
+        }
+        // And a hashtag row alone still gives the names
+        let alone = try readCSV("#adm1+name,#affected+f\nNorth,3\n")
+        #expect(alone.report.hxlRow == 1)
+        #expect(alone.table.rowCount == 1)
+    }
+
     /// An empty name in the row above the hashtags takes the label of a header row above it (a label spanning
     /// two rows); a one-cell title row above gives no names.
     @Test func anEmptyNameTakesTheLabelAboveIt() throws {

@@ -31,6 +31,20 @@ import Testing
         #expect(r.headerRow == 1)
     }
 
+    /// Column names that are tagspecs are written above the same tags; they read back as names, the second
+    /// row being the hashtag row (not the first, with the tags as a row of data).
+    @Test func namesThatAreTagspecsReadBackAsNames() throws {
+        let table = try Table(columns: [
+            Column(name: "#adm1+code", tag: HXLTagSpec(tag: "adm1", attributes: ["code"]),
+                   data: .text(codes: [0, 1], dictionary: ["XY01", "XY02"])),
+            Column(name: "Comment", data: .text(codes: [0, -1], dictionary: ["ok"])),
+        ])
+        let r = try roundTrip(table, hxl: true)
+        #expect(r.table == table)
+        #expect(r.hxlRow == 2)
+        #expect(r.firstDataRow == 3)
+    }
+
     /// Without any tag no empty hashtag row is written (it would read as a gap, shifting row numbers).
     @Test func noHashtagRowWithoutTags() throws {
         let table = try Table(columns: [Column(name: "n", data: .integer(values: [1, 2], nulls: NullMask()))])
