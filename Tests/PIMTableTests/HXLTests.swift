@@ -198,6 +198,19 @@ import Testing
         #expect(alone.table.rowCount == 1)
     }
 
+    /// A first row of names most of which are tagspecs (pim's plain CSV of a table read from HXL JSON objects)
+    /// reads back: the tagspecs name and tag their columns, a plain name names an untagged column. A cell
+    /// written as a tag but malformed is still refused, and so is a plain word in a hashtag row under names.
+    @Test func aFirstRowOfTagspecsAndNamesReadsAsNamesAndTags() throws {
+        let r = try readCSV("col0,#adm1+name,#population\nx,North,3\n")
+        #expect(r.report.hxlRow == 1)
+        #expect(r.table.columnNames == ["col0", "#adm1+name", "#population"])
+        #expect(r.table.columns.map { $0.tag?.description } == [nil, "#adm1+name", "#population"])
+        #expect(r.table.values("col0") == [.text("x")])
+        #expect(readError("col0,#adm1+name,#population,#sex,#1bad\nx,North,3,f,1\n") == .invalidHashtag(file: "data.csv", row: 1, column: "column_5"))
+        #expect(readError("a,b,c\n#adm1,notes,#affected\n1,2,3\n") == .invalidHashtag(file: "data.csv", row: 2, column: "b"))
+    }
+
     /// An empty name in the row above the hashtags takes the label of a header row above it (a label spanning
     /// two rows); a one-cell title row above gives no names.
     @Test func anEmptyNameTakesTheLabelAboveIt() throws {
