@@ -192,10 +192,13 @@ import Testing
             #expect(r.report.hxlRow == 2)
             #expect(r.report.firstDataRow == 3)
         }
-        // And a hashtag row alone still gives the names
+        // And a hashtag row alone still gives the names, also over a first data row of other tagspecs
         let alone = try readCSV("#adm1+name,#affected+f\nNorth,3\n")
         #expect(alone.report.hxlRow == 1)
         #expect(alone.table.rowCount == 1)
+        let tagLikeData = try readCSV("#date\n#x_a\nb\n")
+        #expect(tagLikeData.report.hxlRow == 1)
+        #expect(tagLikeData.table.values("#date") == [.text("#x_a"), .text("b")])
     }
 
     /// A first row of names most of which are tagspecs (pim's plain CSV of a table read from HXL JSON objects)

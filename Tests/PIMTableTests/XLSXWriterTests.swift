@@ -43,6 +43,14 @@ import Testing
         #expect(r.table == table)
         #expect(r.hxlRow == 2)
         #expect(r.firstDataRow == 3)
+        // A first data row that is partly tagspecs, under tags it does not repeat, stays data
+        let tagged = try Table(columns: [
+            Column(name: "p", tag: HXLTagSpec(tag: "population"), data: .text(codes: [0], dictionary: ["true"])),
+            Column(name: "c", tag: HXLTagSpec(tag: "sex"), data: .text(codes: [0], dictionary: ["#adm1"])),
+        ])
+        let data = try roundTrip(tagged, hxl: true)
+        #expect(data.table == tagged)
+        #expect(data.hxlRow == 2)
     }
 
     /// Without any tag no empty hashtag row is written (it would read as a gap, shifting row numbers).

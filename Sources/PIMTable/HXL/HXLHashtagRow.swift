@@ -8,12 +8,24 @@ public enum HXLHashtagRow {
     /// Rows above it are header rows (HXL allows several); the one directly above gives column names. (A data
     /// row of numbers written with `#`, such as `#1001,#1002`, has no known hashtag: it stays data.)
     ///
-    /// When the row below is a hashtag row too, that one is the hashtag row and this one its names: column
-    /// names that are tagspecs (a file read from HXL JSON objects, or from a hashtag row alone) are written
-    /// above the same tags, and must read back as names, not leave the hashtags as a row of data.
+    /// When the row below repeats this row's tagspecs (names that are tagspecs, as pim writes a table read
+    /// from HXL JSON objects or from a hashtag row alone, above the same tags), that one is the hashtag row
+    /// and this one its names: otherwise the tags would read back as a row of data.
     public static func find(in rows: [[String]]) -> Int? {
         guard let first = rows.indices.first(where: { isHashtagRow(rows[$0]) }) else { return nil }
-        return first + 1 < rows.count && isHashtagRow(rows[first + 1]) ? first + 1 : first
+        return first + 1 < rows.count && repeatsTags(of: rows[first], in: rows[first + 1]) ? first + 1 : first
+    }
+
+    /// Whether every cell of `names` that is a tagspec has the same tagspec (attributes in any order) in
+    /// `row`, and there is at least one.
+    static func repeatsTags(of names: [String], in row: [String]) -> Bool {
+        var repeated = 0
+        for (k, cell) in names.enumerated() {
+            guard let spec = HXLTagSpec(parsing: cell) else { continue }
+            guard k < row.count, HXLTagSpec(parsing: row[k])?.canonical == spec.canonical else { return false }
+            repeated += 1
+        }
+        return repeated > 0
     }
 
     /// Whether most non-empty cells of `row` are valid tagspecs, or every one of at least two starts with `#`

@@ -173,12 +173,14 @@ struct XLSXTableBuilder {
 
     // MARK: - Header helpers
 
-    /// The first row that is a hashtag row; or the row below it when that is one too (names that are
+    /// The first row that is a hashtag row; or the row below it when that repeats its tags (names that are
     /// tagspecs written above the same tags, as HXL outputs of such tables are: see ``HXLHashtagRow/find(in:)``).
     private func findHashtagRow(_ candidates: [Int]) -> (row: Int, specs: [Int: HXLTagSpec])? {
         for (i, row) in candidates.enumerated() {
             guard let specs = XLSXHashtagRow.parse(rowTexts(row)) else { continue }
-            if i + 1 < candidates.count, candidates[i + 1] == row + 1, let next = XLSXHashtagRow.parse(rowTexts(row + 1)) {
+            if i + 1 < candidates.count, candidates[i + 1] == row + 1, let next = XLSXHashtagRow.parse(rowTexts(row + 1)),
+                !specs.isEmpty, specs.allSatisfy({ next[$0.key]?.canonical == $0.value.canonical })
+            {
                 return (row + 1, next)
             }
             return (row, specs)
