@@ -24,45 +24,6 @@ func initialisedWorkspace() throws -> URL {
 }
 
 @Suite struct ImportCLITests {
-    /// The JSON of `pim validate` and `pim import` gives each column's type and HXL tag (issue #3: "JSON for
-    /// scripts, with row and column counts, types and tags").
-    @Test func validateAndImportJSONGiveTypesAndTags() throws {
-        // Given an HXL file of 5 rows
-        let dir = try initialisedWorkspace()
-        try syntheticCSV(rows: 5).write(to: dir.appendingPathComponent("pm.csv"), atomically: true, encoding: .utf8)
-        let expected: [[String: String]] = [
-            ["name": "record_id", "type": "text", "hxl": "#meta+id"], ["name": "adm1_code", "type": "text", "hxl": "#adm1+code"],
-            ["name": "sex", "type": "text", "hxl": "#sex"], ["name": "age", "type": "integer", "hxl": "#age"],
-            ["name": "date", "type": "date", "hxl": "#date"],
-        ]
-        // When it is validated and imported with --format json
-        let v = try PIMBinary.run(["validate", "pm.csv", "--format", "json"], in: dir)
-        let i = try PIMBinary.run(["import", "pm.csv", "--dataset", "pm", "--category", "protection-monitoring", "--purpose", "Test",
-                                   "--format", "json"], in: dir)
-        #expect(i.status == 0, "\(i.err)")
-        // Then both list the fields with their types and tags
-        for r in [v, i] {
-            let json = try #require(try JSONSerialization.jsonObject(with: Data(r.out.utf8)) as? [String: Any], "\(r.out)")
-            #expect(json["fields"] as? [[String: String]] == expected, "\(r.out)")
-        }
-    }
-
-    /// `pim inspect` of a workbook names the sheet it read, in its text and its JSON.
-    @Test func inspectNamesTheSheetOfAWorkbook() throws {
-        // Given a workbook whose only sheet is "Survey"
-        let dir = try PIMBinary.scratch()
-        let table = try Table(columns: [Column(name: "n", data: .integer(values: [1, 2], nulls: NullMask()))])
-        try XLSXWriter.write(table, sheetName: "Survey", to: dir.appendingPathComponent("w.xlsx"))
-        // When it is inspected
-        let text = try PIMBinary.run(["inspect", "w.xlsx"], in: dir)
-        let json = try PIMBinary.run(["inspect", "w.xlsx", "--format", "json"], in: dir)
-        // Then both name the sheet; a CSV file has none
-        #expect(text.out.hasPrefix("w.xlsx, sheet \"Survey\": 2 rows × 1 columns"), "\(text.out)\(text.err)")
-        #expect(json.out.contains("\"sheet\" : \"Survey\""), "\(json.out)")
-        try "n\n1\n".write(to: dir.appendingPathComponent("c.csv"), atomically: true, encoding: .utf8)
-        #expect(!(try PIMBinary.run(["inspect", "c.csv", "--format", "json"], in: dir).out.contains("\"sheet\"")))
-    }
-
     /// An HXL export of a dataset whose schema tags no field has no hashtag row, and says so; one row is "1 row".
     @Test func anHXLExportWithoutTagsSaysItHasNoHashtagRow() throws {
         // Given a dataset of one untagged row

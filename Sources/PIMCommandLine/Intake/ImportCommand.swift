@@ -194,8 +194,7 @@ struct ImportCommand: AsyncParsableCommand {
             print(try Output.json(ImportSummary(
                 dataset: dataset, created: outcome.created, version: outcome.version.number, rowsStored: outcome.version.rowCount,
                 rowsRead: r.rowsRead, columns: read.table.columns.count, warnings: said.all + r.warnings.map(\.description), rowsLeftOut: r.rowsRejected, issues: r.issues.count,
-                issuesByRule: Dictionary(uniqueKeysWithValues: r.countsByRule.map { ($0.key.rawValue, $0.value) }),
-                fields: FieldSummary.of(r.table))))
+                issuesByRule: Dictionary(uniqueKeysWithValues: r.countsByRule.map { ($0.key.rawValue, $0.value) }))))
         case .text:
             print("Imported \(IssueReport.count(outcome.version.rowCount, "row")) into \(outcome.created ? "new dataset" : "dataset") \"\(dataset)\" as version \(outcome.version.number)"
                   + (r.rowsRejected > 0 ? " (\(IssueReport.count(r.rowsRejected, "row")) with issues left out)" : "") + ".")
@@ -216,8 +215,6 @@ struct ImportSummary: Encodable {
     var rowsLeftOut: Int
     var issues: Int
     var issuesByRule: [String: Int]
-    /// The stored columns: name, type and HXL tag.
-    var fields: [FieldSummary]
     var imported = true
 }
 

@@ -67,12 +67,10 @@ struct InspectSummary: Encodable {
     var firstDataRow: Int
     var warnings: [String]
     var kobo: Bool
-    /// The sheet read, for a workbook.
-    var sheet: String?
     var columnInfo: [ColumnInfo]
 
     enum CodingKeys: String, CodingKey {
-        case file, rows, columns, encoding, delimiter, hxlRow = "hxl_row", firstDataRow = "first_data_row", warnings, kobo, sheet
+        case file, rows, columns, encoding, delimiter, hxlRow = "hxl_row", firstDataRow = "first_data_row", warnings, kobo
         case columnInfo = "column_info"
     }
 
@@ -87,7 +85,6 @@ struct InspectSummary: Encodable {
         firstDataRow = r.firstDataRow
         warnings = r.warnings.map(\.description)
         kobo = r.kobo != nil
-        sheet = r.sheet
         columnInfo = zip(r.profiles, schema.fields).map { p, f in
             // A minimum or maximum is a cell value: shown only where it identifies no one.
             let roleSensitive = !(f.role == .other || f.role == .weight) || p.evidence.values.reduce(0, +) < 5
@@ -101,7 +98,7 @@ struct InspectSummary: Encodable {
     }
 
     var text: String {
-        var lines = ["\(file)" + (sheet.map { ", sheet \"\($0)\"" } ?? "") + ": \(rows) rows × \(columns) columns, \(encoding)"
+        var lines = ["\(file): \(rows) rows × \(columns) columns, \(encoding)"
             + (delimiter.map { ", delimiter '\($0)'" } ?? "") + (hxlRow.map { ", HXL hashtag row \($0)" } ?? "")
             + ", data from row \(firstDataRow)" + (kobo ? ", KoboToolbox export" : "")]
         for w in warnings { lines.append("note: \(w)") }

@@ -113,21 +113,9 @@ struct ValidateCommand: ParsableCommand {
             if let out = schemaOptions.errorsOut { try IssueReport.write(result.issues, to: out) }
         case .text:
             try IssueReport.print(result, errorsOut: schemaOptions.errorsOut)
-            if result.isValid { print("\(read.report.fileName): \(IssueReport.count(result.rowsRead, "row")), no issues.") }
+            if result.isValid { print("\(read.report.fileName): \(result.rowsRead) rows, no issues.") }
         }
         if !result.isValid { throw ExitCode(1) }
-    }
-}
-
-/// One column of a validated or stored table in the JSON of `pim validate` and `pim import`: its name, type
-/// and HXL tag (never a value).
-struct FieldSummary: Encodable, Equatable {
-    var name: String
-    var type: String
-    var hxl: String?
-
-    static func of(_ table: Table) -> [FieldSummary] {
-        table.columns.map { FieldSummary(name: $0.name, type: $0.type.rawValue, hxl: $0.tag?.description) }
     }
 }
 
@@ -142,12 +130,9 @@ struct ValidationSummary: Encodable {
     /// What the reader noticed and what validation accepted but is worth saying (unknown HXL hashtags, a
     /// missing optional column), as sentences.
     var warnings: [String]
-    /// The schema's fields as checked: name, type and HXL tag.
-    var fields: [FieldSummary]
 
     init(_ r: ValidationResult, columns: Int, readWarnings: [ReadWarning] = []) {
         self.columns = columns
-        fields = FieldSummary.of(r.table)
         warnings = readWarnings.map(\.description) + r.warnings.map(\.description)
         rowsRead = r.rowsRead
         rowsRejected = r.rowsRejected
