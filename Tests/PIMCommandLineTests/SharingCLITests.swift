@@ -66,7 +66,7 @@ import Testing
         let verified = try #require(try JSONSerialization.jsonObject(with: Data(r.out.utf8)) as? [String: Any], "\(r.out)")
         #expect(verified["verified"] as? Bool == true)
         #expect((verified["files"] as? [String])?.contains("data.csv") == true)
-        #expect(verified["signer_fingerprint"] is String)
+        #expect(verified["signerFingerprint"] is String)
         // Flip one byte in the middle: verification fails
         var bytes = try Data(contentsOf: recipient.appendingPathComponent("a.zip"))
         bytes[bytes.count / 2] ^= 0x20

@@ -53,6 +53,19 @@ import Testing
         #expect(data.hxlRow == 2)
     }
 
+    /// The report of a workbook read through TableReader names the sheet read (the first visible one).
+    @Test func theReportNamesTheSheetRead() throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("xlsx-s-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        let url = dir.appendingPathComponent("w.xlsx")
+        try XLSXWriter.write(try Table(columns: [Column(name: "n", data: .integer(values: [1], nulls: NullMask()))]),
+                             sheetName: "Survey", to: url)
+        #expect(try TableReader.read(url: url).report.sheet == "Survey")
+        let csv = dir.appendingPathComponent("c.csv")
+        try Data("n\n1\n".utf8).write(to: csv)
+        #expect(try TableReader.read(url: csv).report.sheet == nil)
+    }
+
     /// Without any tag no empty hashtag row is written (it would read as a gap, shifting row numbers).
     @Test func noHashtagRowWithoutTags() throws {
         let table = try Table(columns: [Column(name: "n", data: .integer(values: [1, 2], nulls: NullMask()))])

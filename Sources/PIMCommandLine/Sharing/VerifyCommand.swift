@@ -78,10 +78,6 @@ struct VerifySummary: Encodable {
     var extractedTo: String?
     /// Why the package is not verified.
     var reason: String?
-
-    enum CodingKeys: String, CodingKey {
-        case verified, files, reason, signerFingerprint = "signer_fingerprint", extractedTo = "extracted_to"
-    }
 }
 
 /// `pim key export|recipient`.
