@@ -142,13 +142,13 @@ import Testing
         // When it is aggregated with --format json
         let a = try PIMBinary.run(["aggregate", "j.csv", "--by", "adm1_code,sex", "--format", "json", "--out", "a.csv"], in: dir)
         #expect(a.status == 0, "\(a.err)")
-        // Then the summary is JSON with the counts, and rows_written is the file's row count
+        // Then the summary is JSON with the counts, and rowsWritten is the file's row count
         let aggregate = try #require(try JSONSerialization.jsonObject(with: Data(a.out.utf8)) as? [String: Any], "\(a.out)")
         let written = try String(contentsOf: dir.appendingPathComponent("a.csv"), encoding: .utf8).split(whereSeparator: \.isNewline).count - 1
         #expect(aggregate["records"] as? Int == 30)
         #expect(aggregate["dimensions"] as? [String] == ["adm1_code", "sex"])
-        #expect(aggregate["rows_written"] as? Int == written)
-        #expect(aggregate["min_cell"] as? Int == 5)
+        #expect(aggregate["rowsWritten"] as? Int == written)
+        #expect(aggregate["minCell"] as? Int == 5)
         #expect(aggregate["suppressed"] is Int)
         // When it is anonymised with --format json
         let n = try PIMBinary.run(["anonymize", "j.csv", "--k", "2", "--keys", "adm1_code,sex,age", "--recode", "age=bands",
@@ -158,7 +158,7 @@ import Testing
         let anonymized = try #require(try JSONSerialization.jsonObject(with: Data(n.out.utf8)) as? [String: Any], "\(n.out)")
         let rows = try String(contentsOf: dir.appendingPathComponent("n.csv"), encoding: .utf8).split(whereSeparator: \.isNewline).count - 1
         #expect(anonymized["out"] as? String == "n.csv")
-        #expect(anonymized["rows_written"] as? Int == rows)
+        #expect(anonymized["rowsWritten"] as? Int == rows)
         #expect((anonymized["report"] as? [String: Any])?["k"] as? Int == 2)
     }
 

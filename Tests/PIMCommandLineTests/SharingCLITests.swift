@@ -60,6 +60,13 @@ import Testing
         let csv = try String(contentsOf: recipient.appendingPathComponent("out/data.csv"), encoding: .utf8)
         #expect(csv.contains("#adm1+code"))
         #expect(!csv.contains("R1,"))
+        // The same check answers in JSON for scripts
+        r = try PIMBinary.run(["verify", "a.zip", "--public-key", "producer.pem", "--format", "json"], in: recipient)
+        #expect(r.status == 0, "\(r.err)")
+        let verified = try #require(try JSONSerialization.jsonObject(with: Data(r.out.utf8)) as? [String: Any], "\(r.out)")
+        #expect(verified["verified"] as? Bool == true)
+        #expect((verified["files"] as? [String])?.contains("data.csv") == true)
+        #expect(verified["signerFingerprint"] is String)
         // Flip one byte in the middle: verification fails
         var bytes = try Data(contentsOf: recipient.appendingPathComponent("a.zip"))
         bytes[bytes.count / 2] ^= 0x20
@@ -67,6 +74,9 @@ import Testing
         r = try PIMBinary.run(["verify", "a.zip", "--public-key", "producer.pem"], in: recipient)
         #expect(r.status != 0)
         #expect(r.err.contains("NOT VERIFIED"))
+        r = try PIMBinary.run(["verify", "a.zip", "--public-key", "producer.pem", "--format", "json"], in: recipient)
+        #expect(r.status == 1)
+        #expect((try JSONSerialization.jsonObject(with: Data(r.out.utf8)) as? [String: Any])?["verified"] as? Bool == false, "\(r.out)")
         // The audit trail has the refusals, the share, and is intact
         r = try PIMBinary.run(["audit", "list", "--action", "share.refused", "--format", "json"], in: dir)
         #expect(r.out.components(separatedBy: "\"share.refused\"").count - 1 == 2)

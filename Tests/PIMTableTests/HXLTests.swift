@@ -155,6 +155,65 @@ import Testing
         #expect(r?.table.rowCount == 1)
     }
 
+    /// Numbers written with `#` (reference numbers such as `#1001`) in every cell of a data row are data: a
+    /// row of `#` cells is taken for a hashtag row with mistakes only when one of them is a core or extension
+    /// hashtag.
+    @Test func hashNumbersInADataRowAreData() throws {
+        // Given files whose data rows (first, or below other rows) hold only #-prefixed references
+        let first = try readCSV("ref,code\n#1001,#1002\n#1003,#B7\n")
+        let later = try readCSV("ref,code\n1,2\n#1001,#B7\n")
+        // Then they are read as data under the header
+        #expect(first.report.hxlRow == nil)
+        #expect(first.table.values("ref") == [.text("#1001"), .text("#1003")])
+        #expect(later.report.hxlRow == nil)
+        #expect(later.table.rowCount == 2)
+        // And a row with a core hashtag among malformed ones is still refused, naming the bad one
+        #expect(readError("a,b\n#adm1,#1bad\n1,2\n") == .invalidHashtag(file: "data.csv", row: 2, column: "b"))
+        #expect(readError("a,b,c\n#x_id,#1bad,#\n1,2,3\n") == .invalidHashtag(file: "data.csv", row: 2, column: "b"))
+    }
+
+    /// Column names that are tagspecs, written above the same tags (the HXL output of a table read from HXL JSON
+    /// objects or from a hashtag row alone), read back as names over the hashtag row, not as a hashtag row over
+    /// a row of data.
+    @Test func namesThatAreTagspecsAboveTheHashtagRowReadBackAsNames() throws {
+        // Given a table whose tagged columns are named by their tags, and an untagged column
+        let table = try Table(columns: [
+            Column(name: "#adm1+name", tag: HXLTagSpec(tag: "adm1", attributes: ["name"]),
+                   data: .text(codes: [0, 1], dictionary: ["North", "South"])),
+            Column(name: "#affected+f", tag: HXLTagSpec(tag: "affected", attributes: ["f"]), data: .integer(values: [3, 4], nulls: NullMask())),
+            Column(name: "Comment", data: .text(codes: [0, -1], dictionary: ["ok"])),
+        ])
+        // When it is written as HXL CSV and HXL JSON arrays and read back
+        let csv = try CSVReader.read(bytes: CSVWriter.bytes(table, hxl: true), fileName: "t.csv")
+        let json = try JSONTableReader.read(bytes: JSONTableWriter.bytes(table, style: .hxlArrays), fileName: "t.json")
+        // Then each is the same table, the hashtag row being row 2
+        for r in [csv, json] {
+            #expect(r.table == table)
+            #expect(r.report.hxlRow == 2)
+            #expect(r.report.firstDataRow == 3)
+        }
+        // And a hashtag row alone still gives the names, also over a first data row of other tagspecs
+        let alone = try readCSV("#adm1+name,#affected+f\nNorth,3\n")
+        #expect(alone.report.hxlRow == 1)
+        #expect(alone.table.rowCount == 1)
+        let tagLikeData = try readCSV("#date\n#x_a\nb\n")
+        #expect(tagLikeData.report.hxlRow == 1)
+        #expect(tagLikeData.table.values("#date") == [.text("#x_a"), .text("b")])
+    }
+
+    /// A first row of names most of which are tagspecs (pim's plain CSV of a table read from HXL JSON objects)
+    /// reads back: the tagspecs name and tag their columns, a plain name names an untagged column. A cell
+    /// written as a tag but malformed is still refused, and so is a plain word in a hashtag row under names.
+    @Test func aFirstRowOfTagspecsAndNamesReadsAsNamesAndTags() throws {
+        let r = try readCSV("col0,#adm1+name,#population\nx,North,3\n")
+        #expect(r.report.hxlRow == 1)
+        #expect(r.table.columnNames == ["col0", "#adm1+name", "#population"])
+        #expect(r.table.columns.map { $0.tag?.description } == [nil, "#adm1+name", "#population"])
+        #expect(r.table.values("col0") == [.text("x")])
+        #expect(readError("col0,#adm1+name,#population,#sex,#1bad\nx,North,3,f,1\n") == .invalidHashtag(file: "data.csv", row: 1, column: "column_5"))
+        #expect(readError("a,b,c\n#adm1,notes,#affected\n1,2,3\n") == .invalidHashtag(file: "data.csv", row: 2, column: "b"))
+    }
+
     /// An empty name in the row above the hashtags takes the label of a header row above it (a label spanning
     /// two rows); a one-cell title row above gives no names.
     @Test func anEmptyNameTakesTheLabelAboveIt() throws {

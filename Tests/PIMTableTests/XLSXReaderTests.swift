@@ -181,6 +181,26 @@ import Testing
         #expect(r.warnings.first?.contains("Sheet1!A2") == true)
     }
 
+    /// A formula saved without its computed value (no `<v>` or an empty one, as scripts write them) is read as
+    /// empty and said,
+    /// naming the cells; a formula whose value is the empty string (`<v></v>`) is not.
+    @Test func formulasWithoutAComputedValueAreNullWithAWarning() throws {
+        // Given formulas without values in A2 and A3, one with an empty-string value in A4, and one computed
+        let rows = """
+            <row r="1"><c r="A1" t="inlineStr"><is><t>v</t></is></c><c r="B1" t="inlineStr"><is><t>n</t></is></c></row>
+            <row r="2"><c r="A2"><f>B2*2</f><v/></c><c r="B2"><v>1</v></c></row>
+            <row r="3"><c r="A3" t="str"><f>"x"&amp;"y"</f></c><c r="B3"><v>2</v></c></row>
+            <row r="4"><c r="A4" t="str"><f>""</f><v></v></c><c r="B4"><v>3</v></c></row>
+            <row r="5"><c r="A5"><f>1+1</f><v>2</v></c><c r="B5"><v>4</v></c></row>
+            """
+        let r = try XLSXFixture.read(rows)
+        // Then they are empty, and one warning names the two uncomputed cells
+        #expect(XLSXFixture.values(r.table, "v") == [.null, .null, .null, .integer(2)])
+        #expect(r.warnings.count == 1)
+        #expect(r.warnings.first?.contains("2 formula cell(s) had no computed value and were read as empty: Sheet1!A2, Sheet1!A3") == true,
+                "\(r.warnings)")
+    }
+
     @Test func decodesEntitiesRichTextAndEscapes() throws {
         let rows = """
             <row r="1"><c r="A1" t="inlineStr"><is><t>t</t></is></c></row>

@@ -31,6 +31,41 @@ import Testing
         #expect(r.headerRow == 1)
     }
 
+    /// Column names that are tagspecs are written above the same tags; they read back as names, the second
+    /// row being the hashtag row (not the first, with the tags as a row of data).
+    @Test func namesThatAreTagspecsReadBackAsNames() throws {
+        let table = try Table(columns: [
+            Column(name: "#adm1+code", tag: HXLTagSpec(tag: "adm1", attributes: ["code"]),
+                   data: .text(codes: [0, 1], dictionary: ["XY01", "XY02"])),
+            Column(name: "Comment", data: .text(codes: [0, -1], dictionary: ["ok"])),
+        ])
+        let r = try roundTrip(table, hxl: true)
+        #expect(r.table == table)
+        #expect(r.hxlRow == 2)
+        #expect(r.firstDataRow == 3)
+        // A first data row that is partly tagspecs, under tags it does not repeat, stays data
+        let tagged = try Table(columns: [
+            Column(name: "p", tag: HXLTagSpec(tag: "population"), data: .text(codes: [0], dictionary: ["true"])),
+            Column(name: "c", tag: HXLTagSpec(tag: "sex"), data: .text(codes: [0], dictionary: ["#adm1"])),
+        ])
+        let data = try roundTrip(tagged, hxl: true)
+        #expect(data.table == tagged)
+        #expect(data.hxlRow == 2)
+    }
+
+    /// The report of a workbook read through TableReader names the sheet read (the first visible one).
+    @Test func theReportNamesTheSheetRead() throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("xlsx-s-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        let url = dir.appendingPathComponent("w.xlsx")
+        try XLSXWriter.write(try Table(columns: [Column(name: "n", data: .integer(values: [1], nulls: NullMask()))]),
+                             sheetName: "Survey", to: url)
+        #expect(try TableReader.read(url: url).report.sheet == "Survey")
+        let csv = dir.appendingPathComponent("c.csv")
+        try Data("n\n1\n".utf8).write(to: csv)
+        #expect(try TableReader.read(url: csv).report.sheet == nil)
+    }
+
     /// Without any tag no empty hashtag row is written (it would read as a gap, shifting row numbers).
     @Test func noHashtagRowWithoutTags() throws {
         let table = try Table(columns: [Column(name: "n", data: .integer(values: [1, 2], nulls: NullMask()))])

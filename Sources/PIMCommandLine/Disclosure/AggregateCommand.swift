@@ -138,11 +138,6 @@ struct AggregateCommand: AsyncParsableCommand {
         var seed: UInt64?
         var rowsWritten: Int
         var out: String
-
-        enum CodingKeys: String, CodingKey {
-            case source, records, dimensions, sums, cells, suppressed, complementary, out, seed
-            case minCell = "min_cell", roundingBase = "rounding_base", roundingMethod = "rounding_method", rowsWritten = "rows_written"
-        }
     }
 
     /// The dimensions of `--by`, comma-separated; the bounds of `COL=bands:0,18,60` stay with their column

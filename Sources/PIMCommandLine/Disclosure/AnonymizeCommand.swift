@@ -151,8 +151,6 @@ struct AnonymizeSummary: Encodable {
     var report: AnonymizationReport
     var out: String
     var rowsWritten: Int
-
-    enum CodingKeys: String, CodingKey { case report, out, rowsWritten = "rows_written" }
 }
 
 /// Before/after figures of an anonymisation, as written next to the output.

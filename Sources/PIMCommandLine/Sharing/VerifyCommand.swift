@@ -24,6 +24,7 @@ struct VerifyCommand: AsyncParsableCommand {
     @Option(help: "Passphrase file, for a package encrypted with a passphrase.") var passphraseFile: String?
     @Option(help: "Your X25519 private key (PEM), for a package encrypted to your key.") var identity: String?
     @Option(help: "After a successful check, write the files into this directory.") var extract: String?
+    @Option(help: "text or json (verified or not, the signer's key fingerprint, the files); exit 1 if not verified.") var format: OutputFormat = .text
     @OptionGroup var store: StoreOptions
 
     func run() async throws {
@@ -46,6 +47,10 @@ struct VerifyCommand: AsyncParsableCommand {
         }
         let v: SharePackage.Verification
         do { v = try SharePackage.verify(package, publicKey: key) } catch {
+            if format == .json {
+                try Output.printJSON(VerifySummary(verified: false, reason: error.description))
+                throw ExitCode(1)
+            }
             throw CLIError("NOT VERIFIED: \(error.description)")
         }
         if let extract {
@@ -55,9 +60,24 @@ struct VerifyCommand: AsyncParsableCommand {
                 try data.write(to: dir.appendingPathComponent(name))
             }
         }
+        if format == .json {
+            try Output.printJSON(VerifySummary(
+                verified: true, signerFingerprint: v.signerFingerprint, files: v.contents.keys.sorted(), extractedTo: extract))
+            return
+        }
         print("Verified: signed by key \(v.signerFingerprint); \(v.contents.count) files match the signed manifest (\(v.contents.keys.sorted().joined(separator: ", ")))."
               + (extract.map { " Extracted to \($0)." } ?? ""))
     }
+}
+
+/// What `pim verify --format json` prints.
+struct VerifySummary: Encodable {
+    var verified: Bool
+    var signerFingerprint: String?
+    var files: [String]?
+    var extractedTo: String?
+    /// Why the package is not verified.
+    var reason: String?
 }
 
 /// `pim key export|recipient`.

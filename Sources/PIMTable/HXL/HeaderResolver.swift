@@ -5,7 +5,8 @@ import Foundation
 /// If one of the first rows is an HXL hashtag row, the row directly above it (if any) gives the names,
 /// any rows above that are extra header rows, and the data starts below the hashtag row. Otherwise
 /// the first row gives the names. A column with no name is named by its tagspec, else `column_N`; a name
-/// shared by several tagged columns is followed by each one's tagspec.
+/// shared by several tagged columns is followed by each one's tagspec. In a hashtag row that is the first
+/// row, a cell not written as a tag (no `#`) names an untagged column.
 struct HeaderResolver {
     var names: [String]
     var tags: [HXLTagSpec?]
@@ -52,6 +53,13 @@ struct HeaderResolver {
             for k in 0..<fields {
                 let cell = k < tagCells.count ? tagCells[k] : ""
                 if cell.allSatisfy(\.isWhitespace) { continue }
+                // A hashtag row that is the file's first row has no names above it: a cell in it that is not
+                // written as a tag is the name of an untagged column (a CSV of names, most of them tagspecs,
+                // as pim writes a table read from HXL JSON objects), not a mistaken tag.
+                if !hasNameRow, !HXLTagSpec.looksLikeTag(cell) {
+                    names[k] = cell.trimmingCharacters(in: .whitespacesAndNewlines)
+                    continue
+                }
                 guard let spec = HXLTagSpec(parsing: cell) else {
                     let name = names[k].isEmpty ? "column_\(k + 1)" : names[k]
                     throw .invalidHashtag(file: fileName, row: rowNumbers[h], column: name)

@@ -31,6 +31,10 @@ struct XLSXSheetCells {
     var merges: [Merge] = []
     var errorCells: [String] = []
     var errorCellCount = 0
+    /// Formula cells saved without a computed value (no `<v>`: written by a program that does not calculate),
+    /// read as empty; the first few references, and how many.
+    var uncomputedFormulaCells: [String] = []
+    var uncomputedFormulaCount = 0
 }
 
 /// A byte-level scanner for worksheet XML: `<row>`, `<c r t s>`, `<v>`, `<is><t>`, `<f>` and `<mergeCell>`.
@@ -80,6 +84,8 @@ enum XLSXSheetScanner {
             var valueBytes: [UInt8] = []
             var valueMulti = false
             var inlineBytes: [UInt8] = []
+            var cellHasFormula = false
+            var cellHasValue = false
 
             func reference() -> String { XLSXCellReference.name(sheet: sheet, column: cellColumn, row: cellRow) }
             // A sheet cut short would silently lose its last rows: its root must be closed.
@@ -92,6 +98,9 @@ enum XLSXSheetScanner {
                     if inCell {
                         if t.matches(name, "v") {
                             inValue = !selfClosing
+                            cellHasValue = true
+                        } else if t.matches(name, "f") {
+                            cellHasFormula = true
                         } else if t.matches(name, "is") {
                             inInline = !selfClosing
                         } else if t.matches(name, "rPh") {
@@ -142,6 +151,8 @@ enum XLSXSheetScanner {
                         inInline = false
                         inText = false
                         phonetic = 0
+                        cellHasFormula = false
+                        cellHasValue = false
                     } else if t.matches(name, "row") {
                         var r: Int?
                         let tk = t
@@ -183,6 +194,10 @@ enum XLSXSheetScanner {
                             out.columns[cellColumn].append(XLSXSheetCells.Entry(row: Int32(cellRow), value: .error))
                             out.errorCellCount += 1
                             if out.errorCells.count < 10 { out.errorCells.append(reference()) }
+                        } else if cellHasFormula && (!cellHasValue || cellType != .formulaString) {
+                            // (No value, or an empty one where only a text result, t="str", may be empty.)
+                            out.uncomputedFormulaCount += 1
+                            if out.uncomputedFormulaCells.count < 10 { out.uncomputedFormulaCells.append(reference()) }
                         }
                     } else if t.matches(name, "v") {
                         inValue = false

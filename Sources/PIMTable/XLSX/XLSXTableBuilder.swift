@@ -29,6 +29,14 @@ struct XLSXTableBuilder {
             warnings.append(
                 "\(cells.errorCellCount) error cell(s) such as #N/A were read as empty: \(listed)\(more)")
         }
+        if cells.uncomputedFormulaCount > 0 {
+            // (A program that writes formulas without calculating them, such as a script, leaves no value to read.)
+            let listed = cells.uncomputedFormulaCells.joined(separator: ", ")
+            let more = cells.uncomputedFormulaCount > cells.uncomputedFormulaCells.count ? ", …" : ""
+            warnings.append(
+                "\(cells.uncomputedFormulaCount) formula cell(s) had no computed value and were read as empty: \(listed)\(more); "
+                    + "open and save the workbook in a spreadsheet program to store their values")
+        }
         // Rows that hold at least one cell.
         var maxRow = 0
         for column in cells.columns { for e in column { maxRow = max(maxRow, Int(e.row)) } }
@@ -165,9 +173,17 @@ struct XLSXTableBuilder {
 
     // MARK: - Header helpers
 
+    /// The first row that is a hashtag row; or the row below it when that repeats its tags (names that are
+    /// tagspecs written above the same tags, as HXL outputs of such tables are: see ``HXLHashtagRow/find(in:)``).
     private func findHashtagRow(_ candidates: [Int]) -> (row: Int, specs: [Int: HXLTagSpec])? {
-        for row in candidates {
-            if let specs = XLSXHashtagRow.parse(rowTexts(row)) { return (row, specs) }
+        for (i, row) in candidates.enumerated() {
+            guard let specs = XLSXHashtagRow.parse(rowTexts(row)) else { continue }
+            if i + 1 < candidates.count, candidates[i + 1] == row + 1, let next = XLSXHashtagRow.parse(rowTexts(row + 1)),
+                !specs.isEmpty, specs.allSatisfy({ next[$0.key]?.canonical == $0.value.canonical })
+            {
+                return (row + 1, next)
+            }
+            return (row, specs)
         }
         return nil
     }
