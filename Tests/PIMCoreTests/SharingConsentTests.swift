@@ -21,6 +21,33 @@ import Testing
         #expect(r.summary == "4 of 6 records left out for lack of consent to disclosure: 3 with no decision, 1 refused or withdrawn.")
     }
 
+    /// Under an agreement that names no consent purpose, a refusal or withdrawal still counts: consent to
+    /// disclosure withdrawn leaves a record out of any share, consent to reporting withdrawn out of a shared
+    /// table; records without a decision stay. The package says how many were left out.
+    @Test func withdrawnConsentLeavesRecordsOutOfSharesWithoutAConsentPurpose() throws {
+        let d = F.dataset(category: "protection-needs-assessment")
+        let entries = [entry("R2", false), entry("R3", false, .reporting), entry("R4", true)]
+        let aggregated = try F.agreement(level: .aggregated)
+        guard case .allowed(let plan) = SharingRules.decide(
+            ShareRequest(dataset: d, recipient: "DRC", level: .aggregated, dimensions: ["adm1"]), agreement: aggregated, at: F.now)
+        else { Issue.record("the share should be allowed"); return }
+        let table = try ShareBuilder.build(plan, dataset: d, table: F.table(40), consent: entries)
+        #expect(table.leftOutForConsent == 2)
+        #expect(table.consent?.kept == 38)
+        #expect(table.consent?.summary.contains("refused or withdrawn") == true)
+        let anonymised = try F.agreement(level: .anonymised, thresholds: .init(k: 3, maximumGlobalRisk: 0.2))
+        guard case .allowed(let microPlan) = SharingRules.decide(
+            ShareRequest(dataset: d, recipient: "DRC", level: .anonymised), agreement: anonymised, at: F.now)
+        else { Issue.record("the share should be allowed"); return }
+        // Microdata is not a report: only the withdrawal of disclosure counts.
+        let micro = try ShareBuilder.build(microPlan, dataset: d, table: F.table(40), consent: entries)
+        #expect(micro.leftOutForConsent == 1)
+        // No decision at all: nothing is left out and nothing is said.
+        let none = try ShareBuilder.build(plan, dataset: d, table: F.table(40), consent: [])
+        #expect(none.leftOutForConsent == 0)
+        #expect(none.consent == nil)
+    }
+
     @Test func aLaterWithdrawalWinsOverAnEarlierGrant() throws {
         let entries = [entry("R1", true, at: -100), entry("R1", false, at: -10), entry("R2", false, at: -100), entry("R2", true, at: -1)]
         let r = try ConsentFilter.apply(to: F.table(2), recordColumn: "record_id", entries: entries, purpose: .disclosure)

@@ -111,6 +111,28 @@ public enum ShareBuilder {
                 leftOut: Dictionary(uniqueKeysWithValues: r.leftOut.map { ($0.key.rawValue, $0.value) }), summary: r.summary)
             guard r.kept > 0 else { throw .refused(.noConsentingRecords(purpose: purpose, leftOut: r.leftOutTotal)) }
             table = r.table
+        } else if !consent.isEmpty, let field = ConsentFilter.recordIDField(in: dataset.schema), table[field] != nil {
+            // An agreement without a consent purpose does not ask for granted consent, but a refusal or a
+            // withdrawal still counts: a record whose consent to disclosure (and, for a table, to reporting)
+            // was refused or withdrawn is left out of anything shared.
+            let purposes: [ConsentPurpose] = plan.level == .aggregated ? [.disclosure, .reporting] : [.disclosure]
+            var withdrawn = 0
+            for purpose in purposes {
+                let r: ConsentFilterResult
+                do throws(ConsentError) {
+                    r = try ConsentFilter.apply(to: table, recordColumn: field, entries: consent, purpose: purpose, keepingUndecided: true)
+                } catch { throw .consent(error) }
+                withdrawn += r.leftOutTotal
+                table = r.table
+            }
+            if withdrawn > 0 {
+                guard table.rowCount > 0 else { throw .refused(.noConsentingRecords(purpose: .disclosure, leftOut: withdrawn)) }
+                consentApplied = ConsentApplied(
+                    purpose: .disclosure, recordField: field, considered: input.rowCount, kept: table.rowCount,
+                    leftOut: [ConsentGap.notGranted.rawValue: withdrawn],
+                    summary: "\(withdrawn) of \(input.rowCount) records left out because their consent to "
+                        + purposes.map(\.rawValue).joined(separator: " or ") + " was refused or withdrawn.")
+            }
         }
         let disclosure: DisclosureApplied
         switch plan.level {
