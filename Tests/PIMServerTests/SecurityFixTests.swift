@@ -64,6 +64,41 @@ import Testing
         return rows.compactMap { $0[count] as? Int }.max() ?? 0
     }
 
+    /// Under an agreement that names no consent purpose, a partner's live tables still leave out the records
+    /// whose consent to disclosure was refused or withdrawn (as share packages do); the producer's do not.
+    @Test func partnerAggregatesLeaveOutWithdrawnRecordsWithoutAConsentPurpose() async throws {
+        let world = try await TestWorld.make()
+        _ = try await SharingFixture.install(in: world, twoPartners: true)
+        let admin = try await world.user(.administrator).id.rawValue
+        let n = 10
+        let table = try Table(columns: [
+            Column(name: "record_id", data: .text(codes: (0..<n).map(Int32.init), dictionary: (0..<n).map { "w\($0)" })),
+            Column(name: "adm1_code", data: .text(codes: Array(repeating: 0, count: n), dictionary: ["SD01"])),
+            Column(name: "sex", data: .text(codes: Array(repeating: 0, count: n), dictionary: ["f"])),
+        ])
+        let roles: [String: DisclosureRole] = ["record_id": .directIdentifier, "adm1_code": .quasiIdentifier, "sex": .quasiIdentifier]
+        let schema = Schema(fields: table.columns.map { Field(name: $0.name, type: $0.type, role: roles[$0.name] ?? .other) })
+        let d = Dataset(name: "withdrawn", category: "case-management", schema: schema, sensitivity: .high,
+                        purpose: "Withdrawal test", createdAt: Fixtures.epoch)
+        _ = try await world.store.addVersion(of: d.id, table: table, schema: schema,
+                                             provenance: Fixtures.provenance(sha: String(repeating: "e", count: 64)),
+                                             audit: AuditDraft(at: Fixtures.epoch, actor: admin, action: .datasetImported), creating: d)
+        try await world.store.recordConsent(
+            datasetID: d.id, entries: [ConsentEntry(recordID: "w3", purpose: "disclosure", granted: false, at: Fixtures.epoch)],
+            audit: AuditDraft(at: Fixtures.epoch, actor: admin, action: .consentChanged))
+        let now = world.clock.now()
+        let a = try Agreement(id: "ISP-NOPURPOSE", parties: ["UNHCR", "DRC"], purpose: "Trends", legalBasis: .publicInterest,
+                              covers: ["withdrawn"], level: .aggregated, validFrom: Fixtures.epoch, createdAt: now, createdBy: admin)
+        try await AgreementDocuments.create(a, in: world.store, actor: admin, at: now)
+        try await AgreementDocuments.transition("ISP-NOPURPOSE", to: .active, in: world.store, actor: admin, role: .administrator, at: now)
+        try await world.application().test(.router) { client in
+            let partner = try await Browser.signedIn(client, userName: SharingFixture.partnerA)
+            let analyst = try await Browser.signedIn(client, as: .analyst)
+            #expect(try Self.largestCount(try await partner.get(client, "/api/v1/datasets/withdrawn/aggregate?by=sex&min_cell=5")) == 9)
+            #expect(try Self.largestCount(try await analyst.get(client, "/api/v1/datasets/withdrawn/aggregate?by=sex&min_cell=5")) == 10)
+        }
+    }
+
     @Test func partnerAggregatesLeaveOutRecordsWithoutConsentAndStayWithinTheAgreementsDimensions() async throws {
         let world = try await TestWorld.make()
         try await Self.installConsentWorld(world)
