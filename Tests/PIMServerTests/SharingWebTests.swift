@@ -301,6 +301,10 @@ import Testing
             #expect(onPage.first?.draft.details["min_cell"] == "20")
             #expect(try await partner.get(client, "/api/v1/datasets/cases/aggregate?by=adm1_code&min_cell=10").status == .badRequest)
             #expect(try await partner.get(client, "/api/v1/datasets/cases/aggregate?by=adm1_code&min_cell=20").status == .ok)
+            // Without min_cell, the agreements' largest minimum cell applies (not a default that is then refused)
+            #expect(try await partner.get(client, "/api/v1/datasets/cases/aggregate?by=adm1_code").status == .ok)
+            let low = try await partner.get(client, "/api/v1/datasets/cases/aggregate?by=adm1_code&min_cell=10")
+            #expect(String(buffer: low.body).contains("at least 20 for you (the largest minimum cell of the agreements"))
         }
     }
 

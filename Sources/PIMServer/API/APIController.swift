@@ -57,9 +57,13 @@ struct APIController: Sendable {
             guard let by = Self.list(q.get("by")), !by.isEmpty else {
                 throw ServerError.badRequest("Give by=col1,col2: the dimensions to count by.")
             }
-            let minCell = try Self.integer(q.get("min_cell"), name: "min_cell") ?? 5
+            // Without min_cell, the smallest the caller may use (5, or the largest of a partner's agreements).
             let floor = DatasetAccess.minimumCell(for: viewer, dataset: entry.dataset, at: catalog.now())
-            guard minCell >= floor else { throw ServerError.badRequest("min_cell must be at least \(floor) for your role.") }
+            let minCell = try Self.integer(q.get("min_cell"), name: "min_cell") ?? max(5, floor)
+            guard minCell >= floor else {
+                throw ServerError.badRequest(
+                    "min_cell must be at least \(floor) for you" + (viewer.role == .partnerViewer ? " (the largest minimum cell of the agreements that share this dataset with your organisation)." : "."))
+            }
             let identifiers = DatasetAccess.forbiddenDimensions(in: entry.dataset.schema)
             if let bad = by.first(where: identifiers.contains) {
                 throw ServerError.badRequest("\"\(bad)\" is a direct identifier or household id and cannot be a dimension.")

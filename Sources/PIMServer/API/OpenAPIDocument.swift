@@ -118,7 +118,7 @@ enum OpenAPIDocument {
         case .apiDatasetAggregate:
             out.append(["name": "by", "in": "query", "required": true, "schema": ["type": "string"],
                         "description": "Dimensions, comma-separated; direct identifiers are refused."])
-            query("min_cell", "integer", "Smallest publishable cell (default 5; at least 5 without microdata permission).")
+            query("min_cell", "integer", "Smallest publishable cell (default: 5, or for a partner the largest minimum cell of its agreements; at least that without microdata permission).")
         case .apiDatasetOutput:
             out.append(["name": "view", "in": "query", "required": false, "schema": ["type": "string", "enum": ["shareable", "internal"]],
                         "description": "shareable (default) or internal (needs microdata permission)."])
