@@ -381,4 +381,17 @@ import Testing
         #expect(XLSXFixture.values(r.table, "count") == [.integer(3), .integer(4)])
         #expect(r.table["Group / a"]?.type == .decimal)
     }
+
+    /// A workbook with several visible sheets (a KoboToolbox export's repeat groups) is read from its first
+    /// one, and the others are named in a warning; naming a sheet reads that one, without the warning.
+    @Test func otherSheetsAreNamedWhenNoneWasChosen() throws {
+        let rows = "<row r=\"1\"><c r=\"A1\" t=\"inlineStr\"><is><t>a</t></is></c></row><row r=\"2\"><c r=\"A2\"><v>1</v></c></row>"
+        let url = try XLSXFixture.file(parts: XLSXFixture.parts(sheets: [("data", XLSXFixture.sheet(rows)), ("group_children", XLSXFixture.sheet(rows))]))
+        let first = try XLSXReader.read(contentsOf: url)
+        #expect(first.sheetName == "data")
+        #expect(first.warnings.contains { $0.contains("only \"data\" was read") && $0.contains("\"group_children\"") })
+        let named = try XLSXReader.read(contentsOf: url, sheet: "group_children")
+        #expect(named.sheetName == "group_children")
+        #expect(!named.warnings.contains { $0.contains("was read") })
+    }
 }

@@ -111,7 +111,7 @@ struct DataAPIController: Sendable {
         }
         guard file.size > 0 else { return problem(.unprocessableContent, "Empty file", "The body is empty: nothing to import.", nil) }
         let read: ReadResult
-        do { read = try TableReader.read(url: file.url) } catch {
+        do { read = try TableReader.read(url: file.url, sheet: q.get("sheet").flatMap { $0.isEmpty ? nil : $0 }) } catch {
             return problem(.unprocessableContent, "Unreadable file", error.description, nil)
         }
         let r = ImportRunner.Request(

@@ -128,6 +128,7 @@ enum OpenAPIDocument {
             query("category", "string", "PIM category id of a new dataset (required when creating it).")
             query("purpose", "string", "Defined purpose of a new dataset (required when creating it).")
             query("sensitivity", "string", "low, moderate, high (default) or severe, for a new dataset.")
+            query("sheet", "string", "For an XLSX workbook, the sheet to read (default: the first visible one; the answer's warnings name the others).")
             out.append(["name": "mode", "in": "query", "required": false,
                         "schema": ["type": "string", "enum": ["reject", "valid-rows", "import-valid"]],
                         "description": "reject (default): any issue refuses the file; valid-rows: store the valid rows."])

@@ -78,9 +78,17 @@ public enum XLSXReader {
             cells: cells, sharedStrings: sharedStrings, sheet: chosen.name,
             detectHashtagRow: options.detectHashtagRow
         ).build(file: file)
+        var warnings = output.warnings.map { "\(chosen.name): \($0)" }
+        // Other visible sheets (a KoboToolbox export's repeat groups) are not read: said when none was named.
+        let others = workbook.sheets.filter { !$0.hidden && $0.name != chosen.name }.map(\.name)
+        if sheet == nil && !others.isEmpty {
+            warnings.append(
+                "the workbook has \(others.count + 1) sheets; only \"\(chosen.name)\" was read (the others: "
+                    + others.map { "\"\($0)\"" }.joined(separator: ", ") + "; pim: --sheet NAME, web and API: sheet=NAME)")
+        }
         return XLSXReadResult(
             table: output.table, sheetName: chosen.name, sheetNames: names,
-            warnings: output.warnings.map { "\(chosen.name): \($0)" }, headerRow: output.headerRow,
+            warnings: warnings, headerRow: output.headerRow,
             headerRows: output.headerRows, hxlRow: output.hxlRow, firstDataRow: output.firstDataRow,
             emptyRowsBefore: output.emptyRowsBefore)
     }
