@@ -120,7 +120,7 @@ struct AggregateCommand: AsyncParsableCommand {
               + (round == nil ? ", \(c?.primarySuppressed ?? 0) suppressed below \(minCell), \(c?.secondarySuppressed ?? 0) complementary"
                               : ", rounded to base \(round ?? 0) with seed \(seed ?? 0)"
                                 + (agg.rounding == .additive ? " (cells rounded, totals their sums)" : " (controlled: totals add up)")) + ".")
-        print("Wrote \(published.rowCount) rows to \(out).")
+        print("Wrote \(published.rowCount) rows to \(out)" + (round == nil && (c?.primarySuppressed ?? 0) > 0 ? " (suppressed cells are not listed, like empty ones)." : "."))
     }
 
     /// What `pim aggregate --format json` prints: counts and names, never a cell.

@@ -174,7 +174,7 @@ public enum ShareBuilder {
         let all = agg.cells + agg.marginals
         return (out, DisclosureApplied(
             level: .aggregated,
-            method: "aggregate table of counts by \(plan.dimensions.joined(separator: ", ")) with all margins; cells with 0 < count < \(minCell) suppressed, then complementary cells",
+            method: "aggregate table of counts by \(plan.dimensions.joined(separator: ", ")) with all margins; cells with 0 < count < \(minCell) suppressed, then complementary cells; suppressed cells are not listed, like empty ones",
             keys: plan.dimensions, droppedColumns: [], pseudonymisedColumns: [], minimumCellSize: minCell,
             cellsPublished: all.filter { $0.status == .published }.count,
             cellsSuppressedPrimary: all.filter { $0.status == .primary }.count,
