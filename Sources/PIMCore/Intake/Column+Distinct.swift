@@ -12,15 +12,9 @@ extension Column {
         guard nonNull >= 10 else { return false }
         let needed = (nonNull * 9 + 9) / 10
         switch data {
-        case .text(let codes, let dictionary):
+        case .text(_, let dictionary):
             guard dictionary.count >= needed else { return false }
-            var used = [Bool](repeating: false, count: dictionary.count)
-            var distinct = 0
-            for c in codes where c >= 0 && !used[Int(c)] {
-                used[Int(c)] = true
-                distinct += 1
-            }
-            return distinct >= needed
+            return (distinctValueCount ?? 0) >= needed
         case .integer(let values, let nulls):
             var lo = Int64.max
             var hi = Int64.min
@@ -30,9 +24,7 @@ extension Column {
             }
             // (More distinct values than the range holds cannot be.)
             guard hi.subtractingReportingOverflow(lo).overflow || hi - lo + 1 >= Int64(needed) else { return false }
-            var seen = Set<Int64>(minimumCapacity: nonNull)
-            for (r, v) in values.enumerated() where !nulls.isNull(r) { seen.insert(v) }
-            return seen.count >= needed
+            return (distinctValueCount ?? 0) >= needed
         case .decimal, .date, .boolean: return false
         }
     }
