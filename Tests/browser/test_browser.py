@@ -199,27 +199,45 @@ class PimBrowserTests(unittest.TestCase):
         Select(form.find_element(By.NAME, "category")).select_by_value("protection-monitoring")
         self.submit("#upload-submit", "import-preview")
         self.assertTrue(self.driver.find_elements(By.CSS_SELECTOR, "#preview"), "the preview shows the first rows")
-        self.submit("#commit-submit", "import-job")
-        # The job page refreshes itself every second while the job runs (a meta refresh, no JavaScript).
-        # A command sent to chromedriver while that refresh navigates can hang it, so the test loads the
-        # page itself, well within each second, and the page's own refresh never fires.
-        job_url = self.driver.current_url
+        # The job page refreshes itself every second while the job runs (a meta refresh, no JavaScript), and a
+        # command sent to chromedriver while that refresh navigates can hang it. So the form is sent, and the
+        # job followed, with the browser's own session cookie but outside the browser; the browser then opens
+        # the job's result, a page that does not refresh.
+        self.screenshot("import-confirm")
+        action, fields = self.driver.execute_script(
+            "const f = document.querySelector('#commit-submit').form;"
+            "return [f.action, Array.from(new FormData(f)).map(e => [e[0], String(e[1])])];")
+        cookie = "; ".join("%s=%s" % (c["name"], c["value"]) for c in self.driver.get_cookies())
+
+        class NoRedirect(urllib.request.HTTPRedirectHandler):
+            def redirect_request(self, *args, **kwargs):
+                return None
+
+        opener = urllib.request.build_opener(NoRedirect)
+        body = urllib.parse.urlencode([tuple(f) for f in fields]).encode()
+        request = urllib.request.Request(action, data=body, headers={
+            "Cookie": cookie, "Content-Type": "application/x-www-form-urlencoded"})
+        try:
+            with opener.open(request, timeout=WAIT) as r:
+                self.fail("the confirmation answered %s instead of a redirect to its job" % r.status)
+        except urllib.error.HTTPError as e:
+            self.assertEqual(e.code, 303, "the confirmation redirects to its job")
+            job_url = urllib.parse.urljoin(action, e.headers["Location"])
         deadline = time.time() + 120
-        while time.time() < deadline:
-            try:
-                self.driver.get(job_url)
-                if self.driver.find_elements(By.ID, "job-error"):
-                    self.fail("the import failed: " + self.driver.find_element(By.ID, "job-error").text)
-                links = self.driver.find_elements(By.ID, "job-result")
-                if links:
-                    self.screenshot("import-job-finished")
-                    links[0].click()
-                    break
-            except StaleElementReferenceException:
-                pass  # the progress page refreshed under us
-            time.sleep(0.2)
-        else:
+        result = None
+        while time.time() < deadline and result is None:
+            with opener.open(urllib.request.Request(job_url, headers={"Cookie": cookie}), timeout=WAIT) as r:
+                page = r.read().decode("utf-8")
+            if 'id="job-error"' in page:
+                self.fail("the import failed: " + re.sub(r"<[^>]+>", " ", page.split('id="job-error"', 1)[1])[:300])
+            found = re.search(r'id="job-result"[^>]*href="([^"]+)"', page) or re.search(r'href="([^"]+)"[^>]*id="job-result"', page)
+            if found:
+                result = found.group(1)
+            else:
+                time.sleep(0.3)
+        if result is None:
             self.fail("the import did not finish within two minutes")
+        self.driver.get(urllib.parse.urljoin(BASE + "/", result))
         self.wait_for("h1")
         self.screenshot("import-dataset")
         self.assertEqual(self.path(), "/datasets/browser-import")
