@@ -41,11 +41,12 @@ struct DatasetCatalog: Sendable {
         var consentPurposes: [ConsentPurpose] = []
         /// Partner viewers: the dimensions their agreements allow (nil: no list).
         var allowedDimensions: Set<String>?
-        /// Partner viewers: some record's consent to disclosure or reporting was refused or withdrawn, so live
-        /// outputs leave such records out even where the agreements name no consent purpose.
-        var withdrawals = false
+        /// Partner viewers under agreements without a consent purpose: the dataset's decisions on consent to
+        /// disclosure or reporting when any refuses or withdraws it (empty otherwise); live outputs leave out
+        /// the records whose latest decision does.
+        var withdrawals: [ConsentDecision] = []
         /// Whether outputs come from this viewer's own rows (never cached): case rows or consent filtered.
-        var ownRows: Bool { scope != .all || !consentPurposes.isEmpty || withdrawals }
+        var ownRows: Bool { scope != .all || !consentPurposes.isEmpty || !withdrawals.isEmpty }
         /// The versions as stored (true row counts), for loading rows; nil when not restricted.
         var stored: [DatasetVersion]?
         var latest: DatasetVersion? { versions.last }
@@ -136,16 +137,16 @@ struct DatasetCatalog: Sendable {
     /// `table` with only the records that granted every consent purpose of the entry (unchanged when none).
     /// When consent cannot be matched to records, nothing is served (422): refuse when in doubt.
     private func consented(_ table: Table, version v: DatasetVersion, _ entry: Entry) async throws -> Table {
-        if entry.consentPurposes.isEmpty && entry.withdrawals {
+        if entry.consentPurposes.isEmpty && !entry.withdrawals.isEmpty {
             // No purpose to have granted, but refusals and withdrawals still count (as in share packages).
             guard let field = ConsentFilter.recordIDField(in: v.schema) ?? ConsentFilter.recordIDField(in: entry.dataset.schema),
                 table[field] != nil
             else { return table }
-            let decisions = try await store.consent(datasetID: entry.dataset.id).map(\.decision)
             var out = table
             for purpose in [ConsentPurpose.disclosure, .reporting] {
                 do {
-                    out = try ConsentFilter.apply(to: out, recordColumn: field, entries: decisions, purpose: purpose, keepingUndecided: true).table
+                    out = try ConsentFilter.apply(
+                        to: out, recordColumn: field, entries: entry.withdrawals, purpose: purpose, keepingUndecided: true).table
                 } catch { throw ServerError.unprocessable(Self.consentUnavailable) }
             }
             return out
@@ -280,10 +281,11 @@ struct DatasetCatalog: Sendable {
             entry.allowedDimensions = DatasetAccess.allowedDimensions(d, viewer: viewer, at: now)
             if !entry.consentPurposes.isEmpty { entry.versions = try await consentedCounts(entry.versions, stored: stored, entry) }
             if entry.consentPurposes.isEmpty {
-                entry.withdrawals = try await store.consent(datasetID: d.id).contains { c in
-                    !c.decision.granted
-                        && [ConsentPurpose.disclosure.rawValue, ConsentPurpose.reporting.rawValue].contains(c.decision.purpose)
+                // (Every decision of those purposes: a later grant undoes an earlier withdrawal.)
+                let decisions = try await store.consent(datasetID: d.id).map(\.decision).filter {
+                    [ConsentPurpose.disclosure.rawValue, ConsentPurpose.reporting.rawValue].contains($0.purpose)
                 }
+                entry.withdrawals = decisions.contains { !$0.granted } ? decisions : []
             }
         }
         return entry

@@ -42,7 +42,7 @@ struct APIController: Sendable {
             let (version, table) = try await catalog.latestTable(entry)
             let q = Form(query: request.uri.query)
             let spec = SchemaDisclosure(schema: version.schema).riskSpec(
-                keys: Self.list(q.get("keys")), sensitive: Self.list(q.get("sensitive")))
+                keys: Self.list(q["keys"]), sensitive: Self.list(q["sensitive"]))
             guard !spec.keys.isEmpty else {
                 throw ServerError.badRequest("Give keys=col1,col2: the schema marks no quasi-identifier.")
             }
@@ -54,12 +54,12 @@ struct APIController: Sendable {
             let viewer = try await Viewer.of(context, store: store)
             let entry = try await catalog.entry(named: context.parameters.require("name"), viewer: viewer)
             let q = Form(query: request.uri.query)
-            guard let by = Self.list(q.get("by")), !by.isEmpty else {
+            guard let by = Self.list(q["by"]), !by.isEmpty else {
                 throw ServerError.badRequest("Give by=col1,col2: the dimensions to count by.")
             }
             // Without min_cell, the smallest the caller may use (5, or the largest of a partner's agreements).
             let floor = DatasetAccess.minimumCell(for: viewer, dataset: entry.dataset, at: catalog.now())
-            let minCell = try Self.integer(q.get("min_cell"), name: "min_cell") ?? max(5, floor)
+            let minCell = try Self.integer(q["min_cell"], name: "min_cell") ?? max(5, floor)
             guard minCell >= floor else {
                 throw ServerError.badRequest(
                     "min_cell must be at least \(floor) for you" + (viewer.role == .partnerViewer ? " (the largest minimum cell of the agreements that share this dataset with your organisation)." : "."))
@@ -80,7 +80,7 @@ struct APIController: Sendable {
         registry.register(.apiDatasetOutput) { request, context, _ in
             let viewer = try await Viewer.of(context, store: store)
             let entry = try await catalog.entry(named: context.parameters.require("name"), viewer: viewer)
-            let isInternal = try Self.internalView(Form(query: request.uri.query).get("view"), role: viewer.role)
+            let isInternal = try Self.internalView(Form(query: request.uri.query)["view"], role: viewer.role)
             let minCell = max(5, DatasetAccess.minimumCell(for: viewer, dataset: entry.dataset, at: catalog.now()))
             let answer = try await catalog.outputJSON(entry, shareable: !isInternal, minCell: minCell)
             try await Self.auditPartnerView(viewer, entry: entry, store: store, at: catalog.now(),
@@ -89,8 +89,8 @@ struct APIController: Sendable {
         }
         registry.register(.apiAudit) { request, _, _ in
             let q = Form(query: request.uri.query)
-            let offset = max(0, try Self.integer(q.get("offset"), name: "offset") ?? 0)
-            let limit = min(1000, max(1, try Self.integer(q.get("limit"), name: "limit") ?? 100))
+            let offset = max(0, try Self.integer(q["offset"], name: "offset") ?? 0)
+            let limit = min(1000, max(1, try Self.integer(q["limit"], name: "limit") ?? 100))
             let events = try await AuditSearch(request).events(in: store)
             let page = events.dropFirst(offset).prefix(limit).map(AuditEventDTO.init)
             return JSON.response(AuditPageDTO(total: events.count, offset: offset, limit: limit, events: Array(page)))

@@ -84,21 +84,21 @@ struct DataAPIController: Sendable {
         let name = try context.parameters.require("name")
         do { try Dataset.validateName(name) } catch { throw ServerError.badRequest(error.description) }
         let q = Form(query: request.uri.query)
-        guard let format = q.get("format")?.lowercased(), let ext = Self.formats[format] else {
+        guard let format = q["format"]?.lowercased(), let ext = Self.formats[format] else {
             throw ServerError.badRequest("Give format=csv, hxl, tsv, json or xlsx: the format of the file in the body.")
         }
-        let mode = try ImportRunner.mode(q.get("mode"))
-        let sensitivity = try ImportRunner.sensitivity(q.get("sensitivity"))
+        let mode = try ImportRunner.mode(q["mode"])
+        let sensitivity = try ImportRunner.sensitivity(q["sensitivity"])
         let provenance = ImportState.ProvenanceFields(
-            sourceOrganization: q.get("source_org"), sourceSystem: q.get("source_system"), method: q.get("method"),
-            periodStart: q.get("period_start"), periodEnd: q.get("period_end"), area: q.get("area"), received: q.get("received"),
-            notes: q.get("notes"))
+            sourceOrganization: q["source_org"], sourceSystem: q["source_system"], method: q["method"],
+            periodStart: q["period_start"], periodEnd: q["period_end"], area: q["area"], received: q["received"],
+            notes: q["notes"])
         try ImportRunner.checkDates(provenance)
         // An existing dataset must be visible to the caller; a hidden one is answered as missing.
         if let existing = try await store.dataset(named: name), !DatasetAccess.canSee(existing, role: user.role) {
             throw ServerError.notFound
         }
-        let base = (q.get("file_name").map(UploadedFile.safeName) ?? name)
+        let base = (q["file_name"].map(UploadedFile.safeName) ?? name)
         let fileName = base.lowercased().hasSuffix(".\(ext)") ? base : "\(base).\(ext)"
         let file = try await UploadedFile.spool(request.body, fileName: fileName, settings: configuration.uploads)
         defer { file.discard() }
@@ -111,12 +111,12 @@ struct DataAPIController: Sendable {
         }
         guard file.size > 0 else { return problem(.unprocessableContent, "Empty file", "The body is empty: nothing to import.", nil) }
         let read: ReadResult
-        do { read = try TableReader.read(url: file.url, sheet: q.get("sheet").flatMap { $0.isEmpty ? nil : $0 }) } catch {
+        do { read = try TableReader.read(url: file.url, sheet: q["sheet"].flatMap { $0.isEmpty ? nil : $0 }) } catch {
             return problem(.unprocessableContent, "Unreadable file", error.description, nil)
         }
         let r = ImportRunner.Request(
             read: read, sha256: try FileDigest.sha256(of: file.url), fileName: file.fileName, datasetName: name,
-            new: .init(category: q.get("category"), purpose: q.get("purpose"), sensitivity: sensitivity),
+            new: .init(category: q["category"], purpose: q["purpose"], sensitivity: sensitivity),
             roles: [:], mode: mode, provenance: provenance, actorID: user.id.rawValue, actorName: user.userName,
             actorRole: user.role)
         do {
@@ -128,7 +128,7 @@ struct DataAPIController: Sendable {
                                            warnings: read.report.warnings.map(\.description)
                                                + [ImportRunner.unusedNote(outcome.unusedColumns)].compactMap { $0 }), status: .created)
         } catch let refusal as ImportRunner.Refusal {
-            if refusal.duplicate { return problem(.conflict, refusal.title, refusal.message, nil) }
+            if refusal.conflict { return problem(.conflict, refusal.title, refusal.message, nil) }
             let status: HTTPResponse.Status = refusal.result == nil ? .badRequest : .unprocessableContent
             return problem(status, refusal.result == nil ? "Bad request" : "Validation failed", refusal.message, refusal.result)
         }
@@ -138,9 +138,9 @@ struct DataAPIController: Sendable {
         guard let user = context.user else { throw ServerError.unauthenticated }
         let entry = try await catalog.entry(named: context.parameters.require("name"), role: user.role)
         let q = Form(query: request.uri.query)
-        let format = q.get("format") ?? "csv"
+        let format = q["format"] ?? "csv"
         guard ["csv", "hxl", "json", "xlsx"].contains(format) else { throw ServerError.badRequest("format must be csv, hxl, json or xlsx.") }
-        let number = try APIController.integer(q.get("version"), name: "version")
+        let number = try APIController.integer(q["version"], name: "version")
         guard let v = number.map({ n in entry.versions.first { $0.number == n } }) ?? entry.latest else {
             throw ServerError.badRequest(entry.versions.isEmpty ? "The dataset has no version yet."
                 : "There is no version \(number ?? 0); the dataset has versions 1 to \(entry.versions.count).")

@@ -25,7 +25,7 @@ struct AccountPageController: Sendable {
             return pages.response(.adminHome, model, title: "Administration", session: context.session)
         }
         registry.register(.adminUsers) { request, context, _ in
-            let notice = Form(query: request.uri.query).get("done") != nil ? "Saved." : nil
+            let notice = Form(query: request.uri.query)["done"] != nil ? "Saved." : nil
             return try await usersPage(context, notice: notice, error: nil)
         }
         registry.register(.adminUserCreate) { _, context, form in
@@ -64,7 +64,7 @@ struct AccountPageController: Sendable {
             return AuthController.redirect(to: Route.adminUsers.path + "?done=updated")
         }
         registry.register(.adminOrganizations) { request, context, _ in
-            let notice = Form(query: request.uri.query).get("done") != nil ? "Saved." : nil
+            let notice = Form(query: request.uri.query)["done"] != nil ? "Saved." : nil
             return try await organizationsPage(context, notice: notice, error: nil)
         }
         registry.register(.adminOrganizationCreate) { _, context, form in

@@ -38,9 +38,7 @@ struct LoginService: Sendable {
         }
         // Always one bcrypt verification before any other check, so a disabled or locked account fails as
         // slowly as a wrong password and timing does not reveal it.
-        // (bcrypt compares the first 72 bytes only: no stored password is longer, so a longer one is wrong.)
-        let passwordMatches = Bcrypt.verify(password, hash: user.passwordHash)
-            && password.utf8.count <= PasswordHasher.maximumBytes
+        let passwordMatches = PasswordHasher().verify(password, against: user.passwordHash)
         if user.isDisabled { try await fail(user, .disabled, now: now, logger: logger) }
         if let until = user.lockedUntil, until > now { try await fail(user, .locked, now: now, logger: logger) }
         guard passwordMatches else {

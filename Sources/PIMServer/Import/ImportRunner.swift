@@ -46,7 +46,7 @@ enum ImportRunner {
         var result: ValidationResult?
         /// The same file (SHA-256) is already a version of the dataset, or another import created the
         /// dataset at the same moment: a conflict (409), titled `title`.
-        var duplicate = false
+        var conflict = false
         var title = "Duplicate file"
     }
 
@@ -137,13 +137,13 @@ enum ImportRunner {
             version = try await store.addVersion(of: plan.dataset.id, table: result.table, schema: plan.schema,
                                                  provenance: provenance, audit: audit, creating: DatasetImport.creating(plan))
         } catch {
-            if case .duplicateFile = error { throw Refusal(message: error.description, result: result, duplicate: true) }
+            if case .duplicateFile = error { throw Refusal(message: error.description, result: result, conflict: true) }
             // Two first imports of one new dataset at the same moment: the other one created it. Nothing was
             // stored by this one; sent again, the file becomes the dataset's next version.
             if case .conflict = error, plan.creates {
                 throw Refusal(
                     message: "Dataset \(r.datasetName) was created by another import at the same moment; nothing was stored from \(r.fileName). Send the file again to add it as a new version.",
-                    result: nil, duplicate: true, title: "Created meanwhile")
+                    result: nil, conflict: true, title: "Created meanwhile")
             }
             throw error
         }

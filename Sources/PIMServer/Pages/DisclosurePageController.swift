@@ -41,9 +41,9 @@ struct DisclosurePageController: Sendable {
         let q = Form(query: request.uri.query)
         let schema = version.schema
         let defaults = SchemaDisclosure(schema: schema)
-        let submitted = q.get("submitted") != nil || q.get("keys") != nil
-        let keys = submitted ? Self.names(q.getAll("keys")) : defaults.keys
-        let sensitive = submitted ? Self.names(q.getAll("sensitive")) : defaults.sensitive
+        let submitted = q["submitted"] != nil || q["keys"] != nil
+        let keys = submitted ? Self.names(q.values("keys")) : defaults.keys
+        let sensitive = submitted ? Self.names(q.values("sensitive")) : defaults.sensitive
         var model = PageModels.RiskPage(
             name: entry.dataset.name, version: version.number,
             keyBoxes: Self.boxes(schema, checked: keys) { $0.role != .directIdentifier },
@@ -192,15 +192,15 @@ struct DisclosurePageController: Sendable {
         let entry = try await catalog.entry(named: context.parameters.require("name"), role: role(context))
         let (version, table) = try await catalog.latestTable(entry)
         let q = Form(query: request.uri.query)
-        let submitted = q.get("submitted") != nil
+        let submitted = q["submitted"] != nil
         let defaults = SchemaDisclosure(schema: version.schema)
         // Before the first submission, the protective default plan's recodings (ages in bands) are proposed.
         let proposedRecodes = defaults.defaultPlan(k: 5, pseudonymizer: nil).recodes.compactMap { r -> String? in
             if case .ageBands(let c, _) = r { return "\(c)=bands" }
             return nil
         }.joined(separator: "; ")
-        let choices = try Choices(get: { name in name == "recode" && !submitted ? proposedRecodes : q.get(name) },
-                                  keys: submitted ? Self.names(q.getAll("keys")) : nil)
+        let choices = try Choices(get: { name in name == "recode" && !submitted ? proposedRecodes : q[name] },
+                                  keys: submitted ? Self.names(q.values("keys")) : nil)
         let keys = choices.keys ?? defaults.keys
         var model = PageModels.AnonymizePage(
             name: entry.dataset.name, version: version.number, csrfToken: context.session?.csrfToken ?? "", k: choices.k,

@@ -99,7 +99,7 @@ struct PageController: Sendable {
                 }
                 summaries.append(CoverageReport.DatasetSummary(name: e.dataset.name, category: e.dataset.category, latestDataAt: latest))
             }
-            let chosen = Form(query: request.uri.query).get("scenario")
+            let chosen = Form(query: request.uri.query)["scenario"]
             let reports = PIMFramework.standard.scenarios.map {
                 CoverageReport(scenario: $0, systems: systems, datasets: summaries, now: now, recentDays: Self.recentDays)
             }
@@ -132,7 +132,7 @@ struct PageController: Sendable {
                 })
             })
         // ?q=words: which categories produce, share or describe that data (the framework's token search).
-        if let q = Form(query: request.uri.query).get("q")?.trimmingCharacters(in: .whitespacesAndNewlines), !q.isEmpty {
+        if let q = Form(query: request.uri.query)["q"]?.trimmingCharacters(in: .whitespacesAndNewlines), !q.isEmpty {
             let results = PIMFramework.standard.search(String(q.prefix(200)))
             model.query = String(q.prefix(200))
             model.searched = true
@@ -162,7 +162,7 @@ struct PageController: Sendable {
         // Partner viewers' shareable outputs honour the largest minimum cell of their agreements.
         let minCell = max(5, DatasetAccess.minimumCell(for: viewer, dataset: entry.dataset, at: catalog.now()))
         let q = Form(query: request.uri.query)
-        let isInternal = try APIController.internalView(q.get("view"), role: role)
+        let isInternal = try APIController.internalView(q["view"], role: role)
         let d = entry.dataset
         let categoryID = PIMCategory.ID(rawValue: d.category)
         var model = PageModels.DatasetPage(
@@ -209,7 +209,7 @@ struct PageController: Sendable {
                     model.chart = PageModels.Chart(svg: chart.svg(), caption: chart.caption, unit: chart.unit,
                                                    bars: chart.bars.map { PageModels.ChartBar(label: $0.label, valueText: $0.valueText) })
                 }
-                let page = Int(q.get("page") ?? "1") ?? 1
+                let page = Int(q["page"] ?? "1") ?? 1
                 let size = configuration.pageSize
                 let pages = report.sections.map { PageModels.slice(count: $0.rows.count, page: page, size: size).pages }.max() ?? 1
                 let current = min(max(1, page), pages)
@@ -239,7 +239,7 @@ struct PageController: Sendable {
         do { events = try await search.events(in: store).reversed() } catch let e as ServerError {
             filterError = e.detail
         }
-        let page = Int(Form(query: request.uri.query).get("page") ?? "1") ?? 1
+        let page = Int(Form(query: request.uri.query)["page"] ?? "1") ?? 1
         let sl = PageModels.slice(count: events.count, page: page, size: configuration.pageSize)
         let intact = if case .intact = status { true } else { false }
         let names = Dictionary(try await store.users().map { ($0.id.rawValue, $0.userName) }, uniquingKeysWith: { a, _ in a })

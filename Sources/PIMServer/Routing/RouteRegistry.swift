@@ -104,15 +104,6 @@ struct Form: Sendable {
     /// space, as in a URL-encoded body; Hummingbird's own query parameters keep it as `+`).
     init(query: String?) { self.init(urlEncoded: query ?? "") }
 
-    /// The last value sent for `name` (as ``subscript(_:)``).
-    func get(_ name: String) -> String? { fields[name] }
-
-    /// Every value sent for `name`, in order (as ``values(_:)``).
-    func getAll(_ name: String) -> [String] { values(name) }
-
-    /// Whether nothing at all was sent.
-    var isEmpty: Bool { all.isEmpty && files.isEmpty }
-
     init(urlEncoded text: String) {
         raw = text
         for pair in text.split(separator: "&") {

@@ -17,11 +17,11 @@ struct AuditSearch: Sendable, Hashable {
 
     init(_ q: Request) {
         let p = Form(query: q.uri.query)
-        actor = p.get("actor")?.trimmingCharacters(in: .whitespaces) ?? ""
-        action = p.get("action") ?? ""
-        dataset = p.get("dataset")?.trimmingCharacters(in: .whitespaces) ?? ""
-        from = p.get("from") ?? ""
-        to = p.get("to") ?? ""
+        actor = p["actor"]?.trimmingCharacters(in: .whitespaces) ?? ""
+        action = p["action"] ?? ""
+        dataset = p["dataset"]?.trimmingCharacters(in: .whitespaces) ?? ""
+        from = p["from"] ?? ""
+        to = p["to"] ?? ""
     }
 
     var isEmpty: Bool { [actor, action, dataset, from, to].allSatisfy(\.isEmpty) }

@@ -54,7 +54,7 @@ struct SharingPageController: Sendable {
         }
         registry.register(.shareForm) { request, context, _ in
             var r = SharingDesk.Request()
-            r.agreement = Form(query: request.uri.query).get("agreement") ?? ""
+            r.agreement = Form(query: request.uri.query)["agreement"] ?? ""
             return try await shareForm(r, errors: [], context)
         }
         registry.register(.shareCreate) { _, context, form in

@@ -73,18 +73,12 @@ package enum ParallelWork {
     /// that a thread the machine leaves waiting does not hold the others up (items should be ordered
     /// largest first). Returns when every piece is done.
     package static func forEach(_ items: Int, threads: Int, _ body: @escaping @Sendable (Int) -> Void) {
-        forEach(items, threads: threads) { k, _ in body(k) }
-    }
-
-    /// ``forEach(_:threads:_:)`` that also tells `body` which thread (0..<threads) runs the piece; each
-    /// thread takes its pieces in increasing order.
-    package static func forEach(_ items: Int, threads: Int, _ body: @escaping @Sendable (Int, Int) -> Void) {
         let counter = WorkCounter()
-        run(min(threads, items)) { worker in
+        run(min(threads, items)) { _ in
             while true {
                 let k = counter.take()
                 if k >= items { return }
-                body(k, worker)
+                body(k)
             }
         }
     }
