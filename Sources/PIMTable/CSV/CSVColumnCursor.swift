@@ -53,13 +53,35 @@ final class ScratchBuffer {
     deinit { pointer.deallocate() }
 }
 
+/// The records of a piece read before its current slice, tokenized again only if a column must be
+/// parsed again from the piece's start (its type widened): the reader keeps just the current slice's
+/// tokens, so that their memory is reused from slice to slice instead of growing with the piece.
+///
+/// Shared by the cursors of one slice, so the earlier slices are tokenized at most once per slice.
+final class EarlierTokens {
+    private let tokenize: () -> [TokenChunk]
+    private var cached: [TokenChunk]?
+
+    init(_ tokenize: @escaping () -> [TokenChunk]) { self.tokenize = tokenize }
+
+    var chunks: [TokenChunk] {
+        if let cached { return cached }
+        let made = tokenize()
+        cached = made
+        return made
+    }
+}
+
 /// Walks one column's cells through the tokenized chunks, unquoting as it goes.
 struct CSVColumnCursor: CellCursor {
     let bytes: SharedBytes
-    let chunks: [TokenChunk]
+    private var chunks: [TokenChunk]
     let column: Int
     let fields: Int
     let rowCount: Int
+    /// The row of the first chunk's first record; the rows before it come from `earlier`.
+    private var firstRow: Int
+    private let earlier: EarlierTokens?
     private var chunkIndex = 0
     private var row = 0
     private var chunkRows = 0
@@ -73,20 +95,31 @@ struct CSVColumnCursor: CellCursor {
     private let scratch = ScratchBuffer()
     private(set) var pointsIntoScratch = false
 
-    init(bytes: SharedBytes, chunks: [TokenChunk], column: Int, fields: Int) {
+    /// - Parameters:
+    ///   - firstRow: the row number of `chunks`' first record, when `earlier` gives the records before it.
+    init(
+        bytes: SharedBytes, chunks: [TokenChunk], column: Int, fields: Int, firstRow: Int = 0,
+        earlier: EarlierTokens? = nil
+    ) {
         self.bytes = bytes
         self.chunks = chunks
         self.column = column
         self.fields = fields
-        rowCount = chunks.reduce(0) { $0 + $1.rowCount }
-        seek(0)
+        self.firstRow = earlier == nil ? 0 : firstRow
+        self.earlier = earlier
+        rowCount = self.firstRow + chunks.reduce(0) { $0 + $1.rowCount }
+        seek(self.firstRow)
     }
 
     mutating func seek(_ target: Int) {
+        if target < firstRow, let earlier {
+            chunks = earlier.chunks + chunks
+            firstRow = 0
+        }
         chunkIndex = -1
         chunkRows = 0
         row = 0
-        var remaining = target
+        var remaining = max(0, target - firstRow)
         while chunkIndex + 1 < chunks.count {
             advance()
             if remaining < chunkRows || chunkIndex + 1 == chunks.count { break }

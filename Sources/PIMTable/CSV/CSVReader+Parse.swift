@@ -367,24 +367,16 @@ extension CSVReader {
                     carrying: carrying?[k].take())
             }
         }
-        var slices: [TokenChunk] = []
+        // Only the current slice's tokens are kept (their memory is then reused from slice to slice);
+        // the earlier slices' bounds are kept, to tokenize them again if a column's type widens.
+        var spans: [(position: Int, limit: Int, reserve: Int)] = []
         var rows = 0
         var position = from
         var released = from
         while position < limit {
             let sliceLimit = min(limit, position + sliceBytes)
             let reserve = (sliceLimit - position) / average * 11 / 10 + 16
-            // The block tokenizer takes regular input; anything else goes to the scalar one, which finds
-            // the same records or reports the located error.
-            let slice =
-                CSVBlockTokenizer.tokenize(
-                    context.buffer.base, count: n, from: position, limit: sliceLimit, delimiter: context.delimiter,
-                    fields: context.fields, maxCellBytes: options.maximumCellBytes, reserveRows: reserve,
-                    keep: context.keep)
-                ?? CSVTokenizer.tokenize(
-                    context.buffer.base, count: n, from: position, limit: sliceLimit, delimiter: context.delimiter,
-                    fields: context.fields, maxCellBytes: options.maximumCellBytes, allowRagged: options.allowRagged,
-                    reserveRows: reserve)
+            let slice = tokenizeSlice(context, from: position, limit: sliceLimit, reserve: reserve)
             if context.validating
                 && (context.notUTF8.isSet
                     || !TextDecoding.isValidUTF8(context.buffer.base + position, max(0, min(n, slice.stop) - position)))
@@ -403,7 +395,6 @@ extension CSVReader {
             piece.blankBefore.append(contentsOf: slice.blankBefore.map { $0 + rows })
             piece.physicalRows += slice.physicalRows
             piece.padded += slice.padded
-            slices.append(slice)
             if builders.isEmpty {
                 if slice.rowCount > 0 { average = max(1, (slice.stop - position) / slice.rowCount) }
                 builders = makeBuilders(expected: (limit - from) / average * 11 / 10 + 16)
@@ -411,14 +402,19 @@ extension CSVReader {
             let first = rows
             rows += slice.rowCount
             if slice.rowCount > 0 {
+                let before = spans
+                let earlier = EarlierTokens {
+                    before.map { tokenizeSlice(context, from: $0.position, limit: $0.limit, reserve: $0.reserve) }
+                }
                 for k in builders.indices {
                     builders[k].reserveRows(rows)
                     var cursor = CSVColumnCursor(
-                        bytes: context.buffer, chunks: slices, column: context.selected[k], fields: context.fields)
-                    cursor.seek(first)
+                        bytes: context.buffer, chunks: [slice], column: context.selected[k], fields: context.fields,
+                        firstRow: first, earlier: earlier)
                     builders[k].consume(&cursor, upTo: rows)
                 }
             }
+            spans.append((position, sliceLimit, reserve))
             position = slice.stop
             // The bytes read are in the columns now: handed back a few megabytes at a time (each call
             // makes the kernel interrupt the other thread to flush its address cache).
@@ -437,6 +433,20 @@ extension CSVReader {
             return part
         }
         return piece
+    }
+
+    /// Tokenizes the records that start in `from..<limit`. The block tokenizer takes regular input;
+    /// anything else goes to the scalar one, which finds the same records or reports the located error.
+    static func tokenizeSlice(_ context: PieceContext, from: Int, limit: Int, reserve: Int) -> TokenChunk {
+        let options = context.options
+        let n = context.buffer.count
+        return CSVBlockTokenizer.tokenize(
+            context.buffer.base, count: n, from: from, limit: limit, delimiter: context.delimiter,
+            fields: context.fields, maxCellBytes: options.maximumCellBytes, reserveRows: reserve, keep: context.keep)
+            ?? CSVTokenizer.tokenize(
+                context.buffer.base, count: n, from: from, limit: limit, delimiter: context.delimiter,
+                fields: context.fields, maxCellBytes: options.maximumCellBytes, allowRagged: options.allowRagged,
+                reserveRows: reserve)
     }
 }
 
