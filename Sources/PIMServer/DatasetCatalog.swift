@@ -106,9 +106,12 @@ struct DatasetCatalog: Sendable {
 
     /// The version's rows: the whole table (cached per version), restricted afresh on every request to the
     /// viewer's rows when the entry is restricted.
-    private func rows(of v: DatasetVersion, _ entry: Entry) async throws -> Table {
-        let table = try await cache.tables.value(for: .init(dataset: v.datasetID, version: v.id, detail: "")) {
+    private func rows(of v: DatasetVersion, _ entry: Entry, extra: Column? = nil) async throws -> Table {
+        var table = try await cache.tables.value(for: .init(dataset: v.datasetID, version: v.id, detail: "")) {
             try await store.table(of: v)
+        }
+        if let extra {
+            do { try table.setColumn(extra) } catch { throw ServerError.unprocessable(String(describing: error)) }
         }
         guard entry.ownRows else { return table }
         let scoped = CaseAssignment.restrict(table, assignment: CaseAssignment.field(in: entry.dataset.schema), scope: entry.scope)
@@ -185,33 +188,74 @@ struct DatasetCatalog: Sendable {
         return out
     }
 
+    /// The name of the column of record keys that ``latestColumns(_:_:extra:)`` carries through row restrictions
+    /// (no stored field has a control character in its name).
+    static let recordKeyColumn = "\u{1}record-key"
+
     /// The latest version's named columns (unknown names are left out), each column cached per version.
-    func latestColumns(_ entry: Entry, _ names: [String]) async throws -> (DatasetVersion, Table) {
+    /// - Parameter extra: a column with a value for each stored row, appended and restricted to the viewer's
+    ///   rows like the others.
+    func latestColumns(_ entry: Entry, _ names: [String], extra: Column? = nil) async throws -> (DatasetVersion, Table) {
         let v = try latestVersion(entry)
         var columns: [Column] = []
         guard !entry.ownRows else {
-            let table = try await rows(of: v, entry)
+            let table = try await rows(of: v, entry, extra: extra)
             for name in names where !columns.contains(where: { $0.name == name }) { if let c = table[name] { columns.append(c) } }
+            if let extra, let c = table[extra.name] { columns.append(c) }
             do { return (v, try Table(columns: columns)) } catch { throw ServerError.unprocessable(String(describing: error)) }
         }
         for name in names where !columns.contains(where: { $0.name == name }) {
             if let column = try await storedColumn(v, name) { columns.append(column) }
         }
+        if let extra { columns.append(extra) }
         do { return (v, try Table(columns: columns)) } catch { throw ServerError.unprocessable(String(describing: error)) }
     }
 
-    /// The small-cell-protected counts of the latest version by `by` (cached per version, dimensions and threshold).
-    func aggregate(_ entry: Entry, by: [String], minCell: Int) async throws -> AggregateDTO {
+    /// The small-cell-protected counts of the latest version by `by` (cached per version, dimensions, threshold
+    /// and method).
+    ///
+    /// - Parameter perturbed: perturb the counts by the cell-key method (``CellKeyPerturbation``) instead of
+    ///   suppressing small cells: for viewers who may ask for any table (analysts, partners), since suppression
+    ///   protects each table on its own but not against the next query, whose margin recovers a suppressed cell.
+    ///   Each stored row keeps its secret key (``RecordKeys``), also through the viewer's row restrictions, so a
+    ///   cell shows the same count in every table.
+    func aggregate(_ entry: Entry, by: [String], minCell: Int, perturbed: Bool = false) async throws -> AggregateDTO {
         let v = try latestVersion(entry)
-        let key = VersionCache.Key(dataset: v.datasetID, version: v.id, detail: "\(minCell)|" + by.joined(separator: ","))
+        if let unknown = by.first(where: { v.schema.field(named: $0) == nil }) {
+            throw ServerError.badRequest(
+                "There is no column \"\(unknown)\"; the columns are: " + v.schema.fields.map(\.name).joined(separator: ", ") + ".")
+        }
+        let method = perturbed ? "cell-key" : "suppression"
+        let key = VersionCache.Key(
+            dataset: v.datasetID, version: v.id, detail: "\(method)|\(minCell)|" + by.joined(separator: ","))
         let compute: @Sendable () async throws -> AggregateDTO = {
-            let (_, table) = try await latestColumns(entry, by)
+            let table: Table
+            var recordKeys: [UInt32]?
+            if perturbed {
+                let stored = v
+                let secret = try await store.secret(named: RecordKeys.secretName, orCreate: RecordKeys.newSecret)
+                let keys = RecordKeys.keys(secret: secret, scope: stored.id.rawValue, count: stored.rowCount)
+                let keyColumn = Column(
+                    name: Self.recordKeyColumn,
+                    data: .integer(values: keys.map { Int64($0) }, nulls: NullMask()))
+                let (_, withKeys) = try await latestColumns(entry, by, extra: keyColumn)
+                guard case .integer(let values, _) = withKeys[Self.recordKeyColumn]?.data else {
+                    throw ServerError.unprocessable("The table's record keys could not be read.")
+                }
+                recordKeys = values.map { UInt32(truncatingIfNeeded: $0) }
+                table = withKeys
+            } else {
+                (_, table) = try await latestColumns(entry, by)
+            }
             do {
-                let agg = try Aggregation.aggregate(table, by: by, rule: .suppress(minCell: minCell))
+                let rule: CellRule = perturbed
+                    ? .cellKey(minCell: minCell, maxChange: CellKeyPerturbation.defaultMaxChange) : .suppress(minCell: minCell)
+                let agg = try Aggregation.aggregate(table, by: by, rule: rule, recordKeys: recordKeys)
                 let published = try agg.table()
                 let c = agg.loss.cells
                 return AggregateDTO(
-                    dataset: entry.dataset.name, version: v.number, by: by, minCell: minCell, cells: c?.cells ?? 0,
+                    dataset: entry.dataset.name, version: v.number, by: by, minCell: minCell, method: method,
+                    note: agg.protectionNote, cells: c?.cells ?? 0,
                     primarySuppressed: c?.primarySuppressed ?? 0, secondarySuppressed: c?.secondarySuppressed ?? 0,
                     columns: published.columnNames, rows: TableCell.rows(of: published))
             } catch {
@@ -310,13 +354,15 @@ struct DatasetCatalog: Sendable {
 
     /// The aggregate as JSON, encoded once per version, dimensions and threshold (never cached for a viewer
     /// with their own rows).
-    func aggregateJSON(_ entry: Entry, by: [String], minCell: Int) async throws -> ByteBuffer {
+    func aggregateJSON(_ entry: Entry, by: [String], minCell: Int, perturbed: Bool = false) async throws -> ByteBuffer {
         let v = try latestVersion(entry)
         let encode: @Sendable () async throws -> ByteBuffer = {
-            ByteBuffer(bytes: JSON.encode(try await aggregate(entry, by: by, minCell: minCell)))
+            ByteBuffer(bytes: JSON.encode(try await aggregate(entry, by: by, minCell: minCell, perturbed: perturbed)))
         }
         guard !entry.ownRows else { return try await encode() }
-        let key = VersionCache.Key(dataset: v.datasetID, version: v.id, detail: "\(minCell)|" + by.joined(separator: ",") + ".json")
+        let method = perturbed ? "cell-key" : "suppression"
+        let key = VersionCache.Key(
+            dataset: v.datasetID, version: v.id, detail: "\(method)|\(minCell)|" + by.joined(separator: ",") + ".json")
         return try await cache.encoded.value(for: key, compute: encode)
     }
 

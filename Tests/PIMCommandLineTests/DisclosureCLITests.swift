@@ -37,6 +37,47 @@ import Testing
     /// columns, or nothing, is an error that names the columns (the full list, even for a file read by name).
     /// A release whose audit event cannot be written (another process holds the data directory) leaves no
     /// file behind: the table is written only once the release is recorded.
+    /// `pim aggregate --cell-key` perturbs a stored dataset's counts: no count between 1 and min-cell − 1, a
+    /// cell holding the same records shows the same count in two tables (so one table's total does not give
+    /// away another's small cell), the same table twice is the same, and a file is refused (its records have
+    /// no secret keys).
+    @Test func cellKeyTablesOfAStoredDatasetAgreeWithEachOther() throws {
+        let dir = try initialisedWorkspace()
+        try syntheticCSV(rows: 90).write(to: dir.appendingPathComponent("pm.csv"), atomically: true, encoding: .utf8)
+        #expect(try PIMBinary.run(["import", "pm.csv", "--dataset", "pm", "--category", "protection-monitoring", "--purpose", "T"], in: dir).status == 0)
+        let fine = try PIMBinary.run(["aggregate", "pm", "--by", "sex,adm1_code", "--cell-key", "--out", "fine.csv", "--format", "json"], in: dir)
+        #expect(fine.status == 0, "\(fine.err)")
+        #expect(fine.out.contains("\"perturbed\""))
+        #expect(try PIMBinary.run(["aggregate", "pm", "--by", "sex", "--cell-key", "--out", "coarse.csv"], in: dir).status == 0)
+        #expect(try PIMBinary.run(["aggregate", "pm", "--by", "sex", "--cell-key", "--out", "again.csv"], in: dir).status == 0)
+        func rows(_ name: String) throws -> [[String]] {
+            try String(contentsOf: dir.appendingPathComponent(name), encoding: .utf8)
+                .split(whereSeparator: \.isNewline).map { $0.split(separator: ",", omittingEmptySubsequences: false).map(String.init) }
+        }
+        let fineRows = try rows("fine.csv")
+        let coarseRows = try rows("coarse.csv")
+        #expect(fineRows.first?.prefix(3) == ["sex", "adm1_code", "count"])
+        #expect(fineRows.first?.last == "note")
+        // 45 records of each sex spread over 20 districts: most district cells hold 2 or 3 records, so they show 0
+        // (left out) or 5; none shows 1 to 4
+        let fineCounts = fineRows.dropFirst().compactMap { Int($0[2]) }
+        #expect(!fineCounts.isEmpty)
+        #expect(fineCounts.allSatisfy { $0 >= 5 })
+        // Female total: a margin of the fine table, a cell of the coarse one; the grand totals too
+        let femaleFine = fineRows.first { $0[0] == "f" && $0[1] == "Total" }?[2]
+        let femaleCoarse = coarseRows.first { $0[0] == "f" }?[1]
+        #expect(femaleFine != nil)
+        #expect(femaleFine == femaleCoarse)
+        #expect(fineRows.first { $0[0] == "Total" && $0[1] == "Total" }?[2] == coarseRows.first { $0[0] == "Total" }?[1])
+        #expect(try rows("again.csv") == coarseRows)
+        // A file has no secret record keys; --sum and --round do not go with --cell-key
+        let file = try PIMBinary.run(["aggregate", "pm.csv", "--by", "sex", "--cell-key", "--out", "f.csv"], in: dir)
+        #expect(file.status != 0)
+        #expect(file.err.contains("needs a stored dataset"), "\(file.err)")
+        #expect(try PIMBinary.run(["aggregate", "pm", "--by", "sex", "--cell-key", "--round", "5", "--seed", "1", "--out", "r.csv"], in: dir).status != 0)
+        #expect(try PIMBinary.run(["aggregate", "pm", "--by", "sex", "--cell-key", "--sum", "age", "--out", "s.csv"], in: dir).status != 0)
+    }
+
     @Test func aReleaseThatCannotBeAuditedLeavesNoFile() async throws {
         let dir = try initialisedWorkspace()
         try syntheticCSV(rows: 40).write(to: dir.appendingPathComponent("pm.csv"), atomically: true, encoding: .utf8)

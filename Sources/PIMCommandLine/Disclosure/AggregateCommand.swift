@@ -23,6 +23,12 @@ struct AggregateCommand: AsyncParsableCommand {
             rounded cells (controlled rounding for one or two dimensions). The output's `note` column gives
             the base and method; the seed is printed and recorded in the audit trail, not published (with it,
             the random choices could be replayed to narrow down the true counts).
+            With --cell-key (a stored dataset only), every count and total is perturbed by the cell-key method
+            instead: a count below min-cell is shown as 0 or min-cell, a larger one changes by at most 2, and a
+            cell holding the same records shows the same count in every table, here and in the API's tables for
+            analysts and partners (the records' secret keys stay in the workspace). Use it for tables that will
+            be published beside other tables of the same data: suppression protects each table on its own, but
+            one table's total can reveal another's suppressed cell.
             """
     )
 
@@ -32,6 +38,7 @@ struct AggregateCommand: AsyncParsableCommand {
     @Option(help: "Smallest publishable cell (default 5).") var minCell: Int = 5
     @Option(help: "Random rounding base (3, 5 or 10) instead of suppression.") var round: Int?
     @Option(help: "Seed for random rounding (printed and recorded in the audit trail; not written in the published output).") var seed: UInt64?
+    @Flag(help: "Perturb counts by the cell-key method instead of suppressing (a stored dataset only; no --sum).") var cellKey = false
     @Option(help: "Output file (.csv, .json or .xlsx).") var out: String
     @Option(help: "text or json (what was written: records, dimensions, cells, suppressed or rounded).") var format: OutputFormat = .text
     @OptionGroup var actor: ActorOption
@@ -40,13 +47,21 @@ struct AggregateCommand: AsyncParsableCommand {
         guard minCell >= 1 else { throw ValidationError("--min-cell must be at least 1 (0 would publish every cell).") }
         if let round, ![3, 5, 10].contains(round) { throw ValidationError("--round takes 3, 5 or 10.") }
         if round != nil && seed == nil { throw ValidationError("--round needs --seed N, so that the rounding can be reproduced.") }
+        if cellKey && round != nil { throw ValidationError("Choose --cell-key or --round, not both.") }
+        if cellKey && sum != nil {
+            throw ValidationError("--cell-key perturbs counts only; sums would be published exact beside them. Drop --sum or --cell-key.")
+        }
     }
 
     func run() async throws {
         try Output.checkOutput(out, inputs: input.inputFiles)
         // Protected tables (cells of at least 5, or rounded) are what every role that sees the dataset gets on
         // the web; smaller cells are row-level analysis.
-        let smallCells = round == nil && minCell < 5
+        if cellKey && FileManager.default.fileExists(atPath: input.source) {
+            throw CLIError("--cell-key needs a stored dataset (its records' secret keys are kept by the workspace, so that a cell shows "
+                + "the same count in every table); import the file first, then aggregate the dataset by name.")
+        }
+        let smallCells = round == nil && !cellKey && minCell < 5
         try await input.authorize(
             actor, to: smallCells ? "aggregate with cells below 5" : "aggregate", needs: smallCells ? .analyseMicrodata : .seeAllDatasets)
         // Each dimension is COL or COL=RECODE, COL a column name or an HXL tag pattern (#adm1+code).
@@ -59,8 +74,8 @@ struct AggregateCommand: AsyncParsableCommand {
         // A file is read with only the columns named (faster), unless a pattern needs every column's tag; a
         // name it lacks is then told with the full list of columns, read again in full.
         let byName = !references.contains(where: ColumnReference.isPattern)
-        var loaded = try await input.load(columns: byName ? Set(references) : nil)
-        if byName, references.contains(where: { loaded.table[$0] == nil }) { loaded = try await input.load() }
+        var loaded = try await input.load(needRecordKeys: cellKey, columns: byName ? Set(references) : nil)
+        if byName, references.contains(where: { loaded.table[$0] == nil }) { loaded = try await input.load(needRecordKeys: cellKey) }
         var table = loaded.table
         let sumColumns = try sums.map { try ColumnReference.resolve($0, in: table, option: "--sum") }
         var dims: [String] = []
@@ -86,12 +101,15 @@ struct AggregateCommand: AsyncParsableCommand {
             throw CLIError("\(list): a direct identifier or household id cannot be a dimension; each row would name a person or household."
                 + (loaded.datasetID == nil ? " (For a file the role is proposed from the column's name and tag; import it with a schema that gives the column another role to aggregate by it.)" : ""))
         }
-        let rule: CellRule = round.map { .round(base: $0, seed: seed ?? 0) } ?? .suppress(minCell: minCell)
-        let agg = try Aggregation.aggregate(table, by: dims, sum: sumColumns, rule: rule)
+        let rule: CellRule = cellKey
+            ? .cellKey(minCell: minCell, maxChange: CellKeyPerturbation.defaultMaxChange)
+            : round.map { .round(base: $0, seed: seed ?? 0) } ?? .suppress(minCell: minCell)
+        let agg = try Aggregation.aggregate(table, by: dims, sum: sumColumns, rule: rule, recordKeys: loaded.recordKeys)
         let published = try agg.table()
         let url = URL(fileURLWithPath: out)
         var details = [
-            "by": dims.joined(separator: ","), "rule": round.map { "round \($0)" } ?? "min-cell \(minCell)",
+            "by": dims.joined(separator: ","),
+            "rule": cellKey ? "cell-key min-cell \(minCell)" : round.map { "round \($0)" } ?? "min-cell \(minCell)",
             "rows_written": String(published.rowCount)]
         if case .round(let base, let seed) = rule {
             details["base"] = String(base)
@@ -110,16 +128,22 @@ struct AggregateCommand: AsyncParsableCommand {
         if format == .json {
             try Output.printJSON(AggregateSummary(
                 source: loaded.label, records: table.rowCount, dimensions: dims, sums: sumColumns, cells: c?.cells ?? 0,
-                suppressed: round == nil ? c?.primarySuppressed ?? 0 : nil,
-                complementary: round == nil ? c?.secondarySuppressed ?? 0 : nil, minCell: round == nil ? minCell : nil,
+                suppressed: round == nil && !cellKey ? c?.primarySuppressed ?? 0 : nil,
+                complementary: round == nil && !cellKey ? c?.secondarySuppressed ?? 0 : nil, minCell: round == nil ? minCell : nil,
                 roundingBase: round, roundingMethod: round == nil ? nil : agg.rounding?.rawValue,
-                seed: round == nil ? nil : seed, rowsWritten: published.rowCount, out: out))
+                seed: round == nil ? nil : seed, perturbed: cellKey ? c?.rounded ?? 0 : nil, rowsWritten: published.rowCount, out: out))
             return
         }
-        print("Aggregated \(loaded.label) (\(table.rowCount) records) by \(dims.joined(separator: " × ")): \(c?.cells ?? 0) cells"
-              + (round == nil ? ", \(c?.primarySuppressed ?? 0) suppressed below \(minCell), \(c?.secondarySuppressed ?? 0) complementary"
-                              : ", rounded to base \(round ?? 0) with seed \(seed ?? 0)"
-                                + (agg.rounding == .additive ? " (cells rounded, totals their sums)" : " (controlled: totals add up)")) + ".")
+        let how: String
+        if cellKey {
+            how = ", perturbed by the cell-key method (\(c?.rounded ?? 0) counts changed; counts below \(minCell) shown as 0 or \(minCell))"
+        } else if let round {
+            how = ", rounded to base \(round) with seed \(seed ?? 0)"
+                + (agg.rounding == .additive ? " (cells rounded, totals their sums)" : " (controlled: totals add up)")
+        } else {
+            how = ", \(c?.primarySuppressed ?? 0) suppressed below \(minCell), \(c?.secondarySuppressed ?? 0) complementary"
+        }
+        print("Aggregated \(loaded.label) (\(table.rowCount) records) by \(dims.joined(separator: " × ")): \(c?.cells ?? 0) cells" + how + ".")
         print("Wrote \(published.rowCount) rows to \(out)" + (round == nil && (c?.primarySuppressed ?? 0) > 0 ? " (suppressed cells are not listed, like empty ones)." : "."))
     }
 
@@ -136,6 +160,8 @@ struct AggregateCommand: AsyncParsableCommand {
         var roundingBase: Int?
         var roundingMethod: String?
         var seed: UInt64?
+        /// Under --cell-key: how many counts the perturbation changed.
+        var perturbed: Int?
         var rowsWritten: Int
         var out: String
     }

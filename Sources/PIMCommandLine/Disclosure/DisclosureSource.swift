@@ -26,6 +26,8 @@ struct DisclosureSourceOptions: ParsableArguments {
         var label: String
         var datasetID: Dataset.ID?
         var pseudonymizer: (any Pseudonymizer)?
+        /// A stored dataset's secret per-record keys for the cell-key method, when asked for (``RecordKeys``).
+        var recordKeys: [UInt32]?
         /// How a file was read (nil for a stored dataset): maps table rows to the rows a spreadsheet shows.
         var readReport: ReadReport?
 
@@ -42,7 +44,7 @@ struct DisclosureSourceOptions: ParsableArguments {
     /// Loads the table and the schema whose roles give the defaults (proposed from HXL tags for a file).
     /// - Parameter columns: for a CSV file, build only these columns (every row is still read and checked);
     ///   `nil` reads them all. Names the file lacks are ignored here and reported by the caller.
-    func load(needPseudonymizer: Bool = false, columns: Set<String>? = nil) async throws -> Loaded {
+    func load(needPseudonymizer: Bool = false, needRecordKeys: Bool = false, columns: Set<String>? = nil) async throws -> Loaded {
         if FileManager.default.fileExists(atPath: source) {
             let url = URL(fileURLWithPath: source)
             let read = try TableReader.read(url: url, options: CSVReadOptions(columns: columns), sheet: sheet)
@@ -59,7 +61,7 @@ struct DisclosureSourceOptions: ParsableArguments {
         let name = parts[0]
         let number = parts.count > 1 ? Int(parts[1]) : nil
         if parts.count > 1 && number == nil { throw CLIError("Write a version as NAME@N, e.g. \(name)@2.") }
-        return try await store.withStore(writing: needPseudonymizer, command: "pim disclosure") { s in
+        return try await store.withStore(writing: needPseudonymizer || needRecordKeys, command: "pim disclosure") { s in
             guard let d = try await s.dataset(named: name) else {
                 throw try await DatasetLookup.notFound(
                     name, in: s, otherwise: "\(source) is neither a file nor a stored dataset (see `pim datasets`).")
@@ -70,7 +72,14 @@ struct DisclosureSourceOptions: ParsableArguments {
             }
             let pseudo: (any Pseudonymizer)? = needPseudonymizer
                 ? HMACPseudonymizer(key: try await s.secret(named: HMACPseudonymizer.secretName) { HMACPseudonymizer.newKey() }) : nil
-            return Loaded(table: try await s.table(of: v), schema: v.schema, label: "\(name) v\(v.number)", datasetID: d.id, pseudonymizer: pseudo)
+            let keys = needRecordKeys
+                ? RecordKeys.keys(
+                    secret: try await s.secret(named: RecordKeys.secretName, orCreate: RecordKeys.newSecret), scope: v.id.rawValue,
+                    count: v.rowCount)
+                : nil
+            return Loaded(
+                table: try await s.table(of: v), schema: v.schema, label: "\(name) v\(v.number)", datasetID: d.id, pseudonymizer: pseudo,
+                recordKeys: keys)
         }
     }
 

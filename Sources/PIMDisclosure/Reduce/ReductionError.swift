@@ -41,6 +41,10 @@ public enum ReductionError: Error, Sendable, Hashable, CustomStringConvertible {
     case cannotProtect(cells: Int)
     /// Controlled rounding met a table whose margins are not the sums of their lines (a defect in pim).
     case roundingFailed
+    /// The cell-key method was asked for without a secret key for every row.
+    case recordKeysMissing(rows: Int, keys: Int)
+    /// The cell-key method perturbs counts only; sums would be published exact beside them.
+    case cellKeyWithSums
 
     /// For an error about one cell: its 0-based table row, its column and what is wrong (see
     /// ``DisclosureError/cell``).
@@ -75,6 +79,10 @@ public enum ReductionError: Error, Sendable, Hashable, CustomStringConvertible {
         case .duplicateColumn(let c): "the output would have two columns named \"\(c)\"; rename one"
         case .repeatedColumn(let c): "column \"\(c)\" is named more than once; name each column once"
         case .missingPseudonymizer: "columns to pseudonymise were named but no pseudonymizer was given"
+        case .recordKeysMissing(let rows, let keys):
+            "the cell-key method needs a secret key for each of the \(rows) rows, but \(keys) were given (a defect in pim; please report it); nothing was published"
+        case .cellKeyWithSums:
+            "the cell-key method perturbs counts only; sums cannot be published with it (use suppression for sums)"
         case .roundingFailed:
             "the table could not be rounded so that its totals add up (a defect in pim; please report it); nothing was written"
         case .cannotProtect(let n):

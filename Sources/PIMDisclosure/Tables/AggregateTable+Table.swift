@@ -41,10 +41,13 @@ extension AggregateTable {
             }
             rows += marginals
         }
-        if case .round = rule { rows.removeAll { $0.publishedCount == 0 } }
+        switch rule {
+        case .round, .cellKey: rows.removeAll { $0.publishedCount == 0 }
+        case .suppress: break
+        }
         if !listSuppressed && !distinguishSuppression { rows.removeAll { $0.status != .published } }
         var names = Set<String>()
-        let note = roundingNote
+        let note = protectionNote
         for name in dimensions.map(\.name) + [Self.countColumn] + sumColumns + [Self.flagColumn] + (note == nil ? [] : [Self.noteColumn]) {
             guard names.insert(name).inserted else { throw .duplicateColumn(name) }
         }

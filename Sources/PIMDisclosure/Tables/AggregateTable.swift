@@ -96,6 +96,14 @@ public struct AggregateTable: Sendable, Hashable, Codable {
         self.rounding = rounding
     }
 
+    /// The sentence published with a rounded or perturbed table (nil under suppression).
+    public var protectionNote: String? {
+        if case .cellKey(let minCell, let change) = rule {
+            return CellKeyPerturbation(minCell: minCell, maxChange: change).note
+        }
+        return roundingNote
+    }
+
     /// The grand total cell.
     public var grandTotal: Cell? { marginals.last { $0.coordinates.allSatisfy { $0 == nil } } }
 

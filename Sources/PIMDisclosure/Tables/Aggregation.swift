@@ -17,17 +17,28 @@ public enum Aggregation {
     /// - Parameters:
     ///   - by: dimension columns (any type), at least one, each named once.
     ///   - sum: numeric (integer or decimal) columns to sum per cell.
-    ///   - rule: ``CellRule/suppress(minCell:)`` (default 5) or ``CellRule/round(base:seed:)`` (controlled
-    ///     rounding: every margin is the sum of its rounded cells; see ``AggregateTable/RoundingMethod``).
+    ///   - rule: ``CellRule/suppress(minCell:)`` (default 5), ``CellRule/round(base:seed:)`` (controlled
+    ///     rounding: every margin is the sum of its rounded cells; see ``AggregateTable/RoundingMethod``) or
+    ///     ``CellRule/cellKey(minCell:maxChange:)``.
+    ///   - recordKeys: under ``CellRule/cellKey(minCell:maxChange:)``, each row's secret random key (uniform
+    ///     over `UInt32`, kept by the producer, the same for a record whatever table is asked of it).
     /// - Throws: ``ReductionError`` for an unknown column, a non-numeric sum column, a threshold or base
-    ///   below 1, an empty table, or a table too large to hold with its marginals.
+    ///   below 1, an empty table, a table too large to hold with its marginals, or a cell-key rule without a
+    ///   key per row or with sums.
     public static func aggregate(
-        _ table: Table, by: [String], sum: [String] = [], rule: CellRule = .standard
+        _ table: Table, by: [String], sum: [String] = [], rule: CellRule = .standard, recordKeys: [UInt32]? = nil
     ) throws(ReductionError) -> AggregateTable {
         guard !by.isEmpty else { throw .disclosure(.noKeys) }
         switch rule {
         case .suppress(let t): guard t >= 1 else { throw .disclosure(.thresholdNotPositive(t)) }
         case .round(let base, _): guard base >= 1 else { throw .invalidRoundingBase(base) }
+        case .cellKey(let t, let change):
+            guard t >= 1 else { throw .disclosure(.thresholdNotPositive(t)) }
+            guard change >= 1 else { throw .parameterNotPositive(name: "the largest change of a count", value: change) }
+            guard let keys = recordKeys, keys.count == table.rowCount else {
+                throw .recordKeysMissing(rows: table.rowCount, keys: recordKeys?.count ?? 0)
+            }
+            guard sum.isEmpty else { throw .cellKeyWithSums }
         }
         var dimensionColumns: [Column] = []
         for name in by {
@@ -49,7 +60,11 @@ public enum Aggregation {
 
         let encoded = DimensionEncoding.encode(dimensionColumns)
         var grid = try AggregateGrid(sizes: encoded.map(\.categories.count), measures: sum.count)
-        grid.accumulate(encoded, sums: sumValues)
+        if case .cellKey = rule, let recordKeys {
+            grid.accumulate(encoded, sums: [], recordKeys: recordKeys)
+        } else {
+            grid.accumulate(encoded, sums: sumValues)
+        }
         grid.fillMargins()
 
         var protection = CellProtection(grid: grid)
@@ -57,6 +72,8 @@ public enum Aggregation {
         switch rule {
         case .suppress(let threshold): try protection.suppress(threshold: threshold)
         case .round(let base, let seed): rounding = try protection.round(base: base, seed: seed)
+        case .cellKey(let minCell, let change):
+            protection.perturb(CellKeyPerturbation(minCell: minCell, maxChange: change))
         }
         let dimensions = zip(by, encoded).map { AggregateTable.Dimension(name: $0, categories: $1.categories) }
         return protection.table(
@@ -139,6 +156,8 @@ struct AggregateGrid {
     let strides: [Int]
     var counts: [Int]
     var sums: [[Double]]
+    /// Under the cell-key method, each cell's key: the sum of its records' keys modulo 2^32 (empty otherwise).
+    var keys: [UInt32] = []
 
     init(sizes: [Int], measures: Int) throws(ReductionError) {
         self.sizes = sizes
@@ -163,12 +182,13 @@ struct AggregateGrid {
     /// Adds every row to its interior cell, looked up through the dimensions' rank tables (multiplied by
     /// their strides beforehand). Counts only: one fused pass, on a large table two threads each with its
     /// own counts. With sums: each row's cell index is kept and read by the counts and every sum.
-    mutating func accumulate(_ dimensions: [DimensionEncoding], sums values: [[Double]]) {
+    /// With `recordKeys`, each cell also sums its records' keys (modulo 2^32) into ``keys``.
+    mutating func accumulate(_ dimensions: [DimensionEncoding], sums values: [[Double]], recordKeys: [UInt32]? = nil) {
         let n = dimensions.first?.rowCodes.count ?? 0
         // place[d][c + 1]: the offset that row code c of dimension d adds to the cell index.
         let place: [[Int32]] = dimensions.enumerated().map { d, e in e.rank.map { $0 &* Int32(strides[d]) } }
         let codes = dimensions.map(\.rowCodes)
-        if !values.isEmpty {
+        if !values.isEmpty || recordKeys != nil {
             // With sums, each row's cell is kept (one pass per dimension) and both counts and sums read it.
             var index = [Int](repeating: 0, count: n)
             index.withUnsafeMutableBufferPointer { ix in
@@ -185,6 +205,10 @@ struct AggregateGrid {
             }
             for m in values.indices {
                 for i in 0..<n { sums[m][index[i]] += values[m][i] }
+            }
+            if let recordKeys {
+                keys = [UInt32](repeating: 0, count: counts.count)
+                for i in 0..<n { keys[index[i]] &+= recordKeys[i] }
             }
             return
         }
@@ -271,6 +295,11 @@ struct AggregateGrid {
                     var total = 0
                     for j in 0..<c { total += counts[base + j * inner] }
                     counts[base + c * inner] = total
+                    if !keys.isEmpty {
+                        var key: UInt32 = 0
+                        for j in 0..<c { key &+= keys[base + j * inner] }
+                        keys[base + c * inner] = key
+                    }
                     for m in sums.indices {
                         var s = 0.0
                         for j in 0..<c { s += sums[m][base + j * inner] }

@@ -236,6 +236,17 @@ struct CellProtection {
         return method
     }
 
+    // MARK: - Cell key
+
+    /// Publishes every cell and margin perturbed by its cell key (see ``CellKeyPerturbation``).
+    mutating func perturb(_ perturbation: CellKeyPerturbation) {
+        for i in grid.counts.indices where grid.counts[i] > 0 {
+            let key = i < grid.keys.count ? grid.keys[i] : 0
+            publishedCounts[i] = perturbation.published(count: grid.counts[i], cellKey: key)
+            if publishedCounts[i] != grid.counts[i] { roundedCells += 1 }
+        }
+    }
+
     static func round(_ x: Double, base: Double, using g: inout SeededGenerator) -> Double {
         guard x.isFinite, let q = floorInteger(x / base) else { return x }
         let lower = Double(q) * base

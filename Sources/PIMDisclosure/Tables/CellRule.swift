@@ -8,6 +8,12 @@ public enum CellRule: Sendable, Hashable, Codable {
     /// reproducible from `seed`, with every margin the sum of its rounded cells (controlled rounding for one
     /// and two dimensions). See ``AggregateTable/RoundingMethod``.
     case round(base: Int, seed: UInt64)
+    /// Every count and margin perturbed by the cell-key method (see ``CellKeyPerturbation``): no count
+    /// between 1 and `minCell − 1` is published, a larger count changes by at most `maxChange`, and the same
+    /// records get the same change in every table. For ad-hoc tables, which suppression cannot protect against
+    /// each other. Needs a secret key per record (``Aggregation/aggregate(_:by:sum:rule:recordKeys:)``) and
+    /// takes no sums.
+    case cellKey(minCell: Int, maxChange: Int)
 
     /// Primary suppression below 5, the common protection default.
     public static let standard = CellRule.suppress(minCell: 5)

@@ -72,9 +72,13 @@ struct APIController: Sendable {
                 throw ServerError.badRequest("\"\(bad)\" is not a dimension of your agreement; allowed: "
                     + allowed.sorted().joined(separator: ", ") + ".")
             }
-            let answer = try await catalog.aggregateJSON(entry, by: by, minCell: minCell)
+            // Viewers who may ask for any table but not see microdata get perturbed counts (see
+            // DatasetCatalog.aggregate): suppression alone would let two of their queries recover a small cell.
+            let perturbed = Self.perturbsAggregates(viewer.role)
+            let answer = try await catalog.aggregateJSON(entry, by: by, minCell: minCell, perturbed: perturbed)
             try await Self.auditPartnerView(viewer, entry: entry, store: store, at: catalog.now(),
-                                            details: ["kind": "aggregate", "by": by.joined(separator: ","), "min_cell": String(minCell)])
+                                            details: ["kind": "aggregate", "by": by.joined(separator: ","), "min_cell": String(minCell),
+                                                      "method": perturbed ? "cell-key" : "suppression"])
             return Self.json(answer)
         }
         registry.register(.apiDatasetOutput) { request, context, _ in
@@ -97,6 +101,15 @@ struct APIController: Sendable {
         }
         registry.register(.apiAuditVerify) { _, _, _ in
             JSON.response(AuditVerifyDTO(try await store.verifyAuditChain()))
+        }
+    }
+
+    /// Whether ad-hoc aggregates for `role` are perturbed by the cell-key method: analysts and partner viewers,
+    /// who may ask for any table by the allowed dimensions but may not see the records themselves.
+    static func perturbsAggregates(_ role: Role) -> Bool {
+        switch role {
+        case .analyst, .partnerViewer: true
+        case .administrator, .pimOfficer, .dataProtectionFocalPoint, .caseWorker, .supervisor: false
         }
     }
 

@@ -54,6 +54,10 @@ struct AggregateDTO: Codable, Sendable {
     var version: Int
     var by: [String]
     var minCell: Int
+    /// How small cells are protected: "suppression" or "cell-key" (perturbed counts).
+    var method: String
+    /// What a reader must know about the counts (perturbation), or nil.
+    var note: String?
     var cells: Int
     var primarySuppressed: Int
     var secondarySuppressed: Int

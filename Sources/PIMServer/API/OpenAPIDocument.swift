@@ -396,7 +396,10 @@ enum OpenAPIDocument {
             "RiskReport": ["type": "object", "description": "k-anonymity, l-diversity, individual and household risk (sdcMicro measures)."],
             "Aggregate": ["type": "object", "properties": [
                 "dataset": ["type": "string"], "version": ["type": "integer"], "by": ["type": "array", "items": ["type": "string"]],
-                "minCell": ["type": "integer"], "cells": ["type": "integer"], "primarySuppressed": ["type": "integer"],
+                "minCell": ["type": "integer"],
+                "method": ["type": "string", "enum": ["suppression", "cell-key"],
+                           "description": "cell-key: counts perturbed by the cell-key method (analysts and partners), so that tables cannot be differenced to recover small cells."],
+                "note": ["type": "string"], "cells": ["type": "integer"], "primarySuppressed": ["type": "integer"],
                 "secondarySuppressed": ["type": "integer"], "columns": ["type": "array", "items": ["type": "string"]],
                 "rows": ["type": "array", "items": ["type": "array"]],
             ]],

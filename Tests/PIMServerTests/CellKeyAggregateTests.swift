@@ -1,0 +1,100 @@
+import Foundation
+import HTTPTypes
+import Hummingbird
+import HummingbirdTesting
+import PIMCore
+import PIMDisclosure
+import PIMSQLite
+@testable import PIMServer
+import PIMStorage
+import PIMTable
+import PIMTesting
+import Testing
+
+/// Ad-hoc aggregates for analysts and partners are perturbed by the cell-key method, so that two queries
+/// cannot be differenced to recover a small cell (QA finding W31: 15 female GBV survivors in one table, 12 adults
+/// in another, hence 3 children).
+@Suite struct CellKeyAggregateTests {
+    /// 15 female GBV survivors (12 adults, 3 children) and 9 male adults.
+    static func install(_ world: TestWorld) async throws {
+        let admin = try await world.user(.administrator).id.rawValue
+        var sex: [String] = []
+        var age: [String] = []
+        for _ in 0..<12 { sex.append("female"); age.append("adults") }
+        for _ in 0..<3 { sex.append("female"); age.append("children") }
+        for _ in 0..<9 { sex.append("male"); age.append("adults") }
+        let n = sex.count
+        func text(_ name: String, _ values: [String]) -> Column {
+            let dictionary = Array(Set(values)).sorted()
+            return Column(name: name, data: .text(codes: values.map { v in Int32(dictionary.firstIndex(of: v) ?? 0) }, dictionary: dictionary))
+        }
+        let table = try Table(columns: [
+            text("record_id", (0..<n).map { "c\($0)" }), text("sex", sex), text("age_group", age),
+            text("specific_need", Array(repeating: "gbv-survivor", count: n)),
+        ])
+        let roles: [String: DisclosureRole] = ["record_id": .directIdentifier, "sex": .quasiIdentifier, "age_group": .quasiIdentifier,
+                                               "specific_need": .sensitive]
+        let schema = Schema(fields: table.columns.map { Field(name: $0.name, type: $0.type, role: roles[$0.name] ?? .other) })
+        let d = Dataset(name: "gbv", category: "case-management", schema: schema, sensitivity: .high,
+                        purpose: "Cell-key test", createdAt: Fixtures.epoch)
+        _ = try await world.store.addVersion(of: d.id, table: table, schema: schema,
+                                             provenance: Fixtures.provenance(sha: String(repeating: "a", count: 64)),
+                                             audit: AuditDraft(at: Fixtures.epoch, actor: admin, action: .datasetImported), creating: d)
+    }
+
+    /// The answer's rows as (labels, count) and its method.
+    static func cells(_ r: TestResponse) throws -> (method: String?, rows: [([String], Int?)]) {
+        let d = try #require(try jsonObject(r) as? [String: Any])
+        let columns = try #require(d["columns"] as? [String])
+        let rows = try #require(d["rows"] as? [[Any]])
+        let count = try #require(columns.firstIndex(of: "count"))
+        let labels = columns.indices.filter { !["count", "flag", "note"].contains(columns[$0]) }
+        return (d["method"] as? String, rows.map { row in (labels.map { row[$0] as? String ?? "" }, row[count] as? Int) })
+    }
+
+    @Test func analystsGetPerturbedCountsThatCannotBeDifferenced() async throws {
+        let world = try await TestWorld.make()
+        try await Self.install(world)
+        try await world.application().test(.router) { client in
+            let analyst = try await Browser.signedIn(client, as: .analyst)
+            let fine = try Self.cells(try await analyst.get(client, "/api/v1/datasets/gbv/aggregate?by=sex,age_group,specific_need&min_cell=5"))
+            let coarse = try Self.cells(try await analyst.get(client, "/api/v1/datasets/gbv/aggregate?by=sex,specific_need&min_cell=5"))
+            #expect(fine.method == "cell-key")
+            #expect(coarse.method == "cell-key")
+            // No count between 1 and 4 is shown, and nothing is flagged as suppressed
+            for (_, count) in fine.rows + coarse.rows {
+                let c = try #require(count)
+                #expect(c >= 5)
+            }
+            // The same records show the same count in both tables: female GBV survivors (a margin of the fine
+            // table, a cell of the coarse one), and the grand total
+            func count(_ t: [([String], Int?)], _ labels: [String]) -> Int? { t.first { $0.0 == labels }?.1 }
+            let femaleFine = count(fine.rows, ["female", "Total", "gbv-survivor"])
+            let femaleCoarse = count(coarse.rows, ["female", "gbv-survivor"])
+            #expect(femaleFine != nil)
+            #expect(femaleFine == femaleCoarse)
+            #expect(count(fine.rows, ["Total", "Total", "Total"]) == count(coarse.rows, ["Total", "Total"]))
+            // Each count is the true one perturbed by its records' cell key (children: rows 12–14, 0 or 5)
+            let children = try await SecurityFixTests.perturbedCount(world, dataset: "gbv", rows: [12, 13, 14])
+            #expect(count(fine.rows, ["female", "children", "gbv-survivor"]) == (children == 0 ? nil : children))
+            let female = try await SecurityFixTests.perturbedCount(world, dataset: "gbv", rows: Array(0..<15))
+            #expect(femaleCoarse == female)
+            let adults = try await SecurityFixTests.perturbedCount(world, dataset: "gbv", rows: Array(0..<12))
+            #expect(count(fine.rows, ["female", "adults", "gbv-survivor"]) == adults)
+            // Asked again, the same answer (no averaging over repeated queries)
+            let again = try Self.cells(try await analyst.get(client, "/api/v1/datasets/gbv/aggregate?by=sex,specific_need&min_cell=5"))
+            #expect(again.rows.map(\.1) == coarse.rows.map(\.1))
+            // The producer's officer sees true counts with the small cell suppressed
+            let officer = try await Browser.signedIn(client, as: .pimOfficer)
+            let own = try Self.cells(try await officer.get(client, "/api/v1/datasets/gbv/aggregate?by=sex,specific_need&min_cell=5"))
+            #expect(own.method == "suppression")
+            #expect(count(own.rows, ["female", "gbv-survivor"]) == 15)
+            // An unknown dimension names the stored columns (not the hidden record keys)
+            let unknown = try await analyst.get(client, "/api/v1/datasets/gbv/aggregate?by=district&min_cell=5")
+            #expect(unknown.status == .badRequest)
+            let message = String(buffer: unknown.body)
+            #expect(message.contains("age_group"))
+            #expect(!message.contains("record-key"))
+        }
+    }
+}
