@@ -3,7 +3,7 @@ import PIMTable
 import Testing
 
 @Suite struct ValidationQuotingTests {
-    @Test func textWithLettersIsNeverQuotedEvenInAnOrdinaryField() {
+    @Test func noCellIsQuotedEvenInAnOrdinaryField() {
         // Given a shifted row that put a name into household_size (role "other") and into a date field
         let schema = Schema(fields: [
             Field(name: "household_size", type: .integer, minimum: 1, maximum: 40),
@@ -17,8 +17,11 @@ import Testing
         #expect(text.contains("leak.csv:3:household_size: not an integer"), "\(text)")
         #expect(text.contains("an 11-character value"), "\(text)")
         #expect(text.contains("leak.csv:3:visit"), "\(text)")
-        // And a number written wrongly in such a field is still quoted, which helps to find it
-        #expect(text.contains("(-3)") || text.contains("\"-3\""), "\(text)")
+        // And a number out of range, or a date written wrongly, is not quoted either (an age or a household
+        // size is personal data too): its length is said, and the row and column locate it
+        #expect(!text.contains("(-3)") && !text.contains("\"-3\""), "\(text)")
+        #expect(!text.contains("2026-13-01"), "\(text)")
+        #expect(text.contains("leak.csv:4:household_size: below the minimum (a 2-character value); expected at least 1"), "\(text)")
     }
 
     /// A length is written with the article it is said with.

@@ -194,9 +194,6 @@ struct FieldChecker {
         self.gazetteer = gazetteer
     }
 
-    /// Values of identifying or sensitive fields are never quoted (quasi-identifiers identify in combination).
-    var mayQuoteValues: Bool { ![.directIdentifier, .quasiIdentifier, .sensitive, .householdID].contains(field.role) }
-
     /// Roles whose values no message quotes, not even a code (admin codes of a quasi-identifier column name
     /// places, and are quoted so that a typo can be found).
     /// "a 5-character", "an 8-character", "an 11-character": the article as the number is said.
@@ -208,10 +205,6 @@ struct FieldChecker {
 
     static func protectsValues(_ role: DisclosureRole) -> Bool { [.directIdentifier, .sensitive, .householdID].contains(role) }
 
-    /// Whether a value may appear in a message: only in a field that is neither identifying nor sensitive,
-    /// short, and without letters (a number or date written wrongly). Text with letters may be a name that a
-    /// shifted column put in the wrong field, so it is described, not quoted.
-    func mayQuote(_ s: String) -> Bool { mayQuoteValues && s.count <= 24 && !s.contains(where: \.isLetter) }
 
     /// Upper-case ASCII letters, digits, `-`, `_` or `.`, with a digit, at most 16 characters: a P-code or
     /// another code, never a name.
@@ -220,15 +213,12 @@ struct FieldChecker {
             && s.utf8.allSatisfy { ($0 >= 0x30 && $0 <= 0x39) || ($0 >= 0x41 && $0 <= 0x5A) || $0 == 0x2D || $0 == 0x5F || $0 == 0x2E }
     }
 
-    func shown(_ s: String) -> String {
-        mayQuote(s) ? "found \"\(s)\"" : "found \(Self.aLength(s.count)) value"
-    }
+    /// A cell's value in a message: never the value itself, whatever the field's role (an age or a household
+    /// size out of range is personal data too; the row and column locate it), only its length.
+    func shown(_ s: String) -> String { "found \(Self.aLength(s.count)) value" }
 
-    /// A cell's value for a message: quoted when ``mayQuote(_:)`` allows, else described by its length.
-    func described(_ v: Value) -> String {
-        let s = TextParsing.format(v)
-        return mayQuote(s) ? s : "\(Self.aLength(s.count)) value"
-    }
+    /// A typed cell's value in a message: its length only (see ``shown(_:)``).
+    func described(_ v: Value) -> String { "\(Self.aLength(TextParsing.format(v).count)) value" }
 
     mutating func report(_ row: Int, _ rule: ValidationRule, _ problem: String, _ expected: String) {
         let r = rowNumber(row)
@@ -261,8 +251,7 @@ struct FieldChecker {
             if v.isNull { builder.appendNull(); continue }
             if let w = TextParsing.convert(v, to: target) { builder.append(w) } else {
                 builder.appendNull()
-                let shown = TextParsing.format(v)
-                let found = mayQuote(shown) ? "\(c.type.rawValue) \(shown)" : "\(TextParsing.article(c.type)), \(shown.count) characters long"
+                let found = "\(TextParsing.article(c.type)), \(TextParsing.format(v).count) characters long"
                 report(row, .type, "not \(TextParsing.article(target)) (found \(found))",
                        TextParsing.hint(target))
             }
