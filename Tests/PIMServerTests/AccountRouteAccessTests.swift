@@ -14,7 +14,8 @@ import Testing
 @Suite struct AccountRouteAccessTests {
     static let adminOnly: Set<Route> = [.adminUserCreate, .adminUserUpdate, .adminOrganizationCreate, .apiUserCreate, .apiUserUpdate,
                                         .apiOrganizationCreate]
-    static let everyone: Set<Route> = [.accountTokenCreate, .accountTokenRevoke, .apiTokenCreate, .apiTokenRevoke]
+    static let everyone: Set<Route> = [.accountTokenCreate, .accountTokenRevoke, .apiTokenCreate, .apiTokenRevoke,
+                                       .accountPasswordChange, .apiAccountPassword]
 
     @Test func everyWriteRouteAnswersEachRoleAsThePermissionMatrixSays() async throws {
         let world = try await TestWorld.make()
@@ -44,6 +45,12 @@ import Testing
                 check(.apiUserUpdate, try await b.json(client, .patch, "/api/v1/users/analyst", #"{"unlock": true}"#), success: .ok)
                 check(.apiOrganizationCreate, try await b.json(client, .post, "/api/v1/organizations",
                                                                #"{"name": "Api org \#(i)", "acronym": "API\#(i)", "kind": "ingo"}"#), success: .created)
+                // Passwords: every role changes its own (on the page, then back through the API)
+                let changed = "another long enough password"
+                check(.accountPasswordChange, try await b.post(client, "/account/password", [
+                    "current_password": TestWorld.password, "new_password": changed, "repeat_password": changed]), success: .seeOther)
+                check(.apiAccountPassword, try await b.json(client, .post, "/api/v1/account/password",
+                                                            #"{"current": "\#(changed)", "new": "\#(TestWorld.password)"}"#), success: .noContent)
                 // Tokens: every role creates and revokes its own
                 let page = try await b.post(client, "/account/tokens", ["name": "page token"])
                 check(.accountTokenCreate, page, success: .ok)

@@ -37,6 +37,7 @@ import Testing
         .adminRoles: [.administrator], .apiUsers: [.administrator], .apiUser: [.administrator],
         .apiOrganizations: [.administrator],
         .accountTokens: all, .apiTokens: all,  // everyone manages their own tokens
+        .accountPassword: all,  // and changes their own password
         // Sharing
         .agreementsPage: sharingReaders, .sharesPage: sharingReaders, .apiAgreements: sharingReaders, .apiShares: sharingReaders,
         .agreementPage: sharingObjectReaders, .sharePage: sharingObjectReaders, .apiAgreement: sharingObjectReaders,

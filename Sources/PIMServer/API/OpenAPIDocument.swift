@@ -61,7 +61,7 @@ enum OpenAPIDocument {
         case .apiDatasets: "Datasets you may see, with their latest version"
         case .apiDataset: "One dataset: schema with disclosure roles and versions with provenance"
         case .apiDatasetRisk: "Re-identification risk of the latest version (k-anonymity, l-diversity, individual risk)"
-        case .apiDatasetAggregate: "Counts by dimensions with small-cell and complementary suppression"
+        case .apiDatasetAggregate: "Counts by dimensions: small-cell and complementary suppression, or for analysts and partner viewers counts perturbed by the cell-key method (the same cell shows the same count in every table)"
         case .apiDatasetOutput: "The category output (§9) of the latest version, shareable by default"
         case .apiAudit: "Audit events in sequence order"
         case .apiAuditVerify: "Checks every hash and link of the audit chain"
@@ -77,6 +77,7 @@ enum OpenAPIDocument {
         case .apiTokens: "Your API tokens (administrators: everyone's); never the secret"
         case .apiTokenCreate: "Creates an API token; the secret is in this answer only"
         case .apiTokenRevoke: "Revokes a token (your own; administrators any)"
+        case .apiAccountPassword: "Changes your own password (the current one is required; a wrong one counts as a failed sign-in); ends your other sessions and revokes your API tokens. Not with an API token"
         // Sharing
         case .apiAgreements: "Agreements you may see (partner viewers: those their organisation is party to)"
         case .apiAgreementCreate: "Record a draft data-sharing agreement (audited)"
@@ -96,7 +97,7 @@ enum OpenAPIDocument {
         case .apiAudit, .apiAuditVerify: "audit"
         case .apiOpenAPI: "meta"
         case .apiUsers, .apiUserCreate, .apiUser, .apiUserUpdate, .apiOrganizations, .apiOrganizationCreate: "administration"
-        case .apiTokens, .apiTokenCreate, .apiTokenRevoke: "tokens"
+        case .apiTokens, .apiTokenCreate, .apiTokenRevoke, .apiAccountPassword: "tokens"
         case .apiAgreements, .apiAgreementCreate, .apiAgreement, .apiAgreementStatus: "agreements"
         case .apiShares, .apiShareCreate, .apiShare, .apiShareDownload: "shares"
         default: "datasets"
@@ -168,6 +169,7 @@ enum OpenAPIDocument {
         let success: [String: Any] = ["description": "Success", "content": ["application/json": ["schema": ["$ref": "#/components/schemas/\(schemaName(route))"]]]]
         var r: [String: Any]
         switch route.method {
+        case .post where route == .apiAccountPassword: r = ["204": ["description": "Changed"]]
         case .post: r = ["201": success]
         case .delete: r = ["204": ["description": "Done"]]
         default: r = ["200": success]
@@ -262,6 +264,7 @@ enum OpenAPIDocument {
         case .apiUserUpdate: name = "UserPatch"
         case .apiOrganizationCreate: name = "OrganizationCreate"
         case .apiTokenCreate: name = "TokenCreate"
+        case .apiAccountPassword: name = "PasswordChange"
         case .apiAgreementCreate: name = "NewAgreement"
         case .apiAgreementStatus: name = "StatusChange"
         case .apiShareCreate: name = "ShareRequest"
@@ -286,6 +289,9 @@ enum OpenAPIDocument {
                 "team": ["type": "array", "items": string],
             ]],
             "UserList": ["type": "array", "items": ["$ref": "#/components/schemas/User"]],
+            "PasswordChange": ["type": "object", "required": ["current", "new"], "properties": [
+                "current": string, "new": ["type": "string", "minLength": 12, "description": "At least 12 characters, at most 72 bytes"],
+            ]],
             "UserCreate": ["type": "object", "required": ["name", "role", "password"], "properties": [
                 "name": string, "displayName": string, "role": ["type": "string", "enum": roles],
                 "organization": ["type": "string", "description": "Acronym; required for partner viewers."],

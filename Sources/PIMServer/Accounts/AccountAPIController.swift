@@ -77,6 +77,16 @@ struct AccountAPIController: Sendable {
             response.headers[.cacheControl] = "no-store"
             return response
         }
+        registry.register(.apiAccountPassword) { _, context, form in
+            // A token cannot change its user's password: a leaked token must not let its holder lock the user out.
+            guard !context.authenticatedByToken else {
+                throw ServerError.badRequest("Passwords are changed by a signed-in user (a session), not with an API token.")
+            }
+            let body = try Self.decode(PasswordChangeDTO.self, form, hint: #"{"current": "…", "new": "…"}"#)
+            try await accounts.changeOwnPassword(
+                current: body.current, new: body.new, actor: AccountPageController.actor(context), keeping: context.session?.token)
+            return Response(status: .noContent)
+        }
         registry.register(.apiTokenRevoke) { _, context, _ in
             _ = try await tokens.revoke(id: context.parameters.require("id"), by: AccountPageController.actor(context), now: configuration.now())
             return Response(status: .noContent)
@@ -183,6 +193,12 @@ struct TokenDTO: Codable, Sendable {
         expiresAt = t.expiresAt
         status = t.status(at: now).rawValue
     }
+}
+
+/// The body of `POST /api/v1/account/password`.
+struct PasswordChangeDTO: Codable, Sendable {
+    var current: String
+    var new: String
 }
 
 struct TokenCreateDTO: Codable, Sendable {

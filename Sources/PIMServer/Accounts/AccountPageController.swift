@@ -99,6 +99,23 @@ struct AccountPageController: Sendable {
                 return try await tokensPage(context, created: nil, error: e)
             }
         }
+        registry.register(.accountPassword) { request, context, _ in
+            let done = Form(query: request.uri.query)["done"] != nil
+            return passwordPage(context, notice: done ? "Your password was changed. Your other sessions have ended and your API tokens were revoked." : nil, error: nil)
+        }
+        registry.register(.accountPasswordChange) { _, context, form in
+            let actor = try Self.actor(context)
+            guard form["new_password"] == form["repeat_password"] else {
+                return passwordPage(context, error: ServerError.badRequest("The two new passwords differ; type the same one twice."))
+            }
+            do {
+                try await accounts.changeOwnPassword(
+                    current: form["current_password"] ?? "", new: form["new_password"] ?? "", actor: actor, keeping: context.session?.token)
+            } catch let e as ServerError where e != .notFound {
+                return passwordPage(context, error: e)
+            }
+            return AuthController.redirect(to: Route.accountPassword.path + "?done=changed")
+        }
         registry.register(.accountTokenRevoke) { _, context, _ in
             _ = try await tokens.revoke(id: context.parameters.require("id"), by: Self.actor(context), now: configuration.now())
             return AuthController.redirect(to: Route.accountTokens.path)
@@ -106,6 +123,11 @@ struct AccountPageController: Sendable {
     }
 
     // MARK: - Pages
+
+    private func passwordPage(_ context: PIMRequestContext, notice: String? = nil, error: ServerError?) -> Response {
+        let model = AccountPageModels.Password(csrfToken: context.session?.csrfToken ?? "", notice: notice, error: error?.detail)
+        return pages.response(.accountPassword, model, title: "Your password", session: context.session, status: error?.status ?? .ok)
+    }
 
     private func usersPage(_ context: PIMRequestContext, notice: String? = nil, error: ServerError?) async throws -> Response {
         let now = configuration.now()

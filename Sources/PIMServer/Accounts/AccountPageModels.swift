@@ -75,4 +75,10 @@ enum AccountPageModels {
                           routes: Route.allCases.filter { $0.permission == p }.map { "\($0.method.rawValue) \($0.path)" })
         })
     }
+
+    struct Password: Sendable {
+        var csrfToken: String
+        var notice: String?
+        var error: String?
+    }
 }

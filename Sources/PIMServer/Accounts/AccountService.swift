@@ -132,6 +132,41 @@ struct AccountService: Sendable {
         }
     }
 
+    /// A signed-in user changes their own password: the current one must be given (a wrong one counts as a
+    /// failed sign-in, towards the lock), the new one follows the password rules and differs from it. The
+    /// user's other sessions end, their API tokens are revoked (a password changed after a leak must not leave
+    /// the intruder a way in), and one `user.updated` event records it (`password: changed`, never a password).
+    /// - Parameter keeping: the session to keep signed in (the one that asked), if any.
+    func changeOwnPassword(current: String, new: String, actor: Session.SignedInUser, keeping: String?) async throws {
+        let now = configuration.now()
+        guard let user = try await store.user(named: actor.userName), user.id == actor.id, !user.isDisabled else {
+            throw ServerError.notFound
+        }
+        if let until = user.lockedUntil, until > now {
+            throw ServerError.notAllowed("Too many wrong passwords: the account is locked for now; an administrator can unlock it.")
+        }
+        guard PasswordHasher().verify(current, against: user.passwordHash) else {
+            let after = try await store.recordFailedLogin(
+                of: user.id, lockAfter: configuration.maxFailedLogins, lockUntil: now.addingTimeInterval(configuration.lockoutDuration))
+            if after.lockedUntil.map({ $0 > now }) == true { await sessions.removeAll(of: user.id) }
+            throw ServerError.badRequest("The current password is not right; nothing was changed.")
+        }
+        guard new != current else { throw ServerError.badRequest("The new password is the current one; choose another.") }
+        let hash = try hashPassword(new)
+        try await locks.withLock(actor.userName) {
+            guard var fresh = try await store.user(named: actor.userName), fresh.id == actor.id else { throw ServerError.notFound }
+            fresh.passwordHash = hash
+            fresh.failedLogins = 0
+            fresh.lockedUntil = nil
+            try await store.update(fresh)
+            try await store.append(AuditDraft(at: now, actor: actor.id.rawValue, action: .userUpdated,
+                                              organizationID: fresh.organizationID?.rawValue,
+                                              details: ["user": fresh.id.rawValue, "password": "changed"]))
+        }
+        await sessions.removeAll(of: user.id, except: keeping)
+        try await APITokens(store: store).revokeAll(of: user.id, by: actor, now: now)
+    }
+
     func createOrganization(name: String, acronym: String, kind: Organization.Kind, actor: Session.SignedInUser) async throws -> Organization {
         let name = name.trimmingCharacters(in: .whitespacesAndNewlines)
         let acronym = acronym.trimmingCharacters(in: .whitespacesAndNewlines)

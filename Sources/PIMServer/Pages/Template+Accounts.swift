@@ -114,4 +114,18 @@ extension Template {
         {{/tokens}}</tbody></table>
         {{^tokens}}<p class="muted">No token yet.</p>{{/tokens}}
         """
+
+    static let accountPasswordSource = """
+        <h1>Your password</h1>
+        <p class="lede">At least 12 characters (at most 72 bytes). Changing it signs you out everywhere else and revokes your API tokens.</p>
+        {{#notice}}<p class="ok" role="status">{{notice}}</p>{{/notice}}
+        {{#error}}<p class="alert" role="alert">{{error}}</p>{{/error}}
+        <form id="password-form" method="post" action="/account/password">
+        <input type="hidden" name="csrf_token" value="{{csrfToken}}">
+        <p><label for="current_password">Current password</label> <input id="current_password" name="current_password" type="password" required autocomplete="current-password"></p>
+        <p><label for="new_password">New password</label> <input id="new_password" name="new_password" type="password" required minlength="12" autocomplete="new-password"></p>
+        <p><label for="repeat_password">New password again</label> <input id="repeat_password" name="repeat_password" type="password" required minlength="12" autocomplete="new-password"></p>
+        <p><button type="submit" id="password-submit">Change password</button></p>
+        </form>
+        """
 }

@@ -6,7 +6,7 @@ enum Template: String, CaseIterable {
     // MARK: Data pages (web-data)
     case importForm, importPreview, job, risk, anonymize
     // MARK: Accounts and access
-    case adminHome, adminUsers, adminOrganizations, adminRoles, accountTokens
+    case adminHome, adminUsers, adminOrganizations, adminRoles, accountTokens, accountPassword
     // MARK: Sharing (sources in Sharing/SharingTemplates.swift)
     case agreements, agreementForm, agreement, shares, shareRows, shareForm, share
 
@@ -31,6 +31,7 @@ enum Template: String, CaseIterable {
         case .adminOrganizations: Self.adminOrganizationsSource
         case .adminRoles: Self.adminRolesSource
         case .accountTokens: Self.accountTokensSource
+        case .accountPassword: Self.accountPasswordSource
         // Sharing
         case .agreements: Self.agreementsSource
         case .agreementForm: Self.agreementFormSource
@@ -66,6 +67,7 @@ enum Template: String, CaseIterable {
         {{#canReadAudit}}<li><a href="/audit">Audit log</a></li>{{/canReadAudit}}
         {{#canAdminister}}<li><a href="/admin">Admin</a></li>{{/canAdminister}}
         <li><a href="/account/tokens">API tokens</a></li>
+        <li><a href="/account/password">Password</a></li>
         </ul></nav>
         <form id="logout-form" class="signout" method="post" action="/logout">
         <input type="hidden" name="csrf_token" value="{{csrfToken}}">

@@ -21,9 +21,9 @@ public enum Route: String, Sendable, Hashable, CaseIterable {
     case apiDatasetVersions, apiDatasetExport
     // MARK: Accounts and access (administration, API tokens)
     case adminHome, adminUsers, adminUserCreate, adminUserUpdate, adminOrganizations, adminOrganizationCreate, adminRoles
-    case accountTokens, accountTokenCreate, accountTokenRevoke
+    case accountTokens, accountTokenCreate, accountTokenRevoke, accountPassword, accountPasswordChange
     case apiUsers, apiUserCreate, apiUser, apiUserUpdate, apiOrganizations, apiOrganizationCreate
-    case apiTokens, apiTokenCreate, apiTokenRevoke
+    case apiTokens, apiTokenCreate, apiTokenRevoke, apiAccountPassword
     // MARK: Sharing (agreements and shares)
     case agreementsPage, agreementForm, agreementCreate, agreementPage, agreementStatus
     case sharesPage, shareForm, shareCreate, sharePage, shareDownload
@@ -68,7 +68,7 @@ public enum Route: String, Sendable, Hashable, CaseIterable {
         case .importUpload, .importCommit, .datasetAnonymizeDownload, .apiDatasetVersions: .post
         // Accounts and access
         case .adminUserCreate, .adminUserUpdate, .adminOrganizationCreate, .accountTokenCreate, .accountTokenRevoke,
-             .apiUserCreate, .apiOrganizationCreate, .apiTokenCreate: .post
+             .accountPasswordChange, .apiUserCreate, .apiOrganizationCreate, .apiTokenCreate, .apiAccountPassword: .post
         case .apiUserUpdate: .patch
         case .apiTokenRevoke: .delete
         // Sharing
@@ -131,6 +131,8 @@ public enum Route: String, Sendable, Hashable, CaseIterable {
         case .adminRoles: "/admin/roles"
         case .accountTokens, .accountTokenCreate: "/account/tokens"
         case .accountTokenRevoke: "/account/tokens/{id}/revoke"
+        case .accountPassword, .accountPasswordChange: "/account/password"
+        case .apiAccountPassword: Self.apiPrefix + "/account/password"
         case .apiUsers, .apiUserCreate: Self.apiPrefix + "/users"
         case .apiUser, .apiUserUpdate: Self.apiPrefix + "/users/{name}"
         case .apiOrganizations, .apiOrganizationCreate: Self.apiPrefix + "/organizations"
@@ -162,7 +164,7 @@ public enum Route: String, Sendable, Hashable, CaseIterable {
              .datasetAnonymizeDownload: .page
         // Accounts and access
         case .adminHome, .adminUsers, .adminUserCreate, .adminUserUpdate, .adminOrganizations, .adminOrganizationCreate,
-             .adminRoles, .accountTokens, .accountTokenCreate, .accountTokenRevoke: .page
+             .adminRoles, .accountTokens, .accountTokenCreate, .accountTokenRevoke, .accountPassword, .accountPasswordChange: .page
         // Sharing
         case .agreementsPage, .agreementForm, .agreementCreate, .agreementPage, .agreementStatus, .sharesPage, .shareForm,
              .shareCreate, .sharePage, .shareDownload: .page
@@ -184,7 +186,8 @@ public enum Route: String, Sendable, Hashable, CaseIterable {
         // Accounts and access
         case .adminHome, .adminUsers, .adminUserCreate, .adminUserUpdate, .adminOrganizations, .adminOrganizationCreate,
              .adminRoles, .apiUsers, .apiUserCreate, .apiUser, .apiUserUpdate, .apiOrganizations, .apiOrganizationCreate: .administer
-        case .accountTokens, .accountTokenCreate, .accountTokenRevoke, .apiTokens, .apiTokenCreate, .apiTokenRevoke: .signedIn
+        case .accountTokens, .accountTokenCreate, .accountTokenRevoke, .apiTokens, .apiTokenCreate, .apiTokenRevoke,
+             .accountPassword, .accountPasswordChange, .apiAccountPassword: .signedIn
         // Sharing
         case .agreementsPage, .agreementPage, .sharesPage, .sharePage, .apiAgreements, .apiAgreement, .apiShares, .apiShare:
             .readSharing
