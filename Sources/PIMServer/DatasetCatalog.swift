@@ -188,6 +188,11 @@ struct DatasetCatalog: Sendable {
         return out
     }
 
+    /// The column of a dimension `COL` or `COL=RECODE`.
+    static func dimensionColumn(_ spec: String) -> String {
+        String(spec.split(separator: "=", maxSplits: 1).first ?? "").trimmingCharacters(in: .whitespaces)
+    }
+
     /// The name of the column of record keys that ``latestColumns(_:_:extra:)`` carries through row restrictions
     /// (no stored field has a control character in its name).
     static let recordKeyColumn = "\u{1}record-key"
@@ -219,9 +224,11 @@ struct DatasetCatalog: Sendable {
     ///   protects each table on its own but not against the next query, whose margin recovers a suppressed cell.
     ///   Each stored row keeps its secret key (``RecordKeys``), also through the viewer's row restrictions, so a
     ///   cell shows the same count in every table.
+    /// - Parameter by: dimensions, each `COL` or `COL=RECODE` (`age=bands`, `date=month`, as `pim aggregate` takes them).
     func aggregate(_ entry: Entry, by: [String], minCell: Int, perturbed: Bool = false) async throws -> AggregateDTO {
         let v = try latestVersion(entry)
-        if let unknown = by.first(where: { v.schema.field(named: $0) == nil }) {
+        let dimensions = by.map(Self.dimensionColumn)
+        if let unknown = dimensions.first(where: { v.schema.field(named: $0) == nil }) {
             throw ServerError.badRequest(
                 "There is no column \"\(unknown)\"; the columns are: " + v.schema.fields.map(\.name).joined(separator: ", ") + ".")
         }
@@ -238,19 +245,24 @@ struct DatasetCatalog: Sendable {
                 let keyColumn = Column(
                     name: Self.recordKeyColumn,
                     data: .integer(values: keys.map { Int64($0) }, nulls: NullMask()))
-                let (_, withKeys) = try await latestColumns(entry, by, extra: keyColumn)
+                let (_, withKeys) = try await latestColumns(entry, dimensions, extra: keyColumn)
                 guard case .integer(let values, _) = withKeys[Self.recordKeyColumn]?.data else {
                     throw ServerError.unprocessable("The table's record keys could not be read.")
                 }
                 recordKeys = values.map { UInt32(truncatingIfNeeded: $0) }
                 table = withKeys
             } else {
-                (_, table) = try await latestColumns(entry, by)
+                (_, table) = try await latestColumns(entry, dimensions)
             }
             do {
+                // Recodings keep the rows in place (and so their record keys).
+                var recoded = table
+                for spec in by where spec.contains("=") {
+                    recoded = try Recoding.apply(try RecodeSpec.parse(spec, table: recoded), to: recoded).table
+                }
                 let rule: CellRule = perturbed
                     ? .cellKey(minCell: minCell, maxChange: CellKeyPerturbation.defaultMaxChange) : .suppress(minCell: minCell)
-                let agg = try Aggregation.aggregate(table, by: by, rule: rule, recordKeys: recordKeys)
+                let agg = try Aggregation.aggregate(recoded, by: dimensions, rule: rule, recordKeys: recordKeys)
                 let published = try agg.table()
                 let c = agg.loss.cells
                 return AggregateDTO(

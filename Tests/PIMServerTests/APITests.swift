@@ -44,6 +44,35 @@ import Testing
         }
     }
 
+    /// The API's dimensions take the recodings `pim aggregate` takes (QA W8): `opened=month` counts by month.
+    @Test func aggregateDimensionsTakeRecodings() async throws {
+        let world = try await TestWorld.make()
+        try await world.application().test(.router) { client in
+            let officer = try await Browser.signedIn(client, as: .pimOfficer)
+            let r = try await officer.get(client, "/api/v1/datasets/cases/aggregate?by=opened%3Dmonth,sex&min_cell=5")
+            #expect(r.status == .ok, "\(String(buffer: r.body))")
+            let body = try Self.json(r)
+            let columns = try #require(body["columns"] as? [String])
+            #expect(columns.prefix(2) == ["opened", "sex"])
+            let rows = try #require(body["rows"] as? [[Any]])
+            let months = Set(rows.compactMap { $0[0] as? String }.filter { $0 != "Total" })
+            #expect(!months.isEmpty)
+            // Every label is a month (yyyy-mm), not a day
+            #expect(months.allSatisfy { $0.count == 7 && $0.dropFirst(4).first == "-" }, "\(months)")
+            // The grand total is every case, as without the recoding
+            let plain = try Self.json(try await officer.get(client, "/api/v1/datasets/cases/aggregate?by=sex&min_cell=5"))
+            let count = try #require(columns.firstIndex(of: "count"))
+            let total = rows.first { ($0[0] as? String) == "Total" && ($0[1] as? String) == "Total" }?[count] as? Int
+            let plainTotal = (plain["rows"] as? [[Any]])?.first { ($0[0] as? String) == "Total" }?[1] as? Int
+            #expect(total != nil)
+            #expect(total == plainTotal)
+            // An unknown recoding says which exist
+            let bad = try await officer.get(client, "/api/v1/datasets/cases/aggregate?by=opened%3Ddecade")
+            #expect(bad.status == .badRequest)
+            #expect((try Self.json(bad)["detail"] as? String)?.contains("month") == true)
+        }
+    }
+
     @Test func directIdentifiersCannotBeAggregationDimensions() async throws {
         let world = try await TestWorld.make()
         let schema = try #require(try await world.store.dataset(named: TestWorld.datasetName)).schema

@@ -55,7 +55,7 @@ struct APIController: Sendable {
             let entry = try await catalog.entry(named: context.parameters.require("name"), viewer: viewer)
             let q = Form(query: request.uri.query)
             guard let by = Self.list(q["by"]), !by.isEmpty else {
-                throw ServerError.badRequest("Give by=col1,col2: the dimensions to count by.")
+                throw ServerError.badRequest("Give by=col1,col2: the dimensions to count by (a dimension may be recoded, as in pim aggregate: age=bands, opened=month, date=week or quarter).")
             }
             // Without min_cell, the smallest the caller may use (5, or the largest of a partner's agreements).
             let floor = DatasetAccess.minimumCell(for: viewer, dataset: entry.dataset, at: catalog.now())
@@ -65,10 +65,11 @@ struct APIController: Sendable {
                     "min_cell must be at least \(floor) for you" + (viewer.role == .partnerViewer ? " (the largest minimum cell of the agreements that share this dataset with your organisation)." : "."))
             }
             let identifiers = DatasetAccess.forbiddenDimensions(in: entry.dataset.schema)
-            if let bad = by.first(where: identifiers.contains) {
+            let columns = by.map(DatasetCatalog.dimensionColumn)
+            if let bad = columns.first(where: identifiers.contains) {
                 throw ServerError.badRequest("\"\(bad)\" is a direct identifier or household id and cannot be a dimension.")
             }
-            if let allowed = entry.allowedDimensions, let bad = by.first(where: { !allowed.contains($0) }) {
+            if let allowed = entry.allowedDimensions, let bad = columns.first(where: { !allowed.contains($0) }) {
                 throw ServerError.badRequest("\"\(bad)\" is not a dimension of your agreement; allowed: "
                     + allowed.sorted().joined(separator: ", ") + ".")
             }

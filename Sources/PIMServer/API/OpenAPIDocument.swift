@@ -118,7 +118,7 @@ enum OpenAPIDocument {
             query("sensitive", "string", "Sensitive variables, comma-separated; default from the schema.")
         case .apiDatasetAggregate:
             out.append(["name": "by", "in": "query", "required": true, "schema": ["type": "string"],
-                        "description": "Dimensions, comma-separated; direct identifiers are refused."])
+                        "description": "Dimensions, comma-separated; each COL or COL=RECODE (age=bands, date=week, month or quarter, COL=top:N, bottom:N or rare:N), as pim aggregate takes them; direct identifiers and household ids are refused."])
             query("min_cell", "integer", "Smallest publishable cell (default: 5, or for a partner the largest minimum cell of its agreements; at least that without microdata permission).")
         case .apiDatasetOutput:
             out.append(["name": "view", "in": "query", "required": false, "schema": ["type": "string", "enum": ["shareable", "internal"]],
