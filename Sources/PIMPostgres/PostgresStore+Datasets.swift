@@ -78,7 +78,7 @@ extension PostgresStore {
             guard try await !self.rows(conn, "SELECT 1 FROM datasets WHERE id = \(datasetID.rawValue) FOR UPDATE").isEmpty
             else { throw StoreError.notFound(kind: "dataset", key: datasetID.rawValue) }
             if let dup = try await self.rows(
-                conn, "SELECT number FROM dataset_versions WHERE dataset_id = \(datasetID.rawValue) AND sha256 = \(provenance.sha256)"
+                conn, "SELECT number FROM dataset_versions WHERE dataset_id = \(datasetID.rawValue) AND sha256 = \(provenance.sha256) AND deleted_at IS NULL"
             ).first {
                 throw StoreError.duplicateFile(version: Int(try dup.get("number", as: Int64.self)))
             }
@@ -153,9 +153,55 @@ extension PostgresStore {
 
     public func versions(of datasetID: Dataset.ID) async throws(StoreError) -> [DatasetVersion] {
         try await connection { conn in
-            try await self.rows(conn, "SELECT * FROM dataset_versions WHERE dataset_id = \(datasetID.rawValue) ORDER BY number")
-                .map(Self.version(from:))
+            try await self.rows(
+                conn, "SELECT * FROM dataset_versions WHERE dataset_id = \(datasetID.rawValue) AND deleted_at IS NULL ORDER BY number"
+            ).map(Self.version(from:))
         }
+    }
+
+    public func deleteVersion(number: Int, of datasetID: Dataset.ID, audit: AuditDraft) async throws(StoreError) -> DatasetVersion {
+        try await transaction { conn in
+            guard try await !self.rows(conn, "SELECT 1 FROM datasets WHERE id = \(datasetID.rawValue) FOR UPDATE").isEmpty,
+                let row = try await self.rows(
+                    conn,
+                    "SELECT * FROM dataset_versions WHERE dataset_id = \(datasetID.rawValue) AND number = \(number) AND deleted_at IS NULL"
+                ).first
+            else { throw StoreError.notFound(kind: "version", key: String(number)) }
+            let version = try Self.version(from: row)
+            try await self.dropRows(conn, version)
+            try await conn.query(
+                // (The file's hash is kept, marked, so that the same file may be imported again.)
+                "UPDATE dataset_versions SET deleted_at = \(StoredJSON.millis(audit.at)), sha256 = sha256 || ':deleted:' || id WHERE id = \(version.id.rawValue)",
+                logger: self.logger)
+            var draft = audit
+            draft.details["version"] = String(number)
+            draft.recordCount = version.rowCount
+            _ = try await self.appendAudit(conn, draft)
+            return version
+        }
+    }
+
+    public func deleteDataset(_ datasetID: Dataset.ID, audit: AuditDraft) async throws(StoreError) {
+        try await transaction { conn in
+            guard try await !self.rows(conn, "SELECT 1 FROM datasets WHERE id = \(datasetID.rawValue) FOR UPDATE").isEmpty
+            else { throw StoreError.notFound(kind: "dataset", key: datasetID.rawValue) }
+            let rows = try await self.rows(conn, "SELECT * FROM dataset_versions WHERE dataset_id = \(datasetID.rawValue) ORDER BY number")
+            let versions = try rows.filter { try $0.get("deleted_at", as: Int64?.self) == nil }.map(Self.version(from:))
+            for v in try rows.map(Self.version(from:)) { try await self.dropRows(conn, v) }
+            try await conn.query("DELETE FROM dataset_versions WHERE dataset_id = \(datasetID.rawValue)", logger: self.logger)
+            try await conn.query("DELETE FROM consent WHERE dataset_id = \(datasetID.rawValue)", logger: self.logger)
+            try await conn.query("DELETE FROM datasets WHERE id = \(datasetID.rawValue)", logger: self.logger)
+            var draft = audit
+            draft.details["versions"] = versions.map { String($0.number) }.joined(separator: ",")
+            draft.recordCount = versions.reduce(0) { $0 + $1.rowCount }
+            _ = try await self.appendAudit(conn, draft)
+        }
+    }
+
+    /// Drops a version's row table.
+    func dropRows(_ conn: PostgresConnection, _ version: DatasetVersion) async throws {
+        let table = VersionTableLayout.quote(VersionTableLayout(version: version).tableName)
+        try await conn.query(PostgresQuery(unsafeSQL: "DROP TABLE IF EXISTS \(table)"), logger: logger)
     }
 
     static func version(from r: PostgresRandomAccessRow) throws -> DatasetVersion {

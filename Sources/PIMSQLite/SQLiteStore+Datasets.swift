@@ -73,7 +73,7 @@ extension SQLiteStore {
             guard try Bool.fetchOne(db, sql: "SELECT 1 FROM datasets WHERE id = ?", arguments: [datasetID.rawValue]) == true
             else { throw StoreError.notFound(kind: "dataset", key: datasetID.rawValue) }
             if let n = try Int.fetchOne(
-                db, sql: "SELECT number FROM dataset_versions WHERE dataset_id = ? AND sha256 = ?",
+                db, sql: "SELECT number FROM dataset_versions WHERE dataset_id = ? AND sha256 = ? AND deleted_at IS NULL",
                 arguments: [datasetID.rawValue, provenance.sha256])
             {
                 throw StoreError.duplicateFile(version: n)
@@ -165,9 +165,53 @@ extension SQLiteStore {
     public func versions(of datasetID: Dataset.ID) async throws(StoreError) -> [DatasetVersion] {
         try await read { db in
             try Row.fetchAll(
-                db, sql: "SELECT * FROM dataset_versions WHERE dataset_id = ? ORDER BY number", arguments: [datasetID.rawValue]
+                db, sql: "SELECT * FROM dataset_versions WHERE dataset_id = ? AND deleted_at IS NULL ORDER BY number",
+                arguments: [datasetID.rawValue]
             ).map(Self.version(from:))
         }
+    }
+
+    public func deleteVersion(number: Int, of datasetID: Dataset.ID, audit: AuditDraft) async throws(StoreError) -> DatasetVersion {
+        try await write { db in
+            guard let row = try Row.fetchOne(
+                db, sql: "SELECT * FROM dataset_versions WHERE dataset_id = ? AND number = ? AND deleted_at IS NULL",
+                arguments: [datasetID.rawValue, number])
+            else { throw StoreError.notFound(kind: "version", key: String(number)) }
+            let version = try Self.version(from: row)
+            try Self.dropRows(db, version)
+            try db.execute(
+                // (The file's hash is kept, marked, so that the same file may be imported again.)
+                sql: "UPDATE dataset_versions SET deleted_at = ?, sha256 = sha256 || ':deleted:' || id WHERE id = ?",
+                arguments: [StoredJSON.millis(audit.at), version.id.rawValue])
+            var draft = audit
+            draft.details["version"] = String(number)
+            draft.recordCount = version.rowCount
+            _ = try Self.appendAudit(db, draft)
+            return version
+        }
+    }
+
+    public func deleteDataset(_ datasetID: Dataset.ID, audit: AuditDraft) async throws(StoreError) {
+        try await write { db in
+            guard try Bool.fetchOne(db, sql: "SELECT 1 FROM datasets WHERE id = ?", arguments: [datasetID.rawValue]) == true
+            else { throw StoreError.notFound(kind: "dataset", key: datasetID.rawValue) }
+            let rows = try Row.fetchAll(
+                db, sql: "SELECT * FROM dataset_versions WHERE dataset_id = ? ORDER BY number", arguments: [datasetID.rawValue])
+            let versions = try rows.filter { ($0["deleted_at"] as Int64?) == nil }.map(Self.version(from:))
+            for v in try rows.map(Self.version(from:)) { try Self.dropRows(db, v) }
+            try db.execute(sql: "DELETE FROM dataset_versions WHERE dataset_id = ?", arguments: [datasetID.rawValue])
+            try db.execute(sql: "DELETE FROM consent WHERE dataset_id = ?", arguments: [datasetID.rawValue])
+            try db.execute(sql: "DELETE FROM datasets WHERE id = ?", arguments: [datasetID.rawValue])
+            var draft = audit
+            draft.details["versions"] = versions.map { String($0.number) }.joined(separator: ",")
+            draft.recordCount = versions.reduce(0) { $0 + $1.rowCount }
+            _ = try Self.appendAudit(db, draft)
+        }
+    }
+
+    /// Drops a version's row table.
+    static func dropRows(_ db: Database, _ version: DatasetVersion) throws {
+        try db.execute(sql: "DROP TABLE IF EXISTS \(VersionTableLayout.quote(VersionTableLayout(version: version).tableName))")
     }
 
     static func version(from r: Row) throws -> DatasetVersion {

@@ -65,6 +65,11 @@ public enum Migrations {
             """,
             "CREATE TABLE workspace_secrets (name TEXT PRIMARY KEY, value TEXT NOT NULL, created_at $INT NOT NULL)",
         ]),
+        // A deleted version keeps its record (its number is never given again, so "version 3" in the audit
+        // trail names one version only); its rows are dropped.
+        Migration(id: "002-deleted-versions", statements: [
+            "ALTER TABLE dataset_versions ADD COLUMN deleted_at $INT",
+        ]),
     ]
 
     /// Rows of the `roles` table, seeded by the first migration.

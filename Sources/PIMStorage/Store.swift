@@ -54,6 +54,15 @@ public protocol Store: SharingStore, Sendable {
     ) async throws(StoreError) -> DatasetVersion
     /// Versions of a dataset, oldest first.
     func versions(of dataset: Dataset.ID) async throws(StoreError) -> [DatasetVersion]
+    /// Deletes version `number` of a dataset with its audit event, all or nothing: its rows are dropped and it
+    /// is no longer listed. Its number is never given again (the audit trail names versions by number), and
+    /// its file may be imported again.
+    /// - Throws: ``StoreError/notFound(kind:key:)`` when there is no such version.
+    func deleteVersion(number: Int, of dataset: Dataset.ID, audit: AuditDraft) async throws(StoreError) -> DatasetVersion
+    /// Deletes a dataset with every version's rows, its consent decisions and the dataset itself, with its audit
+    /// event, all or nothing. Audit events that name it stay (the trail is never edited).
+    /// - Throws: ``StoreError/notFound(kind:key:)`` when there is no such dataset.
+    func deleteDataset(_ dataset: Dataset.ID, audit: AuditDraft) async throws(StoreError)
     /// Loads a version's rows back into a typed table (columns in schema order).
     func table(of version: DatasetVersion) async throws(StoreError) -> Table
     /// Loads only the named columns (in schema order; unknown names are ignored), e.g. the dimensions of an

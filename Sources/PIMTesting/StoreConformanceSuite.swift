@@ -190,6 +190,62 @@ public enum StoreConformanceSuite {
             #expect(v2.number == 2)
             #expect(try await store.table(of: v2).rowCount == 2)
         },
+        StoreCheck(name: "a deleted version is gone with its rows, its number is never reused, and its file may come again") { store, _ in
+            let d = Fixtures.dataset()
+            try await store.create(d)
+            let audit = AuditDraft(at: Fixtures.epoch, actor: "admin", action: .datasetImported, datasetID: d.id.rawValue)
+            let v1 = try await store.addVersion(of: d.id, table: Fixtures.mixedTable(), schema: d.schema, provenance: Fixtures.provenance(),
+                                                audit: audit)
+            let v2 = try await store.addVersion(of: d.id, table: Fixtures.mixedTable().selectingRows([0, 1]), schema: d.schema,
+                                                provenance: Fixtures.provenance(sha: String(repeating: "b", count: 64)), audit: audit)
+            let deletion = AuditDraft(at: Fixtures.epoch, actor: "dpo", action: .datasetDeleted, datasetID: d.id.rawValue,
+                                      details: ["reason": "wrong file"])
+            let gone = try await store.deleteVersion(number: 2, of: d.id, audit: deletion)
+            #expect(gone.id == v2.id)
+            #expect(try await store.versions(of: d.id).map(\.number) == [1])
+            #expect(try await store.table(of: v1).rowCount == Fixtures.mixedTable().rowCount)
+            await #expect(throws: StoreError.self) { _ = try await store.table(of: v2) }
+            await #expect(throws: StoreError.notFound(kind: "version", key: "2")) {
+                _ = try await store.deleteVersion(number: 2, of: d.id, audit: deletion)
+            }
+            // The deleted file may be imported again, as version 3 (2 names the deleted one in the audit trail)
+            let v3 = try await store.addVersion(of: d.id, table: Fixtures.mixedTable().selectingRows([0, 1]), schema: d.schema,
+                                                provenance: Fixtures.provenance(sha: String(repeating: "b", count: 64)), audit: audit)
+            #expect(v3.number == 3)
+            let events = try await store.auditEvents(AuditFilter(action: .datasetDeleted))
+            #expect(events.map { $0.draft.details["version"] } == ["2"])
+            #expect(events.first?.draft.recordCount == 2)
+            #expect(try await store.verifyAuditChain() == .intact(events: 4))
+        },
+        StoreCheck(name: "a deleted dataset takes its versions and consent with it, and its name is free again") { store, _ in
+            let d = Fixtures.dataset()
+            try await store.create(d)
+            let audit = AuditDraft(at: Fixtures.epoch, actor: "admin", action: .datasetImported, datasetID: d.id.rawValue)
+            let v1 = try await store.addVersion(of: d.id, table: Fixtures.mixedTable(), schema: d.schema, provenance: Fixtures.provenance(),
+                                                audit: audit)
+            _ = try await store.addVersion(of: d.id, table: Fixtures.mixedTable().selectingRows([0]), schema: d.schema,
+                                           provenance: Fixtures.provenance(sha: String(repeating: "c", count: 64)), audit: audit)
+            _ = try await store.deleteVersion(number: 2, of: d.id,
+                                              audit: AuditDraft(at: Fixtures.epoch, actor: "dpo", action: .datasetDeleted, datasetID: d.id.rawValue))
+            try await store.recordConsent(datasetID: d.id, entries: [ConsentEntry(recordID: "r1", purpose: "disclosure", granted: true, at: Fixtures.epoch)],
+                                          audit: AuditDraft(at: Fixtures.epoch, actor: "admin", action: .consentChanged, datasetID: d.id.rawValue))
+            try await store.deleteDataset(d.id, audit: AuditDraft(at: Fixtures.epoch, actor: "dpo", action: .datasetDeleted,
+                                                                  datasetID: d.id.rawValue, details: ["reason": "retention period over"]))
+            #expect(try await store.dataset(named: d.name) == nil)
+            #expect(try await store.versions(of: d.id).isEmpty)
+            #expect(try await store.consent(datasetID: d.id).isEmpty)
+            await #expect(throws: StoreError.self) { _ = try await store.table(of: v1) }
+            await #expect(throws: StoreError.notFound(kind: "dataset", key: d.id.rawValue)) {
+                try await store.deleteDataset(d.id, audit: AuditDraft(at: Fixtures.epoch, actor: "dpo", action: .datasetDeleted))
+            }
+            let last = try #require(try await store.auditEvents(AuditFilter(action: .datasetDeleted)).last)
+            #expect(last.draft.details["versions"] == "1")
+            #expect(last.draft.recordCount == Fixtures.mixedTable().rowCount)
+            // The name can be used again, by a new dataset
+            try await store.create(Fixtures.dataset())
+            #expect(try await store.dataset(named: d.name) != nil)
+            #expect(try await store.verifyAuditChain() == .intact(events: 5))
+        },
         StoreCheck(name: "a failed import stores nothing: no version, no rows, no audit event") { store, _ in
             let d = Fixtures.dataset()
             try await store.create(d)

@@ -50,9 +50,87 @@ struct DatasetsCommand: AsyncParsableCommand {
 struct DatasetCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "dataset",
-        abstract: "Show one dataset: schema with disclosure roles, versions with provenance.",
-        subcommands: [Show.self]
+        abstract: "Show one dataset (schema with disclosure roles, versions with provenance), or delete a version or the dataset.",
+        subcommands: [Show.self, Delete.self]
     )
+
+    /// `pim dataset delete NAME [--version N] --reason TEXT`: a wrongly imported version, or a dataset whose
+    /// retention period is over (data minimisation), removed with one audited event.
+    struct Delete: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(commandName: "delete",
+            abstract: "Delete a dataset version, or a whole dataset with its versions and consent decisions.",
+            discussion: """
+                Examples:
+                  pim dataset delete pm-monitoring --version 3 --reason "wrong file imported" --yes
+                  pim dataset delete pm-2024 --reason "retention period of the DSA ended" --yes --as dpo
+                The rows are dropped from the store; the audit trail keeps one event naming the dataset, the
+                versions, the number of records and the reason (never a record). A deleted version's number is not
+                given again, and its file may be imported again. With --as, only an administrator or a
+                data-protection focal point may delete. Shares already sent are not recalled: the recipients'
+                agreements govern their copies.
+                """
+        )
+        @OptionGroup var store: StoreOptions
+        @Argument(help: "Dataset name.") var name: String
+        @Option(help: "The version to delete (default: the whole dataset).") var version: Int?
+        @Option(help: "Why (recorded in the audit trail; no personal data).") var reason: String
+        @Flag(help: "Confirm the deletion (it cannot be undone).") var yes = false
+        @Option(help: "Output format: text or json.") var format: OutputFormat = .text
+        @OptionGroup var actor: ActorOption
+
+        struct Summary: Encodable {
+            var dataset: String
+            var deletedVersions: [Int]
+            var records: Int
+            var remainingVersions: [Int]
+        }
+
+        func validate() throws {
+            guard !reason.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty, reason.count <= 500 else {
+                throw ValidationError("--reason must say why, in at most 500 characters.")
+            }
+            if let version, version < 1 { throw ValidationError("--version is 1 or more.") }
+        }
+
+        func run() async throws {
+            let summary = try await store.withStore(writing: true, command: "pim dataset delete") { s in
+                try await actor.check(in: s, roles: [.administrator, .dataProtectionFocalPoint], to: "delete data")
+                let d = try await DatasetLookup.require(name, in: s)
+                let versions = try await s.versions(of: d.id)
+                let targets = version.map { n in versions.filter { $0.number == n } } ?? versions
+                if let version, targets.isEmpty {
+                    throw CLIError("Dataset \"\(d.name)\" has no version \(version); its versions are: "
+                        + (versions.isEmpty ? "none" : versions.map { String($0.number) }.joined(separator: ", ")) + ".")
+                }
+                let records = targets.reduce(0) { $0 + $1.rowCount }
+                guard yes else {
+                    let what = version.map { "version \($0) of \(d.name)" } ?? "dataset \(d.name) with its \(versions.count) version(s) and consent decisions"
+                    throw CLIError("This would delete \(what) (\(records) records) for good. Run again with --yes to confirm.")
+                }
+                let draft = AuditDraft(at: Date(), actor: actor.name, action: .datasetDeleted, datasetID: d.id.rawValue,
+                                       details: ["dataset": d.name, "reason": reason.trimmingCharacters(in: .whitespacesAndNewlines)])
+                if let version {
+                    _ = try await s.deleteVersion(number: version, of: d.id, audit: draft)
+                } else {
+                    try await s.deleteDataset(d.id, audit: draft)
+                }
+                let remaining = version == nil ? [] : versions.map(\.number).filter { $0 != version }
+                return Summary(dataset: d.name, deletedVersions: targets.map(\.number), records: records, remainingVersions: remaining)
+            }
+            switch format {
+            case .json: try Output.printJSON(summary)
+            case .text:
+                if version == nil {
+                    print("Deleted dataset \(summary.dataset): \(summary.deletedVersions.count) version(s), \(summary.records) records, and its consent decisions.")
+                } else {
+                    print("Deleted version \(summary.deletedVersions.map(String.init).joined()) of \(summary.dataset) (\(summary.records) records); "
+                        + (summary.remainingVersions.isEmpty ? "no version is left." : "versions left: \(summary.remainingVersions.map(String.init).joined(separator: ", ")).")
+                        )
+                }
+                print("Recorded in the audit trail (pim audit list --action dataset.deleted).")
+            }
+        }
+    }
 
     struct Show: AsyncParsableCommand {
         static let configuration = CommandConfiguration(commandName: "show",

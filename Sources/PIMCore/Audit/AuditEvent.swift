@@ -28,6 +28,9 @@ public enum AuditAction: String, Sendable, Hashable, Codable, CaseIterable {
     // MARK: Security review
     /// Disclosure roles of a dataset's fields changed (details: field names and old->new roles; schema only).
     case datasetSchemaChanged = "dataset.schema.changed"
+    /// A dataset version, or a whole dataset with its versions and consent decisions, was deleted (details: the
+    /// version numbers and the reason given; counts only).
+    case datasetDeleted = "dataset.deleted"
 }
 
 /// The facts of an audit event before the store places it in the chain.

@@ -1,0 +1,52 @@
+import Foundation
+import Testing
+
+/// `pim dataset delete` (QA finding W30): a wrongly imported version, or a dataset whose retention period is
+/// over, removed with one audited event.
+@Suite struct DatasetDeleteCLITests {
+    @Test func aVersionAndThenTheDatasetAreDeletedOnlyWhenConfirmedAndByWhoMay() throws {
+        let dir = try initialisedWorkspace()
+        try syntheticCSV(rows: 30).write(to: dir.appendingPathComponent("a.csv"), atomically: true, encoding: .utf8)
+        try syntheticCSV(rows: 12, seed: 2).write(to: dir.appendingPathComponent("b.csv"), atomically: true, encoding: .utf8)
+        for file in ["a.csv", "b.csv"] {
+            let r = try PIMBinary.run(["import", file, "--dataset", "pm", "--category", "protection-monitoring", "--purpose", "T"], in: dir)
+            #expect(r.status == 0, "\(r.err)")
+        }
+        // Without --yes nothing is deleted, and the command says what it would delete
+        let unconfirmed = try PIMBinary.run(["dataset", "delete", "pm", "--version", "2", "--reason", "wrong file"], in: dir)
+        #expect(unconfirmed.status != 0)
+        #expect(unconfirmed.err.contains("version 2 of pm (12 records)"), "\(unconfirmed.err)")
+        // A version that does not exist is named with the ones that do
+        let missing = try PIMBinary.run(["dataset", "delete", "pm", "--version", "7", "--reason", "x", "--yes"], in: dir)
+        #expect(missing.err.contains("versions are: 1, 2"), "\(missing.err)")
+        // An analyst may not delete
+        try "correct horse battery\n".write(to: dir.appendingPathComponent("pw"), atomically: true, encoding: .utf8)
+        #expect(try PIMBinary.run(["user", "add", "--name", "ana", "--role", "analyst", "--password-file", "pw"], in: dir).status == 0)
+        let analyst = try PIMBinary.run(["dataset", "delete", "pm", "--version", "2", "--reason", "x", "--yes", "--as", "ana"], in: dir)
+        #expect(analyst.status != 0)
+        #expect(analyst.err.contains("only these roles may delete data"), "\(analyst.err)")
+        // Deleted: version 1 remains
+        let deleted = try PIMBinary.run(["dataset", "delete", "pm", "--version", "2", "--reason", "wrong file", "--yes", "--format", "json"], in: dir)
+        #expect(deleted.status == 0, "\(deleted.err)")
+        let summary = try #require(try JSONSerialization.jsonObject(with: Data(deleted.out.utf8)) as? [String: Any])
+        #expect(summary["deletedVersions"] as? [Int] == [2])
+        #expect(summary["records"] as? Int == 12)
+        #expect(summary["remainingVersions"] as? [Int] == [1])
+        let show = try PIMBinary.run(["dataset", "show", "pm"], in: dir)
+        #expect(show.out.contains("v1:"))
+        #expect(!show.out.contains("v2:"))
+        // The same file imports again, as version 3
+        let again = try PIMBinary.run(["import", "b.csv", "--dataset", "pm", "--purpose", "T", "--format", "json"], in: dir)
+        #expect(again.status == 0, "\(again.err)")
+        #expect(again.out.contains("\"version\" : 3"), "\(again.out)")
+        // The whole dataset, by the administrator
+        let all = try PIMBinary.run(["dataset", "delete", "pm", "--reason", "retention period over", "--yes", "--as", "admin"], in: dir)
+        #expect(all.status == 0, "\(all.err)")
+        #expect(all.out.contains("2 version(s), 42 records"), "\(all.out)")
+        #expect(try PIMBinary.run(["dataset", "show", "pm"], in: dir).status != 0)
+        // Both deletions are in the audit trail with the reason, and the chain is intact
+        let audit = try PIMBinary.run(["audit", "list", "--action", "dataset.deleted", "--format", "json"], in: dir)
+        #expect(audit.out.contains("wrong file") && audit.out.contains("retention period over"), "\(audit.out)")
+        #expect(try PIMBinary.run(["audit", "verify"], in: dir).status == 0)
+    }
+}
