@@ -80,12 +80,13 @@ public struct ServerConfiguration: Sendable {
         self.now = now
     }
 
-    /// The session cookie's name: `__Host-` prefixed when Secure, so browsers refuse it over plain HTTP
-    /// and from sub-domains.
-    var uploads: UploadSettings {
+    /// Where uploads wait for confirmation (``uploadDirectory``, else a folder of this process) and how large they may be.
+    public var uploads: UploadSettings {
         UploadSettings(directory: uploadDirectory ?? UploadSettings.processDirectory, maxBytes: maxUploadBytes)
     }
 
+    /// The session cookie's name: `__Host-` prefixed when Secure, so browsers refuse it over plain HTTP
+    /// and from sub-domains.
     var sessionCookieName: String { secureCookies ? "__Host-pim_session" : "pim_session" }
 }
 

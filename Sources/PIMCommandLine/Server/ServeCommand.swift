@@ -83,8 +83,14 @@ struct ServeCommand: AsyncParsableCommand {
             logger.logLevel = .info
             let address = "\(configuration.tls == nil ? "http" : "https")://\(configuration.host):\(configuration.port)"
             if demo { printDemoLogins(address: address) }
+            // Uploads left waiting for confirmation by an earlier run cannot be confirmed any more: deleted.
+            // (The data directory is locked by this process; a PostgreSQL server's uploads are in a folder of its own.)
+            let uploads = configuration.uploads.directory
+            let leftovers = UploadSettings.discardLeftovers(in: uploads)
+            if leftovers > 0 { logger.info("deleted \(leftovers) upload(s) an earlier run left unconfirmed") }
             logger.info("pim serves \(store.configuration.backendDescription) at \(address) (Ctrl-C stops)")
             try await serve(configuration, store: s, logger: logger)
+            UploadSettings.discardLeftovers(in: uploads)
             try await s.close()
         } catch {
             try? await s.close()

@@ -8,9 +8,9 @@ import NIOCore
 /// Uploaded files hold personal data, so they are private to the server's user: the upload directory and
 /// every upload folder are created with mode 0700, files with 0600, and an existing upload directory that
 /// another user owns (or a symbolic link) is refused rather than written into.
-struct UploadSettings: Sendable {
+public struct UploadSettings: Sendable {
     /// Each upload gets its own folder below this directory.
-    var directory: URL
+    public internal(set) var directory: URL
     /// Largest request body accepted for an upload, in bytes.
     var maxBytes: Int
 
@@ -25,6 +25,20 @@ struct UploadSettings: Sendable {
         .appendingPathComponent("pim-uploads-" + UUID().uuidString.lowercased(), isDirectory: true)
 
     static let notWritable = ServerError.unprocessable("The server cannot store uploads: its upload directory is not writable.")
+
+    /// Deletes every upload folder in `directory` and returns how many there were: the files of uploads a
+    /// server held for confirmation when it stopped. Pending uploads live in the server's memory only, so
+    /// after a restart nobody can import or discard them, and files never imported must not accumulate
+    /// personal data outside the audited store. Call it only while no server uses the directory (at start,
+    /// with the data directory locked, and at shutdown).
+    @discardableResult
+    public static func discardLeftovers(in directory: URL) -> Int {
+        let fm = FileManager.default
+        guard let entries = try? fm.contentsOfDirectory(at: directory, includingPropertiesForKeys: nil) else { return 0 }
+        var removed = 0
+        for entry in entries where (try? fm.removeItem(at: entry)) != nil { removed += 1 }
+        return removed
+    }
 
     /// A new, empty folder (0700) for one upload, in the checked upload directory.
     func newFolder() throws -> URL {
