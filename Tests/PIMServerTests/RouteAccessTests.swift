@@ -32,6 +32,7 @@ import Testing
         // Data (web-data): import pages, jobs, risk, anonymisation, export
         .importForm: importRoles, .importPreview: importRoles, .jobPage: importRoles,
         .datasetRisk: microdataRoles, .datasetAnonymize: microdataRoles, .apiDatasetExport: microdataRoles,
+        .datasetAggregate: datasetRoles, .datasetAggregateDownload: datasetRoles, .datasetExport: microdataRoles,
         // Accounts and access
         .adminHome: [.administrator], .adminUsers: [.administrator], .adminOrganizations: [.administrator],
         .adminRoles: [.administrator], .apiUsers: [.administrator], .apiUser: [.administrator],
@@ -66,7 +67,7 @@ import Testing
         let path = route.path(["name": TestWorld.datasetName, "id": id])
         switch route {
         case .apiDatasetRisk: return path + "?keys=adm1_code,sex"
-        case .apiDatasetAggregate: return path + "?by=adm1_code,sex&min_cell=5"
+        case .apiDatasetAggregate, .datasetAggregate, .datasetAggregateDownload: return path + "?by=adm1_code,sex&min_cell=5"
         case .importPreview: return route.path(["upload": "no-such-upload"])
         case .importCommit: return route.path(["upload": "no-such-upload"])
         case .jobPage: return route.path(["job": "no-such-job"])

@@ -54,32 +54,9 @@ struct APIController: Sendable {
             let viewer = try await Viewer.of(context, store: store)
             let entry = try await catalog.entry(named: context.parameters.require("name"), viewer: viewer)
             let q = Form(query: request.uri.query)
-            guard let by = Self.list(q["by"]), !by.isEmpty else {
-                throw ServerError.badRequest("Give by=col1,col2: the dimensions to count by (a dimension may be recoded, as in pim aggregate: age=bands, opened=month, date=week or quarter).")
-            }
-            // Without min_cell, the smallest the caller may use (5, or the largest of a partner's agreements).
-            let floor = DatasetAccess.minimumCell(for: viewer, dataset: entry.dataset, at: catalog.now())
-            let minCell = try Self.integer(q["min_cell"], name: "min_cell") ?? max(5, floor)
-            guard minCell >= floor else {
-                throw ServerError.badRequest(
-                    "min_cell must be at least \(floor) for you" + (viewer.role == .partnerViewer ? " (the largest minimum cell of the agreements that share this dataset with your organisation)." : "."))
-            }
-            let identifiers = DatasetAccess.forbiddenDimensions(in: entry.dataset.schema)
-            let columns = by.map(DatasetCatalog.dimensionColumn)
-            if let bad = columns.first(where: identifiers.contains) {
-                throw ServerError.badRequest("\"\(bad)\" is a direct identifier or household id and cannot be a dimension.")
-            }
-            if let allowed = entry.allowedDimensions, let bad = columns.first(where: { !allowed.contains($0) }) {
-                throw ServerError.badRequest("\"\(bad)\" is not a dimension of your agreement; allowed: "
-                    + allowed.sorted().joined(separator: ", ") + ".")
-            }
-            // Viewers who may ask for any table but not see microdata get perturbed counts (see
-            // DatasetCatalog.aggregate): suppression alone would let two of their queries recover a small cell.
-            let perturbed = Self.perturbsAggregates(viewer.role)
-            let answer = try await catalog.aggregateJSON(entry, by: by, minCell: minCell, perturbed: perturbed)
-            try await Self.auditPartnerView(viewer, entry: entry, store: store, at: catalog.now(),
-                                            details: ["kind": "aggregate", "by": by.joined(separator: ","), "min_cell": String(minCell),
-                                                      "method": perturbed ? "cell-key" : "suppression"])
+            let asked = try Self.aggregateRequest(by: q["by"], minCell: q["min_cell"], viewer: viewer, entry: entry, catalog: catalog)
+            let answer = try await catalog.aggregateJSON(entry, by: asked.by, minCell: asked.minCell, perturbed: asked.perturbed)
+            try await Self.auditPartnerView(viewer, entry: entry, store: store, at: catalog.now(), details: asked.auditDetails)
             return Self.json(answer)
         }
         registry.register(.apiDatasetOutput) { request, context, _ in
@@ -103,6 +80,47 @@ struct APIController: Sendable {
         registry.register(.apiAuditVerify) { _, _, _ in
             JSON.response(AuditVerifyDTO(try await store.verifyAuditChain()))
         }
+    }
+
+    /// An aggregate asked for through the API or the web page, checked for the viewer.
+    struct AggregateRequest: Sendable {
+        var by: [String]
+        var minCell: Int
+        /// Counts perturbed by the cell-key method (see ``perturbsAggregates(_:)``).
+        var perturbed: Bool
+        var auditDetails: [String: String] {
+            ["kind": "aggregate", "by": by.joined(separator: ","), "min_cell": String(minCell), "method": perturbed ? "cell-key" : "suppression"]
+        }
+    }
+
+    /// Checks an aggregate's dimensions (`COL` or `COL=RECODE`, comma-separated) and smallest cell for `viewer`:
+    /// no direct identifier or household id, only an agreement's dimensions for a partner, a smallest cell of at
+    /// least the viewer's floor (5, or a partner's agreements' largest; the floor is the default).
+    static func aggregateRequest(
+        by: String?, minCell: String?, viewer: Viewer, entry: DatasetCatalog.Entry, catalog: DatasetCatalog
+    ) throws -> AggregateRequest {
+        guard let by = Self.list(by), !by.isEmpty else {
+            throw ServerError.badRequest("Give by=col1,col2: the dimensions to count by (a dimension may be recoded, as in pim aggregate: age=bands, opened=month, date=week or quarter).")
+        }
+        // Without min_cell, the smallest the caller may use (5, or the largest of a partner's agreements).
+        let floor = DatasetAccess.minimumCell(for: viewer, dataset: entry.dataset, at: catalog.now())
+        let cell = try Self.integer(minCell, name: "min_cell") ?? max(5, floor)
+        guard cell >= floor else {
+            throw ServerError.badRequest(
+                "min_cell must be at least \(floor) for you" + (viewer.role == .partnerViewer ? " (the largest minimum cell of the agreements that share this dataset with your organisation)." : "."))
+        }
+        let identifiers = DatasetAccess.forbiddenDimensions(in: entry.dataset.schema)
+        let columns = by.map(DatasetCatalog.dimensionColumn)
+        if let bad = columns.first(where: identifiers.contains) {
+            throw ServerError.badRequest("\"\(bad)\" is a direct identifier or household id and cannot be a dimension.")
+        }
+        if let allowed = entry.allowedDimensions, let bad = columns.first(where: { !allowed.contains($0) }) {
+            throw ServerError.badRequest("\"\(bad)\" is not a dimension of your agreement; allowed: "
+                + allowed.sorted().joined(separator: ", ") + ".")
+        }
+        // Viewers who may ask for any table but not see microdata get perturbed counts (see
+        // DatasetCatalog.aggregate): suppression alone would let two of their queries recover a small cell.
+        return AggregateRequest(by: by, minCell: cell, perturbed: Self.perturbsAggregates(viewer.role))
     }
 
     /// Whether ad-hoc aggregates for `role` are perturbed by the cell-key method: analysts and partner viewers,

@@ -159,4 +159,42 @@ extension Template {
         </section>
         {{/hasPreview}}
         """
+
+    static let aggregateSource = """
+        <p class="crumbs"><a href="/datasets/{{name}}">{{name}}</a> ›</p>
+        <h1>Table of {{name}} by dimensions (version {{version}})</h1>
+        <form id="aggregate-form" method="get" action="/datasets/{{name}}/aggregate">
+        <p><label for="by">Dimensions, comma-separated; each a column or column=recoding (age=bands, date=week, month or quarter, col=top:N, bottom:N or rare:N)</label><br>
+        <input id="by" name="by" size="70" value="{{by}}" placeholder="adm1_code,sex,age=bands,date=month" required></p>
+        <p class="muted">Columns: {{columns}}</p>
+        <p><label for="min_cell">Smallest cell shown</label> <input id="min_cell" name="min_cell" type="number" min="{{floor}}" value="{{minCell}}"></p>
+        <p><button id="aggregate-submit" type="submit">Count</button></p>
+        </form>
+        {{#error}}<p class="alert" role="alert">{{error}}</p>{{/error}}
+        {{#result}}
+        <section id="aggregate-result" aria-labelledby="aggregate-title"><h2 id="aggregate-title">Counts by {{byText}}</h2>
+        <p>{{summary}}</p>
+        {{#note}}<p class="note">{{note}}</p>{{/note}}
+        <p><a id="aggregate-download" href="{{downloadLink}}">Download as CSV</a></p>
+        <div class="scroll" tabindex="0" role="region" aria-label="Counts">
+        <table id="aggregate-table"><caption>Counts by {{byText}}; totals in the rows marked Total</caption>
+        <thead><tr>{{#headers}}<th scope="col">{{.}}</th>{{/headers}}</tr></thead>
+        <tbody>{{#rows}}<tr>{{#cells}}<td>{{.}}</td>{{/cells}}</tr>{{/rows}}</tbody></table></div>
+        </section>
+        {{/result}}
+        """
+
+    static let exportSource = """
+        <p class="crumbs"><a href="/datasets/{{name}}">{{name}}</a> ›</p>
+        <h1>Export {{name}}</h1>
+        <p class="lede">The version's full rows, as stored, for work inside your organisation: cells that a spreadsheet would run as a formula are written so that none runs. The export is recorded in the audit log. To share outside, use an agreement (Shares).</p>
+        {{#hasVersions}}
+        <form id="export-form" method="get" action="/api/v1/datasets/{{name}}/export">
+        <p><label for="version">Version</label> <select id="version" name="version">{{#versions}}<option value="{{number}}"{{#latest}} selected{{/latest}}>{{number}} ({{rows}} rows)</option>{{/versions}}</select></p>
+        <p><label for="format">Format</label> <select id="format" name="format"><option value="csv">CSV</option><option value="hxl">CSV with the HXL hashtag row</option><option value="xlsx">Excel (XLSX)</option><option value="json">JSON</option></select></p>
+        <p><button id="export-submit" type="submit">Download</button></p>
+        </form>
+        {{/hasVersions}}
+        {{^hasVersions}}<p class="muted">No version yet.</p>{{/hasVersions}}
+        """
 }

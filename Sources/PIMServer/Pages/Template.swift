@@ -4,7 +4,7 @@
 enum Template: String, CaseIterable {
     case layout, login, home, matrix, category, dataset, audit, error
     // MARK: Data pages (web-data)
-    case importForm, importPreview, job, risk, anonymize
+    case importForm, importPreview, job, risk, anonymize, aggregate, export
     // MARK: Accounts and access
     case adminHome, adminUsers, adminOrganizations, adminRoles, accountTokens, accountPassword
     // MARK: Sharing (sources in Sharing/SharingTemplates.swift)
@@ -25,6 +25,8 @@ enum Template: String, CaseIterable {
         case .job: Self.jobSource
         case .risk: Self.riskSource
         case .anonymize: Self.anonymizeSource
+        case .aggregate: Self.aggregateSource
+        case .export: Self.exportSource
         // Accounts and access
         case .adminHome: Self.adminHomeSource
         case .adminUsers: Self.adminUsersSource
@@ -208,7 +210,7 @@ enum Template: String, CaseIterable {
         <section aria-labelledby="output"><h2 id="output">{{outputTitle}}</h2>
         {{#outputNotes}}<p class="note">{{.}}</p>{{/outputNotes}}
         {{#outputError}}<p class="alert">{{outputError}}</p>{{/outputError}}
-        {{#riskLink}}<p><a id="risk-link" href="/datasets/{{name}}/risk">Re-identification risk of this dataset</a> · <a id="anonymize-link" href="/datasets/{{name}}/anonymize">Anonymisation preview</a></p>{{/riskLink}}
+        <p><a id="aggregate-link" href="/datasets/{{name}}/aggregate">Table by dimensions</a>{{#riskLink}} · <a id="risk-link" href="/datasets/{{name}}/risk">Re-identification risk of this dataset</a> · <a id="anonymize-link" href="/datasets/{{name}}/anonymize">Anonymisation preview</a> · <a id="export-link" href="/datasets/{{name}}/export">Export</a>{{/riskLink}}</p>
         {{#chart}}
         <figure class="chart">
         {{{svg}}}

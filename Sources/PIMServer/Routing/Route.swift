@@ -17,7 +17,7 @@ public enum Route: String, Sendable, Hashable, CaseIterable {
     case apiDatasetOutput, apiAudit, apiAuditVerify
     // MARK: Data: import, jobs, risk, anonymisation, upload and export (web-data)
     case importForm, importUpload, importPreview, importCommit, jobPage
-    case datasetRisk, datasetAnonymize, datasetAnonymizeDownload
+    case datasetRisk, datasetAnonymize, datasetAnonymizeDownload, datasetAggregate, datasetAggregateDownload, datasetExport
     case apiDatasetVersions, apiDatasetExport
     // MARK: Accounts and access (administration, API tokens)
     case adminHome, adminUsers, adminUserCreate, adminUserUpdate, adminOrganizations, adminOrganizationCreate, adminRoles
@@ -121,6 +121,9 @@ public enum Route: String, Sendable, Hashable, CaseIterable {
         case .datasetRisk: "/datasets/{name}/risk"
         case .datasetAnonymize: "/datasets/{name}/anonymize"
         case .datasetAnonymizeDownload: "/datasets/{name}/anonymize/download"
+        case .datasetAggregate: "/datasets/{name}/aggregate"
+        case .datasetAggregateDownload: "/datasets/{name}/aggregate/download"
+        case .datasetExport: "/datasets/{name}/export"
         case .apiDatasetVersions: Self.apiPrefix + "/datasets/{name}/versions"
         case .apiDatasetExport: Self.apiPrefix + "/datasets/{name}/export"
         // Accounts and access
@@ -161,7 +164,7 @@ public enum Route: String, Sendable, Hashable, CaseIterable {
         case .health, .stylesheet: .asset
         case .loginForm, .login, .logout, .home, .frameworkMatrix, .frameworkCategory, .datasetPage, .auditPage: .page
         case .importForm, .importUpload, .importPreview, .importCommit, .jobPage, .datasetRisk, .datasetAnonymize,
-             .datasetAnonymizeDownload: .page
+             .datasetAnonymizeDownload, .datasetAggregate, .datasetAggregateDownload, .datasetExport: .page
         // Accounts and access
         case .adminHome, .adminUsers, .adminUserCreate, .adminUserUpdate, .adminOrganizations, .adminOrganizationCreate,
              .adminRoles, .accountTokens, .accountTokenCreate, .accountTokenRevoke, .accountPassword, .accountPasswordChange: .page
@@ -178,11 +181,12 @@ public enum Route: String, Sendable, Hashable, CaseIterable {
         switch self {
         case .health, .stylesheet, .loginForm, .login, .apiOpenAPI: .anyone
         case .logout, .home, .frameworkMatrix, .frameworkCategory, .apiCategories, .apiCategory: .signedIn
-        case .datasetPage, .apiDatasets, .apiDataset, .apiDatasetAggregate, .apiDatasetOutput: .browseDatasets
+        case .datasetPage, .apiDatasets, .apiDataset, .apiDatasetAggregate, .apiDatasetOutput, .datasetAggregate,
+             .datasetAggregateDownload: .browseDatasets
         case .apiDatasetRisk: .analyseMicrodata
         case .auditPage, .apiAudit, .apiAuditVerify: .readAudit
         case .importForm, .importUpload, .importPreview, .importCommit, .jobPage, .apiDatasetVersions: .importData
-        case .datasetRisk, .datasetAnonymize, .datasetAnonymizeDownload, .apiDatasetExport: .analyseMicrodata
+        case .datasetRisk, .datasetAnonymize, .datasetAnonymizeDownload, .apiDatasetExport, .datasetExport: .analyseMicrodata
         // Accounts and access
         case .adminHome, .adminUsers, .adminUserCreate, .adminUserUpdate, .adminOrganizations, .adminOrganizationCreate,
              .adminRoles, .apiUsers, .apiUserCreate, .apiUser, .apiUserUpdate, .apiOrganizations, .apiOrganizationCreate: .administer
