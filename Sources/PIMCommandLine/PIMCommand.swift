@@ -12,7 +12,7 @@ public struct PIMCommand: AsyncParsableCommand {
               pim init                                   create a workspace in ./pim-data (asks questions)
               pim import survey.csv --dataset pm-2026    validate and store a file as a dataset version
 
-            Every command that uses stored data takes --data-dir DIR (default ./pim-data, SQLite)
+            Every command that uses stored data takes --data-dir DIR (default ./pim-data, SQLite) \
             or --database postgres://user@host/db (or PIM_DATABASE_URL).
             """,
         version: "0.1.0",

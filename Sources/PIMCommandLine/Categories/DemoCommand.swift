@@ -20,8 +20,8 @@ struct DemoCommand: AsyncParsableCommand {
             discussion: """
                 Example:
                   pim demo generate --seed 7 --out demo --scale small
-                All files describe one invented country (P-codes ZZ01…): population, incidents, cases,
-                feedback and the rest are drawn from the same areas and populations. No real person or place.
+                All files describe one invented country (P-codes ZZ01…): population, incidents, cases, \
+                feedback and the rest are drawn from the same areas and populations. No real person or place. \
                 The command prints the `pim import` lines that load the files into a workspace.
                 """
         )
@@ -73,9 +73,9 @@ extension DemoCommand {
                   pim init --workspace demo --country ZZZ --admin admin --password-file pw.txt
                   pim demo generate --seed 7 --out demo && pim demo load --dir demo
                   pim coverage --scenario sudden-onset-emergency
-                Each file becomes the dataset demo-<category>, with the sensitivity its category calls for
-                (high for cases, monitoring, needs assessments and feedback; moderate for security; low for
-                population figures, activity reports and other sectors' indicators). Systems are registered for five categories
+                Each file becomes the dataset demo-<category>, with the sensitivity its category calls for \
+                (high for cases, monitoring, needs assessments and feedback; moderate for security; low for \
+                population figures, activity reports and other sectors' indicators). Systems are registered for five categories \
                 only, so that the coverage report shows what gaps look like.
                 """
         )

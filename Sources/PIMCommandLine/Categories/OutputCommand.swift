@@ -16,12 +16,12 @@ struct OutputCommand: AsyncParsableCommand {
               pim output demo-population-data --as-of 2026-04-30
               pim output demo-protection-monitoring --period week --format markdown
               pim output demo-case-management --shareable --format csv > caseload-shareable.csv
-            The dataset's columns must follow its category's template (`pim template CATEGORY`).
-            Without --shareable the output is internal: it may show small counts. With --shareable the
-            tables are aggregated at the dimensions §10 allows and every cell below --min-cell (default and
-            smallest allowed: 5, the sharing policy's floor) is suppressed, with complementary suppression,
-            by pim's disclosure control. Records whose consent to reporting was withdrawn or refused
-            (`pim consent withdraw --purpose reporting`) are left out of --shareable outputs, and the
+            The dataset's columns must follow its category's template (`pim template CATEGORY`). \
+            Without --shareable the output is internal: it may show small counts. With --shareable the \
+            tables are aggregated at the dimensions §10 allows and every cell below --min-cell (default and \
+            smallest allowed: 5, the sharing policy's floor) is suppressed, with complementary suppression, \
+            by pim's disclosure control. Records whose consent to reporting was withdrawn or refused \
+            (`pim consent withdraw --purpose reporting`) are left out of --shareable outputs, and the \
             output says how many.
             """
     )

@@ -99,11 +99,11 @@ struct CoverageCommand: AsyncParsableCommand {
         discussion: """
             Example:
               pim coverage --scenario protracted-emergency --recent-days 120
-            Covered: a registered system and a dataset of a producing category whose latest data is within
-            --recent-days of --as-of (default today). A dataset's latest data is the period end recorded at
-            import (pim import --period-end), else the latest date in the data itself (the category's date
-            columns, e.g. date, or opened and closed for cases), never the day it was imported.
-            Partial: only one of the two. Gap: neither; the report names the category that would fill it.
+            Covered: a registered system and a dataset of a producing category whose latest data is within \
+            --recent-days of --as-of (default today). A dataset's latest data is the period end recorded at \
+            import (pim import --period-end), else the latest date in the data itself (the category's date \
+            columns, e.g. date, or opened and closed for cases), never the day it was imported. \
+            Partial: only one of the two. Gap: neither; the report names the category that would fill it. \
             Scenarios: \(Scenario.ID.allCases.map(\.rawValue).joined(separator: ", ")).
             """
     )

@@ -17,7 +17,7 @@ struct TemplateCommand: ParsableCommand {
               pim template protection-monitoring --format xlsform --out pm-form.xlsx
               pim template population-data --format schema --out pop-schema.json
               pim template population-data                                     describe the fields
-            Column names, HXL tags, disclosure roles and allowed values come from the template; the schema
+            Column names, HXL tags, disclosure roles and allowed values come from the template; the schema \
             file can be given to `pim import --schema` so a dataset is validated against the template.
             """
     )

@@ -14,20 +14,20 @@ struct AggregateCommand: AsyncParsableCommand {
             Examples:
               pim aggregate pm-monitoring --by adm1_code,sex,age=bands,date=month --min-cell 5 --out table.csv
               pim aggregate survey.csv --by adm1_code,sex --sum household_size --round 5 --seed 42 --out rounded.csv
-            A column may be named by an HXL tag pattern that matches one column (#adm1+code, #affected-m).
-            A dimension may carry a recoding (COL=bands, COL=month, …, as in `pim anonymize --recode`). A stored
-            dataset's direct identifiers and household id cannot be dimensions, and the output is audited.
-            Cells 0 < n < min-cell are suppressed, then complementary cells so that no suppressed cell can be
-            recomputed from its row, column or the totals. With --round, the table is randomly rounded to a
-            multiple of the base (3, 5 or 10) from --seed instead, with every total equal to the sum of its
-            rounded cells (controlled rounding for one or two dimensions). The output's `note` column gives
-            the base and method; the seed is printed and recorded in the audit trail, not published (with it,
-            the random choices could be replayed to narrow down the true counts).
-            With --cell-key (a stored dataset only), every count and total is perturbed by the cell-key method
-            instead: a count below min-cell is shown as 0 or min-cell, a larger one changes by at most 2, and a
-            cell holding the same records shows the same count in every table, here and in the API's tables for
-            analysts and partners (the records' secret keys stay in the workspace). Use it for tables that will
-            be published beside other tables of the same data: suppression protects each table on its own, but
+            A column may be named by an HXL tag pattern that matches one column (#adm1+code, #affected-m). \
+            A dimension may carry a recoding (COL=bands, COL=month, …, as in `pim anonymize --recode`). A stored \
+            dataset's direct identifiers and household id cannot be dimensions, and the output is audited. \
+            Cells 0 < n < min-cell are suppressed, then complementary cells so that no suppressed cell can be \
+            recomputed from its row, column or the totals. With --round, the table is randomly rounded to a \
+            multiple of the base (3, 5 or 10) from --seed instead, with every total equal to the sum of its \
+            rounded cells (controlled rounding for one or two dimensions). The output's `note` column gives \
+            the base and method; the seed is printed and recorded in the audit trail, not published (with it, \
+            the random choices could be replayed to narrow down the true counts). \
+            With --cell-key (a stored dataset only), every count and total is perturbed by the cell-key method \
+            instead: a count below min-cell is shown as 0 or min-cell, a larger one changes by at most 2, and a \
+            cell holding the same records shows the same count in every table, here and in the API's tables for \
+            analysts and partners (the records' secret keys stay in the workspace). Use it for tables that will \
+            be published beside other tables of the same data: suppression protects each table on its own, but \
             one table's total can reveal another's suppressed cell.
             """
     )

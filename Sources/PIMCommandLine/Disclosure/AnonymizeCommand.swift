@@ -13,15 +13,15 @@ struct AnonymizeCommand: AsyncParsableCommand {
             Example:
               pim anonymize pm-monitoring --k 5 --recode age=bands --generalize adm2_code=adm1 \\
                   --pseudonymize household_id --importance adm2_code,sex,age --out pm-anon.csv
-            A column may be named by an HXL tag pattern that matches one column (#adm2+code, #affected-m),
-            in every option that names columns.
-            Steps, in order: drop direct identifiers (--drop, default: the schema's direct identifiers),
-            pseudonymise ids with the workspace's HMAC key (the household id by default, or dropped without a
-            workspace key; --keep-raw-household-id keeps it), recode (--recode COL=bands[:0,5,12,18,60] |
-            COL=week|month|quarter | COL=top:N | COL=bottom:N | COL=rare:N), generalise locations up the
-            admin hierarchy (--generalize COL=adm1, learned from the data's own #adm1+code column or a
-            --gazetteer), then suppress key values locally, least important key first, until every record
-            shares its keys with at least k−1 others. The result is measured again; a file that fails its k
+            A column may be named by an HXL tag pattern that matches one column (#adm2+code, #affected-m), \
+            in every option that names columns. \
+            Steps, in order: drop direct identifiers (--drop, default: the schema's direct identifiers), \
+            pseudonymise ids with the workspace's HMAC key (the household id by default, or dropped without a \
+            workspace key; --keep-raw-household-id keeps it), recode (--recode COL=bands[:0,5,12,18,60] | \
+            COL=week|month|quarter | COL=top:N | COL=bottom:N | COL=rare:N), generalise locations up the \
+            admin hierarchy (--generalize COL=adm1, learned from the data's own #adm1+code column or a \
+            --gazetteer), then suppress key values locally, least important key first, until every record \
+            shares its keys with at least k−1 others. The result is measured again; a file that fails its k \
             (or l) is never written. The report goes to FILE.report.md (and .json).
             """
     )

@@ -14,10 +14,10 @@ struct RiskCommand: AsyncParsableCommand {
               pim risk pm-monitoring                 keys, sensitive, weight and household from the dataset's schema
               pim risk survey.csv --keys adm2_code,sex,age,nationality,legal_status --sensitive specific_needs \\
                   --weight w --household household_id --format markdown
-            fk counts records sharing a key combination (a missing key value matches any category, as in
-            sdcMicro); individual risk follows sdcMicro's indivRisk; household risk is 1 − Π(1 − r).
-            A column may be named by an HXL tag pattern that matches one column (#adm1+code, #affected-m).
-            With --keys and --sensitive on a CSV file, only the named columns (and --weight, --household)
+            fk counts records sharing a key combination (a missing key value matches any category, as in \
+            sdcMicro); individual risk follows sdcMicro's indivRisk; household risk is 1 − Π(1 − r). \
+            A column may be named by an HXL tag pattern that matches one column (#adm1+code, #affected-m). \
+            With --keys and --sensitive on a CSV file, only the named columns (and --weight, --household) \
             are built, every row still being read and checked.
             """
     )

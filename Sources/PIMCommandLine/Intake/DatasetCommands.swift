@@ -63,10 +63,10 @@ struct DatasetCommand: AsyncParsableCommand {
                 Examples:
                   pim dataset delete pm-monitoring --version 3 --reason "wrong file imported" --yes
                   pim dataset delete pm-2024 --reason "retention period of the DSA ended" --yes --as dpo
-                The rows are dropped from the store; the audit trail keeps one event naming the dataset, the
-                versions, the number of records and the reason (never a record). A deleted version's number is not
-                given again, and its file may be imported again. With --as, only an administrator or a
-                data-protection focal point may delete. Shares already sent are not recalled: the recipients'
+                The rows are dropped from the store; the audit trail keeps one event naming the dataset, the \
+                versions, the number of records and the reason (never a record). A deleted version's number is not \
+                given again, and its file may be imported again. With --as, only an administrator or a \
+                data-protection focal point may delete. Shares already sent are not recalled: the recipients' \
                 agreements govern their copies.
                 """
         )
@@ -213,7 +213,7 @@ struct ExportCommand: AsyncParsableCommand {
         discussion: """
             Example:
               pim export pm-monitoring --version 2 --format hxl --out pm-v2.csv
-            This writes the full rows, identifiers included, for use inside your organisation. To share
+            This writes the full rows, identifiers included, for use inside your organisation. To share \
             with partners, use `pim share`, which applies the agreement and disclosure control.
             """
     )

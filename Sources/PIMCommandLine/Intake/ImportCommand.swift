@@ -19,10 +19,10 @@ struct ImportCommand: AsyncParsableCommand {
                   --purpose "Protection monitoring of IDP sites" --source-org DRC --source-system KoboToolbox \\
                   --method "key informant interviews" --period-start 2026-01-01 --period-end 2026-01-31 --area SD01
               pim import pm-february.csv --dataset pm-monitoring --mode import-valid --errors-out issues.csv
-            The first import creates the dataset (give --category and --purpose; the schema comes from --schema
-            or is proposed from the file). Later imports are checked against the dataset's schema; a different
-            --schema is refused unless --replace-schema confirms it (the change is audited). Importing the same
-            file twice is detected. With --mode reject (default) any issue refuses the whole file, and a file
+            The first import creates the dataset (give --category and --purpose; the schema comes from --schema \
+            or is proposed from the file). Later imports are checked against the dataset's schema; a different \
+            --schema is refused unless --replace-schema confirms it (the change is audited). Importing the same \
+            file twice is detected. With --mode reject (default) any issue refuses the whole file, and a file \
             with no valid row is never stored.
             """
     )

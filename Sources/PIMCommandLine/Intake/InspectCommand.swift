@@ -11,9 +11,9 @@ struct InspectCommand: ParsableCommand {
         discussion: """
             Example:
               pim inspect kobo-export.xlsx --schema-out survey.schema.json
-            Edit the schema file (types, required, allowed values, disclosure roles) and pass it to
-            `pim validate` or `pim import --schema`. Nothing is stored and no cell values are printed: value
-            ranges are shown only for fields proposed as neither identifying nor sensitive (role other or
+            Edit the schema file (types, required, allowed values, disclosure roles) and pass it to \
+            `pim validate` or `pim import --schema`. Nothing is stored and no cell values are printed: value \
+            ranges are shown only for fields proposed as neither identifying nor sensitive (role other or \
             weight) with at least 5 values.
             """
     )

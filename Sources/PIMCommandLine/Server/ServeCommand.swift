@@ -17,11 +17,11 @@ struct ServeCommand: AsyncParsableCommand {
               pim serve --host 0.0.0.0 --secure-cookies --trust-forwarded-for   behind a TLS reverse proxy
               pim serve --tls-cert cert.pem --tls-key key.pem              HTTPS (cookies become Secure)
               pim serve --demo                           a demo workspace with synthetic data in ./pim-demo
-            Sign in with a workspace user (`pim init` creates the first administrator). With --demo, pim creates
-            (once; later runs reuse it) a workspace with synthetic data for the eight categories, four
-            organisations, a user of every role and an active agreement, and prints the demo logins; its
-            passwords are public, so never put real data in it. The server is the
-            one process that writes the data directory while it runs. Ctrl-C (SIGINT) or SIGTERM stops it
+            Sign in with a workspace user (`pim init` creates the first administrator). With --demo, pim creates \
+            (once; later runs reuse it) a workspace with synthetic data for the eight categories, four \
+            organisations, a user of every role and an active agreement, and prints the demo logins; its \
+            passwords are public, so never put real data in it. The server is the \
+            one process that writes the data directory while it runs. Ctrl-C (SIGINT) or SIGTERM stops it \
             gracefully. Environment: PIM_HOST, PIM_PORT, PIM_MAX_UPLOAD_MB. Uploads wait in DATA-DIR/uploads.
             """
     )

@@ -12,8 +12,8 @@ struct InitCommand: AsyncParsableCommand {
             Asks its questions on the terminal, or runs unattended when every answer is given:
               pim init --workspace "Sudan protection cluster" --country SDN --admin-levels State,Locality \\
                        --admin amina --password-file ./admin.pw
-            The password is read from a prompt or from --password-file (first line), never from a flag,
-            so it does not show in `ps`. At least 12 characters.
+            The password is read from a prompt or from --password-file (first line), never from a flag, \
+            so it does not show in `ps`. At least 12 characters. \
             Running it again on an initialised store refuses unless --force is given (which erases everything).
             """
     )

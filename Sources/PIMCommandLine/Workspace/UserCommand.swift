@@ -22,7 +22,7 @@ struct UserCommand: AsyncParsableCommand {
                 Example:
                   pim user add --name farah --role data-protection-focal-point --password-file farah.pw
                   pim user add --name drc-viewer --role partner-viewer --org DRC --password-file v.pw
-                Roles: \(Role.allCases.map(\.rawValue).joined(separator: ", ")).
+                Roles: \(Role.allCases.map(\.rawValue).joined(separator: ", ")). \
                 The password (12+ characters) comes from a file or a prompt, never from a flag.
                 """
         )
