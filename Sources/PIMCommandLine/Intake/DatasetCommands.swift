@@ -67,7 +67,8 @@ struct DatasetCommand: AsyncParsableCommand {
                 versions, the number of records and the reason (never a record). A deleted version's number is not \
                 given again, and its file may be imported again. With --as, only an administrator or a \
                 data-protection focal point may delete. Shares already sent are not recalled: the recipients' \
-                agreements govern their copies.
+                agreements govern their copies. Agreements that cover the dataset by name keep that name: a new \
+                dataset given the same name later is covered by them (suspend or revoke them first if it should not be).
                 """
         )
         @OptionGroup var store: StoreOptions
