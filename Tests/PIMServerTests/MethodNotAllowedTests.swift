@@ -9,9 +9,10 @@ import Testing
 @Suite struct MethodNotAllowedTests {
     @Test func routeTableListsTheMethodsOfAnAddress() {
         // /login is a GET (the form) and a POST (signing in); /logout a POST only; parameters match any segment
-        #expect(Route.methods(answering: "/login") == ["GET", "POST"])
+        // (HEAD wherever GET)
+        #expect(Route.methods(answering: "/login") == ["GET", "HEAD", "POST"])
         #expect(Route.methods(answering: "/logout") == ["POST"])
-        #expect(Route.methods(answering: "/api/v1/datasets/pm-2026/risk") == ["GET"])
+        #expect(Route.methods(answering: "/api/v1/datasets/pm-2026/risk") == ["GET", "HEAD"])
         #expect(Route.methods(answering: "/api/v1/datasets/pm-2026/risk/extra").isEmpty)
         #expect(Route.methods(answering: "/nowhere").isEmpty)
     }
@@ -27,8 +28,17 @@ import Testing
             let api = try await client.execute(uri: "/api/v1/datasets", method: .delete)
             #expect(api.status == .methodNotAllowed)
             #expect(api.headers[.contentType] == "application/problem+json")
-            #expect(api.headers[.allow] == "GET")
+            #expect(api.headers[.allow] == "GET, HEAD")
             #expect(String(buffer: api.body).contains("\"status\":405") || String(buffer: api.body).contains("\"status\" : 405"))
+            // HEAD answers wherever GET does (QA W23), with the same status and headers and no body
+            let head = try await client.execute(uri: "/login", method: .head)
+            #expect(head.status == .ok)
+            #expect(head.body.readableBytes == 0)
+            #expect(head.headers[.contentType]?.hasPrefix("text/html") == true)
+            #expect(try await client.execute(uri: "/health", method: .head).status == .ok)
+            // and with the same checks: a page needing a session sends to the sign-in form, an API address is a 401
+            #expect(try await client.execute(uri: "/audit", method: .head).status == .seeOther)
+            #expect(try await client.execute(uri: "/api/v1/audit", method: .head).status == .unauthorized)
             // An address no route has stays a 404
             #expect(try await client.execute(uri: "/api/v1/nowhere", method: .get).status == .notFound)
             // A dataset the user may not see stays a 404 with the right method (its existence is not revealed)

@@ -88,6 +88,7 @@ public enum Route: String, Sendable, Hashable, CaseIterable {
             guard pattern.count == segments.count else { continue }
             if zip(pattern, segments).allSatisfy({ p, s in (p.hasPrefix("{") && p.hasSuffix("}")) || p == s }) {
                 methods.insert(route.method.rawValue)
+                if route.method == .get { methods.insert(HTTPRequest.Method.head.rawValue) }
             }
         }
         return methods.sorted()

@@ -25,6 +25,15 @@ struct RouteRegistry {
         precondition(!registered.contains(route), "Each route is registered once.")
         registered.insert(route)
         let uploads = uploads
+        if route.method == .get {
+            // HEAD wherever GET (RFC 9110; monitoring tools use it): the same checks and answer, without the body.
+            router.on(RouterPath(route.path), method: .head) { request, context in
+                try Self.authorize(route, context: context)
+                var response = try await handler(request, context, Form())
+                response.body = ResponseBody()
+                return response
+            }
+        }
         router.on(RouterPath(route.path), method: route.method) { request, context in
             try Self.authorize(route, context: context)
             var form = Form()
