@@ -62,6 +62,19 @@ import Testing
         #expect(r.riskiestCombinations.map(\.values) == [["2022-01-08", "true"], ["1969-12-31", "false"]])
     }
 
+    @Test func aKeyOrSensitiveVariableNamedTwiceIsRefused() throws {
+        // Given keys with sex twice (the report would list "sex=f, sex=f" and measure nothing new)
+        let t = try survey()
+        let key = #expect(throws: DisclosureError.self) {
+            try RiskAnalysis.analyze(t, spec: RiskSpec(keys: ["sex", "district", "sex"]))
+        }
+        #expect(key?.description == "column \"sex\" is named more than once; name each column once")
+        let sensitive = #expect(throws: DisclosureError.self) {
+            try RiskAnalysis.analyze(t, spec: RiskSpec(keys: ["district"], sensitive: ["need", "need"]))
+        }
+        #expect(sensitive?.description == "column \"need\" is named more than once; name each column once")
+    }
+
     @Test func validationNamesWhatIsWrong() throws {
         let t = try survey()
         let names = t.columnNames

@@ -88,6 +88,9 @@ public struct RiskAnalysis {
     private static func validate(_ table: Table, _ spec: RiskSpec) throws(DisclosureError) {
         guard !spec.keys.isEmpty else { throw .noKeys }
         for k in spec.keys where table[k] == nil { throw .unknownKey(k, available: table.columnNames) }
+        for list in [spec.keys, spec.sensitive] {
+            for (i, name) in list.enumerated() where list[..<i].contains(name) { throw .repeatedColumn(name) }
+        }
         for s in spec.sensitive {
             guard table[s] != nil else { throw .unknownColumn(s, available: table.columnNames) }
             if spec.keys.contains(s) { throw .sensitiveIsKey(s) }
