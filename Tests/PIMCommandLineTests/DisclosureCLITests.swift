@@ -162,6 +162,38 @@ import Testing
         #expect((anonymized["report"] as? [String: Any])?["k"] as? Int == 2)
     }
 
+    @Test func anonymizeTakesTheSamplingWeightAsRiskDoes() throws {
+        // Given a file whose column "weight" is only named like a sampling weight (no #weight tag)
+        let dir = try PIMBinary.scratch()
+        var csv = "sex,age,weight\n"
+        for i in 0..<20 { csv += "\(i % 2 == 0 ? "f" : "m"),\(20 + i % 5),\(50 + 10 * i)\n" }
+        try csv.write(to: dir.appendingPathComponent("w.csv"), atomically: true, encoding: .utf8)
+        func json(_ text: String) throws -> [String: Any] {
+            try #require(try JSONSerialization.jsonObject(with: Data(text.utf8)) as? [String: Any], "\(text)")
+        }
+        // When its risk is measured, and it is anonymised, with the same keys
+        let risk = try PIMBinary.run(["risk", "w.csv", "--keys", "sex,age", "--format", "json"], in: dir)
+        let anon = try PIMBinary.run(
+            ["anonymize", "w.csv", "--k", "2", "--keys", "sex,age", "--seed", "1", "--format", "json", "--out", "o.csv"], in: dir)
+        #expect(risk.status == 0, "\(risk.err)")
+        #expect(anon.status == 0, "\(anon.err)")
+        // Then neither takes the column as a weight, both say so, and the "before" figures are risk's
+        let before = try #require((try json(anon.out)["report"] as? [String: Any])?["before"] as? [String: Any])
+        #expect(before["weight"] == nil)
+        #expect(anon.err.contains("is not used as a sampling weight"), "\(anon.err)")
+        let riskFigures = try json(risk.out)["individualRisk"] as? [String: Any]
+        let beforeFigures = before["individualRisk"] as? [String: Any]
+        #expect(riskFigures?["expectedReidentifications"] as? Double == beforeFigures?["expectedReidentifications"] as? Double)
+        #expect(beforeFigures?["method"] as? String == "1/fk")
+        // And --weight takes it
+        let weighted = try PIMBinary.run(
+            ["anonymize", "w.csv", "--k", "2", "--keys", "sex,age", "--weight", "weight", "--seed", "1", "--format", "json",
+             "--out", "o2.csv"], in: dir)
+        #expect(weighted.status == 0, "\(weighted.err)")
+        let weightedBefore = (try json(weighted.out)["report"] as? [String: Any])?["before"] as? [String: Any]
+        #expect(weightedBefore?["weight"] as? String == "weight")
+    }
+
     @Test func roundedTablesNameTheirBaseAndRecordTheSeedInTheAuditTrail() throws {
         // Given a workspace with dataset pm (60 records)
         let dir = try SharingCLITests.workspace()

@@ -31,6 +31,7 @@ struct AnonymizeCommand: AsyncParsableCommand {
     @Option(help: "Distinct l-diversity required of the sensitive variables (≥ 2), optional.") var l: Int?
     @Option(help: "Key variables, comma-separated (default: the schema's quasi-identifiers).") var keys: String?
     @Option(help: "Sensitive variables, comma-separated (default: the schema's).") var sensitive: String?
+    @Option(help: "Sampling weight column for the before/after risk (default: the schema's; a file's column only when tagged #weight).") var weight: String?
     @Option(help: "Columns to drop, comma-separated (default: the schema's direct identifiers).") var drop: String?
     @Option(help: "Columns to pseudonymise with the workspace's HMAC-SHA-256 key, comma-separated.") var pseudonymize: String?
     @Option(parsing: .singleValue, help: "A recoding COL=SPEC (repeatable): bands[:LOWER,…], week, month, quarter, top:N, bottom:N, rare:N.") var recode: [String] = []
@@ -106,7 +107,10 @@ struct AnonymizeCommand: AsyncParsableCommand {
                                      recodes: recodes, keys: keyColumns, k: k,
                                      importance: try resolved(columnList(importance), "--importance") ?? keyColumns)
         let sensitiveColumns = try resolved(columnList(sensitive), "--sensitive") ?? defaults.sensitive
-        let spec = defaults.riskSpec(keys: keyColumns, sensitive: sensitiveColumns)
+        // The same sampling weight as `pim risk` takes, so that the before figures match its report.
+        let weightColumn = try weight.map { try ColumnReference.resolvePattern($0, in: table, option: "--weight") }
+            ?? loaded.defaultSamplingWeight(defaults)
+        let spec = defaults.riskSpec(keys: keyColumns, sensitive: sensitiveColumns, weight: .some(weightColumn))
         let outcome: DisclosurePipeline.Outcome
         do {
             outcome = try DisclosurePipeline.anonymize(table, plan: plan, riskSpec: spec, l: l, lSensitive: sensitiveColumns)
