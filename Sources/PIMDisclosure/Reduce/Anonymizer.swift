@@ -22,6 +22,7 @@ public enum Anonymizer {
         for name in plan.drop + plan.pseudonymize where input[name] == nil {
             throw .disclosure(.unknownColumn(name, available: input.columnNames))
         }
+        if plan.k != nil, let key = plan.keys.first(where: plan.drop.contains) { throw .keyDropped(key) }
         var table = input
         var loss = InformationLoss(rows: input.rowCount)
 

@@ -33,6 +33,8 @@ public enum ReductionError: Error, Sendable, Hashable, CustomStringConvertible {
     case lUnreachable(l: Int, sensitive: String, distinct: Int)
     /// Reaching l-diversity removed records whose keys were all suppressed, and the records left are fewer than k.
     case lLeavesTooFewRecords(l: Int, k: Int, removed: Int, left: Int)
+    /// A key variable is also among the columns to drop, so it could not be made k-anonymous.
+    case keyDropped(String)
     /// Two output columns would have the same name.
     case duplicateColumn(String)
     /// The same column is used twice where distinct columns are needed.
@@ -83,6 +85,9 @@ public enum ReductionError: Error, Sendable, Hashable, CustomStringConvertible {
         case .lLeavesTooFewRecords(let l, let k, let removed, let left):
             "reaching l = \(l) removed \(removed) record\(removed == 1 ? "" : "s") whose classes lacked distinct sensitive values even with "
                 + "every key suppressed, and the \(left) left cannot be \(k)-anonymous; use a smaller l or k"
+        case .keyDropped(let c):
+            "column \"\(c)\" is both a key variable and a column to drop; a key stays in the released file, made k-anonymous "
+                + "(leave it out of the keys, or out of the columns to drop)"
         case .duplicateColumn(let c): "the output would have two columns named \"\(c)\"; rename one"
         case .repeatedColumn(let c): "column \"\(c)\" is named more than once; name each column once"
         case .missingPseudonymizer: "columns to pseudonymise were named but no pseudonymizer was given"
