@@ -162,6 +162,26 @@ import Testing
         #expect((anonymized["report"] as? [String: Any])?["k"] as? Int == 2)
     }
 
+    @Test func aggregateAndAnonymizePrintMarkdownWithFormatMarkdown() throws {
+        // Given a file of 30 records
+        let dir = try PIMBinary.scratch()
+        var csv = "adm1_code,sex,age\n"
+        for i in 0..<30 { csv += "XY0\(i % 2 + 1),\(i % 3 == 0 ? "m" : "f"),\(20 + i)\n" }
+        try csv.write(to: dir.appendingPathComponent("m.csv"), atomically: true, encoding: .utf8)
+        // When it is aggregated and anonymised with --format markdown
+        let a = try PIMBinary.run(["aggregate", "m.csv", "--by", "adm1_code,sex", "--format", "markdown", "--out", "a.csv"], in: dir)
+        let n = try PIMBinary.run(["anonymize", "m.csv", "--k", "2", "--keys", "adm1_code,sex,age", "--recode", "age=bands",
+                                   "--seed", "3", "--format", "markdown", "--out", "n.csv"], in: dir)
+        #expect(a.status == 0, "\(a.err)")
+        #expect(n.status == 0, "\(n.err)")
+        // Then each prints Markdown: the aggregate's counts, and the anonymisation's report as in n.csv.report.md
+        #expect(a.out.hasPrefix("# Aggregate of m.csv\n\n- Records: 30\n- Dimensions: `adm1_code` × `sex`\n"), "\(a.out)")
+        #expect(a.out.contains("- Rows written to `a.csv`: "))
+        let md = try String(contentsOf: dir.appendingPathComponent("n.csv.report.md"), encoding: .utf8)
+        #expect(n.out.hasPrefix(md), "\(n.out)")
+        #expect(n.out.contains("Wrote 30 rows to `n.csv`"))
+    }
+
     @Test func anonymizeTakesTheSamplingWeightAsRiskDoes() throws {
         // Given a file whose column "weight" is only named like a sampling weight (no #weight tag)
         let dir = try PIMBinary.scratch()

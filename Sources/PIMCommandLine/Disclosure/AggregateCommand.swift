@@ -33,7 +33,7 @@ struct AggregateCommand: AsyncParsableCommand {
     @Option(help: "Random rounding base (3, 5 or 10) instead of suppression.") var round: Int?
     @Option(help: "Seed for random rounding (printed and recorded in the audit trail; not written in the published output).") var seed: UInt64?
     @Option(help: "Output file (.csv, .json or .xlsx).") var out: String
-    @Option(help: "text or json (what was written: records, dimensions, cells, suppressed or rounded).") var format: OutputFormat = .text
+    @Option(help: "text, json or markdown (what was written: records, dimensions, cells, suppressed or rounded).") var format: ReportFormat = .text
     @OptionGroup var actor: ActorOption
 
     func validate() throws {
@@ -107,6 +107,22 @@ struct AggregateCommand: AsyncParsableCommand {
             }
         }
         let c = agg.loss.cells
+        if format == .markdown {
+            var md = "# Aggregate of \(loaded.label)\n\n- Records: \(table.rowCount)\n"
+            md += "- Dimensions: " + dims.map { "`\($0)`" }.joined(separator: " × ") + "\n"
+            if !sumColumns.isEmpty { md += "- Sums: " + sumColumns.map { "`\($0)`" }.joined(separator: ", ") + "\n" }
+            md += "- Cells (margins included): \(c?.cells ?? 0)\n"
+            if let round {
+                md += "- Rounded to base \(round) with seed \(seed ?? 0) ("
+                    + (agg.rounding == .additive ? "cells rounded, totals their sums" : "controlled: totals add up") + ")\n"
+            } else {
+                md += "- Suppressed below \(minCell): \(c?.primarySuppressed ?? 0); complementary: \(c?.secondarySuppressed ?? 0)"
+                    + ((c?.primarySuppressed ?? 0) > 0 ? " (suppressed cells are not listed, like empty ones)" : "") + "\n"
+            }
+            md += "- Rows written to `\(out)`: \(published.rowCount)"
+            print(md)
+            return
+        }
         if format == .json {
             try Output.printJSON(AggregateSummary(
                 source: loaded.label, records: table.rowCount, dimensions: dims, sums: sumColumns, cells: c?.cells ?? 0,

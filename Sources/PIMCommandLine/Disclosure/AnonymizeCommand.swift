@@ -42,7 +42,7 @@ struct AnonymizeCommand: AsyncParsableCommand {
     @Flag(help: "Keep the household id column unchanged (by default it is pseudonymised with the workspace key, or dropped without one): a raw id links the released file back to the source.")
     var keepRawHouseholdId = false
     @Option(help: "Seed of the released rows' order (recorded in the report and the audit trail; default: a random one). The same input, options and seed give the same file.") var seed: UInt64?
-    @Option(help: "text or json (the before/after report, as in FILE.report.json, with the output file and rows written).") var format: OutputFormat = .text
+    @Option(help: "text, json or markdown (the before/after report, as in FILE.report.json or FILE.report.md, with the output file and rows written).") var format: ReportFormat = .text
     @OptionGroup var actor: ActorOption
 
     func validate() throws {
@@ -141,9 +141,16 @@ struct AnonymizeCommand: AsyncParsableCommand {
             source: loaded.label, k: k, l: l, seed: rowOrderSeed, plan: plan, outcome: outcome, household: household)
         try Data(report.markdown.utf8).write(to: URL(fileURLWithPath: out + ".report.md"))
         try Data(try Output.json(report).utf8).write(to: URL(fileURLWithPath: out + ".report.json"))
-        if format == .json {
+        switch format {
+        case .json:
             try Output.printJSON(AnonymizeSummary(report: report, out: out, rowsWritten: outcome.table.rowCount))
             return
+        case .markdown:
+            print(report.markdown)
+            print("Wrote \(outcome.table.rowCount) rows to `\(out)`; report in `\(out).report.md` and `.report.json`.")
+            return
+        case .text:
+            break
         }
         print(report.summary)
         print("Wrote \(outcome.table.rowCount) rows to \(out); report in \(out).report.md and .report.json.")
