@@ -88,6 +88,11 @@ enum LDiversityReduction {
                     guard let column = current[keys[d]] else { continue }
                     current = current.replacing(column.nulling(rows: rowsOfKey[d]))
                 }
+                // A more general record still matches every record it matched, so k can only fall when a
+                // record now misses every key (complete records do not count those, as in sdcMicro).
+                let columns = keys.compactMap { current[$0] }
+                let emptied = rowsOfKey.joined().contains { i in columns.allSatisfy { $0.isNull(i) } }
+                if !emptied { continue }
             }
             current = try LocalSuppression.apply(to: current, keys: keys, k: k, importance: importance).table
         }
