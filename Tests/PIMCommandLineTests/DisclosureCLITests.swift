@@ -182,6 +182,23 @@ import Testing
         #expect(n.out.contains("Wrote 30 rows to `n.csv`"))
     }
 
+    @Test func roundingRefusesAMinimumCellItWouldNotHonour() throws {
+        // Given a file of 12 records
+        let dir = try PIMBinary.scratch()
+        var csv = "sex\n"
+        for i in 0..<12 { csv += "\(i < 4 ? "m" : "f")\n" }
+        try csv.write(to: dir.appendingPathComponent("s.csv"), atomically: true, encoding: .utf8)
+        // When it is rounded to base 3 with a minimum cell of 7 (an agreement's threshold, say)
+        let both = try PIMBinary.run(["aggregate", "s.csv", "--by", "sex", "--round", "3", "--seed", "1", "--min-cell", "7", "--out", "b.csv"], in: dir)
+        // Then it is refused (rounding would publish 3s and 6s, and silently ignored the threshold), and nothing is written
+        #expect(both.status != 0)
+        #expect(both.err.contains("--round and --min-cell exclude each other"), "\(both.err)")
+        #expect(!FileManager.default.fileExists(atPath: dir.appendingPathComponent("b.csv").path))
+        // And each alone works
+        #expect(try PIMBinary.run(["aggregate", "s.csv", "--by", "sex", "--round", "3", "--seed", "1", "--out", "r.csv"], in: dir).status == 0)
+        #expect(try PIMBinary.run(["aggregate", "s.csv", "--by", "sex", "--min-cell", "7", "--out", "m.csv"], in: dir).status == 0)
+    }
+
     @Test func anonymizeTakesTheSamplingWeightAsRiskDoes() throws {
         // Given a file whose column "weight" is only named like a sampling weight (no #weight tag)
         let dir = try PIMBinary.scratch()

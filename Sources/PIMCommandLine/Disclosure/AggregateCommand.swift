@@ -29,7 +29,7 @@ struct AggregateCommand: AsyncParsableCommand {
     @OptionGroup var input: DisclosureSourceOptions
     @Option(help: "Dimensions, comma-separated; each COL or COL=RECODE, COL a column name or an HXL tag pattern (#adm1+code).") var by: String
     @Option(help: "Numeric columns to sum, comma-separated (names or HXL tag patterns).") var sum: String?
-    @Option(help: "Smallest publishable cell (default 5).") var minCell: Int = 5
+    @Option(help: "Smallest publishable cell (default 5); not with --round.") var minCell: Int?
     @Option(help: "Random rounding base (3, 5 or 10) instead of suppression.") var round: Int?
     @Option(help: "Seed for random rounding (printed and recorded in the audit trail; not written in the published output).") var seed: UInt64?
     @Option(help: "Output file (.csv, .json or .xlsx).") var out: String
@@ -37,16 +37,23 @@ struct AggregateCommand: AsyncParsableCommand {
     @OptionGroup var actor: ActorOption
 
     func validate() throws {
-        guard minCell >= 1 else { throw ValidationError("--min-cell must be at least 1 (0 would publish every cell).") }
+        if let minCell, minCell < 1 { throw ValidationError("--min-cell must be at least 1 (0 would publish every cell).") }
+        if round != nil && minCell != nil {
+            throw ValidationError("--round and --min-cell exclude each other: rounding replaces suppression, and a rounded count "
+                + "can be any multiple of the base (3 or 6 under a --min-cell of 7); give one of them.")
+        }
         if let round, ![3, 5, 10].contains(round) { throw ValidationError("--round takes 3, 5 or 10.") }
         if round != nil && seed == nil { throw ValidationError("--round needs --seed N, so that the rounding can be reproduced.") }
     }
+
+    /// The smallest publishable cell under suppression.
+    private var threshold: Int { minCell ?? 5 }
 
     func run() async throws {
         try Output.checkOutput(out, inputs: input.inputFiles)
         // Protected tables (cells of at least 5, or rounded) are what every role that sees the dataset gets on
         // the web; smaller cells are row-level analysis.
-        let smallCells = round == nil && minCell < 5
+        let smallCells = round == nil && threshold < 5
         try await input.authorize(
             actor, to: smallCells ? "aggregate with cells below 5" : "aggregate", needs: smallCells ? .analyseMicrodata : .seeAllDatasets)
         // Each dimension is COL or COL=RECODE, COL a column name or an HXL tag pattern (#adm1+code).
@@ -86,12 +93,12 @@ struct AggregateCommand: AsyncParsableCommand {
             throw CLIError("\(list): a direct identifier or household id cannot be a dimension; each row would name a person or household."
                 + (loaded.datasetID == nil ? " (For a file the role is proposed from the column's name and tag; import it with a schema that gives the column another role to aggregate by it.)" : ""))
         }
-        let rule: CellRule = round.map { .round(base: $0, seed: seed ?? 0) } ?? .suppress(minCell: minCell)
+        let rule: CellRule = round.map { .round(base: $0, seed: seed ?? 0) } ?? .suppress(minCell: threshold)
         let agg = try Aggregation.aggregate(table, by: dims, sum: sumColumns, rule: rule)
         let published = try agg.table()
         let url = URL(fileURLWithPath: out)
         var details = [
-            "by": dims.joined(separator: ","), "rule": round.map { "round \($0)" } ?? "min-cell \(minCell)",
+            "by": dims.joined(separator: ","), "rule": round.map { "round \($0)" } ?? "min-cell \(threshold)",
             "rows_written": String(published.rowCount)]
         if case .round(let base, let seed) = rule {
             details["base"] = String(base)
@@ -116,7 +123,7 @@ struct AggregateCommand: AsyncParsableCommand {
                 md += "- Rounded to base \(round) with seed \(seed ?? 0) ("
                     + (agg.rounding == .additive ? "cells rounded, totals their sums" : "controlled: totals add up") + ")\n"
             } else {
-                md += "- Suppressed below \(minCell): \(c?.primarySuppressed ?? 0); complementary: \(c?.secondarySuppressed ?? 0)"
+                md += "- Suppressed below \(threshold): \(c?.primarySuppressed ?? 0); complementary: \(c?.secondarySuppressed ?? 0)"
                     + ((c?.primarySuppressed ?? 0) > 0 ? " (suppressed cells are not listed, like empty ones)" : "") + "\n"
             }
             md += "- Rows written to `\(out)`: \(published.rowCount)"
@@ -127,13 +134,13 @@ struct AggregateCommand: AsyncParsableCommand {
             try Output.printJSON(AggregateSummary(
                 source: loaded.label, records: table.rowCount, dimensions: dims, sums: sumColumns, cells: c?.cells ?? 0,
                 suppressed: round == nil ? c?.primarySuppressed ?? 0 : nil,
-                complementary: round == nil ? c?.secondarySuppressed ?? 0 : nil, minCell: round == nil ? minCell : nil,
+                complementary: round == nil ? c?.secondarySuppressed ?? 0 : nil, minCell: round == nil ? threshold : nil,
                 roundingBase: round, roundingMethod: round == nil ? nil : agg.rounding?.rawValue,
                 seed: round == nil ? nil : seed, rowsWritten: published.rowCount, out: out))
             return
         }
         print("Aggregated \(loaded.label) (\(table.rowCount) records) by \(dims.joined(separator: " × ")): \(c?.cells ?? 0) cells"
-              + (round == nil ? ", \(c?.primarySuppressed ?? 0) suppressed below \(minCell), \(c?.secondarySuppressed ?? 0) complementary"
+              + (round == nil ? ", \(c?.primarySuppressed ?? 0) suppressed below \(threshold), \(c?.secondarySuppressed ?? 0) complementary"
                               : ", rounded to base \(round ?? 0) with seed \(seed ?? 0)"
                                 + (agg.rounding == .additive ? " (cells rounded, totals their sums)" : " (controlled: totals add up)")) + ".")
         print("Wrote \(published.rowCount) rows to \(out)" + (round == nil && (c?.primarySuppressed ?? 0) > 0 ? " (suppressed cells are not listed, like empty ones)." : "."))
