@@ -199,6 +199,29 @@ import Testing
         #expect(try PIMBinary.run(["aggregate", "s.csv", "--by", "sex", "--min-cell", "7", "--out", "m.csv"], in: dir).status == 0)
     }
 
+    @Test func theRowOrderSeedStaysOutOfTheReportsThatTravelWithTheFile() throws {
+        // Given a file of 20 records, anonymised with row order seed 918273645
+        let dir = try PIMBinary.scratch()
+        var csv = "sex,age\n"
+        for i in 0..<20 { csv += "\(i % 2 == 0 ? "f" : "m"),\(20 + i % 4)\n" }
+        try csv.write(to: dir.appendingPathComponent("o.csv"), atomically: true, encoding: .utf8)
+        let text = try PIMBinary.run(["anonymize", "o.csv", "--k", "2", "--keys", "sex,age", "--seed", "918273645", "--out", "a.csv"], in: dir)
+        let json = try PIMBinary.run(
+            ["anonymize", "o.csv", "--k", "2", "--keys", "sex,age", "--seed", "918273645", "--format", "json", "--out", "b.csv"], in: dir)
+        #expect(text.status == 0, "\(text.err)")
+        #expect(json.status == 0, "\(json.err)")
+        // Then the report files do not hold it (the shuffle, and so the source order, could be recomputed from it)
+        for name in ["a.csv.report.md", "a.csv.report.json", "b.csv.report.md", "b.csv.report.json"] {
+            let report = try String(contentsOf: dir.appendingPathComponent(name), encoding: .utf8)
+            #expect(!report.contains("918273645"), "\(name)")
+            #expect(!report.contains("seed"), "\(name)")
+        }
+        // But the producer is told it
+        #expect(text.out.contains("Row order seed 918273645"), "\(text.out)")
+        let summary = try #require(try JSONSerialization.jsonObject(with: Data(json.out.utf8)) as? [String: Any])
+        #expect((summary["seed"] as? NSNumber)?.uint64Value == 918_273_645)
+    }
+
     @Test func anonymizeTakesTheSamplingWeightAsRiskDoes() throws {
         // Given a file whose column "weight" is only named like a sampling weight (no #weight tag)
         let dir = try PIMBinary.scratch()
