@@ -15,7 +15,7 @@ import Testing
         return Column(name: name, data: .text(codes: codes, dictionary: dictionary))
     }
 
-    @Test func lDiversityRemovesWhatRiskFlagsAndSaysHowMuch() throws {
+    @Test func lDiversityFixesWhatRiskFlagsKeepingTheRecords() throws {
         // Given three classes of three records on key a, with sensitive s:
         //   x: GBV, (missing), GBV  → distinct l = 2 under sdcMicro's rule (a missing value is one more value
         //                              when the class has others)
@@ -34,10 +34,27 @@ import Testing
         // When it is anonymised to k = 2, l = 2
         let outcome = try DisclosurePipeline.anonymize(
             table, plan: AnonymizationPlan(keys: ["a"], k: 2, importance: ["a"]), riskSpec: spec, l: 2, lSensitive: ["s"])
-        // Then exactly that class goes, and the outcome says how many records and classes were removed
+        // Then no record goes: z's key is suppressed, and one GBV record of x (which keeps GBV and its missing
+        // value, 2 records) joins it with its key suppressed too: food ×3 and GBV
+        #expect(outcome.recordsRemovedForL == 0)
+        #expect(outcome.table.rowCount == 9)
+        #expect(outcome.suppressedPerVariable == [KeySuppression(key: "a", count: 4)])
+        #expect(outcome.after.lDiversity.first?.minimumDistinctL == 2)
+    }
+
+    @Test func lDiversityRemovesAClassNoOtherRecordCanComplete() throws {
+        // Given classes x {a, b}, y {c, d} and z {e, e, e}: no class holds a value twice to spare for z
+        let table = try Table(columns: [
+            Self.texts("k", ["x", "x", "y", "y", "z", "z", "z"]),
+            Self.texts("s", ["a", "b", "c", "d", "e", "e", "e"]),
+        ])
+        let outcome = try DisclosurePipeline.anonymize(
+            table, plan: AnonymizationPlan(keys: ["k"], k: 2, importance: ["k"]),
+            riskSpec: RiskSpec(keys: ["k"], sensitive: ["s"]), l: 2, lSensitive: ["s"])
+        // Then z's records, fully suppressed and still one value, are removed, and the report says how many
         #expect(outcome.recordsRemovedForL == 3)
         #expect(outcome.classesRemovedForL == 1)
-        #expect(outcome.table.rowCount == 6)
+        #expect(outcome.table.rowCount == 4)
         #expect(outcome.after.lDiversity.first?.minimumDistinctL == 2)
     }
 

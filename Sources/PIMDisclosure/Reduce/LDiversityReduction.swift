@@ -23,8 +23,10 @@ public struct LDiversityRequirement: Sendable, Hashable {
 /// others. A class below l is first generalised, not removed: each round suppresses, in every record of the
 /// failing classes, the least important key still present (the same key for every member of a class, so the
 /// class stays together and joins the records that already miss that key), then local suppression restores k.
-/// Only when the failing records already miss every key (the class of fully suppressed records still lacks l
-/// values) are they removed. Every round suppresses a value or removes a record, so it ends.
+/// When the failing records already miss every key (the class of fully suppressed records still lacks l
+/// values), records holding the values it lacks join it, their keys suppressed, when other classes can spare
+/// them (see ``donors(for:in:keys:k:l:sensitive:)``); otherwise the failing records are removed. Every round
+/// suppresses a value or removes a record, so it ends.
 enum LDiversityReduction {
     struct Result {
         var table: Table
@@ -72,8 +74,16 @@ enum LDiversityReduction {
                     stuck.append(i)
                 }
             }
-            if stuck.count == failing.count {
-                // Every failing record misses every key: they are one class, which no suppression can enlarge.
+            if stuck.count == failing.count, let pulled = try donors(
+                for: stuck, in: current, keys: keys, k: k, l: l, sensitive: requirement.sensitive)
+            {
+                // Every failing record misses every key; records holding the values their class lacks join it.
+                for key in keys {
+                    guard let column = current[key] else { continue }
+                    current = current.replacing(column.nulling(rows: pulled))
+                }
+            } else if stuck.count == failing.count {
+                // Every failing record misses every key, and no other record can bring the missing values.
                 removed += stuck.count
                 removedClasses += 1
                 let gone = Set(stuck)
@@ -96,6 +106,55 @@ enum LDiversityReduction {
             }
             current = try LocalSuppression.apply(to: current, keys: keys, k: k, importance: importance).table
         }
+    }
+}
+
+extension LDiversityReduction {
+    /// Records whose keys, all suppressed, would bring the class of fully suppressed records (`stuck`, below l)
+    /// the sensitive values it lacks: for each value it lacks, one record holding it, taken from a class that
+    /// holds that value at least twice (so that the class keeps its distinct values) and has more than k
+    /// records, the largest classes first. Nil when some sensitive variable cannot be brought to l this way.
+    static func donors(
+        for stuck: [Int], in table: Table, keys: [String], k: Int, l: Int, sensitive: [String]
+    ) throws(ReductionError) -> [Int]? {
+        let freq: KeyFrequencies
+        do {
+            freq = try KeyFrequencies(table: table, keys: keys, weight: nil, missingMatchesAny: false, perRecord: false)
+        } catch {
+            throw .disclosure(error)
+        }
+        let cls = freq.classOfRecord
+        let isStuck = Set(stuck)
+        var sizes = freq.classSizes
+        var taken: [Int] = []
+        for name in sensitive {
+            let codes = KeyCodes(column: try table.reductionColumn(name)).codes
+            var present = Set<Int32>()
+            var hasMissing = false
+            for i in stuck + taken {
+                if codes[i] < 0 { hasMissing = true } else { present.insert(codes[i]) }
+            }
+            // Distinct values as `pim risk` counts them: a missing value is one more when there are others.
+            func distinct() -> Int { present.count + (hasMissing && !present.isEmpty ? 1 : 0) }
+            if distinct() >= l { continue }
+            var held: [Int64: Int] = [:]  // (class, value) → records
+            for i in 0..<table.rowCount where codes[i] >= 0 && !isStuck.contains(i) {
+                held[Int64(cls[i]) << 32 | Int64(codes[i]), default: 0] += 1
+            }
+            let candidates = (0..<table.rowCount).filter { codes[$0] >= 0 && !isStuck.contains($0) && !taken.contains($0) }
+                .sorted { sizes[Int(cls[$0])] > sizes[Int(cls[$1])] }
+            for i in candidates where distinct() < l && !present.contains(codes[i]) {
+                let c = Int(cls[i])
+                let pair = Int64(c) << 32 | Int64(codes[i])
+                guard held[pair, default: 0] >= 2, Int(sizes[c]) > k else { continue }
+                taken.append(i)
+                present.insert(codes[i])
+                held[pair, default: 0] -= 1
+                sizes[c] -= 1
+            }
+            if distinct() < l { return nil }
+        }
+        return taken.isEmpty ? nil : taken
     }
 }
 
