@@ -203,6 +203,98 @@ import Testing
         #expect((anonymized["report"] as? [String: Any])?["k"] as? Int == 2)
     }
 
+    @Test func aggregateAndAnonymizePrintMarkdownWithFormatMarkdown() throws {
+        // Given a file of 30 records
+        let dir = try PIMBinary.scratch()
+        var csv = "adm1_code,sex,age\n"
+        for i in 0..<30 { csv += "XY0\(i % 2 + 1),\(i % 3 == 0 ? "m" : "f"),\(20 + i)\n" }
+        try csv.write(to: dir.appendingPathComponent("m.csv"), atomically: true, encoding: .utf8)
+        // When it is aggregated and anonymised with --format markdown
+        let a = try PIMBinary.run(["aggregate", "m.csv", "--by", "adm1_code,sex", "--format", "markdown", "--out", "a.csv"], in: dir)
+        let n = try PIMBinary.run(["anonymize", "m.csv", "--k", "2", "--keys", "adm1_code,sex,age", "--recode", "age=bands",
+                                   "--seed", "3", "--format", "markdown", "--out", "n.csv"], in: dir)
+        #expect(a.status == 0, "\(a.err)")
+        #expect(n.status == 0, "\(n.err)")
+        // Then each prints Markdown: the aggregate's counts, and the anonymisation's report as in n.csv.report.md
+        #expect(a.out.hasPrefix("# Aggregate of m.csv\n\n- Records: 30\n- Dimensions: `adm1_code` × `sex`\n"), "\(a.out)")
+        #expect(a.out.contains("- Rows written to `a.csv`: "))
+        let md = try String(contentsOf: dir.appendingPathComponent("n.csv.report.md"), encoding: .utf8)
+        #expect(n.out.hasPrefix(md), "\(n.out)")
+        #expect(n.out.contains("Wrote 30 rows to `n.csv`"))
+    }
+
+    @Test func roundingRefusesAMinimumCellItWouldNotHonour() throws {
+        // Given a file of 12 records
+        let dir = try PIMBinary.scratch()
+        var csv = "sex\n"
+        for i in 0..<12 { csv += "\(i < 4 ? "m" : "f")\n" }
+        try csv.write(to: dir.appendingPathComponent("s.csv"), atomically: true, encoding: .utf8)
+        // When it is rounded to base 3 with a minimum cell of 7 (an agreement's threshold, say)
+        let both = try PIMBinary.run(["aggregate", "s.csv", "--by", "sex", "--round", "3", "--seed", "1", "--min-cell", "7", "--out", "b.csv"], in: dir)
+        // Then it is refused (rounding would publish 3s and 6s, and silently ignored the threshold), and nothing is written
+        #expect(both.status != 0)
+        #expect(both.err.contains("--round and --min-cell exclude each other"), "\(both.err)")
+        #expect(!FileManager.default.fileExists(atPath: dir.appendingPathComponent("b.csv").path))
+        // And each alone works
+        #expect(try PIMBinary.run(["aggregate", "s.csv", "--by", "sex", "--round", "3", "--seed", "1", "--out", "r.csv"], in: dir).status == 0)
+        #expect(try PIMBinary.run(["aggregate", "s.csv", "--by", "sex", "--min-cell", "7", "--out", "m.csv"], in: dir).status == 0)
+    }
+
+    @Test func theRowOrderSeedStaysOutOfTheReportsThatTravelWithTheFile() throws {
+        // Given a file of 20 records, anonymised with row order seed 918273645
+        let dir = try PIMBinary.scratch()
+        var csv = "sex,age\n"
+        for i in 0..<20 { csv += "\(i % 2 == 0 ? "f" : "m"),\(20 + i % 4)\n" }
+        try csv.write(to: dir.appendingPathComponent("o.csv"), atomically: true, encoding: .utf8)
+        let text = try PIMBinary.run(["anonymize", "o.csv", "--k", "2", "--keys", "sex,age", "--seed", "918273645", "--out", "a.csv"], in: dir)
+        let json = try PIMBinary.run(
+            ["anonymize", "o.csv", "--k", "2", "--keys", "sex,age", "--seed", "918273645", "--format", "json", "--out", "b.csv"], in: dir)
+        #expect(text.status == 0, "\(text.err)")
+        #expect(json.status == 0, "\(json.err)")
+        // Then the report files do not hold it (the shuffle, and so the source order, could be recomputed from it)
+        for name in ["a.csv.report.md", "a.csv.report.json", "b.csv.report.md", "b.csv.report.json"] {
+            let report = try String(contentsOf: dir.appendingPathComponent(name), encoding: .utf8)
+            #expect(!report.contains("918273645"), "\(name)")
+            #expect(!report.contains("seed"), "\(name)")
+        }
+        // But the producer is told it
+        #expect(text.out.contains("Row order seed 918273645"), "\(text.out)")
+        let summary = try #require(try JSONSerialization.jsonObject(with: Data(json.out.utf8)) as? [String: Any])
+        #expect((summary["seed"] as? NSNumber)?.uint64Value == 918_273_645)
+    }
+
+    @Test func anonymizeTakesTheSamplingWeightAsRiskDoes() throws {
+        // Given a file whose column "weight" is only named like a sampling weight (no #weight tag)
+        let dir = try PIMBinary.scratch()
+        var csv = "sex,age,weight\n"
+        for i in 0..<20 { csv += "\(i % 2 == 0 ? "f" : "m"),\(20 + i % 5),\(50 + 10 * i)\n" }
+        try csv.write(to: dir.appendingPathComponent("w.csv"), atomically: true, encoding: .utf8)
+        func json(_ text: String) throws -> [String: Any] {
+            try #require(try JSONSerialization.jsonObject(with: Data(text.utf8)) as? [String: Any], "\(text)")
+        }
+        // When its risk is measured, and it is anonymised, with the same keys
+        let risk = try PIMBinary.run(["risk", "w.csv", "--keys", "sex,age", "--format", "json"], in: dir)
+        let anon = try PIMBinary.run(
+            ["anonymize", "w.csv", "--k", "2", "--keys", "sex,age", "--seed", "1", "--format", "json", "--out", "o.csv"], in: dir)
+        #expect(risk.status == 0, "\(risk.err)")
+        #expect(anon.status == 0, "\(anon.err)")
+        // Then neither takes the column as a weight, both say so, and the "before" figures are risk's
+        let before = try #require((try json(anon.out)["report"] as? [String: Any])?["before"] as? [String: Any])
+        #expect(before["weight"] == nil)
+        #expect(anon.err.contains("is not used as a sampling weight"), "\(anon.err)")
+        let riskFigures = try json(risk.out)["individualRisk"] as? [String: Any]
+        let beforeFigures = before["individualRisk"] as? [String: Any]
+        #expect(riskFigures?["expectedReidentifications"] as? Double == beforeFigures?["expectedReidentifications"] as? Double)
+        #expect(beforeFigures?["method"] as? String == "1/fk")
+        // And --weight takes it
+        let weighted = try PIMBinary.run(
+            ["anonymize", "w.csv", "--k", "2", "--keys", "sex,age", "--weight", "weight", "--seed", "1", "--format", "json",
+             "--out", "o2.csv"], in: dir)
+        #expect(weighted.status == 0, "\(weighted.err)")
+        let weightedBefore = (try json(weighted.out)["report"] as? [String: Any])?["before"] as? [String: Any]
+        #expect(weightedBefore?["weight"] as? String == "weight")
+    }
+
     @Test func roundedTablesNameTheirBaseAndRecordTheSeedInTheAuditTrail() throws {
         // Given a workspace with dataset pm (60 records)
         let dir = try SharingCLITests.workspace()

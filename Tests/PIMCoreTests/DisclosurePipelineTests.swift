@@ -15,7 +15,7 @@ import Testing
         return Column(name: name, data: .text(codes: codes, dictionary: dictionary))
     }
 
-    @Test func lDiversityRemovesWhatRiskFlagsAndSaysHowMuch() throws {
+    @Test func lDiversityFixesWhatRiskFlagsKeepingTheRecords() throws {
         // Given three classes of three records on key a, with sensitive s:
         //   x: GBV, (missing), GBV  → distinct l = 2 under sdcMicro's rule (a missing value is one more value
         //                              when the class has others)
@@ -34,10 +34,85 @@ import Testing
         // When it is anonymised to k = 2, l = 2
         let outcome = try DisclosurePipeline.anonymize(
             table, plan: AnonymizationPlan(keys: ["a"], k: 2, importance: ["a"]), riskSpec: spec, l: 2, lSensitive: ["s"])
-        // Then exactly that class goes, and the outcome says how many records and classes were removed
+        // Then no record goes: z's key is suppressed, and one GBV record of x (which keeps GBV and its missing
+        // value, 2 records) joins it with its key suppressed too: food ×3 and GBV
+        #expect(outcome.recordsRemovedForL == 0)
+        #expect(outcome.table.rowCount == 9)
+        #expect(outcome.suppressedPerVariable == [KeySuppression(key: "a", count: 4)])
+        #expect(outcome.after.lDiversity.first?.minimumDistinctL == 2)
+    }
+
+    @Test func lDiversityRemovesAClassNoOtherRecordCanComplete() throws {
+        // Given classes x {a, b}, y {c, d} and z {e, e, e}: no class holds a value twice to spare for z
+        let table = try Table(columns: [
+            Self.texts("k", ["x", "x", "y", "y", "z", "z", "z"]),
+            Self.texts("s", ["a", "b", "c", "d", "e", "e", "e"]),
+        ])
+        let outcome = try DisclosurePipeline.anonymize(
+            table, plan: AnonymizationPlan(keys: ["k"], k: 2, importance: ["k"]),
+            riskSpec: RiskSpec(keys: ["k"], sensitive: ["s"]), l: 2, lSensitive: ["s"])
+        // Then z's records, fully suppressed and still one value, are removed, and the report says how many
         #expect(outcome.recordsRemovedForL == 3)
         #expect(outcome.classesRemovedForL == 1)
-        #expect(outcome.table.rowCount == 6)
+        #expect(outcome.table.rowCount == 4)
         #expect(outcome.after.lDiversity.first?.minimumDistinctL == 2)
+    }
+
+    @Test func lDiversityGeneralisesClassesBeforeRemovingRecords() throws {
+        // Given three classes of two on keys a, b: (x,p) and (y,q) hold one sensitive value each, (z,r) two
+        let table = try Table(columns: [
+            Self.texts("a", ["x", "x", "y", "y", "z", "z"]),
+            Self.texts("b", ["p", "p", "q", "q", "r", "r"]),
+            Self.texts("s", ["1", "1", "2", "2", "1", "2"]),
+        ])
+        // When it is anonymised to k = 2, l = 2 (a more important than b)
+        let outcome = try DisclosurePipeline.anonymize(
+            table, plan: AnonymizationPlan(keys: ["a", "b"], k: 2, importance: ["a", "b"]),
+            riskSpec: RiskSpec(keys: ["a", "b"], sensitive: ["s"]), l: 2, lSensitive: ["s"])
+        // Then no record is removed: b, then a, of the four failing records are suppressed, so that they form
+        // one class holding 1, 1, 2, 2; the (z, r) records are untouched
+        #expect(outcome.recordsRemovedForL == 0)
+        #expect(outcome.table.rowCount == 6)
+        #expect(outcome.suppressedPerVariable == [KeySuppression(key: "a", count: 4), KeySuppression(key: "b", count: 4)])
+        #expect(outcome.loss.variables.first { $0.name == "a" }?.suppressed == 4)
+        #expect(outcome.after.lDiversity.first?.minimumDistinctL == 2)
+        let a = try #require(outcome.table["a"])
+        #expect((0..<6).filter { a.isNull($0) }.count == 4)
+    }
+
+    @Test func suppressionCountsDescribeTheReleasedRecordsOnly() throws {
+        // Given keys a with one unique record (y) and a class (w) with one sensitive value
+        let table = try Table(columns: [
+            Self.texts("a", ["x", "x", "w", "w", "y"]),
+            Self.texts("s", ["1", "2", "3", "3", "3"]),
+        ])
+        // When it is anonymised to k = 2, l = 2: y's key is suppressed for k; for l the w records lose theirs
+        // too, and the three fully suppressed records (all 3) are removed
+        let outcome = try DisclosurePipeline.anonymize(
+            table, plan: AnonymizationPlan(keys: ["a"], k: 2, importance: ["a"]),
+            riskSpec: RiskSpec(keys: ["a"], sensitive: ["s"]), l: 2, lSensitive: ["s"])
+        #expect(outcome.recordsRemovedForL == 3)
+        #expect(outcome.classesRemovedForL == 1)
+        #expect(outcome.table.rowCount == 2)
+        // Then no value of the two released records was suppressed, and the counts say so
+        #expect(outcome.suppressedPerVariable == [KeySuppression(key: "a", count: 0)])
+        #expect(outcome.loss.variables.first { $0.name == "a" }?.suppressed == 0)
+    }
+
+    @Test func unreachableLAndLWithoutSensitiveVariablesAreRefusedClearly() throws {
+        let table = try Table(columns: [
+            Self.texts("a", ["x", "x", "y", "y"]),
+            Self.texts("s", ["1", "2", "1", nil]),
+        ])
+        let plan = AnonymizationPlan(keys: ["a"], k: 2, importance: ["a"])
+        // l = 4 with three values (1, 2 and a missing one) in the whole table
+        #expect(throws: ReductionError.lUnreachable(l: 4, sensitive: "s", distinct: 3)) {
+            try DisclosurePipeline.anonymize(
+                table, plan: plan, riskSpec: RiskSpec(keys: ["a"], sensitive: ["s"]), l: 4, lSensitive: ["s"])
+        }
+        // l without a sensitive variable is an error, not ignored
+        #expect(throws: DisclosurePipeline.PipelineError.self) {
+            try DisclosurePipeline.anonymize(table, plan: plan, riskSpec: RiskSpec(keys: ["a"]), l: 2, lSensitive: [])
+        }
     }
 }

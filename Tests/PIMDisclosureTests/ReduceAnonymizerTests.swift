@@ -95,11 +95,21 @@ import Testing
         }
     }
 
+    @Test func aKeyThatIsAlsoDroppedIsNamedAsSuch() throws {
+        // Given sex as a key and as a column to drop
+        let e = #expect(throws: ReductionError.self) {
+            try Anonymizer.apply(AnonymizationPlan(drop: ["name", "sex"], keys: ["adm2", "sex"], k: 2), to: try microdata())
+        }
+        // Then the error says so, instead of "there is no key column sex" (it exists; it was dropped)
+        #expect(e?.description.hasPrefix("column \"sex\" is both a key variable and a column to drop") == true, "\(String(describing: e))")
+    }
+
     @Test func errorMessagesReadAsSentencesWithoutValues() {
         let errors: [ReductionError] = [
             .disclosure(.thresholdNotPositive(0)), .unsupportedColumnType(column: "sex", found: .text, expected: [.integer]),
             .cannotReachK(k: 5, rows: 3), .invalidRoundingBase(0), .tableTooLarge(cells: 100, limit: 10),
             .unmappedLocations(column: "adm2", codes: 3), .missingPseudonymizer,
+            .lUnreachable(l: 3, sensitive: "need", distinct: 2), .lLeavesTooFewRecords(l: 2, k: 5, removed: 3, left: 4),
         ]
         for e in errors {
             #expect(!e.description.isEmpty)

@@ -62,6 +62,19 @@ import Testing
         #expect(r.riskiestCombinations.map(\.values) == [["2022-01-08", "true"], ["1969-12-31", "false"]])
     }
 
+    @Test func aKeyOrSensitiveVariableNamedTwiceIsRefused() throws {
+        // Given keys with sex twice (the report would list "sex=f, sex=f" and measure nothing new)
+        let t = try survey()
+        let key = #expect(throws: DisclosureError.self) {
+            try RiskAnalysis.analyze(t, spec: RiskSpec(keys: ["sex", "district", "sex"]))
+        }
+        #expect(key?.description == "column \"sex\" is named more than once; name each column once")
+        let sensitive = #expect(throws: DisclosureError.self) {
+            try RiskAnalysis.analyze(t, spec: RiskSpec(keys: ["district"], sensitive: ["need", "need"]))
+        }
+        #expect(sensitive?.description == "column \"need\" is named more than once; name each column once")
+    }
+
     @Test func validationNamesWhatIsWrong() throws {
         let t = try survey()
         let names = t.columnNames
@@ -114,6 +127,45 @@ import Testing
         #expect(decoded == r)
         // No sensitive values appear in any rendering
         for format in ReportFormat.allCases { #expect(!r.render(format).contains("\"b\"")) }
+    }
+
+    @Test func weightsSummingBelowTheSampleAreFlagged() throws {
+        // Given weights below 1: class a (fk 2, Fk 0.75) and class b (fk 1, Fk 0.9)
+        let table = try Table(columns: [
+            RiskFixtures.texts("k", ["a", "a", "b"]), RiskFixtures.decimals("w", [0.5, 0.25, 0.9]),
+        ])
+        let r = try RiskAnalysis.analyze(table, spec: RiskSpec(keys: ["k"], weight: "w"))
+        // Then sdcMicro's approx figures are kept (b: pk = 1/0.9, −10·ln 0.9 = 1.0536, above 1) and the report says
+        // that the 3 records' risks are not probabilities
+        #expect(abs(r.individualRisk.maximumRisk - 10 * log(1 / 0.9)) < 1e-9)
+        #expect(r.recordsWithFkBelowfk == 3)
+        #expect(r.render(.text).contains("warning: 3 records are in classes whose weights sum to less than their number of records"))
+        #expect(r.render(.markdown).contains("**Warning:** 3 records are in classes"))
+        #expect(try JSONDecoder().decode(RiskReport.self, from: Data(r.render(.json).utf8)) == r)
+        // And weights of 1 or more raise no warning
+        let fine = try RiskAnalysis.analyze(survey(), spec: RiskSpec(keys: ["district"], weight: "weight"))
+        #expect(fine.recordsWithFkBelowfk == nil)
+        #expect(!fine.render(.text).contains("warning"))
+        #expect(!fine.render(.json).contains("recordsWithFkBelowfk"))
+    }
+
+    @Test func withMissingKeysTheReportSaysWhichSmallestFigureKIsMeasuredOn() throws {
+        // Given a suppressed value: (x, −) is a class of one record, but it matches both (x, p) records (fk 3)
+        let table = try Table(columns: [
+            RiskFixtures.texts("a", ["x", "x", "x", "y", "y"]), RiskFixtures.texts("b", ["p", "p", nil, "q", "q"]),
+        ])
+        let r = try RiskAnalysis.analyze(table, spec: RiskSpec(keys: ["a", "b"]))
+        #expect(r.smallestClassSize == 1)
+        #expect(r.minimumFk == 2)
+        let text = r.render(.text)
+        #expect(text.contains("smallest class of identical keys 1; smallest fk 2, a missing value matching any category, "
+            + "which k-anonymity is measured on"))
+        #expect(r.render(.markdown).contains("smallest class of identical keys 1; smallest fk 2"))
+        // And one record or class is written in the singular
+        #expect(text.contains("k=3: 2 records (40.00%) in 1 class violate"), "\(text)")
+        #expect(text.contains("a=y, b=q: 2 records (fk 2)"))
+        let single = try RiskAnalysis.analyze(table.selectingRows([0, 1, 3]), spec: RiskSpec(keys: ["a", "b"]))
+        #expect(single.render(.text).contains("k=2: 1 record (33.33%) in 1 class violate"))
     }
 
     @Test func peerCanonicalTextsFollowTheBenchmarkFormat() throws {

@@ -35,16 +35,20 @@ struct AggregateCommand: AsyncParsableCommand {
     @OptionGroup var input: DisclosureSourceOptions
     @Option(help: "Dimensions, comma-separated; each COL or COL=RECODE, COL a column name or an HXL tag pattern (#adm1+code).") var by: String
     @Option(help: "Numeric columns to sum, comma-separated (names or HXL tag patterns).") var sum: String?
-    @Option(help: "Smallest publishable cell (default 5).") var minCell: Int = 5
+    @Option(help: "Smallest publishable cell (default 5); not with --round.") var minCell: Int?
     @Option(help: "Random rounding base (3, 5 or 10) instead of suppression.") var round: Int?
     @Option(help: "Seed for random rounding (printed and recorded in the audit trail; not written in the published output).") var seed: UInt64?
     @Flag(help: "Perturb counts by the cell-key method instead of suppressing (a stored dataset only; no --sum).") var cellKey = false
     @Option(help: "Output file (.csv, .json or .xlsx).") var out: String
-    @Option(help: "text or json (what was written: records, dimensions, cells, suppressed or rounded).") var format: OutputFormat = .text
+    @Option(help: "text, json or markdown (what was written: records, dimensions, cells, suppressed or rounded).") var format: ReportFormat = .text
     @OptionGroup var actor: ActorOption
 
     func validate() throws {
-        guard minCell >= 1 else { throw ValidationError("--min-cell must be at least 1 (0 would publish every cell).") }
+        if let minCell, minCell < 1 { throw ValidationError("--min-cell must be at least 1 (0 would publish every cell).") }
+        if round != nil && minCell != nil {
+            throw ValidationError("--round and --min-cell exclude each other: rounding replaces suppression, and a rounded count "
+                + "can be any multiple of the base (3 or 6 under a --min-cell of 7); give one of them.")
+        }
         if let round, ![3, 5, 10].contains(round) { throw ValidationError("--round takes 3, 5 or 10.") }
         if round != nil && seed == nil { throw ValidationError("--round needs --seed N, so that the rounding can be reproduced.") }
         if cellKey && round != nil { throw ValidationError("Choose --cell-key or --round, not both.") }
@@ -52,6 +56,9 @@ struct AggregateCommand: AsyncParsableCommand {
             throw ValidationError("--cell-key perturbs counts only; sums would be published exact beside them. Drop --sum or --cell-key.")
         }
     }
+
+    /// The smallest publishable cell under suppression.
+    private var threshold: Int { minCell ?? 5 }
 
     func run() async throws {
         try Output.checkOutput(out, inputs: input.inputFiles)
@@ -61,7 +68,7 @@ struct AggregateCommand: AsyncParsableCommand {
             throw CLIError("--cell-key needs a stored dataset (its records' secret keys are kept by the workspace, so that a cell shows "
                 + "the same count in every table); import the file first, then aggregate the dataset by name.")
         }
-        let smallCells = round == nil && !cellKey && minCell < 5
+        let smallCells = round == nil && !cellKey && threshold < 5
         try await input.authorize(
             actor, to: smallCells ? "aggregate with cells below 5" : "aggregate", needs: smallCells ? .analyseMicrodata : .seeAllDatasets)
         // Each dimension is COL or COL=RECODE, COL a column name or an HXL tag pattern (#adm1+code).
@@ -102,14 +109,14 @@ struct AggregateCommand: AsyncParsableCommand {
                 + (loaded.datasetID == nil ? " (For a file the role is proposed from the column's name and tag; import it with a schema that gives the column another role to aggregate by it.)" : ""))
         }
         let rule: CellRule = cellKey
-            ? .cellKey(minCell: minCell, maxChange: CellKeyPerturbation.defaultMaxChange)
-            : round.map { .round(base: $0, seed: seed ?? 0) } ?? .suppress(minCell: minCell)
+            ? .cellKey(minCell: threshold, maxChange: CellKeyPerturbation.defaultMaxChange)
+            : round.map { .round(base: $0, seed: seed ?? 0) } ?? .suppress(minCell: threshold)
         let agg = try Aggregation.aggregate(table, by: dims, sum: sumColumns, rule: rule, recordKeys: loaded.recordKeys)
         let published = try agg.table()
         let url = URL(fileURLWithPath: out)
         var details = [
             "by": dims.joined(separator: ","),
-            "rule": cellKey ? "cell-key min-cell \(minCell)" : round.map { "round \($0)" } ?? "min-cell \(minCell)",
+            "rule": cellKey ? "cell-key min-cell \(threshold)" : round.map { "round \($0)" } ?? "min-cell \(threshold)",
             "rows_written": String(published.rowCount)]
         if case .round(let base, let seed) = rule {
             details["base"] = String(base)
@@ -125,23 +132,41 @@ struct AggregateCommand: AsyncParsableCommand {
             }
         }
         let c = agg.loss.cells
+        if format == .markdown {
+            var md = "# Aggregate of \(loaded.label)\n\n- Records: \(table.rowCount)\n"
+            md += "- Dimensions: " + dims.map { "`\($0)`" }.joined(separator: " × ") + "\n"
+            if !sumColumns.isEmpty { md += "- Sums: " + sumColumns.map { "`\($0)`" }.joined(separator: ", ") + "\n" }
+            md += "- Cells (margins included): \(c?.cells ?? 0)\n"
+            if cellKey {
+                md += "- Perturbed by the cell-key method: \(c?.rounded ?? 0) counts changed; counts below \(threshold) shown as 0 or \(threshold)\n"
+            } else if let round {
+                md += "- Rounded to base \(round) with seed \(seed ?? 0) ("
+                    + (agg.rounding == .additive ? "cells rounded, totals their sums" : "controlled: totals add up") + ")\n"
+            } else {
+                md += "- Suppressed below \(threshold): \(c?.primarySuppressed ?? 0); complementary: \(c?.secondarySuppressed ?? 0)"
+                    + ((c?.primarySuppressed ?? 0) > 0 ? " (suppressed cells are not listed, like empty ones)" : "") + "\n"
+            }
+            md += "- Rows written to `\(out)`: \(published.rowCount)"
+            print(md)
+            return
+        }
         if format == .json {
             try Output.printJSON(AggregateSummary(
                 source: loaded.label, records: table.rowCount, dimensions: dims, sums: sumColumns, cells: c?.cells ?? 0,
                 suppressed: round == nil && !cellKey ? c?.primarySuppressed ?? 0 : nil,
-                complementary: round == nil && !cellKey ? c?.secondarySuppressed ?? 0 : nil, minCell: round == nil ? minCell : nil,
+                complementary: round == nil && !cellKey ? c?.secondarySuppressed ?? 0 : nil, minCell: round == nil ? threshold : nil,
                 roundingBase: round, roundingMethod: round == nil ? nil : agg.rounding?.rawValue,
                 seed: round == nil ? nil : seed, perturbed: cellKey ? c?.rounded ?? 0 : nil, rowsWritten: published.rowCount, out: out))
             return
         }
         let how: String
         if cellKey {
-            how = ", perturbed by the cell-key method (\(c?.rounded ?? 0) counts changed; counts below \(minCell) shown as 0 or \(minCell))"
+            how = ", perturbed by the cell-key method (\(c?.rounded ?? 0) counts changed; counts below \(threshold) shown as 0 or \(threshold))"
         } else if let round {
             how = ", rounded to base \(round) with seed \(seed ?? 0)"
                 + (agg.rounding == .additive ? " (cells rounded, totals their sums)" : " (controlled: totals add up)")
         } else {
-            how = ", \(c?.primarySuppressed ?? 0) suppressed below \(minCell), \(c?.secondarySuppressed ?? 0) complementary"
+            how = ", \(c?.primarySuppressed ?? 0) suppressed below \(threshold), \(c?.secondarySuppressed ?? 0) complementary"
         }
         print("Aggregated \(loaded.label) (\(table.rowCount) records) by \(dims.joined(separator: " × ")): \(c?.cells ?? 0) cells" + how + ".")
         print("Wrote \(published.rowCount) rows to \(out)" + (round == nil && (c?.primarySuppressed ?? 0) > 0 ? " (suppressed cells are not listed, like empty ones)." : "."))

@@ -31,6 +31,7 @@ struct AnonymizeCommand: AsyncParsableCommand {
     @Option(help: "Distinct l-diversity required of the sensitive variables (≥ 2), optional.") var l: Int?
     @Option(help: "Key variables, comma-separated (default: the schema's quasi-identifiers).") var keys: String?
     @Option(help: "Sensitive variables, comma-separated (default: the schema's).") var sensitive: String?
+    @Option(help: "Sampling weight column for the before/after risk (default: the schema's; a file's column only when tagged #weight).") var weight: String?
     @Option(help: "Columns to drop, comma-separated (default: the schema's direct identifiers).") var drop: String?
     @Option(help: "Columns to pseudonymise with the workspace's HMAC-SHA-256 key, comma-separated.") var pseudonymize: String?
     @Option(parsing: .singleValue, help: "A recoding COL=SPEC (repeatable): bands[:LOWER,…], week, month, quarter, top:N, bottom:N, rare:N.") var recode: [String] = []
@@ -40,8 +41,8 @@ struct AnonymizeCommand: AsyncParsableCommand {
     @Option(help: "Output file (.csv, .json or .xlsx).") var out: String
     @Flag(help: "Keep the household id column unchanged (by default it is pseudonymised with the workspace key, or dropped without one): a raw id links the released file back to the source.")
     var keepRawHouseholdId = false
-    @Option(help: "Seed of the released rows' order (recorded in the report and the audit trail; default: a random one). The same input, options and seed give the same file.") var seed: UInt64?
-    @Option(help: "text or json (the before/after report, as in FILE.report.json, with the output file and rows written).") var format: OutputFormat = .text
+    @Option(help: "Seed of the released rows' order (printed and recorded in the audit trail, never in the report that travels with the file: with it the source order could be restored; default: a random one). The same input, options and seed give the same file.") var seed: UInt64?
+    @Option(help: "text, json or markdown (the before/after report, as in FILE.report.json or FILE.report.md, with the output file and rows written).") var format: ReportFormat = .text
     @OptionGroup var actor: ActorOption
 
     func validate() throws {
@@ -106,7 +107,10 @@ struct AnonymizeCommand: AsyncParsableCommand {
                                      recodes: recodes, keys: keyColumns, k: k,
                                      importance: try resolved(columnList(importance), "--importance") ?? keyColumns)
         let sensitiveColumns = try resolved(columnList(sensitive), "--sensitive") ?? defaults.sensitive
-        let spec = defaults.riskSpec(keys: keyColumns, sensitive: sensitiveColumns)
+        // The same sampling weight as `pim risk` takes, so that the before figures match its report.
+        let weightColumn = try weight.map { try ColumnReference.resolvePattern($0, in: table, option: "--weight") }
+            ?? loaded.defaultSamplingWeight(defaults)
+        let spec = defaults.riskSpec(keys: keyColumns, sensitive: sensitiveColumns, weight: .some(weightColumn))
         let outcome: DisclosurePipeline.Outcome
         do {
             outcome = try DisclosurePipeline.anonymize(table, plan: plan, riskSpec: spec, l: l, lSensitive: sensitiveColumns)
@@ -116,7 +120,8 @@ struct AnonymizeCommand: AsyncParsableCommand {
         // Rows in a random order: the source order would let two releases be matched row by row (undoing
         // suppression) and let the source link rows back to its records.
         // (A generator seeded once: the system generator costs a system call per number. The seed is
-        // recorded, so that the same run can be made again.)
+        // printed and audited, so that the same run can be made again, but kept out of the report files that
+        // travel with the release: the permutation, and so the source order, can be recomputed from it.)
         let rowOrderSeed = seed ?? UInt64.random(in: .min ... .max)
         var order = SeededGenerator(seed: rowOrderSeed)
         let released = outcome.table.selectingRows(Array(0..<outcome.table.rowCount).shuffled(using: &order))
@@ -134,23 +139,35 @@ struct AnonymizeCommand: AsyncParsableCommand {
             }
         }
         let report = AnonymizationReport(
-            source: loaded.label, k: k, l: l, seed: rowOrderSeed, plan: plan, outcome: outcome, household: household)
+            source: loaded.label, k: k, l: l, plan: plan, outcome: outcome, household: household)
+        let seedLine = "Row order seed \(rowOrderSeed) (" + (loaded.datasetID != nil ? "recorded in the audit trail" : "keep it to repeat this run")
+            + "): not in the report, since with it the released rows could be put back in the source's order."
         try Data(report.markdown.utf8).write(to: URL(fileURLWithPath: out + ".report.md"))
         try Data(try Output.json(report).utf8).write(to: URL(fileURLWithPath: out + ".report.json"))
-        if format == .json {
-            try Output.printJSON(AnonymizeSummary(report: report, out: out, rowsWritten: outcome.table.rowCount))
+        switch format {
+        case .json:
+            try Output.printJSON(AnonymizeSummary(report: report, out: out, rowsWritten: outcome.table.rowCount, seed: rowOrderSeed))
             return
+        case .markdown:
+            print(report.markdown)
+            print("Wrote \(outcome.table.rowCount) rows to `\(out)`; report in `\(out).report.md` and `.report.json`.\n\n\(seedLine)")
+            return
+        case .text:
+            break
         }
         print(report.summary)
         print("Wrote \(outcome.table.rowCount) rows to \(out); report in \(out).report.md and .report.json.")
+        print(seedLine)
     }
 }
 
-/// What `pim anonymize --format json` prints: the report written next to the output, and where it went.
+/// What `pim anonymize --format json` prints: the report written next to the output, where it went, and the
+/// row order seed (for the producer only; the report files leave it out).
 struct AnonymizeSummary: Encodable {
     var report: AnonymizationReport
     var out: String
     var rowsWritten: Int
+    var seed: UInt64
 }
 
 /// Before/after figures of an anonymisation, as written next to the output.
@@ -162,8 +179,6 @@ struct AnonymizationReport: Encodable {
     var source: String
     var k: Int
     var l: Int?
-    /// The seed of the released rows' order.
-    var seed: UInt64
     var dropped: [String]
     var pseudonymized: [String]
     var recodes: [String]
@@ -193,12 +208,11 @@ struct AnonymizationReport: Encodable {
         }
     }
 
-    init(source: String, k: Int, l: Int?, seed: UInt64, plan: AnonymizationPlan, outcome: DisclosurePipeline.Outcome,
+    init(source: String, k: Int, l: Int?, plan: AnonymizationPlan, outcome: DisclosurePipeline.Outcome,
          household: HouseholdID? = nil) {
         self.source = source
         self.k = k
         self.l = l
-        self.seed = seed
         dropped = plan.drop
         pseudonymized = plan.pseudonymize
         recodes = plan.recodes.map(\.summary)
@@ -230,7 +244,8 @@ struct AnonymizationReport: Encodable {
         return Output.table(["", "before", "after"], rows) + "\nDropped: \(dropped.joined(separator: ", ").ifEmpty("none")); pseudonymised: \(pseudonymized.joined(separator: ", ").ifEmpty("none")); values suppressed: \(supp.ifEmpty("none"))"
             + (recordsRemovedForL > 0
                 ? "\nRemoved for l-diversity: \(recordsRemovedForL) records in \(classesRemovedForL) equivalence classes that had fewer than "
-                    + "\(l ?? 2) distinct values of a sensitive variable (a missing value counting as one when the class has others, as in `pim risk`)."
+                    + "\(l ?? 2) distinct values of a sensitive variable even with every key suppressed (a missing value counting as one "
+                    + "when the class has others, as in `pim risk`)."
                 : "")
             + (householdID.map { "\n" + $0.sentence + "." } ?? "")
             + (recodedToMissing.isEmpty ? "" : "\nSet to missing by recoding (no band, parent area or period covers the value, "
@@ -254,7 +269,7 @@ struct AnonymizationReport: Encodable {
     }
 
     var markdown: String {
-        "# Anonymisation of \(source)\n\nk = \(k)" + (l.map { ", l = \($0)" } ?? "") + "; row order seed \(seed)\n\n```\n\(summary)\n```\n\n"
+        "# Anonymisation of \(source)\n\nk = \(k)" + (l.map { ", l = \($0)" } ?? "") + "\n\n```\n\(summary)\n```\n\n"
             + "## Recodings\n\n" + (recodes.isEmpty ? "none\n" : recodes.map { "- \($0)" }.joined(separator: "\n") + "\n")
             + "\n## Information loss\n\n" + lossTable
             + "\n## Risk before\n\n\(before.render(.markdown))\n\n## Risk after\n\n\(after.render(.markdown))\n"

@@ -31,6 +31,16 @@ struct DisclosureSourceOptions: ParsableArguments {
         /// How a file was read (nil for a stored dataset): maps table rows to the rows a spreadsheet shows.
         var readReport: ReadReport?
 
+        /// The sampling weight the schema's roles give, unless it is only a file's guess from a column name:
+        /// a file's column called "weight" may be a person's body weight, so only a column tagged as a weight
+        /// is taken (a stored dataset's schema says). When a guess is set aside, a note says so and how to use it.
+        func defaultSamplingWeight(_ defaults: SchemaDisclosure) -> String? {
+            guard let w = defaults.weight else { return nil }
+            guard datasetID == nil, !(table[w]?.tag.map { $0.tag == "weight" || $0.has("weight") } ?? false) else { return w }
+            Output.stderr("note: column \"\(w)\" is not used as a sampling weight (only its name suggests one); give --weight \(w) to use it.")
+            return nil
+        }
+
         /// `error`, located as `FILE:ROW:COLUMN: problem` when it concerns one cell of a file (ROW counted as
         /// `pim validate` counts it: the header, an HXL row and skipped blank lines included); else unchanged.
         func locating(_ error: any Error) -> any Error {

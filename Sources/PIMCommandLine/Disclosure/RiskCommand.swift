@@ -49,15 +49,7 @@ struct RiskCommand: AsyncParsableCommand {
         let weightName = try weight.map { try ColumnReference.resolvePattern($0, in: table, option: "--weight") }
         let householdName = try household.map { try ColumnReference.resolvePattern($0, in: table, option: "--household") }
         let defaults = SchemaDisclosure(schema: loaded.schema)
-        var weightColumn: String?? = weightName.map { Optional($0) }
-        // A file's column called "weight" may be a person's body weight: only a column tagged as a weight
-        // (or named by --weight) is taken as the sampling weight. A stored dataset's schema says.
-        if weight == nil, loaded.datasetID == nil, let w = defaults.weight,
-            !(table[w]?.tag.map { $0.tag == "weight" || $0.has("weight") } ?? false)
-        {
-            weightColumn = .some(nil)
-            Output.stderr("note: column \"\(w)\" is not used as a sampling weight (only its name suggests one); give --weight \(w) to use it.")
-        }
+        let weightColumn: String?? = .some(weightName ?? loaded.defaultSamplingWeight(defaults))
         let spec = defaults.riskSpec(keys: keyNames, sensitive: sensitiveNames, weight: weightColumn,
                                      household: householdName.map { Optional($0) })
         guard !spec.keys.isEmpty else {

@@ -3,10 +3,11 @@ import PIMTable
 
 /// Anonymisation with an optional l-diversity requirement, checked by re-measuring the result.
 ///
-/// k is reached by ``Anonymizer`` (local suppression). For l, records in equivalence classes whose sensitive
-/// variable has fewer than `l` distinct values are removed (record suppression), then k is re-checked, until
-/// both hold. Distinct values are counted as `pim risk` (and sdcMicro) count them: a missing sensitive value
-/// is one more value when its class has others. The result is always re-measured with ``RiskAnalysis``: pim
+/// k is reached by ``Anonymizer`` (local suppression). For l, classes whose sensitive variable has fewer than
+/// `l` distinct values are generalised further by suppressing their least important keys (k restored each
+/// time); only records with every key suppressed whose class still lacks l values are removed. Distinct
+/// values are counted as `pim risk` (and sdcMicro) count them: a missing sensitive value is one more value
+/// when its class has others. The result is always re-measured with ``RiskAnalysis``: pim
 /// never returns a table that fails the k (or l) it was asked for.
 public enum DisclosurePipeline {
     public struct Outcome: Sendable {
@@ -27,29 +28,16 @@ public enum DisclosurePipeline {
         var riskSpec = riskSpec
         // The before/after figures include the k asked for, whatever it is.
         if let k = plan.k { riskSpec.kThresholds = Array(Set(riskSpec.kThresholds + [k])).sorted() }
+        if let l, l >= 2, lSensitive.isEmpty { throw PipelineError.lWithoutSensitive(l: l) }
         let before = try RiskAnalysis.analyze(table, spec: riskSpec)
-        let first = try Anonymizer.apply(plan, to: table)
-        var current = first.table
-        var suppressed = first.suppressedPerVariable
-        var removed = 0
-        var removedClasses = 0
-        var loss = first.loss
-        if let l, l >= 2, let k = plan.k {
-            for _ in 0..<20 {
-                let failing = try RiskAnalysis.rowsInClassesBelow(
-                    distinctL: l, sensitive: lSensitive, keys: plan.keys, missingMatchesAny: riskSpec.missingMatchesAny,
-                    in: current)
-                if failing.isEmpty { break }
-                removed += failing.count
-                removedClasses += try KeyFrequencies(
-                    table: current.selectingRows(failing), keys: plan.keys, missingMatchesAny: false).classCount
-                let drop = Set(failing)
-                let reduced = current.selectingRows((0..<current.rowCount).filter { !drop.contains($0) })
-                let again = try Anonymizer.apply(AnonymizationPlan(keys: plan.keys, k: k, importance: plan.importance), to: reduced)
-                for (i, s) in again.suppressedPerVariable.enumerated() where i < suppressed.count { suppressed[i].count += s.count }
-                current = again.table
-            }
+        let lRequirement = l.flatMap { l in
+            l >= 2 && plan.k != nil
+                ? LDiversityRequirement(l: l, sensitive: lSensitive, missingMatchesAny: riskSpec.missingMatchesAny) : nil
         }
+        let first = try Anonymizer.apply(plan, to: table, lDiversity: lRequirement)
+        let current = first.table
+        let removed = first.recordsRemovedForL
+        var loss = first.loss
         var afterSpec = riskSpec
         afterSpec.keys = plan.keys
         let dropped = Set(plan.drop)
@@ -67,20 +55,24 @@ public enum DisclosurePipeline {
         }
         // Removing records for l can remove categories too: the "after" counts are the released table's.
         if removed > 0 { loss.recountCategoriesAfter(in: current) }
-        return Outcome(table: current, loss: loss, suppressedPerVariable: suppressed,
-                       recordsRemovedForL: removed, classesRemovedForL: removedClasses, before: before, after: after)
+        return Outcome(table: current, loss: loss, suppressedPerVariable: first.suppressedPerVariable,
+                       recordsRemovedForL: removed, classesRemovedForL: first.classesRemovedForL, before: before, after: after)
     }
 
     public enum PipelineError: Error, Sendable, CustomStringConvertible {
         case kNotReached(k: Int, found: Int)
         case lNotReached(l: Int, sensitive: String, found: Int)
+        /// l-diversity was asked for, but no sensitive variable was named (nor given by the schema).
+        case lWithoutSensitive(l: Int)
 
         public var description: String {
             switch self {
             case .kNotReached(let k, let f):
-                "The result would not be \(k)-anonymous (smallest class \(f)); nothing was written. Generalise more keys or lower the detail."
+                "The result would not be \(k)-anonymous (smallest fk \(f)); nothing was written. Generalise more keys or lower the detail."
             case .lNotReached(let l, let s, let f):
                 "The result would not be \(l)-diverse in \(s) (a class has only \(f) distinct values); nothing was written."
+            case .lWithoutSensitive(let l):
+                "l = \(l) was asked for, but there is no sensitive variable to measure it on; name one (--sensitive) or leave l out."
             }
         }
     }

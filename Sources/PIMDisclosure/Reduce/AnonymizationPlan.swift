@@ -43,6 +43,10 @@ public struct AnonymizationResult: Sendable {
     /// The anonymised table: k-anonymous on the plan's keys when the plan has a k.
     public var table: Table
     public var loss: InformationLoss
-    /// Values set to missing by local suppression, per key in the order of the plan's keys.
+    /// Values set to missing by local suppression, per key in the order of the plan's keys (in released rows).
     public var suppressedPerVariable: [KeySuppression]
+    /// Records removed to reach l-diversity (their keys all suppressed, their class still below l).
+    public var recordsRemovedForL = 0
+    /// Equivalence classes removed to reach l-diversity.
+    public var classesRemovedForL = 0
 }

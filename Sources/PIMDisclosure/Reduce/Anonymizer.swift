@@ -9,12 +9,20 @@ public enum Anonymizer {
     /// returns such a table or throws; it never returns a table that fails its k.
     /// - Throws: ``ReductionError`` for unknown columns, k below 2, keys without k, a missing pseudonymizer,
     ///   an empty table, fewer rows than k, or any error of the recoding steps.
-    public static func apply(_ plan: AnonymizationPlan, to input: Table) throws(ReductionError) -> AnonymizationResult {
+    ///
+    /// With `lDiversity` (and a k), classes with fewer than l distinct values of a sensitive variable are then
+    /// generalised further by suppression, and only records whose every key is suppressed and whose class still
+    /// lacks l values are removed (see ``LDiversityReduction``). The suppression counts and the loss describe the
+    /// released rows: values suppressed in records removed later are not counted.
+    public static func apply(
+        _ plan: AnonymizationPlan, to input: Table, lDiversity: LDiversityRequirement? = nil
+    ) throws(ReductionError) -> AnonymizationResult {
         if let k = plan.k, k < 2 { throw .disclosure(.kBelowTwo(k)) }
         if plan.k != nil && plan.keys.isEmpty { throw .disclosure(.noKeys) }
         for name in plan.drop + plan.pseudonymize where input[name] == nil {
             throw .disclosure(.unknownColumn(name, available: input.columnNames))
         }
+        if plan.k != nil, let key = plan.keys.first(where: plan.drop.contains) { throw .keyDropped(key) }
         var table = input
         var loss = InformationLoss(rows: input.rowCount)
 
@@ -41,19 +49,38 @@ public enum Anonymizer {
             loss.merge(r.loss)
         }
         var perVariable = plan.keys.map { KeySuppression(key: $0, count: 0) }
+        var removed = (records: 0, classes: 0)
         if let k = plan.k {
-            let r = try LocalSuppression.apply(to: table, keys: plan.keys, k: k, importance: plan.importance)
-            table = r.table
-            perVariable = r.suppressedPerVariable
-            for s in r.suppressedPerVariable {
-                let categories = try table.reductionColumn(s.key).distinctCount
+            let recoded = table
+            table = try LocalSuppression.apply(to: recoded, keys: plan.keys, k: k, importance: plan.importance).table
+            var origin = Array(0..<table.rowCount)
+            if let requirement = lDiversity, requirement.l >= 2 {
+                let order = try LocalSuppression.suppressionOrder(
+                    keys: plan.keys, importance: plan.importance, available: table.columnNames)
+                let r = try LDiversityReduction.apply(
+                    to: table, keys: plan.keys, k: k, importance: plan.importance, order: order, requirement: requirement)
+                table = r.table
+                origin = r.origin
+                removed = (r.recordsRemoved, r.classesRemoved)
+            }
+            for (d, key) in plan.keys.enumerated() {
+                // Values missing in the released row but present before suppression.
+                let before = try recoded.reductionColumn(key)
+                let after = try table.reductionColumn(key)
+                var count = after.nullCount - before.nullCount  // (suppression only adds missing values)
+                if removed.records > 0 {
+                    count = 0
+                    for i in 0..<table.rowCount where after.isNull(i) && !before.isNull(origin[i]) { count += 1 }
+                }
+                perVariable[d].count = count
                 // Before: the input's categories (a key recoded earlier already has its entry).
-                let before = try input.reductionColumn(s.key).distinctCount
                 loss.merge(
-                    .init(name: s.key, suppressed: s.count, categoriesBefore: before, categoriesAfter: categories,
-                          rows: input.rowCount))
+                    .init(name: key, suppressed: count, categoriesBefore: try input.reductionColumn(key).distinctCount,
+                          categoriesAfter: after.distinctCount, rows: input.rowCount))
             }
         }
-        return AnonymizationResult(table: table, loss: loss, suppressedPerVariable: perVariable)
+        return AnonymizationResult(
+            table: table, loss: loss, suppressedPerVariable: perVariable, recordsRemovedForL: removed.records,
+            classesRemovedForL: removed.classes)
     }
 }

@@ -28,6 +28,13 @@ public enum ReductionError: Error, Sendable, Hashable, CustomStringConvertible {
     case tableTooLarge(cells: Int, limit: Int)
     /// k-anonymity cannot be reached: the table has fewer rows than k.
     case cannotReachK(k: Int, rows: Int)
+    /// l-diversity cannot be reached: the sensitive variable has fewer than l distinct values in the whole table
+    /// (a missing value counting as one when there are others).
+    case lUnreachable(l: Int, sensitive: String, distinct: Int)
+    /// Reaching l-diversity removed records whose keys were all suppressed, and the records left are fewer than k.
+    case lLeavesTooFewRecords(l: Int, k: Int, removed: Int, left: Int)
+    /// A key variable is also among the columns to drop, so it could not be made k-anonymous.
+    case keyDropped(String)
     /// Two output columns would have the same name.
     case duplicateColumn(String)
     /// The same column is used twice where distinct columns are needed.
@@ -76,6 +83,15 @@ public enum ReductionError: Error, Sendable, Hashable, CustomStringConvertible {
             "the table would have \(cells) cells including margins, more than the limit of \(limit); use fewer or coarser dimensions"
         case .cannotReachK(let k, let rows):
             "k-anonymity with k = \(k) cannot be reached in a table of \(rows) rows; use a smaller k or more rows"
+        case .lUnreachable(let l, let c, let n):
+            "l-diversity with l = \(l) cannot be reached for \"\(c)\": the whole table has only \(n) distinct value\(n == 1 ? "" : "s") "
+                + "of it (a missing value counting as one when there are others); use a smaller l"
+        case .lLeavesTooFewRecords(let l, let k, let removed, let left):
+            "reaching l = \(l) removed \(removed) record\(removed == 1 ? "" : "s") whose classes lacked distinct sensitive values even with "
+                + "every key suppressed, and the \(left) left cannot be \(k)-anonymous; use a smaller l or k"
+        case .keyDropped(let c):
+            "column \"\(c)\" is both a key variable and a column to drop; a key stays in the released file, made k-anonymous "
+                + "(leave it out of the keys, or out of the columns to drop)"
         case .duplicateColumn(let c): "the output would have two columns named \"\(c)\"; rename one"
         case .repeatedColumn(let c): "column \"\(c)\" is named more than once; name each column once"
         case .missingPseudonymizer: "columns to pseudonymise were named but no pseudonymizer was given"

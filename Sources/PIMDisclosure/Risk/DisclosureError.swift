@@ -22,6 +22,8 @@ public enum DisclosureError: Error, Sendable, Hashable, CustomStringConvertible 
     case recursiveConstantNotPositive(Double)
     /// A column was named both as a key and as a sensitive variable.
     case sensitiveIsKey(String)
+    /// A key or sensitive variable was named more than once.
+    case repeatedColumn(String)
 
     /// For an error about one cell: its 0-based table row, its column and what is wrong with it, so that a
     /// caller that knows the file can write `FILE:ROW:COLUMN: problem` with ROW as a spreadsheet shows it.
@@ -54,6 +56,8 @@ public enum DisclosureError: Error, Sendable, Hashable, CustomStringConvertible 
             "the recursive l-diversity constant c is \(c); it must be a positive number"
         case .sensitiveIsKey(let name):
             "column \"\(name)\" is both a key and a sensitive variable; a sensitive variable must not be a key"
+        case .repeatedColumn(let name):
+            "column \"\(name)\" is named more than once; name each column once"
         case .invalidWeight(let row, let column):
             "row \(row + 1), column \"\(column)\": \(Self.weightProblem)"
         case .householdIdMissing(let row, let column):

@@ -51,6 +51,10 @@ public struct RiskAnalysis {
             maxRisk = max(maxRisk, r)
             if r > median + IndividualRisk.highRiskMADs * mad && r > 0.1 { high += Int(freq.classSizes[c]) }
         }
+        var belowSample = 0
+        if freq.isWeighted {
+            for c in 0..<freq.classCount where freq.FkOfClass[c] < Double(freq.fkOfClass[c]) { belowSample += Int(freq.classSizes[c]) }
+        }
         let individual = IndividualRiskSummary(
             method: freq.isWeighted ? "sdcMicro indivRisk approx (Benedetti-Franconi)" : "1/fk",
             globalRisk: expected / Double(n), expectedReidentifications: expected, maximumRisk: maxRisk,
@@ -81,13 +85,17 @@ public struct RiskAnalysis {
             kAnonymity: spec.kThresholds.map { Self.kCount(freq, k: $0, n: n) },
             combinationK: spec.kThresholds.max() ?? 2,
             riskiestCombinations: Self.riskiest(freq, table: table, k: spec.kThresholds.max() ?? 2, limit: spec.topCombinations),
-            lDiversity: lDiversity, individualRisk: individual, householdRisk: household)
+            lDiversity: lDiversity, individualRisk: individual, householdRisk: household,
+            recordsWithFkBelowfk: belowSample > 0 ? belowSample : nil)
         return RiskMeasures(frequencies: freq, risk: risk, householdRisk: householdRisk, report: report)
     }
 
     private static func validate(_ table: Table, _ spec: RiskSpec) throws(DisclosureError) {
         guard !spec.keys.isEmpty else { throw .noKeys }
         for k in spec.keys where table[k] == nil { throw .unknownKey(k, available: table.columnNames) }
+        for list in [spec.keys, spec.sensitive] {
+            for (i, name) in list.enumerated() where list[..<i].contains(name) { throw .repeatedColumn(name) }
+        }
         for s in spec.sensitive {
             guard table[s] != nil else { throw .unknownColumn(s, available: table.columnNames) }
             if spec.keys.contains(s) { throw .sensitiveIsKey(s) }

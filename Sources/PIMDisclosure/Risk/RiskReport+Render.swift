@@ -25,15 +25,15 @@ extension RiskReport {
         if let weight { out += "Sampling weight: \(weight)\n" }
         if let household { out += "Household id: \(household)\n" }
         if hasMissingKeys { out += "Some key values are missing; a missing value matches any category.\n" }
-        out += "Equivalence classes: \(classCount) (smallest class \(smallestClassSize), smallest fk \(minimumFk))\n"
+        out += "Equivalence classes: \(classCount) (\(smallestFigures))\n"
         out += "\nk-anonymity\n"
         for k in kAnonymity {
-            out += "  k=\(k.k): \(k.violatingRecords) records (\(percent(k.share))) in \(k.violatingClasses) classes violate\n"
+            out += "  k=\(k.k): \(count(k.violatingRecords, "record")) (\(percent(k.share))) in \(count(k.violatingClasses, "class", "classes")) violate\n"
         }
         if !riskiestCombinations.isEmpty {
             out += "\nKey combinations with the most records violating \(combinationK)-anonymity\n"
             for combo in riskiestCombinations {
-                out += "  \(describe(combo.values)): \(combo.records) records (fk \(combo.fk))\n"
+                out += "  \(describe(combo.values)): \(count(combo.records, "record")) (fk \(combo.fk))\n"
             }
         }
         for l in lDiversity {
@@ -49,6 +49,7 @@ extension RiskReport {
         out += "  expected re-identifications: \(fixed(r.expectedReidentifications, 2)) (\(percent(r.globalRisk)))\n"
         out += "  global risk (mean): \(fixed(r.globalRisk, 6)); maximum \(fixed(r.maximumRisk, 4)); median \(fixed(r.medianRisk, 4)); MAD \(fixed(r.madRisk, 4))\n"
         out += "  records with higher risk than the main part: \(r.highRiskRecords) (\(r.highRiskRule))\n"
+        if let warning = weightWarning { out += "  warning: \(warning)\n" }
         if let h = householdRisk {
             out += "\nHousehold risk (1 - product of (1 - r) over members)\n"
             out += "  households: \(h.households)\n"
@@ -64,7 +65,7 @@ extension RiskReport {
         if let weight { out += "- Sampling weight: `\(weight)`\n" }
         if let household { out += "- Household id: `\(household)`\n" }
         if hasMissingKeys { out += "- Some key values are missing; a missing value matches any category.\n" }
-        out += "- Equivalence classes: \(classCount) (smallest class \(smallestClassSize), smallest fk \(minimumFk))\n"
+        out += "- Equivalence classes: \(classCount) (\(smallestFigures))\n"
         out += "\n## k-anonymity\n\n| k | violating records | share | violating classes |\n|---:|---:|---:|---:|\n"
         for k in kAnonymity { out += "| \(k.k) | \(k.violatingRecords) | \(percent(k.share)) | \(k.violatingClasses) |\n" }
         if !riskiestCombinations.isEmpty {
@@ -93,6 +94,7 @@ extension RiskReport {
         out += "| global risk (mean) | \(fixed(r.globalRisk, 6)) |\n| maximum | \(fixed(r.maximumRisk, 4)) |\n"
         out += "| median | \(fixed(r.medianRisk, 4)) |\n| MAD | \(fixed(r.madRisk, 4)) |\n"
         out += "| records with higher risk than the main part | \(r.highRiskRecords) |\n"
+        if let warning = weightWarning { out += "\n**Warning:** \(warning)\n" }
         if let h = householdRisk {
             out += "\n## Household risk\n\n| measure | value |\n|---|---:|\n| households | \(h.households) |\n"
             out += "| expected re-identifications | \(fixed(h.expectedReidentifications, 2)) |\n"
@@ -101,12 +103,34 @@ extension RiskReport {
         return out
     }
 
+    /// The smallest class and the smallest fk. With missing key values they differ (a suppressed value is a
+    /// class of its own but matches any category in fk), and k-anonymity is measured on fk: both are named.
+    private var smallestFigures: String {
+        guard hasMissingKeys else { return "smallest class \(smallestClassSize), smallest fk \(minimumFk)" }
+        return "smallest class of identical keys \(smallestClassSize); smallest fk \(minimumFk), "
+            + "a missing value matching any category, which k-anonymity is measured on"
+    }
+
+    /// Why some individual risks are not probabilities, when weights sum below the records they stand for.
+    private var weightWarning: String? {
+        guard let n = recordsWithFkBelowfk, n > 0 else { return nil }
+        return "\(n) record\(n == 1 ? " is" : "s are") in classes whose weights sum to less than their number of records "
+            + "(Fk < fk: weights below 1, normalised weights?). A sampling weight is the number of population units a record "
+            + "stands for (1 or more); for these records the approx risk is not a probability (maximum here "
+            + "\(fixed(individualRisk.maximumRisk, 4)))."
+    }
+
     private func describe(_ values: [String?]) -> String {
         zip(keys, values).map { "\($0)=\($1 ?? "(missing)")" }.joined(separator: ", ")
     }
 
     private func markdownCell(_ s: String) -> String {
         s.replacingOccurrences(of: "|", with: "\\|").replacingOccurrences(of: "\n", with: " ")
+    }
+
+    /// "1 record", "2 records".
+    private func count(_ n: Int, _ one: String, _ many: String? = nil) -> String {
+        "\(n) " + (n == 1 ? one : many ?? one + "s")
     }
 
     private func percent(_ share: Double) -> String { fixed(share * 100, 2) + "%" }

@@ -29,6 +29,10 @@ public struct RiskReport: Sendable, Hashable, Codable {
     public var individualRisk: IndividualRiskSummary
     /// Household risk, when a household id is given.
     public var householdRisk: HouseholdRiskSummary?
+    /// With a sampling weight: records in classes whose weights sum to less than the class's sample frequency
+    /// (Fk < fk, weights below 1), where sdcMicro's approx formula gives no probability (it can exceed 1);
+    /// nil when there are none.
+    public var recordsWithFkBelowfk: Int? = nil
 }
 
 /// Number of equivalence classes having a given size.

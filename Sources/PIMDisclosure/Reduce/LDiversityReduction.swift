@@ -1,0 +1,184 @@
+import PIMTable
+
+/// Distinct l-diversity asked of an anonymisation, on top of its k (see ``Anonymizer/apply(_:to:lDiversity:)``).
+public struct LDiversityRequirement: Sendable, Hashable {
+    /// The smallest number of distinct values of each sensitive variable every equivalence class must hold (≥ 2).
+    public var l: Int
+    /// The sensitive variables.
+    public var sensitive: [String]
+    /// Whether k is measured with sdcMicro's rule that a missing key value matches any category.
+    public var missingMatchesAny: Bool
+
+    public init(l: Int, sensitive: [String], missingMatchesAny: Bool = true) {
+        self.l = l
+        self.sensitive = sensitive
+        self.missingMatchesAny = missingMatchesAny
+    }
+}
+
+/// Reaches distinct l-diversity on a table that is already k-anonymous, losing as little as it can.
+///
+/// Distinct l is measured as `pim risk` measures it (``RiskAnalysis/rowsInClassesBelow(distinctL:sensitive:keys:missingMatchesAny:in:)``):
+/// per class of identical key values, a missing sensitive value counting as one more value when the class has
+/// others. A class below l is first generalised, not removed: each round suppresses, in every record of the
+/// failing classes, the least important key still present (the same key for every member of a class, so the
+/// class stays together and joins the records that already miss that key), then local suppression restores k.
+/// When the failing records already miss every key (the class of fully suppressed records still lacks l
+/// values), records holding the values it lacks join it, their keys suppressed, when other classes can spare
+/// them (see ``donors(for:in:keys:k:l:sensitive:)``); otherwise the failing records are removed. Every round
+/// suppresses a value or removes a record, so it ends.
+enum LDiversityReduction {
+    struct Result {
+        var table: Table
+        /// For every row of ``table``, its row in the input.
+        var origin: [Int]
+        var recordsRemoved: Int
+        var classesRemoved: Int
+    }
+
+    /// - Parameters:
+    ///   - table: k-anonymous on `keys`.
+    ///   - order: key indices, least important first (``LocalSuppression/suppressionOrder(keys:importance:available:)``).
+    /// - Throws: ``ReductionError/lUnreachable(l:sensitive:distinct:)`` when a sensitive variable has fewer than
+    ///   l distinct values in the whole table (no grouping can reach l), ``ReductionError/lLeavesTooFewRecords(l:k:removed:left:)``
+    ///   when the records left after removals cannot be k-anonymous.
+    static func apply(
+        to table: Table, keys: [String], k: Int, importance: [String], order: [Int], requirement: LDiversityRequirement
+    ) throws(ReductionError) -> Result {
+        let l = requirement.l
+        for name in requirement.sensitive {
+            let column = try table.reductionColumn(name)
+            let distinct = column.distinctCount + (column.nullCount > 0 && column.nullCount < column.count ? 1 : 0)
+            if distinct < l { throw .lUnreachable(l: l, sensitive: name, distinct: distinct) }
+        }
+        var current = table
+        var origin = Array(0..<table.rowCount)
+        var removed = 0
+        var removedClasses = 0
+        while true {
+            let failing: [Int]
+            do {
+                failing = try RiskAnalysis.rowsInClassesBelow(
+                    distinctL: l, sensitive: requirement.sensitive, keys: keys,
+                    missingMatchesAny: requirement.missingMatchesAny, in: current)
+            } catch {
+                throw .disclosure(error)
+            }
+            if failing.isEmpty { return Result(table: current, origin: origin, recordsRemoved: removed, classesRemoved: removedClasses) }
+            var rowsOfKey = [[Int]](repeating: [], count: keys.count)
+            var stuck: [Int] = []
+            for i in failing {
+                if let d = order.first(where: { current[keys[$0]]?.isNull(i) == false }) {
+                    rowsOfKey[d].append(i)
+                } else {
+                    stuck.append(i)
+                }
+            }
+            if stuck.count == failing.count, let pulled = try donors(
+                for: stuck, in: current, keys: keys, k: k, l: l, sensitive: requirement.sensitive)
+            {
+                // Every failing record misses every key; records holding the values their class lacks join it.
+                for key in keys {
+                    guard let column = current[key] else { continue }
+                    current = current.replacing(column.nulling(rows: pulled))
+                }
+            } else if stuck.count == failing.count {
+                // Every failing record misses every key, and no other record can bring the missing values.
+                removed += stuck.count
+                removedClasses += 1
+                let gone = Set(stuck)
+                let kept = (0..<current.rowCount).filter { !gone.contains($0) }
+                current = current.selectingRows(kept)
+                origin = kept.map { origin[$0] }
+                if current.rowCount < k {
+                    throw .lLeavesTooFewRecords(l: l, k: k, removed: removed, left: current.rowCount)
+                }
+            } else {
+                for d in keys.indices where !rowsOfKey[d].isEmpty {
+                    guard let column = current[keys[d]] else { continue }
+                    current = current.replacing(column.nulling(rows: rowsOfKey[d]))
+                }
+                // A more general record still matches every record it matched, so k can only fall when a
+                // record now misses every key (complete records do not count those, as in sdcMicro).
+                let columns = keys.compactMap { current[$0] }
+                let emptied = rowsOfKey.joined().contains { i in columns.allSatisfy { $0.isNull(i) } }
+                if !emptied { continue }
+            }
+            current = try LocalSuppression.apply(to: current, keys: keys, k: k, importance: importance).table
+        }
+    }
+}
+
+extension LDiversityReduction {
+    /// Records whose keys, all suppressed, would bring the class of fully suppressed records (`stuck`, below l)
+    /// the sensitive values it lacks: for each value it lacks, one record holding it, taken from a class that
+    /// holds that value at least twice (so that the class keeps its distinct values) and has more than k
+    /// records, the largest classes first. Nil when some sensitive variable cannot be brought to l this way.
+    static func donors(
+        for stuck: [Int], in table: Table, keys: [String], k: Int, l: Int, sensitive: [String]
+    ) throws(ReductionError) -> [Int]? {
+        let freq: KeyFrequencies
+        do {
+            freq = try KeyFrequencies(table: table, keys: keys, weight: nil, missingMatchesAny: false, perRecord: false)
+        } catch {
+            throw .disclosure(error)
+        }
+        let cls = freq.classOfRecord
+        let isStuck = Set(stuck)
+        var sizes = freq.classSizes
+        var taken: [Int] = []
+        for name in sensitive {
+            let codes = KeyCodes(column: try table.reductionColumn(name)).codes
+            var present = Set<Int32>()
+            var hasMissing = false
+            for i in stuck + taken {
+                if codes[i] < 0 { hasMissing = true } else { present.insert(codes[i]) }
+            }
+            // Distinct values as `pim risk` counts them: a missing value is one more when there are others.
+            func distinct() -> Int { present.count + (hasMissing && !present.isEmpty ? 1 : 0) }
+            if distinct() >= l { continue }
+            var held: [Int64: Int] = [:]  // (class, value) → records
+            for i in 0..<table.rowCount where codes[i] >= 0 && !isStuck.contains(i) {
+                held[Int64(cls[i]) << 32 | Int64(codes[i]), default: 0] += 1
+            }
+            let candidates = (0..<table.rowCount).filter { codes[$0] >= 0 && !isStuck.contains($0) && !taken.contains($0) }
+                .sorted { sizes[Int(cls[$0])] > sizes[Int(cls[$1])] }
+            for i in candidates where distinct() < l && !present.contains(codes[i]) {
+                let c = Int(cls[i])
+                let pair = Int64(c) << 32 | Int64(codes[i])
+                guard held[pair, default: 0] >= 2, Int(sizes[c]) > k else { continue }
+                taken.append(i)
+                present.insert(codes[i])
+                held[pair, default: 0] -= 1
+                sizes[c] -= 1
+            }
+            if distinct() < l { return nil }
+        }
+        return taken.isEmpty ? nil : taken
+    }
+}
+
+extension Column {
+    /// This column with the values of `rows` set to missing.
+    func nulling(rows: [Int]) -> Column {
+        let data: ColumnData
+        switch self.data {
+        case .text(var codes, let dictionary):
+            for i in rows { codes[i] = -1 }
+            data = .text(codes: codes, dictionary: dictionary)
+        case .integer(let values, var nulls):
+            for i in rows { nulls.setNull(i) }
+            data = .integer(values: values, nulls: nulls)
+        case .decimal(let values, var nulls):
+            for i in rows { nulls.setNull(i) }
+            data = .decimal(values: values, nulls: nulls)
+        case .date(let days, var nulls):
+            for i in rows { nulls.setNull(i) }
+            data = .date(days: days, nulls: nulls)
+        case .boolean(let values, var nulls):
+            for i in rows { nulls.setNull(i) }
+            data = .boolean(values: values, nulls: nulls)
+        }
+        return Column(name: name, tag: tag, data: data)
+    }
+}
