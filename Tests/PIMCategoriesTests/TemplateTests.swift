@@ -120,3 +120,20 @@ import Testing
         #expect(json.contains(#""rule":"required-when""#))
     }
 }
+
+@Suite struct FeedbackRulesTests {
+    @Test func theFeedbackTemplateRefusesAResponseBeforeTheFeedback() throws {
+        // Given feedback F2 answered three days before it was received; F1 answered the same day, F3 not yet
+        let t = fixture("feedback_id,received,responded,adm1_code,adm2_code,channel,topic,status,sex,age_group", [
+            "F1,2026-01-01,2026-01-01,QQ01,QQ0101,hotline,appreciation,closed,male,adults",
+            "F2,2026-01-05,2026-01-02,QQ01,QQ0101,sms,other,closed,female,adults",
+            "F3,2026-01-06,,QQ01,QQ0101,sms,other,open,female,adults",
+        ])
+        let schema = CategoryTemplate.communityFeedback.schema
+        try schema.validate()
+        let r = Validator(schema: schema, fileName: "fb.csv", firstDataRow: 3).validate(t)
+        // Then only row 4 (F2) has an issue, at "responded", and it quotes no date
+        #expect(r.issues.map { "\($0.row):\($0.column):\($0.rule.rawValue)" } == ["4:responded:date-order"])
+        #expect(r.issues.first.map { !$0.description.contains("2026-") } == true)
+    }
+}

@@ -87,6 +87,71 @@ import Testing
         #expect(r.out.contains("intact"))
     }
 
+    @Test func consentIsRefusedForADatasetWithoutARecordIdField() throws {
+        let dir = try Self.workspace()
+        // Given population figures: rows are figures, not people, and carry no record id
+        try "adm1_code,population_group,persons\nXY01,idps,120\nXY02,idps,80\n"
+            .write(to: dir.appendingPathComponent("pop.csv"), atomically: true, encoding: .utf8)
+        var r = try PIMBinary.run(["import", "pop.csv", "--dataset", "pop", "--category", "population-data", "--purpose", "test"], in: dir)
+        #expect(r.status == 0, "\(r.err)")
+        // When consent is recorded for it, it is refused the way a share under a consent agreement would be
+        r = try PIMBinary.run(["consent", "record", "--dataset", "pop", "--purpose", "reporting", "--record", "X1"], in: dir)
+        #expect(r.status != 0)
+        #expect(r.err.contains("has no record id field"), "\(r.err)")
+        #expect(!r.out.contains("Recorded consent"))
+    }
+
+    @Test func aShareIntoAMissingFolderSaysSoBeforeAnyWork() throws {
+        let dir = try Self.workspace()
+        for args in [
+            ["agreement", "add", "--id", "ISP-F", "--parties", "UNHCR,DRC", "--purpose", "trends", "--basis", "public-interest",
+             "--covers", "pm", "--level", "aggregated"],
+            ["agreement", "activate", "ISP-F"],
+        ] {
+            let r = try PIMBinary.run(args, in: dir)
+            #expect(r.status == 0, "\(args): \(r.err)")
+        }
+        let r = try PIMBinary.run(["share", "pm", "--to", "DRC", "--agreement", "ISP-F", "--level", "aggregated", "--by", "adm1_code",
+                                   "--out", "no-such-folder/p.zip"], in: dir)
+        #expect(r.status != 0)
+        #expect(r.err.contains("no-such-folder/p.zip: not written: the folder"), "\(r.err)")
+        #expect(r.err.contains("does not exist"))
+        #expect(!r.err.contains("NSCocoaErrorDomain"))
+        // and nothing was audited as shared
+        let audit = try PIMBinary.run(["audit", "list", "--action", "share.created"], in: dir)
+        #expect(!audit.out.contains("ISP-F"), "\(audit.out)")
+    }
+
+    @Test func verifyShowsThePackageMetadata() throws {
+        let dir = try Self.workspace()
+        for args in [
+            ["agreement", "add", "--id", "ISP-M", "--parties", "UNHCR,DRC", "--purpose", "trends", "--basis", "public-interest",
+             "--covers", "pm", "--level", "aggregated", "--retention-days", "30"],
+            ["agreement", "activate", "ISP-M"],
+            ["share", "pm", "--to", "DRC", "--agreement", "ISP-M", "--level", "aggregated", "--by", "adm1_code", "--out", "m.zip"],
+            ["key", "export", "--out", "producer.pem"],
+        ] {
+            let r = try PIMBinary.run(args, in: dir)
+            #expect(r.status == 0, "\(args): \(r.err)")
+        }
+        // When the recipient verifies the package, the metadata follows the verdict
+        var r = try PIMBinary.run(["verify", "m.zip", "--public-key", "producer.pem"], in: dir)
+        #expect(r.status == 0, "\(r.err)")
+        #expect(r.out.contains("Dataset:    pm (protection-monitoring), version 1, high sensitivity"), "\(r.out)")
+        #expect(r.out.contains("Records:    60 of 60 stored"), "\(r.out)")
+        #expect(r.out.contains("Agreement:  ISP-M — trends (legal basis: public-interest)"), "\(r.out)")
+        #expect(r.out.contains("From → to:  UNHCR → DRC"), "\(r.out)")
+        #expect(r.out.contains("(retention 30 days)"), "\(r.out)")
+        #expect(r.out.contains("Level:      aggregated — aggregate table of counts by adm1_code"), "\(r.out)")
+        // and in JSON, the metadata object as written
+        r = try PIMBinary.run(["verify", "m.zip", "--public-key", "producer.pem", "--format", "json"], in: dir)
+        let o = try #require(try JSONSerialization.jsonObject(with: Data(r.out.utf8)) as? [String: Any], "\(r.out)")
+        #expect(o["verified"] as? Bool == true)
+        let meta = try #require(o["metadata"] as? [String: Any])
+        #expect((meta["agreement"] as? [String: Any])?["id"] as? String == "ISP-M")
+        #expect(meta["retention_days"] as? Int == 30)
+    }
+
     /// `pim agreement activate --as USER` holds the user to the rule the web applies: an agreement that
     /// lowers the default thresholds needs a data-protection focal point.
     @Test func anAgreementThatLowersTheThresholdsNeedsAFocalPointToActivate() throws {
@@ -286,6 +351,29 @@ import Testing
         #expect(files.count == 1)
         r = try PIMBinary.run(["share", "due", "--out", "outbox"], in: dir)
         #expect(r.out.contains("No scheduled share is due."))
+    }
+
+    @Test func shareDueExitsWithOneWhenAScheduledShareIsRefused() throws {
+        let dir = try Self.workspace()
+        // Given a weekly schedule by a column the dataset does not have
+        for args in [
+            ["agreement", "add", "--id", "W-2", "--parties", "UNHCR,DRC", "--purpose", "weekly", "--basis", "public-interest",
+             "--covers", "pm", "--level", "aggregated", "--frequency", "weekly", "--by", "district"],
+            ["agreement", "activate", "W-2"],
+        ] {
+            let r = try PIMBinary.run(args, in: dir)
+            #expect(r.status == 0, "\(args): \(r.err)")
+        }
+        // When the due shares are made, the refusal is printed and the command fails
+        let r = try PIMBinary.run(["share", "due", "--out", "outbox"], in: dir)
+        #expect(r.out.contains("refused: W-2 pm → DRC"), "\(r.out)")
+        #expect(r.status == 1)
+        #expect(r.err.contains("1 of 1 scheduled shares were refused"), "\(r.err)")
+        // and a schedule of tables without dimensions is not recorded at all
+        let n = try PIMBinary.run(["agreement", "add", "--id", "W-3", "--parties", "UNHCR,DRC", "--purpose", "monthly",
+                                   "--basis", "public-interest", "--covers", "pm", "--level", "aggregated", "--frequency", "monthly"], in: dir)
+        #expect(n.status != 0)
+        #expect(n.err.contains("needs the tables' dimensions"), "\(n.err)")
     }
 
     @Test func passphraseEncryptedPackageVerifiesOnlyWithThePassphrase() throws {

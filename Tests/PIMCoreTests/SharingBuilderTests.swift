@@ -139,6 +139,43 @@ import Testing
         }
     }
 
+    @Test func aTableWhoseEveryCellIsSuppressedIsRefused() throws {
+        // Given 4 records (each adm1 × sex cell 1, each margin 2, the grand total 4) and a minimum cell of 5
+        let d = F.dataset()
+        let a = try F.agreement()
+        // Then nothing could be published, and the share is refused instead of sending an empty table
+        #expect(throws: ShareBuildError.refused(.everyCellSuppressed(dimensions: ["adm1", "sex"], minimumCell: 5))) {
+            _ = try ShareBuilder.build(try plan(a, d, .aggregated), dataset: d, table: F.table(4), consent: [])
+        }
+        #expect(ShareRefusal.everyCellSuppressed(dimensions: ["adm1", "sex"], minimumCell: 5).code == "every-cell-suppressed")
+        // while 10 records publish at least their grand total
+        let out = try ShareBuilder.build(try plan(a, d, .aggregated), dataset: d, table: F.table(10), consent: [])
+        #expect((out.disclosure.cellsPublished ?? 0) > 0)
+    }
+
+    @Test func personalShareMethodSaysWhichConsentWasChecked() throws {
+        // Given personal data of a low-sensitivity protection-monitoring dataset, allowed by a focal point's exception
+        let d = F.dataset(sensitivity: .low)
+        let a = try F.agreement(level: .personal, basis: .vitalInterest)
+        let e = try PolicyException(id: "x", agreementID: a.id, dataset: "pm", level: .personal, reason: "Evacuation list",
+                                    approvedBy: "dpfp", approverRole: .dataProtectionFocalPoint, at: F.now.addingTimeInterval(-F.day))
+        guard case .allowed(let p) = SharingRules.decide(ShareRequest(dataset: d, recipient: "DRC", level: .personal),
+                                                         agreement: a, exceptions: [e], at: F.now) else {
+            Issue.record("the exception should allow personal data")
+            return
+        }
+        // When it is built without a consent purpose
+        let out = try ShareBuilder.build(p, dataset: d, table: F.table(4), consent: [])
+        // Then the method does not claim consent
+        #expect(out.disclosure.method == "none: personal data shared under the agreement's legal basis and a focal point's exception; no record's consent was checked")
+        // and with a consent purpose it names it
+        let c = try F.agreement(level: .personal, basis: .consent, consentPurpose: .disclosure)
+        let granted = (1...4).map { ConsentDecision(recordID: "R\($0)", purpose: "disclosure", granted: true, at: F.now) }
+        let cm = F.dataset(category: "case-management", sensitivity: .low)
+        let out2 = try ShareBuilder.build(try plan(c, cm, .personal), dataset: cm, table: F.table(4), consent: granted)
+        #expect(out2.disclosure.method == "none: personal data of the records that granted consent for disclosure, under the agreement")
+    }
+
     @Test func pseudonymisedShareReplacesIdsWithStablePseudonyms() throws {
         let d = F.dataset(category: "case-management", sensitivity: .moderate)
         let a = try F.agreement(level: .pseudonymised, basis: .consent, consentPurpose: .disclosure,

@@ -204,6 +204,44 @@ import Testing
                                level: .anonymised, exceptions: [e])) != nil)
     }
 
+    @Test func focalPointExceptionNeverLiftsTheConsentCondition() throws {
+        // Given case data (§10.4: beyond aggregated only with consent for disclosure or tracing) and a focal
+        // point's exception up to personal data for the agreement
+        func exception(_ a: Agreement) throws -> PolicyException {
+            try PolicyException(id: "x", agreementID: a.id, dataset: "pm", level: .personal, reason: "Referral SOP",
+                                approvedBy: "dpfp", approverRole: .dataProtectionFocalPoint, at: F.now.addingTimeInterval(-F.day))
+        }
+        let low = F.dataset(category: "case-management", sensitivity: .low)
+        // When the agreement checks consent for services only, or no consent at all (vital interest)
+        for a in [try F.agreement(level: .personal, basis: .consent, consentPurpose: .services),
+                  try F.agreement(level: .personal, basis: .vitalInterest)] {
+            // Then every microdata level is refused for lack of consent to disclosure or tracing
+            for level in [DetailLevel.anonymised, .pseudonymised, .personal] {
+                #expect(refusal(decide(a, dataset: low, level: level, exceptions: [try exception(a)]))
+                        == .consentPurposeMissing(agreement: a.id, requested: level, accepted: [.disclosure, .tracing]), "\(level)")
+            }
+            // and an aggregated table is still allowed
+            #expect(plan(decide(a, dataset: low, level: .aggregated, exceptions: [try exception(a)])) != nil)
+        }
+        // With consent for disclosure, the exception lifts the high-sensitivity bound to personal data
+        let a = try F.agreement(level: .personal, basis: .consent, consentPurpose: .disclosure)
+        let high = F.dataset(category: "case-management", sensitivity: .high)
+        #expect(refusal(decide(a, dataset: high, level: .personal)) != nil)
+        let p = try #require(plan(decide(a, dataset: high, level: .personal, exceptions: [try exception(a)])))
+        #expect(p.consentPurpose == .disclosure)
+        #expect(p.exceptionID == "x")
+    }
+
+    @Test func revokedAgreementRefusalDoesNotPromiseActivation() throws {
+        // Given a revoked agreement
+        var a = try F.agreement()
+        try a.transition(to: .revoked, by: "dpfp", at: F.now.addingTimeInterval(-F.day))
+        // Then the refusal says it is revoked for good, not "until it is activated"
+        let r = try #require(refusal(decide(a, level: .aggregated)))
+        #expect(r == .notActive(agreement: "ISP-2026-03", status: .revoked))
+        #expect(r.description == "Agreement ISP-2026-03 is revoked for good; nothing may be shared under it again (it cannot be activated; agree a new one).")
+    }
+
     @Test func exceptionsNeedAFocalPointAndAReason() {
         #expect(throws: AgreementError.exceptionNotByFocalPoint) {
             _ = try PolicyException(id: "x", agreementID: "A", dataset: "pm", level: .personal, reason: "r", approvedBy: "u",

@@ -118,5 +118,7 @@ extension CategoryTemplate {
             .choice("topic", "Topic", hxl: "#x_topic", .feedbackTopic, role: .sensitive),
             .choice("status", "Status", hxl: "#status", .openClosed),
             .sex, .ageGroup,
-        ])
+        ],
+        // A response cannot come before the feedback: the response time would be negative.
+        rules: [.dateNotAfter(field: "received", other: "responded")])
 }

@@ -82,6 +82,10 @@ struct ConsentOptions: ParsableArguments {
             try await actor.check(in: s, roles: [.administrator, .pimOfficer, .dataProtectionFocalPoint, .caseWorker, .supervisor],
                                   to: "record consent decisions")
             let d = try await DatasetLookup.require(dataset, in: s)
+            // A decision that no share could ever match to a record is refused, as a share under it would be.
+            if let v = try await s.versions(of: d.id).last, ConsentFilter.recordIDField(in: v.schema) == nil {
+                throw ConsentError.noRecordIDField(dataset: d.name)
+            }
             let entries = ids.map { ConsentEntry(recordID: $0, purpose: purpose.rawValue, granted: granted, at: when) }
             let (applied, superseded) = ConsentEntry.split(entries, over: try await s.consent(datasetID: d.id))
             // Ids that match no record of the latest version (a typo, or consent taken before the import).

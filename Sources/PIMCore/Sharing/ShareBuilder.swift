@@ -140,7 +140,7 @@ public enum ShareBuilder {
         case .anonymised, .pseudonymised:
             (table, disclosure) = try anonymise(plan, dataset: dataset, table: table, pseudonymizer: pseudonymizer)
         case .personal:
-            disclosure = DisclosureApplied(level: .personal, method: "none: personal data shared with consent under the agreement",
+            disclosure = DisclosureApplied(level: .personal, method: ShareBuilder.personalMethod(consentPurpose: plan.consentPurpose),
                                            keys: [], droppedColumns: [], pseudonymisedColumns: [])
         }
         if plan.level != .aggregated, let rowOrderSeed {
@@ -148,6 +148,12 @@ public enum ShareBuilder {
             table = table.selectingRows(Array(0..<table.rowCount).shuffled(using: &g))
         }
         return ShareOutput(table: table, recordsStored: input.rowCount, consent: consentApplied, disclosure: disclosure)
+    }
+
+    /// The method line of a personal-data share: it names the consent checked, and says so when none was.
+    static func personalMethod(consentPurpose: ConsentPurpose?) -> String {
+        if let p = consentPurpose { return "none: personal data of the records that granted consent for \(p.rawValue), under the agreement" }
+        return "none: personal data shared under the agreement's legal basis and a focal point's exception; no record's consent was checked"
     }
 
     private static func aggregate(_ plan: SharePlan, dataset: Dataset, table: Table) throws(ShareBuildError) -> (Table, DisclosureApplied) {
@@ -158,6 +164,12 @@ public enum ShareBuilder {
         }
         var out: Table
         do throws(ReductionError) { out = try agg.table() } catch { throw .reduction(error) }
+        // A package with no published cell would tell the recipient nothing (§12, over-aggregation).
+        let all = agg.cells + agg.marginals
+        let published = all.filter { $0.status == .published }.count
+        guard published > 0, out.rowCount > 0 else {
+            throw .refused(.everyCellSuppressed(dimensions: plan.dimensions, minimumCell: minCell))
+        }
         // Carry the dimensions' HXL tags, and tag the count and flag columns.
         for name in plan.dimensions {
             if let tag = dataset.schema.field(named: name)?.hxl.flatMap(HXLTagSpec.init(parsing:)), var c = out[name] {
@@ -171,12 +183,11 @@ public enum ShareBuilder {
             try? out.setColumn(c)
         }
         if var c = out[AggregateTable.flagColumn] { c.tag = HXLTagSpec(tag: "meta", attributes: ["flag"]); try? out.setColumn(c) }
-        let all = agg.cells + agg.marginals
         return (out, DisclosureApplied(
             level: .aggregated,
             method: "aggregate table of counts by \(plan.dimensions.joined(separator: ", ")) with all margins; cells with 0 < count < \(minCell) suppressed, then complementary cells; suppressed cells are not listed, like empty ones",
             keys: plan.dimensions, droppedColumns: [], pseudonymisedColumns: [], minimumCellSize: minCell,
-            cellsPublished: all.filter { $0.status == .published }.count,
+            cellsPublished: published,
             cellsSuppressedPrimary: all.filter { $0.status == .primary }.count,
             cellsSuppressedSecondary: all.filter { $0.status == .secondary }.count))
     }

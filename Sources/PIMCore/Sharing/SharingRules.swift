@@ -50,7 +50,8 @@ public enum ShareDecision: Sendable, Hashable {
 /// The narrowing rule: a share's level may not exceed
 /// `min(agreement.level, categoryPolicy.bound(consent), dataset.sensitivity.maximumLevel)`. A
 /// ``PolicyException`` for this agreement and dataset lifts the policy and sensitivity bounds to its level;
-/// nothing lifts the agreement's level. Checks run in a fixed order so the first failing one is reported:
+/// nothing lifts the agreement's level, nor the consent condition of a category whose policy allows more
+/// detail only with consent (``SharePolicy/personalWithConsent``). Checks run in a fixed order so the first failing one is reported:
 /// status, validity dates, recipient, coverage, thresholds, consent basis, agreement level, policy level,
 /// sensitivity level, dimensions.
 public enum SharingRules {
@@ -79,11 +80,14 @@ public enum SharingRules {
         if request.level > a.level {
             return .refused(.levelExceedsAgreement(agreement: a.id, allowed: a.level, requested: request.level))
         }
+        // Where §10 allows more than the category's non-personal level only with express consent (case
+        // management, referrals), that condition holds with or without an exception: an exception lifts
+        // levels, never the consent condition.
+        if policy.personalWithConsent, request.level > policy.maximumLevel,
+           !(a.consentPurpose.map(policy.consentPurposes.contains) ?? false) {
+            return .refused(.consentPurposeMissing(agreement: a.id, requested: request.level, accepted: policy.consentPurposes))
+        }
         if request.level > policyBound {
-            // Distinguish "the category never allows it" from "it would, with consent the agreement lacks".
-            if policy.personalWithConsent, exception == nil {
-                return .refused(.consentPurposeMissing(agreement: a.id, requested: request.level, accepted: policy.consentPurposes))
-            }
             return .refused(.levelExceedsPolicy(category: d.category, allowed: policyBound, requested: request.level,
                                                 withConsent: policy.personalWithConsent))
         }
