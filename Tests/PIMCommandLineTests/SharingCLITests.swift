@@ -87,6 +87,29 @@ import Testing
         #expect(r.out.contains("intact"))
     }
 
+    @Test func withdrawnConsentLeavesSharesOfAgreementsWithoutAConsentPurpose() throws {
+        let dir = try Self.workspace()
+        // Given a public-interest agreement (no consent purpose) and six records whose consent to disclosure was withdrawn
+        for args in [
+            ["agreement", "add", "--id", "ISP-W", "--parties", "UNHCR,DRC", "--purpose", "trends", "--basis", "public-interest",
+             "--covers", "pm", "--level", "aggregated"],
+            ["agreement", "activate", "ISP-W"],
+            ["consent", "withdraw", "--dataset", "pm", "--purpose", "disclosure", "--record", "R1", "--record", "R2", "--record", "R3",
+             "--record", "R4", "--record", "R5", "--record", "R6"],
+            ["share", "pm", "--to", "DRC", "--agreement", "ISP-W", "--level", "aggregated", "--by", "sex=rare:1", "--out", "w.zip"],
+        ] {
+            let r = try PIMBinary.run(args, in: dir)
+            #expect(r.status == 0, "\(args): \(r.err)")
+        }
+        // Then the table counts 54 of the 60 records and says why the six are not there
+        let r = try PIMBinary.run(["verify", "w.zip", "--extract", "w"], in: dir)
+        #expect(r.status == 0, "\(r.err)")
+        let csv = try String(contentsOf: dir.appendingPathComponent("w/data.csv"), encoding: .utf8)
+        #expect(csv.contains("Total,54,"), "\(csv)")
+        let meta = try String(contentsOf: dir.appendingPathComponent("w/metadata.json"), encoding: .utf8)
+        #expect(meta.contains("6 of 60 records left out because their consent to disclosure or reporting was refused or withdrawn."), "\(meta)")
+    }
+
     @Test func consentIsRefusedForADatasetWithoutARecordIdField() throws {
         let dir = try Self.workspace()
         // Given population figures: rows are figures, not people, and carry no record id

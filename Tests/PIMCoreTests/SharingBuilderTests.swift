@@ -139,6 +139,30 @@ import Testing
         }
     }
 
+    @Test func aggregatedShareCoarsensADateToTheMonth() throws {
+        // Given 40 records dated 2026-04-01 onward: 30 in April, 10 in May
+        var d = F.dataset()
+        d.schema.fields.append(Field(name: "visit", hxl: "#date", type: .date))
+        var t = F.table(40)
+        let days = (0..<40).map { Int32(20_544 + $0) }
+        try t.setColumn(Column(name: "visit", tag: HXLTagSpec(tag: "date"), data: .date(days: days, nulls: NullMask())))
+        // When shared by visit=month
+        let out = try ShareBuilder.build(try plan(try F.agreement(), d, .aggregated, by: ["visit=month"]), dataset: d, table: t, consent: [])
+        // Then the table counts months, not days, keeps the date's HXL tag, and names the column in its keys
+        let counts = Dictionary(uniqueKeysWithValues: (0..<out.table.rowCount).compactMap { r -> (String, Int64)? in
+            guard case .text(let m) = out.table["visit"]?[r], case .integer(let n) = out.table[AggregateTable.countColumn]?[r] else { return nil }
+            return (m, n)
+        })
+        #expect(counts == ["2026-04": 30, "2026-05": 10, "Total": 40])
+        #expect(out.table["visit"]?.tag == HXLTagSpec(tag: "date"))
+        #expect(out.disclosure.keys == ["visit"])
+        #expect(out.disclosure.method.contains("by visit=month"))
+        // An unknown coarsening is a refusal that names no value
+        #expect(throws: ShareBuildError.self) {
+            _ = try ShareBuilder.build(try plan(try F.agreement(), d, .aggregated, by: ["visit=fortnight"]), dataset: d, table: t, consent: [])
+        }
+    }
+
     @Test func aTableWhoseEveryCellIsSuppressedIsRefused() throws {
         // Given 4 records (each adm1 × sex cell 1, each margin 2, the grand total 4) and a minimum cell of 5
         let d = F.dataset()

@@ -232,6 +232,25 @@ import Testing
         #expect(p.exceptionID == "x")
     }
 
+    @Test func dimensionsMayBeCoarsenedButNotRepeated() throws {
+        let a = try F.agreement()
+        // A coarsening is checked against its column
+        #expect(plan(decide(a, level: .aggregated, by: ["adm1", "sex=rare:5"]))?.dimensions == ["adm1", "sex=rare:5"])
+        #expect(refusal(decide(a, level: .aggregated, by: ["age=bands"]))
+                == .unknownDimension("age", available: ["record_id", "household_id", "adm1", "sex", "need"]))
+        #expect(refusal(decide(a, level: .aggregated, by: ["record_id=rare:5"])) == .dimensionIsIdentifier("record_id"))
+        // The same column twice is refused with its own reason (and code, for the audit trail)
+        let r = refusal(decide(a, level: .aggregated, by: ["adm1", "adm1"]))
+        #expect(r == .repeatedDimension("adm1"))
+        #expect(r?.code == "repeated-dimension")
+        // An agreement listing a column allows its coarsening, not the reverse
+        var listed = try F.agreement()
+        listed.dimensions = ["adm1", "sex=rare:5"]
+        #expect(plan(decide(listed, level: .aggregated, by: ["adm1=rare:5"])) != nil)
+        #expect(refusal(decide(listed, level: .aggregated, by: ["sex"]))
+                == .dimensionNotInAgreement("sex", agreement: a.id, allowed: ["adm1", "sex=rare:5"]))
+    }
+
     @Test func revokedAgreementRefusalDoesNotPromiseActivation() throws {
         // Given a revoked agreement
         var a = try F.agreement()

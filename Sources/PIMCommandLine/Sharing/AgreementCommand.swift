@@ -57,7 +57,7 @@ struct AgreementCommand: AsyncParsableCommand {
                 id: id, parties: Self.list(parties), purpose: purpose, legalBasis: basis, covers: Self.list(covers), level: level,
                 thresholds: .init(k: k, minimumCellSize: minCell, maximumGlobalRisk: maxRisk), consentPurpose: consentPurpose,
                 retentionDays: retentionDays, validFrom: validFrom.flatMap(SharingCoding.day) ?? now, validUntil: until,
-                frequency: frequency, dimensions: by.map(Self.list) ?? [], createdAt: now, createdBy: actor.name)
+                frequency: frequency, dimensions: by.map(AggregateCommand.dimensions) ?? [], createdAt: now, createdBy: actor.name)
             try await store.withStore(writing: true, command: "pim agreement add") { s in
                 try await actor.check(in: s, needs: .manageSharing, to: "change data-sharing agreements")
                 try await AgreementDocuments.create(agreement, in: s, actor: actor.name, at: now)

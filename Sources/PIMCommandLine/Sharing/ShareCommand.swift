@@ -43,7 +43,7 @@ extension ShareCommand {
         @Option(help: "Recipient organisation acronym.") var to: String
         @Option(help: "Agreement id.") var agreement: String
         @Option(help: "aggregated, anonymised, pseudonymised or personal.") var level: DetailLevel
-        @Option(help: "Dimensions of an aggregated table, comma-separated.") var by: String?
+        @Option(help: "Dimensions of an aggregated table, comma-separated; a column may be coarsened first: date=month, date=week, age=bands, age=bands:0,18,60.") var by: String?
         @Option(help: "Package file to write (.zip; .pimenc if encrypted).") var out: String
         @OptionGroup var sealing: SealingOptions
 
@@ -60,7 +60,7 @@ extension ShareCommand {
                 try await actor.check(in: s, needs: .manageSharing, to: "share data")
                 return try await ShareFileDelivery.share(
                     store: s, actor: actor.name, dataset: dataset, to: to, agreement: agreement, level: level,
-                    dimensions: by.map(AgreementCommand.Add.list) ?? [], out: URL(fileURLWithPath: out), sealing: sealing, at: Date())
+                    dimensions: by.map(AggregateCommand.dimensions) ?? [], out: URL(fileURLWithPath: out), sealing: sealing, at: Date())
             }
             print(Self.summary(outcome, file: out))
         }

@@ -158,8 +158,21 @@ public enum ShareBuilder {
 
     private static func aggregate(_ plan: SharePlan, dataset: Dataset, table: Table) throws(ShareBuildError) -> (Table, DisclosureApplied) {
         let minCell = plan.thresholds.minimumCellSize
+        // Coarsen first (`date=month`, `age=bands`): a trend by month, not by day, is what §10.3 shares.
+        var table = table
+        var dimensions: [String] = []
+        for d in plan.dimensions {
+            let column = SharingRules.dimensionColumn(d)
+            guard column != d else { dimensions.append(d); continue }
+            let recode: Recode
+            do { recode = try RecodeSpec.parse(d, table: table) } catch {
+                throw .refused(.invalidDimension(d, reason: "\(error)"))
+            }
+            do throws(ReductionError) { table = try Recoding.apply(recode, to: table).table } catch { throw .reduction(error) }
+            dimensions.append(recode.column)
+        }
         let agg: AggregateTable
-        do throws(ReductionError) { agg = try Aggregation.aggregate(table, by: plan.dimensions, rule: .suppress(minCell: minCell)) } catch {
+        do throws(ReductionError) { agg = try Aggregation.aggregate(table, by: dimensions, rule: .suppress(minCell: minCell)) } catch {
             throw .reduction(error)
         }
         var out: Table
@@ -171,7 +184,7 @@ public enum ShareBuilder {
             throw .refused(.everyCellSuppressed(dimensions: plan.dimensions, minimumCell: minCell))
         }
         // Carry the dimensions' HXL tags, and tag the count and flag columns.
-        for name in plan.dimensions {
+        for name in dimensions {
             if let tag = dataset.schema.field(named: name)?.hxl.flatMap(HXLTagSpec.init(parsing:)), var c = out[name] {
                 c.tag = tag
                 try? out.setColumn(c)
@@ -186,7 +199,7 @@ public enum ShareBuilder {
         return (out, DisclosureApplied(
             level: .aggregated,
             method: "aggregate table of counts by \(plan.dimensions.joined(separator: ", ")) with all margins; cells with 0 < count < \(minCell) suppressed, then complementary cells; suppressed cells are not listed, like empty ones",
-            keys: plan.dimensions, droppedColumns: [], pseudonymisedColumns: [], minimumCellSize: minCell,
+            keys: dimensions, droppedColumns: [], pseudonymisedColumns: [], minimumCellSize: minCell,
             cellsPublished: published,
             cellsSuppressedPrimary: all.filter { $0.status == .primary }.count,
             cellsSuppressedSecondary: all.filter { $0.status == .secondary }.count))

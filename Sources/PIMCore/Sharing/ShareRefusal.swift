@@ -61,6 +61,10 @@ public enum ShareRefusal: Error, Sendable, Hashable, CustomStringConvertible {
     /// A column an anonymised or pseudonymised share would keep as it is has a different value in nearly
     /// every record, so it would single them out; its schema role says it is neither an identifier nor a key.
     case uniqueColumnKept(column: String, distinct: Int, records: Int)
+    /// The same column is named twice among the dimensions.
+    case repeatedDimension(String)
+    /// A dimension's coarsening (`date=month`, `age=bands`) cannot be applied; the reason names no value.
+    case invalidDimension(String, reason: String)
     /// Every cell of the aggregated table, margins included, would be suppressed: nothing would be shared.
     case everyCellSuppressed(dimensions: [String], minimumCell: Int)
 
@@ -106,6 +110,8 @@ public enum ShareRefusal: Error, Sendable, Hashable, CustomStringConvertible {
         case .uniqueColumnKept(let c, let distinct, let records):
             "Column \"\(c)\" has a different value in \(distinct) of \(records) records, so it would single them out of the "
                 + "shared microdata; mark it as a direct identifier in the dataset's schema (it is then left out) before sharing."
+        case .repeatedDimension(let c): "Column \"\(c)\" is named more than once among the dimensions; name each column once."
+        case .invalidDimension(let c, let why): "The dimension \"\(c)\" cannot be used: \(why)"
         case .everyCellSuppressed(let d, let m):
             "Every cell of the table by \(d.joined(separator: ", ")) would be suppressed below the minimum cell of \(m), so nothing "
                 + "would be shared; share by fewer or coarser dimensions."
@@ -136,6 +142,8 @@ public enum ShareRefusal: Error, Sendable, Hashable, CustomStringConvertible {
         case .noVersion: "no-version"
         case .uniqueColumnKept: "unique-column-kept"
         case .everyCellSuppressed: "every-cell-suppressed"
+        case .repeatedDimension: "repeated-dimension"
+        case .invalidDimension: "invalid-dimension"
         }
     }
 

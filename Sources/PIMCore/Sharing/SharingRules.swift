@@ -55,6 +55,11 @@ public enum ShareDecision: Sendable, Hashable {
 /// status, validity dates, recipient, coverage, thresholds, consent basis, agreement level, policy level,
 /// sensitivity level, dimensions.
 public enum SharingRules {
+    /// The column of a dimension: `date` for `date=month`, `age` for `age=bands:0,18,60`.
+    public static func dimensionColumn(_ dimension: String) -> String {
+        String(dimension.split(separator: "=", maxSplits: 1).first ?? "").trimmingCharacters(in: .whitespaces)
+    }
+
     public static func decide(
         _ request: ShareRequest, agreement a: Agreement, policy: SharePolicy? = nil,
         exceptions: [PolicyException] = [], at now: Date
@@ -98,11 +103,16 @@ public enum SharingRules {
         if request.level == .aggregated {
             guard !request.dimensions.isEmpty else { return .refused(.noDimensions) }
             let names = d.schema.fields.map(\.name)
+            var seen = Set<String>()
             for c in request.dimensions {
-                guard let f = d.schema.field(named: c) else { return .refused(.unknownDimension(c, available: names)) }
-                if f.role == .directIdentifier || f.role == .householdID { return .refused(.dimensionIsIdentifier(c)) }
-                // An agreement that lists its tables' dimensions allows those only (as partners' live outputs).
-                if !a.dimensions.isEmpty && !a.dimensions.contains(c) {
+                // A dimension is a column, or a column with a coarsening (`date=month`, `age=bands`).
+                let column = dimensionColumn(c)
+                guard let f = d.schema.field(named: column) else { return .refused(.unknownDimension(column, available: names)) }
+                if f.role == .directIdentifier || f.role == .householdID { return .refused(.dimensionIsIdentifier(column)) }
+                guard seen.insert(column).inserted else { return .refused(.repeatedDimension(column)) }
+                // An agreement that lists its tables' dimensions allows those only (as partners' live outputs), or
+                // a coarsening of a column it lists as it is.
+                if !a.dimensions.isEmpty && !a.dimensions.contains(c) && !a.dimensions.contains(column) {
                     return .refused(.dimensionNotInAgreement(c, agreement: a.id, allowed: a.dimensions))
                 }
             }
