@@ -424,6 +424,32 @@ import Testing
         #expect(right.status == 0, "\(right.err)")
     }
 
+    @Test func aKeyOfTheWrongKindIsNamedAsSuch() throws {
+        let dir = try Self.workspace()
+        for args in [
+            ["agreement", "add", "--id", "E-2", "--parties", "UNHCR,DRC", "--purpose", "p", "--basis", "public-interest",
+             "--covers", "pm", "--level", "aggregated"],
+            ["agreement", "activate", "E-2"],
+            ["key", "recipient", "--out", "drc"],
+            ["key", "export", "--out", "k.pem"],
+            ["share", "pm", "--to", "DRC", "--agreement", "E-2", "--level", "aggregated", "--by", "sex", "--out", "e.pimenc",
+             "--recipient-key", "drc.pub"],
+        ] {
+            let r = try PIMBinary.run(args, in: dir)
+            #expect(r.status == 0, "\(args): \(r.err)")
+        }
+        // The recipient's public key given as --identity
+        var r = try PIMBinary.run(["verify", "e.pimenc", "--public-key", "k.pem", "--identity", "drc.pub"], in: dir)
+        #expect(r.status != 0)
+        #expect(r.err.contains("drc.pub holds a public key; --identity needs your X25519 private key"), "\(r.err)")
+        // The recipient key given as the producer's key
+        r = try PIMBinary.run(["verify", "e.pimenc", "--public-key", "drc.pub", "--identity", "drc.key"], in: dir)
+        #expect(r.err.contains("drc.pub holds an X25519 recipient key; --public-key needs the producer's Ed25519 signing key"), "\(r.err)")
+        // The right keys verify
+        r = try PIMBinary.run(["verify", "e.pimenc", "--public-key", "k.pem", "--identity", "drc.key"], in: dir)
+        #expect(r.status == 0, "\(r.err)")
+    }
+
     @Test func focalPointExceptionLiftsTheCategoryPolicy() async throws {
         let dir = try Self.workspace()
         // Given a data-protection focal point in the workspace
@@ -469,6 +495,22 @@ import Testing
         let r = try PIMBinary.run(["audit", "verify"], in: dir)
         #expect(r.status != 0)
         #expect(r.err.contains("The audit chain is broken at event 2"))
+        // and in JSON for scripts, with exit status 1
+        let j = try PIMBinary.run(["audit", "verify", "--format", "json"], in: dir)
+        #expect(j.status == 1)
+        let o = try #require(try JSONSerialization.jsonObject(with: Data(j.out.utf8)) as? [String: Any], "\(j.out)")
+        #expect(o["intact"] as? Bool == false)
+        #expect(o["brokenAt"] as? Int == 2)
+        #expect(o["reason"] as? String == "its contents do not match its hash (edited)")
+    }
+
+    @Test func auditVerifyAnswersInJSON() throws {
+        let dir = try Self.workspace()
+        let r = try PIMBinary.run(["audit", "verify", "--format", "json"], in: dir)
+        #expect(r.status == 0, "\(r.err)")
+        let o = try #require(try JSONSerialization.jsonObject(with: Data(r.out.utf8)) as? [String: Any], "\(r.out)")
+        #expect(o["intact"] as? Bool == true)
+        #expect((o["events"] as? Int ?? 0) >= 4)
     }
 
     @Test func sharingCommandsHaveHelpWithAnExample() throws {

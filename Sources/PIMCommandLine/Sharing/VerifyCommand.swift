@@ -31,7 +31,7 @@ struct VerifyCommand: AsyncParsableCommand {
         guard let bytes = FileManager.default.contents(atPath: file) else { throw CLIError("\(file): no such file.") }
         let key: Curve25519.Signing.PublicKey
         if let publicKey {
-            key = try PackageKeys.signingPublicKey(pem: try Secrets.text(file: publicKey))
+            key = try Self.signingKey(file: publicKey)
         } else {
             key = try await store.withStore(writing: true, command: "pim verify") { try await ShareFileDelivery.signingKey($0).publicKey }
         }
@@ -40,7 +40,7 @@ struct VerifyCommand: AsyncParsableCommand {
             if let passphraseFile {
                 package = try PackageEncryption.decrypt(bytes, passphrase: try Secrets.passphrase(file: passphraseFile))
             } else if let identity {
-                package = try PackageEncryption.decrypt(bytes, identity: try PackageKeys.agreementPrivateKey(pem: try Secrets.text(file: identity)))
+                package = try PackageEncryption.decrypt(bytes, identity: try Self.identityKey(file: identity))
             } else {
                 throw CLIError(PackageError.encrypted.description)
             }
@@ -77,6 +77,33 @@ struct VerifyCommand: AsyncParsableCommand {
         if let metadata {
             print("")
             print(metadata.lines.joined(separator: "\n"))
+        }
+    }
+}
+
+extension VerifyCommand {
+    /// The producer's Ed25519 public key; a recipient key or a private key given instead is named as such.
+    static func signingKey(file: String) throws -> Curve25519.Signing.PublicKey {
+        let text = try Secrets.text(file: file)
+        do { return try PackageKeys.signingPublicKey(pem: text) } catch {
+            if text.contains("PRIVATE KEY") {
+                throw CLIError("\(file) holds a private key; --public-key needs the producer's Ed25519 public key (from `pim key export`).")
+            }
+            if (try? PackageKeys.agreementPublicKey(pem: text)) != nil {
+                throw CLIError("\(file) holds an X25519 recipient key; --public-key needs the producer's Ed25519 signing key (from `pim key export`).")
+            }
+            throw error
+        }
+    }
+
+    /// The recipient's X25519 private key; a public key given instead is named as such.
+    static func identityKey(file: String) throws -> Curve25519.KeyAgreement.PrivateKey {
+        let text = try Secrets.text(file: file)
+        do { return try PackageKeys.agreementPrivateKey(pem: text) } catch {
+            if text.contains("PUBLIC KEY") {
+                throw CLIError("\(file) holds a public key; --identity needs your X25519 private key (PREFIX.key from `pim key recipient`).")
+            }
+            throw error
         }
     }
 }
