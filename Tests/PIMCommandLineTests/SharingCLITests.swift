@@ -424,6 +424,26 @@ import Testing
         #expect(right.status == 0, "\(right.err)")
     }
 
+    @Test func agreementsNoShareCouldUseAreRefusedWhenRecorded() throws {
+        let dir = try Self.workspace()
+        // One party only
+        var r = try PIMBinary.run(["agreement", "add", "--id", "A-1", "--parties", "DRC", "--purpose", "p", "--basis", "public-interest",
+                                   "--covers", "pm", "--level", "aggregated"], in: dir)
+        #expect(r.status != 0)
+        #expect(r.err.contains("--parties needs the producer and at least one recipient"), "\(r.err)")
+        // Consent as legal basis without the consent purpose to check
+        r = try PIMBinary.run(["agreement", "add", "--id", "A-2", "--parties", "UNHCR,DRC", "--purpose", "p", "--basis", "consent",
+                               "--covers", "pm", "--level", "aggregated"], in: dir)
+        #expect(r.status != 0)
+        #expect(r.err.contains("needs --consent-purpose"), "\(r.err)")
+        r = try PIMBinary.run(["agreement", "list"], in: dir)
+        #expect(!r.out.contains("A-1") && !r.out.contains("A-2"))
+        // With a consent purpose it is recorded
+        r = try PIMBinary.run(["agreement", "add", "--id", "A-3", "--parties", "UNHCR,DRC", "--purpose", "p", "--basis", "consent",
+                               "--consent-purpose", "reporting", "--covers", "pm", "--level", "aggregated"], in: dir)
+        #expect(r.status == 0, "\(r.err)")
+    }
+
     @Test func aKeyOfTheWrongKindIsNamedAsSuch() throws {
         let dir = try Self.workspace()
         for args in [

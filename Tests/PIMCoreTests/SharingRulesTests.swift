@@ -232,6 +232,16 @@ import Testing
         #expect(p.exceptionID == "x")
     }
 
+    @Test func theProducerIsNotARecipient() throws {
+        // Given an agreement between UNHCR (the producer, first party) and DRC
+        let a = try F.agreement()
+        // Then a share to UNHCR is refused with its own reason, and one to DRC is allowed
+        let r = refusal(decide(a, recipient: "UNHCR", level: .aggregated))
+        #expect(r == .recipientIsProducer(agreement: "ISP-2026-03", producer: "UNHCR"))
+        #expect(r?.description == "UNHCR is the producer under agreement ISP-2026-03 (its first party); a share goes to one of the other parties.")
+        #expect(plan(decide(a, recipient: "DRC", level: .aggregated)) != nil)
+    }
+
     @Test func dimensionsMayBeCoarsenedButNotRepeated() throws {
         let a = try F.agreement()
         // A coarsening is checked against its column

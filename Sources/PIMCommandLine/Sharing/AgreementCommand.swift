@@ -45,6 +45,13 @@ struct AgreementCommand: AsyncParsableCommand {
         @Option(help: "Dimensions of scheduled aggregated shares, comma-separated.") var by: String?
 
         func validate() throws {
+            // An agreement no share could ever be made under is refused when it is recorded, not at every share.
+            if Self.list(parties).count < 2 {
+                throw ValidationError("--parties needs the producer and at least one recipient, e.g. --parties UNHCR,DRC.")
+            }
+            if basis == .consent, consentPurpose == nil {
+                throw ValidationError("An agreement resting on consent needs --consent-purpose (services, disclosure, reporting or tracing): the consent every shared record must have granted.")
+            }
             for (flag, v) in [("valid-from", validFrom), ("valid-until", validUntil)] {
                 if let v, SharingCoding.day(v) == nil { throw ValidationError("--\(flag) must be a date as yyyy-mm-dd.") }
             }

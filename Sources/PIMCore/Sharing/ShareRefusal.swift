@@ -61,6 +61,8 @@ public enum ShareRefusal: Error, Sendable, Hashable, CustomStringConvertible {
     /// A column an anonymised or pseudonymised share would keep as it is has a different value in nearly
     /// every record, so it would single them out; its schema role says it is neither an identifier nor a key.
     case uniqueColumnKept(column: String, distinct: Int, records: Int)
+    /// The recipient is the agreement's producer (its first party), which shares, not receives.
+    case recipientIsProducer(agreement: String, producer: String)
     /// The same column is named twice among the dimensions.
     case repeatedDimension(String)
     /// A dimension's coarsening (`date=month`, `age=bands`) cannot be applied; the reason names no value.
@@ -110,6 +112,8 @@ public enum ShareRefusal: Error, Sendable, Hashable, CustomStringConvertible {
         case .uniqueColumnKept(let c, let distinct, let records):
             "Column \"\(c)\" has a different value in \(distinct) of \(records) records, so it would single them out of the "
                 + "shared microdata; mark it as a direct identifier in the dataset's schema (it is then left out) before sharing."
+        case .recipientIsProducer(let a, let p):
+            "\(p) is the producer under agreement \(a) (its first party); a share goes to one of the other parties."
         case .repeatedDimension(let c): "Column \"\(c)\" is named more than once among the dimensions; name each column once."
         case .invalidDimension(let c, let why): "The dimension \"\(c)\" cannot be used: \(why)"
         case .everyCellSuppressed(let d, let m):
@@ -143,6 +147,7 @@ public enum ShareRefusal: Error, Sendable, Hashable, CustomStringConvertible {
         case .uniqueColumnKept: "unique-column-kept"
         case .everyCellSuppressed: "every-cell-suppressed"
         case .repeatedDimension: "repeated-dimension"
+        case .recipientIsProducer: "recipient-is-producer"
         case .invalidDimension: "invalid-dimension"
         }
     }

@@ -72,6 +72,10 @@ public enum SharingRules {
         guard a.parties.contains(request.recipient) else {
             return .refused(.recipientNotParty(agreement: a.id, recipient: request.recipient, parties: a.parties))
         }
+        // Shares go to the other parties (as scheduled shares do): the producer does not send itself a package.
+        guard a.recipients.contains(request.recipient) else {
+            return .refused(.recipientIsProducer(agreement: a.id, producer: request.recipient))
+        }
         guard a.covers(d) else { return .refused(.doesNotCover(agreement: a.id, dataset: d.name, category: d.category)) }
         if let p = a.thresholds.problem { return .refused(.thresholdsImpossible(agreement: a.id, problem: p)) }
         if a.legalBasis == .consent, a.consentPurpose == nil { return .refused(.consentBasisWithoutPurpose(agreement: a.id)) }
