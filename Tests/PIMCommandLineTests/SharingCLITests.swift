@@ -110,6 +110,30 @@ import Testing
         #expect(meta.contains("6 of 60 records left out because their consent to disclosure or reporting was refused or withdrawn."), "\(meta)")
     }
 
+    @Test func consentIdsCanComeThroughAPipe() throws {
+        let dir = try Self.workspace()
+        // Given record ids written into a pipe (as `--file <(...)` or /dev/stdin give them)
+        let p = Process()
+        p.executableURL = URL(fileURLWithPath: "/bin/sh")
+        p.currentDirectoryURL = dir
+        p.arguments = ["-c", "printf 'record_id\\nR1\\nR2\\n' | \"$0\" consent record --dataset pm --purpose reporting --file /dev/stdin",
+                       PIMBinary.url.path]
+        var env = ProcessInfo.processInfo.environment
+        env["PIM_DATABASE_URL"] = nil
+        env["PIM_DATA_DIR"] = nil
+        p.environment = env
+        let out = Pipe(), err = Pipe()
+        p.standardOutput = out
+        p.standardError = err
+        try p.run()
+        p.waitUntilExit()
+        let text = String(decoding: out.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        let problem = String(decoding: err.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        // Then both decisions are recorded
+        #expect(p.terminationStatus == 0, "\(problem)")
+        #expect(text.contains("Recorded consent for reporting of 2 records of pm."), "\(text) \(problem)")
+    }
+
     @Test func consentIsRefusedForADatasetWithoutARecordIdField() throws {
         let dir = try Self.workspace()
         // Given population figures: rows are figures, not people, and carry no record id

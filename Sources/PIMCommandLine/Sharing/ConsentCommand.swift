@@ -58,7 +58,11 @@ struct ConsentOptions: ParsableArguments {
 
     func ids() throws -> [String] {
         guard let file else { return record }
-        let t = try CSVReader.read(contentsOf: URL(fileURLWithPath: file)).table
+        // Read the bytes first, so a pipe (`--file <(...)`, /dev/stdin) works as well as a regular file.
+        guard let handle = FileHandle(forReadingAtPath: file) else { throw CLIError("\(file): cannot read the file.") }
+        let bytes = [UInt8](handle.readDataToEndOfFile())
+        try? handle.close()
+        let t = try CSVReader.read(bytes: bytes, fileName: (file as NSString).lastPathComponent).table
         guard let c = t["record_id"] ?? t.columns.first else { throw CLIError("\(file) has no columns.") }
         return (0..<t.rowCount).compactMap { r -> String? in
             switch c[r] {
