@@ -49,8 +49,12 @@ struct PackageMetadataSummary {
         if let d = Self.text(object["delete_by"]) {
             out.append(("Delete by", d + (Self.text(object["retention_days"]).map { " (retention \($0) days)" } ?? "")))
         }
-        let start = Self.text(provenance["period_start"]), end = Self.text(provenance["period_end"])
-        if start != nil || end != nil { out.append(("Period", "\(start ?? "?") to \(end ?? "?")")) }
+        if let period = object["period_covered"] as? [String: Any], let start = Self.text(period["start"]), let end = Self.text(period["end"]) {
+            out.append(("Period", "\(start) to \(end)" + (Self.text(period["basis"]).map { " (\($0))" } ?? "")))
+        } else {
+            let start = Self.text(provenance["period_start"]), end = Self.text(provenance["period_end"])
+            if start != nil || end != nil { out.append(("Period", "\(start ?? "?") to \(end ?? "?")")) }
+        }
         if let a = Self.text(provenance["area"]) { out.append(("Area", a)) }
         if let c = Self.text((object["consent"] as? [String: Any])?["summary"]) { out.append(("Consent", c)) }
         if let b = (control["risk_before"] as? [String: Any])?["global_risk"] as? Double,

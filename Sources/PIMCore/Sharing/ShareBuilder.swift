@@ -56,6 +56,9 @@ public struct ShareOutput: Sendable {
     public var recordsStored: Int
     public var consent: ConsentApplied?
     public var disclosure: DisclosureApplied
+    /// The first and last day (days since 1970-01-01) among the shared records' date columns, before any
+    /// coarsening; nil when the schema has no date column or every date is empty.
+    public var daysInData: ClosedRange<Int32>? = nil
 
     /// Stored records the consent filter left out (0 without one).
     public var leftOutForConsent: Int { consent.map { $0.considered - $0.kept } ?? 0 }
@@ -134,6 +137,7 @@ public enum ShareBuilder {
                         + purposes.map(\.rawValue).joined(separator: " or ") + " was refused or withdrawn.")
             }
         }
+        let days = daysCovered(table, schema: dataset.schema)
         let disclosure: DisclosureApplied
         switch plan.level {
         case .aggregated: (table, disclosure) = try aggregate(plan, dataset: dataset, table: table)
@@ -147,7 +151,20 @@ public enum ShareBuilder {
             var g = SeededGenerator(seed: rowOrderSeed)
             table = table.selectingRows(Array(0..<table.rowCount).shuffled(using: &g))
         }
-        return ShareOutput(table: table, recordsStored: input.rowCount, consent: consentApplied, disclosure: disclosure)
+        return ShareOutput(table: table, recordsStored: input.rowCount, consent: consentApplied, disclosure: disclosure, daysInData: days)
+    }
+
+    /// The first and last day among the schema's date columns present in `table`.
+    static func daysCovered(_ table: Table, schema: Schema) -> ClosedRange<Int32>? {
+        var low = Int32.max, high = Int32.min
+        for f in schema.fields where f.type == .date {
+            guard case .date(let days, let nulls)? = table[f.name]?.data else { continue }
+            for i in days.indices where !nulls.isNull(i) {
+                low = min(low, days[i])
+                high = max(high, days[i])
+            }
+        }
+        return low <= high ? low...high : nil
     }
 
     /// The method line of a personal-data share: it names the consent checked, and says so when none was.

@@ -83,9 +83,13 @@ public struct ShareService: Sendable {
         let consent = try await store.consent(datasetID: dataset.id).map(\.decision)
         // An aggregated table needs only its dimensions' columns, and the record id when consent decisions apply.
         let idField = plan.consentPurpose != nil || !consent.isEmpty ? ConsentFilter.recordIDField(in: version.schema) : nil
-        let table = plan.level == .aggregated
-            ? try await store.table(of: version, columns: plan.dimensions.map(SharingRules.dimensionColumn) + [idField].compactMap { $0 })
-            : try await store.table(of: version)
+        // (and the date columns, for the period the metadata reports)
+        var columns: [String] = []
+        for c in plan.dimensions.map(SharingRules.dimensionColumn) + [idField].compactMap({ $0 })
+            + version.schema.fields.filter({ $0.type == .date }).map(\.name) where !columns.contains(c) {
+            columns.append(c)
+        }
+        let table = plan.level == .aggregated ? try await store.table(of: version, columns: columns) : try await store.table(of: version)
         let pseudonymizer = plan.level == .pseudonymised
             ? HMACPseudonymizer(key: try await store.secret(named: HMACPseudonymizer.secretName, orCreate: HMACPseudonymizer.newKey))
             : nil
