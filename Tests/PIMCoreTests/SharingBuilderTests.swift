@@ -163,6 +163,19 @@ import Testing
         }
     }
 
+    @Test func aPopulationTableSaysItCountsFigureRowsNotPersons() throws {
+        // Given population figures shared as a table by adm1
+        let d = F.dataset(category: "population-data", sensitivity: .low)
+        let out = try ShareBuilder.build(try plan(try F.agreement(covers: ["pm"]), d, .aggregated, by: ["adm1"]), dataset: d,
+                                         table: F.table(20), consent: [])
+        // Then the method says what is counted; other categories' methods do not carry the note
+        #expect(out.disclosure.method.contains("each count is a number of population-figure rows"))
+        #expect(out.disclosure.method.contains("not of persons"))
+        let pm = try ShareBuilder.build(try plan(try F.agreement(), F.dataset(), .aggregated, by: ["adm1"]), dataset: F.dataset(),
+                                        table: F.table(20), consent: [])
+        #expect(!pm.disclosure.method.contains("population-figure"))
+    }
+
     @Test func aTableWhoseEveryCellIsSuppressedIsRefused() throws {
         // Given 4 records (each adm1 × sex cell 1, each margin 2, the grand total 4) and a minimum cell of 5
         let d = F.dataset()

@@ -154,6 +154,15 @@ public enum ShareBuilder {
         return ShareOutput(table: table, recordsStored: input.rowCount, consent: consentApplied, disclosure: disclosure, daysInData: days)
     }
 
+    /// What a shared table's counts count, where a record is not a person: population data holds figures
+    /// (stocks at dates), so its rows are counted, not the persons in them.
+    static func countedUnit(category: String) -> String {
+        category == "population-data"
+            ? "; each count is a number of population-figure rows (locations, groups and dates reported), not of persons: "
+                + "for persons by location, sex and age at a date use the category's shareable output (pim output --shareable)"
+            : ""
+    }
+
     /// The first and last day among the schema's date columns present in `table`.
     static func daysCovered(_ table: Table, schema: Schema) -> ClosedRange<Int32>? {
         var low = Int32.max, high = Int32.min
@@ -215,7 +224,8 @@ public enum ShareBuilder {
         if var c = out[AggregateTable.flagColumn] { c.tag = HXLTagSpec(tag: "meta", attributes: ["flag"]); try? out.setColumn(c) }
         return (out, DisclosureApplied(
             level: .aggregated,
-            method: "aggregate table of counts by \(plan.dimensions.joined(separator: ", ")) with all margins; cells with 0 < count < \(minCell) suppressed, then complementary cells; suppressed cells are not listed, like empty ones",
+            method: "aggregate table of counts by \(plan.dimensions.joined(separator: ", ")) with all margins; cells with 0 < count < \(minCell) suppressed, then complementary cells; suppressed cells are not listed, like empty ones"
+                + Self.countedUnit(category: dataset.category),
             keys: dimensions, droppedColumns: [], pseudonymisedColumns: [], minimumCellSize: minCell,
             cellsPublished: published,
             cellsSuppressedPrimary: all.filter { $0.status == .primary }.count,
