@@ -56,9 +56,13 @@ public struct AuditQuery: Sendable, Hashable {
         day(text) ?? iso8601(text)
     }
 
-    /// The end of a period given as a day (its last millisecond) or an instant.
+    /// The end of a period given as a day (its last millisecond) or an instant. An instant written to the
+    /// second, as `pim audit list` shows them, covers that whole second (its last millisecond): events are
+    /// stored to the millisecond, and one listed at 10:00:05 must not fall outside `--to 10:00:05`.
     public static func end(_ text: String) -> Date? {
-        day(text).map { $0.addingTimeInterval(86_399.999) } ?? iso8601(text)
+        if let d = day(text) { return d.addingTimeInterval(86_399.999) }
+        if let d = ISO8601DateFormatter().date(from: text) { return d.addingTimeInterval(0.999) }
+        return iso8601(text)
     }
 
     /// An ISO 8601 instant, with or without fractional seconds.

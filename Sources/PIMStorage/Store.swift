@@ -186,7 +186,7 @@ public enum StoreError: Error, Sendable, Hashable, CustomStringConvertible {
             "This store already holds the workspace \"\(w)\"; run again with --force to erase it and start over."
         case .notInitialized: "No workspace here yet; run `pim init` first (or pass the right --data-dir / --database)."
         case .notFound(let k, let key): "There is no \(k) \"\(key)\"."
-        case .conflict(let k, let key): "A \(k) \"\(key)\" already exists."
+        case .conflict(let k, let key): "\(Self.article(k)) \(k) \"\(key)\" already exists."
         case .duplicateFile(let v): "This exact file (same SHA-256) was already imported as version \(v); nothing was stored."
         case .locked(let p, let h):
             "The data directory \(p) is being written by another pim process (\(h)); wait for it to finish, or go through the running server."
@@ -195,6 +195,11 @@ public enum StoreError: Error, Sendable, Hashable, CustomStringConvertible {
         case .unavailable(let why): "The database is unavailable: \(why)."
         case .corrupt(let why): "The stored data is inconsistent: \(why)."
         }
+    }
+
+    /// "An" before a kind that starts with a vowel sound ("an organisation", "an agreement"), else "A" ("a user").
+    static func article(_ kind: String) -> String {
+        kind.first.map { "aeio".contains($0.lowercased()) } == true ? "An" : "A"
     }
 }
 

@@ -191,12 +191,32 @@ import Testing
         ])
         let r = try ResponseProgress.report(t)
         #expect(r.section("by-indicator")?.value("percent_of_target", where: ["pss"]) == .number(62.5))
-        #expect(r.section("by-org")?.value("reached", where: ["O2"]) == .integer(45))
-        #expect(r.section("by-adm1")?.value("targeted", where: ["Total"]) == .integer(90))
+        #expect(r.section("by-org")?.value("reached", where: ["legal-assistance", "O2"]) == .integer(45))
+        #expect(r.section("by-adm1")?.value("targeted", where: ["pss", "Total"]) == .integer(40))
         let sa = try #require(r.section("by-sex-age"))
-        #expect(sa.value("reached", where: ["female", "adults"]) == .integer(35))
-        #expect(sa.value("percent_of_target", where: ["male", "elderly"]) == .number(100))
-        #expect(sa.value("percent_of_target", where: ["female", "elderly"]) == .number(100))
+        #expect(sa.value("reached", where: ["legal-assistance", "female", "adults"]) == .integer(25))
+        #expect(sa.value("reached", where: ["pss", "female", "adults"]) == .integer(10))
+        #expect(sa.value("percent_of_target", where: ["legal-assistance", "male", "elderly"]) == .number(100))
+        #expect(sa.value("percent_of_target", where: ["pss", "female", "children"]) == .number(50))
+    }
+
+    @Test func responseProgressNeverAddsPersonsAcrossIndicators() throws {
+        // Given two indicators reported by the same organisation in the same area (the same people may be in both)
+        let header = "date,org,adm1_code,adm2_code,indicator," + SexAge.all.map { "targeted_\($0.suffix)" }.joined(separator: ",") + ","
+            + SexAge.all.map { "reached_\($0.suffix)" }.joined(separator: ",")
+        let t = fixture(header, [
+            "2026-01-01,O1,A1,A101,pss,10,10,0,10,10,0,5,10,0,5,5,0",
+            "2026-01-01,O1,A1,A101,legal-assistance,0,20,5,0,20,5,0,25,5,0,10,5",
+        ])
+        let r = try ResponseProgress.report(t)
+        // Then no row sums the two: no grand total by indicator, and O1 / A1 / female-adults appear once per indicator
+        #expect(r.section("by-indicator")?.value("reached", where: ["Total"]) == nil)
+        #expect(r.section("by-org")?.value("reached", where: ["pss", "O1"]) == .integer(25))
+        #expect(r.section("by-org")?.value("reached", where: ["legal-assistance", "O1"]) == .integer(45))
+        #expect(r.section("by-org")?.value("reached", where: ["Total"]) == nil)
+        #expect(r.section("by-adm1")?.value("targeted", where: ["legal-assistance", "Total"]) == .integer(50))
+        #expect(r.section("by-sex-age")?.value("reached", where: ["Total", "Total"]) == nil)
+        #expect(r.notes.contains(ResponseProgress.perIndicatorNote))
     }
 
     @Test func accessSeverityFormula() {

@@ -25,7 +25,8 @@ import Testing
 
     @Test func nonHXLTagsAreOnlyUsedWhereHXLHasNone() {
         // #x_ tags are allowed only for concepts without an HXL hashtag
-        let allowed: Set = ["x_sex", "x_agegroup", "x_specificneed", "x_gbv", "x_service", "x_weight", "x_ownership", "x_channel", "x_topic"]
+        let allowed: Set = ["x_sex", "x_agegroup", "x_specificneed", "x_gbv", "x_service", "x_weight", "x_ownership", "x_channel", "x_topic",
+                            "x_casetype", "x_age", "x_consent", "x_aidworkers", "x_priority", "x_sensitive"]
         for t in CategoryTemplate.all {
             for f in t.schema.fields {
                 guard let tag = f.hxl.flatMap(HXLTagSpec.parseSpec), tag.tag.hasPrefix("x_") else { continue }
@@ -118,5 +119,62 @@ import Testing
         // And the template's schema file carries the rules
         let json = String(decoding: try JSONEncoder().encode(schema), as: UTF8.self)
         #expect(json.contains(#""rule":"required-when""#))
+    }
+}
+
+@Suite struct FeedbackRulesTests {
+    @Test func theFeedbackTemplateRefusesAResponseBeforeTheFeedback() throws {
+        // Given feedback F2 answered three days before it was received; F1 answered the same day, F3 not yet
+        let t = fixture("feedback_id,received,responded,adm1_code,adm2_code,channel,topic,status,sex,age_group", [
+            "F1,2026-01-01,2026-01-01,QQ01,QQ0101,hotline,appreciation,closed,male,adults",
+            "F2,2026-01-05,2026-01-02,QQ01,QQ0101,sms,other,closed,female,adults",
+            "F3,2026-01-06,,QQ01,QQ0101,sms,other,open,female,adults",
+        ])
+        let schema = CategoryTemplate.communityFeedback.schema
+        try schema.validate()
+        let r = Validator(schema: schema, fileName: "fb.csv", firstDataRow: 3).validate(t)
+        // Then only row 4 (F2) has an issue, at "responded", and it quotes no date
+        #expect(r.issues.map { "\($0.row):\($0.column):\($0.rule.rawValue)" } == ["4:responded:date-order"])
+        #expect(r.issues.first.map { !$0.description.contains("2026-") } == true)
+    }
+}
+
+@Suite struct TemplateFieldsTests {
+    /// Issue #6 lists, per category, the fields a template holds at least.
+    @Test(arguments: [
+        (PIMCategory.ID.protectionMonitoring, ["date", "adm2_code", "protection_risk", "gbv_incident_type", "perpetrator", "sex", "age_group",
+                                               "source", "verification"]),
+        (.caseManagement, ["case_unit", "sex", "age", "age_group", "adm2_code", "specific_need", "status", "opened", "closed",
+                           "service_provided", "referral_service", "consent_services", "consent_disclosure", "consent_reporting",
+                           "consent_tracing"]),
+        (.securitySituationalAwareness, ["date", "adm2_code", "incident_type", "actor", "impact", "aid_workers_affected",
+                                         "access_variable", "severity", "hazard_type", "latitude", "longitude"]),
+        (.protectionResponseMonitoringEvaluation, ["org", "adm2_code", "activity", "indicator", "targeted_f_children",
+                                                   "reached_m_elderly", "date", "period_end"]),
+        (.communicatingWithAffectedCommunities, ["received", "channel", "adm2_code", "topic", "priority", "sensitive", "status",
+                                                 "responded"]),
+    ])
+    func templatesHoldTheFieldsTheIssueLists(category: PIMCategory.ID, fields: [String]) {
+        let schema = CategoryTemplate.template(for: category).schema
+        for name in fields { #expect(schema.field(named: name) != nil, "\(category) \(name)") }
+    }
+
+    @Test func newOptionalFieldsAreOptionalAndCarryTheirRoles() {
+        let cm = CategoryTemplate.caseManagement.schema
+        #expect(cm.field(named: "age")?.role == .quasiIdentifier)
+        #expect(cm.field(named: "consent_disclosure")?.allowedValues == ["yes", "no"])
+        let pm = CategoryTemplate.protectionMonitoring.schema
+        #expect(pm.field(named: "perpetrator")?.role == .sensitive)
+        #expect(pm.field(named: "gbv_incident_type")?.allowedValues?.count == 6)
+        let sec = CategoryTemplate.securityAwareness.schema
+        #expect(sec.field(named: "latitude")?.hxl == "#geo+lat")
+        #expect(sec.field(named: "latitude")?.role == .quasiIdentifier)
+        // None is required, so files made with the earlier templates still import
+        for t in [cm, pm, sec, CategoryTemplate.responseMonitoring.schema, CategoryTemplate.communityFeedback.schema] {
+            for name in ["perpetrator", "source", "verification", "case_unit", "age", "consent_tracing", "actor", "impact",
+                         "hazard_type", "latitude", "activity", "period_end", "priority", "sensitive"] {
+                if let f = t.field(named: name) { #expect(!f.required, "\(name)") }
+            }
+        }
     }
 }

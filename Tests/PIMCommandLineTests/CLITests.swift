@@ -170,7 +170,7 @@ struct PIMBinary {
         let asAnalyst = try PIMBinary.run(["user", "disable", "admin", "--as", "farah"], in: dir)
         #expect(asAnalyst.status != 0)
         #expect(asAnalyst.err.contains("farah is analyst, and only these roles may manage users: administrator"), "\(asAnalyst.err)")
-        let agreement = try PIMBinary.run(["agreement", "add", "--id", "A-1", "--parties", "DRC", "--purpose", "p", "--basis",
+        let agreement = try PIMBinary.run(["agreement", "add", "--id", "A-1", "--parties", "DRC,UNHCR", "--purpose", "p", "--basis",
                                            "public-interest", "--covers", "protection-monitoring", "--level", "aggregated", "--as", "farah"], in: dir)
         #expect(agreement.status != 0)
         #expect(agreement.err.contains("change data-sharing agreements"))

@@ -87,6 +87,118 @@ import Testing
         #expect(r.out.contains("intact"))
     }
 
+    @Test func withdrawnConsentLeavesSharesOfAgreementsWithoutAConsentPurpose() throws {
+        let dir = try Self.workspace()
+        // Given a public-interest agreement (no consent purpose) and six records whose consent to disclosure was withdrawn
+        for args in [
+            ["agreement", "add", "--id", "ISP-W", "--parties", "UNHCR,DRC", "--purpose", "trends", "--basis", "public-interest",
+             "--covers", "pm", "--level", "aggregated"],
+            ["agreement", "activate", "ISP-W"],
+            ["consent", "withdraw", "--dataset", "pm", "--purpose", "disclosure", "--record", "R1", "--record", "R2", "--record", "R3",
+             "--record", "R4", "--record", "R5", "--record", "R6"],
+            ["share", "pm", "--to", "DRC", "--agreement", "ISP-W", "--level", "aggregated", "--by", "sex=rare:1", "--out", "w.zip"],
+        ] {
+            let r = try PIMBinary.run(args, in: dir)
+            #expect(r.status == 0, "\(args): \(r.err)")
+        }
+        // Then the table counts 54 of the 60 records and says why the six are not there
+        let r = try PIMBinary.run(["verify", "w.zip", "--extract", "w"], in: dir)
+        #expect(r.status == 0, "\(r.err)")
+        let csv = try String(contentsOf: dir.appendingPathComponent("w/data.csv"), encoding: .utf8)
+        #expect(csv.contains("Total,54,"), "\(csv)")
+        let meta = try String(contentsOf: dir.appendingPathComponent("w/metadata.json"), encoding: .utf8)
+        #expect(meta.contains("6 of 60 records left out because their consent to disclosure or reporting was refused or withdrawn."), "\(meta)")
+    }
+
+    @Test func consentIdsCanComeThroughAPipe() throws {
+        let dir = try Self.workspace()
+        // Given record ids written into a pipe (as `--file <(...)` or /dev/stdin give them)
+        let p = Process()
+        p.executableURL = URL(fileURLWithPath: "/bin/sh")
+        p.currentDirectoryURL = dir
+        p.arguments = ["-c", "printf 'record_id\\nR1\\nR2\\n' | \"$0\" consent record --dataset pm --purpose reporting --file /dev/stdin",
+                       PIMBinary.url.path]
+        var env = ProcessInfo.processInfo.environment
+        env["PIM_DATABASE_URL"] = nil
+        env["PIM_DATA_DIR"] = nil
+        p.environment = env
+        let out = Pipe(), err = Pipe()
+        p.standardOutput = out
+        p.standardError = err
+        try p.run()
+        p.waitUntilExit()
+        let text = String(decoding: out.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        let problem = String(decoding: err.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        // Then both decisions are recorded
+        #expect(p.terminationStatus == 0, "\(problem)")
+        #expect(text.contains("Recorded consent for reporting of 2 records of pm."), "\(text) \(problem)")
+    }
+
+    @Test func consentIsRefusedForADatasetWithoutARecordIdField() throws {
+        let dir = try Self.workspace()
+        // Given population figures: rows are figures, not people, and carry no record id
+        try "adm1_code,population_group,persons\nXY01,idps,120\nXY02,idps,80\n"
+            .write(to: dir.appendingPathComponent("pop.csv"), atomically: true, encoding: .utf8)
+        var r = try PIMBinary.run(["import", "pop.csv", "--dataset", "pop", "--category", "population-data", "--purpose", "test"], in: dir)
+        #expect(r.status == 0, "\(r.err)")
+        // When consent is recorded for it, it is refused the way a share under a consent agreement would be
+        r = try PIMBinary.run(["consent", "record", "--dataset", "pop", "--purpose", "reporting", "--record", "X1"], in: dir)
+        #expect(r.status != 0)
+        #expect(r.err.contains("has no record id field"), "\(r.err)")
+        #expect(!r.out.contains("Recorded consent"))
+    }
+
+    @Test func aShareIntoAMissingFolderSaysSoBeforeAnyWork() throws {
+        let dir = try Self.workspace()
+        for args in [
+            ["agreement", "add", "--id", "ISP-F", "--parties", "UNHCR,DRC", "--purpose", "trends", "--basis", "public-interest",
+             "--covers", "pm", "--level", "aggregated"],
+            ["agreement", "activate", "ISP-F"],
+        ] {
+            let r = try PIMBinary.run(args, in: dir)
+            #expect(r.status == 0, "\(args): \(r.err)")
+        }
+        let r = try PIMBinary.run(["share", "pm", "--to", "DRC", "--agreement", "ISP-F", "--level", "aggregated", "--by", "adm1_code",
+                                   "--out", "no-such-folder/p.zip"], in: dir)
+        #expect(r.status != 0)
+        #expect(r.err.contains("no-such-folder/p.zip: not written: the folder"), "\(r.err)")
+        #expect(r.err.contains("does not exist"))
+        #expect(!r.err.contains("NSCocoaErrorDomain"))
+        // and nothing was audited as shared
+        let audit = try PIMBinary.run(["audit", "list", "--action", "share.created"], in: dir)
+        #expect(!audit.out.contains("ISP-F"), "\(audit.out)")
+    }
+
+    @Test func verifyShowsThePackageMetadata() throws {
+        let dir = try Self.workspace()
+        for args in [
+            ["agreement", "add", "--id", "ISP-M", "--parties", "UNHCR,DRC", "--purpose", "trends", "--basis", "public-interest",
+             "--covers", "pm", "--level", "aggregated", "--retention-days", "30"],
+            ["agreement", "activate", "ISP-M"],
+            ["share", "pm", "--to", "DRC", "--agreement", "ISP-M", "--level", "aggregated", "--by", "adm1_code", "--out", "m.zip"],
+            ["key", "export", "--out", "producer.pem"],
+        ] {
+            let r = try PIMBinary.run(args, in: dir)
+            #expect(r.status == 0, "\(args): \(r.err)")
+        }
+        // When the recipient verifies the package, the metadata follows the verdict
+        var r = try PIMBinary.run(["verify", "m.zip", "--public-key", "producer.pem"], in: dir)
+        #expect(r.status == 0, "\(r.err)")
+        #expect(r.out.contains("Dataset:    pm (protection-monitoring), version 1, high sensitivity"), "\(r.out)")
+        #expect(r.out.contains("Records:    60 of 60 stored"), "\(r.out)")
+        #expect(r.out.contains("Agreement:  ISP-M — trends (legal basis: public-interest)"), "\(r.out)")
+        #expect(r.out.contains("From → to:  UNHCR → DRC"), "\(r.out)")
+        #expect(r.out.contains("(retention 30 days)"), "\(r.out)")
+        #expect(r.out.contains("Level:      aggregated — aggregate table of counts by adm1_code"), "\(r.out)")
+        // and in JSON, the metadata object as written
+        r = try PIMBinary.run(["verify", "m.zip", "--public-key", "producer.pem", "--format", "json"], in: dir)
+        let o = try #require(try JSONSerialization.jsonObject(with: Data(r.out.utf8)) as? [String: Any], "\(r.out)")
+        #expect(o["verified"] as? Bool == true)
+        let meta = try #require(o["metadata"] as? [String: Any])
+        #expect((meta["agreement"] as? [String: Any])?["id"] as? String == "ISP-M")
+        #expect(meta["retention_days"] as? Int == 30)
+    }
+
     /// `pim agreement activate --as USER` holds the user to the rule the web applies: an agreement that
     /// lowers the default thresholds needs a data-protection focal point.
     @Test func anAgreementThatLowersTheThresholdsNeedsAFocalPointToActivate() throws {
@@ -288,6 +400,29 @@ import Testing
         #expect(r.out.contains("No scheduled share is due."))
     }
 
+    @Test func shareDueExitsWithOneWhenAScheduledShareIsRefused() throws {
+        let dir = try Self.workspace()
+        // Given a weekly schedule by a column the dataset does not have
+        for args in [
+            ["agreement", "add", "--id", "W-2", "--parties", "UNHCR,DRC", "--purpose", "weekly", "--basis", "public-interest",
+             "--covers", "pm", "--level", "aggregated", "--frequency", "weekly", "--by", "district"],
+            ["agreement", "activate", "W-2"],
+        ] {
+            let r = try PIMBinary.run(args, in: dir)
+            #expect(r.status == 0, "\(args): \(r.err)")
+        }
+        // When the due shares are made, the refusal is printed and the command fails
+        let r = try PIMBinary.run(["share", "due", "--out", "outbox"], in: dir)
+        #expect(r.out.contains("refused: W-2 pm → DRC"), "\(r.out)")
+        #expect(r.status == 1)
+        #expect(r.err.contains("1 of 1 scheduled shares were refused"), "\(r.err)")
+        // and a schedule of tables without dimensions is not recorded at all
+        let n = try PIMBinary.run(["agreement", "add", "--id", "W-3", "--parties", "UNHCR,DRC", "--purpose", "monthly",
+                                   "--basis", "public-interest", "--covers", "pm", "--level", "aggregated", "--frequency", "monthly"], in: dir)
+        #expect(n.status != 0)
+        #expect(n.err.contains("needs the tables' dimensions"), "\(n.err)")
+    }
+
     @Test func passphraseEncryptedPackageVerifiesOnlyWithThePassphrase() throws {
         let dir = try Self.workspace()
         try "a long enough passphrase\n".write(to: dir.appendingPathComponent("pass"), atomically: true, encoding: .utf8)
@@ -311,6 +446,52 @@ import Testing
         #expect(wrong.err.contains("wrong passphrase"))
         let right = try PIMBinary.run(["verify", "e.pimenc", "--public-key", "k.pem", "--passphrase-file", "pass"], in: dir)
         #expect(right.status == 0, "\(right.err)")
+    }
+
+    @Test func agreementsNoShareCouldUseAreRefusedWhenRecorded() throws {
+        let dir = try Self.workspace()
+        // One party only
+        var r = try PIMBinary.run(["agreement", "add", "--id", "A-1", "--parties", "DRC", "--purpose", "p", "--basis", "public-interest",
+                                   "--covers", "pm", "--level", "aggregated"], in: dir)
+        #expect(r.status != 0)
+        #expect(r.err.contains("--parties needs the producer and at least one recipient"), "\(r.err)")
+        // Consent as legal basis without the consent purpose to check
+        r = try PIMBinary.run(["agreement", "add", "--id", "A-2", "--parties", "UNHCR,DRC", "--purpose", "p", "--basis", "consent",
+                               "--covers", "pm", "--level", "aggregated"], in: dir)
+        #expect(r.status != 0)
+        #expect(r.err.contains("needs --consent-purpose"), "\(r.err)")
+        r = try PIMBinary.run(["agreement", "list"], in: dir)
+        #expect(!r.out.contains("A-1") && !r.out.contains("A-2"))
+        // With a consent purpose it is recorded
+        r = try PIMBinary.run(["agreement", "add", "--id", "A-3", "--parties", "UNHCR,DRC", "--purpose", "p", "--basis", "consent",
+                               "--consent-purpose", "reporting", "--covers", "pm", "--level", "aggregated"], in: dir)
+        #expect(r.status == 0, "\(r.err)")
+    }
+
+    @Test func aKeyOfTheWrongKindIsNamedAsSuch() throws {
+        let dir = try Self.workspace()
+        for args in [
+            ["agreement", "add", "--id", "E-2", "--parties", "UNHCR,DRC", "--purpose", "p", "--basis", "public-interest",
+             "--covers", "pm", "--level", "aggregated"],
+            ["agreement", "activate", "E-2"],
+            ["key", "recipient", "--out", "drc"],
+            ["key", "export", "--out", "k.pem"],
+            ["share", "pm", "--to", "DRC", "--agreement", "E-2", "--level", "aggregated", "--by", "sex", "--out", "e.pimenc",
+             "--recipient-key", "drc.pub"],
+        ] {
+            let r = try PIMBinary.run(args, in: dir)
+            #expect(r.status == 0, "\(args): \(r.err)")
+        }
+        // The recipient's public key given as --identity
+        var r = try PIMBinary.run(["verify", "e.pimenc", "--public-key", "k.pem", "--identity", "drc.pub"], in: dir)
+        #expect(r.status != 0)
+        #expect(r.err.contains("drc.pub holds a public key; --identity needs your X25519 private key"), "\(r.err)")
+        // The recipient key given as the producer's key
+        r = try PIMBinary.run(["verify", "e.pimenc", "--public-key", "drc.pub", "--identity", "drc.key"], in: dir)
+        #expect(r.err.contains("drc.pub holds an X25519 recipient key; --public-key needs the producer's Ed25519 signing key"), "\(r.err)")
+        // The right keys verify
+        r = try PIMBinary.run(["verify", "e.pimenc", "--public-key", "k.pem", "--identity", "drc.key"], in: dir)
+        #expect(r.status == 0, "\(r.err)")
     }
 
     @Test func focalPointExceptionLiftsTheCategoryPolicy() async throws {
@@ -358,6 +539,22 @@ import Testing
         let r = try PIMBinary.run(["audit", "verify"], in: dir)
         #expect(r.status != 0)
         #expect(r.err.contains("The audit chain is broken at event 2"))
+        // and in JSON for scripts, with exit status 1
+        let j = try PIMBinary.run(["audit", "verify", "--format", "json"], in: dir)
+        #expect(j.status == 1)
+        let o = try #require(try JSONSerialization.jsonObject(with: Data(j.out.utf8)) as? [String: Any], "\(j.out)")
+        #expect(o["intact"] as? Bool == false)
+        #expect(o["brokenAt"] as? Int == 2)
+        #expect(o["reason"] as? String == "its contents do not match its hash (edited)")
+    }
+
+    @Test func auditVerifyAnswersInJSON() throws {
+        let dir = try Self.workspace()
+        let r = try PIMBinary.run(["audit", "verify", "--format", "json"], in: dir)
+        #expect(r.status == 0, "\(r.err)")
+        let o = try #require(try JSONSerialization.jsonObject(with: Data(r.out.utf8)) as? [String: Any], "\(r.out)")
+        #expect(o["intact"] as? Bool == true)
+        #expect((o["events"] as? Int ?? 0) >= 4)
     }
 
     @Test func sharingCommandsHaveHelpWithAnExample() throws {

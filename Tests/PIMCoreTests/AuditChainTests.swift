@@ -79,6 +79,15 @@ import Testing
         #expect(AuditChainStatus.verify(truncated, head: (head.sequence, head.hash)) == .broken(atSequence: 5, reason: .headMismatch))
         #expect(AuditChainStatus.verify(truncated, head: (truncated[2].sequence, truncated[2].hash)) == .intact(events: 3))
     }
+
+    @Test func aMissingChainHeadIsNamedAsSuch() {
+        // Given five intact events whose stored head was deleted
+        let events = chain(5)
+        let status = AuditChainStatus.verify(events, head: nil)
+        // Then the report blames the missing head, not a link of event 5
+        #expect(status == .broken(atSequence: 5, reason: .headMissing))
+        #expect(status.description.contains("chain head is missing"))
+    }
 }
 
 @Suite struct PasswordAndValidationTests {

@@ -43,24 +43,65 @@ import Testing
         #expect(AgreementError.validityReversed.description == "The agreement ends before it starts.")
     }
 
-    @Test func scheduledSharesFallDueWeeklyOrMonthly() throws {
+    @Test func scheduledSharesFallDueOncePerCalendarWeekOrMonth() throws {
+        // F.now is Wednesday 2026-04-01T00:00:00Z, in the ISO week that starts on Monday 2026-03-30.
         var a = try F.agreement()
         #expect(!a.isDue(at: F.now))  // no schedule
         a.frequency = .weekly
         #expect(a.isDue(at: F.now))  // never shared
-        a.lastShared = F.now.addingTimeInterval(-6 * F.day)
+        a.lastShared = F.now.addingTimeInterval(-2 * F.day)  // Monday 2026-03-30 00:00: this week
         #expect(!a.isDue(at: F.now))
-        a.lastShared = F.now.addingTimeInterval(-7 * F.day)
+        a.lastShared = F.now.addingTimeInterval(-2 * F.day - 1)  // Sunday 2026-03-29 23:59:59: last week
         #expect(a.isDue(at: F.now))
+        // A weekly job that ran last Wednesday one second later in the day is due again this Wednesday
+        a.lastShared = F.now.addingTimeInterval(-7 * F.day + 1)
+        #expect(a.isDue(at: F.now))
+        #expect(Agreement.Frequency.weekly.next(after: F.now.addingTimeInterval(-7 * F.day + 1))
+                == F.now.addingTimeInterval(-2 * F.day))
         a.frequency = .monthly
-        // 2026-03-01 → due 2026-04-01, which is F.now
-        a.lastShared = F.now.addingTimeInterval(-31 * F.day)
+        // 2026-03-02 → due from 2026-04-01 (a month counted from the instant would wait until 2026-04-02)
+        a.lastShared = F.now.addingTimeInterval(-30 * F.day)
         #expect(a.isDue(at: F.now))
-        a.lastShared = F.now.addingTimeInterval(-30 * F.day)  // 2026-03-02 → due 2026-04-02
-        #expect(!a.isDue(at: F.now))
+        a.lastShared = F.now  // shared at 2026-04-01T00:00:00Z: not again before May
+        #expect(!a.isDue(at: F.now.addingTimeInterval(29 * F.day)))
+        #expect(a.isDue(at: F.now.addingTimeInterval(30 * F.day)))  // 2026-05-01
+        // From January 31st: due on February 1st, March 1st — no drift to the 28th
+        let jan31 = F.now.addingTimeInterval(-60 * F.day)  // 2026-01-31
+        #expect(Agreement.Frequency.monthly.next(after: jan31) == F.now.addingTimeInterval(-59 * F.day))  // 2026-02-01
         try a.transition(to: .suspended, by: "u", at: F.now)
         a.lastShared = nil
         #expect(!a.isDue(at: F.now))
+    }
+
+    @Test func anAgreementPastItsEndDateIsJudgedExpiredWhenItsStatusChanges() throws {
+        // Given an active agreement that ended yesterday (its stored status is still active)
+        var a = try F.agreement(validUntil: F.now.addingTimeInterval(-F.day))
+        #expect(a.status(at: F.now) == .expired)
+        // Then it can be neither activated nor suspended, and the message names its real status
+        #expect(throws: AgreementError.invalidTransition(from: .expired, to: .active)) {
+            try a.transition(to: .active, by: "u", at: F.now)
+        }
+        #expect(throws: AgreementError.invalidTransition(from: .expired, to: .suspended)) {
+            try a.transition(to: .suspended, by: "u", at: F.now)
+        }
+        #expect(AgreementError.invalidTransition(from: .expired, to: .active).description
+                == "An agreement that is expired cannot become active.")
+    }
+
+    @Test func aScheduleOfAggregatedTablesNeedsDimensions() throws {
+        // Given a weekly schedule of aggregated tables without dimensions, it is refused when recorded
+        #expect(throws: AgreementError.scheduleWithoutDimensions) {
+            _ = try Agreement(id: "S-1", parties: ["UNHCR", "DRC"], purpose: "p", legalBasis: .publicInterest, covers: ["pm"],
+                              level: .aggregated, validFrom: F.now, frequency: .weekly, createdAt: F.now)
+        }
+        // with dimensions, or for microdata, or without a schedule, it is accepted
+        _ = try Agreement(id: "S-2", parties: ["UNHCR", "DRC"], purpose: "p", legalBasis: .publicInterest, covers: ["pm"],
+                          level: .aggregated, validFrom: F.now, frequency: .weekly, dimensions: ["adm1"], createdAt: F.now)
+        _ = try Agreement(id: "S-3", parties: ["UNHCR", "DRC"], purpose: "p", legalBasis: .publicInterest, covers: ["pm"],
+                          level: .anonymised, validFrom: F.now, frequency: .monthly, createdAt: F.now)
+        _ = try Agreement(id: "S-4", parties: ["UNHCR", "DRC"], purpose: "p", legalBasis: .publicInterest, covers: ["pm"],
+                          level: .aggregated, validFrom: F.now, createdAt: F.now)
+        #expect(AgreementError.scheduleWithoutDimensions.description.contains("--by"))
     }
 
     @Test func agreementsRoundTripThroughJSON() throws {

@@ -31,6 +31,41 @@ import Testing
         #expect(!future.isInForce(for: "DRC", at: now))
     }
 
+    @Test func metadataSaysWhichPeriodTheSharedRecordsCover() throws {
+        // Given 40 records dated 2026-04-01 to 2026-05-10, shared as a table by adm1 (no date dimension)
+        let now = SharingFixtures.now
+        var dataset = SharingFixtures.dataset()
+        dataset.schema.fields.append(Field(name: "visit", hxl: "#date", type: .date))
+        var table = SharingFixtures.table(40)
+        try table.setColumn(Column(name: "visit", tag: HXLTagSpec(tag: "date"),
+                                   data: .date(days: (0..<40).map { Int32(20_544 + $0) }, nulls: NullMask())))
+        let agreement = try SharingFixtures.agreement()
+        let request = ShareRequest(dataset: dataset, recipient: "DRC", level: .aggregated, dimensions: ["adm1"])
+        guard case .allowed(let plan) = SharingRules.decide(request, agreement: agreement, at: now) else {
+            Issue.record("the share should be allowed")
+            return
+        }
+        let output = try ShareBuilder.build(plan, dataset: dataset, table: table, consent: [])
+        #expect(output.daysInData == 20_544...20_583)
+        func assemble(_ provenance: Provenance) throws -> ShareMetadata {
+            let version = DatasetVersion(id: .random(), datasetID: dataset.id, number: 1, rowCount: 40, schema: dataset.schema,
+                                         provenance: provenance, createdAt: now)
+            return try ShareAssembly.assemble(
+                shareID: "SHR-20260401-abcdef02", plan: plan, output: output, dataset: dataset, version: version, agreement: agreement,
+                producer: .init(acronym: "UNHCR", name: nil), recipient: .init(acronym: "DRC", name: nil), recipientOrganizationID: "org-1",
+                actor: "user-1", signingKey: Curve25519.Signing.PrivateKey().rawRepresentation, at: now).metadata
+        }
+        // When the import recorded no period, the metadata gives the data's first and last months
+        let derived = try assemble(Provenance(receivedAt: now, fileName: "pm.csv", sha256: String(repeating: "c", count: 64), importedBy: "t"))
+        #expect(derived.periodCovered == .init(start: "2026-04", end: "2026-05", basis: "first and last months in the shared records"))
+        #expect(derived.readme.contains("Period:     2026-04 to 2026-05 (first and last months in the shared records)"))
+        // and when it did, the period recorded at import, with the area
+        let recorded = try assemble(Provenance(periodStart: "2026-04-01", periodEnd: "2026-06-30", area: "XY01", receivedAt: now,
+                                               fileName: "pm.csv", sha256: String(repeating: "c", count: 64), importedBy: "t"))
+        #expect(recorded.periodCovered == .init(start: "2026-04-01", end: "2026-06-30", basis: "recorded at import"))
+        #expect(recorded.readme.contains("Area:       XY01"))
+    }
+
     @Test func assemblySignsThePackageAndAuditsIdsAndCountsOnly() throws {
         // Given an allowed aggregated share of 40 synthetic records
         let now = SharingFixtures.now

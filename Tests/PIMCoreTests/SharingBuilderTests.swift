@@ -139,6 +139,80 @@ import Testing
         }
     }
 
+    @Test func aggregatedShareCoarsensADateToTheMonth() throws {
+        // Given 40 records dated 2026-04-01 onward: 30 in April, 10 in May
+        var d = F.dataset()
+        d.schema.fields.append(Field(name: "visit", hxl: "#date", type: .date))
+        var t = F.table(40)
+        let days = (0..<40).map { Int32(20_544 + $0) }
+        try t.setColumn(Column(name: "visit", tag: HXLTagSpec(tag: "date"), data: .date(days: days, nulls: NullMask())))
+        // When shared by visit=month
+        let out = try ShareBuilder.build(try plan(try F.agreement(), d, .aggregated, by: ["visit=month"]), dataset: d, table: t, consent: [])
+        // Then the table counts months, not days, keeps the date's HXL tag, and names the column in its keys
+        let counts = Dictionary(uniqueKeysWithValues: (0..<out.table.rowCount).compactMap { r -> (String, Int64)? in
+            guard case .text(let m) = out.table["visit"]?[r], case .integer(let n) = out.table[AggregateTable.countColumn]?[r] else { return nil }
+            return (m, n)
+        })
+        #expect(counts == ["2026-04": 30, "2026-05": 10, "Total": 40])
+        #expect(out.table["visit"]?.tag == HXLTagSpec(tag: "date"))
+        #expect(out.disclosure.keys == ["visit"])
+        #expect(out.disclosure.method.contains("by visit=month"))
+        // An unknown coarsening is a refusal that names no value
+        #expect(throws: ShareBuildError.self) {
+            _ = try ShareBuilder.build(try plan(try F.agreement(), d, .aggregated, by: ["visit=fortnight"]), dataset: d, table: t, consent: [])
+        }
+    }
+
+    @Test func aPopulationTableSaysItCountsFigureRowsNotPersons() throws {
+        // Given population figures shared as a table by adm1
+        let d = F.dataset(category: "population-data", sensitivity: .low)
+        let out = try ShareBuilder.build(try plan(try F.agreement(covers: ["pm"]), d, .aggregated, by: ["adm1"]), dataset: d,
+                                         table: F.table(20), consent: [])
+        // Then the method says what is counted; other categories' methods do not carry the note
+        #expect(out.disclosure.method.contains("each count is a number of population-figure rows"))
+        #expect(out.disclosure.method.contains("not of persons"))
+        let pm = try ShareBuilder.build(try plan(try F.agreement(), F.dataset(), .aggregated, by: ["adm1"]), dataset: F.dataset(),
+                                        table: F.table(20), consent: [])
+        #expect(!pm.disclosure.method.contains("population-figure"))
+    }
+
+    @Test func aTableWhoseEveryCellIsSuppressedIsRefused() throws {
+        // Given 4 records (each adm1 × sex cell 1, each margin 2, the grand total 4) and a minimum cell of 5
+        let d = F.dataset()
+        let a = try F.agreement()
+        // Then nothing could be published, and the share is refused instead of sending an empty table
+        #expect(throws: ShareBuildError.refused(.everyCellSuppressed(dimensions: ["adm1", "sex"], minimumCell: 5))) {
+            _ = try ShareBuilder.build(try plan(a, d, .aggregated), dataset: d, table: F.table(4), consent: [])
+        }
+        #expect(ShareRefusal.everyCellSuppressed(dimensions: ["adm1", "sex"], minimumCell: 5).code == "every-cell-suppressed")
+        // while 10 records publish at least their grand total
+        let out = try ShareBuilder.build(try plan(a, d, .aggregated), dataset: d, table: F.table(10), consent: [])
+        #expect((out.disclosure.cellsPublished ?? 0) > 0)
+    }
+
+    @Test func personalShareMethodSaysWhichConsentWasChecked() throws {
+        // Given personal data of a low-sensitivity protection-monitoring dataset, allowed by a focal point's exception
+        let d = F.dataset(sensitivity: .low)
+        let a = try F.agreement(level: .personal, basis: .vitalInterest)
+        let e = try PolicyException(id: "x", agreementID: a.id, dataset: "pm", level: .personal, reason: "Evacuation list",
+                                    approvedBy: "dpfp", approverRole: .dataProtectionFocalPoint, at: F.now.addingTimeInterval(-F.day))
+        guard case .allowed(let p) = SharingRules.decide(ShareRequest(dataset: d, recipient: "DRC", level: .personal),
+                                                         agreement: a, exceptions: [e], at: F.now) else {
+            Issue.record("the exception should allow personal data")
+            return
+        }
+        // When it is built without a consent purpose
+        let out = try ShareBuilder.build(p, dataset: d, table: F.table(4), consent: [])
+        // Then the method does not claim consent
+        #expect(out.disclosure.method == "none: personal data shared under the agreement's legal basis and a focal point's exception; no record's consent was checked")
+        // and with a consent purpose it names it
+        let c = try F.agreement(level: .personal, basis: .consent, consentPurpose: .disclosure)
+        let granted = (1...4).map { ConsentDecision(recordID: "R\($0)", purpose: "disclosure", granted: true, at: F.now) }
+        let cm = F.dataset(category: "case-management", sensitivity: .low)
+        let out2 = try ShareBuilder.build(try plan(c, cm, .personal), dataset: cm, table: F.table(4), consent: granted)
+        #expect(out2.disclosure.method == "none: personal data of the records that granted consent for disclosure, under the agreement")
+    }
+
     @Test func pseudonymisedShareReplacesIdsWithStablePseudonyms() throws {
         let d = F.dataset(category: "case-management", sensitivity: .moderate)
         let a = try F.agreement(level: .pseudonymised, basis: .consent, consentPurpose: .disclosure,

@@ -204,6 +204,73 @@ import Testing
                                level: .anonymised, exceptions: [e])) != nil)
     }
 
+    @Test func focalPointExceptionNeverLiftsTheConsentCondition() throws {
+        // Given case data (§10.4: beyond aggregated only with consent for disclosure or tracing) and a focal
+        // point's exception up to personal data for the agreement
+        func exception(_ a: Agreement) throws -> PolicyException {
+            try PolicyException(id: "x", agreementID: a.id, dataset: "pm", level: .personal, reason: "Referral SOP",
+                                approvedBy: "dpfp", approverRole: .dataProtectionFocalPoint, at: F.now.addingTimeInterval(-F.day))
+        }
+        let low = F.dataset(category: "case-management", sensitivity: .low)
+        // When the agreement checks consent for services only, or no consent at all (vital interest)
+        for a in [try F.agreement(level: .personal, basis: .consent, consentPurpose: .services),
+                  try F.agreement(level: .personal, basis: .vitalInterest)] {
+            // Then every microdata level is refused for lack of consent to disclosure or tracing
+            for level in [DetailLevel.anonymised, .pseudonymised, .personal] {
+                #expect(refusal(decide(a, dataset: low, level: level, exceptions: [try exception(a)]))
+                        == .consentPurposeMissing(agreement: a.id, requested: level, accepted: [.disclosure, .tracing]), "\(level)")
+            }
+            // and an aggregated table is still allowed
+            #expect(plan(decide(a, dataset: low, level: .aggregated, exceptions: [try exception(a)])) != nil)
+        }
+        // With consent for disclosure, the exception lifts the high-sensitivity bound to personal data
+        let a = try F.agreement(level: .personal, basis: .consent, consentPurpose: .disclosure)
+        let high = F.dataset(category: "case-management", sensitivity: .high)
+        #expect(refusal(decide(a, dataset: high, level: .personal)) != nil)
+        let p = try #require(plan(decide(a, dataset: high, level: .personal, exceptions: [try exception(a)])))
+        #expect(p.consentPurpose == .disclosure)
+        #expect(p.exceptionID == "x")
+    }
+
+    @Test func theProducerIsNotARecipient() throws {
+        // Given an agreement between UNHCR (the producer, first party) and DRC
+        let a = try F.agreement()
+        // Then a share to UNHCR is refused with its own reason, and one to DRC is allowed
+        let r = refusal(decide(a, recipient: "UNHCR", level: .aggregated))
+        #expect(r == .recipientIsProducer(agreement: "ISP-2026-03", producer: "UNHCR"))
+        #expect(r?.description == "UNHCR is the producer under agreement ISP-2026-03 (its first party); a share goes to one of the other parties.")
+        #expect(plan(decide(a, recipient: "DRC", level: .aggregated)) != nil)
+    }
+
+    @Test func dimensionsMayBeCoarsenedButNotRepeated() throws {
+        let a = try F.agreement()
+        // A coarsening is checked against its column
+        #expect(plan(decide(a, level: .aggregated, by: ["adm1", "sex=rare:5"]))?.dimensions == ["adm1", "sex=rare:5"])
+        #expect(refusal(decide(a, level: .aggregated, by: ["age=bands"]))
+                == .unknownDimension("age", available: ["record_id", "household_id", "adm1", "sex", "need"]))
+        #expect(refusal(decide(a, level: .aggregated, by: ["record_id=rare:5"])) == .dimensionIsIdentifier("record_id"))
+        // The same column twice is refused with its own reason (and code, for the audit trail)
+        let r = refusal(decide(a, level: .aggregated, by: ["adm1", "adm1"]))
+        #expect(r == .repeatedDimension("adm1"))
+        #expect(r?.code == "repeated-dimension")
+        // An agreement listing a column allows its coarsening, not the reverse
+        var listed = try F.agreement()
+        listed.dimensions = ["adm1", "sex=rare:5"]
+        #expect(plan(decide(listed, level: .aggregated, by: ["adm1=rare:5"])) != nil)
+        #expect(refusal(decide(listed, level: .aggregated, by: ["sex"]))
+                == .dimensionNotInAgreement("sex", agreement: a.id, allowed: ["adm1", "sex=rare:5"]))
+    }
+
+    @Test func revokedAgreementRefusalDoesNotPromiseActivation() throws {
+        // Given a revoked agreement
+        var a = try F.agreement()
+        try a.transition(to: .revoked, by: "dpfp", at: F.now.addingTimeInterval(-F.day))
+        // Then the refusal says it is revoked for good, not "until it is activated"
+        let r = try #require(refusal(decide(a, level: .aggregated)))
+        #expect(r == .notActive(agreement: "ISP-2026-03", status: .revoked))
+        #expect(r.description == "Agreement ISP-2026-03 is revoked for good; nothing may be shared under it again (it cannot be activated; agree a new one).")
+    }
+
     @Test func exceptionsNeedAFocalPointAndAReason() {
         #expect(throws: AgreementError.exceptionNotByFocalPoint) {
             _ = try PolicyException(id: "x", agreementID: "A", dataset: "pm", level: .personal, reason: "r", approvedBy: "u",

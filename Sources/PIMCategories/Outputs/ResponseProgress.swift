@@ -4,10 +4,17 @@ import PIMDisclosure
 import PIMFramework
 import PIMTable
 
-/// §9.5 response monitoring: persons reached against targets by indicator, organisation, admin 1, sex and age.
+/// §9.5 response monitoring: persons reached against targets by indicator, and within each indicator by
+/// organisation, admin 1, sex and age.
 ///
 /// Progress is reached ÷ targeted × 100 (blank where nothing was targeted). Sums of the six sex × age parts.
+/// Persons are never added across indicators: one person may be reached by several activities, so a sum over
+/// indicators would not count persons. Every "Total" row is one indicator's own margin.
 public enum ResponseProgress {
+    /// Why no table adds indicators together.
+    public static let perIndicatorNote =
+        "Persons are never added across indicators (one person may be reached by several); each 'Total' row is one indicator's own total."
+
     public static func report(_ t: Table) throws(CategoryDataError) -> CategoryReport {
         guard t.rowCount > 0 else { throw .noRows }
         let orgs = try t.texts("org"), a1 = try t.texts("adm1_code"), ind = try t.texts("indicator")
@@ -25,32 +32,48 @@ public enum ResponseProgress {
             }
             var row: [ReportValue] { [.int(targeted), .int(reached), .pct(Double(reached), of: Double(targeted))] }
         }
-        var byInd: [String: Progress] = [:], byOrg: [String: Progress] = [:], byAdm: [String: Progress] = [:]
-        var bySA = [Progress](repeating: Progress(), count: 6)
-        var total = Progress()
+        /// One indicator's progress, in total and by organisation, admin 1 and sex × age.
+        struct IndicatorProgress {
+            var total = Progress()
+            var byOrg: [String: Progress] = [:], byAdm: [String: Progress] = [:]
+            var bySA = [Progress](repeating: Progress(), count: 6)
+        }
+        var byInd: [String: IndicatorProgress] = [:]
         for r in 0..<t.rowCount {
+            let key = ind[r] ?? "unknown"
+            var p = byInd[key] ?? IndicatorProgress()
             var row = Progress()
             for i in 0..<6 {
                 let a = targeted[i][r] ?? 0, b = reached[i][r] ?? 0
                 try row.add(a, b)
-                try bySA[i].add(a, b)
+                try p.bySA[i].add(a, b)
             }
-            try byInd[ind[r] ?? "unknown", default: Progress()].add(row.targeted, row.reached)
-            try byOrg[orgs[r] ?? "unknown", default: Progress()].add(row.targeted, row.reached)
-            try byAdm[a1[r] ?? "unknown", default: Progress()].add(row.targeted, row.reached)
-            try total.add(row.targeted, row.reached)
+            try p.byOrg[orgs[r] ?? "unknown", default: Progress()].add(row.targeted, row.reached)
+            try p.byAdm[a1[r] ?? "unknown", default: Progress()].add(row.targeted, row.reached)
+            try p.total.add(row.targeted, row.reached)
+            byInd[key] = p
         }
-        func rows(_ d: [String: Progress]) -> [[ReportValue]] {
-            d.keys.sorted().map { k -> [ReportValue] in [.text(k)] + (d[k] ?? Progress()).row } + [[.text("Total")] + total.row]
+        let indicators = byInd.keys.sorted()
+        /// Per indicator: one row per key, then the indicator's total.
+        func rows(_ part: (IndicatorProgress) -> [String: Progress]) -> [[ReportValue]] {
+            indicators.flatMap { i -> [[ReportValue]] in
+                let p = byInd[i] ?? IndicatorProgress(), d = part(p)
+                return d.keys.sorted().map { k in [.text(i), .text(k)] + (d[k] ?? Progress()).row } + [[.text(i), .text("Total")] + p.total.row]
+            }
         }
         let cols = ["targeted", "reached", "percent_of_target"]
-        var saRows: [[ReportValue]] = SexAge.all.enumerated().map { i, sa in [.text(sa.sex), .text(sa.age)] + bySA[i].row }
-        saRows.append([.text("Total"), .text("Total")] + total.row)
+        let indRows: [[ReportValue]] = indicators.map { i in [.text(i)] + (byInd[i] ?? IndicatorProgress()).total.row }
+        let saRows: [[ReportValue]] = indicators.flatMap { i -> [[ReportValue]] in
+            let p = byInd[i] ?? IndicatorProgress()
+            return SexAge.all.enumerated().map { n, sa in [.text(i), .text(sa.sex), .text(sa.age)] + p.bySA[n].row }
+                + [[.text(i), .text("Total"), .text("Total")] + p.total.row]
+        }
         return CategoryReport(category: "protection-response-monitoring-evaluation", title: "Protection response: progress against targets", sections: [
-            ReportSection(name: "by-indicator", title: "Progress by indicator", columns: ["indicator"] + cols, rows: rows(byInd)),
-            ReportSection(name: "by-org", title: "Progress by organisation", columns: ["org"] + cols, rows: rows(byOrg)),
-            ReportSection(name: "by-adm1", title: "Progress by admin 1", columns: ["adm1_code"] + cols, rows: rows(byAdm)),
-            ReportSection(name: "by-sex-age", title: "Progress by sex and age group", columns: ["sex", "age_group"] + cols, rows: saRows),
-        ], notes: ["Percent of target = reached / targeted x 100, blank where nothing was targeted."])
+            ReportSection(name: "by-indicator", title: "Progress by indicator", columns: ["indicator"] + cols, rows: indRows),
+            ReportSection(name: "by-org", title: "Progress by indicator and organisation", columns: ["indicator", "org"] + cols, rows: rows(\.byOrg)),
+            ReportSection(name: "by-adm1", title: "Progress by indicator and admin 1", columns: ["indicator", "adm1_code"] + cols, rows: rows(\.byAdm)),
+            ReportSection(name: "by-sex-age", title: "Progress by indicator, sex and age group", columns: ["indicator", "sex", "age_group"] + cols,
+                          rows: saRows),
+        ], notes: ["Percent of target = reached / targeted x 100, blank where nothing was targeted.", perIndicatorNote])
     }
 }

@@ -26,6 +26,12 @@ extension CategoryTemplate {
             .sex, .ageGroup,
             .count("affected", "Persons affected", hxl: "#affected"),
             .org,
+            // Optional detail of the incident (issue #6: GBVIMS type, perpetrator, source, verification).
+            .choice("gbv_incident_type", "GBV incident type (GBVIMS), only for GBV incidents", hxl: "#x_gbv+type", .gbvIncidentType,
+                    role: .sensitive, required: false),
+            .choice("perpetrator", "Alleged perpetrator category", hxl: "#group+perpetrator", .perpetrator, role: .sensitive, required: false),
+            .choice("source", "Source of the report", hxl: "#meta+source", .informationSource, required: false),
+            .choice("verification", "Verification status", hxl: "#status+verification", .verificationStatus, required: false),
         ])
 
     /// §9.4: one case of a person with specific needs, with its status and referral.
@@ -42,6 +48,18 @@ extension CategoryTemplate {
             .choice("status", "Case status", hxl: "#status", .caseStatus),
             .choice("referral_service", "Service referred to", hxl: "#x_service+referral", .service, required: false),
             .org,
+            // Optional (issue #6): the case's unit, the age in years, a service provided, and consent per purpose as
+            // collected (decisions that count for sharing are recorded with `pim consent`).
+            .choice("case_unit", "Individual or household case", hxl: "#x_casetype", .caseUnit, required: false),
+            TemplateField(Field(name: "age", label: "Age in years", hxl: "#x_age", type: .integer, role: .quasiIdentifier,
+                                required: false, minimum: 0, maximum: 130)),
+            .choice("service_provided", "Service provided", hxl: "#service+provided", .service, required: false),
+            .choice("consent_services", "Consent to receive services", hxl: "#x_consent+services", .yesNo, required: false),
+            .choice("consent_disclosure", "Consent to disclosure to other organisations", hxl: "#x_consent+disclosure", .yesNo,
+                    required: false),
+            .choice("consent_reporting", "Consent to use in reporting and statistics", hxl: "#x_consent+reporting", .yesNo,
+                    required: false),
+            .choice("consent_tracing", "Consent to tracing", hxl: "#x_consent+tracing", .yesNo, required: false),
         ],
         // A case's dates must agree with its status: caseload, closures per month and time to close read them.
         rules: [
@@ -77,7 +95,10 @@ extension CategoryTemplate {
             .date("date", "Reporting month (first day)"), .org, .admin(1), .admin(2),
             .choice("indicator", "Response indicator", hxl: "#indicator+code", .responseIndicator),
         ] as [TemplateField]) + TemplateField.sexAgeCounts("targeted", tag: "targeted", label: "Persons targeted")
-            + TemplateField.sexAgeCounts("reached", tag: "reached", label: "Persons reached"))
+            + TemplateField.sexAgeCounts("reached", tag: "reached", label: "Persons reached")
+            // Optional (issue #6): the activity reported and the last day of the reporting period.
+            + [.text("activity", "Activity (as in the 5W)", hxl: "#activity"),
+               .date("period_end", "Last day of the reporting period", hxl: "#date+end", required: false)])
 
     /// §9.6: one security incident or access constraint, coded with an OCHA access variable and a severity.
     public static let securityAwareness = CategoryTemplate(
@@ -91,6 +112,15 @@ extension CategoryTemplate {
                                 type: .integer, required: true, minimum: 0, maximum: 3)),
             .count("casualties", "Casualties", hxl: "#affected+casualties", required: false),
             .org,
+            // Optional (issue #6): actors, impact, whether aid workers were affected, and explosive-hazard locations.
+            .choice("actor", "Actor responsible", hxl: "#group+actor", .securityActor, required: false),
+            .choice("impact", "Impact on humanitarian operations", hxl: "#impact+type", .operationalImpact, required: false),
+            .choice("aid_workers_affected", "Were aid workers or assets affected?", hxl: "#x_aidworkers", .yesNo, required: false),
+            .choice("hazard_type", "Explosive hazard found (for hazard locations)", hxl: "#event+hazard", .explosiveHazard, required: false),
+            TemplateField(Field(name: "latitude", label: "Latitude of the location (WGS 84)", hxl: "#geo+lat", type: .decimal,
+                                role: .quasiIdentifier, required: false, minimum: -90, maximum: 90)),
+            TemplateField(Field(name: "longitude", label: "Longitude of the location (WGS 84)", hxl: "#geo+lon", type: .decimal,
+                                role: .quasiIdentifier, required: false, minimum: -180, maximum: 180)),
         ])
 
     /// §9.7: a proxy protection indicator measured by another sector, with the data's owner.
@@ -118,5 +148,10 @@ extension CategoryTemplate {
             .choice("topic", "Topic", hxl: "#x_topic", .feedbackTopic, role: .sensitive),
             .choice("status", "Status", hxl: "#status", .openClosed),
             .sex, .ageGroup,
-        ])
+            // Optional (issue #6): priority and whether the feedback is sensitive (handled confidentially).
+            .choice("priority", "Priority", hxl: "#x_priority", .feedbackPriority, required: false),
+            .choice("sensitive", "Sensitive (to be handled confidentially)?", hxl: "#x_sensitive", .yesNo, required: false),
+        ],
+        // A response cannot come before the feedback: the response time would be negative.
+        rules: [.dateNotAfter(field: "received", other: "responded")])
 }

@@ -155,6 +155,52 @@ extension Taxonomy {
         ("open", "Open"), ("closed", "Closed, response given"),
     ])
 
+    /// Who is alleged to have committed an incident, in the broad categories protection and GBV reporting use.
+    public static let perpetrator = Taxonomy(name: "perpetrator", source: "Alleged perpetrator categories (after GBVIMS and MRM reporting, simplified)", values: [
+        ("state-armed-forces", "State armed or security forces"), ("non-state-armed-group", "Non-state armed group"),
+        ("police", "Police or law enforcement"), ("intimate-partner", "Intimate partner"), ("family-member", "Other family member"),
+        ("community-member", "Community member"), ("unknown", "Unknown"), ("other", "Other"),
+    ])
+
+    /// How a monitoring report was obtained.
+    public static let informationSource = Taxonomy(name: "information_source", source: "Protection monitoring information sources", values: [
+        ("key-informant", "Key informant"), ("household-interview", "Household interview"), ("survivor-witness", "Survivor or witness"),
+        ("direct-observation", "Direct observation"), ("community-group", "Community group discussion"), ("secondary-data", "Secondary data"),
+    ])
+
+    /// Whether a reported incident was verified.
+    public static let verificationStatus = Taxonomy(name: "verification_status", source: "Verification status (MRM practice)", values: [
+        ("reported", "Reported, not yet verified"), ("verified", "Verified"), ("not-verified", "Could not be verified"),
+    ])
+
+    /// Whether a case is one person or a household.
+    public static let caseUnit = Taxonomy(name: "case_unit", source: "Case unit (individual or household)", values: [
+        ("individual", "Individual"), ("household", "Household"),
+    ])
+
+    /// Who was behind a security incident.
+    public static let securityActor = Taxonomy(name: "security_actor", source: "Actors in security incidents (ACLED-style actor types, simplified)", values: [
+        ("state-forces", "State forces"), ("non-state-armed-group", "Non-state armed group"), ("criminal", "Criminals"),
+        ("community", "Community members or protesters"), ("unknown", "Unknown"),
+    ])
+
+    /// What a security incident or access constraint did to humanitarian operations.
+    public static let operationalImpact = Taxonomy(name: "operational_impact", source: "Impact on humanitarian operations", values: [
+        ("none", "No impact"), ("delayed", "Activities delayed"), ("suspended", "Activities suspended"),
+        ("relocated", "Staff relocated"), ("assets-lost", "Assets lost or damaged"), ("casualties", "Staff or beneficiaries harmed"),
+    ])
+
+    /// Kinds of explosive hazard, for hazard locations.
+    public static let explosiveHazard = Taxonomy(name: "explosive_hazard", source: "Explosive ordnance types (IMAS terminology, simplified)", values: [
+        ("landmine", "Landmine"), ("uxo", "Unexploded ordnance"), ("ied", "Improvised explosive device"),
+        ("contaminated-area", "Suspected or confirmed hazardous area"),
+    ])
+
+    /// How urgently a piece of feedback needs an answer.
+    public static let feedbackPriority = Taxonomy(name: "feedback_priority", source: "Feedback priority levels", values: [
+        ("low", "Low"), ("medium", "Medium"), ("high", "High"), ("urgent", "Urgent (safety or life-saving)"),
+    ])
+
     /// Yes or no.
     public static let yesNo = Taxonomy(name: "yes_no", source: "Yes/no", values: [("yes", "Yes"), ("no", "No")])
 

@@ -45,6 +45,13 @@ struct AgreementCommand: AsyncParsableCommand {
         @Option(help: "Dimensions of scheduled aggregated shares, comma-separated.") var by: String?
 
         func validate() throws {
+            // An agreement no share could ever be made under is refused when it is recorded, not at every share.
+            if Self.list(parties).count < 2 {
+                throw ValidationError("--parties needs the producer and at least one recipient, e.g. --parties UNHCR,DRC.")
+            }
+            if basis == .consent, consentPurpose == nil {
+                throw ValidationError("An agreement resting on consent needs --consent-purpose (services, disclosure, reporting or tracing): the consent every shared record must have granted.")
+            }
             for (flag, v) in [("valid-from", validFrom), ("valid-until", validUntil)] {
                 if let v, SharingCoding.day(v) == nil { throw ValidationError("--\(flag) must be a date as yyyy-mm-dd.") }
             }
@@ -57,7 +64,7 @@ struct AgreementCommand: AsyncParsableCommand {
                 id: id, parties: Self.list(parties), purpose: purpose, legalBasis: basis, covers: Self.list(covers), level: level,
                 thresholds: .init(k: k, minimumCellSize: minCell, maximumGlobalRisk: maxRisk), consentPurpose: consentPurpose,
                 retentionDays: retentionDays, validFrom: validFrom.flatMap(SharingCoding.day) ?? now, validUntil: until,
-                frequency: frequency, dimensions: by.map(Self.list) ?? [], createdAt: now, createdBy: actor.name)
+                frequency: frequency, dimensions: by.map(AggregateCommand.dimensions) ?? [], createdAt: now, createdBy: actor.name)
             try await store.withStore(writing: true, command: "pim agreement add") { s in
                 try await actor.check(in: s, needs: .manageSharing, to: "change data-sharing agreements")
                 try await AgreementDocuments.create(agreement, in: s, actor: actor.name, at: now)

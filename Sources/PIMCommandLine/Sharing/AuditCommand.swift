@@ -57,15 +57,35 @@ struct AuditCommand: AsyncParsableCommand {
     struct Verify: AsyncParsableCommand {
         static let configuration = CommandConfiguration(commandName: "verify",
             abstract: "Re-check every event's hash and link; names the first broken event. Exits 1 if broken.",
-            discussion: "Example:\n  pim audit verify")
+            discussion: "Example:\n  pim audit verify --format json")
         @OptionGroup var store: StoreOptions
+        @Option(help: "Output format: text or json (intact or not, events checked, the first broken event and why).")
+        var format: OutputFormat = .text
 
         func run() async throws {
             let status = try await store.withStore(writing: false, command: "pim audit verify") { try await $0.verifyAuditChain() }
+            if format == .json {
+                switch status {
+                case .intact(let n): try Output.printJSON(ChainSummary(intact: true, events: n, message: status.description))
+                case .broken(let s, let r):
+                    try Output.printJSON(ChainSummary(intact: false, brokenAt: s, reason: r.rawValue, message: status.description))
+                    throw ExitCode(1)
+                }
+                return
+            }
             switch status {
             case .intact: print(status.description)
             case .broken: throw CLIError(status.description)
             }
+        }
+
+        /// What `pim audit verify --format json` prints.
+        struct ChainSummary: Encodable {
+            var intact: Bool
+            var events: Int?
+            var brokenAt: Int64?
+            var reason: String?
+            var message: String
         }
     }
 }

@@ -58,7 +58,11 @@ struct ConsentOptions: ParsableArguments {
 
     func ids() throws -> [String] {
         guard let file else { return record }
-        let t = try CSVReader.read(contentsOf: URL(fileURLWithPath: file)).table
+        // Read the bytes first, so a pipe (`--file <(...)`, /dev/stdin) works as well as a regular file.
+        guard let handle = FileHandle(forReadingAtPath: file) else { throw CLIError("\(file): cannot read the file.") }
+        let bytes = [UInt8](handle.readDataToEndOfFile())
+        try? handle.close()
+        let t = try CSVReader.read(bytes: bytes, fileName: (file as NSString).lastPathComponent).table
         guard let c = t["record_id"] ?? t.columns.first else { throw CLIError("\(file) has no columns.") }
         return (0..<t.rowCount).compactMap { r -> String? in
             switch c[r] {
@@ -82,6 +86,10 @@ struct ConsentOptions: ParsableArguments {
             try await actor.check(in: s, roles: [.administrator, .pimOfficer, .dataProtectionFocalPoint, .caseWorker, .supervisor],
                                   to: "record consent decisions")
             let d = try await DatasetLookup.require(dataset, in: s)
+            // A decision that no share could ever match to a record is refused, as a share under it would be.
+            if let v = try await s.versions(of: d.id).last, ConsentFilter.recordIDField(in: v.schema) == nil {
+                throw ConsentError.noRecordIDField(dataset: d.name)
+            }
             let entries = ids.map { ConsentEntry(recordID: $0, purpose: purpose.rawValue, granted: granted, at: when) }
             let (applied, superseded) = ConsentEntry.split(entries, over: try await s.consent(datasetID: d.id))
             // Ids that match no record of the latest version (a typo, or consent taken before the import).

@@ -43,18 +43,24 @@ extension ShareCommand {
         @Option(help: "Recipient organisation acronym.") var to: String
         @Option(help: "Agreement id.") var agreement: String
         @Option(help: "aggregated, anonymised, pseudonymised or personal.") var level: DetailLevel
-        @Option(help: "Dimensions of an aggregated table, comma-separated.") var by: String?
+        @Option(help: "Dimensions of an aggregated table, comma-separated; a column may be coarsened first: date=month, date=week, age=bands, age=bands:0,18,60.") var by: String?
         @Option(help: "Package file to write (.zip; .pimenc if encrypted).") var out: String
         @OptionGroup var sealing: SealingOptions
 
         func run() async throws {
             try Output.checkOutput(out)
+            // Before any work (and before a refusal or a share is audited): the package's folder must exist.
+            let folder = URL(fileURLWithPath: out).deletingLastPathComponent()
+            var isDirectory: ObjCBool = false
+            guard FileManager.default.fileExists(atPath: folder.path, isDirectory: &isDirectory), isDirectory.boolValue else {
+                throw CLIError("\(out): not written: the folder \(folder.path) does not exist.")
+            }
             let sealing = try self.sealing.sealing()
             let outcome = try await store.withStore(writing: true, command: "pim share") { s in
                 try await actor.check(in: s, needs: .manageSharing, to: "share data")
                 return try await ShareFileDelivery.share(
                     store: s, actor: actor.name, dataset: dataset, to: to, agreement: agreement, level: level,
-                    dimensions: by.map(AgreementCommand.Add.list) ?? [], out: URL(fileURLWithPath: out), sealing: sealing, at: Date())
+                    dimensions: by.map(AggregateCommand.dimensions) ?? [], out: URL(fileURLWithPath: out), sealing: sealing, at: Date())
             }
             print(Self.summary(outcome, file: out))
         }
@@ -87,7 +93,7 @@ extension ShareCommand {
                 Example:
                   pim share due --out outbox/
 
-                For each active agreement whose weekly or monthly share is due, each dataset it covers and each recipient (every party after the producer), shares at the most detailed level allowed (the agreement's level narrowed by policy and sensitivity) by the agreement's dimensions. Refusals are reported and audited; the agreement's last-shared date moves when at least one share was made.
+                For each active agreement whose weekly or monthly share is due, each dataset it covers and each recipient (every party after the producer), shares at the most detailed level allowed (the agreement's level narrowed by policy and sensitivity) by the agreement's dimensions. Refusals are reported and audited, and make the command exit with status 1; the agreement's last-shared date moves when at least one share was made. A weekly schedule is due once per ISO week (from Monday, UTC), a monthly one once per calendar month.
                 """)
         @OptionGroup var store: StoreOptions
         @OptionGroup var actor: ActorOption
@@ -131,6 +137,12 @@ extension ShareCommand {
                 return lines
             }
             print(lines.isEmpty ? "No scheduled share is due." : lines.joined(separator: "\n"))
+            // A refused scheduled share must not pass unnoticed by the job that runs this.
+            let refused = lines.filter { $0.hasPrefix("refused: ") }.count
+            if refused > 0 {
+                Output.stderr("\(refused) of \(lines.count) scheduled shares were refused; see the reasons above.")
+                throw ExitCode(1)
+            }
         }
     }
 }

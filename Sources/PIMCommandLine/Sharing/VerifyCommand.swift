@@ -15,7 +15,7 @@ struct VerifyCommand: AsyncParsableCommand {
               pim verify pm-drc.pimenc --public-key producer.pem \\
                   --passphrase-file pass.txt --extract pm-drc/
 
-            With only the producer's public key (from `pim key export`), no workspace is needed. Without --public-key, the key of the workspace in --data-dir is used (the producer checking its own package).
+            A verified package's metadata follows: dataset, level and method, agreement, producer and recipient, delete-by date, period, consent and risk. With only the producer's public key (from `pim key export`), no workspace is needed. Without --public-key, the key of the workspace in --data-dir is used (the producer checking its own package).
             """
     )
 
@@ -24,14 +24,14 @@ struct VerifyCommand: AsyncParsableCommand {
     @Option(help: "Passphrase file, for a package encrypted with a passphrase.") var passphraseFile: String?
     @Option(help: "Your X25519 private key (PEM), for a package encrypted to your key.") var identity: String?
     @Option(help: "After a successful check, write the files into this directory.") var extract: String?
-    @Option(help: "text or json (verified or not, the signer's key fingerprint, the files); exit 1 if not verified.") var format: OutputFormat = .text
+    @Option(help: "text or json (verified or not, the signer's key fingerprint, the files, the package's metadata); exit 1 if not verified.") var format: OutputFormat = .text
     @OptionGroup var store: StoreOptions
 
     func run() async throws {
         guard let bytes = FileManager.default.contents(atPath: file) else { throw CLIError("\(file): no such file.") }
         let key: Curve25519.Signing.PublicKey
         if let publicKey {
-            key = try PackageKeys.signingPublicKey(pem: try Secrets.text(file: publicKey))
+            key = try Self.signingKey(file: publicKey)
         } else {
             key = try await store.withStore(writing: true, command: "pim verify") { try await ShareFileDelivery.signingKey($0).publicKey }
         }
@@ -40,7 +40,7 @@ struct VerifyCommand: AsyncParsableCommand {
             if let passphraseFile {
                 package = try PackageEncryption.decrypt(bytes, passphrase: try Secrets.passphrase(file: passphraseFile))
             } else if let identity {
-                package = try PackageEncryption.decrypt(bytes, identity: try PackageKeys.agreementPrivateKey(pem: try Secrets.text(file: identity)))
+                package = try PackageEncryption.decrypt(bytes, identity: try Self.identityKey(file: identity))
             } else {
                 throw CLIError(PackageError.encrypted.description)
             }
@@ -60,13 +60,51 @@ struct VerifyCommand: AsyncParsableCommand {
                 try data.write(to: dir.appendingPathComponent(name))
             }
         }
+        let metadata = v.contents["metadata.json"].flatMap(PackageMetadataSummary.init(data:))
         if format == .json {
-            try Output.printJSON(VerifySummary(
-                verified: true, signerFingerprint: v.signerFingerprint, files: v.contents.keys.sorted(), extractedTo: extract))
+            let summary = VerifySummary(
+                verified: true, signerFingerprint: v.signerFingerprint, files: v.contents.keys.sorted(), extractedTo: extract)
+            guard let metadata else { try Output.printJSON(summary); return }
+            // The summary with the package's metadata.json object under "metadata", as the producer wrote it.
+            var object = (try JSONSerialization.jsonObject(with: Data(try Output.json(summary).utf8))) as? [String: Any] ?? [:]
+            object["metadata"] = metadata.object
+            let data = try JSONSerialization.data(withJSONObject: object, options: [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes])
+            print(String(decoding: data, as: UTF8.self))
             return
         }
         print("Verified: signed by key \(v.signerFingerprint); \(v.contents.count) files match the signed manifest (\(v.contents.keys.sorted().joined(separator: ", ")))."
               + (extract.map { " Extracted to \($0)." } ?? ""))
+        if let metadata {
+            print("")
+            print(metadata.lines.joined(separator: "\n"))
+        }
+    }
+}
+
+extension VerifyCommand {
+    /// The producer's Ed25519 public key; a recipient key or a private key given instead is named as such.
+    static func signingKey(file: String) throws -> Curve25519.Signing.PublicKey {
+        let text = try Secrets.text(file: file)
+        do { return try PackageKeys.signingPublicKey(pem: text) } catch {
+            if text.contains("PRIVATE KEY") {
+                throw CLIError("\(file) holds a private key; --public-key needs the producer's Ed25519 public key (from `pim key export`).")
+            }
+            if (try? PackageKeys.agreementPublicKey(pem: text)) != nil {
+                throw CLIError("\(file) holds an X25519 recipient key; --public-key needs the producer's Ed25519 signing key (from `pim key export`).")
+            }
+            throw error
+        }
+    }
+
+    /// The recipient's X25519 private key; a public key given instead is named as such.
+    static func identityKey(file: String) throws -> Curve25519.KeyAgreement.PrivateKey {
+        let text = try Secrets.text(file: file)
+        do { return try PackageKeys.agreementPrivateKey(pem: text) } catch {
+            if text.contains("PUBLIC KEY") {
+                throw CLIError("\(file) holds a public key; --identity needs your X25519 private key (PREFIX.key from `pim key recipient`).")
+            }
+            throw error
+        }
     }
 }
 

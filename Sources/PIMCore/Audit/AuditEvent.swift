@@ -126,6 +126,9 @@ public enum AuditChainStatus: Sendable, Hashable, CustomStringConvertible {
         case sequenceGap = "its sequence number does not follow the previous one (an event was removed)"
         /// Reported at the sequence the stored chain head names.
         case headMismatch = "the stored chain head names this event, but the newest stored event is another (the newest events were removed, or the head edited)"
+        /// Reported at the newest event when the stored chain head itself is missing: the events may be intact,
+        /// but nothing any longer shows whether newer ones were removed.
+        case headMissing = "the stored chain head is missing (removed), so whether events after this one were removed cannot be checked"
         /// Reported at sequence 1 of a workspace whose trail does not start with its initialisation.
         case missingStart = "the workspace exists but its trail does not start with the workspace's initialisation (the oldest events, or all of them, were removed)"
     }
@@ -173,7 +176,7 @@ extension AuditChainStatus {
         case (nil, nil): return status
         case (let h?, let l?) where h.sequence == l.sequence && h.hash == l.hash: return status
         case (let h?, _): return .broken(atSequence: h.sequence, reason: .headMismatch)
-        case (nil, let l?): return .broken(atSequence: l.sequence, reason: .linkMismatch)
+        case (nil, let l?): return .broken(atSequence: l.sequence, reason: .headMissing)
         }
     }
 }

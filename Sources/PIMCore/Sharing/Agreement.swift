@@ -33,15 +33,25 @@ public struct Agreement: Sendable, Hashable, Codable {
         }
     }
 
-    /// How often a scheduled share is due.
+    /// How often a scheduled share is due: once per calendar period in UTC, a week from Monday (ISO 8601) or
+    /// a calendar month, whatever the time of day of the runs. (Counting 7 days or a month from the last
+    /// run's instant would let a weekly job that runs a few seconds earlier than the week before skip a week,
+    /// and a monthly schedule begun on the 31st drift to the 28th.)
     public enum Frequency: String, Sendable, Hashable, Codable, CaseIterable {
         case weekly, monthly
 
-        /// The first moment the next share is due after one made at `last`.
+        /// The start of the period after the one that contains `last`: the first moment the next share is due.
         public func next(after last: Date, calendar: Calendar = .utc) -> Date {
+            var c = calendar
+            c.firstWeekday = 2  // Monday
+            c.minimumDaysInFirstWeek = 4
             switch self {
-            case .weekly: calendar.date(byAdding: .day, value: 7, to: last) ?? last.addingTimeInterval(7 * 86_400)
-            case .monthly: calendar.date(byAdding: .month, value: 1, to: last) ?? last.addingTimeInterval(30 * 86_400)
+            case .weekly:
+                let start = c.dateInterval(of: .weekOfYear, for: last)?.start ?? last
+                return c.date(byAdding: .day, value: 7, to: start) ?? start.addingTimeInterval(7 * 86_400)
+            case .monthly:
+                let start = c.dateInterval(of: .month, for: last)?.start ?? last
+                return c.date(byAdding: .month, value: 1, to: start) ?? start.addingTimeInterval(31 * 86_400)
             }
         }
     }
@@ -149,16 +159,21 @@ public struct Agreement: Sendable, Hashable, Codable {
         if let p = thresholds.problem { throw .impossibleThresholds(p) }
         guard retentionDays > 0 else { throw .retentionNotPositive(retentionDays) }
         if let until = validUntil, until < validFrom { throw .validityReversed }
+        // A scheduled aggregated share without dimensions would be refused at every run of `pim share due`.
+        if frequency != nil, level == .aggregated, dimensions.isEmpty { throw .scheduleWithoutDimensions }
     }
 
     /// Moves to `next`, recording who did it.
     /// - Throws: ``AgreementError/invalidTransition(from:to:)`` for a move the life cycle does not allow,
     ///   ``AgreementError/expiredCannotActivate`` when activating past `validUntil`.
+    /// The move is judged from the status in force at `now` (``status(at:)``): an agreement past its end date
+    /// is expired, whatever status is stored, and can no longer be activated or suspended.
     public mutating func transition(to next: Status, by actor: String, at now: Date) throws(AgreementError) {
-        guard status.successors.contains(next) else { throw .invalidTransition(from: status, to: next) }
+        let current = status(at: now)
+        guard current.successors.contains(next) else { throw .invalidTransition(from: current, to: next) }
         if next == .active, let until = validUntil, now > until { throw .expiredCannotActivate }
         if next == .active, approvedBy == nil { approvedBy = actor }
-        history.append(StatusChange(from: status, to: next, by: actor, at: now))
+        history.append(StatusChange(from: current, to: next, by: actor, at: now))
         status = next
     }
 
@@ -246,6 +261,8 @@ public enum AgreementError: Error, Sendable, Hashable, CustomStringConvertible {
     /// The agreement's thresholds are weaker than the workspace's defaults (in words), and the user
     /// activating it is not a data-protection focal point.
     case weakerThresholdsNeedFocalPoint(agreement: String, weakened: [String])
+    /// A weekly or monthly schedule of aggregated tables names no dimensions to aggregate by.
+    case scheduleWithoutDimensions
 
     public var description: String {
         switch self {
@@ -266,6 +283,8 @@ public enum AgreementError: Error, Sendable, Hashable, CustomStringConvertible {
         case .unknownParty(let p):
             "There is no organisation \"\(p)\"; register it first (`pim org add --acronym \(p) ...`)."
         case .unknownCoverage(let c): "\"\(c)\" is neither a dataset nor a PIM category id, so the agreement cannot cover it."
+        case .scheduleWithoutDimensions:
+            "A scheduled agreement of aggregated tables needs the tables' dimensions (--by COLUMN,...); without them every scheduled share would be refused."
         }
     }
 }

@@ -56,6 +56,9 @@ public struct ShareOutput: Sendable {
     public var recordsStored: Int
     public var consent: ConsentApplied?
     public var disclosure: DisclosureApplied
+    /// The first and last day (days since 1970-01-01) among the shared records' date columns, before any
+    /// coarsening; nil when the schema has no date column or every date is empty.
+    public var daysInData: ClosedRange<Int32>? = nil
 
     /// Stored records the consent filter left out (0 without one).
     public var leftOutForConsent: Int { consent.map { $0.considered - $0.kept } ?? 0 }
@@ -134,32 +137,80 @@ public enum ShareBuilder {
                         + purposes.map(\.rawValue).joined(separator: " or ") + " was refused or withdrawn.")
             }
         }
+        let days = daysCovered(table, schema: dataset.schema)
         let disclosure: DisclosureApplied
         switch plan.level {
         case .aggregated: (table, disclosure) = try aggregate(plan, dataset: dataset, table: table)
         case .anonymised, .pseudonymised:
             (table, disclosure) = try anonymise(plan, dataset: dataset, table: table, pseudonymizer: pseudonymizer)
         case .personal:
-            disclosure = DisclosureApplied(level: .personal, method: "none: personal data shared with consent under the agreement",
+            disclosure = DisclosureApplied(level: .personal, method: ShareBuilder.personalMethod(consentPurpose: plan.consentPurpose),
                                            keys: [], droppedColumns: [], pseudonymisedColumns: [])
         }
         if plan.level != .aggregated, let rowOrderSeed {
             var g = SeededGenerator(seed: rowOrderSeed)
             table = table.selectingRows(Array(0..<table.rowCount).shuffled(using: &g))
         }
-        return ShareOutput(table: table, recordsStored: input.rowCount, consent: consentApplied, disclosure: disclosure)
+        return ShareOutput(table: table, recordsStored: input.rowCount, consent: consentApplied, disclosure: disclosure, daysInData: days)
+    }
+
+    /// What a shared table's counts count, where a record is not a person: population data holds figures
+    /// (stocks at dates), so its rows are counted, not the persons in them.
+    static func countedUnit(category: String) -> String {
+        category == "population-data"
+            ? "; each count is a number of population-figure rows (locations, groups and dates reported), not of persons: "
+                + "for persons by location, sex and age at a date use the category's shareable output (pim output --shareable)"
+            : ""
+    }
+
+    /// The first and last day among the schema's date columns present in `table`.
+    static func daysCovered(_ table: Table, schema: Schema) -> ClosedRange<Int32>? {
+        var low = Int32.max, high = Int32.min
+        for f in schema.fields where f.type == .date {
+            guard case .date(let days, let nulls)? = table[f.name]?.data else { continue }
+            for i in days.indices where !nulls.isNull(i) {
+                low = min(low, days[i])
+                high = max(high, days[i])
+            }
+        }
+        return low <= high ? low...high : nil
+    }
+
+    /// The method line of a personal-data share: it names the consent checked, and says so when none was.
+    static func personalMethod(consentPurpose: ConsentPurpose?) -> String {
+        if let p = consentPurpose { return "none: personal data of the records that granted consent for \(p.rawValue), under the agreement" }
+        return "none: personal data shared under the agreement's legal basis and a focal point's exception; no record's consent was checked"
     }
 
     private static func aggregate(_ plan: SharePlan, dataset: Dataset, table: Table) throws(ShareBuildError) -> (Table, DisclosureApplied) {
         let minCell = plan.thresholds.minimumCellSize
+        // Coarsen first (`date=month`, `age=bands`): a trend by month, not by day, is what §10.3 shares.
+        var table = table
+        var dimensions: [String] = []
+        for d in plan.dimensions {
+            let column = SharingRules.dimensionColumn(d)
+            guard column != d else { dimensions.append(d); continue }
+            let recode: Recode
+            do { recode = try RecodeSpec.parse(d, table: table) } catch {
+                throw .refused(.invalidDimension(d, reason: "\(error)"))
+            }
+            do throws(ReductionError) { table = try Recoding.apply(recode, to: table).table } catch { throw .reduction(error) }
+            dimensions.append(recode.column)
+        }
         let agg: AggregateTable
-        do throws(ReductionError) { agg = try Aggregation.aggregate(table, by: plan.dimensions, rule: .suppress(minCell: minCell)) } catch {
+        do throws(ReductionError) { agg = try Aggregation.aggregate(table, by: dimensions, rule: .suppress(minCell: minCell)) } catch {
             throw .reduction(error)
         }
         var out: Table
         do throws(ReductionError) { out = try agg.table() } catch { throw .reduction(error) }
+        // A package with no published cell would tell the recipient nothing (§12, over-aggregation).
+        let all = agg.cells + agg.marginals
+        let published = all.filter { $0.status == .published }.count
+        guard published > 0, out.rowCount > 0 else {
+            throw .refused(.everyCellSuppressed(dimensions: plan.dimensions, minimumCell: minCell))
+        }
         // Carry the dimensions' HXL tags, and tag the count and flag columns.
-        for name in plan.dimensions {
+        for name in dimensions {
             if let tag = dataset.schema.field(named: name)?.hxl.flatMap(HXLTagSpec.init(parsing:)), var c = out[name] {
                 c.tag = tag
                 try? out.setColumn(c)
@@ -171,12 +222,12 @@ public enum ShareBuilder {
             try? out.setColumn(c)
         }
         if var c = out[AggregateTable.flagColumn] { c.tag = HXLTagSpec(tag: "meta", attributes: ["flag"]); try? out.setColumn(c) }
-        let all = agg.cells + agg.marginals
         return (out, DisclosureApplied(
             level: .aggregated,
-            method: "aggregate table of counts by \(plan.dimensions.joined(separator: ", ")) with all margins; cells with 0 < count < \(minCell) suppressed, then complementary cells; suppressed cells are not listed, like empty ones",
-            keys: plan.dimensions, droppedColumns: [], pseudonymisedColumns: [], minimumCellSize: minCell,
-            cellsPublished: all.filter { $0.status == .published }.count,
+            method: "aggregate table of counts by \(plan.dimensions.joined(separator: ", ")) with all margins; cells with 0 < count < \(minCell) suppressed, then complementary cells; suppressed cells are not listed, like empty ones"
+                + Self.countedUnit(category: dataset.category),
+            keys: dimensions, droppedColumns: [], pseudonymisedColumns: [], minimumCellSize: minCell,
+            cellsPublished: published,
             cellsSuppressedPrimary: all.filter { $0.status == .primary }.count,
             cellsSuppressedSecondary: all.filter { $0.status == .secondary }.count))
     }

@@ -51,6 +51,23 @@ public struct ShareMetadata: Sendable, Hashable, Codable {
     public var retentionDays: Int
     public var deleteBy: Date
     public var signerFingerprint: String
+    /// The period the shared records cover: as recorded at import (`pim import --period-start/--period-end`),
+    /// else the first and last month of the shared records' dates (days only for personal data: the exact
+    /// first and last day of other levels could point at a single record).
+    public var periodCovered: PeriodCovered?
+
+    /// A period and where it comes from.
+    public struct PeriodCovered: Sendable, Hashable, Codable {
+        public var start: String
+        public var end: String
+        public var basis: String
+
+        public init(start: String, end: String, basis: String) {
+            self.start = start
+            self.end = end
+            self.basis = basis
+        }
+    }
 
     public init(
         shareID: String, dataset: Dataset, version: DatasetVersion, output: ShareOutput, plan: SharePlan,
@@ -76,6 +93,15 @@ public struct ShareMetadata: Sendable, Hashable, Codable {
         retentionDays = plan.retentionDays
         deleteBy = created.addingTimeInterval(Double(plan.retentionDays) * 86_400)
         self.signerFingerprint = signerFingerprint
+        let p = version.provenance
+        if p.periodStart != nil || p.periodEnd != nil {
+            periodCovered = PeriodCovered(start: p.periodStart ?? "?", end: p.periodEnd ?? "?", basis: "recorded at import")
+        } else if let days = output.daysInData {
+            let text = { (d: Int32) in plan.level == .personal ? ValueFormatting.date(d) : String(ValueFormatting.date(d).prefix(7)) }
+            periodCovered = PeriodCovered(
+                start: text(days.lowerBound), end: text(days.upperBound),
+                basis: plan.level == .personal ? "first and last dates in the shared records" : "first and last months in the shared records")
+        }
     }
 
     /// The package's content members: data.csv (with the HXL hashtag row), data.json, metadata.json, README.txt.
@@ -108,6 +134,8 @@ public struct ShareMetadata: Sendable, Hashable, Codable {
             "Delete by:  \(iso.string(from: deleteBy)) (retention \(retentionDays) days under the agreement)",
             "Records:    \(dataset.recordsShared) of \(dataset.recordsStored) stored",
         ]
+        if let p = periodCovered { lines.append("Period:     \(p.start) to \(p.end) (\(p.basis))") }
+        if let a = provenance.area { lines.append("Area:       \(a)") }
         if let c = consent { lines.append("Consent:    \(c.summary)") }
         if let b = disclosureControl.riskBefore, let a = disclosureControl.riskAfter {
             lines.append(String(format: "Risk:       global re-identification risk %.4f before, %.4f after", b.globalRisk, a.globalRisk))

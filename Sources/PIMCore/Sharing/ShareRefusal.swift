@@ -61,9 +61,19 @@ public enum ShareRefusal: Error, Sendable, Hashable, CustomStringConvertible {
     /// A column an anonymised or pseudonymised share would keep as it is has a different value in nearly
     /// every record, so it would single them out; its schema role says it is neither an identifier nor a key.
     case uniqueColumnKept(column: String, distinct: Int, records: Int)
+    /// The recipient is the agreement's producer (its first party), which shares, not receives.
+    case recipientIsProducer(agreement: String, producer: String)
+    /// The same column is named twice among the dimensions.
+    case repeatedDimension(String)
+    /// A dimension's coarsening (`date=month`, `age=bands`) cannot be applied; the reason names no value.
+    case invalidDimension(String, reason: String)
+    /// Every cell of the aggregated table, margins included, would be suppressed: nothing would be shared.
+    case everyCellSuppressed(dimensions: [String], minimumCell: Int)
 
     public var description: String {
         switch self {
+        case .notActive(let a, let s) where s.successors.isEmpty:
+            "Agreement \(a) is \(s.rawValue) for good; nothing may be shared under it again (it cannot be activated; agree a new one)."
         case .notActive(let a, let s):
             "Agreement \(a) is \(s.rawValue), not active; nothing may be shared under it until it is activated."
         case .expired(let a, let d): "Agreement \(a) expired on \(Self.day(d)); agree a new one before sharing."
@@ -102,6 +112,13 @@ public enum ShareRefusal: Error, Sendable, Hashable, CustomStringConvertible {
         case .uniqueColumnKept(let c, let distinct, let records):
             "Column \"\(c)\" has a different value in \(distinct) of \(records) records, so it would single them out of the "
                 + "shared microdata; mark it as a direct identifier in the dataset's schema (it is then left out) before sharing."
+        case .recipientIsProducer(let a, let p):
+            "\(p) is the producer under agreement \(a) (its first party); a share goes to one of the other parties."
+        case .repeatedDimension(let c): "Column \"\(c)\" is named more than once among the dimensions; name each column once."
+        case .invalidDimension(let c, let why): "The dimension \"\(c)\" cannot be used: \(why)"
+        case .everyCellSuppressed(let d, let m):
+            "Every cell of the table by \(d.joined(separator: ", ")) would be suppressed below the minimum cell of \(m), so nothing "
+                + "would be shared; share by fewer or coarser dimensions."
         }
     }
 
@@ -128,6 +145,10 @@ public enum ShareRefusal: Error, Sendable, Hashable, CustomStringConvertible {
         case .differencing: "differencing"
         case .noVersion: "no-version"
         case .uniqueColumnKept: "unique-column-kept"
+        case .everyCellSuppressed: "every-cell-suppressed"
+        case .repeatedDimension: "repeated-dimension"
+        case .recipientIsProducer: "recipient-is-producer"
+        case .invalidDimension: "invalid-dimension"
         }
     }
 

@@ -50,10 +50,16 @@ public enum ShareDecision: Sendable, Hashable {
 /// The narrowing rule: a share's level may not exceed
 /// `min(agreement.level, categoryPolicy.bound(consent), dataset.sensitivity.maximumLevel)`. A
 /// ``PolicyException`` for this agreement and dataset lifts the policy and sensitivity bounds to its level;
-/// nothing lifts the agreement's level. Checks run in a fixed order so the first failing one is reported:
+/// nothing lifts the agreement's level, nor the consent condition of a category whose policy allows more
+/// detail only with consent (``SharePolicy/personalWithConsent``). Checks run in a fixed order so the first failing one is reported:
 /// status, validity dates, recipient, coverage, thresholds, consent basis, agreement level, policy level,
 /// sensitivity level, dimensions.
 public enum SharingRules {
+    /// The column of a dimension: `date` for `date=month`, `age` for `age=bands:0,18,60`.
+    public static func dimensionColumn(_ dimension: String) -> String {
+        String(dimension.split(separator: "=", maxSplits: 1).first ?? "").trimmingCharacters(in: .whitespaces)
+    }
+
     public static func decide(
         _ request: ShareRequest, agreement a: Agreement, policy: SharePolicy? = nil,
         exceptions: [PolicyException] = [], at now: Date
@@ -65,6 +71,10 @@ public enum SharingRules {
         if now < a.validFrom { return .refused(.notYetValid(agreement: a.id, from: a.validFrom)) }
         guard a.parties.contains(request.recipient) else {
             return .refused(.recipientNotParty(agreement: a.id, recipient: request.recipient, parties: a.parties))
+        }
+        // Shares go to the other parties (as scheduled shares do): the producer does not send itself a package.
+        guard a.recipients.contains(request.recipient) else {
+            return .refused(.recipientIsProducer(agreement: a.id, producer: request.recipient))
         }
         guard a.covers(d) else { return .refused(.doesNotCover(agreement: a.id, dataset: d.name, category: d.category)) }
         if let p = a.thresholds.problem { return .refused(.thresholdsImpossible(agreement: a.id, problem: p)) }
@@ -79,11 +89,14 @@ public enum SharingRules {
         if request.level > a.level {
             return .refused(.levelExceedsAgreement(agreement: a.id, allowed: a.level, requested: request.level))
         }
+        // Where §10 allows more than the category's non-personal level only with express consent (case
+        // management, referrals), that condition holds with or without an exception: an exception lifts
+        // levels, never the consent condition.
+        if policy.personalWithConsent, request.level > policy.maximumLevel,
+           !(a.consentPurpose.map(policy.consentPurposes.contains) ?? false) {
+            return .refused(.consentPurposeMissing(agreement: a.id, requested: request.level, accepted: policy.consentPurposes))
+        }
         if request.level > policyBound {
-            // Distinguish "the category never allows it" from "it would, with consent the agreement lacks".
-            if policy.personalWithConsent, exception == nil {
-                return .refused(.consentPurposeMissing(agreement: a.id, requested: request.level, accepted: policy.consentPurposes))
-            }
             return .refused(.levelExceedsPolicy(category: d.category, allowed: policyBound, requested: request.level,
                                                 withConsent: policy.personalWithConsent))
         }
@@ -94,11 +107,16 @@ public enum SharingRules {
         if request.level == .aggregated {
             guard !request.dimensions.isEmpty else { return .refused(.noDimensions) }
             let names = d.schema.fields.map(\.name)
+            var seen = Set<String>()
             for c in request.dimensions {
-                guard let f = d.schema.field(named: c) else { return .refused(.unknownDimension(c, available: names)) }
-                if f.role == .directIdentifier || f.role == .householdID { return .refused(.dimensionIsIdentifier(c)) }
-                // An agreement that lists its tables' dimensions allows those only (as partners' live outputs).
-                if !a.dimensions.isEmpty && !a.dimensions.contains(c) {
+                // A dimension is a column, or a column with a coarsening (`date=month`, `age=bands`).
+                let column = dimensionColumn(c)
+                guard let f = d.schema.field(named: column) else { return .refused(.unknownDimension(column, available: names)) }
+                if f.role == .directIdentifier || f.role == .householdID { return .refused(.dimensionIsIdentifier(column)) }
+                guard seen.insert(column).inserted else { return .refused(.repeatedDimension(column)) }
+                // An agreement that lists its tables' dimensions allows those only (as partners' live outputs), or
+                // a coarsening of a column it lists as it is.
+                if !a.dimensions.isEmpty && !a.dimensions.contains(c) && !a.dimensions.contains(column) {
                     return .refused(.dimensionNotInAgreement(c, agreement: a.id, allowed: a.dimensions))
                 }
             }

@@ -78,12 +78,18 @@ public struct ShareService: Sendable {
         }
         let versions = try await store.versions(of: dataset.id)
         guard let version = versions.last else { try await refuse(.noVersion(dataset: name)) }
-        // An aggregated table needs only its dimensions (and the record id for the consent filter).
-        let table = plan.level == .aggregated
-            ? try await store.table(of: version, columns: plan.dimensions + (plan.consentPurpose == nil ? [] : [
-                ConsentFilter.recordIDField(in: version.schema)].compactMap { $0 }))
-            : try await store.table(of: version)
-        let consent = plan.consentPurpose == nil ? [] : try await store.consent(datasetID: dataset.id).map(\.decision)
+        // Every stored decision counts, with or without a consent purpose in the agreement: a record whose
+        // consent to disclosure (or, for a table, to reporting) was refused or withdrawn never leaves.
+        let consent = try await store.consent(datasetID: dataset.id).map(\.decision)
+        // An aggregated table needs only its dimensions' columns, and the record id when consent decisions apply.
+        let idField = plan.consentPurpose != nil || !consent.isEmpty ? ConsentFilter.recordIDField(in: version.schema) : nil
+        // (and the date columns, for the period the metadata reports)
+        var columns: [String] = []
+        for c in plan.dimensions.map(SharingRules.dimensionColumn) + [idField].compactMap({ $0 })
+            + version.schema.fields.filter({ $0.type == .date }).map(\.name) where !columns.contains(c) {
+            columns.append(c)
+        }
+        let table = plan.level == .aggregated ? try await store.table(of: version, columns: columns) : try await store.table(of: version)
         let pseudonymizer = plan.level == .pseudonymised
             ? HMACPseudonymizer(key: try await store.secret(named: HMACPseudonymizer.secretName, orCreate: HMACPseudonymizer.newKey))
             : nil

@@ -84,7 +84,7 @@ public enum AgreementDocuments {
     public static func transition(_ id: String, to next: Agreement.Status, in store: any Store, actor: String,
                                   role: Role?, at now: Date) async throws -> Agreement.Status {
         var a = try await load(id, from: store)
-        let from = a.status
+        let from = a.status(at: now)
         if next == .active { try a.checkApprover(role: role) }
         try a.transition(to: next, by: actor, at: now)
         try await save(a, in: store, audit: AuditDraft(
