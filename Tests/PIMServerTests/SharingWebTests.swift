@@ -81,6 +81,14 @@ import Testing
             #expect(body.contains("id=\"share-public-key\">" + PackageKeys.pem(key)))
             let csv = String(decoding: try #require(verified.contents["data.csv"]), as: UTF8.self)
             #expect(csv.hasPrefix("adm1_code,sex,count,flag"))
+            // The package names its producer by user name, not by the internal user id (QA W22)
+            let metadata = String(decoding: try #require(verified.contents["metadata.json"]), as: UTF8.self)
+            let officerName = try await world.user(.pimOfficer).userName
+            let officerUUID = try await world.user(.pimOfficer).id.rawValue
+            #expect(metadata.contains("\"produced_by\" : \"\(officerName)\"") || metadata.contains("\"produced_by\":\"\(officerName)\""), "\(metadata)")
+            #expect(!metadata.contains(officerUUID))
+            let readme = String(decoding: try #require(verified.contents["README.txt"] ?? verified.contents["README.md"]), as: UTF8.self)
+            #expect(!readme.contains(officerUUID))
             // A changed byte fails verification
             var tampered = data
             tampered[tampered.count / 2] ^= 0x20

@@ -113,7 +113,7 @@ public enum ShareAssembly {
     public static func assemble(
         shareID: String, plan: SharePlan, output: ShareOutput, dataset: Dataset, version: DatasetVersion,
         agreement: Agreement, producer: ShareMetadata.Party, recipient: ShareMetadata.Party,
-        recipientOrganizationID: String?, actor: String, signingKey raw: Data, at now: Date,
+        recipientOrganizationID: String?, actor: String, producedBy: String? = nil, signingKey raw: Data, at now: Date,
         encrypted: Bool = false, seal: (Data) throws -> Data = { $0 }
     ) throws -> AssembledShare {
         let key: Curve25519.Signing.PrivateKey
@@ -121,7 +121,7 @@ public enum ShareAssembly {
         let fingerprint = PackageKeys.fingerprint(key.publicKey.rawRepresentation)
         let metadata = ShareMetadata(
             shareID: shareID, dataset: dataset, version: version, output: output, plan: plan, agreement: agreement,
-            producer: producer, producedBy: actor, recipient: recipient, created: now, signerFingerprint: fingerprint)
+            producer: producer, producedBy: producedBy ?? actor, recipient: recipient, created: now, signerFingerprint: fingerprint)
         let signed = try SharePackage.build(members: metadata.members(table: output.table), signingKey: key, date: now)
         let file = try seal(signed)
         let sha = SharePackage.hex(SHA256.hash(data: file))

@@ -121,11 +121,14 @@ public struct ShareService: Sendable {
         let key = try await store.secret(named: PackageKeys.signingSecretName, orCreate: PackageKeys.newSigningKey)
         let producerAcronym = agreement.parties.first ?? "-"
         let producerName = try await store.organization(acronym: producerAcronym)?.name
+        // The package names its producer by user name: the web acts by user id, an internal id the recipient
+        // cannot read (the audit trail keeps the id).
+        let producedBy = try await store.users().first { $0.id.rawValue == actor }?.userName ?? actor
         return try ShareAssembly.assemble(
             shareID: ShareAssembly.newShareID(at: now), plan: plan, output: output, dataset: dataset, version: version,
             agreement: agreement, producer: .init(acronym: producerAcronym, name: producerName),
             recipient: .init(acronym: recipient, name: recipientOrg?.name), recipientOrganizationID: recipientOrg?.id.rawValue,
-            actor: actor, signingKey: key, at: now, encrypted: encrypted, seal: seal)
+            actor: actor, producedBy: producedBy, signingKey: key, at: now, encrypted: encrypted, seal: seal)
     }
 
     /// Stores the share record with its `share.created` audit event. With `storingPackage`, the package
