@@ -325,6 +325,38 @@ class PimBrowserTests(unittest.TestCase):
         with urllib.request.urlopen(BASE + "/health?x=" + "a" * 9000, timeout=10) as r:
             self.assertEqual(r.status, 200)
 
+    def test_14_a_table_by_dimensions_for_the_officer_and_perturbed_for_the_analyst(self):
+        self.login("officer")
+        self.require_page("/datasets/demo-protection-monitoring/aggregate")
+        self.visit("/datasets/demo-protection-monitoring", "dataset-links")
+        self.driver.find_element(By.ID, "aggregate-link").click()
+        self.wait_for("#aggregate-form")
+        field = self.driver.find_element(By.ID, "by")
+        field.clear()
+        field.send_keys("adm1_code,date=month")
+        self.submit("#aggregate-submit", "aggregate-officer")
+        table = self.wait_for("#aggregate-table")
+        self.assertGreater(len(table.find_elements(By.CSS_SELECTOR, "tbody tr")), 3, "the table has rows")
+        self.assertTrue(self.driver.find_element(By.ID, "aggregate-download").get_attribute("href"))
+        self.login("analyst")
+        self.visit("/datasets/demo-protection-monitoring/aggregate?by=adm1_code", "aggregate-analyst")
+        self.assertIn("cell-key", self.wait_for("#aggregate-result").text)
+
+    def test_15_a_user_changes_their_password(self):
+        self.login("supervisor")
+        self.visit("/account/password", "password-form")
+        self.driver.find_element(By.ID, "current_password").send_keys("demo-supervisor-password")
+        self.driver.find_element(By.ID, "new_password").send_keys("a new supervisor passphrase")
+        self.driver.find_element(By.ID, "repeat_password").send_keys("a new supervisor passphrase")
+        self.submit("#password-submit", "password-changed")
+        self.assertIn("was changed", self.driver.find_element(By.TAG_NAME, "main").text)
+        # Back to the demo's password, so that a later run signs in as before
+        self.driver.find_element(By.ID, "current_password").send_keys("a new supervisor passphrase")
+        self.driver.find_element(By.ID, "new_password").send_keys("demo-supervisor-password")
+        self.driver.find_element(By.ID, "repeat_password").send_keys("demo-supervisor-password")
+        self.submit("#password-submit", "password-restored")
+        self.assertIn("was changed", self.driver.find_element(By.TAG_NAME, "main").text)
+
     def test_10_logout_then_pages_redirect_to_login(self):
         self.login("admin")
         self.assertEqual(self.path(), "/")
