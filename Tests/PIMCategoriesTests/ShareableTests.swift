@@ -51,6 +51,9 @@ import Testing
             [.text("A1"), .integer(12), .missing], [.text("A2"), .integer(9), .missing], [.text("Total"), .integer(21), .missing],
         ])
         #expect(p.notes.last?.contains("adm1_code, sex") == true)
+        // Its title and notes say what it is shown by now (QA W24: it still named "risk")
+        #expect(p.sections[0].title == "c — shown by adm1_code")
+        #expect(p.sections[0].notes.last?.contains("Totals over risk") == true)
         // Everything allowed: unchanged
         #expect(report.projected(onto: ["adm1_code", "risk", "question"]) == report)
     }

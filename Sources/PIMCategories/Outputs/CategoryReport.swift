@@ -188,6 +188,7 @@ extension CategoryReport {
         out.sections = sections.compactMap { section in
             var keepRows = Array(section.rows.indices)
             var keepColumns: [Int] = []
+            var summedOver: [String] = []
             for (c, name) in section.columns.enumerated() {
                 let isLabel = section.rows.contains { row in
                     guard c < row.count, case .text = row[c] else { return false }
@@ -200,12 +201,22 @@ extension CategoryReport {
                 let margins = keepRows.filter { r in c < section.rows[r].count && section.rows[r][c] == .text(totalLabel) }
                 guard !margins.isEmpty else { return nil }
                 keepRows = margins
+                summedOver.append(name)
             }
             guard keepColumns.contains(where: { allowed.contains(section.columns[$0]) }) || keepRows.count == 1 else { return nil }
+            // A table shown by fewer dimensions than it was made by says so: its title named them all.
+            var title = section.title
+            var notes = section.notes
+            if !summedOver.isEmpty {
+                let shownBy = keepColumns.map { section.columns[$0] }.filter(allowed.contains)
+                title += shownBy.isEmpty ? " — totals only" : " — shown by " + shownBy.joined(separator: ", ")
+                notes.append("Totals over " + summedOver.joined(separator: ", ")
+                    + ", which are not dimensions your agreement allows: the table shows only their total rows.")
+            }
             return ReportSection(
-                name: section.name, title: section.title, columns: keepColumns.map { section.columns[$0] },
+                name: section.name, title: title, columns: keepColumns.map { section.columns[$0] },
                 rows: keepRows.map { r in keepColumns.map { c in c < section.rows[r].count ? section.rows[r][c] : .missing } },
-                notes: section.notes)
+                notes: notes)
         }
         if out.sections.count < sections.count {
             out.notes.append("Only tables by the dimensions your agreement allows (\(allowed.sorted().joined(separator: ", "))) are shown.")
