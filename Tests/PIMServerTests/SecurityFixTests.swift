@@ -148,6 +148,11 @@ import Testing
             let outside = try await partner.get(client, "/api/v1/datasets/consented/aggregate?by=district&min_cell=5")
             #expect(outside.status == .badRequest)
             #expect(String(buffer: outside.body).contains("not a dimension of your agreement"))
+            // The messages name the agreement that sets the limit (W26)
+            #expect(String(buffer: outside.body).contains("agreement ISP-CONSENT"))
+            let low = try await partner.get(client, "/api/v1/datasets/consented/aggregate?by=sex&min_cell=2")
+            #expect(low.status == .badRequest)
+            #expect(String(buffer: low.body).contains("the minimum cell of agreement ISP-CONSENT"), "\(String(buffer: low.body))")
             #expect(try await analyst.get(client, "/api/v1/datasets/consented/aggregate?by=district&min_cell=5").status == .ok)
             // Household ids and direct identifiers are never dimensions, for anyone
             #expect(try await analyst.get(client, "/api/v1/datasets/consented/aggregate?by=hh&min_cell=5").status == .badRequest)

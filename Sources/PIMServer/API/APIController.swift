@@ -105,9 +105,13 @@ struct APIController: Sendable {
         // Without min_cell, the smallest the caller may use (5, or the largest of a partner's agreements).
         let floor = DatasetAccess.minimumCell(for: viewer, dataset: entry.dataset, at: catalog.now())
         let cell = try Self.integer(minCell, name: "min_cell") ?? max(5, floor)
+        // A partner's limits come from the agreements in force: the messages name them (W26).
+        let agreements = DatasetAccess.coveringAgreements(entry.dataset, viewer: viewer, at: catalog.now())
         guard cell >= floor else {
+            let setBy = agreements.filter { $0.thresholds.minimumCellSize == floor }.map(\.id).sorted()
             throw ServerError.badRequest(
-                "min_cell must be at least \(floor) for you" + (viewer.role == .partnerViewer ? " (the largest minimum cell of the agreements that share this dataset with your organisation)." : "."))
+                "min_cell must be at least \(floor) for you"
+                    + (setBy.isEmpty ? "." : " (the minimum cell of agreement " + setBy.joined(separator: ", ") + ", the largest of the agreements that share this dataset with your organisation)."))
         }
         let identifiers = DatasetAccess.forbiddenDimensions(in: entry.dataset.schema)
         let columns = by.map(DatasetCatalog.dimensionColumn)
@@ -115,8 +119,10 @@ struct APIController: Sendable {
             throw ServerError.badRequest("\"\(bad)\" is a direct identifier or household id and cannot be a dimension.")
         }
         if let allowed = entry.allowedDimensions, let bad = columns.first(where: { !allowed.contains($0) }) {
-            throw ServerError.badRequest("\"\(bad)\" is not a dimension of your agreement; allowed: "
-                + allowed.sorted().joined(separator: ", ") + ".")
+            let named = agreements.map(\.id).sorted()
+            throw ServerError.badRequest("\"\(bad)\" is not a dimension of your agreement"
+                + (named.count > 1 ? "s (" + named.joined(separator: ", ") + "; a dimension must be allowed by each of them)" : named.first.map { " \($0)" } ?? "")
+                + "; allowed: " + allowed.sorted().joined(separator: ", ") + ".")
         }
         // Viewers who may ask for any table but not see microdata get perturbed counts (see
         // DatasetCatalog.aggregate): suppression alone would let two of their queries recover a small cell.
