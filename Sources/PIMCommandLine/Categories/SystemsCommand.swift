@@ -52,6 +52,11 @@ struct SystemsCommand: AsyncParsableCommand {
                     let d = try await DatasetLookup.require(dataset, in: s)
                     datasetCategory = d.category
                 }
+                // Other agencies' systems belong on the map too, so an owner need not be registered; but a typo
+                // would read as another organisation, so it is said (C4).
+                if try await s.organization(acronym: owner.trimmingCharacters(in: .whitespaces)) == nil {
+                    Output.stderr("note: \(owner) is not a registered organisation of this workspace (`pim org list`); the system is recorded with this owner as written. Register it with `pim org add` if it is a partner.")
+                }
                 let existing = Set(try await s.documents(kind: .informationSystem).map(\.id))
                 do {
                     try system.checkRegistration(existing: existing, datasetCategory: datasetCategory, replacing: replace)
