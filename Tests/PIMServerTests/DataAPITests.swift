@@ -19,6 +19,31 @@ import Testing
 
     static let create = "/api/v1/datasets/incidents/versions?format=csv&category=protection-monitoring&purpose=Monitoring&file_name=january.csv&source_org=DRC"
 
+    /// The API takes the CLI's reading choices (QA W14): a delimiter, and padding of short rows.
+    @Test func uploadsTakeADelimiterAndMayPadShortRows() async throws {
+        let world = try await TestWorld.make { $0.uploadDirectory = DataFixtures.tempDir() }
+        try await world.application().test(.router) { client in
+            let officer = try await Browser.signedIn(client, as: .pimOfficer)
+            let base = "/api/v1/datasets/ragged/versions?format=csv&category=protection-monitoring&purpose=Test&file_name=r.csv"
+            // A row with a field missing is refused, at its row
+            let ragged = Array("site;count;note\nNorth;4;a\nSouth;5\nEast;6;c\n".utf8)
+            let refused = try await officer.postRaw(client, base, bytes: ragged)
+            #expect(refused.status == .unprocessableContent)
+            #expect(String(buffer: refused.body).contains("r.csv:3"), "\(String(buffer: refused.body))")
+            // Padded when asked, and said
+            let padded = try await officer.postRaw(client, base + "&allow_ragged=true&delimiter=%3B", bytes: ragged)
+            #expect(padded.status == .created, "\(String(buffer: padded.body))")
+            #expect((try Self.json(padded)["warnings"] as? [String])?.contains { $0.contains("padded") || $0.contains("fewer") } == true,
+                    "\(String(buffer: padded.body))")
+            let d = try #require(try await world.store.dataset(named: "ragged"))
+            #expect(d.schema.fields.map(\.name) == ["site", "count", "note"])
+            // A delimiter pim does not know is refused with the ones it does
+            let bad = try await officer.postRaw(client, base + "&delimiter=x", bytes: ragged)
+            #expect(bad.status == .badRequest)
+            #expect(String(buffer: bad.body).contains("delimiter must be one of"))
+        }
+    }
+
     @Test func uploadingAFileCreatesAVersionWithItsValidation() async throws {
         let world = try await TestWorld.make { $0.uploadDirectory = DataFixtures.tempDir() }
         try await world.application().test(.router) { client in

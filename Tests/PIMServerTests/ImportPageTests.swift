@@ -20,6 +20,27 @@ import Testing
         return (world, dir)
     }
 
+    /// The upload form takes the CLI's reading choices (QA W14): a sheet, a delimiter, padding of short rows.
+    @Test func theUploadFormTakesReadingChoices() async throws {
+        let (world, _) = try await Self.world()
+        try await world.application().test(.router) { client in
+            let officer = try await Browser.signedIn(client, as: .pimOfficer)
+            let form = String(buffer: try await officer.get(client, "/import").body)
+            for field in ["name=\"sheet\"", "name=\"delimiter\"", "name=\"allow_ragged\""] { #expect(form.contains(field), "\(field)") }
+            let ragged = Array("site;count;note\nNorth;4;a\nSouth;5\nEast;6;c\n".utf8)
+            // Refused without padding, at its row …
+            let refused = try await officer.upload(client, file: "r.csv", bytes: ragged, dataset: "ragged", extra: [("purpose", "T")])
+            #expect(refused.status == .unprocessableContent)
+            #expect(String(buffer: refused.body).contains("r.csv:3"))
+            // … and previewed with it
+            let up = try await officer.upload(client, file: "r.csv", bytes: ragged, dataset: "ragged",
+                                              extra: [("purpose", "T"), ("delimiter", ";"), ("allow_ragged", "true")])
+            #expect(up.status == .seeOther)
+            let bad = try await officer.upload(client, file: "r.csv", bytes: ragged, dataset: "ragged", extra: [("delimiter", "x")])
+            #expect(bad.status == .badRequest)
+        }
+    }
+
     @Test func uploadPreviewConfirmAndImportAsAJobWithProvenance() async throws {
         let (world, dir) = try await Self.world()
         try await world.application().test(.router) { client in

@@ -110,8 +110,9 @@ struct DataAPIController: Sendable {
                             body: .init(byteBuffer: ByteBuffer(bytes: JSON.encode(p))))
         }
         guard file.size > 0 else { return problem(.unprocessableContent, "Empty file", "The body is empty: nothing to import.", nil) }
+        let choices = try ReadChoices { q[$0] }
         let read: ReadResult
-        do { read = try TableReader.read(url: file.url, sheet: q["sheet"].flatMap { $0.isEmpty ? nil : $0 }) } catch {
+        do { read = try TableReader.read(url: file.url, options: choices.options, sheet: choices.sheet) } catch {
             return problem(.unprocessableContent, "Unreadable file", error.description, nil)
         }
         let r = ImportRunner.Request(

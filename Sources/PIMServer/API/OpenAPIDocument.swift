@@ -130,6 +130,8 @@ enum OpenAPIDocument {
             query("purpose", "string", "Defined purpose of a new dataset (required when creating it).")
             query("sensitivity", "string", "low, moderate, high (default) or severe, for a new dataset.")
             query("sheet", "string", "For an XLSX workbook, the sheet to read (default: the first visible one; the answer's warnings name the others).")
+            query("delimiter", "string", "For CSV: , ; tab or | (default: recognised from the file).")
+            query("allow_ragged", "boolean", "Pad rows with too few fields with empty cells instead of refusing the file (default false); the answer's warnings say how many.")
             out.append(["name": "mode", "in": "query", "required": false,
                         "schema": ["type": "string", "enum": ["reject", "valid-rows", "import-valid"]],
                         "description": "reject (default): any issue refuses the file; valid-rows: store the valid rows."])

@@ -73,9 +73,11 @@ struct ImportController: Sendable {
         let provenance = Self.provenance(form)
         do { try ImportRunner.checkDates(provenance) } catch { return try await refuse(error.detail, .badRequest) }
         guard file.size > 0 else { return try await refuse("\(file.fileName) is empty: nothing to import.") }
+        let choices: ReadChoices
+        do { choices = try ReadChoices { form[$0] } } catch { return try await refuse(error.detail, .badRequest) }
         let read: ReadResult
         do {
-            read = try TableReader.read(url: file.url)
+            read = try TableReader.read(url: file.url, options: choices.options, sheet: choices.sheet)
         } catch {
             return try await refuse(error.description)
         }
