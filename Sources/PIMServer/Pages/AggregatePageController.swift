@@ -71,9 +71,7 @@ struct AggregatePageController: Sendable {
             floor: floor, columns: columns.joined(separator: ", "))
         guard q["by"] != nil else { return pages.response(.aggregate, model, title: "Table of \(entry.dataset.name)", session: context.session) }
         do {
-            let asked = try APIController.aggregateRequest(by: q["by"], minCell: q["min_cell"], viewer: viewer, entry: entry, catalog: catalog)
-            let answer = try await catalog.aggregate(entry, by: asked.by, minCell: asked.minCell, perturbed: asked.perturbed)
-            try await APIController.auditPartnerView(viewer, entry: entry, store: store, at: catalog.now(), details: asked.auditDetails)
+            let (asked, answer) = try await aggregate(q, viewer: viewer, entry: entry)
             let shown = answer.columns.indices.filter { answer.columns[$0] != AggregateTable.noteColumn && answer.columns[$0] != AggregateTable.flagColumn }
             let suppressed = answer.primarySuppressed + answer.secondarySuppressed
             let summary = asked.perturbed
@@ -99,10 +97,7 @@ struct AggregatePageController: Sendable {
     private func download(_ request: Request, _ context: PIMRequestContext) async throws -> Response {
         let viewer = try await Viewer.of(context, store: store)
         let entry = try await catalog.entry(named: context.parameters.require("name"), viewer: viewer)
-        let q = Form(query: request.uri.query)
-        let asked = try APIController.aggregateRequest(by: q["by"], minCell: q["min_cell"], viewer: viewer, entry: entry, catalog: catalog)
-        let answer = try await catalog.aggregate(entry, by: asked.by, minCell: asked.minCell, perturbed: asked.perturbed)
-        try await APIController.auditPartnerView(viewer, entry: entry, store: store, at: catalog.now(), details: asked.auditDetails)
+        let (asked, answer) = try await aggregate(Form(query: request.uri.query), viewer: viewer, entry: entry)
         let table = Self.table(answer)
         let fileName = "\(entry.dataset.name)-by-" + asked.by.map(DatasetCatalog.dimensionColumn).joined(separator: "-") + ".csv"
         var headers = HTTPFields()
@@ -110,6 +105,14 @@ struct AggregatePageController: Sendable {
         headers[.contentDisposition] = "attachment; filename=\"\(fileName.filter { $0.isLetter || $0.isNumber || "-_.".contains($0) })\""
         headers[.cacheControl] = "no-store"
         return Response(status: .ok, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: CSVWriter.bytes(table, hxl: false))))
+    }
+
+    /// The table asked for in `q` (`by`, `min_cell`), checked as the API checks it; a partner's view is audited.
+    private func aggregate(_ q: Form, viewer: Viewer, entry: DatasetCatalog.Entry) async throws -> (APIController.AggregateRequest, AggregateDTO) {
+        let asked = try APIController.aggregateRequest(by: q["by"], minCell: q["min_cell"], viewer: viewer, entry: entry, catalog: catalog)
+        let answer = try await catalog.aggregate(entry, by: asked.by, minCell: asked.minCell, perturbed: asked.perturbed)
+        try await APIController.auditPartnerView(viewer, entry: entry, store: store, at: catalog.now(), details: asked.auditDetails)
+        return (asked, answer)
     }
 
     static func text(_ cell: TableCell) -> String {
