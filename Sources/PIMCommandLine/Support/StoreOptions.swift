@@ -29,7 +29,7 @@ struct StoreOptions: ParsableArguments {
             // Only `pim init` and `pim serve` (its demo) create a store: any other command given a directory
             // without one (a typo in --data-dir) leaves nothing behind.
             let creates = ["pim init", "pim serve"].contains(command)
-            if !creates, !FileManager.default.fileExists(atPath: SQLiteStore.databaseURL(in: dir).path) {
+            if !creates, !SQLiteStore.holdsDatabase(dir) {
                 throw CLIError(StoreError.notInitialized.description)
             }
             store = try SQLiteStore(directory: dir, mode: writing ? .readWrite : .readOnly, command: command)

@@ -1,0 +1,50 @@
+import Foundation
+import PIMSQLite
+import PIMStorage
+import PIMTesting
+import Testing
+
+/// What a person is told when the data directory cannot be used: one sentence in words, never raw driver text.
+@Suite struct SQLiteOpenErrorTests {
+    static func scratch() throws -> URL {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("pim-open-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        return dir
+    }
+
+    @Test func emptyDatabaseFileHoldsNoWorkspace() throws {
+        let dir = try Self.scratch()
+        #expect(!SQLiteStore.holdsDatabase(dir))
+        #expect(FileManager.default.createFile(atPath: SQLiteStore.databaseURL(in: dir).path, contents: Data()))
+        #expect(!SQLiteStore.holdsDatabase(dir))
+        #expect(throws: StoreError.notInitialized) { _ = try SQLiteStore(directory: dir, mode: .readOnly) }
+    }
+
+    @Test func initialisedDatabaseIsRecognised() async throws {
+        let dir = try Self.scratch()
+        let store = try SQLiteStore(directory: dir, command: "pim tests")
+        try await store.migrate()
+        try await store.close()
+        #expect(SQLiteStore.holdsDatabase(dir))
+    }
+
+    @Test func damagedFileIsNamedWithoutItsBytes() throws {
+        let dir = try Self.scratch()
+        // 8 KiB of a fixed non-SQLite pattern, including bytes that are not UTF-8.
+        let junk = Data((0..<8192).map { UInt8(truncatingIfNeeded: $0 &* 37 &+ 0x80) })
+        #expect(FileManager.default.createFile(atPath: SQLiteStore.databaseURL(in: dir).path, contents: junk))
+        let error = #expect(throws: StoreError.self) { _ = try SQLiteStore(directory: dir, mode: .readOnly) }
+        let path = SQLiteStore.databaseURL(in: dir).path
+        #expect(error?.description == "The database is unavailable: \(path) is damaged or is not a pim database; restore it from a backup.")
+    }
+
+    @Test func dataDirectoryThatIsAFileIsExplainedInWords() throws {
+        let dir = try Self.scratch()
+        let file = dir.appendingPathComponent("not-a-dir")
+        #expect(FileManager.default.createFile(atPath: file.path, contents: Data("x".utf8)))
+        let error = #expect(throws: StoreError.self) { _ = try SQLiteStore(directory: file, command: "pim tests") }
+        let text = error?.description ?? ""
+        #expect(text.contains("not a directory"))
+        #expect(!text.contains("errno"))
+    }
+}
