@@ -148,4 +148,31 @@ import Testing
         r = try PIMBinary.run(["dataset", "show", "cm"], in: dir)
         #expect(r.out.contains("received 2026-03-04"), "\(r.out)")
     }
+
+    @Test func aUserBecomesAPartnerViewerOfANamedOrganisation() async throws {
+        // Given an analyst and a registered organisation
+        let dir = try Self.workspace(passwordFile: "correct horse battery\n")
+        var r = try PIMBinary.run(["org", "add", "--name", "Partner", "--acronym", "DRC", "--type", "ingo", "--as", "amina"], in: dir)
+        #expect(r.status == 0, "\(r.err)")
+        r = try PIMBinary.run(["user", "add", "--name", "farah", "--role", "analyst", "--password-file", "pw", "--as", "amina"], in: dir)
+        #expect(r.status == 0, "\(r.err)")
+        // Without --org the change is refused and says what to give
+        r = try PIMBinary.run(["user", "set-role", "farah", "--role", "partner-viewer", "--as", "amina"], in: dir)
+        #expect(r.status == 1)
+        #expect(r.err.contains("give --org"), "\(r.err)")
+        // An unknown organisation is refused
+        r = try PIMBinary.run(["user", "set-role", "farah", "--role", "partner-viewer", "--org", "NRC", "--as", "amina"], in: dir)
+        #expect(r.status == 1)
+        #expect(r.err.contains("There is no organisation \"NRC\""), "\(r.err)")
+        // With --org the user becomes a partner viewer of that organisation
+        r = try PIMBinary.run(["user", "set-role", "farah", "--role", "partner-viewer", "--org", "DRC", "--as", "amina"], in: dir)
+        #expect(r.status == 0, "\(r.err)")
+        let store = try SQLiteStore(directory: dir.appendingPathComponent("pim-data"), mode: .readOnly)
+        let farah = try await store.user(named: "farah")
+        let drc = try await store.organization(acronym: "DRC")
+        try await store.close()
+        #expect(farah?.role == .partnerViewer)
+        #expect(farah?.organizationID != nil)
+        #expect(farah?.organizationID == drc?.id)
+    }
 }
