@@ -16,6 +16,9 @@ struct StoreOptions: ParsableArguments {
         if dataDir != nil, database != nil {
             throw ValidationError("Give either --data-dir (SQLite) or --database (PostgreSQL), not both.")
         }
+        // An empty --data-dir would mean the current directory, and an empty --database the data directory.
+        if dataDir?.isEmpty == true { throw ValidationError("--data-dir must name a directory (the default is ./pim-data).") }
+        if database?.isEmpty == true { throw ValidationError("--database must be a URL such as postgres://user@host:5432/database.") }
     }
 
     var configuration: Configuration { Configuration.resolve(dataDir: dataDir, database: database) }
