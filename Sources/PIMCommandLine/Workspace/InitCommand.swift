@@ -9,7 +9,7 @@ struct InitCommand: AsyncParsableCommand {
         commandName: "init",
         abstract: "Create a workspace (name, country, admin levels) and its first administrator.",
         discussion: """
-            Asks its questions on the terminal, or runs unattended when every answer is given:
+            Asks its questions on the terminal, or runs unattended when every answer is given. Example:
               pim init --workspace "Sudan protection cluster" --country SDN --admin-levels State,Locality \\
                        --admin amina --password-file ./admin.pw
             The password is read from a prompt or from --password-file (first line), never from a flag, \

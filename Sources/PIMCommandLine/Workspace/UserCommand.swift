@@ -12,6 +12,11 @@ struct UserCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "user",
         abstract: "Add, list, disable, enable and unlock the workspace's users and change their roles.",
+        discussion: """
+            Examples:
+              pim user add --name farah --role pim-officer --password-file farah.pw
+              pim user list
+            """,
         subcommands: [Add.self, List.self, Disable.self, Enable.self, Unlock.self, SetRole.self, SetPassword.self]
     )
 
