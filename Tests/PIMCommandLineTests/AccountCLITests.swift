@@ -31,6 +31,26 @@ import Testing
         #expect(!PasswordHasher().verify("correct horse battery staple\r", against: hash))
     }
 
+    /// Unattended `pim init --password-file /dev/stdin` (or a process substitution) reads the password from a
+    /// pipe; before, a pipe was refused as unreadable.
+    @Test func aPasswordIsReadFromAPipe() throws {
+        let pipe = Pipe()
+        pipe.fileHandleForWriting.write(Data("correct horse battery staple\nrest\n".utf8))
+        try pipe.fileHandleForWriting.close()
+        let password = try Secrets.password(file: "/dev/fd/\(pipe.fileHandleForReading.fileDescriptor)")
+        #expect(password == "correct horse battery staple")
+    }
+
+    /// A password file is read only up to its first line end or 4096 bytes, whatever its size.
+    @Test func aHugePasswordFileIsNotReadWhole() throws {
+        let dir = try PIMBinary.scratch()
+        let file = dir.appendingPathComponent("huge.pw")
+        try Data(repeating: UInt8(ascii: "x"), count: 2_000_000).write(to: file)
+        let password = try Secrets.password(file: file.path)
+        #expect(password.utf8.count == Secrets.passwordReadLimit)
+        #expect(throws: CLIError.self) { try Secrets.password(file: dir.path) }
+    }
+
     /// `--as` finds the user whatever the case typed (names are unique without case), and the audit trail
     /// records the stored name.
     @Test func actingAsAUserIgnoresTheCaseOfTheName() throws {
