@@ -51,14 +51,14 @@ import Testing
 
     @Test func endOfInputIsNotCalledAMissingTerminal() throws {
         let command = try InitCommand.parse(["--data-dir", "unused"])
-        let error = #expect(throws: ValidationError.self) { try command.collectAnswers(prompter: Script(["Test WS"]).prompter) }
-        #expect(error?.message == "No answer for --country (the input ended); nothing was changed.")
+        let error = #expect(throws: CLIError.self) { try command.collectAnswers(prompter: Script(["Test WS"]).prompter) }
+        #expect(error?.description == "No answer for --country (the input ended); nothing was changed.")
     }
 
     @Test func givesUpAfterThreeEmptyAnswers() throws {
         let command = try InitCommand.parse(["--data-dir", "unused"])
-        let error = #expect(throws: ValidationError.self) { try command.collectAnswers(prompter: Script(["", "", "", "X"]).prompter) }
-        #expect(error?.message == "No usable answer for --workspace after 3 tries; nothing was changed.")
+        let error = #expect(throws: CLIError.self) { try command.collectAnswers(prompter: Script(["", "", "", "X"]).prompter) }
+        #expect(error?.description == "No usable answer for --workspace after 3 tries; nothing was changed.")
     }
 
     @Test func initialisedStoreIsRefusedBeforeAnyQuestion() async throws {

@@ -96,13 +96,13 @@ struct InitCommand: AsyncParsableCommand {
             }
             for _ in 0..<Self.attempts {
                 guard let answer = prompter.ask(question, d) else {
-                    throw ValidationError("No answer for --\(flag) (the input ended); nothing was changed.")
+                    throw CLIError("No answer for --\(flag) (the input ended); nothing was changed.")
                 }
                 if answer.isEmpty { prompter.tell("An answer is needed."); continue }
                 if let problem = check(answer) { prompter.tell(problem); continue }
                 return answer
             }
-            throw ValidationError("No usable answer for --\(flag) after \(Self.attempts) tries; nothing was changed.")
+            throw CLIError("No usable answer for --\(flag) after \(Self.attempts) tries; nothing was changed.")
         }
         func problem(_ body: () throws(DomainError) -> Void) -> String? {
             do { try body(); return nil } catch { return error.description }
@@ -142,7 +142,7 @@ struct InitCommand: AsyncParsableCommand {
             if p1 == p2 { return p1 }
             prompter.tell("The two passwords differ; try again.")
         }
-        throw ValidationError("No password was set; nothing was changed.")
+        throw CLIError("No password was set; nothing was changed.")
     }
 
     /// The admin level names of a comma-separated answer, each trimmed; empty names are kept so that
