@@ -73,6 +73,12 @@ public final class SQLiteStore: Store {
             }
             throw .unavailable("cannot open \(path): \(Self.describe(error))")
         }
+        // A reader does not migrate: a SQLite file without pim's tables (another program's database, or one whose
+        // first `pim init` never ran) holds no workspace, rather than failing later on a missing table.
+        if mode == .readOnly, (try? pool.read { try $0.tableExists("workspace") }) != true {
+            try? pool.close()
+            throw .notInitialized
+        }
     }
 
     /// Whether `directory` holds a database that may contain a workspace: `pim.sqlite` exists and it, or its

@@ -1,4 +1,5 @@
 import Foundation
+import GRDB
 import PIMSQLite
 import PIMStorage
 import PIMTesting
@@ -17,6 +18,14 @@ import Testing
         #expect(!SQLiteStore.holdsDatabase(dir))
         #expect(FileManager.default.createFile(atPath: SQLiteStore.databaseURL(in: dir).path, contents: Data()))
         #expect(!SQLiteStore.holdsDatabase(dir))
+        #expect(throws: StoreError.notInitialized) { _ = try SQLiteStore(directory: dir, mode: .readOnly) }
+    }
+
+    @Test func aSQLiteFileWithoutPimsTablesHoldsNoWorkspace() async throws {
+        let dir = try Self.scratch()
+        let queue = try DatabaseQueue(path: SQLiteStore.databaseURL(in: dir).path)
+        try await queue.write { try $0.execute(sql: "CREATE TABLE foo (x); INSERT INTO foo VALUES (1)") }
+        try queue.close()
         #expect(throws: StoreError.notInitialized) { _ = try SQLiteStore(directory: dir, mode: .readOnly) }
     }
 
