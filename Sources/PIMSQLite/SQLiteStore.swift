@@ -152,6 +152,16 @@ public final class SQLiteStore: Store {
         }
         do { try migrator.migrate(pool) } catch { throw Self.map(error) }
     }
+
+    /// Whether some of pim's migrations have not run on this database yet (a workspace written by an older pim).
+    /// Readers do not migrate, so a command that only reads asks this first and has a writer migrate.
+    public func needsMigration() async throws(StoreError) -> Bool {
+        let done = try await read { db -> Set<String> in
+            guard try db.tableExists("grdb_migrations") else { return [] }
+            return Set(try String.fetchAll(db, sql: "SELECT identifier FROM grdb_migrations"))
+        }
+        return Migrations.all.contains { !done.contains($0.id) }
+    }
 }
 
 enum SQLiteDialect {

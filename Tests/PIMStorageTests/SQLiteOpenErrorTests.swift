@@ -29,6 +29,30 @@ import Testing
         #expect(throws: StoreError.notInitialized) { _ = try SQLiteStore(directory: dir, mode: .readOnly) }
     }
 
+    /// A workspace written by an older pim (here: before "002-deleted-versions") is seen to need migrating, so
+    /// that commands which only read bring it up to date first instead of failing on a missing column.
+    @Test func aWorkspaceFromAnOlderPimNeedsMigrating() async throws {
+        let dir = try Self.scratch()
+        let store = try SQLiteStore(directory: dir, command: "pim tests")
+        try await store.migrate()
+        try await store.initialize(workspace: Fixtures.workspace(), administrator: Fixtures.user(), replacingExisting: false, at: Fixtures.epoch)
+        #expect(try await store.needsMigration() == false)
+        try await store.close()
+        let queue = try DatabaseQueue(path: SQLiteStore.databaseURL(in: dir).path)
+        try await queue.write { db in
+            try db.execute(sql: "ALTER TABLE dataset_versions DROP COLUMN deleted_at")
+            try db.execute(sql: "DELETE FROM grdb_migrations WHERE identifier = '002-deleted-versions'")
+        }
+        try queue.close()
+        let reader = try SQLiteStore(directory: dir, mode: .readOnly)
+        #expect(try await reader.needsMigration())
+        try await reader.close()
+        let writer = try SQLiteStore(directory: dir, command: "pim tests")
+        try await writer.migrate()
+        #expect(try await writer.needsMigration() == false)
+        try await writer.close()
+    }
+
     @Test func initialisedDatabaseIsRecognised() async throws {
         let dir = try Self.scratch()
         let store = try SQLiteStore(directory: dir, command: "pim tests")

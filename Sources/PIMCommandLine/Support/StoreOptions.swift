@@ -35,7 +35,21 @@ struct StoreOptions: ParsableArguments {
             if !creates, !SQLiteStore.holdsDatabase(dir) {
                 throw CLIError(StoreError.notInitialized.description)
             }
-            store = try SQLiteStore(directory: dir, mode: writing ? .readWrite : .readOnly, command: command)
+            let opened = try SQLiteStore(directory: dir, mode: writing ? .readWrite : .readOnly, command: command)
+            if !writing, try await opened.needsMigration() {
+                // A workspace written by an older pim: bring it up to date once (as any writing command would),
+                // then read. If another pim writes the directory, the lock error names it.
+                try await opened.close()
+                let writer = try SQLiteStore(directory: dir, mode: .readWrite, command: command)
+                do { try await writer.migrate() } catch {
+                    try? await writer.close()
+                    throw error
+                }
+                try await writer.close()
+                store = try SQLiteStore(directory: dir, mode: .readOnly, command: command)
+            } else {
+                store = opened
+            }
         case .postgres(let url):
             try await PostgresStore.checkConnection(url: url)
             let pg = try PostgresStore(url: url)
