@@ -75,7 +75,10 @@ extension PostgresStore {
         let o = organization
         try await transaction { conn in
             // Acronyms are unique without case: agreements, shares and partner users name organisations by it.
-            if try await !self.rows(conn, "SELECT 1 FROM organizations WHERE lower(acronym) = lower(\(o.acronym))").isEmpty {
+            // PostgreSQL's lower() depends on the database's collation (a C-locale database folds ASCII only), so
+            // the comparison is made here, for every script.
+            let taken = try await self.rows(conn, "SELECT acronym FROM organizations").map { try $0.get("acronym", as: String.self) }
+            if taken.contains(where: { Organization.sameAcronym($0, o.acronym) }) {
                 throw StoreError.conflict(kind: "organisation", key: o.acronym)
             }
             let created = StoredJSON.millis(o.createdAt)

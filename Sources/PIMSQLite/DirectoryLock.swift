@@ -41,6 +41,12 @@ final class DirectoryLock: Sendable {
         close(fd)
     }
 
+    /// The system's reason for `errno`, in words ("Permission denied", "Not a directory").
+    static func reason(errno code: Int32) -> String {
+        guard let text = strerror(code) else { return "system error \(code)" }
+        return String(cString: text).lowercased()
+    }
+
     enum LockError: Error {
         case held(by: String)
         case cannotOpen(path: String, errno: Int32)

@@ -59,7 +59,9 @@ extension SQLiteStore {
         let o = organization
         try await write { db in
             // Acronyms are unique without case: agreements, shares and partner users name organisations by it.
-            if try Bool.fetchOne(db, sql: "SELECT 1 FROM organizations WHERE lower(acronym) = lower(?)", arguments: [o.acronym]) == true {
+            // SQLite's lower() folds ASCII only, so the comparison is made here, for every script.
+            let taken = try String.fetchAll(db, sql: "SELECT acronym FROM organizations")
+            if taken.contains(where: { Organization.sameAcronym($0, o.acronym) }) {
                 throw StoreError.conflict(kind: "organisation", key: o.acronym)
             }
             try db.execute(

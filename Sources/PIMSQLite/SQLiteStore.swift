@@ -46,13 +46,11 @@ public final class SQLiteStore: Store {
             do { lock = try DirectoryLock(directory: directory, command: command) } catch {
                 switch error {
                 case .held(let holder): throw .locked(path: directory.path, holder: holder)
-                case .cannotOpen(let p, let e): throw .unavailable("cannot open the lock file \(p) (errno \(e))")
+                case .cannotOpen(let p, let e): throw .unavailable("cannot open the lock file \(p): \(DirectoryLock.reason(errno: e))")
                 }
             }
         } else {
-            guard FileManager.default.fileExists(atPath: Self.databaseURL(in: directory).path) else {
-                throw .notInitialized
-            }
+            guard Self.holdsDatabase(directory) else { throw .notInitialized }
             lock = nil
         }
         var config = Configuration()
@@ -68,8 +66,31 @@ public final class SQLiteStore: Store {
             }
         } catch {
             lock?.release()
-            throw .unavailable("cannot open \(Self.databaseURL(in: directory).path): \(Self.describe(error))")
+            let path = Self.databaseURL(in: directory).path
+            if let e = error as? DatabaseError, [.SQLITE_CORRUPT, .SQLITE_NOTADB].contains(e.resultCode.primaryResultCode) {
+                // SQLite's own text may quote bytes of the damaged file; say what it means instead.
+                throw .unavailable("\(path) is damaged or is not a pim database; restore it from a backup")
+            }
+            throw .unavailable("cannot open \(path): \(Self.describe(error))")
         }
+        // A reader does not migrate: a SQLite file without pim's tables (another program's database, or one whose
+        // first `pim init` never ran) holds no workspace, rather than failing later on a missing table.
+        if mode == .readOnly, (try? pool.read { try $0.tableExists("workspace") }) != true {
+            try? pool.close()
+            throw .notInitialized
+        }
+    }
+
+    /// Whether `directory` holds a database that may contain a workspace: `pim.sqlite` exists and it, or its
+    /// write-ahead log, is not empty. An empty file (left by an interrupted first `pim init`, or made by hand)
+    /// holds no workspace.
+    public static func holdsDatabase(_ directory: URL) -> Bool {
+        let database = databaseURL(in: directory).path
+        func size(_ path: String) -> UInt64? {
+            (try? FileManager.default.attributesOfItem(atPath: path))?[.size] as? UInt64
+        }
+        guard let main = size(database) else { return false }
+        return main > 0 || (size(database + "-wal") ?? 0) > 0
     }
 
     public func close() async throws(StoreError) {
@@ -130,6 +151,16 @@ public final class SQLiteStore: Store {
             }
         }
         do { try migrator.migrate(pool) } catch { throw Self.map(error) }
+    }
+
+    /// Whether some of pim's migrations have not run on this database yet (a workspace written by an older pim).
+    /// Readers do not migrate, so a command that only reads asks this first and has a writer migrate.
+    public func needsMigration() async throws(StoreError) -> Bool {
+        let done = try await read { db -> Set<String> in
+            guard try db.tableExists("grdb_migrations") else { return [] }
+            return Set(try String.fetchAll(db, sql: "SELECT identifier FROM grdb_migrations"))
+        }
+        return Migrations.all.contains { !done.contains($0.id) }
     }
 }
 

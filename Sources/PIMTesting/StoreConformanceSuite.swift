@@ -60,6 +60,16 @@ public enum StoreConformanceSuite {
                 try await store.add(Fixtures.organization("drc"))
             }
             #expect(try await store.organizations().count == 2)
+            // In every script, not only ASCII (SQLite's lower() and a C-locale PostgreSQL fold ASCII only).
+            try await store.add(Fixtures.organization("ÉCHO"))
+            await #expect(throws: StoreError.conflict(kind: "organisation", key: "écho")) {
+                try await store.add(Fixtures.organization("écho"))
+            }
+            try await store.add(Fixtures.organization("ДРК"))
+            await #expect(throws: StoreError.conflict(kind: "organisation", key: "дрк")) {
+                try await store.add(Fixtures.organization("дрк"))
+            }
+            #expect(try await store.organizations().count == 4)
         },
         StoreCheck(name: "users round-trip, update and are unique by name") { store, _ in
             let org = Fixtures.organization()

@@ -31,6 +31,26 @@ import Testing
         #expect(!PasswordHasher().verify("correct horse battery staple\r", against: hash))
     }
 
+    /// Unattended `pim init --password-file /dev/stdin` (or a process substitution) reads the password from a
+    /// pipe; before, a pipe was refused as unreadable.
+    @Test func aPasswordIsReadFromAPipe() throws {
+        let pipe = Pipe()
+        pipe.fileHandleForWriting.write(Data("correct horse battery staple\nrest\n".utf8))
+        try pipe.fileHandleForWriting.close()
+        let password = try Secrets.password(file: "/dev/fd/\(pipe.fileHandleForReading.fileDescriptor)")
+        #expect(password == "correct horse battery staple")
+    }
+
+    /// A password file is read only up to its first line end or 4096 bytes, whatever its size.
+    @Test func aHugePasswordFileIsNotReadWhole() throws {
+        let dir = try PIMBinary.scratch()
+        let file = dir.appendingPathComponent("huge.pw")
+        try Data(repeating: UInt8(ascii: "x"), count: 2_000_000).write(to: file)
+        let password = try Secrets.password(file: file.path)
+        #expect(password.utf8.count == Secrets.passwordReadLimit)
+        #expect(throws: CLIError.self) { try Secrets.password(file: dir.path) }
+    }
+
     /// `--as` finds the user whatever the case typed (names are unique without case), and the audit trail
     /// records the stored name.
     @Test func actingAsAUserIgnoresTheCaseOfTheName() throws {
@@ -147,5 +167,32 @@ import Testing
         #expect(r.status == 0, "\(r.err)")
         r = try PIMBinary.run(["dataset", "show", "cm"], in: dir)
         #expect(r.out.contains("received 2026-03-04"), "\(r.out)")
+    }
+
+    @Test func aUserBecomesAPartnerViewerOfANamedOrganisation() async throws {
+        // Given an analyst and a registered organisation
+        let dir = try Self.workspace(passwordFile: "correct horse battery\n")
+        var r = try PIMBinary.run(["org", "add", "--name", "Partner", "--acronym", "DRC", "--type", "ingo", "--as", "amina"], in: dir)
+        #expect(r.status == 0, "\(r.err)")
+        r = try PIMBinary.run(["user", "add", "--name", "farah", "--role", "analyst", "--password-file", "pw", "--as", "amina"], in: dir)
+        #expect(r.status == 0, "\(r.err)")
+        // Without --org the change is refused and says what to give
+        r = try PIMBinary.run(["user", "set-role", "farah", "--role", "partner-viewer", "--as", "amina"], in: dir)
+        #expect(r.status == 1)
+        #expect(r.err.contains("give --org"), "\(r.err)")
+        // An unknown organisation is refused
+        r = try PIMBinary.run(["user", "set-role", "farah", "--role", "partner-viewer", "--org", "NRC", "--as", "amina"], in: dir)
+        #expect(r.status == 1)
+        #expect(r.err.contains("There is no organisation \"NRC\""), "\(r.err)")
+        // With --org the user becomes a partner viewer of that organisation
+        r = try PIMBinary.run(["user", "set-role", "farah", "--role", "partner-viewer", "--org", "DRC", "--as", "amina"], in: dir)
+        #expect(r.status == 0, "\(r.err)")
+        let store = try SQLiteStore(directory: dir.appendingPathComponent("pim-data"), mode: .readOnly)
+        let farah = try await store.user(named: "farah")
+        let drc = try await store.organization(acronym: "DRC")
+        try await store.close()
+        #expect(farah?.role == .partnerViewer)
+        #expect(farah?.organizationID != nil)
+        #expect(farah?.organizationID == drc?.id)
     }
 }

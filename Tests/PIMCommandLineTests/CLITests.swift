@@ -56,6 +56,23 @@ struct PIMBinary {
                 == .sqlite(directory: URL(fileURLWithPath: "/env/dir", isDirectory: true)))
     }
 
+    @Test func anEmptyDataDirIsNeverTheCurrentDirectory() throws {
+        // An empty PIM_DATA_DIR is unset: the default ./pim-data, not the current directory
+        #expect(Configuration.resolve(dataDir: nil, database: nil, environment: ["PIM_DATA_DIR": ""]).backend
+                == .sqlite(directory: URL(fileURLWithPath: "pim-data", isDirectory: true).standardizedFileURL))
+        // An empty --data-dir or --database is refused before anything is created
+        let dir = try PIMBinary.scratch()
+        try "correct horse battery\n".write(to: dir.appendingPathComponent("pw"), atomically: true, encoding: .utf8)
+        let r = try PIMBinary.run(["init", "--data-dir", "", "--workspace", "W", "--country", "SDN", "--admin", "amina",
+                                   "--password-file", "pw"], in: dir)
+        #expect(r.status != 0)
+        #expect(r.err.contains("--data-dir must name a directory"), "\(r.err)")
+        #expect(!FileManager.default.fileExists(atPath: dir.appendingPathComponent("pim.sqlite").path))
+        let d = try PIMBinary.run(["datasets", "--database", ""], in: dir)
+        #expect(d.status != 0)
+        #expect(d.err.contains("--database must be a URL"), "\(d.err)")
+    }
+
     @Test func databasePasswordsAreNeverPrinted() {
         let c = Configuration(backend: .postgres(url: "postgres://pim:s3cret@db.local:5432/pim"))
         #expect(!c.backendDescription.contains("s3cret"))

@@ -26,4 +26,20 @@ import Testing
         #expect(names.contains(" pim framework matrix"))
         #expect(names.count > 50)
     }
+
+    /// Issue #2: every command has --help with an example, command groups included.
+    @Test func everyCommandsHelpHasAnExample() {
+        var without: [String] = []
+        var visited = 0
+        func visit(_ command: any ParsableCommand.Type, path: String) {
+            let configuration = command.configuration
+            let name = path + " " + (configuration.commandName ?? "?")
+            visited += 1
+            if !configuration.discussion.contains("Example") { without.append(name) }
+            for sub in configuration.subcommands { visit(sub, path: name) }
+        }
+        visit(PIMCommand.self, path: "")
+        #expect(without == [])
+        #expect(visited > 50)
+    }
 }

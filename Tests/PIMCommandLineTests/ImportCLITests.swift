@@ -87,6 +87,18 @@ func initialisedWorkspace() throws -> URL {
         #expect(show.out.contains("v1: 1 row from plain.csv"), "\(show.out)")
     }
 
+    /// `--out -` would otherwise write a file named "-" and report it as written.
+    @Test func exportToDashIsRefusedInsteadOfWritingAFileNamedDash() throws {
+        let dir = try initialisedWorkspace()
+        try "a,b\nx,1\n".write(to: dir.appendingPathComponent("plain.csv"), atomically: true, encoding: .utf8)
+        let imp = try PIMBinary.run(["import", "plain.csv", "--dataset", "plain", "--category", "protection-monitoring", "--purpose", "Test"], in: dir)
+        #expect(imp.status == 0, "\(imp.err)")
+        let e = try PIMBinary.run(["export", "plain", "--format", "csv", "--out", "-"], in: dir)
+        #expect(e.status == 1)
+        #expect(e.err.contains("--out - is not supported"), "\(e.err)")
+        #expect(!FileManager.default.fileExists(atPath: dir.appendingPathComponent("-").path))
+    }
+
     /// `--format json` answers on stdout whatever refuses the file (a file that cannot be read, one without
     /// columns), and the notes said on stderr are in its warnings too.
     @Test func everyImportAnswersInJSON() throws {

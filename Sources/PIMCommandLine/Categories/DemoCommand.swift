@@ -11,6 +11,7 @@ struct DemoCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "demo",
         abstract: "Generate synthetic demonstration data for every PIM category.",
+        discussion: "Example:\n  pim demo generate --seed 7 --out demo --scale small",
         subcommands: [Generate.self, Load.self]
     )
 

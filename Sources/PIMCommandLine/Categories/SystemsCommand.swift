@@ -11,6 +11,7 @@ struct SystemsCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "systems",
         abstract: "Register and list the information systems operating in the context (the systems map).",
+        discussion: "Example:\n  pim systems list --format json",
         subcommands: [Add.self, List.self]
     )
 
@@ -70,7 +71,8 @@ struct SystemsCommand: AsyncParsableCommand {
     }
 
     struct List: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(commandName: "list", abstract: "List the registered information systems.")
+        static let configuration = CommandConfiguration(commandName: "list", abstract: "List the registered information systems.",
+                                                        discussion: "Example:\n  pim systems list --format json")
         @OptionGroup var store: StoreOptions
         @Option(help: "text or json.") var format: OutputFormat = .text
 

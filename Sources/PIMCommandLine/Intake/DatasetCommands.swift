@@ -51,6 +51,7 @@ struct DatasetCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "dataset",
         abstract: "Show one dataset (schema with disclosure roles, versions with provenance), or delete a version or the dataset.",
+        discussion: "Example:\n  pim dataset show pm-monitoring",
         subcommands: [Show.self, Delete.self]
     )
 

@@ -10,6 +10,7 @@ struct AgreementCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "agreement",
         abstract: "Data-sharing agreements: who may receive which data, at what level, under which thresholds.",
+        discussion: "Examples:\n  pim agreement list\n  pim agreement show ISP-2026-03",
         subcommands: [Add.self, Activate.self, Suspend.self, Revoke.self, List.self, Show.self, Except.self]
     )
 

@@ -8,6 +8,7 @@ struct AuditCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "audit",
         abstract: "The hash-chained audit trail: list events, verify the chain.",
+        discussion: "Examples:\n  pim audit list --limit 20\n  pim audit verify",
         subcommands: [List.self, Verify.self]
     )
 

@@ -10,6 +10,8 @@ struct ConsentCommand: AsyncParsableCommand {
         commandName: "consent",
         abstract: "Record or withdraw consent per purpose (services, disclosure, reporting, tracing).",
         discussion: """
+            Example:
+              pim consent record --dataset cases --purpose disclosure --record R000000001
             The latest decision per record and purpose counts (at the same instant, a withdrawal): a withdrawal applies to every later share. A decision older than the one stored for a record is not applied, and is reported; a decision cannot be dated in the future. Records are matched by the dataset's record id field (record_id, or its first direct identifier).
             """,
         subcommands: [Record.self, Withdraw.self]

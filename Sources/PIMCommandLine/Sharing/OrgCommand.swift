@@ -9,6 +9,7 @@ struct OrgCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "org",
         abstract: "Register and list partner organisations (UN agencies, NGOs, government, clusters, donors).",
+        discussion: "Example:\n  pim org add --name \"Danish Refugee Council\" --acronym DRC --type ingo",
         subcommands: [Add.self, List.self]
     )
 

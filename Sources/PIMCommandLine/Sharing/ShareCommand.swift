@@ -173,10 +173,27 @@ enum Secrets {
 
     /// The first line of a password file, whatever its line ends (`\n`, Windows' `\r\n`, `\r`), which are not
     /// part of the password. (Swift takes `\r\n` as one character, so splitting at `"\n"` kept it.)
+    ///
+    /// Only the start of the file is read (up to the first line end, at most ``passwordReadLimit`` bytes), so a
+    /// pipe such as `/dev/stdin` or `<(pass show pim)` works and a huge or endless file is not read whole.
     static func password(file: String) throws -> String {
-        guard let t = try? String(contentsOfFile: file, encoding: .utf8) else { throw CLIError("Cannot read the password file \(file).") }
+        guard let handle = FileHandle(forReadingAtPath: file) else { throw CLIError("Cannot read the password file \(file).") }
+        defer { try? handle.close() }
+        var bytes = Data()
+        do {
+            while bytes.count < passwordReadLimit, !bytes.contains(where: { $0 == 0x0A || $0 == 0x0D }),
+                  let chunk = try handle.read(upToCount: passwordReadLimit - bytes.count), !chunk.isEmpty {
+                bytes.append(chunk)
+            }
+        } catch {
+            throw CLIError("Cannot read the password file \(file).")
+        }
+        guard let t = String(data: bytes, encoding: .utf8) else { throw CLIError("Cannot read the password file \(file): it is not UTF-8 text.") }
         return t.split(maxSplits: 1, omittingEmptySubsequences: false, whereSeparator: \.isNewline).first.map(String.init) ?? ""
     }
+
+    /// The most bytes read from a password file: far more than any acceptable password (72 bytes).
+    static let passwordReadLimit = 4096
 
     /// The first line of a passphrase file, at least 8 characters.
     static func passphrase(file: String) throws -> String {

@@ -123,6 +123,7 @@ struct KeyCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "key",
         abstract: "Keys of share packages: export the workspace's signing public key; make a recipient key pair.",
+        discussion: "Example:\n  pim key export --out producer.pem",
         subcommands: [Export.self, Recipient.self]
     )
 

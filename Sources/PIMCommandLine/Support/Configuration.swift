@@ -17,7 +17,9 @@ public struct Configuration: Sendable, Hashable {
         if let url = database ?? environment["PIM_DATABASE_URL"], !url.isEmpty, dataDir == nil {
             return Configuration(backend: .postgres(url: url))
         }
-        let dir = dataDir ?? environment["PIM_DATA_DIR"] ?? "pim-data"
+        // An empty PIM_DATA_DIR counts as unset (as an empty PIM_DATABASE_URL does): it would otherwise mean the
+        // current directory.
+        let dir = dataDir ?? environment["PIM_DATA_DIR"].flatMap { $0.isEmpty ? nil : $0 } ?? "pim-data"
         return Configuration(backend: .sqlite(directory: URL(fileURLWithPath: dir, isDirectory: true).standardizedFileURL))
     }
 

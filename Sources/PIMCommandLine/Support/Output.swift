@@ -36,6 +36,8 @@ enum Output {
     /// SQLite file, or one of the command's input files. Checked before any work, so nothing is half-done.
     static func checkOutput(_ path: String?, inputs: [URL] = []) throws {
         guard let path else { return }
+        // "-" usually means standard output; writing a file named "-" instead would surprise.
+        if path == "-" { throw CLIError("--out - is not supported: give a file name to write to.") }
         if let why = OutputGuard.refusal(writing: URL(fileURLWithPath: path), inputs: inputs) {
             throw CLIError("\(path): not written: \(why).")
         }

@@ -16,6 +16,9 @@ struct StoreOptions: ParsableArguments {
         if dataDir != nil, database != nil {
             throw ValidationError("Give either --data-dir (SQLite) or --database (PostgreSQL), not both.")
         }
+        // An empty --data-dir would mean the current directory, and an empty --database the data directory.
+        if dataDir?.isEmpty == true { throw ValidationError("--data-dir must name a directory (the default is ./pim-data).") }
+        if database?.isEmpty == true { throw ValidationError("--database must be a URL such as postgres://user@host:5432/database.") }
     }
 
     var configuration: Configuration { Configuration.resolve(dataDir: dataDir, database: database) }
@@ -29,10 +32,24 @@ struct StoreOptions: ParsableArguments {
             // Only `pim init` and `pim serve` (its demo) create a store: any other command given a directory
             // without one (a typo in --data-dir) leaves nothing behind.
             let creates = ["pim init", "pim serve"].contains(command)
-            if !creates, !FileManager.default.fileExists(atPath: SQLiteStore.databaseURL(in: dir).path) {
+            if !creates, !SQLiteStore.holdsDatabase(dir) {
                 throw CLIError(StoreError.notInitialized.description)
             }
-            store = try SQLiteStore(directory: dir, mode: writing ? .readWrite : .readOnly, command: command)
+            let opened = try SQLiteStore(directory: dir, mode: writing ? .readWrite : .readOnly, command: command)
+            if !writing, try await opened.needsMigration() {
+                // A workspace written by an older pim: bring it up to date once (as any writing command would),
+                // then read. If another pim writes the directory, the lock error names it.
+                try await opened.close()
+                let writer = try SQLiteStore(directory: dir, mode: .readWrite, command: command)
+                do { try await writer.migrate() } catch {
+                    try? await writer.close()
+                    throw error
+                }
+                try await writer.close()
+                store = try SQLiteStore(directory: dir, mode: .readOnly, command: command)
+            } else {
+                store = opened
+            }
         case .postgres(let url):
             try await PostgresStore.checkConnection(url: url)
             let pg = try PostgresStore(url: url)

@@ -10,13 +10,14 @@ import Darwin
 enum Terminal {
     static var isInteractive: Bool { isatty(STDIN_FILENO) == 1 }
 
-    /// Asks a question; an empty answer takes `defaultValue`.
+    /// Asks a question; an empty answer takes `defaultValue` (or is returned empty when there is none); nil
+    /// only at the end of input.
     static func ask(_ question: String, default defaultValue: String? = nil) -> String? {
         let suffix = defaultValue.map { " [\($0)]" } ?? ""
         FileHandle.standardError.write(Data("\(question)\(suffix): ".utf8))
         guard let line = readLine(strippingNewline: true) else { return nil }
         let t = line.trimmingCharacters(in: .whitespaces)
-        return t.isEmpty ? defaultValue : t
+        return t.isEmpty ? (defaultValue ?? "") : t
     }
 
     /// Reads a secret with echo turned off.

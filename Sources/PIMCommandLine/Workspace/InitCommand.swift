@@ -9,7 +9,7 @@ struct InitCommand: AsyncParsableCommand {
         commandName: "init",
         abstract: "Create a workspace (name, country, admin levels) and its first administrator.",
         discussion: """
-            Asks its questions on the terminal, or runs unattended when every answer is given:
+            Asks its questions on the terminal, or runs unattended when every answer is given. Example:
               pim init --workspace "Sudan protection cluster" --country SDN --admin-levels State,Locality \\
                        --admin amina --password-file ./admin.pw
             The password is read from a prompt or from --password-file (first line), never from a flag, \
@@ -28,7 +28,10 @@ struct InitCommand: AsyncParsableCommand {
     @Flag(help: "Erase an existing workspace and everything in it, then initialise again.") var force = false
 
     func run() async throws {
-        let answers = try collectAnswers()
+        // Asked on a terminal, the questions come after the check that the store is free: nobody should type a
+        // workspace and a password only to be told it already exists.
+        if !force, Terminal.isInteractive, answersMissing { try await refuseIfInitialised() }
+        let answers = try collectAnswers(prompter: .terminal)
         let hasher = PasswordHasher()
         let hash = try hasher.hash(newPassword: answers.password)
         let now = Date()
@@ -43,6 +46,16 @@ struct InitCommand: AsyncParsableCommand {
         print("Administrator: \(admin.userName).")
     }
 
+    /// Whether some answer would be asked on the terminal.
+    var answersMissing: Bool { workspace == nil || country == nil || adminLevels == nil || admin == nil || passwordFile == nil }
+
+    /// Throws ``StoreError/alreadyInitialized(workspace:)`` when the configured store already holds a workspace.
+    func refuseIfInitialised() async throws {
+        guard store.storeExists else { return }
+        let existing = try? await store.withStore(writing: false, command: "pim init") { s in try await s.workspace() }
+        if let name = existing?.name { throw StoreError.alreadyInitialized(workspace: name) }
+    }
+
     struct Answers {
         var workspace: String
         var country: String
@@ -51,31 +64,90 @@ struct InitCommand: AsyncParsableCommand {
         var password: String
     }
 
-    func collectAnswers() throws -> Answers {
-        let interactive = Terminal.isInteractive
-        func value(_ given: String?, flag: String, question: String, default d: String? = nil) throws -> String {
-            if let given { return given }
-            if interactive, let a = Terminal.ask(question, default: d), !a.isEmpty { return a }
-            if let d { return d }
-            throw ValidationError("Missing --\(flag): give it on the command line (stdin is not a terminal to ask on).")
+    /// Where the answers not given as options come from: the terminal, or a script in tests.
+    struct Prompter {
+        var isInteractive: Bool
+        /// Asks a question; returns the trimmed answer (the default when empty), or nil at end of input.
+        var ask: (_ question: String, _ default: String?) -> String?
+        /// Asks for a secret without echo; nil at end of input.
+        var askSecret: (_ question: String) -> String?
+        /// Tells the person at the terminal why an answer was not taken.
+        var tell: (_ message: String) -> Void
+
+        static var terminal: Prompter {
+            Prompter(
+                isInteractive: Terminal.isInteractive, ask: { Terminal.ask($0, default: $1) }, askSecret: { Terminal.askSecret($0) },
+                tell: { FileHandle.standardError.write(Data("\($0)\n".utf8)) })
         }
-        let name = try value(workspace, flag: "workspace", question: "Workspace name")
-        let iso = try value(country, flag: "country", question: "Country (ISO3, e.g. SDN)").uppercased()
-        let levels = try value(adminLevels, flag: "admin-levels", question: "Admin levels, comma-separated", default: "Admin1,Admin2")
-            .split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
-        let user = try value(admin, flag: "admin", question: "Administrator user name")
+    }
+
+    /// How many times a question is asked before `pim init` gives up.
+    static let attempts = 3
+
+    func collectAnswers(prompter: Prompter) throws -> Answers {
+        let interactive = prompter.isInteractive
+        /// The option's value, or the answer to `question` (asked again while empty or refused by `check`).
+        func value(_ given: String?, flag: String, question: String, default d: String? = nil,
+                   check: (String) -> String? = { _ in nil }) throws -> String {
+            if let given { return given }
+            guard interactive else {
+                if let d { return d }
+                throw ValidationError("Missing --\(flag): give it on the command line (stdin is not a terminal to ask on).")
+            }
+            for _ in 0..<Self.attempts {
+                guard let answer = prompter.ask(question, d) else {
+                    throw CLIError("No answer for --\(flag) (the input ended); nothing was changed.")
+                }
+                if answer.isEmpty { prompter.tell("An answer is needed."); continue }
+                if let problem = check(answer) { prompter.tell(problem); continue }
+                return answer
+            }
+            throw CLIError("No usable answer for --\(flag) after \(Self.attempts) tries; nothing was changed.")
+        }
+        func problem(_ body: () throws(DomainError) -> Void) -> String? {
+            do { try body(); return nil } catch { return error.description }
+        }
+        func workspaceWith(name: String = "Workspace", country: String = "SDN", levels: [String] = ["Admin1"]) -> Workspace {
+            Workspace(name: name, country: country, adminLevels: levels, createdAt: Date(timeIntervalSince1970: 0))
+        }
+        let name = try value(workspace, flag: "workspace", question: "Workspace name") { a in
+            problem { () throws(DomainError) in try workspaceWith(name: a).validate() }
+        }
+        let iso = try value(country, flag: "country", question: "Country (ISO3, e.g. SDN)") { a in
+            problem { () throws(DomainError) in try workspaceWith(country: a.uppercased()).validate() }
+        }.uppercased()
+        let levels = Self.levels(try value(adminLevels, flag: "admin-levels", question: "Admin levels, comma-separated", default: "Admin1,Admin2") { a in
+            problem { () throws(DomainError) in try workspaceWith(levels: Self.levels(a)).validate() }
+        })
+        let user = try value(admin, flag: "admin", question: "Administrator user name") { a in
+            problem { () throws(DomainError) in try User.validateUserName(a) }
+        }
         let password: String
         if let passwordFile {
             password = try Secrets.password(file: passwordFile)
         } else if interactive {
-            guard let p1 = Terminal.askSecret("Password for \(user) (12+ characters)"),
-                  let p2 = Terminal.askSecret("Repeat the password"), p1 == p2 else {
-                throw ValidationError("The two passwords differ; nothing was changed.")
-            }
-            password = p1
+            password = try askPassword(for: user, prompter: prompter)
         } else {
             throw ValidationError("Missing --password-file: the password is read from a file or a prompt, never from a flag.")
         }
         return Answers(workspace: name, country: iso, levels: levels, admin: user, password: password)
+    }
+
+    /// Asks for the administrator's password and its repetition; a weak one is refused before the repetition.
+    func askPassword(for user: String, prompter: Prompter) throws -> String {
+        for _ in 0..<Self.attempts {
+            guard let p1 = prompter.askSecret("Password for \(user) (\(PasswordHasher.minimumLength)+ characters)") else { break }
+            if let weak = PasswordHasher.weakness(of: p1) { prompter.tell(weak.description); continue }
+            guard let p2 = prompter.askSecret("Repeat the password") else { break }
+            if p1 == p2 { return p1 }
+            prompter.tell("The two passwords differ; try again.")
+        }
+        throw CLIError("No password was set; nothing was changed.")
+    }
+
+    /// The admin level names of a comma-separated answer, each trimmed; empty names are kept so that
+    /// ``Workspace/validate()`` refuses them rather than dropping them unseen.
+    static func levels(_ answer: String) -> [String] {
+        answer.split(separator: ",", omittingEmptySubsequences: false).map { $0.trimmingCharacters(in: .whitespaces) }
     }
 }

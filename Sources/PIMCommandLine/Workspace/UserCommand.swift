@@ -12,6 +12,11 @@ struct UserCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "user",
         abstract: "Add, list, disable, enable and unlock the workspace's users and change their roles.",
+        discussion: """
+            Examples:
+              pim user add --name farah --role pim-officer --password-file farah.pw
+              pim user list
+            """,
         subcommands: [Add.self, List.self, Disable.self, Enable.self, Unlock.self, SetRole.self, SetPassword.self]
     )
 
@@ -118,12 +123,20 @@ struct UserCommand: AsyncParsableCommand {
     }
 
     /// Loads a user, applies `change` and records a `user.updated` event with ids only.
-    static func change(_ name: String, store: StoreOptions, actor: ActorOption, command: String,
+    /// Changes one user in one transaction, audited. With `organization`, the user is first attached to the
+    /// organisation of that acronym (so a role change to partner viewer can name it).
+    static func change(_ name: String, store: StoreOptions, actor: ActorOption, command: String, organization: String? = nil,
                        details: [String: String], _ change: @escaping @Sendable (inout User) throws -> Void) async throws {
         try await store.withStore(writing: true, command: command) { s in
             try await actor.check(in: s, needs: .administer, to: "manage users")
             guard var u = try await s.user(signingInAs: name) else { throw StoreError.notFound(kind: "user", key: name) }
             let before = u
+            if let organization {
+                guard let o = try await s.organization(acronym: organization) else {
+                    throw CLIError("There is no organisation \"\(organization)\"; add it with `pim org add` first.")
+                }
+                u.organizationID = o.id
+            }
             try change(&u)
             // The workspace keeps an active administrator: nobody could manage users after the last one goes.
             let wasAdministrator = before.role == .administrator && !before.isDisabled
@@ -177,17 +190,24 @@ struct UserCommand: AsyncParsableCommand {
     struct SetRole: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             commandName: "set-role", abstract: "Change a user's role (partner viewers need an organisation).",
-            discussion: "Example:\n  pim user set-role farah --role pim-officer")
+            discussion: """
+                Examples:
+                  pim user set-role farah --role pim-officer
+                  pim user set-role drc-viewer --role partner-viewer --org DRC
+                """)
         @OptionGroup var store: StoreOptions
         @Argument(help: "User name.") var name: String
         @Option(help: "New role.") var role: Role
+        @Option(help: "Organisation acronym the user belongs to (needed to become a partner viewer).") var org: String?
         @OptionGroup var actor: ActorOption
 
         func run() async throws {
             let role = role
-            try await UserCommand.change(name, store: store, actor: actor, command: "pim user set-role", details: ["role": role.rawValue]) {
+            var details = ["role": role.rawValue]
+            if let org { details["organization"] = org }
+            try await UserCommand.change(name, store: store, actor: actor, command: "pim user set-role", organization: org, details: details) {
                 if role == .partnerViewer && $0.organizationID == nil {
-                    throw CLIError("A partner viewer needs an organisation: they see only what agreements shared with it.")
+                    throw CLIError("A partner viewer needs an organisation: give --org with its acronym.")
                 }
                 $0.role = role
             }

@@ -17,12 +17,19 @@ public struct PasswordHasher: Sendable {
     /// other invisible characters, not one character repeated, and at most ``maximumBytes`` bytes.
     /// - Throws: ``DomainError/weakPassword(minimumLength:)``, ``DomainError/passwordTooLong(maximumBytes:)``.
     public func hash(newPassword: String) throws(DomainError) -> String {
-        guard newPassword.utf8.count <= Self.maximumBytes else { throw .passwordTooLong(maximumBytes: Self.maximumBytes) }
-        guard newPassword.count >= Self.minimumLength,
+        if let weakness = Self.weakness(of: newPassword) { throw weakness }
+        return Bcrypt.hash(newPassword, cost: cost)
+    }
+
+    /// Why `newPassword` would be refused by ``hash(newPassword:)``, or nil when it is acceptable; lets a prompt
+    /// refuse a weak password before asking for it a second time.
+    public static func weakness(of newPassword: String) -> DomainError? {
+        guard newPassword.utf8.count <= maximumBytes else { return .passwordTooLong(maximumBytes: maximumBytes) }
+        guard newPassword.count >= minimumLength,
               newPassword.contains(where: { !$0.isWhitespace && !$0.unicodeScalars.allSatisfy { $0.properties.isDefaultIgnorableCodePoint } }),
               Set(newPassword).count > 1
-        else { throw .weakPassword(minimumLength: Self.minimumLength) }
-        return Bcrypt.hash(newPassword, cost: cost)
+        else { return .weakPassword(minimumLength: minimumLength) }
+        return nil
     }
 
     /// Whether `password` matches the stored bcrypt `hash`. A password longer than ``maximumBytes`` never

@@ -23,4 +23,8 @@ public struct Organization: Sendable, Hashable, Codable {
         self.kind = kind
         self.createdAt = createdAt
     }
+
+    /// Whether two acronyms name the same organisation: equal without regard to case, in every script
+    /// ("ÉCHO" and "écho" as well as "UNHCR" and "unhcr").
+    public static func sameAcronym(_ a: String, _ b: String) -> Bool { a.lowercased() == b.lowercased() }
 }
