@@ -97,4 +97,28 @@ import Testing
             #expect(!message.contains("record-key"))
         }
     }
+
+    /// QA9 F1: the perturbation table depends on the smallest cell, so one cell asked with several `min_cell`s
+    /// revealed its count (at `min_cell` = n it was published unchanged; 41 of 123 demo cells recovered exactly).
+    /// The perturbation now keeps the viewer's floor; a larger `min_cell` only leaves out published counts below it.
+    @Test func askingAnotherMinimumCellRevealsNothingMore() async throws {
+        let world = try await TestWorld.make()
+        try await Self.install(world)
+        try await world.application().test(.router) { client in
+            let analyst = try await Browser.signedIn(client, as: .analyst)
+            let path = "/api/v1/datasets/gbv/aggregate?by=sex,age_group&min_cell="
+            let floor = try Self.cells(try await analyst.get(client, path + "5"))
+            // Male adults (9 records, rows 15–23) at the floor: 9 perturbed by at most 2
+            let male = try await SecurityFixTests.perturbedCount(world, dataset: "gbv", rows: Array(15..<24))
+            #expect(floor.rows.first { $0.0 == ["male", "adults"] }?.1 == male)
+            for m in 6...30 {
+                let asked = try Self.cells(try await analyst.get(client, path + String(m)))
+                let expected = floor.rows.filter { ($0.1 ?? 0) >= m }
+                #expect(asked.rows.map(\.0) == expected.map(\.0), "min_cell \(m)")
+                #expect(asked.rows.map(\.1) == expected.map(\.1), "min_cell \(m)")
+            }
+            // Below the floor is refused, as before
+            #expect(try await analyst.get(client, path + "4").status == .badRequest)
+        }
+    }
 }

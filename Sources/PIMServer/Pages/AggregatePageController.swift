@@ -72,7 +72,7 @@ struct AggregatePageController: Sendable {
         guard q["by"] != nil else { return pages.response(.aggregate, model, title: "Table of \(entry.dataset.name)", session: context.session) }
         do {
             let asked = try APIController.aggregateRequest(by: q["by"], minCell: q["min_cell"], viewer: viewer, entry: entry, catalog: catalog)
-            let answer = try await catalog.aggregate(entry, by: asked.by, minCell: asked.minCell, perturbed: asked.perturbed)
+            let answer = try await catalog.aggregate(entry, by: asked.by, minCell: asked.minCell, perturbedFrom: asked.perturbedFrom)
             try await APIController.auditPartnerView(viewer, entry: entry, store: store, at: catalog.now(), details: asked.auditDetails)
             let shown = answer.columns.indices.filter { answer.columns[$0] != AggregateTable.noteColumn && answer.columns[$0] != AggregateTable.flagColumn }
             let suppressed = answer.primarySuppressed + answer.secondarySuppressed
@@ -101,7 +101,7 @@ struct AggregatePageController: Sendable {
         let entry = try await catalog.entry(named: context.parameters.require("name"), viewer: viewer)
         let q = Form(query: request.uri.query)
         let asked = try APIController.aggregateRequest(by: q["by"], minCell: q["min_cell"], viewer: viewer, entry: entry, catalog: catalog)
-        let answer = try await catalog.aggregate(entry, by: asked.by, minCell: asked.minCell, perturbed: asked.perturbed)
+        let answer = try await catalog.aggregate(entry, by: asked.by, minCell: asked.minCell, perturbedFrom: asked.perturbedFrom)
         try await APIController.auditPartnerView(viewer, entry: entry, store: store, at: catalog.now(), details: asked.auditDetails)
         let table = Self.table(answer)
         let fileName = "\(entry.dataset.name)-by-" + asked.by.map(DatasetCatalog.dimensionColumn).joined(separator: "-") + ".csv"
