@@ -121,4 +121,28 @@ import Testing
             #expect(try await analyst.get(client, path + "4").status == .badRequest)
         }
     }
+
+    /// QA9 F2: `rare:N` keeps a category by its true count, so asking it with N = 1, 2, 3, … named a category
+    /// until N exceeded its count (the 3 children are named up to rare:3, merged from rare:4). Refused for perturbed viewers; the
+    /// producer's officer, whose counts are true anyway, keeps it.
+    @Test func rareCategoryMergingIsRefusedWhenCountsArePerturbed() async throws {
+        let world = try await TestWorld.make()
+        try await Self.install(world)
+        try await world.application().test(.router) { client in
+            let analyst = try await Browser.signedIn(client, as: .analyst)
+            for spec in ["age_group=rare:3", "age_group=RARE:2", "sex,age_group=rare:1"] {
+                let r = try await analyst.get(client, "/api/v1/datasets/gbv/aggregate?by=\(spec)&min_cell=5")
+                #expect(r.status == .badRequest, "\(spec)")
+                #expect(!String(buffer: r.body).contains("children"))
+                let page = try await analyst.get(client, "/datasets/gbv/aggregate/download?by=\(spec)&min_cell=5")
+                #expect(!String(buffer: page.body).contains("children"))
+            }
+            // Other recodings still work for the analyst
+            #expect(try await analyst.get(client, "/api/v1/datasets/gbv/aggregate?by=sex&min_cell=5").status == .ok)
+            let officer = try await Browser.signedIn(client, as: .pimOfficer)
+            let own = try await officer.get(client, "/api/v1/datasets/gbv/aggregate?by=age_group=rare:3&min_cell=1")
+            #expect(own.status == .ok)
+            #expect(String(buffer: own.body).contains("children"))
+        }
+    }
 }
