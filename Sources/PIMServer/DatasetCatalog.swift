@@ -274,7 +274,10 @@ struct DatasetCatalog: Sendable {
                     dataset: entry.dataset.name, version: v.number, by: by, minCell: minCell, method: method,
                     note: agg.protectionNote.map { note in
                         perturbedFrom.map { minCell > $0 ? note + " Counts below \(minCell) are left out." : note } ?? note
-                    }, cells: c?.cells ?? 0,
+                    },
+                    // Perturbed: the cells shown. The true non-empty cells would tell how many combinations
+                    // published as 0 hold records (QA9 F3).
+                    cells: perturbedFrom == nil ? c?.cells ?? 0 : published.rowCount,
                     primarySuppressed: c?.primarySuppressed ?? 0, secondarySuppressed: c?.secondarySuppressed ?? 0,
                     columns: published.columnNames, rows: TableCell.rows(of: published))
             } catch {

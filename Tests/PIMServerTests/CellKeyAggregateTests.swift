@@ -145,4 +145,21 @@ import Testing
             #expect(String(buffer: own.body).contains("children"))
         }
     }
+
+    /// QA9 F3: a perturbed answer's `cells` counted the true non-empty cells (413 against 299 rows shown in the
+    /// demo), telling how many combinations shown as 0 hold records. It now counts the rows shown.
+    @Test func perturbedAnswersCountOnlyTheCellsShown() async throws {
+        let world = try await TestWorld.make()
+        try await Self.install(world)
+        try await world.application().test(.router) { client in
+            let analyst = try await Browser.signedIn(client, as: .analyst)
+            // rows 0–23 hold 4 non-empty interior cells and 5 margins; the largest cells are always shown
+            for m in [5, 10, 20, 25] {
+                let r = try await analyst.get(client, "/api/v1/datasets/gbv/aggregate?by=sex,age_group&min_cell=\(m)")
+                let d = try #require(try jsonObject(r) as? [String: Any])
+                let rows = try #require(d["rows"] as? [[Any]])
+                #expect(d["cells"] as? Int == rows.count, "min_cell \(m)")
+            }
+        }
+    }
 }
