@@ -243,12 +243,7 @@ struct DatasetCatalog: Sendable {
             let table: Table
             var recordKeys: [UInt32]?
             if perturbedFrom != nil {
-                let stored = v
-                let secret = try await store.secret(named: RecordKeys.secretName, orCreate: RecordKeys.newSecret)
-                let keys = RecordKeys.keys(secret: secret, scope: stored.id.rawValue, count: stored.rowCount)
-                let keyColumn = Column(
-                    name: Self.recordKeyColumn,
-                    data: .integer(values: keys.map { Int64($0) }, nulls: NullMask()))
+                let keyColumn = try await recordKeyColumn(v)
                 let (_, withKeys) = try await latestColumns(entry, dimensions, extra: keyColumn)
                 guard case .integer(let values, _) = withKeys[Self.recordKeyColumn]?.data else {
                     throw ServerError.unprocessable("The table's record keys could not be read.")
@@ -287,6 +282,29 @@ struct DatasetCatalog: Sendable {
         // Restricted viewers' counts come from their (consented) rows and are never cached.
         guard !entry.ownRows else { return try await compute() }
         return try await cache.aggregates.value(for: key, compute: compute)
+    }
+
+    /// The secret cell-key of each stored row of `v` (cached per version): by the record's id when the schema
+    /// has a record id field (``ConsentFilter/recordIDField(in:)``), so that a record keeps its key, and its cells
+    /// their perturbation, across versions (QA9 F7: keys per version gave every re-import, or a monthly cumulative
+    /// file, a fresh perturbation of the same cells to average); by row within the version otherwise.
+    private func recordKeyColumn(_ v: DatasetVersion) async throws -> Column {
+        try await cache.columns.value(for: .init(dataset: v.datasetID, version: v.id, detail: "\u{1}record-keys")) {
+            let secret = try await store.secret(named: RecordKeys.secretName, orCreate: RecordKeys.newSecret)
+            var keys = RecordKeys.keys(secret: secret, scope: v.id.rawValue, count: v.rowCount)
+            if let field = ConsentFilter.recordIDField(in: v.schema), let ids = try await storedColumn(v, field), ids.count == v.rowCount {
+                let values: [String?] = (0..<ids.count).map { r in
+                    switch ids[r] {
+                    case .null: nil
+                    case .text(let t): t
+                    case .integer(let i): String(i)
+                    default: String(describing: ids[r])
+                    }
+                }
+                keys = RecordKeys.keys(secret: secret, dataset: v.datasetID.rawValue, recordIDs: values, otherwise: keys)
+            }
+            return Column(name: Self.recordKeyColumn, data: .integer(values: keys.map { Int64($0) }, nulls: NullMask()))
+        }
     }
 
     /// The datasets `viewer` may see, with row counts restricted to their rows.

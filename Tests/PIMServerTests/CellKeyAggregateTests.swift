@@ -162,4 +162,55 @@ import Testing
             }
         }
     }
+
+    /// QA9 F7: record keys were drawn per version, so importing the same records again (a cumulative monthly
+    /// file, or a version deleted and imported again) re-drew every cell's perturbation, and averaging versions
+    /// recovered the counts. A record now keeps its key by its record id: the same records, in another order
+    /// and with one more, show the same counts in the next version wherever the cell's records are the same.
+    @Test func aRecordKeepsItsKeyAcrossVersions() async throws {
+        let world = try await TestWorld.make()
+        try await Self.install(world)
+        let d = try #require(try await world.store.dataset(named: "gbv"))
+        let v1 = try #require(try await world.store.versions(of: d.id).last)
+        let first = try await world.store.table(of: v1)
+        // Version 2: the 24 records reversed, and one more male child (c24)
+        let order = Array((0..<first.rowCount).reversed())
+        var columns: [Column] = []
+        for c in first.selectingRows(order).columns {
+            var labels = (0..<c.count).map { r -> String in if case .text(let t) = c[r] { t } else { "" } }
+            labels.append(["record_id": "c24", "sex": "male", "age_group": "children", "specific_need": "gbv-survivor"][c.name] ?? "")
+            let dictionary = Array(Set(labels)).sorted()
+            columns.append(Column(name: c.name, data: .text(codes: labels.map { Int32(dictionary.firstIndex(of: $0) ?? 0) }, dictionary: dictionary)))
+        }
+        let second = try Table(columns: columns)
+        let admin = try await world.user(.administrator).id.rawValue
+        _ = try await world.store.addVersion(of: d.id, table: second, schema: v1.schema,
+                                             provenance: Fixtures.provenance(sha: String(repeating: "b", count: 64)),
+                                             audit: AuditDraft(at: Fixtures.epoch, actor: admin, action: .datasetImported), creating: nil)
+        // The female cells hold the same records in both versions: the same perturbed counts
+        let female = try await SecurityFixTests.perturbedCount(world, dataset: "gbv", rows: Array(9..<24))
+        let femaleAdults = try await SecurityFixTests.perturbedCount(world, dataset: "gbv", rows: Array(12..<24))
+        try await world.application().test(.router) { client in
+            let analyst = try await Browser.signedIn(client, as: .analyst)
+            let t = try Self.cells(try await analyst.get(client, "/api/v1/datasets/gbv/aggregate?by=sex,age_group&min_cell=5"))
+            #expect(t.rows.first { $0.0 == ["female", "Total"] }?.1 == female)
+            #expect(t.rows.first { $0.0 == ["female", "adults"] }?.1 == femaleAdults)
+        }
+        // … and these are the counts version 1 gave (its rows 0–14 are the female records)
+        let keysV1 = try await Self.versionOneCounts(world, v1)
+        #expect(keysV1.female == female)
+        #expect(keysV1.femaleAdults == femaleAdults)
+    }
+
+    /// Version 1's perturbed counts of the female records (rows 0–14) and female adults (rows 0–11), from the
+    /// record keys of its ids.
+    static func versionOneCounts(_ world: TestWorld, _ v1: DatasetVersion) async throws -> (female: Int, femaleAdults: Int) {
+        let secret = try await world.store.secret(named: RecordKeys.secretName, orCreate: RecordKeys.newSecret)
+        let ids = (0..<v1.rowCount).map { Optional("c\($0)") }
+        let keys = RecordKeys.keys(secret: secret, dataset: v1.datasetID.rawValue, recordIDs: ids, otherwise: [])
+        func count(_ rows: [Int]) -> Int {
+            CellKeyPerturbation(minCell: 5).published(count: rows.count, cellKey: rows.reduce(UInt32(0)) { $0 &+ keys[$1] })
+        }
+        return (count(Array(0..<15)), count(Array(0..<12)))
+    }
 }
