@@ -291,18 +291,9 @@ struct DatasetCatalog: Sendable {
     private func recordKeyColumn(_ v: DatasetVersion) async throws -> Column {
         try await cache.columns.value(for: .init(dataset: v.datasetID, version: v.id, detail: "\u{1}record-keys")) {
             let secret = try await store.secret(named: RecordKeys.secretName, orCreate: RecordKeys.newSecret)
-            var keys = RecordKeys.keys(secret: secret, scope: v.id.rawValue, count: v.rowCount)
-            if let field = ConsentFilter.recordIDField(in: v.schema), let ids = try await storedColumn(v, field), ids.count == v.rowCount {
-                let values: [String?] = (0..<ids.count).map { r in
-                    switch ids[r] {
-                    case .null: nil
-                    case .text(let t): t
-                    case .integer(let i): String(i)
-                    default: String(describing: ids[r])
-                    }
-                }
-                keys = RecordKeys.keys(secret: secret, dataset: v.datasetID.rawValue, recordIDs: values, otherwise: keys)
-            }
+            var ids: Column?
+            if let field = ConsentFilter.recordIDField(in: v.schema) { ids = try await storedColumn(v, field) }
+            let keys = RecordKeys.keys(secret: secret, dataset: v.datasetID.rawValue, version: v.id.rawValue, recordIDs: ids, count: v.rowCount)
             return Column(name: Self.recordKeyColumn, data: .integer(values: keys.map { Int64($0) }, nulls: NullMask()))
         }
     }

@@ -1,5 +1,6 @@
 import Crypto
 import Foundation
+import PIMTable
 
 /// The secret random key of each record of a stored dataset version, for the cell-key method
 /// (``PIMDisclosure/CellKeyPerturbation``).
@@ -50,6 +51,23 @@ public enum RecordKeys {
             let mac = HMAC<SHA256>.authenticationCode(for: Data(id.utf8), using: key)
             return mac.withUnsafeBytes { UInt32(littleEndian: $0.loadUnaligned(as: UInt32.self)) }
         }
+    }
+
+    /// The keys of the rows of a stored version, as the server and `pim aggregate --cell-key` both use them:
+    /// by record id when `recordIDs` (the version's record id column, ``ConsentFilter/recordIDField(in:)``) holds
+    /// a value for the row, by row within the version otherwise.
+    public static func keys(secret: Data, dataset: String, version: String, recordIDs: Column?, count: Int) -> [UInt32] {
+        let byRow = keys(secret: secret, scope: version, count: count)
+        guard let ids = recordIDs, ids.count == count else { return byRow }
+        let values: [String?] = (0..<count).map { r in
+            switch ids[r] {
+            case .null: nil
+            case .text(let t): t
+            case .integer(let i): String(i)
+            default: String(describing: ids[r])
+            }
+        }
+        return keys(secret: secret, dataset: dataset, recordIDs: values, otherwise: byRow)
     }
 
     /// HMAC-SHA-256 of each row number, should the cipher be unavailable (it is not expected to be).
