@@ -219,32 +219,31 @@ struct DatasetCatalog: Sendable {
     /// The small-cell-protected counts of the latest version by `by` (cached per version, dimensions, threshold
     /// and method).
     ///
-    /// - Parameter perturbed: perturb the counts by the cell-key method (``CellKeyPerturbation``) instead of
-    ///   suppressing small cells: for viewers who may ask for any table (analysts, partners), since suppression
-    ///   protects each table on its own but not against the next query, whose margin recovers a suppressed cell.
-    ///   Each stored row keeps its secret key (``RecordKeys``), also through the viewer's row restrictions, so a
-    ///   cell shows the same count in every table.
+    /// - Parameter perturbedFrom: when set, perturb the counts by the cell-key method (``CellKeyPerturbation``)
+    ///   with this smallest cell instead of suppressing small cells: for viewers who may ask for any table
+    ///   (analysts, partners), since suppression protects each table on its own but not against the next query,
+    ///   whose margin recovers a suppressed cell. Each stored row keeps its secret key (``RecordKeys``), also
+    ///   through the viewer's row restrictions, so a cell shows the same count in every table. It is the
+    ///   viewer's floor, never the `minCell` they ask for: the perturbation table depends on the smallest cell,
+    ///   so one cell asked with several would reveal its count (at `minCell` = n it is published unchanged). A
+    ///   larger `minCell` only leaves out the published counts below it.
     /// - Parameter by: dimensions, each `COL` or `COL=RECODE` (`age=bands`, `date=month`, as `pim aggregate` takes them).
-    func aggregate(_ entry: Entry, by: [String], minCell: Int, perturbed: Bool = false) async throws -> AggregateDTO {
+    func aggregate(_ entry: Entry, by: [String], minCell: Int, perturbedFrom: Int? = nil) async throws -> AggregateDTO {
         let v = try latestVersion(entry)
         let dimensions = by.map(Self.dimensionColumn)
         if let unknown = dimensions.first(where: { v.schema.field(named: $0) == nil }) {
             throw ServerError.badRequest(
                 "There is no column \"\(unknown)\"; the columns are: " + v.schema.fields.map(\.name).joined(separator: ", ") + ".")
         }
-        let method = perturbed ? "cell-key" : "suppression"
+        let method = perturbedFrom == nil ? "suppression" : "cell-key"
         let key = VersionCache.Key(
-            dataset: v.datasetID, version: v.id, detail: "\(method)|\(minCell)|" + by.joined(separator: ","))
+            dataset: v.datasetID, version: v.id,
+            detail: "\(method)|\(minCell)|\(perturbedFrom ?? 0)|" + by.joined(separator: ","))
         let compute: @Sendable () async throws -> AggregateDTO = {
             let table: Table
             var recordKeys: [UInt32]?
-            if perturbed {
-                let stored = v
-                let secret = try await store.secret(named: RecordKeys.secretName, orCreate: RecordKeys.newSecret)
-                let keys = RecordKeys.keys(secret: secret, scope: stored.id.rawValue, count: stored.rowCount)
-                let keyColumn = Column(
-                    name: Self.recordKeyColumn,
-                    data: .integer(values: keys.map { Int64($0) }, nulls: NullMask()))
+            if perturbedFrom != nil {
+                let keyColumn = try await recordKeyColumn(v)
                 let (_, withKeys) = try await latestColumns(entry, dimensions, extra: keyColumn)
                 guard case .integer(let values, _) = withKeys[Self.recordKeyColumn]?.data else {
                     throw ServerError.unprocessable("The table's record keys could not be read.")
@@ -260,14 +259,20 @@ struct DatasetCatalog: Sendable {
                 for spec in by where spec.contains("=") {
                     recoded = try Recoding.apply(try RecodeSpec.parse(spec, table: recoded), to: recoded).table
                 }
-                let rule: CellRule = perturbed
-                    ? .cellKey(minCell: minCell, maxChange: CellKeyPerturbation.defaultMaxChange) : .suppress(minCell: minCell)
-                let agg = try Aggregation.aggregate(recoded, by: dimensions, rule: rule, recordKeys: recordKeys)
+                let rule: CellRule = perturbedFrom.map { .cellKey(minCell: $0, maxChange: CellKeyPerturbation.defaultMaxChange) }
+                    ?? .suppress(minCell: minCell)
+                var agg = try Aggregation.aggregate(recoded, by: dimensions, rule: rule, recordKeys: recordKeys)
+                if let floor = perturbedFrom, minCell > floor { agg.leaveOutPublishedCounts(below: minCell) }
                 let published = try agg.table()
                 let c = agg.loss.cells
                 return AggregateDTO(
                     dataset: entry.dataset.name, version: v.number, by: by, minCell: minCell, method: method,
-                    note: agg.protectionNote, cells: c?.cells ?? 0,
+                    note: agg.protectionNote.map { note in
+                        perturbedFrom.map { minCell > $0 ? note + " Counts below \(minCell) are left out." : note } ?? note
+                    },
+                    // Perturbed: the cells shown. The true non-empty cells would tell how many combinations
+                    // published as 0 hold records (QA9 F3).
+                    cells: perturbedFrom == nil ? c?.cells ?? 0 : published.rowCount,
                     primarySuppressed: c?.primarySuppressed ?? 0, secondarySuppressed: c?.secondarySuppressed ?? 0,
                     columns: published.columnNames, rows: TableCell.rows(of: published))
             } catch {
@@ -277,6 +282,20 @@ struct DatasetCatalog: Sendable {
         // Restricted viewers' counts come from their (consented) rows and are never cached.
         guard !entry.ownRows else { return try await compute() }
         return try await cache.aggregates.value(for: key, compute: compute)
+    }
+
+    /// The secret cell-key of each stored row of `v` (cached per version): by the record's id when the schema
+    /// has a record id field (``ConsentFilter/recordIDField(in:)``), so that a record keeps its key, and its cells
+    /// their perturbation, across versions (QA9 F7: keys per version gave every re-import, or a monthly cumulative
+    /// file, a fresh perturbation of the same cells to average); by row within the version otherwise.
+    private func recordKeyColumn(_ v: DatasetVersion) async throws -> Column {
+        try await cache.columns.value(for: .init(dataset: v.datasetID, version: v.id, detail: "\u{1}record-keys")) {
+            let secret = try await store.secret(named: RecordKeys.secretName, orCreate: RecordKeys.newSecret)
+            var ids: Column?
+            if let field = ConsentFilter.recordIDField(in: v.schema) { ids = try await storedColumn(v, field) }
+            let keys = RecordKeys.keys(secret: secret, dataset: v.datasetID.rawValue, version: v.id.rawValue, recordIDs: ids, count: v.rowCount)
+            return Column(name: Self.recordKeyColumn, data: .integer(values: keys.map { Int64($0) }, nulls: NullMask()))
+        }
     }
 
     /// The datasets `viewer` may see, with row counts restricted to their rows.
@@ -366,15 +385,16 @@ struct DatasetCatalog: Sendable {
 
     /// The aggregate as JSON, encoded once per version, dimensions and threshold (never cached for a viewer
     /// with their own rows).
-    func aggregateJSON(_ entry: Entry, by: [String], minCell: Int, perturbed: Bool = false) async throws -> ByteBuffer {
+    func aggregateJSON(_ entry: Entry, by: [String], minCell: Int, perturbedFrom: Int? = nil) async throws -> ByteBuffer {
         let v = try latestVersion(entry)
         let encode: @Sendable () async throws -> ByteBuffer = {
-            ByteBuffer(bytes: JSON.encode(try await aggregate(entry, by: by, minCell: minCell, perturbed: perturbed)))
+            ByteBuffer(bytes: JSON.encode(try await aggregate(entry, by: by, minCell: minCell, perturbedFrom: perturbedFrom)))
         }
         guard !entry.ownRows else { return try await encode() }
-        let method = perturbed ? "cell-key" : "suppression"
+        let method = perturbedFrom == nil ? "suppression" : "cell-key"
         let key = VersionCache.Key(
-            dataset: v.datasetID, version: v.id, detail: "\(method)|\(minCell)|" + by.joined(separator: ",") + ".json")
+            dataset: v.datasetID, version: v.id,
+            detail: "\(method)|\(minCell)|\(perturbedFrom ?? 0)|" + by.joined(separator: ",") + ".json")
         return try await cache.encoded.value(for: key, compute: encode)
     }
 

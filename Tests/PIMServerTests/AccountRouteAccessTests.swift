@@ -23,7 +23,7 @@ import Testing
         #expect(Self.adminOnly.union(Self.everyone).isSubset(of: writes))
         try await world.application().test(.router) { client in
             for (i, role) in Role.allCases.enumerated() {
-                let b = try await Browser.signedIn(client, as: role)
+                var b = try await Browser.signedIn(client, as: role)
                 let isAdmin = role == .administrator
                 let denied: Set<HTTPResponse.Status> = [.forbidden, .notFound]
                 func check(_ route: Route, _ r: TestResponse, success: HTTPResponse.Status) {
@@ -47,10 +47,14 @@ import Testing
                                                                #"{"name": "Api org \#(i)", "acronym": "API\#(i)", "kind": "ingo"}"#), success: .created)
                 // Passwords: every role changes its own (on the page, then back through the API)
                 let changed = "another long enough password"
-                check(.accountPasswordChange, try await b.post(client, "/account/password", [
-                    "current_password": TestWorld.password, "new_password": changed, "repeat_password": changed]), success: .seeOther)
-                check(.apiAccountPassword, try await b.json(client, .post, "/api/v1/account/password",
-                                                            #"{"current": "\#(changed)", "new": "\#(TestWorld.password)"}"#), success: .noContent)
+                let onPage = try await b.post(client, "/account/password", [
+                    "current_password": TestWorld.password, "new_password": changed, "repeat_password": changed])
+                check(.accountPasswordChange, onPage, success: .seeOther)
+                b = try await b.renewed(by: onPage, client)  // a new session after a password change
+                let byAPI = try await b.json(client, .post, "/api/v1/account/password",
+                                             #"{"current": "\#(changed)", "new": "\#(TestWorld.password)"}"#)
+                check(.apiAccountPassword, byAPI, success: .noContent)
+                b = try await b.renewed(by: byAPI, client)
                 // Tokens: every role creates and revokes its own
                 let page = try await b.post(client, "/account/tokens", ["name": "page token"])
                 check(.accountTokenCreate, page, success: .ok)

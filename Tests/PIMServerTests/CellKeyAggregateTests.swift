@@ -97,4 +97,120 @@ import Testing
             #expect(!message.contains("record-key"))
         }
     }
+
+    /// QA9 F1: the perturbation table depends on the smallest cell, so one cell asked with several `min_cell`s
+    /// revealed its count (at `min_cell` = n it was published unchanged; 41 of 123 demo cells recovered exactly).
+    /// The perturbation now keeps the viewer's floor; a larger `min_cell` only leaves out published counts below it.
+    @Test func askingAnotherMinimumCellRevealsNothingMore() async throws {
+        let world = try await TestWorld.make()
+        try await Self.install(world)
+        try await world.application().test(.router) { client in
+            let analyst = try await Browser.signedIn(client, as: .analyst)
+            let path = "/api/v1/datasets/gbv/aggregate?by=sex,age_group&min_cell="
+            let floor = try Self.cells(try await analyst.get(client, path + "5"))
+            // Male adults (9 records, rows 15–23) at the floor: 9 perturbed by at most 2
+            let male = try await SecurityFixTests.perturbedCount(world, dataset: "gbv", rows: Array(15..<24))
+            #expect(floor.rows.first { $0.0 == ["male", "adults"] }?.1 == male)
+            for m in 6...30 {
+                let asked = try Self.cells(try await analyst.get(client, path + String(m)))
+                let expected = floor.rows.filter { ($0.1 ?? 0) >= m }
+                #expect(asked.rows.map(\.0) == expected.map(\.0), "min_cell \(m)")
+                #expect(asked.rows.map(\.1) == expected.map(\.1), "min_cell \(m)")
+            }
+            // Below the floor is refused, as before
+            #expect(try await analyst.get(client, path + "4").status == .badRequest)
+        }
+    }
+
+    /// QA9 F2: `rare:N` keeps a category by its true count, so asking it with N = 1, 2, 3, … named a category
+    /// until N exceeded its count (the 3 children are named up to rare:3, merged from rare:4). Refused for perturbed viewers; the
+    /// producer's officer, whose counts are true anyway, keeps it.
+    @Test func rareCategoryMergingIsRefusedWhenCountsArePerturbed() async throws {
+        let world = try await TestWorld.make()
+        try await Self.install(world)
+        try await world.application().test(.router) { client in
+            let analyst = try await Browser.signedIn(client, as: .analyst)
+            for spec in ["age_group=rare:3", "age_group=RARE:2", "sex,age_group=rare:1"] {
+                let r = try await analyst.get(client, "/api/v1/datasets/gbv/aggregate?by=\(spec)&min_cell=5")
+                #expect(r.status == .badRequest, "\(spec)")
+                #expect(!String(buffer: r.body).contains("children"))
+                let page = try await analyst.get(client, "/datasets/gbv/aggregate/download?by=\(spec)&min_cell=5")
+                #expect(!String(buffer: page.body).contains("children"))
+            }
+            // Other recodings still work for the analyst
+            #expect(try await analyst.get(client, "/api/v1/datasets/gbv/aggregate?by=sex&min_cell=5").status == .ok)
+            let officer = try await Browser.signedIn(client, as: .pimOfficer)
+            let own = try await officer.get(client, "/api/v1/datasets/gbv/aggregate?by=age_group=rare:3&min_cell=1")
+            #expect(own.status == .ok)
+            #expect(String(buffer: own.body).contains("children"))
+        }
+    }
+
+    /// QA9 F3: a perturbed answer's `cells` counted the true non-empty cells (413 against 299 rows shown in the
+    /// demo), telling how many combinations shown as 0 hold records. It now counts the rows shown.
+    @Test func perturbedAnswersCountOnlyTheCellsShown() async throws {
+        let world = try await TestWorld.make()
+        try await Self.install(world)
+        try await world.application().test(.router) { client in
+            let analyst = try await Browser.signedIn(client, as: .analyst)
+            // rows 0–23 hold 4 non-empty interior cells and 5 margins; the largest cells are always shown
+            for m in [5, 10, 20, 25] {
+                let r = try await analyst.get(client, "/api/v1/datasets/gbv/aggregate?by=sex,age_group&min_cell=\(m)")
+                let d = try #require(try jsonObject(r) as? [String: Any])
+                let rows = try #require(d["rows"] as? [[Any]])
+                #expect(d["cells"] as? Int == rows.count, "min_cell \(m)")
+            }
+        }
+    }
+
+    /// QA9 F7: record keys were drawn per version, so importing the same records again (a cumulative monthly
+    /// file, or a version deleted and imported again) re-drew every cell's perturbation, and averaging versions
+    /// recovered the counts. A record now keeps its key by its record id: the same records, in another order
+    /// and with one more, show the same counts in the next version wherever the cell's records are the same.
+    @Test func aRecordKeepsItsKeyAcrossVersions() async throws {
+        let world = try await TestWorld.make()
+        try await Self.install(world)
+        let d = try #require(try await world.store.dataset(named: "gbv"))
+        let v1 = try #require(try await world.store.versions(of: d.id).last)
+        let first = try await world.store.table(of: v1)
+        // Version 2: the 24 records reversed, and one more male child (c24)
+        let order = Array((0..<first.rowCount).reversed())
+        var columns: [Column] = []
+        for c in first.selectingRows(order).columns {
+            var labels = (0..<c.count).map { r -> String in if case .text(let t) = c[r] { t } else { "" } }
+            labels.append(["record_id": "c24", "sex": "male", "age_group": "children", "specific_need": "gbv-survivor"][c.name] ?? "")
+            let dictionary = Array(Set(labels)).sorted()
+            columns.append(Column(name: c.name, data: .text(codes: labels.map { Int32(dictionary.firstIndex(of: $0) ?? 0) }, dictionary: dictionary)))
+        }
+        let second = try Table(columns: columns)
+        let admin = try await world.user(.administrator).id.rawValue
+        _ = try await world.store.addVersion(of: d.id, table: second, schema: v1.schema,
+                                             provenance: Fixtures.provenance(sha: String(repeating: "b", count: 64)),
+                                             audit: AuditDraft(at: Fixtures.epoch, actor: admin, action: .datasetImported), creating: nil)
+        // The female cells hold the same records in both versions: the same perturbed counts
+        let female = try await SecurityFixTests.perturbedCount(world, dataset: "gbv", rows: Array(9..<24))
+        let femaleAdults = try await SecurityFixTests.perturbedCount(world, dataset: "gbv", rows: Array(12..<24))
+        try await world.application().test(.router) { client in
+            let analyst = try await Browser.signedIn(client, as: .analyst)
+            let t = try Self.cells(try await analyst.get(client, "/api/v1/datasets/gbv/aggregate?by=sex,age_group&min_cell=5"))
+            #expect(t.rows.first { $0.0 == ["female", "Total"] }?.1 == female)
+            #expect(t.rows.first { $0.0 == ["female", "adults"] }?.1 == femaleAdults)
+        }
+        // … and these are the counts version 1 gave (its rows 0–14 are the female records)
+        let keysV1 = try await Self.versionOneCounts(world, v1)
+        #expect(keysV1.female == female)
+        #expect(keysV1.femaleAdults == femaleAdults)
+    }
+
+    /// Version 1's perturbed counts of the female records (rows 0–14) and female adults (rows 0–11), from the
+    /// record keys of its ids.
+    static func versionOneCounts(_ world: TestWorld, _ v1: DatasetVersion) async throws -> (female: Int, femaleAdults: Int) {
+        let secret = try await world.store.secret(named: RecordKeys.secretName, orCreate: RecordKeys.newSecret)
+        let ids = (0..<v1.rowCount).map { Optional("c\($0)") }
+        let keys = RecordKeys.keys(secret: secret, dataset: v1.datasetID.rawValue, recordIDs: ids, otherwise: [])
+        func count(_ rows: [Int]) -> Int {
+            CellKeyPerturbation(minCell: 5).published(count: rows.count, cellKey: rows.reduce(UInt32(0)) { $0 &+ keys[$1] })
+        }
+        return (count(Array(0..<15)), count(Array(0..<12)))
+    }
 }

@@ -48,8 +48,12 @@ import Testing
             let ok = try await here.post(client, "/account/password", [
                 "current_password": TestWorld.password, "new_password": Self.newPassword, "repeat_password": Self.newPassword])
             #expect(ok.status == .seeOther)
-            // This session goes on; the other one and the API token are gone
-            #expect(try await here.get(client, "/account/password?done=changed").status == .ok)
+            // The user goes on in a new session (QA9 F4: the old session id, which may be what leaked, ends
+            // with the others); the other session and the API token are gone
+            let renewed = try await here.renewed(by: ok, client)
+            #expect(renewed.cookie != here.cookie)
+            #expect(try await renewed.get(client, "/account/password?done=changed").status == .ok)
+            #expect(try await here.get(client, "/").status == .seeOther)
             #expect(try await elsewhere.get(client, "/").status == .seeOther)
             #expect(try await client.execute(uri: "/api/v1/datasets", method: .get, headers: bearer).status == .unauthorized)
             // The new password signs in, the old one does not
@@ -83,7 +87,13 @@ import Testing
             // A malformed body says what is expected
             let malformed = try await b.json(client, .post, "/api/v1/account/password", #"{"password": "x"}"#)
             #expect(malformed.status == .badRequest)
-            #expect(try await b.json(client, .post, "/api/v1/account/password", body).status == .noContent)
+            let changed = try await b.json(client, .post, "/api/v1/account/password", body)
+            #expect(changed.status == .noContent)
+            // A new session cookie; the one that asked has ended (QA9 F4)
+            let renewed = try await b.renewed(by: changed, client)
+            #expect(renewed.cookie != b.cookie)
+            #expect(try await renewed.get(client, "/api/v1/datasets").status == .ok)
+            #expect(try await b.get(client, "/api/v1/datasets").status == .unauthorized)
             let (r, _) = try await Browser.atLoginForm(client).postLogin(client, user: TestWorld.userName(.pimOfficer), password: Self.newPassword)
             #expect(r.status == .seeOther)
         }
@@ -104,5 +114,17 @@ import Testing
             let (r, _) = try await Browser.atLoginForm(client).postLogin(client, user: TestWorld.userName(.analyst))
             #expect(r.status != .seeOther)
         }
+    }
+}
+
+extension Browser {
+    /// After a password change (QA9 F4): the new session's cookie from `r`, and its CSRF token from the home page.
+    func renewed(by r: TestResponse, _ client: some TestClientProtocol) async throws -> Browser {
+        let cookie = try #require(Browser.sessionCookie(r))
+        var next = self
+        next.cookie = cookie
+        let home = try await next.get(client, "/")
+        next.csrf = Browser.csrfToken(String(buffer: home.body))
+        return next
     }
 }

@@ -65,7 +65,12 @@ import Testing
         let d = try #require(try await world.store.dataset(named: dataset))
         let v = try #require(try await world.store.versions(of: d.id).last)
         let secret = try await world.store.secret(named: RecordKeys.secretName, orCreate: RecordKeys.newSecret)
-        let keys = RecordKeys.keys(secret: secret, scope: v.id.rawValue, count: v.rowCount)
+        var keys = RecordKeys.keys(secret: secret, scope: v.id.rawValue, count: v.rowCount)
+        // With a record id, keys by record (QA9 F7)
+        if let field = ConsentFilter.recordIDField(in: v.schema), let ids = try await world.store.table(of: v, columns: [field])[field] {
+            let values: [String?] = (0..<ids.count).map { r in if case .text(let t) = ids[r] { t } else { nil } }
+            keys = RecordKeys.keys(secret: secret, dataset: d.id.rawValue, recordIDs: values, otherwise: keys)
+        }
         let cellKey = rows.reduce(UInt32(0)) { $0 &+ keys[$1] }
         return CellKeyPerturbation(minCell: minCell).published(count: rows.count, cellKey: cellKey)
     }

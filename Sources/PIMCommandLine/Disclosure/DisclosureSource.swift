@@ -82,13 +82,15 @@ struct DisclosureSourceOptions: ParsableArguments {
             }
             let pseudo: (any Pseudonymizer)? = needPseudonymizer
                 ? HMACPseudonymizer(key: try await s.secret(named: HMACPseudonymizer.secretName) { HMACPseudonymizer.newKey() }) : nil
+            let table = try await s.table(of: v)
+            // The same keys as the server's (by record id when there is one), so a cell shows the same count.
             let keys = needRecordKeys
                 ? RecordKeys.keys(
-                    secret: try await s.secret(named: RecordKeys.secretName, orCreate: RecordKeys.newSecret), scope: v.id.rawValue,
-                    count: v.rowCount)
+                    secret: try await s.secret(named: RecordKeys.secretName, orCreate: RecordKeys.newSecret), dataset: d.id.rawValue,
+                    version: v.id.rawValue, recordIDs: ConsentFilter.recordIDField(in: v.schema).flatMap { table[$0] }, count: v.rowCount)
                 : nil
             return Loaded(
-                table: try await s.table(of: v), schema: v.schema, label: "\(name) v\(v.number)", datasetID: d.id, pseudonymizer: pseudo,
+                table: table, schema: v.schema, label: "\(name) v\(v.number)", datasetID: d.id, pseudonymizer: pseudo,
                 recordKeys: keys)
         }
     }

@@ -1,10 +1,12 @@
 import Crypto
 import Foundation
+import PIMTable
 
 /// The secret random key of each record of a stored dataset version, for the cell-key method
 /// (``PIMDisclosure/CellKeyPerturbation``).
 ///
-/// The keys are the ChaCha20 keystream (read as little-endian 32-bit words) under a key derived with HKDF-SHA-256
+/// With a record id, a record's key is derived from it (``keys(secret:dataset:recordIDs:otherwise:)``), the same
+/// in every version. Otherwise the keys are the ChaCha20 keystream (read as little-endian 32-bit words) under a key derived with HKDF-SHA-256
 /// from the workspace's cell-key secret and the version's id: row `i` of a version always has the same key, so
 /// a cell shows the same perturbed count in every table, for every user and after every restart; two versions,
 /// or two workspaces, have unrelated keys. Without the secret, which never leaves the store, the keys and hence
@@ -34,6 +36,38 @@ public enum RecordKeys {
             for i in 0..<count { out[i] = UInt32(littleEndian: raw.loadUnaligned(fromByteOffset: i * 4, as: UInt32.self)) }
         }
         return out
+    }
+
+    /// The keys of records by their ids within the dataset `dataset` names (its id): the first four bytes of an
+    /// HMAC-SHA-256 of the record id under a key derived from the secret and the dataset, so a record keeps its
+    /// key in every version of the dataset (a cumulative file imported again does not re-draw every cell's
+    /// perturbation). Rows without an id take the key of `otherwise` at their position.
+    public static func keys(secret: Data, dataset: String, recordIDs: [String?], otherwise: [UInt32]) -> [UInt32] {
+        let key = HKDF<SHA256>.deriveKey(
+            inputKeyMaterial: SymmetricKey(data: secret), salt: Data("pim cell-key record keys by record id".utf8),
+            info: Data(dataset.utf8), outputByteCount: 32)
+        return recordIDs.enumerated().map { i, id in
+            guard let id else { return i < otherwise.count ? otherwise[i] : 0 }
+            let mac = HMAC<SHA256>.authenticationCode(for: Data(id.utf8), using: key)
+            return mac.withUnsafeBytes { UInt32(littleEndian: $0.loadUnaligned(as: UInt32.self)) }
+        }
+    }
+
+    /// The keys of the rows of a stored version, as the server and `pim aggregate --cell-key` both use them:
+    /// by record id when `recordIDs` (the version's record id column, ``ConsentFilter/recordIDField(in:)``) holds
+    /// a value for the row, by row within the version otherwise.
+    public static func keys(secret: Data, dataset: String, version: String, recordIDs: Column?, count: Int) -> [UInt32] {
+        let byRow = keys(secret: secret, scope: version, count: count)
+        guard let ids = recordIDs, ids.count == count else { return byRow }
+        let values: [String?] = (0..<count).map { r in
+            switch ids[r] {
+            case .null: nil
+            case .text(let t): t
+            case .integer(let i): String(i)
+            default: String(describing: ids[r])
+            }
+        }
+        return keys(secret: secret, dataset: dataset, recordIDs: values, otherwise: byRow)
     }
 
     /// HMAC-SHA-256 of each row number, should the cipher be unavailable (it is not expected to be).

@@ -80,3 +80,16 @@ public struct CellKeyPerturbation: Sendable, Hashable, Codable {
             + "shows the same records; totals are perturbed on their own, so they need not equal the sum of their cells."
     }
 }
+
+extension AggregateTable {
+    /// Leaves out every published count between 1 and `minCell − 1` (it becomes 0, as an empty cell's).
+    ///
+    /// For a perturbed table asked with a smallest cell above the one it was perturbed with: the perturbation
+    /// must keep its own smallest cell (a cell asked with several would reveal its count, since the perturbation
+    /// table depends on it), and leaving out the small published counts is a function of the published table
+    /// alone, so it tells nothing more. True counts are untouched.
+    public mutating func leaveOutPublishedCounts(below minCell: Int) {
+        for i in cells.indices { if let c = cells[i].publishedCount, c > 0, c < minCell { cells[i].publishedCount = 0 } }
+        for i in marginals.indices { if let c = marginals[i].publishedCount, c > 0, c < minCell { marginals[i].publishedCount = 0 } }
+    }
+}

@@ -55,7 +55,7 @@ struct APIController: Sendable {
             let entry = try await catalog.entry(named: context.parameters.require("name"), viewer: viewer)
             let q = Form(query: request.uri.query)
             let asked = try Self.aggregateRequest(by: q["by"], minCell: q["min_cell"], viewer: viewer, entry: entry, catalog: catalog)
-            let answer = try await catalog.aggregateJSON(entry, by: asked.by, minCell: asked.minCell, perturbed: asked.perturbed)
+            let answer = try await catalog.aggregateJSON(entry, by: asked.by, minCell: asked.minCell, perturbedFrom: asked.perturbedFrom)
             try await Self.auditPartnerView(viewer, entry: entry, store: store, at: catalog.now(), details: asked.auditDetails)
             return Self.json(answer)
         }
@@ -88,6 +88,9 @@ struct APIController: Sendable {
         var minCell: Int
         /// Counts perturbed by the cell-key method (see ``perturbsAggregates(_:)``).
         var perturbed: Bool
+        /// The smallest cell of the cell-key perturbation: the viewer's floor, whatever `minCell` they ask
+        /// (see ``DatasetCatalog/aggregate(_:by:minCell:perturbedFrom:)``); nil when counts are suppressed.
+        var perturbedFrom: Int?
         var auditDetails: [String: String] {
             ["kind": "aggregate", "by": by.joined(separator: ","), "min_cell": String(minCell), "method": perturbed ? "cell-key" : "suppression"]
         }
@@ -126,7 +129,24 @@ struct APIController: Sendable {
         }
         // Viewers who may ask for any table but not see microdata get perturbed counts (see
         // DatasetCatalog.aggregate): suppression alone would let two of their queries recover a small cell.
-        return AggregateRequest(by: by, minCell: cell, perturbed: Self.perturbsAggregates(viewer.role))
+        let perturbed = Self.perturbsAggregates(viewer.role)
+        // rare:N keeps a category by its true count, so which categories are named under several N reveals each
+        // one's exact count (QA9 F2): not for viewers whose counts are perturbed.
+        if perturbed, let rare = by.first(where: Self.mergesRareCategories) {
+            throw ServerError.badRequest(
+                "\"\(rare)\" groups categories by their true counts, which the categories it names would reveal; "
+                    + "ask by \"\(DatasetCatalog.dimensionColumn(rare))\" and group the perturbed counts yourself.")
+        }
+        return AggregateRequest(by: by, minCell: cell, perturbed: perturbed, perturbedFrom: perturbed ? max(5, floor) : nil)
+    }
+
+    /// Whether a dimension `COL=SPEC` is the `rare:N` recoding (categories with fewer than N records merged),
+    /// spelled as ``RecodeSpec`` reads it.
+    static func mergesRareCategories(_ dimension: String) -> Bool {
+        let parts = dimension.split(separator: "=", maxSplits: 1)
+        guard parts.count == 2 else { return false }
+        let spec = parts[1].trimmingCharacters(in: .whitespaces).lowercased()
+        return spec.split(separator: ":").first.map(String.init) == "rare"
     }
 
     /// Whether ad-hoc aggregates for `role` are perturbed by the cell-key method: analysts and partner viewers,

@@ -83,9 +83,11 @@ struct AccountAPIController: Sendable {
                 throw ServerError.badRequest("Passwords are changed by a signed-in user (a session), not with an API token.")
             }
             let body = try Self.decode(PasswordChangeDTO.self, form, hint: #"{"current": "…", "new": "…"}"#)
-            try await accounts.changeOwnPassword(
-                current: body.current, new: body.new, actor: AccountPageController.actor(context), keeping: context.session?.token)
-            return Response(status: .noContent)
+            let session = try await accounts.changeOwnPassword(
+                current: body.current, new: body.new, actor: AccountPageController.actor(context))
+            var response = Response(status: .noContent)
+            response.setCookie(SessionCookie.set(session.token, configuration: configuration))
+            return response
         }
         registry.register(.apiTokenRevoke) { _, context, _ in
             _ = try await tokens.revoke(id: context.parameters.require("id"), by: AccountPageController.actor(context), now: configuration.now())

@@ -108,13 +108,17 @@ struct AccountPageController: Sendable {
             guard form["new_password"] == form["repeat_password"] else {
                 return passwordPage(context, error: ServerError.badRequest("The two new passwords differ; type the same one twice."))
             }
+            let session: Session
             do {
-                try await accounts.changeOwnPassword(
-                    current: form["current_password"] ?? "", new: form["new_password"] ?? "", actor: actor, keeping: context.session?.token)
+                session = try await accounts.changeOwnPassword(
+                    current: form["current_password"] ?? "", new: form["new_password"] ?? "", actor: actor)
             } catch let e as ServerError where e != .notFound {
                 return passwordPage(context, error: e)
             }
-            return AuthController.redirect(to: Route.accountPassword.path + "?done=changed")
+            // A new session id: the old one ended with the others (it may be what leaked).
+            var response = AuthController.redirect(to: Route.accountPassword.path + "?done=changed")
+            response.setCookie(SessionCookie.set(session.token, configuration: configuration))
+            return response
         }
         registry.register(.accountTokenRevoke) { _, context, _ in
             _ = try await tokens.revoke(id: context.parameters.require("id"), by: Self.actor(context), now: configuration.now())

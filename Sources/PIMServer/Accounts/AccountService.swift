@@ -136,8 +136,9 @@ struct AccountService: Sendable {
     /// failed sign-in, towards the lock), the new one follows the password rules and differs from it. The
     /// user's other sessions end, their API tokens are revoked (a password changed after a leak must not leave
     /// the intruder a way in), and one `user.updated` event records it (`password: changed`, never a password).
-    /// - Parameter keeping: the session to keep signed in (the one that asked), if any.
-    func changeOwnPassword(current: String, new: String, actor: Session.SignedInUser, keeping: String?) async throws {
+    /// - Returns: a new session for the user who asked, signed in (every earlier one has ended, the asking one
+    ///   too: its id may be what leaked, QA9 F4); the caller sets its cookie.
+    func changeOwnPassword(current: String, new: String, actor: Session.SignedInUser) async throws -> Session {
         let now = configuration.now()
         guard let user = try await store.user(named: actor.userName), user.id == actor.id, !user.isDisabled else {
             throw ServerError.notFound
@@ -153,7 +154,7 @@ struct AccountService: Sendable {
         }
         guard new != current else { throw ServerError.badRequest("The new password is the current one; choose another.") }
         let hash = try hashPassword(new)
-        try await locks.withLock(actor.userName) {
+        let changed = try await locks.withLock(actor.userName) {
             guard var fresh = try await store.user(named: actor.userName), fresh.id == actor.id else { throw ServerError.notFound }
             fresh.passwordHash = hash
             fresh.failedLogins = 0
@@ -162,9 +163,11 @@ struct AccountService: Sendable {
             try await store.append(AuditDraft(at: now, actor: actor.id.rawValue, action: .userUpdated,
                                               organizationID: fresh.organizationID?.rawValue,
                                               details: ["user": fresh.id.rawValue, "password": "changed"]))
+            return fresh
         }
-        await sessions.removeAll(of: user.id, except: keeping)
+        await sessions.removeAll(of: user.id)
         try await APITokens(store: store).revokeAll(of: user.id, by: actor, now: now)
+        return await sessions.create(for: changed, now: now)
     }
 
     func createOrganization(name: String, acronym: String, kind: Organization.Kind, actor: Session.SignedInUser) async throws -> Organization {

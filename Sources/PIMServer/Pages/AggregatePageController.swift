@@ -110,7 +110,7 @@ struct AggregatePageController: Sendable {
     /// The table asked for in `q` (`by`, `min_cell`), checked as the API checks it; a partner's view is audited.
     private func aggregate(_ q: Form, viewer: Viewer, entry: DatasetCatalog.Entry) async throws -> (APIController.AggregateRequest, AggregateDTO) {
         let asked = try APIController.aggregateRequest(by: q["by"], minCell: q["min_cell"], viewer: viewer, entry: entry, catalog: catalog)
-        let answer = try await catalog.aggregate(entry, by: asked.by, minCell: asked.minCell, perturbed: asked.perturbed)
+        let answer = try await catalog.aggregate(entry, by: asked.by, minCell: asked.minCell, perturbedFrom: asked.perturbedFrom)
         try await APIController.auditPartnerView(viewer, entry: entry, store: store, at: catalog.now(), details: asked.auditDetails)
         return (asked, answer)
     }
