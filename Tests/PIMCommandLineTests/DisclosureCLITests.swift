@@ -98,6 +98,46 @@ import Testing
         #expect(v1 == v2)
     }
 
+    /// `--cell-key` perturbs from the same smallest cell whatever `--min-cell` (QA9 review F8): a table asked
+    /// with a larger one shows the same counts, less those below it, so several tables tell nothing more; `rare:N`
+    /// (decided on true counts) and a smallest cell below 5 are refused with it.
+    @Test func cellKeyTablesDoNotDependOnTheMinimumCellAsked() throws {
+        let dir = try initialisedWorkspace()
+        // Groups of every size from 1 to 14 (in two sexes): the perturbation differs most near the smallest cell
+        var csv = "record_id,site,sex\n"
+        var id = 0
+        for size in 1...14 {
+            for k in 0..<size {
+                csv += "R\(id),S\(String(format: "%02d", size)),\(k % 3 == 0 ? "m" : "f")\n"
+                id += 1
+            }
+        }
+        try csv.write(to: dir.appendingPathComponent("pm.csv"), atomically: true, encoding: .utf8)
+        #expect(try PIMBinary.run(["import", "pm.csv", "--dataset", "pm", "--category", "protection-monitoring", "--purpose", "T"], in: dir).status == 0)
+        func counts(_ minCell: Int) throws -> [String: Int] {
+            let out = "t\(minCell).csv"
+            let r = try PIMBinary.run(["aggregate", "pm", "--by", "site,sex", "--cell-key", "--min-cell", String(minCell), "--out", out], in: dir)
+            #expect(r.status == 0, "\(r.err)")
+            var map: [String: Int] = [:]
+            for line in try String(contentsOf: dir.appendingPathComponent(out), encoding: .utf8).split(whereSeparator: \.isNewline).dropFirst() {
+                let f = line.split(separator: ",", omittingEmptySubsequences: false).map(String.init)
+                if f.count >= 3, let n = Int(f[2]) { map[f[0] + "|" + f[1]] = n }
+            }
+            return map
+        }
+        let base = try counts(5)
+        #expect(!base.isEmpty)
+        for m in [6, 8, 11] {
+            let other = try counts(m)
+            // The same cells with the same counts, less those published below m
+            #expect(other == base.filter { $0.value >= m }, "min-cell \(m)")
+        }
+        let rare = try PIMBinary.run(["aggregate", "pm", "--by", "site=rare:12,sex", "--cell-key", "--out", "r.csv"], in: dir)
+        #expect(rare.status != 0)
+        #expect(rare.err.contains("true counts"), "\(rare.err)")
+        #expect(try PIMBinary.run(["aggregate", "pm", "--by", "sex", "--cell-key", "--min-cell", "3", "--out", "l.csv"], in: dir).status != 0)
+    }
+
     @Test func aReleaseThatCannotBeAuditedLeavesNoFile() async throws {
         let dir = try initialisedWorkspace()
         try syntheticCSV(rows: 40).write(to: dir.appendingPathComponent("pm.csv"), atomically: true, encoding: .utf8)

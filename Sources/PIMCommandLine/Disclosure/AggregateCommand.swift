@@ -52,10 +52,20 @@ struct AggregateCommand: AsyncParsableCommand {
         if let round, ![3, 5, 10].contains(round) { throw ValidationError("--round takes 3, 5 or 10.") }
         if round != nil && seed == nil { throw ValidationError("--round needs --seed N, so that the rounding can be reproduced.") }
         if cellKey && round != nil { throw ValidationError("Choose --cell-key or --round, not both.") }
+        if cellKey, let rare = Self.dimensions(by).first(where: RecodeSpec.mergesRareCategories) {
+            throw ValidationError("\(rare) groups categories by their true counts, which the categories it names would reveal beside "
+                + "perturbed counts; with --cell-key, aggregate by the column itself.")
+        }
+        if cellKey, let minCell, minCell < Self.cellKeyFloor {
+            throw ValidationError("With --cell-key the smallest cell is at least \(Self.cellKeyFloor) (the perturbation shows smaller counts as 0 or \(Self.cellKeyFloor)).")
+        }
         if cellKey && sum != nil {
             throw ValidationError("--cell-key perturbs counts only; sums would be published exact beside them. Drop --sum or --cell-key.")
         }
     }
+
+    /// The smallest cell the cell-key perturbation starts from, whatever --min-cell (the API's for analysts).
+    static let cellKeyFloor = 5
 
     /// The smallest publishable cell under suppression.
     private var threshold: Int { minCell ?? 5 }
@@ -108,10 +118,14 @@ struct AggregateCommand: AsyncParsableCommand {
             throw CLIError("\(list): a direct identifier or household id cannot be a dimension; each row would name a person or household."
                 + (loaded.datasetID == nil ? " (For a file the role is proposed from the column's name and tag; import it with a schema that gives the column another role to aggregate by it.)" : ""))
         }
+        // Under the cell-key method the perturbation always starts from the same smallest cell (5, as the API's
+        // for analysts): a count asked with several --min-cell values would otherwise be published unchanged at
+        // one of them. A larger --min-cell only leaves out the published counts below it (QA9 review F8).
         let rule: CellRule = cellKey
-            ? .cellKey(minCell: threshold, maxChange: CellKeyPerturbation.defaultMaxChange)
+            ? .cellKey(minCell: Self.cellKeyFloor, maxChange: CellKeyPerturbation.defaultMaxChange)
             : round.map { .round(base: $0, seed: seed ?? 0) } ?? .suppress(minCell: threshold)
-        let agg = try Aggregation.aggregate(table, by: dims, sum: sumColumns, rule: rule, recordKeys: loaded.recordKeys)
+        var agg = try Aggregation.aggregate(table, by: dims, sum: sumColumns, rule: rule, recordKeys: loaded.recordKeys)
+        if cellKey && threshold > Self.cellKeyFloor { agg.leaveOutPublishedCounts(below: threshold) }
         let published = try agg.table()
         let url = URL(fileURLWithPath: out)
         var details = [

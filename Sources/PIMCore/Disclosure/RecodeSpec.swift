@@ -11,6 +11,15 @@ public enum RecodeSpec {
         init(_ description: String) { self.description = description }
     }
 
+    /// Whether a dimension `COL=SPEC` is the `rare:N` recoding (categories with fewer than N records merged),
+    /// which decides on true counts, so it cannot go with perturbed ones (the categories it names tell them).
+    public static func mergesRareCategories(_ dimension: String) -> Bool {
+        let parts = dimension.split(separator: "=", maxSplits: 1)
+        guard parts.count == 2 else { return false }
+        let spec = parts[1].trimmingCharacters(in: .whitespaces).lowercased()
+        return spec.split(separator: ":").first.map(String.init) == "rare"
+    }
+
     public static func parse(_ text: String, table: Table) throws -> Recode {
         let parts = text.split(separator: "=", maxSplits: 1).map { $0.trimmingCharacters(in: .whitespaces) }
         guard parts.count == 2, !parts[0].isEmpty else {

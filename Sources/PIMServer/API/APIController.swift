@@ -132,21 +132,12 @@ struct APIController: Sendable {
         let perturbed = Self.perturbsAggregates(viewer.role)
         // rare:N keeps a category by its true count, so which categories are named under several N reveals each
         // one's exact count (QA9 F2): not for viewers whose counts are perturbed.
-        if perturbed, let rare = by.first(where: Self.mergesRareCategories) {
+        if perturbed, let rare = by.first(where: RecodeSpec.mergesRareCategories) {
             throw ServerError.badRequest(
                 "\"\(rare)\" groups categories by their true counts, which the categories it names would reveal; "
                     + "ask by \"\(DatasetCatalog.dimensionColumn(rare))\" and group the perturbed counts yourself.")
         }
         return AggregateRequest(by: by, minCell: cell, perturbed: perturbed, perturbedFrom: perturbed ? max(5, floor) : nil)
-    }
-
-    /// Whether a dimension `COL=SPEC` is the `rare:N` recoding (categories with fewer than N records merged),
-    /// spelled as ``RecodeSpec`` reads it.
-    static func mergesRareCategories(_ dimension: String) -> Bool {
-        let parts = dimension.split(separator: "=", maxSplits: 1)
-        guard parts.count == 2 else { return false }
-        let spec = parts[1].trimmingCharacters(in: .whitespaces).lowercased()
-        return spec.split(separator: ":").first.map(String.init) == "rare"
     }
 
     /// Whether ad-hoc aggregates for `role` are perturbed by the cell-key method: analysts and partner viewers,
