@@ -73,10 +73,9 @@ public actor SessionStore {
         anonymous[token] = nil
     }
 
-    /// Ends every session of a user (disabled, or password changed), but `except` (the session that changed
-    /// the password) if given.
-    func removeAll(of user: User.ID, except: String? = nil) {
-        sessions = sessions.filter { $0.value.user?.id != user || $0.key == except }
+    /// Ends every session of a user (disabled, or password changed).
+    func removeAll(of user: User.ID) {
+        sessions = sessions.filter { $0.value.user?.id != user }
     }
 
     /// Sessions held, signed-in and anonymous.
