@@ -181,7 +181,7 @@ extension PostgresStore {
         }
     }
 
-    public func deleteDataset(_ datasetID: Dataset.ID, audit: AuditDraft) async throws(StoreError) {
+    public func deleteDataset(_ datasetID: Dataset.ID, removing documents: [DocumentKey], audit: AuditDraft) async throws(StoreError) {
         try await transaction { conn in
             guard try await !self.rows(conn, "SELECT 1 FROM datasets WHERE id = \(datasetID.rawValue) FOR UPDATE").isEmpty
             else { throw StoreError.notFound(kind: "dataset", key: datasetID.rawValue) }
@@ -190,6 +190,9 @@ extension PostgresStore {
             for v in try rows.map(Self.version(from:)) { try await self.dropRows(conn, v) }
             try await conn.query("DELETE FROM dataset_versions WHERE dataset_id = \(datasetID.rawValue)", logger: self.logger)
             try await conn.query("DELETE FROM consent WHERE dataset_id = \(datasetID.rawValue)", logger: self.logger)
+            for d in documents {
+                try await conn.query("DELETE FROM documents WHERE kind = \(d.kind.rawValue) AND id = \(d.id)", logger: self.logger)
+            }
             try await conn.query("DELETE FROM datasets WHERE id = \(datasetID.rawValue)", logger: self.logger)
             var draft = audit
             draft.details["versions"] = versions.map { String($0.number) }.joined(separator: ",")

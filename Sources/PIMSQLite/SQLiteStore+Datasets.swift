@@ -191,7 +191,7 @@ extension SQLiteStore {
         }
     }
 
-    public func deleteDataset(_ datasetID: Dataset.ID, audit: AuditDraft) async throws(StoreError) {
+    public func deleteDataset(_ datasetID: Dataset.ID, removing documents: [DocumentKey], audit: AuditDraft) async throws(StoreError) {
         try await write { db in
             guard try Bool.fetchOne(db, sql: "SELECT 1 FROM datasets WHERE id = ?", arguments: [datasetID.rawValue]) == true
             else { throw StoreError.notFound(kind: "dataset", key: datasetID.rawValue) }
@@ -201,6 +201,9 @@ extension SQLiteStore {
             for v in try rows.map(Self.version(from:)) { try Self.dropRows(db, v) }
             try db.execute(sql: "DELETE FROM dataset_versions WHERE dataset_id = ?", arguments: [datasetID.rawValue])
             try db.execute(sql: "DELETE FROM consent WHERE dataset_id = ?", arguments: [datasetID.rawValue])
+            for d in documents {
+                try db.execute(sql: "DELETE FROM documents WHERE kind = ? AND id = ?", arguments: [d.kind.rawValue, d.id])
+            }
             try db.execute(sql: "DELETE FROM datasets WHERE id = ?", arguments: [datasetID.rawValue])
             var draft = audit
             draft.details["versions"] = versions.map { String($0.number) }.joined(separator: ",")

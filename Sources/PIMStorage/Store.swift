@@ -59,10 +59,11 @@ public protocol Store: SharingStore, Sendable {
     /// its file may be imported again.
     /// - Throws: ``StoreError/notFound(kind:key:)`` when there is no such version.
     func deleteVersion(number: Int, of dataset: Dataset.ID, audit: AuditDraft) async throws(StoreError) -> DatasetVersion
-    /// Deletes a dataset with every version's rows, its consent decisions and the dataset itself, with its audit
-    /// event, all or nothing. Audit events that name it stay (the trail is never edited).
+    /// Deletes a dataset with every version's rows, its consent decisions, the dataset itself and the
+    /// `documents` derived from it (the stored packages of its shares), with its audit event, all or nothing.
+    /// Audit events that name it stay (the trail is never edited).
     /// - Throws: ``StoreError/notFound(kind:key:)`` when there is no such dataset.
-    func deleteDataset(_ dataset: Dataset.ID, audit: AuditDraft) async throws(StoreError)
+    func deleteDataset(_ dataset: Dataset.ID, removing documents: [DocumentKey], audit: AuditDraft) async throws(StoreError)
     /// Loads a version's rows back into a typed table (columns in schema order).
     func table(of version: DatasetVersion) async throws(StoreError) -> Table
     /// Loads only the named columns (in schema order; unknown names are ignored), e.g. the dimensions of an
@@ -204,6 +205,17 @@ public enum StoreError: Error, Sendable, Hashable, CustomStringConvertible {
 }
 
 /// Kinds of small JSON documents kept by id (agreements, registered information systems, …).
+/// One stored document: its kind and id.
+public struct DocumentKey: Sendable, Hashable {
+    public var kind: DocumentKind
+    public var id: String
+
+    public init(kind: DocumentKind, id: String) {
+        self.kind = kind
+        self.id = id
+    }
+}
+
 public enum DocumentKind: String, Sendable, Hashable, Codable, CaseIterable {
     case agreement
     case informationSystem = "information-system"

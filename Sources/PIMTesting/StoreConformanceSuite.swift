@@ -239,14 +239,20 @@ public enum StoreConformanceSuite {
                                               audit: AuditDraft(at: Fixtures.epoch, actor: "dpo", action: .datasetDeleted, datasetID: d.id.rawValue))
             try await store.recordConsent(datasetID: d.id, entries: [ConsentEntry(recordID: "r1", purpose: "disclosure", granted: true, at: Fixtures.epoch)],
                                           audit: AuditDraft(at: Fixtures.epoch, actor: "admin", action: .consentChanged, datasetID: d.id.rawValue))
-            try await store.deleteDataset(d.id, audit: AuditDraft(at: Fixtures.epoch, actor: "dpo", action: .datasetDeleted,
-                                                                  datasetID: d.id.rawValue, details: ["reason": "retention period over"]))
+            // A stored package of a share of it goes with it; other documents stay
+            try await store.putDocument(kind: .sharePackage, id: "SHR-1", json: "{}", audit: nil)
+            try await store.putDocument(kind: .sharePackage, id: "SHR-2", json: "{}", audit: nil)
+            try await store.deleteDataset(d.id, removing: [DocumentKey(kind: .sharePackage, id: "SHR-1")],
+                                          audit: AuditDraft(at: Fixtures.epoch, actor: "dpo", action: .datasetDeleted,
+                                                            datasetID: d.id.rawValue, details: ["reason": "retention period over"]))
+            #expect(try await store.document(kind: .sharePackage, id: "SHR-1") == nil)
+            #expect(try await store.document(kind: .sharePackage, id: "SHR-2") == "{}")
             #expect(try await store.dataset(named: d.name) == nil)
             #expect(try await store.versions(of: d.id).isEmpty)
             #expect(try await store.consent(datasetID: d.id).isEmpty)
             await #expect(throws: StoreError.self) { _ = try await store.table(of: v1) }
             await #expect(throws: StoreError.notFound(kind: "dataset", key: d.id.rawValue)) {
-                try await store.deleteDataset(d.id, audit: AuditDraft(at: Fixtures.epoch, actor: "dpo", action: .datasetDeleted))
+                try await store.deleteDataset(d.id, removing: [], audit: AuditDraft(at: Fixtures.epoch, actor: "dpo", action: .datasetDeleted))
             }
             let last = try #require(try await store.auditEvents(AuditFilter(action: .datasetDeleted)).last)
             #expect(last.draft.details["versions"] == "1")

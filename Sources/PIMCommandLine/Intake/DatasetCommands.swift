@@ -68,7 +68,8 @@ struct DatasetCommand: AsyncParsableCommand {
                 versions, the number of records and the reason (never a record). A deleted version's number is not \
                 given again, and its file may be imported again. With --as, only an administrator or a \
                 data-protection focal point may delete. Shares already sent are not recalled: the recipients' \
-                agreements govern their copies. Agreements that cover the dataset by name keep that name: a new \
+                agreements govern their copies; the copies of its shares' packages that the web keeps for download are \
+                deleted with the dataset (the share records stay). Agreements that cover the dataset by name keep that name: a new \
                 dataset given the same name later is covered by them (suspend or revoke them first if it should not be).
                 """
         )
@@ -109,12 +110,21 @@ struct DatasetCommand: AsyncParsableCommand {
                     let what = version.map { "version \($0) of \(d.name)" } ?? "dataset \(d.name) with its \(versions.count) version(s) and consent decisions"
                     throw CLIError("This would delete \(what) (\(records) records) for good. Run again with --yes to confirm.")
                 }
-                let draft = AuditDraft(at: Date(), actor: actor.name, action: .datasetDeleted, datasetID: d.id.rawValue,
+                var draft = AuditDraft(at: Date(), actor: actor.name, action: .datasetDeleted, datasetID: d.id.rawValue,
                                        details: ["dataset": d.name, "reason": reason.trimmingCharacters(in: .whitespacesAndNewlines)])
                 if let version {
                     _ = try await s.deleteVersion(number: version, of: d.id, audit: draft)
                 } else {
-                    try await s.deleteDataset(d.id, audit: draft)
+                    // The packages of its shares that the web keeps for download are copies of its data: they go
+                    // with it (the share records stay, for the audit trail; recipients' copies are theirs).
+                    var packages: [DocumentKey] = []
+                    for share in try await ShareDocuments.all(in: s) where share.dataset == d.name {
+                        if try await s.document(kind: .sharePackage, id: share.id) != nil {
+                            packages.append(DocumentKey(kind: .sharePackage, id: share.id))
+                        }
+                    }
+                    draft.details["share_packages_deleted"] = String(packages.count)
+                    try await s.deleteDataset(d.id, removing: packages, audit: draft)
                 }
                 let remaining = version == nil ? [] : versions.map(\.number).filter { $0 != version }
                 return Summary(dataset: d.name, deletedVersions: targets.map(\.number), records: records, remainingVersions: remaining)
