@@ -54,16 +54,4 @@ enum SharingFixtures {
 }
 
 /// A text column's data from values (nil is null), coded in order of first appearance.
-func textData(_ values: [String?]) -> ColumnData {
-    var dictionary: [String] = []
-    var index: [String: Int32] = [:]
-    let codes = values.map { v -> Int32 in
-        guard let v else { return -1 }
-        if let c = index[v] { return c }
-        let c = Int32(dictionary.count)
-        dictionary.append(v)
-        index[v] = c
-        return c
-    }
-    return .text(codes: codes, dictionary: dictionary)
-}
+func textData(_ values: [String?]) -> ColumnData { .textFromLabels(count: values.count) { values[$0] } }

@@ -25,8 +25,7 @@ import Testing
         for _ in 0..<9 { sex.append("male"); age.append("adults") }
         let n = sex.count
         func text(_ name: String, _ values: [String]) -> Column {
-            let dictionary = Array(Set(values)).sorted()
-            return Column(name: name, data: .text(codes: values.map { v in Int32(dictionary.firstIndex(of: v) ?? 0) }, dictionary: dictionary))
+            Column(name: name, data: .textFromLabels(count: values.count) { values[$0] })
         }
         let table = try Table(columns: [
             text("record_id", (0..<n).map { "c\($0)" }), text("sex", sex), text("age_group", age),

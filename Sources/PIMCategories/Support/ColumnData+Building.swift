@@ -6,19 +6,7 @@ import PIMTable
 
 extension ColumnData {
     /// A dictionary-encoded text column; nil is null.
-    static func textColumn(_ values: [String?]) -> ColumnData {
-        var dictionary: [String] = []
-        var index: [String: Int32] = [:]
-        let codes = values.map { v -> Int32 in
-            guard let v else { return -1 }
-            if let c = index[v] { return c }
-            let c = Int32(dictionary.count)
-            dictionary.append(v)
-            index[v] = c
-            return c
-        }
-        return .text(codes: codes, dictionary: dictionary)
-    }
+    static func textColumn(_ values: [String?]) -> ColumnData { textFromLabels(count: values.count) { values[$0] } }
 
     static func integerColumn(_ values: [Int?]) -> ColumnData {
         var nulls = NullMask()

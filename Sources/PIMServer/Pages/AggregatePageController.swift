@@ -138,17 +138,10 @@ struct AggregatePageController: Sendable {
                 }
                 return Column(name: name, data: .integer(values: values, nulls: nulls))
             }
-            var dictionary: [String] = []
-            var index: [String: Int32] = [:]
-            let codes = answer.rows.map { row -> Int32 in
-                if case .null = row[c] { return -1 }
-                let s = text(row[c])
-                if let k = index[s] { return k }
-                index[s] = Int32(dictionary.count)
-                dictionary.append(s)
-                return Int32(dictionary.count - 1)
-            }
-            return Column(name: name, data: .text(codes: codes, dictionary: dictionary))
+            return Column(name: name, data: .textFromLabels(count: answer.rows.count) { r in
+                if case .null = answer.rows[r][c] { return nil }
+                return text(answer.rows[r][c])
+            })
         }
         return Table(unchecked: columns, rowCount: answer.rows.count)
     }
