@@ -223,9 +223,10 @@ struct DatasetCatalog: Sendable {
     ///   with this smallest cell instead of suppressing small cells: for viewers who may ask for any table
     ///   (analysts, partners), since suppression protects each table on its own but not against the next query,
     ///   whose margin recovers a suppressed cell. Each stored row keeps its secret key (``RecordKeys``), also
-    ///   through the viewer's row restrictions, so a cell shows the same count in every table. It is the
-    ///   viewer's floor, never the `minCell` they ask for: the perturbation table depends on the smallest cell,
-    ///   so one cell asked with several would reveal its count (at `minCell` = n it is published unchanged). A
+    ///   through the viewer's row restrictions, so a cell shows the same count in every table. It is always
+    ///   ``CellKeyPerturbation/publishedMinCell``, never the `minCell` asked for nor the viewer's floor: the
+    ///   perturbation table depends on the smallest cell, so one cell asked with several would reveal its count
+    ///   (at `minCell` = n it is published unchanged), and so would a partner's answer beside an analyst's. A
     ///   larger `minCell` only leaves out the published counts below it.
     /// - Parameter by: dimensions, each `COL` or `COL=RECODE` (`age=bands`, `date=month`, as `pim aggregate` takes them).
     func aggregate(_ entry: Entry, by: [String], minCell: Int, perturbedFrom: Int? = nil) async throws -> AggregateDTO {

@@ -316,6 +316,43 @@ import Testing
         }
     }
 
+    /// QA9 review F1's residual: the perturbation used to start from each viewer's floor, so a partner whose
+    /// agreements ask for cells of 20 had every cell perturbed under another table than an analyst's (and again
+    /// whenever the agreements changed); the two answers together narrowed each count. Every viewer now gets the
+    /// one table that starts at 5, and a higher floor only leaves out published counts below it.
+    @Test func aPartnersPerturbedCountsAreTheAnalystsWithSmallOnesLeftOut() async throws {
+        let world = try await TestWorld.make()
+        _ = try await SharingFixture.install(in: world, twoPartners: true)
+        let admin = try await world.user(.administrator).id.rawValue
+        try await world.application().test(.router) { client in
+            let analyst = try await Browser.signedIn(client, as: .analyst)
+            let path = "/api/v1/datasets/cases/aggregate?by=adm1_code,sex&min_cell="
+            let ours = try CellKeyAggregateTests.cells(try await analyst.get(client, path + "5"))
+            #expect(ours.method == "cell-key")
+            // Given a second agreement with DRC whose minimum cell is the analyst's largest count (so that the
+            // partner sees some cells and not others)
+            let floor = try #require(ours.rows.compactMap(\.1).max())
+            let strict = try Agreement(id: "ISP-C", parties: ["UNHCR", "DRC"], purpose: "Strict", legalBasis: .publicInterest,
+                                       covers: ["case-management"], level: .aggregated, thresholds: .init(minimumCellSize: floor),
+                                       validFrom: Fixtures.epoch, createdAt: world.clock.now(), createdBy: admin)
+            try await AgreementDocuments.create(strict, in: world.store, actor: admin, at: world.clock.now())
+            try await AgreementDocuments.transition("ISP-C", to: .active, in: world.store, actor: admin, role: .administrator, at: world.clock.now())
+            let partner = try await Browser.signedIn(client, userName: SharingFixture.partnerA)
+            let theirs = try CellKeyAggregateTests.cells(try await partner.get(client, path + String(floor)))
+            #expect(theirs.method == "cell-key")
+            // Then the partner's counts are the analyst's, the ones below the floor left out
+            let large = ours.rows.filter { ($0.1 ?? 0) >= floor }
+            #expect(!large.isEmpty && large.count < ours.rows.count)
+            #expect(theirs.rows.map(\.0) == large.map(\.0))
+            #expect(theirs.rows.map(\.1) == large.map(\.1))
+            // … and an agreement asking for smaller cells later changes none of them
+            try await AgreementDocuments.transition("ISP-C", to: .suspended, in: world.store, actor: admin, role: .administrator, at: world.clock.now())
+            let relaxed = try CellKeyAggregateTests.cells(try await partner.get(client, path + "5"))
+            #expect(relaxed.rows.map(\.0) == ours.rows.map(\.0))
+            #expect(relaxed.rows.map(\.1) == ours.rows.map(\.1))
+        }
+    }
+
     @Test func theAPIRequestsSharesAndAnswersRefusalsWithTheirReason() async throws {
         let world = try await TestWorld.make()
         _ = try await SharingFixture.install(in: world)

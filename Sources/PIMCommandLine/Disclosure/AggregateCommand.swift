@@ -65,7 +65,7 @@ struct AggregateCommand: AsyncParsableCommand {
     }
 
     /// The smallest cell the cell-key perturbation starts from, whatever --min-cell (the API's for analysts).
-    static let cellKeyFloor = 5
+    static let cellKeyFloor = CellKeyPerturbation.publishedMinCell
 
     /// The smallest publishable cell under suppression.
     private var threshold: Int { minCell ?? 5 }

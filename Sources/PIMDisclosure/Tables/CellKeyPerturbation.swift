@@ -30,6 +30,14 @@ public struct CellKeyPerturbation: Sendable, Hashable, Codable {
     /// difference of a few cells is uncertain by several records.
     public static let defaultMaxChange = 2
 
+    /// The smallest count of every perturbed table pim publishes, whoever asks and under whichever agreement.
+    /// One perturbation table for all viewers means a cell is published alike to all of them: if each viewer's
+    /// floor (a partner's agreements' largest minimum cell) chose the table, a cell would be perturbed afresh
+    /// when the agreements change, or for a partner beside an analyst, and the two answers together would
+    /// narrow its count (QA9 review, F1's residual). A viewer whose floor is higher has the published counts
+    /// below it left out.
+    public static let publishedMinCell = 5
+
     public init(minCell: Int = 5, maxChange: Int = CellKeyPerturbation.defaultMaxChange) {
         self.minCell = minCell
         self.maxChange = maxChange

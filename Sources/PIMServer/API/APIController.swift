@@ -88,8 +88,8 @@ struct APIController: Sendable {
         var minCell: Int
         /// Counts perturbed by the cell-key method (see ``perturbsAggregates(_:)``).
         var perturbed: Bool
-        /// The smallest cell of the cell-key perturbation: the viewer's floor, whatever `minCell` they ask
-        /// (see ``DatasetCatalog/aggregate(_:by:minCell:perturbedFrom:)``); nil when counts are suppressed.
+        /// The smallest cell of the cell-key perturbation: ``CellKeyPerturbation/publishedMinCell`` for every
+        /// viewer, whatever `minCell` they ask and whatever their floor (see ``DatasetCatalog/aggregate(_:by:minCell:perturbedFrom:)``); nil when counts are suppressed.
         var perturbedFrom: Int?
         var auditDetails: [String: String] {
             ["kind": "aggregate", "by": by.joined(separator: ","), "min_cell": String(minCell), "method": perturbed ? "cell-key" : "suppression"]
@@ -137,7 +137,7 @@ struct APIController: Sendable {
                 "\"\(rare)\" groups categories by their true counts, which the categories it names would reveal; "
                     + "ask by \"\(DatasetCatalog.dimensionColumn(rare))\" and group the perturbed counts yourself.")
         }
-        return AggregateRequest(by: by, minCell: cell, perturbed: perturbed, perturbedFrom: perturbed ? max(5, floor) : nil)
+        return AggregateRequest(by: by, minCell: cell, perturbed: perturbed, perturbedFrom: perturbed ? CellKeyPerturbation.publishedMinCell : nil)
     }
 
     /// Whether ad-hoc aggregates for `role` are perturbed by the cell-key method: analysts and partner viewers,
