@@ -74,7 +74,24 @@ struct ServeCommand: AsyncParsableCommand {
         var configuration = try serverConfiguration()
         configuration.warmCachesAtStart = true
         let store = effectiveStore
-        if case .sqlite(let dir) = store.configuration.backend { configuration.uploadDirectory = dir.appendingPathComponent("uploads") }
+        // A SQLite workspace's uploads go next to its data (its directory is locked by this server). Servers
+        // of a PostgreSQL database may run side by side: each claims a folder of its own, and deletes those of
+        // servers that are gone (killed ones included; QA9 review F9).
+        var processFolder: UploadProcessFolder?
+        var abandoned = 0
+        if case .sqlite(let dir) = store.configuration.backend {
+            configuration.uploadDirectory = dir.appendingPathComponent("uploads")
+        } else {
+            do {
+                abandoned = UploadProcessFolder.discardAbandoned()
+                let folder = try UploadProcessFolder()
+                processFolder = folder
+                configuration.uploadDirectory = folder.directory
+            } catch {
+                throw CLIError("The server cannot store uploads: \(UploadProcessFolder.defaultParent.path) is not a private, writable directory of this user.")
+            }
+        }
+        defer { processFolder?.release() }
         let s = try await store.openStore(writing: true, command: "pim serve")
         do {
             if demo { try await seedDemo(s, store: store) }
@@ -88,6 +105,7 @@ struct ServeCommand: AsyncParsableCommand {
             let uploads = configuration.uploads.directory
             let leftovers = UploadSettings.discardLeftovers(in: uploads)
             if leftovers > 0 { logger.info("deleted \(leftovers) upload(s) an earlier run left unconfirmed") }
+            if abandoned > 0 { logger.info("deleted the upload folders of \(abandoned) server(s) that stopped without deleting them") }
             logger.info("pim serves \(store.configuration.backendDescription) at \(address) (Ctrl-C stops)")
             try await serve(configuration, store: s, logger: logger)
             UploadSettings.discardLeftovers(in: uploads)
