@@ -65,7 +65,7 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         // MARK: - Storage
-        .target(name: "PIMStorage", dependencies: ["PIMCore", "PIMTable"], swiftSettings: swiftSettings),
+        .target(name: "PIMStorage", dependencies: ["PIMCore", "PIMTable", "PIMCategories"], swiftSettings: swiftSettings),
         .target(
             name: "PIMSQLite",
             dependencies: [

@@ -21,6 +21,26 @@ extension PostgresStore {
         return u.string ?? adminURL
     }
 
+    /// Drops a database that ``createScratchDatabase(adminURL:prefix:)`` made (its name must start with
+    /// `prefix`), closing any connection still open to it, so that test runs leave nothing behind.
+    public static func dropScratchDatabase(adminURL: String, url: String, prefix: String = "pim_test") async throws {
+        guard let u = URLComponents(string: url) else { throw StoreError.unavailable("bad scratch URL") }
+        let name = String(u.path.drop { $0 == "/" })
+        guard name.hasPrefix(prefix + "_"), name.allSatisfy({ $0.isLetter || $0.isNumber || $0 == "_" }) else {
+            throw StoreError.unavailable("not a scratch database")
+        }
+        let admin = try PostgresStore(url: adminURL)
+        do {
+            _ = try await admin.connection { conn in
+                try await conn.query(PostgresQuery(unsafeSQL: "DROP DATABASE IF EXISTS \(name) WITH (FORCE)"), logger: admin.logger)
+            }
+        } catch {
+            try await admin.close()
+            throw error
+        }
+        try await admin.close()
+    }
+
     /// Runs raw SQL in one transaction. Only for tests that simulate tampering.
     public func executeUnsafeForTesting(_ statements: [String]) async throws {
         try await transaction { conn in

@@ -45,6 +45,33 @@ import Testing
         #expect(r.section("by-adm1")?.value("total", where: ["Total"]) == .integer(68))
     }
 
+    @Test func theFiguresInForceGiveOneRowOfPersonsPerLocationGroupSexAndAge() throws {
+        // When the fixture's figures in force on 2026-03-01 are turned into persons
+        let (t, asOf) = try PopulationFigures.personsInForce(Self.population)
+        #expect(asOf == CivilDays.parseISO("2026-03-01"))
+        // Then each of the three location-group figures used gives six rows (sex x age)
+        #expect(t.rowCount == 18)
+        #expect(t.columnNames == ["adm1_code", "adm2_code", "population_group", "date", "source_org", "sex", "age_group", "persons"])
+        func persons(_ adm2: String, _ sex: String, _ age: String) -> Value? {
+            (0..<t.rowCount).first { r in
+                t["adm2_code"]?[r] == .text(adm2) && t["sex"]?[r] == .text(sex) && t["age_group"]?[r] == .text(age)
+            }.flatMap { t["persons"]?[$0] }
+        }
+        // A101: ORG-A's figure of 2026-03-01 (the larger source), not its January one nor ORG-B's
+        #expect(persons("A101", "female", "children") == .integer(20))
+        #expect(persons("A101", "male", "elderly") == .integer(5))
+        // A201: its latest figure, of February
+        #expect(persons("A201", "male", "elderly") == .integer(6))
+        // and the persons add up to the report's grand total, computed from the parts (541)
+        guard case .integer(let values, _) = t["persons"]?.data else { Issue.record("persons is not integer"); return }
+        #expect(values.reduce(0, +) == 541)
+        // As of January only A101's January figure was known
+        let january = try PopulationFigures.personsInForce(Self.population, asOf: CivilDays.parseISO("2026-01-31")).table
+        guard case .integer(let early, _) = january["persons"]?.data else { Issue.record("persons is not integer"); return }
+        #expect(january.rowCount == 6)
+        #expect(early.reduce(0, +) == 68)
+    }
+
     @Test func spikeRuleNeedsBothTwoSDsAndFiveIncidents() {
         let rule = SpikeRule.standard
         #expect(rule.isSpike([5, 5, 5, 10], at: 3))      // sd 0, +5

@@ -573,4 +573,37 @@ import Testing
         let s = try PIMCommand.parseAsRoot(["share", "pm", "--to", "DRC", "--agreement", "A", "--level", "aggregated", "--out", "x.zip"])
         #expect((s as? ShareCommand.Make)?.dataset == "pm")
     }
+
+    /// QA9 S13: an aggregated share of population figures counted figure rows. It counts the persons of the
+    /// figures in force (per location and group the latest figure), by adm1 and sex here.
+    @Test func anAggregatedShareOfPopulationFiguresCountsPersons() throws {
+        let dir = try Self.workspace()
+        var csv = "date,adm1_code,adm2_code,population_group,source_org,population_f_children,population_f_adults,population_f_elderly,"
+            + "population_m_children,population_m_adults,population_m_elderly,population_total\n"
+        csv += "2026-01-01,A1,A101,idps,ORG-A,10,20,5,12,18,3,68\n"          // replaced by March's figure
+        csv += "2026-03-01,A1,A101,idps,ORG-A,20,30,5,22,28,5,110\n"
+        csv += "2026-03-01,A1,A102,host-community,ORG-A,100,100,10,100,90,10,410\n"
+        csv += "2026-03-01,A2,A201,idps,ORG-A,40,50,6,30,35,9,170\n"
+        try csv.write(to: dir.appendingPathComponent("pop.csv"), atomically: true, encoding: .utf8)
+        for args in [
+            ["import", "pop.csv", "--dataset", "pop", "--category", "population-data", "--purpose", "planning"],
+            ["agreement", "add", "--id", "ISP-P", "--parties", "UNHCR,DRC", "--purpose", "planning", "--basis", "public-interest",
+             "--covers", "pop", "--level", "aggregated"],
+            ["agreement", "activate", "ISP-P"],
+            ["share", "pop", "--to", "DRC", "--agreement", "ISP-P", "--level", "aggregated", "--by", "adm1_code,sex", "--out", "p.zip"],
+            ["verify", "p.zip", "--extract", "out"],
+        ] {
+            let r = try PIMBinary.run(args, in: dir)
+            try #require(r.status == 0, "\(args.first ?? ""): \(r.err)")
+        }
+        let data = try String(contentsOf: dir.appendingPathComponent("out/data.csv"), encoding: .utf8)
+        // (CSV lines end in CRLF, one Character in Swift.)
+        let lines = data.components(separatedBy: "\r\n")
+        #expect(lines.first == "adm1_code,sex,persons,flag")
+        // A1: women 20+30+5 + 100+100+10, men 22+28+5 + 100+90+10; A2: 96 and 74; 690 in all
+        for expected in ["A1,female,265,", "A1,male,255,", "A2,female,96,", "A2,male,74,", "Total,Total,690,"] {
+            #expect(lines.contains(expected), "\(expected) in \(lines)")
+        }
+        #expect(lines.contains { $0.hasPrefix("#adm1+code,#sex,#population+num") })
+    }
 }

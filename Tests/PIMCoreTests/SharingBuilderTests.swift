@@ -163,17 +163,55 @@ import Testing
         }
     }
 
-    @Test func aPopulationTableSaysItCountsFigureRowsNotPersons() throws {
-        // Given population figures shared as a table by adm1
+    /// QA9 S13: an aggregated share of population figures counted figure rows, not persons. Its rows are now
+    /// the persons each figure stands for (by location, group, sex and age), and its small cells are of few persons.
+    @Test func aPopulationShareCountsPersonsAndSuppressesCellsOfFewPersons() throws {
+        // Given population figures as persons (as PopulationFigures.personsInForce gives them): XY01 has 40 women
+        // and 3 men, XY02 30 women and 9 men
         let d = F.dataset(category: "population-data", sensitivity: .low)
-        let out = try ShareBuilder.build(try plan(try F.agreement(covers: ["pm"]), d, .aggregated, by: ["adm1"]), dataset: d,
-                                         table: F.table(20), consent: [])
-        // Then the method says what is counted; other categories' methods do not carry the note
-        #expect(out.disclosure.method.contains("each count is a number of population-figure rows"))
-        #expect(out.disclosure.method.contains("not of persons"))
-        let pm = try ShareBuilder.build(try plan(try F.agreement(), F.dataset(), .aggregated, by: ["adm1"]), dataset: F.dataset(),
-                                        table: F.table(20), consent: [])
-        #expect(!pm.disclosure.method.contains("population-figure"))
+        let rows: [(String, String, Int64)] = [("XY01", "female", 25), ("XY01", "female", 15), ("XY01", "male", 3),
+                                                ("XY02", "female", 30), ("XY02", "male", 9)]
+        let t = try Table(columns: [
+            Column(name: "adm1_code", tag: HXLTagSpec(parsing: "#adm1+code"), data: textData(rows.map(\.0))),
+            Column(name: "sex", tag: HXLTagSpec(parsing: "#sex"), data: textData(rows.map(\.1))),
+            Column(name: "persons", data: .integer(values: rows.map(\.2), nulls: NullMask())),
+        ])
+        let a = try F.agreement(covers: ["population-data"])
+        let out = try ShareBuilder.build(try plan(a, d, .aggregated, by: ["adm1_code", "sex"]), dataset: d, table: t,
+                                         consent: [], persons: "persons")
+        // Then the table counts persons, in a column that says so
+        #expect(out.table.columnNames == ["adm1_code", "sex", "persons", "flag"])
+        #expect(out.table["persons"]?.tag?.description == "#population+num")
+        func persons(_ adm1: String, _ sex: String) -> Value? {
+            (0..<out.table.rowCount).first { out.table["adm1_code"]?[$0] == .text(adm1) && out.table["sex"]?[$0] == .text(sex) }
+                .flatMap { out.table["persons"]?[$0] }
+        }
+        #expect(persons("Total", "Total") == .integer(82))
+        #expect(persons("Total", "female") == .integer(70))
+        #expect(persons("XY01", "Total") == .integer(43))
+        #expect(persons("XY02", "Total") == .integer(39))
+        // … and the 3 men of XY01 are a small cell: suppressed with its complements (here every sex of
+        // every adm1), not listed
+        for adm1 in ["XY01", "XY02"] { for sex in ["female", "male"] { #expect(persons(adm1, sex) == nil) } }
+        #expect(out.disclosure.cellsSuppressedPrimary == 1)
+        #expect(out.disclosure.method.contains("persons the population figures stand for"))
+        #expect(!out.disclosure.method.contains("population-figure rows"))
+    }
+
+    @Test func aPopulationShareIsByTheFiguresDimensions() throws {
+        let d = F.dataset(category: "population-data", sensitivity: .low)
+        let a = try F.agreement(covers: ["population-data"])
+        func decide(_ by: [String]) -> ShareDecision {
+            SharingRules.decide(ShareRequest(dataset: d, recipient: "DRC", level: .aggregated, dimensions: by), agreement: a, at: F.now)
+        }
+        // sex and age group are dimensions of the persons, though not columns of the figures
+        guard case .allowed = decide(["adm1_code", "sex", "age_group", "date=month"]) else { Issue.record("refused"); return }
+        // a figure column is not a dimension; the refusal names those there are
+        guard case .refused(.unknownDimension(let c, let available)) = decide(["population_f_children"]) else {
+            Issue.record("allowed"); return
+        }
+        #expect(c == "population_f_children")
+        #expect(available.contains("sex") && available.contains("age_group"))
     }
 
     @Test func aTableWhoseEveryCellIsSuppressedIsRefused() throws {

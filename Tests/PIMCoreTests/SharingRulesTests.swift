@@ -180,11 +180,13 @@ import Testing
     func effectiveLevelIsTheMinimumOfTheThreeBounds(agreed: DetailLevel, category: String, sensitivity: Sensitivity,
                                                    expected: DetailLevel) throws {
         let d = F.dataset(category: category, sensitivity: sensitivity)
-        let p = try #require(plan(decide(try F.agreement(level: agreed), dataset: d, level: .aggregated)))
+        // (Population figures are shared as persons, by the figures' dimensions.)
+        let by = SharingRules.figureDimensions(category: category) == nil ? ["adm1", "sex"] : ["adm1_code", "sex"]
+        let p = try #require(plan(decide(try F.agreement(level: agreed), dataset: d, level: .aggregated, by: by)))
         #expect(p.effectiveLevel == expected)
         // Every level above the effective one is refused; the effective one is allowed.
         for l in DetailLevel.allCases {
-            let allowed = plan(decide(try F.agreement(level: agreed), dataset: d, level: l)) != nil
+            let allowed = plan(decide(try F.agreement(level: agreed), dataset: d, level: l, by: by)) != nil
             #expect(allowed == (l <= expected), "\(l)")
         }
     }

@@ -56,6 +56,44 @@ import Testing
         #expect(cell(t, 1, 1)?.publishedSums == [30])
     }
 
+    /// The same two-way table as figures: one row per cell standing for `counts[i][j]` units (split over
+    /// two rows where the count allows, plus a row of null frequency that counts nothing).
+    static func figures(_ counts: [[Int]]) throws -> Table {
+        var r: [String?] = [], c: [String?] = [], n: [Int?] = []
+        for (i, row) in counts.enumerated() {
+            for (j, k) in row.enumerated() {
+                let parts = k > 3 ? [k - 3, 3] : [k]
+                for p in parts {
+                    r.append("r\(i + 1)"); c.append("c\(j + 1)"); n.append(p)
+                }
+                r.append("r\(i + 1)"); c.append("c\(j + 1)"); n.append(nil)
+            }
+        }
+        return try Table(columns: [F.texts("R", r), F.texts("C", c), F.integers("persons", n)])
+    }
+
+    @Test func rowsStandingForSeveralPersonsAreCountedAsThatManyAndProtectedAlike() throws {
+        // Given the tables above as figures (rows standing for several persons) and as one record per person
+        for counts in [[[20, 30, 3], [25, 15, 40], [10, 50, 35]], [[2, 1], [10, 10]], [[0, 8], [6, 9]], [[7, 1, 0], [0, 4, 12]]] {
+            let records = try Aggregation.aggregate(Self.records(counts), by: ["R", "C"])
+            let figures = try Aggregation.aggregate(Self.figures(counts), by: ["R", "C"], frequency: "persons")
+            // Then every cell and margin has the same count and the same protection
+            let a = (records.cells + records.marginals).map { [$0.coordinates.description, "\($0.count)", "\($0.status)"] }
+            let b = (figures.cells + figures.marginals).map { [$0.coordinates.description, "\($0.count)", "\($0.status)"] }
+            #expect(a == b, "\(counts)")
+            #expect(try records.table() == figures.table())
+        }
+        // A negative frequency is named by its row; a text one, or one with the cell-key method, is refused
+        let negative = try Table(columns: [F.texts("R", ["a", "b"]), F.integers("persons", [4, -1])])
+        #expect(throws: ReductionError.negativeFrequency(column: "persons", row: 1)) {
+            _ = try Aggregation.aggregate(negative, by: ["R"], frequency: "persons")
+        }
+        #expect(throws: ReductionError.self) { _ = try Aggregation.aggregate(negative, by: ["R"], frequency: "R") }
+        #expect(throws: ReductionError.cellKeyWithSums) {
+            _ = try Aggregation.aggregate(negative, by: ["R"], rule: .cellKey(minCell: 5, maxChange: 2), recordKeys: [1, 2], frequency: "persons")
+        }
+    }
+
     @Test func smallMarginsArePrimaryToo() throws {
         // Given r1 = (2, 1) with total 3, and r2 = (10, 10)
         let t = try Aggregation.aggregate(Self.records([[2, 1], [10, 10]]), by: ["R", "C"])

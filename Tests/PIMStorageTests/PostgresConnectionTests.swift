@@ -20,13 +20,14 @@ import Testing
     func truncatingTheAuditTrailIsRefused() async throws {
         // Row triggers do not fire on TRUNCATE; a statement trigger refuses it on both audit tables
         let backend = PostgresBackend(adminURL: try #require(PostgresTestEnvironment.url))
-        let store = try await backend.makeStore()
+        let scratch = try await backend.makeScratch()
+        let store = scratch.store
         try await store.append(AuditDraft(at: Date(timeIntervalSince1970: 0), actor: "ana", action: .login))
         for table in ["audit_events", "audit_head"] {
             await #expect(throws: (any Error).self) { try await backend.executeRaw(["TRUNCATE \(table)"], on: store) }
         }
         #expect(try await store.verifyAuditChain() == .intact(events: 1))
-        try await store.close()
+        try await backend.drop(scratch)
     }
 
     @Test(.enabled(if: PostgresTestEnvironment.url != nil))

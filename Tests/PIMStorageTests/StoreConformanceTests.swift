@@ -30,11 +30,20 @@ struct PostgresBackend: StoreTestBackend {
     let adminURL: String
     let disableAuditTriggerSQL = ["ALTER TABLE audit_events DISABLE TRIGGER audit_events_append_only"]
 
-    func makeStore() async throws -> any Store {
+    func makeStore() async throws -> any Store { try await makeScratch().store }
+
+    /// A migrated store in a new database, and the database's URL (for ``drop(_:)``).
+    func makeScratch() async throws -> (store: PostgresStore, url: String) {
         let url = try await PostgresStore.createScratchDatabase(adminURL: adminURL)
         let store = try PostgresStore(url: url)
         try await store.migrate()
-        return store
+        return (store, url)
+    }
+
+    /// Closes the store and drops its database, so that test runs leave no databases behind.
+    func drop(_ scratch: (store: PostgresStore, url: String)) async throws {
+        try await scratch.store.close()
+        try await PostgresStore.dropScratchDatabase(adminURL: adminURL, url: scratch.url)
     }
 
     func executeRaw(_ statements: [String], on store: any Store) async throws {
@@ -69,13 +78,13 @@ enum PostgresTestEnvironment {
     @Test(.enabled(if: PostgresTestEnvironment.url != nil), arguments: StoreConformanceSuite.checks)
     func conforms(_ check: StoreCheck) async throws {
         let backend = PostgresBackend(adminURL: try #require(PostgresTestEnvironment.url))
-        let store = try await backend.makeStore()
+        let scratch = try await backend.makeScratch()
         do {
-            try await check.run(store, backend)
+            try await check.run(scratch.store, backend)
         } catch {
-            try await store.close()
+            try? await backend.drop(scratch)
             throw error
         }
-        try await store.close()
+        try await backend.drop(scratch)
     }
 }

@@ -69,6 +69,52 @@ public enum PopulationFigures {
         return out.sorted { ($0.figure.adm1, $0.figure.adm2, $0.figure.group) < ($1.figure.adm1, $1.figure.adm2, $1.figure.group) }
     }
 
+    /// The persons the figures in force stand for, one row per location, population group, sex and age group:
+    /// what an aggregated share of population data counts (by any of those columns; see
+    /// `Aggregation.aggregate(_:by:sum:rule:recordKeys:frequency:)` with `frequency: "persons"`). Figures are
+    /// stocks at dates, so adding a location's figures of several dates, or of several sources, would count
+    /// its people more than once: per location and group, the figure of the latest date on or before `asOf`
+    /// (default: the latest date in the table) is used, the largest source's where several report that date,
+    /// as in ``report(_:asOf:)``.
+    ///
+    /// Columns: `adm1_code`, `adm2_code`, `population_group`, `date` (the figure's), `source_org`, `sex`,
+    /// `age_group` and `persons` (integer).
+    public static func personsInForce(_ t: Table, asOf: Int32? = nil) throws(CategoryDataError) -> (table: Table, asOf: Int32) {
+        let figures = try read(t)
+        guard let maxDate = figures.map(\.date).max() else { throw .noRows }
+        let date = asOf ?? maxDate
+        let selected = select(figures, asOf: date)
+        var adm1: [String?] = [], adm2: [String?] = [], group: [String?] = [], source: [String?] = []
+        var sex: [String?] = [], age: [String?] = []
+        var days: [Int32] = [], persons: [Int64] = []
+        for s in selected {
+            let f = s.figure
+            for (i, sa) in SexAge.all.enumerated() {
+                adm1.append(f.adm1.isEmpty ? nil : f.adm1)
+                adm2.append(f.adm2)
+                group.append(f.group.isEmpty ? nil : f.group)
+                source.append(f.source.isEmpty ? nil : f.source)
+                sex.append(sa.sex)
+                age.append(sa.age)
+                days.append(f.date)
+                persons.append(f.parts[i])
+            }
+        }
+        func text(_ name: String, _ values: [String?]) -> Column {
+            Column(name: name, tag: t[name]?.tag, data: .textFromLabels(count: values.count) { values[$0] })
+        }
+        let n = persons.count
+        let table = Table(unchecked: [
+            text("adm1_code", adm1), text("adm2_code", adm2), text("population_group", group),
+            Column(name: "date", tag: t["date"]?.tag, data: .date(days: days, nulls: NullMask())),
+            text("source_org", source),
+            Column(name: "sex", tag: HXLTagSpec(tag: "sex"), data: .textFromLabels(count: n) { sex[$0] }),
+            Column(name: "age_group", tag: HXLTagSpec(tag: "age", attributes: ["group"]), data: .textFromLabels(count: n) { age[$0] }),
+            Column(name: "persons", tag: HXLTagSpec(tag: "population", attributes: ["num"]), data: .integer(values: persons, nulls: NullMask())),
+        ], rowCount: n)
+        return (table, date)
+    }
+
     /// The report. `asOf` defaults to the latest date in the table.
     public static func report(_ t: Table, asOf: Int32? = nil) throws(CategoryDataError) -> CategoryReport {
         let figures = try read(t)

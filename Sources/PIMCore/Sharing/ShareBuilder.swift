@@ -71,9 +71,12 @@ public enum ShareBuildError: Error, Sendable, Hashable, CustomStringConvertible 
     case consent(ConsentError)
     case reduction(ReductionError)
     case risk(DisclosureError)
+    /// Rows that are figures (population figures) could not be read as such; the detail names the column.
+    case figures(String)
 
     public var description: String {
         switch self {
+        case .figures(let detail): "The population figures could not be read: \(detail)."
         case .refused(let r): r.description
         case .consent(let e): e.description
         case .reduction(let e): "Disclosure control failed: \(e)."
@@ -92,12 +95,16 @@ public enum ShareBuildError: Error, Sendable, Hashable, CustomStringConvertible 
 /// - pseudonymised: as anonymised, but the record id and household id become keyed pseudonyms.
 /// - personal: the consented records as stored; no reduction (the agreement and consent carry the risk).
 public enum ShareBuilder {
-    /// - Parameter rowOrderSeed: microdata rows are written in an order drawn from this seed, not the stored
-    ///   order (which would let two releases be matched row by row, undoing suppression, and let the source
-    ///   link rows to its records). Nil keeps the stored order (tests).
+    /// - Parameters:
+    ///   - rowOrderSeed: microdata rows are written in an order drawn from this seed, not the stored
+    ///     order (which would let two releases be matched row by row, undoing suppression, and let the source
+    ///     link rows to its records). Nil keeps the stored order (tests).
+    ///   - persons: for rows that are figures, not records (population figures, as
+    ///     `PopulationFigures.personsInForce` gives them), the integer column saying how many persons each row
+    ///     stands for: an aggregated table then counts persons, and its small cells are those of few persons.
     public static func build(
         _ plan: SharePlan, dataset: Dataset, table input: Table, consent: [ConsentDecision],
-        pseudonymizer: (any Pseudonymizer)? = nil, rowOrderSeed: UInt64? = nil
+        pseudonymizer: (any Pseudonymizer)? = nil, rowOrderSeed: UInt64? = nil, persons: String? = nil
     ) throws(ShareBuildError) -> ShareOutput {
         var table = input
         var consentApplied: ConsentApplied?
@@ -140,7 +147,7 @@ public enum ShareBuilder {
         let days = daysCovered(table, schema: dataset.schema)
         let disclosure: DisclosureApplied
         switch plan.level {
-        case .aggregated: (table, disclosure) = try aggregate(plan, dataset: dataset, table: table)
+        case .aggregated: (table, disclosure) = try aggregate(plan, dataset: dataset, table: table, persons: persons)
         case .anonymised, .pseudonymised:
             (table, disclosure) = try anonymise(plan, dataset: dataset, table: table, pseudonymizer: pseudonymizer)
         case .personal:
@@ -182,7 +189,9 @@ public enum ShareBuilder {
         return "none: personal data shared under the agreement's legal basis and a focal point's exception; no record's consent was checked"
     }
 
-    private static func aggregate(_ plan: SharePlan, dataset: Dataset, table: Table) throws(ShareBuildError) -> (Table, DisclosureApplied) {
+    private static func aggregate(_ plan: SharePlan, dataset: Dataset, table: Table, persons: String?)
+        throws(ShareBuildError) -> (Table, DisclosureApplied)
+    {
         let minCell = plan.thresholds.minimumCellSize
         // Coarsen first (`date=month`, `age=bands`): a trend by month, not by day, is what §10.3 shares.
         var table = table
@@ -198,7 +207,9 @@ public enum ShareBuilder {
             dimensions.append(recode.column)
         }
         let agg: AggregateTable
-        do throws(ReductionError) { agg = try Aggregation.aggregate(table, by: dimensions, rule: .suppress(minCell: minCell)) } catch {
+        do throws(ReductionError) {
+            agg = try Aggregation.aggregate(table, by: dimensions, rule: .suppress(minCell: minCell), frequency: persons)
+        } catch {
             throw .reduction(error)
         }
         var out: Table
@@ -211,21 +222,32 @@ public enum ShareBuilder {
         }
         // Carry the dimensions' HXL tags, and tag the count and flag columns.
         for name in dimensions {
-            if let tag = dataset.schema.field(named: name)?.hxl.flatMap(HXLTagSpec.init(parsing:)), var c = out[name] {
+            if let tag = dataset.schema.field(named: name)?.hxl.flatMap(HXLTagSpec.init(parsing:)) ?? table[name]?.tag,
+               var c = out[name] {
                 c.tag = tag
                 try? out.setColumn(c)
             }
         }
-        // A count of records (reports, cases, households), not of people affected: `#indicator+records+num`.
-        if var c = out[AggregateTable.countColumn] {
+        if persons != nil {
+            // A number of persons (`#population+num`), in a column that says so.
+            out = Table(unchecked: out.columns.map { c in
+                guard c.name == AggregateTable.countColumn else { return c }
+                return Column(name: "persons", tag: HXLTagSpec(tag: "population", attributes: ["num"]), data: c.data)
+            }, rowCount: out.rowCount)
+        } else if var c = out[AggregateTable.countColumn] {
+            // A count of records (reports, cases, households), not of people affected: `#indicator+records+num`.
             c.tag = HXLTagSpec(tag: "indicator", attributes: ["records", "num"])
             try? out.setColumn(c)
         }
         if var c = out[AggregateTable.flagColumn] { c.tag = HXLTagSpec(tag: "meta", attributes: ["flag"]); try? out.setColumn(c) }
         return (out, DisclosureApplied(
             level: .aggregated,
-            method: "aggregate table of counts by \(plan.dimensions.joined(separator: ", ")) with all margins; cells with 0 < count < \(minCell) suppressed, then complementary cells; suppressed cells are not listed, like empty ones"
-                + Self.countedUnit(category: dataset.category),
+            method: persons != nil
+                ? "aggregate table of the persons the population figures stand for, by \(plan.dimensions.joined(separator: ", ")) with all margins "
+                    + "(per location and group the latest figure, the largest source's where several report that date, so no one is counted twice); "
+                    + "cells of 0 < persons < \(minCell) suppressed, then complementary cells; suppressed cells are not listed, like empty ones"
+                : "aggregate table of counts by \(plan.dimensions.joined(separator: ", ")) with all margins; cells with 0 < count < \(minCell) suppressed, then complementary cells; suppressed cells are not listed, like empty ones"
+                    + Self.countedUnit(category: dataset.category),
             keys: dimensions, droppedColumns: [], pseudonymisedColumns: [], minimumCellSize: minCell,
             cellsPublished: published,
             cellsSuppressedPrimary: all.filter { $0.status == .primary }.count,

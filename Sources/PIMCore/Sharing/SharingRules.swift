@@ -1,4 +1,5 @@
 import Foundation
+import PIMFramework
 
 /// What someone asks to share.
 public struct ShareRequest: Sendable, Hashable {
@@ -55,6 +56,15 @@ public enum ShareDecision: Sendable, Hashable {
 /// status, validity dates, recipient, coverage, thresholds, consent basis, agreement level, policy level,
 /// sensitivity level, dimensions.
 public enum SharingRules {
+    /// The dimensions an aggregated table of a category whose rows are figures, not records, may be counted
+    /// by: population figures are shared as the persons they stand for (see `PopulationFigures.personsInForce`
+    /// in PIMCategories), by location, group, source, date, sex and age group. Nil for categories of records,
+    /// whose tables count records by the dataset's own columns.
+    public static func figureDimensions(category: String) -> [String]? {
+        category == PIMCategory.ID.populationData.rawValue
+            ? ["adm1_code", "adm2_code", "population_group", "source_org", "date", "sex", "age_group"] : nil
+    }
+
     /// The column of a dimension: `date` for `date=month`, `age` for `age=bands:0,18,60`.
     public static func dimensionColumn(_ dimension: String) -> String {
         String(dimension.split(separator: "=", maxSplits: 1).first ?? "").trimmingCharacters(in: .whitespaces)
@@ -111,8 +121,13 @@ public enum SharingRules {
             for c in request.dimensions {
                 // A dimension is a column, or a column with a coarsening (`date=month`, `age=bands`).
                 let column = dimensionColumn(c)
-                guard let f = d.schema.field(named: column) else { return .refused(.unknownDimension(column, available: names)) }
-                if f.role == .directIdentifier || f.role == .householdID { return .refused(.dimensionIsIdentifier(column)) }
+                if let figures = figureDimensions(category: d.category) {
+                    // (Figures hold no identifiers: their dimensions are the persons table's.)
+                    guard figures.contains(column) else { return .refused(.unknownDimension(column, available: figures)) }
+                } else {
+                    guard let f = d.schema.field(named: column) else { return .refused(.unknownDimension(column, available: names)) }
+                    if f.role == .directIdentifier || f.role == .householdID { return .refused(.dimensionIsIdentifier(column)) }
+                }
                 guard seen.insert(column).inserted else { return .refused(.repeatedDimension(column)) }
                 // An agreement that lists its tables' dimensions allows those only (as partners' live outputs), or
                 // a coarsening of a column it lists as it is.

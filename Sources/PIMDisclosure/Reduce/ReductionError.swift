@@ -52,6 +52,8 @@ public enum ReductionError: Error, Sendable, Hashable, CustomStringConvertible {
     case recordKeysMissing(rows: Int, keys: Int)
     /// The cell-key method perturbs counts only; sums would be published exact beside them.
     case cellKeyWithSums
+    /// A frequency column (how many units each row stands for) holds a negative number at `row` (0-based).
+    case negativeFrequency(column: String, row: Int)
 
     /// For an error about one cell: its 0-based table row, its column and what is wrong (see
     /// ``DisclosureError/cell``).
@@ -99,6 +101,8 @@ public enum ReductionError: Error, Sendable, Hashable, CustomStringConvertible {
             "the cell-key method needs a secret key for each of the \(rows) rows, but \(keys) were given (a defect in pim; please report it); nothing was published"
         case .cellKeyWithSums:
             "the cell-key method perturbs counts only; sums cannot be published with it (use suppression for sums)"
+        case .negativeFrequency(let c, let row):
+            "column \"\(c)\" says how many persons each row stands for, but row \(row + 1) of the data holds a negative number; correct it and try again"
         case .roundingFailed:
             "the table could not be rounded so that its totals add up (a defect in pim; please report it); nothing was written"
         case .cannotProtect(let n):

@@ -22,11 +22,17 @@ public enum Aggregation {
     ///     ``CellRule/cellKey(minCell:maxChange:)``.
     ///   - recordKeys: under ``CellRule/cellKey(minCell:maxChange:)``, each row's secret random key (uniform
     ///     over `UInt32`, kept by the producer, the same for a record whatever table is asked of it).
+    ///   - frequency: an integer column saying how many units (persons) each row stands for, when rows are
+    ///     figures rather than records (population figures by location, sex and age): each cell then counts
+    ///     the sum of its rows' frequencies, and suppression or rounding applies to those counts. A null
+    ///     frequency counts 0.
     /// - Throws: ``ReductionError`` for an unknown column, a non-numeric sum column, a threshold or base
-    ///   below 1, an empty table, a table too large to hold with its marginals, or a cell-key rule without a
-    ///   key per row or with sums.
+    ///   below 1, an empty table, a table too large to hold with its marginals, a cell-key rule without a
+    ///   key per row or with sums or frequencies, or a frequency column that is not integer or holds a
+    ///   negative number.
     public static func aggregate(
-        _ table: Table, by: [String], sum: [String] = [], rule: CellRule = .standard, recordKeys: [UInt32]? = nil
+        _ table: Table, by: [String], sum: [String] = [], rule: CellRule = .standard, recordKeys: [UInt32]? = nil,
+        frequency: String? = nil
     ) throws(ReductionError) -> AggregateTable {
         guard !by.isEmpty else { throw .disclosure(.noKeys) }
         switch rule {
@@ -38,7 +44,7 @@ public enum Aggregation {
             guard let keys = recordKeys, keys.count == table.rowCount else {
                 throw .recordKeysMissing(rows: table.rowCount, keys: recordKeys?.count ?? 0)
             }
-            guard sum.isEmpty else { throw .cellKeyWithSums }
+            guard sum.isEmpty, frequency == nil else { throw .cellKeyWithSums }
         }
         var dimensionColumns: [Column] = []
         for name in by {
@@ -56,6 +62,19 @@ public enum Aggregation {
             default: throw .unsupportedColumnType(column: name, found: c.type, expected: [.integer, .decimal])
             }
         }
+        var weights: [Int]?
+        if let frequency {
+            let c = try table.reductionColumn(frequency)
+            guard case .integer(let v, let nulls) = c.data else {
+                throw .unsupportedColumnType(column: frequency, found: c.type, expected: [.integer])
+            }
+            var w = [Int](repeating: 0, count: v.count)
+            for i in v.indices where !nulls.isNull(i) {
+                guard v[i] >= 0 else { throw .negativeFrequency(column: frequency, row: i) }
+                w[i] = Int(v[i])
+            }
+            weights = w
+        }
         guard table.rowCount > 0 else { throw .disclosure(.emptyTable) }
 
         let encoded = DimensionEncoding.encode(dimensionColumns)
@@ -63,7 +82,7 @@ public enum Aggregation {
         if case .cellKey = rule, let recordKeys {
             grid.accumulate(encoded, sums: [], recordKeys: recordKeys)
         } else {
-            grid.accumulate(encoded, sums: sumValues)
+            grid.accumulate(encoded, sums: sumValues, weights: weights)
         }
         grid.fillMargins()
 
@@ -183,12 +202,14 @@ struct AggregateGrid {
     /// their strides beforehand). Counts only: one fused pass, on a large table two threads each with its
     /// own counts. With sums: each row's cell index is kept and read by the counts and every sum.
     /// With `recordKeys`, each cell also sums its records' keys (modulo 2^32) into ``keys``.
-    mutating func accumulate(_ dimensions: [DimensionEncoding], sums values: [[Double]], recordKeys: [UInt32]? = nil) {
+    mutating func accumulate(
+        _ dimensions: [DimensionEncoding], sums values: [[Double]], recordKeys: [UInt32]? = nil, weights: [Int]? = nil
+    ) {
         let n = dimensions.first?.rowCodes.count ?? 0
         // place[d][c + 1]: the offset that row code c of dimension d adds to the cell index.
         let place: [[Int32]] = dimensions.enumerated().map { d, e in e.rank.map { $0 &* Int32(strides[d]) } }
         let codes = dimensions.map(\.rowCodes)
-        if !values.isEmpty || recordKeys != nil {
+        if !values.isEmpty || recordKeys != nil || weights != nil {
             // With sums, each row's cell is kept (one pass per dimension) and both counts and sums read it.
             var index = [Int](repeating: 0, count: n)
             index.withUnsafeMutableBufferPointer { ix in
@@ -200,7 +221,11 @@ struct AggregateGrid {
                     }
                 }
                 counts.withUnsafeMutableBufferPointer { cells in
-                    for i in 0..<n { cells[ix[i]] &+= 1 }
+                    if let weights {
+                        for i in 0..<n { cells[ix[i]] &+= weights[i] }
+                    } else {
+                        for i in 0..<n { cells[ix[i]] &+= 1 }
+                    }
                 }
             }
             for m in values.indices {

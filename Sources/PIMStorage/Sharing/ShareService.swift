@@ -1,4 +1,5 @@
 import Foundation
+import PIMCategories
 import PIMCore
 import PIMTable
 
@@ -89,7 +90,19 @@ public struct ShareService: Sendable {
             + version.schema.fields.filter({ $0.type == .date }).map(\.name) where !columns.contains(c) {
             columns.append(c)
         }
-        let table = plan.level == .aggregated ? try await store.table(of: version, columns: columns) : try await store.table(of: version)
+        var table: Table
+        var persons: String?
+        if plan.level == .aggregated, SharingRules.figureDimensions(category: dataset.category) != nil {
+            // Population figures: the table counts the persons of the figures in force, not the figure rows.
+            do {
+                table = try PopulationFigures.personsInForce(try await store.table(of: version)).table
+            } catch let e as CategoryDataError {
+                throw ShareFailed(error: .figures(e.description))
+            }
+            persons = "persons"
+        } else {
+            table = plan.level == .aggregated ? try await store.table(of: version, columns: columns) : try await store.table(of: version)
+        }
         let pseudonymizer = plan.level == .pseudonymised
             ? HMACPseudonymizer(key: try await store.secret(named: HMACPseudonymizer.secretName, orCreate: HMACPseudonymizer.newKey))
             : nil
@@ -97,7 +110,7 @@ public struct ShareService: Sendable {
         do {
             output = try ShareBuilder.build(
                 plan, dataset: dataset, table: table, consent: consent, pseudonymizer: pseudonymizer,
-                rowOrderSeed: UInt64.random(in: .min ... .max))
+                rowOrderSeed: UInt64.random(in: .min ... .max), persons: persons)
         } catch {
             if case .refused(let r) = error { try await refuse(r) }
             throw ShareFailed(error: error)
