@@ -59,6 +59,23 @@ import Testing
         #expect(after.recordsBelowK == 0)
     }
 
+    /// QA9 S10: the metadata said `smallest_class` 1 beside `records_below_k` 0: the smallest class was of
+    /// identical keys, while k counts a suppressed (missing) value as matching any category. Both now count alike.
+    @Test func theSmallestClassOfAnAnonymisedShareIsTheKItMeets() throws {
+        // Given 40 records and one from a location no one else is from, whose location is suppressed
+        let d = F.dataset(category: "protection-needs-assessment")
+        var table = F.table(41)
+        let adm1 = (0..<41).map { $0 == 40 ? "XY09" : ($0 < 20 ? "XY01" : "XY02") }
+        try table.setColumn(Column(name: "adm1", tag: HXLTagSpec(parsing: "#adm1+code"), data: textData(adm1)))
+        let a = try F.agreement(level: .anonymised, thresholds: .init(k: 3, maximumGlobalRisk: 0.2))
+        let out = try ShareBuilder.build(try plan(a, d, .anonymised), dataset: d, table: table, consent: [])
+        #expect(out.table["adm1"]?.nullCount ?? 0 > 0)
+        // Then the smallest class is at least k, as no record is below k
+        let after = try #require(out.disclosure.riskAfter)
+        #expect(after.recordsBelowK == 0)
+        #expect(after.smallestClass >= 3)
+    }
+
     /// Microdata rows leave in an order drawn from the seed, not the stored one (two releases matched row
     /// by row would undo suppression): the same rows, another order, the same order for the same seed.
     @Test func anonymisedRowsLeaveInADrawnOrder() throws {

@@ -10,6 +10,9 @@ public struct RiskFigures: Sendable, Hashable, Codable {
     public var maximumRisk: Double
     /// Records in equivalence classes smaller than the agreement's k.
     public var recordsBelowK: Int
+    /// The fewest records any record's key values match, a missing (suppressed) value matching any category
+    /// as for ``recordsBelowK``: the k the data meets. (Classes of identical keys can be smaller: a record
+    /// whose location was suppressed is a class of one, yet matches every record of its sex.)
     public var smallestClass: Int
 
     init(_ r: RiskReport, k: Int) {
@@ -18,7 +21,7 @@ public struct RiskFigures: Sendable, Hashable, Codable {
         expectedReidentifications = r.individualRisk.expectedReidentifications
         maximumRisk = r.individualRisk.maximumRisk
         recordsBelowK = r.kAnonymity.first { $0.k == k }?.violatingRecords ?? 0
-        smallestClass = r.smallestClassSize
+        smallestClass = r.minimumFk
     }
 }
 
