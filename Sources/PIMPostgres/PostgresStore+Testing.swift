@@ -5,17 +5,8 @@ import PostgresNIO
 extension PostgresStore {
     /// Creates a new empty database next to the one in `adminURL` and returns its URL. For tests and demos.
     public static func createScratchDatabase(adminURL: String, prefix: String = "pim_test") async throws -> String {
-        let admin = try PostgresStore(url: adminURL)
         let name = prefix + "_" + UUID().uuidString.lowercased().filter { $0.isHexDigit }.prefix(16)
-        do {
-            _ = try await admin.connection { conn in
-                try await conn.query(PostgresQuery(unsafeSQL: "CREATE DATABASE \(name)"), logger: admin.logger)
-            }
-        } catch {
-            try await admin.close()
-            throw error
-        }
-        try await admin.close()
+        try await administer("CREATE DATABASE \(name)", adminURL: adminURL)
         guard var u = URLComponents(string: adminURL) else { throw StoreError.unavailable("bad admin URL") }
         u.path = "/" + name
         return u.string ?? adminURL
@@ -29,11 +20,14 @@ extension PostgresStore {
         guard name.hasPrefix(prefix + "_"), name.allSatisfy({ $0.isLetter || $0.isNumber || $0 == "_" }) else {
             throw StoreError.unavailable("not a scratch database")
         }
+        try await administer("DROP DATABASE IF EXISTS \(name) WITH (FORCE)", adminURL: adminURL)
+    }
+
+    /// Runs one statement (outside a transaction, as CREATE and DROP DATABASE need) on the admin database.
+    private static func administer(_ sql: String, adminURL: String) async throws {
         let admin = try PostgresStore(url: adminURL)
         do {
-            _ = try await admin.connection { conn in
-                try await conn.query(PostgresQuery(unsafeSQL: "DROP DATABASE IF EXISTS \(name) WITH (FORCE)"), logger: admin.logger)
-            }
+            _ = try await admin.connection { conn in try await conn.query(PostgresQuery(unsafeSQL: sql), logger: admin.logger) }
         } catch {
             try await admin.close()
             throw error
