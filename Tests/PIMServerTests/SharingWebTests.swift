@@ -3,7 +3,9 @@ import Foundation
 import HTTPTypes
 import Hummingbird
 import HummingbirdTesting
+import PIMCategories
 import PIMCore
+import PIMFramework
 import PIMSQLite
 import PIMServer
 import PIMStorage
@@ -350,6 +352,46 @@ import Testing
             let relaxed = try CellKeyAggregateTests.cells(try await partner.get(client, path + "5"))
             #expect(relaxed.rows.map(\.0) == ours.rows.map(\.0))
             #expect(relaxed.rows.map(\.1) == ours.rows.map(\.1))
+        }
+    }
+
+    /// QA9 S13 through the web: a share of population figures without dimensions is counted in persons by
+    /// adm1_code and sex (the figures' columns are no dimensions, and the schema names no quasi-identifiers).
+    @Test func aWebShareOfPopulationFiguresCountsPersonsByDefault() async throws {
+        let world = try await TestWorld.make()
+        _ = try await SharingFixture.install(in: world)
+        let admin = try await world.user(.administrator).id.rawValue
+        let table = DemoGenerator(seed: 5, scale: .small).table(for: .populationData)
+        let template = CategoryTemplate.template(for: .populationData).schema
+        let schema = Schema(fields: table.columns.map { c in
+            Field(name: c.name, type: c.type, role: template.field(named: c.name)?.role ?? .other)
+        })
+        let pop = Dataset(name: "pop", category: "population-data", schema: schema, sensitivity: .low,
+                          purpose: "Synthetic figures for tests", createdAt: Fixtures.epoch)
+        _ = try await world.store.addVersion(of: pop.id, table: table, schema: schema,
+                                             provenance: Fixtures.provenance(sha: String(repeating: "c", count: 64)),
+                                             audit: AuditDraft(at: Fixtures.epoch, actor: admin, action: .datasetImported), creating: pop)
+        let a = try Agreement(id: "ISP-POP", parties: ["UNHCR", "DRC"], purpose: "Planning", legalBasis: .publicInterest,
+                              covers: ["pop"], level: .aggregated, validFrom: Fixtures.epoch, createdAt: world.clock.now(), createdBy: admin)
+        try await AgreementDocuments.create(a, in: world.store, actor: admin, at: world.clock.now())
+        try await AgreementDocuments.transition("ISP-POP", to: .active, in: world.store, actor: admin, role: .administrator, at: world.clock.now())
+        let expected = try PopulationFigures.personsInForce(table).table
+        guard case .integer(let persons, _) = expected["persons"]?.data else { Issue.record("no persons"); return }
+        try await world.application().test(.router) { client in
+            let officer = try await Browser.signedIn(client, as: .pimOfficer)
+            let r = try await officer.post(client, "/shares", [("agreement", "ISP-POP"), ("dataset", "pop")])
+            let path = Self.location(r)
+            let page = String(buffer: try await officer.get(client, path).body)
+            try #require(path.hasPrefix("/shares/SHR-"), "\(page)")
+            let download = try await officer.get(client, path + "/download")
+            let raw = try await world.store.secret(named: PackageKeys.signingSecretName, orCreate: PackageKeys.newSigningKey)
+            let key = try Curve25519.Signing.PrivateKey(rawRepresentation: raw).publicKey
+            let verified = try SharePackage.verify(Data(download.body.readableBytesView), publicKey: key)
+            let csv = String(decoding: try #require(verified.contents["data.csv"]), as: UTF8.self)
+            let lines = csv.components(separatedBy: "\r\n")
+            #expect(lines.first == "adm1_code,sex,persons,flag")
+            // The grand total is every person of the figures in force
+            #expect(lines.contains("Total,Total,\(persons.reduce(0, +)),"))
         }
     }
 

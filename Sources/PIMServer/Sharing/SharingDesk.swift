@@ -167,7 +167,11 @@ struct SharingDesk: Sendable {
         }
         var dimensions = AgreementInput.list(r.dimensions)
         if dimensions.isEmpty { dimensions = agreement.dimensions }
-        if dimensions.isEmpty { dimensions = Array(dataset.schema.names(withRole: .quasiIdentifier).prefix(2)) }
+        if dimensions.isEmpty {
+            // (Population figures are shared as persons: by location and sex, not by the figures' columns.)
+            dimensions = SharingRules.figureDimensions(category: dataset.category) != nil
+                ? ["adm1_code", "sex"] : Array(dataset.schema.names(withRole: .quasiIdentifier).prefix(2))
+        }
         let service = ShareService(store: store, actor: viewer.userID, recordingRefusals: true)
         do {
             let share = try await service.prepare(
