@@ -21,7 +21,8 @@ struct OutputCommand: AsyncParsableCommand {
             tables are aggregated at the dimensions §10 allows and every cell below --min-cell (default and \
             smallest allowed: 5, the sharing policy's floor) is suppressed, with complementary suppression, \
             by pim's disclosure control. Records whose consent to reporting was withdrawn or refused \
-            (`pim consent withdraw --purpose reporting`) are left out of --shareable outputs, and the \
+            (`pim consent withdraw --purpose reporting`), or whose consent_reporting column says "no" \
+            (unless `pim consent record` later granted it), are left out of --shareable outputs, and the \
             output says how many.
             """
     )
