@@ -244,8 +244,8 @@ struct AnonymizationReport: Encodable {
         return Output.table(["", "before", "after"], rows) + "\nDropped: \(dropped.joined(separator: ", ").ifEmpty("none")); pseudonymised: \(pseudonymized.joined(separator: ", ").ifEmpty("none")); values suppressed: \(supp.ifEmpty("none"))"
             + (recordsRemovedForL > 0
                 ? "\nRemoved for l-diversity: \(recordsRemovedForL) records in \(classesRemovedForL) equivalence classes that had fewer than "
-                    + "\(l ?? 2) distinct values of a sensitive variable even with every key suppressed (a missing value counting as one "
-                    + "when the class has others, as in `pim risk`)."
+                    + "\(l ?? 2) distinct known values of a sensitive variable even with every key suppressed (missing values "
+                    + "are not counted: `pim risk` reports sdcMicro's figure, where a missing value counts as one more)."
                 : "")
             + (householdID.map { "\n" + $0.sentence + "." } ?? "")
             + (recodedToMissing.isEmpty ? "" : "\nSet to missing by recoding (no band, parent area or period covers the value, "
