@@ -40,6 +40,26 @@ import Testing
         #expect(r.section("disagreements")?.rows.count == 2)
     }
 
+    /// QA10 F5: a source's second report of the same place, group and date replaced its first (the last row won,
+    /// whatever it held) and nothing was flagged.
+    @Test func aSourceReportingTheSameFigureTwiceIsFlaggedWhateverTheRowOrder() throws {
+        // Given ORG-A reporting A101 idps on 2026-04-01 twice: 65 and 650 persons, in both row orders
+        let low = "2026-04-01,A1,A101,idps,ORG-A,10,20,3,12,18,2,65"
+        let high = "2026-04-01,A1,A101,idps,ORG-A,100,200,30,120,180,20,650"
+        for rows in [[low, high], [high, low]] {
+            let r = try PopulationFigures.report(fixture(Self.popHeader, rows))
+            let loc = try #require(r.section("by-location"))
+            // Then the larger is used as for two sources, the place is flagged, and both reports are listed
+            #expect(loc.value("total", where: ["A1", "A101"]) == .integer(650))
+            #expect(loc.value("flags", where: ["A1", "A101"]) == .text("sources-disagree,source-repeated"))
+            #expect(r.section("disagreements")?.rows.count == 2)
+        }
+        // And an exact duplicate is flagged as repeated, not as a disagreement
+        let twice = try PopulationFigures.report(fixture(Self.popHeader, [low, low]))
+        #expect(twice.section("by-location")?.value("flags", where: ["A1", "A101"]) == .text("source-repeated"))
+        #expect(twice.section("by-location")?.value("total", where: ["A1", "A101"]) == .integer(65))
+    }
+
     @Test func populationAsOfAnEarlierDateUsesTheFiguresKnownThen() throws {
         let r = try PopulationFigures.report(Self.population, asOf: CivilDays.parseISO("2026-01-31"))
         #expect(r.section("by-adm1")?.value("total", where: ["Total"]) == .integer(68))
