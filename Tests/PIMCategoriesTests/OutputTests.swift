@@ -220,6 +220,26 @@ import Testing
         #expect(sa.value("percent_of_target", where: ["pss", "female", "children"]) == .number(50))
     }
 
+    /// QA10 F9: two monthly reports of one activity (target 40 each) gave "targeted 80" without saying that
+    /// reports are added over time.
+    @Test func responseProgressShowsEachMonthAndSaysReportsAreAdded() throws {
+        let header = "date,org,adm1_code,adm2_code,indicator," + SexAge.all.map { "targeted_\($0.suffix)" }.joined(separator: ",") + ","
+            + SexAge.all.map { "reached_\($0.suffix)" }.joined(separator: ",")
+        let t = fixture(header, [
+            "2026-01-31,O1,A1,A101,pss,10,10,0,10,10,0,5,12,0,3,10,0",
+            "2026-02-28,O1,A1,A101,pss,10,10,0,10,10,0,6,8,0,4,9,0",
+        ])
+        let r = try ResponseProgress.report(t)
+        // Then the total adds both reports (80 targeted, 30 + 27 reached) and each month is shown on its own
+        #expect(r.section("by-indicator")?.value("targeted", where: ["pss"]) == .integer(80))
+        let month = try #require(r.section("by-month"))
+        #expect(month.value("targeted", where: ["pss", "2026-01"]) == .integer(40))
+        #expect(month.value("reached", where: ["pss", "2026-01"]) == .integer(30))
+        #expect(month.value("reached", where: ["pss", "2026-02"]) == .integer(27))
+        #expect(month.value("percent_of_target", where: ["pss", "2026-02"]) == .number(67.5))
+        #expect(r.notes.contains(ResponseProgress.periodNote))
+    }
+
     @Test func responseProgressNeverAddsPersonsAcrossIndicators() throws {
         // Given two indicators reported by the same organisation in the same area (the same people may be in both)
         let header = "date,org,adm1_code,adm2_code,indicator," + SexAge.all.map { "targeted_\($0.suffix)" }.joined(separator: ",") + ","
