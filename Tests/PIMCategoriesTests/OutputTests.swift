@@ -240,6 +240,16 @@ import Testing
         #expect(r.notes.contains(ResponseProgress.periodNote))
     }
 
+    /// QA10 F13: 57 of 80 = 71.25 % printed as 71.2 (printf rounds a binary half to even).
+    @Test func percentagesRoundHalvesUpInText() {
+        #expect(ReportValue.number(71.25).description == "71.3")
+        #expect(ReportValue.number(0.15).description == "0.2")
+        #expect(ReportValue.number(-2.25).description == "-2.3")
+        #expect(ReportValue.number(30.349).description == "30.3")
+        #expect(ReportValue.number(100).description == "100.0")
+        #expect(ReportValue.number(.nan).description == "")
+    }
+
     @Test func responseProgressNeverAddsPersonsAcrossIndicators() throws {
         // Given two indicators reported by the same organisation in the same area (the same people may be in both)
         let header = "date,org,adm1_code,adm2_code,indicator," + SexAge.all.map { "targeted_\($0.suffix)" }.joined(separator: ",") + ","
