@@ -264,6 +264,15 @@ import Testing
         let out = try String(contentsOf: dir.appendingPathComponent("n-out.csv"), encoding: .utf8)
         let released = Set(out.split(whereSeparator: \.isNewline).dropFirst().map { $0.split(separator: ",", omittingEmptySubsequences: false)[1] })
         #expect(released == ["A1", "A2"], "\(out)")
+        #expect(!n.err.contains("guessed"), "\(n.err)")
+        // And with neither a gazetteer nor a parent column, the prefix guess is said on the terminal
+        var bare = "adm3_code,sex\n"
+        for _ in 0..<3 { for c in ["XY01001001", "XY01002001"] { bare += "\(c),f\n" } }
+        try bare.write(to: dir.appendingPathComponent("b.csv"), atomically: true, encoding: .utf8)
+        let b = try PIMBinary.run(["anonymize", "b.csv", "--k", "2", "--keys", "adm3_code,sex", "--generalize", "adm3_code=adm2",
+                                   "--seed", "1", "--out", "b-out.csv"], in: dir)
+        #expect(b.status == 0, "\(b.err)")
+        #expect(b.err.contains("the parent areas of \"adm3_code\" are guessed as the first 6 characters of its codes"), "\(b.err)")
     }
 
     /// `pim aggregate` and `pim anonymize` print results, so they take `--format json` (counts and names only).
