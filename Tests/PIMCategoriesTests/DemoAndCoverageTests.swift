@@ -109,6 +109,25 @@ import Testing
         #expect(late.categoryReport().notes.first?.contains("within 90 days of 2026-06-30") == true)
     }
 
+    /// QA10 F4: a security log whose dates were typed as 2099 covered the sudden-onset must-have as "recent".
+    @Test func dataDatedInTheFutureIsNotRecent() throws {
+        func day(_ iso: String) throws -> Date { try #require(CivilDays.startOfDay(iso: iso)) }
+        let now = try day("2026-11-28")
+        let system = InformationSystem(name: "Security log", owner: "ORG-S", category: .securitySituationalAwareness, area: "ZZ", registeredAt: now)
+        let need = "Contextual risk analysis: security situation and humanitarian access"
+        func status(latest: String) throws -> CoverageReport.Status? {
+            let d = CoverageReport.DatasetSummary(name: "sec", category: "security-situational-awareness", latestDataAt: try day(latest))
+            return CoverageReport(scenario: PIMFramework.standard.scenarios[0], systems: [system], datasets: [d], now: now)
+                .lines.first { $0.need == need }?.status
+        }
+        // A date 73 years ahead is an entry error: the need has a system but no recent data
+        #expect(try status(latest: "2099-01-03") == .partial)
+        // A period ending this month (2 days ahead) and data of last week are recent; 32 days ahead is not
+        #expect(try status(latest: "2026-11-30") == .covered)
+        #expect(try status(latest: "2026-11-20") == .covered)
+        #expect(try status(latest: "2026-12-30") == .partial)
+    }
+
     /// An empty systems or datasets cell reads "none" in every format; a bare "-" became `'-` in CSV
     /// (formula neutralisation), which looked like corrupted data.
     @Test func emptyCoverageCellsSayNoneAndSurviveCSV() {

@@ -40,6 +40,26 @@ import Testing
         #expect(r.section("disagreements")?.rows.count == 2)
     }
 
+    /// QA10 F5: a source's second report of the same place, group and date replaced its first (the last row won,
+    /// whatever it held) and nothing was flagged.
+    @Test func aSourceReportingTheSameFigureTwiceIsFlaggedWhateverTheRowOrder() throws {
+        // Given ORG-A reporting A101 idps on 2026-04-01 twice: 65 and 650 persons, in both row orders
+        let low = "2026-04-01,A1,A101,idps,ORG-A,10,20,3,12,18,2,65"
+        let high = "2026-04-01,A1,A101,idps,ORG-A,100,200,30,120,180,20,650"
+        for rows in [[low, high], [high, low]] {
+            let r = try PopulationFigures.report(fixture(Self.popHeader, rows))
+            let loc = try #require(r.section("by-location"))
+            // Then the larger is used as for two sources, the place is flagged, and both reports are listed
+            #expect(loc.value("total", where: ["A1", "A101"]) == .integer(650))
+            #expect(loc.value("flags", where: ["A1", "A101"]) == .text("sources-disagree,source-repeated"))
+            #expect(r.section("disagreements")?.rows.count == 2)
+        }
+        // And an exact duplicate is flagged as repeated, not as a disagreement
+        let twice = try PopulationFigures.report(fixture(Self.popHeader, [low, low]))
+        #expect(twice.section("by-location")?.value("flags", where: ["A1", "A101"]) == .text("source-repeated"))
+        #expect(twice.section("by-location")?.value("total", where: ["A1", "A101"]) == .integer(65))
+    }
+
     @Test func populationAsOfAnEarlierDateUsesTheFiguresKnownThen() throws {
         let r = try PopulationFigures.report(Self.population, asOf: CivilDays.parseISO("2026-01-31"))
         #expect(r.section("by-adm1")?.value("total", where: ["Total"]) == .integer(68))
@@ -225,6 +245,36 @@ import Testing
         #expect(sa.value("reached", where: ["pss", "female", "adults"]) == .integer(10))
         #expect(sa.value("percent_of_target", where: ["legal-assistance", "male", "elderly"]) == .number(100))
         #expect(sa.value("percent_of_target", where: ["pss", "female", "children"]) == .number(50))
+    }
+
+    /// QA10 F9: two monthly reports of one activity (target 40 each) gave "targeted 80" without saying that
+    /// reports are added over time.
+    @Test func responseProgressShowsEachMonthAndSaysReportsAreAdded() throws {
+        let header = "date,org,adm1_code,adm2_code,indicator," + SexAge.all.map { "targeted_\($0.suffix)" }.joined(separator: ",") + ","
+            + SexAge.all.map { "reached_\($0.suffix)" }.joined(separator: ",")
+        let t = fixture(header, [
+            "2026-01-31,O1,A1,A101,pss,10,10,0,10,10,0,5,12,0,3,10,0",
+            "2026-02-28,O1,A1,A101,pss,10,10,0,10,10,0,6,8,0,4,9,0",
+        ])
+        let r = try ResponseProgress.report(t)
+        // Then the total adds both reports (80 targeted, 30 + 27 reached) and each month is shown on its own
+        #expect(r.section("by-indicator")?.value("targeted", where: ["pss"]) == .integer(80))
+        let month = try #require(r.section("by-month"))
+        #expect(month.value("targeted", where: ["pss", "2026-01"]) == .integer(40))
+        #expect(month.value("reached", where: ["pss", "2026-01"]) == .integer(30))
+        #expect(month.value("reached", where: ["pss", "2026-02"]) == .integer(27))
+        #expect(month.value("percent_of_target", where: ["pss", "2026-02"]) == .number(67.5))
+        #expect(r.notes.contains(ResponseProgress.periodNote))
+    }
+
+    /// QA10 F13: 57 of 80 = 71.25 % printed as 71.2 (printf rounds a binary half to even).
+    @Test func percentagesRoundHalvesUpInText() {
+        #expect(ReportValue.number(71.25).description == "71.3")
+        #expect(ReportValue.number(0.15).description == "0.2")
+        #expect(ReportValue.number(-2.25).description == "-2.3")
+        #expect(ReportValue.number(30.349).description == "30.3")
+        #expect(ReportValue.number(100).description == "100.0")
+        #expect(ReportValue.number(.nan).description == "")
     }
 
     @Test func responseProgressNeverAddsPersonsAcrossIndicators() throws {

@@ -56,4 +56,28 @@ import Testing
         #expect(none.leftOutForConsent == 0)
         #expect(try #require(none.section("shareable")).value("cases", where: ["A1", "female", "adults", "open"]) == .integer(7))
     }
+
+    /// QA10 F1: the template's consent_reporting column, as collected, was never read.
+    @Test func consentRefusedAtCollectionLeavesTheRecordOutUnlessALaterDecisionGrantsIt() throws {
+        // Given nine open cases of adult women in A1: C0–C2 refused reporting at collection ("no", "No ", "no"),
+        // C3–C5 said yes, C6–C8 were not asked; and a later recorded decision granting C2
+        let answers = ["no", "No ", "no", "yes", "yes", "yes", "", "", ""]
+        let table = fixture(Self.header + ",consent_reporting",
+                            answers.enumerated().map { "C\($0),2026-01-0\($0 + 1),,A1,A101,female,adults,woman-at-risk,,open,,O,\($1)" })
+        let granted = [ConsentDecision(recordID: "C2", purpose: "reporting", granted: true, at: Self.at(10))]
+        // When the shareable caseload is computed without any recorded decision, and with the grant
+        let plain = try CategoryOutputs.shareableReport(for: .caseManagement, table: table)
+        let stored = try CategoryOutputs.shareableReport(
+            for: .caseManagement, table: table, consent: ReportingConsent(recordColumn: "case_id", decisions: granted))
+        // Then 9 - 3 = 6 cases are counted without decisions, 9 - 2 = 7 with C2 granted; each report says how many it left out
+        let key = ["A1", "female", "adults", "open"]
+        #expect(try #require(plain.section("shareable")).value("cases", where: key) == .integer(6))
+        #expect(plain.leftOutForConsent == 3)
+        #expect(plain.notes.contains("Consent: 3 records left out because consent to reporting was withdrawn or refused."))
+        #expect(try #require(stored.section("shareable")).value("cases", where: key) == .integer(7))
+        #expect(stored.leftOutForConsent == 2)
+        // And the internal output still counts every case
+        let inside = try CategoryOutputs.report(for: .caseManagement, table: table)
+        #expect(try #require(inside.section("by-status")).value("cases", where: ["open"]) == .integer(9))
+    }
 }

@@ -8,6 +8,40 @@ import Testing
         "security-situational-awareness", "sectoral-im-systems-other",
     ]
 
+    /// QA10 F6: `pim output` printed a dataset's internal tables (counts of 1) to anyone and left no trace.
+    @Test func outputsAreAuditedAndNeedARoleThatMaySeeThem() throws {
+        // Given a case dataset, an analyst and a partner viewer
+        let dir = try initialisedWorkspace()
+        let gen = try PIMBinary.run(["demo", "generate", "--seed", "3", "--out", "demo", "--scale", "small"], in: dir)
+        #expect(gen.status == 0, "\(gen.err)")
+        #expect(try PIMBinary.run(["import", "demo/case-management.csv", "--dataset", "cases", "--category", "case-management",
+                                   "--purpose", "Demo", "--gazetteer", "demo/gazetteer.csv"], in: dir).status == 0)
+        try "another long password\n".write(to: dir.appendingPathComponent("pw2"), atomically: true, encoding: .utf8)
+        #expect(try PIMBinary.run(["org", "add", "--name", "Partner", "--acronym", "PX", "--type", "ingo"], in: dir).status == 0)
+        for (name, role) in [("ana", "analyst"), ("pv", "partner-viewer")] {
+            let add = try PIMBinary.run(["user", "add", "--name", name, "--role", role, "--org", "PX", "--password-file", "pw2",
+                                         "--as", "admin"], in: dir)
+            #expect(add.status == 0, "\(add.err)")
+        }
+        // When each asks for the internal and the shareable output
+        let anaInternal = try PIMBinary.run(["output", "cases", "--as", "ana"], in: dir)
+        let anaShareable = try PIMBinary.run(["output", "cases", "--shareable", "--as", "ana"], in: dir)
+        let pvShareable = try PIMBinary.run(["output", "cases", "--shareable", "--as", "pv"], in: dir)
+        let admin = try PIMBinary.run(["output", "cases", "--as", "admin"], in: dir)
+        // Then the analyst sees only the shareable one, the partner viewer neither (on the web: through agreements)
+        #expect(anaInternal.status != 0)
+        #expect(anaInternal.err.contains("ana is analyst, and only these roles may see the internal output of a dataset"), "\(anaInternal.err)")
+        #expect(anaShareable.status == 0, "\(anaShareable.err)")
+        #expect(pvShareable.status != 0)
+        #expect(admin.status == 0, "\(admin.err)")
+        // And every output shown is in the audit trail, with its kind and no record value
+        let audit = try PIMBinary.run(["audit", "list", "--format", "json"], in: dir)
+        #expect(audit.status == 0, "\(audit.err)")
+        let viewed = audit.out.components(separatedBy: "output.viewed").count - 1
+        #expect(viewed == 2, "\(audit.out)")
+        #expect(audit.out.contains("\"kind\":\"shareable\"") || audit.out.contains("\"kind\" : \"shareable\""), "\(audit.out)")
+    }
+
     @Test func everyCategoryGoesFromTemplateToSharedOutput() throws {
         let dir = try initialisedWorkspace()
         // Given the demo data of every category

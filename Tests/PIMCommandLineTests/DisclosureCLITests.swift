@@ -233,6 +233,48 @@ import Testing
         #expect(none.err.contains("--keys: no column is tagged #adm3; the columns are: name (#x_name), adm1_code (#adm1+code)"), "\(none.err)")
     }
 
+    /// QA10 F2: `--generalize adm2_code=adm1 --gazetteer` released a code the gazetteer lacks at admin-2 level
+    /// ("other codes kept"); and an untagged adm1_code column was ignored for the prefix guess.
+    @Test func generalisingRefusesCodesWithoutAParentAndReadsAnUntaggedParentColumn() throws {
+        // Given 12 records in four admin-2 areas, one of which (XY03009) the gazetteer does not hold
+        let dir = try PIMBinary.scratch()
+        try "adm1_code,adm1_name,adm2_code,adm2_name\n#adm1+code,#adm1+name,#adm2+code,#adm2+name\nXY01,One,XY01001,A\nXY01,One,XY01002,B\nXY02,Two,XY02001,C\n"
+            .write(to: dir.appendingPathComponent("gaz.csv"), atomically: true, encoding: .utf8)
+        var csv = "adm2_code,sex\n"
+        for _ in 0..<3 { for c in ["XY01001", "XY01002", "XY02001", "XY03009"] { csv += "\(c),f\n" } }
+        try csv.write(to: dir.appendingPathComponent("g.csv"), atomically: true, encoding: .utf8)
+        // When it is generalised to admin 1 with that gazetteer
+        let r = try PIMBinary.run(["anonymize", "g.csv", "--k", "2", "--keys", "adm2_code,sex", "--generalize", "adm2_code=adm1",
+                                   "--gazetteer", "gaz.csv", "--seed", "1", "--out", "o.csv"], in: dir)
+        // Then it is refused, with a count and no code, and no file is written
+        #expect(r.status != 0)
+        #expect(r.err.contains("1 of the 4 codes of \"adm2_code\" have no admin-1 parent in the gazetteer"), "\(r.err)")
+        #expect(!r.err.contains("XY03009"))
+        #expect(!FileManager.default.fileExists(atPath: dir.appendingPathComponent("o.csv").path))
+        // Given admin-2 codes that do not nest by two characters per level (A1B01 in A1; the prefix rule would
+        // make A1B0) and an untagged adm1_code column beside them
+        var nested = "adm1_code,adm2_code,sex\n"
+        for _ in 0..<3 { for (p, c) in [("A1", "A1B01"), ("A1", "A1B02"), ("A2", "A2B01")] { nested += "\(p),\(c),f\n" } }
+        try nested.write(to: dir.appendingPathComponent("n.csv"), atomically: true, encoding: .utf8)
+        // When admin 2 is generalised to admin 1 without a gazetteer
+        let n = try PIMBinary.run(["anonymize", "n.csv", "--k", "2", "--keys", "adm2_code,sex", "--generalize", "adm2_code=adm1",
+                                   "--seed", "1", "--out", "n-out.csv"], in: dir)
+        #expect(n.status == 0, "\(n.err)")
+        // Then the parents come from that column: every code is now one of its admin-1 codes
+        let out = try String(contentsOf: dir.appendingPathComponent("n-out.csv"), encoding: .utf8)
+        let released = Set(out.split(whereSeparator: \.isNewline).dropFirst().map { $0.split(separator: ",", omittingEmptySubsequences: false)[1] })
+        #expect(released == ["A1", "A2"], "\(out)")
+        #expect(!n.err.contains("guessed"), "\(n.err)")
+        // And with neither a gazetteer nor a parent column, the prefix guess is said on the terminal
+        var bare = "adm3_code,sex\n"
+        for _ in 0..<3 { for c in ["XY01001001", "XY01002001"] { bare += "\(c),f\n" } }
+        try bare.write(to: dir.appendingPathComponent("b.csv"), atomically: true, encoding: .utf8)
+        let b = try PIMBinary.run(["anonymize", "b.csv", "--k", "2", "--keys", "adm3_code,sex", "--generalize", "adm3_code=adm2",
+                                   "--seed", "1", "--out", "b-out.csv"], in: dir)
+        #expect(b.status == 0, "\(b.err)")
+        #expect(b.err.contains("the parent areas of \"adm3_code\" are guessed as the first 6 characters of its codes"), "\(b.err)")
+    }
+
     /// `pim aggregate` and `pim anonymize` print results, so they take `--format json` (counts and names only).
     @Test func aggregateAndAnonymizePrintJSONWithFormatJSON() throws {
         // Given a file of 30 records

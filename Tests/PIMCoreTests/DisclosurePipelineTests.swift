@@ -18,7 +18,8 @@ import Testing
     @Test func lDiversityFixesWhatRiskFlagsKeepingTheRecords() throws {
         // Given three classes of three records on key a, with sensitive s:
         //   x: GBV, (missing), GBV  → distinct l = 2 under sdcMicro's rule (a missing value is one more value
-        //                              when the class has others)
+        //                              when the class has others), but one known value: each of its records
+        //                              with a recorded s is known to be GBV (QA10 F3)
         //   y: food, health, food  → 2
         //   z: food, food, food    → 1
         let table = try Table(columns: [
@@ -34,12 +35,16 @@ import Testing
         // When it is anonymised to k = 2, l = 2
         let outcome = try DisclosurePipeline.anonymize(
             table, plan: AnonymizationPlan(keys: ["a"], k: 2, importance: ["a"]), riskSpec: spec, l: 2, lSensitive: ["s"])
-        // Then no record goes: z's key is suppressed, and one GBV record of x (which keeps GBV and its missing
-        // value, 2 records) joins it with its key suppressed too: food ×3 and GBV
+        // Then no record goes: the keys of x and z are suppressed (the release check counts known values only),
+        // so their six records form one class holding GBV, GBV, food ×3 and a missing value: two known values
         #expect(outcome.recordsRemovedForL == 0)
         #expect(outcome.table.rowCount == 9)
-        #expect(outcome.suppressedPerVariable == [KeySuppression(key: "a", count: 4)])
+        #expect(outcome.suppressedPerVariable == [KeySuppression(key: "a", count: 6)])
         #expect(outcome.after.lDiversity.first?.minimumDistinctL == 2)
+        let a = try #require(outcome.table["a"])
+        let s = try #require(outcome.table["s"])
+        let merged = Set((0..<9).filter { a.isNull($0) }.compactMap { i -> String? in if case .text(let v) = s[i] { v } else { nil } })
+        #expect(merged == ["GBV", "food"])
     }
 
     @Test func lDiversityRemovesAClassNoOtherRecordCanComplete() throws {
@@ -105,10 +110,10 @@ import Testing
             Self.texts("s", ["1", "2", "1", nil]),
         ])
         let plan = AnonymizationPlan(keys: ["a"], k: 2, importance: ["a"])
-        // l = 4 with three values (1, 2 and a missing one) in the whole table
-        #expect(throws: ReductionError.lUnreachable(l: 4, sensitive: "s", distinct: 3)) {
+        // l = 3 with two known values (1, 2; the missing one is not a value) in the whole table
+        #expect(throws: ReductionError.lUnreachable(l: 3, sensitive: "s", distinct: 2)) {
             try DisclosurePipeline.anonymize(
-                table, plan: plan, riskSpec: RiskSpec(keys: ["a"], sensitive: ["s"]), l: 4, lSensitive: ["s"])
+                table, plan: plan, riskSpec: RiskSpec(keys: ["a"], sensitive: ["s"]), l: 3, lSensitive: ["s"])
         }
         // l without a sensitive variable is an error, not ignored
         #expect(throws: DisclosurePipeline.PipelineError.self) {

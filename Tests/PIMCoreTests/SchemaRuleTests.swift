@@ -64,4 +64,35 @@ import Testing
         #expect(throws: DomainError.self) { try Schema(fields: fields, rules: [.requiredWhen(field: "a", when: "s", values: [])]).validate() }
         #expect(throws: Never.self) { try Schema(fields: fields, rules: [.emptyWhen(field: "a", when: "s", values: ["x"])]).validate() }
     }
+
+    /// QA10 F8: a case's age could contradict its age group (9 and "adults", 70 and "children") unnoticed, while
+    /// the caseload counts by age group.
+    @Test func anAgeOutsideItsAgeGroupIsLocatedWithoutQuotingIt() throws {
+        let schema = Schema(fields: [
+            Field(name: "age", type: .integer, role: .quasiIdentifier),
+            Field(name: "age_group", type: .text, role: .quasiIdentifier),
+        ], rules: [
+            .rangeWhen(field: "age", when: "age_group", values: ["children"], minimum: 0, maximum: 17),
+            .rangeWhen(field: "age", when: "age_group", values: ["adults"], minimum: 18, maximum: 59),
+            .rangeWhen(field: "age", when: "age_group", values: ["elderly"], minimum: 60, maximum: nil),
+        ])
+        try schema.validate()
+        // Given rows 2-7: 9 adults (wrong), 70 children (wrong), 17 children, 18 adults, 60 Elderly (case differs), no age
+        let t = textTable([
+            ("age", ["9", "70", "17", "18", "60", nil]),
+            ("age_group", ["adults", "children", "children", "adults", "Elderly", "adults"]),
+        ])
+        let r = Validator(schema: schema, fileName: "cm.csv", firstDataRow: 2).validate(t)
+        #expect(r.issues.map { "\($0.row):\($0.column):\($0.rule.rawValue)" } == ["2:age:conditional", "3:age:conditional"])
+        #expect(r.issues.first?.description
+            == "cm.csv:2:age: the value is outside 18 to 59 while age_group is adults; expected 18 to 59, or age_group changed (rule: age is 18 to 59 when age_group is adults)")
+        #expect(r.issues.count == 2 && !r.issues[1].description.contains("70"))
+        // And the rule round-trips through a schema file; bounds that cannot be checked are refused
+        #expect(try JSONDecoder().decode(Schema.self, from: try JSONEncoder().encode(schema)) == schema)
+        let text = [Field(name: "a", type: .text), Field(name: "g", type: .text)]
+        #expect(throws: DomainError.self) { try Schema(fields: text, rules: [.rangeWhen(field: "a", when: "g", values: ["x"], minimum: 0, maximum: 1)]).validate() }
+        let number = [Field(name: "a", type: .integer), Field(name: "g", type: .text)]
+        #expect(throws: DomainError.self) { try Schema(fields: number, rules: [.rangeWhen(field: "a", when: "g", values: ["x"], minimum: 5, maximum: 1)]).validate() }
+        #expect(throws: DomainError.self) { try Schema(fields: number, rules: [.rangeWhen(field: "a", when: "g", values: ["x"], minimum: nil, maximum: nil)]).validate() }
+    }
 }

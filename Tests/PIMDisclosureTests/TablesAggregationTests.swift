@@ -94,6 +94,36 @@ import Testing
         }
     }
 
+    /// QA10 F10: r1 = (20, 1, 2) published (20) and its total 23, so the two suppressed cells held 3 together:
+    /// a group as small as a small cell, and the one record of (r1,c2) knew that (r1,c3) was 2.
+    @Test func suppressedCellsOfALineWithAPublishedTotalHoldAtLeastTheThresholdTogether() throws {
+        // Given                c1 c2 c3 | T
+        //                 r1   20  1  2 | 23
+        //                 r2   20 20 20 | 60
+        let t = try Aggregation.aggregate(Self.records([[20, 1, 2], [20, 20, 20]]), by: ["R", "C"])
+        // Then in every line whose total is published, the suppressed cells hold 0 or at least 5 records
+        let all = t.cells + t.marginals
+        func count(_ r: Int?, _ c: Int?) -> Int { all.first { $0.coordinates == [r, c] }?.count ?? 0 }
+        func suppressed(_ r: Int?, _ c: Int?) -> Bool { all.first { $0.coordinates == [r, c] }?.isSuppressed ?? false }
+        for r in 0..<2 where !suppressed(r, nil) {
+            let group = (0..<3).filter { suppressed(r, $0) }.map { count(r, $0) }.reduce(0, +)
+            #expect(group == 0 || group >= 5, "row \(r): \(group)")
+        }
+        for c in 0..<3 where !suppressed(nil, c) {
+            let group = (0..<2).filter { suppressed($0, c) }.map { count($0, c) }.reduce(0, +)
+            #expect(group == 0 || group >= 5, "column \(c): \(group)")
+        }
+        // r1's 20 goes with its two small cells, and column c1 then needs r2's 20: r1 = 23 and r2 = 60 stay
+        #expect(suppressed(0, 0) && suppressed(1, 0))
+        #expect(!suppressed(0, nil) && !suppressed(1, nil))
+        #expect(F.lineRuleViolations(t) == 0)
+        // And in one dimension: a 10, b 1, c 2 publishes only the total 13 (not a = 10, which gave b + c = 3)
+        let one = try Table(columns: [F.texts("g", Array(repeating: "a", count: 10) + ["b"] + ["c", "c"])])
+        let o = try Aggregation.aggregate(one, by: ["g"])
+        #expect(o.cells.allSatisfy { $0.isSuppressed })
+        #expect(o.grandTotal?.isSuppressed == false)
+    }
+
     @Test func smallMarginsArePrimaryToo() throws {
         // Given r1 = (2, 1) with total 3, and r2 = (10, 10)
         let t = try Aggregation.aggregate(Self.records([[2, 1], [10, 10]]), by: ["R", "C"])

@@ -9,7 +9,8 @@ import PIMTable
 ///
 /// A need is **covered** when, for one of its producing categories, both a registered system and a recent
 /// dataset exist; **partial** when only systems or only recent data exist (or they belong to different
-/// categories); a **gap** otherwise. A dataset is recent when its latest data is within `recentDays` of `now`:
+/// categories); a **gap** otherwise. A dataset is recent when its latest data is within `recentDays` before `now`
+/// (and not more than ``futureGraceDays`` after it: a date decades ahead is a typing error, not recent data):
 /// the end of the period recorded at import when there is one, else the latest date in the data's own date
 /// columns (``latestData(periodEnd:table:category:)``). Never the import date: a year-old export imported
 /// today is not recent data.
@@ -70,13 +71,17 @@ public struct CoverageReport: Sendable, Hashable, Codable {
         self.recentDays = recentDays
         asOf = String(ISO8601DateFormatter().string(from: now).prefix(10))
         let cutoff = now.addingTimeInterval(-Double(recentDays) * 86_400)
+        // Data dated well after the coverage day is an entry error (a mistyped year), not recent data; a period
+        // end up to a month ahead (a report for the current month) still counts.
+        let horizon = now.addingTimeInterval(Double(Self.futureGraceDays) * 86_400)
+        func isRecent(_ d: DatasetSummary) -> Bool { d.latestDataAt.map { $0 >= cutoff && $0 <= horizon } ?? false }
         var lines: [Line] = []
         for (priority, needs) in [(DataPriority.mustHave, scenario.mustHave), (.niceToHave, scenario.niceToHave)] {
             for need in needs {
                 let cats = Set(need.producers.map(\.rawValue))
                 let sys = systems.filter { cats.contains($0.category.rawValue) }.map { "\($0.name) (\($0.owner))" }
-                let data = datasets.filter { d in cats.contains(d.category) && (d.latestDataAt.map { $0 >= cutoff } ?? false) }.map(\.name)
-                let recent = datasets.filter { d in cats.contains(d.category) && (d.latestDataAt.map { $0 >= cutoff } ?? false) }
+                let recent = datasets.filter { d in cats.contains(d.category) && isRecent(d) }
+                let data = recent.map(\.name)
                 let bothInOne = need.producers.contains { c in
                     systems.contains { $0.category == c } && recent.contains { $0.category == c.rawValue }
                 }
@@ -89,6 +94,10 @@ public struct CoverageReport: Sendable, Hashable, Codable {
     }
 
     public var gaps: [Line] { lines.filter { $0.status != .covered } }
+
+    /// How far after the coverage day a dataset's latest data may lie and still count as recent (a reporting
+    /// period that ends later this month); anything later is taken for a mistyped date.
+    public static let futureGraceDays = 31
 
     /// What an empty systems or datasets cell says. A word, not "-": CSV writers neutralise cells starting
     /// with "-" as possible formulas, which turned the placeholder into `'-`.
@@ -113,6 +122,7 @@ public struct CoverageReport: Sendable, Hashable, Codable {
         ], notes: [
             "\(covered) of \(lines.count) needs covered. Covered = a registered system and a recent dataset (latest data within \(recentDays) days of \(asOf)) of the same producing category.",
             "A dataset's latest data is the period end recorded at import, else the latest date in its data (the category's date columns), never the import date; a dataset with neither is not recent.",
+            "Data dated more than \(Self.futureGraceDays) days after \(asOf) is not recent: a date in the future is taken for an entry error.",
         ])
     }
 }

@@ -35,7 +35,8 @@ public enum CategoryOutputs {
     ///
     /// With `consent` (a stored dataset's decisions), the records whose consent to reporting was withdrawn or
     /// refused are left out first, as `pim share` leaves them out, and the report states how many
-    /// (``CategoryReport/leftOutForConsent``, a count only).
+    /// (``CategoryReport/leftOutForConsent``, a count only). Records whose `consent_reporting` column says "no"
+    /// are left out with or without `consent` (see ``ReportingConsent``).
     /// - Throws: ``CategoryDataError/minimumCellBelowPolicy(requested:floor:)`` when `options.minCell` is below
     ///   the policy's floor: such a table would publish counts that identify people and is never labelled shareable;
     ///   ``CategoryDataError/consentUnmatched`` when withdrawals cannot be matched to records.
@@ -45,9 +46,10 @@ public enum CategoryOutputs {
         guard options.minCell >= SharingPolicyTables.minimumCell else {
             throw .minimumCellBelowPolicy(requested: options.minCell, floor: SharingPolicyTables.minimumCell)
         }
-        guard let consent else { return try SharingPolicyTables.report(for: category, table: table, options: options) }
-        let (consented, leftOut) = try consent.apply(to: table)
+        // Consent refused at collection (the template's consent_reporting column) counts even without recorded decisions.
+        let (consented, leftOut) = try (consent ?? ReportingConsent(recordColumn: nil, decisions: [])).apply(to: table)
         var report = try SharingPolicyTables.report(for: category, table: consented, options: options)
+        guard consent != nil || leftOut > 0 else { return report }
         report.leftOutForConsent = leftOut
         report.notes.append(ReportingConsent.note(leftOut: leftOut))
         return report

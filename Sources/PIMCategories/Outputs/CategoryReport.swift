@@ -16,7 +16,8 @@ public enum ReportValue: Sendable, Hashable, Codable, CustomStringConvertible {
         switch self {
         case .text(let s): s
         case .integer(let i): String(i)
-        case .number(let d): d.isFinite ? String(format: "%.1f", d) : ""
+        // One decimal, halves rounded away from zero as people round (printf's "%.1f" gave 71.25 → "71.2").
+        case .number(let d): d.isFinite ? String(format: "%.1f", (d * 10).rounded(.toNearestOrAwayFromZero) / 10) : ""
         case .missing: ""
         }
     }

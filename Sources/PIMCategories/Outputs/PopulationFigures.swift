@@ -10,7 +10,8 @@ import PIMTable
 /// Rules: for each location (adm2) and population group, the latest date on or before `asOf` is used.
 /// When several sources report that date, the figure with the largest total is used (the planning figure)
 /// and the location is flagged `sources-disagree` when the totals differ by more than
-/// ``disagreementThreshold`` of the largest. Totals are always computed from the six sex × age parts, so
+/// ``disagreementThreshold`` of the largest; `source-repeated` when one source reports it twice or more that day
+/// (each report is weighed like another source's, whatever the row order). Totals are always computed from the six sex × age parts, so
 /// every total adds up; a reported `population_total` that differs from the parts is flagged `total-mismatch`.
 public enum PopulationFigures {
     public static let disagreementThreshold = 0.10
@@ -55,14 +56,16 @@ public enum PopulationFigures {
         var out: [Selection] = []
         for (_, list) in byKey {
             guard let latest = list.map(\.date).max() else { continue }
-            var bySource: [String: Figure] = [:]
-            for f in list where f.date == latest { bySource[f.source] = f }
-            let candidates = bySource.values.sorted { $0.total != $1.total ? $0.total > $1.total : $0.source < $1.source }
+            // Every report of that date counts, a source's second report too (it used to replace the first,
+            // so which figure was used depended on the row order, and nothing said so).
+            let sameDay = list.filter { $0.date == latest }
+            let candidates = sameDay.sorted { $0.total != $1.total ? $0.total > $1.total : $0.source < $1.source }
             guard let chosen = candidates.first else { continue }
             var flags: [String] = []
             if let low = candidates.last, chosen.total > 0, Double(chosen.total - low.total) / Double(chosen.total) > disagreementThreshold {
                 flags.append("sources-disagree")
             }
+            if Set(sameDay.map(\.source)).count < sameDay.count { flags.append("source-repeated") }
             if let rt = chosen.reportedTotal, rt != chosen.total { flags.append("total-mismatch") }
             out.append(Selection(figure: chosen, flags: flags, alternatives: Array(candidates.dropFirst())))
         }
@@ -176,7 +179,7 @@ public enum PopulationFigures {
         }
         return CategoryReport(category: "population-data", title: "Population figures as of \(CivilDays.iso(date))", sections: sections, notes: [
             "Per location and group, the latest figure on or before \(CivilDays.iso(date)) is used; where several sources report that date, the largest total is used.",
-            "Flags: sources-disagree when source totals differ by more than 10% of the largest; total-mismatch when the reported total differs from the sum of its parts.",
+            "Flags: sources-disagree when source totals differ by more than 10% of the largest; source-repeated when one source reports the same location, group and date more than once (every report is weighed as a source of its own); total-mismatch when the reported total differs from the sum of its parts.",
         ], referenceDate: CivilDays.iso(date))
     }
 }

@@ -7,6 +7,10 @@ import PIMTable
 /// counted; records without a decision count until their consent is withdrawn. The same ``ConsentFilter``
 /// as `pim share` decides which records those are.
 ///
+/// Consent as collected counts too: a record whose ``collectedColumn`` (the case-management template's
+/// `consent_reporting`) says "no" was refused at collection and is left out, unless a decision recorded
+/// later with `pim consent record` grants it (a recorded decision always wins over the collected answer).
+///
 /// ```swift
 /// let consent = ReportingConsent(recordColumn: ConsentFilter.recordIDField(in: version.schema), decisions: decisions)
 /// let report = try CategoryOutputs.shareableReport(for: .caseManagement, table: table, consent: consent)
@@ -37,18 +41,70 @@ public struct ReportingConsent: Sendable, Hashable {
         return latest.values.filter { !$0.granted }.map(\.recordID).sorted()
     }
 
+    /// The template column holding consent to reporting as collected (`yes`/`no`).
+    public static let collectedColumn = "consent_reporting"
+
+    /// Per row of `table`, whether consent to reporting was refused at collection (``collectedColumn`` is "no",
+    /// in any case, spaces around ignored); nil when the table has no such column or no row says "no".
+    static func refusedAtCollection(in table: Table) -> [Bool]? {
+        guard let column = table[collectedColumn], case .text(let codes, let dictionary) = column.data else { return nil }
+        let refusal = dictionary.map { $0.trimmingCharacters(in: .whitespaces).lowercased() == "no" }
+        guard refusal.contains(true) else { return nil }
+        return codes.map { $0 >= 0 && refusal[Int($0)] }
+    }
+
     /// `table` without the records whose consent to reporting was refused or withdrawn, and how many those were.
     /// - Throws: ``CategoryDataError/consentUnmatched`` when some consent was withdrawn but the dataset has no
     ///   record id field (or the table no such column) to match it to: nothing is shared when in doubt.
     func apply(to table: Table) throws(CategoryDataError) -> (table: Table, leftOut: Int) {
-        guard !withdrawnRecordIDs.isEmpty else { return (table, 0) }
-        guard let recordColumn else { throw .consentUnmatched }
-        do {
-            let r = try ConsentFilter.apply(to: table, recordColumn: recordColumn, entries: decisions, purpose: Self.purpose,
-                                            keepingUndecided: true)
-            return (r.table, r.leftOutTotal)
-        } catch {
-            throw .consentUnmatched
+        let refused = Self.refusedAtCollection(in: table)
+        if withdrawnRecordIDs.isEmpty && refused == nil { return (table, 0) }
+        guard let refused else {
+            guard let recordColumn else { throw .consentUnmatched }
+            do {
+                let r = try ConsentFilter.apply(to: table, recordColumn: recordColumn, entries: decisions, purpose: Self.purpose,
+                                                keepingUndecided: true)
+                return (r.table, r.leftOutTotal)
+            } catch {
+                throw .consentUnmatched
+            }
+        }
+        // Refusals at collection, overridden per record by the latest recorded decision when there is one.
+        var latest: [String: ConsentDecision] = [:]
+        for d in decisions where d.purpose == Self.purpose.rawValue {
+            if let seen = latest[d.recordID], seen.at > d.at { continue }
+            latest[d.recordID] = d
+        }
+        var ids: Column?
+        if !latest.isEmpty {
+            // Grants that cannot be matched leave the refusals standing; withdrawals that cannot be matched refuse.
+            if let recordColumn, let column = table[recordColumn] { ids = column } else if !withdrawnRecordIDs.isEmpty { throw .consentUnmatched }
+        }
+        return Self.keep(table, refused: refused, ids: ids, latest: latest)
+    }
+
+    private static func keep(
+        _ table: Table, refused: [Bool], ids: Column?, latest: [String: ConsentDecision]
+    ) -> (table: Table, leftOut: Int) {
+        var keep: [Int] = []
+        keep.reserveCapacity(table.rowCount)
+        for row in 0..<table.rowCount {
+            var granted = !refused[row]
+            if let ids, let id = Self.text(ids[row]), let d = latest[id] { granted = d.granted }
+            if granted { keep.append(row) }
+        }
+        let leftOut = table.rowCount - keep.count
+        return (leftOut == 0 ? table : table.selectingRows(keep), leftOut)
+    }
+
+    private static func text(_ value: Value) -> String? {
+        switch value {
+        case .null: nil
+        case .integer(let v): String(v)
+        case .text(let s): s.isEmpty ? nil : s
+        case .decimal(let v): String(v)
+        case .date(let d): String(d)
+        case .boolean(let b): String(b)
         }
     }
 

@@ -66,6 +66,11 @@ extension CategoryTemplate {
             .dateNotAfter(field: "opened", other: "closed"),
             .requiredWhen(field: "closed", when: "status", values: ["closed"]),
             .emptyWhen(field: "closed", when: "status", values: ["open", "referred"]),
+            // The age in years, when given, agrees with the age group the outputs count by (HXL's +children
+            // are under 18, +elderly 60 and over, as the default age bands).
+            .rangeWhen(field: "age", when: "age_group", values: ["children"], minimum: 0, maximum: 17),
+            .rangeWhen(field: "age", when: "age_group", values: ["adults"], minimum: 18, maximum: 59),
+            .rangeWhen(field: "age", when: "age_group", values: ["elderly"], minimum: 60, maximum: nil),
         ])
 
     /// §9.2: one household interviewed in a protection needs assessment, with its sampling weight.

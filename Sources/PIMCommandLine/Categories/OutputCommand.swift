@@ -3,6 +3,7 @@ import Foundation
 import PIMCategories
 import PIMCore
 import PIMFramework
+import PIMServer
 import PIMStorage
 import PIMTable
 
@@ -21,12 +22,16 @@ struct OutputCommand: AsyncParsableCommand {
             tables are aggregated at the dimensions §10 allows and every cell below --min-cell (default and \
             smallest allowed: 5, the sharing policy's floor) is suppressed, with complementary suppression, \
             by pim's disclosure control. Records whose consent to reporting was withdrawn or refused \
-            (`pim consent withdraw --purpose reporting`) are left out of --shareable outputs, and the \
-            output says how many.
+            (`pim consent withdraw --purpose reporting`), or whose consent_reporting column says "no" \
+            (unless `pim consent record` later granted it), are left out of --shareable outputs, and the \
+            output says how many. Each output is recorded in the audit trail (`output.viewed`, counts only); \
+            with --as the user's role must allow it (internal: administrator, pim-officer, \
+            data-protection-focal-point; shareable: those and analyst).
             """
     )
 
     @OptionGroup var store: StoreOptions
+    @OptionGroup var actor: ActorOption
     @Argument(help: "Dataset name.") var dataset: String
     @Option(help: "text, markdown, csv or json.") var format: ReportFormat = .text
     @Flag(help: "Only the tables the category's sharing policy allows, with small cells suppressed.") var shareable = false
@@ -44,7 +49,11 @@ struct OutputCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
-        let (category, table, consent) = try await store.withStore(writing: false, command: "pim output") { s in
+        // As on the web: the internal output (counts below 5) is row-level analysis; the shareable one needs the
+        // right to see every dataset's protected outputs. Without --as the operating-system user acts.
+        let permission: Permission = shareable ? .seeAllDatasets : .analyseMicrodata
+        let (category, table, consent, datasetID, label) = try await store.withStore(writing: false, command: "pim output") { s in
+            try await actor.check(in: s, needs: permission, to: shareable ? "see the shareable output of a dataset" : "see the internal output of a dataset")
             let d = try await DatasetLookup.require(dataset, in: s)
             let versions = try await s.versions(of: d.id)
             guard let v = version.map({ n in versions.first { $0.number == n } }) ?? versions.last else {
@@ -57,12 +66,20 @@ struct OutputCommand: AsyncParsableCommand {
                 consent = ReportingConsent(recordColumn: ConsentFilter.recordIDField(in: v.schema),
                                            decisions: try await s.consent(datasetID: d.id).map(\.decision))
             }
-            return (c, try await s.table(of: v), consent)
+            return (c, try await s.table(of: v), consent, d.id, "\(d.name) v\(v.number)")
         }
         let options = CategoryOutputs.Options(asOf: asOf.flatMap(CivilDays.parseISO), period: period, minCell: minCell)
         let report = shareable
             ? try CategoryOutputs.shareableReport(for: category, table: table, options: options, consent: consent)
             : try CategoryOutputs.report(for: category, table: table, options: options)
+        // Who saw which output of which version is recorded before it is shown (counts and options only).
+        try await store.withStore(writing: true, command: "pim output") { s in
+            var details = ["kind": shareable ? "shareable" : "internal", "source": label]
+            if shareable { details["min_cell"] = String(minCell) }
+            if let n = report.leftOutForConsent { details["left_out_for_consent"] = String(n) }
+            try await s.append(AuditDraft(at: Date(), actor: actor.name, action: .outputViewed, datasetID: datasetID.rawValue,
+                                          recordCount: table.rowCount - (report.leftOutForConsent ?? 0), details: details))
+        }
         print(format.render(report))
     }
 }

@@ -99,10 +99,18 @@ struct AnonymizeCommand: AsyncParsableCommand {
             try RecodeSpec.parse(try ColumnReference.resolveAssignment($0, in: table, option: "--recode"), table: table)
         }
         let gaz = try gazetteer.map { path in try Gazetteer(table: try TableReader.read(url: URL(fileURLWithPath: path)).table) }
-        recodes += try generalize.map {
+        let generalizations = try generalize.map {
             try RecodeSpec.parseGeneralization(
                 try ColumnReference.resolveAssignment($0, in: table, option: "--generalize"), table: table, gazetteer: gaz)
         }
+        // Without a gazetteer or a parent column the parents are guessed from the codes: say so where it is seen.
+        for case .location(let column, let hierarchy) in generalizations {
+            if case .prefix(let n) = hierarchy.fallback {
+                Output.stderr("note: the parent areas of \"\(column)\" are guessed as the first \(n) characters of its codes (no --gazetteer, "
+                    + "no admin code column of that level); check the released codes, or give --gazetteer.")
+            }
+        }
+        recodes += generalizations
         let plan = AnonymizationPlan(drop: dropColumns, pseudonymize: pseudoColumns, pseudonymizer: loaded.pseudonymizer,
                                      recodes: recodes, keys: keyColumns, k: k,
                                      importance: try resolved(columnList(importance), "--importance") ?? keyColumns)
@@ -244,8 +252,8 @@ struct AnonymizationReport: Encodable {
         return Output.table(["", "before", "after"], rows) + "\nDropped: \(dropped.joined(separator: ", ").ifEmpty("none")); pseudonymised: \(pseudonymized.joined(separator: ", ").ifEmpty("none")); values suppressed: \(supp.ifEmpty("none"))"
             + (recordsRemovedForL > 0
                 ? "\nRemoved for l-diversity: \(recordsRemovedForL) records in \(classesRemovedForL) equivalence classes that had fewer than "
-                    + "\(l ?? 2) distinct values of a sensitive variable even with every key suppressed (a missing value counting as one "
-                    + "when the class has others, as in `pim risk`)."
+                    + "\(l ?? 2) distinct known values of a sensitive variable even with every key suppressed (missing values "
+                    + "are not counted: `pim risk` reports sdcMicro's figure, where a missing value counts as one more)."
                 : "")
             + (householdID.map { "\n" + $0.sentence + "." } ?? "")
             + (recodedToMissing.isEmpty ? "" : "\nSet to missing by recoding (no band, parent area or period covers the value, "

@@ -18,7 +18,8 @@ public enum AuditAction: String, Sendable, Hashable, Codable, CaseIterable {
     case shareRefused = "share.refused"
     /// A stored share package was downloaded from the web (a disclosure to the downloading user).
     case shareDownloaded = "share.downloaded"
-    /// A partner organisation's user fetched a live table of a dataset (a disclosure outside the producer).
+    /// A partner organisation's user fetched a live table of a dataset (a disclosure outside the producer), or
+    /// `pim output` printed a dataset's internal or shareable output (details: `kind`).
     case outputViewed = "output.viewed"
     case systemRegistered = "system.registered"
     // MARK: Accounts (web administration)

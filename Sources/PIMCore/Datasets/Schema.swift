@@ -215,6 +215,16 @@ public struct Schema: Sendable, Hashable, Codable {
                 }
             case .requiredWhen(_, _, let values), .emptyWhen(_, _, let values):
                 if values.isEmpty { throw .invalidField("schema", "rule \"\(rule)\" has an empty list of values") }
+            case .rangeWhen(let f, _, let values, let lo, let hi):
+                if values.isEmpty { throw .invalidField("schema", "rule \"\(rule)\" has an empty list of values") }
+                if let t = field(named: f)?.type, t != .integer && t != .decimal {
+                    throw .invalidField("schema", "rule \"\(rule)\": the field \"\(f)\" is not a number")
+                }
+                if lo == nil && hi == nil { throw .invalidField("schema", "rule \"\(rule)\" gives neither a minimum nor a maximum") }
+                if let lo, let hi, lo > hi { throw .invalidField("schema", "rule \"\(rule)\": the minimum is above the maximum") }
+                if [lo, hi].contains(where: { $0.map { !$0.isFinite } ?? false }) {
+                    throw .invalidField("schema", "rule \"\(rule)\": the bounds must be finite numbers")
+                }
             }
         }
     }

@@ -10,6 +10,7 @@ import Foundation
 /// {"rule": "date-not-after", "field": "opened", "other": "closed"}
 /// {"rule": "required-when", "field": "closed", "when": "status", "in": ["closed"]}
 /// {"rule": "empty-when", "field": "closed", "when": "status", "in": ["open", "referred"]}
+/// {"rule": "range-when", "field": "age", "when": "age_group", "in": ["children"], "minimum": 0, "maximum": 17}
 /// ```
 public enum SchemaRule: Sendable, Hashable, Codable, CustomStringConvertible {
     /// When both dates are given, the date in `field` is not after the date in `other` (a case is not closed
@@ -19,12 +20,15 @@ public enum SchemaRule: Sendable, Hashable, Codable, CustomStringConvertible {
     case requiredWhen(field: String, when: String, values: [String])
     /// `field` must be empty when the field `when` holds one of `values` (an open case has no closed date).
     case emptyWhen(field: String, when: String, values: [String])
+    /// The number in `field`, when given, lies within `minimum … maximum` (either may be open) when the field
+    /// `when` holds one of `values` (a case's age agrees with its age group).
+    case rangeWhen(field: String, when: String, values: [String], minimum: Double?, maximum: Double?)
 
     /// The fields the rule reads.
     public var fields: [String] {
         switch self {
         case .dateNotAfter(let a, let b): [a, b]
-        case .requiredWhen(let f, let w, _), .emptyWhen(let f, let w, _): [f, w]
+        case .requiredWhen(let f, let w, _), .emptyWhen(let f, let w, _), .rangeWhen(let f, let w, _, _, _): [f, w]
         }
     }
 
@@ -33,6 +37,19 @@ public enum SchemaRule: Sendable, Hashable, Codable, CustomStringConvertible {
         case .dateNotAfter(let a, let b): "\(a) is not after \(b)"
         case .requiredWhen(let f, let w, let v): "\(f) is required when \(w) is \(v.joined(separator: " or "))"
         case .emptyWhen(let f, let w, let v): "\(f) is empty when \(w) is \(v.joined(separator: " or "))"
+        case .rangeWhen(let f, let w, let v, let lo, let hi):
+            "\(f) is \(Self.bounds(lo, hi)) when \(w) is \(v.joined(separator: " or "))"
+        }
+    }
+
+    /// "0 to 17", "at least 60", "at most 4".
+    static func bounds(_ lo: Double?, _ hi: Double?) -> String {
+        func n(_ x: Double) -> String { x.rounded() == x && abs(x) < 1e15 ? String(Int64(x)) : String(x) }
+        switch (lo, hi) {
+        case (let l?, let h?): return "\(n(l)) to \(n(h))"
+        case (let l?, nil): return "at least \(n(l))"
+        case (nil, let h?): return "at most \(n(h))"
+        case (nil, nil): return "any number"
         }
     }
 
@@ -43,8 +60,10 @@ public enum SchemaRule: Sendable, Hashable, Codable, CustomStringConvertible {
         return values.contains { $0.trimmingCharacters(in: .whitespaces).lowercased() == v }
     }
 
-    enum CodingKeys: String, CodingKey { case rule, field, other, when, values = "in" }
-    enum Kind: String, Codable { case dateNotAfter = "date-not-after", requiredWhen = "required-when", emptyWhen = "empty-when" }
+    enum CodingKeys: String, CodingKey { case rule, field, other, when, values = "in", minimum, maximum }
+    enum Kind: String, Codable {
+        case dateNotAfter = "date-not-after", requiredWhen = "required-when", emptyWhen = "empty-when", rangeWhen = "range-when"
+    }
 
     public init(from decoder: any Decoder) throws {
         let c = try decoder.container(keyedBy: CodingKeys.self)
@@ -55,6 +74,10 @@ public enum SchemaRule: Sendable, Hashable, Codable, CustomStringConvertible {
             self = .requiredWhen(field: field, when: try c.decode(String.self, forKey: .when), values: try c.decode([String].self, forKey: .values))
         case .emptyWhen:
             self = .emptyWhen(field: field, when: try c.decode(String.self, forKey: .when), values: try c.decode([String].self, forKey: .values))
+        case .rangeWhen:
+            self = .rangeWhen(field: field, when: try c.decode(String.self, forKey: .when), values: try c.decode([String].self, forKey: .values),
+                              minimum: try c.decodeIfPresent(Double.self, forKey: .minimum),
+                              maximum: try c.decodeIfPresent(Double.self, forKey: .maximum))
         }
     }
 
@@ -70,6 +93,13 @@ public enum SchemaRule: Sendable, Hashable, Codable, CustomStringConvertible {
             try c.encode(f, forKey: .field)
             try c.encode(w, forKey: .when)
             try c.encode(v, forKey: .values)
+        case .rangeWhen(let f, let w, let v, let lo, let hi):
+            try c.encode(Kind.rangeWhen, forKey: .rule)
+            try c.encode(f, forKey: .field)
+            try c.encode(w, forKey: .when)
+            try c.encode(v, forKey: .values)
+            try c.encodeIfPresent(lo, forKey: .minimum)
+            try c.encodeIfPresent(hi, forKey: .maximum)
         }
     }
 

@@ -52,6 +52,14 @@ public enum DisclosurePipeline {
             for s in after.lDiversity where s.minimumDistinctL < l {
                 throw PipelineError.lNotReached(l: l, sensitive: s.sensitive, found: s.minimumDistinctL)
             }
+            // The report's distinct l is sdcMicro's (a missing value counts as one more); the release must hold
+            // l known values per class, or every member with a recorded value is known to hold the one there is.
+            let sensitive = lSensitive.filter { !dropped.contains($0) && current[$0] != nil }
+            for s in try RiskAnalysis.minimumKnownDistinctL(
+                sensitive: sensitive, keys: plan.keys, missingMatchesAny: riskSpec.missingMatchesAny, in: current) where s.minimum < l
+            {
+                throw PipelineError.lNotReached(l: l, sensitive: s.sensitive, found: s.minimum)
+            }
         }
         // Removing records for l can remove categories too: the "after" counts are the released table's.
         if removed > 0 { loss.recountCategoriesAfter(in: current) }
@@ -70,7 +78,7 @@ public enum DisclosurePipeline {
             case .kNotReached(let k, let f):
                 "The result would not be \(k)-anonymous (smallest fk \(f)); nothing was written. Generalise more keys or lower the detail."
             case .lNotReached(let l, let s, let f):
-                "The result would not be \(l)-diverse in \(s) (a class has only \(f) distinct values); nothing was written."
+                "The result would not be \(l)-diverse in \(s) (a class has only \(f) distinct known value\(f == 1 ? "" : "s")); nothing was written."
             case .lWithoutSensitive(let l):
                 "l = \(l) was asked for, but there is no sensitive variable to measure it on; name one (--sensitive) or leave l out."
             }

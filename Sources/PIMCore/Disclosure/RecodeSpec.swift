@@ -55,7 +55,10 @@ public enum RecodeSpec {
     }
 
     /// `adm2_code=adm1` or `adm2_code→adm1`: parents from the gazetteer, else learned from the table's own
-    /// `#adm1+code` column, else by P-code prefix.
+    /// `#adm1+code` column (or, untagged, the column named `adm1_code`), else by P-code prefix.
+    ///
+    /// With a gazetteer or a parent column, every code of the column must have a parent there: a code without
+    /// one is refused (it would be released at its own, finer level although a coarser one was asked).
     public static func parseGeneralization(_ text: String, table: Table, gazetteer: Gazetteer?) throws -> Recode {
         let normalized = text.replacingOccurrences(of: "→", with: "=").replacingOccurrences(of: "->", with: "=")
         let parts = normalized.split(separator: "=", maxSplits: 1).map { $0.trimmingCharacters(in: .whitespaces) }
@@ -70,12 +73,28 @@ public enum RecodeSpec {
             throw ParseError("generalize: there is no column \"\(parts[0])\"; the columns are: \(table.columnNames.joined(separator: ", ")).")
         }
         var parents: [String: String] = [:]
-        if case .text(_, let dict) = column.data {
+        if case .text(let codes, let dict) = column.data {
+            var source: String?
             if let g = gazetteer {
+                source = "the gazetteer"
                 for code in dict { if let p = g.ancestor(of: code, atLevel: level) { parents[code] = p } }
-            } else if let parentColumn = table.columns.first(where: { $0.tag?.tag == "adm\(level)" && $0.tag?.has("code") == true }) {
+            } else if let parentColumn = table.columns.first(where: { $0.tag?.tag == "adm\(level)" && $0.tag?.has("code") == true })
+                ?? table.columns.first(where: { $0.name.lowercased() == "adm\(level)_code" && $0.name != column.name })
+            {
+                source = "the column \"\(parentColumn.name)\""
                 for r in 0..<table.rowCount {
-                    if case .text(let c) = column[r], case .text(let p) = parentColumn[r] { parents[c] = p }
+                    if case .text(let c) = column[r], case .text(let p) = parentColumn[r], !p.isEmpty { parents[c] = p }
+                }
+            }
+            if let source {
+                var present = Set<Int32>()
+                for c in codes where c >= 0 { present.insert(c) }
+                let unmapped = present.filter { parents[dict[Int($0)]] == nil }.count
+                if unmapped > 0 {
+                    throw ParseError(
+                        "generalize: \(unmapped) of the \(present.count) codes of \"\(col)\" have no admin-\(level) parent in \(source), "
+                            + "so they cannot be generalised to adm\(level) (they would be released as they are); "
+                            + "add them to \(source) or correct them.")
                 }
             }
         }
@@ -90,7 +109,7 @@ public enum RecodeSpec {
                         + "so they would not be generalised; give --gazetteer.")
             }
         }
-        let fallback: LocationHierarchy.Fallback = parents.isEmpty ? .prefix(length: 2 + 2 * level) : .keep
+        let fallback: LocationHierarchy.Fallback = parents.isEmpty ? .prefix(length: 2 + 2 * level) : .fail
         return .location(column: col, hierarchy: LocationHierarchy(parents: parents, fallback: fallback))
     }
 }

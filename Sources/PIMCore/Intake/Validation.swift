@@ -15,8 +15,9 @@ public enum ValidationRule: String, Sendable, Hashable, Codable, CaseIterable {
     case adminHierarchy = "admin-hierarchy"
     /// A date after another date of the same row that it may not follow (``SchemaRule/dateNotAfter(field:other:)``).
     case dateOrder = "date-order"
-    /// A value required, or not allowed, because of another field's value (``SchemaRule/requiredWhen(field:when:values:)``,
-    /// ``SchemaRule/emptyWhen(field:when:values:)``).
+    /// A value required, not allowed, or out of range because of another field's value
+    /// (``SchemaRule/requiredWhen(field:when:values:)``, ``SchemaRule/emptyWhen(field:when:values:)``,
+    /// ``SchemaRule/rangeWhen(field:when:values:minimum:maximum:)``).
     case conditional
 }
 

@@ -41,6 +41,20 @@ extension Validator {
                     report(row, field, .conditional, "a value is given while \(when) is \(condition.trimmingCharacters(in: .whitespaces))",
                            "expected it empty, or \(when) changed (rule: \(rule))")
                 }
+            case .rangeWhen(let field, let when, let values, let lo, let hi):
+                for row in 0..<n where !skip.contains(row) {
+                    guard let condition = Self.text(b[row]), SchemaRule.matches(condition, values) else { continue }
+                    let x: Double
+                    switch a[row] {
+                    case .integer(let v): x = Double(v)
+                    case .decimal(let v): x = v
+                    default: continue
+                    }
+                    guard (lo.map { x < $0 } ?? false) || (hi.map { x > $0 } ?? false) else { continue }
+                    // (The number is not quoted: such fields are often quasi-identifiers, like an age.)
+                    report(row, field, .conditional, "the value is outside \(SchemaRule.bounds(lo, hi)) while \(when) is \(condition.trimmingCharacters(in: .whitespaces))",
+                           "expected \(SchemaRule.bounds(lo, hi)), or \(when) changed (rule: \(rule))")
+                }
             }
         }
         return out

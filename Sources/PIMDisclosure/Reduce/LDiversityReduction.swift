@@ -18,9 +18,11 @@ public struct LDiversityRequirement: Sendable, Hashable {
 
 /// Reaches distinct l-diversity on a table that is already k-anonymous, losing as little as it can.
 ///
-/// Distinct l is measured as `pim risk` measures it (``RiskAnalysis/rowsInClassesBelow(distinctL:sensitive:keys:missingMatchesAny:in:)``):
-/// per class of identical key values, a missing sensitive value counting as one more value when the class has
-/// others. A class below l is first generalised, not removed: each round suppresses, in every record of the
+/// Distinct l is measured per class of identical key values over known values only
+/// (``RiskAnalysis/rowsInClassesBelow(distinctL:sensitive:keys:missingMatchesAny:countingMissing:in:)`` with
+/// `countingMissing` false): `pim risk` reports sdcMicro's figure, where a missing sensitive value counts as one
+/// more value when the class has others, but a release whose class holds one recorded value and some missing
+/// ones tells every member with a recorded value what it is. A class below l is first generalised, not removed: each round suppresses, in every record of the
 /// failing classes, the least important key still present (the same key for every member of a class, so the
 /// class stays together and joins the records that already miss that key), then local suppression restores k.
 /// When the failing records already miss every key (the class of fully suppressed records still lacks l
@@ -48,7 +50,7 @@ enum LDiversityReduction {
         let l = requirement.l
         for name in requirement.sensitive {
             let column = try table.reductionColumn(name)
-            let distinct = column.distinctCount + (column.nullCount > 0 && column.nullCount < column.count ? 1 : 0)
+            let distinct = column.distinctCount
             if distinct < l { throw .lUnreachable(l: l, sensitive: name, distinct: distinct) }
         }
         var current = table
@@ -60,7 +62,7 @@ enum LDiversityReduction {
             do {
                 failing = try RiskAnalysis.rowsInClassesBelow(
                     distinctL: l, sensitive: requirement.sensitive, keys: keys,
-                    missingMatchesAny: requirement.missingMatchesAny, in: current)
+                    missingMatchesAny: requirement.missingMatchesAny, countingMissing: false, in: current)
             } catch {
                 throw .disclosure(error)
             }
@@ -130,12 +132,9 @@ extension LDiversityReduction {
         for name in sensitive {
             let codes = KeyCodes(column: try table.reductionColumn(name)).codes
             var present = Set<Int32>()
-            var hasMissing = false
-            for i in stuck + taken {
-                if codes[i] < 0 { hasMissing = true } else { present.insert(codes[i]) }
-            }
-            // Distinct values as `pim risk` counts them: a missing value is one more when there are others.
-            func distinct() -> Int { present.count + (hasMissing && !present.isEmpty ? 1 : 0) }
+            for i in stuck + taken where codes[i] >= 0 { present.insert(codes[i]) }
+            // Distinct known values: a missing value is not a value anyone in the class can be told apart by.
+            func distinct() -> Int { present.count }
             if distinct() >= l { continue }
             var held: [Int64: Int] = [:]  // (class, value) → records
             for i in 0..<table.rowCount where codes[i] >= 0 && !isStuck.contains(i) {

@@ -28,8 +28,8 @@ public enum ReductionError: Error, Sendable, Hashable, CustomStringConvertible {
     case tableTooLarge(cells: Int, limit: Int)
     /// k-anonymity cannot be reached: the table has fewer rows than k.
     case cannotReachK(k: Int, rows: Int)
-    /// l-diversity cannot be reached: the sensitive variable has fewer than l distinct values in the whole table
-    /// (a missing value counting as one when there are others).
+    /// l-diversity cannot be reached: the sensitive variable has fewer than l distinct known values in the whole
+    /// table (missing values not counted).
     case lUnreachable(l: Int, sensitive: String, distinct: Int)
     /// Reaching l-diversity removed records whose keys were all suppressed, and the records left are fewer than k.
     case lLeavesTooFewRecords(l: Int, k: Int, removed: Int, left: Int)
@@ -87,7 +87,7 @@ public enum ReductionError: Error, Sendable, Hashable, CustomStringConvertible {
             "k-anonymity with k = \(k) cannot be reached in a table of \(rows) rows; use a smaller k or more rows"
         case .lUnreachable(let l, let c, let n):
             "l-diversity with l = \(l) cannot be reached for \"\(c)\": the whole table has only \(n) distinct value\(n == 1 ? "" : "s") "
-                + "of it (a missing value counting as one when there are others); use a smaller l"
+                + "of it (missing values not counted); use a smaller l"
         case .lLeavesTooFewRecords(let l, let k, let removed, let left):
             "reaching l = \(l) removed \(removed) record\(removed == 1 ? "" : "s") whose classes lacked distinct sensitive values even with "
                 + "every key suppressed, and the \(left) left cannot be \(k)-anonymous; use a smaller l or k"

@@ -106,8 +106,12 @@ extension RiskAnalysis {
     /// missing sensitive value as one more value when the class has other values, and a class with only
     /// missing values has distinct l of 0.
     /// - Throws: ``DisclosureError`` for unknown key or sensitive columns.
+    ///
+    /// With `countingMissing` false, only known values count (a release requirement): a class whose recorded
+    /// values are all one value has distinct l 1 however many of its values are missing, since each of its
+    /// members with a recorded value is known to hold that one.
     package static func rowsInClassesBelow(
-        distinctL l: Int, sensitive: [String], keys: [String], missingMatchesAny: Bool, in table: Table
+        distinctL l: Int, sensitive: [String], keys: [String], missingMatchesAny: Bool, countingMissing: Bool = true, in table: Table
     ) throws(DisclosureError) -> [Int] {
         guard table.rowCount > 0 else { return [] }
         let freq = try KeyFrequencies(
@@ -115,10 +119,42 @@ extension RiskAnalysis {
         var failing = [Bool](repeating: false, count: freq.classCount)
         for name in sensitive {
             guard let column = table[name] else { throw .unknownColumn(name, available: table.columnNames) }
-            let measured = LDiversity(
-                classOfRecord: freq.classOfRecord, classSizes: freq.classSizes, sensitive: KeyCodes(column: column), c: 2)
-            for c in 0..<freq.classCount where Int(measured.distinct[c]) < l { failing[c] = true }
+            let distinct = countingMissing
+                ? LDiversity(classOfRecord: freq.classOfRecord, classSizes: freq.classSizes, sensitive: KeyCodes(column: column), c: 2).distinct
+                : knownDistinct(classOfRecord: freq.classOfRecord, classCount: freq.classCount, sensitive: KeyCodes(column: column))
+            for c in 0..<freq.classCount where Int(distinct[c]) < l { failing[c] = true }
         }
         return (0..<table.rowCount).filter { failing[Int(freq.classOfRecord[$0])] }
+    }
+
+    /// The smallest number of distinct known (non-missing) values of each sensitive variable over the classes
+    /// of identical keys: what an anonymisation's l is checked against before anything is written. A table
+    /// without rows gives no entry.
+    /// - Throws: ``DisclosureError`` for unknown key or sensitive columns.
+    package static func minimumKnownDistinctL(
+        sensitive: [String], keys: [String], missingMatchesAny: Bool, in table: Table
+    ) throws(DisclosureError) -> [(sensitive: String, minimum: Int)] {
+        guard table.rowCount > 0 else { return [] }
+        let freq = try KeyFrequencies(
+            table: table, keys: keys, weight: nil, missingMatchesAny: missingMatchesAny, perRecord: false)
+        var out: [(sensitive: String, minimum: Int)] = []
+        for name in sensitive {
+            guard let column = table[name] else { throw .unknownColumn(name, available: table.columnNames) }
+            let distinct = knownDistinct(classOfRecord: freq.classOfRecord, classCount: freq.classCount, sensitive: KeyCodes(column: column))
+            out.append((name, Int(distinct.min() ?? 0)))
+        }
+        return out
+    }
+
+    /// Per class, the number of distinct non-missing codes.
+    private static func knownDistinct(classOfRecord: [Int32], classCount: Int, sensitive: KeyCodes) -> [Int32] {
+        var distinct = [Int32](repeating: 0, count: classCount)
+        var seen = Set<Int64>()
+        for (i, cls) in classOfRecord.enumerated() {
+            let v = sensitive.codes[i]
+            if v < 0 { continue }
+            if seen.insert(Int64(cls) << 32 | Int64(v)).inserted { distinct[Int(cls)] += 1 }
+        }
+        return distinct
     }
 }

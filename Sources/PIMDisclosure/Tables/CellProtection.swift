@@ -27,7 +27,7 @@ struct CellProtection {
             if !protect(i) { unprotected += 1 }
         }
         if unprotected > 0 { throw .cannotProtect(cells: unprotected) }
-        secondary()
+        secondary(threshold: threshold)
     }
 
     /// Suppresses the corners of a hypercube around primary cell `x` so that no linear programming over the
@@ -136,7 +136,13 @@ struct CellProtection {
     ///
     /// After the hypercubes of ``protect(_:)`` every line with a suppressed cell already holds two, so this
     /// is a safety net (and what protects a table whose cells were marked by hand, as in tests).
-    mutating func secondary() {
+    ///
+    /// With a `threshold`, a line whose total is published and whose suppressed cells hold together between 1
+    /// and `threshold − 1` records gets one more complement (the smallest non-zero published cell of the
+    /// line): the total minus the published cells gives that group's sum, and a group as small as a small cell
+    /// is a small cell (a, 10; b, 1; c, 2 published as a and the total says b + c = 3, and the one person in b
+    /// knows that c is 2).
+    mutating func secondary(threshold: Int? = nil) {
         var changed = true
         while changed {
             changed = false
@@ -149,7 +155,14 @@ struct CellProtection {
                         let base = o * extent * inner + t
                         var suppressed = 0
                         for j in 0..<extent where status[base + j * inner] != 0 { suppressed += 1 }
-                        guard suppressed == 1 else { continue }
+                        if suppressed >= 2, let threshold, status[base + (extent - 1) * inner] == 0 {
+                            // The line's total (its last cell) is published: the suppressed cells' sum is known.
+                            var group = 0
+                            for j in 0..<(extent - 1) where status[base + j * inner] != 0 { group += grid.counts[base + j * inner] }
+                            guard group > 0 && group < threshold else { continue }
+                        } else {
+                            guard suppressed == 1 else { continue }
+                        }
                         var best = -1
                         for j in 0..<extent {
                             let i = base + j * inner
