@@ -41,6 +41,36 @@ import Testing
     /// cell holding the same records shows the same count in two tables (so one table's total does not give
     /// away another's small cell), the same table twice is the same, and a file is refused (its records have
     /// no secret keys).
+    /// QA10 F18: `pim aggregate` of a stored dataset counted records whose consent to reporting was refused
+    /// or withdrawn, which the shareable outputs and shares leave out. A table is a report: they are not counted.
+    @Test func aStoredDatasetsTableLeavesOutRecordsThatRefusedReporting() throws {
+        // Given 40 records, of which R3 and R4 refused reporting at collection and R5 withdrew it since, and R4's
+        // refusal was later reversed by a recorded grant
+        let dir = try initialisedWorkspace()
+        var csv = "record_id,sex,consent_reporting\n"
+        for i in 1...40 { csv += "R\(i),\(i % 2 == 0 ? "f" : "m"),\(i == 3 || i == 4 ? "no" : "yes")\n" }
+        try csv.write(to: dir.appendingPathComponent("cm.csv"), atomically: true, encoding: .utf8)
+        for args in [
+            ["import", "cm.csv", "--dataset", "cm", "--category", "protection-monitoring", "--purpose", "T"],
+            ["consent", "withdraw", "--dataset", "cm", "--purpose", "reporting", "--record", "R5"],
+            ["consent", "record", "--dataset", "cm", "--purpose", "reporting", "--record", "R4"],
+        ] {
+            let r = try PIMBinary.run(args, in: dir)
+            try #require(r.status == 0, "\(args.first ?? ""): \(r.err)")
+        }
+        // When tabled by sex, exactly and perturbed
+        let r = try PIMBinary.run(["aggregate", "cm", "--by", "sex", "--out", "t.csv"], in: dir)
+        #expect(r.status == 0, "\(r.err)")
+        #expect(r.err.contains("2 records are not counted: consent to reporting was refused or withdrawn"), "\(r.err)")
+        // Then R3 (m) and R5 (m) are not counted, R4 (f) is: 20 f, 18 m
+        let t = try String(contentsOf: dir.appendingPathComponent("t.csv"), encoding: .utf8).components(separatedBy: "\r\n")
+        #expect(t.contains("f,20,") && t.contains("m,18,") && t.contains("Total,38,"), "\(t)")
+        // (the cell-key method keeps each remaining record's own key: the table is made, from 38 records)
+        let k = try PIMBinary.run(["aggregate", "cm", "--by", "sex", "--cell-key", "--out", "k.csv", "--format", "json"], in: dir)
+        #expect(k.status == 0, "\(k.err)")
+        #expect(k.out.contains("\"records\" : 38") || k.out.contains("\"records\":38"), "\(k.out)")
+    }
+
     @Test func cellKeyTablesOfAStoredDatasetAgreeWithEachOther() throws {
         let dir = try initialisedWorkspace()
         try syntheticCSV(rows: 90).write(to: dir.appendingPathComponent("pm.csv"), atomically: true, encoding: .utf8)

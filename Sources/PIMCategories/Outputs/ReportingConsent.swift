@@ -57,17 +57,21 @@ public struct ReportingConsent: Sendable, Hashable {
     /// - Throws: ``CategoryDataError/consentUnmatched`` when some consent was withdrawn but the dataset has no
     ///   record id field (or the table no such column) to match it to: nothing is shared when in doubt.
     func apply(to table: Table) throws(CategoryDataError) -> (table: Table, leftOut: Int) {
+        guard let rows = try keptRows(in: table) else { return (table, 0) }
+        let leftOut = table.rowCount - rows.count
+        return (leftOut == 0 ? table : table.selectingRows(rows), leftOut)
+    }
+
+    /// The rows of `table` that may be counted, in order; nil when every row may (nothing refused or withdrawn).
+    /// For callers that keep something per row beside the table (the cell-key method's record keys).
+    /// - Throws: ``CategoryDataError/consentUnmatched`` as ``apply(to:)``.
+    public func keptRows(in table: Table) throws(CategoryDataError) -> [Int]? {
         let refused = Self.refusedAtCollection(in: table)
-        if withdrawnRecordIDs.isEmpty && refused == nil { return (table, 0) }
+        if withdrawnRecordIDs.isEmpty && refused == nil { return nil }
         guard let refused else {
-            guard let recordColumn else { throw .consentUnmatched }
-            do {
-                let r = try ConsentFilter.apply(to: table, recordColumn: recordColumn, entries: decisions, purpose: Self.purpose,
-                                                keepingUndecided: true)
-                return (r.table, r.leftOutTotal)
-            } catch {
-                throw .consentUnmatched
-            }
+            guard let recordColumn, let ids = table[recordColumn] else { throw .consentUnmatched }
+            let withdrawn = Set(withdrawnRecordIDs)
+            return (0..<table.rowCount).filter { row in Self.text(ids[row]).map { !withdrawn.contains($0) } ?? true }
         }
         // Refusals at collection, overridden per record by the latest recorded decision when there is one.
         var latest: [String: ConsentDecision] = [:]
@@ -80,12 +84,6 @@ public struct ReportingConsent: Sendable, Hashable {
             // Grants that cannot be matched leave the refusals standing; withdrawals that cannot be matched refuse.
             if let recordColumn, let column = table[recordColumn] { ids = column } else if !withdrawnRecordIDs.isEmpty { throw .consentUnmatched }
         }
-        return Self.keep(table, refused: refused, ids: ids, latest: latest)
-    }
-
-    private static func keep(
-        _ table: Table, refused: [Bool], ids: Column?, latest: [String: ConsentDecision]
-    ) -> (table: Table, leftOut: Int) {
         var keep: [Int] = []
         keep.reserveCapacity(table.rowCount)
         for row in 0..<table.rowCount {
@@ -93,8 +91,7 @@ public struct ReportingConsent: Sendable, Hashable {
             if let ids, let id = Self.text(ids[row]), let d = latest[id] { granted = d.granted }
             if granted { keep.append(row) }
         }
-        let leftOut = table.rowCount - keep.count
-        return (leftOut == 0 ? table : table.selectingRows(keep), leftOut)
+        return keep
     }
 
     private static func text(_ value: Value) -> String? {

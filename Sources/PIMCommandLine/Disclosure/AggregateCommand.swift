@@ -91,8 +91,16 @@ struct AggregateCommand: AsyncParsableCommand {
         // A file is read with only the columns named (faster), unless a pattern needs every column's tag; a
         // name it lacks is then told with the full list of columns, read again in full.
         let byName = !references.contains(where: ColumnReference.isPattern)
-        var loaded = try await input.load(needRecordKeys: cellKey, columns: byName ? Set(references) : nil)
-        if byName, references.contains(where: { loaded.table[$0] == nil }) { loaded = try await input.load(needRecordKeys: cellKey) }
+        var loaded = try await input.load(needRecordKeys: cellKey, needConsent: true, columns: byName ? Set(references) : nil)
+        if byName, references.contains(where: { loaded.table[$0] == nil }) {
+            loaded = try await input.load(needRecordKeys: cellKey, needConsent: true)
+        }
+        // A stored dataset's records whose consent to reporting was refused (at collection, or recorded since)
+        // or withdrawn are not counted, as in the shareable outputs and shares (QA10 F18): a table is a report.
+        let leftOutForConsent = try loaded.leaveOutRefusedConsent()
+        if leftOutForConsent > 0 {
+            Output.stderr("note: \(leftOutForConsent) record\(leftOutForConsent == 1 ? " is" : "s are") not counted: consent to reporting was refused or withdrawn.")
+        }
         var table = loaded.table
         let sumColumns = try sums.map { try ColumnReference.resolve($0, in: table, option: "--sum") }
         var dims: [String] = []
@@ -132,6 +140,7 @@ struct AggregateCommand: AsyncParsableCommand {
             "by": dims.joined(separator: ","),
             "rule": cellKey ? "cell-key min-cell \(threshold)" : round.map { "round \($0)" } ?? "min-cell \(threshold)",
             "rows_written": String(published.rowCount)]
+        if leftOutForConsent > 0 { details["left_out_for_consent"] = String(leftOutForConsent) }
         if case .round(let base, let seed) = rule {
             details["base"] = String(base)
             details["seed"] = String(seed)

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import PIMCategories
 import PIMCore
 import PIMDisclosure
 import PIMSQLite
@@ -30,6 +31,9 @@ struct DisclosureSourceOptions: ParsableArguments {
         var recordKeys: [UInt32]?
         /// How a file was read (nil for a stored dataset): maps table rows to the rows a spreadsheet shows.
         var readReport: ReadReport?
+        /// A stored dataset's consent to reporting (recorded decisions, and the record id field to match them),
+        /// when asked for.
+        var consent: ReportingConsent?
 
         /// The sampling weight the schema's roles give, unless it is only a file's guess from a column name:
         /// a file's column called "weight" may be a person's body weight, so only a column tagged as a weight
@@ -39,6 +43,19 @@ struct DisclosureSourceOptions: ParsableArguments {
             guard datasetID == nil, !(table[w]?.tag.map { $0.tag == "weight" || $0.has("weight") } ?? false) else { return w }
             Output.stderr("note: column \"\(w)\" is not used as a sampling weight (only its name suggests one); give --weight \(w) to use it.")
             return nil
+        }
+
+        /// Leaves out the rows (and their record keys) whose consent to reporting was refused, at collection or
+        /// since, or withdrawn (``consent``; nothing without it), and returns how many.
+        mutating func leaveOutRefusedConsent() throws -> Int {
+            guard let consent else { return 0 }
+            let kept: [Int]?
+            do { kept = try consent.keptRows(in: table) } catch { throw CLIError(error.description) }
+            guard let kept else { return 0 }
+            let leftOut = table.rowCount - kept.count
+            table = table.selectingRows(kept)
+            recordKeys = recordKeys.map { keys in kept.map { keys[$0] } }
+            return leftOut
         }
 
         /// `error`, located as `FILE:ROW:COLUMN: problem` when it concerns one cell of a file (ROW counted as
@@ -54,7 +71,9 @@ struct DisclosureSourceOptions: ParsableArguments {
     /// Loads the table and the schema whose roles give the defaults (proposed from HXL tags for a file).
     /// - Parameter columns: for a CSV file, build only these columns (every row is still read and checked);
     ///   `nil` reads them all. Names the file lacks are ignored here and reported by the caller.
-    func load(needPseudonymizer: Bool = false, needRecordKeys: Bool = false, columns: Set<String>? = nil) async throws -> Loaded {
+    func load(
+        needPseudonymizer: Bool = false, needRecordKeys: Bool = false, needConsent: Bool = false, columns: Set<String>? = nil
+    ) async throws -> Loaded {
         if FileManager.default.fileExists(atPath: source) {
             let url = URL(fileURLWithPath: source)
             let read = try TableReader.read(url: url, options: CSVReadOptions(columns: columns), sheet: sheet)
@@ -89,9 +108,13 @@ struct DisclosureSourceOptions: ParsableArguments {
                     secret: try await s.secret(named: RecordKeys.secretName, orCreate: RecordKeys.newSecret), dataset: d.id.rawValue,
                     version: v.id.rawValue, recordIDs: ConsentFilter.recordIDField(in: v.schema).flatMap { table[$0] }, count: v.rowCount)
                 : nil
+            let consent = needConsent
+                ? ReportingConsent(recordColumn: ConsentFilter.recordIDField(in: v.schema),
+                                   decisions: try await s.consent(datasetID: d.id).map(\.decision))
+                : nil
             return Loaded(
                 table: table, schema: v.schema, label: "\(name) v\(v.number)", datasetID: d.id, pseudonymizer: pseudo,
-                recordKeys: keys)
+                recordKeys: keys, consent: consent)
         }
     }
 
