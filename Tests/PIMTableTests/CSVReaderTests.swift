@@ -86,6 +86,16 @@ import Testing
         #expect(r.table.values("b") == [.text("x,y")])
     }
 
+    /// A tie between `;` and `,` (each once a line) goes to `;`: the comma is a European export's decimal comma.
+    @Test func aTieBetweenSemicolonAndCommaGoesToTheSemicolon() throws {
+        let r = try readCSV("Name;Weight, kg\na;1,5\nb;2,5\n")
+        #expect(r.report.delimiter == UInt8(ascii: ";"))
+        #expect(r.table.columnNames == ["Name", "Weight, kg"])
+        #expect(r.table.values("Weight, kg") == [.text("1,5"), .text("2,5")])
+        // A comma file whose text has a semicolon on some lines only is still read with `,`
+        #expect(try readCSV("name,notes\nA,x; y\nB,z; w\n").report.delimiter == UInt8(ascii: ","))
+    }
+
     @Test func convertsWindows1252AndSaysSo() throws {
         // "café" and a euro sign in Windows-1252: é = 0xE9, € = 0x80
         let bytes: [UInt8] = Array("name,price\ncaf".utf8) + [0xE9] + Array(",".utf8) + [0x80] + Array("5\n".utf8)
