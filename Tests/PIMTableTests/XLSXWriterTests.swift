@@ -45,7 +45,7 @@ import Testing
         #expect(r.firstDataRow == 3)
         // A first data row that is partly tagspecs, under tags it does not repeat, stays data
         let tagged = try Table(columns: [
-            Column(name: "p", tag: HXLTagSpec(tag: "population"), data: .text(codes: [0], dictionary: ["true"])),
+            Column(name: "p", tag: HXLTagSpec(tag: "population"), data: .text(codes: [0], dictionary: ["yes"])),
             Column(name: "c", tag: HXLTagSpec(tag: "sex"), data: .text(codes: [0], dictionary: ["#adm1"])),
         ])
         let data = try roundTrip(tagged, hxl: true)
