@@ -12,6 +12,20 @@ import Testing
         return try XLSXReader.read(contentsOf: url, options: XLSXReadOptions(detectHashtagRow: hxl))
     }
 
+    /// Days before 1900-01-01, which spreadsheets cannot show as dates (serial 0 shows as 1900-01-00, a
+    /// negative serial as ####), are written as ISO text and read back as the same dates.
+    @Test func daysBefore1900AreWrittenAsTextAndReadBackAsDates() throws {
+        // 1899-12-31 = -25568, 1800-01-01 = -62091, 1900-01-01 = -25567, 1900-03-01 = -25508 (days since 1970)
+        let days: [Int32] = [-25_568, -62_091, -25_567, -25_508]
+        let table = try Table(columns: [Column(name: "d", data: .date(days: days, nulls: NullMask()))])
+        let sheet = String(decoding: XLSXSheetWriter.sheetXML(table, hxl: false), as: UTF8.self)
+        #expect(sheet.contains("<c r=\"A2\" t=\"inlineStr\"><is><t>1899-12-31</t></is></c>"))
+        #expect(sheet.contains("<c r=\"A3\" t=\"inlineStr\"><is><t>1800-01-01</t></is></c>"))
+        #expect(sheet.contains("<c r=\"A4\" s=\"1\"><v>1</v></c>"))
+        #expect(sheet.contains("<c r=\"A5\" s=\"1\"><v>61</v></c>"))
+        #expect(try roundTrip(table).table == table)
+    }
+
     @Test func writesEveryTypeAndReadsItBack() throws {
         // Given a table with one column of each type, nulls included
         var nulls = NullMask()

@@ -77,8 +77,15 @@ package enum XLSXSheetWriter {
             out.append(contentsOf: close)
         case .date(let v, let n):
             guard !n.isNull(r) else { return }
+            let serial = XLSXDateFormat.serial(days: v[r])
+            // Spreadsheets have no day before 1900-01-01 (serial 1): serial 0 shows as 1900-01-00 and a
+            // negative one as ####. Such a day is written as its ISO text, which reads back as the date.
+            guard serial >= 1 else {
+                appendInlineString(XLSXDateFormat.isoString(days: v[r]), reference: reference, row: sheetRow, to: &out)
+                return
+            }
             open(dateValueOpen)
-            appendInt(XLSXDateFormat.serial(days: v[r]), to: &out)
+            appendInt(serial, to: &out)
             out.append(contentsOf: close)
         case .boolean(let v, let n):
             guard !n.isNull(r) else { return }
