@@ -191,6 +191,22 @@ import Testing
         #expect(readError("a,b\n1,2\n\n3\n") == .raggedRow(file: "data.csv", row: 4, expected: 2, found: 1))
     }
 
+    /// A sheet whose first rows are empty, saved as CSV, starts with `,,` rows: they are skipped like blank lines
+    /// (not read as a header of empty names, which made the real header a ragged row), and rows keep their
+    /// numbers.
+    @Test func emptyRowsAboveTheHeaderAreSkipped() throws {
+        let r = try readCSV(",,\r\n,,\r\nid,v,w\r\n1,x,\r\n2,y,z\r\n")
+        #expect(r.table.columnNames == ["id", "v", "w"])
+        #expect(r.table.values("v") == [.text("x"), .text("y")])
+        #expect(r.report.firstDataRow == 4)
+        #expect(r.report.sourceRow(ofTableRow: 1) == 5)
+        // Also between a title row and the header, and above a hashtag row
+        let t = try readCSV("Report,,\n,,\nid,v,w\n,,\n#meta+id,#adm1+code,\n1,XY01,\n")
+        #expect(t.report.hxlRow == 5)
+        #expect(t.table.columnNames == ["id", "v", "w"])
+        #expect(t.report.sourceRow(ofTableRow: 0) == 6)
+    }
+
     @Test func emptyHeaderCellsGetPositionalNames() throws {
         let r = try readCSV("a,,c\n1,2,3\n")
         #expect(r.table.columnNames == ["a", "column_2", "c"])
