@@ -189,6 +189,19 @@ import Testing
         #expect(XLSXFixture.values(r.table, "n") == [.integer(4), .integer(5), .null])
     }
 
+    /// A number cell holding an integer beyond 2^53 (as openpyxl writes a Python int) keeps its digits: the
+    /// exact integer when it fits 64 bits, else the digits as text (a double would change the last digits).
+    @Test func integersBeyondTwoToThe53AreReadExactly() throws {
+        let rows = """
+            <row r="1"><c r="A1" t="inlineStr"><is><t>id</t></is></c><c r="B1" t="inlineStr"><is><t>big</t></is></c></row>
+            <row r="2"><c r="A2"><v>9007199254740993</v></c><c r="B2"><v>12345678901234567890</v></c></row>
+            <row r="3"><c r="A3"><v>7</v></c><c r="B3"><v>-12345678901234567891</v></c></row>
+            """
+        let r = try XLSXFixture.read(rows)
+        #expect(XLSXFixture.values(r.table, "id") == [.integer(9_007_199_254_740_993), .integer(7)])
+        #expect(XLSXFixture.values(r.table, "big") == [.text("12345678901234567890"), .text("-12345678901234567891")])
+    }
+
     @Test func errorCellsAreNullWithAWarning() throws {
         let rows = """
             <row r="1"><c r="A1" t="inlineStr"><is><t>v</t></is></c></row>

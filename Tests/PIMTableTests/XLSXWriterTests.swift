@@ -12,6 +12,19 @@ import Testing
         return try XLSXReader.read(contentsOf: url, options: XLSXReadOptions(detectHashtagRow: hxl))
     }
 
+    /// Integers of more than 15 digits, which spreadsheets would round (1234567890123456 shows as …450), are
+    /// written as text cells of their digits and read back as the same integers.
+    @Test func integersBeyondFifteenDigitsAreWrittenAsTextAndReadBackExactly() throws {
+        let values: [Int64] = [9_007_199_254_740_993, -1_234_567_890_123_456, 5, 999_999_999_999_999]
+        let table = try Table(columns: [Column(name: "id", data: .integer(values: values, nulls: NullMask()))])
+        let sheet = String(decoding: XLSXSheetWriter.sheetXML(table, hxl: false), as: UTF8.self)
+        #expect(sheet.contains("<c r=\"A2\" t=\"inlineStr\"><is><t>9007199254740993</t></is></c>"))
+        #expect(sheet.contains("<c r=\"A3\" t=\"inlineStr\"><is><t>-1234567890123456</t></is></c>"))
+        #expect(sheet.contains("<c r=\"A4\"><v>5</v></c>"))
+        #expect(sheet.contains("<c r=\"A5\"><v>999999999999999</v></c>"))
+        #expect(try roundTrip(table).table == table)
+    }
+
     /// Days before 1900-01-01, which spreadsheets cannot show as dates (serial 0 shows as 1900-01-00, a
     /// negative serial as ####), are written as ISO text and read back as the same dates.
     @Test func daysBefore1900AreWrittenAsTextAndReadBackAsDates() throws {

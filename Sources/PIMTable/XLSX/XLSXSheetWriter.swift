@@ -67,6 +67,13 @@ package enum XLSXSheetWriter {
         switch data {
         case .integer(let v, let n):
             guard !n.isNull(r) else { return }
+            // Spreadsheets keep 15 significant digits of a number (1234567890123456 becomes …450): a longer
+            // integer (an ID, an account number) is written as its digits in a text cell, which reads back
+            // as the same integer.
+            guard v[r] >= -999_999_999_999_999, v[r] <= 999_999_999_999_999 else {
+                appendInlineString(String(v[r]), reference: reference, row: sheetRow, to: &out)
+                return
+            }
             open(valueOpen)
             appendInt(Int(v[r]), to: &out)
             out.append(contentsOf: close)
