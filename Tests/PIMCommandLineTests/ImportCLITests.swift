@@ -313,6 +313,28 @@ func initialisedWorkspace() throws -> URL {
         #expect(imp.err.contains("#sex, #age"), "\(imp.err)")
     }
 
+    /// Column names come from the file: in validate's issues and in the notes of validate, import and inspect,
+    /// their control characters are shown escaped, so a file cannot drive the terminal (set its title, colour).
+    @Test func columnNamesInIssuesAndNotesCannotDriveTheTerminal() throws {
+        let dir = try initialisedWorkspace()
+        let evil = "\u{1B}]0;x\u{07}\u{1B}[31mred"
+        let csv = "id,\(evil),grp/\(evil),_id,_uuid,_submission_time,_index\nx,2,3,1,u1,2024-01-01T00:00:00,1\n"
+        try csv.write(to: dir.appendingPathComponent("t.csv"), atomically: true, encoding: .utf8)
+        let schema = #"{"fields":[{"name":"id","type":"integer"}]}"#
+        try schema.write(to: dir.appendingPathComponent("s.json"), atomically: true, encoding: .utf8)
+        let validate = try PIMBinary.run(["validate", "t.csv", "--schema", "s.json"], in: dir)
+        #expect(validate.status == 1)
+        let imp = try PIMBinary.run(
+            ["import", "t.csv", "--dataset", "t", "--category", "protection-monitoring", "--purpose", "T",
+             "--schema", "s.json", "--mode", "import-valid"], in: dir)
+        let inspect = try PIMBinary.run(["inspect", "t.csv"], in: dir)
+        for r in [validate, imp, inspect] {
+            #expect(!r.err.contains("\u{1B}") && !r.out.contains("\u{1B}"), "\(r.err)\(r.out)")
+        }
+        #expect(validate.err.contains("t.csv:2:id:"), "\(validate.err)")
+        #expect(imp.err.contains("\\u{1B}[31mred"), "\(imp.err)")
+    }
+
     /// A cell over the limit names the option that raises it; with --max-cell-mb the same file reads.
     @Test func aLargeCellCanBeAllowedWithMaxCellMB() throws {
         let dir = try PIMBinary.scratch()

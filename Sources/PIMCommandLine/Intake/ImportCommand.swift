@@ -131,7 +131,7 @@ struct ImportCommand: AsyncParsableCommand {
             switch format {
             case .text: try IssueReport.print(result, errorsOut: schemaOptions.errorsOut)
             case .json:
-                for w in result.warnings { Output.stderr("warning: \(w.description)") }
+                for w in result.warnings { Output.stderr("warning: \(Output.visible(w.description))") }
                 if let out = schemaOptions.errorsOut { try IssueReport.write(result.issues, to: out) }
             }
             let unused = DatasetImport.unusedColumns(read.table, schema: plan.schema)
@@ -286,7 +286,7 @@ final class ImportNotes: Sendable {
     private let notes = Mutex<[String]>([])
 
     func say(_ note: String) {
-        Output.stderr("note: \(note)")
+        Output.stderr("note: \(Output.visible(note))")
         notes.withLock { $0.append(note) }
     }
 
