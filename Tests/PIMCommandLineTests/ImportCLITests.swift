@@ -333,6 +333,12 @@ func initialisedWorkspace() throws -> URL {
         }
         #expect(validate.err.contains("t.csv:2:id:"), "\(validate.err)")
         #expect(imp.err.contains("\\u{1B}[31mred"), "\(imp.err)")
+        // And an error that names such a column (a repeated name) says it escaped, with the usual status
+        try "\(evil),\(evil)\n1,2\n".write(to: dir.appendingPathComponent("d.csv"), atomically: true, encoding: .utf8)
+        let dup = try PIMBinary.run(["inspect", "d.csv"], in: dir)
+        #expect(dup.status == 1)
+        #expect(!dup.err.contains("\u{1B}"), "\(dup.err)")
+        #expect(dup.err.hasPrefix("Error: d.csv:\\u{1B}]0;x\\u{7}"), "\(dup.err)")
     }
 
     /// A cell over the limit names the option that raises it; with --max-cell-mb the same file reads.
