@@ -23,6 +23,9 @@ struct FileInputOptions: ParsableArguments {
         if let d = delimiter, d.utf8.count != 1, d != "\\t", d != "tab" {
             throw ValidationError("--delimiter takes one character, e.g. ';' or tab.")
         }
+        if let d = delimiter, ["\"", "\r", "\n"].contains(d) {
+            throw ValidationError("--delimiter cannot be a quote or a line break; give the character between fields, e.g. ';' or tab.")
+        }
         if let mb = maxCellMB, !(1...Self.maximumCellMB).contains(mb) {
             throw ValidationError("--max-cell-mb takes a whole number of MB from 1 to \(Self.maximumCellMB).")
         }
