@@ -341,6 +341,26 @@ func initialisedWorkspace() throws -> URL {
         #expect(dup.err.hasPrefix("Error: d.csv:\\u{1B}]0;x\\u{7}"), "\(dup.err)")
     }
 
+    /// A text field keeps the file's text even where the reader typed the column (`4.50`, `1.10`, `1e3` as
+    /// decimals, `TRUE` as a boolean): codes `1.10` and `1.1` stay two codes.
+    @Test func aTextFieldKeepsTheFilesOwnText() throws {
+        let dir = try initialisedWorkspace()
+        try "code,flag\n4.50,TRUE\n1.10,False\n1e3,true\n1.1,FALSE\n".write(
+            to: dir.appendingPathComponent("t.csv"), atomically: true, encoding: .utf8)
+        let schema = #"{"fields":[{"name":"code","type":"text","unique":true},{"name":"flag","type":"text"}]}"#
+        try schema.write(to: dir.appendingPathComponent("s.json"), atomically: true, encoding: .utf8)
+        let validate = try PIMBinary.run(["validate", "t.csv", "--schema", "s.json"], in: dir)
+        #expect(validate.status == 0, "\(validate.err)")
+        let imp = try PIMBinary.run(
+            ["import", "t.csv", "--dataset", "t", "--category", "protection-monitoring", "--purpose", "T", "--schema", "s.json"],
+            in: dir)
+        #expect(imp.status == 0, "\(imp.err)")
+        let export = try PIMBinary.run(["export", "t", "--format", "csv", "--out", "out.csv"], in: dir)
+        #expect(export.status == 0, "\(export.err)")
+        let text = try String(contentsOf: dir.appendingPathComponent("out.csv"), encoding: .utf8)
+        #expect(text == "code,flag\r\n4.50,TRUE\r\n1.10,False\r\n1e3,true\r\n1.1,FALSE\r\n", "\(text)")
+    }
+
     /// A cell over the limit names the option that raises it; with --max-cell-mb the same file reads.
     @Test func aLargeCellCanBeAllowedWithMaxCellMB() throws {
         let dir = try PIMBinary.scratch()

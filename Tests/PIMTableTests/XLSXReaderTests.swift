@@ -189,6 +189,24 @@ import Testing
         #expect(XLSXFixture.values(r.table, "n") == [.integer(4), .integer(5), .null])
     }
 
+    /// Without type inference (as pim reads a schema's text field again), text cells stay as written.
+    @Test func withoutTypeInferenceTextCellsStayAsWritten() throws {
+        let rows = """
+            <row r="1"><c r="A1" t="inlineStr"><is><t>n</t></is></c></row>
+            <row r="2"><c r="A2" t="inlineStr"><is><t>4.50</t></is></c></row>
+            <row r="3"><c r="A3" t="inlineStr"><is><t>TRUE</t></is></c></row>
+            """
+        let url = try XLSXFixture.file(parts: XLSXFixture.parts(sheets: [("Sheet1", XLSXFixture.sheet(rows))]))
+        let typed = try TableReader.read(url: url)
+        #expect(typed.table.values("n") == [.text("4.50"), .text("TRUE")])
+        let decimals = try XLSXFixture.read(rows.replacingOccurrences(of: "TRUE", with: "2.25"))
+        #expect(XLSXFixture.values(decimals.table, "n") == [.decimal(4.5), .decimal(2.25)])
+        let url2 = try XLSXFixture.file(parts: XLSXFixture.parts(
+            sheets: [("Sheet1", XLSXFixture.sheet(rows.replacingOccurrences(of: "TRUE", with: "2.25")))]))
+        let raw = try TableReader.read(url: url2, options: CSVReadOptions(inferTypes: false))
+        #expect(raw.table.values("n") == [.text("4.50"), .text("2.25")])
+    }
+
     /// A number cell holding an integer beyond 2^53 (as openpyxl writes a Python int) keeps its digits: the
     /// exact integer when it fits 64 bits, else the digits as text (a double would change the last digits).
     @Test func integersBeyondTwoToThe53AreReadExactly() throws {

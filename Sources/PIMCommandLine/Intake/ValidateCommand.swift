@@ -107,7 +107,10 @@ struct ValidateCommand: ParsableCommand {
         // What the reader changed or noticed (an encoding converted, unknown HXL hashtags) is said, as import does.
         for w in read.report.warnings { Output.stderr("note: \(Output.visible(w.description))") }
         let schema = try schemaOptions.loadSchema() ?? SchemaProposal.propose(for: read.table)
-        let result = Validator(schema: schema, gazetteer: try schemaOptions.loadGazetteer(), report: read.report).validate(read.table)
+        // (Text fields keep the file's own text, `4.50` not `4.5`.)
+        let checked = try input.keepingText(of: schema, in: read)
+        let result = Validator(schema: schema, gazetteer: try schemaOptions.loadGazetteer(), report: checked.report)
+            .validate(checked.table)
         switch format {
         case .json:
             try Output.printJSON(ValidationSummary(

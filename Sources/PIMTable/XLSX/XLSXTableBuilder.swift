@@ -5,6 +5,8 @@ struct XLSXTableBuilder {
     let sharedStrings: [String]
     let sheet: String
     let detectHashtagRow: Bool
+    /// Type text cells that read as numbers, dates or booleans (see ``XLSXReadOptions/typesFromText``).
+    var typesFromText = true
 
     struct Output {
         var table: Table
@@ -359,7 +361,7 @@ struct XLSXTableBuilder {
         // Numbers, dates or booleans stored as text ("number stored as text", KoboToolbox's XLSX export by
         // default), alone or beside typed cells: typed from each cell's textual form as the CSV reader types
         // a column (so `007` stays text).
-        if texts > 0, textsAreTyped(entries, dataStart: dataStart) {
+        if typesFromText, texts > 0, textsAreTyped(entries, dataStart: dataStart) {
             var cells = [String?](repeating: nil, count: rowCount)
             for e in entries where Int(e.row) >= dataStart {
                 if case .error = e.value { continue }
