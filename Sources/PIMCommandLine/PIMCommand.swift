@@ -55,6 +55,17 @@ public enum PIMEntryPoint {
             if let failure = jsonFailure(for: error, arguments: arguments, printed: Output.printedJSON) {
                 print(failure)
             }
+            // An error may name a column or a sheet from the file: its control characters are shown escaped
+            // rather than sent to the terminal (the message is printed here only when that changes it).
+            let code = PIMCommand.exitCode(for: error)
+            if code != .success {
+                let message = PIMCommand.fullMessage(for: error)
+                let shown = Output.visibleLines(message)
+                if shown != message {
+                    Output.stderr(shown)
+                    PIMCommand.exit(withError: code)
+                }
+            }
             PIMCommand.exit(withError: error)
         }
     }

@@ -313,6 +313,54 @@ func initialisedWorkspace() throws -> URL {
         #expect(imp.err.contains("#sex, #age"), "\(imp.err)")
     }
 
+    /// Column names come from the file: in validate's issues and in the notes of validate, import and inspect,
+    /// their control characters are shown escaped, so a file cannot drive the terminal (set its title, colour).
+    @Test func columnNamesInIssuesAndNotesCannotDriveTheTerminal() throws {
+        let dir = try initialisedWorkspace()
+        let evil = "\u{1B}]0;x\u{07}\u{1B}[31mred"
+        let csv = "id,\(evil),grp/\(evil),_id,_uuid,_submission_time,_index\nx,2,3,1,u1,2024-01-01T00:00:00,1\n"
+        try csv.write(to: dir.appendingPathComponent("t.csv"), atomically: true, encoding: .utf8)
+        let schema = #"{"fields":[{"name":"id","type":"integer"}]}"#
+        try schema.write(to: dir.appendingPathComponent("s.json"), atomically: true, encoding: .utf8)
+        let validate = try PIMBinary.run(["validate", "t.csv", "--schema", "s.json"], in: dir)
+        #expect(validate.status == 1)
+        let imp = try PIMBinary.run(
+            ["import", "t.csv", "--dataset", "t", "--category", "protection-monitoring", "--purpose", "T",
+             "--schema", "s.json", "--mode", "import-valid"], in: dir)
+        let inspect = try PIMBinary.run(["inspect", "t.csv"], in: dir)
+        for r in [validate, imp, inspect] {
+            #expect(!r.err.contains("\u{1B}") && !r.out.contains("\u{1B}"), "\(r.err)\(r.out)")
+        }
+        #expect(validate.err.contains("t.csv:2:id:"), "\(validate.err)")
+        #expect(imp.err.contains("\\u{1B}[31mred"), "\(imp.err)")
+        // And an error that names such a column (a repeated name) says it escaped, with the usual status
+        try "\(evil),\(evil)\n1,2\n".write(to: dir.appendingPathComponent("d.csv"), atomically: true, encoding: .utf8)
+        let dup = try PIMBinary.run(["inspect", "d.csv"], in: dir)
+        #expect(dup.status == 1)
+        #expect(!dup.err.contains("\u{1B}"), "\(dup.err)")
+        #expect(dup.err.hasPrefix("Error: d.csv:\\u{1B}]0;x\\u{7}"), "\(dup.err)")
+    }
+
+    /// A text field keeps the file's text even where the reader typed the column (`4.50`, `1.10`, `1e3` as
+    /// decimals, `TRUE` as a boolean): codes `1.10` and `1.1` stay two codes.
+    @Test func aTextFieldKeepsTheFilesOwnText() throws {
+        let dir = try initialisedWorkspace()
+        try "code,flag\n4.50,TRUE\n1.10,False\n1e3,true\n1.1,FALSE\n".write(
+            to: dir.appendingPathComponent("t.csv"), atomically: true, encoding: .utf8)
+        let schema = #"{"fields":[{"name":"code","type":"text","unique":true},{"name":"flag","type":"text"}]}"#
+        try schema.write(to: dir.appendingPathComponent("s.json"), atomically: true, encoding: .utf8)
+        let validate = try PIMBinary.run(["validate", "t.csv", "--schema", "s.json"], in: dir)
+        #expect(validate.status == 0, "\(validate.err)")
+        let imp = try PIMBinary.run(
+            ["import", "t.csv", "--dataset", "t", "--category", "protection-monitoring", "--purpose", "T", "--schema", "s.json"],
+            in: dir)
+        #expect(imp.status == 0, "\(imp.err)")
+        let export = try PIMBinary.run(["export", "t", "--format", "csv", "--out", "out.csv"], in: dir)
+        #expect(export.status == 0, "\(export.err)")
+        let text = try String(contentsOf: dir.appendingPathComponent("out.csv"), encoding: .utf8)
+        #expect(text == "code,flag\r\n4.50,TRUE\r\n1.10,False\r\n1e3,true\r\n1.1,FALSE\r\n", "\(text)")
+    }
+
     /// A cell over the limit names the option that raises it; with --max-cell-mb the same file reads.
     @Test func aLargeCellCanBeAllowedWithMaxCellMB() throws {
         let dir = try PIMBinary.scratch()

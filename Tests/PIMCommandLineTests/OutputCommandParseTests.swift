@@ -21,6 +21,11 @@ import Testing
         #expect(throws: (any Error).self) { _ = try PIMCommand.parseAsRoot(["import", "a.csv", "--dataset", "pm", "--replace-schema"]) }
         #expect(throws: (any Error).self) { _ = try PIMCommand.parseAsRoot(["inspect", "a.xlsx", "--allow-ragged"]) }
         #expect((try? PIMCommand.parseAsRoot(["inspect", "a.json", "--allow-ragged"])) != nil)
+        // A quote or a line break cannot separate fields
+        for d in ["\"", "\n", "\r"] {
+            #expect(throws: (any Error).self) { _ = try PIMCommand.parseAsRoot(["inspect", "a.csv", "--delimiter", d]) }
+        }
+        #expect((try? PIMCommand.parseAsRoot(["inspect", "a.csv", "--delimiter", "tab"])) != nil)
         #expect((try? PIMCommand.parseAsRoot(["inspect", "a.xlsx", "--sheet", "Data"])) != nil)
         #expect((try? PIMCommand.parseAsRoot(["import", "a.csv", "--dataset", "pm", "--schema", "s.json", "--replace-schema"])) != nil)
     }

@@ -86,6 +86,16 @@ import Testing
         #expect(r.table.values("b") == [.text("x,y")])
     }
 
+    /// A tie between `;` and `,` (each once a line) goes to `;`: the comma is a European export's decimal comma.
+    @Test func aTieBetweenSemicolonAndCommaGoesToTheSemicolon() throws {
+        let r = try readCSV("Name;Weight, kg\na;1,5\nb;2,5\n")
+        #expect(r.report.delimiter == UInt8(ascii: ";"))
+        #expect(r.table.columnNames == ["Name", "Weight, kg"])
+        #expect(r.table.values("Weight, kg") == [.text("1,5"), .text("2,5")])
+        // A comma file whose text has a semicolon on some lines only is still read with `,`
+        #expect(try readCSV("name,notes\nA,x; y\nB,z; w\n").report.delimiter == UInt8(ascii: ","))
+    }
+
     @Test func convertsWindows1252AndSaysSo() throws {
         // "café" and a euro sign in Windows-1252: é = 0xE9, € = 0x80
         let bytes: [UInt8] = Array("name,price\ncaf".utf8) + [0xE9] + Array(",".utf8) + [0x80] + Array("5\n".utf8)
@@ -179,6 +189,22 @@ import Testing
         #expect(r.report.sourceRow(ofTableRow: 0) == 2)
         #expect(r.report.sourceRow(ofTableRow: 1) == 4)
         #expect(readError("a,b\n1,2\n\n3\n") == .raggedRow(file: "data.csv", row: 4, expected: 2, found: 1))
+    }
+
+    /// A sheet whose first rows are empty, saved as CSV, starts with `,,` rows: they are skipped like blank lines
+    /// (not read as a header of empty names, which made the real header a ragged row), and rows keep their
+    /// numbers.
+    @Test func emptyRowsAboveTheHeaderAreSkipped() throws {
+        let r = try readCSV(",,\r\n,,\r\nid,v,w\r\n1,x,\r\n2,y,z\r\n")
+        #expect(r.table.columnNames == ["id", "v", "w"])
+        #expect(r.table.values("v") == [.text("x"), .text("y")])
+        #expect(r.report.firstDataRow == 4)
+        #expect(r.report.sourceRow(ofTableRow: 1) == 5)
+        // Also between a title row and the header, and above a hashtag row
+        let t = try readCSV("Report,,\n,,\nid,v,w\n,,\n#meta+id,#adm1+code,\n1,XY01,\n")
+        #expect(t.report.hxlRow == 5)
+        #expect(t.table.columnNames == ["id", "v", "w"])
+        #expect(t.report.sourceRow(ofTableRow: 0) == 6)
     }
 
     @Test func emptyHeaderCellsGetPositionalNames() throws {

@@ -172,6 +172,27 @@ import Testing
         #expect(readError("a,b,c\n#x_id,#1bad,#\n1,2,3\n") == .invalidHashtag(file: "data.csv", row: 2, column: "b"))
     }
 
+    /// Values written like tags (`#general`, `#urgent`) in the first data rows are data: a row of tags none of
+    /// which is a core or extension hashtag, beside another such row, is not the hashtag row.
+    @Test func unknownTagLikeValuesInDataRowsAreData() throws {
+        // Given data rows whose every cell looks like an unknown hashtag
+        let one = try readCSV("channel\n#general\n#random\n")
+        let two = try readCSV("ref,note\n#A12,#urgent\n#B7,#later\n")
+        // Then no row is taken for tags and no value is lost
+        #expect(one.report.hxlRow == nil)
+        #expect(one.table.values("channel") == [.text("#general"), .text("#random")])
+        #expect(two.report.hxlRow == nil)
+        #expect(two.table.values("ref") == [.text("#A12"), .text("#B7")])
+        // And a hashtag row of local tags over data, also under names that are the same tags, is still tags
+        let local = try readCSV("sex,age\n#sex,#age\nf,30\n")
+        #expect(local.report.hxlRow == 2)
+        #expect(local.table.rowCount == 1)
+        let named = try readCSV("#sex,#age\n#sex,#age\nf,30\n")
+        #expect(named.report.hxlRow == 2)
+        #expect(named.table.columnNames == ["#sex", "#age"])
+        #expect(named.table.rowCount == 1)
+    }
+
     /// Column names that are tagspecs, written above the same tags (the HXL output of a table read from HXL JSON
     /// objects or from a hashtag row alone), read back as names over the hashtag row, not as a hashtag row over
     /// a row of data.

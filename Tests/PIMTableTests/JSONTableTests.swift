@@ -33,6 +33,18 @@ import Testing
         #expect(throws: TableReadError.emptyFile(file: "data.json")) { try read("  ") }
     }
 
+    /// A NUL character (`\u0000`) in a value is refused as a NUL byte in a CSV is, naming the row and no value:
+    /// a CSV export of it could not be read back.
+    @Test func aNULCharacterInAValueIsRefused() {
+        let reason = "row 2 has a NUL character (\\u0000) in a value; remove it"
+        #expect(throws: TableReadError.invalidFormat(file: "data.json", reason: reason)) {
+            try read(##"[["a","b"],["x","y\u0000z"]]"##)
+        }
+        #expect(throws: TableReadError.invalidFormat(file: "data.json", reason: reason)) {
+            try read(##"[{"a":"x"},{"a":"\u0000"}]"##)
+        }
+    }
+
     @Test(arguments: JSONTableWriter.Style.allCases)
     func writeThenReadGivesSameTable(style: JSONTableWriter.Style) throws {
         let table = try Table(columns: [

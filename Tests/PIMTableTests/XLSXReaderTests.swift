@@ -169,6 +169,57 @@ import Testing
         #expect(XLSXFixture.values(r.table, "m") == [.text("3"), .text("n/a"), .text("0.1"), .text("TRUE")])
     }
 
+    /// Numbers, dates and booleans stored as text (Excel's "number stored as text", KoboToolbox's XLSX export
+    /// by default) are typed as the same texts in a CSV would be; codes with leading zeros stay text.
+    @Test func numbersAndDatesStoredAsTextAreTypedAsInCSV() throws {
+        let rows = """
+            <row r="1"><c r="A1" t="s"><v>0</v></c><c r="B1" t="s"><v>1</v></c><c r="C1" t="s"><v>2</v></c><c r="D1" t="s"><v>3</v></c><c r="E1" t="s"><v>4</v></c><c r="F1" t="s"><v>5</v></c></row>
+            <row r="2"><c r="A2" t="s"><v>6</v></c><c r="B2" t="inlineStr"><is><t>3</t></is></c><c r="C2" t="inlineStr"><is><t>12.5</t></is></c><c r="D2" t="inlineStr"><is><t>true</t></is></c><c r="E2" t="inlineStr"><is><t>007</t></is></c><c r="F2"><v>4</v></c></row>
+            <row r="3"><c r="A3" t="s"><v>7</v></c><c r="B3" t="inlineStr"><is><t>-2</t></is></c><c r="C3" t="inlineStr"><is><t>7</t></is></c><c r="D3" t="inlineStr"><is><t>FALSE</t></is></c><c r="E3" t="inlineStr"><is><t>010</t></is></c><c r="F3" t="inlineStr"><is><t>5</t></is></c></row>
+            <row r="4"><c r="A4" t="s"><v>6</v></c><c r="C4"><v>0.5</v></c><c r="F4" t="inlineStr"><is><t></t></is></c></row>
+            """
+        let r = try XLSXFixture.read(
+            rows, sharedStrings: ["today", "size", "lat", "ok", "code", "n", "2024-03-01", "2024-03-02"])
+        #expect(XLSXFixture.values(r.table, "today") == [.date(19_783), .date(19_784), .date(19_783)])
+        #expect(XLSXFixture.values(r.table, "size") == [.integer(3), .integer(-2), .null])
+        #expect(XLSXFixture.values(r.table, "lat") == [.decimal(12.5), .decimal(7), .decimal(0.5)])
+        #expect(XLSXFixture.values(r.table, "ok") == [.boolean(true), .boolean(false), .null])
+        #expect(XLSXFixture.values(r.table, "code") == [.text("007"), .text("010"), .null])
+        // A number cell beside numbers stored as text, and an empty text cell (a null, as in CSV)
+        #expect(XLSXFixture.values(r.table, "n") == [.integer(4), .integer(5), .null])
+    }
+
+    /// Without type inference (as pim reads a schema's text field again), text cells stay as written.
+    @Test func withoutTypeInferenceTextCellsStayAsWritten() throws {
+        let rows = """
+            <row r="1"><c r="A1" t="inlineStr"><is><t>n</t></is></c></row>
+            <row r="2"><c r="A2" t="inlineStr"><is><t>4.50</t></is></c></row>
+            <row r="3"><c r="A3" t="inlineStr"><is><t>TRUE</t></is></c></row>
+            """
+        let url = try XLSXFixture.file(parts: XLSXFixture.parts(sheets: [("Sheet1", XLSXFixture.sheet(rows))]))
+        let typed = try TableReader.read(url: url)
+        #expect(typed.table.values("n") == [.text("4.50"), .text("TRUE")])
+        let decimals = try XLSXFixture.read(rows.replacingOccurrences(of: "TRUE", with: "2.25"))
+        #expect(XLSXFixture.values(decimals.table, "n") == [.decimal(4.5), .decimal(2.25)])
+        let url2 = try XLSXFixture.file(parts: XLSXFixture.parts(
+            sheets: [("Sheet1", XLSXFixture.sheet(rows.replacingOccurrences(of: "TRUE", with: "2.25")))]))
+        let raw = try TableReader.read(url: url2, options: CSVReadOptions(inferTypes: false))
+        #expect(raw.table.values("n") == [.text("4.50"), .text("2.25")])
+    }
+
+    /// A number cell holding an integer beyond 2^53 (as openpyxl writes a Python int) keeps its digits: the
+    /// exact integer when it fits 64 bits, else the digits as text (a double would change the last digits).
+    @Test func integersBeyondTwoToThe53AreReadExactly() throws {
+        let rows = """
+            <row r="1"><c r="A1" t="inlineStr"><is><t>id</t></is></c><c r="B1" t="inlineStr"><is><t>big</t></is></c></row>
+            <row r="2"><c r="A2"><v>9007199254740993</v></c><c r="B2"><v>12345678901234567890</v></c></row>
+            <row r="3"><c r="A3"><v>7</v></c><c r="B3"><v>-12345678901234567891</v></c></row>
+            """
+        let r = try XLSXFixture.read(rows)
+        #expect(XLSXFixture.values(r.table, "id") == [.integer(9_007_199_254_740_993), .integer(7)])
+        #expect(XLSXFixture.values(r.table, "big") == [.text("12345678901234567890"), .text("-12345678901234567891")])
+    }
+
     @Test func errorCellsAreNullWithAWarning() throws {
         let rows = """
             <row r="1"><c r="A1" t="inlineStr"><is><t>v</t></is></c></row>
@@ -349,6 +400,18 @@ import Testing
         #expect(r.table["Note"]?.tag == nil)
         #expect(r.table.rowCount == 1)
         #expect(r.headerRow == 2)
+    }
+
+    /// Data cells written like unknown tags (`#general`) in two rows are data, not a hashtag row.
+    @Test func unknownTagLikeValuesInDataRowsAreData() throws {
+        let rows = """
+            <row r="1"><c r="A1" t="inlineStr"><is><t>channel</t></is></c></row>
+            <row r="2"><c r="A2" t="inlineStr"><is><t>#general</t></is></c></row>
+            <row r="3"><c r="A3" t="inlineStr"><is><t>#random</t></is></c></row>
+            """
+        let r = try XLSXFixture.read(rows)
+        #expect(r.hxlRow == nil)
+        #expect(XLSXFixture.values(r.table, "channel") == [.text("#general"), .text("#random")])
     }
 
     @Test func choosesASheetByNameCaseInsensitively() throws {

@@ -12,6 +12,33 @@ import Testing
         return try XLSXReader.read(contentsOf: url, options: XLSXReadOptions(detectHashtagRow: hxl))
     }
 
+    /// Integers of more than 15 digits, which spreadsheets would round (1234567890123456 shows as …450), are
+    /// written as text cells of their digits and read back as the same integers.
+    @Test func integersBeyondFifteenDigitsAreWrittenAsTextAndReadBackExactly() throws {
+        let values: [Int64] = [9_007_199_254_740_993, -1_234_567_890_123_456, 5, 999_999_999_999_999]
+        let table = try Table(columns: [Column(name: "id", data: .integer(values: values, nulls: NullMask()))])
+        let sheet = String(decoding: XLSXSheetWriter.sheetXML(table, hxl: false), as: UTF8.self)
+        #expect(sheet.contains("<c r=\"A2\" t=\"inlineStr\"><is><t>9007199254740993</t></is></c>"))
+        #expect(sheet.contains("<c r=\"A3\" t=\"inlineStr\"><is><t>-1234567890123456</t></is></c>"))
+        #expect(sheet.contains("<c r=\"A4\"><v>5</v></c>"))
+        #expect(sheet.contains("<c r=\"A5\"><v>999999999999999</v></c>"))
+        #expect(try roundTrip(table).table == table)
+    }
+
+    /// Days before 1900-01-01, which spreadsheets cannot show as dates (serial 0 shows as 1900-01-00, a
+    /// negative serial as ####), are written as ISO text and read back as the same dates.
+    @Test func daysBefore1900AreWrittenAsTextAndReadBackAsDates() throws {
+        // 1899-12-31 = -25568, 1800-01-01 = -62091, 1900-01-01 = -25567, 1900-03-01 = -25508 (days since 1970)
+        let days: [Int32] = [-25_568, -62_091, -25_567, -25_508]
+        let table = try Table(columns: [Column(name: "d", data: .date(days: days, nulls: NullMask()))])
+        let sheet = String(decoding: XLSXSheetWriter.sheetXML(table, hxl: false), as: UTF8.self)
+        #expect(sheet.contains("<c r=\"A2\" t=\"inlineStr\"><is><t>1899-12-31</t></is></c>"))
+        #expect(sheet.contains("<c r=\"A3\" t=\"inlineStr\"><is><t>1800-01-01</t></is></c>"))
+        #expect(sheet.contains("<c r=\"A4\" s=\"1\"><v>1</v></c>"))
+        #expect(sheet.contains("<c r=\"A5\" s=\"1\"><v>61</v></c>"))
+        #expect(try roundTrip(table).table == table)
+    }
+
     @Test func writesEveryTypeAndReadsItBack() throws {
         // Given a table with one column of each type, nulls included
         var nulls = NullMask()
@@ -45,7 +72,7 @@ import Testing
         #expect(r.firstDataRow == 3)
         // A first data row that is partly tagspecs, under tags it does not repeat, stays data
         let tagged = try Table(columns: [
-            Column(name: "p", tag: HXLTagSpec(tag: "population"), data: .text(codes: [0], dictionary: ["true"])),
+            Column(name: "p", tag: HXLTagSpec(tag: "population"), data: .text(codes: [0], dictionary: ["yes"])),
             Column(name: "c", tag: HXLTagSpec(tag: "sex"), data: .text(codes: [0], dictionary: ["#adm1"])),
         ])
         let data = try roundTrip(tagged, hxl: true)

@@ -23,6 +23,9 @@ struct FileInputOptions: ParsableArguments {
         if let d = delimiter, d.utf8.count != 1, d != "\\t", d != "tab" {
             throw ValidationError("--delimiter takes one character, e.g. ';' or tab.")
         }
+        if let d = delimiter, ["\"", "\r", "\n"].contains(d) {
+            throw ValidationError("--delimiter cannot be a quote or a line break; give the character between fields, e.g. ';' or tab.")
+        }
         if let mb = maxCellMB, !(1...Self.maximumCellMB).contains(mb) {
             throw ValidationError("--max-cell-mb takes a whole number of MB from 1 to \(Self.maximumCellMB).")
         }
@@ -44,18 +47,45 @@ struct FileInputOptions: ParsableArguments {
             throw CLIError("\(file): no such file.")
         }
         if isDirectory.boolValue { throw CLIError("\(file): is a directory; give a data file (.csv, .tsv, .txt, .json or .xlsx).") }
-        var options = CSVReadOptions()
-        options.allowRagged = allowRagged
-        if let d = delimiter { options.delimiter = d == "\\t" || d == "tab" ? UInt8(ascii: "\t") : d.utf8.first }
-        if let mb = maxCellMB { options.maximumCellBytes = mb << 20 }
         let result: ReadResult
-        do throws(TableReadError) { result = try TableReader.read(url: url, options: options, sheet: sheet) } catch {
+        do throws(TableReadError) { result = try TableReader.read(url: url, options: readOptions, sheet: sheet) } catch {
             // The reader says "raise the limit": say how.
             guard case .cellTooLarge(let f, let row, let column, let limit) = error else { throw error }
             let place = [f, String(row)] + (column.map { [$0] } ?? [])
             throw CLIError("\(place.joined(separator: ":")): a cell is larger than \(Self.megabytes(limit)); check for an unclosed "
                            + "quote, or raise the limit with --max-cell-mb N (N in MB, up to \(Self.maximumCellMB)).")
         }
+        return result
+    }
+
+    /// The reader's options from the command line.
+    var readOptions: CSVReadOptions {
+        var options = CSVReadOptions()
+        options.allowRagged = allowRagged
+        if let d = delimiter { options.delimiter = d == "\\t" || d == "tab" ? UInt8(ascii: "\t") : d.utf8.first }
+        if let mb = maxCellMB { options.maximumCellBytes = mb << 20 }
+        return options
+    }
+
+    /// `read` with the schema's text fields as the file writes them: the reader types a column of `4.50`,
+    /// `1.10` or `TRUE` as decimal or boolean, whose text (`4.5`, `1.1`, `true`) is not the file's, so such a
+    /// column is read again without type inference. Other columns are unchanged, and so is `read` when no text
+    /// field has such a column.
+    func keepingText(of schema: Schema, in read: ReadResult) throws -> ReadResult {
+        let lossy = Set(schema.fields.filter { $0.type == .text }.compactMap { field -> String? in
+            guard let c = schema.column(for: field, in: read.table), c.type == .decimal || c.type == .boolean else {
+                return nil
+            }
+            return c.name
+        })
+        guard !lossy.isEmpty else { return read }
+        var options = readOptions
+        options.inferTypes = false
+        let raw = try TableReader.read(url: url, options: options, sheet: sheet)
+        guard raw.table.rowCount == read.table.rowCount else { return read }
+        var result = read
+        let columns = read.table.columns.map { c in lossy.contains(c.name) ? (raw.table[c.name] ?? c) : c }
+        result.table = Table(unchecked: columns, rowCount: read.table.rowCount)
         return result
     }
 

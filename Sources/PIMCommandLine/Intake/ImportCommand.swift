@@ -126,12 +126,13 @@ struct ImportCommand: AsyncParsableCommand {
                 default: throw CLIError(error.description)
                 }
             }
-            let result = DatasetImport.validate(read, plan: plan, gazetteer: gazetteer)
+            // (Text fields keep the file's own text, `4.50` not `4.5`: see FileInputOptions.keepingText.)
+            let result = DatasetImport.validate(try input.keepingText(of: plan.schema, in: read), plan: plan, gazetteer: gazetteer)
             // JSON keeps stdout for the one object a script parses; the issues are in it (and in --errors-out).
             switch format {
             case .text: try IssueReport.print(result, errorsOut: schemaOptions.errorsOut)
             case .json:
-                for w in result.warnings { Output.stderr("warning: \(w.description)") }
+                for w in result.warnings { Output.stderr("warning: \(Output.visible(w.description))") }
                 if let out = schemaOptions.errorsOut { try IssueReport.write(result.issues, to: out) }
             }
             let unused = DatasetImport.unusedColumns(read.table, schema: plan.schema)
@@ -286,7 +287,7 @@ final class ImportNotes: Sendable {
     private let notes = Mutex<[String]>([])
 
     func say(_ note: String) {
-        Output.stderr("note: \(note)")
+        Output.stderr("note: \(Output.visible(note))")
         notes.withLock { $0.append(note) }
     }
 

@@ -100,7 +100,7 @@ struct InspectSummary: Encodable {
         var lines = ["\(file)" + (sheet.map { ", sheet \"\($0)\"" } ?? "") + ": \(rows) rows × \(columns) columns, \(encoding)"
             + (delimiter.map { ", delimiter '\($0)'" } ?? "") + (hxlRow.map { ", HXL hashtag row \($0)" } ?? "")
             + ", data from row \(firstDataRow)" + (kobo ? ", KoboToolbox export" : "")]
-        for w in warnings { lines.append("note: \(w)") }
+        for w in warnings { lines.append("note: \(Output.visible(w))") }
         lines.append("")
         let rows = columnInfo.map { c -> [String] in
             let ev = c.evidence.sorted { $0.value > $1.value }.map { "\($0.key) \($0.value)" }.joined(separator: ", ")

@@ -49,8 +49,9 @@ enum IssueReport {
     static let terminalLimit = 50
 
     static func print(_ result: ValidationResult, errorsOut: String?) throws {
-        for w in result.warnings { Output.stderr("warning: \(w.description)") }
-        for i in result.issues.prefix(terminalLimit) { Output.stderr(i.description) }
+        // Column names come from the file: their control characters are shown escaped, never sent to the terminal.
+        for w in result.warnings { Output.stderr("warning: \(Output.visible(w.description))") }
+        for i in result.issues.prefix(terminalLimit) { Output.stderr(Output.visible(i.description)) }
         if result.issues.count > terminalLimit {
             Output.stderr("… and \(result.issues.count - terminalLimit) more" + (errorsOut.map { " (all in \($0))" } ?? " (use --errors-out FILE for all)"))
         }
@@ -104,9 +105,12 @@ struct ValidateCommand: ParsableCommand {
         try Output.checkOutput(schemaOptions.errorsOut, inputs: [input.url])
         let read = try input.read(answering: format)
         // What the reader changed or noticed (an encoding converted, unknown HXL hashtags) is said, as import does.
-        for w in read.report.warnings { Output.stderr("note: \(w.description)") }
+        for w in read.report.warnings { Output.stderr("note: \(Output.visible(w.description))") }
         let schema = try schemaOptions.loadSchema() ?? SchemaProposal.propose(for: read.table)
-        let result = Validator(schema: schema, gazetteer: try schemaOptions.loadGazetteer(), report: read.report).validate(read.table)
+        // (Text fields keep the file's own text, `4.50` not `4.5`.)
+        let checked = try input.keepingText(of: schema, in: read)
+        let result = Validator(schema: schema, gazetteer: try schemaOptions.loadGazetteer(), report: checked.report)
+            .validate(checked.table)
         switch format {
         case .json:
             try Output.printJSON(ValidationSummary(

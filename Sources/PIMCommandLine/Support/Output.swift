@@ -60,6 +60,11 @@ enum Output {
 
     static func stderr(_ s: String) { FileHandle.standardError.write(Data((s + "\n").utf8)) }
 
+    /// `s` line by line through ``visible(_:)``: its line breaks kept, any other control character escaped.
+    static func visibleLines(_ s: String) -> String {
+        s.split(separator: "\n", omittingEmptySubsequences: false).map { visible(String($0)) }.joined(separator: "\n")
+    }
+
     /// `s` with C0 and C1 control characters and bidirectional overrides and isolates escaped as `\u{…}`.
     static func visible(_ s: String) -> String {
         func hidden(_ u: Unicode.Scalar) -> Bool {

@@ -222,8 +222,9 @@ enum CSVTokenizer {
                     }
                     break
                 }
-                if !flexible && col > 1 && pos - recordStart == col - 1 {
-                    // Delimiters only (a spreadsheet's empty row, `,,,,`): skipped like a blank line.
+                if col > 1 && pos - recordStart == col - 1 {
+                    // Delimiters only (a spreadsheet's empty row, `,,,,`): skipped like a blank line, also
+                    // among the header rows (an empty first row of a sheet saved as CSV).
                     startCount = recordFirst
                     physical += 1
                     chunk.blankBefore.append(rows)

@@ -3,7 +3,8 @@ enum DelimiterSniffer {
     static let candidates: [UInt8] = [UInt8(ascii: ","), UInt8(ascii: ";"), UInt8(ascii: "\t"), UInt8(ascii: "|")]
 
     /// The candidate whose most common count per line (outside quotes) is above zero, on the most lines,
-    /// preferring more occurrences per line; `,` when there is none.
+    /// preferring more occurrences per line, then any other over `,` (`Name;Weight, kg` over `a;1,5`: one
+    /// comma a line beside a steady `;` is a decimal comma); `,` when there is none.
     static func sniff(_ p: UnsafePointer<UInt8>, count n: Int) -> UInt8 {
         let limit = min(n, 64 * 1024)
         var perLine: [[Int]] = [[0, 0, 0, 0]]
@@ -31,7 +32,10 @@ enum DelimiterSniffer {
             // The most common count per line, counting lines without it; it must be above zero.
             guard let (count, lines) = frequency.max(by: { ($0.value, $0.key) < ($1.value, $1.key) }), count > 0
             else { continue }
-            if lines > best.score || (lines == best.score && count > best.count) { best = (lines, count, d) }
+            let tieOverComma = lines == best.score && count == best.count && best.delimiter == UInt8(ascii: ",")
+            if lines > best.score || (lines == best.score && count > best.count) || tieOverComma {
+                best = (lines, count, d)
+            }
         }
         return best.delimiter
     }

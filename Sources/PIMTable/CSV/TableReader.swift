@@ -29,7 +29,10 @@ public enum TableReader {
             return try JSONTableReader.read(contentsOf: url, options: options)
         case "xlsx", "xlsm":
             do {
-                var result = try XLSXReader.read(contentsOf: url, sheet: sheet).readResult(fileName: url.lastPathComponent)
+                // (Without type inference, text cells stay as written, as CSV cells do.)
+                let xlsx = XLSXReadOptions(typesFromText: options.inferTypes)
+                var result = try XLSXReader.read(contentsOf: url, sheet: sheet, options: xlsx)
+                    .readResult(fileName: url.lastPathComponent)
                 // (A KoboToolbox XLSX export has the same headers as its CSV export.)
                 if options.interpretKobo { result.interpretKobo() }
                 return result

@@ -11,9 +11,34 @@ public enum HXLHashtagRow {
     /// When the row below repeats this row's tagspecs (names that are tagspecs, as pim writes a table read
     /// from HXL JSON objects or from a hashtag row alone, above the same tags), that one is the hashtag row
     /// and this one its names: otherwise the tags would read back as a row of data.
+    ///
+    /// A row of tags none of which is a core or extension hashtag, beside another such row, is data: a column
+    /// of values written with `#` (`#general`, `#random`) must not lose its first value to the tags (see
+    /// ``isTagLikeData(_:at:)``).
     public static func find(in rows: [[String]]) -> Int? {
-        guard let first = rows.indices.first(where: { isHashtagRow(rows[$0]) }) else { return nil }
+        guard let first = rows.indices.first(where: { isHashtagRow(rows[$0]) && !isTagLikeData(rows, at: $0) })
+        else { return nil }
         return first + 1 < rows.count && repeatsTags(of: rows[first], in: rows[first + 1]) ? first + 1 : first
+    }
+
+    /// Whether row `i` of `rows` is rather data that looks like tags: every non-empty cell is a tagspec but
+    /// none a core or extension hashtag, and the row below, or the row above (unless this row repeats its
+    /// tagspecs, names that are tagspecs over the same tags), is one too.
+    static func isTagLikeData(_ rows: [[String]], at i: Int) -> Bool {
+        guard hasOnlyUnknownTags(rows[i]) else { return false }
+        if i + 1 < rows.count, hasOnlyUnknownTags(rows[i + 1]) { return true }
+        if i > 0, hasOnlyUnknownTags(rows[i - 1]), !repeatsTags(of: rows[i - 1], in: rows[i]) { return true }
+        return false
+    }
+
+    /// Whether `row` has a non-empty cell and every one is a tagspec whose hashtag is neither core nor `#x_`.
+    static func hasOnlyUnknownTags(_ row: [String]) -> Bool {
+        var any = false
+        for cell in row where !cell.allSatisfy(\.isWhitespace) {
+            guard let spec = HXLTagSpec(parsing: cell), !HXLCoreDictionary.isKnown(spec.tag) else { return false }
+            any = true
+        }
+        return any
     }
 
     /// Whether every cell of `names` that is a tagspec has the same tagspec (attributes in any order) in

@@ -127,7 +127,12 @@ public enum JSONTableReader {
         case .null: return nil
         case .bool(let b): return b ? "true" : "false"
         case .number(let s): return s
-        case .string(let s): return s
+        case .string(let s):
+            // (As in CSV: a NUL has no place in a cell, and a CSV export of it could not be read back.)
+            guard !s.utf8.contains(0) else {
+                throw .invalidFormat(file: fileName, reason: "row \(row) has a NUL character (\\u0000) in a value; remove it")
+            }
+            return s
         case .array, .object:
             throw .invalidFormat(file: fileName, reason: "row \(row) has a nested array or object; cells must be plain values")
         }

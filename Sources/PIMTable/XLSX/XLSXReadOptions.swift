@@ -13,19 +13,24 @@ public struct XLSXReadOptions: Sendable, Hashable {
     public var ratioCheckThreshold: Int
     /// Whether to look for an HXL hashtag row among the first 25 rows. Default true.
     public var detectHashtagRow: Bool
+    /// Whether text cells that read as numbers, dates or booleans ("number stored as text") type their column
+    /// as a CSV reader would; when false they stay text, as written. Default true.
+    public var typesFromText: Bool
 
     public init(
         maxTotalSize: Int = 2 << 30,
         maxPartSize: Int = 1 << 30,
         maxCompressionRatio: Int = 200,
         ratioCheckThreshold: Int = 1_000_000,
-        detectHashtagRow: Bool = true
+        detectHashtagRow: Bool = true,
+        typesFromText: Bool = true
     ) {
         self.maxTotalSize = maxTotalSize
         self.maxPartSize = maxPartSize
         self.maxCompressionRatio = maxCompressionRatio
         self.ratioCheckThreshold = ratioCheckThreshold
         self.detectHashtagRow = detectHashtagRow
+        self.typesFromText = typesFromText
     }
 }
 

@@ -76,7 +76,7 @@ public enum XLSXReader {
         }
         let output = try XLSXTableBuilder(
             cells: cells, sharedStrings: sharedStrings, sheet: chosen.name,
-            detectHashtagRow: options.detectHashtagRow
+            detectHashtagRow: options.detectHashtagRow, typesFromText: options.typesFromText
         ).build(file: file)
         var warnings = output.warnings.map { "\(chosen.name): \($0)" }
         // Other visible sheets (a KoboToolbox export's repeat groups) are not read: said when none was named.

@@ -273,7 +273,14 @@ enum XLSXSheetScanner {
             if let valueRange { v = t.double(valueRange) } else { v = Double(valueText(ooxml: false).xlsxTrimmed) }
             guard let v, v.isFinite else { throw .cell(reference: reference(), problem: .badNumber) }
             switch isDate {
-            case .number: break
+            case .number:
+                // An integer from 2^53 on may have no exact double (9007199254740993 reads as …992): its
+                // digits are kept as text, which the column typing reads back as the exact integer.
+                if abs(v) >= 9_007_199_254_740_992 {
+                    let literal = valueText(ooxml: false).xlsxTrimmed
+                    let digits = literal.hasPrefix("-") ? literal.dropFirst() : literal[...]
+                    if !digits.isEmpty, digits.allSatisfy({ $0.isASCII && $0.isNumber }) { return .text(String(literal)) }
+                }
             case .dateTime:
                 // A time of day the cell shows is kept, as ISO 8601 text (the table's dates are days).
                 if let stamp = XLSXDateFormat.isoDateTime(serial: v, date1904: date1904, evenAtMidnight: true) {

@@ -67,6 +67,13 @@ package enum XLSXSheetWriter {
         switch data {
         case .integer(let v, let n):
             guard !n.isNull(r) else { return }
+            // Spreadsheets keep 15 significant digits of a number (1234567890123456 becomes …450): a longer
+            // integer (an ID, an account number) is written as its digits in a text cell, which reads back
+            // as the same integer.
+            guard v[r] >= -999_999_999_999_999, v[r] <= 999_999_999_999_999 else {
+                appendInlineString(String(v[r]), reference: reference, row: sheetRow, to: &out)
+                return
+            }
             open(valueOpen)
             appendInt(Int(v[r]), to: &out)
             out.append(contentsOf: close)
@@ -77,8 +84,15 @@ package enum XLSXSheetWriter {
             out.append(contentsOf: close)
         case .date(let v, let n):
             guard !n.isNull(r) else { return }
+            let serial = XLSXDateFormat.serial(days: v[r])
+            // Spreadsheets have no day before 1900-01-01 (serial 1): serial 0 shows as 1900-01-00 and a
+            // negative one as ####. Such a day is written as its ISO text, which reads back as the date.
+            guard serial >= 1 else {
+                appendInlineString(XLSXDateFormat.isoString(days: v[r]), reference: reference, row: sheetRow, to: &out)
+                return
+            }
             open(dateValueOpen)
-            appendInt(XLSXDateFormat.serial(days: v[r]), to: &out)
+            appendInt(serial, to: &out)
             out.append(contentsOf: close)
         case .boolean(let v, let n):
             guard !n.isNull(r) else { return }

@@ -5,6 +5,8 @@ struct XLSXTableBuilder {
     let sharedStrings: [String]
     let sheet: String
     let detectHashtagRow: Bool
+    /// Type text cells that read as numbers, dates or booleans (see ``XLSXReadOptions/typesFromText``).
+    var typesFromText = true
 
     struct Output {
         var table: Table
@@ -175,9 +177,16 @@ struct XLSXTableBuilder {
 
     /// The first row that is a hashtag row; or the row below it when that repeats its tags (names that are
     /// tagspecs written above the same tags, as HXL outputs of such tables are: see ``HXLHashtagRow/find(in:)``).
+    /// A row of unknown tags beside another is data, as in ``HXLHashtagRow/isTagLikeData(_:at:)``.
     private func findHashtagRow(_ candidates: [Int]) -> (row: Int, specs: [Int: HXLTagSpec])? {
+        let texts = candidates.map { row -> [String] in
+            let cells = rowTexts(row)
+            return (0..<((cells.keys.max() ?? -1) + 1)).map { cells[$0] ?? "" }
+        }
         for (i, row) in candidates.enumerated() {
-            guard let specs = XLSXHashtagRow.parse(rowTexts(row)) else { continue }
+            guard let specs = XLSXHashtagRow.parse(rowTexts(row)), !HXLHashtagRow.isTagLikeData(texts, at: i) else {
+                continue
+            }
             if i + 1 < candidates.count, candidates[i + 1] == row + 1, let next = XLSXHashtagRow.parse(rowTexts(row + 1)),
                 !specs.isEmpty, specs.allSatisfy({ next[$0.key]?.canonical == $0.value.canonical })
             {
@@ -261,6 +270,35 @@ struct XLSXTableBuilder {
         }
     }
 
+    /// Whether every non-empty text cell reads as an integer, decimal, date or boolean by the CSV reader's
+    /// rules (each shared string is looked at once). An empty text is a null, as in CSV.
+    private func textsAreTyped(_ entries: [XLSXSheetCells.Entry], dataStart: Int) -> Bool {
+        var seen: [Int32: Bool] = [:]
+        func typed(_ s: String) -> Bool {
+            var s = s
+            return s.withUTF8 { b in
+                guard let p = b.baseAddress, b.count > 0 else { return true }
+                return CellParsing.classify(p, b.count) != .text
+            }
+        }
+        for e in entries where Int(e.row) >= dataStart {
+            switch e.value {
+            case .text(let s):
+                if !typed(s) { return false }
+            case .shared(let i):
+                if let known = seen[i] {
+                    if !known { return false }
+                } else {
+                    let ok = Int(i) < sharedStrings.count && typed(sharedStrings[Int(i)])
+                    seen[i] = ok
+                    if !ok { return false }
+                }
+            case .number, .date, .boolean, .error: continue
+            }
+        }
+        return true
+    }
+
     /// The shortest text that reads back as `d`: `3` rather than `3.0`.
     static func shortest(_ d: Double) -> String {
         if d == d.rounded(), abs(d) < 1e15 { return String(Int64(d)) }
@@ -319,6 +357,17 @@ struct XLSXTableBuilder {
             var values = [Bool](repeating: false, count: rowCount)
             forEachDataCell { r, v in if case .boolean(let b) = v { values[r] = b } }
             return .boolean(values: values, nulls: nulls)
+        }
+        // Numbers, dates or booleans stored as text ("number stored as text", KoboToolbox's XLSX export by
+        // default), alone or beside typed cells: typed from each cell's textual form as the CSV reader types
+        // a column (so `007` stays text).
+        if typesFromText, texts > 0, textsAreTyped(entries, dataStart: dataStart) {
+            var cells = [String?](repeating: nil, count: rowCount)
+            for e in entries where Int(e.row) >= dataStart {
+                if case .error = e.value { continue }
+                cells[Int(tableRow[Int(e.row)])] = text(e.value)
+            }
+            return TableAssembler.inferColumn(name: "", cells: cells, formulaGuards: false).0.data
         }
         // Text, or a mix of kinds: each cell's textual form, dictionary-encoded.
         var codes = [Int32](repeating: -1, count: rowCount)
