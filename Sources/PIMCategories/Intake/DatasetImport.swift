@@ -213,3 +213,28 @@ public enum DatasetImport {
         text.flatMap(CivilDays.startOfDay(iso:))
     }
 }
+
+extension DatasetImport {
+    /// `read` with the schema's text fields as the file writes them: the reader types a column of `4.50`,
+    /// `1.10` or `TRUE` as decimal or boolean, whose text (`4.5`, `1.1`, `true`) is not the file's, so such a
+    /// column is read again from `url` without type inference (QA10 F20). Other columns are unchanged, and so
+    /// is `read` when no text field has such a column. `pim import`, `pim validate` and the web and API
+    /// imports all store what this gives.
+    public static func keepingFileText(
+        of schema: Schema, in read: ReadResult, url: URL, options: CSVReadOptions, sheet: String?
+    ) throws(TableReadError) -> ReadResult {
+        let lossy = Set(schema.fields.filter { $0.type == .text }.compactMap { field -> String? in
+            guard let c = schema.column(for: field, in: read.table), c.type == .decimal || c.type == .boolean else { return nil }
+            return c.name
+        })
+        guard !lossy.isEmpty else { return read }
+        var plain = options
+        plain.inferTypes = false
+        let raw = try TableReader.read(url: url, options: plain, sheet: sheet)
+        guard raw.table.rowCount == read.table.rowCount else { return read }
+        var result = read
+        let columns = read.table.columns.map { c in lossy.contains(c.name) ? (raw.table[c.name] ?? c) : c }
+        result.table = Table(unchecked: columns, rowCount: read.table.rowCount)
+        return result
+    }
+}

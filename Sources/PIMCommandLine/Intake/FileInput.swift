@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import PIMCategories
 import PIMCore
 import PIMTable
 
@@ -67,26 +68,9 @@ struct FileInputOptions: ParsableArguments {
         return options
     }
 
-    /// `read` with the schema's text fields as the file writes them: the reader types a column of `4.50`,
-    /// `1.10` or `TRUE` as decimal or boolean, whose text (`4.5`, `1.1`, `true`) is not the file's, so such a
-    /// column is read again without type inference. Other columns are unchanged, and so is `read` when no text
-    /// field has such a column.
+    /// `read` with the schema's text fields as the file writes them (see ``DatasetImport/keepingFileText(of:in:url:options:sheet:)``).
     func keepingText(of schema: Schema, in read: ReadResult) throws -> ReadResult {
-        let lossy = Set(schema.fields.filter { $0.type == .text }.compactMap { field -> String? in
-            guard let c = schema.column(for: field, in: read.table), c.type == .decimal || c.type == .boolean else {
-                return nil
-            }
-            return c.name
-        })
-        guard !lossy.isEmpty else { return read }
-        var options = readOptions
-        options.inferTypes = false
-        let raw = try TableReader.read(url: url, options: options, sheet: sheet)
-        guard raw.table.rowCount == read.table.rowCount else { return read }
-        var result = read
-        let columns = read.table.columns.map { c in lossy.contains(c.name) ? (raw.table[c.name] ?? c) : c }
-        result.table = Table(unchecked: columns, rowCount: read.table.rowCount)
-        return result
+        try DatasetImport.keepingFileText(of: schema, in: read, url: url, options: readOptions, sheet: sheet)
     }
 
     /// ``read()``, and with `--format json` a file that cannot be read still answers a script on stdout:

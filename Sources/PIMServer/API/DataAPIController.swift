@@ -111,8 +111,15 @@ struct DataAPIController: Sendable {
         }
         guard file.size > 0 else { return problem(.unprocessableContent, "Empty file", "The body is empty: nothing to import.", nil) }
         let choices = try ReadChoices { q[$0] }
-        let read: ReadResult
-        do { read = try TableReader.read(url: file.url, options: choices.options, sheet: choices.sheet) } catch {
+        var read: ReadResult
+        do {
+            read = try TableReader.read(url: file.url, options: choices.options, sheet: choices.sheet)
+            // The stored schema's text fields keep the file's own text (4.50, not 4.5), as `pim import` stores them.
+            if let existing = try await store.dataset(named: name) {
+                read = try DatasetImport.keepingFileText(
+                    of: existing.schema, in: read, url: file.url, options: choices.options, sheet: choices.sheet)
+            }
+        } catch let error as TableReadError {
             return problem(.unprocessableContent, "Unreadable file", error.description, nil)
         }
         let r = ImportRunner.Request(

@@ -75,7 +75,7 @@ struct ImportController: Sendable {
         guard file.size > 0 else { return try await refuse("\(file.fileName) is empty: nothing to import.") }
         let choices: ReadChoices
         do { choices = try ReadChoices { form[$0] } } catch { return try await refuse(error.detail, .badRequest) }
-        let read: ReadResult
+        var read: ReadResult
         do {
             read = try TableReader.read(url: file.url, options: choices.options, sheet: choices.sheet)
         } catch {
@@ -87,6 +87,13 @@ struct ImportController: Sendable {
             // A dataset the user may not see is not revealed; its name cannot be reused either.
             file.discard()
             throw ServerError.notFound
+        }
+        // The stored schema's text fields keep the file's own text (4.50, not 4.5), as `pim import` stores them.
+        if let existing {
+            do {
+                read = try DatasetImport.keepingFileText(
+                    of: existing.schema, in: read, url: file.url, options: choices.options, sheet: choices.sheet)
+            } catch { return try await refuse(error.description) }
         }
         if existing == nil {
             let category = form["category"] ?? ""
