@@ -182,14 +182,30 @@ struct SharingDesk: Sendable {
     }
 
     /// The package file of a share the viewer may download, after appending the `share.downloaded` event.
+    /// - Throws: ``ServerError/notFound`` when the share is missing, hidden or not downloadable by the viewer;
+    ///   ``ServerError/invalid(_:)`` when consent was withdrawn for records of its dataset after the package was
+    ///   made (the download would disclose them after the withdrawal: a new share applies it).
     func download(_ id: String, _ viewer: Viewer) async throws -> (ShareRecord, Data) {
         guard case .shared(let record) = try await share(id, viewer), SharingAccess.canDownload(record, viewer: viewer, at: now()),
               let data = try await ShareDocuments.package(id, in: store) else { throw ServerError.notFound }
         let dataset = try await store.dataset(named: record.dataset)
+        if let dataset, try await consentWithdrawn(in: dataset, since: record.created) {
+            throw ServerError.invalid(
+                "Consent was withdrawn for records of dataset \(record.dataset) after share \(record.id) was made, so the package "
+                    + "is no longer delivered (it may hold those records); request a new share, which applies the withdrawal.")
+        }
         let org = try await store.organization(acronym: record.recipient)
         try await store.append(ShareAssembly.downloadAudit(
             record, datasetID: dataset?.id.rawValue, recipientOrganizationID: org?.id.rawValue, actor: viewer.userID, at: now()))
         return (record, data)
+    }
+
+    /// Whether a consent decision that is not a grant (a withdrawal or refusal) was recorded for `dataset` after
+    /// `date`. Read from the audit trail, whose times are those of recording (a decision's own date may be set
+    /// in the past with `pim consent --at`); an event without a stated decision counts as a withdrawal.
+    func consentWithdrawn(in dataset: Dataset, since date: Date) async throws -> Bool {
+        let events = try await store.auditEvents(AuditFilter(action: .consentChanged, datasetID: dataset.id.rawValue, from: date))
+        return events.contains { $0.draft.at > date && $0.draft.details["decision"] != "granted" }
     }
 
     /// The `{id}` of the request's path, percent-decoded (agreement ids may hold any letters).

@@ -1,0 +1,52 @@
+import Foundation
+import HTTPTypes
+import Hummingbird
+import HummingbirdTesting
+import PIMCore
+import PIMSQLite
+import PIMServer
+import PIMStorage
+import PIMTesting
+import Testing
+
+/// Findings of the QA10 web/sharing pass (see /work/dev/qa10-web-findings.md).
+@Suite struct QA10SharingTests {
+    /// Records a consent decision for one record of `cases`, audited as `pim consent` does.
+    static func recordConsent(_ world: TestWorld, granted: Bool) async throws {
+        let dataset = try #require(try await world.store.dataset(named: TestWorld.datasetName))
+        let at = world.clock.now()
+        try await world.store.recordConsent(
+            datasetID: dataset.id, entries: [ConsentEntry(recordID: "C-0001", purpose: "disclosure", granted: granted, at: at)],
+            audit: AuditDraft(at: at, actor: "cli:qa", action: .consentChanged, datasetID: dataset.id.rawValue, recordCount: 1,
+                              details: ["purpose": "disclosure", "decision": granted ? "granted" : "withdrawn"]))
+    }
+
+    // Q13: a package made before a withdrawal is not delivered afterwards (the download is the disclosure).
+    @Test func aPackageIsNotDeliveredAfterConsentWasWithdrawnForItsDataset() async throws {
+        let world = try await TestWorld.make()
+        let fixture = try await SharingFixture.install(in: world, twoPartners: true)
+        try await world.application().test(.router) { client in
+            let partner = try await Browser.signedIn(client, userName: SharingFixture.partnerA)
+            #expect(try await partner.get(client, "/api/v1/shares/\(fixture.shareA)/download").status == .ok)
+            // A later grant changes nothing
+            world.clock.advance(by: 60)
+            try await Self.recordConsent(world, granted: true)
+            #expect(try await partner.get(client, "/api/v1/shares/\(fixture.shareA)/download").status == .ok)
+            // A later withdrawal: no delivery, with the reason, on the API and the web
+            world.clock.advance(by: 60)
+            try await Self.recordConsent(world, granted: false)
+            let refused = try await partner.get(client, "/api/v1/shares/\(fixture.shareA)/download")
+            #expect(refused.status == .unprocessableContent)
+            #expect(String(buffer: refused.body).contains("Consent was withdrawn"))
+            #expect(try await partner.get(client, "/shares/\(fixture.shareA)/download").status == .unprocessableContent)
+            let admin = try await Browser.signedIn(client, as: .administrator)
+            #expect(try await admin.get(client, "/api/v1/shares/\(fixture.shareA)/download").status == .unprocessableContent)
+            // Another dataset's package is unaffected
+            let other = try await Browser.signedIn(client, userName: SharingFixture.partnerB)
+            #expect(try await other.get(client, "/api/v1/shares/\(try #require(fixture.shareB))/download").status == .ok)
+            // Only the downloads that happened are audited
+            let downloads = try await world.store.auditEvents(AuditFilter(action: .shareDownloaded))
+            #expect(downloads.count == 3)
+        }
+    }
+}
