@@ -49,4 +49,29 @@ import Testing
             #expect(downloads.count == 3)
         }
     }
+    // Q2: a partner viewer of the agreement's producer (its first party) is not shared with.
+    @Test func aPartnerViewerOfTheProducerSeesNoDatasetOfTheAgreement() async throws {
+        let world = try await TestWorld.make()
+        let fixture = try await SharingFixture.install(in: world)
+        let hash = try PasswordHasher(cost: 4).hash(newPassword: TestWorld.password)
+        try await world.store.add(User(userName: "partner-unhcr", displayName: "Partner UNHCR", role: .partnerViewer,
+                                       organizationID: fixture.orgs["UNHCR"]?.id, passwordHash: hash, createdAt: Fixtures.epoch))
+        try await world.store.add(User(userName: "partner-drc", displayName: "Partner DRC", role: .partnerViewer,
+                                       organizationID: fixture.orgs["DRC"]?.id, passwordHash: hash, createdAt: Fixtures.epoch))
+        try await world.application().test(.router) { client in
+            // The recipient (DRC) sees the covered dataset
+            let recipient = try await Browser.signedIn(client, userName: "partner-drc")
+            #expect(try await recipient.get(client, "/api/v1/datasets/cases").status == .ok)
+            // The producer's partner viewer (UNHCR, ISP-A's first party) does not: no list entry, 404 everywhere
+            let producer = try await Browser.signedIn(client, userName: "partner-unhcr")
+            let list = try #require(try jsonObject(try await producer.get(client, "/api/v1/datasets")) as? [Any])
+            #expect(list.isEmpty)
+            for path in ["/api/v1/datasets/cases", "/api/v1/datasets/cases/output", "/api/v1/datasets/cases/aggregate?by=sex",
+                         "/datasets/cases", "/datasets/cases/aggregate?by=sex"] {
+                #expect(try await producer.get(client, path).status == .notFound, "\(path)")
+            }
+            // It still sees the agreement it is a party to
+            #expect(try await producer.get(client, "/api/v1/agreements/ISP-A").status == .ok)
+        }
+    }
 }
