@@ -76,7 +76,7 @@ import Testing
         #expect(row(2) == ["text(\"XY01\")", "text(\"XY0101\")", "text(\"Alpha\")"])
     }
 
-    /// QA10 Q1 end to end: 300 synthetic records with two nested admin levels. No published row keeps a finer
+    /// QA10 Q1 end to end: 100 synthetic records with two nested admin levels. No published row keeps a finer
     /// area with its coarser one suppressed, and the stated risk is the risk of what is published.
     @Test func anonymisedShareNeverKeepsAFinerAreaUnderASuppressedCoarserOne() throws {
         let schema = Schema(fields: [
@@ -91,7 +91,7 @@ import Testing
         // A fixed linear congruential sequence: the same synthetic rows in every run.
         var state: UInt64 = 5
         func next(_ n: Int) -> Int { state = state &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407; return Int((state >> 33) % UInt64(n)) }
-        let n = 300
+        let n = 100
         var adm1: [String] = [], adm2: [String] = [], sex: [String] = [], age: [Int64] = []
         for _ in 0..<n {
             let a = "SD0\(1 + next(3))"
