@@ -1,3 +1,4 @@
+import Crypto
 import Foundation
 import HTTPTypes
 import Hummingbird
@@ -72,6 +73,59 @@ import Testing
             }
             // It still sees the agreement it is a party to
             #expect(try await producer.get(client, "/api/v1/agreements/ISP-A").status == .ok)
+        }
+    }
+    // Q5: shares made through the API and the web can be encrypted for the recipient.
+    @Test func sharesThroughTheAPIAndTheWebCanBeEncryptedForTheRecipient() async throws {
+        let world = try await TestWorld.make()
+        _ = try await SharingFixture.install(in: world, twoPartners: true)
+        let identityRaw = Curve25519.KeyAgreement.PrivateKey().rawRepresentation
+        let raw = try await world.store.secret(named: PackageKeys.signingSecretName, orCreate: PackageKeys.newSigningKey)
+        try await world.application().test(.router) { client in
+            let identity = try Curve25519.KeyAgreement.PrivateKey(rawRepresentation: identityRaw)
+            let signer = try Curve25519.Signing.PrivateKey(rawRepresentation: raw).publicKey
+            let officer = try await Browser.signedIn(client, as: .pimOfficer)
+            func body(_ extra: String) -> String {
+                #"{"agreement":"ISP-A","dataset":"cases","recipient":"DRC","level":"aggregated","dimensions":["adm1_code","sex"]"# + extra + "}"
+            }
+            // To the recipient's public key: only their private key opens it, and the signature verifies inside
+            let pem = PackageKeys.pem(identity.publicKey).replacingOccurrences(of: "\n", with: "\\n")
+            let made = try await officer.postJSON(client, "/api/v1/shares", body(#","recipientPublicKey":""# + pem + #"""#))
+            #expect(made.status == .created)
+            let share = try #require(try jsonObject(made) as? [String: Any])
+            #expect(share["encrypted"] as? Bool == true)
+            let id = try #require(share["id"] as? String)
+            let file = try await officer.get(client, "/api/v1/shares/\(id)/download")
+            #expect(file.status == .ok)
+            #expect(file.headers[.contentDisposition] == "attachment; filename=\"\(id).pimenc\"")
+            let sealed = Data(file.body.readableBytesView)
+            #expect(PackageEncryption.isEncrypted(sealed))
+            let opened = try PackageEncryption.decrypt(sealed, identity: identity)
+            #expect(try SharePackage.verify(opened, publicKey: signer).contents["data.csv"] != nil)
+            #expect(throws: PackageError.self) { try PackageEncryption.decrypt(sealed, identity: Curve25519.KeyAgreement.PrivateKey()) }
+            // With a passphrase, through the web form
+            let posted = try await officer.post(client, "/shares", [
+                ("agreement", "ISP-A"), ("dataset", "cases"), ("recipient", "DRC"), ("level", "aggregated"),
+                ("dimensions", "adm1_code,sex"), ("passphrase", "correct horse 42"),
+            ])
+            #expect(posted.status == .seeOther)
+            let path = try #require(posted.headers[.location])
+            let page = String(buffer: try await officer.get(client, path).body)
+            #expect(!page.contains("correct horse 42"))
+            let web = Data(try await officer.get(client, path + "/download").body.readableBytesView)
+            let unlocked = try PackageEncryption.decrypt(web, passphrase: "correct horse 42")
+            #expect(try SharePackage.verify(unlocked, publicKey: signer).contents["metadata.json"] != nil)
+            // Refused before anything is made: both at once, a short passphrase, a key that is not one
+            let shares = try await world.store.auditEvents(AuditFilter(action: .shareCreated)).count
+            for extra in [#","passphrase":"long enough 1","recipientPublicKey":""# + pem + #"""#, #","passphrase":"short""#,
+                          #","recipientPublicKey":"not a key""#] {
+                let r = try await officer.postJSON(client, "/api/v1/shares", body(extra))
+                #expect(r.status == .unprocessableContent, "\(extra)")
+            }
+            #expect(try await world.store.auditEvents(AuditFilter(action: .shareCreated)).count == shares)
+            // The audit never holds the passphrase
+            let all = try await world.store.auditEvents(.all).map { $0.draft.details.values.joined(separator: " ") }.joined()
+            #expect(!all.contains("correct horse 42"))
         }
     }
 }

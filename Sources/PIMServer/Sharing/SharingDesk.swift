@@ -114,6 +114,10 @@ struct SharingDesk: Sendable {
         var recipient = ""
         var level = ""
         var dimensions = ""
+        /// Optional encryption for the recipient: their X25519 public key in PEM (`pim key recipient`), or a
+        /// passphrase of at least 8 characters (never shown back on a form, never stored or audited).
+        var recipientKey = ""
+        var passphrase = ""
 
         init() {}
 
@@ -123,6 +127,8 @@ struct SharingDesk: Sendable {
             recipient = form["recipient"] ?? ""
             level = form["level"] ?? ""
             dimensions = form["dimensions"] ?? ""
+            recipientKey = form["recipient_key"] ?? ""
+            passphrase = form["passphrase"] ?? ""
         }
 
         struct JSONBody: Decodable {
@@ -131,6 +137,8 @@ struct SharingDesk: Sendable {
             var recipient: String?
             var level: String?
             var dimensions: [String]?
+            var recipientPublicKey: String?
+            var passphrase: String?
         }
 
         init(json b: JSONBody) {
@@ -139,6 +147,29 @@ struct SharingDesk: Sendable {
             recipient = b.recipient ?? ""
             level = b.level ?? ""
             dimensions = (b.dimensions ?? []).joined(separator: ",")
+            recipientKey = b.recipientPublicKey ?? ""
+            passphrase = b.passphrase ?? ""
+        }
+
+        /// How the package is sealed: encrypted to the recipient's key, with a passphrase, or not at all.
+        func sealing() -> Result<(encrypted: Bool, seal: (Data) throws -> Data), AgreementInput.Problems> {
+            let key = recipientKey.trimmingCharacters(in: .whitespacesAndNewlines)
+            switch (key.isEmpty, passphrase.isEmpty) {
+            case (true, true):
+                return .success((false, { $0 }))
+            case (false, false):
+                return .failure(.init(["Encrypt either to the recipient's public key or with a passphrase, not both."]))
+            case (false, true):
+                guard let publicKey = try? PackageKeys.agreementPublicKey(pem: key) else {
+                    return .failure(.init([
+                        "The recipient key must be an X25519 public key in PEM (\"-----BEGIN PUBLIC KEY-----\"), as `pim key recipient` writes it."]))
+                }
+                return .success((true, { try PackageEncryption.encrypt($0, to: publicKey) }))
+            case (true, false):
+                let phrase = passphrase
+                guard phrase.count >= 8 else { return .failure(.init(["The passphrase must have at least 8 characters."])) }
+                return .success((true, { try PackageEncryption.encrypt($0, passphrase: phrase) }))
+            }
         }
     }
 
@@ -168,10 +199,16 @@ struct SharingDesk: Sendable {
         var dimensions = AgreementInput.list(r.dimensions)
         if dimensions.isEmpty { dimensions = agreement.dimensions }
         if dimensions.isEmpty { dimensions = Array(dataset.schema.names(withRole: .quasiIdentifier).prefix(2)) }
+        let sealing: (encrypted: Bool, seal: (Data) throws -> Data)
+        switch r.sealing() {
+        case .failure(let p): return .failure(p)
+        case .success(let s): sealing = s
+        }
         let service = ShareService(store: store, actor: viewer.userID, recordingRefusals: true)
         do {
             let share = try await service.prepare(
-                dataset: dataset.name, to: recipient, agreement: agreement.id, level: level, dimensions: dimensions, at: now())
+                dataset: dataset.name, to: recipient, agreement: agreement.id, level: level, dimensions: dimensions, at: now(),
+                encrypted: sealing.encrypted, seal: sealing.seal)
             return .success(.shared(try await service.commit(share, storingPackage: true)))
         } catch let e as ShareRefused {
             guard let record = e.record else { throw ServerError.internalError(requestID: "share-refusal") }

@@ -161,7 +161,7 @@ struct SharingPageController: Sendable {
                 id: c.id, agreement: c.agreement, dataset: c.dataset, recipient: c.recipient, level: c.level.rawValue,
                 created: PageModels.format(c.created), actor: names[c.actor] ?? c.actor, refusal: nil,
                 package: .init(
-                    records: r.records, leftOut: r.leftOutForConsent, bytes: r.bytes.map(String.init) ?? "—", sha256: r.sha256,
+                    records: r.records, recordsShared: r.recordsShared.map(String.init) ?? "—", leftOut: r.leftOutForConsent, bytes: r.bytes.map(String.init) ?? "—", sha256: r.sha256,
                     fingerprint: r.signerFingerprint ?? "—", downloadable: r.storedPackage == true && canDownload,
                     noDownloadReason: r.storedPackage == true
                         ? "Your role may not download packages; they may hold microdata."

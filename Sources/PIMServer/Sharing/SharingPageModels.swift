@@ -152,6 +152,8 @@ enum SharingPageModels {
 
     struct Package {
         var records: Int
+        /// Records the package was made from ("—" for shares recorded before it was kept).
+        var recordsShared: String
         var leftOut: Int
         var bytes: String
         var sha256: String

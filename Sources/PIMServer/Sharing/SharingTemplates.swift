@@ -105,6 +105,8 @@ extension Template {
         <p><label for="recipient">Recipient</label> <select id="recipient" name="recipient"><option value="">The agreement's first recipient</option>{{#recipients}}<option value="{{value}}"{{#selected}} selected{{/selected}}>{{label}}</option>{{/recipients}}</select></p>
         <p><label for="level">Level</label> <select id="level" name="level"><option value="">The most detailed level allowed</option>{{#levels}}<option value="{{value}}"{{#selected}} selected{{/selected}}>{{label}}</option>{{/levels}}</select></p>
         <p><label for="dimensions">Dimensions (aggregated)</label> <input id="dimensions" name="dimensions" value="{{dimensions}}" aria-describedby="dimensions-hint"> <span id="dimensions-hint" class="hint">Columns, comma-separated; empty: the agreement's dimensions, else the dataset's first two quasi-identifiers</span></p>
+        <p><label for="recipient_key">Encrypt to the recipient's public key (optional)</label> <textarea id="recipient_key" name="recipient_key" rows="4" cols="64" aria-describedby="recipient-key-hint"></textarea> <span id="recipient-key-hint" class="hint">An X25519 public key in PEM, made by the recipient with <code>pim key recipient</code>: only they can open the package (<code>pim verify FILE --identity KEY</code>)</span></p>
+        <p><label for="passphrase">Or encrypt with a passphrase (optional)</label> <input id="passphrase" name="passphrase" type="password" autocomplete="new-password" aria-describedby="passphrase-hint"> <span id="passphrase-hint" class="hint">At least 8 characters; give it to the recipient another way than the package</span></p>
         <p><button id="share-submit" type="submit">Request the share</button></p>
         </form>
         {{/hasAgreements}}
@@ -132,7 +134,8 @@ extension Template {
         <section id="share-package" class="ok">
         <h2>Signed package</h2>
         <dl class="facts">
-        <dt>Rows</dt><dd>{{records}}</dd>
+        <dt>Records shared</dt><dd id="share-records">{{recordsShared}}</dd>
+        <dt>Rows in the package</dt><dd>{{records}}</dd>
         <dt>Left out for lack of consent</dt><dd>{{leftOut}}</dd>
         <dt>Size</dt><dd>{{bytes}} bytes</dd>
         <dt>SHA-256</dt><dd><code>{{sha256}}</code></dd>
