@@ -190,15 +190,24 @@ enum OpenAPIDocument {
         if [.apiUserCreate, .apiOrganizationCreate].contains(route) { r["409"] = problem("Exists already") }
         switch route {
         case .apiAgreementCreate, .apiShareCreate:
+            if route == .apiShareCreate {
+                // A refusal is a recorded outcome too (kept, audited, shown later), not an error of the request.
+                r["201"] = ["description": "The request's recorded outcome: `outcome` is `shared` (a signed package to download) or `refused` (with `code` and `reason`)",
+                            "content": ["application/json": ["schema": ["$ref": "#/components/schemas/Share"]]]]
+            }
             r["400"] = problem("The body is not the expected JSON")
             r["403"] = problem("Your role may not use this route, or the CSRF token (X-CSRF-Token header) is missing")
-            r["422"] = problem(route == .apiShareCreate ? "No such agreement or dataset, or an unknown level" : "The agreement is invalid; the detail lists why")
+            r["422"] = problem(route == .apiShareCreate ? "No such agreement or dataset, an unknown level, or an unusable recipient key or passphrase" : "The agreement is invalid; the detail lists why")
         case .apiAgreementStatus:
             r["200"] = r["201"]
             r["201"] = nil
             r["422"] = problem("The agreement's life cycle does not allow this change")
         case .apiShareDownload:
-            r["200"] = ["description": "The signed package", "content": ["application/zip": ["schema": ["type": "string", "format": "binary"]]]]
+            r["200"] = ["description": "The signed package (a .pimenc file when encrypted for the recipient)", "content": [
+                "application/zip": ["schema": ["type": "string", "format": "binary"]],
+                "application/octet-stream": ["schema": ["type": "string", "format": "binary"]],
+            ]]
+            r["422"] = problem("Consent was withdrawn for records of the dataset after the package was made: request a new share")
         case .apiDatasetVersions:
             r["201"] = ["description": "Stored as a new version", "content": ["application/json": ["schema": ["$ref": "#/components/schemas/Upload"]]]]
             r["400"] = problem("Invalid query, or a new dataset without category or purpose")
