@@ -120,6 +120,8 @@ enum OpenAPIDocument {
             out.append(["name": "by", "in": "query", "required": true, "schema": ["type": "string"],
                         "description": "Dimensions, comma-separated; each COL or COL=RECODE (age=bands, date=week, month or quarter, COL=top:N, bottom:N or rare:N), as pim aggregate takes them; direct identifiers and household ids are refused."])
             query("min_cell", "integer", "Smallest publishable cell (default: 5, or for a partner the largest minimum cell of its agreements; at least that without microdata permission).")
+        case .apiAuditVerify:
+            query("anchor", "string", "SEQUENCE:HASH of an event copied out of pim earlier (the `head` of an earlier answer, or the audit page): the answer says whether that event still has that hash, which a rewritten chain cannot fake.")
         case .apiDatasetOutput:
             out.append(["name": "view", "in": "query", "required": false, "schema": ["type": "string", "enum": ["shareable", "internal"]],
                         "description": "shareable (default) or internal (needs microdata permission)."])
@@ -181,7 +183,7 @@ enum OpenAPIDocument {
             r["403"] = problem("Your role may not use this route")
         }
         if !pathParameters(route.path).isEmpty { r["404"] = problem("Missing, or not visible to you") }
-        if [.apiDatasetRisk, .apiDatasetAggregate, .apiDatasetOutput, .apiAudit].contains(route) { r["400"] = problem("Invalid query") }
+        if [.apiDatasetRisk, .apiDatasetAggregate, .apiDatasetOutput, .apiAudit, .apiAuditVerify].contains(route) { r["400"] = problem("Invalid query") }
         if route == .apiDatasetOutput { r["422"] = problem("The data does not fit the category's template") }
         if route.method != .get {
             r["400"] = problem("Invalid body")
@@ -454,6 +456,10 @@ enum OpenAPIDocument {
             "AuditVerification": ["type": "object", "properties": [
                 "intact": ["type": "boolean"], "events": ["type": "integer"], "brokenAtSequence": ["type": "integer"],
                 "reason": ["type": "string"], "description": ["type": "string"],
+                "head": ["type": "object", "description": "The newest event: keep it outside pim and give it later as anchor",
+                         "properties": ["sequence": ["type": "integer"], "hash": ["type": "string"]]],
+                "anchor": ["type": "object", "description": "The anchor asked for; holds is false when that event's hash changed",
+                           "properties": ["sequence": ["type": "integer"], "hash": ["type": "string"], "holds": ["type": "boolean"]]],
             ]],
         ]
     }

@@ -246,6 +246,7 @@ enum Template: String, CaseIterable {
     static let auditSource = """
         <h1>Audit log</h1>
         <p class="{{chainClass}}" role="status">{{chainStatus}}</p>
+        {{#head}}<p id="audit-head">Newest event, as an anchor: <code>{{head}}</code>. Keep a copy outside pim (on paper, in an e-mail): the hashes are not secret, so someone able to edit the database could recompute them all, but not this copy. <code>/api/v1/audit/verify?anchor=…</code> later says whether that event still has that hash.</p>{{/head}}
         {{#filter}}
         <form id="audit-filter" class="filters" method="get" action="/audit">
         <p><label for="actor">Actor (user name)</label> <input id="actor" name="actor" value="{{actor}}"></p>
