@@ -81,7 +81,7 @@ struct APIController: Sendable {
             let status = try await store.verifyAuditChain()
             var answer = AuditVerifyDTO(status, head: try await AuditAnchor.head(in: store, status: status))
             if let text = Form(query: request.uri.query)["anchor"] {
-                let anchor = try AuditAnchor.parse(text)
+                guard let anchor = AuditAnchor.parse(text) else { throw ServerError.badRequest(AuditAnchor.formatHelp) }
                 answer.check(anchor, holds: try await AuditAnchor.holds(anchor, in: store))
             }
             return JSON.response(answer)

@@ -176,8 +176,7 @@ struct AuditVerifyDTO: Codable, Sendable {
         intact = false
         brokenAtSequence = anchor.sequence
         reason = "it no longer has the hash recorded earlier (the log was rewritten up to it, or the event removed)"
-        description = "The audit log was rewritten: event \(anchor.sequence) no longer has the hash of the anchor given, "
-            + "although the chain itself verifies (its hashes were recomputed)."
+        description = AuditAnchor.rewritten(anchor)
     }
 }
 
