@@ -128,4 +128,20 @@ import Testing
             #expect(!all.contains("correct horse 42"))
         }
     }
+    // Q9: a HEAD of a package answers like a GET without the bytes, and is not audited as a download.
+    @Test func aHeadOfAPackageIsNotAuditedAsADownload() async throws {
+        let world = try await TestWorld.make()
+        let fixture = try await SharingFixture.install(in: world, twoPartners: true)
+        try await world.application().test(.router) { client in
+            let partner = try await Browser.signedIn(client, userName: SharingFixture.partnerA)
+            for uri in ["/api/v1/shares/\(fixture.shareA)/download", "/shares/\(fixture.shareA)/download"] {
+                let head = try await client.execute(uri: uri, method: .head, headers: partner.headers)
+                #expect(head.status == .ok, "\(uri)")
+                #expect(head.headers[.contentType] == "application/zip")
+            }
+            #expect(try await world.store.auditEvents(AuditFilter(action: .shareDownloaded)).isEmpty)
+            #expect(try await partner.get(client, "/api/v1/shares/\(fixture.shareA)/download").status == .ok)
+            #expect(try await world.store.auditEvents(AuditFilter(action: .shareDownloaded)).count == 1)
+        }
+    }
 }

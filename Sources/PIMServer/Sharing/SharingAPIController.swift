@@ -64,9 +64,10 @@ struct SharingAPIController: Sendable {
                 return r
             }
         }
-        registry.register(.apiShareDownload) { _, context, _ in
+        registry.register(.apiShareDownload) { request, context, _ in
             let viewer = try await Viewer.of(context, store: store)
-            let (record, data) = try await desk.download(SharingDesk.id(context), viewer)
+            // A HEAD request receives no bytes: the same checks and headers, but no disclosure to audit.
+            let (record, data) = try await desk.download(SharingDesk.id(context), viewer, auditing: request.method != .head)
             return SharingDesk.fileResponse(record, data)
         }
     }

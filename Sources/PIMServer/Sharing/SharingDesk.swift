@@ -218,11 +218,12 @@ struct SharingDesk: Sendable {
         }
     }
 
-    /// The package file of a share the viewer may download, after appending the `share.downloaded` event.
+    /// The package file of a share the viewer may download, after appending the `share.downloaded` event (unless
+    /// `auditing` is false: a HEAD request, which receives no bytes).
     /// - Throws: ``ServerError/notFound`` when the share is missing, hidden or not downloadable by the viewer;
     ///   ``ServerError/invalid(_:)`` when consent was withdrawn for records of its dataset after the package was
     ///   made (the download would disclose them after the withdrawal: a new share applies it).
-    func download(_ id: String, _ viewer: Viewer) async throws -> (ShareRecord, Data) {
+    func download(_ id: String, _ viewer: Viewer, auditing: Bool = true) async throws -> (ShareRecord, Data) {
         guard case .shared(let record) = try await share(id, viewer), SharingAccess.canDownload(record, viewer: viewer, at: now()),
               let data = try await ShareDocuments.package(id, in: store) else { throw ServerError.notFound }
         let dataset = try await store.dataset(named: record.dataset)
@@ -231,6 +232,7 @@ struct SharingDesk: Sendable {
                 "Consent was withdrawn for records of dataset \(record.dataset) after share \(record.id) was made, so the package "
                     + "is no longer delivered (it may hold those records); request a new share, which applies the withdrawal.")
         }
+        guard auditing else { return (record, data) }
         let org = try await store.organization(acronym: record.recipient)
         try await store.append(ShareAssembly.downloadAudit(
             record, datasetID: dataset?.id.rawValue, recipientOrganizationID: org?.id.rawValue, actor: viewer.userID, at: now()))

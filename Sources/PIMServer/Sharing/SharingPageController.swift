@@ -75,9 +75,10 @@ struct SharingPageController: Sendable {
             return pages.response(.share, sharePage(item, viewer: viewer, names: names, publicKeyPEM: pem), title: "Share \(item.id)",
                                   session: context.session)
         }
-        registry.register(.shareDownload) { _, context, _ in
+        registry.register(.shareDownload) { request, context, _ in
             let viewer = try await Viewer.of(context, store: store)
-            let (record, data) = try await desk.download(SharingDesk.id(context), viewer)
+            // A HEAD request receives no bytes: the same checks and headers, but no disclosure to audit.
+            let (record, data) = try await desk.download(SharingDesk.id(context), viewer, auditing: request.method != .head)
             return SharingDesk.fileResponse(record, data)
         }
     }
