@@ -144,4 +144,51 @@ import Testing
             #expect(try await world.store.auditEvents(AuditFilter(action: .shareDownloaded)).count == 1)
         }
     }
+    // Consent through the running server (the CLI cannot write while it serves): recorded, audited with counts,
+    // refused for roles that do not manage sharing, and a withdrawal stops the delivery of an earlier package.
+    @Test func consentIsRecordedAndWithdrawnThroughTheAPI() async throws {
+        let world = try await TestWorld.make()
+        let fixture = try await SharingFixture.install(in: world, twoPartners: true)
+        try await world.application().test(.router) { client in
+            let officer = try await Browser.signedIn(client, as: .pimOfficer)
+            let partner = try await Browser.signedIn(client, userName: SharingFixture.partnerA)
+            let granted = try await officer.postJSON(client, "/api/v1/datasets/cases/consent",
+                                                     #"{"purpose":"disclosure","decision":"granted","records":["C-1","C-2"," C-2 "],"at":"2026-01-01"}"#)
+            #expect(granted.status == .ok, "\(String(buffer: granted.body))")
+            let g = try #require(try jsonObject(granted) as? [String: Any])
+            #expect(g["applied"] as? Int == 2)
+            #expect(try await partner.get(client, "/api/v1/shares/\(fixture.shareA)/download").status == .ok)
+            world.clock.advance(by: 60)
+            let withdrawn = try await officer.postJSON(client, "/api/v1/datasets/cases/consent",
+                                                       #"{"purpose":"disclosure","decision":"withdrawn","records":["C-2"]}"#)
+            #expect(withdrawn.status == .ok)
+            let dataset = try #require(try await world.store.dataset(named: "cases"))
+            let latest = try await world.store.consent(datasetID: dataset.id).filter { $0.purpose == "disclosure" }
+            #expect(latest.first { $0.recordID == "C-2" }?.granted == false)
+            #expect(latest.first { $0.recordID == "C-1" }?.granted == true)
+            let events = try await world.store.auditEvents(AuditFilter(action: .consentChanged))
+            #expect(events.map(\.draft.recordCount) == [2, 1])
+            #expect(events.last?.draft.details["decision"] == "withdrawn")
+            #expect(!events.map { $0.draft.details.values.joined() }.joined().contains("C-2"))
+            // The package made before the withdrawal is no longer delivered
+            #expect(try await partner.get(client, "/api/v1/shares/\(fixture.shareA)/download").status == .unprocessableContent)
+            // Refusals: bad purpose, bad decision, no ids, a future date, an unknown dataset, roles outside sharing
+            for body in [#"{"purpose":"marketing","decision":"granted","records":["C-1"]}"#,
+                         #"{"purpose":"disclosure","decision":"maybe","records":["C-1"]}"#,
+                         #"{"purpose":"disclosure","decision":"granted","records":[" "]}"#,
+                         #"{"purpose":"disclosure","decision":"granted","records":["C-1"],"at":"2999-01-01"}"#] {
+                #expect(try await officer.postJSON(client, "/api/v1/datasets/cases/consent", body).status == .unprocessableContent, "\(body)")
+            }
+            #expect(try await officer.postJSON(client, "/api/v1/datasets/nope/consent",
+                                               #"{"purpose":"disclosure","decision":"granted","records":["C-1"]}"#).status == .notFound)
+            for role in [Role.analyst, .caseWorker] {
+                let b = try await Browser.signedIn(client, as: role)
+                #expect(try await b.postJSON(client, "/api/v1/datasets/cases/consent",
+                                             #"{"purpose":"disclosure","decision":"granted","records":["C-1"]}"#).status == .forbidden)
+            }
+            #expect(try await partner.postJSON(client, "/api/v1/datasets/cases/consent",
+                                               #"{"purpose":"disclosure","decision":"granted","records":["C-1"]}"#).status == .forbidden)
+            #expect(try await world.store.auditEvents(AuditFilter(action: .consentChanged)).count == 2)
+        }
+    }
 }

@@ -87,6 +87,7 @@ enum OpenAPIDocument {
         case .apiShareCreate: "Request a share of a dataset under an agreement: a refusal with its reason, or a signed package (audited)"
         case .apiShare: "One share request's outcome"
         case .apiShareDownload: "The signed share package (ZIP); the download is audited as a disclosure"
+        case .apiDatasetConsent: "Records or withdraws consent for a purpose for records of a dataset, by record id, as `pim consent` does (audited with counts only); a withdrawal applies to every later share and stops the delivery of packages made before it"
         default: route.rawValue
         }
     }
@@ -99,7 +100,7 @@ enum OpenAPIDocument {
         case .apiUsers, .apiUserCreate, .apiUser, .apiUserUpdate, .apiOrganizations, .apiOrganizationCreate: "administration"
         case .apiTokens, .apiTokenCreate, .apiTokenRevoke, .apiAccountPassword: "tokens"
         case .apiAgreements, .apiAgreementCreate, .apiAgreement, .apiAgreementStatus: "agreements"
-        case .apiShares, .apiShareCreate, .apiShare, .apiShareDownload: "shares"
+        case .apiShares, .apiShareCreate, .apiShare, .apiShareDownload, .apiDatasetConsent: "shares"
         default: "datasets"
         }
     }
@@ -200,6 +201,10 @@ enum OpenAPIDocument {
             r["400"] = problem("The body is not the expected JSON")
             r["403"] = problem("Your role may not use this route, or the CSRF token (X-CSRF-Token header) is missing")
             r["422"] = problem(route == .apiShareCreate ? "No such agreement or dataset, an unknown level, or an unusable recipient key or passphrase" : "The agreement is invalid; the detail lists why")
+        case .apiDatasetConsent:
+            r["200"] = r["201"]
+            r["201"] = nil
+            r["422"] = problem("No record id given, an unknown purpose or decision, a date in the future, a dataset without a record id field, or every decision older than the one stored")
         case .apiAgreementStatus:
             r["200"] = r["201"]
             r["201"] = nil
@@ -250,6 +255,7 @@ enum OpenAPIDocument {
         case .apiAgreementCreate, .apiAgreement, .apiAgreementStatus: "Agreement"
         case .apiShares: "ShareList"
         case .apiShareCreate, .apiShare: "Share"
+        case .apiDatasetConsent: "ConsentOutcome"
         default: "Object"
         }
     }
@@ -281,6 +287,7 @@ enum OpenAPIDocument {
         case .apiAgreementCreate: name = "NewAgreement"
         case .apiAgreementStatus: name = "StatusChange"
         case .apiShareCreate: name = "ShareRequest"
+        case .apiDatasetConsent: name = "ConsentDecisions"
         default: return nil
         }
         return ["required": true, "description": "JSON; with a session cookie send its CSRF token in the X-CSRF-Token header.",
@@ -449,6 +456,17 @@ enum OpenAPIDocument {
                                        "description": "Encrypt the package to this X25519 public key (PEM, from `pim key recipient`); or give passphrase"],
                 "passphrase": ["type": "string", "minLength": 8,
                                "description": "Encrypt the package with this passphrase (scrypt + ChaCha20-Poly1305); never stored"],
+            ]],
+            "ConsentDecisions": ["type": "object", "required": ["purpose", "decision", "records"], "properties": [
+                "purpose": ["type": "string", "enum": ConsentPurpose.allCases.map(\.rawValue)],
+                "decision": ["type": "string", "enum": ["granted", "withdrawn"]],
+                "records": ["type": "array", "items": ["type": "string"], "description": "Record ids (the dataset's record id field)"],
+                "at": ["type": "string", "description": "When the decision was taken (yyyy-mm-dd or ISO 8601; default now; not in the future)"],
+            ]],
+            "ConsentOutcome": ["type": "object", "properties": [
+                "dataset": ["type": "string"], "purpose": ["type": "string"], "decision": ["type": "string"],
+                "applied": ["type": "integer"], "superseded": ["type": "integer", "description": "Not applied: a later decision is stored"],
+                "unknown": ["type": "integer", "description": "Record ids matching no record of the latest version"],
             ]],
             "StatusChange": ["type": "object", "required": ["status"], "properties": [
                 "status": ["type": "string", "enum": Agreement.Status.allCases.map(\.rawValue)],

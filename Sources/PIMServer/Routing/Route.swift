@@ -29,6 +29,8 @@ public enum Route: String, Sendable, Hashable, CaseIterable {
     case sharesPage, shareForm, shareCreate, sharePage, shareDownload
     case apiAgreements, apiAgreementCreate, apiAgreement, apiAgreementStatus
     case apiShares, apiShareCreate, apiShare, apiShareDownload
+    /// Records or withdraws consent for records of a dataset (QA10: consent could not change while serving).
+    case apiDatasetConsent
 
     /// What a route returns, which decides how errors and missing sessions are answered.
     public enum Kind: Sendable, Hashable {
@@ -72,7 +74,8 @@ public enum Route: String, Sendable, Hashable, CaseIterable {
         case .apiUserUpdate: .patch
         case .apiTokenRevoke: .delete
         // Sharing
-        case .agreementCreate, .agreementStatus, .shareCreate, .apiAgreementCreate, .apiAgreementStatus, .apiShareCreate: .post
+        case .agreementCreate, .agreementStatus, .shareCreate, .apiAgreementCreate, .apiAgreementStatus, .apiShareCreate,
+             .apiDatasetConsent: .post
         default: .get
         }
     }
@@ -157,6 +160,7 @@ public enum Route: String, Sendable, Hashable, CaseIterable {
         case .apiShares, .apiShareCreate: Self.apiPrefix + "/shares"
         case .apiShare: Self.apiPrefix + "/shares/{id}"
         case .apiShareDownload: Self.apiPrefix + "/shares/{id}/download"
+        case .apiDatasetConsent: Self.apiPrefix + "/datasets/{name}/consent"
         }
     }
 
@@ -197,7 +201,7 @@ public enum Route: String, Sendable, Hashable, CaseIterable {
         case .agreementsPage, .agreementPage, .sharesPage, .sharePage, .apiAgreements, .apiAgreement, .apiShares, .apiShare:
             .readSharing
         case .agreementForm, .agreementCreate, .agreementStatus, .shareForm, .shareCreate, .apiAgreementCreate,
-             .apiAgreementStatus, .apiShareCreate: .manageSharing
+             .apiAgreementStatus, .apiShareCreate, .apiDatasetConsent: .manageSharing
         case .shareDownload, .apiShareDownload: .downloadShares
         }
     }
