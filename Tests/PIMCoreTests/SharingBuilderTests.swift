@@ -62,13 +62,13 @@ import Testing
             Column(name: "adm2", data: textData(["XY0101", nil, "XY0101"])),
             Column(name: "adm1_name", data: textData(["Alpha", "Alpha", "Alpha"])),
         ])
-        #expect(ShareBuilder.adminLevel(of: "adm1", in: schema) == 1)
-        #expect(ShareBuilder.adminLevel(of: "adm2", in: schema) == 2)
-        #expect(ShareBuilder.adminLevel(of: "adm1_name", in: schema) == 1)
-        #expect(ShareBuilder.adminLevel(of: "admin3", in: Schema(fields: [])) == 3)
-        #expect(ShareBuilder.adminLevel(of: "administration", in: Schema(fields: [])) == nil)
-        #expect(ShareBuilder.adminLevel(of: "adm12", in: Schema(fields: [])) == nil)
-        let (out, suppressed) = ShareBuilder.suppressingNestedAdminLevels(table, keys: ["adm1", "adm2", "adm1_name"], schema: schema)
+        #expect(AdminNesting.adminLevel(of: "adm1", in: schema) == 1)
+        #expect(AdminNesting.adminLevel(of: "adm2", in: schema) == 2)
+        #expect(AdminNesting.adminLevel(of: "adm1_name", in: schema) == 1)
+        #expect(AdminNesting.adminLevel(of: "admin3", in: Schema(fields: [])) == 3)
+        #expect(AdminNesting.adminLevel(of: "administration", in: Schema(fields: [])) == nil)
+        #expect(AdminNesting.adminLevel(of: "adm12", in: Schema(fields: [])) == nil)
+        let (out, suppressed) = AdminNesting.suppressingNestedAdminLevels(table, keys: ["adm1", "adm2", "adm1_name"], schema: schema)
         #expect(suppressed == 2)
         func row(_ r: Int) -> [String] { out.columns.map { $0.isNull(r) ? "–" : "\($0[r])" } }
         #expect(row(0) == ["–", "–", "–"])
@@ -88,23 +88,7 @@ import Testing
         ])
         let d = Dataset(name: "pm", category: "protection-needs-assessment", schema: schema, sensitivity: .moderate,
                         purpose: "Synthetic test data", createdAt: F.now)
-        // A fixed linear congruential sequence: the same synthetic rows in every run.
-        var state: UInt64 = 5
-        func next(_ n: Int) -> Int { state = state &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407; return Int((state >> 33) % UInt64(n)) }
-        let n = 100
-        var adm1: [String] = [], adm2: [String] = [], sex: [String] = [], age: [Int64] = []
-        for _ in 0..<n {
-            let a = "SD0\(1 + next(3))"
-            adm1.append(a)
-            adm2.append(a + "0\(1 + next(2))")
-            sex.append(next(2) == 0 ? "female" : "male")
-            age.append(Int64(next(81)))
-        }
-        let table = try Table(columns: [
-            Column(name: "record_id", data: textData((1...n).map { "R\($0)" })),
-            Column(name: "adm1_code", data: textData(adm1)), Column(name: "adm2_code", data: textData(adm2)),
-            Column(name: "sex", data: textData(sex)), Column(name: "age", data: .integer(values: age, nulls: NullMask())),
-        ])
+        let table = try F.nestedAdminTable(100)
         let a = try F.agreement(level: .anonymised, thresholds: .init(k: 3, maximumGlobalRisk: 0.03))
         let out = try ShareBuilder.build(try plan(a, d, .anonymised, by: ["adm1_code", "sex"]), dataset: d, table: table, consent: [])
         let c1 = try #require(out.table["adm1_code"]), c2 = try #require(out.table["adm2_code"])

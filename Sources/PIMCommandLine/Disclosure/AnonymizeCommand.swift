@@ -113,7 +113,8 @@ struct AnonymizeCommand: AsyncParsableCommand {
         let spec = defaults.riskSpec(keys: keyColumns, sensitive: sensitiveColumns, weight: .some(weightColumn))
         let outcome: DisclosurePipeline.Outcome
         do {
-            outcome = try DisclosurePipeline.anonymize(table, plan: plan, riskSpec: spec, l: l, lSensitive: sensitiveColumns)
+            outcome = try DisclosurePipeline.anonymize(table, plan: plan, riskSpec: spec, l: l, lSensitive: sensitiveColumns,
+                                                     schema: loaded.schema)
         } catch {
             throw loaded.locating(error)
         }
