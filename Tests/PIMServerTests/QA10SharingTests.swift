@@ -191,4 +191,30 @@ import Testing
             #expect(try await world.store.auditEvents(AuditFilter(action: .consentChanged)).count == 2)
         }
     }
+    // The consent page: the dataset page links to it, a withdrawal recorded there stops an earlier package.
+    @Test func consentIsRecordedOnTheWebPage() async throws {
+        let world = try await TestWorld.make()
+        let fixture = try await SharingFixture.install(in: world, twoPartners: true)
+        try await world.application().test(.router) { client in
+            let officer = try await Browser.signedIn(client, as: .pimOfficer)
+            #expect(String(buffer: try await officer.get(client, "/datasets/cases").body).contains("id=\"consent-link\" href=\"/datasets/cases/consent\""))
+            let form = String(buffer: try await officer.get(client, "/datasets/cases/consent").body)
+            #expect(form.contains("id=\"consent-form\""))
+            let recorded = try await officer.post(client, "/datasets/cases/consent", [
+                ("purpose", "disclosure"), ("decision", "withdrawn"), ("records", "C-7\nC-8, C-9"), ("at", ""),
+            ])
+            #expect(recorded.status == .ok)
+            #expect(String(buffer: recorded.body).contains("Recorded the withdrawal for disclosure of 3 records."), "\(String(buffer: recorded.body))")
+            let partner = try await Browser.signedIn(client, userName: SharingFixture.partnerA)
+            #expect(try await partner.get(client, "/api/v1/shares/\(fixture.shareA)/download").status == .unprocessableContent)
+            // A bad submission is shown with its reason, nothing stored
+            let bad = try await officer.post(client, "/datasets/cases/consent", [("purpose", "disclosure"), ("decision", "withdrawn"), ("records", " ")])
+            #expect(bad.status == .unprocessableContent)
+            #expect(String(buffer: bad.body).contains("id=\"consent-errors\""))
+            #expect(try await world.store.auditEvents(AuditFilter(action: .consentChanged)).count == 1)
+            // Roles outside sharing management see no form
+            let analyst = try await Browser.signedIn(client, as: .analyst)
+            #expect(try await analyst.get(client, "/datasets/cases/consent").status == .forbidden)
+        }
+    }
 }

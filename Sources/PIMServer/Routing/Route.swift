@@ -31,6 +31,8 @@ public enum Route: String, Sendable, Hashable, CaseIterable {
     case apiShares, apiShareCreate, apiShare, apiShareDownload
     /// Records or withdraws consent for records of a dataset (QA10: consent could not change while serving).
     case apiDatasetConsent
+    /// The same on a page: a form (GET) and its submission (POST).
+    case consentForm, consentRecord
 
     /// What a route returns, which decides how errors and missing sessions are answered.
     public enum Kind: Sendable, Hashable {
@@ -75,7 +77,7 @@ public enum Route: String, Sendable, Hashable, CaseIterable {
         case .apiTokenRevoke: .delete
         // Sharing
         case .agreementCreate, .agreementStatus, .shareCreate, .apiAgreementCreate, .apiAgreementStatus, .apiShareCreate,
-             .apiDatasetConsent: .post
+             .apiDatasetConsent, .consentRecord: .post
         default: .get
         }
     }
@@ -161,6 +163,7 @@ public enum Route: String, Sendable, Hashable, CaseIterable {
         case .apiShare: Self.apiPrefix + "/shares/{id}"
         case .apiShareDownload: Self.apiPrefix + "/shares/{id}/download"
         case .apiDatasetConsent: Self.apiPrefix + "/datasets/{name}/consent"
+        case .consentForm, .consentRecord: "/datasets/{name}/consent"
         }
     }
 
@@ -175,7 +178,7 @@ public enum Route: String, Sendable, Hashable, CaseIterable {
              .adminRoles, .accountTokens, .accountTokenCreate, .accountTokenRevoke, .accountPassword, .accountPasswordChange: .page
         // Sharing
         case .agreementsPage, .agreementForm, .agreementCreate, .agreementPage, .agreementStatus, .sharesPage, .shareForm,
-             .shareCreate, .sharePage, .shareDownload: .page
+             .shareCreate, .sharePage, .shareDownload, .consentForm, .consentRecord: .page
         default: .api
         }
     }
@@ -201,7 +204,7 @@ public enum Route: String, Sendable, Hashable, CaseIterable {
         case .agreementsPage, .agreementPage, .sharesPage, .sharePage, .apiAgreements, .apiAgreement, .apiShares, .apiShare:
             .readSharing
         case .agreementForm, .agreementCreate, .agreementStatus, .shareForm, .shareCreate, .apiAgreementCreate,
-             .apiAgreementStatus, .apiShareCreate, .apiDatasetConsent: .manageSharing
+             .apiAgreementStatus, .apiShareCreate, .apiDatasetConsent, .consentForm, .consentRecord: .manageSharing
         case .shareDownload, .apiShareDownload: .downloadShares
         }
     }

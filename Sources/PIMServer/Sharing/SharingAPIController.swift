@@ -64,36 +64,13 @@ struct SharingAPIController: Sendable {
                 return r
             }
         }
-        registry.register(.apiDatasetConsent) { request, context, form in
+        registry.register(.apiDatasetConsent) { _, context, form in
             let viewer = try await Viewer.of(context, store: store)
-            guard let dataset = try await store.dataset(named: try context.parameters.require("name")) else { throw ServerError.notFound }
             let body = try Self.decode(ConsentBody.self, form.raw)
-            guard let purpose = body.purpose.flatMap(ConsentPurpose.init(rawValue:)) else {
-                throw ServerError.invalid("purpose must be one of \(ConsentPurpose.allCases.map(\.rawValue).joined(separator: ", ")).")
-            }
-            guard let decision = body.decision, ["granted", "withdrawn"].contains(decision) else {
-                throw ServerError.invalid("decision must be granted or withdrawn.")
-            }
-            let ids = Array(Set((body.records ?? []).map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty })).sorted()
-            guard !ids.isEmpty else { throw ServerError.invalid("records must list at least one record id.") }
-            let now = desk.now()
-            var at = now
-            if let text = body.at {
-                guard let given = AuditQuery.instant(text) else { throw ServerError.invalid("at must be a day as yyyy-mm-dd or an ISO 8601 instant.") }
-                guard given <= now else { throw ServerError.invalid("at is in the future; a decision is recorded when it was taken.") }
-                at = given
-            }
-            let outcome: ConsentRecording.Outcome
-            do {
-                outcome = try await ConsentRecording.record(ids: ids, purpose: purpose, granted: decision == "granted", at: at,
-                                                            dataset: dataset, in: store, actor: viewer.userID, now: now)
-            } catch let e as ConsentError {
-                throw ServerError.invalid(e.description)
-            }
-            guard outcome.applied > 0 else {
-                throw ServerError.invalid("Nothing was recorded: for every record given, a later decision (or a withdrawal at the same time) is stored.")
-            }
-            return JSON.response(ConsentOutcomeDTO(dataset: dataset.name, purpose: purpose.rawValue, decision: decision,
+            let decision = body.decision ?? ""
+            let (dataset, outcome) = try await desk.consent(dataset: try context.parameters.require("name"), purpose: body.purpose,
+                                                            decision: body.decision, records: body.records ?? [], at: body.at, viewer)
+            return JSON.response(ConsentOutcomeDTO(dataset: dataset.name, purpose: body.purpose ?? "", decision: decision,
                                                    applied: outcome.applied, superseded: outcome.superseded, unknown: outcome.unknown))
         }
         registry.register(.apiShareDownload) { request, context, _ in

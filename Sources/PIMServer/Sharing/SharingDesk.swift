@@ -239,12 +239,49 @@ struct SharingDesk: Sendable {
         return (record, data)
     }
 
-    /// Whether a consent decision that is not a grant (a withdrawal or refusal) was recorded for `dataset` after
+    /// Whether a consent decision that is not a grant (a withdrawal or refusal) was recorded for `dataset` at or after
     /// `date`. Read from the audit trail, whose times are those of recording (a decision's own date may be set
     /// in the past with `pim consent --at`); an event without a stated decision counts as a withdrawal.
     func consentWithdrawn(in dataset: Dataset, since date: Date) async throws -> Bool {
         let events = try await store.auditEvents(AuditFilter(action: .consentChanged, datasetID: dataset.id.rawValue, from: date))
-        return events.contains { $0.draft.at > date && $0.draft.details["decision"] != "granted" }
+        return events.contains { $0.draft.at >= date && $0.draft.details["decision"] != "granted" }
+    }
+
+    // MARK: - Consent
+
+    /// Records consent decisions for records of dataset `name` (the API and the consent page), as `pim consent`
+    /// does. - Throws: ``ServerError/notFound`` for an unknown dataset; ``ServerError/invalid(_:)`` with the
+    /// reason for a bad purpose, decision, date or id list, a dataset without a record id field, or when every
+    /// decision is older than the stored one.
+    func consent(dataset name: String, purpose: String?, decision: String?, records: [String], at text: String?,
+                 _ viewer: Viewer) async throws -> (Dataset, ConsentRecording.Outcome) {
+        guard let dataset = try await store.dataset(named: name) else { throw ServerError.notFound }
+        guard let purpose = purpose.flatMap(ConsentPurpose.init(rawValue:)) else {
+            throw ServerError.invalid("purpose must be one of \(ConsentPurpose.allCases.map(\.rawValue).joined(separator: ", ")).")
+        }
+        guard let decision, ["granted", "withdrawn"].contains(decision) else {
+            throw ServerError.invalid("decision must be granted or withdrawn.")
+        }
+        let ids = Array(Set(records.map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty })).sorted()
+        guard !ids.isEmpty else { throw ServerError.invalid("Give at least one record id.") }
+        let now = now()
+        var at = now
+        if let text, !text.trimmingCharacters(in: .whitespaces).isEmpty {
+            guard let given = AuditQuery.instant(text) else { throw ServerError.invalid("The date must be a day as yyyy-mm-dd or an ISO 8601 instant.") }
+            guard given <= now else { throw ServerError.invalid("The date is in the future; a decision is recorded when it was taken.") }
+            at = given
+        }
+        let outcome: ConsentRecording.Outcome
+        do {
+            outcome = try await ConsentRecording.record(ids: ids, purpose: purpose, granted: decision == "granted", at: at,
+                                                        dataset: dataset, in: store, actor: viewer.userID, now: now)
+        } catch let e as ConsentError {
+            throw ServerError.invalid(e.description)
+        }
+        guard outcome.applied > 0 else {
+            throw ServerError.invalid("Nothing was recorded: for every record given, a later decision (or a withdrawal at the same time) is stored.")
+        }
+        return (dataset, outcome)
     }
 
     /// The `{id}` of the request's path, percent-decoded (agreement ids may hold any letters).

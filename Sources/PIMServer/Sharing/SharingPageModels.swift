@@ -163,6 +163,18 @@ enum SharingPageModels {
         var publicKeyPEM: String
     }
 
+    /// The consent form of a dataset, with the outcome of the last submission.
+    struct ConsentPage {
+        var name: String
+        var idField: String
+        var csrfToken: String
+        var purposes: [String]
+        var hasErrors: Bool
+        var errors: [String]
+        var hasResult: Bool
+        var result: String
+    }
+
     struct SharePage {
         var id: String
         var agreement: String

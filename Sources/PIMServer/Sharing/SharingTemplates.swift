@@ -2,6 +2,22 @@
 /// tests: `new-agreement`, `agreement-form`, `new-share`, `share-form`, `share-submit`, `share-refusal`,
 /// `share-package`, `share-download`.
 extension Template {
+    static let consentSource = """
+        <p class="crumbs"><a href="/datasets/{{name}}">{{name}}</a> ›</p>
+        <h1>Consent for records of {{name}}</h1>
+        <p class="lede">Record or withdraw consent for a purpose, by record id ({{idField}}). A withdrawal applies to every later share, and packages made before it are no longer delivered. Audited with counts only.</p>
+        {{#hasErrors}}<div id="consent-errors" class="alert" role="alert"><p>Nothing was recorded:</p><ul>{{#errors}}<li>{{.}}</li>{{/errors}}</ul></div>{{/hasErrors}}
+        {{#hasResult}}<p id="consent-result" class="ok" role="status">{{result}}</p>{{/hasResult}}
+        <form id="consent-form" class="stacked" method="post" action="/datasets/{{name}}/consent">
+        <input type="hidden" name="csrf_token" value="{{csrfToken}}">
+        <p><label for="purpose">Purpose</label> <select id="purpose" name="purpose">{{#purposes}}<option value="{{.}}">{{.}}</option>{{/purposes}}</select></p>
+        <p><label for="decision">Decision</label> <select id="decision" name="decision"><option value="granted">granted</option><option value="withdrawn">withdrawn</option></select></p>
+        <p><label for="records">Record ids</label> <textarea id="records" name="records" rows="6" cols="40" required aria-describedby="records-hint"></textarea> <span id="records-hint" class="hint">One per line, or separated by commas</span></p>
+        <p><label for="at">Decision taken on (optional; default now)</label> <input id="at" name="at" type="date"></p>
+        <p><button id="consent-submit" type="submit">Record the decisions</button></p>
+        </form>
+        """
+
     static let agreementsSource = """
         <h1>Agreements</h1>
         <p class="lede">Data-sharing agreements: who may receive what, why, at which level of detail, for how long.</p>
