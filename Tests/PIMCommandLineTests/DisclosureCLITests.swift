@@ -16,6 +16,27 @@ import Testing
         #expect(!r.err.contains("-1"))
     }
 
+    /// QA10 Q15: on these 100 synthetic records with k = 24, local suppression keeps adm2 under a suppressed adm1
+    /// in many rows; `pim anonymize` suppresses those adm2 values too and says so.
+    @Test func aFinerAreaIsNeverKeptUnderASuppressedCoarserOne() throws {
+        let dir = try PIMBinary.scratch()
+        var state: UInt64 = 5
+        func next(_ m: Int) -> Int { state = state &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407; return Int((state >> 33) % UInt64(m)) }
+        var csv = "record_id,adm1_code,adm2_code,sex,age\n"
+        for i in 1...100 {
+            let a = "SD0\(1 + next(3))", b = a + "0\(1 + next(2))", sex = next(2) == 0 ? "female" : "male"
+            csv += "R\(i),\(a),\(b),\(sex),\(next(81))\n"
+        }
+        try csv.write(to: dir.appendingPathComponent("na.csv"), atomically: true, encoding: .utf8)
+        let r = try PIMBinary.run(["anonymize", "na.csv", "--k", "24", "--keys", "adm1_code,adm2_code,sex,age", "--recode", "age=bands",
+                                   "--drop", "record_id", "--out", "o.csv"], in: dir)
+        #expect(r.status == 0, "\(r.err)")
+        #expect(r.out.contains("finer admin-level values in records whose coarser level was suppressed"), "\(r.out)")
+        let lines = try String(contentsOf: dir.appendingPathComponent("o.csv"), encoding: .utf8).split(whereSeparator: \.isNewline).dropFirst()
+        #expect(lines.count == 100)
+        #expect(!lines.contains { $0.hasPrefix(",SD0") })
+    }
+
     @Test func agesOutsideEveryBandAreReportedAsSetToMissing() throws {
         // Given ages of which one is negative
         let dir = try PIMBinary.scratch()

@@ -3,6 +3,7 @@ import Foundation
 import PIMCore
 @testable import PIMCommandLine
 import PIMSQLite
+import PIMStorage
 import Testing
 
 /// End-to-end runs of the sharing commands on a tiny synthetic dataset.
@@ -546,6 +547,49 @@ import Testing
         #expect(o["intact"] as? Bool == false)
         #expect(o["brokenAt"] as? Int == 2)
         #expect(o["reason"] as? String == "its contents do not match its hash (edited)")
+    }
+
+    /// QA10 Q6: whoever can write the database can edit an event and recompute every later hash, and the chain
+    /// verifies again; the anchor printed by an earlier `pim audit verify`, kept outside pim, does not.
+    @Test func aRecomputedChainVerifiesButAnAnchorKeptOutsideShowsTheRewrite() async throws {
+        let dir = try Self.workspace()
+        let before = try PIMBinary.run(["audit", "verify", "--format", "json"], in: dir)
+        let o = try #require(try JSONSerialization.jsonObject(with: Data(before.out.utf8)) as? [String: Any], "\(before.out)")
+        let anchor = try #require(o["anchor"] as? String)
+        #expect(try PIMBinary.run(["audit", "verify"], in: dir).out.contains("Anchor to keep outside pim (check it later with --anchor): \(anchor)"))
+        // Edit event 2 and recompute the chain from there, as anyone with the file and the documented formula can
+        let data = dir.appendingPathComponent("pim-data")
+        let store = try SQLiteStore(directory: data, command: "test")
+        let events = try await store.auditEvents(.all)
+        try await store.close()
+        var sql = ["DROP TRIGGER audit_events_no_update"]
+        var previous = events[0].hash
+        for e in events.dropFirst() {
+            var draft = e.draft
+            if e.sequence == 2 { draft.actor = "someone-else" }
+            let forged = AuditEvent(sequence: e.sequence, draft: draft, previousHash: previous)
+            sql.append("UPDATE audit_events SET actor = '\(draft.actor)', prev_hash = '\(previous)', hash = '\(forged.hash)' WHERE seq = \(e.sequence)")
+            previous = forged.hash
+        }
+        sql.append("UPDATE audit_head SET hash = '\(previous)' WHERE id = 1")
+        let p = Process()
+        p.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        p.arguments = ["sqlite3", data.appendingPathComponent("pim.sqlite").path, sql.joined(separator: "; ")]
+        try p.run()
+        p.waitUntilExit()
+        try #require(p.terminationStatus == 0)
+        // The chain verifies (the weakness) …
+        #expect(try PIMBinary.run(["audit", "verify"], in: dir).status == 0)
+        // … but not against the anchor, in text and JSON
+        let r = try PIMBinary.run(["audit", "verify", "--anchor", anchor], in: dir)
+        #expect(r.status != 0)
+        #expect(r.err.contains("The audit log was rewritten"), "\(r.err)")
+        let j = try PIMBinary.run(["audit", "verify", "--format", "json", "--anchor", anchor], in: dir)
+        #expect(j.status == 1)
+        let jo = try #require(try JSONSerialization.jsonObject(with: Data(j.out.utf8)) as? [String: Any], "\(j.out)")
+        #expect(jo["intact"] as? Bool == false)
+        #expect(jo["anchorHolds"] as? Bool == false)
+        #expect(try PIMBinary.run(["audit", "verify", "--anchor", "2:xyz"], in: dir).status != 0)
     }
 
     @Test func auditVerifyAnswersInJSON() throws {

@@ -96,7 +96,15 @@ import Testing
         #expect(share.record.signerFingerprint == PackageKeys.fingerprint(key.publicKey.rawRepresentation))
         #expect(share.audit.action == .shareCreated)
         #expect(share.audit.details["share"] == "SHR-20260401-abcdef01")
-        #expect(Set(share.audit.details.keys) == ["share", "level", "sha256", "version"])
+        #expect(Set(share.audit.details.keys) == ["share", "level", "sha256", "version", "rows"])
+        // QA10 Q4: the audit counts the 40 records disclosed, not the table's cells (adm1 × sex with margins: 9)
+        #expect(output.table.rowCount == 9)
+        #expect(share.audit.recordCount == 40)
+        #expect(share.audit.details["rows"] == "9")
+        #expect(share.record.records == 9)
+        #expect(share.record.recordsShared == 40)
+        let download = ShareAssembly.downloadAudit(share.record, datasetID: nil, recipientOrganizationID: nil, actor: "u", at: now)
+        #expect(download.recordCount == 40)
         let audited = share.audit.details.values.joined(separator: " ")
         for i in 1...40 { #expect(!audited.contains("R\(i) ") && !audited.hasSuffix("R\(i)")) }
         // A refusal's record id has its own prefix

@@ -1,5 +1,5 @@
 import Foundation
-import PIMCore
+@testable import PIMCore
 import PIMDisclosure
 import PIMTable
 import Testing
@@ -46,6 +46,59 @@ import Testing
         let out = try ShareBuilder.build(try plan(a, d, .anonymised), dataset: d, table: table, consent: [])
         #expect(out.table["ref"] == nil)
         #expect(out.disclosure.droppedColumns.contains("ref"))
+    }
+
+    /// QA10 Q1: a worked example of the nesting rule. Rows: (adm1, adm2, adm1_name).
+    /// r0 (–, XY0101, Alpha): adm1 missing → adm2 and the same-level name go; r1 (XY01, –, Alpha): a finer level
+    /// missing leaves the coarser ones; r2 (XY01, XY0101, Alpha): untouched. 2 values suppressed.
+    @Test func finerAdminLevelsGoWhereACoarserOneIsSuppressed() throws {
+        let schema = Schema(fields: [
+            Field(name: "adm1", hxl: "#adm1+code", type: .text, role: .quasiIdentifier),
+            Field(name: "adm2", type: .text, role: .quasiIdentifier, adminLevel: 2),
+            Field(name: "adm1_name", type: .text, role: .quasiIdentifier),
+        ])
+        let table = try Table(columns: [
+            Column(name: "adm1", data: textData([nil, "XY01", "XY01"])),
+            Column(name: "adm2", data: textData(["XY0101", nil, "XY0101"])),
+            Column(name: "adm1_name", data: textData(["Alpha", "Alpha", "Alpha"])),
+        ])
+        #expect(AdminNesting.adminLevel(of: "adm1", in: schema) == 1)
+        #expect(AdminNesting.adminLevel(of: "adm2", in: schema) == 2)
+        #expect(AdminNesting.adminLevel(of: "adm1_name", in: schema) == 1)
+        #expect(AdminNesting.adminLevel(of: "admin3", in: Schema(fields: [])) == 3)
+        #expect(AdminNesting.adminLevel(of: "administration", in: Schema(fields: [])) == nil)
+        #expect(AdminNesting.adminLevel(of: "adm12", in: Schema(fields: [])) == nil)
+        let (out, suppressed) = AdminNesting.suppressingNestedAdminLevels(table, keys: ["adm1", "adm2", "adm1_name"], schema: schema)
+        #expect(suppressed == 2)
+        func row(_ r: Int) -> [String] { out.columns.map { $0.isNull(r) ? "–" : "\($0[r])" } }
+        #expect(row(0) == ["–", "–", "–"])
+        #expect(row(1) == ["text(\"XY01\")", "–", "text(\"Alpha\")"])
+        #expect(row(2) == ["text(\"XY01\")", "text(\"XY0101\")", "text(\"Alpha\")"])
+    }
+
+    /// QA10 Q1 end to end: 100 synthetic records with two nested admin levels. No published row keeps a finer
+    /// area with its coarser one suppressed, and the stated risk is the risk of what is published.
+    @Test func anonymisedShareNeverKeepsAFinerAreaUnderASuppressedCoarserOne() throws {
+        let schema = Schema(fields: [
+            Field(name: "record_id", type: .text, role: .directIdentifier, unique: true),
+            Field(name: "adm1_code", type: .text, role: .quasiIdentifier),
+            Field(name: "adm2_code", type: .text, role: .quasiIdentifier),
+            Field(name: "sex", type: .text, role: .quasiIdentifier),
+            Field(name: "age", type: .integer, role: .quasiIdentifier),
+        ])
+        let d = Dataset(name: "pm", category: "protection-needs-assessment", schema: schema, sensitivity: .moderate,
+                        purpose: "Synthetic test data", createdAt: F.now)
+        let table = try F.nestedAdminTable(100)
+        let a = try F.agreement(level: .anonymised, thresholds: .init(k: 3, maximumGlobalRisk: 0.03))
+        let out = try ShareBuilder.build(try plan(a, d, .anonymised, by: ["adm1_code", "sex"]), dataset: d, table: table, consent: [])
+        let c1 = try #require(out.table["adm1_code"]), c2 = try #require(out.table["adm2_code"])
+        #expect(!(0..<out.table.rowCount).contains { c1.isNull($0) && !c2.isNull($0) })
+        let keys = ["adm1_code", "adm2_code", "sex", "age"]
+        let measured = try RiskAnalysis.analyze(out.table, spec: RiskSpec(keys: keys, sensitive: [], kThresholds: [3]))
+        let stated = try #require(out.disclosure.riskAfter)
+        #expect(abs(stated.globalRisk - measured.individualRisk.globalRisk) < 1e-12)
+        #expect(stated.globalRisk <= 0.03)
+        #expect(measured.kAnonymity.first { $0.k == 3 }?.violatingRecords == 0)
     }
 
     @Test func anonymisedShareDropsIdentifiersAndMeetsKAndRisk() throws {

@@ -39,6 +39,27 @@ enum SharingFixtures {
         return (try? Table(columns: cols)) ?? .empty
     }
 
+    /// `n` synthetic records (record_id, adm1_code SD01–SD03, adm2_code two per adm1, sex, age 0–80) drawn from a
+    /// fixed linear congruential sequence: the same rows in every run. With n = 100 and k = 24, local suppression
+    /// suppresses adm1 while keeping adm2 in many rows (QA10 Q1).
+    static func nestedAdminTable(_ n: Int) throws -> Table {
+        var state: UInt64 = 5
+        func next(_ m: Int) -> Int { state = state &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407; return Int((state >> 33) % UInt64(m)) }
+        var adm1: [String] = [], adm2: [String] = [], sex: [String] = [], age: [Int64] = []
+        for _ in 0..<n {
+            let a = "SD0\(1 + next(3))"
+            adm1.append(a)
+            adm2.append(a + "0\(1 + next(2))")
+            sex.append(next(2) == 0 ? "female" : "male")
+            age.append(Int64(next(81)))
+        }
+        return try Table(columns: [
+            Column(name: "record_id", data: textData((1...n).map { "R\($0)" })),
+            Column(name: "adm1_code", data: textData(adm1)), Column(name: "adm2_code", data: textData(adm2)),
+            Column(name: "sex", data: textData(sex)), Column(name: "age", data: .integer(values: age, nulls: NullMask())),
+        ])
+    }
+
     static func agreement(
         id: String = "ISP-2026-03", level: DetailLevel = .aggregated, covers: [String] = ["pm"],
         basis: Agreement.LegalBasis = .publicInterest, consentPurpose: ConsentPurpose? = nil,

@@ -155,6 +155,40 @@ import Testing
         }
     }
 
+    /// QA10 Q6: the chain's hashes are not keyed, so a rewritten and recomputed chain verifies; an anchor kept
+    /// outside pim (the head shown by the page and the answer) does not move with it.
+    @Test func anAnchorKeptOutsidePimShowsARewrittenLog() async throws {
+        let world = try await TestWorld.make()
+        try await world.application().test(.router) { client in
+            let admin = try await Browser.signedIn(client, as: .administrator)
+            let first = try Self.json(try await admin.get(client, "/api/v1/audit/verify"))
+            let head = try #require(first["head"] as? [String: Any])
+            let sequence = try #require(head["sequence"] as? Int)
+            let hash = try #require(head["hash"] as? String)
+            let stored = try await world.store.auditEvents(.all)
+            #expect(sequence == stored.count && hash == stored.last?.hash)
+            // The page shows the same anchor
+            let page = String(buffer: try await admin.get(client, "/audit").body)
+            #expect(page.contains("id=\"audit-head\"") && page.contains("\(sequence):\(hash)"))
+            // Later (more events appended), the anchor still holds
+            _ = try await Browser.signedIn(client, as: .analyst)
+            let later = try Self.json(try await admin.get(client, "/api/v1/audit/verify?anchor=\(sequence):\(hash)"))
+            #expect(later["intact"] as? Bool == true)
+            #expect((later["anchor"] as? [String: Any])?["holds"] as? Bool == true)
+            #expect(((later["head"] as? [String: Any])?["sequence"] as? Int ?? 0) > sequence)
+            // An event whose hash is not the one kept (what a recomputed chain shows) is reported, at its sequence
+            let other = String(hash.reversed())
+            let rewritten = try Self.json(try await admin.get(client, "/api/v1/audit/verify?anchor=\(sequence):\(other)"))
+            #expect(rewritten["intact"] as? Bool == false)
+            #expect(rewritten["brokenAtSequence"] as? Int == sequence)
+            #expect((rewritten["anchor"] as? [String: Any])?["holds"] as? Bool == false)
+            // So is an anchor beyond the newest event (events removed), and a malformed anchor is refused
+            let removed = try Self.json(try await admin.get(client, "/api/v1/audit/verify?anchor=\(sequence + 1000):\(hash)"))
+            #expect(removed["intact"] as? Bool == false)
+            #expect(try await admin.get(client, "/api/v1/audit/verify?anchor=12:abc").status == .badRequest)
+        }
+    }
+
     @Test func frameworkCategoriesAreServed() async throws {
         let world = try await TestWorld.make()
         try await world.application().test(.router) { client in

@@ -48,6 +48,33 @@ import Testing
         }
     }
 
+    // QA10 Q3: a CSV download is an export and is audited (the page view is not); its file name is ASCII.
+    @Test func aTableDownloadIsAuditedAsAnExport() async throws {
+        let world = try await TestWorld.make()
+        try await world.application().test(.router) { client in
+            let exported = { try await world.store.auditEvents(AuditFilter(action: .datasetExported)) }
+            let before = try await exported().count
+            let officer = try await Browser.signedIn(client, as: .pimOfficer)
+            #expect(try await officer.get(client, "/datasets/\(TestWorld.datasetName)/aggregate?by=sex&min_cell=1").status == .ok)
+            #expect(try await exported().count == before)
+            let csv = try await officer.get(client, "/datasets/\(TestWorld.datasetName)/aggregate/download?by=adm1_code,sex&min_cell=1")
+            #expect(csv.status == .ok)
+            let events = try await exported()
+            #expect(events.count == before + 1)
+            let event = try #require(events.last)
+            #expect(event.draft.actor == (try await world.user(.pimOfficer)).id.rawValue)
+            #expect(event.draft.details["kind"] == "aggregate")
+            #expect(event.draft.details["by"] == "adm1_code,sex")
+            #expect(event.draft.details["min_cell"] == "1")
+            #expect(event.draft.details["via"] == "web")
+            // The analyst's (perturbed) download too
+            let analyst = try await Browser.signedIn(client, as: .analyst)
+            #expect(try await analyst.get(client, "/datasets/\(TestWorld.datasetName)/aggregate/download?by=sex").status == .ok)
+            #expect(try await exported().count == before + 2)
+            #expect(csv.headers[.contentDisposition] == "attachment; filename=\"\(TestWorld.datasetName)-by-adm1_code-sex.csv\"")
+        }
+    }
+
     @Test func anAnalystsTableIsPerturbedAndTheyHaveNoExport() async throws {
         let world = try await TestWorld.make()
         try await world.application().test(.router) { client in

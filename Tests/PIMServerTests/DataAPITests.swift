@@ -19,6 +19,20 @@ import Testing
 
     static let create = "/api/v1/datasets/incidents/versions?format=csv&category=protection-monitoring&purpose=Monitoring&file_name=january.csv&source_org=DRC"
 
+    /// QA10 Q7: without `format=`, the body's Content-Type (text/csv here) says which reader to use.
+    @Test func anUploadWithoutFormatIsReadByItsContentType() async throws {
+        let world = try await TestWorld.make { $0.uploadDirectory = DataFixtures.tempDir() }
+        try await world.application().test(.router) { client in
+            let officer = try await Browser.signedIn(client, as: .pimOfficer)
+            let made = try await officer.postRaw(
+                client, "/api/v1/datasets/bytype/versions?category=protection-monitoring&purpose=Test&file_name=t.csv",
+                bytes: Array("site,count\nNorth,4\nSouth,5\n".utf8))
+            #expect(made.status == .created, "\(String(buffer: made.body))")
+            let d = try #require(try await world.store.dataset(named: "bytype"))
+            #expect(d.schema.fields.map(\.name) == ["site", "count"])
+        }
+    }
+
     /// The API takes the CLI's reading choices (QA W14): a delimiter, and padding of short rows.
     @Test func uploadsTakeADelimiterAndMayPadShortRows() async throws {
         let world = try await TestWorld.make { $0.uploadDirectory = DataFixtures.tempDir() }

@@ -36,6 +36,26 @@ import Testing
         }
     }
 
+    /// QA10: the share routes document what they answer: the encryption fields of a request, a refusal as a
+    /// recorded outcome (201), and 422 when consent was withdrawn after a package was made.
+    @Test func theShareRoutesDocumentEncryptionRefusalsAndWithdrawnConsent() async throws {
+        let world = try await TestWorld.make()
+        try await world.application().test(.router) { client in
+            let r = try await client.execute(uri: "/api/v1/openapi.json", method: .get)
+            let doc = try #require(try JSONSerialization.jsonObject(with: Data(String(buffer: r.body).utf8)) as? [String: Any])
+            let paths = try #require(doc["paths"] as? [String: [String: [String: Any]]])
+            let download = try #require(paths["/api/v1/shares/{id}/download"]?["get"]?["responses"] as? [String: Any])
+            #expect(download["422"] != nil)
+            let create = try #require(paths["/api/v1/shares"]?["post"]?["responses"] as? [String: [String: Any]])
+            #expect((create["201"]?["description"] as? String)?.contains("refused") == true)
+            let schemas = try #require((doc["components"] as? [String: Any])?["schemas"] as? [String: [String: Any]])
+            let request = try #require(schemas["ShareRequest"]?["properties"] as? [String: Any])
+            #expect(request["recipientPublicKey"] != nil && request["passphrase"] != nil)
+            let share = try #require(schemas["Share"]?["properties"] as? [String: Any])
+            #expect(share["recordsShared"] != nil)
+        }
+    }
+
     @Test func theRouterServesExactlyTheRouteTable() async throws {
         let world = try await TestWorld.make()
         let router = try buildRouter(world.configuration, store: world.store)

@@ -44,7 +44,7 @@ import Testing
         .agreementPage: sharingObjectReaders, .sharePage: sharingObjectReaders, .apiAgreement: sharingObjectReaders,
         .apiShare: sharingObjectReaders,
         .agreementForm: sharingManagers, .shareForm: sharingManagers,
-        .shareDownload: sharingManagers, .apiShareDownload: sharingManagers,
+        .shareDownload: sharingManagers, .apiShareDownload: sharingManagers, .consentForm: sharingManagers,
     ]
 
     /// Routes of objects owned by a user (uploads, jobs): with an unknown id, allowed roles pass the route

@@ -13,7 +13,7 @@ import Testing
 @Suite struct SharingRouteAccessTests {
     static let managers: Set<Role> = [.administrator, .pimOfficer, .dataProtectionFocalPoint]
     static let routes: Set<Route> = [.agreementCreate, .agreementStatus, .shareCreate, .apiAgreementCreate, .apiAgreementStatus,
-                                     .apiShareCreate]
+                                     .apiShareCreate, .apiDatasetConsent, .consentRecord]
 
     @Test func everySharingPostAnswersEachRoleAsThePermissionMatrixSays() async throws {
         let world = try await TestWorld.make()
@@ -35,19 +35,23 @@ import Testing
                         #"{"id":"API-\#(role.rawValue)","parties":["UNHCR"],"purpose":"x","legalBasis":"public-interest","covers":["cases"],"level":"aggregated"}"#)),
                     (.apiAgreementStatus, try await browser.postJSON(client, "/api/v1/agreements/API-\(role.rawValue)/status", #"{"status":"revoked"}"#)),
                     (.apiShareCreate, try await browser.postJSON(client, "/api/v1/shares", #"{"agreement":"ISP-A","dataset":"cases"}"#)),
+                    (.apiDatasetConsent, try await browser.postJSON(client, "/api/v1/datasets/cases/consent",
+                        #"{"purpose":"reporting","decision":"granted","records":["R-\#(role.rawValue)"]}"#)),
+                    (.consentRecord, try await browser.post(client, "/datasets/cases/consent", [
+                        ("purpose", "reporting"), ("decision", "granted"), ("records", "P-\(role.rawValue)")])),
                 ]
                 for (route, r) in responses {
                     if Self.managers.contains(role) {
-                        let expected: [HTTPResponse.Status] = route.kind == .api ? [.created, .ok] : [.seeOther]
+                        let expected: [HTTPResponse.Status] = route.kind == .api || route == .consentRecord ? [.created, .ok] : [.seeOther]
                         #expect(expected.contains(r.status), "\(route) as \(role.rawValue): \(r.status)")
                     } else {
                         #expect(r.status == .forbidden, "\(route) as \(role.rawValue): \(r.status)")
                     }
                 }
                 let after = try await world.store.auditEvents(.all).count
-                // Managers' requests are audited (2 creations, 2 status changes, 2 shares); others change nothing
-                // beyond their own sign-in.
-                #expect(after - before == (Self.managers.contains(role) ? 6 : 0), "\(role.rawValue)")
+                // Managers' requests are audited (2 creations, 2 status changes, 2 shares, 2 consent decisions); others
+                // change nothing beyond their own sign-in.
+                #expect(after - before == (Self.managers.contains(role) ? 8 : 0), "\(role.rawValue)")
             }
         }
     }

@@ -121,7 +121,8 @@ struct AnonymizeCommand: AsyncParsableCommand {
         let spec = defaults.riskSpec(keys: keyColumns, sensitive: sensitiveColumns, weight: .some(weightColumn))
         let outcome: DisclosurePipeline.Outcome
         do {
-            outcome = try DisclosurePipeline.anonymize(table, plan: plan, riskSpec: spec, l: l, lSensitive: sensitiveColumns)
+            outcome = try DisclosurePipeline.anonymize(table, plan: plan, riskSpec: spec, l: l, lSensitive: sensitiveColumns,
+                                                     schema: loaded.schema)
         } catch {
             throw loaded.locating(error)
         }
@@ -191,6 +192,9 @@ struct AnonymizationReport: Encodable {
     var pseudonymized: [String]
     var recodes: [String]
     var suppressedPerVariable: [String: Int]
+    /// Finer admin-level values suppressed because a coarser level of the same record was (a kept finer area
+    /// would name the coarser one), not counted in ``suppressedPerVariable``.
+    var nestedAdminSuppressed: Int
     var recordsRemovedForL: Int
     var classesRemovedForL: Int
     /// What happened to the household id column by default (nil when there is none, or the options named it).
@@ -225,6 +229,7 @@ struct AnonymizationReport: Encodable {
         pseudonymized = plan.pseudonymize
         recodes = plan.recodes.map(\.summary)
         suppressedPerVariable = Dictionary(uniqueKeysWithValues: outcome.suppressedPerVariable.map { ($0.key, $0.count) })
+        nestedAdminSuppressed = outcome.nestedAdminSuppressed
         recordsRemovedForL = outcome.recordsRemovedForL
         classesRemovedForL = outcome.classesRemovedForL
         householdID = household
@@ -250,6 +255,10 @@ struct AnonymizationReport: Encodable {
             row("global risk", String(format: "%.4f", before.individualRisk.globalRisk), String(format: "%.4f", after.individualRisk.globalRisk)),
         ]
         return Output.table(["", "before", "after"], rows) + "\nDropped: \(dropped.joined(separator: ", ").ifEmpty("none")); pseudonymised: \(pseudonymized.joined(separator: ", ").ifEmpty("none")); values suppressed: \(supp.ifEmpty("none"))"
+            + (nestedAdminSuppressed > 0
+                ? "\nAlso suppressed: \(nestedAdminSuppressed) finer admin-level values in records whose coarser level was suppressed "
+                    + "(a kept finer area would name it); the after figures include them."
+                : "")
             + (recordsRemovedForL > 0
                 ? "\nRemoved for l-diversity: \(recordsRemovedForL) records in \(classesRemovedForL) equivalence classes that had fewer than "
                     + "\(l ?? 2) distinct known values of a sensitive variable even with every key suppressed (missing values "

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import PIMCore
+import PIMServer
 import PIMStorage
 
 /// `pim audit list|verify`.
@@ -62,20 +63,45 @@ struct AuditCommand: AsyncParsableCommand {
         @OptionGroup var store: StoreOptions
         @Option(help: "Output format: text or json (intact or not, events checked, the first broken event and why).")
         var format: OutputFormat = .text
+        @Option(help: "SEQUENCE:HASH of an event kept outside pim (an earlier run's anchor): checks that it still has that hash.")
+        var anchor: String?
 
         func run() async throws {
-            let status = try await store.withStore(writing: false, command: "pim audit verify") { try await $0.verifyAuditChain() }
+            let expected = try anchor.map { text in
+                guard let a = AuditAnchor.parse(text) else { throw ValidationError(AuditAnchor.formatHelp) }
+                return a
+            }
+            let (status, head, holds) = try await store.withStore(writing: false, command: "pim audit verify") { s in
+                let status = try await s.verifyAuditChain()
+                let head = try await AuditAnchor.head(in: s, status: status)
+                var holds: Bool?
+                if let expected { holds = try await AuditAnchor.holds(expected, in: s) }
+                return (status, head, holds)
+            }
             if format == .json {
+                var summary: ChainSummary
                 switch status {
-                case .intact(let n): try Output.printJSON(ChainSummary(intact: true, events: n, message: status.description))
-                case .broken(let s, let r):
-                    try Output.printJSON(ChainSummary(intact: false, brokenAt: s, reason: r.rawValue, message: status.description))
-                    throw ExitCode(1)
+                case .intact(let n): summary = ChainSummary(intact: true, events: n, message: status.description, anchor: head?.text)
+                case .broken(let s, let r): summary = ChainSummary(intact: false, brokenAt: s, reason: r.rawValue, message: status.description)
                 }
+                if let expected, let holds {
+                    summary.anchorHolds = holds
+                    if !holds && summary.intact {
+                        summary.intact = false
+                        summary.brokenAt = expected.sequence
+                        summary.message = AuditAnchor.rewritten(expected)
+                    }
+                }
+                try Output.printJSON(summary)
+                if !summary.intact { throw ExitCode(1) }
                 return
             }
             switch status {
-            case .intact: print(status.description)
+            case .intact:
+                if let expected, holds == false { throw CLIError(AuditAnchor.rewritten(expected)) }
+                print(status.description)
+                if expected != nil { print("The anchor given still holds.") }
+                if let head { print("Anchor to keep outside pim (check it later with --anchor): \(head.text)") }
             case .broken: throw CLIError(status.description)
             }
         }
@@ -87,6 +113,10 @@ struct AuditCommand: AsyncParsableCommand {
             var brokenAt: Int64?
             var reason: String?
             var message: String
+            /// The newest event as SEQUENCE:HASH, when the chain is intact.
+            var anchor: String?
+            /// Whether the anchor given with --anchor still holds.
+            var anchorHolds: Bool?
         }
     }
 }

@@ -88,32 +88,9 @@ struct ConsentOptions: ParsableArguments {
             try await actor.check(in: s, roles: [.administrator, .pimOfficer, .dataProtectionFocalPoint, .caseWorker, .supervisor],
                                   to: "record consent decisions")
             let d = try await DatasetLookup.require(dataset, in: s)
-            // A decision that no share could ever match to a record is refused, as a share under it would be.
-            if let v = try await s.versions(of: d.id).last, ConsentFilter.recordIDField(in: v.schema) == nil {
-                throw ConsentError.noRecordIDField(dataset: d.name)
-            }
-            let entries = ids.map { ConsentEntry(recordID: $0, purpose: purpose.rawValue, granted: granted, at: when) }
-            let (applied, superseded) = ConsentEntry.split(entries, over: try await s.consent(datasetID: d.id))
-            // Ids that match no record of the latest version (a typo, or consent taken before the import).
-            var unknown = 0
-            if let v = try await s.versions(of: d.id).last, let field = ConsentFilter.recordIDField(in: v.schema),
-                let column = try await s.table(of: v, columns: [field])[field]
-            {
-                var known = Set<String>()
-                if case .text(_, let dictionary) = column.data {
-                    known = Set(dictionary)
-                } else {
-                    for r in 0..<column.count where !column.isNull(r) { known.insert(ValueText.format(column[r])) }
-                }
-                unknown = ids.filter { !known.contains($0) }.count
-            }
-            if !applied.isEmpty {
-                try await s.recordConsent(datasetID: d.id, entries: applied, audit: AuditDraft(
-                    at: now, actor: actor.name, action: .consentChanged, datasetID: d.id.rawValue, recordCount: applied.count,
-                    details: ["purpose": purpose.rawValue, "decision": granted ? "granted" : "withdrawn",
-                              "superseded": String(superseded.count)]))
-            }
-            return (applied.count, superseded.count, unknown)
+            let o = try await ConsentRecording.record(ids: ids, purpose: purpose, granted: granted, at: when, dataset: d, in: s,
+                                                      actor: actor.name, now: now)
+            return (o.applied, o.superseded, o.unknown)
         }
         if applied > 0 {
             print("\(granted ? "Recorded consent" : "Recorded withdrawal") for \(purpose.rawValue) of \(applied) records of \(dataset).")

@@ -20,10 +20,14 @@ public enum DisclosurePipeline {
         public var classesRemovedForL: Int
         public var before: RiskReport
         public var after: RiskReport
+        /// Finer admin-level values suppressed because a coarser level of the same row was (``AdminNesting``).
+        public var nestedAdminSuppressed: Int = 0
     }
 
+    /// - Parameter schema: the data's schema, for the admin levels of the keys (``AdminNesting``; without one,
+    ///   levels are read from names such as `adm2_code`).
     public static func anonymize(
-        _ table: Table, plan: AnonymizationPlan, riskSpec: RiskSpec, l: Int?, lSensitive: [String]
+        _ table: Table, plan: AnonymizationPlan, riskSpec: RiskSpec, l: Int?, lSensitive: [String], schema: Schema = Schema(fields: [])
     ) throws -> Outcome {
         var riskSpec = riskSpec
         // The before/after figures include the k asked for, whatever it is.
@@ -35,7 +39,8 @@ public enum DisclosurePipeline {
                 ? LDiversityRequirement(l: l, sensitive: lSensitive, missingMatchesAny: riskSpec.missingMatchesAny) : nil
         }
         let first = try Anonymizer.apply(plan, to: table, lDiversity: lRequirement)
-        let current = first.table
+        // A finer area kept under a suppressed coarser one names it: suppress it too, then measure the release.
+        let (current, nested) = AdminNesting.suppressingNestedAdminLevels(first.table, keys: plan.keys, schema: schema)
         let removed = first.recordsRemovedForL
         var loss = first.loss
         var afterSpec = riskSpec
@@ -64,7 +69,8 @@ public enum DisclosurePipeline {
         // Removing records for l can remove categories too: the "after" counts are the released table's.
         if removed > 0 { loss.recountCategoriesAfter(in: current) }
         return Outcome(table: current, loss: loss, suppressedPerVariable: first.suppressedPerVariable,
-                       recordsRemovedForL: removed, classesRemovedForL: first.classesRemovedForL, before: before, after: after)
+                       recordsRemovedForL: removed, classesRemovedForL: first.classesRemovedForL, before: before, after: after,
+                       nestedAdminSuppressed: nested)
     }
 
     public enum PipelineError: Error, Sendable, CustomStringConvertible {

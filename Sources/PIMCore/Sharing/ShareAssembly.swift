@@ -11,8 +11,11 @@ public struct ShareRecord: Sendable, Hashable, Codable {
     /// Recipient organisation acronym.
     public var recipient: String
     public var level: DetailLevel
-    /// Rows in the package.
+    /// Rows in the package (for an aggregated share, its cells).
     public var records: Int
+    /// Records (people or cases) the package was made from, after the consent filter: what the audit trail
+    /// counts as disclosed (nil in records written before it was kept).
+    public var recordsShared: Int?
     public var leftOutForConsent: Int
     /// Lower-case hex SHA-256 of the package file as delivered.
     public var sha256: String
@@ -126,15 +129,18 @@ public enum ShareAssembly {
         let file = try seal(signed)
         let sha = SharePackage.hex(SHA256.hash(data: file))
         let leftOut = output.leftOutForConsent
-        let record = ShareRecord(
+        var record = ShareRecord(
             id: shareID, agreement: agreement.id, dataset: dataset.name, version: version.number, recipient: recipient.acronym,
             level: plan.level, records: output.table.rowCount, leftOutForConsent: leftOut, sha256: sha, encrypted: encrypted,
             created: now, actor: actor, signerFingerprint: fingerprint, bytes: file.count)
-        var details = ["share": shareID, "level": plan.level.rawValue, "sha256": sha, "version": String(version.number)]
+        record.recordsShared = metadata.dataset.recordsShared
+        // The audit counts the records disclosed (as the package's metadata does), and the package's rows apart.
+        var details = ["share": shareID, "level": plan.level.rawValue, "sha256": sha, "version": String(version.number),
+                       "rows": String(output.table.rowCount)]
         if output.consent != nil { details["left_out_consent"] = String(leftOut) }
         let audit = AuditDraft(
             at: now, actor: actor, action: .shareCreated, datasetID: dataset.id.rawValue, organizationID: recipientOrganizationID,
-            agreementID: agreement.id, recordCount: output.table.rowCount, details: details)
+            agreementID: agreement.id, recordCount: metadata.dataset.recordsShared, details: details)
         return AssembledShare(record: record, package: file, metadata: metadata, output: output, audit: audit)
     }
 
@@ -151,8 +157,8 @@ public enum ShareAssembly {
     public static func downloadAudit(_ record: ShareRecord, datasetID: String?, recipientOrganizationID: String?,
                                      actor: String, at now: Date) -> AuditDraft {
         AuditDraft(at: now, actor: actor, action: .shareDownloaded, datasetID: datasetID, organizationID: recipientOrganizationID,
-                   agreementID: record.agreement, recordCount: record.records,
-                   details: ["share": record.id, "level": record.level.rawValue, "sha256": record.sha256])
+                   agreementID: record.agreement, recordCount: record.recordsShared ?? record.records,
+                   details: ["share": record.id, "level": record.level.rawValue, "sha256": record.sha256, "rows": String(record.records)])
     }
 
     /// The most detailed level a share under `agreement` of `dataset` may have: the agreement's level

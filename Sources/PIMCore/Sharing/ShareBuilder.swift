@@ -310,9 +310,12 @@ public enum ShareBuilder {
                 }
                 throw .reduction(error)
             }
+            // A coarser admin level suppressed next to a finer one kept protects nothing (the finer code names
+            // the area it lies in): suppress the finer ones too, then measure what is published.
+            let (published, nested) = AdminNesting.suppressingNestedAdminLevels(result.table, keys: keys, schema: dataset.schema)
             let after: RiskReport
             do throws(DisclosureError) {
-                after = try RiskAnalysis.analyze(result.table, spec: RiskSpec(
+                after = try RiskAnalysis.analyze(published, spec: RiskSpec(
                     keys: keys, sensitive: sensitive, weight: sd.weight, household: household, kThresholds: [k]))
             } catch { throw .risk(error) }
             best = min(best, after.individualRisk.globalRisk)
@@ -322,9 +325,10 @@ public enum ShareBuilder {
                     + ", ages banded" + (monthly ? ", dates kept to the month" : "")
                     + ", key variables locally suppressed to \(currentK)-anonymity"
                     + (currentK > k ? " (k raised from \(k) to meet the maximum global risk)" : "")
-                return (result.table, DisclosureApplied(
+                    + (nested > 0 ? ", and finer admin levels suppressed wherever a coarser one is" : "")
+                return (published, DisclosureApplied(
                     level: plan.level, method: method, keys: keys, droppedColumns: drop, pseudonymisedColumns: pseudo,
-                    kApplied: currentK, suppressedValues: result.suppressedPerVariable.reduce(0) { $0 + $1.count },
+                    kApplied: currentK, suppressedValues: result.suppressedPerVariable.reduce(0) { $0 + $1.count } + nested,
                     riskBefore: RiskFigures(before, k: k), riskAfter: RiskFigures(after, k: k)))
             }
             let next = currentK * 2

@@ -77,8 +77,14 @@ struct APIController: Sendable {
             let page = events.dropFirst(offset).prefix(limit).map(AuditEventDTO.init)
             return JSON.response(AuditPageDTO(total: events.count, offset: offset, limit: limit, events: Array(page)))
         }
-        registry.register(.apiAuditVerify) { _, _, _ in
-            JSON.response(AuditVerifyDTO(try await store.verifyAuditChain()))
+        registry.register(.apiAuditVerify) { request, _, _ in
+            let status = try await store.verifyAuditChain()
+            var answer = AuditVerifyDTO(status, head: try await AuditAnchor.head(in: store, status: status))
+            if let text = Form(query: request.uri.query)["anchor"] {
+                guard let anchor = AuditAnchor.parse(text) else { throw ServerError.badRequest(AuditAnchor.formatHelp) }
+                answer.check(anchor, holds: try await AuditAnchor.holds(anchor, in: store))
+            }
+            return JSON.response(answer)
         }
     }
 

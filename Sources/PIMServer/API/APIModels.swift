@@ -144,9 +144,20 @@ struct AuditVerifyDTO: Codable, Sendable {
     var brokenAtSequence: Int64?
     var reason: String?
     var description: String
+    /// The newest event (when the chain is intact): keep it outside pim and give it later as `anchor`.
+    var head: AuditAnchor.Link?
+    /// The anchor asked for, and whether the event at its sequence still has its hash.
+    var anchor: AnchorResult?
 
-    init(_ s: AuditChainStatus) {
+    struct AnchorResult: Codable, Sendable {
+        var sequence: Int64
+        var hash: String
+        var holds: Bool
+    }
+
+    init(_ s: AuditChainStatus, head: AuditAnchor.Link? = nil) {
         description = s.description
+        self.head = head
         switch s {
         case .intact(let n):
             intact = true
@@ -156,6 +167,16 @@ struct AuditVerifyDTO: Codable, Sendable {
             brokenAtSequence = seq
             reason = r.rawValue
         }
+    }
+
+    /// Adds the outcome of checking `anchor`; one that no longer holds makes the answer "not intact".
+    mutating func check(_ anchor: AuditAnchor.Link, holds: Bool) {
+        self.anchor = AnchorResult(sequence: anchor.sequence, hash: anchor.hash, holds: holds)
+        guard !holds, intact else { return }
+        intact = false
+        brokenAtSequence = anchor.sequence
+        reason = "it no longer has the hash recorded earlier (the log was rewritten up to it, or the event removed)"
+        description = AuditAnchor.rewritten(anchor)
     }
 }
 

@@ -79,13 +79,29 @@ struct DataAPIController: Sendable {
 
     static let formats = ["csv": "csv", "hxl": "csv", "tsv": "tsv", "json": "json", "xlsx": "xlsx"]
 
+    /// The `format` a request body's media type names when no `format=` is given (QA10 Q7): the media types the
+    /// OpenAPI document lists for this route; nil for others (application/octet-stream says nothing).
+    static func format(mediaType: String?) -> String? {
+        guard let type = mediaType?.split(separator: ";").first?.trimmingCharacters(in: .whitespaces).lowercased() else { return nil }
+        switch type {
+        case "text/csv": return "csv"
+        case "text/tab-separated-values": return "tsv"
+        case "application/json": return "json"
+        case "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": return "xlsx"
+        default: return nil
+        }
+    }
+
     private func upload(_ request: Request, _ context: PIMRequestContext) async throws -> Response {
         guard let user = context.user else { throw ServerError.unauthenticated }
         let name = try context.parameters.require("name")
         do { try Dataset.validateName(name) } catch { throw ServerError.badRequest(error.description) }
         let q = Form(query: request.uri.query)
-        guard let format = q["format"]?.lowercased(), let ext = Self.formats[format] else {
-            throw ServerError.badRequest("Give format=csv, hxl, tsv, json or xlsx: the format of the file in the body.")
+        guard let format = q["format"]?.lowercased() ?? Self.format(mediaType: request.headers[.contentType]),
+              let ext = Self.formats[format] else {
+            throw ServerError.badRequest(
+                "Give format=csv, hxl, tsv, json or xlsx (or a Content-Type of text/csv, text/tab-separated-values, application/json "
+                    + "or the XLSX media type): the format of the file in the body.")
         }
         let mode = try ImportRunner.mode(q["mode"])
         let sensitivity = try ImportRunner.sensitivity(q["sensitivity"])

@@ -87,6 +87,7 @@ enum OpenAPIDocument {
         case .apiShareCreate: "Request a share of a dataset under an agreement: a refusal with its reason, or a signed package (audited)"
         case .apiShare: "One share request's outcome"
         case .apiShareDownload: "The signed share package (ZIP); the download is audited as a disclosure"
+        case .apiDatasetConsent: "Records or withdraws consent for a purpose for records of a dataset, by record id, as `pim consent` does (audited with counts only); a withdrawal applies to every later share and stops the delivery of packages made before it"
         default: route.rawValue
         }
     }
@@ -99,7 +100,7 @@ enum OpenAPIDocument {
         case .apiUsers, .apiUserCreate, .apiUser, .apiUserUpdate, .apiOrganizations, .apiOrganizationCreate: "administration"
         case .apiTokens, .apiTokenCreate, .apiTokenRevoke, .apiAccountPassword: "tokens"
         case .apiAgreements, .apiAgreementCreate, .apiAgreement, .apiAgreementStatus: "agreements"
-        case .apiShares, .apiShareCreate, .apiShare, .apiShareDownload: "shares"
+        case .apiShares, .apiShareCreate, .apiShare, .apiShareDownload, .apiDatasetConsent: "shares"
         default: "datasets"
         }
     }
@@ -120,6 +121,8 @@ enum OpenAPIDocument {
             out.append(["name": "by", "in": "query", "required": true, "schema": ["type": "string"],
                         "description": "Dimensions, comma-separated; each COL or COL=RECODE (age=bands, date=week, month or quarter, COL=top:N, bottom:N or rare:N), as pim aggregate takes them; direct identifiers and household ids are refused."])
             query("min_cell", "integer", "Smallest publishable cell (default: 5, or for a partner the largest minimum cell of its agreements; at least that without microdata permission).")
+        case .apiAuditVerify:
+            query("anchor", "string", "SEQUENCE:HASH of an event copied out of pim earlier (the `head` of an earlier answer, or the audit page): the answer says whether that event still has that hash, which a rewritten chain cannot fake.")
         case .apiDatasetOutput:
             out.append(["name": "view", "in": "query", "required": false, "schema": ["type": "string", "enum": ["shareable", "internal"]],
                         "description": "shareable (default) or internal (needs microdata permission)."])
@@ -181,7 +184,7 @@ enum OpenAPIDocument {
             r["403"] = problem("Your role may not use this route")
         }
         if !pathParameters(route.path).isEmpty { r["404"] = problem("Missing, or not visible to you") }
-        if [.apiDatasetRisk, .apiDatasetAggregate, .apiDatasetOutput, .apiAudit].contains(route) { r["400"] = problem("Invalid query") }
+        if [.apiDatasetRisk, .apiDatasetAggregate, .apiDatasetOutput, .apiAudit, .apiAuditVerify].contains(route) { r["400"] = problem("Invalid query") }
         if route == .apiDatasetOutput { r["422"] = problem("The data does not fit the category's template") }
         if route.method != .get {
             r["400"] = problem("Invalid body")
@@ -190,15 +193,28 @@ enum OpenAPIDocument {
         if [.apiUserCreate, .apiOrganizationCreate].contains(route) { r["409"] = problem("Exists already") }
         switch route {
         case .apiAgreementCreate, .apiShareCreate:
+            if route == .apiShareCreate {
+                // A refusal is a recorded outcome too (kept, audited, shown later), not an error of the request.
+                r["201"] = ["description": "The request's recorded outcome: `outcome` is `shared` (a signed package to download) or `refused` (with `code` and `reason`)",
+                            "content": ["application/json": ["schema": ["$ref": "#/components/schemas/Share"]]]]
+            }
             r["400"] = problem("The body is not the expected JSON")
             r["403"] = problem("Your role may not use this route, or the CSRF token (X-CSRF-Token header) is missing")
-            r["422"] = problem(route == .apiShareCreate ? "No such agreement or dataset, or an unknown level" : "The agreement is invalid; the detail lists why")
+            r["422"] = problem(route == .apiShareCreate ? "No such agreement or dataset, an unknown level, or an unusable recipient key or passphrase" : "The agreement is invalid; the detail lists why")
+        case .apiDatasetConsent:
+            r["200"] = r["201"]
+            r["201"] = nil
+            r["422"] = problem("No record id given, an unknown purpose or decision, a date in the future, a dataset without a record id field, or every decision older than the one stored")
         case .apiAgreementStatus:
             r["200"] = r["201"]
             r["201"] = nil
             r["422"] = problem("The agreement's life cycle does not allow this change")
         case .apiShareDownload:
-            r["200"] = ["description": "The signed package", "content": ["application/zip": ["schema": ["type": "string", "format": "binary"]]]]
+            r["200"] = ["description": "The signed package (a .pimenc file when encrypted for the recipient)", "content": [
+                "application/zip": ["schema": ["type": "string", "format": "binary"]],
+                "application/octet-stream": ["schema": ["type": "string", "format": "binary"]],
+            ]]
+            r["422"] = problem("Consent was withdrawn for records of the dataset after the package was made: request a new share")
         case .apiDatasetVersions:
             r["201"] = ["description": "Stored as a new version", "content": ["application/json": ["schema": ["$ref": "#/components/schemas/Upload"]]]]
             r["400"] = problem("Invalid query, or a new dataset without category or purpose")
@@ -239,6 +255,7 @@ enum OpenAPIDocument {
         case .apiAgreementCreate, .apiAgreement, .apiAgreementStatus: "Agreement"
         case .apiShares: "ShareList"
         case .apiShareCreate, .apiShare: "Share"
+        case .apiDatasetConsent: "ConsentOutcome"
         default: "Object"
         }
     }
@@ -270,6 +287,7 @@ enum OpenAPIDocument {
         case .apiAgreementCreate: name = "NewAgreement"
         case .apiAgreementStatus: name = "StatusChange"
         case .apiShareCreate: name = "ShareRequest"
+        case .apiDatasetConsent: name = "ConsentDecisions"
         default: return nil
         }
         return ["required": true, "description": "JSON; with a session cookie send its CSRF token in the X-CSRF-Token header.",
@@ -367,7 +385,9 @@ enum OpenAPIDocument {
         "id": ["type": "string"], "outcome": ["type": "string", "enum": ["shared", "refused"]], "agreement": ["type": "string"],
         "dataset": ["type": "string"], "recipient": ["type": "string"], "level": ["type": "string"],
         "created": ["type": "string", "format": "date-time"], "actor": ["type": "string"],
-        "records": ["type": "integer"], "leftOutForConsent": ["type": "integer"], "sha256": ["type": "string"], "bytes": ["type": "integer"],
+        "records": ["type": "integer", "description": "Rows in the package (an aggregated share's cells)"],
+        "recordsShared": ["type": "integer", "description": "Records the package was made from, as the audit trail counts them"],
+        "leftOutForConsent": ["type": "integer"], "sha256": ["type": "string"], "bytes": ["type": "integer"],
         "encrypted": ["type": "boolean"], "signerFingerprint": ["type": "string"],
         "download": ["type": "string", "description": "Path of the package, when you may download it"],
         "code": ["type": "string", "description": "Refusal code"], "reason": ["type": "string", "description": "Why it was refused"],
@@ -432,6 +452,21 @@ enum OpenAPIDocument {
                           "description": "Default: the most detailed level the agreement, the category policy and the sensitivity allow"],
                 "dimensions": ["type": "array", "items": ["type": "string"],
                                "description": "Aggregated shares: default the agreement's dimensions, else the first two quasi-identifiers"],
+                "recipientPublicKey": ["type": "string",
+                                       "description": "Encrypt the package to this X25519 public key (PEM, from `pim key recipient`); or give passphrase"],
+                "passphrase": ["type": "string", "minLength": 8,
+                               "description": "Encrypt the package with this passphrase (scrypt + ChaCha20-Poly1305); never stored"],
+            ]],
+            "ConsentDecisions": ["type": "object", "required": ["purpose", "decision", "records"], "properties": [
+                "purpose": ["type": "string", "enum": ConsentPurpose.allCases.map(\.rawValue)],
+                "decision": ["type": "string", "enum": ["granted", "withdrawn"]],
+                "records": ["type": "array", "items": ["type": "string"], "description": "Record ids (the dataset's record id field)"],
+                "at": ["type": "string", "description": "When the decision was taken (yyyy-mm-dd or ISO 8601; default now; not in the future)"],
+            ]],
+            "ConsentOutcome": ["type": "object", "properties": [
+                "dataset": ["type": "string"], "purpose": ["type": "string"], "decision": ["type": "string"],
+                "applied": ["type": "integer"], "superseded": ["type": "integer", "description": "Not applied: a later decision is stored"],
+                "unknown": ["type": "integer", "description": "Record ids matching no record of the latest version"],
             ]],
             "StatusChange": ["type": "object", "required": ["status"], "properties": [
                 "status": ["type": "string", "enum": Agreement.Status.allCases.map(\.rawValue)],
@@ -439,6 +474,10 @@ enum OpenAPIDocument {
             "AuditVerification": ["type": "object", "properties": [
                 "intact": ["type": "boolean"], "events": ["type": "integer"], "brokenAtSequence": ["type": "integer"],
                 "reason": ["type": "string"], "description": ["type": "string"],
+                "head": ["type": "object", "description": "The newest event: keep it outside pim and give it later as anchor",
+                         "properties": ["sequence": ["type": "integer"], "hash": ["type": "string"]]],
+                "anchor": ["type": "object", "description": "The anchor asked for; holds is false when that event's hash changed",
+                           "properties": ["sequence": ["type": "integer"], "hash": ["type": "string"], "holds": ["type": "boolean"]]],
             ]],
         ]
     }

@@ -99,10 +99,22 @@ struct AggregatePageController: Sendable {
         let entry = try await catalog.entry(named: context.parameters.require("name"), viewer: viewer)
         let (asked, answer) = try await aggregate(Form(query: request.uri.query), viewer: viewer, entry: entry)
         let table = Self.table(answer)
+        // A file leaving the workspace is an export, as `pim aggregate --out` records it (a partner's table is
+        // already audited as a view by `aggregate`).
+        if viewer.role != .partnerViewer {
+            var details = asked.auditDetails
+            details["via"] = "web"
+            details["cells"] = String(answer.cells)
+            details["version"] = entry.latest.map { String($0.number) }
+            try await store.append(AuditDraft(
+                at: catalog.now(), actor: viewer.userID, action: .datasetExported, datasetID: entry.dataset.id.rawValue,
+                recordCount: entry.latest?.rowCount, details: details))
+        }
         let fileName = "\(entry.dataset.name)-by-" + asked.by.map(DatasetCatalog.dimensionColumn).joined(separator: "-") + ".csv"
         var headers = HTTPFields()
         headers[.contentType] = "text/csv; charset=utf-8"
-        headers[.contentDisposition] = "attachment; filename=\"\(fileName.filter { $0.isLetter || $0.isNumber || "-_.".contains($0) })\""
+        // ASCII only: a header carries no raw UTF-8 (a non-ASCII column name is left out of the file name).
+        headers[.contentDisposition] = "attachment; filename=\"\(fileName.filter { $0.isASCII && ($0.isLetter || $0.isNumber || "-_.".contains($0)) })\""
         headers[.cacheControl] = "no-store"
         return Response(status: .ok, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: CSVWriter.bytes(table, hxl: false))))
     }

@@ -182,7 +182,8 @@ struct DisclosurePageController: Sendable {
                                      keys: keys, k: c.k, importance: keys)
         let spec = defaults.riskSpec(keys: keys)
         do {
-            return (try DisclosurePipeline.anonymize(table, plan: plan, riskSpec: spec, l: c.l, lSensitive: defaults.sensitive), plan)
+            return (try DisclosurePipeline.anonymize(table, plan: plan, riskSpec: spec, l: c.l, lSensitive: defaults.sensitive,
+                                                     schema: schema), plan)
         } catch {
             throw ServerError.unprocessable(String(describing: error))
         }

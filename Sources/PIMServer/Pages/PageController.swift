@@ -243,8 +243,9 @@ struct PageController: Sendable {
         let sl = PageModels.slice(count: events.count, page: page, size: configuration.pageSize)
         let intact = if case .intact = status { true } else { false }
         let names = Dictionary(try await store.users().map { ($0.id.rawValue, $0.userName) }, uniquingKeysWith: { a, _ in a })
+        let head = try await AuditAnchor.head(in: store, status: status).map { "\($0.sequence):\($0.hash)" }
         let model = PageModels.Audit(
-            chainStatus: status.description, chainClass: intact ? "ok" : "alert",
+            chainStatus: status.description, chainClass: intact ? "ok" : "alert", head: head,
             events: events[sl.range].map { e in
                 PageModels.AuditRow(
                     sequence: e.sequence, at: PageModels.format(e.draft.at), actor: names[e.draft.actor] ?? e.draft.actor,

@@ -142,6 +142,8 @@ enum PageModels {
     struct Audit {
         var chainStatus: String
         var chainClass: String
+        /// `SEQUENCE:HASH` of the newest event when the chain is intact (an anchor to keep outside pim).
+        var head: String?
         var events: [AuditRow]
         var first: Int
         var last: Int

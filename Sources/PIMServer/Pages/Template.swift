@@ -8,7 +8,7 @@ enum Template: String, CaseIterable {
     // MARK: Accounts and access
     case adminHome, adminUsers, adminOrganizations, adminRoles, accountTokens, accountPassword
     // MARK: Sharing (sources in Sharing/SharingTemplates.swift)
-    case agreements, agreementForm, agreement, shares, shareRows, shareForm, share
+    case agreements, agreementForm, agreement, shares, shareRows, shareForm, share, consent
 
     var source: String {
         switch self {
@@ -42,6 +42,7 @@ enum Template: String, CaseIterable {
         case .shareRows: Self.shareRowsSource
         case .shareForm: Self.shareFormSource
         case .share: Self.shareSource
+        case .consent: Self.consentSource
         }
     }
 
@@ -210,7 +211,7 @@ enum Template: String, CaseIterable {
         <section aria-labelledby="output"><h2 id="output">{{outputTitle}}</h2>
         {{#outputNotes}}<p class="note">{{.}}</p>{{/outputNotes}}
         {{#outputError}}<p class="alert">{{outputError}}</p>{{/outputError}}
-        <p><a id="aggregate-link" href="/datasets/{{name}}/aggregate">Table by dimensions</a>{{#riskLink}} · <a id="risk-link" href="/datasets/{{name}}/risk">Re-identification risk of this dataset</a> · <a id="anonymize-link" href="/datasets/{{name}}/anonymize">Anonymisation preview</a> · <a id="export-link" href="/datasets/{{name}}/export">Export</a>{{/riskLink}}</p>
+        <p><a id="aggregate-link" href="/datasets/{{name}}/aggregate">Table by dimensions</a>{{#riskLink}} · <a id="risk-link" href="/datasets/{{name}}/risk">Re-identification risk of this dataset</a> · <a id="anonymize-link" href="/datasets/{{name}}/anonymize">Anonymisation preview</a> · <a id="export-link" href="/datasets/{{name}}/export">Export</a> · <a id="consent-link" href="/datasets/{{name}}/consent">Consent</a>{{/riskLink}}</p>
         {{#chart}}
         <figure class="chart">
         {{{svg}}}
@@ -246,6 +247,7 @@ enum Template: String, CaseIterable {
     static let auditSource = """
         <h1>Audit log</h1>
         <p class="{{chainClass}}" role="status">{{chainStatus}}</p>
+        {{#head}}<p id="audit-head">Newest event, as an anchor: <code>{{head}}</code>. Keep a copy outside pim (on paper, in an e-mail): the hashes are not secret, so someone able to edit the database could recompute them all, but not this copy. <code>/api/v1/audit/verify?anchor=…</code> later says whether that event still has that hash.</p>{{/head}}
         {{#filter}}
         <form id="audit-filter" class="filters" method="get" action="/audit">
         <p><label for="actor">Actor (user name)</label> <input id="actor" name="actor" value="{{actor}}"></p>

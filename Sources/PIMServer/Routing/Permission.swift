@@ -100,8 +100,8 @@ public enum DatasetAccess {
     /// Whether `viewer` may see `dataset`.
     ///
     /// - Roles with ``Permission/seeAllDatasets`` see every dataset.
-    /// - A partner viewer sees a dataset only while an agreement with their organisation is in force
-    ///   (active, within its dates) and covers it, by name or category; and then only its metadata and
+    /// - A partner viewer sees a dataset only while an agreement sharing with their organisation (a recipient,
+    ///   not the producer) is in force (active, within its dates) and covers it, by name or category; and then only its metadata and
     ///   shareable (aggregated, suppressed) outputs, never microdata (those routes need
     ///   ``Permission/analyseMicrodata``).
     /// - Case workers and supervisors see only case-management datasets with an assignment field
@@ -124,10 +124,12 @@ public enum DatasetAccess {
         }
     }
 
-    /// The agreements in force with the viewer's organisation that cover `dataset`.
+    /// The agreements in force that share `dataset` with the viewer's organisation: it must be a recipient
+    /// (a party after the first). The producer (the first party) is not shared with, as `pim share` refuses
+    /// it as a recipient (`recipient-is-producer`).
     static func coveringAgreements(_ dataset: Dataset, viewer: Viewer, at now: Date) -> [Agreement] {
         guard viewer.role == .partnerViewer, let org = viewer.organization else { return [] }
-        return viewer.agreements.filter { $0.isInForce(for: org, at: now) && $0.covers(dataset) }
+        return viewer.agreements.filter { $0.recipients.contains(org) && $0.isInForce(for: org, at: now) && $0.covers(dataset) }
     }
 
     // MARK: Partner viewers' live outputs (consent and dimensions of the agreements)

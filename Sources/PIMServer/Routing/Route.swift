@@ -29,6 +29,10 @@ public enum Route: String, Sendable, Hashable, CaseIterable {
     case sharesPage, shareForm, shareCreate, sharePage, shareDownload
     case apiAgreements, apiAgreementCreate, apiAgreement, apiAgreementStatus
     case apiShares, apiShareCreate, apiShare, apiShareDownload
+    /// Records or withdraws consent for records of a dataset (QA10: consent could not change while serving).
+    case apiDatasetConsent
+    /// The same on a page: a form (GET) and its submission (POST).
+    case consentForm, consentRecord
 
     /// What a route returns, which decides how errors and missing sessions are answered.
     public enum Kind: Sendable, Hashable {
@@ -72,7 +76,8 @@ public enum Route: String, Sendable, Hashable, CaseIterable {
         case .apiUserUpdate: .patch
         case .apiTokenRevoke: .delete
         // Sharing
-        case .agreementCreate, .agreementStatus, .shareCreate, .apiAgreementCreate, .apiAgreementStatus, .apiShareCreate: .post
+        case .agreementCreate, .agreementStatus, .shareCreate, .apiAgreementCreate, .apiAgreementStatus, .apiShareCreate,
+             .apiDatasetConsent, .consentRecord: .post
         default: .get
         }
     }
@@ -157,6 +162,8 @@ public enum Route: String, Sendable, Hashable, CaseIterable {
         case .apiShares, .apiShareCreate: Self.apiPrefix + "/shares"
         case .apiShare: Self.apiPrefix + "/shares/{id}"
         case .apiShareDownload: Self.apiPrefix + "/shares/{id}/download"
+        case .apiDatasetConsent: Self.apiPrefix + "/datasets/{name}/consent"
+        case .consentForm, .consentRecord: "/datasets/{name}/consent"
         }
     }
 
@@ -171,7 +178,7 @@ public enum Route: String, Sendable, Hashable, CaseIterable {
              .adminRoles, .accountTokens, .accountTokenCreate, .accountTokenRevoke, .accountPassword, .accountPasswordChange: .page
         // Sharing
         case .agreementsPage, .agreementForm, .agreementCreate, .agreementPage, .agreementStatus, .sharesPage, .shareForm,
-             .shareCreate, .sharePage, .shareDownload: .page
+             .shareCreate, .sharePage, .shareDownload, .consentForm, .consentRecord: .page
         default: .api
         }
     }
@@ -197,7 +204,7 @@ public enum Route: String, Sendable, Hashable, CaseIterable {
         case .agreementsPage, .agreementPage, .sharesPage, .sharePage, .apiAgreements, .apiAgreement, .apiShares, .apiShare:
             .readSharing
         case .agreementForm, .agreementCreate, .agreementStatus, .shareForm, .shareCreate, .apiAgreementCreate,
-             .apiAgreementStatus, .apiShareCreate: .manageSharing
+             .apiAgreementStatus, .apiShareCreate, .apiDatasetConsent, .consentForm, .consentRecord: .manageSharing
         case .shareDownload, .apiShareDownload: .downloadShares
         }
     }

@@ -64,14 +64,41 @@ struct SharingAPIController: Sendable {
                 return r
             }
         }
-        registry.register(.apiShareDownload) { _, context, _ in
+        registry.register(.apiDatasetConsent) { _, context, form in
             let viewer = try await Viewer.of(context, store: store)
-            let (record, data) = try await desk.download(SharingDesk.id(context), viewer)
+            let body = try Self.decode(ConsentBody.self, form.raw)
+            let decision = body.decision ?? ""
+            let (dataset, outcome) = try await desk.consent(dataset: try context.parameters.require("name"), purpose: body.purpose,
+                                                            decision: body.decision, records: body.records ?? [], at: body.at, viewer)
+            return JSON.response(ConsentOutcomeDTO(dataset: dataset.name, purpose: body.purpose ?? "", decision: decision,
+                                                   applied: outcome.applied, superseded: outcome.superseded, unknown: outcome.unknown))
+        }
+        registry.register(.apiShareDownload) { request, context, _ in
+            let viewer = try await Viewer.of(context, store: store)
+            // A HEAD request receives no bytes: the same checks and headers, but no disclosure to audit.
+            let (record, data) = try await desk.download(SharingDesk.id(context), viewer, auditing: request.method != .head)
             return SharingDesk.fileResponse(record, data)
         }
     }
 
     struct StatusBody: Decodable { var status: String? }
+
+    /// `POST /api/v1/datasets/{name}/consent`.
+    struct ConsentBody: Decodable {
+        var purpose: String?
+        var decision: String?
+        var records: [String]?
+        var at: String?
+    }
+
+    struct ConsentOutcomeDTO: Encodable {
+        var dataset: String
+        var purpose: String
+        var decision: String
+        var applied: Int
+        var superseded: Int
+        var unknown: Int
+    }
 
     static func isJSON(_ request: Request) -> Bool {
         request.headers[.contentType]?.lowercased().hasPrefix("application/json") == true

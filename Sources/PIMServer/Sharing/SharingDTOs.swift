@@ -61,7 +61,10 @@ struct ShareDTO: Codable, Sendable {
     var created: Date
     var actor: String
     // Shared
+    /// Rows in the package (an aggregated share's cells).
     var records: Int?
+    /// Records (people or cases) the package was made from, as its metadata and the audit trail count them.
+    var recordsShared: Int?
     var leftOutForConsent: Int?
     var sha256: String?
     var bytes: Int?
@@ -87,6 +90,7 @@ struct ShareDTO: Codable, Sendable {
         case .shared(let r):
             outcome = "shared"
             records = r.records
+            recordsShared = r.recordsShared
             leftOutForConsent = r.leftOutForConsent
             sha256 = r.sha256
             bytes = r.bytes

@@ -114,6 +114,10 @@ struct SharingDesk: Sendable {
         var recipient = ""
         var level = ""
         var dimensions = ""
+        /// Optional encryption for the recipient: their X25519 public key in PEM (`pim key recipient`), or a
+        /// passphrase of at least 8 characters (never shown back on a form, never stored or audited).
+        var recipientKey = ""
+        var passphrase = ""
 
         init() {}
 
@@ -123,6 +127,8 @@ struct SharingDesk: Sendable {
             recipient = form["recipient"] ?? ""
             level = form["level"] ?? ""
             dimensions = form["dimensions"] ?? ""
+            recipientKey = form["recipient_key"] ?? ""
+            passphrase = form["passphrase"] ?? ""
         }
 
         struct JSONBody: Decodable {
@@ -131,6 +137,8 @@ struct SharingDesk: Sendable {
             var recipient: String?
             var level: String?
             var dimensions: [String]?
+            var recipientPublicKey: String?
+            var passphrase: String?
         }
 
         init(json b: JSONBody) {
@@ -139,6 +147,29 @@ struct SharingDesk: Sendable {
             recipient = b.recipient ?? ""
             level = b.level ?? ""
             dimensions = (b.dimensions ?? []).joined(separator: ",")
+            recipientKey = b.recipientPublicKey ?? ""
+            passphrase = b.passphrase ?? ""
+        }
+
+        /// How the package is sealed: encrypted to the recipient's key, with a passphrase, or not at all.
+        func sealing() -> Result<(encrypted: Bool, seal: (Data) throws -> Data), AgreementInput.Problems> {
+            let key = recipientKey.trimmingCharacters(in: .whitespacesAndNewlines)
+            switch (key.isEmpty, passphrase.isEmpty) {
+            case (true, true):
+                return .success((false, { $0 }))
+            case (false, false):
+                return .failure(.init(["Encrypt either to the recipient's public key or with a passphrase, not both."]))
+            case (false, true):
+                guard let publicKey = try? PackageKeys.agreementPublicKey(pem: key) else {
+                    return .failure(.init([
+                        "The recipient key must be an X25519 public key in PEM (\"-----BEGIN PUBLIC KEY-----\"), as `pim key recipient` writes it."]))
+                }
+                return .success((true, { try PackageEncryption.encrypt($0, to: publicKey) }))
+            case (true, false):
+                let phrase = passphrase
+                guard phrase.count >= 8 else { return .failure(.init(["The passphrase must have at least 8 characters."])) }
+                return .success((true, { try PackageEncryption.encrypt($0, passphrase: phrase) }))
+            }
         }
     }
 
@@ -172,10 +203,16 @@ struct SharingDesk: Sendable {
             dimensions = SharingRules.figureDimensions(category: dataset.category) != nil
                 ? ["adm1_code", "sex"] : Array(dataset.schema.names(withRole: .quasiIdentifier).prefix(2))
         }
+        let sealing: (encrypted: Bool, seal: (Data) throws -> Data)
+        switch r.sealing() {
+        case .failure(let p): return .failure(p)
+        case .success(let s): sealing = s
+        }
         let service = ShareService(store: store, actor: viewer.userID, recordingRefusals: true)
         do {
             let share = try await service.prepare(
-                dataset: dataset.name, to: recipient, agreement: agreement.id, level: level, dimensions: dimensions, at: now())
+                dataset: dataset.name, to: recipient, agreement: agreement.id, level: level, dimensions: dimensions, at: now(),
+                encrypted: sealing.encrypted, seal: sealing.seal)
             return .success(.shared(try await service.commit(share, storingPackage: true)))
         } catch let e as ShareRefused {
             guard let record = e.record else { throw ServerError.internalError(requestID: "share-refusal") }
@@ -185,15 +222,70 @@ struct SharingDesk: Sendable {
         }
     }
 
-    /// The package file of a share the viewer may download, after appending the `share.downloaded` event.
-    func download(_ id: String, _ viewer: Viewer) async throws -> (ShareRecord, Data) {
+    /// The package file of a share the viewer may download, after appending the `share.downloaded` event (unless
+    /// `auditing` is false: a HEAD request, which receives no bytes).
+    /// - Throws: ``ServerError/notFound`` when the share is missing, hidden or not downloadable by the viewer;
+    ///   ``ServerError/invalid(_:)`` when consent was withdrawn for records of its dataset after the package was
+    ///   made (the download would disclose them after the withdrawal: a new share applies it).
+    func download(_ id: String, _ viewer: Viewer, auditing: Bool = true) async throws -> (ShareRecord, Data) {
         guard case .shared(let record) = try await share(id, viewer), SharingAccess.canDownload(record, viewer: viewer, at: now()),
               let data = try await ShareDocuments.package(id, in: store) else { throw ServerError.notFound }
         let dataset = try await store.dataset(named: record.dataset)
+        if let dataset, try await consentWithdrawn(in: dataset, since: record.created) {
+            throw ServerError.invalid(
+                "Consent was withdrawn for records of dataset \(record.dataset) after share \(record.id) was made, so the package "
+                    + "is no longer delivered (it may hold those records); request a new share, which applies the withdrawal.")
+        }
+        guard auditing else { return (record, data) }
         let org = try await store.organization(acronym: record.recipient)
         try await store.append(ShareAssembly.downloadAudit(
             record, datasetID: dataset?.id.rawValue, recipientOrganizationID: org?.id.rawValue, actor: viewer.userID, at: now()))
         return (record, data)
+    }
+
+    /// Whether a consent decision that is not a grant (a withdrawal or refusal) was recorded for `dataset` at or after
+    /// `date`. Read from the audit trail, whose times are those of recording (a decision's own date may be set
+    /// in the past with `pim consent --at`); an event without a stated decision counts as a withdrawal.
+    func consentWithdrawn(in dataset: Dataset, since date: Date) async throws -> Bool {
+        let events = try await store.auditEvents(AuditFilter(action: .consentChanged, datasetID: dataset.id.rawValue, from: date))
+        return events.contains { $0.draft.at >= date && $0.draft.details["decision"] != "granted" }
+    }
+
+    // MARK: - Consent
+
+    /// Records consent decisions for records of dataset `name` (the API and the consent page), as `pim consent`
+    /// does. - Throws: ``ServerError/notFound`` for an unknown dataset; ``ServerError/invalid(_:)`` with the
+    /// reason for a bad purpose, decision, date or id list, a dataset without a record id field, or when every
+    /// decision is older than the stored one.
+    func consent(dataset name: String, purpose: String?, decision: String?, records: [String], at text: String?,
+                 _ viewer: Viewer) async throws -> (Dataset, ConsentRecording.Outcome) {
+        guard let dataset = try await store.dataset(named: name) else { throw ServerError.notFound }
+        guard let purpose = purpose.flatMap(ConsentPurpose.init(rawValue:)) else {
+            throw ServerError.invalid("purpose must be one of \(ConsentPurpose.allCases.map(\.rawValue).joined(separator: ", ")).")
+        }
+        guard let decision, ["granted", "withdrawn"].contains(decision) else {
+            throw ServerError.invalid("decision must be granted or withdrawn.")
+        }
+        let ids = Array(Set(records.map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty })).sorted()
+        guard !ids.isEmpty else { throw ServerError.invalid("Give at least one record id.") }
+        let now = now()
+        var at = now
+        if let text, !text.trimmingCharacters(in: .whitespaces).isEmpty {
+            guard let given = AuditQuery.instant(text) else { throw ServerError.invalid("The date must be a day as yyyy-mm-dd or an ISO 8601 instant.") }
+            guard given <= now else { throw ServerError.invalid("The date is in the future; a decision is recorded when it was taken.") }
+            at = given
+        }
+        let outcome: ConsentRecording.Outcome
+        do {
+            outcome = try await ConsentRecording.record(ids: ids, purpose: purpose, granted: decision == "granted", at: at,
+                                                        dataset: dataset, in: store, actor: viewer.userID, now: now)
+        } catch let e as ConsentError {
+            throw ServerError.invalid(e.description)
+        }
+        guard outcome.applied > 0 else {
+            throw ServerError.invalid("Nothing was recorded: for every record given, a later decision (or a withdrawal at the same time) is stored.")
+        }
+        return (dataset, outcome)
     }
 
     /// The `{id}` of the request's path, percent-decoded (agreement ids may hold any letters).

@@ -75,9 +75,29 @@ struct SharingPageController: Sendable {
             return pages.response(.share, sharePage(item, viewer: viewer, names: names, publicKeyPEM: pem), title: "Share \(item.id)",
                                   session: context.session)
         }
-        registry.register(.shareDownload) { _, context, _ in
+        registry.register(.consentForm) { _, context, _ in
+            try await consentPage(try context.parameters.require("name"), errors: [], result: nil, context)
+        }
+        registry.register(.consentRecord) { _, context, form in
             let viewer = try await Viewer.of(context, store: store)
-            let (record, data) = try await desk.download(SharingDesk.id(context), viewer)
+            let name = try context.parameters.require("name")
+            let records = (form["records"] ?? "").split(whereSeparator: { $0.isNewline || $0 == "," }).map(String.init)
+            do {
+                let (_, o) = try await desk.consent(dataset: name, purpose: form["purpose"], decision: form["decision"], records: records,
+                                                    at: form["at"], viewer)
+                let verb = form["decision"] == "granted" ? "Recorded consent" : "Recorded the withdrawal"
+                var result = "\(verb) for \(form["purpose"] ?? "") of \(o.applied) records."
+                if o.superseded > 0 { result += " \(o.superseded) decisions were not applied: a later decision is stored for those records." }
+                if o.unknown > 0 { result += " \(o.unknown) record ids match no record of the latest version; check them." }
+                return try await consentPage(name, errors: [], result: result, context)
+            } catch ServerError.invalid(let why) {
+                return try await consentPage(name, errors: [why], result: nil, context, status: .unprocessableContent)
+            }
+        }
+        registry.register(.shareDownload) { request, context, _ in
+            let viewer = try await Viewer.of(context, store: store)
+            // A HEAD request receives no bytes: the same checks and headers, but no disclosure to audit.
+            let (record, data) = try await desk.download(SharingDesk.id(context), viewer, auditing: request.method != .head)
             return SharingDesk.fileResponse(record, data)
         }
     }
@@ -124,6 +144,17 @@ struct SharingPageController: Sendable {
 
     /// The share form. Agreements in force come first, and the datasets the first agreement covers come
     /// first, so that the first options make a valid request.
+    private func consentPage(_ name: String, errors: [String], result: String?, _ context: PIMRequestContext,
+                             status: HTTPResponse.Status = .ok) async throws -> Response {
+        guard let dataset = try await store.dataset(named: name) else { throw ServerError.notFound }
+        let field = ConsentFilter.recordIDField(in: dataset.schema)
+        let model = SharingPageModels.ConsentPage(
+            name: dataset.name, idField: field.map { "field \($0)" } ?? "this dataset has no record id field: consent cannot be matched",
+            csrfToken: context.session?.csrfToken ?? "", purposes: ConsentPurpose.allCases.map(\.rawValue),
+            hasErrors: !errors.isEmpty, errors: errors, hasResult: result != nil, result: result ?? "")
+        return pages.response(.consent, model, title: "Consent for \(dataset.name)", session: context.session, status: status)
+    }
+
     private func shareForm(_ r: SharingDesk.Request, errors: [String], _ context: PIMRequestContext,
                            status: HTTPResponse.Status = .ok) async throws -> Response {
         let viewer = try await Viewer.of(context, store: store)
@@ -161,7 +192,7 @@ struct SharingPageController: Sendable {
                 id: c.id, agreement: c.agreement, dataset: c.dataset, recipient: c.recipient, level: c.level.rawValue,
                 created: PageModels.format(c.created), actor: names[c.actor] ?? c.actor, refusal: nil,
                 package: .init(
-                    records: r.records, leftOut: r.leftOutForConsent, bytes: r.bytes.map(String.init) ?? "—", sha256: r.sha256,
+                    records: r.records, recordsShared: r.recordsShared.map(String.init) ?? "—", leftOut: r.leftOutForConsent, bytes: r.bytes.map(String.init) ?? "—", sha256: r.sha256,
                     fingerprint: r.signerFingerprint ?? "—", downloadable: r.storedPackage == true && canDownload,
                     noDownloadReason: r.storedPackage == true
                         ? "Your role may not download packages; they may hold microdata."

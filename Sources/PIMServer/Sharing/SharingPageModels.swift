@@ -152,6 +152,8 @@ enum SharingPageModels {
 
     struct Package {
         var records: Int
+        /// Records the package was made from ("—" for shares recorded before it was kept).
+        var recordsShared: String
         var leftOut: Int
         var bytes: String
         var sha256: String
@@ -159,6 +161,18 @@ enum SharingPageModels {
         var downloadable: Bool
         var noDownloadReason: String
         var publicKeyPEM: String
+    }
+
+    /// The consent form of a dataset, with the outcome of the last submission.
+    struct ConsentPage {
+        var name: String
+        var idField: String
+        var csrfToken: String
+        var purposes: [String]
+        var hasErrors: Bool
+        var errors: [String]
+        var hasResult: Bool
+        var result: String
     }
 
     struct SharePage {

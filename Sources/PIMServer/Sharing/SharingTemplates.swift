@@ -2,6 +2,22 @@
 /// tests: `new-agreement`, `agreement-form`, `new-share`, `share-form`, `share-submit`, `share-refusal`,
 /// `share-package`, `share-download`.
 extension Template {
+    static let consentSource = """
+        <p class="crumbs"><a href="/datasets/{{name}}">{{name}}</a> ›</p>
+        <h1>Consent for records of {{name}}</h1>
+        <p class="lede">Record or withdraw consent for a purpose, by record id ({{idField}}). A withdrawal applies to every later share, and packages made before it are no longer delivered. Audited with counts only.</p>
+        {{#hasErrors}}<div id="consent-errors" class="alert" role="alert"><p>Nothing was recorded:</p><ul>{{#errors}}<li>{{.}}</li>{{/errors}}</ul></div>{{/hasErrors}}
+        {{#hasResult}}<p id="consent-result" class="ok" role="status">{{result}}</p>{{/hasResult}}
+        <form id="consent-form" class="stacked" method="post" action="/datasets/{{name}}/consent">
+        <input type="hidden" name="csrf_token" value="{{csrfToken}}">
+        <p><label for="purpose">Purpose</label> <select id="purpose" name="purpose">{{#purposes}}<option value="{{.}}">{{.}}</option>{{/purposes}}</select></p>
+        <p><label for="decision">Decision</label> <select id="decision" name="decision"><option value="granted">granted</option><option value="withdrawn">withdrawn</option></select></p>
+        <p><label for="records">Record ids</label> <textarea id="records" name="records" rows="6" cols="40" required aria-describedby="records-hint"></textarea> <span id="records-hint" class="hint">One per line, or separated by commas</span></p>
+        <p><label for="at">Decision taken on (optional; default now)</label> <input id="at" name="at" type="date"></p>
+        <p><button id="consent-submit" type="submit">Record the decisions</button></p>
+        </form>
+        """
+
     static let agreementsSource = """
         <h1>Agreements</h1>
         <p class="lede">Data-sharing agreements: who may receive what, why, at which level of detail, for how long.</p>
@@ -105,6 +121,8 @@ extension Template {
         <p><label for="recipient">Recipient</label> <select id="recipient" name="recipient"><option value="">The agreement's first recipient</option>{{#recipients}}<option value="{{value}}"{{#selected}} selected{{/selected}}>{{label}}</option>{{/recipients}}</select></p>
         <p><label for="level">Level</label> <select id="level" name="level"><option value="">The most detailed level allowed</option>{{#levels}}<option value="{{value}}"{{#selected}} selected{{/selected}}>{{label}}</option>{{/levels}}</select></p>
         <p><label for="dimensions">Dimensions (aggregated)</label> <input id="dimensions" name="dimensions" value="{{dimensions}}" aria-describedby="dimensions-hint"> <span id="dimensions-hint" class="hint">Columns, comma-separated; empty: the agreement's dimensions, else the dataset's first two quasi-identifiers</span></p>
+        <p><label for="recipient_key">Encrypt to the recipient's public key (optional)</label> <textarea id="recipient_key" name="recipient_key" rows="4" cols="64" aria-describedby="recipient-key-hint"></textarea> <span id="recipient-key-hint" class="hint">An X25519 public key in PEM, made by the recipient with <code>pim key recipient</code>: only they can open the package (<code>pim verify FILE --identity KEY</code>)</span></p>
+        <p><label for="passphrase">Or encrypt with a passphrase (optional)</label> <input id="passphrase" name="passphrase" type="password" autocomplete="new-password" aria-describedby="passphrase-hint"> <span id="passphrase-hint" class="hint">At least 8 characters; give it to the recipient another way than the package</span></p>
         <p><button id="share-submit" type="submit">Request the share</button></p>
         </form>
         {{/hasAgreements}}
@@ -132,7 +150,8 @@ extension Template {
         <section id="share-package" class="ok">
         <h2>Signed package</h2>
         <dl class="facts">
-        <dt>Rows</dt><dd>{{records}}</dd>
+        <dt>Records shared</dt><dd id="share-records">{{recordsShared}}</dd>
+        <dt>Rows in the package</dt><dd>{{records}}</dd>
         <dt>Left out for lack of consent</dt><dd>{{leftOut}}</dd>
         <dt>Size</dt><dd>{{bytes}} bytes</dd>
         <dt>SHA-256</dt><dd><code>{{sha256}}</code></dd>
