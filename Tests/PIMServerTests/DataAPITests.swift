@@ -58,6 +58,27 @@ import Testing
         }
     }
 
+    /// QA10 F20 through the API: a dataset's text field keeps the file's own text when a new file's column
+    /// looks numeric (4.50 stayed 4.5 and 1.10 became 1.1, the same code as 1.1).
+    @Test func aTextFieldKeepsTheFilesOwnTextThroughTheAPI() async throws {
+        let world = try await TestWorld.make { $0.uploadDirectory = DataFixtures.tempDir() }
+        try await world.application().test(.router) { client in
+            let officer = try await Browser.signedIn(client, as: .pimOfficer)
+            let path = "/api/v1/datasets/codes/versions?format=csv&category=protection-monitoring&purpose=Test&file_name="
+            // Given a dataset whose code field is text (its first file has a code with letters)
+            let first = try await officer.postRaw(client, path + "a.csv", bytes: Array("site,code\nNorth,A7\nSouth,4.50\n".utf8))
+            #expect(first.status == .created, "\(String(buffer: first.body))")
+            // When a file whose codes all look like numbers comes
+            let second = try await officer.postRaw(client, path + "b.csv", bytes: Array("site,code\nNorth,4.50\nSouth,1.10\nEast,1.1\n".utf8))
+            #expect(second.status == .created, "\(String(buffer: second.body))")
+            // Then the codes are stored as the file writes them
+            let d = try #require(try await world.store.dataset(named: "codes"))
+            let v = try #require(try await world.store.versions(of: d.id).last)
+            let t = try await world.store.table(of: v)
+            #expect((0..<t.rowCount).map { t["code"]?[$0] } == [.text("4.50"), .text("1.10"), .text("1.1")])
+        }
+    }
+
     @Test func uploadingAFileCreatesAVersionWithItsValidation() async throws {
         let world = try await TestWorld.make { $0.uploadDirectory = DataFixtures.tempDir() }
         try await world.application().test(.router) { client in
