@@ -113,14 +113,5 @@ struct InspectSummary: Encodable {
 }
 
 enum ValueText {
-    static func format(_ v: Value) -> String {
-        switch v {
-        case .null: ""
-        case .integer(let i): String(i)
-        case .decimal(let d): String(d)
-        case .date(let d): CivilDays.iso(d)
-        case .boolean(let b): b ? "true" : "false"
-        case .text(let s): s
-        }
-    }
+    static func format(_ v: Value) -> String { v.plainText }
 }

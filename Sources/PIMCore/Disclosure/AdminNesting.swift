@@ -37,31 +37,8 @@ public enum AdminNesting {
             let rows = (0..<table.rowCount).filter { coarsestMissing[$0] <= level && !columns[i].isNull($0) }
             guard !rows.isEmpty else { continue }
             suppressed += rows.count
-            columns[i] = nulling(columns[i], rows: rows)
+            columns[i] = columns[i].settingNull(rows: rows)
         }
         return (Table(unchecked: columns, rowCount: table.rowCount), suppressed)
-    }
-
-    /// `column` with the values of `rows` missing.
-    static func nulling(_ column: Column, rows: [Int]) -> Column {
-        let data: ColumnData
-        switch column.data {
-        case .text(var codes, let dictionary):
-            for i in rows { codes[i] = -1 }
-            data = .text(codes: codes, dictionary: dictionary)
-        case .integer(let values, var nulls):
-            for i in rows { nulls.setNull(i) }
-            data = .integer(values: values, nulls: nulls)
-        case .decimal(let values, var nulls):
-            for i in rows { nulls.setNull(i) }
-            data = .decimal(values: values, nulls: nulls)
-        case .date(let days, var nulls):
-            for i in rows { nulls.setNull(i) }
-            data = .date(days: days, nulls: nulls)
-        case .boolean(let values, var nulls):
-            for i in rows { nulls.setNull(i) }
-            data = .boolean(values: values, nulls: nulls)
-        }
-        return Column(name: column.name, tag: column.tag, data: data)
     }
 }

@@ -61,16 +61,7 @@ enum TextParsing {
         }
     }
 
-    static func format(_ v: Value) -> String {
-        switch v {
-        case .null: ""
-        case .integer(let i): String(i)
-        case .decimal(let d): trim(d)
-        case .date(let d): CivilDays.iso(d)
-        case .boolean(let b): b ? "true" : "false"
-        case .text(let s): s
-        }
-    }
+    static func format(_ v: Value) -> String { v.plainText }
 
     static func trim(_ d: Double) -> String {
         d.rounded() == d && abs(d) < 1e15 ? String(Int64(d)) : String(d)
@@ -195,6 +186,21 @@ package struct TypedColumnBuilder {
         case .date: .date(days: days, nulls: nulls)
         case .boolean: .boolean(values: bools, nulls: nulls)
         case .text: .text(codes: codes, dictionary: dict)
+        }
+    }
+}
+
+extension Value {
+    /// The value as a file would write it: integers and whole decimals without a fraction, other decimals in
+    /// Swift's shortest form, dates as yyyy-mm-dd, booleans as true/false, null as the empty string.
+    public var plainText: String {
+        switch self {
+        case .null: ""
+        case .integer(let i): String(i)
+        case .decimal(let d): TextParsing.trim(d)
+        case .date(let d): CivilDays.iso(d)
+        case .boolean(let b): b ? "true" : "false"
+        case .text(let s): s
         }
     }
 }

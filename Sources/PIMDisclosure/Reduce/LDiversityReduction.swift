@@ -82,7 +82,7 @@ enum LDiversityReduction {
                 // Every failing record misses every key; records holding the values their class lacks join it.
                 for key in keys {
                     guard let column = current[key] else { continue }
-                    current = current.replacing(column.nulling(rows: pulled))
+                    current = current.replacing(column.settingNull(rows: pulled))
                 }
             } else if stuck.count == failing.count {
                 // Every failing record misses every key, and no other record can bring the missing values.
@@ -98,7 +98,7 @@ enum LDiversityReduction {
             } else {
                 for d in keys.indices where !rowsOfKey[d].isEmpty {
                     guard let column = current[keys[d]] else { continue }
-                    current = current.replacing(column.nulling(rows: rowsOfKey[d]))
+                    current = current.replacing(column.settingNull(rows: rowsOfKey[d]))
                 }
                 // A more general record still matches every record it matched, so k can only fall when a
                 // record now misses every key (complete records do not count those, as in sdcMicro).
@@ -154,30 +154,5 @@ extension LDiversityReduction {
             if distinct() < l { return nil }
         }
         return taken.isEmpty ? nil : taken
-    }
-}
-
-extension Column {
-    /// This column with the values of `rows` set to missing.
-    func nulling(rows: [Int]) -> Column {
-        let data: ColumnData
-        switch self.data {
-        case .text(var codes, let dictionary):
-            for i in rows { codes[i] = -1 }
-            data = .text(codes: codes, dictionary: dictionary)
-        case .integer(let values, var nulls):
-            for i in rows { nulls.setNull(i) }
-            data = .integer(values: values, nulls: nulls)
-        case .decimal(let values, var nulls):
-            for i in rows { nulls.setNull(i) }
-            data = .decimal(values: values, nulls: nulls)
-        case .date(let days, var nulls):
-            for i in rows { nulls.setNull(i) }
-            data = .date(days: days, nulls: nulls)
-        case .boolean(let values, var nulls):
-            for i in rows { nulls.setNull(i) }
-            data = .boolean(values: values, nulls: nulls)
-        }
-        return Column(name: name, tag: tag, data: data)
     }
 }

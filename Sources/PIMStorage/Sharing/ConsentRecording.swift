@@ -47,14 +47,5 @@ public enum ConsentRecording {
     }
 
     /// A record id as written in a consent file (dates as yyyy-mm-dd).
-    static func text(_ v: Value) -> String {
-        switch v {
-        case .null: ""
-        case .integer(let i): String(i)
-        case .decimal(let d): String(d)
-        case .date(let d): CivilDays.iso(d)
-        case .boolean(let b): b ? "true" : "false"
-        case .text(let s): s
-        }
-    }
+    static func text(_ v: Value) -> String { v.plainText }
 }

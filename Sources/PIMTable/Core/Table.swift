@@ -84,6 +84,31 @@ extension Column {
     }
 }
 
+extension Column {
+    /// This column with the values of `rows` set to missing (null).
+    public func settingNull(rows: [Int]) -> Column {
+        let data: ColumnData
+        switch self.data {
+        case .text(var codes, let dictionary):
+            for i in rows { codes[i] = -1 }
+            data = .text(codes: codes, dictionary: dictionary)
+        case .integer(let values, var nulls):
+            for i in rows { nulls.setNull(i) }
+            data = .integer(values: values, nulls: nulls)
+        case .decimal(let values, var nulls):
+            for i in rows { nulls.setNull(i) }
+            data = .decimal(values: values, nulls: nulls)
+        case .date(let days, var nulls):
+            for i in rows { nulls.setNull(i) }
+            data = .date(days: days, nulls: nulls)
+        case .boolean(let values, var nulls):
+            for i in rows { nulls.setNull(i) }
+            data = .boolean(values: values, nulls: nulls)
+        }
+        return Column(name: name, tag: tag, data: data)
+    }
+}
+
 /// Errors about a table's shape.
 public enum TableError: Error, Sendable, Hashable, CustomStringConvertible {
     case columnLengthMismatch(column: String, expected: Int, found: Int)
