@@ -229,6 +229,12 @@ struct DatasetCatalog: Sendable {
     ///   (at `minCell` = n it is published unchanged), and so would a partner's answer beside an analyst's. A
     ///   larger `minCell` only leaves out the published counts below it.
     /// - Parameter by: dimensions, each `COL` or `COL=RECODE` (`age=bands`, `date=month`, as `pim aggregate` takes them).
+    /// The notes given, in order, as one text; nil when there are none.
+    static func joinedNotes(_ notes: [String?]) -> String? {
+        let present = notes.compactMap { $0 }
+        return present.isEmpty ? nil : present.joined(separator: " ")
+    }
+
     func aggregate(_ entry: Entry, by: [String], minCell: Int, perturbedFrom: Int? = nil) async throws -> AggregateDTO {
         let v = try latestVersion(entry)
         let dimensions = by.map(Self.dimensionColumn)
@@ -268,9 +274,12 @@ struct DatasetCatalog: Sendable {
                 let c = agg.loss.cells
                 return AggregateDTO(
                     dataset: entry.dataset.name, version: v.number, by: by, minCell: minCell, method: method,
-                    note: agg.protectionNote.map { note in
-                        perturbedFrom.map { minCell > $0 ? note + " Counts below \(minCell) are left out." : note } ?? note
-                    },
+                    note: Self.joinedNotes([
+                        agg.protectionNote.map { note in
+                            perturbedFrom.map { minCell > $0 ? note + " Counts below \(minCell) are left out." : note } ?? note
+                        },
+                        SharingRules.figureRowsNote(category: entry.dataset.category),
+                    ]),
                     // Perturbed: the cells shown. The true non-empty cells would tell how many combinations
                     // published as 0 hold records (QA9 F3).
                     cells: perturbedFrom == nil ? c?.cells ?? 0 : published.rowCount,

@@ -392,6 +392,10 @@ import Testing
             #expect(lines.first == "adm1_code,sex,persons,flag")
             // The grand total is every person of the figures in force
             #expect(lines.contains("Total,Total,\(persons.reduce(0, +)),"))
+            // An ad-hoc table of the figures counts rows, and says so
+            let adHoc = try Self.json(try await officer.get(client, "/api/v1/datasets/pop/aggregate?by=adm1_code"))
+            #expect((adHoc["note"] as? String)?.contains("population-figure rows") == true, "\(adHoc)")
+            #expect((adHoc["note"] as? String)?.contains("not of persons") == true)
         }
     }
 

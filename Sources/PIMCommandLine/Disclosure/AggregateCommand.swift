@@ -97,6 +97,9 @@ struct AggregateCommand: AsyncParsableCommand {
         }
         // A stored dataset's records whose consent to reporting was refused (at collection, or recorded since)
         // or withdrawn are not counted, as in the shareable outputs and shares (QA10 F18): a table is a report.
+        if let category = loaded.category, let note = SharingRules.figureRowsNote(category: category), sums.isEmpty {
+            Output.stderr("note: " + note)
+        }
         let leftOutForConsent = try loaded.leaveOutRefusedConsent()
         if leftOutForConsent > 0 {
             Output.stderr("note: \(leftOutForConsent) record\(leftOutForConsent == 1 ? " is" : "s are") not counted: consent to reporting was refused or withdrawn.")

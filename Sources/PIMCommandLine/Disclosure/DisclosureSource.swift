@@ -34,6 +34,8 @@ struct DisclosureSourceOptions: ParsableArguments {
         /// A stored dataset's consent to reporting (recorded decisions, and the record id field to match them),
         /// when asked for.
         var consent: ReportingConsent?
+        /// A stored dataset's PIM category.
+        var category: String?
 
         /// The sampling weight the schema's roles give, unless it is only a file's guess from a column name:
         /// a file's column called "weight" may be a person's body weight, so only a column tagged as a weight
@@ -114,7 +116,7 @@ struct DisclosureSourceOptions: ParsableArguments {
                 : nil
             return Loaded(
                 table: table, schema: v.schema, label: "\(name) v\(v.number)", datasetID: d.id, pseudonymizer: pseudo,
-                recordKeys: keys, consent: consent)
+                recordKeys: keys, consent: consent, category: d.category)
         }
     }
 

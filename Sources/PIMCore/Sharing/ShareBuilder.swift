@@ -167,10 +167,7 @@ public enum ShareBuilder {
     /// What a shared table's counts count, where a record is not a person: population data holds figures
     /// (stocks at dates), so its rows are counted, not the persons in them.
     static func countedUnit(category: String) -> String {
-        category == "population-data"
-            ? "; each count is a number of population-figure rows (locations, groups and dates reported), not of persons: "
-                + "for persons by location, sex and age at a date use the category's shareable output (pim output --shareable)"
-            : ""
+        SharingRules.figureRowsNote(category: category).map { "; " + $0.prefix(1).lowercased() + $0.dropFirst().dropLast() } ?? ""
     }
 
     /// The first and last day among the schema's date columns present in `table`.

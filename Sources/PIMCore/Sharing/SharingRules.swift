@@ -65,6 +65,14 @@ public enum SharingRules {
             ? ["adm1_code", "adm2_code", "population_group", "source_org", "date", "sex", "age_group"] : nil
     }
 
+    /// What a table of record counts says when its rows are figures (population figures), which it counts as
+    /// rows, not as the persons they stand for; nil for categories of records.
+    public static func figureRowsNote(category: String) -> String? {
+        figureDimensions(category: category) == nil ? nil
+            : "Each count is a number of population-figure rows (locations, groups and dates reported), not of persons; "
+                + "for persons by location, sex and age use the category's output (pim output) or an aggregated share."
+    }
+
     /// The column of a dimension: `date` for `date=month`, `age` for `age=bands:0,18,60`.
     public static func dimensionColumn(_ dimension: String) -> String {
         String(dimension.split(separator: "=", maxSplits: 1).first ?? "").trimmingCharacters(in: .whitespaces)
