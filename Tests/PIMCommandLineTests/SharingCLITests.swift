@@ -650,4 +650,28 @@ import Testing
         }
         #expect(lines.contains { $0.hasPrefix("#adm1+code,#sex,#population+num") })
     }
+
+    /// A case that refused disclosure when its consent was collected (the template's consent_disclosure column)
+    /// is not counted in an aggregated share, though no decision was recorded with `pim consent`.
+    @Test func anAggregatedShareLeavesOutRefusalsAtCollection() throws {
+        let dir = try Self.workspace()
+        var csv = "record_id,sex,consent_disclosure\n#meta+id+record,#sex,#x_consent+disclosure\n"
+        for i in 1...30 { csv += "C\(i),\(i % 2 == 0 ? "f" : "m"),\(i <= 4 ? "no" : "yes")\n" }
+        try csv.write(to: dir.appendingPathComponent("cm.csv"), atomically: true, encoding: .utf8)
+        for args in [
+            ["import", "cm.csv", "--dataset", "cm", "--category", "protection-monitoring", "--purpose", "test"],
+            ["agreement", "add", "--id", "ISP-C", "--parties", "UNHCR,DRC", "--purpose", "trends", "--basis", "public-interest",
+             "--covers", "cm", "--level", "aggregated"],
+            ["agreement", "activate", "ISP-C"],
+            ["share", "cm", "--to", "DRC", "--agreement", "ISP-C", "--level", "aggregated", "--by", "sex", "--out", "c.zip"],
+            ["verify", "c.zip", "--extract", "out"],
+        ] {
+            let r = try PIMBinary.run(args, in: dir)
+            try #require(r.status == 0, "\(args.first ?? ""): \(r.err)")
+        }
+        let lines = try String(contentsOf: dir.appendingPathComponent("out/data.csv"), encoding: .utf8).components(separatedBy: "\r\n")
+        // C1–C4 refused: 26 counted, 13 of each sex
+        #expect(lines.contains("Total,26,"), "\(lines)")
+        #expect(lines.contains("f,13,") && lines.contains("m,13,"), "\(lines)")
+    }
 }

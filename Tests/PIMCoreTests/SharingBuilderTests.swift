@@ -284,6 +284,37 @@ import Testing
         #expect(available.contains("sex") && available.contains("age_group"))
     }
 
+    /// Consent refused when collected (the template's consent_disclosure and consent_reporting columns) counts
+    /// as a recorded refusal under an agreement without a consent purpose; a decision recorded since wins. Before,
+    /// shares read recorded decisions only, so a case that said "no" at collection was shared.
+    @Test func consentRefusedAtCollectionLeavesTheRecordOutOfShares() throws {
+        // Given 40 records: R1 and R2 refused disclosure at collection, R3 refused reporting, R2 granted
+        // disclosure later with pim consent
+        let d = F.dataset()
+        var table = F.table(40)
+        let disclosure = (1...40).map { $0 == 1 || $0 == 2 ? "no" : "yes" }
+        let reporting = (1...40).map { $0 == 3 ? "No " : "yes" }
+        try table.setColumn(Column(name: "consent_disclosure", data: textData(disclosure)))
+        try table.setColumn(Column(name: "consent_reporting", data: textData(reporting)))
+        let grant = [ConsentDecision(recordID: "R2", purpose: "disclosure", granted: true, at: F.now)]
+        // Then a table leaves out R1 (disclosure) and R3 (reporting), and counts R2
+        let agg = try ShareBuilder.build(try plan(try F.agreement(), d, .aggregated, by: ["adm1"]), dataset: d, table: table, consent: grant)
+        #expect(agg.consent?.considered == 40)
+        #expect(agg.consent?.kept == 38)
+        let counts = try #require(agg.table[AggregateTable.countColumn])
+        #expect((0..<agg.table.rowCount).contains { agg.table["adm1"]?[$0] == .text("Total") && counts[$0] == .integer(38) })
+        // … and anonymised microdata leaves out R1 only (reporting is not disclosure)
+        let anon = try ShareBuilder.build(
+            try plan(try F.agreement(level: .anonymised, thresholds: .init(k: 3, maximumGlobalRisk: 0.5)), F.dataset(category: "protection-needs-assessment"), .anonymised),
+            dataset: F.dataset(category: "protection-needs-assessment"), table: table, consent: grant)
+        #expect(anon.table.rowCount == 39)
+        // … and without any recorded decision nor record id, the collected answers alone decide
+        var noIDs = table
+        noIDs.removeColumn(named: "record_id")
+        let bare = try ShareBuilder.build(try plan(try F.agreement(), d, .aggregated, by: ["adm1"]), dataset: d, table: noIDs, consent: [])
+        #expect(bare.consent?.kept == 37)
+    }
+
     @Test func aTableWhoseEveryCellIsSuppressedIsRefused() throws {
         // Given 4 records (each adm1 × sex cell 1, each margin 2, the grand total 4) and a minimum cell of 5
         let d = F.dataset()

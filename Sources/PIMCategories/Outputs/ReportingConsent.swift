@@ -42,16 +42,11 @@ public struct ReportingConsent: Sendable, Hashable {
     }
 
     /// The template column holding consent to reporting as collected (`yes`/`no`).
-    public static let collectedColumn = "consent_reporting"
+    public static let collectedColumn = ConsentFilter.collectedColumn(purpose)
 
     /// Per row of `table`, whether consent to reporting was refused at collection (``collectedColumn`` is "no",
     /// in any case, spaces around ignored); nil when the table has no such column or no row says "no".
-    static func refusedAtCollection(in table: Table) -> [Bool]? {
-        guard let column = table[collectedColumn], case .text(let codes, let dictionary) = column.data else { return nil }
-        let refusal = dictionary.map { $0.trimmingCharacters(in: .whitespaces).lowercased() == "no" }
-        guard refusal.contains(true) else { return nil }
-        return codes.map { $0 >= 0 && refusal[Int($0)] }
-    }
+    static func refusedAtCollection(in table: Table) -> [Bool]? { ConsentFilter.refusedAtCollection(table, purpose: purpose) }
 
     /// `table` without the records whose consent to reporting was refused or withdrawn, and how many those were.
     /// - Throws: ``CategoryDataError/consentUnmatched`` when some consent was withdrawn but the dataset has no

@@ -85,6 +85,18 @@ public enum ConsentError: Error, Sendable, Hashable, CustomStringConvertible {
 /// otherwise the first field whose disclosure role is direct identifier. Decisions are taken as the latest
 /// by time per record and purpose, so a withdrawal recorded after a grant applies to every later share.
 public enum ConsentFilter {
+    /// The column in which a template records consent to `purpose` as collected: `consent_disclosure`, ….
+    public static func collectedColumn(_ purpose: ConsentPurpose) -> String { "consent_" + purpose.rawValue }
+
+    /// Per row, whether consent to `purpose` was refused at collection (``collectedColumn(_:)`` says "no", in any
+    /// case, spaces around ignored); nil when the table has no such column or no row says "no".
+    public static func refusedAtCollection(_ table: Table, purpose: ConsentPurpose) -> [Bool]? {
+        guard let column = table[collectedColumn(purpose)], case .text(let codes, let dictionary) = column.data else { return nil }
+        let refusal = dictionary.map { $0.trimmingCharacters(in: .whitespaces).lowercased() == "no" }
+        guard refusal.contains(true) else { return nil }
+        return codes.map { $0 >= 0 && refusal[Int($0)] }
+    }
+
     /// The record id field of a schema (see the type's documentation).
     public static func recordIDField(in schema: Schema) -> String? {
         if let f = schema.field(named: "record_id") { return f.name }
@@ -96,6 +108,10 @@ public enum ConsentFilter {
     ///   record id); only a refusal or withdrawal leaves a record out. Shareable category outputs use it for
     ///   ``ConsentPurpose/reporting``: a record counts in reports until its consent to them is withdrawn.
     /// - Throws: ``ConsentError/recordIDColumnMissing(_:)`` when `recordColumn` is not in the table.
+    ///
+    /// Consent as collected counts as a refusal: a record without a recorded decision for `purpose` whose
+    /// ``collectedColumn(_:)`` (`consent_disclosure`, `consent_reporting`, … of the templates) says "no" is
+    /// left out as not granted. A decision recorded with `pim consent` always wins over the collected answer.
     public static func apply(
         to table: Table, recordColumn: String, entries: [ConsentDecision], purpose: ConsentPurpose,
         keepingUndecided: Bool = false
@@ -106,9 +122,12 @@ public enum ConsentFilter {
             if let seen = latest[e.recordID], seen.at > e.at { continue }
             latest[e.recordID] = e
         }
-        func gap(_ id: String?) -> ConsentGap? {
-            guard let id, !id.isEmpty else { return keepingUndecided ? nil : .missingRecordID }
-            guard let e = latest[id] else { return keepingUndecided ? nil : .noDecision }
+        let refused = refusedAtCollection(table, purpose: purpose)
+        func gap(_ id: String?, refusedAtCollection: Bool) -> ConsentGap? {
+            guard let id, !id.isEmpty else {
+                return refusedAtCollection ? .notGranted : keepingUndecided ? nil : .missingRecordID
+            }
+            guard let e = latest[id] else { return refusedAtCollection ? .notGranted : keepingUndecided ? nil : .noDecision }
             return e.granted ? nil : .notGranted
         }
         var keep: [Int] = []
@@ -116,10 +135,12 @@ public enum ConsentFilter {
         var leftOut: [ConsentGap: Int] = [:]
         switch column.data {
         case .text(let codes, let dictionary):
-            // One decision per distinct id, then one pass over the integer codes.
-            let perCode = dictionary.map(gap)
+            // One decision per distinct id (and collected answer), then one pass over the integer codes.
+            let perCode = dictionary.map { gap($0, refusedAtCollection: false) }
+            let perCodeRefused = dictionary.map { gap($0, refusedAtCollection: true) }
             for (row, c) in codes.enumerated() {
-                let g = c < 0 ? gap(nil) : perCode[Int(c)]
+                let r = refused?[row] ?? false
+                let g = c < 0 ? gap(nil, refusedAtCollection: r) : r ? perCodeRefused[Int(c)] : perCode[Int(c)]
                 if let g { leftOut[g, default: 0] += 1 } else { keep.append(row) }
             }
         default:
@@ -132,7 +153,7 @@ public enum ConsentFilter {
                 case .date(let d): String(d)
                 case .boolean(let b): String(b)
                 }
-                if let g = gap(id) { leftOut[g, default: 0] += 1 } else { keep.append(row) }
+                if let g = gap(id, refusedAtCollection: refused?[row] ?? false) { leftOut[g, default: 0] += 1 } else { keep.append(row) }
             }
         }
         let kept = keep.count == table.rowCount ? table : table.selectingRows(keep)

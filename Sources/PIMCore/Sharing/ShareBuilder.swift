@@ -46,6 +46,7 @@ public struct DisclosureApplied: Sendable, Hashable, Codable {
 /// The consent filter's outcome in the metadata (counts only).
 public struct ConsentApplied: Sendable, Hashable, Codable {
     public var purpose: ConsentPurpose
+    /// The record id field decisions were matched by; empty when the records had none (answers as collected only).
     public var recordField: String
     public var considered: Int
     public var kept: Int
@@ -124,24 +125,30 @@ public enum ShareBuilder {
                 leftOut: Dictionary(uniqueKeysWithValues: r.leftOut.map { ($0.key.rawValue, $0.value) }), summary: r.summary)
             guard r.kept > 0 else { throw .refused(.noConsentingRecords(purpose: purpose, leftOut: r.leftOutTotal)) }
             table = r.table
-        } else if !consent.isEmpty, let field = ConsentFilter.recordIDField(in: dataset.schema), table[field] != nil {
+        } else if let (purposes, field) = refusalsToHonour(plan, dataset: dataset, table: table, consent: consent) {
             // An agreement without a consent purpose does not ask for granted consent, but a refusal or a
             // withdrawal still counts: a record whose consent to disclosure (and, for a table, to reporting)
-            // was refused or withdrawn is left out of anything shared.
-            let purposes: [ConsentPurpose] = plan.level == .aggregated ? [.disclosure, .reporting] : [.disclosure]
+            // was refused, when collected or since, or withdrawn is left out of anything shared.
             var withdrawn = 0
             for purpose in purposes {
-                let r: ConsentFilterResult
-                do throws(ConsentError) {
-                    r = try ConsentFilter.apply(to: table, recordColumn: field, entries: consent, purpose: purpose, keepingUndecided: true)
-                } catch { throw .consent(error) }
-                withdrawn += r.leftOutTotal
-                table = r.table
+                if let field {
+                    let r: ConsentFilterResult
+                    do throws(ConsentError) {
+                        r = try ConsentFilter.apply(to: table, recordColumn: field, entries: consent, purpose: purpose, keepingUndecided: true)
+                    } catch { throw .consent(error) }
+                    withdrawn += r.leftOutTotal
+                    table = r.table
+                } else if let refused = ConsentFilter.refusedAtCollection(table, purpose: purpose) {
+                    // (No record id to match recorded decisions to: the answers as collected decide.)
+                    let kept = refused.indices.filter { !refused[$0] }
+                    withdrawn += table.rowCount - kept.count
+                    table = table.selectingRows(kept)
+                }
             }
             if withdrawn > 0 {
                 guard table.rowCount > 0 else { throw .refused(.noConsentingRecords(purpose: .disclosure, leftOut: withdrawn)) }
                 consentApplied = ConsentApplied(
-                    purpose: .disclosure, recordField: field, considered: input.rowCount, kept: table.rowCount,
+                    purpose: .disclosure, recordField: field ?? "", considered: input.rowCount, kept: table.rowCount,
                     leftOut: [ConsentGap.notGranted.rawValue: withdrawn],
                     summary: "\(withdrawn) of \(input.rowCount) records left out because their consent to "
                         + purposes.map(\.rawValue).joined(separator: " or ") + " was refused or withdrawn.")
@@ -162,6 +169,19 @@ public enum ShareBuilder {
             table = table.selectingRows(Array(0..<table.rowCount).shuffled(using: &g))
         }
         return ShareOutput(table: table, recordsStored: input.rowCount, consent: consentApplied, disclosure: disclosure, daysInData: days)
+    }
+
+    /// Under an agreement without a consent purpose, the purposes whose refusals leave records out (disclosure,
+    /// and reporting for a table) and the record id field to match recorded decisions to; nil when there is
+    /// nothing to honour (no decision recorded and no refusal in the collected answers).
+    static func refusalsToHonour(_ plan: SharePlan, dataset: Dataset, table: Table, consent: [ConsentDecision])
+        -> (purposes: [ConsentPurpose], field: String?)?
+    {
+        let purposes: [ConsentPurpose] = plan.level == .aggregated ? [.disclosure, .reporting] : [.disclosure]
+        let field = ConsentFilter.recordIDField(in: dataset.schema).flatMap { table[$0] == nil ? nil : $0 }
+        let collected = purposes.contains { ConsentFilter.refusedAtCollection(table, purpose: $0) != nil }
+        guard collected || (!consent.isEmpty && field != nil) else { return nil }
+        return (purposes, field)
     }
 
     /// What a shared table's counts count, where a record is not a person: population data holds figures

@@ -86,7 +86,11 @@ public struct ShareService: Sendable {
         let idField = plan.consentPurpose != nil || !consent.isEmpty ? ConsentFilter.recordIDField(in: version.schema) : nil
         // (and the date columns, for the period the metadata reports)
         var columns: [String] = []
-        for c in plan.dimensions.map(SharingRules.dimensionColumn) + [idField].compactMap({ $0 })
+        // (and consent as collected, whose refusals count as recorded ones do)
+        let collected = [ConsentPurpose.disclosure, .reporting].map(ConsentFilter.collectedColumn).filter { version.schema.field(named: $0) != nil }
+        // (with the record id, to match a decision recorded since, which wins over the collected answer)
+        let recordID = collected.isEmpty ? idField : ConsentFilter.recordIDField(in: version.schema) ?? idField
+        for c in plan.dimensions.map(SharingRules.dimensionColumn) + [recordID].compactMap({ $0 }) + collected
             + version.schema.fields.filter({ $0.type == .date }).map(\.name) where !columns.contains(c) {
             columns.append(c)
         }
