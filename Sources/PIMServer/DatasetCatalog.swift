@@ -45,8 +45,12 @@ struct DatasetCatalog: Sendable {
         /// disclosure or reporting when any refuses or withdraws it (empty otherwise); live outputs leave out
         /// the records whose latest decision does.
         var withdrawals: [ConsentDecision] = []
+        /// Partner viewers under agreements without a consent purpose, of a dataset whose schema records consent
+        /// to disclosure or reporting as collected (`consent_disclosure`, `consent_reporting`): live outputs
+        /// leave out the records whose answer was no (unless a decision recorded since grants them).
+        var refusalsCollected = false
         /// Whether outputs come from this viewer's own rows (never cached): case rows or consent filtered.
-        var ownRows: Bool { scope != .all || !consentPurposes.isEmpty || !withdrawals.isEmpty }
+        var ownRows: Bool { scope != .all || !consentPurposes.isEmpty || !withdrawals.isEmpty || refusalsCollected }
         /// The versions as stored (true row counts), for loading rows; nil when not restricted.
         var stored: [DatasetVersion]?
         var latest: DatasetVersion? { versions.last }
@@ -140,19 +144,14 @@ struct DatasetCatalog: Sendable {
     /// `table` with only the records that granted every consent purpose of the entry (unchanged when none).
     /// When consent cannot be matched to records, nothing is served (422): refuse when in doubt.
     private func consented(_ table: Table, version v: DatasetVersion, _ entry: Entry) async throws -> Table {
-        if entry.consentPurposes.isEmpty && !entry.withdrawals.isEmpty {
-            // No purpose to have granted, but refusals and withdrawals still count (as in share packages).
-            guard let field = ConsentFilter.recordIDField(in: v.schema) ?? ConsentFilter.recordIDField(in: entry.dataset.schema),
-                table[field] != nil
-            else { return table }
-            var out = table
-            for purpose in [ConsentPurpose.disclosure, .reporting] {
-                do {
-                    out = try ConsentFilter.apply(
-                        to: out, recordColumn: field, entries: entry.withdrawals, purpose: purpose, keepingUndecided: true).table
-                } catch { throw ServerError.unprocessable(Self.consentUnavailable) }
-            }
-            return out
+        if entry.consentPurposes.isEmpty && (!entry.withdrawals.isEmpty || entry.refusalsCollected) {
+            // No purpose to have granted, but refusals (recorded, or as collected) and withdrawals still count
+            // (as in share packages).
+            let field = ConsentFilter.recordIDField(in: v.schema) ?? ConsentFilter.recordIDField(in: entry.dataset.schema)
+            do {
+                return try ConsentFilter.leavingOutRefusals(
+                    table, recordColumn: field, entries: entry.withdrawals, purposes: [.disclosure, .reporting]).table
+            } catch { throw ServerError.unprocessable(Self.consentUnavailable) }
         }
         guard !entry.consentPurposes.isEmpty else { return table }
         guard let field = ConsentFilter.recordIDField(in: v.schema) ?? ConsentFilter.recordIDField(in: entry.dataset.schema) else {
@@ -371,6 +370,11 @@ struct DatasetCatalog: Sendable {
                     [ConsentPurpose.disclosure.rawValue, ConsentPurpose.reporting.rawValue].contains($0.purpose)
                 }
                 entry.withdrawals = decisions.contains { !$0.granted } ? decisions : []
+                entry.refusalsCollected = [ConsentPurpose.disclosure, .reporting].contains {
+                    d.schema.field(named: ConsentFilter.collectedColumn($0)) != nil
+                }
+                // (A later grant undoes a refusal as collected: the decisions come along.)
+                if entry.refusalsCollected && entry.withdrawals.isEmpty { entry.withdrawals = decisions }
             }
         }
         return entry

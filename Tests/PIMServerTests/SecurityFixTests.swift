@@ -123,6 +123,44 @@ import Testing
         }
     }
 
+    /// The same for consent refused when it was collected (the template's consent_disclosure column): the
+    /// partner's tables leave those records out, unless a decision recorded since grants them.
+    @Test func partnerAggregatesLeaveOutRefusalsAtCollection() async throws {
+        let world = try await TestWorld.make()
+        _ = try await SharingFixture.install(in: world, twoPartners: true)
+        let admin = try await world.user(.administrator).id.rawValue
+        let n = 12
+        let table = try Table(columns: [
+            Column(name: "record_id", data: .text(codes: (0..<n).map(Int32.init), dictionary: (0..<n).map { "c\($0)" })),
+            Column(name: "sex", data: .text(codes: Array(repeating: 0, count: n), dictionary: ["f"])),
+            // c1, c2 and c5 said no at collection
+            Column(name: "consent_disclosure", data: .text(codes: (0..<n).map { [1, 2, 5].contains($0) ? 1 : 0 }, dictionary: ["yes", "no"])),
+        ])
+        let roles: [String: DisclosureRole] = ["record_id": .directIdentifier, "sex": .quasiIdentifier]
+        let schema = Schema(fields: table.columns.map { Field(name: $0.name, type: $0.type, role: roles[$0.name] ?? .other) })
+        let d = Dataset(name: "collected", category: "case-management", schema: schema, sensitivity: .high,
+                        purpose: "Collected consent test", createdAt: Fixtures.epoch)
+        _ = try await world.store.addVersion(of: d.id, table: table, schema: schema,
+                                             provenance: Fixtures.provenance(sha: String(repeating: "f", count: 64)),
+                                             audit: AuditDraft(at: Fixtures.epoch, actor: admin, action: .datasetImported), creating: d)
+        // c5 granted disclosure since
+        try await world.store.recordConsent(
+            datasetID: d.id, entries: [ConsentEntry(recordID: "c5", purpose: "disclosure", granted: true, at: Fixtures.epoch)],
+            audit: AuditDraft(at: Fixtures.epoch, actor: admin, action: .consentChanged))
+        let now = world.clock.now()
+        let a = try Agreement(id: "ISP-COLLECTED", parties: ["UNHCR", "DRC"], purpose: "Trends", legalBasis: .publicInterest,
+                              covers: ["collected"], level: .aggregated, validFrom: Fixtures.epoch, createdAt: now, createdBy: admin)
+        try await AgreementDocuments.create(a, in: world.store, actor: admin, at: now)
+        try await AgreementDocuments.transition("ISP-COLLECTED", to: .active, in: world.store, actor: admin, role: .administrator, at: now)
+        try await world.application().test(.router) { client in
+            let partner = try await Browser.signedIn(client, userName: SharingFixture.partnerA)
+            let theirs = try await Self.perturbedCount(world, dataset: "collected", rows: (0..<n).filter { $0 != 1 && $0 != 2 })
+            #expect(try Self.largestCount(try await partner.get(client, "/api/v1/datasets/collected/aggregate?by=sex&min_cell=5")) == theirs)
+            let officer = try await Browser.signedIn(client, as: .pimOfficer)
+            #expect(try Self.largestCount(try await officer.get(client, "/api/v1/datasets/collected/aggregate?by=sex&min_cell=5")) == 12)
+        }
+    }
+
     @Test func partnerAggregatesLeaveOutRecordsWithoutConsentAndStayWithinTheAgreementsDimensions() async throws {
         let world = try await TestWorld.make()
         try await Self.installConsentWorld(world)

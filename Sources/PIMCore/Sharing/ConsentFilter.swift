@@ -97,6 +97,31 @@ public enum ConsentFilter {
         return codes.map { $0 >= 0 && refusal[Int($0)] }
     }
 
+    /// `table` without the records whose consent to any of `purposes` was refused or withdrawn, and how many
+    /// those were. Records without a decision stay. Recorded decisions are matched by `recordColumn` (when
+    /// given and in the table); a record without one counts as refused when its answer as collected says "no"
+    /// (see ``apply(to:recordColumn:entries:purpose:keepingUndecided:)``). Shares and partners' live outputs
+    /// under agreements without a consent purpose use it.
+    public static func leavingOutRefusals(
+        _ table: Table, recordColumn: String?, entries: [ConsentDecision], purposes: [ConsentPurpose]
+    ) throws(ConsentError) -> (table: Table, leftOut: Int) {
+        var out = table
+        var leftOut = 0
+        for purpose in purposes {
+            if let recordColumn, out[recordColumn] != nil {
+                let r = try apply(to: out, recordColumn: recordColumn, entries: entries, purpose: purpose, keepingUndecided: true)
+                leftOut += r.leftOutTotal
+                out = r.table
+            } else if let refused = refusedAtCollection(out, purpose: purpose) {
+                // (No record id to match recorded decisions to: the answers as collected decide.)
+                let kept = refused.indices.filter { !refused[$0] }
+                leftOut += out.rowCount - kept.count
+                out = out.selectingRows(kept)
+            }
+        }
+        return (out, leftOut)
+    }
+
     /// The record id field of a schema (see the type's documentation).
     public static func recordIDField(in schema: Schema) -> String? {
         if let f = schema.field(named: "record_id") { return f.name }

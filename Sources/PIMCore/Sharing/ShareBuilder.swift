@@ -129,22 +129,10 @@ public enum ShareBuilder {
             // An agreement without a consent purpose does not ask for granted consent, but a refusal or a
             // withdrawal still counts: a record whose consent to disclosure (and, for a table, to reporting)
             // was refused, when collected or since, or withdrawn is left out of anything shared.
-            var withdrawn = 0
-            for purpose in purposes {
-                if let field {
-                    let r: ConsentFilterResult
-                    do throws(ConsentError) {
-                        r = try ConsentFilter.apply(to: table, recordColumn: field, entries: consent, purpose: purpose, keepingUndecided: true)
-                    } catch { throw .consent(error) }
-                    withdrawn += r.leftOutTotal
-                    table = r.table
-                } else if let refused = ConsentFilter.refusedAtCollection(table, purpose: purpose) {
-                    // (No record id to match recorded decisions to: the answers as collected decide.)
-                    let kept = refused.indices.filter { !refused[$0] }
-                    withdrawn += table.rowCount - kept.count
-                    table = table.selectingRows(kept)
-                }
-            }
+            let withdrawn: Int
+            do throws(ConsentError) {
+                (table, withdrawn) = try ConsentFilter.leavingOutRefusals(table, recordColumn: field, entries: consent, purposes: purposes)
+            } catch { throw .consent(error) }
             if withdrawn > 0 {
                 guard table.rowCount > 0 else { throw .refused(.noConsentingRecords(purpose: .disclosure, leftOut: withdrawn)) }
                 consentApplied = ConsentApplied(
