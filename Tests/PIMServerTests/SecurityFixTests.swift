@@ -82,33 +82,44 @@ import Testing
         return rows.compactMap { $0[count] as? Int }.max() ?? 0
     }
 
+    /// A case-management dataset `name` holding `table` (record_id a direct identifier, the `quasi` columns
+    /// quasi-identifiers), its recorded consent `decisions`, and an active aggregated agreement `agreement` with
+    /// DRC covering it that names no consent purpose.
+    static func installCases(
+        _ world: TestWorld, name: String, table: Table, quasi: [String], decisions: [ConsentEntry], agreement: String
+    ) async throws {
+        let admin = try await world.user(.administrator).id.rawValue
+        let schema = Schema(fields: table.columns.map { c in
+            Field(name: c.name, type: c.type, role: c.name == "record_id" ? .directIdentifier : quasi.contains(c.name) ? .quasiIdentifier : .other)
+        })
+        let d = Dataset(name: name, category: "case-management", schema: schema, sensitivity: .high,
+                        purpose: "Consent test", createdAt: Fixtures.epoch)
+        _ = try await world.store.addVersion(of: d.id, table: table, schema: schema,
+                                             provenance: Fixtures.provenance(sha: String(repeating: "e", count: 64)),
+                                             audit: AuditDraft(at: Fixtures.epoch, actor: admin, action: .datasetImported), creating: d)
+        try await world.store.recordConsent(datasetID: d.id, entries: decisions,
+                                            audit: AuditDraft(at: Fixtures.epoch, actor: admin, action: .consentChanged))
+        let now = world.clock.now()
+        let a = try Agreement(id: agreement, parties: ["UNHCR", "DRC"], purpose: "Trends", legalBasis: .publicInterest,
+                              covers: [name], level: .aggregated, validFrom: Fixtures.epoch, createdAt: now, createdBy: admin)
+        try await AgreementDocuments.create(a, in: world.store, actor: admin, at: now)
+        try await AgreementDocuments.transition(agreement, to: .active, in: world.store, actor: admin, role: .administrator, at: now)
+    }
+
     /// Under an agreement that names no consent purpose, a partner's live tables still leave out the records
     /// whose consent to disclosure was refused or withdrawn (as share packages do); the producer's do not.
     @Test func partnerAggregatesLeaveOutWithdrawnRecordsWithoutAConsentPurpose() async throws {
         let world = try await TestWorld.make()
         _ = try await SharingFixture.install(in: world, twoPartners: true)
-        let admin = try await world.user(.administrator).id.rawValue
         let n = 10
         let table = try Table(columns: [
             Column(name: "record_id", data: .text(codes: (0..<n).map(Int32.init), dictionary: (0..<n).map { "w\($0)" })),
             Column(name: "adm1_code", data: .text(codes: Array(repeating: 0, count: n), dictionary: ["SD01"])),
             Column(name: "sex", data: .text(codes: Array(repeating: 0, count: n), dictionary: ["f"])),
         ])
-        let roles: [String: DisclosureRole] = ["record_id": .directIdentifier, "adm1_code": .quasiIdentifier, "sex": .quasiIdentifier]
-        let schema = Schema(fields: table.columns.map { Field(name: $0.name, type: $0.type, role: roles[$0.name] ?? .other) })
-        let d = Dataset(name: "withdrawn", category: "case-management", schema: schema, sensitivity: .high,
-                        purpose: "Withdrawal test", createdAt: Fixtures.epoch)
-        _ = try await world.store.addVersion(of: d.id, table: table, schema: schema,
-                                             provenance: Fixtures.provenance(sha: String(repeating: "e", count: 64)),
-                                             audit: AuditDraft(at: Fixtures.epoch, actor: admin, action: .datasetImported), creating: d)
-        try await world.store.recordConsent(
-            datasetID: d.id, entries: [ConsentEntry(recordID: "w3", purpose: "disclosure", granted: false, at: Fixtures.epoch)],
-            audit: AuditDraft(at: Fixtures.epoch, actor: admin, action: .consentChanged))
-        let now = world.clock.now()
-        let a = try Agreement(id: "ISP-NOPURPOSE", parties: ["UNHCR", "DRC"], purpose: "Trends", legalBasis: .publicInterest,
-                              covers: ["withdrawn"], level: .aggregated, validFrom: Fixtures.epoch, createdAt: now, createdBy: admin)
-        try await AgreementDocuments.create(a, in: world.store, actor: admin, at: now)
-        try await AgreementDocuments.transition("ISP-NOPURPOSE", to: .active, in: world.store, actor: admin, role: .administrator, at: now)
+        try await Self.installCases(world, name: "withdrawn", table: table, quasi: ["adm1_code", "sex"],
+                                    decisions: [ConsentEntry(recordID: "w3", purpose: "disclosure", granted: false, at: Fixtures.epoch)],
+                                    agreement: "ISP-NOPURPOSE")
         try await world.application().test(.router) { client in
             let partner = try await Browser.signedIn(client, userName: SharingFixture.partnerA)
             let analyst = try await Browser.signedIn(client, as: .analyst)
@@ -128,7 +139,6 @@ import Testing
     @Test func partnerAggregatesLeaveOutRefusalsAtCollection() async throws {
         let world = try await TestWorld.make()
         _ = try await SharingFixture.install(in: world, twoPartners: true)
-        let admin = try await world.user(.administrator).id.rawValue
         let n = 12
         let table = try Table(columns: [
             Column(name: "record_id", data: .text(codes: (0..<n).map(Int32.init), dictionary: (0..<n).map { "c\($0)" })),
@@ -136,22 +146,10 @@ import Testing
             // c1, c2 and c5 said no at collection
             Column(name: "consent_disclosure", data: .text(codes: (0..<n).map { [1, 2, 5].contains($0) ? 1 : 0 }, dictionary: ["yes", "no"])),
         ])
-        let roles: [String: DisclosureRole] = ["record_id": .directIdentifier, "sex": .quasiIdentifier]
-        let schema = Schema(fields: table.columns.map { Field(name: $0.name, type: $0.type, role: roles[$0.name] ?? .other) })
-        let d = Dataset(name: "collected", category: "case-management", schema: schema, sensitivity: .high,
-                        purpose: "Collected consent test", createdAt: Fixtures.epoch)
-        _ = try await world.store.addVersion(of: d.id, table: table, schema: schema,
-                                             provenance: Fixtures.provenance(sha: String(repeating: "f", count: 64)),
-                                             audit: AuditDraft(at: Fixtures.epoch, actor: admin, action: .datasetImported), creating: d)
         // c5 granted disclosure since
-        try await world.store.recordConsent(
-            datasetID: d.id, entries: [ConsentEntry(recordID: "c5", purpose: "disclosure", granted: true, at: Fixtures.epoch)],
-            audit: AuditDraft(at: Fixtures.epoch, actor: admin, action: .consentChanged))
-        let now = world.clock.now()
-        let a = try Agreement(id: "ISP-COLLECTED", parties: ["UNHCR", "DRC"], purpose: "Trends", legalBasis: .publicInterest,
-                              covers: ["collected"], level: .aggregated, validFrom: Fixtures.epoch, createdAt: now, createdBy: admin)
-        try await AgreementDocuments.create(a, in: world.store, actor: admin, at: now)
-        try await AgreementDocuments.transition("ISP-COLLECTED", to: .active, in: world.store, actor: admin, role: .administrator, at: now)
+        try await Self.installCases(world, name: "collected", table: table, quasi: ["sex"],
+                                    decisions: [ConsentEntry(recordID: "c5", purpose: "disclosure", granted: true, at: Fixtures.epoch)],
+                                    agreement: "ISP-COLLECTED")
         try await world.application().test(.router) { client in
             let partner = try await Browser.signedIn(client, userName: SharingFixture.partnerA)
             let theirs = try await Self.perturbedCount(world, dataset: "collected", rows: (0..<n).filter { $0 != 1 && $0 != 2 })
