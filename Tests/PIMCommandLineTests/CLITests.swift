@@ -37,6 +37,15 @@ struct PIMBinary {
         return Result(status: p.terminationStatus, out: String(decoding: o, as: UTF8.self), err: String(decoding: e, as: UTF8.self))
     }
 
+    /// Runs each command in `dir`, in order, expecting each to succeed (a failure names the command and its
+    /// standard error at the caller's line).
+    static func expectSuccess(_ commands: [[String]], in dir: URL, sourceLocation: SourceLocation = #_sourceLocation) throws {
+        for args in commands {
+            let r = try run(args, in: dir)
+            #expect(r.status == 0, "\(args): \(r.err)", sourceLocation: sourceLocation)
+        }
+    }
+
     static func scratch() throws -> URL {
         let d = FileManager.default.temporaryDirectory.appendingPathComponent("pim-cli-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: d, withIntermediateDirectories: true)

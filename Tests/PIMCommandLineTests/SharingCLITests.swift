@@ -91,17 +91,14 @@ import Testing
     @Test func withdrawnConsentLeavesSharesOfAgreementsWithoutAConsentPurpose() throws {
         let dir = try Self.workspace()
         // Given a public-interest agreement (no consent purpose) and six records whose consent to disclosure was withdrawn
-        for args in [
+        try PIMBinary.expectSuccess([
             ["agreement", "add", "--id", "ISP-W", "--parties", "UNHCR,DRC", "--purpose", "trends", "--basis", "public-interest",
              "--covers", "pm", "--level", "aggregated"],
             ["agreement", "activate", "ISP-W"],
             ["consent", "withdraw", "--dataset", "pm", "--purpose", "disclosure", "--record", "R1", "--record", "R2", "--record", "R3",
              "--record", "R4", "--record", "R5", "--record", "R6"],
             ["share", "pm", "--to", "DRC", "--agreement", "ISP-W", "--level", "aggregated", "--by", "sex=rare:1", "--out", "w.zip"],
-        ] {
-            let r = try PIMBinary.run(args, in: dir)
-            #expect(r.status == 0, "\(args): \(r.err)")
-        }
+        ], in: dir)
         // Then the table counts 54 of the 60 records and says why the six are not there
         let r = try PIMBinary.run(["verify", "w.zip", "--extract", "w"], in: dir)
         #expect(r.status == 0, "\(r.err)")
@@ -151,14 +148,11 @@ import Testing
 
     @Test func aShareIntoAMissingFolderSaysSoBeforeAnyWork() throws {
         let dir = try Self.workspace()
-        for args in [
+        try PIMBinary.expectSuccess([
             ["agreement", "add", "--id", "ISP-F", "--parties", "UNHCR,DRC", "--purpose", "trends", "--basis", "public-interest",
              "--covers", "pm", "--level", "aggregated"],
             ["agreement", "activate", "ISP-F"],
-        ] {
-            let r = try PIMBinary.run(args, in: dir)
-            #expect(r.status == 0, "\(args): \(r.err)")
-        }
+        ], in: dir)
         let r = try PIMBinary.run(["share", "pm", "--to", "DRC", "--agreement", "ISP-F", "--level", "aggregated", "--by", "adm1_code",
                                    "--out", "no-such-folder/p.zip"], in: dir)
         #expect(r.status != 0)
@@ -172,16 +166,13 @@ import Testing
 
     @Test func verifyShowsThePackageMetadata() throws {
         let dir = try Self.workspace()
-        for args in [
+        try PIMBinary.expectSuccess([
             ["agreement", "add", "--id", "ISP-M", "--parties", "UNHCR,DRC", "--purpose", "trends", "--basis", "public-interest",
              "--covers", "pm", "--level", "aggregated", "--retention-days", "30"],
             ["agreement", "activate", "ISP-M"],
             ["share", "pm", "--to", "DRC", "--agreement", "ISP-M", "--level", "aggregated", "--by", "adm1_code", "--out", "m.zip"],
             ["key", "export", "--out", "producer.pem"],
-        ] {
-            let r = try PIMBinary.run(args, in: dir)
-            #expect(r.status == 0, "\(args): \(r.err)")
-        }
+        ], in: dir)
         // When the recipient verifies the package, the metadata follows the verdict
         var r = try PIMBinary.run(["verify", "m.zip", "--public-key", "producer.pem"], in: dir)
         #expect(r.status == 0, "\(r.err)")
@@ -204,15 +195,12 @@ import Testing
     /// lowers the default thresholds needs a data-protection focal point.
     @Test func anAgreementThatLowersTheThresholdsNeedsAFocalPointToActivate() throws {
         let dir = try Self.workspace()
-        for args in [
+        try PIMBinary.expectSuccess([
             ["user", "add", "--name", "omar", "--role", "pim-officer", "--password-file", "pw", "--as", "amina"],
             ["user", "add", "--name", "dina", "--role", "data-protection-focal-point", "--password-file", "pw", "--as", "amina"],
             ["agreement", "add", "--id", "L-1", "--parties", "UNHCR,DRC", "--purpose", "reporting", "--basis", "public-interest",
              "--covers", "pm", "--level", "aggregated", "--min-cell", "2", "--as", "omar"],
-        ] {
-            let r = try PIMBinary.run(args, in: dir)
-            #expect(r.status == 0, "\(args): \(r.err)")
-        }
+        ], in: dir)
         let refused = try PIMBinary.run(["agreement", "activate", "L-1", "--as", "omar"], in: dir)
         #expect(refused.status != 0)
         #expect(refused.err.contains("minimum cell 2 (the default is 5)"), "\(refused.err)")
@@ -222,15 +210,12 @@ import Testing
 
     @Test func consentFiltersAndWithdrawalAppliesToLaterShares() throws {
         let dir = try Self.workspace()
-        for args in [
+        try PIMBinary.expectSuccess([
             ["agreement", "add", "--id", "C-1", "--parties", "UNHCR,DRC", "--purpose", "reporting", "--basis", "consent",
              "--consent-purpose", "reporting", "--covers", "pm", "--level", "aggregated", "--min-cell", "1"],
             ["agreement", "activate", "C-1"],
             ["consent", "record", "--dataset", "pm", "--purpose", "reporting", "--record", "R1", "--record", "R2", "--record", "R3"],
-        ] {
-            let r = try PIMBinary.run(args, in: dir)
-            #expect(r.status == 0, "\(args): \(r.err)")
-        }
+        ], in: dir)
         var r = try PIMBinary.run(["share", "pm", "--to", "DRC", "--agreement", "C-1", "--level", "aggregated", "--by", "sex",
                                    "--out", "c1.zip"], in: dir)
         #expect(r.status == 0, "\(r.err)")
@@ -270,17 +255,14 @@ import Testing
     @Test func aTableThatDiffersByFewerThanTheMinimumCellIsRefused() throws {
         let dir = try Self.workspace()
         let all = (1...60).flatMap { ["--record", "R\($0)"] }
-        for args in [
+        try PIMBinary.expectSuccess([
             ["agreement", "add", "--id", "D-1", "--parties", "UNHCR,DRC", "--purpose", "reporting", "--basis", "consent",
              "--consent-purpose", "reporting", "--covers", "pm", "--level", "aggregated", "--min-cell", "3"],
             ["agreement", "activate", "D-1"],
             ["consent", "record", "--dataset", "pm", "--purpose", "reporting"] + all,
             ["share", "pm", "--to", "DRC", "--agreement", "D-1", "--level", "aggregated", "--by", "sex", "--out", "d1.zip"],
             ["consent", "withdraw", "--dataset", "pm", "--purpose", "reporting", "--record", "R7"],
-        ] {
-            let r = try PIMBinary.run(args, in: dir)
-            #expect(r.status == 0, "\(args): \(r.err)")
-        }
+        ], in: dir)
         var r = try PIMBinary.run(["share", "pm", "--to", "DRC", "--agreement", "D-1", "--level", "aggregated", "--by", "sex",
                                    "--out", "d2.zip"], in: dir)
         #expect(r.status != 0)
@@ -383,14 +365,11 @@ import Testing
 
     @Test func scheduledSharesAreMadeOncePerPeriod() throws {
         let dir = try Self.workspace()
-        for args in [
+        try PIMBinary.expectSuccess([
             ["agreement", "add", "--id", "W-1", "--parties", "UNHCR,DRC", "--purpose", "weekly", "--basis", "public-interest",
              "--covers", "protection-monitoring", "--level", "anonymised", "--frequency", "weekly", "--by", "adm1_code"],
             ["agreement", "activate", "W-1"],
-        ] {
-            let r = try PIMBinary.run(args, in: dir)
-            #expect(r.status == 0, "\(args): \(r.err)")
-        }
+        ], in: dir)
         // The agreement allows anonymised, but §10.3 narrows protection monitoring to aggregated: the schedule uses that.
         var r = try PIMBinary.run(["share", "due", "--out", "outbox"], in: dir)
         #expect(r.status == 0, "\(r.err)")
@@ -404,14 +383,11 @@ import Testing
     @Test func shareDueExitsWithOneWhenAScheduledShareIsRefused() throws {
         let dir = try Self.workspace()
         // Given a weekly schedule by a column the dataset does not have
-        for args in [
+        try PIMBinary.expectSuccess([
             ["agreement", "add", "--id", "W-2", "--parties", "UNHCR,DRC", "--purpose", "weekly", "--basis", "public-interest",
              "--covers", "pm", "--level", "aggregated", "--frequency", "weekly", "--by", "district"],
             ["agreement", "activate", "W-2"],
-        ] {
-            let r = try PIMBinary.run(args, in: dir)
-            #expect(r.status == 0, "\(args): \(r.err)")
-        }
+        ], in: dir)
         // When the due shares are made, the refusal is printed and the command fails
         let r = try PIMBinary.run(["share", "due", "--out", "outbox"], in: dir)
         #expect(r.out.contains("refused: W-2 pm → DRC"), "\(r.out)")
@@ -428,17 +404,14 @@ import Testing
         let dir = try Self.workspace()
         try "a long enough passphrase\n".write(to: dir.appendingPathComponent("pass"), atomically: true, encoding: .utf8)
         try "another passphrase!!\n".write(to: dir.appendingPathComponent("wrong"), atomically: true, encoding: .utf8)
-        for args in [
+        try PIMBinary.expectSuccess([
             ["agreement", "add", "--id", "E-1", "--parties", "UNHCR,DRC", "--purpose", "p", "--basis", "public-interest",
              "--covers", "pm", "--level", "aggregated"],
             ["agreement", "activate", "E-1"],
             ["share", "pm", "--to", "DRC", "--agreement", "E-1", "--level", "aggregated", "--by", "sex", "--out", "e.pimenc",
              "--passphrase-file", "pass"],
             ["key", "export", "--out", "k.pem"],
-        ] {
-            let r = try PIMBinary.run(args, in: dir)
-            #expect(r.status == 0, "\(args): \(r.err)")
-        }
+        ], in: dir)
         let sealed = try Data(contentsOf: dir.appendingPathComponent("e.pimenc"))
         #expect(sealed.starts(with: Data("PIMENC1\n".utf8)))
         #expect(try PIMBinary.run(["verify", "e.pimenc", "--public-key", "k.pem"], in: dir).status != 0)
@@ -471,7 +444,7 @@ import Testing
 
     @Test func aKeyOfTheWrongKindIsNamedAsSuch() throws {
         let dir = try Self.workspace()
-        for args in [
+        try PIMBinary.expectSuccess([
             ["agreement", "add", "--id", "E-2", "--parties", "UNHCR,DRC", "--purpose", "p", "--basis", "public-interest",
              "--covers", "pm", "--level", "aggregated"],
             ["agreement", "activate", "E-2"],
@@ -479,10 +452,7 @@ import Testing
             ["key", "export", "--out", "k.pem"],
             ["share", "pm", "--to", "DRC", "--agreement", "E-2", "--level", "aggregated", "--by", "sex", "--out", "e.pimenc",
              "--recipient-key", "drc.pub"],
-        ] {
-            let r = try PIMBinary.run(args, in: dir)
-            #expect(r.status == 0, "\(args): \(r.err)")
-        }
+        ], in: dir)
         // The recipient's public key given as --identity
         var r = try PIMBinary.run(["verify", "e.pimenc", "--public-key", "k.pem", "--identity", "drc.pub"], in: dir)
         #expect(r.status != 0)
@@ -502,14 +472,11 @@ import Testing
         try await store.add(User(userName: "dpfp", displayName: "Focal point", role: .dataProtectionFocalPoint,
                                  passwordHash: "$2b$04$abcdefghijklmnopqrstuu5s7oV2mZ.yrWb1Jp0n6J7wYJmY6JdZK", createdAt: Date()))
         try await store.close()
-        for args in [
+        try PIMBinary.expectSuccess([
             ["agreement", "add", "--id", "X-1", "--parties", "UNHCR,DRC", "--purpose", "joint analysis", "--basis",
              "legitimate-interest", "--covers", "pm", "--level", "anonymised"],
             ["agreement", "activate", "X-1"],
-        ] {
-            let r = try PIMBinary.run(args, in: dir)
-            #expect(r.status == 0, "\(args): \(r.err)")
-        }
+        ], in: dir)
         let share = ["share", "pm", "--to", "DRC", "--agreement", "X-1", "--level", "anonymised", "--out", "x.zip"]
         // §10.3 keeps protection monitoring aggregated
         var r = try PIMBinary.run(share, in: dir)
@@ -629,17 +596,14 @@ import Testing
         csv += "2026-03-01,A1,A102,host-community,ORG-A,100,100,10,100,90,10,410\n"
         csv += "2026-03-01,A2,A201,idps,ORG-A,40,50,6,30,35,9,170\n"
         try csv.write(to: dir.appendingPathComponent("pop.csv"), atomically: true, encoding: .utf8)
-        for args in [
+        try PIMBinary.expectSuccess([
             ["import", "pop.csv", "--dataset", "pop", "--category", "population-data", "--purpose", "planning"],
             ["agreement", "add", "--id", "ISP-P", "--parties", "UNHCR,DRC", "--purpose", "planning", "--basis", "public-interest",
              "--covers", "pop", "--level", "aggregated"],
             ["agreement", "activate", "ISP-P"],
             ["share", "pop", "--to", "DRC", "--agreement", "ISP-P", "--level", "aggregated", "--by", "adm1_code,sex", "--out", "p.zip"],
             ["verify", "p.zip", "--extract", "out"],
-        ] {
-            let r = try PIMBinary.run(args, in: dir)
-            try #require(r.status == 0, "\(args.first ?? ""): \(r.err)")
-        }
+        ], in: dir)
         let data = try String(contentsOf: dir.appendingPathComponent("out/data.csv"), encoding: .utf8)
         // (CSV lines end in CRLF, one Character in Swift.)
         let lines = data.components(separatedBy: "\r\n")
@@ -658,17 +622,14 @@ import Testing
         var csv = "record_id,sex,consent_disclosure\n#meta+id+record,#sex,#x_consent+disclosure\n"
         for i in 1...30 { csv += "C\(i),\(i % 2 == 0 ? "f" : "m"),\(i <= 4 ? "no" : "yes")\n" }
         try csv.write(to: dir.appendingPathComponent("cm.csv"), atomically: true, encoding: .utf8)
-        for args in [
+        try PIMBinary.expectSuccess([
             ["import", "cm.csv", "--dataset", "cm", "--category", "protection-monitoring", "--purpose", "test"],
             ["agreement", "add", "--id", "ISP-C", "--parties", "UNHCR,DRC", "--purpose", "trends", "--basis", "public-interest",
              "--covers", "cm", "--level", "aggregated"],
             ["agreement", "activate", "ISP-C"],
             ["share", "cm", "--to", "DRC", "--agreement", "ISP-C", "--level", "aggregated", "--by", "sex", "--out", "c.zip"],
             ["verify", "c.zip", "--extract", "out"],
-        ] {
-            let r = try PIMBinary.run(args, in: dir)
-            try #require(r.status == 0, "\(args.first ?? ""): \(r.err)")
-        }
+        ], in: dir)
         let lines = try String(contentsOf: dir.appendingPathComponent("out/data.csv"), encoding: .utf8).components(separatedBy: "\r\n")
         // C1–C4 refused: 26 counted, 13 of each sex
         #expect(lines.contains("Total,26,"), "\(lines)")

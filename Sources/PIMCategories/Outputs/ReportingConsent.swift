@@ -63,40 +63,18 @@ public struct ReportingConsent: Sendable, Hashable {
     public func keptRows(in table: Table) throws(CategoryDataError) -> [Int]? {
         let refused = Self.refusedAtCollection(in: table)
         if withdrawnRecordIDs.isEmpty && refused == nil { return nil }
-        guard let refused else {
-            guard let recordColumn, let ids = table[recordColumn] else { throw .consentUnmatched }
-            let withdrawn = Set(withdrawnRecordIDs)
-            return (0..<table.rowCount).filter { row in Self.text(ids[row]).map { !withdrawn.contains($0) } ?? true }
+        guard let recordColumn, table[recordColumn] != nil else {
+            // Withdrawals that cannot be matched refuse; refusals at collection stand on their own (a grant
+            // that cannot be matched leaves them standing).
+            guard withdrawnRecordIDs.isEmpty, let refused else { throw .consentUnmatched }
+            return refused.indices.filter { !refused[$0] }
         }
-        // Refusals at collection, overridden per record by the latest recorded decision when there is one.
-        var latest: [String: ConsentDecision] = [:]
-        for d in decisions where d.purpose == Self.purpose.rawValue {
-            if let seen = latest[d.recordID], seen.at > d.at { continue }
-            latest[d.recordID] = d
-        }
-        var ids: Column?
-        if !latest.isEmpty {
-            // Grants that cannot be matched leave the refusals standing; withdrawals that cannot be matched refuse.
-            if let recordColumn, let column = table[recordColumn] { ids = column } else if !withdrawnRecordIDs.isEmpty { throw .consentUnmatched }
-        }
-        var keep: [Int] = []
-        keep.reserveCapacity(table.rowCount)
-        for row in 0..<table.rowCount {
-            var granted = !refused[row]
-            if let ids, let id = Self.text(ids[row]), let d = latest[id] { granted = d.granted }
-            if granted { keep.append(row) }
-        }
-        return keep
-    }
-
-    private static func text(_ value: Value) -> String? {
-        switch value {
-        case .null: nil
-        case .integer(let v): String(v)
-        case .text(let s): s.isEmpty ? nil : s
-        case .decimal(let v): String(v)
-        case .date(let d): String(d)
-        case .boolean(let b): String(b)
+        // (The collected answers count as refusals there too, each overridden by a decision recorded since.)
+        do {
+            return try ConsentFilter.apply(to: table, recordColumn: recordColumn, entries: decisions, purpose: Self.purpose,
+                                           keepingUndecided: true).keptRows
+        } catch {
+            throw .consentUnmatched
         }
     }
 

@@ -91,7 +91,7 @@ struct InspectSummary: Encodable {
                 name: p.name, hxl: p.tag?.description, type: p.inferredType.rawValue,
                 evidence: Dictionary(uniqueKeysWithValues: p.evidence.map { ($0.key.rawValue, $0.value) }),
                 nulls: p.nullCount, distinct: p.distinctCount,
-                min: roleSensitive ? nil : p.minimum.map(ValueText.format), max: roleSensitive ? nil : p.maximum.map(ValueText.format),
+                min: roleSensitive ? nil : p.minimum.map(\.plainText), max: roleSensitive ? nil : p.maximum.map(\.plainText),
                 role: f.role.rawValue)
         }
     }
@@ -110,8 +110,4 @@ struct InspectSummary: Encodable {
         lines.append(Output.table(["column", "hxl", "type", "evidence", "nulls", "distinct", "range", "proposed role"], rows))
         return lines.joined(separator: "\n")
     }
-}
-
-enum ValueText {
-    static func format(_ v: Value) -> String { v.plainText }
 }

@@ -56,12 +56,10 @@ enum TextParsing {
         case (.integer(let i), .decimal): return .decimal(Double(i))
         case (.decimal(let d), .integer): return d.rounded() == d && abs(d) < 9e18 ? .integer(Int64(d)) : nil
         case (.integer(let i), .boolean) where i == 0 || i == 1: return .boolean(i == 1)
-        case (_, .text): return .text(format(v))
+        case (_, .text): return .text(v.plainText)
         default: return nil
         }
     }
-
-    static func format(_ v: Value) -> String { v.plainText }
 
     static func trim(_ d: Double) -> String {
         d.rounded() == d && abs(d) < 1e15 ? String(Int64(d)) : String(d)

@@ -219,7 +219,7 @@ struct FieldChecker {
     func shown(_ s: String) -> String { "found \(Self.aLength(s.count)) value" }
 
     /// A typed cell's value in a message: its length only (see ``shown(_:)``).
-    func described(_ v: Value) -> String { "\(Self.aLength(TextParsing.format(v).count)) value" }
+    func described(_ v: Value) -> String { "\(Self.aLength(v.plainText.count)) value" }
 
     mutating func report(_ row: Int, _ rule: ValidationRule, _ problem: String, _ expected: String) {
         let r = rowNumber(row)
@@ -252,7 +252,7 @@ struct FieldChecker {
             if v.isNull { builder.appendNull(); continue }
             if let w = TextParsing.convert(v, to: target) { builder.append(w) } else {
                 builder.appendNull()
-                let found = "\(TextParsing.article(c.type)), \(TextParsing.format(v).count) characters long"
+                let found = "\(TextParsing.article(c.type)), \(v.plainText.count) characters long"
                 report(row, .type, "not \(TextParsing.article(target)) (found \(found))",
                        TextParsing.hint(target))
             }
@@ -289,7 +289,7 @@ struct FieldChecker {
             : "expected text matching \(pattern ?? "")"
         // Allowed values of a typed field are compared as that type writes them: "01" allows 1, "yes" true.
         let allowed = field.allowedValues.map { values in
-            Set(field.type == .text ? values : values.compactMap { TextParsing.parse($0, as: field.type).map(TextParsing.format) })
+            Set(field.type == .text ? values : values.compactMap { TextParsing.parse($0, as: field.type).map(\.plainText) })
         }
         let level = field.checkedAdminLevel
         // Check each distinct value once when the column is text.
@@ -337,11 +337,11 @@ struct FieldChecker {
                 if let lo = field.minimum, x < lo { report(row, .range, "below the minimum (\(described(v)))", "expected at least \(field.boundText(lo))") }
                 if let hi = field.maximum, x > hi { report(row, .range, "above the maximum (\(described(v)))", "expected at most \(field.boundText(hi))") }
             }
-            if let allowed, !allowed.contains(TextParsing.format(v)) {
+            if let allowed, !allowed.contains(v.plainText) {
                 report(row, .allowedValues, "not an allowed value", "use one of: \(allowed.sorted().prefix(12).joined(separator: ", "))")
             }
             // Numbers, dates and booleans are matched as written back (42, 2026-03-31, true).
-            if patternFails(TextParsing.format(v)) {
+            if patternFails(v.plainText) {
                 report(row, .pattern, "does not match the pattern (\(described(v)))", patternExpected)
             }
         }

@@ -64,7 +64,7 @@ extension Validator {
     static func text(_ v: Value) -> String? {
         if case .null = v { return nil }
         if case .text(let s) = v { return s }
-        return TextParsing.format(v)
+        return v.plainText
     }
 
     /// Null, or text of spaces only.

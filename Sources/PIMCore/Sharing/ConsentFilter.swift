@@ -43,6 +43,8 @@ public enum ConsentGap: String, Sendable, Hashable, Codable, CaseIterable {
 /// The outcome of the consent filter: the kept rows and how many were left out, and why.
 public struct ConsentFilterResult: Sendable {
     public var table: Table
+    /// The rows of the input kept, in order (for callers that keep something per row beside the table).
+    public var keptRows: [Int]
     public var purpose: ConsentPurpose
     public var considered: Int
     public var kept: Int { table.rowCount }
@@ -182,6 +184,6 @@ public enum ConsentFilter {
             }
         }
         let kept = keep.count == table.rowCount ? table : table.selectingRows(keep)
-        return ConsentFilterResult(table: kept, purpose: purpose, considered: table.rowCount, leftOut: leftOut)
+        return ConsentFilterResult(table: kept, keptRows: keep, purpose: purpose, considered: table.rowCount, leftOut: leftOut)
     }
 }

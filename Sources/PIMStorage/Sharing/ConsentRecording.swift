@@ -33,7 +33,7 @@ public enum ConsentRecording {
             if case .text(_, let dictionary) = column.data {
                 known = Set(dictionary)
             } else {
-                for r in 0..<column.count where !column.isNull(r) { known.insert(text(column[r])) }
+                for r in 0..<column.count where !column.isNull(r) { known.insert(column[r].plainText) }
             }
             unknown = ids.filter { !known.contains($0) }.count
         }
@@ -45,7 +45,4 @@ public enum ConsentRecording {
         }
         return Outcome(applied: applied.count, superseded: superseded.count, unknown: unknown)
     }
-
-    /// A record id as written in a consent file (dates as yyyy-mm-dd).
-    static func text(_ v: Value) -> String { v.plainText }
 }

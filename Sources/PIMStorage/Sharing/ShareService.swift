@@ -82,15 +82,14 @@ public struct ShareService: Sendable {
         // Every stored decision counts, with or without a consent purpose in the agreement: a record whose
         // consent to disclosure (or, for a table, to reporting) was refused or withdrawn never leaves.
         let consent = try await store.consent(datasetID: dataset.id).map(\.decision)
-        // An aggregated table needs only its dimensions' columns, and the record id when consent decisions apply.
-        let idField = plan.consentPurpose != nil || !consent.isEmpty ? ConsentFilter.recordIDField(in: version.schema) : nil
-        // (and the date columns, for the period the metadata reports)
-        var columns: [String] = []
-        // (and consent as collected, whose refusals count as recorded ones do)
+        // An aggregated table needs only its dimensions' columns; consent as collected, whose refusals count as
+        // recorded ones do; the record id when consent decisions or collected answers apply (a decision recorded
+        // since wins over the collected answer); and the date columns, for the period the metadata reports.
         let collected = [ConsentPurpose.disclosure, .reporting].map(ConsentFilter.collectedColumn).filter { version.schema.field(named: $0) != nil }
-        // (with the record id, to match a decision recorded since, which wins over the collected answer)
-        let recordID = collected.isEmpty ? idField : ConsentFilter.recordIDField(in: version.schema) ?? idField
-        for c in plan.dimensions.map(SharingRules.dimensionColumn) + [recordID].compactMap({ $0 }) + collected
+        let idField = plan.consentPurpose != nil || !consent.isEmpty || !collected.isEmpty
+            ? ConsentFilter.recordIDField(in: version.schema) : nil
+        var columns: [String] = []
+        for c in plan.dimensions.map(SharingRules.dimensionColumn) + [idField].compactMap({ $0 }) + collected
             + version.schema.fields.filter({ $0.type == .date }).map(\.name) where !columns.contains(c) {
             columns.append(c)
         }
