@@ -125,6 +125,31 @@ import Testing
         #expect(spikes.value("incidents", where: ["total", "all incidents", "2026-05"]) == .integer(10))
     }
 
+    /// QA11 C1: a year typed 1026 for 2026 made the series 10,000 months long, cut it there, and dropped
+    /// every real incident without a word. Dates further apart than a trend covers are refused, naming the
+    /// data rows of the two ends; the caseload's months likewise.
+    @Test func aMistypedCenturyIsRefusedNamingItsRowNotDroppingTheOtherRows() throws {
+        var rows = (1...20).map { "2026-0\(1 + $0 % 5)-10,A1,A101,gbv,1" }
+        rows.insert("1026-05-10,A1,A101,gbv,1", at: 7)
+        let t = fixture("date,adm1_code,adm2_code,protection_risk,affected", rows)
+        #expect(throws: CategoryDataError.dateSpanTooLong(column: "date", firstRow: 8, lastRow: 4, first: "1026-05", last: "2026-05")) {
+            _ = try MonitoringTrends.report(t)
+        }
+        let error = CategoryDataError.dateSpanTooLong(column: "date", firstRow: 8, lastRow: 4, first: "1026-05", last: "2026-05")
+        #expect(error.description.hasPrefix("Column \"date\" spans from 1026-05 (data row 8) to 2026-05 (data row 4)"))
+        // A century apart is still a trend (the limit is not hit by real data).
+        rows[7] = "1926-05-10,A1,A101,gbv,1"
+        #expect(try MonitoringTrends.report(fixture("date,adm1_code,adm2_code,protection_risk,affected", rows))
+            .section("by-risk")?.value("incidents", where: ["gbv"]) == .integer(21))
+        let header = "case_id,opened,closed,adm1_code,adm2_code,sex,age_group,specific_need,gbv_incident_type,status,referral_service,org"
+        let cases = fixture(header, ["C1,2026-01-05,,A1,A101,female,adults,woman-at-risk,,open,,O",
+                                     "C2,1026-03-01,,A1,A101,male,adults,disability,,open,,O"])
+        #expect(throws: CategoryDataError.self) { _ = try Caseload.report(cases) }
+        // The templates' dates start in 1900, so validation finds the row at import.
+        let date = try #require(CategoryTemplate.protectionMonitoring.schema.field(named: "date"))
+        #expect(date.minimum == Double(CivilDays.days(year: 1900, month: 1, day: 1)))
+    }
+
     @Test func aWeeklySpikeOfTheTotalAloneIsListedAmongTheSpikes() throws {
         // Given one incident in each of the weeks of 5, 12 and 19 January 2026 (Mondays), then 8 in the week
         // of 26 January spread over four risks and four areas (2 each: no risk or area rises by 5)

@@ -207,8 +207,17 @@ struct PIMBinary {
         let export = try PIMBinary.run(["export", "pm", "--out", "x.csv", "--as", "farah"], in: dir)
         #expect(export.status != 0)
         #expect(!FileManager.default.fileExists(atPath: dir.appendingPathComponent("x.csv").path))
-        // A protected table (cells of 5 or more) is what an analyst sees on the web; smaller cells are not
-        #expect(try PIMBinary.run(["aggregate", "pm", "--by", "sex", "--out", "t.csv", "--as", "farah"], in: dir).status == 0)
+        // A perturbed table (the cell-key method, cells of 5 or more) is what an analyst sees on the web, and here
+        // too (QA11 S6): exact suppressed tables and roundings under chosen seeds are refused, saying why
+        let exact = try PIMBinary.run(["aggregate", "pm", "--by", "sex", "--out", "t.csv", "--as", "farah"], in: dir)
+        #expect(exact.status != 0)
+        #expect(exact.err.contains("analyst: your tables of a stored dataset are perturbed by the cell-key method"), "\(exact.err)")
+        let rounded = try PIMBinary.run(["aggregate", "pm", "--by", "sex", "--round", "5", "--seed", "7", "--out", "t.csv", "--as", "farah"], in: dir)
+        #expect(rounded.status != 0)
+        #expect(rounded.err.contains("add --cell-key instead of --round"), "\(rounded.err)")
+        let perturbed = try PIMBinary.run(["aggregate", "pm", "--by", "sex", "--cell-key", "--out", "t.csv", "--as", "farah"], in: dir)
+        #expect(perturbed.status == 0, "\(perturbed.err)")
+        #expect(try PIMBinary.run(["aggregate", "pm", "--by", "sex", "--out", "t.csv", "--as", "admin"], in: dir).status == 0)
         let small = try PIMBinary.run(["aggregate", "pm", "--by", "sex", "--min-cell", "2", "--out", "t2.csv", "--as", "farah"], in: dir)
         #expect(small.status != 0)
         #expect(small.err.contains("aggregate with cells below 5"))

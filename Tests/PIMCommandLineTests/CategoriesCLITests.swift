@@ -42,6 +42,68 @@ import Testing
         #expect(audit.out.contains("\"kind\":\"shareable\"") || audit.out.contains("\"kind\" : \"shareable\""), "\(audit.out)")
     }
 
+    /// QA11 C28, C8: consent as collected counts in every category, however it is written. A consent_reporting
+    /// column in a protection-monitoring file was dropped at import (not in that template), and a case file
+    /// without two optional template columns lost the template: in both the refusals were counted, and the
+    /// shareable output said none had refused. A stored schema that would drop such a column refuses the file.
+    @Test func consentRefusedAtCollectionIsKeptAndHonouredInEveryCategory() throws {
+        let dir = try initialisedWorkspace()
+        let gen = try PIMBinary.run(["demo", "generate", "--seed", "3", "--out", "demo", "--scale", "small"], in: dir)
+        #expect(gen.status == 0, "\(gen.err)")
+        // Given the demo incidents with a consent_reporting answer each: every third one "n", the others "yes"
+        let lines = try String(contentsOf: dir.appendingPathComponent("demo/protection-monitoring.csv"), encoding: .utf8)
+            .split(whereSeparator: \.isNewline).map(String.init)
+        var refusals = 0
+        var out = [lines[0] + ",consent_reporting", lines[1] + ",#x_consent+reporting"]
+        for (i, line) in lines.dropFirst(2).enumerated() {
+            out.append(line + (i % 3 == 0 ? ",n" : ",yes"))
+            if i % 3 == 0 { refusals += 1 }
+        }
+        try (out.joined(separator: "\n") + "\n").write(to: dir.appendingPathComponent("pm.csv"), atomically: true, encoding: .utf8)
+        // When it is imported under its category and the shareable output is asked for
+        let imp = try PIMBinary.run(["import", "pm.csv", "--dataset", "pm", "--category", "protection-monitoring", "--purpose", "Demo",
+                                     "--gazetteer", "demo/gazetteer.csv"], in: dir)
+        #expect(imp.status == 0, "\(imp.err)")
+        #expect(!imp.err.contains("not stored"), "\(imp.err)")
+        let shown = try PIMBinary.run(["output", "pm", "--shareable"], in: dir)
+        // Then the refusals are left out and counted
+        #expect(shown.status == 0, "\(shown.err)")
+        #expect(shown.out.contains("Consent: \(refusals) records left out because consent to reporting was withdrawn or refused."),
+                "\(shown.out)")
+        // And a file of the same dataset whose stored schema lacks the column is refused, not stripped of it
+        let plain = try PIMBinary.run(["import", "demo/protection-monitoring.csv", "--dataset", "pm2", "--category",
+                                       "protection-monitoring", "--purpose", "Demo", "--gazetteer", "demo/gazetteer.csv"], in: dir)
+        #expect(plain.status == 0, "\(plain.err)")
+        let again = try PIMBinary.run(["import", "pm.csv", "--dataset", "pm2", "--gazetteer", "demo/gazetteer.csv"], in: dir)
+        #expect(again.status != 0)
+        #expect(again.err.contains("records consent as collected in consent_reporting"), "\(again.err)")
+        // And a case file without two optional template columns keeps the template (consent_tracing is stored
+        // empty; the file's own columns would not have it), and its refusals count
+        let cases = try String(contentsOf: dir.appendingPathComponent("demo/case-management.csv"), encoding: .utf8)
+            .split(whereSeparator: \.isNewline).map { $0.split(separator: ",", omittingEmptySubsequences: false).map(String.init) }
+        let drop = Set(["service_provided", "consent_tracing"].compactMap { cases[0].firstIndex(of: $0) })
+        #expect(drop.count == 2)
+        let reporting = try #require(cases[0].firstIndex(of: "consent_reporting"))
+        var caseRefusals = 0
+        let rows = cases.enumerated().map { i, row -> String in
+            var r = row
+            if i >= 2 {
+                r[reporting] = i % 4 == 0 ? "no" : "yes"
+                if i % 4 == 0 { caseRefusals += 1 }
+            }
+            return r.enumerated().filter { !drop.contains($0.offset) }.map(\.element).joined(separator: ",")
+        }
+        try (rows.joined(separator: "\n") + "\n").write(to: dir.appendingPathComponent("cases.csv"), atomically: true, encoding: .utf8)
+        let ci = try PIMBinary.run(["import", "cases.csv", "--dataset", "cases", "--category", "case-management", "--purpose", "Demo",
+                                    "--gazetteer", "demo/gazetteer.csv", "--format", "json"], in: dir)
+        #expect(ci.status == 0, "\(ci.err)")
+        let show = try PIMBinary.run(["dataset", "show", "cases", "--format", "json"], in: dir)
+        #expect(show.out.contains("consent_tracing"), "the template's schema: \(show.out.prefix(400))")
+        let co = try PIMBinary.run(["output", "cases", "--shareable"], in: dir)
+        #expect(co.status == 0, "\(co.err)")
+        #expect(co.out.contains("Consent: \(caseRefusals) records left out"), "\(co.out)")
+    }
+
     @Test func everyCategoryGoesFromTemplateToSharedOutput() throws {
         let dir = try initialisedWorkspace()
         // Given the demo data of every category

@@ -83,4 +83,28 @@ import Testing
             _ = try ConsentFilter.apply(to: F.table(2), recordColumn: "nope", entries: [], purpose: .disclosure)
         }
     }
+
+    /// QA11 C8/S1: consent as collected is read whatever the column's type and however the answer is written.
+    /// A refusal written "n", "No", "false", "0", a boolean false or an integer 0 is a refusal; an answer that
+    /// cannot be read as consent ("refused", "unsure", 2) is too; an empty answer is no decision.
+    @Test func consentRefusedAtCollectionIsReadInEveryEncoding() throws {
+        func refused(_ data: ColumnData) throws -> [Bool] {
+            let t = try Table(columns: [Column(name: "consent_reporting", data: data)])
+            return ConsentFilter.refusedAtCollection(t, purpose: .reporting) ?? Array(repeating: false, count: t.rowCount)
+        }
+        let answers = ["yes", " Y ", "TRUE", "1", "oui", "n", "No", "false", "0", "refused", "unsure", ""]
+        let text = try refused(.text(codes: answers.indices.map { Int32($0) }, dictionary: answers))
+        #expect(text == [false, false, false, false, false, true, true, true, true, true, true, false])
+        func nulls(_ rows: Int...) -> NullMask {
+            var m = NullMask()
+            for r in rows { m.setNull(r) }
+            return m
+        }
+        #expect(try refused(.boolean(values: [true, false, false], nulls: nulls(2))) == [false, true, false])
+        #expect(try refused(.integer(values: [1, 0, 2, 0], nulls: nulls(3))) == [false, true, true, false])
+        // A column where every answer consents refuses nothing.
+        #expect(ConsentFilter.refusedAtCollection(
+            try Table(columns: [Column(name: "consent_reporting", data: .boolean(values: [true, true], nulls: NullMask()))]),
+            purpose: .reporting) == nil)
+    }
 }

@@ -172,4 +172,42 @@ import Testing
         }
         #expect(inconclusive.withLock { $0 } <= 6)
     }
+
+    @Test func aTableAskedAtAHigherMinimumCellHidesEverythingTheFloorHides() async {
+        // Property (QA11 C16): the same table suppressed at the floor (5) and at a higher minimum cell (an
+        // agreement's, a --min-cell) - every cell or total published at the higher one is published at the floor
+        // with the same count. Two such releases then tell together no more than the floor's alone, which no
+        // intruder can work a small cell out of (the test above). Patterns chosen afresh per threshold took
+        // other complements, and a margin minus the complements of one release or the other gave the cell.
+        let compared = Mutex(0)
+        await propertyCheck(count: 80, input: Gen.int(in: 0...1_000_000)) { seed in
+            var g = SeededGenerator(seed: UInt64(seed))
+            let rows = 2 + Int(g.next() % 4)
+            let columns = 2 + Int(g.next() % 4)
+            let counts = (0..<rows).map { _ in (0..<columns).map { _ in 1 + Int(g.next() % 14) } }
+            let higher = 6 + Int(g.next() % 8)
+            guard let records = try? TablesAggregationTests.records(counts) else { return }
+            guard let floor = try? Aggregation.aggregate(records, by: ["R", "C"], rule: .suppress(minCell: 5)) else { return }
+            do {
+                let strict = try Aggregation.aggregate(records, by: ["R", "C"], rule: .suppress(minCell: higher))
+                var atFloor: [[Int?]: AggregateTable.Cell] = [:]
+                for c in floor.cells + floor.marginals { atFloor[c.coordinates] = c }
+                for c in strict.cells + strict.marginals where !c.isSuppressed {
+                    let f = atFloor[c.coordinates]
+                    #expect(f.map { !$0.isSuppressed && $0.count == c.count } ?? (c.count == 0),
+                            "\(counts) at \(higher): \(c.coordinates) published, hidden at 5")
+                }
+                #expect(strict.cells.allSatisfy { $0.isSuppressed || $0.count == 0 || $0.count >= higher })
+                compared.withLock { $0 += 1 }
+            } catch let e as ReductionError {
+                guard case .cannotProtect = e else {
+                    Issue.record("unexpected \(e)")
+                    return
+                }
+            } catch {
+                Issue.record("unexpected \(error)")
+            }
+        }
+        #expect(compared.withLock { $0 } >= 40)
+    }
 }

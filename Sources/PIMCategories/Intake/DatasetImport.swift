@@ -43,6 +43,9 @@ public enum DatasetImport {
         case schemaDiffers(dataset: String, changes: [String])
         /// More columns to store than every backend holds (see ``maximumColumns``).
         case tooManyColumns(file: String, columns: Int, limit: Int)
+        /// The file records consent as collected in columns the schema does not keep: their refusals would be
+        /// dropped with them (data minimisation), and the records counted and shared as if consent were given.
+        case consentNotKept(dataset: String, columns: [String])
 
         public var description: String {
             switch self {
@@ -60,6 +63,12 @@ public enum DatasetImport {
             case .tooManyColumns(let f, let n, let limit):
                 "\(f) was not imported: it has \(n) columns to store and pim stores at most \(limit) (PostgreSQL's limit, kept for "
                     + "both stores); leave out the columns the dataset's purpose does not need (with a schema that lists only those)."
+            case .consentNotKept(let d, let columns):
+                "The file records consent as collected in \(columns.joined(separator: ", ")), which the schema of dataset \"\(d)\" "
+                    + "does not keep: the refusals in \(columns.count == 1 ? "it" : "them") would be dropped and those records counted "
+                    + "and shared as if consent were given. Add \(columns.count == 1 ? "the field" : "the fields") to the schema "
+                    + "(pim import --schema FILE --replace-schema), or record the decisions with pim consent and leave the "
+                    + "\(columns.count == 1 ? "column" : "columns") out of the file."
             case .noRows(let f, 0, _): "\(f) was not imported: it has no data rows."
             case .noRows(let f, let read, let n):
                 "\(f) was not imported: \(read == 1 ? "its one row is not valid" : "none of its \(read) rows is valid") (\(n) issue\(n == 1 ? "" : "s")), and a version without rows is never stored."
@@ -69,10 +78,35 @@ public enum DatasetImport {
 
     /// The schema a new dataset gets from a file: the category template's when the file is laid out like it
     /// (types, allowed values, roles), else one proposed from the file's own columns and HXL tags.
+    ///
+    /// A file is laid out like the template when it holds every required field of it (by name, or by HXL tag);
+    /// optional fields may be absent (they are stored empty, and said). Consent as collected
+    /// (``consentColumns(in:)``) that the template does not list is kept as an optional field, so that its
+    /// refusals are honoured rather than dropped with the columns the purpose does not need.
     public static func proposedSchema(for table: Table, category: PIMCategory.ID) -> Schema {
-        let template = CategoryTemplate.template(for: category).schema
-        let fitsTemplate = Set(template.fields.map(\.name)).isSubset(of: Set(table.columnNames))
-        return fitsTemplate ? template : SchemaProposal.propose(for: table)
+        var template = CategoryTemplate.template(for: category).schema
+        let fitsTemplate = template.fields.allSatisfy { !$0.required || template.column(for: $0, in: table) != nil }
+        guard fitsTemplate else { return SchemaProposal.propose(for: table) }
+        for name in consentColumns(in: table) where template.field(named: name) == nil {
+            guard let column = table[name] else { continue }
+            template.fields.append(Field(
+                name: name, label: "Consent to \(name.dropFirst("consent_".count)) as collected", hxl: column.tag?.description,
+                type: column.type))
+        }
+        return template
+    }
+
+    /// Throws ``Failure/consentNotKept(dataset:columns:)`` when `schema` would not store a consent column of `table`.
+    static func checkConsentKept(table: Table, schema: Schema, dataset: String) throws(Failure) {
+        let unused = Set(schema.unusedColumns(of: table))
+        let dropped = consentColumns(in: table).filter { unused.contains($0) }
+        if !dropped.isEmpty { throw .consentNotKept(dataset: dataset, columns: dropped) }
+    }
+
+    /// The columns of `table` that record consent as collected: `consent_services`, `consent_disclosure`,
+    /// `consent_reporting`, `consent_tracing` (``ConsentFilter/collectedColumn(_:)``).
+    public static func consentColumns(in table: Table) -> [String] {
+        ConsentPurpose.allCases.map(ConsentFilter.collectedColumn).filter { table[$0] != nil }
     }
 
     /// Decides the target dataset and schema. `givenSchema` (a schema file) overrides the proposal; for an
@@ -87,7 +121,9 @@ public enum DatasetImport {
                 let changes = schemaChanges(from: existing.schema, to: givenSchema)
                 if !changes.isEmpty { throw .schemaDiffers(dataset: name, changes: changes) }
             }
-            return Plan(dataset: existing, schema: givenSchema ?? existing.schema, creates: false)
+            let schema = givenSchema ?? existing.schema
+            try checkConsentKept(table: table, schema: schema, dataset: name)
+            return Plan(dataset: existing, schema: schema, creates: false)
         }
         guard let category = new.category, !category.isEmpty else { throw .missingCategory(dataset: name) }
         guard let purpose = new.purpose, !purpose.trimmingCharacters(in: .whitespaces).isEmpty else {
@@ -96,6 +132,7 @@ public enum DatasetImport {
         let cat: PIMCategory
         do { cat = try PIMFramework.standard.category(named: category) } catch { throw .unknownCategory(category) }
         let schema = givenSchema ?? proposedSchema(for: table, category: cat.id)
+        try checkConsentKept(table: table, schema: schema, dataset: name)
         let dataset = Dataset(name: name, category: cat.id.rawValue, schema: schema, sensitivity: new.sensitivity,
                               purpose: purpose, createdAt: now)
         return Plan(dataset: dataset, schema: schema, creates: true)

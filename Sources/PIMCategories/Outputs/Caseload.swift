@@ -52,7 +52,10 @@ public enum Caseload {
             sexAgeRows.append([.text(parts.first ?? ""), .text(parts.last ?? ""), .int(bySexAge[key] ?? 0)])
         }
         sexAgeRows.append([.text("Total"), .text("Total"), .int(active)])
-        let months = TrendPeriod.month.range(newPer.keys.min() ?? day, day)
+        // (From the earliest case opened by `day`; a date mistyped centuries away is refused, not drawn.)
+        let openedByDay = (0..<t.rowCount).map { r in opened[r].flatMap { $0 <= day ? $0 : nil } }
+        let spanned = try TrendPeriod.month.range(spanning: openedByDay, through: day, column: "opened")
+        let months = spanned.isEmpty ? TrendPeriod.month.range(day, day) : spanned
         let monthRows = months.map { m -> [ReportValue] in [.text(TrendPeriod.month.label(m)), .int(newPer[m] ?? 0), .int(closedPer[m] ?? 0)] }
         let median = Statistics.median(durations)
         return CategoryReport(category: "case-management", title: "Caseload as of \(CivilDays.iso(day))", sections: [

@@ -35,7 +35,7 @@ public enum CategoryOutputs {
     ///
     /// With `consent` (a stored dataset's decisions), the records whose consent to reporting was withdrawn or
     /// refused are left out first, as `pim share` leaves them out, and the report states how many
-    /// (``CategoryReport/leftOutForConsent``, a count only). Records whose `consent_reporting` column says "no"
+    /// (``CategoryReport/leftOutForConsent``, a count only). Records whose `consent_reporting` column refuses (any answer other than consent)
     /// are left out with or without `consent` (see ``ReportingConsent``).
     /// - Throws: ``CategoryDataError/minimumCellBelowPolicy(requested:floor:)`` when `options.minCell` is below
     ///   the policy's floor: such a table would publish counts that identify people and is never labelled shareable;

@@ -42,8 +42,9 @@ public enum MonitoringTrends {
         let dates = try t.days("date"), a1 = try t.texts("adm1_code"), risks = try t.texts("protection_risk")
         let affected = t["affected"] == nil ? [Int64?](repeating: 1, count: t.rowCount) : try t.counts("affected")
         let valid = (0..<t.rowCount).filter { dates[$0] != nil }
-        guard let first = valid.compactMap({ dates[$0] }).min(), let last = valid.compactMap({ dates[$0] }).max() else { throw .noRows }
-        let periods = period.range(first, last)
+        let known = valid.compactMap { dates[$0] }
+        guard let first = known.min(), let last = known.max() else { throw .noRows }
+        let periods = try period.range(spanning: dates, column: "date")
         let index = Dictionary(uniqueKeysWithValues: periods.enumerated().map { ($1, $0) })
 
         var total = [Double](repeating: 0, count: periods.count), totalAffected = [Int64](repeating: 0, count: periods.count)

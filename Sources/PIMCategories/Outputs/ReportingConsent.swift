@@ -8,7 +8,8 @@ import PIMTable
 /// as `pim share` decides which records those are.
 ///
 /// Consent as collected counts too: a record whose ``collectedColumn`` (the case-management template's
-/// `consent_reporting`) says "no" was refused at collection and is left out, unless a decision recorded
+/// `consent_reporting`) holds an answer other than consent ("no", false, 0, or one that
+/// cannot be read as consent; see ``ConsentFilter/consents(_:)``) was refused at collection and is left out, unless a decision recorded
 /// later with `pim consent record` grants it (a recorded decision always wins over the collected answer).
 ///
 /// ```swift
@@ -41,11 +42,11 @@ public struct ReportingConsent: Sendable, Hashable {
         return latest.values.filter { !$0.granted }.map(\.recordID).sorted()
     }
 
-    /// The template column holding consent to reporting as collected (`yes`/`no`).
+    /// The column holding consent to reporting as collected (`yes`/`no`, or true/false, 1/0).
     public static let collectedColumn = ConsentFilter.collectedColumn(purpose)
 
-    /// Per row of `table`, whether consent to reporting was refused at collection (``collectedColumn`` is "no",
-    /// in any case, spaces around ignored); nil when the table has no such column or no row says "no".
+    /// Per row of `table`, whether consent to reporting was refused at collection (see
+    /// ``ConsentFilter/refusedAtCollection(_:purpose:)``); nil when the table has no such column or no row refuses.
     static func refusedAtCollection(in table: Table) -> [Bool]? { ConsentFilter.refusedAtCollection(table, purpose: purpose) }
 
     /// `table` without the records whose consent to reporting was refused or withdrawn, and how many those were.

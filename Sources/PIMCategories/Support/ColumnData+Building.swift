@@ -115,6 +115,9 @@ public enum CategoryDataError: Error, Sendable, Hashable, CustomStringConvertibl
     case consentUnmatched
     /// A sampling weight in data row `row` (1-based) is not a finite number from 0 to `limit`.
     case weightOutOfRange(row: Int, limit: Int64)
+    /// The dates of `column` are further apart than a trend covers (``TrendPeriod/maximumSpanDays``): data rows
+    /// `firstRow` and `lastRow` (1-based) hold the earliest and latest, months `first` and `last`.
+    case dateSpanTooLong(column: String, firstRow: Int, lastRow: Int, first: String, last: String)
 
     public var description: String {
         switch self {
@@ -132,6 +135,10 @@ public enum CategoryDataError: Error, Sendable, Hashable, CustomStringConvertibl
             "A shareable output cannot publish cells below \(floor) (asked for \(requested)): the sharing policy's smallest cell is \(floor); use --min-cell \(floor) or more, or the internal output."
         case .weightOutOfRange(let r, let limit):
             "Column \"weight\", data row \(r): a sampling weight must be a finite number from 0 to \(limit) (households represented); correct the value and import again."
+        case .dateSpanTooLong(let c, let r1, let r2, let first, let last):
+            "Column \"\(c)\" spans from \(first) (data row \(r1)) to \(last)\(r2 == r1 ? "" : " (data row \(r2))"): more than "
+                + "\(TrendPeriod.maximumSpanDays / 365) years, which no trend covers; a date is probably mistyped. Correct it and import "
+                + "again (a schema's minimum and maximum for the field make pim validate find such dates)."
         case .consentUnmatched:
             "Consent to reporting was withdrawn for some records, but the dataset has no record id field (record_id, or a direct identifier) to match the decisions to, so no shareable output can leave them out; import the data with its record ids."
         }

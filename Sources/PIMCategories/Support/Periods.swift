@@ -39,6 +39,33 @@ public enum TrendPeriod: String, Sendable, Hashable, Codable, CaseIterable {
         }
     }
 
+    /// The longest span a trend table covers: 100 years. Dates further apart hold an entry error (a year typed
+    /// 1026 for 2026), and a series over them would be thousands of empty periods.
+    public static let maximumSpanDays: Int32 = 36_525
+
+    /// Every period from the one containing the earliest date of `dates` (rows of column `column`; nil is no
+    /// date) to the one containing `end` (default: the latest date).
+    /// - Throws: ``CategoryDataError/dateSpanTooLong(column:firstRow:lastRow:first:last:)`` when they are more than
+    ///   ``maximumSpanDays`` apart, naming the rows of the two dates (never dropping rows silently).
+    public func range(spanning dates: [Int32?], through end: Int32? = nil, column: String) throws(CategoryDataError) -> [Int32] {
+        var firstRow = -1, lastRow = -1
+        for (r, d) in dates.enumerated() {
+            guard let d else { continue }
+            if firstRow < 0 || d < (dates[firstRow] ?? d) { firstRow = r }
+            if lastRow < 0 || d > (dates[lastRow] ?? d) { lastRow = r }
+        }
+        guard firstRow >= 0, let first = dates[firstRow], let latest = dates[lastRow] else { return [] }
+        let last = end ?? latest
+        guard Int64(last) - Int64(first) <= Int64(Self.maximumSpanDays) else {
+            // (The row of the date furthest from the other end: with `end` given, the earliest.)
+            let lastOne = end == nil ? lastRow : firstRow
+            throw .dateSpanTooLong(
+                column: column, firstRow: firstRow + 1, lastRow: lastOne + 1, first: String(CivilDays.iso(first).prefix(7)),
+                last: String(CivilDays.iso(last).prefix(7)))
+        }
+        return range(first, last)
+    }
+
     /// Every period start from the one containing `first` to the one containing `last`, in order.
     public func range(_ first: Int32, _ last: Int32) -> [Int32] {
         var out: [Int32] = []

@@ -112,8 +112,11 @@ extension HXLTagSpec {
 // MARK: - Field builders
 
 extension TemplateField {
+    /// A date of the response's events (an incident, an interview, a case opened): from 1900-01-01, so that a
+    /// year typed 1026 for 2026 is found at import (FILE:ROW:COLUMN) rather than stretching every trend.
     static func date(_ name: String, _ label: String, hxl: String = "#date", required: Bool = true) -> TemplateField {
-        TemplateField(Field(name: name, label: label, hxl: hxl, type: .date, required: required), hint: "yyyy-mm-dd")
+        TemplateField(Field(name: name, label: label, hxl: hxl, type: .date, required: required,
+                            minimum: Double(CivilDays.days(year: 1900, month: 1, day: 1))), hint: "yyyy-mm-dd")
     }
 
     static func admin(_ level: Int, required: Bool = true) -> TemplateField {

@@ -54,8 +54,12 @@ public struct XLSForm: Sendable, Hashable {
                 }
             }
             var constraint = ""
-            if let lo = f.minimum { constraint = ". >= \(Self.number(lo))" }
-            if let hi = f.maximum { constraint += (constraint.isEmpty ? "" : " and ") + ". <= \(Self.number(hi))" }
+            // (A date field's bounds are days since 1970 in the schema, and dates in the form's XPath.)
+            func bound(_ v: Double) -> String {
+                f.type == .date ? "date('\(CivilDays.iso(Int32(clamping: Int64(v.rounded(.down)))))')" : Self.number(v)
+            }
+            if let lo = f.minimum { constraint = ". >= \(bound(lo))" }
+            if let hi = f.maximum { constraint += (constraint.isEmpty ? "" : " and ") + ". <= \(bound(hi))" }
             rows.append([type, f.name, f.label ?? f.name, tf.hint ?? "", f.required ? "yes" : "no", constraint, filter, f.hxl ?? ""])
         }
         survey = Self.table(["type", "name", "label", "hint", "required", "constraint", "choice_filter", "hxl"], rows)

@@ -22,7 +22,8 @@ struct OutputCommand: AsyncParsableCommand {
             tables are aggregated at the dimensions §10 allows and every cell below --min-cell (default and \
             smallest allowed: 5, the sharing policy's floor) is suppressed, with complementary suppression, \
             by pim's disclosure control. Records whose consent to reporting was withdrawn or refused \
-            (`pim consent withdraw --purpose reporting`), or whose consent_reporting column says "no" \
+            (`pim consent withdraw --purpose reporting`), or whose consent_reporting column holds any answer other than consent (no, n, false, 0, \
+            or one pim cannot read as consent; yes, y, true, 1 consent; empty is no decision) \
             (unless `pim consent record` later granted it), are left out of --shareable outputs, and the \
             output says how many. Each output is recorded in the audit trail (`output.viewed`, counts only); \
             with --as the user's role must allow it (internal: administrator, pim-officer, \

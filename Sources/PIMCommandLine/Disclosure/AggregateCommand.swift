@@ -79,8 +79,17 @@ struct AggregateCommand: AsyncParsableCommand {
                 + "the same count in every table); import the file first, then aggregate the dataset by name.")
         }
         let smallCells = round == nil && !cellKey && threshold < 5
-        try await input.authorize(
+        let role = try await input.authorize(
             actor, to: smallCells ? "aggregate with cells below 5" : "aggregate", needs: smallCells ? .analyseMicrodata : .seeAllDatasets)
+        // An analyst's (or partner viewer's) tables are perturbed by the cell-key method, as on the web and the
+        // API (QA11 S6): exact suppressed tables by adm1 and by adm2 gave small cells by subtraction, and
+        // roundings under seeds of their choosing averaged to the true counts.
+        if let role, role.perturbsAggregates, !cellKey {
+            throw CLIError("\(role.rawValue): your tables of a stored dataset are perturbed by the cell-key method, as on the web; "
+                + "add --cell-key" + (round != nil ? " instead of --round" : "") + (sum != nil ? " and leave out --sum" : "")
+                + ". (Exact suppressed tables asked twice, or roundings under several seeds, would give away small counts.)")
+        }
+        // (rare:N, which names categories by their true counts, is refused with --cell-key: see validate().)
         // Each dimension is COL or COL=RECODE, COL a column name or an HXL tag pattern (#adm1+code).
         let parts = Self.dimensions(by).map { part -> (column: String, recode: String?) in
             let split = part.split(separator: "=", maxSplits: 1).map { $0.trimmingCharacters(in: .whitespaces) }

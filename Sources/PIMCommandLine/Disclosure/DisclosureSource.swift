@@ -122,10 +122,12 @@ struct DisclosureSourceOptions: ParsableArguments {
 
     /// For a stored dataset, checks that the acting user may do this with it (by default: analyse its rows),
     /// before anything is read or written.
-    func authorize(_ actor: ActorOption, to action: String, needs permission: Permission = .analyseMicrodata) async throws {
-        guard !FileManager.default.fileExists(atPath: source), actor.actor != nil else { return }
-        try await store.withStore(writing: false, command: "pim \(action)") { s in
-            _ = try await actor.check(in: s, needs: permission, to: action + " a stored dataset")
+    /// - Returns: the acting user's role, for a stored dataset and `--as`; nil otherwise.
+    @discardableResult
+    func authorize(_ actor: ActorOption, to action: String, needs permission: Permission = .analyseMicrodata) async throws -> Role? {
+        guard !FileManager.default.fileExists(atPath: source), actor.actor != nil else { return nil }
+        return try await store.withStore(writing: false, command: "pim \(action)") { s in
+            try await actor.check(in: s, needs: permission, to: action + " a stored dataset")?.role
         }
     }
 

@@ -90,19 +90,53 @@ public enum ConsentFilter {
     /// The column in which a template records consent to `purpose` as collected: `consent_disclosure`, ….
     public static func collectedColumn(_ purpose: ConsentPurpose) -> String { "consent_" + purpose.rawValue }
 
-    /// Per row, whether consent to `purpose` was refused at collection (``collectedColumn(_:)`` says "no", in any
-    /// case, spaces around ignored); nil when the table has no such column or no row says "no".
+    /// Answers to a consent question that give consent (compared trimmed and without case): yes, y, true, t,
+    /// 1, given, granted, agreed, accepted, consent, consented, and the French, Spanish, Portuguese and Arabic
+    /// yes (oui, si, sí, sim, نعم). Every other answer that is not empty counts as a refusal.
+    public static let consentingAnswers: Set<String> = [
+        "yes", "y", "true", "t", "1", "given", "granted", "agreed", "accepted", "consent", "consented",
+        "oui", "si", "sí", "sim", "نعم",
+    ]
+
+    /// Whether an answer as collected gives consent (see ``consentingAnswers``); `nil` for no answer.
+    public static func consents(_ answer: Value) -> Bool? {
+        switch answer {
+        case .null: nil
+        case .boolean(let b): b
+        case .integer(let v): v == 1
+        case .decimal(let v): v == 1
+        case .date: false
+        case .text(let s):
+            s.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty
+                ? nil : consentingAnswers.contains(s.trimmingCharacters(in: .whitespacesAndNewlines).lowercased())
+        }
+    }
+
+    /// Per row, whether consent to `purpose` was refused at collection; nil when the table has no
+    /// ``collectedColumn(_:)`` or no row refuses.
+    ///
+    /// A row refuses when its answer is there and does not give consent (``consents(_:)``): "no", "n", "false",
+    /// "0", a boolean false or an integer 0 (a column read as boolean or integer), and also an answer pim cannot
+    /// read as consent ("refused", "unsure", "2"): consent is what the person gave, never assumed. An empty
+    /// answer is no decision (the record stays unless a recorded decision or the agreement's purpose needs one).
     public static func refusedAtCollection(_ table: Table, purpose: ConsentPurpose) -> [Bool]? {
-        guard let column = table[collectedColumn(purpose)], case .text(let codes, let dictionary) = column.data else { return nil }
-        let refusal = dictionary.map { $0.trimmingCharacters(in: .whitespaces).lowercased() == "no" }
-        guard refusal.contains(true) else { return nil }
-        return codes.map { $0 >= 0 && refusal[Int($0)] }
+        guard let column = table[collectedColumn(purpose)] else { return nil }
+        let refused: [Bool]
+        switch column.data {
+        case .text(let codes, let dictionary):
+            let perCode = dictionary.map { consents(.text($0)) == false }
+            guard perCode.contains(true) else { return nil }
+            refused = codes.map { $0 >= 0 && perCode[Int($0)] }
+        default:
+            refused = (0..<column.count).map { consents(column[$0]) == false }
+        }
+        return refused.contains(true) ? refused : nil
     }
 
     /// `table` without the records whose consent to any of `purposes` was refused or withdrawn, and how many
     /// those were. Records without a decision stay. Recorded decisions are matched by `recordColumn` (when
-    /// given and in the table); a record without one counts as refused when its answer as collected says "no"
-    /// (see ``apply(to:recordColumn:entries:purpose:keepingUndecided:)``). Shares and partners' live outputs
+    /// given and in the table); a record without one counts as refused when its answer as collected does not give consent
+    /// (``consents(_:)``: "no", false, 0, …; see ``apply(to:recordColumn:entries:purpose:keepingUndecided:)``). Shares and partners' live outputs
     /// under agreements without a consent purpose use it.
     public static func leavingOutRefusals(
         _ table: Table, recordColumn: String?, entries: [ConsentDecision], purposes: [ConsentPurpose]
@@ -137,8 +171,8 @@ public enum ConsentFilter {
     /// - Throws: ``ConsentError/recordIDColumnMissing(_:)`` when `recordColumn` is not in the table.
     ///
     /// Consent as collected counts as a refusal: a record without a recorded decision for `purpose` whose
-    /// ``collectedColumn(_:)`` (`consent_disclosure`, `consent_reporting`, … of the templates) says "no" is
-    /// left out as not granted. A decision recorded with `pim consent` always wins over the collected answer.
+    /// ``collectedColumn(_:)`` (`consent_disclosure`, `consent_reporting`, … of the templates) holds an answer that
+    /// does not give consent (``consents(_:)``) is left out as not granted. A decision recorded with `pim consent` always wins over the collected answer.
     public static func apply(
         to table: Table, recordColumn: String, entries: [ConsentDecision], purpose: ConsentPurpose,
         keepingUndecided: Bool = false

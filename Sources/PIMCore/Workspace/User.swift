@@ -13,6 +13,17 @@ public enum Role: String, Sendable, Hashable, Codable, CaseIterable {
     case caseWorker = "case-worker"
     /// Case management: their team's cases.
     case supervisor
+
+    /// Whether the ad-hoc tables this role asks of a stored dataset are perturbed by the cell-key method, on
+    /// the web, the API and the command line alike: analysts and partner viewers, who may ask for any table by
+    /// the allowed dimensions but may not see the records. Suppressed tables asked twice (by adm1 and by adm2)
+    /// would give a small cell by subtraction, and roundings under seeds of their choosing would average to it.
+    public var perturbsAggregates: Bool {
+        switch self {
+        case .analyst, .partnerViewer: true
+        case .administrator, .pimOfficer, .dataProtectionFocalPoint, .caseWorker, .supervisor: false
+        }
+    }
 }
 
 /// A person who signs in to pim. The password is kept only as a bcrypt hash.

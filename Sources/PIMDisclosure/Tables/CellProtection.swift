@@ -16,16 +16,33 @@ struct CellProtection {
 
     // MARK: - Suppression
 
+    /// The threshold whose pattern every higher threshold's pattern contains (``suppress(threshold:)``): the
+    /// smallest cell pim publishes under its sharing policy, whoever asks.
+    static let nestingFloor = CellKeyPerturbation.publishedMinCell
+
     /// Primary suppression of `0 < count < threshold` (marginals included), then secondary suppression:
     /// a hypercube of complements around every primary cell (see ``protect(_:)``), then the line rule.
+    ///
+    /// Above ``nestingFloor`` the table is first suppressed at the floor, and the cells from the floor up to
+    /// `threshold` are suppressed on top of that pattern. So the same table asked at two thresholds (two
+    /// agreements' minimum cells, two `--min-cell`) never publishes a cell that the floor's table hides: each
+    /// publishes a part of what the floor's table publishes, with the same values, and the two together tell no
+    /// more than it. Patterns chosen afresh per threshold took different complements, and a small cell was the
+    /// margin minus the complements one table or the other published (QA11 C16: 16 − 5 − 8 = 3 households).
     /// - Throws: ``ReductionError/cannotProtect(cells:)`` when some small cell has no hypercube of non-empty
     ///   cells around it (a table too sparse to publish at this detail).
     mutating func suppress(threshold: Int) throws(ReductionError) {
-        for i in grid.counts.indices where grid.counts[i] > 0 && grid.counts[i] < threshold { status[i] = 1 }
+        if threshold > Self.nestingFloor { try suppress(from: 1, below: Self.nestingFloor) }
+        try suppress(from: threshold > Self.nestingFloor ? Self.nestingFloor : 1, below: threshold)
+    }
+
+    /// Primary suppression of the counts in `smallest..<threshold` (each given its own hypercube, also when an
+    /// earlier pattern already hid it as a complement), then the line rule at `threshold`.
+    private mutating func suppress(from smallest: Int, below threshold: Int) throws(ReductionError) {
+        let primary = grid.counts.indices.filter { grid.counts[$0] >= max(1, smallest) && grid.counts[$0] < threshold }
+        for i in primary { status[i] = 1 }
         var unprotected = 0
-        for i in grid.counts.indices where status[i] == 1 {
-            if !protect(i) { unprotected += 1 }
-        }
+        for i in primary where !protect(i) { unprotected += 1 }
         if unprotected > 0 { throw .cannotProtect(cells: unprotected) }
         secondary(threshold: threshold)
     }

@@ -148,12 +148,7 @@ struct APIController: Sendable {
 
     /// Whether ad-hoc aggregates for `role` are perturbed by the cell-key method: analysts and partner viewers,
     /// who may ask for any table by the allowed dimensions but may not see the records themselves.
-    static func perturbsAggregates(_ role: Role) -> Bool {
-        switch role {
-        case .analyst, .partnerViewer: true
-        case .administrator, .pimOfficer, .dataProtectionFocalPoint, .caseWorker, .supervisor: false
-        }
-    }
+    static func perturbsAggregates(_ role: Role) -> Bool { role.perturbsAggregates }
 
     /// A partner organisation's user fetching a live table is a disclosure outside the producer: audited
     /// (ids and parameters only). Tables viewed inside the organisation are not.
