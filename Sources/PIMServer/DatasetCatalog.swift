@@ -41,13 +41,13 @@ struct DatasetCatalog: Sendable {
         var consentPurposes: [ConsentPurpose] = []
         /// Partner viewers: the dimensions their agreements allow (nil: no list).
         var allowedDimensions: Set<String>?
-        /// Partner viewers under agreements without a consent purpose: the dataset's decisions on consent to
-        /// disclosure or reporting when any refuses or withdraws it (empty otherwise); live outputs leave out
-        /// the records whose latest decision does.
+        /// Partner viewers: the dataset's decisions on consent to disclosure or reporting when any refuses or
+        /// withdraws it (empty otherwise); live outputs leave out the records whose latest decision does, also
+        /// under agreements that name another consent purpose (QA11 S16).
         var withdrawals: [ConsentDecision] = []
-        /// Partner viewers under agreements without a consent purpose, of a dataset whose schema records consent
-        /// to disclosure or reporting as collected (`consent_disclosure`, `consent_reporting`): live outputs
-        /// leave out the records whose answer was no (unless a decision recorded since grants them).
+        /// Partner viewers, of a dataset whose schema records consent to disclosure or reporting as collected
+        /// (`consent_disclosure`, `consent_reporting`): live outputs leave out the records whose answer refused
+        /// (unless a decision recorded since grants them).
         var refusalsCollected = false
         /// Whether outputs come from this viewer's own rows (never cached): case rows or consent filtered.
         var ownRows: Bool { scope != .all || !consentPurposes.isEmpty || !withdrawals.isEmpty || refusalsCollected }
@@ -144,15 +144,18 @@ struct DatasetCatalog: Sendable {
     /// `table` with only the records that granted every consent purpose of the entry (unchanged when none).
     /// When consent cannot be matched to records, nothing is served (422): refuse when in doubt.
     private func consented(_ table: Table, version v: DatasetVersion, _ entry: Entry) async throws -> Table {
-        if entry.consentPurposes.isEmpty && (!entry.withdrawals.isEmpty || entry.refusalsCollected) {
-            // No purpose to have granted, but refusals (recorded, or as collected) and withdrawals still count
-            // (as in share packages).
+        // Refusals of disclosure and reporting (recorded, or as collected) and withdrawals always count, as in
+        // share packages: also when the agreements ask for another purpose to have been granted (QA11 S16).
+        var refusalsHonoured = table
+        if !entry.withdrawals.isEmpty || entry.refusalsCollected {
             let field = ConsentFilter.recordIDField(in: v.schema) ?? ConsentFilter.recordIDField(in: entry.dataset.schema)
+            let purposes = [ConsentPurpose.disclosure, .reporting].filter { !entry.consentPurposes.contains($0) }
             do {
-                return try ConsentFilter.leavingOutRefusals(
-                    table, recordColumn: field, entries: entry.withdrawals, purposes: [.disclosure, .reporting]).table
+                refusalsHonoured = try ConsentFilter.leavingOutRefusals(
+                    table, recordColumn: field, entries: entry.withdrawals, purposes: purposes).table
             } catch { throw ServerError.unprocessable(Self.consentUnavailable) }
         }
+        let table = refusalsHonoured
         guard !entry.consentPurposes.isEmpty else { return table }
         guard let field = ConsentFilter.recordIDField(in: v.schema) ?? ConsentFilter.recordIDField(in: entry.dataset.schema) else {
             throw ServerError.unprocessable(Self.consentUnavailable)
@@ -364,7 +367,7 @@ struct DatasetCatalog: Sendable {
             entry.consentPurposes = DatasetAccess.consentPurposes(d, viewer: viewer, at: now)
             entry.allowedDimensions = DatasetAccess.allowedDimensions(d, viewer: viewer, at: now)
             if !entry.consentPurposes.isEmpty { entry.versions = try await consentedCounts(entry.versions, stored: stored, entry) }
-            if entry.consentPurposes.isEmpty {
+            do {
                 // (Every decision of those purposes: a later grant undoes an earlier withdrawal.)
                 let decisions = try await store.consent(datasetID: d.id).map(\.decision).filter {
                     [ConsentPurpose.disclosure.rawValue, ConsentPurpose.reporting.rawValue].contains($0.purpose)

@@ -48,6 +48,27 @@ import Testing
         #expect(none.consent == nil)
     }
 
+    /// QA11 S16: an agreement that asks for consent to services still leaves out the records whose consent to
+    /// disclosure was withdrawn (naming a purpose used to skip the refusals, so it shared more, not less).
+    @Test func anAgreementWithAConsentPurposeStillHonoursWithdrawnDisclosure() throws {
+        let d = F.dataset(category: "protection-needs-assessment")
+        // Given 40 records that all granted services, of which R1, R2 and R3 withdrew disclosure and R4 reporting
+        let entries = (1...40).map { entry("R\($0)", true, .services) }
+            + [entry("R1", false), entry("R2", false), entry("R3", false), entry("R4", false, .reporting)]
+        let agreement = try F.agreement(level: .aggregated, basis: .consent, consentPurpose: .services)
+        guard case .allowed(let plan) = SharingRules.decide(
+            ShareRequest(dataset: d, recipient: "DRC", level: .aggregated, dimensions: ["adm1"]), agreement: agreement, at: F.now)
+        else { Issue.record("the share should be allowed"); return }
+        // When a table is shared under it
+        let table = try ShareBuilder.build(plan, dataset: d, table: F.table(40), consent: entries)
+        // Then the four refusals are left out, and the metadata says so beside the purpose's own count
+        #expect(table.consent?.purpose == .services)
+        #expect(table.consent?.kept == 36)
+        #expect(table.leftOutForConsent == 4)
+        #expect(table.consent?.summary.contains("4 more left out because their consent to disclosure or reporting was refused or withdrawn.") == true,
+                "\(table.consent?.summary ?? "")")
+    }
+
     @Test func aLaterWithdrawalWinsOverAnEarlierGrant() throws {
         let entries = [entry("R1", true, at: -100), entry("R1", false, at: -10), entry("R2", false, at: -100), entry("R2", true, at: -1)]
         let r = try ConsentFilter.apply(to: F.table(2), recordColumn: "record_id", entries: entries, purpose: .disclosure)

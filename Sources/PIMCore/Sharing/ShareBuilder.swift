@@ -125,21 +125,33 @@ public enum ShareBuilder {
                 leftOut: Dictionary(uniqueKeysWithValues: r.leftOut.map { ($0.key.rawValue, $0.value) }), summary: r.summary)
             guard r.kept > 0 else { throw .refused(.noConsentingRecords(purpose: purpose, leftOut: r.leftOutTotal)) }
             table = r.table
-        } else if let (purposes, field) = refusalsToHonour(plan, dataset: dataset, table: table, consent: consent) {
-            // An agreement without a consent purpose does not ask for granted consent, but a refusal or a
-            // withdrawal still counts: a record whose consent to disclosure (and, for a table, to reporting)
-            // was refused, when collected or since, or withdrawn is left out of anything shared.
+        }
+        if let (all, field) = refusalsToHonour(plan, dataset: dataset, table: table, consent: consent) {
+            // Whatever purpose the agreement asks to have been granted, a refusal or a withdrawal of disclosure
+            // (and, for a table, of reporting) still counts: a record whose consent to it was refused, when
+            // collected or since, or withdrawn is left out of anything shared (QA11 S16: naming another purpose
+            // used to skip these, sharing records whose disclosure was withdrawn).
+            let purposes = all.filter { $0 != plan.consentPurpose }
             let withdrawn: Int
             do throws(ConsentError) {
                 (table, withdrawn) = try ConsentFilter.leavingOutRefusals(table, recordColumn: field, entries: consent, purposes: purposes)
             } catch { throw .consent(error) }
             if withdrawn > 0 {
-                guard table.rowCount > 0 else { throw .refused(.noConsentingRecords(purpose: .disclosure, leftOut: withdrawn)) }
-                consentApplied = ConsentApplied(
-                    purpose: .disclosure, recordField: field ?? "", considered: input.rowCount, kept: table.rowCount,
-                    leftOut: [ConsentGap.notGranted.rawValue: withdrawn],
-                    summary: "\(withdrawn) of \(input.rowCount) records left out because their consent to "
-                        + purposes.map(\.rawValue).joined(separator: " or ") + " was refused or withdrawn.")
+                let because = "because their consent to " + purposes.map(\.rawValue).joined(separator: " or ") + " was refused or withdrawn."
+                guard table.rowCount > 0 else {
+                    throw .refused(.noConsentingRecords(purpose: plan.consentPurpose ?? .disclosure, leftOut: input.rowCount))
+                }
+                if var applied = consentApplied {
+                    applied.kept = table.rowCount
+                    applied.leftOut[ConsentGap.notGranted.rawValue, default: 0] += withdrawn
+                    applied.summary += " \(withdrawn) more left out " + because
+                    consentApplied = applied
+                } else {
+                    consentApplied = ConsentApplied(
+                        purpose: .disclosure, recordField: field ?? "", considered: input.rowCount, kept: table.rowCount,
+                        leftOut: [ConsentGap.notGranted.rawValue: withdrawn],
+                        summary: "\(withdrawn) of \(input.rowCount) records left out " + because)
+                }
             }
         }
         let days = daysCovered(table, schema: dataset.schema)
