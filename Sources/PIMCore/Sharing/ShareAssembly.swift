@@ -29,6 +29,35 @@ public struct ShareRecord: Sendable, Hashable, Codable {
     public var bytes: Int?
     /// Whether the store keeps the package itself (shares made through the web), so it can be downloaded.
     public var storedPackage: Bool?
+    /// An aggregated share's published counts, keyed by ``cellKey(_:)`` (counts as released to the recipient,
+    /// never record values), so that a later table to the same recipient is compared cell by cell (nil in
+    /// records written before it was kept, and for tables of more than ``cellsKeptLimit`` cells).
+    public var publishedCells: [String: Int]?
+
+    /// The most cells of a shared table kept for the comparison (a larger table falls back to its total).
+    public static let cellsKeptLimit = 50_000
+
+    /// The published counts of an aggregated share's table (its count or persons column; suppressed cells,
+    /// which have none, are left out), each keyed by the categories of its dimensions other than totals, so
+    /// that the same cell keys alike in two tables: `sex=f` is the margin of a table by adm1 and sex and the
+    /// cell of a table by sex; the grand total is the empty key. Nil when the table has no count column.
+    public static func publishedCells(of table: Table) -> [String: Int]? {
+        let countNames: Set<String> = ["count", "persons"]
+        guard let count = table.columns.first(where: { countNames.contains($0.name) }) else { return nil }
+        let others: Set<String> = countNames.union(["flag", "note"])
+        // Dimension columns are text (categories as labels); sums are numbers.
+        let dimensions = table.columns.filter { !others.contains($0.name) && $0.type == .text }
+        var out: [String: Int] = [:]
+        for row in 0..<table.rowCount {
+            guard case .integer(let n) = count[row] else { continue }
+            let key = dimensions.compactMap { d -> String? in
+                guard case .text(let v) = d[row], v != "Total" else { return nil }
+                return d.name + "=" + v
+            }.sorted().joined(separator: "\u{1F}")
+            out[key] = Int(n)
+        }
+        return out
+    }
 
     public init(id: String, agreement: String, dataset: String, version: Int, recipient: String, level: DetailLevel,
                 records: Int, leftOutForConsent: Int, sha256: String, encrypted: Bool, created: Date, actor: String,
@@ -134,6 +163,9 @@ public enum ShareAssembly {
             level: plan.level, records: output.table.rowCount, leftOutForConsent: leftOut, sha256: sha, encrypted: encrypted,
             created: now, actor: actor, signerFingerprint: fingerprint, bytes: file.count)
         record.recordsShared = metadata.dataset.recordsShared
+        if plan.level == .aggregated, output.table.rowCount <= ShareRecord.cellsKeptLimit {
+            record.publishedCells = ShareRecord.publishedCells(of: output.table)
+        }
         // The audit counts the records disclosed (as the package's metadata does), and the package's rows apart.
         var details = ["share": shareID, "level": plan.level.rawValue, "sha256": sha, "version": String(version.number),
                        "rows": String(output.table.rowCount)]

@@ -105,9 +105,9 @@ public enum ShareRefusal: Error, Sendable, Hashable, CustomStringConvertible {
         case .noConsentingRecords(let p, let n):
             "No record has granted consent for \(p.rawValue) (\(n) left out), so there is nothing to share."
         case .differencing(let p, let n, let m):
-            "Package \(p) of this dataset went to the same recipient over \(n) records more or fewer (consent decisions "
-                + "or another version), fewer than the minimum cell of \(m): comparing the two tables would show those records. "
-                + "Share again once the records counted differ by at least \(m)."
+            "Package \(p) of this dataset went to the same recipient with a count that this table would change by \(n) "
+                + "(consent decisions or another version), fewer than the minimum cell of \(m): comparing the two tables would "
+                + "show those records. Share again once every count the two tables have in common differs by 0 or at least \(m)."
         case .noVersion(let d): "Dataset \(d) has no stored version to share."
         case .uniqueColumnKept(let c, let distinct, let records):
             "Column \"\(c)\" has a different value in \(distinct) of \(records) records, so it would single them out of the "

@@ -120,13 +120,27 @@ public struct ShareService: Sendable {
         }
         // Differencing: a table of this dataset to the same recipient over a population that differs by a few
         // records (consent decisions changed, or another version added or removed them) would show those
-        // records as the difference of the two tables.
+        // records as the difference of the two tables. Compared cell by cell, margins included, where the
+        // earlier record kept its cells (a withdrawal in one cell and a grant in another leave the total as it
+        // was, QA11 S8); by the records counted otherwise.
         if plan.level == .aggregated {
             let counted = version.rowCount - output.leftOutForConsent
             let minimumCell = plan.thresholds.minimumCellSize
             let rows = Dictionary(versions.map { ($0.number, $0.rowCount) }, uniquingKeysWith: { a, _ in a })
+            let cells = ShareRecord.publishedCells(of: output.table) ?? [:]
             for earlier in try await ShareDocuments.all(in: store)
             where earlier.dataset == dataset.name && earlier.recipient == recipient && earlier.level == .aggregated {
+                if let before = earlier.publishedCells {
+                    let small = before.compactMap { key, n -> Int? in
+                        guard let now = cells[key] else { return nil }
+                        let change = abs(now - n)
+                        return change > 0 && change < minimumCell ? change : nil
+                    }
+                    if let changed = small.min() {
+                        try await refuse(.differencing(previous: earlier.id, changed: changed, minimumCell: minimumCell))
+                    }
+                    continue
+                }
                 guard let stored = rows[earlier.version] else { continue }
                 let changed = abs(stored - earlier.leftOutForConsent - counted)
                 if changed > 0 && changed < minimumCell {
