@@ -85,7 +85,7 @@ import Testing
         let r = Validator(schema: schema, fileName: "cm.csv", firstDataRow: 2).validate(t)
         #expect(r.issues.map { "\($0.row):\($0.column):\($0.rule.rawValue)" } == ["2:age:conditional", "3:age:conditional"])
         #expect(r.issues.first?.description
-            == "cm.csv:2:age: the value is outside 18 to 59 while age_group is adults; expected 18 to 59, or age_group changed (rule: age is 18 to 59 when age_group is adults)")
+            == "cm.csv:2:age: the value is out of range (18 to 59) while age_group is adults; expected 18 to 59, or age_group changed (rule: age is 18 to 59 when age_group is adults)")
         #expect(r.issues.count == 2 && !r.issues[1].description.contains("70"))
         // And the rule round-trips through a schema file; bounds that cannot be checked are refused
         #expect(try JSONDecoder().decode(Schema.self, from: try JSONEncoder().encode(schema)) == schema)
@@ -94,5 +94,24 @@ import Testing
         let number = [Field(name: "a", type: .integer), Field(name: "g", type: .text)]
         #expect(throws: DomainError.self) { try Schema(fields: number, rules: [.rangeWhen(field: "a", when: "g", values: ["x"], minimum: 5, maximum: 1)]).validate() }
         #expect(throws: DomainError.self) { try Schema(fields: number, rules: [.rangeWhen(field: "a", when: "g", values: ["x"], minimum: nil, maximum: nil)]).validate() }
+    }
+
+    /// QA11 I25: a conditional rule on a sensitive field (a GBV type, an HIV status) does not quote the row's value:
+    /// the report is pasted into e-mails to get a file corrected.
+    @Test func aRuleOnASensitiveFieldDoesNotQuoteTheRowsValue() throws {
+        let schema = Schema(fields: [
+            Field(name: "gbv_type", type: .text, role: .sensitive),
+            Field(name: "referral_date", type: .text),
+            Field(name: "status", type: .text),
+        ], rules: [
+            .requiredWhen(field: "referral_date", when: "gbv_type", values: ["rape", "sexual assault"]),
+            .requiredWhen(field: "referral_date", when: "status", values: ["referred"]),
+        ])
+        try schema.validate()
+        let t = textTable([("gbv_type", ["Rape", "none"]), ("referral_date", [nil, nil]), ("status", ["open", "referred"])])
+        let r = Validator(schema: schema, fileName: "g.csv", firstDataRow: 2).validate(t)
+        #expect(r.issues.map(\.problem) == ["the value is empty while gbv_type holds one of the rule's values",
+                                           "the value is empty while status is referred"])
+        #expect(!r.issues[0].description.contains("Rape"))
     }
 }

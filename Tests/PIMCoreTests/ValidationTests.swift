@@ -41,6 +41,20 @@ func textTable(_ columns: [(String, [String?])]) -> Table {
         Gazetteer.Area(code: "SD0102", name: "B", level: 2, parent: "SD01"),
     ])
 
+    /// QA11 I24: a value in a P-code column is quoted (with the nearest codes) only when it has the shape of the
+    /// gazetteer's codes of that level; a phone or case number shifted into the column is described by length.
+    @Test func onlyValuesShapedLikeTheGazetteersCodesAreQuoted() {
+        let t = textTable([("adm2", ["SD0103", "0912345679", "123-17C01234", "SD01019"])])
+        let schema = Schema(fields: [Field(name: "adm2", hxl: "#adm2+code", type: .text, role: .quasiIdentifier, adminLevel: 2)])
+        let r = Validator(schema: schema, gazetteer: gazetteer, fileName: "d.csv", firstDataRow: 2).validate(t)
+        #expect(r.issues.map(\.problem) == [
+            "unknown admin2 P-code \"SD0103\"", "unknown admin2 P-code (found a 10-character value not shaped like its P-codes)",
+            "unknown admin2 P-code (found a 12-character value not shaped like its P-codes)", "unknown admin2 P-code \"SD01019\"",
+        ])
+        #expect(r.issues[1].expected == "expected a P-code of admin level 2 from the gazetteer")
+        #expect(gazetteer.isShaped("SD0199", likeCodesOf: 2) && !gazetteer.isShaped("KE0101", likeCodesOf: 2))
+    }
+
     @Test func everyProblemIsLocatedAsASpreadsheetShowsIt() {
         // Given a file with a header and an HXL row (data from spreadsheet row 3) and one problem per row
         let t = textTable([

@@ -23,12 +23,35 @@ public struct Gazetteer: Sendable, Hashable {
     public private(set) var areas: [String: Area] = [:]
     /// The admin levels that have at least one area, in order.
     public private(set) var levels: [Int] = []
+    /// Per level, the letters its codes start with (the country's code) and their lengths.
+    private var shapes: [Int: (prefixes: Set<String>, lengths: Set<Int>)] = [:]
 
     public init(areas: [Area]) {
         var byCode: [String: Area] = [:]
         for a in areas { byCode[a.code] = a }
         self.areas = byCode
         levels = Set(byCode.values.map(\.level)).sorted()
+        for a in byCode.values {
+            shapes[a.level, default: ([], [])].prefixes.insert(Self.letterPrefix(a.code))
+            shapes[a.level, default: ([], [])].lengths.insert(a.code.utf8.count)
+        }
+    }
+
+    public static func == (a: Gazetteer, b: Gazetteer) -> Bool { a.areas == b.areas }
+    public func hash(into hasher: inout Hasher) { hasher.combine(areas) }
+
+    private static func letterPrefix(_ s: String) -> String {
+        String(s.uppercased().prefix { $0.isASCII && $0.isLetter })
+    }
+
+    /// Whether `value` has the shape of a P-code of `level`: it starts with the letters the level's codes start
+    /// with (the country's code) and is as long as one of them, give or take a character. A value of another
+    /// shape in a P-code column is something else shifted there (a phone or case number), and is not quoted.
+    public func isShaped(_ value: String, likeCodesOf level: Int) -> Bool {
+        guard let shape = shapes[level] else { return false }
+        let prefix = Self.letterPrefix(value)
+        let n = value.utf8.count
+        return !prefix.isEmpty && shape.prefixes.contains(prefix) && shape.lengths.contains { abs($0 - n) <= 1 }
     }
 
     /// Reads the gazetteer from a table whose columns carry `#admN+code` (and optionally `#admN+name`) tags.

@@ -308,10 +308,13 @@ struct FieldChecker {
                     // nearest codes; anything else, such as a name shifted into the column, is described. In a
                     // column marked identifying or sensitive nothing is quoted or suggested (a suggestion would
                     // narrow the value down).
+                    // Code-like means shaped like this gazetteer's codes of the level (QA11 I24: a phone or case
+                    // number shifted into the column was quoted, and went into the error report).
                     let protected = Self.protectsValues(field.role)
-                    let near = protected ? [] : g.suggestions(for: s, level: level)
-                    let found = !protected && Self.looksLikeCode(s)
-                        ? "\"\(s)\"" : "(found \(Self.aLength(s.count)) value\(protected ? "" : " that is not code-like"))"
+                    let shaped = !protected && Self.looksLikeCode(s) && g.isShaped(s, likeCodesOf: level)
+                    let near = shaped ? g.suggestions(for: s, level: level) : []
+                    let found = shaped
+                        ? "\"\(s)\"" : "(found \(Self.aLength(s.count)) value\(protected ? "" : " not shaped like its P-codes"))"
                     v.append((.adminCode, "unknown admin\(level) P-code \(found)",
                               near.isEmpty ? "expected a P-code of admin level \(level) from the gazetteer" : "did you mean \(near.joined(separator: " or "))?"))
                 }

@@ -17,6 +17,14 @@ extension Validator {
             out.append(FieldChecker.Located(row: row, issue: ValidationIssue(
                 file: fileName, row: rowNumber(row), column: column, rule: rule, problem: problem, expected: expected)))
         }
+        /// The condition as the message says it: the `when` cell's value, unless the field's role protects its
+        /// values (an identifier, a sensitive field such as a GBV type or an HIV status: QA11 I25).
+        func condition(_ when: String, _ value: String) -> String {
+            guard let role = schema.field(named: when)?.role, !FieldChecker.protectsValues(role) else {
+                return "\(when) holds one of the rule's values"
+            }
+            return "\(when) is \(value.trimmingCharacters(in: .whitespaces))"
+        }
         for rule in schema.rules {
             let names = rule.fields
             guard let a = byName[names[0]], let b = byName[names[1]] else { continue }
@@ -31,19 +39,19 @@ extension Validator {
                 }
             case .requiredWhen(let field, let when, let values):
                 for row in 0..<n where !skip.contains(row) {
-                    guard let condition = Self.text(b[row]), SchemaRule.matches(condition, values), Self.isEmpty(a[row]) else { continue }
-                    report(row, field, .conditional, "the value is empty while \(when) is \(condition.trimmingCharacters(in: .whitespaces))",
+                    guard let value = Self.text(b[row]), SchemaRule.matches(value, values), Self.isEmpty(a[row]) else { continue }
+                    report(row, field, .conditional, "the value is empty while \(condition(when, value))",
                            "expected a value (rule: \(rule))")
                 }
             case .emptyWhen(let field, let when, let values):
                 for row in 0..<n where !skip.contains(row) {
-                    guard let condition = Self.text(b[row]), SchemaRule.matches(condition, values), !Self.isEmpty(a[row]) else { continue }
-                    report(row, field, .conditional, "a value is given while \(when) is \(condition.trimmingCharacters(in: .whitespaces))",
+                    guard let value = Self.text(b[row]), SchemaRule.matches(value, values), !Self.isEmpty(a[row]) else { continue }
+                    report(row, field, .conditional, "a value is given while \(condition(when, value))",
                            "expected it empty, or \(when) changed (rule: \(rule))")
                 }
             case .rangeWhen(let field, let when, let values, let lo, let hi):
                 for row in 0..<n where !skip.contains(row) {
-                    guard let condition = Self.text(b[row]), SchemaRule.matches(condition, values) else { continue }
+                    guard let value = Self.text(b[row]), SchemaRule.matches(value, values) else { continue }
                     let x: Double
                     switch a[row] {
                     case .integer(let v): x = Double(v)
@@ -52,7 +60,7 @@ extension Validator {
                     }
                     guard (lo.map { x < $0 } ?? false) || (hi.map { x > $0 } ?? false) else { continue }
                     // (The number is not quoted: such fields are often quasi-identifiers, like an age.)
-                    report(row, field, .conditional, "the value is outside \(SchemaRule.bounds(lo, hi)) while \(when) is \(condition.trimmingCharacters(in: .whitespaces))",
+                    report(row, field, .conditional, "the value is out of range (\(SchemaRule.bounds(lo, hi))) while \(condition(when, value))",
                            "expected \(SchemaRule.bounds(lo, hi)), or \(when) changed (rule: \(rule))")
                 }
             }
