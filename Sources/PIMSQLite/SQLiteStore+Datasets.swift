@@ -172,7 +172,7 @@ extension SQLiteStore {
     }
 
     public func deleteVersion(number: Int, of datasetID: Dataset.ID, audit: AuditDraft) async throws(StoreError) -> DatasetVersion {
-        try await write { db in
+        let deleted = try await write { db in
             guard let row = try Row.fetchOne(
                 db, sql: "SELECT * FROM dataset_versions WHERE dataset_id = ? AND number = ? AND deleted_at IS NULL",
                 arguments: [datasetID.rawValue, number])
@@ -189,6 +189,8 @@ extension SQLiteStore {
             _ = try Self.appendAudit(db, draft)
             return version
         }
+        await truncateLog()
+        return deleted
     }
 
     public func deleteDataset(_ datasetID: Dataset.ID, removing documents: [DocumentKey], audit: AuditDraft) async throws(StoreError) {
@@ -210,6 +212,7 @@ extension SQLiteStore {
             draft.recordCount = versions.reduce(0) { $0 + $1.rowCount }
             _ = try Self.appendAudit(db, draft)
         }
+        await truncateLog()
     }
 
     /// Drops a version's row table.

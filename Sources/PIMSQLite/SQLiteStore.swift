@@ -55,6 +55,8 @@ public final class SQLiteStore: Store {
         }
         var config = Configuration()
         config.foreignKeysEnabled = true
+        // Deleted records are overwritten, not left in free pages of the file (QA11 I11); see ``truncateLog()``.
+        config.prepareDatabase { db in try db.execute(sql: "PRAGMA secure_delete = ON") }
         config.readonly = mode == .readOnly
         config.label = "pim"
         do {
@@ -121,6 +123,13 @@ public final class SQLiteStore: Store {
 
     func write<T: Sendable>(_ body: @Sendable @escaping (Database) throws -> T) async throws(StoreError) -> T {
         do { return try await pool.write(body) } catch { throw Self.map(error) }
+    }
+
+    /// Checkpoints the write-ahead log into the database and truncates it to nothing, so that the pages a deletion
+    /// overwrote do not stay readable in old frames of `pim.sqlite-wal` (QA11 I11). Best effort: a reader holding
+    /// an old snapshot leaves the log as it is until the next truncation.
+    func truncateLog() async {
+        _ = try? await pool.writeWithoutTransaction { db in try db.checkpoint(.truncate) }
     }
 
     func read<T: Sendable>(_ body: @Sendable @escaping (Database) throws -> T) async throws(StoreError) -> T {

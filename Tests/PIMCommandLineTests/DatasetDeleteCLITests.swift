@@ -49,4 +49,30 @@ import Testing
         #expect(audit.out.contains("wrong file") && audit.out.contains("retention period over"), "\(audit.out)")
         #expect(try PIMBinary.run(["audit", "verify"], in: dir).status == 0)
     }
+
+    /// QA11 I11: a deleted version's records are not left readable in the database file's free pages nor in old
+    /// frames of its write-ahead log (which the documented backup copies).
+    @Test func aDeletedVersionLeavesNoRecordInTheDatabaseFiles() throws {
+        let dir = try initialisedWorkspace()
+        try syntheticCSV(rows: 30).write(to: dir.appendingPathComponent("a.csv"), atomically: true, encoding: .utf8)
+        try syntheticCSV(rows: 400, seed: 7).write(to: dir.appendingPathComponent("b.csv"), atomically: true, encoding: .utf8)
+        for file in ["a.csv", "b.csv"] {
+            let r = try PIMBinary.run(["import", file, "--dataset", "pm", "--category", "protection-monitoring", "--purpose", "T"], in: dir)
+            #expect(r.status == 0, "\(r.err)")
+        }
+        func holds(_ marker: String) throws -> Bool {
+            let data = dir.appendingPathComponent("pim-data")
+            return try FileManager.default.contentsOfDirectory(atPath: data.path).contains { name in
+                guard name.hasPrefix("pim.sqlite") else { return false }
+                let bytes = try Data(contentsOf: data.appendingPathComponent(name))
+                return bytes.range(of: Data(marker.utf8)) != nil
+            }
+        }
+        #expect(try holds("R7-399"))
+        let deleted = try PIMBinary.run(["dataset", "delete", "pm", "--version", "2", "--reason", "wrong file", "--yes"], in: dir)
+        #expect(deleted.status == 0, "\(deleted.err)")
+        #expect(try !holds("R7-399"))
+        #expect(try !holds("R7-1"))
+        #expect(try holds("R1-29"))
+    }
 }

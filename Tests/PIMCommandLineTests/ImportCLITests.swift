@@ -24,6 +24,23 @@ func initialisedWorkspace() throws -> URL {
 }
 
 @Suite struct ImportCLITests {
+    /// QA11 I6: the purpose, file name and provenance are shown with control characters made visible, as column
+    /// names are, so that a file name or a field of the web's import form cannot drive the terminal.
+    @Test func datasetShowAndInspectCannotDriveTheTerminal() throws {
+        let dir = try initialisedWorkspace()
+        let name = "e\u{1B}[7mx.csv"
+        try syntheticCSV(rows: 5).write(to: dir.appendingPathComponent(name), atomically: true, encoding: .utf8)
+        let imp = try PIMBinary.run(["import", name, "--dataset", "esc", "--category", "protection-monitoring", "--purpose", "p\u{1B}[7m",
+                                     "--notes", "bad\u{1B}[2Jnote", "--source-org", "\u{1B}]0;pwn\u{07}DRC"], in: dir)
+        #expect(imp.status == 0, "\(imp.err)")
+        let show = try PIMBinary.run(["dataset", "show", "esc"], in: dir)
+        #expect(show.status == 0, "\(show.err)")
+        #expect(!show.out.contains("\u{1B}") && !show.out.contains("\u{07}"), "\(show.out)")
+        #expect(show.out.contains("notes: bad\\u{1B}[2Jnote"), "\(show.out)")
+        let inspect = try PIMBinary.run(["inspect", name], in: dir)
+        #expect(!inspect.out.contains("\u{1B}"), "\(inspect.out)")
+    }
+
     /// The JSON of `pim validate` and `pim import` gives each column's type and HXL tag (issue #3: "JSON for
     /// scripts, with row and column counts, types and tags").
     @Test func validateAndImportJSONGiveTypesAndTags() throws {

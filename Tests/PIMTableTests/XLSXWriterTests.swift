@@ -102,6 +102,21 @@ import Testing
         #expect(r.warnings.isEmpty)
     }
 
+    /// QA11 I3: a table with more rows than a worksheet holds (1,048,576 with the header) is refused before anything
+    /// is written; one row fewer fits.
+    @Test func aTableLongerThanAWorksheetIsRefused() throws {
+        func table(_ n: Int) throws -> Table {
+            try Table(columns: [Column(name: "n", data: .integer(values: [Int64](repeating: 1, count: n), nulls: NullMask()))])
+        }
+        #expect(throws: XLSXError.sheetTooLarge(file: "big.xlsx", rows: 1_048_577, columns: 1)) {
+            _ = try XLSXWriter.package(try table(1_048_576), sheetName: "s", hxl: false, file: "big.xlsx")
+        }
+        #expect(XLSXError.sheetTooLarge(file: "big.xlsx", rows: 1_048_577, columns: 1).description.contains("export as CSV or JSON"))
+        let url = FileManager.default.temporaryDirectory.appendingPathComponent("xlsx-big-\(UUID().uuidString).xlsx")
+        #expect(throws: XLSXError.self) { try XLSXWriter.write(try table(1_048_576), to: url) }
+        #expect(!FileManager.default.fileExists(atPath: url.path))
+    }
+
     /// A text longer than Excel's 32,767 characters per cell is refused, naming the cell; nothing is written.
     @Test func aCellTooLongForExcelIsRefused() throws {
         let long = String(repeating: "x", count: 32_768)

@@ -180,7 +180,7 @@ struct DatasetCommand: AsyncParsableCommand {
             }
             switch format {
             case .json: try Output.printJSON(DetailJSON(dataset: detail.dataset, versions: detail.versions.map(VersionJSON.init)))
-            case .text: print(text(detail))
+            case .text: print(Output.visibleLines(text(detail)))
             }
         }
 

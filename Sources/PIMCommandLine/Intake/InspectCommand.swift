@@ -38,7 +38,7 @@ struct InspectCommand: ParsableCommand {
         BatchMemory.keepUntilExit(result)
         switch format {
         case .json: try Output.printJSON(summary)
-        case .text: print(summary.text)
+        case .text: print(Output.visibleLines(summary.text))
         }
         if let schemaOut { Output.stderr("Proposed schema written to \(schemaOut).") }
     }

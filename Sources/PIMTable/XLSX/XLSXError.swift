@@ -35,6 +35,8 @@ public enum XLSXError: Error, Sendable, Hashable, CustomStringConvertible {
     case cannotWrite(file: String, reason: String)
     /// A text is longer than a cell may hold (Excel's limit); the workbook is not written.
     case cellTooLong(file: String, cell: String, limit: Int)
+    /// The table has more rows (header rows included) or columns than a worksheet holds.
+    case sheetTooLarge(file: String, rows: Int, columns: Int)
     /// Two columns of a sheet have the same header (not one merged cell over both), and their tags, if
     /// any, do not tell them apart.
     case duplicateColumn(file: String, sheet: String, column: String)
@@ -64,6 +66,10 @@ public enum XLSXError: Error, Sendable, Hashable, CustomStringConvertible {
             "\"\(f)\", sheet \(sheet): two columns are named \"\(c)\"; give each column its own header"
         case .cellTooLong(let f, let c, let l):
             "cannot write \"\(f)\": cell \(c) would hold more than \(l) characters, Excel's limit for a cell; export as CSV or JSON instead"
+        case .sheetTooLarge(let f, let rows, let columns):
+            "cannot write \"\(f)\": the sheet would have \(rows) rows and \(columns) columns, and a worksheet holds at most "
+                + "\(XLSXCellReference.maxRows) rows and \(XLSXCellReference.maxColumns) columns (Excel would drop the rest); "
+                + "export as CSV or JSON instead"
         }
     }
 }

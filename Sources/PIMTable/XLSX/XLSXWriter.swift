@@ -40,6 +40,10 @@ public enum XLSXWriter {
     package static func package(_ table: Table, sheetName: String, hxl: Bool, file: String) throws(XLSXError) -> Data {
         // A cell Excel cannot hold would make it call the whole workbook damaged: refuse, naming the cell.
         let headerRows = hxl && table.columns.contains(where: { $0.tag != nil }) ? 2 : 1
+        // (QA11 I3: a million rows and more were written, and Excel dropped the rows past its limit.)
+        if table.rowCount + headerRows > XLSXCellReference.maxRows || table.columns.count > XLSXCellReference.maxColumns {
+            throw .sheetTooLarge(file: file, rows: table.rowCount + headerRows, columns: table.columns.count)
+        }
         for (c, column) in table.columns.enumerated() {
             if column.name.utf16.count > cellCharacterLimit {
                 throw .cellTooLong(file: file, cell: XLSXCellReference.letters(c) + "1", limit: cellCharacterLimit)
