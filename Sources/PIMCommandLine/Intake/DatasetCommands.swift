@@ -256,7 +256,8 @@ struct ExportCommand: AsyncParsableCommand {
             let versions = try await s.versions(of: d.id)
             guard let v = version.map({ n in versions.first { $0.number == n } }) ?? versions.last else {
                 throw CLIError(versions.isEmpty ? "Dataset \"\(name)\" has no versions yet." :
-                    "Dataset \"\(name)\" has no version \(version ?? 0); it has versions 1 to \(versions.count).")
+                    "Dataset \"\(name)\" has no version \(version ?? 0); its versions are: "
+                        + versions.map { String($0.number) }.joined(separator: ", ") + ".")
             }
             let table = try await s.table(of: v)
             switch format {

@@ -34,8 +34,13 @@ enum Output {
 
     /// Refuses an output path that must not be written (see ``OutputGuard``): a workspace's data folder, an
     /// SQLite file, or one of the command's input files. Checked before any work, so nothing is half-done.
+    ///
+    /// It also makes what the command writes readable by its owner only (0600), as the store's own files are:
+    /// full rows, error reports, tables and packages are personal data or close to it (QA11 I12: exports were
+    /// world-readable).
     static func checkOutput(_ path: String?, inputs: [URL] = []) throws {
         guard let path else { return }
+        umask(0o077)
         // "-" usually means standard output; writing a file named "-" instead would surprise.
         if path == "-" { throw CLIError("--out - is not supported: give a file name to write to.") }
         if let why = OutputGuard.refusal(writing: URL(fileURLWithPath: path), inputs: inputs) {
