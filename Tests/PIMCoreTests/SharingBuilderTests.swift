@@ -46,6 +46,16 @@ import Testing
         let out = try ShareBuilder.build(try plan(a, d, .anonymised), dataset: d, table: table, consent: [])
         #expect(out.table["ref"] == nil)
         #expect(out.disclosure.droppedColumns.contains("ref"))
+        // QA11 S9: exact coordinates (a decimal column) are refused alike; a sampling weight is not
+        d.schema.fields.append(Field(name: "latitude", type: .decimal, role: .other))
+        d.schema.fields.append(Field(name: "weight", type: .decimal, role: .weight))
+        try table.setColumn(Column(name: "latitude", data: .decimal(values: (0..<40).map { 12 + Double($0) / 997 }, nulls: NullMask())))
+        try table.setColumn(Column(name: "weight", data: .decimal(values: (0..<40).map { 1 + Double($0) / 13 }, nulls: NullMask())))
+        #expect(throws: ShareBuildError.refused(.uniqueColumnKept(column: "latitude", distinct: 40, records: 40))) {
+            try ShareBuilder.build(try plan(a, d, .anonymised), dataset: d, table: table, consent: [])
+        }
+        d.schema.fields[d.schema.fields.count - 2].role = .directIdentifier
+        #expect(try ShareBuilder.build(try plan(a, d, .anonymised), dataset: d, table: table, consent: []).table["weight"] != nil)
     }
 
     /// QA10 Q1: a worked example of the nesting rule. Rows: (adm1, adm2, adm1_name).

@@ -69,6 +69,27 @@ import Testing
                 "\(table.consent?.summary ?? "")")
     }
 
+    /// QA11 S14: withdrawals recorded for a dataset whose version has no record id column cannot be honoured:
+    /// the share is refused rather than counting those people again. A withdrawal granted again since does not count.
+    @Test func withdrawalsThatCannotBeMatchedToRecordsRefuseTheShare() throws {
+        let table = try F.table(10).selectingColumns(["adm1", "sex"])
+        #expect(throws: ConsentError.refusalsUnmatched(decisions: 2)) {
+            _ = try ConsentFilter.leavingOutRefusals(
+                table, recordColumn: nil, entries: [entry("R1", false), entry("R2", false), entry("R3", true)], purposes: [.disclosure])
+        }
+        let regranted = try ConsentFilter.leavingOutRefusals(
+            table, recordColumn: "record_id", entries: [entry("R1", false), entry("R1", true, at: 10)], purposes: [.disclosure])
+        #expect(regranted.leftOut == 0)
+        // And through the builder: an agreement without a consent purpose refuses the share
+        let d = F.dataset(category: "protection-needs-assessment")
+        guard case .allowed(let plan) = SharingRules.decide(
+            ShareRequest(dataset: d, recipient: "DRC", level: .aggregated, dimensions: ["adm1"]), agreement: try F.agreement(level: .aggregated), at: F.now)
+        else { Issue.record("the share should be allowed"); return }
+        #expect(throws: ShareBuildError.consent(.refusalsUnmatched(decisions: 1))) {
+            _ = try ShareBuilder.build(plan, dataset: d, table: table, consent: [entry("R4", false)])
+        }
+    }
+
     @Test func aLaterWithdrawalWinsOverAnEarlierGrant() throws {
         let entries = [entry("R1", true, at: -100), entry("R1", false, at: -10), entry("R2", false, at: -100), entry("R2", true, at: -1)]
         let r = try ConsentFilter.apply(to: F.table(2), recordColumn: "record_id", entries: entries, purpose: .disclosure)

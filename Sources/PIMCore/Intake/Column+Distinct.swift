@@ -3,10 +3,19 @@ import PIMTable
 extension Column {
     /// Whether the column has a different value in nearly every row that has one (at least 90 % of its
     /// non-null cells, and at least 10 of them): a column like that singles out records, whatever its name
-    /// says. Text and integer columns only (decimals and dates are measurements).
+    /// says. Text and integer columns, and decimal columns with `decimals` (a schema proposal leaves
+    /// measurements alone; a release must not keep exact coordinates or incomes that tell records apart).
     ///
     /// Cheap when it cannot be so: a text column's dictionary, or an integer column's range, too small for it
     /// answers without counting.
+    func isNearlyUniquePerRecord(decimals: Bool) -> Bool {
+        if decimals, case .decimal = data {
+            let nonNull = count - nullCount
+            return nonNull >= 10 && (distinctValueCount ?? 0) >= (nonNull * 9 + 9) / 10
+        }
+        return isNearlyUniquePerRecord
+    }
+
     var isNearlyUniquePerRecord: Bool {
         let nonNull = count - nullCount
         guard nonNull >= 10 else { return false }
@@ -29,7 +38,7 @@ extension Column {
         }
     }
 
-    /// The number of distinct non-null values (text and integer columns; others: nil).
+    /// The number of distinct non-null values (text, integer and decimal columns; others: nil).
     var distinctValueCount: Int? {
         switch data {
         case .text(let codes, let dictionary):
@@ -44,7 +53,11 @@ extension Column {
             var seen = Set<Int64>()
             for (r, v) in values.enumerated() where !nulls.isNull(r) { seen.insert(v) }
             return seen.count
-        case .decimal, .date, .boolean: return nil
+        case .decimal(let values, let nulls):
+            var seen = Set<Double>()
+            for (r, v) in values.enumerated() where !nulls.isNull(r) { seen.insert(v) }
+            return seen.count
+        case .date, .boolean: return nil
         }
     }
 }

@@ -71,12 +71,19 @@ public struct ConsentFilterResult: Sendable {
 public enum ConsentError: Error, Sendable, Hashable, CustomStringConvertible {
     case noRecordIDField(dataset: String)
     case recordIDColumnMissing(String)
+    /// Decisions refuse or withdraw consent, but the records have no record id to match them to (a version
+    /// imported without the id column): shared, they might include those records.
+    case refusalsUnmatched(decisions: Int)
 
     public var description: String {
         switch self {
         case .noRecordIDField(let d):
             "Dataset \(d) has no record id field (a field named record_id, or a direct identifier), so consent cannot be matched to records."
         case .recordIDColumnMissing(let c): "The stored rows have no column \"\(c)\" to match consent decisions to."
+        case .refusalsUnmatched(let n):
+            "\(n) recorded consent decision\(n == 1 ? " refuses or withdraws" : "s refuse or withdraw") consent, but these records have no "
+                + "record id (record_id, or a direct identifier) to match \(n == 1 ? "it" : "them") to, so nothing is shared: the records "
+                + "of those people could be among them. Import the data with its record ids."
         }
     }
 }
@@ -148,6 +155,9 @@ public enum ConsentFilter {
                 let r = try apply(to: out, recordColumn: recordColumn, entries: entries, purpose: purpose, keepingUndecided: true)
                 leftOut += r.leftOutTotal
                 out = r.table
+            } else if case let refusals = standingRefusals(entries, purpose: purpose), refusals > 0 {
+                // Withdrawals that cannot be matched to these records: refuse when in doubt (QA11 S14).
+                throw .refusalsUnmatched(decisions: refusals)
             } else if let refused = refusedAtCollection(out, purpose: purpose) {
                 // (No record id to match recorded decisions to: the answers as collected decide.)
                 let kept = refused.indices.filter { !refused[$0] }
@@ -156,6 +166,16 @@ public enum ConsentFilter {
             }
         }
         return (out, leftOut)
+    }
+
+    /// How many records' latest decision for `purpose` refuses or withdraws it.
+    static func standingRefusals(_ entries: [ConsentDecision], purpose: ConsentPurpose) -> Int {
+        var latest: [String: ConsentDecision] = [:]
+        for e in entries where e.purpose == purpose.rawValue {
+            if let seen = latest[e.recordID], seen.at > e.at { continue }
+            latest[e.recordID] = e
+        }
+        return latest.values.filter { !$0.granted }.count
     }
 
     /// The record id field of a schema (see the type's documentation).

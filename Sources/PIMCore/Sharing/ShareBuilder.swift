@@ -180,7 +180,8 @@ public enum ShareBuilder {
         let purposes: [ConsentPurpose] = plan.level == .aggregated ? [.disclosure, .reporting] : [.disclosure]
         let field = ConsentFilter.recordIDField(in: dataset.schema).flatMap { table[$0] == nil ? nil : $0 }
         let collected = purposes.contains { ConsentFilter.refusedAtCollection(table, purpose: $0) != nil }
-        guard collected || (!consent.isEmpty && field != nil) else { return nil }
+        // (Recorded refusals that the records cannot be matched to are refused by the filter, not ignored.)
+        guard collected || !consent.isEmpty else { return nil }
         return (purposes, field)
     }
 
@@ -298,9 +299,10 @@ public enum ShareBuilder {
         }
         let household = pseudo.contains(sd.household ?? "\u{0}") ? sd.household : nil
         // A column kept as it is (not a key, which is suppressed to k, nor dropped or pseudonymised) that has a
-        // different value in nearly every record singles them out whatever the schema calls it.
-        for c in table.columns where !keys.contains(c.name) && !drop.contains(c.name) && !pseudo.contains(c.name) {
-            if c.isNearlyUniquePerRecord {
+        // different value in nearly every record singles them out whatever the schema calls it: decimals too
+        // (exact coordinates, incomes: QA11 S9), except the sampling weight, which analysis of the data needs.
+        for c in table.columns where !keys.contains(c.name) && !drop.contains(c.name) && !pseudo.contains(c.name) && c.name != sd.weight {
+            if c.isNearlyUniquePerRecord(decimals: true) {
                 throw .refused(.uniqueColumnKept(column: c.name, distinct: c.distinctValueCount ?? 0, records: table.rowCount))
             }
         }
