@@ -144,6 +144,23 @@ import Testing
             #expect(try await world.store.auditEvents(AuditFilter(action: .shareDownloaded)).count == 1)
         }
     }
+    // QA11 S12: a package made from a version since deleted (a wrong file) is no longer delivered.
+    @Test func aPackageOfADeletedVersionIsNoLongerDelivered() async throws {
+        let world = try await TestWorld.make()
+        let fixture = try await SharingFixture.install(in: world, twoPartners: true)
+        try await world.application().test(.router) { client in
+            let partner = try await Browser.signedIn(client, userName: SharingFixture.partnerA)
+            #expect(try await partner.get(client, "/api/v1/shares/\(fixture.shareA)/download").status == .ok)
+            let dataset = try #require(try await world.store.dataset(named: "cases"))
+            let record = try #require(try await ShareDocuments.find(fixture.shareA, in: world.store))
+            _ = try await world.store.deleteVersion(
+                number: record.version, of: dataset.id,
+                audit: AuditDraft(at: world.clock.now(), actor: "admin", action: .datasetDeleted, datasetID: dataset.id.rawValue))
+            let refused = try await partner.get(client, "/api/v1/shares/\(fixture.shareA)/download")
+            #expect(refused.status == .unprocessableContent)
+            #expect(String(buffer: refused.body).contains("was deleted after share"))
+        }
+    }
     // Consent through the running server (the CLI cannot write while it serves): recorded, audited with counts,
     // refused for roles that do not manage sharing, and a withdrawal stops the delivery of an earlier package.
     @Test func consentIsRecordedAndWithdrawnThroughTheAPI() async throws {

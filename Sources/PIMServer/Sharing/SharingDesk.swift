@@ -231,6 +231,15 @@ struct SharingDesk: Sendable {
         guard case .shared(let record) = try await share(id, viewer), SharingAccess.canDownload(record, viewer: viewer, at: now()),
               let data = try await ShareDocuments.package(id, in: store) else { throw ServerError.notFound }
         let dataset = try await store.dataset(named: record.dataset)
+        // A package made from a version since deleted (a wrong file, a retention period over) is not delivered
+        // either: the deletion is meant to end the records' disclosure too (QA11 S12).
+        var kept: [DatasetVersion] = []
+        if let dataset { kept = try await store.versions(of: dataset.id) }
+        if !kept.contains(where: { $0.number == record.version }) {
+            throw ServerError.invalid(
+                "Version \(record.version) of dataset \(record.dataset) was deleted after share \(record.id) was made, so the package "
+                    + "is no longer delivered; request a new share of a version that is kept.")
+        }
         if let dataset, try await consentWithdrawn(in: dataset, since: record.created) {
             throw ServerError.invalid(
                 "Consent was withdrawn for records of dataset \(record.dataset) after share \(record.id) was made, so the package "
