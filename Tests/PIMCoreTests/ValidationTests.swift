@@ -55,6 +55,26 @@ func textTable(_ columns: [(String, [String?])]) -> Table {
         #expect(gazetteer.isShaped("SD0199", likeCodesOf: 2) && !gazetteer.isShaped("KE0101", likeCodesOf: 2))
     }
 
+    /// QA11 C10, C14: a date of something that has happened may not be after the day the file is checked (one
+    /// day's grace); without a day given it is not checked, and a date that is not `past` may be ahead.
+    @Test func aPastDateInTheFutureIsAnIssueWithoutQuotingIt() throws {
+        var occurred = Field(name: "date", type: .date)
+        occurred.past = true
+        let schema = Schema(fields: [occurred, Field(name: "planned", type: .date)])
+        let today = CivilDays.days(year: 2026, month: 11, day: 29)
+        let t = textTable([("date", ["2026-11-29", "2026-11-30", "2026-12-01", "2062-11-12"]),
+                           ("planned", ["2027-01-01", nil, nil, nil])])
+        var validator = Validator(schema: schema, fileName: "s.csv", firstDataRow: 2)
+        validator.today = today
+        let r = validator.validate(t)
+        #expect(r.issues.map(\.row) == [4, 5])
+        #expect(r.issues.first?.description
+            == "s.csv:4:date: the date is in the future, for something that has happened; expected a date on or before 2026-11-29 (a mistyped year?)")
+        #expect(Validator(schema: schema, fileName: "s.csv", firstDataRow: 2).validate(t).issues.isEmpty)
+        // The flag round-trips through a schema file, and the templates' event dates carry it
+        #expect(try JSONDecoder().decode(Schema.self, from: try JSONEncoder().encode(schema)) == schema)
+    }
+
     @Test func everyProblemIsLocatedAsASpreadsheetShowsIt() {
         // Given a file with a header and an HXL row (data from spreadsheet row 3) and one problem per row
         let t = textTable([

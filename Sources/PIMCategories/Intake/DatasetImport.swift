@@ -139,8 +139,11 @@ public enum DatasetImport {
     }
 
     /// Validates the file against the plan's schema, with rows located as the reader saw them.
-    public static func validate(_ read: ReadResult, plan: Plan, gazetteer: Gazetteer? = nil) -> ValidationResult {
-        Validator(schema: plan.schema, gazetteer: gazetteer, report: read.report).validate(read.table)
+    /// - Parameter today: the day of the check, for ``Field/past`` dates (nil: not checked).
+    public static func validate(_ read: ReadResult, plan: Plan, gazetteer: Gazetteer? = nil, today: Int32?) -> ValidationResult {
+        var validator = Validator(schema: plan.schema, gazetteer: gazetteer, report: read.report)
+        validator.today = today
+        return validator.validate(read.table)
     }
 
     /// Throws when the result may not be stored: any issue in `reject` mode, a missing column in any mode,

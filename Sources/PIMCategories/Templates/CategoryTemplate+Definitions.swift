@@ -9,7 +9,8 @@ extension CategoryTemplate {
     public static let populationData = CategoryTemplate(
         category: .populationData, unit: "one population figure: a location and population group at a date, from one source",
         fields: ([
-            .date("date", "Date the figure refers to"), .admin(1), .admin(2),
+            // (Planning figures may be projections: a figure's date may be ahead.)
+            .date("date", "Date the figure refers to", past: false), .admin(1), .admin(2),
             .choice("population_group", "Population group", hxl: "#population+type", .populationGroup),
             .text("source_org", "Source organisation (acronym)", hxl: "#org+source", required: true),
         ] as [TemplateField]) + TemplateField.sexAgeCounts("population", tag: "population", label: "Population")
@@ -103,7 +104,7 @@ extension CategoryTemplate {
             + TemplateField.sexAgeCounts("reached", tag: "reached", label: "Persons reached")
             // Optional (issue #6): the activity reported and the last day of the reporting period.
             + [.text("activity", "Activity (as in the 5W)", hxl: "#activity"),
-               .date("period_end", "Last day of the reporting period", hxl: "#date+end", required: false)])
+               .date("period_end", "Last day of the reporting period", hxl: "#date+end", required: false, past: false)])
 
     /// §9.6: one security incident or access constraint, coded with an OCHA access variable and a severity.
     public static let securityAwareness = CategoryTemplate(

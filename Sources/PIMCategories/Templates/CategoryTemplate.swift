@@ -114,9 +114,13 @@ extension HXLTagSpec {
 extension TemplateField {
     /// A date of the response's events (an incident, an interview, a case opened): from 1900-01-01, so that a
     /// year typed 1026 for 2026 is found at import (FILE:ROW:COLUMN) rather than stretching every trend.
-    static func date(_ name: String, _ label: String, hxl: String = "#date", required: Bool = true) -> TemplateField {
-        TemplateField(Field(name: name, label: label, hxl: hxl, type: .date, required: required,
-                            minimum: Double(CivilDays.days(year: 1900, month: 1, day: 1))), hint: "yyyy-mm-dd")
+    /// With `past` (the default), the date is of something that has happened, and may not be after the day the
+    /// file is checked (``Field/past``: a year typed 2062 for 2026 is found at import too).
+    static func date(_ name: String, _ label: String, hxl: String = "#date", required: Bool = true, past: Bool = true) -> TemplateField {
+        var field = Field(name: name, label: label, hxl: hxl, type: .date, required: required,
+                          minimum: Double(CivilDays.days(year: 1900, month: 1, day: 1)))
+        field.past = past
+        return TemplateField(field, hint: "yyyy-mm-dd")
     }
 
     static func admin(_ level: Int, required: Bool = true) -> TemplateField {

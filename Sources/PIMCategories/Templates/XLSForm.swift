@@ -60,6 +60,7 @@ public struct XLSForm: Sendable, Hashable {
             }
             if let lo = f.minimum { constraint = ". >= \(bound(lo))" }
             if let hi = f.maximum { constraint += (constraint.isEmpty ? "" : " and ") + ". <= \(bound(hi))" }
+            if f.past { constraint += (constraint.isEmpty ? "" : " and ") + ". <= today()" }
             rows.append([type, f.name, f.label ?? f.name, tf.hint ?? "", f.required ? "yes" : "no", constraint, filter, f.hxl ?? ""])
         }
         survey = Self.table(["type", "name", "label", "hint", "required", "constraint", "choice_filter", "hxl"], rows)

@@ -109,8 +109,9 @@ struct ValidateCommand: ParsableCommand {
         let schema = try schemaOptions.loadSchema() ?? SchemaProposal.propose(for: read.table)
         // (Text fields keep the file's own text, `4.50` not `4.5`.)
         let checked = try input.keepingText(of: schema, in: read)
-        let result = Validator(schema: schema, gazetteer: try schemaOptions.loadGazetteer(), report: checked.report)
-            .validate(checked.table)
+        var validator = Validator(schema: schema, gazetteer: try schemaOptions.loadGazetteer(), report: checked.report)
+        validator.today = CivilDays.day(of: Date())
+        let result = validator.validate(checked.table)
         switch format {
         case .json:
             try Output.printJSON(ValidationSummary(

@@ -37,6 +37,9 @@ public struct Field: Sendable, Hashable, Codable {
     public var unique: Bool
     /// Admin level whose P-codes this field holds (checked against the gazetteer), if any.
     public var adminLevel: Int?
+    /// A date of something that has happened (an incident, an interview, a case opened): not after the day the
+    /// file is checked, so that a year typed 2062 for 2026 is found (schema key `past`).
+    public var past: Bool = false
 
     public init(
         name: String, label: String? = nil, hxl: String? = nil, type: ColumnType, role: DisclosureRole = .other,
@@ -60,6 +63,7 @@ public struct Field: Sendable, Hashable, Codable {
     enum CodingKeys: String, CodingKey, CaseIterable {
         case name, label, hxl, type, role, required, allowedValues = "allowed_values", minimum, maximum, pattern, unique
         case adminLevel = "admin_level"
+        case past
     }
 
     public init(from decoder: any Decoder) throws {
@@ -77,6 +81,7 @@ public struct Field: Sendable, Hashable, Codable {
         pattern = try c.decodeIfPresent(String.self, forKey: .pattern)
         unique = try c.decodeIfPresent(Bool.self, forKey: .unique) ?? false
         adminLevel = try c.decodeIfPresent(Int.self, forKey: .adminLevel)
+        past = try c.decodeIfPresent(Bool.self, forKey: .past) ?? false
     }
 
     public func encode(to encoder: any Encoder) throws {
@@ -96,6 +101,7 @@ public struct Field: Sendable, Hashable, Codable {
         try c.encodeIfPresent(pattern, forKey: .pattern)
         try c.encode(unique, forKey: .unique)
         try c.encodeIfPresent(adminLevel, forKey: .adminLevel)
+        if past { try c.encode(past, forKey: .past) }
     }
 
     /// A bound as a number, or for a date field also as `"yyyy-mm-dd"` (stored as days since 1970-01-01).

@@ -104,6 +104,11 @@ public enum CivilDays {
 
     public static func ymd(_ days: Int32) -> (year: Int, month: Int, day: Int) { CivilDate.civil(days: Int(days)) }
 
+    /// The day (UTC) of `date`, in days since 1970-01-01.
+    public static func day(of date: Date) -> Int32 {
+        Int32(truncatingIfNeeded: Int((date.timeIntervalSince1970 / 86_400).rounded(.down)))
+    }
+
     public static func iso(_ days: Int32) -> String { ValueFormatting.date(days) }
 
     /// The UTC day of an instant as `yyyy-mm-dd`.

@@ -92,6 +92,10 @@ public struct Validator: Sendable {
     /// Maps a table row index to the row number a spreadsheet shows (accounts for skipped blank lines).
     public var rowNumber: @Sendable (Int) -> Int
 
+    /// The day the file is checked (days since 1970-01-01): a ``Field/past`` date after it is an issue. Nil
+    /// leaves such dates unchecked (a pure check; the commands give today).
+    public var today: Int32?
+
     public init(schema: Schema, gazetteer: Gazetteer? = nil, fileName: String, firstDataRow: Int,
                 rowNumber: (@Sendable (Int) -> Int)? = nil) {
         self.schema = schema
@@ -151,6 +155,7 @@ public struct Validator: Sendable {
                     file: fileName, column: source.name, field: field.name, tag: source.tag?.description ?? field.hxl ?? ""))
             }
             var checker = FieldChecker(field: field, file: fileName, rowNumber: rowNumber, gazetteer: gazetteer)
+            checker.today = today
             let converted = checker.convert(source)
             checker.checkConstraints(converted)
             for i in checker.issues { bad[i.row] = true }
@@ -186,6 +191,7 @@ struct FieldChecker {
     let file: String
     let rowNumber: @Sendable (Int) -> Int
     let gazetteer: Gazetteer?
+    var today: Int32?
     var issues: [Located] = []
 
     init(field: Field, file: String, rowNumber: @escaping @Sendable (Int) -> Int, gazetteer: Gazetteer?) {
@@ -335,6 +341,11 @@ struct FieldChecker {
             if case .decimal(let d) = v, !d.isFinite {
                 report(row, .type, "not a finite number", TextParsing.hint(.decimal))
                 continue
+            }
+            // (A day's grace: the file may come from a time zone ahead of UTC.)
+            if field.past, let today, case .date(let d) = v, d > today + 1 {
+                report(row, .range, "the date is in the future, for something that has happened",
+                       "expected a date on or before \(CivilDays.iso(today)) (a mistyped year?)")
             }
             if let x = TextParsing.number(v) {
                 if let lo = field.minimum, x < lo { report(row, .range, "below the minimum (\(described(v)))", "expected at least \(field.boundText(lo))") }

@@ -152,7 +152,7 @@ struct ImportController: Sendable {
         if let cached = upload.validation {
             validation = cached
         } else {
-            validation = Self.validation(DatasetImport.validate(upload.read, plan: plan), limit: Self.issueLimit)
+            validation = Self.validation(DatasetImport.validate(upload.read, plan: plan, today: CivilDays.day(of: Date())), limit: Self.issueLimit)
             await imports.setValidation(validation, upload: upload.id)
         }
         var notes: [String] = upload.read.report.warnings.map(\.description)

@@ -120,7 +120,7 @@ enum ImportRunner {
             changes = roleChanges(from: try Self.plan(proposal, existing: nil, now: now).schema, to: plan.schema)
         }
         await progress("validating \(r.read.table.rowCount) rows", 30)
-        let result = DatasetImport.validate(r.read, plan: plan)
+        let result = DatasetImport.validate(r.read, plan: plan, today: CivilDays.day(of: Date()))
         do { try DatasetImport.check(result, mode: r.mode, fileName: r.fileName) } catch {
             throw Refusal(message: error.description, result: result)
         }
