@@ -372,4 +372,24 @@ import Testing
         #expect(out.disclosure.pseudonymisedColumns == ["record_id", "household_id"])
         #expect(out.table["record_id"]?[0] == .text(p.pseudonym(for: "R1")))
     }
+
+    /// QA11 S4: households linked by their pseudonym are re-identified together, so the household risk is held to
+    /// the agreement's maximum as the record risk is, and both are in the metadata. Here two-person households of
+    /// a man and a woman: each record's risk is within the maximum, the household's is not until k is raised.
+    @Test func pseudonymisedShareHoldsTheHouseholdRiskToTheMaximum() throws {
+        let d = F.dataset(category: "case-management", sensitivity: .moderate)
+        let maximum = 0.15
+        let a = try F.agreement(level: .pseudonymised, basis: .consent, consentPurpose: .disclosure,
+                                thresholds: .init(k: 2, maximumGlobalRisk: maximum))
+        let consent = (1...40).map { ConsentDecision(recordID: "R\($0)", purpose: "disclosure", granted: true, at: F.now) }
+        let p = HMACPseudonymizer(key: Data(repeating: 7, count: 32))
+        let out = try ShareBuilder.build(try plan(a, d, .pseudonymised), dataset: d, table: F.table(40), consent: consent, pseudonymizer: p)
+        let before = try #require(out.disclosure.riskBefore)
+        let after = try #require(out.disclosure.riskAfter)
+        #expect(before.globalRisk <= maximum)
+        #expect(try #require(before.householdGlobalRisk) > maximum)
+        #expect(try #require(after.householdGlobalRisk) <= maximum)
+        #expect(after.boundedRisk <= maximum)
+        #expect(out.disclosure.method.contains("the household risk of the linked households is held to the maximum risk too"))
+    }
 }
