@@ -11,6 +11,17 @@ import Testing
         #expect(r.table.values("note") == [.text("said \"hi\""), .text("two\nlines")])
     }
 
+    /// QA11 I10: a cell of spaces only is empty, as validation takes it, so a number column keeps its type and its
+    /// proposed schema does not require a value there; quoted, the spaces are text, and the writer quotes them.
+    @Test func aCellOfSpacesIsEmptyUnlessQuoted() throws {
+        let r = try readCSV("id,age,note\nR1,34,a\nR2, ,\"  \"\nR3,\t,b\n")
+        #expect(r.table.values("age") == [.integer(34), .null, .null])
+        #expect(r.report.profiles.first { $0.name == "age" }?.inferredType == .integer)
+        #expect(r.table.values("note") == [.text("a"), .text("  "), .text("b")])
+        let written = try CSVReader.read(bytes: CSVWriter.bytes(r.table), fileName: "w.csv")
+        #expect(written.table == r.table)
+    }
+
     @Test func acceptsCRLFLFAndCRLineEnds() throws {
         for eol in ["\r\n", "\n", "\r"] {
             let r = try readCSV("a,b" + eol + "1,x" + eol + "2,y" + eol)

@@ -158,8 +158,20 @@ struct CSVColumnCursor: CellCursor {
         row &+= 1
         pointsIntoScratch = false
         if e <= s { return (p, 0) }
+        // A cell of spaces and tabs only is empty, as validation takes it (QA11 I10: the schema proposed from a
+        // file with such a cell required a value there, and refused the file it came from). Quoted, it is text.
+        if p[s] == 0x20 || p[s] == 0x09, Self.isBlank(p + s, e - s) { return (p, 0) }
         if p[s] != CSVTokenizer.quote { return (p + s, e - s) }
         return unquote(p + s + 1, e - s - 2)
+    }
+
+    static func isBlank(_ q: UnsafePointer<UInt8>, _ n: Int) -> Bool {
+        var i = 0
+        while i < n {
+            if q[i] != 0x20 && q[i] != 0x09 { return false }
+            i += 1
+        }
+        return true
     }
 
     /// The content of a quoted field with doubled quotes made single.

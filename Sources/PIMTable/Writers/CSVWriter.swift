@@ -146,9 +146,10 @@ public enum CSVWriter {
             b.baseAddress.map { FormulaGuard.needsGuard($0, b.count) } ?? false
         }
         // Any of the delimiters a reader might sniff is quoted too, so the file's delimiter stays unambiguous.
+        // So is a value of spaces only, which the reader takes for an empty cell when it is not quoted.
         let needsQuotes = s.contains {
             $0 == options.delimiter || $0 == 34 || $0 == 10 || $0 == 13 || $0 == 44 || $0 == 59 || $0 == 9 || $0 == 124
-        }
+        } || (!s.isEmpty && s.allSatisfy { $0 == 32 })
         if needsQuotes { out.append(34) }
         if guarded { out.append(UInt8(ascii: "'")) }
         if needsQuotes {
