@@ -20,6 +20,16 @@ import Testing
             """))], sharedStrings: ["a"], styles: XLSXFixture.styles(xfs: [0, 14]))
     }
 
+    /// QA11 I15: a NUL character in a cell's text (`_x0000_`) is refused, located, as CSV and JSON refuse it.
+    @Test func aNulCharacterInACellIsRefusedNamingTheCell() throws {
+        let url = try XLSXFixture.file(parts: XLSXFixture.parts(sheets: [("Data", XLSXFixture.sheet("""
+            <row r="1"><c r="A1" t="inlineStr"><is><t>id</t></is></c><c r="B1" t="inlineStr"><is><t>note</t></is></c></row>
+            <row r="2"><c r="A2"><v>1</v></c><c r="B2" t="inlineStr"><is><t>fine</t></is></c></row>
+            <row r="4"><c r="A4"><v>2</v></c><c r="B4" t="inlineStr"><is><t>a_x0000_b</t></is></c></row>
+            """))]), name: "nul.xlsx")
+        #expect(error(reading: url) == .nulCharacter(file: "nul.xlsx", sheet: "Data", row: 4, column: "note"))
+    }
+
     @Test func emptyFileIsAnError() throws {
         let url = try XLSXFixture.file(Data(), name: "empty.xlsx")
         #expect(error(reading: url) == .emptyFile(file: "empty.xlsx"))

@@ -37,6 +37,8 @@ public enum XLSXError: Error, Sendable, Hashable, CustomStringConvertible {
     case cellTooLong(file: String, cell: String, limit: Int)
     /// The table has more rows (header rows included) or columns than a worksheet holds.
     case sheetTooLarge(file: String, rows: Int, columns: Int)
+    /// A cell's text holds a NUL character (written `_x0000_` in the sheet): refused, as in CSV and JSON.
+    case nulCharacter(file: String, sheet: String, row: Int, column: String)
     /// Two columns of a sheet have the same header (not one merged cell over both), and their tags, if
     /// any, do not tell them apart.
     case duplicateColumn(file: String, sheet: String, column: String)
@@ -66,6 +68,9 @@ public enum XLSXError: Error, Sendable, Hashable, CustomStringConvertible {
             "\"\(f)\", sheet \(sheet): two columns are named \"\(c)\"; give each column its own header"
         case .cellTooLong(let f, let c, let l):
             "cannot write \"\(f)\": cell \(c) would hold more than \(l) characters, Excel's limit for a cell; export as CSV or JSON instead"
+        case .nulCharacter(let f, let sheet, let row, let column):
+            "\"\(f)\", sheet \(sheet), row \(row), column \(column): the cell holds a NUL character (_x0000_), which no text may "
+                + "hold (a damaged or crafted file); remove it and save the workbook again"
         case .sheetTooLarge(let f, let rows, let columns):
             "cannot write \"\(f)\": the sheet would have \(rows) rows and \(columns) columns, and a worksheet holds at most "
                 + "\(XLSXCellReference.maxRows) rows and \(XLSXCellReference.maxColumns) columns (Excel would drop the rest); "

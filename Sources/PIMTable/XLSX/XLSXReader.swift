@@ -78,6 +78,15 @@ public enum XLSXReader {
             cells: cells, sharedStrings: sharedStrings, sheet: chosen.name,
             detectHashtagRow: options.detectHashtagRow, typesFromText: options.typesFromText
         ).build(file: file)
+        // A NUL in a cell's text (QA11 I15: PostgreSQL then refused the import as "unavailable", and CSV exports
+        // of it could not be read back): refused, located, as the CSV and JSON readers refuse it.
+        for column in output.table.columns {
+            guard case .text(let codes, let dictionary) = column.data else { continue }
+            let bad = Set(dictionary.indices.filter { dictionary[$0].utf8.contains(0) }.map { Int32($0) })
+            guard !bad.isEmpty, let r = codes.firstIndex(where: { bad.contains($0) }) else { continue }
+            let skipped = output.emptyRowsBefore.filter { $0 <= r }.count
+            throw .nulCharacter(file: file, sheet: chosen.name, row: output.firstDataRow + r + skipped, column: column.name)
+        }
         var warnings = output.warnings.map { "\(chosen.name): \($0)" }
         // Other visible sheets (a KoboToolbox export's repeat groups) are not read: said when none was named.
         let others = workbook.sheets.filter { !$0.hidden && $0.name != chosen.name }.map(\.name)
