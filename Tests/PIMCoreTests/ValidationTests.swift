@@ -501,6 +501,14 @@ func textTable(_ columns: [(String, [String?])]) -> Table {
         ("Registration Number", "", .directIdentifier), ("household_no", "", .householdID), ("Last Name", "", .directIdentifier),
         ("birth", "#date+birth", .directIdentifier), ("dob", "#date+dob", .directIdentifier),
         ("date", "#date+reported", .other),
+        // QA11 I17: special categories, positions, ID numbers, device meta columns and Arabic headers.
+        ("rape", "", .sensitive), ("sexual_violence", "", .sensitive), ("hiv_status", "", .sensitive), ("detention", "", .sensitive),
+        ("pregnant", "", .sensitive), ("child_recruitment", "", .sensitive), ("specific_need", "", .sensitive),
+        ("separated_child", "", .sensitive), ("lat", "", .directIdentifier), ("lng", "", .directIdentifier),
+        ("id_no", "", .directIdentifier), ("nid", "", .directIdentifier), ("imei", "", .directIdentifier),
+        ("phonenumber", "", .directIdentifier), ("_attachments", "", .directIdentifier),
+        ("اسم_رب_الاسرة", "", .directIdentifier), ("رقم_الهاتف", "", .directIdentifier), ("الجنس", "", .quasiIdentifier),
+        ("العمر", "", .quasiIdentifier), ("latrine_access", "", .other),
     ])
     func proposesProtectiveRoles(name: String, tag: String, role: DisclosureRole) {
         let spec: HXLTagSpec? = tag.isEmpty ? nil : HXLTagSpec(tag: String(tag.dropFirst().split(separator: "+")[0]),

@@ -36,8 +36,12 @@ public enum SchemaProposal {
                              "county", "province", "region", "governorate", "municipality", "town", "city",
                              "neighbourhood", "neighborhood", "block", "zone", "location", "country_of_origin",
                              "place_of_origin", "origin", "tribe", "clan"]
-    static let sensitiveNames = ["specific_needs", "incident_type", "violation", "gbv", "diagnosis", "health",
-                                 "vulnerability", "protection_risk", "perpetrator", "survivor"]
+    static let sensitiveNames = ["specific_need", "incident_type", "violation", "gbv", "diagnosis", "health",
+                                 "vulnerability", "protection_risk", "perpetrator", "survivor",
+                                 // Special categories and protection incidents (QA11 I17).
+                                 "rape", "sexual", "hiv", "aids", "pregnan", "medical", "detention", "detained", "arrest",
+                                 "abduct", "kidnap", "torture", "trafficking", "recruitment", "criminal", "political",
+                                 "orientation", "separated_child", "unaccompanied", "mental", "psychosocial", "disease"]
 
     /// Words of a column name that make it a person's name (unless a place or organisation word is there too).
     static let personNameWords: Set<String> = ["name", "names", "surname", "firstname", "lastname", "fullname",
@@ -52,16 +56,22 @@ public enum SchemaProposal {
                                                  "school", "facility", "project", "programme", "program", "activity",
                                                  "sector", "cluster", "donor", "file", "sheet", "item", "form", "survey"]
     static let contactWords: Set<String> = ["phone", "telephone", "tel", "mobile", "cellphone", "whatsapp", "email",
-                                            "telefono", "teléfono", "telefone"]
+                                            "telefono", "teléfono", "telefone", "phonenumber",
+                                            // Arabic: phone, mobile, name (QA11 I17).
+                                            "الهاتف", "هاتف", "الجوال", "جوال", "اسم", "الاسم"]
     /// Words of a column name that identify wherever they stand ("Date of Birth", "Registration Number").
     static let identifyingWords: Set<String> = ["birth", "dob", "birthdate", "birthday", "registration", "passport",
                                                 "address", "gps", "latitude", "longitude", "coordinates", "uuid",
                                                 "signature", "photo", "fingerprint", "biometric", "iris", "unhcr",
-                                                "progres"]
+                                                "progres",
+                                                // Positions, ID numbers and KoboToolbox's device and respondent meta
+                                                // columns (QA11 I17).
+                                                "lat", "lon", "lng", "nid", "imei", "deviceid", "simserial", "subscriberid",
+                                                "username", "attachments"]
     /// Words of a column name that make it a quasi-identifier wherever they stand ("respondent_age", "age_yrs").
     static let quasiWords: Set<String> = ["age", "sex", "gender", "nationality", "ethnicity", "religion",
                                           "disability", "marital", "occupation", "tribe", "clan", "edad", "sexe",
-                                          "sexo", "genre"]
+                                          "sexo", "genre", "الجنس", "العمر", "الجنسية"]
 
     public static func role(name: String, tag: HXLTagSpec?) -> DisclosureRole {
         let n = name.lowercased()
@@ -107,6 +117,8 @@ public enum SchemaProposal {
             return .directIdentifier
         }
         if ["notes", "comments", "comment", "remarks", "description", "narrative"].contains(n) { return .directIdentifier }
+        // An ID number: "id_no", "id_number".
+        if words.contains("id") && !words.isDisjoint(with: ["no", "number", "num", "nr"]) { return .directIdentifier }
         if n.hasPrefix("adm") || n.hasPrefix("admin") || n.hasSuffix("pcode") { return .quasiIdentifier }
         if quasiNames.contains(n) || !words.isDisjoint(with: quasiWords) { return .quasiIdentifier }
         if sensitiveNames.contains(where: { n.contains($0) }) { return .sensitive }
