@@ -115,7 +115,19 @@ public final class PostgresStore: Store {
                     return .concurrentWrite(kind: kind)
                 }
                 if code.hasPrefix("23") { return .conflict(kind: "record", key: "constraint \(code)") }
-                return .unavailable("PostgreSQL error \(code): \(e.serverInfo?[.message] ?? "")")
+                // The server answered: the database is there, it refused this (QA11 I9, I15, I21).
+                switch code {
+                case "42P07":
+                    return .failed("the database already holds a table that pim uses but did not create; give pim a database of its own")
+                case "53100": return .failed("the database server's disk is full; free some space and run the command again")
+                case "22021", "22P05":
+                    return .failed("a text holds a character PostgreSQL cannot store (a NUL character); remove it from the file")
+                default: break
+                }
+                if code.hasPrefix("08") || code.hasPrefix("57") || code.hasPrefix("53") {
+                    return .unavailable("PostgreSQL error \(code): \(e.serverInfo?[.message] ?? "")")
+                }
+                return .failed("PostgreSQL error \(code): \(e.serverInfo?[.message] ?? "")")
             }
             return .unavailable("cannot reach PostgreSQL (\(e.code.description))")
         }

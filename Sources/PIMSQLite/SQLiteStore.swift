@@ -111,6 +111,11 @@ public final class SQLiteStore: Store {
             case .SQLITE_BUSY, .SQLITE_LOCKED: return .unavailable("the database is busy")
             case .SQLITE_CORRUPT, .SQLITE_NOTADB: return .corrupt("the SQLite file is damaged")
             case .SQLITE_READONLY: return .unavailable("the database is open read-only")
+            // (QA11 I21: a full disk was reported as an unavailable database.)
+            case .SQLITE_FULL: return .failed("the disk is full; free some space and run the command again")
+            case .SQLITE_ERROR where (e.message ?? "").hasSuffix("already exists"):
+                return .failed("the database already holds a table that pim uses but did not create; give pim a data directory of its own")
+            case .SQLITE_IOERR: return .failed("the disk could not be written (an input/output error); check the disk and run the command again")
             default: return .unavailable(e.message ?? "SQLite error \(e.resultCode.rawValue)")
             }
         }

@@ -179,6 +179,9 @@ public enum StoreError: Error, Sendable, Hashable, CustomStringConvertible {
     /// dataset on PostgreSQL, say); this command changed nothing.
     case concurrentWrite(kind: String)
     case unavailable(String)
+    /// The database is there but did not store the change (a full disk, a table of the same name, a value it
+    /// cannot hold); nothing of the command was stored.
+    case failed(String)
     case corrupt(String)
 
     public var description: String {
@@ -194,6 +197,7 @@ public enum StoreError: Error, Sendable, Hashable, CustomStringConvertible {
         case .concurrentWrite(let k):
             "Another pim process stored the same \(k) at the same moment; nothing was changed by this command: run it again."
         case .unavailable(let why): "The database is unavailable: \(why)."
+        case .failed(let why): "The database did not store this (nothing of it was stored): \(why)."
         case .corrupt(let why): "The stored data is inconsistent: \(why)."
         }
     }

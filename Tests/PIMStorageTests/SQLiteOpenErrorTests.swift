@@ -21,6 +21,23 @@ import Testing
         #expect(throws: StoreError.notInitialized) { _ = try SQLiteStore(directory: dir, mode: .readOnly) }
     }
 
+    /// QA11 I9: a database that already holds a table of a name pim uses is refused in words, not as "unavailable".
+    @Test func aDatabaseWithATableOfPimsNamesIsRefusedInWords() async throws {
+        let dir = try Self.scratch()
+        let queue = try DatabaseQueue(path: SQLiteStore.databaseURL(in: dir).path)
+        try await queue.write { try $0.execute(sql: "CREATE TABLE users (id INTEGER)") }
+        try queue.close()
+        let store = try SQLiteStore(directory: dir)
+        do {
+            try await store.migrate()
+            Issue.record("the migration should have failed")
+        } catch {
+            #expect(error.description.hasPrefix("The database did not store this"), "\(error)")
+            #expect(error.description.contains("already holds a table that pim uses"), "\(error)")
+        }
+        try await store.close()
+    }
+
     @Test func aSQLiteFileWithoutPimsTablesHoldsNoWorkspace() async throws {
         let dir = try Self.scratch()
         let queue = try DatabaseQueue(path: SQLiteStore.databaseURL(in: dir).path)

@@ -71,6 +71,7 @@ struct ErrorMiddleware: RouterMiddleware {
         case .locked: "locked"
         case .concurrentWrite: "concurrent-write"
         case .unavailable: "unavailable"
+        case .failed: "failed"
         case .corrupt: "corrupt"
         }
     }
