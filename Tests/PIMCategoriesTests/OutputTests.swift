@@ -359,6 +359,13 @@ import Testing
         // A201: one constraint of severity 1 (3c), sum 1, overall round(5/24) = 0: recorded, so not "no constraints"
         #expect(access.value("overall_0_5", where: ["A2", "A201"]) == .integer(0))
         #expect(access.value("level", where: ["A2", "A201"]) == .text("constraints recorded, below low"))
+        // QA11 C6: shared, an area's scores resting on fewer incidents than the minimum cell are not listed (A201's
+        // one incident; A101's three recent ones at a minimum of 4), and the note says how many areas were left out
+        let shared = try #require(try SecurityAccess.report(t, minimumIncidents: 3).section("access-severity"))
+        #expect(shared.rows.count == 1)
+        #expect(shared.value("sum", where: ["A1", "A101"]) == .integer(5))
+        #expect(shared.notes.contains("1 area with fewer than 3 incidents is not listed: its scores would point to single incidents."))
+        #expect(try #require(try SecurityAccess.report(t, minimumIncidents: 4).section("access-severity")).rows.isEmpty)
     }
 
     @Test func anAreaWithOnlyOldRecordsHasNoRecentDataRatherThanNoConstraints() throws {

@@ -49,7 +49,11 @@ public enum SecurityAccess {
     /// Days before the latest incident that count towards access severity.
     public static let windowDays: Int32 = 90
 
-    public static func report(_ t: Table) throws(CategoryDataError) -> CategoryReport {
+    /// - Parameter minimumIncidents: for a shareable output, the smallest number of incidents an area's access
+    ///   severity may rest on (its recent ones; all of them for an area without recent data): an area with fewer
+    ///   is not listed, since its scores would tell the kind, place and severity of single incidents that the
+    ///   protected table hides (QA11 C6). Nil lists every area (the internal output).
+    public static func report(_ t: Table, minimumIncidents: Int? = nil) throws(CategoryDataError) -> CategoryReport {
         let dates = try t.days("date"), a1 = try t.texts("adm1_code"), a2 = try t.texts("adm2_code")
         let types = try t.texts("incident_type"), vars = try t.texts("access_variable"), sev = try t.numbers("severity")
         let casualties = t["casualties"] == nil ? [Int64?](repeating: nil, count: t.rowCount) : try t.counts("casualties")
@@ -58,6 +62,7 @@ public enum SecurityAccess {
         let from = last - windowDays + 1
         var byAreaMonth: [String: (incidents: Double, casualties: Int64)] = [:], byType: [String: Double] = [:]
         var access: [String: [String: Int]] = [:], recent: Set<String> = []
+        var incidents: [String: (all: Int, recent: Int)] = [:]
         var areaParent: [String: String] = [:]
         for r in valid {
             guard let d = dates[r] else { continue }
@@ -68,7 +73,11 @@ public enum SecurityAccess {
             if let area = a2[r] {
                 areaParent[area] = a1[r] ?? ""
                 if access[area] == nil { access[area] = [:] }
-                if d >= from { recent.insert(area) }
+                incidents[area, default: (0, 0)].all += 1
+                if d >= from {
+                    recent.insert(area)
+                    incidents[area, default: (0, 0)].recent += 1
+                }
                 if d >= from, let v = vars[r], let s = sev[r] {
                     let previous = access[area]?[v] ?? 0
                     // Clamped before converting: severities are 0-3, and a huge value must not trap.
@@ -83,7 +92,12 @@ public enum SecurityAccess {
         }
         let total = byType.values.reduce(0, +)
         let typeRows = byType.keys.sorted().map { k -> [ReportValue] in [.text(k), .int(byType[k] ?? 0), .pct(byType[k] ?? 0, of: total)] }
-        let severities = access.keys.sorted().map { AccessSeverity(area: $0, scores: access[$0] ?? [:], hasRecentData: recent.contains($0)) }
+        let listed = access.keys.sorted().filter { area in
+            guard let m = minimumIncidents, let n = incidents[area] else { return true }
+            return (recent.contains(area) ? n.recent : n.all) >= m
+        }
+        let unlisted = access.count - listed.count
+        let severities = listed.map { AccessSeverity(area: $0, scores: access[$0] ?? [:], hasRecentData: recent.contains($0)) }
         let accessRows = severities.map { s -> [ReportValue] in
             // No score at all for an area without recent data: a 0 would read as "no constraints".
             guard s.hasRecentData else {
@@ -100,7 +114,9 @@ public enum SecurityAccess {
             ReportSection(name: "by-adm1-month", title: "Incidents by admin 1 and month", columns: ["adm1_code", "month", "incidents", "casualties"], rows: monthRows),
             ReportSection(name: "by-type", title: "Incidents by type", columns: ["incident_type", "incidents", "percent"], rows: typeRows),
             ReportSection(name: "access-severity", title: "Access severity by area (adm2)", columns:
-                            ["adm1_code", "adm2_code"] + AccessSeverity.variables + ["sum", "overall_0_5", "level"], rows: accessRows, notes: [rule]),
+                            ["adm1_code", "adm2_code"] + AccessSeverity.variables + ["sum", "overall_0_5", "level"], rows: accessRows,
+                          notes: [rule] + (unlisted > 0 ? ["\(unlisted) area\(unlisted == 1 ? "" : "s") with fewer than \(minimumIncidents ?? 0) incidents "
+                                                             + "\(unlisted == 1 ? "is" : "are") not listed: \(unlisted == 1 ? "its" : "their") scores would point to single incidents."] : [])),
         ], notes: ["\(valid.count) incidents up to \(CivilDays.iso(last)).", rule])
     }
 }

@@ -80,7 +80,7 @@ public enum SharingPolicyTables {
                 sum = ["affected"]
             }
             if category == .securitySituationalAwareness {
-                if let access = try SecurityAccess.report(t).section("access-severity") { extra.append(access) }
+                if let access = try SecurityAccess.report(t, minimumIncidents: options.minCell).section("access-severity") { extra.append(access) }
             }
         case .sectoralIMSystemsOther:
             records = t
