@@ -22,6 +22,19 @@ import Testing
         #expect(throws: expected) { try CategoryOutputs.shareableReport(for: .populationData, table: t) }
     }
 
+    /// QA11 C9: a national population (here 26 million in two areas) is shared: figures count as the persons they
+    /// stand for, never expanded to a record each (which refused anything above 20 million).
+    @Test func aPopulationOfTensOfMillionsIsShared() throws {
+        let t = fixture(Self.popHeader, [
+            "2026-03-01,A1,A101,host-community,ORG-A,3000000,3000000,500000,3000000,3000000,500000,13000000",
+            "2026-03-01,A2,A201,host-community,ORG-A,3000000,3000000,500000,3000000,3000000,500000,13000000",
+        ])
+        let r = try CategoryOutputs.shareableReport(for: .populationData, table: t)
+        let shared = try #require(r.section("shareable"))
+        #expect(shared.value("persons", where: ["Total", "Total", "Total"]) == .integer(26_000_000))
+        #expect(shared.value("persons", where: ["A1", "Total", "Total"]) == .integer(13_000_000))
+    }
+
     @Test func monitoringAffectedAtInt64MaxIsRefusedNotSummed() {
         // Given two incidents each affecting Int64.max persons
         let t = fixture("date,adm1_code,adm2_code,protection_risk,affected",

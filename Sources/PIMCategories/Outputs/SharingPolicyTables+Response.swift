@@ -39,7 +39,7 @@ extension SharingPolicyTables {
         }
         var combined: ReportSection?
         for indicator in cells.keys.sorted() {
-            let records = try expand(cells[indicator] ?? [], names: dims)
+            let records = figureTable(cells[indicator] ?? [], names: dims)
             guard records.rowCount > 0 else { continue }
             var section = try aggregateSection(records, by: dims, sum: [], category: category, minCell: options.minCell)
             // [org, adm1, sex, age, persons, flag] -> [indicator, org, adm1, sex, age, persons, targeted, percent, flag]:

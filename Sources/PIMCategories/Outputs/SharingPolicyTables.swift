@@ -7,15 +7,12 @@ import PIMTable
 /// The shareable tables of each category: which dimensions §10 allows, and small-cell suppression through
 /// ``Aggregation``.
 ///
-/// Records are counted per cell; pre-aggregated figures (population, persons reached) are first expanded to
-/// one record per person so that the threshold applies to persons, not to rows.
+/// Records are counted per cell; pre-aggregated figures (population, persons reached) count as the persons
+/// they stand for, so that the threshold applies to persons, not to rows.
 public enum SharingPolicyTables {
     /// The smallest cell a shareable category output may publish (§10, note 7: shared "without identifying
     /// any person"). A larger minimum may be asked for; a smaller one is refused.
     public static let minimumCell = 5
-
-    /// The most records an expansion of figures may create.
-    public static let expansionLimit = 20_000_000
 
     /// The dimensions each category's shareable table is aggregated by (§10).
     public static func dimensions(for category: PIMCategory.ID) -> [String] {
@@ -45,7 +42,7 @@ public enum SharingPolicyTables {
             let day = options.asOf ?? latest
             referenceDay = day
             let chosen = PopulationFigures.select(figures, asOf: day).map(\.figure)
-            records = try expand(chosen.map { f in SexAge.all.enumerated().map { i, sa in ([f.adm1, sa.sex, sa.age], f.parts[i]) } }.flatMap { $0 }, names: dims)
+            records = figureTable(chosen.map { f in SexAge.all.enumerated().map { i, sa in ([f.adm1, sa.sex, sa.age], f.parts[i]) } }.flatMap { $0 }, names: dims)
         case .protectionResponseMonitoringEvaluation:
             return try responseReport(t, options: options)
         case .protectionNeedsAssessment:
@@ -120,7 +117,9 @@ public enum SharingPolicyTables {
         }
         let aggregate: AggregateTable
         do {
-            aggregate = try Aggregation.aggregate(numeric, by: dims, sum: sum, rule: .suppress(minCell: minCell))
+            aggregate = try Aggregation.aggregate(
+                numeric, by: dims, sum: sum, rule: .suppress(minCell: minCell),
+                frequency: numeric[frequencyColumn] == nil ? nil : frequencyColumn)
         } catch {
             throw .disclosure(error.description)
         }
@@ -156,24 +155,19 @@ public enum SharingPolicyTables {
         return out
     }
 
-    /// One record per person: each `(labels, count)` becomes `count` rows with the labels.
-    /// - Throws: ``CategoryDataError/tooLarge(rows:limit:)`` when the counts add up to more than ``expansionLimit``.
-    static func expand(_ cells: [([String], Int64)], names: [String]) throws(CategoryDataError) -> Table {
-        // Saturating: counts are bounded per row, but the total of many rows must not trap either.
-        var sum: Int64 = 0
-        for (_, count) in cells {
-            let (next, overflow) = sum.addingReportingOverflow(max(0, count))
-            sum = overflow ? .max : next
-        }
-        guard sum <= Int64(expansionLimit) else { throw .tooLarge(rows: Int(sum), limit: expansionLimit) }
-        let total = Int(sum)
+    /// The column of ``figureTable(_:names:)`` saying how many persons a row stands for (no stored field has a control
+    /// character in its name).
+    static let frequencyColumn = "\u{1}persons"
+
+    /// One row per figure, `(labels, count)`, with its count in ``frequencyColumn``: the table is aggregated with
+    /// each row counting as that many persons, so that the threshold applies to persons, not to rows. (Figures
+    /// used to be expanded to a record per person, which refused populations above 20 million: QA11 C9.)
+    static func figureTable(_ cells: [([String], Int64)], names: [String]) -> Table {
         var dictionaries = names.map { _ in [String]() }
         var indexes = names.map { _ in [String: Int32]() }
         var codes = names.map { _ in [Int32]() }
-        for d in names.indices { codes[d].reserveCapacity(total) }
-        for (labels, count) in cells {
-            let n = Int(max(0, count))
-            guard n > 0 else { continue }
+        var counts: [Int64] = []
+        for (labels, count) in cells where count > 0 {
             for d in names.indices {
                 let label = labels[d]
                 let c: Int32
@@ -182,10 +176,12 @@ public enum SharingPolicyTables {
                     dictionaries[d].append(label)
                     indexes[d][label] = c
                 }
-                codes[d].append(contentsOf: repeatElement(c, count: n))
+                codes[d].append(c)
             }
+            counts.append(count)
         }
         let columns = names.indices.map { Column(name: names[$0], data: .text(codes: codes[$0], dictionary: dictionaries[$0])) }
+            + [Column(name: frequencyColumn, data: .integer(values: counts, nulls: NullMask()))]
         return (try? Table(columns: columns)) ?? .empty
     }
 

@@ -102,7 +102,6 @@ public enum CategoryDataError: Error, Sendable, Hashable, CustomStringConvertibl
     case wrongType(String, expected: String)
     case noTemplate(category: String)
     case noRows
-    case tooLarge(rows: Int, limit: Int)
     case disclosure(String)
     /// A count in `column`, data row `row` (1-based), is negative or above `limit`.
     case countOutOfRange(column: String, row: Int, limit: Int64)
@@ -126,7 +125,6 @@ public enum CategoryDataError: Error, Sendable, Hashable, CustomStringConvertibl
         case .wrongType(let c, let e): "Column \"\(c)\" should hold \(e)."
         case .noTemplate(let c): "There is no template for the category \"\(c)\"."
         case .noRows: "The table has no rows to analyse."
-        case .tooLarge(let r, let l): "Expanding the figures to \(r) records exceeds the limit of \(l) for small-cell protection."
         case .disclosure(let why): "Disclosure control failed: \(why)."
         case .countOutOfRange(let c, let r, let limit):
             "Column \"\(c)\", data row \(r): a count must be a whole number from 0 to \(limit); correct the value and import again."
