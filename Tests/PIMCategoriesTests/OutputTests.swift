@@ -389,6 +389,22 @@ import Testing
         #expect(access.value("level", where: ["A1", "A101"]) == .text("low"))
     }
 
+    /// QA11 C5: the shareable sectoral table counts each location's latest value (not every survey round) and
+    /// never averages different indicators together.
+    @Test func theShareableSectoralTableUsesLatestValuesAndNoMeanAcrossIndicators() throws {
+        var rows: [String] = []
+        for k in 1...6 {
+            rows.append("2026-02-01,A1,A10\(k),protection,child-labour-pct,10,EDU,sector")
+            rows.append("2026-05-01,A1,A10\(k),protection,child-labour-pct,20,EDU,sector")
+            rows.append("2026-05-01,A1,A10\(k),protection,eviction-threat-pct,50,EDU,sector")
+        }
+        let t = fixture("date,adm1_code,adm2_code,sector,indicator,value,owner_org,ownership", rows)
+        let shared = try #require(try CategoryOutputs.shareableReport(for: .sectoralIMSystemsOther, table: t).section("shareable"))
+        #expect(shared.value("mean_value", where: ["sector", "child-labour-pct", "A1"]) == .number(20))
+        #expect(shared.value("location_measurements", where: ["sector", "child-labour-pct", "A1"]) == .integer(6))
+        #expect(!shared.rows.contains { $0[1].description == "Total" })
+    }
+
     @Test func sectoralReportsOfTheSameDayThatDisagreeAreFlaggedNotPickedSilently() throws {
         // Given two owners reporting A101's indicator on the same latest day, 30 (WASH) and 45 (EDU); A102 has
         // two reports of one owner and one value (not a disagreement)

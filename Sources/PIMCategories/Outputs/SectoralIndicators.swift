@@ -17,11 +17,10 @@ public enum SectoralIndicators {
     /// The flag of a location and indicator whose latest reports disagree.
     public static let disagreementFlag = "reports-disagree"
 
-    public static func report(_ t: Table) throws(CategoryDataError) -> CategoryReport {
+    /// Per location (adm2) and indicator, the rows of the latest date, in order.
+    static func latestRows(_ t: Table) throws(CategoryDataError) -> [String: [Int]] {
         let dates = try t.days("date"), a1 = try t.texts("adm1_code"), a2 = try t.texts("adm2_code")
-        let ind = try t.texts("indicator"), values = try t.numbers("value"), owners = try t.texts("owner_org")
-        let ownership = try t.texts("ownership"), sectors = try t.texts("sector")
-        // Per location and indicator, the rows of the latest date.
+        let ind = try t.texts("indicator"), values = try t.numbers("value")
         var latest: [String: [Int]] = [:]
         for r in 0..<t.rowCount {
             guard let d = dates[r], values[r] != nil, let area = a2[r], let i = ind[r] else { continue }
@@ -32,6 +31,24 @@ public enum SectoralIndicators {
             }
             latest[key] = [r]
         }
+        return latest
+    }
+
+    /// The row used for each location and indicator: of its latest date, the first by owner and value (see
+    /// ``report(_:)``), in table order. What the shareable table counts (QA11 C5: it mixed survey rounds).
+    static func usedRows(_ t: Table) throws(CategoryDataError) -> [Int] {
+        let values = try t.numbers("value"), owners = try t.texts("owner_org")
+        return try latestRows(t).values.compactMap { rows in
+            rows.min { x, y in (owners[x] ?? "", values[x] ?? 0, x) < (owners[y] ?? "", values[y] ?? 0, y) }
+        }.sorted()
+    }
+
+    public static func report(_ t: Table) throws(CategoryDataError) -> CategoryReport {
+        let dates = try t.days("date"), a1 = try t.texts("adm1_code"), a2 = try t.texts("adm2_code")
+        let ind = try t.texts("indicator"), values = try t.numbers("value"), owners = try t.texts("owner_org")
+        let ownership = try t.texts("ownership"), sectors = try t.texts("sector")
+        // Per location and indicator, the rows of the latest date.
+        let latest = try latestRows(t)
         guard !latest.isEmpty else { throw .noRows }
         var locationRows: [[ReportValue]] = [], disagreements: [[ReportValue]] = []
         var means: [String: (Double, Double)] = [:]

@@ -80,14 +80,22 @@ public enum SharingPolicyTables {
                 if let access = try SecurityAccess.report(t, minimumIncidents: options.minCell).section("access-severity") { extra.append(access) }
             }
         case .sectoralIMSystemsOther:
-            records = t
+            // Each location's latest value per indicator, as the internal output uses (QA11 C5: survey rounds
+            // were averaged together).
+            records = t.selectingRows(try SectoralIndicators.usedRows(t))
             sum = ["value"]
         case .caseManagement:
             records = try Caseload.recordsAsOf(t, day: options.asOf)
         case .communicatingWithAffectedCommunities:
             records = t
         }
-        let section = try aggregateSection(records, by: dims, sum: sum, category: category, minCell: options.minCell)
+        var section = try aggregateSection(records, by: dims, sum: sum, category: category, minCell: options.minCell)
+        if category == .sectoralIMSystemsOther, let i = dims.firstIndex(of: "indicator") {
+            // A mean across different indicators (children out of school and unlit sites) means nothing: only
+            // each indicator's own margins are published.
+            section.rows.removeAll { $0[i].description == "Total" }
+            section.notes.append("Each location's latest value per indicator; means are taken over locations of one indicator, never across indicators.")
+        }
         var report = wrap([section] + extra, category: category, dims: dims, minCell: options.minCell)
         if let referenceDay {
             let iso = CivilDays.iso(referenceDay)
