@@ -252,6 +252,10 @@ import Testing
         #expect(throws: ReductionError.invalidRoundingBase(0)) {
             try Aggregation.aggregate(t, by: ["R"], rule: .round(base: 0, seed: 1))
         }
+        // QA11 S18: rounding protects counts only; a sum beside them would give a one-person cell's value
+        #expect(throws: ReductionError.roundingWithSums) {
+            try Aggregation.aggregate(t, by: ["R"], sum: ["C"], rule: .round(base: 5, seed: 1))
+        }
         #expect(throws: ReductionError.unsupportedColumnType(column: "C", found: .text, expected: [.integer, .decimal])) {
             try Aggregation.aggregate(t, by: ["R"], sum: ["C"])
         }

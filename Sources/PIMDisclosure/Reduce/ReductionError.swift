@@ -52,6 +52,8 @@ public enum ReductionError: Error, Sendable, Hashable, CustomStringConvertible {
     case recordKeysMissing(rows: Int, keys: Int)
     /// The cell-key method perturbs counts only; sums would be published exact beside them.
     case cellKeyWithSums
+    /// Random rounding protects counts; a small cell's sum would be published nearly exact beside them.
+    case roundingWithSums
     /// A frequency column (how many units each row stands for) holds a negative number at `row` (0-based).
     case negativeFrequency(column: String, row: Int)
 
@@ -101,6 +103,9 @@ public enum ReductionError: Error, Sendable, Hashable, CustomStringConvertible {
             "the cell-key method needs a secret key for each of the \(rows) rows, but \(keys) were given (a defect in pim; please report it); nothing was published"
         case .cellKeyWithSums:
             "the cell-key method perturbs counts only; sums cannot be published with it (use suppression for sums)"
+        case .roundingWithSums:
+            "rounding protects counts only: the sum of a cell of one person would be published within a few units of that "
+                + "person's value; use suppression for sums (cells below the minimum are suppressed with their sums)"
         case .negativeFrequency(let c, let row):
             "column \"\(c)\" says how many persons each row stands for, but row \(row + 1) of the data holds a negative number; correct it and try again"
         case .roundingFailed:

@@ -37,7 +37,10 @@ public enum Aggregation {
         guard !by.isEmpty else { throw .disclosure(.noKeys) }
         switch rule {
         case .suppress(let t): guard t >= 1 else { throw .disclosure(.thresholdNotPositive(t)) }
-        case .round(let base, _): guard base >= 1 else { throw .invalidRoundingBase(base) }
+        case .round(let base, _):
+            guard base >= 1 else { throw .invalidRoundingBase(base) }
+            // (QA11 S18: a one-person cell's income came out within ±5, directly or from the sum margins.)
+            guard sum.isEmpty else { throw .roundingWithSums }
         case .cellKey(let t, let change):
             guard t >= 1 else { throw .disclosure(.thresholdNotPositive(t)) }
             guard change >= 1 else { throw .parameterNotPositive(name: "the largest change of a count", value: change) }
