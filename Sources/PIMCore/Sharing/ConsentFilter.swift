@@ -170,12 +170,17 @@ public enum ConsentFilter {
 
     /// How many records' latest decision for `purpose` refuses or withdraws it.
     static func standingRefusals(_ entries: [ConsentDecision], purpose: ConsentPurpose) -> Int {
+        latestDecisions(entries, purpose: purpose).values.filter { !$0.granted }.count
+    }
+
+    /// Per record id, its latest decision for `purpose` (by time).
+    static func latestDecisions(_ entries: [ConsentDecision], purpose: ConsentPurpose) -> [String: ConsentDecision] {
         var latest: [String: ConsentDecision] = [:]
         for e in entries where e.purpose == purpose.rawValue {
             if let seen = latest[e.recordID], seen.at > e.at { continue }
             latest[e.recordID] = e
         }
-        return latest.values.filter { !$0.granted }.count
+        return latest
     }
 
     /// The record id field of a schema (see the type's documentation).
@@ -198,11 +203,7 @@ public enum ConsentFilter {
         keepingUndecided: Bool = false
     ) throws(ConsentError) -> ConsentFilterResult {
         guard let column = table[recordColumn] else { throw .recordIDColumnMissing(recordColumn) }
-        var latest: [String: ConsentDecision] = [:]
-        for e in entries where e.purpose == purpose.rawValue {
-            if let seen = latest[e.recordID], seen.at > e.at { continue }
-            latest[e.recordID] = e
-        }
+        let latest = latestDecisions(entries, purpose: purpose)
         let refused = refusedAtCollection(table, purpose: purpose)
         func gap(_ id: String?, refusedAtCollection: Bool) -> ConsentGap? {
             guard let id, !id.isEmpty else {
