@@ -48,16 +48,19 @@ enum SchemaFileError {
 enum IssueReport {
     static let terminalLimit = 50
 
-    static func print(_ result: ValidationResult, errorsOut: String?) throws {
+    /// - Parameter asResult: the issues are the command's result (`pim validate`: on standard output, so that
+    ///   `> issues.txt` keeps them: QA11 I1), not notes beside another result (`pim import`: standard error).
+    static func print(_ result: ValidationResult, errorsOut: String?, asResult: Bool = false) throws {
+        func say(_ line: String) { if asResult { Swift.print(line) } else { Output.stderr(line) } }
         // Column names come from the file: their control characters are shown escaped, never sent to the terminal.
         for w in result.warnings { Output.stderr("warning: \(Output.visible(w.description))") }
-        for i in result.issues.prefix(terminalLimit) { Output.stderr(Output.visible(i.description)) }
+        for i in result.issues.prefix(terminalLimit) { say(Output.visible(i.description)) }
         if result.issues.count > terminalLimit {
-            Output.stderr("… and \(result.issues.count - terminalLimit) more" + (errorsOut.map { " (all in \($0))" } ?? " (use --errors-out FILE for all)"))
+            say("… and \(result.issues.count - terminalLimit) more" + (errorsOut.map { " (all in \($0))" } ?? " (use --errors-out FILE for all)"))
         }
         if !result.issues.isEmpty {
             let totals = result.countsByRule.sorted { $0.key.rawValue < $1.key.rawValue }.map { "\($0.key.rawValue) \($0.value)" }
-            Output.stderr("\(count(result.issues.count, "issue")) in \(result.rowsRejected) of \(count(result.rowsRead, "row")): \(totals.joined(separator: ", "))")
+            say("\(count(result.issues.count, "issue")) in \(result.rowsRejected) of \(count(result.rowsRead, "row")): \(totals.joined(separator: ", "))")
         }
         if let errorsOut { try write(result.issues, to: errorsOut) }
     }
@@ -118,7 +121,7 @@ struct ValidateCommand: ParsableCommand {
                 result, columns: read.table.columns.count, readWarnings: read.report.warnings, file: read.report.fileName))
             if let out = schemaOptions.errorsOut { try IssueReport.write(result.issues, to: out) }
         case .text:
-            try IssueReport.print(result, errorsOut: schemaOptions.errorsOut)
+            try IssueReport.print(result, errorsOut: schemaOptions.errorsOut, asResult: true)
             if result.isValid { print("\(read.report.fileName): \(IssueReport.count(result.rowsRead, "row")), no issues.") }
         }
         if !result.isValid { throw ExitCode(1) }
