@@ -226,6 +226,11 @@ struct PIMBinary {
         let consent = try PIMBinary.run(["consent", "record", "--dataset", "pm", "--purpose", "disclosure", "--record", "R1-1", "--as", "farah"], in: dir)
         #expect(consent.status != 0)
         #expect(consent.err.contains("record consent decisions"))
+        // Nor by a case worker (QA11 S7: the web refuses them; here they could change any dataset's consent)
+        #expect(try PIMBinary.run(["user", "add", "--name", "cw", "--role", "case-worker", "--password-file", "u.pw", "--as", "admin"], in: dir).status == 0)
+        let byCaseWorker = try PIMBinary.run(["consent", "withdraw", "--dataset", "pm", "--purpose", "disclosure", "--record", "R1-1", "--as", "cw"], in: dir)
+        #expect(byCaseWorker.status != 0)
+        #expect(byCaseWorker.err.contains("cw is case-worker, and only these roles may record consent decisions"), "\(byCaseWorker.err)")
         #expect(try PIMBinary.run(["consent", "record", "--dataset", "pm", "--purpose", "disclosure", "--record", "R1-1", "--as", "admin"], in: dir).status == 0)
         // A disabled user cannot act
         #expect(try PIMBinary.run(["user", "set-role", "farah", "--role", "pim-officer", "--as", "admin"], in: dir).status == 0)

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import PIMCore
+import PIMServer
 import PIMStorage
 import PIMTable
 
@@ -84,9 +85,10 @@ struct ConsentOptions: ParsableArguments {
         let when = at.flatMap(SharingCoding.instant) ?? Date()
         let now = Date()
         let (applied, superseded, unknown) = try await store.withStore(writing: true, command: "pim consent") { s in
-            // Consent is recorded by whoever takes it: case workers in the field, officers, data protection.
-            try await actor.check(in: s, roles: [.administrator, .pimOfficer, .dataProtectionFocalPoint, .caseWorker, .supervisor],
-                                  to: "record consent decisions")
+            // The roles that record consent on the web (those who manage sharing): a case worker's decision is
+            // recorded through them, as the web's consent page and API refuse case workers (QA11 S7: on the
+            // command line a case worker could change any dataset's consent and learn which ids exist).
+            try await actor.check(in: s, needs: .manageSharing, to: "record consent decisions")
             let d = try await DatasetLookup.require(dataset, in: s)
             let o = try await ConsentRecording.record(ids: ids, purpose: purpose, granted: granted, at: when, dataset: d, in: s,
                                                       actor: actor.name, now: now)
