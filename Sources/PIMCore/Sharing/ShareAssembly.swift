@@ -29,7 +29,7 @@ public struct ShareRecord: Sendable, Hashable, Codable {
     public var bytes: Int?
     /// Whether the store keeps the package itself (shares made through the web), so it can be downloaded.
     public var storedPackage: Bool?
-    /// An aggregated share's published counts, keyed by ``cellKey(_:)`` (counts as released to the recipient,
+    /// An aggregated share's published counts, keyed as ``publishedCells(of:)`` keys them (counts as released to the recipient,
     /// never record values), so that a later table to the same recipient is compared cell by cell (nil in
     /// records written before it was kept, and for tables of more than ``cellsKeptLimit`` cells).
     public var publishedCells: [String: Int]?
