@@ -60,6 +60,24 @@ import Testing
         #expect(twice.section("by-location")?.value("total", where: ["A1", "A101"]) == .integer(65))
     }
 
+    /// QA11 C4: sources seldom publish on the same day. Another source's figure of the month before the date used
+    /// is compared too: ORG-A's 1,000 of 1 March beside ORG-B's 2,000 of 2 March is flagged, and both are listed
+    /// with their dates; a figure older than the window is not.
+    @Test func sourcesThatDisagreeDaysApartAreFlagged() throws {
+        let a = "2026-03-01,A1,A101,idps,ORG-A,100,200,50,100,200,350,1000"
+        let b = "2026-03-02,A1,A101,idps,ORG-B,200,400,100,200,400,700,2000"
+        let r = try PopulationFigures.report(fixture(Self.popHeader, [a, b]))
+        let loc = try #require(r.section("by-location"))
+        #expect(loc.value("total", where: ["A1", "A101"]) == .integer(2000))
+        #expect(loc.value("flags", where: ["A1", "A101"]) == .text("sources-disagree"))
+        let listed = try #require(r.section("disagreements")).rows.map { $0.map(\.description) }
+        #expect(listed.contains { $0.contains("2026-03-01") && $0.contains("ORG-A") && $0.contains("not used") })
+        #expect(listed.contains { $0.contains("2026-03-02") && $0.contains("ORG-B") && $0.contains("used") })
+        let old = "2026-01-15,A1,A101,idps,ORG-A,100,200,50,100,200,350,1000"
+        let apart = try PopulationFigures.report(fixture(Self.popHeader, [old, b]))
+        #expect(apart.section("by-location")?.value("flags", where: ["A1", "A101"]) == .text(""))
+    }
+
     @Test func populationAsOfAnEarlierDateUsesTheFiguresKnownThen() throws {
         let r = try PopulationFigures.report(Self.population, asOf: CivilDays.parseISO("2026-01-31"))
         #expect(r.section("by-adm1")?.value("total", where: ["Total"]) == .integer(68))

@@ -10,11 +10,15 @@ import PIMTable
 /// Rules: for each location (adm2) and population group, the latest date on or before `asOf` is used.
 /// When several sources report that date, the figure with the largest total is used (the planning figure)
 /// and the location is flagged `sources-disagree` when the totals differ by more than
-/// ``disagreementThreshold`` of the largest; `source-repeated` when one source reports it twice or more that day
+/// ``disagreementThreshold`` of the largest, or when another source's latest figure of the
+/// ``disagreementWindowDays`` before that date differs by as much (sources seldom publish on the same day); `source-repeated` when one source reports it twice or more that day
 /// (each report is weighed like another source's, whatever the row order). Totals are always computed from the six sex × age parts, so
 /// every total adds up; a reported `population_total` that differs from the parts is flagged `total-mismatch`.
 public enum PopulationFigures {
     public static let disagreementThreshold = 0.10
+    /// How far back another source's latest figure is compared with the one used (QA11 C4: two sources a day
+    /// apart, 1,000 against 2,000, were not flagged and the other source vanished).
+    public static let disagreementWindowDays: Int32 = 31
 
     struct Figure {
         var adm1: String
@@ -62,12 +66,24 @@ public enum PopulationFigures {
             let candidates = sameDay.sorted { $0.total != $1.total ? $0.total > $1.total : $0.source < $1.source }
             guard let chosen = candidates.first else { continue }
             var flags: [String] = []
-            if let low = candidates.last, chosen.total > 0, Double(chosen.total - low.total) / Double(chosen.total) > disagreementThreshold {
+            // Each other source's latest figure of the window before the date used (those of that date are candidates).
+            var earlier: [Figure] = []
+            for source in Set(list.map(\.source)) where !sameDay.contains(where: { $0.source == source }) {
+                if let f = list.filter({ $0.source == source && $0.date >= latest - disagreementWindowDays }).max(by: { $0.date < $1.date }) {
+                    earlier.append(f)
+                }
+            }
+            earlier.sort { $0.date != $1.date ? $0.date > $1.date : $0.source < $1.source }
+            func differs(_ a: Int64, _ b: Int64) -> Bool {
+                let high = max(a, b)
+                return high > 0 && Double(abs(a - b)) / Double(high) > disagreementThreshold
+            }
+            if (candidates.dropFirst() + earlier).contains(where: { differs(chosen.total, $0.total) }) {
                 flags.append("sources-disagree")
             }
             if Set(sameDay.map(\.source)).count < sameDay.count { flags.append("source-repeated") }
             if let rt = chosen.reportedTotal, rt != chosen.total { flags.append("total-mismatch") }
-            out.append(Selection(figure: chosen, flags: flags, alternatives: Array(candidates.dropFirst())))
+            out.append(Selection(figure: chosen, flags: flags, alternatives: Array(candidates.dropFirst()) + earlier))
         }
         return out.sorted { ($0.figure.adm1, $0.figure.adm2, $0.figure.group) < ($1.figure.adm1, $1.figure.adm2, $1.figure.group) }
     }
@@ -146,7 +162,7 @@ public enum PopulationFigures {
             adm1[f.adm1] = acc
             if s.flags.contains("sources-disagree") {
                 for alt in [f] + s.alternatives {
-                    disagreements.append([.text(f.adm2), .text(f.group), .text(CivilDays.iso(f.date)), .text(alt.source), .int(alt.total),
+                    disagreements.append([.text(f.adm2), .text(f.group), .text(CivilDays.iso(alt.date)), .text(alt.source), .int(alt.total),
                                           .text(alt.source == f.source ? "used" : "not used")])
                 }
             }
