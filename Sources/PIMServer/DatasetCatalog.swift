@@ -367,18 +367,16 @@ struct DatasetCatalog: Sendable {
             entry.consentPurposes = DatasetAccess.consentPurposes(d, viewer: viewer, at: now)
             entry.allowedDimensions = DatasetAccess.allowedDimensions(d, viewer: viewer, at: now)
             if !entry.consentPurposes.isEmpty { entry.versions = try await consentedCounts(entry.versions, stored: stored, entry) }
-            do {
-                // (Every decision of those purposes: a later grant undoes an earlier withdrawal.)
-                let decisions = try await store.consent(datasetID: d.id).map(\.decision).filter {
-                    [ConsentPurpose.disclosure.rawValue, ConsentPurpose.reporting.rawValue].contains($0.purpose)
-                }
-                entry.withdrawals = decisions.contains { !$0.granted } ? decisions : []
-                entry.refusalsCollected = [ConsentPurpose.disclosure, .reporting].contains {
-                    d.schema.field(named: ConsentFilter.collectedColumn($0)) != nil
-                }
-                // (A later grant undoes a refusal as collected: the decisions come along.)
-                if entry.refusalsCollected && entry.withdrawals.isEmpty { entry.withdrawals = decisions }
+            // (Every decision of those purposes: a later grant undoes an earlier withdrawal.)
+            let decisions = try await store.consent(datasetID: d.id).map(\.decision).filter {
+                [ConsentPurpose.disclosure.rawValue, ConsentPurpose.reporting.rawValue].contains($0.purpose)
             }
+            entry.withdrawals = decisions.contains { !$0.granted } ? decisions : []
+            entry.refusalsCollected = [ConsentPurpose.disclosure, .reporting].contains {
+                d.schema.field(named: ConsentFilter.collectedColumn($0)) != nil
+            }
+            // (A later grant undoes a refusal as collected: the decisions come along.)
+            if entry.refusalsCollected && entry.withdrawals.isEmpty { entry.withdrawals = decisions }
         }
         return entry
     }

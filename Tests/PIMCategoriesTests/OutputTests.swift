@@ -273,8 +273,7 @@ import Testing
     }
 
     @Test func responseProgressAgainstTargets() throws {
-        let header = "date,org,adm1_code,adm2_code,indicator," + SexAge.all.map { "targeted_\($0.suffix)" }.joined(separator: ",") + ","
-            + SexAge.all.map { "reached_\($0.suffix)" }.joined(separator: ",")
+        let header = ResponseShareableTests.header
         let t = fixture(header, [
             "2026-01-01,O1,A1,A101,pss,10,10,0,10,10,0,5,10,0,5,5,0",
             "2026-01-01,O2,A2,A201,legal-assistance,0,20,5,0,20,5,0,25,5,0,10,5",
@@ -293,8 +292,7 @@ import Testing
     /// QA10 F9: two monthly reports of one activity (target 40 each) gave "targeted 80" without saying that
     /// reports are added over time.
     @Test func responseProgressShowsEachMonthAndSaysReportsAreAdded() throws {
-        let header = "date,org,adm1_code,adm2_code,indicator," + SexAge.all.map { "targeted_\($0.suffix)" }.joined(separator: ",") + ","
-            + SexAge.all.map { "reached_\($0.suffix)" }.joined(separator: ",")
+        let header = ResponseShareableTests.header
         let t = fixture(header, [
             "2026-01-31,O1,A1,A101,pss,10,10,0,10,10,0,5,12,0,3,10,0",
             "2026-02-28,O1,A1,A101,pss,10,10,0,10,10,0,6,8,0,4,9,0",
@@ -322,8 +320,7 @@ import Testing
 
     @Test func responseProgressNeverAddsPersonsAcrossIndicators() throws {
         // Given two indicators reported by the same organisation in the same area (the same people may be in both)
-        let header = "date,org,adm1_code,adm2_code,indicator," + SexAge.all.map { "targeted_\($0.suffix)" }.joined(separator: ",") + ","
-            + SexAge.all.map { "reached_\($0.suffix)" }.joined(separator: ",")
+        let header = ResponseShareableTests.header
         let t = fixture(header, [
             "2026-01-01,O1,A1,A101,pss,10,10,0,10,10,0,5,10,0,5,5,0",
             "2026-01-01,O1,A1,A101,legal-assistance,0,20,5,0,20,5,0,25,5,0,10,5",

@@ -16,10 +16,7 @@ import Testing
     /// Stores the synthetic demo table of `category` as a dataset named `demo-<category>`.
     static func addDemo(_ category: PIMCategory.ID, to store: SQLiteStore, purpose: String? = nil) async throws {
         let table = DemoGenerator(seed: 3, scale: .small).table(for: category)
-        let template = CategoryTemplate.template(for: category).schema
-        let schema = Schema(fields: table.columns.map { c in
-            Field(name: c.name, type: c.type, role: template.field(named: c.name)?.role ?? .other)
-        })
+        let schema = templateRoleSchema(of: table, category: category)
         let dataset = Dataset(name: "demo-\(category.rawValue)", category: category.rawValue, schema: schema, sensitivity: .moderate,
                               purpose: purpose ?? "Synthetic \(category.rawValue)", createdAt: Fixtures.epoch)
         _ = try await store.addVersion(of: dataset.id, table: table, schema: schema,

@@ -36,10 +36,7 @@ struct SharingFixture {
         let admin = try await world.user(.administrator).id.rawValue
         if twoPartners {
             let table = DemoGenerator(seed: 11, scale: .small).table(for: .protectionMonitoring)
-            let template = CategoryTemplate.template(for: .protectionMonitoring).schema
-            let schema = Schema(fields: table.columns.map { c in
-                Field(name: c.name, type: c.type, role: template.field(named: c.name)?.role ?? .other)
-            })
+            let schema = templateRoleSchema(of: table, category: .protectionMonitoring)
             let pm = Dataset(name: "pm", category: "protection-monitoring", schema: schema, sensitivity: .high,
                              purpose: "Synthetic monitoring for tests", createdAt: Fixtures.epoch)
             _ = try await store.addVersion(of: pm.id, table: table, schema: schema,

@@ -362,10 +362,7 @@ import Testing
         _ = try await SharingFixture.install(in: world)
         let admin = try await world.user(.administrator).id.rawValue
         let table = DemoGenerator(seed: 5, scale: .small).table(for: .populationData)
-        let template = CategoryTemplate.template(for: .populationData).schema
-        let schema = Schema(fields: table.columns.map { c in
-            Field(name: c.name, type: c.type, role: template.field(named: c.name)?.role ?? .other)
-        })
+        let schema = templateRoleSchema(of: table, category: .populationData)
         let pop = Dataset(name: "pop", category: "population-data", schema: schema, sensitivity: .low,
                           purpose: "Synthetic figures for tests", createdAt: Fixtures.epoch)
         _ = try await world.store.addVersion(of: pop.id, table: table, schema: schema,

@@ -27,10 +27,7 @@ extension TestWorld {
         let demo = DemoGenerator(seed: 11, scale: .small).table(for: .caseManagement)
         let codes = (0..<demo.rowCount).map { Int32($0 % Self.assignees.count) }
         let table = try Table(columns: demo.columns + [Column(name: "caseworker", data: .text(codes: codes, dictionary: Self.assignees))])
-        let template = CategoryTemplate.template(for: .caseManagement).schema
-        let schema = Schema(fields: table.columns.map { c in
-            Field(name: c.name, type: c.type, role: template.field(named: c.name)?.role ?? .other)
-        })
+        let schema = templateRoleSchema(of: table, category: .caseManagement)
         let dataset = Dataset(name: Self.assignedDatasetName, category: "case-management", schema: schema, sensitivity: .high,
                               purpose: "Synthetic assigned cases for tests", createdAt: Fixtures.epoch)
         let admin = try await user(.administrator)

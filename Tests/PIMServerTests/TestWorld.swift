@@ -14,6 +14,15 @@ import PIMTesting
 import Synchronization
 import Testing
 
+/// The schema a test stores a demo table under: each column with its type, and its role from the category's template
+/// (other for a column the template does not have).
+func templateRoleSchema(of table: Table, category: PIMCategory.ID) -> Schema {
+    let template = CategoryTemplate.template(for: category).schema
+    return Schema(fields: table.columns.map { c in
+        Field(name: c.name, type: c.type, role: template.field(named: c.name)?.role ?? .other)
+    })
+}
+
 /// A clock the tests move by hand.
 final class ManualClock: Sendable {
     private let value: Mutex<Date>
@@ -45,10 +54,7 @@ struct TestWorld {
                                      createdAt: Fixtures.epoch))
         }
         let table = DemoGenerator(seed: 7, scale: .small).table(for: .caseManagement)
-        let template = CategoryTemplate.template(for: .caseManagement).schema
-        let schema = Schema(fields: table.columns.map { c in
-            Field(name: c.name, type: c.type, role: template.field(named: c.name)?.role ?? .other)
-        })
+        let schema = templateRoleSchema(of: table, category: .caseManagement)
         let dataset = Dataset(name: datasetName, category: "case-management", schema: schema, sensitivity: .high,
                               purpose: "Synthetic case management for tests", createdAt: Fixtures.epoch)
         _ = try await store.addVersion(of: dataset.id, table: table, schema: schema, provenance: Fixtures.provenance(),

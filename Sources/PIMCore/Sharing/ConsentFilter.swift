@@ -113,10 +113,13 @@ public enum ConsentFilter {
         case .integer(let v): v == 1
         case .decimal(let v): v == 1
         case .date: false
-        case .text(let s):
-            s.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty
-                ? nil : consentingAnswers.contains(s.trimmingCharacters(in: .whitespacesAndNewlines).lowercased())
+        case .text(let s): consents(text: s.trimmingCharacters(in: .whitespacesAndNewlines))
         }
+    }
+
+    /// ``consents(_:)`` of a trimmed text answer.
+    private static func consents(text: String) -> Bool? {
+        text.isEmpty ? nil : consentingAnswers.contains(text.lowercased())
     }
 
     /// Per row, whether consent to `purpose` was refused at collection; nil when the table has no
