@@ -175,6 +175,28 @@ import Testing
         #expect(out.disclosure.method.contains("dates kept to the month"))
     }
 
+    /// QA11 S2: the month a release keeps is a key like the declared ones. A share whose risk left it out said
+    /// "global risk 0.016" of a file whose risk, the month counted, was 0.35.
+    @Test func theMonthAReleaseKeepsIsAKey() throws {
+        // Given 40 records in four classes of 10 on the declared keys, each visited in a month of its own
+        var d = F.dataset(category: "protection-needs-assessment")
+        d.schema.fields.append(Field(name: "visit", hxl: "#date", type: .date))
+        var t = F.table(40)
+        let days = (0..<40).map { Int32(20_544 + 31 * $0) }
+        try t.setColumn(Column(name: "visit", tag: HXLTagSpec(tag: "date"), data: .date(days: days, nulls: NullMask())))
+        let a = try F.agreement(level: .anonymised, thresholds: .init(k: 3, maximumGlobalRisk: 0.2))
+        let out = try ShareBuilder.build(try plan(a, d, .anonymised), dataset: d, table: t, consent: [])
+        // Then the month is among the keys, blanked where it singles a record out
+        #expect(out.disclosure.keys == ["adm1", "sex", "visit"])
+        #expect((out.table["visit"]?.nullCount ?? 0) > 0)
+        // And the published file, measured on the declared keys and the month, meets k with the risk the metadata states
+        let measured = try RiskAnalysis.analyze(out.table, spec: RiskSpec(keys: ["adm1", "sex", "visit"], kThresholds: [3]))
+        #expect(measured.kAnonymity.first { $0.k == 3 }?.violatingRecords == 0)
+        let stated = try #require(out.disclosure.riskAfter)
+        #expect(stated.recordsBelowK == 0)
+        #expect(abs(stated.globalRisk - RiskFigures(measured, k: 3).globalRisk) < 1e-9)
+    }
+
     @Test func kIsRaisedUntilTheMaximumRiskIsMet() throws {
         // 4 classes of 10: global risk 1/10 at k = 3, above 0.05, so k doubles (3→6→12→24) until classes merge
         let d = F.dataset(category: "protection-needs-assessment")

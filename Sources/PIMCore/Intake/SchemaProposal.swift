@@ -3,8 +3,8 @@ import PIMTable
 /// Proposes a schema from a table's columns, types and HXL tags. The user confirms or edits it.
 ///
 /// Disclosure roles are a first guess that errs on the side of protection: anything that looks like a name,
-/// phone number or record id is a direct identifier; locations, sex, age, nationality and legal status are
-/// quasi-identifiers; needs, incidents and anything tagged `+sensitive` is sensitive. A text or integer
+/// phone number or record id is a direct identifier; locations, sex, age, nationality, legal status and
+/// household size are quasi-identifiers; needs, incidents and anything tagged `+sensitive` is sensitive. A text or integer
 /// column that its name and tag leave as "other" but that has a different value in nearly every record (a
 /// reference number, people's names under an unexpected heading) is a direct identifier too.
 public enum SchemaProposal {
@@ -78,6 +78,7 @@ public enum SchemaProposal {
         if let t = tag {
             if t.has("sensitive") { return .sensitive }
             if t.tag == "household" && t.has("id") { return .householdID }
+            if (t.tag == "household" || t.tag == "hh") && (t.has("size") || t.has("members")) { return .quasiIdentifier }
             if t.tag == "meta" && (t.has("id") || t.has("uuid")) { return .directIdentifier }
             // Free text can name anyone: treated as identifying until a person has read it.
             if ["contact", "geo", "description"].contains(t.tag) { return .directIdentifier }
@@ -108,6 +109,13 @@ public enum SchemaProposal {
         // A year of birth is an age, not a date of birth.
         if words.contains("year") && words.contains("birth") { return .quasiIdentifier }
         if !words.isDisjoint(with: contactWords) || !words.isDisjoint(with: identifyingWords) { return .directIdentifier }
+        // A household's size is a key of household data (sdcMicro's standard one): "household_size", "HH members",
+        // "number of household members" (QA11 S2: released as "other", it went uncounted in a share's risk).
+        if n == "hhsize" || n == "householdsize" || n == "familysize"
+            || (!words.isDisjoint(with: ["household", "hh", "family"]) && !words.isDisjoint(with: ["size", "members", "member"]))
+        {
+            return .quasiIdentifier
+        }
         // "household_no", "HH number": a household's own identifier.
         if !words.isDisjoint(with: ["household", "hh"]) && !words.isDisjoint(with: ["no", "number", "num", "id", "code", "ref"]) {
             return .householdID

@@ -288,13 +288,13 @@ public enum ShareBuilder {
         _ plan: SharePlan, dataset: Dataset, table: Table, pseudonymizer: (any Pseudonymizer)?
     ) throws(ShareBuildError) -> (Table, DisclosureApplied) {
         let sd = SchemaDisclosure(schema: dataset.schema)
-        let keys = sd.keys.filter { table[$0] != nil }
-        guard !keys.isEmpty else { throw .refused(.thresholdsImpossible(agreement: plan.agreementID, problem: .noKeyVariables)) }
+        let declared = sd.keys.filter { table[$0] != nil }
+        guard !declared.isEmpty else { throw .refused(.thresholdsImpossible(agreement: plan.agreementID, problem: .noKeyVariables)) }
         let k = plan.thresholds.k
         guard table.rowCount >= k else {
             throw .refused(.thresholdsImpossible(agreement: plan.agreementID, problem: .fewerRecordsThanK(records: table.rowCount, k: k)))
         }
-        let sensitive = sd.sensitive.filter { table[$0] != nil && !keys.contains($0) }
+        let sensitive = sd.sensitive.filter { table[$0] != nil && !declared.contains($0) }
         let pseudonymise = plan.level == .pseudonymised && pseudonymizer != nil
         let idField = ConsentFilter.recordIDField(in: dataset.schema)
         var drop = sd.directIdentifiers.filter { table[$0] != nil }
@@ -307,6 +307,9 @@ public enum ShareBuilder {
             pseudo.insert(id, at: 0)
         }
         let household = pseudo.contains(sd.household ?? "\u{0}") ? sd.household : nil
+        // The months the release keeps are keys too, and the least important: a month is blanked before any
+        // declared key where it makes a record rare.
+        let keys = declared + sd.releasedDates(in: table, excluding: drop + pseudo).filter { !declared.contains($0) }
         // A column kept as it is (not a key, which is suppressed to k, nor dropped or pseudonymised) that has a
         // different value in nearly every record singles them out whatever the schema calls it: decimals too
         // (exact coordinates, incomes: QA11 S9), except the sampling weight, which analysis of the data needs.
