@@ -516,6 +516,62 @@ func initialisedWorkspace() throws -> URL {
         #expect(audit.out.contains("direct-identifier->other"))
     }
 
+    /// QA11 I26: a KoboToolbox question fills the field it filled before, whatever its short name in this month's
+    /// export. The form gained `hh/age`, so `resp/age` kept its path; a month without `resp/age` is not filled from
+    /// `hh/age`, which has the same short name.
+    @Test func aKoboQuestionFillsItsFieldWhateverQuestionsTheFormGains() throws {
+        // Given a dataset made from January's export, where resp/age was read as age
+        let dir = try initialisedWorkspace()
+        let meta = "_uuid,_id,_submission_time,_index"
+        let files = [
+            "jan.csv": "resp/age,resp/sex,\(meta)\n30,f,u1,1,2026-01-01,1\n40,m,u2,2,2026-01-02,2\n",
+            "feb.csv": "resp/age,resp/sex,hh/age,\(meta)\n31,f,5,u3,3,2026-02-01,1\n41,m,6,u4,4,2026-02-02,2\n",
+            "mar.csv": "hh/age,resp/sex,\(meta)\n7,f,u5,5,2026-03-01,1\n",
+        ]
+        for (name, text) in files { try text.write(to: dir.appendingPathComponent(name), atomically: true, encoding: .utf8) }
+        let jan = try PIMBinary.run(["import", "jan.csv", "--dataset", "pm", "--category", "protection-monitoring", "--purpose", "Monitoring"], in: dir)
+        #expect(jan.status == 0, "\(jan.err)")
+        let show = try PIMBinary.run(["dataset", "show", "pm", "--format", "json"], in: dir)
+        #expect(show.out.contains("\"kobo_path\" : \"resp\\/age\"") || show.out.contains("\"kobo_path\" : \"resp/age\""), "\(show.out)")
+        // When February's export, with hh/age beside it, is imported
+        let feb = try PIMBinary.run(["import", "feb.csv", "--dataset", "pm"], in: dir)
+        // Then resp/age fills age, and hh/age is left out
+        #expect(feb.status == 0, "\(feb.err)")
+        #expect(feb.err.contains("not stored (data minimisation): hh/age"), "\(feb.err)")
+        let out = try PIMBinary.run(["export", "pm", "--format", "csv", "--out", "feb-out.csv"], in: dir)
+        #expect(out.status == 0, "\(out.err)")
+        let exported = try String(contentsOf: dir.appendingPathComponent("feb-out.csv"), encoding: .utf8)
+        #expect(exported.hasPrefix("age,sex,"), "\(exported)")
+        #expect(exported.contains("\n31,f,") && exported.contains("\n41,m,") && !exported.contains("\n5,"), "\(exported)")
+        // And March's hh/age, read as age, does not fill the field: the question it came from is missing
+        let mar = try PIMBinary.run(["import", "mar.csv", "--dataset", "pm"], in: dir)
+        #expect(mar.status != 0)
+        #expect(mar.out.contains("mar.csv:1:age: the column is missing") || mar.err.contains("mar.csv:1:age: the column is missing"), "\(mar.out)\(mar.err)")
+    }
+
+    /// QA11 I22: the column of the field's name carries another tag than the field's, and another column carries the
+    /// field's tag: the file is refused, naming both, instead of storing names as P-codes and dropping the codes.
+    @Test func aColumnNamedAsAFieldButTaggedAsAnotherIsAnIssue() throws {
+        let dir = try initialisedWorkspace()
+        let schema = ##"{"fields":[{"name":"Place","hxl":"#adm1+code","type":"text","role":"quasi-identifier"},{"name":"n","type":"integer","role":"other"}]}"##
+        try schema.write(to: dir.appendingPathComponent("s.json"), atomically: true, encoding: .utf8)
+        try "Place,Code,n\n#adm1+name,#adm1+code,#affected\nKhartoum,SD01,3\n".write(
+            to: dir.appendingPathComponent("f.csv"), atomically: true, encoding: .utf8)
+        let v = try PIMBinary.run(["validate", "f.csv", "--schema", "s.json"], in: dir)
+        #expect(v.status != 0)
+        #expect(v.out.contains("f.csv:2:Place: the column is tagged #adm1+name, but the schema's field Place is #adm1+code, the tag of column \"Code\""), "\(v.out)")
+        #expect(!v.out.contains("Khartoum") && !v.err.contains("Khartoum"))
+        let i = try PIMBinary.run(["import", "f.csv", "--dataset", "amb", "--category", "population-data", "--purpose", "t",
+                                   "--schema", "s.json", "--mode", "import-valid"], in: dir)
+        #expect(i.status != 0)
+        #expect(try PIMBinary.run(["datasets"], in: dir).out.contains("amb") == false)
+        // The same file without the contradicting tag is read by name, as before
+        try "Place,Code,n\n#adm1+code,#x_code,#affected\nSD01,SD01,3\n".write(
+            to: dir.appendingPathComponent("g.csv"), atomically: true, encoding: .utf8)
+        let g = try PIMBinary.run(["validate", "g.csv", "--schema", "s.json"], in: dir)
+        #expect(g.status == 0, "\(g.out)\(g.err)")
+    }
+
     @Test func newDatasetNeedsACategoryAndAPurpose() throws {
         let dir = try initialisedWorkspace()
         try syntheticCSV(rows: 5).write(to: dir.appendingPathComponent("a.csv"), atomically: true, encoding: .utf8)

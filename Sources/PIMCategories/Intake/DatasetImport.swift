@@ -112,16 +112,19 @@ public enum DatasetImport {
     /// Decides the target dataset and schema. `givenSchema` (a schema file) overrides the proposal; for an
     /// existing dataset it must equal the stored schema unless `replacingSchema` confirms the change (which
     /// may remove fields or lower disclosure roles; see ``schemaChanges(from:to:)`` and ``schemaChangeAudit``).
+    /// - Parameter kobo: the file's KoboToolbox export description, if it is one: a new dataset's fields note the
+    ///   XML paths of the questions they come from (``Field/koboPath``), which ``aligningKoboColumns(_:to:)`` follows.
     public static func plan(
         table: Table, existing: Dataset?, name: String, new: NewDataset, givenSchema: Schema?, now: Date,
-        replacingSchema: Bool = false
+        replacingSchema: Bool = false, kobo: KoboExportInfo? = nil
     ) throws(Failure) -> Plan {
         if let existing {
             if let givenSchema, !replacingSchema {
                 let changes = schemaChanges(from: existing.schema, to: givenSchema)
                 if !changes.isEmpty { throw .schemaDiffers(dataset: name, changes: changes) }
             }
-            let schema = givenSchema ?? existing.schema
+            // A schema file written by hand keeps the questions' paths the dataset noted.
+            let schema = givenSchema.map { keepingKoboPaths(of: existing.schema, in: $0) } ?? existing.schema
             try checkConsentKept(table: table, schema: schema, dataset: name)
             return Plan(dataset: existing, schema: schema, creates: false)
         }
@@ -131,11 +134,64 @@ public enum DatasetImport {
         }
         let cat: PIMCategory
         do { cat = try PIMFramework.standard.category(named: category) } catch { throw .unknownCategory(category) }
-        let schema = givenSchema ?? proposedSchema(for: table, category: cat.id)
+        let schema = recordingKoboPaths(givenSchema ?? proposedSchema(for: table, category: cat.id), kobo: kobo)
         try checkConsentKept(table: table, schema: schema, dataset: name)
         let dataset = Dataset(name: name, category: cat.id.rawValue, schema: schema, sensitivity: new.sensitivity,
                               purpose: purpose, createdAt: now)
         return Plan(dataset: dataset, schema: schema, creates: true)
+    }
+
+    /// The schema with each field that a KoboToolbox question of the file fills noting the question's XML path
+    /// (when the reader shortened it: `resp/age` read as `age`).
+    static func recordingKoboPaths(_ schema: Schema, kobo: KoboExportInfo?) -> Schema {
+        guard let kobo else { return schema }
+        var out = schema
+        for q in kobo.questions where q.exportedName != q.name {
+            guard let i = out.fields.firstIndex(where: { $0.name == q.name }), out.fields[i].koboPath == nil else { continue }
+            out.fields[i].koboPath = q.exportedName
+        }
+        return out
+    }
+
+    static func keepingKoboPaths(of stored: Schema, in given: Schema) -> Schema {
+        var out = given
+        for i in out.fields.indices where out.fields[i].koboPath == nil {
+            out.fields[i].koboPath = stored.field(named: out.fields[i].name)?.koboPath
+        }
+        return out
+    }
+
+    /// The file with its KoboToolbox question columns named as the fields their questions filled before.
+    ///
+    /// The reader shortens a question's XML path to its name unless two questions of the file share that name,
+    /// so a question the form gains elsewhere (`hh/age` beside `resp/age`) renames an existing one. A field that
+    /// notes the path of its question (``Field/koboPath``) is filled from that question whatever its name in
+    /// this file, and a column named like such a field but exported from another path keeps its path (it is
+    /// another question). Select-multiple choice columns follow their question. A file that is no Kobo export,
+    /// or whose renamed columns would clash, is returned as it is.
+    public static func aligningKoboColumns(_ read: ReadResult, to schema: Schema) -> ReadResult {
+        guard let kobo = read.report.kobo else { return read }
+        var target: [String: String] = [:]
+        for q in kobo.questions {
+            if let f = schema.fields.first(where: { $0.koboPath == q.exportedName }) {
+                if f.name != q.name { target[q.name] = f.name }
+            } else if let f = schema.field(named: q.name), let path = f.koboPath, path != q.exportedName {
+                target[q.name] = q.exportedName
+            }
+        }
+        guard !target.isEmpty else { return read }
+        for c in kobo.selectMultipleChoices {
+            if let question = target[c.question] { target[c.column] = question + "/" + c.choice }
+        }
+        let names = read.table.columnNames.map { target[$0] ?? $0 }
+        guard Set(names).count == names.count else { return read }
+        var out = read
+        var columns = read.table.columns
+        for i in columns.indices { columns[i].name = names[i] }
+        guard let table = try? Table(columns: columns) else { return read }
+        out.table = table
+        for i in out.report.profiles.indices { out.report.profiles[i].name = target[out.report.profiles[i].name] ?? out.report.profiles[i].name }
+        return out
     }
 
     /// Validates the file against the plan's schema, with rows located as the reader saw them.
@@ -206,6 +262,8 @@ public enum DatasetImport {
             var same = f
             same.role = before.role
             same.type = before.type
+            // (Where a field's values come from in a KoboToolbox export is no check.)
+            same.koboPath = before.koboPath
             if same != before { out.append("\(f.name): checks or labels changed") }
         }
         if out.isEmpty && old.fields.map(\.name) != new.fields.map(\.name) { out.append("fields reordered") }

@@ -80,7 +80,7 @@ struct ImportCommand: AsyncParsableCommand {
 
     private func importFile(said: ImportNotes) async throws {
         try Output.checkOutput(schemaOptions.errorsOut, inputs: [input.url])
-        let read = try input.read()
+        var read = try input.read()
         guard !read.table.columns.isEmpty else { throw CLIError("\(read.report.fileName) has no columns: nothing to import.") }
         // What the reader changed or noticed (an encoding converted, blank lines skipped) is said, as inspect does.
         for w in read.report.warnings { said.say(w.description) }
@@ -111,12 +111,15 @@ struct ImportCommand: AsyncParsableCommand {
                     throw CLIError("Dataset \"\(dataset)\" has sensitivity \(existing.sensitivity.rawValue); --sensitivity \(sensitivity.rawValue) cannot change it here.")
                 }
             }
+            // A KoboToolbox export's questions fill the fields they filled before, whatever their short names now.
+            if let existing { read = DatasetImport.aligningKoboColumns(read, to: existing.schema) }
             let now = Date()
             let plan: DatasetImport.Plan
             do {
                 plan = try DatasetImport.plan(table: read.table, existing: existing, name: dataset,
                                               new: .init(category: category, purpose: purpose, sensitivity: sensitivity ?? .high),
-                                              givenSchema: givenSchema, now: now, replacingSchema: replaceSchema)
+                                              givenSchema: givenSchema, now: now, replacingSchema: replaceSchema,
+                                              kobo: read.report.kobo)
             } catch let error as DatasetImport.Failure {
                 switch error {
                 case .missingCategory:
@@ -146,6 +149,8 @@ struct ImportCommand: AsyncParsableCommand {
                 if case .refused = error, missing > 0 {
                     // No mode stores rows without a column the schema requires: say that, not "use import-valid".
                     message = "\(read.report.fileName) was not imported: \(IssueReport.count(missing, "required column")) \(missing == 1 ? "is" : "are") missing (see the issues above), and no row is stored without \(missing == 1 ? "it" : "them")."
+                } else if case .refused = error, result.rowsRead > 0, result.rowsRejected == result.rowsRead {
+                    message = "\(read.report.fileName) was not imported: \(IssueReport.count(result.issues.count, "issue")) (see above), and no row can be stored until \(result.issues.count == 1 ? "it is" : "they are") fixed."
                 } else if case .refused = error {
                     message = "\(read.report.fileName) was not imported: \(IssueReport.count(result.issues.count, "issue")) (fix \(result.issues.count == 1 ? "it" : "them"), or use --mode import-valid to store the \(IssueReport.count(result.rowsRead - result.rowsRejected, "valid row")))."
                 } else {

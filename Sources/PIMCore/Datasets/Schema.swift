@@ -40,6 +40,10 @@ public struct Field: Sendable, Hashable, Codable {
     /// A date of something that has happened (an incident, an interview, a case opened): not after the day the
     /// file is checked, so that a year typed 2062 for 2026 is found (schema key `past`).
     public var past: Bool = false
+    /// The KoboToolbox XML path of the question the field was first read from (`resp/age` for a field `age`):
+    /// a later export of the form names the question by the same path, whatever questions the form has gained
+    /// since, which may have changed the short names (schema key `kobo_path`).
+    public var koboPath: String?
 
     public init(
         name: String, label: String? = nil, hxl: String? = nil, type: ColumnType, role: DisclosureRole = .other,
@@ -64,6 +68,7 @@ public struct Field: Sendable, Hashable, Codable {
         case name, label, hxl, type, role, required, allowedValues = "allowed_values", minimum, maximum, pattern, unique
         case adminLevel = "admin_level"
         case past
+        case koboPath = "kobo_path"
     }
 
     public init(from decoder: any Decoder) throws {
@@ -82,6 +87,7 @@ public struct Field: Sendable, Hashable, Codable {
         unique = try c.decodeIfPresent(Bool.self, forKey: .unique) ?? false
         adminLevel = try c.decodeIfPresent(Int.self, forKey: .adminLevel)
         past = try c.decodeIfPresent(Bool.self, forKey: .past) ?? false
+        koboPath = try c.decodeIfPresent(String.self, forKey: .koboPath)
     }
 
     public func encode(to encoder: any Encoder) throws {
@@ -102,6 +108,7 @@ public struct Field: Sendable, Hashable, Codable {
         try c.encode(unique, forKey: .unique)
         try c.encodeIfPresent(adminLevel, forKey: .adminLevel)
         if past { try c.encode(past, forKey: .past) }
+        try c.encodeIfPresent(koboPath, forKey: .koboPath)
     }
 
     /// A bound as a number, or for a date field also as `"yyyy-mm-dd"` (stored as days since 1970-01-01).

@@ -19,6 +19,9 @@ public enum ValidationRule: String, Sendable, Hashable, Codable, CaseIterable {
     /// (``SchemaRule/requiredWhen(field:when:values:)``, ``SchemaRule/emptyWhen(field:when:values:)``,
     /// ``SchemaRule/rangeWhen(field:when:values:minimum:maximum:)``).
     case conditional
+    /// The column of the field's name carries another HXL tag than the field's, while another column carries
+    /// the field's tag: which one holds the field is for a person to say.
+    case hxlTag = "hxl-tag"
 }
 
 /// One problem, located as the user sees it in a spreadsheet: `FILE:ROW:COLUMN: what is wrong; what was expected`.
@@ -131,6 +134,20 @@ public struct Validator: Sendable {
                 file: fileName, row: firstDataRow - 1, column: field.name, rule: .adminCode,
                 problem: "the gazetteer has no admin level \(level) to check this column against (it has \(has))",
                 expected: "a gazetteer with #adm\(level)+code, or a schema without admin_level \(level) for this column"))
+        }
+        // A partner's file names a column as the schema does but tags it otherwise, and tags another column as
+        // the schema's field (QA11 I22: "Place" tagged #adm1+name beside "Code" tagged #adm1+code, for a field
+        // Place #adm1+code): reading the named one would store names as P-codes and drop the codes unsaid.
+        for (field, source) in zip(schema.fields, sources) {
+            guard let source, source.name == field.name, let hxl = field.hxl, let wanted = HXLTagSpec(parsing: hxl),
+                let tag = source.tag, tag.canonical != wanted.canonical,
+                let other = table.columns.first(where: { $0.name != field.name && $0.tag?.canonical == wanted.canonical })
+            else { continue }
+            uncheckable = true
+            issues.append(ValidationIssue(
+                file: fileName, row: firstDataRow - 1, column: field.name, rule: .hxlTag,
+                problem: "the column is tagged \(tag.description), but the schema's field \(field.name) is \(wanted.description), the tag of column \"\(other.name)\"",
+                expected: "one column for the field: rename the columns or correct their tags so that the field's name and tag point to the same column"))
         }
         for (field, found) in zip(schema.fields, sources) {
             guard let source = found else {

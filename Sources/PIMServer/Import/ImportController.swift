@@ -143,7 +143,10 @@ struct ImportController: Sendable {
         let id = try context.parameters.require("upload")
         guard let upload = await imports.upload(id, owner: u.id) else { throw ServerError.notFound }
         let existing = try await store.dataset(named: upload.datasetName)
-        let r = request(upload, user: u, roles: [:], mode: .reject, purpose: upload.purpose ?? "(to be confirmed)")
+        // (As the import will read it: see ImportRunner.run.)
+        let read = existing.map { DatasetImport.aligningKoboColumns(upload.read, to: $0.schema) } ?? upload.read
+        var r = request(upload, user: u, roles: [:], mode: .reject, purpose: upload.purpose ?? "(to be confirmed)")
+        r.read = read
         let plan: DatasetImport.Plan
         do { plan = try ImportRunner.plan(r, existing: existing, now: configuration.now()) } catch {
             throw ServerError.unprocessable(error.message)
@@ -152,16 +155,16 @@ struct ImportController: Sendable {
         if let cached = upload.validation {
             validation = cached
         } else {
-            validation = Self.validation(DatasetImport.validate(upload.read, plan: plan, today: CivilDays.day(of: Date())), limit: Self.issueLimit)
+            validation = Self.validation(DatasetImport.validate(read, plan: plan, today: CivilDays.day(of: Date())), limit: Self.issueLimit)
             await imports.setValidation(validation, upload: upload.id)
         }
-        var notes: [String] = upload.read.report.warnings.map(\.description)
-        if upload.read.report.kobo != nil { notes.append("Read as a KoboToolbox export.") }
+        var notes: [String] = read.report.warnings.map(\.description)
+        if read.report.kobo != nil { notes.append("Read as a KoboToolbox export.") }
         // A field the schema does not require may be absent: it is stored empty (the validator says the same).
-        for f in plan.schema.fields where !f.required && upload.read.table[f.name] == nil {
+        for f in plan.schema.fields where !f.required && read.table[f.name] == nil {
             notes.append("The column \(f.name) is not in the file; the schema does not require it, so its values will be empty.")
         }
-        let unused = DatasetImport.unusedColumns(upload.read.table, schema: plan.schema)
+        let unused = DatasetImport.unusedColumns(read.table, schema: plan.schema)
         if !unused.isEmpty {
             notes.append(unused.count == 1
                 ? "1 column is not in the schema and will not be stored (data minimisation): \(unused[0])."
@@ -178,8 +181,8 @@ struct ImportController: Sendable {
             csrfToken: context.session?.csrfToken ?? "", uploadID: upload.id, fileName: upload.originalName,
             sha: String(upload.sha256.prefix(16)), dataset: upload.datasetName, isNew: plan.creates,
             category: plan.dataset.category, purpose: upload.purpose ?? Self.suggestedPurpose(plan.dataset.category),
-            duplicate: duplicate, notes: notes, summary: Self.summary(upload.read),
-            preview: Self.previewTable(upload.read, limit: Self.previewRows),
+            duplicate: duplicate, notes: notes, summary: Self.summary(read),
+            preview: Self.previewTable(read, limit: Self.previewRows),
             fields: plan.schema.fields.enumerated().map { i, f in
                 PageModels.SchemaFieldRow(
                     index: i, name: f.name, type: f.type.rawValue, hxl: f.hxl ?? "", required: f.required ? "yes" : "no",
@@ -241,7 +244,9 @@ struct ImportController: Sendable {
         }
         let mode = try ImportRunner.mode(form["mode"])
         var roles: [String: DisclosureRole] = [:]
-        for c in upload.read.table.columnNames {
+        // (The form names fields: a stored dataset's fields may be filled from columns of other names.)
+        let existingDataset = try await store.dataset(named: upload.datasetName)
+        for c in upload.read.table.columnNames + (existingDataset?.schema.fields.map(\.name) ?? []) {
             guard let text = form["role.\(c)"] else { continue }
             guard let role = DisclosureRole(rawValue: text) else {
                 throw ServerError.badRequest("The role of \(c) must be one of \(DisclosureRole.allCases.map(\.rawValue).joined(separator: ", ")).")
@@ -249,7 +254,7 @@ struct ImportController: Sendable {
             roles[c] = role
         }
         // Lowering a stored field's disclosure role is refused here, before a job starts, unless the role may.
-        if let existing = try await store.dataset(named: upload.datasetName) {
+        if let existing = existingDataset {
             try ImportRunner.checkRoleChanges(ImportRunner.roleChanges(from: existing.schema,
                                                                        to: ImportRunner.applying(roles, to: existing.schema)), by: u.role)
         }

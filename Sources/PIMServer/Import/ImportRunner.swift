@@ -55,7 +55,7 @@ enum ImportRunner {
     static func plan(_ r: Request, existing: Dataset?, now: Date) throws(Refusal) -> DatasetImport.Plan {
         do {
             var plan = try DatasetImport.plan(table: r.read.table, existing: existing, name: r.datasetName, new: r.new,
-                                              givenSchema: nil, now: now)
+                                              givenSchema: nil, now: now, kobo: r.read.report.kobo)
             plan.schema = applying(r.roles, to: plan.schema)
             if plan.creates { plan.dataset.schema = plan.schema }
             return plan
@@ -103,10 +103,13 @@ enum ImportRunner {
         DatasetImport.schemaChangeAudit(fields: changes.map(\.field), roles: changes, datasetID: datasetID, actor: actor, at: now)
     }
 
-    static func run(_ r: Request, store: any Store, now: Date,
+    static func run(_ request: Request, store: any Store, now: Date,
                     progress: @Sendable (String, Int) async -> Void = { _, _ in }) async throws -> Outcome {
         await progress("checking the dataset", 10)
-        let existing = try await store.dataset(named: r.datasetName)
+        let existing = try await store.dataset(named: request.datasetName)
+        // A KoboToolbox export's questions fill the fields they filled before, whatever their short names now.
+        var r = request
+        if let existing { r.read = DatasetImport.aligningKoboColumns(r.read, to: existing.schema) }
         let plan = try plan(r, existing: existing, now: now)
         // Role changes: against the stored schema (lowering needs data protection), or for a new dataset
         // against the proposed roles (audited only: proposals are guesses the importer confirms).
