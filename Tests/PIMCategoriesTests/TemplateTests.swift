@@ -77,6 +77,41 @@ import Testing
         #expect(try settings.texts("form_id") == ["pim_case_management"])
     }
 
+    /// QA11 C2: the form asks what the template accepts: a closed case needs its closed date, an open one is not
+    /// asked for it, the closed date is not before the opened one, and the age agrees with the age group.
+    @Test func xlsFormCarriesTheTemplatesChecksAcrossFields() throws {
+        let form = XLSForm(template: CategoryTemplate.template(for: .caseManagement))
+        func column(_ t: Table, _ name: String) throws -> [String] { try t.texts(name).map { $0 ?? "" } }
+        let names = try column(form.survey, "name"), required = try column(form.survey, "required")
+        let relevant = try column(form.survey, "relevant"), constraint = try column(form.survey, "constraint")
+        let messages = try column(form.survey, "constraint_message")
+        let closed = try #require(names.firstIndex(of: "closed")), age = try #require(names.firstIndex(of: "age"))
+        let opened = try #require(names.firstIndex(of: "opened"))
+        #expect(required[closed] == "${status} = 'closed'")
+        #expect(relevant[closed] == "not(${status} = 'open' or ${status} = 'referred')")
+        #expect(constraint[closed].contains("(${opened} = '' or . >= ${opened})"), "\(constraint[closed])")
+        #expect(messages[closed] == "opened is not after closed")
+        #expect(constraint[opened].isEmpty || !constraint[opened].contains("${closed}"))
+        // (The age's own bounds stay, and each group's range applies when that group is chosen.)
+        #expect(constraint[age].hasPrefix("(. >= 0 and . <= "), "\(constraint[age])")
+        #expect(constraint[age].contains("(not(${age_group} = 'children') or (. >= 0 and . <= 17))"), "\(constraint[age])")
+        #expect(constraint[age].contains("(not(${age_group} = 'elderly') or (. >= 60))"), "\(constraint[age])")
+        // A field no rule reads keeps its plain required flag and no relevant
+        let caseID = try #require(names.firstIndex(of: "case_id"))
+        #expect(required[caseID] == "yes" && relevant[caseID].isEmpty)
+        // The feedback form: a response is not dated before the feedback was received
+        let feedback = XLSForm(template: CategoryTemplate.template(for: .communicatingWithAffectedCommunities))
+        let fNames = try column(feedback.survey, "name"), fConstraint = try column(feedback.survey, "constraint")
+        let responded = try #require(fNames.firstIndex(of: "responded"))
+        #expect(fConstraint[responded].contains("${received} = '' or . >= ${received}"), "\(fConstraint[responded])")
+        // And the expressions survive the .xlsx
+        let url = FileManager.default.temporaryDirectory.appendingPathComponent("form-\(UUID().uuidString).xlsx")
+        defer { try? FileManager.default.removeItem(at: url) }
+        try form.write(to: url)
+        let survey = try XLSXReader.read(contentsOf: url, sheet: "survey").table
+        #expect(try column(survey, "relevant")[closed] == relevant[closed])
+    }
+
     @Test func xlsFormOffersGazetteerCodesFilteredByTheLevelAbove() throws {
         // Given a gazetteer of two admin 1 areas with one and two districts
         func col(_ name: String, _ tag: String, _ values: [String]) -> Column {

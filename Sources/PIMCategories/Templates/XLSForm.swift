@@ -23,6 +23,7 @@ public struct XLSForm: Sendable, Hashable {
         var rows: [[String]] = []
         var choiceRows: [[String]] = []
         var listed = Set<String>()
+        let rules = Self.ruleExpressions(template)
         for tf in template.fields {
             let f = tf.field
             let type: String
@@ -61,9 +62,20 @@ public struct XLSForm: Sendable, Hashable {
             if let lo = f.minimum { constraint = ". >= \(bound(lo))" }
             if let hi = f.maximum { constraint += (constraint.isEmpty ? "" : " and ") + ". <= \(bound(hi))" }
             if f.past { constraint += (constraint.isEmpty ? "" : " and ") + ". <= today()" }
-            rows.append([type, f.name, f.label ?? f.name, tf.hint ?? "", f.required ? "yes" : "no", constraint, filter, f.hxl ?? ""])
+            // The template's checks across fields, so that the form collects what the template accepts (QA11 C2).
+            let across = rules.constraints[f.name, default: []]
+            if !across.isEmpty {
+                constraint = ([constraint].filter { !$0.isEmpty } + across).map { "(\($0))" }.joined(separator: " and ")
+            }
+            let requiredWhen = rules.requiredWhen[f.name, default: []]
+            let required = f.required ? "yes" : requiredWhen.isEmpty ? "no" : requiredWhen.joined(separator: " or ")
+            let emptyWhen = rules.emptyWhen[f.name, default: []]
+            let relevant = emptyWhen.isEmpty ? "" : "not(\(emptyWhen.joined(separator: " or ")))"
+            rows.append([type, f.name, f.label ?? f.name, tf.hint ?? "", required, constraint,
+                         rules.messages[f.name, default: []].joined(separator: "; "), relevant, filter, f.hxl ?? ""])
         }
-        survey = Self.table(["type", "name", "label", "hint", "required", "constraint", "choice_filter", "hxl"], rows)
+        survey = Self.table(["type", "name", "label", "hint", "required", "constraint", "constraint_message", "relevant",
+                             "choice_filter", "hxl"], rows)
         choices = Self.table(["list_name", "name", "label", "adm1"], choiceRows)
         let id = formID ?? "pim_\(template.category.rawValue.replacingOccurrences(of: "-", with: "_"))"
         settings = Self.table(["form_title", "form_id", "version"], [[PIMFramework.standard.category(template.category).name, id, "1"]])
@@ -114,6 +126,47 @@ public struct XLSForm: Sendable, Hashable {
             }
         }
     }
+
+    /// The template's rules (``SchemaRule``) as XLSForm expressions, by the field they go on: `constraint`s (a
+    /// date not after another goes on whichever of the two the form asks last), `required` conditions, and the
+    /// conditions under which a field must stay empty (the question is then not `relevant`, so it is not asked and
+    /// its answer is left out).
+    static func ruleExpressions(_ template: CategoryTemplate)
+        -> (constraints: [String: [String]], messages: [String: [String]], requiredWhen: [String: [String]], emptyWhen: [String: [String]])
+    {
+        var constraints: [String: [String]] = [:], messages: [String: [String]] = [:]
+        var requiredWhen: [String: [String]] = [:], emptyWhen: [String: [String]] = [:]
+        let position = Dictionary(template.fields.enumerated().map { ($1.field.name, $0) }, uniquingKeysWith: { a, _ in a })
+        func oneOf(_ field: String, _ values: [String]) -> String {
+            values.map { "${\(field)} = \(literal($0))" }.joined(separator: " or ")
+        }
+        for rule in template.rules {
+            switch rule {
+            case .dateNotAfter(let a, let b):
+                if position[a, default: 0] > position[b, default: 0] {
+                    constraints[a, default: []].append("${\(b)} = '' or . <= ${\(b)}")
+                    messages[a, default: []].append(rule.description)
+                } else {
+                    constraints[b, default: []].append("${\(a)} = '' or . >= ${\(a)}")
+                    messages[b, default: []].append(rule.description)
+                }
+            case .requiredWhen(let f, let when, let values) where !values.isEmpty:
+                requiredWhen[f, default: []].append(oneOf(when, values))
+            case .emptyWhen(let f, let when, let values) where !values.isEmpty:
+                emptyWhen[f, default: []].append(oneOf(when, values))
+            case .rangeWhen(let f, let when, let values, let lo, let hi) where !values.isEmpty && (lo != nil || hi != nil):
+                let range = [lo.map { ". >= \(number($0))" }, hi.map { ". <= \(number($0))" }].compactMap { $0 }
+                constraints[f, default: []].append("not(\(oneOf(when, values))) or (\(range.joined(separator: " and ")))")
+                messages[f, default: []].append(rule.description)
+            case .requiredWhen, .emptyWhen, .rangeWhen:
+                continue
+            }
+        }
+        return (constraints, messages, requiredWhen, emptyWhen)
+    }
+
+    /// A string literal in an XLSForm expression (XPath has no escapes: a value with a single quote is double-quoted).
+    static func literal(_ value: String) -> String { value.contains("'") ? "\"\(value)\"" : "'\(value)'" }
 
     // MARK: - Parts
 
