@@ -35,7 +35,27 @@ import Testing
             #expect(result.issues.isEmpty, "\(id): \(result.issues.prefix(3).map(\.description))")
             // And its output can be computed
             _ = try CategoryOutputs.report(for: id, table: read.table)
+            // And no column of the template is empty throughout (QA11 C7: consent, GBV types, perpetrators, actors,
+            // impact, hazards and priorities were never generated)
+            let empty = read.table.columns.filter { $0.nullCount == $0.count }.map(\.name)
+            #expect(empty.isEmpty, "\(id): \(empty)")
         }
+    }
+
+    /// The demo's cases refuse consent now and then, as collected, so that shares and shareable outputs have
+    /// refusals to honour; GBV incidents carry a GBVIMS type, and only they do.
+    @Test func demoCasesRefuseConsentAndGBVIncidentsHaveTheirType() throws {
+        let cases = DemoGenerator(seed: 3, scale: .small).table(for: .caseManagement)
+        for purpose in ["consent_disclosure", "consent_reporting"] {
+            let answers = try #require(cases[purpose])
+            let no = (0..<cases.rowCount).filter { answers[$0] == .text("no") }.count
+            #expect(no > 0 && no < cases.rowCount / 5, "\(purpose): \(no)")
+        }
+        let incidents = DemoGenerator(seed: 3, scale: .small).table(for: .protectionMonitoring)
+        let risk = try #require(incidents["protection_risk"]), type = try #require(incidents["gbv_incident_type"])
+        let typed = (0..<incidents.rowCount).filter { type[$0] != .null }
+        #expect(!typed.isEmpty && typed.allSatisfy { risk[$0] == .text("gbv") })
+        #expect((0..<incidents.rowCount).filter { risk[$0] == .text("gbv") }.count == typed.count)
     }
 
     @Test func demoMonitoringShowsThePlantedJuneSpike() throws {

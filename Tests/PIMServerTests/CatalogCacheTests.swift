@@ -30,27 +30,31 @@ import Testing
         let catalog = DatasetCatalog(store: world.store)
         let entry = try await catalog.entry(named: TestWorld.datasetName, role: .administrator)
         let table = try await world.store.table(of: try #require(entry.latest))
-        let column = try #require(table["case_id"])
-        let ids = (0..<3).compactMap { row -> String? in if case .text(let id) = column[row] { id } else { nil } }
-        #expect(ids.count == 3)
+        let column = try #require(table["case_id"]), collected = try #require(table["consent_reporting"])
+        // (The demo's cases refuse reporting now and then as collected: those are left out from the start.)
+        let refused = (0..<table.rowCount).filter { collected[$0] == .text("no") }.count
+        let withdrawn = Array((0..<table.rowCount).filter { collected[$0] == .text("yes") }.prefix(3))
+        let ids = withdrawn.compactMap { row -> String? in if case .text(let id) = column[row] { id } else { nil } }
+        #expect(ids.count == 3 && refused > 0)
         // Given the shareable output was computed (and cached) before any withdrawal
         let before = try await catalog.output(entry, shareable: true)
-        #expect(before.leftOutForConsent == 0)
+        #expect(before.leftOutForConsent == refused)
         // When consent to reporting is withdrawn for three cases (no new version)
         try await world.store.recordConsent(
             datasetID: entry.dataset.id, entries: ids.map { ConsentEntry(recordID: $0, purpose: "reporting", granted: false, at: Fixtures.epoch) },
             audit: AuditDraft(at: Fixtures.epoch, actor: "test", action: .consentChanged))
         // Then the live shareable output leaves those 3 out and says so, as computing without them gives
         let after = try await catalog.output(entry, shareable: true)
-        #expect(after.leftOutForConsent == 3)
-        let kept = table.selectingRows(Array(3..<table.rowCount))
+        #expect(after.leftOutForConsent == refused + 3)
+        let kept = table.selectingRows((0..<table.rowCount).filter { !withdrawn.contains($0) })
         var expected = try CategoryOutputs.shareableReport(for: .caseManagement, table: kept, consent: Self.noWithdrawals)
-        expected.leftOutForConsent = 3
-        expected.notes[expected.notes.count - 1] = "Consent: 3 records left out because consent to reporting was withdrawn or refused."
+        #expect(expected.leftOutForConsent == refused)
+        expected.leftOutForConsent = refused + 3
+        expected.notes[expected.notes.count - 1] = "Consent: \(refused + 3) records left out because consent to reporting was withdrawn or refused."
         #expect(after == expected)
         // And the JSON served to partners is not the stale one either
         let json = String(buffer: try await catalog.outputJSON(entry, shareable: true))
-        #expect(json.contains("\"leftOutForConsent\":3"))
+        #expect(json.contains("\"leftOutForConsent\":\(refused + 3)"))
     }
 
     @Test func cachedOutputsAndColumnsEqualUncached() async throws {

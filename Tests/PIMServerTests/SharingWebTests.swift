@@ -326,6 +326,20 @@ import Testing
         let world = try await TestWorld.make()
         _ = try await SharingFixture.install(in: world, twoPartners: true)
         let admin = try await world.user(.administrator).id.rawValue
+        // The two viewers count the same records: the cases that refused disclosure or reporting as collected
+        // (which a partner never sees) granted it since.
+        let dataset = try #require(try await world.store.dataset(named: TestWorld.datasetName))
+        let stored = try await world.store.table(of: try #require(try await world.store.versions(of: dataset.id).last))
+        var grants: [ConsentEntry] = []
+        for purpose in ["disclosure", "reporting"] {
+            let answers = try #require(stored["consent_" + purpose]), ids = try #require(stored["case_id"])
+            for row in 0..<stored.rowCount where answers[row] == .text("no") {
+                if case .text(let id) = ids[row] { grants.append(ConsentEntry(recordID: id, purpose: purpose, granted: true, at: world.clock.now())) }
+            }
+        }
+        #expect(!grants.isEmpty)
+        try await world.store.recordConsent(datasetID: dataset.id, entries: grants,
+                                            audit: AuditDraft(at: world.clock.now(), actor: "test", action: .consentChanged))
         try await world.application().test(.router) { client in
             let analyst = try await Browser.signedIn(client, as: .analyst)
             let path = "/api/v1/datasets/cases/aggregate?by=adm1_code,sex&min_cell="

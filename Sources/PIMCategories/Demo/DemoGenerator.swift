@@ -62,6 +62,14 @@ public struct DemoGenerator: Sendable {
         return month + Int32.random(in: 0..<(next - month), using: &g)
     }
 
+    /// A second stream for the columns added in session 12 (QA11 C7), so that the columns drawn before keep
+    /// their values for a seed.
+    func extraStream(_ category: PIMCategory.ID) -> SeededGenerator {
+        SeededGenerator(seed: (world.seed ^ 0xC7C7_C7C7) &+ UInt64((PIMCategory.ID.allCases.firstIndex(of: category) ?? 0) + 1) &* 0xD1B5_4A32_D192_ED03)
+    }
+
+    static func uniform(_ codes: [String]) -> [(String, Double)] { codes.map { ($0, 1.0) } }
+
     func person(_ g: inout SeededGenerator) -> [String: TemplateRows.Cell] {
         ["sex": .text(g.weighted([("female", 0.55), ("male", 0.45)])),
          "age_group": .text(g.weighted([("children", 0.4), ("adults", 0.5), ("elderly", 0.1)]))]
@@ -99,6 +107,9 @@ public struct DemoGenerator: Sendable {
 
     func monitoring(_ rows: inout TemplateRows, _ g: inout SeededGenerator) {
         let risks = Taxonomy.protectionRisk.codes.enumerated().map { ($0.element, $0.offset < 8 ? 2.0 : 1.0) }
+        var x = extraStream(.protectionMonitoring)
+        let sources = [("key-informant", 4.0), ("household-interview", 3.0), ("survivor-witness", 2.0), ("direct-observation", 1.0),
+                       ("community-group", 1.0), ("secondary-data", 0.5)]
         var n = 0
         for (mi, m) in Self.months.enumerated() {
             for (ai, a) in world.areas.enumerated() {
@@ -114,6 +125,13 @@ public struct DemoGenerator: Sendable {
                     row["population_group"] = .text(g.weighted(a.population.keys.sorted().map { ($0, Double(a.population[$0] ?? 0)) }))
                     row["affected"] = .integer(Int.random(in: 1...6, using: &g))
                     row["org"] = .text(g.weighted([("ORG-C", 0.6), ("ORG-D", 0.4)]))
+                    // Who reported it and how far it is verified; the perpetrator when known; the GBVIMS type of GBV.
+                    if case .text("gbv") = row["protection_risk"] {
+                        row["gbv_incident_type"] = .text(x.weighted(Self.uniform(Taxonomy.gbvIncidentType.codes)))
+                    }
+                    if x.nextUnitInterval() < 0.7 { row["perpetrator"] = .text(x.weighted(Self.uniform(Taxonomy.perpetrator.codes))) }
+                    row["source"] = .text(x.weighted(sources))
+                    row["verification"] = .text(x.weighted([("reported", 0.5), ("verified", 0.3), ("not-verified", 0.2)]))
                     rows.append(row)
                 }
             }
@@ -122,6 +140,7 @@ public struct DemoGenerator: Sendable {
 
     func cases(_ rows: inout TemplateRows, _ g: inout SeededGenerator) {
         let needs = Taxonomy.specificNeed.codes.map { ($0, $0 == "child-at-risk" || $0 == "woman-at-risk" ? 3.0 : 1.0) }
+        var x = extraStream(.caseManagement)
         var n = 0
         for a in world.areas {
             let count = g.poisson(Double(a.totalPopulation) / 2_000)
@@ -149,9 +168,28 @@ public struct DemoGenerator: Sendable {
                     row["status"] = .text(referred ? "referred" : "open")
                 }
                 row["org"] = .text(g.weighted([("ORG-C", 0.5), ("ORG-E", 0.5)]))
+                cases(&row, &x)
                 rows.append(row)
             }
         }
+    }
+
+    /// A case's unit, its age in years (within its age group), the service given when it was closed, and its
+    /// consent per purpose: a few refuse disclosure or reporting, or withdraw from tracing, so that shares and
+    /// shareable outputs have refusals to honour.
+    func cases(_ row: inout [String: TemplateRows.Cell], _ x: inout SeededGenerator) {
+        row["case_unit"] = .text(x.nextUnitInterval() < 0.85 ? "individual" : "household")
+        if x.nextUnitInterval() < 0.75, case .text(let group) = row["age_group"] {
+            let range: ClosedRange<Int> = group == "children" ? 0...17 : group == "elderly" ? 60...90 : 18...59
+            row["age"] = .integer(Int.random(in: range, using: &x))
+        }
+        if case .text("closed") = row["status"] {
+            row["service_provided"] = .text(x.weighted(Taxonomy.service.codes.map { ($0, $0 == "mhpss" || $0 == "health" ? 3.0 : 1.0) }))
+        }
+        row["consent_services"] = .text(x.nextUnitInterval() < 0.99 ? "yes" : "no")
+        row["consent_disclosure"] = .text(x.nextUnitInterval() < 0.9 ? "yes" : "no")
+        row["consent_reporting"] = .text(x.nextUnitInterval() < 0.95 ? "yes" : "no")
+        if x.nextUnitInterval() < 0.3 { row["consent_tracing"] = .text(x.nextUnitInterval() < 0.8 ? "yes" : "no") }
     }
 
     func needs(_ rows: inout TemplateRows, _ g: inout SeededGenerator) {
@@ -193,12 +231,20 @@ public struct DemoGenerator: Sendable {
                         row.merge(reached) { $1 }
                         row["org"] = .text(org)
                         row["indicator"] = .text(ind)
+                        row["activity"] = .text(Self.activityOf[ind] ?? ind)
+                        row["period_end"] = .date(TrendPeriod.month.next(m) - 1)
                         rows.append(row)
                     }
                 }
             }
         }
     }
+
+    /// The 5W activity each response indicator counts.
+    static let activityOf: [String: String] = [
+        "case-management": "Case management", "pss": "Psychosocial support sessions", "legal-assistance": "Legal counselling",
+        "awareness": "Protection awareness sessions", "gbv-response": "GBV response services",
+    ]
 
     static let accessOf: [String: String] = [
         "armed-clash": "3a", "shelling-airstrike": "3a", "explosive-device": "3b", "checkpoint-obstruction": "1b",
@@ -207,6 +253,7 @@ public struct DemoGenerator: Sendable {
 
     func security(_ rows: inout TemplateRows, _ g: inout SeededGenerator) {
         var n = 0
+        var x = extraStream(.securitySituationalAwareness)
         let types = Taxonomy.securityIncidentType.codes
         for m in Self.months {
             for a in world.areas {
@@ -222,9 +269,31 @@ public struct DemoGenerator: Sendable {
                         row["casualties"] = .integer(g.poisson(1.5))
                     }
                     row["org"] = .text("ORG-S")
+                    security(&row, type: type, area: a, &x)
                     rows.append(row)
                 }
             }
+        }
+    }
+
+    /// Who was responsible, what it did to operations, whether aid workers were affected, and for explosive
+    /// devices the hazard and its location (a point near the area's own, which the demo world places on a grid).
+    func security(_ row: inout [String: TemplateRows.Cell], type: String, area: DemoWorld.Area, _ x: inout SeededGenerator) {
+        switch type {
+        case "armed-clash", "shelling-airstrike": row["actor"] = .text(x.weighted([("state-forces", 1), ("non-state-armed-group", 1.5), ("unknown", 0.5)]))
+        case "looting", "civil-unrest": row["actor"] = .text(x.weighted([("criminal", 1), ("community", 1), ("unknown", 0.5)]))
+        case "natural-hazard": break
+        default: row["actor"] = .text(x.weighted(Self.uniform(Taxonomy.securityActor.codes)))
+        }
+        row["impact"] = .text(x.weighted([("none", 3.0), ("delayed", 2.0), ("suspended", 1.0), ("relocated", 0.3), ("assets-lost", 0.3), ("casualties", 0.2)]))
+        row["aid_workers_affected"] = .text(type == "violence-against-aid" || x.nextUnitInterval() < 0.05 ? "yes" : "no")
+        if type == "explosive-device" {
+            row["hazard_type"] = .text(x.weighted([("landmine", 1.0), ("uxo", 2.0), ("ied", 1.0), ("contaminated-area", 0.5)]))
+            let index = world.areas.firstIndex { $0.code == area.code } ?? 0
+            let lat = 12.0 + Double(index / 6) * 0.4 + x.nextUnitInterval() * 0.3
+            let lon = 30.0 + Double(index % 6) * 0.4 + x.nextUnitInterval() * 0.3
+            row["latitude"] = .decimal((lat * 10_000).rounded() / 10_000)
+            row["longitude"] = .decimal((lon * 10_000).rounded() / 10_000)
         }
     }
 
@@ -258,6 +327,7 @@ public struct DemoGenerator: Sendable {
 
     func feedback(_ rows: inout TemplateRows, _ g: inout SeededGenerator) {
         var n = 0
+        var x = extraStream(.communicatingWithAffectedCommunities)
         let channels = Taxonomy.feedbackChannel.codes.map { ($0, $0 == "hotline" || $0 == "help-desk" ? 3.0 : 1.0) }
         let topics = Taxonomy.feedbackTopic.codes.map { ($0, $0 == "assistance-request" || $0 == "information-request" ? 4.0 : $0 == "sensitive" ? 0.3 : 1.0) }
         for m in Self.months {
@@ -272,6 +342,11 @@ public struct DemoGenerator: Sendable {
                     row["adm2_code"] = .text(a.code)
                     row["channel"] = .text(g.weighted(channels))
                     row["topic"] = .text(g.weighted(topics))
+                    var sensitive = x.nextUnitInterval() < 0.03
+                    if case .text("sensitive") = row["topic"] { sensitive = true }
+                    row["sensitive"] = .text(sensitive ? "yes" : "no")
+                    row["priority"] = .text(sensitive ? x.weighted([("high", 1.0), ("urgent", 1.0)])
+                        : x.weighted([("low", 3.0), ("medium", 4.0), ("high", 1.0), ("urgent", 0.2)]))
                     let responded = received + Int32(g.exponential(6).rounded())
                     if g.nextUnitInterval() < 0.85, responded <= Self.end {
                         row["responded"] = .date(responded)
