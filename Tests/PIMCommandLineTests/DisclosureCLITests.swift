@@ -256,6 +256,32 @@ import Testing
         #expect(missing.err.contains("the columns are: adm1_name, adm2_code, sex, need, w"), "\(missing.err)")
     }
 
+    /// QA11 S15: `--drop` adds to a file's direct identifiers instead of replacing them (names and ids stayed in
+    /// the "anonymised" file); a proposed identifier is kept only when named with `--keep`.
+    @Test func dropAddsToTheDirectIdentifiersAndKeepIsExplicit() throws {
+        let dir = try PIMBinary.scratch()
+        var csv = "record_id,name,adm1_code,sex,age,household_id,site\n"
+        for i in 0..<60 { csv += "R\(1000 + i),Person \(i),SD0\(i % 3 + 1),\(i % 2 == 0 ? "female" : "male"),\(20 + i % 4),H\(i / 2),S\(i % 4)\n" }
+        try csv.write(to: dir.appendingPathComponent("small.csv"), atomically: true, encoding: .utf8)
+        let r = try PIMBinary.run(["anonymize", "small.csv", "--k", "2", "--keys", "adm1_code,sex", "--drop", "site", "--seed", "1",
+                                   "--out", "b.csv"], in: dir)
+        #expect(r.status == 0, "\(r.err)")
+        let out = try String(contentsOf: dir.appendingPathComponent("b.csv"), encoding: .utf8)
+        #expect(out.hasPrefix("adm1_code,sex,age"), "\(out.prefix(80))")
+        #expect(!out.contains("Person") && !out.contains("R10") && !out.contains(",S1"), "\(out.prefix(200))")
+        #expect(r.out.contains("Dropped: site, record_id, name"), "\(r.out)")
+        // A proposed identifier is kept when --keep names it, with a warning
+        let kept = try PIMBinary.run(["anonymize", "small.csv", "--k", "2", "--keys", "adm1_code,sex", "--keep", "name", "--seed", "1",
+                                      "--out", "c.csv"], in: dir)
+        #expect(kept.status == 0, "\(kept.err)")
+        #expect(kept.err.contains("warning: name looks like") || kept.err.contains("warning: name look like"), "\(kept.err)")
+        #expect(try String(contentsOf: dir.appendingPathComponent("c.csv"), encoding: .utf8).contains("Person"))
+        // --keep names only proposed identifiers
+        let wrong = try PIMBinary.run(["anonymize", "small.csv", "--k", "2", "--keys", "adm1_code,sex", "--keep", "age", "--out", "d.csv"], in: dir)
+        #expect(wrong.status != 0)
+        #expect(wrong.err.contains("--keep keeps columns proposed as direct identifiers, and \"age\" is not one"), "\(wrong.err)")
+    }
+
     /// Every column option of `pim anonymize` takes an HXL tag pattern: keys, sensitive, drop, importance,
     /// and the column of --recode and --generalize.
     @Test func anonymizeTakesHXLTagPatterns() throws {

@@ -32,7 +32,8 @@ struct AnonymizeCommand: AsyncParsableCommand {
     @Option(help: "Key variables, comma-separated (default: the schema's quasi-identifiers).") var keys: String?
     @Option(help: "Sensitive variables, comma-separated (default: the schema's).") var sensitive: String?
     @Option(help: "Sampling weight column for the before/after risk (default: the schema's; a file's column only when tagged #weight).") var weight: String?
-    @Option(help: "Columns to drop, comma-separated (default: the schema's direct identifiers).") var drop: String?
+    @Option(help: "Columns to drop besides the direct identifiers, which always go, comma-separated.") var drop: String?
+    @Option(help: "For a file: columns proposed as direct identifiers to keep all the same, comma-separated (a file's roles are guesses from names, tags and values, and one may be wrong, e.g. a site's name). A stored dataset's identifiers always go: change its schema instead.") var keep: String?
     @Option(help: "Columns to pseudonymise with the workspace's HMAC-SHA-256 key, comma-separated.") var pseudonymize: String?
     @Option(parsing: .singleValue, help: "A recoding COL=SPEC (repeatable): bands[:LOWER,…], week, month, quarter, top:N, bottom:N, rare:N.") var recode: [String] = []
     @Option(parsing: .singleValue, help: "A location generalisation COL=admN or COL→admN (repeatable).") var generalize: [String] = []
@@ -62,9 +63,23 @@ struct AnonymizeCommand: AsyncParsableCommand {
         }
         var pseudoColumns = try resolved(pseudoReferences, "--pseudonymize") ?? []
         let defaults = SchemaDisclosure(schema: loaded.schema)
-        // A stored dataset's direct identifiers always go (or are pseudonymised): --drop adds to them. For a
-        // file the roles are guesses, so --drop replaces them, with a warning for any left in.
-        var dropColumns = (try resolved(columnList(drop), "--drop") ?? defaults.directIdentifiers).filter { !pseudoColumns.contains($0) }
+        // Direct identifiers always go (or are pseudonymised): --drop adds to them (QA11 S15: it used to replace a
+        // file's, and names and ids stayed in the "anonymised" file). A file's roles are guesses, so one proposed
+        // identifier may be kept, by name, with --keep.
+        let keepColumns = try resolved(columnList(keep), "--keep") ?? []
+        if !keepColumns.isEmpty {
+            if loaded.datasetID != nil {
+                throw CLIError("--keep is for files, whose roles are guesses; the direct identifiers of a stored dataset always go (change its schema if one is not).")
+            }
+            if let other = keepColumns.first(where: { !defaults.directIdentifiers.contains($0) }) {
+                throw CLIError("--keep keeps columns proposed as direct identifiers, and \"\(other)\" is not one (the direct identifiers of \(loaded.label) are \(defaults.directIdentifiers.joined(separator: ", ").ifEmpty("none"))).")
+            }
+        }
+        var dropColumns: [String] = []
+        for name in (try resolved(columnList(drop), "--drop") ?? []) + defaults.directIdentifiers.filter({ !keepColumns.contains($0) })
+        where !pseudoColumns.contains(name) && !dropColumns.contains(name) {
+            dropColumns.append(name)
+        }
         // A raw household id links every released record back to its household in the source: it is
         // pseudonymised with the workspace key (links between members survive), or dropped without a key.
         var household: AnonymizationReport.HouseholdID?
@@ -84,11 +99,7 @@ struct AnonymizeCommand: AsyncParsableCommand {
         }
         let keptIdentifiers = defaults.identifiersLeft(dropping: dropColumns, pseudonymizing: pseudoColumns, in: table)
         if !keptIdentifiers.isEmpty {
-            if loaded.datasetID != nil {
-                dropColumns += keptIdentifiers
-            } else {
-                Output.stderr("warning: \(keptIdentifiers.joined(separator: ", ")) look like direct identifiers and are kept; add them to --drop or --pseudonymize.")
-            }
+            Output.stderr("warning: \(keptIdentifiers.joined(separator: ", ")) look like direct identifiers and are kept, as --keep asks: make sure \(keptIdentifiers.count == 1 ? "it identifies" : "they identify") no one.")
         }
         let keyColumns = try resolved(columnList(keys), "--keys") ?? defaults.keys
         guard !keyColumns.isEmpty else { throw CLIError("No key variables: give --keys.") }
