@@ -137,6 +137,13 @@ import Testing
         let after = try #require(out.disclosure.riskAfter)
         #expect(after.recordsBelowK == 0)
         #expect(after.smallestClass >= 3)
+        // And the figures say the convention, and the class of identical released values (QA11 S17): the record
+        // whose location is blank is alone with its values, though it matches every record of its sex
+        #expect(out.disclosure.method.contains("a suppressed value matching any category, as in sdcMicro)"))
+        let identical = try #require(after.smallestClassOfIdenticalKeys)
+        #expect(identical < after.smallestClass)
+        let released = (0..<out.table.rowCount).map { r in ["adm1", "sex"].map { "\(out.table[$0]?[r] ?? .null)" } }
+        #expect(identical == Dictionary(grouping: released, by: { $0 }).values.map(\.count).min())
     }
 
     /// Microdata rows leave in an order drawn from the seed, not the stored one (two releases matched row

@@ -14,6 +14,10 @@ public struct RiskFigures: Sendable, Hashable, Codable {
     /// as for ``recordsBelowK``: the k the data meets. (Classes of identical keys can be smaller: a record
     /// whose location was suppressed is a class of one, yet matches every record of its sex.)
     public var smallestClass: Int
+    /// The smallest class of identical released key values (a suppressed value being a value of its own, as
+    /// a recipient's own grouping of the file counts; QA11 S17): at most ``smallestClass``. Nil in records
+    /// made before it was kept.
+    public var smallestClassOfIdenticalKeys: Int?
     /// When households stay linked (a pseudonymised household id): the mean household risk over records, which
     /// the agreement's maximum risk bounds as well, and the largest (nil otherwise).
     public var householdGlobalRisk: Double?
@@ -29,6 +33,7 @@ public struct RiskFigures: Sendable, Hashable, Codable {
         maximumRisk = r.individualRisk.maximumRisk
         recordsBelowK = r.kAnonymity.first { $0.k == k }?.violatingRecords ?? 0
         smallestClass = r.minimumFk
+        smallestClassOfIdenticalKeys = r.smallestClassSize
         householdGlobalRisk = r.householdRisk?.globalRisk
         householdMaximumRisk = r.householdRisk?.maximumRisk
     }
@@ -357,8 +362,9 @@ public enum ShareBuilder {
                 let method = (plan.level == .pseudonymised ? "pseudonymised" : "anonymised")
                     + " microdata: direct identifiers removed" + (pseudo.isEmpty ? "" : ", \(pseudo.joined(separator: ", ")) replaced by keyed pseudonyms")
                     + ", ages banded" + (monthly ? ", dates kept to the month" : "")
-                    + ", key variables locally suppressed to \(currentK)-anonymity"
-                    + (currentK > k ? " (k raised from \(k) to meet the maximum global risk)" : "")
+                    + ", key variables locally suppressed to \(currentK)-anonymity ("
+                    + (currentK > k ? "k raised from \(k) to meet the maximum global risk; " : "")
+                    + "a suppressed value matching any category, as in sdcMicro)"
                     + (household == nil ? "" : "; the household risk of the linked households is held to the maximum risk too")
                     + (nested > 0 ? ", and finer admin levels suppressed wherever a coarser one is" : "")
                 return (published, DisclosureApplied(

@@ -139,6 +139,10 @@ public struct ShareMetadata: Sendable, Hashable, Codable {
         if let c = consent { lines.append("Consent:    \(c.summary)") }
         if let b = disclosureControl.riskBefore, let a = disclosureControl.riskAfter {
             lines.append(String(format: "Risk:       global re-identification risk %.4f before, %.4f after", b.globalRisk, a.globalRisk))
+            // Both readings of k: a suppressed value matching any category (what the method meets), and as a
+            // recipient grouping the file's values as they stand would count (QA11 S17).
+            let identical = a.smallestClassOfIdenticalKeys.map { "; counting a blank as a value of its own, the smallest class has \($0) record\($0 == 1 ? "" : "s")" } ?? ""
+            lines.append("k:          every record matches at least \(a.smallestClass) on the key variables (\(disclosureControl.keys.joined(separator: ", "))), a blank matching any value\(identical)")
         }
         lines += [
             "",
