@@ -189,6 +189,22 @@ import Testing
         let meta = try #require(o["metadata"] as? [String: Any])
         #expect((meta["agreement"] as? [String: Any])?["id"] as? String == "ISP-M")
         #expect(meta["retention_days"] as? Int == 30)
+        // QA11 S13: a recipient without a workspace who forgets the key is told to give it, not to run pim init
+        let elsewhere = try PIMBinary.scratch()
+        try FileManager.default.copyItem(at: dir.appendingPathComponent("m.zip"), to: elsewhere.appendingPathComponent("m.zip"))
+        r = try PIMBinary.run(["verify", "m.zip"], in: elsewhere)
+        #expect(r.status != 0)
+        #expect(r.err.contains("give the producer's public key, --public-key PRODUCER.pem"), "\(r.err)")
+        #expect(!r.err.contains("pim init"), "\(r.err)")
+        // and a package that fails the check answers in JSON with an error key, as every command's failure does
+        var bytes = try Data(contentsOf: dir.appendingPathComponent("m.zip"))
+        bytes[100] ^= 1
+        try bytes.write(to: dir.appendingPathComponent("bad.zip"))
+        r = try PIMBinary.run(["verify", "bad.zip", "--public-key", "producer.pem", "--format", "json"], in: dir)
+        #expect(r.status == 1)
+        let failed = try #require(try JSONSerialization.jsonObject(with: Data(r.out.utf8)) as? [String: Any], "\(r.out)")
+        #expect(failed["verified"] as? Bool == false)
+        #expect((failed["error"] as? String)?.isEmpty == false)
     }
 
     /// `pim agreement activate --as USER` holds the user to the rule the web applies: an agreement that
@@ -509,6 +525,23 @@ import Testing
         #expect(r.status == 0, "\(r.err)")
         #expect(r.out.contains("as anonymised: 60 rows"))
         #expect(r.out.contains("global risk:"))
+        // QA11 S11: the exception shows with the agreement, text and JSON
+        r = try PIMBinary.run(["agreement", "show", "X-1"], in: dir)
+        #expect(r.out.contains("Exception:    pm up to anonymised, in force — DPIA done (by dpfp on "), "\(r.out)")
+        r = try PIMBinary.run(["agreement", "show", "X-1", "--format", "json"], in: dir)
+        let shown = try #require(try JSONSerialization.jsonObject(with: Data(r.out.utf8)) as? [String: Any], "\(r.out)")
+        #expect((shown["exceptions"] as? [[String: Any]])?.first?["reason"] as? String == "DPIA done", "\(r.out)")
+        #expect(shown["id"] as? String == "X-1")
+        // and one that would already have ended is refused, leaving the live one in place
+        r = try PIMBinary.run(["agreement", "except", "X-1", "--dataset", "pm", "--level", "anonymised", "--reason", "x",
+                               "--valid-until", "2020-01-01", "--as", "dpfp"], in: dir)
+        #expect(r.status != 0)
+        #expect(r.err.contains("The exception would end on 2020-01-01, before today"), "\(r.err)")
+        r = try PIMBinary.run(["agreement", "except", "X-1", "--dataset", "pm", "--level", "anonymised", "--reason", "x",
+                               "--valid-until", "2020-13-45", "--as", "dpfp"], in: dir)
+        #expect(r.err.contains("--valid-until 2020-13-45 is not a date"), "\(r.err)")
+        r = try PIMBinary.run(share.dropLast() + ["x2.zip"], in: dir)
+        #expect(r.status == 0, "\(r.err)")
     }
 
     @Test func tamperedAuditTableIsNamedByAuditVerify() throws {

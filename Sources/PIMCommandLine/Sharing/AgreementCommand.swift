@@ -151,8 +151,11 @@ struct AgreementCommand: AsyncParsableCommand {
         @Option(help: "Output format: text or json.") var format: OutputFormat = .text
 
         func run() async throws {
-            let a = try await store.withStore(writing: false, command: "pim agreement show") { try await AgreementDocuments.load(id, from: $0) }
-            if format == .json { try Output.printJSON(a); return }
+            let (a, exceptions) = try await store.withStore(writing: false, command: "pim agreement show") { s in
+                (try await AgreementDocuments.load(id, from: s), try await AgreementDocuments.exceptions(in: s).filter { $0.agreementID == id })
+            }
+            // The focal points' exceptions belong with the agreement a reviewer reads (QA11 S11).
+            if format == .json { try Output.printJSON(AgreementShown(agreement: a, exceptions: exceptions)); return }
             let t = a.thresholds
             var lines = [
                 "Agreement \(a.id) — \(a.status(at: Date()).rawValue)",
@@ -169,6 +172,12 @@ struct AgreementCommand: AsyncParsableCommand {
                 "Schedule:     \(a.frequency.map { "\($0.rawValue) by \(a.dimensions.joined(separator: ","))" } ?? "none")"
                     + (a.lastShared.map { ", last shared \(SharingCoding.dayText($0))" } ?? ""),
             ]
+            let now = Date()
+            for e in exceptions.sorted(by: { $0.dataset < $1.dataset }) {
+                let state = e.applies(agreement: a.id, dataset: e.dataset, at: now) ? "in force" : "ended"
+                lines.append("Exception:    \(e.dataset) up to \(e.level.rawValue), \(state) — \(e.reason) (by \(e.approvedBy) on "
+                    + "\(SharingCoding.dayText(e.at)), \(e.validUntil.map { "until \(SharingCoding.dayText($0))" } ?? "no end date"))")
+            }
             if !a.history.isEmpty {
                 lines.append("History:")
                 for h in a.history {
@@ -200,6 +209,10 @@ struct AgreementCommand: AsyncParsableCommand {
         func run() async throws {
             let now = Date()
             let exceptionID = "\(id)/\(dataset)"
+            let lastDay = try validUntil.map { text -> Date in
+                guard let day = SharingCoding.day(text) else { throw CLIError("--valid-until \(text) is not a date; write it as yyyy-mm-dd.") }
+                return day.addingTimeInterval(86_399)
+            }
             try await store.withStore(writing: true, command: "pim agreement except") { s in
                 guard let user = try await actor.check(in: s) else {
                     throw CLIError("Name the data-protection focal point with --as USER.")
@@ -208,7 +221,7 @@ struct AgreementCommand: AsyncParsableCommand {
                 let d = try await DatasetLookup.require(dataset, in: s)
                 let e = try PolicyException(
                     id: exceptionID, agreementID: id, dataset: dataset, level: level, reason: reason, approvedBy: user.userName,
-                    approverRole: user.role, at: now, validUntil: validUntil.flatMap(SharingCoding.day)?.addingTimeInterval(86_399))
+                    approverRole: user.role, at: now, validUntil: lastDay)
                 try await s.putDocument(kind: .policyException, id: exceptionID, json: try SharingCoding.encode(e), audit: AuditDraft(
                     at: now, actor: actor.name, action: .agreementChanged, datasetID: d.id.rawValue, agreementID: id,
                     details: ["change": "policy-exception", "level": level.rawValue]))
@@ -216,4 +229,18 @@ struct AgreementCommand: AsyncParsableCommand {
             print("Recorded policy exception \(exceptionID): \(dataset) may be shared up to \(level.rawValue) under \(id).")
         }
     }
+}
+
+/// What `pim agreement show --format json` prints: the agreement's fields, and its policy exceptions.
+struct AgreementShown: Encodable {
+    var agreement: Agreement
+    var exceptions: [PolicyException]
+
+    func encode(to encoder: any Encoder) throws {
+        try agreement.encode(to: encoder)
+        var c = encoder.container(keyedBy: Key.self)
+        try c.encode(exceptions, forKey: .exceptions)
+    }
+
+    enum Key: String, CodingKey { case exceptions }
 }

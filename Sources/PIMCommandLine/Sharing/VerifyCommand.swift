@@ -33,7 +33,12 @@ struct VerifyCommand: AsyncParsableCommand {
         if let publicKey {
             key = try Self.signingKey(file: publicKey)
         } else {
-            key = try await store.withStore(writing: true, command: "pim verify") { try await ShareFileDelivery.signingKey($0).publicKey }
+            // A recipient has no workspace, and needs none (QA11 S13: it was told to run `pim init`).
+            let noKey = CLIError("No --public-key given, and no workspace here whose key signed it: give the producer's public key, --public-key PRODUCER.pem (the producer makes it with `pim key export`).")
+            guard store.storeExists else { throw noKey }
+            do {
+                key = try await store.withStore(writing: true, command: "pim verify") { try await ShareFileDelivery.signingKey($0).publicKey }
+            } catch StoreError.notInitialized { throw noKey }
         }
         var package = bytes
         if PackageEncryption.isEncrypted(bytes) {
@@ -48,7 +53,7 @@ struct VerifyCommand: AsyncParsableCommand {
         let v: SharePackage.Verification
         do { v = try SharePackage.verify(package, publicKey: key) } catch {
             if format == .json {
-                try Output.printJSON(VerifySummary(verified: false, reason: error.description))
+                try Output.printJSON(VerifySummary(verified: false, reason: error.description, error: error.description))
                 throw ExitCode(1)
             }
             throw CLIError("NOT VERIFIED: \(error.description)")
@@ -116,6 +121,8 @@ struct VerifySummary: Encodable {
     var extractedTo: String?
     /// Why the package is not verified.
     var reason: String?
+    /// The same, under the key every command's JSON gives a failure in.
+    var error: String?
 }
 
 /// `pim key export|recipient`.

@@ -254,6 +254,8 @@ public enum AgreementError: Error, Sendable, Hashable, CustomStringConvertible {
     case expiredCannotActivate
     case exceptionWithoutReason
     case exceptionNotByFocalPoint
+    /// The exception's last day is before the day it is recorded (QA11 S11: it silently replaced a live one).
+    case exceptionAlreadyEnded(validUntil: String)
     /// A party is not a registered organisation (its acronym).
     case unknownParty(String)
     /// A covered name is neither a dataset nor a PIM category id.
@@ -280,6 +282,7 @@ public enum AgreementError: Error, Sendable, Hashable, CustomStringConvertible {
             "Agreement \(id) lowers the workspace's disclosure thresholds (\(weakened.joined(separator: "; "))), so only a data-protection focal point may activate it."
         case .exceptionWithoutReason: "A policy exception must state its reason."
         case .exceptionNotByFocalPoint: "Only a data-protection focal point may record a policy exception."
+        case .exceptionAlreadyEnded(let day): "The exception would end on \(day), before today: give a last day from today on."
         case .unknownParty(let p):
             "There is no organisation \"\(p)\"; register it first (`pim org add --acronym \(p) ...`)."
         case .unknownCoverage(let c): "\"\(c)\" is neither a dataset nor a PIM category id, so the agreement cannot cover it."
