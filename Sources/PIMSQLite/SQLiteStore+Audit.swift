@@ -38,7 +38,15 @@ extension SQLiteStore {
             if let a = filter.actor { sql += " AND actor = ?"; args.append(a) }
             if let a = filter.action { sql += " AND action = ?"; args.append(a.rawValue) }
             if let d = filter.datasetID { sql += " AND dataset_id = ?"; args.append(d) }
-            if let o = filter.organizationID { sql += " AND organization_id = ?"; args.append(o) }
+            if let o = filter.organizationID {
+                args.append(o)
+                if filter.organizationAgreements.isEmpty {
+                    sql += " AND organization_id = ?"
+                } else {
+                    sql += " AND (organization_id = ? OR agreement_id IN (" + filter.organizationAgreements.map { _ in "?" }.joined(separator: ", ") + "))"
+                    args.append(contentsOf: filter.organizationAgreements)
+                }
+            }
             if let f = filter.from { sql += " AND at >= ?"; args.append(StoredJSON.millis(f)) }
             if let t = filter.to { sql += " AND at <= ?"; args.append(StoredJSON.millis(t)) }
             sql += " ORDER BY seq"

@@ -99,6 +99,9 @@ public struct AuditQuery: Sendable, Hashable {
         if let organization, !organization.isEmpty {
             guard let o = try await store.organization(acronym: organization) else { throw Problem.unknownOrganization(organization) }
             filter.organizationID = o.id.rawValue
+            // The agreements made with it: their creation, status changes and exceptions involve it too.
+            filter.organizationAgreements = try await AgreementDocuments.all(in: store)
+                .filter { $0.parties.contains { $0.caseInsensitiveCompare(o.acronym) == .orderedSame } }.map(\.id)
         }
         // The web records a user's id, the command line the name given with --as: match either.
         var actors: Set<String>?

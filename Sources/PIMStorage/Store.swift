@@ -136,6 +136,9 @@ public struct AuditFilter: Sendable, Hashable {
     public var action: AuditAction?
     public var datasetID: String?
     public var organizationID: String?
+    /// With ``organizationID``: the ids of the agreements the organisation is a party to, whose events match
+    /// too (an agreement's changes carry its id, not its parties; QA11 S20).
+    public var organizationAgreements: [String] = []
     public var from: Date?
     public var to: Date?
     public var limit: Int?
@@ -160,7 +163,11 @@ public struct AuditFilter: Sendable, Hashable {
         if let actor, e.draft.actor != actor { return false }
         if let action, e.draft.action != action { return false }
         if let datasetID, e.draft.datasetID != datasetID { return false }
-        if let organizationID, e.draft.organizationID != organizationID { return false }
+        if let organizationID, e.draft.organizationID != organizationID,
+            !(e.draft.agreementID.map(organizationAgreements.contains) ?? false)
+        {
+            return false
+        }
         if let from, e.draft.at < from { return false }
         if let to, e.draft.at > to { return false }
         return true

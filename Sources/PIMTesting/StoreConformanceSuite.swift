@@ -302,6 +302,17 @@ public enum StoreConformanceSuite {
             #expect(try await store.auditEvents(AuditFilter(from: Fixtures.epoch.addingTimeInterval(120))).map(\.sequence) == [3, 4, 5])
             #expect(try await store.auditEvents(AuditFilter(limit: 2)).count == 2)
             #expect(try await store.verifyAuditChain() == .intact(events: 5))
+            // An organisation's events include those of its agreements, which carry the agreement and not the
+            // organisation (QA11 S20)
+            try await store.append(AuditDraft(at: Fixtures.epoch, actor: "dpfp", action: .agreementChanged, agreementID: "ISP-1"))
+            try await store.append(AuditDraft(at: Fixtures.epoch, actor: "dpfp", action: .agreementChanged, agreementID: "ISP-2"))
+            try await store.append(AuditDraft(at: Fixtures.epoch, actor: "ana", action: .shareCreated, organizationID: "org-1", agreementID: "ISP-3"))
+            var byOrganization = AuditFilter(organizationID: "org-1")
+            #expect(try await store.auditEvents(byOrganization).map(\.sequence) == [8])
+            byOrganization.organizationAgreements = ["ISP-2", "ISP-9"]
+            #expect(try await store.auditEvents(byOrganization).map(\.sequence) == [7, 8])
+            byOrganization.action = .agreementChanged
+            #expect(try await store.auditEvents(byOrganization).map(\.sequence) == [7])
         },
         StoreCheck(name: "documents are stored by kind and id, replaced, and audited with the change") { store, _ in
             let before = try await store.auditEvents(.all).count

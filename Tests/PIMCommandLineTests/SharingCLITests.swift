@@ -83,6 +83,8 @@ import Testing
         #expect(r.out.components(separatedBy: "\"share.refused\"").count - 1 == 2)
         r = try PIMBinary.run(["audit", "list", "--org", "DRC"], in: dir)
         #expect(r.out.contains("share.created"), "\(r.err)")
+        // and the agreements made with it (QA11 S20)
+        #expect(r.out.contains("agreement.changed"), "\(r.out)")
         r = try PIMBinary.run(["audit", "verify"], in: dir)
         #expect(r.status == 0)
         #expect(r.out.contains("intact"))
