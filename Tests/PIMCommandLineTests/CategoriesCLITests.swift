@@ -135,6 +135,15 @@ import Testing
         let form = try PIMBinary.run(["inspect", "cm-form.xlsx", "--sheet", "survey", "--format", "json"], in: dir)
         #expect(form.status == 0, "\(form.err)")
         #expect(form.out.contains("\"name\" : \"type\""))
+        // QA11 C3: protection monitoring's household and key-informant interviews have their own template
+        let responses = try PIMBinary.run(["template", "protection-monitoring", "--variant", "responses", "--format", "hxl"], in: dir)
+        #expect(responses.status == 0, "\(responses.err)")
+        #expect(responses.out.hasPrefix("interview_id,date,adm1_code,adm2_code,respondent_type,"), "\(responses.out)")
+        let described = try PIMBinary.run(["template", "protection-monitoring"], in: dir)
+        #expect(described.out.contains("Also: --variant responses for one row = one household or key-informant monitoring interview."), "\(described.out)")
+        let unknown = try PIMBinary.run(["template", "case-management", "--variant", "responses"], in: dir)
+        #expect(unknown.status != 0)
+        #expect(unknown.err.contains("has one template (leave --variant out)"), "\(unknown.err)")
     }
 
     /// Whole-number values of the count-like columns (`count`, `cases`, `incidents`, `persons`, …) in a

@@ -83,10 +83,13 @@ public enum DatasetImport {
     /// optional fields may be absent (they are stored empty, and said). Consent as collected
     /// (``consentColumns(in:)``) that the template does not list is kept as an optional field, so that its
     /// refusals are honoured rather than dropped with the columns the purpose does not need.
+    /// A category with several templates (protection monitoring: incidents, and household or key-informant
+    /// interviews) gives the first that the file fits.
     public static func proposedSchema(for table: Table, category: PIMCategory.ID) -> Schema {
-        var template = CategoryTemplate.template(for: category).schema
-        let fitsTemplate = template.fields.allSatisfy { !$0.required || template.column(for: $0, in: table) != nil }
-        guard fitsTemplate else { return SchemaProposal.propose(for: table) }
+        let fitting = CategoryTemplate.templates(for: category).map(\.schema).first { template in
+            template.fields.allSatisfy { !$0.required || template.column(for: $0, in: table) != nil }
+        }
+        guard var template = fitting else { return SchemaProposal.propose(for: table) }
         for name in consentColumns(in: table) where template.field(named: name) == nil {
             guard let column = table[name] else { continue }
             template.fields.append(Field(

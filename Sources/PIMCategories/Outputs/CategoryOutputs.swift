@@ -17,7 +17,9 @@ public enum CategoryOutputs {
         var r: CategoryReport
         switch category {
         case .populationData: r = try PopulationFigures.report(table, asOf: options.asOf)
-        case .protectionMonitoring: r = try MonitoringTrends.report(table, period: options.period)
+        case .protectionMonitoring:
+            r = MonitoringResponses.isResponses(table)
+                ? try MonitoringResponses.report(table) : try MonitoringTrends.report(table, period: options.period)
         case .caseManagement: r = try Caseload.report(table, asOf: options.asOf)
         case .protectionNeedsAssessment: r = try NeedsShares.report(table)
         case .protectionResponseMonitoringEvaluation: r = try ResponseProgress.report(table)

@@ -30,6 +30,7 @@ public enum SharingPolicyTables {
 
     static func report(for category: PIMCategory.ID, table t: Table, options: CategoryOutputs.Options) throws(CategoryDataError) -> CategoryReport {
         guard t.rowCount > 0 else { throw .noRows }
+        if category == .protectionMonitoring && MonitoringResponses.isResponses(t) { return try responsesReport(t, options: options) }
         let dims = dimensions(for: category)
         var sum: [String] = []
         let records: Table
@@ -103,6 +104,27 @@ public enum SharingPolicyTables {
             report.referenceDate = iso
             report.notes.insert("Reference date \(iso): per location and population group, the latest figure on or before it is used.", at: 0)
         }
+        return report
+    }
+
+    /// Household and key-informant interviews (``MonitoringResponses``): one protected table per question, by
+    /// admin 1, respondent type and answer (margins across questions would mean nothing).
+    static func responsesReport(_ t: Table, options: CategoryOutputs.Options) throws(CategoryDataError) -> CategoryReport {
+        let dims = ["adm1_code", "respondent_type", "answer"]
+        var combined: ReportSection?
+        for question in MonitoringResponses.questions where t[question] != nil {
+            let records = try MonitoringResponses.records(t, question: question)
+            guard records.rowCount > 0 else { continue }
+            var section = try aggregateSection(records, by: dims, sum: [], category: .protectionMonitoring, minCell: options.minCell)
+            section.columns.insert("question", at: 1)
+            section.rows = section.rows.map { var r = $0; r.insert(.text(question), at: 1); return r }
+            if combined == nil { combined = section } else { combined?.rows += section.rows }
+        }
+        guard var combined else { throw .noRows }
+        combined.title = "Shareable table of interviews by adm1_code, respondent type and answer, one protected table per question"
+        combined.columns = combined.columns.map { $0 == unit(.protectionMonitoring) ? "interviews" : $0 }
+        var report = wrap([combined], category: .protectionMonitoring, dims: dims, minCell: options.minCell)
+        report.notes[1] = report.notes[1].replacingOccurrences(of: "Cells with fewer than \(options.minCell) incidents", with: "Cells with fewer than \(options.minCell) interviews")
         return report
     }
 

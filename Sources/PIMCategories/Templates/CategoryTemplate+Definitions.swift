@@ -35,6 +35,27 @@ extension CategoryTemplate {
             .choice("verification", "Verification status", hxl: "#status+verification", .verificationStatus, required: false),
         ])
 
+    /// §9.3's other half: one household or key-informant protection monitoring interview (monitoring "at the
+    /// individual, household, and community level"), with the questions most monitoring tools share. Its
+    /// output gives the share of interviews answering each question by area (``MonitoringResponses``).
+    public static let monitoringResponses = CategoryTemplate(
+        category: .protectionMonitoring, unit: "one household or key-informant monitoring interview",
+        fields: [
+            .text("interview_id", "Interview id (pseudonymous)", hxl: "#meta+id", role: .directIdentifier, required: true, unique: true),
+            .date("date", "Interview date", hxl: "#date+interview"), .admin(1), .admin(2),
+            .choice("respondent_type", "Respondent: a household, or a key informant speaking for the community", hxl: "#x_respondent+type",
+                    .respondentType),
+            .choice("population_group", "Population group", hxl: "#population+type", .populationGroup, role: .quasiIdentifier),
+            .choice("respondent_sex", "Sex of respondent", hxl: "#x_sex+respondent", .sex, role: .quasiIdentifier),
+            .choice("feels_unsafe", "Do people feel unsafe in this area?", hxl: "#indicator+unsafe", .yesNo),
+            .choice("movement_restricted", "Is freedom of movement restricted?", hxl: "#indicator+movementrestricted", .yesNo),
+            .choice("main_risk", "Main protection risk in the community (GPC)", hxl: "#indicator+mainrisk", .protectionRisk),
+            .choice("services_accessible", "Can people reach the services they need?", hxl: "#indicator+servicesaccess", .yesNo,
+                    required: false),
+            .count("incidents_known", "Incidents the respondent knows of in the last month", hxl: "#indicator+incidents", required: false),
+            .org,
+        ], variant: "responses")
+
     /// §9.4: one case of a person with specific needs, with its status and referral.
     public static let caseManagement = CategoryTemplate(
         category: .caseManagement, unit: "one case (a person with specific needs)",

@@ -18,12 +18,16 @@ public struct CategoryTemplate: Sendable, Hashable {
     public let fields: [TemplateField]
     /// Checks across fields of a row (a case is not closed before it was opened).
     public let rules: [SchemaRule]
+    /// The name of a second template of the category (`responses` for protection monitoring's household and
+    /// key-informant interviews); nil for the category's main template.
+    public let variant: String?
 
-    public init(category: PIMCategory.ID, unit: String, fields: [TemplateField], rules: [SchemaRule] = []) {
+    public init(category: PIMCategory.ID, unit: String, fields: [TemplateField], rules: [SchemaRule] = [], variant: String? = nil) {
         self.category = category
         self.unit = unit
         self.fields = fields
         self.rules = rules
+        self.variant = variant
     }
 
     /// The schema a dataset of this template is validated and analysed with.
@@ -69,7 +73,18 @@ public struct CategoryTemplate: Sendable, Hashable {
     /// The templates of all eight categories, in the order of §6.
     public static var all: [CategoryTemplate] { PIMCategory.ID.allCases.map(template(for:)) }
 
-    /// The template of a category.
+    /// Every template of a category, the main one first.
+    public static func templates(for id: PIMCategory.ID) -> [CategoryTemplate] {
+        id == .protectionMonitoring ? [.protectionMonitoring, .monitoringResponses] : [template(for: id)]
+    }
+
+    /// The category's template of that variant (nil or "" for the main one); nil when the category has none.
+    public static func template(for id: PIMCategory.ID, variant: String?) -> CategoryTemplate? {
+        guard let variant, !variant.isEmpty else { return template(for: id) }
+        return templates(for: id).first { $0.variant == variant }
+    }
+
+    /// The category's main template.
     public static func template(for id: PIMCategory.ID) -> CategoryTemplate {
         switch id {
         case .populationData: .populationData

@@ -204,6 +204,11 @@ extension Taxonomy {
     /// Yes or no.
     public static let yesNo = Taxonomy(name: "yes_no", source: "Yes/no", values: [("yes", "Yes"), ("no", "No")])
 
+    /// Who answered a protection monitoring interview (§9.3: monitoring at the household and community level).
+    public static let respondentType = Taxonomy(name: "respondent_type", source: "Protection monitoring respondent types", values: [
+        ("household", "Household interview"), ("key-informant", "Key informant interview (speaks for the community)"),
+    ])
+
     /// Priority needs of a household.
     public static let priorityNeed = Taxonomy(name: "priority_need", source: "Multi-sector needs assessment priority needs", values: [
         ("food", "Food"), ("shelter", "Shelter"), ("health", "Health"), ("protection", "Protection / safety"),

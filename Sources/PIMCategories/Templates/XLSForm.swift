@@ -77,7 +77,7 @@ public struct XLSForm: Sendable, Hashable {
         survey = Self.table(["type", "name", "label", "hint", "required", "constraint", "constraint_message", "relevant",
                              "choice_filter", "hxl"], rows)
         choices = Self.table(["list_name", "name", "label", "adm1"], choiceRows)
-        let id = formID ?? "pim_\(template.category.rawValue.replacingOccurrences(of: "-", with: "_"))"
+        let id = formID ?? "pim_\(template.category.rawValue.replacingOccurrences(of: "-", with: "_"))" + (template.variant.map { "_" + $0 } ?? "")
         settings = Self.table(["form_title", "form_id", "version"], [[PIMFramework.standard.category(template.category).name, id, "1"]])
     }
 

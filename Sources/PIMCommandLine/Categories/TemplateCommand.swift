@@ -17,6 +17,7 @@ struct TemplateCommand: ParsableCommand {
               pim template protection-monitoring --format xlsform --out pm-form.xlsx
               pim template population-data --format schema --out pop-schema.json
               pim template population-data                                     describe the fields
+              pim template protection-monitoring --variant responses           household and key-informant interviews
             Column names, HXL tags, disclosure roles and allowed values come from the template; the schema \
             file can be given to `pim import --schema` so a dataset is validated against the template.
             """
@@ -29,6 +30,8 @@ struct TemplateCommand: ParsableCommand {
     var format: Format = .text
     @Option(help: "Output file (default: standard output for csv, hxl, schema and text).") var out: String?
     @Option(help: "XLSForm: gazetteer (HXL CSV with #adm1+code …) whose P-codes become choice lists.") var gazetteer: String?
+    @Option(help: "Another template of the category: responses (protection monitoring's household and key-informant interviews; the default is its incidents).")
+    var variant: String?
 
     func validate() throws {
         if (format == .xlsx || format == .xlsform) && out == nil { throw ValidationError("--format \(format.rawValue) needs --out FILE.xlsx.") }
@@ -36,7 +39,11 @@ struct TemplateCommand: ParsableCommand {
 
     func run() throws {
         let id = try PIMFramework.standard.category(named: category).id
-        let template = CategoryTemplate.template(for: id)
+        guard let template = CategoryTemplate.template(for: id, variant: variant) else {
+            let known = CategoryTemplate.templates(for: id).compactMap(\.variant)
+            throw CLIError("The \(id.rawValue) category has no template \"\(variant ?? "")\"" + (known.isEmpty
+                ? "; it has one template (leave --variant out)." : "; its other template is: \(known.joined(separator: ", ")) (leave --variant out for the main one)."))
+        }
         try Output.checkOutput(out)
         let url = out.map { URL(fileURLWithPath: $0) }
         switch format {
@@ -58,11 +65,16 @@ struct TemplateCommand: ParsableCommand {
         case .schema:
             try emit(Data((try Output.json(template.schema) + "\n").utf8), url)
         case .text:
-            var lines = ["\(PIMFramework.standard.category(id).name) template: one row = \(template.unit)", ""]
+            var lines = ["\(PIMFramework.standard.category(id).name) template\(template.variant.map { " (\($0))" } ?? ""): one row = \(template.unit)", ""]
+            let others = CategoryTemplate.templates(for: id).filter { $0.variant != template.variant }
+            for other in others {
+                lines.insert("Also: " + (other.variant.map { "--variant \($0)" } ?? "the main template (leave --variant out)")
+                    + " for one row = \(other.unit).", at: 1)
+            }
             lines.append(Output.table(["column", "hxl", "type", "role", "required", "values"], template.fields.map { tf in
                 let f = tf.field
                 let values = tf.taxonomy.map { "\($0.codes.count) codes: \($0.source)" }
-                    ?? [f.minimum.map { "min \(Int($0))" }, f.maximum.map { "max \(Int($0))" }].compactMap { $0 }.joined(separator: ", ")
+                    ?? [f.minimum.map { "min \(f.boundText($0))" }, f.maximum.map { "max \(f.boundText($0))" }].compactMap { $0 }.joined(separator: ", ")
                 return [f.name, f.hxl ?? "", f.type.rawValue, f.role.rawValue, f.required ? "yes" : "", values]
             }))
             if !template.rules.isEmpty { lines += ["", "Checks across columns of a row:"] + template.rules.map { "  \($0)" } }
