@@ -79,12 +79,14 @@ public func buildRouter(_ configuration: ServerConfiguration, store: any Store) 
     // Upload folders of an earlier run are orphans: sweep them.
     configuration.uploads.sweepStale()
     var registry = RouteRegistry(router: router, uploads: configuration.uploads)
+    let imports = ImportState()
+    // Uploads their owner can no longer import (signed out, disabled, idle, or a day old) are deleted within a minute.
+    imports.startSweeping(every: 60, sessions: sessions, now: configuration.now)
     AuthController(sessions: sessions, login: LoginService(store: store, configuration: configuration,
                                                            limiter: RateLimiter(window: configuration.rateLimitWindow)),
-                   pages: pages, configuration: configuration).register(on: &registry)
+                   pages: pages, configuration: configuration, imports: imports).register(on: &registry)
     PageController(store: store, catalog: catalog, pages: pages, configuration: configuration).register(on: &registry)
     APIController(store: store, catalog: catalog).register(on: &registry)
-    let imports = ImportState()
     ImportController(store: store, catalog: catalog, pages: pages, configuration: configuration, imports: imports)
         .register(on: &registry)
     DisclosurePageController(store: store, catalog: catalog, pages: pages).register(on: &registry)

@@ -409,6 +409,57 @@ import Testing
         #expect(try await world.store.versions(of: d.id).first?.provenance.fileName == "people.csv")
     }
 
+    /// QA11 S10: a file uploaded and never confirmed is raw personal data outside the audited store: it goes when
+    /// its owner signs out (and, by the sweep, when they are disabled, idle past the timeout, or a day has passed).
+    @Test func anAbandonedUploadIsDeletedWhenItsOwnerSignsOut() async throws {
+        let dir = DataFixtures.tempDir()
+        let world = try await TestWorld.make { $0.uploadDirectory = dir }
+        try await world.application().test(.router) { client in
+            let officer = try await Browser.signedIn(client, as: .pimOfficer)
+            let analyst = try await Browser.signedIn(client, as: .analyst)
+            let up = try await officer.upload(client, file: "people.csv", bytes: DataFixtures.peopleBytes, dataset: "incidents",
+                                              extra: [("purpose", "Incident monitoring")])
+            #expect(up.status == .seeOther)
+            func folders() throws -> [URL] { try FileManager.default.contentsOfDirectory(at: dir, includingPropertiesForKeys: nil) }
+            #expect(try folders().count == 1)
+            // Another user signing out leaves it
+            #expect(try await analyst.post(client, "/logout", fields: []).status == .seeOther)
+            #expect(try folders().count == 1)
+            // Its owner signing out deletes it
+            #expect(try await officer.post(client, "/logout", fields: []).status == .seeOther)
+            #expect(try folders().isEmpty)
+        }
+    }
+
+    @Test func theSweepRemovesUploadsOfUsersWithoutASessionAndOldOnes() async throws {
+        let dir = DataFixtures.tempDir()
+        let state = ImportState()
+        let owner = User.ID("officer-1")
+        let now = Date(timeIntervalSince1970: 1_800_000_000)
+        var files: [String: URL] = [:]
+        func upload(_ id: String, owner: User.ID, at: Date) throws -> ImportState.Upload {
+            let f = try UploadSettings(directory: dir).newFolder().appendingPathComponent("u.csv")
+            try Data("a\n1\n".utf8).write(to: f)
+            files[id] = f
+            return ImportState.Upload(id: id, owner: owner, file: UploadedFile(url: f, fileName: "u.csv", size: 4), originalName: "u.csv",
+                                      sha256: "", read: try TableReader.read(url: f), datasetName: "d", category: nil, purpose: nil,
+                                      sensitivity: .high, provenance: .init(), createdAt: at)
+        }
+        // (The day-old one last: adding an upload forgets those a day older than it.)
+        await state.add(try upload("kept", owner: owner, at: now))
+        await state.add(try upload("signed-out", owner: User.ID("someone-else"), at: now))
+        await state.add(try upload("old", owner: owner, at: now.addingTimeInterval(-ImportState.uploadLifetime - 60)))
+        // When the sweep runs with only the officer signed in
+        #expect(await state.sweep(now: now, signedIn: [owner]) == 2)
+        // Then the day-old upload and the one of a user without a session are gone, files and all
+        #expect(await state.upload("kept", owner: owner) != nil)
+        #expect(await state.upload("old", owner: owner) == nil)
+        #expect(await state.pendingUploads == 1)
+        #expect(FileManager.default.fileExists(atPath: try #require(files["kept"]).path))
+        #expect(!FileManager.default.fileExists(atPath: try #require(files["old"]).path))
+        #expect(!FileManager.default.fileExists(atPath: try #require(files["signed-out"]).path))
+    }
+
     @Test func theDefaultUploadDirectoryIsPrivateToTheProcessAndForeignOnesAreRefused() throws {
         // No directory configured: a private folder of this process, not the shared /tmp/pim-uploads
         let settings = ServerConfiguration().uploads

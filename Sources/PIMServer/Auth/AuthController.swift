@@ -11,6 +11,8 @@ struct AuthController: Sendable {
     let login: LoginService
     let pages: PageRenderer
     let configuration: ServerConfiguration
+    /// Pending uploads, swept at sign-out (nil where no import is served).
+    var imports: ImportState? = nil
 
     func register(on registry: inout RouteRegistry) {
         registry.register(.loginForm) { _, context, _ in
@@ -45,7 +47,14 @@ struct AuthController: Sendable {
             }
         }
         registry.register(.logout) { _, context, _ in
-            if let s = context.session { await sessions.remove(s.token) }
+            if let s = context.session {
+                await sessions.remove(s.token)
+                // The uploads of a user with no session left go at once (QA11 S10).
+                if let imports {
+                    let now = configuration.now()
+                    await imports.sweep(now: now, signedIn: await sessions.signedInUsers(now: now))
+                }
+            }
             var response = Self.redirect(to: Route.loginForm.path)
             response.setCookie(SessionCookie.clear(configuration: configuration))
             return response

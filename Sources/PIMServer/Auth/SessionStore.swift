@@ -78,6 +78,11 @@ public actor SessionStore {
         sessions = sessions.filter { $0.value.user?.id != user }
     }
 
+    /// The users with a session that has not been idle too long at `now`.
+    func signedInUsers(now: Date) -> Set<User.ID> {
+        Set(sessions.values.filter { now.timeIntervalSince($0.lastSeen) <= idleTimeout }.compactMap { $0.user?.id })
+    }
+
     /// Sessions held, signed-in and anonymous.
     public var count: Int { sessions.count + anonymous.count }
 }

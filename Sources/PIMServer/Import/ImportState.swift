@@ -75,6 +75,34 @@ actor ImportState {
 
     func setValidation(_ view: PageModels.ValidationView, upload id: String) { uploads[id]?.validation = view }
 
+    /// Forgets the uploads that nobody can import any more, and deletes their files (raw personal data must not
+    /// stay outside the audited store; QA11 S10): those older than ``uploadLifetime``, and those whose owner is
+    /// no longer signed in (signed out, disabled, or idle past the session timeout). An upload being imported
+    /// stays until its job ends.
+    /// - Returns: how many were removed.
+    @discardableResult
+    func sweep(now: Date, signedIn: Set<User.ID>) -> Int {
+        let cutoff = now.addingTimeInterval(-Self.uploadLifetime)
+        let stale = uploads.filter { id, u in (u.createdAt < cutoff || !signedIn.contains(u.owner)) && runningJob(upload: id) == nil }
+        for id in stale.keys { removeUpload(id) }
+        return stale.count
+    }
+
+    /// How many uploads wait for confirmation.
+    var pendingUploads: Int { uploads.count }
+
+    /// Sweeps every `interval` seconds (see ``sweep(now:signedIn:)``) for as long as the state is in use.
+    nonisolated func startSweeping(every interval: TimeInterval, sessions: SessionStore, now: @escaping @Sendable () -> Date) {
+        Task.detached { [weak self] in
+            while true {
+                try? await Task.sleep(nanoseconds: UInt64(interval * 1_000_000_000))
+                guard let state = self else { return }
+                let time = now()
+                await state.sweep(now: time, signedIn: await sessions.signedInUsers(now: time))
+            }
+        }
+    }
+
     /// Forgets an upload and deletes its file.
     func removeUpload(_ id: String) {
         uploads.removeValue(forKey: id)?.file.discard()
