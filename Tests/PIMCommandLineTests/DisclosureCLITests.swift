@@ -246,9 +246,21 @@ import Testing
         // A pattern that matches two columns names both
         let several = try PIMBinary.run(["risk", "risk.csv", "--keys", "#*+code,#x_sex", "--sensitive", "#adm1"], in: dir)
         #expect(several.status == 0, "\(several.err)")
-        let ambiguous = try PIMBinary.run(["risk", "risk.csv", "--keys", "#x_sex", "--sensitive", "#*"], in: dir)
+        // An option naming one column refuses a pattern that matches several
+        let ambiguous = try PIMBinary.run(["risk", "risk.csv", "--keys", "#x_sex", "--weight", "#*"], in: dir)
         #expect(ambiguous.status != 0)
-        #expect(ambiguous.err.contains("--sensitive: #* matches 5 columns"), "\(ambiguous.err)")
+        #expect(ambiguous.err.contains("--weight: #* matches 5 columns"), "\(ambiguous.err)")
+        // QA11 I4: in a list option a pattern selects every column it matches, each once; `!` asks for exactly its
+        // attributes (the women's total, not the girls)
+        var counts = "district,women,girls,sex\n#adm1+code,#affected+f,#affected+f+children,#x_sex\n"
+        for i in 0..<12 { counts += "XY0\(i % 2 + 1),\(i % 3),\(i % 2),\(i % 3 == 0 ? "m" : "f")\n" }
+        try counts.write(to: dir.appendingPathComponent("counts.csv"), atomically: true, encoding: .utf8)
+        let every = try PIMBinary.run(["risk", "counts.csv", "--keys", "#affected+f,#x_sex,women"], in: dir)
+        #expect(every.status == 0, "\(every.err)")
+        #expect(every.out.contains("Key variables: women, girls, sex"), "\(every.out)")
+        let exact = try PIMBinary.run(["risk", "counts.csv", "--keys", "#affected+f!,#x_sex"], in: dir)
+        #expect(exact.status == 0, "\(exact.err)")
+        #expect(exact.out.contains("Key variables: women, sex"), "\(exact.out)")
         // And a name the file lacks, with sensitive variables named (only those columns are read), lists
         // every column of the file, not only the ones named
         let missing = try PIMBinary.run(["risk", "risk.csv", "--keys", "adm2_code,nope", "--sensitive", "need"], in: dir)

@@ -36,6 +36,14 @@ import Testing
         #expect(!anyCode.matches(nil))
         #expect(HXLTagPattern(parse: "affected") == nil)
         #expect(HXLTagPattern(parse: "# Affected +F -M")?.description == "#affected+f-m")
+        // The absolute form: exactly these attributes, in any order (QA11 I4)
+        let women = try #require(HXLTagPattern(parse: "#affected+f!"))
+        #expect(women.absolute && women.description == "#affected+f!")
+        #expect(women.matches(HXLTagSpec(tag: "affected", attributes: ["f"])))
+        #expect(!women.matches(female))
+        #expect(try #require(HXLTagPattern(parse: "#affected+children+f!")).matches(HXLTagSpec(tag: "affected", attributes: ["children", "f"])))
+        #expect(try #require(HXLTagPattern(parse: "#adm1!")).matches(HXLTagSpec(tag: "adm1", attributes: [])))
+        #expect(HXLTagPattern(parse: "#affected!+f") == nil)
     }
 
     @Test func findsHashtagRowBelowSeveralHeaderRows() throws {

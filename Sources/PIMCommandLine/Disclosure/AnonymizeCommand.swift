@@ -59,7 +59,7 @@ struct AnonymizeCommand: AsyncParsableCommand {
         let table = loaded.table
         // Every column option takes a name or an HXL tag pattern that matches one column (#adm1+code).
         func resolved(_ list: [String]?, _ option: String) throws -> [String]? {
-            try list?.map { try ColumnReference.resolvePattern($0, in: table, option: option) }
+            try list.map { try ColumnReference.resolveList($0, in: table, option: option) }
         }
         var pseudoColumns = try resolved(pseudoReferences, "--pseudonymize") ?? []
         let defaults = SchemaDisclosure(schema: loaded.schema)

@@ -1,8 +1,8 @@
 import Foundation
 import PIMTable
 
-/// A column named on the command line: by its name, or by an HXL tag pattern (`#adm1+code`, `#affected-m`)
-/// that must match exactly one column.
+/// A column named on the command line: by its name, or by an HXL tag pattern (`#adm1+code`, `#affected-m`,
+/// `#affected+f!`) that must match exactly one column, or in a list option, any number of them.
 enum ColumnReference {
     /// Whether `text` is written as a tag pattern (it starts with `#`).
     static func isPattern(_ text: String) -> Bool { text.hasPrefix("#") }
@@ -24,7 +24,7 @@ enum ColumnReference {
         case 0: throw CLIError("\(option): no column is tagged \(pattern); the columns are: \(known(table)).")
         default:
             throw CLIError("\(option): \(pattern) matches \(matches.count) columns (\(matches.map(described).joined(separator: ", "))); "
-                           + "give one column name, or a pattern that matches only one (add +attribute or -attribute).")
+                           + "give one column name, or a pattern that matches only one (add +attribute or -attribute, or end it with ! for exactly those attributes).")
         }
     }
 
@@ -34,6 +34,25 @@ enum ColumnReference {
     static func resolvePattern(_ text: String, in table: Table, option: String) throws -> String {
         guard table[text] == nil, isPattern(text) else { return text }
         return try resolve(text, in: table, option: option)
+    }
+
+    /// The columns `text` names in a list option (`--keys`, `--sensitive`, `--drop`, …): a column of that name, or
+    /// every column a tag pattern matches, in table order (as `hxl cut --include #affected` selects them).
+    static func resolveAll(_ text: String, in table: Table, option: String) throws -> [String] {
+        guard table[text] == nil, isPattern(text) else { return [text] }
+        guard let pattern = HXLTagPattern(parse: text) else {
+            throw CLIError("\(option): \"\(text)\" is not a column name or an HXL tag pattern; write a pattern as #tag+attribute-attribute, e.g. #adm1+code.")
+        }
+        let matches = table.columns(matching: pattern)
+        guard !matches.isEmpty else { throw CLIError("\(option): no column is tagged \(pattern); the columns are: \(known(table)).") }
+        return matches.map(\.name)
+    }
+
+    /// Every column of a list option's entries (``resolveAll(_:in:option:)``), each once, in the order named.
+    static func resolveList(_ list: [String], in table: Table, option: String) throws -> [String] {
+        var out: [String] = []
+        for text in list { for name in try resolveAll(text, in: table, option: option) where !out.contains(name) { out.append(name) } }
+        return out
     }
 
     /// `COL=SPEC` (or `COL→SPEC`, `COL->SPEC`) with COL resolved by ``resolvePattern(_:in:option:)``; the rest

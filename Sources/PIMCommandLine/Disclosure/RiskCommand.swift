@@ -44,8 +44,8 @@ struct RiskCommand: AsyncParsableCommand {
         var loaded = try await input.load(columns: projection)
         if projection != nil, references.contains(where: { loaded.table[$0] == nil }) { loaded = try await input.load() }
         let table = loaded.table
-        let keyNames = try keyReferences?.map { try ColumnReference.resolvePattern($0, in: table, option: "--keys") }
-        let sensitiveNames = try sensitiveReferences?.map { try ColumnReference.resolvePattern($0, in: table, option: "--sensitive") }
+        let keyNames = try keyReferences.map { try ColumnReference.resolveList($0, in: table, option: "--keys") }
+        let sensitiveNames = try sensitiveReferences.map { try ColumnReference.resolveList($0, in: table, option: "--sensitive") }
         let weightName = try weight.map { try ColumnReference.resolvePattern($0, in: table, option: "--weight") }
         let householdName = try household.map { try ColumnReference.resolvePattern($0, in: table, option: "--household") }
         let defaults = SchemaDisclosure(schema: loaded.schema)
