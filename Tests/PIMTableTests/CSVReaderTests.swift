@@ -43,6 +43,31 @@ import Testing
         #expect(r.report.encoding == .utf8WithBOM)
     }
 
+    /// QA11 I13: Excel's `sep=;` first line names the delimiter and is no row: it is skipped (with LF or CRLF, after
+    /// a BOM too), its delimiter is used unless one is given, and rows are numbered as Excel shows them.
+    @Test func anExcelSeparatorLineNamesTheDelimiterAndIsSkipped() throws {
+        let r = try readCSV("sep=;\nname;age\nA;1\nB;2\n")
+        #expect(r.table.columnNames == ["name", "age"])
+        #expect(r.table.rowCount == 2)
+        #expect(r.report.delimiter == UInt8(ascii: ";"))
+        let crlf = try CSVReader.read(bytes: [0xEF, 0xBB, 0xBF] + Array("SEP=|\r\nname|age\r\nA|1\r\n".utf8), fileName: "x.csv")
+        #expect(crlf.table.columnNames == ["name", "age"] && crlf.table.rowCount == 1)
+        // A bad row is located as Excel numbers it: the header is row 1
+        guard case .raggedRow(_, let row, _, _) = readError("sep=;\nname;age\nA;1;2\n") else {
+            Issue.record("a ragged row is an error")
+            return
+        }
+        #expect(row == 2)
+        // A given delimiter wins; a longer first line that only starts like it is the header
+        #expect(try readCSV("sep=;\nname,age\nA,1\n", options: CSVReadOptions(delimiter: UInt8(ascii: ","))).table.columnNames == ["name", "age"])
+        #expect(try readCSV("sep=xy,b\n1,2\n").table.columnNames == ["sep=xy", "b"])
+        // A lone column of that name still writes and reads back
+        let lone = try Table(columns: [Column(name: "sep=x", data: .text(codes: [0, 1], dictionary: ["a", "b"]))])
+        #expect(try CSVReader.read(bytes: CSVWriter.bytes(lone), fileName: "lone.csv").table == lone)
+        // And the advice for a row with more fields than the header names --delimiter
+        #expect(readError("notes\nfood; water\nshelter; nfi\n")?.description.contains("pim: --delimiter") == true)
+    }
+
     /// What a spreadsheet's empty range adds to its CSV export (`,,,,` rows, columns with neither a name nor a
     /// value) is left out and said: no phantom records, no phantom columns; later rows keep their numbers.
     @Test func emptyRowsAndEmptyUnnamedColumnsAreLeftOut() throws {

@@ -21,9 +21,17 @@ extension CSVReader {
     /// - Parameter validating: check that the bytes are UTF-8 (the header first, then each slice as it is
     ///   read); `nil` when they are not. (Without it, they are known to be.)
     static func readUTF8(
-        _ buffer: SharedBytes, fileName: String, options: CSVReadOptions, encoding: SourceEncoding,
+        _ whole: SharedBytes, fileName: String, options given: CSVReadOptions, encoding: SourceEncoding,
         validating: Bool = false
     ) throws(TableReadError) -> ReadResult? {
+        // Excel's `sep=;` first line names the delimiter and is no row of the sheet (QA11 I13): it is skipped, as
+        // Excel skips it, and its delimiter is used unless one was given.
+        var buffer = whole
+        var options = given
+        if let (separator, length) = excelSeparatorLine(whole) {
+            buffer = SharedBytes(base: whole.base + length, count: whole.count - length, mappedFile: whole.mappedFile)
+            if options.delimiter == nil { options.delimiter = separator }
+        }
         // The first megabyte (cut at a character's start) is checked before the header is read.
         var start = min(buffer.count, 1 << 20)
         while start > 0 && start < buffer.count && buffer.base[start] & 0xC0 == 0x80 { start -= 1 }
@@ -78,6 +86,19 @@ extension CSVReader {
         result.dropEmptyColumns(unnamedColumns: Set(header.unnamed.map { header.names[$0] }))
         if options.interpretKobo { result.interpretKobo() }
         return result
+    }
+
+    /// `sep=X` and its line end at the start of the bytes: the delimiter X and the line's length.
+    static func excelSeparatorLine(_ b: SharedBytes) -> (UInt8, Int)? {
+        let p = b.base
+        guard b.count >= 6, p[0] | 0x20 == UInt8(ascii: "s"), p[1] | 0x20 == UInt8(ascii: "e"), p[2] | 0x20 == UInt8(ascii: "p"),
+            p[3] == UInt8(ascii: "=")
+        else { return nil }
+        let separator = p[4]
+        guard separator != CSVTokenizer.quote, separator >= 0x09, separator < 0x80, separator != 0x0A, separator != 0x0D else { return nil }
+        if p[5] == 0x0A { return (separator, 6) }
+        if p[5] == 0x0D { return (separator, b.count > 6 && p[6] == 0x0A ? 7 : 6) }
+        return nil
     }
 
     // MARK: - Header

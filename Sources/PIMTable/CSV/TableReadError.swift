@@ -84,7 +84,7 @@ public enum TableReadError: Error, Sendable, Hashable, CustomStringConvertible {
                 : "this row has \(f) value\(f == 1 ? "" : "s") but the header has \(e); give every row one value per column (null for an empty one), or allow short rows (pim: --allow-ragged) to pad them with empty cells"
         case .raggedRow(_, _, let e, let f):
             reason = f > e
-                ? "this row has \(f) field\(f == 1 ? "" : "s") but the header has \(e); quote fields that contain the delimiter"
+                ? "this row has \(f) field\(f == 1 ? "" : "s") but the header has \(e); quote fields that contain the delimiter, or give the file's delimiter if it is another (pim: --delimiter)"
                 : "this row has \(f) field\(f == 1 ? "" : "s") but the header has \(e); add the missing fields, or allow short rows (pim: --allow-ragged) to pad them with empty cells"
         case .nulByte:
             reason = "a NUL byte is not allowed in a text file; save the file as UTF-8 CSV"

@@ -74,6 +74,12 @@ public enum CSVWriter {
             if k > 0 { out.append(options.delimiter) }
             appendField(c.name)
         }
+        // A lone column named like Excel's `sep=X` line would read back as that line: it is quoted.
+        if table.columns.count == 1, let name = table.columns.first?.name, name.utf8.count == 5, name.lowercased().hasPrefix("sep="),
+            out.first != 34
+        {
+            out = [34] + out + [34]
+        }
         out.append(contentsOf: eol)
         // Without any tag there is no hashtag row to write (an empty one would read back as data).
         if hxl && table.columns.contains(where: { $0.tag != nil }) {
