@@ -549,6 +549,38 @@ func initialisedWorkspace() throws -> URL {
         #expect(mar.out.contains("mar.csv:1:age: the column is missing") || mar.err.contains("mar.csv:1:age: the column is missing"), "\(mar.out)\(mar.err)")
     }
 
+    /// Review of QA11 I26: a question kept with its path (beside a sibling of the same name) still fills its field
+    /// when the sibling goes, and a new question outside any group named like a field does not fill it.
+    @Test func aKoboQuestionKeepsItsFieldWhenSiblingsComeAndGo() throws {
+        let dir = try initialisedWorkspace()
+        let meta = "_uuid,_id,_submission_time,_index"
+        let files = [
+            "jan.csv": "resp/age,hh/age,resp/sex,\(meta)\n30,5,f,u1,1,2026-01-01,1\n40,,m,u2,2,2026-01-02,2\n",
+            "feb.csv": "resp/age,resp/sex,\(meta)\n31,f,u3,3,2026-02-01,1\n",
+            "one.csv": "resp/age,resp/sex,\(meta)\n50,f,u5,5,2026-01-01,1\n",
+            "two.csv": "resp/age,age,resp/sex,\(meta)\n52,99,f,u6,6,2026-02-01,1\n",
+        ]
+        for (name, text) in files { try text.write(to: dir.appendingPathComponent(name), atomically: true, encoding: .utf8) }
+        // January: both ages keep their paths, as fields resp/age and hh/age (hh/age optional: one is blank)
+        let jan = try PIMBinary.run(["import", "jan.csv", "--dataset", "ages", "--category", "protection-monitoring", "--purpose", "Monitoring"], in: dir)
+        #expect(jan.status == 0, "\(jan.err)")
+        // February: resp/age alone is read as age, and still fills resp/age
+        let feb = try PIMBinary.run(["import", "feb.csv", "--dataset", "ages"], in: dir)
+        #expect(feb.status == 0, "\(feb.err)")
+        #expect(try PIMBinary.run(["export", "ages", "--format", "csv", "--out", "ages.csv"], in: dir).status == 0)
+        let ages = try String(contentsOf: dir.appendingPathComponent("ages.csv"), encoding: .utf8)
+        #expect(ages.hasPrefix("resp/age,hh/age,") && ages.contains("\n31,,f,"), "\(ages)")
+        // A dataset whose field age came from resp/age: a new question "age" outside any group does not fill it
+        let one = try PIMBinary.run(["import", "one.csv", "--dataset", "solo", "--category", "protection-monitoring", "--purpose", "Monitoring"], in: dir)
+        #expect(one.status == 0, "\(one.err)")
+        let two = try PIMBinary.run(["import", "two.csv", "--dataset", "solo"], in: dir)
+        #expect(two.status == 0, "\(two.err)")
+        #expect(two.err.contains("not stored (data minimisation): /age"), "\(two.err)")
+        #expect(try PIMBinary.run(["export", "solo", "--format", "csv", "--out", "solo.csv"], in: dir).status == 0)
+        let solo = try String(contentsOf: dir.appendingPathComponent("solo.csv"), encoding: .utf8)
+        #expect(solo.hasPrefix("age,sex,") && solo.contains("\n52,f,") && !solo.contains("99"), "\(solo)")
+    }
+
     /// QA11 I22: the column of the field's name carries another tag than the field's, and another column carries the
     /// field's tag: the file is refused, naming both, instead of storing names as P-codes and dropping the codes.
     @Test func aColumnNamedAsAFieldButTaggedAsAnotherIsAnIssue() throws {

@@ -489,6 +489,7 @@ func textTable(_ columns: [(String, [String?])]) -> Table {
         ("w", "", .weight), ("phone_number", "", .directIdentifier), ("household_size", "#household+size", .quasiIdentifier),
         ("hh_size", "", .quasiIdentifier), ("Number of household members", "", .quasiIdentifier), ("hhsize", "", .quasiIdentifier),
         ("size", "#household+size", .quasiIdentifier), ("family_size", "", .quasiIdentifier), ("shelter_size", "", .other),
+        ("household_member_no", "", .householdID), ("hh_member_id", "", .householdID),
         ("dob", "", .directIdentifier), ("date_of_birth", "", .directIdentifier), ("unhcr_id", "", .directIdentifier),
         ("_geolocation", "", .directIdentifier), ("tent_number", "", .directIdentifier), ("signature", "", .directIdentifier),
         ("photo", "", .directIdentifier), ("_id", "", .directIdentifier), ("year_of_birth", "", .quasiIdentifier),

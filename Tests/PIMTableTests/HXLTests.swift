@@ -154,6 +154,22 @@ import Testing
         #expect(r.report.warnings.isEmpty)
     }
 
+    /// QA11 I23: files HXL tools read are read: several columns with the same hashtag and no header names are
+    /// numbered, and text in the hashtag row under names leaves that column untagged, each with a note.
+    @Test func repeatedHashtagsAndTextInTheHashtagRowAreReadAsHXLToolsReadThem() throws {
+        let repeated = try readCSV("#adm1+code,#affected,#affected,#affected\nSD01,1,2,3\n")
+        #expect(repeated.table.columnNames == ["#adm1+code", "#affected", "#affected_2", "#affected_3"])
+        #expect(repeated.table.columns.map { $0.tag?.description } == ["#adm1+code", "#affected", "#affected", "#affected"])
+        #expect(repeated.report.warnings.contains(.repeatedTagNames(columns: ["#affected_2", "#affected_3"])))
+        let mixed = try readCSV("Place,Notes,Count\n#adm1+code,see annex,#affected\nSD01,x,3\n")
+        #expect(mixed.table.columnNames == ["Place", "Notes", "Count"])
+        #expect(mixed.table["Notes"]?.tag == nil && mixed.table["Count"]?.tag?.description == "#affected")
+        #expect(mixed.table.rowCount == 1)
+        #expect(mixed.report.warnings.contains(.untaggedInHashtagRow(positions: [2])))
+        // A header name the user wrote twice is still refused
+        #expect(readError("a,a\n1,2\n") == .duplicateColumn(file: "data.csv", column: "a"))
+    }
+
     /// A row whose every cell starts with # is a hashtag row even when most of its tags are malformed: the
     /// file is refused naming the first bad one, not read with the tags as a data row.
     @Test func aHashtagRowWithMistakesIsRefusedNotReadAsData() {
@@ -232,7 +248,8 @@ import Testing
 
     /// A first row of names most of which are tagspecs (pim's plain CSV of a table read from HXL JSON objects)
     /// reads back: the tagspecs name and tag their columns, a plain name names an untagged column. A cell
-    /// written as a tag but malformed is still refused, and so is a plain word in a hashtag row under names.
+    /// written as a tag but malformed is still refused; a plain word in a hashtag row under names leaves its
+    /// column untagged, as HXL tools read it (QA11 I23).
     @Test func aFirstRowOfTagspecsAndNamesReadsAsNamesAndTags() throws {
         let r = try readCSV("col0,#adm1+name,#population\nx,North,3\n")
         #expect(r.report.hxlRow == 1)
@@ -240,7 +257,10 @@ import Testing
         #expect(r.table.columns.map { $0.tag?.description } == [nil, "#adm1+name", "#population"])
         #expect(r.table.values("col0") == [.text("x")])
         #expect(readError("col0,#adm1+name,#population,#sex,#1bad\nx,North,3,f,1\n") == .invalidHashtag(file: "data.csv", row: 1, column: "column_5"))
-        #expect(readError("a,b,c\n#adm1,notes,#affected\n1,2,3\n") == .invalidHashtag(file: "data.csv", row: 2, column: "b"))
+        let word = try readCSV("a,b,c\n#adm1,notes,#affected\n1,2,3\n")
+        #expect(word.table.columns.map { $0.tag?.description } == ["#adm1", nil, "#affected"])
+        #expect(word.report.warnings.contains(.untaggedInHashtagRow(positions: [2])))
+        #expect(readError("a,b,c\n#adm1,#1bad,#affected\n1,2,3\n") == .invalidHashtag(file: "data.csv", row: 2, column: "b"))
     }
 
     /// An empty name in the row above the hashtags takes the label of a header row above it (a label spanning

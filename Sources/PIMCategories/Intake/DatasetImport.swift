@@ -144,12 +144,12 @@ public enum DatasetImport {
         return Plan(dataset: dataset, schema: schema, creates: true)
     }
 
-    /// The schema with each field that a KoboToolbox question of the file fills noting the question's XML path
-    /// (when the reader shortened it: `resp/age` read as `age`).
+    /// The schema with each field that a KoboToolbox question in a group fills noting the question's XML path
+    /// (`resp/age`, whether the reader shortened it to `age` or kept it beside a `hh/age`).
     static func recordingKoboPaths(_ schema: Schema, kobo: KoboExportInfo?) -> Schema {
         guard let kobo else { return schema }
         var out = schema
-        for q in kobo.questions where q.exportedName != q.name {
+        for q in kobo.questions where q.exportedName.contains("/") {
             guard let i = out.fields.firstIndex(where: { $0.name == q.name }), out.fields[i].koboPath == nil else { continue }
             out.fields[i].koboPath = q.exportedName
         }
@@ -176,10 +176,16 @@ public enum DatasetImport {
         guard let kobo = read.report.kobo else { return read }
         var target: [String: String] = [:]
         for q in kobo.questions {
-            if let f = schema.fields.first(where: { $0.koboPath == q.exportedName }) {
+            // The field that noted this question's path, or (a dataset made before paths were noted) the field
+            // named by the whole path, when the reader shortened it this time.
+            if let f = schema.fields.first(where: { $0.koboPath == q.exportedName })
+                ?? schema.fields.first(where: { $0.koboPath == nil && $0.name == q.exportedName })
+            {
                 if f.name != q.name { target[q.name] = f.name }
             } else if let f = schema.field(named: q.name), let path = f.koboPath, path != q.exportedName {
-                target[q.name] = q.exportedName
+                // Another question named like the field: it keeps its path (`/age` for one outside any group),
+                // so that it cannot fill the field or clash with the question that does.
+                target[q.name] = q.exportedName == q.name ? "/" + q.exportedName : q.exportedName
             }
         }
         guard !target.isEmpty else { return read }
@@ -331,7 +337,8 @@ extension DatasetImport {
         guard !lossy.isEmpty else { return read }
         var plain = options
         plain.inferTypes = false
-        let raw = try TableReader.read(url: url, options: plain, sheet: sheet)
+        // (Named as the import names them: a KoboToolbox question fills the field it filled before.)
+        let raw = aligningKoboColumns(try TableReader.read(url: url, options: plain, sheet: sheet), to: schema)
         guard raw.table.rowCount == read.table.rowCount else { return read }
         var result = read
         let columns = read.table.columns.map { c in lossy.contains(c.name) ? (raw.table[c.name] ?? c) : c }

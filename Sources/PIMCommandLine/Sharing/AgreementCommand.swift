@@ -213,20 +213,29 @@ struct AgreementCommand: AsyncParsableCommand {
                 guard let day = SharingCoding.day(text) else { throw CLIError("--valid-until \(text) is not a date; write it as yyyy-mm-dd.") }
                 return day.addingTimeInterval(86_399)
             }
-            try await store.withStore(writing: true, command: "pim agreement except") { s in
+            let replaced = try await store.withStore(writing: true, command: "pim agreement except") { s -> PolicyException? in
                 guard let user = try await actor.check(in: s) else {
                     throw CLIError("Name the data-protection focal point with --as USER.")
                 }
                 _ = try await AgreementDocuments.load(id, from: s)
+                let earlier = try await AgreementDocuments.exceptions(in: s).first { $0.id == exceptionID }
                 let d = try await DatasetLookup.require(dataset, in: s)
                 let e = try PolicyException(
                     id: exceptionID, agreementID: id, dataset: dataset, level: level, reason: reason, approvedBy: user.userName,
                     approverRole: user.role, at: now, validUntil: lastDay)
                 try await s.putDocument(kind: .policyException, id: exceptionID, json: try SharingCoding.encode(e), audit: AuditDraft(
                     at: now, actor: actor.name, action: .agreementChanged, datasetID: d.id.rawValue, agreementID: id,
-                    details: ["change": "policy-exception", "level": level.rawValue]))
+                    details: ["change": "policy-exception", "level": level.rawValue]
+                        .merging(lastDay.map { ["valid_until": SharingCoding.dayText($0)] } ?? [:]) { $1 }))
+                return earlier
             }
-            print("Recorded policy exception \(exceptionID): \(dataset) may be shared up to \(level.rawValue) under \(id).")
+            print("Recorded policy exception \(exceptionID): \(dataset) may be shared up to \(level.rawValue) under \(id)"
+                + (lastDay.map { " until \(SharingCoding.dayText($0))" } ?? "") + ".")
+            // One exception per agreement and dataset: a new one replaces the one recorded before, which is said.
+            if let replaced {
+                print("It replaces the exception recorded by \(replaced.approvedBy) on \(SharingCoding.dayText(replaced.at)) "
+                    + "(up to \(replaced.level.rawValue)\(replaced.validUntil.map { ", until \(SharingCoding.dayText($0))" } ?? "")).")
+            }
         }
     }
 }

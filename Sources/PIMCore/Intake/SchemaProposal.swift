@@ -111,8 +111,10 @@ public enum SchemaProposal {
         if !words.isDisjoint(with: contactWords) || !words.isDisjoint(with: identifyingWords) { return .directIdentifier }
         // A household's size is a key of household data (sdcMicro's standard one): "household_size", "HH members",
         // "number of household members" (QA11 S2: released as "other", it went uncounted in a share's risk).
+        // (Not a member's id or number: "hh_member_id", "household_member_no" identify a person.)
         if n == "hhsize" || n == "householdsize" || n == "familysize"
-            || (!words.isDisjoint(with: ["household", "hh", "family"]) && !words.isDisjoint(with: ["size", "members", "member"]))
+            || (!words.isDisjoint(with: ["household", "hh", "family"]) && !words.isDisjoint(with: ["size", "members"])
+                && words.isDisjoint(with: ["id", "no", "code", "ref", "name", "names", "nr", "num"]))
         {
             return .quasiIdentifier
         }

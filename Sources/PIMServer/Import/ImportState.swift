@@ -83,7 +83,10 @@ actor ImportState {
     @discardableResult
     func sweep(now: Date, signedIn: Set<User.ID>) -> Int {
         let cutoff = now.addingTimeInterval(-Self.uploadLifetime)
-        let stale = uploads.filter { id, u in (u.createdAt < cutoff || !signedIn.contains(u.owner)) && runningJob(upload: id) == nil }
+        // (An upload made after `now`, the moment `signedIn` was taken, is not judged by it.)
+        let stale = uploads.filter { id, u in
+            (u.createdAt < cutoff || (!signedIn.contains(u.owner) && u.createdAt <= now)) && runningJob(upload: id) == nil
+        }
         for id in stale.keys { removeUpload(id) }
         return stale.count
     }
@@ -95,7 +98,7 @@ actor ImportState {
     nonisolated func startSweeping(every interval: TimeInterval, sessions: SessionStore, now: @escaping @Sendable () -> Date) {
         Task.detached { [weak self] in
             while true {
-                try? await Task.sleep(nanoseconds: UInt64(interval * 1_000_000_000))
+                do { try await Task.sleep(nanoseconds: UInt64(interval * 1_000_000_000)) } catch { return }
                 guard let state = self else { return }
                 let time = now()
                 await state.sweep(now: time, signedIn: await sessions.signedInUsers(now: time))

@@ -15,6 +15,8 @@ extension CSVReader {
         var averageRecordBytes: Int
         /// Columns with neither a name nor a tag.
         var unnamed: Set<Int> = []
+        /// What the header resolver noticed (see ``HeaderResolver/warnings``).
+        var warnings: [ReadWarning] = []
     }
 
     /// Reads bytes taken as UTF-8.
@@ -70,6 +72,7 @@ extension CSVReader {
         var report = ReadReport(
             fileName: fileName, encoding: encoding, delimiter: delimiter, hxlRow: header.hxlRow,
             headerRows: header.headerRows, firstDataRow: header.rowsBefore + 1, profiles: profiles)
+        report.warnings += header.warnings
         var blank: [Int] = []
         var rowOffset = 0
         var padded = 0
@@ -151,7 +154,7 @@ extension CSVReader {
         return Header(
             names: resolved.names, tags: resolved.tags, hxlRow: hxl.map { head.recordPhysicalRows[$0] + 1 },
             headerRows: headerRows, dataStart: dataStart, rowsBefore: rowsBefore, averageRecordBytes: average,
-            unnamed: resolved.unnamed)
+            unnamed: resolved.unnamed, warnings: resolved.warnings)
     }
 
     /// The records of a flexible-mode chunk as strings (header cells are few, so strings are fine here).

@@ -34,9 +34,19 @@ public enum ReadWarning: Sendable, Hashable, CustomStringConvertible {
     /// HXL hashtags that are neither in the HXL core dictionary nor extension tags (`#x_…`), as `#tag`
     /// (see ``HXLCoreDictionary``); the columns are read as tagged.
     case unknownHXLTags([String])
+    /// Cells of the hashtag row written as text, not tags (1-based positions): their columns are read untagged,
+    /// as HXL tools read them.
+    case untaggedInHashtagRow(positions: [Int])
+    /// Columns without a header name whose hashtag repeats another's: named by the tag with `_2`, `_3`, …
+    case repeatedTagNames(columns: [String])
 
     public var description: String {
         switch self {
+        case .untaggedInHashtagRow(let p):
+            (p.count == 1 ? "column \(p[0]) has" : "columns \(p.map(String.init).joined(separator: ", ")) have")
+                + " text, not a hashtag, in the hashtag row: read untagged"
+        case .repeatedTagNames(let c):
+            "columns named by the same hashtag were numbered so that names stay unique: \(c.joined(separator: ", "))"
         case .convertedFromUTF16: "the file is UTF-16; it was converted to UTF-8"
         case .convertedFromWindows1252:
             "the file is not UTF-8; it was read as Windows-1252 (Latin-1) and converted"

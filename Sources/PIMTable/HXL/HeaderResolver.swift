@@ -16,6 +16,16 @@ struct HeaderResolver {
     var dataRecord: Int
     /// The columns that have neither a name nor a tag (named `column_N` by their place).
     var unnamed: Set<Int>
+    /// Columns (0-based) whose cell in the hashtag row is text, not a tag: untagged (HXL 1.1; QA11 I23).
+    var untaggedText: [Int] = []
+    /// Names made unique with `_2`, `_3`, …: columns named by a hashtag another column has too.
+    var numberedTagNames: [String] = []
+
+    /// What the reader says of the header: text in the hashtag row, hashtags numbered into names.
+    var warnings: [ReadWarning] {
+        (untaggedText.isEmpty ? [] : [.untaggedInHashtagRow(positions: untaggedText.map { $0 + 1 })])
+            + (numberedTagNames.isEmpty ? [] : [.repeatedTagNames(columns: numberedTagNames)])
+    }
 
     /// - Parameters:
     ///   - records: the first rows' cells, with quoting and formula guards removed.
@@ -49,6 +59,7 @@ struct HeaderResolver {
             }
         }
         var tags: [HXLTagSpec?] = Array(repeating: nil, count: fields)
+        var fromTag = Set<Int>()
         if let h = hxl {
             for k in 0..<fields {
                 let cell = k < tagCells.count ? tagCells[k] : ""
@@ -60,12 +71,21 @@ struct HeaderResolver {
                     names[k] = cell.trimmingCharacters(in: .whitespacesAndNewlines)
                     continue
                 }
+                // Under names, a cell not written as a tag ("see annex") leaves its column untagged, as HXL tools
+                // read it; one written as a tag but malformed is still refused (a typo in a tag).
+                if hasNameRow, cell.drop(while: \.isWhitespace).first != "#" {
+                    untaggedText.append(k)
+                    continue
+                }
                 guard let spec = HXLTagSpec(parsing: cell) else {
                     let name = names[k].isEmpty ? "column_\(k + 1)" : names[k]
                     throw .invalidHashtag(file: fileName, row: rowNumbers[h], column: name)
                 }
                 tags[k] = spec
-                if names[k].isEmpty { names[k] = spec.description }
+                if names[k].isEmpty {
+                    names[k] = spec.description
+                    fromTag.insert(k)
+                }
             }
         }
         let unnamed = Set((0..<fields).filter { names[$0].isEmpty })
@@ -78,6 +98,19 @@ struct HeaderResolver {
             let specs = group.compactMap { k in tags[k]?.canonical }
             guard specs.count == group.count, Set(specs).count == specs.count else { continue }
             for k in group { names[k] = names[k] + " " + (tags[k]?.description ?? "") }
+        }
+        // HXL lets several columns carry the same hashtag: those named by it (no header name) are numbered.
+        var taken = Set(names.indices.filter { !fromTag.contains($0) }.map { names[$0] })
+        for k in names.indices where fromTag.contains(k) {
+            guard taken.contains(names[k]) else {
+                taken.insert(names[k])
+                continue
+            }
+            var n = 2
+            while taken.contains(names[k] + "_\(n)") { n += 1 }
+            names[k] += "_\(n)"
+            taken.insert(names[k])
+            numberedTagNames.append(names[k])
         }
         var seen = Set<String>()
         for name in names where !seen.insert(name).inserted {

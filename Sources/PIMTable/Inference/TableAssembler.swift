@@ -66,6 +66,7 @@ public enum TableAssembler {
             firstDataRow: resolved.dataRecord < numbers.count ? numbers[resolved.dataRecord] : numbers[numbers.count - 1] + 1,
             profiles: profiles)
         var result = ReadResult(table: table, report: report)
+        result.report.warnings += resolved.warnings
         if padded > 0 { result.report.warnings.append(.paddedRows(count: padded)) }
         if options.interpretKobo { result.interpretKobo() }
         return result
