@@ -245,23 +245,40 @@ struct DatasetCatalog: Sendable {
                 "There is no column \"\(unknown)\"; the columns are: " + v.schema.fields.map(\.name).joined(separator: ", ") + ".")
         }
         let method = perturbedFrom == nil ? "suppression" : "cell-key"
+        // A table of counts is a report: the records whose consent to reporting was refused (as collected, or
+        // recorded since) or withdrawn are not counted, for every viewer, as `pim aggregate` leaves them out.
+        let consent = try await reportingConsent(entry, version: v)
+        let consentColumns = [consent.recordColumn, v.schema.field(named: ConsentFilter.collectedColumn(.reporting))?.name]
+            .compactMap { $0 }.filter { !dimensions.contains($0) }
         let key = VersionCache.Key(
             dataset: v.datasetID, version: v.id,
-            detail: "\(method)|\(minCell)|\(perturbedFrom ?? 0)|" + by.joined(separator: ","))
+            detail: "\(method)|\(minCell)|\(perturbedFrom ?? 0)|\(Self.consentKey(consent))|" + by.joined(separator: ","))
         let compute: @Sendable () async throws -> AggregateDTO = {
-            let table: Table
+            var table: Table
             var recordKeys: [UInt32]?
             if perturbedFrom != nil {
                 let keyColumn = try await recordKeyColumn(v)
-                let (_, withKeys) = try await latestColumns(entry, dimensions, extra: keyColumn)
+                let (_, withKeys) = try await latestColumns(entry, dimensions + consentColumns, extra: keyColumn)
                 guard case .integer(let values, _) = withKeys[Self.recordKeyColumn]?.data else {
                     throw ServerError.unprocessable("The table's record keys could not be read.")
                 }
                 recordKeys = values.map { UInt32(truncatingIfNeeded: $0) }
                 table = withKeys
             } else {
-                (_, table) = try await latestColumns(entry, dimensions)
+                (_, table) = try await latestColumns(entry, dimensions + consentColumns)
             }
+            var leftOut = 0
+            do {
+                if let kept = try consent.keptRows(in: table) {
+                    leftOut = table.rowCount - kept.count
+                    table = table.selectingRows(kept)
+                    recordKeys = recordKeys.map { keys in kept.map { keys[$0] } }
+                }
+            } catch {
+                throw ServerError.unprocessable("Consent to reporting cannot be matched to this dataset's records (it has no record id field); "
+                    + "its tables are not served while withdrawals are recorded.")
+            }
+            table = (try? Table(columns: table.columns.filter { !consentColumns.contains($0.name) || dimensions.contains($0.name) })) ?? table
             do {
                 // Recodings keep the rows in place (and so their record keys).
                 var recoded = table
@@ -281,6 +298,7 @@ struct DatasetCatalog: Sendable {
                             perturbedFrom.map { minCell > $0 ? note + " Counts below \(minCell) are left out." : note } ?? note
                         },
                         SharingRules.figureRowsNote(category: entry.dataset.category),
+                        leftOut > 0 ? ReportingConsent.note(leftOut: leftOut) : nil,
                     ]),
                     // Perturbed: the cells shown. The true non-empty cells would tell how many combinations
                     // published as 0 hold records (QA9 F3).

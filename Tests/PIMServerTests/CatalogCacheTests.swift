@@ -57,6 +57,35 @@ import Testing
         #expect(json.contains("\"leftOutForConsent\":\(refused + 3)"))
     }
 
+    /// A table of counts is a report: every viewer's leaves out the cases that refused reporting as collected, and
+    /// a withdrawal recorded since (no new version) changes the cached answer, which says how many are left out.
+    @Test func aggregatesLeaveOutRefusalsOfReportingAndLaterWithdrawals() async throws {
+        let world = try await TestWorld.make()
+        let catalog = DatasetCatalog(store: world.store)
+        let entry = try await catalog.entry(named: TestWorld.datasetName, role: .analyst)
+        let table = try await world.store.table(of: try #require(entry.latest))
+        let answers = try #require(table["consent_reporting"]), ids = try #require(table["case_id"])
+        let refused = Set((0..<table.rowCount).filter { answers[$0] == .text("no") })
+        func expected(_ leftOut: Set<Int>) throws -> String {
+            let kept = table.selectingRows((0..<table.rowCount).filter { !leftOut.contains($0) })
+            return try Self.json(TableCell.rows(of: try Aggregation.aggregate(kept, by: ["sex"], rule: .suppress(minCell: 5)).table()))
+        }
+        let before = try await catalog.aggregate(entry, by: ["sex"], minCell: 5)
+        #expect(try Self.json(before.rows) == (try expected(refused)))
+        #expect(before.note?.contains("Consent: \(refused.count) records left out because consent to reporting was withdrawn or refused.") == true)
+        // When three cases that consented withdraw
+        let withdrawn = Set((0..<table.rowCount).filter { !refused.contains($0) }.prefix(3))
+        let entries = withdrawn.compactMap { r -> ConsentEntry? in
+            guard case .text(let id) = ids[r] else { return nil }
+            return ConsentEntry(recordID: id, purpose: "reporting", granted: false, at: Fixtures.epoch)
+        }
+        try await world.store.recordConsent(datasetID: entry.dataset.id, entries: entries,
+                                            audit: AuditDraft(at: Fixtures.epoch, actor: "test", action: .consentChanged))
+        let after = try await catalog.aggregate(entry, by: ["sex"], minCell: 5)
+        #expect(try Self.json(after.rows) == (try expected(refused.union(withdrawn))))
+        #expect(after.note?.contains("Consent: \(refused.count + 3) records left out") == true)
+    }
+
     @Test func cachedOutputsAndColumnsEqualUncached() async throws {
         let world = try await TestWorld.make()
         let catalog = DatasetCatalog(store: world.store)
@@ -78,7 +107,11 @@ import Testing
         #expect(two["adm1_code"] == table["adm1_code"])
 
         let by = ["adm1_code", "sex"]
-        let direct = try Aggregation.aggregate(table, by: by, rule: .suppress(minCell: 5))
+        // (A table of counts leaves out the cases that refused reporting as collected.)
+        let answers = try #require(table["consent_reporting"])
+        let reported = table.selectingRows((0..<table.rowCount).filter { answers[$0] != .text("no") })
+        #expect(reported.rowCount < table.rowCount)
+        let direct = try Aggregation.aggregate(reported, by: by, rule: .suppress(minCell: 5))
         let published = try direct.table()
         for _ in 0..<2 {
             let dto = try await catalog.aggregate(entry, by: by, minCell: 5)

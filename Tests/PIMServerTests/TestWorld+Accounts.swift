@@ -38,6 +38,17 @@ extension TestWorld {
         for c in codes { counts[Self.assignees[Int(c)], default: 0] += 1 }
         return counts
     }
+
+    /// The rows of ``addAssignedCases()`` that tables of counts count (consent to reporting not refused as
+    /// collected), and how many of them each assignee has.
+    static func assignedCasesReported() -> (rows: [Int], counts: [String: Int]) {
+        let demo = DemoGenerator(seed: 11, scale: .small).table(for: .caseManagement)
+        let answers = demo["consent_reporting"]
+        let rows = (0..<demo.rowCount).filter { answers?[$0] != .text("no") }
+        var counts: [String: Int] = [:]
+        for r in rows { counts[assignees[r % assignees.count], default: 0] += 1 }
+        return (rows, counts)
+    }
 }
 
 extension Browser {

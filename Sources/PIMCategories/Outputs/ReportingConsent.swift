@@ -80,7 +80,7 @@ public struct ReportingConsent: Sendable, Hashable {
     }
 
     /// The note a shareable output carries: a count only, never which records.
-    static func note(leftOut: Int) -> String {
+    public static func note(leftOut: Int) -> String {
         leftOut == 0
             ? "Consent: none of the records counted has withdrawn or refused consent to \(purpose.rawValue)."
             : "Consent: \(leftOut) record\(leftOut == 1 ? "" : "s") left out because consent to \(purpose.rawValue) was withdrawn or refused."
