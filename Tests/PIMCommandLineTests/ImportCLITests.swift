@@ -516,19 +516,27 @@ func initialisedWorkspace() throws -> URL {
         #expect(audit.out.contains("direct-identifier->other"))
     }
 
+    /// The meta columns of a KoboToolbox export.
+    static let koboMeta = "_uuid,_id,_submission_time,_index"
+
+    /// An initialised workspace holding `files` (name → text).
+    static func workspace(with files: [String: String]) throws -> URL {
+        let dir = try initialisedWorkspace()
+        for (name, text) in files { try text.write(to: dir.appendingPathComponent(name), atomically: true, encoding: .utf8) }
+        return dir
+    }
+
     /// QA11 I26: a KoboToolbox question fills the field it filled before, whatever its short name in this month's
     /// export. The form gained `hh/age`, so `resp/age` kept its path; a month without `resp/age` is not filled from
     /// `hh/age`, which has the same short name.
     @Test func aKoboQuestionFillsItsFieldWhateverQuestionsTheFormGains() throws {
         // Given a dataset made from January's export, where resp/age was read as age
-        let dir = try initialisedWorkspace()
-        let meta = "_uuid,_id,_submission_time,_index"
-        let files = [
+        let meta = Self.koboMeta
+        let dir = try Self.workspace(with: [
             "jan.csv": "resp/age,resp/sex,\(meta)\n30,f,u1,1,2026-01-01,1\n40,m,u2,2,2026-01-02,2\n",
             "feb.csv": "resp/age,resp/sex,hh/age,\(meta)\n31,f,5,u3,3,2026-02-01,1\n41,m,6,u4,4,2026-02-02,2\n",
             "mar.csv": "hh/age,resp/sex,\(meta)\n7,f,u5,5,2026-03-01,1\n",
-        ]
-        for (name, text) in files { try text.write(to: dir.appendingPathComponent(name), atomically: true, encoding: .utf8) }
+        ])
         let jan = try PIMBinary.run(["import", "jan.csv", "--dataset", "pm", "--category", "protection-monitoring", "--purpose", "Monitoring"], in: dir)
         #expect(jan.status == 0, "\(jan.err)")
         let show = try PIMBinary.run(["dataset", "show", "pm", "--format", "json"], in: dir)
@@ -552,15 +560,13 @@ func initialisedWorkspace() throws -> URL {
     /// Review of QA11 I26: a question kept with its path (beside a sibling of the same name) still fills its field
     /// when the sibling goes, and a new question outside any group named like a field does not fill it.
     @Test func aKoboQuestionKeepsItsFieldWhenSiblingsComeAndGo() throws {
-        let dir = try initialisedWorkspace()
-        let meta = "_uuid,_id,_submission_time,_index"
-        let files = [
+        let meta = Self.koboMeta
+        let dir = try Self.workspace(with: [
             "jan.csv": "resp/age,hh/age,resp/sex,\(meta)\n30,5,f,u1,1,2026-01-01,1\n40,,m,u2,2,2026-01-02,2\n",
             "feb.csv": "resp/age,resp/sex,\(meta)\n31,f,u3,3,2026-02-01,1\n",
             "one.csv": "resp/age,resp/sex,\(meta)\n50,f,u5,5,2026-01-01,1\n",
             "two.csv": "resp/age,age,resp/sex,\(meta)\n52,99,f,u6,6,2026-02-01,1\n",
-        ]
-        for (name, text) in files { try text.write(to: dir.appendingPathComponent(name), atomically: true, encoding: .utf8) }
+        ])
         // January: both ages keep their paths, as fields resp/age and hh/age (hh/age optional: one is blank)
         let jan = try PIMBinary.run(["import", "jan.csv", "--dataset", "ages", "--category", "protection-monitoring", "--purpose", "Monitoring"], in: dir)
         #expect(jan.status == 0, "\(jan.err)")
