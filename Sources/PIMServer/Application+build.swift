@@ -81,7 +81,7 @@ public func buildRouter(_ configuration: ServerConfiguration, store: any Store) 
     var registry = RouteRegistry(router: router, uploads: configuration.uploads)
     let imports = ImportState()
     // Uploads their owner can no longer import (signed out, disabled, idle, or a day old) are deleted within a minute.
-    imports.startSweeping(every: 60, sessions: sessions, now: configuration.now)
+    imports.startSweeping(every: 60, sessions: sessions, store: store, now: configuration.now)
     AuthController(sessions: sessions, login: LoginService(store: store, configuration: configuration,
                                                            limiter: RateLimiter(window: configuration.rateLimitWindow)),
                    pages: pages, configuration: configuration, imports: imports).register(on: &registry)

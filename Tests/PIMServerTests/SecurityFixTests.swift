@@ -460,6 +460,34 @@ import Testing
         #expect(!FileManager.default.fileExists(atPath: try #require(files["signed-out"]).path))
     }
 
+    /// The timed sweep takes a user disabled in the store (by `pim user` while the server runs, which ends no
+    /// session of the server's) as signed out: their upload goes although their session lives on.
+    @Test func theTimedSweepTakesAUserDisabledInTheStoreAsSignedOut() async throws {
+        let world = try await TestWorld.make()
+        let dir = DataFixtures.tempDir()
+        var officer = try await world.user(.pimOfficer)
+        let analyst = try await world.user(.analyst)
+        let sessions = SessionStore(idleTimeout: 3600)
+        let now = Date()
+        _ = await sessions.create(for: officer, now: now)
+        _ = await sessions.create(for: analyst, now: now)
+        let state = ImportState()
+        for (id, owner) in [("officer's", officer.id), ("analyst's", analyst.id)] {
+            let f = try UploadSettings(directory: dir).newFolder().appendingPathComponent("u.csv")
+            try Data("a\n1\n".utf8).write(to: f)
+            await state.add(ImportState.Upload(
+                id: id, owner: owner, file: UploadedFile(url: f, fileName: "u.csv", size: 4), originalName: "u.csv", sha256: "",
+                read: try TableReader.read(url: f), datasetName: "d", category: nil, purpose: nil, sensitivity: .high,
+                provenance: .init(), createdAt: now.addingTimeInterval(-1)))
+        }
+        officer.isDisabled = true
+        try await world.store.update(officer)
+        state.startSweeping(every: 0.05, sessions: sessions, store: world.store, now: { Date() })
+        for _ in 0..<100 where await state.pendingUploads > 1 { try await Task.sleep(nanoseconds: 20_000_000) }
+        #expect(await state.upload("officer's", owner: officer.id) == nil)
+        #expect(await state.upload("analyst's", owner: analyst.id) != nil)
+    }
+
     @Test func theDefaultUploadDirectoryIsPrivateToTheProcessAndForeignOnesAreRefused() throws {
         // No directory configured: a private folder of this process, not the shared /tmp/pim-uploads
         let settings = ServerConfiguration().uploads

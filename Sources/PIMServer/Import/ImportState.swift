@@ -1,5 +1,6 @@
 import Foundation
 import PIMCore
+import PIMStorage
 import PIMTable
 
 /// Uploads waiting for confirmation and import jobs, held in memory by the server. Each belongs to the user
@@ -94,14 +95,20 @@ actor ImportState {
     /// How many uploads wait for confirmation.
     var pendingUploads: Int { uploads.count }
 
-    /// Sweeps every `interval` seconds (see ``sweep(now:signedIn:)``) for as long as the state is in use.
-    nonisolated func startSweeping(every interval: TimeInterval, sessions: SessionStore, now: @escaping @Sendable () -> Date) {
+    /// Sweeps every `interval` seconds (see ``sweep(now:signedIn:)``) for as long as the state is in use. A user
+    /// disabled in the store (also by `pim user` while the server runs, which ends no session here) counts as
+    /// signed out.
+    nonisolated func startSweeping(every interval: TimeInterval, sessions: SessionStore, store: any Store,
+                                   now: @escaping @Sendable () -> Date) {
         Task.detached { [weak self] in
             while true {
                 do { try await Task.sleep(nanoseconds: UInt64(interval * 1_000_000_000)) } catch { return }
                 guard let state = self else { return }
                 let time = now()
-                await state.sweep(now: time, signedIn: await sessions.signedInUsers(now: time))
+                let live = await sessions.signedInUsers(now: time)
+                // (If the users cannot be read, the sessions alone decide.)
+                let disabled = Set(((try? await store.users()) ?? []).filter(\.isDisabled).map(\.id))
+                await state.sweep(now: time, signedIn: live.subtracting(disabled))
             }
         }
     }
