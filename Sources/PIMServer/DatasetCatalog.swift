@@ -278,7 +278,6 @@ struct DatasetCatalog: Sendable {
                 throw ServerError.unprocessable("Consent to reporting cannot be matched to this dataset's records (it has no record id field); "
                     + "its tables are not served while withdrawals are recorded.")
             }
-            table = (try? Table(columns: table.columns.filter { !consentColumns.contains($0.name) || dimensions.contains($0.name) })) ?? table
             do {
                 // Recodings keep the rows in place (and so their record keys).
                 var recoded = table

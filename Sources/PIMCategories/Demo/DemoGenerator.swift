@@ -70,6 +70,9 @@ public struct DemoGenerator: Sendable {
 
     static func uniform(_ codes: [String]) -> [(String, Double)] { codes.map { ($0, 1.0) } }
 
+    /// Services referred to and given, mental health and health the most often.
+    static let serviceWeights = Taxonomy.service.codes.map { ($0, $0 == "mhpss" || $0 == "health" ? 3.0 : 1.0) }
+
     func person(_ g: inout SeededGenerator) -> [String: TemplateRows.Cell] {
         ["sex": .text(g.weighted([("female", 0.55), ("male", 0.45)])),
          "age_group": .text(g.weighted([("children", 0.4), ("adults", 0.5), ("elderly", 0.1)]))]
@@ -160,7 +163,7 @@ public struct DemoGenerator: Sendable {
                 if need == "older-person-at-risk" { row["age_group"] = .text("elderly") }
                 if need == "woman-at-risk" { row["sex"] = .text("female"); row["age_group"] = .text("adults") }
                 let referred = g.nextUnitInterval() < 0.6
-                if referred { row["referral_service"] = .text(g.weighted(Taxonomy.service.codes.map { ($0, $0 == "mhpss" || $0 == "health" ? 3.0 : 1.0) })) }
+                if referred { row["referral_service"] = .text(g.weighted(Self.serviceWeights)) }
                 if closedDay <= Self.end {
                     row["closed"] = .date(closedDay)
                     row["status"] = .text("closed")
@@ -184,7 +187,7 @@ public struct DemoGenerator: Sendable {
             row["age"] = .integer(Int.random(in: range, using: &x))
         }
         if case .text("closed") = row["status"] {
-            row["service_provided"] = .text(x.weighted(Taxonomy.service.codes.map { ($0, $0 == "mhpss" || $0 == "health" ? 3.0 : 1.0) }))
+            row["service_provided"] = .text(x.weighted(Self.serviceWeights))
         }
         row["consent_services"] = .text(x.nextUnitInterval() < 0.99 ? "yes" : "no")
         row["consent_disclosure"] = .text(x.nextUnitInterval() < 0.9 ? "yes" : "no")

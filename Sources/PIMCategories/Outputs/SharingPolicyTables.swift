@@ -50,21 +50,17 @@ public enum SharingPolicyTables {
             // One protected table per question: margins across different questions would mean nothing and
             // would force needless complementary suppression.
             let a1 = try t.texts("adm1_code"), w = try NeedsShares.weights(t)
-            var combined: ReportSection?
-            for question in NeedsShares.questions where t[question] != nil {
+            var combined = try perQuestion(
+                NeedsShares.questions.filter { t[$0] != nil }, by: ["adm1_code", "answer"], sum: ["weight"], category: category,
+                minCell: options.minCell
+            ) { question throws(CategoryDataError) in
                 let answers = try t.texts(question)
                 let rows = (0..<t.rowCount).filter { answers[$0] != nil }
-                let records = (try? Table(columns: [
+                return (try? Table(columns: [
                     Column(name: "adm1_code", data: .textColumn(rows.map { a1[$0] })), Column(name: "answer", data: .textColumn(rows.map { answers[$0] })),
                     Column(name: "weight", data: .decimalColumn(rows.map { w[$0] })),
                 ])) ?? .empty
-                guard records.rowCount > 0 else { continue }
-                var section = try aggregateSection(records, by: ["adm1_code", "answer"], sum: ["weight"], category: category, minCell: options.minCell)
-                section.columns.insert("question", at: 1)
-                section.rows = section.rows.map { var r = $0; r.insert(.text(question), at: 1); return r }
-                if combined == nil { combined = section } else { combined?.rows += section.rows }
             }
-            guard var combined else { throw .noRows }
             combined.title = "Shareable table by adm1_code and answer, one protected table per question"
             return wrap([withWeightedPercent(combined)], category: category, dims: dims, minCell: options.minCell)
         case .protectionMonitoring, .securitySituationalAwareness:
@@ -111,35 +107,50 @@ public enum SharingPolicyTables {
     /// admin 1, respondent type and answer (margins across questions would mean nothing).
     static func responsesReport(_ t: Table, options: CategoryOutputs.Options) throws(CategoryDataError) -> CategoryReport {
         let dims = ["adm1_code", "respondent_type", "answer"]
+        var combined = try perQuestion(
+            MonitoringResponses.questions.filter { t[$0] != nil }, by: dims, sum: [], category: .protectionMonitoring,
+            minCell: options.minCell, unit: "interviews"
+        ) { question throws(CategoryDataError) in try MonitoringResponses.records(t, question: question) }
+        combined.title = "Shareable table of interviews by adm1_code, respondent type and answer, one protected table per question"
+        return wrap([combined], category: .protectionMonitoring, dims: dims, minCell: options.minCell, unit: "interviews")
+    }
+
+    /// One protected table per question (`records` gives a question's records, one per answer given), listed one
+    /// after the other with the question in the second column: margins across questions would mean nothing and
+    /// would force needless complementary suppression.
+    /// - Throws: ``CategoryDataError/noRows`` when no question has an answer.
+    static func perQuestion(
+        _ questions: [String], by dims: [String], sum: [String], category: PIMCategory.ID, minCell: Int, unit: String? = nil,
+        records: (String) throws(CategoryDataError) -> Table
+    ) throws(CategoryDataError) -> ReportSection {
         var combined: ReportSection?
-        for question in MonitoringResponses.questions where t[question] != nil {
-            let records = try MonitoringResponses.records(t, question: question)
-            guard records.rowCount > 0 else { continue }
-            var section = try aggregateSection(records, by: dims, sum: [], category: .protectionMonitoring, minCell: options.minCell)
+        for question in questions {
+            let table = try records(question)
+            guard table.rowCount > 0 else { continue }
+            var section = try aggregateSection(table, by: dims, sum: sum, category: category, minCell: minCell, unit: unit)
             section.columns.insert("question", at: 1)
             section.rows = section.rows.map { var r = $0; r.insert(.text(question), at: 1); return r }
             if combined == nil { combined = section } else { combined?.rows += section.rows }
         }
-        guard var combined else { throw .noRows }
-        combined.title = "Shareable table of interviews by adm1_code, respondent type and answer, one protected table per question"
-        combined.columns = combined.columns.map { $0 == unit(.protectionMonitoring) ? "interviews" : $0 }
-        var report = wrap([combined], category: .protectionMonitoring, dims: dims, minCell: options.minCell)
-        report.notes[1] = report.notes[1].replacingOccurrences(of: "Cells with fewer than \(options.minCell) incidents", with: "Cells with fewer than \(options.minCell) interviews")
-        return report
+        guard let combined else { throw .noRows }
+        return combined
     }
 
-    static func wrap(_ sections: [ReportSection], category: PIMCategory.ID, dims: [String], minCell: Int) -> CategoryReport {
+    /// - Parameter unit: what a count counts, when not the category's ``unit(_:)``.
+    static func wrap(_ sections: [ReportSection], category: PIMCategory.ID, dims: [String], minCell: Int, unit: String? = nil) -> CategoryReport {
         let rules = PIMFramework.standard.category(category).shares
         return CategoryReport(category: category.rawValue, title: "\(PIMFramework.standard.category(category).name) output", shareable: true,
                               sections: sections, notes: [
             "Policy §10 (\(rules.map { "\($0.id) \($0.level.rawValue)" }.joined(separator: "; "))): aggregated by \(dims.joined(separator: ", ")); direct identifiers are never used.",
-            "Cells with fewer than \(minCell) \(unit(category)) are suppressed, and complementary cells too so that no margin reveals them; suppressed cells are not listed, so a combination that is not listed has none, or too few to show.",
+            "Cells with fewer than \(minCell) \(unit ?? Self.unit(category)) are suppressed, and complementary cells too so that no margin reveals them; suppressed cells are not listed, so a combination that is not listed has none, or too few to show.",
             "Shared in line with confidentiality, informed consent, safety and non-discrimination, without identifying any person (§10, note 7).",
         ])
     }
 
     /// Aggregates `records` by `dims` with small-cell suppression and renders the protected table.
-    static func aggregateSection(_ records: Table, by dims: [String], sum: [String], category: PIMCategory.ID, minCell: Int) throws(CategoryDataError) -> ReportSection {
+    static func aggregateSection(
+        _ records: Table, by dims: [String], sum: [String], category: PIMCategory.ID, minCell: Int, unit: String? = nil
+    ) throws(CategoryDataError) -> ReportSection {
         // Sum columns must be numeric whatever type the import inferred.
         var numeric = records
         for name in sum where numeric[name] != nil {
@@ -153,7 +164,7 @@ public enum SharingPolicyTables {
         } catch {
             throw .disclosure(error.description)
         }
-        return section(aggregate, category: category)
+        return section(aggregate, category: category, unit: unit)
     }
 
     static func unit(_ c: PIMCategory.ID) -> String {
@@ -215,7 +226,7 @@ public enum SharingPolicyTables {
         return (try? Table(columns: columns)) ?? .empty
     }
 
-    static func section(_ a: AggregateTable, category: PIMCategory.ID) -> ReportSection {
+    static func section(_ a: AggregateTable, category: PIMCategory.ID, unit: String? = nil) -> ReportSection {
         let dims = a.dimensions.map(\.name)
         var rows: [[ReportValue]] = []
         // Suppressed cells are left out like empty ones: listing one would say its combination holds records.
@@ -236,7 +247,7 @@ public enum SharingPolicyTables {
             row.append(cell.status == .published ? .missing : .text("suppressed"))
             rows.append(row)
         }
-        var columns = dims + [unit(category).replacingOccurrences(of: " ", with: "_")] + (category == .sectoralIMSystemsOther ? [] : a.sumColumns.map { $0 == "weight" ? "weighted_households" : $0 })
+        var columns = dims + [(unit ?? Self.unit(category)).replacingOccurrences(of: " ", with: "_")] + (category == .sectoralIMSystemsOther ? [] : a.sumColumns.map { $0 == "weight" ? "weighted_households" : $0 })
         if category == .sectoralIMSystemsOther { columns.append("mean_value") }
         columns.append("flag")
         return ReportSection(name: "shareable", title: "Shareable table by " + dims.joined(separator: ", "), columns: columns, rows: rows,

@@ -15,17 +15,22 @@ enum ColumnReference {
         guard isPattern(text) else {
             throw CLIError("\(option): there is no column \"\(text)\"; the columns are: \(known(table)).")
         }
+        let (pattern, matches) = try matching(text, in: table, option: option)
+        guard matches.count == 1 else {
+            throw CLIError("\(option): \(pattern) matches \(matches.count) columns (\(matches.map(described).joined(separator: ", "))); "
+                           + "give one column name, or a pattern that matches only one (add +attribute or -attribute, or end it with ! for exactly those attributes).")
+        }
+        return matches[0].name
+    }
+
+    /// The columns a tag pattern matches, at least one: errors name the option, the pattern and the table's columns.
+    private static func matching(_ text: String, in table: Table, option: String) throws -> (HXLTagPattern, [Column]) {
         guard let pattern = HXLTagPattern(parse: text) else {
             throw CLIError("\(option): \"\(text)\" is not a column name or an HXL tag pattern; write a pattern as #tag+attribute-attribute, e.g. #adm1+code.")
         }
         let matches = table.columns(matching: pattern)
-        switch matches.count {
-        case 1: return matches[0].name
-        case 0: throw CLIError("\(option): no column is tagged \(pattern); the columns are: \(known(table)).")
-        default:
-            throw CLIError("\(option): \(pattern) matches \(matches.count) columns (\(matches.map(described).joined(separator: ", "))); "
-                           + "give one column name, or a pattern that matches only one (add +attribute or -attribute, or end it with ! for exactly those attributes).")
-        }
+        guard !matches.isEmpty else { throw CLIError("\(option): no column is tagged \(pattern); the columns are: \(known(table)).") }
+        return (pattern, matches)
     }
 
     /// `text` as a column name of `table`: the one column a tag pattern matches (see ``resolve(_:in:option:)``);
@@ -40,12 +45,7 @@ enum ColumnReference {
     /// every column a tag pattern matches, in table order (as `hxl cut --include #affected` selects them).
     static func resolveAll(_ text: String, in table: Table, option: String) throws -> [String] {
         guard table[text] == nil, isPattern(text) else { return [text] }
-        guard let pattern = HXLTagPattern(parse: text) else {
-            throw CLIError("\(option): \"\(text)\" is not a column name or an HXL tag pattern; write a pattern as #tag+attribute-attribute, e.g. #adm1+code.")
-        }
-        let matches = table.columns(matching: pattern)
-        guard !matches.isEmpty else { throw CLIError("\(option): no column is tagged \(pattern); the columns are: \(known(table)).") }
-        return matches.map(\.name)
+        return try matching(text, in: table, option: option).1.map(\.name)
     }
 
     /// Every column of a list option's entries (``resolveAll(_:in:option:)``), each once, in the order named.

@@ -31,7 +31,7 @@ public struct PolicyException: Sendable, Hashable, Codable {
         self.validUntil = validUntil
         guard !reason.trimmingCharacters(in: .whitespaces).isEmpty else { throw .exceptionWithoutReason }
         guard approverRole == .dataProtectionFocalPoint else { throw .exceptionNotByFocalPoint }
-        if let end = validUntil, end < at { throw .exceptionAlreadyEnded(validUntil: String(ISO8601DateFormatter().string(from: end).prefix(10))) }
+        if let end = validUntil, end < at { throw .exceptionAlreadyEnded(validUntil: CivilDays.iso(end)) }
     }
 
     /// Whether it applies to this agreement and dataset at `now`.
