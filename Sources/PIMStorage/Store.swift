@@ -244,6 +244,9 @@ public enum DocumentKind: String, Sendable, Hashable, Codable, CaseIterable {
     case sharePackage = "share-package"
     /// A refused share request made through the web, with its reason.
     case shareRefusal = "share-refusal"
+    /// The key values a pseudonymised share left blank, by column and record pseudonym, stored under the share's
+    /// id: a later pseudonymised release of the dataset leaves them blank too. Pseudonyms and column names only.
+    case shareSuppressions = "share-suppressions"
 }
 
 /// One consent decision of one record for one purpose. Record ids are the dataset's own ids.

@@ -356,6 +356,84 @@ import Testing
         #expect(!FileManager.default.fileExists(atPath: dir.appendingPathComponent("f-out.csv").path))
     }
 
+    /// QA11 S5: records keep their pseudonym from one pseudonymised release to the next, so a key value left blank
+    /// in one release and given in the next is restored by joining the two. A later release leaves blank what an
+    /// earlier one did, and deleting the dataset deletes what was kept for it.
+    @Test func successivePseudonymisedReleasesRestoreNoBlankedValue() async throws {
+        // Given 60 case records of which three are the only ones in admin area XY03 (below k = 5)
+        let dir = try PIMBinary.scratch()
+        try "correct horse battery\n".write(to: dir.appendingPathComponent("pw"), atomically: true, encoding: .utf8)
+        func csv(extra: Int) -> String {
+            var out = "record_id,household_id,adm1_code,sex,age\n#meta+id+record,#household+id,#adm1+code,#sex,#age\n"
+            for i in 1...(60 + extra) {
+                let area = i <= 3 || i > 60 ? "XY03" : "XY0\(i % 2 + 1)"
+                out += "R\(i),H\(i),\(area),\(i % 3 == 0 ? "m" : "f"),\(20 + i % 40)\n"
+            }
+            return out
+        }
+        try csv(extra: 0).write(to: dir.appendingPathComponent("v1.csv"), atomically: true, encoding: .utf8)
+        // and a second version that adds six more records in XY03, so that it alone would need no blank there
+        try csv(extra: 6).write(to: dir.appendingPathComponent("v2.csv"), atomically: true, encoding: .utf8)
+        try ("record_id\n" + (1...66).map { "R\($0)\n" }.joined()).write(
+            to: dir.appendingPathComponent("ids.csv"), atomically: true, encoding: .utf8)
+        for args in [
+            ["init", "--workspace", "Test", "--country", "SDN", "--admin", "amina", "--password-file", "pw"],
+            ["import", "v1.csv", "--dataset", "cm", "--category", "case-management", "--sensitivity", "moderate", "--purpose", "test"],
+            ["consent", "record", "--dataset", "cm", "--purpose", "disclosure", "--file", "ids.csv"],
+            ["org", "add", "--name", "Agency One", "--acronym", "UNHCR", "--type", "un"],
+            ["org", "add", "--name", "Partner Two", "--acronym", "DRC", "--type", "ingo"],
+            ["agreement", "add", "--id", "P-1", "--parties", "UNHCR,DRC", "--purpose", "referrals", "--basis", "consent",
+             "--consent-purpose", "disclosure", "--covers", "cm", "--level", "pseudonymised", "--k", "5", "--max-risk", "0.5"],
+            ["agreement", "activate", "P-1"],
+            ["share", "cm", "--to", "DRC", "--agreement", "P-1", "--level", "pseudonymised", "--out", "p1.zip"],
+            ["import", "v2.csv", "--dataset", "cm", "--purpose", "test"],
+            ["share", "cm", "--to", "DRC", "--agreement", "P-1", "--level", "pseudonymised", "--out", "p2.zip"],
+            ["verify", "p1.zip", "--extract", "p1"],
+            ["verify", "p2.zip", "--extract", "p2"],
+        ] {
+            let r = try PIMBinary.run(args, in: dir)
+            #expect(r.status == 0, "\(args.prefix(2)): \(r.err)")
+        }
+        // records by pseudonym: column → value
+        func records(_ folder: String) throws -> [String: [String: String]] {
+            let text = try String(contentsOf: dir.appendingPathComponent(folder).appendingPathComponent("data.csv"), encoding: .utf8)
+            let lines = text.split(whereSeparator: \.isNewline).map { $0.split(separator: ",", omittingEmptySubsequences: false).map(String.init) }
+            guard let header = lines.first else { return [:] }
+            var out: [String: [String: String]] = [:]
+            for line in lines.dropFirst(2) {
+                let row = Dictionary(uniqueKeysWithValues: zip(header, line))
+                out[row["record_id"] ?? ""] = row
+            }
+            return out
+        }
+        let first = try records("p1")
+        let second = try records("p2")
+        #expect(first.count == 60 && second.count == 66)
+        // Then the first release blanked the rare area's values, and the second leaves every one of them blank
+        let keys = ["adm1_code", "sex", "age"]
+        let blankFirst = first.flatMap { id, row in keys.filter { row[$0] == "" }.map { (id, $0) } }
+        #expect(!blankFirst.isEmpty)
+        #expect(!first.values.contains { $0["adm1_code"] == "XY03" })
+        for (id, column) in blankFirst {
+            #expect(second[id]?[column] == "", "\(column) of \(id) was blank in the first release and given in the second")
+        }
+        // while the records new in the second release show their area, which six records now share
+        #expect(second.values.filter { $0["adm1_code"] == "XY03" }.count == 6)
+        let metadata = try String(contentsOf: dir.appendingPathComponent("p2").appendingPathComponent("metadata.json"), encoding: .utf8)
+        #expect(metadata.contains("\(blankFirst.count) key values left blank as an earlier pseudonymised release"), "\(metadata)")
+        // When the dataset is deleted, what was kept of its releases goes with it
+        func kept() async throws -> Int {
+            let store = try SQLiteStore(directory: dir.appendingPathComponent("pim-data"), mode: .readOnly)
+            let documents = try await store.documents(kind: .shareSuppressions)
+            try await store.close()
+            return documents.count
+        }
+        #expect(try await kept() == 2)
+        let deleted = try PIMBinary.run(["dataset", "delete", "cm", "--reason", "retention period over", "--yes"], in: dir)
+        #expect(deleted.status == 0, "\(deleted.err)")
+        #expect(try await kept() == 0)
+    }
+
     /// A raw household id would link every released record back to its household in the source:
     /// `pim anonymize` pseudonymises it by default, drops it when there is no workspace key, and keeps it
     /// only when asked by name; the report says which.

@@ -402,6 +402,41 @@ import Testing
         #expect(out.table["record_id"]?[0] == .text(p.pseudonym(for: "R1")))
     }
 
+    /// QA11 S5: what an earlier pseudonymised release left blank is blank again, counted and said, and the output
+    /// lists, by column, the pseudonym of every record whose stored value the release left blank.
+    @Test func pseudonymisedShareLeavesBlankWhatAnEarlierReleaseLeftBlank() throws {
+        let d = F.dataset(category: "case-management", sensitivity: .moderate)
+        let a = try F.agreement(level: .pseudonymised, basis: .consent, consentPurpose: .disclosure,
+                                thresholds: .init(k: 2, maximumGlobalRisk: 0.5))
+        let consent = (1...20).map { ConsentDecision(recordID: "R\($0)", purpose: "disclosure", granted: true, at: F.now) }
+        let p = HMACPseudonymizer(key: Data(repeating: 7, count: 32))
+        let plan = try plan(a, d, .pseudonymised)
+        // Given a release with nothing to suppress (ten records in each class)
+        let fresh = try ShareBuilder.build(plan, dataset: d, table: F.table(20), consent: consent, pseudonymizer: p)
+        #expect(fresh.disclosure.suppressedAsBefore == 0)
+        #expect(fresh.suppressedPseudonyms.isEmpty)
+        // When an earlier release had left R3's area and R4's sex blank
+        let earlier: [String: Set<String>] = ["adm1": [p.pseudonym(for: "R3")], "sex": [p.pseudonym(for: "R4"), "P-unknown"]]
+        let out = try ShareBuilder.build(plan, dataset: d, table: F.table(20), consent: consent, pseudonymizer: p, suppressedBefore: earlier)
+        // Then those two values are blank, and no other
+        func row(_ id: String) -> Int? { (0..<out.table.rowCount).first { out.table["record_id"]?[$0] == .text(p.pseudonym(for: id)) } }
+        let r3 = try #require(row("R3"))
+        let r4 = try #require(row("R4"))
+        #expect(out.table["adm1"]?.isNull(r3) == true)
+        #expect(out.table["sex"]?.isNull(r4) == true)
+        #expect(out.table["sex"]?.isNull(r3) == false)
+        #expect(out.disclosure.suppressedAsBefore == 2)
+        #expect(out.disclosure.suppressedValues == 2)
+        #expect(out.disclosure.method.hasSuffix("2 key values left blank as an earlier pseudonymised release of the dataset left them, so that releases joined by their pseudonyms restore none"))
+        // and the output lists them for the next release
+        #expect(out.suppressedPseudonyms == ["adm1": [p.pseudonym(for: "R3")], "sex": [p.pseudonym(for: "R4")]])
+        // An anonymised share has no pseudonyms to keep blanks by
+        let anonymised = try ShareBuilder.build(try self.plan(a, d, .anonymised), dataset: d, table: F.table(20), consent: consent,
+                                                pseudonymizer: p, suppressedBefore: earlier)
+        #expect(anonymised.disclosure.suppressedAsBefore == nil)
+        #expect(anonymised.suppressedPseudonyms.isEmpty)
+    }
+
     /// QA11 S4: households linked by their pseudonym are re-identified together, so the household risk is held to
     /// the agreement's maximum as the record risk is, and both are in the metadata. Here two-person households of
     /// a man and a woman: each record's risk is within the maximum, the household's is not until k is raised.

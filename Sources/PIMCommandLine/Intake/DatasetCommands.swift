@@ -124,7 +124,9 @@ struct DatasetCommand: AsyncParsableCommand {
                         }
                     }
                     draft.details["share_packages_deleted"] = String(packages.count)
-                    try await s.deleteDataset(d.id, removing: packages, audit: draft)
+                    // So do the pseudonyms of its records that pseudonymised shares left blank.
+                    let suppressions = try await ShareDocuments.suppressionKeys(dataset: d.name, in: s)
+                    try await s.deleteDataset(d.id, removing: packages + suppressions, audit: draft)
                 }
                 let remaining = version == nil ? [] : versions.map(\.number).filter { $0 != version }
                 return Summary(dataset: d.name, deletedVersions: targets.map(\.number), records: records, remainingVersions: remaining)

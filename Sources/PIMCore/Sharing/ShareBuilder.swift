@@ -55,6 +55,9 @@ public struct DisclosureApplied: Sendable, Hashable, Codable {
     public var cellsSuppressedSecondary: Int?
     public var riskBefore: RiskFigures?
     public var riskAfter: RiskFigures?
+    /// A pseudonymised share: key values left blank because an earlier pseudonymised release of the dataset
+    /// had them blank (counted in ``suppressedValues``).
+    public var suppressedAsBefore: Int?
 }
 
 /// The consent filter's outcome in the metadata (counts only).
@@ -77,6 +80,10 @@ public struct ShareOutput: Sendable {
     /// The first and last day (days since 1970-01-01) among the shared records' date columns, before any
     /// coarsening; nil when the schema has no date column or every date is empty.
     public var daysInData: ClosedRange<Int32>? = nil
+    /// A pseudonymised share: for each key column, the record pseudonyms whose value in it the share left out
+    /// (a value of the stored record that the package has blank), sorted. Kept by the producer, never put in
+    /// the package, so that a later release keeps them blank (see ``ShareBuilder/build``).
+    public var suppressedPseudonyms: [String: [String]] = [:]
 
     /// Stored records the consent filter left out (0 without one).
     public var leftOutForConsent: Int { consent.map { $0.considered - $0.kept } ?? 0 }
@@ -120,9 +127,14 @@ public enum ShareBuilder {
     ///   - persons: for rows that are figures, not records (population figures, as
     ///     `PopulationFigures.personsInForce` gives them), the integer column saying how many persons each row
     ///     stands for: an aggregated table then counts persons, and its small cells are those of few persons.
+    ///   - suppressedBefore: for a pseudonymised share, each key column's record pseudonyms whose value an earlier
+    ///     pseudonymised release of the dataset left blank. Those values are blanked before local suppression:
+    ///     records keep their pseudonym from release to release, so a value blank in one release and given in
+    ///     another would be restored by joining the two (QA11 S5).
     public static func build(
         _ plan: SharePlan, dataset: Dataset, table input: Table, consent: [ConsentDecision],
-        pseudonymizer: (any Pseudonymizer)? = nil, rowOrderSeed: UInt64? = nil, persons: String? = nil
+        pseudonymizer: (any Pseudonymizer)? = nil, rowOrderSeed: UInt64? = nil, persons: String? = nil,
+        suppressedBefore: [String: Set<String>] = [:]
     ) throws(ShareBuildError) -> ShareOutput {
         var table = input
         var consentApplied: ConsentApplied?
@@ -170,10 +182,12 @@ public enum ShareBuilder {
         }
         let days = daysCovered(table, schema: dataset.schema)
         let disclosure: DisclosureApplied
+        var suppressed: [String: [String]] = [:]
         switch plan.level {
         case .aggregated: (table, disclosure) = try aggregate(plan, dataset: dataset, table: table, persons: persons)
         case .anonymised, .pseudonymised:
-            (table, disclosure) = try anonymise(plan, dataset: dataset, table: table, pseudonymizer: pseudonymizer)
+            (table, disclosure, suppressed) = try anonymise(
+                plan, dataset: dataset, table: table, pseudonymizer: pseudonymizer, suppressedBefore: suppressedBefore)
         case .personal:
             disclosure = DisclosureApplied(level: .personal, method: ShareBuilder.personalMethod(consentPurpose: plan.consentPurpose),
                                            keys: [], droppedColumns: [], pseudonymisedColumns: [])
@@ -182,7 +196,9 @@ public enum ShareBuilder {
             var g = SeededGenerator(seed: rowOrderSeed)
             table = table.selectingRows(Array(0..<table.rowCount).shuffled(using: &g))
         }
-        return ShareOutput(table: table, recordsStored: input.rowCount, consent: consentApplied, disclosure: disclosure, daysInData: days)
+        return ShareOutput(
+            table: table, recordsStored: input.rowCount, consent: consentApplied, disclosure: disclosure, daysInData: days,
+            suppressedPseudonyms: suppressed)
     }
 
     /// Under an agreement without a consent purpose, the purposes whose refusals leave records out (disclosure,
@@ -290,8 +306,9 @@ public enum ShareBuilder {
     }
 
     private static func anonymise(
-        _ plan: SharePlan, dataset: Dataset, table: Table, pseudonymizer: (any Pseudonymizer)?
-    ) throws(ShareBuildError) -> (Table, DisclosureApplied) {
+        _ plan: SharePlan, dataset: Dataset, table: Table, pseudonymizer: (any Pseudonymizer)?,
+        suppressedBefore: [String: Set<String>]
+    ) throws(ShareBuildError) -> (Table, DisclosureApplied, [String: [String]]) {
         let sd = SchemaDisclosure(schema: dataset.schema)
         let declared = sd.keys.filter { table[$0] != nil }
         guard !declared.isEmpty else { throw .refused(.thresholdsImpossible(agreement: plan.agreementID, problem: .noKeyVariables)) }
@@ -329,6 +346,24 @@ public enum ShareBuilder {
                                                                     household: household, kThresholds: [k]))
         } catch { throw .risk(error) }
 
+        // Records keep their pseudonym from one pseudonymised release to the next, so a key value blank in one
+        // and given in another would be restored by joining them (QA11 S5): a value an earlier release left blank
+        // is blanked before local suppression, which then reaches k with it blank.
+        let recordPseudonym = idField.flatMap { pseudo.contains($0) ? $0 : nil }
+        var working = table
+        var asBefore = 0
+        if let id = recordPseudonym, let pseudonymizer, !suppressedBefore.isEmpty {
+            let names = try pseudonymsByRow(table, column: id, pseudonymizer)
+            for c in keys {
+                guard let earlier = suppressedBefore[c], !earlier.isEmpty, let column = working[c] else { continue }
+                let rows = names.indices.filter { r in !column.isNull(r) && names[r].map(earlier.contains) == true }
+                guard !rows.isEmpty else { continue }
+                working = Table(
+                    unchecked: working.columns.map { $0.name == c ? column.settingNull(rows: rows) : $0 }, rowCount: working.rowCount)
+                asBefore += rows.count
+            }
+        }
+
         var currentK = k
         var best = Double.infinity
         while true {
@@ -340,7 +375,7 @@ public enum ShareBuilder {
             plan0.recodes = plan0.recodes.filter { table[$0.column] != nil }
             let monthly = plan0.recodes.contains { if case .datePeriod = $0 { true } else { false } }
             let result: AnonymizationResult
-            do throws(ReductionError) { result = try Anonymizer.apply(plan0, to: table) } catch {
+            do throws(ReductionError) { result = try Anonymizer.apply(plan0, to: working) } catch {
                 if case .cannotReachK(let kk, let rows) = error {
                     throw .refused(.thresholdsImpossible(agreement: plan.agreementID, problem: .fewerRecordsThanK(records: rows, k: kk)))
                 }
@@ -367,10 +402,14 @@ public enum ShareBuilder {
                     + "a suppressed value matching any category, as in sdcMicro)"
                     + (household == nil ? "" : "; the household risk of the linked households is held to the maximum risk too")
                     + (nested > 0 ? ", and finer admin levels suppressed wherever a coarser one is" : "")
-                return (published, DisclosureApplied(
+                    + (asBefore > 0 ? "; \(asBefore) key values left blank as an earlier pseudonymised release of the dataset left them, so that releases joined by their pseudonyms restore none" : "")
+                var applied = DisclosureApplied(
                     level: plan.level, method: method, keys: keys, droppedColumns: drop, pseudonymisedColumns: pseudo,
-                    kApplied: currentK, suppressedValues: result.suppressedPerVariable.reduce(0) { $0 + $1.count } + nested,
-                    riskBefore: RiskFigures(before, k: k), riskAfter: RiskFigures(after, k: k)))
+                    kApplied: currentK, suppressedValues: result.suppressedPerVariable.reduce(0) { $0 + $1.count } + nested + asBefore,
+                    riskBefore: RiskFigures(before, k: k), riskAfter: RiskFigures(after, k: k))
+                if recordPseudonym != nil { applied.suppressedAsBefore = asBefore }
+                let blanked = recordPseudonym.map { suppressedByPseudonym(stored: table, published: published, keys: keys, id: $0) } ?? [:]
+                return (published, applied, blanked)
             }
             let next = currentK * 2
             guard next <= table.rowCount else {
@@ -379,5 +418,33 @@ public enum ShareBuilder {
             }
             currentK = next
         }
+    }
+
+    /// The pseudonym each row's record id gets (nil for a row without one), as the pseudonymised column has it.
+    static func pseudonymsByRow(_ table: Table, column: String, _ pseudonymizer: any Pseudonymizer)
+        throws(ShareBuildError) -> [String?]
+    {
+        let named: Table
+        do throws(ReductionError) { named = try Pseudonymization.apply(pseudonymizer, column: column, in: table) } catch {
+            throw .reduction(error)
+        }
+        guard let c = named[column], case .text(let codes, let dictionary) = c.data else { return [] }
+        return codes.map { $0 < 0 ? nil : dictionary[Int($0)] }
+    }
+
+    /// For each key column, the pseudonyms (from the published `id` column) of the records whose stored value
+    /// the published table has blank, sorted; columns with none are left out.
+    static func suppressedByPseudonym(stored: Table, published: Table, keys: [String], id: String) -> [String: [String]] {
+        guard let ids = published[id] else { return [:] }
+        var out: [String: [String]] = [:]
+        for c in keys {
+            guard let before = stored[c], let after = published[c] else { continue }
+            var names: [String] = []
+            for r in 0..<published.rowCount where after.isNull(r) && !before.isNull(r) {
+                if case .text(let p) = ids[r] { names.append(p) }
+            }
+            if !names.isEmpty { out[c] = names.sorted() }
+        }
+        return out
     }
 }

@@ -109,11 +109,14 @@ public struct ShareService: Sendable {
         let pseudonymizer = plan.level == .pseudonymised
             ? HMACPseudonymizer(key: try await store.secret(named: HMACPseudonymizer.secretName, orCreate: HMACPseudonymizer.newKey))
             : nil
+        // A pseudonymised release leaves blank what an earlier one left blank (QA11 S5).
+        let suppressedBefore = plan.level == .pseudonymised
+            ? try await ShareDocuments.suppressedPseudonyms(dataset: dataset.name, in: store) : [:]
         let output: ShareOutput
         do {
             output = try ShareBuilder.build(
                 plan, dataset: dataset, table: table, consent: consent, pseudonymizer: pseudonymizer,
-                rowOrderSeed: UInt64.random(in: .min ... .max), persons: persons)
+                rowOrderSeed: UInt64.random(in: .min ... .max), persons: persons, suppressedBefore: suppressedBefore)
         } catch {
             if case .refused(let r) = error { try await refuse(r) }
             throw ShareFailed(error: error)
@@ -166,6 +169,11 @@ public struct ShareService: Sendable {
     @discardableResult
     public func commit(_ share: AssembledShare, storingPackage: Bool) async throws(StoreError) -> ShareRecord {
         var record = share.record
+        // What the package left blank is kept first (a later pseudonymised release keeps it blank), then the record.
+        if !share.output.suppressedPseudonyms.isEmpty {
+            try await ShareDocuments.putSuppressions(
+                record.id, dataset: record.dataset, blank: share.output.suppressedPseudonyms, in: store)
+        }
         if storingPackage {
             try await ShareDocuments.putPackage(record.id, share.package, in: store)
             record.storedPackage = true

@@ -137,6 +137,43 @@ public enum ShareDocuments {
         return data
     }
 
+    /// What a pseudonymised share left blank (see ``DocumentKind/shareSuppressions``).
+    struct StoredSuppressions: Codable {
+        var share: String
+        var dataset: String
+        /// Key column → record pseudonyms whose value the package has blank.
+        var blank: [String: [String]]
+    }
+
+    /// Key column → the record pseudonyms whose value some pseudonymised share of `dataset` left blank, to any
+    /// recipient (pseudonyms are the same for every recipient of the workspace, so two recipients' files join too).
+    public static func suppressedPseudonyms(dataset: String, in store: any Store) async throws(StoreError) -> [String: Set<String>] {
+        var out: [String: Set<String>] = [:]
+        for d in try await store.documents(kind: .shareSuppressions) {
+            let s = try DocumentCoding.decode(StoredSuppressions.self, d.json, what: "share suppressions \(d.id)")
+            guard s.dataset == dataset else { continue }
+            for (column, names) in s.blank { out[column, default: []].formUnion(names) }
+        }
+        return out
+    }
+
+    /// The shares of `dataset` whose blanked values are kept (for deleting them with the dataset).
+    public static func suppressionKeys(dataset: String, in store: any Store) async throws(StoreError) -> [DocumentKey] {
+        var out: [DocumentKey] = []
+        for d in try await store.documents(kind: .shareSuppressions) {
+            let s = try DocumentCoding.decode(StoredSuppressions.self, d.json, what: "share suppressions \(d.id)")
+            if s.dataset == dataset { out.append(DocumentKey(kind: .shareSuppressions, id: d.id)) }
+        }
+        return out
+    }
+
+    static func putSuppressions(_ id: String, dataset: String, blank: [String: [String]], in store: any Store)
+        async throws(StoreError)
+    {
+        let json = try DocumentCoding.encode(StoredSuppressions(share: id, dataset: dataset, blank: blank))
+        try await store.putDocument(kind: .shareSuppressions, id: id, json: json, audit: nil)
+    }
+
     static func putPackage(_ id: String, _ data: Data, in store: any Store) async throws(StoreError) {
         let json = try DocumentCoding.encode(StoredPackage(id: id, base64: data.base64EncodedString()))
         try await store.putDocument(kind: .sharePackage, id: id, json: json, audit: nil)
