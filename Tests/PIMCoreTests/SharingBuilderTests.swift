@@ -437,6 +437,58 @@ import Testing
         #expect(anonymised.suppressedPseudonyms.isEmpty)
     }
 
+    /// QA11 C23: a sectoral system's indicator values per area are not records of persons. An anonymised share keeps
+    /// their locations (person-level k-anonymity blanked every one), and the package names the rows' owners.
+    @Test func areaIndicatorsKeepTheirLocationsAndNameTheirOwners() throws {
+        let schema = Schema(fields: [
+            Field(name: "adm1_code", hxl: "#adm1+code", type: .text, role: .quasiIdentifier),
+            Field(name: "indicator", hxl: "#indicator+code", type: .text),
+            Field(name: "value", hxl: "#indicator+value+pct", type: .decimal),
+            Field(name: "owner_org", hxl: "#org+owner", type: .text),
+            Field(name: "ownership", hxl: "#x_ownership", type: .text),
+        ])
+        let d = Dataset(name: "sect", category: "sectoral-im-systems-other", schema: schema, sensitivity: .moderate,
+                        purpose: "Synthetic test data", createdAt: F.now)
+        // Six areas, each measured once: every area is unique
+        let areas = (1...6).map { "XY0\($0)" }
+        let table = try Table(columns: [
+            Column(name: "adm1_code", data: textData(areas)),
+            Column(name: "indicator", data: textData(Array(repeating: "unlit-sites-pct", count: 6))),
+            Column(name: "value", data: .decimal(values: [12.5, 40, 3.25, 77, 51.5, 9], nulls: NullMask())),
+            Column(name: "owner_org", data: textData(["ORG-CCCM", "ORG-CCCM", "ORG-CCCM", "ORG-CCCM", "UNPA", "UNPA"])),
+            Column(name: "ownership", data: textData(["sector", "sector", "sector", "sector", "protection", "protection"])),
+        ])
+        #expect(ShareBuilder.holdsAreaFigures(d))
+        let a = try F.agreement(level: .anonymised, covers: ["sect"], thresholds: .init(k: 5))
+        let out = try ShareBuilder.build(try plan(a, d, .anonymised), dataset: d, table: table, consent: [])
+        // Then every location and value is shared as it is
+        #expect(out.table["adm1_code"].map { c in (0..<6).compactMap { if case .text(let v) = c[$0] { v } else { nil } } }?.sorted() == areas)
+        #expect(out.table["value"]?.isNull(0) == false)
+        #expect(out.disclosure.keys.isEmpty)
+        #expect(out.disclosure.method.hasPrefix("indicator values per area and date, not records of persons"))
+        // and the owners are counted, most rows first
+        #expect(out.owners == [DataOwner(organization: "ORG-CCCM", ownership: "sector", rows: 4),
+                               DataOwner(organization: "UNPA", ownership: "protection", rows: 2)])
+        // which the package's metadata and README name, with the framework's note
+        let version = DatasetVersion(id: .random(), datasetID: d.id, number: 1, rowCount: 6, schema: schema,
+                                     provenance: Provenance(receivedAt: F.now, fileName: "s.csv", sha256: String(repeating: "c", count: 64), importedBy: "t"),
+                                     createdAt: F.now)
+        let metadata = ShareMetadata(
+            shareID: "SHR-1", dataset: d, version: version, output: out, plan: try plan(a, d, .anonymised), agreement: a,
+            producer: .init(acronym: "UNHCR", name: nil), producedBy: "t", recipient: .init(acronym: "DRC", name: nil), created: F.now,
+            signerFingerprint: "f")
+        #expect(metadata.dataOwners == out.owners)
+        #expect(metadata.readme.contains("Owners:     ORG-CCCM (sector): 4 rows; UNPA (protection): 2 rows"))
+        #expect(metadata.readme.contains("protocols of the sector providing it (PIM §10.7)"))
+        // A sectoral dataset with a field about a person is not area figures: its keys are suppressed as for records
+        var personal = d
+        personal.schema.fields.append(Field(name: "name", type: .text, role: .directIdentifier))
+        #expect(!ShareBuilder.holdsAreaFigures(personal))
+        var other = d
+        other.category = "protection-monitoring"
+        #expect(!ShareBuilder.holdsAreaFigures(other))
+    }
+
     /// QA11 S4: households linked by their pseudonym are re-identified together, so the household risk is held to
     /// the agreement's maximum as the record risk is, and both are in the metadata. Here two-person households of
     /// a man and a woman: each record's risk is within the maximum, the household's is not until k is raised.

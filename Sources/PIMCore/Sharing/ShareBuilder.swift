@@ -84,9 +84,53 @@ public struct ShareOutput: Sendable {
     /// (a value of the stored record that the package has blank), sorted. Kept by the producer, never put in
     /// the package, so that a later release keeps them blank (see ``ShareBuilder/build``).
     public var suppressedPseudonyms: [String: [String]] = [:]
+    /// Who owns the shared rows, when the data says it (sectoral data, PIM §9.7 and §10.7): each owning
+    /// organisation with the kind of ownership its rows give and how many rows; empty otherwise.
+    public var owners: [DataOwner] = []
 
     /// Stored records the consent filter left out (0 without one).
     public var leftOutForConsent: Int { consent.map { $0.considered - $0.kept } ?? 0 }
+}
+
+/// An organisation that owns some of the shared rows (PIM §9.7: ownership is control of collection and processing).
+public struct DataOwner: Sendable, Hashable, Codable {
+    public var organization: String
+    /// The ownership the rows give (`protection`, `sector`, `joint`, …), as the data says it; nil when not said.
+    public var ownership: String?
+    public var rows: Int
+
+    public init(organization: String, ownership: String?, rows: Int) {
+        self.organization = organization
+        self.ownership = ownership
+        self.rows = rows
+    }
+
+    /// The owners of `table`'s rows, by its `owner_org` (or `#org+owner`) and `ownership` (or `#x_ownership`)
+    /// columns, most rows first; empty when it has no owner column.
+    public static func of(_ table: Table) -> [DataOwner] {
+        func column(_ name: String, _ tag: String, _ attribute: String?) -> Column? {
+            table[name] ?? table.columns.first { c in
+                guard let t = c.tag, t.tag == tag else { return false }
+                return attribute.map(t.has) ?? true
+            }
+        }
+        guard let org = column("owner_org", "org", "owner") else { return [] }
+        let kind = column("ownership", "x_ownership", nil)
+        var counts: [DataOwner.Key: Int] = [:]
+        for r in 0..<table.rowCount {
+            guard case .text(let o) = org[r] else { continue }
+            var k: String?
+            if let kind, case .text(let v) = kind[r] { k = v }
+            counts[DataOwner.Key(organization: o, ownership: k), default: 0] += 1
+        }
+        return counts.map { DataOwner(organization: $0.key.organization, ownership: $0.key.ownership, rows: $0.value) }
+            .sorted { ($0.rows, $1.organization, $1.ownership ?? "") > ($1.rows, $0.organization, $0.ownership ?? "") }
+    }
+
+    struct Key: Hashable {
+        var organization: String
+        var ownership: String?
+    }
 }
 
 /// Why building a share failed after it was allowed.
@@ -181,6 +225,7 @@ public enum ShareBuilder {
             }
         }
         let days = daysCovered(table, schema: dataset.schema)
+        let owners = DataOwner.of(table)
         let disclosure: DisclosureApplied
         var suppressed: [String: [String]] = [:]
         switch plan.level {
@@ -198,7 +243,7 @@ public enum ShareBuilder {
         }
         return ShareOutput(
             table: table, recordsStored: input.rowCount, consent: consentApplied, disclosure: disclosure, daysInData: days,
-            suppressedPseudonyms: suppressed)
+            suppressedPseudonyms: suppressed, owners: owners)
     }
 
     /// Under an agreement without a consent purpose, the purposes whose refusals leave records out (disclosure,
@@ -309,6 +354,13 @@ public enum ShareBuilder {
         _ plan: SharePlan, dataset: Dataset, table: Table, pseudonymizer: (any Pseudonymizer)?,
         suppressedBefore: [String: Set<String>]
     ) throws(ShareBuildError) -> (Table, DisclosureApplied, [String: [String]]) {
+        if holdsAreaFigures(dataset) {
+            // Indicator values per area identify no one: person-level k-anonymity would only blank their
+            // locations (QA11 C23), which the framework asks to share by location (§10.7.3).
+            let method = "indicator values per area and date, not records of persons (PIM §9.7): shared as they are, "
+                + "with no person-level key variable to suppress"
+            return (table, DisclosureApplied(level: plan.level, method: method, keys: [], droppedColumns: [], pseudonymisedColumns: []), [:])
+        }
         let sd = SchemaDisclosure(schema: dataset.schema)
         let declared = sd.keys.filter { table[$0] != nil }
         guard !declared.isEmpty else { throw .refused(.thresholdsImpossible(agreement: plan.agreementID, problem: .noKeyVariables)) }
@@ -418,6 +470,23 @@ public enum ShareBuilder {
             }
             currentK = next
         }
+    }
+
+    /// Rows that are indicator values per area and date, not records of persons: a sectoral system's proxy
+    /// indicators (PIM §9.7, as the `sectoral-im-systems-other` template holds them), with no field that
+    /// describes a person (no direct identifier, household id, sensitive variable or weight).
+    public static func holdsAreaFigures(_ dataset: Dataset) -> Bool {
+        guard dataset.category == "sectoral-im-systems-other" else { return false }
+        let sd = SchemaDisclosure(schema: dataset.schema)
+        guard sd.directIdentifiers.isEmpty, sd.household == nil, sd.sensitive.isEmpty, sd.weight == nil else { return false }
+        func has(_ name: String, attribute: String) -> Bool {
+            dataset.schema.fields.contains { f in
+                guard f.name != name else { return true }
+                guard let spec = f.hxl.flatMap(HXLTagSpec.init(parsing:)) else { return false }
+                return spec.tag == "indicator" && spec.has(attribute)
+            }
+        }
+        return has("indicator", attribute: "code") && has("value", attribute: "value")
     }
 
     /// The pseudonym each row's record id gets (nil for a row without one), as the pseudonymised column has it.

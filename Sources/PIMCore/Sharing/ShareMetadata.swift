@@ -55,6 +55,9 @@ public struct ShareMetadata: Sendable, Hashable, Codable {
     /// else the first and last month of the shared records' dates (days only for personal data: the exact
     /// first and last day of other levels could point at a single record).
     public var periodCovered: PeriodCovered?
+    /// Who owns the shared rows, when the data says it (sectoral data): the recipient must respect the data-sharing
+    /// protocols of the sector providing the information (PIM §10.7). Nil when the data names no owner.
+    public var dataOwners: [DataOwner]?
 
     /// A period and where it comes from.
     public struct PeriodCovered: Sendable, Hashable, Codable {
@@ -93,6 +96,7 @@ public struct ShareMetadata: Sendable, Hashable, Codable {
         retentionDays = plan.retentionDays
         deleteBy = created.addingTimeInterval(Double(plan.retentionDays) * 86_400)
         self.signerFingerprint = signerFingerprint
+        dataOwners = output.owners.isEmpty ? nil : output.owners
         let p = version.provenance
         if p.periodStart != nil || p.periodEnd != nil {
             periodCovered = PeriodCovered(start: p.periodStart ?? "?", end: p.periodEnd ?? "?", basis: "recorded at import")
@@ -137,6 +141,12 @@ public struct ShareMetadata: Sendable, Hashable, Codable {
         if let p = periodCovered { lines.append("Period:     \(p.start) to \(p.end) (\(p.basis))") }
         if let a = provenance.area { lines.append("Area:       \(a)") }
         if let c = consent { lines.append("Consent:    \(c.summary)") }
+        if let owners = dataOwners {
+            let named = owners.map { o in "\(o.organization)" + (o.ownership.map { " (\($0))" } ?? "") + ": \(o.rows) row\(o.rows == 1 ? "" : "s")" }
+            lines.append("Owners:     " + named.joined(separator: "; "))
+            lines.append("            the data's owners control its collection and processing: respect the data-sharing")
+            lines.append("            protocols of the sector providing it (PIM §10.7)")
+        }
         if let b = disclosureControl.riskBefore, let a = disclosureControl.riskAfter {
             lines.append(String(format: "Risk:       global re-identification risk %.4f before, %.4f after", b.globalRisk, a.globalRisk))
             // Both readings of k: a suppressed value matching any category (what the method meets), and as a
