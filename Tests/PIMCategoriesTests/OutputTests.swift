@@ -477,5 +477,38 @@ import Testing
         #expect(time.rows[0][0] == .integer(3))
         #expect(time.rows[0][1] == .number(4))   // 2, 10, 4 days
         #expect(time.rows[0][2] == .integer(2))
+        // F3, unanswered since 2026-01-07, has waited 8 days by the latest date in the data (2026-01-15): late
+        #expect(time.value("waiting", where: []) == .integer(1))
+        #expect(time.value("waiting_over_7_days", where: []) == .integer(1))
+        #expect(time.value("oldest_waiting_days", where: []) == .integer(8))
+        #expect(time.value("percent_within_7_days", where: []) == .number(50))  // 2 of the 3 answered and 1 late
+    }
+
+    /// QA11 C24: feedback still waiting for an answer counts against the 7-day rate once it is late, by priority
+    /// too, aged to --as-of when given; before, the more feedback went unanswered, the better the rate looked.
+    @Test func feedbackWaitingPastTheTargetCountsAsLate() throws {
+        let t = fixture("feedback_id,received,responded,adm1_code,adm2_code,channel,topic,status,sex,age_group,priority", [
+            "F1,2026-03-01,2026-03-03,ZZ01,ZZ0101,hotline,complaint-access,closed,female,adults,high",
+            "F2,2026-03-01,2026-03-20,ZZ01,ZZ0101,hotline,complaint-access,closed,female,adults,high",
+            "F3,2026-03-02,,ZZ01,ZZ0101,sms,sensitive,open,female,adults,urgent",
+            "F4,2026-03-02,2026-03-09,ZZ02,ZZ0201,sms,other,closed,male,adults,low",
+            "F5,2026-03-05,2026-03-06,ZZ02,ZZ0201,hotline,other,open,male,adults,low",
+        ])
+        let r = try FeedbackSummary.report(t)
+        let time = try #require(r.section("response-time"))
+        #expect(time.value("answered", where: []) == .integer(4))
+        #expect(time.value("within_7_days", where: []) == .integer(3))
+        #expect(time.value("oldest_waiting_days", where: []) == .integer(18))  // 2026-03-02 to 2026-03-20
+        #expect(time.value("percent_within_7_days", where: []) == .number(60))  // 3 of 4 answered + 1 late
+        let byPriority = try #require(r.section("response-time-by-priority"))
+        #expect(byPriority.value("waiting_over_7_days", where: ["urgent"]) == .integer(1))
+        #expect(byPriority.value("percent_within_7_days", where: ["urgent"]) == .number(0))
+        #expect(byPriority.value("percent_within_7_days", where: ["low"]) == .number(100))
+        #expect(byPriority.value("percent_within_7_days", where: ["high"]) == .number(50))
+        // Aged to a day only 5 days after F3 arrived, it is waiting but not late yet
+        let early = try FeedbackSummary.report(t, asOf: try #require(CivilDays.parseISO("2026-03-07")))
+        let earlyTime = try #require(early.section("response-time"))
+        #expect(earlyTime.value("waiting_over_7_days", where: []) == .integer(0))
+        #expect(earlyTime.value("percent_within_7_days", where: []) == .number(75))
     }
 }

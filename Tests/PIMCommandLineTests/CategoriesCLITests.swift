@@ -40,6 +40,11 @@ import Testing
         let viewed = audit.out.components(separatedBy: "output.viewed").count - 1
         #expect(viewed == 2, "\(audit.out)")
         #expect(audit.out.contains("\"kind\":\"shareable\"") || audit.out.contains("\"kind\" : \"shareable\""), "\(audit.out)")
+        // QA11 C21: an option the category's output does not use is refused, not ignored
+        let weekly = try PIMBinary.run(["output", "cases", "--period", "week"], in: dir)
+        #expect(weekly.status != 0)
+        #expect(weekly.err.contains("--period applies to protection monitoring's trends; cases is case-management."), "\(weekly.err)")
+        #expect(try PIMBinary.run(["output", "cases", "--as-of", "2026-03-31"], in: dir).status == 0)
     }
 
     /// QA11 C28, C8: consent as collected counts in every category, however it is written. A consent_reporting

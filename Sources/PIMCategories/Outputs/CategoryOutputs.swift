@@ -25,7 +25,7 @@ public enum CategoryOutputs {
         case .protectionResponseMonitoringEvaluation: r = try ResponseProgress.report(table)
         case .securitySituationalAwareness: r = try SecurityAccess.report(table)
         case .sectoralIMSystemsOther: r = try SectoralIndicators.report(table)
-        case .communicatingWithAffectedCommunities: r = try FeedbackSummary.report(table)
+        case .communicatingWithAffectedCommunities: r = try FeedbackSummary.report(table, asOf: options.asOf)
         }
         r.notes.insert("Internal output: not checked against the sharing policy; use the shareable output to share.", at: 0)
         return r

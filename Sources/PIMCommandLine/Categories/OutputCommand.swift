@@ -36,8 +36,9 @@ struct OutputCommand: AsyncParsableCommand {
     @Argument(help: "Dataset name.") var dataset: String
     @Option(help: "text, markdown, csv or json.") var format: ReportFormat = .text
     @Flag(help: "Only the tables the category's sharing policy allows, with small cells suppressed.") var shareable = false
-    @Option(help: "Reference date (yyyy-mm-dd) for population figures and caseload; default the latest in the data.") var asOf: String?
-    @Option(help: "Trend period for protection monitoring: month or week.") var period: TrendPeriod = .month
+    @Option(help: "Reference date (yyyy-mm-dd) for population figures, caseload and feedback waiting for an answer; default the latest in the data.")
+    var asOf: String?
+    @Option(help: "Trend period for protection monitoring: month (default) or week.") var period: TrendPeriod?
     @Option(help: "Version number (default: the latest).") var version: Int?
     @Option(help: "Smallest publishable cell with --shareable (at least the policy's \(SharingPolicyTables.minimumCell)).")
     var minCell: Int = SharingPolicyTables.minimumCell
@@ -61,6 +62,14 @@ struct OutputCommand: AsyncParsableCommand {
                 throw CLIError("Dataset \"\(dataset)\" has no version\(version.map { " \($0)" } ?? "") yet; import a file first.")
             }
             guard let c = PIMCategory.ID(rawValue: d.category) else { throw CLIError("Dataset \"\(dataset)\" has the unknown category \"\(d.category)\".") }
+            // An option the category's output does not use is refused, not ignored (QA11 C21).
+            let datedBy: [PIMCategory.ID] = [.populationData, .caseManagement, .communicatingWithAffectedCommunities]
+            if asOf != nil && !datedBy.contains(c) {
+                throw CLIError("--as-of applies to population figures, case management and community feedback; \(d.name) is \(c.rawValue), whose output covers all its records.")
+            }
+            if period != nil && c != .protectionMonitoring {
+                throw CLIError("--period applies to protection monitoring's trends; \(d.name) is \(c.rawValue).")
+            }
             // Shareable outputs leave out the records whose consent to reporting was withdrawn, as `pim share` does.
             var consent: ReportingConsent?
             if shareable {
@@ -69,7 +78,7 @@ struct OutputCommand: AsyncParsableCommand {
             }
             return (c, try await s.table(of: v), consent, d.id, "\(d.name) v\(v.number)")
         }
-        let options = CategoryOutputs.Options(asOf: asOf.flatMap(CivilDays.parseISO), period: period, minCell: minCell)
+        let options = CategoryOutputs.Options(asOf: asOf.flatMap(CivilDays.parseISO), period: period ?? .month, minCell: minCell)
         let report = shareable
             ? try CategoryOutputs.shareableReport(for: category, table: table, options: options, consent: consent)
             : try CategoryOutputs.report(for: category, table: table, options: options)
