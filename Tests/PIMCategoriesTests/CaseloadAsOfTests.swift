@@ -59,5 +59,14 @@ import Testing
         #expect(s.value("cases", where: ["A1", "female", "adults", "open"]) == .integer(6))
         #expect(s.value("cases", where: ["A1", "female", "adults", "closed"]) == nil)
         #expect(s.value("cases", where: ["Total", "Total", "Total", "Total"]) == .integer(6))
+        // And the table says which day its statuses are of (QA11 C13), with or without --as-of
+        #expect(r.referenceDate == "2026-03-31")
+        #expect(r.title.hasSuffix(" as of 2026-03-31"))
+        #expect(r.notes.contains("Reference date 2026-03-31: the cases opened on or before it, with their status on that day."))
+        #expect(try CategoryOutputs.shareableReport(for: .caseManagement, table: t).referenceDate == "2026-05-06")
+        // A day before any case was opened is refused with the reason (QA11 C25), not "no rows to analyse"
+        #expect(throws: CategoryDataError.nothingByReferenceDate("2020-01-01")) {
+            try CategoryOutputs.shareableReport(for: .caseManagement, table: t, options: .init(asOf: CivilDays.parseISO("2020-01-01")))
+        }
     }
 }

@@ -41,6 +41,18 @@ import Testing
         #expect(!ReportFormat.json.render(with).contains("\"C0\"") && !ReportFormat.text.render(with).contains("C1"))
     }
 
+    /// QA11 C25: when every record's consent to reporting is withdrawn, the refusal says so (a count only).
+    @Test func aShareableOutputWithEveryRecordLeftOutForConsentSaysWhy() throws {
+        let consent = ReportingConsent(recordColumn: "case_id", decisions: (0..<7).map {
+            ConsentDecision(recordID: "C\($0)", purpose: "reporting", granted: false, at: Self.at(0))
+        })
+        #expect(throws: CategoryDataError.nothingLeftAfterConsent(leftOut: 7)) {
+            try CategoryOutputs.shareableReport(for: .caseManagement, table: Self.cases, consent: consent)
+        }
+        #expect(CategoryDataError.nothingLeftAfterConsent(leftOut: 7).description
+            == "Nothing to share: all 7 records were left out because their consent to reporting was withdrawn or refused.")
+    }
+
     @Test func withdrawalsThatCannotBeMatchedToRecordsRefuseTheShareableOutput() throws {
         // Given a withdrawal, but no record id field to match it to
         let consent = ReportingConsent(recordColumn: nil, decisions: [

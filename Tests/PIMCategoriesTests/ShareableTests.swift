@@ -134,10 +134,10 @@ import Testing
         #expect(asOf.notes.contains { $0.contains("2026-01-31") })
         #expect(ReportFormat.json.render(asOf).contains("\"referenceDate\" : \"2026-01-31\""))
         #expect(latest.referenceDate == "2026-03-01")
-        // And an output without a reference date has none
-        #expect(try CategoryOutputs.shareableReport(for: .caseManagement, table: fixture(
-            "case_id,opened,closed,adm1_code,adm2_code,sex,age_group,specific_need,gbv_incident_type,status,referral_service,org",
-            ["C1,2026-01-01,,A1,A101,female,adults,woman-at-risk,,open,,O"])).referenceDate == nil)
+        // And an output that is not of a day has none (a caseload's statuses are of a day: QA11 C13)
+        #expect(try CategoryOutputs.shareableReport(for: .communicatingWithAffectedCommunities, table: fixture(
+            "feedback_id,received,responded,adm1_code,adm2_code,channel,topic,status,sex,age_group",
+            ["F1,2026-01-01,2026-01-03,A1,A101,hotline,information-request,closed,female,adults"])).referenceDate == nil)
     }
 }
 

@@ -75,15 +75,17 @@ public enum Caseload {
     }
 
     /// The cases opened on or before `day` (default: the latest date in the data) with `status` as of that day,
-    /// for the shareable table.
-    static func recordsAsOf(_ t: Table, day asOf: Int32?) throws(CategoryDataError) -> Table {
+    /// for the shareable table, and that day.
+    /// - Throws: ``CategoryDataError/nothingByReferenceDate(_:)`` when no case was opened by then.
+    static func recordsAsOf(_ t: Table, day asOf: Int32?) throws(CategoryDataError) -> (records: Table, day: Int32) {
         let opened = try t.days("opened"), closed = try t.days("closed"), status = try t.texts("status")
         let day = asOf ?? ((0..<t.rowCount).map { max(opened[$0] ?? .min, closed[$0] ?? .min) }.max() ?? 0)
         let rows = (0..<t.rowCount).filter { opened[$0].map { $0 <= day } ?? false }
+        guard !rows.isEmpty else { throw .nothingByReferenceDate(CivilDays.iso(day)) }
         var out = t.selectingRows(rows)
         let statuses = rows.map { statusAsOf(recorded: status[$0], closed: closed[$0], day: day) }
         _ = try? out.setColumn(Column(name: "status", data: .textColumn(statuses)))
-        return out
+        return (out, day)
     }
 
     /// The status of a case as of `day` (see the type's rule); "unknown" when none is recorded.

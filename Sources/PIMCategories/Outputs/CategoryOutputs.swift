@@ -50,6 +50,7 @@ public enum CategoryOutputs {
         }
         // Consent refused at collection (the template's consent_reporting column) counts even without recorded decisions.
         let (consented, leftOut) = try (consent ?? ReportingConsent(recordColumn: nil, decisions: [])).apply(to: table)
+        if consented.rowCount == 0 && leftOut > 0 { throw .nothingLeftAfterConsent(leftOut: leftOut) }
         var report = try SharingPolicyTables.report(for: category, table: consented, options: options)
         guard consent != nil || leftOut > 0 else { return report }
         report.leftOutForConsent = leftOut

@@ -82,7 +82,8 @@ public enum SharingPolicyTables {
             records = t.selectingRows(try SectoralIndicators.usedRows(t))
             sum = ["value"]
         case .caseManagement:
-            records = try Caseload.recordsAsOf(t, day: options.asOf)
+            // The statuses are as of a day, which the table states (QA11 C13).
+            (records, referenceDay) = try Caseload.recordsAsOf(t, day: options.asOf)
         case .communicatingWithAffectedCommunities:
             records = t
         }
@@ -98,7 +99,9 @@ public enum SharingPolicyTables {
             let iso = CivilDays.iso(referenceDay)
             report.title += " as of \(iso)"
             report.referenceDate = iso
-            report.notes.insert("Reference date \(iso): per location and population group, the latest figure on or before it is used.", at: 0)
+            report.notes.insert(category == .caseManagement
+                ? "Reference date \(iso): the cases opened on or before it, with their status on that day."
+                : "Reference date \(iso): per location and population group, the latest figure on or before it is used.", at: 0)
         }
         return report
     }

@@ -112,6 +112,10 @@ public enum CategoryDataError: Error, Sendable, Hashable, CustomStringConvertibl
     /// Consent to reporting was withdrawn for some records, but the dataset has no record id field to match
     /// the decisions to, so a shareable output cannot leave those records out.
     case consentUnmatched
+    /// Every record was left out because its consent to reporting was withdrawn or refused (QA11 C25).
+    case nothingLeftAfterConsent(leftOut: Int)
+    /// No record is dated on or before the reference date asked for.
+    case nothingByReferenceDate(String)
     /// A sampling weight in data row `row` (1-based) is not a finite number from 0 to `limit`.
     case weightOutOfRange(row: Int, limit: Int64)
     /// The dates of `column` are further apart than a trend covers (``TrendPeriod/maximumSpanDays``): data rows
@@ -137,6 +141,10 @@ public enum CategoryDataError: Error, Sendable, Hashable, CustomStringConvertibl
             "Column \"\(c)\" spans from \(first) (data row \(r1)) to \(last)\(r2 == r1 ? "" : " (data row \(r2))"): more than "
                 + "\(TrendPeriod.maximumSpanDays / 365) years, which no trend covers; a date is probably mistyped. Correct it and import "
                 + "again (a schema's minimum and maximum for the field make pim validate find such dates)."
+        case .nothingLeftAfterConsent(let n):
+            "Nothing to share: all \(n) records were left out because their consent to reporting was withdrawn or refused."
+        case .nothingByReferenceDate(let day):
+            "No record is dated on or before \(day), so a table as of that day would be empty; give a later --as-of."
         case .consentUnmatched:
             "Consent to reporting was withdrawn for some records, but the dataset has no record id field (record_id, or a direct identifier) to match the decisions to, so no shareable output can leave them out; import the data with its record ids."
         }
