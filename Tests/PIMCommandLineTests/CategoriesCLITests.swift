@@ -168,6 +168,31 @@ import Testing
         return out
     }
 
+    /// QA11 C12: a demo load that met a damaged file stored three datasets and stopped, and every retry was refused.
+    /// Now every file is checked first, and a second load skips what is already there.
+    @Test func aDemoLoadStoresAllOrNothingAndCanBeRunAgain() throws {
+        let dir = try initialisedWorkspace()
+        #expect(try PIMBinary.run(["demo", "generate", "--seed", "3", "--out", "demo", "--scale", "small"], in: dir).status == 0)
+        // Given a damaged population file (the fourth category loaded)
+        let population = dir.appendingPathComponent("demo/population-data.csv")
+        let good = try Data(contentsOf: population)
+        try (good + Data("garbage,row\n".utf8)).write(to: population)
+        let bad = try PIMBinary.run(["demo", "load", "--dir", "demo"], in: dir)
+        // Then nothing is stored, and the error locates the damage
+        #expect(bad.status != 0)
+        #expect(bad.err.contains("population-data.csv:") && bad.err.contains("nothing was loaded"), "\(bad.err)")
+        #expect(try PIMBinary.run(["datasets"], in: dir).out.contains("No datasets yet"))
+        // When the file is mended, the load completes; run again, it skips every dataset and system
+        try good.write(to: population)
+        let load = try PIMBinary.run(["demo", "load", "--dir", "demo"], in: dir)
+        #expect(load.status == 0, "\(load.err)")
+        let again = try PIMBinary.run(["demo", "load", "--dir", "demo"], in: dir)
+        #expect(again.status == 0, "\(again.err)")
+        #expect(again.out.components(separatedBy: "; skipped.").count - 1 == 8 + 5, "\(again.out)")
+        let datasets = try PIMBinary.run(["datasets", "--format", "json"], in: dir)
+        #expect(try JSONDecoder().decode([Listed].self, from: Data(datasets.out.utf8)).count == 8)
+    }
+
     @Test func coverageShowsGapsAndWhoWouldFillThem() throws {
         let dir = try initialisedWorkspace()
         _ = try PIMBinary.run(["demo", "generate", "--seed", "3", "--out", "demo", "--scale", "small"], in: dir)

@@ -97,9 +97,37 @@ extension DemoCommand {
             var storeArgs: [String] = []
             if let d = store.dataDir { storeArgs += ["--data-dir", d] }
             if let db = store.database { storeArgs += ["--database", db] }
+            let gazetteer = base.appendingPathComponent("gazetteer.csv").path
+            // Every file is read and checked before any is stored, so that a damaged one leaves the workspace as it
+            // was rather than half loaded (QA11 C12).
             for c in PIMCategory.ID.allCases {
                 let file = base.appendingPathComponent(c.rawValue + ".csv").path
                 guard FileManager.default.fileExists(atPath: file) else { throw CLIError("\(file): no such file; run `pim demo generate --out \(dir)` first.") }
+                do {
+                    try Self.check(file, schema: base.appendingPathComponent(c.rawValue + ".schema.json").path, gazetteer: gazetteer)
+                } catch let e as CLIError {
+                    throw e
+                } catch {
+                    throw CLIError("\(error); nothing was loaded (generate the files again with `pim demo generate --out \(dir)`).")
+                }
+            }
+            // What an earlier load stored (the same file in its dataset, a system of the same name) is skipped, so that a
+            // load stopped half-way can be run again.
+            let (loaded, registered): ([String: Int], Set<String>) = try await store.withStore(writing: false, command: "pim demo load") { s in
+                var loaded: [String: Int] = [:]
+                for c in PIMCategory.ID.allCases {
+                    guard let d = try await s.dataset(named: "demo-\(c.rawValue)") else { continue }
+                    let sha = try FileDigest.sha256(of: base.appendingPathComponent(c.rawValue + ".csv"))
+                    if let v = try await s.versions(of: d.id).first(where: { $0.provenance.sha256 == sha }) { loaded[d.name] = v.number }
+                }
+                return (loaded, Set(try await s.documents(kind: .informationSystem).map(\.id)))
+            }
+            for c in PIMCategory.ID.allCases {
+                let file = base.appendingPathComponent(c.rawValue + ".csv").path
+                if let v = loaded["demo-\(c.rawValue)"] {
+                    print("demo-\(c.rawValue): this file is already stored as version \(v); skipped.")
+                    continue
+                }
                 let args = [file, "--dataset", "demo-\(c.rawValue)", "--category", c.rawValue,
                             "--purpose", "Demonstration of \(PIMFramework.standard.category(c).name) with synthetic data",
                             "--gazetteer", base.appendingPathComponent("gazetteer.csv").path,
@@ -111,11 +139,32 @@ extension DemoCommand {
                 try await command.run()
             }
             for s in Self.systems {
+                let id = InformationSystem(name: s.name, owner: s.owner, category: s.category, area: "ZZ", registeredAt: Date()).id
+                if registered.contains(id) {
+                    print("The system \"\(s.name)\" is already registered; skipped.")
+                    continue
+                }
                 let args = ["--name", s.name, "--owner", s.owner, "--category", s.category.rawValue, "--area", "ZZ", "--tools", s.tools,
                             "--method", s.method, "--frequency", s.frequency, "--dataset", "demo-\(s.category.rawValue)"] + storeArgs
                 let command = try SystemsCommand.Add.parse(args)
                 try await command.run()
             }
+        }
+
+        /// Reads `file` and validates it against its schema, as the import will.
+        /// - Throws: ``CLIError`` naming the first issue and how many there are.
+        static func check(_ file: String, schema: String, gazetteer: String) throws {
+            let input = try FileInputOptions.parse([file])
+            let options = try SchemaOptions.parse(["--schema", schema, "--gazetteer", gazetteer])
+            let read = try input.read(answering: .text)
+            guard let schema = try options.loadSchema() else { return }
+            let checked = try input.keepingText(of: schema, in: read)
+            var validator = Validator(schema: schema, gazetteer: try options.loadGazetteer(), report: checked.report)
+            validator.today = CivilDays.day(of: Date())
+            let result = validator.validate(checked.table)
+            guard let first = result.issues.first else { return }
+            throw CLIError("\(first.description) (\(IssueReport.count(result.issues.count, "issue")) in all); nothing was loaded. "
+                + "Check the file with `pim validate \(file) --schema \(file.dropLast(4)).schema.json`, or generate it again.")
         }
     }
 }
