@@ -58,6 +58,30 @@ import Testing
         #expect(try PIMBinary.run(["audit", "verify"], in: dir).status == 0)
     }
 
+    /// QA11 C11: a system of the map linked to a deleted dataset kept the link, and so fed any later dataset of the
+    /// same name, of whatever category. The link goes with the dataset, and the deletion says so.
+    @Test func deletingADatasetRemovesTheSystemsMapLinkToIt() throws {
+        let dir = try initialisedWorkspace()
+        try syntheticCSV(rows: 30).write(to: dir.appendingPathComponent("a.csv"), atomically: true, encoding: .utf8)
+        for args in [
+            ["import", "a.csv", "--dataset", "pm", "--category", "protection-monitoring", "--purpose", "T"],
+            ["systems", "add", "--name", "Border monitoring", "--owner", "ORG-A", "--category", "protection-monitoring", "--area", "XY",
+             "--dataset", "pm"],
+        ] {
+            let r = try PIMBinary.run(args, in: dir)
+            #expect(r.status == 0, "\(r.err)")
+        }
+        let deleted = try PIMBinary.run(["dataset", "delete", "pm", "--reason", "retention period over", "--yes"], in: dir)
+        #expect(deleted.status == 0, "\(deleted.err)")
+        #expect(deleted.out.contains("The systems map no longer links \"Border monitoring\" to it"), "\(deleted.out)")
+        // and the system feeds no dataset, so a later dataset of that name is not taken for its data
+        let list = try PIMBinary.run(["systems", "list", "--format", "json"], in: dir)
+        #expect(list.status == 0, "\(list.err)")
+        let systems = try #require(try JSONSerialization.jsonObject(with: Data(list.out.utf8)) as? [[String: Any]])
+        #expect(systems.count == 1)
+        #expect(systems.first?["dataset"] == nil || systems.first?["dataset"] is NSNull)
+    }
+
     /// QA11 I11: a deleted version's records are not left readable in the database file's free pages nor in old
     /// frames of its write-ahead log (which the documented backup copies).
     @Test func aDeletedVersionLeavesNoRecordInTheDatabaseFiles() throws {

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import PIMCategories
 import PIMCore
 import PIMServer
 import PIMStorage
@@ -86,6 +87,8 @@ struct DatasetCommand: AsyncParsableCommand {
             var deletedVersions: [Int]
             var records: Int
             var remainingVersions: [Int]
+            /// Systems of the map that fed the deleted dataset, whose link is removed (QA11 C11).
+            var unlinkedSystems: [String] = []
         }
 
         func validate() throws {
@@ -129,13 +132,31 @@ struct DatasetCommand: AsyncParsableCommand {
                     try await s.deleteDataset(d.id, removing: packages + suppressions, audit: draft)
                 }
                 let remaining = version == nil ? [] : versions.map(\.number).filter { $0 != version }
-                return Summary(dataset: d.name, deletedVersions: targets.map(\.number), records: records, remainingVersions: remaining)
+                var summary = Summary(dataset: d.name, deletedVersions: targets.map(\.number), records: records, remainingVersions: remaining)
+                // A system of the map linked to the deleted dataset would otherwise feed any later dataset of that name,
+                // whatever its category (QA11 C11): the link goes with the dataset.
+                if version == nil {
+                    for doc in try await s.documents(kind: .informationSystem) {
+                        guard var system = try? InformationSystem.decode(doc.json), system.dataset == d.name else { continue }
+                        system.dataset = nil
+                        try await s.putDocument(
+                            kind: .informationSystem, id: doc.id, json: try system.json(),
+                            audit: AuditDraft(at: Date(), actor: actor.name, action: .systemRegistered,
+                                              details: ["system": doc.id, "change": "dataset link removed", "dataset": d.id.rawValue]))
+                        summary.unlinkedSystems.append(system.name)
+                    }
+                }
+                return summary
             }
             switch format {
             case .json: try Output.printJSON(summary)
             case .text:
                 if version == nil {
                     print("Deleted dataset \(summary.dataset): \(summary.deletedVersions.count) version(s), \(summary.records) records, and its consent decisions.")
+                    if !summary.unlinkedSystems.isEmpty {
+                        print("The systems map no longer links \(summary.unlinkedSystems.map { "\"\(Output.visible($0))\"" }.joined(separator: ", ")) to it; "
+                            + "link a new dataset with `pim systems add --replace`.")
+                    }
                 } else {
                     print("Deleted version \(summary.deletedVersions.map(String.init).joined()) of \(summary.dataset) (\(summary.records) records); "
                         + (summary.remainingVersions.isEmpty ? "no version is left." : "versions left: \(summary.remainingVersions.map(String.init).joined(separator: ", ")).")
