@@ -98,7 +98,14 @@ import Testing
         // A system of one producing category and recent data of another do not cover a need together
         let mixed = CoverageReport(scenario: scenario, systems: [InformationSystem(name: "PM", owner: "O", category: .protectionMonitoring, area: "ZZ", registeredAt: now)],
                                    datasets: [.init(name: "na", category: "protection-needs-assessment", latestDataAt: now)], now: now)
-        #expect(mixed.lines.first { $0.need.hasPrefix("Priority protection risks") }?.status == .partial)
+        let mixedNeed = mixed.lines.first { $0.need.hasPrefix("Priority protection risks") }
+        #expect(mixedNeed?.status == .partial)
+        // QA11 C19: the gap is filled by the registered system's category (it lacks recent data), not the first producer
+        #expect(mixedNeed?.fillWith == .protectionMonitoring)
+        // and, without a system, by the category whose recent data is there (it lacks a registered system)
+        let dataOnly = CoverageReport(scenario: scenario, systems: [],
+                                      datasets: [.init(name: "pm", category: "protection-monitoring", latestDataAt: now)], now: now)
+        #expect(dataOnly.lines.first { $0.need.hasPrefix("Priority protection risks") }?.fillWith == .protectionMonitoring)
         #expect(report.categoryReport().section("gaps")?.rows.count == report.gaps.count)
     }
 

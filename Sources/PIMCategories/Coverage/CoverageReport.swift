@@ -86,8 +86,14 @@ public struct CoverageReport: Sendable, Hashable, Codable {
                     systems.contains { $0.category == c } && recent.contains { $0.category == c.rawValue }
                 }
                 let status: Status = bothInOne ? .covered : (sys.isEmpty && data.isEmpty ? .gap : .partial)
+                // The category that would fill it: a registered system's (it lacks recent data), else a recent dataset's
+                // (it lacks a registered system), else the main producer (QA11 C19: always the main producer, even
+                // when what was missing was recent data from another producer's registered system).
+                let fill = need.producers.first { c in systems.contains { $0.category == c } }
+                    ?? need.producers.first { c in recent.contains { $0.category == c.rawValue } }
+                    ?? need.producers.first
                 lines.append(Line(priority: priority, need: need.text, producers: need.producers, systems: sys.sorted(), datasets: data.sorted(),
-                                  status: status, fillWith: status == .covered ? nil : need.producers.first))
+                                  status: status, fillWith: status == .covered ? nil : fill))
             }
         }
         self.lines = lines
