@@ -311,11 +311,30 @@ import Testing
     /// QA10 F13: 57 of 80 = 71.25 % printed as 71.2 (printf rounds a binary half to even).
     @Test func percentagesRoundHalvesUpInText() {
         #expect(ReportValue.number(71.25).description == "71.3")
-        #expect(ReportValue.number(0.15).description == "0.2")
+        #expect(ReportValue.number(1.15).description == "1.2")
         #expect(ReportValue.number(-2.25).description == "-2.3")
         #expect(ReportValue.number(30.349).description == "30.3")
         #expect(ReportValue.number(100).description == "100.0")
         #expect(ReportValue.number(.nan).description == "")
+    }
+
+    /// QA11 C27: a sum of normalised survey weights (0.0055) showed as 0.0 in text, JSON and CSV, and a share computed
+    /// from them (68.7499… in binary) rounded otherwise than the same survey's weights rescaled (68.75).
+    @Test func smallNumbersKeepThreeSignificantDigitsAndRescaledSharesAgree() throws {
+        #expect(ReportValue.number(0.0055).description == "0.0055")
+        #expect(ReportValue.number(0.000_123_4).description == "0.000123")
+        #expect(ReportValue.number(0.5).description == "0.5")
+        #expect(ReportValue.number(0.15).description == "0.15")
+        #expect(ReportValue.number(-0.0045).description == "-0.0045")
+        let small = try #require(Statistics.percent(0.0055, of: 0.008))
+        let large = try #require(Statistics.percent(5.5, of: 8))
+        #expect(ReportValue.number(small).description == "68.8")
+        #expect(ReportValue.number(small).description == ReportValue.number(large).description)
+        // JSON and the table for CSV and XLSX carry the same figures
+        let data = try JSONEncoder().encode([ReportValue.number(0.0055), .number(small)])
+        #expect(String(decoding: data, as: UTF8.self) == "[0.0055,68.8]")
+        let section = ReportSection(name: "s", title: "S", columns: ["w"], rows: [[.number(0.0055)]])
+        #expect(section.table()["w"]?[0] == .decimal(0.0055))
     }
 
     @Test func responseProgressNeverAddsPersonsAcrossIndicators() throws {

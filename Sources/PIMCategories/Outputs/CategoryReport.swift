@@ -16,10 +16,34 @@ public enum ReportValue: Sendable, Hashable, Codable, CustomStringConvertible {
         switch self {
         case .text(let s): s
         case .integer(let i): String(i)
-        // One decimal, halves rounded away from zero as people round (printf's "%.1f" gave 71.25 → "71.2").
-        case .number(let d): d.isFinite ? String(format: "%.1f", (d * 10).rounded(.toNearestOrAwayFromZero) / 10) : ""
+        case .number(let d): d.isFinite ? Self.text(d) : ""
         case .missing: ""
         }
+    }
+
+    /// `d` as shown: ``shown(_:)`` without the zeros after its first decimal (0.5, not 0.500).
+    static func text(_ d: Double) -> String {
+        var out = String(format: "%.\(decimals(for: d))f", shown(d))
+        while out.hasSuffix("0"), let dot = out.firstIndex(of: "."), out.distance(from: dot, to: out.endIndex) > 2 { out.removeLast() }
+        return out
+    }
+
+    /// Decimals a number is shown with: one, as people read figures, but three significant digits below 1, so that
+    /// a sum of normalised survey weights (0.0055) does not show as 0 (QA11 C27).
+    static func decimals(for d: Double) -> Int {
+        let a = abs(d)
+        guard a > 0, a < 1 else { return 1 }
+        return max(1, min(12, 2 - Int(log10(a).rounded(.down))))
+    }
+
+    /// `d` rounded to ``decimals(for:)``, halves away from zero as people round (printf's "%.1f" gave 71.25 → "71.2").
+    /// A quotient that binary arithmetic left just under a half (0.0055 / 0.008 × 100 = 68.7499…) is taken at its
+    /// decimal value first, so that a survey's shares do not change when its weights are rescaled.
+    static func shown(_ d: Double) -> Double {
+        guard d.isFinite else { return d }
+        let scale = pow(10, Double(decimals(for: d)))
+        let snapped = abs(d) < 1e6 ? (d * 1e9).rounded() / 1e9 : d
+        return (snapped * scale).rounded(.toNearestOrAwayFromZero) / scale
     }
 
     public init(from decoder: any Decoder) throws {
@@ -34,7 +58,7 @@ public enum ReportValue: Sendable, Hashable, Codable, CustomStringConvertible {
         switch self {
         case .text(let s): try c.encode(s)
         case .integer(let i): try c.encode(i)
-        case .number(let d): if d.isFinite { try c.encode((d * 10).rounded() / 10) } else { try c.encodeNil() }
+        case .number(let d): if d.isFinite { try c.encode(Self.shown(d)) } else { try c.encodeNil() }
         case .missing: try c.encodeNil()
         }
     }
@@ -75,7 +99,7 @@ public struct ReportSection: Sendable, Hashable, Codable {
                 return Column(name: name, data: .decimalColumn(cells.map {
                     switch $0 {
                     case .integer(let v): Double(v)
-                    case .number(let d): (d * 10).rounded() / 10
+                    case .number(let d): ReportValue.shown(d)
                     default: nil
                     }
                 }))
