@@ -247,6 +247,8 @@ public enum DocumentKind: String, Sendable, Hashable, Codable, CaseIterable {
     /// The key values a pseudonymised share left blank, by column and record pseudonym, stored under the share's
     /// id: a later pseudonymised release of the dataset leaves them blank too. Pseudonyms and column names only.
     case shareSuppressions = "share-suppressions"
+    /// The organisation this workspace belongs to (the producer of its shares), under the id `own`.
+    case workspaceOrganization = "workspace-organization"
 }
 
 /// One consent decision of one record for one purpose. Record ids are the dataset's own ids.

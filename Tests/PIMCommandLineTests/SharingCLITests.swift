@@ -356,6 +356,49 @@ import Testing
         #expect(!FileManager.default.fileExists(atPath: dir.appendingPathComponent("f-out.csv").path))
     }
 
+    /// QA11 S19: a package names the agreement's first party as its producer. Once the workspace says which
+    /// organisation it belongs to, an agreement whose first party is another one is refused, and says why.
+    @Test func aShareNamesTheWorkspacesOwnOrganisationAsItsProducer() throws {
+        let dir = try Self.workspace()
+        for args in [
+            ["agreement", "add", "--id", "REV", "--parties", "DRC,UNHCR", "--purpose", "trends", "--basis", "public-interest",
+             "--covers", "pm", "--level", "aggregated"],
+            ["agreement", "activate", "REV"],
+            ["agreement", "add", "--id", "FWD", "--parties", "UNHCR,DRC", "--purpose", "trends", "--basis", "public-interest",
+             "--covers", "pm", "--level", "aggregated"],
+            ["agreement", "activate", "FWD"],
+        ] {
+            let r = try PIMBinary.run(args, in: dir)
+            #expect(r.status == 0, "\(r.err)")
+        }
+        // Before the workspace says whose it is, the first party is taken as the producer, as before
+        var r = try PIMBinary.run(["share", "pm", "--to", "UNHCR", "--agreement", "REV", "--level", "aggregated", "--by", "sex",
+                                   "--out", "rev.zip"], in: dir)
+        #expect(r.status == 0, "\(r.err)")
+        // When it says it is UNHCR's
+        r = try PIMBinary.run(["org", "own", "UNHCR"], in: dir)
+        #expect(r.status == 0, "\(r.err)")
+        #expect(r.out.contains("This workspace now belongs to UNHCR."), "\(r.out)")
+        // Then a share under REV (whose producer is DRC) is refused with the reason, and nothing is written
+        r = try PIMBinary.run(["share", "pm", "--to", "UNHCR", "--agreement", "REV", "--level", "aggregated", "--by", "sex",
+                               "--out", "rev2.zip"], in: dir)
+        #expect(r.status != 0)
+        #expect(r.err.contains("Agreement REV names DRC as its producer (its first party), but this workspace is UNHCR's"), "\(r.err)")
+        #expect(!FileManager.default.fileExists(atPath: dir.appendingPathComponent("rev2.zip").path))
+        // while a share under FWD names UNHCR as its producer
+        r = try PIMBinary.run(["share", "pm", "--to", "DRC", "--agreement", "FWD", "--level", "aggregated", "--by", "sex",
+                               "--out", "fwd.zip"], in: dir)
+        #expect(r.status == 0, "\(r.err)")
+        let list = try PIMBinary.run(["org", "list", "--format", "json"], in: dir)
+        let orgs = try #require(try JSONSerialization.jsonObject(with: Data(list.out.utf8)) as? [[String: Any]])
+        #expect(orgs.first { $0["acronym"] as? String == "UNHCR" }?["thisWorkspace"] as? Bool == true)
+        #expect(orgs.first { $0["acronym"] as? String == "DRC" }?["thisWorkspace"] as? Bool == false)
+        // An organisation not registered cannot be the workspace's
+        r = try PIMBinary.run(["org", "own", "NOPE"], in: dir)
+        #expect(r.status != 0)
+        #expect(r.err.contains("There is no organisation \"NOPE\""), "\(r.err)")
+    }
+
     /// QA11 S5: records keep their pseudonym from one pseudonymised release to the next, so a key value left blank
     /// in one release and given in the next is restored by joining the two. A later release leaves blank what an
     /// earlier one did, and deleting the dataset deletes what was kept for it.

@@ -10,7 +10,7 @@ struct OrgCommand: AsyncParsableCommand {
         commandName: "org",
         abstract: "Register and list partner organisations (UN agencies, NGOs, government, clusters, donors).",
         discussion: "Example:\n  pim org add --name \"Danish Refugee Council\" --acronym DRC --type ingo",
-        subcommands: [Add.self, List.self]
+        subcommands: [Add.self, List.self, Own.self]
     )
 
     struct Add: AsyncParsableCommand {
@@ -23,6 +23,7 @@ struct OrgCommand: AsyncParsableCommand {
         @Option(help: "Full name.") var name: String
         @Option(help: "Short unique name used in agreements, e.g. UNHCR.") var acronym: String
         @Option(help: "un, ingo, nngo, government, cluster, donor or other.") var type: Organization.Kind
+        @Flag(help: "This workspace belongs to it: its shares must name it as their producer (see `pim org own`).") var own = false
 
         func validate() throws {
             guard !name.trimmingCharacters(in: .whitespaces).isEmpty else { throw ValidationError("--name must not be empty.") }
@@ -39,8 +40,9 @@ struct OrgCommand: AsyncParsableCommand {
                 try await s.add(org)
                 try await s.append(AuditDraft(at: org.createdAt, actor: actor.name, action: .organizationAdded,
                                               organizationID: org.id.rawValue, details: ["acronym": acronym]))
+                if own { try await Own.make(acronym, organizationID: org.id.rawValue, in: s, actor: actor.name) }
             }
-            print("Added organisation \(acronym) (\(type.rawValue)).")
+            print("Added organisation \(acronym) (\(type.rawValue))" + (own ? ", the organisation this workspace belongs to." : "."))
         }
     }
 
@@ -53,13 +55,67 @@ struct OrgCommand: AsyncParsableCommand {
         @Option(help: "Output format: text or json.") var format: OutputFormat = .text
 
         func run() async throws {
-            let orgs = try await store.withStore(writing: false, command: "pim org list") { try await $0.organizations() }
+            let (orgs, own) = try await store.withStore(writing: false, command: "pim org list") { s in
+                (try await s.organizations(), try await WorkspaceOrganization.acronym(in: s))
+            }
             switch format {
-            case .json: try Output.printJSON(orgs)
+            case .json: try Output.printJSON(orgs.map { Listed(organization: $0, workspace: $0.acronym == own) })
             case .text:
                 if orgs.isEmpty { print("No organisations yet. Add one with `pim org add --name NAME --acronym ACR --type ingo`."); return }
-                print(Output.table(["acronym", "type", "name"], orgs.map { [$0.acronym, $0.kind.rawValue, $0.name] }))
+                print(Output.table(["acronym", "type", "name", "this workspace's"],
+                                   orgs.map { [$0.acronym, $0.kind.rawValue, $0.name, $0.acronym == own ? "yes" : ""] }))
+                if own == nil { print("This workspace has not said which organisation it belongs to (`pim org own ACRONYM`).") }
             }
+        }
+
+        /// An organisation as listed in JSON: its fields, and whether the workspace belongs to it.
+        struct Listed: Encodable {
+            var organization: Organization
+            var workspace: Bool
+
+            func encode(to encoder: any Encoder) throws {
+                try organization.encode(to: encoder)
+                var c = encoder.container(keyedBy: Key.self)
+                try c.encode(workspace, forKey: .workspace)
+            }
+
+            enum Key: String, CodingKey { case workspace = "thisWorkspace" }
+        }
+    }
+
+    struct Own: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(commandName: "own",
+            abstract: "Say which registered organisation this workspace belongs to. Audited.",
+            discussion: """
+                Example:
+                  pim org own UNHCR
+                Every share names the agreement's first party as its producer; once the workspace's organisation is \
+                known, a share under an agreement whose first party is another organisation is refused, so that no \
+                package names as its producer an organisation that never held the data.
+                """
+        )
+        @OptionGroup var store: StoreOptions
+        @OptionGroup var actor: ActorOption
+        @Argument(help: "The organisation's acronym.") var acronym: String
+
+        func run() async throws {
+            let before: String? = try await store.withStore(writing: true, command: "pim org own") { s in
+                guard try await s.workspace() != nil else { throw StoreError.notInitialized }
+                try await actor.check(in: s, needs: .administer, to: "say which organisation the workspace belongs to")
+                guard let org = try await s.organization(acronym: acronym) else {
+                    throw CLIError("There is no organisation \"\(acronym)\"; add it with `pim org add --own`.")
+                }
+                let before = try await WorkspaceOrganization.acronym(in: s)
+                try await Self.make(org.acronym, organizationID: org.id.rawValue, in: s, actor: actor.name)
+                return before
+            }
+            print("This workspace now belongs to \(acronym)" + (before.map { $0 == acronym ? " (as before)." : " (it was \($0)'s)." } ?? "."))
+        }
+
+        static func make(_ acronym: String, organizationID: String, in s: any Store, actor: String) async throws {
+            try await WorkspaceOrganization.set(acronym, in: s, audit: AuditDraft(
+                at: Date(), actor: actor, action: .organizationAdded, organizationID: organizationID,
+                details: ["acronym": acronym, "change": "the workspace's own organisation"]))
         }
     }
 }

@@ -63,6 +63,9 @@ public enum ShareRefusal: Error, Sendable, Hashable, CustomStringConvertible {
     case uniqueColumnKept(column: String, distinct: Int, records: Int)
     /// The recipient is the agreement's producer (its first party), which shares, not receives.
     case recipientIsProducer(agreement: String, producer: String)
+    /// The agreement's producer (its first party) is not the organisation this workspace belongs to, so the
+    /// package would name as its producer an organisation that never held the data (QA11 S19).
+    case producerNotThisWorkspace(agreement: String, producer: String, workspace: String)
     /// The same column is named twice among the dimensions.
     case repeatedDimension(String)
     /// A dimension's coarsening (`date=month`, `age=bands`) cannot be applied; the reason names no value.
@@ -112,6 +115,9 @@ public enum ShareRefusal: Error, Sendable, Hashable, CustomStringConvertible {
         case .uniqueColumnKept(let c, let distinct, let records):
             "Column \"\(c)\" has a different value in \(distinct) of \(records) records, so it would single them out of the "
                 + "shared microdata; mark it as a direct identifier in the dataset's schema (it is then left out) before sharing."
+        case .producerNotThisWorkspace(let a, let p, let w):
+            "Agreement \(a) names \(p) as its producer (its first party), but this workspace is \(w)'s (`pim org list`), and a package "
+                + "from it names its producer: share under an agreement whose first party is \(w)."
         case .recipientIsProducer(let a, let p):
             "\(p) is the producer under agreement \(a) (its first party); a share goes to one of the other parties."
         case .repeatedDimension(let c): "Column \"\(c)\" is named more than once among the dimensions; name each column once."
@@ -148,6 +154,7 @@ public enum ShareRefusal: Error, Sendable, Hashable, CustomStringConvertible {
         case .everyCellSuppressed: "every-cell-suppressed"
         case .repeatedDimension: "repeated-dimension"
         case .recipientIsProducer: "recipient-is-producer"
+        case .producerNotThisWorkspace: "producer-not-this-workspace"
         case .invalidDimension: "invalid-dimension"
         }
     }

@@ -71,6 +71,10 @@ public struct ShareService: Sendable {
             throw ShareRefused(refusal: r, record: record)
         }
         guard recipientOrg != nil else { try await refuse(.unknownOrganization(recipient)) }
+        // The package names the agreement's first party as its producer: it must be who holds the data here.
+        if let own = try await WorkspaceOrganization.acronym(in: store), let producer = agreement.parties.first, producer != own {
+            try await refuse(.producerNotThisWorkspace(agreement: agreement.id, producer: producer, workspace: own))
+        }
         let request = ShareRequest(dataset: dataset, recipient: recipient, level: level, dimensions: dimensions)
         let plan: SharePlan
         switch SharingRules.decide(request, agreement: agreement, exceptions: exceptions, at: now) {

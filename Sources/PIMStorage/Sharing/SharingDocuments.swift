@@ -94,6 +94,25 @@ public enum AgreementDocuments {
     }
 }
 
+/// The organisation this workspace belongs to: the producer every share from it names (QA11 S19). Optional: a
+/// workspace that has not said it accepts any agreement's first party as the producer, as before.
+public enum WorkspaceOrganization {
+    struct Stored: Codable {
+        var acronym: String
+    }
+
+    /// Its acronym, when the workspace has said it.
+    public static func acronym(in store: any Store) async throws(StoreError) -> String? {
+        guard let json = try await store.document(kind: .workspaceOrganization, id: "own") else { return nil }
+        return try DocumentCoding.decode(Stored.self, json, what: "the workspace's organisation").acronym
+    }
+
+    /// Makes `acronym` (a registered organisation) the workspace's own, with its audit event.
+    public static func set(_ acronym: String, in store: any Store, audit: AuditDraft) async throws(StoreError) {
+        try await store.putDocument(kind: .workspaceOrganization, id: "own", json: try DocumentCoding.encode(Stored(acronym: acronym)), audit: audit)
+    }
+}
+
 /// Share records and the stored packages of web shares.
 public enum ShareDocuments {
     struct StoredPackage: Codable {
