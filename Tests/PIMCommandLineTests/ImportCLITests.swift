@@ -355,7 +355,7 @@ func initialisedWorkspace() throws -> URL {
         let dup = try PIMBinary.run(["inspect", "d.csv"], in: dir)
         #expect(dup.status == 1)
         #expect(!dup.err.contains("\u{1B}"), "\(dup.err)")
-        #expect(dup.err.hasPrefix("Error: d.csv:\\u{1B}]0;x\\u{7}"), "\(dup.err)")
+        #expect(dup.err.hasPrefix("Error: d.csv:1:\\u{1B}]0;x\\u{7}"), "\(dup.err)")
     }
 
     /// A text field keeps the file's text even where the reader typed the column (`4.50`, `1.10`, `1e3` as

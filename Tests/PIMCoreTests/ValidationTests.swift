@@ -127,6 +127,11 @@ func textTable(_ columns: [(String, [String?])]) -> Table {
         #expect(r.rowsRejected == 3)
         #expect(r.table.rowCount == 2)
         #expect(r.table["age"].map { [$0[0], $0[1]] } == [.integer(30), .integer(40)])
+        // And the repeat of the rejected row 2 is said (QA11 I16), once for the column, with how many there are
+        let repeats = r.warnings.filter { if case .repeatsRejectedRow = $0 { true } else { false } }
+        #expect(repeats == [.repeatsRejectedRow(file: "f.csv", row: 3, column: "id", earlier: 2, count: 1)])
+        #expect(repeats.first?.description
+            == "f.csv:3:id: repeats the value of row 2, which has other issues; once row 2 is mended, the two are duplicates and one must go")
     }
 
     /// A row dropped as a duplicate in one unique field keeps no value in another: it cannot make a later row

@@ -210,7 +210,11 @@ import Testing
     }
 
     @Test func duplicateColumnNamesAreAnError() {
-        #expect(readError("a,b,a\n1,2,3\n") == .duplicateColumn(file: "data.csv", column: "a"))
+        #expect(readError("a,b,a\n1,2,3\n") == .duplicateColumn(file: "data.csv", column: "a", row: 1))
+        // (QA11 I2: located at the header's row, after any title rows, and a ragged row at its first odd field)
+        #expect(readError("Survey 2026,,\na,b,a\n#x,#y,#x\n1,2,3\n")?.description.hasPrefix("data.csv:2:a: this column name appears more than once") == true)
+        #expect(readError("a,b\n1,2,3\n")?.description.hasPrefix("data.csv:2:column 3: this row has 3 fields") == true)
+        #expect(readError("a,b,c\n1\n")?.description.hasPrefix("data.csv:2:column 2: this row has 1 field") == true)
     }
 
     @Test func headerOnlyFileGivesZeroRows() throws {

@@ -107,10 +107,10 @@ import Testing
         #expect(r.table["People in need #inneed+m"]?.tag == HXLTagSpec(tag: "inneed", attributes: ["m"]))
         #expect(r.table.values("People in need #inneed+f") == [.integer(10)])
         #expect(r.report.headerRows == [1, 2])
-        #expect(readError("a,a\n#x,#x\n1,2\n") == .duplicateColumn(file: "data.csv", column: "a"))
-        #expect(readError("P,P\n#inneed+f+adults,#inneed+adults+f\n1,2\n") == .duplicateColumn(file: "data.csv", column: "P"))
-        #expect(readError("a,a\n#x,\n1,2\n") == .duplicateColumn(file: "data.csv", column: "a"))
-        #expect(readError("a,a\n1,2\n") == .duplicateColumn(file: "data.csv", column: "a"))
+        #expect(readError("a,a\n#x,#x\n1,2\n") == .duplicateColumn(file: "data.csv", column: "a", row: 1))
+        #expect(readError("P,P\n#inneed+f+adults,#inneed+adults+f\n1,2\n") == .duplicateColumn(file: "data.csv", column: "P", row: 1))
+        #expect(readError("a,a\n#x,\n1,2\n") == .duplicateColumn(file: "data.csv", column: "a", row: 1))
+        #expect(readError("a,a\n1,2\n") == .duplicateColumn(file: "data.csv", column: "a", row: 1))
     }
 
     /// Hashtags outside the HXL 1.1 core dictionary are named in one warning (tags only, each once); extension
@@ -167,7 +167,7 @@ import Testing
         #expect(mixed.table.rowCount == 1)
         #expect(mixed.report.warnings.contains(.untaggedInHashtagRow(positions: [2])))
         // A header name the user wrote twice is still refused
-        #expect(readError("a,a\n1,2\n") == .duplicateColumn(file: "data.csv", column: "a"))
+        #expect(readError("a,a\n1,2\n") == .duplicateColumn(file: "data.csv", column: "a", row: 1))
     }
 
     /// A row whose every cell starts with # is a hashtag row even when most of its tags are malformed: the

@@ -57,6 +57,9 @@ public enum ValidationWarning: Sendable, Hashable, CustomStringConvertible {
     /// The field holds P-codes of an admin level (its `admin_level`, or an `#admN+code` tag) but no gazetteer
     /// was given: its codes were not checked.
     case adminCodesNotChecked(file: String, column: String, level: Int)
+    /// Rows of a unique field that repeat the value of an earlier row rejected for other issues (so not duplicates
+    /// of a kept row): `count` of them, the first at `row`, repeating `earlier` (QA11 I16).
+    case repeatsRejectedRow(file: String, row: Int, column: String, earlier: Int, count: Int)
 
     public var description: String {
         switch self {
@@ -64,6 +67,10 @@ public enum ValidationWarning: Sendable, Hashable, CustomStringConvertible {
             "\(file): the admin\(level) P-codes of column \"\(column)\" were not checked, as no gazetteer was given (pim: --gazetteer FILE)"
         case .matchedByTag(let file, let column, let field, let tag):
             "\(file): column \"\(column)\" is read as the schema's field \"\(field)\" (both are tagged \(tag))"
+        case .repeatsRejectedRow(let file, let row, let column, let earlier, let count):
+            "\(file):\(row):\(column): repeats the value of row \(earlier), which has other issues"
+                + (count > 1 ? " (\(count) rows of this column repeat such a row)" : "")
+                + "; once row \(earlier) is mended, the two are duplicates and one must go"
         case .missingOptionalColumn(let file, let row, let column):
             "\(file):\(row):\(column): the column is missing; the schema does not require it, so its values are empty in every row"
         }
@@ -185,7 +192,7 @@ public struct Validator: Sendable {
             issues.append(located.issue)
         }
         // Last, once every other issue is known: uniqueness is judged among the rows that are kept.
-        for located in uniquenessIssues(columns, rejected: &bad) {
+        for located in uniquenessIssues(columns, rejected: &bad, warnings: &warnings) {
             issues.append(located.issue)
         }
         var counts: [ValidationRule: Int] = [:]

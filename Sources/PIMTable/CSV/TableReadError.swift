@@ -18,8 +18,8 @@ public enum TableReadError: Error, Sendable, Hashable, CustomStringConvertible {
     case nulByte(file: String, row: Int, column: String?)
     /// A cell longer than ``CSVReadOptions/maximumCellBytes``.
     case cellTooLarge(file: String, row: Int, column: String?, limit: Int)
-    /// Two columns with the same name.
-    case duplicateColumn(file: String, column: String)
+    /// Two columns with the same name; `row` is the header row's number, when the file has rows.
+    case duplicateColumn(file: String, column: String, row: Int? = nil)
     /// A cell in the HXL hashtag row that is not a valid tag specification.
     case invalidHashtag(file: String, row: Int, column: String)
     /// The content is not in a supported format (for example JSON of the wrong shape).
@@ -34,7 +34,7 @@ public enum TableReadError: Error, Sendable, Hashable, CustomStringConvertible {
         switch self {
         case .emptyFile(let f), .unreadable(let f, _), .unbalancedQuote(let f, _, _),
             .textAfterClosingQuote(let f, _, _), .raggedRow(let f, _, _, _), .nulByte(let f, _, _),
-            .cellTooLarge(let f, _, _, _), .duplicateColumn(let f, _), .invalidHashtag(let f, _, _),
+            .cellTooLarge(let f, _, _, _), .duplicateColumn(let f, _, _), .invalidHashtag(let f, _, _),
             .invalidFormat(let f, _), .unsupportedFileType(let f, _), .spreadsheet(let f, _):
             f
         }
@@ -46,6 +46,7 @@ public enum TableReadError: Error, Sendable, Hashable, CustomStringConvertible {
         case .unbalancedQuote(_, let r, _), .textAfterClosingQuote(_, let r, _), .raggedRow(_, let r, _, _),
             .nulByte(_, let r, _), .cellTooLarge(_, let r, _, _), .invalidHashtag(_, let r, _):
             r
+        case .duplicateColumn(_, _, let r): r
         default: nil
         }
     }
@@ -56,7 +57,9 @@ public enum TableReadError: Error, Sendable, Hashable, CustomStringConvertible {
         case .unbalancedQuote(_, _, let c), .textAfterClosingQuote(_, _, let c), .nulByte(_, _, let c),
             .cellTooLarge(_, _, let c, _):
             c
-        case .duplicateColumn(_, let c), .invalidHashtag(_, _, let c): c
+        case .duplicateColumn(_, let c, _), .invalidHashtag(_, _, let c): c
+        // The first field too many, or the first one missing, by its position (QA11 I2).
+        case .raggedRow(_, _, let e, let f): "column \(min(e, f) + 1)"
         default: nil
         }
     }

@@ -114,7 +114,7 @@ struct HeaderResolver {
         }
         var seen = Set<String>()
         for name in names where !seen.insert(name).inserted {
-            throw .duplicateColumn(file: fileName, column: name)
+            throw .duplicateColumn(file: fileName, column: name, row: nameRecord < rowNumbers.count ? rowNumbers[nameRecord] : nil)
         }
         self.names = names
         self.tags = tags
