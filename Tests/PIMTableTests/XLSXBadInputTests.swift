@@ -81,6 +81,25 @@ import Testing
         #expect(error(reading: url3) == .invalidCell(file: "book.xlsx", cell: "Data!B2", problem: .badSharedString))
     }
 
+    /// QA11 I8: a sheet that defines a cell twice (or a row or cell out of order) was read silently, the last
+    /// definition winning; Excel reports such a file as damaged.
+    @Test func aCellDefinedTwiceIsAnError() throws {
+        let header = "<row r=\"1\"><c r=\"A1\" t=\"inlineStr\"><is><t>a</t></is></c><c r=\"B1\" t=\"inlineStr\"><is><t>b</t></is></c></row>"
+        for (rows, cell) in [
+            ("<row r=\"2\"><c r=\"A2\"><v>2</v></c><c r=\"B2\"><v>20</v></c></row><row r=\"2\"><c r=\"A2\"><v>99</v></c></row>", "Data!A2"),
+            ("<row r=\"2\"><c r=\"B2\"><v>2</v></c><c r=\"A2\"><v>20</v></c></row>", "Data!A2"),
+            ("<row r=\"3\"><c r=\"A3\"><v>2</v></c></row><row r=\"2\"><c r=\"A2\"><v>20</v></c></row>", "Data!A2"),
+            ("<row r=\"2\"><c r=\"A2\"><v>2</v></c><c r=\"A2\"><v>20</v></c></row>", "Data!A2"),
+        ] {
+            let url = try XLSXFixture.file(parts: XLSXFixture.parts(sheets: [("Data", XLSXFixture.sheet(header + rows))]))
+            #expect(error(reading: url) == .invalidCell(file: "book.xlsx", cell: cell, problem: .definedTwice), "\(rows)")
+        }
+        // Cells without references follow one another, and rows without numbers count on
+        let plain = XLSXFixture.sheet(header + "<row><c><v>1</v></c><c><v>2</v></c></row><row><c><v>3</v></c></row>")
+        let url = try XLSXFixture.file(parts: XLSXFixture.parts(sheets: [("Data", plain)]))
+        #expect(error(reading: url) == nil)
+    }
+
     @Test func unterminatedXMLIsMalformed() throws {
         let url = try XLSXFixture.file(parts: XLSXFixture.parts(sheets: [("S", "<worksheet><sheetData><row")]))
         #expect(error(reading: url) == .malformedXML(

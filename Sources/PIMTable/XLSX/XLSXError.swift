@@ -97,6 +97,8 @@ public enum XLSXCellProblem: String, Sendable, Hashable, CustomStringConvertible
     case badNumber = "the value is not a number"
     case badBoolean = "the value is not a boolean"
     case badSharedString = "the cell refers to a shared string that does not exist"
+    /// (QA11 I8: a repeated cell was read silently, the last definition winning.)
+    case definedTwice = "the cell is defined twice, or a row or cell comes out of order; the file is damaged (open it in the spreadsheet program and save it again)"
 
     public var description: String { rawValue }
 }

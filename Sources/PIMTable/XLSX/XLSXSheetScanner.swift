@@ -70,6 +70,8 @@ enum XLSXSheetScanner {
             var inSheetData = false
             var rowNumber = 0
             var nextColumn = 0
+            // The last cell read (row, column): cells come in order, each once (ECMA-376 §18.3.1.4, §18.3.1.73).
+            var lastCell = (row: 0, column: -1)
             // Current cell.
             var inCell = false
             var cellRow = 0
@@ -130,6 +132,10 @@ enum XLSXSheetScanner {
                         guard cellColumn < XLSXCellReference.maxColumns else {
                             throw .cell(reference: "\(sheet)!\(cellRow):\(cellRow)", problem: .badReference)
                         }
+                        guard cellRow > lastCell.row || (cellRow == lastCell.row && cellColumn > lastCell.column) else {
+                            throw .cell(reference: XLSXCellReference.name(sheet: sheet, column: cellColumn, row: cellRow), problem: .definedTwice)
+                        }
+                        lastCell = (cellRow, cellColumn)
                         nextColumn = cellColumn + 1
                         if selfClosing { continue }
                         inCell = true
