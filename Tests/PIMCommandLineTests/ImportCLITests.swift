@@ -24,6 +24,36 @@ func initialisedWorkspace() throws -> URL {
 }
 
 @Suite struct ImportCLITests {
+    /// QA11 I7: the commands that report a change take --format json, and refusals in JSON carry where (row,
+    /// column) and, for a file already imported, which version it is, in fields of their own.
+    @Test func changesAndRefusalsAnswerScriptsInJSON() throws {
+        let dir = try PIMBinary.scratch()
+        try "correct horse battery\n".write(to: dir.appendingPathComponent("pw"), atomically: true, encoding: .utf8)
+        func object(_ args: [String]) throws -> [String: Any] {
+            let r = try PIMBinary.run(args, in: dir)
+            return try #require(try JSONSerialization.jsonObject(with: Data(r.out.utf8)) as? [String: Any], "\(args): \(r.out) \(r.err)")
+        }
+        let initialised = try object(["init", "--workspace", "T", "--country", "SDN", "--admin", "admin", "--password-file", "pw",
+                                      "--format", "json"])
+        #expect(initialised["workspace"] as? String == "T" && initialised["administrator"] as? String == "admin")
+        let org = try object(["org", "add", "--name", "Partner", "--acronym", "PX", "--type", "ingo", "--format", "json"])
+        #expect(org["acronym"] as? String == "PX" && org["thisWorkspace"] as? String == "false")
+        let user = try object(["user", "add", "--name", "jx", "--role", "analyst", "--password-file", "pw", "--format", "json"])
+        #expect(user["user"] as? String == "jx" && user["role"] as? String == "analyst" && user["change"] as? String == "added")
+        let disabled = try object(["user", "disable", "jx", "--format", "json"])
+        #expect(disabled["change"] as? String == "disabled")
+        // A file that cannot be read: its row and column
+        try "a,b\n1,\"x\n".write(to: dir.appendingPathComponent("unb.csv"), atomically: true, encoding: .utf8)
+        let unreadable = try object(["inspect", "unb.csv", "--format", "json"])
+        #expect(unreadable["row"] as? Int == 2 && unreadable["column"] as? String == "b", "\(unreadable)")
+        // The same file imported twice: the version it already is
+        try syntheticCSV(rows: 12).write(to: dir.appendingPathComponent("ok.csv"), atomically: true, encoding: .utf8)
+        let first = try PIMBinary.run(["import", "ok.csv", "--dataset", "d", "--category", "protection-monitoring", "--purpose", "T"], in: dir)
+        #expect(first.status == 0, "\(first.err)")
+        let twice = try object(["import", "ok.csv", "--dataset", "d", "--purpose", "T", "--format", "json"])
+        #expect(twice["duplicateOfVersion"] as? Int == 1, "\(twice)")
+    }
+
     /// QA11 I6: the purpose, file name and provenance are shown with control characters made visible, as column
     /// names are, so that a file name or a field of the web's import form cannot drive the terminal.
     @Test func datasetShowAndInspectCannotDriveTheTerminal() throws {

@@ -79,7 +79,12 @@ struct FileInputOptions: ParsableArguments {
         do {
             return try read()
         } catch {
-            if format == .json { try Output.printJSON(ReadFailure(file: url.lastPathComponent, error: String(describing: error))) }
+            if format == .json {
+                // Located as FILE:ROW:COLUMN in fields of their own, so that a script need not parse the text (QA11 I7).
+                let located = error as? TableReadError
+                try Output.printJSON(ReadFailure(
+                    file: url.lastPathComponent, error: String(describing: error), row: located?.row, column: located?.column))
+            }
             throw error
         }
     }
@@ -94,4 +99,7 @@ struct FileInputOptions: ParsableArguments {
 struct ReadFailure: Encodable {
     var file: String
     var error: String
+    /// The row (as a spreadsheet numbers it) and column the error is at, when it has them.
+    var row: Int?
+    var column: String?
 }

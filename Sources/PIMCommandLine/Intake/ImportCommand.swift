@@ -71,8 +71,14 @@ struct ImportCommand: AsyncParsableCommand {
             // Any other refusal (a file that cannot be read, a name taken, a store error) still answers a script
             // on stdout, with the reason; the status stays non-zero.
             if format == .json {
-                try Output.printJSON(ImportFailure(
-                    dataset: dataset, file: input.url.lastPathComponent, reason: String(describing: error), warnings: said.all))
+                var failure = ImportFailure(
+                    dataset: dataset, file: input.url.lastPathComponent, reason: String(describing: error), warnings: said.all)
+                // Where a read error is, for a script (QA11 I7).
+                if let located = error as? TableReadError {
+                    failure.row = located.row
+                    failure.column = located.column
+                }
+                try Output.printJSON(failure)
             }
             throw error
         }
@@ -175,9 +181,11 @@ struct ImportCommand: AsyncParsableCommand {
                                            audit: audit, creating: DatasetImport.creating(plan))
             } catch let e as StoreError {
                 // The same file again is refused too: said on stdout as JSON like any other refusal.
-                if case .duplicateFile = e, format == .json {
-                    try Output.printJSON(ImportRejection(dataset: dataset, file: read.report.fileName, reason: e.description,
-                                                         columns: read.table.columns.count, result: result, notes: said.all))
+                if case .duplicateFile(let version) = e, format == .json {
+                    var rejection = ImportRejection(dataset: dataset, file: read.report.fileName, reason: e.description,
+                                                    columns: read.table.columns.count, result: result, notes: said.all)
+                    rejection.duplicateOfVersion = version
+                    try Output.printJSON(rejection)
                     throw PrintedRefusal(error: e)
                 }
                 throw e
@@ -246,6 +254,8 @@ struct ImportRejection: Encodable {
     var countsByRule: [String: Int]
     var issues: [ValidationIssue]
     var warnings: [String]
+    /// The version of the dataset that is already this exact file, when that is why (QA11 I7).
+    var duplicateOfVersion: Int?
 
     init(dataset: String, file: String, reason: String, columns: Int, result r: ValidationResult, notes: [String]) {
         self.dataset = dataset
@@ -274,6 +284,9 @@ struct ImportFailure: Encodable {
     /// Why the file was not imported.
     var error: String
     var warnings: [String]
+    /// Where a read error is: the row as a spreadsheet numbers it, and the column.
+    var row: Int?
+    var column: String?
 
     init(dataset: String, file: String, reason: String, warnings: [String]) {
         self.dataset = dataset

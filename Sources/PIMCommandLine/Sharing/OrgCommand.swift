@@ -24,6 +24,7 @@ struct OrgCommand: AsyncParsableCommand {
         @Option(help: "Short unique name used in agreements, e.g. UNHCR.") var acronym: String
         @Option(help: "un, ingo, nngo, government, cluster, donor or other.") var type: Organization.Kind
         @Flag(help: "This workspace belongs to it: its shares must name it as their producer (see `pim org own`).") var own = false
+        @OptionGroup var output: ChangeFormat
 
         func validate() throws {
             guard !name.trimmingCharacters(in: .whitespaces).isEmpty else { throw ValidationError("--name must not be empty.") }
@@ -42,7 +43,8 @@ struct OrgCommand: AsyncParsableCommand {
                                               organizationID: org.id.rawValue, details: ["acronym": acronym]))
                 if own { try await Own.make(acronym, organizationID: org.id.rawValue, in: s, actor: actor.name) }
             }
-            print("Added organisation \(acronym) (\(type.rawValue))" + (own ? ", the organisation this workspace belongs to." : "."))
+            try output.report("Added organisation \(acronym) (\(type.rawValue))" + (own ? ", the organisation this workspace belongs to." : "."),
+                              ["acronym": acronym, "type": type.rawValue, "name": name, "thisWorkspace": String(own)])
         }
     }
 
@@ -97,6 +99,7 @@ struct OrgCommand: AsyncParsableCommand {
         @OptionGroup var store: StoreOptions
         @OptionGroup var actor: ActorOption
         @Argument(help: "The organisation's acronym.") var acronym: String
+        @OptionGroup var output: ChangeFormat
 
         func run() async throws {
             let before: String? = try await store.withStore(writing: true, command: "pim org own") { s in
@@ -109,7 +112,8 @@ struct OrgCommand: AsyncParsableCommand {
                 try await Self.make(org.acronym, organizationID: org.id.rawValue, in: s, actor: actor.name)
                 return before
             }
-            print("This workspace now belongs to \(acronym)" + (before.map { $0 == acronym ? " (as before)." : " (it was \($0)'s)." } ?? "."))
+            try output.report("This workspace now belongs to \(acronym)" + (before.map { $0 == acronym ? " (as before)." : " (it was \($0)'s)." } ?? "."),
+                              ["thisWorkspace": acronym, "before": before ?? ""])
         }
 
         static func make(_ acronym: String, organizationID: String, in s: any Store, actor: String) async throws {

@@ -11,6 +11,19 @@ enum OutputFormat: String, CaseIterable, ExpressibleByArgument {
     case text, json
 }
 
+/// `--format` of a command that reports one change (init, user, org): its sentence as text, or its fields as a
+/// JSON object for scripts (QA11 I7).
+struct ChangeFormat: ParsableArguments {
+    @Option(help: "Output format: text or json.") var format: OutputFormat = .text
+
+    func report(_ sentence: String, _ fields: [String: String]) throws {
+        switch format {
+        case .text: print(sentence)
+        case .json: try Output.printJSON(fields)
+        }
+    }
+}
+
 enum Output {
     /// Pretty JSON with sorted keys, for scripts.
     static func json<T: Encodable>(_ value: T) throws -> String {

@@ -26,6 +26,7 @@ struct InitCommand: AsyncParsableCommand {
     @Option(help: "User name of the first administrator.") var admin: String?
     @Option(help: "File whose first line is the administrator's password.") var passwordFile: String?
     @Flag(help: "Erase an existing workspace and everything in it, then initialise again.") var force = false
+    @OptionGroup var output: ChangeFormat
 
     func run() async throws {
         // Asked on a terminal, the questions come after the check that the store is free: nobody should type a
@@ -42,8 +43,11 @@ struct InitCommand: AsyncParsableCommand {
         try await store.withStore(writing: true, command: "pim init") { s in
             try await s.initialize(workspace: ws, administrator: admin, replacingExisting: force, at: now)
         }
-        print("Initialised workspace \"\(ws.name)\" (\(ws.country), levels \(ws.adminLevels.joined(separator: " > "))) in \(store.configuration.backendDescription).")
-        print("Administrator: \(admin.userName).")
+        try output.report(
+            "Initialised workspace \"\(ws.name)\" (\(ws.country), levels \(ws.adminLevels.joined(separator: " > "))) in \(store.configuration.backendDescription).\n"
+                + "Administrator: \(admin.userName).",
+            ["workspace": ws.name, "country": ws.country, "adminLevels": ws.adminLevels.joined(separator: ","),
+             "store": store.configuration.backendDescription, "administrator": admin.userName])
     }
 
     /// Whether some answer would be asked on the terminal.

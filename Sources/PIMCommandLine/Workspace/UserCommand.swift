@@ -38,6 +38,7 @@ struct UserCommand: AsyncParsableCommand {
         @Option(help: "Display name (default: the user name).") var displayName: String?
         @Option(help: "File whose first line is the password.") var passwordFile: String?
         @OptionGroup var actor: ActorOption
+        @OptionGroup var output: ChangeFormat
 
         func validate() throws {
             try User.validateUserName(name)
@@ -62,7 +63,7 @@ struct UserCommand: AsyncParsableCommand {
                 try await s.append(AuditDraft(at: Date(), actor: actor.name, action: .userCreated, organizationID: orgID?.rawValue,
                                               details: ["user": user.id.rawValue, "role": role.rawValue]))
             }
-            print("Added user \(name) (\(role.rawValue)\(org.map { ", \($0)" } ?? "")).")
+            try output.report("Added user \(name) (\(role.rawValue)\(org.map { ", \($0)" } ?? "")).", ["user": name, "role": role.rawValue, "organization": org ?? "", "change": "added"])
         }
     }
 
@@ -98,12 +99,13 @@ struct UserCommand: AsyncParsableCommand {
         @OptionGroup var store: StoreOptions
         @Argument(help: "User name.") var name: String
         @OptionGroup var actor: ActorOption
+        @OptionGroup var output: ChangeFormat
 
         func run() async throws {
             try await UserCommand.change(name, store: store, actor: actor, command: "pim user disable", details: ["disabled": "true"]) {
                 $0.isDisabled = true
             }
-            print("Disabled user \(name).")
+            try output.report("Disabled user \(name).", ["user": name, "change": "disabled"])
         }
     }
 
@@ -158,12 +160,13 @@ struct UserCommand: AsyncParsableCommand {
         @OptionGroup var store: StoreOptions
         @Argument(help: "User name.") var name: String
         @OptionGroup var actor: ActorOption
+        @OptionGroup var output: ChangeFormat
 
         func run() async throws {
             try await UserCommand.change(name, store: store, actor: actor, command: "pim user enable", details: ["disabled": "false"]) {
                 $0.isDisabled = false
             }
-            print("Enabled user \(name).")
+            try output.report("Enabled user \(name).", ["user": name, "change": "enabled"])
         }
     }
 
@@ -173,6 +176,7 @@ struct UserCommand: AsyncParsableCommand {
         @OptionGroup var store: StoreOptions
         @Argument(help: "User name.") var name: String
         @OptionGroup var actor: ActorOption
+        @OptionGroup var output: ChangeFormat
 
         func run() async throws {
             try await store.withStore(writing: true, command: "pim user unlock") { s in
@@ -183,7 +187,7 @@ struct UserCommand: AsyncParsableCommand {
                 try await s.append(AuditDraft(at: Date(), actor: actor.name, action: .userUpdated, organizationID: u.organizationID?.rawValue,
                                               details: ["user": u.id.rawValue, "unlocked": "true"]))
             }
-            print("Unlocked user \(name).")
+            try output.report("Unlocked user \(name).", ["user": name, "change": "unlocked"])
         }
     }
 
@@ -200,6 +204,7 @@ struct UserCommand: AsyncParsableCommand {
         @Option(help: "New role.") var role: Role
         @Option(help: "Organisation acronym the user belongs to (needed to become a partner viewer).") var org: String?
         @OptionGroup var actor: ActorOption
+        @OptionGroup var output: ChangeFormat
 
         func run() async throws {
             let role = role
@@ -211,7 +216,7 @@ struct UserCommand: AsyncParsableCommand {
                 }
                 $0.role = role
             }
-            print("\(name) is now \(role.rawValue).")
+            try output.report("\(name) is now \(role.rawValue).", ["user": name, "role": role.rawValue, "change": "role set"])
         }
     }
 
@@ -223,6 +228,7 @@ struct UserCommand: AsyncParsableCommand {
         @Argument(help: "User name.") var name: String
         @Option(help: "File whose first line is the new password.") var passwordFile: String?
         @OptionGroup var actor: ActorOption
+        @OptionGroup var output: ChangeFormat
 
         func run() async throws {
             let hash = try UserCommand.newPasswordHash(file: passwordFile, prompt: "New password for \(name)")
@@ -232,7 +238,7 @@ struct UserCommand: AsyncParsableCommand {
                 $0.failedLogins = 0
                 $0.lockedUntil = nil
             }
-            print("Set a new password for \(name).")
+            try output.report("Set a new password for \(name).", ["user": name, "change": "password set"])
         }
     }
 }
