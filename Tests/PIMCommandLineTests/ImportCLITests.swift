@@ -52,6 +52,12 @@ func initialisedWorkspace() throws -> URL {
         #expect(first.status == 0, "\(first.err)")
         let twice = try object(["import", "ok.csv", "--dataset", "d", "--purpose", "T", "--format", "json"])
         #expect(twice["duplicateOfVersion"] as? Int == 1, "\(twice)")
+        // (QA11 I20: an export for Excel on Windows starts with a UTF-8 byte-order mark, only when asked)
+        #expect(try PIMBinary.run(["export", "d", "--out", "e.csv", "--excel"], in: dir).status == 0)
+        #expect(try PIMBinary.run(["export", "d", "--out", "p.csv"], in: dir).status == 0)
+        #expect(Array(try Data(contentsOf: dir.appendingPathComponent("e.csv")).prefix(3)) == [0xEF, 0xBB, 0xBF])
+        #expect(try Data(contentsOf: dir.appendingPathComponent("p.csv")).first != 0xEF)
+        #expect(try PIMBinary.run(["export", "d", "--out", "x.xlsx", "--format", "xlsx", "--excel"], in: dir).status != 0)
     }
 
     /// QA11 I6: the purpose, file name and provenance are shown with control characters made visible, as column

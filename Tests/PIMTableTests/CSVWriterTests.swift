@@ -28,6 +28,16 @@ import Testing
         #expect(text == "n,d,when,ok,s\r\n-5,0.1,2024-02-29,true,\"a,b\"\r\n,5.0,1970-01-01,false,'=SUM(A1)\r\n")
     }
 
+    /// QA11 I20: for Excel on Windows, a UTF-8 byte-order mark on request; pim reads such a file back unchanged.
+    @Test func writesAByteOrderMarkWhenAskedAndReadsItBack() throws {
+        let table = try Table(columns: [Column(name: "town", data: .text(codes: [0, 1], dictionary: ["الخرطوم", "Zürich"]))])
+        let bytes = CSVWriter.bytes(table, options: CSVWriteOptions(byteOrderMark: true))
+        #expect(Array(bytes.prefix(3)) == [0xEF, 0xBB, 0xBF])
+        #expect(Array(CSVWriter.bytes(table).prefix(4)) == Array("town".utf8))
+        let back = try CSVReader.read(bytes: bytes, fileName: "t.csv")
+        #expect(back.table == table)
+    }
+
     @Test func writesHXLRowAndLFWhenAsked() throws {
         let text = String(decoding: CSVWriter.bytes(try table(), hxl: true, options: CSVWriteOptions(lineEnding: .lf)), as: UTF8.self)
         let lines = text.split(separator: "\n", omittingEmptySubsequences: false)

@@ -267,7 +267,13 @@ struct ExportCommand: AsyncParsableCommand {
         hxl-json-objects (HXL JSON objects keyed by hashtag) or xlsx.
         """) var format: Format = .csv
     @Option(help: "Output file.") var out: String
+    @Flag(help: "csv and hxl: start the file with a UTF-8 byte-order mark, so that Excel on Windows shows Arabic and accented text rightly.")
+    var excel = false
     @OptionGroup var actor: ActorOption
+
+    func validate() throws {
+        if excel && ![.csv, .hxl].contains(format) { throw ValidationError("--excel applies to --format csv and hxl.") }
+    }
 
     func run() async throws {
         // (Checked before the export is audited: the workspace's own files are never replaced.)
@@ -284,8 +290,8 @@ struct ExportCommand: AsyncParsableCommand {
             }
             let table = try await s.table(of: v)
             switch format {
-            case .csv: try CSVWriter.write(table, hxl: false, to: url)
-            case .hxl: try CSVWriter.write(table, hxl: true, to: url)
+            case .csv: try CSVWriter.write(table, hxl: false, to: url, options: CSVWriteOptions(byteOrderMark: excel))
+            case .hxl: try CSVWriter.write(table, hxl: true, to: url, options: CSVWriteOptions(byteOrderMark: excel))
             case .json: try JSONTableWriter.write(table, to: url)
             case .hxlJSON: try JSONTableWriter.write(table, style: .hxlArrays, to: url)
             case .hxlJSONObjects: try JSONTableWriter.write(table, style: .hxlObjects, to: url)

@@ -12,11 +12,16 @@ public struct CSVWriteOptions: Sendable, Hashable {
     public var lineEnding: LineEnding
     /// Guard text cells against spreadsheet formulas (see ``FormulaGuard``). On by default.
     public var neutraliseFormulas: Bool
+    /// Start with a UTF-8 byte-order mark, which Excel on Windows needs to read UTF-8 (without it, Arabic and
+    /// accented text shows as mojibake). Off by default: other readers would take it into the first column's name.
+    public var byteOrderMark: Bool
 
-    public init(delimiter: UInt8 = UInt8(ascii: ","), lineEnding: LineEnding = .crlf, neutraliseFormulas: Bool = true) {
+    public init(delimiter: UInt8 = UInt8(ascii: ","), lineEnding: LineEnding = .crlf, neutraliseFormulas: Bool = true,
+                byteOrderMark: Bool = false) {
         self.delimiter = delimiter
         self.lineEnding = lineEnding
         self.neutraliseFormulas = neutraliseFormulas
+        self.byteOrderMark = byteOrderMark
     }
 }
 
@@ -63,7 +68,7 @@ public enum CSVWriter {
     /// - Parameter hxl: also write the hashtag row (empty cells for untagged columns); skipped when no
     ///   column has a tag.
     public static func bytes(_ table: Table, hxl: Bool = false, options: CSVWriteOptions = .init()) -> [UInt8] {
-        var out: [UInt8] = []
+        var out: [UInt8] = options.byteOrderMark ? [0xEF, 0xBB, 0xBF] : []
         out.reserveCapacity(64 + table.rowCount * max(1, table.columns.count) * 8)
         let eol: [UInt8] = options.lineEnding == .crlf ? [13, 10] : [10]
         func appendField(_ s: String) {
