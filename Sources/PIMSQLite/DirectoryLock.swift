@@ -16,11 +16,14 @@ final class DirectoryLock: Sendable {
     let path: String
     private let fd: Int32
 
-    /// Takes the lock or throws ``LockError/held(by:)`` at once (never waits).
-    init(directory: URL, command: String) throws(LockError) {
+    /// Takes the lock or throws ``LockError/held(by:)``: at once, or once `waiting` seconds have passed (for a
+    /// command whose write takes milliseconds, such as the audit event of a viewed output: QA11 C17).
+    init(directory: URL, command: String, waiting: Double = 0) throws(LockError) {
         path = directory.appendingPathComponent("pim.lock").path
         let fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0o600)
         guard fd >= 0 else { throw .cannotOpen(path: path, errno: errno) }
+        let deadline = Date().addingTimeInterval(waiting)
+        while flock(fd, LOCK_EX | LOCK_NB) != 0 && Date() < deadline { usleep(50_000) }
         if flock(fd, LOCK_EX | LOCK_NB) != 0 {
             var buf = [UInt8](repeating: 0, count: 512)
             let n = pread(fd, &buf, 511, 0)

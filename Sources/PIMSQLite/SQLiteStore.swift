@@ -22,7 +22,9 @@ public final class SQLiteStore: Store {
     /// Opens (creating when writable) the store in `directory`.
     /// - Parameter command: what this process is doing, written into the lock file for other writers to read.
     /// - Throws: ``StoreError/locked(path:holder:)`` when another process writes the directory.
-    public init(directory: URL, mode: Mode = .readWrite, command: String = "pim") throws(StoreError) {
+    /// - Parameter waitingForLock: seconds a writer waits for another pim process to release the data directory
+    ///   before it is refused (0: refused at once).
+    public init(directory: URL, mode: Mode = .readWrite, command: String = "pim", waitingForLock: Double = 0) throws(StoreError) {
         self.directory = directory
         if mode == .readWrite {
             // The data directory and the database hold every dataset and the workspace's keys: readable by the
@@ -43,7 +45,7 @@ public final class SQLiteStore: Store {
             for file in [database, database + "-wal", database + "-shm"] where fm.fileExists(atPath: file) {
                 try? fm.setAttributes([.posixPermissions: 0o600], ofItemAtPath: file)
             }
-            do { lock = try DirectoryLock(directory: directory, command: command) } catch {
+            do { lock = try DirectoryLock(directory: directory, command: command, waiting: waitingForLock) } catch {
                 switch error {
                 case .held(let holder): throw .locked(path: directory.path, holder: holder)
                 case .cannotOpen(let p, let e): throw .unavailable("cannot open the lock file \(p): \(DirectoryLock.reason(errno: e))")

@@ -29,6 +29,30 @@ import Testing
         try await second.close()
     }
 
+    /// QA11 C17: a writer whose write takes milliseconds (the audit event of a viewed output) waits for the lock,
+    /// instead of failing because another such writer holds it for an instant.
+    @Test func aWriterAskedToWaitGetsInOnceTheHolderCloses() async throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("pim-lock-\(UUID().uuidString)")
+        let first = try SQLiteStore(directory: dir, command: "pim output")
+        try await first.migrate()
+        // Given the holder closes a moment later
+        let closing = Task.detached {
+            try await Task.sleep(for: .milliseconds(300))
+            try await first.close()
+        }
+        // When a second writer waits up to 20 s (off the concurrency pool: the wait blocks its thread)
+        let started = Date()
+        let second: SQLiteStore = try await withCheckedThrowingContinuation { c in
+            DispatchQueue.global().async {
+                c.resume(with: Result { try SQLiteStore(directory: dir, command: "pim output", waitingForLock: 20) })
+            }
+        }
+        // Then it gets in, after the holder closed and well before the limit
+        #expect(Date().timeIntervalSince(started) < 19)
+        try await closing.value
+        try await second.close()
+    }
+
     /// The data directory and the database files are the running account's only (0700, 0600), whatever the
     /// umask; a database left readable by others by an earlier version is tightened when opened.
     @Test func theDataDirectoryAndItsFilesAreReadableByTheirOwnerOnly() async throws {

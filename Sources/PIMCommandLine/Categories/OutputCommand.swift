@@ -83,7 +83,9 @@ struct OutputCommand: AsyncParsableCommand {
             ? try CategoryOutputs.shareableReport(for: category, table: table, options: options, consent: consent)
             : try CategoryOutputs.report(for: category, table: table, options: options)
         // Who saw which output of which version is recorded before it is shown (counts and options only).
-        try await store.withStore(writing: true, command: "pim output") { s in
+        // (A few milliseconds of writing: another pim writing the directory, such as another output's audit event,
+        // is waited for rather than failing the view; QA11 C17.)
+        try await store.withStore(writing: true, command: "pim output", waitingForLock: 10) { s in
             var details = ["kind": shareable ? "shareable" : "internal", "source": label]
             if shareable { details["min_cell"] = String(minCell) }
             if let n = report.leftOutForConsent { details["left_out_for_consent"] = String(n) }

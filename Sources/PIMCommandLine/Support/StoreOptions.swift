@@ -25,7 +25,7 @@ struct StoreOptions: ParsableArguments {
 
     /// Opens the configured store and migrates it.
     /// - Parameter writing: whether this command writes; SQLite then takes the data directory's lock.
-    func openStore(writing: Bool, command: String) async throws -> any Store {
+    func openStore(writing: Bool, command: String, waitingForLock: Double = 0) async throws -> any Store {
         let store: any Store
         switch configuration.backend {
         case .sqlite(let dir):
@@ -35,7 +35,7 @@ struct StoreOptions: ParsableArguments {
             if !creates, !SQLiteStore.holdsDatabase(dir) {
                 throw CLIError(StoreError.notInitialized.description)
             }
-            let opened = try SQLiteStore(directory: dir, mode: writing ? .readWrite : .readOnly, command: command)
+            let opened = try SQLiteStore(directory: dir, mode: writing ? .readWrite : .readOnly, command: command, waitingForLock: waitingForLock)
             if !writing, try await opened.needsMigration() {
                 // A workspace written by an older pim: bring it up to date once (as any writing command would),
                 // then read. If another pim writes the directory, the lock error names it.
@@ -76,8 +76,10 @@ struct StoreOptions: ParsableArguments {
     private var isSQLite: Bool { if case .sqlite = configuration.backend { true } else { false } }
 
     /// Opens the store, runs `body`, and always closes the store.
-    func withStore<T>(writing: Bool, command: String, _ body: (any Store) async throws -> T) async throws -> T {
-        let store = try await openStore(writing: writing, command: command)
+    /// - Parameter waitingForLock: for a short write, seconds to wait for another pim process writing the data
+    ///   directory before giving up (see ``SQLiteStore/init(directory:mode:command:waitingForLock:)``).
+    func withStore<T>(writing: Bool, command: String, waitingForLock: Double = 0, _ body: (any Store) async throws -> T) async throws -> T {
+        let store = try await openStore(writing: writing, command: command, waitingForLock: waitingForLock)
         do {
             let result = try await body(store)
             try await store.close()
