@@ -53,9 +53,21 @@ extension PIMFramework {
     ///
     /// `search("population figures")` returns Population Data (output §9.1, share §10.1) and Case Management
     /// (share §10.4, population figures of its caseload) as producers.
+    ///
+    /// A question (`who produces population figures?`) is read as one: its question words are dropped, and
+    /// "produces" or "shares" asks for the categories that produce or share the rest (QA11 C26: they were
+    /// searched for as words, which no entry holds, and no category was found to produce anything).
     public func search(_ text: String) -> SearchResults {
-        let query = Array(Set(SearchTokenizer.stems(text))).sorted()
-        let ordered = SearchTokenizer.stems(text)
+        var ordered = SearchTokenizer.stems(text)
+        var asked: SearchRole?
+        if text.contains("?") || ordered.contains(where: SearchTokenizer.questionWords.contains) {
+            let rest = ordered.filter { !SearchTokenizer.questionWords.contains($0) && SearchTokenizer.roleWords[$0] == nil }
+            if !rest.isEmpty {
+                asked = ordered.compactMap { SearchTokenizer.roleWords[$0] }.first
+                ordered = rest
+            }
+        }
+        let query = Array(Set(ordered)).sorted()
         guard !query.isEmpty else { return SearchResults(query: text, terms: [], hits: []) }
         var found: [(PIMCategory, [SearchMatch])] = []
         for category in categories {
@@ -86,6 +98,12 @@ extension PIMFramework {
                     produces: produces, shares: shares, matches: matches))
         }
         hits.sort { $0.score != $1.score ? $0.score > $1.score : $0.category < $1.category }
+        // "Who produces …?": the producers (or sharers) answer it, when there are any.
+        switch asked {
+        case .produces? where hits.contains(where: \.produces): hits = hits.filter(\.produces)
+        case .shares? where hits.contains(where: \.shares): hits = hits.filter(\.shares)
+        default: break
+        }
         return SearchResults(query: text, terms: query, hits: hits)
     }
 
@@ -118,6 +136,17 @@ enum SearchTokenizer {
         "a", "an", "and", "are", "as", "at", "be", "by", "e", "eg", "etc", "for", "from", "g", "i", "ie", "in", "is",
         "it", "its", "of", "on", "or", "that", "the", "their", "this", "to", "which", "with",
     ]
+
+    /// Words that make a query a question (`who produces …?`), dropped from its terms.
+    static let questionWords: Set<String> = ["who", "what", "where", "when", "how", "do", "doe", "does", "which", "whom", "whose"]
+
+    /// In a question, the words that ask for a role rather than name the data, by their stems.
+    static let roleWords: [String: SearchRole] = {
+        var out: [String: SearchRole] = [:]
+        for w in stems("produce produces producing produced") { out[w] = .produces }
+        for w in stems("share shares sharing shared") { out[w] = .shares }
+        return out
+    }()
 
     /// The stems of the words of `text`, in order, without stop words.
     static func stems(_ text: String) -> [String] {

@@ -25,7 +25,7 @@ import Testing
 
     @Test func nonHXLTagsAreOnlyUsedWhereHXLHasNone() {
         // #x_ tags are allowed only for concepts without an HXL hashtag
-        let allowed: Set = ["x_sex", "x_agegroup", "x_specificneed", "x_gbv", "x_service", "x_weight", "x_ownership", "x_channel", "x_topic",
+        let allowed: Set = ["x_sex", "x_agegroup", "x_specificneed", "x_gbv", "x_weight", "x_ownership", "x_channel", "x_topic",
                             "x_casetype", "x_age", "x_consent", "x_aidworkers", "x_priority", "x_sensitive"]
         for t in CategoryTemplate.all {
             for f in t.schema.fields {

@@ -186,11 +186,17 @@ import Testing
         try good.write(to: population)
         let load = try PIMBinary.run(["demo", "load", "--dir", "demo"], in: dir)
         #expect(load.status == 0, "\(load.err)")
+        // (QA11 C20: it says as of which day coverage is judged, since the demo data ends on a fixed day)
+        #expect(load.out.contains("--as-of 2026-06-30"), "\(load.out)")
         let again = try PIMBinary.run(["demo", "load", "--dir", "demo"], in: dir)
         #expect(again.status == 0, "\(again.err)")
         #expect(again.out.components(separatedBy: "; skipped.").count - 1 == 8 + 5, "\(again.out)")
         let datasets = try PIMBinary.run(["datasets", "--format", "json"], in: dir)
         #expect(try JSONDecoder().decode([Listed].self, from: Data(datasets.out.utf8)).count == 8)
+        // QA11 C22: a CSV template carries the HXL row too
+        let csv = try PIMBinary.run(["template", "population-data", "--format", "csv"], in: dir)
+        let lines = csv.out.split(whereSeparator: \.isNewline)
+        #expect(lines.count == 2 && lines.last?.hasPrefix("#") == true, "\(csv.out)")
     }
 
     @Test func coverageShowsGapsAndWhoWouldFillThem() throws {

@@ -19,6 +19,19 @@ import Testing
         #expect(caseManagement?.matches.first?.section == SectionReference(10, 4))
     }
 
+    /// QA11 C26: the issue's own example, asked as a question, names the producers (its question words and
+    /// "produces" were searched for as words, and every category came out as producing nothing).
+    @Test func aQuestionIsAnsweredByTheCategoriesInTheRoleItAsksFor() {
+        let asked = framework.search("who produces population figures?")
+        #expect(asked.terms == framework.search("population figures").terms)
+        #expect(asked.hits.map(\.category) == [.populationData, .caseManagement])
+        #expect(asked.hits.allSatisfy { $0.produces })
+        let sharers = framework.search("Who shares population figures?")
+        #expect(!sharers.hits.isEmpty && sharers.hits.allSatisfy { $0.shares })
+        // Not a question: "sharing" stays a word of the data searched for
+        #expect(framework.search("data sharing").terms.contains { $0.hasPrefix("shar") })
+    }
+
     @Test func searchIgnoresCaseAndNumber() {
         let plural = framework.search("POPULATION FIGURES").hits.map(\.category)
         let singular = framework.search("population figure").hits.map(\.category)

@@ -1,4 +1,7 @@
 import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
 import PIMSQLite
 import PIMStorage
 import Testing
@@ -32,24 +35,22 @@ import Testing
     /// QA11 C17: a writer whose write takes milliseconds (the audit event of a viewed output) waits for the lock,
     /// instead of failing because another such writer holds it for an instant.
     @Test func aWriterAskedToWaitGetsInOnceTheHolderCloses() async throws {
+        // Given another process's lock on the directory (taken here on a descriptor of its own), released a moment
+        // later by a plain thread (not the concurrency pool, which other tests may keep busy)
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("pim-lock-\(UUID().uuidString)")
-        let first = try SQLiteStore(directory: dir, command: "pim output")
-        try await first.migrate()
-        // Given the holder closes a moment later
-        let closing = Task.detached {
-            try await Task.sleep(for: .milliseconds(300))
-            try await first.close()
-        }
-        // When a second writer waits up to 20 s (off the concurrency pool: the wait blocks its thread)
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        let fd = open(dir.appendingPathComponent("pim.lock").path, O_RDWR | O_CREAT | O_CLOEXEC, 0o600)
+        #expect(fd >= 0 && flock(fd, LOCK_EX | LOCK_NB) == 0)
+        // A writer that does not wait is refused at once
+        #expect(throws: StoreError.self) { _ = try SQLiteStore(directory: dir, command: "pim output") }
         let started = Date()
-        let second: SQLiteStore = try await withCheckedThrowingContinuation { c in
-            DispatchQueue.global().async {
-                c.resume(with: Result { try SQLiteStore(directory: dir, command: "pim output", waitingForLock: 20) })
-            }
+        DispatchQueue.global().asyncAfter(deadline: .now() + 0.3) {
+            _ = flock(fd, LOCK_UN)
+            close(fd)
         }
-        // Then it gets in, after the holder closed and well before the limit
+        // When a writer waits up to 20 s, then it gets in once the lock is released, well before the limit
+        let second = try SQLiteStore(directory: dir, command: "pim output", waitingForLock: 20)
         #expect(Date().timeIntervalSince(started) < 19)
-        try await closing.value
         try await second.close()
     }
 

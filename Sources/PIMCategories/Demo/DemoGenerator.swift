@@ -16,7 +16,8 @@ public struct DemoGenerator: Sendable {
     public init(seed: UInt64, scale: DemoWorld.Scale) { world = DemoWorld(seed: seed, scale: scale) }
 
     static let start = CivilDays.days(year: 2026, month: 1, day: 1)
-    static let end = CivilDays.days(year: 2026, month: 6, day: 30)
+    /// The last day of the demo data: coverage is judged as of it (`pim coverage --as-of`), since the data grows old.
+    public static let end = CivilDays.days(year: 2026, month: 6, day: 30)
     static let months = TrendPeriod.month.range(start, end)
 
     /// The dataset of `category`, laid out as its template.

@@ -68,7 +68,7 @@ extension CategoryTemplate {
             .choice("gbv_incident_type", "GBV incident type (GBVIMS), only for GBV survivors", hxl: "#x_gbv+type", .gbvIncidentType,
                     role: .sensitive, required: false),
             .choice("status", "Case status", hxl: "#status", .caseStatus),
-            .choice("referral_service", "Service referred to", hxl: "#x_service+referral", .service, required: false),
+            .choice("referral_service", "Service referred to", hxl: "#service+referral", .service, required: false),
             .org,
             // Optional (issue #6): the case's unit, the age in years, a service provided, and consent per purpose as
             // collected (decisions that count for sharing are recorded with `pim consent`).

@@ -26,7 +26,7 @@ struct TemplateCommand: ParsableCommand {
     enum Format: String, CaseIterable, ExpressibleByArgument { case csv, hxl, xlsx, xlsform, schema, text }
 
     @Argument(help: "Category id, name or alias (see `pim framework categories`).") var category: String
-    @Option(help: "csv (header only), hxl (header + HXL row), xlsx (with HXL row), xlsform, schema (JSON), text (describe).")
+    @Option(help: "csv or hxl (header + HXL row), xlsx (with HXL row), xlsform, schema (JSON), text (describe).")
     var format: Format = .text
     @Option(help: "Output file (default: standard output for csv, hxl, schema and text).") var out: String?
     @Option(help: "XLSForm: gazetteer (HXL CSV with #adm1+code …) whose P-codes become choice lists.") var gazetteer: String?
@@ -48,7 +48,8 @@ struct TemplateCommand: ParsableCommand {
         let url = out.map { URL(fileURLWithPath: $0) }
         switch format {
         case .csv, .hxl:
-            let bytes = CSVWriter.data(template.emptyTable(), hxl: format == .hxl)
+            // Both carry the HXL row: a template is there so that teams collect with the right tags (QA11 C22).
+            let bytes = CSVWriter.data(template.emptyTable(), hxl: true)
             try emit(bytes, url)
         case .xlsx:
             guard let url else { return }
