@@ -61,6 +61,10 @@ import Testing
     @Test func demoMonitoringShowsThePlantedJuneSpike() throws {
         let r = try MonitoringTrends.report(DemoGenerator(seed: 9, scale: .small).table(for: .protectionMonitoring))
         #expect(r.section("by-risk-period")?.value("flag", where: ["movement-restrictions", "2026-06"]) == .text("spike"))
+        // and where: the first admin 2, where the demo plants it (QA11 C29)
+        let located = try #require(r.section("by-risk-area-period"))
+        let flagged = located.rows.filter { $0[0] == .text("movement-restrictions") && $0[2] == .text("2026-06") && $0[4] == .text("spike") }
+        #expect(flagged.map { $0[1].description } == ["ZZ0101"])
     }
 
     @Test func demoPopulationTotalsMatchTheWorld() throws {

@@ -137,9 +137,14 @@ import Testing
         #expect(byRisk.value("incidents", where: ["gbv"]) == .integer(18))
         #expect(byRisk.value("percent", where: ["gbv"]) == .number(90))
         #expect(r.section("by-risk-period")?.value("flag", where: ["gbv", "2026-05"]) == .text("spike"))
-        // Totals Feb-Apr 3, 3, 2 (mean 2.7, sd 0.5), May 10: a spike of the total too, listed with gbv and A1
+        // Totals Feb-Apr 3, 3, 2 (mean 2.7, sd 0.5), May 10: a spike of the total too, listed with gbv, A1 and
+        // gbv in A101 (QA11 C29: where the risk spiked)
         let spikes = try #require(r.section("spikes"))
-        #expect(spikes.rows.count == 3)
+        #expect(spikes.rows.count == 4)
+        #expect(spikes.value("incidents", where: ["protection_risk in adm2_code", "gbv in A101", "2026-05"]) == .integer(10))
+        let located = try #require(r.section("by-risk-area-period"))
+        #expect(located.value("flag", where: ["gbv", "A101", "2026-05"]) == .text("spike"))
+        #expect(located.value("incidents", where: ["attacks-on-civilians", "A201", "2026-03"]) == .integer(2))
         #expect(spikes.value("incidents", where: ["total", "all incidents", "2026-05"]) == .integer(10))
     }
 

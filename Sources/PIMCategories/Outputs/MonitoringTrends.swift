@@ -49,9 +49,15 @@ public enum MonitoringTrends {
 
         var total = [Double](repeating: 0, count: periods.count), totalAffected = [Int64](repeating: 0, count: periods.count)
         var byRisk: [String: [Double]] = [:], byAdm1: [String: [Double]] = [:], riskAffected: [String: Int64] = [:]
+        // Each risk in each area (admin 2 where the data has it): where a spike is (QA11 C29: a spike of one risk
+        // in one admin 2 was flagged with no location, and the admin 1 series did not show it).
+        let areaColumn = t["adm2_code"] != nil ? "adm2_code" : "adm1_code"
+        let areas = try t.texts(areaColumn)
+        var byRiskArea: [String: [Double]] = [:]
         for r in valid {
             guard let d = dates[r], let p = index[period.start(of: d)] else { continue }
             let risk = risks[r] ?? "unknown", adm = a1[r] ?? "unknown"
+            byRiskArea[risk + "\u{1F}" + (areas[r] ?? "unknown"), default: [Double](repeating: 0, count: periods.count)][p] += 1
             total[p] += 1
             totalAffected[p] = try totalAffected[p].adding(affected[r] ?? 0, in: "affected")
             byRisk[risk, default: [Double](repeating: 0, count: periods.count)][p] += 1
@@ -89,10 +95,28 @@ public enum MonitoringTrends {
         }
         let byRiskSection = series("by-risk-period", "protection_risk", byRisk)
         let byAdmSection = series("by-adm1-period", "adm1_code", byAdm1)
+        var riskAreaRows: [[ReportValue]] = []
+        for key in byRiskArea.keys.sorted() {
+            let s = byRiskArea[key] ?? []
+            let parts = key.split(separator: "\u{1F}", maxSplits: 1, omittingEmptySubsequences: false).map(String.init)
+            let (risk, area) = (parts.first ?? "", parts.count > 1 ? parts[1] : "")
+            for (i, p) in periods.enumerated() {
+                let spike = rule.isSpike(s, at: i)
+                if spike {
+                    let (mean, sd) = Statistics.meanAndSD(Array(s[(i - rule.window)..<i]))
+                    spikes.append([.text("protection_risk in \(areaColumn)"), .text("\(risk) in \(area)"), .text(period.label(p)), .int(s[i]),
+                                   .number(mean), .number(sd)])
+                }
+                if s[i] > 0 || spike { riskAreaRows.append([.text(risk), .text(area), .text(period.label(p)), .int(s[i]), .text(spike ? "spike" : "")]) }
+            }
+        }
+        let byRiskAreaSection = ReportSection(
+            name: "by-risk-area-period", title: "Incidents by protection risk, \(areaColumn) and \(period.rawValue)",
+            columns: ["protection_risk", areaColumn, period.rawValue, "incidents", "flag"], rows: riskAreaRows)
         return CategoryReport(category: "protection-monitoring", title: "Protection monitoring trends by \(period.rawValue)", sections: [
             ReportSection(name: "by-period", title: "Incidents per \(period.rawValue)", columns: [period.rawValue, "incidents", "persons_affected", "flag"], rows: periodRows),
             ReportSection(name: "by-risk", title: "Incidents by protection risk (GPC)", columns: ["protection_risk", "incidents", "persons_affected", "percent"], rows: riskRows),
-            byRiskSection, byAdmSection,
+            byRiskSection, byAdmSection, byRiskAreaSection,
             ReportSection(name: "spikes", title: "Spikes", columns: ["dimension", "value", period.rawValue, "incidents", "previous_mean", "previous_sd"],
                           rows: spikes, notes: [rule.statement]),
         ], notes: ["\(Int(all)) incidents from \(CivilDays.iso(first)) to \(CivilDays.iso(last)); the first and last \(period.rawValue)s may be partial.",
