@@ -407,6 +407,26 @@ import Testing
         #expect(try #require(try SecurityAccess.report(t, minimumIncidents: 4).section("access-severity")).rows.isEmpty)
     }
 
+    /// QA11 C30: a security incident or hazard location that is not an access constraint (no OCHA variable) is
+    /// counted as an incident, but neither scores access nor makes its area's access data recent.
+    @Test func onlyAccessConstraintsScoreAccess() throws {
+        let t = fixture("incident_id,date,adm1_code,adm2_code,incident_type,access_variable,severity,casualties,org", [
+            "S1,2026-03-01,A1,A101,armed-clash,3a,2,1,O",
+            "S2,2026-03-10,A1,A102,looting,,,,O",
+            "S3,2026-03-12,A1,A102,armed-clash,,,3,O",
+        ])
+        let r = try SecurityAccess.report(t)
+        #expect(r.section("by-adm1-month")?.value("incidents", where: ["A1", "2026-03"]) == .integer(3))
+        let access = try #require(r.section("access-severity"))
+        #expect(access.rows.map { $0[1].description } == ["A101"])
+        #expect(access.value("3a", where: ["A1", "A101"]) == .integer(2))
+        // The template leaves the coding out of a plain incident, and asks a severity of every access constraint
+        let schema = CategoryTemplate.template(for: .securitySituationalAwareness).schema
+        #expect(schema.field(named: "access_variable")?.required == false)
+        #expect(schema.field(named: "severity")?.required == false)
+        #expect(schema.rules.contains(.requiredWhen(field: "severity", when: "access_variable", values: Taxonomy.accessVariable.codes)))
+    }
+
     @Test func anAreaWithOnlyOldRecordsHasNoRecentDataRatherThanNoConstraints() throws {
         // Given A301's only record (severity 3, 2025-10-01) is 170 days before the latest (2026-03-20),
         // A401 has a record in the window with severity 0, A501 one of severity 2 (sum 2, overall 0)

@@ -70,7 +70,9 @@ public enum SecurityAccess {
             byAreaMonth[key, default: (0, 0)].incidents += 1
             byAreaMonth[key, default: (0, 0)].casualties = try byAreaMonth[key, default: (0, 0)].casualties.adding(casualties[r] ?? 0, in: "casualties")
             byType.add(types[r] ?? "unknown", 1)
-            if let area = a2[r] {
+            // Only access constraints (a record coded with an OCHA variable) score access, and only they make an area's
+            // access data recent: a looting incident or a hazard location says nothing of access (QA11 C30).
+            if let area = a2[r], vars[r] != nil {
                 areaParent[area] = a1[r] ?? ""
                 if access[area] == nil { access[area] = [:] }
                 incidents[area, default: (0, 0)].all += 1

@@ -127,16 +127,19 @@ extension CategoryTemplate {
             + [.text("activity", "Activity (as in the 5W)", hxl: "#activity"),
                .date("period_end", "Last day of the reporting period", hxl: "#date+end", required: false, past: false)])
 
-    /// §9.6: one security incident or access constraint, coded with an OCHA access variable and a severity.
+    /// §9.6: one security incident, access constraint or explosive-hazard location. An access constraint is coded
+    /// with an OCHA access variable and a severity, which only access constraints carry (QA11 C30: every incident
+    /// had to invent one, and then raised its area's access severity).
     public static let securityAwareness = CategoryTemplate(
-        category: .securitySituationalAwareness, unit: "one security incident or access constraint",
+        category: .securitySituationalAwareness, unit: "one security incident, access constraint or explosive-hazard location",
         fields: [
             .text("incident_id", "Incident id", hxl: "#event+id", unique: true),
             .date("date", "Date of the incident", hxl: "#date+occurred"), .admin(1), .admin(2),
             .choice("incident_type", "Incident type", hxl: "#event+type", .securityIncidentType),
-            .choice("access_variable", "OCHA access variable (1a-3c)", hxl: "#access+code", .accessVariable),
-            TemplateField(Field(name: "severity", label: "Severity of the constraint (0 none - 3 severe, ACAPS scale)", hxl: "#severity",
-                                type: .integer, required: true, minimum: 0, maximum: 3)),
+            .choice("access_variable", "OCHA access variable (1a-3c), for an access constraint", hxl: "#access+code", .accessVariable,
+                    required: false),
+            TemplateField(Field(name: "severity", label: "Severity of the access constraint (0 none - 3 severe, ACAPS scale)", hxl: "#severity",
+                                type: .integer, required: false, minimum: 0, maximum: 3)),
             .count("casualties", "Casualties", hxl: "#affected+casualties", required: false),
             .org,
             // Optional (issue #6): actors, impact, whether aid workers were affected, and explosive-hazard locations.
@@ -148,7 +151,9 @@ extension CategoryTemplate {
                                 role: .quasiIdentifier, required: false, minimum: -90, maximum: 90)),
             TemplateField(Field(name: "longitude", label: "Longitude of the location (WGS 84)", hxl: "#geo+lon", type: .decimal,
                                 role: .quasiIdentifier, required: false, minimum: -180, maximum: 180)),
-        ])
+        ],
+        // An access constraint has its severity.
+        rules: [.requiredWhen(field: "severity", when: "access_variable", values: Taxonomy.accessVariable.codes)])
 
     /// §9.7: a proxy protection indicator measured by another sector, with the data's owner.
     public static let sectoralSystems = CategoryTemplate(
