@@ -64,8 +64,12 @@ import Testing
         // A lone column of that name still writes and reads back
         let lone = try Table(columns: [Column(name: "sep=x", data: .text(codes: [0, 1], dictionary: ["a", "b"]))])
         #expect(try CSVReader.read(bytes: CSVWriter.bytes(lone), fileName: "lone.csv").table == lone)
+        // A one-column file whose text holds "; " is read as one column: its header has no delimiter
+        let one = try readCSV("notes\nfood; water\nshelter; nfi\n")
+        #expect(one.table.columnNames == ["notes"])
+        #expect(one.table["notes"]?[0] == .text("food; water"))
         // And the advice for a row with more fields than the header names --delimiter
-        #expect(readError("notes\nfood; water\nshelter; nfi\n")?.description.contains("pim: --delimiter") == true)
+        #expect(readError("name;notes\nA;food; water\n")?.description.contains("pim: --delimiter") == true)
     }
 
     /// What a spreadsheet's empty range adds to its CSV export (`,,,,` rows, columns with neither a name nor a

@@ -4,7 +4,8 @@ enum DelimiterSniffer {
 
     /// The candidate whose most common count per line (outside quotes) is above zero, on the most lines,
     /// preferring more occurrences per line, then any other over `,` (`Name;Weight, kg` over `a;1,5`: one
-    /// comma a line beside a steady `;` is a decimal comma); `,` when there is none.
+    /// comma a line beside a steady `;` is a decimal comma); `,` when there is none, or when the first line has
+    /// none of them.
     static func sniff(_ p: UnsafePointer<UInt8>, count n: Int) -> UInt8 {
         let limit = min(n, 64 * 1024)
         var perLine: [[Int]] = [[0, 0, 0, 0]]
@@ -23,6 +24,9 @@ enum DelimiterSniffer {
             }
             i += 1
         }
+        // A first line without any candidate is the header of a one-column file (or a bare title, which a
+        // spreadsheet writes with delimiters): its text's "; " or "|" is no delimiter (QA11 I13).
+        if perLine.count > 1 && perLine[0] == [0, 0, 0, 0] { return UInt8(ascii: ",") }
         // Drop a trailing partial or empty line.
         if perLine.count > 1 && (i < n || perLine[perLine.count - 1] == [0, 0, 0, 0]) { perLine.removeLast() }
         var best: (score: Int, count: Int, delimiter: UInt8) = (0, 0, UInt8(ascii: ","))
