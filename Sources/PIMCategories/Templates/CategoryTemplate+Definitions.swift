@@ -33,7 +33,9 @@ extension CategoryTemplate {
             .choice("perpetrator", "Alleged perpetrator category", hxl: "#group+perpetrator", .perpetrator, role: .sensitive, required: false),
             .choice("source", "Source of the report", hxl: "#meta+source", .informationSource, required: false),
             .choice("verification", "Verification status", hxl: "#status+verification", .verificationStatus, required: false),
-        ])
+        ],
+        // A GBV incident type belongs to a GBV incident only (the form then asks it only of them).
+        rules: [.emptyWhen(field: "gbv_incident_type", when: "protection_risk", values: Taxonomy.protectionRisk.codes.filter { $0 != "gbv" })])
 
     /// §9.3's other half: one household or key-informant protection monitoring interview (monitoring "at the
     /// individual, household, and community level"), with the questions most monitoring tools share. Its
@@ -93,6 +95,8 @@ extension CategoryTemplate {
             .rangeWhen(field: "age", when: "age_group", values: ["children"], minimum: 0, maximum: 17),
             .rangeWhen(field: "age", when: "age_group", values: ["adults"], minimum: 18, maximum: 59),
             .rangeWhen(field: "age", when: "age_group", values: ["elderly"], minimum: 60, maximum: nil),
+            // A GBV incident type belongs to a GBV survivor's case only.
+            .emptyWhen(field: "gbv_incident_type", when: "specific_need", values: Taxonomy.specificNeed.codes.filter { $0 != "gbv-survivor" }),
         ])
 
     /// §9.2: one household interviewed in a protection needs assessment, with its sampling weight.
