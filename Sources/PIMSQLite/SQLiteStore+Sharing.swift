@@ -52,6 +52,14 @@ extension SQLiteStore {
     }
 
     public func secret(named name: String, orCreate make: @Sendable () -> Data) async throws(StoreError) -> Data {
+        // A secret that exists is read without writing, so a read-only opening (beside a running server) has it.
+        let existing = try await read { db in
+            try String.fetchOne(db, sql: "SELECT value FROM workspace_secrets WHERE name = ?", arguments: [name])
+        }
+        if let existing {
+            guard let data = Data(base64Encoded: existing) else { throw .corrupt("the workspace secret \"\(name)\" is damaged") }
+            return data
+        }
         let candidate = make().base64EncodedString()
         let text = try await write { db -> String in
             if let v = try String.fetchOne(db, sql: "SELECT value FROM workspace_secrets WHERE name = ?", arguments: [name]) { return v }

@@ -356,6 +356,19 @@ import Testing
         #expect(!FileManager.default.fileExists(atPath: dir.appendingPathComponent("f-out.csv").path))
     }
 
+    /// `pim key export` beside a running server (which holds the data directory): the key exists, so it is read
+    /// without the writer; a workspace without a key yet still needs the writer to make one.
+    @Test func theSigningKeyIsExportedWhileAServerHoldsTheDirectory() async throws {
+        let dir = try Self.workspace()
+        #expect(try PIMBinary.run(["key", "export", "--out", "first.pem"], in: dir).status == 0)
+        let holder = try SQLiteStore(directory: dir.appendingPathComponent("pim-data"), command: "pim serve")
+        let again = try PIMBinary.run(["key", "export", "--out", "second.pem"], in: dir)
+        try await holder.close()
+        #expect(again.status == 0, "\(again.err)")
+        #expect(try String(contentsOf: dir.appendingPathComponent("first.pem"), encoding: .utf8)
+            == String(contentsOf: dir.appendingPathComponent("second.pem"), encoding: .utf8))
+    }
+
     /// QA11 S19: a package names the agreement's first party as its producer. Once the workspace says which
     /// organisation it belongs to, an agreement whose first party is another one is refused, and says why.
     @Test func aShareNamesTheWorkspacesOwnOrganisationAsItsProducer() throws {

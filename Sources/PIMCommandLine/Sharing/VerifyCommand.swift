@@ -143,7 +143,14 @@ struct KeyCommand: AsyncParsableCommand {
 
         func run() async throws {
             try Output.checkOutput(out)
-            let key = try await store.withStore(writing: true, command: "pim key export") { try await ShareFileDelivery.signingKey($0).publicKey }
+            // Read-only first, so that it works beside a running server (which holds the directory); a workspace
+            // that has no signing key yet needs the writer to make it.
+            let key: Curve25519.Signing.PublicKey
+            do {
+                key = try await store.withStore(writing: false, command: "pim key export") { try await ShareFileDelivery.signingKey($0).publicKey }
+            } catch {
+                key = try await store.withStore(writing: true, command: "pim key export") { try await ShareFileDelivery.signingKey($0).publicKey }
+            }
             try PackageKeys.pem(key).write(toFile: out, atomically: true, encoding: .utf8)
             print("Wrote the signing public key (fingerprint \(PackageKeys.fingerprint(key.rawRepresentation))) to \(out).")
         }
