@@ -53,6 +53,10 @@ func textTable(_ columns: [(String, [String?])]) -> Table {
         ])
         #expect(r.issues[1].expected == "expected a P-code of admin level 2 from the gazetteer")
         #expect(gazetteer.isShaped("SD0199", likeCodesOf: 2) && !gazetteer.isShaped("KE0101", likeCodesOf: 2))
+        // A gazetteer code written in small letters is named as such, with the code to write instead
+        let lower = Validator(schema: schema, gazetteer: gazetteer, fileName: "d.csv", firstDataRow: 2).validate(textTable([("adm2", ["sd0101", "Sd0102"])]))
+        #expect(lower.issues.map(\.problem) == ["admin2 P-code \"sd0101\" is not in capital letters", "admin2 P-code \"Sd0102\" is not in capital letters"])
+        #expect(lower.issues.map(\.expected) == ["write it as the gazetteer does: SD0101", "write it as the gazetteer does: SD0102"])
     }
 
     /// QA11 C10, C14: a date of something that has happened may not be after the day the file is checked (one

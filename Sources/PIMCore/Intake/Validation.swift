@@ -341,6 +341,13 @@ struct FieldChecker {
                     // Code-like means shaped like this gazetteer's codes of the level (QA11 I24: a phone or case
                     // number shifted into the column was quoted, and went into the error report).
                     let protected = Self.protectsValues(field.role)
+                    // A code written in another case ("sd01") is the gazetteer's code: said so, with the code as
+                    // written in the gazetteer (grouping would otherwise count "sd01" and "SD01" as two areas).
+                    if !protected, s.uppercased() != s, g.contains(s.uppercased(), level: level) {
+                        v.append((.adminCode, "admin\(level) P-code \"\(s)\" is not in capital letters",
+                                  "write it as the gazetteer does: \(s.uppercased())"))
+                        return v
+                    }
                     let shaped = !protected && Self.looksLikeCode(s) && g.isShaped(s, likeCodesOf: level)
                     let near = shaped ? g.suggestions(for: s, level: level) : []
                     let found = shaped
