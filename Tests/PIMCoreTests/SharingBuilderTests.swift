@@ -391,12 +391,20 @@ import Testing
         #expect(out2.disclosure.method == "none: personal data of the records that granted consent for disclosure, under the agreement")
     }
 
-    @Test func pseudonymisedShareReplacesIdsWithStablePseudonyms() throws {
+    /// A case dataset of moderate sensitivity, an agreement for pseudonymised microdata at k = 2, the consent to
+    /// disclosure of R1…R`records`, and a fixed key.
+    func pseudonymised(records: Int, maximumRisk: Double = 0.5) throws
+        -> (Dataset, Agreement, [ConsentDecision], HMACPseudonymizer)
+    {
         let d = F.dataset(category: "case-management", sensitivity: .moderate)
         let a = try F.agreement(level: .pseudonymised, basis: .consent, consentPurpose: .disclosure,
-                                thresholds: .init(k: 2, maximumGlobalRisk: 0.5))
-        let consent = (1...20).map { ConsentDecision(recordID: "R\($0)", purpose: "disclosure", granted: true, at: F.now) }
-        let p = HMACPseudonymizer(key: Data(repeating: 7, count: 32))
+                                thresholds: .init(k: 2, maximumGlobalRisk: maximumRisk))
+        let consent = (1...records).map { ConsentDecision(recordID: "R\($0)", purpose: "disclosure", granted: true, at: F.now) }
+        return (d, a, consent, HMACPseudonymizer(key: Data(repeating: 7, count: 32)))
+    }
+
+    @Test func pseudonymisedShareReplacesIdsWithStablePseudonyms() throws {
+        let (d, a, consent, p) = try pseudonymised(records: 20)
         let out = try ShareBuilder.build(try plan(a, d, .pseudonymised), dataset: d, table: F.table(20), consent: consent, pseudonymizer: p)
         #expect(out.disclosure.pseudonymisedColumns == ["record_id", "household_id"])
         #expect(out.table["record_id"]?[0] == .text(p.pseudonym(for: "R1")))
@@ -405,11 +413,7 @@ import Testing
     /// QA11 S5: what an earlier pseudonymised release left blank is blank again, counted and said, and the output
     /// lists, by column, the pseudonym of every record whose stored value the release left blank.
     @Test func pseudonymisedShareLeavesBlankWhatAnEarlierReleaseLeftBlank() throws {
-        let d = F.dataset(category: "case-management", sensitivity: .moderate)
-        let a = try F.agreement(level: .pseudonymised, basis: .consent, consentPurpose: .disclosure,
-                                thresholds: .init(k: 2, maximumGlobalRisk: 0.5))
-        let consent = (1...20).map { ConsentDecision(recordID: "R\($0)", purpose: "disclosure", granted: true, at: F.now) }
-        let p = HMACPseudonymizer(key: Data(repeating: 7, count: 32))
+        let (d, a, consent, p) = try pseudonymised(records: 20)
         let plan = try plan(a, d, .pseudonymised)
         // Given a release with nothing to suppress (ten records in each class)
         let fresh = try ShareBuilder.build(plan, dataset: d, table: F.table(20), consent: consent, pseudonymizer: p)
@@ -493,12 +497,8 @@ import Testing
     /// the agreement's maximum as the record risk is, and both are in the metadata. Here two-person households of
     /// a man and a woman: each record's risk is within the maximum, the household's is not until k is raised.
     @Test func pseudonymisedShareHoldsTheHouseholdRiskToTheMaximum() throws {
-        let d = F.dataset(category: "case-management", sensitivity: .moderate)
         let maximum = 0.15
-        let a = try F.agreement(level: .pseudonymised, basis: .consent, consentPurpose: .disclosure,
-                                thresholds: .init(k: 2, maximumGlobalRisk: maximum))
-        let consent = (1...40).map { ConsentDecision(recordID: "R\($0)", purpose: "disclosure", granted: true, at: F.now) }
-        let p = HMACPseudonymizer(key: Data(repeating: 7, count: 32))
+        let (d, a, consent, p) = try pseudonymised(records: 40, maximumRisk: maximum)
         let out = try ShareBuilder.build(try plan(a, d, .pseudonymised), dataset: d, table: F.table(40), consent: consent, pseudonymizer: p)
         let before = try #require(out.disclosure.riskBefore)
         let after = try #require(out.disclosure.riskAfter)
