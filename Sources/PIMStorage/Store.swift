@@ -245,7 +245,8 @@ public enum DocumentKind: String, Sendable, Hashable, Codable, CaseIterable {
     /// A refused share request made through the web, with its reason.
     case shareRefusal = "share-refusal"
     /// The key values a pseudonymised share left blank, by column and record pseudonym, stored under the share's
-    /// id: a later pseudonymised release of the dataset leaves them blank too. Pseudonyms and column names only.
+    /// id: a later pseudonymised release of the dataset leaves them blank too. Pseudonyms and column names only;
+    /// kept when the dataset is deleted (recipients keep their packages).
     case shareSuppressions = "share-suppressions"
     /// The organisation this workspace belongs to (the producer of its shares), under the id `own`.
     case workspaceOrganization = "workspace-organization"

@@ -356,6 +356,38 @@ import Testing
         #expect(!FileManager.default.fileExists(atPath: dir.appendingPathComponent("f-out.csv").path))
     }
 
+    /// QA11 C23: the demo's sectoral indicators, shared anonymised, keep their locations; shared as a table, the
+    /// package names the rows' owners too.
+    @Test func sectoralIndicatorsKeepTheirLocationsAndNameTheirOwners() throws {
+        let dir = try initialisedWorkspace()
+        for args in [
+            ["demo", "generate", "--seed", "3", "--out", "demo", "--scale", "small"],
+            ["demo", "load", "--dir", "demo"],
+            ["org", "add", "--name", "Agency One", "--acronym", "UNHCR", "--type", "un"],
+            ["org", "add", "--name", "Partner Two", "--acronym", "DRC", "--type", "ingo"],
+            ["agreement", "add", "--id", "S-1", "--parties", "UNHCR,DRC", "--purpose", "sectoral", "--basis", "public-interest",
+             "--covers", "demo-sectoral-im-systems-other", "--level", "anonymised"],
+            ["agreement", "activate", "S-1"],
+            ["share", "demo-sectoral-im-systems-other", "--to", "DRC", "--agreement", "S-1", "--level", "anonymised", "--out", "a.zip"],
+            ["share", "demo-sectoral-im-systems-other", "--to", "DRC", "--agreement", "S-1", "--level", "aggregated", "--by", "indicator",
+             "--out", "t.zip"],
+            ["verify", "a.zip", "--extract", "a"],
+            ["verify", "t.zip", "--extract", "t"],
+        ] {
+            let r = try PIMBinary.run(args, in: dir)
+            #expect(r.status == 0, "\(args.prefix(2)): \(r.err)")
+        }
+        let data = try String(contentsOf: dir.appendingPathComponent("a/data.csv"), encoding: .utf8).split(whereSeparator: \.isNewline)
+        let header = (data.first ?? "").split(separator: ",").map(String.init)
+        let adm2 = try #require(header.firstIndex(of: "adm2_code"))
+        #expect(data.count > 10)
+        #expect(data.dropFirst(2).allSatisfy { !$0.split(separator: ",", omittingEmptySubsequences: false)[adm2].isEmpty })
+        for folder in ["a", "t"] {
+            let readme = try String(contentsOf: dir.appendingPathComponent("\(folder)/README.txt"), encoding: .utf8)
+            #expect(readme.contains("Owners:     ") && readme.contains("(sector)"), "\(folder): \(readme)")
+        }
+    }
+
     /// `pim key export` beside a running server (which holds the data directory): the key exists, so it is read
     /// without the writer; a workspace without a key yet still needs the writer to make one.
     @Test func theSigningKeyIsExportedWhileAServerHoldsTheDirectory() async throws {
@@ -414,7 +446,7 @@ import Testing
 
     /// QA11 S5: records keep their pseudonym from one pseudonymised release to the next, so a key value left blank
     /// in one release and given in the next is restored by joining the two. A later release leaves blank what an
-    /// earlier one did, and deleting the dataset deletes what was kept for it.
+    /// earlier one did, also after the dataset is deleted and imported again.
     @Test func successivePseudonymisedReleasesRestoreNoBlankedValue() async throws {
         // Given 60 case records of which three are the only ones in admin area XY03 (below k = 5)
         let dir = try PIMBinary.scratch()
@@ -477,7 +509,8 @@ import Testing
         #expect(second.values.filter { $0["adm1_code"] == "XY03" }.count == 6)
         let metadata = try String(contentsOf: dir.appendingPathComponent("p2").appendingPathComponent("metadata.json"), encoding: .utf8)
         #expect(metadata.contains("\(blankFirst.count) key values left blank as an earlier pseudonymised release"), "\(metadata)")
-        // When the dataset is deleted, what was kept of its releases goes with it
+        // When the dataset is deleted, what was kept of its releases stays: recipients keep their packages, and
+        // the same records imported again get the same pseudonyms
         func kept() async throws -> Int {
             let store = try SQLiteStore(directory: dir.appendingPathComponent("pim-data"), mode: .readOnly)
             let documents = try await store.documents(kind: .shareSuppressions)
@@ -487,7 +520,20 @@ import Testing
         #expect(try await kept() == 2)
         let deleted = try PIMBinary.run(["dataset", "delete", "cm", "--reason", "retention period over", "--yes"], in: dir)
         #expect(deleted.status == 0, "\(deleted.err)")
-        #expect(try await kept() == 0)
+        #expect(try await kept() == 2)
+        for args in [
+            ["import", "v1.csv", "--dataset", "cm", "--category", "case-management", "--sensitivity", "moderate", "--purpose", "test"],
+            ["consent", "record", "--dataset", "cm", "--purpose", "disclosure", "--file", "ids.csv"],
+            ["share", "cm", "--to", "DRC", "--agreement", "P-1", "--level", "pseudonymised", "--out", "p3.zip"],
+            ["verify", "p3.zip", "--extract", "p3"],
+        ] {
+            let r = try PIMBinary.run(args, in: dir)
+            #expect(r.status == 0, "\(args.prefix(2)): \(r.err)")
+        }
+        let third = try records("p3")
+        for (id, column) in blankFirst {
+            #expect(third[id]?[column] == "", "\(column) of \(id) was blank before the dataset was deleted, and given after")
+        }
     }
 
     /// A raw household id would link every released record back to its household in the source:

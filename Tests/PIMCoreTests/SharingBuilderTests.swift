@@ -403,6 +403,16 @@ import Testing
         return (d, a, consent, HMACPseudonymizer(key: Data(repeating: 7, count: 32)))
     }
 
+    /// Review of QA11 S5: files made outside a share (`pim anonymize`, the web's disclosure page) pseudonymise in a
+    /// domain of their own, so that they cannot be joined with a share by pseudonyms; each stays stable.
+    @Test func pseudonymsOfFilesAndOfSharesDiffer() {
+        let key = Data(repeating: 7, count: 32)
+        let share = HMACPseudonymizer(key: key), file = HMACPseudonymizer(key: key, domain: HMACPseudonymizer.files)
+        #expect(share.pseudonym(for: "R1") != file.pseudonym(for: "R1"))
+        #expect(file.pseudonym(for: "R1") == HMACPseudonymizer(key: key, domain: HMACPseudonymizer.files).pseudonym(for: "R1"))
+        #expect(file.pseudonym(for: "R1").hasPrefix("P-") && file.pseudonym(for: "R1").count == 18)
+    }
+
     @Test func pseudonymisedShareReplacesIdsWithStablePseudonyms() throws {
         let (d, a, consent, p) = try pseudonymised(records: 20)
         let out = try ShareBuilder.build(try plan(a, d, .pseudonymised), dataset: d, table: F.table(20), consent: consent, pseudonymizer: p)
@@ -491,6 +501,14 @@ import Testing
         var other = d
         other.category = "protection-monitoring"
         #expect(!ShareBuilder.holdsAreaFigures(other))
+        // nor one with a field the indicator template does not have (a person's sex and age), whatever its role
+        var people = d
+        people.schema.fields += [Field(name: "sex", hxl: "#sex", type: .text, role: .quasiIdentifier),
+                                 Field(name: "age", type: .integer)]
+        #expect(!ShareBuilder.holdsAreaFigures(people))
+        var other2 = d
+        other2.schema.fields.append(Field(name: "remarks", type: .text))
+        #expect(!ShareBuilder.holdsAreaFigures(other2))
     }
 
     /// QA11 S4: households linked by their pseudonym are re-identified together, so the household risk is held to

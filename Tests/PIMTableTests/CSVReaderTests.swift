@@ -68,6 +68,11 @@ import Testing
         let one = try readCSV("notes\nfood; water\nshelter; nfi\n")
         #expect(one.table.columnNames == ["notes"])
         #expect(one.table["notes"]?[0] == .text("food; water"))
+        #expect(try readCSV("\nnotes\nfood; water\n").table.columnNames == ["notes"])
+        // while a bare title line above semicolon rows (after a blank line too) keeps the semicolon
+        let titled = try readCSV("Survey 2026\nname;age\n#x_name;#age\nA;1\nB;2\n")
+        #expect(titled.report.delimiter == UInt8(ascii: ";") && titled.table.columnNames == ["name", "age"])
+        #expect(try readCSV("\nname;age\nA;1\n").table.columnNames == ["name", "age"])
         // And the advice for a row with more fields than the header names --delimiter
         #expect(readError("name;notes\nA;food; water\n")?.description.contains("pim: --delimiter") == true)
     }

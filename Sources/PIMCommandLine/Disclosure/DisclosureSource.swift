@@ -102,7 +102,7 @@ struct DisclosureSourceOptions: ParsableArguments {
                 throw CLIError("Dataset \"\(name)\" has no version \(number.map(String.init) ?? "yet").")
             }
             let pseudo: (any Pseudonymizer)? = needPseudonymizer
-                ? HMACPseudonymizer(key: try await s.secret(named: HMACPseudonymizer.secretName) { HMACPseudonymizer.newKey() }) : nil
+                ? HMACPseudonymizer(key: try await s.secret(named: HMACPseudonymizer.secretName) { HMACPseudonymizer.newKey() }, domain: HMACPseudonymizer.files) : nil
             let table = try await s.table(of: v)
             // The same keys as the server's (by record id when there is one), so a cell shows the same count.
             let keys = needRecordKeys
@@ -181,7 +181,7 @@ struct DisclosureSourceOptions: ParsableArguments {
             guard try await s.workspace() != nil else {
                 throw CLIError("Pseudonymising needs the workspace's key: run `pim init` first (or pass --data-dir/--database).")
             }
-            return HMACPseudonymizer(key: try await s.secret(named: HMACPseudonymizer.secretName) { HMACPseudonymizer.newKey() })
+            return HMACPseudonymizer(key: try await s.secret(named: HMACPseudonymizer.secretName) { HMACPseudonymizer.newKey() }, domain: HMACPseudonymizer.files)
         }
     }
 }

@@ -127,9 +127,9 @@ struct DatasetCommand: AsyncParsableCommand {
                         }
                     }
                     draft.details["share_packages_deleted"] = String(packages.count)
-                    // So do the pseudonyms of its records that pseudonymised shares left blank.
-                    let suppressions = try await ShareDocuments.suppressionKeys(dataset: d.name, in: s)
-                    try await s.deleteDataset(d.id, removing: packages + suppressions, audit: draft)
+                    // (What its pseudonymised shares left blank is kept: recipients keep their packages, and a dataset
+                    // imported again under the name gives its records the same pseudonyms. Pseudonyms and column names only.)
+                    try await s.deleteDataset(d.id, removing: packages, audit: draft)
                 }
                 let remaining = version == nil ? [] : versions.map(\.number).filter { $0 != version }
                 var summary = Summary(dataset: d.name, deletedVersions: targets.map(\.number), records: records, remainingVersions: remaining)

@@ -225,7 +225,8 @@ public enum ShareBuilder {
             }
         }
         let days = daysCovered(table, schema: dataset.schema)
-        let owners = DataOwner.of(table)
+        // The owners of sectoral data (PIM §9.7), whose rows are indicator values, not persons.
+        let owners = dataset.category == "sectoral-im-systems-other" ? DataOwner.of(table) : []
         let disclosure: DisclosureApplied
         var suppressed: [String: [String]] = [:]
         switch plan.level {
@@ -401,12 +402,16 @@ public enum ShareBuilder {
         // Records keep their pseudonym from one pseudonymised release to the next, so a key value blank in one
         // and given in another would be restored by joining them (QA11 S5): a value an earlier release left blank
         // is blanked before local suppression, which then reaches k with it blank.
+        // Every column an earlier release blanked is kept blank while it is published, a key or not any more.
         let recordPseudonym = idField.flatMap { pseudo.contains($0) ? $0 : nil }
+        let remembered = keys + suppressedBefore.keys.sorted().filter { c in
+            !keys.contains(c) && !drop.contains(c) && !pseudo.contains(c) && table[c] != nil
+        }
         var working = table
         var asBefore = 0
         if let id = recordPseudonym, let pseudonymizer, !suppressedBefore.isEmpty {
             let names = try pseudonymsByRow(table, column: id, pseudonymizer)
-            for c in keys {
+            for c in remembered {
                 guard let earlier = suppressedBefore[c], !earlier.isEmpty, let column = working[c] else { continue }
                 let rows = names.indices.filter { r in !column.isNull(r) && names[r].map(earlier.contains) == true }
                 guard !rows.isEmpty else { continue }
@@ -460,7 +465,7 @@ public enum ShareBuilder {
                     kApplied: currentK, suppressedValues: result.suppressedPerVariable.reduce(0) { $0 + $1.count } + nested + asBefore,
                     riskBefore: RiskFigures(before, k: k), riskAfter: RiskFigures(after, k: k))
                 if recordPseudonym != nil { applied.suppressedAsBefore = asBefore }
-                let blanked = recordPseudonym.map { suppressedByPseudonym(stored: table, published: published, keys: keys, id: $0) } ?? [:]
+                let blanked = recordPseudonym.map { suppressedByPseudonym(stored: table, published: published, keys: remembered, id: $0) } ?? [:]
                 return (published, applied, blanked)
             }
             let next = currentK * 2
@@ -475,10 +480,15 @@ public enum ShareBuilder {
     /// Rows that are indicator values per area and date, not records of persons: a sectoral system's proxy
     /// indicators (PIM §9.7, as the `sectoral-im-systems-other` template holds them), with no field that
     /// describes a person (no direct identifier, household id, sensitive variable or weight).
+    ///
+    /// Every field must be one of that template's (an indicator's date, admin codes, sector, indicator, value and
+    /// owner): a file of another layout imported under the category, with a sex, an age or free text, is shared
+    /// with person-level disclosure control.
     public static func holdsAreaFigures(_ dataset: Dataset) -> Bool {
         guard dataset.category == "sectoral-im-systems-other" else { return false }
         let sd = SchemaDisclosure(schema: dataset.schema)
         guard sd.directIdentifiers.isEmpty, sd.household == nil, sd.sensitive.isEmpty, sd.weight == nil else { return false }
+        guard dataset.schema.fields.allSatisfy({ areaFigureFields.contains($0.name) }) else { return false }
         func has(_ name: String, attribute: String) -> Bool {
             dataset.schema.fields.contains { f in
                 guard f.name != name else { return true }
@@ -488,6 +498,9 @@ public enum ShareBuilder {
         }
         return has("indicator", attribute: "code") && has("value", attribute: "value")
     }
+
+    /// The fields of the `sectoral-im-systems-other` template (PIMCategories), which a dataset of area figures holds.
+    static let areaFigureFields: Set<String> = ["date", "adm1_code", "adm2_code", "sector", "indicator", "value", "owner_org", "ownership"]
 
     /// The pseudonym each row's record id gets (nil for a row without one), as the pseudonymised column has it.
     static func pseudonymsByRow(_ table: Table, column: String, _ pseudonymizer: any Pseudonymizer)

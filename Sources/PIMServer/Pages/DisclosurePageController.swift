@@ -177,7 +177,7 @@ struct DisclosurePageController: Sendable {
             throw ServerError.unprocessable(String(describing: error))
         }
         let pseudonymizer: (any Pseudonymizer)? = pseudo.isEmpty ? nil
-            : HMACPseudonymizer(key: try await store.secret(named: HMACPseudonymizer.secretName) { HMACPseudonymizer.newKey() })
+            : HMACPseudonymizer(key: try await store.secret(named: HMACPseudonymizer.secretName) { HMACPseudonymizer.newKey() }, domain: HMACPseudonymizer.files)
         let plan = AnonymizationPlan(drop: drop, pseudonymize: pseudo, pseudonymizer: pseudonymizer, recodes: recodes,
                                      keys: keys, k: c.k, importance: keys)
         let spec = defaults.riskSpec(keys: keys)

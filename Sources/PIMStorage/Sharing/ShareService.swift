@@ -93,7 +93,9 @@ public struct ShareService: Sendable {
         let idField = plan.consentPurpose != nil || !consent.isEmpty || !collected.isEmpty
             ? ConsentFilter.recordIDField(in: version.schema) : nil
         var columns: [String] = []
-        for c in plan.dimensions.map(SharingRules.dimensionColumn) + [idField].compactMap({ $0 }) + collected
+        // (And the owners of sectoral data, which the package names.)
+        let owners = ["owner_org", "ownership"].filter { version.schema.field(named: $0) != nil }
+        for c in plan.dimensions.map(SharingRules.dimensionColumn) + [idField].compactMap({ $0 }) + collected + owners
             + version.schema.fields.filter({ $0.type == .date }).map(\.name) where !columns.contains(c) {
             columns.append(c)
         }

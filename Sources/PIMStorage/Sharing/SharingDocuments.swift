@@ -176,16 +176,6 @@ public enum ShareDocuments {
         return out
     }
 
-    /// The shares of `dataset` whose blanked values are kept (for deleting them with the dataset).
-    public static func suppressionKeys(dataset: String, in store: any Store) async throws(StoreError) -> [DocumentKey] {
-        var out: [DocumentKey] = []
-        for d in try await store.documents(kind: .shareSuppressions) {
-            let s = try DocumentCoding.decode(StoredSuppressions.self, d.json, what: "share suppressions \(d.id)")
-            if s.dataset == dataset { out.append(DocumentKey(kind: .shareSuppressions, id: d.id)) }
-        }
-        return out
-    }
-
     static func putSuppressions(_ id: String, dataset: String, blank: [String: [String]], in store: any Store)
         async throws(StoreError)
     {
