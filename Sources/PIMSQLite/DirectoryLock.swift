@@ -22,14 +22,18 @@ final class DirectoryLock: Sendable {
         path = directory.appendingPathComponent("pim.lock").path
         let fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0o600)
         guard fd >= 0 else { throw .cannotOpen(path: path, errno: errno) }
-        let deadline = Date().addingTimeInterval(waiting)
-        while flock(fd, LOCK_EX | LOCK_NB) != 0 && Date() < deadline { usleep(50_000) }
-        if flock(fd, LOCK_EX | LOCK_NB) != 0 {
+        func holder() -> String {
             var buf = [UInt8](repeating: 0, count: 512)
             let n = pread(fd, &buf, 511, 0)
+            return n > 0 ? String(decoding: buf[0..<n], as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines) : "unknown process"
+        }
+        // (A running server holds the directory for good: no use waiting for it.)
+        let deadline = Date().addingTimeInterval(waiting)
+        while flock(fd, LOCK_EX | LOCK_NB) != 0 && Date() < deadline && !holder().hasSuffix("pim serve") { usleep(50_000) }
+        if flock(fd, LOCK_EX | LOCK_NB) != 0 {
+            let held = holder()
             close(fd)
-            let holder = n > 0 ? String(decoding: buf[0..<n], as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines) : "unknown process"
-            throw .held(by: holder)
+            throw .held(by: held)
         }
         _ = ftruncate(fd, 0)
         let text = "pid \(getpid()): \(command)\n"

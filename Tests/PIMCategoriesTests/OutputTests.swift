@@ -331,6 +331,10 @@ import Testing
         #expect(ReportValue.number(0.5).description == "0.5")
         #expect(ReportValue.number(0.15).description == "0.15")
         #expect(ReportValue.number(-0.0045).description == "-0.0045")
+        #expect(ReportValue.number(1.234_5e-10).description == "0.000000000123")
+        #expect(ReportValue.number(-0.04).description == "-0.04")
+        #expect(ReportValue.number(-0.000_000_000_000_01).description == "0.0")
+        #expect(ReportValue.number(1e308).description.hasPrefix("1000000"))
         let small = try #require(Statistics.percent(0.0055, of: 0.008))
         let large = try #require(Statistics.percent(5.5, of: 8))
         #expect(ReportValue.number(small).description == "68.8")
@@ -549,10 +553,19 @@ import Testing
         #expect(byPriority.value("percent_within_7_days", where: ["urgent"]) == .number(0))
         #expect(byPriority.value("percent_within_7_days", where: ["low"]) == .number(100))
         #expect(byPriority.value("percent_within_7_days", where: ["high"]) == .number(50))
-        // Aged to a day only 5 days after F3 arrived, it is waiting but not late yet
-        let early = try FeedbackSummary.report(t, asOf: try #require(CivilDays.parseISO("2026-03-07")))
+        // As of 2026-03-07: F1 and F5 were answered; F2 and F4 (answered later) and F3 were waiting, none yet 7 days
+        let early = try FeedbackSummary.report(t, asOf: CivilDays.parseISO("2026-03-07"))
         let earlyTime = try #require(early.section("response-time"))
+        #expect(earlyTime.value("answered", where: []) == .integer(2))
+        #expect(earlyTime.value("waiting", where: []) == .integer(3))
+        #expect(earlyTime.value("oldest_waiting_days", where: []) == .integer(6))
         #expect(earlyTime.value("waiting_over_7_days", where: []) == .integer(0))
-        #expect(earlyTime.value("percent_within_7_days", where: []) == .number(75))
+        #expect(earlyTime.value("percent_within_7_days", where: []) == .number(100))
+        // Feedback closed without a response date is not waiting
+        let closedUnanswered = fixture("feedback_id,received,responded,adm1_code,adm2_code,channel,topic,status,sex,age_group", [
+            "F1,2026-03-01,,ZZ01,ZZ0101,hotline,other,closed,female,adults",
+            "F2,2026-03-20,2026-03-21,ZZ01,ZZ0101,hotline,other,closed,female,adults",
+        ])
+        #expect(try FeedbackSummary.report(closedUnanswered).section("response-time")?.value("waiting", where: []) == .integer(0))
     }
 }

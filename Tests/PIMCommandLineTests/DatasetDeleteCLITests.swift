@@ -74,6 +74,7 @@ import Testing
         let deleted = try PIMBinary.run(["dataset", "delete", "pm", "--reason", "retention period over", "--yes"], in: dir)
         #expect(deleted.status == 0, "\(deleted.err)")
         #expect(deleted.out.contains("The systems map no longer links \"Border monitoring\" to it"), "\(deleted.out)")
+        #expect(try PIMBinary.run(["audit", "list", "--action", "system.unlinked"], in: dir).out.contains("system.unlinked"))
         // and the system feeds no dataset, so a later dataset of that name is not taken for its data
         let list = try PIMBinary.run(["systems", "list", "--format", "json"], in: dir)
         #expect(list.status == 0, "\(list.err)")

@@ -424,6 +424,7 @@ import Testing
         r = try PIMBinary.run(["org", "own", "UNHCR"], in: dir)
         #expect(r.status == 0, "\(r.err)")
         #expect(r.out.contains("This workspace now belongs to UNHCR."), "\(r.out)")
+        #expect(try PIMBinary.run(["audit", "list", "--action", "workspace.organization-set"], in: dir).out.contains("UNHCR"))
         // Then a share under REV (whose producer is DRC) is refused with the reason, and nothing is written
         r = try PIMBinary.run(["share", "pm", "--to", "UNHCR", "--agreement", "REV", "--level", "aggregated", "--by", "sex",
                                "--out", "rev2.zip"], in: dir)

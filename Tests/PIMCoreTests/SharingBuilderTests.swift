@@ -494,6 +494,14 @@ import Testing
         #expect(metadata.dataOwners == out.owners)
         #expect(metadata.readme.contains("Owners:     ORG-CCCM (sector): 4 rows; UNPA (protection): 2 rows"))
         #expect(metadata.readme.contains("protocols of the sector providing it (PIM §10.7)"))
+        // An owner's name from the data cannot forge a line of the README
+        var forged = out
+        forged.owners = [DataOwner(organization: "X\nForged: a line", ownership: nil, rows: 1)]
+        let forgedReadme = ShareMetadata(
+            shareID: "SHR-1", dataset: d, version: version, output: forged, plan: try plan(a, d, .anonymised), agreement: a,
+            producer: .init(acronym: "UNHCR", name: nil), producedBy: "t", recipient: .init(acronym: "DRC", name: nil), created: F.now,
+            signerFingerprint: "f").readme
+        #expect(!forgedReadme.contains("\nForged: a line") && forgedReadme.contains("X Forged: a line: 1 row"))
         // A sectoral dataset with a field about a person is not area figures: its keys are suppressed as for records
         var personal = d
         personal.schema.fields.append(Field(name: "name", type: .text, role: .directIdentifier))

@@ -132,6 +132,11 @@ func textTable(_ columns: [(String, [String?])]) -> Table {
         #expect(r.table.rowCount == 2)
         #expect(r.table["age"].map { [$0[0], $0[1]] } == [.integer(30), .integer(40)])
         // And the repeat of the rejected row 2 is said (QA11 I16), once for the column, with how many there are
+        // (A row itself rejected is no repeat to warn of: rows 2 and 3 both rejected for their age say nothing)
+        let bothBad = Validator(schema: schema, fileName: "f.csv", firstDataRow: 2).validate(textTable([
+            ("id", ["z9", "z9"]), ("age", ["n/a", "-1"]), ("sex", [nil, nil]), ("visit", [nil, nil]), ("adm2", [nil, nil]), ("phone", [nil, nil]),
+        ]))
+        #expect(!bothBad.warnings.contains { if case .repeatsRejectedRow = $0 { true } else { false } })
         let repeats = r.warnings.filter { if case .repeatsRejectedRow = $0 { true } else { false } }
         #expect(repeats == [.repeatsRejectedRow(file: "f.csv", row: 3, column: "id", earlier: 2, count: 1)])
         #expect(repeats.first?.description

@@ -52,6 +52,12 @@ import Testing
         let second = try SQLiteStore(directory: dir, command: "pim output", waitingForLock: 20)
         #expect(Date().timeIntervalSince(started) < 19)
         try await second.close()
+        // A running server holds the directory for good: a writer asked to wait is refused at once
+        let server = try SQLiteStore(directory: dir, command: "pim serve")
+        let before = Date()
+        #expect(throws: StoreError.self) { _ = try SQLiteStore(directory: dir, command: "pim output", waitingForLock: 20) }
+        #expect(Date().timeIntervalSince(before) < 5)
+        try await server.close()
     }
 
     /// The data directory and the database files are the running account's only (0700, 0600), whatever the

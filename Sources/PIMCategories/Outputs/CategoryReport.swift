@@ -40,10 +40,14 @@ public enum ReportValue: Sendable, Hashable, Codable, CustomStringConvertible {
     /// A quotient that binary arithmetic left just under a half (0.0055 / 0.008 × 100 = 68.7499…) is taken at its
     /// decimal value first, so that a survey's shares do not change when its weights are rescaled.
     static func shown(_ d: Double) -> Double {
-        guard d.isFinite else { return d }
+        guard d.isFinite, d != 0 else { return d.isFinite ? 0 : d }
+        // Snapped to 12 significant digits (relative to the value, so tiny values keep theirs), then rounded.
+        let magnitude = pow(10, (log10(abs(d))).rounded(.down) - 11)
+        let snapped = magnitude.isNormal ? (d / magnitude).rounded() * magnitude : d
         let scale = pow(10, Double(decimals(for: d)))
-        let snapped = abs(d) < 1e6 ? (d * 1e9).rounded() / 1e9 : d
-        return (snapped * scale).rounded(.toNearestOrAwayFromZero) / scale
+        let rounded = (snapped * scale).rounded(.toNearestOrAwayFromZero) / scale
+        // (No -0, and a value too large to scale is shown as it is.)
+        return rounded.isFinite ? (rounded == 0 ? 0 : rounded) : d
     }
 
     public init(from decoder: any Decoder) throws {

@@ -33,11 +33,15 @@ public enum FeedbackSummary {
                 default: byArea[k, default: (0, 0)].0 += inc.0; byArea[k, default: (0, 0)].1 += inc.1
                 }
             }
+            // As of `today`: feedback received later is not counted yet, and feedback answered later was still
+            // waiting then. Feedback closed without a response date is not waiting.
             let groups = [""] + (priority.map { [$0[r] ?? "unknown"] } ?? [])
-            if let a = received[r], let b = responded[r], b >= a {
-                for g in groups { durations[g, default: []].append(Double(b - a)) }
-            } else if let a = received[r], responded[r] == nil, a <= today {
-                for g in groups { waiting[g, default: []].append(Double(today - a)) }
+            if let a = received[r], a <= today {
+                if let b = responded[r], b >= a, b <= today {
+                    for g in groups { durations[g, default: []].append(Double(b - a)) }
+                } else if responded[r].map({ $0 > today }) ?? isOpen {
+                    for g in groups { waiting[g, default: []].append(Double(today - a)) }
+                }
             }
         }
         func rows(_ d: [String: (Double, Double)]) -> [[ReportValue]] {
@@ -63,7 +67,7 @@ public enum FeedbackSummary {
             ReportSection(name: "by-adm1", title: "Feedback by admin 1", columns: ["adm1_code"] + cols, rows: rows(byArea)),
             ReportSection(name: "response-time", title: "Response time", columns: timeColumns, rows: [timeRow("")],
                           notes: ["Days from received to responded over feedback with a response date; waiting: feedback without a "
-                                  + "response date, aged to \(asOfText). Percent within 7 days: answered within 7 days, of the "
+                                  + "response date by \(asOfText) (and not closed), aged to that day. Percent within 7 days: answered within 7 days, of the "
                                   + "feedback answered or waiting more than 7 days (waiting that long is late)."]),
         ]
         if let priority {

@@ -63,9 +63,11 @@ struct OutputCommand: AsyncParsableCommand {
             }
             guard let c = PIMCategory.ID(rawValue: d.category) else { throw CLIError("Dataset \"\(dataset)\" has the unknown category \"\(d.category)\".") }
             // An option the category's output does not use is refused, not ignored (QA11 C21).
-            let datedBy: [PIMCategory.ID] = [.populationData, .caseManagement, .communicatingWithAffectedCommunities]
+            // (Feedback's waiting times are aged to --as-of in the internal output; its shareable table counts all.)
+            let datedBy: [PIMCategory.ID] = [.populationData, .caseManagement] + (shareable ? [] : [.communicatingWithAffectedCommunities])
             if asOf != nil && !datedBy.contains(c) {
-                throw CLIError("--as-of applies to population figures, case management and community feedback; \(d.name) is \(c.rawValue), whose output covers all its records.")
+                throw CLIError("--as-of applies to population figures, case management and (not shareable) community feedback; "
+                    + "\(d.name) is \(c.rawValue)\(shareable ? "'s shareable output" : ""), which covers all its records.")
             }
             if period != nil && c != .protectionMonitoring {
                 throw CLIError("--period applies to protection monitoring's trends; \(d.name) is \(c.rawValue).")

@@ -141,8 +141,8 @@ struct DatasetCommand: AsyncParsableCommand {
                         system.dataset = nil
                         try await s.putDocument(
                             kind: .informationSystem, id: doc.id, json: try system.json(),
-                            audit: AuditDraft(at: Date(), actor: actor.name, action: .systemRegistered,
-                                              details: ["system": doc.id, "change": "dataset link removed", "dataset": d.id.rawValue]))
+                            audit: AuditDraft(at: Date(), actor: actor.name, action: .systemUnlinked, datasetID: d.id.rawValue,
+                                              details: ["system": doc.id]))
                         summary.unlinkedSystems.append(system.name)
                     }
                 }

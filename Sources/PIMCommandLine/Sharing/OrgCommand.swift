@@ -118,8 +118,8 @@ struct OrgCommand: AsyncParsableCommand {
 
         static func make(_ acronym: String, organizationID: String, in s: any Store, actor: String) async throws {
             try await WorkspaceOrganization.set(acronym, in: s, audit: AuditDraft(
-                at: Date(), actor: actor, action: .organizationAdded, organizationID: organizationID,
-                details: ["acronym": acronym, "change": "the workspace's own organisation"]))
+                at: Date(), actor: actor, action: .workspaceOrganizationSet, organizationID: organizationID,
+                details: ["acronym": acronym]))
         }
     }
 }

@@ -148,7 +148,9 @@ struct KeyCommand: AsyncParsableCommand {
             let key: Curve25519.Signing.PublicKey
             do {
                 key = try await store.withStore(writing: false, command: "pim key export") { try await ShareFileDelivery.signingKey($0).publicKey }
-            } catch {
+            } catch let e as StoreError {
+                // Only a key still to be made needs the writer; a damaged one, say, is reported as it is.
+                if case .corrupt = e { throw e }
                 key = try await store.withStore(writing: true, command: "pim key export") { try await ShareFileDelivery.signingKey($0).publicKey }
             }
             try PackageKeys.pem(key).write(toFile: out, atomically: true, encoding: .utf8)

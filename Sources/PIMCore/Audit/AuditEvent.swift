@@ -22,6 +22,10 @@ public enum AuditAction: String, Sendable, Hashable, Codable, CaseIterable {
     /// `pim output` printed a dataset's internal or shareable output (details: `kind`).
     case outputViewed = "output.viewed"
     case systemRegistered = "system.registered"
+    /// A system of the map lost its link to a dataset that was deleted (details: the system and dataset ids).
+    case systemUnlinked = "system.unlinked"
+    /// The workspace said which registered organisation it belongs to (details: its acronym).
+    case workspaceOrganizationSet = "workspace.organization-set"
     // MARK: Accounts (web administration)
     case tokenCreated = "token.created"
     case tokenRevoked = "token.revoked"

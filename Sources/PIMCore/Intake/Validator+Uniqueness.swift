@@ -57,7 +57,7 @@ extension Validator {
                     earlier = rejectedValues[i][v]
                     if earlier == nil && rejected[row] { rejectedValues[i][v] = row }
                 }
-                if let earlier {
+                if let earlier, !rejected[row] {
                     if repeats[i].first == nil { repeats[i].first = (row, earlier) }
                     repeats[i].count += 1
                 }

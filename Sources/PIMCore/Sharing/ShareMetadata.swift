@@ -142,7 +142,11 @@ public struct ShareMetadata: Sendable, Hashable, Codable {
         if let a = provenance.area { lines.append("Area:       \(a)") }
         if let c = consent { lines.append("Consent:    \(c.summary)") }
         if let owners = dataOwners {
-            let named = owners.map { o in "\(o.organization)" + (o.ownership.map { " (\($0))" } ?? "") + ": \(o.rows) row\(o.rows == 1 ? "" : "s")" }
+            // (Names come from the data's cells: a line break or control character in one cannot forge a line.)
+            func plain(_ s: String) -> String {
+                String(String.UnicodeScalarView(s.unicodeScalars.map { $0.properties.generalCategory == .control ? " " : $0 }))
+            }
+            let named = owners.map { o in plain(o.organization) + (o.ownership.map { " (\(plain($0)))" } ?? "") + ": \(o.rows) row\(o.rows == 1 ? "" : "s")" }
             lines.append("Owners:     " + named.joined(separator: "; "))
             lines.append("            the data's owners control its collection and processing: respect the data-sharing")
             lines.append("            protocols of the sector providing it (PIM §10.7)")
