@@ -210,10 +210,14 @@ struct SharingDesk: Sendable {
         }
         let service = ShareService(store: store, actor: viewer.userID, recordingRefusals: true)
         do {
-            let share = try await service.prepare(
-                dataset: dataset.name, to: recipient, agreement: agreement.id, level: level, dimensions: dimensions, at: now(),
-                encrypted: sealing.encrypted, seal: sealing.seal)
-            return .success(.shared(try await service.commit(share, storingPackage: true)))
+            // One share of a dataset at a time: each reads what the earlier ones recorded (blanks, published cells).
+            let record = try await ShareQueue.shared.run(dataset: dataset.name) {
+                let share = try await service.prepare(
+                    dataset: dataset.name, to: recipient, agreement: agreement.id, level: level, dimensions: dimensions, at: now(),
+                    encrypted: sealing.encrypted, seal: sealing.seal)
+                return try await service.commit(share, storingPackage: true)
+            }
+            return .success(.shared(record))
         } catch let e as ShareRefused {
             guard let record = e.record else { throw ServerError.internalError(requestID: "share-refusal") }
             return .success(.refused(record))
