@@ -2,8 +2,8 @@ import Foundation
 import PIMStorage
 import Testing
 
-/// Review of QA11 S5: two web shares of a dataset at the same instant would each miss what the other records.
-@Suite struct ShareQueueTests {
+/// The locks the server serialises shares of a dataset (review of QA11 S5) and changes of a user with.
+@Suite struct KeyedLocksTests {
     actor Probe {
         var inside = 0
         var most = 0
@@ -17,12 +17,12 @@ import Testing
     }
 
     @Test func sharesOfOneDatasetRunOneAtATime() async throws {
-        let queue = ShareQueue()
+        let queue = KeyedLocks()
         let probe = Probe()
         try await withThrowingTaskGroup(of: Void.self) { group in
             for k in 0..<12 {
                 group.addTask {
-                    try await queue.run(dataset: "cm") {
+                    try await queue.run("cm") {
                         await probe.enter(k)
                         try await Task.sleep(for: .milliseconds(5))
                         await probe.leave()
@@ -34,15 +34,15 @@ import Testing
         #expect(await probe.most == 1)
         #expect(await probe.order.count == 12)
         // A share that fails frees the dataset for the next
-        await #expect(throws: CancellationError.self) { try await queue.run(dataset: "cm") { throw CancellationError() } }
-        #expect(try await queue.run(dataset: "cm") { 7 } == 7)
+        await #expect(throws: CancellationError.self) { try await queue.run("cm") { throw CancellationError() } }
+        #expect(try await queue.run("cm") { 7 } == 7)
     }
 
     @Test func sharesOfOtherDatasetsDoNotWait() async throws {
-        let queue = ShareQueue()
+        let queue = KeyedLocks()
         // While "a" is held, a share of "b" runs (were they one queue, this would never finish)
-        let result = try await queue.run(dataset: "a") {
-            try await queue.run(dataset: "b") { "b ran" }
+        let result = try await queue.run("a") {
+            try await queue.run("b") { "b ran" }
         }
         #expect(result == "b ran")
     }
