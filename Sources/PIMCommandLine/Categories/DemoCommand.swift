@@ -159,14 +159,8 @@ extension DemoCommand {
         /// Reads `file` and validates it against its schema, as the import will.
         /// - Throws: ``CLIError`` naming the first issue and how many there are.
         static func check(_ file: String, schema: String, gazetteer: String) throws {
-            let input = try FileInputOptions.parse([file])
-            let options = try SchemaOptions.parse(["--schema", schema, "--gazetteer", gazetteer])
-            let read = try input.read(answering: .text)
-            guard let schema = try options.loadSchema() else { return }
-            let checked = try input.keepingText(of: schema, in: read)
-            var validator = Validator(schema: schema, gazetteer: try options.loadGazetteer(), report: checked.report)
-            validator.today = CivilDays.day(of: Date())
-            let result = validator.validate(checked.table)
+            let (_, result) = try ValidateCommand.check(
+                try FileInputOptions.parse([file]), try SchemaOptions.parse(["--schema", schema, "--gazetteer", gazetteer]), answering: .text)
             guard let first = result.issues.first else { return }
             throw CLIError("\(first.description) (\(IssueReport.count(result.issues.count, "issue")) in all); nothing was loaded. "
                 + "Check the file with `pim validate \(file) --schema \(file.dropLast(4)).schema.json`, or generate it again.")

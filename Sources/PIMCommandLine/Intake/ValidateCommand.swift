@@ -106,15 +106,9 @@ struct ValidateCommand: ParsableCommand {
 
     func run() throws {
         try Output.checkOutput(schemaOptions.errorsOut, inputs: [input.url])
-        let read = try input.read(answering: format)
+        let (read, result) = try Self.check(input, schemaOptions, answering: format)
         // What the reader changed or noticed (an encoding converted, unknown HXL hashtags) is said, as import does.
         for w in read.report.warnings { Output.stderr("note: \(Output.visible(w.description))") }
-        let schema = try schemaOptions.loadSchema() ?? SchemaProposal.propose(for: read.table)
-        // (Text fields keep the file's own text, `4.50` not `4.5`.)
-        let checked = try input.keepingText(of: schema, in: read)
-        var validator = Validator(schema: schema, gazetteer: try schemaOptions.loadGazetteer(), report: checked.report)
-        validator.today = CivilDays.day(of: Date())
-        let result = validator.validate(checked.table)
         switch format {
         case .json:
             try Output.printJSON(ValidationSummary(
@@ -125,6 +119,19 @@ struct ValidateCommand: ParsableCommand {
             if result.isValid { print("\(read.report.fileName): \(IssueReport.count(result.rowsRead, "row")), no issues.") }
         }
         if !result.isValid { throw ExitCode(1) }
+    }
+
+    /// Reads the file and validates it against the schema given (or one proposed from the file), as an import does.
+    static func check(_ input: FileInputOptions, _ schemaOptions: SchemaOptions, answering format: OutputFormat)
+        throws -> (read: ReadResult, result: ValidationResult)
+    {
+        let read = try input.read(answering: format)
+        let schema = try schemaOptions.loadSchema() ?? SchemaProposal.propose(for: read.table)
+        // (Text fields keep the file's own text, `4.50` not `4.5`.)
+        let checked = try input.keepingText(of: schema, in: read)
+        var validator = Validator(schema: schema, gazetteer: try schemaOptions.loadGazetteer(), report: checked.report)
+        validator.today = CivilDays.day(of: Date())
+        return (read, validator.validate(checked.table))
     }
 }
 
