@@ -70,20 +70,26 @@ public enum MonitoringTrends {
             let (mean, sd) = Statistics.meanAndSD(Array(total[(i - rule.window)..<i]))
             spikes.append([.text("total"), .text("all incidents"), .text(period.label(p)), .int(total[i]), .number(mean), .number(sd)])
         }
-        func series(_ name: String, _ dim: String, _ data: [String: [Double]]) -> ReportSection {
+        // A series per key: one dimension's value, or several joined by U+001F (a risk in an area).
+        func series(_ name: String, _ dims: [String], _ data: [String: [Double]]) -> ReportSection {
             var rows: [[ReportValue]] = []
             for key in data.keys.sorted() {
                 let s = data[key] ?? []
+                let parts = key.split(separator: "\u{1F}", omittingEmptySubsequences: false).map(String.init)
                 for (i, p) in periods.enumerated() {
                     let spike = rule.isSpike(s, at: i)
                     if spike {
                         let (mean, sd) = Statistics.meanAndSD(Array(s[(i - rule.window)..<i]))
-                        spikes.append([.text(dim), .text(key), .text(period.label(p)), .int(s[i]), .number(mean), .number(sd)])
+                        spikes.append([.text(dims.joined(separator: " in ")), .text(parts.joined(separator: " in ")), .text(period.label(p)),
+                                       .int(s[i]), .number(mean), .number(sd)])
                     }
-                    if s[i] > 0 || spike { rows.append([.text(key), .text(period.label(p)), .int(s[i]), .text(spike ? "spike" : "")]) }
+                    if s[i] > 0 || spike {
+                        rows.append(parts.map(ReportValue.text) + [.text(period.label(p)), .int(s[i]), .text(spike ? "spike" : "")])
+                    }
                 }
             }
-            return ReportSection(name: name, title: "Incidents by \(dim) and \(period.rawValue)", columns: [dim, period.rawValue, "incidents", "flag"], rows: rows)
+            return ReportSection(name: name, title: "Incidents by \(dims.joined(separator: ", ")) and \(period.rawValue)",
+                                 columns: dims + [period.rawValue, "incidents", "flag"], rows: rows)
         }
         let all = total.reduce(0, +)
         let periodRows = periods.enumerated().map { i, p -> [ReportValue] in
@@ -93,26 +99,9 @@ public enum MonitoringTrends {
             let n = (byRisk[k] ?? []).reduce(0, +)
             return [.text(k), .int(n), .int(riskAffected[k] ?? 0), .pct(n, of: all)]
         }
-        let byRiskSection = series("by-risk-period", "protection_risk", byRisk)
-        let byAdmSection = series("by-adm1-period", "adm1_code", byAdm1)
-        var riskAreaRows: [[ReportValue]] = []
-        for key in byRiskArea.keys.sorted() {
-            let s = byRiskArea[key] ?? []
-            let parts = key.split(separator: "\u{1F}", maxSplits: 1, omittingEmptySubsequences: false).map(String.init)
-            let (risk, area) = (parts.first ?? "", parts.count > 1 ? parts[1] : "")
-            for (i, p) in periods.enumerated() {
-                let spike = rule.isSpike(s, at: i)
-                if spike {
-                    let (mean, sd) = Statistics.meanAndSD(Array(s[(i - rule.window)..<i]))
-                    spikes.append([.text("protection_risk in \(areaColumn)"), .text("\(risk) in \(area)"), .text(period.label(p)), .int(s[i]),
-                                   .number(mean), .number(sd)])
-                }
-                if s[i] > 0 || spike { riskAreaRows.append([.text(risk), .text(area), .text(period.label(p)), .int(s[i]), .text(spike ? "spike" : "")]) }
-            }
-        }
-        let byRiskAreaSection = ReportSection(
-            name: "by-risk-area-period", title: "Incidents by protection risk, \(areaColumn) and \(period.rawValue)",
-            columns: ["protection_risk", areaColumn, period.rawValue, "incidents", "flag"], rows: riskAreaRows)
+        let byRiskSection = series("by-risk-period", ["protection_risk"], byRisk)
+        let byAdmSection = series("by-adm1-period", ["adm1_code"], byAdm1)
+        let byRiskAreaSection = series("by-risk-area-period", ["protection_risk", areaColumn], byRiskArea)
         return CategoryReport(category: "protection-monitoring", title: "Protection monitoring trends by \(period.rawValue)", sections: [
             ReportSection(name: "by-period", title: "Incidents per \(period.rawValue)", columns: [period.rawValue, "incidents", "persons_affected", "flag"], rows: periodRows),
             ReportSection(name: "by-risk", title: "Incidents by protection risk (GPC)", columns: ["protection_risk", "incidents", "persons_affected", "percent"], rows: riskRows),

@@ -489,14 +489,7 @@ public enum ShareBuilder {
         let sd = SchemaDisclosure(schema: dataset.schema)
         guard sd.directIdentifiers.isEmpty, sd.household == nil, sd.sensitive.isEmpty, sd.weight == nil else { return false }
         guard dataset.schema.fields.allSatisfy({ areaFigureFields.contains($0.name) }) else { return false }
-        func has(_ name: String, attribute: String) -> Bool {
-            dataset.schema.fields.contains { f in
-                guard f.name != name else { return true }
-                guard let spec = f.hxl.flatMap(HXLTagSpec.init(parsing:)) else { return false }
-                return spec.tag == "indicator" && spec.has(attribute)
-            }
-        }
-        return has("indicator", attribute: "code") && has("value", attribute: "value")
+        return dataset.schema.field(named: "indicator") != nil && dataset.schema.field(named: "value") != nil
     }
 
     /// The fields of the `sectoral-im-systems-other` template (PIMCategories), which a dataset of area figures holds.
