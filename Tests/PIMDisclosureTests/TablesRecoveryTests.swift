@@ -144,6 +144,17 @@ import Testing
         #expect(Set(found).isSuperset(of: [[0, 4], [1, 2]]), "\(found)")
     }
 
+    @Test func aComplementIsNotLeftAloneWithKnownCellsAroundIt() throws {
+        // Found by the property below: row 1 and column 0 are each a single small cell, so their totals are
+        // suppressed too; the hypercubes chose complements such that (0,1) = 11 could be read back from the
+        // published totals although no small cell was revealed.
+        let counts = [[3, 11, 2], [0, 2, 0], [0, 1, 11]]
+        let t = try Aggregation.aggregate(TablesAggregationTests.records(counts), by: ["R", "C"], rule: .suppress(minCell: 5))
+        #expect(t.cells.allSatisfy { $0.isSuppressed || $0.count == 0 || $0.count >= 5 })
+        let found = try #require(Self.recovered(t, counts: counts))
+        #expect(found.isEmpty, "\(found) from \((t.cells + t.marginals).map { "\($0.coordinates)=\($0.count) \($0.status)" })")
+    }
+
     @Test func noSuppressedCellOfARandomTableCanBeRecovered() async {
         // Property: for random sparse two-way tables, aggregate either refuses (too sparse to protect) or
         // publishes a table where every suppressed cell and margin keeps at least two possible values.

@@ -62,7 +62,17 @@ struct CellProtection {
     /// is known to be zero and cannot move). The chosen hypercube adds the fewest records to the suppressed
     /// ones, trying the three likeliest alternatives in each dimension first, then all.
     /// - Returns: false when no hypercube qualifies.
-    mutating func protect(_ x: Int) -> Bool {
+    ///
+    /// With `avoiding`, the alternative in that dimension is none of those coordinates (see
+    /// ``protectGroup(_:dimension:)``).
+    mutating func protect(_ x: Int, avoiding: (dimension: Int, coordinates: Set<Int>)? = nil) -> Bool {
+        guard let (best, _) = hypercube(x, avoiding: avoiding) else { return false }
+        for i in best where status[i] == 0 { status[i] = 2 }
+        return true
+    }
+
+    /// The hypercube ``protect(_:avoiding:)`` would suppress around `x` (its corners) and the records it adds.
+    private func hypercube(_ x: Int, avoiding: (dimension: Int, coordinates: Set<Int>)?) -> ([Int], cost: Int)? {
         let n = grid.sizes.count
         var coordinate = [Int](repeating: 0, count: n)
         var rest = x
@@ -74,27 +84,43 @@ struct CellProtection {
         let alternatives: [[Int]] = (0..<n).map { d in
             let c = coordinate[d]
             let total = grid.sizes[d]
-            return (0...total).filter { $0 != c }.filter { grid.counts[x + ($0 - c) * grid.strides[d]] > 0 }
+            let excluded = avoiding.flatMap { $0.dimension == d ? $0.coordinates : nil } ?? []
+            return (0...total).filter { $0 != c && !excluded.contains($0) }
+                .filter { grid.counts[x + ($0 - c) * grid.strides[d]] > 0 }
                 .sorted { grid.counts[x + ($0 - c) * grid.strides[d]] > grid.counts[x + ($1 - c) * grid.strides[d]] }
         }
-        if alternatives.contains(where: \.isEmpty) { return false }
+        if alternatives.contains(where: \.isEmpty) { return nil }
         for limit in [3, Int.max] {
             let lists = alternatives.map { Array($0.prefix(limit)) }
-            if let best = bestHypercube(x, coordinate: coordinate, lists: lists) {
-                for i in best where status[i] == 0 { status[i] = 2 }
-                return true
-            }
+            if let best = bestHypercube(x, coordinate: coordinate, lists: lists) { return best }
             if lists.elementsEqual(alternatives) { break }
         }
-        return false
+        return nil
+    }
+
+    /// Protects the sum of `group`, suppressed cells of one line along `dimension` whose total is published:
+    /// the cheapest hypercube around one of them whose alternative in `dimension` is outside the group. Its
+    /// move changes that one member and no other, so the group's sum moves with it and can no longer be read
+    /// from any combination of published cells and totals, the line's own or others'.
+    /// - Returns: false when no member has such a hypercube.
+    private mutating func protectGroup(_ group: [Int], dimension: Int) -> Bool {
+        let coordinates = Set(group.map { $0 / grid.strides[dimension] % grid.extents[dimension] })
+        var best: ([Int], cost: Int)?
+        for x in group {
+            guard let found = hypercube(x, avoiding: (dimension, coordinates)) else { continue }
+            if best.map({ found.cost < $0.cost }) ?? true { best = found }
+        }
+        guard let (corners, _) = best else { return false }
+        for i in corners where status[i] == 0 { status[i] = 2 }
+        return true
     }
 
     /// The qualifying hypercube (its corners' cell indices) that adds the fewest records, over every choice of
     /// one alternative per dimension from `lists` (at most about 200,000 choices are tried).
-    private func bestHypercube(_ x: Int, coordinate: [Int], lists: [[Int]]) -> [Int]? {
+    private func bestHypercube(_ x: Int, coordinate: [Int], lists: [[Int]]) -> ([Int], cost: Int)? {
         let n = lists.count
         var pick = [Int](repeating: 0, count: n)
-        var best: [Int]?
+        var best: ([Int], cost: Int)?
         var bestCost = Int.max
         var corners = [Int](repeating: 0, count: 1 << n)
         var tried = 0
@@ -127,7 +153,7 @@ struct CellProtection {
             }
             if ok && (upCanMove || downCanMove) && cost < bestCost {
                 bestCost = cost
-                best = corners
+                best = (corners, cost)
             }
             // The next choice (an odometer over the lists).
             var d = 0
@@ -155,10 +181,13 @@ struct CellProtection {
     /// is a safety net (and what protects a table whose cells were marked by hand, as in tests).
     ///
     /// With a `threshold`, a line whose total is published and whose suppressed cells hold together between 1
-    /// and `threshold − 1` records gets one more complement (the smallest non-zero published cell of the
-    /// line): the total minus the published cells gives that group's sum, and a group as small as a small cell
-    /// is a small cell (a, 10; b, 1; c, 2 published as a and the total says b + c = 3, and the one person in b
-    /// knows that c is 2).
+    /// and `threshold − 1` records gets a hypercube around one of them that moves the group's sum
+    /// (``protectGroup(_:dimension:)``): the total minus the published cells gives that sum, and a group as
+    /// small as a small cell is a small cell (a, 10; b, 1; c, 2 published as a and the total says b + c = 3,
+    /// and the one person in b knows that c is 2). Only when no hypercube qualifies does it get a single
+    /// complement (the line's smallest non-zero published cell). A single complement was the rule before, and
+    /// other lines could pin it: in `[[3, 11, 2], [0, 2, 0], [0, 1, 11]]` at 5 the complement 11 of column 1
+    /// was the grand total minus row 0 and the two other rows, read back from the published cells.
     mutating func secondary(threshold: Int? = nil) {
         var changed = true
         while changed {
@@ -174,9 +203,13 @@ struct CellProtection {
                         for j in 0..<extent where status[base + j * inner] != 0 { suppressed += 1 }
                         if suppressed >= 2, let threshold, status[base + (extent - 1) * inner] == 0 {
                             // The line's total (its last cell) is published: the suppressed cells' sum is known.
-                            var group = 0
-                            for j in 0..<(extent - 1) where status[base + j * inner] != 0 { group += grid.counts[base + j * inner] }
-                            guard group > 0 && group < threshold else { continue }
+                            let group = (0..<(extent - 1)).map { base + $0 * inner }.filter { status[$0] != 0 }
+                            let sum = group.reduce(0) { $0 + grid.counts[$1] }
+                            guard sum > 0 && sum < threshold else { continue }
+                            if protectGroup(group, dimension: d) {
+                                changed = true
+                                continue
+                            }
                         } else {
                             guard suppressed == 1 else { continue }
                         }
