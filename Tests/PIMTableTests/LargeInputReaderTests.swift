@@ -321,21 +321,30 @@ import Testing
             func encode(_ cells: [[UInt8]], _ d: inout ByteDictionary) -> [Int32] {
                 cells.map { c in c.withUnsafeBufferPointer { d.code($0.baseAddress!, c.count) } }
             }
-            // Which thread reads each piece (0: at random; 1 and 2: the first `split` pieces the first
-            // thread, the others the second), and in what order: in file order, except that with schedule 2
-            // the second thread, its own run done, reads the first thread's last pieces from the end back.
-            let schedule = rng.next() % 3
+            // Which thread reads each piece (0: at random; 1, 2 and 3: the first `split` pieces the first
+            // thread, the others the second), and in what order: in file order, except that with schedules 2
+            // and 3 the second thread, its own run done, reads the first thread's last pieces from the end
+            // back: with its own dictionary (2) or, as the reader does, a new one for each (3).
+            let schedule = rng.next() % 4
             let split = 1 + Int(rng.next() % UInt64(pieces - 1))
             var thread = (0..<pieces).map { k in schedule == 0 ? Int(rng.next() % 2) : (k < split ? 0 : 1) }
             var order = Array(0..<pieces)
-            if schedule == 2 {
+            var ownDictionary = Set<Int>()
+            if schedule >= 2 {
                 let stolen = 1 + Int(rng.next() % UInt64(split))
                 let firstStolen = split - stolen
                 for k in firstStolen..<split { thread[k] = 1 }
+                if schedule == 3 { ownDictionary = Set(firstStolen..<split) }
                 order = Array(0..<firstStolen) + Array(split..<pieces) + Array((firstStolen..<split).reversed())
             }
             for k in order {
                 let cells = cellsByPiece[k]
+                if ownDictionary.contains(k) {
+                    var own = ByteDictionary()
+                    let ownCodes = encode(cells, &own)
+                    partsByPiece[k] = textPart(codes: ownCodes, own: own, newCodes: 0..<own.count, shared: nil)
+                    continue
+                }
                 let box = boxes[thread[k]]
                 let readAgain = rng.next() % 4 == 0
                 var carried = box.take()

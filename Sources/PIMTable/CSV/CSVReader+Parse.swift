@@ -281,13 +281,15 @@ extension CSVReader {
             let b = bounds
             // Each thread carries its text dictionaries from piece to piece (values recur across the file),
             // and reads a run of consecutive pieces: the first thread's dictionaries are then already coded
-            // in order of first appearance in the file, and the join keeps them as they are. (A thread that
-            // finishes first takes pieces from the end of the other's run; the join then codes the values
-            // afresh, in the same order.)
+            // in order of first appearance in the file, and the join keeps them as they are. A thread that
+            // finishes first takes pieces from the end of the other's run, each with a dictionary of its
+            // own, which the join adds in file order like another thread's.
             let threads = 2
             let carried = (0..<threads).map { _ in selected.map { _ in DictionaryBox() } }
+            let runs = ParallelWork.runs(b.count - 1, threads: threads)
             ParallelWork.forEachInRuns(b.count - 1, threads: threads) { k, worker in
-                slots.set(k, readPiece(context, from: b[k], limit: b[k + 1], types: nil, carrying: carried[worker]))
+                let dictionaries = runs[worker].contains(k) ? carried[worker] : nil
+                slots.set(k, readPiece(context, from: b[k], limit: b[k + 1], types: nil, carrying: dictionaries))
             }
             pieces = slots.values.compactMap { $0 }
         } else {

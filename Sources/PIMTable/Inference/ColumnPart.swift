@@ -233,17 +233,21 @@ struct ColumnPart: @unchecked Sendable {
     }
 
     /// ``mergeText(_:rows:)`` when each thread read consecutive pieces in order and every code of its
-    /// dictionary belongs to a kept part (no piece was read again): the first thread's dictionary is then
-    /// coded in order of first appearance already and is kept as it is, with its parts' codes; the other
-    /// threads' dictionaries are added after it, and only their parts' codes are translated. `nil` (and
-    /// nothing changed) otherwise.
+    /// dictionary belongs to a kept part (no piece was read again), other pieces having dictionaries of their
+    /// own (taken from the end of another thread's run): the first run's dictionary (or the first piece's
+    /// own) is then coded in order of first appearance already and is kept as it is, with its parts' codes;
+    /// the other dictionaries are added after it in file order, and only their parts' codes are translated.
+    /// `nil` (and nothing changed) otherwise.
     private static func mergeRuns(_ parts: inout [ColumnPart], rows: Int)
         -> (codes: [Int32], dictionary: ByteDictionary, guarded: [Int32: Int])?
     {
-        // The runs of parts that share a dictionary, each a different one.
-        var runs: [(box: DictionaryBox, parts: Range<Int>)] = []
+        // The runs of parts that share a dictionary, each a different one, and the parts with their own.
+        var runs: [(box: DictionaryBox?, parts: Range<Int>)] = []
         for k in parts.indices {
-            guard let box = parts[k].shared else { return nil }
+            guard let box = parts[k].shared else {
+                runs.append((nil, k..<(k + 1)))
+                continue
+            }
             let next = parts[k].newCodes.lowerBound
             if let last = runs.last, last.box === box {
                 guard parts[k - 1].newCodes.upperBound == next else { return nil }
@@ -253,10 +257,19 @@ struct ColumnPart: @unchecked Sendable {
                 runs.append((box, k..<(k + 1)))
             }
         }
-        guard let first = runs.first,
-            runs.allSatisfy({ parts[$0.parts.upperBound - 1].newCodes.upperBound == $0.box.dictionary.count })
+        guard runs.contains(where: { $0.box != nil }),
+            runs.allSatisfy({ run in
+                run.box.map { parts[run.parts.upperBound - 1].newCodes.upperBound == $0.dictionary.count } ?? true
+            })
         else { return nil }
-        var dictionary = first.box.take()
+        func take(_ run: (box: DictionaryBox?, parts: Range<Int>)) -> ByteDictionary {
+            if let box = run.box { return box.take() }
+            var own = ByteDictionary()
+            swap(&own, &parts[run.parts.lowerBound].dictionary)
+            return own
+        }
+        guard let first = runs.first else { return nil }
+        var dictionary = take(first)
         var codes = [Int32](repeating: -1, count: rows)
         var guarded: [Int32: Int] = [:]
         var offset = 0
@@ -275,7 +288,7 @@ struct ColumnPart: @unchecked Sendable {
             parts[k].shared = nil
         }
         for run in runs.dropFirst() {
-            let other = run.box.take()
+            let other = take(run)
             dictionary.reserveStorage(entries: other.count, bytes: other.keyBytes)
             let map = dictionary.absorb(other)
             for k in run.parts {
