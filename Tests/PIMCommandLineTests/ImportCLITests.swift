@@ -366,6 +366,54 @@ func initialisedWorkspace() throws -> URL {
         #expect(imp.err.contains("#sex, #age"), "\(imp.err)")
     }
 
+    /// A hashtag row with tags that neither HXL's core dictionary, an extension tag nor pim gives a meaning
+    /// (QA11 I18: #3 "a hashtag row with unknown tags … gets a clear error and nothing is stored"): validate and
+    /// import refuse the file in every mode, located at the hashtag row and the column, with the likely core tag;
+    /// a schema that declares the tag, or --allow-unknown-tags, accepts it.
+    @Test func unknownHashtagsRefuseTheFileUnlessDeclaredOrAllowed() throws {
+        let dir = try initialisedWorkspace()
+        let csv = "record_id,district,score,sex\n#meta+id,#amd2+code,#foo+bar,#sex\nR1,XY0101,1,f\nR2,XY0102,2,m\n"
+        try csv.write(to: dir.appendingPathComponent("t.csv"), atomically: true, encoding: .utf8)
+        let validate = try PIMBinary.run(["validate", "t.csv"], in: dir)
+        #expect(validate.status == 1)
+        #expect(validate.out.contains("t.csv:2:district: the column's hashtag #amd2"), "\(validate.out)")
+        #expect(validate.out.contains("#adm2 if that is what is meant"), "\(validate.out)")
+        #expect(validate.out.contains("t.csv:2:score: the column's hashtag #foo"), "\(validate.out)")
+        #expect(!validate.out.contains(":sex:"), "\(validate.out)")
+        for mode in ["reject", "import-valid"] {
+            let imp = try PIMBinary.run(
+                ["import", "t.csv", "--dataset", "t", "--category", "protection-monitoring", "--purpose", "T", "--mode", mode], in: dir)
+            #expect(imp.status != 0)
+            #expect(imp.err.contains("t.csv was not imported: its hashtag row has 2 tags"), "\(imp.err)")
+            #expect(imp.err.contains("#amd2, #foo"), "\(imp.err)")
+        }
+        let json = try PIMBinary.run(
+            ["import", "t.csv", "--dataset", "t", "--category", "protection-monitoring", "--purpose", "T", "--format", "json"], in: dir)
+        #expect(json.status != 0)
+        #expect(json.out.contains("unknown-hxl-tag"), "\(json.out)")
+        #expect(!(try PIMBinary.run(["datasets", "--format", "json"], in: dir).out.contains("\"t\"")))
+        #expect(try PIMBinary.run(["dataset", "show", "t"], in: dir).status != 0)
+        // Accepted as it is when asked,
+        let allowed = try PIMBinary.run(
+            ["import", "t.csv", "--dataset", "t", "--category", "protection-monitoring", "--purpose", "T", "--allow-unknown-tags"], in: dir)
+        #expect(allowed.status == 0, "\(allowed.err)")
+        #expect(allowed.out.contains("Imported 2 rows"), "\(allowed.out)")
+        // and under a schema that declares the tags: the next version needs no flag.
+        try "record_id,district,score,sex\n#meta+id,#amd2+code,#foo+bar,#sex\nR3,XY0101,3,f\n"
+            .write(to: dir.appendingPathComponent("t2.csv"), atomically: true, encoding: .utf8)
+        let next = try PIMBinary.run(["import", "t2.csv", "--dataset", "t"], in: dir)
+        #expect(next.status == 0, "\(next.err)")
+        // A schema file that declares one of them only still refuses the other.
+        let schema = ##"{"fields":[{"name":"record_id","type":"text","hxl":"#meta+id"},{"name":"score","type":"integer","hxl":"#foo+bar"},{"name":"district","type":"text"}]}"##
+        try schema.write(to: dir.appendingPathComponent("s.json"), atomically: true, encoding: .utf8)
+        let declared = try PIMBinary.run(["validate", "t.csv", "--schema", "s.json"], in: dir)
+        #expect(declared.status == 1)
+        #expect(declared.out.contains("t.csv:2:district:"), "\(declared.out)")
+        #expect(!declared.out.contains("t.csv:2:score:"), "\(declared.out)")
+        let both = try PIMBinary.run(["validate", "t.csv", "--schema", "s.json", "--allow-unknown-tags"], in: dir)
+        #expect(both.status == 0, "\(both.out)")
+    }
+
     /// Column names come from the file: in validate's issues and in the notes of validate, import and inspect,
     /// their control characters are shown escaped, so a file cannot drive the terminal (set its title, colour).
     @Test func columnNamesInIssuesAndNotesCannotDriveTheTerminal() throws {

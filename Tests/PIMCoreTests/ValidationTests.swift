@@ -561,4 +561,44 @@ func textTable(_ columns: [(String, [String?])]) -> Table {
         let small = try Table(columns: [text("ref", (0..<9).map { "Q\($0)" })])
         #expect(SchemaProposal.propose(for: small).fields[0].role == .other)
     }
+
+    @Test func aColumnWithAnUnknownHashtagRefusesTheFileUnlessTheSchemaDeclaresIt() {
+        let t = (try? Table(columns: [
+            taggedTextColumn("code", "#amd1+code", ["XY01", "XY02"]), taggedTextColumn("sex", "#sex", ["f", "m"]),
+        ])) ?? .empty
+        let declared = Schema(fields: [Field(name: "code", hxl: "#amd1+code", type: .text), Field(name: "sex", type: .text)])
+        var v = Validator(schema: declared, fileName: "f.csv", firstDataRow: 3)
+        v.hashtagRow = 2
+        // The schema declares #amd1: accepted; #sex is a tag pim knows.
+        #expect(v.validate(t).issues.isEmpty)
+        // A schema that echoes the file's tags vouches for none of them.
+        let refused = v.vouchingForNoTags().validate(t)
+        #expect(refused.issues.map(\.description) == [
+            "f.csv:2:code: the column's hashtag #amd1 (in #amd1+code) is neither in the HXL core dictionary nor an extension tag; "
+                + "a core hashtag (#adm1 if that is what is meant, see hxlstandard.org), a local tag written #x_amd1, a schema that "
+                + "declares #amd1+code (pim import --schema FILE), or --allow-unknown-tags",
+        ])
+        #expect(refused.unknownTags == ["#amd1"])
+        #expect(refused.rowsRejected == 2)
+        var any = v.vouchingForNoTags()
+        any.localTags = nil
+        #expect(any.validate(t).issues.isEmpty)
+        // A schema of other tags does not vouch for it either.
+        let other = Schema(fields: [Field(name: "code", hxl: "#adm1+code", type: .text)])
+        var w = Validator(schema: other, fileName: "f.csv", firstDataRow: 2)
+        w.hashtagRow = nil
+        #expect(w.validate(t).issues.map(\.row) == [1])
+        #expect(w.validate(t).countsByRule[.unknownHXLTag] == 1)
+    }
+
+    @Test func misspelledHashtagsSuggestTheCoreOne() {
+        #expect(HXLCoreDictionary.nearestCoreTag(to: "amd1") == "adm1")
+        #expect(HXLCoreDictionary.nearestCoreTag(to: "secter") == "sector")
+        #expect(HXLCoreDictionary.nearestCoreTag(to: "affectd") == "affected")
+        #expect(HXLCoreDictionary.nearestCoreTag(to: "foo") == nil)
+        // Two core tags as close (adm1, adm2): no guess.
+        #expect(HXLCoreDictionary.nearestCoreTag(to: "adm9") == nil)
+        #expect(HXLCoreDictionary.nearestCoreTag(to: "sex") == nil)
+        #expect(HXLCoreDictionary.isRecognised("household") && !HXLCoreDictionary.isKnown("household"))
+    }
 }

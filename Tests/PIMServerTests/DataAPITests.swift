@@ -58,6 +58,25 @@ import Testing
         }
     }
 
+    /// QA11 I18 through the API: a hashtag neither core, extension nor known to pim refuses the upload (422,
+    /// with the located issue), and `allow_unknown_tags=true` accepts it.
+    @Test func anUnknownHashtagRefusesAnUploadUnlessAllowed() async throws {
+        let world = try await TestWorld.make { $0.uploadDirectory = DataFixtures.tempDir() }
+        try await world.application().test(.router) { client in
+            let officer = try await Browser.signedIn(client, as: .pimOfficer)
+            let base = "/api/v1/datasets/tags/versions?format=csv&category=protection-monitoring&purpose=Test&file_name=u.csv"
+            let file = Array("site,count\n#loc+name,#foo\nNorth,4\nSouth,5\n".utf8)
+            let refused = try await officer.postRaw(client, base, bytes: file)
+            #expect(refused.status == .unprocessableContent)
+            let body = String(buffer: refused.body)
+            #expect(body.contains("u.csv:2:count") && body.contains("unknown-hxl-tag"), "\(body)")
+            #expect(try await world.store.dataset(named: "tags") == nil)
+            let allowed = try await officer.postRaw(client, base + "&allow_unknown_tags=true", bytes: file)
+            #expect(allowed.status == .created, "\(String(buffer: allowed.body))")
+            #expect(try await world.store.dataset(named: "tags")?.schema.fields.map(\.hxl) == ["#loc+name", "#foo"])
+        }
+    }
+
     /// QA10 F20 through the API: a dataset's text field keeps the file's own text when a new file's column
     /// looks numeric (4.50 stayed 4.5 and 1.10 became 1.1, the same code as 1.1).
     @Test func aTextFieldKeepsTheFilesOwnTextThroughTheAPI() async throws {

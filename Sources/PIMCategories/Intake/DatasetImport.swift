@@ -15,6 +15,9 @@ public enum DatasetImport {
         /// The schema the file is validated against and stored under.
         public var schema: Schema
         public var creates: Bool
+        /// The schema was proposed from the file (a new dataset, no schema given): its hashtags are the file's
+        /// and vouch for none (see ``Validator/localTags``).
+        public var schemaProposed = false
     }
 
     /// What the caller knows about a new dataset.
@@ -36,6 +39,9 @@ public enum DatasetImport {
         case unknownCategory(String)
         /// The file has issues and the mode refuses it (or a column is missing, which no mode accepts).
         case refused(file: String, issues: Int, validRows: Int)
+        /// Columns to store carry hashtags that are neither HXL core nor extension tags, and that the schema does
+        /// not declare (``ValidationRule/unknownHXLTag``): no mode accepts them.
+        case unknownTags(file: String, tags: [String])
         /// No row would be stored (an empty file, or every row has issues): an empty version would hide
         /// the last good one.
         case noRows(file: String, rowsRead: Int, issues: Int)
@@ -54,6 +60,12 @@ public enum DatasetImport {
             case .missingPurpose(let d):
                 "Dataset \"\(d)\" does not exist yet: give its defined purpose (why the data is collected)."
             case .unknownCategory(let c): "\"\(c)\" is not a PIM category; use one of \(PIMCategory.ID.allCases.map(\.rawValue).joined(separator: ", "))."
+            case .unknownTags(let f, let tags):
+                "\(f) was not imported: its hashtag row has \(tags.count == 1 ? "a tag" : "\(tags.count) tags") that "
+                    + "\(tags.count == 1 ? "is" : "are") neither in the HXL core dictionary nor an extension tag (#x_…): "
+                    + "\(tags.joined(separator: ", ")) (see the issues). Correct \(tags.count == 1 ? "it" : "them"), write a local tag as "
+                    + "#x_name, declare \(tags.count == 1 ? "it" : "them") in a schema (--schema FILE), or accept \(tags.count == 1 ? "it" : "them") "
+                    + "as \(tags.count == 1 ? "it is" : "they are") (--allow-unknown-tags)."
             case .refused(let f, let n, let valid):
                 "\(f) was not imported: \(n) issue\(n == 1 ? "" : "s") (fix \(n == 1 ? "it" : "them"), or use the import-valid mode to store the \(valid) valid row\(valid == 1 ? "" : "s"))."
             case .schemaDiffers(let d, let changes):
@@ -141,7 +153,7 @@ public enum DatasetImport {
         try checkConsentKept(table: table, schema: schema, dataset: name)
         let dataset = Dataset(name: name, category: cat.id.rawValue, schema: schema, sensitivity: new.sensitivity,
                               purpose: purpose, createdAt: now)
-        return Plan(dataset: dataset, schema: schema, creates: true)
+        return Plan(dataset: dataset, schema: schema, creates: true, schemaProposed: givenSchema == nil)
     }
 
     /// The schema with each field that a KoboToolbox question in a group fills noting the question's XML path
@@ -204,9 +216,16 @@ public enum DatasetImport {
     }
 
     /// Validates the file against the plan's schema, with rows located as the reader saw them.
-    /// - Parameter today: the day of the check, for ``Field/past`` dates (nil: not checked).
-    public static func validate(_ read: ReadResult, plan: Plan, gazetteer: Gazetteer? = nil, today: Int32?) -> ValidationResult {
+    /// - Parameters:
+    ///   - today: the day of the check, for ``Field/past`` dates (nil: not checked).
+    ///   - allowingUnknownTags: accept columns tagged with hashtags outside the HXL core dictionary that the
+    ///     schema does not declare (pim: `--allow-unknown-tags`); otherwise they refuse the file.
+    public static func validate(
+        _ read: ReadResult, plan: Plan, gazetteer: Gazetteer? = nil, today: Int32?, allowingUnknownTags: Bool = false
+    ) -> ValidationResult {
         var validator = Validator(schema: plan.schema, gazetteer: gazetteer, report: read.report)
+        if plan.schemaProposed { validator = validator.vouchingForNoTags() }
+        if allowingUnknownTags { validator.localTags = nil }
         validator.today = today
         return validator.validate(read.table)
     }
@@ -221,6 +240,8 @@ public enum DatasetImport {
         if result.table.columns.count > maximumColumns {
             throw .tooManyColumns(file: fileName, columns: result.table.columns.count, limit: maximumColumns)
         }
+        // An unknown hashtag is the file's, not a row's: no mode stores part of it.
+        if !result.unknownTags.isEmpty { throw .unknownTags(file: fileName, tags: result.unknownTags) }
         let missingColumn = result.countsByRule[.missingColumn, default: 0] > 0
         if !missingColumn && result.rowsRead - result.rowsRejected == 0 {
             throw .noRows(file: fileName, rowsRead: result.rowsRead, issues: result.issues.count)

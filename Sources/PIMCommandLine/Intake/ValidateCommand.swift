@@ -8,6 +8,8 @@ struct SchemaOptions: ParsableArguments {
     @Option(help: "Schema file (JSON), e.g. from `pim inspect --schema-out`.") var schema: String?
     @Option(help: "Gazetteer of admin areas (HXL CSV/XLSX with #adm1+code, #adm1+name, #adm2+code, …).") var gazetteer: String?
     @Option(help: "Write every validation issue to this CSV file (the terminal shows the first 50).") var errorsOut: String?
+    @Flag(help: "Accept columns tagged with hashtags outside the HXL core dictionary (other than #x_…) that the schema does not declare; without it they refuse the file.")
+    var allowUnknownTags = false
 
     func loadSchema() throws -> Schema? {
         guard let schema else { return nil }
@@ -126,10 +128,14 @@ struct ValidateCommand: ParsableCommand {
         throws -> (read: ReadResult, result: ValidationResult)
     {
         let read = try input.read(answering: format)
-        let schema = try schemaOptions.loadSchema() ?? SchemaProposal.propose(for: read.table)
+        let given = try schemaOptions.loadSchema()
+        let schema = given ?? SchemaProposal.propose(for: read.table)
         // (Text fields keep the file's own text, `4.50` not `4.5`.)
         let checked = try input.keepingText(of: schema, in: read)
         var validator = Validator(schema: schema, gazetteer: try schemaOptions.loadGazetteer(), report: checked.report)
+        // A schema proposed from the file vouches for none of its hashtags; one given vouches for those it declares.
+        if given == nil { validator = validator.vouchingForNoTags() }
+        if schemaOptions.allowUnknownTags { validator.localTags = nil }
         validator.today = CivilDays.day(of: Date())
         return (read, validator.validate(checked.table))
     }

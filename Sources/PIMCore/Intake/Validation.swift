@@ -22,6 +22,9 @@ public enum ValidationRule: String, Sendable, Hashable, Codable, CaseIterable {
     /// The column of the field's name carries another HXL tag than the field's, while another column carries
     /// the field's tag: which one holds the field is for a person to say.
     case hxlTag = "hxl-tag"
+    /// A column stored with a hashtag that is neither in the HXL core dictionary nor an extension tag (`#x_…`)
+    /// and that the schema does not declare (a misspelling such as `#amd1`, or a local tag no one confirmed).
+    case unknownHXLTag = "unknown-hxl-tag"
 }
 
 /// One problem, located as the user sees it in a spreadsheet: `FILE:ROW:COLUMN: what is wrong; what was expected`.
@@ -88,6 +91,8 @@ public struct ValidationResult: Sendable {
     public var rowsRejected: Int
     /// What was accepted but is worth saying (a missing optional column).
     public var warnings: [ValidationWarning] = []
+    /// The hashtags (`#tag`, each once, in column order) that refused the file (``ValidationRule/unknownHXLTag``).
+    public var unknownTags: [String] = []
 
     public var isValid: Bool { issues.isEmpty }
 }
@@ -106,6 +111,16 @@ public struct Validator: Sendable {
     /// leaves such dates unchecked (a pure check; the commands give today).
     public var today: Int32?
 
+    /// The spreadsheet row of the file's HXL hashtag row, where an unknown hashtag is located.
+    public var hashtagRow: Int?
+
+    /// The hashtags (without `#`, lower case) outside the HXL core dictionary that the columns the schema
+    /// stores may carry, besides extension tags `#x_…`: by default those the schema's own fields declare, as
+    /// a schema written or confirmed by a person vouches for its local tags. A schema proposed from the file
+    /// echoes the file's tags and vouches for none (``vouchingForNoTags()``); `nil` accepts any hashtag
+    /// (pim: `--allow-unknown-tags`). Any other hashtag refuses the file, in every mode (``ValidationRule/unknownHXLTag``).
+    public var localTags: Set<String>?
+
     public init(schema: Schema, gazetteer: Gazetteer? = nil, fileName: String, firstDataRow: Int,
                 rowNumber: (@Sendable (Int) -> Int)? = nil) {
         self.schema = schema
@@ -113,12 +128,22 @@ public struct Validator: Sendable {
         self.fileName = fileName
         self.firstDataRow = firstDataRow
         self.rowNumber = rowNumber ?? { firstDataRow + $0 }
+        self.localTags = Set(schema.fields.compactMap { $0.hxl.flatMap(HXLTagSpec.init(parsing:))?.tag })
+    }
+
+    /// This validator for a schema proposed from the file itself, whose tags confirm nothing: only core and
+    /// extension hashtags are accepted (unless any is, `localTags == nil`).
+    public func vouchingForNoTags() -> Validator {
+        var out = self
+        if out.localTags != nil { out.localTags = [] }
+        return out
     }
 
     /// A validator for a file as a reader read it.
     public init(schema: Schema, gazetteer: Gazetteer? = nil, report: ReadReport) {
         self.init(schema: schema, gazetteer: gazetteer, fileName: report.fileName, firstDataRow: report.firstDataRow,
                   rowNumber: { report.sourceRow(ofTableRow: $0) })
+        hashtagRow = report.hxlRow
     }
 
     public func validate(_ table: Table) -> ValidationResult {
@@ -155,6 +180,24 @@ public struct Validator: Sendable {
                 file: fileName, row: firstDataRow - 1, column: field.name, rule: .hxlTag,
                 problem: "the column is tagged \(tag.description), but the schema's field \(field.name) is \(wanted.description), the tag of column \"\(other.name)\"",
                 expected: "one column for the field: rename the columns or correct their tags so that the field's name and tag point to the same column"))
+        }
+        // A hashtag row with tags no one knows (QA11 I18): a column the schema stores under a hashtag outside the
+        // HXL core dictionary, not an extension tag, and not one the schema declares, refuses the file.
+        var unknownTags: [String] = []
+        if let localTags {
+            for (field, source) in zip(schema.fields, sources) {
+                guard let source, let tag = source.tag, !HXLCoreDictionary.isRecognised(tag.tag), !localTags.contains(tag.tag)
+                else { continue }
+                uncheckable = true
+                if !unknownTags.contains("#" + tag.tag) { unknownTags.append("#" + tag.tag) }
+                let suggestion = HXLCoreDictionary.nearestCoreTag(to: tag.tag).map { "#\($0) if that is what is meant, " } ?? ""
+                issues.append(ValidationIssue(
+                    file: fileName, row: hashtagRow ?? max(1, firstDataRow - 1), column: source.name, rule: .unknownHXLTag,
+                    problem: "the column's hashtag #\(tag.tag) (in \(tag.description)) is neither in the HXL core dictionary nor an extension tag"
+                        + (field.name != source.name ? " (it is read as the field \(field.name))" : ""),
+                    expected: "a core hashtag (\(suggestion)see hxlstandard.org), a local tag written #x_\(tag.tag), "
+                        + "a schema that declares \(tag.description) (pim import --schema FILE), or --allow-unknown-tags"))
+            }
         }
         for (field, found) in zip(schema.fields, sources) {
             guard let source = found else {
@@ -203,7 +246,7 @@ public struct Validator: Sendable {
         let full = (try? Table(columns: columns)) ?? .empty
         let out = goodRows.count == table.rowCount ? full : full.selectingRows(goodRows)
         return ValidationResult(table: out, issues: issues, countsByRule: counts, rowsRead: table.rowCount,
-                                rowsRejected: table.rowCount - goodRows.count, warnings: warnings)
+                                rowsRejected: table.rowCount - goodRows.count, warnings: warnings, unknownTags: unknownTags)
     }
 }
 

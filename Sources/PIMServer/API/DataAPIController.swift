@@ -142,7 +142,7 @@ struct DataAPIController: Sendable {
             read: read, sha256: try FileDigest.sha256(of: file.url), fileName: file.fileName, datasetName: name,
             new: .init(category: q["category"], purpose: q["purpose"], sensitivity: sensitivity),
             roles: [:], mode: mode, provenance: provenance, actorID: user.id.rawValue, actorName: user.userName,
-            actorRole: user.role)
+            actorRole: user.role, allowUnknownTags: choices.allowUnknownTags)
         do {
             let outcome = try await ImportRunner.run(r, store: store, now: configuration.now())
             // Results cached for the older versions are not served again: free them.

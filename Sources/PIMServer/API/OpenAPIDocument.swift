@@ -135,6 +135,7 @@ enum OpenAPIDocument {
             query("sheet", "string", "For an XLSX workbook, the sheet to read (default: the first visible one; the answer's warnings name the others).")
             query("delimiter", "string", "For CSV: , ; tab or | (default: recognised from the file).")
             query("allow_ragged", "boolean", "Pad rows with too few fields with empty cells instead of refusing the file (default false); the answer's warnings say how many.")
+            query("allow_unknown_tags", "boolean", "Accept columns tagged with hashtags outside the HXL core dictionary (other than #x_…) that the dataset's schema does not declare (default false: they refuse the file).")
             out.append(["name": "mode", "in": "query", "required": false,
                         "schema": ["type": "string", "enum": ["reject", "valid-rows", "import-valid"]],
                         "description": "reject (default): any issue refuses the file; valid-rows: store the valid rows."])

@@ -109,7 +109,7 @@ struct ImportController: Sendable {
         let upload = ImportState.Upload(
             id: ImportState.newID(), owner: u.id, file: file, originalName: file.fileName, sha256: sha, read: read,
             datasetName: name, category: Self.nonEmpty(form["category"]), purpose: Self.nonEmpty(form["purpose"]),
-            sensitivity: sensitivity, provenance: provenance,
+            sensitivity: sensitivity, provenance: provenance, allowUnknownTags: choices.allowUnknownTags,
             createdAt: configuration.now(), validation: nil)
         await imports.add(upload)
         return Response(status: .seeOther, headers: [.location: Route.importPreview.path(["upload": upload.id])])
@@ -135,7 +135,7 @@ struct ImportController: Sendable {
             read: upload.read, sha256: upload.sha256, fileName: upload.originalName, datasetName: upload.datasetName,
             new: .init(category: upload.category, purpose: purpose, sensitivity: upload.sensitivity), roles: roles, mode: mode,
             provenance: upload.provenance, actorID: user.id.rawValue, actorName: user.userName,
-            actorRole: user.role)
+            actorRole: user.role, allowUnknownTags: upload.allowUnknownTags)
     }
 
     private func preview(_ context: PIMRequestContext) async throws -> Response {
@@ -155,7 +155,9 @@ struct ImportController: Sendable {
         if let cached = upload.validation {
             validation = cached
         } else {
-            validation = Self.validation(DatasetImport.validate(read, plan: plan, today: CivilDays.day(of: Date())), limit: Self.issueLimit)
+            validation = Self.validation(
+                DatasetImport.validate(read, plan: plan, today: CivilDays.day(of: Date()), allowingUnknownTags: upload.allowUnknownTags),
+                limit: Self.issueLimit)
             await imports.setValidation(validation, upload: upload.id)
         }
         var notes: [String] = read.report.warnings.map(\.description)

@@ -22,6 +22,8 @@ enum ImportRunner {
         var actorName: String
         /// The importer's role: lowering a field's disclosure role needs ``ImportRunner/mayLowerRoles``.
         var actorRole: Role
+        /// Columns may carry hashtags outside the HXL core dictionary (see ``ReadChoices/allowUnknownTags``).
+        var allowUnknownTags = false
     }
 
     struct Outcome: Sendable {
@@ -123,7 +125,8 @@ enum ImportRunner {
             changes = roleChanges(from: try Self.plan(proposal, existing: nil, now: now).schema, to: plan.schema)
         }
         await progress("validating \(r.read.table.rowCount) rows", 30)
-        let result = DatasetImport.validate(r.read, plan: plan, today: CivilDays.day(of: Date()))
+        let result = DatasetImport.validate(
+            r.read, plan: plan, today: CivilDays.day(of: Date()), allowingUnknownTags: r.allowUnknownTags)
         do { try DatasetImport.check(result, mode: r.mode, fileName: r.fileName) } catch {
             throw Refusal(message: error.description, result: result)
         }

@@ -31,6 +31,8 @@ actor ImportState {
         var purpose: String?
         var sensitivity: Sensitivity
         var provenance: ProvenanceFields
+        /// Columns may carry hashtags outside the HXL core dictionary (the upload form's choice).
+        var allowUnknownTags = false
         var createdAt: Date
         /// The validation shown in the preview, computed once (roles do not change it).
         var validation: PageModels.ValidationView?

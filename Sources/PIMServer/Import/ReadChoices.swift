@@ -7,6 +7,9 @@ import PIMTable
 struct ReadChoices: Sendable, Hashable {
     var options = CSVReadOptions()
     var sheet: String?
+    /// Accept columns tagged with hashtags outside the HXL core dictionary that the schema does not declare
+    /// (`allow_unknown_tags`, as `pim import --allow-unknown-tags`).
+    var allowUnknownTags = false
 
     /// - Throws: ``ServerError/badRequest(_:)`` for a delimiter other than those four or a flag that is not a yes/no.
     init(_ value: (String) -> String?) throws(ServerError) {
@@ -19,10 +22,16 @@ struct ReadChoices: Sendable, Hashable {
         case "|", "pipe": options.delimiter = UInt8(ascii: "|")
         default: throw .badRequest("delimiter must be one of , ; tab | (or empty to recognise it from the file).")
         }
-        switch value("allow_ragged")?.lowercased() ?? "" {
-        case "", "false", "0", "no", "off": break
-        case "true", "1", "yes", "on": options.allowRagged = true
-        default: throw .badRequest("allow_ragged is true or false.")
+        options.allowRagged = try Self.flag("allow_ragged", value)
+        allowUnknownTags = try Self.flag("allow_unknown_tags", value)
+    }
+
+    /// A yes/no choice (absent: no).
+    static func flag(_ name: String, _ value: (String) -> String?) throws(ServerError) -> Bool {
+        switch value(name)?.lowercased() ?? "" {
+        case "", "false", "0", "no", "off": false
+        case "true", "1", "yes", "on": true
+        default: throw .badRequest("\(name) is true or false.")
         }
     }
 }

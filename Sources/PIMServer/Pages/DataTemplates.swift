@@ -11,7 +11,8 @@ extension Template {
         <input id="file" name="file" type="file" required accept=".csv,.tsv,.tab,.txt,.json,.xlsx,.xlsm"></p>
         <p><label for="sheet">Sheet (a workbook: its name; empty for the first)</label> <input id="sheet" name="sheet">
         <label for="delimiter">Delimiter (CSV)</label> <select id="delimiter" name="delimiter"><option value="">recognise it</option><option value=",">comma ,</option><option value=";">semicolon ;</option><option value="tab">tab</option><option value="|">pipe |</option></select>
-        <label for="allow_ragged"><input type="checkbox" id="allow_ragged" name="allow_ragged" value="true"> pad rows with missing fields (instead of refusing the file)</label></p>
+        <label for="allow_ragged"><input type="checkbox" id="allow_ragged" name="allow_ragged" value="true"> pad rows with missing fields (instead of refusing the file)</label>
+        <label for="allow_unknown_tags"><input type="checkbox" id="allow_unknown_tags" name="allow_unknown_tags" value="true"> accept HXL hashtags outside the core dictionary (instead of refusing the file)</label></p>
         <p><label for="dataset">Dataset name (a new one, or an existing one to add a version)</label>
         <input id="dataset" name="dataset" list="existing-datasets" required value="{{dataset}}" autocomplete="off">
         <datalist id="existing-datasets">{{#datasets}}<option value="{{name}}">{{category}}</option>{{/datasets}}</datalist></p>

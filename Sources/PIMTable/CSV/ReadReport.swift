@@ -66,10 +66,21 @@ public enum ReadWarning: Sendable, Hashable, CustomStringConvertible {
                 + "if the file has no header row, its first record was taken for the names; add a header row"
         case .spreadsheet(let note): note
         case .unknownHXLTags(let tags):
-            "\(tags.count == 1 ? "1 HXL hashtag is" : "\(tags.count) HXL hashtags are") not in the HXL core dictionary: "
-                + "\(tags.joined(separator: ", ")); \(tags.count == 1 ? "it is" : "they are") read as given, but other HXL tools "
-                + "will not know \(tags.count == 1 ? "it" : "them") (check the spelling, or write a local tag as #x_name)"
+            Self.unknownTagsNote(tags)
         }
+    }
+
+    /// The note on hashtags outside the HXL core dictionary: those pim recognises are read as it reads them; the
+    /// others refuse an import unless a schema declares them or the user accepts them.
+    static func unknownTagsNote(_ tags: [String]) -> String {
+        let others = tags.filter { !HXLCoreDictionary.isRecognised(String($0.dropFirst())) }
+        var out = "\(tags.count == 1 ? "1 HXL hashtag is" : "\(tags.count) HXL hashtags are") not in the HXL core dictionary: "
+            + "\(tags.joined(separator: ", ")); other HXL tools will not know \(tags.count == 1 ? "it" : "them")"
+        if !others.isEmpty {
+            out += ", and pim does not know \(others.joined(separator: ", ")) either: an import refuses a column so tagged unless a "
+                + "schema declares the tag (pim import --schema FILE) or --allow-unknown-tags is given"
+        }
+        return out + " (check the spelling, or write a local tag as #x_name)"
     }
 }
 
