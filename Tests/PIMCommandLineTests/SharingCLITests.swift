@@ -509,7 +509,7 @@ import Testing
         // while the records new in the second release show their area, which six records now share
         #expect(second.values.filter { $0["adm1_code"] == "XY03" }.count == 6)
         let metadata = try String(contentsOf: dir.appendingPathComponent("p2").appendingPathComponent("metadata.json"), encoding: .utf8)
-        #expect(metadata.contains("\(blankFirst.count) key values left blank as an earlier pseudonymised release"), "\(metadata)")
+        #expect(metadata.contains("\(blankFirst.count) key values left blank as an earlier release of the dataset"), "\(metadata)")
         // When the dataset is deleted, what was kept of its releases stays: recipients keep their packages, and
         // the same records imported again get the same pseudonyms
         func kept() async throws -> Int {
@@ -535,6 +535,25 @@ import Testing
         for (id, column) in blankFirst {
             #expect(third[id]?[column] == "", "\(column) of \(id) was blank before the dataset was deleted, and given after")
         }
+        // An anonymised release publishes no pseudonym, yet its records could be matched with the earlier ones
+        // on the values they share: of the nine records of XY03 in the second version, the three whose area the
+        // pseudonymised releases left blank stay blank, and only the six new ones show it.
+        for args in [
+            ["import", "v2.csv", "--dataset", "cm", "--purpose", "test"],
+            ["agreement", "add", "--id", "A-1", "--parties", "UNHCR,DRC", "--purpose", "analysis", "--basis", "consent",
+             "--consent-purpose", "disclosure", "--covers", "cm", "--level", "anonymised", "--k", "5", "--max-risk", "0.5"],
+            ["agreement", "activate", "A-1"],
+            ["share", "cm", "--to", "DRC", "--agreement", "A-1", "--level", "anonymised", "--out", "a1.zip"],
+            ["verify", "a1.zip", "--extract", "a1"],
+        ] {
+            let r = try PIMBinary.run(args, in: dir)
+            #expect(r.status == 0, "\(args.prefix(2)): \(r.err)")
+        }
+        let anonymised = try String(contentsOf: dir.appendingPathComponent("a1").appendingPathComponent("data.csv"), encoding: .utf8)
+        #expect(!anonymised.contains("R1,") && !anonymised.hasPrefix("record_id"))
+        #expect(anonymised.components(separatedBy: "XY03").count - 1 == 6, "\(anonymised)")
+        let anonymisedMetadata = try String(contentsOf: dir.appendingPathComponent("a1").appendingPathComponent("metadata.json"), encoding: .utf8)
+        #expect(anonymisedMetadata.contains("left blank as an earlier release of the dataset left them"), "\(anonymisedMetadata)")
     }
 
     /// A raw household id would link every released record back to its household in the source:

@@ -441,14 +441,27 @@ import Testing
         #expect(out.table["sex"]?.isNull(r3) == false)
         #expect(out.disclosure.suppressedAsBefore == 2)
         #expect(out.disclosure.suppressedValues == 2)
-        #expect(out.disclosure.method.hasSuffix("2 key values left blank as an earlier pseudonymised release of the dataset left them, so that releases joined by their pseudonyms restore none"))
+        #expect(out.disclosure.method.hasSuffix("2 key values left blank as an earlier release of the dataset left them, so that releases matched record by record restore none"))
         // and the output lists them for the next release
         #expect(out.suppressedPseudonyms == ["adm1": [p.pseudonym(for: "R3")], "sex": [p.pseudonym(for: "R4")]])
-        // An anonymised share has no pseudonyms to keep blanks by
+        // An anonymised share publishes no pseudonym, but its records could be matched with another release's on
+        // the values they share: it blanks the same two values, by the pseudonyms it keeps to itself
         let anonymised = try ShareBuilder.build(try self.plan(a, d, .anonymised), dataset: d, table: F.table(20), consent: consent,
                                                 pseudonymizer: p, suppressedBefore: earlier)
-        #expect(anonymised.disclosure.suppressedAsBefore == nil)
-        #expect(anonymised.suppressedPseudonyms.isEmpty)
+        #expect(anonymised.table["record_id"] == nil)
+        #expect(anonymised.disclosure.suppressedAsBefore == 2)
+        #expect(anonymised.suppressedPseudonyms == out.suppressedPseudonyms)
+        let stored = F.table(20)
+        for (column, id) in [("adm1", "R3"), ("sex", "R4")] {
+            let r = try #require((0..<stored.rowCount).first { stored["record_id"]?[$0] == .text(id) })
+            #expect(anonymised.table[column]?.isNull(r) == true, "\(column) of \(id)")
+        }
+        #expect(anonymised.table["sex"]?.isNull(try #require((0..<stored.rowCount).first { stored["record_id"]?[$0] == .text("R3") })) == false)
+        // Without a pseudonymizer (nothing to remember records by) nothing is kept blank
+        let untracked = try ShareBuilder.build(try self.plan(a, d, .anonymised), dataset: d, table: F.table(20), consent: consent,
+                                               suppressedBefore: earlier)
+        #expect(untracked.disclosure.suppressedAsBefore == nil)
+        #expect(untracked.suppressedPseudonyms.isEmpty)
     }
 
     /// QA11 C23: a sectoral system's indicator values per area are not records of persons. An anonymised share keeps

@@ -55,8 +55,8 @@ public struct DisclosureApplied: Sendable, Hashable, Codable {
     public var cellsSuppressedSecondary: Int?
     public var riskBefore: RiskFigures?
     public var riskAfter: RiskFigures?
-    /// A pseudonymised share: key values left blank because an earlier pseudonymised release of the dataset
-    /// had them blank (counted in ``suppressedValues``).
+    /// A pseudonymised or anonymised share of a dataset with a record id field: key values left blank because an
+    /// earlier release of the dataset had them blank (counted in ``suppressedValues``).
     public var suppressedAsBefore: Int?
 }
 
@@ -171,10 +171,12 @@ public enum ShareBuilder {
     ///   - persons: for rows that are figures, not records (population figures, as
     ///     `PopulationFigures.personsInForce` gives them), the integer column saying how many persons each row
     ///     stands for: an aggregated table then counts persons, and its small cells are those of few persons.
-    ///   - suppressedBefore: for a pseudonymised share, each key column's record pseudonyms whose value an earlier
-    ///     pseudonymised release of the dataset left blank. Those values are blanked before local suppression:
-    ///     records keep their pseudonym from release to release, so a value blank in one release and given in
-    ///     another would be restored by joining the two (QA11 S5).
+    ///   - pseudonymizer: the keyed pseudonyms of a pseudonymised share; for an anonymised one, which publishes
+    ///     none, the names by which its records are remembered from release to release (see `suppressedBefore`).
+    ///   - suppressedBefore: for a pseudonymised or anonymised share, each column's record pseudonyms (of the
+    ///     record id field) whose value an earlier release of the dataset left blank. Those values are blanked
+    ///     before local suppression: a value blank in one release and given in another would be restored by
+    ///     matching the two, on the pseudonyms (QA11 S5) or, in anonymised releases, on the values they share.
     public static func build(
         _ plan: SharePlan, dataset: Dataset, table input: Table, consent: [ConsentDecision],
         pseudonymizer: (any Pseudonymizer)? = nil, rowOrderSeed: UInt64? = nil, persons: String? = nil,
@@ -399,18 +401,20 @@ public enum ShareBuilder {
                                                                     household: household, kThresholds: [k]))
         } catch { throw .risk(error) }
 
-        // Records keep their pseudonym from one pseudonymised release to the next, so a key value blank in one
-        // and given in another would be restored by joining them (QA11 S5): a value an earlier release left blank
-        // is blanked before local suppression, which then reaches k with it blank.
-        // Every column an earlier release blanked is kept blank while it is published, a key or not any more.
-        let recordPseudonym = idField.flatMap { pseudo.contains($0) ? $0 : nil }
+        // A key value blank in one release and given in another would be restored by matching the two: joined
+        // by their pseudonyms (QA11 S5), or, for anonymised releases, matched on the many values they share. So
+        // records are remembered by the keyed pseudonym of their id (published by a pseudonymised release, kept
+        // to pim by an anonymised one), and a value an earlier release of either kind left blank is blanked
+        // before local suppression, which then reaches k with it blank. Every column an earlier release blanked
+        // is kept blank while it is published, a key or not any more.
+        var names: [String?]?
+        if let id = idField, table[id] != nil, let pseudonymizer { names = try pseudonymsByRow(table, column: id, pseudonymizer) }
         let remembered = keys + suppressedBefore.keys.sorted().filter { c in
             !keys.contains(c) && !drop.contains(c) && !pseudo.contains(c) && table[c] != nil
         }
         var working = table
         var asBefore = 0
-        if let id = recordPseudonym, let pseudonymizer, !suppressedBefore.isEmpty {
-            let names = try pseudonymsByRow(table, column: id, pseudonymizer)
+        if let names, !suppressedBefore.isEmpty {
             for c in remembered {
                 guard let earlier = suppressedBefore[c], !earlier.isEmpty, let column = working[c] else { continue }
                 let rows = names.indices.filter { r in !column.isNull(r) && names[r].map(earlier.contains) == true }
@@ -459,13 +463,13 @@ public enum ShareBuilder {
                     + "a suppressed value matching any category, as in sdcMicro)"
                     + (household == nil ? "" : "; the household risk of the linked households is held to the maximum risk too")
                     + (nested > 0 ? ", and finer admin levels suppressed wherever a coarser one is" : "")
-                    + (asBefore > 0 ? "; \(asBefore) key values left blank as an earlier pseudonymised release of the dataset left them, so that releases joined by their pseudonyms restore none" : "")
+                    + (asBefore > 0 ? "; \(asBefore) key values left blank as an earlier release of the dataset left them, so that releases matched record by record restore none" : "")
                 var applied = DisclosureApplied(
                     level: plan.level, method: method, keys: keys, droppedColumns: drop, pseudonymisedColumns: pseudo,
                     kApplied: currentK, suppressedValues: result.suppressedPerVariable.reduce(0) { $0 + $1.count } + nested + asBefore,
                     riskBefore: RiskFigures(before, k: k), riskAfter: RiskFigures(after, k: k))
-                if recordPseudonym != nil { applied.suppressedAsBefore = asBefore }
-                let blanked = recordPseudonym.map { suppressedByPseudonym(stored: table, published: published, keys: remembered, id: $0) } ?? [:]
+                if names != nil { applied.suppressedAsBefore = asBefore }
+                let blanked = names.map { suppressedByRecord(stored: table, published: published, keys: remembered, names: $0) } ?? [:]
                 return (published, applied, blanked)
             }
             let next = currentK * 2
@@ -507,18 +511,19 @@ public enum ShareBuilder {
         return codes.map { $0 < 0 ? nil : dictionary[Int($0)] }
     }
 
-    /// For each key column, the pseudonyms (from the published `id` column) of the records whose stored value
-    /// the published table has blank, sorted; columns with none are left out.
-    static func suppressedByPseudonym(stored: Table, published: Table, keys: [String], id: String) -> [String: [String]] {
-        guard let ids = published[id] else { return [:] }
+    /// For each key column, the pseudonyms (`names`, by row of `stored`, the rows of `published` in the same
+    /// order) of the records whose stored value the published table has blank, sorted; columns with none are
+    /// left out.
+    static func suppressedByRecord(stored: Table, published: Table, keys: [String], names: [String?]) -> [String: [String]] {
+        guard published.rowCount == stored.rowCount, names.count == stored.rowCount else { return [:] }
         var out: [String: [String]] = [:]
         for c in keys {
             guard let before = stored[c], let after = published[c] else { continue }
-            var names: [String] = []
+            var blank: [String] = []
             for r in 0..<published.rowCount where after.isNull(r) && !before.isNull(r) {
-                if case .text(let p) = ids[r] { names.append(p) }
+                if let p = names[r] { blank.append(p) }
             }
-            if !names.isEmpty { out[c] = names.sorted() }
+            if !blank.isEmpty { out[c] = blank.sorted() }
         }
         return out
     }

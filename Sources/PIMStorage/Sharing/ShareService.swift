@@ -118,12 +118,13 @@ public struct ShareService: Sendable {
         } else {
             table = plan.level == .aggregated ? try await store.table(of: version, columns: columns) : try await store.table(of: version)
         }
-        let pseudonymizer = plan.level == .pseudonymised
+        // Microdata releases remember their records by keyed pseudonyms (published only by a pseudonymised
+        // one), and leave blank what an earlier release left blank (QA11 S5).
+        let microdata = plan.level == .pseudonymised || plan.level == .anonymised
+        let pseudonymizer = microdata
             ? HMACPseudonymizer(key: try await store.secret(named: HMACPseudonymizer.secretName, orCreate: HMACPseudonymizer.newKey))
             : nil
-        // A pseudonymised release leaves blank what an earlier one left blank (QA11 S5).
-        let suppressedBefore = plan.level == .pseudonymised
-            ? try await ShareDocuments.suppressedPseudonyms(dataset: dataset.name, in: store) : [:]
+        let suppressedBefore = microdata ? try await ShareDocuments.suppressedPseudonyms(dataset: dataset.name, in: store) : [:]
         let output: ShareOutput
         do {
             output = try ShareBuilder.build(
