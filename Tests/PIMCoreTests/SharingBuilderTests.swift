@@ -204,6 +204,25 @@ import Testing
         #expect(abs(stated.globalRisk - RiskFigures(measured, k: 3).globalRisk) < 1e-9)
     }
 
+    /// Review 12 LOW-4: a date marked sensitive (the day of an incident) is released to the month too, so it is a
+    /// key like any released month, not left out of k and the risk.
+    @Test func aSensitiveDateReleasedToTheMonthIsAKey() throws {
+        var d = F.dataset(category: "protection-needs-assessment")
+        d.schema.fields.append(Field(name: "incident", hxl: "#date+incident+sensitive", type: .date, role: .sensitive))
+        var t = F.table(40)
+        let days = (0..<40).map { Int32(20_544 + 31 * $0) }
+        try t.setColumn(Column(name: "incident", tag: HXLTagSpec(parsing: "#date+incident+sensitive"),
+                               data: .date(days: days, nulls: NullMask())))
+        let a = try F.agreement(level: .anonymised, thresholds: .init(k: 3, maximumGlobalRisk: 0.2))
+        let out = try ShareBuilder.build(try plan(a, d, .anonymised), dataset: d, table: t, consent: [])
+        #expect(out.disclosure.keys == ["adm1", "sex", "incident"])
+        // months that single records out are blanked, and what is published meets k on the keys with the month
+        #expect((out.table["incident"]?.nullCount ?? 0) > 0)
+        #expect(out.disclosure.riskAfter?.recordsBelowK == 0)
+        let measured = try RiskAnalysis.analyze(out.table, spec: RiskSpec(keys: ["adm1", "sex", "incident"], kThresholds: [3]))
+        #expect(measured.kAnonymity.first { $0.k == 3 }?.violatingRecords == 0)
+    }
+
     @Test func kIsRaisedUntilTheMaximumRiskIsMet() throws {
         // 4 classes of 10: global risk 1/10 at k = 3, above 0.05, so k doubles (3→6→12→24) until classes merge
         let d = F.dataset(category: "protection-needs-assessment")

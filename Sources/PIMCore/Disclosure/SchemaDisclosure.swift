@@ -53,10 +53,13 @@ public struct SchemaDisclosure: Sendable {
     /// The date fields a released record keeps (to the month, see ``defaultPlan(k:pseudonymizer:generalize:)``)
     /// that are not already keys: the month of an incident, a visit or a report is known to neighbours, staff
     /// and the people concerned, so in released microdata it is a key like the declared ones (QA11 S2: a share
-    /// whose risk left the month out reported a global risk of 0.016 where the file's was 0.35).
+    /// whose risk left the month out reported a global risk of 0.016 where the file's was 0.35). A date marked
+    /// sensitive (the day of an incident) is released to the month as well, and is a key for the same reason:
+    /// the one who knows when it happened finds the record by it (review 12, LOW-4); the release's sensitive
+    /// attributes are then the others.
     public func releasedDates(in table: Table, excluding dropped: [String]) -> [String] {
         schema.fields.filter { f in
-            f.type == .date && f.role != .directIdentifier && f.role != .quasiIdentifier && f.role != .sensitive
+            f.type == .date && f.role != .directIdentifier && f.role != .quasiIdentifier
                 && !dropped.contains(f.name) && table[f.name] != nil
         }.map(\.name)
     }

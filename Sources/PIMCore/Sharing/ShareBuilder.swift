@@ -371,7 +371,6 @@ public enum ShareBuilder {
         guard table.rowCount >= k else {
             throw .refused(.thresholdsImpossible(agreement: plan.agreementID, problem: .fewerRecordsThanK(records: table.rowCount, k: k)))
         }
-        let sensitive = sd.sensitive.filter { table[$0] != nil && !declared.contains($0) }
         let pseudonymise = plan.level == .pseudonymised && pseudonymizer != nil
         let idField = ConsentFilter.recordIDField(in: dataset.schema)
         var drop = sd.directIdentifiers.filter { table[$0] != nil }
@@ -387,6 +386,8 @@ public enum ShareBuilder {
         // The months the release keeps are keys too, and the least important: a month is blanked before any
         // declared key where it makes a record rare.
         let keys = declared + sd.releasedDates(in: table, excluding: drop + pseudo).filter { !declared.contains($0) }
+        // (A date marked sensitive is a key once released to the month: the sensitive attributes are the others.)
+        let sensitive = sd.sensitive.filter { table[$0] != nil && !keys.contains($0) }
         // A column kept as it is (not a key, which is suppressed to k, nor dropped or pseudonymised) that has a
         // different value in nearly every record singles them out whatever the schema calls it: decimals too
         // (exact coordinates, incomes: QA11 S9), except the sampling weight, which analysis of the data needs.
