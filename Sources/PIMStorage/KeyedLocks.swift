@@ -3,7 +3,7 @@
 /// side by side.
 ///
 /// The server serialises two kinds of read-modify-write with it: changes of one user record (``UserLocks`` in
-/// PIMServer, by user name), and shares of one dataset (``ShareService/queue``, by dataset name).
+/// PIMServer, by user name), and the default ``Store/exclusively(_:_:)`` (shares of one dataset, by dataset name).
 public actor KeyedLocks {
     private var held: Set<String> = []
     private var waiters: [String: [CheckedContinuation<Void, Never>]] = [:]

@@ -81,9 +81,26 @@ public protocol Store: SharingStore, Sendable {
 
     /// Releases connections and locks.
     func close() async throws(StoreError)
+
+    // MARK: Exclusive sections
+    /// Runs `body` while no other section of the same `key` runs on this store: in this process, and for a store
+    /// several processes share (PostgreSQL: a server and `pim` commands, or several servers), in any of them.
+    /// For read-modify-write sequences that span several calls, such as a share, which reads what earlier
+    /// shares of its dataset recorded and records its own. The default serialises within the process only,
+    /// enough for SQLite, whose writers already exclude each other's processes (one directory lock).
+    func exclusively<T: Sendable>(_ key: String, _ body: () async throws -> T) async throws -> T
+}
+
+/// The in-process locks of ``Store/exclusively(_:_:)``.
+enum StoreSections {
+    static let locks = KeyedLocks()
 }
 
 extension Store {
+    public func exclusively<T: Sendable>(_ key: String, _ body: () async throws -> T) async throws -> T {
+        try await StoreSections.locks.run(key, body)
+    }
+
     /// Default: loads every column, then keeps the named ones. Backends override it to read less.
     public func table(of version: DatasetVersion, columns: [String]) async throws(StoreError) -> Table {
         let all = try await table(of: version)

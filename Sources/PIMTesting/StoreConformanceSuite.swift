@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 import PIMCore
 import PIMStorage
 import PIMTable
@@ -361,6 +362,38 @@ public enum StoreConformanceSuite {
             ], over: all)
             #expect(applied.map(\.recordID) == ["R-2", "R-9"])
             #expect(superseded.count == 1)
+        },
+        StoreCheck(name: "exclusive sections of one key never overlap, and a body's error comes through") { store, _ in
+            // Six sections at once, three per key, each holding on a moment: never two of a key at once.
+            final class Tally: Sendable {
+                let state = Mutex((inside: [String: Int](), most: [String: Int]()))
+                func enter(_ key: String) {
+                    state.withLock { s in
+                        s.inside[key, default: 0] += 1
+                        s.most[key] = max(s.most[key] ?? 0, s.inside[key] ?? 0)
+                    }
+                }
+                func leave(_ key: String) { state.withLock { $0.inside[key, default: 0] -= 1 } }
+            }
+            let tally = Tally()
+            try await withThrowingTaskGroup(of: Void.self) { group in
+                for i in 0..<6 {
+                    let key = i % 2 == 0 ? "share:a" : "share:b"
+                    group.addTask {
+                        try await store.exclusively(key) {
+                            tally.enter(key)
+                            try await Task.sleep(for: .milliseconds(30))
+                            tally.leave(key)
+                        }
+                    }
+                }
+                try await group.waitForAll()
+            }
+            #expect(tally.state.withLock { $0.most } == ["share:a": 1, "share:b": 1])
+            // A body's own error comes through as it is, and the key is free again after it.
+            struct BodyFailed: Error, Equatable {}
+            await #expect(throws: BodyFailed()) { try await store.exclusively("share:a") { throw BodyFailed() } }
+            #expect(try await store.exclusively("share:a") { 7 } == 7)
         },
         StoreCheck(name: "a workspace secret is created once and then always returned") { store, _ in
             let a = try await store.secret(named: "k") { Data([1, 2, 3]) }

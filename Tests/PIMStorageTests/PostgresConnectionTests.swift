@@ -30,6 +30,30 @@ import Testing
         try await backend.drop(scratch)
     }
 
+    /// Shares of one dataset from two processes (a server and `pim share`, or two servers) are made one at a time:
+    /// a section holds a session advisory lock that another session cannot take until the section ends.
+    @Test(.enabled(if: PostgresTestEnvironment.url != nil))
+    func anExclusiveSectionHoldsALockOtherSessionsCannotTake() async throws {
+        let backend = PostgresBackend(adminURL: try #require(PostgresTestEnvironment.url))
+        let scratch = try await backend.makeScratch()
+        let store = scratch.store
+        let (group, id) = PostgresStore.advisoryKey("share:cm")
+        // (Another session: takes the lock and gives it back at once, or fails when it is held.)
+        let probe = "DO $$ BEGIN IF NOT pg_try_advisory_lock(\(group), \(id)) THEN RAISE EXCEPTION 'section held'; END IF; "
+            + "PERFORM pg_advisory_unlock(\(group), \(id)); END $$"
+        try await backend.executeRaw([probe], on: store)
+        try await store.exclusively("share:cm") {
+            await #expect(throws: (any Error).self) { try await backend.executeRaw([probe], on: store) }
+            // (another key is free)
+            try await backend.executeRaw([probe.replacingOccurrences(of: "\(id)", with: "\(id &+ 1)")], on: store)
+        }
+        try await backend.executeRaw([probe], on: store)
+        struct BodyFailed: Error {}
+        await #expect(throws: BodyFailed.self) { try await store.exclusively("share:cm") { throw BodyFailed() } }
+        try await backend.executeRaw([probe], on: store)
+        try await backend.drop(scratch)
+    }
+
     @Test(.enabled(if: PostgresTestEnvironment.url != nil))
     func connectionFailuresNameTheirCause() async throws {
         let base = try #require(PostgresTestEnvironment.url)

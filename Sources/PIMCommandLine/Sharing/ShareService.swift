@@ -37,20 +37,23 @@ enum ShareFileDelivery {
         dimensions: [String], out: URL, sealing: PackageSealing, at now: Date
     ) async throws -> Outcome {
         let service = ShareService(store: store, actor: actor)
-        let share = try await service.prepare(
-            dataset: dataset, to: recipient, agreement: agreement, level: level, dimensions: dimensions, at: now,
-            encrypted: !sealing.isNone, seal: sealing.seal)
-        let temporary = out.deletingLastPathComponent().appendingPathComponent(".\(out.lastPathComponent).\(share.record.id).part")
-        try share.package.write(to: temporary, options: Data.WritingOptions.atomic)
-        do {
-            try await service.commit(share, storingPackage: false)
-            if FileManager.default.fileExists(atPath: out.path) { try FileManager.default.removeItem(at: out) }
-            try FileManager.default.moveItem(at: temporary, to: out)
-        } catch {
-            try? FileManager.default.removeItem(at: temporary)
-            throw error
+        // One share of the dataset at a time, whichever process makes it (see ShareService.sectionKey).
+        return try await store.exclusively(ShareService.sectionKey(dataset: dataset)) {
+            let share = try await service.prepare(
+                dataset: dataset, to: recipient, agreement: agreement, level: level, dimensions: dimensions, at: now,
+                encrypted: !sealing.isNone, seal: sealing.seal)
+            let temporary = out.deletingLastPathComponent().appendingPathComponent(".\(out.lastPathComponent).\(share.record.id).part")
+            try share.package.write(to: temporary, options: Data.WritingOptions.atomic)
+            do {
+                try await service.commit(share, storingPackage: false)
+                if FileManager.default.fileExists(atPath: out.path) { try FileManager.default.removeItem(at: out) }
+                try FileManager.default.moveItem(at: temporary, to: out)
+            } catch {
+                try? FileManager.default.removeItem(at: temporary)
+                throw error
+            }
+            return Outcome(record: share.record, output: share.output, metadata: share.metadata)
         }
-        return Outcome(record: share.record, output: share.output, metadata: share.metadata)
     }
 
     /// The workspace's Ed25519 signing key, created on first use.

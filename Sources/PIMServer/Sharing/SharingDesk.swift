@@ -211,7 +211,7 @@ struct SharingDesk: Sendable {
         let service = ShareService(store: store, actor: viewer.userID, recordingRefusals: true)
         do {
             // One share of a dataset at a time: each reads what the earlier ones recorded (blanks, published cells).
-            let record = try await ShareService.queue.run(dataset.name) {
+            let record = try await store.exclusively(ShareService.sectionKey(dataset: dataset.name)) {
                 let share = try await service.prepare(
                     dataset: dataset.name, to: recipient, agreement: agreement.id, level: level, dimensions: dimensions, at: now(),
                     encrypted: sealing.encrypted, seal: sealing.seal)

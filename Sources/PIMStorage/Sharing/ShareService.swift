@@ -37,11 +37,11 @@ public struct ShareService: Sendable {
     /// show it at its own address.
     public let recordingRefusals: Bool
 
-    /// One share of a dataset at a time in a process, by dataset name: a share reads what earlier shares of the
-    /// dataset recorded (the values a pseudonymised release left blank, the cells a table published) and records
-    /// its own, so two made at the same instant through the web would each miss the other's. (`pim share` holds
-    /// the SQLite store's single writer lock for the whole share, so it never overlaps another writer.)
-    public static let queue = KeyedLocks()
+    /// The key of ``Store/exclusively(_:_:)`` under which shares of a dataset are made one at a time: a share
+    /// reads what earlier shares of the dataset recorded (the values a release left blank, the cells a table
+    /// published) and records its own, so two made at the same instant, through the web, the command line or
+    /// two servers on one PostgreSQL database, would each miss the other's.
+    public static func sectionKey(dataset: String) -> String { "share:" + dataset.lowercased() }
 
     public init(store: any Store, actor: String, recordingRefusals: Bool = false) {
         self.store = store
