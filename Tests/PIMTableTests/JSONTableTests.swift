@@ -138,7 +138,7 @@ import Testing
     /// it would guess which values are missing. Allowed short rows are padded with nulls, and counted.
     @Test func aShortJSONRowIsRefusedUnlessShortRowsAreAllowed() throws {
         let text = #"[["a","b","c"],[1,2,3],[4,5]]"#
-        #expect(throws: TableReadError.raggedRow(file: "data.json", row: 3, expected: 3, found: 2)) { try read(text) }
+        #expect(throws: TableReadError.raggedRow(file: "data.json", row: 3, expected: 3, found: 2, column: "c")) { try read(text) }
         do {
             _ = try read(text)
         } catch {

@@ -449,7 +449,7 @@ import Testing
         // Without allowRagged the first short row is the error, at its line (header, blank lines counted).
         let firstShort = 7
         let line = 1 + firstShort + 1 + blanksBefore.filter { $0 <= firstShort }.count
-        #expect(throws: TableReadError.raggedRow(file: "gaps.csv", row: line, expected: 3, found: 2)) {
+        #expect(throws: TableReadError.raggedRow(file: "gaps.csv", row: line, expected: 3, found: 2, column: "b")) {
             try CSVReader.read(bytes: bytes, fileName: "gaps.csv")
         }
     }

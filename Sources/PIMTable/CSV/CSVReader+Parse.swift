@@ -178,7 +178,8 @@ extension CSVReader {
         switch f.kind {
         case .unbalancedQuote: return .unbalancedQuote(file: fileName, row: row, column: column)
         case .textAfterClosingQuote: return .textAfterClosingQuote(file: fileName, row: row, column: column)
-        case .ragged(let e, let found): return .raggedRow(file: fileName, row: row, expected: e, found: found)
+        case .ragged(let e, let found):
+            return .raggedRow(file: fileName, row: row, expected: e, found: found, column: found < names.count ? names[found] : nil)
         case .nulByte: return .nulByte(file: fileName, row: row, column: column)
         case .cellTooLarge:
             return .cellTooLarge(file: fileName, row: row, column: column, limit: limit)

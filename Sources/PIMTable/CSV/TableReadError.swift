@@ -12,8 +12,9 @@ public enum TableReadError: Error, Sendable, Hashable, CustomStringConvertible {
     case unbalancedQuote(file: String, row: Int, column: String?)
     /// A closing quote followed by something other than a delimiter or the end of the line.
     case textAfterClosingQuote(file: String, row: Int, column: String?)
-    /// A row with a different number of fields than the header.
-    case raggedRow(file: String, row: Int, expected: Int, found: Int)
+    /// A row with a different number of fields than the header; `column` names the first field a short row
+    /// lacks (a long row's extra field has no name).
+    case raggedRow(file: String, row: Int, expected: Int, found: Int, column: String? = nil)
     /// A NUL byte, which text files never contain (often a UTF-16 or binary file).
     case nulByte(file: String, row: Int, column: String?)
     /// A cell longer than ``CSVReadOptions/maximumCellBytes``.
@@ -33,7 +34,7 @@ public enum TableReadError: Error, Sendable, Hashable, CustomStringConvertible {
     public var file: String {
         switch self {
         case .emptyFile(let f), .unreadable(let f, _), .unbalancedQuote(let f, _, _),
-            .textAfterClosingQuote(let f, _, _), .raggedRow(let f, _, _, _), .nulByte(let f, _, _),
+            .textAfterClosingQuote(let f, _, _), .raggedRow(let f, _, _, _, _), .nulByte(let f, _, _),
             .cellTooLarge(let f, _, _, _), .duplicateColumn(let f, _, _), .invalidHashtag(let f, _, _),
             .invalidFormat(let f, _), .unsupportedFileType(let f, _), .spreadsheet(let f, _):
             f
@@ -43,7 +44,7 @@ public enum TableReadError: Error, Sendable, Hashable, CustomStringConvertible {
     /// The 1-based row, when the error has one.
     public var row: Int? {
         switch self {
-        case .unbalancedQuote(_, let r, _), .textAfterClosingQuote(_, let r, _), .raggedRow(_, let r, _, _),
+        case .unbalancedQuote(_, let r, _), .textAfterClosingQuote(_, let r, _), .raggedRow(_, let r, _, _, _),
             .nulByte(_, let r, _), .cellTooLarge(_, let r, _, _), .invalidHashtag(_, let r, _):
             r
         case .duplicateColumn(_, _, let r): r
@@ -59,7 +60,7 @@ public enum TableReadError: Error, Sendable, Hashable, CustomStringConvertible {
             c
         case .duplicateColumn(_, let c, _), .invalidHashtag(_, _, let c): c
         // The first field too many, or the first one missing, by its position (QA11 I2).
-        case .raggedRow(_, _, let e, let f): "column \(min(e, f) + 1)"
+        case .raggedRow(_, _, let e, let f, let name): name ?? "column \(min(e, f) + 1)"
         default: nil
         }
     }
@@ -81,11 +82,11 @@ public enum TableReadError: Error, Sendable, Hashable, CustomStringConvertible {
             reason = "unbalanced quote opened here; close the quoted field with \""
         case .textAfterClosingQuote:
             reason = "text follows a closing quote; put the whole field in quotes and double any quote inside it (\"\")"
-        case .raggedRow(let file, _, let e, let f) where file.lowercased().hasSuffix(".json"):
+        case .raggedRow(let file, _, let e, let f, _) where file.lowercased().hasSuffix(".json"):
             reason = f > e
                 ? "this row has \(f) value\(f == 1 ? "" : "s") but the header has \(e); give every row one value per column"
                 : "this row has \(f) value\(f == 1 ? "" : "s") but the header has \(e); give every row one value per column (null for an empty one), or allow short rows (pim: --allow-ragged) to pad them with empty cells"
-        case .raggedRow(_, _, let e, let f):
+        case .raggedRow(_, _, let e, let f, _):
             reason = f > e
                 ? "this row has \(f) field\(f == 1 ? "" : "s") but the header has \(e); quote fields that contain the delimiter, or give the file's delimiter if it is another (pim: --delimiter)"
                 : "this row has \(f) field\(f == 1 ? "" : "s") but the header has \(e); add the missing fields, or allow short rows (pim: --allow-ragged) to pad them with empty cells"

@@ -45,7 +45,8 @@ public enum TableAssembler {
                 case .paddedAndCounted: padded += 1
                 case .refused:
                     throw .raggedRow(
-                        file: fileName, row: numbers[resolved.dataRecord + r], expected: fields, found: row.count)
+                        file: fileName, row: numbers[resolved.dataRecord + r], expected: fields, found: row.count,
+                        column: resolved.names[row.count])
                 }
             }
             for k in 0..<fields { columnsCells[k].append(k < row.count ? row[k] : nil) }
