@@ -45,6 +45,40 @@ import Testing
         }
     }
 
+    /// A token of scope read answers GET and HEAD and refuses anything that changes data, whatever its user's
+    /// role allows; the scope is listed, audited, and a scope pim does not know is refused.
+    @Test func aReadTokenOnlyReads() async throws {
+        let world = try await TestWorld.make { $0.uploadDirectory = DataFixtures.tempDir() }
+        try await world.application().test(.router) { client in
+            let officer = try await Browser.signedIn(client, as: .pimOfficer)
+            let page = String(buffer: try await officer.post(client, "/account/tokens", ["name": "dashboard", "scope": "read"]).body)
+            #expect(page.contains("<td>read</td>"), "\(page)")
+            let reader = try #require(Self.secret(in: page))
+            let writerPage = String(buffer: try await officer.post(client, "/account/tokens", ["name": "loader"]).body)
+            let writer = try #require(Self.secret(in: writerPage))
+            #expect(try await Bearer.request(client, reader, .get, "/api/v1/datasets").status == .ok)
+            #expect(try await Bearer.request(client, reader, .head, "/api/v1/datasets").status == .ok)
+            // An upload the officer may make is refused with the read token, and stores nothing
+            let path = "/api/v1/datasets/scoped/versions?format=csv&category=protection-monitoring&purpose=Test&file_name=s.csv"
+            let refused = try await Bearer.request(client, reader, .post, path, body: "site,count\nNorth,4\n")
+            #expect(refused.status == .forbidden)
+            #expect(String(buffer: refused.body).contains("may only read (scope read)"), "\(String(buffer: refused.body))")
+            #expect(try await world.store.dataset(named: "scoped") == nil)
+            #expect(try await Bearer.request(client, reader, .delete, "/api/v1/tokens/0000000000000000").status == .forbidden)
+            // The same upload with the read-write token is made
+            #expect(try await Bearer.request(client, writer, .post, path, body: "site,count\nNorth,4\n").status == .created)
+            // The list says each token's scope, the audit trail the scope it was made with
+            let rows = try #require(try jsonObject(try await Bearer.request(client, writer, .get, "/api/v1/tokens")) as? [[String: Any]])
+            #expect(Set(rows.compactMap { r in (r["name"] as? String).map { "\($0)=\(r["scope"] as? String ?? "")" } })
+                == ["dashboard=read", "loader=read-write"])
+            let created = try await world.store.auditEvents(.all).filter { $0.draft.action == .tokenCreated }
+            #expect(created.map { $0.draft.details["scope"] ?? "" }.sorted() == ["read", "read-write"])
+            // A scope pim does not know is refused
+            let bad = try await officer.post(client, "/account/tokens", ["name": "odd", "scope": "admin"])
+            #expect(String(buffer: bad.body).contains("scope must be read"))
+        }
+    }
+
     @Test func aTokenIsShownOnceStoredAsAHashUsableAndRevocable() async throws {
         let world = try await TestWorld.make()
         try await world.application().test(.router) { client in

@@ -302,6 +302,7 @@ enum OpenAPIDocument {
         let token: [String: Any] = ["type": "object", "properties": [
             "id": string, "name": string, "user": string, "createdAt": date, "lastUsedAt": date, "expiresAt": date,
             "status": ["type": "string", "enum": ["active", "expired", "revoked"]],
+            "scope": ["type": "string", "enum": TokenScope.allCases.map(\.rawValue)],
         ]]
         return [
             "User": ["type": "object", "properties": [
@@ -334,6 +335,8 @@ enum OpenAPIDocument {
             "TokenList": ["type": "array", "items": ["$ref": "#/components/schemas/Token"]],
             "TokenCreate": ["type": "object", "required": ["name"], "properties": [
                 "name": string, "expiresInDays": ["type": "integer", "minimum": 1, "maximum": 3650],
+                "scope": ["type": "string", "enum": TokenScope.allCases.map(\.rawValue),
+                          "description": "read: GET and HEAD only; read-write (the default): whatever the user may do."],
             ]],
             "CreatedToken": ["type": "object", "properties": ["token": string, "details": ["$ref": "#/components/schemas/Token"]]],
         ]

@@ -17,6 +17,10 @@ struct APIToken: Codable, Sendable, Hashable {
     var expiresAt: Date?
     var lastUsedAt: Date?
     var revokedAt: Date?
+    /// What the token may do; `nil` (a token made before scopes) is ``TokenScope/readWrite``.
+    var scope: TokenScope?
+
+    var effectiveScope: TokenScope { scope ?? .readWrite }
 
     enum Status: String { case active, expired, revoked }
 
@@ -24,6 +28,32 @@ struct APIToken: Codable, Sendable, Hashable {
         if revokedAt != nil { return .revoked }
         if let expiresAt, expiresAt <= now { return .expired }
         return .active
+    }
+}
+
+/// What an API token may do: least privilege for a script that only reads (a dashboard pulling outputs, a
+/// nightly export) is a token that cannot upload, share, or change anything if it leaks.
+enum TokenScope: String, Codable, Sendable, Hashable, CaseIterable {
+    /// `GET` and `HEAD` only.
+    case read
+    /// Whatever its user may do.
+    case readWrite = "read-write"
+
+    /// Whether a request of this method is within the scope.
+    func allows(_ method: String) -> Bool {
+        switch self {
+        case .readWrite: true
+        case .read: method == "GET" || method == "HEAD"
+        }
+    }
+
+    /// The scope named `text` (absent: read-write, as before scopes), or 400 naming the scopes.
+    static func parse(_ text: String?) throws(ServerError) -> TokenScope {
+        guard let t = text?.trimmingCharacters(in: .whitespaces).lowercased(), !t.isEmpty else { return .readWrite }
+        guard let scope = TokenScope(rawValue: t) else {
+            throw .badRequest("scope must be read (GET and HEAD only) or read-write.")
+        }
+        return scope
     }
 }
 
@@ -42,7 +72,9 @@ struct APITokens: Sendable {
     }
 
     /// Creates a token for `user`: returns the secret (to show once) and its record.
-    func create(for user: Session.SignedInUser, name: String, expiresAt: Date?, now: Date) async throws -> (secret: String, token: APIToken) {
+    func create(for user: Session.SignedInUser, name: String, expiresAt: Date?, scope: TokenScope = .readWrite, now: Date)
+        async throws -> (secret: String, token: APIToken)
+    {
         let label = name.trimmingCharacters(in: .whitespacesAndNewlines)
         guard (1...Self.maximumNameLength).contains(label.count) else {
             throw ServerError.badRequest("Give the token a name of 1 to \(Self.maximumNameLength) characters, e.g. \"nightly export\".")
@@ -51,9 +83,10 @@ struct APITokens: Sendable {
         let secret = Self.prefix + RandomToken.make()
         let hash = Self.hash(secret)
         let token = APIToken(id: String(hash.prefix(16)), userID: user.id.rawValue, userName: user.userName, name: label,
-                             createdAt: now, expiresAt: expiresAt)
+                             createdAt: now, expiresAt: expiresAt, scope: scope)
         try await store.putDocument(kind: .apiToken, id: hash, json: Self.encode(token), audit: AuditDraft(
-            at: now, actor: user.id.rawValue, action: .tokenCreated, details: ["token": token.id, "user": user.id.rawValue]))
+            at: now, actor: user.id.rawValue, action: .tokenCreated,
+            details: ["token": token.id, "user": user.id.rawValue, "scope": scope.rawValue]))
         return (secret, token)
     }
 
@@ -104,8 +137,8 @@ struct APITokens: Sendable {
         return revoked
     }
 
-    /// The user a bearer token authenticates, or ``ServerError/tokenRejected``.
-    func authenticate(_ secret: String, now: Date) async throws -> User {
+    /// The user a bearer token authenticates and the token's scope, or ``ServerError/tokenRejected``.
+    func authenticate(_ secret: String, now: Date) async throws -> (user: User, scope: TokenScope) {
         guard secret.hasPrefix(Self.prefix) else { throw ServerError.tokenRejected }
         let hash = Self.hash(secret)
         guard let json = try await store.document(kind: .apiToken, id: hash) else { throw ServerError.tokenRejected }
@@ -120,7 +153,7 @@ struct APITokens: Sendable {
             try await store.putDocument(kind: .apiTokenUse, id: token.id,
                                         json: String(decoding: JSON.encode(Use(lastUsedAt: now)), as: UTF8.self), audit: nil)
         }
-        return user
+        return (user, token.effectiveScope)
     }
 
     /// The document of a token's last use.

@@ -69,10 +69,12 @@ struct AccountAPIController: Sendable {
             guard !context.authenticatedByToken else {
                 throw ServerError.badRequest("API tokens are created by a signed-in user at /account/tokens, not with another token.")
             }
-            let body = try Self.decode(TokenCreateDTO.self, form, hint: #"{"name": "nightly export", "expiresInDays": 30}"#)
+            let body = try Self.decode(TokenCreateDTO.self, form, hint: #"{"name": "nightly export", "expiresInDays": 30, "scope": "read"}"#)
             let now = configuration.now()
             let expiry = try AccountPageController.expiry(days: body.expiresInDays.map(String.init), now: now)
-            let (secret, token) = try await tokens.create(for: AccountPageController.actor(context), name: body.name, expiresAt: expiry, now: now)
+            let (secret, token) = try await tokens.create(
+                for: AccountPageController.actor(context), name: body.name, expiresAt: expiry, scope: try TokenScope.parse(body.scope),
+                now: now)
             var response = JSON.response(CreatedTokenDTO(token: secret, details: TokenDTO(token, now: now)), status: .created)
             response.headers[.cacheControl] = "no-store"
             return response
@@ -185,6 +187,8 @@ struct TokenDTO: Codable, Sendable {
     var lastUsedAt: Date?
     var expiresAt: Date?
     var status: String
+    /// read (GET and HEAD only) or read-write.
+    var scope: String
 
     init(_ t: APIToken, now: Date) {
         id = t.id
@@ -194,6 +198,7 @@ struct TokenDTO: Codable, Sendable {
         lastUsedAt = t.lastUsedAt
         expiresAt = t.expiresAt
         status = t.status(at: now).rawValue
+        scope = t.effectiveScope.rawValue
     }
 }
 
@@ -206,6 +211,8 @@ struct PasswordChangeDTO: Codable, Sendable {
 struct TokenCreateDTO: Codable, Sendable {
     var name: String
     var expiresInDays: Int?
+    /// read or read-write (the default).
+    var scope: String?
 }
 
 /// The answer to a token creation: the secret, shown this once.

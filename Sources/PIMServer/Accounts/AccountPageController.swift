@@ -90,7 +90,8 @@ struct AccountPageController: Sendable {
             let now = configuration.now()
             do {
                 let expiry = try Self.expiry(days: form["expires_in_days"], now: now)
-                let (secret, token) = try await tokens.create(for: actor, name: form["name"] ?? "", expiresAt: expiry, now: now)
+                let (secret, token) = try await tokens.create(
+                    for: actor, name: form["name"] ?? "", expiresAt: expiry, scope: try TokenScope.parse(form["scope"]), now: now)
                 // Shown once, in this response only: never cached, never redirected to.
                 var response = try await tokensPage(context, created: .init(name: token.name, secret: secret), error: nil)
                 response.headers[.cacheControl] = "no-store"
@@ -182,7 +183,7 @@ struct AccountPageController: Sendable {
                 let status = t.status(at: now)
                 return .init(id: t.id, name: t.name, owner: t.userName, created: PageModels.format(t.createdAt),
                              lastUsed: t.lastUsedAt.map(PageModels.format) ?? "never", expires: t.expiresAt.map(PageModels.format) ?? "never",
-                             status: status.rawValue, isActive: status == .active)
+                             status: status.rawValue, isActive: status == .active, scope: t.effectiveScope.rawValue)
             })
         return pages.response(.accountTokens, model, title: "API tokens", session: context.session, status: error?.status ?? .ok)
     }

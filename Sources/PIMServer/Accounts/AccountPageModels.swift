@@ -66,6 +66,7 @@ enum AccountPageModels {
         var expires: String
         var status: String
         var isActive: Bool
+        var scope: String
     }
 
     /// The role matrix, generated from ``Permission`` and ``Route``.

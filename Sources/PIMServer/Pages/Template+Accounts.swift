@@ -97,7 +97,7 @@ extension Template {
 
     static let accountTokensSource = """
         <h1>API tokens</h1>
-        <p class="lede">For scripts and automation: send <code>Authorization: Bearer &lt;token&gt;</code> to <code>/api/v1</code>. A token acts as you, with your role; it stops working when revoked, expired, or when your account is disabled.</p>
+        <p class="lede">For scripts and automation: send <code>Authorization: Bearer &lt;token&gt;</code> to <code>/api/v1</code>. A token acts as you, with your role, or only reads (scope <em>read</em>: GET and HEAD, nothing uploaded, shared or changed); it stops working when revoked, expired, or when your account is disabled.</p>
         {{#error}}<p class="alert" role="alert">{{error}}</p>{{/error}}
         {{#created}}<div id="new-token" class="ok" role="status"><p>Token <strong>{{name}}</strong> created. Copy it now: it is shown only once and pim keeps only its hash.</p>
         <p><label for="token-value">Token</label> <input id="token-value" readonly size="70" value="{{secret}}"></p></div>{{/created}}
@@ -105,11 +105,12 @@ extension Template {
         <input type="hidden" name="csrf_token" value="{{csrfToken}}">
         <p><label for="token_name">Name</label> <input id="token_name" name="name" required maxlength="100" placeholder="nightly export"></p>
         <p><label for="expires_in_days">Expires after (days; empty for never)</label> <input id="expires_in_days" name="expires_in_days" type="number" min="1" max="3650"></p>
+        <p><label for="token_scope">Scope</label> <select id="token_scope" name="scope"><option value="read-write">read-write: whatever you may do</option><option value="read">read: GET and HEAD only</option></select></p>
         <p><button type="submit" id="token-submit">Create token</button></p>
         </form>
         <table id="tokens"><caption>{{#showOwner}}Every user's tokens{{/showOwner}}{{^showOwner}}Your tokens{{/showOwner}}</caption>
-        <thead><tr><th scope="col">Name</th>{{#showOwner}}<th scope="col">User</th>{{/showOwner}}<th scope="col">Created</th><th scope="col">Last used</th><th scope="col">Expires</th><th scope="col">Status</th><th scope="col">Revoke</th></tr></thead>
-        <tbody>{{#tokens}}<tr id="token-{{id}}"><td>{{name}}</td>{{#showOwner}}<td>{{owner}}</td>{{/showOwner}}<td>{{created}}</td><td>{{lastUsed}}</td><td>{{expires}}</td><td>{{status}}</td>
+        <thead><tr><th scope="col">Name</th>{{#showOwner}}<th scope="col">User</th>{{/showOwner}}<th scope="col">Created</th><th scope="col">Last used</th><th scope="col">Expires</th><th scope="col">Scope</th><th scope="col">Status</th><th scope="col">Revoke</th></tr></thead>
+        <tbody>{{#tokens}}<tr id="token-{{id}}"><td>{{name}}</td>{{#showOwner}}<td>{{owner}}</td>{{/showOwner}}<td>{{created}}</td><td>{{lastUsed}}</td><td>{{expires}}</td><td>{{scope}}</td><td>{{status}}</td>
         <td>{{#isActive}}<form method="post" action="/account/tokens/{{id}}/revoke"><input type="hidden" name="csrf_token" value="{{csrfToken}}"><button type="submit" id="revoke-{{id}}">Revoke</button></form>{{/isActive}}</td></tr>
         {{/tokens}}</tbody></table>
         {{^tokens}}<p class="muted">No token yet.</p>{{/tokens}}
