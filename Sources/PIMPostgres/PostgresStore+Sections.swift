@@ -1,24 +1,34 @@
+import Logging
 import PIMStorage
 import PostgresNIO
 
 extension PostgresStore {
-    /// The in-process half of ``exclusively(_:_:)``: one connection per key and process is enough.
+    /// The in-process half of ``exclusively(_:_:)``: one section at a time in a process, whatever its key, so
+    /// that sections never hold more than one of the pool's connections (each holds one for its lock while its
+    /// body uses others: eight sections of eight datasets at once would hold the whole pool and wait forever).
     static let sections = KeyedLocks()
 
     /// Runs `body` holding a session-level advisory lock of `key` (`pg_advisory_lock`) on a connection of its
     /// own, so that no section of the same key runs meanwhile in any process using the database: a server and
-    /// a `pim` command, or several servers. The lock is released when `body` ends, whatever it does, or by the
-    /// server when the connection is lost. `body`'s own errors come through as they are.
+    /// a `pim` command, or several servers. Within a process, sections run one at a time (see ``sections``).
+    /// The lock is released when `body` ends, whatever it does, or by the server when the connection is lost.
+    /// `body`'s own errors come through as they are, and its result is returned even if the release fails
+    /// (the work is done; the lock then goes with the connection).
     public func exclusively<T: Sendable>(_ key: String, _ body: () async throws -> T) async throws -> T {
-        try await Self.sections.run(key) {
+        try await Self.sections.run("sections") {
             let (group, id) = Self.advisoryKey(key)
             let result: Result<T, any Error>
             do {
                 result = try await client.withConnection { conn -> Result<T, any Error> in
-                    try await conn.query("SELECT pg_advisory_lock(\(group), \(id))", logger: self.logger)
+                    // (The row is read: the lock is held once it comes.)
+                    for try await _ in try await conn.query("SELECT pg_advisory_lock(\(group), \(id))", logger: self.logger) {}
                     let outcome: Result<T, any Error>
                     do { outcome = .success(try await body()) } catch { outcome = .failure(error) }
-                    try await conn.query("SELECT pg_advisory_unlock(\(group), \(id))", logger: self.logger)
+                    do {
+                        for try await _ in try await conn.query("SELECT pg_advisory_unlock(\(group), \(id))", logger: self.logger) {}
+                    } catch {
+                        self.logger.warning("an exclusive section's advisory lock was not released; it goes with the connection")
+                    }
                     return outcome
                 }
             } catch {

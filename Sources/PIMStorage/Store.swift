@@ -261,8 +261,8 @@ public enum DocumentKind: String, Sendable, Hashable, Codable, CaseIterable {
     case sharePackage = "share-package"
     /// A refused share request made through the web, with its reason.
     case shareRefusal = "share-refusal"
-    /// The key values a pseudonymised share left blank, by column and record pseudonym, stored under the share's
-    /// id: a later pseudonymised release of the dataset leaves them blank too. Pseudonyms and column names only;
+    /// The key values a pseudonymised or anonymised share left blank, by column and record pseudonym, stored
+    /// under the share's id: a later release of the dataset of either kind leaves them blank too. Pseudonyms and column names only;
     /// kept when the dataset is deleted (recipients keep their packages).
     case shareSuppressions = "share-suppressions"
     /// The organisation this workspace belongs to (the producer of its shares), under the id `own`.

@@ -576,7 +576,8 @@ func textTable(_ columns: [(String, [String?])]) -> Table {
         #expect(refused.issues.map(\.description) == [
             "f.csv:2:code: the column's hashtag #amd1 (in #amd1+code) is neither in the HXL core dictionary nor an extension tag; "
                 + "a core hashtag (#adm1 if that is what is meant, see hxlstandard.org), a local tag written #x_amd1, a schema that "
-                + "declares #amd1+code (pim import --schema FILE), or --allow-unknown-tags",
+                + "declares #amd1+code (pim import --schema FILE), or the tag accepted as it is (--allow-unknown-tags; "
+                + "allow_unknown_tags on the web and in the API)",
         ])
         #expect(refused.unknownTags == ["#amd1"])
         #expect(refused.rowsRejected == 2)

@@ -48,6 +48,20 @@ import Testing
             try await backend.executeRaw([probe.replacingOccurrences(of: "\(id)", with: "\(id &+ 1)")], on: store)
         }
         try await backend.executeRaw([probe], on: store)
+        // A section waits while another session holds the key (another process's share), and its body uses the store
+        let holder = Task {
+            try await backend.executeRaw(
+                ["DO $$ BEGIN PERFORM pg_advisory_lock(\(group), \(id)); PERFORM pg_sleep(1.5); PERFORM pg_advisory_unlock(\(group), \(id)); END $$"],
+                on: store)
+        }
+        try await Task.sleep(for: .milliseconds(400))
+        let asked = ContinuousClock.now
+        let waited = try await store.exclusively("share:cm") {
+            _ = try await store.workspace()
+            return ContinuousClock.now - asked
+        }
+        try await holder.value
+        #expect(waited >= .milliseconds(900), "\(waited)")
         struct BodyFailed: Error {}
         await #expect(throws: BodyFailed.self) { try await store.exclusively("share:cm") { throw BodyFailed() } }
         try await backend.executeRaw([probe], on: store)

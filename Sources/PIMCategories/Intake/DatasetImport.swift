@@ -64,8 +64,9 @@ public enum DatasetImport {
                 "\(f) was not imported: its hashtag row has \(tags.count == 1 ? "a tag" : "\(tags.count) tags") that "
                     + "\(tags.count == 1 ? "is" : "are") neither in the HXL core dictionary nor an extension tag (#x_…): "
                     + "\(tags.joined(separator: ", ")) (see the issues). Correct \(tags.count == 1 ? "it" : "them"), write a local tag as "
-                    + "#x_name, declare \(tags.count == 1 ? "it" : "them") in a schema (--schema FILE), or accept \(tags.count == 1 ? "it" : "them") "
-                    + "as \(tags.count == 1 ? "it is" : "they are") (--allow-unknown-tags)."
+                    + "#x_name, declare \(tags.count == 1 ? "it" : "them") in the dataset's schema (pim import --schema FILE, with "
+                    + "--replace-schema for an existing dataset), or accept \(tags.count == 1 ? "it" : "them") as \(tags.count == 1 ? "it is" : "they are") "
+                    + "(pim import --allow-unknown-tags; allow_unknown_tags in the web import form and the API)."
             case .refused(let f, let n, let valid):
                 "\(f) was not imported: \(n) issue\(n == 1 ? "" : "s") (fix \(n == 1 ? "it" : "them"), or use the import-valid mode to store the \(valid) valid row\(valid == 1 ? "" : "s"))."
             case .schemaDiffers(let d, let changes):

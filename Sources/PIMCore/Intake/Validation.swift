@@ -196,7 +196,8 @@ public struct Validator: Sendable {
                     problem: "the column's hashtag #\(tag.tag) (in \(tag.description)) is neither in the HXL core dictionary nor an extension tag"
                         + (field.name != source.name ? " (it is read as the field \(field.name))" : ""),
                     expected: "a core hashtag (\(suggestion)see hxlstandard.org), a local tag written #x_\(tag.tag), "
-                        + "a schema that declares \(tag.description) (pim import --schema FILE), or --allow-unknown-tags"))
+                        + "a schema that declares \(tag.description) (pim import --schema FILE), or the tag accepted as it is "
+                        + "(--allow-unknown-tags; allow_unknown_tags on the web and in the API)"))
             }
         }
         for (field, found) in zip(schema.fields, sources) {

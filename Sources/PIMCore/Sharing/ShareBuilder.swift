@@ -80,9 +80,10 @@ public struct ShareOutput: Sendable {
     /// The first and last day (days since 1970-01-01) among the shared records' date columns, before any
     /// coarsening; nil when the schema has no date column or every date is empty.
     public var daysInData: ClosedRange<Int32>? = nil
-    /// A pseudonymised share: for each key column, the record pseudonyms whose value in it the share left out
-    /// (a value of the stored record that the package has blank), sorted. Kept by the producer, never put in
-    /// the package, so that a later release keeps them blank (see ``ShareBuilder/build``).
+    /// A pseudonymised or anonymised share: for each key column, the pseudonyms of the records (of their ids)
+    /// whose value in it the share left out (a value of the stored record that the package has blank), sorted.
+    /// Kept by the producer, never put in the package (an anonymised one has no pseudonyms at all), so that a
+    /// later release keeps them blank (see ``ShareBuilder/build``).
     public var suppressedPseudonyms: [String: [String]] = [:]
     /// Who owns the shared rows, when the data says it (sectoral data, PIM §9.7 and §10.7): each owning
     /// organisation with the kind of ownership its rows give and how many rows; empty otherwise.
@@ -408,8 +409,14 @@ public enum ShareBuilder {
         // to pim by an anonymised one), and a value an earlier release of either kind left blank is blanked
         // before local suppression, which then reaches k with it blank. Every column an earlier release blanked
         // is kept blank while it is published, a key or not any more.
+        // (Only an id that names one record each, as text or a number: the id field can fall back to another direct
+        // identifier, a date of birth or a name, which would not tell the records apart.)
         var names: [String?]?
-        if let id = idField, table[id] != nil, let pseudonymizer { names = try pseudonymsByRow(table, column: id, pseudonymizer) }
+        if let id = idField, let column = table[id], column.type == .text || column.type == .integer,
+            column.nullCount == 0, column.distinctValueCount == table.rowCount, let pseudonymizer
+        {
+            names = try pseudonymsByRow(table, column: id, pseudonymizer)
+        }
         let remembered = keys + suppressedBefore.keys.sorted().filter { c in
             !keys.contains(c) && !drop.contains(c) && !pseudo.contains(c) && table[c] != nil
         }

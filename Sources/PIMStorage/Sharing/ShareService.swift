@@ -182,7 +182,7 @@ public struct ShareService: Sendable {
     @discardableResult
     public func commit(_ share: AssembledShare, storingPackage: Bool) async throws(StoreError) -> ShareRecord {
         var record = share.record
-        // What the package left blank is kept first (a later pseudonymised release keeps it blank), then the record.
+        // What the package left blank is kept first (a later release of the dataset keeps it blank), then the record.
         if !share.output.suppressedPseudonyms.isEmpty {
             try await ShareDocuments.putSuppressions(
                 record.id, dataset: record.dataset, blank: share.output.suppressedPseudonyms, in: store)

@@ -156,7 +156,7 @@ public enum ShareDocuments {
         return data
     }
 
-    /// What a pseudonymised share left blank (see ``DocumentKind/shareSuppressions``).
+    /// What a pseudonymised or anonymised share left blank (see ``DocumentKind/shareSuppressions``).
     struct StoredSuppressions: Codable {
         var share: String
         var dataset: String
@@ -164,8 +164,9 @@ public enum ShareDocuments {
         var blank: [String: [String]]
     }
 
-    /// Key column → the record pseudonyms whose value some pseudonymised share of `dataset` left blank, to any
-    /// recipient (pseudonyms are the same for every recipient of the workspace, so two recipients' files join too).
+    /// Key column → the record pseudonyms whose value some pseudonymised or anonymised share of `dataset` left
+    /// blank, to any recipient (pseudonyms are the same for every recipient of the workspace, so two recipients'
+    /// files join too; an anonymised file's records are matched on their values).
     public static func suppressedPseudonyms(dataset: String, in store: any Store) async throws(StoreError) -> [String: Set<String>] {
         var out: [String: Set<String>] = [:]
         for d in try await store.documents(kind: .shareSuppressions) {

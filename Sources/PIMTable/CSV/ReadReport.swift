@@ -78,7 +78,8 @@ public enum ReadWarning: Sendable, Hashable, CustomStringConvertible {
             + "\(tags.joined(separator: ", ")); other HXL tools will not know \(tags.count == 1 ? "it" : "them")"
         if !others.isEmpty {
             out += ", and pim does not know \(others.joined(separator: ", ")) either: an import refuses a column so tagged unless a "
-                + "schema declares the tag (pim import --schema FILE) or --allow-unknown-tags is given"
+                + "schema declares the tag (pim import --schema FILE) or unknown tags are allowed (--allow-unknown-tags; "
+                + "allow_unknown_tags on the web and in the API)"
         }
         return out + " (check the spelling, or write a local tag as #x_name)"
     }

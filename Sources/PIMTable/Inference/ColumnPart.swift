@@ -238,7 +238,7 @@ struct ColumnPart: @unchecked Sendable {
     /// own) is then coded in order of first appearance already and is kept as it is, with its parts' codes;
     /// the other dictionaries are added after it in file order, and only their parts' codes are translated.
     /// `nil` (and nothing changed) otherwise.
-    private static func mergeRuns(_ parts: inout [ColumnPart], rows: Int)
+    static func mergeRuns(_ parts: inout [ColumnPart], rows: Int)
         -> (codes: [Int32], dictionary: ByteDictionary, guarded: [Int32: Int])?
     {
         // The runs of parts that share a dictionary, each a different one, and the parts with their own.
