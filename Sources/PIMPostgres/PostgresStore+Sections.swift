@@ -27,7 +27,10 @@ extension PostgresStore {
                     do {
                         for try await _ in try await conn.query("SELECT pg_advisory_unlock(\(group), \(id))", logger: self.logger) {}
                     } catch {
-                        self.logger.warning("an exclusive section's advisory lock was not released; it goes with the connection")
+                        // The connection is closed rather than returned to the pool with the lock: the server then
+                        // drops the lock with the session.
+                        self.logger.warning("an exclusive section's advisory lock was not released; closing its connection")
+                        try? await conn.close()
                     }
                     return outcome
                 }

@@ -476,14 +476,14 @@ import Testing
             #expect(anonymised.table[column]?.isNull(r) == true, "\(column) of \(id)")
         }
         #expect(anonymised.table["sex"]?.isNull(try #require((0..<stored.rowCount).first { stored["record_id"]?[$0] == .text("R3") })) == false)
-        // An id that does not tell the records apart (the id field falling back to a name, a date of birth) is not
-        // used to remember them: the share is made, and nothing is kept blank by it
-        var sameIDs = F.table(20)
-        try sameIDs.setColumn(Column(name: "record_id", data: textData(Array(repeating: "R1", count: 20))))
-        let unnamed = try ShareBuilder.build(try self.plan(a, d, .anonymised), dataset: d, table: sameIDs, consent: consent,
+        // A record without an id is not remembered, and the others' earlier blanks still hold (for both kinds)
+        var gap = F.table(20)
+        try gap.setColumn(Column(name: "record_id", data: textData((1...20).map { $0 == 20 ? nil : "R\($0)" })))
+        for level in [DetailLevel.pseudonymised, .anonymised] {
+            let out = try ShareBuilder.build(try self.plan(a, d, level), dataset: d, table: gap, consent: consent,
                                              pseudonymizer: p, suppressedBefore: earlier)
-        #expect(unnamed.disclosure.suppressedAsBefore == nil)
-        #expect(unnamed.suppressedPseudonyms.isEmpty)
+            #expect(out.disclosure.suppressedAsBefore == 2, "\(level)")
+        }
         // Without a pseudonymizer (nothing to remember records by) nothing is kept blank
         let untracked = try ShareBuilder.build(try self.plan(a, d, .anonymised), dataset: d, table: F.table(20), consent: consent,
                                                suppressedBefore: earlier)

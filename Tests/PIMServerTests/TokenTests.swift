@@ -73,9 +73,12 @@ import Testing
                 == ["dashboard=read", "loader=read-write"])
             let created = try await world.store.auditEvents(.all).filter { $0.draft.action == .tokenCreated }
             #expect(created.map { $0.draft.details["scope"] ?? "" }.sorted() == ["read", "read-write"])
-            // A scope pim does not know is refused
+            // A scope pim does not know, or an empty one, is refused (never widened to read-write)
             let bad = try await officer.post(client, "/account/tokens", ["name": "odd", "scope": "admin"])
             #expect(String(buffer: bad.body).contains("scope must be read"))
+            let empty = try await officer.post(client, "/account/tokens", ["name": "odd", "scope": " "])
+            #expect(String(buffer: empty.body).contains("scope must be read"))
+
         }
     }
 

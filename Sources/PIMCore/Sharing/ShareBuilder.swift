@@ -409,12 +409,11 @@ public enum ShareBuilder {
         // to pim by an anonymised one), and a value an earlier release of either kind left blank is blanked
         // before local suppression, which then reaches k with it blank. Every column an earlier release blanked
         // is kept blank while it is published, a key or not any more.
-        // (Only an id that names one record each, as text or a number: the id field can fall back to another direct
-        // identifier, a date of birth or a name, which would not tell the records apart.)
+        // (An id of text or numbers: the id field can fall back to another direct identifier, such as a date of
+        // birth, which has no pseudonym. A record without an id has no name and is not remembered; an id that
+        // several records share only blanks more than needed later, never less.)
         var names: [String?]?
-        if let id = idField, let column = table[id], column.type == .text || column.type == .integer,
-            column.nullCount == 0, column.distinctValueCount == table.rowCount, let pseudonymizer
-        {
+        if let id = idField, let column = table[id], column.type == .text || column.type == .integer, let pseudonymizer {
             names = try pseudonymsByRow(table, column: id, pseudonymizer)
         }
         let remembered = keys + suppressedBefore.keys.sorted().filter { c in

@@ -47,10 +47,11 @@ enum TokenScope: String, Codable, Sendable, Hashable, CaseIterable {
         }
     }
 
-    /// The scope named `text` (absent: read-write, as before scopes), or 400 naming the scopes.
+    /// The scope named `text` (absent: read-write, as before scopes), or 400 naming the scopes (an empty or
+    /// unknown scope never widens to read-write).
     static func parse(_ text: String?) throws(ServerError) -> TokenScope {
-        guard let t = text?.trimmingCharacters(in: .whitespaces).lowercased(), !t.isEmpty else { return .readWrite }
-        guard let scope = TokenScope(rawValue: t) else {
+        guard let text else { return .readWrite }
+        guard let scope = TokenScope(rawValue: text.trimmingCharacters(in: .whitespaces).lowercased()) else {
             throw .badRequest("scope must be read (GET and HEAD only) or read-write.")
         }
         return scope
@@ -137,8 +138,9 @@ struct APITokens: Sendable {
         return revoked
     }
 
-    /// The user a bearer token authenticates and the token's scope, or ``ServerError/tokenRejected``.
-    func authenticate(_ secret: String, now: Date) async throws -> (user: User, scope: TokenScope) {
+    /// The user a bearer token authenticates for a request of `method`, or ``ServerError/tokenRejected``
+    /// (403 when the token's scope does not allow the method: checked before the use is recorded).
+    func authenticate(_ secret: String, method: String, now: Date) async throws -> User {
         guard secret.hasPrefix(Self.prefix) else { throw ServerError.tokenRejected }
         let hash = Self.hash(secret)
         guard let json = try await store.document(kind: .apiToken, id: hash) else { throw ServerError.tokenRejected }
@@ -147,13 +149,17 @@ struct APITokens: Sendable {
               let user = try await store.user(named: token.userName), user.id.rawValue == token.userID, !user.isDisabled,
               user.lockedUntil.map({ $0 <= now }) ?? true  // a locked account is locked for its tokens too
         else { throw ServerError.tokenRejected }
+        guard token.effectiveScope.allows(method) else {
+            throw ServerError.notAllowed(
+                "This API token may only read (scope read): \(method) changes data. Use a token of scope read-write for it.")
+        }
         // The last use goes to its own document: writing it can never undo a concurrent revocation.
         let lastUsed = try await store.document(kind: .apiTokenUse, id: token.id).map(Self.decodeUse)
         if lastUsed.map({ now.timeIntervalSince($0) >= Self.lastUsedResolution }) ?? true {
             try await store.putDocument(kind: .apiTokenUse, id: token.id,
                                         json: String(decoding: JSON.encode(Use(lastUsedAt: now)), as: UTF8.self), audit: nil)
         }
-        return (user, token.effectiveScope)
+        return user
     }
 
     /// The document of a token's last use.

@@ -20,13 +20,8 @@ struct SessionMiddleware: RouterMiddleware {
         if let authorization = request.headers[.authorization], request.uri.path.hasPrefix(Route.apiPrefix + "/") {
             let parts = authorization.split(separator: " ", maxSplits: 1)
             guard parts.count == 2, parts[0].lowercased() == "bearer" else { throw ServerError.tokenRejected }
-            let (user, scope) = try await tokens.authenticate(
-                String(parts[1]).trimmingCharacters(in: .whitespaces), now: configuration.now())
-            guard scope.allows(request.method.rawValue) else {
-                throw ServerError.notAllowed(
-                    "This API token may only read (scope read): \(request.method.rawValue) changes data. "
-                        + "Use a token of scope read-write for it.")
-            }
+            let user = try await tokens.authenticate(
+                String(parts[1]).trimmingCharacters(in: .whitespaces), method: request.method.rawValue, now: configuration.now())
             context.session = Session(token: "", csrfToken: "", user: Session.SignedInUser(user), lastSeen: configuration.now())
             context.authenticatedByToken = true
             return try await next(request, context)
