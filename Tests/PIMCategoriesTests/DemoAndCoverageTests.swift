@@ -121,16 +121,28 @@ import Testing
         func day(_ iso: String) throws -> Date { try #require(CivilDays.startOfDay(iso: iso)) }
         // Then the latest data is the latest of both date columns; a recorded period end takes precedence
         #expect(CoverageReport.dateFields(of: "case-management") == ["opened", "closed"])
-        #expect(CoverageReport.latestData(periodEnd: nil, table: cases, category: "case-management") == (try day("2026-03-05")))
-        #expect(CoverageReport.latestData(periodEnd: "2026-02-28", table: cases, category: "case-management") == (try day("2026-02-28")))
+        let june = try day("2026-06-30")
+        #expect(CoverageReport.latestData(periodEnd: nil, table: cases, category: "case-management", asOf: june) == (try day("2026-03-05")))
+        #expect(CoverageReport.latestData(periodEnd: "2026-02-28", table: cases, category: "case-management", asOf: june) == (try day("2026-02-28")))
         // And data without dates of its category has no latest data (never recent)
-        #expect(CoverageReport.latestData(periodEnd: nil, table: fixture("x", ["1"]), category: "case-management") == nil)
+        #expect(CoverageReport.latestData(periodEnd: nil, table: fixture("x", ["1"]), category: "case-management", asOf: june) == nil)
+        // QA14: as of a past day, the data of that time counts: as of 2026-01-20 (horizon 2026-02-20) the latest is
+        // the case opened on 2026-02-10, not the later closings; a recorded period end after the horizon gives way to
+        // the dates up to it
+        let january = try day("2026-01-20")
+        #expect(CoverageReport.latestData(periodEnd: nil, table: cases, category: "case-management", asOf: january) == (try day("2026-02-10")))
+        #expect(CoverageReport.needsDates(periodEnd: "2026-06-30", asOf: january))
+        #expect(!CoverageReport.needsDates(periodEnd: "2026-02-01", asOf: january))
+        #expect(CoverageReport.latestData(periodEnd: "2026-06-30", table: cases, category: "case-management", asOf: january) == (try day("2026-02-10")))
+        // and with nothing dated up to the horizon, the period end is kept (beyond it: not recent)
+        #expect(CoverageReport.latestData(periodEnd: "2026-06-30", table: cases, category: "case-management", asOf: try day("2025-01-01"))
+            == (try day("2026-06-30")))
         // When coverage is judged on 2026-06-30 (90 days back: 2026-04-01), 2026-03-05 is 117 days old: not recent,
         // on 2026-05-31 (back to 2026-03-02) it is
         let system = InformationSystem(name: "Case files", owner: "ORG-C", category: .caseManagement, area: "ZZ", registeredAt: try day("2026-06-01"))
         let summary = CoverageReport.DatasetSummary(
             name: "cases", category: "case-management",
-            latestDataAt: CoverageReport.latestData(periodEnd: nil, table: cases, category: "case-management"))
+            latestDataAt: CoverageReport.latestData(periodEnd: nil, table: cases, category: "case-management", asOf: june))
         let urgent = "Urgent cases of persons with specific needs, for referral"
         let scenario = PIMFramework.standard.scenarios[0]
         let late = CoverageReport(scenario: scenario, systems: [system], datasets: [summary], now: try day("2026-06-30"))

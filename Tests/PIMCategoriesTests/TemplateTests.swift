@@ -212,4 +212,18 @@ import Testing
             }
         }
     }
+
+    /// QA14: an activity report whose period ends before the month it reports is an issue, located, as the other
+    /// categories' date pairs are.
+    @Test func aReportingPeriodCannotEndBeforeItsMonth() throws {
+        let schema = CategoryTemplate.responseMonitoring.schema
+        #expect(schema.rules.contains(.dateNotAfter(field: "date", other: "period_end")))
+        let t = try Table(columns: [
+            Column(name: "date", data: .date(days: [20_485, 20_485], nulls: NullMask())),        // 2026-02-01
+            Column(name: "period_end", data: .date(days: [20_468, 20_512], nulls: NullMask())),  // 2026-01-15, 2026-02-28
+        ])
+        let rules = Schema(fields: [Field(name: "date", type: .date), Field(name: "period_end", type: .date)], rules: schema.rules)
+        let r = Validator(schema: rules, fileName: "me.csv", firstDataRow: 2).validate(t)
+        #expect(r.issues.map { "\($0.row):\($0.rule.rawValue)" } == ["2:date-order"], "\(r.issues.map(\.description))")
+    }
 }

@@ -26,4 +26,14 @@ import Testing
         #expect(list.out.contains("IDP site monitoring") && list.out.contains("Shelter tracker"), "\(list.out)")
         #expect(list.out.contains("\"DRX\"") && list.out.contains("sectoral-im-systems-other"))
     }
+
+    /// QA14: `--dataset` repeated kept only the last one, silently; a system feeds one dataset, and says so.
+    @Test func aSystemIsLinkedToOneDatasetAndARepeatedDatasetIsRefused() throws {
+        let dir = try initialisedWorkspace()
+        let twice = try PIMBinary.run(["systems", "add", "--name", "Two sets", "--owner", "DRC", "--category", "protection-monitoring",
+                                       "--area", "SD01", "--dataset", "a", "--dataset", "b"], in: dir)
+        #expect(twice.status != 0)
+        #expect(twice.err.contains("--dataset was given 2 times: a system feeds one dataset"), "\(twice.err)")
+        #expect(!(try PIMBinary.run(["systems", "list", "--format", "json"], in: dir).out.contains("Two sets")))
+    }
 }

@@ -12,7 +12,7 @@ import PIMTable
 /// categories); a **gap** otherwise. A dataset is recent when its latest data is within `recentDays` before `now`
 /// (and not more than ``futureGraceDays`` after it: a date decades ahead is a typing error, not recent data):
 /// the end of the period recorded at import when there is one, else the latest date in the data's own date
-/// columns (``latestData(periodEnd:table:category:)``). Never the import date: a year-old export imported
+/// columns (``latestData(periodEnd:table:category:asOf:)``). Never the import date: a year-old export imported
 /// today is not recent data.
 public struct CoverageReport: Sendable, Hashable, Codable {
     public enum Status: String, Sendable, Hashable, Codable { case covered, partial, gap }
@@ -21,7 +21,7 @@ public struct CoverageReport: Sendable, Hashable, Codable {
     public struct DatasetSummary: Sendable, Hashable, Codable {
         public var name: String
         public var category: String
-        /// The day the latest version's data reaches (``CoverageReport/latestData(periodEnd:table:category:)``);
+        /// The day the latest version's data reaches (``CoverageReport/latestData(periodEnd:table:category:asOf:)``);
         /// nil when no version, or neither a recorded period end nor a date in the data: then never recent.
         public var latestDataAt: Date?
 
@@ -39,13 +39,31 @@ public struct CoverageReport: Sendable, Hashable, Codable {
         return CategoryTemplate.template(for: id).fields.filter { $0.field.type == .date }.map(\.field.name)
     }
 
-    /// How recent a version's data is: the period end recorded at import (`yyyy-mm-dd`) when given, else the
-    /// latest date in `table`'s ``dateFields(of:)`` columns (those it has); nil when neither gives a date.
-    public static func latestData(periodEnd: String?, table: Table, category: String) -> Date? {
-        if let end = periodEnd.flatMap(CivilDays.startOfDay(iso:)) { return end }
-        let latest = dateFields(of: category).compactMap { name in (try? table.days(name))?.compactMap { $0 }.max() }.max()
-        return latest.map { Date(timeIntervalSince1970: Double($0) * 86_400) }
+    /// How recent a version's data is as of `asOf`: the period end recorded at import (`yyyy-mm-dd`) when it
+    /// lies no further than ``futureGraceDays`` after `asOf`, else the latest date up to then in `table`'s
+    /// ``dateFields(of:)`` columns (those it has). Coverage on a past day looks at the data of that time: a
+    /// dataset updated since is not disqualified by its later dates (QA14), and a mistyped year far ahead hides
+    /// none of the data before it. Nil when no date qualifies; a period end beyond the horizon with no data
+    /// up to it is returned as it is (and is not recent).
+    public static func latestData(periodEnd: String?, table: Table, category: String, asOf: Date) -> Date? {
+        let end = periodEnd.flatMap(CivilDays.startOfDay(iso:))
+        if let end, end <= horizon(asOf) { return end }
+        let limit = Int32(clamping: Int((horizon(asOf).timeIntervalSince1970 / 86_400).rounded(.down)))
+        let latest = dateFields(of: category).compactMap { name in
+            (try? table.days(name))?.compactMap { $0 }.filter { $0 <= limit }.max()
+        }.max()
+        return latest.map { Date(timeIntervalSince1970: Double($0) * 86_400) } ?? end
     }
+
+    /// Whether ``latestData(periodEnd:table:category:asOf:)`` needs the version's date columns: no period end
+    /// was recorded, or it lies beyond the horizon of `asOf`.
+    public static func needsDates(periodEnd: String?, asOf: Date) -> Bool {
+        guard let end = periodEnd.flatMap(CivilDays.startOfDay(iso:)) else { return true }
+        return end > horizon(asOf)
+    }
+
+    /// The last day data may lie on and still count for `asOf` (``futureGraceDays`` after it).
+    static func horizon(_ asOf: Date) -> Date { asOf.addingTimeInterval(Double(futureGraceDays) * 86_400) }
 
     public struct Line: Sendable, Hashable, Codable {
         public var priority: DataPriority
@@ -73,7 +91,7 @@ public struct CoverageReport: Sendable, Hashable, Codable {
         let cutoff = now.addingTimeInterval(-Double(recentDays) * 86_400)
         // Data dated well after the coverage day is an entry error (a mistyped year), not recent data; a period
         // end up to a month ahead (a report for the current month) still counts.
-        let horizon = now.addingTimeInterval(Double(Self.futureGraceDays) * 86_400)
+        let horizon = Self.horizon(now)
         func isRecent(_ d: DatasetSummary) -> Bool { d.latestDataAt.map { $0 >= cutoff && $0 <= horizon } ?? false }
         var lines: [Line] = []
         for (priority, needs) in [(DataPriority.mustHave, scenario.mustHave), (.niceToHave, scenario.niceToHave)] {

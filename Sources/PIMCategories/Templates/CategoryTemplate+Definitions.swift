@@ -129,7 +129,9 @@ extension CategoryTemplate {
             + TemplateField.sexAgeCounts("reached", tag: "reached", label: "Persons reached")
             // Optional (issue #6): the activity reported and the last day of the reporting period.
             + [.text("activity", "Activity (as in the 5W)", hxl: "#activity"),
-               .date("period_end", "Last day of the reporting period", hxl: "#date+end", required: false, past: false)])
+               .date("period_end", "Last day of the reporting period", hxl: "#date+end", required: false, past: false)],
+        // A reporting period cannot end before the month it reports starts (QA14).
+        rules: [.dateNotAfter(field: "date", other: "period_end")])
 
     /// §9.6: one security incident, access constraint or explosive-hazard location. An access constraint is coded
     /// with an OCHA access variable and a severity, which only access constraints carry (QA11 C30: every incident

@@ -71,7 +71,7 @@ extension DemoCommand {
             abstract: "Import the files of `pim demo generate` into the workspace and register demo systems.",
             discussion: """
                 Example:
-                  pim init --workspace demo --country ZZZ --admin admin --password-file pw.txt
+                  pim init --workspace demo --country SDN --admin admin --password-file pw.txt
                   pim demo generate --seed 7 --out demo && pim demo load --dir demo
                   pim coverage --scenario sudden-onset-emergency
                 Each file becomes the dataset demo-<category>, with the sensitivity its category calls for \

@@ -33,12 +33,22 @@ struct SystemsCommand: AsyncParsableCommand {
         @Option(help: "Tools used, e.g. KoboToolbox, proGres, Primero.") var tools: String?
         @Option(help: "Method of collection.") var method: String?
         @Option(help: "How often data is collected, e.g. monthly.") var frequency: String?
-        @Option(help: "Dataset in this workspace that the system feeds (of the system's category).") var dataset: String?
+        @Option(name: .customLong("dataset"), help: "Dataset in this workspace that the system feeds (of the system's category; one per system).")
+        var datasets: [String] = []
         @Flag(help: "Replace a registered system with the same id (the name in lower case, punctuation as dashes).") var replace = false
+
+        /// The one dataset given (the option may not be repeated: a system feeds one dataset).
+        var dataset: String? { datasets.first }
 
         func validate() throws {
             for (flag, value) in [("--name", name), ("--owner", owner), ("--area", area)] where value.trimmingCharacters(in: .whitespaces).isEmpty {
                 throw ValidationError("\(flag) must not be empty.")
+            }
+            // (Repeated, the option kept only the last dataset, and said nothing: QA14.)
+            if datasets.count > 1 {
+                throw ValidationError(
+                    "--dataset was given \(datasets.count) times: a system feeds one dataset. Register one system per dataset "
+                        + "(for example \"\(name) – \(datasets[1])\"), or link the latest one.")
             }
         }
 
@@ -128,22 +138,23 @@ struct CoverageCommand: AsyncParsableCommand {
 
     func run() async throws {
         let sc = try PIMFramework.standard.scenario(named: scenario)
+        let now = asOf.flatMap(CivilDays.startOfDay(iso:)) ?? Date()
         let (systems, datasets) = try await store.withStore(writing: false, command: "pim coverage") { s in
             var summaries: [CoverageReport.DatasetSummary] = []
             for d in try await s.datasets() {
                 var latest: Date?
                 if let last = try await s.versions(of: d.id).last {
-                    // Only the date columns are read, and none when the period end was recorded.
-                    let names = last.provenance.periodEnd == nil
+                    // Only the date columns are read, and none when the recorded period end answers.
+                    let names = CoverageReport.needsDates(periodEnd: last.provenance.periodEnd, asOf: now)
                         ? CoverageReport.dateFields(of: d.category).filter { last.schema.field(named: $0) != nil } : []
                     let table = names.isEmpty ? Table.empty : try await s.table(of: last, columns: names)
-                    latest = CoverageReport.latestData(periodEnd: last.provenance.periodEnd, table: table, category: d.category)
+                    latest = CoverageReport.latestData(
+                        periodEnd: last.provenance.periodEnd, table: table, category: d.category, asOf: now)
                 }
                 summaries.append(.init(name: d.name, category: d.category, latestDataAt: latest))
             }
             return (try await SystemsCommand.load(s), summaries)
         }
-        let now = asOf.flatMap(CivilDays.startOfDay(iso:)) ?? Date()
         let report = CoverageReport(scenario: sc, systems: systems, datasets: datasets, now: now, recentDays: recentDays)
         print(format.render(report.categoryReport()))
     }

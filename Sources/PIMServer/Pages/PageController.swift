@@ -93,9 +93,11 @@ struct PageController: Sendable {
             for e in entries {
                 var latest: Date?
                 if let v = e.latest {
-                    let names = v.provenance.periodEnd == nil ? CoverageReport.dateFields(of: e.dataset.category) : []
+                    let names = CoverageReport.needsDates(periodEnd: v.provenance.periodEnd, asOf: now)
+                        ? CoverageReport.dateFields(of: e.dataset.category) : []
                     let table = names.isEmpty ? Table.empty : try await catalog.latestColumns(e, names).1
-                    latest = CoverageReport.latestData(periodEnd: v.provenance.periodEnd, table: table, category: e.dataset.category)
+                    latest = CoverageReport.latestData(
+                        periodEnd: v.provenance.periodEnd, table: table, category: e.dataset.category, asOf: now)
                 }
                 summaries.append(CoverageReport.DatasetSummary(name: e.dataset.name, category: e.dataset.category, latestDataAt: latest))
             }
