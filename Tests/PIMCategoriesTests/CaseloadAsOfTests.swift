@@ -69,4 +69,16 @@ import Testing
             try CategoryOutputs.shareableReport(for: .caseManagement, table: t, options: .init(asOf: CivilDays.parseISO("2020-01-01")))
         }
     }
+
+    /// QA14: the shareable caseload's default reference day is the stored data's, not the latest day left once the
+    /// refusals are out: an earlier day would show that the latest records refused.
+    @Test func theShareableDefaultDayDoesNotMoveWithRefusals() throws {
+        let header = Self.header + ",consent_reporting"
+        let rows = (1...8).map { "K\($0),2026-02-0\($0),,A1,A101,female,adults,disability,,open,,O,yes" }
+            + ["K9,2026-05-20,,A1,A101,female,adults,disability,,open,,O,no"]
+        let t = fixture(header, rows)
+        let r = try CategoryOutputs.shareableReport(for: .caseManagement, table: t)
+        #expect(r.leftOutForConsent == 1)
+        #expect(r.referenceDate == "2026-05-20")
+    }
 }

@@ -51,6 +51,12 @@ public enum CategoryOutputs {
         // Consent refused at collection (the template's consent_reporting column) counts even without recorded decisions.
         let (consented, leftOut) = try (consent ?? ReportingConsent(recordColumn: nil, decisions: [])).apply(to: table)
         if consented.rowCount == 0 && leftOut > 0 { throw .nothingLeftAfterConsent(leftOut: leftOut) }
+        var options = options
+        if category == .caseManagement && options.asOf == nil && leftOut > 0 {
+            // The default reference day is the stored data's, as the internal output's: taken after the refusals
+            // were left out, an earlier day would show that the latest records refused (QA14).
+            options.asOf = try Caseload.recordsAsOf(table, day: nil).day
+        }
         var report = try SharingPolicyTables.report(for: category, table: consented, options: options)
         guard consent != nil || leftOut > 0 else { return report }
         report.leftOutForConsent = leftOut
