@@ -52,6 +52,35 @@ import Testing
         #expect(report.notes.contains("18 interviews: 14 with households, 4 with key informants."))
     }
 
+    /// QA14: interviews get a trend too: each answer's share per month (or week), with a rise flagged when the share
+    /// jumps (households feeling unsafe: 10 % for three months, then 90 %).
+    @Test func theOutputGivesEachAnswersShareOverTimeAndFlagsARise() throws {
+        var rows: [String] = []
+        var n = 0
+        for (month, yes) in [(1, 1), (2, 1), (3, 1), (4, 9)] {
+            for i in 0..<10 {
+                n += 1
+                rows.append("I\(n),2026-0\(month)-\(String(format: "%02d", i + 1)),ZZ01,ZZ0101,household,idps,female,"
+                    + "\(i < yes ? "yes" : "no"),no,gbv,yes,0,ORG-A")
+            }
+        }
+        let t = fixture(Self.header, rows)
+        let report = try CategoryOutputs.report(for: .protectionMonitoring, table: t)
+        let trend = try #require(report.section("trend"))
+        #expect(trend.columns == ["question", "answer", "month", "interviews", "percent", "rise"])
+        #expect(trend.value("percent", where: ["feels_unsafe", "yes", "2026-01"])?.description == "10.0")
+        #expect(trend.value("percent", where: ["feels_unsafe", "yes", "2026-04"])?.description == "90.0")
+        #expect(trend.value("rise", where: ["feels_unsafe", "yes", "2026-04"]) == .text("rise"))
+        #expect(trend.value("rise", where: ["feels_unsafe", "yes", "2026-03"]) == .text(""))
+        // (the share of "no" falls: not a rise)
+        #expect(trend.value("rise", where: ["feels_unsafe", "no", "2026-04"]) == .text(""))
+        #expect(report.notes.contains("1 rise flagged in the trend (see its note)."))
+        // By week, the periods are the weeks
+        let weekly = try CategoryOutputs.report(for: .protectionMonitoring, table: t, options: .init(period: .week))
+        #expect(weekly.section("trend")?.columns.contains("week") == true)
+        #expect(weekly.section("trend")?.value("interviews", where: ["feels_unsafe", "yes", "2025-12-29"]) == .integer(1))
+    }
+
     @Test func theShareableTableSuppressesSmallCellsPerQuestion() throws {
         let report = try CategoryOutputs.shareableReport(for: .protectionMonitoring, table: Self.interviews(times: 4))
         let section = try #require(report.sections.first)

@@ -19,7 +19,7 @@ public enum CategoryOutputs {
         case .populationData: r = try PopulationFigures.report(table, asOf: options.asOf)
         case .protectionMonitoring:
             r = MonitoringResponses.isResponses(table)
-                ? try MonitoringResponses.report(table) : try MonitoringTrends.report(table, period: options.period)
+                ? try MonitoringResponses.report(table, period: options.period) : try MonitoringTrends.report(table, period: options.period)
         case .caseManagement: r = try Caseload.report(table, asOf: options.asOf)
         case .protectionNeedsAssessment: r = try NeedsShares.report(table)
         case .protectionResponseMonitoringEvaluation: r = try ResponseProgress.report(table)
