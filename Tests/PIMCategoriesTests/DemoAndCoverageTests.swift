@@ -171,6 +171,30 @@ import Testing
         #expect(try status(latest: "2026-12-30") == .partial)
     }
 
+    /// QA14: a security log covers "Locations of mines, UXO and ERW" only when some of its records are explosive-hazard
+    /// locations (hazard_type); its other needs do not ask for that.
+    @Test func mineLocationsNeedHazardRecords() throws {
+        func day(_ iso: String) throws -> Date { try #require(CivilDays.startOfDay(iso: iso)) }
+        let now = try day("2026-06-30")
+        let system = InformationSystem(name: "Security log", owner: "ORG-S", category: .securitySituationalAwareness, area: "ZZ", registeredAt: now)
+        let scenario = try PIMFramework.standard.scenario(named: "sudden-onset-emergency")
+        let mines = "Locations of mines, UXO and ERW"
+        let access = "Contextual risk analysis: security situation and humanitarian access"
+        func report(_ fields: Set<String>?) -> CoverageReport {
+            CoverageReport(scenario: scenario, systems: [system], datasets: [.init(
+                name: "sec", category: "security-situational-awareness", latestDataAt: now, fieldsWithData: fields)], now: now)
+        }
+        let incidentsOnly = report([])
+        #expect(incidentsOnly.lines.first { $0.need == mines }?.status == .partial)
+        #expect(incidentsOnly.lines.first { $0.need == access }?.status == .covered)
+        #expect(incidentsOnly.categoryReport().notes.contains("\(mines): a dataset counts only when some record has hazard_type."))
+        #expect(report(["hazard_type"]).lines.first { $0.need == mines }?.status == .covered)
+        // And the fields with data are those with a value in some row
+        let t = fixture("incident_id,hazard_type", ["S1,", "S2,"])
+        #expect(CoverageReport.fieldsWithData(in: t).isEmpty)
+        #expect(CoverageReport.fieldsWithData(in: fixture("incident_id,hazard_type", ["S1,", "S2,uxo"])) == ["hazard_type"])
+    }
+
     /// An empty systems or datasets cell reads "none" in every format; a bare "-" became `'-` in CSV
     /// (formula neutralisation), which looked like corrupted data.
     @Test func emptyCoverageCellsSayNoneAndSurviveCSV() {

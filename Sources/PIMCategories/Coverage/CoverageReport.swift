@@ -24,12 +24,31 @@ public struct CoverageReport: Sendable, Hashable, Codable {
         /// The day the latest version's data reaches (``CoverageReport/latestData(periodEnd:table:category:asOf:)``);
         /// nil when no version, or neither a recorded period end nor a date in the data: then never recent.
         public var latestDataAt: Date?
+        /// Which of ``CoverageReport/evidenceFields`` hold a value in some record of the latest version; nil when
+        /// not read (then a need that asks for evidence is not covered by this dataset).
+        public var fieldsWithData: Set<String>?
 
-        public init(name: String, category: String, latestDataAt: Date?) {
+        public init(name: String, category: String, latestDataAt: Date?, fieldsWithData: Set<String>? = nil) {
             self.name = name
             self.category = category
             self.latestDataAt = latestDataAt
+            self.fieldsWithData = fieldsWithData
         }
+    }
+
+    /// Needs that a producing category's dataset covers only when its records hold what the need names, by need:
+    /// the fields of which one must have a value in some record. A security log without any explosive-hazard
+    /// record says nothing about where mines are (QA14).
+    public static let evidenceFields: [String: [String]] = [
+        "Locations of mines, UXO and ERW": ["hazard_type"],
+    ]
+
+    /// Every field of ``evidenceFields``, which the callers read to fill ``DatasetSummary/fieldsWithData``.
+    public static var allEvidenceFields: [String] { Array(Set(evidenceFields.values.joined())).sorted() }
+
+    /// The fields of ``allEvidenceFields`` that hold a value in some row of `table` (the columns it has).
+    public static func fieldsWithData(in table: Table) -> Set<String> {
+        Set(allEvidenceFields.filter { name in table[name].map { $0.nullCount < table.rowCount } ?? false })
     }
 
     /// The date columns of a category's data that say when things happened (its template's date fields:
@@ -98,7 +117,11 @@ public struct CoverageReport: Sendable, Hashable, Codable {
             for need in needs {
                 let cats = Set(need.producers.map(\.rawValue))
                 let sys = systems.filter { cats.contains($0.category.rawValue) }.map { "\($0.name) (\($0.owner))" }
-                let recent = datasets.filter { d in cats.contains(d.category) && isRecent(d) }
+                let evidence = Self.evidenceFields[need.text]
+                let recent = datasets.filter { d in
+                    cats.contains(d.category) && isRecent(d)
+                        && evidence.map { !(d.fieldsWithData ?? []).isDisjoint(with: $0) } ?? true
+                }
                 let data = recent.map(\.name)
                 let bothInOne = need.producers.contains { c in
                     systems.contains { $0.category == c } && recent.contains { $0.category == c.rawValue }
@@ -147,6 +170,9 @@ public struct CoverageReport: Sendable, Hashable, Codable {
             "\(covered) of \(lines.count) needs covered. Covered = a registered system and a recent dataset (latest data within \(recentDays) days of \(asOf)) of the same producing category.",
             "A dataset's latest data is the period end recorded at import, else the latest date in its data (the category's date columns), never the import date; a dataset with neither is not recent.",
             "Data dated more than \(Self.futureGraceDays) days after \(asOf) is not recent: a date in the future is taken for an entry error.",
-        ])
+        ] + Self.evidenceFields.keys.sorted().compactMap { need in
+            guard lines.contains(where: { $0.need == need }), let fields = Self.evidenceFields[need] else { return nil }
+            return "\(need): a dataset counts only when some record has \(fields.joined(separator: " or "))."
+        })
     }
 }

@@ -143,15 +143,19 @@ struct CoverageCommand: AsyncParsableCommand {
             var summaries: [CoverageReport.DatasetSummary] = []
             for d in try await s.datasets() {
                 var latest: Date?
+                var evidence: Set<String>?
                 if let last = try await s.versions(of: d.id).last {
-                    // Only the date columns are read, and none when the recorded period end answers.
-                    let names = CoverageReport.needsDates(periodEnd: last.provenance.periodEnd, asOf: now)
-                        ? CoverageReport.dateFields(of: d.category).filter { last.schema.field(named: $0) != nil } : []
+                    // Only the date columns are read (none when the recorded period end answers), and the fields some
+                    // needs ask for evidence in.
+                    let dates = CoverageReport.needsDates(periodEnd: last.provenance.periodEnd, asOf: now)
+                        ? CoverageReport.dateFields(of: d.category) : []
+                    let names = (dates + CoverageReport.allEvidenceFields).filter { last.schema.field(named: $0) != nil }
                     let table = names.isEmpty ? Table.empty : try await s.table(of: last, columns: names)
                     latest = CoverageReport.latestData(
                         periodEnd: last.provenance.periodEnd, table: table, category: d.category, asOf: now)
+                    evidence = CoverageReport.fieldsWithData(in: table)
                 }
-                summaries.append(.init(name: d.name, category: d.category, latestDataAt: latest))
+                summaries.append(.init(name: d.name, category: d.category, latestDataAt: latest, fieldsWithData: evidence))
             }
             return (try await SystemsCommand.load(s), summaries)
         }

@@ -92,14 +92,18 @@ struct PageController: Sendable {
             var summaries: [CoverageReport.DatasetSummary] = []
             for e in entries {
                 var latest: Date?
+                var evidence: Set<String>?
                 if let v = e.latest {
-                    let names = CoverageReport.needsDates(periodEnd: v.provenance.periodEnd, asOf: now)
+                    let dates = CoverageReport.needsDates(periodEnd: v.provenance.periodEnd, asOf: now)
                         ? CoverageReport.dateFields(of: e.dataset.category) : []
+                    let names = (dates + CoverageReport.allEvidenceFields).filter { e.dataset.schema.field(named: $0) != nil }
                     let table = names.isEmpty ? Table.empty : try await catalog.latestColumns(e, names).1
                     latest = CoverageReport.latestData(
                         periodEnd: v.provenance.periodEnd, table: table, category: e.dataset.category, asOf: now)
+                    evidence = CoverageReport.fieldsWithData(in: table)
                 }
-                summaries.append(CoverageReport.DatasetSummary(name: e.dataset.name, category: e.dataset.category, latestDataAt: latest))
+                summaries.append(CoverageReport.DatasetSummary(
+                    name: e.dataset.name, category: e.dataset.category, latestDataAt: latest, fieldsWithData: evidence))
             }
             let chosen = Form(query: request.uri.query)["scenario"]
             let reports = PIMFramework.standard.scenarios.map {
