@@ -75,6 +75,21 @@ import Testing
         let world = g.world.areas.reduce(0) { $0 + $1.totalPopulation }
         #expect(n > world * 9 / 10 && n < world * 13 / 10)
     }
+
+    /// QA14: before the first figure there is no population: said, for the internal and the shareable output, not
+    /// a total of 0 (a wrong figure) or "the table has no rows".
+    @Test func populationBeforeTheFirstFigureIsSaidToBeMissing() throws {
+        let t = DemoGenerator(seed: 11, scale: .small).table(for: .populationData)
+        let first = try #require(try t.days("date").compactMap { $0 }.min())
+        let before = first - 1
+        #expect(throws: CategoryDataError.nothingByReferenceDate(CivilDays.iso(before))) {
+            try PopulationFigures.report(t, asOf: before)
+        }
+        #expect(throws: CategoryDataError.nothingByReferenceDate(CivilDays.iso(before))) {
+            try CategoryOutputs.shareableReport(for: .populationData, table: t, options: .init(asOf: before))
+        }
+        #expect(try PopulationFigures.report(t, asOf: first).section("by-adm1") != nil)
+    }
 }
 
 @Suite struct CoverageTests {

@@ -103,6 +103,8 @@ public enum PopulationFigures {
         guard let maxDate = figures.map(\.date).max() else { throw .noRows }
         let date = asOf ?? maxDate
         let selected = select(figures, asOf: date)
+        // Before the first figure there is no population to give: zero would be a wrong figure, not a missing one (QA14).
+        guard !selected.isEmpty else { throw .nothingByReferenceDate(CivilDays.iso(date)) }
         var adm1: [String?] = [], adm2: [String?] = [], group: [String?] = [], source: [String?] = []
         var sex: [String?] = [], age: [String?] = []
         var days: [Int32] = [], persons: [Int64] = []
@@ -140,6 +142,7 @@ public enum PopulationFigures {
         guard let maxDate = figures.map(\.date).max() else { throw .noRows }
         let date = asOf ?? maxDate
         let selected = select(figures, asOf: date)
+        guard !selected.isEmpty else { throw .nothingByReferenceDate(CivilDays.iso(date)) }
         let labels = SexAge.all.map(\.suffix)
 
         var locationRows: [[ReportValue]] = []

@@ -43,6 +43,7 @@ public enum SharingPolicyTables {
             let day = options.asOf ?? latest
             referenceDay = day
             let chosen = PopulationFigures.select(figures, asOf: day).map(\.figure)
+            guard !chosen.isEmpty else { throw .nothingByReferenceDate(CivilDays.iso(day)) }
             records = figureTable(chosen.map { f in SexAge.all.enumerated().map { i, sa in ([f.adm1, sa.sex, sa.age], f.parts[i]) } }.flatMap { $0 }, names: dims)
         case .protectionResponseMonitoringEvaluation:
             return try responseReport(t, options: options)
