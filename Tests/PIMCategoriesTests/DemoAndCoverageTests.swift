@@ -230,4 +230,19 @@ import Testing
         #expect(s.id == "idp-site-monitoring")
         #expect(try InformationSystem.decode(try s.json()) == s)
     }
+
+    /// QA14: rows dated outside the period an import declares are said, at the first such row, with their number;
+    /// cases (worked long after they are opened) are not checked.
+    @Test func rowsOutsideTheDeclaredPeriodAreSaid() {
+        let t = fixture("report_id,date,adm1_code", ["X1,2026-01-05,ZZ01", "X2,2025-06-06,ZZ01", "X3,2026-02-10,ZZ01"])
+        let read = ReadResult(table: t, report: ReadReport(fileName: "pm.csv", firstDataRow: 3))
+        let w = DatasetImport.outsidePeriod(read, category: "protection-monitoring", start: "2026-01-01", end: "2026-01-31")
+        #expect(w == .outsideDeclaredPeriod(file: "pm.csv", row: 4, column: "date", count: 2, start: "2026-01-01", end: "2026-01-31"))
+        #expect(w?.description.hasPrefix("pm.csv:4:date: 2 rows are (the first here) dated outside the declared period 2026-01-01..2026-01-31") == true)
+        #expect(DatasetImport.outsidePeriod(read, category: "protection-monitoring", start: "2025-01-01", end: nil) == nil)
+        #expect(DatasetImport.outsidePeriod(read, category: "protection-monitoring", start: nil, end: nil) == nil)
+        let cases = fixture("case_id,opened", ["C1,2025-01-01"])
+        #expect(DatasetImport.outsidePeriod(ReadResult(table: cases, report: ReadReport(fileName: "c.csv")),
+                                            category: "case-management", start: "2026-01-01", end: nil) == nil)
+    }
 }

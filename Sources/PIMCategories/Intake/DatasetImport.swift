@@ -221,14 +221,36 @@ public enum DatasetImport {
     ///   - today: the day of the check, for ``Field/past`` dates (nil: not checked).
     ///   - allowingUnknownTags: accept columns tagged with hashtags outside the HXL core dictionary that the
     ///     schema does not declare (pim: `--allow-unknown-tags`); otherwise they refuse the file.
+    ///   - period: the period the import declares (provenance, `yyyy-mm-dd`): rows whose date lies outside it are
+    ///     said (``ValidationWarning/outsideDeclaredPeriod(file:row:column:count:start:end:)``).
     public static func validate(
-        _ read: ReadResult, plan: Plan, gazetteer: Gazetteer? = nil, today: Int32?, allowingUnknownTags: Bool = false
+        _ read: ReadResult, plan: Plan, gazetteer: Gazetteer? = nil, today: Int32?, allowingUnknownTags: Bool = false,
+        period: (start: String?, end: String?) = (nil, nil)
     ) -> ValidationResult {
         var validator = Validator(schema: plan.schema, gazetteer: gazetteer, report: read.report)
         if plan.schemaProposed { validator = validator.vouchingForNoTags() }
         if allowingUnknownTags { validator.localTags = nil }
         validator.today = today
-        return validator.validate(read.table)
+        var result = validator.validate(read.table)
+        if let w = outsidePeriod(read, category: plan.dataset.category, start: period.start, end: period.end) { result.warnings.append(w) }
+        return result
+    }
+
+    /// The rows of `read` whose date (the category's first date field: when the incident, report, figure or
+    /// feedback is dated) lies outside `start...end`, as one warning at the first. Cases are left out: a case
+    /// opened before the period is still worked in it.
+    static func outsidePeriod(_ read: ReadResult, category: String, start: String?, end: String?) -> ValidationWarning? {
+        let from = start.flatMap(CivilDays.parseISO), to = end.flatMap(CivilDays.parseISO)
+        guard from != nil || to != nil, category != PIMCategory.ID.caseManagement.rawValue,
+            let field = CoverageReport.dateFields(of: category).first, let days = try? read.table.days(field)
+        else { return nil }
+        let outside = days.indices.filter { r in
+            guard let d = days[r] else { return false }
+            return from.map { d < $0 } == true || to.map { d > $0 } == true
+        }
+        guard let first = outside.first else { return nil }
+        return .outsideDeclaredPeriod(file: read.report.fileName, row: read.report.sourceRow(ofTableRow: first), column: field,
+                                      count: outside.count, start: start, end: end)
     }
 
     /// Throws when the result may not be stored: any issue in `reject` mode, a missing column in any mode,

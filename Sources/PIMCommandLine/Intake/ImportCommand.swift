@@ -138,7 +138,8 @@ struct ImportCommand: AsyncParsableCommand {
             // (Text fields keep the file's own text, `4.50` not `4.5`: see FileInputOptions.keepingText.)
             let result = DatasetImport.validate(try input.keepingText(of: plan.schema, in: read), plan: plan, gazetteer: gazetteer,
                                                 today: CivilDays.day(of: Date()),
-                                                allowingUnknownTags: schemaOptions.allowUnknownTags)
+                                                allowingUnknownTags: schemaOptions.allowUnknownTags,
+                                                period: (periodStart, periodEnd))
             // JSON keeps stdout for the one object a script parses; the issues are in it (and in --errors-out).
             switch format {
             case .text: try IssueReport.print(result, errorsOut: schemaOptions.errorsOut)

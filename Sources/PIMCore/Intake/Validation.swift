@@ -63,6 +63,9 @@ public enum ValidationWarning: Sendable, Hashable, CustomStringConvertible {
     /// Rows of a unique field that repeat the value of an earlier row rejected for other issues (so not duplicates
     /// of a kept row): `count` of them, the first at `row`, repeating `earlier` (QA11 I16).
     case repeatsRejectedRow(file: String, row: Int, column: String, earlier: Int, count: Int)
+    /// Rows dated outside the period the import declares (provenance): `count` of them, the first at `row`. Trends
+    /// and coverage go by these dates, not by the declared period.
+    case outsideDeclaredPeriod(file: String, row: Int, column: String, count: Int, start: String?, end: String?)
 
     public var description: String {
         switch self {
@@ -74,6 +77,9 @@ public enum ValidationWarning: Sendable, Hashable, CustomStringConvertible {
             "\(file):\(row):\(column): repeats the value of row \(earlier), which has other issues"
                 + (count > 1 ? " (\(count) rows of this column repeat such a row)" : "")
                 + "; once row \(earlier) is mended, the two are duplicates and one must go"
+        case .outsideDeclaredPeriod(let file, let row, let column, let count, let start, let end):
+            "\(file):\(row):\(column): \(count == 1 ? "this row is" : "\(count) rows are (the first here)") dated outside the declared "
+                + "period \(start ?? "…")..\(end ?? "…"); trends and coverage use the data's dates, so check the dates or the period"
         case .missingOptionalColumn(let file, let row, let column):
             "\(file):\(row):\(column): the column is missing; the schema does not require it, so its values are empty in every row"
         }

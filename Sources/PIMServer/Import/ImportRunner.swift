@@ -126,7 +126,8 @@ enum ImportRunner {
         }
         await progress("validating \(r.read.table.rowCount) rows", 30)
         let result = DatasetImport.validate(
-            r.read, plan: plan, today: CivilDays.day(of: Date()), allowingUnknownTags: r.allowUnknownTags)
+            r.read, plan: plan, today: CivilDays.day(of: Date()), allowingUnknownTags: r.allowUnknownTags,
+            period: (r.provenance.periodStart, r.provenance.periodEnd))
         do { try DatasetImport.check(result, mode: r.mode, fileName: r.fileName) } catch {
             throw Refusal(message: error.description, result: result)
         }
