@@ -294,6 +294,22 @@ import Testing
         #expect(wrong.err.contains("--keep keeps columns proposed as direct identifiers, and \"age\" is not one"), "\(wrong.err)")
     }
 
+    /// QA14: the region released beside a suppressed district is a key too: the only man of region S is not written
+    /// as `S,,m` in a "class" with the men of region N.
+    @Test func anonymizeCountsAReleasedCoarserAdminLevelAsAKey() throws {
+        let dir = try PIMBinary.scratch()
+        try "adm1_code,adm2_code,sex\nN,N-1,m\nN,N-1,m\nS,S-1,f\nS,S-1,f\nS,S-2,m\n"
+            .write(to: dir.appendingPathComponent("hz.csv"), atomically: true, encoding: .utf8)
+        let r = try PIMBinary.run(["anonymize", "hz.csv", "--k", "2", "--keys", "adm2_code,sex", "--out", "o.csv", "--seed", "1"], in: dir)
+        #expect(r.status == 0, "\(r.err)")
+        #expect(r.err.contains("adm1_code is a coarser admin level of a key and is released: counted as a key too"), "\(r.err)")
+        let risk = try PIMBinary.run(["risk", "o.csv", "--keys", "adm1_code,adm2_code,sex", "--format", "json"], in: dir)
+        #expect(risk.status == 0, "\(risk.err)")
+        let out = try String(contentsOf: dir.appendingPathComponent("o.csv"), encoding: .utf8)
+        #expect(!out.contains("S,,m"), "\(out)")
+        #expect(try PIMBinary.run(["risk", "o.csv", "--keys", "adm1_code,adm2_code,sex"], in: dir).out.contains("k=2: 0 records"))
+    }
+
     /// Every column option of `pim anonymize` takes an HXL tag pattern: keys, sensitive, drop, importance,
     /// and the column of --recode and --generalize.
     @Test func anonymizeTakesHXLTagPatterns() throws {

@@ -86,6 +86,37 @@ import Testing
         #expect(row(2) == ["text(\"XY01\")", "text(\"XY0101\")", "text(\"Alpha\")"])
     }
 
+    /// QA14: a coarser admin level released beside an admin key is a key too (it names the area a blank finer key
+    /// lies in); not when it is itself a key, dropped, or finer.
+    @Test func aReleasedCoarserAdminLevelIsAKey() throws {
+        let schema = Schema(fields: [])
+        let table = try Table(columns: [
+            Column(name: "adm1_code", data: textData(["N", "S"])), Column(name: "adm1_name", data: textData(["North", "South"])),
+            Column(name: "adm2_code", data: textData(["N-1", "S-1"])), Column(name: "adm3_code", data: textData(["N-1-1", "S-1-1"])),
+            Column(name: "sex", data: textData(["m", "f"])),
+        ])
+        #expect(AdminNesting.coarserAdminColumns(of: ["adm2_code", "sex"], in: table, schema: schema, removed: []) == ["adm1_code", "adm1_name"])
+        #expect(AdminNesting.coarserAdminColumns(of: ["adm2_code", "sex"], in: table, schema: schema, removed: ["adm1_name"]) == ["adm1_code"])
+        #expect(AdminNesting.coarserAdminColumns(of: ["adm1_code", "adm2_code"], in: table, schema: schema, removed: []) == ["adm1_name"])
+        #expect(AdminNesting.coarserAdminColumns(of: ["sex"], in: table, schema: schema, removed: []).isEmpty)
+        // And a share keys on it: the only man of region S is not counted with the men of region N
+        var d = F.dataset(category: "protection-needs-assessment")
+        d.schema = Schema(fields: [
+            Field(name: "adm1_code", type: .text), Field(name: "adm2_code", type: .text, role: .quasiIdentifier),
+            Field(name: "sex", type: .text, role: .quasiIdentifier),
+        ])
+        let rows = [("N", "N-1", "m"), ("N", "N-1", "m"), ("S", "S-1", "f"), ("S", "S-1", "f"), ("S", "S-2", "m")]
+        let small = try Table(columns: [
+            Column(name: "adm1_code", data: textData(rows.map(\.0))), Column(name: "adm2_code", data: textData(rows.map(\.1))),
+            Column(name: "sex", data: textData(rows.map(\.2))),
+        ])
+        let a = try F.agreement(level: .anonymised, thresholds: .init(k: 2, maximumGlobalRisk: 1))
+        let out = try ShareBuilder.build(try plan(a, d, .anonymised), dataset: d, table: small, consent: [])
+        #expect(out.disclosure.keys.contains("adm1_code"))
+        let measured = try RiskAnalysis.analyze(out.table, spec: RiskSpec(keys: ["adm1_code", "adm2_code", "sex"], kThresholds: [2]))
+        #expect(measured.kAnonymity.first { $0.k == 2 }?.violatingRecords == 0)
+    }
+
     /// QA10 Q1 end to end: 100 synthetic records with two nested admin levels. No published row keeps a finer
     /// area with its coarser one suppressed, and the stated risk is the risk of what is published.
     @Test func anonymisedShareNeverKeepsAFinerAreaUnderASuppressedCoarserOne() throws {

@@ -101,8 +101,18 @@ struct AnonymizeCommand: AsyncParsableCommand {
         if !keptIdentifiers.isEmpty {
             Output.stderr("warning: \(keptIdentifiers.joined(separator: ", ")) look like direct identifiers and are kept, as --keep asks: make sure \(keptIdentifiers.count == 1 ? "it identifies" : "they identify") no one.")
         }
-        let keyColumns = try resolved(columnList(keys), "--keys") ?? defaults.keys
-        guard !keyColumns.isEmpty else { throw CLIError("No key variables: give --keys.") }
+        let givenKeys = try resolved(columnList(keys), "--keys") ?? defaults.keys
+        guard !givenKeys.isEmpty else { throw CLIError("No key variables: give --keys.") }
+        // A coarser admin level released next to an admin key names the area a suppressed key lies in: a key too.
+        let impliedKeys = AdminNesting.coarserAdminColumns(
+            of: givenKeys, in: table, schema: loaded.schema, removed: dropColumns + pseudoColumns)
+        if !impliedKeys.isEmpty {
+            Output.stderr("note: \(impliedKeys.joined(separator: ", ")) \(impliedKeys.count == 1 ? "is a coarser admin level" : "are coarser admin levels") "
+                + "of a key and \(impliedKeys.count == 1 ? "is" : "are") released: counted as \(impliedKeys.count == 1 ? "a key" : "keys") too "
+                + "(a blank finer area would otherwise be matched with areas of other regions). Drop \(impliedKeys.count == 1 ? "it" : "them") "
+                + "with --drop to release the finer level alone.")
+        }
+        let keyColumns = givenKeys + impliedKeys
         for name in dropColumns + pseudoColumns + keyColumns where table[name] == nil {
             throw CLIError("There is no column \"\(name)\" in \(loaded.label); the columns are: \(table.columnNames.joined(separator: ", ")).")
         }
@@ -124,7 +134,7 @@ struct AnonymizeCommand: AsyncParsableCommand {
         recodes += generalizations
         let plan = AnonymizationPlan(drop: dropColumns, pseudonymize: pseudoColumns, pseudonymizer: loaded.pseudonymizer,
                                      recodes: recodes, keys: keyColumns, k: k,
-                                     importance: try resolved(columnList(importance), "--importance") ?? keyColumns)
+                                     importance: (try resolved(columnList(importance), "--importance")).map { given in given + impliedKeys.filter { !given.contains($0) } } ?? keyColumns)
         let sensitiveColumns = try resolved(columnList(sensitive), "--sensitive") ?? defaults.sensitive
         // The same sampling weight as `pim risk` takes, so that the before figures match its report.
         let weightColumn = try weight.map { try ColumnReference.resolvePattern($0, in: table, option: "--weight") }

@@ -16,6 +16,17 @@ public enum AdminNesting {
         return level
     }
 
+    /// The columns of `table` at a coarser admin level than an admin key that are released as they are (not keys,
+    /// not in `removed`): each names the area a blank finer key lies in, so the blank matches only the areas
+    /// inside it, and the classes measured without it are too large (QA14: the only man of region S, released as
+    /// `S,,m`, was counted with the men of another region). They are keys of the release too.
+    public static func coarserAdminColumns(of keys: [String], in table: Table, schema: Schema, removed: [String]) -> [String] {
+        guard let finest = keys.compactMap({ adminLevel(of: $0, in: schema) }).max() else { return [] }
+        return table.columnNames.filter { name in
+            !keys.contains(name) && !removed.contains(name) && (adminLevel(of: name, in: schema).map { $0 < finest } ?? false)
+        }
+    }
+
     /// `table` with, in every row where an admin key column is missing, every admin key column of the same or a
     /// finer level missing too, and the number of values so suppressed. Suppressing a value only widens the
     /// records a row matches (a missing value matches any), so k-anonymity still holds; and no published row

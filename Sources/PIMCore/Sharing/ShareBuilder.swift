@@ -386,7 +386,9 @@ public enum ShareBuilder {
         let household = pseudo.contains(sd.household ?? "\u{0}") ? sd.household : nil
         // The months the release keeps are keys too, and the least important: a month is blanked before any
         // declared key where it makes a record rare.
-        let keys = declared + sd.releasedDates(in: table, excluding: drop + pseudo).filter { !declared.contains($0) }
+        let dated = declared + sd.releasedDates(in: table, excluding: drop + pseudo).filter { !declared.contains($0) }
+        // (A coarser admin level released beside an admin key names the area of its blanks: a key too.)
+        let keys = dated + AdminNesting.coarserAdminColumns(of: dated, in: table, schema: dataset.schema, removed: drop + pseudo)
         // (A date marked sensitive is a key once released to the month: the sensitive attributes are the others.)
         let sensitive = sd.sensitive.filter { table[$0] != nil && !keys.contains($0) }
         // A column kept as it is (not a key, which is suppressed to k, nor dropped or pseudonymised) that has a
