@@ -82,8 +82,20 @@ public enum RecodeSpec {
                 ?? table.columns.first(where: { $0.name.lowercased() == "adm\(level)_code" && $0.name != column.name })
             {
                 source = "the column \"\(parentColumn.name)\""
+                // A code under two parents ("01" in each state) is no P-code: generalising it by one of them would
+                // move the other's records to the wrong area without a word (QA14).
+                var ambiguous: [String: Set<String>] = [:]
                 for r in 0..<table.rowCount {
-                    if case .text(let c) = column[r], case .text(let p) = parentColumn[r], !p.isEmpty { parents[c] = p }
+                    guard case .text(let c) = column[r], case .text(let p) = parentColumn[r], !p.isEmpty else { continue }
+                    if let earlier = parents[c], earlier != p { ambiguous[c, default: [earlier]].insert(p) }
+                    parents[c] = p
+                }
+                if let (code, both) = ambiguous.min(by: { $0.key < $1.key }) {
+                    throw ParseError(
+                        "generalize: \(ambiguous.count) code\(ambiguous.count == 1 ? "" : "s") of \"\(col)\" lie\(ambiguous.count == 1 ? "s" : "") in more than one "
+                            + "adm\(level) of the column \"\(parentColumn.name)\" (\"\(code)\" in \(both.sorted().map { "\"\($0)\"" }.joined(separator: " and "))), "
+                            + "so \(ambiguous.count == 1 ? "it is not a P-code" : "they are not P-codes") and the parent area cannot be told from \(ambiguous.count == 1 ? "it" : "them"); "
+                            + "give --gazetteer, or make the codes unique (prefix them with their adm\(level) code).")
                 }
             }
             if let source {
