@@ -307,9 +307,17 @@ import Testing
             #expect(cleared.status == .ok)
             let clearedHeader = String(buffer: cleared.body).split(separator: "\n").first.map(String.init) ?? ""
             for identifier in d.schema.names(withRole: .directIdentifier) { #expect(!clearedHeader.contains(identifier)) }
+            // QA14: keyed on the district, the downloaded file is k-anonymous with the region released beside it counted too
+            let district = try await officer.post(client, "/datasets/cases/anonymize/download",
+                                                  fields: [("k", "5"), ("keys", "adm2_code,sex"), ("recode", ""), ("generalize", ""), ("pseudonymize", "")])
+            #expect(district.status == .ok)
+            let released = try CSVReader.read(bytes: Array(String(buffer: district.body).utf8), fileName: "d.csv").table
+            #expect(released["adm1_code"] != nil && released["adm2_code"] != nil)
+            let measured = try RiskAnalysis.analyze(released, spec: RiskSpec(keys: ["adm1_code", "adm2_code", "sex"], kThresholds: [5]))
+            #expect(measured.kAnonymity.first { $0.k == 5 }?.violatingRecords == 0)
         }
         let exports = try await world.store.auditEvents(AuditFilter(action: .datasetExported))
-        #expect(exports.count == 2)
+        #expect(exports.count == 3)
         #expect(exports.first?.draft.details["anonymised"] == "k=5")
         #expect(try await world.store.versions(of: d.id).count == 1)
     }

@@ -164,11 +164,13 @@ struct DisclosurePageController: Sendable {
         // The dataset's direct identifiers always go (or are pseudonymised): the drop field adds to them.
         var drop = (c.drop.map { Self.split($0, by: ",") } ?? defaults.directIdentifiers).filter { !pseudo.contains($0) }
         drop += defaults.identifiersLeft(dropping: drop, pseudonymizing: pseudo, in: table)
-        let keys = c.keys ?? defaults.keys
-        guard !keys.isEmpty else { throw ServerError.unprocessable("Choose at least one key variable: the schema marks no quasi-identifier.") }
-        for name in drop + pseudo + keys where table[name] == nil {
+        let given = c.keys ?? defaults.keys
+        guard !given.isEmpty else { throw ServerError.unprocessable("Choose at least one key variable: the schema marks no quasi-identifier.") }
+        for name in drop + pseudo + given where table[name] == nil {
             throw ServerError.unprocessable("There is no column \"\(name)\"; the columns are: \(table.columnNames.joined(separator: ", ")).")
         }
+        // A coarser admin level released beside an admin key names the area of its blanks: a key too (as in pim anonymize).
+        let keys = given + AdminNesting.coarserAdminColumns(of: given, in: table, schema: schema, removed: drop + pseudo)
         var recodes: [Recode]
         do {
             recodes = try Self.split(c.recode, by: ";").map { try RecodeSpec.parse($0, table: table) }
