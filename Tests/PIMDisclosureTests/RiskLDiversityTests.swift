@@ -38,6 +38,25 @@ import Testing
         #expect(below3.recursiveClasses == 3 && below2.recursiveClasses == 1)
     }
 
+    /// QA14 (#4: "with the classes that fail"): the report lists the failing classes, most records first, with their
+    /// key categories and l under each measure, in every format.
+    @Test func theClassesThatFailAreListed() throws {
+        let report = try RiskAnalysis.analyze(inpatients(), spec: RiskSpec(keys: ["zip", "age"], sensitive: ["condition"], lThresholds: [2]))
+        let failing = try #require(report.lDiversity.first?.failingClasses)
+        // At l = 2 only the all-cancer class fails (class 1's entropy l is exactly 2)
+        #expect(failing.count == 1)
+        #expect(failing.first?.values == ["130**", "3*"])
+        #expect(failing.first?.records == 4 && failing.first?.distinctL == 1 && failing.first?.recursiveL == 1)
+        let text = report.render(.text)
+        #expect(text.contains("classes failing l=2 (most records first):"), "\(text)")
+        #expect(text.contains("zip=130**, age=3*: 4 records (distinct l 1, entropy l 1.000, recursive l 1)"), "\(text)")
+        #expect(report.render(.markdown).contains("Classes failing l = 2, most records first:"))
+        #expect(report.render(.json).contains("\"failingClasses\""))
+        // At l = 3 all three classes fail (class 2: entropy l 2.83), the largest first, then in order of appearance
+        let three = try RiskAnalysis.analyze(inpatients(), spec: RiskSpec(keys: ["zip", "age"], sensitive: ["condition"], lThresholds: [2, 3]))
+        #expect(three.lDiversity.first?.failingClasses?.map { $0.values } == [["130**", "<30"], ["1485*", ">=40"], ["130**", "3*"]])
+    }
+
     @Test func largerConstantCAllowsHigherRecursiveL() throws {
         // With c = 3, class 2 (counts 2,1,1) is recursive (3,3)-diverse: 2 < 3·1
         let report = try RiskAnalysis.analyze(

@@ -74,7 +74,9 @@ public struct RiskAnalysis {
             let l = LDiversity(
                 classOfRecord: freq.classOfRecord, classSizes: freq.classSizes,
                 sensitive: KeyCodes(column: column), c: spec.lDiversityC)
-            return Self.summarize(l, name: name, c: spec.lDiversityC, sizes: freq.classSizes, thresholds: spec.lThresholds)
+            var summary = Self.summarize(l, name: name, c: spec.lDiversityC, sizes: freq.classSizes, thresholds: spec.lThresholds)
+            summary.failingClasses = spec.lThresholds.max().map { Self.failing(l, freq, table: table, below: $0) }
+            return summary
         }
 
         let report = RiskReport(
@@ -186,6 +188,23 @@ public struct RiskAnalysis {
             return KeyCombination(
                 values: columns.map { $0.isNull(row) ? nil : $0.riskReportText(row) },
                 records: Int(f.classSizes[c]), fk: Int(f.fkOfClass[c]))
+        }
+    }
+
+    /// The classes below `t` under some measure, most records first (ties: first appearance), at most
+    /// ``LFailingClass/listed``, with their key categories as the report shows them.
+    private static func failing(_ l: LDiversity, _ f: KeyFrequencies, table: Table, below t: Int) -> [LFailingClass] {
+        let fails = (0..<f.classCount).filter { i in
+            Int(l.distinct[i]) < t || l.entropy[i] < Double(t) * (1 - 1e-12) || Int(l.recursive[i]) < t
+        }
+        let top = fails.sorted { f.classSizes[$0] != f.classSizes[$1] ? f.classSizes[$0] > f.classSizes[$1] : $0 < $1 }
+            .prefix(LFailingClass.listed)
+        let columns = f.keys.compactMap { table[$0] }
+        return top.map { c in
+            let row = Int(f.firstRecordOfClass[c])
+            return LFailingClass(
+                values: columns.map { $0.isNull(row) ? nil : $0.riskReportText(row) }, records: Int(f.classSizes[c]),
+                distinctL: Int(l.distinct[c]), entropyL: l.entropy[c], recursiveL: Int(l.recursive[c]))
         }
     }
 

@@ -43,6 +43,12 @@ extension RiskReport {
                 out += "  below l=\(s.l): distinct \(s.distinctClasses) classes / \(s.distinctRecords) records; "
                 out += "entropy \(s.entropyClasses) / \(s.entropyRecords); recursive \(s.recursiveClasses) / \(s.recursiveRecords)\n"
             }
+            if let failing = l.failingClasses, !failing.isEmpty, let t = l.below.map(\.l).max() {
+                out += "  classes failing l=\(t) (most records first):\n"
+                for f in failing {
+                    out += "    \(describe(f.values)): \(count(f.records, "record")) (distinct l \(f.distinctL), entropy l \(fixed(f.entropyL, 3)), recursive l \(f.recursiveL))\n"
+                }
+            }
         }
         let r = individualRisk
         out += "\nIndividual risk (\(r.method))\n"
@@ -86,6 +92,14 @@ extension RiskReport {
             for s in l.below {
                 out += "| \(s.l) | \(s.distinctClasses) | \(s.distinctRecords) | \(s.entropyClasses) | \(s.entropyRecords) | "
                 out += "\(s.recursiveClasses) | \(s.recursiveRecords) |\n"
+            }
+            if let failing = l.failingClasses, !failing.isEmpty, let t = l.below.map(\.l).max() {
+                out += "\nClasses failing l = \(t), most records first:\n\n| " + keys.map(markdownCell).joined(separator: " | ")
+                out += " | records | distinct l | entropy l | recursive l |\n|" + String(repeating: "---|", count: keys.count) + "---:|---:|---:|---:|\n"
+                for f in failing {
+                    out += "| " + f.values.map { markdownCell($0 ?? "(missing)") }.joined(separator: " | ")
+                    out += " | \(f.records) | \(f.distinctL) | \(fixed(f.entropyL, 3)) | \(f.recursiveL) |\n"
+                }
             }
         }
         let r = individualRisk

@@ -89,6 +89,20 @@ public struct LDiversitySummary: Sendable, Hashable, Codable {
     public var distinctHistogram: [LCount]
     /// Classes and records below each requested l under each measure.
     public var below: [LDiversityShortfall]
+    /// The classes that fail the largest requested l under some measure, most records first (at most
+    /// ``LFailingClass/listed``): their key combination and l under each measure. Nil when no l was requested.
+    public var failingClasses: [LFailingClass]?
+}
+
+/// One equivalence class that fails l-diversity: its key categories (nil where missing), records and l values.
+public struct LFailingClass: Sendable, Hashable, Codable {
+    /// How many failing classes a report lists.
+    public static let listed = 10
+    public var values: [String?]
+    public var records: Int
+    public var distinctL: Int
+    public var entropyL: Double
+    public var recursiveL: Int
 }
 
 /// Classes and records with a given distinct l.
