@@ -194,11 +194,17 @@ public struct RiskAnalysis {
     /// The classes below `t` under some measure, most records first (ties: first appearance), at most
     /// ``LFailingClass/listed``, with their key categories as the report shows them.
     private static func failing(_ l: LDiversity, _ f: KeyFrequencies, table: Table, below t: Int) -> [LFailingClass] {
-        let fails = (0..<f.classCount).filter { i in
-            Int(l.distinct[i]) < t || l.entropy[i] < Double(t) * (1 - 1e-12) || Int(l.recursive[i]) < t
+        // (One pass keeping the few largest: a million-record file has hundreds of thousands of classes.)
+        var top: [Int] = []
+        for i in 0..<f.classCount
+        where Int(l.distinct[i]) < t || l.entropy[i] < Double(t) * (1 - 1e-12) || Int(l.recursive[i]) < t {
+            if top.count == LFailingClass.listed {
+                guard let last = top.last, f.classSizes[i] > f.classSizes[last] else { continue }
+                top.removeLast()
+            }
+            let at = top.firstIndex { f.classSizes[i] > f.classSizes[$0] } ?? top.count
+            top.insert(i, at: at)
         }
-        let top = fails.sorted { f.classSizes[$0] != f.classSizes[$1] ? f.classSizes[$0] > f.classSizes[$1] : $0 < $1 }
-            .prefix(LFailingClass.listed)
         let columns = f.keys.compactMap { table[$0] }
         return top.map { c in
             let row = Int(f.firstRecordOfClass[c])
