@@ -8,8 +8,8 @@ extension PostgresStore {
     /// body uses others: eight sections of eight datasets at once would hold the whole pool and wait forever).
     static let sections = KeyedLocks()
 
-    /// Runs `body` holding a session-level advisory lock of `key` (`pg_advisory_lock`) on a connection of its
-    /// own, so that no section of the same key runs meanwhile in any process using the database: a server and
+    /// Runs `body` holding a session-level advisory lock of `key` (`pg_advisory_lock`) on a pool connection kept
+    /// for the section, so that no section of the same key runs meanwhile in any process using the database: a server and
     /// a `pim` command, or several servers. Within a process, sections run one at a time (see ``sections``).
     /// The lock is released when `body` ends, whatever it does, or by the server when the connection is lost.
     /// `body`'s own errors come through as they are, and its result is returned even if the release fails

@@ -77,6 +77,21 @@ import Testing
         }
     }
 
+    /// QA14: rows dated outside the period an upload declares are said in the answer's warnings, as pim import says them.
+    @Test func rowsOutsideTheDeclaredPeriodAreSaidByTheAPI() async throws {
+        let world = try await TestWorld.make { $0.uploadDirectory = DataFixtures.tempDir() }
+        try await world.application().test(.router) { client in
+            let officer = try await Browser.signedIn(client, as: .pimOfficer)
+            let path = "/api/v1/datasets/dated/versions?format=csv&category=protection-monitoring&purpose=Test&file_name=d.csv"
+                + "&period_start=2026-01-01&period_end=2026-01-31"
+            let made = try await officer.postRaw(client, path, bytes: Array("date,site\n2026-01-05,A\n2025-06-06,B\n".utf8))
+            #expect(made.status == .created, "\(String(buffer: made.body))")
+            let warnings = (try Self.json(made)["warnings"] as? [String]) ?? []
+            #expect(warnings.contains { $0.hasPrefix("d.csv:3:date: this row is dated outside the declared period 2026-01-01..2026-01-31") },
+                    "\(warnings)")
+        }
+    }
+
     /// QA10 F20 through the API: a dataset's text field keeps the file's own text when a new file's column
     /// looks numeric (4.50 stayed 4.5 and 1.10 became 1.1, the same code as 1.1).
     @Test func aTextFieldKeepsTheFilesOwnTextThroughTheAPI() async throws {

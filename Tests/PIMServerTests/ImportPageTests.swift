@@ -41,6 +41,20 @@ import Testing
         }
     }
 
+    /// QA14: the preview says which rows are dated outside the period the upload declares.
+    @Test func thePreviewSaysRowsOutsideTheDeclaredPeriod() async throws {
+        let (world, _) = try await Self.world()
+        try await world.application().test(.router) { client in
+            let officer = try await Browser.signedIn(client, as: .pimOfficer)
+            let up = try await officer.upload(client, file: "d.csv", bytes: Array("date,site\n2026-01-05,A\n2025-06-06,B\n".utf8),
+                                              dataset: "dated", extra: [("purpose", "T"), ("category", "protection-monitoring"),
+                                                                        ("period_start", "2026-01-01"), ("period_end", "2026-01-31")])
+            #expect(up.status == .seeOther)
+            let preview = String(buffer: try await officer.get(client, try #require(up.headers[.location])).body)
+            #expect(preview.contains("d.csv:3:date: this row is dated outside the declared period 2026-01-01..2026-01-31"), "\(preview)")
+        }
+    }
+
     @Test func uploadPreviewConfirmAndImportAsAJobWithProvenance() async throws {
         let (world, dir) = try await Self.world()
         try await world.application().test(.router) { client in

@@ -81,6 +81,25 @@ public struct CoverageReport: Sendable, Hashable, Codable {
         return end > horizon(asOf)
     }
 
+    /// The columns of a dataset's latest version that coverage reads (those `schema` has): its date columns
+    /// when ``needsDates(periodEnd:asOf:)``, and the fields some needs ask for evidence in.
+    public static func columnsToRead(category: String, periodEnd: String?, schema: Schema, asOf: Date) -> [String] {
+        let dates = needsDates(periodEnd: periodEnd, asOf: asOf) ? dateFields(of: category) : []
+        return (dates + allEvidenceFields).filter { schema.field(named: $0) != nil }
+    }
+
+    /// A dataset as coverage sees it, from the ``columnsToRead(category:periodEnd:schema:asOf:)`` of its latest
+    /// version (`table`) and the period end recorded at its import; a dataset without a version is never recent.
+    public static func summary(name: String, category: String, latest: (periodEnd: String?, table: Table)?, asOf: Date)
+        -> DatasetSummary
+    {
+        guard let latest else { return DatasetSummary(name: name, category: category, latestDataAt: nil) }
+        return DatasetSummary(
+            name: name, category: category,
+            latestDataAt: latestData(periodEnd: latest.periodEnd, table: latest.table, category: category, asOf: asOf),
+            fieldsWithData: fieldsWithData(in: latest.table))
+    }
+
     /// The last day data may lie on and still count for `asOf` (``futureGraceDays`` after it).
     static func horizon(_ asOf: Date) -> Date { asOf.addingTimeInterval(Double(futureGraceDays) * 86_400) }
 

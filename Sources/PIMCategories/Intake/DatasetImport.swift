@@ -228,8 +228,7 @@ public enum DatasetImport {
         period: (start: String?, end: String?) = (nil, nil)
     ) -> ValidationResult {
         var validator = Validator(schema: plan.schema, gazetteer: gazetteer, report: read.report)
-        if plan.schemaProposed { validator = validator.vouchingForNoTags() }
-        if allowingUnknownTags { validator.localTags = nil }
+            .acceptingTags(schemaProposed: plan.schemaProposed, allowingUnknown: allowingUnknownTags)
         validator.today = today
         var result = validator.validate(read.table)
         if let w = outsidePeriod(read, category: plan.dataset.category, start: period.start, end: period.end) { result.warnings.append(w) }

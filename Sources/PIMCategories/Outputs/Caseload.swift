@@ -79,13 +79,22 @@ public enum Caseload {
     /// - Throws: ``CategoryDataError/nothingByReferenceDate(_:)`` when no case was opened by then.
     static func recordsAsOf(_ t: Table, day asOf: Int32?) throws(CategoryDataError) -> (records: Table, day: Int32) {
         let opened = try t.days("opened"), closed = try t.days("closed"), status = try t.texts("status")
-        let day = asOf ?? ((0..<t.rowCount).map { max(opened[$0] ?? .min, closed[$0] ?? .min) }.max() ?? 0)
+        let day = asOf ?? latestDay(opened: opened, closed: closed)
         let rows = (0..<t.rowCount).filter { opened[$0].map { $0 <= day } ?? false }
         guard !rows.isEmpty else { throw .nothingByReferenceDate(CivilDays.iso(day)) }
         var out = t.selectingRows(rows)
         let statuses = rows.map { statusAsOf(recorded: status[$0], closed: closed[$0], day: day) }
         _ = try? out.setColumn(Column(name: "status", data: .textColumn(statuses)))
         return (out, day)
+    }
+
+    /// The default reference day: the latest day a case was opened or closed (days since 1970-01-01; 0 without any).
+    static func latestDay(_ t: Table) throws(CategoryDataError) -> Int32 {
+        latestDay(opened: try t.days("opened"), closed: try t.days("closed"))
+    }
+
+    private static func latestDay(opened: [Int32?], closed: [Int32?]) -> Int32 {
+        opened.indices.map { max(opened[$0] ?? .min, closed[$0] ?? .min) }.max() ?? 0
     }
 
     /// The status of a case as of `day` (see the type's rule); "unknown" when none is recorded.

@@ -55,7 +55,7 @@ public enum CategoryOutputs {
         if category == .caseManagement && options.asOf == nil && leftOut > 0 {
             // The default reference day is the stored data's, as the internal output's: taken after the refusals
             // were left out, an earlier day would show that the latest records refused (QA14).
-            options.asOf = try Caseload.recordsAsOf(table, day: nil).day
+            options.asOf = try Caseload.latestDay(table)
         }
         var report = try SharingPolicyTables.report(for: category, table: consented, options: options)
         guard consent != nil || leftOut > 0 else { return report }

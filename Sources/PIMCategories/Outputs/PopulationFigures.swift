@@ -54,6 +54,18 @@ public enum PopulationFigures {
         return out
     }
 
+    /// The figures in force on `asOf` (default: the latest date of `figures`) and that day.
+    /// - Throws: ``CategoryDataError/noRows`` without figures; ``CategoryDataError/nothingByReferenceDate(_:)``
+    ///   before the first figure: there is no population to give then, and zero would be a wrong figure, not a
+    ///   missing one (QA14).
+    static func inForce(_ figures: [Figure], asOf: Int32?) throws(CategoryDataError) -> (selected: [Selection], date: Int32) {
+        guard let maxDate = figures.map(\.date).max() else { throw .noRows }
+        let date = asOf ?? maxDate
+        let selected = select(figures, asOf: date)
+        guard !selected.isEmpty else { throw .nothingByReferenceDate(CivilDays.iso(date)) }
+        return (selected, date)
+    }
+
     static func select(_ figures: [Figure], asOf: Int32) -> [Selection] {
         var byKey: [String: [Figure]] = [:]
         for f in figures where f.date <= asOf { byKey[f.adm2 + "\u{1}" + f.group, default: []].append(f) }
@@ -100,11 +112,7 @@ public enum PopulationFigures {
     /// `age_group` and `persons` (integer).
     public static func personsInForce(_ t: Table, asOf: Int32? = nil) throws(CategoryDataError) -> (table: Table, asOf: Int32) {
         let figures = try read(t)
-        guard let maxDate = figures.map(\.date).max() else { throw .noRows }
-        let date = asOf ?? maxDate
-        let selected = select(figures, asOf: date)
-        // Before the first figure there is no population to give: zero would be a wrong figure, not a missing one (QA14).
-        guard !selected.isEmpty else { throw .nothingByReferenceDate(CivilDays.iso(date)) }
+        let (selected, date) = try inForce(figures, asOf: asOf)
         var adm1: [String?] = [], adm2: [String?] = [], group: [String?] = [], source: [String?] = []
         var sex: [String?] = [], age: [String?] = []
         var days: [Int32] = [], persons: [Int64] = []
@@ -139,10 +147,7 @@ public enum PopulationFigures {
     /// The report. `asOf` defaults to the latest date in the table.
     public static func report(_ t: Table, asOf: Int32? = nil) throws(CategoryDataError) -> CategoryReport {
         let figures = try read(t)
-        guard let maxDate = figures.map(\.date).max() else { throw .noRows }
-        let date = asOf ?? maxDate
-        let selected = select(figures, asOf: date)
-        guard !selected.isEmpty else { throw .nothingByReferenceDate(CivilDays.iso(date)) }
+        let (selected, date) = try inForce(figures, asOf: asOf)
         let labels = SexAge.all.map(\.suffix)
 
         var locationRows: [[ReportValue]] = []

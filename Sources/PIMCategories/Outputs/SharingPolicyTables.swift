@@ -38,12 +38,9 @@ public enum SharingPolicyTables {
         var referenceDay: Int32?
         switch category {
         case .populationData:
-            let figures = try PopulationFigures.read(t)
-            guard let latest = figures.map(\.date).max() else { throw .noRows }
-            let day = options.asOf ?? latest
+            let (selected, day) = try PopulationFigures.inForce(try PopulationFigures.read(t), asOf: options.asOf)
             referenceDay = day
-            let chosen = PopulationFigures.select(figures, asOf: day).map(\.figure)
-            guard !chosen.isEmpty else { throw .nothingByReferenceDate(CivilDays.iso(day)) }
+            let chosen = selected.map(\.figure)
             records = figureTable(chosen.map { f in SexAge.all.enumerated().map { i, sa in ([f.adm1, sa.sex, sa.age], f.parts[i]) } }.flatMap { $0 }, names: dims)
         case .protectionResponseMonitoringEvaluation:
             return try responseReport(t, options: options)

@@ -142,20 +142,14 @@ struct CoverageCommand: AsyncParsableCommand {
         let (systems, datasets) = try await store.withStore(writing: false, command: "pim coverage") { s in
             var summaries: [CoverageReport.DatasetSummary] = []
             for d in try await s.datasets() {
-                var latest: Date?
-                var evidence: Set<String>?
+                var latest: (periodEnd: String?, table: Table)?
                 if let last = try await s.versions(of: d.id).last {
-                    // Only the date columns are read (none when the recorded period end answers), and the fields some
-                    // needs ask for evidence in.
-                    let dates = CoverageReport.needsDates(periodEnd: last.provenance.periodEnd, asOf: now)
-                        ? CoverageReport.dateFields(of: d.category) : []
-                    let names = (dates + CoverageReport.allEvidenceFields).filter { last.schema.field(named: $0) != nil }
-                    let table = names.isEmpty ? Table.empty : try await s.table(of: last, columns: names)
-                    latest = CoverageReport.latestData(
-                        periodEnd: last.provenance.periodEnd, table: table, category: d.category, asOf: now)
-                    evidence = CoverageReport.fieldsWithData(in: table)
+                    // Only the columns coverage needs are read.
+                    let names = CoverageReport.columnsToRead(
+                        category: d.category, periodEnd: last.provenance.periodEnd, schema: last.schema, asOf: now)
+                    latest = (last.provenance.periodEnd, names.isEmpty ? Table.empty : try await s.table(of: last, columns: names))
                 }
-                summaries.append(.init(name: d.name, category: d.category, latestDataAt: latest, fieldsWithData: evidence))
+                summaries.append(CoverageReport.summary(name: d.name, category: d.category, latest: latest, asOf: now))
             }
             return (try await SystemsCommand.load(s), summaries)
         }

@@ -132,10 +132,9 @@ struct ValidateCommand: ParsableCommand {
         let schema = given ?? SchemaProposal.propose(for: read.table)
         // (Text fields keep the file's own text, `4.50` not `4.5`.)
         let checked = try input.keepingText(of: schema, in: read)
-        var validator = Validator(schema: schema, gazetteer: try schemaOptions.loadGazetteer(), report: checked.report)
         // A schema proposed from the file vouches for none of its hashtags; one given vouches for those it declares.
-        if given == nil { validator = validator.vouchingForNoTags() }
-        if schemaOptions.allowUnknownTags { validator.localTags = nil }
+        var validator = Validator(schema: schema, gazetteer: try schemaOptions.loadGazetteer(), report: checked.report)
+            .acceptingTags(schemaProposed: given == nil, allowingUnknown: schemaOptions.allowUnknownTags)
         validator.today = CivilDays.day(of: Date())
         return (read, validator.validate(checked.table))
     }

@@ -145,6 +145,14 @@ public struct Validator: Sendable {
         return out
     }
 
+    /// This validator with the hashtags an import or a check accepts: none beyond core and extension ones when the
+    /// schema was proposed from the file, any when unknown tags are allowed, else those the schema declares.
+    public func acceptingTags(schemaProposed: Bool, allowingUnknown: Bool) -> Validator {
+        var out = schemaProposed ? vouchingForNoTags() : self
+        if allowingUnknown { out.localTags = nil }
+        return out
+    }
+
     /// A validator for a file as a reader read it.
     public init(schema: Schema, gazetteer: Gazetteer? = nil, report: ReadReport) {
         self.init(schema: schema, gazetteer: gazetteer, fileName: report.fileName, firstDataRow: report.firstDataRow,

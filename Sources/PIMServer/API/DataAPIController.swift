@@ -149,7 +149,7 @@ struct DataAPIController: Sendable {
             await catalog.invalidate(outcome.version.datasetID)
             return JSON.response(UploadDTO(dataset: name, created: outcome.created, version: VersionDTO(outcome.version),
                                            validation: ValidationDTO(outcome.result),
-                                           warnings: read.report.warnings.map(\.description)
+                                           warnings: read.report.warnings.map(\.description) + outcome.result.warnings.map(\.description)
                                                + [ImportRunner.unusedNote(outcome.unusedColumns)].compactMap { $0 }), status: .created)
         } catch let refusal as ImportRunner.Refusal {
             if refusal.conflict { return problem(.conflict, refusal.title, refusal.message, nil) }

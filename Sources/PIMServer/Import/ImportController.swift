@@ -156,11 +156,12 @@ struct ImportController: Sendable {
             validation = cached
         } else {
             validation = Self.validation(
-                DatasetImport.validate(read, plan: plan, today: CivilDays.day(of: Date()), allowingUnknownTags: upload.allowUnknownTags),
+                DatasetImport.validate(read, plan: plan, today: CivilDays.day(of: Date()), allowingUnknownTags: upload.allowUnknownTags,
+                                       period: (upload.provenance.periodStart, upload.provenance.periodEnd)),
                 limit: Self.issueLimit)
             await imports.setValidation(validation, upload: upload.id)
         }
-        var notes: [String] = read.report.warnings.map(\.description)
+        var notes: [String] = read.report.warnings.map(\.description) + validation.warnings
         if read.report.kobo != nil { notes.append("Read as a KoboToolbox export.") }
         // A field the schema does not require may be absent: it is stored empty (the validator says the same).
         for f in plan.schema.fields where !f.required && read.table[f.name] == nil {
@@ -232,7 +233,9 @@ struct ImportController: Sendable {
             issues: result.issues.prefix(limit).map {
                 PageModels.IssueRow(location: "\($0.file):\($0.row):\($0.column)", rule: $0.rule.rawValue, problem: $0.problem,
                                     expected: $0.expected)
-            })
+            },
+            // (A missing optional column the preview says in its own words.)
+            warnings: result.warnings.filter { if case .missingOptionalColumn = $0 { false } else { true } }.map(\.description))
     }
 
     // MARK: Commit and job

@@ -34,6 +34,8 @@ extension PageModels {
         var shownIssues: Int
         var totals: [RuleTotal]
         var issues: [IssueRow]
+        /// What validation accepted but said (rows dated outside the declared period, …), as sentences.
+        var warnings: [String] = []
     }
 
     struct ImportPreview {

@@ -91,19 +91,13 @@ struct PageController: Sendable {
             // Recent by the data's own dates (or the recorded period end), not by the import date.
             var summaries: [CoverageReport.DatasetSummary] = []
             for e in entries {
-                var latest: Date?
-                var evidence: Set<String>?
+                var latest: (periodEnd: String?, table: Table)?
                 if let v = e.latest {
-                    let dates = CoverageReport.needsDates(periodEnd: v.provenance.periodEnd, asOf: now)
-                        ? CoverageReport.dateFields(of: e.dataset.category) : []
-                    let names = (dates + CoverageReport.allEvidenceFields).filter { e.dataset.schema.field(named: $0) != nil }
-                    let table = names.isEmpty ? Table.empty : try await catalog.latestColumns(e, names).1
-                    latest = CoverageReport.latestData(
-                        periodEnd: v.provenance.periodEnd, table: table, category: e.dataset.category, asOf: now)
-                    evidence = CoverageReport.fieldsWithData(in: table)
+                    let names = CoverageReport.columnsToRead(
+                        category: e.dataset.category, periodEnd: v.provenance.periodEnd, schema: v.schema, asOf: now)
+                    latest = (v.provenance.periodEnd, names.isEmpty ? Table.empty : try await catalog.latestColumns(e, names).1)
                 }
-                summaries.append(CoverageReport.DatasetSummary(
-                    name: e.dataset.name, category: e.dataset.category, latestDataAt: latest, fieldsWithData: evidence))
+                summaries.append(CoverageReport.summary(name: e.dataset.name, category: e.dataset.category, latest: latest, asOf: now))
             }
             let chosen = Form(query: request.uri.query)["scenario"]
             let reports = PIMFramework.standard.scenarios.map {
