@@ -72,7 +72,7 @@ import Testing
         #expect(merged == ["GBV", "food"])
     }
 
-    @Test func lDiversityRemovesAClassNoOtherRecordCanComplete() throws {
+    @Test func lDiversityJoinsAWholeClassWhenNoRecordCanBeSpared() throws {
         // Given classes x {a, b}, y {c, d} and z {e, e, e}: no class holds a value twice to spare for z
         let table = try Table(columns: [
             Self.texts("k", ["x", "x", "y", "y", "z", "z", "z"]),
@@ -81,11 +81,51 @@ import Testing
         let outcome = try DisclosurePipeline.anonymize(
             table, plan: AnonymizationPlan(keys: ["k"], k: 2, importance: ["k"]),
             riskSpec: RiskSpec(keys: ["k"], sensitive: ["s"]), l: 2, lSensitive: ["s"])
-        // Then z's records, fully suppressed and still one value, are removed, and the report says how many
-        #expect(outcome.recordsRemovedForL == 3)
-        #expect(outcome.classesRemovedForL == 1)
-        #expect(outcome.table.rowCount == 4)
+        // Then nobody is removed: z's keys are suppressed and a whole class of two (x, the first of the
+        // smallest) joins it, its keys suppressed too; y is untouched
+        #expect(outcome.recordsRemovedForL == 0)
+        #expect(outcome.classesRemovedForL == 0)
+        #expect(outcome.table.rowCount == 7)
+        #expect(outcome.suppressedPerVariable == [KeySuppression(key: "k", count: 5)])
         #expect(outcome.after.lDiversity.first?.minimumDistinctL == 2)
+        let k = try #require(outcome.table["k"])
+        #expect((0..<7).filter { k.isNull($0) } == [0, 1, 4, 5, 6])
+    }
+
+    @Test func lDiversitySuppressesEveryClassRatherThanRemovingMostRecords() throws {
+        // Given QA14's case: region A holds only p (5 records), B holds p, q, r (3 records), k = 3, l = 2
+        let table = try Table(columns: [
+            Self.texts("region", ["A", "A", "A", "A", "A", "B", "B", "B"]),
+            Self.texts("need", ["p", "p", "p", "p", "p", "p", "q", "r"]),
+        ])
+        let outcome = try DisclosurePipeline.anonymize(
+            table, plan: AnonymizationPlan(keys: ["region"], k: 3, importance: ["region"]),
+            riskSpec: RiskSpec(keys: ["region"], sensitive: ["need"]), l: 2, lSensitive: ["need"])
+        // Then all eight records are kept in one class holding p, q and r (before: the five A records were
+        // removed, "even with every key suppressed")
+        #expect(outcome.recordsRemovedForL == 0)
+        #expect(outcome.table.rowCount == 8)
+        #expect(outcome.suppressedPerVariable == [KeySuppression(key: "region", count: 8)])
+        #expect(outcome.after.lDiversity.first?.minimumDistinctL == 3)
+        #expect(outcome.after.minimumFk >= 3)
+    }
+
+    @Test func lDiversityJoinsTheSmallestClassesThatBringTheMissingValues() throws {
+        // Given z {e ×3}, which fails l = 3, and two classes that pass it but hold no value twice that z lacks:
+        // w {f, g, e, e} (4 records) and v {f, h, e} (3 records)
+        let table = try Table(columns: [
+            Self.texts("k", ["z", "z", "z", "w", "w", "w", "w", "v", "v", "v"]),
+            Self.texts("s", ["e", "e", "e", "f", "g", "e", "e", "f", "h", "e"]),
+        ])
+        let outcome = try DisclosurePipeline.anonymize(
+            table, plan: AnonymizationPlan(keys: ["k"], k: 2, importance: ["k"]),
+            riskSpec: RiskSpec(keys: ["k"], sensitive: ["s"]), l: 3, lSensitive: ["s"])
+        // Then the smaller, v, joins z (both bring two new values), and w keeps its keys
+        #expect(outcome.recordsRemovedForL == 0)
+        #expect(outcome.table.rowCount == 10)
+        let k = try #require(outcome.table["k"])
+        #expect((0..<10).filter { k.isNull($0) } == [0, 1, 2, 7, 8, 9])
+        #expect(outcome.after.lDiversity.first?.minimumDistinctL == 3)
     }
 
     @Test func lDiversityGeneralisesClassesBeforeRemovingRecords() throws {
@@ -110,23 +150,24 @@ import Testing
         #expect((0..<6).filter { a.isNull($0) }.count == 4)
     }
 
-    @Test func suppressionCountsDescribeTheReleasedRecordsOnly() throws {
+    @Test func suppressionCountsIncludeTheClassesJoinedForL() throws {
         // Given keys a with one unique record (y) and a class (w) with one sensitive value
         let table = try Table(columns: [
             Self.texts("a", ["x", "x", "w", "w", "y"]),
             Self.texts("s", ["1", "2", "3", "3", "3"]),
         ])
         // When it is anonymised to k = 2, l = 2: y's key is suppressed for k; for l the w records lose theirs
-        // too, and the three fully suppressed records (all 3) are removed
+        // too, and the three fully suppressed records (all 3) are joined by the x class, which brings 1 and 2
         let outcome = try DisclosurePipeline.anonymize(
             table, plan: AnonymizationPlan(keys: ["a"], k: 2, importance: ["a"]),
             riskSpec: RiskSpec(keys: ["a"], sensitive: ["s"]), l: 2, lSensitive: ["s"])
-        #expect(outcome.recordsRemovedForL == 3)
-        #expect(outcome.classesRemovedForL == 1)
-        #expect(outcome.table.rowCount == 2)
-        // Then no value of the two released records was suppressed, and the counts say so
-        #expect(outcome.suppressedPerVariable == [KeySuppression(key: "a", count: 0)])
-        #expect(outcome.loss.variables.first { $0.name == "a" }?.suppressed == 0)
+        #expect(outcome.recordsRemovedForL == 0)
+        #expect(outcome.classesRemovedForL == 0)
+        #expect(outcome.table.rowCount == 5)
+        // Then every suppressed value is counted, per variable and in the information loss
+        #expect(outcome.suppressedPerVariable == [KeySuppression(key: "a", count: 5)])
+        #expect(outcome.loss.variables.first { $0.name == "a" }?.suppressed == 5)
+        #expect(outcome.after.lDiversity.first?.minimumDistinctL == 3)
     }
 
     @Test func unreachableLAndLWithoutSensitiveVariablesAreRefusedClearly() throws {

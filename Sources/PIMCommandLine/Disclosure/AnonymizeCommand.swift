@@ -282,7 +282,8 @@ struct AnonymizationReport: Encodable {
                 : "")
             + (recordsRemovedForL > 0
                 ? "\nRemoved for l-diversity: \(recordsRemovedForL) records in \(classesRemovedForL) equivalence classes that had fewer than "
-                    + "\(l ?? 2) distinct known values of a sensitive variable even with every key suppressed (missing values "
+                    + "\(l ?? 2) distinct known values of a sensitive variable with every key suppressed, and that no other class "
+                    + "could complete (missing values "
                     + "are not counted: `pim risk` reports sdcMicro's figure, where a missing value counts as one more)."
                 : "")
             + (householdID.map { "\n" + $0.sentence + "." } ?? "")

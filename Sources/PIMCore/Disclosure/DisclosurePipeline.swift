@@ -5,7 +5,9 @@ import PIMTable
 ///
 /// k is reached by ``Anonymizer`` (local suppression). For l, classes whose sensitive variable has fewer than
 /// `l` distinct values are generalised further by suppressing their least important keys (k restored each
-/// time); only records with every key suppressed whose class still lacks l values are removed. Distinct
+/// time); a class of records with every key suppressed that still lacks l values is joined by records, or
+/// whole classes, holding the values it lacks (their keys suppressed too); records are removed only when
+/// nothing can complete it. Distinct
 /// values are counted as `pim risk` (and sdcMicro) count them: a missing sensitive value is one more value
 /// when its class has others. The result is always re-measured with ``RiskAnalysis``: pim
 /// never returns a table that fails the k (or l) it was asked for.

@@ -27,8 +27,10 @@ public struct LDiversityRequirement: Sendable, Hashable {
 /// class stays together and joins the records that already miss that key), then local suppression restores k.
 /// When the failing records already miss every key (the class of fully suppressed records still lacks l
 /// values), records holding the values it lacks join it, their keys suppressed, when other classes can spare
-/// them (see ``donors(for:in:keys:k:l:sensitive:)``); otherwise the failing records are removed. Every round
-/// suppresses a value or removes a record, so it ends.
+/// them (see ``donors(for:in:keys:k:l:sensitive:)``), or else whole classes holding those values join it, the
+/// smallest first (see ``classesToMerge(into:in:keys:l:sensitive:)``): suppression, never deletion, as long as
+/// the table as a whole has l distinct values (checked first). Records are removed only if no class can
+/// bring what is lacking. Every round suppresses a value or removes a record, so it ends.
 enum LDiversityReduction {
     struct Result {
         var table: Table
@@ -76,16 +78,20 @@ enum LDiversityReduction {
                     stuck.append(i)
                 }
             }
-            if stuck.count == failing.count, let pulled = try donors(
+            if stuck.count == failing.count, let pulled = try joiners(
                 for: stuck, in: current, keys: keys, k: k, l: l, sensitive: requirement.sensitive)
             {
-                // Every failing record misses every key; records holding the values their class lacks join it.
+                // Every failing record misses every key; records holding the values their class lacks join it
+                // (single records that their classes can spare, else whole classes: suppressing more keys
+                // rather than removing anyone).
                 for key in keys {
                     guard let column = current[key] else { continue }
                     current = current.replacing(column.settingNull(rows: pulled))
                 }
             } else if stuck.count == failing.count {
-                // Every failing record misses every key, and no other record can bring the missing values.
+                // Every failing record misses every key, and no other record can bring the missing values (only
+                // when the table itself has too few: ``classesToMerge(into:in:keys:l:sensitive:)`` can otherwise
+                // always join enough classes).
                 removed += stuck.count
                 removedClasses += 1
                 let gone = Set(stuck)
@@ -154,5 +160,59 @@ extension LDiversityReduction {
             if distinct() < l { return nil }
         }
         return taken.isEmpty ? nil : taken
+    }
+
+    /// The records that join the stuck class: ``donors(for:in:keys:k:l:sensitive:)`` if enough can be spared,
+    /// else ``classesToMerge(into:in:keys:l:sensitive:)``.
+    static func joiners(
+        for stuck: [Int], in table: Table, keys: [String], k: Int, l: Int, sensitive: [String]
+    ) throws(ReductionError) -> [Int]? {
+        if let spared = try donors(for: stuck, in: table, keys: keys, k: k, l: l, sensitive: sensitive) { return spared }
+        return try classesToMerge(into: stuck, in: table, keys: keys, l: l, sensitive: sensitive)
+    }
+
+    /// Whole classes whose keys, all suppressed, would bring the class of fully suppressed records (`stuck`,
+    /// below l) the sensitive values it lacks, when no single records can be spared
+    /// (``donors(for:in:keys:k:l:sensitive:)``): while a sensitive variable has fewer than l distinct known values
+    /// in the class, the smallest class holding a value it lacks joins it (of equal sizes, the one bringing more
+    /// new values). A joined class leaves nothing behind, so no other class loses records, and the grown class
+    /// keeps at least k. Nil when the classes together cannot bring l values.
+    static func classesToMerge(
+        into stuck: [Int], in table: Table, keys: [String], l: Int, sensitive: [String]
+    ) throws(ReductionError) -> [Int]? {
+        let freq: KeyFrequencies
+        do {
+            freq = try KeyFrequencies(table: table, keys: keys, weight: nil, missingMatchesAny: false, perRecord: false)
+        } catch {
+            throw .disclosure(error)
+        }
+        let cls = freq.classOfRecord
+        let stuckClasses = Set(stuck.map { cls[$0] })
+        var members = [[Int]](repeating: [], count: freq.classCount)
+        for i in 0..<table.rowCount where !stuckClasses.contains(cls[i]) { members[Int(cls[i])].append(i) }
+        var codes: [[Int32]] = []
+        for name in sensitive { codes.append(KeyCodes(column: try table.reductionColumn(name)).codes) }
+        var present = codes.map { c in Set(stuck.compactMap { c[$0] >= 0 ? c[$0] : nil }) }
+        var taken: [Int] = []
+        var joined = Set<Int>()
+        while let v = present.indices.first(where: { present[$0].count < l }) {
+            // The candidate classes for the first variable still short, smallest first.
+            var best: (klass: Int, size: Int, gain: Int)?
+            for c in members.indices where !members[c].isEmpty && !joined.contains(c) {
+                let values = Set(members[c].compactMap { codes[v][$0] >= 0 ? codes[v][$0] : nil })
+                let gain = values.subtracting(present[v]).count
+                guard gain > 0 else { continue }
+                let size = members[c].count
+                if let b = best, b.size < size || (b.size == size && b.gain >= gain) { continue }
+                best = (c, size, gain)
+            }
+            guard let chosen = best else { return nil }
+            joined.insert(chosen.klass)
+            taken += members[chosen.klass]
+            for s in codes.indices {
+                for i in members[chosen.klass] where codes[s][i] >= 0 { present[s].insert(codes[s][i]) }
+            }
+        }
+        return taken.isEmpty ? nil : taken.sorted()
     }
 }
