@@ -56,15 +56,31 @@ public struct AggregateTable: Sendable, Hashable, Codable {
     public var rounding: RoundingMethod?
 
     /// How ``CellRule/round(base:seed:)`` rounded a table. Either way every published margin is the sum of
-    /// its published cells.
+    /// its published cells and every cell is within base − 1 of its true count.
     public enum RoundingMethod: String, Sendable, Hashable, Codable {
-        /// Unbiased controlled rounding (Cox 1987), for one- and two-dimensional tables: every count and
-        /// margin is the multiple of the base just below or above its true value.
+        /// Unbiased controlled rounding (Cox 1987 for one and two dimensions; ``MultiwayRounding`` beyond):
+        /// every count and margin is the multiple of the base just below or above its true value.
         case controlled
-        /// For three or more dimensions: interior cells rounded at random (unbiased, within base − 1), each
-        /// margin the sum of its rounded cells (so it may be further from its true value).
+        /// A table of three or more dimensions that has no such rounding (or none was found): cells as above,
+        /// and a few margins further from their true value (see ``roundingShortfall``).
         case additive
     }
+
+    /// The margins of an ``RoundingMethod/additive`` rounding further than base − 1 from their true value.
+    public struct RoundingShortfall: Sendable, Hashable, Codable {
+        /// How many margins.
+        public var totals: Int
+        /// The furthest, in multiples of the base (rounded up).
+        public var furthestBases: Int
+
+        public init(totals: Int, furthestBases: Int) {
+            self.totals = totals
+            self.furthestBases = furthestBases
+        }
+    }
+
+    /// Set for an ``RoundingMethod/additive`` rounding.
+    public var roundingShortfall: RoundingShortfall?
 
     /// The sentence published with a rounded table (base and method), nil under suppression.
     ///
@@ -77,7 +93,10 @@ public struct AggregateTable: Sendable, Hashable, Codable {
         case .controlled:
             "controlled random rounding (Cox 1987): every count is a multiple of \(base) within \(base - 1) of the true count, and every total is the sum of its rounded cells"
         case .additive:
-            "cells rounded at random (unbiased), each to a multiple of \(base) within \(base - 1) of the true count; every total is the sum of its rounded cells, so a total may differ from the true total by more than \(base - 1)"
+            "random rounding (unbiased): every count is a multiple of \(base), every cell within \(base - 1) of its true count, and every total the sum of its rounded cells; "
+                + (roundingShortfall.map { short in
+                    "\(short.totals) total\(short.totals == 1 ? " is" : "s are") up to \(short.furthestBases * base - 1) from the true value, since a table of three or more dimensions need not have a rounding that keeps every total within \(base - 1)"
+                } ?? "a total may differ from the true total by more than \(base - 1)")
         }
         let sums = sumColumns.isEmpty ? "" : "; sums are rounded separately and need not add up"
         return "Rounded to base \(base) by \(how)\(sums). The random seed is kept by the producer, not published."
@@ -85,7 +104,7 @@ public struct AggregateTable: Sendable, Hashable, Codable {
 
     public init(
         dimensions: [Dimension], sumColumns: [String], rule: CellRule, cells: [Cell], marginals: [Cell],
-        loss: InformationLoss, rounding: RoundingMethod? = nil
+        loss: InformationLoss, rounding: RoundingMethod? = nil, roundingShortfall: RoundingShortfall? = nil
     ) {
         self.dimensions = dimensions
         self.sumColumns = sumColumns
@@ -94,6 +113,7 @@ public struct AggregateTable: Sendable, Hashable, Codable {
         self.marginals = marginals
         self.loss = loss
         self.rounding = rounding
+        self.roundingShortfall = roundingShortfall
     }
 
     /// The sentence published with a rounded or perturbed table (nil under suppression).

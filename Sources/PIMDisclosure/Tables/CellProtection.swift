@@ -6,6 +6,8 @@ struct CellProtection {
     var publishedCounts: [Int]
     var publishedSums: [[Double]]
     var roundedCells = 0
+    /// Margins a rounding could not keep within `base − 1` (tables of three or more dimensions only).
+    var roundingShortfall: AggregateTable.RoundingShortfall?
 
     init(grid: AggregateGrid) {
         self.grid = grid
@@ -240,11 +242,11 @@ struct CellProtection {
     ///
     /// One- and two-dimensional tables get unbiased controlled rounding (``ControlledRounding``, Cox 1987):
     /// every count, margins included, becomes the multiple of `base` just below or just above it (so never
-    /// more than `base − 1` away), with the true value as its expected value. For more dimensions the
-    /// interior cells are rounded that way independently (a value `x = q·base + r` becomes `(q+1)·base` with
-    /// probability `r/base`, else `q·base`), and each margin is the sum of its rounded cells: additive, but a
-    /// margin may then be further than `base − 1` from its true value. Sums are rounded independently per
-    /// cell and margin (unbiased, within `base`; they need not add up).
+    /// more than `base − 1` away), with the true value as its expected value. Tables of more dimensions get
+    /// the same where the table allows it (``MultiwayRounding``); when it does not, every cell is still
+    /// within `base − 1` and every margin the sum of its cells, and the few margins further away are counted
+    /// in ``roundingShortfall``. Sums are rounded independently per cell and margin (unbiased, within
+    /// `base`; they need not add up).
     /// - Returns: the method used, for the published table's note.
     /// - Throws: ``ReductionError/roundingFailed`` if the table's margins were not the sums of their lines.
     mutating func round(base: Int, seed: UInt64) throws(ReductionError) -> AggregateTable.RoundingMethod {
@@ -272,23 +274,16 @@ struct CellProtection {
             publishedCounts = rounded
             method = .controlled
         default:
-            var interior = grid
-            interior.sums = []
-            for i in grid.counts.indices {
-                let isInterior = grid.sizes.indices.allSatisfy { d in (i / grid.strides[d]) % grid.extents[d] != grid.sizes[d] }
-                guard isInterior, grid.counts[i] > 0 else {
-                    interior.counts[i] = 0
-                    continue
-                }
-                let x = grid.counts[i]
-                let r = x % base
-                var y = x - r
-                if r != 0 && Int(g.next(upperBound: UInt64(base))) < r { y += base }
-                interior.counts[i] = y
+            guard let rounded = MultiwayRounding.round(grid.counts, sizes: grid.sizes, base: base, using: &g) else {
+                throw .roundingFailed
             }
-            interior.fillMargins()
-            publishedCounts = interior.counts
-            method = .additive
+            publishedCounts = rounded.values
+            if rounded.totalsOff == 0 {
+                method = .controlled
+            } else {
+                method = .additive
+                roundingShortfall = AggregateTable.RoundingShortfall(totals: rounded.totalsOff, furthestBases: rounded.furthest)
+            }
         }
         for i in grid.counts.indices where grid.counts[i] > 0 {
             if publishedCounts[i] != grid.counts[i] { roundedCells += 1 }
@@ -345,6 +340,6 @@ struct CellProtection {
                 rounded: roundedCells))
         return AggregateTable(
             dimensions: dimensions, sumColumns: sumColumns, rule: rule, cells: cells, marginals: marginals, loss: loss,
-            rounding: rounding)
+            rounding: rounding, roundingShortfall: roundingShortfall)
     }
 }
