@@ -88,11 +88,46 @@ import Testing
         #expect(s.value("feedback_entries", where: ["A1", "information-request"]) == .integer(7))
     }
 
+    @Test func feedbackIsSharedByPriorityAndByMonthAsSection10Point8Asks() throws {
+        // Given, in A1, 6 urgent and 7 high-priority complaints in January and 7 low-priority requests in February
+        var rows: [String] = []
+        for i in 0..<6 { rows.append("F\(i),2026-01-0\(1 + i),,A1,A101,hotline,complaint-access,open,female,adults,urgent") }
+        for i in 6..<13 { rows.append("F\(i),2026-01-1\(i - 6),,A1,A101,hotline,complaint-access,open,female,adults,high") }
+        for i in 13..<20 { rows.append("F\(i),2026-02-1\(i - 13),,A1,A101,hotline,information-request,open,male,adults,low") }
+        let r = try CategoryOutputs.shareableReport(for: .communicatingWithAffectedCommunities, table: fixture(
+            "feedback_id,received,responded,adm1_code,adm2_code,channel,topic,status,sex,age_group,priority", rows))
+        // Then a table of the urgent and high feedback by location, topic and priority, without the low ones
+        let p = try #require(r.section("by-priority"))
+        #expect(p.columns == ["adm1_code", "topic", "priority", "feedback_entries", "flag"])
+        #expect(p.value("feedback_entries", where: ["A1", "complaint-access", "urgent"]) == .integer(6))
+        #expect(p.value("feedback_entries", where: ["A1", "complaint-access", "high"]) == .integer(7))
+        #expect(p.value("feedback_entries", where: ["Total", "Total", "Total"]) == .integer(13))
+        #expect(!p.rows.contains { $0.contains(.text("low")) || $0.contains(.text("information-request")) })
+        // And a trend by month received and topic
+        let m = try #require(r.section("by-month"))
+        #expect(m.columns == ["month", "topic", "feedback_entries", "flag"])
+        #expect(m.value("feedback_entries", where: ["2026-01", "complaint-access"]) == .integer(13))
+        #expect(m.value("feedback_entries", where: ["2026-02", "information-request"]) == .integer(7))
+        #expect(m.value("feedback_entries", where: ["Total", "Total"]) == .integer(20))
+        // Without a priority column there is no priority table, and the trend is still there
+        let plain = try CategoryOutputs.shareableReport(for: .communicatingWithAffectedCommunities, table: fixture(
+            "feedback_id,received,responded,adm1_code,adm2_code,channel,topic,status,sex,age_group",
+            rows.map { String($0.split(separator: ",").dropLast().joined(separator: ",")) }))
+        #expect(plain.section("by-priority") == nil)
+        #expect(plain.section("by-month") != nil)
+    }
+
     @Test func everyDemoDatasetHasAShareableOutputWithoutSmallCells() throws {
         let g = DemoGenerator(seed: 3, scale: .small)
         for c in CategoryTemplate.all.map(\.category) {
             let r = try CategoryOutputs.shareableReport(for: c, table: g.table(for: c))
             let s = try #require(r.section("shareable"))
+            // Every other protected table of the output (feedback by priority and by month, …) has no small cell either
+            let unit = SharingPolicyTables.unit(c).replacingOccurrences(of: " ", with: "_")
+            for other in r.sections where other.name != "shareable" {
+                guard let i = other.columns.firstIndex(of: unit) else { continue }
+                for row in other.rows { if case .integer(let n) = row[i] { #expect(n == 0 || n >= 5, "\(c) \(other.name)") } }
+            }
             let countIndex = try #require(s.columns.firstIndex(of: SharingPolicyTables.unit(c).replacingOccurrences(of: " ", with: "_")))
             #expect(countIndex == SharingPolicyTables.dimensions(for: c).count)
             for row in s.rows {

@@ -84,6 +84,7 @@ public enum SharingPolicyTables {
             (records, referenceDay) = try Caseload.recordsAsOf(t, day: options.asOf)
         case .communicatingWithAffectedCommunities:
             records = t
+            extra = try feedbackPriorityAndTrend(t, minCell: options.minCell)
         }
         var section = try aggregateSection(records, by: dims, sum: sum, category: category, minCell: options.minCell)
         if category == .sectoralIMSystemsOther, let i = dims.firstIndex(of: "indicator") {
@@ -102,6 +103,41 @@ public enum SharingPolicyTables {
                 : "Reference date \(iso): per location and population group, the latest figure on or before it is used.", at: 0)
         }
         return report
+    }
+
+    /// §10.8: feedback is shared "highlighting trends and needs by priority (at minimum: emergency or urgent
+    /// needs) and location". Besides the table by location and topic: the urgent and high-priority feedback by
+    /// location, topic and priority (when the data has a priority), and the feedback by month received and
+    /// topic. Each is protected on its own (its cells are different counts, not parts of the main table).
+    static func feedbackPriorityAndTrend(_ t: Table, minCell: Int) throws(CategoryDataError) -> [ReportSection] {
+        let category = PIMCategory.ID.communicatingWithAffectedCommunities
+        var sections: [ReportSection] = []
+        if t["priority"] != nil {
+            let priority = try t.texts("priority")
+            let pressing = (0..<t.rowCount).filter { priority[$0] == "urgent" || priority[$0] == "high" }
+            if !pressing.isEmpty {
+                var section = try aggregateSection(
+                    t.selectingRows(pressing), by: ["adm1_code", "topic", "priority"], sum: [], category: category, minCell: minCell)
+                section.name = "by-priority"
+                section.title = "Urgent and high-priority feedback by adm1_code, topic and priority"
+                section.notes.append("Only feedback marked urgent or high priority (§10.8: needs by priority, at minimum emergency or urgent needs, and location).")
+                sections.append(section)
+            }
+        }
+        if t["received"] != nil {
+            let days = try t.days("received")
+            var m = t
+            _ = try? m.setColumn(Column(name: "month", data: .textColumn(days.map { $0.map { TrendPeriod.month.label(TrendPeriod.month.start(of: $0)) } })))
+            let dated = (0..<t.rowCount).filter { days[$0] != nil }
+            if !dated.isEmpty {
+                var section = try aggregateSection(m.selectingRows(dated), by: ["month", "topic"], sum: [], category: category, minCell: minCell)
+                section.name = "by-month"
+                section.title = "Feedback by month received and topic"
+                section.notes.append("The trend of feedback per topic (§10.8: trends), without location.")
+                sections.append(section)
+            }
+        }
+        return sections
     }
 
     /// Household and key-informant interviews (``MonitoringResponses``): one protected table per question, by
