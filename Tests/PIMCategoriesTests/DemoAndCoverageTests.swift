@@ -23,7 +23,20 @@ import Testing
         try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: dir) }
         let files = try DemoGenerator(seed: 5, scale: .small).write(to: dir)
-        #expect(files.count == 9)
+        // The gazetteer, one file per category, and one for protection monitoring's interviews (QA14: the demo had
+        // no file for that template)
+        #expect(files.count == 10)
+        #expect(files.contains("protection-monitoring-responses.csv"))
+        let interviews = try TableReader.read(url: dir.appendingPathComponent("protection-monitoring-responses.csv"))
+        let checked = Validator(schema: CategoryTemplate.monitoringResponses.schema,
+                                gazetteer: try Gazetteer(table: try TableReader.read(url: dir.appendingPathComponent("gazetteer.csv")).table),
+                                report: interviews.report).validate(interviews.table)
+        #expect(checked.issues.isEmpty, "\(checked.issues.prefix(3).map(\.description))")
+        #expect(interviews.table.columns.allSatisfy { $0.nullCount < $0.count })
+        // Its output is the interviews' shares, with June's movement restrictions in the first district
+        let responses = try CategoryOutputs.report(for: .protectionMonitoring, table: interviews.table)
+        #expect(!responses.sections.isEmpty)
+        #expect(MonitoringResponses.isResponses(interviews.table))
         let gazetteer = try Gazetteer(table: try TableReader.read(url: dir.appendingPathComponent("gazetteer.csv")).table)
         #expect(gazetteer.codes(atLevel: 2).count == 9)
         for id in PIMCategory.ID.allCases {

@@ -190,9 +190,10 @@ import Testing
         #expect(load.out.contains("--as-of 2026-06-30"), "\(load.out)")
         let again = try PIMBinary.run(["demo", "load", "--dir", "demo"], in: dir)
         #expect(again.status == 0, "\(again.err)")
-        #expect(again.out.components(separatedBy: "; skipped.").count - 1 == 8 + 5, "\(again.out)")
+        // (9 files: one per category and protection monitoring's interviews; 5 systems)
+        #expect(again.out.components(separatedBy: "; skipped.").count - 1 == 9 + 5, "\(again.out)")
         let datasets = try PIMBinary.run(["datasets", "--format", "json"], in: dir)
-        #expect(try JSONDecoder().decode([Listed].self, from: Data(datasets.out.utf8)).count == 8)
+        #expect(try JSONDecoder().decode([Listed].self, from: Data(datasets.out.utf8)).count == 9)
         // QA11 C22: a CSV template carries the HXL row too
         let csv = try PIMBinary.run(["template", "population-data", "--format", "csv"], in: dir)
         let lines = csv.out.split(whereSeparator: \.isNewline)
@@ -213,6 +214,7 @@ import Testing
         let sensitivity = Dictionary(listed.map { ($0.name, $0.sensitivity) }, uniquingKeysWith: { a, _ in a })
         #expect(sensitivity["demo-case-management"] == "high")
         #expect(sensitivity["demo-protection-monitoring"] == "high")
+        #expect(sensitivity["demo-protection-monitoring-responses"] == "high")
         #expect(sensitivity["demo-security-situational-awareness"] == "moderate")
         #expect(sensitivity["demo-population-data"] == "low")
         // The demo data runs to 2026-06-30: recent as of that day

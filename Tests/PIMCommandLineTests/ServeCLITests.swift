@@ -30,7 +30,10 @@ import Glibc
         #expect(first.created)
         #expect(first.organizationsAdded == 4)
         #expect(first.usersAdded == DemoWorkspace.accounts.count - 1)  // the administrator comes with the workspace
-        #expect(first.datasetsImported == PIMCategory.ID.allCases.count)
+        // One dataset per template: each category's, and protection monitoring's household and key-informant interviews
+        #expect(first.datasetsImported == PIMCategory.ID.allCases.count + 1)
+        let interviews = try #require(try await store.dataset(named: "demo-protection-monitoring-responses"))
+        #expect(interviews.category == PIMCategory.ID.protectionMonitoring.rawValue)
 
         // Every role has a user, each in its organisation; the partner viewer is in a party of an active agreement.
         let users = try await store.users()
@@ -102,7 +105,7 @@ import Glibc
                                                         createdAt: Date()), administrator: admin, replacingExisting: false, at: Date())
         let outcome = try await DemoWorkspace.seed(into: store, files: dir.appendingPathComponent("files"), hasher: Self.hasher)
         #expect(!outcome.created)
-        #expect(outcome.datasetsImported == 8)
+        #expect(outcome.datasetsImported == DemoGenerator.templates.count)
         #expect(Set(try await store.users().map(\.role)) == Set(Role.allCases))
         try await store.close()
     }

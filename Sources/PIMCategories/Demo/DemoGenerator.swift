@@ -37,6 +37,24 @@ public struct DemoGenerator: Sendable {
         return rows.table()
     }
 
+    /// Every template the demo has a file for: each category's, and its other templates (protection
+    /// monitoring's household and key-informant interviews).
+    public static var templates: [CategoryTemplate] { PIMCategory.ID.allCases.flatMap { CategoryTemplate.templates(for: $0) } }
+
+    /// A template's file name without `.csv`: the category's id, then `-<variant>` for another template.
+    public static func fileStem(_ template: CategoryTemplate) -> String {
+        template.category.rawValue + (template.variant.map { "-\($0)" } ?? "")
+    }
+
+    /// The dataset of any template (see ``templates``).
+    public func table(of template: CategoryTemplate) -> Table {
+        guard template.variant == "responses" else { return table(for: template.category) }
+        var g = SeededGenerator(seed: world.seed &+ 0x5EED_0009 &* 0x9E37_79B9)
+        var rows = TemplateRows(template)
+        interviews(&rows, &g)
+        return rows.table()
+    }
+
     static let ageShares = [0.48, 0.46, 0.06]
     static let femaleShare = 0.51
 
@@ -329,6 +347,33 @@ public struct DemoGenerator: Sendable {
         }
     }
 
+    /// Household and key-informant monitoring interviews: unsafe and restricted more often where insecurity is
+    /// higher, and movement restricted in the first admin 2 in June (the spike the incidents show too).
+    func interviews(_ rows: inout TemplateRows, _ g: inout SeededGenerator) {
+        let risks = Taxonomy.protectionRisk.codes.enumerated().map { ($0.element, $0.offset < 8 ? 2.0 : 1.0) }
+        var n = 0
+        for (mi, m) in Self.months.enumerated() {
+            for (ai, a) in world.areas.enumerated() {
+                for _ in 0..<(4 + g.poisson(Double(a.totalPopulation) / 25_000)) {
+                    n += 1
+                    var row = base(a, date: randomDay(in: m, &g))
+                    row["interview_id"] = .text(String(format: "PMI-%06d", n))
+                    row["respondent_type"] = .text(g.weighted([("household", 0.7), ("key-informant", 0.3)]))
+                    row["population_group"] = .text(g.weighted(a.population.keys.sorted().map { ($0, Double(a.population[$0] ?? 0)) }))
+                    row["respondent_sex"] = .text(g.weighted([("female", 0.55), ("male", 0.45)]))
+                    let spike = ai == 0 && mi == Self.months.count - 1
+                    row["feels_unsafe"] = .text(g.nextUnitInterval() < 0.15 + 0.6 * a.insecurity ? "yes" : "no")
+                    row["movement_restricted"] = .text(g.nextUnitInterval() < (spike ? 0.85 : 0.1 + 0.4 * a.insecurity) ? "yes" : "no")
+                    row["main_risk"] = .text(spike ? "movement-restrictions" : g.weighted(risks))
+                    if g.nextUnitInterval() < 0.9 { row["services_accessible"] = .text(g.nextUnitInterval() < 0.6 ? "yes" : "no") }
+                    if g.nextUnitInterval() < 0.8 { row["incidents_known"] = .integer(g.poisson(1 + 3 * a.insecurity)) }
+                    row["org"] = .text(g.weighted([("ORG-C", 0.6), ("ORG-D", 0.4)]))
+                    rows.append(row)
+                }
+            }
+        }
+    }
+
     func feedback(_ rows: inout TemplateRows, _ g: inout SeededGenerator) {
         var n = 0
         var x = extraStream(.communicatingWithAffectedCommunities)
@@ -366,14 +411,15 @@ public struct DemoGenerator: Sendable {
 
     // MARK: - Files
 
-    /// Writes `gazetteer.csv` and one `<category-id>.csv` per category (with the HXL row) into `directory`.
+    /// Writes `gazetteer.csv` and one `<file stem>.csv` per template (``fileStem(_:)``, with the HXL row) into
+    /// `directory`.
     /// - Returns: the file names written, gazetteer first.
     public func write(to directory: URL) throws(TableWriteError) -> [String] {
         var names = ["gazetteer.csv"]
         try CSVWriter.write(world.gazetteer(), hxl: true, to: directory.appendingPathComponent("gazetteer.csv"))
-        for c in PIMCategory.ID.allCases {
-            let name = c.rawValue + ".csv"
-            try CSVWriter.write(table(for: c), hxl: true, to: directory.appendingPathComponent(name))
+        for t in Self.templates {
+            let name = Self.fileStem(t) + ".csv"
+            try CSVWriter.write(table(of: t), hxl: true, to: directory.appendingPathComponent(name))
             names.append(name)
         }
         return names

@@ -17,7 +17,7 @@ struct DemoCommand: AsyncParsableCommand {
 
     struct Generate: ParsableCommand {
         static let configuration = CommandConfiguration(commandName: "generate",
-            abstract: "Write a synthetic gazetteer and one dataset per category (HXL CSV), the same every time for a seed.",
+            abstract: "Write a synthetic gazetteer and one dataset per category template (HXL CSV), the same every time for a seed.",
             discussion: """
                 Example:
                   pim demo generate --seed 7 --out demo --scale small
@@ -38,9 +38,9 @@ struct DemoCommand: AsyncParsableCommand {
             }
             let generator = DemoGenerator(seed: seed, scale: scale)
             var files = try generator.write(to: dir)
-            for c in PIMCategory.ID.allCases {
-                let name = c.rawValue + ".schema.json"
-                let json = try Output.json(CategoryTemplate.template(for: c).schema) + "\n"
+            for t in DemoGenerator.templates {
+                let name = DemoGenerator.fileStem(t) + ".schema.json"
+                let json = try Output.json(t.schema) + "\n"
                 do { try Data(json.utf8).write(to: dir.appendingPathComponent(name), options: .atomic) } catch {
                     throw CLIError("Cannot write \(name) in \(out).")
                 }
@@ -49,15 +49,17 @@ struct DemoCommand: AsyncParsableCommand {
             for f in files {
                 if f.hasSuffix(".schema.json") { continue }
                 let rows = f == "gazetteer.csv" ? generator.world.areas.count
-                    : PIMCategory.ID(rawValue: String(f.dropLast(4))).map { generator.table(for: $0).rowCount } ?? 0
+                    : DemoGenerator.templates.first { DemoGenerator.fileStem($0) + ".csv" == f }.map { generator.table(of: $0).rowCount } ?? 0
                 print("wrote \(dir.appendingPathComponent(f).path) (\(rows) rows)")
             }
-            print("wrote \(PIMCategory.ID.allCases.count) schema files (<category>.schema.json)")
-            print("\nLoad them into a workspace (after `pim init`) with:")
-            for c in PIMCategory.ID.allCases {
-                print("  pim import \(dir.appendingPathComponent(c.rawValue + ".csv").path) --dataset demo-\(c.rawValue) --category \(c.rawValue) "
+            print("wrote \(DemoGenerator.templates.count) schema files (<file>.schema.json)")
+            print("\nLoad them into a workspace (after `pim init`) with `pim demo load --dir \(out)`, or one by one:")
+            for t in DemoGenerator.templates {
+                let stem = DemoGenerator.fileStem(t)
+                let c = t.category
+                print("  pim import \(dir.appendingPathComponent(stem + ".csv").path) --dataset demo-\(stem) --category \(c.rawValue) "
                       + "--purpose \"Demonstration of \(PIMFramework.standard.category(c).name)\" --gazetteer \(dir.appendingPathComponent("gazetteer.csv").path) "
-                      + "--schema \(dir.appendingPathComponent(c.rawValue + ".schema.json").path)")
+                      + "--schema \(dir.appendingPathComponent(stem + ".schema.json").path)")
             }
         }
     }
@@ -74,7 +76,8 @@ extension DemoCommand {
                   pim init --workspace demo --country SDN --admin admin --password-file pw.txt
                   pim demo generate --seed 7 --out demo && pim demo load --dir demo
                   pim coverage --scenario sudden-onset-emergency
-                Each file becomes the dataset demo-<category>, with the sensitivity its category calls for \
+                Each file becomes the dataset demo-<file> (demo-<category>, and demo-protection-monitoring-responses for the \
+                household and key-informant interviews), with the sensitivity its category calls for \
                 (high for cases, monitoring, needs assessments and feedback; moderate for security; low for \
                 population figures, activity reports and other sectors' indicators). Systems are registered for five categories \
                 only, so that the coverage report shows what gaps look like.
@@ -100,11 +103,12 @@ extension DemoCommand {
             let gazetteer = base.appendingPathComponent("gazetteer.csv").path
             // Every file is read and checked before any is stored, so that a damaged one leaves the workspace as it
             // was rather than half loaded (QA11 C12).
-            for c in PIMCategory.ID.allCases {
-                let file = base.appendingPathComponent(c.rawValue + ".csv").path
+            for t in DemoGenerator.templates {
+                let stem = DemoGenerator.fileStem(t)
+                let file = base.appendingPathComponent(stem + ".csv").path
                 guard FileManager.default.fileExists(atPath: file) else { throw CLIError("\(file): no such file; run `pim demo generate --out \(dir)` first.") }
                 do {
-                    try Self.check(file, schema: base.appendingPathComponent(c.rawValue + ".schema.json").path, gazetteer: gazetteer)
+                    try Self.check(file, schema: base.appendingPathComponent(stem + ".schema.json").path, gazetteer: gazetteer)
                 } catch let e as CLIError {
                     throw e
                 } catch {
@@ -115,26 +119,29 @@ extension DemoCommand {
             // load stopped half-way can be run again.
             let (loaded, registered): ([String: Int], Set<String>) = try await store.withStore(writing: false, command: "pim demo load") { s in
                 var loaded: [String: Int] = [:]
-                for c in PIMCategory.ID.allCases {
-                    guard let d = try await s.dataset(named: "demo-\(c.rawValue)") else { continue }
-                    let sha = try FileDigest.sha256(of: base.appendingPathComponent(c.rawValue + ".csv"))
+                for t in DemoGenerator.templates {
+                    let stem = DemoGenerator.fileStem(t)
+                    guard let d = try await s.dataset(named: "demo-\(stem)") else { continue }
+                    let sha = try FileDigest.sha256(of: base.appendingPathComponent(stem + ".csv"))
                     if let v = try await s.versions(of: d.id).first(where: { $0.provenance.sha256 == sha }) { loaded[d.name] = v.number }
                 }
                 return (loaded, Set(try await s.documents(kind: .informationSystem).map(\.id)))
             }
-            for c in PIMCategory.ID.allCases {
-                let file = base.appendingPathComponent(c.rawValue + ".csv").path
-                if let v = loaded["demo-\(c.rawValue)"] {
-                    print("demo-\(c.rawValue): this file is already stored as version \(v); skipped.")
+            for t in DemoGenerator.templates {
+                let stem = DemoGenerator.fileStem(t)
+                let c = t.category
+                let file = base.appendingPathComponent(stem + ".csv").path
+                if let v = loaded["demo-\(stem)"] {
+                    print("demo-\(stem): this file is already stored as version \(v); skipped.")
                     continue
                 }
-                let args = [file, "--dataset", "demo-\(c.rawValue)", "--category", c.rawValue,
+                let args = [file, "--dataset", "demo-\(stem)", "--category", c.rawValue,
                             "--purpose", "Demonstration of \(PIMFramework.standard.category(c).name) with synthetic data",
                             "--gazetteer", base.appendingPathComponent("gazetteer.csv").path,
-                            "--schema", base.appendingPathComponent(c.rawValue + ".schema.json").path,
+                            "--schema", base.appendingPathComponent(stem + ".schema.json").path,
                             "--source-org", "PIM-DEMO", "--source-system", "pim demo generate",
                             // Synthetic, but stored as real data of the category would be, so shares behave as they will.
-                            "--sensitivity", CategoryTemplate.template(for: c).sensitivity.rawValue] + storeArgs
+                            "--sensitivity", t.sensitivity.rawValue] + storeArgs
                 let command = try ImportCommand.parse(args)
                 try await command.run()
             }

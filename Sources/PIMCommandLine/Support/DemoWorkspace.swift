@@ -163,13 +163,15 @@ enum DemoWorkspace {
         let generator = DemoGenerator(seed: generatorSeed, scale: .small)
         _ = try generator.write(to: files)
         let gazetteer = try Gazetteer(table: generator.world.gazetteer())
-        for c in PIMCategory.ID.allCases {
-            let name = datasetName(c)
+        for template in DemoGenerator.templates {
+            let c = template.category
+            let stem = DemoGenerator.fileStem(template)
+            let name = "demo-\(stem)"
             let existing = try await store.dataset(named: name)
             if let d = existing, !(try await store.versions(of: d.id)).isEmpty { continue }
-            let url = files.appendingPathComponent(c.rawValue + ".csv")
+            let url = files.appendingPathComponent(stem + ".csv")
             let read = try TableReader.read(url: url)
-            var schema = CategoryTemplate.template(for: c).schema
+            var schema = template.schema
             let result = Validator(schema: schema, gazetteer: gazetteer, report: read.report).validate(read.table)
             guard result.isValid else { throw SeedError.invalidDemoFile(url.lastPathComponent, issues: result.issues.count) }
             var table = result.table
