@@ -177,7 +177,9 @@ enum MultiwayRounding {
                 abs(y[c] - lower[c]) <= tolerance * max(1, lower[c]) || abs(y[c] - upper[c]) <= tolerance * max(1, upper[c])
             }
             func freeMembers(_ c: Int) -> [Int32] {
-                members(of: c).compactMap { m in
+                let all = members(of: c)
+                budget -= all.count
+                return all.compactMap { m in
                     let v = variable[m]
                     return free[Int(v)] ? v : nil
                 }
@@ -190,6 +192,7 @@ enum MultiwayRounding {
                 for v in interior.indices where free[v] { basis.append(Vector(index: [Int32(v)], value: [1])) }
                 // The sparsest constraints first: less fill-in.
                 var constraints: [[Int32]] = []
+                budget -= n
                 for c in 0..<n where level[c] > 0 && atBound(c) {
                     let s = freeMembers(c)
                     if s.count > 0 { constraints.append(s) }
@@ -232,6 +235,7 @@ enum MultiwayRounding {
                     // No controlled rounding from here: let one total at a bound go one base further.
                     var candidates: [Int] = []
                     var bestKey = Int.max
+                    budget -= n
                     for c in 0..<n where level[c] > 0 && relaxed[c] < 2 && atBound(c) && !freeMembers(c).isEmpty {
                         let key = Int(relaxed[c]) * 64 + Int(level[c])
                         if key < bestKey {
