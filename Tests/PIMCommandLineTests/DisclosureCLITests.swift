@@ -533,4 +533,42 @@ import Testing
         #expect(r.out.contains("\"42\""))
         #expect(r.out.contains("\"controlled\""))
     }
+
+    @Test func aFourWayRoundedTableSaysHowManyTotalsAreFurtherOff() throws {
+        // Given 1,500 records by region (3) × sex × age band × month (6), written to a file
+        var state: UInt64 = 5
+        func next() -> UInt64 {
+            state = state &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
+            return state >> 33
+        }
+        var csv = "region,sex,band,date\n"
+        for _ in 0..<1500 {
+            csv += "R\(next() % 3),\(next() % 2 == 0 ? "f" : "m"),B\(next() % 5),2026-0\(1 + next() % 6)-1\(next() % 9)\n"
+        }
+        let dir = try SharingCLITests.workspace()
+        try csv.write(to: dir.appendingPathComponent("four.csv"), atomically: true, encoding: .utf8)
+        // When it is aggregated with rounding to base 5 (JSON summary)
+        let r = try PIMBinary.run(
+            ["aggregate", "four.csv", "--by", "region,sex,band,date=month", "--round", "5", "--seed", "3", "--out", "four-r.csv",
+             "--format", "json"], in: dir)
+        #expect(r.status == 0, "\(r.err)")
+        struct Summary: Decodable { var roundingMethod: String?; var roundingTotalsOff: Int? }
+        let summary = try JSONDecoder().decode(Summary.self, from: Data(r.out.utf8))
+        // Then the summary's count of totals further than 4 from the truth is what the file shows
+        let text = try String(contentsOf: dir.appendingPathComponent("four-r.csv"), encoding: .utf8)
+        let rows = text.split(whereSeparator: \.isNewline).dropFirst().map { $0.split(separator: ",", omittingEmptySubsequences: false).map(String.init) }
+        let truth = try String(contentsOf: dir.appendingPathComponent("four.csv"), encoding: .utf8)
+            .split(whereSeparator: \.isNewline).dropFirst().map { $0.split(separator: ",").map(String.init) }
+        var off = 0
+        for row in rows where row.count >= 5 && row[0...3].contains("Total") {
+            // The true count of this total: records matching its non-total coordinates.
+            let n = truth.filter { t in
+                (0...2).allSatisfy { row[$0] == "Total" || t[$0] == row[$0] } && (row[3] == "Total" || t[3].hasPrefix(row[3]))
+            }.count
+            if abs((Int(row[4]) ?? -100) - n) >= 5 { off += 1 }
+        }
+        #expect(summary.roundingTotalsOff == off)
+        #expect(summary.roundingMethod == (off == 0 ? "controlled" : "additive"))
+        if off > 0 { #expect(text.contains("\(off) totals are up to")) }
+    }
 }

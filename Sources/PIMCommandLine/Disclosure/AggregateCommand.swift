@@ -157,6 +157,15 @@ struct AggregateCommand: AsyncParsableCommand {
             details["base"] = String(base)
             details["seed"] = String(seed)
             details["rounding"] = agg.rounding?.rawValue
+            if let short = agg.roundingShortfall { details["rounding_totals_off"] = String(short.totals) }
+        }
+        // How a rounded table was rounded, in words: controlled, or which totals are further off.
+        let roundedHow: String
+        if let short = agg.roundingShortfall, let round {
+            roundedHow = "cells within \(round - 1), totals their sums; \(short.totals) total\(short.totals == 1 ? "" : "s") further than "
+                + "\(round - 1) from the truth, by at most \(short.furthestBases * round - 1)"
+        } else {
+            roundedHow = "controlled: totals add up"
         }
         // The file appears only once the release is audited.
         try await input.release(loaded, to: url, actor: actor, kind: "aggregate", records: table.rowCount, details: details) { file in
@@ -176,7 +185,7 @@ struct AggregateCommand: AsyncParsableCommand {
                 md += "- Perturbed by the cell-key method: \(c?.rounded ?? 0) counts changed; counts below \(threshold) shown as 0 or \(threshold)\n"
             } else if let round {
                 md += "- Rounded to base \(round) with seed \(seed ?? 0) ("
-                    + (agg.rounding == .additive ? "cells rounded, totals their sums" : "controlled: totals add up") + ")\n"
+                    + roundedHow + ")\n"
             } else {
                 md += "- Suppressed below \(threshold): \(c?.primarySuppressed ?? 0); complementary: \(c?.secondarySuppressed ?? 0)"
                     + ((c?.primarySuppressed ?? 0) > 0 ? " (suppressed cells are not listed, like empty ones)" : "") + "\n"
@@ -191,6 +200,7 @@ struct AggregateCommand: AsyncParsableCommand {
                 suppressed: round == nil && !cellKey ? c?.primarySuppressed ?? 0 : nil,
                 complementary: round == nil && !cellKey ? c?.secondarySuppressed ?? 0 : nil, minCell: round == nil ? threshold : nil,
                 roundingBase: round, roundingMethod: round == nil ? nil : agg.rounding?.rawValue,
+                roundingTotalsOff: round == nil ? nil : agg.roundingShortfall?.totals ?? 0,
                 seed: round == nil ? nil : seed, perturbed: cellKey ? c?.rounded ?? 0 : nil, rowsWritten: published.rowCount, out: out))
             return
         }
@@ -199,7 +209,7 @@ struct AggregateCommand: AsyncParsableCommand {
             how = ", perturbed by the cell-key method (\(c?.rounded ?? 0) counts changed; counts below \(threshold) shown as 0 or \(threshold))"
         } else if let round {
             how = ", rounded to base \(round) with seed \(seed ?? 0)"
-                + (agg.rounding == .additive ? " (cells rounded, totals their sums)" : " (controlled: totals add up)")
+                + " (\(roundedHow))"
         } else {
             how = ", \(c?.primarySuppressed ?? 0) suppressed below \(threshold), \(c?.secondarySuppressed ?? 0) complementary"
         }
@@ -219,6 +229,8 @@ struct AggregateCommand: AsyncParsableCommand {
         var minCell: Int?
         var roundingBase: Int?
         var roundingMethod: String?
+        /// Under --round: totals further than base − 1 from their true value (0 when controlled).
+        var roundingTotalsOff: Int?
         var seed: UInt64?
         /// Under --cell-key: how many counts the perturbation changed.
         var perturbed: Int?
