@@ -96,25 +96,64 @@ import Testing
         for i in 13..<20 { rows.append("F\(i),2026-02-1\(i - 13),,A1,A101,hotline,information-request,open,male,adults,low") }
         let r = try CategoryOutputs.shareableReport(for: .communicatingWithAffectedCommunities, table: fixture(
             "feedback_id,received,responded,adm1_code,adm2_code,channel,topic,status,sex,age_group,priority", rows))
-        // Then a table of the urgent and high feedback by location, topic and priority, without the low ones
-        let p = try #require(r.section("by-priority"))
+        // Then the table by location and topic is by priority too, its totals by location and topic protected
+        // with the cells by priority
+        let p = try #require(r.section("shareable"))
         #expect(p.columns == ["adm1_code", "topic", "priority", "feedback_entries", "flag"])
         #expect(p.value("feedback_entries", where: ["A1", "complaint-access", "urgent"]) == .integer(6))
         #expect(p.value("feedback_entries", where: ["A1", "complaint-access", "high"]) == .integer(7))
-        #expect(p.value("feedback_entries", where: ["Total", "Total", "Total"]) == .integer(13))
-        #expect(!p.rows.contains { $0.contains(.text("low")) || $0.contains(.text("information-request")) })
-        // And a trend by month received and topic
+        #expect(p.value("feedback_entries", where: ["A1", "complaint-access", "Total"]) == .integer(13))
+        #expect(p.value("feedback_entries", where: ["A1", "information-request", "low"]) == .integer(7))
+        #expect(p.value("feedback_entries", where: ["Total", "Total", "urgent"]) == .integer(6))
+        #expect(r.section("by-priority") == nil)
+        // And a trend by month received (without the topic: its topic totals would be the main table's)
         let m = try #require(r.section("by-month"))
-        #expect(m.columns == ["month", "topic", "feedback_entries", "flag"])
-        #expect(m.value("feedback_entries", where: ["2026-01", "complaint-access"]) == .integer(13))
-        #expect(m.value("feedback_entries", where: ["2026-02", "information-request"]) == .integer(7))
-        #expect(m.value("feedback_entries", where: ["Total", "Total"]) == .integer(20))
-        // Without a priority column there is no priority table, and the trend is still there
+        #expect(m.columns == ["month", "feedback_entries", "flag"])
+        #expect(m.value("feedback_entries", where: ["2026-01"]) == .integer(13))
+        #expect(m.value("feedback_entries", where: ["2026-02"]) == .integer(7))
+        #expect(m.value("feedback_entries", where: ["Total"]) == .integer(20))
+        // Without a priority column the table is by location and topic, and the trend is still there
         let plain = try CategoryOutputs.shareableReport(for: .communicatingWithAffectedCommunities, table: fixture(
             "feedback_id,received,responded,adm1_code,adm2_code,channel,topic,status,sex,age_group",
             rows.map { String($0.split(separator: ",").dropLast().joined(separator: ",")) }))
-        #expect(plain.section("by-priority") == nil)
+        #expect(plain.section("shareable")?.columns == ["adm1_code", "topic", "feedback_entries", "flag"])
         #expect(plain.section("by-month") != nil)
+    }
+
+    /// QA15 HIGH-1: the main table hid the topic totals that protect a single information request, and a trend by
+    /// month and topic listed them, so 39 − 38 gave the 1 away. The trend has no topic now, and when one table
+    /// hides the grand total the other does not list it.
+    @Test func noSectionListsATotalAnotherHides() throws {
+        // Given 38 entries over six topics in A1 and A2 (each topic ≥ 5) and a single information request in A3
+        var rows: [String] = []
+        var n = 0
+        for (topic, count) in [("appreciation", 7), ("assistance-request", 6), ("complaint-access", 5), ("complaint-quality", 7),
+                               ("sensitive", 6), ("other", 7)] {
+            for k in 0..<count {
+                n += 1
+                rows.append("F\(n),2026-0\(1 + k % 3)-01,,A\(1 + k % 2),A101,hotline,\(topic),open,female,adults")
+            }
+        }
+        rows.append("F99,2026-01-05,,A3,A301,hotline,information-request,open,female,adults")
+        let r = try CategoryOutputs.shareableReport(for: .communicatingWithAffectedCommunities, table: fixture(
+            "feedback_id,received,responded,adm1_code,adm2_code,channel,topic,status,sex,age_group", rows))
+        let main = try #require(r.section("shareable"))
+        // Then the lone request is not listed, and no topic total appears outside the main table
+        #expect(main.value("feedback_entries", where: ["A3", "information-request"]) == nil)
+        #expect(main.value("feedback_entries", where: ["Total", "information-request"]) == nil)
+        let mainTotal = main.value("feedback_entries", where: ["Total", "Total"])
+        if let trend = r.section("by-month") {
+            #expect(!trend.columns.contains("topic"))
+            // And a trend is there only when both list the grand total (its months add up to it)
+            #expect(mainTotal != nil && trend.value("feedback_entries", where: ["Total"]) == mainTotal)
+        } else {
+            #expect(main.notes.contains { $0.contains("trend by month is left out") })
+        }
+        // And what the main table lists cannot give the 1 back: its listed topic totals and region totals never
+        // account for all 39 entries but one
+        let listed = main.rows.filter { $0[0].description == "Total" && $0[1].description != "Total" }
+            .compactMap { if case .integer(let v) = $0[2] { v } else { nil } }.reduce(0, +)
+        if case .integer(let all) = mainTotal ?? .missing { #expect(all - listed != 1 || listed == 0) }
     }
 
     @Test func everyDemoDatasetHasAShareableOutputWithoutSmallCells() throws {
@@ -129,7 +168,8 @@ import Testing
                 for row in other.rows { if case .integer(let n) = row[i] { #expect(n == 0 || n >= 5, "\(c) \(other.name)") } }
             }
             let countIndex = try #require(s.columns.firstIndex(of: SharingPolicyTables.unit(c).replacingOccurrences(of: " ", with: "_")))
-            #expect(countIndex == SharingPolicyTables.dimensions(for: c).count)
+            // (Feedback with a priority is by priority too: §10.8)
+            #expect(countIndex == SharingPolicyTables.dimensions(for: c).count + (c == .communicatingWithAffectedCommunities ? 1 : 0))
             for row in s.rows {
                 switch row[countIndex] {
                 case .integer(let n): #expect(n == 0 || n >= 5, "\(c)")

@@ -31,7 +31,10 @@ public enum SharingPolicyTables {
     static func report(for category: PIMCategory.ID, table t: Table, options: CategoryOutputs.Options) throws(CategoryDataError) -> CategoryReport {
         guard t.rowCount > 0 else { throw .noRows }
         if category == .protectionMonitoring && MonitoringResponses.isResponses(t) { return try responsesReport(t, options: options) }
-        let dims = dimensions(for: category)
+        var dims = dimensions(for: category)
+        // §10.8: feedback "by priority (at minimum: emergency or urgent needs) and location": in the same table,
+        // so that the totals by location and topic are protected with the cells by priority (QA15).
+        if category == .communicatingWithAffectedCommunities && t["priority"] != nil { dims.append("priority") }
         var sum: [String] = []
         let records: Table
         var extra: [ReportSection] = []
@@ -84,9 +87,16 @@ public enum SharingPolicyTables {
             (records, referenceDay) = try Caseload.recordsAsOf(t, day: options.asOf)
         case .communicatingWithAffectedCommunities:
             records = t
-            extra = try feedbackPriorityAndTrend(t, minCell: options.minCell)
+            extra = try feedbackTrend(t, minCell: options.minCell)
         }
         var section = try aggregateSection(records, by: dims, sum: sum, category: category, minCell: options.minCell)
+        if category == .communicatingWithAffectedCommunities, let trend = extra.firstIndex(where: { $0.name == "by-month" }),
+            !listGrandTotal(section, extra[trend])
+        {
+            // One of them hides the grand total, which the other's lines would give away.
+            extra.remove(at: trend)
+            section.notes.append("The trend by month is left out: with this table it would give away a total hidden to protect small cells.")
+        }
         if category == .sectoralIMSystemsOther, let i = dims.firstIndex(of: "indicator") {
             // A mean across different indicators (children out of school and unlit sites) means nothing: only
             // each indicator's own margins are published.
@@ -106,38 +116,42 @@ public enum SharingPolicyTables {
     }
 
     /// §10.8: feedback is shared "highlighting trends and needs by priority (at minimum: emergency or urgent
-    /// needs) and location". Besides the table by location and topic: the urgent and high-priority feedback by
-    /// location, topic and priority (when the data has a priority), and the feedback by month received and
-    /// topic. Each is protected on its own (its cells are different counts, not parts of the main table).
-    static func feedbackPriorityAndTrend(_ t: Table, minCell: Int) throws(CategoryDataError) -> [ReportSection] {
+    /// needs) and location". The priority is a dimension of the main table (see ``report(for:table:options:)``);
+    /// this adds the trend: the feedback per month received.
+    ///
+    /// Tables protected one by one must not publish the same total: a total one hides to protect a small cell,
+    /// the other would give away (QA15: a trend by month and topic listed the topic totals the main table hid,
+    /// and a separate table of urgent feedback could equal a main cell the main table hid). So the trend has
+    /// no topic or location, and shares only the grand total; when either hides it, the trend is left out
+    /// (``listGrandTotal(_:_:)``).
+    static func feedbackTrend(_ t: Table, minCell: Int) throws(CategoryDataError) -> [ReportSection] {
         let category = PIMCategory.ID.communicatingWithAffectedCommunities
         var sections: [ReportSection] = []
-        if t["priority"] != nil {
-            let priority = try t.texts("priority")
-            let pressing = (0..<t.rowCount).filter { priority[$0] == "urgent" || priority[$0] == "high" }
-            if !pressing.isEmpty {
-                var section = try aggregateSection(
-                    t.selectingRows(pressing), by: ["adm1_code", "topic", "priority"], sum: [], category: category, minCell: minCell)
-                section.name = "by-priority"
-                section.title = "Urgent and high-priority feedback by adm1_code, topic and priority"
-                section.notes.append("Only feedback marked urgent or high priority (§10.8: needs by priority, at minimum emergency or urgent needs, and location).")
-                sections.append(section)
-            }
-        }
         if t["received"] != nil {
             let days = try t.days("received")
             var m = t
             _ = try? m.setColumn(Column(name: "month", data: .textColumn(days.map { $0.map { TrendPeriod.month.label(TrendPeriod.month.start(of: $0)) } })))
             let dated = (0..<t.rowCount).filter { days[$0] != nil }
             if !dated.isEmpty {
-                var section = try aggregateSection(m.selectingRows(dated), by: ["month", "topic"], sum: [], category: category, minCell: minCell)
+                var section = try aggregateSection(m.selectingRows(dated), by: ["month"], sum: [], category: category, minCell: minCell)
                 section.name = "by-month"
-                section.title = "Feedback by month received and topic"
-                section.notes.append("The trend of feedback per topic (§10.8: trends), without location.")
+                section.title = "Feedback by month received"
+                section.notes.append("The trend of feedback (§10.8: trends), without location or topic: with the topic, its topic totals would be those of the main table, protected twice and differently.")
                 sections.append(section)
             }
         }
         return sections
+    }
+
+    /// Whether both tables list their grand total. Tables of the same records, protected one by one, share it:
+    /// when one hides it (a complementary suppression), the other's lines add up to it, and the cells it protects
+    /// could be worked out.
+    static func listGrandTotal(_ a: ReportSection, _ b: ReportSection) -> Bool {
+        let unit = unit(.communicatingWithAffectedCommunities).replacingOccurrences(of: " ", with: "_")
+        return [a, b].allSatisfy { s in
+            let dims = s.columns.firstIndex(of: unit) ?? 0
+            return s.rows.contains { row in row.prefix(dims).allSatisfy { $0.description == "Total" } }
+        }
     }
 
     /// Household and key-informant interviews (``MonitoringResponses``): one protected table per question, by
