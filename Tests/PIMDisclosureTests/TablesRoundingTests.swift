@@ -96,7 +96,7 @@ import Testing
                 #expect(p == Self.sumOfCells(under: m, in: t))
                 if abs(p - m.count) >= base {
                     off += 1
-                    furthest = max(furthest, (abs(p - m.count) + base - 1) / base)
+                    furthest = max(furthest, abs(p - m.count))
                 }
             }
             switch t.rounding {
@@ -104,7 +104,8 @@ import Testing
                 #expect(off == 0)
                 #expect(t.roundingShortfall == nil)
             case .additive:
-                #expect(t.roundingShortfall == AggregateTable.RoundingShortfall(totals: off, furthestBases: furthest))
+                #expect(t.roundingShortfall == AggregateTable.RoundingShortfall(totals: off, furthest: furthest))
+                #expect(t.roundingNote?.contains("up to \(furthest) from the true value") == true)
                 #expect(off > 0)
             case nil:
                 Issue.record("a rounded table says how it was rounded")

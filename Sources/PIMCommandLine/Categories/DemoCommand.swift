@@ -59,7 +59,7 @@ struct DemoCommand: AsyncParsableCommand {
                 let c = t.category
                 print("  pim import \(dir.appendingPathComponent(stem + ".csv").path) --dataset demo-\(stem) --category \(c.rawValue) "
                       + "--purpose \"Demonstration of \(PIMFramework.standard.category(c).name)\" --gazetteer \(dir.appendingPathComponent("gazetteer.csv").path) "
-                      + "--schema \(dir.appendingPathComponent(stem + ".schema.json").path)")
+                      + "--schema \(dir.appendingPathComponent(stem + ".schema.json").path) --sensitivity \(t.sensitivity.rawValue)")
             }
         }
     }

@@ -163,7 +163,7 @@ struct AggregateCommand: AsyncParsableCommand {
         let roundedHow: String
         if let short = agg.roundingShortfall, let round {
             roundedHow = "cells within \(round - 1), totals their sums; \(short.totals) total\(short.totals == 1 ? "" : "s") further than "
-                + "\(round - 1) from the truth, by at most \(short.furthestBases * round - 1)"
+                + "\(round - 1) from the truth, by at most \(short.furthest)"
         } else {
             roundedHow = "controlled: totals add up"
         }

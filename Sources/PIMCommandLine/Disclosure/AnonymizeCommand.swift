@@ -262,7 +262,7 @@ struct AnonymizationReport: Encodable {
     }
 
     var summary: String {
-        let supp = suppressedPerVariable.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }.joined(separator: ", ")
+        let supp = suppressedPerVariable.filter { $0.value > 0 }.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }.joined(separator: ", ")
         func row(_ name: String, _ b: String, _ a: String) -> [String] { [name, b, a] }
         let k5b = before.kAnonymity.first { $0.k == k }?.violatingRecords ?? 0
         let k5a = after.kAnonymity.first { $0.k == k }?.violatingRecords ?? 0

@@ -70,12 +70,12 @@ public struct AggregateTable: Sendable, Hashable, Codable {
     public struct RoundingShortfall: Sendable, Hashable, Codable {
         /// How many margins.
         public var totals: Int
-        /// The furthest, in multiples of the base (rounded up).
-        public var furthestBases: Int
+        /// The largest distance of such a margin from its true value (in records).
+        public var furthest: Int
 
-        public init(totals: Int, furthestBases: Int) {
+        public init(totals: Int, furthest: Int) {
             self.totals = totals
-            self.furthestBases = furthestBases
+            self.furthest = furthest
         }
     }
 
@@ -93,9 +93,9 @@ public struct AggregateTable: Sendable, Hashable, Codable {
         case .controlled:
             "controlled random rounding (Cox 1987): every count is a multiple of \(base) within \(base - 1) of the true count, and every total is the sum of its rounded cells"
         case .additive:
-            "random rounding (unbiased): every count is a multiple of \(base), every cell within \(base - 1) of its true count, and every total the sum of its rounded cells; "
+            "additive random rounding (unbiased): every count is a multiple of \(base), every cell within \(base - 1) of its true count, and every total the sum of its rounded cells; "
                 + (roundingShortfall.map { short in
-                    "\(short.totals) total\(short.totals == 1 ? " is" : "s are") up to \(short.furthestBases * base - 1) from the true value, since a table of three or more dimensions need not have a rounding that keeps every total within \(base - 1)"
+                    "\(short.totals) total\(short.totals == 1 ? " is" : "s are") up to \(short.furthest) from the true value, since a table of three or more dimensions need not have a rounding that keeps every total within \(base - 1)"
                 } ?? "a total may differ from the true total by more than \(base - 1)")
         }
         let sums = sumColumns.isEmpty ? "" : "; sums are rounded separately and need not add up"

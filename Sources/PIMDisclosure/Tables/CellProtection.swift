@@ -282,7 +282,7 @@ struct CellProtection {
                 method = .controlled
             } else {
                 method = .additive
-                roundingShortfall = AggregateTable.RoundingShortfall(totals: rounded.totalsOff, furthestBases: rounded.furthest)
+                roundingShortfall = AggregateTable.RoundingShortfall(totals: rounded.totalsOff, furthest: rounded.furthest)
             }
         }
         for i in grid.counts.indices where grid.counts[i] > 0 {

@@ -29,7 +29,8 @@ enum MultiwayRounding {
         var values: [Int]
         /// Totals further than `base − 1` from their true value.
         var totalsOff: Int
-        /// The largest distance of a total from its true value, in units of the base (rounded up).
+        /// The largest distance of a total from its true value (in records; 0 when every total is within
+        /// `base − 1`).
         var furthest: Int
     }
 
@@ -354,7 +355,7 @@ enum MultiwayRounding {
                 let distance = abs(out[c] - counts[c])
                 if distance >= base {
                     off += 1
-                    furthest = max(furthest, (distance + base - 1) / base)
+                    furthest = max(furthest, distance)
                 }
             }
             return Result(values: out, totalsOff: off, furthest: furthest)
