@@ -18,8 +18,10 @@
 ///   totals at a bound are let go one base further (totals over one dimension first, the grand total last),
 ///   and the rounding goes on (a total at most twice). Such a total may end up more than `base − 1` from its
 ///   true value; cells never do.
-/// - The work is bounded (``workLimit``): past it, the cells still fractional are rounded systematically
-///   (unbiased, every cell within `base − 1`, runs of consecutive cells such as the grand total within a base).
+/// - The work is bounded (``workLimit``): past it, the cells still fractional are rounded by two-way controlled
+///   rounding of the table seen as rows (all dimensions but the last) by the last dimension (unbiased, every
+///   cell within `base − 1`; the totals over the last dimension, its categories' totals and the grand total
+///   within a base of the values so far).
 ///
 /// Every published total is the sum of its published cells, and every cell is within `base − 1` of its true
 /// count. The result says how many totals are further than that, and by how much.
@@ -37,7 +39,7 @@ enum MultiwayRounding {
     /// Interior cells beyond which only the independent rounding is tried (the elimination would be too slow).
     static let interiorLimit = 40_000
     /// The elimination's work (entries visited), about a second: past it, the cells still
-    /// fractional are rounded systematically (every cell still within base − 1, more totals off).
+    /// fractional are rounded as a two-way table (every cell still within base − 1, more totals off).
     static let workLimit = 400_000_000
 
     /// Rounds the bordered grid `counts` (row-major, last dimension fastest, slot `sizes[d]` of dimension d
@@ -152,7 +154,7 @@ enum MultiwayRounding {
             return out
         }
 
-        /// One attempt; without `controlling`, the cells are only rounded systematically (and the totals summed).
+        /// One attempt; without `controlling`, the cells are only rounded as a two-way table (and the totals summed).
         func solve(controlling: Bool, budget: inout Int, using g: inout SeededGenerator) -> Result {
             let n = counts.count
             let b = Double(base)
@@ -332,20 +334,19 @@ enum MultiwayRounding {
                 }
 
             }
-            // Whatever is still fractional (only when the work ran out) is rounded systematically in the grid's
-            // order: one random start, then each cell up where the running sum of fractions passes a whole
-            // number. Each cell still goes up with probability its fraction (unbiased), and every run of
-            // consecutive cells (the grand total, the totals of the first dimension's categories, …) keeps
-            // its sum within one base.
+            // Whatever is still fractional (only when the work ran out) is rounded by Cox's two-way controlled
+            // rounding of its fractions, the table seen as rows (every dimension but the last) by columns (the
+            // last): each cell still goes up with probability its fraction (unbiased), and the totals over the
+            // last dimension, the totals of its categories and the grand total stay within a base.
             var out = [Int](repeating: 0, count: n)
-            var running = g.nextUnitInterval()
+            var up = [Bool](repeating: false, count: interior.count)
+            if freeCount > 0 {
+                up = Self.roundFractions(
+                    interior.indices.map { v in free[v] ? y[interior[v]] - lower[interior[v]] : 0 }, columns: sizes[sizes.count - 1],
+                    using: &g)
+            }
             for (v, c) in interior.enumerated() {
-                var units = y[c].rounded()
-                if free[v] {
-                    let before = running.rounded(.down)
-                    running += y[c] - lower[c]
-                    units = lower[c] + (running.rounded(.down) - before)
-                }
+                let units = free[v] ? lower[c] + (up[v] ? 1 : 0) : y[c].rounded()
                 out[c] = Int(units) * base
             }
             Self.fillTotals(&out, sizes: sizes, extents: extents, strides: strides)
@@ -359,6 +360,35 @@ enum MultiwayRounding {
                 }
             }
             return Result(values: out, totalsOff: off, furthest: furthest)
+        }
+
+        /// Which of the cells (fractions in 0..<1, row-major with `columns` per row) go up: Cox's controlled
+        /// rounding of the fractions (scaled to integers) with their row and column sums, so that each goes up
+        /// with probability its fraction and every row's, column's and the grand sum's count of cells that go up
+        /// is its sum rounded down or up. Falls back to systematic rounding in order if that fails.
+        static func roundFractions(_ fractions: [Double], columns: Int, using g: inout SeededGenerator) -> [Bool] {
+            let scale = 1 << 20
+            let rows = fractions.count / max(1, columns)
+            let width = columns + 1
+            var m = [Int](repeating: 0, count: (rows + 1) * width)
+            for (v, f) in fractions.enumerated() where f > 0 {
+                let x = min(scale - 1, max(1, Int((f * Double(scale)).rounded())))
+                let r = v / columns
+                let c = v % columns
+                m[r * width + c] = x
+                m[r * width + columns] += x
+                m[rows * width + c] += x
+                m[rows * width + columns] += x
+            }
+            if rows >= 1, columns >= 1, let rounded = ControlledRounding.round(m, rows: rows + 1, columns: width, base: scale, using: &g) {
+                return fractions.indices.map { v in rounded[(v / columns) * width + v % columns] >= scale }
+            }
+            var running = g.nextUnitInterval()
+            return fractions.map { f in
+                let before = running.rounded(.down)
+                running += f
+                return running.rounded(.down) > before
+            }
         }
 
         /// `a + factor · b`, dropping entries that cancel.
