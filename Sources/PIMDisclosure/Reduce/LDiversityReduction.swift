@@ -125,12 +125,7 @@ extension LDiversityReduction {
     static func donors(
         for stuck: [Int], in table: Table, keys: [String], k: Int, l: Int, sensitive: [String]
     ) throws(ReductionError) -> [Int]? {
-        let freq: KeyFrequencies
-        do {
-            freq = try KeyFrequencies(table: table, keys: keys, weight: nil, missingMatchesAny: false, perRecord: false)
-        } catch {
-            throw .disclosure(error)
-        }
+        let freq = try exactClasses(table, keys: keys)
         let cls = freq.classOfRecord
         let isStuck = Set(stuck)
         var sizes = freq.classSizes
@@ -162,6 +157,15 @@ extension LDiversityReduction {
         return taken.isEmpty ? nil : taken
     }
 
+    /// The classes of identical key values (a missing value is a value of its own, as in a release).
+    static func exactClasses(_ table: Table, keys: [String]) throws(ReductionError) -> KeyFrequencies {
+        do {
+            return try KeyFrequencies(table: table, keys: keys, weight: nil, missingMatchesAny: false, perRecord: false)
+        } catch {
+            throw .disclosure(error)
+        }
+    }
+
     /// The records that join the stuck class: ``donors(for:in:keys:k:l:sensitive:)`` if enough can be spared,
     /// else ``classesToMerge(into:in:keys:l:sensitive:)``.
     static func joiners(
@@ -180,12 +184,7 @@ extension LDiversityReduction {
     static func classesToMerge(
         into stuck: [Int], in table: Table, keys: [String], l: Int, sensitive: [String]
     ) throws(ReductionError) -> [Int]? {
-        let freq: KeyFrequencies
-        do {
-            freq = try KeyFrequencies(table: table, keys: keys, weight: nil, missingMatchesAny: false, perRecord: false)
-        } catch {
-            throw .disclosure(error)
-        }
+        let freq = try exactClasses(table, keys: keys)
         let cls = freq.classOfRecord
         let stuckClasses = Set(stuck.map { cls[$0] })
         var members = [[Int]](repeating: [], count: freq.classCount)

@@ -274,7 +274,7 @@ struct CellProtection {
             publishedCounts = rounded
             method = .controlled
         default:
-            guard let rounded = MultiwayRounding.round(grid.counts, sizes: grid.sizes, base: base, using: &g) else {
+            guard let rounded = MultiwayRounding.round(grid, base: base, using: &g) else {
                 throw .roundingFailed
             }
             publishedCounts = rounded.values

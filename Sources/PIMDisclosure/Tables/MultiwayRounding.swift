@@ -42,14 +42,13 @@ enum MultiwayRounding {
     /// fractional are rounded as a two-way table (every cell still within base − 1, more totals off).
     static let workLimit = 400_000_000
 
-    /// Rounds the bordered grid `counts` (row-major, last dimension fastest, slot `sizes[d]` of dimension d
-    /// its total; every total the sum of its line). Nil when the grid is not such a table.
+    /// Rounds the counts of `grid` (every total the sum of its line). Nil when they are not such a table.
     ///
     /// One attempt only: keeping the better of several would make the published counts depend on which came
     /// out better, and they would no longer have the true counts as expected values.
-    static func round(_ counts: [Int], sizes: [Int], base: Int, using g: inout SeededGenerator) -> Result? {
-        guard base >= 1, sizes.count >= 1, sizes.allSatisfy({ $0 >= 1 }) else { return nil }
-        let problem = Problem(counts: counts, sizes: sizes, base: base)
+    static func round(_ grid: AggregateGrid, base: Int, using g: inout SeededGenerator) -> Result? {
+        guard base >= 1 else { return nil }
+        let problem = Problem(grid: grid, base: base)
         guard problem.valid else { return nil }
         var budget = workLimit
         return problem.solve(controlling: problem.interior.count <= interiorLimit, budget: &budget, using: &g)
@@ -62,10 +61,8 @@ enum MultiwayRounding {
     }
 
     struct Problem {
-        let counts: [Int]
-        let sizes: [Int]
-        let extents: [Int]
-        let strides: [Int]
+        /// The table's layout, its counts, and no sums (only the counts are rounded).
+        let grid: AggregateGrid
         let base: Int
         /// Grid indices of the interior cells.
         var interior: [Int] = []
@@ -75,27 +72,27 @@ enum MultiwayRounding {
         var level: [UInt8]
         var valid = true
 
-        init(counts: [Int], sizes: [Int], base: Int) {
-            self.counts = counts
-            self.sizes = sizes
+        var counts: [Int] { grid.counts }
+        var sizes: [Int] { grid.sizes }
+        var extents: [Int] { grid.extents }
+        var strides: [Int] { grid.strides }
+
+        init(grid source: AggregateGrid, base: Int) {
+            var g = source
+            g.sums = []
+            g.keys = []
+            grid = g
             self.base = base
-            extents = sizes.map { $0 + 1 }
-            var s = [Int](repeating: 1, count: sizes.count)
-            var total = 1
-            for d in sizes.indices.reversed() {
-                s[d] = total
-                total *= extents[d]
-            }
-            strides = s
-            variable = [Int32](repeating: -1, count: counts.count)
-            level = [UInt8](repeating: 0, count: counts.count)
-            guard counts.count == total, counts.allSatisfy({ $0 >= 0 }) else {
+            let n = g.counts.count
+            variable = [Int32](repeating: -1, count: n)
+            level = [UInt8](repeating: 0, count: n)
+            guard g.counts.allSatisfy({ $0 >= 0 }) else {
                 valid = false
                 return
             }
-            for c in counts.indices {
+            for c in 0..<n {
                 var l: UInt8 = 0
-                for d in sizes.indices where (c / strides[d]) % extents[d] == sizes[d] { l += 1 }
+                for d in g.sizes.indices where (c / g.strides[d]) % g.extents[d] == g.sizes[d] { l += 1 }
                 level[c] = l
                 if l == 0 {
                     variable[c] = Int32(interior.count)
@@ -103,25 +100,15 @@ enum MultiwayRounding {
                 }
             }
             // Every total must be the sum of its line.
-            var check = counts
-            for c in counts.indices where level[c] > 0 { check[c] = 0 }
-            Self.fillTotals(&check, sizes: sizes, extents: extents, strides: strides)
-            valid = check == counts
+            valid = totals(from: g.counts) == g.counts
         }
 
-        static func fillTotals(_ grid: inout [Int], sizes: [Int], extents: [Int], strides: [Int]) {
-            for d in sizes.indices {
-                let inner = strides[d]
-                let outer = grid.count / (extents[d] * inner)
-                for o in 0..<outer {
-                    for i in 0..<inner {
-                        let start = o * extents[d] * inner + i
-                        var sum = 0
-                        for k in 0..<sizes[d] { sum += grid[start + k * inner] }
-                        grid[start + sizes[d] * inner] = sum
-                    }
-                }
-            }
+        /// The grid with `values`' interior cells and every total filled as their sum.
+        func totals(from values: [Int]) -> [Int] {
+            var g = grid
+            g.counts = values
+            g.fillMargins()
+            return g.counts
         }
 
         /// The totals an interior cell adds to (every choice of total or own category per dimension, but
@@ -349,7 +336,7 @@ enum MultiwayRounding {
                 let units = free[v] ? lower[c] + (up[v] ? 1 : 0) : y[c].rounded()
                 out[c] = Int(units) * base
             }
-            Self.fillTotals(&out, sizes: sizes, extents: extents, strides: strides)
+            out = totals(from: out)
             var off = 0
             var furthest = 0
             for c in 0..<n where level[c] > 0 {
