@@ -36,7 +36,8 @@ enum MultiwayRounding {
         var furthest: Int
     }
 
-    /// Interior cells beyond which only the independent rounding is tried (the elimination would be too slow).
+    /// Interior cells beyond which only the two-way rounding of the fallback is used (the elimination would be
+    /// too slow).
     static let interiorLimit = 40_000
     /// The elimination's work (entries visited), about a second: past it, the cells still
     /// fractional are rounded as a two-way table (every cell still within base − 1, more totals off).
