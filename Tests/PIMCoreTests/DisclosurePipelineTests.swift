@@ -150,6 +150,27 @@ import Testing
         #expect((0..<6).filter { a.isNull($0) }.count == 4)
     }
 
+    @Test func lDiversityJoinsAPartlySuppressedClassByTheKeysItMisses() throws {
+        // Given QA15's case: (X, X1) holds only p; (X, X2) holds p, q, r; (Y, Y1) holds p, q; grp more important
+        let table = try Table(columns: [
+            Self.texts("grp", ["X", "X", "X", "X", "X", "X", "Y", "Y", "Y"]),
+            Self.texts("sub", ["X1", "X1", "X1", "X2", "X2", "X2", "Y1", "Y1", "Y1"]),
+            Self.texts("need", ["p", "p", "p", "p", "q", "r", "p", "q", "p"]),
+        ])
+        let outcome = try DisclosurePipeline.anonymize(
+            table, plan: AnonymizationPlan(keys: ["grp", "sub"], k: 3, importance: ["grp", "sub"]),
+            riskSpec: RiskSpec(keys: ["grp", "sub"], sensitive: ["need"]), l: 2, lSensitive: ["need"])
+        // Then only sub is suppressed, in the six X records, which form (X, –) with p, q, r; grp is kept
+        // everywhere (before: both keys of six records were suppressed)
+        #expect(outcome.recordsRemovedForL == 0)
+        #expect(outcome.suppressedPerVariable == [KeySuppression(key: "grp", count: 0), KeySuppression(key: "sub", count: 6)])
+        let grp = try #require(outcome.table["grp"])
+        let sub = try #require(outcome.table["sub"])
+        #expect((0..<9).allSatisfy { !grp.isNull($0) })
+        #expect((0..<9).filter { sub.isNull($0) } == [0, 1, 2, 3, 4, 5])
+        #expect(outcome.after.lDiversity.first?.minimumDistinctL == 2)
+    }
+
     @Test func suppressionCountsIncludeTheClassesJoinedForL() throws {
         // Given keys a with one unique record (y) and a class (w) with one sensitive value
         let table = try Table(columns: [

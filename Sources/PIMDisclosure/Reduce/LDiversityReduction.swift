@@ -69,6 +69,18 @@ enum LDiversityReduction {
                 throw .disclosure(error)
             }
             if failing.isEmpty { return Result(table: current, origin: origin, recordsRemoved: removed, classesRemoved: removedClasses) }
+            // A failing class that already misses some keys is first joined by the classes that agree with it on
+            // the keys it has, with those others' remaining keys suppressed: cheaper than suppressing one more of
+            // its own keys, and it keeps the more important ones (QA15 MED-3).
+            let joins = try partialJoins(failing: failing, in: current, keys: keys, l: l, sensitive: requirement.sensitive)
+            if joins.contains(where: { !$0.isEmpty }) {
+                for d in keys.indices where !joins[d].isEmpty {
+                    guard let column = current[keys[d]] else { continue }
+                    current = current.replacing(column.settingNull(rows: joins[d]))
+                }
+                current = try LocalSuppression.apply(to: current, keys: keys, k: k, importance: importance).table
+                continue
+            }
             var rowsOfKey = [[Int]](repeating: [], count: keys.count)
             var stuck: [Int] = []
             for i in failing {
@@ -164,6 +176,71 @@ extension LDiversityReduction {
         } catch {
             throw .disclosure(error)
         }
+    }
+
+    /// For failing classes that miss some keys but not all: the records of other classes that agree with one on
+    /// every key it has and, with their other keys suppressed, would join it and bring the sensitive values it
+    /// lacks (the smallest such classes first, as ``classesToMerge(into:in:keys:l:sensitive:)``). Each class
+    /// takes part in at most one join a round. Returns, per key, the rows whose value of that key to suppress
+    /// (all empty when no failing class can be completed this way).
+    static func partialJoins(
+        failing: [Int], in table: Table, keys: [String], l: Int, sensitive: [String]
+    ) throws(ReductionError) -> [[Int]] {
+        var out = [[Int]](repeating: [], count: keys.count)
+        guard keys.count > 1 else { return out }
+        let freq = try exactClasses(table, keys: keys)
+        let cls = freq.classOfRecord
+        var keyCodes: [[Int32]] = []
+        for name in keys { keyCodes.append(KeyCodes(column: try table.reductionColumn(name)).codes) }
+        var codes: [[Int32]] = []
+        for name in sensitive { codes.append(KeyCodes(column: try table.reductionColumn(name)).codes) }
+        var members = [[Int]](repeating: [], count: freq.classCount)
+        for i in 0..<table.rowCount { members[Int(cls[i])].append(i) }
+        func present(_ r: Int) -> [Int] { keys.indices.filter { keyCodes[$0][r] >= 0 } }
+        // Classes by the keys they have and their values on them, built per set of keys as needed.
+        var byValues: [[Int]: [[Int32]: [Int]]] = [:]
+        func classes(agreeingOn shown: [Int], with r: Int) -> [Int] {
+            if byValues[shown] == nil {
+                var index: [[Int32]: [Int]] = [:]
+                for c in members.indices where !members[c].isEmpty {
+                    let rep = members[c][0]
+                    guard shown.allSatisfy({ keyCodes[$0][rep] >= 0 }) else { continue }
+                    index[shown.map { keyCodes[$0][rep] }, default: []].append(c)
+                }
+                byValues[shown] = index
+            }
+            return byValues[shown]?[shown.map { keyCodes[$0][r] }] ?? []
+        }
+        var claimed = Set<Int>()
+        for klass in Set(failing.map { Int(cls[$0]) }).sorted() where !claimed.contains(klass) {
+            let rep = members[klass][0]
+            let shown = present(rep)
+            guard !shown.isEmpty, shown.count < keys.count else { continue }
+            var have = codes.map { c in Set(members[klass].compactMap { c[$0] >= 0 ? c[$0] : nil }) }
+            var chosen: [Int] = []
+            let candidates = classes(agreeingOn: shown, with: rep).filter { $0 != klass && !claimed.contains($0) }
+            while let v = have.indices.first(where: { have[$0].count < l }) {
+                var best: (klass: Int, size: Int, gain: Int)?
+                for c in candidates where !chosen.contains(c) {
+                    let gain = Set(members[c].compactMap { codes[v][$0] >= 0 ? codes[v][$0] : nil }).subtracting(have[v]).count
+                    guard gain > 0 else { continue }
+                    if let b = best, b.size < members[c].count || (b.size == members[c].count && b.gain >= gain) { continue }
+                    best = (c, members[c].count, gain)
+                }
+                guard let pick = best else { break }
+                chosen.append(pick.klass)
+                for s in codes.indices { for i in members[pick.klass] where codes[s][i] >= 0 { have[s].insert(codes[s][i]) } }
+            }
+            guard !chosen.isEmpty, have.allSatisfy({ $0.count >= l }) else { continue }
+            claimed.insert(klass)
+            for c in chosen {
+                claimed.insert(c)
+                for r in members[c] {
+                    for d in keys.indices where !shown.contains(d) && keyCodes[d][r] >= 0 { out[d].append(r) }
+                }
+            }
+        }
+        return out
     }
 
     /// The records that join the stuck class: ``donors(for:in:keys:k:l:sensitive:)`` if enough can be spared,
