@@ -105,6 +105,12 @@ import Testing
         #expect(p.value("feedback_entries", where: ["A1", "complaint-access", "Total"]) == .integer(13))
         #expect(p.value("feedback_entries", where: ["A1", "information-request", "low"]) == .integer(7))
         #expect(p.value("feedback_entries", where: ["Total", "Total", "urgent"]) == .integer(6))
+        // Feedback without a priority is counted as "unknown" (QA16), not under a blank label
+        var unset = rows
+        for i in 0..<6 { unset.append("U\(i),2026-03-0\(1 + i),,A1,A101,hotline,complaint-access,open,female,adults,") }
+        let withUnset = try CategoryOutputs.shareableReport(for: .communicatingWithAffectedCommunities, table: fixture(
+            "feedback_id,received,responded,adm1_code,adm2_code,channel,topic,status,sex,age_group,priority", unset))
+        #expect(withUnset.section("shareable")?.value("feedback_entries", where: ["A1", "complaint-access", "unknown"]) == .integer(6))
         #expect(r.section("by-priority") == nil)
         // And a trend by month received (without the topic: its topic totals would be the main table's)
         let m = try #require(r.section("by-month"))

@@ -179,6 +179,23 @@ import Testing
         }
     }
 
+    @Test func aTableWhoseCellsAllRoundToZeroStillStatesItsTotalAndNote() throws {
+        // Given one record in a three-way table, rounded to base 10 under seeds where it rounds to 0
+        let table = try Table(columns: [F.texts("a", ["x"]), F.texts("b", ["y"]), F.texts("c", ["z"])])
+        var sawZero = false
+        for seed in 0..<40 {
+            let t = try Aggregation.aggregate(table, by: ["a", "b", "c"], rule: .round(base: 10, seed: UInt64(seed)))
+            guard t.grandTotal?.publishedCount == 0 else { continue }
+            sawZero = true
+            // Then the written table still has its grand total (0) and, on it, the note (QA16: it was empty)
+            let out = try t.table()
+            #expect(out.rowCount == 1)
+            #expect(F.strings(out, "a") == ["Total"])
+            #expect(F.strings(out, "note").first??.contains("base 10") == true)
+        }
+        #expect(sawZero)
+    }
+
     @Test func theBaseAndMethodButNotTheSeedAreWrittenInTheTable() throws {
         let t = try Aggregation.aggregate(
             TablesAggregationTests.records([[12, 7], [3, 9]]), by: ["R", "C"], rule: .round(base: 5, seed: 42))

@@ -86,7 +86,12 @@ public enum SharingPolicyTables {
             // The statuses are as of a day, which the table states (QA11 C13).
             (records, referenceDay) = try Caseload.recordsAsOf(t, day: options.asOf)
         case .communicatingWithAffectedCommunities:
-            records = t
+            var m = t
+            if t["priority"] != nil {
+                // Feedback without a priority is counted as "unknown", as the internal output names it (QA16).
+                _ = try? m.setColumn(Column(name: "priority", data: .textColumn(try t.texts("priority").map { $0 ?? "unknown" })))
+            }
+            records = m
             extra = try feedbackTrend(t, minCell: options.minCell)
         }
         var section = try aggregateSection(records, by: dims, sum: sum, category: category, minCell: options.minCell)

@@ -23,7 +23,7 @@ extension AggregateTable {
     /// combination of categories holds records, and in a detailed table each such cell is a person or a
     /// household (a district, a day, a sex, an age group and a kind of incident). `listSuppressed` keeps
     /// them, with a null count and the `flag`, for the producer's own report. Under rounding, cells whose
-    /// rounded count is 0 are left out too, and no cell is flagged (flagging changed cells would mark the
+    /// rounded count is 0 are left out too (but the grand total), and no cell is flagged (flagging changed cells would mark the
     /// others as exact); a last column `note` carries ``roundingNote`` (base and method; not the seed) on
     /// the first row.
     /// - Throws: ``ReductionError/duplicateColumn(_:)`` when a dimension or sum column is named `count` or `flag`;
@@ -42,7 +42,9 @@ extension AggregateTable {
             rows += marginals
         }
         switch rule {
-        case .round, .cellKey: rows.removeAll { $0.publishedCount == 0 }
+        // (The grand total stays even at 0, so that a table whose every cell rounds to 0 still says how it
+        // was protected, and that it is not empty for want of records: QA16.)
+        case .round, .cellKey: rows.removeAll { $0.publishedCount == 0 && !$0.coordinates.allSatisfy { $0 == nil } }
         case .suppress: break
         }
         if !listSuppressed && !distinguishSuppression { rows.removeAll { $0.status != .published } }
