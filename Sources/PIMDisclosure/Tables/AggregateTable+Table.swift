@@ -42,9 +42,11 @@ extension AggregateTable {
             rows += marginals
         }
         switch rule {
-        // (The grand total stays even at 0, so that a table whose every cell rounds to 0 still says how it
-        // was protected, and that it is not empty for want of records: QA16.)
-        case .round, .cellKey: rows.removeAll { $0.publishedCount == 0 && !$0.coordinates.allSatisfy { $0 == nil } }
+        // (Under rounding the grand total stays even at 0, so that a table whose every cell rounds to 0 still
+        // says how it was rounded, and that it is not empty for want of records: QA16. Under the cell-key
+        // method a 0 is a count below the minimum, and the listing must not depend on that minimum.)
+        case .round: rows.removeAll { $0.publishedCount == 0 && !$0.coordinates.allSatisfy { $0 == nil } }
+        case .cellKey: rows.removeAll { $0.publishedCount == 0 }
         case .suppress: break
         }
         if !listSuppressed && !distinguishSuppression { rows.removeAll { $0.status != .published } }
