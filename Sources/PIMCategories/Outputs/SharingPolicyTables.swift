@@ -92,7 +92,7 @@ public enum SharingPolicyTables {
                 _ = try? m.setColumn(Column(name: "priority", data: .textColumn(try t.texts("priority").map { $0 ?? "unknown" })))
             }
             records = m
-            extra = try feedbackTrend(t, minCell: options.minCell)
+            extra = try feedbackTrend(t, minCell: options.minCell).map { [$0] } ?? []
         }
         var section = try aggregateSection(records, by: dims, sum: sum, category: category, minCell: options.minCell)
         if category == .communicatingWithAffectedCommunities, let trend = extra.firstIndex(where: { $0.name == "by-month" }),
@@ -129,23 +129,19 @@ public enum SharingPolicyTables {
     /// and a separate table of urgent feedback could equal a main cell the main table hid). So the trend has
     /// no topic or location, and shares only the grand total; when either hides it, the trend is left out
     /// (``listGrandTotal(_:_:)``).
-    static func feedbackTrend(_ t: Table, minCell: Int) throws(CategoryDataError) -> [ReportSection] {
-        let category = PIMCategory.ID.communicatingWithAffectedCommunities
-        var sections: [ReportSection] = []
-        if t["received"] != nil {
-            let days = try t.days("received")
-            var m = t
-            _ = try? m.setColumn(Column(name: "month", data: .textColumn(days.map { $0.map { TrendPeriod.month.label(TrendPeriod.month.start(of: $0)) } })))
-            let dated = (0..<t.rowCount).filter { days[$0] != nil }
-            if !dated.isEmpty {
-                var section = try aggregateSection(m.selectingRows(dated), by: ["month"], sum: [], category: category, minCell: minCell)
-                section.name = "by-month"
-                section.title = "Feedback by month received"
-                section.notes.append("The trend of feedback (§10.8: trends), without location or topic: with the topic, its topic totals would be those of the main table, protected twice and differently.")
-                sections.append(section)
-            }
-        }
-        return sections
+    static func feedbackTrend(_ t: Table, minCell: Int) throws(CategoryDataError) -> ReportSection? {
+        guard t["received"] != nil else { return nil }
+        let days = try t.days("received")
+        let dated = (0..<t.rowCount).filter { days[$0] != nil }
+        guard !dated.isEmpty else { return nil }
+        var m = t
+        _ = try? m.setColumn(Column(name: "month", data: .textColumn(days.map { $0.map { TrendPeriod.month.label(TrendPeriod.month.start(of: $0)) } })))
+        var section = try aggregateSection(
+            m.selectingRows(dated), by: ["month"], sum: [], category: .communicatingWithAffectedCommunities, minCell: minCell)
+        section.name = "by-month"
+        section.title = "Feedback by month received"
+        section.notes.append("The trend of feedback (§10.8: trends), without location or topic: with the topic, its topic totals would be those of the main table, protected twice and differently.")
+        return section
     }
 
     /// Whether both tables list their grand total. Tables of the same records, protected one by one, share it:

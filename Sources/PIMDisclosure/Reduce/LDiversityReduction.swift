@@ -192,8 +192,7 @@ extension LDiversityReduction {
         let cls = freq.classOfRecord
         var keyCodes: [[Int32]] = []
         for name in keys { keyCodes.append(KeyCodes(column: try table.reductionColumn(name)).codes) }
-        var codes: [[Int32]] = []
-        for name in sensitive { codes.append(KeyCodes(column: try table.reductionColumn(name)).codes) }
+        let codes = try sensitiveCodes(table, sensitive)
         var members = [[Int]](repeating: [], count: freq.classCount)
         for i in 0..<table.rowCount { members[Int(cls[i])].append(i) }
         func present(_ r: Int) -> [Int] { keys.indices.filter { keyCodes[$0][r] >= 0 } }
@@ -216,22 +215,10 @@ extension LDiversityReduction {
             let rep = members[klass][0]
             let shown = present(rep)
             guard !shown.isEmpty, shown.count < keys.count else { continue }
-            var have = codes.map { c in Set(members[klass].compactMap { c[$0] >= 0 ? c[$0] : nil }) }
-            var chosen: [Int] = []
             let candidates = classes(agreeingOn: shown, with: rep).filter { $0 != klass && !claimed.contains($0) }
-            while let v = have.indices.first(where: { have[$0].count < l }) {
-                var best: (klass: Int, size: Int, gain: Int)?
-                for c in candidates where !chosen.contains(c) {
-                    let gain = Set(members[c].compactMap { codes[v][$0] >= 0 ? codes[v][$0] : nil }).subtracting(have[v]).count
-                    guard gain > 0 else { continue }
-                    if let b = best, b.size < members[c].count || (b.size == members[c].count && b.gain >= gain) { continue }
-                    best = (c, members[c].count, gain)
-                }
-                guard let pick = best else { break }
-                chosen.append(pick.klass)
-                for s in codes.indices { for i in members[pick.klass] where codes[s][i] >= 0 { have[s].insert(codes[s][i]) } }
-            }
-            guard !chosen.isEmpty, have.allSatisfy({ $0.count >= l }) else { continue }
+            guard let chosen = smallestCompleting(members[klass], from: candidates, members: members, codes: codes, l: l),
+                !chosen.isEmpty
+            else { continue }
             claimed.insert(klass)
             for c in chosen {
                 claimed.insert(c)
@@ -266,29 +253,42 @@ extension LDiversityReduction {
         let stuckClasses = Set(stuck.map { cls[$0] })
         var members = [[Int]](repeating: [], count: freq.classCount)
         for i in 0..<table.rowCount where !stuckClasses.contains(cls[i]) { members[Int(cls[i])].append(i) }
+        let codes = try sensitiveCodes(table, sensitive)
+        guard let chosen = smallestCompleting(
+            stuck, from: members.indices.filter { !members[$0].isEmpty }, members: members, codes: codes, l: l)
+        else { return nil }
+        let taken = chosen.flatMap { members[$0] }
+        return taken.isEmpty ? nil : taken.sorted()
+    }
+
+    /// Each sensitive variable's codes (-1 for a missing value).
+    static func sensitiveCodes(_ table: Table, _ sensitive: [String]) throws(ReductionError) -> [[Int32]] {
         var codes: [[Int32]] = []
         for name in sensitive { codes.append(KeyCodes(column: try table.reductionColumn(name)).codes) }
-        var present = codes.map { c in Set(stuck.compactMap { c[$0] >= 0 ? c[$0] : nil }) }
-        var taken: [Int] = []
-        var joined = Set<Int>()
-        while let v = present.indices.first(where: { present[$0].count < l }) {
-            // The candidate classes for the first variable still short, smallest first.
+        return codes
+    }
+
+    /// The classes of `candidates` that, joining the records `rows`, give every sensitive variable at least l
+    /// distinct known values: while one has fewer, the smallest class holding a value it lacks (of equal sizes,
+    /// the one bringing more new values). Empty when `rows` already have them; nil when the candidates cannot
+    /// bring them.
+    static func smallestCompleting(
+        _ rows: [Int], from candidates: [Int], members: [[Int]], codes: [[Int32]], l: Int
+    ) -> [Int]? {
+        var have = codes.map { c in Set(rows.compactMap { c[$0] >= 0 ? c[$0] : nil }) }
+        var chosen: [Int] = []
+        while let v = have.indices.first(where: { have[$0].count < l }) {
             var best: (klass: Int, size: Int, gain: Int)?
-            for c in members.indices where !members[c].isEmpty && !joined.contains(c) {
-                let values = Set(members[c].compactMap { codes[v][$0] >= 0 ? codes[v][$0] : nil })
-                let gain = values.subtracting(present[v]).count
+            for c in candidates where !chosen.contains(c) {
+                let gain = Set(members[c].compactMap { codes[v][$0] >= 0 ? codes[v][$0] : nil }).subtracting(have[v]).count
                 guard gain > 0 else { continue }
-                let size = members[c].count
-                if let b = best, b.size < size || (b.size == size && b.gain >= gain) { continue }
-                best = (c, size, gain)
+                if let b = best, b.size < members[c].count || (b.size == members[c].count && b.gain >= gain) { continue }
+                best = (c, members[c].count, gain)
             }
-            guard let chosen = best else { return nil }
-            joined.insert(chosen.klass)
-            taken += members[chosen.klass]
-            for s in codes.indices {
-                for i in members[chosen.klass] where codes[s][i] >= 0 { present[s].insert(codes[s][i]) }
-            }
+            guard let pick = best else { return nil }
+            chosen.append(pick.klass)
+            for s in codes.indices { for i in members[pick.klass] where codes[s][i] >= 0 { have[s].insert(codes[s][i]) } }
         }
-        return taken.isEmpty ? nil : taken.sorted()
+        return chosen
     }
 }

@@ -23,9 +23,9 @@ extension AggregateTable {
     /// combination of categories holds records, and in a detailed table each such cell is a person or a
     /// household (a district, a day, a sex, an age group and a kind of incident). `listSuppressed` keeps
     /// them, with a null count and the `flag`, for the producer's own report. Under rounding, cells whose
-    /// rounded count is 0 are left out too (but the grand total), and no cell is flagged (flagging changed cells would mark the
-    /// others as exact); a last column `note` carries ``roundingNote`` (base and method; not the seed) on
-    /// the first row.
+    /// rounded count is 0 are left out too (but the grand total), and no cell is flagged (flagging changed
+    /// cells would mark the others as exact); a last column `note` carries ``roundingNote`` (base and method;
+    /// not the seed) on the first row.
     /// - Throws: ``ReductionError/duplicateColumn(_:)`` when a dimension or sum column is named `count` or `flag`;
     ///   ``ReductionError/categoryIsTotalLabel(column:label:)`` when margins are included and a category is
     ///   spelled like `totalLabel` (ignoring case and spaces).

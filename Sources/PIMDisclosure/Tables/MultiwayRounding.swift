@@ -223,7 +223,7 @@ enum MultiwayRounding {
             while freeCount > 0 && rounds < roundLimit && budget > 0 {
                 rounds += 1
                 if basis.isEmpty {
-                    // No controlled rounding from here: let one total at a bound go one base further.
+                    // No controlled rounding from here: let a few totals at a bound go one base further.
                     var candidates: [Int] = []
                     var bestKey = Int.max
                     budget -= n
@@ -237,7 +237,7 @@ enum MultiwayRounding {
                         }
                     }
                     guard !candidates.isEmpty else { break }
-                    // A few at a time (each let-go costs a rebuild of the directions).
+                    // (Several at a time: each let-go costs a rebuild of the directions.)
                     for _ in 0..<min(8, candidates.count) {
                         let k = Int(g.next(upperBound: UInt64(candidates.count)))
                         let c = candidates[k]
@@ -320,7 +320,6 @@ enum MultiwayRounding {
                     let s = freeMembers(c)
                     if !s.isEmpty { impose(s) }
                 }
-
             }
             // Whatever is still fractional (only when the work ran out) is rounded by Cox's two-way controlled
             // rounding of its fractions, the table seen as rows (every dimension but the last) by columns (the
