@@ -99,7 +99,9 @@ struct AnonymizeCommand: AsyncParsableCommand {
         }
         let keptIdentifiers = defaults.identifiersLeft(dropping: dropColumns, pseudonymizing: pseudoColumns, in: table)
         if !keptIdentifiers.isEmpty {
-            Output.stderr("warning: \(keptIdentifiers.joined(separator: ", ")) look like direct identifiers and are kept, as --keep asks: make sure \(keptIdentifiers.count == 1 ? "it identifies" : "they identify") no one.")
+            let one = keptIdentifiers.count == 1
+            Output.stderr(
+                "warning: \(keptIdentifiers.joined(separator: ", ")) \(one ? "looks like a direct identifier and is" : "look like direct identifiers and are") kept, as --keep asks: make sure \(one ? "it identifies" : "they identify") no one.")
         }
         let givenKeys = try resolved(columnList(keys), "--keys") ?? defaults.keys
         guard !givenKeys.isEmpty else { throw CLIError("No key variables: give --keys.") }

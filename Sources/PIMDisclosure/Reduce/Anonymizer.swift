@@ -59,8 +59,11 @@ public enum Anonymizer {
                     keys: plan.keys, importance: plan.importance, available: table.columnNames)
                 let r = try LDiversityReduction.apply(
                     to: table, keys: plan.keys, k: k, importance: plan.importance, order: order, requirement: requirement)
-                table = r.table
                 origin = r.origin
+                // What the rounds suppressed beyond need comes back, the most important key first.
+                table = try SuppressionRestore.apply(
+                    to: r.table, source: r.recordsRemoved > 0 ? recoded.selectingRows(origin) : recoded, keys: plan.keys,
+                    k: k, order: order, l: requirement.l, sensitive: requirement.sensitive)
                 removed = (r.recordsRemoved, r.classesRemoved)
             }
             for (d, key) in plan.keys.enumerated() {

@@ -134,19 +134,21 @@ public enum LocalSuppression {
     /// `table` with the key columns' values nulled where `codes` is -1 and the original was not null.
     private static func write(_ engine: SuppressionEngine, into table: Table, columns: [Column]) -> Table {
         var out = table
-        for (d, column) in columns.enumerated() {
-            let codes = engine.column(d)
-            let data: ColumnData
-            switch column.data {
-            case .text(_, let dictionary): data = .text(codes: codes, dictionary: dictionary)
-            case .integer(let v, let nulls): data = .integer(values: v, nulls: nulls.adding(codes))
-            case .decimal(let v, let nulls): data = .decimal(values: v, nulls: nulls.adding(codes))
-            case .date(let v, let nulls): data = .date(days: v, nulls: nulls.adding(codes))
-            case .boolean(let v, let nulls): data = .boolean(values: v, nulls: nulls.adding(codes))
-            }
-            out = out.replacing(Column(name: column.name, tag: column.tag, data: data))
-        }
+        for (d, column) in columns.enumerated() { out = out.replacing(Self.column(column, codes: engine.column(d))) }
         return out
+    }
+
+    /// `column` with its values nulled where `codes` is -1 (its other values kept as they are).
+    static func column(_ column: Column, codes: [Int32]) -> Column {
+        let data: ColumnData
+        switch column.data {
+        case .text(_, let dictionary): data = .text(codes: codes, dictionary: dictionary)
+        case .integer(let v, let nulls): data = .integer(values: v, nulls: nulls.adding(codes))
+        case .decimal(let v, let nulls): data = .decimal(values: v, nulls: nulls.adding(codes))
+        case .date(let v, let nulls): data = .date(days: v, nulls: nulls.adding(codes))
+        case .boolean(let v, let nulls): data = .boolean(values: v, nulls: nulls.adding(codes))
+        }
+        return Column(name: column.name, tag: column.tag, data: data)
     }
 }
 

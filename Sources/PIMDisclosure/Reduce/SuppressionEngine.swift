@@ -71,6 +71,9 @@ struct SuppressionEngine {
     /// Whether key `d` of record `i` is missing.
     @inline(__always) func isMissing(_ i: Int, _ d: Int) -> Bool { codes[i * m + d] < 0 }
 
+    /// The code of key `d` of record `i` (-1 = missing).
+    @inline(__always) func code(_ i: Int, _ d: Int) -> Int32 { codes[i * m + d] }
+
     /// The codes of key `d` for every record.
     func column(_ d: Int) -> [Int32] { (0..<n).map { codes[$0 * m + d] } }
 
@@ -102,10 +105,22 @@ struct SuppressionEngine {
 
     /// Sets key `d` of record `i` to missing, keeping every built table current.
     mutating func suppress(_ i: Int, key d: Int) {
+        guard !isMissing(i, d) else { return }
+        set(i, key: d, to: -1)
+    }
+
+    /// Sets key `d` of record `i` to `code` (-1 = missing; otherwise below the key's cardinality), keeping every
+    /// built table current: a suppressed value can be put back.
+    mutating func set(_ i: Int, key d: Int, to code: Int32) {
         let old = pattern[i]
-        let new = old | (1 << UInt32(d))
-        guard old != new else { return }
+        let bit: UInt32 = 1 << UInt32(d)
+        let new = code < 0 ? old | bit : old & ~bit
         for (_, t) in tablesOfPattern[Int(old)] { add(-1, at: index(i, table: t), in: t) }
+        codes[i * m + d] = code
+        guard old != new else {
+            for (_, t) in tablesOfPattern[Int(old)] { add(1, at: index(i, table: t), in: t) }
+            return
+        }
         // Remove from the old pattern's members (swap with last).
         let pos = Int(position[i])
         let last = members[Int(old)].removeLast()
@@ -115,7 +130,6 @@ struct SuppressionEngine {
         }
         if members[Int(old)].isEmpty { present.removeAll { $0 == old } }
         if members[Int(new)].isEmpty { present.append(new) }
-        codes[i * m + d] = -1
         pattern[i] = new
         position[i] = Int32(members[Int(new)].count)
         members[Int(new)].append(Int32(i))

@@ -1,0 +1,218 @@
+import PIMTable
+
+/// Puts back suppressed key values that k-anonymity and l-diversity no longer need, the most important key first
+/// (QA16: with `--l`, the rounds that generalise whole failing classes, and the local suppression after them, can
+/// suppress more than the end result needs, and not always in the order of importance).
+///
+/// Classes are sets of records with identical key values (a missing value is a value of its own), as
+/// l-diversity is measured; k is measured with sdcMicro's rule that a missing key value matches any category
+/// (``SuppressionEngine``). A value is put back for a group of records at once: the records of one class that
+/// miss key `d` and had the value `v` there. The group moves to the class with `d = v`, which it creates or
+/// joins. The move is kept only if
+/// - the class it leaves (if any record stays) and the class it joins each keep at least l distinct known values
+///   of every sensitive variable;
+/// - the moved records have at least k matches;
+/// - every class that matched them before and does not now (it has another value of `d`) keeps at least k.
+///
+/// Putting a value back never adds a match, so those are all the records whose counts change. When a whole group
+/// cannot move, its records are tried one at a time (each can only join an existing class). Passes repeat until
+/// none puts anything back, so at the end no single suppressed value can be put back without breaking k or l;
+/// a work bound (class visits) ends the passes early on very large tables, leaving valid but less complete
+/// output. The result is checked again with the risk module's measures before it is returned; if that check
+/// disagrees, the table is returned as it came.
+enum SuppressionRestore {
+    /// Class visits allowed over all passes.
+    static let workLimit = 200_000_000
+
+    /// - Parameters:
+    ///   - current: k-anonymous and l-diverse on `keys`; its rows are `source`'s rows, some key values suppressed.
+    ///   - source: the table before suppression (same rows, same order): where the values come back from.
+    ///   - order: key indices, least important first.
+    static func apply(
+        to current: Table, source: Table, keys: [String], k: Int, order: [Int], l: Int, sensitive: [String]
+    ) throws(ReductionError) -> Table {
+        let n = current.rowCount
+        guard n > 0, source.rowCount == n else { return current }
+        let m = keys.count
+        var sourceColumns: [Column] = []
+        var codes: [[Int32]] = []
+        var cardinality: [Int] = []
+        var any = false
+        for key in keys {
+            let original = try source.reductionColumn(key)
+            let now = try current.reductionColumn(key)
+            let encoded = KeyEncoding(column: original)
+            var c = encoded.codes
+            for i in 0..<n where c[i] >= 0 && now.isNull(i) {
+                c[i] = -1
+                any = true
+            }
+            sourceColumns.append(original)
+            codes.append(c)
+            cardinality.append(encoded.cardinality)
+        }
+        guard any else { return current }
+        let values = sourceColumns.map { KeyEncoding(column: $0).codes }
+        var state = State(
+            engine: try SuppressionEngine(codes: codes, cardinality: cardinality), m: m, n: n,
+            sensitive: try LDiversityReduction.sensitiveCodes(current, sensitive))
+        let importanceFirst = Array(order.reversed())
+        var work = 0
+        var changed = true
+        while changed && work < workLimit {
+            changed = false
+            for d in importanceFirst where work < workLimit {
+                // The groups of records that miss d and had a value there: (class, value) → rows.
+                var groups: [Int64: [Int]] = [:]
+                for i in 0..<n where values[d][i] >= 0 && state.engine.isMissing(i, d) {
+                    groups[Int64(state.classOf[i]) << 32 | Int64(values[d][i]), default: []].append(i)
+                }
+                let ordered = groups.sorted { $0.value.count > $1.value.count || ($0.value.count == $1.value.count && $0.key < $1.key) }
+                for (_, rows) in ordered where work < workLimit {
+                    let v = values[d][rows[0]]
+                    if state.move(rows, key: d, to: v, k: k, l: l, work: &work) {
+                        changed = true
+                    } else if rows.count > 1 {
+                        for i in rows where work < workLimit && state.move([i], key: d, to: v, k: k, l: l, work: &work) {
+                            changed = true
+                        }
+                    }
+                }
+            }
+        }
+        var out = current
+        for d in 0..<m {
+            let column = state.engine.column(d)
+            out = out.replacing(LocalSuppression.column(sourceColumns[d], codes: column))
+        }
+        // The measures the release is judged by; should they disagree, nothing is put back.
+        do {
+            let frequencies = try KeyFrequencies(table: out, keys: keys, weight: nil, missingMatchesAny: true)
+            guard frequencies.fk.allSatisfy({ Double($0) >= Double(k) }) else { return current }
+            let below = try RiskAnalysis.rowsInClassesBelow(
+                distinctL: l, sensitive: sensitive, keys: keys, missingMatchesAny: true, countingMissing: false, in: out)
+            guard below.isEmpty else { return current }
+        } catch {
+            throw .disclosure(error)
+        }
+        return out
+    }
+
+    /// The records' key codes and classes as values are put back.
+    struct State {
+        var engine: SuppressionEngine
+        let m: Int
+        /// Sensitive codes per variable (-1 = missing).
+        let sensitive: [[Int32]]
+        var classOf: [Int]
+        /// Per class: its key codes, its records, and per sensitive variable the count of each known value.
+        var classCodes: [[Int32]] = []
+        var members: [Set<Int>] = []
+        var valueCounts: [[[Int32: Int]]] = []
+        var classIndex: [[Int32]: Int] = [:]
+        /// Classes with at least one record.
+        var live = Set<Int>()
+
+        init(engine: SuppressionEngine, m: Int, n: Int, sensitive: [[Int32]]) {
+            self.engine = engine
+            self.m = m
+            self.sensitive = sensitive
+            classOf = [Int](repeating: 0, count: n)
+            for i in 0..<n { classOf[i] = classFor(keyCodes(i)) }
+            for i in 0..<n { insert(i, into: classOf[i]) }
+        }
+
+        func keyCodes(_ i: Int) -> [Int32] { (0..<m).map { engine.code(i, $0) } }
+
+        mutating func classFor(_ codes: [Int32]) -> Int {
+            if let c = classIndex[codes] { return c }
+            let c = classCodes.count
+            classIndex[codes] = c
+            classCodes.append(codes)
+            members.append([])
+            valueCounts.append(sensitive.map { _ in [:] })
+            return c
+        }
+
+        mutating func insert(_ i: Int, into c: Int) {
+            members[c].insert(i)
+            live.insert(c)
+            classOf[i] = c
+            for s in sensitive.indices where sensitive[s][i] >= 0 { valueCounts[c][s][sensitive[s][i], default: 0] += 1 }
+        }
+
+        mutating func remove(_ i: Int, from c: Int) {
+            members[c].remove(i)
+            if members[c].isEmpty { live.remove(c) }
+            for s in sensitive.indices where sensitive[s][i] >= 0 {
+                let v = sensitive[s][i]
+                let left = (valueCounts[c][s][v] ?? 1) - 1
+                valueCounts[c][s][v] = left > 0 ? left : nil
+            }
+        }
+
+        /// Whether class `c` without `rows` (and with `added`) keeps l distinct known values of every sensitive
+        /// variable, or is left empty.
+        func keepsL(_ c: Int?, without rows: [Int], adding added: [Int], l: Int) -> Bool {
+            let size = (c.map { members[$0].count } ?? 0) - rows.count + added.count
+            if size == 0 { return true }
+            for s in sensitive.indices {
+                var counts = c.map { valueCounts[$0][s] } ?? [:]
+                for i in rows where sensitive[s][i] >= 0 {
+                    let left = (counts[sensitive[s][i]] ?? 1) - 1
+                    counts[sensitive[s][i]] = left > 0 ? left : nil
+                }
+                for i in added where sensitive[s][i] >= 0 { counts[sensitive[s][i], default: 0] += 1 }
+                if counts.count < l { return false }
+            }
+            return true
+        }
+
+        /// Puts value `v` of key `d` back in `rows` (one class, all missing `d`) if k and l still hold; whether it did.
+        mutating func move(_ rows: [Int], key d: Int, to v: Int32, k: Int, l: Int, work: inout Int) -> Bool {
+            let from = classOf[rows[0]]
+            guard rows.allSatisfy({ classOf[$0] == from && engine.isMissing($0, d) }) else { return false }
+            var target = classCodes[from]
+            target[d] = v
+            let existing = classIndex[target].flatMap { live.contains($0) ? $0 : nil }
+            let whole = rows.count == members[from].count
+            guard keepsL(existing, without: [], adding: rows, l: l),
+                whole || keepsL(from, without: rows, adding: [], l: l)
+            else { return false }
+            for i in rows { engine.set(i, key: d, to: v) }
+            var ok = engine.frequency(of: rows[0]) >= k
+            if ok {
+                // Classes that matched the group before and not now: d present with another value, agreeing with
+                // the group on every key both have. (Complete records did not count a group missing every key.)
+                let was = classCodes[from]
+                let wasFull = was.allSatisfy { $0 < 0 }
+                for c in live where c != from {
+                    work += 1
+                    let other = classCodes[c]
+                    guard other[d] >= 0, other[d] != v else { continue }
+                    if wasFull && m > 1 && other.allSatisfy({ $0 >= 0 }) { continue }
+                    var agrees = true
+                    for e in 0..<m where e != d && was[e] >= 0 && other[e] >= 0 && was[e] != other[e] {
+                        agrees = false
+                        break
+                    }
+                    guard agrees, let rep = members[c].first else { continue }
+                    if engine.frequency(of: rep) < k {
+                        ok = false
+                        break
+                    }
+                }
+            }
+            guard ok else {
+                for i in rows { engine.set(i, key: d, to: -1) }
+                return false
+            }
+            let to = classFor(target)
+            for i in rows {
+                remove(i, from: from)
+                insert(i, into: to)
+            }
+            return true
+        }
+    }
+}
