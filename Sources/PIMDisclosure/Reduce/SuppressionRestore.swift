@@ -107,11 +107,15 @@ enum SuppressionRestore {
         var classOf: [Int]
         /// Per class: its key codes, its records, and per sensitive variable the count of each known value.
         var classCodes: [[Int32]] = []
+        /// Live classes (with at least one record) by pattern (bit set = key missing).
+        var byPattern: [UInt32: Set<Int>] = [:]
+        /// Per pattern q and set of keys r (`q << 16 | r`), built when first needed and then kept current: the
+        /// live classes of pattern q by their codes on r.
+        var index: [UInt32: [[Int32]: [Int]]] = [:]
+        var indexed: [UInt32: [UInt32]] = [:]
         var members: [Set<Int>] = []
         var valueCounts: [[[Int32: Int]]] = []
         var classIndex: [[Int32]: Int] = [:]
-        /// Classes with at least one record.
-        var live = Set<Int>()
 
         init(engine: SuppressionEngine, m: Int, n: Int, sensitive: [[Int32]]) {
             self.engine = engine
@@ -135,19 +139,55 @@ enum SuppressionRestore {
         }
 
         mutating func insert(_ i: Int, into c: Int) {
+            if members[c].isEmpty { lives(c, true) }
             members[c].insert(i)
-            live.insert(c)
             classOf[i] = c
             for s in sensitive.indices where sensitive[s][i] >= 0 { valueCounts[c][s][sensitive[s][i], default: 0] += 1 }
         }
 
         mutating func remove(_ i: Int, from c: Int) {
             members[c].remove(i)
-            if members[c].isEmpty { live.remove(c) }
+            if members[c].isEmpty { lives(c, false) }
             for s in sensitive.indices where sensitive[s][i] >= 0 {
                 let v = sensitive[s][i]
                 let left = (valueCounts[c][s][v] ?? 1) - 1
                 valueCounts[c][s][v] = left > 0 ? left : nil
+            }
+        }
+
+        func pattern(of codes: [Int32]) -> UInt32 {
+            var p: UInt32 = 0
+            for d in 0..<m where codes[d] < 0 { p |= 1 << UInt32(d) }
+            return p
+        }
+
+        func projection(_ codes: [Int32], _ keys: UInt32) -> [Int32] {
+            (0..<m).filter { keys & (1 << UInt32($0)) != 0 }.map { codes[$0] }
+        }
+
+        /// The live classes of pattern `q` by their codes on `keys`.
+        mutating func agreeing(pattern q: UInt32, on keys: UInt32) -> [[Int32]: [Int]] {
+            let id = q << 16 | keys
+            if let built = index[id] { return built }
+            var built: [[Int32]: [Int]] = [:]
+            for c in byPattern[q] ?? [] { built[projection(classCodes[c], keys), default: []].append(c) }
+            index[id] = built
+            indexed[q, default: []].append(keys)
+            return built
+        }
+
+        /// Class `c` gains its first record (`true`) or loses its last.
+        mutating func lives(_ c: Int, _ alive: Bool) {
+            let q = pattern(of: classCodes[c])
+            if alive { byPattern[q, default: []].insert(c) } else { byPattern[q]?.remove(c) }
+            for keys in indexed[q] ?? [] {
+                let id = q << 16 | keys
+                let key = projection(classCodes[c], keys)
+                if alive {
+                    index[id]?[key, default: []].append(c)
+                } else {
+                    index[id]?[key]?.removeAll { $0 == c }
+                }
             }
         }
 
@@ -174,7 +214,7 @@ enum SuppressionRestore {
             guard rows.allSatisfy({ classOf[$0] == from && engine.isMissing($0, d) }) else { return false }
             var target = classCodes[from]
             target[d] = v
-            let existing = classIndex[target].flatMap { live.contains($0) ? $0 : nil }
+            let existing = classIndex[target].flatMap { members[$0].isEmpty ? nil : $0 }
             let whole = rows.count == members[from].count
             guard keepsL(existing, without: [], adding: rows, l: l),
                 whole || keepsL(from, without: rows, adding: [], l: l)
@@ -185,21 +225,20 @@ enum SuppressionRestore {
                 // Classes that matched the group before and not now: d present with another value, agreeing with
                 // the group on every key both have. (Complete records did not count a group missing every key.)
                 let was = classCodes[from]
-                let wasFull = was.allSatisfy { $0 < 0 }
-                for c in live where c != from {
-                    work += 1
-                    let other = classCodes[c]
-                    guard other[d] >= 0, other[d] != v else { continue }
-                    if wasFull && m > 1 && other.allSatisfy({ $0 >= 0 }) { continue }
-                    var agrees = true
-                    for e in 0..<m where e != d && was[e] >= 0 && other[e] >= 0 && was[e] != other[e] {
-                        agrees = false
-                        break
-                    }
-                    guard agrees, let rep = members[c].first else { continue }
-                    if engine.frequency(of: rep) < k {
-                        ok = false
-                        break
+                let p = pattern(of: was)
+                let full: UInt32 = (1 << UInt32(m)) - 1
+                let bit: UInt32 = 1 << UInt32(d)
+                search: for q in byPattern.keys where q & bit == 0 {
+                    if p == full && m > 1 && q == 0 { continue }
+                    let shown = ~p & ~q & full
+                    let list = agreeing(pattern: q, on: shown)[projection(was, shown)] ?? []
+                    work += list.count + 1
+                    for c in list where classCodes[c][d] != v {
+                        guard let rep = members[c].first else { continue }
+                        if engine.frequency(of: rep) < k {
+                            ok = false
+                            break search
+                        }
                     }
                 }
             }
