@@ -148,6 +148,58 @@ import Testing
         #expect(!r.out.contains("Recorded consent"))
     }
 
+    @Test func everyShareRequestThatSharesNothingIsAuditedWithItsReason() throws {
+        let dir = try Self.workspace()
+        // Given a dataset without a record id under an agreement whose basis is consent, and an analyst
+        try "adm1_code,indicator,value\nXY01,wells,3\nXY02,wells,5\n".write(
+            to: dir.appendingPathComponent("sect.csv"), atomically: true, encoding: .utf8)
+        try "analyst password 1\n".write(to: dir.appendingPathComponent("an.pw"), atomically: true, encoding: .utf8)
+        try PIMBinary.expectSuccess([
+            ["import", "sect.csv", "--dataset", "sect", "--category", "sectoral-im-systems-other", "--purpose", "test"],
+            ["user", "add", "--name", "ana", "--role", "analyst", "--password-file", "an.pw"],
+            ["agreement", "add", "--id", "C-1", "--parties", "UNHCR,DRC", "--purpose", "t", "--basis", "consent",
+             "--consent-purpose", "reporting", "--covers", "sect", "--level", "aggregated"],
+            ["agreement", "activate", "C-1"],
+        ], in: dir)
+        // When shares are asked that cannot be made: consent cannot be matched to records, an agreement or a
+        // dataset that does not exist, a user who may not share
+        let requests: [([String], String)] = [
+            (["share", "sect", "--to", "DRC", "--agreement", "C-1", "--level", "aggregated", "--by", "adm1_code", "--out", "a.zip"],
+             "consent-unmatched"),
+            (["share", "sect", "--to", "DRC", "--agreement", "NOPE", "--level", "aggregated", "--by", "adm1_code", "--out", "b.zip"],
+             "unknown-agreement"),
+            (["share", "nothing", "--to", "DRC", "--agreement", "C-1", "--level", "aggregated", "--by", "adm1_code", "--out", "c.zip"],
+             "unknown-dataset"),
+            (["share", "sect", "--as", "ana", "--to", "DRC", "--agreement", "C-1", "--level", "aggregated", "--by", "adm1_code",
+              "--out", "d.zip"], "not-permitted"),
+        ]
+        for (args, reason) in requests {
+            let r = try PIMBinary.run(args, in: dir)
+            #expect(r.status != 0, "\(args)")
+            // Then each is refused, and the audit trail says why, one event each
+            let audit = try PIMBinary.run(["audit", "list", "--action", "share.refused", "--format", "json"], in: dir)
+            #expect(audit.out.components(separatedBy: "\"\(reason)\"").count == 2, "\(reason): \(audit.out)")
+            #expect(!FileManager.default.fileExists(atPath: dir.appendingPathComponent(args[args.count - 1]).path))
+        }
+        #expect(try PIMBinary.run(["audit", "verify"], in: dir).status == 0)
+    }
+
+    @Test func aShareDoesNotReplaceAnEarlierPackage() throws {
+        let dir = try Self.workspace()
+        try PIMBinary.expectSuccess([
+            ["agreement", "add", "--id", "ISP-O", "--parties", "UNHCR,DRC", "--purpose", "trends", "--basis", "public-interest",
+             "--covers", "pm", "--level", "aggregated"],
+            ["agreement", "activate", "ISP-O"],
+            ["share", "pm", "--to", "DRC", "--agreement", "ISP-O", "--level", "aggregated", "--by", "adm1_code", "--out", "p.zip"],
+        ], in: dir)
+        let first = try Data(contentsOf: dir.appendingPathComponent("p.zip"))
+        let r = try PIMBinary.run(["share", "pm", "--to", "DRC", "--agreement", "ISP-O", "--level", "aggregated", "--by", "sex",
+                                   "--out", "p.zip"], in: dir)
+        #expect(r.status != 0)
+        #expect(r.err.contains("p.zip: not written: the file exists"), "\(r.err)")
+        #expect(try Data(contentsOf: dir.appendingPathComponent("p.zip")) == first)
+    }
+
     @Test func aShareIntoAMissingFolderSaysSoBeforeAnyWork() throws {
         let dir = try Self.workspace()
         try PIMBinary.expectSuccess([

@@ -49,6 +49,10 @@ extension ShareCommand {
 
         func run() async throws {
             try Output.checkOutput(out)
+            // An earlier package at that path is an audited disclosure: its file is not replaced.
+            if FileManager.default.fileExists(atPath: out) {
+                throw CLIError("\(out): not written: the file exists (it may be an earlier share's package); give another --out or move it away first.")
+            }
             // Before any work (and before a refusal or a share is audited): the package's folder must exist.
             let folder = URL(fileURLWithPath: out).deletingLastPathComponent()
             var isDirectory: ObjCBool = false
@@ -57,7 +61,7 @@ extension ShareCommand {
             }
             let sealing = try self.sealing.sealing()
             let outcome = try await store.withStore(writing: true, command: "pim share") { s in
-                try await actor.check(in: s, needs: .manageSharing, to: "share data")
+                try await ShareFileDelivery.checkSharer(actor, in: s, request: "share \(dataset)", agreement: agreement, recipient: to)
                 return try await ShareFileDelivery.share(
                     store: s, actor: actor.name, dataset: dataset, to: to, agreement: agreement, level: level,
                     dimensions: by.map(AggregateCommand.dimensions) ?? [], out: URL(fileURLWithPath: out), sealing: sealing, at: Date())
@@ -105,7 +109,7 @@ extension ShareCommand {
             try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
             let now = Date()
             let lines: [String] = try await store.withStore(writing: true, command: "pim share due") { s in
-                try await actor.check(in: s, needs: .manageSharing, to: "share data")
+                try await ShareFileDelivery.checkSharer(actor, in: s, request: "share due", agreement: nil, recipient: nil)
                 var lines: [String] = []
                 let datasets = try await s.datasets()
                 for var a in try await AgreementDocuments.all(in: s) where a.isDue(at: now) {
@@ -113,7 +117,14 @@ extension ShareCommand {
                     for d in datasets where a.covers(d) {
                         let level = ShareAssembly.defaultLevel(agreement: a, dataset: d)
                         for r in a.recipients {
-                            let name = "\(a.id)-\(d.name)-\(r)-\(SharingCoding.dayText(now)).zip"
+                            // (Never over an earlier package: each is an audited disclosure, and keeps its file.)
+                            let stem = "\(a.id)-\(d.name)-\(r)-\(SharingCoding.dayText(now))"
+                            var name = stem + ".zip"
+                            var n = 1
+                            while FileManager.default.fileExists(atPath: dir.appendingPathComponent(name).path) {
+                                n += 1
+                                name = "\(stem)-\(n).zip"
+                            }
                             if dryRun { lines.append("due: \(a.id) \(d.name) → \(r) (\(level.rawValue))"); continue }
                             do {
                                 let o = try await ShareFileDelivery.share(
@@ -124,6 +135,9 @@ extension ShareCommand {
                                 made += 1
                             } catch let e as ShareRefused {
                                 lines.append("refused: \(a.id) \(d.name) → \(r): \(e.refusal)")
+                            } catch {
+                                // Whatever else went wrong with one share, the others due are still made.
+                                lines.append("refused: \(a.id) \(d.name) → \(r): \(error)")
                             }
                         }
                     }

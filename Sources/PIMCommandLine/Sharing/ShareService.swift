@@ -1,6 +1,7 @@
 import Crypto
 import Foundation
 import PIMCore
+import PIMServer
 import PIMStorage
 import PIMTable
 
@@ -53,6 +54,22 @@ enum ShareFileDelivery {
                 throw error
             }
             return Outcome(record: share.record, output: share.output, metadata: share.metadata)
+        }
+    }
+
+    /// Checks that the actor may share data; a request refused here is audited as `share.refused` (reason
+    /// `not-permitted`) like any other refusal, then the error is thrown.
+    static func checkSharer(
+        _ actor: ActorOption, in store: any Store, request: String, agreement: String?, recipient: String?
+    ) async throws {
+        do {
+            try await actor.check(in: store, needs: .manageSharing, to: "share data")
+        } catch let e as CLIError {
+            var details = ["reason": ShareRefusal.notPermitted(reason: e.description).code, "request": request]
+            if let recipient { details["recipient"] = recipient }
+            try await store.append(
+                AuditDraft(at: Date(), actor: actor.name, action: .shareRefused, agreementID: agreement, details: details))
+            throw e
         }
     }
 

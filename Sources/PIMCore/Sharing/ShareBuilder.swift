@@ -144,6 +144,17 @@ public enum ShareBuildError: Error, Sendable, Hashable, CustomStringConvertible 
     /// Rows that are figures (population figures) could not be read as such; the detail names the column.
     case figures(String)
 
+    /// The refusal it amounts to: nothing is shared, and the audit trail says why.
+    public var refusal: ShareRefusal {
+        switch self {
+        case .refused(let r): r
+        case .consent: .notBuilt(code: "consent-unmatched", reason: description)
+        case .reduction: .notBuilt(code: "disclosure-control-failed", reason: description)
+        case .risk: .notBuilt(code: "risk-measurement-failed", reason: description)
+        case .figures: .notBuilt(code: "figures-unreadable", reason: description)
+        }
+    }
+
     public var description: String {
         switch self {
         case .figures(let detail): "The population figures could not be read: \(detail)."

@@ -72,6 +72,15 @@ public enum ShareRefusal: Error, Sendable, Hashable, CustomStringConvertible {
     case invalidDimension(String, reason: String)
     /// Every cell of the aggregated table, margins included, would be suppressed: nothing would be shared.
     case everyCellSuppressed(dimensions: [String], minimumCell: Int)
+    /// No dataset has this name.
+    case unknownDataset(String)
+    /// No agreement has this id.
+    case unknownAgreement(String)
+    /// The share was allowed but could not be built (consent that cannot be matched to records, disclosure control
+    /// or risk measurement that failed, unreadable figures): nothing is shared. The reason names no record value.
+    case notBuilt(code: String, reason: String)
+    /// Who asked may not share data (their role, or no such user).
+    case notPermitted(reason: String)
 
     public var description: String {
         switch self {
@@ -122,6 +131,10 @@ public enum ShareRefusal: Error, Sendable, Hashable, CustomStringConvertible {
             "\(p) is the producer under agreement \(a) (its first party); a share goes to one of the other parties."
         case .repeatedDimension(let c): "Column \"\(c)\" is named more than once among the dimensions; name each column once."
         case .invalidDimension(let c, let why): "The dimension \"\(c)\" cannot be used: \(why)"
+        case .unknownDataset(let d): "There is no dataset \"\(d)\" (`pim datasets` lists them)."
+        case .unknownAgreement(let a): "There is no agreement \"\(a)\" (`pim agreement list` lists them)."
+        case .notBuilt(_, let reason): reason
+        case .notPermitted(let reason): reason
         case .everyCellSuppressed(let d, let m):
             "Every cell of the table by \(d.joined(separator: ", ")) would be suppressed below the minimum cell of \(m), so nothing "
                 + "would be shared; share by fewer or coarser dimensions."
@@ -156,6 +169,10 @@ public enum ShareRefusal: Error, Sendable, Hashable, CustomStringConvertible {
         case .recipientIsProducer: "recipient-is-producer"
         case .producerNotThisWorkspace: "producer-not-this-workspace"
         case .invalidDimension: "invalid-dimension"
+        case .unknownDataset: "unknown-dataset"
+        case .unknownAgreement: "unknown-agreement"
+        case .notBuilt(let code, _): code
+        case .notPermitted: "not-permitted"
         }
     }
 

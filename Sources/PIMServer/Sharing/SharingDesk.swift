@@ -221,8 +221,6 @@ struct SharingDesk: Sendable {
         } catch let e as ShareRefused {
             guard let record = e.record else { throw ServerError.internalError(requestID: "share-refusal") }
             return .success(.refused(record))
-        } catch let e as ShareFailed {
-            return .failure(.init([e.description]))
         }
     }
 

@@ -15,13 +15,6 @@ public struct ShareRefused: Error, Sendable, CustomStringConvertible {
     public var description: String { "Refused: " + refusal.description }
 }
 
-/// A share that was allowed but could not be built (not a refusal: a damaged consent list, a failed
-/// reduction). Carries the builder's error, whose text holds no record values.
-public struct ShareFailed: Error, Sendable, CustomStringConvertible {
-    public let error: ShareBuildError
-    public var description: String { error.description }
-}
-
 /// One share from stored data to a signed package: the store-facing half of the sharing workflow, used by
 /// `pim share` and by the web server alike. The decisions are the pure ``SharingRules`` and
 /// ``ShareBuilder``; packaging is ``ShareAssembly``.
@@ -51,31 +44,25 @@ public struct ShareService: Sendable {
 
     /// Checks the request against the agreement, the category policy and the dataset's sensitivity,
     /// builds the protected table and signs the package.
-    /// - Throws: ``ShareRefused`` (audited as `share.refused`) when a rule refuses; ``StoreError/notFound(kind:key:)``
-    ///   for a missing dataset or agreement; ``ShareFailed`` when building fails for another reason.
+    /// - Throws: ``ShareRefused`` (audited as `share.refused`) when a rule refuses, when the dataset or the agreement
+    ///   does not exist, and when the share was allowed but could not be built (every request that shares nothing is
+    ///   audited with its reason).
     public func prepare(
         dataset name: String, to recipient: String, agreement agreementID: String, level: DetailLevel, dimensions: [String],
         at now: Date, encrypted: Bool = false, seal: (Data) throws -> Data = { $0 }
     ) async throws -> AssembledShare {
-        guard let dataset = try await store.dataset(named: name) else { throw StoreError.notFound(kind: "dataset", key: name) }
-        let agreement = try await AgreementDocuments.load(agreementID, from: store)
-        let exceptions = try await AgreementDocuments.exceptions(in: store)
+        let found = try await store.dataset(named: name)
         let recipientOrg = try await store.organization(acronym: recipient)
         func refuse(_ r: ShareRefusal) async throws -> Never {
-            var audit = ShareAssembly.refusalAudit(
-                r, datasetID: dataset.id.rawValue, recipient: recipient, recipientOrganizationID: recipientOrg?.id.rawValue,
-                agreementID: agreementID, level: level, actor: actor, at: now)
-            guard recordingRefusals else {
-                try await store.append(audit)
-                throw ShareRefused(refusal: r)
-            }
-            let record = ShareRefusalRecord(
-                id: ShareRefusalRecord.newID(at: now), refusal: r, agreement: agreementID, dataset: name, recipient: recipient,
-                level: level, dimensions: dimensions, created: now, actor: actor)
-            audit.details["refusal"] = record.id
-            try await store.putDocument(kind: .shareRefusal, id: record.id, json: try DocumentCoding.encode(record), audit: audit)
-            throw ShareRefused(refusal: r, record: record)
+            try await refuseRequest(
+                r, dataset: name, datasetID: found?.id.rawValue, recipient: recipient, recipientOrganizationID: recipientOrg?.id.rawValue,
+                agreement: agreementID, level: level, dimensions: dimensions, at: now)
         }
+        guard let dataset = found else { try await refuse(.unknownDataset(name)) }
+        guard let agreement = try await AgreementDocuments.find(agreementID, in: store) else {
+            try await refuse(.unknownAgreement(agreementID))
+        }
+        let exceptions = try await AgreementDocuments.exceptions(in: store)
         guard recipientOrg != nil else { try await refuse(.unknownOrganization(recipient)) }
         // The package names the agreement's first party as its producer: it must be who holds the data here.
         if let own = try await WorkspaceOrganization.acronym(in: store), let producer = agreement.parties.first, producer != own {
@@ -112,7 +99,7 @@ public struct ShareService: Sendable {
             do {
                 table = try PopulationFigures.personsInForce(try await store.table(of: version)).table
             } catch let e as CategoryDataError {
-                throw ShareFailed(error: .figures(e.description))
+                try await refuse(ShareBuildError.figures(e.description).refusal)
             }
             persons = "persons"
         } else {
@@ -131,8 +118,7 @@ public struct ShareService: Sendable {
                 plan, dataset: dataset, table: table, consent: consent, pseudonymizer: pseudonymizer,
                 rowOrderSeed: UInt64.random(in: .min ... .max), persons: persons, suppressedBefore: suppressedBefore)
         } catch {
-            if case .refused(let r) = error { try await refuse(r) }
-            throw ShareFailed(error: error)
+            try await refuse(error.refusal)
         }
         // Differencing: a table of this dataset to the same recipient over a population that differs by a few
         // records (consent decisions changed, or another version added or removed them) would show those
@@ -175,6 +161,27 @@ public struct ShareService: Sendable {
             agreement: agreement, producer: .init(acronym: producerAcronym, name: producerName),
             recipient: .init(acronym: recipient, name: recipientOrg?.name), recipientOrganizationID: recipientOrg?.id.rawValue,
             actor: actor, producedBy: producedBy, signingKey: key, at: now, encrypted: encrypted, seal: seal)
+    }
+
+    /// Appends the `share.refused` event of a request that shares nothing (and, when the service keeps refusals, the
+    /// ``ShareRefusalRecord`` with it), then throws ``ShareRefused``.
+    public func refuseRequest(
+        _ r: ShareRefusal, dataset name: String, datasetID: String?, recipient: String, recipientOrganizationID: String?,
+        agreement agreementID: String, level: DetailLevel, dimensions: [String], at now: Date
+    ) async throws -> Never {
+        var audit = ShareAssembly.refusalAudit(
+            r, datasetID: datasetID, recipient: recipient, recipientOrganizationID: recipientOrganizationID,
+            agreementID: agreementID, level: level, actor: actor, at: now)
+        guard recordingRefusals else {
+            try await store.append(audit)
+            throw ShareRefused(refusal: r)
+        }
+        let record = ShareRefusalRecord(
+            id: ShareRefusalRecord.newID(at: now), refusal: r, agreement: agreementID, dataset: name, recipient: recipient,
+            level: level, dimensions: dimensions, created: now, actor: actor)
+        audit.details["refusal"] = record.id
+        try await store.putDocument(kind: .shareRefusal, id: record.id, json: try DocumentCoding.encode(record), audit: audit)
+        throw ShareRefused(refusal: r, record: record)
     }
 
     /// Stores the share record with its `share.created` audit event. With `storingPackage`, the package
