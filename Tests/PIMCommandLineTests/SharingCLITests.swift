@@ -848,9 +848,13 @@ import Testing
         try p.run()
         p.waitUntilExit()
         try #require(p.terminationStatus == 0)
-        // The chain verifies (the weakness) …
-        #expect(try PIMBinary.run(["audit", "verify"], in: dir).status == 0)
-        // … but not against the anchor, in text and JSON
+        // The chain verifies on its own (the weakness: checked against a fresh anchors file) …
+        #expect(try PIMBinary.run(["audit", "verify", "--anchors-file", "fresh-anchors.txt"], in: dir).status == 0)
+        // … but not against the anchor the earlier runs recorded outside the database
+        let recorded = try PIMBinary.run(["audit", "verify"], in: dir)
+        #expect(recorded.status != 0)
+        #expect(recorded.err.contains("The audit log was truncated or rewritten: event \(anchor.split(separator: ":")[0])"), "\(recorded.err)")
+        // … nor against the anchor given, in text and JSON
         let r = try PIMBinary.run(["audit", "verify", "--anchor", anchor], in: dir)
         #expect(r.status != 0)
         #expect(r.err.contains("The audit log was rewritten"), "\(r.err)")
@@ -860,6 +864,46 @@ import Testing
         #expect(jo["intact"] as? Bool == false)
         #expect(jo["anchorHolds"] as? Bool == false)
         #expect(try PIMBinary.run(["audit", "verify", "--anchor", "2:xyz"], in: dir).status != 0)
+    }
+
+    /// QA18 F3: removing the newest events and moving the chain head back leaves a chain that verifies; the anchor an
+    /// earlier `pim audit verify` recorded outside the database shows it.
+    @Test func removingTheNewestEventsWithTheChainHeadIsFound() throws {
+        let dir = try Self.workspace()
+        // Given a verified trail (its newest event recorded in the data directory's anchors file)
+        let first = try PIMBinary.run(["audit", "verify"], in: dir)
+        #expect(first.status == 0, "\(first.err)")
+        let anchors = dir.appendingPathComponent("pim-data/audit-anchors.txt")
+        let recorded = try String(contentsOf: anchors, encoding: .utf8)
+        let newest = try #require(Int(recorded.split(separator: ":")[0]))
+        #expect(try FileManager.default.attributesOfItem(atPath: anchors.path)[.posixPermissions] as? Int == 0o600)
+        // A later run with nothing changed says the recorded event still holds, and records nothing new
+        let again = try PIMBinary.run(["audit", "verify"], in: dir)
+        #expect(again.out.contains("Event \(newest), the newest when an earlier run recorded it, still has its hash"), "\(again.out)")
+        #expect(try String(contentsOf: anchors, encoding: .utf8) == recorded)
+        // When the two newest events are deleted and the chain head is moved back to the one before
+        let db = dir.appendingPathComponent("pim-data/pim.sqlite").path
+        let p = Process()
+        p.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        p.arguments = ["sqlite3", db, """
+            DROP TRIGGER IF EXISTS audit_events_no_delete; DROP TRIGGER IF EXISTS audit_events_no_update;
+            DELETE FROM audit_events WHERE seq > \(newest - 2);
+            UPDATE audit_head SET seq = \(newest - 2), hash = (SELECT hash FROM audit_events WHERE seq = \(newest - 2)) WHERE id = 1
+            """]
+        try p.run()
+        p.waitUntilExit()
+        try #require(p.terminationStatus == 0)
+        #expect(try PIMBinary.run(["audit", "verify", "--anchors-file", "fresh.txt"], in: dir).status == 0)
+        // Then verify names the truncation, in text and JSON
+        let r = try PIMBinary.run(["audit", "verify"], in: dir)
+        #expect(r.status == 1)
+        #expect(r.err.contains("The audit log was truncated or rewritten: event \(newest)"), "\(r.err)")
+        let j = try PIMBinary.run(["audit", "verify", "--format", "json"], in: dir)
+        #expect(j.status == 1)
+        let o = try #require(try JSONSerialization.jsonObject(with: Data(j.out.utf8)) as? [String: Any], "\(j.out)")
+        #expect(o["intact"] as? Bool == false)
+        #expect(o["recordedAnchorHolds"] as? Bool == false)
+        #expect(o["brokenAt"] as? Int == newest)
     }
 
     @Test func auditVerifyAnswersInJSON() throws {

@@ -65,31 +65,58 @@ struct AuditCommand: AsyncParsableCommand {
         var format: OutputFormat = .text
         @Option(help: "SEQUENCE:HASH of an event kept outside pim (an earlier run's anchor): checks that it still has that hash.")
         var anchor: String?
+        @Option(help: ArgumentHelp(
+            "File where each run records the newest event and checks the one recorded before (default: audit-anchors.txt in the data directory; none for PostgreSQL unless given).",
+            valueName: "file"))
+        var anchorsFile: String?
+
+        /// The anchors file: given, or beside an SQLite store's database (outside it).
+        var anchorsURL: URL? {
+            if let anchorsFile { return URL(fileURLWithPath: anchorsFile) }
+            if case .sqlite(let directory) = store.configuration.backend { return directory.appendingPathComponent("audit-anchors.txt") }
+            return nil
+        }
 
         func run() async throws {
-            let expected = try anchor.map { text in
+            let given = try anchor.map { text in
                 guard let a = AuditAnchor.parse(text) else { throw ValidationError(AuditAnchor.formatHelp) }
                 return a
             }
-            let (status, head, holds) = try await store.withStore(writing: false, command: "pim audit verify") { s in
+            // The anchor an earlier run recorded is checked too (QA18 F3: removing the newest events with the chain head
+            // leaves a chain that verifies; the record outside the database does not follow).
+            let file = anchorsURL
+            let recorded = file.flatMap(AuditAnchorFile.last(in:))
+            let (status, head, givenHolds, recordedHolds) = try await store.withStore(writing: false, command: "pim audit verify") { s in
                 let status = try await s.verifyAuditChain()
                 let head = try await AuditAnchor.head(in: s, status: status)
-                var holds: Bool?
-                if let expected { holds = try await AuditAnchor.holds(expected, in: s) }
-                return (status, head, holds)
+                var givenHolds: Bool?
+                var recordedHolds: Bool?
+                if let given { givenHolds = try await AuditAnchor.holds(given, in: s) }
+                if let recorded { recordedHolds = try await AuditAnchor.holds(recorded, in: s) }
+                return (status, head, givenHolds, recordedHolds)
             }
+            // An intact chain that holds the anchors is recorded for the next run.
+            if case .intact = status, givenHolds != false, recordedHolds != false, let head, let file, head != recorded {
+                try AuditAnchorFile.append(head, to: file)
+            }
+            // The anchor whose failure is reported: the one given, else the recorded one.
+            let fromFile = givenHolds != false && recordedHolds == false
+            let expected = fromFile ? recorded : given
+            let holds = fromFile ? recordedHolds : givenHolds
             if format == .json {
                 var summary: ChainSummary
                 switch status {
                 case .intact(let n): summary = ChainSummary(intact: true, events: n, message: status.description, anchor: head?.text)
                 case .broken(let s, let r): summary = ChainSummary(intact: false, brokenAt: s, reason: r.rawValue, message: status.description)
                 }
+                if let recorded { summary.recordedAnchor = recorded.text }
+                summary.recordedAnchorHolds = recordedHolds
                 if let expected, let holds {
-                    summary.anchorHolds = holds
+                    summary.anchorHolds = fromFile ? givenHolds : holds
                     if !holds && summary.intact {
                         summary.intact = false
                         summary.brokenAt = expected.sequence
-                        summary.message = AuditAnchor.rewritten(expected)
+                        summary.message = fromFile ? AuditAnchorFile.rewritten(expected, file: file) : AuditAnchor.rewritten(expected)
                     }
                 }
                 try Output.printJSON(summary)
@@ -98,9 +125,14 @@ struct AuditCommand: AsyncParsableCommand {
             }
             switch status {
             case .intact:
-                if let expected, holds == false { throw CLIError(AuditAnchor.rewritten(expected)) }
+                if let expected, holds == false {
+                    throw CLIError(fromFile ? AuditAnchorFile.rewritten(expected, file: file) : AuditAnchor.rewritten(expected))
+                }
                 print(status.description)
                 if expected != nil { print("The anchor given still holds.") }
+                if let recorded, recordedHolds == true {
+                    print("Event \(recorded.sequence), the newest when an earlier run recorded it, still has its hash: none up to it was removed or rewritten.")
+                }
                 if let head { print("Anchor to keep outside pim (check it later with --anchor): \(head.text)") }
             case .broken: throw CLIError(status.description)
             }
@@ -115,8 +147,49 @@ struct AuditCommand: AsyncParsableCommand {
             var message: String
             /// The newest event as SEQUENCE:HASH, when the chain is intact.
             var anchor: String?
-            /// Whether the anchor given with --anchor still holds.
+            /// Whether the anchor given with --anchor (or else recorded by an earlier run) still holds.
             var anchorHolds: Bool?
+            /// The anchor an earlier run recorded (in the anchors file), and whether it still holds.
+            var recordedAnchor: String?
+            var recordedAnchorHolds: Bool?
         }
+    }
+}
+
+/// The file where `pim audit verify` records the newest event of each intact run (`SEQUENCE:HASH TIME` a line),
+/// outside the database, so that the next run notices events removed from the end together with the chain head.
+/// Whoever can also edit this file can hide that; an anchor kept further away (`--anchor`) cannot be.
+enum AuditAnchorFile {
+    /// The last well-formed anchor in the file; nil when there is none (or no file).
+    static func last(in file: URL) -> AuditAnchor.Link? {
+        guard let text = try? String(contentsOf: file, encoding: .utf8) else { return nil }
+        for line in text.split(whereSeparator: \.isNewline).reversed() {
+            if let first = line.split(separator: " ").first, let link = AuditAnchor.parse(String(first)) { return link }
+        }
+        return nil
+    }
+
+    static func append(_ link: AuditAnchor.Link, to file: URL) throws {
+        let line = Data("\(link.text) \(ISO8601DateFormatter().string(from: Date()))\n".utf8)
+        if !FileManager.default.fileExists(atPath: file.path) {
+            guard FileManager.default.createFile(atPath: file.path, contents: line, attributes: [.posixPermissions: 0o600]) else {
+                throw CLIError("\(file.path): cannot record the audit anchor there.")
+            }
+            return
+        }
+        do {
+            let handle = try FileHandle(forWritingTo: file)
+            defer { try? handle.close() }
+            try handle.seekToEnd()
+            try handle.write(contentsOf: line)
+        } catch {
+            throw CLIError("\(file.path): cannot record the audit anchor there.")
+        }
+    }
+
+    static func rewritten(_ link: AuditAnchor.Link, file: URL?) -> String {
+        "The audit log was truncated or rewritten: event \(link.sequence), recorded by an earlier `pim audit verify` in "
+            + "\(file?.path ?? "the anchors file"), is gone or no longer has its hash, although the chain itself may verify "
+            + "(removing the newest events and moving the chain head back, or recomputing every hash, leaves one that does)."
     }
 }
