@@ -200,6 +200,36 @@ import Testing
         #expect(try Data(contentsOf: dir.appendingPathComponent("p.zip")) == first)
     }
 
+    @Test func aPackageOfAnUntaggedDatasetIsTaggedAndSaysWhichAreasItCovers() throws {
+        let dir = try Self.workspace()
+        // Given a protection-monitoring dataset imported without a hashtag row and without --area
+        var csv = "record_id,adm1_code,sex,age\n"
+        for i in 1...40 { csv += "U\(i),XY0\(i % 2 + 1),\(i % 3 == 0 ? "m" : "f"),\(20 + i % 30)\n" }
+        try csv.write(to: dir.appendingPathComponent("untagged.csv"), atomically: true, encoding: .utf8)
+        try PIMBinary.expectSuccess([
+            ["import", "untagged.csv", "--dataset", "plain", "--category", "protection-monitoring", "--purpose", "test"],
+            ["agreement", "add", "--id", "ISP-T", "--parties", "UNHCR,DRC", "--purpose", "trends", "--basis", "public-interest",
+             "--covers", "plain", "--level", "aggregated"],
+            ["agreement", "activate", "ISP-T"],
+            ["share", "plain", "--to", "DRC", "--agreement", "ISP-T", "--level", "aggregated", "--by", "adm1_code,sex", "--out", "t.zip"],
+            ["key", "export", "--out", "producer.pem"],
+            ["verify", "t.zip", "--public-key", "producer.pem", "--extract", "t"],
+        ], in: dir)
+        // Then data.csv carries the tags pim's templates give those columns, as its README says
+        let lines = try String(contentsOf: dir.appendingPathComponent("t/data.csv"), encoding: .utf8).split(whereSeparator: \.isNewline)
+        try #require(lines.count > 2)
+        #expect(lines[1].hasPrefix("#adm1+code,#x_sex,"), "\(lines.prefix(2))")
+        let readme = try String(contentsOf: dir.appendingPathComponent("t/README.txt"), encoding: .utf8)
+        #expect(readme.contains("CSV with an HXL hashtag row under the header"))
+        #expect(readme.contains("written with a leading '"))
+        // And the metadata names the area covered, from the records shared
+        let meta = try #require(try JSONSerialization.jsonObject(with: Data(contentsOf: dir.appendingPathComponent("t/metadata.json"))) as? [String: Any])
+        let area = try #require(meta["area_covered"] as? [String: Any], "\(meta.keys.sorted())")
+        #expect(area["areas"] as? [String] == ["XY01", "XY02"])
+        #expect(area["basis"] as? String == "areas named in the shared records")
+        #expect(readme.contains("Area:       admin level 1 (adm1_code): XY01, XY02"), "\(readme)")
+    }
+
     @Test func aShareIntoAMissingFolderSaysSoBeforeAnyWork() throws {
         let dir = try Self.workspace()
         try PIMBinary.expectSuccess([

@@ -114,6 +114,18 @@ public struct TemplateField: Sendable, Hashable {
     }
 }
 
+extension CategoryTemplate {
+    /// The HXL tag pim's templates give a column of this name: the category's own templates first, then any
+    /// template's (`adm1_code`, `sex`, … are common to several); nil when no template has the column.
+    public static func hxlTag(forColumn name: String, category: String) -> HXLTagSpec? {
+        let own = PIMCategory.ID(rawValue: category).map { templates(for: $0) } ?? []
+        for template in own + all {
+            if let tag = template.field(name)?.field.hxl.flatMap(HXLTagSpec.parseSpec) { return tag }
+        }
+        return nil
+    }
+}
+
 extension HXLTagSpec {
     /// Parses `#tag+attr+attr`; nil when the text does not start with `#` or has an empty tag.
     static func parseSpec(_ text: String) -> HXLTagSpec? {

@@ -59,6 +59,54 @@ public struct ShareMetadata: Sendable, Hashable, Codable {
     /// protocols of the sector providing the information (PIM §10.7). Nil when the data names no owner.
     public var dataOwners: [DataOwner]?
 
+    /// The area the shared records cover: as recorded at import (`pim import --area`), else the admin areas the
+    /// shared records name (the coarsest admin level among the columns, by code where there is one).
+    public var areaCovered: AreaCovered?
+
+    /// An area and where it comes from.
+    public struct AreaCovered: Sendable, Hashable, Codable {
+        /// The description recorded at import, or the admin column read.
+        public var description: String
+        /// The areas named in the shared records (empty when recorded at import).
+        public var areas: [String]
+        public var basis: String
+
+        public init(description: String, areas: [String], basis: String) {
+            self.description = description
+            self.areas = areas
+            self.basis = basis
+        }
+
+        /// From the coarsest admin column of `table` (tagged `#adm1`…`#adm5`, or named `adm1_code`, `adm1_pcode`,
+        /// `adm1_name`, …): its distinct values (but `totalLabel`, which marks an aggregated table's margins); nil when
+        /// the table has no such column with a value.
+        static func fromData(_ table: Table, totalLabel: String?) -> AreaCovered? {
+            func level(_ c: Column) -> (Int, Int)? {
+                if let t = c.tag?.tag, t.count == 4, t.hasPrefix("adm"), let n = Int(t.dropFirst(3)), (1...5).contains(n) {
+                    return (n, c.tag?.attributes.contains("code") == true ? 0 : 1)
+                }
+                let name = c.name.lowercased()
+                guard name.count >= 4, name.hasPrefix("adm"), let n = Int(String(name.dropFirst(3).prefix(1))), (1...5).contains(n) else {
+                    return nil
+                }
+                let rest = name.dropFirst(4)
+                if rest == "_code" || rest == "_pcode" || rest == "code" || rest == "pcode" { return (n, 0) }
+                if rest == "_name" || rest == "name" || rest.isEmpty { return (n, 1) }
+                return nil
+            }
+            let candidates = table.columns.compactMap { c in level(c).map { (c, $0) } }.sorted { $0.1 < $1.1 }
+            for (column, (n, _)) in candidates {
+                guard case .text(let codes, let dictionary) = column.data else { continue }
+                var used = [Bool](repeating: false, count: dictionary.count)
+                for c in codes where c >= 0 { used[Int(c)] = true }
+                let areas = dictionary.indices.filter { used[$0] && dictionary[$0] != totalLabel }.map { dictionary[$0] }.sorted()
+                guard !areas.isEmpty else { continue }
+                return AreaCovered(description: "admin level \(n) (\(column.name))", areas: areas, basis: "areas named in the shared records")
+            }
+            return nil
+        }
+    }
+
     /// A period and where it comes from.
     public struct PeriodCovered: Sendable, Hashable, Codable {
         public var start: String
@@ -98,6 +146,11 @@ public struct ShareMetadata: Sendable, Hashable, Codable {
         self.signerFingerprint = signerFingerprint
         dataOwners = output.owners.isEmpty ? nil : output.owners
         let p = version.provenance
+        if let area = p.area, !area.isEmpty {
+            areaCovered = AreaCovered(description: area, areas: [], basis: "recorded at import")
+        } else {
+            areaCovered = AreaCovered.fromData(output.table, totalLabel: plan.level == .aggregated ? "Total" : nil)
+        }
         if p.periodStart != nil || p.periodEnd != nil {
             periodCovered = PeriodCovered(start: p.periodStart ?? "?", end: p.periodEnd ?? "?", basis: "recorded at import")
         } else if let days = output.daysInData {
@@ -119,12 +172,20 @@ public struct ShareMetadata: Sendable, Hashable, Codable {
             ("data.csv", CSVWriter.data(table, hxl: true)),
             ("data.json", JSONTableWriter.data(table)),
             ("metadata.json", meta),
-            ("README.txt", Data(readme.utf8)),
+            ("README.txt", Data(readme(hashtagRow: table.columns.contains { $0.tag != nil }).utf8)),
         ]
     }
 
     /// Plain-language notes for the recipient.
-    public var readme: String {
+    public var readme: String { readme(hashtagRow: true) }
+
+    /// `s` with control characters (a line break in a cell) as spaces.
+    static func plain(_ s: String) -> String {
+        String(String.UnicodeScalarView(s.unicodeScalars.map { $0.properties.generalCategory == .control ? " " : $0 }))
+    }
+
+    /// Plain-language notes for the recipient; `hashtagRow` says whether data.csv has an HXL hashtag row.
+    public func readme(hashtagRow: Bool) -> String {
         let iso = ISO8601DateFormatter()
         var lines = [
             "pim share package \(shareID)",
@@ -139,14 +200,15 @@ public struct ShareMetadata: Sendable, Hashable, Codable {
             "Records:    \(dataset.recordsShared) of \(dataset.recordsStored) stored",
         ]
         if let p = periodCovered { lines.append("Period:     \(p.start) to \(p.end) (\(p.basis))") }
-        if let a = provenance.area { lines.append("Area:       \(a)") }
+        if let a = areaCovered {
+            // (Area names come from the data's cells: a control character in one cannot forge a line.)
+            let named = a.areas.prefix(20).map(Self.plain).joined(separator: ", ") + (a.areas.count > 20 ? ", … (\(a.areas.count) in all)" : "")
+            lines.append("Area:       " + (a.areas.isEmpty ? Self.plain(a.description) : "\(a.description): \(named)") + " (\(a.basis))")
+        }
         if let c = consent { lines.append("Consent:    \(c.summary)") }
         if let owners = dataOwners {
             // (Names come from the data's cells: a line break or control character in one cannot forge a line.)
-            func plain(_ s: String) -> String {
-                String(String.UnicodeScalarView(s.unicodeScalars.map { $0.properties.generalCategory == .control ? " " : $0 }))
-            }
-            let named = owners.map { o in plain(o.organization) + (o.ownership.map { " (\(plain($0)))" } ?? "") + ": \(o.rows) row\(o.rows == 1 ? "" : "s")" }
+            let named = owners.map { o in Self.plain(o.organization) + (o.ownership.map { " (\(Self.plain($0)))" } ?? "") + ": \(o.rows) row\(o.rows == 1 ? "" : "s")" }
             lines.append("Owners:     " + named.joined(separator: "; "))
             lines.append("            the data's owners control its collection and processing: respect the data-sharing")
             lines.append("            protocols of the sector providing it (PIM §10.7)")
@@ -161,8 +223,12 @@ public struct ShareMetadata: Sendable, Hashable, Codable {
         lines += [
             "",
             "Files:",
-            "  data.csv       the data, CSV with an HXL hashtag row under the header",
-            "  data.json      the same data as JSON records",
+            hashtagRow
+                ? "  data.csv       the data, CSV with an HXL hashtag row under the header"
+                : "  data.csv       the data, CSV (no column has an HXL tag, so there is no hashtag row)",
+            "                 a cell that a spreadsheet would run as a formula (starting, after any spaces, with = + - @ | %) is",
+            "                 written with a leading ' so that none runs; pim reads it back without it",
+            "  data.json      the same data as JSON records, every value as it is",
             "  metadata.json  provenance, method, disclosure control, consent, agreement, retention",
             "  manifest.json  SHA-256 of every file above; manifest.sig is its Ed25519 signature",
             "",

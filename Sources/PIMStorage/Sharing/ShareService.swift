@@ -112,13 +112,21 @@ public struct ShareService: Sendable {
             ? HMACPseudonymizer(key: try await store.secret(named: HMACPseudonymizer.secretName, orCreate: HMACPseudonymizer.newKey))
             : nil
         let suppressedBefore = microdata ? try await ShareDocuments.suppressedPseudonyms(dataset: dataset.name, in: store) : [:]
-        let output: ShareOutput
+        var output: ShareOutput
         do {
             output = try ShareBuilder.build(
                 plan, dataset: dataset, table: table, consent: consent, pseudonymizer: pseudonymizer,
                 rowOrderSeed: UInt64.random(in: .min ... .max), persons: persons, suppressedBefore: suppressedBefore)
         } catch {
             try await refuse(error.refusal)
+        }
+        // The package's data is HXL-tagged: a column the dataset left untagged takes the tag pim's templates give it
+        // (QA18 F5), so that a recipient's HXL tools find the locations, sex and ages.
+        for column in output.table.columns where column.tag == nil {
+            if let tag = version.schema.field(named: column.name)?.hxl.flatMap(HXLTagSpec.init(parsing:))
+                ?? CategoryTemplate.hxlTag(forColumn: column.name, category: dataset.category) {
+                try? output.table.setColumn(Column(name: column.name, tag: tag, data: column.data))
+            }
         }
         // Differencing: a table of this dataset to the same recipient over a population that differs by a few
         // records (consent decisions changed, or another version added or removed them) would show those
