@@ -96,7 +96,14 @@ public struct AuditQuery: Sendable, Hashable {
             guard let d = try await store.dataset(namedIgnoringCase: dataset) else { throw Problem.unknownDataset(dataset) }
             filter.datasetID = d.id.rawValue
         }
-        if let organization, !organization.isEmpty {
+        // A recipient that is no recorded organisation appears only in the refusals of shares to it (QA18 F9).
+        var unknownRecipient: String?
+        if let organization, !organization.isEmpty, try await store.organization(acronym: organization) == nil {
+            guard action == nil || action == .shareRefused else { throw Problem.unknownOrganization(organization) }
+            filter.action = .shareRefused
+            unknownRecipient = organization
+        }
+        if let organization, !organization.isEmpty, unknownRecipient == nil {
             guard let o = try await store.organization(acronym: organization) else { throw Problem.unknownOrganization(organization) }
             filter.organizationID = o.id.rawValue
             // The agreements made with it: their creation, status changes and exceptions involve it too.
@@ -111,12 +118,13 @@ public struct AuditQuery: Sendable, Hashable {
             if let u = try await store.user(signingInAs: actor) { names.formUnion([u.id.rawValue, u.userName]) }
             if names.count == 1 { filter.actor = actor } else { actors = names }
         }
-        if actors == nil { filter.limit = limit }
+        if actors == nil && unknownRecipient == nil { filter.limit = limit }
         var events = try await store.auditEvents(filter)
-        if let actors {
-            events = events.filter { actors.contains($0.draft.actor) }
-            if let limit { events = Array(events.prefix(limit)) }
+        if let actors { events = events.filter { actors.contains($0.draft.actor) } }
+        if let unknownRecipient {
+            events = events.filter { $0.draft.details["recipient"]?.caseInsensitiveCompare(unknownRecipient) == .orderedSame }
         }
+        if actors != nil || unknownRecipient != nil, let limit { events = Array(events.prefix(limit)) }
         return events
     }
 }

@@ -182,6 +182,13 @@ import Testing
             #expect(!FileManager.default.fileExists(atPath: dir.appendingPathComponent(args[args.count - 1]).path))
         }
         #expect(try PIMBinary.run(["audit", "verify"], in: dir).status == 0)
+        // A refusal to a recipient that is no organisation here is found by that name (QA18 F9)
+        #expect(try PIMBinary.run(["share", "pm", "--to", "NOPE", "--agreement", "C-1", "--level", "aggregated", "--by", "sex",
+                                   "--out", "e.zip"], in: dir).status != 0)
+        let byName = try PIMBinary.run(["audit", "list", "--org", "nope", "--format", "json"], in: dir)
+        #expect(byName.status == 0, "\(byName.err)")
+        #expect(byName.out.contains("unknown-organization") && !byName.out.contains("consent-unmatched"), "\(byName.out)")
+        #expect(try PIMBinary.run(["audit", "list", "--org", "NOPE", "--action", "share.created"], in: dir).status != 0)
     }
 
     @Test func aShareDoesNotReplaceAnEarlierPackage() throws {
@@ -734,6 +741,13 @@ import Testing
         let wrong = try PIMBinary.run(["verify", "e.pimenc", "--public-key", "k.pem", "--passphrase-file", "wrong"], in: dir)
         #expect(wrong.status != 0)
         #expect(wrong.err.contains("wrong passphrase"))
+        #expect(wrong.err.contains("NOT VERIFIED: "), "\(wrong.err)")
+        // (In JSON as a bad signature is: not verified, and why.)
+        let json = try PIMBinary.run(["verify", "e.pimenc", "--public-key", "k.pem", "--passphrase-file", "wrong", "--format", "json"], in: dir)
+        #expect(json.status == 1)
+        let o = try #require(try JSONSerialization.jsonObject(with: Data(json.out.utf8)) as? [String: Any], "\(json.out)")
+        #expect(o["verified"] as? Bool == false)
+        #expect((o["reason"] as? String)?.contains("wrong passphrase") == true)
         let right = try PIMBinary.run(["verify", "e.pimenc", "--public-key", "k.pem", "--passphrase-file", "pass"], in: dir)
         #expect(right.status == 0, "\(right.err)")
     }

@@ -40,23 +40,34 @@ struct VerifyCommand: AsyncParsableCommand {
                 key = try await store.withStore(writing: true, command: "pim verify") { try await ShareFileDelivery.signingKey($0).publicKey }
             } catch StoreError.notInitialized { throw noKey }
         }
+        // A package that cannot be decrypted is not verified either, and says so as a bad signature does (QA18 F7).
+        func notVerified(_ why: String) throws -> Never {
+            if format == .json {
+                try Output.printJSON(VerifySummary(verified: false, reason: why, error: why))
+                throw ExitCode(1)
+            }
+            throw CLIError("NOT VERIFIED: \(why)")
+        }
         var package = bytes
         if PackageEncryption.isEncrypted(bytes) {
-            if let passphraseFile {
-                package = try PackageEncryption.decrypt(bytes, passphrase: try Secrets.passphrase(file: passphraseFile))
-            } else if let identity {
-                package = try PackageEncryption.decrypt(bytes, identity: try Self.identityKey(file: identity))
-            } else {
-                throw CLIError(PackageError.encrypted.description)
+            let secret = try passphraseFile.map { try Secrets.passphrase(file: $0) }
+            let recipientKey = try identity.map { try Self.identityKey(file: $0) }
+            do throws(PackageError) {
+                if let secret {
+                    package = try PackageEncryption.decrypt(bytes, passphrase: secret)
+                } else if let recipientKey {
+                    package = try PackageEncryption.decrypt(bytes, identity: recipientKey)
+                } else {
+                    throw .encrypted
+                }
+            } catch {
+                if case .encrypted = error { throw CLIError(error.description) }
+                try notVerified(error.description)
             }
         }
         let v: SharePackage.Verification
         do { v = try SharePackage.verify(package, publicKey: key) } catch {
-            if format == .json {
-                try Output.printJSON(VerifySummary(verified: false, reason: error.description, error: error.description))
-                throw ExitCode(1)
-            }
-            throw CLIError("NOT VERIFIED: \(error.description)")
+            try notVerified(error.description)
         }
         if let extract {
             let dir = URL(fileURLWithPath: extract, isDirectory: true)
