@@ -28,9 +28,16 @@ import Testing
     }
 
     @Test func invalidAgreementsAreRejectedWithASentence() {
-        #expect(throws: AgreementError.invalidID) {
-            _ = try Agreement(id: "bad id", parties: ["A"], purpose: "p", legalBasis: .consent, covers: ["x"], level: .aggregated,
-                              validFrom: F.now, createdAt: F.now)
+        // (Ids of dots alone would be path segments a browser drops from the agreement's address: QA19 F4.)
+        for id in ["bad id", ".", "..", "-x", ""] {
+            #expect(throws: AgreementError.invalidID, "\(id)") {
+                _ = try Agreement(id: id, parties: ["A"], purpose: "p", legalBasis: .consent, covers: ["x"], level: .aggregated,
+                                  validFrom: F.now, createdAt: F.now)
+            }
+        }
+        #expect(throws: Never.self) {
+            _ = try Agreement(id: "ISP-2026.03_b", parties: ["A", "B"], purpose: "p", legalBasis: .publicInterest, covers: ["x"],
+                              level: .aggregated, validFrom: F.now, createdAt: F.now)
         }
         #expect(throws: AgreementError.coversNothing) {
             _ = try Agreement(id: "A1", parties: ["A"], purpose: "p", legalBasis: .consent, covers: [], level: .aggregated,

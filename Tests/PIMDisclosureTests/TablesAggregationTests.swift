@@ -174,10 +174,13 @@ import Testing
         #expect(throws: ReductionError.categoryIsTotalLabel(column: "region", label: "Total")) { try totals.table() }
         #expect(try totals.table(includeMarginals: false, listSuppressed: true).rowCount == 2)
         #expect(try totals.table(totalLabel: "All", listSuppressed: true).rowCount == 3)
-        // Dimension names clashing with the output columns are refused
+        // A dimension named like an output column keeps its values under a suffixed name; pim's columns keep theirs
+        // (QA19 F1: a partner cannot rename the producer's column)
         let clash = try Aggregation.aggregate(
-            Table(columns: [F.texts("count", ["a", "a"])]), by: ["count"])
-        #expect(throws: ReductionError.duplicateColumn("count")) { try clash.table() }
+            Table(columns: [F.texts("count", ["a", "a", "b"]), F.texts("flag", ["x", "y", "y"])]), by: ["count", "flag"])
+        let renamed = try clash.table(listSuppressed: true)
+        #expect(renamed.columnNames == ["count_value", "flag_value", "count", "flag"])
+        #expect(F.strings(renamed, "count_value").contains("a") && F.strings(renamed, "flag_value").contains("y"))
     }
 
     @Test func suppressedTablesNeverPublishSmallCellsNorLinesWithOneUnknown() async throws {

@@ -51,6 +51,38 @@ import Testing
         return (d["method"] as? String, rows.map { row in (labels.map { row[$0] as? String ?? "" }, row[count] as? Int) })
     }
 
+    /// QA19 F1/F2: a dimension named like one of pim's own columns, and custom age bands, through the API.
+    @Test func dimensionsNamedLikePimsColumnsAndCustomBandsCanBeAsked() async throws {
+        let world = try await TestWorld.make()
+        let admin = try await world.user(.administrator).id.rawValue
+        let n = 60
+        let table = try Table(columns: [
+            Column(name: "record_id", data: .textFromLabels(count: n) { "r\($0)" }),
+            Column(name: "note", data: .textFromLabels(count: n) { $0 % 2 == 0 ? "visit" : "call" }),
+            Column(name: "count", data: .textFromLabels(count: n) { $0 % 3 == 0 ? "one" : "many" }),
+            Column(name: "age", data: .integer(values: (0..<n).map { [70, 30, 10][$0 % 3] }, nulls: NullMask())),
+        ])
+        let roles: [String: DisclosureRole] = ["record_id": .directIdentifier, "age": .quasiIdentifier]
+        let schema = Schema(fields: table.columns.map { Field(name: $0.name, type: $0.type, role: roles[$0.name] ?? .other) })
+        let d = Dataset(name: "cols", category: "protection-monitoring", schema: schema, sensitivity: .moderate,
+                        purpose: "Column names", createdAt: Fixtures.epoch)
+        _ = try await world.store.addVersion(of: d.id, table: table, schema: schema,
+                                             provenance: Fixtures.provenance(sha: String(repeating: "b", count: 64)),
+                                             audit: AuditDraft(at: Fixtures.epoch, actor: admin, action: .datasetImported), creating: d)
+        try await world.application().test(.router) { client in
+            let analyst = try await Browser.signedIn(client, as: .analyst)
+            let named = try await analyst.get(client, "/api/v1/datasets/cols/aggregate?by=note,count&min_cell=5")
+            #expect(named.status == .ok, "\(String(buffer: named.body))")
+            let o = try #require(try jsonObject(named) as? [String: Any])
+            let columns = try #require(o["columns"] as? [String])
+            #expect(columns.starts(with: ["note_value", "count_value", "count"]), "\(columns)")
+            let bands = try await analyst.get(client, "/api/v1/datasets/cols/aggregate?by=age=bands:0,18,60&min_cell=5")
+            #expect(bands.status == .ok, "\(String(buffer: bands.body))")
+            let labels = try Self.cells(bands).rows.map { $0.0.joined() }
+            #expect(labels.contains { $0.hasPrefix("18") } && labels.contains { $0.hasPrefix("60") }, "\(labels)")
+        }
+    }
+
     @Test func analystsGetPerturbedCountsThatCannotBeDifferenced() async throws {
         let world = try await TestWorld.make()
         try await Self.install(world)

@@ -240,15 +240,5 @@ struct AggregateCommand: AsyncParsableCommand {
 
     /// The dimensions of `--by`, comma-separated; the bounds of `COL=bands:0,18,60` stay with their column
     /// (a part that is only a number continues the bands before it).
-    static func dimensions(_ text: String) -> [String] {
-        var out: [String] = []
-        for part in columnList(text) ?? [] {
-            if let last = out.last, last.contains("=bands:"), Double(part) != nil {
-                out[out.count - 1] = last + "," + part
-            } else {
-                out.append(part)
-            }
-        }
-        return out
-    }
+    static func dimensions(_ text: String) -> [String] { RecodeSpec.dimensions(text) }
 }

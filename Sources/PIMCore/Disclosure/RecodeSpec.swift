@@ -13,6 +13,20 @@ public enum RecodeSpec {
 
     /// Whether a dimension `COL=SPEC` is the `rare:N` recoding (categories with fewer than N records merged),
     /// which decides on true counts, so it cannot go with perturbed ones (the categories it names tell them).
+    /// A comma-separated list of dimensions, where custom bands keep their commas: `sex,age=bands:0,18,60,adm1_code`
+    /// is `sex`, `age=bands:0,18,60` and `adm1_code` (a number after a `=bands:` dimension continues it).
+    public static func dimensions(_ text: String) -> [String] {
+        var out: [String] = []
+        for part in text.split(separator: ",").map({ $0.trimmingCharacters(in: .whitespaces) }) where !part.isEmpty {
+            if let last = out.last, last.contains("=bands:"), Double(part) != nil {
+                out[out.count - 1] = last + "," + part
+            } else {
+                out.append(part)
+            }
+        }
+        return out
+    }
+
     public static func mergesRareCategories(_ dimension: String) -> Bool {
         let parts = dimension.split(separator: "=", maxSplits: 1)
         guard parts.count == 2 else { return false }

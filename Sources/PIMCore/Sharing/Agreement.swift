@@ -150,7 +150,10 @@ public struct Agreement: Sendable, Hashable, Codable {
 
     /// Checks the agreement's own consistency.
     public func validate() throws(AgreementError) {
+        // Starting with a letter or digit: an id of dots alone (`.`, `..`) would be a path segment that browsers
+        // remove from the agreement's address (QA19 F4).
         let idOK = (1...64).contains(id.count) && id.allSatisfy { $0.isLetter || $0.isNumber || "-_.".contains($0) }
+            && id.first.map { $0.isLetter || $0.isNumber } == true
         guard idOK else { throw .invalidID }
         guard !parties.isEmpty, parties.allSatisfy({ !$0.isEmpty }) else { throw .noParties }
         guard Set(parties).count == parties.count else { throw .repeatedParty }
@@ -268,7 +271,7 @@ public enum AgreementError: Error, Sendable, Hashable, CustomStringConvertible {
 
     public var description: String {
         switch self {
-        case .invalidID: "The agreement id must be 1 to 64 letters, digits, '-', '_' or '.', e.g. ISP-2026-03."
+        case .invalidID: "The agreement id must be 1 to 64 letters, digits, '-', '_' or '.', starting with a letter or digit, e.g. ISP-2026-03."
         case .noParties: "An agreement needs at least one party (organisation acronym)."
         case .repeatedParty: "An organisation is listed twice among the parties."
         case .noPurpose: "An agreement needs a stated purpose."

@@ -26,8 +26,9 @@ extension AggregateTable {
     /// rounded count is 0 are left out too (but the grand total), and no cell is flagged (flagging changed
     /// cells would mark the others as exact); a last column `note` carries ``roundingNote`` (base and method;
     /// not the seed) on the first row.
-    /// - Throws: ``ReductionError/duplicateColumn(_:)`` when a dimension or sum column is named `count` or `flag`;
-    ///   ``ReductionError/categoryIsTotalLabel(column:label:)`` when margins are included and a category is
+    /// A dimension or sum column named like one of pim's (`count`, `flag`, `note`) is written as `count_value`,
+    /// `note_sum`, …
+    /// - Throws: ``ReductionError/categoryIsTotalLabel(column:label:)`` when margins are included and a category is
     ///   spelled like `totalLabel` (ignoring case and spaces).
     public func table(
         totalLabel: String = "Total", includeMarginals: Bool = true, distinguishSuppression: Bool = false,
@@ -50,18 +51,33 @@ extension AggregateTable {
         case .suppress: break
         }
         if !listSuppressed && !distinguishSuppression { rows.removeAll { $0.status != .published } }
-        var names = Set<String>()
         let note = protectionNote
-        for name in dimensions.map(\.name) + [Self.countColumn] + sumColumns + [Self.flagColumn] + (note == nil ? [] : [Self.noteColumn]) {
-            guard names.insert(name).inserted else { throw .duplicateColumn(name) }
+        // pim's own columns keep their names; a dimension or sum column of the data named like one of them is
+        // written with a suffix (`count_value`, `note_sum`), since a partner cannot rename the producer's column
+        // (QA19 F1).
+        var names = Set([Self.countColumn, Self.flagColumn] + (note == nil ? [] : [Self.noteColumn]))
+        func unique(_ name: String, _ suffix: String) throws(ReductionError) -> String {
+            var candidate = name
+            var n = 1
+            while names.contains(candidate) {
+                candidate = name + suffix + (n > 1 ? String(n) : "")
+                n += 1
+                if n > 100 { throw .duplicateColumn(name) }
+            }
+            names.insert(candidate)
+            return candidate
         }
+        var dimensionNames: [String] = []
+        for d in dimensions { dimensionNames.append(try unique(d.name, "_value")) }
+        var sumNames: [String] = []
+        for name in sumColumns { sumNames.append(try unique(name, "_sum")) }
         var columns: [Column] = []
         for (d, dimension) in dimensions.enumerated() {
             let data = ColumnData.textFromLabels(count: rows.count) { r in
                 guard let c = rows[r].coordinates[d] else { return totalLabel }
                 return dimension.categories[c]
             }
-            columns.append(Column(name: dimension.name, data: data))
+            columns.append(Column(name: dimensionNames[d], data: data))
         }
         var countNulls = NullMask()
         var counts = [Int64](repeating: 0, count: rows.count)
@@ -69,7 +85,7 @@ extension AggregateTable {
             if let c = cell.publishedCount { counts[r] = Int64(c) } else { countNulls.setNull(r) }
         }
         columns.append(Column(name: Self.countColumn, data: .integer(values: counts, nulls: countNulls)))
-        for (m, name) in sumColumns.enumerated() {
+        for (m, name) in sumNames.enumerated() {
             var nulls = NullMask()
             var values = [Double](repeating: 0, count: rows.count)
             for (r, cell) in rows.enumerated() {

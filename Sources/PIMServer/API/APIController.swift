@@ -108,7 +108,7 @@ struct APIController: Sendable {
     static func aggregateRequest(
         by: String?, minCell: String?, viewer: Viewer, entry: DatasetCatalog.Entry, catalog: DatasetCatalog
     ) throws -> AggregateRequest {
-        guard let by = Self.list(by), !by.isEmpty else {
+        guard let by = by.map(RecodeSpec.dimensions), !by.isEmpty else {
             throw ServerError.badRequest("Give by=col1,col2: the dimensions to count by (a dimension may be recoded, as in pim aggregate: age=bands, opened=month, date=week or quarter).")
         }
         // Without min_cell, the smallest the caller may use (5, or the largest of a partner's agreements).

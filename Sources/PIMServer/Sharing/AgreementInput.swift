@@ -121,7 +121,7 @@ struct AgreementInput: Sendable, Hashable, Codable {
                 id: id.trimmingCharacters(in: .whitespaces), parties: Self.list(parties), purpose: purpose, legalBasis: basis,
                 covers: Self.list(covers), level: lvl, thresholds: .init(k: kk, minimumCellSize: cell, maximumGlobalRisk: risk),
                 consentPurpose: consent, retentionDays: retention, validFrom: from ?? now, validUntil: until, frequency: freq,
-                dimensions: Self.list(dimensions), createdAt: now, createdBy: actor))
+                dimensions: RecodeSpec.dimensions(dimensions), createdAt: now, createdBy: actor))
         } catch {
             return .failure(Problems([error.description]))
         }

@@ -196,7 +196,7 @@ struct SharingDesk: Sendable {
         } else {
             return .failure(.init(["Level must be one of \(DetailLevel.allCases.map(\.rawValue).joined(separator: ", "))."]))
         }
-        var dimensions = AgreementInput.list(r.dimensions)
+        var dimensions = RecodeSpec.dimensions(r.dimensions)
         if dimensions.isEmpty { dimensions = agreement.dimensions }
         if dimensions.isEmpty {
             // (Population figures are shared as persons: by location and sex, not by the figures' columns.)
