@@ -72,6 +72,30 @@ import Testing
         }
     }
 
+    @Test func columnsAreFoundByNameAfterAnySequenceOfEdits() async {
+        // Property: after random appends, replacements and removals, looking a column up by name finds the column of
+        // that name (the name index kept beside the columns agrees with a scan), and names not there are not found.
+        await propertyCheck(count: 300, input: Gen.int(in: 0...2).array(of: 1...40), Gen.int(in: 0...9).array(of: 40)) { ops, names in
+            var t = Table.empty
+            for (k, op) in ops.enumerated() {
+                let name = "c\(names[k])"
+                switch op {
+                case 0, 1:
+                    let column = Column(name: name, data: .integer(values: [Int64(k)], nulls: NullMask()))
+                    try t.setColumn(column)
+                default:
+                    t.removeColumn(named: name)
+                }
+            }
+            for n in 0...10 {
+                let name = "c\(n)"
+                #expect(t.index(of: name) == t.columns.firstIndex { $0.name == name })
+                #expect(t[name]?.name == (t.columns.contains { $0.name == name } ? name : nil))
+            }
+            #expect(Set(t.columnNames).count == t.columns.count)
+        }
+    }
+
     @Test func tagSpecPrintThenParseIsTheIdentity() async {
         await propertyCheck(count: 1000, input: Gen.uint64()) { seed in
             var rng = SplitMix(seed: seed)

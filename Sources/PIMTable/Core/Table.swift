@@ -4,18 +4,22 @@
 public struct Table: Sendable, Hashable {
     public private(set) var columns: [Column]
     public private(set) var rowCount: Int
+    /// Each column's index by name, so that looking columns up by name stays cheap on a file of thousands of
+    /// columns (QA19 F3: a schema's fields each looked up by a scan made a wide upload quadratic).
+    private var positions: [String: Int]
 
     /// Creates a table, checking that columns have equal lengths and unique names.
     /// - Throws: ``TableError/columnLengthMismatch(column:expected:found:)`` or ``TableError/duplicateColumn(_:)``.
     public init(columns: [Column]) throws(TableError) {
         let n = columns.first?.count ?? 0
-        var seen = Set<String>()
-        for c in columns {
+        var positions: [String: Int] = [:]
+        for (i, c) in columns.enumerated() {
             guard c.count == n else { throw .columnLengthMismatch(column: c.name, expected: n, found: c.count) }
-            guard seen.insert(c.name).inserted else { throw .duplicateColumn(c.name) }
+            guard positions.updateValue(i, forKey: c.name) == nil else { throw .duplicateColumn(c.name) }
         }
         self.columns = columns
         self.rowCount = n
+        self.positions = positions
     }
 
     public static let empty = Table(unchecked: [], rowCount: 0)
@@ -24,12 +28,20 @@ public struct Table: Sendable, Hashable {
     package init(unchecked columns: [Column], rowCount: Int) {
         self.columns = columns
         self.rowCount = rowCount
+        positions = Self.positions(of: columns)
+    }
+
+    private static func positions(of columns: [Column]) -> [String: Int] {
+        var out: [String: Int] = [:]
+        out.reserveCapacity(columns.count)
+        for (i, c) in columns.enumerated() where out[c.name] == nil { out[c.name] = i }
+        return out
     }
 
     public var columnNames: [String] { columns.map(\.name) }
 
     /// The index of the column named `name`, if any.
-    public func index(of name: String) -> Int? { columns.firstIndex { $0.name == name } }
+    public func index(of name: String) -> Int? { positions[name] }
 
     /// The column named `name`, if any.
     public subscript(name: String) -> Column? { index(of: name).map { columns[$0] } }
@@ -58,13 +70,20 @@ public struct Table: Sendable, Hashable {
         guard columns.isEmpty || column.count == rowCount else {
             throw .columnLengthMismatch(column: column.name, expected: rowCount, found: column.count)
         }
-        if let i = index(of: column.name) { columns[i] = column } else { columns.append(column) }
+        if let i = index(of: column.name) {
+            columns[i] = column
+        } else {
+            positions[column.name] = columns.count
+            columns.append(column)
+        }
         rowCount = column.count
     }
 
     /// Removes the named column if present.
     public mutating func removeColumn(named name: String) {
-        columns.removeAll { $0.name == name }
+        guard let i = positions[name] else { return }
+        columns.remove(at: i)
+        positions = Self.positions(of: columns)
         if columns.isEmpty { rowCount = 0 }
     }
 }
