@@ -12,8 +12,9 @@ public enum Anonymizer {
     ///
     /// With `lDiversity` (and a k), classes with fewer than l distinct values of a sensitive variable are then
     /// generalised further by suppression, and only records whose every key is suppressed and whose class still
-    /// lacks l values are removed (see ``LDiversityReduction``). The suppression counts and the loss describe the
-    /// released rows: values suppressed in records removed later are not counted.
+    /// lacks l values are removed (see ``LDiversityReduction``). Last, every suppressed value whose return keeps k
+    /// (and l) is put back, the most important key first (``SuppressionRestore``). The suppression counts and the
+    /// loss describe the released rows: values suppressed in records removed later are not counted.
     public static func apply(
         _ plan: AnonymizationPlan, to input: Table, lDiversity: LDiversityRequirement? = nil
     ) throws(ReductionError) -> AnonymizationResult {
@@ -54,18 +55,20 @@ public enum Anonymizer {
             let recoded = table
             table = try LocalSuppression.apply(to: recoded, keys: plan.keys, k: k, importance: plan.importance).table
             var origin = Array(0..<table.rowCount)
+            let order = try LocalSuppression.suppressionOrder(keys: plan.keys, importance: plan.importance, available: table.columnNames)
+            var l = (level: 0, sensitive: [String]())
             if let requirement = lDiversity, requirement.l >= 2 {
-                let order = try LocalSuppression.suppressionOrder(
-                    keys: plan.keys, importance: plan.importance, available: table.columnNames)
                 let r = try LDiversityReduction.apply(
                     to: table, keys: plan.keys, k: k, importance: plan.importance, order: order, requirement: requirement)
                 origin = r.origin
-                // What the rounds suppressed beyond need comes back, the most important key first.
-                table = try SuppressionRestore.apply(
-                    to: r.table, source: r.recordsRemoved > 0 ? recoded.selectingRows(origin) : recoded, keys: plan.keys,
-                    k: k, order: order, l: requirement.l, sensitive: requirement.sensitive)
+                table = r.table
                 removed = (r.recordsRemoved, r.classesRemoved)
+                l = (requirement.l, requirement.sensitive)
             }
+            // What the greedy rounds suppressed beyond need comes back, the most important key first (QA16, QA17).
+            table = try SuppressionRestore.apply(
+                to: table, source: removed.records > 0 ? recoded.selectingRows(origin) : recoded, keys: plan.keys,
+                k: k, order: order, l: l.level, sensitive: l.sensitive)
             for (d, key) in plan.keys.enumerated() {
                 // Values missing in the released row but present before suppression.
                 let before = try recoded.reductionColumn(key)

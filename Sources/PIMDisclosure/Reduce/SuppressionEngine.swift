@@ -159,7 +159,9 @@ struct SuppressionEngine {
         let t = isDense.count
         strides += s
         let rows = members[Int(q)]
-        if size <= Self.denseLimit {
+        // Dense only when the table is small or well filled: with many keys a table can have millions of cells for a
+        // few hundred records, and there are up to 4^m tables (QA17 MED-3: 8 keys took gigabytes).
+        if size <= Self.denseLimit && (size <= 1 << 12 || size <= 8 * rows.count) {
             var a = [Int32](repeating: 0, count: size)
             for r in rows { a[index(Int(r), table: t)] += 1 }
             dense.append(a)

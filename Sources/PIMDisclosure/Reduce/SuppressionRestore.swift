@@ -1,8 +1,9 @@
 import PIMTable
 
-/// Puts back suppressed key values that k-anonymity and l-diversity no longer need, the most important key first
-/// (QA16: with `--l`, the rounds that generalise whole failing classes, and the local suppression after them, can
-/// suppress more than the end result needs, and not always in the order of importance).
+/// Puts back suppressed key values that k-anonymity (and l-diversity, when asked) no longer need, the most important
+/// key first: local suppression visits records one at a time and can suppress more than the end result needs (QA17),
+/// and with `--l` the rounds that generalise whole failing classes more still, not always in the order of
+/// importance (QA16).
 ///
 /// Classes are sets of records with identical key values (a missing value is a value of its own), as
 /// l-diversity is measured; k is measured with sdcMicro's rule that a missing key value matches any category
@@ -28,6 +29,7 @@ enum SuppressionRestore {
     ///   - current: k-anonymous and l-diverse on `keys`; its rows are `source`'s rows, some key values suppressed.
     ///   - source: the table before suppression (same rows, same order): where the values come back from.
     ///   - order: key indices, least important first.
+    ///   - l: the distinct l to keep (0 for none, with no sensitive variables).
     static func apply(
         to current: Table, source: Table, keys: [String], k: Int, order: [Int], l: Int, sensitive: [String]
     ) throws(ReductionError) -> Table {
@@ -89,9 +91,11 @@ enum SuppressionRestore {
         do {
             let frequencies = try KeyFrequencies(table: out, keys: keys, weight: nil, missingMatchesAny: true)
             guard frequencies.fk.allSatisfy({ Double($0) >= Double(k) }) else { return current }
-            let below = try RiskAnalysis.rowsInClassesBelow(
-                distinctL: l, sensitive: sensitive, keys: keys, missingMatchesAny: true, countingMissing: false, in: out)
-            guard below.isEmpty else { return current }
+            if l >= 2 && !sensitive.isEmpty {
+                let below = try RiskAnalysis.rowsInClassesBelow(
+                    distinctL: l, sensitive: sensitive, keys: keys, missingMatchesAny: true, countingMissing: false, in: out)
+                guard below.isEmpty else { return current }
+            }
         } catch {
             throw .disclosure(error)
         }
