@@ -78,7 +78,13 @@ import Testing
             #expect(String(buffer: bad.body).contains("scope must be read"))
             let empty = try await officer.post(client, "/account/tokens", ["name": "odd", "scope": " "])
             #expect(String(buffer: empty.body).contains("scope must be read"))
-
+            // A name with a control character or a direction override is refused (QA19 F11)
+            for name in ["night\u{0}ly", "export \u{202E}txt.exe"] {
+                let odd = try await officer.post(client, "/account/tokens", ["name": name, "scope": "read"])
+                #expect(String(buffer: odd.body).contains("must not hold control characters"), "\(name)")
+            }
+            let names = try await world.store.auditEvents(.all).filter { $0.draft.action == .tokenCreated }.count
+            #expect(names == 2)
         }
     }
 

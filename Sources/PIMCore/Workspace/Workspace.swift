@@ -55,7 +55,7 @@ public struct Workspace: Sendable, Hashable, Codable {
 
     /// Control characters (line breaks, tabs, terminal escapes) and bidirectional overrides, which would let a
     /// name rewrite what a terminal shows; joiners and marks used in Arabic or Persian names stay allowed.
-    private static func hasControlCharacters(_ s: String) -> Bool {
+    public static func hasControlCharacters(_ s: String) -> Bool {
         s.unicodeScalars.contains { u in
             u.properties.generalCategory == .control || (0x202A...0x202E).contains(u.value) || (0x2066...0x2069).contains(u.value)
         }

@@ -80,6 +80,10 @@ struct APITokens: Sendable {
         guard (1...Self.maximumNameLength).contains(label.count) else {
             throw ServerError.badRequest("Give the token a name of 1 to \(Self.maximumNameLength) characters, e.g. \"nightly export\".")
         }
+        // (The name is shown on pages and in the audit trail: no control character or direction override, QA19 F11.)
+        guard !Workspace.hasControlCharacters(label) else {
+            throw ServerError.badRequest("The token's name must not hold control characters or direction overrides.")
+        }
         if let expiresAt, expiresAt <= now { throw ServerError.badRequest("The expiry must be in the future.") }
         let secret = Self.prefix + RandomToken.make()
         let hash = Self.hash(secret)
