@@ -60,7 +60,7 @@ public enum ServerError: Error, Sendable, Hashable, CustomStringConvertible {
         case .loginFailed: "Sign-in failed"
         case .tooManyRequests: "Too many attempts"
         case .unprocessable: "Cannot compute this output"
-        case .tooLarge: "File too large"
+        case .tooLarge: "Too large"
         case .internalError: "Internal error"
         case .tokenRejected: "API token rejected"
         case .conflict: "Already exists"

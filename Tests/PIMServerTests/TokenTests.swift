@@ -85,6 +85,9 @@ import Testing
             }
             let names = try await world.store.auditEvents(.all).filter { $0.draft.action == .tokenCreated }.count
             #expect(names == 2)
+            // A JSON body over the 64 KiB limit is refused as too large, 413 (QA19 F9)
+            let huge = try await officer.json(client, .post, "/api/v1/tokens", "{\"name\": \"" + String(repeating: "x", count: 70_000) + "\"}")
+            #expect(huge.status == .contentTooLarge, "\(huge.status)")
         }
     }
 

@@ -49,7 +49,7 @@ struct ErrorMiddleware: RouterMiddleware {
             switch e.status {
             case .notFound: return .notFound
             case .methodNotAllowed: return .notFound
-            case .contentTooLarge: return .badRequest("The request body is too large.")
+            case .contentTooLarge: return .tooLarge("The request body is too large (forms and JSON bodies: at most 64 KiB).")
             case .badRequest: return .badRequest("The request could not be read.")
             default:
                 context.logger.error("http error", metadata: ["request_id": "\(context.id)", "status": "\(e.status.code)"])
