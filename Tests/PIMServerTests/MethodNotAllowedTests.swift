@@ -17,6 +17,23 @@ import Testing
         #expect(Route.methods(answering: "/nowhere").isEmpty)
     }
 
+    @Test func anErrorPageKnowsWhoIsSignedIn() async throws {
+        // QA19 F6: the error page is drawn outside the session middleware; it must still offer a signed-in user the
+        // workspace, not the sign-in form
+        let world = try await TestWorld.make()
+        try await world.application().test(.router) { client in
+            let admin = try await Browser.signedIn(client, as: .administrator)
+            let missing = try await admin.get(client, "/datasets/no-such-dataset")
+            #expect(missing.status == .notFound)
+            let html = String(buffer: missing.body)
+            #expect(html.contains("Back to the workspace"), "\(html)")
+            #expect(!html.contains(">Sign in</a>"))
+            // Signed out, the same address offers the sign-in form
+            let anonymous = try await client.execute(uri: "/nowhere", method: .get)
+            #expect(String(buffer: anonymous.body).contains("Sign in"))
+        }
+    }
+
     @Test func aWrongMethodIsA405WithAllowAndAnUnknownAddressA404() async throws {
         let world = try await TestWorld.make()
         try await world.application().test(.router) { client in

@@ -15,7 +15,9 @@ struct ErrorMiddleware: RouterMiddleware {
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         do {
             return try await next(request, context)
-        } catch {
+        } catch let thrown {
+            let error = (thrown as? ErrorInSession)?.error ?? thrown
+            let session = (thrown as? ErrorInSession)?.session ?? context.session
             var serverError = Self.translate(error, context: context)
             // The router found no route for this method: when the address answers others, say which (405
             // with an Allow header, RFC 9110 §15.5.6). A handler's own "not found" (an object the user may
@@ -31,7 +33,7 @@ struct ErrorMiddleware: RouterMiddleware {
             if serverError == .unauthenticated {
                 return Response(status: .seeOther, headers: [.location: Route.loginForm.path])
             }
-            return pages.errorPage(serverError, session: context.session)
+            return pages.errorPage(serverError, session: session)
         }
     }
 

@@ -42,8 +42,21 @@ struct SessionMiddleware: RouterMiddleware {
                 context.session = session
             }
         }
-        return try await next(request, context)
+        guard let session = context.session else { return try await next(request, context) }
+        do {
+            return try await next(request, context)
+        } catch {
+            // The error page is drawn outside this middleware: it is told whose page it is (QA19 F6).
+            throw ErrorInSession(error: error, session: session)
+        }
     }
+}
+
+/// An error thrown while serving a request with a session, carrying the session out to ``ErrorMiddleware``, which
+/// sits outside ``SessionMiddleware`` (so that the session's own errors are drawn too) and so does not see it.
+struct ErrorInSession: Error {
+    let error: any Error
+    let session: Session
 }
 
 /// The session cookie: HttpOnly, SameSite=Strict, Path=/, Secure (with the `__Host-` prefix) over TLS.
