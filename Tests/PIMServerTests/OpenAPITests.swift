@@ -5,7 +5,7 @@ import HummingbirdTesting
 import PIMCore
 import PIMFramework
 import PIMSQLite
-import PIMServer
+@testable import PIMServer
 import PIMStorage
 import Testing
 
@@ -76,6 +76,15 @@ import Testing
             let params = try #require(op["parameters"] as? [[String: Any]])
             #expect(params.contains { $0["name"] as? String == "name" && $0["in"] as? String == "path" })
             #expect(params.contains { $0["name"] as? String == "by" && $0["required"] as? Bool == true })
+            // The upload takes its format from the query or the Content-Type (TSV too), as the server does (QA19 F5)
+            let upload = try #require(paths["/api/v1/datasets/{name}/versions"]?["post"])
+            let uploadParams = try #require(upload["parameters"] as? [[String: Any]])
+            #expect(uploadParams.contains { $0["name"] as? String == "format" && $0["required"] as? Bool == false })
+            let body = try #require(upload["requestBody"] as? [String: Any])
+            let content = try #require(body["content"] as? [String: Any])
+            for type in ["text/csv", "text/tab-separated-values", "application/json"] {
+                #expect(content[type] != nil && DataAPIController.format(mediaType: type) != nil, "\(type)")
+            }
         }
     }
 }

@@ -127,8 +127,9 @@ enum OpenAPIDocument {
             out.append(["name": "view", "in": "query", "required": false, "schema": ["type": "string", "enum": ["shareable", "internal"]],
                         "description": "shareable (default) or internal (needs microdata permission)."])
         case .apiDatasetVersions:
-            out.append(["name": "format", "in": "query", "required": true,
-                        "schema": ["type": "string", "enum": ["csv", "hxl", "tsv", "json", "xlsx"]], "description": "Format of the body."])
+            out.append(["name": "format", "in": "query", "required": false,
+                        "schema": ["type": "string", "enum": ["csv", "hxl", "tsv", "json", "xlsx"]],
+                        "description": "Format of the body; without it, the Content-Type says (text/csv, text/tab-separated-values, application/json, the XLSX type)."])
             query("category", "string", "PIM category id of a new dataset (required when creating it).")
             query("purpose", "string", "Defined purpose of a new dataset (required when creating it).")
             query("sensitivity", "string", "low, moderate, high (default) or severe, for a new dataset.")
@@ -277,7 +278,7 @@ enum OpenAPIDocument {
         case .apiDatasetVersions:
             let binary: [String: Any] = ["schema": ["type": "string", "format": "binary"]]
             return ["required": true, "description": "The file, as it is (no multipart).", "content": [
-                "text/csv": binary, "application/json": binary, "application/octet-stream": binary,
+                "text/csv": binary, "text/tab-separated-values": binary, "application/json": binary, "application/octet-stream": binary,
                 "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": binary,
             ]]
         case .apiUserCreate: name = "UserCreate"
