@@ -6,16 +6,7 @@ import Testing
 /// `pim anonymize` puts back what its greedy rounds suppressed beyond need, the most important key first (QA16 MED-1,
 /// QA17 MED-1).
 @Suite struct ReduceRestoreTests {
-    static func texts(_ name: String, _ values: [String?]) -> Column {
-        var dictionary: [String] = []
-        let codes: [Int32] = values.map { v in
-            guard let v else { return -1 }
-            if let i = dictionary.firstIndex(of: v) { return Int32(i) }
-            dictionary.append(v)
-            return Int32(dictionary.count - 1)
-        }
-        return Column(name: name, data: .text(codes: codes, dictionary: dictionary))
-    }
+    typealias F = ReduceFixtures
 
     /// Key rows (codes, -1 missing) of a table, as the release shows them.
     static func keyRows(_ table: Table, keys: [String]) throws -> [[Int]] {
@@ -64,7 +55,7 @@ import Testing
             ["K00", "K10", "K21", "p"],
         ]
         let names = ["k0", "k1", "k2", "s0"]
-        let table = try Table(columns: names.indices.map { c in Self.texts(names[c], rows.map { $0[c] }) })
+        let table = try Table(columns: names.indices.map { c in F.texts(names[c], rows.map { $0[c] }) })
         let keys = ["k0", "k1", "k2"]
         let r = try Anonymizer.apply(
             AnonymizationPlan(keys: keys, k: 2, importance: ["k2", "k1", "k0"]), to: table,

@@ -17,7 +17,6 @@ import Testing
 @Suite struct CellKeyAggregateTests {
     /// 15 female GBV survivors (12 adults, 3 children) and 9 male adults.
     static func install(_ world: TestWorld) async throws {
-        let admin = try await world.user(.administrator).id.rawValue
         var sex: [String] = []
         var age: [String] = []
         for _ in 0..<12 { sex.append("female"); age.append("adults") }
@@ -33,9 +32,16 @@ import Testing
         ])
         let roles: [String: DisclosureRole] = ["record_id": .directIdentifier, "sex": .quasiIdentifier, "age_group": .quasiIdentifier,
                                                "specific_need": .sensitive]
+        try await store(table, as: "gbv", category: "case-management", sensitivity: .high, roles: roles, in: world)
+    }
+
+    /// Stores `table` as the first version of a new dataset, its fields' roles given (others: `other`).
+    static func store(
+        _ table: Table, as name: String, category: String, sensitivity: Sensitivity, roles: [String: DisclosureRole], in world: TestWorld
+    ) async throws {
+        let admin = try await world.user(.administrator).id.rawValue
         let schema = Schema(fields: table.columns.map { Field(name: $0.name, type: $0.type, role: roles[$0.name] ?? .other) })
-        let d = Dataset(name: "gbv", category: "case-management", schema: schema, sensitivity: .high,
-                        purpose: "Cell-key test", createdAt: Fixtures.epoch)
+        let d = Dataset(name: name, category: category, schema: schema, sensitivity: sensitivity, purpose: "Test", createdAt: Fixtures.epoch)
         _ = try await world.store.addVersion(of: d.id, table: table, schema: schema,
                                              provenance: Fixtures.provenance(sha: String(repeating: "a", count: 64)),
                                              audit: AuditDraft(at: Fixtures.epoch, actor: admin, action: .datasetImported), creating: d)
@@ -54,7 +60,6 @@ import Testing
     /// QA19 F1/F2: a dimension named like one of pim's own columns, and custom age bands, through the API.
     @Test func dimensionsNamedLikePimsColumnsAndCustomBandsCanBeAsked() async throws {
         let world = try await TestWorld.make()
-        let admin = try await world.user(.administrator).id.rawValue
         let n = 60
         let table = try Table(columns: [
             Column(name: "record_id", data: .textFromLabels(count: n) { "r\($0)" }),
@@ -62,13 +67,8 @@ import Testing
             Column(name: "count", data: .textFromLabels(count: n) { $0 % 3 == 0 ? "one" : "many" }),
             Column(name: "age", data: .integer(values: (0..<n).map { [70, 30, 10][$0 % 3] }, nulls: NullMask())),
         ])
-        let roles: [String: DisclosureRole] = ["record_id": .directIdentifier, "age": .quasiIdentifier]
-        let schema = Schema(fields: table.columns.map { Field(name: $0.name, type: $0.type, role: roles[$0.name] ?? .other) })
-        let d = Dataset(name: "cols", category: "protection-monitoring", schema: schema, sensitivity: .moderate,
-                        purpose: "Column names", createdAt: Fixtures.epoch)
-        _ = try await world.store.addVersion(of: d.id, table: table, schema: schema,
-                                             provenance: Fixtures.provenance(sha: String(repeating: "b", count: 64)),
-                                             audit: AuditDraft(at: Fixtures.epoch, actor: admin, action: .datasetImported), creating: d)
+        try await Self.store(table, as: "cols", category: "protection-monitoring", sensitivity: .moderate,
+                             roles: ["record_id": .directIdentifier, "age": .quasiIdentifier], in: world)
         try await world.application().test(.router) { client in
             let analyst = try await Browser.signedIn(client, as: .analyst)
             let named = try await analyst.get(client, "/api/v1/datasets/cols/aggregate?by=note,count&min_cell=5")

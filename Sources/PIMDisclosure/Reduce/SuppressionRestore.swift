@@ -37,6 +37,8 @@ enum SuppressionRestore {
         guard n > 0, source.rowCount == n else { return current }
         let m = keys.count
         var sourceColumns: [Column] = []
+        // Per key: the source's codes (the values that can come back), and the codes as they are now.
+        var values: [[Int32]] = []
         var codes: [[Int32]] = []
         var cardinality: [Int] = []
         var any = false
@@ -50,11 +52,11 @@ enum SuppressionRestore {
                 any = true
             }
             sourceColumns.append(original)
+            values.append(encoded.codes)
             codes.append(c)
             cardinality.append(encoded.cardinality)
         }
         guard any else { return current }
-        let values = sourceColumns.map { KeyEncoding(column: $0).codes }
         var state = State(
             engine: try SuppressionEngine(codes: codes, cardinality: cardinality), m: m, n: n,
             sensitive: try LDiversityReduction.sensitiveCodes(current, sensitive))
