@@ -78,7 +78,7 @@ public func buildRouter(_ configuration: ServerConfiguration, store: any Store) 
 
     // Upload folders of an earlier run are orphans: sweep them.
     configuration.uploads.sweepStale()
-    var registry = RouteRegistry(router: router, uploads: configuration.uploads)
+    var registry = RouteRegistry(router: router, uploads: configuration.uploads, store: store)
     let imports = ImportState()
     // Uploads their owner can no longer import (signed out, disabled, idle, or a day old) are deleted within a minute.
     imports.startSweeping(every: 60, sessions: sessions, store: store, now: configuration.now)

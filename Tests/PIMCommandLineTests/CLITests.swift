@@ -109,8 +109,12 @@ struct PIMBinary {
         let second = try PIMBinary.run(args, in: dir)
         #expect(second.status != 0)
         #expect(second.err.contains("--force"))
+        #expect(try PIMBinary.run(["audit", "verify"], in: dir).status == 0)
         let forced = try PIMBinary.run(args + ["--force"], in: dir)
         #expect(forced.status == 0, "\(forced.err)")
+        // The erased trail's anchors go with it: the new trail verifies (QA20)
+        let verified = try PIMBinary.run(["audit", "verify"], in: dir)
+        #expect(verified.status == 0, "\(verified.err)")
         // The password never appears in what pim stored or printed.
         let db = try Data(contentsOf: dir.appendingPathComponent("pim-data/pim.sqlite"))
         #expect(db.range(of: Data("correct horse battery".utf8)) == nil)

@@ -435,9 +435,16 @@ import Testing
             let seen = try Self.json(try await analyst.get(client, "/api/v1/shares/\(body["id"] as? String ?? "")"))
             #expect(seen["download"] == nil)
             #expect(try await analyst.get(client, download).status == .forbidden)
-            // Unknown agreement
+            // Unknown agreement or dataset, and a role that may not share: refused, and audited as refusals (QA20)
             r = try await dpfp.postJSON(client, "/api/v1/shares", #"{"agreement":"NOPE","dataset":"cases"}"#)
             #expect(r.status == .unprocessableContent)
+            r = try await dpfp.postJSON(client, "/api/v1/shares", #"{"agreement":"ISP-A","dataset":"nothing"}"#)
+            #expect(r.status == .unprocessableContent)
+            #expect(try await analyst.postJSON(client, "/api/v1/shares", #"{"agreement":"ISP-A","dataset":"cases"}"#).status == .forbidden)
+            let reasons = try await world.store.auditEvents(.all).filter { $0.draft.action == .shareRefused }.compactMap { $0.draft.details["reason"] }
+            for reason in ["unknown-agreement", "unknown-dataset", "not-permitted"] {
+                #expect(reasons.filter { $0 == reason }.count == 1, "\(reason): \(reasons)")
+            }
             // Agreements through the API
             r = try await dpfp.postJSON(client, "/api/v1/agreements", #"{"id":"ISP-J","parties":["UNHCR","NRC"],"purpose":"Joint analysis","legalBasis":"public-interest","covers":["case-management"],"level":"anonymised","minimumCellSize":10}"#)
             #expect(r.status == .created)

@@ -73,7 +73,7 @@ struct AuditCommand: AsyncParsableCommand {
         /// The anchors file: given, or beside an SQLite store's database (outside it).
         var anchorsURL: URL? {
             if let anchorsFile { return URL(fileURLWithPath: anchorsFile) }
-            if case .sqlite(let directory) = store.configuration.backend { return directory.appendingPathComponent("audit-anchors.txt") }
+            if case .sqlite(let directory) = store.configuration.backend { return directory.appendingPathComponent(AuditAnchorFile.name) }
             return nil
         }
 
@@ -161,6 +161,9 @@ struct AuditCommand: AsyncParsableCommand {
 /// outside the database, so that the next run notices events removed from the end together with the chain head.
 /// Whoever can also edit this file can hide that; an anchor kept further away (`--anchor`) cannot be.
 enum AuditAnchorFile {
+    /// Its name in an SQLite workspace's data directory.
+    static let name = "audit-anchors.txt"
+
     /// The last well-formed anchor in the file; nil when there is none (or no file).
     static func last(in file: URL) -> AuditAnchor.Link? {
         guard let text = try? String(contentsOf: file, encoding: .utf8) else { return nil }

@@ -43,6 +43,10 @@ struct InitCommand: AsyncParsableCommand {
         try await store.withStore(writing: true, command: "pim init") { s in
             try await s.initialize(workspace: ws, administrator: admin, replacingExisting: force, at: now)
         }
+        // The erased workspace's audit anchors name events of a trail that is gone (QA20): a new trail starts afresh.
+        if force, case .sqlite(let directory) = store.configuration.backend {
+            try? FileManager.default.removeItem(at: directory.appendingPathComponent(AuditAnchorFile.name))
+        }
         try output.report(
             "Initialised workspace \"\(ws.name)\" (\(ws.country), levels \(ws.adminLevels.joined(separator: " > "))) in \(store.configuration.backendDescription).\n"
                 + "Administrator: \(admin.userName).",

@@ -3,6 +3,7 @@ import HTTPTypes
 import Hummingbird
 import Logging
 import PIMCore
+import PIMStorage
 
 /// A route's handler. `form` holds the decoded body of a POST (after its CSRF token was checked): URL-encoded
 /// fields, or multipart fields and files (see ``Route/BodyKind``); it is empty for a GET and for streamed bodies.
@@ -14,11 +15,14 @@ typealias RouteHandler = @Sendable (Request, PIMRequestContext, Form) async thro
 struct RouteRegistry {
     let router: Router<PIMRequestContext>
     let uploads: UploadSettings
+    /// Where a share request refused for the user's role is audited (QA20: "every refusal appends an event").
+    let store: (any Store)?
     private(set) var registered: Set<Route> = []
 
-    init(router: Router<PIMRequestContext>, uploads: UploadSettings = UploadSettings()) {
+    init(router: Router<PIMRequestContext>, uploads: UploadSettings = UploadSettings(), store: (any Store)? = nil) {
         self.router = router
         self.uploads = uploads
+        self.store = store
     }
 
     mutating func register(_ route: Route, _ handler: @escaping RouteHandler) {
@@ -35,8 +39,19 @@ struct RouteRegistry {
                 return response
             }
         }
+        let store = store
         router.on(RouterPath(route.path), method: route.method) { request, context in
-            try Self.authorize(route, context: context)
+            do {
+                try Self.authorize(route, context: context)
+            } catch ServerError.forbidden where route == .apiShareCreate || route == .shareCreate {
+                // A share asked by a role that may not share is a refusal like the rules' own: audited, codes only.
+                if let store, let user = context.user {
+                    try await store.append(AuditDraft(
+                        at: Date(), actor: user.id.rawValue, action: .shareRefused,
+                        details: ["reason": ShareRefusal.notPermitted(reason: "").code, "request": route.path]))
+                }
+                throw ServerError.forbidden
+            }
             var form = Form()
             if route.method != .get {
                 switch route.bodyKind {

@@ -181,11 +181,18 @@ struct SharingDesk: Sendable {
     /// the category policy and the dataset's sensitivity allow; the dimensions the agreement's, else the
     /// dataset's first two quasi-identifiers.
     func request(_ r: Request, _ viewer: Viewer) async throws -> Result<Item, AgreementInput.Problems> {
+        // (Audited like every request that shares nothing, with codes and the names asked for only.)
+        func unknown(_ refusal: ShareRefusal, _ problem: String) async throws -> Result<Item, AgreementInput.Problems> {
+            try await store.append(ShareAssembly.refusalAudit(
+                refusal, datasetID: nil, recipient: r.recipient, recipientOrganizationID: nil, agreementID: r.agreement,
+                level: DetailLevel(rawValue: r.level) ?? .aggregated, actor: viewer.userID, at: now()))
+            return .failure(.init([problem]))
+        }
         guard let agreement = try await AgreementDocuments.find(r.agreement, in: store) else {
-            return .failure(.init(["Choose an agreement: there is no agreement \"\(r.agreement)\"."]))
+            return try await unknown(.unknownAgreement(r.agreement), "Choose an agreement: there is no agreement \"\(r.agreement)\".")
         }
         guard let dataset = try await store.dataset(named: r.dataset) else {
-            return .failure(.init(["Choose a dataset: there is no dataset \"\(r.dataset)\"."]))
+            return try await unknown(.unknownDataset(r.dataset), "Choose a dataset: there is no dataset \"\(r.dataset)\".")
         }
         let recipient = r.recipient.isEmpty ? (agreement.recipients.first ?? agreement.parties.first ?? "") : r.recipient
         let level: DetailLevel
