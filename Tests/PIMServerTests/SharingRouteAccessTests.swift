@@ -50,8 +50,12 @@ import Testing
                 }
                 let after = try await world.store.auditEvents(.all).count
                 // Managers' requests are audited (2 creations, 2 status changes, 2 shares, 2 consent decisions); others
-                // change nothing beyond their own sign-in.
-                #expect(after - before == (Self.managers.contains(role) ? 8 : 0), "\(role.rawValue)")
+                // change nothing, and their two share requests are audited as refusals (not-permitted, QA20).
+                #expect(after - before == (Self.managers.contains(role) ? 8 : 2), "\(role.rawValue)")
+                if !Self.managers.contains(role) {
+                    let refused = try await world.store.auditEvents(.all).suffix(2)
+                    #expect(refused.allSatisfy { $0.draft.action == .shareRefused && $0.draft.details["reason"] == "not-permitted" })
+                }
             }
         }
     }
