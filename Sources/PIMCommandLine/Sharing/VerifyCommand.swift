@@ -61,7 +61,6 @@ struct VerifyCommand: AsyncParsableCommand {
                     throw .encrypted
                 }
             } catch {
-                if case .encrypted = error { throw CLIError(error.description) }
                 try notVerified(error.description)
             }
         }
